@@ -1,0 +1,135 @@
+# Traceformer — plain GNU make. `make help` lists the targets.
+
+CC      ?= cc
+CFLAGS  ?= -std=c11 -O2 -g -Wall -Wextra
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+PKGS      := ncursesw inih zlib openblas
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+DATADIR := $(PREFIX)/share/traceformer
+ALL_CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -DTF_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   := $(CFLAGS) -MMD -MP
+ALL_LDLIBS   := $(PKG_LIBS) -lm $(LDLIBS)
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/model/*.c src/trace/*.c src/train/*.c src/view/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+SUP_OBJ  := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libtraceformer.a
+PROG     := $(BUILD)/traceformer
+BENCH    := $(BUILD)/bench/bench
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+.PHONY: all deps deps-check demo test test-unit test-cli test-asan bench clean install uninstall help
+
+all: $(PROG)
+
+help:
+	@echo 'Traceformer make targets:'
+	@echo '  make            build $(PROG)'
+	@echo '  make demo       install missing Debian packages, build, run the default example'
+	@echo '  make test       the same set-up, then every test (also under ASan + UBSan)'
+	@echo '  make bench      benchmark figures, one "name: value unit" line each'
+	@echo '  make deps       install the Debian packages the project needs (root)'
+	@echo '  make install    PREFIX=$(PREFIX) DESTDIR=...: program, lessons, viz scripts'
+	@echo '  make clean      remove build output'
+	@echo '  V=1             show full commands'
+
+deps:
+	$(Q)sh scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(PROG): $(CLI_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(ALL_LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(SUP_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
+
+$(BENCH): $(BUILD)/bench/bench.o $(LIB)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(ALL_LDLIBS)
+
+$(BUILD)/bench/bench.o: bench/bench.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+# The installed program looks for its data under $(DATADIR): rebuild the
+# file that knows it whenever PREFIX changes.
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+$(BUILD)/src/cli/paths.o: $(BUILD)/datadir.stamp
+.PHONY: FORCE
+FORCE:
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh scripts/demo.sh $(PROG)
+
+# Every test: unit tests, command-line tests, then the same again under
+# AddressSanitizer + UndefinedBehaviorSanitizer in a separate build tree.
+test: deps
+	$(Q)$(MAKE) --no-print-directory test-unit test-cli
+	$(Q)sh tests/test_install.sh
+	$(Q)$(MAKE) --no-print-directory test-asan
+
+test-unit: $(TEST_BIN) $(PROG)
+	$(Q)sh tests/run_unit.sh $(BUILD) $(TEST_BIN)
+
+test-cli: $(PROG)
+	$(Q)sh tests/run_cli.sh $(PROG)
+
+test-asan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
+	  CFLAGS='-std=c11 -O1 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+	  LDFLAGS='-fsanitize=address,undefined' test-unit test-cli
+
+bench: $(BENCH) $(PROG)
+	$(Q)$(BENCH)
+	$(Q)if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
+	  /usr/bin/python3 bench/torch_base.py; \
+	else echo 'pytorch.base.forward: skipped (install python3-torch for the comparison)'; fi
+
+install: $(PROG)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)
+	install -m 755 $(PROG) $(DESTDIR)$(PREFIX)/bin/traceformer
+	cp -R lessons viz $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/traceformer
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan build-install out
+
+.SECONDARY:
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

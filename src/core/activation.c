@@ -1,0 +1,26 @@
+/* activation.c — the elementwise non-linearities of the feed-forward block. */
+#include "core/ops.h"
+
+#include <math.h>
+
+void relu_forward(float *out, const float *x, size_t n)
+{
+    /* Written as "x < 0 ? 0 : x" so that a NaN passes through (NaN < 0 is
+     * false), as torch.relu lets it; "x > 0 ? x : 0" would hide it as 0. */
+    for (size_t i = 0; i < n; i++)
+        out[i] = x[i] < 0.0f ? 0.0f : x[i];
+}
+
+void gelu_forward(float *out, const float *x, size_t n)
+{
+    /* GELU(x) = x·Φ(x) = 0.5·x·(1 + erf(x/√2)), the exact form PyTorch uses
+     * by default (approximate='none'), not the tanh approximation.
+     * 1 + erf(z) is computed as erfc(−z), the same number: for very negative
+     * x, 1 + erf(z) cancels to 0 while erfc keeps the tiny tail. Double
+     * precision makes the float result the correctly rounded one in practice. */
+    const double inv_sqrt2 = 0.70710678118654752440;
+    for (size_t i = 0; i < n; i++) {
+        double v = x[i];
+        out[i] = (float)(0.5 * v * erfc(-v * inv_sqrt2));
+    }
+}
