@@ -1,0 +1,126 @@
+/* config.h — the blueprint of a model and the input of a run.
+ *
+ * A Config comes from defaults, then an INI file, then command-line flags,
+ * each later source overriding the earlier. config_validate checks every
+ * value and names the source (file and line, or flag) at fault. */
+#ifndef TF_MODEL_CONFIG_H
+#define TF_MODEL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+#define CONFIG_MAX_SENTENCES 64
+#define CONFIG_MAX_VOCAB 4096
+#define CONFIG_TEXT_MAX 4096
+
+typedef enum { NORM_POST = 0, NORM_PRE = 1 } NormPlacement;
+typedef enum { ACT_RELU = 0, ACT_GELU = 1 } Activation;
+typedef enum { POS_SINUSOIDAL = 0, POS_NONE = 1 } PositionKind;
+typedef enum { ARCH_ENCODER_DECODER = 0, ARCH_DECODER_ONLY = 1 } Architecture;
+
+/* Where a value came from, so errors can point at it. */
+typedef struct {
+    char file[256];  /* "" for defaults */
+    int line;        /* 0 for a flag */
+    char key[32];    /* the INI key or the flag name */
+} ConfigSource;
+
+typedef struct {
+    /* the model */
+    Architecture arch;
+    int d_model;
+    int heads;
+    int d_ff;
+    int enc_layers;      /* 0 in decoder-only mode */
+    int dec_layers;
+    int max_len;
+    NormPlacement norm;
+    bool final_norm;     /* a LayerNorm after each stack (pre-LN needs it; PyTorch always has it) */
+    Activation activation;
+    PositionKind positions;
+    float ln_eps;
+    uint64_t seed;
+
+    /* the vocabulary: whitespace-separated tokens besides the four specials;
+     * "" means "collect it from the input sentences" */
+    char vocab[CONFIG_TEXT_MAX];
+
+    /* the input: one batch of sentences */
+    int n_src, n_tgt;
+    char src[CONFIG_MAX_SENTENCES][CONFIG_TEXT_MAX / 8];
+    char tgt[CONFIG_MAX_SENTENCES][CONFIG_TEXT_MAX / 8];
+
+    /* provenance of each setting, for error messages (indexed by ConfigKey,
+     * the key table in config.c; look one up with config_where) */
+    ConfigSource where[32];
+
+    /* bookkeeping for config.c; read the public fields above instead */
+    int src_line[CONFIG_MAX_SENTENCES];  /* line of each src in where[src].file; 0 for a flag */
+    int tgt_line[CONFIG_MAX_SENTENCES];
+    int where_order[32];     /* when each where[] entry was set (0: default), to blame the later of two */
+    int n_settings;
+    int enc_layers_wanted;   /* encoder depth restored if arch goes back to encoder-decoder */
+} Config;
+
+/* The defaults: the small encoder-decoder of the demo. */
+void config_defaults(Config *c);
+
+/* Read an INI file over c. Unknown sections or keys, and unparsable values,
+ * are errors naming the file, line and key (TF_ERR_INPUT). */
+Status config_load_ini(Config *c, const char *path, Error *err);
+
+/* The same, reading INI text held in memory; `name` stands for the file in
+ * messages ("model.tfw (configuration):3: ..."). */
+Status config_load_ini_text(Config *c, const char *text, const char *name, Error *err);
+
+/* The same, skipping the keys of other_sections (a NULL-terminated list,
+ * e.g. {"steps", "claims", NULL} for a lesson.ini), which another reader
+ * owns. config_load_ini refuses every section but [model] [vocab] [input]. */
+Status config_load_ini_sections(Config *c, const char *path, const char *const *other_sections,
+                                Error *err);
+Status config_load_ini_text_sections(Config *c, const char *text, const char *name,
+                                     const char *const *other_sections, Error *err);
+
+/* Set one key from a flag (--d-model 64 → key "d_model", value "64"). */
+Status config_set(Config *c, const char *key, const char *value, const ConfigSource *src, Error *err);
+/* key may be spelled "d-model", "d_model" or "--d-model". src may be NULL
+ * (or have an empty key): the setting is then named after the flag as
+ * spelled, "--d-model". "src", "tgt" and "tokens" add to what earlier flags
+ * gave, but replace what came from a file. */
+
+/* Check every value; errors name where the bad value came from. */
+Status config_validate(const Config *c, Error *err);
+
+/* A sequence of n_tokens tokens must fit in max_len: otherwise an error
+ * "what: 70 tokens, more than max_len = 64 (set at lesson.ini:5)". */
+Status config_check_length(const Config *c, int n_tokens, const char *what, Error *err);
+
+/* The configuration as INI text (for trace headers and weight files), read
+ * back by config_load_ini_text to the same values. Like snprintf: returns
+ * the length the whole text needs (excluding the NUL), writes at most cap
+ * bytes, always NUL-terminated when cap > 0. */
+int config_to_ini(const Config *c, char *buf, int cap);
+
+/* Where the key (INI or flag spelling) got its value; NULL for no such key.
+ * file "" and line 0 with an empty key means the default. */
+const ConfigSource *config_where(const Config *c, const char *key);
+
+/* Name sentence i (0-based) of src (tgt when tgt is true) for messages and
+ * the tokenizer's `what`: "lesson.ini:12" or "--src 2". */
+void config_sentence_where(const Config *c, bool tgt, int i, char *buf, size_t cap);
+
+/* One line per key, "  [model] d_model  --d-model  model width ...", from
+ * the key table, for --help. Returns the length like config_to_ini. */
+int config_describe_keys(char *buf, int cap);
+
+int config_head_dim(const Config *c);  /* d_model / heads */
+
+const char *config_norm_name(NormPlacement n);
+const char *config_activation_name(Activation a);
+const char *config_positions_name(PositionKind p);
+const char *config_arch_name(Architecture a);
+
+#endif

@@ -1,0 +1,408 @@
+/* test_text.c — UTF-8 validation and widths, the vocabulary, the tokenizer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text/tokenizer.h"
+#include "text/utf8.h"
+#include "text/vocab.h"
+
+/* ---- utf8_valid ---------------------------------------------------------- */
+
+typedef struct {
+    const char *what;
+    const char *s;
+    size_t n;          /* 0: strlen(s) */
+    bool valid;
+    size_t bad;        /* first bad byte when invalid */
+} Utf8Case;
+
+static void test_utf8_valid_table(void **state)
+{
+    (void)state;
+    static const Utf8Case cases[] = {
+        {"empty", "", 0, true, 0},
+        {"ascii", "abc", 0, true, 0},
+        {"2-byte é", "\xC3\xA9", 0, true, 0},
+        {"3-byte 猫", "\xE7\x8C\xAB", 0, true, 0},
+        {"4-byte 😀", "\xF0\x9F\x98\x80", 0, true, 0},
+        {"U+10FFFF", "\xF4\x8F\xBF\xBF", 0, true, 0},
+        {"U+D7FF below surrogates", "\xED\x9F\xBF", 0, true, 0},
+        {"U+E000 above surrogates", "\xEE\x80\x80", 0, true, 0},
+        {"mixed", "a\xC3\xA9\xE7\x8C\xAB\xF0\x9F\x98\x80z", 0, true, 0},
+        {"NUL is valid", "a\0b", 3, true, 0},
+        {"lone continuation", "\x80", 0, false, 0},
+        {"continuation after ascii", "ab\xBF", 0, false, 2},
+        {"overlong / (C0 AF)", "\xC0\xAF", 0, false, 0},
+        {"overlong C1", "a\xC1\xBF", 0, false, 1},
+        {"overlong 3-byte (E0 80 AF)", "\xE0\x80\xAF", 0, false, 1},
+        {"overlong 3-byte (E0 9F BF)", "\xE0\x9F\xBF", 0, false, 1},
+        {"overlong 4-byte (F0 8F BF BF)", "\xF0\x8F\xBF\xBF", 0, false, 1},
+        {"surrogate D800", "\xED\xA0\x80", 0, false, 1},
+        {"surrogate DFFF", "xy\xED\xBF\xBF", 0, false, 3},
+        {"above U+10FFFF (F4 90)", "\xF4\x90\x80\x80", 0, false, 1},
+        {"F5 lead", "\xF5\x80\x80\x80", 0, false, 0},
+        {"FE", "\xFE", 0, false, 0},
+        {"FF", "abc\xFF", 0, false, 3},
+        {"bad 2nd byte", "\xC3\x28", 0, false, 1},
+        {"bad 3rd byte", "\xE7\x8C\x41", 0, false, 2},
+        {"bad 4th byte", "\xF0\x9F\x98\xC0", 0, false, 3},
+        {"truncated é at end", "ab\xC3", 0, false, 2},
+        {"猫 then truncated", "\xE7\x8C\xAB \xE7\x8C", 0, false, 4},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const Utf8Case *c = &cases[i];
+        size_t n = c->n ? c->n : strlen(c->s), bad = 12345;
+        bool ok = utf8_valid(c->s, n, &bad);
+        if (ok != c->valid || (!ok && bad != c->bad))
+            fail_msg("case '%s': valid=%d bad=%zu, expected valid=%d bad=%zu", c->what, ok, bad,
+                     c->valid, c->bad);
+        if (!ok)
+            assert_true(bad < n);
+    }
+    assert_true(utf8_valid("\xFF", 1, NULL) == false);  /* NULL offset is allowed */
+}
+
+/* Every proper prefix of a 4-byte character is invalid, whether the input
+ * ends there or another character follows; the offset names the lead byte
+ * when the input ends, the intruding byte otherwise. */
+static void test_utf8_truncations(void **state)
+{
+    (void)state;
+    const char emoji[] = "\xF0\x9F\x98\x80";  /* U+1F600 */
+    for (size_t cut = 1; cut < 4; cut++) {
+        char buf[16];
+        memcpy(buf, "ab", 2);
+        memcpy(buf + 2, emoji, cut);
+        size_t bad = 99;
+        assert_false(utf8_valid(buf, 2 + cut, &bad));
+        assert_int_equal(bad, 2);
+
+        buf[2 + cut] = 'z';  /* followed by ASCII */
+        assert_false(utf8_valid(buf, 3 + cut, &bad));
+        assert_int_equal(bad, 2 + cut);
+
+        uint32_t cp;
+        assert_int_equal(utf8_decode(buf + 2, cut, &cp), 0);
+    }
+}
+
+static void test_utf8_decode(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    assert_int_equal(utf8_decode("\xE7\x8C\xAB", 3, &cp), 3);
+    assert_int_equal(cp, 0x732B);  /* 猫 */
+    assert_int_equal(utf8_decode("\xF0\x9F\x98\x80", 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(utf8_decode("\xC3\xA9", 2, &cp), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(utf8_decode("A", 1, &cp), 1);
+    assert_int_equal(cp, 'A');
+    assert_int_equal(utf8_decode("A", 0, &cp), 0);
+    assert_int_equal(utf8_decode("\xED\xA0\x80", 3, &cp), 0);
+    assert_int_equal(utf8_decode("\xC0\x80", 2, &cp), 0);
+}
+
+/* ---- widths -------------------------------------------------------------- */
+
+static void test_utf8_width(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int cols;
+    } cases[] = {
+        {"", 0},
+        {"a", 1},
+        {"cat", 3},
+        {"\xE7\x8C\xAB", 2},                       /* 猫 */
+        {"\xE8\x80\x81\xE9\xBC\xA0", 4},           /* 老鼠 */
+        {"e\xCC\x81", 1},                          /* e + combining acute */
+        {"\xC3\xA9", 1},                           /* precomposed é */
+        {"\xF0\x9F\x98\x80", 2},                   /* 😀 */
+        {"\xF0\x9F\x90\x88", 2},                   /* 🐈 */
+        {"\xE3\x81\x82", 2},                       /* あ hiragana */
+        {"\xE3\x82\xA2", 2},                       /* ア katakana */
+        {"\xED\x95\x9C", 2},                       /* 한 Hangul */
+        {"\xEF\xBC\xA1", 2},                       /* Ａ fullwidth */
+        {"\xEF\xBD\xB1", 1},                       /* ｱ halfwidth katakana */
+        {"\xE3\x80\x82", 2},                       /* 。 CJK full stop */
+        {"\xE3\x80\x80", 2},                       /* ideographic space */
+        {"\xE2\x80\x8B", 0},                       /* zero-width space */
+        {"a\tb\n", 2},                             /* controls take no column */
+        {"\xCE\xB1", 1},                           /* α */
+        {"\xFF", 1},                               /* a bad byte shows as one cell */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int w = utf8_width(cases[i].s);
+        if (w != cases[i].cols)
+            fail_msg("case %zu (%s): width %d, expected %d", i, cases[i].s, w, cases[i].cols);
+    }
+}
+
+static void test_utf8_prefix_for_width(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int max;
+        size_t bytes;
+        int cols;
+    } cases[] = {
+        {"\xE7\x8C\xAB\xE8\xBF\xBD\xE8\x80\x81\xE9\xBC\xA0", 5, 6, 4},  /* 猫追|老鼠: no half 老 */
+        {"\xE7\x8C\xAB\xE8\xBF\xBD\xE8\x80\x81\xE9\xBC\xA0", 8, 12, 8},
+        {"\xE7\x8C\xAB\xE8\xBF\xBD\xE8\x80\x81\xE9\xBC\xA0", 100, 12, 8},
+        {"ab\xE7\x8C\xAB", 3, 2, 2},
+        {"ab\xE7\x8C\xAB", 4, 5, 4},
+        {"e\xCC\x81x", 1, 3, 1},  /* the accent stays with its e */
+        {"ab\xE7\x8C\xAB\xCC\x81", 3, 2, 2},  /* ...and leaves with the 猫 it sits on */
+        {"abc", 0, 0, 0},
+        {"\xCC\x81" "abc", 0, 0, 0},  /* a lone mark still shows as a dotted circle */
+        {"\xCC\x81" "abc", 1, 3, 1},
+        {"abc", -3, 0, 0},
+        {"", 5, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int cols = -1;
+        size_t b = utf8_prefix_for_width(cases[i].s, cases[i].max, &cols);
+        if (b != cases[i].bytes || cols != cases[i].cols)
+            fail_msg("case %zu: %zu bytes %d cols, expected %zu bytes %d cols", i, b, cols,
+                     cases[i].bytes, cases[i].cols);
+    }
+    assert_int_equal(utf8_prefix_for_width("abc", 2, NULL), 2);
+}
+
+/* ---- vocabulary ---------------------------------------------------------- */
+
+static void test_vocab_specials_and_add(void **state)
+{
+    (void)state;
+    Vocab v;
+    Error e;
+    vocab_init(&v);
+    assert_int_equal(v.size, TOK_SPECIALS);
+    assert_string_equal(vocab_token(&v, TOK_PAD), "<PAD>");
+    assert_string_equal(vocab_token(&v, TOK_START), "<START>");
+    assert_string_equal(vocab_token(&v, TOK_END), "<END>");
+    assert_string_equal(vocab_token(&v, TOK_UNK), "<UNK>");
+    assert_int_equal(vocab_find(&v, "<END>"), TOK_END);
+
+    assert_int_equal(vocab_add(&v, "\xE7\x8C\xAB", &e), 4);
+    assert_int_equal(vocab_add(&v, "cat", &e), 5);
+    assert_int_equal(vocab_add(&v, "\xE7\x8C\xAB", &e), 4);  /* already there */
+    assert_int_equal(vocab_add(&v, "<START>", &e), TOK_START);
+    assert_int_equal(v.size, 6);
+    assert_int_equal(vocab_find(&v, "ca"), -1);
+    assert_int_equal(vocab_find_n(&v, "cats", 3), 5);
+    assert_string_equal(vocab_token(&v, 5), "cat");
+    assert_string_equal(vocab_token(&v, 6), "<UNK>");
+    assert_string_equal(vocab_token(&v, -1), "<UNK>");
+
+    assert_int_equal(vocab_add(&v, "", &e), -1);
+    assert_string_equal(e.msg, "empty token");
+    assert_int_equal(vocab_add(&v, "a b", &e), -1);
+    assert_string_equal(e.msg, "token 'a b' contains whitespace at byte 1");
+    assert_int_equal(vocab_add(&v, "a\xE3\x80\x80" "b", &e), -1);  /* U+3000 too */
+    assert_int_equal(vocab_add(&v, "ab\xC3", &e), -1);
+    assert_string_equal(e.msg, "token is not valid UTF-8 (bad byte at offset 2)");
+    assert_int_equal(v.size, 6);
+    vocab_free(&v);
+    assert_int_equal(v.size, 0);
+}
+
+static void test_vocab_add_text(void **state)
+{
+    (void)state;
+    Vocab v;
+    Error e;
+    vocab_init(&v);
+    /* U+3000 separates, duplicates collapse, order is kept */
+    assert_int_equal(vocab_add_text(&v, "  \xE7\x8C\xAB \xE8\xBF\xBD\xE3\x80\x80\xE8\x80\x81\xE9\xBC\xA0\t\xE7\x8C\xAB\n",
+                                    "tokens", &e),
+                     TF_OK);
+    assert_int_equal(v.size, 7);
+    assert_string_equal(v.tokens[4], "\xE7\x8C\xAB");
+    assert_string_equal(v.tokens[5], "\xE8\xBF\xBD");
+    assert_string_equal(v.tokens[6], "\xE8\x80\x81\xE9\xBC\xA0");
+    assert_int_equal(vocab_add_text(&v, "", "tokens", &e), TF_OK);
+    assert_int_equal(vocab_add_text(&v, "ok \x80", "lesson.ini:9", &e), TF_ERR_INPUT);
+    assert_string_equal(e.msg, "lesson.ini:9: invalid UTF-8 at byte 3");
+    assert_int_equal(v.size, 7);  /* validated before anything is added */
+    /* many tokens: the array grows */
+    char buf[64];
+    for (int i = 0; i < 300; i++) {
+        snprintf(buf, sizeof buf, "w%d", i);
+        assert_int_equal(vocab_add(&v, buf, &e), 7 + i);
+    }
+    assert_int_equal(vocab_find(&v, "w299"), 306);
+    vocab_free(&v);
+}
+
+/* ---- tokenizer ------------------------------------------------------------ */
+
+typedef struct {
+    int calls;
+    char what[64];
+    char token[300];
+} Warnings;
+
+static void on_warning(void *ctx, const char *what, const char *token)
+{
+    Warnings *w = ctx;
+    w->calls++;
+    snprintf(w->what, sizeof w->what, "%s", what);
+    snprintf(w->token, sizeof w->token, "%s", token);
+}
+
+static void make_vocab(Vocab *v)
+{
+    Error e;
+    vocab_init(v);
+    /* 猫=4 追=5 老鼠=6 cat=7 chases=8 mouse=9 */
+    assert_int_equal(vocab_add_text(v, "\xE7\x8C\xAB \xE8\xBF\xBD \xE8\x80\x81\xE9\xBC\xA0 cat chases mouse",
+                                    "tokens", &e),
+                     TF_OK);
+}
+
+static void test_tokenize_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what;
+        const char *text;
+        int n;
+        int ids[8];
+        int unknown;  /* warnings expected */
+    } cases[] = {
+        {"CJK words", "\xE7\x8C\xAB \xE8\xBF\xBD \xE8\x80\x81\xE9\xBC\xA0", 3, {4, 5, 6}, 0},
+        {"extra whitespace", "  \xE7\x8C\xAB\t\t\xE8\xBF\xBD\r\n \xE8\x80\x81\xE9\xBC\xA0  \n", 3, {4, 5, 6}, 0},
+        {"ideographic space", "\xE7\x8C\xAB\xE3\x80\x80\xE8\xBF\xBD\xE3\x80\x80\xE8\x80\x81\xE9\xBC\xA0", 3, {4, 5, 6}, 0},
+        {"specials", "<START> cat chases mouse <END> <PAD> <UNK>", 7, {1, 7, 8, 9, 2, 0, 3}, 0},
+        {"specials glued to words are words", "<START>cat", 1, {TOK_UNK}, 1},
+        {"case matters", "Cat <start>", 2, {TOK_UNK, TOK_UNK}, 2},
+        {"punctuation stays on its word", "mouse.", 1, {TOK_UNK}, 1},
+        {"no split inside CJK", "\xE7\x8C\xAB\xE8\xBF\xBD", 1, {TOK_UNK}, 1},
+        {"empty", "", 0, {0}, 0},
+        {"only whitespace", " \t\r\n\xE3\x80\x80", 0, {0}, 0},
+        {"one token", "cat", 1, {7}, 0},
+    };
+    Vocab v;
+    make_vocab(&v);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int ids[8] = {0}, n = -1;
+        Warnings w = {0};
+        Error e;
+        Status st = tokenize(&v, cases[i].text, "--src 1", ids, 8, &n, on_warning, &w, &e);
+        if (st != TF_OK)
+            fail_msg("case '%s': %s", cases[i].what, e.msg);
+        if (n != cases[i].n || w.calls != cases[i].unknown)
+            fail_msg("case '%s': %d tokens %d warnings, expected %d and %d", cases[i].what, n, w.calls,
+                     cases[i].n, cases[i].unknown);
+        for (int t = 0; t < n; t++)
+            if (ids[t] != cases[i].ids[t])
+                fail_msg("case '%s': token %d is %d, expected %d", cases[i].what, t, ids[t],
+                         cases[i].ids[t]);
+    }
+    vocab_free(&v);
+}
+
+static void test_tokenize_unknown_warns(void **state)
+{
+    (void)state;
+    Vocab v;
+    make_vocab(&v);
+    int ids[8], n;
+    Warnings w = {0};
+    Error e;
+    /* 狗 is not in the vocabulary */
+    assert_int_equal(tokenize(&v, "\xE7\x8C\xAB \xE8\xBF\xBD \xE7\x8B\x97", "lesson.ini:12", ids, 8, &n,
+                              on_warning, &w, &e),
+                     TF_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ids[2], TOK_UNK);
+    assert_int_equal(w.calls, 1);
+    assert_string_equal(w.what, "lesson.ini:12");
+    assert_string_equal(w.token, "\xE7\x8B\x97");
+    /* no callback: still <UNK>, silently */
+    assert_int_equal(tokenize(&v, "dog", "x", ids, 8, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(ids[0], TOK_UNK);
+
+    /* a very long unknown token is named, cut at a character boundary */
+    char big[1200] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(big, "\xE7\x8B\x97");  /* 900 bytes */
+    w.calls = 0;
+    assert_int_equal(tokenize(&v, big, "x", ids, 8, &n, on_warning, &w, &e), TF_OK);
+    assert_int_equal(w.calls, 1);
+    size_t len = strlen(w.token);
+    assert_true(len < 256 && len > 200);
+    assert_string_equal(w.token + len - 3, "...");
+    assert_true(utf8_valid(w.token, len, NULL));
+    vocab_free(&v);
+}
+
+static void test_tokenize_errors(void **state)
+{
+    (void)state;
+    Vocab v;
+    make_vocab(&v);
+    int ids[4], n = 7;
+    Error e;
+    assert_int_equal(tokenize(&v, "cat \xFF mouse", "--src 1", ids, 4, &n, NULL, NULL, &e), TF_ERR_INPUT);
+    assert_string_equal(e.msg, "--src 1: invalid UTF-8 at byte 4");
+    assert_int_equal(n, 0);
+    assert_int_equal(tokenize(&v, "\xE7\x8C\xAB \xE7\x8C", "--src 1", ids, 4, &n, NULL, NULL, &e),
+                     TF_ERR_INPUT);
+    assert_string_equal(e.msg, "--src 1: invalid UTF-8 at byte 4");
+
+    assert_int_equal(tokenize(&v, "cat cat cat cat cat cat", "--tgt 2", ids, 4, &n, NULL, NULL, &e),
+                     TF_ERR_INPUT);
+    assert_string_equal(e.msg, "--tgt 2: 6 tokens, more than the limit of 4");
+    assert_int_equal(n, 0);
+    /* exactly at the limit is fine */
+    assert_int_equal(tokenize(&v, "cat cat cat cat", "--tgt 2", ids, 4, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(n, 4);
+    /* cap 0 takes only the empty sentence */
+    assert_int_equal(tokenize(&v, " ", "x", ids, 0, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(tokenize(&v, "cat", "x", ids, 0, &n, NULL, NULL, &e), TF_ERR_INPUT);
+    vocab_free(&v);
+}
+
+static void test_separator(void **state)
+{
+    (void)state;
+    assert_int_equal(token_separator_len(" ", 1), 1);
+    assert_int_equal(token_separator_len("\t", 1), 1);
+    assert_int_equal(token_separator_len("\n", 1), 1);
+    assert_int_equal(token_separator_len("\r", 1), 1);
+    assert_int_equal(token_separator_len("\xE3\x80\x80", 3), 3);
+    assert_int_equal(token_separator_len("\xE3\x80\x80", 2), 0);  /* cut short: not a space */
+    assert_int_equal(token_separator_len("\xE3\x80\x81", 3), 0);  /* 、 */
+    assert_int_equal(token_separator_len("\xC2\xA0", 2), 0);      /* no-break space joins */
+    assert_int_equal(token_separator_len("a", 1), 0);
+    assert_int_equal(token_separator_len("", 0), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_valid_table),
+        cmocka_unit_test(test_utf8_truncations),
+        cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_utf8_width),
+        cmocka_unit_test(test_utf8_prefix_for_width),
+        cmocka_unit_test(test_vocab_specials_and_add),
+        cmocka_unit_test(test_vocab_add_text),
+        cmocka_unit_test(test_tokenize_table),
+        cmocka_unit_test(test_tokenize_unknown_warns),
+        cmocka_unit_test(test_tokenize_errors),
+        cmocka_unit_test(test_separator),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
