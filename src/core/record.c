@@ -15,6 +15,9 @@ size_t record_numel(const Record *r)
 
 uint32_t record_label_sets(const Record *r, int axis)
 {
+    uint32_t own = axis == r->ndim - 1 ? r->col_label_sets : axis == r->ndim - 2 ? r->row_label_sets : 0;
+    if (own)
+        return own;
     if (axis > 0 && r->ndim > 1 && r->dim_names[0] && strcmp(r->dim_names[0], "batch") == 0)
         return r->dims[0];
     return 1;

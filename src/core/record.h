@@ -12,8 +12,10 @@
  * Labels: token text for the row axis (ndim−2) and the column axis (ndim−1),
  * where those axes are tokens. When axis 0 is named "batch" and the labelled
  * axis is another one, every sentence has its own labels: the array holds
- * dims[0] × dims[axis] strings and the label of (b, i) is [b·dims[axis] + i].
- * Otherwise it holds dims[axis] strings. */
+ * dims[0] × dims[axis] strings and the label of (b, i) is [b·dims[axis] + i]
+ * — unless the record says its labels for that axis are shared by every
+ * sentence (row_label_sets / col_label_sets = 1: the vocabulary axis of the
+ * logits, say). Otherwise it holds dims[axis] strings. */
 #ifndef TF_CORE_RECORD_H
 #define TF_CORE_RECORD_H
 
@@ -32,6 +34,10 @@ typedef struct Record {
     const float *data;       /* product(dims) float32 values */
     const char *const *row_labels;  /* NULL when the row axis is not tokens (or ndim == 1) */
     const char *const *col_labels;  /* NULL when the column axis is not tokens */
+    /* Label sets of the row / column axis: 0 for the rule above (one set
+     * per sentence in a batched record), 1 for one set shared by every
+     * sentence. A reader always fills in the count it found. */
+    uint32_t row_label_sets, col_label_sets;
     const char *formula;     /* one line, e.g. "softmax(masked)" */
     const char *description; /* one sentence for a student */
     const char *q_source;    /* attention records: record whose rows made Q, else NULL */
@@ -41,8 +47,8 @@ typedef struct Record {
 /* Number of values, or 0 when the dims overflow size_t. */
 size_t record_numel(const Record *r);
 
-/* How many label sets an axis has: dims[0] for a batched record's non-batch
- * axis, else 1. */
+/* How many label sets an axis has: the record's own row/col_label_sets when
+ * non-zero, else dims[0] for a batched record's non-batch axis, else 1. */
 uint32_t record_label_sets(const Record *r, int axis);
 
 #endif

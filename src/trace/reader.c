@@ -1,0 +1,546 @@
+/* reader.c — open a trace file as untrusted input (layout: FORMAT.md).
+ *
+ * Open maps the file and checks, in this order and without touching any
+ * record body: the header's magic and version, the footer, the rest of the
+ * header, then the index (every record's offset and length against the
+ * file, records tiling the data region exactly, names valid and unique).
+ * trace_reader_get checks one record completely before handing it out.
+ * Every refusal says "PATH: byte N: what was wrong". */
+#include "trace/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/checked.h"
+#include "trace/format.h"
+
+struct TraceReader {
+    char *path;
+    const unsigned char *map;   /* (size) the whole file, read-only */
+    uint64_t size;
+    uint64_t header_size;       /* records start here */
+    uint64_t index_offset;      /* records end here */
+    const char *meta;           /* NUL-terminated, inside the map */
+    const unsigned char *index; /* (count, IDX_ENTRY) */
+    uint32_t count;
+    NameTable names;
+};
+
+/* "PATH: byte N: what"; the input is bad, so TF_ERR_INPUT. */
+__attribute__((format(printf, 4, 5)))
+static Status corrupt(Error *err, const char *path, uint64_t at, const char *fmt, ...)
+{
+    char what[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return error_set(err, TF_ERR_INPUT, "%s: byte %llu: %s", path, (unsigned long long)at, what);
+}
+
+static const char *index_name(const void *ctx, uint32_t i)
+{
+    const TraceReader *r = ctx;
+    return (const char *)r->index + (size_t)i * IDX_ENTRY + IDX_NAME;
+}
+
+/* ---- open ---- */
+
+static Status map_file(TraceReader *r, Error *err)
+{
+    int fd = open(r->path, O_RDONLY);
+    if (fd < 0)
+        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", r->path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot stat: %s", r->path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return error_set(err, TF_ERR_INPUT, "%s: not a regular file", r->path);
+    }
+    r->size = (uint64_t)st.st_size;
+    if (r->size < HDR_FIXED + 8 + FTR_SIZE || r->size > SIZE_MAX) {
+        close(fd);
+        return corrupt(err, r->path, r->size,
+                       "file ends after %llu bytes; a trace file has at least %d (header and footer)",
+                       (unsigned long long)r->size, HDR_FIXED + 8 + FTR_SIZE);
+    }
+    void *m = mmap(NULL, (size_t)r->size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (m == MAP_FAILED)
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot map: %s", r->path, strerror(e));
+    r->map = m;
+    return TF_OK;
+}
+
+/* Magic and major version first, so a foreign or future file gets the
+ * message that explains it rather than a checksum complaint. */
+static Status check_identity(const TraceReader *r, Error *err)
+{
+    if (memcmp(r->map + HDR_MAGIC, TRACE_MAGIC, 8) != 0)
+        return corrupt(err, r->path, HDR_MAGIC, "not a Traceformer trace file (bad magic)");
+    uint16_t major = le16(r->map + HDR_MAJOR);
+    if (major != TRACE_VERSION_MAJOR)
+        return corrupt(err, r->path, HDR_MAJOR,
+                       "trace format version %u.x, this program reads version %d.x", major,
+                       TRACE_VERSION_MAJOR);
+    return TF_OK;
+}
+
+static Status check_footer(TraceReader *r, Error *err)
+{
+    const uint64_t at = r->size - FTR_SIZE;
+    const unsigned char *f = r->map + at;
+    if (memcmp(f + FTR_MAGIC, TRACE_FOOTER_MAGIC, 8) != 0)
+        return corrupt(err, r->path, at + FTR_MAGIC,
+                       "no footer magic at the end of the file (truncated, or never finished)");
+    uint32_t stored = le32(f + FTR_CRC), computed = trace_crc(0, f, FTR_CRC);
+    if (stored != computed)
+        return corrupt(err, r->path, at + FTR_CRC,
+                       "footer checksum mismatch (stored %08x, computed %08x)", stored, computed);
+    if (le16(f + FTR_MAJOR) != TRACE_VERSION_MAJOR)
+        return corrupt(err, r->path, at + FTR_MAJOR, "footer version %u differs from %d",
+                       le16(f + FTR_MAJOR), TRACE_VERSION_MAJOR);
+    if (le32(f + FTR_RESERVED) != 0)
+        return corrupt(err, r->path, at + FTR_RESERVED, "reserved footer field is not 0");
+
+    r->index_offset = le64(f + FTR_INDEX_OFFSET);
+    r->count = le32(f + FTR_COUNT);
+    uint64_t index_len = le64(f + FTR_INDEX_LENGTH), end;
+    if (index_len != (uint64_t)r->count * IDX_ENTRY)
+        return corrupt(err, r->path, at + FTR_INDEX_LENGTH,
+                       "index length %llu does not fit %u records of %d bytes",
+                       (unsigned long long)index_len, r->count, IDX_ENTRY);
+    if (!checked_add_u64(&end, r->index_offset, index_len) || end != at)
+        return corrupt(err, r->path, at + FTR_INDEX_OFFSET,
+                       "index at byte %llu, %llu bytes long, does not end where the footer starts "
+                       "(byte %llu)",
+                       (unsigned long long)r->index_offset, (unsigned long long)index_len,
+                       (unsigned long long)at);
+    if (r->index_offset % 8 != 0)
+        return corrupt(err, r->path, at + FTR_INDEX_OFFSET, "index offset %llu is not a multiple of 8",
+                       (unsigned long long)r->index_offset);
+    r->index = r->map + r->index_offset;
+    return TF_OK;
+}
+
+static Status check_header(TraceReader *r, Error *err)
+{
+    const unsigned char *h = r->map;
+    const unsigned char *f = r->map + r->size - FTR_SIZE;
+    if (le16(h + HDR_MINOR) != le16(f + FTR_MINOR))
+        return corrupt(err, r->path, HDR_MINOR, "header version %u.%u, footer says %u.%u",
+                       le16(h + HDR_MAJOR), le16(h + HDR_MINOR), le16(f + FTR_MAJOR), le16(f + FTR_MINOR));
+    uint64_t size = le32(h + HDR_SIZE), meta_len = le32(h + HDR_META_LEN);
+    if (size % 8 != 0 || size < HDR_FIXED + 8 || size > r->index_offset)
+        return corrupt(err, r->path, HDR_SIZE,
+                       "header size %llu is not a multiple of 8 between %d and the index offset %llu",
+                       (unsigned long long)size, HDR_FIXED + 8, (unsigned long long)r->index_offset);
+    if (meta_len > TRACE_MAX_META || round8(HDR_FIXED + meta_len + 1) != size)
+        return corrupt(err, r->path, HDR_META_LEN,
+                       "meta length %llu does not fill the header of %llu bytes",
+                       (unsigned long long)meta_len, (unsigned long long)size);
+    uint32_t stored = le32(h + HDR_CRC);
+    uint32_t computed = trace_crc(trace_crc(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
+    if (stored != computed)
+        return corrupt(err, r->path, HDR_CRC, "header checksum mismatch (stored %08x, computed %08x)",
+                       stored, computed);
+    if (le32(f + FTR_HEADER_CRC) != stored)
+        return corrupt(err, r->path, r->size - FTR_SIZE + FTR_HEADER_CRC,
+                       "footer's copy of the header checksum differs (footer belongs to another file?)");
+    /* Meta: no NUL inside, NUL after, zero padding (CRC already covers it,
+     * but a crafted file with a fixed checksum gets a clear message). */
+    const char *meta = (const char *)h + HDR_FIXED;
+    const char *nul = memchr(meta, 0, (size_t)meta_len + 1);
+    if (nul != meta + meta_len)
+        return corrupt(err, r->path, HDR_FIXED + (uint64_t)(nul ? nul - meta : (long)meta_len),
+                       "meta text has a NUL byte inside or none at its end");
+    for (uint64_t i = HDR_FIXED + meta_len + 1; i < size; i++)
+        if (h[i] != 0)
+            return corrupt(err, r->path, i, "header padding is not zero");
+    r->header_size = size;
+    r->meta = meta;
+    return TF_OK;
+}
+
+/* Name field of one index entry: NUL-terminated, valid, zero-padded. */
+static Status check_entry_name(const TraceReader *r, uint32_t i, uint64_t at, Error *err)
+{
+    const char *name = (const char *)r->map + at;
+    const char *nul = memchr(name, 0, IDX_ENTRY - IDX_NAME);
+    if (!nul)
+        return corrupt(err, r->path, at, "index entry %u: name has no NUL within %d bytes", i,
+                       IDX_ENTRY - IDX_NAME);
+    size_t len = (size_t)(nul - name);
+    const char *problem = trace_name_problem(name, len);
+    if (problem)
+        return corrupt(err, r->path, at, "index entry %u: record name %s", i, problem);
+    for (size_t j = len; j < IDX_ENTRY - IDX_NAME; j++)
+        if (name[j] != 0)
+            return corrupt(err, r->path, at + j, "index entry %u: name padding is not zero", i);
+    return TF_OK;
+}
+
+static Status check_index(TraceReader *r, Error *err)
+{
+    uint64_t index_len = (uint64_t)r->count * IDX_ENTRY;
+    uint32_t stored = le32(r->map + r->size - FTR_SIZE + FTR_INDEX_CRC);
+    uint32_t computed = trace_crc(0, r->index, index_len);
+    if (stored != computed)
+        return corrupt(err, r->path, r->index_offset,
+                       "index checksum mismatch (stored %08x, computed %08x)", stored, computed);
+    if (!name_table_init(&r->names, r->count))
+        return error_set(err, TF_ERR_RUNTIME, "%s: out of memory for %u names", r->path, r->count);
+
+    /* Records must tile [header_size, index_offset): each starts where the
+     * previous one ended, so no byte is unaccounted for or shared. */
+    uint64_t expect = r->header_size;
+    for (uint32_t i = 0; i < r->count; i++) {
+        uint64_t at = r->index_offset + (uint64_t)i * IDX_ENTRY;
+        const unsigned char *e = r->map + at;
+        uint64_t off = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH), end;
+        if (off != expect)
+            return corrupt(err, r->path, at + IDX_OFFSET,
+                           "record %u starts at byte %llu, expected %llu (records must follow each "
+                           "other with no gap or overlap)",
+                           i, (unsigned long long)off, (unsigned long long)expect);
+        if (!checked_add_u64(&end, off, len) || end > r->size)
+            return corrupt(err, r->path, at + IDX_LENGTH,
+                           "record %u length %llu runs past end of file (size %llu)", i,
+                           (unsigned long long)len, (unsigned long long)r->size);
+        if (end > r->index_offset)
+            return corrupt(err, r->path, at + IDX_LENGTH,
+                           "record %u length %llu runs into the index at byte %llu", i,
+                           (unsigned long long)len, (unsigned long long)r->index_offset);
+        if (len < REC_MIN_LENGTH || len % 8 != 0)
+            return corrupt(err, r->path, at + IDX_LENGTH,
+                           "record %u length %llu is not a multiple of 8 of at least %u", i,
+                           (unsigned long long)len, REC_MIN_LENGTH);
+        Status s = check_entry_name(r, i, at + IDX_NAME, err);
+        if (s != TF_OK)
+            return s;
+        const char *name = index_name(r, i);
+        long dup = name_table_find(&r->names, name, index_name, r);
+        if (dup >= 0)
+            return corrupt(err, r->path, at + IDX_NAME, "record %u has the same name as record %ld: %s",
+                           i, dup, name);
+        if (!name_table_insert(&r->names, name, i, index_name, r))
+            return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", r->path);
+        expect = end;
+    }
+    if (expect != r->index_offset)
+        return corrupt(err, r->path, expect,
+                       "%llu bytes between the last record and the index belong to no record",
+                       (unsigned long long)(r->index_offset - expect));
+    return TF_OK;
+}
+
+Status trace_reader_open(TraceReader **out, const char *path, Error *err)
+{
+    *out = NULL;
+    TraceReader *r = calloc(1, sizeof *r);
+    if (r)
+        r->path = strdup(path);
+    if (!r || !r->path) {
+        free(r);
+        return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
+    }
+    Status s = map_file(r, err);
+    if (s == TF_OK)
+        s = check_identity(r, err);
+    if (s == TF_OK)
+        s = check_footer(r, err);
+    if (s == TF_OK)
+        s = check_header(r, err);
+    if (s == TF_OK)
+        s = check_index(r, err);
+    if (s != TF_OK) {
+        trace_reader_close(r);
+        return s;
+    }
+    *out = r;
+    return TF_OK;
+}
+
+void trace_reader_close(TraceReader *r)
+{
+    if (!r)
+        return;
+    if (r->map)
+        munmap((void *)r->map, (size_t)r->size);
+    name_table_free(&r->names);
+    free(r->path);
+    free(r);
+}
+
+uint32_t trace_reader_count(const TraceReader *r) { return r->count; }
+const char *trace_reader_meta(const TraceReader *r) { return r->meta; }
+const char *trace_reader_path(const TraceReader *r) { return r->path; }
+
+long trace_reader_find(const TraceReader *r, const char *name)
+{
+    return name_table_find(&r->names, name, index_name, r);
+}
+
+const char *trace_reader_name(const TraceReader *r, uint32_t i)
+{
+    return i < r->count ? index_name(r, i) : NULL;
+}
+
+/* ---- one record ---- */
+
+/* Reading one record: where it is and how far its strings may go. */
+typedef struct {
+    const TraceReader *r;
+    uint32_t i;
+    uint64_t base;         /* record's offset in the file */
+    const unsigned char *p;
+    uint64_t cursor;       /* next string, relative to base */
+    uint64_t strings_end;  /* = data_offset */
+    Error *err;
+} RecordCursor;
+
+/* Next string: u32 length, bytes, NUL; checked against its class. */
+static Status next_string(RecordCursor *c, StrClass cls, const char *what, long nth, const char **out)
+{
+    char label[64];
+    if (nth >= 0)
+        snprintf(label, sizeof label, "%s %ld", what, nth);
+    else
+        snprintf(label, sizeof label, "%s", what);
+    uint64_t at = c->base + c->cursor;
+    if (c->strings_end - c->cursor < 4)
+        return corrupt(c->err, c->r->path, at, "record %u: %s runs into the data", c->i, label);
+    uint32_t len = le32(c->p + c->cursor);
+    if (len > trace_string_cap(cls))
+        return corrupt(c->err, c->r->path, at, "record %u: %s length %u is over the limit of %u", c->i,
+                       label, len, trace_string_cap(cls));
+    if (c->strings_end - c->cursor - 4 < (uint64_t)len + 1)
+        return corrupt(c->err, c->r->path, at, "record %u: %s (length %u) runs into the data", c->i,
+                       label, len);
+    const char *s = (const char *)c->p + c->cursor + 4;
+    if (s[len] != '\0')
+        return corrupt(c->err, c->r->path, at + 4 + len, "record %u: %s is not NUL-terminated", c->i,
+                       label);
+    size_t bad = 0;
+    const char *problem = trace_string_problem(cls, s, len, &bad);
+    if (problem)
+        return corrupt(c->err, c->r->path, at + 4 + bad, "record %u: %s %s", c->i, label, problem);
+    c->cursor += 4 + (uint64_t)len + 1;
+    *out = s;
+    return TF_OK;
+}
+
+/* Fixed part: magic, length, checksum, ndim, dims, flags, data offset. */
+static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t counts[2],
+                          uint32_t *flags)
+{
+    const unsigned char *p = c->p;
+    const char *path = c->r->path;
+    uint64_t b = c->base;
+    if (memcmp(p + REC_MAGIC, TRACE_RECORD_MAGIC, 4) != 0)
+        return corrupt(c->err, path, b, "record %u: bad record magic", c->i);
+    if (le64(p + REC_LENGTH) != len)
+        return corrupt(c->err, path, b + REC_LENGTH, "record %u: length %llu disagrees with the index (%llu)",
+                       c->i, (unsigned long long)le64(p + REC_LENGTH), (unsigned long long)len);
+    uint32_t stored = le32(p + REC_CRC), computed = trace_crc(0, p + REC_LENGTH, len - REC_LENGTH);
+    if (stored != computed)
+        return corrupt(c->err, path, b + REC_CRC,
+                       "record %u (%s): checksum mismatch (stored %08x, computed %08x): the record "
+                       "is corrupt",
+                       c->i, index_name(c->r, c->i), stored, computed);
+    uint32_t ndim = le32(p + REC_NDIM);
+    if (ndim < 1 || ndim > RECORD_MAX_DIMS)
+        return corrupt(c->err, path, b + REC_NDIM, "record %u: ndim %u is not 1..%d", c->i, ndim,
+                       RECORD_MAX_DIMS);
+    rec->ndim = (int)ndim;
+    for (uint32_t d = 0; d < RECORD_MAX_DIMS; d++) {
+        uint32_t v = le32(p + REC_DIMS + 4 * d);
+        if ((d < ndim) != (v != 0))
+            return corrupt(c->err, path, b + REC_DIMS + 4 * d,
+                           "record %u: dim %u is %u (dims in use must be >= 1, unused ones 0)", c->i, d, v);
+        rec->dims[d] = v;
+    }
+    counts[0] = le32(p + REC_ROW_LABELS);
+    counts[1] = le32(p + REC_COL_LABELS);
+    if (ndim == 1 && counts[0] != 0)
+        return corrupt(c->err, path, b + REC_ROW_LABELS, "record %u: a 1-D record has no row labels", c->i);
+    *flags = le32(p + REC_FLAGS);
+    if (*flags & ~REC_FLAGS_KNOWN)
+        return corrupt(c->err, path, b + REC_FLAGS, "record %u: unknown flags %08x", c->i, *flags);
+    uint64_t data_offset = le32(p + REC_DATA_OFFSET);
+    if (data_offset % 8 != 0 || data_offset < REC_FIXED || data_offset > len)
+        return corrupt(c->err, path, b + REC_DATA_OFFSET,
+                       "record %u: data offset %llu is not a multiple of 8 inside the record", c->i,
+                       (unsigned long long)data_offset);
+    c->cursor = REC_FIXED;
+    c->strings_end = data_offset;
+    return TF_OK;
+}
+
+/* Data: numel float32 after data_offset, then zero padding that ends the
+ * record exactly. */
+static Status check_data(RecordCursor *c, uint64_t len, Record *rec)
+{
+    size_t numel = 1, bytes, end;
+    bool ok = true;
+    for (int d = 0; d < rec->ndim; d++)
+        ok = ok && checked_mul(&numel, numel, rec->dims[d]);
+    ok = ok && checked_mul(&bytes, numel, sizeof(float)) &&
+         checked_add(&end, (size_t)c->strings_end, bytes);
+    if (!ok)
+        return corrupt(c->err, c->r->path, c->base + REC_DIMS, "record %u: dims overflow", c->i);
+    if (round8(end) != len)
+        return corrupt(c->err, c->r->path, c->base + REC_DIMS,
+                       "record %u: dims need %zu bytes of data at byte %llu, but the record length "
+                       "%llu leaves %llu",
+                       c->i, bytes, (unsigned long long)(c->base + c->strings_end),
+                       (unsigned long long)len, (unsigned long long)(len - c->strings_end));
+    for (uint64_t k = end; k < len; k++)
+        if (c->p[k] != 0)
+            return corrupt(c->err, c->r->path, c->base + k, "record %u: data padding is not zero", c->i);
+    rec->data = (const float *)(const void *)(c->p + c->strings_end);
+    return TF_OK;
+}
+
+/* A label count must be 0 (no labels), one label set shared by every
+ * sentence (dims[axis]), or, on a batched record, one set per sentence
+ * (dims[0] × dims[axis]); record.h. *sets gets the number of sets. */
+static Status check_label_count(RecordCursor *c, const Record *rec, int axis, uint32_t count,
+                                const char *what, uint64_t field, uint32_t *sets)
+{
+    Record plain = *rec;
+    plain.row_label_sets = plain.col_label_sets = 0;
+    uint32_t per_sentence = record_label_sets(&plain, axis);
+    uint64_t need = (uint64_t)per_sentence * rec->dims[axis];
+    *sets = count == rec->dims[axis] ? 1 : per_sentence;
+    if (count != 0 && count != need && count != rec->dims[axis])
+        return corrupt(c->err, c->r->path, c->base + field,
+                       "record %u: %u %ss, but dims demand %u or %llu (%u label set%s x %s=%u)", c->i,
+                       count, what, rec->dims[axis], (unsigned long long)need, per_sentence,
+                       per_sentence == 1 ? "" : "s", rec->dim_names[axis], rec->dims[axis]);
+    return TF_OK;
+}
+
+static Status read_labels(RecordCursor *c, uint32_t count, const char *what, const char **out)
+{
+    for (uint32_t k = 0; k < count; k++) {
+        Status s = next_string(c, STR_LABEL, what, k, &out[k]);
+        if (s != TF_OK)
+            return s;
+    }
+    return TF_OK;
+}
+
+static Status check_strings(RecordCursor *c, Record *rec, const uint32_t counts[2], uint32_t flags,
+                            void **owned)
+{
+    Status s = next_string(c, STR_NAME, "name", -1, &rec->name);
+    if (s == TF_OK)
+        s = next_string(c, STR_SHORT, "kind", -1, &rec->kind);
+    for (int d = 0; s == TF_OK && d < rec->ndim; d++)
+        s = next_string(c, STR_SHORT, "dim name", d, &rec->dim_names[d]);
+    if (s == TF_OK)
+        s = next_string(c, STR_TEXT, "formula", -1, &rec->formula);
+    if (s == TF_OK)
+        s = next_string(c, STR_TEXT, "description", -1, &rec->description);
+    if (s == TF_OK && (flags & REC_FLAG_Q_SOURCE))
+        s = next_string(c, STR_NAME, "q_source", -1, &rec->q_source);
+    if (s == TF_OK && (flags & REC_FLAG_KV_SOURCE))
+        s = next_string(c, STR_NAME, "kv_source", -1, &rec->kv_source);
+    if (s != TF_OK)
+        return s;
+    if (strcmp(rec->name, index_name(c->r, c->i)) != 0)
+        return corrupt(c->err, c->r->path, c->base + REC_FIXED,
+                       "record %u is named '%s' but the index says '%s'", c->i, rec->name,
+                       index_name(c->r, c->i));
+
+    uint32_t row_sets = 1, col_sets = 1;
+    if (counts[0])
+        s = check_label_count(c, rec, rec->ndim - 2, counts[0], "row label", REC_ROW_LABELS, &row_sets);
+    if (s == TF_OK)
+        s = check_label_count(c, rec, rec->ndim - 1, counts[1], "column label", REC_COL_LABELS, &col_sets);
+    rec->row_label_sets = row_sets;
+    rec->col_label_sets = col_sets;
+    if (s != TF_OK)
+        return s;
+
+    /* Every label takes at least 5 bytes (length + NUL): refuse counts the
+     * string area cannot hold before allocating anything for them. */
+    uint64_t total = (uint64_t)counts[0] + counts[1];
+    if (total > (c->strings_end - c->cursor) / 5)
+        return corrupt(c->err, c->r->path, c->base + REC_ROW_LABELS,
+                       "record %u: %llu labels cannot fit in %llu bytes", c->i,
+                       (unsigned long long)total, (unsigned long long)(c->strings_end - c->cursor));
+    const char **labels = NULL;
+    if (total > 0 && !(labels = malloc((size_t)total * sizeof *labels)))
+        return error_set(c->err, TF_ERR_RUNTIME, "%s: out of memory", c->r->path);
+    *owned = labels;
+    if (counts[0]) {
+        s = read_labels(c, counts[0], "row label", labels);
+        rec->row_labels = labels;
+    }
+    if (s == TF_OK && counts[1]) {
+        s = read_labels(c, counts[1], "column label", labels + counts[0]);
+        rec->col_labels = labels + counts[0];
+    }
+    if (s != TF_OK)
+        return s;
+    /* Strings end, zero padding, data: no slack allowed. */
+    if (round8(c->cursor) != c->strings_end)
+        return corrupt(c->err, c->r->path, c->base + REC_DATA_OFFSET,
+                       "record %u: data offset %llu, but the strings end at %llu", c->i,
+                       (unsigned long long)c->strings_end, (unsigned long long)c->cursor);
+    for (uint64_t k = c->cursor; k < c->strings_end; k++)
+        if (c->p[k] != 0)
+            return corrupt(c->err, c->r->path, c->base + k, "record %u: string padding is not zero", c->i);
+    return TF_OK;
+}
+
+Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (i >= r->count)
+        return error_set(err, TF_ERR_INPUT, "%s: record %u does not exist (the trace has %u)", r->path,
+                         i, r->count);
+    const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
+    uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);  /* checked at open */
+    RecordCursor c = {.r = r, .i = i, .base = base, .p = r->map + base, .err = err};
+    Record rec = {0};
+    uint32_t counts[2] = {0, 0}, flags = 0;
+    void *owned = NULL;
+
+    Status s = check_fixed(&c, len, &rec, counts, &flags);
+    if (s == TF_OK)
+        s = check_data(&c, len, &rec);
+    if (s == TF_OK)
+        s = check_strings(&c, &rec, counts, flags, &owned);
+    if (s != TF_OK) {
+        free(owned);
+        return s;
+    }
+    rec.exec_index = le32(c.p + REC_EXEC_INDEX);
+    out->rec = rec;
+    out->owned = owned;
+    return TF_OK;
+}
+
+void trace_record_release(TraceRecord *tr)
+{
+    if (!tr)
+        return;
+    free(tr->owned);
+    memset(tr, 0, sizeof *tr);
+}

@@ -1,0 +1,59 @@
+/* trace.h — writing and reading trace files (format: FORMAT.md beside this).
+ *
+ * Writer: records are appended as they are produced (streaming), to a
+ * temporary file in the destination's directory; trace_writer_finish writes
+ * the index and footer and renames it into place. On any failure, or when
+ * trace_writer_abort is called, the temporary file is removed: a trace file
+ * either exists complete or not at all.
+ *
+ * Reader: maps the file, checks the footer, the header and the index (every
+ * offset and length against the file size) in time independent of the
+ * file's size, and checks each record (bounds, strings, checksum) when it
+ * is fetched. Every rejection names the byte offset and what was wrong. */
+#ifndef TF_TRACE_TRACE_H
+#define TF_TRACE_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/record.h"
+
+typedef struct TraceWriter TraceWriter;
+typedef struct TraceReader TraceReader;
+
+/* meta: free-form "key = value" lines (program version, configuration,
+ * command line) stored in the header; may be NULL. */
+Status trace_writer_open(TraceWriter **out, const char *path, const char *meta, Error *err);
+Status trace_writer_add(TraceWriter *w, const Record *rec, Error *err);
+/* Bytes written so far (records only). */
+uint64_t trace_writer_bytes(const TraceWriter *w);
+Status trace_writer_finish(TraceWriter *w, Error *err);  /* frees w */
+void trace_writer_abort(TraceWriter *w);                  /* frees w, removes the temp file */
+
+Status trace_reader_open(TraceReader **out, const char *path, Error *err);
+void trace_reader_close(TraceReader *r);
+uint32_t trace_reader_count(const TraceReader *r);
+const char *trace_reader_meta(const TraceReader *r);  /* NUL-terminated, never NULL */
+const char *trace_reader_path(const TraceReader *r);
+
+/* A record fetched from a reader. Strings and data point into the mapping;
+ * the label arrays are allocated and released by trace_record_release.
+ * rec.data is 4-byte aligned. */
+typedef struct {
+    Record rec;
+    void *owned;  /* private */
+} TraceRecord;
+
+/* Fetch record i (0-based, in file order = execution order), checking its
+ * bounds, structure and checksum. */
+Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err);
+void trace_record_release(TraceRecord *tr);
+
+/* Index of the record with this exact name, or −1. Checks records' names
+ * from the index only (names are stored in the index). */
+long trace_reader_find(const TraceReader *r, const char *name);
+/* Name of record i from the index (validated at open), NUL-terminated. */
+const char *trace_reader_name(const TraceReader *r, uint32_t i);
+
+#endif

@@ -1,0 +1,421 @@
+/* writer.c — stream Records into a trace file (layout: FORMAT.md).
+ *
+ * The header is written at open, each record as it is added, the index and
+ * footer at finish; the file lives under a temporary name until finish
+ * renames it. The first failure of any call (a record that breaks the
+ * rules, a full disk) removes the temporary file and puts the writer in a
+ * failed state: later calls return the same error, and the caller still
+ * frees the writer with trace_writer_finish or trace_writer_abort. */
+#include "trace/trace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/checked.h"
+#include "io/atomic_file.h"
+#include "trace/format.h"
+
+struct TraceWriter {
+    AtomicFile af;
+    char *path;             /* destination, for messages */
+    uint64_t offset;        /* where the next record goes */
+    uint64_t record_bytes;  /* bytes of records written */
+    uint32_t header_crc;
+    unsigned char *index;   /* (cap, IDX_ENTRY) index entries, as they go to the file */
+    size_t count, cap;
+    NameTable names;
+    bool failed;
+    Status failure_code;
+    Error failure;          /* the first error, returned again by later calls */
+};
+
+static const unsigned char zeros[8];
+
+static const char *entry_name(const void *ctx, uint32_t i)
+{
+    const TraceWriter *w = ctx;
+    return (const char *)w->index + (size_t)i * IDX_ENTRY + IDX_NAME;
+}
+
+/* Record the first failure (printf-style message), remove the temporary
+ * file, copy the error to err and return code. */
+__attribute__((format(printf, 4, 5)))
+static Status writer_fail(TraceWriter *w, Error *err, Status code, const char *fmt, ...)
+{
+    if (!w->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(w->failure.msg, sizeof w->failure.msg, fmt, ap);
+        va_end(ap);
+        w->failure.hint[0] = '\0';
+        w->failure_code = code;
+        w->failed = true;
+        atomic_file_discard(&w->af);
+    }
+    if (err)
+        *err = w->failure;
+    return w->failure_code;
+}
+
+static Status write_bytes(TraceWriter *w, const void *p, size_t n, Error *err)
+{
+    if (n > 0 && fwrite(p, 1, n, w->af.f) != n)
+        return writer_fail(w, err, TF_ERR_RUNTIME, "%s: write failed at byte %llu: %s", w->path,
+                           (unsigned long long)w->offset, strerror(errno));
+    return TF_OK;
+}
+
+Status trace_writer_open(TraceWriter **out, const char *path, const char *meta, Error *err)
+{
+    *out = NULL;
+    if (!meta)
+        meta = "";
+    size_t meta_len = strlen(meta);
+    if (meta_len > TRACE_MAX_META)
+        return error_set(err, TF_ERR_INPUT, "%s: meta text of %zu bytes is over the limit of %u",
+                         path, meta_len, TRACE_MAX_META);
+
+    TraceWriter *w = calloc(1, sizeof *w);
+    if (w)
+        w->path = strdup(path);
+    if (!w || !w->path) {
+        free(w);
+        return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
+    }
+    Status s = atomic_file_open(&w->af, path, err);
+    if (s != TF_OK) {
+        free(w->path);
+        free(w);
+        return s;
+    }
+    if (!name_table_init(&w->names, 64)) {
+        trace_writer_abort(w);
+        return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
+    }
+
+    /* Header: fixed part, meta, NUL, zero padding to 8. */
+    size_t size = (size_t)round8(HDR_FIXED + meta_len + 1);
+    unsigned char *h = calloc(1, size);
+    if (!h) {
+        trace_writer_abort(w);
+        return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
+    }
+    memcpy(h + HDR_MAGIC, TRACE_MAGIC, 8);
+    put16(h + HDR_MAJOR, TRACE_VERSION_MAJOR);
+    put16(h + HDR_MINOR, TRACE_VERSION_MINOR);
+    put32(h + HDR_SIZE, (uint32_t)size);
+    put32(h + HDR_META_LEN, (uint32_t)meta_len);
+    memcpy(h + HDR_FIXED, meta, meta_len);
+    w->header_crc = trace_crc(trace_crc(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
+    put32(h + HDR_CRC, w->header_crc);
+    s = write_bytes(w, h, size, err);
+    free(h);
+    if (s != TF_OK) {
+        trace_writer_abort(w);
+        return s;
+    }
+    w->offset = size;
+    *out = w;
+    return TF_OK;
+}
+
+/* ---- one record: check it, lay out its strings, write it ---- */
+
+typedef struct {
+    const char *s;
+    StrClass cls;
+    const char *what;  /* "name", "dim name", "row label", ... */
+    uint32_t nth;      /* which one, for labels and dim names */
+} StrItem;
+
+typedef struct {
+    StrItem *items;
+    size_t n;
+    uint32_t row_count, col_count;  /* labels */
+    uint32_t flags;
+    uint64_t numel;
+} RecordPlan;
+
+/* Refuse record r: "PATH: record N 'NAME': what". */
+__attribute__((format(printf, 4, 5)))
+static Status bad_record(TraceWriter *w, const Record *r, Error *err, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return writer_fail(w, err, TF_ERR_INPUT, "%s: record %zu '%.127s': %s", w->path, w->count,
+                       r->name ? r->name : "(null)", what);
+}
+
+/* Number of labels an axis needs (record.h's rule); fits easily in 64 bits.
+ * 0 when the record asks for a number of label sets that is neither 1 nor
+ * one per sentence. */
+static uint64_t labels_needed(const Record *r, int axis)
+{
+    uint32_t sets = record_label_sets(r, axis);
+    int batched = axis > 0 && r->dim_names[0] && strcmp(r->dim_names[0], "batch") == 0;
+    if (sets != 1 && !(batched && sets == r->dims[0]))
+        return 0;
+    return (uint64_t)sets * r->dims[axis];
+}
+
+static Status check_shape(TraceWriter *w, const Record *r, RecordPlan *p, Error *err)
+{
+    if (r->ndim < 1 || r->ndim > RECORD_MAX_DIMS)
+        return bad_record(w, r, err, "ndim must be 1..4");
+    uint64_t numel = 1;
+    for (int i = 0; i < r->ndim; i++) {
+        if (r->dims[i] == 0)
+            return bad_record(w, r, err, "a dimension is 0");
+        size_t n;
+        if (!checked_mul(&n, (size_t)numel, r->dims[i]))
+            return bad_record(w, r, err, "dims overflow");
+        numel = n;
+    }
+    size_t bytes;
+    if (!checked_mul(&bytes, (size_t)numel, sizeof(float)) || bytes > UINT64_MAX / 2)
+        return bad_record(w, r, err, "data size overflows");
+    if (!r->data)
+        return bad_record(w, r, err, "data is NULL");
+    if (r->ndim == 1 && r->row_labels)
+        return bad_record(w, r, err, "a 1-D record has column labels only (row_labels must be NULL)");
+    p->numel = numel;
+    if (r->row_labels) {
+        uint64_t n = labels_needed(r, r->ndim - 2);
+        if (n == 0)
+            return bad_record(w, r, err, "row_label_sets must be 1 or one per sentence");
+        if (n > UINT32_MAX)
+            return bad_record(w, r, err, "too many row labels");
+        p->row_count = (uint32_t)n;
+    }
+    if (r->col_labels) {
+        uint64_t n = labels_needed(r, r->ndim - 1);
+        if (n == 0)
+            return bad_record(w, r, err, "col_label_sets must be 1 or one per sentence");
+        if (n > UINT32_MAX)
+            return bad_record(w, r, err, "too many column labels");
+        p->col_count = (uint32_t)n;
+    }
+    return TF_OK;
+}
+
+/* List every string of r in file order: name, kind, dim names, formula,
+ * description, q_source, kv_source, row labels, column labels. */
+static Status plan_strings(TraceWriter *w, const Record *r, RecordPlan *p, Error *err)
+{
+    size_t n = 4 + (size_t)r->ndim + 2 + (size_t)p->row_count + p->col_count;
+    p->items = calloc(n, sizeof *p->items);
+    if (!p->items)
+        return writer_fail(w, err, TF_ERR_RUNTIME, "%s: out of memory", w->path);
+#define ADD(str, c, w_, k) (p->items[p->n++] = (StrItem){(str), (c), (w_), (k)})
+    ADD(r->name, STR_NAME, "name", 0);
+    ADD(r->kind ? r->kind : "", STR_SHORT, "kind", 0);
+    for (int i = 0; i < r->ndim; i++)
+        ADD(r->dim_names[i] ? r->dim_names[i] : "", STR_SHORT, "dim name", (uint32_t)i);
+    ADD(r->formula ? r->formula : "", STR_TEXT, "formula", 0);
+    ADD(r->description ? r->description : "", STR_TEXT, "description", 0);
+    if (r->q_source) {
+        ADD(r->q_source, STR_NAME, "q_source", 0);
+        p->flags |= REC_FLAG_Q_SOURCE;
+    }
+    if (r->kv_source) {
+        ADD(r->kv_source, STR_NAME, "kv_source", 0);
+        p->flags |= REC_FLAG_KV_SOURCE;
+    }
+    for (uint32_t i = 0; i < p->row_count; i++)
+        ADD(r->row_labels[i], STR_LABEL, "row label", i);
+    for (uint32_t i = 0; i < p->col_count; i++)
+        ADD(r->col_labels[i], STR_LABEL, "column label", i);
+#undef ADD
+    return TF_OK;
+}
+
+static Status check_string(TraceWriter *w, const Record *r, const StrItem *it, Error *err)
+{
+    char what[64];
+    if (it->cls == STR_LABEL || !strcmp(it->what, "dim name"))
+        snprintf(what, sizeof what, "%s %u", it->what, it->nth);
+    else
+        snprintf(what, sizeof what, "%s", it->what);
+    if (!it->s)
+        return bad_record(w, r, err, "%s is NULL", what);
+    size_t len = strlen(it->s), at;
+    const char *problem = trace_string_problem(it->cls, it->s, len, &at);
+    if (problem && it->cls == STR_NAME)
+        return bad_record(w, r, err, "%s '%.127s' %s (see src/trace/FORMAT.md, \"Record names\")",
+                          what, it->s, problem);
+    if (problem && len > trace_string_cap(it->cls))
+        return bad_record(w, r, err, "%s %s (%zu bytes, limit %u)", what, problem, len,
+                          trace_string_cap(it->cls));
+    if (problem)
+        return bad_record(w, r, err, "%s %s at byte %zu of it", what, problem, at);
+    return TF_OK;
+}
+
+/* Build everything before the data: fixed part, strings, padding. */
+static unsigned char *build_prefix(const Record *r, const RecordPlan *p, size_t *prefix_len,
+                                   uint64_t *length)
+{
+    size_t strings = 0;
+    for (size_t i = 0; i < p->n; i++)
+        strings += 4 + strlen(p->items[i].s) + 1;
+    size_t data_offset = (size_t)round8(REC_FIXED + strings);
+    if (data_offset > UINT32_MAX)
+        return NULL;
+    unsigned char *b = calloc(1, data_offset);
+    if (!b)
+        return NULL;
+    *length = round8(data_offset + p->numel * 4);
+    *prefix_len = data_offset;
+
+    memcpy(b + REC_MAGIC, TRACE_RECORD_MAGIC, 4);
+    put64(b + REC_LENGTH, *length);
+    put32(b + REC_EXEC_INDEX, r->exec_index);
+    put32(b + REC_NDIM, (uint32_t)r->ndim);
+    for (int i = 0; i < r->ndim; i++)
+        put32(b + REC_DIMS + 4 * i, r->dims[i]);
+    put32(b + REC_ROW_LABELS, p->row_count);
+    put32(b + REC_COL_LABELS, p->col_count);
+    put32(b + REC_FLAGS, p->flags);
+    put32(b + REC_DATA_OFFSET, (uint32_t)data_offset);
+    unsigned char *at = b + REC_FIXED;
+    for (size_t i = 0; i < p->n; i++) {
+        size_t len = strlen(p->items[i].s);
+        put32(at, (uint32_t)len);
+        memcpy(at + 4, p->items[i].s, len + 1);
+        at += 4 + len + 1;
+    }
+    return b;
+}
+
+static Status append_index(TraceWriter *w, const Record *r, uint64_t length, Error *err)
+{
+    if (w->count == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        unsigned char *idx = realloc(w->index, cap * IDX_ENTRY);
+        if (!idx)
+            return writer_fail(w, err, TF_ERR_RUNTIME, "%s: out of memory", w->path);
+        w->index = idx;
+        w->cap = cap;
+    }
+    unsigned char *e = w->index + w->count * IDX_ENTRY;
+    memset(e, 0, IDX_ENTRY);
+    put64(e + IDX_OFFSET, w->offset);
+    put64(e + IDX_LENGTH, length);
+    memcpy(e + IDX_NAME, r->name, strlen(r->name) + 1);
+    if (!name_table_insert(&w->names, r->name, (uint32_t)w->count, entry_name, w))
+        return writer_fail(w, err, TF_ERR_RUNTIME, "%s: out of memory", w->path);
+    w->count++;
+    return TF_OK;
+}
+
+Status trace_writer_add(TraceWriter *w, const Record *r, Error *err)
+{
+    if (w->failed)
+        return writer_fail(w, err, w->failure_code, "%s", "");
+    if (w->count >= UINT32_MAX)
+        return bad_record(w, r, err, "too many records");
+    if (!r->name)
+        return bad_record(w, r, err, "name is NULL");
+
+    RecordPlan p = {0};
+    Status s = check_shape(w, r, &p, err);
+    if (s == TF_OK)
+        s = plan_strings(w, r, &p, err);
+    for (size_t i = 0; s == TF_OK && i < p.n; i++)
+        s = check_string(w, r, &p.items[i], err);
+    if (s == TF_OK && name_table_find(&w->names, r->name, entry_name, w) >= 0)
+        s = bad_record(w, r, err, "the name is already used by an earlier record");
+
+    size_t prefix_len = 0;
+    uint64_t length = 0;
+    unsigned char *prefix = NULL;
+    if (s == TF_OK) {
+        prefix = build_prefix(r, &p, &prefix_len, &length);
+        if (!prefix)
+            s = writer_fail(w, err, TF_ERR_RUNTIME, "%s: record '%s': out of memory", w->path,
+                            r->name);
+    }
+    free(p.items);
+    if (s != TF_OK)
+        return s;
+
+    /* CRC over everything after the CRC field: prefix[8..], data, padding. */
+    size_t data_bytes = (size_t)p.numel * 4;
+    size_t pad = (size_t)(length - prefix_len - data_bytes);
+    uint32_t crc = trace_crc(0, prefix + REC_LENGTH, prefix_len - REC_LENGTH);
+    crc = trace_crc(crc, r->data, data_bytes);
+    crc = trace_crc(crc, zeros, pad);
+    put32(prefix + REC_CRC, crc);
+
+    s = write_bytes(w, prefix, prefix_len, err);
+    free(prefix);
+    if (s == TF_OK)
+        s = write_bytes(w, r->data, data_bytes, err);
+    if (s == TF_OK)
+        s = write_bytes(w, zeros, pad, err);
+    if (s == TF_OK)
+        s = append_index(w, r, length, err);
+    if (s != TF_OK)
+        return s;
+    w->offset += length;
+    w->record_bytes += length;
+    return TF_OK;
+}
+
+uint64_t trace_writer_bytes(const TraceWriter *w)
+{
+    return w->record_bytes;
+}
+
+static void writer_free(TraceWriter *w)
+{
+    atomic_file_discard(&w->af);
+    name_table_free(&w->names);
+    free(w->index);
+    free(w->path);
+    free(w);
+}
+
+Status trace_writer_finish(TraceWriter *w, Error *err)
+{
+    if (w->failed) {
+        Status s = writer_fail(w, err, w->failure_code, "%s", "");
+        writer_free(w);
+        return s;
+    }
+    size_t index_len = w->count * IDX_ENTRY;
+    unsigned char f[FTR_SIZE] = {0};
+    put64(f + FTR_INDEX_OFFSET, w->offset);
+    put64(f + FTR_INDEX_LENGTH, index_len);
+    put32(f + FTR_COUNT, (uint32_t)w->count);
+    put32(f + FTR_INDEX_CRC, trace_crc(0, w->index, index_len));
+    put32(f + FTR_HEADER_CRC, w->header_crc);
+    put16(f + FTR_MAJOR, TRACE_VERSION_MAJOR);
+    put16(f + FTR_MINOR, TRACE_VERSION_MINOR);
+    put32(f + FTR_CRC, trace_crc(0, f, FTR_CRC));
+    memcpy(f + FTR_MAGIC, TRACE_FOOTER_MAGIC, 8);
+
+    Status s = write_bytes(w, w->index, index_len, err);
+    if (s == TF_OK) {
+        w->offset += index_len;
+        s = write_bytes(w, f, sizeof f, err);
+    }
+    if (s == TF_OK) {
+        s = atomic_file_commit(&w->af, err);  /* removes the temp file itself on failure */
+    }
+    writer_free(w);
+    return s;
+}
+
+void trace_writer_abort(TraceWriter *w)
+{
+    if (w)
+        writer_free(w);
+}

@@ -1,0 +1,830 @@
+/* test_trace.c — the trace file: records come back exactly as written, and
+ * a truncated, corrupted or hostile file is refused with a message naming
+ * the byte, never a crash (run under ASan to make the second half count). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trace/format.h"
+#include "trace/trace.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- a scratch directory per test ---- */
+
+typedef struct {
+    char dir[256];
+    char path[300];  /* dir/run.trace */
+} Scratch;
+
+static int scratch_setup(void **state)
+{
+    Scratch *s = calloc(1, sizeof *s);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(s->dir, sizeof s->dir, "%s/tf_trace_XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(s->dir))
+        return -1;
+    snprintf(s->path, sizeof s->path, "%s/run.trace", s->dir);
+    *state = s;
+    return 0;
+}
+
+/* Remove every file in dir (flat), chmod'ing it writable first. */
+static void empty_dir(const char *dir)
+{
+    chmod(dir, 0700);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char p[600];
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            if (unlink(p) != 0) {
+                empty_dir(p);
+                rmdir(p);
+            }
+        }
+    closedir(d);
+}
+
+static int scratch_teardown(void **state)
+{
+    Scratch *s = *state;
+    empty_dir(s->dir);
+    rmdir(s->dir);
+    free(s);
+    return 0;
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+static unsigned char *read_all(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = malloc(*size ? *size : 1);
+    assert_int_equal(fread(b, 1, *size, f), *size);
+    fclose(f);
+    return b;
+}
+
+static void write_all(const char *path, const void *b, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+}
+
+/* ---- sample records: every shape and label rule of record.h ---- */
+
+static const char *const tok3[] = {"猫", "追", "老鼠"};
+static const char *const en3[] = {"the", "cat", "sat"};
+/* batch of 2 sentences: rows (2 × 2), cols (2 × 3) */
+static const char *const b_rows[] = {"<START>", "cat", "<START>", "猫"};
+static const char *const b_cols[] = {"a", "b", "<PAD>", "ein", "zwei", "drei"};
+
+static float tokens_data[3] = {5, 6, 7};
+static float weights_data[2 * 3 * 3];
+static float batched_data[2 * 2 * 2 * 3];
+static float embed_data[3 * 4];
+
+static void fill_data(void)
+{
+    /* Causal mask shape: -inf above the diagonal, odd values elsewhere. */
+    for (int h = 0; h < 2; h++)
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                weights_data[(h * 3 + i) * 3 + j] = j > i ? -INFINITY : 1.0f / (float)(h + i + j + 3);
+    for (size_t k = 0; k < ARRAY_LEN(batched_data); k++)
+        batched_data[k] = (float)k * 0.1f - 1.0f;
+    batched_data[5] = NAN;
+    batched_data[6] = -0.0f;
+    batched_data[7] = 1e-45f;  /* denormal */
+    batched_data[8] = INFINITY;
+    for (size_t k = 0; k < ARRAY_LEN(embed_data); k++)
+        embed_data[k] = (float)k * 3.14159f;
+}
+
+static Record sample(int which)
+{
+    fill_data();
+    switch (which) {
+    case 0:
+        return (Record){.name = "src.tokens", .exec_index = 0, .kind = "tokens", .ndim = 1,
+                        .dims = {3}, .dim_names = {"token"}, .data = tokens_data,
+                        .col_labels = tok3, .formula = "tokenize(src)",
+                        .description = "The source sentence as token ids."};
+    case 1:
+        return (Record){.name = "enc.0.attn.weights", .exec_index = 7, .kind = "weights", .ndim = 3,
+                        .dims = {2, 3, 3}, .dim_names = {"head", "query", "key"},
+                        .data = weights_data, .row_labels = tok3, .col_labels = tok3,
+                        .formula = "softmax(masked)",
+                        .description = "Each row: how much a query token looks at each key.",
+                        .q_source = "enc.input", .kv_source = "enc.input"};
+    case 2:
+        return (Record){.name = "dec.0.cross_attn.scores", .exec_index = 8, .kind = "scores", .ndim = 4,
+                        .dims = {2, 2, 2, 3}, .dim_names = {"batch", "head", "query", "key"},
+                        .data = batched_data, .row_labels = b_rows, .col_labels = b_cols,
+                        .formula = "Q·Kᵀ/√d_k", .description = "Scaled scores, one page per sentence and head.",
+                        .q_source = NULL, .kv_source = "enc.memory"};
+    case 4:
+        /* batched, per-sentence row labels, one column label set shared by
+         * both sentences (a vocabulary axis) */
+        return (Record){.name = "dec.logits", .exec_index = 10, .kind = "activation", .ndim = 3,
+                        .dims = {2, 2, 3}, .dim_names = {"batch", "token", "vocab"},
+                        .data = batched_data, .row_labels = b_rows, .col_labels = en3,
+                        .col_label_sets = 1, .formula = "x W^T + b",
+                        .description = "Scores per word."};
+    default:
+        return (Record){.name = "enc.embed", .exec_index = 9, .kind = "activation", .ndim = 2,
+                        .dims = {3, 4}, .dim_names = {"token", "model"}, .data = embed_data,
+                        .row_labels = en3, .formula = "E[x]·√d_model", .description = "",
+                        .q_source = NULL, .kv_source = NULL};
+    }
+}
+#define N_SAMPLES 5
+
+static void write_samples(const char *path, int n, const char *meta)
+{
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, path, meta, &err), TF_OK);
+    for (int i = 0; i < n; i++) {
+        Record r = sample(i);
+        if (trace_writer_add(w, &r, &err) != TF_OK)
+            fail_msg("add %d: %s", i, err.msg);
+    }
+    assert_true(trace_writer_bytes(w) > 0 || n == 0);
+    if (trace_writer_finish(w, &err) != TF_OK)
+        fail_msg("finish: %s", err.msg);
+}
+
+static void assert_str_or_null(const char *got, const char *want)
+{
+    if (!want)
+        assert_null(got);
+    else
+        assert_string_equal(got, want);
+}
+
+static void assert_labels(const char *const *got, const char *const *want, size_t n)
+{
+    if (!want) {
+        assert_null(got);
+        return;
+    }
+    assert_non_null(got);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(got[i], want[i]);
+}
+
+static void assert_same_record(const Record *got, const Record *want)
+{
+    assert_string_equal(got->name, want->name);
+    assert_int_equal(got->exec_index, want->exec_index);
+    assert_string_equal(got->kind, want->kind);
+    assert_int_equal(got->ndim, want->ndim);
+    for (int a = 0; a < RECORD_MAX_DIMS; a++)
+        assert_int_equal(got->dims[a], a < want->ndim ? want->dims[a] : 0);
+    for (int a = 0; a < want->ndim; a++)
+        assert_string_equal(got->dim_names[a], want->dim_names[a]);
+    assert_string_equal(got->formula, want->formula);
+    assert_string_equal(got->description, want->description);
+    assert_str_or_null(got->q_source, want->q_source);
+    assert_str_or_null(got->kv_source, want->kv_source);
+    size_t rows = want->ndim > 1 ? (size_t)record_label_sets(want, want->ndim - 2) * want->dims[want->ndim - 2] : 0;
+    size_t cols = (size_t)record_label_sets(want, want->ndim - 1) * want->dims[want->ndim - 1];
+    assert_labels(got->row_labels, want->row_labels, rows);
+    assert_labels(got->col_labels, want->col_labels, cols);
+    /* Bit-exact: NaN, -0.0, denormals and infinities included. */
+    assert_int_equal((uintptr_t)got->data % 8, 0);
+    assert_memory_equal(got->data, want->data, record_numel(want) * sizeof(float));
+}
+
+/* ---- round trip ---- */
+
+static void test_round_trip(void **state)
+{
+    Scratch *s = *state;
+    const char *meta = "program = traceformer 0.1\nsrc = 猫 追 老鼠\n";
+    write_samples(s->path, N_SAMPLES, meta);
+    assert_int_equal(count_files(s->dir), 1);
+
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, s->path, &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    assert_int_equal(trace_reader_count(r), N_SAMPLES);
+    assert_string_equal(trace_reader_meta(r), meta);
+    assert_string_equal(trace_reader_path(r), s->path);
+    for (int i = 0; i < N_SAMPLES; i++) {
+        Record want = sample(i);
+        assert_string_equal(trace_reader_name(r, (uint32_t)i), want.name);
+        assert_int_equal(trace_reader_find(r, want.name), i);
+        TraceRecord tr;
+        if (trace_reader_get(r, (uint32_t)i, &tr, &err) != TF_OK)
+            fail_msg("get %d: %s", i, err.msg);
+        assert_same_record(&tr.rec, &want);
+        trace_record_release(&tr);
+    }
+    assert_int_equal(trace_reader_find(r, "enc.0.attn"), -1);
+    assert_int_equal(trace_reader_find(r, ""), -1);
+    assert_null(trace_reader_name(r, N_SAMPLES));
+    TraceRecord tr;
+    assert_int_equal(trace_reader_get(r, N_SAMPLES, &tr, &err), TF_ERR_INPUT);
+    trace_reader_close(r);
+}
+
+static void test_empty_trace(void **state)
+{
+    Scratch *s = *state;
+    write_samples(s->path, 0, NULL);
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, s->path, &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    assert_int_equal(trace_reader_count(r), 0);
+    assert_string_equal(trace_reader_meta(r), "");
+    assert_int_equal(trace_reader_find(r, "x"), -1);
+    trace_reader_close(r);
+}
+
+/* Many records: the name table grows and every name is still found. */
+static void test_many_records(void **state)
+{
+    Scratch *s = *state;
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, s->path, "", &err), TF_OK);
+    char names[300][32];
+    for (int i = 0; i < 300; i++) {
+        Record r = sample(i % N_SAMPLES);
+        snprintf(names[i], sizeof names[i], "gen.%d.%s", i, r.name);
+        r.name = names[i];
+        r.exec_index = (uint32_t)i;
+        assert_int_equal(trace_writer_add(w, &r, &err), TF_OK);
+    }
+    assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+    TraceReader *r;
+    assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(trace_reader_find(r, names[i]), i);
+    trace_reader_close(r);
+}
+
+/* ---- truncation and flipped bytes ---- */
+
+typedef struct {
+    size_t size, header_size, index_offset;
+} Layout;
+
+static Layout layout_of(const unsigned char *b, size_t size)
+{
+    Layout l = {size, le32(b + HDR_SIZE), (size_t)le64(b + size - FTR_SIZE + FTR_INDEX_OFFSET)};
+    return l;
+}
+
+static void expect_open_fails(const char *path, const char *why, size_t at)
+{
+    TraceReader *r = NULL;
+    Error err;
+    error_clear(&err);
+    Status st = trace_reader_open(&r, path, &err);
+    if (st == TF_OK) {
+        trace_reader_close(r);
+        fail_msg("%s %zu: trace_reader_open accepted the file", why, at);
+    }
+    assert_int_equal(st, TF_ERR_INPUT);
+    assert_null(r);
+    if (!strstr(err.msg, "byte ") || !strstr(err.msg, path))
+        fail_msg("%s %zu: message lacks path or byte: %s", why, at, err.msg);
+}
+
+static void test_every_truncation_refused(void **state)
+{
+    Scratch *s = *state;
+    write_samples(s->path, 2, "k = v\n");
+    size_t size;
+    unsigned char *b = read_all(s->path, &size);
+    for (size_t len = 0; len < size; len++) {
+        write_all(s->path, b, len);
+        expect_open_fails(s->path, "truncated to", len);
+    }
+    free(b);
+}
+
+/* Which record holds file byte `at`, by walking the (valid) index. */
+static uint32_t record_at(const unsigned char *b, const Layout *l, size_t at)
+{
+    uint32_t n = (uint32_t)((l->size - FTR_SIZE - l->index_offset) / IDX_ENTRY);
+    for (uint32_t i = 0; i < n; i++) {
+        const unsigned char *e = b + l->index_offset + (size_t)i * IDX_ENTRY;
+        if (at >= le64(e + IDX_OFFSET) && at < le64(e + IDX_OFFSET) + le64(e + IDX_LENGTH))
+            return i;
+    }
+    fail_msg("byte %zu is in no record", at);
+    return 0;  /* not reached */
+}
+
+static void test_every_flipped_byte_refused(void **state)
+{
+    Scratch *s = *state;
+    write_samples(s->path, N_SAMPLES, "k = v\n");
+    size_t size;
+    unsigned char *good = read_all(s->path, &size);
+    Layout l = layout_of(good, size);
+    unsigned char *b = malloc(size);
+    const unsigned char masks[] = {0xFF, 0x01};
+    for (size_t m = 0; m < ARRAY_LEN(masks); m++) {
+        for (size_t at = 0; at < size; at++) {
+            memcpy(b, good, size);
+            b[at] ^= masks[m];
+            write_all(s->path, b, size);
+            if (at < l.header_size || at >= l.index_offset) {
+                expect_open_fails(s->path, masks[m] == 1 ? "xor 0x01 at byte" : "xor 0xFF at byte", at);
+                continue;
+            }
+            /* A record body: open never looks there; fetching it must fail,
+             * fetching the others must not. */
+            TraceReader *r;
+            Error err;
+            if (trace_reader_open(&r, s->path, &err) != TF_OK)
+                fail_msg("body byte %zu: open should not read record bodies: %s", at, err.msg);
+            uint32_t bad = record_at(good, &l, at);
+            for (uint32_t i = 0; i < trace_reader_count(r); i++) {
+                TraceRecord tr;
+                Status st = trace_reader_get(r, i, &tr, &err);
+                if (i != bad) {
+                    assert_int_equal(st, TF_OK);
+                    trace_record_release(&tr);
+                } else if (st == TF_OK) {
+                    fail_msg("byte %zu (record %u) flipped with 0x%02x: get accepted it", at, i, masks[m]);
+                } else if (!strstr(err.msg, "byte ")) {
+                    fail_msg("byte %zu: message lacks the byte: %s", at, err.msg);
+                }
+            }
+            trace_reader_close(r);
+        }
+    }
+    free(b);
+    free(good);
+}
+
+/* ---- hostile files: valid checksums, broken structure ---- */
+
+static void fix_header_crc(unsigned char *b, size_t size)
+{
+    uint32_t hs = le32(b + HDR_SIZE);
+    uint32_t crc = trace_crc(trace_crc(0, b, HDR_CRC), b + HDR_FIXED, hs - HDR_FIXED);
+    put32(b + HDR_CRC, crc);
+    put32(b + size - FTR_SIZE + FTR_HEADER_CRC, crc);
+}
+
+static void fix_footer_crc(unsigned char *b, size_t size)
+{
+    unsigned char *f = b + size - FTR_SIZE;
+    put32(f + FTR_CRC, trace_crc(0, f, FTR_CRC));
+}
+
+static void fix_index_crc(unsigned char *b, size_t size)
+{
+    unsigned char *f = b + size - FTR_SIZE;
+    uint64_t off = le64(f + FTR_INDEX_OFFSET), len = le64(f + FTR_INDEX_LENGTH);
+    if (off + len <= size)
+        put32(f + FTR_INDEX_CRC, trace_crc(0, b + off, len));
+    fix_footer_crc(b, size);
+}
+
+/* Record `i`'s offset, from the index of the original good file. */
+static size_t rec_off(const unsigned char *b, size_t size, uint32_t i)
+{
+    size_t idx = (size_t)le64(b + size - FTR_SIZE + FTR_INDEX_OFFSET);
+    return (size_t)le64(b + idx + (size_t)i * IDX_ENTRY + IDX_OFFSET);
+}
+static unsigned char *idx_entry(unsigned char *b, size_t size, uint32_t i)
+{
+    size_t idx = (size_t)le64(b + size - FTR_SIZE + FTR_INDEX_OFFSET);
+    return b + idx + (size_t)i * IDX_ENTRY;
+}
+
+static void fix_record_crc(unsigned char *b, size_t off)
+{
+    uint64_t len = le64(b + off + REC_LENGTH);
+    put32(b + off + REC_CRC, trace_crc(0, b + off + REC_LENGTH, len - REC_LENGTH));
+}
+
+/* Patches; each leaves every checksum valid so the structure checks speak. */
+static void p_bad_magic(unsigned char *b, size_t n) { (void)n; memcpy(b, "GIF89a\0\0", 8); }
+static void p_future_major(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 2); fix_header_crc(b, n); }
+static void p_index_past_eof(unsigned char *b, size_t n)
+{
+    put64(b + n - FTR_SIZE + FTR_INDEX_OFFSET, (uint64_t)n * 4);
+    fix_footer_crc(b, n);
+}
+static void p_index_offset_wraps(unsigned char *b, size_t n)
+{
+    put64(b + n - FTR_SIZE + FTR_INDEX_OFFSET, UINT64_MAX - 8);
+    fix_footer_crc(b, n);
+}
+static void p_count_huge(unsigned char *b, size_t n)
+{
+    put32(b + n - FTR_SIZE + FTR_COUNT, 0xFFFFFFFFu);
+    fix_footer_crc(b, n);
+}
+static void p_record_length_past_eof(unsigned char *b, size_t n)
+{
+    put64(idx_entry(b, n, 1) + IDX_LENGTH, 99999);
+    fix_index_crc(b, n);
+}
+static void p_record_length_wraps(unsigned char *b, size_t n)
+{
+    put64(idx_entry(b, n, 1) + IDX_LENGTH, UINT64_MAX - 16);
+    fix_index_crc(b, n);
+}
+static void p_overlap(unsigned char *b, size_t n)
+{
+    put64(idx_entry(b, n, 1) + IDX_OFFSET, le64(idx_entry(b, n, 1) + IDX_OFFSET) - 8);
+    fix_index_crc(b, n);
+}
+static void p_gap(unsigned char *b, size_t n)
+{
+    /* Shorten the last record: 8 bytes before the index belong to nobody. */
+    unsigned char *e = idx_entry(b, n, N_SAMPLES - 1);
+    put64(e + IDX_LENGTH, le64(e + IDX_LENGTH) - 8);
+    fix_index_crc(b, n);
+}
+static void p_index_name_no_nul(unsigned char *b, size_t n)
+{
+    memset(idx_entry(b, n, 2) + IDX_NAME, 'a', IDX_ENTRY - IDX_NAME);
+    fix_index_crc(b, n);
+}
+static void p_index_name_bad_char(unsigned char *b, size_t n)
+{
+    idx_entry(b, n, 2)[IDX_NAME] = '/';
+    fix_index_crc(b, n);
+}
+static void p_duplicate_name(unsigned char *b, size_t n)
+{
+    memcpy(idx_entry(b, n, 2) + IDX_NAME, idx_entry(b, n, 1) + IDX_NAME, IDX_ENTRY - IDX_NAME);
+    fix_index_crc(b, n);
+}
+static void p_header_size_huge(unsigned char *b, size_t n)
+{
+    put32(b + HDR_SIZE, 0xFFFFFFF8u);  /* checked before the CRC, which cannot cover it */
+    (void)n;
+}
+static void p_meta_len_huge(unsigned char *b, size_t n)
+{
+    put32(b + HDR_META_LEN, 0xFFFFFFF0u);
+    fix_header_crc(b, n);
+    fix_footer_crc(b, n);
+}
+
+typedef struct {
+    const char *what;
+    void (*patch)(unsigned char *b, size_t n);
+    const char *fragment;
+} OpenCase;
+
+static const OpenCase open_cases[] = {
+    {"foreign magic", p_bad_magic, "not a Traceformer trace"},
+    {"major version 2", p_future_major, "version 2"},
+    {"index offset past EOF", p_index_past_eof, "does not end where the footer starts"},
+    {"index offset wraps", p_index_offset_wraps, "does not end where the footer starts"},
+    {"count 2^32-1", p_count_huge, "does not fit"},
+    {"record length past EOF", p_record_length_past_eof, "record 1 length 99999 runs past end of file"},
+    {"record length wraps", p_record_length_wraps, "runs past end of file"},
+    {"overlapping records", p_overlap, "no gap or overlap"},
+    {"gap before the index", p_gap, "belong to no record"},
+    {"index name without NUL", p_index_name_no_nul, "no NUL"},
+    {"index name with '/'", p_index_name_bad_char, "character other than"},
+    {"duplicate names", p_duplicate_name, "same name"},
+    {"header size huge", p_header_size_huge, "header size"},
+    {"meta length huge", p_meta_len_huge, "meta length"},
+};
+
+static void test_hostile_open_table(void **state)
+{
+    Scratch *s = *state;
+    write_samples(s->path, N_SAMPLES, "k = v\n");
+    size_t size;
+    unsigned char *good = read_all(s->path, &size);
+    unsigned char *b = malloc(size);
+    for (size_t c = 0; c < ARRAY_LEN(open_cases); c++) {
+        memcpy(b, good, size);
+        open_cases[c].patch(b, size);
+        write_all(s->path, b, size);
+        TraceReader *r = NULL;
+        Error err;
+        if (trace_reader_open(&r, s->path, &err) == TF_OK) {
+            trace_reader_close(r);
+            fail_msg("%s: accepted", open_cases[c].what);
+        }
+        if (!strstr(err.msg, open_cases[c].fragment) || !strstr(err.msg, "byte "))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", open_cases[c].what, err.msg, open_cases[c].fragment);
+    }
+    free(b);
+    free(good);
+}
+
+/* Record-level patches (open succeeds, get refuses); `at` is the record's
+ * offset, and each fixes the record's CRC afterwards. */
+static void r_dims_overflow(unsigned char *r)
+{
+    for (int a = 0; a < 3; a++)
+        put32(r + REC_DIMS + 4 * a, 0xFFFFFFFFu);
+}
+static void r_dims_too_big(unsigned char *r) { put32(r + REC_DIMS, 1000000); }
+static void r_ndim9(unsigned char *r) { put32(r + REC_NDIM, 9); }
+static void r_ndim0(unsigned char *r) { put32(r + REC_NDIM, 0); }
+static void r_unused_dim(unsigned char *r) { put32(r + REC_DIMS + 12, 5); }
+static void r_row_count(unsigned char *r) { put32(r + REC_ROW_LABELS, le32(r + REC_ROW_LABELS) + 1); }
+static void r_col_count_huge(unsigned char *r) { put32(r + REC_COL_LABELS, 0x40000000u); }
+static void r_name_no_nul(unsigned char *r)
+{
+    uint32_t len = le32(r + REC_FIXED);
+    r[REC_FIXED + 4 + len] = 'x';
+}
+static void r_name_len_huge(unsigned char *r) { put32(r + REC_FIXED, 0xFFFFFFF0u); }
+static void r_name_len_long(unsigned char *r) { put32(r + REC_FIXED, 100); }
+static void r_name_differs(unsigned char *r) { r[REC_FIXED + 4] = 'x'; }
+static void r_flags(unsigned char *r) { put32(r + REC_FLAGS, 0x80); }
+static void r_data_offset(unsigned char *r) { put32(r + REC_DATA_OFFSET, le32(r + REC_DATA_OFFSET) + 8); }
+static void r_data_offset_odd(unsigned char *r) { put32(r + REC_DATA_OFFSET, 61); }
+static void r_bad_utf8(unsigned char *r)
+{
+    /* kind: after the name string */
+    uint32_t name_len = le32(r + REC_FIXED);
+    r[REC_FIXED + 4 + name_len + 1 + 4] = 0xC0;
+}
+static void r_control_char(unsigned char *r)
+{
+    uint32_t name_len = le32(r + REC_FIXED);
+    r[REC_FIXED + 4 + name_len + 1 + 4] = 0x1B;  /* ESC: terminal injection */
+}
+static void r_magic(unsigned char *r) { r[0] = 'X'; }
+
+typedef struct {
+    const char *what;
+    uint32_t record;
+    void (*patch)(unsigned char *rec);
+    const char *fragment;
+} GetCase;
+
+static const GetCase get_cases[] = {
+    {"dims overflow", 1, r_dims_overflow, "dims overflow"},
+    {"dims larger than the data", 1, r_dims_too_big, "dims need"},
+    {"ndim 9", 1, r_ndim9, "ndim 9"},
+    {"ndim 0", 1, r_ndim0, "ndim 0"},
+    {"unused dim set", 1, r_unused_dim, "unused ones 0"},
+    {"row label count off by one", 1, r_row_count, "dims demand"},
+    {"column label count huge", 2, r_col_count_huge, "dims demand"},
+    {"name without NUL", 1, r_name_no_nul, "not NUL-terminated"},
+    {"name length huge", 1, r_name_len_huge, "over the limit"},
+    {"name length past the strings", 0, r_name_len_long, "NUL"},
+    {"name differs from the index", 1, r_name_differs, "the index says"},
+    {"unknown flags", 1, r_flags, "unknown flags"},
+    {"data offset moved", 1, r_data_offset, "dims need"},
+    {"data offset not aligned", 1, r_data_offset_odd, "multiple of 8"},
+    {"kind not UTF-8", 3, r_bad_utf8, "not valid UTF-8"},
+    {"kind with ESC", 3, r_control_char, "control character"},
+    {"record magic", 2, r_magic, "bad record magic"},
+};
+
+static void test_hostile_get_table(void **state)
+{
+    Scratch *s = *state;
+    write_samples(s->path, N_SAMPLES, "k = v\n");
+    size_t size;
+    unsigned char *good = read_all(s->path, &size);
+    unsigned char *b = malloc(size);
+    for (size_t c = 0; c < ARRAY_LEN(get_cases); c++) {
+        const GetCase *gc = &get_cases[c];
+        memcpy(b, good, size);
+        size_t off = rec_off(good, size, gc->record);
+        gc->patch(b + off);
+        fix_record_crc(b, off);
+        write_all(s->path, b, size);
+        TraceReader *r;
+        Error err;
+        if (trace_reader_open(&r, s->path, &err) != TF_OK)
+            fail_msg("%s: open should succeed: %s", gc->what, err.msg);
+        TraceRecord tr;
+        Status st = trace_reader_get(r, gc->record, &tr, &err);
+        trace_reader_close(r);
+        if (st == TF_OK)
+            fail_msg("%s: get accepted it", gc->what);
+        if (!strstr(err.msg, gc->fragment) || !strstr(err.msg, "byte "))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", gc->what, err.msg, gc->fragment);
+    }
+    free(b);
+    free(good);
+}
+
+static void test_not_a_file(void **state)
+{
+    Scratch *s = *state;
+    TraceReader *r;
+    Error err;
+    assert_int_equal(trace_reader_open(&r, s->dir, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    char missing[320];
+    snprintf(missing, sizeof missing, "%s/missing.trace", s->dir);
+    assert_int_equal(trace_reader_open(&r, missing, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, missing));
+}
+
+/* ---- the writer leaves a whole file or nothing ---- */
+
+static void test_abort_leaves_nothing(void **state)
+{
+    Scratch *s = *state;
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, s->path, "x", &err), TF_OK);
+    Record r = sample(1);
+    assert_int_equal(trace_writer_add(w, &r, &err), TF_OK);
+    assert_int_equal(count_files(s->dir), 1);  /* the temporary file */
+    trace_writer_abort(w);
+    assert_int_equal(count_files(s->dir), 0);
+    trace_writer_abort(NULL);
+}
+
+static void test_open_failures_leave_nothing(void **state)
+{
+    Scratch *s = *state;
+    char path[400];
+    TraceWriter *w;
+    Error err;
+
+    snprintf(path, sizeof path, "%s/no/such/dir/run.trace", s->dir);
+    assert_int_equal(trace_writer_open(&w, path, NULL, &err), TF_ERR_RUNTIME);
+    assert_null(w);
+    assert_non_null(strstr(err.msg, path));
+
+    /* A parent that is a file: refused even for root. */
+    snprintf(path, sizeof path, "%s/plain", s->dir);
+    write_all(path, "x", 1);
+    snprintf(path, sizeof path, "%s/plain/run.trace", s->dir);
+    assert_int_equal(trace_writer_open(&w, path, NULL, &err), TF_ERR_RUNTIME);
+    assert_int_equal(count_files(s->dir), 1);  /* just "plain" */
+}
+
+static void test_unwritable_dir(void **state)
+{
+    Scratch *s = *state;
+    if (geteuid() == 0)
+        skip();  /* root writes anywhere */
+    char dir[300], path[400];
+    snprintf(dir, sizeof dir, "%s/ro", s->dir);
+    assert_int_equal(mkdir(dir, 0555), 0);
+    snprintf(path, sizeof path, "%s/run.trace", dir);
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, path, NULL, &err), TF_ERR_RUNTIME);
+    assert_int_equal(count_files(dir), 0);
+}
+
+static const char *const one_null_label[] = {"a", NULL, "c"};
+
+typedef struct {
+    const char *what;
+    void (*spoil)(Record *r);
+    const char *fragment;
+} BadRecordCase;
+
+static void b_name_slash(Record *r) { r->name = "enc/0"; }
+static void b_name_dots(Record *r) { r->name = "enc..0"; }
+static void b_name_long(Record *r)
+{
+    static char n[200];
+    memset(n, 'a', 199);
+    r->name = n;
+}
+static void b_ndim0(Record *r) { r->ndim = 0; }
+static void b_ndim5(Record *r) { r->ndim = 5; }
+static void b_dim0(Record *r) { r->dims[1] = 0; }
+static void b_null_label(Record *r) { r->col_labels = one_null_label; }
+static void b_null_data(Record *r) { r->data = NULL; }
+static void b_bad_utf8(Record *r) { r->formula = "\xff"; }
+static void b_newline(Record *r) { r->description = "two\nlines"; }
+static void b_q_source(Record *r) { r->q_source = "encoder input"; }
+
+static const BadRecordCase bad_records[] = {
+    {"name with '/'", b_name_slash, "character other than"},
+    {"name with '..'", b_name_dots, "empty part"},
+    {"name too long", b_name_long, "longer than 127"},
+    {"ndim 0", b_ndim0, "ndim"},
+    {"ndim 5", b_ndim5, "ndim"},
+    {"a zero dim", b_dim0, "is 0"},
+    {"NULL label", b_null_label, "column label 1 is NULL"},
+    {"NULL data", b_null_data, "data is NULL"},
+    {"formula not UTF-8", b_bad_utf8, "not valid UTF-8"},
+    {"description with a newline", b_newline, "control character"},
+    {"q_source not a record name", b_q_source, "q_source"},
+};
+
+static void test_bad_record_fails_writer(void **state)
+{
+    Scratch *s = *state;
+    for (size_t c = 0; c < ARRAY_LEN(bad_records); c++) {
+        TraceWriter *w;
+        Error err;
+        assert_int_equal(trace_writer_open(&w, s->path, NULL, &err), TF_OK);
+        Record good = sample(0), bad = sample(1);
+        assert_int_equal(trace_writer_add(w, &good, &err), TF_OK);
+        bad_records[c].spoil(&bad);
+        assert_int_equal(trace_writer_add(w, &bad, &err), TF_ERR_INPUT);
+        if (!strstr(err.msg, bad_records[c].fragment) || !strstr(err.msg, s->path))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", bad_records[c].what, err.msg, bad_records[c].fragment);
+        assert_int_equal(count_files(s->dir), 0);  /* temp file already gone */
+        /* The writer stays failed, repeating the first error. */
+        assert_int_equal(trace_writer_add(w, &good, &err), TF_ERR_INPUT);
+        assert_non_null(strstr(err.msg, bad_records[c].fragment));
+        assert_int_equal(trace_writer_finish(w, &err), TF_ERR_INPUT);
+        assert_int_equal(count_files(s->dir), 0);
+    }
+}
+
+static void test_duplicate_name_refused(void **state)
+{
+    Scratch *s = *state;
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, s->path, NULL, &err), TF_OK);
+    Record r = sample(2);
+    assert_int_equal(trace_writer_add(w, &r, &err), TF_OK);
+    assert_int_equal(trace_writer_add(w, &r, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "already used"));
+    trace_writer_abort(w);
+    assert_int_equal(count_files(s->dir), 0);
+}
+
+/* Finish replaces an existing file only when complete. */
+static void test_finish_replaces(void **state)
+{
+    Scratch *s = *state;
+    write_all(s->path, "old", 3);
+    mode_t old_mask = umask(022);
+    write_samples(s->path, 1, NULL);
+    umask(old_mask);
+    assert_int_equal(count_files(s->dir), 1);
+    TraceReader *r;
+    Error err;
+    assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
+    assert_int_equal(trace_reader_count(r), 1);
+    trace_reader_close(r);
+    struct stat st;
+    assert_int_equal(stat(s->path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);  /* 0666 & ~umask, not mkstemp's 0600 */
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_round_trip),
+        T(test_empty_trace),
+        T(test_many_records),
+        T(test_every_truncation_refused),
+        T(test_every_flipped_byte_refused),
+        T(test_hostile_open_table),
+        T(test_hostile_get_table),
+        T(test_not_a_file),
+        T(test_abort_leaves_nothing),
+        T(test_open_failures_leave_nothing),
+        T(test_unwritable_dir),
+        T(test_bad_record_fails_writer),
+        T(test_duplicate_name_refused),
+        T(test_finish_replaces),
+    };
+    return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
+}
