@@ -1,0 +1,76 @@
+/* decoder_layer.c — masked self-attention → cross-attention → feed-forward,
+ * each followed (post-LN) or preceded (pre-LN) by its LayerNorm.
+ *
+ * In decoder-only mode there is no cross-attention; the feed-forward's norm
+ * is then norm2, as in a GPT block or nn.TransformerEncoderLayer. */
+#include "core/ops.h"
+#include "model/attention.h"
+#include "model/layers.h"
+
+static void self_attention(const LayerActs *o, const float *x, const DecLayerWeights *w,
+                           const Config *c, int Tt)
+{
+    attention_forward(&o->self_attn, x, x, w->self_attn_in_w, w->self_attn_in_b,
+                      w->self_attn_out_w, w->self_attn_out_b, Tt, Tt, c->d_model, c->heads);
+}
+
+/* Queries from the decoder stream, keys and values from the encoder memory. */
+static void cross_attention(const LayerActs *o, const float *x, const float *memory,
+                            const DecLayerWeights *w, const Config *c, int Tt, int Ts)
+{
+    attention_forward(&o->cross_attn, x, memory, w->multihead_attn_in_w, w->multihead_attn_in_b,
+                      w->multihead_attn_out_w, w->multihead_attn_out_b, Tt, Ts, c->d_model,
+                      c->heads);
+}
+
+const float *decoder_layer_forward(const LayerActs *o, const float *x, const float *memory,
+                                   const DecLayerWeights *w, const Config *c, int Tt, int Ts)
+{
+    const int d = c->d_model, F = c->d_ff;
+    const size_t n = (size_t)Tt * d;
+    const float eps = c->ln_eps;
+
+    if (c->norm == NORM_POST) {
+        self_attention(o, x, w, c, Tt);
+        add_forward(o->resid_self, x, o->self_attn.out, n);
+        layernorm_forward(o->ln1, o->resid_self, w->norm1_w, w->norm1_b, Tt, d, eps);
+        const float *h = o->ln1;
+        float *ffn_norm = o->ln2;
+        const float *ffn_norm_w = w->norm2_w, *ffn_norm_b = w->norm2_b;
+        if (memory) {
+            cross_attention(o, h, memory, w, c, Tt, Ts);
+            add_forward(o->resid_cross, h, o->cross_attn.out, n);
+            layernorm_forward(o->ln2, o->resid_cross, w->norm2_w, w->norm2_b, Tt, d, eps);
+            h = o->ln2;
+            ffn_norm = o->ln3;
+            ffn_norm_w = w->norm3_w;
+            ffn_norm_b = w->norm3_b;
+        }
+        ffn_forward(o->ffn_hidden, o->ffn_out, h, w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, Tt, d, F,
+                    c->activation);
+        add_forward(o->resid_post, h, o->ffn_out, n);
+        layernorm_forward(ffn_norm, o->resid_post, ffn_norm_w, ffn_norm_b, Tt, d, eps);
+        return ffn_norm;
+    }
+
+    layernorm_forward(o->ln1, x, w->norm1_w, w->norm1_b, Tt, d, eps);
+    self_attention(o, o->ln1, w, c, Tt);
+    add_forward(o->resid_self, x, o->self_attn.out, n);
+    const float *h = o->resid_self;
+    float *ffn_norm = o->ln2;
+    const float *ffn_norm_w = w->norm2_w, *ffn_norm_b = w->norm2_b;
+    if (memory) {
+        layernorm_forward(o->ln2, h, w->norm2_w, w->norm2_b, Tt, d, eps);
+        cross_attention(o, o->ln2, memory, w, c, Tt, Ts);
+        add_forward(o->resid_cross, h, o->cross_attn.out, n);
+        h = o->resid_cross;
+        ffn_norm = o->ln3;
+        ffn_norm_w = w->norm3_w;
+        ffn_norm_b = w->norm3_b;
+    }
+    layernorm_forward(ffn_norm, h, ffn_norm_w, ffn_norm_b, Tt, d, eps);
+    ffn_forward(o->ffn_hidden, o->ffn_out, ffn_norm, w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, Tt,
+                d, F, c->activation);
+    add_forward(o->resid_post, h, o->ffn_out, n);
+    return o->resid_post;
+}

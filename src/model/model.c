@@ -1,0 +1,38 @@
+/* model.c — building a model from a config. */
+#include "model/model.h"
+
+#include <string.h>
+
+Status model_init_random(Model *m, const Config *cfg, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    vocab_init(&m->vocab);
+    Status st;
+    if (cfg->vocab[0]) {
+        st = vocab_add_text(&m->vocab, cfg->vocab, "[vocab] tokens", err);
+    } else {
+        st = TF_OK;
+        for (int i = 0; i < cfg->n_src && st == TF_OK; i++)
+            st = vocab_add_text(&m->vocab, cfg->src[i], "source sentence", err);
+        for (int i = 0; i < cfg->n_tgt && st == TF_OK; i++)
+            st = vocab_add_text(&m->vocab, cfg->tgt[i], "target sentence", err);
+    }
+    if (st == TF_OK && m->vocab.size > CONFIG_MAX_VOCAB)
+        st = error_set(err, TF_ERR_INPUT, "vocabulary of %d tokens is larger than the limit of %d",
+                       m->vocab.size, CONFIG_MAX_VOCAB);
+    if (st == TF_OK)
+        st = weights_alloc(&m->w, cfg, m->vocab.size, err);
+    if (st != TF_OK) {
+        vocab_free(&m->vocab);
+        return st;
+    }
+    weights_init(&m->w, cfg, m->vocab.size);
+    return TF_OK;
+}
+
+void model_free(Model *m)
+{
+    weights_free(&m->w);
+    vocab_free(&m->vocab);
+}

@@ -1,0 +1,22 @@
+/* model.h — a model: blueprint, vocabulary and weights together. */
+#ifndef TF_MODEL_MODEL_H
+#define TF_MODEL_MODEL_H
+
+#include "core/error.h"
+#include "model/config.h"
+#include "model/weights.h"
+#include "text/vocab.h"
+
+typedef struct {
+    Config cfg;     /* the blueprint (sizes, norm placement, ...) */
+    Vocab vocab;    /* ids 0..3 are the special tokens */
+    Weights w;      /* read-only during a forward pass */
+} Model;
+
+/* Build a model with seeded random weights. The vocabulary is cfg->vocab,
+ * or, when that is empty, every token of the input sentences in order of
+ * first appearance. */
+Status model_init_random(Model *m, const Config *cfg, Error *err);
+void model_free(Model *m);
+
+#endif

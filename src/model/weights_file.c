@@ -1,0 +1,335 @@
+/* weights_file.c — the .tfw weight file: save, and load with every field
+ * checked, since a weight file is as untrusted as any input. */
+#include "model/weights_file.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "core/checked.h"
+
+#define TFW_MAGIC "TFWEIGHT"
+#define TFW_MAJOR 1
+#define TFW_MINOR 0
+#define TFW_MAX_TEXT (1u << 20)
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the .tfw reader and writer assume a little-endian host"
+#endif
+
+/* ---- writing ---------------------------------------------------------- */
+
+typedef struct {
+    FILE *f;
+    uLong crc;
+    int failed;
+} Out;
+
+static void put(Out *o, const void *p, size_t n)
+{
+    if (o->failed || n == 0)
+        return;
+    if (fwrite(p, 1, n, o->f) != n)
+        o->failed = 1;
+    o->crc = crc32(o->crc, p, (uInt)n);
+}
+
+static void put_u32(Out *o, uint32_t v) { put(o, &v, 4); }
+
+static char *vocab_text(const Vocab *v)
+{
+    size_t n = 1;
+    for (int i = 0; i < v->size; i++)
+        n += strlen(v->tokens[i]) + 1;
+    char *s = malloc(n), *p = s;
+    if (!s)
+        return NULL;
+    for (int i = 0; i < v->size; i++) {
+        size_t k = strlen(v->tokens[i]);
+        memcpy(p, v->tokens[i], k);
+        p += k;
+        *p++ = '\n';
+    }
+    *p = '\0';
+    return s;
+}
+
+Status weights_save_tfw(const Model *m, const char *path, Error *err)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp)
+        return error_set(err, TF_ERR_INPUT, "%s: path too long", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
+    Out o = {fdopen(fd, "wb"), crc32(0, NULL, 0), 0};
+    if (!o.f) {
+        close(fd);
+        unlink(tmp);
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+    }
+    /* The model's configuration, without this run's sentences. */
+    Config *model_cfg = malloc(sizeof *model_cfg);
+    char cfg[16384];
+    int cfg_len = -1;
+    if (model_cfg) {
+        *model_cfg = m->cfg;
+        model_cfg->n_src = model_cfg->n_tgt = 0;
+        cfg_len = config_to_ini(model_cfg, cfg, sizeof cfg);
+        free(model_cfg);
+    }
+    char *vt = vocab_text(&m->vocab);
+    WeightEntry *e = NULL;
+    int n = weights_entries(&m->cfg, m->vocab.size, &m->w, &e);
+    if (cfg_len < 0 || cfg_len >= (int)sizeof cfg || !vt || n < 0) {
+        o.failed = 1;
+        goto done;
+    }
+    put(&o, TFW_MAGIC, 8);
+    put_u32(&o, TFW_MAJOR);
+    put_u32(&o, TFW_MINOR);
+    put_u32(&o, (uint32_t)cfg_len);
+    put(&o, cfg, (size_t)cfg_len);
+    put_u32(&o, (uint32_t)strlen(vt));
+    put(&o, vt, strlen(vt));
+    put_u32(&o, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        uint32_t len = (uint32_t)strlen(e[i].name);
+        put_u32(&o, len);
+        put(&o, e[i].name, len);
+        put_u32(&o, (uint32_t)e[i].rows);
+        put_u32(&o, (uint32_t)e[i].cols);
+        put(&o, *e[i].slot, (size_t)e[i].rows * (size_t)(e[i].cols ? e[i].cols : 1) * sizeof(float));
+    }
+    uint32_t crc = (uint32_t)o.crc;
+    put_u32(&o, crc);
+done:
+    free(e);
+    free(vt);
+    if (fflush(o.f) != 0 || fsync(fileno(o.f)) != 0)
+        o.failed = 1;
+    if (fclose(o.f) != 0)
+        o.failed = 1;
+    if (o.failed || rename(tmp, path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write the weight file: %s", path,
+                         saved ? strerror(saved) : "write failed");
+    }
+    return TF_OK;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+typedef struct {
+    const unsigned char *p;
+    size_t size, at;
+    const char *path;
+    Error *err;
+} In;
+
+static Status need(In *in, size_t n, const char *what)
+{
+    if (n > in->size - in->at)
+        return error_set(in->err, TF_ERR_INPUT, "%s: byte %zu: file ends inside %s (needs %zu more bytes, has %zu)",
+                         in->path, in->at, what, n, in->size - in->at);
+    return TF_OK;
+}
+
+static Status get_u32(In *in, uint32_t *v, const char *what)
+{
+    Status st = need(in, 4, what);
+    if (st)
+        return st;
+    memcpy(v, in->p + in->at, 4);
+    in->at += 4;
+    return TF_OK;
+}
+
+static Status read_whole(const char *path, unsigned char **buf, size_t *size, Error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return error_set(err, TF_ERR_INPUT, "%s: not a regular file", path);
+    }
+    *size = (size_t)st.st_size;
+    *buf = malloc(*size ? *size : 1);
+    if (!*buf || fread(*buf, 1, *size, f) != *size) {
+        free(*buf);
+        fclose(f);
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot read %zu bytes", path, *size);
+    }
+    fclose(f);
+    return TF_OK;
+}
+
+static Status parse_vocab(Vocab *v, const char *text, size_t len, const char *path, size_t at, Error *err)
+{
+    vocab_init(v);
+    size_t i = 0;
+    int id = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && text[j] != '\n')
+            j++;
+        char tok[512];
+        if (j - i == 0 || j - i >= sizeof tok)
+            return error_set(err, TF_ERR_INPUT, "%s: byte %zu: vocabulary entry %d is empty or too long",
+                             path, at + i, id);
+        memcpy(tok, text + i, j - i);
+        tok[j - i] = '\0';
+        if (id < TOK_SPECIALS) {
+            if (strcmp(tok, vocab_token(v, id)) != 0)
+                return error_set(err, TF_ERR_INPUT, "%s: byte %zu: vocabulary entry %d is '%s', expected '%s'",
+                                 path, at + i, id, tok, vocab_token(v, id));
+        } else if (vocab_add(v, tok, err) != id) {
+            return error_set(err, TF_ERR_INPUT, "%s: byte %zu: vocabulary entry %d ('%s') is invalid or repeated",
+                             path, at + i, id, tok);
+        }
+        id++;
+        i = j + 1;
+    }
+    return TF_OK;
+}
+
+Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *err)
+{
+    memset(m, 0, sizeof *m);
+    unsigned char *buf = NULL;
+    size_t size = 0;
+    Status st = read_whole(path, &buf, &size, err);
+    if (st)
+        return st;
+    In in = {buf, size, 0, path, err};
+    WeightEntry *e = NULL;
+    uint32_t major, minor, len, n;
+
+    if (size < 12 || memcmp(buf, TFW_MAGIC, 8) != 0) {
+        st = error_set(err, TF_ERR_INPUT, "%s: byte 0: not a Traceformer weight file (magic is not \"" TFW_MAGIC "\")", path);
+        goto out;
+    }
+    in.at = 8;
+    if ((st = get_u32(&in, &major, "the version")) || (st = get_u32(&in, &minor, "the version")))
+        goto out;
+    if (major != TFW_MAJOR) {
+        st = error_set(err, TF_ERR_INPUT, "%s: byte 8: weight file version %u.%u, this program reads %d.x",
+                       path, major, minor, TFW_MAJOR);
+        goto out;
+    }
+    /* The checksum covers everything before it: check it before trusting
+     * any length in the file. */
+    if (size < 16) {
+        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: file ends before its checksum", path, size);
+        goto out;
+    }
+    uint32_t want;
+    memcpy(&want, buf + size - 4, 4);
+    if ((uint32_t)crc32(crc32(0, NULL, 0), buf, (uInt)(size - 4)) != want) {
+        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: checksum mismatch: the file is corrupted or truncated",
+                       path, size - 4);
+        goto out;
+    }
+    in.size = size - 4;
+
+    if ((st = get_u32(&in, &len, "the configuration length")))
+        goto out;
+    if (len > TFW_MAX_TEXT || (st = need(&in, len, "the configuration")))
+        goto bad_len;
+    char *cfg_text = malloc(len + 1);
+    if (!cfg_text) {
+        st = error_set(err, TF_ERR_RUNTIME, "out of memory");
+        goto out;
+    }
+    memcpy(cfg_text, buf + in.at, len);
+    cfg_text[len] = '\0';
+    config_defaults(&m->cfg);
+    char name[4200];
+    snprintf(name, sizeof name, "%s (configuration)", path);
+    st = config_load_ini_text(&m->cfg, cfg_text, name, err);
+    free(cfg_text);
+    if (st)
+        goto out;
+    in.at += len;
+    if (input) {
+        m->cfg.n_src = input->n_src;
+        m->cfg.n_tgt = input->n_tgt;
+        memcpy(m->cfg.src, input->src, sizeof m->cfg.src);
+        memcpy(m->cfg.tgt, input->tgt, sizeof m->cfg.tgt);
+    }
+    if ((st = config_validate(&m->cfg, err)))
+        goto out;
+
+    if ((st = get_u32(&in, &len, "the vocabulary length")))
+        goto out;
+    if (len > TFW_MAX_TEXT || (st = need(&in, len, "the vocabulary")))
+        goto bad_len;
+    if ((st = parse_vocab(&m->vocab, (const char *)buf + in.at, len, path, in.at, err)))
+        goto out;
+    in.at += len;
+
+    if ((st = weights_alloc(&m->w, &m->cfg, m->vocab.size, err)))
+        goto out;
+    int count = weights_entries(&m->cfg, m->vocab.size, &m->w, &e);
+    if (count < 0) {
+        st = error_set(err, TF_ERR_RUNTIME, "out of memory");
+        goto out;
+    }
+    if ((st = get_u32(&in, &n, "the tensor count")))
+        goto out;
+    if (n != (uint32_t)count) {
+        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: %u tensors, but the configuration needs %d",
+                       path, in.at - 4, n, count);
+        goto out;
+    }
+    for (int i = 0; i < count; i++) {
+        size_t at = in.at;
+        uint32_t rows, cols;
+        if ((st = get_u32(&in, &len, "a tensor name")))
+            goto out;
+        if (len == 0 || len >= sizeof e[i].name || (st = need(&in, len, "a tensor name")))
+            goto bad_len;
+        if (len != strlen(e[i].name) || memcmp(buf + in.at, e[i].name, len) != 0) {
+            st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: tensor %d is '%.*s', expected '%s'", path, at,
+                           i, (int)len, (const char *)buf + in.at, e[i].name);
+            goto out;
+        }
+        in.at += len;
+        if ((st = get_u32(&in, &rows, "a tensor shape")) || (st = get_u32(&in, &cols, "a tensor shape")))
+            goto out;
+        if (rows != (uint32_t)e[i].rows || cols != (uint32_t)e[i].cols) {
+            st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: tensor '%s' has shape (%u, %u), expected (%d, %d)",
+                           path, at, e[i].name, rows, cols, e[i].rows, e[i].cols);
+            goto out;
+        }
+        size_t bytes = (size_t)rows * (cols ? cols : 1) * sizeof(float);
+        if ((st = need(&in, bytes, e[i].name)))
+            goto out;
+        memcpy(*e[i].slot, buf + in.at, bytes);
+        in.at += bytes;
+    }
+    if (in.at != in.size) {
+        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: %zu unexpected bytes after the last tensor", path,
+                       in.at, in.size - in.at);
+        goto out;
+    }
+    st = TF_OK;
+    goto out;
+bad_len:
+    if (st == TF_OK)
+        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: length %u is out of range", path, in.at - 4, len);
+out:
+    free(e);
+    free(buf);
+    if (st != TF_OK)
+        model_free(m);
+    return st;
+}
