@@ -116,7 +116,7 @@ test-asan:
 bench: $(BENCH) $(PROG)
 	$(Q)$(BENCH)
 	$(Q)if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
-	  /usr/bin/python3 bench/torch_base.py; \
+	  /usr/bin/python3 bench/torch_base.py 1; /usr/bin/python3 bench/torch_base.py 2; \
 	else echo 'pytorch.base.forward: skipped (install python3-torch for the comparison)'; fi
 
 install: $(PROG)

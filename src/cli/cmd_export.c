@@ -1,0 +1,208 @@
+/* cmd_export.c — `traceformer export TRACE [NAME...] --format npy|csv|dat -o DIR`.
+ *
+ * Everything that can be refused is refused before the first file is
+ * written: the flags, every name, every record's checksum. Each file is then
+ * written atomically and its path printed. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli_trace.h"
+#include "cli/commands.h"
+#include "trace/export.h"
+
+static const char usage[] =
+    "usage: traceformer export TRACE [NAME...] --format npy|csv|dat -o DIR\n"
+    "\n"
+    "Write records as files named after them (enc.0.attn.weights.npy), all\n"
+    "records when no NAME is given. DIR is created when missing.\n"
+    "\n"
+    "  --format npy   float32 array with the record's shape, for numpy.load\n"
+    "  --format csv   one table per page, token labels in the first row and\n"
+    "                 column, for spreadsheets\n"
+    "  --format dat   gnuplot data: plot 'FILE' index N matrix with image\n"
+    "  -o, --output DIR\n"
+    "\n"
+    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
+
+typedef struct {
+    const char *path, *dir, *format;
+    char **names;  /* (n_names) borrowed from argv */
+    int n_names;
+} ExportArgs;
+
+/* Returns -1 after --help, 0 when the arguments are good, else 2. */
+static int parse_args(int argc, char **argv, ExportArgs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->names = calloc((size_t)argc, sizeof *a->names);
+    if (!a->names) {
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char **dest = NULL;
+        const char *value = NULL;
+        if (cli_is_help(arg)) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (strcmp(arg, "--format") == 0 || strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
+            dest = arg[2] == 'f' ? &a->format : &a->dir;
+            if (i + 1 >= argc)
+                return cli_usage_error("export", usage, "%s needs a value", arg);
+            value = argv[++i];
+        } else if (strncmp(arg, "--format=", 9) == 0) {
+            dest = &a->format, value = arg + 9;
+        } else if (strncmp(arg, "--output=", 9) == 0) {
+            dest = &a->dir, value = arg + 9;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error("export", usage, "unknown option '%s'", arg);
+        } else if (!a->path) {
+            a->path = arg;
+        } else {
+            a->names[a->n_names++] = argv[i];
+        }
+        if (dest) {
+            if (*dest)
+                return cli_usage_error("export", usage, "%s given twice", arg);
+            *dest = value;
+        }
+    }
+    if (!a->path)
+        return cli_usage_error("export", usage, "missing TRACE");
+    if (!a->format)
+        return cli_usage_error("export", usage, "missing --format (npy, csv or dat)");
+    if (!a->dir || !a->dir[0])
+        return cli_usage_error("export", usage, "missing -o DIR");
+    return 0;
+}
+
+/* mkdir -p: every missing component of dir. */
+static int make_dirs(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return -1;
+    int rc = 0;
+    for (char *s = p + 1; rc == 0; s++) {
+        bool end = *s == '\0';
+        if (*s == '/' || end) {
+            *s = '\0';
+            struct stat st;
+            if (mkdir(p, 0777) != 0 && !(errno == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))) {
+                if (errno == EEXIST)
+                    errno = ENOTDIR;
+                rc = -1;
+            }
+            if (end)
+                break;
+            *s = '/';
+        }
+    }
+    free(p);
+    return rc;
+}
+
+/* Indices of the records to write, in trace order, each once: all of them
+ * without names. Unknown names are refused here, before any file is made. */
+static int select_records(const TraceReader *r, const ExportArgs *a, uint32_t **out, uint32_t *n)
+{
+    uint32_t count = trace_reader_count(r);
+    unsigned char *want = calloc(count ? count : 1, 1);
+    *out = malloc((count ? count : 1) * sizeof **out);
+    if (!want || !*out) {
+        free(want);
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    for (int k = 0; k < a->n_names; k++) {
+        long i = trace_reader_find(r, a->names[k]);
+        if (i < 0) {
+            free(want);
+            return cli_unknown_record(r, a->names[k]);
+        }
+        want[i] = 1;
+    }
+    *n = 0;
+    for (uint32_t i = 0; i < count; i++)
+        if (a->n_names == 0 || want[i])
+            (*out)[(*n)++] = i;
+    free(want);
+    return 0;
+}
+
+/* Fetch every selected record once, so a corrupt one stops the export
+ * before anything is written. */
+static int check_records(const TraceReader *r, const uint32_t *sel, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        TraceRecord t;
+        Error err;
+        Status s = trace_reader_get(r, sel[k], &t, &err);
+        if (s != TF_OK)
+            return cli_report(&err, s);
+        trace_record_release(&t);
+    }
+    return 0;
+}
+
+static int write_records(const TraceReader *r, const uint32_t *sel, uint32_t n, const char *dir,
+                         ExportFormat fmt)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        TraceRecord t;
+        Error err;
+        char path[4096];
+        Status s = trace_reader_get(r, sel[k], &t, &err);
+        if (s == TF_OK) {
+            s = export_path(path, sizeof path, dir, t.rec.name, fmt, &err);
+            if (s == TF_OK)
+                s = export_record(&t.rec, fmt, path, &err);
+            trace_record_release(&t);
+        }
+        if (s != TF_OK)
+            return cli_report(&err, s);
+        printf("%s\n", path);
+    }
+    return 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    ExportArgs a;
+    int code = parse_args(argc, argv, &a);
+    if (code) {
+        free(a.names);
+        return code < 0 ? 0 : code;
+    }
+    ExportFormat fmt;
+    if (!export_format_parse(a.format, &fmt)) {
+        free(a.names);
+        return cli_usage_error("export", usage, "--format '%s': expected npy, csv or dat", a.format);
+    }
+    TraceReader *r = NULL;
+    uint32_t *sel = NULL, n = 0;
+    code = cli_open_trace(a.path, &r);
+    if (!code)
+        code = select_records(r, &a, &sel, &n);
+    if (!code)
+        code = check_records(r, sel, n);
+    if (!code && make_dirs(a.dir) != 0) {
+        Error err;
+        error_set(&err, TF_ERR_RUNTIME, "%s: cannot create directory: %s", a.dir, strerror(errno));
+        code = cli_report(&err, TF_ERR_RUNTIME);
+    }
+    if (!code)
+        code = write_records(r, sel, n, a.dir, fmt);
+    if (!code && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "traceformer: export: cannot write to standard output\n");
+        code = 1;
+    }
+    free(sel);
+    free(a.names);
+    trace_reader_close(r);
+    return code;
+}

@@ -1,0 +1,357 @@
+/* cmd_show.c — `traceformer show TRACE NAME`: one record as aligned text,
+ * token labels on the rows and columns, one block per page (head, batch). */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* wcwidth */
+#endif
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "cli/cli_trace.h"
+#include "cli/commands.h"
+#include "trace/export.h"
+
+static const char usage[] =
+    "usage: traceformer show TRACE NAME [--head H] [--batch B] [--precision P]\n"
+    "\n"
+    "Print one record as a matrix with its token labels, after its name, shape,\n"
+    "formula and description. Records with leading axes (batch, head) print\n"
+    "one matrix per page, each under a title such as \"head 0\".\n"
+    "\n"
+    "  --head H       only head H (records with a head axis)\n"
+    "  --batch B      only sentence B of a batch (records with a batch axis)\n"
+    "  --precision P  digits after the decimal point, 0..9 (default 4, or 0\n"
+    "                 when every value is a whole number, as token ids are)\n"
+    "\n"
+    "`traceformer ls TRACE` lists the record names.\n"
+    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
+
+typedef struct {
+    const char *path, *name;
+    long head, batch;  /* -1: every page */
+    long precision;    /* -1: 0 when every value is whole (token ids, masks), else 4 */
+} ShowArgs;
+
+/* ---- display width: CJK takes two columns, combining marks none ---- */
+
+/* Wide ranges of Unicode's East Asian Width (W and F), enough for the
+ * scripts a lesson uses; only for locales where wcwidth cannot help. */
+static int fallback_width(uint32_t cp)
+{
+    static const uint32_t wide[][2] = {
+        {0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+        {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
+        {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+    };
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F))
+        return 0;
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+        if (cp >= wide[i][0] && cp <= wide[i][1])
+            return 2;
+    return 1;
+}
+
+/* Decode one UTF-8 sequence leniently (for width only); returns its length. */
+static size_t utf8_step(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    size_t len = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+    if (len > n || s[0] < 0xC0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    *cp = len == 1 ? s[0] : s[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = 0xFFFD;
+            return 1;
+        }
+        *cp = (*cp << 6) | (s[i] & 0x3F);
+    }
+    return len;
+}
+
+/* Terminal columns of s: wcwidth in a UTF-8 locale, else the table above. */
+static int display_width(const char *s)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = strlen(s);
+    int w = 0;
+    while (n > 0) {
+        wchar_t wc;
+        size_t k = MB_CUR_MAX > 1 ? mbrtowc(&wc, s, n, &st) : (size_t)-1;
+        int cw = -1;
+        if (k != (size_t)-1 && k != (size_t)-2 && k != 0)
+            cw = wcwidth(wc);
+        if (cw < 0) {
+            uint32_t cp;
+            k = utf8_step((const unsigned char *)s, n, &cp);
+            cw = fallback_width(cp);
+            memset(&st, 0, sizeof st);
+        }
+        w += cw;
+        s += k;
+        n -= k;
+    }
+    return w;
+}
+
+/* Print s in width columns, left- or right-aligned. */
+static void put_cell(const char *s, int width, bool right)
+{
+    int pad = width - display_width(s);
+    if (right)
+        printf("%*s%s", pad > 0 ? pad : 0, "", s);
+    else
+        printf("%s%*s", s, pad > 0 ? pad : 0, "");
+}
+
+/* ---- the matrix ---- */
+
+static void format_value(char *buf, size_t cap, float v, int precision)
+{
+    if (isinf(v))
+        snprintf(buf, cap, v < 0 ? "-inf" : "inf");
+    else if (isnan(v))
+        snprintf(buf, cap, "nan");
+    else
+        snprintf(buf, cap, "%.*f", precision, (double)v);
+}
+
+static const char *row_name(const Record *r, const RecordPages *pg, size_t page, size_t i, char *buf)
+{
+    const char *l = pages_row_label(r, pg, page, i);
+    if (l)
+        return l;
+    if (r->ndim == 1 || pg->batch_rows)  /* one row per page: the title names it */
+        return "";
+    snprintf(buf, 24, "%zu", i);
+    return buf;
+}
+
+static const char *col_name(const Record *r, const RecordPages *pg, size_t page, size_t c, char *buf)
+{
+    const char *l = pages_col_label(r, pg, page, c);
+    if (l)
+        return l;
+    snprintf(buf, 24, "%zu", c);
+    return buf;
+}
+
+/* One page: a header line of column names, then label + values per row. */
+static void print_page(const Record *r, const RecordPages *pg, size_t page, int precision)
+{
+    const float *m = pages_data(r, pg, page);  /* (rows, cols) */
+    char buf[48], num[48];
+    int label_w = 0, cell_w = 1;
+    for (size_t i = 0; i < pg->rows; i++) {
+        int w = display_width(row_name(r, pg, page, i, buf));
+        label_w = w > label_w ? w : label_w;
+    }
+    for (size_t c = 0; c < pg->cols; c++) {
+        int w = display_width(col_name(r, pg, page, c, buf));
+        cell_w = w > cell_w ? w : cell_w;
+    }
+    for (size_t k = 0; k < pg->rows * pg->cols; k++) {
+        format_value(num, sizeof num, m[k], precision);
+        int w = (int)strlen(num);
+        cell_w = w > cell_w ? w : cell_w;
+    }
+
+    put_cell("", label_w, false);
+    for (size_t c = 0; c < pg->cols; c++) {
+        fputs("  ", stdout);
+        put_cell(col_name(r, pg, page, c, buf), cell_w, true);
+    }
+    putchar('\n');
+    for (size_t i = 0; i < pg->rows; i++) {
+        put_cell(row_name(r, pg, page, i, buf), label_w, false);
+        for (size_t c = 0; c < pg->cols; c++) {
+            format_value(num, sizeof num, m[i * pg->cols + c], precision);
+            fputs("  ", stdout);
+            put_cell(num, cell_w, true);
+        }
+        putchar('\n');
+    }
+}
+
+static void print_header(const Record *r, uint32_t index)
+{
+    char shape[160];
+    export_shape_text(r, shape, sizeof shape);
+    printf("%s  %s\n", r->name, shape);
+    printf("  record:       %u (exec index %u), kind %s\n", index, r->exec_index,
+           r->kind[0] ? r->kind : "-");
+    if (r->formula[0])
+        printf("  formula:      %s\n", r->formula);
+    if (r->description[0])
+        printf("  description:  %s\n", r->description);
+    if (r->q_source)
+        printf("  queries from: %s\n", r->q_source);
+    if (r->kv_source)
+        printf("  keys/values from: %s\n", r->kv_source);
+}
+
+/* The leading axis named `name` ("head", "batch"), or -1. */
+static int leading_axis(const Record *r, const RecordPages *pg, const char *name)
+{
+    int leading = pg->batch_rows ? 1 : (pg->row_axis > 0 ? pg->row_axis : 0);
+    for (int a = 0; a < leading; a++)
+        if (strcmp(r->dim_names[a], name) == 0)
+            return a;
+    return -1;
+}
+
+/* Check --head/--batch against the record; sets the axes to filter on. */
+static int check_selector(const Record *r, const RecordPages *pg, const char *what, long want,
+                          int *axis)
+{
+    *axis = -1;
+    if (want < 0)
+        return 0;
+    *axis = leading_axis(r, pg, what);
+    Error err;
+    if (*axis < 0) {
+        error_set(&err, TF_ERR_INPUT, "--%s %ld: record %s has no %s axis", what, want, r->name, what);
+        return cli_report(&err, TF_ERR_INPUT);
+    }
+    if ((unsigned long)want >= r->dims[*axis]) {
+        error_set(&err, TF_ERR_INPUT, "--%s %ld is out of range for %s: valid %s values are 0..%u", what,
+                  want, r->name, what, r->dims[*axis] - 1);
+        return cli_report(&err, TF_ERR_INPUT);
+    }
+    return 0;
+}
+
+/* Token ids and masks are whole numbers: "4" and "-inf" say it plainly. */
+static int auto_precision(const Record *r)
+{
+    size_t n = record_numel(r);
+    for (size_t k = 0; k < n; k++)
+        if (isfinite(r->data[k]) && (fabsf(r->data[k]) >= 1e9f || r->data[k] != truncf(r->data[k])))
+            return 4;
+    return 0;
+}
+
+static int show_record(const TraceReader *tr, uint32_t index, const ShowArgs *a)
+{
+    TraceRecord t;
+    Error err;
+    Status s = trace_reader_get(tr, index, &t, &err);
+    if (s != TF_OK)
+        return cli_report(&err, s);
+    const Record *r = &t.rec;
+    RecordPages pg;
+    pages_of(r, &pg);
+    int head_axis, batch_axis;
+    int code = check_selector(r, &pg, "head", a->head, &head_axis);
+    if (!code)
+        code = check_selector(r, &pg, "batch", a->batch, &batch_axis);
+    if (!code) {
+        int precision = a->precision >= 0 ? (int)a->precision : auto_precision(r);
+        print_header(r, index);
+        for (size_t p = 0; p < pg.pages; p++) {
+            if ((head_axis >= 0 && pages_coord(r, &pg, p, head_axis) != (uint32_t)a->head) ||
+                (batch_axis >= 0 && pages_coord(r, &pg, p, batch_axis) != (uint32_t)a->batch))
+                continue;
+            putchar('\n');
+            if (pg.paged) {
+                char title[160];
+                pages_title(r, &pg, p, title, sizeof title);
+                printf("%s\n", title);
+            }
+            print_page(r, &pg, p, precision);
+        }
+    }
+    trace_record_release(&t);
+    return code;
+}
+
+/* ---- arguments ---- */
+
+/* "--flag VALUE" or "--flag=VALUE"; *i advances past a separate value. */
+static const char *flag_value(int argc, char **argv, int *i, const char *flag, bool *missing)
+{
+    size_t n = strlen(flag);
+    *missing = false;
+    if (strncmp(argv[*i], flag, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static int parse_args(int argc, char **argv, ShowArgs *a)
+{
+    *a = (ShowArgs){.head = -1, .batch = -1, .precision = -1};
+    const struct {
+        const char *flag;
+        long max;
+        long *value;
+    } flags[] = {
+        {"--head", 1L << 30, &a->head},
+        {"--batch", 1L << 30, &a->batch},
+        {"--precision", 9, &a->precision},
+    };
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        bool matched = false, missing = false;
+        for (size_t f = 0; f < sizeof flags / sizeof flags[0] && !matched; f++) {
+            const char *v = flag_value(argc, argv, &i, flags[f].flag, &missing);
+            if (missing) {
+                return cli_usage_error("show", usage, "%s needs a value", flags[f].flag);
+            }
+            if (v) {
+                if (!cli_parse_count(flags[f].flag, v, flags[f].max, flags[f].value))
+                    return 2;
+                matched = true;
+            }
+        }
+        if (matched)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return cli_usage_error("show", usage, "unknown option '%s'", argv[i]);
+        }
+        if (!a->path)
+            a->path = argv[i];
+        else if (!a->name)
+            a->name = argv[i];
+        else
+            return cli_usage_error("show", usage, "one NAME only ('%s' is extra)", argv[i]);
+    }
+    if (!a->path || !a->name) {
+        return cli_usage_error("show", usage, "missing %s", a->path ? "NAME" : "TRACE and NAME");
+    }
+    return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    ShowArgs a;
+    int code = parse_args(argc, argv, &a);
+    if (code)
+        return code < 0 ? 0 : code;
+    TraceReader *tr;
+    code = cli_open_trace(a.path, &tr);
+    if (code)
+        return code;
+    long index = trace_reader_find(tr, a.name);
+    code = index < 0 ? cli_unknown_record(tr, a.name) : show_record(tr, (uint32_t)index, &a);
+    trace_reader_close(tr);
+    if (code == 0 && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "traceformer: show: cannot write to standard output\n");
+        return 1;
+    }
+    return code;
+}

@@ -1,0 +1,54 @@
+/* main.c — `traceformer SUBCOMMAND ...`: dispatch to one file per subcommand. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} Command;
+
+static const Command commands[] = {
+    {"run", cmd_run, "run a model on an input and record every intermediate to a trace"},
+    {"ls", cmd_ls, "list the records of a trace: index, name, shape"},
+    {"show", cmd_show, "print one record as an aligned matrix with token labels"},
+    {"export", cmd_export, "write records as .npy, .csv or gnuplot .dat files"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: traceformer COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n`traceformer COMMAND --help` describes one command.\n");
+}
+
+int cli_report(const Error *e, int code)
+{
+    fprintf(stderr, "traceformer: %s\n", e->msg);
+    if (e->hint[0])
+        fprintf(stderr, "hint: %s\n", e->hint);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "traceformer: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

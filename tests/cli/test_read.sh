@@ -1,0 +1,40 @@
+# traceformer ls / show / export on a real trace, and on broken ones.
+. tests/cli/lib.sh
+cd "$WORK"
+"$TF" run -q --lesson demo -o demo.trace || { bad "run --lesson demo"; finish; }
+
+expect_exit 0 "ls" -- "$TF" ls demo.trace
+expect_in "$WORK/out" "enc.0.attn.weights" "ls lists attention weights"
+expect_in "$WORK/out" "[head=4, query=3, key=3]" "ls shows named dims"
+n=$(grep -c . "$WORK/out")
+[ "$n" -gt 100 ] && ok "ls lists $n records" || bad "ls lists only $n lines"
+
+expect_exit 0 "show weights head 0" -- "$TF" show demo.trace enc.0.attn.weights --head 0
+expect_in "$WORK/out" "猫" "show labels rows and columns with tokens"
+expect_in "$WORK/out" "softmax" "show prints the formula"
+expect_exit 0 "show the mask" -- "$TF" show demo.trace dec.0.self_attn.mask
+expect_in "$WORK/out" "-inf" "the causal mask shows -inf"
+expect_exit 2 "show --head out of range" -- "$TF" show demo.trace enc.0.attn.weights --head 9
+expect_exit 2 "show an unknown name" -- "$TF" show demo.trace enc.0.attn.weight
+expect_in "$WORK/err" "enc.0.attn.weights" "suggests the closest name"
+
+expect_exit 0 "export npy" -- "$TF" export demo.trace enc.0.attn.weights dec.logits --format npy -o exp
+[ "$(head -c 6 exp/enc.0.attn.weights.npy | od -An -c | tr -d ' ')" = '223NUMPY' ] \
+    && ok ".npy magic" || bad ".npy magic wrong"
+expect_exit 0 "export csv" -- "$TF" export demo.trace enc.0.attn.weights --format csv -o exp
+expect_exit 0 "export dat" -- "$TF" export demo.trace enc.0.attn.weights --format dat -o exp
+[ -s exp/enc.0.attn.weights.csv ] && [ -s exp/enc.0.attn.weights.dat ] && ok "csv and dat written" || bad "csv/dat missing"
+expect_exit 2 "export an unknown name" -- "$TF" export demo.trace nothing.here --format npy -o exp2
+expect_absent exp2/nothing.here.npy "nothing written for an unknown name"
+expect_exit 2 "export a bad format" -- "$TF" export demo.trace --format xls -o exp3
+
+# broken traces: refused with the byte offset, exit 2
+size=$(wc -c < demo.trace)
+head -c $((size / 2)) demo.trace > half.trace
+expect_exit 2 "truncated trace" -- "$TF" ls half.trace
+expect_in "$WORK/err" "byte" "names a byte offset"
+printf 'not a trace at all, not at all, not at all, not at all, not at all\n' > junk.trace
+expect_exit 2 "foreign file" -- "$TF" ls junk.trace
+expect_exit 2 "missing trace" -- "$TF" ls nowhere.trace
+
+finish
