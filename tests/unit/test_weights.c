@@ -1,0 +1,239 @@
+/* test_weights.c — seeded initialisation, .tfw save/load and the .npy
+ * directory import/export: round trips are bit-exact, and damaged or
+ * mismatched files are refused with the file and byte offset named. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "model/weights_file.h"
+
+typedef struct {
+    char dir[64];
+    char path[128];
+    Config cfg;
+    Model m;
+} Fixture;
+
+static int setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/tf-weights-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/m.tfw", f->dir);
+    config_defaults(&f->cfg);
+    f->cfg.d_model = 12;
+    f->cfg.heads = 3;
+    f->cfg.d_ff = 20;
+    f->cfg.enc_layers = 1;
+    f->cfg.dec_layers = 2;
+    f->cfg.seed = 7;
+    snprintf(f->cfg.vocab, sizeof f->cfg.vocab, "猫 追 老鼠 cat chases mouse");
+    Error err;
+    if (model_init_random(&f->m, &f->cfg, &err) != TF_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fixture *f = *state;
+    model_free(&f->m);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+static void assert_same_weights(const Model *a, const Model *b)
+{
+    assert_int_equal(a->vocab.size, b->vocab.size);
+    for (int i = 0; i < a->vocab.size; i++)
+        assert_string_equal(a->vocab.tokens[i], b->vocab.tokens[i]);
+    assert_int_equal(a->cfg.d_model, b->cfg.d_model);
+    assert_int_equal(a->cfg.heads, b->cfg.heads);
+    assert_int_equal(a->cfg.enc_layers, b->cfg.enc_layers);
+    assert_int_equal(a->cfg.dec_layers, b->cfg.dec_layers);
+    assert_int_equal(a->w.numel, b->w.numel);
+    assert_memory_equal(a->w.block, b->w.block, a->w.numel * sizeof(float));
+}
+
+static void test_init_is_seeded_and_shaped(void **state)
+{
+    Fixture *f = *state;
+    Model again;
+    Error err;
+    assert_int_equal(model_init_random(&again, &f->cfg, &err), TF_OK);
+    assert_same_weights(&f->m, &again);
+    model_free(&again);
+
+    /* Xavier bounds: |w| ≤ √(6 / (fan_in + fan_out)); LayerNorm gains 1. */
+    const int d = f->cfg.d_model;
+    const float a = sqrtf(6.0f / (float)(3 * d + d));
+    const float *w = f->m.w.enc[0].self_attn_in_w;
+    float mx = 0;
+    for (int i = 0; i < 3 * d * d; i++)
+        mx = fabsf(w[i]) > mx ? fabsf(w[i]) : mx;
+    assert_true(mx <= a && mx > 0.5f * a);
+    assert_true(f->m.w.dec[1].norm3_w[0] == 1.0f && f->m.w.dec[1].norm3_b[0] == 0.0f);
+    assert_true(f->m.w.enc[0].self_attn_in_b[0] == 0.0f);
+
+    Config other = f->cfg;
+    other.seed = 8;
+    assert_int_equal(model_init_random(&again, &other, &err), TF_OK);
+    assert_memory_not_equal(f->m.w.block, again.w.block, f->m.w.numel * sizeof(float));
+    model_free(&again);
+}
+
+static void test_entries_use_pytorch_names(void **state)
+{
+    Fixture *f = *state;
+    WeightEntry *e;
+    int n = weights_entries(&f->m.cfg, f->m.vocab.size, &f->m.w, &e);
+    assert_true(n > 0);
+    const char *want[] = {"encoder.layers.0.self_attn.in_proj_weight", "decoder.layers.1.multihead_attn.out_proj.bias",
+                          "decoder.layers.1.norm3.weight", "encoder.norm.bias", "generator.weight",
+                          "src_embedding.weight"};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        int found = 0;
+        for (int i = 0; i < n; i++)
+            found |= strcmp(e[i].name, want[k]) == 0;
+        if (!found)
+            fail_msg("no weight named %s", want[k]);
+    }
+    size_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += (size_t)e[i].rows * (size_t)(e[i].cols ? e[i].cols : 1);
+    assert_int_equal(total, f->m.w.numel);
+    free(e);
+}
+
+static void test_tfw_round_trip(void **state)
+{
+    Fixture *f = *state;
+    Error err;
+    assert_int_equal(weights_save_tfw(&f->m, f->path, &err), TF_OK);
+    Model back;
+    if (weights_load_tfw(&back, f->path, NULL, &err) != TF_OK)
+        fail_msg("load: %s", err.msg);
+    assert_same_weights(&f->m, &back);
+    model_free(&back);
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    *n = (size_t)ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    unsigned char *b = malloc(*n);
+    assert_int_equal(fread(b, 1, *n, fp), *n);
+    fclose(fp);
+    return b;
+}
+
+static void spit(const char *path, const unsigned char *b, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(b, 1, n, fp), n);
+    fclose(fp);
+}
+
+/* Every truncation, and a flipped byte every 7 bytes, is refused with an
+ * error naming the file and a byte offset. */
+static void test_tfw_damage_is_refused(void **state)
+{
+    Fixture *f = *state;
+    Error err;
+    assert_int_equal(weights_save_tfw(&f->m, f->path, &err), TF_OK);
+    size_t n;
+    unsigned char *good = slurp(f->path, &n);
+    char bad[160];
+    snprintf(bad, sizeof bad, "%s/bad.tfw", f->dir);
+    Model m;
+    for (size_t len = 0; len < n; len += (len < 256 ? 1 : 97)) {
+        spit(bad, good, len);
+        if (weights_load_tfw(&m, bad, NULL, &err) != TF_ERR_INPUT)
+            fail_msg("truncation to %zu bytes was accepted", len);
+        assert_non_null(strstr(err.msg, "bad.tfw"));
+        assert_non_null(strstr(err.msg, "byte"));
+    }
+    unsigned char *copy = malloc(n);
+    for (size_t at = 0; at < n; at += 7) {
+        memcpy(copy, good, n);
+        copy[at] ^= 0x20;
+        spit(bad, copy, n);
+        if (weights_load_tfw(&m, bad, NULL, &err) != TF_ERR_INPUT)
+            fail_msg("flipped byte %zu was accepted", at);
+        assert_non_null(strstr(err.msg, "byte"));
+    }
+    free(copy);
+    free(good);
+}
+
+static void test_npy_round_trip_and_errors(void **state)
+{
+    Fixture *f = *state;
+    Error err;
+    char dir[128], path[256];
+    snprintf(dir, sizeof dir, "%s/npy", f->dir);
+    assert_int_equal(weights_export_npy(&f->m, dir, &err), TF_OK);
+    Config base;
+    config_defaults(&base);
+    Model back;
+    if (weights_import_npy(&back, dir, &base, &err) != TF_OK)
+        fail_msg("import: %s", err.msg);
+    assert_same_weights(&f->m, &back);
+    model_free(&back);
+
+    /* a tensor of the wrong shape: named, with the shape expected */
+    snprintf(path, sizeof path, "%s/generator.bias.npy", dir);
+    char keep[256];
+    snprintf(keep, sizeof keep, "%s/keep.bin", f->dir);
+    assert_int_equal(rename(path, keep), 0);
+    snprintf(path, sizeof path, "%s/decoder.layers.0.norm1.weight.npy", dir);
+    char wrong[256];
+    snprintf(wrong, sizeof wrong, "%s/generator.bias.npy", dir);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, wrong);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(weights_import_npy(&back, dir, &base, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "generator.bias.npy"));
+    assert_non_null(strstr(err.msg, "shape"));
+
+    /* a missing tensor */
+    unlink(wrong);
+    assert_int_equal(weights_import_npy(&back, dir, &base, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "generator.bias"));
+    assert_non_null(strstr(err.msg, "missing"));
+
+    /* a file the model has no use for */
+    assert_int_equal(rename(keep, wrong), 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s/decoder.layers.0.extra.npy'", wrong, dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(weights_import_npy(&back, dir, &base, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "decoder.layers.0.extra.npy"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_init_is_seeded_and_shaped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_entries_use_pytorch_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tfw_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tfw_damage_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_npy_round_trip_and_errors, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("weights", tests, NULL, NULL);
+}
