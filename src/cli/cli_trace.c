@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/edit_distance.h"
+
 #include "cli/commands.h"
 
 int cli_open_trace(const char *path, TraceReader **out)
@@ -49,33 +51,6 @@ bool cli_parse_count(const char *flag, const char *s, long max, long *out)
     }
     *out = v;
     return true;
-}
-
-/* Levenshtein distance, giving up (returning cap) once every path costs
- * at least cap: only small distances make useful suggestions. */
-static size_t edit_distance(const char *a, const char *b, size_t cap)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 255 || lb > 255)
-        return cap;
-    size_t prev[256], cur[256];
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
-        size_t best = cur[0];
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-            if (cur[j] < best)
-                best = cur[j];
-        }
-        if (best >= cap)
-            return cap;
-        memcpy(prev, cur, (lb + 1) * sizeof *prev);
-    }
-    return prev[lb] < cap ? prev[lb] : cap;
 }
 
 #define MAX_SUGGESTIONS 5

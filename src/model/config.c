@@ -57,6 +57,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text/edit_distance.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 
@@ -164,39 +165,13 @@ static int key_lookup(const char *name)
     return -1;
 }
 
-/* Edit distance of two short strings, for "did you mean". */
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    int row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* The candidate closest to name, when it is close enough to be a typo. */
 static const char *closest(const char *name, const char *const *cands, int n)
 {
     const char *best = NULL;
     int best_d = 3;  /* at most two edits */
     for (int i = 0; i < n; i++) {
-        int d = edit_distance(name, cands[i]);
+        int d = (int)edit_distance(name, cands[i], 3);
         if (d < best_d) {
             best_d = d;
             best = cands[i];
