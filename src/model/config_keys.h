@@ -1,0 +1,68 @@
+/* config_keys.h — the table of configuration keys, shared by config.c
+ * (setting values), config_ini.c (reading and writing INI text) and
+ * config_check.c (validation). Private to those three files. */
+#ifndef TF_MODEL_CONFIG_KEYS_H
+#define TF_MODEL_CONFIG_KEYS_H
+
+#include <stddef.h>
+
+#include "model/config.h"
+
+typedef enum { SEC_MODEL, SEC_VOCAB, SEC_INPUT, SEC_COUNT } Section;
+extern const char *const config_section_names[SEC_COUNT];
+
+/* The one table of config_keys: enum id, INI name, section, integer bounds (for
+ * integer config_keys), and the line `traceformer --help` prints for it. */
+#define CONFIG_KEYS(X)                                                                            \
+    X(ARCH, "arch", SEC_MODEL, 0, 0, "encoder-decoder | decoder-only")                           \
+    X(D_MODEL, "d_model", SEC_MODEL, 1, 4096, "model width d, divisible by heads")               \
+    X(HEADS, "heads", SEC_MODEL, 1, 64, "attention heads; each is d_model/heads wide")           \
+    X(D_FF, "d_ff", SEC_MODEL, 1, 16384, "feed-forward hidden width")                            \
+    X(LAYERS, "layers", SEC_MODEL, 1, 48, "sets encoder_layers and decoder_layers")              \
+    X(ENCODER_LAYERS, "encoder_layers", SEC_MODEL, 0, 48, "encoder depth (0 for decoder-only)")  \
+    X(DECODER_LAYERS, "decoder_layers", SEC_MODEL, 1, 48, "decoder depth")                       \
+    X(MAX_LEN, "max_len", SEC_MODEL, 1, 4096, "longest sentence, in tokens")                     \
+    X(NORM, "norm", SEC_MODEL, 0, 0, "post | pre: LayerNorm after or before each sublayer")       \
+    X(FINAL_NORM, "final_norm", SEC_MODEL, 0, 0, "yes | no: LayerNorm after each stack")         \
+    X(ACTIVATION, "activation", SEC_MODEL, 0, 0, "relu | gelu")                                  \
+    X(POSITIONS, "positions", SEC_MODEL, 0, 0, "sinusoidal | none")                              \
+    X(LN_EPS, "ln_eps", SEC_MODEL, 0, 0, "LayerNorm epsilon, > 0 and at most 1")                 \
+    X(SEED, "seed", SEC_MODEL, 0, 0, "weight-initialisation seed")                               \
+    X(TOKENS, "tokens", SEC_VOCAB, 0, 0, "the vocabulary (default: the input's words)")          \
+    X(SRC, "src", SEC_INPUT, 0, 0, "a source sentence; repeat for a batch")                      \
+    X(TGT, "tgt", SEC_INPUT, 0, 0, "a target sentence; repeat for a batch")
+
+typedef enum {
+#define X(id, name, sec, lo, hi, doc) K_##id,
+    CONFIG_KEYS(X)
+#undef X
+    K_COUNT
+} ConfigKey;
+
+typedef struct {
+    const char *name;
+    Section section;
+    long min, max;
+    const char *doc;
+} KeyInfo;
+
+extern const KeyInfo config_keys[K_COUNT];
+
+/* Index of the key with this INI name, or -1. */
+int config_key_lookup(const char *name);
+/* The candidate closest to name, when it is close enough to be a typo. */
+const char *config_closest(const char *name, const char *const *cands, int n);
+/* The closest key, in any section when sec < 0; -1 when none is close. */
+int config_closest_key(const char *name, int sec);
+/* "d_model" -> "--d-model". */
+void config_key_to_flag(const char *key, char *out, size_t cap);
+/* The current value of key k, as it would be written in a file. */
+void config_value_text(const Config *c, int k, char *buf, size_t cap);
+/* Where key k's value came from, to start a message with. */
+void config_blame(const Config *c, int k, char *buf, size_t cap);
+/* Of two keys, the one set last: the one a conflict is blamed on. */
+int config_later(const Config *c, int a, int b);
+/* Set key k from text v; s says where v came from. */
+Status config_set_key(Config *c, int k, const char *v, const ConfigSource *s, Error *err);
+
+#endif
