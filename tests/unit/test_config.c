@@ -12,31 +12,27 @@
 
 #include "model/config.h"
 
+#include "../support/scratch.h"
+
 static char tmpdir[256];
 
 static int make_tmpdir(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/tf_test_config_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return scratch_make(tmpdir, sizeof tmpdir, "test_config");
 }
 
 static int remove_tmpdir(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return scratch_remove(tmpdir);
 }
 
 /* Write text (len bytes, or strlen) to tmpdir/name; the path goes to path. */
 static void write_file(const char *name, const char *text, size_t len, char *path, size_t cap)
 {
     snprintf(path, cap, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
+    scratch_write(path, text, len);
 }
 
 /* Error messages name the file; tests write "F" for it. */

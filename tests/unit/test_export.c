@@ -7,64 +7,17 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "io/npy.h"
 #include "trace/export.h"
 
+#include "../support/scratch.h"
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-typedef struct {
-    char dir[256];
-} Scratch;
-
-static int scratch_setup(void **state)
-{
-    Scratch *s = calloc(1, sizeof *s);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(s->dir, sizeof s->dir, "%s/tf_export_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(s->dir))
-        return -1;
-    *state = s;
-    return 0;
-}
-
-static int scratch_teardown(void **state)
-{
-    Scratch *s = *state;
-    DIR *d = opendir(s->dir);
-    struct dirent *e;
-    char p[600];
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(p, sizeof p, "%s/%s", s->dir, e->d_name);
-            unlink(p);
-        }
-    if (d)
-        closedir(d);
-    rmdir(s->dir);
-    free(s);
-    return 0;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    return b;
-}
 
 /* Run a text exporter into memory. */
 static char *render(bool (*fn)(FILE *, const Record *), const Record *r)
@@ -291,7 +244,7 @@ static void test_files(void **state)
     assert_int_equal(export_path(path, sizeof path, s->dir, attn_rec.name, EXPORT_CSV, &err), TF_OK);
     assert_non_null(strstr(path, "/enc.0.attn.weights.csv"));
     assert_int_equal(export_record(&attn_rec, EXPORT_CSV, path, &err), TF_OK);
-    char *file = read_text(path);
+    char *file = (char *)scratch_read(path, NULL);
     char *mem = render(export_write_csv, &attn_rec);
     assert_string_equal(file, mem);
     free(file);
@@ -299,7 +252,7 @@ static void test_files(void **state)
 
     assert_int_equal(export_path(path, sizeof path, s->dir, attn_rec.name, EXPORT_DAT, &err), TF_OK);
     assert_int_equal(export_record(&attn_rec, EXPORT_DAT, path, &err), TF_OK);
-    file = read_text(path);
+    file = (char *)scratch_read(path, NULL);
     mem = render(export_write_dat, &attn_rec);
     assert_string_equal(file, mem);
     free(file);
@@ -317,13 +270,7 @@ static void test_files(void **state)
     free(data);
 
     /* Only the three files, no temporaries left. */
-    int n = 0;
-    DIR *d = opendir(s->dir);
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += e->d_name[0] != '.';
-    closedir(d);
-    assert_int_equal(n, 3);
+    assert_int_equal(scratch_count_files(s->dir), 3);
 }
 
 static void test_path_refusals(void **state)
@@ -344,7 +291,9 @@ static void test_path_refusals(void **state)
     assert_non_null(strstr(err.msg, missing));
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
+/* Each test gets a fresh scratch directory (see scratch.h). */
+#define T(f) \
+    cmocka_unit_test_prestate_setup_teardown(f, scratch_setup, scratch_teardown, NULL)
 
 int main(void)
 {

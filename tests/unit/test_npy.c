@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,63 +16,9 @@
 
 #include "io/npy.h"
 
+#include "../support/scratch.h"
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-typedef struct {
-    char dir[256];
-    char path[300];  /* dir/a.npy */
-} Scratch;
-
-static int scratch_setup(void **state)
-{
-    Scratch *s = calloc(1, sizeof *s);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(s->dir, sizeof s->dir, "%s/tf_npy_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(s->dir))
-        return -1;
-    snprintf(s->path, sizeof s->path, "%s/a.npy", s->dir);
-    *state = s;
-    return 0;
-}
-
-static int scratch_teardown(void **state)
-{
-    Scratch *s = *state;
-    DIR *d = opendir(s->dir);
-    struct dirent *e;
-    char p[600];
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(p, sizeof p, "%s/%s", s->dir, e->d_name);
-            unlink(p);
-        }
-    if (d)
-        closedir(d);
-    rmdir(s->dir);
-    free(s);
-    return 0;
-}
-
-static unsigned char *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *size = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(*size ? *size : 1);
-    assert_int_equal(fread(b, 1, *size, f), *size);
-    fclose(f);
-    return b;
-}
-
-static void write_all(const char *path, const void *b, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b, 1, n, f), n);
-    fclose(f);
-}
 
 /* A .npy file by hand: version, dict text (padded to `align` with spaces
  * and '\n' unless raw), then data bytes. */
@@ -106,7 +51,7 @@ static void test_write_header_bytes(void **state)
     Error err;
     assert_int_equal(npy_write_f32(s->path, data, 2, dims, &err), TF_OK);
     size_t size;
-    unsigned char *b = read_all(s->path, &size);
+    unsigned char *b = scratch_read(s->path, &size);
 
     const char dict[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
     assert_memory_equal(b, "\x93NUMPY\x01\x00", 8);
@@ -140,7 +85,7 @@ static void test_write_shapes_text(void **state)
         Error err;
         assert_int_equal(npy_write_f32(s->path, data, cases[c].ndim, cases[c].dims, &err), TF_OK);
         size_t size;
-        unsigned char *b = read_all(s->path, &size);
+        unsigned char *b = scratch_read(s->path, &size);
         assert_int_equal((10 + (b[8] | (b[9] << 8))) % 64, 0);
         char *text = strndup((char *)b + 10, (size_t)(b[8] | (b[9] << 8)));
         if (!strstr(text, cases[c].shape))
@@ -219,7 +164,7 @@ static void test_read_f8_and_versions(void **state)
         unsigned char buf[512];
         size_t n = make_npy(buf, cases[c].major, cases[c].dict, false, cases[c].f8 ? (void *)d : (void *)f,
                             cases[c].f8 ? sizeof d : sizeof f);
-        write_all(s->path, buf, n);
+        scratch_write(s->path, buf, n);
         float *got;
         int ndim;
         uint64_t dims[NPY_MAX_DIMS];
@@ -286,7 +231,7 @@ static void test_bad_headers(void **state)
         const BadCase *bc = &bad_cases[c];
         unsigned char buf[512];
         size_t n = make_npy(buf, bc->major, bc->dict, bc->raw, data, bc->data_len);
-        write_all(s->path, buf, n);
+        scratch_write(s->path, buf, n);
         float *got = (float *)1;
         int ndim;
         uint64_t dims[NPY_MAX_DIMS];
@@ -320,7 +265,7 @@ static void test_bad_preambles(void **state)
         {"latin-1 byte", "\x93NUMPY\x01\x00\x04\x00{\xe9}\n", 14, "non-ASCII"},
     };
     for (size_t c = 0; c < ARRAY_LEN(cases); c++) {
-        write_all(s->path, cases[c].bytes, cases[c].n);
+        scratch_write(s->path, cases[c].bytes, cases[c].n);
         float *got;
         int ndim;
         uint64_t dims[NPY_MAX_DIMS];
@@ -346,9 +291,9 @@ static void test_every_truncation(void **state)
     Error err;
     assert_int_equal(npy_write_f32(s->path, data, 1, dims, &err), TF_OK);
     size_t size;
-    unsigned char *b = read_all(s->path, &size);
+    unsigned char *b = scratch_read(s->path, &size);
     for (size_t len = 0; len < size; len++) {
-        write_all(s->path, b, len);
+        scratch_write(s->path, b, len);
         float *got;
         int ndim;
         uint64_t gd[NPY_MAX_DIMS];
@@ -358,7 +303,9 @@ static void test_every_truncation(void **state)
     free(b);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
+/* Each test gets a fresh scratch directory (see scratch.h); s->path is dir/a.npy. */
+#define T(f) \
+    cmocka_unit_test_prestate_setup_teardown(f, scratch_setup, scratch_teardown, "a.npy")
 
 int main(void)
 {

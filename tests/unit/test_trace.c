@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,89 +17,9 @@
 #include "trace/format.h"
 #include "trace/trace.h"
 
+#include "../support/scratch.h"
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- a scratch directory per test ---- */
-
-typedef struct {
-    char dir[256];
-    char path[300];  /* dir/run.trace */
-} Scratch;
-
-static int scratch_setup(void **state)
-{
-    Scratch *s = calloc(1, sizeof *s);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(s->dir, sizeof s->dir, "%s/tf_trace_XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(s->dir))
-        return -1;
-    snprintf(s->path, sizeof s->path, "%s/run.trace", s->dir);
-    *state = s;
-    return 0;
-}
-
-/* Remove every file in dir (flat), chmod'ing it writable first. */
-static void empty_dir(const char *dir)
-{
-    chmod(dir, 0700);
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    char p[600];
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            if (unlink(p) != 0) {
-                empty_dir(p);
-                rmdir(p);
-            }
-        }
-    closedir(d);
-}
-
-static int scratch_teardown(void **state)
-{
-    Scratch *s = *state;
-    empty_dir(s->dir);
-    rmdir(s->dir);
-    free(s);
-    return 0;
-}
-
-static int count_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(d);
-    return n;
-}
-
-static unsigned char *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    *size = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(*size ? *size : 1);
-    assert_int_equal(fread(b, 1, *size, f), *size);
-    fclose(f);
-    return b;
-}
-
-static void write_all(const char *path, const void *b, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b, 1, n, f), n);
-    fclose(f);
-}
 
 /* ---- sample records: every shape and label rule of record.h ---- */
 
@@ -235,7 +154,7 @@ static void test_round_trip(void **state)
     Scratch *s = *state;
     const char *meta = "program = traceformer 0.1\nsrc = 猫 追 老鼠\n";
     write_samples(s->path, N_SAMPLES, meta);
-    assert_int_equal(count_files(s->dir), 1);
+    assert_int_equal(scratch_count_files(s->dir), 1);
 
     TraceReader *r;
     Error err;
@@ -332,9 +251,9 @@ static void test_every_truncation_refused(void **state)
     Scratch *s = *state;
     write_samples(s->path, 2, "k = v\n");
     size_t size;
-    unsigned char *b = read_all(s->path, &size);
+    unsigned char *b = scratch_read(s->path, &size);
     for (size_t len = 0; len < size; len++) {
-        write_all(s->path, b, len);
+        scratch_write(s->path, b, len);
         expect_open_fails(s->path, "truncated to", len);
     }
     free(b);
@@ -358,7 +277,7 @@ static void test_every_flipped_byte_refused(void **state)
     Scratch *s = *state;
     write_samples(s->path, N_SAMPLES, "k = v\n");
     size_t size;
-    unsigned char *good = read_all(s->path, &size);
+    unsigned char *good = scratch_read(s->path, &size);
     Layout l = layout_of(good, size);
     unsigned char *b = malloc(size);
     const unsigned char masks[] = {0xFF, 0x01};
@@ -366,7 +285,7 @@ static void test_every_flipped_byte_refused(void **state)
         for (size_t at = 0; at < size; at++) {
             memcpy(b, good, size);
             b[at] ^= masks[m];
-            write_all(s->path, b, size);
+            scratch_write(s->path, b, size);
             if (at < l.header_size || at >= l.index_offset) {
                 expect_open_fails(s->path, masks[m] == 1 ? "xor 0x01 at byte" : "xor 0xFF at byte", at);
                 continue;
@@ -535,12 +454,12 @@ static void test_hostile_open_table(void **state)
     Scratch *s = *state;
     write_samples(s->path, N_SAMPLES, "k = v\n");
     size_t size;
-    unsigned char *good = read_all(s->path, &size);
+    unsigned char *good = scratch_read(s->path, &size);
     unsigned char *b = malloc(size);
     for (size_t c = 0; c < ARRAY_LEN(open_cases); c++) {
         memcpy(b, good, size);
         open_cases[c].patch(b, size);
-        write_all(s->path, b, size);
+        scratch_write(s->path, b, size);
         TraceReader *r = NULL;
         Error err;
         if (trace_reader_open(&r, s->path, &err) == TF_OK) {
@@ -623,7 +542,7 @@ static void test_hostile_get_table(void **state)
     Scratch *s = *state;
     write_samples(s->path, N_SAMPLES, "k = v\n");
     size_t size;
-    unsigned char *good = read_all(s->path, &size);
+    unsigned char *good = scratch_read(s->path, &size);
     unsigned char *b = malloc(size);
     for (size_t c = 0; c < ARRAY_LEN(get_cases); c++) {
         const GetCase *gc = &get_cases[c];
@@ -631,7 +550,7 @@ static void test_hostile_get_table(void **state)
         size_t off = rec_off(good, size, gc->record);
         gc->patch(b + off);
         fix_record_crc(b, off);
-        write_all(s->path, b, size);
+        scratch_write(s->path, b, size);
         TraceReader *r;
         Error err;
         if (trace_reader_open(&r, s->path, &err) != TF_OK)
@@ -671,9 +590,9 @@ static void test_abort_leaves_nothing(void **state)
     assert_int_equal(trace_writer_open(&w, s->path, "x", &err), TF_OK);
     Record r = sample(1);
     assert_int_equal(trace_writer_add(w, &r, &err), TF_OK);
-    assert_int_equal(count_files(s->dir), 1);  /* the temporary file */
+    assert_int_equal(scratch_count_files(s->dir), 1);  /* the temporary file */
     trace_writer_abort(w);
-    assert_int_equal(count_files(s->dir), 0);
+    assert_int_equal(scratch_count_files(s->dir), 0);
     trace_writer_abort(NULL);
 }
 
@@ -691,10 +610,10 @@ static void test_open_failures_leave_nothing(void **state)
 
     /* A parent that is a file: refused even for root. */
     snprintf(path, sizeof path, "%s/plain", s->dir);
-    write_all(path, "x", 1);
+    scratch_write(path, "x", 1);
     snprintf(path, sizeof path, "%s/plain/run.trace", s->dir);
     assert_int_equal(trace_writer_open(&w, path, NULL, &err), TF_ERR_RUNTIME);
-    assert_int_equal(count_files(s->dir), 1);  /* just "plain" */
+    assert_int_equal(scratch_count_files(s->dir), 1);  /* just "plain" */
 }
 
 static void test_unwritable_dir(void **state)
@@ -709,7 +628,7 @@ static void test_unwritable_dir(void **state)
     TraceWriter *w;
     Error err;
     assert_int_equal(trace_writer_open(&w, path, NULL, &err), TF_ERR_RUNTIME);
-    assert_int_equal(count_files(dir), 0);
+    assert_int_equal(scratch_count_files(dir), 0);
 }
 
 static const char *const one_null_label[] = {"a", NULL, "c"};
@@ -764,12 +683,12 @@ static void test_bad_record_fails_writer(void **state)
         assert_int_equal(trace_writer_add(w, &bad, &err), TF_ERR_INPUT);
         if (!strstr(err.msg, bad_records[c].fragment) || !strstr(err.msg, s->path))
             fail_msg("%s: message \"%s\" lacks \"%s\"", bad_records[c].what, err.msg, bad_records[c].fragment);
-        assert_int_equal(count_files(s->dir), 0);  /* temp file already gone */
+        assert_int_equal(scratch_count_files(s->dir), 0);  /* temp file already gone */
         /* The writer stays failed, repeating the first error. */
         assert_int_equal(trace_writer_add(w, &good, &err), TF_ERR_INPUT);
         assert_non_null(strstr(err.msg, bad_records[c].fragment));
         assert_int_equal(trace_writer_finish(w, &err), TF_ERR_INPUT);
-        assert_int_equal(count_files(s->dir), 0);
+        assert_int_equal(scratch_count_files(s->dir), 0);
     }
 }
 
@@ -784,18 +703,18 @@ static void test_duplicate_name_refused(void **state)
     assert_int_equal(trace_writer_add(w, &r, &err), TF_ERR_INPUT);
     assert_non_null(strstr(err.msg, "already used"));
     trace_writer_abort(w);
-    assert_int_equal(count_files(s->dir), 0);
+    assert_int_equal(scratch_count_files(s->dir), 0);
 }
 
 /* Finish replaces an existing file only when complete. */
 static void test_finish_replaces(void **state)
 {
     Scratch *s = *state;
-    write_all(s->path, "old", 3);
+    scratch_write(s->path, "old", 3);
     mode_t old_mask = umask(022);
     write_samples(s->path, 1, NULL);
     umask(old_mask);
-    assert_int_equal(count_files(s->dir), 1);
+    assert_int_equal(scratch_count_files(s->dir), 1);
     TraceReader *r;
     Error err;
     assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
@@ -806,7 +725,9 @@ static void test_finish_replaces(void **state)
     assert_int_equal(st.st_mode & 0777, 0644);  /* 0666 & ~umask, not mkstemp's 0600 */
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
+/* Each test gets a fresh scratch directory (see scratch.h); s->path is dir/run.trace. */
+#define T(f) \
+    cmocka_unit_test_prestate_setup_teardown(f, scratch_setup, scratch_teardown, "run.trace")
 
 int main(void)
 {

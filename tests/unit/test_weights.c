@@ -13,9 +13,11 @@
 
 #include "model/weights_file.h"
 
+#include "../support/scratch.h"
+
 typedef struct {
-    char dir[64];
-    char path[128];
+    char dir[256];
+    char path[300];  /* dir/m.tfw */
     Config cfg;
     Model m;
 } Fixture;
@@ -23,9 +25,10 @@ typedef struct {
 static int setup(void **state)
 {
     Fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/tf-weights-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (scratch_make(f->dir, sizeof f->dir, "weights") != 0) {
+        free(f);
         return -1;
+    }
     snprintf(f->path, sizeof f->path, "%s/m.tfw", f->dir);
     config_defaults(&f->cfg);
     f->cfg.d_model = 12;
@@ -46,12 +49,9 @@ static int teardown(void **state)
 {
     Fixture *f = *state;
     model_free(&f->m);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = scratch_remove(f->dir);
     free(f);
-    return 0;
+    return rc;
 }
 
 static void assert_same_weights(const Model *a, const Model *b)
@@ -129,27 +129,6 @@ static void test_tfw_round_trip(void **state)
     model_free(&back);
 }
 
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    *n = (size_t)ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *b = malloc(*n);
-    assert_int_equal(fread(b, 1, *n, fp), *n);
-    fclose(fp);
-    return b;
-}
-
-static void spit(const char *path, const unsigned char *b, size_t n)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(b, 1, n, fp), n);
-    fclose(fp);
-}
-
 /* Every truncation, and a flipped byte every 7 bytes, is refused with an
  * error naming the file and a byte offset. */
 static void test_tfw_damage_is_refused(void **state)
@@ -158,12 +137,12 @@ static void test_tfw_damage_is_refused(void **state)
     Error err;
     assert_int_equal(weights_save_tfw(&f->m, f->path, &err), TF_OK);
     size_t n;
-    unsigned char *good = slurp(f->path, &n);
-    char bad[160];
+    unsigned char *good = scratch_read(f->path, &n);
+    char bad[320];
     snprintf(bad, sizeof bad, "%s/bad.tfw", f->dir);
     Model m;
     for (size_t len = 0; len < n; len += (len < 256 ? 1 : 97)) {
-        spit(bad, good, len);
+        scratch_write(bad, good, len);
         if (weights_load_tfw(&m, bad, NULL, &err) != TF_ERR_INPUT)
             fail_msg("truncation to %zu bytes was accepted", len);
         assert_non_null(strstr(err.msg, "bad.tfw"));
@@ -173,7 +152,7 @@ static void test_tfw_damage_is_refused(void **state)
     for (size_t at = 0; at < n; at += 7) {
         memcpy(copy, good, n);
         copy[at] ^= 0x20;
-        spit(bad, copy, n);
+        scratch_write(bad, copy, n);
         if (weights_load_tfw(&m, bad, NULL, &err) != TF_ERR_INPUT)
             fail_msg("flipped byte %zu was accepted", at);
         assert_non_null(strstr(err.msg, "byte"));
@@ -186,7 +165,7 @@ static void test_npy_round_trip_and_errors(void **state)
 {
     Fixture *f = *state;
     Error err;
-    char dir[128], path[256];
+    char dir[300], path[400];
     snprintf(dir, sizeof dir, "%s/npy", f->dir);
     assert_int_equal(weights_export_npy(&f->m, dir, &err), TF_OK);
     Config base;
@@ -199,13 +178,13 @@ static void test_npy_round_trip_and_errors(void **state)
 
     /* a tensor of the wrong shape: named, with the shape expected */
     snprintf(path, sizeof path, "%s/generator.bias.npy", dir);
-    char keep[256];
+    char keep[320];
     snprintf(keep, sizeof keep, "%s/keep.bin", f->dir);
     assert_int_equal(rename(path, keep), 0);
     snprintf(path, sizeof path, "%s/decoder.layers.0.norm1.weight.npy", dir);
-    char wrong[256];
+    char wrong[400];
     snprintf(wrong, sizeof wrong, "%s/generator.bias.npy", dir);
-    char cmd[600];
+    char cmd[1000];
     snprintf(cmd, sizeof cmd, "cp '%s' '%s'", path, wrong);
     assert_int_equal(system(cmd), 0);
     assert_int_equal(weights_import_npy(&back, dir, &base, &err), TF_ERR_INPUT);
