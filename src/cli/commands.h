@@ -10,6 +10,8 @@ int cmd_run(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_view(int argc, char **argv);
 
 /* Print "traceformer: <msg>" and, when the error has one, "hint: <hint>"
  * to stderr; returns code. */

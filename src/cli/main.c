@@ -16,6 +16,8 @@ static const Command commands[] = {
     {"ls", cmd_ls, "list the records of a trace: index, name, shape"},
     {"show", cmd_show, "print one record as an aligned matrix with token labels"},
     {"export", cmd_export, "write records as .npy, .csv or gnuplot .dat files"},
+    {"view", cmd_view, "step through a trace in the terminal, one matrix at a time"},
+    {"plot", cmd_plot, "render records as PNG, SVG or PDF heatmaps through gnuplot"},
 };
 
 static void usage(FILE *f)
