@@ -1,16 +1,13 @@
 /* cmd_show.c — `traceformer show TRACE NAME`: one record as aligned text,
  * token labels on the rows and columns, one block per page (head, batch). */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700 /* wcwidth */
-#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
+#include "text/utf8.h"
 #include "trace/export.h"
 
 static const char usage[] =
@@ -34,74 +31,10 @@ typedef struct {
     long precision;    /* -1: 0 when every value is whole (token ids, masks), else 4 */
 } ShowArgs;
 
-/* ---- display width: CJK takes two columns, combining marks none ---- */
-
-/* Wide ranges of Unicode's East Asian Width (W and F), enough for the
- * scripts a lesson uses; only for locales where wcwidth cannot help. */
-static int fallback_width(uint32_t cp)
-{
-    static const uint32_t wide[][2] = {
-        {0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
-        {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
-        {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
-    };
-    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F))
-        return 0;
-    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
-        if (cp >= wide[i][0] && cp <= wide[i][1])
-            return 2;
-    return 1;
-}
-
-/* Decode one UTF-8 sequence leniently (for width only); returns its length. */
-static size_t utf8_step(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    size_t len = s[0] < 0x80 ? 1 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
-    if (len > n || s[0] < 0xC0) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = len == 1 ? s[0] : s[0] & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        *cp = (*cp << 6) | (s[i] & 0x3F);
-    }
-    return len;
-}
-
-/* Terminal columns of s: wcwidth in a UTF-8 locale, else the table above. */
-static int display_width(const char *s)
-{
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t n = strlen(s);
-    int w = 0;
-    while (n > 0) {
-        wchar_t wc;
-        size_t k = MB_CUR_MAX > 1 ? mbrtowc(&wc, s, n, &st) : (size_t)-1;
-        int cw = -1;
-        if (k != (size_t)-1 && k != (size_t)-2 && k != 0)
-            cw = wcwidth(wc);
-        if (cw < 0) {
-            uint32_t cp;
-            k = utf8_step((const unsigned char *)s, n, &cp);
-            cw = fallback_width(cp);
-            memset(&st, 0, sizeof st);
-        }
-        w += cw;
-        s += k;
-        n -= k;
-    }
-    return w;
-}
-
 /* Print s in width columns, left- or right-aligned. */
 static void put_cell(const char *s, int width, bool right)
 {
-    int pad = width - display_width(s);
+    int pad = width - utf8_width(s);
     if (right)
         printf("%*s%s", pad > 0 ? pad : 0, "", s);
     else
@@ -147,11 +80,11 @@ static void print_page(const Record *r, const RecordPages *pg, size_t page, int 
     char buf[48], num[48];
     int label_w = 0, cell_w = 1;
     for (size_t i = 0; i < pg->rows; i++) {
-        int w = display_width(row_name(r, pg, page, i, buf));
+        int w = utf8_width(row_name(r, pg, page, i, buf));
         label_w = w > label_w ? w : label_w;
     }
     for (size_t c = 0; c < pg->cols; c++) {
-        int w = display_width(col_name(r, pg, page, c, buf));
+        int w = utf8_width(col_name(r, pg, page, c, buf));
         cell_w = w > cell_w ? w : cell_w;
     }
     for (size_t k = 0; k < pg->rows * pg->cols; k++) {
