@@ -48,12 +48,24 @@ help:
 	@echo '  make test       the same set-up, then every test (also under ASan + UBSan)'
 	@echo '  make bench      benchmark figures, one "name: value unit" line each'
 	@echo '  make deps       install the Debian packages the project needs (root)'
+	@echo '  make deps-ref   install python3-torch and python3-numpy, for make ref (root)'
+	@echo '  make ref        regenerate the PyTorch reference fixtures in tests/ref/cases'
 	@echo '  make install    PREFIX=$(PREFIX) DESTDIR=...: program, lessons, viz scripts'
 	@echo '  make clean      remove build output'
 	@echo '  V=1             show full commands'
 
 deps:
 	$(Q)sh scripts/deps.sh
+
+# The reference fixtures: PyTorch's nn.Transformer, intermediate by
+# intermediate (tests/ref/gen_fixtures.py). They are committed, so `make
+# test` needs no Python; `make ref` writes the same bytes again.
+.PHONY: deps-ref ref
+deps-ref:
+	$(Q)sh scripts/deps-ref.sh
+
+ref: deps-ref
+	$(Q)/usr/bin/python3 tests/ref/gen_fixtures.py
 
 $(BUILD)/%.o: %.c
 	$(call say,CC,$<)

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the Debian packages the reference-fixture generator needs
+# (tests/ref/gen_fixtures.py, run by `make ref`), when they are missing.
+# `make test` does not need them: the fixtures are committed.
+# As root: installs them with apt-get. Otherwise: prints the exact command
+# and stops with exit code 1.
+set -eu
+PKGS="python3 python3-torch python3-numpy"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+    echo "traceformer: missing Debian packages:$missing" >&2
+    echo "hint: run  sudo apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# An update only when the package lists are absent or the install fails.
+if ! apt-get install -y -q $missing >/dev/null 2>&1; then
+    apt-get update -q >/dev/null
+    apt-get install -y -q $missing
+fi
