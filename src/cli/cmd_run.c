@@ -2,6 +2,8 @@
  * input sentences, and record every intermediate into a trace file. */
 #include <errno.h>
 #include <glob.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,27 +13,44 @@
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
+#include "model/generate.h"
 #include "model/weights_file.h"
 #include "trace/trace.h"
 
 static const char usage[] =
     "usage: traceformer run [--lesson NAME | --config FILE] [--src TEXT]... [--tgt TEXT]...\n"
-    "                       [--weights FILE|DIR] [-o FILE] [MODEL FLAGS]\n"
+    "                       [--weights FILE|DIR] [-o FILE] [--generate N [SAMPLING]] [MODEL FLAGS]\n"
     "\n"
     "Run a transformer on the input sentences and record every intermediate\n"
-    "(embeddings, Q, K, V per head, scores, masks, attention weights, residual\n"
-    "sums, layer norms, feed-forward, logits) into a trace file.\n"
+    "(embeddings, positions, Q, K, V per head, scores, masks, attention weights,\n"
+    "residual sums, layer norms, feed-forward, logits, predictions, loss) into a\n"
+    "trace file.\n"
     "\n"
     "input:\n"
     "  --src TEXT           a source sentence, tokens separated by spaces (\"猫 追 老鼠\");\n"
     "                       repeat for a batch, padded with <PAD>\n"
-    "  --tgt TEXT           the decoder's input for the matching --src (\"<START> cat chases\");\n"
-    "                       without it the decoder reads \"<START>\"\n"
+    "  --tgt TEXT           the output sentence for the matching --src (\"cat chases mouse\").\n"
+    "                       Teacher forcing: the decoder reads <START> + target and should\n"
+    "                       predict target + <END>; a leading <START> (\"<START> cat chases\")\n"
+    "                       means the same. Without --tgt the decoder reads \"<START>\" alone.\n"
+    "                       Decoder-only: the sequence, read as written; each position\n"
+    "                       should predict the next token, the last one <END>.\n"
     "  --config FILE        an INI file with [model], [vocab] and [input] sections\n"
     "  --lesson NAME        the config of a shipped example or lesson (e.g. demo)\n"
     "  --weights FILE|DIR   a .tfw file, or a directory of PyTorch .npy files\n"
     "                       (state_dict names, vocab.txt, optional config.ini);\n"
     "                       without it the weights are seeded random (--seed)\n"
+    "generation (one sentence):\n"
+    "  --generate N         decode autoregressively: from <START> + the target (a prompt,\n"
+    "                       may be empty) one token per step, until <END> or N tokens;\n"
+    "                       step S is traced as gen.S.* (the new query, the KV cache so\n"
+    "                       far, attention over it, logits, the chosen token)\n"
+    "  --temperature T      sample from softmax(logits / T) instead of taking the most\n"
+    "                       likely token (T > 0; 0 = greedy, the default)\n"
+    "  --top-k K            when sampling, only among the K most likely tokens\n"
+    "  --sample-seed S      when sampling, the random seed (default 1): same seed, same tokens\n"
+    "  --no-cache           recompute the whole prefix at every step instead of reading\n"
+    "                       the KV cache (same tokens; the work per step grows like n^2)\n"
     "output:\n"
     "  -o, --output FILE    the trace (default: run.trace)\n"
     "  --save-weights FILE  also save the model as a .tfw file\n"
@@ -40,8 +59,13 @@ static const char usage[] =
     "model flags (override the config):\n"
     "  --arch encoder-decoder|decoder-only   --d-model N   --heads N   --d-ff N\n"
     "  --layers N   --encoder-layers N   --decoder-layers N   --max-len N\n"
-    "  --norm post|pre   --final-norm yes|no   --activation relu|gelu\n"
-    "  --positions sinusoidal|none   --seed N   --vocab \"TOKENS...\"\n"
+    "  --norm post|pre   --final-norm yes|no   --activation relu|gelu   --seed N\n"
+    "  --positions sinusoidal|none|learned|relative|rope   --vocab \"TOKENS...\"\n"
+    "  --relative-buckets N   --relative-max-distance N   (positions = relative)\n"
+    "positions: sinusoidal and learned add a vector to each embedding (enc.pos, dec.pos);\n"
+    "  relative adds a learned per-head bias to the self-attention scores by the bucket\n"
+    "  of the distance j - i (T5: attn.bias, rel_buckets); rope rotates self-attention\n"
+    "  queries and keys by position (attn.q_rot, attn.k_rot, rope_angles); none has none.\n"
     "\n"
     "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
 
@@ -49,6 +73,7 @@ static const char usage[] =
 static const char *const model_flags[] = {
     "arch", "d-model", "heads", "d-ff", "layers", "encoder-layers", "decoder-layers", "max-len",
     "norm", "final-norm", "activation", "positions", "seed", "vocab", "tokens", "ln-eps", "src", "tgt",
+    "relative-buckets", "relative-max-distance",
 };
 
 static int is_model_flag(const char *name)
@@ -93,10 +118,87 @@ static Status lesson_config(const char *name, char *path, size_t cap, Error *err
 typedef struct {
     const char *config_path, *lesson, *weights, *output, *save_weights, *export_weights;
     int quiet;
+    /* generation: the flags as given (NULL when absent), then parsed */
+    const char *generate, *temperature, *top_k, *sample_seed;
+    int no_cache;
+    GenOptions gen;
     /* model flags in command-line order, applied after the config file */
     int n_sets;
     const char *set_key[64], *set_value[64];
 } RunArgs;
+
+/* A whole-string integer, or report "FLAG VALUE: not a whole number". */
+static int parse_long(const char *flag, const char *v, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || errno == ERANGE || x < INT_MIN || x > INT_MAX) {
+        fprintf(stderr, "traceformer run: %s '%s' is not a whole number\n", flag, v);
+        return 0;
+    }
+    *out = x;
+    return 1;
+}
+
+/* The generation flags into a->gen. Their ranges against the model
+ * (vocabulary size, max_len) are generator_check's. */
+static int parse_generation(RunArgs *a)
+{
+    const char *orphan = a->temperature ? "--temperature" : a->top_k ? "--top-k"
+                       : a->sample_seed ? "--sample-seed" : a->no_cache ? "--no-cache" : NULL;
+    if (!a->generate) {
+        if (orphan) {
+            fprintf(stderr, "traceformer run: %s only applies to generation\n", orphan);
+            fprintf(stderr, "hint: add --generate N to generate up to N tokens\n");
+            return 2;
+        }
+        return 0;
+    }
+    long v;
+    a->gen.use_cache = !a->no_cache;
+    a->gen.sample_seed = 1;
+    if (!parse_long("--generate", a->generate, &v))
+        return 2;
+    a->gen.max_new = (int)v;
+    if (a->temperature) {
+        char *end;
+        errno = 0;
+        double t = strtod(a->temperature, &end);
+        if (end == a->temperature || *end != '\0') {
+            fprintf(stderr, "traceformer run: --temperature '%s' is not a number\n", a->temperature);
+            return 2;
+        }
+        a->gen.temperature = (float)t;  /* a value below float's range is 0: greedy, the limit */
+    }
+    if (a->top_k) {
+        if (!parse_long("--top-k", a->top_k, &v))
+            return 2;
+        if (v == 0) {
+            fprintf(stderr, "traceformer run: --top-k 0: keep at least 1 token\n");
+            return 2;
+        }
+        a->gen.top_k = (int)v;
+    }
+    if (a->sample_seed) {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(a->sample_seed, &end, 10);
+        if (a->sample_seed[0] < '0' || a->sample_seed[0] > '9' || *end != '\0' || errno == ERANGE) {
+            fprintf(stderr, "traceformer run: --sample-seed '%s' is not a whole number from 0 to 18446744073709551615\n",
+                    a->sample_seed);
+            return 2;
+        }
+        a->gen.sample_seed = (uint64_t)s;
+    }
+    if ((a->top_k || a->sample_seed) && a->gen.temperature == 0.0f) {
+        fprintf(stderr, "traceformer run: %s applies to sampling, but decoding is greedy\n",
+                a->top_k ? "--top-k" : "--sample-seed");
+        fprintf(stderr, "hint: add --temperature T (T > 0, 1 samples from the model's own probabilities)\n");
+        return 2;
+    }
+    return 0;
+}
 
 static int parse_args(RunArgs *a, int argc, char **argv)
 {
@@ -112,6 +214,10 @@ static int parse_args(RunArgs *a, int argc, char **argv)
             a->quiet = 1;
             continue;
         }
+        if (strcmp(arg, "--no-cache") == 0) {
+            a->no_cache = 1;
+            continue;
+        }
         const char **target = NULL;
         if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
             target = &a->output;
@@ -125,6 +231,14 @@ static int parse_args(RunArgs *a, int argc, char **argv)
             target = &a->save_weights;
         else if (strcmp(arg, "--export-weights") == 0)
             target = &a->export_weights;
+        else if (strcmp(arg, "--generate") == 0)
+            target = &a->generate;
+        else if (strcmp(arg, "--temperature") == 0)
+            target = &a->temperature;
+        else if (strcmp(arg, "--top-k") == 0)
+            target = &a->top_k;
+        else if (strcmp(arg, "--sample-seed") == 0)
+            target = &a->sample_seed;
         if (!target && !(strncmp(arg, "--", 2) == 0 && is_model_flag(arg + 2))) {
             fprintf(stderr, "traceformer run: unknown option '%s'\n", arg);
             fprintf(stderr, "hint: traceformer run --help lists the options\n");
@@ -149,7 +263,7 @@ static int parse_args(RunArgs *a, int argc, char **argv)
         fprintf(stderr, "traceformer run: give --config or --lesson, not both\n");
         return 2;
     }
-    return 0;
+    return parse_generation(a);
 }
 
 /* Build the config: defaults, then the file, then the flags. */
@@ -182,39 +296,122 @@ static Status build_config(Config *c, const RunArgs *a, Error *err)
     return config_validate(c, err);
 }
 
-static Status write_trace(const Activations *acts, const char *path, const char *meta, uint64_t *bytes,
-                          Error *err)
+/* Write every slot of acts, numbering records on from *exec. */
+static Status write_acts(TraceWriter *w, const Activations *acts, uint32_t *exec, Error *err)
 {
-    TraceWriter *w;
-    Status st = trace_writer_open(&w, path, meta, err);
-    if (st)
-        return st;
     for (int i = 0; i < acts->n_slots; i++) {
         Record rec;
         activations_record(acts, i, &rec);
-        if ((st = trace_writer_add(w, &rec, err))) {
-            trace_writer_abort(w);
+        rec.exec_index = (*exec)++;
+        Status st = trace_writer_add(w, &rec, err);
+        if (st)
             return st;
-        }
     }
-    *bytes = trace_writer_bytes(w);
-    return trace_writer_finish(w, err);
+    return TF_OK;
 }
 
-static char *make_meta(const Model *m, const RunArgs *a, int argc, char **argv)
+/* Meta text: program, command line, weights, generation settings and work
+ * (when generating), a blank line, then the configuration as INI. */
+static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, int argc, char **argv)
 {
-    size_t cap = 65536;
+    const int steps = a->generate ? generate_max_steps(b, &a->gen) : 0;
+    size_t cap = 65536 + (size_t)steps * 2 * 24;
     char *meta = malloc(cap);
     if (!meta)
         return NULL;
-    int n = snprintf(meta, cap, "program = traceformer 0.1.0\ncommand = traceformer");
-    for (int i = 0; i < argc && n < (int)cap; i++)
-        n += snprintf(meta + n, cap - (size_t)n, " %s", argv[i]);
-    if (n < (int)cap)
-        n += snprintf(meta + n, cap - (size_t)n, "\nweights = %s\n\n", a->weights ? a->weights : "seeded random");
-    if (n < (int)cap)
-        config_to_ini(&m->cfg, meta + n, (int)(cap - (size_t)n));
+    size_t n = 0;
+#define PUT(...)                                                               \
+    do {                                                                       \
+        if (n < cap)                                                           \
+            n += (size_t)snprintf(meta + n, cap - n, __VA_ARGS__);             \
+    } while (0)
+    PUT("program = traceformer 0.1.0\ncommand = traceformer");
+    for (int i = 0; i < argc; i++)
+        PUT(" %s", argv[i]);
+    PUT("\nweights = %s\n", a->weights ? a->weights : "seeded random");
+    if (a->generate) {
+        const GenOptions *g = &a->gen;
+        PUT("generate = %d\ndecoding = %s\n", g->max_new, g->temperature > 0 ? "sampling" : "greedy");
+        if (g->temperature > 0)
+            PUT("temperature = %g\ntop_k = %d\nsample_seed = %" PRIu64 "\n", (double)g->temperature, g->top_k,
+                g->sample_seed);
+        PUT("kv_cache = %s\n", g->use_cache ? "yes" : "no");
+        PUT("work = multiply-adds of the decoder's matrix products in step S = 0, 1, ... "
+            "(the steps taken are in gen.work)\n");
+        for (int cached = 1; cached >= 0; cached--) {
+            PUT("work.%s =", cached ? "cached" : "recomputed");
+            uint64_t total = 0;
+            for (int s = 0; s < steps; s++) {
+                uint64_t w = generate_work(&m->cfg, m->vocab.size, b->Ts, s, cached);
+                total += w;
+                PUT(" %" PRIu64, w);
+            }
+            PUT("\nwork.%s.all_steps = %" PRIu64 "\n", cached ? "cached" : "recomputed", total);
+        }
+    }
+    PUT("\n");
+#undef PUT
+    if (n < cap)
+        config_to_ini(&m->cfg, meta + n, (int)(cap - n));
     return meta;
+}
+
+/* The whole teacher-forced pass into one trace. */
+static Status run_forward(const Model *m, const Batch *b, const char *path, const char *meta, uint32_t *records,
+                          uint64_t *bytes, Error *err)
+{
+    Activations acts;
+    Status st = activations_init(&acts, m, b, err);
+    if (st)
+        return st;
+    model_forward(m, b, &acts);
+    TraceWriter *w;
+    if ((st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
+        if ((st = write_acts(w, &acts, records, err))) {
+            trace_writer_abort(w);
+        } else {
+            *bytes = trace_writer_bytes(w);
+            st = trace_writer_finish(w, err);
+        }
+    }
+    activations_free(&acts);
+    return st;
+}
+
+/* The encoder once, then generation step by step, each step's records
+ * written before the next step reuses the memory. */
+static Status run_generate(const Model *m, const Batch *b, const GenOptions *o, const char *path, const char *meta,
+                           uint32_t *records, uint64_t *bytes, Generator *g, Error *err)
+{
+    Activations enc;
+    Status st = activations_init_encoder(&enc, m, b, err);
+    if (st)
+        return st;
+    model_encode(m, b, &enc);
+    TraceWriter *w = NULL;
+    if ((st = trace_writer_open(&w, path, meta, err)))
+        goto out;
+    st = write_acts(w, &enc, records, err);
+    if (st == TF_OK)
+        st = generator_init(g, m, b, enc.enc_memory, o, err);
+    while (st == TF_OK && !g->done && g->step < g->max_steps) {
+        st = generator_step(g, err);
+        if (st == TF_OK)
+            st = write_acts(w, &g->acts, records, err);
+    }
+    if (st == TF_OK)
+        st = generator_summary(g, err);
+    if (st == TF_OK)
+        st = write_acts(w, &g->summary, records, err);
+    if (st) {
+        trace_writer_abort(w);
+    } else {
+        *bytes = trace_writer_bytes(w);
+        st = trace_writer_finish(w, err);
+    }
+out:
+    activations_free(&enc);
+    return st;
 }
 
 int cmd_run(int argc, char **argv)
@@ -234,8 +431,9 @@ int cmd_run(int argc, char **argv)
         return 1;
     }
     Batch batch = {0};
-    Activations acts = {0};
-    int have_model = 0, have_batch = 0, have_acts = 0;
+    Generator gen;
+    memset(&gen, 0, sizeof gen);
+    int have_model = 0, have_batch = 0;
     char *meta = NULL;
     Status st = build_config(cfg, &a, &err);
     if (st == TF_OK && (cfg->n_src == 0 && cfg->n_tgt == 0)) {
@@ -248,28 +446,39 @@ int cmd_run(int argc, char **argv)
     if (st == TF_OK)
         st = batch_build(&batch, &m->cfg, &m->vocab, warn_token, &a.quiet, &err);
     have_batch = st == TF_OK;
-    if (st == TF_OK)
-        st = activations_init(&acts, m, &batch, &err);
-    have_acts = st == TF_OK;
+    if (st == TF_OK && a.generate)
+        st = generator_check(m, &batch, &a.gen, &err);
 
     uint64_t bytes = 0;
+    uint32_t records = 0;
     if (st == TF_OK) {
-        model_forward(m, &batch, &acts);
-        meta = make_meta(m, &a, argc, argv);
-        st = write_trace(&acts, a.output, meta ? meta : "", &bytes, &err);
+        meta = make_meta(m, &batch, &a, argc, argv);
+        if (a.generate)
+            st = run_generate(m, &batch, &a.gen, a.output, meta ? meta : "", &records, &bytes, &gen, &err);
+        else
+            st = run_forward(m, &batch, a.output, meta ? meta : "", &records, &bytes, &err);
     }
     if (st == TF_OK && a.save_weights)
         st = weights_save_tfw(m, a.save_weights, &err);
     if (st == TF_OK && a.export_weights)
         st = weights_export_npy(m, a.export_weights, &err);
-    if (st == TF_OK && !a.quiet)
-        printf("wrote %s: %d records, %.1f KB (%s, d_model %d, %d heads, %d+%d layers, %d sentence%s)\n",
-               a.output, acts.n_slots, (double)bytes / 1024.0, config_arch_name(m->cfg.arch),
-               m->cfg.d_model, m->cfg.heads, m->cfg.enc_layers, m->cfg.dec_layers, batch.B,
-               batch.B == 1 ? "" : "s");
+    if (st == TF_OK && !a.quiet) {
+        printf("wrote %s: %u records, %.1f KB (%s, d_model %d, %d heads, %d+%d layers, %s positions, %d sentence%s)\n",
+               a.output, records, (double)bytes / 1024.0, config_arch_name(m->cfg.arch), m->cfg.d_model,
+               m->cfg.heads, m->cfg.enc_layers, m->cfg.dec_layers, config_positions_name(m->cfg.positions),
+               batch.B, batch.B == 1 ? "" : "s");
+        if (a.generate) {
+            printf("generated %d token%s in %d steps (%s, %s):", gen.generated, gen.generated == 1 ? "" : "s",
+                   gen.step, a.gen.temperature > 0 ? "sampling" : "greedy",
+                   a.gen.use_cache ? "KV cache" : "no cache");
+            /* the prompt, a bar, then what was generated */
+            for (int t = 0; t < gen.n_seq; t++)
+                printf("%s %s", t == gen.prompt_len ? " |" : "", gen.seq_labels[t]);
+            printf("\n");
+        }
+    }
 
-    if (have_acts)
-        activations_free(&acts);
+    generator_free(&gen);
     if (have_batch)
         batch_free(&batch);
     if (have_model)

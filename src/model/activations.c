@@ -7,53 +7,77 @@
 
 #include "core/checked.h"
 
-#define SPEC3(field, suffix, kind, a0, a1, a2, formula, desc)                   \
-    static const SlotSpec spec_##field = {suffix, kind, 1, {a0, a1, a2}, formula, desc};
-#define SPEC_MODEL(field, name, kind, batched, a0, a1, a2, formula, desc)       \
-    static const SlotSpec spec_##field = {name, kind, batched, {a0, a1, a2}, formula, desc};
-ATTN_SLOTS(SPEC3)
-LAYER_SLOTS(SPEC3)
+#define SPEC_ATTN(field, suffix, kind, when, a0, a1, a2, formula, desc)         \
+    static const SlotSpec spec_##field = {suffix, kind, 1, when, {a0, a1, a2}, formula, desc};
+#define SPEC_LAYER(field, suffix, kind, a0, a1, a2, formula, desc)              \
+    static const SlotSpec spec_##field = {suffix, kind, 1, WHEN_ALWAYS, {a0, a1, a2}, formula, desc};
+#define SPEC_MODEL(field, name, kind, batched, when, a0, a1, a2, formula, desc) \
+    static const SlotSpec spec_##field = {name, kind, batched, when, {a0, a1, a2}, formula, desc};
+ATTN_SLOTS(SPEC_ATTN)
+LAYER_SLOTS(SPEC_LAYER)
 MODEL_SLOTS(SPEC_MODEL)
 
 static const char *const axis_names[] = {
     [AX_NONE] = "", [AX_HEAD] = "head", [AX_QUERY] = "query", [AX_KEY] = "key",
     [AX_TOKEN] = "token", [AX_MODEL] = "model", [AX_HEAD_DIM] = "head_dim",
-    [AX_FF] = "ff", [AX_VOCAB] = "vocab",
+    [AX_FF] = "ff", [AX_VOCAB] = "vocab", [AX_PAIR] = "pair", [AX_STEP] = "step",
+    [AX_MODE] = "mode", [AX_ONE] = "value",
 };
+
+/* The columns of gen.work. */
+static const char *const mode_labels[] = {"cached", "recomputed"};
 
 /* Registration: a growing list of slots whose data offsets are assigned as
  * they come; pointers are set once the arena exists. */
 typedef struct {
     Activations *a;
+    const Config *c;
+    const ActsLayout *l;
     int cap;
     int failed;
 } Reg;
-
-static int stream_len(const Activations *a, Stream s)
-{
-    return s == STREAM_SRC ? a->Ts : a->Tt;
-}
 
 static size_t axis_len(const Activations *a, Axis ax, Stream sq, Stream skv)
 {
     switch (ax) {
     case AX_HEAD: return (size_t)a->h;
     case AX_QUERY:
-    case AX_TOKEN: return (size_t)stream_len(a, sq);
-    case AX_KEY: return (size_t)stream_len(a, skv);
+    case AX_TOKEN:
+    case AX_STEP: return (size_t)a->len[sq];
+    case AX_KEY: return (size_t)a->len[skv];
     case AX_MODEL: return (size_t)a->d;
     case AX_HEAD_DIM: return (size_t)a->dk;
     case AX_FF: return (size_t)a->F;
     case AX_VOCAB: return (size_t)a->V;
+    case AX_PAIR: return (size_t)(a->dk / 2);
+    case AX_MODE: return 2;
+    default: return 1;
+    }
+}
+
+/* Does a slot with this `when` exist here? in_attn: a slot of an attention
+ * block, self: that block is a self-attention. */
+static int present(const Reg *r, SlotWhen when, int in_attn, int self)
+{
+    const PositionKind p = r->c->positions;
+    if (in_attn && when != WHEN_ALWAYS && !self)
+        return 0;
+    switch (when) {
+    case WHEN_SINUSOIDAL: return p == POS_SINUSOIDAL;
+    case WHEN_LEARNED: return p == POS_LEARNED;
+    case WHEN_ROPE: return p == POS_ROPE;
+    case WHEN_RELATIVE: return p == POS_RELATIVE;
+    case WHEN_TARGETS: return r->l->targets;
+    case WHEN_SAMPLING: return r->l->sampling;
     default: return 1;
     }
 }
 
 static void add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, Stream sq,
-                Stream skv, const char *q_source, const char *kv_source)
+                Stream skv, const char *q_source, const char *kv_source, int in_attn, int self)
 {
     Activations *a = r->a;
-    if (r->failed)
+    if (r->failed || !present(r, spec->when, in_attn, self))
         return;
     if (a->n_slots == r->cap) {
         int cap = r->cap ? r->cap * 2 : 128;
@@ -67,10 +91,9 @@ static void add(Reg *r, float **field, const SlotSpec *spec, const char *prefix,
     }
     Slot *s = &a->slots[a->n_slots++];
     memset(s, 0, sizeof *s);
-    if (prefix)
-        snprintf(s->name, sizeof s->name, "%s.%s", prefix, spec->suffix);
-    else
-        snprintf(s->name, sizeof s->name, "%s", spec->suffix);
+    const char *step = r->l->prefix;
+    snprintf(s->name, sizeof s->name, "%s%s%s%s%s", step ? step : "", step ? "." : "", prefix ? prefix : "",
+             prefix ? "." : "", spec->suffix);
     s->spec = spec;
     s->field = field;
     s->stream_q = sq;
@@ -87,26 +110,32 @@ static void add(Reg *r, float **field, const SlotSpec *spec, const char *prefix,
         r->failed = 1;
 }
 
-/* A q/kv source name kept alive in the Activations. */
-static const char *source(Activations *a, const char *fmt, int layer)
+/* A q/kv source name kept alive in the Activations, under the layout's prefix. */
+static const char *source(Reg *r, const char *fmt, int layer)
 {
-    char(*s)[64] = &a->sources[a->n_sources++];
-    snprintf(*s, sizeof *s, fmt, layer);
+    Activations *a = r->a;
+    char(*s)[96] = &a->sources[a->n_sources++];
+    char name[64];
+    snprintf(name, sizeof name, fmt, layer);
+    const char *step = r->l->prefix;
+    snprintf(*s, sizeof *s, "%s%s%s", step ? step : "", step ? "." : "", name);
     return *s;
 }
 
 static void add_attn(Reg *r, AttnActs *at, const char *prefix, Stream sq, Stream skv,
-                     const char *q_source, const char *kv_source)
+                     const char *q_source, const char *kv_source, int self)
 {
-#define ADD_ATTN(field, ...) add(r, &at->field, &spec_##field, prefix, sq, skv, q_source, kv_source);
+#define ADD_ATTN(field, ...) add(r, &at->field, &spec_##field, prefix, sq, skv, q_source, kv_source, 1, self);
     ATTN_SLOTS(ADD_ATTN)
 #undef ADD_ATTN
 }
 
 #define ADD_LAYER(reg, L, field, prefix, stream)                                \
-    add(reg, &(L)->field, &spec_##field, prefix, stream, stream, NULL, NULL)
+    add(reg, &(L)->field, &spec_##field, prefix, stream, stream, NULL, NULL, 0, 0)
 #define ADD_MODEL(reg, field, stream)                                           \
-    add(reg, &(reg)->a->field, &spec_##field, NULL, stream, stream, NULL, NULL)
+    add(reg, &(reg)->a->field, &spec_##field, NULL, stream, stream, NULL, NULL, 0, 0)
+#define ADD_MODEL2(reg, field, sq, skv)                                         \
+    add(reg, &(reg)->a->field, &spec_##field, NULL, sq, skv, NULL, NULL, 0, 0)
 
 /* Encoder layer L, in the order encoder_layer_forward computes it.
  * `input` is the record the layer reads (enc.input or the last layer's output). */
@@ -118,16 +147,16 @@ static void add_encoder_layer(Reg *r, int l, const char *input, int pre_ln)
     snprintf(p, sizeof p, "enc.%d", l);
     snprintf(pa, sizeof pa, "enc.%d.attn", l);
     if (pre_ln) {
-        const char *src = source(a, "enc.%d.ln1", l);
+        const char *src = source(r, "enc.%d.ln1", l);
         ADD_LAYER(r, L, ln1, p, STREAM_SRC);
-        add_attn(r, &L->attn, pa, STREAM_SRC, STREAM_SRC, src, src);
+        add_attn(r, &L->attn, pa, STREAM_SRC, STREAM_SRC, src, src, 1);
         ADD_LAYER(r, L, resid_mid, p, STREAM_SRC);
         ADD_LAYER(r, L, ln2, p, STREAM_SRC);
         ADD_LAYER(r, L, ffn_hidden, p, STREAM_SRC);
         ADD_LAYER(r, L, ffn_out, p, STREAM_SRC);
         ADD_LAYER(r, L, resid_post, p, STREAM_SRC);
     } else {
-        add_attn(r, &L->attn, pa, STREAM_SRC, STREAM_SRC, input, input);
+        add_attn(r, &L->attn, pa, STREAM_SRC, STREAM_SRC, input, input, 1);
         ADD_LAYER(r, L, resid_mid, p, STREAM_SRC);
         ADD_LAYER(r, L, ln1, p, STREAM_SRC);
         ADD_LAYER(r, L, ffn_hidden, p, STREAM_SRC);
@@ -138,7 +167,9 @@ static void add_encoder_layer(Reg *r, int l, const char *input, int pre_ln)
 }
 
 /* Decoder layer L: masked self-attention, cross-attention (absent in
- * decoder-only mode), feed-forward; norms numbered by sublayer. */
+ * decoder-only mode), feed-forward; norms numbered by sublayer. Its queries
+ * are the TGT stream, its self-attention keys the KEYS stream (the same
+ * tokens, or the whole prefix when a generation step reads a KV cache). */
 static void add_decoder_layer(Reg *r, int l, const char *input, int pre_ln, int cross)
 {
     Activations *a = r->a;
@@ -150,13 +181,13 @@ static void add_decoder_layer(Reg *r, int l, const char *input, int pre_ln, int 
     snprintf(pc, sizeof pc, "dec.%d.cross_attn", l);
     const char *memory = "enc.memory";
     if (pre_ln) {
-        const char *s1 = source(a, "dec.%d.ln1", l);
+        const char *s1 = source(r, "dec.%d.ln1", l);
         ADD_LAYER(r, L, ln1, p, T);
-        add_attn(r, &L->self_attn, ps, T, T, s1, s1);
+        add_attn(r, &L->self_attn, ps, T, STREAM_KEYS, s1, s1, 1);
         ADD_LAYER(r, L, resid_self, p, T);
         ADD_LAYER(r, L, ln2, p, T);
         if (cross) {
-            add_attn(r, &L->cross_attn, pc, T, STREAM_SRC, source(a, "dec.%d.ln2", l), memory);
+            add_attn(r, &L->cross_attn, pc, T, STREAM_SRC, source(r, "dec.%d.ln2", l), memory, 0);
             ADD_LAYER(r, L, resid_cross, p, T);
             ADD_LAYER(r, L, ln3, p, T);
         }
@@ -164,11 +195,11 @@ static void add_decoder_layer(Reg *r, int l, const char *input, int pre_ln, int 
         ADD_LAYER(r, L, ffn_out, p, T);
         ADD_LAYER(r, L, resid_post, p, T);
     } else {
-        add_attn(r, &L->self_attn, ps, T, T, input, input);
+        add_attn(r, &L->self_attn, ps, T, STREAM_KEYS, input, input, 1);
         ADD_LAYER(r, L, resid_self, p, T);
         ADD_LAYER(r, L, ln1, p, T);
         if (cross) {
-            add_attn(r, &L->cross_attn, pc, T, STREAM_SRC, source(a, "dec.%d.ln1", l), memory);
+            add_attn(r, &L->cross_attn, pc, T, STREAM_SRC, source(r, "dec.%d.ln1", l), memory, 0);
             ADD_LAYER(r, L, resid_cross, p, T);
             ADD_LAYER(r, L, ln2, p, T);
         }
@@ -183,69 +214,106 @@ static void add_decoder_layer(Reg *r, int l, const char *input, int pre_ln, int 
 }
 
 /* The record a layer's output lands in, for the next layer's provenance. */
-static const char *layer_output(Activations *a, const char *stack, int l, int pre_ln, int last_norm)
+static const char *layer_output(Reg *r, const char *stack, int l, int pre_ln, int last_norm)
 {
     char fmt[48];
     if (pre_ln)
         snprintf(fmt, sizeof fmt, "%s.%%d.resid_post", stack);
     else
         snprintf(fmt, sizeof fmt, "%s.%%d.ln%d", stack, last_norm);
-    return source(a, fmt, l);
+    return source(r, fmt, l);
 }
 
-Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err)
+Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
 {
     const Config *c = &m->cfg;
     memset(a, 0, sizeof *a);
-    a->B = b->B;
-    a->Ts = b->Ts;
-    a->Tt = b->Tt;
+    a->B = l->B;
+    memcpy(a->len, l->len, sizeof a->len);
+    memcpy(a->labels, l->labels, sizeof a->labels);
+    a->len[STREAM_PREDICTED] = l->predicted ? a->len[STREAM_TGT] : 0;
+    a->len[STREAM_CHOSEN] = l->gen_step ? 1 : 0;
+    a->Ts = a->len[STREAM_SRC];
+    a->Tt = a->len[STREAM_TGT];
     a->d = c->d_model;
     a->h = c->heads;
     a->dk = c->d_model / c->heads;
     a->F = c->d_ff;
     a->V = m->vocab.size;
-    a->batch = b;
     a->vocab = &m->vocab;
     const int pre_ln = c->norm == NORM_PRE;
     const int enc_dec = c->arch == ARCH_ENCODER_DECODER;
 
+    /* The labels the pass computes: the predicted and the chosen tokens. */
+    size_t n_pred = (size_t)a->B * (size_t)a->len[STREAM_PREDICTED], n_chosen = (size_t)a->B * a->len[STREAM_CHOSEN];
+    a->computed_labels = calloc(n_pred + n_chosen + 1, sizeof *a->computed_labels);
     a->sources = calloc((size_t)(c->enc_layers + c->dec_layers) * 3 + 4, sizeof *a->sources);
-    if ((c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
-        (c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))) || !a->sources)
+    if (!a->computed_labels || !a->sources)
+        goto oom;
+    for (size_t i = 0; i < n_pred + n_chosen; i++)
+        a->computed_labels[i] = "";
+    a->predicted_labels = a->computed_labels;
+    a->chosen_labels = a->computed_labels + n_pred;
+    if (l->predicted)
+        a->labels[STREAM_PREDICTED] = a->predicted_labels;
+    if (l->gen_step)
+        a->labels[STREAM_CHOSEN] = a->chosen_labels;
+    if ((l->encoder && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
+        (l->decoder && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
         goto oom;
 
-    Reg r = {a, 0, 0};
+    Reg r = {a, c, l, 0, 0};
     const char *input;
-    if (enc_dec) {
+    if (l->encoder && enc_dec) {
         ADD_MODEL(&r, src_tokens, STREAM_SRC);
         ADD_MODEL(&r, enc_embed, STREAM_SRC);
-        if (c->positions != POS_NONE)
-            ADD_MODEL(&r, enc_pos, STREAM_SRC);
+        ADD_MODEL(&r, enc_pos, STREAM_SRC);
+        ADD_MODEL(&r, enc_pos_learned, STREAM_SRC);
+        ADD_MODEL(&r, enc_rope, STREAM_SRC);
+        ADD_MODEL(&r, enc_buckets, STREAM_SRC);
         ADD_MODEL(&r, enc_input, STREAM_SRC);
-        input = "enc.input";
-        for (int l = 0; l < c->enc_layers; l++) {
-            add_encoder_layer(&r, l, input, pre_ln);
-            input = layer_output(a, "enc", l, pre_ln, 2);
+        input = source(&r, "enc.input", 0);
+        for (int i = 0; i < c->enc_layers; i++) {
+            add_encoder_layer(&r, i, input, pre_ln);
+            input = layer_output(&r, "enc", i, pre_ln, 2);
         }
         if (c->final_norm)
             ADD_MODEL(&r, enc_norm, STREAM_SRC);
         ADD_MODEL(&r, enc_memory, STREAM_SRC);
     }
-    ADD_MODEL(&r, tgt_tokens, STREAM_TGT);
-    ADD_MODEL(&r, dec_embed, STREAM_TGT);
-    if (c->positions != POS_NONE)
+    if (l->decoder) {
+        ADD_MODEL(&r, tgt_tokens, STREAM_TGT);
+        ADD_MODEL(&r, dec_embed, STREAM_TGT);
         ADD_MODEL(&r, dec_pos, STREAM_TGT);
-    ADD_MODEL(&r, dec_input, STREAM_TGT);
-    input = "dec.input";
-    for (int l = 0; l < c->dec_layers; l++) {
-        add_decoder_layer(&r, l, input, pre_ln, enc_dec);
-        input = layer_output(a, "dec", l, pre_ln, enc_dec ? 3 : 2);
+        ADD_MODEL(&r, dec_pos_learned, STREAM_TGT);
+        ADD_MODEL(&r, dec_rope, STREAM_TGT);
+        ADD_MODEL2(&r, dec_buckets, STREAM_TGT, STREAM_KEYS);
+        ADD_MODEL(&r, dec_input, STREAM_TGT);
+        input = source(&r, "dec.input", 0);
+        for (int i = 0; i < c->dec_layers; i++) {
+            add_decoder_layer(&r, i, input, pre_ln, enc_dec);
+            input = layer_output(&r, "dec", i, pre_ln, enc_dec ? 3 : 2);
+        }
+        if (c->final_norm)
+            ADD_MODEL(&r, dec_norm, STREAM_TGT);
+        ADD_MODEL(&r, dec_logits, STREAM_TGT);
+        ADD_MODEL(&r, dec_probs, STREAM_TGT);
     }
-    if (c->final_norm)
-        ADD_MODEL(&r, dec_norm, STREAM_TGT);
-    ADD_MODEL(&r, dec_logits, STREAM_TGT);
-    ADD_MODEL(&r, dec_probs, STREAM_TGT);
+    if (l->predicted)
+        ADD_MODEL(&r, dec_predicted, STREAM_PREDICTED);
+    if (l->targets) {
+        ADD_MODEL(&r, dec_target, STREAM_TARGET);
+        ADD_MODEL(&r, dec_loss, STREAM_TARGET);
+        ADD_MODEL(&r, loss, STREAM_TARGET);
+    }
+    if (l->gen_step) {
+        ADD_MODEL(&r, gen_sampling, STREAM_CHOSEN);
+        ADD_MODEL(&r, gen_token, STREAM_CHOSEN);
+    }
+    if (l->gen_summary) {
+        ADD_MODEL(&r, gen_tokens, STREAM_TGT);
+        ADD_MODEL(&r, gen_work, STREAM_STEPS);
+    }
     if (r.failed)
         goto oom;
 
@@ -259,7 +327,44 @@ Status activations_init(Activations *a, const Model *m, const Batch *b, Error *e
 oom:
     activations_free(a);
     return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
-                     b->B, b->Ts, b->Tt);
+                     l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+}
+
+Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err)
+{
+    ActsLayout l;
+    memset(&l, 0, sizeof l);
+    l.B = b->B;
+    l.len[STREAM_SRC] = b->Ts;
+    l.len[STREAM_TGT] = l.len[STREAM_KEYS] = b->Tt;
+    l.labels[STREAM_SRC] = b->src_labels;
+    l.labels[STREAM_TGT] = l.labels[STREAM_KEYS] = b->tgt_labels;
+    if (b->target) {
+        l.len[STREAM_TARGET] = b->Tt;
+        l.labels[STREAM_TARGET] = b->target_labels;
+    }
+    l.encoder = m->cfg.arch == ARCH_ENCODER_DECODER;
+    l.decoder = true;
+    l.predicted = true;
+    l.targets = b->target != NULL;
+    Status st = activations_init_layout(a, m, &l, err);
+    if (st == TF_OK)
+        a->batch = b;
+    return st;
+}
+
+Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, Error *err)
+{
+    ActsLayout l;
+    memset(&l, 0, sizeof l);
+    l.B = b->B;
+    l.len[STREAM_SRC] = b->Ts;
+    l.labels[STREAM_SRC] = b->src_labels;
+    l.encoder = true;
+    Status st = activations_init_layout(a, m, &l, err);
+    if (st == TF_OK)
+        a->batch = b;
+    return st;
 }
 
 void activations_free(Activations *a)
@@ -269,6 +374,7 @@ void activations_free(Activations *a)
     free(a->enc);
     free(a->dec);
     free(a->sources);
+    free(a->computed_labels);
     memset(a, 0, sizeof *a);
 }
 
@@ -283,18 +389,26 @@ int activations_find(const Activations *a, const char *name)
 /* Token text for an axis, or NULL when the axis is not tokens. */
 static const char *const *axis_labels(const Activations *a, const Slot *s, Axis ax)
 {
-    const Batch *b = a->batch;
     switch (ax) {
     case AX_QUERY:
     case AX_TOKEN:
-        return s->stream_q == STREAM_SRC ? b->src_labels : b->tgt_labels;
+    case AX_STEP:
+        return a->labels[s->stream_q];
     case AX_KEY:
-        return s->stream_kv == STREAM_SRC ? b->src_labels : b->tgt_labels;
+        return a->labels[s->stream_kv];
     case AX_VOCAB:
         return (const char *const *)a->vocab->tokens;
+    case AX_MODE:
+        return mode_labels;
     default:
         return NULL;
     }
+}
+
+/* Axes whose labels are the same for every sentence. */
+static int shared_labels(Axis ax)
+{
+    return ax == AX_VOCAB || ax == AX_MODE;
 }
 
 void activations_record(const Activations *a, int i, Record *out)
@@ -319,15 +433,19 @@ void activations_record(const Activations *a, int i, Record *out)
     }
     out->ndim = nd;
     out->data = *s->field;
-    /* An unbatched slot of a batch (the positional table) has no single
+    /* An unbatched slot of a batch (a positional table) has no single
      * sentence whose tokens would label it. */
     const int labelled = spec->batched || a->B == 1;
-    if (nd >= 2 && labelled)
+    if (nd >= 2 && (labelled || shared_labels(axes[nd - 2]))) {
         out->row_labels = axis_labels(a, s, axes[nd - 2]);
-    if (labelled || axes[nd - 1] == AX_VOCAB)
+        if (out->row_labels && shared_labels(axes[nd - 2]) && batch_axis)
+            out->row_label_sets = 1;
+    }
+    if (labelled || shared_labels(axes[nd - 1])) {
         out->col_labels = axis_labels(a, s, axes[nd - 1]);
-    if (axes[nd - 1] == AX_VOCAB)
-        out->col_label_sets = 1;  /* the same words for every sentence */
+        if (out->col_labels && shared_labels(axes[nd - 1]) && batch_axis)
+            out->col_label_sets = 1;  /* the same words for every sentence */
+    }
     out->formula = spec->formula;
     out->description = spec->description;
     out->q_source = s->q_source;
@@ -357,7 +475,7 @@ LayerActs activations_sentence_layer(const Activations *a, const LayerActs *L, i
 {
     LayerActs v;
     v.attn = activations_sentence_attn(a, &L->attn, b, STREAM_SRC, STREAM_SRC);
-    v.self_attn = activations_sentence_attn(a, &L->self_attn, b, STREAM_TGT, STREAM_TGT);
+    v.self_attn = activations_sentence_attn(a, &L->self_attn, b, STREAM_TGT, STREAM_KEYS);
     v.cross_attn = activations_sentence_attn(a, &L->cross_attn, b, STREAM_TGT, STREAM_SRC);
     const LayerActs *from = L;
     const Stream sq = s, skv = s;

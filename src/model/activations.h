@@ -12,10 +12,16 @@
  * Every slot holds B sentences, one after another: a slot of axes
  * (head, query, key) holds (B, h, Tq, Tk) floats. Its record gains a
  * leading "batch" axis when B > 1. Slots marked unbatched (the positional
- * table) hold one copy shared by every sentence. */
+ * tables) hold one copy shared by every sentence. Optional slots carry a
+ * `when` (positions kind, teacher forcing, sampling) and exist only then.
+ *
+ * A generation step registers the decoder's slots again under the prefix
+ * "gen.S." with its own lengths: one query row and S + 1 keys with the KV
+ * cache, S + 1 of both without (model/generate.h). */
 #ifndef TF_MODEL_ACTIVATIONS_H
 #define TF_MODEL_ACTIVATIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -29,48 +35,79 @@ typedef enum {
     AX_HEAD,      /* "head"      h */
     AX_QUERY,     /* "query"     Tq: positions that ask */
     AX_KEY,       /* "key"       Tk: positions that are looked at */
-    AX_TOKEN,     /* "token"     T of the layer's own stream */
+    AX_TOKEN,     /* "token"     T of the slot's own stream */
     AX_MODEL,     /* "model"     d */
     AX_HEAD_DIM,  /* "head_dim"  dk */
     AX_FF,        /* "ff"        F */
     AX_VOCAB,     /* "vocab"     V */
+    AX_PAIR,      /* "pair"      dk/2: the pairs a rotary embedding turns */
+    AX_STEP,      /* "step"      generation steps (the stream's length) */
+    AX_MODE,      /* "mode"      2: with the KV cache, recomputing the prefix */
+    AX_ONE,       /* "value"     1: a single number */
 } Axis;
+
+/* When an optional slot exists. Positional slots of ATTN_SLOTS exist in
+ * self-attention blocks only: relative bias and rotary embedding are about
+ * distances within one sequence (as in T5 and RoPE models). */
+typedef enum {
+    WHEN_ALWAYS = 0,
+    WHEN_SINUSOIDAL,  /* positions = sinusoidal */
+    WHEN_LEARNED,     /* positions = learned */
+    WHEN_ROPE,        /* positions = rope */
+    WHEN_RELATIVE,    /* positions = relative */
+    WHEN_TARGETS,     /* the targets are known: teacher forcing */
+    WHEN_SAMPLING,    /* a generation step that samples (temperature > 0) */
+} SlotWhen;
 
 typedef struct {
     const char *suffix;       /* "attn.weights" is prefix + "." + suffix */
     const char *kind;         /* see core/record.h */
     int batched;              /* 0: one copy for every sentence */
+    SlotWhen when;
     Axis axes[3];             /* AX_NONE-terminated when fewer */
     const char *formula;
     const char *description;
 } SlotSpec;
 
-/* X(field, suffix, kind, axes..., formula, description) */
+/* X(field, suffix, kind, when, axes..., formula, description), in execution order. */
 #define ATTN_SLOTS(X)                                                                       \
-    X(q, "q", "activation", AX_HEAD, AX_QUERY, AX_HEAD_DIM,                                 \
+    X(q, "q", "activation", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_HEAD_DIM,                    \
       "Q = X_q W_Q^T + b_Q, split into h heads",                                            \
       "Each query position's question, one d_k-wide vector per head.")                      \
-    X(k, "k", "activation", AX_HEAD, AX_KEY, AX_HEAD_DIM,                                   \
+    X(k, "k", "activation", WHEN_ALWAYS, AX_HEAD, AX_KEY, AX_HEAD_DIM,                      \
       "K = X_kv W_K^T + b_K, split into h heads",                                           \
       "Each key position's label that queries are matched against, per head.")              \
-    X(v, "v", "activation", AX_HEAD, AX_KEY, AX_HEAD_DIM,                                   \
+    X(v, "v", "activation", WHEN_ALWAYS, AX_HEAD, AX_KEY, AX_HEAD_DIM,                      \
       "V = X_kv W_V^T + b_V, split into h heads",                                           \
       "The content each key position hands over when it is attended to, per head.")         \
-    X(raw, "raw", "scores", AX_HEAD, AX_QUERY, AX_KEY, "Q K^T",                             \
+    X(q_rot, "q_rot", "activation", WHEN_ROPE, AX_HEAD, AX_QUERY, AX_HEAD_DIM,              \
+      "(q_2i, q_2i+1) turned by pos * 10000^(-2i/d_k)",                                     \
+      "Each query rotated pair by pair through angles proportional to its position (RoPE).") \
+    X(k_rot, "k_rot", "activation", WHEN_ROPE, AX_HEAD, AX_KEY, AX_HEAD_DIM,                \
+      "(k_2i, k_2i+1) turned by pos * 10000^(-2i/d_k)",                                     \
+      "Each key rotated the same way, so that q_rot . k_rot depends only on how far apart they are.") \
+    X(raw, "raw", "scores", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,                         \
+      "Q K^T (Q_rot K_rot^T with positions = rope)",                                        \
       "Dot product of every query with every key: how well they match, unscaled.")          \
-    X(scores, "scores", "scores", AX_HEAD, AX_QUERY, AX_KEY, "Q K^T / sqrt(d_k)",           \
+    X(scores, "scores", "scores", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY, "raw / sqrt(d_k)", \
       "Raw scores divided by sqrt(d_k), so their spread does not grow with the head width.")\
-    X(mask, "mask", "mask", AX_QUERY, AX_KEY, AX_NONE, "0 = may attend, -inf = blocked",    \
+    X(bias, "bias", "scores", WHEN_RELATIVE, AX_HEAD, AX_QUERY, AX_KEY,                     \
+      "B[bucket(j - i), head]",                                                             \
+      "Relative position bias: one learned number per head and distance bucket, added to the scores.") \
+    X(mask, "mask", "mask", WHEN_ALWAYS, AX_QUERY, AX_KEY, AX_NONE,                         \
+      "0 = may attend, -inf = blocked",                                                     \
       "Additive mask: -inf hides future positions (causal) and <PAD> keys (padding).")      \
-    X(masked, "masked", "scores", AX_HEAD, AX_QUERY, AX_KEY, "scores + mask",               \
+    X(masked, "masked", "scores", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,                   \
+      "scores + mask (scores + bias + mask with positions = relative)",                     \
       "Scaled scores with blocked positions set to -inf, so softmax gives them 0.")         \
-    X(weights, "weights", "weights", AX_HEAD, AX_QUERY, AX_KEY, "softmax(masked) over keys",\
+    X(weights, "weights", "weights", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,                \
+      "softmax(masked) over keys",                                                          \
       "Attention weights: each row is a probability distribution over the keys.")          \
-    X(z, "z", "activation", AX_HEAD, AX_QUERY, AX_HEAD_DIM, "weights V",                    \
+    X(z, "z", "activation", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_HEAD_DIM, "weights V",       \
       "Each head's output: the weighted average of the value vectors.")                     \
-    X(concat, "concat", "activation", AX_QUERY, AX_MODEL, AX_NONE, "concat(z_1, ..., z_h)", \
-      "The heads' outputs side by side, back to d_model wide.")                             \
-    X(out, "out", "activation", AX_QUERY, AX_MODEL, AX_NONE, "concat W_O^T + b_O",          \
+    X(concat, "concat", "activation", WHEN_ALWAYS, AX_QUERY, AX_MODEL, AX_NONE,             \
+      "concat(z_1, ..., z_h)", "The heads' outputs side by side, back to d_model wide.")    \
+    X(out, "out", "activation", WHEN_ALWAYS, AX_QUERY, AX_MODEL, AX_NONE, "concat W_O^T + b_O", \
       "The output projection mixes the heads into one d_model-wide result.")
 
 #define LAYER_SLOTS(X)                                                                      \
@@ -93,39 +130,85 @@ typedef struct {
     X(resid_post, "resid_post", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + FFN(...)",  \
       "Residual sum after the feed-forward block: what the next layer builds on.")
 
-/* X(field, name, kind, batched, axes..., formula, description); the stream
- * of AX_TOKEN is the source for "src."/"enc." names, the target otherwise. */
+/* X(field, name, kind, batched, when, axes..., formula, description), in
+ * execution order. Names are whole ("dec.logits"); a generation step puts
+ * its prefix before them ("gen.3.dec.logits", "gen.3.token"). */
 #define MODEL_SLOTS(X)                                                                      \
-    X(src_tokens, "src.tokens", "tokens", 1, AX_TOKEN, AX_NONE, AX_NONE, "token ids",       \
+    X(src_tokens, "src.tokens", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, "token ids", \
       "The source sentence as token ids; <PAD> fills shorter sentences of a batch.")        \
-    X(enc_embed, "enc.embed", "activation", 1, AX_TOKEN, AX_MODEL, AX_NONE,                 \
+    X(enc_embed, "enc.embed", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
       "E[token] * sqrt(d_model)",                                                           \
       "Each source token's embedding row, scaled by sqrt(d_model).")                        \
-    X(enc_pos, "enc.pos", "positions", 0, AX_TOKEN, AX_MODEL, AX_NONE,                      \
+    X(enc_pos, "enc.pos", "positions", 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE,     \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding: the same table for every sentence, one row per position.") \
-    X(enc_input, "enc.input", "activation", 1, AX_TOKEN, AX_MODEL, AX_NONE, "embed + pos",  \
+    X(enc_pos_learned, "enc.pos", "positions", 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
+      "P[pos], a row of src_pos_embedding.weight",                                          \
+      "Learned positional embedding: one trained row per position, the same for every sentence.") \
+    X(enc_rope, "enc.rope_angles", "positions", 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE,   \
+      "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
+      "Rotary embedding: how far each pair (2i, 2i+1) of a query or key at this position is turned, in radians.") \
+    X(enc_buckets, "enc.rel_buckets", "positions", 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
+      "bucket(j - i), both directions (T5)",                                                \
+      "Which relative-distance bucket each (query, key) pair falls in: one per small distance, wider ones far away.") \
+    X(enc_input, "enc.input", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
+      "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first encoder layer reads: token meaning plus position.")                   \
-    X(enc_norm, "enc.norm", "activation", 1, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
+    X(enc_norm, "enc.norm", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the encoder stack.")                                           \
-    X(enc_memory, "enc.memory", "activation", 1, AX_TOKEN, AX_MODEL, AX_NONE, "encoder output", \
+    X(enc_memory, "enc.memory", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,  \
+      "encoder output",                                                                     \
       "The encoder's output: the keys and values of every decoder layer's cross-attention.") \
-    X(tgt_tokens, "tgt.tokens", "tokens", 1, AX_TOKEN, AX_NONE, AX_NONE, "token ids",       \
-      "The decoder's input tokens; <PAD> fills shorter sentences of a batch.")              \
-    X(dec_embed, "dec.embed", "activation", 1, AX_TOKEN, AX_MODEL, AX_NONE,                 \
+    X(tgt_tokens, "tgt.tokens", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,       \
+      "<START> + target (shifted right)",                                                   \
+      "The decoder's input tokens: <START>, then the target; <PAD> fills shorter sentences of a batch.") \
+    X(dec_embed, "dec.embed", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
       "E[token] * sqrt(d_model)",                                                           \
       "Each decoder token's embedding row, scaled by sqrt(d_model).")                       \
-    X(dec_pos, "dec.pos", "positions", 0, AX_TOKEN, AX_MODEL, AX_NONE,                      \
+    X(dec_pos, "dec.pos", "positions", 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE,     \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding for the decoder positions.")                          \
-    X(dec_input, "dec.input", "activation", 1, AX_TOKEN, AX_MODEL, AX_NONE, "embed + pos",  \
+    X(dec_pos_learned, "dec.pos", "positions", 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
+      "P[pos], a row of tgt_pos_embedding.weight",                                          \
+      "Learned positional embedding for the decoder positions.")                            \
+    X(dec_rope, "dec.rope_angles", "positions", 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE,   \
+      "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
+      "Rotary embedding angles of the decoder positions, in radians.")                      \
+    X(dec_buckets, "dec.rel_buckets", "positions", 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
+      "bucket(j - i), looking back only (T5)",                                              \
+      "Which relative-distance bucket each (query, key) pair falls in; keys in the future (masked) get bucket 0.") \
+    X(dec_input, "dec.input", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
+      "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first decoder layer reads.")                                                \
-    X(dec_norm, "dec.norm", "activation", 1, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
+    X(dec_norm, "dec.norm", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the decoder stack.")                                           \
-    X(dec_logits, "dec.logits", "activation", 1, AX_TOKEN, AX_VOCAB, AX_NONE, "x W_out^T + b_out", \
-      "One score per vocabulary word at every decoder position.")                           \
-    X(dec_probs, "dec.probs", "probs", 1, AX_TOKEN, AX_VOCAB, AX_NONE, "softmax(logits)",  \
-      "The predicted probability of each next word, per position.")
+    X(dec_logits, "dec.logits", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE,  \
+      "x W_out^T + b_out", "One score per vocabulary word at every decoder position.")      \
+    X(dec_probs, "dec.probs", "probs", 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE, "softmax(logits)", \
+      "The predicted probability of each next word, per position.")                         \
+    X(dec_predicted, "dec.predicted", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
+      "argmax(logits)", "The most likely next token at each position: what greedy decoding would pick.") \
+    X(dec_target, "dec.target", "tokens", 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,      \
+      "target + <END> (the decoder input shifted left)",                                    \
+      "Teacher forcing: the token each position should predict, the next one of the target.") \
+    X(dec_loss, "dec.loss", "loss", 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,            \
+      "-log probs[target] (0 where the target is <PAD>)",                                   \
+      "Cross-entropy of each position's prediction against its target token.")              \
+    X(loss, "loss", "loss", 0, WHEN_TARGETS, AX_ONE, AX_NONE, AX_NONE,                      \
+      "mean of dec.loss over targets that are not <PAD>",                                   \
+      "The teacher-forcing loss: the average cross-entropy over every real target position of the batch.") \
+    X(gen_sampling, "sampling", "probs", 1, WHEN_SAMPLING, AX_VOCAB, AX_NONE, AX_NONE,      \
+      "softmax(top_k(logits) / temperature)",                                               \
+      "The distribution this step's token is drawn from: logits divided by the temperature, all but the k largest dropped.") \
+    X(gen_token, "token", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,             \
+      "argmax(probs) or a draw from sampling; the prompt's next token while it lasts",      \
+      "The token this step appends to the sequence: the next input of the decoder.")        \
+    X(gen_tokens, "gen.tokens", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,       \
+      "<START> + prompt + generated tokens",                                                \
+      "The whole sequence after generation: what the decoder read, and the last token chosen.") \
+    X(gen_work, "gen.work", "work", 0, WHEN_ALWAYS, AX_STEP, AX_MODE, AX_NONE,              \
+      "multiply-adds of the decoder's matrix products per step",                            \
+      "The work of each step with the KV cache (grows like n) and recomputing the prefix (grows like n^2).")
 
 #define ACT_FIELD(field, ...) float *field;
 
@@ -140,11 +223,23 @@ typedef struct {
     LAYER_SLOTS(ACT_FIELD)
 } LayerActs;
 
-/* Streams: whose tokens label an axis. */
-typedef enum { STREAM_SRC = 0, STREAM_TGT = 1 } Stream;
+/* Streams: the sequences of tokens whose positions make up an axis, and
+ * label it. */
+typedef enum {
+    STREAM_SRC = 0,    /* the source sentence: the encoder's positions */
+    STREAM_TGT,        /* the decoder's input rows (its queries) */
+    STREAM_KEYS,       /* the keys of decoder self-attention: the decoder input
+                          itself in a parallel pass, every token so far in a
+                          generation step with the KV cache */
+    STREAM_TARGET,     /* what each decoder row should predict */
+    STREAM_PREDICTED,  /* the most likely token at each decoder row (computed) */
+    STREAM_CHOSEN,     /* a generation step's chosen token (computed) */
+    STREAM_STEPS,      /* generation steps, labelled by the token each read */
+    STREAM_COUNT
+} Stream;
 
 typedef struct {
-    char name[64];
+    char name[96];
     const SlotSpec *spec;
     float **field;          /* the struct field that points at this slot's data */
     Stream stream_q;        /* tokens of the query / token axis */
@@ -166,21 +261,50 @@ typedef struct {
 
     /* sizes of this run */
     int B, Ts, Tt, d, h, dk, F, V;
-    /* labels, for records */
-    const Batch *batch;
+    int len[STREAM_COUNT];  /* positions of each stream (Ts = len[SRC], Tt = len[TGT]) */
+    /* labels, for records: (B, len[s]) token texts per stream, or NULL */
+    const char *const *labels[STREAM_COUNT];
+    const char **predicted_labels; /* (B, len[PREDICTED]) written by the pass: labels[PREDICTED] */
+    const char **chosen_labels;    /* (B, 1) written by a generation step: labels[CHOSEN] */
+    const char **computed_labels;  /* storage of the two */
+    const Batch *batch;     /* the batch of a whole pass, or NULL */
     const Vocab *vocab;
-    char (*sources)[64];    /* q/kv source record names of the attention blocks */
+    char (*sources)[96];    /* q/kv source record names of the attention blocks */
     int n_sources;
 } Activations;
 
-/* Register every slot of this model and batch in execution order and
- * allocate them in one block. The batch and vocab must outlive acts. */
+/* What to register, for a whole pass or one step of generation. */
+typedef struct {
+    int B;                                   /* sentences */
+    int len[STREAM_COUNT];                   /* SRC, TGT, KEYS, TARGET, STEPS as needed */
+    const char *const *labels[STREAM_COUNT]; /* (B, len) token texts of those streams */
+    bool encoder;       /* src.tokens ... enc.memory */
+    bool decoder;       /* tgt.tokens ... dec.probs */
+    bool predicted;     /* dec.predicted */
+    bool targets;       /* dec.target, dec.loss, loss (teacher forcing) */
+    bool gen_step;      /* token, and sampling when `sampling`: one generation step */
+    bool sampling;
+    bool gen_summary;   /* gen.tokens, gen.work */
+    const char *prefix; /* "gen.3": every name (and source) becomes "gen.3.<name>" */
+} ActsLayout;
+
+/* Register every slot of a whole forward pass over batch b, in execution
+ * order, and allocate them in one block: the encoder (encoder-decoder), the
+ * decoder, dec.predicted, and the teacher-forcing slots when b has targets.
+ * The batch and vocab must outlive acts. */
 Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err);
+/* Only the encoder's slots (src.tokens ... enc.memory; none for a
+ * decoder-only model): what generation records before its steps. */
+Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, Error *err);
+/* The same for any layout (generation registers its steps this way). The
+ * label arrays it points at must outlive acts. */
+Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err);
 void activations_free(Activations *a);
 
 /* Describe slot i as a Record pointing into the slot's data and the
- * batch's and vocabulary's labels; valid while a, its batch and its
- * vocabulary live. */
+ * streams' and vocabulary's labels; valid while a, its label arrays and
+ * its vocabulary live. exec_index is i: a caller writing several
+ * Activations into one trace numbers them itself. */
 void activations_record(const Activations *a, int i, Record *out);
 
 /* One sentence's view of a block's slots: every pointer moved to sentence
@@ -188,7 +312,7 @@ void activations_record(const Activations *a, int i, Record *out);
 AttnActs activations_sentence_attn(const Activations *a, const AttnActs *at, int b, Stream sq,
                                    Stream skv);
 /* The same for a layer's own slots (token axis of stream s), and its
- * attention blocks (enc self: src/src, dec self: tgt/tgt, cross: tgt/src). */
+ * attention blocks (enc self: src/src, dec self: tgt/keys, cross: tgt/src). */
 LayerActs activations_sentence_layer(const Activations *a, const LayerActs *L, int b, Stream s);
 
 /* Index of the slot with this name, or −1. */

@@ -1,36 +1,43 @@
-/* attention.c — Attention(Q, K, V) = softmax(Q·Kᵀ/√dk + mask) · V, per head. */
+/* attention.c — Attention(Q, K, V) = softmax(Q·Kᵀ/√dk + bias + mask) · V, per head. */
 #include "model/attention.h"
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "core/ops.h"
+#include "model/positions.h"
 
-void attention_forward(const AttnActs *o, const float *xq, const float *xkv, const float *in_w,
-                       const float *in_b, const float *out_w, const float *out_b, int Tq, int Tk,
-                       int d, int h)
+/* From Q and K (rotated with rope) to the block's output: scores, bias,
+ * mask, softmax, the weighted sum of V, concatenation, output projection. */
+static void attend(const AttnActs *o, const float *out_w, const float *out_b, int Tq, int Tk, int d,
+                   int h, const AttnPositions *pos)
 {
     const int dk = d / h;
-    const float *wq = in_w, *wk = in_w + (size_t)d * d, *wv = in_w + (size_t)2 * d * d;
-    const float *bq = in_b, *bk = in_b + d, *bv = in_b + 2 * d;
+    const float *q = pos->rope ? o->q_rot : o->q, *k = pos->rope ? o->k_rot : o->k;
     /* PyTorch scales q by 1/√dk before the product; scaling the product
      * instead is the same number up to rounding, and lets the trace show
      * raw and scaled scores as two steps. */
     const float scale = 1.0f / sqrtf((float)dk);
+    if (pos->buckets)
+        relative_bias(o->bias, pos->buckets, pos->bias_table, h, Tq, Tk);
 
     for (int hh = 0; hh < h; hh++) {
         const size_t qo = (size_t)hh * Tq * dk, ko = (size_t)hh * Tk * dk;
         const size_t so = (size_t)hh * Tq * Tk;
-        /* Each head projects with its own dk rows of W_Q, W_K, W_V. */
-        linear_forward(o->q + qo, xq, wq + (size_t)hh * dk * d, bq + hh * dk, Tq, d, dk);
-        linear_forward(o->k + ko, xkv, wk + (size_t)hh * dk * d, bk + hh * dk, Tk, d, dk);
-        linear_forward(o->v + ko, xkv, wv + (size_t)hh * dk * d, bv + hh * dk, Tk, d, dk);
-
-        linear_forward(o->raw + so, o->q + qo, o->k + ko, NULL, Tq, dk, Tk);  /* Q·Kᵀ */
+        linear_forward(o->raw + so, q + qo, k + ko, NULL, Tq, dk, Tk);  /* Q·Kᵀ */
         scale_forward(o->scores + so, o->raw + so, scale, (size_t)Tq * Tk);
+        /* T5 adds its bias to the scores before the mask (it folds the
+         * 1/√dk into its initialisation; here the bias joins the scaled
+         * scores, so the two can be compared on one scale). */
+        const float *s = o->scores + so;
+        if (pos->buckets) {
+            add_forward(o->masked + so, s, o->bias + so, (size_t)Tq * Tk);
+            s = o->masked + so;
+        }
         for (int i = 0; i < Tq; i++)
-            add_forward(o->masked + so + (size_t)i * Tk, o->scores + so + (size_t)i * Tk,
-                        o->mask + (size_t)i * Tk, (size_t)Tk);
+            add_forward(o->masked + so + (size_t)i * Tk, s + (size_t)i * Tk, o->mask + (size_t)i * Tk,
+                        (size_t)Tk);
         softmax_forward(o->weights + so, o->masked + so, Tq, Tk);
         matmul_forward(o->z + qo, o->weights + so, o->v + ko, Tq, Tk, dk);
 
@@ -40,4 +47,77 @@ void attention_forward(const AttnActs *o, const float *xq, const float *xkv, con
                 o->concat[(size_t)t * d + hh * dk + j] = o->z[qo + (size_t)t * dk + j];
     }
     linear_forward(o->out, o->concat, out_w, out_b, Tq, d, d);
+}
+
+void attention_forward(const AttnActs *o, const float *xq, const float *xkv, const float *in_w,
+                       const float *in_b, const float *out_w, const float *out_b, int Tq, int Tk,
+                       int d, int h, const AttnPositions *pos)
+{
+    const int dk = d / h;
+    const float *wq = in_w, *wk = in_w + (size_t)d * d, *wv = in_w + (size_t)2 * d * d;
+    const float *bq = in_b, *bk = in_b + d, *bv = in_b + 2 * d;
+    for (int hh = 0; hh < h; hh++) {
+        const size_t qo = (size_t)hh * Tq * dk, ko = (size_t)hh * Tk * dk;
+        /* Each head projects with its own dk rows of W_Q, W_K, W_V. */
+        linear_forward(o->q + qo, xq, wq + (size_t)hh * dk * d, bq + hh * dk, Tq, d, dk);
+        linear_forward(o->k + ko, xkv, wk + (size_t)hh * dk * d, bk + hh * dk, Tk, d, dk);
+        linear_forward(o->v + ko, xkv, wv + (size_t)hh * dk * d, bv + hh * dk, Tk, d, dk);
+        if (pos->rope) {
+            /* Self-attention: queries and keys are the same positions. */
+            rope_rotate(o->q_rot + qo, o->q + qo, pos->q_pos0, Tq, dk);
+            rope_rotate(o->k_rot + ko, o->k + ko, pos->q_pos0, Tk, dk);
+        }
+    }
+    attend(o, out_w, out_b, Tq, Tk, d, h, pos);
+}
+
+void attention_cache_fill(KVCache *c, const float *xkv, const float *in_w, const float *in_b, int Tk,
+                          int d, int h)
+{
+    const int dk = d / h;
+    const float *wk = in_w + (size_t)d * d, *wv = in_w + (size_t)2 * d * d;
+    const float *bk = in_b + d, *bv = in_b + 2 * d;
+    for (int hh = 0; hh < h; hh++) {
+        const size_t co = (size_t)hh * c->cap * dk;
+        linear_forward(c->k + co, xkv, wk + (size_t)hh * dk * d, bk + hh * dk, Tk, d, dk);
+        linear_forward(c->v + co, xkv, wv + (size_t)hh * dk * d, bv + hh * dk, Tk, d, dk);
+    }
+    c->n = Tk;
+}
+
+void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCache *c,
+                    const float *in_w, const float *in_b, const float *out_w, const float *out_b,
+                    int d, int h, const AttnPositions *pos)
+{
+    const int dk = d / h;
+    const float *wq = in_w, *wk = in_w + (size_t)d * d, *wv = in_w + (size_t)2 * d * d;
+    const float *bq = in_b, *bk = in_b + d, *bv = in_b + 2 * d;
+    const int row = c->n;  /* where the new key goes: its position */
+    for (int hh = 0; hh < h; hh++) {
+        const size_t qo = (size_t)hh * dk, co = (size_t)hh * c->cap * dk;
+        linear_forward(o->q + qo, xq, wq + (size_t)hh * dk * d, bq + hh * dk, 1, d, dk);
+        if (pos->rope)
+            rope_rotate(o->q_rot + qo, o->q + qo, pos->q_pos0, 1, dk);
+        if (x_new) {
+            /* Only the newest position is projected: the earlier rows are
+             * what this cache saved from earlier steps. */
+            float *k = c->k + co + (size_t)row * dk, *v = c->v + co + (size_t)row * dk;
+            linear_forward(k, x_new, wk + (size_t)hh * dk * d, bk + hh * dk, 1, d, dk);
+            linear_forward(v, x_new, wv + (size_t)hh * dk * d, bv + hh * dk, 1, d, dk);
+            if (pos->rope)
+                rope_rotate(c->k_rot + co + (size_t)row * dk, k, pos->q_pos0, 1, dk);
+        }
+    }
+    if (x_new)
+        c->n++;
+    const int Tk = c->n;
+    /* The records show the cache so far, heads one after another. */
+    for (int hh = 0; hh < h; hh++) {
+        const size_t co = (size_t)hh * c->cap * dk, ko = (size_t)hh * Tk * dk, n = (size_t)Tk * dk;
+        memcpy(o->k + ko, c->k + co, n * sizeof *o->k);
+        memcpy(o->v + ko, c->v + co, n * sizeof *o->v);
+        if (pos->rope)
+            memcpy(o->k_rot + ko, c->k_rot + co, n * sizeof *o->k_rot);
+    }
+    attend(o, out_w, out_b, 1, Tk, d, h, pos);
 }

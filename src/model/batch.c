@@ -5,52 +5,112 @@
 #include <stdlib.h>
 #include <string.h>
 
-static Status tokenize_all(const Config *c, const Vocab *v, const char (*text)[CONFIG_TEXT_MAX / 8], int n,
-                           const char *what, int **ids, int **lens, int *T, TokenWarning warn,
-                           void *ctx, Error *err)
+/* What the tokens of one sentence become. */
+typedef enum {
+    AS_SOURCE,    /* encoder input, as written */
+    AS_TARGET,    /* encoder-decoder output sentence: <START> + it is read, it + <END> predicted */
+    AS_SEQUENCE,  /* decoder-only: read as written, shifted left + <END> predicted */
+} Role;
+
+/* A sentence of k bytes holds at most (k + 1) / 2 tokens. */
+enum { SENTENCE_TOKENS_MAX = CONFIG_TEXT_MAX / 8 };
+
+/* Decoder input `in` and targets `out` (both n long) of one sentence's
+ * tokens tok (k of them, k ≥ 1), in the role's rule (see batch.h). */
+static int shape_sentence(Role role, const int *tok, int k, int *in, int *out, int *added_start)
 {
-    int cap = c->max_len;
-    int *tmp = calloc((size_t)n * (size_t)(cap + 1), sizeof *tmp);
+    *added_start = 0;
+    if (role == AS_SOURCE) {
+        memcpy(in, tok, (size_t)k * sizeof *in);
+        return k;
+    }
+    const int ends = tok[k - 1] == TOK_END;
+    if (role == AS_TARGET) {
+        const int *body = tok;
+        if (k > 0 && body[0] == TOK_START) {
+            body++;
+            k--;
+        } else {
+            *added_start = 1;
+        }
+        if (k > 0 && body[k - 1] == TOK_END)
+            k--;
+        in[0] = TOK_START;
+        memcpy(in + 1, body, (size_t)k * sizeof *in);
+        memcpy(out, body, (size_t)k * sizeof *out);
+        out[k] = TOK_END;
+        return k + 1;
+    }
+    /* AS_SEQUENCE */
+    int n = ends ? k - 1 : k;
+    memcpy(in, tok, (size_t)n * sizeof *in);
+    memcpy(out, tok + 1, (size_t)(k - 1) * sizeof *out);
+    if (!ends)
+        out[n - 1] = TOK_END;
+    return n;
+}
+
+static Status tokenize_all(const Config *c, const Vocab *v, const char (*text)[CONFIG_TEXT_MAX / 8], int n,
+                           bool from_tgt, Role role, int **ids, int **targets, int **lens, int *T,
+                           TokenWarning warn, void *ctx, Error *err)
+{
+    const size_t cap = SENTENCE_TOKENS_MAX + 1;
+    const char *what = from_tgt ? "target" : "source";
+    int *in = calloc((size_t)n * cap, sizeof *in);
+    int *out = role != AS_SOURCE ? calloc((size_t)n * cap, sizeof *out) : NULL;
+    int *tok = calloc(cap, sizeof *tok);
     *lens = calloc((size_t)n, sizeof **lens);
-    if (!tmp || !*lens) {
-        free(tmp);
-        return error_set(err, TF_ERR_RUNTIME, "out of memory tokenizing %s sentences", what);
+    Status st = TF_OK;
+    if (!in || !tok || !*lens || (role != AS_SOURCE && !out)) {
+        st = error_set(err, TF_ERR_RUNTIME, "out of memory tokenizing %s sentences", what);
+        goto done;
     }
     *T = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && st == TF_OK; i++) {
         char name[300];
-        config_sentence_where(c, strcmp(what, "target") == 0, i, name, sizeof name);
-        /* One slot more than max_len, so a sentence that is too long is
-         * told apart from one that is exactly max_len. */
-        Status st = tokenize(v, text[i], name, tmp + (size_t)i * (cap + 1), cap + 1, &(*lens)[i],
-                             warn, ctx, err);
-        if (st != TF_OK) {
-            free(tmp);
-            return st;
+        config_sentence_where(c, from_tgt, i, name, sizeof name);
+        int k, added;
+        if ((st = tokenize(v, text[i], name, tok, (int)cap, &k, warn, ctx, err)) != TF_OK)
+            break;
+        if (k == 0) {
+            st = error_set(err, TF_ERR_INPUT, "%s is empty", name);
+            break;
         }
-        if ((*lens)[i] == 0) {
-            free(tmp);
-            return error_set(err, TF_ERR_INPUT, "%s is empty", name);
+        int len = shape_sentence(role, tok, k, in + (size_t)i * cap, out ? out + (size_t)i * cap : NULL, &added);
+        if (len == 0) {
+            st = error_set(err, TF_ERR_INPUT, "%s: nothing for the decoder to read before <END>", name);
+            break;
         }
-        st = config_check_length(c, (*lens)[i], name, err);
-        if (st != TF_OK) {
-            free(tmp);
-            return st;
-        }
-        if ((*lens)[i] > *T)
-            *T = (*lens)[i];
+        if (added)
+            strncat(name, " (with <START>)", sizeof name - strlen(name) - 1);
+        if ((st = config_check_length(c, len, name, err)) != TF_OK)
+            break;
+        (*lens)[i] = len;
+        if (len > *T)
+            *T = len;
     }
     /* Repack to (n, T), padding each sentence at its end. */
-    *ids = calloc((size_t)n * (size_t)*T, sizeof **ids);
-    if (!*ids) {
-        free(tmp);
-        return error_set(err, TF_ERR_RUNTIME, "out of memory tokenizing %s sentences", what);
+    if (st == TF_OK) {
+        *ids = calloc((size_t)n * (size_t)*T, sizeof **ids);
+        if (out)
+            *targets = calloc((size_t)n * (size_t)*T, sizeof **targets);
+        if (!*ids || (out && !*targets)) {
+            st = error_set(err, TF_ERR_RUNTIME, "out of memory tokenizing %s sentences", what);
+            goto done;
+        }
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < *T; t++) {
+                const int real = t < (*lens)[i];
+                (*ids)[i * *T + t] = real ? in[(size_t)i * cap + t] : TOK_PAD;
+                if (out)
+                    (*targets)[i * *T + t] = real ? out[(size_t)i * cap + t] : TOK_PAD;
+            }
     }
-    for (int i = 0; i < n; i++)
-        for (int t = 0; t < *T; t++)
-            (*ids)[i * *T + t] = t < (*lens)[i] ? tmp[(size_t)i * (cap + 1) + t] : TOK_PAD;
-    free(tmp);
-    return TF_OK;
+done:
+    free(in);
+    free(out);
+    free(tok);
+    return st;
 }
 
 static const char **labels_for(const Vocab *v, const int *ids, size_t n)
@@ -74,8 +134,8 @@ Status batch_build(Batch *b, const Config *c, const Vocab *v, TokenWarning warn,
         if (n == 0)
             return error_set(err, TF_ERR_INPUT, "no input sentence: give one with --src TEXT");
         b->B = n;
-        st = tokenize_all(c, v, c->n_tgt ? c->tgt : c->src,
-                          n, c->n_tgt ? "target" : "source", &b->tgt, &b->tgt_len, &b->Tt, warn, ctx, err);
+        st = tokenize_all(c, v, c->n_tgt ? c->tgt : c->src, n, c->n_tgt > 0, AS_SEQUENCE, &b->tgt, &b->target,
+                          &b->tgt_len, &b->Tt, warn, ctx, err);
     } else {
         if (c->n_src == 0)
             return error_set(err, TF_ERR_INPUT, "no source sentence: give one with --src TEXT");
@@ -84,13 +144,15 @@ Status batch_build(Batch *b, const Config *c, const Vocab *v, TokenWarning warn,
                              "%d source sentences but %d targets: give one target per source, or none",
                              c->n_src, c->n_tgt);
         b->B = c->n_src;
-        st = tokenize_all(c, v, c->src, c->n_src, "source", &b->src,
-                          &b->src_len, &b->Ts, warn, ctx, err);
+        st = tokenize_all(c, v, c->src, c->n_src, false, AS_SOURCE, &b->src, NULL, &b->src_len, &b->Ts, warn,
+                          ctx, err);
         if (st == TF_OK) {
             if (c->n_tgt) {
-                st = tokenize_all(c, v, c->tgt, c->n_tgt, "target", &b->tgt,
-                                  &b->tgt_len, &b->Tt, warn, ctx, err);
+                st = tokenize_all(c, v, c->tgt, c->n_tgt, true, AS_TARGET, &b->tgt, &b->target, &b->tgt_len,
+                                  &b->Tt, warn, ctx, err);
             } else {
+                /* No target: the decoder reads <START>, and nothing is known
+                 * about what it should predict. */
                 b->Tt = 1;
                 b->tgt = calloc((size_t)b->B, sizeof *b->tgt);
                 b->tgt_len = calloc((size_t)b->B, sizeof *b->tgt_len);
@@ -106,7 +168,9 @@ Status batch_build(Batch *b, const Config *c, const Vocab *v, TokenWarning warn,
     if (st == TF_OK) {
         b->src_labels = labels_for(v, b->src, (size_t)b->B * (size_t)b->Ts);
         b->tgt_labels = labels_for(v, b->tgt, (size_t)b->B * (size_t)b->Tt);
-        if (!b->src_labels || !b->tgt_labels)
+        if (b->target)
+            b->target_labels = labels_for(v, b->target, (size_t)b->B * (size_t)b->Tt);
+        if (!b->src_labels || !b->tgt_labels || (b->target && !b->target_labels))
             st = error_set(err, TF_ERR_RUNTIME, "out of memory");
     }
     if (st != TF_OK)
@@ -118,9 +182,11 @@ void batch_free(Batch *b)
 {
     free(b->src);
     free(b->tgt);
+    free(b->target);
     free(b->src_len);
     free(b->tgt_len);
     free(b->src_labels);
     free(b->tgt_labels);
+    free(b->target_labels);
     memset(b, 0, sizeof *b);
 }

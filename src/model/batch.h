@@ -9,19 +9,34 @@
 
 typedef struct {
     int B;              /* sentences */
-    int Ts, Tt;         /* padded source / target lengths; Ts = 0 in decoder-only mode */
+    int Ts, Tt;         /* padded source / decoder lengths; Ts = 0 in decoder-only mode */
     int *src;           /* (B, Ts) token ids, <PAD> after src_len[b] */
-    int *tgt;           /* (B, Tt) */
+    int *tgt;           /* (B, Tt) the decoder's input: <START> + target */
+    int *target;        /* (B, Tt) what each decoder position should predict:
+                           target + <END>; NULL when no target was given */
     int *src_len;       /* (B) real tokens per sentence */
-    int *tgt_len;       /* (B) */
-    const char **src_labels;  /* (B, Ts) token text, pointing into the vocabulary */
-    const char **tgt_labels;  /* (B, Tt) */
+    int *tgt_len;       /* (B) real decoder positions (of tgt and of target) */
+    const char **src_labels;     /* (B, Ts) token text, pointing into the vocabulary */
+    const char **tgt_labels;     /* (B, Tt) */
+    const char **target_labels;  /* (B, Tt), or NULL with target */
 } Batch;
 
-/* Tokenize the config's sentences. Encoder-decoder: every source sentence
- * needs a target, or no targets at all (each target is then "<START>").
+/* Tokenize the config's sentences.
+ *
+ * Encoder-decoder (teacher forcing): a target is the output sentence. The
+ * decoder reads <START> + target and should predict target + <END>: row t
+ * reads target[t−1] and predicts target[t]. A target written with its
+ * <START> ("<START> cat chases mouse", as nn.Transformer users write it)
+ * means the same as without it, and a trailing <END> is the last thing to
+ * predict, never an input (generation never feeds <END> back either). Every
+ * source sentence needs a target, or none has one: the decoder then reads
+ * "<START>" alone and target is NULL.
+ *
  * Decoder-only: one sequence per sentence, from the targets if given, else
- * from the sources. Sequences longer than max_len are refused. */
+ * from the sources, read as it is written; target is the sequence shifted
+ * left, then <END> (a trailing <END> again is predicted, not read).
+ *
+ * A decoder input or source longer than max_len is refused. */
 Status batch_build(Batch *b, const Config *c, const Vocab *v, TokenWarning warn, void *ctx,
                    Error *err);
 void batch_free(Batch *b);

@@ -32,7 +32,7 @@ _Static_assert(K_COUNT <= (int)(sizeof ((Config *)0)->where / sizeof(ConfigSourc
 static const char *const arch_names[] = {"encoder-decoder", "decoder-only"};
 static const char *const norm_names[] = {"post", "pre"};
 static const char *const act_names[] = {"relu", "gelu"};
-static const char *const pos_names[] = {"sinusoidal", "none"};
+static const char *const pos_names[] = {"sinusoidal", "none", "learned", "relative", "rope"};
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 const char *config_arch_name(Architecture a)
@@ -72,6 +72,8 @@ void config_defaults(Config *c)
     c->final_norm = true;
     c->activation = ACT_RELU;
     c->positions = POS_SINUSOIDAL;
+    c->rel_buckets = 32;        /* T5's defaults */
+    c->rel_max_distance = 128;
     c->ln_eps = 1e-5f;
     c->seed = 42;
 }
@@ -179,6 +181,8 @@ void config_value_text(const Config *c, int k, char *buf, size_t cap)
     case K_FINAL_NORM: snprintf(buf, cap, "%s", c->final_norm ? "yes" : "no"); break;
     case K_ACTIVATION: snprintf(buf, cap, "%s", config_activation_name(c->activation)); break;
     case K_POSITIONS: snprintf(buf, cap, "%s", config_positions_name(c->positions)); break;
+    case K_RELATIVE_BUCKETS: snprintf(buf, cap, "%d", c->rel_buckets); break;
+    case K_RELATIVE_MAX_DISTANCE: snprintf(buf, cap, "%d", c->rel_max_distance); break;
     case K_LN_EPS: format_float(buf, cap, c->ln_eps); break;
     case K_SEED: snprintf(buf, cap, "%" PRIu64, c->seed); break;
     case K_TOKENS: copy_cut(buf, cap, c->vocab); break;
@@ -424,6 +428,8 @@ Status config_set_key(Config *c, int k, const char *v, const ConfigSource *s, Er
         if ((st = parse_choice(v, k, s, pos_names, COUNT(pos_names), &i, err)) == TF_OK)
             c->positions = (PositionKind)i;
         break;
+    case K_RELATIVE_BUCKETS: st = parse_int(v, k, s, &c->rel_buckets, err); break;
+    case K_RELATIVE_MAX_DISTANCE: st = parse_int(v, k, s, &c->rel_max_distance, err); break;
     case K_LN_EPS: st = parse_eps(v, k, s, &c->ln_eps, err); break;
     case K_SEED: st = parse_seed(v, k, s, &c->seed, err); break;
     case K_TOKENS: {

@@ -18,7 +18,17 @@
 
 typedef enum { NORM_POST = 0, NORM_PRE = 1 } NormPlacement;
 typedef enum { ACT_RELU = 0, ACT_GELU = 1 } Activation;
-typedef enum { POS_SINUSOIDAL = 0, POS_NONE = 1 } PositionKind;
+/* How attention learns where a token stands (see model/positions.h):
+ * sinusoidal and learned add a vector to each token's embedding; relative
+ * adds a learned bias to the self-attention scores (T5); rope rotates the
+ * self-attention queries and keys (RoFormer); none gives no position at all. */
+typedef enum {
+    POS_SINUSOIDAL = 0,
+    POS_NONE = 1,
+    POS_LEARNED = 2,
+    POS_RELATIVE = 3,
+    POS_ROPE = 4,
+} PositionKind;
 typedef enum { ARCH_ENCODER_DECODER = 0, ARCH_DECODER_ONLY = 1 } Architecture;
 
 /* Where a value came from, so errors can point at it. */
@@ -41,6 +51,8 @@ typedef struct {
     bool final_norm;     /* a LayerNorm after each stack (pre-LN needs it; PyTorch always has it) */
     Activation activation;
     PositionKind positions;
+    int rel_buckets;       /* positions = relative: T5's num_buckets */
+    int rel_max_distance;  /* positions = relative: T5's max_distance */
     float ln_eps;
     uint64_t seed;
 

@@ -89,6 +89,29 @@ Status config_validate(const Config *c, Error *err)
         !strcmp(config_positions_name(c->positions), "?"))
         return error_set(err, TF_ERR_INPUT, "config: an arch, norm, activation or positions value is out of range");
 
+    if (c->positions == POS_ROPE && config_head_dim(c) % 2 != 0) {
+        config_blame(c, config_later(c, K_POSITIONS, config_later(c, K_D_MODEL, K_HEADS)), p, sizeof p);
+        error_set(err, TF_ERR_INPUT, "%s: positions = rope needs an even head width, but d_model / heads = %d / %d = %d",
+                  p, c->d_model, c->heads, config_head_dim(c));
+        error_hint(err, "rotary embedding turns each query and key in pairs of numbers: choose d_model and heads so that d_model / heads is even");
+        return TF_ERR_INPUT;
+    }
+    if (c->positions == POS_RELATIVE) {
+        if ((st = check_range(c, K_RELATIVE_BUCKETS, c->rel_buckets, err)) ||
+            (st = check_range(c, K_RELATIVE_MAX_DISTANCE, c->rel_max_distance, err)))
+            return st;
+        /* T5's bucket function spaces the far buckets by log(distance / max_exact)
+         * / log(max_distance / max_exact), with max_exact = buckets / 2 for the
+         * decoder: max_distance must lie beyond the exact buckets. */
+        if (c->rel_max_distance <= c->rel_buckets / 2) {
+            config_blame(c, config_later(c, K_RELATIVE_BUCKETS, K_RELATIVE_MAX_DISTANCE), p, sizeof p);
+            error_set(err, TF_ERR_INPUT,
+                      "%s: relative_max_distance = %d must be larger than relative_buckets / 2 = %d", p,
+                      c->rel_max_distance, c->rel_buckets / 2);
+            error_hint(err, "the first buckets / 2 buckets hold one distance each; the rest share distances up to relative_max_distance");
+            return TF_ERR_INPUT;
+        }
+    }
     if (c->arch == ARCH_DECODER_ONLY && c->enc_layers > 0) {
         config_blame(c, K_ENCODER_LAYERS, p, sizeof p);
         error_set(err, TF_ERR_INPUT, "%s: encoder_layers = %d, but arch = decoder-only has no encoder", p,

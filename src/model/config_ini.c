@@ -14,7 +14,9 @@
  *   norm           = post | pre        LayerNorm after (paper) or before each sublayer
  *   final_norm     = yes | no          LayerNorm after each stack (pre needs yes)
  *   activation     = relu | gelu
- *   positions      = sinusoidal | none
+ *   positions      = sinusoidal | none | learned | relative | rope
+ *   relative_buckets      = 32   positions = relative: T5 buckets, 4..1024
+ *   relative_max_distance = 128  positions = relative: > relative_buckets / 2
  *   ln_eps         = 1e-5     LayerNorm epsilon, > 0 and at most 1
  *   seed           = 42       weight-initialisation seed, 0..18446744073709551615
  *   [vocab]
@@ -332,6 +334,8 @@ int config_to_ini(const Config *c, char *buf, int cap)
             continue;  /* encoder_layers and decoder_layers say it exactly */
         if (k == K_ENCODER_LAYERS && c->arch == ARCH_DECODER_ONLY && c->enc_layers == 0)
             continue;  /* implied by the architecture */
+        if ((k == K_RELATIVE_BUCKETS || k == K_RELATIVE_MAX_DISTANCE) && c->positions != POS_RELATIVE)
+            continue;  /* only relative positions use them */
         config_value_text(c, k, v, sizeof v);
         out_printf(&o, "%s = %s\n", config_keys[k].name, v);
     }

@@ -25,7 +25,11 @@ extern const char *const config_section_names[SEC_COUNT];
     X(NORM, "norm", SEC_MODEL, 0, 0, "post | pre: LayerNorm after or before each sublayer")       \
     X(FINAL_NORM, "final_norm", SEC_MODEL, 0, 0, "yes | no: LayerNorm after each stack")         \
     X(ACTIVATION, "activation", SEC_MODEL, 0, 0, "relu | gelu")                                  \
-    X(POSITIONS, "positions", SEC_MODEL, 0, 0, "sinusoidal | none")                              \
+    X(POSITIONS, "positions", SEC_MODEL, 0, 0, "sinusoidal | none | learned | relative | rope")  \
+    X(RELATIVE_BUCKETS, "relative_buckets", SEC_MODEL, 4, 1024,                                  \
+      "positions = relative: T5 buckets of relative distance")                                   \
+    X(RELATIVE_MAX_DISTANCE, "relative_max_distance", SEC_MODEL, 2, 1048576,                     \
+      "positions = relative: distance where the last bucket starts")                             \
     X(LN_EPS, "ln_eps", SEC_MODEL, 0, 0, "LayerNorm epsilon, > 0 and at most 1")                 \
     X(SEED, "seed", SEC_MODEL, 0, 0, "weight-initialisation seed")                               \
     X(TOKENS, "tokens", SEC_VOCAB, 0, 0, "the vocabulary (default: the input's words)")          \

@@ -8,37 +8,53 @@
 #include "model/layers.h"
 
 static void self_attention(const LayerActs *o, const float *x, const DecLayerWeights *w,
-                           const Config *c, int Tt)
+                           const Config *c, int Tt, const AttnPositions *pos, LayerCache *cache)
 {
-    attention_forward(&o->self_attn, x, x, w->self_attn_in_w, w->self_attn_in_b,
-                      w->self_attn_out_w, w->self_attn_out_b, Tt, Tt, c->d_model, c->heads);
+    if (cache)
+        attention_step(&o->self_attn, x, x, &cache->self, w->self_attn_in_w, w->self_attn_in_b,
+                       w->self_attn_out_w, w->self_attn_out_b, c->d_model, c->heads, pos);
+    else
+        attention_forward(&o->self_attn, x, x, w->self_attn_in_w, w->self_attn_in_b,
+                          w->self_attn_out_w, w->self_attn_out_b, Tt, Tt, c->d_model, c->heads, pos);
 }
 
-/* Queries from the decoder stream, keys and values from the encoder memory. */
+/* Queries from the decoder stream, keys and values from the encoder memory.
+ * Positions never enter here: see model/positions.h. */
 static void cross_attention(const LayerActs *o, const float *x, const float *memory,
-                            const DecLayerWeights *w, const Config *c, int Tt, int Ts)
+                            const DecLayerWeights *w, const Config *c, int Tt, int Ts, LayerCache *cache)
 {
+    const AttnPositions none = {0};
+    if (cache) {
+        if (cache->cross.n == 0)
+            attention_cache_fill(&cache->cross, memory, w->multihead_attn_in_w, w->multihead_attn_in_b, Ts,
+                                 c->d_model, c->heads);
+        attention_step(&o->cross_attn, x, NULL, &cache->cross, w->multihead_attn_in_w,
+                       w->multihead_attn_in_b, w->multihead_attn_out_w, w->multihead_attn_out_b, c->d_model,
+                       c->heads, &none);
+        return;
+    }
     attention_forward(&o->cross_attn, x, memory, w->multihead_attn_in_w, w->multihead_attn_in_b,
                       w->multihead_attn_out_w, w->multihead_attn_out_b, Tt, Ts, c->d_model,
-                      c->heads);
+                      c->heads, &none);
 }
 
 const float *decoder_layer_forward(const LayerActs *o, const float *x, const float *memory,
-                                   const DecLayerWeights *w, const Config *c, int Tt, int Ts)
+                                   const DecLayerWeights *w, const Config *c, int Tt, int Ts,
+                                   const AttnPositions *self_pos, LayerCache *cache)
 {
     const int d = c->d_model, F = c->d_ff;
     const size_t n = (size_t)Tt * d;
     const float eps = c->ln_eps;
 
     if (c->norm == NORM_POST) {
-        self_attention(o, x, w, c, Tt);
+        self_attention(o, x, w, c, Tt, self_pos, cache);
         add_forward(o->resid_self, x, o->self_attn.out, n);
         layernorm_forward(o->ln1, o->resid_self, w->norm1_w, w->norm1_b, Tt, d, eps);
         const float *h = o->ln1;
         float *ffn_norm = o->ln2;
         const float *ffn_norm_w = w->norm2_w, *ffn_norm_b = w->norm2_b;
         if (memory) {
-            cross_attention(o, h, memory, w, c, Tt, Ts);
+            cross_attention(o, h, memory, w, c, Tt, Ts, cache);
             add_forward(o->resid_cross, h, o->cross_attn.out, n);
             layernorm_forward(o->ln2, o->resid_cross, w->norm2_w, w->norm2_b, Tt, d, eps);
             h = o->ln2;
@@ -54,14 +70,14 @@ const float *decoder_layer_forward(const LayerActs *o, const float *x, const flo
     }
 
     layernorm_forward(o->ln1, x, w->norm1_w, w->norm1_b, Tt, d, eps);
-    self_attention(o, o->ln1, w, c, Tt);
+    self_attention(o, o->ln1, w, c, Tt, self_pos, cache);
     add_forward(o->resid_self, x, o->self_attn.out, n);
     const float *h = o->resid_self;
     float *ffn_norm = o->ln2;
     const float *ffn_norm_w = w->norm2_w, *ffn_norm_b = w->norm2_b;
     if (memory) {
         layernorm_forward(o->ln2, h, w->norm2_w, w->norm2_b, Tt, d, eps);
-        cross_attention(o, o->ln2, memory, w, c, Tt, Ts);
+        cross_attention(o, o->ln2, memory, w, c, Tt, Ts, cache);
         add_forward(o->resid_cross, h, o->cross_attn.out, n);
         h = o->resid_cross;
         ffn_norm = o->ln3;

@@ -1,13 +1,16 @@
 /* forward.c — the model of "Attention Is All You Need", Figure 1, top to
  * bottom: embed and add positions, the encoder stack, the decoder stack
- * reading the encoder's memory, the final linear layer and softmax. */
+ * reading the encoder's memory, the final linear layer and softmax; then,
+ * under teacher forcing, what each position predicts and its loss. */
 #include "model/forward.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "core/ops.h"
+#include "model/decode.h"
 #include "model/layers.h"
+#include "model/loss.h"
 #include "model/masks.h"
 #include "model/positions.h"
 
@@ -21,7 +24,8 @@ static void embed_forward(float *out, float *ids_out, const float *table, const 
     }
 }
 
-/* input (T, d) = embed + pos, or embed alone when positions are off. */
+/* input (T, d) = embed + pos, or embed alone when positions are not added
+ * to the embeddings (none, relative, rope). */
 static void add_positions(float *input, const float *embed, const float *pos, int T, int d)
 {
     if (pos)
@@ -30,20 +34,43 @@ static void add_positions(float *input, const float *embed, const float *pos, in
         memcpy(input, embed, (size_t)T * d * sizeof *input);
 }
 
-static const float *encode(const Model *m, const Batch *b, Activations *a, int s)
+void forward_positions(const Model *m, Activations *a, int q0)
 {
     const Config *c = &m->cfg;
-    const int Ts = b->Ts, d = c->d_model;
+    const int d = c->d_model, dk = d / c->heads, nb = c->rel_buckets, far = c->rel_max_distance;
+    const int Ts = a->len[STREAM_SRC], Tq = a->len[STREAM_TGT], Tk = a->len[STREAM_KEYS];
+    if (a->enc_pos)
+        positions_sinusoidal(a->enc_pos, Ts, d);
+    if (a->enc_pos_learned)
+        memcpy(a->enc_pos_learned, m->w.src_pos_embed, (size_t)Ts * d * sizeof(float));
+    if (a->enc_rope)
+        rope_angles(a->enc_rope, 0, Ts, dk);
+    if (a->enc_buckets)
+        relative_buckets(a->enc_buckets, 0, Ts, Ts, 1, nb, far);
+    if (a->dec_pos)
+        positions_sinusoidal_rows(a->dec_pos, q0, Tq, d);
+    if (a->dec_pos_learned)
+        memcpy(a->dec_pos_learned, m->w.tgt_pos_embed + (size_t)q0 * d, (size_t)Tq * d * sizeof(float));
+    if (a->dec_rope)
+        rope_angles(a->dec_rope, q0, Tq, dk);
+    if (a->dec_buckets)
+        relative_buckets(a->dec_buckets, q0, Tq, Tk, 0, nb, far);
+}
+
+const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
+{
+    const Config *c = &m->cfg;
+    const int Ts = a->len[STREAM_SRC], d = c->d_model;
     const size_t row = (size_t)s * Ts * d;
-    embed_forward(a->enc_embed + row, a->src_tokens + (size_t)s * Ts, m->w.src_embed,
-                  b->src + (size_t)s * Ts, Ts, d);
-    add_positions(a->enc_input + row, a->enc_embed + row, a->enc_pos, Ts, d);
+    embed_forward(a->enc_embed + row, a->src_tokens + (size_t)s * Ts, m->w.src_embed, src, Ts, d);
+    add_positions(a->enc_input + row, a->enc_embed + row, a->enc_pos ? a->enc_pos : a->enc_pos_learned, Ts, d);
+    const AttnPositions pos = {c->positions == POS_ROPE, 0, a->enc_buckets, m->w.enc_rel_bias};
 
     const float *x = a->enc_input + row;
     for (int l = 0; l < c->enc_layers; l++) {
         LayerActs o = activations_sentence_layer(a, &a->enc[l], s, STREAM_SRC);
-        mask_build(o.attn.mask, Ts, Ts, b->src_len[s], 0);  /* padding only */
-        x = encoder_layer_forward(&o, x, &m->w.enc[l], c, Ts);
+        mask_build(o.attn.mask, Ts, Ts, src_len, 0);  /* padding only */
+        x = encoder_layer_forward(&o, x, &m->w.enc[l], c, Ts, &pos);
     }
     if (c->final_norm) {
         layernorm_forward(a->enc_norm + row, x, m->w.enc_norm_w, m->w.enc_norm_b, Ts, d, c->ln_eps);
@@ -53,22 +80,27 @@ static const float *encode(const Model *m, const Batch *b, Activations *a, int s
     return a->enc_memory + row;
 }
 
-static void decode(const Model *m, const Batch *b, Activations *a, int s, const float *memory)
+void forward_decode(const Model *m, Activations *a, int s, const float *memory, int src_len,
+                    const int *ids, int len, int q0, LayerCache *caches)
 {
     const Config *c = &m->cfg;
-    const int Tt = b->Tt, Ts = b->Ts, d = c->d_model, V = m->vocab.size;
+    const int Tt = a->len[STREAM_TGT], Tk = a->len[STREAM_KEYS], Ts = a->len[STREAM_SRC];
+    const int d = c->d_model, V = m->vocab.size;
     const size_t row = (size_t)s * Tt * d;
-    embed_forward(a->dec_embed + row, a->tgt_tokens + (size_t)s * Tt, m->w.tgt_embed,
-                  b->tgt + (size_t)s * Tt, Tt, d);
-    add_positions(a->dec_input + row, a->dec_embed + row, a->dec_pos, Tt, d);
+    embed_forward(a->dec_embed + row, a->tgt_tokens + (size_t)s * Tt, m->w.tgt_embed, ids, Tt, d);
+    add_positions(a->dec_input + row, a->dec_embed + row, a->dec_pos ? a->dec_pos : a->dec_pos_learned, Tt, d);
+    const AttnPositions pos = {c->positions == POS_ROPE, q0, a->dec_buckets, m->w.dec_rel_bias};
 
     const float *x = a->dec_input + row;
     for (int l = 0; l < c->dec_layers; l++) {
         LayerActs o = activations_sentence_layer(a, &a->dec[l], s, STREAM_TGT);
-        mask_build(o.self_attn.mask, Tt, Tt, b->tgt_len[s], 1);  /* causal + padding */
+        if (caches)
+            mask_build(o.self_attn.mask, 1, Tk, Tk, 0);  /* every cached key lies in the past */
+        else
+            mask_build(o.self_attn.mask, Tt, Tt, len, 1);  /* causal + padding */
         if (memory)
-            mask_build(o.cross_attn.mask, Tt, Ts, b->src_len[s], 0);  /* source padding */
-        x = decoder_layer_forward(&o, x, memory, &m->w.dec[l], c, Tt, Ts);
+            mask_build(o.cross_attn.mask, Tt, Ts, src_len, 0);  /* source padding */
+        x = decoder_layer_forward(&o, x, memory, &m->w.dec[l], c, Tt, Ts, &pos, caches ? &caches[l] : NULL);
     }
     if (c->final_norm) {
         layernorm_forward(a->dec_norm + row, x, m->w.dec_norm_w, m->w.dec_norm_b, Tt, d, c->ln_eps);
@@ -79,19 +111,55 @@ static void decode(const Model *m, const Batch *b, Activations *a, int s, const 
     softmax_forward(a->dec_probs + (size_t)s * Tt * V, logits, Tt, V);
 }
 
+/* Teacher forcing: the most likely token at every position, and, where the
+ * targets are known, each position's cross-entropy and their mean over the
+ * real (not <PAD>) targets of the batch, as nn.CrossEntropyLoss with
+ * ignore_index = <PAD> averages. */
+static void predict_and_score(const Model *m, const Batch *b, Activations *a)
+{
+    const int Tt = b->Tt, V = m->vocab.size;
+    double total = 0.0;
+    int counted = 0;
+    for (int s = 0; s < b->B; s++)
+        for (int t = 0; t < Tt; t++) {
+            const size_t i = (size_t)s * Tt + t;
+            const float *logits = a->dec_logits + i * V;
+            if (a->dec_predicted) {
+                int best = loss_argmax(logits, V);
+                a->dec_predicted[i] = (float)best;
+                a->predicted_labels[i] = vocab_token(&m->vocab, best);
+            }
+            if (!a->dec_target)
+                continue;
+            const int target = b->target[i];
+            a->dec_target[i] = (float)target;
+            double l = target == TOK_PAD ? 0.0 : loss_cross_entropy(logits, V, target);
+            a->dec_loss[i] = (float)l;
+            if (target != TOK_PAD) {
+                total += l;
+                counted++;
+            }
+        }
+    if (a->loss)
+        a->loss[0] = counted ? (float)(total / counted) : 0.0f;
+}
+
 void model_forward(const Model *m, const Batch *b, Activations *a)
 {
-    const Config *c = &m->cfg;
-    const int with_pos = c->positions != POS_NONE;
-    if (with_pos && a->enc_pos)
-        positions_sinusoidal(a->enc_pos, b->Ts, c->d_model);
-    if (with_pos)
-        positions_sinusoidal(a->dec_pos, b->Tt, c->d_model);
-
+    forward_positions(m, a, 0);
     for (int s = 0; s < b->B; s++) {
         const float *memory = NULL;
-        if (c->arch == ARCH_ENCODER_DECODER)
-            memory = encode(m, b, a, s);
-        decode(m, b, a, s, memory);
+        if (m->cfg.arch == ARCH_ENCODER_DECODER)
+            memory = forward_encode(m, a, s, b->src + (size_t)s * b->Ts, b->src_len[s]);
+        forward_decode(m, a, s, memory, memory ? b->src_len[s] : 0, b->tgt + (size_t)s * b->Tt, b->tgt_len[s], 0,
+                       NULL);
     }
+    predict_and_score(m, b, a);
+}
+
+void model_encode(const Model *m, const Batch *b, Activations *a)
+{
+    forward_positions(m, a, 0);
+    for (int s = 0; s < b->B && m->cfg.arch == ARCH_ENCODER_DECODER; s++)
+        forward_encode(m, a, s, b->src + (size_t)s * b->Ts, b->src_len[s]);
 }

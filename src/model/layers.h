@@ -9,6 +9,7 @@
 #define TF_MODEL_LAYERS_H
 
 #include "model/activations.h"
+#include "model/attention.h"
 #include "model/config.h"
 #include "model/weights.h"
 
@@ -20,14 +21,27 @@ void ffn_forward(float *hidden,      /* (T, F) */
                  const float *w2, const float *b2,  /* (d, F), (d) */
                  int T, int d, int F, Activation act);
 
-/* Encoder layer: self-attention over the source, then feed-forward. */
+/* Encoder layer: self-attention over the source, then feed-forward. pos:
+ * relative bias or rotary embedding of the self-attention (attention.h). */
 const float *encoder_layer_forward(const LayerActs *o, const float *x /* (Ts, d) */,
-                                   const EncLayerWeights *w, const Config *c, int Ts);
+                                   const EncLayerWeights *w, const Config *c, int Ts,
+                                   const AttnPositions *pos);
+
+/* A decoder layer's KV caches for autoregressive decoding: its own
+ * self-attention keys and values, growing a row per step, and the
+ * cross-attention's keys and values of the encoder memory, computed once. */
+typedef struct {
+    KVCache self, cross;
+} LayerCache;
 
 /* Decoder layer: masked self-attention, cross-attention over memory (skipped
- * when memory is NULL: decoder-only), feed-forward. */
+ * when memory is NULL: decoder-only), feed-forward. Without a cache, Tt rows
+ * attend to each other (the parallel pass, keys = queries). With a cache,
+ * x is one new row (Tt = 1): its keys and values join the cache, and it
+ * attends over every cached row. */
 const float *decoder_layer_forward(const LayerActs *o, const float *x /* (Tt, d) */,
                                    const float *memory /* (Ts, d) or NULL */,
-                                   const DecLayerWeights *w, const Config *c, int Tt, int Ts);
+                                   const DecLayerWeights *w, const Config *c, int Tt, int Ts,
+                                   const AttnPositions *self_pos, LayerCache *cache);
 
 #endif

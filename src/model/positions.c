@@ -1,18 +1,96 @@
-/* positions.c — the sinusoidal positional encoding. */
+/* positions.c — sinusoidal tables, rotary embedding, T5 relative buckets. */
 #include "model/positions.h"
 
 #include <math.h>
+#include <stddef.h>
 
-void positions_sinusoidal(float *pe, int T, int d)
+void positions_sinusoidal_rows(float *pe, int pos0, int T, int d)
 {
-    for (int pos = 0; pos < T; pos++) {
+    for (int r = 0; r < T; r++) {
+        const int pos = pos0 + r;
         for (int i = 0; 2 * i < d; i++) {
             /* Computed in double and rounded once: the table is the
              * paper's formula, not an accumulation of float errors. */
             double angle = pos / pow(10000.0, (2.0 * i) / d);
-            pe[pos * d + 2 * i] = (float)sin(angle);
+            pe[(size_t)r * d + 2 * i] = (float)sin(angle);
             if (2 * i + 1 < d)
-                pe[pos * d + 2 * i + 1] = (float)cos(angle);
+                pe[(size_t)r * d + 2 * i + 1] = (float)cos(angle);
         }
     }
+}
+
+void positions_sinusoidal(float *pe, int T, int d)
+{
+    positions_sinusoidal_rows(pe, 0, T, d);
+}
+
+/* The angle of pair i at position pos, in double: the rotation uses this,
+ * not the float the trace shows, so that a query rotated in a generation
+ * step equals the same query rotated in a parallel pass bit for bit. */
+static double rope_angle(int pos, int i, int dk)
+{
+    return pos * pow(10000.0, -2.0 * i / dk);
+}
+
+void rope_angles(float *angles, int pos0, int T, int dk)
+{
+    const int pairs = dk / 2;
+    for (int r = 0; r < T; r++)
+        for (int i = 0; i < pairs; i++)
+            angles[(size_t)r * pairs + i] = (float)rope_angle(pos0 + r, i, dk);
+}
+
+void rope_rotate(float *out, const float *x, int pos0, int T, int dk)
+{
+    for (int r = 0; r < T; r++) {
+        const float *xr = x + (size_t)r * dk;
+        float *o = out + (size_t)r * dk;
+        for (int i = 0; 2 * i + 1 < dk; i++) {
+            const double a = rope_angle(pos0 + r, i, dk), c = cos(a), s = sin(a);
+            const double x0 = xr[2 * i], x1 = xr[2 * i + 1];
+            o[2 * i] = (float)(x0 * c - x1 * s);
+            o[2 * i + 1] = (float)(x0 * s + x1 * c);
+        }
+    }
+}
+
+int relative_bucket(int rel, int bidirectional, int num_buckets, int max_distance)
+{
+    int bucket = 0, n;
+    if (bidirectional) {
+        num_buckets /= 2;
+        if (rel > 0)
+            bucket += num_buckets;  /* keys after the query: the upper half */
+        n = rel < 0 ? -rel : rel;
+    } else {
+        n = rel < 0 ? -rel : 0;  /* how far back the key lies */
+    }
+    const int max_exact = num_buckets / 2;
+    if (n < max_exact)
+        return bucket + n;
+    /* As T5 computes it: the log in float32, divided by a double constant
+     * rounded to float, truncated toward zero — so the buckets are T5's,
+     * boundaries included. */
+    float far = logf((float)n / (float)max_exact) / (float)log((double)max_distance / max_exact) *
+                (float)(num_buckets - max_exact);
+    int large = max_exact + (int)far;
+    if (large > num_buckets - 1)
+        large = num_buckets - 1;
+    return bucket + large;
+}
+
+void relative_buckets(float *buckets, int q0, int Tq, int Tk, int bidirectional, int num_buckets,
+                      int max_distance)
+{
+    for (int i = 0; i < Tq; i++)
+        for (int j = 0; j < Tk; j++)
+            buckets[(size_t)i * Tk + j] =
+                (float)relative_bucket(j - (q0 + i), bidirectional, num_buckets, max_distance);
+}
+
+void relative_bias(float *bias, const float *buckets, const float *table, int h, int Tq, int Tk)
+{
+    for (int hh = 0; hh < h; hh++)
+        for (size_t ij = 0; ij < (size_t)Tq * Tk; ij++)
+            bias[(size_t)hh * Tq * Tk + ij] = table[(size_t)buckets[ij] * h + hh];
 }

@@ -9,14 +9,20 @@
 #include "core/checked.h"
 #include "core/rng.h"
 
-enum { ALWAYS, HAS_ENCODER, HAS_ENC_NORM, HAS_DEC_NORM };
+enum { ALWAYS, HAS_ENCODER, HAS_ENC_NORM, HAS_DEC_NORM, HAS_LEARNED, HAS_ENC_LEARNED, HAS_RELATIVE,
+       HAS_ENC_RELATIVE };
 
 static int present(const Config *c, int when)
 {
+    const int enc = c->arch == ARCH_ENCODER_DECODER;
     switch (when) {
-    case HAS_ENCODER: return c->arch == ARCH_ENCODER_DECODER;
-    case HAS_ENC_NORM: return c->arch == ARCH_ENCODER_DECODER && c->final_norm;
+    case HAS_ENCODER: return enc;
+    case HAS_ENC_NORM: return enc && c->final_norm;
     case HAS_DEC_NORM: return c->final_norm;
+    case HAS_LEARNED: return c->positions == POS_LEARNED;
+    case HAS_ENC_LEARNED: return enc && c->positions == POS_LEARNED;
+    case HAS_RELATIVE: return c->positions == POS_RELATIVE;
+    case HAS_ENC_RELATIVE: return enc && c->positions == POS_RELATIVE;
     default: return 1;
     }
 }
@@ -60,6 +66,7 @@ static void push(EntryList *l, const char *name, int rows, int cols, int init, f
 int weights_entries(const Config *c, int vocab_size, const Weights *w, WeightEntry **entries)
 {
     const int d = c->d_model, F = c->d_ff, V = vocab_size;
+    const int L = c->max_len, NB = c->rel_buckets, h = c->heads;
     (void)F;
     EntryList l = {0};
     l.ok = 1;
@@ -70,24 +77,25 @@ int weights_entries(const Config *c, int vocab_size, const Weights *w, WeightEnt
     if (present(c, when))                                                      \
         push(&l, key, rows, cols, init, mw ? &mw->field : NULL);
     MODEL_PARAMS(MODEL_ENTRY)
-#undef MODEL_ENTRY
 
-    for (int L = 0; L < c->enc_layers; L++) {
+    for (int layer = 0; layer < c->enc_layers; layer++) {
 #define ENC_ENTRY(field, key, rows, cols, init)                                \
-    snprintf(name, sizeof name, "encoder.layers.%d.%s", L, key);               \
-    push(&l, name, rows, cols, init, mw && mw->enc ? &mw->enc[L].field : NULL);
+    snprintf(name, sizeof name, "encoder.layers.%d.%s", layer, key);           \
+    push(&l, name, rows, cols, init, mw && mw->enc ? &mw->enc[layer].field : NULL);
         ENC_LAYER_PARAMS(ENC_ENTRY)
 #undef ENC_ENTRY
     }
-    for (int L = 0; L < c->dec_layers; L++) {
+    for (int layer = 0; layer < c->dec_layers; layer++) {
 #define DEC_ENTRY(field, key, rows, cols, init)                                \
     if (dec_param_present(c, key)) {                                           \
-        snprintf(name, sizeof name, "decoder.layers.%d.%s", L, key);           \
-        push(&l, name, rows, cols, init, mw && mw->dec ? &mw->dec[L].field : NULL); \
+        snprintf(name, sizeof name, "decoder.layers.%d.%s", layer, key);       \
+        push(&l, name, rows, cols, init, mw && mw->dec ? &mw->dec[layer].field : NULL); \
     }
         DEC_LAYER_PARAMS(DEC_ENTRY)
 #undef DEC_ENTRY
     }
+    POSITION_PARAMS(MODEL_ENTRY)
+#undef MODEL_ENTRY
     if (!l.ok) {
         free(l.e);
         return -1;

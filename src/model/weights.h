@@ -65,6 +65,18 @@
     X(gen_w, "generator.weight", V, d, INIT_XAVIER, ALWAYS)                    \
     X(gen_b, "generator.bias", V, 0, INIT_LINEAR_BIAS_d, ALWAYS)
 
+/* Position parameters (positions = learned or relative), listed after the
+ * layers so that switching the kind of positions leaves every other weight
+ * of a seeded model as it was. X(field, name, rows, cols, init, present-when)
+ * with L = max_len, NB = relative_buckets, h = heads. The relative bias
+ * table is shared by all layers of a stack, as in T5 (which keeps it in
+ * block 0's SelfAttention.relative_attention_bias and reuses it above). */
+#define POSITION_PARAMS(X)                                                     \
+    X(src_pos_embed, "src_pos_embedding.weight", L, d, INIT_XAVIER, HAS_ENC_LEARNED) \
+    X(tgt_pos_embed, "tgt_pos_embedding.weight", L, d, INIT_XAVIER, HAS_LEARNED)     \
+    X(enc_rel_bias, "encoder.relative_attention_bias.weight", NB, h, INIT_XAVIER, HAS_ENC_RELATIVE) \
+    X(dec_rel_bias, "decoder.relative_attention_bias.weight", NB, h, INIT_XAVIER, HAS_RELATIVE)
+
 #define WEIGHTS_FIELD(field, name, rows, cols, ...) float *field;
 
 typedef struct {
@@ -77,6 +89,7 @@ typedef struct {
 
 typedef struct {
     MODEL_PARAMS(WEIGHTS_FIELD)
+    POSITION_PARAMS(WEIGHTS_FIELD)  /* NULL when the positions kind has none */
     EncLayerWeights *enc;  /* (enc_layers) */
     DecLayerWeights *dec;  /* (dec_layers) */
     float *block;          /* every parameter, one allocation */

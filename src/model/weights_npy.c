@@ -107,6 +107,20 @@ static Status infer_config(Config *c, const char *dir, int vocab_size, Error *er
         return st;
     c->d_ff = nd == 2 ? (int)dims[0] : -1;
     c->final_norm = has_tensor(dir, "decoder.norm.weight");
+    /* Position tables tell their kind, and their length or bucket count. */
+    if (has_tensor(dir, "tgt_pos_embedding.weight")) {
+        if ((st = tensor_shape(dir, "tgt_pos_embedding.weight", &nd, dims, err)))
+            return st;
+        c->positions = POS_LEARNED;
+        if (nd == 2 && dims[0] <= 1u << 20)
+            c->max_len = (int)dims[0];
+    } else if (has_tensor(dir, "decoder.relative_attention_bias.weight")) {
+        if ((st = tensor_shape(dir, "decoder.relative_attention_bias.weight", &nd, dims, err)))
+            return st;
+        c->positions = POS_RELATIVE;
+        if (nd == 2 && dims[0] <= 1u << 20)
+            c->rel_buckets = (int)dims[0];
+    }
     return TF_OK;
 }
 

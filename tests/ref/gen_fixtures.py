@@ -64,6 +64,7 @@ SPECIALS = ["<PAD>", "<START>", "<END>", "<UNK>"]
 TOKENS = "猫 追 老鼠 我 爱 AI cat chases mouse I love".split()
 VOCAB = SPECIALS + TOKENS
 PAD = 0
+END = 2
 
 # Each case: the model's shape and options, and its sentences. Layer counts
 # are (encoder, decoder); decoder-only models have no encoder.
@@ -434,6 +435,21 @@ def forward(case, core, extra, src_ids, src_pad, tgt_ids, tgt_pad, dtype, tol):
     logits = gen(y)
     rec["dec.logits"] = logits
     rec["dec.probs"] = torch.softmax(logits, dim=-1)
+    # Teacher forcing: every row predicts the next token of the decoder's
+    # input, the last real one predicts <END>; <PAD> rows predict <PAD>.
+    # The per-row loss is F.cross_entropy with ignore_index=<PAD> (0 there),
+    # and "loss" its mean over the real rows of the whole batch.
+    target = torch.full_like(tgt_ids, PAD)
+    for b in range(tgt_ids.shape[0]):
+        n = int((~tgt_pad[b]).sum())
+        target[b, :n - 1] = tgt_ids[b, 1:n]
+        target[b, n - 1] = END
+    flat = logits.reshape(-1, logits.shape[-1])
+    per_row = F.cross_entropy(flat, target.reshape(-1), ignore_index=PAD, reduction="none")
+    rec["dec.predicted"] = logits.argmax(dim=-1).float()
+    rec["dec.target"] = target.float()
+    rec["dec.loss"] = per_row.reshape(target.shape)
+    rec["loss"] = F.cross_entropy(flat, target.reshape(-1), ignore_index=PAD).reshape(1)
     return rec.records, worst
 
 
@@ -495,7 +511,7 @@ def generate(case):
     batched = len(case["tgt"]) > 1
     for name, t in records.items():
         # One sentence: no batch dim. The positional table never has one.
-        if not batched and name not in ("enc.pos", "dec.pos"):
+        if not batched and name not in ("enc.pos", "dec.pos", "loss"):
             t = t[0]
         save_npy(os.path.join(edir, name + ".npy"), t)
     print(f"{case['name']}: {len(records)} records; recomputation vs nn.Transformer: "

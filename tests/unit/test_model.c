@@ -334,6 +334,7 @@ static void test_record_names_in_execution_order(void **state)
         "dec.0.cross_attn.weights", "dec.0.cross_attn.z", "dec.0.cross_attn.concat",
         "dec.0.cross_attn.out", "dec.0.resid_cross", "dec.0.ln2", "dec.0.ffn.hidden",
         "dec.0.ffn.out", "dec.0.resid_post", "dec.0.ln3", "dec.norm", "dec.logits", "dec.probs",
+        "dec.predicted",  /* no target given: no dec.target, dec.loss, loss */
     };
     Run r = {0};
     small_config(&r.cfg);
@@ -369,6 +370,78 @@ static void test_record_names_in_execution_order(void **state)
     run_end(&p);
 }
 
+/* Names in execution order around what the options add: the targets'
+ * records after the probabilities, and each kind of positions where it
+ * acts — a table before enc.input, and inside self-attention only. */
+static void assert_order(const Run *r, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        int at = activations_find(&r->a, names[i]);
+        if (at < 0)
+            fail_msg("no record %s", names[i]);
+        if (i > 0 && at != activations_find(&r->a, names[i - 1]) + 1)
+            fail_msg("%s does not come right after %s", names[i], names[i - 1]);
+    }
+}
+
+static void test_record_names_with_options(void **state)
+{
+    (void)state;
+    Run r = {0};
+    small_config(&r.cfg);
+    r.cfg.enc_layers = r.cfg.dec_layers = 1;
+    r.cfg.positions = POS_RELATIVE;
+    add_src(&r.cfg, "猫 追 老鼠");
+    add_tgt(&r.cfg, "cat chases");
+    run_start(&r);
+    static const char *const rel_enc[] = {"enc.embed", "enc.rel_buckets", "enc.input"};
+    static const char *const rel_attn[] = {"enc.0.attn.scores", "enc.0.attn.bias", "enc.0.attn.mask",
+                                           "enc.0.attn.masked"};
+    static const char *const tail[] = {"dec.probs", "dec.predicted", "dec.target", "dec.loss", "loss"};
+    assert_order(&r, rel_enc, 3);
+    assert_order(&r, rel_attn, 4);
+    assert_order(&r, tail, 5);
+    assert_int_equal(r.a.n_slots - 1, activations_find(&r.a, "loss"));
+    assert_true(activations_find(&r.a, "dec.0.self_attn.bias") >= 0);
+    assert_int_equal(activations_find(&r.a, "dec.0.cross_attn.bias"), -1);
+    assert_int_equal(activations_find(&r.a, "enc.pos"), -1);
+    Record rec;
+    activations_record(&r.a, activations_find(&r.a, "dec.rel_buckets"), &rec);
+    assert_string_equal(rec.dim_names[0], "query");
+    assert_string_equal(rec.dim_names[1], "key");
+    activations_record(&r.a, activations_find(&r.a, "loss"), &rec);
+    assert_int_equal(rec.ndim, 1);
+    assert_int_equal(rec.dims[0], 1);
+    assert_string_equal(rec.kind, "loss");
+    run_end(&r);
+
+    Run p = {0};
+    small_config(&p.cfg);
+    p.cfg.enc_layers = p.cfg.dec_layers = 1;
+    p.cfg.positions = POS_ROPE;
+    add_src(&p.cfg, "猫 追 老鼠");
+    run_start(&p);
+    static const char *const rope_enc[] = {"enc.embed", "enc.rope_angles", "enc.input"};
+    static const char *const rope_attn[] = {"dec.0.self_attn.v", "dec.0.self_attn.q_rot", "dec.0.self_attn.k_rot",
+                                            "dec.0.self_attn.raw"};
+    assert_order(&p, rope_enc, 3);
+    assert_order(&p, rope_attn, 4);
+    assert_int_equal(activations_find(&p.a, "dec.0.cross_attn.q_rot"), -1);
+    activations_record(&p.a, activations_find(&p.a, "enc.rope_angles"), &rec);
+    assert_string_equal(rec.dim_names[1], "pair");
+    assert_int_equal(rec.dims[1], p.cfg.d_model / p.cfg.heads / 2);
+    run_end(&p);
+
+    Run l = {0};
+    small_config(&l.cfg);
+    l.cfg.positions = POS_LEARNED;
+    add_src(&l.cfg, "猫 追 老鼠");
+    run_start(&l);
+    activations_record(&l.a, activations_find(&l.a, "enc.pos"), &rec);
+    assert_non_null(strstr(rec.formula, "src_pos_embedding.weight"));
+    run_end(&l);
+}
+
 /* Decoder-only: causal self-attention, no encoder, no cross-attention. */
 static void test_decoder_only(void **state)
 {
@@ -402,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_causal_mask_hides_the_future),
         cmocka_unit_test(test_layernorm_records_are_normalised),
         cmocka_unit_test(test_record_names_in_execution_order),
+        cmocka_unit_test(test_record_names_with_options),
         cmocka_unit_test(test_decoder_only),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -1,0 +1,305 @@
+/* generate.c — the decoding loop: one position per step, with a KV cache
+ * or recomputing the prefix, greedy or sampled. */
+#include "model/generate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/checked.h"
+#include "model/decode.h"
+#include "model/loss.h"
+
+/* The PCG32 stream of sampling, apart from weight initialisation's. */
+#define SAMPLE_STREAM 0x73616d706c65ULL
+
+int generate_max_steps(const Batch *b, const GenOptions *o)
+{
+    return b->tgt_len[0] - 1 + o->max_new;
+}
+
+Status generator_check(const Model *m, const Batch *b, const GenOptions *o, Error *err)
+{
+    const Config *c = &m->cfg;
+    if (b->B != 1) {
+        error_set(err, TF_ERR_INPUT, "--generate reads one sentence at a time, but %d were given", b->B);
+        error_hint(err, "give one --src (and at most one --tgt as the start of the output)");
+        return TF_ERR_INPUT;
+    }
+    if (o->max_new < 1)
+        return error_set(err, TF_ERR_INPUT, "--generate %d: generate at least 1 token", o->max_new);
+    if (!isfinite(o->temperature) || o->temperature < 0.0f) {
+        error_set(err, TF_ERR_INPUT, "--temperature %g: the temperature must be 0 (greedy) or more", (double)o->temperature);
+        error_hint(err, "logits are divided by the temperature: below 1 sharpens the distribution, above 1 flattens it");
+        return TF_ERR_INPUT;
+    }
+    if (o->top_k < 0 || o->top_k > m->vocab.size) {
+        error_set(err, TF_ERR_INPUT, "--top-k %d: the vocabulary has %d tokens, so top-k must be 1 to %d", o->top_k,
+                  m->vocab.size, m->vocab.size);
+        return TF_ERR_INPUT;
+    }
+    const int P = b->tgt_len[0];
+    if ((long)P - 1 + o->max_new > c->max_len) {
+        const int room = c->max_len - P + 1;
+        error_set(err, TF_ERR_INPUT,
+                  "--generate %d: after a prefix of %d token%s the decoder would read %ld positions, more than max_len = %d",
+                  o->max_new, P, P == 1 ? "" : "s", (long)P - 1 + o->max_new, c->max_len);
+        if (room >= 1)
+            error_hint(err, "generate at most %d tokens, or raise max_len", room);
+        else
+            error_hint(err, "shorten the prefix, or raise max_len");
+        return TF_ERR_INPUT;
+    }
+    return TF_OK;
+}
+
+uint64_t generate_work(const Config *c, int vocab_size, int Ts, int S, bool cached)
+{
+    const uint64_t d = (uint64_t)c->d_model, F = (uint64_t)c->d_ff, V = (uint64_t)vocab_size;
+    const uint64_t n = (uint64_t)S + 1, ts = (uint64_t)Ts, L = (uint64_t)c->dec_layers;
+    const bool cross = c->arch == ARCH_ENCODER_DECODER;
+    uint64_t layer;
+    if (cached) {
+        /* Q, K, V and the output projection of one row; its query against
+         * n cached keys, and the weighted sum of n values; the FFN of one row. */
+        layer = 4 * d * d + 2 * n * d + 2 * d * F;
+        /* Cross: Q and output projection of one row, attention over Ts
+         * memory rows, whose K and V are projected once, at step 0. */
+        if (cross)
+            layer += 2 * d * d + 2 * ts * d + (S == 0 ? 2 * ts * d * d : 0);
+        return L * layer + d * V;
+    }
+    /* Every projection for all n rows, n×n attention, the FFN of n rows. */
+    layer = 4 * n * d * d + 2 * n * n * d + 2 * n * d * F;
+    if (cross)
+        layer += 2 * n * d * d + 2 * ts * d * d + 2 * n * ts * d;
+    return L * layer + n * d * V;  /* logits of every row: the pass does not know only the last is wanted */
+}
+
+/* One cache per decoder layer: self-attention rows for every position the
+ * decoder will read, cross-attention rows for the memory. */
+static Status alloc_caches(Generator *g, Error *err)
+{
+    const Config *c = &g->m->cfg;
+    const int L = c->dec_layers, h = c->heads, dk = c->d_model / c->heads;
+    const int rope = c->positions == POS_ROPE;
+    const size_t self = (size_t)h * g->max_steps * dk, cross = (size_t)h * g->Ts * dk;
+    size_t per_layer = self * (rope ? 3 : 2) + cross * 2, total;
+    g->caches = calloc((size_t)L, sizeof *g->caches);
+    if (!g->caches || !checked_mul(&total, per_layer, (size_t)L) || !(g->cache_block = calloc(total ? total : 1, sizeof(float))))
+        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating the KV cache");
+    float *p = g->cache_block;
+    for (int l = 0; l < L; l++) {
+        KVCache *s = &g->caches[l].self, *x = &g->caches[l].cross;
+        s->cap = g->max_steps;
+        s->k = p, p += self;
+        s->v = p, p += self;
+        if (rope)
+            s->k_rot = p, p += self;
+        x->cap = g->Ts;
+        x->k = p, p += cross;
+        x->v = p, p += cross;
+    }
+    return TF_OK;
+}
+
+Status generator_init(Generator *g, const Model *m, const Batch *b, const float *memory,
+                      const GenOptions *o, Error *err)
+{
+    memset(g, 0, sizeof *g);
+    Status st = generator_check(m, b, o, err);
+    if (st)
+        return st;
+    g->m = m;
+    g->o = *o;
+    g->memory = memory;
+    g->Ts = b->Ts;
+    g->src_len = b->Ts ? b->src_len[0] : 0;
+    g->src_labels = b->src_labels;
+    g->prompt_len = b->tgt_len[0];
+    g->max_steps = generate_max_steps(b, o);
+    g->cap = g->prompt_len + o->max_new;
+    const int V = m->vocab.size;
+    g->seq = calloc((size_t)g->cap, sizeof *g->seq);
+    g->seq_labels = calloc((size_t)g->cap, sizeof *g->seq_labels);
+    g->work = calloc((size_t)g->max_steps, sizeof *g->work);
+    g->scratch = calloc((size_t)V, sizeof *g->scratch);
+    g->order = calloc((size_t)V, sizeof *g->order);
+    if (!g->seq || !g->seq_labels || !g->work || !g->scratch || !g->order) {
+        generator_free(g);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory starting generation");
+    }
+    for (int t = 0; t < g->prompt_len; t++) {
+        g->seq[t] = b->tgt[t];
+        g->seq_labels[t] = b->tgt_labels[t];
+    }
+    g->n_seq = g->prompt_len;
+    if (o->use_cache && (st = alloc_caches(g, err))) {
+        generator_free(g);
+        return st;
+    }
+    rng_seed(&g->rng, o->sample_seed, SAMPLE_STREAM);
+    return TF_OK;
+}
+
+/* Logits, higher first; equal logits by token id, so top-k is well defined. */
+static int by_logit(const void *pa, const void *pb)
+{
+    const RankedToken *a = pa, *b = pb;
+    if (a->logit != b->logit)
+        return a->logit > b->logit ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* dist (V) = softmax(logits / T) over the k most likely tokens, 0 for the
+ * rest; the same weights in double in g->scratch for the draw. */
+static void sampling_distribution(Generator *g, float *dist, const float *logits, int V)
+{
+    const int k = g->o.top_k ? g->o.top_k : V;
+    for (int i = 0; i < V; i++)
+        g->order[i] = (RankedToken){logits[i], i};
+    qsort(g->order, (size_t)V, sizeof *g->order, by_logit);
+    /* Subtract the largest logit before exp, as softmax does. */
+    const double T = g->o.temperature, max = g->order[0].logit;
+    double sum = 0.0;
+    for (int i = 0; i < V; i++)
+        g->scratch[i] = 0.0;
+    for (int r = 0; r < k; r++) {
+        const int id = g->order[r].id;
+        g->scratch[id] = exp((logits[id] - max) / T);
+        sum += g->scratch[id];
+    }
+    for (int i = 0; i < V; i++) {
+        g->scratch[i] /= sum;
+        dist[i] = (float)g->scratch[i];
+    }
+}
+
+/* Inverse-CDF draw over token ids in order: the first id whose cumulative
+ * weight passes u. */
+static int draw(Generator *g, int V)
+{
+    const double u = rng_uniform(&g->rng);
+    double cum = 0.0;
+    int last = 0;
+    for (int i = 0; i < V; i++) {
+        if (g->scratch[i] <= 0.0)
+            continue;
+        last = i;
+        cum += g->scratch[i];
+        if (cum > u)
+            return i;
+    }
+    return last;  /* u within rounding of 1 */
+}
+
+Status generator_step(Generator *g, Error *err)
+{
+    const Model *m = g->m;
+    const int S = g->step, V = m->vocab.size;
+    const bool cached = g->o.use_cache, sampling = g->o.temperature > 0.0f;
+    if (g->done || S >= g->max_steps)
+        return error_set(err, TF_ERR_RUNTIME, "generation has already finished");
+    if (g->have_acts)
+        activations_free(&g->acts);
+    g->have_acts = false;
+
+    ActsLayout l;
+    memset(&l, 0, sizeof l);
+    l.B = 1;
+    l.len[STREAM_SRC] = g->Ts;
+    l.labels[STREAM_SRC] = g->src_labels;
+    /* Queries: the new row alone with the cache, the whole prefix without.
+     * Keys: the whole prefix either way. */
+    l.len[STREAM_TGT] = cached ? 1 : S + 1;
+    l.labels[STREAM_TGT] = (const char *const *)(cached ? g->seq_labels + S : g->seq_labels);
+    l.len[STREAM_KEYS] = S + 1;
+    l.labels[STREAM_KEYS] = (const char *const *)g->seq_labels;
+    l.decoder = true;
+    l.gen_step = true;
+    l.sampling = sampling;
+    snprintf(g->prefix, sizeof g->prefix, "gen.%d", S);
+    l.prefix = g->prefix;
+    Status st = activations_init_layout(&g->acts, m, &l, err);
+    if (st)
+        return st;
+    g->have_acts = true;
+    Activations *a = &g->acts;
+
+    if (cached) {
+        forward_positions(m, a, S);
+        forward_decode(m, a, 0, g->memory, g->src_len, g->seq + S, 1, S, g->caches);
+    } else {
+        forward_positions(m, a, 0);
+        forward_decode(m, a, 0, g->memory, g->src_len, g->seq, S + 1, 0, NULL);
+    }
+    const float *logits = a->dec_logits + (size_t)(a->len[STREAM_TGT] - 1) * V;
+    if (sampling)
+        sampling_distribution(g, a->gen_sampling, logits, V);
+
+    int next;
+    const bool forced = S + 1 < g->prompt_len;
+    if (forced)
+        next = g->seq[S + 1];  /* the prompt goes on */
+    else
+        next = sampling ? draw(g, V) : loss_argmax(logits, V);
+    if (!forced) {
+        g->seq[g->n_seq] = next;
+        g->seq_labels[g->n_seq] = vocab_token(&m->vocab, next);
+        g->n_seq++;
+        g->generated++;
+    }
+    a->gen_token[0] = (float)next;
+    a->chosen_labels[0] = vocab_token(&m->vocab, next);
+    g->work[S][0] = generate_work(&m->cfg, V, g->Ts, S, true);
+    g->work[S][1] = generate_work(&m->cfg, V, g->Ts, S, false);
+    g->step++;
+    if (!forced && (next == TOK_END || g->generated == g->o.max_new))
+        g->done = true;
+    return TF_OK;
+}
+
+Status generator_summary(Generator *g, Error *err)
+{
+    if (g->have_summary)
+        activations_free(&g->summary);
+    g->have_summary = false;
+    ActsLayout l;
+    memset(&l, 0, sizeof l);
+    l.B = 1;
+    l.len[STREAM_TGT] = g->n_seq;
+    l.labels[STREAM_TGT] = (const char *const *)g->seq_labels;
+    l.len[STREAM_STEPS] = g->step;
+    l.labels[STREAM_STEPS] = (const char *const *)g->seq_labels;  /* step S read token S */
+    l.gen_summary = true;
+    Status st = activations_init_layout(&g->summary, g->m, &l, err);
+    if (st)
+        return st;
+    g->have_summary = true;
+    for (int t = 0; t < g->n_seq; t++)
+        g->summary.gen_tokens[t] = (float)g->seq[t];
+    /* float holds integers exactly up to 2^24: larger counts are rounded
+     * here; the trace meta has them exactly. */
+    for (int s = 0; s < g->step; s++) {
+        g->summary.gen_work[2 * s] = (float)g->work[s][0];
+        g->summary.gen_work[2 * s + 1] = (float)g->work[s][1];
+    }
+    return TF_OK;
+}
+
+void generator_free(Generator *g)
+{
+    if (g->have_acts)
+        activations_free(&g->acts);
+    if (g->have_summary)
+        activations_free(&g->summary);
+    free(g->seq);
+    free(g->seq_labels);
+    free(g->work);
+    free(g->scratch);
+    free(g->order);
+    free(g->caches);
+    free(g->cache_block);
+    memset(g, 0, sizeof *g);
+}

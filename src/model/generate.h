@@ -1,0 +1,111 @@
+/* generate.h — autoregressive decoding, one token per step, with or
+ * without a KV cache.
+ *
+ * The decoder starts from its input of a teacher-forced pass — <START>
+ * plus the target, which is now a prompt (encoder-decoder; may be empty),
+ * or the decoder-only sequence — and reads one position per step: step S
+ * reads the token at position S and predicts the one at S + 1. While the
+ * prompt lasts the next token is the prompt's (so step t's logits are the
+ * logits teacher forcing computes at row t); after it, the next token is
+ * chosen: the most likely one (greedy), or one drawn from
+ * softmax(logits / temperature) over the top_k most likely (sampling,
+ * reproducible from sample_seed with PCG32). Generation stops after
+ * max_new chosen tokens, or when <END> is chosen.
+ *
+ * With the cache (the default) step S projects only its new row: its keys
+ * and values join each layer's cache, and the new query attends over all
+ * S + 1 cached rows; cross-attention's keys and values of the encoder
+ * memory are projected once, at step 0. Without it (--no-cache), step S
+ * runs the ordinary parallel decoder pass over the whole prefix of S + 1
+ * tokens again, a separate code path whose answers must agree.
+ *
+ * Each step fills a fresh set of slots, registered from the slot table
+ * under the prefix "gen.S" (activations.h), which the caller writes out
+ * before the next step: memory holds one step's slots and the cache, not
+ * the whole history. Math only: no I/O. */
+#ifndef TF_MODEL_GENERATE_H
+#define TF_MODEL_GENERATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/activations.h"
+#include "model/batch.h"
+#include "model/layers.h"
+#include "model/model.h"
+
+typedef struct {
+    int max_new;           /* N ≥ 1: tokens to choose at most */
+    float temperature;     /* 0: greedy; > 0: sample from softmax(logits / temperature) */
+    int top_k;             /* sampling: only the top_k most likely tokens; 0: all of them */
+    uint64_t sample_seed;  /* sampling: the PCG32 seed */
+    bool use_cache;        /* false: recompute the whole prefix every step */
+} GenOptions;
+
+typedef struct {
+    float logit;
+    int id;
+} RankedToken;
+
+typedef struct {
+    const Model *m;
+    GenOptions o;
+    const float *memory;        /* (Ts, d): the encoder's output; NULL for decoder-only */
+    int Ts, src_len;
+    const char *const *src_labels;
+
+    int *seq;                   /* (cap) <START>, prompt, then chosen tokens */
+    const char **seq_labels;    /* (cap) their text */
+    int n_seq, prompt_len, cap;
+    int step;                   /* steps taken */
+    int generated;              /* tokens chosen (not taken from the prompt) */
+    int max_steps;              /* prompt_len − 1 + max_new */
+    bool done;
+
+    LayerCache *caches;         /* (dec_layers) with use_cache, else NULL */
+    float *cache_block;
+    uint64_t (*work)[2];        /* (max_steps): multiply-adds with the cache, recomputing */
+    double *scratch;            /* (V) sampling weights */
+    RankedToken *order;         /* (V) tokens by logit, for top-k */
+    Rng rng;
+    char prefix[32];
+
+    Activations acts;           /* the last step's slots: gen.S.* */
+    bool have_acts;
+    Activations summary;        /* gen.tokens, gen.work (generator_summary) */
+    bool have_summary;
+} Generator;
+
+/* Check options against the model and batch: one sentence; max_new ≥ 1;
+ * temperature ≥ 0 and finite; 0 ≤ top_k ≤ vocabulary size; and every
+ * position the decoder would read, prompt_len − 1 + max_new of them, fits
+ * in max_len. Errors are TF_ERR_INPUT and name the option. */
+Status generator_check(const Model *m, const Batch *b, const GenOptions *o, Error *err);
+
+/* Start generating for sentence 0 of b, whose encoder memory (encoder-
+ * decoder) is memory (Ts, d). m, b and memory must outlive g. */
+Status generator_init(Generator *g, const Model *m, const Batch *b, const float *memory,
+                      const GenOptions *o, Error *err);
+
+/* Take step g->step: fills g->acts (valid until the next call). */
+Status generator_step(Generator *g, Error *err);
+
+/* After the last step: g->summary holds gen.tokens (the whole sequence)
+ * and gen.work (step, 2). */
+Status generator_summary(Generator *g, Error *err);
+
+void generator_free(Generator *g);
+
+/* Multiply-adds of the decoder's matrix products (every nn.Linear and the
+ * two attention products; not norms, softmax or elementwise work) in step
+ * S, with the cache (one new row: O(d² + n·d) per layer, n = S + 1) and
+ * recomputing the prefix (n rows: O(n·d² + n²·d)). The encoder runs once
+ * before step 0 either way and is not counted. */
+uint64_t generate_work(const Config *c, int vocab_size, int Ts, int S, bool cached);
+
+/* Steps a run with these options takes at most. */
+int generate_max_steps(const Batch *b, const GenOptions *o);
+
+#endif
