@@ -1,12 +1,414 @@
-/* cmd_plot.c — `traceformer plot` (being written). */
+/* cmd_plot.c — `traceformer plot TRACE [NAME|PATTERN...] -o DIR [options]`.
+ *
+ * Everything that can be refused is refused before the first image is
+ * drawn: the flags, every name and pattern, the records' checksums, the
+ * head and batch against the records, and whether gnuplot is there. Each
+ * image then appears complete or not at all (src/plot/plot.h), and its
+ * path is printed. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "cli/cli_trace.h"
 #include "cli/commands.h"
+#include "cli/paths.h"
+#include "plot/plot.h"
+#include "text/edit_distance.h"
+
+static const char usage[] =
+    "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf]\n"
+    "                        [--head H] [--batch B] [--size W,H] [--font NAME]\n"
+    "                        [--compare TRACE2] [--keep-data]\n"
+    "\n"
+    "Draw records of a trace as images with the gnuplot scripts in viz/, one\n"
+    "image per figure, named after the record (enc.0.attn.weights.png), and\n"
+    "print the path of each. DIR is created when missing.\n"
+    "\n"
+    "What draws what:\n"
+    "  records with a head axis (attention weights, scores, q, k, v, ...)\n"
+    "               every head in a grid on one colour scale, each titled with\n"
+    "               its mean row entropy (heads.gp); with --head H, that head\n"
+    "               alone (heatmap.gp), NAME.headH.png\n"
+    "  masks        0 / -inf cells, and whether the mask is causal, padding or\n"
+    "               both (mask.gp)\n"
+    "  enc.pos dec.pos  the positional-encoding table and some of its\n"
+    "               sinusoids (positions.gp)\n"
+    "  other records    a heatmap with token labels: a sequential palette for\n"
+    "               non-negative values, diverging about 0 for signed ones,\n"
+    "               -inf cells grey (heatmap.gp)\n"
+    "  norms        the residual stream's norm record by record, per layer,\n"
+    "               and gradient norms when the trace has grad.* (norms.gp)\n"
+    "  gen.NAME     NAME during generation, a row per decoding step: the KV\n"
+    "               cache growing (generation.gp; from gen.S.NAME records)\n"
+    "\n"
+    "Without NAME: the figures of a lesson — every attention block's weights,\n"
+    "each distinct mask (the masks of later layers repeat the first's), the\n"
+    "positional encoding, dec.probs, norms, and the generation figures when\n"
+    "the trace has gen.* records. A PATTERN is a shell glob matched against\n"
+    "the record names and the figures above: 'enc.*.attn.weights' (quote it).\n"
+    "\n"
+    "  -o, --output DIR    where the images go\n"
+    "  --format F          png (default), svg (text stays text) or pdf\n"
+    "  --head H            one head of the records that have a head axis\n"
+    "  --batch B           one sentence of a batched trace (default 0);\n"
+    "                      file names gain .batchB\n"
+    "  --size W,H          image size in pixels, 64..20000 (default: a size that\n"
+    "                      suits each figure; PDF: 72 pixels to the inch)\n"
+    "  --font NAME         font family of every text (default: $TRACEFORMER_FONT,\n"
+    "                      else WenQuanYi Micro Hei, which has CJK glyphs)\n"
+    "  --compare TRACE2    draw TRACE2's norms dashed on the norms figure, e.g. a\n"
+    "                      run without residual connections\n"
+    "  --keep-data         leave each figure's data beside it (NAME.dat), to run\n"
+    "                      the script by hand: gnuplot -e \"data='NAME.dat';\n"
+    "                      out='x.png'\" viz/SCRIPT.gp\n"
+    "\n"
+    "environment: TRACEFORMER_FONT (font), TRACEFORMER_GNUPLOT (the program run\n"
+    "instead of gnuplot), TRACEFORMER_DATA (the directory holding viz/)\n"
+    "exit codes: 0 success, 1 runtime failure (gnuplot missing or failing),\n"
+    "2 bad usage or bad input (a pattern that matches nothing, say)\n";
+
+typedef struct {
+    const char *path, *dir, *format, *size, *font, *compare;
+    long head, batch;  /* -1: not given */
+    bool keep_data;
+    char **names;      /* (n_names) borrowed from argv */
+    int n_names;
+} PlotArgs;
+
+/* Returns -1 after --help, 0 when the arguments are good, else the exit code. */
+static int parse_args(int argc, char **argv, PlotArgs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->head = a->batch = -1;
+    a->names = calloc((size_t)argc, sizeof *a->names);
+    if (!a->names) {
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    static const struct {
+        const char *flag, *alias;
+    } valued[] = {{"--output", "-o"}, {"--format", NULL}, {"--head", NULL}, {"--batch", NULL},
+                  {"--size", NULL},   {"--font", NULL},   {"--compare", NULL}};
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (cli_is_help(arg)) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (strcmp(arg, "--keep-data") == 0) {
+            a->keep_data = true;
+            continue;
+        }
+        int which = -1;
+        const char *value = NULL;
+        for (int k = 0; k < (int)(sizeof valued / sizeof valued[0]) && which < 0; k++) {
+            size_t fl = strlen(valued[k].flag);
+            if (strcmp(arg, valued[k].flag) == 0 || (valued[k].alias && strcmp(arg, valued[k].alias) == 0)) {
+                if (i + 1 >= argc)
+                    return cli_usage_error("plot", usage, "%s needs a value", arg);
+                which = k;
+                value = argv[++i];
+            } else if (strncmp(arg, valued[k].flag, fl) == 0 && arg[fl] == '=') {
+                which = k;
+                value = arg + fl + 1;
+            }
+        }
+        if (which < 0) {
+            if (arg[0] == '-' && arg[1] != '\0')
+                return cli_usage_error("plot", usage, "unknown option '%s'", arg);
+            if (!a->path)
+                a->path = arg;
+            else
+                a->names[a->n_names++] = argv[i];
+            continue;
+        }
+        const char **dest[] = {&a->dir, &a->format, NULL, NULL, &a->size, &a->font, &a->compare};
+        if (which == 2 || which == 3) {
+            long *n = which == 2 ? &a->head : &a->batch;
+            if (*n >= 0)
+                return cli_usage_error("plot", usage, "%s given twice", valued[which].flag);
+            if (!cli_parse_count(valued[which].flag, value, 100000, n))
+                return 2;
+            continue;
+        }
+        if (*dest[which])
+            return cli_usage_error("plot", usage, "%s given twice", valued[which].flag);
+        *dest[which] = value;
+    }
+    if (!a->path)
+        return cli_usage_error("plot", usage, "missing TRACE");
+    if (!a->dir || !a->dir[0])
+        return cli_usage_error("plot", usage, "missing -o DIR");
+    return 0;
+}
+
+/* "W,H" with both in range; false after reporting. */
+static bool parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10);
+    bool ok = end != s && *end == ',' && errno == 0;
+    long b = 0;
+    if (ok) {
+        const char *second = end + 1;
+        b = strtol(second, &end, 10);
+        ok = end != second && *end == '\0' && errno == 0 && (*second >= '0' && *second <= '9');
+    }
+    ok = ok && s[0] >= '0' && s[0] <= '9';
+    if (!ok || a < PLOT_MIN_SIZE || a > PLOT_MAX_SIZE || b < PLOT_MIN_SIZE || b > PLOT_MAX_SIZE) {
+        fprintf(stderr, "traceformer plot: --size '%s': expected W,H in pixels, each %d..%d (e.g. 1200,800)\n", s,
+                PLOT_MIN_SIZE, PLOT_MAX_SIZE);
+        return false;
+    }
+    *w = (int)a;
+    *h = (int)b;
+    return true;
+}
+
+/* ---- "did you mean" for a pattern that matches nothing ---- */
+
+#define MAX_SUGGESTIONS 5
+
+static bool has_glob(const char *s)
+{
+    return strpbrk(s, "*?[") != NULL;
+}
+
+/* How far a name is from what was typed: the glob characters left out,
+ * a name containing the rest ranks first, then small edit distances. */
+static size_t closeness(const char *literal, const char *cand, size_t cap)
+{
+    if (literal[0] && strstr(cand, literal))
+        return 0;
+    return 1 + edit_distance(literal, cand, cap);
+}
+
+static void suggest(const char *literal, const char *cand, size_t cap, const char **best, size_t *score, size_t *n)
+{
+    size_t s = closeness(literal, cand, cap);
+    if (s > cap)
+        return;
+    size_t k = *n < MAX_SUGGESTIONS ? (*n)++ : MAX_SUGGESTIONS;
+    while (k > 0 && score[k - 1] > s) {
+        if (k < MAX_SUGGESTIONS) {
+            best[k] = best[k - 1];
+            score[k] = score[k - 1];
+        }
+        k--;
+    }
+    if (k < MAX_SUGGESTIONS) {
+        best[k] = cand;
+        score[k] = s;
+    }
+}
+
+static int no_match(const TraceReader *r, const char *pattern)
+{
+    char literal[256];
+    size_t len = 0;
+    for (const char *p = pattern; *p && len + 1 < sizeof literal; p++)
+        if (!strchr("*?[]", *p))
+            literal[len++] = *p;
+    literal[len] = '\0';
+    size_t cap = 2 + len / 3;  /* about one typo per three letters */
+    const char *best[MAX_SUGGESTIONS];
+    size_t score[MAX_SUGGESTIONS], n = 0;
+    for (uint32_t i = 0; i < trace_reader_count(r); i++)
+        suggest(literal, trace_reader_name(r, i), cap, best, score, &n);
+    PlotFigureList virt = {0};
+    Error err;
+    if (plot_list_virtual(r, &virt, &err) == TF_OK)
+        for (size_t k = 0; k < virt.n; k++)
+            suggest(literal, virt.items[k].name, cap, best, score, &n);
+    error_set(&err, TF_ERR_INPUT, "%s: %s '%s' matches no record or figure", trace_reader_path(r),
+              has_glob(pattern) ? "pattern" : "name", pattern);
+    if (n > 0) {
+        char list[220] = "";
+        size_t l = 0;
+        for (size_t k = 0; k < n && l < sizeof list; k++)
+            l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", k ? ", " : "", best[k]);
+        error_hint(&err, "closest names: %s", list);
+    } else {
+        error_hint(&err, "`traceformer ls %s` lists the records", trace_reader_path(r));
+    }
+    plot_list_free(&virt);
+    return cli_report(&err, TF_ERR_INPUT);
+}
+
+/* ---- choosing and checking the figures ---- */
+
+static int select_figures(const TraceReader *r, const PlotArgs *a, PlotFigureList *l)
+{
+    Error err;
+    Status s;
+    if (a->n_names == 0) {
+        s = plot_list_defaults(r, l, &err);
+        if (s != TF_OK)
+            return cli_report(&err, s);
+        if (l->n == 0) {
+            error_set(&err, TF_ERR_INPUT, "%s: nothing to draw by default (no attention, masks, positions or "
+                                          "residual stream)", trace_reader_path(r));
+            error_hint(&err, "name the records to draw: `traceformer ls %s` lists them", trace_reader_path(r));
+            return cli_report(&err, TF_ERR_INPUT);
+        }
+        return 0;
+    }
+    for (int k = 0; k < a->n_names; k++) {
+        size_t matched = 0;
+        s = plot_list_match(r, a->names[k], l, &matched, &err);
+        if (s != TF_OK)
+            return cli_report(&err, s);
+        if (matched == 0)
+            return no_match(r, a->names[k]);
+    }
+    return 0;
+}
+
+static int axis_named(const Record *r, const char *name)
+{
+    for (int a = 0; a < r->ndim; a++)
+        if (r->dim_names[a] && strcmp(r->dim_names[a], name) == 0)
+            return a;
+    return -1;
+}
+
+/* Fetch every record figure once (a corrupt one stops the plot before
+ * anything is drawn), check --head and --batch against them, and note
+ * which have a head axis. */
+static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigureList *l, bool *has_head)
+{
+    bool any_head = false, any_batch = false, any_norms = false;
+    for (size_t k = 0; k < l->n; k++) {
+        const PlotFigure *f = &l->items[k];
+        has_head[k] = f->kind == PLOT_FIG_GENERATION;
+        any_norms |= f->kind == PLOT_FIG_NORMS;
+        if (f->kind != PLOT_FIG_RECORD)
+            continue;
+        TraceRecord t;
+        Error err;
+        Status s = trace_reader_get(r, f->index, &t, &err);
+        if (s != TF_OK)
+            return cli_report(&err, s);
+        int head = axis_named(&t.rec, "head");
+        bool batched = t.rec.ndim > 1 && axis_named(&t.rec, "batch") == 0;
+        has_head[k] = head >= 0;
+        if (head >= 0 && a->head >= (long)t.rec.dims[head]) {
+            error_set(&err, TF_ERR_INPUT, "--head %ld: %s has heads 0..%u", a->head, t.rec.name,
+                      t.rec.dims[head] - 1);
+            trace_record_release(&t);
+            return cli_report(&err, TF_ERR_INPUT);
+        }
+        if (batched && a->batch >= (long)t.rec.dims[0]) {
+            error_set(&err, TF_ERR_INPUT, "--batch %ld: %s has sentences 0..%u", a->batch, t.rec.name,
+                      t.rec.dims[0] - 1);
+            trace_record_release(&t);
+            return cli_report(&err, TF_ERR_INPUT);
+        }
+        any_head |= head >= 0;
+        any_batch |= batched;
+        trace_record_release(&t);
+    }
+    for (size_t k = 0; k < l->n; k++)
+        any_head |= has_head[k];
+    if (a->head >= 0 && !any_head)
+        return cli_usage_error("plot", usage, "--head %ld: none of the figures has a head axis", a->head);
+    if (a->batch > 0 && !any_batch) {
+        /* no record figure says how many sentences there are: the input does */
+        long sentences = 1;
+        long in = trace_reader_find(r, "enc.input");
+        if (in < 0)
+            in = trace_reader_find(r, "dec.input");
+        TraceRecord t;
+        Error err;
+        if (in >= 0 && trace_reader_get(r, (uint32_t)in, &t, &err) == TF_OK) {
+            if (t.rec.ndim > 1 && axis_named(&t.rec, "batch") == 0)
+                sentences = t.rec.dims[0];
+            trace_record_release(&t);
+        }
+        if (a->batch >= sentences)
+            return cli_usage_error("plot", usage, "--batch %ld: the trace has %s", a->batch,
+                                   sentences == 1 ? "one sentence" : "fewer sentences");
+    }
+    if (a->compare && !any_norms)
+        return cli_usage_error("plot", usage, "--compare draws on the norms figure: add 'norms' to the names");
+    return 0;
+}
+
+static int draw(const TraceReader *r, const TraceReader *compare, const PlotFigureList *l, const bool *has_head,
+                const PlotOptions *base)
+{
+    char written[4096];
+    for (size_t k = 0; k < l->n; k++) {
+        PlotOptions o = *base;
+        /* --head applies to the figures with heads; the others are drawn whole */
+        if (!has_head[k])
+            o.head = -1;
+        Error err;
+        error_clear(&err);
+        Status s = plot_figure(r, compare, &l->items[k], &o, written, sizeof written, &err);
+        if (s != TF_OK)
+            return cli_report(&err, s);
+        printf("%s\n", written);
+    }
+    return 0;
+}
 
 int cmd_plot(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "traceformer plot: not available yet\n");
-    return 1;
+    PlotArgs a;
+    int code = parse_args(argc, argv, &a);
+    if (code) {
+        free(a.names);
+        return code < 0 ? 0 : code;
+    }
+    char viz[4096];
+    snprintf(viz, sizeof viz, "%s/viz", paths_data_dir());
+    PlotOptions o;
+    plot_options_init(&o, viz, a.dir);
+    if (a.format)
+        o.format = a.format;
+    if (a.head >= 0)
+        o.head = (int)a.head;
+    if (a.batch >= 0)
+        o.batch = (int)a.batch;
+    o.font = a.font;
+    o.keep_data = a.keep_data;
+    if (a.size && !parse_size(a.size, &o.width, &o.height)) {
+        free(a.names);
+        return 2;
+    }
+    Error err;
+    if (plot_options_check(&o, &err) != TF_OK) {
+        free(a.names);
+        return cli_usage_error("plot", usage, "%s", err.msg);
+    }
+
+    TraceReader *r = NULL, *compare = NULL;
+    PlotFigureList figures = {0};
+    bool *has_head = NULL;
+    code = cli_open_trace(a.path, &r);
+    if (!code && a.compare)
+        code = cli_open_trace(a.compare, &compare);
+    if (!code)
+        code = select_figures(r, &a, &figures);
+    if (!code) {
+        has_head = calloc(figures.n ? figures.n : 1, sizeof *has_head);
+        code = has_head ? check_figures(r, &a, &figures, has_head) : 1;
+    }
+    if (!code && plot_gnuplot_available(&err) != TF_OK)
+        code = cli_report(&err, TF_ERR_RUNTIME);
+    if (!code)
+        code = draw(r, compare, &figures, has_head, &o);
+    if (!code && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "traceformer: plot: cannot write to standard output\n");
+        code = 1;
+    }
+    free(has_head);
+    plot_list_free(&figures);
+    trace_reader_close(compare);
+    trace_reader_close(r);
+    free(a.names);
+    return code;
 }

@@ -1,17 +1,46 @@
-/* plot.h — rendering records to images through gnuplot (viz/*.gp).
+/* plot.h — rendering records to images through gnuplot (the viz/ scripts).
  *
  * The scripts in viz/ do the drawing and stay usable on their own; this
  * module picks the script for a record, writes the data files it reads,
  * runs gnuplot as an external process, and makes sure an image is either
- * complete or absent. Used by `traceformer plot` and the viewer's export. */
+ * complete or absent. Used by `traceformer plot` and the viewer's export.
+ *
+ * Which script draws a record (plot_record):
+ *   kind "mask"                      mask.gp       0 / -inf cells, the kind of mask named
+ *   kind "positions"                 positions.gp  the table and some of its sinusoids
+ *   a "head" axis, no head chosen    heads.gp      every head in a grid, one colour scale
+ *   anything else, or a head chosen  heatmap.gp    one matrix (sequential palette for
+ *                                                  non-negative data, diverging about 0 else)
+ * and two figures that are not one record:
+ *   "norms"                          norms.gp      residual-stream (and gradient) norms
+ *   "gen.<name>"                     generation.gp gen.S.<name> of every decoding step S
+ *
+ * Images are named after what they show: enc.0.attn.weights.png,
+ * enc.0.attn.weights.head1.png, enc.0.attn.mask.batch1.png for sentence 1 of a
+ * batched trace, norms.png, gen.dec.0.self_attn.weights.png.
+ *
+ * How it runs: the data file and the image are made in a fresh directory
+ * inside out_dir (".traceformer-plot-XXXXXX"), with gnuplot started there
+ * by fork/exec — no shell — and given only fixed file names, numbers and
+ * a checked font name on its command line, so nothing from the trace or
+ * the command line is ever parsed as gnuplot commands. The image is
+ * renamed into place only when gnuplot exits with success; the directory
+ * is removed either way. gnuplot's messages are kept and passed on when
+ * it fails. The program run is $TRACEFORMER_GNUPLOT when set, else
+ * "gnuplot" from PATH; it runs with -d (no ~/.gnuplot). */
 #ifndef TF_PLOT_PLOT_H
 #define TF_PLOT_PLOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
 #include "trace/trace.h"
+
+#define PLOT_DEFAULT_FONT "WenQuanYi Micro Hei"
+#define PLOT_MIN_SIZE 64
+#define PLOT_MAX_SIZE 20000
 
 typedef struct {
     const char *viz_dir;   /* directory holding heatmap.gp, heads.gp, ... */
@@ -20,12 +49,80 @@ typedef struct {
     int width, height;     /* pixels; 0 picks a size that suits the record */
     int head;              /* one head of a [head, ...] record, or −1 for the script's choice */
     int batch;             /* one sentence of a batched record (default 0) */
+    /* Added after the first version; plot_options_init sets them. */
+    const char *font;      /* font family; NULL: $TRACEFORMER_FONT, else PLOT_DEFAULT_FONT */
+    bool keep_data;        /* also leave the data file beside the image (NAME.dat) */
+    const char *geometry;  /* when non-NULL, a file that receives the scripts' panel
+                              geometry lines ("panel PAGE X0 Y0 X1 Y1", pixels) — tests */
 } PlotOptions;
+
+/* Defaults: png, sizes 0, head −1, batch 0, no font override, no data kept. */
+void plot_options_init(PlotOptions *o, const char *viz_dir, const char *out_dir);
+
+/* Check format, size and font without drawing anything (TF_ERR_INPUT). */
+Status plot_options_check(const PlotOptions *o, Error *err);
+
+/* Whether gnuplot can be started (a program of that name on PATH, or the
+ * one $TRACEFORMER_GNUPLOT names), without starting it: the same
+ * TF_ERR_RUNTIME error, with the apt-get hint, as a plot would give. */
+Status plot_gnuplot_available(Error *err);
 
 /* Render record `index` of r. On success `written` holds the image's path.
  * Errors: gnuplot missing (TF_ERR_RUNTIME, with the apt-get hint), gnuplot
  * failing (its own message passed through), bad options (TF_ERR_INPUT). */
 Status plot_record(const TraceReader *r, uint32_t index, const PlotOptions *o, char *written,
                    size_t cap, Error *err);
+
+/* The residual-stream norms of r (and of `compare`, a second trace drawn
+ * dashed on the same axes, when non-NULL), with gradient norms when the
+ * trace has grad.* records. TF_ERR_INPUT when r has no residual stream. */
+Status plot_norms(const TraceReader *r, const TraceReader *compare, const PlotOptions *o,
+                  char *written, size_t cap, Error *err);
+
+/* The records gen.S.<family> of every step S as one figure, a row per
+ * step (family: "dec.0.self_attn.weights"). TF_ERR_INPUT when there are none. */
+Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o,
+                       char *written, size_t cap, Error *err);
+
+/* ---- choosing figures ---- */
+
+typedef enum { PLOT_FIG_RECORD, PLOT_FIG_NORMS, PLOT_FIG_GENERATION } PlotFigureKind;
+
+typedef struct {
+    PlotFigureKind kind;
+    uint32_t index;   /* PLOT_FIG_RECORD: the record */
+    char name[160];   /* the record's name, "norms", or "gen.<family>" */
+} PlotFigure;
+
+typedef struct {
+    PlotFigure *items;
+    size_t n, cap;
+} PlotFigureList;
+
+void plot_list_free(PlotFigureList *l);
+
+/* The figures a lesson wants, in trace order: every attention block's
+ * weights (heads grid), each distinct mask and relative-position bias of
+ * every kind of attention block (later layers repeat the first's and are
+ * left out), the positional table (enc.pos, else dec.pos, else the rotary
+ * angles, else the relative buckets), the output probabilities
+ * (dec.probs); then the norms figure, and one generation figure per
+ * decoder layer's self-attention when the trace has gen.* records. */
+Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err);
+
+/* Append every figure whose name matches `pattern` (a shell glob, as
+ * fnmatch; a plain name matches itself) and is not in l yet: records in
+ * trace order, then "norms" and the gen.<family> figures. *matched counts
+ * every match, including those already in l. */
+Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList *l,
+                       size_t *matched, Error *err);
+
+/* Append the figures that are not records ("norms", gen.<family>) that r
+ * can draw: names for "did you mean". */
+Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err);
+
+/* Draw one figure (compare: the second trace of a norms figure, or NULL). */
+Status plot_figure(const TraceReader *r, const TraceReader *compare, const PlotFigure *f,
+                   const PlotOptions *o, char *written, size_t cap, Error *err);
 
 #endif

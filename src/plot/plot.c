@@ -1,0 +1,593 @@
+#include "plot/plot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plot/gnuplot.h"
+#include "plot/plot_data.h"
+#include "trace/export.h"
+
+/* gnuplot draws a figure of the default example in a tenth of a second;
+ * a minute means something is wrong (a script waiting for input, say). */
+#define PLOT_TIMEOUT_S 120.0
+
+void plot_options_init(PlotOptions *o, const char *viz_dir, const char *out_dir)
+{
+    memset(o, 0, sizeof *o);
+    o->viz_dir = viz_dir;
+    o->out_dir = out_dir;
+    o->format = "png";
+    o->head = -1;
+}
+
+static const char *format_of(const PlotOptions *o)
+{
+    return o->format ? o->format : "png";
+}
+
+static const char *font_of(const PlotOptions *o)
+{
+    if (o->font)
+        return o->font;
+    const char *env = getenv("TRACEFORMER_FONT");
+    return env && env[0] ? env : PLOT_DEFAULT_FONT;
+}
+
+/* A font name goes to gnuplot inside a quoted string: refuse anything that
+ * could end the string or be expanded there (quotes, backquotes run a
+ * shell command in gnuplot, '@' expands a macro, '\' escapes). */
+static const char *font_problem(const char *font)
+{
+    size_t n = strlen(font);
+    if (n == 0)
+        return "is empty";
+    if (n > 100)
+        return "is longer than 100 bytes";
+    for (const unsigned char *p = (const unsigned char *)font; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return "has a control character";
+        if (strchr("'\"`@\\$;", *p))
+            return "has one of the characters ' \" ` @ \\ $ ; which font names do not need";
+    }
+    return NULL;
+}
+
+Status plot_options_check(const PlotOptions *o, Error *err)
+{
+    const char *f = format_of(o);
+    if (strcmp(f, "png") != 0 && strcmp(f, "svg") != 0 && strcmp(f, "pdf") != 0)
+        return error_set(err, TF_ERR_INPUT, "format '%s': expected png, svg or pdf", f);
+    if ((o->width != 0 && (o->width < PLOT_MIN_SIZE || o->width > PLOT_MAX_SIZE)) ||
+        (o->height != 0 && (o->height < PLOT_MIN_SIZE || o->height > PLOT_MAX_SIZE)) ||
+        (o->width == 0) != (o->height == 0))
+        return error_set(err, TF_ERR_INPUT, "size %d,%d: width and height must both be %d..%d pixels",
+                         o->width, o->height, PLOT_MIN_SIZE, PLOT_MAX_SIZE);
+    if (o->batch < 0)
+        return error_set(err, TF_ERR_INPUT, "batch %d: must be 0 or more", o->batch);
+    const char *font = font_of(o);
+    const char *problem = font_problem(font);
+    if (problem) {
+        error_set(err, TF_ERR_INPUT, "font '%s' %s", font, problem);
+        if (!o->font)
+            error_hint(err, "the font comes from TRACEFORMER_FONT");
+        return TF_ERR_INPUT;
+    }
+    if (!o->viz_dir || !o->out_dir || !o->out_dir[0])
+        return error_set(err, TF_ERR_INPUT, "plot: no %s directory given", o->viz_dir ? "output" : "viz");
+    return TF_OK;
+}
+
+Status plot_gnuplot_available(Error *err)
+{
+    return gnuplot_check(err);
+}
+
+/* ---- files and directories ---- */
+
+/* mkdir -p */
+static Status make_dirs(const char *dir, Error *err)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return error_set(err, TF_ERR_INPUT, "%s: path too long", dir);
+    for (char *s = path + 1;; s++) {
+        bool end = *s == '\0';
+        if (*s == '/' || end) {
+            *s = '\0';
+            struct stat st;
+            if (mkdir(path, 0777) != 0 && !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+                int e = errno == EEXIST ? ENOTDIR : errno;
+                return error_set(err, TF_ERR_RUNTIME, "%s: cannot create directory: %s", path, strerror(e));
+            }
+            if (end)
+                break;
+            *s = '/';
+        }
+    }
+    return TF_OK;
+}
+
+/* Remove the work directory and the files gnuplot and we made in it. */
+static void remove_workdir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char path[PATH_MAX];
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+                unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static Status copy_file(const char *from, const char *to, Error *err)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in)  /* the script wrote no geometry: leave an empty file */
+        in = fopen("/dev/null", "rb");
+    FILE *out = fopen(to, "wb");
+    if (!in || !out) {
+        int e = errno;
+        if (in)
+            fclose(in);
+        if (out)
+            fclose(out);
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", to, strerror(e));
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    fclose(in);
+    if (fclose(out) != 0)
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write", to);
+    return TF_OK;
+}
+
+/* ---- one gnuplot job ---- */
+
+/* Writes the job's data files into dir (data.dat and, for a comparison,
+ * data2.dat). */
+typedef Status (*WriteData)(const char *dir, void *ctx, Error *err);
+
+typedef struct {
+    const char *script;  /* "heads.gp" */
+    const char *base;    /* image name without extension: "enc.0.attn.weights" */
+    const char *what;    /* for messages: the record's name */
+    char extra[256];     /* more assignments: "head=1; batch=0" */
+    bool has_data2;
+} Job;
+
+static Status write_file(const char *dir, const char *name, bool (*fill)(FILE *, void *), void *ctx,
+                         Error *err)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return error_set(err, TF_ERR_INPUT, "%s: path too long", dir);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        int e = errno;
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", path, strerror(e));
+    }
+    bool ok = fill(f, ctx);
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write (disk full?)", path);
+    return TF_OK;
+}
+
+static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data, void *ctx, char *written,
+                      size_t cap, Error *err)
+{
+    Status s = plot_options_check(o, err);
+    if (s != TF_OK)
+        return s;
+    const char *fmt = format_of(o);
+
+    /* The script, by absolute path: gnuplot runs in the work directory. */
+    char viz[PATH_MAX], script[PATH_MAX + 64];
+    if (!realpath(o->viz_dir, viz)) {
+        int e = errno;
+        error_set(err, TF_ERR_RUNTIME, "%s: cannot find the gnuplot scripts: %s", o->viz_dir, strerror(e));
+        error_hint(err, "set TRACEFORMER_DATA to the directory holding viz/ (PREFIX/share/traceformer)");
+        return TF_ERR_RUNTIME;
+    }
+    snprintf(script, sizeof script, "%s/%s", viz, job->script);
+    if (access(script, R_OK) != 0) {
+        int e = errno;
+        error_set(err, TF_ERR_RUNTIME, "%s: cannot read the gnuplot script: %s", script, strerror(e));
+        error_hint(err, "set TRACEFORMER_DATA to the directory holding viz/ (PREFIX/share/traceformer)");
+        return TF_ERR_RUNTIME;
+    }
+
+    char final[PATH_MAX], final_data[PATH_MAX], final_data2[PATH_MAX];
+    size_t dl = strlen(o->out_dir);
+    const char *sep = dl > 0 && o->out_dir[dl - 1] == '/' ? "" : "/";
+    if (snprintf(final, sizeof final, "%s%s%s.%s", o->out_dir, sep, job->base, fmt) >= (int)sizeof final ||
+        snprintf(final_data, sizeof final_data, "%s%s%s.dat", o->out_dir, sep, job->base) >= (int)sizeof final_data ||
+        snprintf(final_data2, sizeof final_data2, "%s%s%s.compare.dat", o->out_dir, sep, job->base) >=
+            (int)sizeof final_data2)
+        return error_set(err, TF_ERR_INPUT, "%s%s%s.%s: path too long", o->out_dir, sep, job->base, fmt);
+    if (strlen(final) + 1 > cap)
+        return error_set(err, TF_ERR_INPUT, "%s: path too long", final);
+
+    s = make_dirs(o->out_dir, err);
+    if (s != TF_OK)
+        return s;
+    char work[PATH_MAX];
+    if (snprintf(work, sizeof work, "%s%s.traceformer-plot-XXXXXX", o->out_dir, sep) >= (int)sizeof work)
+        return error_set(err, TF_ERR_INPUT, "%s: path too long", o->out_dir);
+    if (!mkdtemp(work)) {
+        int e = errno;
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot create a work directory: %s", o->out_dir, strerror(e));
+    }
+
+    s = write_data(work, ctx, err);
+    if (s == TF_OK) {
+        /* Only fixed names, numbers and the checked font reach gnuplot's
+         * command line; every other string travels in the data file. */
+        char assign[1024];
+        int n = snprintf(assign, sizeof assign, "data='data.dat'; out='image.%s'; format='%s'; font='%s'", fmt,
+                         fmt, font_of(o));
+        if (o->width > 0)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; width=%d; height=%d", o->width, o->height);
+        if (job->has_data2)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; data2='data2.dat'");
+        if (o->geometry)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; geometry='geometry.txt'");
+        if (job->extra[0])
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; %s", job->extra);
+        if (n >= (int)sizeof assign)
+            s = error_set(err, TF_ERR_INPUT, "plot: gnuplot command too long");
+        else
+            s = gnuplot_run(work, script, assign, job->what, PLOT_TIMEOUT_S, err);
+    }
+    char image[PATH_MAX + 32];
+    snprintf(image, sizeof image, "%s/image.%s", work, fmt);
+    if (s == TF_OK) {
+        struct stat st;
+        if (stat(image, &st) != 0 || st.st_size == 0)
+            s = error_set(err, TF_ERR_RUNTIME, "gnuplot wrote no image drawing %s with %s", job->what, script);
+    }
+    if (s == TF_OK && o->geometry) {
+        char geo[PATH_MAX + 32];
+        snprintf(geo, sizeof geo, "%s/geometry.txt", work);
+        s = copy_file(geo, o->geometry, err);
+    }
+    if (s == TF_OK && o->keep_data) {
+        char from[PATH_MAX + 32];
+        snprintf(from, sizeof from, "%s/data.dat", work);
+        if (rename(from, final_data) != 0) {
+            int e = errno;
+            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final_data, strerror(e));
+        }
+        snprintf(from, sizeof from, "%s/data2.dat", work);
+        if (s == TF_OK && job->has_data2 && rename(from, final_data2) != 0) {
+            int e = errno;
+            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final_data2, strerror(e));
+        }
+    }
+    /* The image appears under its name only now, complete. */
+    if (s == TF_OK && rename(image, final) != 0) {
+        int e = errno;
+        s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final, strerror(e));
+    }
+    remove_workdir(work);
+    if (s == TF_OK)
+        snprintf(written, cap, "%s", final);
+    return s;
+}
+
+/* ---- one record ---- */
+
+static int axis_named(const Record *r, const char *name)
+{
+    for (int a = 0; a < r->ndim; a++)
+        if (r->dim_names[a] && strcmp(r->dim_names[a], name) == 0)
+            return a;
+    return -1;
+}
+
+static bool batched(const Record *r)
+{
+    return r->ndim > 1 && axis_named(r, "batch") == 0;
+}
+
+/* gnuplot reads the .dat header's label lines as text, but takes a '"'
+ * anywhere in them for the start of a quoted string (the rest of the line
+ * is lost), and the scripts split a line of labels at spaces. So the copy
+ * gnuplot gets has '"' drawn as '”' and a space as '␣' in its labels and
+ * texts; nothing else changes. (Tokens never hold spaces; quotes they may.) */
+typedef struct {
+    Record rec;
+    const char **labels;  /* row labels, then column labels, or NULL */
+    char **owned;         /* the rewritten strings, n_owned of them */
+    size_t n_owned;
+} PlotRecord;
+
+static bool needs_rewrite(const char *s, bool spaces)
+{
+    return s && strpbrk(s, spaces ? "\" " : "\"") != NULL;
+}
+
+static char *rewrite(const char *s, bool spaces)
+{
+    size_t n = 0;
+    for (const char *p = s; *p; p++)
+        n += *p == '"' || (*p == ' ' && spaces) ? 3 : 1;
+    char *out = malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') {
+            memcpy(o, "\xe2\x80\x9d", 3);  /* ” */
+            o += 3;
+        } else if (*p == ' ' && spaces) {
+            memcpy(o, "\xe2\x90\xa3", 3);  /* ␣ */
+            o += 3;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void plot_record_free(PlotRecord *p)
+{
+    for (size_t k = 0; k < p->n_owned; k++)
+        free(p->owned[k]);
+    free(p->owned);
+    free(p->labels);
+}
+
+static size_t label_count(const Record *r, int axis)
+{
+    return axis < 0 ? 0 : (size_t)record_label_sets(r, axis) * r->dims[axis];
+}
+
+static Status plot_record_make(PlotRecord *p, const Record *r, Error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->rec = *r;
+    size_t rows = r->row_labels ? label_count(r, r->ndim - 2) : 0;
+    size_t cols = r->col_labels ? label_count(r, r->ndim - 1) : 0;
+    /* batch_rows records ([batch, token] with per-sentence columns) label
+     * each sentence's row with row_labels[b] */
+    if (r->row_labels && r->ndim == 2 && r->dim_names[0] && strcmp(r->dim_names[0], "batch") == 0 && r->col_labels)
+        rows = r->dims[0];
+    bool any = needs_rewrite(r->formula, false) || needs_rewrite(r->description, false);
+    for (size_t k = 0; k < rows && !any; k++)
+        any = needs_rewrite(r->row_labels[k], true);
+    for (size_t k = 0; k < cols && !any; k++)
+        any = needs_rewrite(r->col_labels[k], true);
+    if (!any)
+        return TF_OK;
+    p->labels = calloc(rows + cols + 1, sizeof *p->labels);
+    p->owned = calloc(rows + cols + 2, sizeof *p->owned);
+    if (!p->labels || !p->owned)
+        goto oom;
+    for (size_t k = 0; k < rows + cols; k++) {
+        const char *s = k < rows ? r->row_labels[k] : r->col_labels[k - rows];
+        if (!needs_rewrite(s, true)) {
+            p->labels[k] = s;
+            continue;
+        }
+        if (!(p->owned[p->n_owned] = rewrite(s, true)))
+            goto oom;
+        p->labels[k] = p->owned[p->n_owned++];
+    }
+    if (rows)
+        p->rec.row_labels = p->labels;
+    if (cols)
+        p->rec.col_labels = p->labels + rows;
+    if (needs_rewrite(r->formula, false)) {
+        if (!(p->owned[p->n_owned] = rewrite(r->formula, false)))
+            goto oom;
+        p->rec.formula = p->owned[p->n_owned++];
+    }
+    if (needs_rewrite(r->description, false)) {
+        if (!(p->owned[p->n_owned] = rewrite(r->description, false)))
+            goto oom;
+        p->rec.description = p->owned[p->n_owned++];
+    }
+    return TF_OK;
+oom:
+    plot_record_free(p);
+    return error_set(err, TF_ERR_RUNTIME, "out of memory");
+}
+
+static bool write_record_dat(FILE *f, void *ctx)
+{
+    return export_write_dat(f, &((const PlotRecord *)ctx)->rec);
+}
+
+static Status record_data(const char *dir, void *ctx, Error *err)
+{
+    return write_file(dir, "data.dat", write_record_dat, ctx, err);
+}
+
+/* The script for a record, and the head/batch assignments and file name
+ * suffixes it takes. */
+static Status plan_record(const Record *rec, const PlotOptions *o, Job *job, char *base, size_t base_cap,
+                          Error *err)
+{
+    int head_axis = axis_named(rec, "head");
+    bool is_batched = batched(rec);
+    if (o->head >= 0 && head_axis < 0)
+        return error_set(err, TF_ERR_INPUT, "--head %d: %s has no head axis", o->head, rec->name);
+    if (o->head >= 0 && (uint32_t)o->head >= rec->dims[head_axis])
+        return error_set(err, TF_ERR_INPUT, "head %d: %s has heads 0..%u", o->head, rec->name,
+                         rec->dims[head_axis] - 1);
+    if (is_batched && (uint32_t)o->batch >= rec->dims[0])
+        return error_set(err, TF_ERR_INPUT, "batch %d: %s has sentences 0..%u", o->batch, rec->name,
+                         rec->dims[0] - 1);
+    if (strcmp(rec->kind, "mask") == 0)
+        job->script = "mask.gp";
+    else if (strcmp(rec->kind, "positions") == 0)
+        job->script = "positions.gp";
+    else if (head_axis >= 0 && o->head < 0)
+        job->script = "heads.gp";
+    else
+        job->script = "heatmap.gp";
+    size_t n = 0;
+    if (is_batched)
+        n += (size_t)snprintf(job->extra + n, sizeof job->extra - n, "batch=%d", o->batch);
+    if (o->head >= 0)
+        n += (size_t)snprintf(job->extra + n, sizeof job->extra - n, "%shead=%d", n ? "; " : "", o->head);
+    int len = snprintf(base, base_cap, "%s", rec->name);
+    if (is_batched)
+        len += snprintf(base + len, base_cap - (size_t)len, ".batch%d", o->batch);
+    if (o->head >= 0)
+        len += snprintf(base + len, base_cap - (size_t)len, ".head%d", o->head);
+    if (len >= (int)base_cap)
+        return error_set(err, TF_ERR_INPUT, "%s: name too long", rec->name);
+    return TF_OK;
+}
+
+Status plot_record(const TraceReader *r, uint32_t index, const PlotOptions *o, char *written, size_t cap,
+                   Error *err)
+{
+    Status s = plot_options_check(o, err);
+    if (s != TF_OK)
+        return s;
+    if (index >= trace_reader_count(r))
+        return error_set(err, TF_ERR_INPUT, "%s: no record %u", trace_reader_path(r), index);
+    TraceRecord t;
+    s = trace_reader_get(r, index, &t, err);
+    if (s != TF_OK)
+        return s;
+    Job job = {0};
+    char base[200];
+    s = plan_record(&t.rec, o, &job, base, sizeof base, err);
+    PlotRecord pr;
+    if (s == TF_OK)
+        s = plot_record_make(&pr, &t.rec, err);
+    if (s == TF_OK) {
+        job.base = base;
+        job.what = t.rec.name;
+        s = run_job(o, &job, record_data, &pr, written, cap, err);
+        plot_record_free(&pr);
+    }
+    trace_record_release(&t);
+    return s;
+}
+
+/* ---- norms ---- */
+
+typedef struct {
+    const TraceReader *r, *compare;
+    int batch;
+    Error *err;
+    Status status;
+} NormsCtx;
+
+static bool fill_norms(FILE *f, void *p)
+{
+    NormsCtx *c = p;
+    c->status = plot_write_norms(f, c->r, c->batch, c->err);
+    return c->status == TF_OK;
+}
+
+static bool fill_norms2(FILE *f, void *p)
+{
+    NormsCtx *c = p;
+    c->status = plot_write_norms(f, c->compare, c->batch, c->err);
+    return c->status == TF_OK;
+}
+
+static Status norms_data(const char *dir, void *p, Error *err)
+{
+    NormsCtx *c = p;
+    c->err = err;
+    Status s = write_file(dir, "data.dat", fill_norms, c, err);
+    if (s == TF_OK && c->compare)
+        s = write_file(dir, "data2.dat", fill_norms2, c, err);
+    /* a refusal of the data (not a write failure) keeps its own message */
+    return c->status != TF_OK ? c->status : s;
+}
+
+Status plot_norms(const TraceReader *r, const TraceReader *compare, const PlotOptions *o, char *written,
+                  size_t cap, Error *err)
+{
+    Status s = plot_options_check(o, err);
+    if (s != TF_OK)
+        return s;
+    if (o->head >= 0)
+        return error_set(err, TF_ERR_INPUT, "--head %d: the norms figure has no heads", o->head);
+    if (!plot_has_stream(r))
+        return error_set(err, TF_ERR_INPUT, "%s: no residual-stream records (enc.input, enc.L.resid_*, ...) to draw norms of",
+                         trace_reader_path(r));
+    if (compare && !plot_has_stream(compare))
+        return error_set(err, TF_ERR_INPUT, "%s: no residual-stream records to compare with",
+                         trace_reader_path(compare));
+    char base[64];
+    snprintf(base, sizeof base, plot_trace_batched(r) ? "norms.batch%d" : "norms", o->batch);
+    Job job = {.script = "norms.gp", .base = base, .what = "the norms figure", .has_data2 = compare != NULL};
+    NormsCtx c = {.r = r, .compare = compare, .batch = o->batch};
+    return run_job(o, &job, norms_data, &c, written, cap, err);
+}
+
+/* ---- generation ---- */
+
+Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o, char *written,
+                       size_t cap, Error *err)
+{
+    Status s = plot_options_check(o, err);
+    if (s != TF_OK)
+        return s;
+    GenMatrix g;
+    s = plot_generation_build(r, family, o->batch, &g, err);
+    if (s != TF_OK)
+        return s;
+    Job job = {.script = "generation.gp", .what = g.name};
+    char base[200];
+    int len = snprintf(base, sizeof base, "%s", g.name);
+    if (plot_trace_batched(r))
+        len += snprintf(base + len, sizeof base - (size_t)len, ".batch%d", o->batch);
+    if (o->head >= 0) {
+        if (axis_named(&g.rec, "head") < 0 || (uint32_t)o->head >= g.heads)
+            s = error_set(err, TF_ERR_INPUT, "head %d: gen.S.%s has %s", o->head, family,
+                          axis_named(&g.rec, "head") < 0 ? "no head axis" : "fewer heads");
+        len += snprintf(base + len, sizeof base - (size_t)len, ".head%d", o->head);
+        snprintf(job.extra, sizeof job.extra, "head=%d", o->head);
+    }
+    if (s == TF_OK && len >= (int)sizeof base)
+        s = error_set(err, TF_ERR_INPUT, "%s: name too long", g.name);
+    job.base = base;
+    PlotRecord pr;
+    if (s == TF_OK)
+        s = plot_record_make(&pr, &g.rec, err);
+    if (s == TF_OK) {
+        s = run_job(o, &job, record_data, &pr, written, cap, err);
+        plot_record_free(&pr);
+    }
+    plot_generation_free(&g);
+    return s;
+}
+
+Status plot_figure(const TraceReader *r, const TraceReader *compare, const PlotFigure *f, const PlotOptions *o,
+                   char *written, size_t cap, Error *err)
+{
+    switch (f->kind) {
+    case PLOT_FIG_NORMS:
+        return plot_norms(r, compare, o, written, cap, err);
+    case PLOT_FIG_GENERATION:
+        return plot_generation(r, f->name + 4, o, written, cap, err);
+    case PLOT_FIG_RECORD:
+    default:
+        return plot_record(r, f->index, o, written, cap, err);
+    }
+}

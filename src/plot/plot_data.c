@@ -1,0 +1,418 @@
+#include "plot/plot_data.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/checked.h"
+#include "trace/export.h"
+
+/* ---- which records ---- */
+
+static const char *skip_digits(const char *s)
+{
+    if (!isdigit((unsigned char)*s))
+        return NULL;
+    while (isdigit((unsigned char)*s))
+        s++;
+    return s;
+}
+
+bool plot_is_stream_name(const char *name)
+{
+    if (strncmp(name, "enc.", 4) != 0 && strncmp(name, "dec.", 4) != 0)
+        return false;
+    const char *s = name + 4;
+    if (strcmp(s, "input") == 0 || strcmp(s, "norm") == 0)
+        return true;
+    s = skip_digits(s);
+    if (!s || *s++ != '.')
+        return false;
+    if (strncmp(s, "resid_", 6) == 0)
+        return s[6] != '\0' && strchr(s, '.') == NULL;
+    if (strncmp(s, "ln", 2) == 0) {
+        const char *end = skip_digits(s + 2);
+        return end && *end == '\0';
+    }
+    return false;
+}
+
+static int axis_named(const Record *r, const char *name)
+{
+    for (int a = 0; a < r->ndim; a++)
+        if (r->dim_names[a] && strcmp(r->dim_names[a], name) == 0)
+            return a;
+    return -1;
+}
+
+static bool is_batched(const Record *r)
+{
+    return r->ndim > 1 && axis_named(r, "batch") == 0;
+}
+
+bool plot_has_stream(const TraceReader *r)
+{
+    for (uint32_t i = 0; i < trace_reader_count(r); i++)
+        if (plot_is_stream_name(trace_reader_name(r, i)))
+            return true;
+    return false;
+}
+
+bool plot_trace_batched(const TraceReader *r)
+{
+    for (uint32_t i = 0; i < trace_reader_count(r); i++) {
+        if (!plot_is_stream_name(trace_reader_name(r, i)))
+            continue;
+        TraceRecord t;
+        if (trace_reader_get(r, i, &t, NULL) != TF_OK)
+            continue;
+        bool b = is_batched(&t.rec);
+        trace_record_release(&t);
+        return b;
+    }
+    return false;
+}
+
+/* ---- norms ---- */
+
+/* File text for a value: gnuplot reads "nan" as a missing point. */
+static void put_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, " %.9g", v);
+    else
+        fputs(" nan", f);
+}
+
+/* Per-token L2 norms of sentence `batch` of a [token, model] or
+ * [batch, token, model] record; <PAD> tokens are left out. false when the
+ * record is not shaped so. */
+static bool stream_norms(const Record *r, int batch, double *mean, double *mn, double *mx, size_t *n_tokens)
+{
+    bool batched = is_batched(r);
+    if (r->ndim != (batched ? 3 : 2) || !r->dim_names[r->ndim - 1] ||
+        strcmp(r->dim_names[r->ndim - 1], "model") != 0)
+        return false;
+    RecordPages pg;
+    pages_of(r, &pg);
+    size_t page = batched ? (size_t)batch : 0;
+    if (page >= pg.pages)
+        return false;
+    const float *m = pages_data(r, &pg, page);  /* (tokens, d) */
+    double sum = 0;
+    size_t n = 0;
+    *mn = INFINITY;
+    *mx = -INFINITY;
+    for (size_t t = 0; t < pg.rows; t++) {
+        const char *label = pages_row_label(r, &pg, page, t);
+        if (label && strcmp(label, "<PAD>") == 0)
+            continue;
+        double ss = 0;
+        for (size_t c = 0; c < pg.cols; c++)
+            ss += (double)m[t * pg.cols + c] * (double)m[t * pg.cols + c];
+        double norm = sqrt(ss);
+        sum += norm;
+        if (norm < *mn)
+            *mn = norm;
+        if (norm > *mx)
+            *mx = norm;
+        n++;
+    }
+    *mean = n ? sum / (double)n : NAN;
+    *n_tokens = n;
+    return true;
+}
+
+/* Name without control characters or line breaks, for a '#' line. */
+static void put_clean(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
+{
+    uint32_t count = trace_reader_count(r);
+    uint32_t d_model = 0, rows = 0, grads = 0;
+    uint32_t batches = 1;
+    /* First pass: checks and the header. */
+    for (uint32_t i = 0; i < count; i++) {
+        if (!plot_is_stream_name(trace_reader_name(r, i)))
+            continue;
+        TraceRecord t;
+        Status s = trace_reader_get(r, i, &t, err);
+        if (s != TF_OK)
+            return s;
+        if (t.rec.ndim >= 2 && t.rec.dim_names[t.rec.ndim - 1] &&
+            strcmp(t.rec.dim_names[t.rec.ndim - 1], "model") == 0) {
+            if (!d_model) {
+                d_model = t.rec.dims[t.rec.ndim - 1];
+                batches = is_batched(&t.rec) ? t.rec.dims[0] : 1;
+            }
+            rows++;
+        }
+        trace_record_release(&t);
+    }
+    if (rows == 0)
+        return error_set(err, TF_ERR_INPUT,
+                         "%s: no residual-stream records (enc.input, enc.L.resid_*, ...) to draw norms of",
+                         trace_reader_path(r));
+    if (batch < 0 || (uint32_t)batch >= batches)
+        return error_set(err, TF_ERR_INPUT, "batch %d: %s has sentences 0..%u", batch, trace_reader_path(r),
+                         batches - 1);
+
+    fputs("# traceformer norms: the size of the residual stream, record by record (viz/norms.gp)\n# trace: ", f);
+    put_clean(f, trace_reader_path(r));
+    fprintf(f, "\n# d_model: %u\n# batch: %d\n", d_model, batch);
+    fputs("# block 0, the residual stream: STEP STACK NAME MEAN MIN MAX\n"
+          "#   the L2 norm of each token's d_model-wide vector (<PAD> tokens left out):\n"
+          "#   its mean, smallest and largest over the sentence's tokens\n"
+          "# block 1, when there are grad.* records: STEP grad NAME NORM NORM NORM\n"
+          "#   the L2 norm of the whole gradient\n", f);
+    uint32_t step = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        const char *name = trace_reader_name(r, i);
+        if (!plot_is_stream_name(name))
+            continue;
+        TraceRecord t;
+        Status s = trace_reader_get(r, i, &t, err);
+        if (s != TF_OK)
+            return s;
+        double mean, mn, mx;
+        size_t n;
+        if (stream_norms(&t.rec, batch, &mean, &mn, &mx, &n)) {
+            fprintf(f, "%u %.3s %s", step++, name, name);
+            put_num(f, mean);
+            put_num(f, n ? mn : NAN);
+            put_num(f, n ? mx : NAN);
+            fputc('\n', f);
+        }
+        trace_record_release(&t);
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        const char *name = trace_reader_name(r, i);
+        if (strncmp(name, "grad.", 5) != 0)
+            continue;
+        TraceRecord t;
+        Status s = trace_reader_get(r, i, &t, err);
+        if (s != TF_OK)
+            return s;
+        size_t n = record_numel(&t.rec);
+        double ss = 0;
+        for (size_t k = 0; k < n; k++)
+            ss += (double)t.rec.data[k] * (double)t.rec.data[k];
+        trace_record_release(&t);
+        fputs(grads == 0 ? "\n\n" : "", f);
+        fprintf(f, "%u grad %s", grads++, name);
+        double norm = sqrt(ss);
+        put_num(f, norm);
+        put_num(f, norm);
+        put_num(f, norm);
+        fputc('\n', f);
+    }
+    if (ferror(f))
+        return error_set(err, TF_ERR_RUNTIME, "cannot write the norms data file");
+    return TF_OK;
+}
+
+/* ---- generation ---- */
+
+const char *plot_generation_family(const char *name)
+{
+    if (strncmp(name, "gen.", 4) != 0)
+        return NULL;
+    const char *s = skip_digits(name + 4);
+    if (!s || *s != '.' || s[1] == '\0')
+        return NULL;
+    return s + 1;
+}
+
+typedef struct {
+    uint64_t step;
+    uint32_t index;
+} Step;
+
+static int cmp_step(const void *a, const void *b)
+{
+    const Step *x = a, *y = b;
+    return (x->step > y->step) - (x->step < y->step);
+}
+
+void plot_generation_free(GenMatrix *g)
+{
+    if (g->labels) {
+        for (size_t k = 0; k < (size_t)g->n_steps + g->max_keys; k++)
+            free(g->labels[k]);
+    }
+    free(g->labels);
+    free(g->row_ptrs);
+    free(g->col_ptrs);
+    free(g->data);
+    memset(g, 0, sizeof *g);
+}
+
+/* Leading-axis layout of one step's record: its pages are [batch,] [head,]. */
+typedef struct {
+    bool batched, has_head;
+    uint32_t heads, batches, keys, queries;
+} StepShape;
+
+static bool step_shape(const Record *r, StepShape *sh)
+{
+    memset(sh, 0, sizeof *sh);
+    if (r->ndim < 2)
+        return false;
+    sh->batched = is_batched(r);
+    int head = axis_named(r, "head");
+    int lead = r->ndim - 2;
+    /* allowed leading axes: none, head, batch, batch+head */
+    if (lead > 2 || (lead == 2 && !(sh->batched && head == 1)) ||
+        (lead == 1 && !(head == 0 || sh->batched)))
+        return false;
+    sh->has_head = head >= 0;
+    sh->heads = head >= 0 ? r->dims[head] : 1;
+    sh->batches = sh->batched ? r->dims[0] : 1;
+    sh->queries = r->dims[r->ndim - 2];
+    sh->keys = r->dims[r->ndim - 1];
+    return true;
+}
+
+static char *dup_label(const char *s, const char *fallback)
+{
+    return strdup(s ? s : fallback);
+}
+
+Status plot_generation_build(const TraceReader *r, const char *family, int batch, GenMatrix *g,
+                             Error *err)
+{
+    memset(g, 0, sizeof *g);
+    uint32_t count = trace_reader_count(r);
+    Step *steps = malloc((count ? count : 1) * sizeof *steps);
+    if (!steps)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        const char *name = trace_reader_name(r, i);
+        const char *fam = plot_generation_family(name);
+        if (!fam || strcmp(fam, family) != 0)
+            continue;
+        steps[n].step = strtoull(name + 4, NULL, 10);
+        steps[n].index = i;
+        n++;
+    }
+    if (n == 0) {
+        free(steps);
+        return error_set(err, TF_ERR_INPUT, "%s: no gen.S.%s records (steps of generation)",
+                         trace_reader_path(r), family);
+    }
+    qsort(steps, n, sizeof *steps, cmp_step);
+
+    /* Shapes: every step alike but for the number of keys. */
+    StepShape first = {0};
+    uint32_t max_keys = 0, widest = 0;
+    Status s = TF_OK;
+    for (uint32_t k = 0; k < n && s == TF_OK; k++) {
+        TraceRecord t;
+        s = trace_reader_get(r, steps[k].index, &t, err);
+        if (s != TF_OK)
+            break;
+        StepShape sh;
+        if (!step_shape(&t.rec, &sh))
+            s = error_set(err, TF_ERR_INPUT, "%s: %s is not an attention matrix ([head,] query, key)",
+                          trace_reader_path(r), t.rec.name);
+        else if (k > 0 && (sh.heads != first.heads || sh.has_head != first.has_head || sh.batched != first.batched || sh.batches != first.batches))
+            s = error_set(err, TF_ERR_INPUT, "%s: %s has other heads or sentences than the steps before it",
+                          trace_reader_path(r), t.rec.name);
+        else if (batch < 0 || (uint32_t)batch >= sh.batches)
+            s = error_set(err, TF_ERR_INPUT, "batch %d: %s has sentences 0..%u", batch, t.rec.name,
+                          sh.batches - 1);
+        if (s == TF_OK) {
+            if (k == 0)
+                first = sh;
+            if (sh.keys > max_keys) {
+                max_keys = sh.keys;
+                widest = k;
+            }
+        }
+        trace_record_release(&t);
+    }
+    size_t cells = 0;
+    if (s == TF_OK && (!checked_mul(&cells, first.heads, n) || !checked_mul(&cells, cells, max_keys) ||
+                       cells > ((size_t)1 << 28)))
+        s = error_set(err, TF_ERR_INPUT, "%s: the generation of %s is too large to draw",
+                      trace_reader_path(r), family);
+    if (s == TF_OK) {
+        g->data = malloc(cells * sizeof *g->data);
+        g->labels = calloc((size_t)n + max_keys, sizeof *g->labels);
+        g->row_ptrs = calloc(n, sizeof *g->row_ptrs);
+        g->col_ptrs = calloc(max_keys, sizeof *g->col_ptrs);
+        if (!g->data || !g->labels || !g->row_ptrs || !g->col_ptrs)
+            s = error_set(err, TF_ERR_RUNTIME, "out of memory");
+    }
+    g->n_steps = n;
+    g->max_keys = max_keys;
+    g->heads = first.heads;
+    for (uint32_t k = 0; k < n && s == TF_OK; k++) {
+        TraceRecord t;
+        s = trace_reader_get(r, steps[k].index, &t, err);
+        if (s != TF_OK)
+            break;
+        RecordPages pg;
+        pages_of(&t.rec, &pg);
+        uint32_t keys = t.rec.dims[t.rec.ndim - 1];
+        size_t last = pg.rows - 1;  /* the newest query of this step */
+        for (uint32_t h = 0; h < first.heads; h++) {
+            size_t page = (size_t)batch * first.heads + h;
+            const float *m = pages_data(&t.rec, &pg, page);
+            float *row = g->data + ((size_t)h * n + k) * max_keys;
+            for (uint32_t c = 0; c < max_keys; c++)
+                row[c] = c < keys ? m[last * pg.cols + c] : NAN;
+        }
+        char fallback[32];
+        snprintf(fallback, sizeof fallback, "step%llu", (unsigned long long)steps[k].step);
+        g->labels[k] = dup_label(pages_row_label(&t.rec, &pg, (size_t)batch * first.heads, last), fallback);
+        if (k == widest)
+            for (uint32_t c = 0; c < max_keys; c++) {
+                snprintf(fallback, sizeof fallback, "%u", c);
+                g->labels[n + c] = dup_label(pages_col_label(&t.rec, &pg, (size_t)batch * first.heads, c), fallback);
+            }
+        if (k == 0) {
+            snprintf(g->name, sizeof g->name, "gen.%s", family);
+            g->rec.kind = t.rec.kind;  /* points into the mapping, which outlives g */
+        }
+        trace_record_release(&t);
+    }
+    for (size_t k = 0; s == TF_OK && k < (size_t)n + max_keys; k++)
+        if (!g->labels[k])
+            s = error_set(err, TF_ERR_RUNTIME, "out of memory");
+    free(steps);
+    if (s != TF_OK) {
+        plot_generation_free(g);
+        return s;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        g->row_ptrs[k] = g->labels[k];
+    for (uint32_t c = 0; c < max_keys; c++)
+        g->col_ptrs[c] = g->labels[n + c];
+    snprintf(g->formula, sizeof g->formula, "row S: gen.S.%s, the newest query of step S", family);
+    Record *rec = &g->rec;
+    rec->name = g->name;
+    /* [head, step, key], or [step, key] when the steps have no head axis */
+    int a = 0;
+    if (first.has_head) {
+        rec->dims[a] = first.heads;
+        rec->dim_names[a++] = "head";
+    }
+    rec->dims[a] = n;
+    rec->dim_names[a++] = "step";
+    rec->dims[a] = max_keys;
+    rec->dim_names[a++] = "key";
+    rec->ndim = a;
+    rec->data = g->data;
+    rec->row_labels = g->row_ptrs;
+    rec->col_labels = g->col_ptrs;
+    rec->formula = g->formula;
+    rec->description = "Decoder attention during generation: the KV cache grows by one key per step.";
+    return TF_OK;
+}

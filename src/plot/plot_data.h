@@ -1,0 +1,51 @@
+/* plot_data.h — the data files of the figures that are not one record
+ * (private to src/plot/): the norms table and the generation matrix. */
+#ifndef TF_PLOT_PLOT_DATA_H
+#define TF_PLOT_PLOT_DATA_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "core/record.h"
+#include "trace/trace.h"
+
+/* A record of the residual stream, by name: enc.input, enc.L.resid_*,
+ * enc.L.lnK, enc.norm, and the same for dec. */
+bool plot_is_stream_name(const char *name);
+
+/* True when r has a record plot_write_norms would use. */
+bool plot_has_stream(const TraceReader *r);
+
+/* True when r is batched: its stream records have a leading batch axis. */
+bool plot_trace_batched(const TraceReader *r);
+
+/* The table norms.gp reads (its format is at the top of viz/norms.gp):
+ * for sentence `batch`, every stream record's per-token L2 norms (mean,
+ * min, max over the tokens that are not <PAD>), then every grad.* record's
+ * L2 norm. TF_ERR_INPUT when there is no stream record or batch is out of
+ * range; a record that fails its checks stops it with the reader's error. */
+Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err);
+
+/* gen.S.<family> for every S, as one record [head, step, key] (or
+ * [step, key] when the records have no head axis): row S is the last query
+ * row of step S for sentence `batch`, and keys not in the cache at that
+ * step are NaN. */
+typedef struct {
+    Record rec;
+    char name[160];
+    char formula[200];
+    float *data;
+    char **labels;     /* steps row labels, then max_keys column labels (owned) */
+    const char **row_ptrs, **col_ptrs;
+    uint32_t n_steps, max_keys, heads;
+} GenMatrix;
+
+Status plot_generation_build(const TraceReader *r, const char *family, int batch, GenMatrix *g,
+                             Error *err);
+void plot_generation_free(GenMatrix *g);
+
+/* The family of a gen.S.<family> name ("dec.0.self_attn.weights"), or NULL. */
+const char *plot_generation_family(const char *name);
+
+#endif

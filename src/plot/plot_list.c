@@ -1,0 +1,213 @@
+/* plot_list.c — which figures to draw: the default set, and patterns. */
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot/plot.h"
+#include "plot/plot_data.h"
+#include "trace/export.h"
+
+void plot_list_free(PlotFigureList *l)
+{
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+static bool list_has(const PlotFigureList *l, const char *name)
+{
+    for (size_t k = 0; k < l->n; k++)
+        if (strcmp(l->items[k].name, name) == 0)
+            return true;
+    return false;
+}
+
+static Status list_add(PlotFigureList *l, PlotFigureKind kind, uint32_t index, const char *name, Error *err)
+{
+    if (list_has(l, name))
+        return TF_OK;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        PlotFigure *items = realloc(l->items, cap * sizeof *items);
+        if (!items)
+            return error_set(err, TF_ERR_RUNTIME, "out of memory");
+        l->items = items;
+        l->cap = cap;
+    }
+    PlotFigure *f = &l->items[l->n++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->index = index;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    return TF_OK;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The name with its layer number taken out ("dec.1.self_attn.mask" →
+ * "dec..self_attn.mask"): masks of the same kind of block share it. */
+static void block_kind(const char *name, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (const char *s = name; *s && k + 1 < cap; s++) {
+        if (*s >= '0' && *s <= '9' && s > name && s[-1] == '.')
+            while (s[1] >= '0' && s[1] <= '9')
+                s++;
+        else
+            out[k++] = *s;
+    }
+    out[k] = '\0';
+}
+
+static bool same_values(const Record *a, const Record *b)
+{
+    if (a->ndim != b->ndim)
+        return false;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->dims[i] != b->dims[i])
+            return false;
+    size_t n = record_numel(a);
+    return memcmp(a->data, b->data, n * sizeof *a->data) == 0;
+}
+
+/* Every gen.<family> figure: one per family of gen.S.<family> records whose
+ * last axis is the keys (attention matrices). only_self: the decoder
+ * self-attention weights only (the default set). */
+static Status add_generation(const TraceReader *r, PlotFigureList *l, const char *pattern, bool only_self,
+                             size_t *matched, Error *err)
+{
+    uint32_t count = trace_reader_count(r);
+    for (uint32_t i = 0; i < count; i++) {
+        const char *fam = plot_generation_family(trace_reader_name(r, i));
+        if (!fam || (only_self && !ends_with(fam, ".self_attn.weights")))
+            continue;
+        char name[160];
+        snprintf(name, sizeof name, "gen.%s", fam);
+        if (pattern && fnmatch(pattern, name, 0) != 0)
+            continue;
+        if (list_has(l, name))
+            continue;
+        TraceRecord t;
+        Status s = trace_reader_get(r, i, &t, err);
+        if (s != TF_OK)
+            return s;
+        bool keyed = t.rec.ndim >= 2 && t.rec.dim_names[t.rec.ndim - 1] &&
+                     strcmp(t.rec.dim_names[t.rec.ndim - 1], "key") == 0;
+        trace_record_release(&t);
+        if (!keyed)
+            continue;
+        s = list_add(l, PLOT_FIG_GENERATION, 0, name, err);
+        if (s != TF_OK)
+            return s;
+        if (matched)
+            (*matched)++;
+    }
+    return TF_OK;
+}
+
+Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err)
+{
+    if (plot_has_stream(r)) {
+        Status s = list_add(l, PLOT_FIG_NORMS, 0, "norms", err);
+        if (s != TF_OK)
+            return s;
+    }
+    return add_generation(r, l, NULL, false, NULL, err);
+}
+
+Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err)
+{
+    uint32_t count = trace_reader_count(r);
+    /* masks drawn so far, to leave out the later layers' repeats */
+    uint32_t *masks = malloc((count ? count : 1) * sizeof *masks);
+    if (!masks)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    size_t n_masks = 0;
+    /* the positional table: sinusoidal or learned, else rotary angles, else
+     * relative buckets; the encoder's when there is one */
+    static const char *const tables[] = {"enc.pos", "dec.pos", "enc.rope_angles", "dec.rope_angles",
+                                         "enc.rel_buckets", "dec.rel_buckets"};
+    long pos = -1;
+    for (size_t k = 0; k < sizeof tables / sizeof tables[0] && pos < 0; k++)
+        pos = trace_reader_find(r, tables[k]);
+    Status s = TF_OK;
+    for (uint32_t i = 0; i < count && s == TF_OK; i++) {
+        const char *name = trace_reader_name(r, i);
+        if (strncmp(name, "gen.", 4) == 0 || strncmp(name, "grad.", 5) == 0)
+            continue;
+        bool attention = ends_with(name, ".attn.weights") || ends_with(name, "_attn.weights");
+        /* masks, and relative-position biases: drawn once per kind of
+         * block unless a later layer's differs */
+        bool mask = ends_with(name, ".attn.mask") || ends_with(name, "_attn.mask") ||
+                    ends_with(name, ".attn.bias") || ends_with(name, "_attn.bias");
+        if (attention || (long)i == pos || strcmp(name, "dec.probs") == 0) {
+            s = list_add(l, PLOT_FIG_RECORD, i, name, err);
+            continue;
+        }
+        if (!mask)
+            continue;
+        TraceRecord t;
+        s = trace_reader_get(r, i, &t, err);
+        if (s != TF_OK)
+            break;
+        bool repeat = false;
+        char kind[160], other_kind[160];
+        block_kind(name, kind, sizeof kind);
+        for (size_t k = 0; k < n_masks && !repeat && s == TF_OK; k++) {
+            block_kind(trace_reader_name(r, masks[k]), other_kind, sizeof other_kind);
+            if (strcmp(kind, other_kind) != 0)
+                continue;
+            TraceRecord o;
+            s = trace_reader_get(r, masks[k], &o, err);
+            if (s == TF_OK) {
+                repeat = same_values(&t.rec, &o.rec);
+                trace_record_release(&o);
+            }
+        }
+        trace_record_release(&t);
+        if (s == TF_OK && !repeat) {
+            masks[n_masks++] = i;
+            s = list_add(l, PLOT_FIG_RECORD, i, name, err);
+        }
+    }
+    free(masks);
+    if (s == TF_OK && plot_has_stream(r))
+        s = list_add(l, PLOT_FIG_NORMS, 0, "norms", err);
+    if (s == TF_OK)
+        s = add_generation(r, l, NULL, true, NULL, err);
+    return s;
+}
+
+Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList *l, size_t *matched,
+                       Error *err)
+{
+    *matched = 0;
+    uint32_t count = trace_reader_count(r);
+    for (uint32_t i = 0; i < count; i++) {
+        const char *name = trace_reader_name(r, i);
+        if (fnmatch(pattern, name, 0) != 0)
+            continue;
+        (*matched)++;
+        Status s = list_add(l, PLOT_FIG_RECORD, i, name, err);
+        if (s != TF_OK)
+            return s;
+    }
+    if (plot_has_stream(r) && fnmatch(pattern, "norms", 0) == 0) {
+        (*matched)++;
+        Status s = list_add(l, PLOT_FIG_NORMS, 0, "norms", err);
+        if (s != TF_OK)
+            return s;
+    }
+    /* generation figures: counted whether or not they are in l already */
+    PlotFigureList gens = {0};
+    Status s = add_generation(r, &gens, pattern, false, NULL, err);
+    for (size_t k = 0; k < gens.n && s == TF_OK; k++) {
+        (*matched)++;
+        s = list_add(l, PLOT_FIG_GENERATION, 0, gens.items[k].name, err);
+    }
+    plot_list_free(&gens);
+    return s;
+}

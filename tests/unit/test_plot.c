@@ -1,0 +1,897 @@
+/* test_plot.c — records drawn through gnuplot and the viz/ scripts, checked
+ * by reading the images back (libpng): the requested size, not blank, the
+ * diagonal of an identity-like attention darkest, the masked triangle of a
+ * causal mask in the mask colour, the positional table's first row in the
+ * palette's colours, CJK labels drawn as glyphs (not missing-glyph boxes),
+ * the KV cache of a generation growing; SVG keeping token labels as text;
+ * and the failures: gnuplot missing, gnuplot failing, bad options — with
+ * no image or work file left behind.
+ *
+ * The scripts report where they drew each matrix (PlotOptions.geometry:
+ * "panel PAGE X0 Y0 X1 Y1" in pixels), so cells are found exactly.
+ * Set TF_TEST_PLOT_DIR=DIR to keep the images in DIR and look at them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plot/plot.h"
+#include "trace/trace.h"
+
+#include "../support/scratch.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the test trace ---- */
+
+#define T 4   /* tokens */
+#define H 2   /* heads */
+#define D 16  /* model width */
+#define PE_T 6
+
+static const char *const cjk[T] = {"猫", "追", "老鼠", "吃"};
+static const char *const cjk_other[T] = {"我", "爱", "你们", "好"};  /* as wide as cjk, row by row */
+static const char *const boxes[T] = {"□", "▯", "□□", "▯"};  /* what a missing glyph looks like */
+static const char *const awkward[T] = {"\"hi\"", "two words", "a_b^{c}", "`x`@y"};
+static const char *const dec_toks[T] = {"<START>", "cat", "chases", "mouse"};
+static const char *const pe_toks[PE_T] = {"a", "b", "c", "d", "e", "f"};
+
+static float identity_attn[H * T * T];  /* head 0: 0.85 on the diagonal */
+static float causal_mask[T * T];
+static float pe_table[PE_T * D];
+static float stream_input[T * D];      /* token norms 1, 2, 3, 4 */
+static float stream_resid[T * D];
+#define GEN 9  /* decoding steps */
+static float gen_weights[GEN][H * GEN]; /* step S: [head, 1, S + 1] */
+static const char *const gen_toks[GEN] = {"<START>", "cat", "chases", "mouse", "追", "mouse", "追", "老鼠", "吃"};
+static float identity_single[T * T];
+static float masked_scores[T * T];      /* -inf above the diagonal and in the last column */
+
+static void fill(void)
+{
+    for (int h = 0; h < H; h++)
+        for (int i = 0; i < T; i++)
+            for (int j = 0; j < T; j++) {
+                float v;
+                if (h == 0)
+                    v = i == j ? 0.85f : 0.05f;
+                else  /* head 1 looks at the previous token */
+                    v = j == (i > 0 ? i - 1 : 0) ? 0.7f : 0.1f;
+                identity_attn[(h * T + i) * T + j] = v;
+            }
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) {
+            causal_mask[i * T + j] = j > i ? -INFINITY : 0.0f;
+            identity_single[i * T + j] = i == j ? 0.85f : 0.05f;
+            /* causal + padding (the last key): -1.5 .. 1.5 where not masked */
+            masked_scores[i * T + j] = j > i || j == T - 1 ? -INFINITY : (float)(i - j) - 1.5f;
+        }
+    for (int p = 0; p < PE_T; p++)
+        for (int c = 0; c < D; c++) {
+            double freq = 1.0 / pow(10000.0, (double)(c / 2 * 2) / D);
+            pe_table[p * D + c] = (float)(c % 2 == 0 ? sin(p * freq) : cos(p * freq));
+        }
+    memset(stream_input, 0, sizeof stream_input);
+    for (int t = 0; t < T; t++) {
+        stream_input[t * D] = (float)(t + 1);  /* norm t + 1 */
+        for (int c = 0; c < D; c++)
+            stream_resid[t * D + c] = 0.5f;  /* norm 0.5 * sqrt(16) = 2 */
+    }
+    /* uneven rows (softmax of a fixed pattern), as a real decoder's are */
+    for (int s = 0; s < GEN; s++)
+        for (int h = 0; h < H; h++) {
+            double z = 0, e[GEN];
+            for (int k = 0; k <= s; k++)
+                z += e[k] = exp(sin(1.7 * k + 0.9 * s + h));
+            for (int k = 0; k <= s; k++)
+                gen_weights[s][h * (s + 1) + k] = (float)(e[k] / z);
+        }
+}
+
+static Record rec_attention(const char *name, const char *const *labels, const float *data)
+{
+    return (Record){.name = name, .kind = "weights", .ndim = 3, .dims = {H, T, T},
+                    .dim_names = {"head", "query", "key"}, .data = data, .row_labels = labels,
+                    .col_labels = labels, .formula = "softmax(masked) over keys",
+                    .description = "Attention weights.", .q_source = "enc.input", .kv_source = "enc.input"};
+}
+
+static Record rec_mask(const char *name)
+{
+    return (Record){.name = name, .kind = "mask", .ndim = 2, .dims = {T, T}, .dim_names = {"query", "key"},
+                    .data = causal_mask, .row_labels = dec_toks, .col_labels = dec_toks,
+                    .formula = "0 = may attend, -inf = blocked", .description = "Causal mask."};
+}
+
+static Record rec_stream(const char *name, const float *data)
+{
+    return (Record){.name = name, .kind = "activation", .ndim = 2, .dims = {T, D},
+                    .dim_names = {"token", "model"}, .data = data, .row_labels = cjk,
+                    .formula = "x", .description = "The residual stream."};
+}
+
+static char gen_names[GEN][64];
+
+static void write_trace(const char *path)
+{
+    fill();
+    Record recs[40];
+    size_t n = 0;
+    recs[n++] = (Record){.name = "enc.pos", .kind = "positions", .ndim = 2, .dims = {PE_T, D},
+                         .dim_names = {"token", "model"}, .data = pe_table, .row_labels = pe_toks,
+                         .formula = "PE(pos,2i) = sin(pos/10000^(2i/d))", .description = "Positions."};
+    recs[n++] = rec_stream("enc.input", stream_input);
+    recs[n++] = rec_attention("enc.0.attn.weights", cjk, identity_attn);
+    recs[n++] = rec_stream("enc.0.resid_mid", stream_resid);
+    recs[n++] = rec_attention("enc.1.attn.weights", cjk_other, identity_attn);
+    recs[n++] = rec_attention("enc.2.attn.weights", boxes, identity_attn);
+    recs[n++] = rec_attention("enc.3.attn.weights", awkward, identity_attn);
+    recs[n++] = (Record){.name = "enc.1.attn.single", .kind = "weights", .ndim = 2, .dims = {T, T},
+                         .dim_names = {"query", "key"}, .data = identity_single, .row_labels = cjk,
+                         .col_labels = cjk, .formula = "", .description = ""};
+    recs[n++] = rec_mask("dec.0.self_attn.mask");
+    recs[n++] = (Record){.name = "dec.0.self_attn.masked", .kind = "scores", .ndim = 2, .dims = {T, T},
+                         .dim_names = {"query", "key"}, .data = masked_scores, .row_labels = dec_toks,
+                         .col_labels = dec_toks, .formula = "scores + mask", .description = ""};
+    recs[n++] = rec_mask("dec.1.self_attn.mask");  /* the same again: left out of the defaults */
+    for (int s = 0; s < GEN; s++) {
+        snprintf(gen_names[s], sizeof gen_names[s], "gen.%d.dec.0.self_attn.weights", s);
+        recs[n++] = (Record){.name = gen_names[s], .kind = "weights", .ndim = 3, .dims = {H, 1, (uint32_t)s + 1},
+                             .dim_names = {"head", "query", "key"}, .data = gen_weights[s],
+                             .row_labels = &gen_toks[s], .col_labels = gen_toks, .formula = "softmax",
+                             .description = "One step of generation."};
+    }
+    TraceWriter *w;
+    Error err;
+    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    for (size_t i = 0; i < n; i++) {
+        recs[i].exec_index = (uint32_t)i;
+        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
+            fail_msg("add %s: %s", recs[i].name, err.msg);
+    }
+    if (trace_writer_finish(w, &err) != TF_OK)
+        fail_msg("finish: %s", err.msg);
+}
+
+/* ---- fixture: a scratch directory with the trace, the reader, options ---- */
+
+typedef struct {
+    Scratch *s;
+    TraceReader *r;
+    char out[400];    /* where images go */
+    char viz[1100];
+    char geometry[400];
+    PlotOptions o;
+} Fixture;
+
+static int setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    f->s = scratch_open("plot", "plot.trace");
+    if (!f->s) {
+        free(f);
+        return -1;
+    }
+    write_trace(f->s->path);
+    Error err;
+    if (trace_reader_open(&f->r, f->s->path, &err) != TF_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    const char *keep = getenv("TF_TEST_PLOT_DIR");
+    snprintf(f->out, sizeof f->out, "%s", keep && keep[0] ? keep : f->s->dir);
+    if (!(keep && keep[0]))
+        strncat(f->out, "/img", sizeof f->out - strlen(f->out) - 1);
+    const char *src = getenv("TF_SOURCE_DIR");
+    snprintf(f->viz, sizeof f->viz, "%s/viz", src && src[0] ? src : ".");
+    snprintf(f->geometry, sizeof f->geometry, "%s/geometry.txt", f->s->dir);
+    plot_options_init(&f->o, f->viz, f->out);
+    unsetenv("TRACEFORMER_GNUPLOT");
+    unsetenv("TRACEFORMER_FONT");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fixture *f = *state;
+    trace_reader_close(f->r);
+    int rc = scratch_close(f->s);
+    free(f);
+    unsetenv("TRACEFORMER_GNUPLOT");
+    return rc;
+}
+
+static uint32_t find(const Fixture *f, const char *name)
+{
+    long i = trace_reader_find(f->r, name);
+    if (i < 0)
+        fail_msg("no record %s", name);
+    return (uint32_t)i;
+}
+
+static void draw(Fixture *f, const char *name, char *written, size_t cap)
+{
+    Error err;
+    error_clear(&err);
+    if (plot_record(f->r, find(f, name), &f->o, written, cap, &err) != TF_OK)
+        fail_msg("plot %s: %s", name, err.msg);
+}
+
+/* ---- images ---- */
+
+typedef struct {
+    uint32_t w, h;
+    unsigned char *px;  /* (h, w, 3) */
+} Image;
+
+static Image read_png(const char *path)
+{
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_file(&im, path))
+        fail_msg("%s: %s", path, im.message);
+    im.format = PNG_FORMAT_RGB;
+    Image out = {im.width, im.height, malloc(PNG_IMAGE_SIZE(im))};
+    assert_non_null(out.px);
+    if (!png_image_finish_read(&im, NULL, out.px, 0, NULL))
+        fail_msg("%s: %s", path, im.message);
+    return out;
+}
+
+static const unsigned char *pixel(const Image *im, uint32_t x, uint32_t y)
+{
+    return im->px + ((size_t)y * im->w + x) * 3;
+}
+
+static double luminance(const unsigned char *p)
+{
+    return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
+}
+
+/* Mean colour of the rectangle [x0, x1) × [y0, y1). */
+static void mean_rgb(const Image *im, int x0, int y0, int x1, int y1, double rgb[3])
+{
+    double sum[3] = {0, 0, 0};
+    size_t n = 0;
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++) {
+            const unsigned char *p = pixel(im, (uint32_t)x, (uint32_t)y);
+            for (int c = 0; c < 3; c++)
+                sum[c] += p[c];
+            n++;
+        }
+    assert_true(n > 0);
+    for (int c = 0; c < 3; c++)
+        rgb[c] = sum[c] / (double)n;
+}
+
+/* Not blank: many pixels differ from the background and there are many colours. */
+static void assert_not_blank(const Image *im)
+{
+    size_t ink = 0;
+    for (size_t k = 0; k < (size_t)im->w * im->h; k++) {
+        const unsigned char *p = im->px + 3 * k;
+        if (p[0] < 240 || p[1] < 240 || p[2] < 240)
+            ink++;
+    }
+    if (ink < (size_t)im->w * im->h / 20)
+        fail_msg("image nearly blank: %zu of %zu pixels inked", ink, (size_t)im->w * im->h);
+}
+
+typedef struct {
+    int page, x0, y0, x1, y1;
+} Panel;
+
+static Panel read_panel(const char *geometry, int which)
+{
+    unsigned char *text = scratch_read(geometry, NULL);
+    Panel p = {-1, 0, 0, 0, 0};
+    const char *s = (const char *)text;
+    for (int k = 0; s && *s; k++) {
+        Panel q;
+        if (sscanf(s, "panel %d %d %d %d %d", &q.page, &q.x0, &q.y0, &q.x1, &q.y1) != 5)
+            fail_msg("bad geometry line: %s", s);
+        if (k == which)
+            p = q;
+        s = strchr(s, '\n');
+        if (s)
+            s++;
+    }
+    free(text);
+    if (p.page < 0)
+        fail_msg("no panel %d in %s", which, geometry);
+    return p;
+}
+
+/* A patch of cell (row, col) away from its centre (where a value is
+ * printed) and its edges (where grid lines are). */
+static void cell_rgb(const Image *im, const Panel *p, int rows, int cols, int row, int col, double rgb[3])
+{
+    double cw = (double)(p->x1 - p->x0) / cols, ch = (double)(p->y1 - p->y0) / rows;
+    int x0 = (int)(p->x0 + cw * (col + 0.1)), x1 = (int)(p->x0 + cw * (col + 0.28));
+    int y0 = (int)(p->y0 + ch * (row + 0.1)), y1 = (int)(p->y0 + ch * (row + 0.28));
+    mean_rgb(im, x0, y0, x1 > x0 ? x1 : x0 + 1, y1 > y0 ? y1 : y0 + 1, rgb);
+}
+
+static void assert_rgb_near(const double rgb[3], unsigned hex, double tol, const char *what)
+{
+    double want[3] = {(hex >> 16) & 255, (hex >> 8) & 255, hex & 255};
+    for (int c = 0; c < 3; c++)
+        if (fabs(rgb[c] - want[c]) > tol)
+            fail_msg("%s: colour (%.0f, %.0f, %.0f), expected #%06x", what, rgb[0], rgb[1], rgb[2], hex);
+}
+
+/* ---- tests: what the images show ---- */
+
+static void test_identity_attention(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.width = 640;
+    f->o.height = 520;
+    f->o.head = 0;
+    f->o.geometry = f->geometry;
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    assert_non_null(strstr(path, "enc.0.attn.weights.head0.png"));
+    Image im = read_png(path);
+    assert_int_equal(im.w, 640);
+    assert_int_equal(im.h, 520);
+    assert_not_blank(&im);
+    Panel p = read_panel(f->geometry, 0);
+    double lum[T][T], rgb[3];
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) {
+            cell_rgb(&im, &p, T, T, i, j, rgb);
+            lum[i][j] = luminance((unsigned char[]){(unsigned char)rgb[0], (unsigned char)rgb[1], (unsigned char)rgb[2]});
+        }
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++)
+            for (int k = 0; k < T; k++)
+                if (i != j && lum[k][k] >= lum[i][j])
+                    fail_msg("diagonal cell (%d,%d) luminance %.0f is not darker than cell (%d,%d) %.0f", k, k,
+                             lum[k][k], i, j, lum[i][j]);
+    /* 0.85 is the largest value: the palette's darkest end, #08306b */
+    cell_rgb(&im, &p, T, T, 0, 0, rgb);
+    assert_rgb_near(rgb, 0x08306b, 12, "diagonal cell");
+    free(im.px);
+}
+
+static void test_causal_mask(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.geometry = f->geometry;
+    draw(f, "dec.0.self_attn.mask", path, sizeof path);
+    Image im = read_png(path);
+    assert_not_blank(&im);
+    Panel p = read_panel(f->geometry, 0);
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) {
+            double rgb[3];
+            char what[64];
+            cell_rgb(&im, &p, T, T, i, j, rgb);
+            snprintf(what, sizeof what, "mask cell (%d,%d)", i, j);
+            /* viz/lib/common.gp: tf_mask_rgb, tf_allow_rgb */
+            assert_rgb_near(rgb, j > i ? 0x6b6b6b : 0xdcefd6, 6, what);
+        }
+    free(im.px);
+}
+
+/* Signed values with -inf cells: a diverging scale over the finite values
+ * only, the masked cells in the mask colour. */
+static void test_masked_scores(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.geometry = f->geometry;
+    draw(f, "dec.0.self_attn.masked", path, sizeof path);
+    Image im = read_png(path);
+    Panel p = read_panel(f->geometry, 0);
+    double rgb[3];
+    cell_rgb(&im, &p, T, T, 3, 0, rgb);
+    assert_rgb_near(rgb, 0xb2182b, 10, "the largest value, 1.5: the red end");
+    for (int i = 0; i < T - 1; i++) {
+        cell_rgb(&im, &p, T, T, i, i, rgb);
+        assert_rgb_near(rgb, 0x2166ac, 10, "the smallest value, -1.5: the blue end");
+    }
+    for (int i = 0; i < T; i++) {
+        cell_rgb(&im, &p, T, T, i, T - 1, rgb);
+        assert_rgb_near(rgb, 0x6b6b6b, 6, "-inf: the mask colour");
+    }
+    free(im.px);
+}
+
+static void test_positions(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.geometry = f->geometry;
+    f->o.width = 1000;
+    f->o.height = 700;
+    draw(f, "enc.pos", path, sizeof path);
+    assert_non_null(strstr(path, "enc.pos.png"));
+    Image im = read_png(path);
+    assert_int_equal(im.w, 1000);
+    assert_int_equal(im.h, 700);
+    assert_not_blank(&im);
+    /* Row 0 (position 0): sin 0 = 0 in even columns (white, the middle of
+     * the diverging palette), cos 0 = 1 in odd ones (its red end). */
+    Panel p = read_panel(f->geometry, 0);
+    for (int c = 0; c < D; c++) {
+        double rgb[3];
+        cell_rgb(&im, &p, PE_T, D, 0, c, rgb);
+        assert_rgb_near(rgb, c % 2 ? 0xb2182b : 0xf7f7f7, 10, c % 2 ? "cos(0) = 1" : "sin(0) = 0");
+    }
+    free(im.px);
+}
+
+/* Ink (dark pixels) of a label region: count and bounding box. */
+typedef struct {
+    int n, x0, y0, x1, y1;
+} Ink;
+
+static Ink ink_of(const Image *im, int x0, int y0, int x1, int y1)
+{
+    Ink k = {0, x1, y1, x0 - 1, y0 - 1};
+    for (int y = y0; y < y1; y++)
+        for (int x = x0; x < x1; x++)
+            if (luminance(pixel(im, (uint32_t)x, (uint32_t)y)) < 200) {  /* thin strokes are grey */
+                k.n++;
+                k.x0 = x < k.x0 ? x : k.x0;
+                k.x1 = x > k.x1 ? x : k.x1;
+                k.y0 = y < k.y0 ? y : k.y0;
+                k.y1 = y > k.y1 ? y : k.y1;
+            }
+    return k;
+}
+
+/* A missing glyph is drawn as a box: a rectangle whose four sides are ink
+ * from end to end. True when at least three sides of the bounding box of
+ * the ink in [x0, x1] × [y0, y1] are solid. */
+static bool box_shaped(const Image *im, int x0, int y0, int x1, int y1)
+{
+    Ink k = ink_of(im, x0, y0, x1 + 1, y1 + 1);
+    if (k.n == 0 || k.x1 - k.x0 < 3 || k.y1 - k.y0 < 3)
+        return false;
+    int solid = 0;
+    for (int side = 0; side < 4; side++) {
+        int n = 0, len = side < 2 ? k.x1 - k.x0 + 1 : k.y1 - k.y0 + 1;
+        for (int t = 0; t < len; t++) {
+            int x = side < 2 ? k.x0 + t : (side == 2 ? k.x0 : k.x1);
+            int y = side < 2 ? (side == 0 ? k.y0 : k.y1) : k.y0 + t;
+            n += luminance(pixel(im, (uint32_t)x, (uint32_t)y)) < 215;
+        }
+        solid += n >= len * 9 / 10;
+    }
+    return solid >= 3;
+}
+
+static bool column_inked(const Image *im, int x, int y0, int y1);
+
+/* True when a glyph of the label (a run of inked columns) is box-shaped. */
+static bool looks_like_box(const Image *im, const Ink *k)
+{
+    for (int x = k->x0; x <= k->x1;) {
+        while (x <= k->x1 && !column_inked(im, x, k->y0, k->y1 + 1))
+            x++;
+        int start = x;
+        while (x <= k->x1 && column_inked(im, x, k->y0, k->y1 + 1))
+            x++;
+        if (x > start && box_shaped(im, start, k->y0, x - 1, k->y1))
+            return true;
+    }
+    return false;
+}
+
+static bool column_inked(const Image *im, int x, int y0, int y1)
+{
+    for (int y = y0; y < y1; y++)
+        if (luminance(pixel(im, (uint32_t)x, (uint32_t)y)) < 200)
+            return true;
+    return false;
+}
+
+/* The row label of row `row` of T in a one-head heatmap: the first run of
+ * inked columns left of the matrix, up to a gap of 6 empty columns (the
+ * rotated axis title further left is not part of it). */
+static Ink row_label_ink(const Image *im, const Panel *p, int row)
+{
+    double ch = (double)(p->y1 - p->y0) / T;
+    int y0 = (int)(p->y0 + ch * row + 2), y1 = (int)(p->y0 + ch * (row + 1) - 2);
+    int x = p->x0 - 3;
+    while (x > 0 && !column_inked(im, x, y0, y1))
+        x--;
+    int right = x, gap = 0;
+    while (x > 0 && gap < 6) {
+        gap = column_inked(im, x, y0, y1) ? 0 : gap + 1;
+        x--;
+    }
+    return ink_of(im, x + gap + 1, y0, right + 1, y1);
+}
+
+static void test_cjk_labels(void **state)
+{
+    Fixture *f = *state;
+    char path[4096], other[4096];
+    f->o.geometry = f->geometry;
+    f->o.head = 0;
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    Image a = read_png(path);
+    Panel pa = read_panel(f->geometry, 0);
+    draw(f, "enc.1.attn.weights", other, sizeof other);  /* the same matrix labelled 我 爱 你们 好 */
+    Image b = read_png(other);
+    Panel pb = read_panel(f->geometry, 0);
+    assert_int_equal(a.w, b.w);
+    assert_int_equal(pa.x0, pb.x0);
+    for (int row = 0; row < T; row++) {
+        Ink ka = row_label_ink(&a, &pa, row), kb = row_label_ink(&b, &pb, row);
+        /* drawn: a glyph's worth of ink, wide and tall enough */
+        if (ka.n < 25 || ka.x1 - ka.x0 < 6 || ka.y1 - ka.y0 < 6)
+            fail_msg("row %d label %s: too little ink (%d pixels)", row, cjk[row], ka.n);
+        if (looks_like_box(&a, &ka))
+            fail_msg("row %d label %s is drawn as a box: the font has no glyph for it", row, cjk[row]);
+        if (looks_like_box(&b, &kb))
+            fail_msg("row %d label %s is drawn as a box", row, cjk_other[row]);
+        /* different characters, different pixels */
+        size_t differ = 0, n = 0;
+        for (int y = ka.y0; y <= ka.y1; y++)
+            for (int x = ka.x0 - 2; x <= ka.x1 + 2; x++, n++)
+                differ += fabs(luminance(pixel(&a, (uint32_t)x, (uint32_t)y)) -
+                               luminance(pixel(&b, (uint32_t)x, (uint32_t)y))) > 60;
+        if (differ < n / 10)
+            fail_msg("row %d: labels %s and %s look the same (%zu of %zu pixels differ)", row, cjk[row],
+                     cjk_other[row], differ, n);
+    }
+    /* The check can fail: boxes drawn on purpose are seen as boxes. */
+    draw(f, "enc.2.attn.weights", other, sizeof other);
+    Image c = read_png(other);
+    Panel pc = read_panel(f->geometry, 0);
+    for (int row = 0; row < T; row++) {
+        Ink kc = row_label_ink(&c, &pc, row);
+        if (kc.n == 0 || !looks_like_box(&c, &kc))
+            fail_msg("row %d: the box %s was not recognised as a box", row, boxes[row]);
+    }
+    free(a.px);
+    free(b.px);
+    free(c.px);
+}
+
+static void test_svg_keeps_text(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.format = "svg";
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    assert_non_null(strstr(path, "enc.0.attn.weights.svg"));
+    unsigned char *svg = scratch_read(path, NULL);
+    assert_non_null(strstr((char *)svg, "<svg"));
+    for (int k = 0; k < T; k++) {
+        char want[32];
+        snprintf(want, sizeof want, ">%s<", cjk[k]);
+        if (!strstr((char *)svg, want))
+            fail_msg("the SVG has no text element holding %s", cjk[k]);
+    }
+    assert_non_null(strstr((char *)svg, "enc.0.attn.weights"));
+    free(svg);
+}
+
+/* Labels gnuplot would misread (a '"' opens a string in its data files, a
+ * space splits a list of labels) or format (enhanced text): drawn as
+ * written, the quote as ” and the space as ␣, every label in its place. */
+static void test_awkward_labels(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.format = "svg";
+    f->o.head = 0;
+    draw(f, "enc.3.attn.weights", path, sizeof path);
+    unsigned char *svg = scratch_read(path, NULL);
+    const char *want[] = {">”hi”<", ">two␣words<", ">a_b^{c}<", ">`x`@y<"};
+    for (size_t k = 0; k < ARRAY_LEN(want); k++)
+        if (!strstr((char *)svg, want[k]))
+            fail_msg("the SVG has no text %s", want[k]);
+    free(svg);
+}
+
+static void test_pdf(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.format = "pdf";
+    draw(f, "dec.0.self_attn.mask", path, sizeof path);
+    size_t n;
+    unsigned char *pdf = scratch_read(path, &n);
+    assert_true(n > 1000);
+    assert_memory_equal(pdf, "%PDF-", 5);
+    free(pdf);
+}
+
+static void test_heads_grid_and_generation(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.geometry = f->geometry;
+    draw(f, "enc.0.attn.weights", path, sizeof path);  /* no head: every head */
+    assert_non_null(strstr(path, "/enc.0.attn.weights.png"));
+    Image im = read_png(path);
+    assert_not_blank(&im);
+    Panel h0 = read_panel(f->geometry, 0), h1 = read_panel(f->geometry, 1);
+    assert_int_equal(h0.page, 0);
+    assert_int_equal(h1.page, 1);
+    assert_true(h1.x0 > h0.x1);  /* side by side */
+    /* one colour scale: head 1's 0.7 lighter than head 0's 0.85 */
+    double a[3], b[3];
+    cell_rgb(&im, &h0, T, T, 1, 1, a);
+    cell_rgb(&im, &h1, T, T, 1, 0, b);
+    assert_true(luminance((unsigned char[]){(unsigned char)a[0], (unsigned char)a[1], (unsigned char)a[2]}) <
+                luminance((unsigned char[]){(unsigned char)b[0], (unsigned char)b[1], (unsigned char)b[2]}));
+    free(im.px);
+
+    /* generation: step S's row has S + 1 keys; the rest is not cached yet */
+    Error err;
+    if (plot_generation(f->r, "dec.0.self_attn.weights", &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("generation: %s", err.msg);
+    assert_non_null(strstr(path, "/gen.dec.0.self_attn.weights.png"));
+    im = read_png(path);
+    Panel g = read_panel(f->geometry, 0);
+    double first[3];
+    cell_rgb(&im, &g, GEN, GEN, 0, 0, first);
+    assert_rgb_near(first, 0x08306b, 12, "step 0's only key, weight 1: the darkest");
+    /* one scale from 0 to 1: the last step's largest weight (below 0.5) is light */
+    int top = 0;
+    for (int k = 1; k < GEN; k++)
+        if (gen_weights[GEN - 1][k] > gen_weights[GEN - 1][top])
+            top = k;
+    assert_true(gen_weights[GEN - 1][top] < 0.5f);
+    double last[3];
+    cell_rgb(&im, &g, GEN, GEN, GEN - 1, top, last);
+    if (luminance((unsigned char[]){(unsigned char)last[0], (unsigned char)last[1], (unsigned char)last[2]}) < 100)
+        fail_msg("the last step's largest weight %.2f is drawn dark (%.0f, %.0f, %.0f): the colour scale is not 0..1",
+                 gen_weights[GEN - 1][top], last[0], last[1], last[2]);
+    for (int s = 0; s < GEN; s++)
+        for (int k = 0; k < GEN; k++) {
+            double rgb[3];
+            cell_rgb(&im, &g, GEN, GEN, s, k, rgb);
+            bool cached = k <= s;
+            bool empty = fabs(rgb[0] - 0xf2) < 4 && fabs(rgb[1] - 0xf2) < 4 && fabs(rgb[2] - 0xf2) < 4;
+            if (cached == empty)
+                fail_msg("generation step %d key %d: %s, colour (%.0f, %.0f, %.0f)", s, k,
+                         cached ? "cached but drawn empty" : "not cached but coloured", rgb[0], rgb[1], rgb[2]);
+        }
+    free(im.px);
+    assert_int_equal(plot_generation(f->r, "dec.9.self_attn.weights", &f->o, path, sizeof path, &err),
+                     TF_ERR_INPUT);
+}
+
+static void test_norms(void **state)
+{
+    Fixture *f = *state;
+    char path[4096], dat[600];
+    f->o.keep_data = true;
+    Error err;
+    if (plot_norms(f->r, f->r, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms: %s", err.msg);
+    assert_non_null(strstr(path, "/norms.png"));
+    Image im = read_png(path);
+    assert_not_blank(&im);
+    free(im.px);
+    snprintf(dat, sizeof dat, "%s/norms.dat", f->out);
+    unsigned char *text = scratch_read(dat, NULL);
+    /* enc.input: token norms 1, 2, 3, 4; enc.0.resid_mid: all 2 */
+    assert_non_null(strstr((char *)text, "\n0 enc enc.input 2.5 1 4\n"));
+    assert_non_null(strstr((char *)text, "\n1 enc enc.0.resid_mid 2 2 2\n"));
+    assert_non_null(strstr((char *)text, "# d_model: 16\n"));
+    free(text);
+    snprintf(dat, sizeof dat, "%s/norms.compare.dat", f->out);
+    assert_int_equal(access(dat, R_OK), 0);
+}
+
+/* ---- choosing figures ---- */
+
+static bool list_has(const PlotFigureList *l, const char *name)
+{
+    for (size_t k = 0; k < l->n; k++)
+        if (strcmp(l->items[k].name, name) == 0)
+            return true;
+    return false;
+}
+
+static void test_figure_lists(void **state)
+{
+    Fixture *f = *state;
+    PlotFigureList l = {0};
+    Error err;
+    assert_int_equal(plot_list_defaults(f->r, &l, &err), TF_OK);
+    const char *want[] = {"enc.pos", "enc.0.attn.weights", "enc.1.attn.weights", "enc.2.attn.weights",
+                          "enc.3.attn.weights", "dec.0.self_attn.mask",
+                          "norms", "gen.dec.0.self_attn.weights"};
+    for (size_t k = 0; k < ARRAY_LEN(want); k++)
+        if (!list_has(&l, want[k]))
+            fail_msg("default figures lack %s", want[k]);
+    assert_false(list_has(&l, "dec.1.self_attn.mask"));  /* a repeat of layer 0's */
+    assert_false(list_has(&l, "enc.input"));
+    assert_false(list_has(&l, "gen.0.dec.0.self_attn.weights"));
+    assert_int_equal(l.n, ARRAY_LEN(want));
+    plot_list_free(&l);
+
+    size_t matched;
+    assert_int_equal(plot_list_match(f->r, "enc.*.attn.weights", &l, &matched, &err), TF_OK);
+    assert_int_equal(matched, 4);
+    assert_int_equal(l.n, 4);
+    assert_int_equal(plot_list_match(f->r, "enc.0.attn.weights", &l, &matched, &err), TF_OK);
+    assert_int_equal(matched, 1);  /* counted, not added twice */
+    assert_int_equal(l.n, 4);
+    assert_int_equal(plot_list_match(f->r, "no*such", &l, &matched, &err), TF_OK);
+    assert_int_equal(matched, 0);
+    assert_int_equal(plot_list_match(f->r, "gen.dec.*", &l, &matched, &err), TF_OK);
+    assert_int_equal(matched, 1);
+    assert_int_equal(l.items[l.n - 1].kind, PLOT_FIG_GENERATION);
+    plot_list_free(&l);
+}
+
+/* ---- failures ---- */
+
+static void write_script(const char *path, const char *text)
+{
+    scratch_write(path, text, strlen(text));
+    assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* Entries of the output directory (0 when it does not exist). */
+static int out_entries(const Fixture *f)
+{
+    int n = scratch_count_files(f->out);
+    return n < 0 ? 0 : n;
+}
+
+/* No new image, temporary or work directory since `before`. */
+static void assert_out_holds(const Fixture *f, int before)
+{
+    int got = out_entries(f);
+    if (got != before)
+        fail_msg("%s holds %d entries, expected %d", f->out, got, before);
+}
+
+static void test_gnuplot_missing(void **state)
+{
+    Fixture *f = *state;
+    char path[4096], prog[600];
+    Error err;
+    int before = out_entries(f);
+    snprintf(prog, sizeof prog, "%s/no-such-gnuplot", f->s->dir);
+    setenv("TRACEFORMER_GNUPLOT", prog, 1);
+    assert_int_equal(plot_gnuplot_available(&err), TF_ERR_RUNTIME);
+    assert_int_equal(plot_record(f->r, find(f, "enc.0.attn.weights"), &f->o, path, sizeof path, &err),
+                     TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.msg, "no-such-gnuplot"));
+    assert_non_null(strstr(err.hint, "apt-get install gnuplot-nox"));
+    assert_out_holds(f, before);
+    /* a program name not on PATH */
+    setenv("TRACEFORMER_GNUPLOT", "traceformer-no-such-gnuplot", 1);
+    assert_int_equal(plot_gnuplot_available(&err), TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.hint, "apt-get"));
+    unsetenv("TRACEFORMER_GNUPLOT");
+    assert_int_equal(plot_gnuplot_available(&err), TF_OK);
+}
+
+static void test_gnuplot_fails(void **state)
+{
+    Fixture *f = *state;
+    char path[4096], prog[600];
+    Error err;
+    int before = out_entries(f);
+    /* A stand-in that half-writes the image, complains, and fails. */
+    snprintf(prog, sizeof prog, "%s/bad-gnuplot", f->s->dir);
+    write_script(prog, "#!/bin/sh\nprintf 'PNG half' > image.png\n"
+                       "echo '\"heatmap.gp\" line 7: something went wrong' >&2\nexit 1\n");
+    setenv("TRACEFORMER_GNUPLOT", prog, 1);
+    assert_int_equal(plot_record(f->r, find(f, "enc.0.attn.weights"), &f->o, path, sizeof path, &err),
+                     TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.msg, "line 7: something went wrong"));
+    assert_non_null(strstr(err.msg, "enc.0.attn.weights"));
+    assert_out_holds(f, before);
+    /* exits 0 but draws nothing */
+    write_script(prog, "#!/bin/sh\nexit 0\n");
+    assert_int_equal(plot_record(f->r, find(f, "enc.0.attn.weights"), &f->o, path, sizeof path, &err),
+                     TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.msg, "no image"));
+    assert_out_holds(f, before);
+    unsetenv("TRACEFORMER_GNUPLOT");
+
+    /* The real gnuplot on a broken script: its own message comes through. */
+    char viz[600], lib[700];
+    snprintf(viz, sizeof viz, "%s/badviz", f->s->dir);
+    snprintf(lib, sizeof lib, "%s/heads.gp", viz);
+    assert_int_equal(mkdir(viz, 0700), 0);
+    write_script(lib, "set term pngcairo\nset output out\nplot sin(x) witth lines\n");
+    f->o.viz_dir = viz;
+    assert_int_equal(plot_record(f->r, find(f, "enc.0.attn.weights"), &f->o, path, sizeof path, &err),
+                     TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.msg, "heads.gp\" line 3"));
+    assert_out_holds(f, before);
+    f->o.viz_dir = "/nonexistent/viz";
+    assert_int_equal(plot_record(f->r, find(f, "enc.0.attn.weights"), &f->o, path, sizeof path, &err),
+                     TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.hint, "TRACEFORMER_DATA"));
+}
+
+static void test_bad_options(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    Error err;
+    int before = out_entries(f);
+    struct {
+        const char *format, *font;
+        int w, h, head, batch;
+        const char *want;
+    } cases[] = {
+        {"gif", NULL, 0, 0, -1, 0, "format 'gif'"},
+        {"png", NULL, 10, 10, -1, 0, "size 10,10"},
+        {"png", NULL, 800, 0, -1, 0, "size 800,0"},
+        {"png", NULL, 30000, 600, -1, 0, "size 30000,600"},
+        {"png", "Evil'; system('touch x')", 0, 0, -1, 0, "font"},
+        {"png", "a`b`", 0, 0, -1, 0, "font"},
+        {"png", NULL, 0, 0, 5, 0, "heads 0..1"},
+        {"png", NULL, 0, 0, -1, -1, "batch -1"},
+    };
+    for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+        plot_options_init(&f->o, f->viz, f->out);
+        f->o.format = cases[k].format;
+        f->o.font = cases[k].font;
+        f->o.width = cases[k].w;
+        f->o.height = cases[k].h;
+        f->o.head = cases[k].head;
+        f->o.batch = cases[k].batch;
+        error_clear(&err);
+        Status s = plot_record(f->r, find(f, "enc.0.attn.weights"), &f->o, path, sizeof path, &err);
+        if (s != TF_ERR_INPUT || !strstr(err.msg, cases[k].want))
+            fail_msg("case %zu: status %d, message '%s', expected 2 and '%s'", k, s, err.msg, cases[k].want);
+    }
+    /* --head on a record without heads; the font from the environment */
+    plot_options_init(&f->o, f->viz, f->out);
+    f->o.head = 0;
+    assert_int_equal(plot_record(f->r, find(f, "enc.1.attn.single"), &f->o, path, sizeof path, &err),
+                     TF_ERR_INPUT);
+    f->o.head = -1;
+    setenv("TRACEFORMER_FONT", "bad\"font", 1);
+    assert_int_equal(plot_options_check(&f->o, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.hint, "TRACEFORMER_FONT"));
+    unsetenv("TRACEFORMER_FONT");
+    assert_out_holds(f, before);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_identity_attention, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_causal_mask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_masked_scores, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_positions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cjk_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_svg_keeps_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_awkward_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heads_grid_and_generation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_norms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
+}

@@ -1,0 +1,207 @@
+# lib/common.gp — shared by the Traceformer scripts in viz/ (each loads it
+# first); not a plot on its own.
+#
+# It checks the inputs every script shares, reads the header of the data
+# file and leaves what it found in tf_* variables:
+#
+#   data      (required) a .dat file as `traceformer export --format dat`
+#             writes it: '#' lines naming the record, its shape, kind,
+#             formula and token labels, then one matrix per page (head,
+#             sentence), pages separated by two blank lines
+#   out       (required) the image to write; its extension picks the format
+#   format    'png', 'svg' or 'pdf' (default: from out's extension, else png)
+#   width, height   canvas size in pixels (PDF: 72 px to the inch);
+#             default: a size that suits the matrix
+#   font      font family (default 'WenQuanYi Micro Hei', which has the
+#             CJK glyphs; fonts-wqy-microhei), fontsize (default 12)
+#   title     replaces the title made from the record's name
+#   geometry  a file to which the script appends one line per matrix
+#             panel: "panel PAGE X0 Y0 X1 Y1", the panel's plot area in
+#             pixels from the image's top-left corner (used by tests)
+#
+# Header variables: tf_name, tf_shape, tf_kind, tf_formula, tf_desc,
+# tf_qsrc, tf_kvsrc (provenance of attention records, "" when none),
+# tf_npages, tf_R, tf_C (rows and columns of every page), tf_nheads and
+# tf_nbatch (sizes of the head / batch axes, 0 when absent), tf_rowdim,
+# tf_coldim (names of the matrix axes), and per page p (1-based arrays):
+# tf_ptitle[p] ("head 2"), tf_prows[p], tf_pcols[p] (space-separated
+# token labels, "" when the axis has none). gnuplot reads a '"' in a line
+# as the start of a quoted string, so labels holding one are cut there;
+# `traceformer plot` writes them as '”' (and a space in a label as '␣').
+
+# ---- inputs ----
+if (!exists("data") || !exists("out")) {
+    exit error "usage: gnuplot -e \"data='FILE.dat'; out='IMAGE.png'\" SCRIPT.gp (see the comment at the top of the script)"
+}
+if (!exists("format")) {
+    tf_ext = strlen(out) > 4 ? out[strlen(out) - 3:] : ""
+    format = tf_ext eq ".svg" ? "svg" : tf_ext eq ".pdf" ? "pdf" : "png"
+}
+if (format ne "png" && format ne "svg" && format ne "pdf") {
+    exit error sprintf("format '%s': expected png, svg or pdf", format)
+}
+if (!exists("font")) { font = "WenQuanYi Micro Hei" }
+if (!exists("fontsize")) { fontsize = 12 }
+if (!exists("width")) { width = 0 }
+if (!exists("height")) { height = 0 }
+if (!exists("geometry")) { geometry = "" }
+if (!exists("batch")) { batch = 0 }
+if ((width != 0 && width < 64) || (height != 0 && height < 64) || width > 20000 || height > 20000) {
+    exit error sprintf("size %d,%d: width and height must be 64..20000 pixels", width, height)
+}
+
+# ---- colours (one table for every script) ----
+tf_mask_rgb = "#6b6b6b"      # -inf: blocked / masked
+tf_allow_rgb = "#dcefd6"     # mask.gp: 0 = may attend
+tf_empty_rgb = "#f2f2f2"     # generation.gp: not yet in the KV cache
+tf_grid_rgb = "#ffffff"
+tf_text_dark = 0x1a1a1a
+tf_text_light = 0xffffff
+# Sequential (ColorBrewer Blues): 0 is white, the largest value darkest.
+tf_palette_seq = 'set palette defined (0 "#f7fbff", 0.125 "#deebf7", 0.25 "#c6dbef", 0.375 "#9ecae1", 0.5 "#6baed6", 0.625 "#4292c6", 0.75 "#2171b5", 0.875 "#08519c", 1 "#08306b")'
+# Diverging (ColorBrewer RdBu): negative blue, 0 white, positive red;
+# used with a colour range symmetric about 0.
+tf_palette_div = 'set palette defined (0 "#2166ac", 0.125 "#4393c3", 0.25 "#92c5de", 0.375 "#d1e5f0", 0.5 "#f7f7f7", 0.625 "#fddbc7", 0.75 "#f4a582", 0.875 "#d6604d", 1 "#b2182b")'
+
+# ---- numbers ----
+# Values outside float32's range are the infinities the .dat file spells
+# "-inf" and "inf"; v != v is NaN.
+tf_fin(v) = (v == v && abs(v) < 3.5e38) ? v : NaN
+tf_isfin(v) = (v == v && abs(v) < 3.5e38)
+# tf_vmin, tf_vmax: the smallest and largest finite value of `data` in the
+# pages selected (call when there is one). stats would take a NaN for a
+# number and report a wrong minimum and maximum, so non-finite values are
+# replaced by values that cannot win instead.
+tf_minmax(sel) = sprintf("stats data %s matrix using (tf_isfin($3) ? $3 : 1e300) nooutput; tf_vmin = STATS_min; \
+    stats data %s matrix using (tf_isfin($3) ? $3 : -1e300) nooutput; tf_vmax = STATS_max", sel, sel)
+# A round tic step (1, 2 or 5 times a power of ten) giving about n steps over range.
+tf_nicestep(range, n) = tf_nice1(range / n, 10.0 ** floor(log10(range / n)))
+tf_nice1(raw, p) = raw <= 1.5 * p ? p : raw <= 3.5 * p ? 2 * p : raw <= 7.5 * p ? 5 * p : 10 * p
+tf_clamp(x, lo, hi) = x < lo ? lo : (x > hi ? hi : x)
+tf_max(a, b) = a > b ? a : b
+tf_min(a, b) = a < b ? a : b
+
+# ---- strings ----
+tf_ascii = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_abcdefghijklmnopqrstuvwxyz{|}~"   # (no backquote: gnuplot would run it as a command)
+# Display width of s in character cells: CJK and other non-ASCII count 2
+# (wide enough for CJK; a little generous for accented Latin letters).
+tf_width_from(s, i) = i > strlen(s) ? 0 : (strstrt(tf_ascii, s[i:i]) > 0 ? 1 : 2) + tf_width_from(s, i + 1)
+tf_width(s) = strlen(s) > 200 ? 400 : tf_width_from(s, 1)
+# Widest label of a space-separated list.
+tf_maxwidth_from(s) = strstrt(s, " ") == 0 ? tf_width(s) : \
+    tf_max(tf_width(s[1:strstrt(s, " ") - 1]), tf_maxwidth_from(s[strstrt(s, " ") + 1:]))
+tf_maxwidth(s) = s eq "" ? 0 : tf_maxwidth_from(s)
+tf_digit(c) = strlen(c) == 1 && strstrt("0123456789", c) > 0
+tf_startswith(s, p) = strlen(s) >= strlen(p) && s[1:strlen(p)] eq p
+tf_after(s, p) = s[strstrt(s, p) + strlen(p):]
+# Size of axis `dim` in a shape "[batch=2, head=4, query=3, key=3]", 0 when absent.
+tf_dimsize(shape, dim) = strstrt(shape, "[".dim."=") > 0 ? int(tf_number(tf_after(shape, "[".dim."="))) : \
+    strstrt(shape, " ".dim."=") > 0 ? int(tf_number(tf_after(shape, " ".dim."="))) : 0
+# The leading digits of s, as a string.
+tf_digits(s, i) = (i <= strlen(s) && tf_digit(s[i:i])) ? s[i:i].tf_digits(s, i + 1) : ""
+tf_number(s) = tf_digits(s, 1) eq "" ? 0 : int(tf_digits(s, 1))
+# Name of the last (k = 0) or second-last (k = 1) axis of a shape.
+tf_lastdim_from(s, k) = strstrt(s, ", ") == 0 ? (k == 0 ? s : "") : \
+    (strstrt(tf_after(s, ", "), ", ") == 0 ? (k == 0 ? tf_after(s, ", ") : s[1:strstrt(s, ", ") - 1]) : tf_lastdim_from(tf_after(s, ", "), k))
+tf_dimname(entry) = strstrt(entry, "=") > 0 ? entry[1:strstrt(entry, "=") - 1] : ""
+
+# ---- the header of the data file (scripts reading other files set
+# tf_parse_header = 0 before loading this one) ----
+if (!exists("tf_parse_header")) { tf_parse_header = 1 }
+if (tf_parse_header) {
+# Every line is read as one string column: '#' lines are data here, and
+# a tab never occurs in the file (labels have no control characters).
+tf_name = ""; tf_shape = ""; tf_kind = ""; tf_formula = ""; tf_desc = ""
+tf_qsrc = ""; tf_kvsrc = ""; tf_npages = 0; tf_R = 0; tf_C = 0
+tf_head1(s, blk, i) = \
+    (blk == 0 && i == 0) ? (tf_name = strstrt(s, " [") > 0 ? s[3:strstrt(s, " [") - 1] : s[3:], \
+                            tf_shape = strstrt(s, " [") > 0 ? s[strstrt(s, " [") + 1:] : "", 0) : \
+    tf_startswith(s, "# kind: ") ? (tf_kind = s[9:], 0) : \
+    tf_startswith(s, "# formula: ") ? (tf_formula = s[12:], 0) : \
+    tf_startswith(s, "# description: ") ? (tf_desc = s[16:], 0) : \
+    tf_startswith(s, "# queries from: ") ? (tf_qsrc = s[17:], 0) : \
+    tf_startswith(s, "# keys/values from: ") ? (tf_kvsrc = s[21:], 0) : \
+    (tf_startswith(s, "# ") && tf_digit(s[3:3]) && strstrt(s, " rows x ") > 0) ? \
+        (tf_npages = int(word(s, 2)), tf_R = int(word(s, 5)), tf_C = int(word(s, 8)), 0) : 0
+set datafile commentschars ""
+set datafile separator "\t"
+stats data using (tf_head1(strcol(1), column(-2), column(0))) nooutput
+if (tf_npages < 1 || tf_R < 1 || tf_C < 1) {
+    exit error sprintf("%s: not a traceformer .dat file (no '# N pages of R rows x C columns' line)", data)
+}
+array tf_ptitle[tf_npages]
+array tf_prows[tf_npages]
+array tf_pcols[tf_npages]
+do for [tf_i = 1:tf_npages] { tf_ptitle[tf_i] = ""; tf_prows[tf_i] = ""; tf_pcols[tf_i] = "" }
+tf_rowdim = ""; tf_coldim = ""
+# A page's title is its first '#' line without ": " that is neither the
+# record's own first line nor the "N pages of" line.
+tf_head2(s, blk, i) = blk >= tf_npages ? 0 : \
+    tf_startswith(s, "# rows (") ? (tf_prows[blk + 1] = tf_after(s, "): "), tf_rowdim = s[9:strstrt(s, "):") - 1], 0) : \
+    tf_startswith(s, "# cols (") ? (tf_pcols[blk + 1] = tf_after(s, "): "), tf_coldim = s[9:strstrt(s, "):") - 1], 0) : \
+    (tf_startswith(s, "# ") && !(blk == 0 && i == 0) && strstrt(s, ": ") == 0 && !tf_digit(s[3:3]) && tf_ptitle[blk + 1] eq "") ? \
+        (tf_ptitle[blk + 1] = s[3:], 0) : 0
+stats data using (tf_head2(strcol(1), column(-2), column(0))) nooutput
+set datafile commentschars "#"
+set datafile separator whitespace
+tf_nheads = tf_dimsize(tf_shape, "head")
+tf_nbatch = tf_dimsize(tf_shape, "batch")
+tf_inner = tf_shape[2:strlen(tf_shape) - 1]
+if (tf_coldim eq "") { tf_coldim = tf_dimname(tf_lastdim_from(tf_inner, 0)) }
+if (tf_rowdim eq "") { tf_rowdim = tf_dimname(tf_lastdim_from(tf_inner, 1)) }
+if (batch < 0 || (tf_nbatch > 0 && batch >= tf_nbatch) || (tf_nbatch == 0 && batch != 0)) {
+    exit error sprintf("batch %d: %s has %s", batch, tf_name, tf_nbatch > 0 ? sprintf("sentences 0..%d", tf_nbatch - 1) : "no batch axis")
+}
+if (tf_name eq "") { tf_name = data }
+}
+
+# ---- output ----
+tf_fontspec(size) = sprintf("%s,%g", font, size)
+# Call with tf_w, tf_h set (pixels): chooses the terminal and opens out.
+tf_open = 'tf_fs = tf_fontspec(fontsize); \
+  if (format eq "svg") { set term svg size tf_w, tf_h dynamic font tf_fs noenhanced background rgb "white" } \
+  else { if (format eq "pdf") { set term pdfcairo size tf_w / 72.0, tf_h / 72.0 font tf_fs noenhanced background rgb "white" } \
+  else { set term pngcairo size tf_w, tf_h font tf_fs noenhanced background rgb "white" } }; \
+  set output out; set encoding utf8'
+# Plot-area margins in pixels (tf_ml, tf_mr, tf_mb, tf_mt from the canvas
+# edges) for a panel whose area starts at (tf_px, tf_py) from the top-left.
+tf_sx(px) = real(px) / tf_w          # pixels to screen fractions (never
+tf_sy(py) = 1 - real(py) / tf_h      # gnuplot's integer division)
+tf_place = 'set lmargin at screen tf_sx(tf_px); set rmargin at screen tf_sx(tf_px + tf_pw); \
+  set tmargin at screen tf_sy(tf_py); set bmargin at screen tf_sy(tf_py + tf_ph)'
+tf_geometry = 'if (geometry ne "") { set print geometry append; \
+  print sprintf("panel %d %d %d %d %d", tf_page, int(tf_px + 0.5), int(tf_py + 0.5), int(tf_px + tf_pw + 0.5), int(tf_py + tf_ph + 0.5)); \
+  set print }'
+
+# ---- one matrix panel (lib/panel.gp draws it) ----
+# Tic labels from a space-separated list, or numbers when the axis has no
+# labels or too many to read.
+tf_step(n) = n <= 16 ? 1 : n <= 40 ? 4 : n <= 100 ? 10 : n <= 400 ? 50 : n <= 1000 ? 100 : n <= 4000 ? 500 : 5000
+tf_set_xtics = 'unset xtics; \
+  if (tf_xlab ne "" && tf_C <= 60) { set xtics () scale 0 nomirror; tf_rest = tf_xlab; \
+    do for [tf_k = 0:tf_C - 1] { tf_sp = strstrt(tf_rest, " "); tf_tok = tf_sp > 0 ? tf_rest[1:tf_sp - 1] : tf_rest; \
+      tf_rest = tf_sp > 0 ? tf_rest[tf_sp + 1:] : ""; set xtics add (tf_tok tf_k) } } \
+  else { set xtics 0, tf_step(tf_C), tf_C - 1 scale 0.5 nomirror format "%.0f" }'
+tf_set_ytics = 'unset ytics; \
+  if (tf_ylab ne "" && tf_R <= 60) { set ytics () scale 0 nomirror; tf_rest = tf_ylab; \
+    do for [tf_k = 0:tf_R - 1] { tf_sp = strstrt(tf_rest, " "); tf_tok = tf_sp > 0 ? tf_rest[1:tf_sp - 1] : tf_rest; \
+      tf_rest = tf_sp > 0 ? tf_rest[tf_sp + 1:] : ""; set ytics add (tf_ytic(tf_tok, tf_k) tf_k) } } \
+  else { set ytics 0, tf_step(tf_R), tf_R - 1 scale 0.5 nomirror format "%.0f" }'
+# A row's tic label from its token label (positions.gp adds the position).
+tf_ytic(tok, k) = tok
+# Canvas width the two title lines need (pixels).
+tf_titlew(head, sub) = tf_max(tf_width(head) * (fontsize + 4) * 0.62, tf_width(sub) * fontsize * 0.62) + 40
+# Widest tic label of an axis, in character cells.
+tf_ticwidth(lab, n) = (lab ne "" && n <= 60) ? tf_maxwidth(lab) : strlen(sprintf("%d", n - 1))
+# Values in cells: a format that fits the largest magnitude.
+tf_vformat(m) = m < 9.995 ? "%.2f" : m < 99.95 ? "%.1f" : m < 99999.5 ? "%.0f" : "%.1e"
+tf_nozero(s) = s eq "-" . sprintf(tf_vfmt, 0.0) ? sprintf(tf_vfmt, 0.0) : s    # no "-0.00"
+tf_vlabel(v) = v != v ? "" : v < -3.5e38 ? "−∞" : v > 3.5e38 ? "∞" : tf_nozero(sprintf(tf_vfmt, v))
+# Light text on dark cells.
+tf_dark(v) = !tf_isfin(v) ? 1 : tf_seq ? ((v - tf_lo) / (tf_hi - tf_lo) > 0.55) : \
+    (abs(v) / tf_max(abs(tf_lo), abs(tf_hi)) > 0.55)
+tf_vcolor(v) = tf_dark(v) ? tf_text_light : tf_text_dark
+# An axis title: the dim's name, and where an attention record's queries or
+# keys came from.
+tf_axis_title(dim) = dim . ((dim eq "key" && tf_kvsrc ne "") ? "   (keys and values from " . tf_kvsrc . ")" : \
+    (dim eq "query" && tf_qsrc ne "") ? "   (queries from " . tf_qsrc . ")" : "")

@@ -1,0 +1,59 @@
+# lib/panel.gp — draws page tf_page of `data` as one heatmap panel; loaded
+# by heatmap.gp, heads.gp, mask.gp and generation.gp (lib/common.gp first).
+#
+# The caller sets: the palette; tf_page; the plot area tf_px, tf_py, tf_pw,
+# tf_ph (pixels from the top-left); the colour range tf_lo..tf_hi and
+# tf_seq (1 sequential, 0 diverging, for the text colour); tf_values (1:
+# print each value, with format tf_vfmt in font size tf_vsize); tf_xlab,
+# tf_ylab (tic labels, "" for numbers) and tf_showy (0 hides the row
+# labels); tf_xrot (x tic rotation in degrees); tf_ptitle_text, tf_xtitle,
+# tf_ytitle, tf_y2title; tf_cbox (1: a colour bar at tf_cbx, tf_cby,
+# tf_cbw, tf_cbh pixels); tf_bg_rgb, the colour of cells that hold no
+# finite value (-inf, or nan), with the legend entry tf_bg_title ("" for
+# none) placed at tf_kx, tf_ky (pixels) with tf_key2_title/tf_key2_rgb
+# as a second entry ("" for none); tf_cellgrid (1: white lines between cells).
+# Labels (titles) are the caller's: the panel leaves them alone.
+eval tf_place
+set xrange [-0.5 : tf_C - 0.5]
+set yrange [tf_R - 0.5 : -0.5]
+set cbrange [tf_lo : tf_hi]
+eval tf_set_xtics
+eval tf_set_ytics
+if (tf_xrot != 0) { set xtics rotate by tf_xrot right } else { set xtics norotate }
+if (!tf_showy) { unset ytics }
+set title tf_ptitle_text font tf_fontspec(fontsize + 1)
+set xlabel tf_xtitle
+set ylabel tf_ytitle
+unset y2tics
+unset y2label
+if (tf_y2title ne "") { set y2label tf_y2title }
+unset object
+unset arrow
+# Cells without a finite value are left out of the image, so the
+# rectangle behind it shows through in tf_bg_rgb.
+set object 1 rectangle from graph 0, 0 to graph 1, 1 behind fc rgb tf_bg_rgb fs solid 1.0 noborder
+if (tf_cellgrid) {
+    do for [tf_k = 1:tf_C - 1] { set arrow from tf_k - 0.5, graph 0 to tf_k - 0.5, graph 1 nohead front lc rgb tf_grid_rgb lw 1.5 }
+    do for [tf_k = 1:tf_R - 1] { set arrow from graph 0, first tf_k - 0.5 to graph 1, first tf_k - 0.5 nohead front lc rgb tf_grid_rgb lw 1.5 }
+}
+if (tf_cbox) {
+    set colorbox user origin screen tf_sx(tf_cbx), screen tf_sy(tf_cby + tf_cbh) size screen real(tf_cbw) / tf_w, screen real(tf_cbh) / tf_h
+    set cbtics tf_nicestep(tf_hi - tf_lo, tf_max(2, int(tf_cbh / 40))) scale 0 nomirror
+    set cblabel offset 1.5, 0
+} else { unset colorbox }
+if (tf_bg_title ne "" || tf_key2_title ne "") {
+    set key at screen tf_sx(tf_kx), screen tf_sy(tf_ky) left top Left reverse samplen 1.2 spacing 1.2 noautotitle
+} else { unset key }
+set border lw 1 lc rgb "#505050"
+# Small cells as rectangles (crisp in SVG and PDF viewers, which smooth
+# bitmaps); many small ones as one bitmap (no hairline gaps between them).
+# A single row or column is no image to gnuplot: boxes then.
+tf_pixels = tf_cellw >= 6 && tf_cellh >= 6
+tf_image = (tf_R == 1 || tf_C == 1) ? 'using 1:2:(0.5):(0.5):(tf_fin($3)) with boxxyerror fs solid 1.0 noborder fc palette' : \
+    tf_pixels ? 'using 1:2:(tf_fin($3)) with image pixels' : 'using 1:2:(tf_fin($3)) with image'
+plot data index tf_page matrix @tf_image notitle, \
+     keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_bg_rgb title tf_bg_title, \
+     keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_key2_rgb title tf_key2_title, \
+     data index tf_page matrix using 1:2:(tf_values ? tf_vlabel($3) : ""):(tf_vcolor($3)) \
+        with labels tc rgb variable font tf_fontspec(tf_vsize) notitle
+eval tf_geometry

@@ -1,0 +1,153 @@
+# norms.gp — how large the residual stream is, record by record and layer
+# by layer; and how large the gradients are, where the trace has them.
+#
+#   traceformer plot run.trace norms -o out --keep-data     (writes out/norms.dat)
+#   gnuplot -e "data='out/norms.dat'; out='norms.png'" viz/norms.gp
+#   gnuplot -e "data='a/norms.dat'; data2='b/norms.dat'; label='with residuals'; label2='without'; out='ab.png'" viz/norms.gp
+#
+# Top: one line per stack (encoder, decoder) through the records of the
+# residual stream in execution order (input, each layer's residual sums
+# and LayerNorm outputs, the final norm): the mean L2 norm of a token's
+# d_model-wide vector, with a band from the smallest to the largest token.
+# A dotted line marks sqrt(d_model), the norm of a LayerNorm output with
+# gain 1 and bias 0. Given a second file (data2), its lines are drawn
+# dashed on the same axes, to compare two runs (with / without residual
+# connections, pre- / post-LN). Bottom, when the file has gradient rows:
+# the L2 norm of every gradient record, on a log scale.
+#
+# The data file, as `traceformer plot TRACE norms --keep-data` writes it:
+#   '#' header lines, among them "# trace: FILE" and "# d_model: N";
+#   block 0, the residual stream, one line per record:
+#       STEP STACK NAME MEAN MIN MAX     (STACK: enc or dec)
+#   two blank lines, then block 1 when there are gradients:
+#       STEP grad NAME NORM NORM NORM
+#
+# Inputs (gnuplot variables, set with -e "name=value; ..."):
+#   data, out         (required) the norms file; the image (.png, .svg, .pdf)
+#   data2             a second norms file to compare with (default: none)
+#   label, label2     names of the two runs in the legend (default: their traces)
+#   format, width, height, font, fontsize, title: see lib/common.gp
+set encoding utf8
+tf_slash(s, i) = i < 1 ? 0 : (s[i:i] eq "/" ? i : tf_slash(s, i - 1))
+tf_dir = ARG0[1:tf_slash(ARG0, strlen(ARG0))]
+tf_parse_header = 0
+load tf_dir . "lib/common.gp"
+if (!exists("data2")) { data2 = "" }
+
+# ---- what the files hold ----
+tf_trace = ""; tf_dmodel = 0; tf_nstream = 0; tf_ngrad = 0; tf_namew = 0
+tf_nh(s, blk) = tf_startswith(s, "# trace: ") ? (tf_trace = s[10:], 0) : \
+    tf_startswith(s, "# d_model: ") ? (tf_dmodel = int(s[12:]), 0) : \
+    s[1:1] eq "#" ? 0 : \
+    (blk == 0 ? (tf_nstream = tf_nstream + 1) : (tf_ngrad = tf_ngrad + 1), \
+     tf_namew = tf_max(tf_namew, strlen(word(s, 3))), 0)
+set datafile commentschars ""
+set datafile separator "\t"
+stats data using (tf_nh(strcol(1), column(-2))) nooutput
+tf_trace1 = tf_trace
+tf_nstream2 = 0
+if (data2 ne "") {
+    tf_n1 = tf_nstream; tf_g1 = tf_ngrad; tf_trace = ""; tf_nstream = 0; tf_ngrad = 0
+    stats data2 using (tf_nh(strcol(1), column(-2))) nooutput
+    tf_nstream2 = tf_nstream; tf_ngrad2 = tf_ngrad; tf_trace2 = tf_trace
+    tf_nstream = tf_n1; tf_ngrad = tf_g1
+}
+set datafile commentschars "#"
+set datafile separator whitespace
+if (tf_nstream == 0) { exit error sprintf("%s: no residual-stream rows (STEP STACK NAME MEAN MIN MAX)", data) }
+if (!exists("label")) { label = tf_trace1 ne "" ? tf_trace1 : data }
+if (!exists("label2")) { label2 = data2 ne "" && tf_trace2 ne "" ? tf_trace2 : data2 }
+tf_steps = tf_max(tf_nstream, tf_nstream2)
+stats data index 0 using ($6 == $6 ? $6 : 0) nooutput
+tf_ymax = STATS_max
+if (data2 ne "") { stats data2 index 0 using ($6 == $6 ? $6 : 0) nooutput; tf_ymax = tf_max(tf_ymax, STATS_max) }
+if (tf_dmodel > 0) { tf_ymax = tf_max(tf_ymax, sqrt(tf_dmodel)) }
+
+# ---- layout (pixels) ----
+tf_cw_ = fontsize * 0.62
+tf_ticsh = tf_min(tf_namew, 28) * tf_cw_ * 0.72 + fontsize * 1.5
+tf_ml = fontsize * 6 + 20
+tf_two = data2 ne ""
+tf_keyw = tf_max(31, tf_two ? tf_max(tf_width(label), tf_width(label2)) + 12 : 0) * tf_cw_ + fontsize * 5
+tf_mr = tf_keyw + 20
+tf_mt = fontsize * 4.6 + 12
+tf_streamh = 340
+tf_gradh = tf_ngrad > 0 ? 260 : 0
+tf_gap = fontsize * 3
+tf_w = width > 0 ? width : int(tf_max(900, tf_ml + tf_steps * 38 + tf_mr))
+tf_h = height > 0 ? height : int(tf_mt + tf_streamh + tf_ticsh + (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_gradh + tf_ticsh : 0) + fontsize * 1.5 + 10)
+tf_avail = tf_h - tf_mt - tf_ticsh - fontsize * 1.5 - 10 - (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_ticsh : 0)
+if (tf_gradh > 0) { tf_streamh = tf_avail * 0.57; tf_gradh = tf_avail - tf_streamh } else { tf_streamh = tf_avail }
+if (tf_streamh < 60 || (tf_ngrad > 0 && tf_gradh < 40) || tf_w - tf_ml - tf_mr < 100) {
+    exit error sprintf("size %dx%d is too small for the norms plot", tf_w, tf_h)
+}
+tf_isenc(s) = s eq "enc"
+tf_isdec(s) = s eq "dec"
+set style line 1 lc rgb "#1f78b4" lw 2.2 pt 7 ps 1.0
+set style line 2 lc rgb "#e66101" lw 2.2 pt 7 ps 1.0
+set style line 3 lc rgb "#1f78b4" lw 2.0 dt (8, 5) pt 6 ps 1.1
+set style line 4 lc rgb "#e66101" lw 2.0 dt (8, 5) pt 6 ps 1.1
+set style line 5 lc rgb "#7b3294" lw 2.2 pt 7 ps 1.0
+set style line 6 lc rgb "#7b3294" lw 2.0 dt (8, 5) pt 6 ps 1.1
+tf_t1(s) = tf_two ? s . "  (" . label . ")" : s
+tf_t2(s) = s . "  (" . label2 . ")"
+
+# ---- draw ----
+eval tf_open
+set multiplot
+tf_head = exists("title") ? title : "residual-stream norms" . (tf_ngrad > 0 ? " and gradient norms" : "")
+set label 101 tf_head at screen 0.5, screen tf_sy(fontsize * 1.6) center font tf_fontspec(fontsize + 4)
+set label 102 (tf_two ? label . "   vs   " . label2 : label) at screen 0.5, screen tf_sy(fontsize * 3.3) center font tf_fontspec(fontsize) tc rgb "#505050"
+tf_px = tf_ml; tf_py = tf_mt; tf_pw = tf_w - tf_ml - tf_mr; tf_ph = tf_streamh
+eval tf_place
+set xrange [-0.5 : tf_steps - 0.5]
+set yrange [0 : tf_ymax * 1.08]
+tf_ticfont = tf_fontspec(fontsize - 1)
+set xtics rotate by 45 right scale 0 nomirror font tf_ticfont
+set ytics nomirror scale 0.5
+set grid ytics lc rgb "#e4e4e4" lw 1
+set ylabel "L2 norm of a token's vector"
+set key at screen tf_sx(tf_px + tf_pw + 20), screen tf_sy(tf_py) left top Left reverse samplen 2.5 spacing 1.25 noautotitle
+set border 3 lw 1 lc rgb "#505050"
+if (tf_dmodel > 0) {
+    set arrow 1 from graph 0, first sqrt(tf_dmodel) to graph 1, first sqrt(tf_dmodel) nohead dt 3 lw 1.5 lc rgb "#808080" back
+}
+plot data index 0 using 1:(tf_isenc(strcol(2)) ? $5 : NaN):(tf_isenc(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#1f78b4" fs transparent solid 0.15 noborder notitle, \
+     data index 0 using 1:(tf_isdec(strcol(2)) ? $5 : NaN):(tf_isdec(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#e66101" fs transparent solid 0.15 noborder notitle, \
+     data index 0 using 1:(tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 1 title tf_t1("encoder"), \
+     data index 0 using 1:(tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 2 title tf_t1("decoder"), \
+     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 3 title (tf_two ? tf_t2("encoder") : ""), \
+     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 4 title (tf_two ? tf_t2("decoder") : ""), \
+     keyentry with filledcurves fc rgb "#b0b0b0" fs transparent solid 0.3 noborder title "band: smallest to largest token", \
+     keyentry with lines dt 3 lw 1.5 lc rgb "#808080" title (tf_dmodel > 0 ? sprintf("sqrt(d_model) = %.2f", sqrt(tf_dmodel)) : ""), \
+     data index 0 using 1:(-1e30):xtic(3) with points pt -1 notitle
+unset label 101
+unset label 102
+unset arrow 1
+if (tf_ngrad > 0) {
+    tf_py = tf_mt + tf_streamh + tf_ticsh + tf_gap + fontsize * 2; tf_ph = tf_gradh
+    tf_gsteps = tf_max(tf_ngrad, data2 ne "" ? tf_ngrad2 : 0)
+    eval tf_place
+    set xrange [-0.5 : tf_gsteps - 0.5]
+    # no NaN into stats (see tf_minmax in lib/common.gp)
+    stats data index 1 using ($4 > 0 ? $4 : 1e300) nooutput
+    tf_gmin = STATS_min
+    stats data index 1 using ($4 > 0 ? $4 : 0) nooutput
+    tf_gmax = STATS_max
+    if (tf_two && tf_ngrad2 > 0) {
+        stats data2 index 1 using ($4 > 0 ? $4 : 1e300) nooutput
+        tf_gmin = tf_min(tf_gmin, STATS_min)
+        stats data2 index 1 using ($4 > 0 ? $4 : 0) nooutput
+        tf_gmax = tf_max(tf_gmax, STATS_max)
+    }
+    set logscale y
+    set yrange [tf_gmin / 3.0 : tf_gmax * 3.0]
+    set format y "%.0e"
+    set key at screen tf_sx(tf_px + tf_pw + 20), screen tf_sy(tf_py) left top
+    set ylabel "L2 norm of the gradient"
+    set title "gradients (grad.* records)" font tf_fontspec(fontsize + 1)
+    plot data index 1 using 1:4 with linespoints ls 5 title tf_t1("gradient"), \
+         (tf_two && tf_ngrad2 > 0 ? data2 : data) index 1 using 1:(tf_two && tf_ngrad2 > 0 ? $4 : NaN) with linespoints ls 6 title (tf_two && tf_ngrad2 > 0 ? tf_t2("gradient") : ""), \
+         data index 1 using 1:(tf_gmin / 1000.0):xtic(3) with points pt -1 notitle
+}
+unset multiplot
