@@ -1,12 +1,136 @@
-/* cmd_view.c — `traceformer view` (being written). */
+/* cmd_view.c — `traceformer view TRACE`: the ncurses viewer (src/view).
+ *
+ * Everything that can be refused is refused here, before the screen is
+ * taken: the arguments, the traces (the reader's own messages), a record
+ * name that is not there, and an output that is not a terminal. */
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "cli/cli_trace.h"
 #include "cli/commands.h"
+#include "cli/paths.h"
+#include "plot/plot.h"
+#include "view/view.h"
+
+static const char usage[] =
+    "usage: traceformer view TRACE [NAME] [--compare OTHER] [--plots DIR]\n"
+    "\n"
+    "Step through a trace in the terminal, one matrix at a time: the steps in\n"
+    "execution order on the left, the current record as a heatmap with its\n"
+    "token labels, and below it what the record is, its formula, its values\n"
+    "and the value under the cursor. Press ? in the viewer for every key.\n"
+    "\n"
+    "  NAME             open at this record (default: the first)\n"
+    "  --compare OTHER  a second trace to compare with (key c): A, B and A - B\n"
+    "                   for the same record name, e.g. a run with and without\n"
+    "                   a padding mask or positional encoding\n"
+    "  --plots DIR      where the x key writes images (default: plots)\n"
+    "\n"
+    "The viewer needs a terminal. To print a record instead:\n"
+    "  traceformer show TRACE NAME     (and traceformer ls TRACE lists the names)\n"
+    "Colours follow the terminal; NO_COLOR=1 asks for monochrome.\n"
+    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
+
+typedef struct {
+    const char *path, *name, *compare, *plots;
+} ViewArgs;
+
+static int parse_args(int argc, char **argv, ViewArgs *a)
+{
+    *a = (ViewArgs){.plots = "plots"};
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (cli_is_help(arg)) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        const char **slot = strcmp(arg, "--compare") == 0 ? &a->compare
+                            : strcmp(arg, "--plots") == 0 ? &a->plots
+                                                          : NULL;
+        if (slot) {
+            if (i + 1 >= argc)
+                return cli_usage_error("view", usage, "%s needs a value", arg);
+            *slot = argv[++i];
+            continue;
+        }
+        if (strncmp(arg, "--compare=", 10) == 0) {
+            a->compare = arg + 10;
+            continue;
+        }
+        if (strncmp(arg, "--plots=", 8) == 0) {
+            a->plots = arg + 8;
+            continue;
+        }
+        if (arg[0] == '-' && arg[1] != '\0')
+            return cli_usage_error("view", usage, "unknown option '%s'", arg);
+        if (!a->path)
+            a->path = arg;
+        else if (!a->name)
+            a->name = arg;
+        else
+            return cli_usage_error("view", usage, "one NAME only ('%s' is extra)", arg);
+    }
+    if (!a->path)
+        return cli_usage_error("view", usage, "missing TRACE");
+    return 0;
+}
+
+/* The x key: the record on screen as a PNG, through src/plot. */
+typedef struct {
+    char viz[4096];
+    const char *out;
+} ExportPlace;
+
+static Status export_png(void *ctx, const TraceReader *r, uint32_t index, int head, int batch, char *written,
+                         size_t cap, Error *err)
+{
+    const ExportPlace *p = ctx;
+    PlotOptions o;
+    plot_options_init(&o, p->viz, p->out);
+    o.head = head;
+    o.batch = batch >= 0 ? batch : 0;
+    return plot_record(r, index, &o, written, cap, err);
+}
 
 int cmd_view(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "traceformer view: not available yet\n");
-    return 1;
+    ViewArgs a;
+    int code = parse_args(argc, argv, &a);
+    if (code)
+        return code < 0 ? 0 : code;
+
+    TraceReader *ta = NULL, *tb = NULL;
+    if ((code = cli_open_trace(a.path, &ta)))
+        return code;
+    if (a.compare && (code = cli_open_trace(a.compare, &tb))) {
+        trace_reader_close(ta);
+        return code;
+    }
+    if (a.name && trace_reader_find(ta, a.name) < 0)
+        code = cli_unknown_record(ta, a.name);
+    if (!code && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
+        fprintf(stderr, "traceformer view: standard %s is not a terminal, and the viewer needs one\n",
+                isatty(STDOUT_FILENO) ? "input" : "output");
+        fprintf(stderr, "hint: `traceformer show %s NAME` prints one record as text; "
+                        "`traceformer ls %s` lists the names\n", a.path, a.path);
+        code = 2;
+    }
+    if (!code) {
+        ExportPlace place = {.out = a.plots};
+        snprintf(place.viz, sizeof place.viz, "%s/viz", paths_data_dir());
+        ViewConfig cfg = {.a = ta, .b = tb, .start = a.name, .export = {export_png, &place}};
+        int sig = 0;
+        Error err;
+        error_clear(&err);
+        Status st = view_run(&cfg, &sig, &err);
+        if (st)
+            code = cli_report(&err, st);
+        else if (sig)
+            code = 128 + sig;  /* the shell's convention for "ended by signal" */
+    }
+    trace_reader_close(ta);
+    if (tb)
+        trace_reader_close(tb);
+    return code;
 }

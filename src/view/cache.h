@@ -1,0 +1,50 @@
+/* cache.h — the few records the viewer holds at once.
+ *
+ * The trace stays mapped; a record is fetched (and checked: bounds,
+ * strings, checksum) only when the screen needs it, and at most
+ * VIEW_CACHE_SLOTS are held, the least recently used given back first. So
+ * opening a trace costs its index, and memory does not grow with the
+ * trace's size however far a person steps. A fetch that fails is cached
+ * too, with the reader's message, so the screen can say what was wrong. */
+#ifndef TF_VIEW_CACHE_H
+#define TF_VIEW_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trace/export.h"
+#include "trace/trace.h"
+#include "view/stats.h"
+
+/* A screen needs at most: the current record, its block's mask and
+ * weights, and the same name in a compared trace, with its mask. */
+#define VIEW_CACHE_SLOTS 6
+
+typedef struct {
+    const TraceReader *reader;
+    uint32_t index;
+    bool used;
+    bool ok;            /* false: err says why the record could not be read */
+    TraceRecord tr;     /* when ok */
+    RecordPages pg;     /* when ok */
+    ValueStats stats;   /* of every value of the record, when ok */
+    Error err;
+    uint64_t last_use;
+} CachedRecord;
+
+typedef struct {
+    CachedRecord slot[VIEW_CACHE_SLOTS];
+    uint64_t clock;
+    uint64_t fetches;   /* records read from the file so far (tests, bench) */
+} RecordCache;
+
+/* The record, fetched when it is not held; never NULL (a failed fetch
+ * comes back with ok = false). */
+const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t index);
+/* The record when it is held, else NULL; changes nothing (for drawing). */
+const CachedRecord *cache_find(const RecordCache *c, const TraceReader *r, uint32_t index);
+/* How many slots hold a record. */
+int cache_held(const RecordCache *c);
+void cache_free(RecordCache *c);
+
+#endif

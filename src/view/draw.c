@@ -1,0 +1,159 @@
+/* draw.c — the frame: title bar, panes, status bar, the too-small notice. */
+#include "view/draw.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trace/export.h"
+#include "view/paint.h"
+#include "view/text.h"
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void draw_too_small(const ViewState *s)
+{
+    paint_role(s, ROLE_NORMAL);
+    char line1[96], line2[96];
+    snprintf(line1, sizeof line1, "Terminal too small: %dx%d.", s->cols, s->lines);
+    snprintf(line2, sizeof line2, "Traceformer needs at least %dx%d.", VIEW_MIN_COLS, VIEW_MIN_LINES);
+    const char *lines[] = {line1, line2, "Enlarge the window, or press q to quit."};
+    int y0 = s->lines / 2 - 1;
+    for (int i = 0; i < 3; i++) {
+        int w = text_width(lines[i], !s->theme.utf8);
+        int x = (s->cols - w) / 2;
+        paint_text(s, y0 + i, x > 0 ? x : 0, lines[i], s->cols);
+    }
+}
+
+static void draw_title(const ViewState *s, const ScreenLayout *l)
+{
+    paint_role(s, ROLE_TITLE);
+    mvhline(l->title.y, 0, ' ', l->title.w);
+    char left[512], right[128];
+    if (s->b && s->compare)
+        snprintf(left, sizeof left, " traceformer view  A %s  B %s", base_name(trace_reader_path(s->a)),
+                 base_name(trace_reader_path(s->b)));
+    else
+        snprintf(left, sizeof left, " traceformer view  %s", base_name(trace_reader_path(s->a)));
+    snprintf(right, sizeof right, "step %u of %u ", s->cur + 1, s->count);
+    int rw = text_width(right, !s->theme.utf8);
+    paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
+    paint_text(s, l->title.y, l->title.w - rw, right, rw);
+}
+
+/* Does a record name have a layer number (enc.1.attn.q)? */
+static bool has_layer(const char *name)
+{
+    for (const char *p = name; *p; p++)
+        if (*p >= '0' && *p <= '9' && p > name && p[-1] == '.')
+            return true;
+    return false;
+}
+
+typedef struct {
+    const char *keys, *what;
+} Hint;
+
+static void draw_status(const ViewState *s, const ScreenLayout *l)
+{
+    int y = l->status.y, w = l->status.w;
+    paint_role(s, ROLE_STATUS);
+    mvhline(y, 0, ' ', w);
+    char pos[64];
+    snprintf(pos, sizeof pos, " %u/%u ", s->cur + 1, s->count);
+    int pw = (int)strlen(pos);
+    if (s->searching)
+        return;  /* the prompt takes the line (draw_prompt) */
+    if (s->msg_kind != MSG_NONE) {
+        paint_role(s, s->msg_kind == MSG_ERROR ? ROLE_ERROR : ROLE_NOTICE);
+        char buf[600];
+        snprintf(buf, sizeof buf, " %s ", s->msg);
+        paint_text(s, y, 0, buf, w - pw - 1);
+        paint_role(s, ROLE_STATUS);
+        paint_text(s, y, w - pw, pos, pw);
+        return;
+    }
+    if (s->help) {
+        paint_text(s, y, 1, "help: j/k scroll, any other key closes it", w - 2);
+        return;
+    }
+    const CachedRecord *c = view_current(s);
+    bool heads = c && c->ok && view_axis(&c->tr.rec, &c->pg, "head") >= 0;
+    bool batch = c && c->ok && view_axis(&c->tr.rec, &c->pg, "batch") >= 0;
+    Hint hints[16];
+    int n = 0;
+    if (s->focus == FOCUS_STEPS) {
+        hints[n++] = (Hint){"\xe2\x86\x91\xe2\x86\x93", "steps"};
+        hints[n++] = (Hint){"Enter", "fold"};
+        hints[n++] = (Hint){"Tab", "matrix"};
+    } else {
+        hints[n++] = (Hint){"n/p", "step"};
+        hints[n++] = (Hint){"hjkl", "cell"};
+    }
+    if (heads)
+        hints[n++] = (Hint){"]/[", "head"};
+    if (has_layer(view_name(s, s->cur)))
+        hints[n++] = (Hint){"}/{", "layer"};
+    if (batch)
+        hints[n++] = (Hint){"b/B", "sentence"};
+    hints[n++] = (Hint){"/", "find"};
+    if (heads || s->weights_rec >= 0)
+        hints[n++] = (Hint){"a", s->heads ? "one head" : "heads"};
+    if (s->b)
+        hints[n++] = (Hint){"c", s->compare ? "one run" : "compare"};
+    hints[n++] = (Hint){"v", "numbers"};
+    if (s->mask_rec >= 0)
+        hints[n++] = (Hint){"m", "mask"};
+    hints[n++] = (Hint){"x", "export"};
+    hints[n++] = (Hint){"?", "help"};
+    hints[n++] = (Hint){"q", "quit"};
+    /* Always keep "? help  q quit"; drop from the middle when narrow. */
+    int x = 1, limit = w - pw - 1;
+    bool ascii = !s->theme.utf8;
+    int tail = 0;
+    for (int i = n - 2; i < n; i++)
+        tail += text_width(hints[i].keys, ascii) + 1 + (int)strlen(hints[i].what) + 2;
+    for (int i = 0; i < n; i++) {
+        int need = text_width(hints[i].keys, ascii) + 1 + (int)strlen(hints[i].what) + 2;
+        if (i < n - 2 && x + need + tail > limit)
+            continue;
+        if (x + need > limit)
+            break;
+        paint_role(s, ROLE_KEY);
+        x += paint_text(s, y, x, hints[i].keys, limit - x);
+        paint_role(s, ROLE_STATUS);
+        x += paint_text(s, y, x + 1, hints[i].what, limit - x - 1) + 3;
+    }
+    paint_role(s, ROLE_STATUS);
+    paint_text(s, y, w - pw, pos, pw);
+}
+
+void draw(const ViewState *s)
+{
+    paint_role(s, ROLE_NORMAL);
+    erase();
+    curs_set(0);
+    ScreenLayout l;
+    layout_screen(s, &l);
+    if (l.too_small) {
+        draw_too_small(s);
+        return;
+    }
+    draw_title(s, &l);
+    if (l.steps.w > 0) {
+        draw_steps(s, &l);
+        paint_vline(s, ROLE_BORDER, l.steps.y, l.steps.x + l.steps.w, l.steps.h);
+    }
+    draw_matrix(s, &l);
+    draw_info(s, &l);
+    draw_status(s, &l);
+    if (s->help)
+        draw_help(s, &l);
+    if (s->searching)
+        draw_prompt(s, &l);
+}

@@ -1,0 +1,219 @@
+/* draw_info.c — the info pane: what the current record is, its shape,
+ * formula and description, its values, the value under the cursor with
+ * its tokens, where an attention block's Q, K and V came from, and the
+ * lesson's narration for this step. Most important first, so a short pane
+ * cuts the least important lines. */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trace/export.h"
+#include "view/compare.h"
+#include "view/draw.h"
+#include "view/numfmt.h"
+#include "view/paint.h"
+#include "view/stats.h"
+#include "view/text.h"
+
+#define HEAD_W 9  /* "formula  " */
+
+typedef struct {
+    const ViewState *s;
+    int y, y_end, x, w;
+} Lines;
+
+/* "heading  text", the text wrapped under itself. Returns false when the
+ * pane is full. */
+static bool field(Lines *L, const char *heading, const char *text, Role role)
+{
+    if (L->y >= L->y_end)
+        return false;
+    int tw = L->w - HEAD_W;
+    if (tw < 8) {  /* too narrow for headings: text only */
+        tw = L->w;
+        heading = NULL;
+    }
+    if (heading) {
+        paint_role(L->s, ROLE_HEADING);
+        paint_text(L->s, L->y, L->x, heading, HEAD_W - 1);
+    }
+    int tx = heading ? L->x + HEAD_W : L->x;
+    size_t off = 0, next;
+    bool first = true;
+    do {
+        if (L->y >= L->y_end)
+            return false;
+        size_t len = text_wrap(text + off, tw, !L->s->theme.utf8, &next);
+        if (len == 0 && !first)
+            break;
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)len, text + off);
+        paint_role(L->s, role);
+        paint_text(L->s, L->y, tx, line, tw);
+        L->y++;
+        off += next;
+        first = false;
+    } while (text[off]);
+    return true;
+}
+
+/* "query 猫 (0), key 老鼠 (2)" for the cursor of record r. */
+static void cursor_place(const ViewState *s, const Record *r, const RecordPages *pg, size_t page, char *buf,
+                         size_t cap)
+{
+    char rowpart[200] = "";
+    const char *col_name = r->dim_names[pg->col_axis][0] ? r->dim_names[pg->col_axis] : "col";
+    if (pg->row_axis >= 0 && !pg->batch_rows) {
+        const char *row_name = r->dim_names[pg->row_axis][0] ? r->dim_names[pg->row_axis] : "row";
+        const char *rl = pages_row_label(r, pg, page, s->row);
+        if (rl)
+            snprintf(rowpart, sizeof rowpart, "%s %s (%u), ", row_name, rl, s->row);
+        else
+            snprintf(rowpart, sizeof rowpart, "%s %u, ", row_name, s->row);
+    }
+    const char *cl = pages_col_label(r, pg, page, s->col);
+    if (cl)
+        snprintf(buf, cap, "%s%s %s (%u)", rowpart, col_name, cl, s->col);
+    else
+        snprintf(buf, cap, "%s%s %u", rowpart, col_name, s->col);
+}
+
+static bool is_probability(const Record *r)
+{
+    return r->kind && (strcmp(r->kind, "weights") == 0 || strcmp(r->kind, "probs") == 0);
+}
+
+static void cursor_lines(Lines *L, const CachedRecord *c)
+{
+    const ViewState *s = L->s;
+    const Record *r = &c->tr.rec;
+    const RecordPages *pg = &c->pg;
+    size_t page = view_page(s, r, pg);
+    const float *m = pages_data(r, pg, page);
+    float v = m[(size_t)s->row * pg->cols + s->col];
+    char place[300], val[64], text[700];
+    cursor_place(s, r, pg, page, place, sizeof place);
+    numfmt_exact(val, sizeof val, v);
+
+    if (s->heads) {
+        /* The same cell in every head. */
+        int ha = view_axis(r, pg, "head");
+        size_t o = (size_t)snprintf(text, sizeof text, "%s:", place);
+        for (uint32_t h = 0; ha >= 0 && h < r->dims[ha] && o < sizeof text; h++) {
+            const float *mh = pages_data(r, pg, view_page_at(r, pg, h, s->batch));
+            char hv[32];
+            numfmt_exact(hv, sizeof hv, mh[(size_t)s->row * pg->cols + s->col]);
+            o += (size_t)snprintf(text + o, sizeof text - o, " h%u %.6s", h, hv);
+        }
+        field(L, "cursor", text, ROLE_VALUE);
+        return;
+    }
+    const CachedRecord *cb = view_current_b(s);
+    if (s->compare && cb && cb->ok && s->cmp.same_shape) {
+        const float *mb = pages_data(&cb->tr.rec, &cb->pg, page);
+        float vb = mb[(size_t)s->row * pg->cols + s->col];
+        char bv[64], dv[64];
+        numfmt_exact(bv, sizeof bv, vb);
+        numfmt_exact(dv, sizeof dv, compare_diff(v, vb));
+        snprintf(text, sizeof text, "%s: A %s  B %s  A-B %s", place, val, bv, dv);
+        field(L, "cursor", text, ROLE_VALUE);
+        return;
+    }
+    int n = snprintf(text, sizeof text, "%s = %s", place, val);
+    uint32_t pr = s->pool_r, pc = s->pool_c;
+    if ((pr > 1 || pc > 1) && n > 0 && (size_t)n < sizeof text) {
+        float mean = stats_pool(m, pg->rows, pg->cols, s->row, s->row + pr, s->col, s->col + pc);
+        char mv[64];
+        numfmt_exact(mv, sizeof mv, mean);
+        n += snprintf(text + n, sizeof text - (size_t)n, "; the cell shows the mean of %ux%u, %s", pr, pc, mv);
+    }
+    if (is_probability(r) && n > 0 && (size_t)n < sizeof text)
+        snprintf(text + n, sizeof text - (size_t)n, "   row sum %.6g",
+                 stats_row_sum(m + (size_t)s->row * pg->cols, pg->cols));
+    field(L, "cursor", text, ROLE_VALUE);
+}
+
+void draw_info(const ViewState *s, const ScreenLayout *l)
+{
+    const Rect *r = &l->info;
+    const CachedRecord *c = view_current(s);
+    if (r->h < 2 || !c)
+        return;
+    bool right = r->x > l->matrix.x;  /* the info pane beside the matrix */
+    if (right)
+        paint_vline(s, ROLE_BORDER, r->y, r->x - 1, r->h);
+    paint_hline(s, ROLE_BORDER, r->y, r->x, r->w);
+    paint_role(s, ROLE_PANE_TITLE);
+    paint_text(s, r->y, r->x + 1, " info ", r->w - 2);
+
+    Lines L = {s, r->y + 1, r->y + r->h, r->x + 1, r->w - 2};
+    char text[1200];
+    const char *name = view_name(s, s->cur);
+    if (!c->ok) {
+        field(&L, "record", name, ROLE_VALUE);
+        field(&L, "error", c->err.msg, ROLE_ERROR);
+        return;
+    }
+    const Record *rec = &c->tr.rec;
+    snprintf(text, sizeof text, "%s   exec index %u, kind %s", name, rec->exec_index, rec->kind[0] ? rec->kind : "-");
+    if (!field(&L, "name", text, ROLE_VALUE))
+        return;
+
+    char shape[200], pt[160];
+    export_shape_text(rec, shape, sizeof shape);
+    pages_title(rec, &c->pg, view_page(s, rec, &c->pg), pt, sizeof pt);
+    if (pt[0] && !s->heads)
+        snprintf(text, sizeof text, "%s   showing %s", shape, pt);
+    else
+        snprintf(text, sizeof text, "%s", shape);
+    if (!field(&L, "shape", text, ROLE_NORMAL))
+        return;
+
+    cursor_lines(&L, c);
+    if (rec->formula[0] && !field(&L, "formula", rec->formula, ROLE_NORMAL))
+        return;
+    if (rec->description[0] && !field(&L, "what", rec->description, ROLE_NORMAL))
+        return;
+
+    const ValueStats *st = &c->stats;
+    char mn[32], mx[32];
+    numfmt_exact(mn, sizeof mn, st->min);
+    numfmt_exact(mx, sizeof mx, st->max);
+    int n = st->n_finite ? snprintf(text, sizeof text, "min %s  max %s  mean %.4g", mn, mx, st->mean)
+                         : snprintf(text, sizeof text, "no finite values");
+    if (st->n_neg_inf && n > 0)
+        n += snprintf(text + n, sizeof text - (size_t)n, "  -inf x%zu", st->n_neg_inf);
+    if ((st->n_pos_inf || st->n_nan) && n > 0)
+        snprintf(text + n, sizeof text - (size_t)n, "  +inf x%zu  nan x%zu", st->n_pos_inf, st->n_nan);
+    if (!field(&L, "values", text, ROLE_NORMAL))
+        return;
+
+    if (s->compare && s->b) {
+        const CachedRecord *cb = view_current_b(s);
+        if (!cb)
+            snprintf(text, sizeof text, "B (%s) has no %s", trace_reader_path(s->b), name);
+        else if (!cb->ok)
+            snprintf(text, sizeof text, "B cannot be read: %s", cb->err.msg);
+        else if (!s->cmp.same_shape)
+            snprintf(text, sizeof text, "B's %s has another shape", name);
+        else if (s->cmp.n_differ == 0)
+            snprintf(text, sizeof text, "A and B are identical here");
+        else
+            snprintf(text, sizeof text, "%zu of %zu values differ, max |A-B| %.4g", s->cmp.n_differ,
+                     record_numel(rec), (double)s->cmp.max_abs);
+        if (!field(&L, "A vs B", text, ROLE_NORMAL))
+            return;
+    }
+    if (rec->q_source || rec->kv_source) {
+        snprintf(text, sizeof text, "queries from %s; keys and values from %s",
+                 rec->q_source ? rec->q_source : "-", rec->kv_source ? rec->kv_source : "-");
+        if (!field(&L, "source", text, ROLE_NORMAL))
+            return;
+    }
+    if (s->narration.lookup) {
+        const char *say = s->narration.lookup(s->narration.ctx, name);
+        if (say && say[0])
+            field(&L, "lesson", say, ROLE_NORMAL);
+    }
+}

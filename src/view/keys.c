@@ -1,0 +1,371 @@
+/* keys.c — the key table and the handlers that change the state. */
+#include "view/keys.h"
+
+#include <curses.h>
+#include <string.h>
+
+#include "view/layout.h"
+
+#define ESC 27
+
+static const KeyBinding step_keys[] = {
+    {{'n', KEY_RIGHT}, "n \xe2\x86\x92", DO_NEXT, "next step, in execution order"},
+    {{'p', KEY_LEFT}, "p \xe2\x86\x90", DO_PREV, "previous step"},
+    {{KEY_HOME, '<'}, "Home <", DO_FIRST, "first step"},
+    {{KEY_END, '>'}, "End >", DO_LAST, "last step"},
+    {{'}'}, "}", DO_LAYER_NEXT, "the same record in the next layer"},
+    {{'{'}, "{", DO_LAYER_PREV, "the same record in the previous layer"},
+    {{']'}, "]", DO_HEAD_NEXT, "next head (attention records)"},
+    {{'['}, "[", DO_HEAD_PREV, "previous head"},
+    {{'b'}, "b", DO_BATCH_NEXT, "next sentence of a batch"},
+    {{'B'}, "B", DO_BATCH_PREV, "previous sentence of a batch"},
+    {{'/', 'g'}, "/ g", DO_SEARCH, "jump to a record by name (Tab completes)"},
+};
+
+static const KeyBinding cursor_keys[] = {
+    {{'k', KEY_UP}, "k \xe2\x86\x91", DO_UP, "cursor up a row"},
+    {{'j', KEY_DOWN}, "j \xe2\x86\x93", DO_DOWN, "cursor down a row"},
+    {{'h', KEY_SLEFT}, "h S-\xe2\x86\x90", DO_LEFT, "cursor left a column"},
+    {{'l', KEY_SRIGHT}, "l S-\xe2\x86\x92", DO_RIGHT, "cursor right a column"},
+    {{KEY_PPAGE, KEY_CTRL('b')}, "PgUp", DO_PAGE_UP, "cursor up a screen"},
+    {{KEY_NPAGE, KEY_CTRL('f')}, "PgDn", DO_PAGE_DOWN, "cursor down a screen"},
+    {{'0', '^'}, "0", DO_ROW_START, "cursor to the first column"},
+    {{'$'}, "$", DO_ROW_END, "cursor to the last column"},
+    {{'-', '_'}, "-", DO_ZOOM_OUT, "zoom out: each cell the mean of 2x2 more values"},
+    {{'+', '='}, "+", DO_ZOOM_IN, "zoom back in"},
+    {{'z'}, "z", DO_ZOOM_FIT, "fit the whole matrix on screen / back to 1:1"},
+};
+
+static const KeyBinding view_keys[] = {
+    {{'a'}, "a", DO_HEADS, "heads view: every head of the block on one scale"},
+    {{'c'}, "c", DO_COMPARE, "compare: A, B and A-B (view A --compare B)"},
+    {{'v'}, "v", DO_NUMBERS, "numbers in the cells on / off"},
+    {{'m'}, "m", DO_MASK, "mask overlay: mark the cells the block's mask hides"},
+    {{'s'}, "s", DO_STRETCH, "colours: weights on 0..1 / stretched to their own range"},
+    {{'x'}, "x", DO_EXPORT, "export this view as an image (gnuplot)"},
+};
+
+static const KeyBinding pane_keys[] = {
+    {{'\t'}, "Tab", DO_FOCUS, "keys to the steps pane and back"},
+    {{'\n', '\r', KEY_ENTER, ' ', 'o'}, "Enter Space o", DO_FOLD, "fold / unfold the group at the steps cursor"},
+    {{'O'}, "O", DO_TREE_MODE, "steps: follow the current step / open every group"},
+};
+
+static const KeyBinding other_keys[] = {
+    {{'?', KEY_F(1)}, "?", DO_HELP, "this help"},
+    {{ESC}, "Esc", DO_BACK, "back: close help, the prompt, heads or compare"},
+    {{KEY_CTRL('l')}, "Ctrl-L", DO_REDRAW, "repaint the screen"},
+    {{'q', 'Q'}, "q", DO_QUIT, "quit"},
+};
+
+#define LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const KeySection sections[] = {
+    {"Steps", step_keys, LEN(step_keys)},
+    {"Cell cursor and zoom", cursor_keys, LEN(cursor_keys)},
+    {"Views", view_keys, LEN(view_keys)},
+    {"Steps pane", pane_keys, LEN(pane_keys)},
+    {"Other", other_keys, LEN(other_keys)},
+};
+
+const KeySection *keys_sections(int *n)
+{
+    *n = LEN(sections);
+    return sections;
+}
+
+int keys_help_lines(void)
+{
+    int n = 2;  /* the mouse line and a blank */
+    for (int i = 0; i < LEN(sections); i++)
+        n += sections[i].n + 2;  /* title, keys, blank */
+    return n;
+}
+
+Action keys_action(int ch)
+{
+    for (int s = 0; s < LEN(sections); s++)
+        for (int k = 0; k < sections[s].n; k++)
+            for (int i = 0; i < 6 && sections[s].keys[k].keys[i]; i++)
+                if (sections[s].keys[k].keys[i] == ch)
+                    return sections[s].keys[k].action;
+    return DO_NONE;
+}
+
+/* ---- the prompt ---- */
+
+static void search_key(ViewState *s, int ch)
+{
+    Search *q = &s->search;
+    switch (ch) {
+    case ESC:
+        s->searching = false;
+        return;
+    case '\n':
+    case '\r':
+    case KEY_ENTER: {
+        long i = search_target(q, s->a);
+        s->searching = false;
+        if (q->len == 0)
+            return;
+        if (i < 0) {
+            view_jump(s, q->text);  /* says "no record named ..." with a suggestion */
+            return;
+        }
+        s->focus = FOCUS_MATRIX;
+        view_goto(s, (uint32_t)i);
+        return;
+    }
+    case '\t':
+        search_complete(q, s->a);
+        return;
+    case KEY_BTAB:
+    case KEY_UP:
+        search_select(q, -1);
+        return;
+    case KEY_DOWN:
+        search_select(q, 1);
+        return;
+    case KEY_BACKSPACE:
+    case 127:
+    case 8:
+        if (q->len == 0)
+            s->searching = false;  /* backspace on an empty prompt leaves it, as in less */
+        else
+            search_backspace(q, s->a);
+        return;
+    case KEY_CTRL('u'):
+        search_clear(q);
+        search_update(q, s->a);
+        return;
+    }
+    if (ch >= 0x20 && ch < 0x7F) {
+        char c = (char)ch;
+        search_append(q, s->a, &c, 1);
+    }
+}
+
+static void help_key(ViewState *s, int ch)
+{
+    int n = keys_help_lines();
+    switch (ch) {
+    case 'j':
+    case KEY_DOWN:
+        s->help_top++;
+        break;
+    case 'k':
+    case KEY_UP:
+        s->help_top--;
+        break;
+    case KEY_NPAGE:
+    case ' ':
+        s->help_top += 10;
+        break;
+    case KEY_PPAGE:
+        s->help_top -= 10;
+        break;
+    default:
+        s->help = false;  /* any other key closes help, as less does */
+        return;
+    }
+    if (s->help_top > n - 1)
+        s->help_top = n - 1;
+    if (s->help_top < 0)
+        s->help_top = 0;
+}
+
+/* ---- the main view ---- */
+
+static void page_move(ViewState *s, int dir)
+{
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    int n = layout_panels(s, &l, p, LAYOUT_MAX_PANELS);
+    int step = n > 0 && p[0].cap_r > 1 ? (int)p[0].cap_r - 1 : 1;
+    view_move(s, dir * step, 0);
+}
+
+bool view_key(ViewState *s, int ch)
+{
+    if (s->msg_kind != MSG_NONE) {
+        s->msg[0] = '\0';
+        s->msg_kind = MSG_NONE;
+    }
+    if (s->searching) {
+        search_key(s, ch);
+        return true;
+    }
+    if (s->help) {
+        help_key(s, ch);
+        return true;
+    }
+    bool steps = s->focus == FOCUS_STEPS;
+    switch (keys_action(ch)) {
+    case DO_NONE:
+        if (ch >= 0x20 && ch < 0x7F)
+            view_message(s, MSG_NOTICE, "'%c' is not a key here: ? lists the keys", ch);
+        return true;
+    case DO_NEXT: view_step(s, 1); break;
+    case DO_PREV: view_step(s, -1); break;
+    case DO_FIRST: view_goto(s, 0); break;
+    case DO_LAST: view_goto(s, s->count - 1); break;
+    case DO_UP:
+        if (steps)
+            view_tree_move(s, -1);
+        else
+            view_move(s, -1, 0);
+        break;
+    case DO_DOWN:
+        if (steps)
+            view_tree_move(s, 1);
+        else
+            view_move(s, 1, 0);
+        break;
+    case DO_LEFT:
+        if (steps) {
+            const TreeNode *n = &s->tree.nodes[s->tree_node];
+            if (!(n->group && n->collapsed))
+                view_tree_toggle(s);
+        } else
+            view_move(s, 0, -1);
+        break;
+    case DO_RIGHT:
+        if (steps) {
+            const TreeNode *n = &s->tree.nodes[s->tree_node];
+            if (n->group && n->collapsed)
+                view_tree_toggle(s);
+        } else
+            view_move(s, 0, 1);
+        break;
+    case DO_PAGE_UP:
+        if (steps)
+            view_tree_move(s, -10);
+        else
+            page_move(s, -1);
+        break;
+    case DO_PAGE_DOWN:
+        if (steps)
+            view_tree_move(s, 10);
+        else
+            page_move(s, 1);
+        break;
+    case DO_ROW_START: view_move(s, 0, -1000000); break;
+    case DO_ROW_END: view_move(s, 0, 1000000); break;
+    case DO_HEAD_NEXT: view_step_head(s, 1); break;
+    case DO_HEAD_PREV: view_step_head(s, -1); break;
+    case DO_LAYER_NEXT: view_step_layer(s, 1); break;
+    case DO_LAYER_PREV: view_step_layer(s, -1); break;
+    case DO_BATCH_NEXT: view_step_batch(s, 1); break;
+    case DO_BATCH_PREV: view_step_batch(s, -1); break;
+    case DO_SEARCH:
+        s->searching = true;
+        search_clear(&s->search);
+        search_update(&s->search, s->a);
+        break;
+    case DO_HEADS: view_toggle_heads(s); break;
+    case DO_COMPARE: view_toggle_compare(s); break;
+    case DO_NUMBERS: view_toggle_numbers(s); break;
+    case DO_MASK: view_toggle_mask(s); break;
+    case DO_STRETCH: view_toggle_stretch(s); break;
+    case DO_ZOOM_OUT: view_zoom(s, -1); break;
+    case DO_ZOOM_IN: view_zoom(s, 1); break;
+    case DO_ZOOM_FIT: view_zoom_fit(s); break;
+    case DO_FOCUS:
+        s->focus = steps ? FOCUS_MATRIX : FOCUS_STEPS;
+        {
+            ScreenLayout l;
+            layout_screen(s, &l);
+            if (s->focus == FOCUS_STEPS && l.steps.w == 0) {
+                s->focus = FOCUS_MATRIX;
+                view_message(s, MSG_NOTICE, "the steps pane needs a wider screen (80 columns)");
+            }
+        }
+        view_sync(s);
+        break;
+    case DO_FOLD: view_tree_toggle(s); break;
+    case DO_TREE_MODE: view_tree_cycle_mode(s); break;
+    case DO_EXPORT: view_request_export(s); break;
+    case DO_HELP:
+        s->help = true;
+        s->help_top = 0;
+        break;
+    case DO_BACK:
+        if (s->heads)
+            view_toggle_heads(s);
+        else if (s->compare)
+            view_toggle_compare(s);
+        else if (steps) {
+            s->focus = FOCUS_MATRIX;
+            view_sync(s);
+        }
+        break;
+    case DO_REDRAW: break;
+    case DO_QUIT: s->quit = true; break;
+    }
+    return true;
+}
+
+/* ---- the mouse ---- */
+
+static bool in_rect(const Rect *r, int y, int x)
+{
+    return r->w > 0 && y >= r->y && y < r->y + r->h && x >= r->x && x < r->x + r->w;
+}
+
+void view_click(ViewState *s, int y, int x)
+{
+    ScreenLayout l;
+    layout_screen(s, &l);
+    if (l.too_small || s->help || s->searching)
+        return;
+    if (in_rect(&l.steps, y, x)) {
+        uint32_t row = s->tree_top + (uint32_t)(y - l.steps.y - 1);
+        if (y == l.steps.y || row >= s->tree.n_visible)
+            return;
+        uint32_t node = s->tree.visible[row];
+        s->tree_node = node;
+        if (s->tree.nodes[node].group) {
+            s->focus = FOCUS_STEPS;
+            view_tree_toggle(s);
+        } else {
+            s->cur = s->tree.nodes[node].first;
+            view_sync(s);
+        }
+        return;
+    }
+    Panel p[LAYOUT_MAX_PANELS];
+    int n = layout_panels(s, &l, p, LAYOUT_MAX_PANELS);
+    for (int i = 0; i < n; i++) {
+        uint32_t row, col;
+        if (!layout_hit(&p[i], y, x, &row, &col))
+            continue;
+        /* Half blocks hold two rows: a second click on the same spot
+         * selects the lower one. */
+        if (p[i].half && s->row == row && s->col == col && row + p[i].pr < p[i].rows)
+            row += p[i].pr;
+        s->row = row;
+        s->col = col;
+        if (p[i].head >= 0)
+            s->head = (uint32_t)p[i].head;
+        s->focus = FOCUS_MATRIX;
+        view_sync(s);
+        return;
+    }
+}
+
+void view_wheel(ViewState *s, int y, int x, int dir)
+{
+    ScreenLayout l;
+    layout_screen(s, &l);
+    if (l.too_small)
+        return;
+    if (s->help) {
+        help_key(s, dir < 0 ? KEY_UP : KEY_DOWN);
+        return;
+    }
+    if (in_rect(&l.steps, y, x))
+        view_step(s, dir);
+    else
+        view_move(s, dir * 3, 0);
+}

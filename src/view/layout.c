@@ -1,0 +1,328 @@
+/* layout.c — panes, panels and cell geometry from the state. */
+#include "view/layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "trace/export.h"
+#include "view/text.h"
+
+#define STEPS_MIN_SCREEN 80   /* narrower screens drop the steps pane */
+#define INFO_RIGHT_SCREEN 140 /* wider ones put the info pane on the right */
+#define ROW_LABEL_MAX 12
+#define CELL_MAX 10
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static uint32_t ceil_div(uint32_t a, uint32_t b)
+{
+    return b ? (a + b - 1) / b : a;
+}
+
+void layout_screen(const ViewState *s, ScreenLayout *l)
+{
+    memset(l, 0, sizeof *l);
+    if (s->lines < VIEW_MIN_LINES || s->cols < VIEW_MIN_COLS) {
+        l->too_small = true;
+        return;
+    }
+    l->title = (Rect){0, 0, 1, s->cols};
+    l->status = (Rect){s->lines - 1, 0, 1, s->cols};
+    int body_y = 1, body_h = s->lines - 2, x = 0;
+    if (s->cols >= STEPS_MIN_SCREEN) {
+        int sw = clampi(s->cols / 4, 24, 34);
+        l->steps = (Rect){body_y, 0, body_h, sw};
+        x = sw + 1;  /* one column of border */
+    }
+    int rw = s->cols - x;
+    if (rw >= INFO_RIGHT_SCREEN) {
+        int iw = 46;
+        l->matrix = (Rect){body_y, x, body_h, rw - iw - 1};
+        l->info = (Rect){body_y, x + rw - iw, body_h, iw};
+    } else {
+        int ih = clampi(body_h * 2 / 5, 5, 11);
+        l->matrix = (Rect){body_y, x, body_h - ih, rw};
+        l->info = (Rect){body_y + body_h - ih, x, ih, rw};
+    }
+    l->panels = (Rect){l->matrix.y + 1, l->matrix.x, l->matrix.h - 2, l->matrix.w};
+}
+
+int layout_steps_rows(const ScreenLayout *l)
+{
+    return l->steps.w > 0 ? l->steps.h - 1 : 0;
+}
+
+/* ---- one panel ---- */
+
+const char *layout_row_label(const Record *r, const RecordPages *pg, size_t page, uint32_t i, char *buf,
+                             size_t cap)
+{
+    const char *lab = pages_row_label(r, pg, page, i);
+    if (lab)
+        return lab;
+    snprintf(buf, cap, "%u", i);
+    return buf;
+}
+
+const char *layout_col_label(const Record *r, const RecordPages *pg, size_t page, uint32_t j, char *buf,
+                             size_t cap)
+{
+    const char *lab = pages_col_label(r, pg, page, j);
+    if (lab)
+        return lab;
+    snprintf(buf, cap, "%u", j);
+    return buf;
+}
+
+/* Widest row label of the page (0 when the rows are not labelled at all:
+ * a 1-D record or one sentence of a batch is a single unnamed row). */
+static int row_label_width(const Record *r, const RecordPages *pg, size_t page, bool ascii)
+{
+    if (r->ndim == 1 || pg->batch_rows)
+        return 0;
+    int w = 0;
+    char buf[24];
+    for (uint32_t i = 0; i < pg->rows && w < ROW_LABEL_MAX; i++) {
+        int lw = text_width(layout_row_label(r, pg, page, i, buf, sizeof buf), ascii);
+        w = lw > w ? lw : w;
+    }
+    return w < ROW_LABEL_MAX ? w : ROW_LABEL_MAX;
+}
+
+/* Widest column label (tokens); 0 when the columns are not labelled. */
+static int col_label_width(const Record *r, const RecordPages *pg, size_t page, bool ascii)
+{
+    if (!r->col_labels)
+        return 0;
+    int w = 0;
+    for (uint32_t j = 0; j < pg->cols && w < CELL_MAX; j++) {
+        const char *lab = pages_col_label(r, pg, page, j);
+        int lw = lab ? text_width(lab, ascii) : 0;
+        w = lw > w ? lw : w;
+    }
+    return w;
+}
+
+static bool is_whole(const CachedRecord *c)
+{
+    return c->tr.rec.kind && (strcmp(c->tr.rec.kind, "tokens") == 0 || strcmp(c->tr.rec.kind, "mask") == 0);
+}
+
+/* Geometry of panel p (r, page, rows, cols set) for record c. fit: choose
+ * the pooling that shows the whole page (heads view); else the state's
+ * zoom and scroll. */
+static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool fit, const ValueStats *st)
+{
+    const Record *r = &c->tr.rec;
+    bool ascii = !s->theme.utf8;
+    p->nf = numfmt_for(st, r->kind, is_whole(c));
+    int avail_h = p->r.h - 1;
+    p->hdr = avail_h >= 3 ? 1 : 0;
+    int lines = avail_h - p->hdr;
+    if (lines < 1)
+        lines = 1;
+    int lw = row_label_width(r, &c->pg, p->page, ascii);
+    if (lw > p->r.w / 3)
+        lw = p->r.w / 3;
+    if (fit && p->r.w < 24)
+        lw = 0;  /* a small head's panel: the cells matter more than labels cut to "…" */
+    int clw = col_label_width(r, &c->pg, p->page, ascii);
+    int cw_num = (p->nf.width > (clw < 8 ? clw : 8) ? p->nf.width : (clw < 8 ? clw : 8)) + 1;
+    int full_w = p->r.w - lw - (lw ? 1 : 0);
+
+    /* Numbers: always when asked, when they fit when automatic, never
+     * when pooled (a mean is not a value of the record). */
+    bool pooled = !fit && (s->pool_r > 1 || s->pool_c > 1);
+    bool fits_num = p->rows <= (uint32_t)lines && (long)p->cols * cw_num <= full_w;
+    switch (s->numbers) {
+    case NUMBERS_ON: p->numbers = !pooled && (!fit || fits_num); break;
+    case NUMBERS_OFF: p->numbers = false; break;
+    default: p->numbers = !pooled && fits_num; break;
+    }
+    bool half_ok = s->theme.color && s->theme.utf8 && !p->numbers;
+
+    if (fit) {
+        uint32_t rows_cap = (uint32_t)lines * (half_ok ? 2u : 1u);
+        p->pr = ceil_div(p->rows, rows_cap);
+    } else {
+        p->pr = s->pool_r ? s->pool_r : 1;
+        p->pc = s->pool_c ? s->pool_c : 1;
+    }
+    if (p->pr < 1)
+        p->pr = 1;
+    p->R = ceil_div(p->rows, p->pr);
+    p->half = half_ok && p->R > (uint32_t)lines;
+    p->label_w = p->half && lw ? (2 * lw + 1 < ROW_LABEL_MAX + 2 ? 2 * lw + 1 : ROW_LABEL_MAX + 2) : lw;
+    if (p->label_w > p->r.w / 3)
+        p->label_w = p->r.w / 3;
+    int avail_w = p->r.w - p->label_w - (p->label_w ? 1 : 0);
+    if (avail_w < 1)
+        avail_w = 1;
+    if (fit)
+        p->pc = ceil_div(p->cols, (uint32_t)avail_w);
+    if (p->pc < 1)
+        p->pc = 1;
+    p->C = ceil_div(p->cols, p->pc);
+
+    if (p->numbers) {
+        p->cw = cw_num;
+    } else {
+        int want = clw ? clampi(clw + 1, 2, 8) : 2;
+        p->cw = (long)p->C * want <= avail_w ? want : clampi(avail_w / (int)p->C, 1, want);
+    }
+    /* Small matrices: grow the cells into the room there is. */
+    while (p->cw < CELL_MAX && (long)p->C * (p->cw + 1) <= avail_w)
+        p->cw++;
+    p->rh = 1;
+    if (!p->half)
+        p->rh = clampi(lines / (int)(p->R ? p->R : 1), 1, p->cw / 3 > 1 ? p->cw / 3 : 1);
+
+    if (fit) {
+        p->top = p->left = 0;
+    } else {
+        p->top = s->top < p->R ? s->top : p->R - 1;
+        p->left = s->left < p->C ? s->left : p->C - 1;
+    }
+    p->cap_r = p->half ? (uint32_t)lines * 2 : (uint32_t)(lines / p->rh);
+    if (p->cap_r < 1)
+        p->cap_r = 1;
+    p->vr = p->R - p->top < p->cap_r ? p->R - p->top : p->cap_r;
+    p->cap_c = (uint32_t)(avail_w / p->cw);
+    if (p->cap_c < 1)
+        p->cap_c = 1;
+    p->vc = p->C - p->left < p->cap_c ? p->C - p->left : p->cap_c;
+    p->cy = p->r.y + 1 + p->hdr;
+    p->cx = p->r.x + p->label_w + (p->label_w ? 1 : 0);
+}
+
+static Panel base_panel(Rect r, PanelSource src, const CachedRecord *c, size_t page, int head)
+{
+    Panel p;
+    memset(&p, 0, sizeof p);
+    p.r = r;
+    p.source = src;
+    p.page = page;
+    p.head = head;
+    p.rows = (uint32_t)c->pg.rows;
+    p.cols = (uint32_t)c->pg.cols;
+    return p;
+}
+
+/* Heads: the grid (columns × rows of panels) that gives each head the most
+ * room — first one where every head shows its numbers, then the largest
+ * cells (a square cell is two columns by one line). */
+static void head_grid(const Rect *area, int n, uint32_t rows, uint32_t cols, int cw_num, int label_w,
+                      int *gc, int *gr)
+{
+    double best = -1;
+    bool best_num = false;
+    *gc = 1;
+    *gr = n;
+    for (int k = 1; k <= n; k++) {
+        int nr = (n + k - 1) / k;
+        int pw = (area->w - (k - 1)) / k, ph = area->h / nr;
+        if (pw < 10 || ph < 3)
+            continue;
+        int cells_w = pw - label_w - 1, lines = ph - 2;
+        bool num = (long)rows <= lines && (long)cols * cw_num <= cells_w;
+        double sc = fmin((double)cells_w / cols / 2.0, (double)lines * 2.0 / rows / 2.0);
+        if ((num && !best_num) || (num == best_num && sc > best + 1e-9)) {
+            best = sc;
+            best_num = num;
+            *gc = k;
+            *gr = nr;
+        }
+    }
+}
+
+int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max)
+{
+    const CachedRecord *c = view_current(s);
+    if (l->too_small || !c || !c->ok || max < 1 || l->panels.h < 2)
+        return 0;
+    const Record *r = &c->tr.rec;
+    const RecordPages *pg = &c->pg;
+    size_t page = view_page(s, r, pg);
+    int head_axis = view_axis(r, pg, "head");
+
+    if (s->heads && head_axis >= 0) {
+        int n = (int)r->dims[head_axis];
+        if (n > max)
+            n = max;
+        int gc, gr;
+        NumberFormat nf = numfmt_for(&c->stats, r->kind, is_whole(c));
+        int clw = col_label_width(r, pg, page, !s->theme.utf8);
+        int cw_num = (nf.width > (clw < 8 ? clw : 8) ? nf.width : (clw < 8 ? clw : 8)) + 1;
+        int lw = row_label_width(r, pg, page, !s->theme.utf8);
+        if (s->numbers == NUMBERS_OFF)
+            cw_num = 1 << 20;  /* numbers are off: only the cell size counts */
+        head_grid(&l->panels, n, (uint32_t)pg->rows, (uint32_t)pg->cols, cw_num, lw, &gc, &gr);
+        int pw = (l->panels.w - (gc - 1)) / gc, ph = l->panels.h / gr;
+        for (int h = 0; h < n; h++) {
+            Rect pr = {l->panels.y + (h / gc) * ph, l->panels.x + (h % gc) * (pw + 1), ph, pw};
+            size_t pgi = view_page_at(r, pg, (uint32_t)h, s->batch);
+            out[h] = base_panel(pr, PANEL_A, c, pgi, h);
+            fit_panel(s, c, &out[h], true, &c->stats);
+        }
+        return n;
+    }
+
+    if (s->compare && s->b && max >= 3) {
+        /* Side by side when three fit across, else one above the other. */
+        int pw = (l->panels.w - 2) / 3;
+        int ph = l->panels.h / 3;
+        bool stacked = (long)pg->cols * 2 + 8 > pw && ph >= (int)pg->rows + 2 && ph >= 3;
+        Rect rects[3];
+        for (int k = 0; k < 3; k++)
+            rects[k] = stacked ? (Rect){l->panels.y + k * ph, l->panels.x, ph, l->panels.w}
+                               : (Rect){l->panels.y, l->panels.x + k * (pw + 1), l->panels.h, pw};
+        /* One geometry for all three, so scrolling and the cursor agree,
+         * with numbers wide enough for A, B and their difference. */
+        ValueStats all = c->stats;
+        const CachedRecord *cb = view_current_b(s);
+        bool same = cb && cb->ok && s->cmp.same_shape;
+        if (same) {
+            all.min = fminf(fminf(all.min, cb->stats.min), -s->cmp.max_abs);
+            all.max = fmaxf(fmaxf(all.max, cb->stats.max), s->cmp.max_abs);
+            all.n_neg_inf += cb->stats.n_neg_inf;
+        }
+        out[0] = base_panel(rects[0], PANEL_A, c, page, -1);
+        fit_panel(s, c, &out[0], false, &all);
+        for (int k = 1; k < 3; k++) {
+            out[k] = out[0];
+            out[k].r = rects[k];
+            out[k].source = (PanelSource)k;
+            out[k].cy = rects[k].y + 1 + out[k].hdr;
+            out[k].cx = rects[k].x + out[k].label_w + (out[k].label_w ? 1 : 0);
+        }
+        if (cb && cb->ok && !same) {  /* B's own shape; no difference to show */
+            out[1] = base_panel(rects[1], PANEL_B, cb, view_page(s, &cb->tr.rec, &cb->pg), -1);
+            fit_panel(s, cb, &out[1], false, &cb->stats);
+        }
+        return 3;
+    }
+
+    out[0] = base_panel(l->panels, PANEL_A, c, page, -1);
+    fit_panel(s, c, &out[0], false, &c->stats);
+    return 1;
+}
+
+bool layout_hit(const Panel *p, int y, int x, uint32_t *row, uint32_t *col)
+{
+    if (y < p->cy || x < p->cx)
+        return false;
+    uint32_t dy = (uint32_t)(y - p->cy), dx = (uint32_t)(x - p->cx);
+    uint32_t pr = p->half ? dy * 2 : dy / (uint32_t)(p->rh > 0 ? p->rh : 1);
+    uint32_t pc = dx / (uint32_t)(p->cw > 0 ? p->cw : 1);
+    if (pr >= p->vr || pc >= p->vc)
+        return false;
+    *row = (p->top + pr) * p->pr;
+    *col = (p->left + pc) * p->pc;
+    if (*row >= p->rows || *col >= p->cols)
+        return false;
+    return true;
+}

@@ -1,0 +1,696 @@
+/* state.c — the viewer's model: where we are, what is shown, and the
+ * actions that change it. No terminal here. */
+#include "view/state.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view/layout.h"
+
+const char *view_tree_name(const void *ctx, uint32_t i)
+{
+    return trace_reader_name((const TraceReader *)ctx, i);
+}
+
+const char *view_name(const ViewState *s, uint32_t i)
+{
+    const char *n = trace_reader_name(s->a, i);
+    return n ? n : "";
+}
+
+void view_message(ViewState *s, MessageKind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+    va_end(ap);
+    s->msg_kind = kind;
+}
+
+/* ---- pages ---- */
+
+int view_axis(const Record *r, const RecordPages *pg, const char *name)
+{
+    int leading = pg->batch_rows ? 1 : (pg->row_axis > 0 ? pg->row_axis : 0);
+    for (int a = 0; a < leading; a++)
+        if (r->dim_names[a] && strcmp(r->dim_names[a], name) == 0)
+            return a;
+    return -1;
+}
+
+size_t view_page_at(const Record *r, const RecordPages *pg, uint32_t head, uint32_t batch)
+{
+    if (pg->batch_rows)
+        return batch < pg->pages ? batch : pg->pages - 1;
+    if (!pg->paged)
+        return 0;
+    size_t page = 0;
+    for (int a = 0; a < pg->row_axis; a++) {
+        uint32_t want = 0;
+        if (r->dim_names[a] && strcmp(r->dim_names[a], "head") == 0)
+            want = head;
+        else if (r->dim_names[a] && strcmp(r->dim_names[a], "batch") == 0)
+            want = batch;
+        if (want >= r->dims[a])
+            want = r->dims[a] - 1;
+        page = page * r->dims[a] + want;
+    }
+    return page;
+}
+
+size_t view_page(const ViewState *s, const Record *r, const RecordPages *pg)
+{
+    return view_page_at(r, pg, s->head, s->batch);
+}
+
+/* ---- what is on screen ---- */
+
+const CachedRecord *view_current(const ViewState *s)
+{
+    return cache_find(&s->cache, s->a, s->cur);
+}
+
+const CachedRecord *view_current_b(const ViewState *s)
+{
+    if (!s->compare || !s->b || s->cur_b < 0)
+        return NULL;
+    return cache_find(&s->cache, s->b, (uint32_t)s->cur_b);
+}
+
+const CachedRecord *view_mask(const ViewState *s)
+{
+    return s->mask_rec >= 0 ? cache_find(&s->cache, s->a, (uint32_t)s->mask_rec) : NULL;
+}
+
+const CachedRecord *view_weights(const ViewState *s)
+{
+    return s->weights_rec >= 0 ? cache_find(&s->cache, s->a, (uint32_t)s->weights_rec) : NULL;
+}
+
+Scale view_scale(const ViewState *s, const CachedRecord *c)
+{
+    return view_scale_range(s, c->tr.rec.kind, c->stats.min, c->stats.max);
+}
+
+Scale view_scale_range(const ViewState *s, const char *kind, float min, float max)
+{
+    /* Stretched, weights and probabilities are coloured like any other
+     * values: 0 to this record's largest, so nearly uniform attention
+     * (every weight near 1/T) still shows its pattern. */
+    return palette_scale_for(s->stretch && kind && strcmp(kind, "mask") != 0 ? "activation" : kind, min, max);
+}
+
+bool view_numbers_on(const ViewState *s)
+{
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    return layout_panels(s, &l, p, LAYOUT_MAX_PANELS) > 0 && p[0].numbers;
+}
+
+/* The first panel's geometry, for cursor moves and scrolling. */
+static bool first_panel(const ViewState *s, Panel *out)
+{
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    if (layout_panels(s, &l, p, LAYOUT_MAX_PANELS) < 1)
+        return false;
+    *out = p[0];
+    return true;
+}
+
+/* ---- the block a record belongs to ---- */
+
+/* prefix.suffix when name is inside an attention block (its parent part
+ * ends in "attn": attn, self_attn, cross_attn) and the trace has it. */
+static long sibling(const TraceReader *r, const char *name, const char *suffix)
+{
+    if (!r)
+        return -1;
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot - name < 4 || strncmp(dot - 4, "attn", 4) != 0)
+        return -1;
+    char buf[160];
+    int n = snprintf(buf, sizeof buf, "%.*s.%s", (int)(dot - name), name, suffix);
+    if (n <= 0 || (size_t)n >= sizeof buf)
+        return -1;
+    return trace_reader_find(r, buf);
+}
+
+/* Is the page of r a [query, key] matrix, so the mask lines up with it? */
+static bool is_query_key(const Record *r)
+{
+    return r->ndim >= 2 && r->dim_names[r->ndim - 2] && r->dim_names[r->ndim - 1] &&
+           strcmp(r->dim_names[r->ndim - 2], "query") == 0 && strcmp(r->dim_names[r->ndim - 1], "key") == 0;
+}
+
+/* ---- sync ---- */
+
+static void compute_head_stats(ViewState *s, const CachedRecord *w)
+{
+    s->n_head_stats = 0;
+    if (!w || !w->ok)
+        return;
+    const Record *r = &w->tr.rec;
+    int ha = view_axis(r, &w->pg, "head");
+    if (ha < 0)
+        return;
+    int n = (int)r->dims[ha];
+    if (n > VIEW_MAX_HEADS)
+        n = VIEW_MAX_HEADS;
+    for (int h = 0; h < n; h++) {
+        size_t page = view_page_at(r, &w->pg, (uint32_t)h, s->batch);
+        const float *m = pages_data(r, &w->pg, page);
+        s->head_stats[h].entropy_bits = stats_entropy_bits(m, w->pg.rows, w->pg.cols);
+        s->head_stats[h].distance = stats_mean_distance(m, w->pg.rows, w->pg.cols);
+    }
+    s->n_head_stats = n;
+}
+
+static void clamp_cursor(ViewState *s, const CachedRecord *c)
+{
+    if (!c->ok)
+        return;
+    uint32_t rows = (uint32_t)c->pg.rows, cols = (uint32_t)c->pg.cols;
+    if (s->row >= rows)
+        s->row = rows ? rows - 1 : 0;
+    if (s->col >= cols)
+        s->col = cols ? cols - 1 : 0;
+    /* Zooming out further than the page is large means nothing. */
+    while (s->pool_r > 1 && s->pool_r / 2 >= rows)
+        s->pool_r /= 2;
+    while (s->pool_c > 1 && s->pool_c / 2 >= cols)
+        s->pool_c /= 2;
+    if (s->pool_r < 1)
+        s->pool_r = 1;
+    if (s->pool_c < 1)
+        s->pool_c = 1;
+}
+
+/* Keep the cursor inside the visible window of the first panel. */
+static void scroll_to_cursor(ViewState *s)
+{
+    Panel p;
+    if (!first_panel(s, &p) || s->heads)
+        return;
+    uint32_t pr = s->row / p.pr, pc = s->col / p.pc;
+    if (pr < s->top)
+        s->top = pr;
+    else if (pr >= s->top + p.cap_r)
+        s->top = pr - p.cap_r + 1;
+    if (p.R > p.cap_r && s->top > p.R - p.cap_r)
+        s->top = p.R - p.cap_r;  /* no empty space below the last row */
+    if (p.R <= p.cap_r)
+        s->top = 0;
+    if (pc < s->left)
+        s->left = pc;
+    else if (pc >= s->left + p.cap_c)
+        s->left = pc - p.cap_c + 1;
+    if (p.C > p.cap_c && s->left > p.C - p.cap_c)
+        s->left = p.C - p.cap_c;
+    if (p.C <= p.cap_c)
+        s->left = 0;
+}
+
+static void sync_tree(ViewState *s)
+{
+    StepTree *t = &s->tree;
+    if (s->tree_mode == TREE_FOLLOW)
+        tree_follow(t, s->cur);
+    if (s->focus == FOCUS_MATRIX || s->tree_node >= t->n_nodes)
+        s->tree_node = t->rec_node[s->cur];
+    ScreenLayout l;
+    layout_screen(s, &l);
+    int rows = layout_steps_rows(&l);
+    if (rows <= 0)
+        return;
+    uint32_t row = tree_row_of_node(t, s->tree_node);
+    /* Keep a little context above and below the row, as less does. */
+    uint32_t margin = rows > 8 ? 2 : 0;
+    if (row < s->tree_top + margin)
+        s->tree_top = row > margin ? row - margin : 0;
+    else if (row + margin >= s->tree_top + (uint32_t)rows)
+        s->tree_top = row + margin - (uint32_t)rows + 1;
+    if (t->n_visible <= (uint32_t)rows)
+        s->tree_top = 0;
+    else if (s->tree_top > t->n_visible - (uint32_t)rows)
+        s->tree_top = t->n_visible - (uint32_t)rows;
+}
+
+void view_sync(ViewState *s)
+{
+    if (s->cur >= s->count)
+        s->cur = s->count ? s->count - 1 : 0;
+    const CachedRecord *c = cache_fetch(&s->cache, s->a, s->cur);
+    const char *name = view_name(s, s->cur);
+    clamp_cursor(s, c);
+
+    s->mask_rec = sibling(s->a, name, "mask");
+    s->weights_rec = sibling(s->a, name, "weights");
+    s->cur_b = compare_pair(s->b, name);
+    s->mask_rec_b = s->cur_b >= 0 ? sibling(s->b, name, "mask") : -1;
+
+    if (s->mask_overlay && s->mask_rec >= 0)
+        cache_fetch(&s->cache, s->a, (uint32_t)s->mask_rec);
+    s->n_head_stats = 0;
+    if (s->heads && s->weights_rec >= 0)
+        compute_head_stats(s, cache_fetch(&s->cache, s->a, (uint32_t)s->weights_rec));
+    memset(&s->cmp, 0, sizeof s->cmp);
+    if (s->compare && s->cur_b >= 0) {
+        const CachedRecord *cb = cache_fetch(&s->cache, s->b, (uint32_t)s->cur_b);
+        if (s->mask_overlay && s->mask_rec_b >= 0)
+            cache_fetch(&s->cache, s->b, (uint32_t)s->mask_rec_b);
+        /* the fetches above may not evict c: the cache holds six, a screen needs five */
+        c = cache_fetch(&s->cache, s->a, s->cur);
+        if (c->ok && cb->ok)
+            compare_stats(&c->tr.rec, &cb->tr.rec, &s->cmp);
+    }
+    sync_tree(s);
+    scroll_to_cursor(s);
+}
+
+/* ---- init ---- */
+
+Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->a = cfg->a;
+    s->b = cfg->b;
+    s->count = trace_reader_count(cfg->a);
+    s->theme = cfg->theme;
+    s->narration = cfg->narration;
+    s->export = cfg->export;
+    s->lines = cfg->lines;
+    s->cols = cfg->cols;
+    s->pool_r = s->pool_c = 1;
+    s->numbers = NUMBERS_AUTO;
+    s->tree_mode = TREE_FOLLOW;
+    s->cur_b = s->mask_rec = s->mask_rec_b = s->weights_rec = -1;
+    if (s->count == 0)
+        return error_set(err, TF_ERR_INPUT, "%s: the trace holds no records, so there is nothing to view",
+                         trace_reader_path(cfg->a));
+    Status st = tree_build(&s->tree, s->count, view_tree_name, s->a, err);
+    if (st)
+        return st;
+    if (cfg->start) {
+        long i = trace_reader_find(s->a, cfg->start);
+        if (i < 0) {
+            tree_free(&s->tree);
+            return error_set(err, TF_ERR_INPUT, "%s: no record named '%s'", trace_reader_path(cfg->a),
+                             cfg->start);
+        }
+        s->cur = (uint32_t)i;
+    }
+    view_sync(s);
+    const CachedRecord *c = view_current(s);
+    if (!c->ok) {
+        /* A trace that fails on the first record it is asked for is
+         * refused before the screen is taken: say what the reader said. */
+        Error e = c->err;
+        view_free(s);
+        *err = e;
+        return e.msg[0] ? TF_ERR_INPUT : error_set(err, TF_ERR_INPUT, "record cannot be read");
+    }
+    return TF_OK;
+}
+
+void view_free(ViewState *s)
+{
+    cache_free(&s->cache);
+    tree_free(&s->tree);
+}
+
+/* ---- actions ---- */
+
+void view_goto(ViewState *s, uint32_t index)
+{
+    if (index >= s->count)
+        return;
+    s->cur = index;
+    view_sync(s);
+}
+
+void view_step(ViewState *s, int delta)
+{
+    long to = (long)s->cur + delta;
+    if (to < 0) {
+        view_message(s, MSG_NOTICE, "this is the first step");
+        to = 0;
+    } else if (to >= (long)s->count) {
+        view_message(s, MSG_NOTICE, "this is the last step (%u records)", s->count);
+        to = (long)s->count - 1;
+    }
+    s->focus = FOCUS_MATRIX;
+    view_goto(s, (uint32_t)to);
+}
+
+static bool leading_step(ViewState *s, const char *axis_name, int delta, uint32_t *value,
+                         const char *none_msg)
+{
+    const CachedRecord *c = view_current(s);
+    if (!c || !c->ok)
+        return false;
+    int ax = view_axis(&c->tr.rec, &c->pg, axis_name);
+    if (ax < 0) {
+        view_message(s, MSG_NOTICE, "%s %s", view_name(s, s->cur), none_msg);
+        return false;
+    }
+    long n = c->tr.rec.dims[ax];
+    long v = (long)(*value < n ? *value : (uint32_t)(n - 1)) + delta;
+    v = ((v % n) + n) % n;
+    *value = (uint32_t)v;
+    view_sync(s);
+    return true;
+}
+
+void view_step_head(ViewState *s, int delta)
+{
+    leading_step(s, "head", delta, &s->head,
+                 "has no head axis: heads belong to attention records (q k v raw scores masked weights z)");
+}
+
+void view_step_batch(ViewState *s, int delta)
+{
+    leading_step(s, "batch", delta, &s->batch, "has no batch axis: this run has one sentence");
+}
+
+/* The last all-digit part of a name (the layer: enc.1.attn.q → "1"), as
+ * [start, end) byte offsets; false when there is none. */
+static bool layer_part(const char *name, size_t *start, size_t *end)
+{
+    bool found = false;
+    size_t i = 0, n = strlen(name);
+    while (i < n) {
+        size_t j = i;
+        while (j < n && name[j] != '.')
+            j++;
+        bool digits = j > i;
+        for (size_t k = i; k < j && digits; k++)
+            digits = isdigit((unsigned char)name[k]) != 0;
+        if (digits) {
+            *start = i;
+            *end = j;
+            found = true;
+        }
+        i = j + 1;
+    }
+    return found;
+}
+
+void view_step_layer(ViewState *s, int delta)
+{
+    const char *name = view_name(s, s->cur);
+    size_t a, b;
+    if (!layer_part(name, &a, &b)) {
+        view_message(s, MSG_NOTICE, "%s is not inside a layer: } and { move between layers", name);
+        return;
+    }
+    long layer = strtol(name + a, NULL, 10) + delta;
+    if (layer < 0) {
+        view_message(s, MSG_NOTICE, "%s is already in layer 0", name);
+        return;
+    }
+    char want[160];
+    snprintf(want, sizeof want, "%.*s%ld%s", (int)a, name, layer, name + b);
+    long i = trace_reader_find(s->a, want);
+    if (i < 0) {
+        view_message(s, MSG_NOTICE, "no %s: layer %ld is the %s one", want, layer - delta,
+                     delta > 0 ? "last" : "first");
+        return;
+    }
+    s->focus = FOCUS_MATRIX;
+    view_goto(s, (uint32_t)i);
+}
+
+bool view_jump(ViewState *s, const char *name)
+{
+    long i = trace_reader_find(s->a, name);
+    if (i < 0) {
+        Search q;
+        search_clear(&q);
+        snprintf(q.text, sizeof q.text, "%s", name);
+        q.len = strlen(q.text);
+        const char *near = search_suggest(&q, s->a);
+        if (near)
+            view_message(s, MSG_ERROR, "no record named '%s' (did you mean %s?)", name, near);
+        else
+            view_message(s, MSG_ERROR, "no record named '%s'", name);
+        return false;
+    }
+    s->focus = FOCUS_MATRIX;
+    view_goto(s, (uint32_t)i);
+    return true;
+}
+
+void view_move(ViewState *s, int drow, int dcol)
+{
+    Panel p;
+    if (!first_panel(s, &p))
+        return;
+    long r = (long)(s->row / p.pr) + drow, c = (long)(s->col / p.pc) + dcol;
+    r = r < 0 ? 0 : r >= (long)p.R ? (long)p.R - 1 : r;
+    c = c < 0 ? 0 : c >= (long)p.C ? (long)p.C - 1 : c;
+    s->row = (uint32_t)r * p.pr;
+    s->col = (uint32_t)c * p.pc;
+    view_sync(s);
+}
+
+void view_zoom(ViewState *s, int delta)
+{
+    Panel p;
+    if (!first_panel(s, &p))
+        return;
+    if (s->heads) {
+        view_message(s, MSG_NOTICE, "the heads view always fits each head; a leaves it");
+        return;
+    }
+    if (delta < 0) {
+        bool more = false;
+        if (p.R > p.cap_r && s->pool_r < p.rows) {
+            s->pool_r *= 2;
+            more = true;
+        }
+        if (p.C > p.cap_c && s->pool_c < p.cols) {
+            s->pool_c *= 2;
+            more = true;
+        }
+        if (!more) {
+            view_message(s, MSG_NOTICE, "the whole matrix is in view; + zooms back in");
+            return;
+        }
+    } else {
+        if (s->pool_r == 1 && s->pool_c == 1) {
+            view_message(s, MSG_NOTICE, "already 1:1 (every cell one value)");
+            return;
+        }
+        s->pool_r = s->pool_r > 1 ? s->pool_r / 2 : 1;
+        s->pool_c = s->pool_c > 1 ? s->pool_c / 2 : 1;
+    }
+    s->top = s->left = 0;
+    view_sync(s);
+}
+
+void view_zoom_fit(ViewState *s)
+{
+    if (s->heads)
+        return;
+    if (s->pool_r > 1 || s->pool_c > 1) {
+        s->pool_r = s->pool_c = 1;
+        s->top = s->left = 0;
+        view_sync(s);
+        return;
+    }
+    Panel p;
+    for (int guard = 0; guard < 64 && first_panel(s, &p); guard++) {
+        bool more = false;
+        if (p.R > p.cap_r && s->pool_r < p.rows) {
+            s->pool_r *= 2;
+            more = true;
+        }
+        if (p.C > p.cap_c && s->pool_c < p.cols) {
+            s->pool_c *= 2;
+            more = true;
+        }
+        if (!more)
+            break;
+    }
+    if (s->pool_r == 1 && s->pool_c == 1)
+        view_message(s, MSG_NOTICE, "the whole matrix is already in view");
+    s->top = s->left = 0;
+    view_sync(s);
+}
+
+void view_resize(ViewState *s, int lines, int cols)
+{
+    s->lines = lines;
+    s->cols = cols;
+    view_sync(s);
+}
+
+void view_toggle_numbers(ViewState *s)
+{
+    bool on = view_numbers_on(s);
+    s->numbers = on ? NUMBERS_OFF : NUMBERS_ON;
+    if (!on && (s->pool_r > 1 || s->pool_c > 1)) {
+        s->pool_r = s->pool_c = 1;  /* numbers are values, so 1:1 */
+        s->top = s->left = 0;
+    }
+    view_sync(s);
+    view_message(s, MSG_NOTICE, "numbers %s", s->numbers == NUMBERS_ON ? "on" : "off");
+}
+
+void view_toggle_mask(ViewState *s)
+{
+    const CachedRecord *c = view_current(s);
+    if (!s->mask_overlay) {
+        if (s->mask_rec < 0) {
+            view_message(s, MSG_NOTICE, "no mask here: the overlay shows an attention block's mask "
+                                        "on its [query, key] records");
+            return;
+        }
+        if (c && c->ok && !is_query_key(&c->tr.rec)) {
+            view_message(s, MSG_NOTICE, "the mask is [query, key]: step to raw, scores, masked or "
+                                        "weights to overlay it");
+            return;
+        }
+    }
+    s->mask_overlay = !s->mask_overlay;
+    view_sync(s);
+    view_message(s, MSG_NOTICE, "mask overlay %s", s->mask_overlay ? "on: × marks what the mask hides" : "off");
+}
+
+void view_toggle_stretch(ViewState *s)
+{
+    s->stretch = !s->stretch;
+    view_message(s, MSG_NOTICE, "%s", s->stretch ? "colours stretched to this record's own range"
+                                                 : "weights and probabilities coloured on 0 to 1");
+}
+
+void view_toggle_heads(ViewState *s)
+{
+    if (s->heads) {
+        s->heads = false;
+        view_sync(s);
+        return;
+    }
+    const CachedRecord *c = view_current(s);
+    if (c && c->ok && view_axis(&c->tr.rec, &c->pg, "head") < 0) {
+        /* Inside a block but on a record without heads (mask, concat,
+         * out): show the block's attention weights. */
+        if (s->weights_rec < 0) {
+            view_message(s, MSG_NOTICE, "%s is not in an attention block: the heads view needs one",
+                         view_name(s, s->cur));
+            return;
+        }
+        s->cur = (uint32_t)s->weights_rec;
+    }
+    s->heads = true;
+    s->compare = false;
+    s->focus = FOCUS_MATRIX;
+    view_sync(s);
+}
+
+void view_toggle_compare(ViewState *s)
+{
+    if (!s->b) {
+        view_message(s, MSG_NOTICE, "nothing to compare with: start with  traceformer view A.trace "
+                                    "--compare B.trace");
+        return;
+    }
+    s->compare = !s->compare;
+    if (s->compare)
+        s->heads = false;
+    view_sync(s);
+    if (s->compare && s->cur_b < 0)
+        view_message(s, MSG_NOTICE, "%s is not in %s", view_name(s, s->cur), trace_reader_path(s->b));
+}
+
+void view_tree_move(ViewState *s, int delta)
+{
+    StepTree *t = &s->tree;
+    if (t->n_visible == 0)
+        return;
+    s->focus = FOCUS_STEPS;
+    long row = (long)tree_row_of_node(t, s->tree_node) + delta;
+    row = row < 0 ? 0 : row >= (long)t->n_visible ? (long)t->n_visible - 1 : row;
+    s->tree_node = t->visible[row];
+    const TreeNode *n = &t->nodes[s->tree_node];
+    if (!n->group)
+        s->cur = n->first;
+    view_sync(s);
+    /* Following may have folded the rows around: stay on the same node. */
+    if (!t->nodes[s->tree_node].group)
+        s->tree_node = t->rec_node[s->cur];
+}
+
+void view_tree_toggle(ViewState *s)
+{
+    StepTree *t = &s->tree;
+    if (s->tree_node >= t->n_nodes)
+        return;
+    uint32_t k = s->tree_node;
+    if (!t->nodes[k].group) {  /* on a record: fold the group around it */
+        k = t->nodes[k].parent;
+        if (k == TREE_NONE)
+            return;
+    }
+    s->tree_mode = TREE_MANUAL;
+    tree_toggle(t, k);
+    s->tree_node = k;
+    view_sync(s);
+}
+
+void view_tree_cycle_mode(ViewState *s)
+{
+    if (s->tree_mode == TREE_FOLLOW) {
+        s->tree_mode = TREE_ALL;
+        tree_expand_all(&s->tree);
+        view_message(s, MSG_NOTICE, "steps: every group open (O again: follow the current step)");
+    } else {
+        s->tree_mode = TREE_FOLLOW;
+        view_message(s, MSG_NOTICE, "steps: only the current step's groups open");
+    }
+    s->tree_node = s->tree.rec_node[s->cur];
+    view_sync(s);
+}
+
+void view_request_export(ViewState *s)
+{
+    if (!s->export.fn) {
+        view_message(s, MSG_ERROR, "image export is not available in this build");
+        return;
+    }
+    s->pending = PENDING_EXPORT;
+    view_message(s, MSG_NOTICE, "exporting %s through gnuplot...", view_name(s, s->cur));
+}
+
+void view_perform_pending(ViewState *s)
+{
+    if (s->pending != PENDING_EXPORT)
+        return;
+    s->pending = PENDING_NONE;
+    const CachedRecord *c = view_current(s);
+    int head = -1, batch = -1;
+    if (c && c->ok) {
+        int ha = view_axis(&c->tr.rec, &c->pg, "head");
+        int ba = view_axis(&c->tr.rec, &c->pg, "batch");
+        if (ha >= 0 && !s->heads)
+            head = (int)(s->head < c->tr.rec.dims[ha] ? s->head : c->tr.rec.dims[ha] - 1);
+        if (ba >= 0)
+            batch = (int)(s->batch < c->tr.rec.dims[ba] ? s->batch : c->tr.rec.dims[ba] - 1);
+    }
+    char written[1024];
+    Error err;
+    error_clear(&err);
+    written[0] = '\0';
+    Status st = s->export.fn(s->export.ctx, s->a, s->cur, head, batch, written, sizeof written, &err);
+    if (st == TF_OK)
+        view_message(s, MSG_NOTICE, "wrote %s", written);
+    else
+        view_message(s, MSG_ERROR, "export failed: %s%s%s", err.msg[0] ? err.msg : "unknown error",
+                     err.hint[0] ? " — " : "", err.hint);
+}

@@ -1,0 +1,42 @@
+/* stats.h — numbers the viewer states about a matrix: range and mean, row
+ * sums, the entropy and reach of attention, and pooling for zooming out.
+ *
+ * Pure functions over float arrays; −∞ (a masked score) is counted apart
+ * and never averaged in, so a mask does not turn every mean into −∞. */
+#ifndef TF_VIEW_STATS_H
+#define TF_VIEW_STATS_H
+
+#include <stddef.h>
+
+typedef struct {
+    float min, max;      /* over finite values; min > max when there are none */
+    double mean;         /* over finite values; 0 when there are none */
+    size_t n_finite, n_neg_inf, n_pos_inf, n_nan;
+} ValueStats;
+
+void stats_of(const float *x, size_t n, ValueStats *out);
+
+/* Sum of the finite values of a row (an attention row sums to 1). */
+double stats_row_sum(const float *row, size_t n);
+
+/* Mean over rows of the Shannon entropy of each row, in bits: 0 when every
+ * query looks at one key, log2(keys) when it spreads evenly.
+ * m is (rows, cols) of probabilities. */
+double stats_entropy_bits(const float *m, size_t rows, size_t cols);
+
+/* Mean over rows of Σ_j w_ij·|i − j|: how many positions away a query
+ * looks, on average. m is (rows, cols) of attention weights. */
+double stats_mean_distance(const float *m, size_t rows, size_t cols);
+
+/* One pooled cell of a (rows, cols) matrix: the mean of the finite values
+ * in rows [r0, r1) × cols [c0, c1); −∞ when every value there is −∞, NaN
+ * when there is a NaN, +∞ when the rest is +∞. The block is clipped to
+ * the matrix. */
+float stats_pool(const float *m, size_t rows, size_t cols, size_t r0, size_t r1, size_t c0, size_t c1);
+
+/* The same over values a function gives: get(ctx, i, j) for every (i, j)
+ * of the (already clipped) block. */
+float stats_pool_fn(float (*get)(const void *ctx, size_t i, size_t j), const void *ctx, size_t r0,
+                    size_t r1, size_t c0, size_t c1);
+
+#endif

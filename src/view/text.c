@@ -1,0 +1,206 @@
+/* text.c — display widths, cutting, wrapping, ASCII fallback. */
+#include "view/text.h"
+
+#include <langinfo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "text/utf8.h"
+
+/* One character of s: its bytes, its width, and how ASCII mode writes it. */
+typedef struct {
+    size_t len;      /* bytes in s */
+    int width;       /* columns as drawn */
+    char esc[12];    /* ASCII mode: the replacement ("" for plain ASCII) */
+} Char;
+
+/* wcwidth speaks for the terminal only in a UTF-8 locale (glibc's wchar_t
+ * is the code point there). */
+static bool locale_is_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return MB_CUR_MAX > 1 && cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+static int cp_columns(const char *s, size_t len, uint32_t cp)
+{
+    if (locale_is_utf8()) {
+        int w = wcwidth((wchar_t)cp);
+        if (w >= 0)
+            return w;
+    }
+    char one[8];
+    memcpy(one, s, len);
+    one[len] = '\0';
+    return utf8_width(one);
+}
+
+static void next_char(const char *s, size_t n, bool ascii, Char *c)
+{
+    unsigned char b = (unsigned char)s[0];
+    c->esc[0] = '\0';
+    if (b < 0x80) {
+        c->len = 1;
+        if (b < 0x20 || b == 0x7F) {  /* never let a control byte reach the terminal */
+            snprintf(c->esc, sizeof c->esc, "\\x%02x", b);
+            c->width = 4;
+        } else
+            c->width = 1;
+        return;
+    }
+    uint32_t cp;
+    size_t len = utf8_decode(s, n, &cp);
+    if (len == 0) {
+        c->len = 1;
+        snprintf(c->esc, sizeof c->esc, "\\x%02x", b);
+        c->width = 4;
+        return;
+    }
+    c->len = len;
+    if (ascii) {
+        snprintf(c->esc, sizeof c->esc, cp > 0xFFFF ? "\\U%08x" : "\\u%04x", (unsigned)cp);
+        c->width = (int)strlen(c->esc);
+    } else
+        c->width = cp_columns(s, len, cp);
+}
+
+int text_width(const char *s, bool ascii)
+{
+    size_t n = strlen(s);
+    int w = 0;
+    for (size_t i = 0; i < n;) {
+        Char c;
+        next_char(s + i, n - i, ascii, &c);
+        w += c.width;
+        i += c.len;
+    }
+    return w;
+}
+
+/* Append the character (or its escape) to buf; false when it does not fit. */
+static bool put_char(char *buf, size_t cap, size_t *o, const char *s, const Char *c)
+{
+    const char *src = c->esc[0] ? c->esc : s;
+    size_t len = c->esc[0] ? strlen(c->esc) : c->len;
+    if (*o + len + 1 > cap)
+        return false;
+    memcpy(buf + *o, src, len);
+    *o += len;
+    buf[*o] = '\0';
+    return true;
+}
+
+int text_fit(char *buf, size_t cap, const char *s, int max_cols, bool ascii)
+{
+    if (cap == 0)
+        return 0;
+    buf[0] = '\0';
+    if (max_cols <= 0)
+        return 0;
+    size_t n = strlen(s), o = 0;
+    int used = 0;
+    if (text_width(s, ascii) <= max_cols) {
+        for (size_t i = 0; i < n;) {
+            Char c;
+            next_char(s + i, n - i, ascii, &c);
+            if (!put_char(buf, cap, &o, s + i, &c))
+                break;
+            used += c.width;
+            i += c.len;
+        }
+        return used;
+    }
+    /* Cut: keep one column for the ellipsis. */
+    for (size_t i = 0; i < n;) {
+        Char c;
+        next_char(s + i, n - i, ascii, &c);
+        if (used + c.width > max_cols - 1 || !put_char(buf, cap, &o, s + i, &c))
+            break;
+        used += c.width;
+        i += c.len;
+    }
+    const char *ell = ascii ? "~" : "\xe2\x80\xa6";
+    size_t el = strlen(ell);
+    if (o + el + 1 <= cap) {
+        memcpy(buf + o, ell, el + 1);
+        used++;
+    }
+    return used;
+}
+
+int text_cell(char *buf, size_t cap, const char *s, int cols, int align, bool ascii)
+{
+    if (cap == 0)
+        return 0;
+    buf[0] = '\0';
+    if (cols <= 0)
+        return 0;
+    char tmp[512];
+    int w = text_fit(tmp, sizeof tmp, s, cols, ascii);
+    int pad = cols - w;
+    int before = align < 0 ? 0 : align > 0 ? pad : pad / 2;
+    int after = pad - before;
+    snprintf(buf, cap, "%*s%s%*s", before, "", tmp, after, "");
+    return cols;
+}
+
+void text_ascii(char *buf, size_t cap, const char *s)
+{
+    if (cap == 0)
+        return;
+    buf[0] = '\0';
+    size_t n = strlen(s), o = 0;
+    for (size_t i = 0; i < n;) {
+        Char c;
+        next_char(s + i, n - i, true, &c);
+        if (!put_char(buf, cap, &o, s + i, &c))
+            break;
+        i += c.len;
+    }
+}
+
+size_t text_wrap(const char *s, int cols, bool ascii, size_t *next)
+{
+    size_t n = strlen(s);
+    size_t start = 0;
+    while (start < n && s[start] == ' ')
+        start++;
+    if (start >= n) {
+        *next = n;
+        return 0;
+    }
+    if (cols < 1)
+        cols = 1;
+    size_t i = start, last_space = 0;
+    int used = 0;
+    while (i < n && s[i] != '\n') {
+        Char c;
+        next_char(s + i, n - i, ascii, &c);
+        if (used + c.width > cols)
+            break;
+        if (s[i] == ' ')
+            last_space = i;
+        used += c.width;
+        i += c.len;
+    }
+    size_t end = i;
+    if (i < n && s[i] != '\n' && last_space > start)
+        end = last_space;                 /* break between words */
+    else if (end == start && i < n && s[i] != '\n') {
+        Char c;                           /* one character wider than the line */
+        next_char(s + i, n - i, ascii, &c);
+        end = i + c.len;
+    }
+    size_t nx = end;
+    while (nx < n && s[nx] == ' ')
+        nx++;
+    if (nx < n && s[nx] == '\n')
+        nx++;
+    *next = nx;
+    /* The caller prints s[0 .. return): report from the start of s so
+     * leading spaces skipped above are not printed either. */
+    return end;
+}

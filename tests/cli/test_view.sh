@@ -1,0 +1,181 @@
+# traceformer view, end to end: the real program in a real terminal (a
+# private tmux server, tests/ui/tmux.sh), driven by keys and read back from
+# the screen. Each scenario checks what a person would see — record names,
+# token labels such as 猫, values — and that the program exits with the
+# right code and gives the terminal back as it found it.
+. tests/cli/lib.sh
+if ! command -v tmux >/dev/null 2>&1; then
+    bad "tmux is not installed: the viewer's tests need it (make deps installs it)"
+    finish
+fi
+. tests/ui/tmux.sh
+cd "$WORK"
+"$TF" run -q --lesson demo -o demo.trace || { bad "run --lesson demo"; finish; }
+"$TF" run -q --lesson demo --positions none -o nopos.trace || { bad "run --positions none"; finish; }
+# The value the info pane must show for the first cell of head 0, written
+# the same way (the shortest decimal that reads back exactly).
+"$TF" export demo.trace enc.0.attn.weights --format csv -o csv >/dev/null ||
+    { bad "export csv"; finish; }
+first=$(sed -n '3p' csv/enc.0.attn.weights.csv | cut -d, -f2)
+
+# ---- without a terminal, or with a broken trace: refused before the screen ----
+expect_exit 2 "view with stdout not a terminal" -- "$TF" view demo.trace
+expect_in "$WORK/err" "not a terminal" "says the output is not a terminal"
+expect_in "$WORK/err" "traceformer show" "points to traceformer show"
+expect_exit 2 "view an unknown record" -- "$TF" view demo.trace enc.0.attn.weight
+expect_in "$WORK/err" "did you mean enc.0.attn.weights" "suggests the name"
+size=$(wc -c < demo.trace)
+head -c $((size / 2)) demo.trace > half.trace
+ui_start broken 80 24 "'$TF' view half.trace"
+ui_wait_exit 2 "a truncated trace"
+ui_wait "byte" "the reader's error, with the byte offset, on the normal screen"
+
+# ---- stepping, heads, search, help, resize, quit ----
+ui_start main 100 30 "'$TF' view demo.trace"
+ui_wait "src.tokens [token=3]" "opens at the first record"
+ui_wait "老鼠" "token labels, CJK included, on the screen"
+ui_wait "steps (" "the steps pane"
+ui_keys n
+ui_wait "enc.embed [token=3, model=32]" "n steps forward"
+ui_wait "step 2 of" "the title counts steps"
+ui_keys Right
+ui_wait "enc.pos [token=3, model=32]" "-> steps forward"
+ui_keys p Left
+ui_wait "src.tokens [token=3]" "p and <- step back"
+ui_keys /
+ui_wait "Tab completes" "/ opens the jump prompt"
+ui_type "enc.0.attn.wei"
+ui_keys Tab
+ui_wait "/ enc.0.attn.weights" "Tab completes the name"
+ui_keys Enter
+ui_wait "enc.0.attn.weights [head=4, query=3, key=3]" "Enter opens the record"
+ui_wait "= $first" "the value under the cursor, exactly"
+ui_wait "row sum 1" "the row sum of attention weights"
+ui_wait "queries from enc.input" "where Q, K and V came from"
+ui_keys ']'
+ui_wait "showing head 1" "] shows the next head"
+ui_keys '['
+ui_wait "showing head 0" "[ shows the previous head"
+ui_keys '}'
+ui_wait "enc.1.attn.weights [head=4" "} goes to the same record in the next layer"
+ui_keys '{' a
+ui_wait "head 3" "a shows every head"
+ui_wait "bits" "with each head's entropy"
+ui_keys a '?'
+ui_wait "traceformer view: keys" "? opens the help"
+ui_wait "jump to a record by name" "help lists the keys"
+ui_keys q
+ui_wait_gone "traceformer view: keys" "any key closes the help (q does not quit there)"
+ui_resize 60 15
+ui_wait_gone "steps (" "at 60x15 the steps pane makes room"
+ui_wait "enc.0.attn.weights" "at 60x15 the record is still shown"
+ui_wait "猫" "at 60x15 the tokens are still shown"
+ui_resize 40 10
+ui_wait "Terminal too small" "below the minimum size it says so"
+ui_resize 100 30
+ui_wait "steps (" "back at 100x30 the steps pane returns"
+ui_keys q
+ui_wait_exit 0 "q quits"
+
+# ---- the mask overlay and compare ----
+ui_start more 110 32 "'$TF' view demo.trace dec.0.self_attn.scores --compare nopos.trace"
+ui_wait "dec.0.self_attn.scores [head=4, query=4, key=4]" "opens at a named record"
+ui_keys m
+ui_wait "mask overlay on" "m overlays the mask"
+ui_wait "hidden by mask" "the legend names what the overlay marks"
+ui_keys c
+ui_wait "A - B" "c compares A, B and A - B"
+ui_wait "values differ" "and says how much they differ"
+ui_keys c
+ui_wait_gone "A - B" "c again leaves compare"
+ui_keys q
+ui_wait_exit 0 "q quits"
+
+# ---- the mouse: a click selects the cell under it ----
+# 70 columns leave no room for the steps pane, so the row labels start the
+# lines: find the row "chases" and the column header "cat" on the screen and
+# click where they cross (an SGR mouse report, as xterm sends it).
+ui_start mouse 70 20 "'$TF' view demo.trace dec.0.self_attn.scores"
+ui_wait "query <START> (0), key <START> (0)" "the cursor starts at the first cell"
+y=$(ui_screen | grep -n '^chases ' | head -1 | cut -d: -f1)
+x=$(ui_screen | grep -m1 '<START>.*cat.*chases' | awk '{ print index($0, " cat ") + 2 }')
+if [ -n "$y" ] && [ -n "$x" ] && [ "$x" -gt 2 ]; then
+    ui_keys -l "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' "$x" "$y" "$x" "$y")"
+    ui_wait "query chases (2), key cat (1)" "a click selects the cell under it"
+else
+    bad "the row 'chases' or the column 'cat' is not on the screen"; _ui_dump
+fi
+ui_keys q
+ui_wait_exit 0 "q quits"
+
+# ---- x: the view as an image, through gnuplot; a failure is only a message ----
+ui_start export 100 30 "'$TF' view demo.trace enc.0.attn.weights"
+ui_wait "enc.0.attn.weights [head=4" "ready to export"
+ui_keys ']' x
+ui_wait "wrote plots/enc.0.attn.weights" "x says where the image went"
+if ls plots/enc.0.attn.weights*.png >/dev/null 2>&1; then ok "x wrote a PNG"; else bad "x wrote no PNG"; fi
+ui_keys q
+ui_wait_exit 0 "q quits after an export"
+UI_ENV="TRACEFORMER_GNUPLOT=/nonexistent/gnuplot"
+ui_start noplot 100 30 "'$TF' view demo.trace enc.0.attn.weights"
+UI_ENV=
+ui_wait "enc.0.attn.weights [head=4" "ready to export (no gnuplot)"
+ui_keys x
+ui_wait "export failed" "without gnuplot, x says so in the status line"
+ui_keys n
+ui_wait "enc.0.attn.z" "and the viewer goes on"
+ui_keys q
+ui_wait_exit 0 "q quits after a failed export"
+
+# ---- monochrome and ASCII ----
+UI_ENV="NO_COLOR=1"
+ui_start mono 100 30 "'$TF' view demo.trace enc.0.attn.scores"
+UI_ENV=
+ui_wait "enc.0.attn.scores" "NO_COLOR: the screen is drawn"
+if ui capture-pane -e -p -t "$UI_T" | grep -q '48;5;'; then bad "NO_COLOR: 256-colour cells drawn"; else
+    ok "NO_COLOR: no colours, a shading ramp"; fi
+ui_keys v
+ui_wait "≡" "NO_COLOR: the diverging ramp keeps the sign (≡ below 0)"
+ui_keys q
+ui_wait_exit 0 "q quits (monochrome)"
+UI_ENV="LANG=C LC_ALL=C"
+ui_start ascii 100 30 "'$TF' view demo.trace enc.0.attn.weights"
+UI_ENV=
+ui_wait '\u732b' "a non-UTF-8 locale gets ASCII labels"
+ui_keys q
+ui_wait_exit 0 "q quits (ASCII)"
+
+# ---- signals: the terminal is restored ----
+ui_start sig 100 30 "'$TF' view demo.trace"
+ui_wait "src.tokens" "running"
+kill -TERM "$(ui_pid)"
+ui_wait_exit 143 "SIGTERM ends the viewer"
+ui_start int 100 30 "'$TF' view demo.trace"
+ui_wait "src.tokens" "running"
+ui_keys C-c
+ui_wait_exit 130 "Ctrl-C ends the viewer"
+
+# ---- under valgrind: no memory errors, no leaks ----
+if ldd "$TF" 2>/dev/null | grep -q libasan; then
+    echo "  skip test_view: valgrind (this is the AddressSanitizer build; ASan and valgrind cannot share a process)"
+elif ! command -v valgrind >/dev/null 2>&1; then
+    bad "valgrind is not installed (make deps installs it)"
+else
+    UI_TIMEOUT=60
+    ui_start vg 100 30 "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --log-file=$WORK/vg.log '$TF' view demo.trace --compare nopos.trace"
+    ui_wait "src.tokens [token=3]" "valgrind: opens"
+    ui_keys n ']'
+    ui_wait "step 2 of" "valgrind: steps"
+    ui_keys / ; ui_type "dec.0.cross"; ui_keys Tab Enter
+    ui_wait "dec.0.cross_attn" "valgrind: jumps"
+    ui_keys a ']' c m v z '?' q
+    ui_wait "dec.0.cross_attn" "valgrind: heads, compare, mask, numbers, zoom, help"
+    ui_resize 60 15
+    ui_wait_gone "steps (" "valgrind: resized"
+    ui_keys q
+    ui_wait_exit 0 "valgrind: no errors"
+    if [ -s "$WORK/vg.log" ]; then bad "valgrind reported:"; sed 's/^/       | /' "$WORK/vg.log" | head -40; else
+        ok "valgrind: clean log"; fi
+fi
+
+finish

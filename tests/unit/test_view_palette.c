@@ -1,0 +1,191 @@
+/* test_view_palette.c — how values look: the sequential scale runs from
+ * lightest (0) to darkest (1), the diverging scale is white at 0 with blue
+ * below and red above, −∞ has its own colour and glyph, the monochrome
+ * ramps keep order and sign, cell numbers keep one width, and pooling and
+ * the attention statistics say what they should. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "view/numfmt.h"
+#include "view/palette.h"
+#include "view/stats.h"
+
+static void test_sequential_light_to_dark(void **state)
+{
+    (void)state;
+    Scale s = palette_scale_for("weights", 0.2f, 0.7f);  /* weights: always 0…1 */
+    assert_int_equal(s.kind, SCALE_SEQUENTIAL);
+    assert_true(s.lo == 0.0f && s.hi == 1.0f);
+    assert_int_equal(palette_level(&s, 0.0f), 0);
+    assert_int_equal(palette_level(&s, 1.0f), PALETTE_SEQ_LEVELS - 1);
+    assert_int_equal(palette_level(&s, 1.5f), PALETTE_SEQ_LEVELS - 1);  /* clamped */
+    assert_int_equal(palette_level(&s, -0.5f), 0);
+    int lightest = palette_color(&s, palette_level(&s, 0.0f));
+    int darkest = palette_color(&s, palette_level(&s, 1.0f));
+    assert_int_equal(lightest, 231);  /* white */
+    /* every step of the ramp is darker than the one before */
+    double prev = 2.0;
+    for (int l = 0; l < PALETTE_SEQ_LEVELS; l++) {
+        double lum = palette_luminance(palette_color(&s, l));
+        if (!(lum < prev))
+            fail_msg("level %d (colour %d) is not darker than level %d", l, palette_color(&s, l), l - 1);
+        prev = lum;
+    }
+    assert_true(palette_luminance(darkest) < 0.05);
+    /* monotone in the value */
+    int last = 0;
+    for (float v = 0; v <= 1.0f; v += 0.01f) {
+        int l = palette_level(&s, v);
+        assert_true(l >= last);
+        last = l;
+    }
+}
+
+static void test_diverging_centred_on_zero(void **state)
+{
+    (void)state;
+    Scale s = palette_scale_for("activation", -3.0f, 1.5f);
+    assert_int_equal(s.kind, SCALE_DIVERGING);
+    assert_true(s.lo == -3.0f && s.hi == 3.0f);  /* symmetric */
+    int c = PALETTE_DIV_LEVELS / 2;
+    assert_int_equal(palette_level(&s, 0.0f), c);
+    assert_int_equal(palette_color(&s, c), 231);
+    assert_int_equal(palette_level(&s, -3.0f), 0);
+    assert_int_equal(palette_level(&s, 3.0f), PALETTE_DIV_LEVELS - 1);
+    for (int l = 0; l < c; l++) {
+        int rgb[3], rgb2[3];
+        palette_rgb(palette_color(&s, l), rgb);                          /* negative: blue */
+        palette_rgb(palette_color(&s, PALETTE_DIV_LEVELS - 1 - l), rgb2); /* positive: red */
+        assert_true(rgb[2] > rgb[0]);
+        assert_true(rgb2[0] > rgb2[2]);
+        /* darker further from 0, on both sides */
+        assert_true(palette_luminance(palette_color(&s, l)) < palette_luminance(palette_color(&s, l + 1)));
+        assert_true(palette_luminance(palette_color(&s, PALETTE_DIV_LEVELS - 1 - l)) <
+                    palette_luminance(palette_color(&s, PALETTE_DIV_LEVELS - 2 - l)));
+    }
+    /* non-negative records are sequential from 0 */
+    Scale pos = palette_scale_for("activation", 0.5f, 4.0f);
+    assert_int_equal(pos.kind, SCALE_SEQUENTIAL);
+    assert_true(pos.lo == 0.0f && pos.hi == 4.0f);
+}
+
+static void test_masked_has_its_own_colour(void **state)
+{
+    (void)state;
+    Scale seq = palette_scale_for("weights", 0, 1), div = palette_scale_diverging(2);
+    const Scale *scales[] = {&seq, &div};
+    for (int k = 0; k < 2; k++) {
+        const Scale *s = scales[k];
+        assert_int_equal(palette_level(s, -INFINITY), PALETTE_MASKED);
+        assert_int_equal(palette_color(s, PALETTE_MASKED), PALETTE_MASK_COLOR);
+        assert_int_equal(palette_level(s, INFINITY), PALETTE_POS_INF);
+        assert_int_equal(palette_level(s, NAN), PALETTE_NAN);
+        for (int l = 0; l < palette_levels(s); l++) {
+            assert_int_not_equal(palette_color(s, l), PALETTE_MASK_COLOR);
+            assert_int_not_equal(palette_color(s, l), PALETTE_CURSOR_COLOR);
+        }
+        /* and its own glyph in monochrome, in both character sets */
+        for (int u = 0; u < 2; u++)
+            for (int l = 0; l < palette_levels(s); l++)
+                assert_string_not_equal(palette_glyph(s, l, u), palette_glyph(s, PALETTE_MASKED, u));
+    }
+    /* the mask record itself: 0 is lightest, −∞ the mask colour */
+    Scale m = palette_scale_for("mask", -INFINITY, 0);
+    assert_int_equal(palette_color(&m, palette_level(&m, 0.0f)), 231);
+}
+
+static void test_monochrome_ramps(void **state)
+{
+    (void)state;
+    Scale seq = palette_scale_for("weights", 0, 1), div = palette_scale_diverging(1);
+    for (int u = 0; u < 2; u++) {
+        assert_string_not_equal(palette_glyph(&seq, 0, u), palette_glyph(&seq, PALETTE_SEQ_LEVELS - 1, u));
+        /* the sign survives without colour */
+        assert_string_not_equal(palette_glyph(&div, 0, u), palette_glyph(&div, PALETTE_DIV_LEVELS - 1, u));
+        assert_string_not_equal(palette_glyph(&div, 1, u), palette_glyph(&div, PALETTE_DIV_LEVELS - 2, u));
+    }
+    for (int l = 0; l < PALETTE_SEQ_LEVELS; l++) {
+        const char *g = palette_glyph(&seq, l, false);
+        assert_int_equal(strlen(g), 1);
+        assert_true((unsigned char)g[0] < 0x80);
+    }
+}
+
+static void test_numbers_keep_one_width(void **state)
+{
+    (void)state;
+    const float weights[] = {0.0f, 0.3333f, 1.0f, -INFINITY};
+    ValueStats st;
+    stats_of(weights, 4, &st);
+    NumberFormat f = numfmt_for(&st, "weights", false);
+    char buf[32];
+    for (int i = 0; i < 4; i++) {
+        numfmt(buf, sizeof buf, weights[i], &f);
+        assert_true((int)strlen(buf) <= f.width);
+    }
+    numfmt(buf, sizeof buf, 0.3333f, &f);
+    assert_string_equal(buf, "0.33");
+    numfmt(buf, sizeof buf, -INFINITY, &f);
+    assert_string_equal(buf, "-inf");
+    numfmt(buf, sizeof buf, -0.001f, &f);
+    assert_string_equal(buf, "0.00");  /* no sign that is not there */
+
+    const float logits[] = {-12.5f, 3.25f, 40.0f};
+    stats_of(logits, 3, &st);
+    f = numfmt_for(&st, "activation", false);
+    for (int i = 0; i < 3; i++) {
+        numfmt(buf, sizeof buf, logits[i], &f);
+        assert_true((int)strlen(buf) <= f.width);
+    }
+    const float ids[] = {4, 5, 123};
+    stats_of(ids, 3, &st);
+    f = numfmt_for(&st, "tokens", true);
+    numfmt(buf, sizeof buf, 123, &f);
+    assert_string_equal(buf, "123");
+}
+
+static void test_pooling_and_attention_stats(void **state)
+{
+    (void)state;
+    const float m[2 * 4] = {1, 2, -INFINITY, -INFINITY, 3, 4, -INFINITY, 8};
+    assert_float_equal(stats_pool(m, 2, 4, 0, 2, 0, 2), 2.5f, 1e-6);
+    float masked = stats_pool(m, 2, 4, 0, 1, 2, 4);
+    assert_true(isinf(masked) && masked < 0);                            /* all −∞: −∞ */
+    assert_float_equal(stats_pool(m, 2, 4, 0, 2, 2, 4), 8.0f, 1e-6);     /* the finite ones */
+    assert_float_equal(stats_pool(m, 2, 4, 1, 9, 3, 9), 8.0f, 1e-6);     /* clipped */
+
+    ValueStats st;
+    stats_of(m, 8, &st);
+    assert_int_equal(st.n_neg_inf, 3);
+    assert_float_equal(st.min, 1, 0);
+    assert_float_equal(st.max, 8, 0);
+    assert_float_equal(st.mean, 18.0 / 5.0, 1e-9);
+
+    const float uniform[2 * 4] = {0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f};
+    assert_float_equal(stats_entropy_bits(uniform, 2, 4), 2.0, 1e-6);
+    const float onehot[3 * 3] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    assert_float_equal(stats_entropy_bits(onehot, 3, 3), 0.0, 1e-9);
+    assert_float_equal(stats_mean_distance(onehot, 3, 3), 0.0, 1e-9);  /* each looks at itself */
+    const float prev[3 * 3] = {1, 0, 0, 1, 0, 0, 0, 1, 0};
+    assert_float_equal(stats_mean_distance(prev, 3, 3), 2.0 / 3.0, 1e-9);
+    assert_float_equal(stats_row_sum(uniform, 4), 1.0, 1e-6);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sequential_light_to_dark),
+        cmocka_unit_test(test_diverging_centred_on_zero),
+        cmocka_unit_test(test_masked_has_its_own_colour),
+        cmocka_unit_test(test_monochrome_ramps),
+        cmocka_unit_test(test_numbers_keep_one_width),
+        cmocka_unit_test(test_pooling_and_attention_stats),
+    };
+    return cmocka_run_group_tests_name("view palette", tests, NULL, NULL);
+}

@@ -1,0 +1,572 @@
+/* test_view_state.c — the viewer's model, without a terminal: stepping
+ * follows execution order, head and layer switching land on the matching
+ * record, compare pairs records by name, search completes names, the
+ * steps outline groups stack → layer → block, the cursor stays in view,
+ * clicks hit the cell under them, a small screen is refused plainly, and
+ * the cache never holds more than a few records.
+ *
+ * The traces are made by the real engine (the demo's encoder-decoder), so
+ * the names and order are the ones a student sees. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/activations.h"
+#include "model/batch.h"
+#include "model/forward.h"
+#include "model/model.h"
+#include "trace/trace.h"
+#include "view/keys.h"
+#include "view/layout.h"
+#include "view/state.h"
+
+#include "../support/scratch.h"
+
+typedef struct {
+    Scratch *dir;
+    char a_path[400], b_path[400];
+    TraceReader *a, *b;
+    ViewState v;
+} Fixture;
+
+/* Run the engine on one sentence pair and write every slot to path. */
+static void make_trace(const char *path, PositionKind positions)
+{
+    Config *c = calloc(1, sizeof *c);
+    Model *m = calloc(1, sizeof *m);
+    Batch b;
+    Activations acts;
+    Error err = {0};
+    assert_non_null(c);
+    assert_non_null(m);
+    config_defaults(c);
+    c->d_model = 16;
+    c->heads = 4;
+    c->d_ff = 32;
+    c->enc_layers = 2;
+    c->dec_layers = 2;
+    c->positions = positions;
+    snprintf(c->vocab, sizeof c->vocab, "%s", "猫 追 老鼠 cat chases mouse");
+    snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", "猫 追 老鼠");
+    snprintf(c->tgt[c->n_tgt++], sizeof c->tgt[0], "%s", "<START> cat chases mouse");
+    if (config_validate(c, &err) || model_init_random(m, c, &err) ||
+        batch_build(&b, &m->cfg, &m->vocab, NULL, NULL, &err) || activations_init(&acts, m, &b, &err))
+        fail_msg("building the demo model: %s", err.msg);
+    model_forward(m, &b, &acts);
+    TraceWriter *w;
+    assert_int_equal(trace_writer_open(&w, path, "", &err), TF_OK);
+    for (int i = 0; i < acts.n_slots; i++) {
+        Record rec;
+        activations_record(&acts, i, &rec);
+        if (trace_writer_add(w, &rec, &err))
+            fail_msg("writing %s: %s", path, err.msg);
+    }
+    assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+    activations_free(&acts);
+    batch_free(&b);
+    model_free(m);
+    free(m);
+    free(c);
+}
+
+static int setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    if (!f || !(f->dir = scratch_open("view", NULL)))
+        return -1;
+    snprintf(f->a_path, sizeof f->a_path, "%s/a.trace", f->dir->dir);
+    snprintf(f->b_path, sizeof f->b_path, "%s/nopos.trace", f->dir->dir);
+    make_trace(f->a_path, POS_SINUSOIDAL);
+    make_trace(f->b_path, POS_NONE);
+    Error err;
+    if (trace_reader_open(&f->a, f->a_path, &err) || trace_reader_open(&f->b, f->b_path, &err))
+        return -1;
+    ViewConfig cfg = {.a = f->a, .b = f->b, .theme = {true, true}, .lines = 40, .cols = 120};
+    if (view_init(&f->v, &cfg, &err)) {
+        fprintf(stderr, "view_init: %s\n", err.msg);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Fixture *f = *state;
+    view_free(&f->v);
+    trace_reader_close(f->a);
+    trace_reader_close(f->b);
+    int rc = scratch_close(f->dir);
+    free(f);
+    return rc;
+}
+
+static const char *cur_name(const ViewState *s)
+{
+    return view_name(s, s->cur);
+}
+
+static void go(ViewState *s, const char *name)
+{
+    if (!view_jump(s, name))
+        fail_msg("no record %s: %s", name, s->msg);
+}
+
+/* ---- navigation ---- */
+
+static void test_steps_follow_execution_order(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    assert_int_equal(s->cur, 0);
+    assert_string_equal(cur_name(s), "src.tokens");
+    for (uint32_t i = 1; i < s->count; i++) {
+        view_key(s, 'n');
+        assert_int_equal(s->cur, i);
+        const CachedRecord *c = view_current(s);
+        assert_true(c->ok);
+        assert_int_equal(c->tr.rec.exec_index, i);            /* the order the model ran in */
+        assert_string_equal(c->tr.rec.name, view_name(s, i)); /* the record on screen is that one */
+    }
+    view_key(s, 'n');                                        /* the end says so and stays */
+    assert_int_equal(s->cur, s->count - 1);
+    assert_int_equal(s->msg_kind, MSG_NOTICE);
+    assert_non_null(strstr(s->msg, "last step"));
+    for (uint32_t i = s->count - 1; i > 0; i--) {
+        view_key(s, KEY_LEFT);
+        assert_int_equal(s->cur, i - 1);
+    }
+    view_key(s, 'p');
+    assert_int_equal(s->cur, 0);
+    assert_non_null(strstr(s->msg, "first step"));
+    view_key(s, KEY_END);
+    assert_int_equal(s->cur, s->count - 1);
+    view_key(s, KEY_HOME);
+    assert_int_equal(s->cur, 0);
+}
+
+/* The outline reads, top to bottom, as the trace in order; it groups
+ * stack → layer → block → record. */
+static void test_outline_groups_by_name(void **state)
+{
+    Fixture *f = *state;
+    StepTree *t = &f->v.tree;
+    uint32_t next = 0;
+    for (uint32_t k = 0; k < t->n_nodes; k++)
+        if (!t->nodes[k].group)
+            assert_int_equal(t->nodes[k].first, next++);
+    assert_int_equal(next, f->v.count);
+
+    long w = trace_reader_find(f->a, "enc.1.attn.weights");
+    assert_true(w >= 0);
+    uint32_t leaf = t->rec_node[w];
+    char label[64];
+    const char *want[] = {"weights", "attn", "layer 1", "enc"};
+    uint32_t k = leaf;
+    for (int depth = 0; depth < 4; depth++) {
+        assert_int_not_equal(k, TREE_NONE);
+        tree_label(t, k, view_tree_name, f->a, label, sizeof label);
+        assert_string_equal(label, want[depth]);
+        k = t->nodes[k].parent;
+    }
+    assert_int_equal(k, TREE_NONE);
+    /* a single record is not put in a group of its own */
+    uint32_t tok = t->rec_node[trace_reader_find(f->a, "src.tokens")];
+    assert_int_equal(t->nodes[tok].parent, TREE_NONE);
+    tree_label(t, tok, view_tree_name, f->a, label, sizeof label);
+    assert_string_equal(label, "src.tokens");
+
+    /* following the current step folds the other layers */
+    ViewState *s = &f->v;
+    go(s, "enc.1.attn.weights");
+    uint32_t l0 = t->nodes[t->nodes[t->rec_node[trace_reader_find(f->a, "enc.0.attn.q")]].parent].parent;
+    assert_true(t->nodes[l0].collapsed);
+    assert_int_equal(t->visible[tree_row_of_record(t, s->cur)], leaf);
+    /* and a record inside a folded group shows on the group's row */
+    assert_int_equal(t->visible[tree_row_of_record(t, trace_reader_find(f->a, "enc.0.attn.q"))], l0);
+    view_key(s, 'O');
+    for (uint32_t n = 0; n < t->n_nodes; n++)
+        assert_false(t->nodes[n].collapsed);
+}
+
+static void test_head_switching(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    go(s, "enc.0.attn.weights");
+    uint32_t at = s->cur;
+    const CachedRecord *c = view_current(s);
+    assert_int_equal(view_page(s, &c->tr.rec, &c->pg), 0);
+    view_key(s, ']');
+    assert_int_equal(s->head, 1);
+    assert_int_equal(s->cur, at);  /* same record, next head */
+    c = view_current(s);
+    assert_int_equal(view_page(s, &c->tr.rec, &c->pg), 1);
+    view_key(s, '[');
+    view_key(s, '[');
+    assert_int_equal(s->head, 3);  /* wraps around */
+    /* the head is kept while stepping to the next headed record */
+    view_key(s, 'n');
+    assert_string_equal(cur_name(s), "enc.0.attn.z");
+    c = view_current(s);
+    assert_int_equal(view_page(s, &c->tr.rec, &c->pg), 3);
+    /* a record without heads says so and keeps the head */
+    go(s, "enc.0.ln1");
+    view_key(s, ']');
+    assert_int_equal(s->head, 3);
+    assert_int_equal(s->msg_kind, MSG_NOTICE);
+    assert_non_null(strstr(s->msg, "no head axis"));
+}
+
+static void test_layer_switching(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    static const struct {
+        const char *from;
+        int key;
+        const char *to;
+    } cases[] = {
+        {"enc.0.attn.weights", '}', "enc.1.attn.weights"},
+        {"enc.1.attn.weights", '{', "enc.0.attn.weights"},
+        {"enc.0.ffn.hidden", '}', "enc.1.ffn.hidden"},
+        {"dec.0.cross_attn.q", '}', "dec.1.cross_attn.q"},
+        {"dec.1.self_attn.mask", '{', "dec.0.self_attn.mask"},
+        {"dec.0.ln3", '}', "dec.1.ln3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        go(s, cases[i].from);
+        view_key(s, cases[i].key);
+        if (strcmp(cur_name(s), cases[i].to) != 0)
+            fail_msg("%s %c: landed on %s, want %s", cases[i].from, cases[i].key, cur_name(s), cases[i].to);
+    }
+    /* the edges say so and stay */
+    go(s, "enc.1.attn.weights");
+    view_key(s, '}');
+    assert_string_equal(cur_name(s), "enc.1.attn.weights");
+    assert_non_null(strstr(s->msg, "last"));
+    go(s, "enc.0.attn.q");
+    view_key(s, '{');
+    assert_string_equal(cur_name(s), "enc.0.attn.q");
+    go(s, "enc.embed");
+    view_key(s, '}');
+    assert_string_equal(cur_name(s), "enc.embed");
+    assert_non_null(strstr(s->msg, "not inside a layer"));
+}
+
+static void type(ViewState *s, const char *text)
+{
+    for (const char *p = text; *p; p++)
+        view_key(s, (unsigned char)*p);
+}
+
+static void test_jump_with_completion(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    view_key(s, '/');
+    assert_true(s->searching);
+    type(s, "enc.1.f");
+    assert_int_equal(s->search.n_total, 2);  /* ffn.hidden and ffn.out */
+    view_key(s, '\t');
+    assert_string_equal(s->search.text, "enc.1.ffn.");  /* their common prefix */
+    type(s, "o");
+    view_key(s, '\t');
+    assert_string_equal(s->search.text, "enc.1.ffn.out");
+    view_key(s, '\n');
+    assert_false(s->searching);
+    assert_string_equal(cur_name(s), "enc.1.ffn.out");
+
+    /* a part of a name lists every record that has it, in order */
+    view_key(s, 'g');
+    type(s, "cross_attn.weights");
+    assert_int_equal(s->search.n_total, 2);
+    assert_string_equal(view_name(s, s->search.match[0]), "dec.0.cross_attn.weights");
+    view_key(s, KEY_DOWN);
+    view_key(s, KEY_ENTER);
+    assert_string_equal(cur_name(s), "dec.1.cross_attn.weights");
+
+    /* Esc leaves the prompt where we were; a wrong name is refused with a suggestion */
+    view_key(s, '/');
+    type(s, "zzz");
+    view_key(s, 27);
+    assert_false(s->searching);
+    assert_string_equal(cur_name(s), "dec.1.cross_attn.weights");
+    assert_false(view_jump(s, "dec.prob"));
+    assert_int_equal(s->msg_kind, MSG_ERROR);
+    assert_non_null(strstr(s->msg, "did you mean dec.probs"));
+}
+
+/* ---- compare ---- */
+
+static void test_compare_pairs_by_name(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    view_key(s, 'c');
+    assert_true(s->compare);
+    /* B has no positional encoding: no enc.pos, so every later index shifts */
+    assert_true(trace_reader_find(f->a, "enc.pos") >= 0);
+    assert_int_equal(trace_reader_find(f->b, "enc.pos"), -1);
+    bool shifted = false;
+    for (uint32_t i = 0; i < s->count; i++) {
+        view_goto(s, i);
+        const char *name = cur_name(s);
+        long want = trace_reader_find(f->b, name);
+        assert_int_equal(s->cur_b, want);
+        if (want < 0) {
+            assert_null(view_current_b(s));
+            continue;
+        }
+        const CachedRecord *cb = view_current_b(s);
+        assert_non_null(cb);
+        assert_string_equal(cb->tr.rec.name, name);
+        shifted |= (uint32_t)want != i;
+    }
+    assert_true(shifted);
+    /* the same weights, so the embeddings agree; the inputs differ by the encoding */
+    go(s, "enc.embed");
+    assert_true(s->cmp.same_shape);
+    assert_int_equal(s->cmp.n_differ, 0);
+    go(s, "enc.input");
+    assert_true(s->cmp.n_differ > 0);
+    const CachedRecord *a = view_current(s);
+    long pos = trace_reader_find(f->a, "enc.pos");
+    TraceRecord pe;
+    Error err;
+    assert_int_equal(trace_reader_get(f->a, (uint32_t)pos, &pe, &err), TF_OK);
+    float maxpe = 0;
+    for (size_t k = 0; k < record_numel(&pe.rec); k++)
+        maxpe = fmaxf(maxpe, fabsf(pe.rec.data[k]));
+    trace_record_release(&pe);
+    assert_float_equal(s->cmp.max_abs, maxpe, 1e-5);  /* A − B is the positional encoding */
+    assert_true(a->ok);
+    /* three panels: A, B, A − B */
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 3);
+    assert_int_equal(p[2].source, PANEL_DIFF);
+    view_key(s, 'c');
+    assert_false(s->compare);
+    assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 1);
+}
+
+static void test_compare_without_b(void **state)
+{
+    Fixture *f = *state;
+    ViewState v;
+    Error err;
+    ViewConfig cfg = {.a = f->a, .theme = {true, true}, .lines = 30, .cols = 100};
+    assert_int_equal(view_init(&v, &cfg, &err), TF_OK);
+    view_key(&v, 'c');
+    assert_false(v.compare);
+    assert_non_null(strstr(v.msg, "--compare"));
+    view_free(&v);
+}
+
+/* ---- views ---- */
+
+static void test_heads_view(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    go(s, "enc.0.attn.concat");  /* no heads here: the block's weights are shown */
+    view_key(s, 'a');
+    assert_true(s->heads);
+    assert_string_equal(cur_name(s), "enc.0.attn.weights");
+    assert_int_equal(s->n_head_stats, 4);
+    for (int h = 0; h < 4; h++) {
+        assert_true(s->head_stats[h].entropy_bits >= 0 && s->head_stats[h].entropy_bits <= log2(3) + 1e-6);
+        assert_true(s->head_stats[h].distance >= 0 && s->head_stats[h].distance <= 2);
+    }
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    int n = layout_panels(s, &l, p, LAYOUT_MAX_PANELS);
+    assert_int_equal(n, 4);
+    for (int h = 0; h < 4; h++) {
+        assert_int_equal(p[h].head, h);
+        assert_true(p[h].vr == p[h].R && p[h].vc == p[h].C);  /* each head whole */
+        for (int o = 0; o < h; o++)  /* side by side, never on top of each other */
+            assert_true(p[o].r.y + p[o].r.h <= p[h].r.y || p[h].r.x >= p[o].r.x + p[o].r.w);
+    }
+    /* a click on head 2's panel selects that head and cell */
+    assert_true(p[2].vr >= 2 && p[2].vc >= 2);
+    view_click(s, p[2].cy + p[2].rh * 1, p[2].cx + p[2].cw * 1);
+    assert_int_equal(s->head, 2);
+    assert_int_equal(s->row, 1);
+    assert_int_equal(s->col, 1);
+    view_key(s, 'a');
+    assert_false(s->heads);
+    go(s, "enc.embed");
+    view_key(s, 'a');
+    assert_false(s->heads);
+    assert_non_null(strstr(s->msg, "not in an attention block"));
+}
+
+static void test_mask_overlay(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    go(s, "enc.0.ln1");
+    view_key(s, 'm');
+    assert_false(s->mask_overlay);
+    assert_non_null(strstr(s->msg, "no mask here"));
+    go(s, "dec.0.self_attn.scores");
+    view_key(s, 'm');
+    assert_true(s->mask_overlay);
+    const CachedRecord *m = view_mask(s);
+    assert_non_null(m);
+    assert_string_equal(m->tr.rec.name, "dec.0.self_attn.mask");
+    /* the causal mask hides exactly the keys after the query */
+    const float *mask = pages_data(&m->tr.rec, &m->pg, 0);
+    for (size_t i = 0; i < m->pg.rows; i++)
+        for (size_t j = 0; j < m->pg.cols; j++)
+            assert_true((isinf(mask[i * m->pg.cols + j]) != 0) == (j > i));
+    view_key(s, 'm');
+    assert_false(s->mask_overlay);
+}
+
+/* ---- cursor, zoom, screen ---- */
+
+static void test_cursor_stays_in_view(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    view_resize(s, 15, 60);  /* small: the 32-wide hidden layer, with numbers, scrolls */
+    go(s, "enc.0.ffn.hidden");
+    assert_false(view_numbers_on(s));  /* automatic: they do not fit */
+    view_key(s, 'v');
+    assert_true(view_numbers_on(s));
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    for (int i = 0; i < 40; i++) {
+        view_key(s, 'l');
+        layout_screen(s, &l);
+        assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 1);
+        uint32_t c = s->col / p[0].pc;
+        assert_true(c >= p[0].left && c < p[0].left + p[0].vc);
+    }
+    assert_int_equal(s->col, 31);  /* stops at the last column */
+    assert_true(p[0].left > 0);    /* and scrolled to get there */
+    view_key(s, '0');
+    assert_int_equal(s->col, 0);
+    layout_screen(s, &l);
+    layout_panels(s, &l, p, LAYOUT_MAX_PANELS);
+    assert_int_equal(p[0].left, 0);
+    view_key(s, 'j');
+    view_key(s, 'j');
+    assert_int_equal(s->row, 2);
+    view_key(s, 'j');
+    assert_int_equal(s->row, 2);  /* three tokens */
+    /* zoom out pools; fit shows everything; numbers need 1:1 */
+    view_key(s, 'z');
+    layout_screen(s, &l);
+    layout_panels(s, &l, p, LAYOUT_MAX_PANELS);
+    assert_true(p[0].pc > 1);
+    assert_true(p[0].vc == p[0].C && p[0].vr == p[0].R);
+    assert_false(view_numbers_on(s));  /* a mean is not a value of the record */
+    view_key(s, 'v');
+    assert_true(s->pool_c == 1 && s->pool_r == 1);
+    assert_true(view_numbers_on(s));
+    view_resize(s, 40, 120);
+}
+
+static void test_click_selects_cell_and_step(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    go(s, "dec.0.self_attn.weights");
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 1);
+    view_click(s, p[0].cy + p[0].rh * 3 + p[0].rh / 2, p[0].cx + p[0].cw * 2 + 1);
+    assert_int_equal(s->row, 3);
+    assert_int_equal(s->col, 2);
+    uint32_t row, col;
+    assert_false(layout_hit(&p[0], p[0].cy - 1, p[0].cx, &row, &col));  /* the header is not a cell */
+    /* a click on a step in the outline opens it */
+    assert_true(l.steps.w > 0);
+    uint32_t vis = tree_row_of_record(&s->tree, s->cur);
+    int y = l.steps.y + 1 + (int)(vis - s->tree_top) + 1;  /* the row below: the next record */
+    view_click(s, y, l.steps.x + 5);
+    assert_string_equal(cur_name(s), "dec.0.self_attn.z");
+}
+
+static void test_small_screen_is_refused_plainly(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    ScreenLayout l;
+    view_resize(s, VIEW_MIN_LINES - 1, 80);
+    layout_screen(s, &l);
+    assert_true(l.too_small);
+    view_resize(s, 30, VIEW_MIN_COLS - 1);
+    layout_screen(s, &l);
+    assert_true(l.too_small);
+    view_resize(s, 15, 60);  /* the smallest the end-to-end tests use */
+    layout_screen(s, &l);
+    assert_false(l.too_small);
+    assert_int_equal(l.steps.w, 0);  /* no room for the outline */
+    view_key(s, '\t');
+    assert_int_equal(s->focus, FOCUS_MATRIX);
+    view_resize(s, 40, 120);
+    layout_screen(s, &l);
+    assert_true(l.steps.w > 0);
+}
+
+/* Memory does not grow with the trace: however far we step, in every
+ * view, only a few records are held, and each step reads one. */
+static void test_cache_stays_small(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    uint64_t before = s->cache.fetches;
+    view_key(s, KEY_HOME);
+    uint64_t one = s->cache.fetches;
+    assert_true(one - before <= 1);
+    view_key(s, 'c');
+    view_key(s, 'm');  /* may be refused on this record; the loop turns it on below */
+    for (uint32_t i = 0; i < s->count; i++) {
+        view_goto(s, i);
+        if (!s->mask_overlay && s->mask_rec >= 0)
+            view_key(s, 'm');
+        if ((i % 7) == 0)
+            view_key(s, 'a');
+        assert_true(cache_held(&s->cache) <= VIEW_CACHE_SLOTS);
+        assert_non_null(view_current(s));
+        if (s->compare && s->cur_b >= 0)
+            assert_non_null(view_current_b(s));
+    }
+    assert_int_equal(cache_held(&s->cache), VIEW_CACHE_SLOTS);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_steps_follow_execution_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outline_groups_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_head_switching, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layer_switching, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jump_with_completion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_pairs_by_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_without_b, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heads_view, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mask_overlay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cursor_stays_in_view, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_click_selects_cell_and_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_small_screen_is_refused_plainly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_stays_small, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("view state", tests, NULL, NULL);
+}
