@@ -1,0 +1,106 @@
+/* tasks.h — toy tasks whose right attention pattern is known in advance,
+ * generated deterministically from a seed.
+ *
+ *   copy        a b c d   → a b c d      cross-attention on the diagonal
+ *   reverse     a b c d   → d c b a      on the anti-diagonal
+ *   sort        c a d a   → a a c d      each output looks up its source
+ *   phrasebook  猫 追 老鼠 → cat chases mouse
+ *               a tiny Chinese → English grammar, with word-order changes
+ *               (我 每天 吃 鱼 → I eat fish every day), words that appear
+ *               (does, not) or vanish (了), and English agreement (-s)
+ *
+ * Every example carries its word alignment: for each target word, the
+ * source position it translates or copies (−1 when none, like the "does" of
+ * "cat does not chase mouse"). A trained model's cross-attention should put
+ * its weight there, and a test can measure that.
+ *
+ * A dataset has a training split and a held-out split that share no source
+ * sentence. Same options (seed included), same examples, in the same order,
+ * on every machine. */
+#ifndef TF_TRAIN_TASKS_H
+#define TF_TRAIN_TASKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "text/vocab.h"
+
+typedef enum { TASK_COPY, TASK_REVERSE, TASK_SORT, TASK_PHRASEBOOK, TASK_COUNT } TaskKind;
+
+/* "copy", "reverse", "sort", "phrasebook". */
+const char *task_name(TaskKind kind);
+
+/* The kind called name; an unknown name is TF_ERR_INPUT, and the message
+ * lists the known ones. */
+Status task_from_name(const char *name, TaskKind *kind, Error *err);
+
+typedef struct {
+    TaskKind kind;
+    uint64_t seed;
+    int n_train;       /* training examples */
+    int n_heldout;     /* held-out examples (≥ 1) */
+    /* copy, reverse, sort only: */
+    int alphabet;      /* symbols "a", "b", …: 2 to 26 */
+    int min_len;       /* tokens per sequence, 1 ≤ min_len ≤ max_len ≤ TASK_MAX_LEN */
+    int max_len;
+} TaskOptions;
+
+#define TASK_MAX_LEN 64
+#define TASK_MAX_EXAMPLES 10000000   /* per split */
+
+/* Sensible sizes for the kind: sequences of 3 to 9 symbols over a
+ * 10-letter alphabet (4000 training, 400 held out); the phrasebook's
+ * every sentence, 10% of them held out. */
+void task_options_default(TaskOptions *o, TaskKind kind, uint64_t seed);
+
+/* How many different sentences the phrasebook grammar makes. */
+int phrasebook_size(void);
+
+typedef struct {
+    int src_len, tgt_len;
+    const int *src;                 /* (src_len) token ids in the dataset's vocabulary */
+    const int *tgt;                 /* (tgt_len) */
+    const char *const *src_text;    /* (src_len) the tokens as text, owned by the vocabulary */
+    const char *const *tgt_text;    /* (tgt_len) */
+    const int *align;               /* (tgt_len) source position each target word comes
+                                     * from, or −1 */
+} Example;
+
+typedef struct {
+    TaskOptions opt;
+    /* <PAD> <START> <END> <UNK>, then every token the task can produce,
+     * source and target alike, in a fixed order (not the order they happen
+     * to be drawn): one vocabulary for both sides, as Config has. */
+    Vocab vocab;
+    int n_train, n_heldout;
+    Example *train;                 /* (n_train) */
+    Example *heldout;               /* (n_heldout) */
+    int max_src_len, max_tgt_len;   /* longest sequence on each side, both splits */
+
+    /* storage, one block each; read the fields above instead */
+    Example *examples_;
+    int *ints_;
+    const char **texts_;
+} Dataset;
+
+/* Build the dataset the options describe. Bad options (an alphabet of 1,
+ * more examples than the task has distinct sentences, ...) are TF_ERR_INPUT
+ * naming the option; for sequence tasks the training and held-out splits
+ * together may use at most half of the distinct sequences, so drawing them
+ * stays quick. The held-out split is drawn first, so it does not change
+ * when only n_train does. The phrasebook's training split always holds
+ * 我 爱 AI, 猫 追 老鼠 and 老鼠 追 猫 (the lessons' sentences). */
+Status dataset_generate(Dataset *ds, const TaskOptions *o, Error *err);
+void dataset_free(Dataset *ds);
+
+/* The example whose source is the text src (tokens separated by single
+ * spaces, "猫 追 老鼠"), or NULL; *heldout (when non-NULL) says which split. */
+const Example *dataset_find(const Dataset *ds, const char *src, int *heldout);
+
+/* n tokens joined by single spaces into buf (cap bytes, NUL-terminated):
+ * the form Config's sentences and the tokenizer take. Returns the length,
+ * or −1 when it does not fit (buf then holds ""). */
+int tokens_join(char *buf, size_t cap, const char *const *tokens, int n);
+
+#endif
