@@ -9,7 +9,8 @@ BUILD   ?= build
 PKGS      := ncursesw inih zlib openblas
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# test programs: cmocka, and libpng to read the plotted images back (test_plot)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka libpng 2>/dev/null)
 
 DATADIR := $(PREFIX)/share/traceformer
 ALL_CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -DTF_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CPPFLAGS)
@@ -37,7 +38,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-.PHONY: all deps deps-check demo test test-unit test-cli test-asan bench clean install uninstall help
+.PHONY: all deps deps-check demo test test-unit test-cli test-asan bench images clean install uninstall help
 
 all: $(PROG)
 
@@ -47,6 +48,7 @@ help:
 	@echo '  make demo       install missing Debian packages, build, run the default example'
 	@echo '  make test       the same set-up, then every test (also under ASan + UBSan)'
 	@echo '  make bench      benchmark figures, one "name: value unit" line each'
+	@echo '  make images     the default example'"'"'s figures (gnuplot) as PNG in out/'
 	@echo '  make deps       install the Debian packages the project needs (root)'
 	@echo '  make deps-ref   install python3-torch and python3-numpy, for make ref (root)'
 	@echo '  make ref        regenerate the PyTorch reference fixtures in tests/ref/cases'
@@ -83,7 +85,11 @@ $(PROG): $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(SUP_OBJ) $(LIB)
 	$(call say,LINK,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(TEST_LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
+
+# test_decode counts the multiply-adds of every matrix product the engine
+# computes, by wrapping the two product functions (ld --wrap).
+$(BUILD)/tests/test_decode: TEST_LDFLAGS = -Wl,--wrap=linear_forward -Wl,--wrap=matmul_forward
 
 $(BENCH): $(BUILD)/bench/bench.o $(LIB)
 	$(call say,LINK,$@)
@@ -124,6 +130,12 @@ test-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
 	  CFLAGS='-std=c11 -O1 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
 	  LDFLAGS='-fsanitize=address,undefined' test-unit test-cli
+
+# The default example's figures: traceformer plot's default set, as PNG.
+images: $(PROG)
+	$(Q)mkdir -p out
+	$(Q)$(PROG) run -q --lesson demo -o out/demo.trace
+	$(Q)$(PROG) plot out/demo.trace -o out
 
 bench: $(BENCH) $(PROG)
 	$(Q)$(BENCH)

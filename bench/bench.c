@@ -4,12 +4,14 @@
  * For a tiny config and the paper's base config (6 + 6 layers, d_model
  * 512, 8 heads, d_ff 2048, source and target length 64): forward time
  * untraced and traced (median of several runs), trace size, write
- * throughput, and the process's peak memory. Timing varies on a shared
+ * throughput, and the process's peak memory; at the base config also the
+ * generation of 64 tokens with and without the KV cache. Timing varies on a shared
  * machine: read medians and ratios, not single runs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,7 +20,9 @@
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
+#include "model/generate.h"
 #include "model/model.h"
+#include "plot/plot.h"
 #include "trace/trace.h"
 
 static double now_ms(void)
@@ -61,7 +65,9 @@ static void bench_config(const char *label, Config *c, int T, int vocab, int run
         n += (size_t)snprintf(c->vocab + n, sizeof c->vocab - n, "%sw%d", i ? " " : "", i);
     c->n_src = c->n_tgt = 1;
     sentence(c->src[0], sizeof c->src[0], T, vocab, 1);
-    sentence(c->tgt[0], sizeof c->tgt[0], T, vocab, 2);
+    /* the decoder reads <START> + target: T positions in all */
+    int k = snprintf(c->tgt[0], sizeof c->tgt[0], "<START> ");
+    sentence(c->tgt[0] + k, sizeof c->tgt[0] - (size_t)k, T - 1, vocab, 2);
     c->max_len = T;
 
     Error err = {0};
@@ -143,6 +149,146 @@ static void bench_config(const char *label, Config *c, int T, int vocab, int run
     model_free(&m);
 }
 
+/* Generation of N tokens after the encoder has read a T-token source, with
+ * the KV cache and recomputing the prefix every step: time per token (the
+ * mean, and the last step's, where the two differ most), total, and the
+ * multiply-adds generate_work counts (test_decode checks them against the
+ * products actually computed). Untraced: the step's records are filled but
+ * not written. The encoder runs once before either and is not timed. */
+static void bench_generate(const char *label, Config *c, int T, int vocab, int N, int runs)
+{
+    size_t n = 0;
+    for (int i = 0; i < vocab; i++)
+        n += (size_t)snprintf(c->vocab + n, sizeof c->vocab - n, "%sw%d", i ? " " : "", i);
+    c->n_src = 1;
+    c->n_tgt = 0;
+    sentence(c->src[0], sizeof c->src[0], T, vocab, 1);
+    c->max_len = N;  /* <START> and N − 1 generated tokens are read */
+
+    Error err = {0};
+    Model m;
+    Batch b;
+    Activations enc;
+    if (config_validate(c, &err) || model_init_random(&m, c, &err) ||
+        batch_build(&b, &m.cfg, &m.vocab, NULL, NULL, &err) || activations_init_encoder(&enc, &m, &b, &err))
+        die(&err);
+    m.w.gen_b[TOK_END] = -1e30f;  /* random weights must not stop early: all N steps run */
+    model_encode(&m, &b, &enc);
+    for (int cached = 1; cached >= 0; cached--) {
+        const GenOptions o = {N, 0.0f, 0, 1, cached};
+        double *total = calloc((size_t)runs, sizeof *total), *last = calloc((size_t)runs, sizeof *last);
+        uint64_t macs = 0;
+        for (int r = 0; r < runs; r++) {
+            Generator g;
+            if (generator_init(&g, &m, &b, enc.enc_memory, &o, &err))
+                die(&err);
+            double t0 = now_ms();
+            while (!g.done) {
+                double s0 = now_ms();
+                if (generator_step(&g, &err))
+                    die(&err);
+                last[r] = now_ms() - s0;
+            }
+            total[r] = now_ms() - t0;
+            if (g.generated != N) {
+                fprintf(stderr, "bench: generated %d tokens, not %d\n", g.generated, N);
+                exit(1);
+            }
+            macs = 0;
+            for (int s = 0; s < g.step; s++)
+                macs += g.work[s][cached ? 0 : 1];
+            generator_free(&g);
+        }
+        const char *mode = cached ? "cached" : "recomputed";
+        double mt = median(total, runs), ml = median(last, runs);
+        printf("%s.generate%d_%s_total: %.1f ms (median of %d)\n", label, N, mode, mt, runs);
+        printf("%s.generate%d_%s_per_token: %.2f ms (mean of %d steps)\n", label, N, mode, mt / N, N);
+        printf("%s.generate%d_%s_last_step: %.2f ms (step %d, prefix of %d tokens)\n", label, N, mode, ml, N - 1, N);
+        printf("%s.generate%d_%s_macs: %.4g multiply-adds (%.4g at step 0, %.4g at step %d)\n", label, N, mode,
+               (double)macs, (double)generate_work(c, m.vocab.size, T, 0, cached),
+               (double)generate_work(c, m.vocab.size, T, N - 1, cached), N - 1);
+        fflush(stdout);
+        free(total);
+        free(last);
+    }
+    activations_free(&enc);
+    batch_free(&b);
+    model_free(&m);
+}
+
+/* Every default figure of one trace of the default example, drawn as
+ * `traceformer plot TRACE -o DIR` draws them (gnuplot, one process per
+ * figure): the median of 3 runs. The trace comes from the program itself
+ * (build/traceformer run --lesson demo), found beside this benchmark. */
+static void bench_plot(void)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');  /* BUILD/bench/bench → BUILD */
+    if (!slash)
+        return;
+    *slash = '\0';
+    if (!(slash = strrchr(exe, '/')))
+        return;
+    *slash = '\0';
+    char prog[4200], tree[4096], viz[4200], dir[] = "/tmp/traceformer-bench-plot-XXXXXX";
+    snprintf(prog, sizeof prog, "%s/traceformer", exe);
+    snprintf(tree, sizeof tree, "%s", exe);
+    slash = strrchr(tree, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(tree, sizeof tree, ".");
+    snprintf(viz, sizeof viz, "%s/viz", tree);
+    Error err = {0};
+    if (plot_gnuplot_available(&err) != TF_OK) {
+        printf("plot.demo_all_figures: skipped (%s)\n", err.msg);
+        return;
+    }
+    if (!mkdtemp(dir))
+        return;
+    char trace[4200], out[4200];
+    snprintf(trace, sizeof trace, "%s/demo.trace", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(prog, prog, "run", "-q", "--lesson", "demo", "-o", trace, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("plot.demo_all_figures: skipped (%s run --lesson demo failed)\n", prog);
+        return;
+    }
+    TraceReader *r;
+    PlotFigureList figs = {0};
+    if (trace_reader_open(&r, trace, &err) || plot_list_defaults(r, &figs, &err))
+        die(&err);
+    double t[3];
+    for (int run = 0; run < 3; run++) {
+        snprintf(out, sizeof out, "%s/run%d", dir, run);
+        PlotOptions o;
+        plot_options_init(&o, viz, out);
+        double t0 = now_ms();
+        for (size_t k = 0; k < figs.n; k++) {
+            char written[4400];
+            if (plot_figure(r, NULL, &figs.items[k], &o, written, sizeof written, &err))
+                die(&err);
+            unlink(written);
+        }
+        t[run] = now_ms() - t0;
+        rmdir(out);
+    }
+    printf("plot.demo_all_figures: %.2f s (%zu figures, PNG, median of 3; aim < 5)\n", median(t, 3) / 1e3, figs.n);
+    fflush(stdout);
+    plot_list_free(&figs);
+    trace_reader_close(r);
+    unlink(trace);
+    rmdir(dir);
+}
+
 int main(void)
 {
     printf("blas_threads: %d threads (OpenBLAS; set OPENBLAS_NUM_THREADS to change)\n",
@@ -161,6 +307,15 @@ int main(void)
     c->d_ff = 2048;
     c->enc_layers = c->dec_layers = 6;
     bench_config("base", c, 64, 500, 11);
+
+    config_defaults(c);
+    c->d_model = 512;
+    c->heads = 8;
+    c->d_ff = 2048;
+    c->enc_layers = c->dec_layers = 6;
+    bench_generate("base", c, 64, 500, 64, 3);
+
+    bench_plot();
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
