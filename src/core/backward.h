@@ -70,6 +70,16 @@ void scale_backward(float *dx, const float *dout, float s, size_t n);
  * that appears twice collects both rows. ids must lie in [0, V). */
 void embedding_backward(float *dtable, const float *dout, const int *ids, int T, int d);
 
+/* Backward of the rotary embedding (model/positions.h rope_rotate): row r
+ * of out (T, dk) is x's row r with each pair (2i, 2i+1) turned by the angle
+ * (pos0 + r)·10000^(−2i/dk). A rotation's inverse is its transpose, so
+ *   dx[2i]   +=  cos·dout[2i] + sin·dout[2i+1]
+ *   dx[2i+1] += −sin·dout[2i] + cos·dout[2i+1]
+ * i.e. dout turned back by the same angle. The angle is computed in double
+ * from the same formula as the forward's (not read from the float
+ * rope_angles record), so forward and backward turn by the same amount. */
+void rope_backward(float *dx, const float *dout, int pos0, int T, int dk);
+
 /* Backward of one attention head, as a composition of the ops above:
  *
  *   raw     = Q · Kᵀ                  (Tq, Tk)   linear_forward(raw, q, k, NULL, ...)

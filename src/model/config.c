@@ -70,6 +70,9 @@ void config_defaults(Config *c)
     c->max_len = 64;
     c->norm = NORM_POST;
     c->final_norm = true;
+    c->residual = true;
+    c->causal_mask = true;
+    c->padding_mask = true;
     c->activation = ACT_RELU;
     c->positions = POS_SINUSOIDAL;
     c->rel_buckets = 32;        /* T5's defaults */
@@ -179,6 +182,9 @@ void config_value_text(const Config *c, int k, char *buf, size_t cap)
     case K_MAX_LEN: snprintf(buf, cap, "%d", c->max_len); break;
     case K_NORM: snprintf(buf, cap, "%s", config_norm_name(c->norm)); break;
     case K_FINAL_NORM: snprintf(buf, cap, "%s", c->final_norm ? "yes" : "no"); break;
+    case K_RESIDUAL: snprintf(buf, cap, "%s", c->residual ? "on" : "off"); break;
+    case K_CAUSAL_MASK: snprintf(buf, cap, "%s", c->causal_mask ? "on" : "off"); break;
+    case K_PADDING_MASK: snprintf(buf, cap, "%s", c->padding_mask ? "on" : "off"); break;
     case K_ACTIVATION: snprintf(buf, cap, "%s", config_activation_name(c->activation)); break;
     case K_POSITIONS: snprintf(buf, cap, "%s", config_positions_name(c->positions)); break;
     case K_RELATIVE_BUCKETS: snprintf(buf, cap, "%d", c->rel_buckets); break;
@@ -306,7 +312,7 @@ static Status parse_bool(const char *v, int k, const ConfigSource *s, bool *out,
             return TF_OK;
         }
     }
-    return bad_value(err, s, config_keys[k].name, v, "is not yes or no");
+    return bad_value(err, s, config_keys[k].name, v, k == K_RESIDUAL ? "is not on or off" : "is not yes or no");
 }
 
 static Status parse_eps(const char *v, int k, const ConfigSource *s, float *out, Error *err)
@@ -420,6 +426,9 @@ Status config_set_key(Config *c, int k, const char *v, const ConfigSource *s, Er
             c->norm = (NormPlacement)i;
         break;
     case K_FINAL_NORM: st = parse_bool(v, k, s, &c->final_norm, err); break;
+    case K_RESIDUAL: st = parse_bool(v, k, s, &c->residual, err); break;
+    case K_CAUSAL_MASK: st = parse_bool(v, k, s, &c->causal_mask, err); break;
+    case K_PADDING_MASK: st = parse_bool(v, k, s, &c->padding_mask, err); break;
     case K_ACTIVATION:
         if ((st = parse_choice(v, k, s, act_names, COUNT(act_names), &i, err)) == TF_OK)
             c->activation = (Activation)i;

@@ -49,6 +49,12 @@ typedef struct {
     int max_len;
     NormPlacement norm;
     bool final_norm;     /* a LayerNorm after each stack (pre-LN needs it; PyTorch always has it) */
+    bool residual;       /* residual connections (default on); off: each sublayer's output
+                            replaces the stream (post-LN x = LN(Sublayer(x)), pre-LN
+                            x = Sublayer(LN(x))), for lessons on deep stacks without them */
+    bool causal_mask;    /* decoder self-attention hides later positions (default on); off only
+                            to show what the mask prevents */
+    bool padding_mask;   /* attention hides <PAD> keys (default on); off to show what leaks in */
     Activation activation;
     PositionKind positions;
     int rel_buckets;       /* positions = relative: T5's num_buckets */

@@ -13,6 +13,9 @@
  *   max_len        = 64       longest sentence in tokens, 1..4096
  *   norm           = post | pre        LayerNorm after (paper) or before each sublayer
  *   final_norm     = yes | no          LayerNorm after each stack (pre needs yes)
+ *   residual       = on | off          off: each sublayer's output replaces the stream
+ *   causal_mask    = on | off          off: decoder self-attention may see the future
+ *   padding_mask   = on | off          off: attention may look at <PAD> keys
  *   activation     = relu | gelu
  *   positions      = sinusoidal | none | learned | relative | rope
  *   relative_buckets      = 32   positions = relative: T5 buckets, 4..1024

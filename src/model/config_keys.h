@@ -24,6 +24,9 @@ extern const char *const config_section_names[SEC_COUNT];
     X(MAX_LEN, "max_len", SEC_MODEL, 1, 4096, "longest sentence, in tokens")                     \
     X(NORM, "norm", SEC_MODEL, 0, 0, "post | pre: LayerNorm after or before each sublayer")       \
     X(FINAL_NORM, "final_norm", SEC_MODEL, 0, 0, "yes | no: LayerNorm after each stack")         \
+    X(RESIDUAL, "residual", SEC_MODEL, 0, 0, "on | off: add each sublayer's output to its input") \
+    X(CAUSAL_MASK, "causal_mask", SEC_MODEL, 0, 0, "on | off: decoder self-attention hides the future") \
+    X(PADDING_MASK, "padding_mask", SEC_MODEL, 0, 0, "on | off: attention hides <PAD> keys")     \
     X(ACTIVATION, "activation", SEC_MODEL, 0, 0, "relu | gelu")                                  \
     X(POSITIONS, "positions", SEC_MODEL, 0, 0, "sinusoidal | none | learned | relative | rope")  \
     X(RELATIVE_BUCKETS, "relative_buckets", SEC_MODEL, 4, 1024,                                  \

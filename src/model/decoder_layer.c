@@ -3,9 +3,21 @@
  *
  * In decoder-only mode there is no cross-attention; the feed-forward's norm
  * is then norm2, as in a GPT block or nn.TransformerEncoderLayer. */
+#include <string.h>
+
 #include "core/ops.h"
 #include "model/attention.h"
 #include "model/layers.h"
+
+/* out (T, d) = x + sub, or sub alone with residual = off (see
+ * encoder_layer.c): the resid_* records then hold the sublayer's output. */
+static void residual_forward(float *out, const float *x, const float *sub, size_t n, bool on)
+{
+    if (on)
+        add_forward(out, x, sub, n);
+    else
+        memcpy(out, sub, n * sizeof *out);
+}
 
 static void self_attention(const LayerActs *o, const float *x, const DecLayerWeights *w,
                            const Config *c, int Tt, const AttnPositions *pos, LayerCache *cache)
@@ -48,14 +60,14 @@ const float *decoder_layer_forward(const LayerActs *o, const float *x, const flo
 
     if (c->norm == NORM_POST) {
         self_attention(o, x, w, c, Tt, self_pos, cache);
-        add_forward(o->resid_self, x, o->self_attn.out, n);
+        residual_forward(o->resid_self, x, o->self_attn.out, n, c->residual);
         layernorm_forward(o->ln1, o->resid_self, w->norm1_w, w->norm1_b, Tt, d, eps);
         const float *h = o->ln1;
         float *ffn_norm = o->ln2;
         const float *ffn_norm_w = w->norm2_w, *ffn_norm_b = w->norm2_b;
         if (memory) {
             cross_attention(o, h, memory, w, c, Tt, Ts, cache);
-            add_forward(o->resid_cross, h, o->cross_attn.out, n);
+            residual_forward(o->resid_cross, h, o->cross_attn.out, n, c->residual);
             layernorm_forward(o->ln2, o->resid_cross, w->norm2_w, w->norm2_b, Tt, d, eps);
             h = o->ln2;
             ffn_norm = o->ln3;
@@ -64,21 +76,21 @@ const float *decoder_layer_forward(const LayerActs *o, const float *x, const flo
         }
         ffn_forward(o->ffn_hidden, o->ffn_out, h, w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, Tt, d, F,
                     c->activation);
-        add_forward(o->resid_post, h, o->ffn_out, n);
+        residual_forward(o->resid_post, h, o->ffn_out, n, c->residual);
         layernorm_forward(ffn_norm, o->resid_post, ffn_norm_w, ffn_norm_b, Tt, d, eps);
         return ffn_norm;
     }
 
     layernorm_forward(o->ln1, x, w->norm1_w, w->norm1_b, Tt, d, eps);
     self_attention(o, o->ln1, w, c, Tt, self_pos, cache);
-    add_forward(o->resid_self, x, o->self_attn.out, n);
+    residual_forward(o->resid_self, x, o->self_attn.out, n, c->residual);
     const float *h = o->resid_self;
     float *ffn_norm = o->ln2;
     const float *ffn_norm_w = w->norm2_w, *ffn_norm_b = w->norm2_b;
     if (memory) {
         layernorm_forward(o->ln2, h, w->norm2_w, w->norm2_b, Tt, d, eps);
         cross_attention(o, o->ln2, memory, w, c, Tt, Ts, cache);
-        add_forward(o->resid_cross, h, o->cross_attn.out, n);
+        residual_forward(o->resid_cross, h, o->cross_attn.out, n, c->residual);
         h = o->resid_cross;
         ffn_norm = o->ln3;
         ffn_norm_w = w->norm3_w;
@@ -87,6 +99,6 @@ const float *decoder_layer_forward(const LayerActs *o, const float *x, const flo
     layernorm_forward(ffn_norm, h, ffn_norm_w, ffn_norm_b, Tt, d, eps);
     ffn_forward(o->ffn_hidden, o->ffn_out, ffn_norm, w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, Tt,
                 d, F, c->activation);
-    add_forward(o->resid_post, h, o->ffn_out, n);
+    residual_forward(o->resid_post, h, o->ffn_out, n, c->residual);
     return o->resid_post;
 }

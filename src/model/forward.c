@@ -69,7 +69,7 @@ const float *forward_encode(const Model *m, Activations *a, int s, const int *sr
     const float *x = a->enc_input + row;
     for (int l = 0; l < c->enc_layers; l++) {
         LayerActs o = activations_sentence_layer(a, &a->enc[l], s, STREAM_SRC);
-        mask_build(o.attn.mask, Ts, Ts, src_len, 0);  /* padding only */
+        mask_build(o.attn.mask, Ts, Ts, c->padding_mask ? src_len : Ts, 0);  /* padding only */
         x = encoder_layer_forward(&o, x, &m->w.enc[l], c, Ts, &pos);
     }
     if (c->final_norm) {
@@ -97,9 +97,9 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
         if (caches)
             mask_build(o.self_attn.mask, 1, Tk, Tk, 0);  /* every cached key lies in the past */
         else
-            mask_build(o.self_attn.mask, Tt, Tt, len, 1);  /* causal + padding */
+            mask_build(o.self_attn.mask, Tt, Tt, c->padding_mask ? len : Tt, c->causal_mask);  /* causal + padding */
         if (memory)
-            mask_build(o.cross_attn.mask, Tt, Ts, src_len, 0);  /* source padding */
+            mask_build(o.cross_attn.mask, Tt, Ts, c->padding_mask ? src_len : Ts, 0);  /* source padding */
         x = decoder_layer_forward(&o, x, memory, &m->w.dec[l], c, Tt, Ts, &pos, caches ? &caches[l] : NULL);
     }
     if (c->final_norm) {

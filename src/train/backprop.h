@@ -32,18 +32,28 @@ typedef struct {
      * connections). Row l is the input of layer l; row n_layers the output
      * of the stack (before the final norm, when there is one).
      *   enc_stream (enc_layers + 1, B, Ts, d)   NULL for decoder-only
-     *   dec_stream (dec_layers + 1, B, Tt, d) */
+     *   dec_stream (dec_layers + 1, B, Tt, d)
+     * B, Ts, Tt are those of the last model_backward's batch (the stream
+     * arrays are packed densely for it), and the allocated maxima before
+     * the first call. Unlike the weight gradients, the streams describe one
+     * pass: each model_backward overwrites them (a second call adds to the
+     * weight gradients, as micro-batches should, but shows its own
+     * streams). Rows of <PAD> positions are 0: no loss reaches them. */
     float *enc_stream;
     float *dec_stream;
     int B, Ts, Tt, d;
+    int cap_B, cap_Ts, cap_Tt;  /* what grads_alloc sized everything for */
 
     void *work_;   /* scratch of the backward pass, sized for (B, Ts, Tt) */
     size_t work_numel_;
 } Grads;
 
 /* Gradients for model m and batches of at most B sentences of at most Ts
- * source and Tt decoder positions, zeroed. */
+ * source and Tt decoder positions, zeroed. Ts is ignored (0) for a
+ * decoder-only model. The weight gradients g->w have m's config and
+ * vocabulary: the same entries weights_entries lists for m. */
 Status grads_alloc(Grads *g, const Model *m, int B, int Ts, int Tt, Error *err);
+/* Clear the weight gradients and the streams (before each training step). */
 void grads_zero(Grads *g);
 void grads_free(Grads *g);
 
@@ -53,7 +63,13 @@ void grads_free(Grads *g);
  * step). a must hold a complete model_forward of batch b with model m
  * (activations_init(a, m, b) then model_forward(m, b, a)); b must have
  * targets. The batch's sizes must fit those g was allocated for.
- * TF_ERR_INPUT when they do not, or when b has no targets. */
+ * TF_ERR_INPUT when they do not, when b has no targets, when a target lies
+ * outside the vocabulary, or when g was allocated for another model.
+ * Allocates nothing: its scratch lives in g. Any config the forward runs
+ * (both architectures, post-/pre-LN, ReLU/GELU, every kind of positions,
+ * residual = on|off, padded batches) has its exact gradient; checked
+ * against finite differences (tests/unit/test_backprop.c) and PyTorch's
+ * autograd (tests/unit/test_parity_grad.c). */
 Status model_backward(const Model *m, const Batch *b, const Activations *a, float label_smoothing,
                       Grads *g, float *loss, Error *err);
 

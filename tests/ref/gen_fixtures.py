@@ -16,7 +16,13 @@ Run with Debian's python3-torch and python3-numpy (`make deps-ref`, then
      under its record name and with its shape, into
      tests/ref/cases/<case>/expected/<record>.npy (float32). A batch of more
      than one sentence adds a leading batch dim to every record except
-     enc.pos / dec.pos; masks are (query, key) per sentence.
+     enc.pos / dec.pos; masks are (query, key) per sentence;
+  5. computes the teacher-forcing loss (F.cross_entropy of the logits
+     against the targets, ignore_index = <PAD>, mean over the real targets
+     of the batch: the "loss" record), calls backward on the float64 model,
+     and writes the gradient of every parameter into
+     tests/ref/cases/<case>/grads/<state_dict key>.npy (float32, the names
+     and shapes of weights/), what model_backward must reproduce.
 
 nn.Transformer does not expose most intermediates (Q, K, V per head, raw,
 scaled and masked scores, per-head outputs, residual sums, ...), so they
@@ -453,6 +459,64 @@ def forward(case, core, extra, src_ids, src_pad, tgt_ids, tgt_pad, dtype, tol):
     return rec.records, worst
 
 
+def teacher_targets(tgt_ids, tgt_pad):
+    """(B, T): every row predicts the next token of the decoder's input, the
+    last real one <END>, <PAD> rows <PAD> (ignored by the loss)."""
+    target = torch.full_like(tgt_ids, PAD)
+    for b in range(tgt_ids.shape[0]):
+        n = int((~tgt_pad[b]).sum())
+        target[b, :n - 1] = tgt_ids[b, 1:n]
+        target[b, n - 1] = END
+    return target
+
+
+def named_params(case, core, extra):
+    """Every parameter module, under its state_dict() name (see state_dict)."""
+    out = {}
+    for k, p in core.named_parameters():
+        out[("decoder." + k) if case["arch"] == "decoder-only" else k] = p
+    for k, p in extra.named_parameters():
+        if case["arch"] == "decoder-only" and k.startswith("src_"):
+            continue
+        out[k] = p
+    return out
+
+
+def gradients(case, core, extra, src_ids, src_pad, tgt_ids, tgt_pad):
+    """d loss / d parameter by PyTorch's autograd, the whole model (the
+    embeddings and generator too) in float64, through nn.Transformer's own
+    modules as a user would call them. The loss is F.cross_entropy over the
+    batch, ignore_index = <PAD>: the "loss" record."""
+    core = copy.deepcopy(core).to(torch.float64)
+    extra = copy.deepcopy(extra).to(torch.float64)
+    d = case["d_model"]
+    sinus = case["positions"] == "sinusoidal"
+
+    def inputs(table, ids):
+        e = F.embedding(ids, table) * math.sqrt(d)
+        return e + sinusoidal(ids.shape[1], d).double() if sinus else e
+
+    Tt = tgt_ids.shape[1]
+    causal = causal_attn_mask(Tt, torch.float64)
+    dec_in = inputs(extra["tgt_embedding"].weight, tgt_ids)
+    if case["arch"] == "encoder-decoder":
+        enc_in = inputs(extra["src_embedding"].weight, src_ids)
+        y = core(enc_in, dec_in, tgt_mask=causal, src_key_padding_mask=src_pad,
+                 tgt_key_padding_mask=tgt_pad, memory_key_padding_mask=src_pad)
+    else:
+        y = core(dec_in, mask=causal, src_key_padding_mask=tgt_pad)
+    logits = extra["generator"](y)
+    target = teacher_targets(tgt_ids, tgt_pad)
+    loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), ignore_index=PAD)
+    loss.backward()
+    grads = {}
+    for name, p in named_params(case, core, extra).items():
+        if p.grad is None:
+            sys.exit(f"gen_fixtures: {case['name']}: parameter {name} got no gradient")
+        grads[name] = p.grad.detach()
+    return grads, loss.item()
+
+
 def save_npy(path, tensor):
     np.save(path, np.ascontiguousarray(tensor.detach().numpy().astype("<f4")))
 
@@ -514,8 +578,23 @@ def generate(case):
         if not batched and name not in ("enc.pos", "dec.pos", "loss"):
             t = t[0]
         save_npy(os.path.join(edir, name + ".npy"), t)
+
+    # The gradients of the loss, by autograd, under the weights' names.
+    grads, loss = gradients(case, core, extra, src_ids, src_pad, tgt_ids, tgt_pad)
+    weights = state_dict(case, core, extra)
+    if sorted(grads) != sorted(weights):
+        sys.exit(f"gen_fixtures: {case['name']}: gradients and weights name different tensors")
+    # (The records embed in float32, as the engine does; here all is float64.)
+    if abs(loss - records["loss"].item()) > 1e-6 * abs(loss):
+        sys.exit(f"gen_fixtures: {case['name']}: autograd's loss {loss} differs from the loss record")
+    gdir = os.path.join(out, "grads")
+    os.makedirs(gdir)
+    for key, g in sorted(grads.items()):
+        if tuple(g.shape) != tuple(weights[key].shape):
+            sys.exit(f"gen_fixtures: {case['name']}: gradient of {key} has shape {tuple(g.shape)}")
+        save_npy(os.path.join(gdir, key + ".npy"), g)
     print(f"{case['name']}: {len(records)} records; recomputation vs nn.Transformer: "
-          f"float64 {d64:.1e}, float32 {d32:.1e}")
+          f"float64 {d64:.1e}, float32 {d32:.1e}; {len(grads)} gradients, loss {loss:.6f}")
 
 
 def main():

@@ -624,6 +624,7 @@ static void assert_same_config(const Config *a, const Config *b)
     assert_int_equal(a->max_len, b->max_len);
     assert_int_equal(a->norm, b->norm);
     assert_int_equal(a->final_norm, b->final_norm);
+    assert_int_equal(a->residual, b->residual);
     assert_int_equal(a->activation, b->activation);
     assert_int_equal(a->positions, b->positions);
     assert_memory_equal(&a->ln_eps, &b->ln_eps, sizeof a->ln_eps);  /* bit-exact */
@@ -679,7 +680,7 @@ static void test_round_trip(void **state)
     static const char *const flags[][2] = {
         {"arch", "decoder-only"}, {"d-model", "4096"}, {"heads", "64"}, {"d-ff", "16384"},
         {"layers", "48"}, {"max-len", "4096"}, {"norm", "pre"}, {"activation", "gelu"},
-        {"positions", "none"}, {"ln-eps", "3.14159e-7"}, {"seed", "18446744073709551615"},
+        {"positions", "none"}, {"residual", "off"}, {"ln-eps", "3.14159e-7"}, {"seed", "18446744073709551615"},
         {"tgt", "<START> \xE7\x8C\xAB\xE3\x80\x80\xE8\xBF\xBD"}, {"tgt", "x y z"},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
@@ -704,12 +705,46 @@ static void test_describe_keys(void **state)
     assert_non_null(strstr(buf, "[model] d_model"));
     assert_non_null(strstr(buf, "--encoder-layers"));
     assert_non_null(strstr(buf, "[input] src"));
+    assert_non_null(strstr(buf, "[model] residual"));
+}
+
+/* residual = on | off: on by default, from a file or a flag, written back,
+ * and a bad value named with its line. */
+static void test_residual(void **state)
+{
+    (void)state;
+    Config c;
+    Error e;
+    char path[512];
+    config_defaults(&c);
+    assert_true(c.residual);
+    static const char off[] = "[model]\nresidual = off\n";
+    write_file("residual.ini", off, strlen(off), path, sizeof path);
+    assert_int_equal(config_load_ini(&c, path, &e), TF_OK);
+    assert_false(c.residual);
+    assert_int_equal(config_validate(&c, &e), TF_OK);
+    char text[2048];
+    config_to_ini(&c, text, sizeof text);
+    assert_non_null(strstr(text, "\nresidual = off\n"));
+    assert_int_equal(config_set(&c, "--residual", "on", NULL, &e), TF_OK);
+    assert_true(c.residual);
+    config_to_ini(&c, text, sizeof text);
+    assert_non_null(strstr(text, "\nresidual = on\n"));
+
+    static const char bad[] = "[model]\nresidual = sometimes\n";
+    write_file("residual_bad.ini", bad, strlen(bad), path, sizeof path);
+    config_defaults(&c);
+    assert_int_equal(config_load_ini(&c, path, &e), TF_ERR_INPUT);
+    char want[600];
+    snprintf(want, sizeof want, "%s:2: residual = 'sometimes' is not on or off", path);
+    assert_string_equal(e.msg, want);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_residual),
         cmocka_unit_test(test_bad_ini_table),
         cmocka_unit_test(test_bad_ini_limits),
         cmocka_unit_test(test_good_ini),

@@ -1,0 +1,277 @@
+/* test_parity_grad.c — every gradient against PyTorch's autograd.
+ *
+ * For each reference case (tests/ref/cases/<case>/, see test_parity.c),
+ * tests/ref/gen_fixtures.py wrote grads/<state_dict key>.npy: the gradient
+ * of the teacher-forcing loss (F.cross_entropy of the logits against the
+ * targets, ignore_index = <PAD>, mean over the batch's real targets) with
+ * respect to every parameter, by loss.backward() on the model in float64.
+ * This test loads the case's weights the way users do (weights_load on
+ * weights/, sentences from input.ini), runs model_forward and
+ * model_backward, and compares every gradient tensor with its fixture:
+ *     |got − want| ≤ 1e-4,  or  ≤ 1e-4·|want| where |want| > 1.
+ * Both directions are checked: every parameter of the model has a fixture,
+ * and every fixture names a parameter. The case directories are found as
+ * test_parity.c finds them ($TF_SOURCE_DIR, or the current directory). */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "io/npy.h"
+#include "model/activations.h"
+#include "model/batch.h"
+#include "model/forward.h"
+#include "model/model.h"
+#include "model/weights_file.h"
+#include "train/backprop.h"
+
+#define GRAD_ATOL 1e-4  /* absolute, for every value */
+#define GRAD_RTOL 1e-4  /* relative, for values above 1 in magnitude */
+#define MAX_CASES 64
+
+/* The cases gen_fixtures.py writes: each must have its grads/. */
+static const char *const required_cases[] = {
+    "post_ln_relu", "pre_ln_gelu", "odd_geometry", "batch_padding", "decoder_only", "positions_off",
+};
+
+static char cases_dir[4096];
+static char case_names[MAX_CASES][256];
+static int n_cases;
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+static void find_cases(void)
+{
+    const char *root = getenv("TF_SOURCE_DIR");
+    snprintf(cases_dir, sizeof cases_dir, "%s/tests/ref/cases", root && root[0] ? root : ".");
+    DIR *dp = opendir(cases_dir);
+    struct dirent *de;
+    while (dp && (de = readdir(dp)) && n_cases < MAX_CASES) {
+        char path[4096 + 300];
+        if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof case_names[0])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", cases_dir, de->d_name);
+        if (is_dir(path))
+            snprintf(case_names[n_cases++], sizeof case_names[0], "%s", de->d_name);
+    }
+    if (dp)
+        closedir(dp);
+    qsort(case_names, (size_t)n_cases, sizeof case_names[0], cmp_names);
+}
+
+static double allowed(float want)
+{
+    double w = fabs((double)want);
+    return w > 1.0 && GRAD_RTOL * w > GRAD_ATOL ? GRAD_RTOL * w : GRAD_ATOL;
+}
+
+/* "[3][1]" for flat index i of a (rows, cols) tensor (cols 0: a vector). */
+static void format_index(char *buf, size_t cap, size_t i, int cols)
+{
+    if (cols)
+        snprintf(buf, cap, "[%zu][%zu]", i / (size_t)cols, i % (size_t)cols);
+    else
+        snprintf(buf, cap, "[%zu]", i);
+}
+
+typedef struct {
+    const char *name;
+    int failed;
+    double max_diff;
+    char max_tensor[96];
+} CaseResult;
+
+/* One gradient tensor against grads/<name>.npy. */
+static void check_tensor(CaseResult *res, const WeightEntry *e, const float *got, const char *grads_dir)
+{
+    char path[4096 + 600];
+    snprintf(path, sizeof path, "%s/%s.npy", grads_dir, e->name);
+    float *want;
+    int nd;
+    uint64_t dims[NPY_MAX_DIMS];
+    Error err = {{0}, {0}};
+    if (npy_read_f32(path, &want, &nd, dims, &err) != TF_OK) {
+        fprintf(stderr, "parity_grad: case %s: tensor %s: no fixture: %s\n", res->name, e->name, err.msg);
+        res->failed++;
+        return;
+    }
+    const int want_nd = e->cols ? 2 : 1;
+    if (nd != want_nd || dims[0] != (uint64_t)e->rows || (e->cols && dims[1] != (uint64_t)e->cols)) {
+        fprintf(stderr, "parity_grad: case %s: tensor %s: fixture shape does not match (%d, %d)\n", res->name,
+                e->name, e->rows, e->cols);
+        res->failed++;
+        free(want);
+        return;
+    }
+    const size_t n = (size_t)e->rows * (size_t)(e->cols ? e->cols : 1);
+    size_t bad = 0, first = 0, at = 0;
+    double max = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double diff = fabs((double)got[i] - (double)want[i]);
+        if (!(diff <= allowed(want[i])) && bad++ == 0)  /* NaN is never within tolerance */
+            first = i;
+        if (diff > max || isnan(diff)) {
+            max = diff;
+            at = i;
+        }
+    }
+    if (max > res->max_diff) {
+        res->max_diff = max;
+        snprintf(res->max_tensor, sizeof res->max_tensor, "%s", e->name);
+    }
+    if (bad) {
+        char fi[48], mi[48];
+        format_index(fi, sizeof fi, first, e->cols);
+        format_index(mi, sizeof mi, at, e->cols);
+        fprintf(stderr,
+                "parity_grad: case %s: tensor %s differs from PyTorch's autograd:\n"
+                "  %zu of %zu values out of tolerance; first at %s: got %.9g, want %.9g\n"
+                "  max |diff| %.3g at %s (got %.9g, want %.9g); tolerance |diff| <= %g, or <= %g * |want| "
+                "where |want| > 1\n",
+                res->name, e->name, bad, n, fi, (double)got[first], (double)want[first], max, mi, (double)got[at],
+                (double)want[at], GRAD_ATOL, GRAD_RTOL);
+        res->failed++;
+    }
+    free(want);
+}
+
+/* Every fixture must name a parameter of the model. */
+static void check_fixtures_named(CaseResult *res, const WeightEntry *e, int n, const char *grads_dir)
+{
+    DIR *dp = opendir(grads_dir);
+    if (!dp) {
+        fprintf(stderr, "parity_grad: case %s: cannot open %s\n", res->name, grads_dir);
+        res->failed++;
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        const size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.')
+            continue;
+        int found = 0;
+        for (int i = 0; i < n && !found; i++)
+            found = len == strlen(e[i].name) + 4 && strncmp(de->d_name, e[i].name, len - 4) == 0 &&
+                    strcmp(de->d_name + len - 4, ".npy") == 0;
+        if (!found) {
+            fprintf(stderr, "parity_grad: case %s: fixture %s/%s names no parameter of the model\n", res->name,
+                    grads_dir, de->d_name);
+            res->failed++;
+        }
+    }
+    closedir(dp);
+}
+
+static void warn_token(void *ctx, const char *what, const char *token)
+{
+    fprintf(stderr, "parity_grad: %s: '%s' is not in the vocabulary\n", what, token);
+    ++*(int *)ctx;
+}
+
+static void test_case(void **state)
+{
+    const char *name = *state;
+    char dir[4096 + 300], path[4096 + 400], grads_dir[4096 + 400];
+    snprintf(dir, sizeof dir, "%s/%s", cases_dir, name);
+    snprintf(grads_dir, sizeof grads_dir, "%s/grads", dir);
+    CaseResult res = {.name = name};
+    Error err = {{0}, {0}};
+
+    /* As `traceformer run --config input.ini --weights weights/` loads it. */
+    Config *base = calloc(1, sizeof *base);
+    Model *m = calloc(1, sizeof *m);
+    assert_non_null(base);
+    assert_non_null(m);
+    config_defaults(base);
+    snprintf(path, sizeof path, "%s/input.ini", dir);
+    if (config_load_ini(base, path, &err) != TF_OK)
+        fail_msg("parity_grad: case %s: %s", name, err.msg);
+    snprintf(path, sizeof path, "%s/weights", dir);
+    if (weights_load(m, path, base, &err) != TF_OK)
+        fail_msg("parity_grad: case %s: %s", name, err.msg);
+    Batch b;
+    int unknown = 0;
+    if (batch_build(&b, &m->cfg, &m->vocab, warn_token, &unknown, &err) != TF_OK)
+        fail_msg("parity_grad: case %s: %s", name, err.msg);
+    assert_int_equal(unknown, 0);
+    Activations a;
+    if (activations_init(&a, m, &b, &err) != TF_OK)
+        fail_msg("parity_grad: case %s: %s", name, err.msg);
+    model_forward(m, &b, &a);
+    Grads g;
+    if (grads_alloc(&g, m, b.B, b.Ts, b.Tt, &err) != TF_OK)
+        fail_msg("parity_grad: case %s: %s", name, err.msg);
+    float loss;
+    if (model_backward(m, &b, &a, 0.0f, &g, &loss, &err) != TF_OK)
+        fail_msg("parity_grad: case %s: %s", name, err.msg);
+    /* The loss the gradients are of is the forward's "loss" record. */
+    assert_true(fabsf(loss - a.loss[0]) <= 1e-6f * fabsf(a.loss[0]));
+
+    WeightEntry *e;
+    const int n = weights_entries(&m->cfg, m->vocab.size, &g.w, &e);
+    assert_true(n > 0);
+    if (!is_dir(grads_dir)) {
+        fprintf(stderr, "parity_grad: case %s: no %s (`make ref` writes it)\n", name, grads_dir);
+        res.failed++;
+    } else {
+        for (int i = 0; i < n; i++)
+            check_tensor(&res, &e[i], *e[i].slot, grads_dir);
+        check_fixtures_named(&res, e, n, grads_dir);
+    }
+    if (!res.failed)
+        printf("parity_grad %-14s %3d gradients (%d sentence%s), loss %.6f: max |diff| %.2g (%s)\n", name, n, b.B,
+               b.B == 1 ? "" : "s", (double)loss, res.max_diff, res.max_tensor[0] ? res.max_tensor : "-");
+    free(e);
+    grads_free(&g);
+    activations_free(&a);
+    batch_free(&b);
+    model_free(m);
+    free(m);
+    free(base);
+    if (res.failed)
+        fail_msg("parity_grad: case %s: %d gradients or fixtures do not match PyTorch's (see above)", name,
+                 res.failed);
+}
+
+static void test_cases_present(void **state)
+{
+    (void)state;
+    int missing = 0;
+    for (size_t k = 0; k < sizeof required_cases / sizeof *required_cases; k++) {
+        char path[4096 + 300];
+        snprintf(path, sizeof path, "%s/%s/grads", cases_dir, required_cases[k]);
+        if (!is_dir(path)) {
+            fprintf(stderr, "parity_grad: no gradient fixtures %s\n", path);
+            missing++;
+        }
+    }
+    if (missing)
+        fail_msg("parity_grad: %d reference cases without gradients (run from the source tree or set "
+                 "TF_SOURCE_DIR; `make ref` regenerates them)", missing);
+}
+
+int main(void)
+{
+    find_cases();
+    struct CMUnitTest tests[MAX_CASES + 1];
+    tests[0] = (struct CMUnitTest)cmocka_unit_test(test_cases_present);
+    for (int i = 0; i < n_cases; i++)
+        tests[i + 1] = (struct CMUnitTest){case_names[i], test_case, NULL, NULL, case_names[i]};
+    return _cmocka_run_group_tests("parity_grad", tests, (size_t)n_cases + 1, NULL, NULL);
+}
