@@ -12,15 +12,25 @@
 # A dotted line marks sqrt(d_model), the norm of a LayerNorm output with
 # gain 1 and bias 0. Given a second file (data2), its lines are drawn
 # dashed on the same axes, to compare two runs (with / without residual
-# connections, pre- / post-LN). Bottom, when the file has gradient rows:
-# the L2 norm of every gradient record, on a log scale.
+# connections, pre- / post-LN). Bottom, when the file has gradients, on a
+# log scale: per layer (a trace of `traceformer run --train-step`, with
+# grad.norms.*), the norm of the residual stream's gradient entering each
+# layer and of the layer's weight gradients, per stack, the second file's
+# dashed (lesson 8: a deep stack with and without residual connections):
+#   traceformer plot res.trace norms --compare nores.trace -o out
+# and otherwise the L2 norm of every grad.* record. A norm of exactly 0 (a
+# gradient that underflowed on its way down) has no place on a log scale
+# and is left out.
 #
 # The data file, as `traceformer plot TRACE norms --keep-data` writes it:
 #   '#' header lines, among them "# trace: FILE" and "# d_model: N";
 #   block 0, the residual stream, one line per record:
 #       STEP STACK NAME MEAN MIN MAX     (STACK: enc or dec)
-#   two blank lines, then block 1 when there are gradients:
-#       STEP grad NAME NORM NORM NORM
+#   "# gradients: layers" or "# gradients: records" when there are
+#   gradients; then two blank lines and block 1, one line per layer:
+#       LAYER STACK NAME INPUT OUTPUT WEIGHTS      (layers: from grad.norms.*)
+#   or one line per gradient record:
+#       STEP grad NAME NORM NORM NORM              (records)
 #
 # Inputs (gnuplot variables, set with -e "name=value; ..."):
 #   data, out         (required) the norms file; the image (.png, .svg, .pdf)
@@ -35,9 +45,10 @@ load tf_dir . "lib/common.gp"
 if (!exists("data2")) { data2 = "" }
 
 # ---- what the files hold ----
-tf_trace = ""; tf_dmodel = 0; tf_nstream = 0; tf_ngrad = 0; tf_namew = 0
+tf_trace = ""; tf_dmodel = 0; tf_nstream = 0; tf_ngrad = 0; tf_namew = 0; tf_glayers = 0
 tf_nh(s, blk) = tf_startswith(s, "# trace: ") ? (tf_trace = s[10:], 0) : \
     tf_startswith(s, "# d_model: ") ? (tf_dmodel = int(s[12:]), 0) : \
+    tf_startswith(s, "# gradients: ") ? (tf_glayers = (s[14:] eq "layers"), 0) : \
     s[1:1] eq "#" ? 0 : \
     (blk == 0 ? (tf_nstream = tf_nstream + 1) : (tf_ngrad = tf_ngrad + 1), \
      tf_namew = tf_max(tf_namew, strlen(word(s, 3))), 0)
@@ -45,12 +56,12 @@ set datafile commentschars ""
 set datafile separator "\t"
 stats data using (tf_nh(strcol(1), column(-2))) nooutput
 tf_trace1 = tf_trace
-tf_nstream2 = 0
+tf_nstream2 = 0; tf_ngrad2 = 0; tf_glayers2 = 0
 if (data2 ne "") {
-    tf_n1 = tf_nstream; tf_g1 = tf_ngrad; tf_trace = ""; tf_nstream = 0; tf_ngrad = 0
+    tf_n1 = tf_nstream; tf_g1 = tf_ngrad; tf_l1 = tf_glayers; tf_trace = ""; tf_nstream = 0; tf_ngrad = 0; tf_glayers = 0
     stats data2 using (tf_nh(strcol(1), column(-2))) nooutput
-    tf_nstream2 = tf_nstream; tf_ngrad2 = tf_ngrad; tf_trace2 = tf_trace
-    tf_nstream = tf_n1; tf_ngrad = tf_g1
+    tf_nstream2 = tf_nstream; tf_ngrad2 = tf_ngrad; tf_trace2 = tf_trace; tf_glayers2 = tf_glayers
+    tf_nstream = tf_n1; tf_ngrad = tf_g1; tf_glayers = tf_l1
 }
 set datafile commentschars "#"
 set datafile separator whitespace
@@ -68,27 +79,38 @@ tf_cw_ = fontsize * 0.62
 tf_ticsh = tf_min(tf_namew, 28) * tf_cw_ * 0.72 + fontsize * 1.5
 tf_ml = fontsize * 6 + 20
 tf_two = data2 ne ""
-tf_keyw = tf_max(31, tf_two ? tf_max(tf_width(label), tf_width(label2)) + 12 : 0) * tf_cw_ + fontsize * 5
+tf_lw = tf_two ? tf_max(tf_width(label), tf_width(label2)) : 0
+tf_keyw = tf_max(tf_max(31, tf_two ? tf_lw + 12 : 0), tf_glayers && tf_ngrad > 0 ? 26 + (tf_two ? tf_lw + 4 : 0) : 0) * tf_cw_ + fontsize * 5
 tf_mr = tf_keyw + 20
 tf_mt = fontsize * 4.6 + 12
 tf_streamh = 340
-tf_gradh = tf_ngrad > 0 ? 260 : 0
+tf_gradh = tf_ngrad > 0 ? (tf_glayers ? 340 : 260) : 0
 tf_gap = fontsize * 3
 tf_w = width > 0 ? width : int(tf_max(900, tf_ml + tf_steps * 38 + tf_mr))
 tf_h = height > 0 ? height : int(tf_mt + tf_streamh + tf_ticsh + (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_gradh + tf_ticsh : 0) + fontsize * 1.5 + 10)
 tf_avail = tf_h - tf_mt - tf_ticsh - fontsize * 1.5 - 10 - (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_ticsh : 0)
-if (tf_gradh > 0) { tf_streamh = tf_avail * 0.57; tf_gradh = tf_avail - tf_streamh } else { tf_streamh = tf_avail }
+if (tf_gradh > 0) { tf_streamh = tf_avail * (tf_glayers ? 0.5 : 0.57); tf_gradh = tf_avail - tf_streamh } else { tf_streamh = tf_avail }
 if (tf_streamh < 60 || (tf_ngrad > 0 && tf_gradh < 40) || tf_w - tf_ml - tf_mr < 100) {
     exit error sprintf("size %dx%d is too small for the norms plot", tf_w, tf_h)
 }
 tf_isenc(s) = s eq "enc"
 tf_isdec(s) = s eq "dec"
+# which stacks the residual stream has (a decoder-only model: no encoder)
+stats data index 0 using (tf_isenc(strcol(2)) ? 1 : 0) nooutput
+tf_senc = STATS_sum > 0
+stats data index 0 using (tf_isdec(strcol(2)) ? 1 : 0) nooutput
+tf_sdec = STATS_sum > 0
 set style line 1 lc rgb "#1f78b4" lw 2.2 pt 7 ps 1.0
 set style line 2 lc rgb "#e66101" lw 2.2 pt 7 ps 1.0
 set style line 3 lc rgb "#1f78b4" lw 2.0 dt (8, 5) pt 6 ps 1.1
 set style line 4 lc rgb "#e66101" lw 2.0 dt (8, 5) pt 6 ps 1.1
 set style line 5 lc rgb "#7b3294" lw 2.2 pt 7 ps 1.0
 set style line 6 lc rgb "#7b3294" lw 2.0 dt (8, 5) pt 6 ps 1.1
+# per-layer gradients: the stream's in the stack's colour, the weights' lighter, squares
+set style line 7 lc rgb "#6fa8dc" lw 2.0 pt 5 ps 0.9
+set style line 8 lc rgb "#f4a261" lw 2.0 pt 5 ps 0.9
+set style line 9 lc rgb "#6fa8dc" lw 1.8 dt (8, 5) pt 4 ps 1.0
+set style line 10 lc rgb "#f4a261" lw 1.8 dt (8, 5) pt 4 ps 1.0
 tf_t1(s) = tf_two ? s . "  (" . label . ")" : s
 tf_t2(s) = s . "  (" . label2 . ")"
 
@@ -114,19 +136,65 @@ if (tf_dmodel > 0) {
 }
 plot data index 0 using 1:(tf_isenc(strcol(2)) ? $5 : NaN):(tf_isenc(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#1f78b4" fs transparent solid 0.15 noborder notitle, \
      data index 0 using 1:(tf_isdec(strcol(2)) ? $5 : NaN):(tf_isdec(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#e66101" fs transparent solid 0.15 noborder notitle, \
-     data index 0 using 1:(tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 1 title tf_t1("encoder"), \
-     data index 0 using 1:(tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 2 title tf_t1("decoder"), \
-     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 3 title (tf_two ? tf_t2("encoder") : ""), \
-     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 4 title (tf_two ? tf_t2("decoder") : ""), \
+     data index 0 using 1:(tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 1 title (tf_senc ? tf_t1("encoder") : ""), \
+     data index 0 using 1:(tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 2 title (tf_sdec ? tf_t1("decoder") : ""), \
+     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 3 title (tf_two && tf_senc ? tf_t2("encoder") : ""), \
+     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 4 title (tf_two && tf_sdec ? tf_t2("decoder") : ""), \
      keyentry with filledcurves fc rgb "#b0b0b0" fs transparent solid 0.3 noborder title "band: smallest to largest token", \
      keyentry with lines dt 3 lw 1.5 lc rgb "#808080" title (tf_dmodel > 0 ? sprintf("sqrt(d_model) = %.2f", sqrt(tf_dmodel)) : ""), \
      data index 0 using 1:(-1e30):xtic(3) with points pt -1 notitle
 unset label 101
 unset label 102
 unset arrow 1
-if (tf_ngrad > 0) {
+if (tf_ngrad > 0 && tf_glayers) {
+    # per layer: x is the layer, 0 the first (next to the embeddings)
     tf_py = tf_mt + tf_streamh + tf_ticsh + tf_gap + fontsize * 2; tf_ph = tf_gradh
-    tf_gsteps = tf_max(tf_ngrad, data2 ne "" ? tf_ngrad2 : 0)
+    tf_two2 = tf_two && tf_ngrad2 > 0 && tf_glayers2
+    eval tf_place
+    stats data index 1 using 1 nooutput
+    tf_nlayers = STATS_max + 1
+    # which stacks there are (a decoder-only model has no encoder lines)
+    stats data index 1 using (tf_isenc(strcol(2)) ? 1 : 0) nooutput
+    tf_genc = STATS_sum > 0
+    stats data index 1 using (tf_isdec(strcol(2)) ? 1 : 0) nooutput
+    tf_gdec = STATS_sum > 0
+    # no NaN or 0 into stats or onto the log scale
+    stats data index 1 using (tf_min($4 > 0 ? $4 : 1e300, $6 > 0 ? $6 : 1e300)) nooutput
+    tf_gmin = STATS_min
+    stats data index 1 using (tf_max($4 > 0 ? $4 : 0, $6 > 0 ? $6 : 0)) nooutput
+    tf_gmax = STATS_max
+    if (tf_two2) {
+        stats data2 index 1 using 1 nooutput
+        tf_nlayers = tf_max(tf_nlayers, STATS_max + 1)
+        stats data2 index 1 using (tf_min($4 > 0 ? $4 : 1e300, $6 > 0 ? $6 : 1e300)) nooutput
+        tf_gmin = tf_min(tf_gmin, STATS_min)
+        stats data2 index 1 using (tf_max($4 > 0 ? $4 : 0, $6 > 0 ? $6 : 0)) nooutput
+        tf_gmax = tf_max(tf_gmax, STATS_max)
+    }
+    if (tf_gmax <= 0 || tf_gmin > 1e299) { tf_gmin = 1e-3; tf_gmax = 1 }
+    tf_pos(v) = v > 0 ? v : NaN
+    set logscale y
+    set yrange [tf_gmin / 3.0 : tf_gmax * 3.0]
+    set format y "%.0e"
+    set xrange [-0.5 : tf_nlayers - 0.5]
+    set xtics 1 scale 0.5 nomirror norotate font tf_ticfont format "%.0f"
+    set xlabel "layer (0: the first, next to the embeddings)"
+    set key at screen tf_sx(tf_px + tf_pw + 20), screen tf_sy(tf_py) left top
+    set ylabel "L2 norm of the gradient"
+    set title "gradient norms per layer (grad.norms.*, whole batch): the stream entering it (circles), its weights (squares)" font tf_fontspec(fontsize + 1)
+    plot data index 1 using 1:(tf_isenc(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 1 title (tf_genc ? tf_t1("encoder: stream gradient") : ""), \
+         data index 1 using 1:(tf_isenc(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 7 title (tf_genc ? tf_t1("encoder: weight gradients") : ""), \
+         data index 1 using 1:(tf_isdec(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 2 title (tf_gdec ? tf_t1("decoder: stream gradient") : ""), \
+         data index 1 using 1:(tf_isdec(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 8 title (tf_gdec ? tf_t1("decoder: weight gradients") : ""), \
+         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isenc(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 3 title (tf_two2 && tf_genc ? tf_t2("encoder: stream gradient") : ""), \
+         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isenc(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 9 title (tf_two2 && tf_genc ? tf_t2("encoder: weight gradients") : ""), \
+         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isdec(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 4 title (tf_two2 && tf_gdec ? tf_t2("decoder: stream gradient") : ""), \
+         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isdec(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 10 title (tf_two2 && tf_gdec ? tf_t2("decoder: weight gradients") : "")
+}
+if (tf_ngrad > 0 && !tf_glayers) {
+    tf_tworec = tf_two && tf_ngrad2 > 0 && !tf_glayers2
+    tf_py = tf_mt + tf_streamh + tf_ticsh + tf_gap + fontsize * 2; tf_ph = tf_gradh
+    tf_gsteps = tf_max(tf_ngrad, data2 ne "" && !tf_glayers2 ? tf_ngrad2 : 0)
     eval tf_place
     set xrange [-0.5 : tf_gsteps - 0.5]
     # no NaN into stats (see tf_minmax in lib/common.gp)
@@ -134,7 +202,7 @@ if (tf_ngrad > 0) {
     tf_gmin = STATS_min
     stats data index 1 using ($4 > 0 ? $4 : 0) nooutput
     tf_gmax = STATS_max
-    if (tf_two && tf_ngrad2 > 0) {
+    if (tf_tworec) {
         stats data2 index 1 using ($4 > 0 ? $4 : 1e300) nooutput
         tf_gmin = tf_min(tf_gmin, STATS_min)
         stats data2 index 1 using ($4 > 0 ? $4 : 0) nooutput
@@ -147,7 +215,7 @@ if (tf_ngrad > 0) {
     set ylabel "L2 norm of the gradient"
     set title "gradients (grad.* records)" font tf_fontspec(fontsize + 1)
     plot data index 1 using 1:4 with linespoints ls 5 title tf_t1("gradient"), \
-         (tf_two && tf_ngrad2 > 0 ? data2 : data) index 1 using 1:(tf_two && tf_ngrad2 > 0 ? $4 : NaN) with linespoints ls 6 title (tf_two && tf_ngrad2 > 0 ? tf_t2("gradient") : ""), \
+         (tf_tworec ? data2 : data) index 1 using 1:(tf_tworec ? $4 : NaN) with linespoints ls 6 title (tf_tworec ? tf_t2("gradient") : ""), \
          data index 1 using 1:(tf_gmin / 1000.0):xtic(3) with points pt -1 notitle
 }
 unset multiplot

@@ -4,22 +4,27 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/paths.h"
+#include "lesson/lesson.h"
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
 #include "model/generate.h"
 #include "model/weights_file.h"
 #include "trace/trace.h"
+#include "train/backprop.h"
+#include "train/grad_records.h"
 
 static const char usage[] =
     "usage: traceformer run [--lesson NAME | --config FILE] [--src TEXT]... [--tgt TEXT]...\n"
-    "                       [--weights FILE|DIR] [-o FILE] [--generate N [SAMPLING]] [MODEL FLAGS]\n"
+    "                       [--weights FILE|DIR] [-o FILE] [--generate N [SAMPLING] | --train-step]\n"
+    "                       [MODEL FLAGS]\n"
     "\n"
     "Run a transformer on the input sentences and record every intermediate\n"
     "(embeddings, positions, Q, K, V per head, scores, masks, attention weights,\n"
@@ -51,6 +56,14 @@ static const char usage[] =
     "  --sample-seed S      when sampling, the random seed (default 1): same seed, same tokens\n"
     "  --no-cache           recompute the whole prefix at every step instead of reading\n"
     "                       the KV cache (same tokens; the work per step grows like n^2)\n"
+    "training (no update is made):\n"
+    "  --train-step         record one teacher-forced training step: after the forward\n"
+    "                       records and the loss, the gradient of the loss with respect to\n"
+    "                       every weight (grad.<state_dict name>, the weight's shape), to the\n"
+    "                       residual stream entering each layer (grad.enc.L.input, ...) and\n"
+    "                       leaving each stack (grad.enc.output, grad.dec.output), and\n"
+    "                       per-layer gradient norms (grad.norms.enc, grad.norms.dec);\n"
+    "                       needs targets (--tgt for each --src, or decoder-only)\n"
     "output:\n"
     "  -o, --output FILE    the trace (default: run.trace)\n"
     "  --save-weights FILE  also save the model as a .tfw file\n"
@@ -60,6 +73,9 @@ static const char usage[] =
     "  --arch encoder-decoder|decoder-only   --d-model N   --heads N   --d-ff N\n"
     "  --layers N   --encoder-layers N   --decoder-layers N   --max-len N\n"
     "  --norm post|pre   --final-norm yes|no   --activation relu|gelu   --seed N\n"
+    "  --residual on|off    off: each sublayer's output replaces the stream (no x + ...)\n"
+    "  --causal-mask on|off   --padding-mask on|off   off: the mask is all 0 (lessons show\n"
+    "                       what each mask prevents by turning it off)\n"
     "  --positions sinusoidal|none|learned|relative|rope   --vocab \"TOKENS...\"\n"
     "  --relative-buckets N   --relative-max-distance N   (positions = relative)\n"
     "positions: sinusoidal and learned add a vector to each embedding (enc.pos, dec.pos);\n"
@@ -73,7 +89,7 @@ static const char usage[] =
 static const char *const model_flags[] = {
     "arch", "d-model", "heads", "d-ff", "layers", "encoder-layers", "decoder-layers", "max-len",
     "norm", "final-norm", "activation", "positions", "seed", "vocab", "tokens", "ln-eps", "src", "tgt",
-    "relative-buckets", "relative-max-distance",
+    "relative-buckets", "relative-max-distance", "residual", "causal-mask", "padding-mask",
 };
 
 static int is_model_flag(const char *name)
@@ -110,6 +126,11 @@ static Status lesson_config(const char *name, char *path, size_t cap, Error *err
         return TF_OK;
     }
     globfree(&g);
+    char found[4096];
+    Error ignored = {0};
+    if (lesson_find(dir, name, found, sizeof found, &ignored) == TF_OK &&
+        snprintf(path, cap, "%.4000s/lesson.ini", found) < (int)cap)
+        return TF_OK;  /* by number or slug: "3", "positional-encoding" */
     Status st = error_set(err, TF_ERR_INPUT, "no lesson or example named '%s' in %s/lessons", name, dir);
     error_hint(err, "set TRACEFORMER_DATA to the directory that holds lessons/ and viz/");
     return st;
@@ -121,6 +142,7 @@ typedef struct {
     /* generation: the flags as given (NULL when absent), then parsed */
     const char *generate, *temperature, *top_k, *sample_seed;
     int no_cache;
+    int train_step;     /* --train-step: the gradients after the forward records */
     GenOptions gen;
     /* model flags in command-line order, applied after the config file */
     int n_sets;
@@ -218,6 +240,10 @@ static int parse_args(RunArgs *a, int argc, char **argv)
             a->no_cache = 1;
             continue;
         }
+        if (strcmp(arg, "--train-step") == 0) {
+            a->train_step = 1;
+            continue;
+        }
         const char **target = NULL;
         if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
             target = &a->output;
@@ -263,6 +289,11 @@ static int parse_args(RunArgs *a, int argc, char **argv)
         fprintf(stderr, "traceformer run: give --config or --lesson, not both\n");
         return 2;
     }
+    if (a->train_step && a->generate) {
+        fprintf(stderr, "traceformer run: --train-step records a teacher-forced pass, --generate decodes "
+                        "token by token: give one of them\n");
+        return 2;
+    }
     return parse_generation(a);
 }
 
@@ -279,7 +310,10 @@ static Status build_config(Config *c, const RunArgs *a, Error *err)
         file = lesson_path;
     }
     if (file) {
-        Status st = config_load_ini(c, file, err);
+        /* A lesson's lesson.ini has sections of its own besides the config's. */
+        size_t n = strlen(file);
+        bool lesson_ini = n >= 10 && strcmp(file + n - 10, "lesson.ini") == 0;
+        Status st = lesson_ini ? lesson_config_load(c, file, err) : config_load_ini(c, file, err);
         if (st)
             return st;
     }
@@ -329,6 +363,9 @@ static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, int arg
     for (int i = 0; i < argc; i++)
         PUT(" %s", argv[i]);
     PUT("\nweights = %s\n", a->weights ? a->weights : "seeded random");
+    if (a->train_step)
+        PUT("train_step = yes\nlabel_smoothing = 0\n"
+            "grad = gradients of the loss record, no update made (grad.* records)\n");
     if (a->generate) {
         const GenOptions *g = &a->gen;
         PUT("generate = %d\ndecoding = %s\n", g->max_new, g->temperature > 0 ? "sampling" : "greedy");
@@ -356,24 +393,62 @@ static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, int arg
     return meta;
 }
 
-/* The whole teacher-forced pass into one trace. */
-static Status run_forward(const Model *m, const Batch *b, const char *path, const char *meta, uint32_t *records,
-                          uint64_t *bytes, Error *err)
+/* What a training step found, for the summary line. */
+typedef struct {
+    float loss;
+    double grad_norm;  /* L2 norm of every weight's gradient together */
+    int n_weights;     /* weight tensors */
+} StepSummary;
+
+/* The whole teacher-forced pass into one trace; with a step (--train-step),
+ * then the gradients of its loss, computed before the trace is opened so
+ * that a failure leaves no file behind. */
+static Status run_forward(const Model *m, const Batch *b, StepSummary *step, const char *path, const char *meta,
+                          uint32_t *records, uint64_t *bytes, Error *err)
 {
     Activations acts;
     Status st = activations_init(&acts, m, b, err);
     if (st)
         return st;
     model_forward(m, b, &acts);
+    Grads g;
+    GradRecords gr;
+    memset(&g, 0, sizeof g);
+    memset(&gr, 0, sizeof gr);
+    int have_grads = 0;
+    if (step) {
+        st = grads_alloc(&g, m, b->B, b->Ts, b->Tt, err);
+        have_grads = st == TF_OK;
+        if (st == TF_OK)
+            st = model_backward(m, b, &acts, 0.0f, &g, &step->loss, err);
+        if (st == TF_OK)
+            st = grad_records_build(&gr, m, &acts, &g, (uint32_t)acts.n_slots, err);
+        if (st == TF_OK) {
+            double ss = 0;
+            for (size_t i = 0; i < g.w.numel; i++)
+                ss += (double)g.w.block[i] * (double)g.w.block[i];
+            step->grad_norm = sqrt(ss);
+            step->n_weights = gr.n_weights;
+        }
+    }
     TraceWriter *w;
-    if ((st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
-        if ((st = write_acts(w, &acts, records, err))) {
+    if (st == TF_OK && (st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
+        st = write_acts(w, &acts, records, err);
+        for (int i = 0; st == TF_OK && i < gr.n; i++) {
+            Record rec = gr.recs[i];
+            rec.exec_index = (*records)++;
+            st = trace_writer_add(w, &rec, err);
+        }
+        if (st) {
             trace_writer_abort(w);
         } else {
             *bytes = trace_writer_bytes(w);
             st = trace_writer_finish(w, err);
         }
     }
+    grad_records_free(&gr);
+    if (have_grads)
+        grads_free(&g);
     activations_free(&acts);
     return st;
 }
@@ -448,6 +523,11 @@ int cmd_run(int argc, char **argv)
     have_batch = st == TF_OK;
     if (st == TF_OK && a.generate)
         st = generator_check(m, &batch, &a.gen, &err);
+    if (st == TF_OK && a.train_step && !batch.target) {
+        st = error_set(&err, TF_ERR_INPUT, "--train-step: no targets, so there is no loss to take the gradient of");
+        error_hint(&err, "give the output sentence of each --src with --tgt \"cat chases mouse\"");
+    }
+    StepSummary step = {0};
 
     uint64_t bytes = 0;
     uint32_t records = 0;
@@ -456,7 +536,8 @@ int cmd_run(int argc, char **argv)
         if (a.generate)
             st = run_generate(m, &batch, &a.gen, a.output, meta ? meta : "", &records, &bytes, &gen, &err);
         else
-            st = run_forward(m, &batch, a.output, meta ? meta : "", &records, &bytes, &err);
+            st = run_forward(m, &batch, a.train_step ? &step : NULL, a.output, meta ? meta : "", &records, &bytes,
+                             &err);
     }
     if (st == TF_OK && a.save_weights)
         st = weights_save_tfw(m, a.save_weights, &err);
@@ -476,6 +557,10 @@ int cmd_run(int argc, char **argv)
                 printf("%s %s", t == gen.prompt_len ? " |" : "", gen.seq_labels[t]);
             printf("\n");
         }
+        if (a.train_step)
+            printf("train step: loss %.6g; gradients of %d weight tensors, all together of L2 norm %.6g "
+                   "(per layer: grad.norms.*); no update made\n",
+                   (double)step.loss, step.n_weights, step.grad_norm);
     }
 
     generator_free(&gen);

@@ -131,6 +131,61 @@ static void put_clean(FILE *f, const char *s)
         fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 }
 
+/* The column of a [layer, norm] table whose label is `label`, or -1. */
+static int column_labelled(const Record *r, const char *label)
+{
+    if (r->ndim != 2 || !r->col_labels)
+        return -1;
+    for (uint32_t c = 0; c < r->dims[1]; c++)
+        if (r->col_labels[c] && strcmp(r->col_labels[c], label) == 0)
+            return (int)c;
+    return -1;
+}
+
+static const char *const grad_norm_stacks[] = {"enc", "dec"};
+
+bool plot_has_grad_norms(const TraceReader *r)
+{
+    return trace_reader_find(r, "grad.norms.enc") >= 0 || trace_reader_find(r, "grad.norms.dec") >= 0;
+}
+
+/* Block 1 from the per-layer tables grad.norms.enc and grad.norms.dec
+ * (FORMAT.md): LAYER STACK NAME INPUT OUTPUT WEIGHTS, found by their
+ * column labels. */
+static Status write_grad_layers(FILE *f, const TraceReader *r, Error *err)
+{
+    fputs("\n\n", f);
+    for (int s = 0; s < 2; s++) {
+        char name[32];
+        snprintf(name, sizeof name, "grad.norms.%s", grad_norm_stacks[s]);
+        long i = trace_reader_find(r, name);
+        if (i < 0)
+            continue;
+        TraceRecord t;
+        Status st = trace_reader_get(r, (uint32_t)i, &t, err);
+        if (st != TF_OK)
+            return st;
+        int in = column_labelled(&t.rec, "input"), out = column_labelled(&t.rec, "output"),
+            w = column_labelled(&t.rec, "weights");
+        if (in < 0 || out < 0 || w < 0) {
+            trace_record_release(&t);
+            return error_set(err, TF_ERR_INPUT,
+                             "%s: %s is not a [layer, norm] table with the columns input, output, weights",
+                             trace_reader_path(r), name);
+        }
+        for (uint32_t l = 0; l < t.rec.dims[0]; l++) {
+            const float *row = t.rec.data + (size_t)l * t.rec.dims[1];
+            fprintf(f, "%u %s %s.%u", l, grad_norm_stacks[s], grad_norm_stacks[s], l);
+            put_num(f, row[in]);
+            put_num(f, row[out]);
+            put_num(f, row[w]);
+            fputc('\n', f);
+        }
+        trace_record_release(&t);
+    }
+    return TF_OK;
+}
+
 Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
 {
     uint32_t count = trace_reader_count(r);
@@ -162,14 +217,23 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
         return error_set(err, TF_ERR_INPUT, "batch %d: %s has sentences 0..%u", batch, trace_reader_path(r),
                          batches - 1);
 
+    const bool grad_layers = plot_has_grad_norms(r);
+    bool any_grad = grad_layers;
+    for (uint32_t i = 0; i < count && !any_grad; i++)
+        any_grad = strncmp(trace_reader_name(r, i), "grad.", 5) == 0;
     fputs("# traceformer norms: the size of the residual stream, record by record (viz/norms.gp)\n# trace: ", f);
     put_clean(f, trace_reader_path(r));
     fprintf(f, "\n# d_model: %u\n# batch: %d\n", d_model, batch);
+    if (any_grad)
+        fprintf(f, "# gradients: %s\n", grad_layers ? "layers" : "records");
     fputs("# block 0, the residual stream: STEP STACK NAME MEAN MIN MAX\n"
           "#   the L2 norm of each token's d_model-wide vector (<PAD> tokens left out):\n"
           "#   its mean, smallest and largest over the sentence's tokens\n"
-          "# block 1, when there are grad.* records: STEP grad NAME NORM NORM NORM\n"
-          "#   the L2 norm of the whole gradient\n", f);
+          "# block 1, \"gradients: layers\" (from grad.norms.enc, grad.norms.dec):\n"
+          "#   LAYER STACK NAME INPUT OUTPUT WEIGHTS, of the whole batch: the L2 norms of\n"
+          "#   the stream gradient entering and leaving layer LAYER and of its weight gradients\n"
+          "# block 1, \"gradients: records\" (grad.* without those tables):\n"
+          "#   STEP grad NAME NORM NORM NORM, the L2 norm of each whole gradient\n", f);
     uint32_t step = 0;
     for (uint32_t i = 0; i < count; i++) {
         const char *name = trace_reader_name(r, i);
@@ -190,7 +254,12 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
         }
         trace_record_release(&t);
     }
-    for (uint32_t i = 0; i < count; i++) {
+    if (grad_layers) {
+        Status s = write_grad_layers(f, r, err);
+        if (s != TF_OK)
+            return s;
+    }
+    for (uint32_t i = 0; i < count && !grad_layers; i++) {
         const char *name = trace_reader_name(r, i);
         if (strncmp(name, "grad.", 5) != 0)
             continue;

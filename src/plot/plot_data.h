@@ -20,10 +20,14 @@ bool plot_has_stream(const TraceReader *r);
 /* True when r is batched: its stream records have a leading batch axis. */
 bool plot_trace_batched(const TraceReader *r);
 
+/* True when r has per-layer gradient norms (grad.norms.enc, grad.norms.dec). */
+bool plot_has_grad_norms(const TraceReader *r);
+
 /* The table norms.gp reads (its format is at the top of viz/norms.gp):
  * for sentence `batch`, every stream record's per-token L2 norms (mean,
- * min, max over the tokens that are not <PAD>), then every grad.* record's
- * L2 norm. TF_ERR_INPUT when there is no stream record or batch is out of
+ * min, max over the tokens that are not <PAD>), then the gradients: the
+ * per-layer norms of grad.norms.* when the trace has them, else every
+ * grad.* record's L2 norm. TF_ERR_INPUT when there is no stream record or batch is out of
  * range; a record that fails its checks stops it with the reader's error. */
 Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err);
 

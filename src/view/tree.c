@@ -219,13 +219,17 @@ void tree_label(const StepTree *t, uint32_t k, TreeNameFn name, const void *ctx,
     const char *s = name(ctx, n->first);
     const char *part = s + n->label_off;
     int len = n->label_end > n->label_off ? n->label_end - n->label_off : 0;
-    bool digits = n->group && len > 0;
-    for (int i = 0; i < len && digits; i++)
-        digits = isdigit((unsigned char)part[i]) != 0;
-    if (digits) {
-        /* A number under "gen" is a decoding step, anywhere else a layer. */
-        bool step = n->label_off >= 4 && strncmp(s + n->label_off - 4, "gen.", 4) == 0;
+    int lead = 0;
+    while (lead < len && isdigit((unsigned char)part[lead]))
+        lead++;
+    /* A number under "gen" is a decoding step, anywhere else a layer. */
+    bool step = n->label_off >= 4 && strncmp(s + n->label_off - 4, "gen.", 4) == 0;
+    if (n->group && lead > 0 && lead == len) {
         snprintf(buf, cap, "%s %.*s", step ? "step" : "layer", len, part);
+    } else if (lead > 0 && lead < len && part[lead] == '.') {
+        /* a layer holding one record, shown in its place: "grad.enc.0.input"
+         * under grad.enc reads "layer 0 input", not "0.input" */
+        snprintf(buf, cap, "%s %.*s %.*s", step ? "step" : "layer", lead, part, len - lead - 1, part + lead + 1);
     } else
         snprintf(buf, cap, "%.*s", len, part);
 }
