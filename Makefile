@@ -17,7 +17,7 @@ ALL_CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -DTF_DATADIR='"$(DATADIR)"' $(PK
 ALL_CFLAGS   := $(CFLAGS) -MMD -MP
 ALL_LDLIBS   := $(PKG_LIBS) -lm $(LDLIBS)
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/model/*.c src/trace/*.c src/plot/*.c src/train/*.c src/view/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/model/*.c src/trace/*.c src/plot/*.c src/train/*.c src/view/*.c src/lesson/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
@@ -45,10 +45,12 @@ all: $(PROG)
 help:
 	@echo 'Traceformer make targets:'
 	@echo '  make            build $(PROG)'
-	@echo '  make demo       install missing Debian packages, build, run the default example'
+	@echo '  make demo       install missing Debian packages, build, open lesson 1 in the viewer'
 	@echo '  make test       the same set-up, then every test (also under ASan + UBSan)'
 	@echo '  make bench      benchmark figures, one "name: value unit" line each'
 	@echo '  make images     the default example'"'"'s figures (gnuplot) as PNG in out/'
+	@echo '  make models     train the shipped models lessons/models/{copy,reverse,phrasebook}.tfw'
+	@echo '  make lessons    every lesson'"'"'s figures as PNG in out/lessons/NN-slug/'
 	@echo '  make deps       install the Debian packages the project needs (root)'
 	@echo '  make deps-ref   install python3-torch and python3-numpy, for make ref (root)'
 	@echo '  make ref        regenerate the PyTorch reference fixtures in tests/ref/cases'
@@ -131,11 +133,28 @@ test-asan:
 	  CFLAGS='-std=c11 -O1 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
 	  LDFLAGS='-fsanitize=address,undefined' test-unit test-cli
 
+# The shipped models: each task's default model and options, seed 1.
+# Training is single-threaded and seeded, so the files come out the same
+# bit for bit on every run. OpenBLAS picks its kernels by CPU, and another
+# kernel rounds differently, so the kernel is pinned to Haswell's (AVX2 +
+# FMA, what x86-64 CPUs since 2013 run): the same bits on any such machine.
+MODELS := copy reverse phrasebook
+.PHONY: models
+models: $(PROG)
+	$(Q)mkdir -p lessons/models
+	$(Q)for t in $(MODELS); do OPENBLAS_CORETYPE=Haswell $(PROG) train --task $$t --seed 1 -o lessons/models/$$t.tfw || exit 1; done
+
 # The default example's figures: traceformer plot's default set, as PNG.
 images: $(PROG)
 	$(Q)mkdir -p out
 	$(Q)$(PROG) run -q --lesson demo -o out/demo.trace
 	$(Q)$(PROG) plot out/demo.trace -o out
+
+# Every lesson's figures (traceformer lesson N --plot), into out/lessons/NN-slug/.
+.PHONY: lessons
+lessons: $(PROG)
+	$(Q)for d in lessons/[0-9][0-9]-*/; do n=$$(basename $$d); \
+	  $(PROG) lesson $$n --plot out/lessons/$$n || exit 1; done
 
 bench: $(BENCH) $(PROG)
 	$(Q)$(BENCH)

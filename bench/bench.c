@@ -24,6 +24,7 @@
 #include "model/model.h"
 #include "plot/plot.h"
 #include "trace/trace.h"
+#include "train/trainer.h"
 
 static double now_ms(void)
 {
@@ -289,6 +290,84 @@ static void bench_plot(void)
     rmdir(dir);
 }
 
+/* Training each shipped task with its default model and options (as
+ * `traceformer train --task NAME` does), for seeds 1, 2, 3: the training
+ * time until the held-out split first reaches the goal (≥ 99% token
+ * accuracy for copy and reverse, ≥ 95% exact-match sentences for the
+ * phrasebook), checked every 25 steps, and the training tokens per second.
+ * Evaluation time is not counted; medians over the seeds. */
+static void bench_train(void)
+{
+    const struct {
+        TaskKind kind;
+        int exact;       /* goal on exact match instead of token accuracy */
+        double goal;
+    } tasks[] = {{TASK_COPY, 0, 0.99}, {TASK_REVERSE, 0, 0.99}, {TASK_PHRASEBOOK, 1, 0.95}};
+    enum { SEEDS = 3, EVERY = 25 };
+    for (size_t k = 0; k < sizeof tasks / sizeof *tasks; k++) {
+        double secs[SEEDS], tps[SEEDS];
+        int steps_at[SEEDS], limit = 0;
+        for (int s = 0; s < SEEDS; s++) {
+            Error err = {0};
+            TrainOptions o;
+            train_options_default(&o, tasks[k].kind);
+            o.seed = (uint64_t)s + 1;
+            o.steps *= 4;  /* an upper limit: training stops at the goal */
+            limit = o.steps;
+            TaskOptions to;
+            task_options_default(&to, tasks[k].kind, o.seed);
+            Dataset ds;
+            Config *c = malloc(sizeof *c);
+            Model m;
+            Trainer t;
+            if (!c || dataset_generate(&ds, &to, &err))
+                die(&err);
+            train_config_default(c, tasks[k].kind);
+            if (train_config_fit(c, &ds, o.seed, &err) || config_validate(c, &err) || model_init_random(&m, c, &err) ||
+                trainer_init(&t, &m, &ds, &o, &err))
+                die(&err);
+            double train_ms = 0;
+            secs[s] = -1;
+            steps_at[s] = -1;
+            while (t.step < o.steps) {
+                double t0 = now_ms();
+                for (int i = 0; i < EVERY; i++)
+                    if (trainer_step(&t, &err))
+                        die(&err);
+                train_ms += now_ms() - t0;
+                EvalResult r;
+                if (train_evaluate(&m, ds.heldout, ds.n_heldout, tasks[k].exact, &r, &err))
+                    die(&err);
+                if ((tasks[k].exact ? r.exact_match : r.token_accuracy) >= tasks[k].goal) {
+                    secs[s] = train_ms / 1e3;
+                    steps_at[s] = (int)t.step;
+                    break;
+                }
+            }
+            tps[s] = (double)t.tokens / (train_ms / 1e3);
+            trainer_free(&t);
+            model_free(&m);
+            dataset_free(&ds);
+            free(c);
+        }
+        const char *name = task_name(tasks[k].kind);
+        int reached = 1;
+        for (int s = 0; s < SEEDS; s++)
+            reached &= secs[s] >= 0;
+        char per_seed[128];
+        snprintf(per_seed, sizeof per_seed, "steps %d, %d, %d for seeds 1-3", steps_at[0], steps_at[1], steps_at[2]);
+        if (reached)
+            printf("train.%s.time_to_%s: %.2f s (median of %d seeds; %s; aim < 60)\n", name,
+                   tasks[k].exact ? "95pct_exact_match" : "99pct_token_accuracy", median(secs, SEEDS), SEEDS, per_seed);
+        else
+            printf("train.%s.time_to_%s: not reached within %d steps (%s)\n", name,
+                   tasks[k].exact ? "95pct_exact_match" : "99pct_token_accuracy", limit, per_seed);
+        printf("train.%s.tokens_per_second: %.0f tokens/s (median of %d seeds, one thread)\n", name, median(tps, SEEDS),
+               SEEDS);
+        fflush(stdout);
+    }
+}
+
 int main(void)
 {
     printf("blas_threads: %d threads (OpenBLAS; set OPENBLAS_NUM_THREADS to change)\n",
@@ -316,6 +395,8 @@ int main(void)
     bench_generate("base", c, 64, 500, 64, 3);
 
     bench_plot();
+
+    bench_train();
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

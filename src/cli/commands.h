@@ -12,6 +12,9 @@ int cmd_show(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_view(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_lesson(int argc, char **argv);
 
 /* Print "traceformer: <msg>" and, when the error has one, "hint: <hint>"
  * to stderr; returns code. */

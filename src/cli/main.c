@@ -18,6 +18,9 @@ static const Command commands[] = {
     {"export", cmd_export, "write records as .npy, .csv or gnuplot .dat files"},
     {"view", cmd_view, "step through a trace in the terminal, one matrix at a time"},
     {"plot", cmd_plot, "render records as PNG, SVG or PDF heatmaps through gnuplot"},
+    {"train", cmd_train, "train a small model on a toy task (copy, reverse, sort, phrasebook)"},
+    {"eval", cmd_eval, "measure a trained model on its task's held-out sentences"},
+    {"lesson", cmd_lesson, "list, walk through, check and plot the lessons"},
 };
 
 static void usage(FILE *f)

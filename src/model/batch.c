@@ -190,3 +190,169 @@ void batch_free(Batch *b)
     free(b->target_labels);
     memset(b, 0, sizeof *b);
 }
+
+/* ---- batches straight from token ids (training, evaluation) ---------- */
+
+/* Sentence i's decoder length and source length under the rules of
+ * shape_sentence, after checking its ids; TF_ERR_INPUT names it. */
+static Status ids_lengths(const Config *c, const Vocab *v, int i, const int *const *src, const int *src_len,
+                          const int *const *tgt, const int *tgt_len, int *ns, int *nt, Error *err)
+{
+    char what[64];
+    const int dec_only = c->arch == ARCH_DECODER_ONLY;
+    *ns = 0;
+    *nt = 1;  /* no targets: <START> alone */
+    if (!dec_only) {
+        snprintf(what, sizeof what, "source %d", i + 1);
+        *ns = src_len[i];
+        if (*ns < 1)
+            return error_set(err, TF_ERR_INPUT, "%s is empty", what);
+        Status st = config_check_length(c, *ns, what, err);
+        if (st)
+            return st;
+        for (int t = 0; t < *ns; t++)
+            if (src[i][t] < 0 || src[i][t] >= v->size)
+                return error_set(err, TF_ERR_INPUT, "%s: token id %d at position %d is outside the vocabulary of %d",
+                                 what, src[i][t], t, v->size);
+    }
+    if (tgt) {
+        snprintf(what, sizeof what, "%s %d", dec_only ? "sequence" : "target", i + 1);
+        if (tgt_len[i] < (dec_only ? 1 : 0) || tgt_len[i] > SENTENCE_TOKENS_MAX)
+            return error_set(err, TF_ERR_INPUT, "%s: %d tokens", what, tgt_len[i]);
+        for (int t = 0; t < tgt_len[i]; t++)
+            if (tgt[i][t] < 0 || tgt[i][t] >= v->size)
+                return error_set(err, TF_ERR_INPUT, "%s: token id %d at position %d is outside the vocabulary of %d",
+                                 what, tgt[i][t], t, v->size);
+        /* decoder-only reads the sequence as written (a trailing <END> is
+         * predicted, not read); encoder-decoder reads <START> + target */
+        *nt = dec_only ? tgt_len[i] - (tgt[i][tgt_len[i] - 1] == TOK_END) : tgt_len[i] + 1;
+        if (*nt < 1)
+            return error_set(err, TF_ERR_INPUT, "%s: nothing for the decoder to read before <END>", what);
+        Status st = config_check_length(c, *nt, what, err);
+        if (st)
+            return st;
+    } else if (dec_only) {
+        return error_set(err, TF_ERR_INPUT, "a decoder-only batch needs its sequences (tgt)");
+    }
+    return TF_OK;
+}
+
+/* Write sentence i into b's rows, padded to b->Ts, b->Tt. */
+static void ids_fill(Batch *b, const Config *c, const Vocab *v, int i, const int *const *src, const int *src_len,
+                     const int *const *tgt, const int *tgt_len, int ns, int nt)
+{
+    int *s = b->src ? b->src + (size_t)i * b->Ts : NULL;
+    int *in = b->tgt + (size_t)i * b->Tt;
+    int *out = b->target ? b->target + (size_t)i * b->Tt : NULL;
+    for (int t = 0; s && t < b->Ts; t++)
+        s[t] = t < ns ? src[i][t] : TOK_PAD;
+    for (int t = 0; t < b->Tt; t++) {
+        in[t] = TOK_PAD;
+        if (out)
+            out[t] = TOK_PAD;
+    }
+    if (!tgt) {
+        in[0] = TOK_START;
+    } else if (c->arch == ARCH_DECODER_ONLY) {
+        int dummy;
+        shape_sentence(AS_SEQUENCE, tgt[i], tgt_len[i], in, out, &dummy);
+    } else {
+        /* shape_sentence's target rule on <START> + target, so that a target
+         * of no tokens (only <END> to predict) takes the same path */
+        in[0] = TOK_START;
+        for (int t = 0; t < tgt_len[i]; t++) {
+            in[t + 1] = tgt[i][t];
+            out[t] = tgt[i][t];
+        }
+        out[tgt_len[i]] = TOK_END;
+    }
+    if (b->src_len)
+        b->src_len[i] = ns;
+    b->tgt_len[i] = nt;
+    for (int t = 0; s && t < b->Ts; t++)
+        b->src_labels[(size_t)i * b->Ts + t] = vocab_token(v, s[t]);
+    for (int t = 0; t < b->Tt; t++) {
+        b->tgt_labels[(size_t)i * b->Tt + t] = vocab_token(v, in[t]);
+        if (out)
+            b->target_labels[(size_t)i * b->Tt + t] = vocab_token(v, out[t]);
+    }
+    (void)src_len;
+}
+
+Status batch_from_ids(Batch *b, const Config *cfg, const Vocab *v, int B, const int *const *src,
+                      const int *src_len, const int *const *tgt, const int *tgt_len, int pad_Ts,
+                      int pad_Tt, Error *err)
+{
+    memset(b, 0, sizeof *b);
+    if (B < 1)
+        return error_set(err, TF_ERR_INPUT, "a batch needs at least one sentence");
+    const int dec_only = cfg->arch == ARCH_DECODER_ONLY;
+    int Ts = 0, Tt = 0;
+    for (int i = 0; i < B; i++) {
+        int ns, nt;
+        Status st = ids_lengths(cfg, v, i, src, src_len, tgt, tgt_len, &ns, &nt, err);
+        if (st)
+            return st;
+        Ts = ns > Ts ? ns : Ts;
+        Tt = nt > Tt ? nt : Tt;
+    }
+    if (!dec_only && pad_Ts > Ts)
+        Ts = pad_Ts;
+    if (pad_Tt > Tt)
+        Tt = pad_Tt;
+    b->B = B;
+    b->Ts = dec_only ? 0 : Ts;
+    b->Tt = Tt;
+    const size_t ns = (size_t)B * (size_t)b->Ts, nt = (size_t)B * (size_t)Tt;
+    b->tgt = calloc(nt, sizeof *b->tgt);
+    b->tgt_len = calloc((size_t)B, sizeof *b->tgt_len);
+    b->tgt_labels = calloc(nt, sizeof *b->tgt_labels);
+    int ok = b->tgt && b->tgt_len && b->tgt_labels;
+    if (!dec_only) {
+        b->src = calloc(ns, sizeof *b->src);
+        b->src_len = calloc((size_t)B, sizeof *b->src_len);
+        b->src_labels = calloc(ns, sizeof *b->src_labels);
+        ok = ok && b->src && b->src_len && b->src_labels;
+    } else {
+        b->src_labels = calloc(1, sizeof *b->src_labels);  /* as batch_build: never NULL */
+        ok = ok && b->src_labels;
+    }
+    if (tgt) {
+        b->target = calloc(nt, sizeof *b->target);
+        b->target_labels = calloc(nt, sizeof *b->target_labels);
+        ok = ok && b->target && b->target_labels;
+    }
+    if (!ok) {
+        batch_free(b);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory building a batch of %d sentences", B);
+    }
+    Status st = batch_set_ids(b, cfg, v, src, src_len, tgt, tgt_len, err);
+    if (st)
+        batch_free(b);
+    return st;
+}
+
+Status batch_set_ids(Batch *b, const Config *cfg, const Vocab *v, const int *const *src,
+                     const int *src_len, const int *const *tgt, const int *tgt_len, Error *err)
+{
+    if ((tgt != NULL) != (b->target != NULL))
+        return error_set(err, TF_ERR_INPUT, "batch_set_ids: the batch was built %s targets",
+                         b->target ? "with" : "without");
+    /* Check every sentence before writing any, so a refusal leaves b as it was. */
+    for (int i = 0; i < b->B; i++) {
+        int ns, nt;
+        Status st = ids_lengths(cfg, v, i, src, src_len, tgt, tgt_len, &ns, &nt, err);
+        if (st)
+            return st;
+        if (ns > b->Ts || nt > b->Tt)
+            return error_set(err, TF_ERR_INPUT,
+                             "sentence %d: %d source and %d decoder positions do not fit a batch padded to %d and %d",
+                             i + 1, ns, nt, b->Ts, b->Tt);
+    }
+    for (int i = 0; i < b->B; i++) {
+        int ns, nt;
+        ids_lengths(cfg, v, i, src, src_len, tgt, tgt_len, &ns, &nt, err);
+        ids_fill(b, cfg, v, i, src, src_len, tgt, tgt_len, ns, nt);
+    }
+    return TF_OK;
+}

@@ -39,6 +39,36 @@ typedef struct {
  * A decoder input or source longer than max_len is refused. */
 Status batch_build(Batch *b, const Config *c, const Vocab *v, TokenWarning warn, void *ctx,
                    Error *err);
+
+/* Build a batch straight from token ids, with batch_build's rules, for
+ * training and evaluation that do not go through text. Sentence i has
+ * src_len[i] source ids src[i] and tgt_len[i] target ids tgt[i] (both
+ * without <START> or <END>; a target of 0 ids is an empty output sentence,
+ * which still predicts <END>).
+ *
+ * Encoder-decoder: the encoder reads src[i]; the decoder reads <START> +
+ * tgt[i] and should predict tgt[i] + <END>. tgt NULL means no targets: the
+ * decoder reads "<START>" alone and b->target is NULL. Decoder-only: the
+ * sequence is tgt[i] (src is ignored and may be NULL), read as written and
+ * shifted left + <END> predicted; it must not be empty.
+ *
+ * Every sequence is padded with <PAD> to the longest of the batch, or to
+ * pad_Ts / pad_Tt when those are larger (0: the longest), so that batches
+ * of one shape can reuse the same activations. Lengths over cfg->max_len,
+ * ids outside the vocabulary, and an empty source are TF_ERR_INPUT naming
+ * the sentence. */
+Status batch_from_ids(Batch *b, const Config *cfg, const Vocab *v, int B, const int *const *src,
+                      const int *src_len, const int *const *tgt, const int *tgt_len, int pad_Ts,
+                      int pad_Tt, Error *err);
+
+/* Refill a batch made by batch_from_ids (with targets iff tgt is non-NULL
+ * now, and the same B) with other sentences, keeping its padded shape
+ * b->Ts, b->Tt: no allocation, so a training loop can reuse one batch and
+ * the activations built for it. A sentence longer than that shape is
+ * TF_ERR_INPUT; b is then unchanged. */
+Status batch_set_ids(Batch *b, const Config *cfg, const Vocab *v, const int *const *src,
+                     const int *src_len, const int *const *tgt, const int *tgt_len, Error *err);
+
 void batch_free(Batch *b);
 
 #endif

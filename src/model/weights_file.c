@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "core/checked.h"
+#include "io/atomic_file.h"
 
 #define TFW_MAGIC "TFWEIGHT"
 #define TFW_MAJOR 1
@@ -61,18 +62,13 @@ static char *vocab_text(const Vocab *v)
 
 Status weights_save_tfw(const Model *m, const char *path, Error *err)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp)
-        return error_set(err, TF_ERR_INPUT, "%s: path too long", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
-    Out o = {fdopen(fd, "wb"), crc32(0, NULL, 0), 0};
-    if (!o.f) {
-        close(fd);
-        unlink(tmp);
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
-    }
+    /* A temporary file beside path, renamed over it only when complete
+     * (io/atomic_file.h: also the usual permissions and a synced directory). */
+    AtomicFile af;
+    Status st = atomic_file_open(&af, path, err);
+    if (st)
+        return st;
+    Out o = {af.f, crc32(0, NULL, 0), 0};
     /* The model's configuration, without this run's sentences. */
     Config *model_cfg = malloc(sizeof *model_cfg);
     char cfg[16384];
@@ -111,17 +107,13 @@ Status weights_save_tfw(const Model *m, const char *path, Error *err)
 done:
     free(e);
     free(vt);
-    if (fflush(o.f) != 0 || fsync(fileno(o.f)) != 0)
-        o.failed = 1;
-    if (fclose(o.f) != 0)
-        o.failed = 1;
-    if (o.failed || rename(tmp, path) != 0) {
+    if (o.failed) {
         int saved = errno;
-        unlink(tmp);
+        atomic_file_discard(&af);
         return error_set(err, TF_ERR_RUNTIME, "%s: cannot write the weight file: %s", path,
                          saved ? strerror(saved) : "write failed");
     }
-    return TF_OK;
+    return atomic_file_commit(&af, err);
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -264,6 +256,16 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
         m->cfg.n_tgt = input->n_tgt;
         memcpy(m->cfg.src, input->src, sizeof m->cfg.src);
         memcpy(m->cfg.tgt, input->tgt, sizeof m->cfg.tgt);
+        /* The masks and the residual connections are how the model runs,
+         * not what it learned (no weight depends on them): the caller's
+         * choice wins when it made one (--causal-mask off, --residual off). */
+        const ConfigSource *w;
+        if ((w = config_where(input, "causal_mask")) && w->key[0])
+            m->cfg.causal_mask = input->causal_mask;
+        if ((w = config_where(input, "padding_mask")) && w->key[0])
+            m->cfg.padding_mask = input->padding_mask;
+        if ((w = config_where(input, "residual")) && w->key[0])
+            m->cfg.residual = input->residual;
     }
     if ((st = config_validate(&m->cfg, err)))
         goto out;

@@ -1,0 +1,151 @@
+/* cmd_eval.c — `traceformer eval`: how well a trained model does on the
+ * held-out split of its task. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "model/weights_file.h"
+#include "train/trainer.h"
+
+static const char usage[] =
+    "usage: traceformer eval MODEL.tfw --task NAME [--seed S] [--split heldout|train] [-q]\n"
+    "\n"
+    "Measure a trained model on a task's held-out examples (sentences it was not\n"
+    "trained on):\n"
+    "  token accuracy   teacher forcing: the decoder reads the true target so far, and\n"
+    "                   its most likely next token is compared with the right one at\n"
+    "                   every position (<END> included, <PAD> not)\n"
+    "  exact match      greedy decoding from <START>: the whole generated sentence,\n"
+    "                   <END> included, equals the target\n"
+    "  loss             mean cross-entropy per target token\n"
+    "\n"
+    "options:\n"
+    "  --task NAME      copy, reverse, sort or phrasebook (required)\n"
+    "  --seed S         the dataset's seed (default: the seed the model was trained\n"
+    "                   with, which `train --seed` records in the file, so that the\n"
+    "                   held-out split is the one training never saw)\n"
+    "  --split NAME     heldout (default) or train\n"
+    "  -q, --quiet      print only the figures: token accuracy and exact match, as\n"
+    "                   fractions, on one line\n"
+    "\n"
+    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (a missing,\n"
+    "corrupt or truncated model file, or one whose vocabulary is not the task's)\n";
+
+int cmd_eval(int argc, char **argv)
+{
+    const char *path = NULL, *task = NULL, *seed_arg = NULL, *split = "heldout";
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            quiet = 1;
+            continue;
+        }
+        const char **target = strcmp(arg, "--task") == 0   ? &task
+                              : strcmp(arg, "--seed") == 0 ? &seed_arg
+                              : strcmp(arg, "--split") == 0 ? &split
+                                                            : NULL;
+        if (target) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "traceformer eval: %s needs a value\n", arg);
+                return 2;
+            }
+            *target = argv[++i];
+            continue;
+        }
+        if (arg[0] == '-' && arg[1] != '\0') {
+            fprintf(stderr, "traceformer eval: unknown option '%s'\n", arg);
+            fprintf(stderr, "hint: traceformer eval --help lists the options\n");
+            return 2;
+        }
+        if (path) {
+            fprintf(stderr, "traceformer eval: one model at a time ('%s' and '%s')\n", path, arg);
+            return 2;
+        }
+        path = arg;
+    }
+    if (!path) {
+        fprintf(stderr, "traceformer eval: no model: give a .tfw file (traceformer train makes one)\n");
+        return 2;
+    }
+    if (!task) {
+        fprintf(stderr, "traceformer eval: no task: give --task copy|reverse|sort|phrasebook\n");
+        return 2;
+    }
+    if (strcmp(split, "heldout") != 0 && strcmp(split, "train") != 0) {
+        fprintf(stderr, "traceformer eval: --split '%s': give heldout or train\n", split);
+        return 2;
+    }
+
+    Error err = {0};
+    TaskKind kind;
+    Status st = task_from_name(task, &kind, &err);
+    if (st)
+        return cli_report(&err, st);
+    uint64_t seed = 0;
+    if (seed_arg) {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(seed_arg, &end, 10);
+        if (seed_arg[0] < '0' || seed_arg[0] > '9' || *end != '\0' || errno == ERANGE) {
+            fprintf(stderr, "traceformer eval: --seed '%s' is not a whole number from 0 to 18446744073709551615\n",
+                    seed_arg);
+            return 2;
+        }
+        seed = (uint64_t)s;
+    }
+
+    Model *m = malloc(sizeof *m);
+    if (!m) {
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    Dataset ds;
+    int have_ds = 0, have_model = 0;
+    if ((st = weights_load_tfw(m, path, NULL, &err)))
+        goto done;
+    have_model = 1;
+    if (!seed_arg)
+        seed = m->cfg.seed;
+    TaskOptions to;
+    task_options_default(&to, kind, seed);
+    if ((st = dataset_generate(&ds, &to, &err)))
+        goto done;
+    have_ds = 1;
+    if ((st = train_check_model(m, &ds, path, &err)))
+        goto done;
+    /* one BLAS thread, as in training: the same figures on every run */
+    const int threads = train_blas_single();
+    const int heldout = strcmp(split, "heldout") == 0;
+    EvalResult r;
+    st = train_evaluate(m, heldout ? ds.heldout : ds.train, heldout ? ds.n_heldout : ds.n_train, true, &r, &err);
+    train_blas_restore(threads);
+    if (st)
+        goto done;
+    if (quiet) {
+        printf("%.6f %.6f\n", r.token_accuracy, r.exact_match);
+    } else {
+        printf("%s on task %s, %s split of seed %" PRIu64 " (%d sentences):\n", path, task,
+               heldout ? "held-out" : "training", seed, r.sentences);
+        printf("  token accuracy  %6.2f%%  (%ld of %ld target tokens, teacher forcing)\n", 100 * r.token_accuracy,
+               r.correct, r.tokens);
+        printf("  exact match     %6.2f%%  (%d of %d sentences, greedy decoding)\n", 100 * r.exact_match, r.exact,
+               r.sentences);
+        printf("  loss            %.4f   (mean cross-entropy per target token)\n", r.loss);
+    }
+
+done:
+    if (have_ds)
+        dataset_free(&ds);
+    if (have_model)
+        model_free(m);
+    free(m);
+    return st == TF_OK ? 0 : cli_report(&err, st);
+}

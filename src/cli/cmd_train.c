@@ -1,0 +1,521 @@
+/* cmd_train.c — `traceformer train`: train a small model on a toy task and
+ * save it as a .tfw file, with a progress bar on a terminal. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "io/atomic_file.h"
+#include "model/weights_file.h"
+#include "train/trainer.h"
+
+static const char usage[] =
+    "usage: traceformer train --task NAME -o FILE [--config FILE] [--steps N] [--seed S]\n"
+    "                         [--batch N] [--warmup N] [--lr-scale X] [--clip X]\n"
+    "                         [--label-smoothing X] [--init FILE] [--eval-every N] [-q]\n"
+    "                         [MODEL FLAGS]\n"
+    "\n"
+    "Train a small encoder-decoder transformer on a toy task whose right attention\n"
+    "pattern is known in advance, and save it as a .tfw weight file that\n"
+    "`traceformer run --weights FILE` and `traceformer eval FILE` read.\n"
+    "\n"
+    "tasks (generated from the seed, with a held-out split never trained on):\n"
+    "  copy        a b c d -> a b c d      cross-attention on the diagonal\n"
+    "  reverse     a b c d -> d c b a      on the anti-diagonal\n"
+    "  sort        c a d a -> a a c d\n"
+    "  phrasebook  猫 追 老鼠 -> cat chases mouse   a tiny Chinese -> English grammar\n"
+    "\n"
+    "options:\n"
+    "  --task NAME          copy, reverse, sort or phrasebook (required)\n"
+    "  -o, --output FILE    the trained model (.tfw), written only when training succeeds\n"
+    "  --steps N            updates to make (default per task: copy 800, reverse 1500,\n"
+    "                       sort 2000, phrasebook 1500)\n"
+    "  --seed S             the dataset, the initial weights and the order of the\n"
+    "                       examples (default 1); the same seed gives the same model bit\n"
+    "                       for bit. The model records it: `eval` uses it to find the\n"
+    "                       held-out split\n"
+    "  --batch N            sentences per update (default 64)\n"
+    "  --warmup N           learning-rate warm-up steps (default 200)\n"
+    "  --lr-scale X         scale of the paper's schedule d_model^-0.5 * min(step^-0.5,\n"
+    "                       step * warmup^-1.5) (default 0.5)\n"
+    "  --clip X             clip the gradient's global norm to X (default 1)\n"
+    "  --label-smoothing X  in [0, 1) (default 0)\n"
+    "  --init FILE          start from the weights of a .tfw file instead of random\n"
+    "                       ones (its vocabulary must be the task's; model flags must\n"
+    "                       agree with it)\n"
+    "  --eval-every N       print the held-out loss and token accuracy every N steps\n"
+    "  --config FILE        model settings from the [model] section of an INI file, as\n"
+    "                       `run --config` reads it ([vocab] and [input] are ignored:\n"
+    "                       the task gives the vocabulary and the sentences)\n"
+    "  -q, --quiet          print nothing but errors\n"
+    "model flags (override the task's default model: d_model 64, 4 heads, d_ff 128,\n"
+    "pre-LN, sinusoidal positions, 1+1 layers for copy, 2+2 otherwise, max_len 32):\n"
+    "  --d-model N   --heads N   --d-ff N   --layers N   --encoder-layers N\n"
+    "  --decoder-layers N   --max-len N   --norm post|pre   --final-norm yes|no\n"
+    "  --activation relu|gelu   --positions sinusoidal|none|learned|relative|rope\n"
+    "  --residual on|off   --relative-buckets N   --relative-max-distance N   --ln-eps X\n"
+    "\n"
+    "Progress goes to stderr: a bar redrawn in place on a terminal (step, loss,\n"
+    "accuracy on the step's batch, tokens per second, time left), plain lines\n"
+    "otherwise. At the end the held-out token accuracy and exact match (greedy\n"
+    "decoding) are printed. Training runs the BLAS on one thread, so that it is\n"
+    "reproducible bit for bit.\n"
+    "\n"
+    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
+
+static const char *const model_flags[] = {
+    "d-model", "heads", "d-ff", "layers", "encoder-layers", "decoder-layers", "max-len", "norm",
+    "final-norm", "activation", "positions", "residual", "relative-buckets", "relative-max-distance", "ln-eps",
+};
+
+static int is_model_flag(const char *name)
+{
+    for (size_t i = 0; i < sizeof model_flags / sizeof *model_flags; i++)
+        if (strcmp(name, model_flags[i]) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct {
+    const char *task, *output, *config_path, *init;
+    const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *eval_every;
+    int quiet;
+    int n_sets;
+    const char *set_key[32], *set_value[32];
+} TrainArgs;
+
+static int parse_args(TrainArgs *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            a->quiet = 1;
+            continue;
+        }
+        const char **target = NULL;
+        static const struct {
+            const char *flag;
+            size_t off;
+        } opts[] = {
+            {"--task", offsetof(TrainArgs, task)},         {"-o", offsetof(TrainArgs, output)},
+            {"--output", offsetof(TrainArgs, output)},     {"--config", offsetof(TrainArgs, config_path)},
+            {"--init", offsetof(TrainArgs, init)},         {"--steps", offsetof(TrainArgs, steps)},
+            {"--seed", offsetof(TrainArgs, seed)},         {"--batch", offsetof(TrainArgs, batch)},
+            {"--warmup", offsetof(TrainArgs, warmup)},     {"--lr-scale", offsetof(TrainArgs, lr_scale)},
+            {"--clip", offsetof(TrainArgs, clip)},         {"--label-smoothing", offsetof(TrainArgs, smoothing)},
+            {"--eval-every", offsetof(TrainArgs, eval_every)},
+        };
+        for (size_t k = 0; k < sizeof opts / sizeof *opts; k++)
+            if (strcmp(arg, opts[k].flag) == 0)
+                target = (const char **)((char *)a + opts[k].off);
+        if (!target && !(strncmp(arg, "--", 2) == 0 && is_model_flag(arg + 2))) {
+            fprintf(stderr, "traceformer train: unknown option '%s'\n", arg);
+            fprintf(stderr, "hint: traceformer train --help lists the options\n");
+            return 2;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "traceformer train: %s needs a value\n", arg);
+            return 2;
+        }
+        if (target) {
+            *target = argv[++i];
+        } else {
+            if (a->n_sets == 32) {
+                fprintf(stderr, "traceformer train: too many model flags (at most 32)\n");
+                return 2;
+            }
+            a->set_key[a->n_sets] = arg + 2;
+            a->set_value[a->n_sets++] = argv[++i];
+        }
+    }
+    if (!a->task) {
+        fprintf(stderr, "traceformer train: no task: give --task copy|reverse|sort|phrasebook\n");
+        return 2;
+    }
+    if (!a->output) {
+        fprintf(stderr, "traceformer train: no output file: give -o FILE (e.g. -o %s.tfw)\n", a->task);
+        return 2;
+    }
+    if (a->init && a->config_path) {
+        fprintf(stderr, "traceformer train: --init takes the model's settings from its file: drop --config\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* A whole number in [lo, hi] from flag's value, or an error naming both. */
+static Status parse_int(const char *flag, const char *v, long lo, long hi, const char *why, long *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || errno == ERANGE)
+        return error_set(err, TF_ERR_INPUT, "%s '%s' is not a whole number", flag, v);
+    if (x < lo || x > hi)
+        return error_set(err, TF_ERR_INPUT, "%s %ld: %s", flag, x, why);
+    *out = x;
+    return TF_OK;
+}
+
+static Status parse_real(const char *flag, const char *v, double lo, double hi, int lo_open, const char *why,
+                         double *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || *end != '\0' || errno == ERANGE || !isfinite(x))
+        return error_set(err, TF_ERR_INPUT, "%s '%s' is not a number", flag, v);
+    if (x < lo || x >= hi || (lo_open && x == lo))
+        return error_set(err, TF_ERR_INPUT, "%s %s: %s", flag, v, why);
+    *out = x;
+    return TF_OK;
+}
+
+static Status parse_options(const TrainArgs *a, TaskKind kind, TrainOptions *o, int *eval_every, Error *err)
+{
+    train_options_default(o, kind);
+    *eval_every = 0;
+    long v;
+    double x;
+    Status st;
+    if (a->steps) {
+        if ((st = parse_int("--steps", a->steps, 1, 100000000, "train for 1 to 100000000 steps", &v, err)))
+            return st;
+        o->steps = (int)v;
+    }
+    if (a->seed) {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(a->seed, &end, 10);
+        if (a->seed[0] < '0' || a->seed[0] > '9' || *end != '\0' || errno == ERANGE)
+            return error_set(err, TF_ERR_INPUT, "--seed '%s' is not a whole number from 0 to 18446744073709551615",
+                             a->seed);
+        o->seed = (uint64_t)s;
+    }
+    if (a->batch) {
+        if ((st = parse_int("--batch", a->batch, 1, 4096, "give 1 to 4096 sentences per step", &v, err)))
+            return st;
+        o->batch = (int)v;
+    }
+    if (a->warmup) {
+        if ((st = parse_int("--warmup", a->warmup, 1, 100000000, "give at least 1 warm-up step", &v, err)))
+            return st;
+        o->warmup = (int)v;
+    }
+    if (a->eval_every) {
+        if ((st = parse_int("--eval-every", a->eval_every, 1, 100000000, "give at least 1 step", &v, err)))
+            return st;
+        *eval_every = (int)v;
+    }
+    if (a->lr_scale) {
+        if ((st = parse_real("--lr-scale", a->lr_scale, 0, 1e6, 1, "give a positive scale below 1e6", &x, err)))
+            return st;
+        o->lr_scale = x;
+    }
+    if (a->clip) {
+        if ((st = parse_real("--clip", a->clip, 0, 1e30, 1, "give a positive norm", &x, err)))
+            return st;
+        o->clip = x;
+    }
+    if (a->smoothing) {
+        if ((st = parse_real("--label-smoothing", a->smoothing, 0, 1, 0, "give a number in [0, 1)", &x, err)))
+            return st;
+        o->label_smoothing = (float)x;
+    }
+    return TF_OK;
+}
+
+static Status apply_flags(Config *c, const TrainArgs *a, Error *err)
+{
+    for (int i = 0; i < a->n_sets; i++) {
+        ConfigSource src = {{0}, 0, {0}};
+        snprintf(src.key, sizeof src.key, "--%s", a->set_key[i]);
+        Status st = config_set(c, a->set_key[i], a->set_value[i], &src, err);
+        if (st)
+            return st;
+    }
+    return TF_OK;
+}
+
+/* The model settings of c as INI lines, without vocabulary or sentences. */
+static char *model_ini(const Config *c)
+{
+    Config *k = malloc(sizeof *k);
+    char *text = malloc(16384);
+    if (!k || !text) {
+        free(k);
+        free(text);
+        return NULL;
+    }
+    *k = *c;
+    k->vocab[0] = '\0';
+    k->n_src = k->n_tgt = 0;
+    config_to_ini(k, text, 16384);
+    free(k);
+    return text;
+}
+
+/* With --init: the flags must not ask for another model than the file's. */
+static Status check_init_flags(const Model *m, const TrainArgs *a, Error *err)
+{
+    if (a->n_sets == 0)
+        return TF_OK;
+    Config *want = malloc(sizeof *want);
+    if (!want)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    *want = m->cfg;
+    Status st = apply_flags(want, a, err);
+    char *have_text = NULL, *want_text = NULL;
+    if (st == TF_OK) {
+        have_text = model_ini(&m->cfg);
+        want_text = model_ini(want);
+        if (!have_text || !want_text)
+            st = error_set(err, TF_ERR_RUNTIME, "out of memory");
+    }
+    if (st == TF_OK && strcmp(have_text, want_text) != 0) {
+        /* name the first line that differs */
+        const char *p = have_text, *q = want_text;
+        while (*p && *p == *q) {
+            const char *pe = strchr(p, '\n'), *qe = strchr(q, '\n');
+            if (!pe || !qe || pe - p != qe - q || strncmp(p, q, (size_t)(pe - p)) != 0)
+                break;
+            p = pe + 1;
+            q = qe + 1;
+        }
+        int pl = (int)strcspn(p, "\n"), ql = (int)strcspn(q, "\n");
+        st = error_set(err, TF_ERR_INPUT, "%s: the checkpoint has '%.*s', but the flags ask for '%.*s'", a->init, pl,
+                       p, ql, q);
+        error_hint(err, "drop the model flags to continue training the checkpoint as it is");
+    }
+    free(have_text);
+    free(want_text);
+    free(want);
+    return st;
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void format_eta(char *buf, size_t cap, double s)
+{
+    if (!(s >= 0) || s > 1e7)
+        snprintf(buf, cap, "?");
+    else if (s < 60)
+        snprintf(buf, cap, "%.0fs", s);
+    else if (s < 3600)
+        snprintf(buf, cap, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else
+        snprintf(buf, cap, "%dh%02dm", (int)s / 3600, (int)s / 60 % 60);
+}
+
+typedef struct {
+    int tty;
+    double start, last_draw;
+    long last_line_step;
+    double loss_sum;   /* since the last report */
+    long correct, counted, n;
+} Progress;
+
+static void progress_report(Progress *p, const Trainer *t, int total, int final)
+{
+    const double now = now_s(), elapsed = now - p->start;
+    const double loss = p->n ? p->loss_sum / (double)p->n : t->loss;
+    const double acc = p->counted ? 100.0 * (double)p->correct / (double)p->counted : 0;
+    const double tps = elapsed > 0 ? (double)t->tokens / elapsed : 0;
+    char eta[32];
+    format_eta(eta, sizeof eta, t->step ? elapsed / (double)t->step * (double)(total - t->step) : -1);
+    if (p->tty) {
+        /* The figures first, then as wide a bar as the terminal leaves room
+         * for (at most 24), and never more than one line: a wrapped line
+         * cannot be redrawn in place. */
+        char text[200], bar[32];
+        int n = snprintf(text, sizeof text, " %3.0f%% loss %.4f acc %5.1f%% %.1fk tok/s ETA %s",
+                         100.0 * (double)t->step / total, loss, acc, tps / 1e3, final ? "0s" : eta);
+        char head[64];
+        int hn = snprintf(head, sizeof head, "step %*ld/%d", (int)snprintf(NULL, 0, "%d", total), t->step, total);
+        struct winsize ws;
+        int cols = ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+        int width = cols - 1 - hn - n - 3;
+        width = width > 24 ? 24 : width;
+        if (width >= 5) {
+            int fill = (int)((double)width * (double)t->step / (double)total);
+            for (int i = 0; i < width; i++)
+                bar[i] = i < fill ? '#' : '.';
+            bar[width] = '\0';
+            fprintf(stderr, "\r\033[K%s [%s]%s", head, bar, text);
+        } else {
+            int room = cols - 1 - hn;
+            fprintf(stderr, "\r\033[K%s%.*s", head, room > 0 ? room : 0, text);
+        }
+        if (final)
+            fputc('\n', stderr);
+    } else {
+        fprintf(stderr, "step %ld/%d  loss %.4f  acc %.1f%%  %.0f tok/s  ETA %s\n", t->step, total, loss, acc, tps,
+                final ? "0s" : eta);
+    }
+    fflush(stderr);
+    p->last_draw = now;
+    p->last_line_step = t->step;
+    p->loss_sum = 0;
+    p->correct = p->counted = p->n = 0;
+}
+
+static void progress_step(Progress *p, const Trainer *t, int total)
+{
+    p->loss_sum += t->loss;
+    p->correct += t->correct;
+    p->counted += t->counted;
+    p->n++;
+    if (t->step == total)
+        return;
+    if (p->tty) {
+        /* the clock decides only when to redraw, never what is computed */
+        if (now_s() - p->last_draw >= 0.1)
+            progress_report(p, t, total, 0);
+    } else {
+        long every = total >= 10 ? total / 10 : 1;
+        if (t->step - p->last_line_step >= every)
+            progress_report(p, t, total, 0);
+    }
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+int cmd_train(int argc, char **argv)
+{
+    TrainArgs a;
+    int rc = parse_args(&a, argc, argv);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+
+    Error err = {0};
+    TaskKind kind;
+    TrainOptions o;
+    int eval_every = 0;
+    Status st = task_from_name(a.task, &kind, &err);
+    if (st == TF_OK)
+        st = parse_options(&a, kind, &o, &eval_every, &err);
+    if (st)
+        return cli_report(&err, st);
+
+    Config *cfg = malloc(sizeof *cfg);
+    Model *m = malloc(sizeof *m);
+    Dataset ds;
+    memset(&ds, 0, sizeof ds);
+    int have_ds = 0, have_model = 0, have_trainer = 0;
+    Trainer t;
+    memset(&t, 0, sizeof t);
+    if (!cfg || !m) {
+        st = error_set(&err, TF_ERR_RUNTIME, "out of memory");
+        goto done;
+    }
+    /* Find out now, not after training, whether the output can be written:
+     * make its temporary file and remove it again. */
+    AtomicFile probe;
+    if ((st = atomic_file_open(&probe, a.output, &err)))
+        goto done;
+    atomic_file_discard(&probe);
+    TaskOptions to;
+    task_options_default(&to, kind, o.seed);
+    if ((st = dataset_generate(&ds, &to, &err)))
+        goto done;
+    have_ds = 1;
+
+    if (a.init) {
+        if ((st = weights_load_tfw(m, a.init, NULL, &err)))
+            goto done;
+        have_model = 1;
+        if ((st = check_init_flags(m, &a, &err)) || (st = train_check_model(m, &ds, a.init, &err)))
+            goto done;
+        m->cfg.seed = o.seed;  /* the model records the seed of its training data */
+    } else {
+        train_config_default(cfg, kind);
+        if (a.config_path) {
+            if ((st = config_load_ini(cfg, a.config_path, &err)))
+                goto done;
+            if ((cfg->vocab[0] || cfg->n_src || cfg->n_tgt) && !a.quiet)
+                fprintf(stderr, "traceformer train: note: %s: [vocab] and [input] are ignored; task %s gives the "
+                                "vocabulary and the sentences\n",
+                        a.config_path, a.task);
+        }
+        if ((st = apply_flags(cfg, &a, &err)) || (st = train_config_fit(cfg, &ds, o.seed, &err)) ||
+            (st = config_validate(cfg, &err)) || (st = model_init_random(m, cfg, &err)))
+            goto done;
+        have_model = 1;
+    }
+
+    if ((st = trainer_init(&t, m, &ds, &o, &err)))
+        goto done;
+    have_trainer = 1;
+    if (!a.quiet)
+        fprintf(stderr,
+                "training %s: %d steps of %d sentences, seed %" PRIu64 "; d_model %d, %d heads, d_ff %d, "
+                "%d+%d layers, %zu parameters; %d training and %d held-out examples\n",
+                a.task, o.steps, o.batch, o.seed, m->cfg.d_model, m->cfg.heads, m->cfg.d_ff, m->cfg.enc_layers,
+                m->cfg.dec_layers, m->w.numel, ds.n_train, ds.n_heldout);
+    Progress p = {.tty = isatty(STDERR_FILENO), .start = now_s()};
+    p.last_draw = p.start;
+    for (int s = 0; s < o.steps; s++) {
+        if ((st = trainer_step(&t, &err)))
+            goto done;
+        if (!a.quiet)
+            progress_step(&p, &t, o.steps);
+        if (eval_every && t.step % eval_every == 0 && t.step < o.steps) {
+            EvalResult r;
+            if ((st = train_evaluate(m, ds.heldout, ds.n_heldout, false, &r, &err)))
+                goto done;
+            if (!a.quiet) {
+                if (p.tty)
+                    fprintf(stderr, "\r\033[K");
+                fprintf(stderr, "step %ld: held-out loss %.4f, token accuracy %.2f%%\n", t.step, r.loss,
+                        100 * r.token_accuracy);
+            }
+        }
+    }
+    const double seconds = now_s() - p.start;
+    if (!a.quiet)
+        progress_report(&p, &t, o.steps, 1);
+
+    EvalResult r;
+    if ((st = train_evaluate(m, ds.heldout, ds.n_heldout, true, &r, &err)))
+        goto done;
+    if ((st = weights_save_tfw(m, a.output, &err)))
+        goto done;
+    if (!a.quiet) {
+        printf("trained %s in %.1f s (%.0f tokens/s): held-out loss %.4f, token accuracy %.2f%% (%ld/%ld), "
+               "exact match %.2f%% (%d/%d, greedy)\n",
+               a.task, seconds, seconds > 0 ? (double)t.tokens / seconds : 0, r.loss, 100 * r.token_accuracy,
+               r.correct, r.tokens, 100 * r.exact_match, r.exact, r.sentences);
+        printf("wrote %s\n", a.output);
+    }
+
+done:
+    if (have_trainer)
+        trainer_free(&t);
+    if (have_model)
+        model_free(m);
+    if (have_ds)
+        dataset_free(&ds);
+    free(cfg);
+    free(m);
+    return st == TF_OK ? 0 : cli_report(&err, st);
+}
