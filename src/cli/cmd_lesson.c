@@ -1,0 +1,312 @@
+/* cmd_lesson.c — `traceformer lesson`: list, check, plot and walk through
+ * the lessons in lessons/NN-slug/ (src/lesson does the work). */
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli_trace.h"
+#include "cli/commands.h"
+#include "cli/lesson_view.h"
+#include "cli/paths.h"
+#include "lesson/lesson.h"
+#include "trace/trace.h"
+
+static const char usage[] =
+    "usage: traceformer lesson --list [--lang zh]\n"
+    "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"
+    "       traceformer lesson N --check [--traces DIR]  check its claims\n"
+    "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
+    "\n"
+    "A lesson is a guided walk through real traces: a model and an input, the\n"
+    "steps that matter in order with narration beside each, its figures, and\n"
+    "a few claims about its own numbers that the program checks. N is the\n"
+    "lesson's number (1), its slug (self-attention) or both (01-self-attention).\n"
+    "\n"
+    "  --list           the lessons, by number\n"
+    "  (no action)      in a terminal: open the viewer at the first step, with the\n"
+    "                   narration beside each matrix; otherwise (or with --walk)\n"
+    "                   print the walk-through: every step, its note, its\n"
+    "                   narration, then the claims checked\n"
+    "  --walk           print the walk-through even in a terminal\n"
+    "  --lang en|zh     narration in English (default) or simplified Chinese\n"
+    "  --check          run the lesson on fresh traces and check every claim:\n"
+    "                   PASS or FAIL with the measured value; exit 1 if any fails\n"
+    "  --plot DIR       render the lesson's figures into DIR (runs other than\n"
+    "                   main into DIR/RUN) and print each path\n"
+    "  --format F       png (default), svg or pdf\n"
+    "  --traces DIR     keep the lesson's traces in DIR (RUN.trace each) instead\n"
+    "                   of a temporary directory\n"
+    "changes, as a student makes them (then --check shows which claims break):\n"
+    "  --src TEXT  --tgt TEXT   another source / target sentence for the main run\n"
+    "                   (and for every run that does not set its own)\n"
+    "  --causal-mask on|off  --padding-mask on|off  --positions KIND\n"
+    "                   for every run that does not set that key itself\n"
+    "\n"
+    "Lessons live in lessons/NN-slug/ (lesson.ini, lesson.md, lesson.zh.md);\n"
+    "lessons/README.md describes the format and the claim language.\n"
+    "exit codes: 0 success, 1 a claim failed or a runtime failure, 2 bad usage\n"
+    "or a bad lesson (the message names the file and line)\n";
+
+typedef struct {
+    const char *which, *lang, *plot_dir, *format, *traces;
+    const char *causal, *padding;
+    bool list, check, walk;
+    LessonOverrides o;
+} LessonArgs;
+
+/* "on" / "off" into 1 / 0; -1 for anything else. */
+static int on_off(const char *v)
+{
+    return strcmp(v, "on") == 0 ? 1 : strcmp(v, "off") == 0 ? 0 : -1;
+}
+
+static int parse_args(int argc, char **argv, LessonArgs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->lang = "en";
+    lesson_overrides_init(&a->o);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (cli_is_help(arg)) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (strcmp(arg, "--list") == 0) {
+            a->list = true;
+            continue;
+        }
+        if (strcmp(arg, "--check") == 0) {
+            a->check = true;
+            continue;
+        }
+        if (strcmp(arg, "--walk") == 0) {
+            a->walk = true;
+            continue;
+        }
+        const char **dest = strcmp(arg, "--lang") == 0     ? &a->lang
+                            : strcmp(arg, "--plot") == 0   ? &a->plot_dir
+                            : strcmp(arg, "--format") == 0 ? &a->format
+                            : strcmp(arg, "--traces") == 0 ? &a->traces
+                            : strcmp(arg, "--src") == 0    ? &a->o.src
+                            : strcmp(arg, "--tgt") == 0    ? &a->o.tgt
+                            : strcmp(arg, "--positions") == 0 ? &a->o.positions
+                            : strcmp(arg, "--causal-mask") == 0 ? &a->causal
+                            : strcmp(arg, "--padding-mask") == 0 ? &a->padding
+                                                           : NULL;
+        if (dest) {
+            if (i + 1 >= argc)
+                return cli_usage_error("lesson", usage, "%s needs a value", arg);
+            *dest = argv[++i];
+            continue;
+        }
+        if (arg[0] == '-' && arg[1])
+            return cli_usage_error("lesson", usage, "unknown option '%s'", arg);
+        if (a->which)
+            return cli_usage_error("lesson", usage, "one lesson at a time ('%s' and '%s')", a->which, arg);
+        a->which = arg;
+    }
+    if (a->causal && (a->o.causal_mask = on_off(a->causal)) < 0)
+        return cli_usage_error("lesson", usage, "--causal-mask '%s': on or off", a->causal);
+    if (a->padding && (a->o.padding_mask = on_off(a->padding)) < 0)
+        return cli_usage_error("lesson", usage, "--padding-mask '%s': on or off", a->padding);
+    if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
+        return cli_usage_error("lesson", usage, "--lang '%s': en or zh", a->lang);
+    if (a->list) {
+        if (a->which || a->check || a->plot_dir)
+            return cli_usage_error("lesson", usage, "--list goes alone");
+        return 0;
+    }
+    if (!a->which)
+        return cli_usage_error("lesson", usage, "which lesson? (traceformer lesson --list shows them)");
+    if (a->check && a->plot_dir)
+        return cli_usage_error("lesson", usage, "--check or --plot, one at a time");
+    if (a->format && !a->plot_dir)
+        return cli_usage_error("lesson", usage, "--format goes with --plot DIR");
+    return 0;
+}
+
+static int do_list(const LessonArgs *a)
+{
+    LessonInfo *list;
+    int n;
+    Error err = {0};
+    Status st = lesson_list(paths_data_dir(), &list, &n, &err);
+    if (st)
+        return cli_report(&err, st);
+    for (int i = 0; i < n; i++) {
+        const char *t = strcmp(a->lang, "zh") == 0 && list[i].title_zh[0] ? list[i].title_zh : list[i].title;
+        printf("%2d  %-22s %s\n", list[i].number, list[i].slug, t);
+    }
+    if (n == 0)
+        printf("no lessons in %s/lessons\n", paths_data_dir());
+    lesson_list_free(list);
+    return 0;
+}
+
+/* A temporary directory for the traces, removed at the end. */
+typedef struct {
+    char dir[4096];
+    bool temporary;
+} TraceDir;
+
+static int trace_dir_open(TraceDir *d, const char *keep)
+{
+    if (keep) {
+        snprintf(d->dir, sizeof d->dir, "%s", keep);
+        d->temporary = false;
+        return 0;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(d->dir, sizeof d->dir, "%s/traceformer-lesson-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(d->dir)) {
+        perror("traceformer: cannot create a temporary directory");
+        return 1;
+    }
+    d->temporary = true;
+    return 0;
+}
+
+static void trace_dir_close(TraceDir *d, const LessonTraces *t)
+{
+    if (!d->temporary)
+        return;
+    for (int i = 0; i < t->n; i++)
+        unlink(t->path[i]);
+    rmdir(d->dir);
+}
+
+static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang)
+{
+    ClaimResult *res;
+    int failed;
+    Error err = {0};
+    Status st = lesson_check(l, t, &res, &failed, &err);
+    if (st)
+        return cli_report(&err, st);
+    bool zh = strcmp(lang, "zh") == 0;
+    for (int i = 0; i < lesson_claim_count(l); i++) {
+        const ClaimResult *r = &res[i];
+        printf("%s  %s\n      %s\n      measured: %s\n", r->pass ? "PASS" : "FAIL",
+               zh && r->text_zh[0] ? r->text_zh : r->text, r->check, r->measured);
+    }
+    printf("%d of %d claims hold\n", lesson_claim_count(l) - failed, lesson_claim_count(l));
+    free(res);
+    return failed ? 1 : 0;
+}
+
+static void print_plotted(void *ctx, const LessonFigure *f, const char *path)
+{
+    (void)ctx;
+    (void)f;
+    printf("%s\n", path);
+}
+
+/* "[token=8, model=16]": the shape of the first record of t's run that
+ * the step names, or "" when it cannot be read. */
+static void step_shape(const LessonStep *s, const LessonTraces *t, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    const char *path = lesson_trace_path(t, s->run);
+    TraceReader *r;
+    Error err = {0};
+    if (!path || trace_reader_open(&r, path, &err) != TF_OK)
+        return;
+    for (uint32_t i = 0; i < trace_reader_count(r); i++) {
+        if (fnmatch(s->pattern, trace_reader_name(r, i), 0) != 0)
+            continue;
+        TraceRecord tr;
+        if (trace_reader_get(r, i, &tr, &err) == TF_OK) {
+            size_t n = (size_t)snprintf(buf, cap, " [");
+            for (int k = 0; k < tr.rec.ndim && n < cap; k++)
+                n += (size_t)snprintf(buf + n, cap - n, "%s%s=%u", k ? ", " : "",
+                                      tr.rec.dim_names[k] ? tr.rec.dim_names[k] : "?",
+                                      (unsigned)tr.rec.dims[k]);
+            if (n < cap)
+                snprintf(buf + n, cap - n, "]");
+            trace_record_release(&tr);
+        }
+        break;
+    }
+    trace_reader_close(r);
+}
+
+/* The steps in order, each with its record's shape, note and narration. */
+static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
+{
+    printf("Lesson %d: %s\n\n", lesson_number(l), lesson_title(l, lang));
+    /* a lesson without lesson.zh.md still speaks, in English */
+    const char *intro = lesson_intro(l, lang) ? lesson_intro(l, lang) : lesson_intro(l, "en");
+    if (intro)
+        printf("%s\n\n", intro);
+    const int n = lesson_step_count(l);
+    for (int i = 0; i < n; i++) {
+        const LessonStep *s = lesson_step(l, i);
+        char shape[256];
+        step_shape(s, t, shape, sizeof shape);
+        printf("── step %d of %d: %s%s — %s\n", i + 1, n, s->key, shape, s->note);
+        const char *text = lesson_step_narration(l, i, lang);
+        if (!text)
+            text = lesson_step_narration(l, i, "en");
+        if (text)
+            printf("\n%s\n", text);
+        printf("\n");
+    }
+}
+
+int cmd_lesson(int argc, char **argv)
+{
+    LessonArgs a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (a.list)
+        return do_list(&a);
+
+    Error err = {0};
+    Lesson *l;
+    Status st = lesson_load(&l, paths_data_dir(), a.which, &err);
+    if (st)
+        return cli_report(&err, st);
+
+    const bool terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    const bool changed = a.o.src || a.o.tgt || a.o.positions || a.causal || a.padding;
+    if (!a.check && !a.plot_dir && !a.walk && !changed && terminal) {
+        rc = lesson_view_open(l, a.lang, NULL);
+        lesson_free(l);
+        return rc;
+    }
+
+    TraceDir td;
+    LessonTraces traces;
+    memset(&traces, 0, sizeof traces);
+    if ((rc = trace_dir_open(&td, a.traces))) {
+        lesson_free(l);
+        return rc;
+    }
+    st = lesson_run(l, &a.o, td.dir, &traces, &err);
+    if (st == TF_OK)
+        st = lesson_validate(l, &traces, &err);
+    if (st) {
+        rc = cli_report(&err, st);
+    } else if (a.check) {
+        printf("lesson %d: %s\n", lesson_number(l), lesson_title(l, a.lang));
+        rc = print_claims(l, &traces, a.lang);
+    } else if (a.plot_dir) {
+        char viz[4096];
+        snprintf(viz, sizeof viz, "%s/viz", paths_data_dir());
+        st = lesson_plot(l, &traces, viz, a.plot_dir, a.format, print_plotted, NULL, &err);
+        rc = st ? cli_report(&err, st) : 0;
+    } else {
+        print_walk(l, &traces, a.lang);
+        printf("(to see the matrices: traceformer lesson %d --traces DIR, then traceformer show DIR/main.trace "
+               "NAME, or traceformer lesson %d in a terminal)\n\n── claims\n",
+               lesson_number(l), lesson_number(l));
+        rc = print_claims(l, &traces, a.lang);
+    }
+    trace_dir_close(&td, &traces);
+    lesson_free(l);
+    return rc;
+}

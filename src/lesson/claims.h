@@ -1,0 +1,91 @@
+/* claims.h — the small language in which a lesson states facts about its
+ * own numbers, and its evaluator (the grammar: lessons/README.md).
+ *
+ *   max(abs(enc.0.attn.weights[batch=1, key=3:])) == 0
+ *   maxdiff(permute_rows(enc.1.resid_post, 2, 1, 0), enc.1.resid_post@swapped) <= 1e-5
+ *   mean(rowsum(dec.0.self_attn.weights)) == 1 within 1e-6
+ *
+ * A claim is one comparison of two scalar expressions, with an optional
+ * tolerance. Expressions are numbers, record references, arithmetic and
+ * functions over tensors (reductions, diag, entropy, ...). Values are
+ * computed in double from the traces' float32 data.
+ *
+ * The parser knows nothing of traces; the evaluator reads records through
+ * a callback, so the unit tests can feed it tensors of their own. */
+#ifndef TF_LESSON_CLAIMS_H
+#define TF_LESSON_CLAIMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+#define CLAIM_MAX_DIMS 4
+#define CLAIM_NAME_MAX 160
+
+/* A tensor of claim evaluation: row-major doubles with named dims. */
+typedef struct {
+    int ndim;                         /* 0 for a scalar */
+    size_t dims[CLAIM_MAX_DIMS];
+    char names[CLAIM_MAX_DIMS][16];   /* "batch", "head", "query", "key", ... */
+    size_t n;                         /* number of values */
+    double *data;                     /* (n) malloc'd */
+} ClaimTensor;
+
+void claim_tensor_free(ClaimTensor *t);
+
+/* A record reference: NAME[@RUN][[dim=i, dim=a:b, ...]]. */
+typedef struct {
+    char dim[16];
+    long lo, hi;        /* a range lo:hi (python-style, negatives count from the end) */
+    bool has_lo, has_hi;
+    bool single;        /* dim=i: one index, the dim goes away */
+} ClaimSlice;
+
+typedef struct {
+    char name[CLAIM_NAME_MAX];   /* record name or glob (* and ?) */
+    char run[32];                /* "main" when not given */
+    int n_slices;
+    ClaimSlice slices[CLAIM_MAX_DIMS];
+} ClaimRef;
+
+/* Parse "NAME[@RUN][[SLICES]]" that fills the whole string s. On error the
+ * message says what is wrong (no file or line: the caller adds them). */
+Status claim_ref_parse(const char *s, ClaimRef *out, Error *err);
+
+typedef struct ClaimNode ClaimNode;
+
+typedef enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE } ClaimCmp;
+
+typedef struct {
+    ClaimNode *lhs, *rhs, *tol;  /* tol NULL: exact */
+    ClaimCmp cmp;
+} Claim;
+
+/* Parse one claim. Errors name the column (1-based, in bytes) and what was
+ * expected: "column 12: expected ')' after the arguments of max". */
+Status claim_parse(const char *text, Claim *out, Error *err);
+void claim_free(Claim *c);
+
+/* Call fn for every record reference in the claim, in order. */
+void claim_each_ref(const Claim *c, void (*fn)(void *ctx, const ClaimRef *ref), void *ctx);
+
+/* Fetch the tensor a reference names before slicing: the record (for a
+ * glob, the matching records concatenated along their first axis, in
+ * trace order). Errors: TF_ERR_INPUT with a message. */
+typedef Status (*ClaimFetch)(void *ctx, const char *run, const char *name, ClaimTensor *out, Error *err);
+
+typedef struct {
+    bool pass;
+    double lhs, rhs, tol;      /* the measured values (tol 0 when none) */
+    char measured[256];        /* "3.2e-07 <= 1e-05" */
+} ClaimOutcome;
+
+/* Evaluate c. TF_OK with out->pass either way; an error (a record that is
+ * not there, shapes that do not fit) fills err and out->measured. */
+Status claim_eval(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err);
+
+/* Apply the slices of ref to t in place (exposed for tests). */
+Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err);
+
+#endif

@@ -1,0 +1,532 @@
+/* claims_eval.c — evaluating a parsed claim on tensors fetched from traces.
+ *
+ * Every value is a ClaimTensor of doubles; a scalar has ndim 0. Functions
+ * that reduce "per row" work on the last axis and drop it; the row index
+ * (for distance) is the index along the axis before it. Every shape rule
+ * that can fail says so in words, so a lesson author sees what to fix. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson/claims_ast.h"
+
+void claim_tensor_free(ClaimTensor *t)
+{
+    free(t->data);
+    memset(t, 0, sizeof *t);
+}
+
+static Status alloc_tensor(ClaimTensor *t, int ndim, const size_t *dims, Error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->ndim = ndim;
+    size_t n = 1;
+    for (int i = 0; i < ndim; i++) {
+        t->dims[i] = dims[i];
+        if (dims[i] && n > SIZE_MAX / sizeof(double) / dims[i])
+            return error_set(err, TF_ERR_INPUT, "tensor too large");
+        n *= dims[i];
+    }
+    t->n = n;
+    t->data = malloc((n ? n : 1) * sizeof *t->data);
+    if (!t->data)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    return TF_OK;
+}
+
+static Status scalar(ClaimTensor *t, double v, Error *err)
+{
+    Status st = alloc_tensor(t, 0, NULL, err);
+    if (st == TF_OK)
+        t->data[0] = v;
+    return st;
+}
+
+static void shape_text(const ClaimTensor *t, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "[");
+    for (int i = 0; i < t->ndim && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s %zu", i ? ", " : "", t->names[i][0] ? t->names[i] : "?",
+                              t->dims[i]);
+    if (n < cap)
+        snprintf(buf + n, cap - n, "]");
+}
+
+/* ---- slicing by dim name ---- */
+
+Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err)
+{
+    for (int s = 0; s < ref->n_slices; s++) {
+        const ClaimSlice *sl = &ref->slices[s];
+        int ax = -1;
+        for (int i = 0; i < t->ndim; i++)
+            if (strcmp(t->names[i], sl->dim) == 0)
+                ax = i;
+        if (ax < 0) {
+            char sh[160];
+            shape_text(t, sh, sizeof sh);
+            return error_set(err, TF_ERR_INPUT, "%s has no dim '%s' (its dims: %s)", ref->name, sl->dim, sh);
+        }
+        const long len = (long)t->dims[ax];
+        long lo = sl->has_lo ? sl->lo : 0, hi = sl->single ? lo + 1 : sl->has_hi ? sl->hi : len;
+        if (lo < 0)
+            lo += len;
+        if (sl->single)
+            hi = lo + 1;
+        else if (sl->has_hi && hi < 0)
+            hi += len;
+        if (lo < 0 || lo > len || hi > len || hi < lo || (sl->single && lo >= len))
+            return error_set(err, TF_ERR_INPUT, "%s: %s index out of range (the dim has %ld entries, 0..%ld)",
+                             ref->name, sl->dim, len, len - 1);
+        size_t outer = 1, inner = 1;
+        for (int i = 0; i < ax; i++)
+            outer *= t->dims[i];
+        for (int i = ax + 1; i < t->ndim; i++)
+            inner *= t->dims[i];
+        size_t keep = (size_t)(hi - lo), w = 0;
+        for (size_t o = 0; o < outer; o++)
+            for (size_t k = 0; k < keep; k++)
+                for (size_t i = 0; i < inner; i++)
+                    t->data[w++] = t->data[(o * (size_t)len + (size_t)lo + k) * inner + i];
+        t->n = w;
+        if (sl->single) {
+            for (int i = ax; i + 1 < t->ndim; i++) {
+                t->dims[i] = t->dims[i + 1];
+                memcpy(t->names[i], t->names[i + 1], sizeof t->names[i]);
+            }
+            t->ndim--;
+        } else {
+            t->dims[ax] = keep;
+        }
+    }
+    return TF_OK;
+}
+
+/* ---- functions ---- */
+
+static Status need_rows(const ClaimTensor *t, int min_ndim, const char *fn, Error *err)
+{
+    if (t->ndim < min_ndim)
+        return error_set(err, TF_ERR_INPUT, "%s needs %s, got %s", fn,
+                         min_ndim == 1 ? "a tensor with rows" : "a matrix (two axes or more)",
+                         t->ndim == 0 ? "a single number" : "a vector");
+    return TF_OK;
+}
+
+/* Per row of the last axis: out has the leading dims of t. */
+static Status reduce_rows(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Error *err)
+{
+    Status st = need_rows(t, fn == F_DISTANCE ? 2 : 1, claim_fns[fn].name, err);
+    if (st)
+        return st;
+    const size_t cols = t->dims[t->ndim - 1];
+    const size_t rows_per_page = t->ndim >= 2 ? t->dims[t->ndim - 2] : 1;
+    if ((st = alloc_tensor(out, t->ndim - 1, t->dims, err)))
+        return st;
+    for (int i = 0; i < out->ndim; i++)
+        memcpy(out->names[i], t->names[i], sizeof out->names[i]);
+    const size_t rows = cols ? t->n / cols : 0;
+    if (cols == 0)
+        return error_set(err, TF_ERR_INPUT, "%s: the rows are empty", claim_fns[fn].name);
+    for (size_t r = 0; r < rows; r++) {
+        const double *x = t->data + r * cols;
+        double acc = 0;
+        switch (fn) {
+        case F_ROWSUM:
+            for (size_t j = 0; j < cols; j++)
+                acc += x[j];
+            break;
+        case F_ENTROPY:
+            for (size_t j = 0; j < cols; j++)
+                if (x[j] > 0)
+                    acc -= x[j] * log2(x[j]);
+            break;
+        case F_DISTANCE: {
+            const double i = (double)(r % rows_per_page);
+            for (size_t j = 0; j < cols; j++)
+                acc += x[j] * fabs((double)j - i);
+            break;
+        }
+        case F_NORM:
+            for (size_t j = 0; j < cols; j++)
+                acc += x[j] * x[j];
+            acc = sqrt(acc);
+            break;
+        case F_ARGMAX: {
+            size_t best = 0;
+            for (size_t j = 1; j < cols; j++)
+                if (x[j] > x[best])
+                    best = j;
+            acc = (double)best;
+            break;
+        }
+        default:
+            break;
+        }
+        out->data[r] = acc;
+    }
+    return TF_OK;
+}
+
+static Status reduce_all(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Error *err)
+{
+    if (fn == F_COUNT)
+        return scalar(out, (double)t->n, err);
+    if (t->n == 0)
+        return error_set(err, TF_ERR_INPUT, "%s of an empty selection", claim_fns[fn].name);
+    double acc = fn == F_MAX ? -INFINITY : fn == F_MIN ? INFINITY : 0;
+    for (size_t i = 0; i < t->n; i++) {
+        double v = t->data[i];
+        if (fn == F_MAX)
+            acc = v > acc || isnan(v) ? v : acc;
+        else if (fn == F_MIN)
+            acc = v < acc || isnan(v) ? v : acc;
+        else
+            acc += v;
+    }
+    if (fn == F_MEAN)
+        acc /= (double)t->n;
+    return scalar(out, acc, err);
+}
+
+/* diag, upper (j > i), lower (j < i) of the last two axes. */
+static Status triangle(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Error *err)
+{
+    Status st = need_rows(t, 2, claim_fns[fn].name, err);
+    if (st)
+        return st;
+    const size_t R = t->dims[t->ndim - 2], C = t->dims[t->ndim - 1];
+    const size_t pages = (R != 0 && C != 0) ? t->n / (R * C) : 0;
+    if (fn == F_DIAG) {
+        if (R != C)
+            return error_set(err, TF_ERR_INPUT, "diag needs square matrices, not %zu x %zu", R, C);
+        if ((st = alloc_tensor(out, t->ndim - 1, t->dims, err)))
+            return st;
+        for (int i = 0; i < out->ndim; i++)
+            memcpy(out->names[i], t->names[i], sizeof out->names[i]);
+        for (size_t p = 0; p < pages; p++)
+            for (size_t i = 0; i < R; i++)
+                out->data[p * R + i] = t->data[(p * R + i) * C + i];
+        return TF_OK;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < R; i++)
+        for (size_t j = 0; j < C; j++)
+            n += fn == F_UPPER ? j > i : j < i;
+    size_t dims[1] = {n * pages};
+    if ((st = alloc_tensor(out, 1, dims, err)))
+        return st;
+    strcpy(out->names[0], "cell");
+    size_t w = 0;
+    for (size_t p = 0; p < pages; p++)
+        for (size_t i = 0; i < R; i++)
+            for (size_t j = 0; j < C; j++)
+                if (fn == F_UPPER ? j > i : j < i)
+                    out->data[w++] = t->data[(p * R + i) * C + j];
+    return TF_OK;
+}
+
+/* The values of t where the mask m is −∞ (masked) or finite (unmasked).
+ * m's dims are matched to t's by name (a [batch, query, key] mask applies
+ * to every head of [batch, head, query, key] weights). */
+static Status select_masked(ClaimTensor *out, const ClaimTensor *t, const ClaimTensor *m, bool want_masked,
+                            Error *err)
+{
+    int map[CLAIM_MAX_DIMS];  /* axis of t for each axis of m */
+    for (int k = 0; k < m->ndim; k++) {
+        map[k] = -1;
+        for (int i = 0; i < t->ndim; i++)
+            if (strcmp(m->names[k], t->names[i]) == 0 && m->dims[k] == t->dims[i])
+                map[k] = i;
+        if (map[k] < 0) {
+            char a[160], b[160];
+            shape_text(t, a, sizeof a);
+            shape_text(m, b, sizeof b);
+            return error_set(err, TF_ERR_INPUT, "%s: the mask %s does not fit the values %s",
+                             want_masked ? "masked" : "unmasked", b, a);
+        }
+    }
+    size_t dims[1] = {t->n};
+    Status st = alloc_tensor(out, 1, dims, err);
+    if (st)
+        return st;
+    strcpy(out->names[0], "cell");
+    size_t w = 0, idx[CLAIM_MAX_DIMS] = {0};
+    for (size_t e = 0; e < t->n; e++) {
+        size_t rest = e;
+        for (int i = t->ndim - 1; i >= 0; i--) {
+            idx[i] = rest % t->dims[i];
+            rest /= t->dims[i];
+        }
+        size_t mo = 0;
+        for (int k = 0; k < m->ndim; k++)
+            mo = mo * m->dims[k] + idx[map[k]];
+        bool blocked = isinf(m->data[mo]) && m->data[mo] < 0;
+        if (blocked == want_masked)
+            out->data[w++] = t->data[e];
+    }
+    out->n = w;
+    out->dims[0] = w;
+    return TF_OK;
+}
+
+static Status same_count(const ClaimTensor *a, const ClaimTensor *b, const char *what, Error *err)
+{
+    if (a->n == b->n)
+        return TF_OK;
+    char x[160], y[160];
+    shape_text(a, x, sizeof x);
+    shape_text(b, y, sizeof y);
+    return error_set(err, TF_ERR_INPUT, "%s: %s and %s do not have the same number of values (%zu, %zu)", what, x, y,
+                     a->n, b->n);
+}
+
+static Status eval(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err);
+
+/* An argument that must be a whole number (permute_rows' indices). */
+static Status whole_arg(const ClaimNode *n, ClaimFetch fetch, void *ctx, long *out, Error *err)
+{
+    ClaimTensor t;
+    Status st = eval(n, fetch, ctx, &t, err);
+    if (st)
+        return st;
+    double v = t.n == 1 ? t.data[0] : NAN;
+    claim_tensor_free(&t);
+    if (!(v == floor(v)) || v < 0 || v > 1e9)
+        return error_set(err, TF_ERR_INPUT, "permute_rows: the row numbers must be whole numbers from 0");
+    *out = (long)v;
+    return TF_OK;
+}
+
+static Status permute_rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
+{
+    ClaimTensor t;
+    Status st = eval(n->args[0], fetch, ctx, &t, err);
+    if (st)
+        return st;
+    if (t.ndim == 0) {
+        claim_tensor_free(&t);
+        return error_set(err, TF_ERR_INPUT, "permute_rows needs a tensor with rows");
+    }
+    const int ax = t.ndim >= 2 ? t.ndim - 2 : 0;
+    const size_t R = t.dims[ax];
+    const int np = n->n_args - 1;
+    if ((size_t)np != R) {
+        claim_tensor_free(&t);
+        return error_set(err, TF_ERR_INPUT, "permute_rows: %d row numbers for %zu rows", np, R);
+    }
+    long perm[CLAIM_MAX_ARGS];
+    bool seen[CLAIM_MAX_ARGS] = {false};
+    for (int i = 0; i < np; i++) {
+        if ((st = whole_arg(n->args[i + 1], fetch, ctx, &perm[i], err))) {
+            claim_tensor_free(&t);
+            return st;
+        }
+        if (perm[i] >= np || seen[perm[i]]) {
+            claim_tensor_free(&t);
+            return error_set(err, TF_ERR_INPUT, "permute_rows: the row numbers must be 0..%d, each once", np - 1);
+        }
+        seen[perm[i]] = true;
+    }
+    if ((st = alloc_tensor(out, t.ndim, t.dims, err))) {
+        claim_tensor_free(&t);
+        return st;
+    }
+    memcpy(out->names, t.names, sizeof out->names);
+    size_t inner = 1, outer = 1;
+    for (int i = ax + 1; i < t.ndim; i++)
+        inner *= t.dims[i];
+    for (int i = 0; i < ax; i++)
+        outer *= t.dims[i];
+    for (size_t o = 0; o < outer; o++)
+        for (size_t r = 0; r < R; r++)
+            memcpy(out->data + (o * R + r) * inner, t.data + (o * R + (size_t)perm[r]) * inner,
+                   inner * sizeof *t.data);
+    claim_tensor_free(&t);
+    return TF_OK;
+}
+
+static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
+{
+    if (n->fn == F_PERMUTE_ROWS)
+        return permute_rows(n, fetch, ctx, out, err);
+    ClaimTensor a, b = {0};
+    Status st = eval(n->args[0], fetch, ctx, &a, err);
+    if (st)
+        return st;
+    if (n->n_args > 1 && (st = eval(n->args[1], fetch, ctx, &b, err))) {
+        claim_tensor_free(&a);
+        return st;
+    }
+    switch (n->fn) {
+    case F_ABS:
+    case F_ISINF:
+        *out = a;
+        memset(&a, 0, sizeof a);
+        for (size_t i = 0; i < out->n; i++)
+            out->data[i] = n->fn == F_ABS ? fabs(out->data[i]) : isinf(out->data[i]) ? 1.0 : 0.0;
+        break;
+    case F_MAX:
+    case F_MIN:
+    case F_MEAN:
+    case F_SUM:
+    case F_COUNT:
+        st = reduce_all(out, &a, n->fn, err);
+        break;
+    case F_ROWSUM:
+    case F_ENTROPY:
+    case F_DISTANCE:
+    case F_NORM:
+    case F_ARGMAX:
+        st = reduce_rows(out, &a, n->fn, err);
+        break;
+    case F_DIAG:
+    case F_UPPER:
+    case F_LOWER:
+        st = triangle(out, &a, n->fn, err);
+        break;
+    case F_MASKED:
+    case F_UNMASKED:
+        st = select_masked(out, &a, &b, n->fn == F_MASKED, err);
+        break;
+    case F_MAXDIFF: {
+        if ((st = same_count(&a, &b, "maxdiff", err)))
+            break;
+        double worst = 0;
+        for (size_t i = 0; i < a.n; i++) {
+            double x = a.data[i], y = b.data[i];
+            double d = x == y ? 0 : fabs(x - y);  /* −∞ against −∞ is no difference */
+            if (d > worst || isnan(d))
+                worst = d;
+            if (isnan(d))
+                break;
+        }
+        st = scalar(out, worst, err);
+        break;
+    }
+    default:
+        st = error_set(err, TF_ERR_RUNTIME, "internal: function %d", (int)n->fn);
+        break;
+    }
+    claim_tensor_free(&a);
+    claim_tensor_free(&b);
+    return st;
+}
+
+static Status arith(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
+{
+    ClaimTensor a, b;
+    Status st = eval(n->args[0], fetch, ctx, &a, err);
+    if (st)
+        return st;
+    if ((st = eval(n->args[1], fetch, ctx, &b, err))) {
+        claim_tensor_free(&a);
+        return st;
+    }
+    /* scalars broadcast; otherwise the counts must agree (shape of the left) */
+    ClaimTensor *big = a.n == 1 && b.n != 1 ? &b : &a;
+    if (a.n != 1 && b.n != 1 && (st = same_count(&a, &b, "arithmetic", err))) {
+        claim_tensor_free(&a);
+        claim_tensor_free(&b);
+        return st;
+    }
+    if ((st = alloc_tensor(out, big->ndim, big->dims, err)) == TF_OK) {
+        memcpy(out->names, big->names, sizeof out->names);
+        for (size_t i = 0; i < out->n; i++) {
+            double x = a.data[a.n == 1 ? 0 : i], y = b.data[b.n == 1 ? 0 : i];
+            out->data[i] = n->kind == N_ADD ? x + y : n->kind == N_SUB ? x - y : n->kind == N_MUL ? x * y : x / y;
+        }
+    }
+    claim_tensor_free(&a);
+    claim_tensor_free(&b);
+    return st;
+}
+
+static Status eval(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
+{
+    memset(out, 0, sizeof *out);
+    switch (n->kind) {
+    case N_NUM:
+        return scalar(out, n->num, err);
+    case N_REF: {
+        Status st = fetch(ctx, n->ref.run, n->ref.name, out, err);
+        if (st)
+            return st;
+        if ((st = claim_slice(out, &n->ref, err)))
+            claim_tensor_free(out);
+        return st;
+    }
+    case N_NEG: {
+        Status st = eval(n->args[0], fetch, ctx, out, err);
+        for (size_t i = 0; st == TF_OK && i < out->n; i++)
+            out->data[i] = -out->data[i];
+        return st;
+    }
+    case N_ADD:
+    case N_SUB:
+    case N_MUL:
+    case N_DIV:
+        return arith(n, fetch, ctx, out, err);
+    case N_CALL:
+        return call(n, fetch, ctx, out, err);
+    }
+    return error_set(err, TF_ERR_RUNTIME, "internal: node %d", (int)n->kind);
+}
+
+static Status eval_scalar(const ClaimNode *n, const char *side, ClaimFetch fetch, void *ctx, double *v, Error *err)
+{
+    ClaimTensor t;
+    Status st = eval(n, fetch, ctx, &t, err);
+    if (st)
+        return st;
+    if (t.n != 1) {
+        char sh[160];
+        shape_text(&t, sh, sizeof sh);
+        size_t n = t.n;
+        claim_tensor_free(&t);
+        return error_set(err, TF_ERR_INPUT,
+                         "the %s side is %s, %zu values; reduce it to one number with max, min, mean, sum or count",
+                         side, sh, n);
+    }
+    *v = t.data[0];
+    claim_tensor_free(&t);
+    return TF_OK;
+}
+
+static const char *cmp_text(ClaimCmp c)
+{
+    static const char *const s[] = {"==", "!=", "<", "<=", ">", ">="};
+    return s[c];
+}
+
+Status claim_eval(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err)
+{
+    memset(out, 0, sizeof *out);
+    Status st = eval_scalar(c->lhs, "left", fetch, ctx, &out->lhs, err);
+    if (st == TF_OK)
+        st = eval_scalar(c->rhs, "right", fetch, ctx, &out->rhs, err);
+    if (st == TF_OK && c->tol)
+        st = eval_scalar(c->tol, "tolerance", fetch, ctx, &out->tol, err);
+    if (st) {
+        snprintf(out->measured, sizeof out->measured, "error: %.240s", err->msg);
+        return st;
+    }
+    const double l = out->lhs, r = out->rhs, t = out->tol;
+    const bool near = l == r || fabs(l - r) <= t;  /* equal infinities are equal */
+    switch (c->cmp) {
+    case CMP_EQ: out->pass = near; break;
+    case CMP_NE: out->pass = !near && !isnan(l) && !isnan(r); break;
+    case CMP_LT: out->pass = l < r; break;
+    case CMP_LE: out->pass = l <= r; break;
+    case CMP_GT: out->pass = l > r; break;
+    case CMP_GE: out->pass = l >= r; break;
+    }
+    if (c->tol)
+        snprintf(out->measured, sizeof out->measured, "%.9g %s %.9g within %g (difference %.3g)", l, cmp_text(c->cmp),
+                 r, t, fabs(l - r));
+    else
+        snprintf(out->measured, sizeof out->measured, "%.9g %s %.9g", l, cmp_text(c->cmp), r);
+    return TF_OK;
+}

@@ -1,0 +1,200 @@
+/* lesson.h — lessons: guided walks through real traces, with claims the
+ * program checks on the numbers (lessons/README.md is the format).
+ *
+ * A lesson lives in lessons/NN-slug/ and has
+ *   lesson.ini     the model, the input, the runs, the steps, the figures
+ *                  and the claims;
+ *   lesson.md      English narration, one "## STEP" section per step;
+ *   lesson.zh.md   the same in simplified Chinese (optional).
+ *
+ * What it does with them:
+ *   lesson_load      read and check all three files (errors name file:line)
+ *   lesson_run       compute every run of the lesson into trace files
+ *   lesson_validate  every step, figure and claim names records the traces have
+ *   lesson_check     evaluate the claims on those traces
+ *   lesson_narration the narration of a record, in "en" or "zh"
+ *
+ * Arrows point down: the command line uses this; this uses model, trace and
+ * plot. The viewer never includes this header: it is handed the narration
+ * as a ViewNarration callback (view/state.h), which lesson_narration fits
+ * with a tiny adapter.
+ *
+ * Names in a lesson: a record reference is NAME[@RUN][[SLICES]] — NAME a
+ * record name or a shell glob ("enc.*.attn.weights"), RUN one of the
+ * lesson's runs ("main" when absent), SLICES an index by dim name
+ * ("[batch=1, key=3:]"). Steps and figures use the same spelling. */
+#ifndef TF_LESSON_LESSON_H
+#define TF_LESSON_LESSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "model/config.h"
+
+#define LESSON_MAX_STEPS 128
+#define LESSON_MAX_FIGURES 64
+#define LESSON_MAX_CLAIMS 16
+#define LESSON_MAX_RUNS 8
+#define LESSON_NAME_MAX 160   /* a step key, figure key, run name, record pattern */
+#define LESSON_PATH_MAX 4096
+
+typedef struct Lesson Lesson;
+
+/* ---- finding lessons ---- */
+
+typedef struct {
+    int number;                    /* 1 for lessons/01-self-attention */
+    char slug[64];                 /* "self-attention" */
+    char dir[LESSON_PATH_MAX];     /* ".../lessons/01-self-attention" */
+    char title[256];               /* [lesson] title, "" when it cannot be read */
+    char title_zh[256];            /* [lesson] title.zh, or "" */
+} LessonInfo;
+
+/* Every lessons/NN-slug/ directory under data_dir holding a lesson.ini,
+ * sorted by number. *out is malloc'd (free with lesson_list_free); an empty
+ * list is not an error. */
+Status lesson_list(const char *data_dir, LessonInfo **out, int *n, Error *err);
+void lesson_list_free(LessonInfo *list);
+
+/* The directory of lesson `which` (number, slug or NN-slug) under
+ * data_dir/lessons. TF_ERR_INPUT when there is none. */
+Status lesson_find(const char *data_dir, const char *which, char *dir, size_t cap, Error *err);
+
+/* Load a lesson by number ("1", "01"), slug ("self-attention") or
+ * directory name ("01-self-attention") from data_dir/lessons, or by a path
+ * to its directory or its lesson.ini (anything with a '/'). Reads
+ * lesson.ini, lesson.md and lesson.zh.md and checks everything that can be
+ * checked without running the model: the config, the runs, the syntax of
+ * every record reference and claim, and that every narration section
+ * names a step. Errors: TF_ERR_INPUT naming file:line. */
+Status lesson_load(Lesson **out, const char *data_dir, const char *which, Error *err);
+void lesson_free(Lesson *l);
+
+/* The configuration of the lesson.ini at ini_path for its main run, read
+ * over c: [model] [vocab] [input], every other section skipped. What
+ * `traceformer run --lesson N` traces (the lesson's own runs, overrides and
+ * weights are lesson_run's). */
+Status lesson_config_load(Config *c, const char *ini_path, Error *err);
+
+/* ---- what a lesson holds ---- */
+
+int lesson_number(const Lesson *l);
+const char *lesson_slug(const Lesson *l);
+const char *lesson_dir(const Lesson *l);
+/* Title in "en" or "zh" (falls back to English). */
+const char *lesson_title(const Lesson *l, const char *lang);
+/* The narration before the first step: what the lesson is about. NULL when none. */
+const char *lesson_intro(const Lesson *l, const char *lang);
+
+typedef struct {
+    char key[LESSON_NAME_MAX];     /* as written in [steps]: "enc.0.attn.weights", "gen.*.dec.logits@gen" */
+    char pattern[LESSON_NAME_MAX]; /* the record name or glob alone */
+    char run[32];                  /* "main" unless key says @RUN */
+    char note[256];                /* the one-line note */
+    int line;                      /* of lesson.ini */
+} LessonStep;
+
+int lesson_step_count(const Lesson *l);
+const LessonStep *lesson_step(const Lesson *l, int i);  /* NULL when out of range */
+
+/* The runs, in order; run 0 is always "main". */
+int lesson_run_count(const Lesson *l);
+const char *lesson_run_name(const Lesson *l, int i);
+
+/* ---- narration ---- */
+
+/* The narration of record_name (of the main run, or "NAME@RUN"), in lang
+ * ("en" or "zh"; NULL means "en"): the section of the first step whose key
+ * equals the name, else of the first step whose pattern matches it (glob).
+ * NULL when no step covers the record or the language has no text for it.
+ * The text lives as long as the lesson. */
+const char *lesson_narration(const Lesson *l, const char *record_name, const char *lang);
+/* The narration of step i. NULL when none. */
+const char *lesson_step_narration(const Lesson *l, int i, const char *lang);
+
+/* ---- running ---- */
+
+/* Changes a student makes before re-running (the viewer's edits). Sentence
+ * edits apply to the main run and to every run that does not set its own
+ * sentence; the toggles apply to every run that does not set that key
+ * itself, so a run that exists to contrast (positions = none, say) keeps
+ * its point. */
+typedef struct {
+    const char *src;      /* NULL: the lesson's source sentence(s); one sentence */
+    const char *tgt;      /* NULL: the lesson's target; "" for none */
+    int causal_mask;      /* -1: the lesson's; 0 off; 1 on */
+    int padding_mask;     /* -1: the lesson's; 0 off; 1 on */
+    const char *positions;  /* NULL: the lesson's; else sinusoidal|none|learned|relative|rope */
+} LessonOverrides;
+
+void lesson_overrides_init(LessonOverrides *o);  /* everything "the lesson's" */
+
+typedef struct {
+    int n;                                          /* = lesson_run_count */
+    char run[LESSON_MAX_RUNS][32];
+    char path[LESSON_MAX_RUNS][LESSON_PATH_MAX];    /* out_dir/RUN.trace */
+} LessonTraces;
+
+/* Compute every run into out_dir/RUN.trace (out_dir is created when
+ * missing). Each trace is written to a temporary name and renamed when
+ * complete, so a reader never sees half a trace. o may be NULL. Errors:
+ * TF_ERR_INPUT for an override the model refuses (an unknown word is read
+ * as <UNK>, not refused), TF_ERR_RUNTIME when a file cannot be written. */
+Status lesson_run(const Lesson *l, const LessonOverrides *o, const char *out_dir, LessonTraces *out,
+                  Error *err);
+
+/* Path of run's trace in t, or NULL. */
+const char *lesson_trace_path(const LessonTraces *t, const char *run);
+
+/* Every step, figure and claim refers to records the traces have (a glob
+ * must match at least one). TF_ERR_INPUT naming lesson.ini:LINE, the name,
+ * and the closest record names. */
+Status lesson_validate(const Lesson *l, const LessonTraces *t, Error *err);
+
+/* ---- claims ---- */
+
+typedef struct {
+    char text[512];       /* the claim's sentence ([claim.ID] says), English */
+    char text_zh[512];    /* its Chinese sentence, or "" */
+    char id[64];          /* the ID of [claim.ID] */
+    char check[512];      /* the expression, as written */
+    bool pass;
+    char measured[256];   /* what was measured: "0 == 0", "3.2e-07 <= 1e-05", or "error: ..." */
+    int line;             /* of the check in lesson.ini */
+} ClaimResult;
+
+int lesson_claim_count(const Lesson *l);
+
+/* Evaluate every claim on the traces of t. *results (lesson_claim_count
+ * entries, malloc'd, free with free()) is filled even when claims fail;
+ * the status is TF_OK then. A claim that cannot be evaluated (a record the
+ * trace lacks, shapes that do not fit) fails with "error: ..." in measured.
+ * *n_failed counts the claims that did not pass. */
+Status lesson_check(const Lesson *l, const LessonTraces *t, ClaimResult **results, int *n_failed,
+                    Error *err);
+
+/* ---- figures ---- */
+
+typedef struct {
+    char key[LESSON_NAME_MAX];     /* as written in [figures] */
+    char pattern[LESSON_NAME_MAX]; /* record name, glob, "norms" or "gen.<family>" */
+    char run[32];
+    int head;                      /* -1: the plot's choice (every head in a grid) */
+    int batch;                     /* -1: the plot's default (sentence 0) */
+    char title[256];
+    int line;
+} LessonFigure;
+
+int lesson_figure_count(const Lesson *l);
+const LessonFigure *lesson_figure(const Lesson *l, int i);
+
+/* Called once per image written by lesson_plot. */
+typedef void (*LessonPlotDone)(void *ctx, const LessonFigure *f, const char *path);
+
+/* Render every figure of the lesson from the traces of t into out_dir
+ * with the gnuplot scripts in viz_dir, format "png" (NULL), "svg" or "pdf". */
+Status lesson_plot(const Lesson *l, const LessonTraces *t, const char *viz_dir, const char *out_dir,
+                   const char *format, LessonPlotDone done, void *ctx, Error *err);
+
+#endif

@@ -1,0 +1,560 @@
+/* lesson_ini.c — reading lesson.ini (format: lessons/README.md).
+ *
+ * Two readers share the file: this one reads [lesson], [steps],
+ * [figures], [run.NAME] and [claim.ID]; model/config_ini.c reads [model],
+ * [vocab] and [input], skipping the sections named here. Both go through
+ * libinih, and every error names lesson.ini and the line. */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson/lesson_internal.h"
+
+enum { LINE_MAX_BYTES = 3 * CONFIG_TEXT_MAX, FILE_MAX = 1 << 20, MAX_SECTIONS = 64 };
+
+typedef struct {
+    Lesson *l;
+    const char *name;      /* path for messages */
+    const char *text;
+    size_t len, pos;
+    int line;
+    Status st;
+    Error *err;
+    char sections[MAX_SECTIONS][80];  /* our sections, for the config reader to skip */
+    int n_sections;
+    bool seen_title;
+    LessonClaimSpec *claim;          /* the [claim.ID] being read */
+    LessonRunSpec *run;              /* the [run.NAME] being read */
+} LessonIni;
+
+static const char *const config_sections[] = {"model", "vocab", "input"};
+
+static bool is_config_section(const char *s)
+{
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(s, config_sections[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool valid_id(const char *s)
+{
+    if (!*s || strlen(s) >= 32)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+              *s == '-'))
+            return false;
+    return true;
+}
+
+static Status fail(LessonIni *p, const char *fmt, const char *a, const char *b)
+{
+    char msg[700];
+    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: %s", p->name, p->line, msg);
+    return p->st;
+}
+
+/* A section header line: open a run or claim, refuse unknown sections. */
+static void on_section(LessonIni *p, const char *sec)
+{
+    p->claim = NULL;
+    p->run = NULL;
+    if (is_config_section(sec))
+        return;
+    if (p->n_sections == MAX_SECTIONS) {
+        fail(p, "more than 64 sections", NULL, NULL);
+        return;
+    }
+    for (int i = 0; i < p->n_sections; i++)
+        if (strcmp(p->sections[i], sec) == 0) {
+            fail(p, "section [%s] appears twice", sec, NULL);
+            return;
+        }
+    snprintf(p->sections[p->n_sections++], sizeof p->sections[0], "%s", sec);
+    Lesson *l = p->l;
+    if (strcmp(sec, "lesson") == 0 || strcmp(sec, "steps") == 0 || strcmp(sec, "figures") == 0)
+        return;
+    if (strncmp(sec, "run.", 4) == 0) {
+        const char *name = sec + 4;
+        if (!valid_id(name)) {
+            fail(p, "[%s]: a run name is letters, digits, '_' and '-', at most 31 bytes", sec, NULL);
+            return;
+        }
+        LessonRunSpec *r = NULL;
+        if (strcmp(name, "main") == 0) {
+            r = &l->runs[0];
+        } else {
+            if (l->n_runs == LESSON_MAX_RUNS) {
+                fail(p, "more than %s runs", "8", NULL);
+                return;
+            }
+            r = &l->runs[l->n_runs++];
+            memset(r, 0, sizeof *r);
+            snprintf(r->name, sizeof r->name, "%.31s", name);
+        }
+        r->line = p->line;
+        p->run = r;
+        return;
+    }
+    if (strncmp(sec, "claim.", 6) == 0) {
+        const char *id = sec + 6;
+        if (!valid_id(id)) {
+            fail(p, "[%s]: a claim ID is letters, digits, '_' and '-', at most 31 bytes", sec, NULL);
+            return;
+        }
+        if (l->n_claims == LESSON_MAX_CLAIMS) {
+            fail(p, "more than %s claims", "16", NULL);
+            return;
+        }
+        LessonClaimSpec *c = &l->claims[l->n_claims++];
+        memset(c, 0, sizeof *c);
+        snprintf(c->id, sizeof c->id, "%.31s", id);
+        c->line = p->line;
+        p->claim = c;
+        return;
+    }
+    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->line, sec);
+    error_hint(p->err, "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID]");
+}
+
+static void check_section_line(LessonIni *p, const char *line)
+{
+    const char *s = line;
+    if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
+    while (*s == ' ' || *s == '\t' || *s == '\r')
+        s++;
+    if (*s != '[')
+        return;
+    const char *close = strchr(s + 1, ']');
+    if (!close)
+        return;  /* libinih reports it */
+    char sec[80];
+    size_t n = (size_t)(close - (s + 1));
+    if (n >= sizeof sec) {
+        fail(p, "section name longer than 79 bytes", NULL, NULL);
+        return;
+    }
+    memcpy(sec, s + 1, n);
+    sec[n] = '\0';
+    on_section(p, sec);
+}
+
+static char *read_line(char *str, int num, void *stream)
+{
+    LessonIni *p = stream;
+    if (p->st != TF_OK || p->pos >= p->len)
+        return NULL;
+    const char *s = p->text + p->pos;
+    size_t avail = p->len - p->pos;
+    const char *nl = memchr(s, '\n', avail);
+    size_t n = nl ? (size_t)(nl - s) + 1 : avail;
+    p->line++;
+    if (n + 1 > (size_t)num) {
+        fail(p, "line too long", NULL, NULL);
+        return NULL;
+    }
+    memcpy(str, s, n);
+    str[n] = '\0';
+    p->pos += n;
+    check_section_line(p, str);
+    return p->st == TF_OK ? str : NULL;
+}
+
+/* "REF | note": split at the first '|'; both parts trimmed. */
+static bool split_bar(const char *value, char *ref, size_t rcap, char *note, size_t ncap)
+{
+    const char *bar = strchr(value, '|');
+    size_t n = bar ? (size_t)(bar - value) : strlen(value);
+    while (n && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n >= rcap)
+        return false;
+    memcpy(ref, value, n);
+    ref[n] = '\0';
+    note[0] = '\0';
+    if (bar) {
+        const char *t = bar + 1;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        snprintf(note, ncap, "%s", t);
+    }
+    return true;
+}
+
+static bool resolve_path(const Lesson *l, const char *v, char *out, size_t cap)
+{
+    size_t a = v[0] == '/' ? 0 : strlen(l->dir) + 1, b = strlen(v);
+    if (a + b + 1 > cap) {
+        out[0] = '\0';
+        return false;
+    }
+    if (a) {
+        memcpy(out, l->dir, a - 1);
+        out[a - 1] = '/';
+    }
+    memcpy(out + a, v, b + 1);
+    return true;
+}
+
+static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
+{
+    if (strcmp(name, "generate") == 0) {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (end == value || *end || errno || v < 1 || v > 4096) {
+            fail(p, "generate = '%s': a whole number of tokens from 1 to 4096", value, NULL);
+            return;
+        }
+        r->generate = (int)v;
+        r->generate_line = p->line;
+        return;
+    }
+    if (strcmp(name, "cache") == 0 || strcmp(name, "train_step") == 0) {
+        bool yes = strcmp(value, "yes") == 0, no = strcmp(value, "no") == 0;
+        if (!yes && !no) {
+            fail(p, "%s = '%s': yes or no", name, value);
+            return;
+        }
+        if (name[0] == 'c')
+            r->no_cache = no;
+        else
+            r->train_step = yes;
+        return;
+    }
+    if (strcmp(name, "weights") == 0) {
+        if (!value[0] || !resolve_path(p->l, value, r->weights, sizeof r->weights))
+            fail(p, "weights = '%.200s': not a usable path", value, NULL);
+        return;
+    }
+    if (r->n_sets == LESSON_MAX_SETS) {
+        fail(p, "more than 32 settings in one run", NULL, NULL);
+        return;
+    }
+    if (strlen(name) >= sizeof r->set_key[0] || strlen(value) >= sizeof r->set_value[0]) {
+        fail(p, "'%s': key or value too long", name, NULL);
+        return;
+    }
+    /* Checked against the config now, so a typo names its line at load time. */
+    strcpy(r->set_key[r->n_sets], name);
+    strcpy(r->set_value[r->n_sets], value);
+    r->set_line[r->n_sets++] = p->line;
+}
+
+static int on_value(void *user, const char *section, const char *name, const char *value)
+{
+    LessonIni *p = user;
+    Lesson *l = p->l;
+    if (p->st)
+        return 0;
+    if (!section[0]) {
+        fail(p, "'%s' comes before any [section]", name, NULL);
+        return 0;
+    }
+    if (is_config_section(section))
+        return 1;  /* config_ini.c's */
+    if (strcmp(section, "lesson") == 0) {
+        if (strcmp(name, "title") == 0) {
+            snprintf(l->title, sizeof l->title, "%s", value);
+            p->seen_title = true;
+        } else if (strcmp(name, "title.zh") == 0) {
+            snprintf(l->title_zh, sizeof l->title_zh, "%s", value);
+        } else if (strcmp(name, "weights") == 0) {
+            if (!value[0] || !resolve_path(l, value, l->weights, sizeof l->weights))
+                fail(p, "weights = '%.200s': not a usable path", value, NULL);
+            l->weights_line = p->line;
+        } else {
+            fail(p, "unknown key '%s' in [lesson] (title, title.zh, weights)", name, NULL);
+        }
+    } else if (strcmp(section, "steps") == 0) {
+        if (strcmp(name, "step") != 0) {
+            fail(p, "unknown key '%s' in [steps]: write step = RECORD | note", name, NULL);
+        } else if (l->n_steps == LESSON_MAX_STEPS) {
+            fail(p, "more than 128 steps", NULL, NULL);
+        } else {
+            LessonStep *s = &l->steps[l->n_steps];
+            memset(s, 0, sizeof *s);
+            if (!split_bar(value, s->key, sizeof s->key, s->note, sizeof s->note))
+                fail(p, "step = '%s': expected RECORD | note", value, NULL);
+            else if (!s->note[0])
+                fail(p, "step '%s' has no note: write step = RECORD | one line about it", s->key, NULL);
+            s->line = p->line;
+            l->n_steps++;
+        }
+    } else if (strcmp(section, "figures") == 0) {
+        if (strcmp(name, "figure") != 0) {
+            fail(p, "unknown key '%s' in [figures]: write figure = RECORD[[head=H]] | title", name, NULL);
+        } else if (l->n_figures == LESSON_MAX_FIGURES) {
+            fail(p, "more than 64 figures", NULL, NULL);
+        } else {
+            LessonFigure *f = &l->figures[l->n_figures];
+            memset(f, 0, sizeof *f);
+            if (!split_bar(value, f->key, sizeof f->key, f->title, sizeof f->title))
+                fail(p, "figure = '%s': expected RECORD | title", value, NULL);
+            f->line = p->line;
+            l->n_figures++;
+        }
+    } else if (p->run) {
+        on_run_key(p, p->run, name, value);
+    } else if (p->claim) {
+        LessonClaimSpec *c = p->claim;
+        if (strcmp(name, "says") == 0)
+            snprintf(c->says, sizeof c->says, "%s", value);
+        else if (strcmp(name, "says.zh") == 0)
+            snprintf(c->says_zh, sizeof c->says_zh, "%s", value);
+        else if (strcmp(name, "check") == 0) {
+            if (c->check[0]) {
+                fail(p, "[claim.%s] has two checks; write one claim per section", c->id, NULL);
+                return 0;
+            }
+            if (strlen(value) >= sizeof c->check) {
+                fail(p, "check longer than 511 bytes", NULL, NULL);
+                return 0;
+            }
+            snprintf(c->check, sizeof c->check, "%s", value);
+            c->line = p->line;
+            Error sub = {0};
+            if (claim_parse(value, &c->claim, &sub) != TF_OK) {
+                p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: bad claim: %s", p->name, p->line, sub.msg);
+                error_hint(p->err, "claims are described in lessons/README.md, e.g. max(abs(enc.0.attn.weights)) <= 1");
+            }
+        } else {
+            fail(p, "unknown key '%s' in a claim (says, says.zh, check)", name, NULL);
+        }
+    } else {
+        fail(p, "unexpected key '%s'", name, NULL);
+    }
+    return p->st == TF_OK;
+}
+
+int lesson_run_index(const Lesson *l, const char *name)
+{
+    for (int i = 0; i < l->n_runs; i++)
+        if (strcmp(l->runs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const char *where, Error *err)
+{
+    Error sub = {0};
+    if (claim_ref_parse(text, out, &sub) != TF_OK)
+        return error_set(err, TF_ERR_INPUT, "%s: %s", where, sub.msg);
+    if (lesson_run_index(l, out->run) < 0) {
+        Status st = error_set(err, TF_ERR_INPUT, "%s: '%s' names run '%s', which the lesson does not define", where,
+                              text, out->run);
+        error_hint(err, "add a [run.%s] section, or leave out '@%s' for the main run", out->run, out->run);
+        return st;
+    }
+    return TF_OK;
+}
+
+/* After the whole file: references, required keys, and the runs' settings
+ * against the config. */
+static Status finish(Lesson *l, LessonIni *p, Error *err)
+{
+    char where[LESSON_PATH_MAX + 32];
+    if (!p->seen_title)
+        return error_set(err, TF_ERR_INPUT, "%s: [lesson] needs a title", p->name);
+    if (l->n_steps == 0)
+        return error_set(err, TF_ERR_INPUT, "%s: the lesson has no [steps]", p->name);
+    if (l->n_claims < 1)
+        return error_set(err, TF_ERR_INPUT, "%s: the lesson makes no claims (add [claim.ID] sections)", p->name);
+    for (int i = 0; i < l->n_steps; i++) {
+        LessonStep *s = &l->steps[i];
+        snprintf(where, sizeof where, "%s:%d", p->name, s->line);
+        ClaimRef ref;
+        Status st = lesson_parse_ref(l, s->key, &ref, where, err);
+        if (st)
+            return st;
+        if (ref.n_slices)
+            return error_set(err, TF_ERR_INPUT, "%s: a step names a whole record, without [...]", where);
+        snprintf(s->pattern, sizeof s->pattern, "%s", ref.name);
+        snprintf(s->run, sizeof s->run, "%s", ref.run);
+        for (int j = 0; j < i; j++)
+            if (strcmp(l->steps[j].key, s->key) == 0)
+                return error_set(err, TF_ERR_INPUT, "%s: step '%s' is already on line %d", where, s->key,
+                                 l->steps[j].line);
+    }
+    for (int i = 0; i < l->n_figures; i++) {
+        LessonFigure *f = &l->figures[i];
+        snprintf(where, sizeof where, "%s:%d", p->name, f->line);
+        ClaimRef ref;
+        Status st = lesson_parse_ref(l, f->key, &ref, where, err);
+        if (st)
+            return st;
+        snprintf(f->pattern, sizeof f->pattern, "%s", ref.name);
+        snprintf(f->run, sizeof f->run, "%s", ref.run);
+        f->head = f->batch = -1;
+        for (int k = 0; k < ref.n_slices; k++) {
+            const ClaimSlice *sl = &ref.slices[k];
+            bool head = strcmp(sl->dim, "head") == 0, batch = strcmp(sl->dim, "batch") == 0;
+            if ((!head && !batch) || !sl->single || sl->lo < 0)
+                return error_set(err, TF_ERR_INPUT, "%s: a figure takes [head=H] and [batch=B] only", where);
+            if (head)
+                f->head = (int)sl->lo;
+            else
+                f->batch = (int)sl->lo;
+        }
+    }
+    for (int i = 0; i < l->n_claims; i++) {
+        LessonClaimSpec *c = &l->claims[i];
+        snprintf(where, sizeof where, "%s:%d", p->name, c->line);
+        if (!c->check[0])
+            return error_set(err, TF_ERR_INPUT, "%s: [claim.%s] has no check", where, c->id);
+        if (!c->says[0])
+            return error_set(err, TF_ERR_INPUT, "%s: [claim.%s] has no 'says' (the sentence a student reads)", where,
+                             c->id);
+    }
+    return TF_OK;
+}
+
+/* A claim's references name runs the lesson has. */
+typedef struct {
+    const Lesson *l;
+    const char *where;
+    Status st;
+    Error *err;
+} RefCheck;
+
+static void check_claim_ref(void *ctx, const ClaimRef *ref)
+{
+    RefCheck *c = ctx;
+    if (c->st)
+        return;
+    if (lesson_run_index(c->l, ref->run) < 0) {
+        c->st = error_set(c->err, TF_ERR_INPUT, "%s: '%s@%s' names run '%s', which the lesson does not define",
+                          c->where, ref->name, ref->run, ref->run);
+        error_hint(c->err, "add a [run.%s] section", ref->run);
+    }
+}
+
+Status lesson_read_ini(Lesson *l, Error *err)
+{
+    FILE *f = fopen(l->ini_path, "rb");
+    if (!f)
+        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", l->ini_path, strerror(errno));
+    char *buf = malloc(FILE_MAX + 1);
+    if (!buf) {
+        fclose(f);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    }
+    size_t n = fread(buf, 1, FILE_MAX + 1, f);
+    fclose(f);
+    if (n > FILE_MAX) {
+        free(buf);
+        return error_set(err, TF_ERR_INPUT, "%s: larger than 1 MiB; not a lesson file", l->ini_path);
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        free(buf);
+        return error_set(err, TF_ERR_INPUT, "%s: NUL byte in a text file", l->ini_path);
+    }
+
+    LessonIni p;
+    memset(&p, 0, sizeof p);
+    p.l = l;
+    p.name = l->ini_path;
+    p.text = buf;
+    p.len = n;
+    p.err = err;
+    memset(&l->runs[0], 0, sizeof l->runs[0]);
+    strcpy(l->runs[0].name, "main");
+    l->n_runs = 1;
+
+    bool ml = ini_allow_multiline, bom = ini_allow_bom, inl = ini_allow_inline_comments;
+    bool stack = ini_use_stack, stop = ini_stop_on_first_error, novalue = ini_allow_no_value;
+    int max_line = ini_max_line;
+    char *start_pfx = ini_start_comment_prefixes, *inline_pfx = ini_inline_comment_prefixes;
+    ini_allow_multiline = false;
+    ini_allow_bom = true;
+    ini_allow_inline_comments = true;
+    ini_use_stack = true;
+    ini_stop_on_first_error = true;
+    ini_allow_no_value = false;
+    ini_max_line = LINE_MAX_BYTES;
+    ini_start_comment_prefixes = ";#";
+    ini_inline_comment_prefixes = ";";
+    int r = ini_parse_stream(read_line, &p, on_value, &p);
+    ini_allow_multiline = ml;
+    ini_allow_bom = bom;
+    ini_allow_inline_comments = inl;
+    ini_use_stack = stack;
+    ini_stop_on_first_error = stop;
+    ini_allow_no_value = novalue;
+    ini_max_line = max_line;
+    ini_start_comment_prefixes = start_pfx;
+    ini_inline_comment_prefixes = inline_pfx;
+
+    Status st = p.st;
+    if (st == TF_OK && r > 0) {
+        st = error_set(err, TF_ERR_INPUT, "%s:%d: cannot read this line", l->ini_path, r);
+        error_hint(err, "lines are '[section]', 'key = value', or comments starting with ';' or '#'");
+    } else if (st == TF_OK && r < 0) {
+        st = error_set(err, TF_ERR_RUNTIME, "%s: libinih failed (%d)", l->ini_path, r);
+    }
+    if (st == TF_OK)
+        st = finish(l, &p, err);
+    for (int i = 0; st == TF_OK && i < l->n_claims; i++) {
+        char where[LESSON_PATH_MAX + 32];
+        snprintf(where, sizeof where, "%s:%d", l->ini_path, l->claims[i].line);
+        RefCheck rc = {l, where, TF_OK, err};
+        claim_each_ref(&l->claims[i].claim, check_claim_ref, &rc);
+        st = rc.st;
+    }
+
+    /* The model: config_ini.c reads [model] [vocab] [input], skipping ours. */
+    if (st == TF_OK) {
+        const char *others[MAX_SECTIONS + 1];
+        for (int i = 0; i < p.n_sections; i++)
+            others[i] = p.sections[i];
+        others[p.n_sections] = NULL;
+        config_defaults(l->base);
+        st = config_load_ini_text_sections(l->base, buf, l->ini_path, others, err);
+    }
+    /* Each run's settings on top of it, checked now so that errors name their line. */
+    if (st == TF_OK) {
+        Config *c = malloc(sizeof *c);
+        if (!c)
+            st = error_set(err, TF_ERR_RUNTIME, "out of memory");
+        for (int i = 0; st == TF_OK && i < l->n_runs; i++)
+            st = lesson_run_config(l, i, NULL, c, err);
+        free(c);
+    }
+    free(buf);
+    return st;
+}
+
+Status lesson_config_load(Config *c, const char *ini_path, Error *err)
+{
+    /* The sections to skip: every header that is not a config section. */
+    FILE *f = fopen(ini_path, "r");
+    if (!f)
+        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", ini_path, strerror(errno));
+    char names[MAX_SECTIONS][80];
+    const char *others[MAX_SECTIONS + 1];
+    int n = 0;
+    char line[1024];
+    while (fgets(line, sizeof line, f) && n < MAX_SECTIONS) {
+        char *s = line;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        char *close = *s == '[' ? strchr(s, ']') : NULL;
+        if (!close || close - s - 1 >= (long)sizeof names[0])
+            continue;
+        *close = '\0';
+        if (is_config_section(s + 1))
+            continue;
+        snprintf(names[n], sizeof names[n], "%s", s + 1);
+        others[n] = names[n];
+        n++;
+    }
+    fclose(f);
+    others[n] = NULL;
+    return config_load_ini_sections(c, ini_path, others, err);
+}

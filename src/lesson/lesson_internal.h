@@ -1,0 +1,80 @@
+/* lesson_internal.h — what a loaded lesson holds. Private to src/lesson;
+ * everyone else goes through lesson.h. */
+#ifndef TF_LESSON_LESSON_INTERNAL_H
+#define TF_LESSON_LESSON_INTERNAL_H
+
+#include "lesson/claims.h"
+#include "lesson/lesson.h"
+#include "model/config.h"
+
+#define LESSON_MAX_SETS 32
+
+/* One run: the base config plus these settings. */
+typedef struct {
+    char name[32];
+    int line;                            /* of its [run.NAME] header; 0 for main */
+    int n_sets;                          /* config keys, applied in order */
+    char set_key[LESSON_MAX_SETS][32];
+    char set_value[LESSON_MAX_SETS][512];
+    int set_line[LESSON_MAX_SETS];
+    int generate;                        /* 0: teacher forcing; N: generate up to N tokens */
+    int generate_line;
+    bool no_cache;                       /* cache = no */
+    bool train_step;                     /* train_step = yes */
+    char weights[LESSON_PATH_MAX];       /* resolved; "" for the lesson's (or seeded) */
+} LessonRunSpec;
+
+typedef struct {
+    char id[64];
+    char says[512], says_zh[512];
+    char check[512];
+    int line;                            /* of check */
+    Claim claim;
+} LessonClaimSpec;
+
+typedef struct {
+    char *intro;                         /* malloc'd or NULL */
+    char *step_text[LESSON_MAX_STEPS];   /* by step index, malloc'd or NULL */
+    bool present;                        /* the file exists */
+} LessonNarration;
+
+struct Lesson {
+    int number;
+    char slug[64];
+    char dir[LESSON_PATH_MAX];
+    char ini_path[LESSON_PATH_MAX];
+    char title[256], title_zh[256];
+    char weights[LESSON_PATH_MAX];       /* [lesson] weights, resolved; "" for seeded */
+    int weights_line;
+    Config *base;                        /* [model] [vocab] [input] */
+
+    LessonStep steps[LESSON_MAX_STEPS];
+    int n_steps;
+    LessonFigure figures[LESSON_MAX_FIGURES];
+    int n_figures;
+    LessonRunSpec runs[LESSON_MAX_RUNS]; /* runs[0] is main */
+    int n_runs;
+    LessonClaimSpec claims[LESSON_MAX_CLAIMS];
+    int n_claims;
+
+    LessonNarration en, zh;
+};
+
+/* lesson_ini.c: read dir/lesson.ini into l (number and slug already set). */
+Status lesson_read_ini(Lesson *l, Error *err);
+
+/* narration.c: read dir/lesson.md (required) and dir/lesson.zh.md (optional). */
+Status lesson_read_narration(Lesson *l, Error *err);
+void lesson_narration_free(LessonNarration *n);
+
+/* lesson_run.c: the Config of run i with the overrides (NULL: none). */
+Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Config *out, Error *err);
+
+/* Index of the run named name, or -1. */
+int lesson_run_index(const Lesson *l, const char *name);
+
+/* Split "NAME[@RUN][[SLICES]] | note" style references: parse ref into a
+ * ClaimRef and check that RUN exists; where = "lesson.ini:12". */
+Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const char *where, Error *err);
+
+#endif

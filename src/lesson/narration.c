@@ -1,0 +1,198 @@
+/* narration.c — lesson.md and lesson.zh.md: the words beside the matrices.
+ *
+ * A narration file is Markdown with one "## STEP" section per step of
+ * lesson.ini, STEP written exactly as in its `step =` line. A "# " title
+ * line may come first; text before the first section is the introduction.
+ * Lines inside ``` fences are text, never headings. Every section must
+ * name a step, and every step must have a section. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson/lesson_internal.h"
+
+enum { NARRATION_MAX = 1 << 20 };
+
+void lesson_narration_free(LessonNarration *n)
+{
+    free(n->intro);
+    for (int i = 0; i < LESSON_MAX_STEPS; i++)
+        free(n->step_text[i]);
+    memset(n, 0, sizeof *n);
+}
+
+/* A copy of [s, s+n) without leading and trailing blank lines. */
+static char *trimmed_copy(const char *s, size_t n)
+{
+    while (n && (*s == '\n' || *s == '\r' || *s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n == 0)
+        return NULL;
+    char *t = malloc(n + 1);
+    if (t) {
+        memcpy(t, s, n);
+        t[n] = '\0';
+    }
+    return t;
+}
+
+static Status read_file(const char *path, char **out, bool *missing, Error *err)
+{
+    *out = NULL;
+    *missing = false;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT) {
+            *missing = true;
+            return TF_OK;
+        }
+        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    }
+    char *buf = malloc(NARRATION_MAX + 1);
+    if (!buf) {
+        fclose(f);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    }
+    size_t n = fread(buf, 1, NARRATION_MAX + 1, f);
+    fclose(f);
+    if (n > NARRATION_MAX) {
+        free(buf);
+        return error_set(err, TF_ERR_INPUT, "%s: larger than 1 MiB", path);
+    }
+    buf[n] = '\0';
+    if (strlen(buf) != n) {
+        free(buf);
+        return error_set(err, TF_ERR_INPUT, "%s: NUL byte in a text file", path);
+    }
+    /* CRLF (a file from Windows) reads as LF: the viewer shows no stray \r */
+    size_t w = 0;
+    for (size_t r = 0; r < n; r++)
+        if (!(buf[r] == '\r' && buf[r + 1] == '\n'))
+            buf[w++] = buf[r];
+    buf[w] = '\0';
+    *out = buf;
+    return TF_OK;
+}
+
+static int find_step(const Lesson *l, const char *key)
+{
+    for (int i = 0; i < l->n_steps; i++)
+        if (strcmp(l->steps[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+static Status parse(const Lesson *l, const char *path, const char *text, LessonNarration *out, Error *err)
+{
+    const char *sec_start = text;  /* body of the current section */
+    int cur = -2;                  /* -2: intro; else the step index */
+    int sec_line[LESSON_MAX_STEPS] = {0};
+    bool fence = false, title_done = false;
+    int line = 0;
+    const char *p = text;
+    for (;;) {
+        const char *eol = strchr(p, '\n');
+        const char *next = eol ? eol + 1 : p + strlen(p);
+        size_t len = (size_t)(next - p);
+        bool at_end = *p == '\0';
+        line++;
+        bool heading = !at_end && !fence && len >= 3 && strncmp(p, "## ", 3) == 0;
+        if (!at_end && !fence && !title_done && cur == -2 && strncmp(p, "# ", 2) == 0) {
+            sec_start = next;  /* the title line is not part of the intro */
+            title_done = true;
+            p = next;
+            continue;
+        }
+        if (!at_end && strncmp(p, "```", 3) == 0)
+            fence = !fence;
+        if (heading || at_end) {
+            char *body = trimmed_copy(sec_start, (size_t)(p - sec_start));
+            if (cur == -2) {
+                out->intro = body;
+            } else {
+                out->step_text[cur] = body;
+            }
+            if (at_end)
+                break;
+            char key[LESSON_NAME_MAX + 8];
+            size_t k = len - 3;
+            while (k && (p[3 + k - 1] == '\n' || p[3 + k - 1] == '\r' || p[3 + k - 1] == ' '))
+                k--;
+            if (k >= sizeof key)
+                k = sizeof key - 1;
+            memcpy(key, p + 3, k);
+            key[k] = '\0';
+            int s = find_step(l, key);
+            if (s < 0) {
+                Status st = error_set(err, TF_ERR_INPUT, "%s:%d: '## %s' names no step of lesson.ini", path, line, key);
+                error_hint(err, "each '## ' heading is a step, written as in its 'step =' line (e.g. ## %s)",
+                           l->steps[0].key);
+                return st;
+            }
+            if (sec_line[s])
+                return error_set(err, TF_ERR_INPUT, "%s:%d: step '%s' already has a section on line %d", path, line,
+                                 key, sec_line[s]);
+            sec_line[s] = line;
+            cur = s;
+            sec_start = next;
+        }
+        title_done = true;
+        p = next;
+    }
+    for (int i = 0; i < l->n_steps; i++)
+        if (!out->step_text[i]) {
+            Status st = error_set(err, TF_ERR_INPUT, "%s: step '%s' (%s:%d) has no narration", path, l->steps[i].key,
+                                  l->ini_path, l->steps[i].line);
+            error_hint(err, "add a section '## %s' with what the student should look at", l->steps[i].key);
+            return st;
+        }
+    return TF_OK;
+}
+
+Status lesson_read_narration(Lesson *l, Error *err)
+{
+    static const char *const names[2] = {"lesson.md", "lesson.zh.md"};
+    LessonNarration *dst[2] = {&l->en, &l->zh};
+    for (int i = 0; i < 2; i++) {
+        char path[LESSON_PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s", l->dir, names[i]);
+        char *text;
+        bool missing;
+        Status st = read_file(path, &text, &missing, err);
+        if (st)
+            return st;
+        if (missing) {
+            if (i == 0)
+                return error_set(err, TF_ERR_INPUT, "%s: missing: every lesson has its narration in lesson.md", path);
+            continue;
+        }
+        dst[i]->present = true;
+        st = parse(l, path, text, dst[i], err);
+        free(text);
+        if (st)
+            return st;
+    }
+    return TF_OK;
+}
+
+static const LessonNarration *pick(const Lesson *l, const char *lang)
+{
+    return lang && strcmp(lang, "zh") == 0 ? &l->zh : &l->en;
+}
+
+const char *lesson_intro(const Lesson *l, const char *lang)
+{
+    return pick(l, lang)->intro;
+}
+
+const char *lesson_step_narration(const Lesson *l, int i, const char *lang)
+{
+    if (i < 0 || i >= l->n_steps)
+        return NULL;
+    return pick(l, lang)->step_text[i];
+}

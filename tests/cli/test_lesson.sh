@@ -1,0 +1,97 @@
+# traceformer lesson: --list, --check (and a broken engine), --plot, the
+# printed walk-through, and lessons refused with their file and line.
+. tests/cli/lib.sh
+SRC=$(pwd)
+cd "$WORK"
+
+expect_exit 0 "lesson --help" -- "$TF" lesson --help
+expect_in "$WORK/out" "--check" "help describes --check"
+expect_in "$WORK/out" "--plot DIR" "help describes --plot"
+
+expect_exit 0 "lesson --list" -- "$TF" lesson --list
+for slug in self-attention positional-encoding decoder masks; do
+    expect_in "$WORK/out" "$slug" "--list shows $slug"
+done
+expect_exit 0 "lesson --list --lang zh" -- "$TF" lesson --list --lang zh
+expect_in "$WORK/out" "掩码" "--list in Chinese"
+
+# every lesson's claims hold on fresh traces
+for n in 1 3 4 7; do
+    expect_exit 0 "lesson $n --check" -- "$TF" lesson $n --check
+    expect_in "$WORK/out" "PASS" "lesson $n: claims printed with PASS"
+    expect_in "$WORK/out" "measured:" "lesson $n: with the measured value"
+    expect_not_in "$WORK/out" "FAIL" "lesson $n: no claim fails"
+done
+
+# a deliberately broken engine: the claims about the broken part fail
+expect_exit 1 "lesson 7 without the causal mask" -- "$TF" lesson 7 --check --causal-mask off
+expect_in "$WORK/out" "FAIL  No decoder position puts any weight on a later position" "the causal claim fails"
+expect_in "$WORK/out" "PASS  Every weight on a <PAD> key" "the padding claim still holds"
+expect_exit 1 "lesson 7 without the padding mask" -- "$TF" lesson 7 --check --padding-mask off
+expect_in "$WORK/out" "FAIL  Padding leaves the real tokens unchanged" "padding now changes real tokens"
+expect_exit 1 "lesson 3 with positions" -- "$TF" lesson 3 --check --positions sinusoidal
+expect_in "$WORK/out" "FAIL  Without positions, swapping" "the permutation claim fails"
+expect_exit 1 "lesson 4 without the causal mask" -- "$TF" lesson 4 --check --causal-mask off
+expect_in "$WORK/out" "FAIL  Generation fed the prompt computes the same logits" "training and generation disagree"
+expect_exit 2 "--causal-mask maybe" -- "$TF" lesson 7 --check --causal-mask maybe
+expect_exit 1 "an edited sentence" -- "$TF" lesson 1 --check --src "the mouse was tired"
+expect_in "$WORK/out" "16 == 64" "the edited sentence was run"
+
+# the traces can be kept
+expect_exit 0 "lesson 3 --check --traces" -- "$TF" lesson 3 --check --traces kept
+for run in main swapped sinusoidal sinusoidal_swapped relative rope; do
+    [ -s "kept/$run.trace" ] && ok "kept/$run.trace written" || bad "kept/$run.trace missing"
+done
+expect_exit 0 "ls a kept trace" -- "$TF" ls kept/swapped.trace
+
+# figures: every lesson's render, every path printed exists and is not empty
+for n in 1 3 4 7; do
+    expect_exit 0 "lesson $n --plot" -- "$TF" lesson $n --plot "fig$n"
+    count=0; empty=0
+    while read -r p; do
+        count=$((count + 1)); [ -s "$p" ] || empty=$((empty + 1))
+    done < "$WORK/out"
+    [ "$count" -ge 3 ] && [ "$empty" -eq 0 ] && ok "lesson $n: $count figures, none empty" \
+        || bad "lesson $n: $count figures, $empty empty"
+done
+expect_in "$WORK/out" "fig7/dec.0.self_attn.mask.batch1.png" "a figure of one sentence of the batch"
+expect_exit 0 "lesson 4 --plot" -- "$TF" lesson 4 --plot fig4b
+expect_in "$WORK/out" "gen.dec.0.self_attn.weights.png" "the generation figure, from run gen"
+expect_exit 0 "lesson 1 --plot svg" -- "$TF" lesson 1 --plot svg --format svg
+expect_in "$WORK/out" "svg/enc.0.attn.weights.svg" "SVG figures"
+expect_exit 2 "--format without --plot" -- "$TF" lesson 1 --format svg
+
+# without a terminal: the walk-through, then the claims
+expect_exit 0 "lesson 1, no terminal" -- "$TF" lesson 1 </dev/null
+expect_in "$WORK/out" "step 1 of 12: src.tokens" "the steps in order"
+expect_in "$WORK/out" "The input, split into eight tokens" "step 1's narration"
+expect_in "$WORK/out" "4 of 4 claims hold" "the claims at the end"
+expect_exit 0 "lesson 7 --lang zh" -- "$TF" lesson 7 --lang zh </dev/null
+expect_in "$WORK/out" "两种掩码" "the Chinese title"
+expect_in "$WORK/out" "编码器" "Chinese narration"
+expect_exit 0 "run --lesson 3" -- "$TF" run -q --lesson 3 -o l3.trace
+expect_exit 0 "run --lesson masks" -- "$TF" run -q --lesson masks -o l7.trace
+
+# refusals: exit 2, naming the file and line
+expect_exit 2 "no such lesson" -- "$TF" lesson 99 --check
+expect_in "$WORK/err" "no lesson '99'" "says which"
+expect_exit 2 "no lesson given" -- "$TF" lesson --check
+expect_exit 2 "unknown option" -- "$TF" lesson 1 --frobnicate
+mkdir -p bad/01-bad
+cp "$SRC/lessons/01-self-attention/lesson.ini" "$SRC/lessons/01-self-attention/lesson.md" bad/01-bad/
+sed 's/^check = min(enc.0.attn.weights) > 0$/check = min(enc.0.attn.weights) >> 0/' \
+    "$SRC/lessons/01-self-attention/lesson.ini" > bad/01-bad/lesson.ini
+line=$(grep -n '>> 0' bad/01-bad/lesson.ini | cut -d: -f1)
+expect_exit 2 "a malformed claim" -- "$TF" lesson ./bad/01-bad --check
+expect_in "$WORK/err" "lesson.ini:$line: bad claim" "names the file and line of the claim"
+sed 's/^step = enc.0.attn.v |/step = enc.0.attn.vv |/' "$SRC/lessons/01-self-attention/lesson.ini" > bad/01-bad/lesson.ini
+sed 's/^## enc.0.attn.v$/## enc.0.attn.vv/' "$SRC/lessons/01-self-attention/lesson.md" > bad/01-bad/lesson.md
+line=$(grep -n 'enc.0.attn.vv' bad/01-bad/lesson.ini | cut -d: -f1)
+expect_exit 2 "a step naming no record" -- "$TF" lesson ./bad/01-bad --check
+expect_in "$WORK/err" "lesson.ini:$line: step 'enc.0.attn.vv' matches no record of run main" "names the step's line"
+expect_in "$WORK/err" "enc.0.attn.v" "and the closest record"
+grep -v '^title = ' "$SRC/lessons/01-self-attention/lesson.ini" > bad/01-bad/lesson.ini
+expect_exit 2 "a missing title" -- "$TF" lesson ./bad/01-bad --check
+expect_in "$WORK/err" "needs a title" "says what is missing"
+
+finish

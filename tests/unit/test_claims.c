@@ -1,0 +1,360 @@
+/* test_claims.c — the claim language: malformed claims refused with the
+ * column and what was expected, record references and their slices, and
+ * every function evaluated on small tensors whose answers are known. The
+ * evaluator reads "records" from a table here, not from traces. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lesson/claims.h"
+
+/* ---- parse errors ---- */
+
+typedef struct {
+    const char *claim;
+    const char *message;  /* a part of the error message */
+} BadClaim;
+
+static const BadClaim bad_claims[] = {
+    {"", "empty claim"},
+    {"   ", "empty claim"},
+    {"max(w)", "expected a comparison"},
+    {"max(w) = 0", "write '==' to compare"},
+    {"frobnicate(w) == 0", "unknown function 'frobnicate'"},
+    {"max(w, w) == 0", "max takes 1 argument, not 2"},
+    {"maxdiff(w) == 0", "maxdiff takes 2 arguments, not 1"},
+    {"permute_rows(w) == 0", "permute_rows takes at least 2 arguments"},
+    {"max(w == 0", "column 7"},
+    {"max(w == 0", "expected ',' or ')' in the arguments of max"},
+    {"w[batch] == 0", "expected '=' after 'batch'"},
+    {"w[batch=1 == 0", "']' to close the slices"},
+    {"w[batch=x] == 0", "expected an index or a range"},
+    {"w[batch=1, batch=0] == 0", "dim 'batch' is sliced twice"},
+    {"w@ == 0", "'@' must be followed by a run name"},
+    {"max(w) < 1 within 2", "'within' goes with == or != only"},
+    {"max(w) == 1 2", "expected the end of the claim"},
+    {"== 0", "column 1"},
+    {"max(w) == ", "expected a number, a record name, a function or '('"},
+    {"max(w) == (1", "expected ')'"},
+    {"max(w) == 1e999", "number out of range"},
+    {"max(w) == 0 within", "expected a number"},
+};
+
+static void test_bad_claims_refused(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bad_claims / sizeof bad_claims[0]; i++) {
+        Claim c;
+        Error err = {0};
+        Status st = claim_parse(bad_claims[i].claim, &c, &err);
+        if (st != TF_ERR_INPUT || !strstr(err.msg, bad_claims[i].message))
+            fail_msg("claim '%s': status %d, message '%s', expected '%s'", bad_claims[i].claim, st, err.msg,
+                     bad_claims[i].message);
+    }
+}
+
+static void test_good_claims_parse(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "max(abs(enc.0.attn.weights[batch=1, key=3:])) == 0",
+        "maxdiff(permute_rows(enc.1.resid_post, 2, 1, 0), enc.1.resid_post@swapped) <= 1e-5",
+        "mean(rowsum(dec.0.self_attn.weights)) == 1 within 1e-6",
+        "sum(gen.work@gen[mode=0]) < sum(gen.work@gen[mode=1])",
+        "count(gen.3.dec.0.self_attn.k@gen) == 4 * count(gen.0.dec.0.self_attn.k@gen)",
+        "max(abs(masked(dec.*.self_attn.weights, dec.*.self_attn.mask))) == 0",
+        "min(enc.0.attn.mask) == -inf",
+        "-(1 + 2) * 3 / 4 != .5",
+        "loss*2 > 0",  /* a product, not a glob */
+        "x[query=-1] >= 0",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        Claim c;
+        Error err = {0};
+        if (claim_parse(good[i], &c, &err) != TF_OK)
+            fail_msg("claim '%s' refused: %s", good[i], err.msg);
+        claim_free(&c);
+    }
+}
+
+static void test_ref_parse(void **state)
+{
+    (void)state;
+    ClaimRef r;
+    Error err = {0};
+    assert_int_equal(claim_ref_parse("enc.0.attn.weights@nopad[batch=1, key=3:]", &r, &err), TF_OK);
+    assert_string_equal(r.name, "enc.0.attn.weights");
+    assert_string_equal(r.run, "nopad");
+    assert_int_equal(r.n_slices, 2);
+    assert_string_equal(r.slices[0].dim, "batch");
+    assert_true(r.slices[0].single);
+    assert_int_equal(r.slices[0].lo, 1);
+    assert_string_equal(r.slices[1].dim, "key");
+    assert_false(r.slices[1].single);
+    assert_true(r.slices[1].has_lo);
+    assert_false(r.slices[1].has_hi);
+    assert_int_equal(claim_ref_parse("gen.*.dec.logits", &r, &err), TF_OK);
+    assert_string_equal(r.run, "main");
+    assert_int_equal(r.n_slices, 0);
+    assert_int_equal(claim_ref_parse("x y", &r, &err), TF_ERR_INPUT);
+    assert_int_equal(claim_ref_parse("[head=1]", &r, &err), TF_ERR_INPUT);
+}
+
+/* ---- evaluation on known tensors ---- */
+
+typedef struct {
+    const char *name;
+    int ndim;
+    size_t dims[4];
+    const char *names[4];
+    const double *data;
+} Fake;
+
+/* w (head 2, query 3, key 3): causal attention rows, each summing to 1. */
+static const double w_data[] = {
+    1, 0, 0, 0.5, 0.5, 0, 0.25, 0.25, 0.5,   /* head 0 */
+    1, 0, 0, 0, 1, 0, 0, 0, 1,               /* head 1: the diagonal, one-hot */
+};
+static const double m_data[] = {0, -INFINITY, -INFINITY, 0, 0, -INFINITY, 0, 0, 0};
+static const double r_data[] = {1, 2, 3, 4, 5, 6};   /* (token 3, model 2) */
+static const double r2_data[] = {5, 6, 3, 4, 1, 2};  /* its rows reversed */
+static const double s_data[] = {7};
+
+static const Fake fakes[] = {
+    {"w", 3, {2, 3, 3}, {"head", "query", "key"}, w_data},
+    {"m", 2, {3, 3}, {"query", "key"}, m_data},
+    {"r", 2, {3, 2}, {"token", "model"}, r_data},
+    {"r2", 2, {3, 2}, {"token", "model"}, r2_data},
+    {"s", 1, {1}, {"value"}, s_data},
+    {"g.0.x", 2, {1, 2}, {"token", "vocab"}, r_data},
+    {"g.1.x", 2, {1, 2}, {"token", "vocab"}, r_data + 2},
+};
+
+static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTensor *out, Error *err)
+{
+    (void)ctx;
+    memset(out, 0, sizeof *out);
+    if (strcmp(run, "main") != 0)
+        return error_set(err, TF_ERR_INPUT, "no run '%s'", run);
+    /* the one glob these tests use: g.*.x joins g.0.x and g.1.x */
+    if (strcmp(name, "g.*.x") == 0) {
+        out->ndim = 2;
+        out->dims[0] = 2;
+        out->dims[1] = 2;
+        strcpy(out->names[0], "token");
+        strcpy(out->names[1], "vocab");
+        out->n = 4;
+        out->data = malloc(4 * sizeof *out->data);
+        memcpy(out->data, r_data, 4 * sizeof *out->data);
+        return TF_OK;
+    }
+    for (size_t i = 0; i < sizeof fakes / sizeof fakes[0]; i++) {
+        const Fake *f = &fakes[i];
+        if (strcmp(f->name, name) != 0)
+            continue;
+        out->ndim = f->ndim;
+        out->n = 1;
+        for (int k = 0; k < f->ndim; k++) {
+            out->dims[k] = f->dims[k];
+            strcpy(out->names[k], f->names[k]);
+            out->n *= f->dims[k];
+        }
+        out->data = malloc(out->n * sizeof *out->data);
+        memcpy(out->data, f->data, out->n * sizeof *out->data);
+        return TF_OK;
+    }
+    return error_set(err, TF_ERR_INPUT, "no record '%s'", name);
+}
+
+typedef struct {
+    const char *claim;
+    bool pass;
+    double lhs;  /* the left side's value (NAN: don't check) */
+} EvalCase;
+
+static const EvalCase eval_cases[] = {
+    {"max(abs(rowsum(w) - 1)) <= 1e-12", true, 0},
+    {"count(w) == 18", true, 18},
+    {"max(upper(w)) == 0", true, 0},
+    {"count(upper(w)) == 6", true, 6},
+    {"sum(lower(w)) == 1", true, 1},                      /* 0.5 + 0.25 + 0.25 */
+    {"max(abs(masked(w, m))) == 0", true, 0},             /* the mask covers both heads */
+    {"count(masked(w, m)) == 6", true, 6},
+    {"sum(unmasked(w, m)) == 6", true, 6},                /* every row's allowed weights sum to 1 */
+    {"mean(diag(w)) * 6 == 5 within 1e-12", true, NAN},  /* 1 + .5 + .5 + 1 + 1 + 1 */
+    {"sum(entropy(w[head=1])) == 0", true, 0},            /* one-hot rows */
+    {"entropy(w[head=0, query=1]) == 1", true, 1},        /* two halves: one bit */
+    {"entropy(w[head=0, query=2]) == 1.5", true, 1.5},
+    {"sum(distance(w[head=0])) == 1.25", true, 1.25},     /* 0 + .5 + (.25 * 2 + .25) */
+    {"sum(distance(w[head=1])) == 0", true, 0},
+    {"max(w[head=1, query=0]) == 1", true, 1},
+    {"count(w[key=1:]) == 12", true, 12},
+    {"count(w[key=:-1]) == 12", true, 12},
+    {"w[head=0, query=2, key=-1] == 0.5", true, 0.5},
+    {"maxdiff(permute_rows(r, 2, 1, 0), r2) == 0", true, 0},
+    {"maxdiff(r, r2) == 4", true, 4},
+    {"sum(norm(r)) > 0", true, NAN},
+    {"sum(argmax(w[head=0])) == 2", true, 2},             /* 0, 0 (first of a tie), 2 */
+    {"min(m) == -inf", true, -INFINITY},
+    {"sum(isinf(m)) == 3", true, 3},
+    {"s * 2 + 1 == 15", true, 15},
+    {"-s == -7", true, -7},
+    {"s / 2 == 3.5 within 0", true, 3.5},
+    {"s != 7 within 0.5", false, 7},
+    {"s == 7.4 within 0.5", true, 7},
+    {"maxdiff(g.*.x, r[token=:2]) == 0", true, 0},
+    {"max(w) < 0.5", false, 1},
+    {"count(w) > 100", false, 18},
+};
+
+static void test_eval(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof eval_cases / sizeof eval_cases[0]; i++) {
+        const EvalCase *e = &eval_cases[i];
+        Claim c;
+        Error err = {0};
+        if (claim_parse(e->claim, &c, &err) != TF_OK)
+            fail_msg("'%s' refused: %s", e->claim, err.msg);
+        ClaimOutcome oc;
+        Status st = claim_eval(&c, fake_fetch, NULL, &oc, &err);
+        claim_free(&c);
+        if (st != TF_OK)
+            fail_msg("'%s': %s", e->claim, err.msg);
+        if (oc.pass != e->pass)
+            fail_msg("'%s': %s, measured %s", e->claim, oc.pass ? "passed" : "failed", oc.measured);
+        if (!isnan(e->lhs) && !(oc.lhs == e->lhs || fabs(oc.lhs - e->lhs) < 1e-12))
+            fail_msg("'%s': left side %.17g, expected %.17g", e->claim, oc.lhs, e->lhs);
+    }
+}
+
+static void test_measured_text(void **state)
+{
+    (void)state;
+    Claim c;
+    Error err = {0};
+    ClaimOutcome oc;
+    assert_int_equal(claim_parse("max(w) < 0.5", &c, &err), TF_OK);
+    assert_int_equal(claim_eval(&c, fake_fetch, NULL, &oc, &err), TF_OK);
+    assert_false(oc.pass);
+    assert_string_equal(oc.measured, "1 < 0.5");
+    claim_free(&c);
+    assert_int_equal(claim_parse("s == 7.25 within 0.5", &c, &err), TF_OK);
+    assert_int_equal(claim_eval(&c, fake_fetch, NULL, &oc, &err), TF_OK);
+    assert_true(oc.pass);
+    assert_non_null(strstr(oc.measured, "within 0.5"));
+    claim_free(&c);
+}
+
+/* Claims that parse but cannot be evaluated fail with a message. */
+static const BadClaim eval_errors[] = {
+    {"max(w[batch=0]) == 0", "w has no dim 'batch' (its dims: [head 2, query 3, key 3])"},
+    {"max(w[head=2]) == 0", "head index out of range"},
+    {"max(w[key=2:1]) == 0", "index out of range"},
+    {"max(nothere) == 0", "no record 'nothere'"},
+    {"max(w@other) == 0", "no run 'other'"},
+    {"rowsum(w) == 1", "the left side is [head 2, query 3], 6 values; reduce it"},
+    {"maxdiff(w, r) == 0", "do not have the same number of values"},
+    {"max(w + r) == 0", "arithmetic"},
+    {"max(diag(r)) == 0", "diag needs square matrices"},
+    {"max(upper(s[value=0])) == 0", "upper needs a matrix"},
+    {"max(masked(w, r)) == 0", "does not fit"},
+    {"max(permute_rows(r, 0, 1)) == 0", "2 row numbers for 3 rows"},
+    {"max(permute_rows(r, 0, 0, 1)) == 0", "each once"},
+    {"max(permute_rows(r, 0, 1, 2.5)) == 0", "whole numbers"},
+    {"max(w[key=3:]) == 0", "max of an empty selection"},
+};
+
+static void test_eval_errors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof eval_errors / sizeof eval_errors[0]; i++) {
+        Claim c;
+        Error err = {0};
+        if (claim_parse(eval_errors[i].claim, &c, &err) != TF_OK)
+            fail_msg("'%s' refused at parse: %s", eval_errors[i].claim, err.msg);
+        ClaimOutcome oc;
+        Status st = claim_eval(&c, fake_fetch, NULL, &oc, &err);
+        claim_free(&c);
+        if (st == TF_OK || oc.pass || !strstr(err.msg, eval_errors[i].message) ||
+            strncmp(oc.measured, "error: ", 7) != 0)
+            fail_msg("'%s': status %d, pass %d, message '%s', expected '%s'", eval_errors[i].claim, st, oc.pass,
+                     err.msg, eval_errors[i].message);
+    }
+}
+
+/* Every prefix and every one-byte change of good claims is parsed or
+ * refused, never crashes (run under ASan in make test). */
+static void test_mangled_claims(void **state)
+{
+    (void)state;
+    static const char *const seeds[] = {
+        "maxdiff(permute_rows(enc.1.resid_post, 2, 1, 0), enc.1.resid_post@swapped[token=-2:]) <= 1e-5",
+        "max(abs(masked(dec.*.self_attn.weights, dec.*.self_attn.mask))) == -(1 + 2) * 3 / inf within 0.5",
+    };
+    static const char bytes[] = "()[],=@:*?.-+/<>!0123456789 eaz\x80";
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        size_t n = strlen(seeds[s]);
+        char buf[256];
+        for (size_t cut = 0; cut <= n; cut++) {
+            for (size_t b = 0; b <= sizeof bytes - 1; b++) {
+                memcpy(buf, seeds[s], n + 1);
+                if (b < sizeof bytes - 1)
+                    buf[cut < n ? cut : n - 1] = bytes[b];  /* one byte changed */
+                else
+                    buf[cut] = '\0';                       /* a prefix */
+                Claim c;
+                Error err = {0};
+                if (claim_parse(buf, &c, &err) == TF_OK) {
+                    ClaimOutcome oc;
+                    claim_eval(&c, fake_fetch, NULL, &oc, &err);
+                    claim_free(&c);
+                } else {
+                    assert_true(err.msg[0] != '\0');
+                }
+                ClaimRef r;
+                claim_ref_parse(buf, &r, &err);
+            }
+        }
+    }
+}
+
+/* Every reference of a claim is visited, so a lesson can check its names. */
+static void count_ref(void *ctx, const ClaimRef *ref)
+{
+    (void)ref;
+    (*(int *)ctx)++;
+}
+
+static void test_each_ref(void **state)
+{
+    (void)state;
+    Claim c;
+    Error err = {0};
+    assert_int_equal(claim_parse("maxdiff(permute_rows(a, 1, 0), b@x) + max(c) <= count(d) within e", &c, &err),
+                     TF_ERR_INPUT);  /* within needs == */
+    assert_int_equal(claim_parse("maxdiff(permute_rows(a, 1, 0), b@x) + max(c) == count(d) within max(e)", &c, &err),
+                     TF_OK);
+    int n = 0;
+    claim_each_ref(&c, count_ref, &n);
+    assert_int_equal(n, 5);
+    claim_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_claims_refused), cmocka_unit_test(test_good_claims_parse),
+        cmocka_unit_test(test_ref_parse),          cmocka_unit_test(test_eval),
+        cmocka_unit_test(test_measured_text),      cmocka_unit_test(test_eval_errors),
+        cmocka_unit_test(test_each_ref),           cmocka_unit_test(test_mangled_claims),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,429 @@
+/* test_lessons.c — the shipped lessons on the real engine, and the lesson
+ * format's refusals.
+ *
+ *   - every lesson in lessons/ loads, runs, names only records its traces
+ *     have, has narration for every step in English and Chinese, and every
+ *     one of its claims passes on freshly computed traces;
+ *   - a deliberately broken engine (a mask or the positions switched by
+ *     the config keys) makes exactly the claims about that part fail;
+ *   - an edited sentence re-runs the lesson;
+ *   - a broken lesson is refused with the file and line at fault. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lesson/lesson.h"
+#include "model/model.h"
+#include "model/weights_file.h"
+
+#include "../support/scratch.h"
+
+static const char *data_dir(void)
+{
+    const char *d = getenv("TF_SOURCE_DIR");
+    return d && *d ? d : ".";
+}
+
+static Lesson *load(const char *which)
+{
+    Lesson *l = NULL;
+    Error err = {0};
+    if (lesson_load(&l, data_dir(), which, &err) != TF_OK)
+        fail_msg("lesson %s: %s", which, err.msg);
+    return l;
+}
+
+/* Run l with overrides o into dir/sub, check names, evaluate the claims. */
+static ClaimResult *run_and_check(const Scratch *s, const Lesson *l, const LessonOverrides *o, const char *sub,
+                                  int *failed)
+{
+    char out[600];
+    snprintf(out, sizeof out, "%s/%s", s->dir, sub);
+    LessonTraces t;
+    Error err = {0};
+    if (lesson_run(l, o, out, &t, &err) != TF_OK)
+        fail_msg("lesson %s: run: %s", lesson_slug(l), err.msg);
+    if (lesson_validate(l, &t, &err) != TF_OK)
+        fail_msg("lesson %s: %s", lesson_slug(l), err.msg);
+    ClaimResult *res;
+    if (lesson_check(l, &t, &res, failed, &err) != TF_OK)
+        fail_msg("lesson %s: check: %s", lesson_slug(l), err.msg);
+    return res;
+}
+
+static void test_every_lesson_holds(void **state)
+{
+    const Scratch *s = *state;
+    LessonInfo *list;
+    int n;
+    Error err = {0};
+    assert_int_equal(lesson_list(data_dir(), &list, &n, &err), TF_OK);
+    assert_true(n >= 4);
+    for (int i = 0; i < n; i++) {
+        Lesson *l = load(list[i].dir);
+        assert_int_equal(lesson_number(l), list[i].number);
+        assert_true(list[i].title[0] != '\0');
+        assert_true(lesson_claim_count(l) >= 2 && lesson_claim_count(l) <= 4);
+        assert_non_null(lesson_intro(l, "en"));
+        assert_non_null(lesson_intro(l, "zh"));
+        for (int k = 0; k < lesson_step_count(l); k++) {
+            const LessonStep *st = lesson_step(l, k);
+            if (!lesson_step_narration(l, k, "en") || !lesson_step_narration(l, k, "zh"))
+                fail_msg("lesson %s: step %s lacks narration", list[i].slug, st->key);
+            /* the viewer's lookup finds it by the record's name */
+            char name[200];
+            snprintf(name, sizeof name, "%s%s%s", st->pattern, strcmp(st->run, "main") ? "@" : "",
+                     strcmp(st->run, "main") ? st->run : "");
+            if (!strchr(name, '*') && lesson_narration(l, name, "zh") != lesson_step_narration(l, k, "zh"))
+                fail_msg("lesson %s: lesson_narration(%s) is not its step's", list[i].slug, name);
+        }
+        int failed;
+        ClaimResult *res = run_and_check(s, l, NULL, list[i].slug, &failed);
+        for (int k = 0; k < lesson_claim_count(l); k++)
+            if (!res[k].pass)
+                fail_msg("lesson %s: claim %s fails: %s (measured %s)", list[i].slug, res[k].id, res[k].check,
+                         res[k].measured);
+        assert_int_equal(failed, 0);
+        free(res);
+        lesson_free(l);
+    }
+    lesson_list_free(list);
+}
+
+/* ---- the broken engine ---- */
+
+typedef struct {
+    const char *lesson;
+    int causal, padding;       /* -1: the lesson's */
+    const char *positions;
+    const char *failing;       /* the claim IDs that must fail, space-separated, each surrounded by spaces */
+} Breakage;
+
+static const Breakage breakages[] = {
+    {"07-masks", 0, -1, NULL, " causal_zero "},
+    {"07-masks", -1, 0, NULL, " padding_zero padding_harmless "},
+    {"07-masks", 0, 0, NULL, " padding_zero causal_zero masked_exactly_zero padding_harmless "},  /* nothing masked: an empty selection */
+    {"04-decoder", 0, -1, NULL, " no_peeking agree "},
+    {"03-positional-encoding", -1, -1, "sinusoidal", " permutation same_prediction "},
+    {"03-positional-encoding", -1, -1, "rope", " permutation same_prediction "},
+    {"01-self-attention", -1, -1, "none", " "},  /* the mechanics hold without positions */
+    {"01-self-attention", 0, 0, NULL, " "},      /* an encoder without padding has no mask to lose */
+};
+
+static void test_broken_engine(void **state)
+{
+    const Scratch *s = *state;
+    for (size_t i = 0; i < sizeof breakages / sizeof breakages[0]; i++) {
+        const Breakage *b = &breakages[i];
+        Lesson *l = load(b->lesson);
+        LessonOverrides o;
+        lesson_overrides_init(&o);
+        o.causal_mask = b->causal;
+        o.padding_mask = b->padding;
+        o.positions = b->positions;
+        char sub[64];
+        snprintf(sub, sizeof sub, "broken%zu", i);
+        int failed;
+        ClaimResult *res = run_and_check(s, l, &o, sub, &failed);
+        int want = 0;
+        for (int k = 0; k < lesson_claim_count(l); k++) {
+            char id[80];
+            snprintf(id, sizeof id, " %s ", res[k].id);
+            bool should_fail = strstr(b->failing, id) != NULL;
+            want += should_fail;
+            if (res[k].pass == should_fail)
+                fail_msg("%s (causal %d, padding %d, positions %s): claim %s %s, expected it to %s (measured %s)",
+                         b->lesson, b->causal, b->padding, b->positions ? b->positions : "-", res[k].id,
+                         res[k].pass ? "passes" : "fails", should_fail ? "fail" : "pass", res[k].measured);
+        }
+        assert_int_equal(failed, want);
+        free(res);
+        lesson_free(l);
+    }
+}
+
+/* An edited sentence goes into the main run: 4 tokens make 16 scores. */
+static void test_edited_sentence(void **state)
+{
+    const Scratch *s = *state;
+    Lesson *l = load("1");
+    LessonOverrides o;
+    lesson_overrides_init(&o);
+    o.src = "the mouse was tired";
+    int failed;
+    ClaimResult *res = run_and_check(s, l, &o, "edited", &failed);
+    assert_int_equal(failed, 1);
+    for (int k = 0; k < lesson_claim_count(l); k++)
+        if (strcmp(res[k].id, "n_squared") == 0) {
+            assert_false(res[k].pass);
+            assert_string_equal(res[k].measured, "16 == 64");
+        }
+    free(res);
+    lesson_free(l);
+}
+
+static void test_narration_lookup(void **state)
+{
+    (void)state;
+    Lesson *l = load("masks");
+    assert_int_equal(lesson_number(l), 7);
+    const char *en = lesson_narration(l, "enc.0.attn.mask", "en");
+    const char *zh = lesson_narration(l, "enc.0.attn.mask", "zh");
+    assert_non_null(en);
+    assert_non_null(zh);
+    assert_true(en != zh);
+    assert_ptr_equal(lesson_narration(l, "enc.0.attn.mask", NULL), en);
+    assert_non_null(lesson_narration(l, "enc.memory@alone", "en"));
+    assert_null(lesson_narration(l, "enc.1.ffn.hidden", "en"));  /* no step there */
+    assert_null(lesson_narration(l, "enc.memory@nosuchrun", "en"));
+    assert_string_equal(lesson_run_name(l, 0), "main");
+    assert_string_equal(lesson_run_name(l, 1), "alone");
+    assert_null(lesson_run_name(l, 2));
+    assert_null(lesson_step(l, -1));
+    assert_null(lesson_step(l, lesson_step_count(l)));
+    assert_true(strstr(lesson_title(l, "zh"), "掩码") != NULL);
+    lesson_free(l);
+}
+
+/* ---- refusals ---- */
+
+static const char good_ini[] =
+    "[lesson]\n"                                              /* 1 */
+    "title = A tiny lesson\n"                                 /* 2 */
+    "[model]\n"                                               /* 3 */
+    "d_model = 8\n"                                           /* 4 */
+    "heads = 2\n"                                             /* 5 */
+    "d_ff = 16\n"                                             /* 6 */
+    "layers = 1\n"                                            /* 7 */
+    "[input]\n"                                               /* 8 */
+    "src = a b c\n"                                           /* 9 */
+    "[run.other]\n"                                           /* 10 */
+    "src = c b a\n"                                           /* 11 */
+    "[steps]\n"                                               /* 12 */
+    "step = enc.0.attn.weights | the weights\n"               /* 13 */
+    "[figures]\n"                                             /* 14 */
+    "figure = enc.0.attn.weights[head=1] | one head\n"        /* 15 */
+    "[claim.rows]\n"                                          /* 16 */
+    "says = Rows sum to 1.\n"                                 /* 17 */
+    "check = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6\n"; /* 18 */
+static const char good_md[] = "# Tiny\n\nIntro.\n\n## enc.0.attn.weights\nLook at the rows.\n";
+
+typedef struct {
+    const char *find, *replace;  /* in good_ini (or good_md when md) */
+    bool md;
+    bool at_validate;            /* refused by lesson_validate, after running */
+    const char *message;
+    const char *md_find, *md_replace;  /* a change to lesson.md that goes with the ini's */
+} BadLesson;
+
+static const BadLesson bad_lessons[] = {
+    {"title = A tiny lesson\n", "", false, false, "[lesson] needs a title", NULL, NULL},
+    {"[steps]", "[stpes]", false, false, "lesson.ini:12: unknown section [stpes]", NULL, NULL},
+    {"check = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6", "check = max(abs(enc.0.attn.weights) <= 1", false,
+     false, "lesson.ini:18: bad claim: column", NULL, NULL},
+    {"check = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6", "check = max(enc.0.attn.weights) = 1", false, false,
+     "lesson.ini:18: bad claim: column 25: write '=='", NULL, NULL},
+    {"check = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6", "check = max(enc.0.attn.weights@nope) == 1", false,
+     false, "lesson.ini:18: 'enc.0.attn.weights@nope' names run 'nope'", NULL, NULL},
+    {"says = Rows sum to 1.\n", "", false, false, "lesson.ini:17: [claim.rows] has no 'says'", NULL, NULL},
+    {"step = enc.0.attn.weights | the weights", "step = enc.0.attn.weights", false, false,
+     "lesson.ini:13: step 'enc.0.attn.weights' has no note", NULL, NULL},
+    {"step = enc.0.attn.weights | the weights", "step = enc.0.attn.weights@elsewhere | w", false, false,
+     "lesson.ini:13: 'enc.0.attn.weights@elsewhere' names run 'elsewhere'", NULL, NULL},
+    {"figure = enc.0.attn.weights[head=1]", "figure = enc.0.attn.weights[query=1]", false, false,
+     "lesson.ini:15: a figure takes [head=H] and [batch=B] only", NULL, NULL},
+    {"heads = 2", "heads = 3", false, false, "lesson.ini", NULL, NULL},  /* 8 is not divisible by 3 */
+    {"src = c b a", "colour = red", false, false, "lesson.ini:11", NULL, NULL},
+    {"[claim.rows]", "[claim.a b]", false, false, "lesson.ini:16: [claim.a b]: a claim ID", NULL, NULL},
+    {"step = enc.0.attn.weights | the weights", "whatever = 1", false, false, "lesson.ini:13: unknown key 'whatever'", NULL, NULL},
+    /* names that only the traces can refute */
+    {"step = enc.0.attn.weights | the weights", "step = enc.9.attn.weights | the weights", false, true,
+     "lesson.ini:13: step 'enc.9.attn.weights' matches no record of run main", "## enc.0", "## enc.9"},
+    {"max(abs(rowsum(enc.0.attn.weights) - 1))", "max(abs(rowsum(enc.0.attn.wieghts) - 1))", false, true,
+     "lesson.ini:18: claim record 'enc.0.attn.wieghts' matches no record", NULL, NULL},
+    {"figure = enc.0.attn.weights[head=1]", "figure = dec.7.*[head=1]", false, true,
+     "lesson.ini:15: figure 'dec.7.*' matches no record", NULL, NULL},
+    /* narration */
+    {"## enc.0.attn.weights", "## enc.0.attn.weight", true, false, "lesson.md:5: '## enc.0.attn.weight' names no step", NULL, NULL},
+    {"## enc.0.attn.weights\nLook at the rows.\n", "", true, false, "step 'enc.0.attn.weights' (", NULL, NULL},
+};
+
+static void write_text(const char *path, const char *text)
+{
+    scratch_write(path, text, strlen(text));
+}
+
+static char *replaced(const char *text, const char *find, const char *repl)
+{
+    const char *at = strstr(text, find);
+    assert_non_null(at);
+    size_t n = strlen(text) - strlen(find) + strlen(repl) + 1;
+    char *out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%.*s%s%s", (int)(at - text), text, repl, at + strlen(find));
+    return out;
+}
+
+static void test_bad_lessons_refused(void **state)
+{
+    const Scratch *s = *state;
+    /* the good lesson itself loads, runs and holds */
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/99-tiny", s->dir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/lesson.ini", dir);
+    write_text(path, good_ini);
+    snprintf(path, sizeof path, "%s/lesson.md", dir);
+    write_text(path, good_md);
+    Lesson *l = load(dir);
+    int failed;
+    free(run_and_check(s, l, NULL, "tiny", &failed));
+    assert_int_equal(failed, 0);
+    lesson_free(l);
+
+    for (size_t i = 0; i < sizeof bad_lessons / sizeof bad_lessons[0]; i++) {
+        const BadLesson *b = &bad_lessons[i];
+        char *ini = b->md ? strdup(good_ini) : replaced(good_ini, b->find, b->replace);
+        char *md = b->md ? replaced(good_md, b->find, b->replace)
+                   : b->md_find ? replaced(good_md, b->md_find, b->md_replace) : strdup(good_md);
+        snprintf(path, sizeof path, "%s/lesson.ini", dir);
+        write_text(path, ini);
+        snprintf(path, sizeof path, "%s/lesson.md", dir);
+        write_text(path, md);
+        free(ini);
+        free(md);
+        Error err = {0};
+        Status st = lesson_load(&l, data_dir(), dir, &err);
+        if (b->at_validate && st == TF_OK) {
+            char out[700];
+            snprintf(out, sizeof out, "%s/bad%zu", s->dir, i);
+            LessonTraces t;
+            st = lesson_run(l, NULL, out, &t, &err);
+            if (st == TF_OK)
+                st = lesson_validate(l, &t, &err);
+            lesson_free(l);
+        }
+        if (st != TF_ERR_INPUT || !strstr(err.msg, b->message))
+            fail_msg("case %zu: status %d, message '%s', expected '%s'", i, st, err.msg, b->message);
+    }
+}
+
+/* Narration: a fence hides headings, CRLF line ends are fine, the title
+ * line is not part of the introduction, blank lines around text go. */
+static void test_narration_format(void **state)
+{
+    const Scratch *s = *state;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/97-md", s->dir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/lesson.ini", dir);
+    write_text(path, good_ini);
+    snprintf(path, sizeof path, "%s/lesson.md", dir);
+    write_text(path, "# Title\r\n\r\nThe intro.\r\n\r\n## enc.0.attn.weights\r\n\r\nRows.\r\n```\r\n"
+                     "## not a heading\r\n```\r\n\r\n");
+    Lesson *l = load(dir);
+    assert_string_equal(lesson_intro(l, "en"), "The intro.");
+    const char *t = lesson_step_narration(l, 0, "en");
+    assert_non_null(t);
+    assert_true(strncmp(t, "Rows.", 5) == 0);
+    assert_non_null(strstr(t, "## not a heading"));
+    assert_null(strchr(t, '\r'));
+    assert_null(lesson_step_narration(l, 0, "zh"));  /* no lesson.zh.md */
+    assert_null(lesson_intro(l, "zh"));
+    assert_string_equal(lesson_title(l, "zh"), "A tiny lesson");  /* falls back to English */
+    lesson_free(l);
+}
+
+/* What lessons 2, 5, 6 and 8 will need: shipped weights, a training step
+ * with and without residual connections compared, generation without the
+ * cache, and a norms figure. */
+static void test_later_lessons_expressible(void **state)
+{
+    const Scratch *s = *state;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/98-later", s->dir);
+    mkdir(dir, 0700);
+    Config *c = malloc(sizeof *c);
+    Model *m = malloc(sizeof *m);
+    assert_non_null(c);
+    assert_non_null(m);
+    config_defaults(c);
+    Error err = {0};
+    assert_int_equal(config_set(c, "tokens", "a b c", NULL, &err), TF_OK);
+    assert_int_equal(model_init_random(m, c, &err), TF_OK);
+    snprintf(path, sizeof path, "%s/model.tfw", dir);
+    assert_int_equal(weights_save_tfw(m, path, &err), TF_OK);
+    model_free(m);
+    free(m);
+    free(c);
+    snprintf(path, sizeof path, "%s/lesson.ini", dir);
+    write_text(path, "[lesson]\ntitle = Later\nweights = model.tfw\n"
+                     "[input]\nsrc = a b c\ntgt = c b a\n"
+                     "[run.train]\ntrain_step = yes\n"
+                     "[run.plain]\ntrain_step = yes\nresidual = off\n"
+                     "[run.gen]\ngenerate = 2\ncache = no\n"
+                     "[steps]\nstep = grad.enc.0.input@train | the gradient entering layer 0\n"
+                     "step = gen.*.dec.logits@gen | every step's logits\n"
+                     "[figures]\nfigure = norms@train | norms\n"
+                     "[claim.grads]\nsays = There are gradients.\ncheck = sum(grad.norms.enc@train) > 0\n"
+                     "[claim.residual]\nsays = Residuals change them.\n"
+                     "check = maxdiff(grad.norms.enc@train, grad.norms.enc@plain) > 0\n"
+                     "[claim.shipped]\nsays = The shipped model is 32 wide.\ncheck = count(enc.embed[token=0]) == 32\n");
+    snprintf(path, sizeof path, "%s/lesson.md", dir);
+    write_text(path, "## grad.enc.0.input@train\nGradients.\n## gen.*.dec.logits@gen\nLogits.\n");
+    Lesson *l = load(dir);
+    assert_int_equal(lesson_run_count(l), 4);
+    int failed;
+    ClaimResult *res = run_and_check(s, l, NULL, "later", &failed);
+    for (int k = 0; k < lesson_claim_count(l); k++)
+        if (!res[k].pass)
+            fail_msg("claim %s: %s", res[k].id, res[k].measured);
+    free(res);
+    assert_non_null(lesson_narration(l, "gen.1.dec.logits@gen", "en"));
+    lesson_free(l);
+}
+
+/* The mask switches are ordinary config keys, written into traces. */
+static void test_mask_keys(void **state)
+{
+    (void)state;
+    Config *c = malloc(sizeof *c);
+    assert_non_null(c);
+    config_defaults(c);
+    assert_true(c->causal_mask && c->padding_mask);
+    Error err = {0};
+    assert_int_equal(config_set(c, "causal-mask", "off", NULL, &err), TF_OK);
+    assert_int_equal(config_set(c, "padding_mask", "off", NULL, &err), TF_OK);
+    assert_int_equal(config_set(c, "padding_mask", "sometimes", NULL, &err), TF_ERR_INPUT);
+    char ini[8192];
+    config_to_ini(c, ini, sizeof ini);
+    assert_non_null(strstr(ini, "causal_mask = off"));
+    assert_non_null(strstr(ini, "padding_mask = off"));
+    config_defaults(c);
+    assert_int_equal(config_load_ini_text(c, ini, "t.ini", &err), TF_OK);
+    assert_false(c->causal_mask);
+    assert_false(c->padding_mask);
+    free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_prestate_setup_teardown(test_every_lesson_holds, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_broken_engine, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_edited_sentence, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test(test_narration_lookup),
+        cmocka_unit_test_prestate_setup_teardown(test_bad_lessons_refused, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_later_lessons_expressible, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test(test_mask_keys),
+        cmocka_unit_test_prestate_setup_teardown(test_narration_format, scratch_setup, scratch_teardown, NULL),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
