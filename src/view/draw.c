@@ -35,11 +35,14 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
     paint_role(s, ROLE_TITLE);
     mvhline(l->title.y, 0, ' ', l->title.w);
     char left[512], right[128];
+    const char *lesson = s->narration.title ? s->narration.title(s->narration.ctx, s->lang) : NULL;
     if (s->b && s->compare)
-        snprintf(left, sizeof left, " traceformer view  A %s  B %s", base_name(trace_reader_path(s->a)),
-                 base_name(trace_reader_path(s->b)));
+        snprintf(left, sizeof left, " traceformer view  A %s  B %s", base_name(view_trace_label(s, s->a)),
+                 base_name(view_trace_label(s, s->b)));
+    else if (lesson && lesson[0])
+        snprintf(left, sizeof left, " %s  (%s)", lesson, base_name(view_trace_label(s, s->a)));
     else
-        snprintf(left, sizeof left, " traceformer view  %s", base_name(trace_reader_path(s->a)));
+        snprintf(left, sizeof left, " traceformer view  %s", base_name(view_trace_label(s, s->a)));
     snprintf(right, sizeof right, "step %u of %u ", s->cur + 1, s->count);
     int rw = text_width(right, !s->theme.utf8);
     paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
@@ -67,8 +70,8 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     char pos[64];
     snprintf(pos, sizeof pos, " %u/%u ", s->cur + 1, s->count);
     int pw = (int)strlen(pos);
-    if (s->searching)
-        return;  /* the prompt takes the line (draw_prompt) */
+    if (s->searching || s->editing)
+        return;  /* the prompt or the editor takes the line */
     if (s->msg_kind != MSG_NONE) {
         paint_role(s, s->msg_kind == MSG_ERROR ? ROLE_ERROR : ROLE_NOTICE);
         char buf[600];
@@ -82,11 +85,26 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
         paint_text(s, y, 1, "help: j/k scroll, any other key closes it", w - 2);
         return;
     }
+    if (s->claims) {
+        paint_text(s, y, 1, "claims: j/k scroll, C or Esc closes, other keys close it and act", w - pw - 2);
+        paint_text(s, y, w - pw, pos, pw);
+        return;
+    }
     const CachedRecord *c = view_current(s);
     bool heads = c && c->ok && view_axis(&c->tr.rec, &c->pg, "head") >= 0;
     bool batch = c && c->ok && view_axis(&c->tr.rec, &c->pg, "batch") >= 0;
-    Hint hints[16];
+    Hint hints[24];
     int n = 0;
+    bool lesson = s->narration.lookup != NULL;
+    if (lesson && s->n_guide > 0)
+        hints[n++] = (Hint){"N/P", "lesson step"};
+    if (lesson)
+        hints[n++] = (Hint){"L", s->lang == VIEW_LANG_EN ? "\xe4\xb8\xad\xe6\x96\x87" : "English"};
+    if (s->rerun.run) {
+        hints[n++] = (Hint){"e", "edit"};
+        hints[n++] = (Hint){"M", "causal"};
+        hints[n++] = (Hint){"C", "claims"};
+    }
     if (s->focus == FOCUS_STEPS) {
         hints[n++] = (Hint){"\xe2\x86\x91\xe2\x86\x93", "steps"};
         hints[n++] = (Hint){"Enter", "fold"};
@@ -151,9 +169,14 @@ void draw(const ViewState *s)
     }
     draw_matrix(s, &l);
     draw_info(s, &l);
+    draw_narration(s, &l);
     draw_status(s, &l);
+    if (s->claims && !s->help)
+        draw_claims(s, &l);
     if (s->help)
         draw_help(s, &l);
     if (s->searching)
         draw_prompt(s, &l);
+    if (s->editing)
+        draw_editor(s, &l);
 }

@@ -18,5 +18,8 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l);  /* draw_matrix.c *
 void draw_info(const ViewState *s, const ScreenLayout *l);    /* draw_info.c */
 void draw_help(const ViewState *s, const ScreenLayout *l);    /* draw_help.c */
 void draw_prompt(const ViewState *s, const ScreenLayout *l);  /* draw_help.c: the jump prompt */
+void draw_narration(const ViewState *s, const ScreenLayout *l);  /* draw_narration.c */
+void draw_claims(const ViewState *s, const ScreenLayout *l);     /* draw_narration.c: the claims panel */
+void draw_editor(const ViewState *s, const ScreenLayout *l);     /* draw_narration.c: the line editor */
 
 #endif

@@ -68,7 +68,15 @@ void draw_help(const ViewState *s, const ScreenLayout *l)
             paint_text(s, y0 + 1 + shown, x0 + 2 + (xoff), text, w - 4 - (xoff));     \
         }                                                                             \
     } while (0)
-    for (int i = 0; i < nsec; i++) {
+    /* In a lesson its own keys come first; elsewhere they come after the
+     * viewer's (and say they need a lesson). */
+    int lesson = -1;
+    for (int i = 0; i < nsec; i++)
+        if (strncmp(sec[i].title, "Lesson", 6) == 0)
+            lesson = i;
+    bool lesson_first = s->narration.lookup != NULL && lesson >= 0;
+    for (int ii = 0; ii < nsec; ii++) {
+        int i = !lesson_first ? ii : ii == 0 ? lesson : ii <= lesson ? ii - 1 : ii;
         EMIT(ROLE_GROUP, 0, sec[i].title);
         if (line >= top && shown < rows)
             shown++;

@@ -1,8 +1,8 @@
 /* draw_info.c — the info pane: what the current record is, its shape,
  * formula and description, its values, the value under the cursor with
- * its tokens, where an attention block's Q, K and V came from, and the
- * lesson's narration for this step. Most important first, so a short pane
- * cuts the least important lines. */
+ * its tokens, and where an attention block's Q, K and V came from (a
+ * lesson's narration has its own pane: draw_narration.c). Most important
+ * first, so a short pane cuts the least important lines. */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
@@ -192,7 +192,7 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     if (s->compare && s->b) {
         const CachedRecord *cb = view_current_b(s);
         if (!cb)
-            snprintf(text, sizeof text, "B (%s) has no %s", trace_reader_path(s->b), name);
+            snprintf(text, sizeof text, "B (%s) has no %s", view_trace_label(s, s->b), name);
         else if (!cb->ok)
             snprintf(text, sizeof text, "B cannot be read: %s", cb->err.msg);
         else if (!s->cmp.same_shape)
@@ -210,10 +210,5 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
                  rec->q_source ? rec->q_source : "-", rec->kv_source ? rec->kv_source : "-");
         if (!field(&L, "source", text, ROLE_NORMAL))
             return;
-    }
-    if (s->narration.lookup) {
-        const char *say = s->narration.lookup(s->narration.ctx, name);
-        if (say && say[0])
-            field(&L, "lesson", say, ROLE_NORMAL);
     }
 }

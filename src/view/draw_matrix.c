@@ -432,7 +432,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
         }
         if (p[i].source == PANEL_A) {
             if (s->compare && s->b)
-                snprintf(title, sizeof title, "A %s%s%s", trace_reader_path(s->a), pt[0] ? "  " : "", pt);
+                snprintf(title, sizeof title, "A %s%s%s", view_trace_label(s, s->a), pt[0] ? "  " : "", pt);
             else if (pt[0])
                 snprintf(title, sizeof title, "%s  (%s x %s)", pt, rows_name, cols_name);
             else if (c->pg.row_axis >= 0)
@@ -444,7 +444,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
         }
         if (p[i].source == PANEL_B) {
             if (!cb) {
-                snprintf(title, sizeof title, "B %s", trace_reader_path(s->b));
+                snprintf(title, sizeof title, "B %s", view_trace_label(s, s->b));
                 draw_note(s, &p[i], title, "no record of this name in B");
                 continue;
             }
@@ -454,7 +454,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
             }
             char ptb[160];
             pages_title(&cb->tr.rec, &cb->pg, p[i].page, ptb, sizeof ptb);
-            snprintf(title, sizeof title, "B %s%s%s", trace_reader_path(s->b), ptb[0] ? "  " : "", ptb);
+            snprintf(title, sizeof title, "B %s%s%s", view_trace_label(s, s->b), ptb[0] ? "  " : "", ptb);
             PanelDraw db = d;
             db.rec = &cb->tr.rec;
             db.pg = &cb->pg;

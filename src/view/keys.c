@@ -45,6 +45,21 @@ static const KeyBinding view_keys[] = {
     {{'x'}, "x", DO_EXPORT, "export this view as an image (gnuplot)"},
 };
 
+static const KeyBinding lesson_keys[] = {
+    {{'N'}, "N", DO_GUIDE_NEXT, "next step of the lesson (its own order)"},
+    {{'P'}, "P", DO_GUIDE_PREV, "previous step of the lesson"},
+    {{'I'}, "I", DO_INTRO, "the lesson's introduction (I again: back to the step)"},
+    {{'L'}, "L", DO_LANG, "narration in English / \xe7\xae\x80\xe4\xbd\x93\xe4\xb8\xad\xe6\x96\x87"},
+    {{'J'}, "J", DO_NARR_DOWN, "scroll the narration down"},
+    {{'K'}, "K", DO_NARR_UP, "scroll the narration up"},
+    {{'e'}, "e", DO_EDIT_SOURCE, "edit the source sentence and re-run (Enter; Esc cancels)"},
+    {{'E'}, "E", DO_EDIT_TARGET, "edit the target sentence and re-run"},
+    {{'M'}, "M", DO_CAUSAL, "re-run with the causal mask on / off"},
+    {{'D'}, "D", DO_PADDING, "re-run with the padding mask on / off"},
+    {{'T'}, "T", DO_POSITIONS, "re-run with the next positional encoding"},
+    {{'C'}, "C", DO_CLAIMS, "the lesson's claims on this run: PASS / FAIL, measured"},
+};
+
 static const KeyBinding pane_keys[] = {
     {{'\t'}, "Tab", DO_FOCUS, "keys to the steps pane and back"},
     {{'\n', '\r', KEY_ENTER, ' ', 'o'}, "Enter Space o", DO_FOLD, "fold / unfold the group at the steps cursor"},
@@ -64,6 +79,7 @@ static const KeySection sections[] = {
     {"Steps", step_keys, LEN(step_keys)},
     {"Cell cursor and zoom", cursor_keys, LEN(cursor_keys)},
     {"Views", view_keys, LEN(view_keys)},
+    {"Lesson (traceformer lesson N)", lesson_keys, LEN(lesson_keys)},
     {"Steps pane", pane_keys, LEN(pane_keys)},
     {"Other", other_keys, LEN(other_keys)},
 };
@@ -174,6 +190,76 @@ static void help_key(ViewState *s, int ch)
         s->help_top = 0;
 }
 
+/* ---- the line editor and the claims panel ---- */
+
+static void edit_key(ViewState *s, int ch)
+{
+    LineEdit *e = &s->edit;
+    switch (ch) {
+    case ESC: view_edit_cancel(s); return;
+    case '\n':
+    case '\r':
+    case KEY_ENTER: view_edit_apply(s); return;
+    case KEY_LEFT: lineedit_left(e); return;
+    case KEY_RIGHT: lineedit_right(e); return;
+    case KEY_HOME:
+    case KEY_CTRL('a'): lineedit_home(e); return;
+    case KEY_END:
+    case KEY_CTRL('e'): lineedit_end(e); return;
+    case KEY_BACKSPACE:
+    case 127:
+    case 8: lineedit_backspace(e); return;
+    case KEY_DC:
+    case KEY_CTRL('d'): lineedit_delete(e); return;
+    case KEY_CTRL('u'): lineedit_clear(e); return;
+    }
+    if (ch >= 0x20 && ch < 0x7F)
+        lineedit_insert(e, (uint32_t)ch);
+}
+
+bool view_input_char(ViewState *s, uint32_t cp)
+{
+    if (!s->editing)
+        return false;
+    if (s->msg_kind != MSG_NONE) {
+        s->msg[0] = '\0';
+        s->msg_kind = MSG_NONE;
+    }
+    if (!lineedit_insert(&s->edit, cp))
+        view_message(s, MSG_NOTICE, "the sentence cannot grow longer here");
+    return true;
+}
+
+/* Keys while the claims panel is open: j/k scroll it, C, Esc, q and Enter
+ * close it; any other key closes it and does its usual work. */
+static bool claims_key(ViewState *s, int ch)
+{
+    switch (ch) {
+    case 'j':
+    case KEY_DOWN: {
+        ClaimsGeometry g;
+        layout_claims(s, &g);
+        if (s->claims_top < g.max_top)
+            s->claims_top++;
+        return true;
+    }
+    case 'k':
+    case KEY_UP:
+        if (s->claims_top > 0)
+            s->claims_top--;
+        return true;
+    case 'C':
+    case ESC:
+    case 'q':
+    case '\n':
+    case '\r':
+    case KEY_ENTER:
+    case ' ': s->claims = false; return true;
+    }
+    s->claims = false;
+    return false;
+}
+
 /* ---- the main view ---- */
 
 static void page_move(ViewState *s, int dir)
@@ -196,10 +282,16 @@ bool view_key(ViewState *s, int ch)
         search_key(s, ch);
         return true;
     }
+    if (s->editing) {
+        edit_key(s, ch);
+        return true;
+    }
     if (s->help) {
         help_key(s, ch);
         return true;
     }
+    if (s->claims && claims_key(s, ch))
+        return true;
     bool steps = s->focus == FOCUS_STEPS;
     switch (keys_action(ch)) {
     case DO_NONE:
@@ -278,7 +370,8 @@ bool view_key(ViewState *s, int ch)
             layout_screen(s, &l);
             if (s->focus == FOCUS_STEPS && l.steps.w == 0) {
                 s->focus = FOCUS_MATRIX;
-                view_message(s, MSG_NOTICE, "the steps pane needs a wider screen (80 columns)");
+                view_message(s, MSG_NOTICE, "the steps pane needs a wider screen (%s columns)",
+                             s->narration.lookup ? "116, beside the narration," : "80");
             }
         }
         view_sync(s);
@@ -302,6 +395,18 @@ bool view_key(ViewState *s, int ch)
         break;
     case DO_REDRAW: break;
     case DO_QUIT: s->quit = true; break;
+    case DO_GUIDE_NEXT: view_guide_step(s, 1); break;
+    case DO_GUIDE_PREV: view_guide_step(s, -1); break;
+    case DO_INTRO: view_toggle_intro(s); break;
+    case DO_LANG: view_toggle_lang(s); break;
+    case DO_NARR_DOWN: view_narration_scroll(s, 3); break;
+    case DO_NARR_UP: view_narration_scroll(s, -3); break;
+    case DO_EDIT_SOURCE: view_edit_start(s, VIEW_EDIT_SOURCE); break;
+    case DO_EDIT_TARGET: view_edit_start(s, VIEW_EDIT_TARGET); break;
+    case DO_CAUSAL: view_request_rerun(s, VIEW_EDIT_CAUSAL, NULL); break;
+    case DO_PADDING: view_request_rerun(s, VIEW_EDIT_PADDING, NULL); break;
+    case DO_POSITIONS: view_request_rerun(s, VIEW_EDIT_POSITIONS, NULL); break;
+    case DO_CLAIMS: view_toggle_claims(s); break;
     }
     return true;
 }
@@ -317,7 +422,7 @@ void view_click(ViewState *s, int y, int x)
 {
     ScreenLayout l;
     layout_screen(s, &l);
-    if (l.too_small || s->help || s->searching)
+    if (l.too_small || s->help || s->searching || s->editing)
         return;
     if (in_rect(&l.steps, y, x)) {
         uint32_t row = s->tree_top + (uint32_t)(y - l.steps.y - 1);
@@ -366,6 +471,8 @@ void view_wheel(ViewState *s, int y, int x, int dir)
     }
     if (in_rect(&l.steps, y, x))
         view_step(s, dir);
+    else if (in_rect(&l.narr, y, x))
+        view_narration_scroll(s, dir * 3);
     else
         view_move(s, dir * 3, 0);
 }

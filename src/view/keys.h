@@ -18,6 +18,8 @@ typedef enum {
     DO_HEADS, DO_COMPARE, DO_NUMBERS, DO_MASK, DO_STRETCH, DO_ZOOM_OUT, DO_ZOOM_IN, DO_ZOOM_FIT,
     DO_FOCUS, DO_FOLD, DO_TREE_MODE,
     DO_EXPORT, DO_HELP, DO_BACK, DO_REDRAW, DO_QUIT,
+    DO_GUIDE_NEXT, DO_GUIDE_PREV, DO_INTRO, DO_LANG, DO_NARR_DOWN, DO_NARR_UP,
+    DO_EDIT_SOURCE, DO_EDIT_TARGET, DO_CAUSAL, DO_PADDING, DO_POSITIONS, DO_CLAIMS,
 } Action;
 
 #define KEY_CTRL(c) ((c) & 0x1f)
@@ -45,6 +47,9 @@ Action keys_action(int ch);
 
 /* Handle one key. Returns true when the screen should be repainted. */
 bool view_key(ViewState *s, int ch);
+/* A character typed that is not ASCII (猫): text for the line editor,
+ * ignored elsewhere. Returns true when the screen should be repainted. */
+bool view_input_char(ViewState *s, uint32_t cp);
 /* A mouse click at screen position (y, x): selects the cell under it, or
  * the step in the steps pane. */
 void view_click(ViewState *s, int y, int x);

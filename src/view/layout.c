@@ -10,6 +10,7 @@
 
 #define STEPS_MIN_SCREEN 80   /* narrower screens drop the steps pane */
 #define INFO_RIGHT_SCREEN 140 /* wider ones put the info pane on the right */
+#define NARR_RIGHT_SCREEN 100 /* narration beside the matrix from here, else below it */
 #define ROW_LABEL_MAX 12
 #define CELL_MAX 10
 
@@ -23,6 +24,42 @@ static uint32_t ceil_div(uint32_t a, uint32_t b)
     return b ? (a + b - 1) / b : a;
 }
 
+void layout_claims(const ViewState *s, ClaimsGeometry *g)
+{
+    memset(g, 0, sizeof *g);
+    bool ascii = !s->theme.utf8;
+    g->w = s->cols - 4 < 96 ? s->cols - 4 : 96;
+    g->tw = g->w - 4 - 6;
+    if (g->tw < 8)
+        return;
+    for (int i = 0; i < s->run.n_claims; i++)
+        g->need += text_lines(view_claim_text(s, i), g->tw, ascii, NULL, 0) + (s->run.claims[i].measured[0] ? 1 : 0);
+    int extra = 2 + (s->run.settings[0] ? 1 : 0);  /* the borders (the hint sits on the lower one), the settings */
+    g->h = g->need + extra;
+    if (g->h > s->lines - 2)
+        g->h = s->lines - 2;
+    g->y0 = s->lines - 1 - g->h;
+    g->x0 = (s->cols - g->w) / 2;
+    g->max_top = g->need - (g->h - extra);
+    if (g->max_top < 0)
+        g->max_top = 0;
+}
+
+/* The matrix and the info pane in the area (y, x, h, w): info below, or
+ * on the right when the area is wide. */
+static void matrix_and_info(ScreenLayout *l, int y, int x, int h, int w)
+{
+    if (w >= INFO_RIGHT_SCREEN) {
+        int iw = 46;
+        l->matrix = (Rect){y, x, h, w - iw - 1};
+        l->info = (Rect){y, x + w - iw, h, iw};
+    } else {
+        int ih = clampi(h * 2 / 5, 5, 11);
+        l->matrix = (Rect){y, x, h - ih, w};
+        l->info = (Rect){y + h - ih, x, ih, w};
+    }
+}
+
 void layout_screen(const ViewState *s, ScreenLayout *l)
 {
     memset(l, 0, sizeof *l);
@@ -33,22 +70,77 @@ void layout_screen(const ViewState *s, ScreenLayout *l)
     l->title = (Rect){0, 0, 1, s->cols};
     l->status = (Rect){s->lines - 1, 0, 1, s->cols};
     int body_y = 1, body_h = s->lines - 2, x = 0;
-    if (s->cols >= STEPS_MIN_SCREEN) {
-        int sw = clampi(s->cols / 4, 24, 34);
-        l->steps = (Rect){body_y, 0, body_h, sw};
-        x = sw + 1;  /* one column of border */
-    }
-    int rw = s->cols - x;
-    if (rw >= INFO_RIGHT_SCREEN) {
-        int iw = 46;
-        l->matrix = (Rect){body_y, x, body_h, rw - iw - 1};
-        l->info = (Rect){body_y, x + rw - iw, body_h, iw};
+    if (s->narration.lookup) {
+        if (s->cols >= NARR_RIGHT_SCREEN) {
+            /* Narration on the right, the whole height: it is what a
+             * student reads at every step. */
+            int nw = clampi(s->cols * 3 / 10, 32, 56);
+            int left = s->cols - nw - 1;
+            l->narr = (Rect){body_y, s->cols - nw, body_h, nw};
+            if (left >= STEPS_MIN_SCREEN) {
+                int sw = clampi(left / 4, 24, 30);
+                l->steps = (Rect){body_y, 0, body_h, sw};
+                x = sw + 1;
+            }
+            matrix_and_info(l, body_y, x, body_h, left - x);
+        } else {
+            /* Narrow: matrix, narration, info, one above the other; the
+             * steps pane gives way (N and P walk the lesson). */
+            int ih = clampi(body_h / 4, 3, 7);
+            int nh = clampi(body_h / 3, 4, 12);
+            while (body_h - ih - nh < 5 && ih > 3)
+                ih--;
+            while (body_h - ih - nh < 5 && nh > 3)
+                nh--;
+            int mh = body_h - ih - nh;
+            l->matrix = (Rect){body_y, 0, mh, s->cols};
+            l->narr = (Rect){body_y + mh, 0, nh, s->cols};
+            l->info = (Rect){body_y + mh + nh, 0, ih, s->cols};
+        }
     } else {
-        int ih = clampi(body_h * 2 / 5, 5, 11);
-        l->matrix = (Rect){body_y, x, body_h - ih, rw};
-        l->info = (Rect){body_y + body_h - ih, x, ih, rw};
+        if (s->cols >= STEPS_MIN_SCREEN) {
+            int sw = clampi(s->cols / 4, 24, 34);
+            l->steps = (Rect){body_y, 0, body_h, sw};
+            x = sw + 1;  /* one column of border */
+        }
+        matrix_and_info(l, body_y, x, body_h, s->cols - x);
     }
     l->panels = (Rect){l->matrix.y + 1, l->matrix.x, l->matrix.h - 2, l->matrix.w};
+}
+
+void layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g)
+{
+    memset(g, 0, sizeof *g);
+    g->foot_y = -1;
+    const Rect *r = &l->narr;
+    if (r->w <= 0 || r->h < 2)
+        return;
+    g->x = r->x + 1;  /* a column of margin each side */
+    g->w = r->w - 2;
+    if (g->w < 4)
+        g->w = r->w;
+    bool ascii = !s->theme.utf8;
+    int rows = r->h - 1, y = r->y + 1;
+    if (s->rerun.run && rows >= 4) {  /* the footer: the run and its claims */
+        g->foot_y = r->y + r->h - 1;
+        rows--;
+    }
+    ViewGuideStep st;
+    if (!s->show_intro && view_guide_current(s, &st) && st.note && st.note[0]) {
+        int n = text_lines(st.note, g->w, ascii, NULL, 0);
+        int most = rows >= 6 ? 3 : rows >= 3 ? 1 : 0;
+        g->note_rows = n < most ? n : most;
+        g->note_y = y;
+        /* a blank line between the note and the text, when there is room */
+        int used = g->note_rows ? g->note_rows + (rows >= 8 ? 1 : 0) : 0;
+        y += used;
+        rows -= used;
+    }
+    bool fb;
+    const char *text = view_narration_text(s, &fb);
+    g->text_y = y;
+    g->text_rows = rows > 0 ? rows : 0;
+    g->n_lines = text ? text_lines(text, g->w, ascii, NULL, 0) + (fb ? 1 : 0) : 1;
 }
 
 int layout_steps_rows(const ScreenLayout *l)

@@ -13,7 +13,10 @@
  *   └ status ─────────────────────────────────────────────────────────┘
  *
  * Narrow screens drop the steps pane; wide ones put the info pane on the
- * right. The matrix area holds one panel (the current page), three in
+ * right. With narration (a lesson), a narration pane stands beside the
+ * matrix on the right (from 100 columns; the steps pane keeps its place
+ * only where 80 columns are left for it and the matrix), or, on narrower
+ * screens, between the matrix and the info pane. The matrix area holds one panel (the current page), three in
  * compare (A, B, A − B) or one per head in the heads view. */
 #ifndef TF_VIEW_LAYOUT_H
 #define TF_VIEW_LAYOUT_H
@@ -36,9 +39,34 @@ typedef struct {
     Rect matrix;          /* its title line, the panels, its legend line */
     Rect panels;          /* the matrix pane between title and legend */
     Rect info;            /* its title line, then text */
+    Rect narr;            /* narration: its title line, then text; w = 0 without narration */
 } ScreenLayout;
 
 void layout_screen(const ViewState *s, ScreenLayout *l);
+
+/* Inside the narration pane: the step's note on top, the narration text
+ * (scrolled by narr_top), and a footer with the run's settings and claims
+ * when the viewer can re-run. Rows are 0 when there is no room. */
+typedef struct {
+    int x, w;              /* the text column */
+    int note_y, note_rows; /* the note, wrapped (at most 3 lines) */
+    int text_y, text_rows; /* the narration's window */
+    int foot_y;            /* the footer line, or −1 */
+    int n_lines;           /* narration lines at this width, all of them */
+} NarrationGeometry;
+
+void layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g);
+
+/* The claims panel: a box above the status line, as wide as fits (at most
+ * 96), as tall as its lines need (at most the body). */
+typedef struct {
+    int y0, x0, w, h;   /* the box, borders included */
+    int tw;             /* the claims' text column, after the PASS / FAIL badge */
+    int need;           /* lines of claims: each wrapped, and its measured value */
+    int max_top;        /* claims_top that shows the last line at the bottom */
+} ClaimsGeometry;
+
+void layout_claims(const ViewState *s, ClaimsGeometry *g);
 
 typedef enum { PANEL_A, PANEL_B, PANEL_DIFF } PanelSource;
 

@@ -15,6 +15,19 @@ const char *view_tree_name(const void *ctx, uint32_t i)
     return trace_reader_name((const TraceReader *)ctx, i);
 }
 
+const char *view_trace_label(const ViewState *s, const TraceReader *r)
+{
+    if (r && r == s->owned)
+        return "the re-run";
+    if (r && r == s->origin && s->owned && !s->b_given)
+        return "the first run";
+    if (r && r == s->guide_b) {  /* a step's other run: its file name says which */
+        const char *p = trace_reader_path(r), *slash = strrchr(p, '/');
+        return slash ? slash + 1 : p;
+    }
+    return r ? trace_reader_path(r) : "";
+}
+
 const char *view_name(const ViewState *s, uint32_t i)
 {
     const char *n = trace_reader_name(s->a, i);
@@ -269,6 +282,12 @@ void view_sync(ViewState *s)
         if (c->ok && cb->ok)
             compare_stats(&c->tr.rec, &cb->tr.rec, &s->cmp);
     }
+    view_guide_sync(s);
+    if (s->narr_rec != s->cur) {  /* another record's narration starts at its top */
+        s->narr_rec = s->cur;
+        s->narr_top = 0;
+        s->show_intro = false;
+    }
     sync_tree(s);
     scroll_to_cursor(s);
 }
@@ -283,7 +302,28 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
     s->count = trace_reader_count(cfg->a);
     s->theme = cfg->theme;
     s->narration = cfg->narration;
+    s->rerun = cfg->rerun;
     s->export = cfg->export;
+    s->origin = cfg->a;
+    s->b_given = cfg->b != NULL;
+    s->lang = cfg->lang;
+    s->guide_step = -1;
+    if (cfg->run) {
+        s->run = *cfg->run;
+        s->run.trace[0] = '\0';
+        s->have_run = true;
+    }
+    if (s->narration.n_steps && s->narration.step) {
+        int n = s->narration.n_steps(s->narration.ctx);
+        /* Step k of the walk is guide_rec[k]; one that cannot be read
+         * keeps its place with no record, so the numbering stays the walk's. */
+        for (int k = 0; k < n && k < VIEW_MAX_GUIDE; k++) {
+            ViewGuideStep g = {0};
+            bool ok = s->narration.step(s->narration.ctx, k, VIEW_LANG_EN, &g) && g.record;
+            snprintf(s->guide_rec[k], VIEW_GUIDE_NAME, "%s", ok ? g.record : "");
+            s->n_guide = k + 1;
+        }
+    }
     s->lines = cfg->lines;
     s->cols = cfg->cols;
     s->pool_r = s->pool_c = 1;
@@ -306,6 +346,9 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
         s->cur = (uint32_t)i;
     }
     view_sync(s);
+    if (s->n_guide > 0)
+        view_message(s, MSG_NOTICE, "N and P walk the lesson's %d steps%s; ? lists every key", s->n_guide,
+                     s->narration.intro ? ", I shows what it is about" : "");
     const CachedRecord *c = view_current(s);
     if (!c->ok) {
         /* A trace that fails on the first record it is asked for is
@@ -322,6 +365,12 @@ void view_free(ViewState *s)
 {
     cache_free(&s->cache);
     tree_free(&s->tree);
+    if (s->guide_b)
+        trace_reader_close(s->guide_b);
+    s->guide_b = NULL;
+    if (s->owned)
+        trace_reader_close(s->owned);
+    s->owned = NULL;
 }
 
 /* ---- actions ---- */
@@ -670,6 +719,10 @@ void view_request_export(ViewState *s)
 
 void view_perform_pending(ViewState *s)
 {
+    if (s->pending == PENDING_RERUN) {
+        view_perform_rerun(s);
+        return;
+    }
     if (s->pending != PENDING_EXPORT)
         return;
     s->pending = PENDING_NONE;

@@ -20,6 +20,7 @@
 #include "trace/trace.h"
 #include "view/cache.h"
 #include "view/compare.h"
+#include "view/lineedit.h"
 #include "view/palette.h"
 #include "view/search.h"
 #include "view/tree.h"
@@ -27,15 +28,86 @@
 #define VIEW_MIN_LINES 12
 #define VIEW_MIN_COLS 44
 #define VIEW_MAX_HEADS 64
+#define VIEW_MAX_GUIDE 64      /* guided steps kept */
+#define VIEW_GUIDE_NAME 128    /* bytes of a step's record name */
 
-/* The lesson's narration for a step, when the trace belongs to a lesson.
- * lookup returns the text for a record name, or NULL when the lesson says
- * nothing there; the text must outlive the viewer. Lessons fill this in;
- * without one, lookup is NULL and the info pane has no narration line. */
+/* The language narration is shown in (the L key switches). */
+typedef enum { VIEW_LANG_EN, VIEW_LANG_ZH } ViewLang;
+#define VIEW_N_LANGS 2
+
+/* One step of a guided walk (a lesson's ordered steps): the record it
+ * shows and a one-line note on what to look at. */
 typedef struct {
-    const char *(*lookup)(void *ctx, const char *record_name);
+    const char *record;   /* a record name of the trace */
+    const char *note;     /* one line, or NULL */
+    const char *key;      /* what narration is looked up by on this step (NULL: record) */
+    const char *trace;    /* another trace this step shows beside the record (compare:
+                             the same name there), or NULL */
+} ViewGuideStep;
+
+/* Narration, when the trace belongs to a guided walk (a lesson). The
+ * viewer knows nothing of lessons: it asks these callbacks, and every
+ * string they return must stay valid while the viewer runs. lookup NULL:
+ * no narration pane, and the screen is the plain viewer's.
+ *   lookup   the text for a record name in lang, or NULL when there is
+ *            none (the viewer then tries English); paragraphs are
+ *            separated by newlines
+ *   n_steps  how many ordered steps (NULL: none; keys N and P say so)
+ *   step     step k (0-based) in lang; false when there is no such step
+ *   title    one line for the title bar ("lesson 1: self-attention"), or NULL
+ *   intro    the text before the first step, shown on the I key, or NULL */
+typedef struct {
+    const char *(*lookup)(void *ctx, const char *record_name, ViewLang lang);
+    int (*n_steps)(void *ctx);
+    bool (*step)(void *ctx, int k, ViewLang lang, ViewGuideStep *out);
+    const char *(*title)(void *ctx, ViewLang lang);
+    const char *(*intro)(void *ctx, ViewLang lang);  /* what the walk is about (key I), or NULL */
     void *ctx;
 } ViewNarration;
+
+/* Re-running the model behind the trace with one thing changed (keys e E
+ * M D T), and re-checking what the lesson claims about its numbers (C).
+ * The caller runs the model (the viewer never does), writes a new trace
+ * and says where; the viewer opens it in place of the old one. */
+typedef enum {
+    VIEW_EDIT_CHECK,       /* change nothing: check the claims on the current run */
+    VIEW_EDIT_SOURCE,      /* text: the new source sentence */
+    VIEW_EDIT_TARGET,      /* text: the new target sentence */
+    VIEW_EDIT_CAUSAL,      /* the causal (look-ahead) mask on <-> off */
+    VIEW_EDIT_PADDING,     /* the padding mask on <-> off */
+    VIEW_EDIT_POSITIONS,   /* the next kind of positional encoding */
+} ViewEditKind;
+
+typedef struct {
+    ViewEditKind kind;
+    const char *text;      /* SOURCE / TARGET, else NULL */
+} ViewEdit;
+
+#define VIEW_MAX_CLAIMS 8
+
+typedef struct {
+    bool pass;
+    char text[VIEW_N_LANGS][256];  /* the statement, per language ("" when not translated) */
+    char measured[128];    /* the value measured on this run */
+} ViewClaim;
+
+typedef struct {
+    char trace[1024];      /* the new trace's path; "" when the trace is unchanged */
+    char settings[200];    /* this run in one line: "causal mask off, padding mask on, ..." */
+    ViewClaim claims[VIEW_MAX_CLAIMS];
+    int n_claims;
+} ViewRunResult;
+
+/* run: do the edit; on success fill out (out arrives zeroed) and return
+ * TF_OK; on failure return an error whose message the status line shows
+ * ("unknown token 'dog'"), with nothing changed. text: the current source
+ * or target sentence, where the editor starts (NULL: an empty line).
+ * run NULL: the keys say re-running needs a lesson. */
+typedef struct {
+    Status (*run)(void *ctx, const ViewEdit *edit, ViewRunResult *out, Error *err);
+    const char *(*text)(void *ctx, ViewEditKind which);
+    void *ctx;
+} ViewRerun;
 
 /* Image export of one record (the `x` key). The caller decides how (the
  * command line passes plot_record through gnuplot); head and batch are the
@@ -57,6 +129,9 @@ typedef struct {
     TraceReader *b;         /* --compare, or NULL */
     const char *start;      /* record to open at, or NULL for the first */
     ViewNarration narration;
+    ViewLang lang;          /* narration's first language */
+    ViewRerun rerun;
+    const ViewRunResult *run;  /* the claims of the run on screen, when known; or NULL */
     ViewExport export;
     ViewTheme theme;
     int lines, cols;        /* screen size */
@@ -65,7 +140,7 @@ typedef struct {
 typedef enum { FOCUS_MATRIX, FOCUS_STEPS } ViewFocus;
 typedef enum { NUMBERS_AUTO, NUMBERS_ON, NUMBERS_OFF } NumberMode;
 typedef enum { TREE_FOLLOW, TREE_ALL, TREE_MANUAL } TreeMode;
-typedef enum { PENDING_NONE, PENDING_EXPORT } ViewPending;
+typedef enum { PENDING_NONE, PENDING_EXPORT, PENDING_RERUN } ViewPending;
 typedef enum { MSG_NONE, MSG_NOTICE, MSG_ERROR } MessageKind;
 
 /* Per head, from the block's attention weights (heads view). */
@@ -82,7 +157,11 @@ typedef struct {
     RecordCache cache;
     ViewTheme theme;
     ViewNarration narration;
+    ViewRerun rerun;
     ViewExport export;
+    TraceReader *origin;            /* the caller's trace (the run the viewer opened on) */
+    TraceReader *owned;             /* a re-run's trace, opened and closed by the viewer */
+    bool b_given;                   /* b came from the caller (--compare), not a re-run */
 
     /* where we are */
     uint32_t cur;                   /* current record of a */
@@ -109,6 +188,32 @@ typedef struct {
     uint32_t tree_top;              /* first visible row of the steps pane */
     bool searching;
     Search search;
+
+    /* the guided walk (narration.n_steps / step) */
+    int n_guide;
+    char guide_rec[VIEW_MAX_GUIDE][VIEW_GUIDE_NAME];  /* the steps' record names */
+    long guide_idx[VIEW_MAX_GUIDE]; /* their records in a, or −1 when absent */
+    const TraceReader *guide_for;   /* the trace guide_idx was found in */
+    TraceReader *guide_b;           /* a step's other trace (ViewGuideStep.trace), opened by the viewer */
+    TraceReader *guide_saved_b;     /* b before it */
+    bool guide_saved_compare;
+    int guide_step;                 /* the step we are at or came from, −1 before the first */
+    bool guide_on;                  /* the current record is that step's */
+    ViewLang lang;
+    bool show_intro;                /* the pane shows the introduction (I) until the record changes */
+    int narr_top;                   /* first narration line shown */
+    uint32_t narr_rec;              /* the record narr_top belongs to */
+
+    /* re-running */
+    bool editing;                   /* the line editor has the keys */
+    ViewEditKind edit_kind;         /* what it edits (SOURCE / TARGET) */
+    LineEdit edit;
+    ViewEditKind rerun_kind;        /* the pending re-run */
+    char rerun_text[LINEEDIT_CAP];
+    ViewRunResult run;              /* settings and claims of the run on screen */
+    bool have_run;                  /* run holds them (a re-run or a check) */
+    bool claims;                    /* the claims panel is open */
+    int claims_top;
 
     /* derived by view_sync */
     CompareStats cmp;               /* when compare and b has the record */
@@ -154,7 +259,38 @@ void view_tree_move(ViewState *s, int delta);   /* steps cursor (focus steps) */
 void view_tree_toggle(ViewState *s);            /* fold/unfold the group at the steps cursor */
 void view_tree_cycle_mode(ViewState *s);        /* follow → all open → follow */
 void view_request_export(ViewState *s);
-void view_perform_pending(ViewState *s);        /* runs the export; sets the message */
+void view_perform_pending(ViewState *s);        /* runs the export or re-run; sets the message */
+
+/* ---- narration, guided steps, re-running (narrate.c) ---- */
+
+void view_guide_step(ViewState *s, int delta);  /* N / P: the next / previous guided step */
+void view_guide_leave(ViewState *s);            /* close a step's other trace, b as before */
+void view_toggle_lang(ViewState *s);            /* L */
+void view_toggle_intro(ViewState *s);           /* I */
+void view_narration_scroll(ViewState *s, int delta);  /* J / K */
+void view_edit_start(ViewState *s, ViewEditKind which);  /* e / E: open the line editor */
+void view_edit_apply(ViewState *s);             /* Enter in the editor: request the re-run */
+void view_edit_cancel(ViewState *s);            /* Esc in the editor */
+void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text);  /* M D T, and apply */
+void view_toggle_claims(ViewState *s);          /* C: show (checking first if need be) / hide */
+void view_perform_rerun(ViewState *s);          /* the pending re-run (view_perform_pending) */
+/* Open the trace at path in place of the current one, keeping the record
+ * name, the head and the cursor where they still exist. False (and an
+ * error message, nothing changed) when it cannot be opened. */
+bool view_reopen(ViewState *s, const char *path);
+
+/* The narration of the current record in the viewer's language (English
+ * when there is none in it: *fallback true), or NULL. */
+const char *view_narration_text(const ViewState *s, bool *fallback);
+/* The guided step shown in the pane's title: s->guide_step's note. */
+bool view_guide_current(const ViewState *s, ViewGuideStep *out);
+/* Refresh guide_idx for the current trace; set guide_step / guide_on
+ * from the current record (view_sync calls it). */
+void view_guide_sync(ViewState *s);
+/* Claim i's statement in the viewer's language (English when untranslated). */
+const char *view_claim_text(const ViewState *s, int i);
+/* How many claims passed. */
+int view_claims_passed(const ViewState *s);
 
 void view_message(ViewState *s, MessageKind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -180,6 +316,9 @@ bool view_numbers_on(const ViewState *s);
  * or stretched to the values' own range (the s key). */
 Scale view_scale(const ViewState *s, const CachedRecord *c);
 Scale view_scale_range(const ViewState *s, const char *kind, float min, float max);
+/* How a trace is named on screen: its path, or after a re-run "the
+ * re-run" and "the first run" (whose files are temporary). */
+const char *view_trace_label(const ViewState *s, const TraceReader *r);
 /* The name of record i of a. */
 const char *view_name(const ViewState *s, uint32_t i);
 /* For the outline: the name of record i of the trace behind ctx (a reader). */

@@ -204,3 +204,28 @@ size_t text_wrap(const char *s, int cols, bool ascii, size_t *next)
      * leading spaces skipped above are not printed either. */
     return end;
 }
+
+int text_lines(const char *s, int cols, bool ascii, TextLine *out, int max)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\r'))
+        n--;  /* trailing blank lines say nothing */
+    int count = 0;
+    size_t off = 0;
+    while (off < n) {
+        size_t len = 0, next = 1;
+        if (s[off] != '\n') {
+            /* text_wrap stops at a newline and steps over it in next */
+            len = text_wrap(s + off, cols, ascii, &next);
+            if (off + len > n)
+                len = n - off;
+            if (next == 0)
+                next = 1;  /* never stand still */
+        }
+        if (out && count < max)
+            out[count] = (TextLine){off, len};
+        count++;
+        off += next;
+    }
+    return count;
+}

@@ -39,4 +39,15 @@ void text_ascii(char *buf, size_t cap, const char *s);
  * (spaces at the break skipped). Returns 0 at the end of s. */
 size_t text_wrap(const char *s, int cols, bool ascii, size_t *next);
 
+/* A line of text_lines: s[off, off + len). */
+typedef struct {
+    size_t off, len;
+} TextLine;
+
+/* Word-wrap all of s into lines of at most cols columns: a newline starts
+ * a new line and an empty line stays empty (paragraphs), trailing blank
+ * lines are dropped. The first max lines go to out (out may be NULL);
+ * returns how many lines there are in all. */
+int text_lines(const char *s, int cols, bool ascii, TextLine *out, int max);
+
 #endif

@@ -173,7 +173,8 @@ Status view_run(const ViewConfig *cfg_in, int *signal_out, Error *err)
             if (wc == KEY_CTRL('l'))
                 clearok(curscr, TRUE);
             view_key(s, (int)wc);
-        }  /* other characters are no key (and record names are ASCII) */
+        } else
+            view_input_char(s, (uint32_t)wc);  /* text for the line editor (猫); no key elsewhere */
     }
 
     endwin();

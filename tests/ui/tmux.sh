@@ -60,6 +60,18 @@ ui_wait() {
     bad "$2: '$1' not on the screen after ${UI_TIMEOUT}s"; _ui_dump; return 1
 }
 
+# ui_wait_re REGEX DESCRIPTION: a line of the screen matches the extended
+# regular expression REGEX in time (for text whose spacing the layout
+# decides, such as tokens in cells).
+ui_wait_re() {
+    _n=$((UI_TIMEOUT * 10))
+    while [ "$_n" -gt 0 ]; do
+        if ui_screen | grep -qE -- "$1"; then ok "$2"; return 0; fi
+        sleep 0.1; _n=$((_n - 1))
+    done
+    bad "$2: /$1/ not on the screen after ${UI_TIMEOUT}s"; _ui_dump; return 1
+}
+
 # ui_wait_gone TEXT DESCRIPTION: TEXT leaves the screen in time.
 ui_wait_gone() {
     _n=$((UI_TIMEOUT * 10))

@@ -1,0 +1,657 @@
+/* lesson_view.c — a lesson in the viewer: the adapter between lesson.h and
+ * the viewer's hooks (view/state.h: ViewNarration, ViewRerun). */
+#include "cli/lesson_view.h"
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli_trace.h"
+#include "cli/commands.h"
+#include "cli/paths.h"
+#include "plot/plot.h"
+#include "text/tokenizer.h"
+#include "text/utf8.h"
+#include "text/vocab.h"
+#include "view/view.h"
+
+#define MAX_FLOW (2 * LESSON_MAX_STEPS + 8)
+#define SENTENCE_MAX 512
+
+/* What the current run really used, read back from its trace's meta (the
+ * configuration as INI): lesson.h says what a student overrode, not what
+ * the lesson itself sets, and the toggles need the latter. */
+typedef struct {
+    char src[SENTENCE_MAX], tgt[SENTENCE_MAX];
+    char positions[24];
+    int causal, padding;  /* 1 on, 0 off, −1 unknown */
+    char *vocab;          /* [vocab] tokens, or NULL */
+} RunFacts;
+
+typedef struct {
+    const Lesson *l;
+    char tmp[LESSON_PATH_MAX];   /* a private directory, removed at the end */
+    int n_dirs;                  /* run directories made so far: tmp/run-K */
+    LessonTraces traces;         /* the run on screen */
+    int dir_now;                 /* its K */
+    RunFacts facts;
+
+    /* the student's overrides (lesson.h), kept for every later re-run */
+    char src[SENTENCE_MAX], tgt[SENTENCE_MAX], positions[24];
+    LessonOverrides o;
+
+    /* the viewer's view of the lesson */
+    char step_rec[LESSON_MAX_STEPS][LESSON_NAME_MAX + 40];
+    int n_steps;
+    char title[VIEW_N_LANGS][320];
+    struct {
+        const char *from;        /* lesson_narration's text */
+        char *text;              /* reflowed for the pane */
+    } flow[MAX_FLOW];
+    int n_flow;
+} LessonView;
+
+static const char *lang_code(ViewLang l)
+{
+    return l == VIEW_LANG_ZH ? "zh" : "en";
+}
+
+/* Copy at most cap − 1 bytes, never cutting a UTF-8 character. */
+static void copy_text(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+/* ---- files ---- */
+
+/* Remove dir and the files in it (one level: the run directories hold
+ * only trace files). Only ever called on our own mkdtemp directory. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        char path[LESSON_PATH_MAX + 300];
+        while ((e = readdir(d))) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            struct stat st;
+            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                remove_dir(path);
+            else
+                unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+static void run_dir(const LessonView *lv, int k, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/run-%d", lv->tmp, k);
+}
+
+/* ---- the facts of a run, from its trace ---- */
+
+static void facts_free(RunFacts *f)
+{
+    free(f->vocab);
+    memset(f, 0, sizeof *f);
+    f->causal = f->padding = -1;
+}
+
+static int on_off(const char *v)
+{
+    return strcmp(v, "on") == 0 || strcmp(v, "yes") == 0 ? 1 : strcmp(v, "off") == 0 || strcmp(v, "no") == 0 ? 0 : -1;
+}
+
+static void facts_read(RunFacts *f, const TraceReader *r)
+{
+    facts_free(f);
+    const char *p = trace_reader_meta(r);
+    bool have_src = false, have_tgt = false;
+    while (*p) {
+        size_t n = strcspn(p, "\n");
+        const char *eq = memchr(p, '=', n);
+        if (eq && p[0] != '[' && p[0] != ';' && p[0] != '#') {
+            const char *ke = eq;
+            while (ke > p && ke[-1] == ' ')
+                ke--;
+            const char *v = eq + 1;
+            while (v < p + n && *v == ' ')
+                v++;
+            size_t kl = (size_t)(ke - p), vl = (size_t)(p + n - v);
+            char val[SENTENCE_MAX];
+            snprintf(val, sizeof val, "%.*s", (int)(vl < sizeof val ? vl : sizeof val - 1), v);
+#define KEY(s) (kl == strlen(s) && strncmp(p, s, kl) == 0)
+            if (KEY("src") && !have_src) {
+                copy_text(f->src, sizeof f->src, val);
+                have_src = true;
+            } else if (KEY("tgt") && !have_tgt) {
+                copy_text(f->tgt, sizeof f->tgt, val);
+                have_tgt = true;
+            } else if (KEY("positions"))
+                copy_text(f->positions, sizeof f->positions, val);
+            else if (KEY("causal_mask"))
+                f->causal = on_off(val);
+            else if (KEY("padding_mask"))
+                f->padding = on_off(val);
+            else if (KEY("tokens")) {
+                free(f->vocab);
+                f->vocab = malloc(vl + 1);
+                if (f->vocab)
+                    snprintf(f->vocab, vl + 1, "%.*s", (int)vl, v);
+            }
+#undef KEY
+        }
+        p += n + (p[n] == '\n');
+    }
+}
+
+static Status facts_of_path(RunFacts *f, const char *path, Error *err)
+{
+    TraceReader *r;
+    Status st = trace_reader_open(&r, path, err);
+    if (st)
+        return st;
+    facts_read(f, r);
+    trace_reader_close(r);
+    return TF_OK;
+}
+
+/* ---- narration for the pane ---- */
+
+static bool is_wide_at(const char *s, size_t n)
+{
+    uint32_t cp;
+    return n > 0 && (unsigned char)s[0] >= 0x80 && utf8_decode(s, n, &cp) > 0 && cp >= 0x2E80;
+}
+
+/* The last character of out (of length n) is wide (CJK)? */
+static bool ends_wide(const char *out, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
+        i--;
+    return i > 0 && is_wide_at(out + i - 1, n - (i - 1));
+}
+
+static bool starts_block(const char *line, size_t n)
+{
+    if (n >= 2 && (line[0] == '-' || line[0] == '*' || line[0] == '+') && line[1] == ' ')
+        return true;  /* a list item */
+    size_t d = 0;
+    while (d < n && line[d] >= '0' && line[d] <= '9')
+        d++;
+    if (d > 0 && d + 1 < n && (line[d] == '.' || line[d] == ')') && line[d + 1] == ' ')
+        return true;  /* a numbered item */
+    return line[0] == '|' || line[0] == '#' || line[0] == '>' || line[0] == '\t' ||
+           (n >= 4 && strncmp(line, "    ", 4) == 0);
+}
+
+/* Markdown as the pane shows it: the lines of a paragraph joined (with a
+ * space, or none between Chinese characters), a blank line between
+ * paragraphs, list items, headings, tables and code on lines of their own,
+ * and ** markers dropped. Returns a malloc'd string, or NULL. */
+static char *reflow(const char *md)
+{
+    size_t cap = strlen(md) * 3 + 4;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    bool fence = false, line_start = true;
+    for (const char *p = md; *p;) {
+        size_t n = strcspn(p, "\n");
+        const char *line = p;
+        p += n + (p[n] == '\n');
+        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
+            n--;
+        if (n >= 3 && strncmp(line, "```", 3) == 0) {
+            fence = !fence;
+            if (!line_start)
+                out[o++] = '\n';
+            line_start = true;
+            continue;
+        }
+        bool blank = n == 0;
+        if (blank && !fence) {  /* a paragraph ends */
+            if (o > 0 && !(o >= 2 && out[o - 1] == '\n' && out[o - 2] == '\n')) {
+                if (!line_start)
+                    out[o++] = '\n';
+                out[o++] = '\n';
+            }
+            line_start = true;
+            continue;
+        }
+        if (fence || starts_block(line, n)) {
+            if (!line_start)
+                out[o++] = '\n';
+            line_start = true;
+        }
+        if (!line_start && !ends_wide(out, o) && !is_wide_at(line, n))
+            out[o++] = ' ';
+        bool alone = fence || line[0] == '|' || line[0] == '#';  /* nothing joins these */
+        if (line[0] == '#' && !fence) {  /* a heading: its words alone */
+            while (n > 0 && *line == '#') {
+                line++;
+                n--;
+            }
+            while (n > 0 && *line == ' ') {
+                line++;
+                n--;
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!fence && line[i] == '*' && i + 1 < n && line[i + 1] == '*') {
+                i++;
+                continue;
+            }
+            out[o++] = line[i];
+        }
+        line_start = false;
+        if (alone) {
+            out[o++] = '\n';
+            line_start = true;
+        }
+    }
+    while (o > 0 && out[o - 1] == '\n')
+        o--;
+    out[o] = '\0';
+    return out;
+}
+
+/* t as the pane shows it, reflowed once and kept as long as the lesson. */
+static const char *flowed(LessonView *lv, const char *t)
+{
+    if (!t)
+        return NULL;
+    for (int i = 0; i < lv->n_flow; i++)
+        if (lv->flow[i].from == t)
+            return lv->flow[i].text;
+    char *r = reflow(t);
+    if (!r || lv->n_flow >= MAX_FLOW) {
+        free(r);
+        return t;  /* as written: still readable */
+    }
+    lv->flow[lv->n_flow].from = t;
+    lv->flow[lv->n_flow++].text = r;
+    return r;
+}
+
+static const char *lv_lookup(void *ctx, const char *record_name, ViewLang lang)
+{
+    LessonView *lv = ctx;
+    return flowed(lv, lesson_narration(lv->l, record_name, lang_code(lang)));
+}
+
+static const char *lv_intro(void *ctx, ViewLang lang)
+{
+    LessonView *lv = ctx;
+    return flowed(lv, lesson_intro(lv->l, lang_code(lang)));
+}
+
+static int lv_n_steps(void *ctx)
+{
+    return ((LessonView *)ctx)->n_steps;
+}
+
+static bool lv_step(void *ctx, int k, ViewLang lang, ViewGuideStep *out)
+{
+    LessonView *lv = ctx;
+    (void)lang;  /* lesson.ini's notes are English only */
+    const LessonStep *st = lesson_step(lv->l, k);
+    if (!st || k >= lv->n_steps)
+        return false;
+    out->record = lv->step_rec[k];
+    out->note = st->note[0] ? st->note : NULL;
+    out->key = st->key;  /* its own section of lesson.md, also for NAME@RUN and globs */
+    if (strcmp(st->run, "main") != 0)
+        out->trace = lesson_trace_path(&lv->traces, st->run);  /* shown beside main: compare */
+    return true;
+}
+
+static const char *lv_title(void *ctx, ViewLang lang)
+{
+    return ((LessonView *)ctx)->title[lang];
+}
+
+/* The record a step shows: its name, or the first record of the main run
+ * its glob matches. A step of another run (NAME@RUN) shows NAME in the
+ * main run with the same name of RUN beside it (lv_step gives the viewer
+ * RUN's trace, and the viewer compares). */
+static void resolve_steps(LessonView *lv, const TraceReader *r)
+{
+    int n = lesson_step_count(lv->l);
+    lv->n_steps = n < LESSON_MAX_STEPS ? n : LESSON_MAX_STEPS;
+    for (int k = 0; k < lv->n_steps; k++) {
+        const LessonStep *st = lesson_step(lv->l, k);
+        char *rec = lv->step_rec[k];
+        size_t cap = sizeof lv->step_rec[k];
+        snprintf(rec, cap, "%s", st->pattern);
+        if (!strpbrk(st->pattern, "*?["))
+            continue;
+        uint32_t count = trace_reader_count(r);
+        for (uint32_t i = 0; i < count; i++) {
+            const char *name = trace_reader_name(r, i);
+            if (name && fnmatch(st->pattern, name, 0) == 0) {
+                snprintf(rec, cap, "%s", name);
+                break;
+            }
+        }
+    }
+}
+
+/* ---- re-running ---- */
+
+static const char *positions_next(const char *now)
+{
+    static const char *const order[] = {"sinusoidal", "none", "learned", "relative", "rope"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(now, order[i]) == 0)
+            return order[(i + 1) % 5];
+    return "sinusoidal";
+}
+
+typedef struct {
+    char unknown[256];
+    int n;
+} Unknown;
+
+static void note_unknown(void *ctx, const char *what, const char *token)
+{
+    Unknown *u = ctx;
+    (void)what;
+    size_t o = strlen(u->unknown);
+    if (u->n++ < 4 && o < sizeof u->unknown - 1)
+        snprintf(u->unknown + o, sizeof u->unknown - o, "%s'%s'", o ? ", " : "", token);
+}
+
+/* A sentence the lesson's vocabulary can read: every word known. (The
+ * engine would read an unknown word as <UNK>; a student who typed it wants
+ * to hear that it is not known, with the words that are.) */
+static Status check_words(const LessonView *lv, const char *text, const char *what, Error *err)
+{
+    const char *p = text;
+    while (*p == ' ')
+        p++;
+    if (!*p)
+        return error_set(err, TF_ERR_INPUT, "the %s is empty: type at least one word", what);
+    if (!utf8_valid(text, strlen(text), NULL))
+        return error_set(err, TF_ERR_INPUT, "the %s is not valid UTF-8", what);
+    if (!lv->facts.vocab)
+        return TF_OK;  /* the vocabulary came with the weights: the engine decides */
+    Vocab v;
+    vocab_init(&v);
+    Status st = vocab_add_text(&v, lv->facts.vocab, "the lesson's vocabulary", err);
+    enum { MAX_IDS = SENTENCE_MAX };  /* a token takes a byte and a separator at least */
+    int *ids = st == TF_OK ? malloc(MAX_IDS * sizeof *ids) : NULL;
+    if (st == TF_OK && !ids)
+        st = error_set(err, TF_ERR_RUNTIME, "out of memory");
+    if (st == TF_OK) {
+        int n = 0;
+        Unknown u = {"", 0};
+        st = tokenize(&v, text, what, ids, MAX_IDS, &n, note_unknown, &u, err);
+        if (st == TF_OK && u.n > 0) {
+            st = error_set(err, TF_ERR_INPUT, "%s %s not in this lesson's vocabulary", u.unknown,
+                           u.n == 1 ? "is" : "are");
+            error_hint(err, "it knows: %.200s", lv->facts.vocab);
+        }
+    }
+    free(ids);
+    vocab_free(&v);
+    return st;
+}
+
+static void describe(const LessonView *lv, char *buf, size_t cap)
+{
+    const RunFacts *f = &lv->facts;
+    char changed[96] = "";
+    size_t o = 0;
+    if (lv->o.src)
+        o += (size_t)snprintf(changed + o, sizeof changed - o, "%ssource", o ? ", " : "");
+    if (lv->o.tgt && o < sizeof changed)
+        o += (size_t)snprintf(changed + o, sizeof changed - o, "%starget", o ? ", " : "");
+    if (lv->o.causal_mask >= 0 && o < sizeof changed)
+        o += (size_t)snprintf(changed + o, sizeof changed - o, "%scausal mask", o ? ", " : "");
+    if (lv->o.padding_mask >= 0 && o < sizeof changed)
+        o += (size_t)snprintf(changed + o, sizeof changed - o, "%spadding mask", o ? ", " : "");
+    if (lv->o.positions && o < sizeof changed)
+        snprintf(changed + o, sizeof changed - o, "%spositions", o ? ", " : "");
+    snprintf(buf, cap, "causal mask %s, padding mask %s, positions %s%s%s%s",
+             f->causal < 0 ? "?" : f->causal ? "on" : "off", f->padding < 0 ? "?" : f->padding ? "on" : "off",
+             f->positions[0] ? f->positions : "?", changed[0] ? " (you changed: " : "", changed,
+             changed[0] ? ")" : "");
+}
+
+static void fill_claims(const LessonView *lv, ViewRunResult *out)
+{
+    ClaimResult *res = NULL;
+    int failed = 0;
+    Error err;
+    error_clear(&err);
+    if (lesson_check(lv->l, &lv->traces, &res, &failed, &err) != TF_OK) {
+        out->n_claims = 1;  /* say why, where the claims would be */
+        out->claims[0].pass = false;
+        snprintf(out->claims[0].text[VIEW_LANG_EN], sizeof out->claims[0].text[0], "%s",
+                 "the claims could not be checked");
+        copy_text(out->claims[0].measured, sizeof out->claims[0].measured, err.msg);
+        free(res);
+        return;
+    }
+    int n = lesson_claim_count(lv->l);
+    out->n_claims = n < VIEW_MAX_CLAIMS ? n : VIEW_MAX_CLAIMS;
+    for (int i = 0; i < out->n_claims; i++) {
+        ViewClaim *c = &out->claims[i];
+        c->pass = res[i].pass;
+        copy_text(c->text[VIEW_LANG_EN], sizeof c->text[0], res[i].text);
+        copy_text(c->text[VIEW_LANG_ZH], sizeof c->text[0], res[i].text_zh);
+        copy_text(c->measured, sizeof c->measured, res[i].measured);
+    }
+    free(res);
+}
+
+static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *err)
+{
+    LessonView *lv = ctx;
+    if (e->kind == VIEW_EDIT_CHECK) {
+        fill_claims(lv, out);
+        describe(lv, out->settings, sizeof out->settings);
+        return TF_OK;
+    }
+    /* The overrides this run would use, without touching ours until it works. */
+    LessonOverrides o = lv->o;
+    char text[SENTENCE_MAX];
+    const char *positions = NULL;
+    Status st = TF_OK;
+    switch (e->kind) {
+    case VIEW_EDIT_SOURCE:
+    case VIEW_EDIT_TARGET: {
+        bool src = e->kind == VIEW_EDIT_SOURCE;
+        copy_text(text, sizeof text, e->text ? e->text : "");
+        if ((st = check_words(lv, text, src ? "source sentence" : "target sentence", err)))
+            return st;
+        if (src)
+            o.src = text;
+        else
+            o.tgt = text;
+        break;
+    }
+    case VIEW_EDIT_CAUSAL:
+        o.causal_mask = lv->facts.causal == 0 ? 1 : 0;  /* unknown counts as on: the engine's default */
+        break;
+    case VIEW_EDIT_PADDING: o.padding_mask = lv->facts.padding == 0 ? 1 : 0; break;
+    case VIEW_EDIT_POSITIONS:
+        positions = positions_next(lv->facts.positions);
+        o.positions = positions;
+        break;
+    default: return error_set(err, TF_ERR_INPUT, "this edit is not known to the lesson");
+    }
+
+    char dir[LESSON_PATH_MAX + 32];
+    int k = lv->n_dirs++;
+    run_dir(lv, k, dir, sizeof dir);
+    LessonTraces t;
+    if ((st = lesson_run(lv->l, &o, dir, &t, err))) {
+        remove_dir(dir);
+        return st;
+    }
+    RunFacts facts = {.causal = -1, .padding = -1};
+    const char *main_path = lesson_trace_path(&t, "main");
+    if (!main_path || (st = facts_of_path(&facts, main_path, err))) {
+        remove_dir(dir);
+        return main_path ? st : error_set(err, TF_ERR_RUNTIME, "the lesson wrote no main run");
+    }
+
+    /* It worked: these are the overrides from now on. */
+    if (e->kind == VIEW_EDIT_SOURCE) {
+        copy_text(lv->src, sizeof lv->src, text);
+        o.src = lv->src;
+    } else if (e->kind == VIEW_EDIT_TARGET) {
+        copy_text(lv->tgt, sizeof lv->tgt, text);
+        o.tgt = lv->tgt;
+    }
+    if (positions) {
+        copy_text(lv->positions, sizeof lv->positions, positions);
+        o.positions = lv->positions;
+    }
+    lv->o = o;
+    /* The previous re-run's files go (the viewer has them open; on POSIX
+     * that keeps them readable until it lets go). The first run stays:
+     * the viewer compares against it. */
+    if (lv->dir_now > 0) {
+        char old[LESSON_PATH_MAX + 32];
+        run_dir(lv, lv->dir_now, old, sizeof old);
+        remove_dir(old);
+    }
+    lv->dir_now = k;
+    lv->traces = t;
+    facts_free(&lv->facts);
+    lv->facts = facts;
+
+    copy_text(out->trace, sizeof out->trace, main_path);
+    fill_claims(lv, out);
+    describe(lv, out->settings, sizeof out->settings);
+    return TF_OK;
+}
+
+static const char *lv_text(void *ctx, ViewEditKind which)
+{
+    LessonView *lv = ctx;
+    return which == VIEW_EDIT_TARGET ? lv->facts.tgt : lv->facts.src;
+}
+
+/* ---- the x key ---- */
+
+typedef struct {
+    char viz[LESSON_PATH_MAX];
+    const char *out;
+} ExportPlace;
+
+static Status export_png(void *ctx, const TraceReader *r, uint32_t index, int head, int batch, char *written,
+                         size_t cap, Error *err)
+{
+    const ExportPlace *p = ctx;
+    PlotOptions o;
+    plot_options_init(&o, p->viz, p->out);
+    o.head = head;
+    o.batch = batch >= 0 ? batch : 0;
+    return plot_record(r, index, &o, written, cap, err);
+}
+
+/* ---- opening ---- */
+
+int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
+{
+    if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+        fprintf(stderr, "traceformer lesson: standard %s is not a terminal, and the viewer needs one\n",
+                isatty(STDOUT_FILENO) ? "input" : "output");
+        fprintf(stderr, "hint: `traceformer lesson %d --check` checks its claims; "
+                        "`traceformer lesson %d --plot DIR` renders its figures\n",
+                lesson_number(l), lesson_number(l));
+        return 2;
+    }
+    ViewLang first = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
+    LessonView *lv = calloc(1, sizeof *lv);
+    if (!lv) {
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    lv->l = l;
+    lesson_overrides_init(&lv->o);
+    lv->facts.causal = lv->facts.padding = -1;
+    for (int g = 0; g < VIEW_N_LANGS; g++) {
+        const char *t = lesson_title(l, lang_code((ViewLang)g));
+        snprintf(lv->title[g], sizeof lv->title[g], "lesson %d: %s", lesson_number(l), t ? t : lesson_slug(l));
+    }
+
+    const char *base = getenv("TMPDIR");
+    snprintf(lv->tmp, sizeof lv->tmp, "%s/traceformer-lesson-XXXXXX", base && base[0] ? base : "/tmp");
+    if (!mkdtemp(lv->tmp)) {
+        fprintf(stderr, "traceformer: cannot make a directory for the lesson's traces in %s\n",
+                base && base[0] ? base : "/tmp");
+        free(lv);
+        return 1;
+    }
+
+    int code = 0;
+    Error err;
+    error_clear(&err);
+    TraceReader *main_trace = NULL;
+    char dir[LESSON_PATH_MAX + 32];
+    run_dir(lv, lv->n_dirs++, dir, sizeof dir);
+    Status st = lesson_run(l, &lv->o, dir, &lv->traces, &err);
+    const char *main_path = st ? NULL : lesson_trace_path(&lv->traces, "main");
+    if (st)
+        code = cli_report(&err, st);
+    else if (!main_path) {
+        fprintf(stderr, "traceformer: lesson %d wrote no main run\n", lesson_number(l));
+        code = 1;
+    } else
+        code = cli_open_trace(main_path, &main_trace);
+
+    if (!code) {
+        facts_read(&lv->facts, main_trace);
+        resolve_steps(lv, main_trace);
+        const char *start = NULL;
+        for (int k = 0; k < lv->n_steps && !start; k++)
+            if (trace_reader_find(main_trace, lv->step_rec[k]) >= 0)
+                start = lv->step_rec[k];
+        ExportPlace place = {.out = plots_dir ? plots_dir : "plots"};
+        snprintf(place.viz, sizeof place.viz, "%s/viz", paths_data_dir());
+        ViewConfig cfg = {
+            .a = main_trace,
+            .start = start,
+            .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv},
+            .lang = first,
+            .rerun = {lv_run, lv_text, lv},
+            .export = {export_png, &place},
+        };
+        int sig = 0;
+        error_clear(&err);
+        st = view_run(&cfg, &sig, &err);
+        if (st)
+            code = cli_report(&err, st);
+        else if (sig)
+            code = 128 + sig;
+        trace_reader_close(main_trace);
+    }
+    remove_dir(lv->tmp);
+    for (int i = 0; i < lv->n_flow; i++)
+        free(lv->flow[i].text);
+    facts_free(&lv->facts);
+    free(lv);
+    return code;
+}

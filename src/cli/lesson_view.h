@@ -1,0 +1,37 @@
+/* lesson_view.h — a lesson in the viewer: `traceformer lesson N` in a
+ * terminal.
+ *
+ * The viewer (src/view) knows nothing of lessons; this file is the adapter
+ * between the two. It runs the lesson (lesson_run) into a private
+ * temporary directory, opens the viewer on the main run's trace at the
+ * lesson's first step, and hands the viewer
+ *   - the narration (lesson.md / lesson.zh.md, reflowed into paragraphs),
+ *     the ordered steps with their notes, and the title, in English or
+ *     简体中文 (the viewer's L key switches);
+ *   - a re-run hook: an edited source or target sentence, the causal or the
+ *     padding mask toggled, the next positional encoding — each runs the
+ *     lesson again with that override (lesson_run), re-checks its claims
+ *     (lesson_check) and gives the viewer the new trace and the results.
+ * The temporary directory is removed when the viewer closes. */
+#ifndef TF_CLI_LESSON_VIEW_H
+#define TF_CLI_LESSON_VIEW_H
+
+#include "lesson/lesson.h"
+
+/* Open lesson l in the viewer. lang is "en" or "zh" (NULL: "en"), the
+ * narration's first language; plots_dir is where the viewer's x key writes
+ * images (NULL: "plots").
+ *
+ * Standard input and output must be a terminal: when they are not, this
+ * says so on stderr (with a hint: `traceformer lesson N --check`, or
+ * `--plot DIR`) and returns 2 without running anything. Errors go to
+ * stderr as "traceformer: ..." lines. Returns the exit code: 0 after q,
+ * 1 for a runtime failure, 2 for bad input, 128 + signal when a signal
+ * ended the viewer.
+ *
+ * cmd_lesson.c calls it for `traceformer lesson N [--lang zh]` when
+ * neither --list, --check nor --plot is given:
+ *     return lesson_view_open(lesson, lang, NULL);   (then lesson_free) */
+int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir);
+
+#endif

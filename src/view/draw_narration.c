@@ -1,0 +1,215 @@
+/* draw_narration.c — what a guided walk adds to the screen: the narration
+ * pane (the step's note, its narration, the run's settings and claims),
+ * the claims panel, and the line editor for the input sentence. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "view/draw.h"
+#include "view/paint.h"
+#include "view/text.h"
+
+#define MAX_LINES 512  /* narration lines wrapped for drawing */
+
+/* Lines [first, first + rows) of text wrapped to g->w, from screen row y. */
+static void text_block(const ViewState *s, const char *text, int first, int rows, int y, int x, int w, Role role)
+{
+    static TextLine lines[MAX_LINES];
+    int n = text_lines(text, w, !s->theme.utf8, lines, MAX_LINES);
+    if (n > MAX_LINES)
+        n = MAX_LINES;
+    paint_role(s, role);
+    for (int i = 0; i < rows && first + i < n; i++) {
+        char line[1024];
+        const TextLine *t = &lines[first + i];
+        snprintf(line, sizeof line, "%.*s", (int)t->len, text + t->off);
+        paint_text(s, y + i, x, line, w);
+    }
+}
+
+static void pane_title(const ViewState *s, char *buf, size_t cap)
+{
+    if (s->show_intro)
+        snprintf(buf, cap, " introduction (I: back to the step) ");
+    else if (s->n_guide == 0)
+        snprintf(buf, cap, " narration ");
+    else if (s->guide_step < 0)
+        snprintf(buf, cap, " lesson: %d steps, N starts ", s->n_guide);
+    else if (s->guide_on)
+        snprintf(buf, cap, " lesson step %d of %d ", s->guide_step + 1, s->n_guide);
+    else
+        snprintf(buf, cap, " off the lesson path (step %d of %d) ", s->guide_step + 1, s->n_guide);
+}
+
+void draw_narration(const ViewState *s, const ScreenLayout *l)
+{
+    const Rect *r = &l->narr;
+    if (r->w <= 0 || r->h < 2)
+        return;
+    bool beside = r->x > 0;
+    if (beside)
+        paint_vline(s, ROLE_BORDER, r->y, r->x - 1, r->h);
+    paint_hline(s, ROLE_BORDER, r->y, r->x, r->w);
+    char title[128];
+    pane_title(s, title, sizeof title);
+    paint_role(s, ROLE_FOCUS_TITLE);
+    int tw = paint_text(s, r->y, r->x + 1, title, r->w - 2);
+    /* the language on the right of the title line, when it fits */
+    const char *lang = s->lang == VIEW_LANG_ZH ? " \xe4\xb8\xad\xe6\x96\x87 " : " EN ";
+    int lw = text_width(lang, !s->theme.utf8);
+    if (tw + lw + 3 < r->w) {
+        paint_role(s, ROLE_DIM);
+        paint_text(s, r->y, r->x + r->w - lw - 1, lang, lw);
+    }
+
+    NarrationGeometry g;
+    layout_narration(s, l, &g);
+    ViewGuideStep st;
+    if (g.note_rows > 0 && !s->show_intro && view_guide_current(s, &st) && st.note)
+        text_block(s, st.note, 0, g.note_rows, g.note_y, g.x, g.w, ROLE_VALUE);
+
+    bool fallback;
+    const char *text = view_narration_text(s, &fallback);
+    int rows = g.text_rows, y = g.text_y, top = s->narr_top;
+    if (top > g.n_lines - rows)
+        top = g.n_lines - rows > 0 ? g.n_lines - rows : 0;
+    if (!text) {
+        if (rows > 0) {
+            char msg[160];
+            if (s->n_guide > 0 && !s->guide_on)
+                snprintf(msg, sizeof msg, "No narration for %s. N goes on with the lesson, P goes back to step %d.",
+                         view_name(s, s->cur), s->guide_step >= 0 ? s->guide_step + 1 : 1);
+            else
+                snprintf(msg, sizeof msg, "No narration for %s.", view_name(s, s->cur));
+            text_block(s, msg, 0, rows, y, g.x, g.w, ROLE_DIM);
+        }
+    } else {
+        int skip = top;
+        if (fallback) {  /* the first line says why this is English */
+            if (skip == 0 && rows > 0) {
+                paint_role(s, ROLE_DIM);
+                paint_text(s, y, g.x, "(English: no \xe4\xb8\xad\xe6\x96\x87 text here yet)", g.w);
+                y++;
+                rows--;
+            } else
+                skip--;
+        }
+        text_block(s, text, skip, rows, y, g.x, g.w, ROLE_NORMAL);
+        /* more below or above: say so on the title line */
+        bool above = top > 0, below = top + g.text_rows < g.n_lines;
+        if ((above || below) && r->w > 30) {
+            const char *more = below ? (s->theme.utf8 ? " \xe2\x86\x93 J more " : " J more ")
+                                     : (s->theme.utf8 ? " \xe2\x86\x91 K back " : " K back ");
+            int mw = text_width(more, !s->theme.utf8);
+            int mx = r->x + r->w - lw - mw - 2;
+            if (mx > r->x + tw + 2) {
+                paint_role(s, ROLE_KEY);
+                paint_text(s, r->y, mx, more, mw);
+            }
+        }
+    }
+
+    if (g.foot_y >= 0) {
+        char foot[400];
+        if (s->have_run && s->run.n_claims > 0)
+            snprintf(foot, sizeof foot, "claims %d/%d pass (C)%s%s", view_claims_passed(s), s->run.n_claims,
+                     s->run.settings[0] ? " \xc2\xb7 " : "", s->run.settings);
+        else if (s->have_run && s->run.settings[0])
+            snprintf(foot, sizeof foot, "%s", s->run.settings);
+        else
+            snprintf(foot, sizeof foot, "C checks the claims \xc2\xb7 e edits the sentence \xc2\xb7 M D T re-run");
+        paint_role(s, ROLE_DIM);
+        paint_text(s, g.foot_y, g.x, foot, g.w);
+    }
+}
+
+/* The claims panel: every claim, PASS or FAIL, with what was measured. */
+void draw_claims(const ViewState *s, const ScreenLayout *l)
+{
+    (void)l;
+    bool ascii = !s->theme.utf8;
+    ClaimsGeometry cg;
+    layout_claims(s, &cg);
+    if (cg.tw < 8 || cg.h < 3)
+        return;
+    int w = cg.w, h = cg.h, tw = cg.tw, y0 = cg.y0, x0 = cg.x0;
+    paint_role(s, ROLE_NORMAL);
+    for (int y = y0; y < y0 + h; y++)
+        mvhline(y, x0, ' ', w);
+    paint_hline(s, ROLE_BORDER, y0, x0, w);
+    paint_hline(s, ROLE_BORDER, y0 + h - 1, x0, w);
+    paint_vline(s, ROLE_BORDER, y0, x0, h);
+    paint_vline(s, ROLE_BORDER, y0, x0 + w - 1, h);
+    char title[96];
+    snprintf(title, sizeof title, " claims: %d of %d pass ", view_claims_passed(s), s->run.n_claims);
+    paint_role(s, ROLE_FOCUS_TITLE);
+    paint_text(s, y0, x0 + 2, title, w - 4);
+    int y = y0 + 1, end = y0 + h - 1;
+    if (s->run.settings[0] && y < end) {
+        paint_role(s, ROLE_DIM);
+        paint_text(s, y++, x0 + 2, s->run.settings, w - 4);
+    }
+    int skip = s->claims_top < cg.max_top ? s->claims_top : cg.max_top;  /* j/k scroll */
+    for (int i = 0; i < s->run.n_claims && y < end; i++) {
+        const ViewClaim *c = &s->run.claims[i];
+        TextLine lines[16];
+        const char *ct = view_claim_text(s, i);
+        int n = text_lines(ct, tw, ascii, lines, 16);
+        if (n > 16)
+            n = 16;
+        for (int k = 0; k < n + (c->measured[0] ? 1 : 0) && y < end; k++) {
+            if (skip > 0) {
+                skip--;
+                continue;
+            }
+            if (k == 0) {
+                paint_role(s, c->pass ? ROLE_NOTICE : ROLE_ERROR);
+                paint_text(s, y, x0 + 2, c->pass ? " PASS " : " FAIL ", 6);
+            }
+            char line[600];
+            if (k < n) {
+                snprintf(line, sizeof line, "%.*s", (int)lines[k].len, ct + lines[k].off);
+                paint_role(s, ROLE_NORMAL);
+            } else {
+                snprintf(line, sizeof line, "measured: %s", c->measured);
+                paint_role(s, ROLE_VALUE);
+            }
+            paint_text(s, y, x0 + 2 + 7, line, tw);
+            y++;
+        }
+    }
+    paint_role(s, ROLE_DIM);
+    const char *hint = " C or Esc closes  j/k scroll ";
+    int hw = text_width(hint, ascii);
+    paint_text(s, y0 + h - 1, x0 + w - hw - 2, hint, hw);
+}
+
+/* The line editor on the status line: "source> 猫 追 老鼠_". */
+void draw_editor(const ViewState *s, const ScreenLayout *l)
+{
+    int y = l->status.y, w = l->status.w;
+    bool ascii = !s->theme.utf8;
+    const char *label = s->edit_kind == VIEW_EDIT_TARGET ? "target> " : "source> ";
+    const char *hint = "  Enter re-runs  Esc cancels ";
+    paint_role(s, ROLE_STATUS);
+    mvhline(y, 0, ' ', w);
+    paint_role(s, ROLE_KEY);
+    int x = paint_text(s, y, 0, label, w);
+    int hw = text_width(hint, ascii);
+    if (w - x - hw < 12)
+        hw = 0;  /* narrow: the text matters more than the hint */
+    int cols = w - x - hw - 1;
+    if (cols < 2)
+        cols = 2;
+    int cx;
+    size_t start = lineedit_window(&s->edit, cols, ascii, &cx);
+    paint_role(s, ROLE_STATUS);
+    /* paint_text cuts with an ellipsis, which is right for the tail */
+    paint_text(s, y, x, s->edit.text + start, cols);
+    if (hw) {
+        paint_role(s, ROLE_DIM);
+        paint_text(s, y, w - hw, hint, hw);
+    }
+    move(y, x + cx);
+    curs_set(1);
+}

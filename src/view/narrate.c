@@ -1,0 +1,413 @@
+/* narrate.c — the viewer as a guide: the narration beside the matrix, the
+ * walk's own ordered steps (N, P), the language (L), and re-running the
+ * model with one thing changed (e E M D T) with the claims re-checked (C).
+ *
+ * Everything lesson-specific comes through the hooks in ViewConfig
+ * (state.h); this file only keeps the state they feed. No terminal here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view/layout.h"
+#include "view/state.h"
+#include "view/text.h"
+
+static const char *lang_name(ViewLang l)
+{
+    return l == VIEW_LANG_ZH ? "\xe7\xae\x80\xe4\xbd\x93\xe4\xb8\xad\xe6\x96\x87" : "English";  /* 简体中文 */
+}
+
+/* ---- the guided steps ---- */
+
+void view_guide_sync(ViewState *s)
+{
+    if (s->guide_for != s->a) {  /* a new trace: where are the steps now? */
+        for (int k = 0; k < s->n_guide; k++)
+            s->guide_idx[k] = s->guide_rec[k][0] ? trace_reader_find(s->a, s->guide_rec[k]) : -1;
+        s->guide_for = s->a;
+    }
+    s->guide_on = false;
+    if (s->guide_step >= 0 && s->guide_step < s->n_guide && s->guide_idx[s->guide_step] == (long)s->cur) {
+        s->guide_on = true;
+        return;
+    }
+    for (int k = 0; k < s->n_guide; k++)
+        if (s->guide_idx[k] == (long)s->cur) {
+            s->guide_step = k;
+            s->guide_on = true;
+            return;
+        }
+}
+
+bool view_guide_current(const ViewState *s, ViewGuideStep *out)
+{
+    memset(out, 0, sizeof *out);
+    if (s->guide_step < 0 || s->guide_step >= s->n_guide || !s->narration.step)
+        return false;
+    if (!s->narration.step(s->narration.ctx, s->guide_step, s->lang, out))
+        return false;
+    if (!out->note && s->lang != VIEW_LANG_EN) {  /* a note not yet translated: English */
+        ViewGuideStep en = {0};
+        if (s->narration.step(s->narration.ctx, s->guide_step, VIEW_LANG_EN, &en))
+            out->note = en.note;
+    }
+    return true;
+}
+
+/* Give b back as it was before a step showed its other trace. */
+void view_guide_leave(ViewState *s)
+{
+    if (!s->guide_b)
+        return;
+    cache_free(&s->cache);  /* it may hold records of the trace about to close */
+    if (s->b == s->guide_b) {
+        s->b = s->guide_saved_b;
+        s->compare = s->guide_saved_compare && s->b;
+    }
+    trace_reader_close(s->guide_b);
+    s->guide_b = NULL;
+    view_sync(s);
+}
+
+/* A step that shows another run beside this one: open it as b, compare on. */
+static void guide_enter(ViewState *s, int k)
+{
+    ViewGuideStep g = {0};
+    if (!s->narration.step || !s->narration.step(s->narration.ctx, k, VIEW_LANG_EN, &g) || !g.trace)
+        return;
+    Error err;
+    error_clear(&err);
+    TraceReader *r;
+    if (trace_reader_open(&r, g.trace, &err)) {
+        view_message(s, MSG_ERROR, "step %d's other run cannot be opened: %s", k + 1, err.msg);
+        return;
+    }
+    s->guide_saved_b = s->b;
+    s->guide_saved_compare = s->compare;
+    s->guide_b = s->b = r;
+    s->compare = true;
+    s->heads = false;
+}
+
+void view_guide_step(ViewState *s, int delta)
+{
+    if (s->n_guide == 0) {
+        view_message(s, MSG_NOTICE, "%s", s->narration.lookup
+                                              ? "this walk has no ordered steps: n and p step through every record"
+                                              : "no lesson here: traceformer lesson N opens one, with its steps");
+        return;
+    }
+    int k;
+    if (s->guide_step < 0)
+        k = delta > 0 ? 0 : -1;
+    else if (!s->guide_on && delta < 0)
+        k = s->guide_step;  /* off the path: P goes back to the step we left */
+    else
+        k = s->guide_step + delta;
+    /* A step whose record this run does not have (say enc.pos with
+     * positions off) is passed over, and the message says so. */
+    int skipped = -1;
+    while (k >= 0 && k < s->n_guide && s->guide_idx[k] < 0) {
+        if (skipped < 0)
+            skipped = k;
+        k += delta > 0 ? 1 : -1;
+    }
+    if (k < 0) {
+        view_message(s, MSG_NOTICE, "this is the lesson's first step: N goes on");
+        return;
+    }
+    if (k >= s->n_guide) {
+        view_message(s, MSG_NOTICE, "this is the lesson's last step (%d)%s", s->n_guide,
+                     s->rerun.run ? ": C checks its claims" : "");
+        return;
+    }
+    s->guide_step = k;
+    s->focus = FOCUS_MATRIX;
+    view_guide_leave(s);
+    guide_enter(s, k);
+    view_goto(s, (uint32_t)s->guide_idx[k]);
+    if (skipped >= 0)
+        view_message(s, MSG_NOTICE, "step %d (%s) is not in this run: passed over", skipped + 1,
+                     s->guide_rec[skipped][0] ? s->guide_rec[skipped] : "?");
+}
+
+/* ---- narration ---- */
+
+static const char *intro_text(const ViewState *s, bool *fallback)
+{
+    *fallback = false;
+    if (!s->narration.intro)
+        return NULL;
+    const char *t = s->narration.intro(s->narration.ctx, s->lang);
+    if ((!t || !t[0]) && s->lang != VIEW_LANG_EN) {
+        t = s->narration.intro(s->narration.ctx, VIEW_LANG_EN);
+        *fallback = t && t[0];
+    }
+    return t && t[0] ? t : NULL;
+}
+
+void view_toggle_intro(ViewState *s)
+{
+    bool fb;
+    if (!s->show_intro && !intro_text(s, &fb)) {
+        view_message(s, MSG_NOTICE, "%s", s->narration.lookup ? "this lesson has no introduction"
+                                                              : "no lesson here: I shows a lesson's introduction");
+        return;
+    }
+    s->show_intro = !s->show_intro;
+    s->narr_top = 0;
+}
+
+const char *view_narration_text(const ViewState *s, bool *fallback)
+{
+    *fallback = false;
+    if (!s->narration.lookup)
+        return NULL;
+    if (s->show_intro)
+        return intro_text(s, fallback);
+    const char *name = view_name(s, s->cur);
+    ViewGuideStep g;
+    if (s->guide_on && view_guide_current(s, &g) && g.key && g.key[0])
+        name = g.key;  /* the step's own section ("enc.memory@alone", a glob) */
+    const char *t = s->narration.lookup(s->narration.ctx, name, s->lang);
+    if ((!t || !t[0]) && s->lang != VIEW_LANG_EN) {
+        t = s->narration.lookup(s->narration.ctx, name, VIEW_LANG_EN);
+        *fallback = t && t[0];
+    }
+    return t && t[0] ? t : NULL;
+}
+
+void view_toggle_lang(ViewState *s)
+{
+    if (!s->narration.lookup) {
+        view_message(s, MSG_NOTICE, "no narration here: L switches a lesson's narration between English and %s",
+                     lang_name(VIEW_LANG_ZH));
+        return;
+    }
+    s->lang = s->lang == VIEW_LANG_EN ? VIEW_LANG_ZH : VIEW_LANG_EN;
+    s->narr_top = 0;
+    view_message(s, MSG_NOTICE, "narration in %s", lang_name(s->lang));
+}
+
+void view_narration_scroll(ViewState *s, int delta)
+{
+    if (!s->narration.lookup) {
+        view_message(s, MSG_NOTICE, "no narration here to scroll");
+        return;
+    }
+    ScreenLayout l;
+    layout_screen(s, &l);
+    NarrationGeometry g;
+    layout_narration(s, &l, &g);
+    int max_top = g.n_lines - g.text_rows;
+    if (max_top < 0)
+        max_top = 0;
+    int top = s->narr_top + delta;
+    if (top > max_top)
+        top = max_top;
+    if (top < 0)
+        top = 0;
+    if (top == s->narr_top)
+        view_message(s, MSG_NOTICE, "%s", delta > 0 ? "the end of this step's narration"
+                                                    : "the start of this step's narration");
+    s->narr_top = top;
+}
+
+/* ---- re-running ---- */
+
+static bool can_rerun(ViewState *s)
+{
+    if (s->rerun.run)
+        return true;
+    view_message(s, MSG_NOTICE, "re-running needs a lesson: traceformer lesson N opens one you can edit");
+    return false;
+}
+
+void view_edit_start(ViewState *s, ViewEditKind which)
+{
+    if (!can_rerun(s))
+        return;
+    const char *now = s->rerun.text ? s->rerun.text(s->rerun.ctx, which) : NULL;
+    lineedit_set(&s->edit, now ? now : "");
+    s->edit_kind = which;
+    s->editing = true;
+    s->claims = false;
+}
+
+void view_edit_cancel(ViewState *s)
+{
+    s->editing = false;
+    view_message(s, MSG_NOTICE, "edit cancelled: the run is unchanged");
+}
+
+void view_edit_apply(ViewState *s)
+{
+    s->editing = false;
+    const char *now = s->rerun.text ? s->rerun.text(s->rerun.ctx, s->edit_kind) : NULL;
+    if (now && strcmp(now, s->edit.text) == 0) {
+        view_message(s, MSG_NOTICE, "the sentence is unchanged: nothing to re-run");
+        return;
+    }
+    view_request_rerun(s, s->edit_kind, s->edit.text);
+}
+
+static const char *edit_what(ViewEditKind k)
+{
+    switch (k) {
+    case VIEW_EDIT_SOURCE: return "the new source sentence";
+    case VIEW_EDIT_TARGET: return "the new target sentence";
+    case VIEW_EDIT_CAUSAL: return "the causal mask toggled";
+    case VIEW_EDIT_PADDING: return "the padding mask toggled";
+    case VIEW_EDIT_POSITIONS: return "the next positional encoding";
+    default: return "nothing changed";
+    }
+}
+
+void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text)
+{
+    if (!can_rerun(s))
+        return;
+    s->rerun_kind = kind;
+    snprintf(s->rerun_text, sizeof s->rerun_text, "%s", text ? text : "");
+    s->pending = PENDING_RERUN;
+    if (kind == VIEW_EDIT_CHECK)
+        view_message(s, MSG_NOTICE, "checking the claims...");
+    else
+        view_message(s, MSG_NOTICE, "re-running with %s...", edit_what(kind));
+}
+
+const char *view_claim_text(const ViewState *s, int i)
+{
+    const ViewClaim *c = &s->run.claims[i];
+    return c->text[s->lang][0] ? c->text[s->lang] : c->text[VIEW_LANG_EN];
+}
+
+int view_claims_passed(const ViewState *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->run.n_claims; i++)
+        n += s->run.claims[i].pass;
+    return n;
+}
+
+void view_toggle_claims(ViewState *s)
+{
+    if (s->claims) {
+        s->claims = false;
+        return;
+    }
+    if (s->have_run) {
+        if (s->run.n_claims == 0) {
+            view_message(s, MSG_NOTICE, "this lesson makes no claims to check");
+            return;
+        }
+        s->claims = true;
+        s->claims_top = 0;
+        return;
+    }
+    view_request_rerun(s, VIEW_EDIT_CHECK, NULL);  /* the panel opens when the check is done */
+}
+
+/* Close what we opened; the caller's traces stay the caller's. */
+static void drop_owned(ViewState *s, TraceReader *r)
+{
+    if (r && r != s->origin && (!s->b_given || r != s->b))
+        trace_reader_close(r);
+}
+
+bool view_reopen(ViewState *s, const char *path)
+{
+    Error err;
+    error_clear(&err);
+    TraceReader *r = NULL;
+    if (trace_reader_open(&r, path, &err)) {
+        view_message(s, MSG_ERROR, "the new run cannot be opened: %s", err.msg);
+        return false;
+    }
+    uint32_t n = trace_reader_count(r);
+    StepTree t;
+    memset(&t, 0, sizeof t);
+    if (n == 0 || tree_build(&t, n, view_tree_name, r, &err)) {
+        view_message(s, MSG_ERROR, "the new run cannot be shown: %s", n ? err.msg : "it holds no records");
+        trace_reader_close(r);
+        return false;
+    }
+    char keep[VIEW_GUIDE_NAME];
+    snprintf(keep, sizeof keep, "%s", view_name(s, s->cur));
+
+    view_guide_leave(s);    /* a step's other run belongs to the old runs */
+    cache_free(&s->cache);  /* it holds records of the old trace */
+    tree_free(&s->tree);
+    s->tree = t;
+    TraceReader *old = s->owned;
+    s->a = s->owned = r;
+    s->count = n;
+    if (!s->b_given)
+        s->b = s->origin;  /* c compares this run with the one the viewer opened on */
+    drop_owned(s, old);
+
+    /* The same record when this run has it; else the walk's step, else the start. */
+    long i = trace_reader_find(r, keep);
+    view_guide_sync(s);
+    if (i < 0 && s->guide_step >= 0 && s->guide_step < s->n_guide)
+        i = s->guide_idx[s->guide_step];
+    s->cur = i >= 0 ? (uint32_t)i : 0;
+    s->tree_node = s->tree.rec_node[s->cur];
+    s->tree_top = 0;
+    s->top = s->left = 0;
+    view_sync(s);
+    const CachedRecord *c = view_current(s);
+    if (!c->ok)
+        view_message(s, MSG_ERROR, "%s: %s", view_name(s, s->cur), c->err.msg);
+    return true;
+}
+
+void view_perform_rerun(ViewState *s)
+{
+    s->pending = PENDING_NONE;
+    if (!s->rerun.run)
+        return;
+    ViewRunResult *res = calloc(1, sizeof *res);
+    if (!res) {
+        view_message(s, MSG_ERROR, "out of memory");
+        return;
+    }
+    ViewEdit ed = {s->rerun_kind, s->rerun_kind == VIEW_EDIT_SOURCE || s->rerun_kind == VIEW_EDIT_TARGET
+                                      ? s->rerun_text
+                                      : NULL};
+    Error err;
+    error_clear(&err);
+    Status st = s->rerun.run(s->rerun.ctx, &ed, res, &err);
+    if (st != TF_OK) {
+        view_message(s, MSG_ERROR, "%s%s%s", err.msg[0] ? err.msg : "the re-run failed",
+                     err.hint[0] ? " \xe2\x80\x94 " : "", err.hint);
+        free(res);
+        return;
+    }
+    res->trace[sizeof res->trace - 1] = '\0';
+    if (res->trace[0] && !view_reopen(s, res->trace)) {
+        free(res);
+        return;
+    }
+    if (res->n_claims < 0)
+        res->n_claims = 0;
+    if (res->n_claims > VIEW_MAX_CLAIMS)
+        res->n_claims = VIEW_MAX_CLAIMS;
+    for (int i = 0; i < res->n_claims; i++) {  /* whatever the hook wrote, the strings end */
+        for (int k = 0; k < VIEW_N_LANGS; k++)
+            res->claims[i].text[k][sizeof res->claims[i].text[k] - 1] = '\0';
+        res->claims[i].measured[sizeof res->claims[i].measured - 1] = '\0';
+    }
+    res->settings[sizeof res->settings - 1] = '\0';
+    s->run = *res;
+    s->have_run = true;
+    free(res);
+    s->claims = s->run.n_claims > 0;
+    s->claims_top = 0;
+    int pass = view_claims_passed(s);
+    if (ed.kind == VIEW_EDIT_CHECK)
+        view_message(s, MSG_NOTICE, "claims: %d of %d pass", pass, s->run.n_claims);
+    else
+        view_message(s, MSG_NOTICE, "re-ran%s%s; claims: %d of %d pass", s->run.settings[0] ? ": " : "",
+                     s->run.settings, pass, s->run.n_claims);
+}
