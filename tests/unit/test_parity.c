@@ -34,25 +34,11 @@
 #include "model/forward.h"
 #include "model/model.h"
 #include "model/weights_file.h"
+#include "../support/ref_case.h"
 
 #define PARITY_ATOL 1e-5   /* absolute, for every value */
 #define PARITY_RTOL 1e-4   /* relative, for values above 1 in magnitude */
-#define MAX_CASES 64
-
-/* The cases gen_fixtures.py writes: a missing one is a failure, not a skip. */
-static const char *const required_cases[] = {
-    "post_ln_relu", "pre_ln_gelu", "odd_geometry", "batch_padding", "decoder_only", "positions_off",
-};
-
-static char cases_dir[4096];
-static char case_names[MAX_CASES][256];
-static int n_cases;
-
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
+static RefCases cases;
 
 static int is_file(const char *path)
 {
@@ -60,50 +46,19 @@ static int is_file(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp((const char *)a, (const char *)b);
-}
-
-/* The case directories, sorted, so the order of runs is stable. */
-static void find_cases(void)
-{
-    const char *root = getenv("TF_SOURCE_DIR");
-    snprintf(cases_dir, sizeof cases_dir, "%s/tests/ref/cases", root && root[0] ? root : ".");
-    DIR *dp = opendir(cases_dir);
-    struct dirent *de;
-    while (dp && (de = readdir(dp)) && n_cases < MAX_CASES) {
-        char path[4096 + 300];
-        if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof case_names[0])
-            continue;
-        snprintf(path, sizeof path, "%s/%s", cases_dir, de->d_name);
-        if (is_dir(path))
-            snprintf(case_names[n_cases++], sizeof case_names[0], "%s", de->d_name);
-    }
-    if (dp)
-        closedir(dp);
-    qsort(case_names, (size_t)n_cases, sizeof case_names[0], cmp_names);
-}
-
-/* "[1][0][2]" for flat index i of an array of these dims. */
+/* "[1][0][2]" for flat index i of a record of these dims. */
 static void format_index(char *buf, size_t cap, size_t i, const uint32_t *dims, int nd)
 {
-    size_t idx[RECORD_MAX_DIMS];
-    for (int k = nd - 1; k >= 0; k--) {
-        idx[k] = dims[k] ? i % dims[k] : 0;
-        i = dims[k] ? i / dims[k] : 0;
-    }
-    size_t n = 0;
-    buf[0] = '\0';
-    for (int k = 0; k < nd && n < cap; k++)
-        n += (size_t)snprintf(buf + n, cap - n, "[%zu]", idx[k]);
+    size_t d[RECORD_MAX_DIMS];
+    for (int k = 0; k < nd && k < RECORD_MAX_DIMS; k++)
+        d[k] = dims[k];
+    ref_format_index(buf, cap, i, d, nd < RECORD_MAX_DIMS ? nd : RECORD_MAX_DIMS);
 }
 
 /* What the tolerance allows for a value near want. */
 static double allowed(float want)
 {
-    double w = fabs((double)want);
-    return w > 1.0 && PARITY_RTOL * w > PARITY_ATOL ? PARITY_RTOL * w : PARITY_ATOL;
+    return ref_allowed(want, PARITY_ATOL, PARITY_RTOL);
 }
 
 static int value_ok(float got, float want)
@@ -238,46 +193,20 @@ static void check_fixtures_named(CaseResult *res, const Activations *a, const ch
     closedir(dp);
 }
 
-static void warn_token(void *ctx, const char *what, const char *token)
-{
-    fprintf(stderr, "parity: %s: '%s' is not in the vocabulary\n", what, token);
-    ++*(int *)ctx;
-}
-
 static void test_case(void **state)
 {
     const char *name = *state;
-    char dir[4096 + 300], path[4096 + 400], expected[4096 + 400];
-    snprintf(dir, sizeof dir, "%s/%s", cases_dir, name);
+    char expected[4096 + 400];
     CaseResult res = {.name = name};
-    Error err = {{0}, {0}};
+    RefRun run;
+    ref_run(&run, &cases, name, "parity");
+    Activations *a = &run.a;
+    const Batch *b = &run.b;
 
-    /* As `traceformer run --config input.ini --weights weights/` does it. */
-    Config *base = calloc(1, sizeof *base);
-    Model *m = calloc(1, sizeof *m);
-    assert_non_null(base);
-    assert_non_null(m);
-    config_defaults(base);
-    snprintf(path, sizeof path, "%s/input.ini", dir);
-    if (config_load_ini(base, path, &err) != TF_OK)
-        fail_msg("parity: case %s: %s", name, err.msg);
-    snprintf(path, sizeof path, "%s/weights", dir);
-    if (weights_load(m, path, base, &err) != TF_OK)
-        fail_msg("parity: case %s: %s", name, err.msg);
-    Batch b;
-    int unknown = 0;
-    if (batch_build(&b, &m->cfg, &m->vocab, warn_token, &unknown, &err) != TF_OK)
-        fail_msg("parity: case %s: %s", name, err.msg);
-    assert_int_equal(unknown, 0);
-    Activations a;
-    if (activations_init(&a, m, &b, &err) != TF_OK)
-        fail_msg("parity: case %s: %s", name, err.msg);
-    model_forward(m, &b, &a);
-
-    snprintf(expected, sizeof expected, "%s/expected", dir);
-    for (int i = 0; i < a.n_slots; i++)
-        check_record(&res, &a, i, expected);
-    check_fixtures_named(&res, &a, expected);
+    snprintf(expected, sizeof expected, "%s/expected", run.dir);
+    for (int i = 0; i < a->n_slots; i++)
+        check_record(&res, a, i, expected);
+    check_fixtures_named(&res, a, expected);
 
     if (res.diverged > 1) {
         fprintf(stderr, "parity: case %s: %d later records differ too (computed from it):", name,
@@ -288,14 +217,10 @@ static void test_case(void **state)
     }
     if (!res.failed)
         printf("parity %-14s %3d records (%d sentence%s): max |diff| %.2g (%s); at most %.0f%% of the tolerance (%s)\n",
-           name, a.n_slots, b.B, b.B == 1 ? "" : "s", res.max_diff, res.max_record[0] ? res.max_record : "-",
+           name, a->n_slots, b->B, b->B == 1 ? "" : "s", res.max_diff, res.max_record[0] ? res.max_record : "-",
            100.0 * res.max_share, res.share_record[0] ? res.share_record : "-");
 
-    activations_free(&a);
-    batch_free(&b);
-    model_free(m);
-    free(m);
-    free(base);
+    ref_run_free(&run);
     if (res.failed)
         fail_msg("parity: case %s: %d records or fixtures do not match PyTorch's (see above)", name, res.failed);
 }
@@ -305,12 +230,12 @@ static void test_cases_present(void **state)
 {
     (void)state;
     int missing = 0;
-    for (size_t k = 0; k < sizeof required_cases / sizeof *required_cases; k++) {
+    for (size_t k = 0; k < ref_n_required_cases; k++) {
         int found = 0;
-        for (int i = 0; i < n_cases && !found; i++)
-            found = strcmp(case_names[i], required_cases[k]) == 0;
+        for (int i = 0; i < cases.n && !found; i++)
+            found = strcmp(cases.names[i], ref_required_cases[k]) == 0;
         if (!found) {
-            fprintf(stderr, "parity: no reference case %s/%s\n", cases_dir, required_cases[k]);
+            fprintf(stderr, "parity: no reference case %s/%s\n", cases.dir, ref_required_cases[k]);
             missing++;
         }
     }
@@ -321,10 +246,10 @@ static void test_cases_present(void **state)
 
 int main(void)
 {
-    find_cases();
-    struct CMUnitTest tests[MAX_CASES + 1];
+    ref_cases_find(&cases);
+    struct CMUnitTest tests[REF_MAX_CASES + 1];
     tests[0] = (struct CMUnitTest)cmocka_unit_test(test_cases_present);
-    for (int i = 0; i < n_cases; i++)
-        tests[i + 1] = (struct CMUnitTest){case_names[i], test_case, NULL, NULL, case_names[i]};
-    return _cmocka_run_group_tests("parity", tests, (size_t)n_cases + 1, NULL, NULL);
+    for (int i = 0; i < cases.n; i++)
+        tests[i + 1] = (struct CMUnitTest){cases.names[i], test_case, NULL, NULL, cases.names[i]};
+    return _cmocka_run_group_tests("parity", tests, (size_t)cases.n + 1, NULL, NULL);
 }

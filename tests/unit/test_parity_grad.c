@@ -31,63 +31,22 @@
 #include "model/model.h"
 #include "model/weights_file.h"
 #include "train/backprop.h"
+#include "../support/ref_case.h"
 
 #define GRAD_ATOL 1e-4  /* absolute, for every value */
 #define GRAD_RTOL 1e-4  /* relative, for values above 1 in magnitude */
-#define MAX_CASES 64
-
-/* The cases gen_fixtures.py writes: each must have its grads/. */
-static const char *const required_cases[] = {
-    "post_ln_relu", "pre_ln_gelu", "odd_geometry", "batch_padding", "decoder_only", "positions_off",
-};
-
-static char cases_dir[4096];
-static char case_names[MAX_CASES][256];
-static int n_cases;
-
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp((const char *)a, (const char *)b);
-}
-
-static void find_cases(void)
-{
-    const char *root = getenv("TF_SOURCE_DIR");
-    snprintf(cases_dir, sizeof cases_dir, "%s/tests/ref/cases", root && root[0] ? root : ".");
-    DIR *dp = opendir(cases_dir);
-    struct dirent *de;
-    while (dp && (de = readdir(dp)) && n_cases < MAX_CASES) {
-        char path[4096 + 300];
-        if (de->d_name[0] == '.' || strlen(de->d_name) >= sizeof case_names[0])
-            continue;
-        snprintf(path, sizeof path, "%s/%s", cases_dir, de->d_name);
-        if (is_dir(path))
-            snprintf(case_names[n_cases++], sizeof case_names[0], "%s", de->d_name);
-    }
-    if (dp)
-        closedir(dp);
-    qsort(case_names, (size_t)n_cases, sizeof case_names[0], cmp_names);
-}
+static RefCases cases;
 
 static double allowed(float want)
 {
-    double w = fabs((double)want);
-    return w > 1.0 && GRAD_RTOL * w > GRAD_ATOL ? GRAD_RTOL * w : GRAD_ATOL;
+    return ref_allowed(want, GRAD_ATOL, GRAD_RTOL);
 }
 
 /* "[3][1]" for flat index i of a (rows, cols) tensor (cols 0: a vector). */
-static void format_index(char *buf, size_t cap, size_t i, int cols)
+static void format_index(char *buf, size_t cap, size_t i, int rows, int cols)
 {
-    if (cols)
-        snprintf(buf, cap, "[%zu][%zu]", i / (size_t)cols, i % (size_t)cols);
-    else
-        snprintf(buf, cap, "[%zu]", i);
+    const size_t dims[2] = {(size_t)rows, (size_t)cols};
+    ref_format_index(buf, cap, i, dims, cols ? 2 : 1);
 }
 
 typedef struct {
@@ -137,8 +96,8 @@ static void check_tensor(CaseResult *res, const WeightEntry *e, const float *got
     }
     if (bad) {
         char fi[48], mi[48];
-        format_index(fi, sizeof fi, first, e->cols);
-        format_index(mi, sizeof mi, at, e->cols);
+        format_index(fi, sizeof fi, first, e->rows, e->cols);
+        format_index(mi, sizeof mi, at, e->rows, e->cols);
         fprintf(stderr,
                 "parity_grad: case %s: tensor %s differs from PyTorch's autograd:\n"
                 "  %zu of %zu values out of tolerance; first at %s: got %.9g, want %.9g\n"
@@ -178,55 +137,32 @@ static void check_fixtures_named(CaseResult *res, const WeightEntry *e, int n, c
     closedir(dp);
 }
 
-static void warn_token(void *ctx, const char *what, const char *token)
-{
-    fprintf(stderr, "parity_grad: %s: '%s' is not in the vocabulary\n", what, token);
-    ++*(int *)ctx;
-}
-
 static void test_case(void **state)
 {
     const char *name = *state;
-    char dir[4096 + 300], path[4096 + 400], grads_dir[4096 + 400];
-    snprintf(dir, sizeof dir, "%s/%s", cases_dir, name);
-    snprintf(grads_dir, sizeof grads_dir, "%s/grads", dir);
+    char grads_dir[4096 + 400];
     CaseResult res = {.name = name};
     Error err = {{0}, {0}};
+    RefRun run;
+    ref_run(&run, &cases, name, "parity_grad");
+    snprintf(grads_dir, sizeof grads_dir, "%s/grads", run.dir);
+    const Model *m = run.m;
+    const Batch *bp = &run.b;
+    const Activations *ap = &run.a;
 
-    /* As `traceformer run --config input.ini --weights weights/` loads it. */
-    Config *base = calloc(1, sizeof *base);
-    Model *m = calloc(1, sizeof *m);
-    assert_non_null(base);
-    assert_non_null(m);
-    config_defaults(base);
-    snprintf(path, sizeof path, "%s/input.ini", dir);
-    if (config_load_ini(base, path, &err) != TF_OK)
-        fail_msg("parity_grad: case %s: %s", name, err.msg);
-    snprintf(path, sizeof path, "%s/weights", dir);
-    if (weights_load(m, path, base, &err) != TF_OK)
-        fail_msg("parity_grad: case %s: %s", name, err.msg);
-    Batch b;
-    int unknown = 0;
-    if (batch_build(&b, &m->cfg, &m->vocab, warn_token, &unknown, &err) != TF_OK)
-        fail_msg("parity_grad: case %s: %s", name, err.msg);
-    assert_int_equal(unknown, 0);
-    Activations a;
-    if (activations_init(&a, m, &b, &err) != TF_OK)
-        fail_msg("parity_grad: case %s: %s", name, err.msg);
-    model_forward(m, &b, &a);
     Grads g;
-    if (grads_alloc(&g, m, b.B, b.Ts, b.Tt, &err) != TF_OK)
+    if (grads_alloc(&g, m, bp->B, bp->Ts, bp->Tt, &err) != TF_OK)
         fail_msg("parity_grad: case %s: %s", name, err.msg);
     float loss;
-    if (model_backward(m, &b, &a, 0.0f, &g, &loss, &err) != TF_OK)
+    if (model_backward(m, bp, ap, 0.0f, &g, &loss, &err) != TF_OK)
         fail_msg("parity_grad: case %s: %s", name, err.msg);
     /* The loss the gradients are of is the forward's "loss" record. */
-    assert_true(fabsf(loss - a.loss[0]) <= 1e-6f * fabsf(a.loss[0]));
+    assert_true(fabsf(loss - ap->loss[0]) <= 1e-6f * fabsf(ap->loss[0]));
 
     WeightEntry *e;
     const int n = weights_entries(&m->cfg, m->vocab.size, &g.w, &e);
     assert_true(n > 0);
-    if (!is_dir(grads_dir)) {
+    if (!ref_is_dir(grads_dir)) {
         fprintf(stderr, "parity_grad: case %s: no %s (`make ref` writes it)\n", name, grads_dir);
         res.failed++;
     } else {
@@ -235,15 +171,11 @@ static void test_case(void **state)
         check_fixtures_named(&res, e, n, grads_dir);
     }
     if (!res.failed)
-        printf("parity_grad %-14s %3d gradients (%d sentence%s), loss %.6f: max |diff| %.2g (%s)\n", name, n, b.B,
-               b.B == 1 ? "" : "s", (double)loss, res.max_diff, res.max_tensor[0] ? res.max_tensor : "-");
+        printf("parity_grad %-14s %3d gradients (%d sentence%s), loss %.6f: max |diff| %.2g (%s)\n", name, n, bp->B,
+               bp->B == 1 ? "" : "s", (double)loss, res.max_diff, res.max_tensor[0] ? res.max_tensor : "-");
     free(e);
     grads_free(&g);
-    activations_free(&a);
-    batch_free(&b);
-    model_free(m);
-    free(m);
-    free(base);
+    ref_run_free(&run);
     if (res.failed)
         fail_msg("parity_grad: case %s: %d gradients or fixtures do not match PyTorch's (see above)", name,
                  res.failed);
@@ -253,10 +185,10 @@ static void test_cases_present(void **state)
 {
     (void)state;
     int missing = 0;
-    for (size_t k = 0; k < sizeof required_cases / sizeof *required_cases; k++) {
+    for (size_t k = 0; k < ref_n_required_cases; k++) {
         char path[4096 + 300];
-        snprintf(path, sizeof path, "%s/%s/grads", cases_dir, required_cases[k]);
-        if (!is_dir(path)) {
+        snprintf(path, sizeof path, "%s/%s/grads", cases.dir, ref_required_cases[k]);
+        if (!ref_is_dir(path)) {
             fprintf(stderr, "parity_grad: no gradient fixtures %s\n", path);
             missing++;
         }
@@ -268,10 +200,10 @@ static void test_cases_present(void **state)
 
 int main(void)
 {
-    find_cases();
-    struct CMUnitTest tests[MAX_CASES + 1];
+    ref_cases_find(&cases);
+    struct CMUnitTest tests[REF_MAX_CASES + 1];
     tests[0] = (struct CMUnitTest)cmocka_unit_test(test_cases_present);
-    for (int i = 0; i < n_cases; i++)
-        tests[i + 1] = (struct CMUnitTest){case_names[i], test_case, NULL, NULL, case_names[i]};
-    return _cmocka_run_group_tests("parity_grad", tests, (size_t)n_cases + 1, NULL, NULL);
+    for (int i = 0; i < cases.n; i++)
+        tests[i + 1] = (struct CMUnitTest){cases.names[i], test_case, NULL, NULL, cases.names[i]};
+    return _cmocka_run_group_tests("parity_grad", tests, (size_t)cases.n + 1, NULL, NULL);
 }
