@@ -5,11 +5,11 @@
  * [vocab] and [input], skipping the sections named here. Both go through
  * libinih, and every error names lesson.ini and the line. */
 #include <errno.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/ini_strict.h"
 #include "lesson/lesson_internal.h"
 
 enum { LINE_MAX_BYTES = 3 * CONFIG_TEXT_MAX, FILE_MAX = 1 << 20, MAX_SECTIONS = 64 };
@@ -467,29 +467,7 @@ Status lesson_read_ini(Lesson *l, Error *err)
     strcpy(l->runs[0].name, "main");
     l->n_runs = 1;
 
-    bool ml = ini_allow_multiline, bom = ini_allow_bom, inl = ini_allow_inline_comments;
-    bool stack = ini_use_stack, stop = ini_stop_on_first_error, novalue = ini_allow_no_value;
-    int max_line = ini_max_line;
-    char *start_pfx = ini_start_comment_prefixes, *inline_pfx = ini_inline_comment_prefixes;
-    ini_allow_multiline = false;
-    ini_allow_bom = true;
-    ini_allow_inline_comments = true;
-    ini_use_stack = true;
-    ini_stop_on_first_error = true;
-    ini_allow_no_value = false;
-    ini_max_line = LINE_MAX_BYTES;
-    ini_start_comment_prefixes = ";#";
-    ini_inline_comment_prefixes = ";";
-    int r = ini_parse_stream(read_line, &p, on_value, &p);
-    ini_allow_multiline = ml;
-    ini_allow_bom = bom;
-    ini_allow_inline_comments = inl;
-    ini_use_stack = stack;
-    ini_stop_on_first_error = stop;
-    ini_allow_no_value = novalue;
-    ini_max_line = max_line;
-    ini_start_comment_prefixes = start_pfx;
-    ini_inline_comment_prefixes = inline_pfx;
+    int r = ini_parse_strict(read_line, &p, on_value, &p, LINE_MAX_BYTES);
 
     Status st = p.st;
     if (st == TF_OK && r > 0) {

@@ -53,7 +53,6 @@
 #include "model/config_keys.h"
 
 #include <errno.h>
-#include <ini.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -63,6 +62,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "io/ini_strict.h"
 #include "text/edit_distance.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
@@ -218,32 +218,7 @@ Status config_load_ini_text_sections(Config *c, const char *text, const char *na
     p.other_sections = other_sections;
     p.err = err;
 
-    /* Debian's libinih keeps its options in globals: set ours, put theirs back. */
-    bool ml = ini_allow_multiline, bom = ini_allow_bom, inl = ini_allow_inline_comments;
-    bool stack = ini_use_stack, stop = ini_stop_on_first_error, novalue = ini_allow_no_value;
-    int max_line = ini_max_line;
-    char *start_pfx = ini_start_comment_prefixes, *inline_pfx = ini_inline_comment_prefixes;
-    ini_allow_multiline = false;  /* an indented line is a new key, not a continuation */
-    ini_allow_bom = true;
-    ini_allow_inline_comments = true;
-    ini_use_stack = true;
-    ini_stop_on_first_error = true;
-    ini_allow_no_value = false;
-    ini_max_line = INI_LINE_MAX;
-    ini_start_comment_prefixes = ";#";
-    ini_inline_comment_prefixes = ";";
-
-    int r = ini_parse_stream(ini_read_line, &p, ini_on_value, &p);
-
-    ini_allow_multiline = ml;
-    ini_allow_bom = bom;
-    ini_allow_inline_comments = inl;
-    ini_use_stack = stack;
-    ini_stop_on_first_error = stop;
-    ini_allow_no_value = novalue;
-    ini_max_line = max_line;
-    ini_start_comment_prefixes = start_pfx;
-    ini_inline_comment_prefixes = inline_pfx;
+    int r = ini_parse_strict(ini_read_line, &p, ini_on_value, &p, INI_LINE_MAX);
 
     if (p.st != TF_OK)
         return p.st;
