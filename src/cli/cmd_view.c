@@ -10,7 +10,7 @@
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
-#include "plot/plot.h"
+#include "cli/view_export.h"
 #include "view/view.h"
 
 static const char usage[] =
@@ -76,23 +76,6 @@ static int parse_args(int argc, char **argv, ViewArgs *a)
     return 0;
 }
 
-/* The x key: the record on screen as a PNG, through src/plot. */
-typedef struct {
-    char viz[4096];
-    const char *out;
-} ExportPlace;
-
-static Status export_png(void *ctx, const TraceReader *r, uint32_t index, int head, int batch, char *written,
-                         size_t cap, Error *err)
-{
-    const ExportPlace *p = ctx;
-    PlotOptions o;
-    plot_options_init(&o, p->viz, p->out);
-    o.head = head;
-    o.batch = batch >= 0 ? batch : 0;
-    return plot_record(r, index, &o, written, cap, err);
-}
-
 int cmd_view(int argc, char **argv)
 {
     ViewArgs a;
@@ -117,9 +100,9 @@ int cmd_view(int argc, char **argv)
         code = 2;
     }
     if (!code) {
-        ExportPlace place = {.out = a.plots};
+        ViewExportPlace place = {.out = a.plots};
         snprintf(place.viz, sizeof place.viz, "%s/viz", paths_data_dir());
-        ViewConfig cfg = {.a = ta, .b = tb, .start = a.name, .export = {export_png, &place}};
+        ViewConfig cfg = {.a = ta, .b = tb, .start = a.name, .export = {view_export_png, &place}};
         int sig = 0;
         Error err;
         error_clear(&err);

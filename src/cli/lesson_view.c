@@ -13,7 +13,7 @@
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
-#include "plot/plot.h"
+#include "cli/view_export.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -553,23 +553,6 @@ static const char *lv_text(void *ctx, ViewEditKind which)
     return which == VIEW_EDIT_TARGET ? lv->facts.tgt : lv->facts.src;
 }
 
-/* ---- the x key ---- */
-
-typedef struct {
-    char viz[LESSON_PATH_MAX];
-    const char *out;
-} ExportPlace;
-
-static Status export_png(void *ctx, const TraceReader *r, uint32_t index, int head, int batch, char *written,
-                         size_t cap, Error *err)
-{
-    const ExportPlace *p = ctx;
-    PlotOptions o;
-    plot_options_init(&o, p->viz, p->out);
-    o.head = head;
-    o.batch = batch >= 0 ? batch : 0;
-    return plot_record(r, index, &o, written, cap, err);
-}
 
 /* ---- opening ---- */
 
@@ -629,7 +612,7 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
         for (int k = 0; k < lv->n_steps && !start; k++)
             if (trace_reader_find(main_trace, lv->step_rec[k]) >= 0)
                 start = lv->step_rec[k];
-        ExportPlace place = {.out = plots_dir ? plots_dir : "plots"};
+        ViewExportPlace place = {.out = plots_dir ? plots_dir : "plots"};
         snprintf(place.viz, sizeof place.viz, "%s/viz", paths_data_dir());
         ViewConfig cfg = {
             .a = main_trace,
@@ -637,7 +620,7 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
             .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv},
             .lang = first,
             .rerun = {lv_run, lv_text, lv},
-            .export = {export_png, &place},
+            .export = {view_export_png, &place},
         };
         int sig = 0;
         error_clear(&err);
