@@ -22,6 +22,11 @@
 # gradient that underflowed on its way down) has no place on a log scale
 # and is left out.
 #
+# Up to 30 stream records, each is named under the top panel; a deeper
+# stack (8 + 8 layers: 84 records) gets a small tic per record, one label
+# per layer at its first record ("enc.3"), and a faint line between
+# layers, so that it fits a normal width.
+#
 # The data file, as `traceformer plot TRACE norms --keep-data` writes it:
 #   '#' header lines, among them "# trace: FILE" and "# d_model: N";
 #   block 0, the residual stream, one line per record:
@@ -36,7 +41,8 @@
 #   data, out         (required) the norms file; the image (.png, .svg, .pdf)
 #   data2             a second norms file to compare with (default: none)
 #   label, label2     names of the two runs in the legend (default: their traces)
-#   format, width, height, font, fontsize, title: see lib/common.gp
+#   source            the subtitle, in place of the trace names (lib/common.gp)
+#   format, width, height, font, fontsize, title, texts: see lib/common.gp
 set encoding utf8
 tf_slash(s, i) = i < 1 ? 0 : (s[i:i] eq "/" ? i : tf_slash(s, i - 1))
 tf_dir = ARG0[1:tf_slash(ARG0, strlen(ARG0))]
@@ -69,6 +75,27 @@ if (tf_nstream == 0) { exit error sprintf("%s: no residual-stream rows (STEP STA
 if (!exists("label")) { label = tf_trace1 ne "" ? tf_trace1 : data }
 if (!exists("label2")) { label2 = data2 ne "" && tf_trace2 ne "" ? tf_trace2 : data2 }
 tf_steps = tf_max(tf_nstream, tf_nstream2)
+# ---- the top panel's x tics: every record's name, or one label per layer ----
+tf_layertics = tf_steps > 30
+# "enc.3.resid_mid" -> "enc.3"; "enc.input", "dec.norm" stay as they are
+tf_layerkey(s) = strstrt(s[5:], ".") > 0 ? s[1:4 + strstrt(s[5:], ".") - 1] : s
+# the decoder's records start two steps further right: room between the
+# encoder's final norm and the decoder's input for their labels
+tf_x(stack, step) = step + (tf_layertics && tf_isdec(stack) ? 2 : 0)
+tf_isdec(s) = s eq "dec"
+# one entry per run of records with the same key: the key, the first and last x
+array tf_laykey[tf_nstream]
+array tf_layx0[tf_nstream]
+array tf_layx1[tf_nstream]
+tf_nlay = 0; tf_layw = 0
+tf_lay1(stack, s, x) = (tf_nlay > 0 && tf_layerkey(s) eq tf_laykey[tf_max(tf_nlay, 1)]) ? (tf_layx1[tf_nlay] = x, 0) : \
+    (tf_nlay = tf_nlay + 1, tf_laykey[tf_nlay] = tf_layerkey(s), tf_layx0[tf_nlay] = x, tf_layx1[tf_nlay] = x, \
+     tf_layw = tf_max(tf_layw, strlen(tf_layerkey(s))), 0)
+if (tf_layertics) { stats data index 0 using (tf_lay1(strcol(2), strcol(3), tf_x(strcol(2), $1))) nooutput }
+if (tf_layertics && (tf_ngrad == 0 || tf_glayers)) { tf_namew = tf_layw }
+# a record's own tic: its name; with layer labels, only the input's and
+# the final norm's (a layer's record gets a tic without one)
+tf_ticname(s) = !tf_layertics || tf_layerkey(s) eq s ? s : ""
 stats data index 0 using ($6 == $6 ? $6 : 0) nooutput
 tf_ymax = STATS_max
 if (data2 ne "") { stats data2 index 0 using ($6 == $6 ? $6 : 0) nooutput; tf_ymax = tf_max(tf_ymax, STATS_max) }
@@ -86,7 +113,7 @@ tf_mt = fontsize * 4.6 + 12
 tf_streamh = 340
 tf_gradh = tf_ngrad > 0 ? (tf_glayers ? 340 : 260) : 0
 tf_gap = fontsize * 3
-tf_w = width > 0 ? width : int(tf_max(900, tf_ml + tf_steps * 38 + tf_mr))
+tf_w = width > 0 ? width : int(tf_max(900, tf_ml + (tf_steps + (tf_layertics ? 2 : 0)) * (tf_layertics ? 15 : 38) + tf_mr))
 tf_h = height > 0 ? height : int(tf_mt + tf_streamh + tf_ticsh + (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_gradh + tf_ticsh : 0) + fontsize * 1.5 + 10)
 tf_avail = tf_h - tf_mt - tf_ticsh - fontsize * 1.5 - 10 - (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_ticsh : 0)
 if (tf_gradh > 0) { tf_streamh = tf_avail * (tf_glayers ? 0.5 : 0.57); tf_gradh = tf_avail - tf_streamh } else { tf_streamh = tf_avail }
@@ -94,7 +121,6 @@ if (tf_streamh < 60 || (tf_ngrad > 0 && tf_gradh < 40) || tf_w - tf_ml - tf_mr <
     exit error sprintf("size %dx%d is too small for the norms plot", tf_w, tf_h)
 }
 tf_isenc(s) = s eq "enc"
-tf_isdec(s) = s eq "dec"
 # which stacks the residual stream has (a decoder-only model: no encoder)
 stats data index 0 using (tf_isenc(strcol(2)) ? 1 : 0) nooutput
 tf_senc = STATS_sum > 0
@@ -119,13 +145,24 @@ eval tf_open
 set multiplot
 tf_head = exists("title") ? title : "residual-stream norms" . (tf_ngrad > 0 ? " and gradient norms" : "")
 set label 101 tf_head at screen 0.5, screen tf_sy(fontsize * 1.6) center font tf_fontspec(fontsize + 4)
-set label 102 (tf_two ? label . "   vs   " . label2 : label) at screen 0.5, screen tf_sy(fontsize * 3.3) center font tf_fontspec(fontsize) tc rgb "#505050"
+set label 102 (source ne "" ? source : tf_two ? label . "   vs   " . label2 : label) at screen 0.5, screen tf_sy(fontsize * 3.3) center font tf_fontspec(fontsize) tc rgb "#505050"
 tf_px = tf_ml; tf_py = tf_mt; tf_pw = tf_w - tf_ml - tf_mr; tf_ph = tf_streamh
 eval tf_place
-set xrange [-0.5 : tf_steps - 0.5]
+set xrange [-0.5 : tf_steps - 0.5 + (tf_layertics ? 2 : 0)]
 set yrange [0 : tf_ymax * 1.08]
 tf_ticfont = tf_fontspec(fontsize - 1)
 set xtics rotate by 45 right scale 0 nomirror font tf_ticfont
+if (tf_layertics) {
+    # a small tic per record, a label per layer (under its middle), and a
+    # faint line between layers
+    set xtics () scale 0.5, 0.5
+    do for [tf_k = 1:tf_nlay] {
+        if (tf_layx1[tf_k] > tf_layx0[tf_k]) { set xtics add (tf_laykey[tf_k] (tf_layx0[tf_k] + tf_layx1[tf_k]) / 2.0) }
+        if (tf_k > 1) {
+            set arrow (200 + tf_k) from first tf_layx0[tf_k] - 0.5, graph 0 to first tf_layx0[tf_k] - 0.5, graph 1 nohead lw 1 lc rgb "#dcdcdc" back
+        }
+    }
+}
 set ytics nomirror scale 0.5
 set grid ytics lc rgb "#e4e4e4" lw 1
 set ylabel "L2 norm of a token's vector"
@@ -134,23 +171,27 @@ set border 3 lw 1 lc rgb "#505050"
 if (tf_dmodel > 0) {
     set arrow 1 from graph 0, first sqrt(tf_dmodel) to graph 1, first sqrt(tf_dmodel) nohead dt 3 lw 1.5 lc rgb "#808080" back
 }
-plot data index 0 using 1:(tf_isenc(strcol(2)) ? $5 : NaN):(tf_isenc(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#1f78b4" fs transparent solid 0.15 noborder notitle, \
-     data index 0 using 1:(tf_isdec(strcol(2)) ? $5 : NaN):(tf_isdec(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#e66101" fs transparent solid 0.15 noborder notitle, \
-     data index 0 using 1:(tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 1 title (tf_senc ? tf_t1("encoder") : ""), \
-     data index 0 using 1:(tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 2 title (tf_sdec ? tf_t1("decoder") : ""), \
-     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 3 title (tf_two && tf_senc ? tf_t2("encoder") : ""), \
-     (tf_two ? data2 : data) index 0 using 1:(tf_two && tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 4 title (tf_two && tf_sdec ? tf_t2("decoder") : ""), \
+plot data index 0 using (tf_x(strcol(2), $1)):(tf_isenc(strcol(2)) ? $5 : NaN):(tf_isenc(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#1f78b4" fs transparent solid 0.15 noborder notitle, \
+     data index 0 using (tf_x(strcol(2), $1)):(tf_isdec(strcol(2)) ? $5 : NaN):(tf_isdec(strcol(2)) ? $6 : NaN) with filledcurves fc rgb "#e66101" fs transparent solid 0.15 noborder notitle, \
+     data index 0 using (tf_x(strcol(2), $1)):(tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 1 title (tf_senc ? tf_t1("encoder") : ""), \
+     data index 0 using (tf_x(strcol(2), $1)):(tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 2 title (tf_sdec ? tf_t1("decoder") : ""), \
+     (tf_two ? data2 : data) index 0 using (tf_x(strcol(2), $1)):(tf_two && tf_isenc(strcol(2)) ? $4 : NaN) with linespoints ls 3 title (tf_two && tf_senc ? tf_t2("encoder") : ""), \
+     (tf_two ? data2 : data) index 0 using (tf_x(strcol(2), $1)):(tf_two && tf_isdec(strcol(2)) ? $4 : NaN) with linespoints ls 4 title (tf_two && tf_sdec ? tf_t2("decoder") : ""), \
      keyentry with filledcurves fc rgb "#b0b0b0" fs transparent solid 0.3 noborder title "band: smallest to largest token", \
      keyentry with lines dt 3 lw 1.5 lc rgb "#808080" title (tf_dmodel > 0 ? sprintf("sqrt(d_model) = %.2f", sqrt(tf_dmodel)) : ""), \
-     data index 0 using 1:(-1e30):xtic(3) with points pt -1 notitle
+     data index 0 using (tf_x(strcol(2), $1)):(-1e30):xtic(tf_ticname(strcol(3))) with points pt -1 notitle
 unset label 101
 unset label 102
-unset arrow 1
+unset arrow
 if (tf_ngrad > 0 && tf_glayers) {
     # per layer: x is the layer, 0 the first (next to the embeddings)
     tf_py = tf_mt + tf_streamh + tf_ticsh + tf_gap + fontsize * 2; tf_ph = tf_gradh
     tf_two2 = tf_two && tf_ngrad2 > 0 && tf_glayers2
     eval tf_place
+    # stats leaves out values outside the current ranges: without this the
+    # top panel's y range (0 to the largest stream norm, say 6.8) cut the
+    # layer numbers and the gradient norms above it
+    set autoscale xy
     stats data index 1 using 1 nooutput
     tf_nlayers = STATS_max + 1
     # which stacks there are (a decoder-only model has no encoder lines)
@@ -196,6 +237,7 @@ if (tf_ngrad > 0 && !tf_glayers) {
     tf_py = tf_mt + tf_streamh + tf_ticsh + tf_gap + fontsize * 2; tf_ph = tf_gradh
     tf_gsteps = tf_max(tf_ngrad, data2 ne "" && !tf_glayers2 ? tf_ngrad2 : 0)
     eval tf_place
+    set autoscale xy    # no range filtering the stats below (see above)
     set xrange [-0.5 : tf_gsteps - 0.5]
     # no NaN into stats (see tf_minmax in lib/common.gp)
     stats data index 1 using ($4 > 0 ? $4 : 1e300) nooutput

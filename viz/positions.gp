@@ -126,7 +126,8 @@ eval tf_open
 set multiplot
 tf_head = exists("title") ? title : tf_name . (tf_ptitle[tf_page + 1] ne "" ? "   ·   " . tf_ptitle[tf_page + 1] : "")
 set label 101 tf_head at screen 0.5, screen tf_sy(fontsize * 1.6) center font tf_fontspec(fontsize + 4)
-if (tf_formula ne "") { set label 102 tf_formula at screen 0.5, screen tf_sy(fontsize * 3.3) center font tf_fontspec(fontsize) tc rgb "#505050" }
+tf_sub = tf_withsource(tf_formula)
+if (tf_sub ne "") { set label 102 tf_sub at screen 0.5, screen tf_sy(fontsize * 3.3) center font tf_fontspec(fontsize) tc rgb "#505050" }
 load tf_dir . "lib/panel.gp"
 unset label 101
 unset label 102

@@ -288,7 +288,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
         }
     } else if (strcmp(section, "figures") == 0) {
         if (strcmp(name, "figure") != 0) {
-            fail(p, "unknown key '%s' in [figures]: write figure = RECORD[[head=H]] | title", name, NULL);
+            fail(p, "unknown key '%s' in [figures]: write figure = RECORD[[head=H]] | title (or norms vs @RUN | title)",
+                 name, NULL);
         } else if (l->n_figures == LESSON_MAX_FIGURES) {
             fail(p, "more than 64 figures", NULL, NULL);
         } else {
@@ -354,6 +355,49 @@ Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const 
     return TF_OK;
 }
 
+/* "REF vs @RUN" (a figure drawing a second run on the same axes): REF into
+ * first, RUN into f->compare; any other figure is copied whole. The word
+ * "vs" between spaces cannot be part of a reference (a record name has no
+ * spaces), so the split is unambiguous. */
+static Status split_compare(const Lesson *l, LessonFigure *f, char *first, const char *where, Error *err)
+{
+    const char *s = f->key, *vs = NULL;
+    for (const char *p = strstr(s, " vs"); p; p = strstr(p + 1, " vs"))
+        if (p[3] == ' ' || p[3] == '\t' || p[3] == '\0') {
+            vs = p;
+            break;
+        }
+    f->compare[0] = '\0';
+    if (!vs) {
+        snprintf(first, LESSON_NAME_MAX, "%s", s);
+        return TF_OK;
+    }
+    size_t n = (size_t)(vs - s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    const char *run = vs + 3;
+    while (*run == ' ' || *run == '\t')
+        run++;
+    if (n == 0)
+        return error_set(err, TF_ERR_INPUT, "%s: 'vs' needs a figure before it: figure = norms vs @RUN | title", where);
+    memcpy(first, s, n);
+    first[n] = '\0';
+    if (run[0] != '@' || !valid_id(run + 1)) {
+        Status st = error_set(err, TF_ERR_INPUT, "%s: after 'vs' comes the run to compare with, as @RUN, not '%s'",
+                              where, run);
+        error_hint(err, "figure = norms vs @off | title  (draws run off dashed on the main run's norms)");
+        return st;
+    }
+    if (lesson_run_index(l, run + 1) < 0) {
+        Status st = error_set(err, TF_ERR_INPUT, "%s: '%s' names run '%s', which the lesson does not define",
+                              where, f->key, run + 1);
+        error_hint(err, "add a [run.%s] section", run + 1);
+        return st;
+    }
+    snprintf(f->compare, sizeof f->compare, "%s", run + 1);
+    return TF_OK;
+}
+
 /* After the whole file: references, required keys, and the runs' settings
  * against the config. */
 static Status finish(Lesson *l, LessonIni *p, Error *err)
@@ -384,8 +428,12 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
     for (int i = 0; i < l->n_figures; i++) {
         LessonFigure *f = &l->figures[i];
         snprintf(where, sizeof where, "%s:%d", p->name, f->line);
+        char first[LESSON_NAME_MAX];
+        Status st = split_compare(l, f, first, where, err);
+        if (st)
+            return st;
         ClaimRef ref;
-        Status st = lesson_parse_ref(l, f->key, &ref, where, err);
+        st = lesson_parse_ref(l, first, &ref, where, err);
         if (st)
             return st;
         snprintf(f->pattern, sizeof f->pattern, "%s", ref.name);
@@ -401,6 +449,16 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
             else
                 f->batch = (int)sl->lo;
         }
+        if (f->compare[0] && strcmp(f->pattern, "norms") != 0) {
+            Status st2 = error_set(err, TF_ERR_INPUT, "%s: figure '%s' cannot compare two runs", where, f->key);
+            error_hint(err, "only the norms figure draws a second run: figure = norms vs @%s | title", f->compare);
+            return st2;
+        }
+        if (f->compare[0] && f->head >= 0)
+            return error_set(err, TF_ERR_INPUT, "%s: the norms figure has no heads", where);
+        if (f->compare[0] && strcmp(f->compare, f->run) == 0)
+            return error_set(err, TF_ERR_INPUT, "%s: figure '%s' compares run %s with itself", where, f->key,
+                             f->run);
     }
     for (int i = 0; i < l->n_claims; i++) {
         LessonClaimSpec *c = &l->claims[i];

@@ -78,6 +78,21 @@ Status plot_options_check(const PlotOptions *o, Error *err)
             error_hint(err, "the font comes from TRACEFORMER_FONT");
         return TF_ERR_INPUT;
     }
+    const char *texts[] = {o->title, o->source, o->label, o->label2};
+    const char *text_names[] = {"title", "source", "label", "label2"};
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (texts[k] && strlen(texts[k]) > PLOT_TEXT_MAX)
+            return error_set(err, TF_ERR_INPUT, "%s '%.40s...' is longer than %d bytes", text_names[k], texts[k],
+                             PLOT_TEXT_MAX);
+    if (o->suffix) {
+        if (strlen(o->suffix) > 64)
+            return error_set(err, TF_ERR_INPUT, "image name suffix '%.40s...' is longer than 64 bytes", o->suffix);
+        for (const char *p = o->suffix; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+                  *p == '_' || *p == '-'))
+                return error_set(err, TF_ERR_INPUT,
+                                 "image name suffix '%s': letters, digits, '.', '_' and '-' only", o->suffix);
+    }
     if (!o->viz_dir || !o->out_dir || !o->out_dir[0])
         return error_set(err, TF_ERR_INPUT, "plot: no %s directory given", o->viz_dir ? "output" : "viz");
     return TF_OK;
@@ -157,6 +172,37 @@ static Status copy_file(const char *from, const char *to, Error *err)
 
 /* ---- one gnuplot job ---- */
 
+/* The figure's texts (PlotOptions title, source, label, label2), one
+ * "KEY: VALUE" line each, for lib/common.gp to read: the only way a
+ * string from a lesson or the command line reaches gnuplot. gnuplot's
+ * data reading takes a '"' for the start of a quoted string, so it is
+ * written as '”' (as in the labels); a control character becomes a space. */
+static bool any_text(const PlotOptions *o)
+{
+    return (o->title && o->title[0]) || (o->source && o->source[0]) || (o->label && o->label[0]) ||
+           (o->label2 && o->label2[0]);
+}
+
+static bool fill_texts(FILE *f, void *ctx)
+{
+    const PlotOptions *o = ctx;
+    const char *texts[] = {o->title, o->source, o->label, o->label2};
+    const char *keys[] = {"title", "source", "label", "label2"};
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        if (!texts[k] || !texts[k][0])
+            continue;
+        fprintf(f, "%s: ", keys[k]);
+        for (const unsigned char *p = (const unsigned char *)texts[k]; *p; p++) {
+            if (*p == '"')
+                fputs("\xe2\x80\x9d", f);
+            else
+                fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
+        }
+        fputc('\n', f);
+    }
+    return !ferror(f);
+}
+
 /* Writes the job's data files into dir (data.dat and, for a comparison,
  * data2.dat). */
 typedef Status (*WriteData)(const char *dir, void *ctx, Error *err);
@@ -215,11 +261,13 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
     char final[PATH_MAX], final_data[PATH_MAX], final_data2[PATH_MAX];
     size_t dl = strlen(o->out_dir);
     const char *sep = dl > 0 && o->out_dir[dl - 1] == '/' ? "" : "/";
-    if (snprintf(final, sizeof final, "%s%s%s.%s", o->out_dir, sep, job->base, fmt) >= (int)sizeof final ||
-        snprintf(final_data, sizeof final_data, "%s%s%s.dat", o->out_dir, sep, job->base) >= (int)sizeof final_data ||
-        snprintf(final_data2, sizeof final_data2, "%s%s%s.compare.dat", o->out_dir, sep, job->base) >=
+    const char *sfx = o->suffix ? o->suffix : "";
+    if (snprintf(final, sizeof final, "%s%s%s%s.%s", o->out_dir, sep, job->base, sfx, fmt) >= (int)sizeof final ||
+        snprintf(final_data, sizeof final_data, "%s%s%s%s.dat", o->out_dir, sep, job->base, sfx) >=
+            (int)sizeof final_data ||
+        snprintf(final_data2, sizeof final_data2, "%s%s%s%s.compare.dat", o->out_dir, sep, job->base, sfx) >=
             (int)sizeof final_data2)
-        return error_set(err, TF_ERR_INPUT, "%s%s%s.%s: path too long", o->out_dir, sep, job->base, fmt);
+        return error_set(err, TF_ERR_INPUT, "%s%s%s%s.%s: path too long", o->out_dir, sep, job->base, sfx, fmt);
     if (strlen(final) + 1 > cap)
         return error_set(err, TF_ERR_INPUT, "%s: path too long", final);
 
@@ -235,6 +283,9 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
     }
 
     s = write_data(work, ctx, err);
+    bool texts = any_text(o);
+    if (s == TF_OK && texts)
+        s = write_file(work, "texts.txt", fill_texts, (void *)o, err);
     if (s == TF_OK) {
         /* Only fixed names, numbers and the checked font reach gnuplot's
          * command line; every other string travels in the data file. */
@@ -247,6 +298,8 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; data2='data2.dat'");
         if (o->geometry)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; geometry='geometry.txt'");
+        if (texts)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; texts='texts.txt'");
         if (job->extra[0])
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; %s", job->extra);
         if (n >= (int)sizeof assign)

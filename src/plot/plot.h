@@ -17,7 +17,8 @@
  *
  * Images are named after what they show: enc.0.attn.weights.png,
  * enc.0.attn.weights.head1.png, enc.0.attn.mask.batch1.png for sentence 1 of a
- * batched trace, norms.png, gen.dec.0.self_attn.weights.png.
+ * batched trace, norms.png, gen.dec.0.self_attn.weights.png; PlotOptions.suffix
+ * adds to the name (a lesson's comparison: norms.vs-off.png).
  *
  * How it runs: the data file and the image are made in a fresh directory
  * inside out_dir (".traceformer-plot-XXXXXX"), with gnuplot started there
@@ -41,6 +42,7 @@
 #define PLOT_DEFAULT_FONT "WenQuanYi Micro Hei"
 #define PLOT_MIN_SIZE 64
 #define PLOT_MAX_SIZE 20000
+#define PLOT_TEXT_MAX 400
 
 typedef struct {
     const char *viz_dir;   /* directory holding heatmap.gp, heads.gp, ... */
@@ -54,9 +56,20 @@ typedef struct {
     bool keep_data;        /* also leave the data file beside the image (NAME.dat) */
     const char *geometry;  /* when non-NULL, a file that receives the scripts' panel
                               geometry lines ("panel PAGE X0 Y0 X1 Y1", pixels) — tests */
+    /* Texts drawn on the figure (NULL or "": the script's own). They reach
+     * gnuplot in a file, never on its command line; at most
+     * PLOT_TEXT_MAX bytes each (a control character is drawn as a space). */
+    const char *title;     /* the heading, in place of the record's name */
+    const char *source;    /* a short line saying where the data came from
+                              ("lesson 8 · run off"), in place of the trace's path */
+    const char *label;     /* norms with a comparison: the legend's name for r ... */
+    const char *label2;    /* ... and for `compare` (default: the traces' paths) */
+    const char *suffix;    /* appended to the image's name ("norms.vs-off.png"):
+                              letters, digits, '.', '_' and '-' only */
 } PlotOptions;
 
-/* Defaults: png, sizes 0, head −1, batch 0, no font override, no data kept. */
+/* Defaults: png, sizes 0, head −1, batch 0, no font override, no data kept,
+ * no texts or suffix. */
 void plot_options_init(PlotOptions *o, const char *viz_dir, const char *out_dir);
 
 /* Check format, size and font without drawing anything (TF_ERR_INPUT). */

@@ -61,6 +61,47 @@ expect_exit 0 "lesson 1 --plot svg" -- "$TF" lesson 1 --plot svg --format svg
 expect_in "$WORK/out" "svg/enc.0.attn.weights.svg" "SVG figures"
 expect_exit 2 "--format without --plot" -- "$TF" lesson 1 --format svg
 
+# lesson 8: two runs on one figure, titles, a source line without the
+# temporary trace path, every layer on the gradient axis
+expect_exit 0 "lesson 8 --plot svg" -- "$TF" lesson 8 --plot fig8 --format svg
+expect_in "$WORK/out" "fig8/norms.vs-off.svg" "post-LN with vs without residuals, one figure"
+expect_in "$WORK/out" "fig8/pre/norms.vs-pre_off.svg" "pre-LN with vs without residuals, one figure"
+for f in fig8/norms.vs-off.svg fig8/pre/norms.vs-pre_off.svg fig8/norms.svg; do
+    [ -s "$f" ] && ok "$f written" || bad "$f missing or empty"
+done
+expect_in fig8/norms.vs-off.svg ">Post-LN with residuals (solid) and without (dashed)" "the figure's title from lesson.ini"
+expect_in fig8/norms.vs-off.svg ">lesson 8 · run main vs run off<" "the source line names the lesson and both runs"
+expect_in fig8/norms.vs-off.svg "(run off)<" "the legend names the compared run"
+expect_in fig8/norms.vs-off.svg "(run main)<" "and the first run"
+expect_in fig8/off/enc.memory.svg "lesson 8 · run off · enc.memory" "a record's source line"
+expect_in fig8/off/enc.memory.svg ">Encoder output without residuals: three identical rows<" "a record's title"
+if grep -l "traceformer-lesson" fig8/*.svg fig8/*/*.svg >/dev/null 2>&1; then
+    bad "a lesson figure shows the temporary trace path: $(grep -l traceformer-lesson fig8/*.svg fig8/*/*.svg)"
+else ok "no lesson figure shows the temporary trace path"; fi
+expect_in fig8/norms.svg ">enc.3<" "a deep stack: one label per layer"
+expect_not_in fig8/norms.svg ">enc.3.ln1<" "not one per record"
+expect_exit 0 "lesson 8 --plot png" -- "$TF" lesson 8 --plot fig8png
+w=$(od -An -tu1 -j16 -N4 fig8png/norms.vs-off.png | awk '{ print $1*16777216+$2*65536+$3*256+$4 }')
+[ -n "$w" ] && [ "$w" -le 2000 ] && ok "8 + 8 layers fit $w px" || bad "norms.vs-off.png is $w px wide"
+# the off run alone: its stream norms stay below 7, so a tic "7" is the gradient panel's last layer
+expect_exit 0 "lesson 8 traces" -- "$TF" lesson 8 --check --traces k8
+expect_exit 0 "plot the off run's norms" -- "$TF" plot k8/off.trace norms --format svg -o off8
+expect_in off8/norms.svg "<text>7</text>" "the gradient axis reaches layer 7"
+expect_in off8/norms.svg ">k8/off.trace<" "traceformer plot still names the trace"
+
+# figure = REF vs @RUN: refused with the line for anything but norms and a defined other run
+mkdir -p bad/08-cmp
+cp "$SRC/lessons/08-residual/lesson.md" bad/08-cmp/
+for case in "enc.memory vs @off|cannot compare two runs" "norms vs off|as @RUN" \
+            "norms vs @nope|run 'nope'" "norms vs @main|with itself" "norms@off vs @off|with itself"; do
+    fig=${case%%|*}; why=${case#*|}
+    sed "s/^figure = norms | /figure = $fig | /" "$SRC/lessons/08-residual/lesson.ini" > bad/08-cmp/lesson.ini
+    line=$(grep -n "^figure = $fig |" bad/08-cmp/lesson.ini | cut -d: -f1)
+    expect_exit 2 "figure = $fig" -- "$TF" lesson ./bad/08-cmp --check
+    expect_in "$WORK/err" "lesson.ini:$line:" "figure = $fig: names the line"
+    expect_in "$WORK/err" "$why" "figure = $fig: says why"
+done
+
 # without a terminal: the walk-through, then the claims
 expect_exit 0 "lesson 1, no terminal" -- "$TF" lesson 1 </dev/null
 expect_in "$WORK/out" "step 1 of 12: src.tokens" "the steps in order"

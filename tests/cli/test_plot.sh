@@ -64,6 +64,10 @@ expect_in "$WORK/err" "sentences 0..1" "names the sentences there are"
 expect_exit 0 "run pre-LN" -- "$TF" run -q --lesson demo --norm pre -o pre.trace
 expect_exit 0 "plot norms --compare" -- "$TF" plot demo.trace norms --compare pre.trace -o cmp
 is_png cmp/norms.png && ok "norms of two traces" || bad "no norms.png"
+expect_exit 0 "plot norms --compare svg" -- "$TF" plot demo.trace norms --compare pre.trace --format svg -o cmpsvg
+expect_in cmpsvg/norms.svg ">demo.trace   vs   pre.trace<" "the subtitle names both traces"
+expect_in cmpsvg/norms.svg "encoder  (pre.trace)<" "the legend names the compared trace"
+expect_in cmpsvg/norms.svg ">enc.0.resid_mid<" "a shallow stack: every record named"
 
 # the scripts on their own, as README shows: gnuplot -e "data=...; out=..." viz/X.gp
 expect_exit 0 "--keep-data" -- "$TF" plot demo.trace enc.0.attn.weights dec.0.self_attn.mask enc.pos norms --keep-data -o keep

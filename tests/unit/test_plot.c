@@ -700,6 +700,235 @@ static void test_norms(void **state)
     assert_int_equal(access(dat, R_OK), 0);
 }
 
+/* ---- a deep stack: 8 + 8 layers with per-layer gradient norms ---- */
+
+static int out_entries(const Fixture *f);
+static void assert_out_holds(const Fixture *f, int before);
+
+#define DEEP_L 8
+#define DEEP_MAX_RECS (2 + DEEP_L * 4 + 2 + DEEP_L * 6 + 2)
+
+static float deep_stream[T * D];               /* every token's norm: 1 */
+static float deep_grad_enc[DEEP_L * 3];        /* input, output, weights: about 0.5 */
+static float deep_grad_dec[DEEP_L * 3];        /* vanishing: 0 at layers 0, 1; 1e-30 .. 1 above */
+static const char *const norm_cols[3] = {"input", "output", "weights"};
+static char deep_names[DEEP_MAX_RECS][40];
+
+/* A trace shaped like lesson 8's run without residuals: 84 stream records,
+ * small stream norms (so no y tic of the top panel reads 7), and decoder
+ * gradients from 0 and 1e-30 up to 1. The gradient panel's stats were once
+ * filtered by the top panel's y range (0 to 4.3 here), which cut its x
+ * axis below the last layers. */
+static void write_deep_trace(const char *path)
+{
+    for (int k = 0; k < T * D; k++)
+        deep_stream[k] = 0.25f;  /* sqrt(16 * 0.0625) = 1 */
+    for (int l = 0; l < DEEP_L; l++) {
+        for (int c = 0; c < 3; c++)
+            deep_grad_enc[l * 3 + c] = 0.4f + 0.05f * (float)(l + c);
+        /* layer 7: 1, each layer below 1e-6 times smaller; layers 0, 1: 0 */
+        float v = l < 2 ? 0.0f : (float)pow(10.0, -6.0 * (DEEP_L - 1 - l));
+        for (int c = 0; c < 3; c++)
+            deep_grad_dec[l * 3 + c] = v;
+    }
+    Record recs[DEEP_MAX_RECS];
+    size_t n = 0;
+    const char *stacks[2] = {"enc", "dec"};
+    const char *enc_parts[] = {"resid_mid", "ln1", "resid_post", "ln2"};
+    const char *dec_parts[] = {"resid_self", "ln1", "resid_cross", "ln2", "resid_post", "ln3"};
+    for (int st = 0; st < 2; st++) {
+        const char *const *parts = st == 0 ? enc_parts : dec_parts;
+        int n_parts = st == 0 ? 4 : 6;
+        snprintf(deep_names[n], sizeof deep_names[n], "%s.input", stacks[st]);
+        recs[n] = rec_stream(deep_names[n], deep_stream);
+        n++;
+        for (int l = 0; l < DEEP_L; l++)
+            for (int k = 0; k < n_parts; k++) {
+                snprintf(deep_names[n], sizeof deep_names[n], "%s.%d.%s", stacks[st], l, parts[k]);
+                recs[n] = rec_stream(deep_names[n], deep_stream);
+                n++;
+            }
+        snprintf(deep_names[n], sizeof deep_names[n], "%s.norm", stacks[st]);
+        recs[n] = rec_stream(deep_names[n], deep_stream);
+        n++;
+    }
+    for (int st = 0; st < 2; st++) {
+        snprintf(deep_names[n], sizeof deep_names[n], "grad.norms.%s", stacks[st]);
+        recs[n] = (Record){.name = deep_names[n], .kind = "grad", .ndim = 2, .dims = {DEEP_L, 3},
+                           .dim_names = {"layer", "norm"}, .data = st == 0 ? deep_grad_enc : deep_grad_dec,
+                           .col_labels = norm_cols, .formula = "||dL/dx||", .description = "Gradient norms."};
+        n++;
+    }
+    TraceWriter *w;
+    Error err;
+    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    for (size_t i = 0; i < n; i++) {
+        recs[i].exec_index = (uint32_t)i;
+        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
+            fail_msg("add %s: %s", recs[i].name, err.msg);
+    }
+    if (trace_writer_finish(w, &err) != TF_OK)
+        fail_msg("finish: %s", err.msg);
+}
+
+static TraceReader *open_deep(const Fixture *f, char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/deep.trace", f->s->dir);
+    write_deep_trace(path);
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, path, &err) != TF_OK)
+        fail_msg("open %s: %s", path, err.msg);
+    return r;
+}
+
+/* Pixels within tol of colour hex in each channel. */
+static size_t count_rgb(const Image *im, unsigned hex, int tol)
+{
+    int want[3] = {(int)(hex >> 16) & 255, (int)(hex >> 8) & 255, (int)hex & 255};
+    size_t n = 0;
+    for (size_t k = 0; k < (size_t)im->w * im->h; k++) {
+        const unsigned char *p = im->px + 3 * k;
+        n += abs(p[0] - want[0]) <= tol && abs(p[1] - want[1]) <= tol && abs(p[2] - want[2]) <= tol;
+    }
+    return n;
+}
+
+/* A line figure: the encoder's and the decoder's colours are drawn
+ * (viz/norms.gp line styles 1 and 2). */
+static void assert_norms_lines(const Image *im)
+{
+    size_t enc = count_rgb(im, 0x1f78b4, 8), dec = count_rgb(im, 0xe66101, 8);
+    if (enc < 500 || dec < 500)
+        fail_msg("norms figure: %zu encoder-blue and %zu decoder-orange pixels, expected lines of both", enc, dec);
+}
+
+static void assert_svg_has(const char *svg, const char *want, const char *what)
+{
+    if (!strstr(svg, want))
+        fail_msg("%s: the SVG has no '%s'", what, want);
+}
+
+/* Every layer on the gradient axis; one tic label per layer, not per
+ * record; a title and a source line in place of the trace's path. */
+static void test_norms_deep_stack(void **state)
+{
+    Fixture *f = *state;
+    char trace[600], path[4096];
+    TraceReader *r = open_deep(f, trace, sizeof trace);
+    Error err;
+    f->o.format = "svg";
+    f->o.title = "A \"deep\" stack\twithout residuals";
+    f->o.source = "lesson 8 · run off";
+    if (plot_norms(r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms: %s", err.msg);
+    unsigned char *svg = scratch_read(path, NULL);
+    const char *text = (const char *)svg;
+    /* the quote drawn as ”, the tab as a space */
+    assert_svg_has(text, ">A ”deep” stack without residuals<", "the title");
+    assert_svg_has(text, ">lesson 8 · run off<", "the source line");
+    if (strstr(text, "deep.trace"))
+        fail_msg("the source line should replace the trace's path, which the SVG still shows");
+    /* stream norms are 1: the top panel's y tics stop at 1, so a 7 is the last layer's tic */
+    assert_svg_has(text, "<text>7</text>", "the gradient axis's layer 7");
+    assert_svg_has(text, "<text>6</text>", "layer 6");
+    assert_svg_has(text, ">enc.3<", "a layer label");
+    assert_svg_has(text, ">dec.7<", "the decoder's last layer label");
+    assert_svg_has(text, ">enc.input<", "the input keeps its label");
+    assert_svg_has(text, ">dec.norm<", "the final norm keeps its label");
+    if (strstr(text, ">enc.3.ln1<") || strstr(text, ">dec.0.resid_self<"))
+        fail_msg("84 stream records: labels per layer expected, found one per record");
+    free(svg);
+
+    /* A normal width for 84 records (one tic each, 38 px, made it 3600 px). */
+    f->o.format = "png";
+    f->o.title = f->o.source = NULL;
+    if (plot_norms(r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms png: %s", err.msg);
+    Image im = read_png(path);
+    if (im.w > 2000 || im.w < 900)
+        fail_msg("an 8 + 8 layer norms figure is %u px wide", im.w);
+    assert_norms_lines(&im);
+    free(im.px);
+    trace_reader_close(r);
+}
+
+/* Two runs on one figure, as a lesson's "norms vs @off": named after both,
+ * the legend naming each run by its label. */
+static void test_norms_compare_labels(void **state)
+{
+    Fixture *f = *state;
+    char trace[600], path[4096];
+    TraceReader *r = open_deep(f, trace, sizeof trace);
+    Error err;
+    f->o.format = "svg";
+    f->o.label = "with residuals";
+    f->o.label2 = "without";
+    f->o.suffix = ".vs-off";
+    f->o.source = "lesson 8 · run main vs run off";
+    if (plot_norms(r, f->r, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms --compare: %s", err.msg);
+    assert_non_null(strstr(path, "/norms.vs-off.svg"));
+    unsigned char *svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, "encoder  (with residuals)<", "the first run's legend");
+    assert_svg_has((const char *)svg, "encoder  (without)<", "the second run's legend");
+    assert_svg_has((const char *)svg, ">lesson 8 · run main vs run off<", "the source line");
+    free(svg);
+
+    /* a PNG of the same, read back */
+    f->o.format = "png";
+    if (plot_norms(r, f->r, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms --compare png: %s", err.msg);
+    assert_non_null(strstr(path, "/norms.vs-off.png"));
+    Image im = read_png(path);
+    assert_norms_lines(&im);
+    free(im.px);
+
+    /* refused: a suffix that could leave the directory, a title too long */
+    int before = out_entries(f);
+    f->o.suffix = "/../x";
+    assert_int_equal(plot_norms(r, f->r, &f->o, path, sizeof path, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "suffix"));
+    f->o.suffix = NULL;
+    char long_title[PLOT_TEXT_MAX + 2];
+    memset(long_title, 'x', sizeof long_title - 1);
+    long_title[sizeof long_title - 1] = '\0';
+    f->o.title = long_title;
+    assert_int_equal(plot_norms(r, f->r, &f->o, path, sizeof path, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "title"));
+    assert_out_holds(f, before);
+    trace_reader_close(r);
+}
+
+/* A record's figure with a title and a source: both drawn, the record's
+ * formula still in the subtitle. */
+static void test_record_title_source(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.format = "svg";
+    f->o.title = "Padding mask of the short sentence";
+    f->o.source = "lesson 7 · run main · dec.0.self_attn.mask";
+    draw(f, "dec.0.self_attn.mask", path, sizeof path);
+    unsigned char *svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, ">Padding mask of the short sentence<", "the title");
+    assert_svg_has((const char *)svg, "lesson 7 · run main · dec.0.self_attn.mask<", "the source line");
+    free(svg);
+    f->o.head = 0;
+    draw(f, "enc.0.attn.weights", path, sizeof path);  /* heatmap.gp */
+    svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, ">Padding mask of the short sentence<", "heatmap: the title");
+    assert_svg_has((const char *)svg, "softmax(masked) over keys   ·   lesson 7", "heatmap: formula, then source");
+    free(svg);
+    f->o.head = -1;
+    draw(f, "enc.0.attn.weights", path, sizeof path);  /* heads.gp */
+    svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, ">Padding mask of the short sentence<", "heads: the title");
+    assert_svg_has((const char *)svg, "lesson 7 · run main", "heads: the source");
+    free(svg);
+}
+
 /* ---- choosing figures ---- */
 
 static bool list_has(const PlotFigureList *l, const char *name)
@@ -888,6 +1117,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heads_grid_and_generation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_norms_deep_stack, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_norms_compare_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_title_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),

@@ -15,6 +15,13 @@
 #   font      font family (default 'WenQuanYi Micro Hei', which has the
 #             CJK glyphs; fonts-wqy-microhei), fontsize (default 12)
 #   title     replaces the title made from the record's name
+#   source    a short line naming where the data came from ("lesson 8 ·
+#             run off"), added to the subtitle (norms.gp: in place of the
+#             trace's path)
+#   texts     a file of "KEY: VALUE" lines setting title, source, label
+#             and label2 (`traceformer plot` passes every text this way, so
+#             that nothing from a lesson or the command line is ever read
+#             as a gnuplot command); its values win over -e ones
 #   geometry  a file to which the script appends one line per matrix
 #             panel: "panel PAGE X0 Y0 X1 Y1", the panel's plot area in
 #             pixels from the image's top-left corner (used by tests)
@@ -104,6 +111,23 @@ tf_number(s) = tf_digits(s, 1) eq "" ? 0 : int(tf_digits(s, 1))
 tf_lastdim_from(s, k) = strstrt(s, ", ") == 0 ? (k == 0 ? s : "") : \
     (strstrt(tf_after(s, ", "), ", ") == 0 ? (k == 0 ? tf_after(s, ", ") : s[1:strstrt(s, ", ") - 1]) : tf_lastdim_from(tf_after(s, ", "), k))
 tf_dimname(entry) = strstrt(entry, "=") > 0 ? entry[1:strstrt(entry, "=") - 1] : ""
+
+# ---- texts from a file (see `texts` above) ----
+if (!exists("texts")) { texts = "" }
+if (texts ne "") {
+    tf_text1(s) = tf_startswith(s, "title: ") ? (title = s[8:], 0) : \
+        tf_startswith(s, "source: ") ? (source = s[9:], 0) : \
+        tf_startswith(s, "label: ") ? (label = s[8:], 0) : \
+        tf_startswith(s, "label2: ") ? (label2 = s[9:], 0) : 0
+    set datafile commentschars ""
+    set datafile separator "\t"
+    stats texts using (tf_text1(strcol(1))) nooutput
+    set datafile commentschars "#"
+    set datafile separator whitespace
+}
+if (!exists("source")) { source = "" }
+# A subtitle with the source after it.
+tf_withsource(s) = source eq "" ? s : (s eq "" ? source : s . "   ·   " . source)
 
 # ---- the header of the data file (scripts reading other files set
 # tf_parse_header = 0 before loading this one) ----

@@ -56,6 +56,7 @@ tf_sub = tf_gen ? "one row per decoding step: the new token's query against ever
 if (tf_dist && !tf_gen) {
     tf_sub = tf_sub . sprintf("   ·   H = mean row entropy in bits (uniform over %d keys: %.2f)", tf_C, log(tf_C) / log(2))
 }
+tf_sub = tf_withsource(tf_sub)
 
 # ---- layout (pixels) ----
 tf_rows = int(ceil(tf_n / 4.0))

@@ -3,6 +3,7 @@
 # palette, tf_lo, tf_hi, tf_seq, tf_nbad (cells without a finite value),
 # tf_cbox (1: colour bar), tf_bg_rgb, tf_bg_title, tf_key2_rgb,
 # tf_key2_title, tf_head and tf_sub (title lines), and `values`.
+tf_sub = tf_withsource(tf_sub)
 tf_xlab = tf_pcols[tf_page + 1]
 tf_ylab = tf_prows[tf_page + 1]
 tf_cw_ = fontsize * 0.62          # width of one character cell
