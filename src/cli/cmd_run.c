@@ -41,10 +41,16 @@ static const char usage[] =
     "                       Decoder-only: the sequence, read as written; each position\n"
     "                       should predict the next token, the last one <END>.\n"
     "  --config FILE        an INI file with [model], [vocab] and [input] sections\n"
-    "  --lesson NAME        the config of a shipped example or lesson (e.g. demo)\n"
+    "  --lesson NAME        a shipped example's config (e.g. demo), or a lesson's main\n"
+    "                       run (e.g. 2) as the lesson defines it: its weights and its\n"
+    "                       [run.main] generate, cache and train_step; the flags here win\n"
     "  --weights FILE|DIR   a .tfw file, or a directory of PyTorch .npy files\n"
     "                       (state_dict names, vocab.txt, optional config.ini);\n"
-    "                       without it the weights are seeded random (--seed)\n"
+    "                       without it the weights are seeded random (--seed). The file\n"
+    "                       decides the model: a setting that contradicts it (--heads,\n"
+    "                       --d-model, --positions, --vocab, ...) is refused; the masks,\n"
+    "                       --residual and --max-len (unless positions are learned) are\n"
+    "                       yours to set\n"
     "generation (one sentence):\n"
     "  --generate N         decode autoregressively: from <START> + the target (a prompt,\n"
     "                       may be empty) one token per step, until <END> or N tokens;\n"
@@ -138,6 +144,7 @@ static Status lesson_config(const char *name, char *path, size_t cap, Error *err
 
 typedef struct {
     const char *config_path, *lesson, *weights, *output, *save_weights, *export_weights;
+    const char *lesson_file;  /* --lesson's file: lessons/NAME.ini, or a lesson's lesson.ini */
     int quiet;
     /* generation: the flags as given (NULL when absent), then parsed */
     const char *generate, *temperature, *top_k, *sample_seed;
@@ -294,40 +301,55 @@ static int parse_args(RunArgs *a, int argc, char **argv)
                         "token by token: give one of them\n");
         return 2;
     }
-    return parse_generation(a);
+    return 0;  /* the generation flags are parsed once a lesson had its say (cmd_run) */
 }
 
-/* Build the config: defaults, then the file, then the flags. */
-static Status build_config(Config *c, const RunArgs *a, Error *err)
+/* Build the config: the lesson's main run (lo gets its options), or the
+ * defaults and then the config file; then the flags. */
+static Status build_config(Config *c, const RunArgs *a, const Lesson *l, LessonRunOptions *lo, Error *err)
 {
-    config_defaults(c);
-    char lesson_path[4096];
-    const char *file = a->config_path;
-    if (a->lesson) {
-        Status st = lesson_config(a->lesson, lesson_path, sizeof lesson_path, err);
-        if (st)
-            return st;
-        file = lesson_path;
+    Status st = TF_OK;
+    if (l) {
+        st = lesson_run_settings(l, 0, c, lo, err);
+    } else {
+        config_defaults(c);
+        const char *file = a->config_path ? a->config_path : a->lesson_file;
+        if (file)
+            st = config_load_ini(c, file, err);
     }
-    if (file) {
-        /* A lesson's lesson.ini has sections of its own besides the config's. */
-        size_t n = strlen(file);
-        bool lesson_ini = n >= 10 && strcmp(file + n - 10, "lesson.ini") == 0;
-        Status st = lesson_ini ? lesson_config_load(c, file, err) : config_load_ini(c, file, err);
-        if (st)
-            return st;
-    }
+    if (st)
+        return st;
     /* Sentences and tokens on the command line replace those of the file
      * (config_set's rule); other flags override single values. */
     for (int i = 0; i < a->n_sets; i++) {
         ConfigSource src = {{0}, 0, {0}};
         snprintf(src.key, sizeof src.key, "--%s", a->set_key[i]);
         const char *key = strcmp(a->set_key[i], "vocab") == 0 ? "tokens" : a->set_key[i];
-        Status st = config_set(c, key, a->set_value[i], &src, err);
+        st = config_set(c, key, a->set_value[i], &src, err);
         if (st)
             return st;
     }
-    return config_validate(c, err);
+    return TF_OK;  /* validated by cmd_run: alone, or as a weight file's settings */
+}
+
+/* A lesson's main run is traced as the lesson defines it ([lesson] weights,
+ * [run.main] generate, cache, train_step, weights) unless the command line
+ * says otherwise: --weights replaces the weights; --generate or
+ * --train-step replaces the lesson's mode as a whole (its cache setting
+ * goes with its generate). gen_buf holds the lesson's generate as text. */
+static void merge_lesson_run(RunArgs *a, const LessonRunOptions *lo, char *gen_buf, size_t cap)
+{
+    if (!a->weights)
+        a->weights = lo->weights;
+    if (a->generate || a->train_step)
+        return;
+    a->train_step = lo->train_step;
+    if (lo->generate > 0) {
+        snprintf(gen_buf, cap, "%d", lo->generate);
+        a->generate = gen_buf;
+        if (!lo->cache)
+            a->no_cache = 1;
+    }
 }
 
 /* Write every slot of acts, numbering records on from *exec. */
@@ -497,11 +519,28 @@ int cmd_run(int argc, char **argv)
         return rc < 0 ? 0 : rc;
 
     Error err = {0};
+    Status st = TF_OK;
+    /* --lesson: a lesson directory's lesson.ini is loaded as a lesson, so
+     * that its main run comes with its weights and [run.main] settings; a
+     * plain config (lessons/demo.ini) is read like --config. */
+    char lesson_path[4096];
+    Lesson *lesson = NULL;
+    if (a.lesson) {
+        st = lesson_config(a.lesson, lesson_path, sizeof lesson_path, &err);
+        size_t n = st == TF_OK ? strlen(lesson_path) : 0;
+        if (n >= 10 && strcmp(lesson_path + n - 10, "lesson.ini") == 0)
+            st = lesson_load(&lesson, paths_data_dir(), lesson_path, &err);
+        if (st)
+            return cli_report(&err, st);
+        a.lesson_file = lesson_path;
+    }
+
     Config *cfg = malloc(sizeof *cfg);
     Model *m = malloc(sizeof *m);
     if (!cfg || !m) {
         free(cfg);
         free(m);
+        lesson_free(lesson);
         fprintf(stderr, "traceformer: out of memory\n");
         return 1;
     }
@@ -510,7 +549,24 @@ int cmd_run(int argc, char **argv)
     memset(&gen, 0, sizeof gen);
     int have_model = 0, have_batch = 0;
     char *meta = NULL;
-    Status st = build_config(cfg, &a, &err);
+    LessonRunOptions lo;
+    char lesson_generate[16];
+    st = build_config(cfg, &a, lesson, &lo, &err);
+    if (st == TF_OK && lesson)
+        merge_lesson_run(&a, &lo, lesson_generate, sizeof lesson_generate);
+    /* Without weights the config is the model and is checked whole. With
+     * weights the file's settings rule: weights_load holds the explicit ones
+     * against them and checks the result, so that `--heads 3` on a 4-head
+     * file is named as the contradiction it is, not measured against the
+     * defaults' d_model. */
+    if (st == TF_OK && !a.weights)
+        st = config_validate(cfg, &err);
+    if (st == TF_OK && (rc = parse_generation(&a)) != 0) {
+        lesson_free(lesson);
+        free(m);
+        free(cfg);
+        return rc;
+    }
     if (st == TF_OK && (cfg->n_src == 0 && cfg->n_tgt == 0)) {
         st = error_set(&err, TF_ERR_INPUT, "no input sentence");
         error_hint(&err, "give one with --src \"猫 追 老鼠\", or a config with an [input] section");
@@ -571,5 +627,6 @@ int cmd_run(int argc, char **argv)
     free(meta);
     free(m);
     free(cfg);
+    lesson_free(lesson);
     return st == TF_OK ? 0 : cli_report(&err, st);
 }

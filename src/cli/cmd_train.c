@@ -49,8 +49,9 @@ static const char usage[] =
     "  --clip X             clip the gradient's global norm to X (default 1)\n"
     "  --label-smoothing X  in [0, 1) (default 0)\n"
     "  --init FILE          start from the weights of a .tfw file instead of random\n"
-    "                       ones (its vocabulary must be the task's; model flags must\n"
-    "                       agree with it)\n"
+    "                       ones (its vocabulary must be the task's; a model flag that\n"
+    "                       contradicts the file is refused, except --residual, and\n"
+    "                       --max-len unless positions are learned)\n"
     "  --eval-every N       print the held-out loss and token accuracy every N steps\n"
     "  --config FILE        model settings from the [model] section of an INI file, as\n"
     "                       `run --config` reads it ([vocab] and [input] are ignored:\n"
@@ -250,26 +251,10 @@ static Status apply_flags(Config *c, const TrainArgs *a, Error *err)
     return TF_OK;
 }
 
-/* The model settings of c as INI lines, without vocabulary or sentences. */
-static char *model_ini(const Config *c)
-{
-    Config *k = malloc(sizeof *k);
-    char *text = malloc(16384);
-    if (!k || !text) {
-        free(k);
-        free(text);
-        return NULL;
-    }
-    *k = *c;
-    k->vocab[0] = '\0';
-    k->n_src = k->n_tgt = 0;
-    config_to_ini(k, text, 16384);
-    free(k);
-    return text;
-}
-
-/* With --init: the flags must not ask for another model than the file's. */
-static Status check_init_flags(const Model *m, const TrainArgs *a, Error *err)
+/* With --init: the flags must not ask for another model than the file's
+ * (weights_apply_settings, the rule `run --weights` follows too); --residual
+ * and a --max-len the positions do not depend on apply to the checkpoint. */
+static Status check_init_flags(Model *m, const TrainArgs *a, Error *err)
 {
     if (a->n_sets == 0)
         return TF_OK;
@@ -277,31 +262,12 @@ static Status check_init_flags(const Model *m, const TrainArgs *a, Error *err)
     if (!want)
         return error_set(err, TF_ERR_RUNTIME, "out of memory");
     *want = m->cfg;
+    /* No config_validate(want): --heads 3 on a 64-wide file is the
+     * contradiction it is, not a width that heads do not divide. What may
+     * differ (residual, max_len) is range-checked as it is set. */
     Status st = apply_flags(want, a, err);
-    char *have_text = NULL, *want_text = NULL;
-    if (st == TF_OK) {
-        have_text = model_ini(&m->cfg);
-        want_text = model_ini(want);
-        if (!have_text || !want_text)
-            st = error_set(err, TF_ERR_RUNTIME, "out of memory");
-    }
-    if (st == TF_OK && strcmp(have_text, want_text) != 0) {
-        /* name the first line that differs */
-        const char *p = have_text, *q = want_text;
-        while (*p && *p == *q) {
-            const char *pe = strchr(p, '\n'), *qe = strchr(q, '\n');
-            if (!pe || !qe || pe - p != qe - q || strncmp(p, q, (size_t)(pe - p)) != 0)
-                break;
-            p = pe + 1;
-            q = qe + 1;
-        }
-        int pl = (int)strcspn(p, "\n"), ql = (int)strcspn(q, "\n");
-        st = error_set(err, TF_ERR_INPUT, "%s: the checkpoint has '%.*s', but the flags ask for '%.*s'", a->init, pl,
-                       p, ql, q);
-        error_hint(err, "drop the model flags to continue training the checkpoint as it is");
-    }
-    free(have_text);
-    free(want_text);
+    if (st == TF_OK)
+        st = weights_apply_settings(m, want, a->init, err);
     free(want);
     return st;
 }

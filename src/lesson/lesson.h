@@ -10,6 +10,8 @@
  * What it does with them:
  *   lesson_load      read and check all three files (errors name file:line)
  *   lesson_run       compute every run of the lesson into trace files
+ *   lesson_run_settings  one run's configuration, weights and mode
+ *                    (what `traceformer run --lesson N` traces)
  *   lesson_validate  every step, figure and claim names records the traces have
  *   lesson_check     evaluate the claims on those traces
  *   lesson_narration the narration of a record, in "en" or "zh"
@@ -71,10 +73,9 @@ Status lesson_find(const char *data_dir, const char *which, char *dir, size_t ca
 Status lesson_load(Lesson **out, const char *data_dir, const char *which, Error *err);
 void lesson_free(Lesson *l);
 
-/* The configuration of the lesson.ini at ini_path for its main run, read
- * over c: [model] [vocab] [input], every other section skipped. What
- * `traceformer run --lesson N` traces (the lesson's own runs, overrides and
- * weights are lesson_run's). */
+/* The configuration of the lesson.ini at ini_path, read over c: [model]
+ * [vocab] [input], every other section skipped (no weights, no [run.main]:
+ * lesson_run_settings has the main run as the lesson defines it). */
 Status lesson_config_load(Config *c, const char *ini_path, Error *err);
 
 /* ---- what a lesson holds ---- */
@@ -144,6 +145,23 @@ typedef struct {
 Status lesson_run(const Lesson *l, const LessonOverrides *o, const char *out_dir, LessonTraces *out,
                   Error *err);
 
+/* How one run is traced, besides its configuration. */
+typedef struct {
+    const char *weights;  /* the run's `weights =`, else [lesson] weights, resolved against the
+                             lesson's directory (lives as long as the lesson); NULL: seeded */
+    int generate;         /* generate = N: decode up to N tokens; 0: teacher forcing */
+    bool cache;           /* cache = yes | no, with generate (default yes) */
+    bool train_step;      /* train_step = yes: record one training step's gradients */
+} LessonRunOptions;
+
+/* Run `run` of l (0 is main) as lesson_run traces it without overrides:
+ * *cfg its configuration ([model] [vocab] [input], then its [run.NAME]
+ * keys, each naming its line of lesson.ini) and *opts the rest. This is
+ * what `traceformer run --lesson N` traces, its own flags on top.
+ * TF_ERR_INPUT for a run out of range or a configuration the model
+ * refuses. */
+Status lesson_run_settings(const Lesson *l, int run, Config *cfg, LessonRunOptions *opts, Error *err);
+
 /* Path of run's trace in t, or NULL. */
 const char *lesson_trace_path(const LessonTraces *t, const char *run);
 
@@ -184,6 +202,8 @@ typedef struct {
     int batch;                     /* -1: the plot's default (sentence 0) */
     char title[256];
     int line;
+    char compare[32];              /* "figure = norms vs @off": the second run drawn on the
+                                      same axes (only the norms figure), or "" */
 } LessonFigure;
 
 int lesson_figure_count(const Lesson *l);

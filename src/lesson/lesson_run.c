@@ -109,6 +109,26 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
     return st;
 }
 
+/* The run's own weights, else the lesson's; NULL for seeded ones. */
+static const char *run_weights(const Lesson *l, int run)
+{
+    const LessonRunSpec *r = &l->runs[run];
+    return r->weights[0] ? r->weights : l->weights[0] ? l->weights : NULL;
+}
+
+Status lesson_run_settings(const Lesson *l, int run, Config *cfg, LessonRunOptions *opts, Error *err)
+{
+    memset(opts, 0, sizeof *opts);
+    if (run < 0 || run >= l->n_runs)
+        return error_set(err, TF_ERR_INPUT, "%s: no run %d (the lesson has %d)", l->ini_path, run, l->n_runs);
+    const LessonRunSpec *r = &l->runs[run];
+    opts->weights = run_weights(l, run);
+    opts->generate = r->generate;
+    opts->cache = !r->no_cache;
+    opts->train_step = r->train_step;
+    return lesson_run_config(l, run, NULL, cfg, err);
+}
+
 const char *lesson_trace_path(const LessonTraces *t, const char *run)
 {
     for (int i = 0; i < t->n; i++)
@@ -251,22 +271,13 @@ static Status run_one(const Lesson *l, int i, const LessonOverrides *o, const ch
     Status st = cfg && m && meta ? TF_OK : error_set(err, TF_ERR_RUNTIME, "out of memory");
     if (st == TF_OK)
         st = lesson_run_config(l, i, o, cfg, err);
-    const char *weights = r->weights[0] ? r->weights : l->weights[0] ? l->weights : NULL;
+    const char *weights = run_weights(l, i);
+    /* With weights, weights_load holds the run's settings against the
+     * file's: a contradiction is refused, a mask or the residual the lesson
+     * (or the student) set wins. */
     if (st == TF_OK)
         st = weights ? weights_load(m, weights, cfg, err) : model_init_random(m, cfg, err);
     have_model = st == TF_OK;
-    if (st == TF_OK && weights) {
-        /* The masks and the residual connections are how a model runs, not
-         * what it learned: a setting the lesson (or the student) made wins
-         * over the weight file's. */
-        const ConfigSource *w;
-        if ((w = config_where(cfg, "causal_mask")) && w->key[0])
-            m->cfg.causal_mask = cfg->causal_mask;
-        if ((w = config_where(cfg, "padding_mask")) && w->key[0])
-            m->cfg.padding_mask = cfg->padding_mask;
-        if ((w = config_where(cfg, "residual")) && w->key[0])
-            m->cfg.residual = cfg->residual;
-    }
     if (st == TF_OK)
         st = batch_build(&batch, &m->cfg, &m->vocab, quiet_warning, NULL, err);
     have_batch = st == TF_OK;

@@ -3,6 +3,7 @@
 #include "model/weights_file.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,24 @@ done:
 }
 
 /* ---- reading ---------------------------------------------------------- */
+
+void weights_keep_input(Config *model, const Config *input)
+{
+    model->n_src = input->n_src;
+    model->n_tgt = input->n_tgt;
+    memcpy(model->src, input->src, sizeof model->src);
+    memcpy(model->tgt, input->tgt, sizeof model->tgt);
+    memcpy(model->src_line, input->src_line, sizeof model->src_line);
+    memcpy(model->tgt_line, input->tgt_line, sizeof model->tgt_line);
+    /* and where they came from, so that a message about them names the
+     * caller's file and line or flag, not the weight file */
+    static const char *const keys[] = {"src", "tgt"};
+    for (int i = 0; i < 2; i++) {
+        ptrdiff_t k = config_where(input, keys[i]) - input->where;
+        model->where[k] = input->where[k];
+        model->where_order[k] = input->where_order[k];
+    }
+}
 
 typedef struct {
     const unsigned char *p;
@@ -251,22 +270,8 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     if (st)
         goto out;
     in.at += len;
-    if (input) {
-        m->cfg.n_src = input->n_src;
-        m->cfg.n_tgt = input->n_tgt;
-        memcpy(m->cfg.src, input->src, sizeof m->cfg.src);
-        memcpy(m->cfg.tgt, input->tgt, sizeof m->cfg.tgt);
-        /* The masks and the residual connections are how the model runs,
-         * not what it learned (no weight depends on them): the caller's
-         * choice wins when it made one (--causal-mask off, --residual off). */
-        const ConfigSource *w;
-        if ((w = config_where(input, "causal_mask")) && w->key[0])
-            m->cfg.causal_mask = input->causal_mask;
-        if ((w = config_where(input, "padding_mask")) && w->key[0])
-            m->cfg.padding_mask = input->padding_mask;
-        if ((w = config_where(input, "residual")) && w->key[0])
-            m->cfg.residual = input->residual;
-    }
+    if (input)
+        weights_keep_input(&m->cfg, input);
     if ((st = config_validate(&m->cfg, err)))
         goto out;
 
@@ -323,7 +328,9 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
                        in.at, in.size - in.at);
         goto out;
     }
-    st = TF_OK;
+    /* The caller's settings last, against the whole model: shape and
+     * vocabulary must agree; the masks and the residual are the caller's. */
+    st = input ? weights_apply_settings(m, input, path, err) : TF_OK;
     goto out;
 bad_len:
     if (st == TF_OK)
@@ -334,4 +341,189 @@ out:
     if (st != TF_OK)
         model_free(m);
     return st;
+}
+
+/* ---- the caller's settings against the file's ------------------------- */
+
+/* The settings a weight file decides, in the order they are checked: the
+ * first contradiction is the one reported. The layer counts come as
+ * encoder_layers and decoder_layers, which `layers` sets both of. */
+typedef enum {
+    S_ARCH, S_D_MODEL, S_HEADS, S_D_FF, S_ENC_LAYERS, S_DEC_LAYERS, S_NORM, S_FINAL_NORM, S_ACTIVATION,
+    S_POSITIONS, S_REL_BUCKETS, S_REL_MAX_DISTANCE, S_LN_EPS, S_MAX_LEN, S_COUNT
+} Decided;
+
+static const char *const decided_key[S_COUNT] = {
+    "arch", "d_model", "heads", "d_ff", "encoder_layers", "decoder_layers", "norm", "final_norm",
+    "activation", "positions", "relative_buckets", "relative_max_distance", "ln_eps", "max_len",
+};
+
+/* Does setting k mean anything for the file's model? The bucket settings
+ * only with relative positions; max_len only as the length of a learned
+ * position table (otherwise it only caps the sentences: the caller's). */
+static bool decided_applies(const Config *file, int k)
+{
+    if (k == S_REL_BUCKETS || k == S_REL_MAX_DISTANCE)
+        return file->positions == POS_RELATIVE;
+    if (k == S_MAX_LEN)
+        return file->positions == POS_LEARNED;
+    return true;
+}
+
+/* Setting k of c as a config file spells it. Equal text, equal setting:
+ * ln_eps is written with enough digits to read back the same float. */
+static void decided_text(const Config *c, int k, char *buf, size_t cap)
+{
+    switch ((Decided)k) {
+    case S_ARCH: snprintf(buf, cap, "%s", config_arch_name(c->arch)); break;
+    case S_D_MODEL: snprintf(buf, cap, "%d", c->d_model); break;
+    case S_HEADS: snprintf(buf, cap, "%d", c->heads); break;
+    case S_D_FF: snprintf(buf, cap, "%d", c->d_ff); break;
+    case S_ENC_LAYERS: snprintf(buf, cap, "%d", c->enc_layers); break;
+    case S_DEC_LAYERS: snprintf(buf, cap, "%d", c->dec_layers); break;
+    case S_NORM: snprintf(buf, cap, "%s", config_norm_name(c->norm)); break;
+    case S_FINAL_NORM: snprintf(buf, cap, "%s", c->final_norm ? "yes" : "no"); break;
+    case S_ACTIVATION: snprintf(buf, cap, "%s", config_activation_name(c->activation)); break;
+    case S_POSITIONS: snprintf(buf, cap, "%s", config_positions_name(c->positions)); break;
+    case S_REL_BUCKETS: snprintf(buf, cap, "%d", c->rel_buckets); break;
+    case S_REL_MAX_DISTANCE: snprintf(buf, cap, "%d", c->rel_max_distance); break;
+    case S_LN_EPS:
+        for (int prec = 6; prec <= 9; prec++) {
+            snprintf(buf, cap, "%.*g", prec, (double)c->ln_eps);
+            if (strtof(buf, NULL) == c->ln_eps)
+                break;
+        }
+        break;
+    case S_MAX_LEN: snprintf(buf, cap, "%d", c->max_len); break;
+    case S_COUNT: buf[0] = '\0'; break;
+    }
+}
+
+/* A setting made explicitly, or NULL for a default. */
+static const ConfigSource *explicit_source(const Config *c, const char *key)
+{
+    const ConfigSource *w = config_where(c, key);
+    return w && w->key[0] ? w : NULL;
+}
+
+static bool is_flag(const ConfigSource *w)
+{
+    return !(w->file[0] && w->line > 0) && strncmp(w->key, "--", 2) == 0;
+}
+
+/* text, cut at a character boundary to at most cap - 4 bytes plus "...". */
+static void cut_text(char *buf, size_t cap, const char *text)
+{
+    size_t n = strlen(text);
+    if (n < cap) {
+        memcpy(buf, text, n + 1);
+        return;
+    }
+    n = cap - 4;
+    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, text, n);
+    memcpy(buf + n, "...", 4);
+}
+
+/* Refuse setting `key` = `said` of source w, which contradicts the file's
+ * `have` ("heads = 4"): "--heads 1 contradicts copy.tfw (heads = 4)", or
+ * with the file and line of a config, and a hint naming the way out. */
+static Status contradiction(const ConfigSource *w, const char *key, const char *said, const char *have,
+                            const char *path, Error *err)
+{
+    char want[200], file_value[200];
+    cut_text(want, sizeof want, said);
+    cut_text(file_value, sizeof file_value, have);
+    Status st;
+    if (is_flag(w)) {
+        const char *q = strchr(want, ' ') ? "\"" : "";
+        st = error_set(err, TF_ERR_INPUT, "%s %s%s%s contradicts %s (%s)", w->key, q, want, q, path, file_value);
+        error_hint(err, "the weights were made with %.120s: drop %s%s", file_value, w->key,
+                   strcmp(key, "tokens") == 0 ? " (a word they lack is read as <UNK>)" : ", or give the file's value");
+    } else if (w->file[0] && w->line > 0) {
+        st = error_set(err, TF_ERR_INPUT, "%s:%d: %s = %s contradicts %s (%s)", w->file, w->line, key, want, path,
+                       file_value);
+        error_hint(err, "the weights were made with %.120s: remove %s from %.60s, or set it to that", file_value,
+                   key, w->file);
+    } else {
+        st = error_set(err, TF_ERR_INPUT, "%s = %s contradicts %s (%s)", key, want, path, file_value);
+        error_hint(err, "the weights were made with %.120s: leave %s as the file has it", file_value, key);
+    }
+    return st;
+}
+
+/* The tokens after the four specials, separated by spaces. */
+static void vocab_words(const Vocab *v, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = TOK_SPECIALS; i < v->size && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i > TOK_SPECIALS ? " " : "", v->tokens[i]);
+}
+
+/* The vocabulary the caller listed ([vocab] tokens, --vocab) must be the
+ * file's, token for token in the same order: ids pick embedding rows. */
+static Status check_vocab(const Model *m, const Config *want, const char *path, Error *err)
+{
+    const ConfigSource *w = explicit_source(want, "tokens");
+    if (!w || !want->vocab[0])
+        return TF_OK;
+    Vocab v;
+    vocab_init(&v);
+    Status st = vocab_add_text(&v, want->vocab, "[vocab] tokens", err);
+    bool same = st == TF_OK && v.size == m->vocab.size;
+    for (int i = 0; same && i < v.size; i++)
+        same = strcmp(v.tokens[i], m->vocab.tokens[i]) == 0;
+    vocab_free(&v);
+    if (st || same)
+        return st;
+    char have[1024] = "tokens = ";
+    vocab_words(&m->vocab, have + 9, sizeof have - 9);
+    return contradiction(w, "tokens", want->vocab, have, path, err);
+}
+
+Status weights_apply_settings(Model *m, const Config *want, const char *path, Error *err)
+{
+    for (int k = 0; k < S_COUNT; k++) {
+        const ConfigSource *w = explicit_source(want, decided_key[k]);
+        if (!w || !decided_applies(&m->cfg, k))
+            continue;
+        char said[64], have[64], clause[160];
+        decided_text(want, k, said, sizeof said);
+        decided_text(&m->cfg, k, have, sizeof have);
+        if (strcmp(said, have) == 0)
+            continue;
+        /* `layers` sets both depths: name both of the file's */
+        const char *key = decided_key[k];
+        bool by_layers = strcmp(w->key + strspn(w->key, "-"), "layers") == 0;
+        if (k == S_ENC_LAYERS && by_layers && m->cfg.arch == ARCH_DECODER_ONLY)
+            continue;  /* a decoder-only file has no encoder for `layers` to size */
+        if ((k == S_ENC_LAYERS || k == S_DEC_LAYERS) && by_layers) {
+            key = "layers";
+            if (m->cfg.enc_layers > 0)
+                snprintf(clause, sizeof clause, "encoder_layers = %d, decoder_layers = %d", m->cfg.enc_layers,
+                         m->cfg.dec_layers);
+            else
+                snprintf(clause, sizeof clause, "decoder_layers = %d", m->cfg.dec_layers);
+        } else {
+            snprintf(clause, sizeof clause, "%s = %s", key, have);
+        }
+        return contradiction(w, key, said, clause, path, err);
+    }
+    Status st = check_vocab(m, want, path, err);
+    if (st)
+        return st;
+    /* How the model runs, not what it learned: the caller's choice wins
+     * when it made one (--causal-mask off, --residual off, a longer max_len
+     * for sinusoids). */
+    if (explicit_source(want, "causal_mask"))
+        m->cfg.causal_mask = want->causal_mask;
+    if (explicit_source(want, "padding_mask"))
+        m->cfg.padding_mask = want->padding_mask;
+    if (explicit_source(want, "residual"))
+        m->cfg.residual = want->residual;
+    if (explicit_source(want, "max_len") && !decided_applies(&m->cfg, S_MAX_LEN))
+        m->cfg.max_len = want->max_len;
+    return TF_OK;
 }

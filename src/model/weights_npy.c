@@ -136,10 +136,7 @@ Status weights_import_npy(Model *m, const char *dir, const Config *base, Error *
         if ((st = config_load_ini(&m->cfg, path, err)))
             return st;
         /* the run's input stays the caller's */
-        m->cfg.n_src = base->n_src;
-        m->cfg.n_tgt = base->n_tgt;
-        memcpy(m->cfg.src, base->src, sizeof m->cfg.src);
-        memcpy(m->cfg.tgt, base->tgt, sizeof m->cfg.tgt);
+        weights_keep_input(&m->cfg, base);
     }
     if ((st = read_vocab(&m->vocab, dir, err)))
         return st;
@@ -194,6 +191,10 @@ Status weights_import_npy(Model *m, const char *dir, const Config *base, Error *
     if (dp)
         closedir(dp);
     free(e);
+    /* What the directory told (the shapes, its config.ini) against what the
+     * caller set explicitly; the masks and the residual are the caller's. */
+    if (st == TF_OK)
+        st = weights_apply_settings(m, base, dir, err);
     if (st != TF_OK)
         model_free(m);
     return st;

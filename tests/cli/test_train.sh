@@ -125,7 +125,7 @@ expect_in "$WORK/err" "ok.tfw: the model's vocabulary has 14 tokens, task phrase
 expect_exit 2 "continue a copy model on the phrasebook" -- "$TF" train --task phrasebook --steps 5 --init ok.tfw -o bad.tfw
 expect_in "$WORK/err" "vocabulary" "names the vocabulary"
 expect_exit 2 "flags that contradict the checkpoint" -- "$TF" train --task copy --steps 5 --init ok.tfw --d-model 32 -o bad.tfw
-expect_in "$WORK/err" "ok.tfw: the checkpoint has 'd_model = 64', but the flags ask for 'd_model = 32'" "names the setting"
+expect_in "$WORK/err" "--d-model 32 contradicts ok.tfw (d_model = 64)" "names the setting, both values and the file"
 no_leftovers "mismatched checkpoints"
 expect_exit 0 "continue training a checkpoint" -- "$TF" train -q --task copy --steps 5 --init ok.tfw --d-model 64 -o ok2.tfw
 cmp -s ok.tfw ok2.tfw && bad "continued training changed nothing" || ok "continued training changes the weights"

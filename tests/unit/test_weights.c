@@ -205,6 +205,70 @@ static void test_npy_round_trip_and_errors(void **state)
     assert_non_null(strstr(err.msg, "decoder.layers.0.extra.npy"));
 }
 
+/* The caller's explicit settings against a weight file: what shapes the
+ * weights must agree (same value fine), what only runs the model wins. */
+static void test_settings_against_the_file(void **state)
+{
+    Fixture *f = *state;
+    Error err;
+    assert_int_equal(weights_save_tfw(&f->m, f->path, &err), TF_OK);
+    static const struct {
+        const char *key, *value;
+        Status want;
+        const char *says;  /* in the message when refused */
+    } cases[] = {
+        {"heads", "3", TF_OK, NULL},
+        {"heads", "1", TF_ERR_INPUT, "--heads 1 contradicts "},
+        {"d_model", "16", TF_ERR_INPUT, "(d_model = 12)"},
+        {"d_ff", "20", TF_OK, NULL},
+        {"layers", "2", TF_ERR_INPUT, "(encoder_layers = 1, decoder_layers = 2)"},
+        {"decoder_layers", "2", TF_OK, NULL},
+        {"norm", "pre", TF_ERR_INPUT, "(norm = post)"},
+        {"activation", "gelu", TF_ERR_INPUT, "(activation = relu)"},
+        {"positions", "learned", TF_ERR_INPUT, "(positions = sinusoidal)"},
+        {"ln_eps", "1e-3", TF_ERR_INPUT, "(ln_eps = 1e-05)"},
+        {"tokens", "猫 追 老鼠 cat chases mouse", TF_OK, NULL},
+        {"tokens", "猫 追", TF_ERR_INPUT, "(tokens = 猫 追 老鼠 cat chases mouse)"},
+        {"relative_buckets", "8", TF_OK, NULL},  /* no relative positions: nothing to contradict */
+        {"seed", "99", TF_OK, NULL},             /* weights from a file are not drawn from a seed */
+        {"causal_mask", "off", TF_OK, NULL},
+        {"padding_mask", "off", TF_OK, NULL},
+        {"residual", "off", TF_OK, NULL},
+        {"max_len", "100", TF_OK, NULL},          /* sinusoids: max_len only caps the sentences */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        Config want;
+        config_defaults(&want);
+        ConfigSource src = {{0}, 0, {0}};
+        snprintf(src.key, sizeof src.key, "--%s", cases[i].key);
+        for (char *c = src.key + 2; *c; c++)
+            if (*c == '_')
+                *c = '-';
+        assert_int_equal(config_set(&want, cases[i].key, cases[i].value, &src, &err), TF_OK);
+        Model back;
+        Status st = weights_load_tfw(&back, f->path, &want, &err);
+        if (st != cases[i].want)
+            fail_msg("%s = %s: status %d, expected %d (%s)", cases[i].key, cases[i].value, st, cases[i].want,
+                     st ? err.msg : "");
+        if (st) {
+            if (!strstr(err.msg, cases[i].says) || !strstr(err.msg, f->path) || !err.hint[0])
+                fail_msg("%s = %s: message '%s' (hint '%s') lacks '%s' or the file", cases[i].key, cases[i].value,
+                         err.msg, err.hint, cases[i].says);
+            continue;
+        }
+        if (strcmp(cases[i].key, "causal_mask") == 0)
+            assert_false(back.cfg.causal_mask);
+        if (strcmp(cases[i].key, "padding_mask") == 0)
+            assert_false(back.cfg.padding_mask);
+        if (strcmp(cases[i].key, "residual") == 0)
+            assert_false(back.cfg.residual);
+        if (strcmp(cases[i].key, "max_len") == 0)
+            assert_int_equal(back.cfg.max_len, 100);
+        assert_int_equal(back.cfg.heads, 3);
+        model_free(&back);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +277,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tfw_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tfw_damage_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_npy_round_trip_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settings_against_the_file, setup, teardown),
     };
     return cmocka_run_group_tests_name("weights", tests, NULL, NULL);
 }
