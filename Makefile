@@ -17,7 +17,7 @@ ALL_CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -DTF_DATADIR='"$(DATADIR)"' $(PK
 ALL_CFLAGS   := $(CFLAGS) -MMD -MP
 ALL_LDLIBS   := $(PKG_LIBS) -lm $(LDLIBS)
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/model/*.c src/trace/*.c src/plot/*.c src/train/*.c src/view/*.c src/lesson/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/model/*.c src/trace/*.c src/plot/*.c src/train/*.c src/view/*.c src/run/*.c src/lesson/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))

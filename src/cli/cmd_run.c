@@ -4,22 +4,18 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
 #include "lesson/lesson.h"
-#include "model/activations.h"
 #include "model/batch.h"
-#include "model/forward.h"
 #include "model/generate.h"
 #include "model/weights_file.h"
-#include "trace/trace.h"
-#include "train/backprop.h"
-#include "train/grad_records.h"
+#include "run/run_trace.h"
 
 static const char usage[] =
     "usage: traceformer run [--lesson NAME | --config FILE] [--src TEXT]... [--tgt TEXT]...\n"
@@ -98,14 +94,6 @@ static const char *const model_flags[] = {
     "relative-buckets", "relative-max-distance", "residual", "causal-mask", "padding-mask",
 };
 
-static int is_model_flag(const char *name)
-{
-    for (size_t i = 0; i < sizeof model_flags / sizeof *model_flags; i++)
-        if (strcmp(name, model_flags[i]) == 0)
-            return 1;
-    return 0;
-}
-
 static void warn_token(void *ctx, const char *what, const char *token)
 {
     int *quiet = ctx;
@@ -151,9 +139,7 @@ typedef struct {
     int no_cache;
     int train_step;     /* --train-step: the gradients after the forward records */
     GenOptions gen;
-    /* model flags in command-line order, applied after the config file */
-    int n_sets;
-    const char *set_key[64], *set_value[64];
+    ModelFlags model;   /* in command-line order, applied after the config file */
 } RunArgs;
 
 /* A whole-string integer, or report "FLAG VALUE: not a whole number". */
@@ -233,6 +219,8 @@ static int parse_args(RunArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     a->output = "run.trace";
+    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, 64);
+    int rc;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -272,25 +260,8 @@ static int parse_args(RunArgs *a, int argc, char **argv)
             target = &a->top_k;
         else if (strcmp(arg, "--sample-seed") == 0)
             target = &a->sample_seed;
-        if (!target && !(strncmp(arg, "--", 2) == 0 && is_model_flag(arg + 2))) {
-            fprintf(stderr, "traceformer run: unknown option '%s'\n", arg);
-            fprintf(stderr, "hint: traceformer run --help lists the options\n");
-            return 2;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "traceformer run: %s needs a value\n", arg);
-            return 2;
-        }
-        if (target) {
-            *target = argv[++i];
-        } else {
-            if (a->n_sets == 64) {
-                fprintf(stderr, "traceformer run: too many model flags (at most 64)\n");
-                return 2;
-            }
-            a->set_key[a->n_sets] = arg + 2;
-            a->set_value[a->n_sets++] = argv[++i];
-        }
+        if ((rc = cli_take_value("run", argc, argv, &i, target, &a->model)) != 0)
+            return rc;
     }
     if (a->config_path && a->lesson) {
         fprintf(stderr, "traceformer run: give --config or --lesson, not both\n");
@@ -320,16 +291,9 @@ static Status build_config(Config *c, const RunArgs *a, const Lesson *l, LessonR
     if (st)
         return st;
     /* Sentences and tokens on the command line replace those of the file
-     * (config_set's rule); other flags override single values. */
-    for (int i = 0; i < a->n_sets; i++) {
-        ConfigSource src = {{0}, 0, {0}};
-        snprintf(src.key, sizeof src.key, "--%s", a->set_key[i]);
-        const char *key = strcmp(a->set_key[i], "vocab") == 0 ? "tokens" : a->set_key[i];
-        st = config_set(c, key, a->set_value[i], &src, err);
-        if (st)
-            return st;
-    }
-    return TF_OK;  /* validated by cmd_run: alone, or as a weight file's settings */
+     * (config_set's rule); other flags override single values. Validated
+     * by cmd_run: alone, or as a weight file's settings. */
+    return cli_model_flags_apply(c, &a->model, err);
 }
 
 /* A lesson's main run is traced as the lesson defines it ([lesson] weights,
@@ -350,20 +314,6 @@ static void merge_lesson_run(RunArgs *a, const LessonRunOptions *lo, char *gen_b
         if (!lo->cache)
             a->no_cache = 1;
     }
-}
-
-/* Write every slot of acts, numbering records on from *exec. */
-static Status write_acts(TraceWriter *w, const Activations *acts, uint32_t *exec, Error *err)
-{
-    for (int i = 0; i < acts->n_slots; i++) {
-        Record rec;
-        activations_record(acts, i, &rec);
-        rec.exec_index = (*exec)++;
-        Status st = trace_writer_add(w, &rec, err);
-        if (st)
-            return st;
-    }
-    return TF_OK;
 }
 
 /* Meta text: program, command line, weights, generation settings and work
@@ -413,102 +363,6 @@ static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, int arg
     if (n < cap)
         config_to_ini(&m->cfg, meta + n, (int)(cap - n));
     return meta;
-}
-
-/* What a training step found, for the summary line. */
-typedef struct {
-    float loss;
-    double grad_norm;  /* L2 norm of every weight's gradient together */
-    int n_weights;     /* weight tensors */
-} StepSummary;
-
-/* The whole teacher-forced pass into one trace; with a step (--train-step),
- * then the gradients of its loss, computed before the trace is opened so
- * that a failure leaves no file behind. */
-static Status run_forward(const Model *m, const Batch *b, StepSummary *step, const char *path, const char *meta,
-                          uint32_t *records, uint64_t *bytes, Error *err)
-{
-    Activations acts;
-    Status st = activations_init(&acts, m, b, err);
-    if (st)
-        return st;
-    model_forward(m, b, &acts);
-    Grads g;
-    GradRecords gr;
-    memset(&g, 0, sizeof g);
-    memset(&gr, 0, sizeof gr);
-    int have_grads = 0;
-    if (step) {
-        st = grads_alloc(&g, m, b->B, b->Ts, b->Tt, err);
-        have_grads = st == TF_OK;
-        if (st == TF_OK)
-            st = model_backward(m, b, &acts, 0.0f, &g, &step->loss, err);
-        if (st == TF_OK)
-            st = grad_records_build(&gr, m, &acts, &g, (uint32_t)acts.n_slots, err);
-        if (st == TF_OK) {
-            double ss = 0;
-            for (size_t i = 0; i < g.w.numel; i++)
-                ss += (double)g.w.block[i] * (double)g.w.block[i];
-            step->grad_norm = sqrt(ss);
-            step->n_weights = gr.n_weights;
-        }
-    }
-    TraceWriter *w;
-    if (st == TF_OK && (st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
-        st = write_acts(w, &acts, records, err);
-        for (int i = 0; st == TF_OK && i < gr.n; i++) {
-            Record rec = gr.recs[i];
-            rec.exec_index = (*records)++;
-            st = trace_writer_add(w, &rec, err);
-        }
-        if (st) {
-            trace_writer_abort(w);
-        } else {
-            *bytes = trace_writer_bytes(w);
-            st = trace_writer_finish(w, err);
-        }
-    }
-    grad_records_free(&gr);
-    if (have_grads)
-        grads_free(&g);
-    activations_free(&acts);
-    return st;
-}
-
-/* The encoder once, then generation step by step, each step's records
- * written before the next step reuses the memory. */
-static Status run_generate(const Model *m, const Batch *b, const GenOptions *o, const char *path, const char *meta,
-                           uint32_t *records, uint64_t *bytes, Generator *g, Error *err)
-{
-    Activations enc;
-    Status st = activations_init_encoder(&enc, m, b, err);
-    if (st)
-        return st;
-    model_encode(m, b, &enc);
-    TraceWriter *w = NULL;
-    if ((st = trace_writer_open(&w, path, meta, err)))
-        goto out;
-    st = write_acts(w, &enc, records, err);
-    if (st == TF_OK)
-        st = generator_init(g, m, b, enc.enc_memory, o, err);
-    while (st == TF_OK && !g->done && g->step < g->max_steps) {
-        st = generator_step(g, err);
-        if (st == TF_OK)
-            st = write_acts(w, &g->acts, records, err);
-    }
-    if (st == TF_OK)
-        st = generator_summary(g, err);
-    if (st == TF_OK)
-        st = write_acts(w, &g->summary, records, err);
-    if (st) {
-        trace_writer_abort(w);
-    } else {
-        *bytes = trace_writer_bytes(w);
-        st = trace_writer_finish(w, err);
-    }
-out:
-    activations_free(&enc);
-    return st;
 }
 
 int cmd_run(int argc, char **argv)
@@ -577,23 +431,19 @@ int cmd_run(int argc, char **argv)
     if (st == TF_OK)
         st = batch_build(&batch, &m->cfg, &m->vocab, warn_token, &a.quiet, &err);
     have_batch = st == TF_OK;
+    /* run_trace checks the options too; here, before make_meta sizes the
+     * meta by the steps they allow */
     if (st == TF_OK && a.generate)
         st = generator_check(m, &batch, &a.gen, &err);
     if (st == TF_OK && a.train_step && !batch.target) {
         st = error_set(&err, TF_ERR_INPUT, "--train-step: no targets, so there is no loss to take the gradient of");
         error_hint(&err, "give the output sentence of each --src with --tgt \"cat chases mouse\"");
     }
-    StepSummary step = {0};
-
-    uint64_t bytes = 0;
-    uint32_t records = 0;
+    RunTraceSummary done = {0};
     if (st == TF_OK) {
         meta = make_meta(m, &batch, &a, argc, argv);
-        if (a.generate)
-            st = run_generate(m, &batch, &a.gen, a.output, meta ? meta : "", &records, &bytes, &gen, &err);
-        else
-            st = run_forward(m, &batch, a.train_step ? &step : NULL, a.output, meta ? meta : "", &records, &bytes,
-                             &err);
+        RunSpec spec = {a.generate ? RUN_GENERATE : a.train_step ? RUN_TRAIN_STEP : RUN_TEACHER_FORCING, a.gen};
+        st = run_trace(m, &batch, &spec, a.output, meta ? meta : "", &gen, &done, &err);
     }
     if (st == TF_OK && a.save_weights)
         st = weights_save_tfw(m, a.save_weights, &err);
@@ -601,7 +451,7 @@ int cmd_run(int argc, char **argv)
         st = weights_export_npy(m, a.export_weights, &err);
     if (st == TF_OK && !a.quiet) {
         printf("wrote %s: %u records, %.1f KB (%s, d_model %d, %d heads, %d+%d layers, %s positions, %d sentence%s)\n",
-               a.output, records, (double)bytes / 1024.0, config_arch_name(m->cfg.arch), m->cfg.d_model,
+               a.output, done.records, (double)done.bytes / 1024.0, config_arch_name(m->cfg.arch), m->cfg.d_model,
                m->cfg.heads, m->cfg.enc_layers, m->cfg.dec_layers, config_positions_name(m->cfg.positions),
                batch.B, batch.B == 1 ? "" : "s");
         if (a.generate) {
@@ -616,7 +466,7 @@ int cmd_run(int argc, char **argv)
         if (a.train_step)
             printf("train step: loss %.6g; gradients of %d weight tensors, all together of L2 norm %.6g "
                    "(per layer: grad.norms.*); no update made\n",
-                   (double)step.loss, step.n_weights, step.grad_norm);
+                   (double)done.loss, done.n_weights, done.grad_norm);
     }
 
     generator_free(&gen);

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "io/atomic_file.h"
 #include "model/weights_file.h"
@@ -77,25 +78,17 @@ static const char *const model_flags[] = {
     "final-norm", "activation", "positions", "residual", "relative-buckets", "relative-max-distance", "ln-eps",
 };
 
-static int is_model_flag(const char *name)
-{
-    for (size_t i = 0; i < sizeof model_flags / sizeof *model_flags; i++)
-        if (strcmp(name, model_flags[i]) == 0)
-            return 1;
-    return 0;
-}
-
 typedef struct {
     const char *task, *output, *config_path, *init;
     const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *eval_every;
     int quiet;
-    int n_sets;
-    const char *set_key[32], *set_value[32];
+    ModelFlags model;  /* in command-line order, applied after --config */
 } TrainArgs;
 
 static int parse_args(TrainArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
+    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, 32);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -122,25 +115,9 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
         for (size_t k = 0; k < sizeof opts / sizeof *opts; k++)
             if (strcmp(arg, opts[k].flag) == 0)
                 target = (const char **)((char *)a + opts[k].off);
-        if (!target && !(strncmp(arg, "--", 2) == 0 && is_model_flag(arg + 2))) {
-            fprintf(stderr, "traceformer train: unknown option '%s'\n", arg);
-            fprintf(stderr, "hint: traceformer train --help lists the options\n");
-            return 2;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "traceformer train: %s needs a value\n", arg);
-            return 2;
-        }
-        if (target) {
-            *target = argv[++i];
-        } else {
-            if (a->n_sets == 32) {
-                fprintf(stderr, "traceformer train: too many model flags (at most 32)\n");
-                return 2;
-            }
-            a->set_key[a->n_sets] = arg + 2;
-            a->set_value[a->n_sets++] = argv[++i];
-        }
+        int rc = cli_take_value("train", argc, argv, &i, target, &a->model);
+        if (rc)
+            return rc;
     }
     if (!a->task) {
         fprintf(stderr, "traceformer train: no task: give --task copy|reverse|sort|phrasebook\n");
@@ -239,24 +216,12 @@ static Status parse_options(const TrainArgs *a, TaskKind kind, TrainOptions *o, 
     return TF_OK;
 }
 
-static Status apply_flags(Config *c, const TrainArgs *a, Error *err)
-{
-    for (int i = 0; i < a->n_sets; i++) {
-        ConfigSource src = {{0}, 0, {0}};
-        snprintf(src.key, sizeof src.key, "--%s", a->set_key[i]);
-        Status st = config_set(c, a->set_key[i], a->set_value[i], &src, err);
-        if (st)
-            return st;
-    }
-    return TF_OK;
-}
-
 /* With --init: the flags must not ask for another model than the file's
  * (weights_apply_settings, the rule `run --weights` follows too); --residual
  * and a --max-len the positions do not depend on apply to the checkpoint. */
 static Status check_init_flags(Model *m, const TrainArgs *a, Error *err)
 {
-    if (a->n_sets == 0)
+    if (a->model.n == 0)
         return TF_OK;
     Config *want = malloc(sizeof *want);
     if (!want)
@@ -265,7 +230,7 @@ static Status check_init_flags(Model *m, const TrainArgs *a, Error *err)
     /* No config_validate(want): --heads 3 on a 64-wide file is the
      * contradiction it is, not a width that heads do not divide. What may
      * differ (residual, max_len) is range-checked as it is set. */
-    Status st = apply_flags(want, a, err);
+    Status st = cli_model_flags_apply(want, &a->model, err);
     if (st == TF_OK)
         st = weights_apply_settings(m, want, a->init, err);
     free(want);
@@ -423,7 +388,7 @@ int cmd_train(int argc, char **argv)
                                 "vocabulary and the sentences\n",
                         a.config_path, a.task);
         }
-        if ((st = apply_flags(cfg, &a, &err)) || (st = train_config_fit(cfg, &ds, o.seed, &err)) ||
+        if ((st = cli_model_flags_apply(cfg, &a.model, &err)) || (st = train_config_fit(cfg, &ds, o.seed, &err)) ||
             (st = config_validate(cfg, &err)) || (st = model_init_random(m, cfg, &err)))
             goto done;
         have_model = 1;

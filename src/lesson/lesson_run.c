@@ -4,7 +4,7 @@
  * [run.NAME] settings on top, then the student's overrides. It is traced
  * as `traceformer run` would trace it: a teacher-forced pass, generation
  * (generate = N) or a training step (train_step = yes), each trace written
- * to a temporary name and renamed into place when complete. */
+ * to a temporary name and renamed into place when complete (run_trace). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,20 +12,16 @@
 #include <sys/stat.h>
 
 #include "lesson/lesson_internal.h"
-#include "model/activations.h"
 #include "model/batch.h"
-#include "model/forward.h"
-#include "model/generate.h"
 #include "model/weights_file.h"
-#include "trace/trace.h"
-#include "train/backprop.h"
-#include "train/grad_records.h"
+#include "run/run_trace.h"
 
 void lesson_overrides_init(LessonOverrides *o)
 {
     memset(o, 0, sizeof *o);
     o->causal_mask = -1;
     o->padding_mask = -1;
+    o->residual = -1;
 }
 
 static bool run_sets(const LessonRunSpec *r, const char *key)
@@ -90,6 +86,8 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
             st = set_flag(out, "causal_mask", o->causal_mask ? "on" : "off", err);
         if (st == TF_OK && o->padding_mask >= 0 && !run_sets(r, "padding_mask"))
             st = set_flag(out, "padding_mask", o->padding_mask ? "on" : "off", err);
+        if (st == TF_OK && o->residual >= 0 && !run_sets(r, "residual"))
+            st = set_flag(out, "residual", o->residual ? "on" : "off", err);
         if (st == TF_OK && o->positions && !run_sets(r, "positions"))
             st = set_flag(out, "positions", o->positions, err);
         if (st)
@@ -163,102 +161,6 @@ static void quiet_warning(void *ctx, const char *what, const char *token)
     (void)token;
 }
 
-static Status write_acts(TraceWriter *w, const Activations *acts, uint32_t *exec, Error *err)
-{
-    for (int i = 0; i < acts->n_slots; i++) {
-        Record rec;
-        activations_record(acts, i, &rec);
-        rec.exec_index = (*exec)++;
-        Status st = trace_writer_add(w, &rec, err);
-        if (st)
-            return st;
-    }
-    return TF_OK;
-}
-
-/* A teacher-forced pass, and with train_step the gradients of its loss
- * (computed before the file is opened: a failure leaves nothing behind). */
-static Status trace_forward(const Model *m, const Batch *b, bool train_step, const char *path, const char *meta,
-                            Error *err)
-{
-    Activations acts;
-    Status st = activations_init(&acts, m, b, err);
-    if (st)
-        return st;
-    model_forward(m, b, &acts);
-    Grads g;
-    GradRecords gr;
-    memset(&g, 0, sizeof g);
-    memset(&gr, 0, sizeof gr);
-    bool have_grads = false;
-    if (train_step) {
-        float loss;
-        st = grads_alloc(&g, m, b->B, b->Ts, b->Tt, err);
-        have_grads = st == TF_OK;
-        if (st == TF_OK)
-            st = model_backward(m, b, &acts, 0.0f, &g, &loss, err);
-        if (st == TF_OK)
-            st = grad_records_build(&gr, m, &acts, &g, (uint32_t)acts.n_slots, err);
-    }
-    TraceWriter *w;
-    uint32_t exec = 0;
-    if (st == TF_OK && (st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
-        st = write_acts(w, &acts, &exec, err);
-        for (int i = 0; st == TF_OK && i < gr.n; i++) {
-            Record rec = gr.recs[i];
-            rec.exec_index = exec++;
-            st = trace_writer_add(w, &rec, err);
-        }
-        if (st)
-            trace_writer_abort(w);
-        else
-            st = trace_writer_finish(w, err);
-    }
-    grad_records_free(&gr);
-    if (have_grads)
-        grads_free(&g);
-    activations_free(&acts);
-    return st;
-}
-
-/* The encoder once, then one decoding step after another. */
-static Status trace_generate(const Model *m, const Batch *b, const GenOptions *o, const char *path, const char *meta,
-                             Error *err)
-{
-    Generator g;
-    memset(&g, 0, sizeof g);
-    Activations enc;
-    Status st = generator_check(m, b, o, err);
-    if (st)
-        return st;
-    if ((st = activations_init_encoder(&enc, m, b, err)))
-        return st;
-    model_encode(m, b, &enc);
-    TraceWriter *w = NULL;
-    uint32_t exec = 0;
-    if ((st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
-        st = write_acts(w, &enc, &exec, err);
-        if (st == TF_OK)
-            st = generator_init(&g, m, b, enc.enc_memory, o, err);
-        while (st == TF_OK && !g.done && g.step < g.max_steps) {
-            st = generator_step(&g, err);
-            if (st == TF_OK)
-                st = write_acts(w, &g.acts, &exec, err);
-        }
-        if (st == TF_OK)
-            st = generator_summary(&g, err);
-        if (st == TF_OK)
-            st = write_acts(w, &g.summary, &exec, err);
-        if (st)
-            trace_writer_abort(w);
-        else
-            st = trace_writer_finish(w, err);
-    }
-    generator_free(&g);
-    activations_free(&enc);
-    return st;
-}
-
 static Status run_one(const Lesson *l, int i, const LessonOverrides *o, const char *path, Error *err)
 {
     const LessonRunSpec *r = &l->runs[i];
@@ -288,16 +190,13 @@ static Status run_one(const Lesson *l, int i, const LessonOverrides *o, const ch
                          r->generate ? "generate" : r->train_step ? "train-step" : "teacher forcing");
         if (n > 0 && n < 65536)
             config_to_ini(&m->cfg, meta + n, 65536 - n);
-        if (r->generate) {
-            GenOptions go;
-            memset(&go, 0, sizeof go);
-            go.max_new = r->generate;
-            go.use_cache = !r->no_cache;
-            go.sample_seed = 1;
-            st = trace_generate(m, &batch, &go, path, meta, err);
-        } else {
-            st = trace_forward(m, &batch, r->train_step, path, meta, err);
-        }
+        RunSpec spec;
+        memset(&spec, 0, sizeof spec);
+        spec.mode = r->generate ? RUN_GENERATE : r->train_step ? RUN_TRAIN_STEP : RUN_TEACHER_FORCING;
+        spec.gen.max_new = r->generate;  /* greedy: a lesson's generation is the same every time */
+        spec.gen.use_cache = !r->no_cache;
+        spec.gen.sample_seed = 1;
+        st = run_trace(m, &batch, &spec, path, meta, NULL, NULL, err);
     }
     if (have_batch)
         batch_free(&batch);

@@ -1,0 +1,46 @@
+/* cli_args.h — the command-line parsing that `run` and `train` share: an
+ * option that takes a value, and the model flags (--heads 4, --norm pre,
+ * ...) that each set one config key, collected in command-line order and
+ * applied after the config file. */
+#ifndef TF_CLI_CLI_ARGS_H
+#define TF_CLI_CLI_ARGS_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "model/config.h"
+
+#define CLI_MODEL_FLAGS_MAX 64
+
+/* The model flags a command accepts, and those it was given. */
+typedef struct {
+    const char *const *names;  /* (n_names) the accepted flags without "--": "heads", "d-model" */
+    size_t n_names;
+    int cap;                   /* how many may be given, ≤ CLI_MODEL_FLAGS_MAX */
+    int n;                     /* how many were */
+    const char *key[CLI_MODEL_FLAGS_MAX];    /* (n) as given, without "--" */
+    const char *value[CLI_MODEL_FLAGS_MAX];  /* (n) */
+} ModelFlags;
+
+/* Start f empty, accepting the n_names flags of names (which must outlive
+ * f), at most cap of them given. */
+void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_names, int cap);
+
+/* argv[*i] is an option of `traceformer COMMAND` that is not a switch.
+ * target: where the command keeps that option's value, or NULL when it is
+ * none of the command's own, in which case it must be one of flags' model
+ * flags and is collected into flags. Takes the value that follows
+ * (*i moves on to it) and returns 0; else prints one of
+ *   traceformer COMMAND: unknown option 'ARG' (and a hint: line)
+ *   traceformer COMMAND: ARG needs a value
+ *   traceformer COMMAND: too many model flags (at most CAP)
+ * to stderr and returns 2, the exit code for bad usage. */
+int cli_take_value(const char *command, int argc, char **argv, int *i, const char **target, ModelFlags *flags);
+
+/* Set each collected flag on c in command-line order (config_set's rules:
+ * sentences and tokens from flags replace those of the file, other flags
+ * override single values); --vocab is the key "tokens". Errors name the
+ * flag ("--heads"). */
+Status cli_model_flags_apply(Config *c, const ModelFlags *flags, Error *err);
+
+#endif

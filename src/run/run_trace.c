@@ -1,0 +1,140 @@
+/* run_trace.c — one model, one batch, one mode, one trace file. */
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "model/activations.h"
+#include "model/forward.h"
+#include "run/run_trace.h"
+#include "trace/trace.h"
+#include "train/backprop.h"
+#include "train/grad_records.h"
+
+/* Append every slot of acts, numbering the records on from *exec. */
+static Status write_slots(TraceWriter *w, const Activations *acts, uint32_t *exec, Error *err)
+{
+    for (int i = 0; i < acts->n_slots; i++) {
+        Record rec;
+        activations_record(acts, i, &rec);
+        rec.exec_index = (*exec)++;
+        Status st = trace_writer_add(w, &rec, err);
+        if (st)
+            return st;
+    }
+    return TF_OK;
+}
+
+/* After the last record: on success the index and footer go in and the
+ * file takes its name; after an error the temporary file goes away. */
+static Status close_trace(TraceWriter *w, Status st, uint64_t *bytes, Error *err)
+{
+    if (st) {
+        trace_writer_abort(w);
+        return st;
+    }
+    *bytes = trace_writer_bytes(w);
+    return trace_writer_finish(w, err);
+}
+
+/* The teacher-forced pass; with train_step, then the gradients of its loss
+ * and their norm. */
+static Status trace_forward(const Model *m, const Batch *b, bool train_step, const char *path, const char *meta,
+                            RunTraceSummary *out, Error *err)
+{
+    Activations acts;
+    Status st = activations_init(&acts, m, b, err);
+    if (st)
+        return st;
+    model_forward(m, b, &acts);
+    Grads g;
+    GradRecords gr;
+    memset(&g, 0, sizeof g);
+    memset(&gr, 0, sizeof gr);
+    bool have_grads = false;
+    if (train_step) {
+        st = grads_alloc(&g, m, b->B, b->Ts, b->Tt, err);
+        have_grads = st == TF_OK;
+        if (st == TF_OK)
+            st = model_backward(m, b, &acts, 0.0f, &g, &out->loss, err);
+        if (st == TF_OK)
+            st = grad_records_build(&gr, m, &acts, &g, (uint32_t)acts.n_slots, err);
+        if (st == TF_OK) {
+            double sum_sq = 0;  /* in double: thousands of float squares */
+            for (size_t i = 0; i < g.w.numel; i++)
+                sum_sq += (double)g.w.block[i] * (double)g.w.block[i];
+            out->grad_norm = sqrt(sum_sq);
+            out->n_weights = gr.n_weights;
+        }
+    }
+    /* opened only now: a failed backward pass leaves no file behind */
+    TraceWriter *w;
+    if (st == TF_OK && (st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
+        st = write_slots(w, &acts, &out->records, err);
+        for (int i = 0; st == TF_OK && i < gr.n; i++) {
+            Record rec = gr.recs[i];  /* numbered on after the forward records */
+            rec.exec_index = out->records++;
+            st = trace_writer_add(w, &rec, err);
+        }
+        st = close_trace(w, st, &out->bytes, err);
+    }
+    grad_records_free(&gr);
+    if (have_grads)
+        grads_free(&g);
+    activations_free(&acts);
+    return st;
+}
+
+/* The encoder once, then generation step by step into g. */
+static Status trace_generate(const Model *m, const Batch *b, const GenOptions *o, const char *path, const char *meta,
+                             Generator *g, RunTraceSummary *out, Error *err)
+{
+    Status st = generator_check(m, b, o, err);
+    if (st)
+        return st;
+    Activations enc;
+    if ((st = activations_init_encoder(&enc, m, b, err)))
+        return st;
+    model_encode(m, b, &enc);
+    TraceWriter *w;
+    if ((st = trace_writer_open(&w, path, meta, err)) == TF_OK) {
+        st = write_slots(w, &enc, &out->records, err);
+        if (st == TF_OK)
+            st = generator_init(g, m, b, enc.enc_memory, o, err);
+        while (st == TF_OK && !g->done && g->step < g->max_steps) {
+            st = generator_step(g, err);
+            if (st == TF_OK)
+                st = write_slots(w, &g->acts, &out->records, err);  /* before the next step reuses them */
+        }
+        if (st == TF_OK)
+            st = generator_summary(g, err);
+        if (st == TF_OK)
+            st = write_slots(w, &g->summary, &out->records, err);
+        st = close_trace(w, st, &out->bytes, err);
+    }
+    activations_free(&enc);
+    return st;
+}
+
+Status run_trace(const Model *m, const Batch *b, const RunSpec *spec, const char *path, const char *meta,
+                 Generator *gen, RunTraceSummary *out, Error *err)
+{
+    RunTraceSummary unused;
+    if (!out)
+        out = &unused;
+    memset(out, 0, sizeof *out);
+    Generator own;
+    Generator *g = gen ? gen : &own;
+    memset(g, 0, sizeof *g);
+    Status st;
+    switch (spec->mode) {
+    case RUN_TEACHER_FORCING:
+    case RUN_TRAIN_STEP:
+        return trace_forward(m, b, spec->mode == RUN_TRAIN_STEP, path, meta, out, err);
+    case RUN_GENERATE:
+        st = trace_generate(m, b, &spec->gen, path, meta, g, out, err);
+        if (!gen)
+            generator_free(&own);
+        return st;
+    }
+    return error_set(err, TF_ERR_RUNTIME, "run_trace: unknown mode %d", (int)spec->mode);
+}
