@@ -42,7 +42,8 @@ static const char usage[] =
     "changes, as a student makes them (then --check shows which claims break):\n"
     "  --src TEXT  --tgt TEXT   another source / target sentence for the main run\n"
     "                   (and for every run that does not set its own)\n"
-    "  --causal-mask on|off  --padding-mask on|off  --positions KIND\n"
+    "  --causal-mask on|off  --padding-mask on|off  --residual on|off\n"
+    "  --positions KIND\n"
     "                   for every run that does not set that key itself\n"
     "\n"
     "Lessons live in lessons/NN-slug/ (lesson.ini, lesson.md, lesson.zh.md);\n"
@@ -52,7 +53,7 @@ static const char usage[] =
 
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
-    const char *causal, *padding;
+    const char *causal, *padding, *residual;
     bool list, check, walk;
     LessonOverrides o;
 } LessonArgs;
@@ -95,6 +96,7 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
                             : strcmp(arg, "--positions") == 0 ? &a->o.positions
                             : strcmp(arg, "--causal-mask") == 0 ? &a->causal
                             : strcmp(arg, "--padding-mask") == 0 ? &a->padding
+                            : strcmp(arg, "--residual") == 0 ? &a->residual
                                                            : NULL;
         if (dest) {
             if (i + 1 >= argc)
@@ -112,6 +114,8 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
         return cli_usage_error("lesson", usage, "--causal-mask '%s': on or off", a->causal);
     if (a->padding && (a->o.padding_mask = on_off(a->padding)) < 0)
         return cli_usage_error("lesson", usage, "--padding-mask '%s': on or off", a->padding);
+    if (a->residual && (a->o.residual = on_off(a->residual)) < 0)
+        return cli_usage_error("lesson", usage, "--residual '%s': on or off", a->residual);
     if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
         return cli_usage_error("lesson", usage, "--lang '%s': en or zh", a->lang);
     if (a->list) {
@@ -246,7 +250,7 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
         const LessonStep *s = lesson_step(l, i);
         char shape[256];
         step_shape(s, t, shape, sizeof shape);
-        printf("── step %d of %d: %s%s — %s\n", i + 1, n, s->key, shape, s->note);
+        printf("── step %d of %d: %s%s — %s\n", i + 1, n, s->key, shape, lesson_step_note(l, i, lang));
         const char *text = lesson_step_narration(l, i, lang);
         if (!text)
             text = lesson_step_narration(l, i, "en");
@@ -272,7 +276,7 @@ int cmd_lesson(int argc, char **argv)
         return cli_report(&err, st);
 
     const bool terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    const bool changed = a.o.src || a.o.tgt || a.o.positions || a.causal || a.padding;
+    const bool changed = a.o.src || a.o.tgt || a.o.positions || a.causal || a.padding || a.residual;
     if (!a.check && !a.plot_dir && !a.walk && !changed && terminal) {
         rc = lesson_view_open(l, a.lang, NULL);
         lesson_free(l);

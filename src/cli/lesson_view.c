@@ -28,7 +28,7 @@
 typedef struct {
     char src[SENTENCE_MAX], tgt[SENTENCE_MAX];
     char positions[24];
-    int causal, padding;  /* 1 on, 0 off, −1 unknown */
+    int causal, padding, residual;  /* 1 on, 0 off, −1 unknown */
     char *vocab;          /* [vocab] tokens, or NULL */
 } RunFacts;
 
@@ -39,6 +39,11 @@ typedef struct {
     LessonTraces traces;         /* the run on screen */
     int dir_now;                 /* its K */
     RunFacts facts;
+
+    /* A run with trained weights holds every run's positional encoding to
+     * the one it was trained with (weights_load refuses any other): the T
+     * key says so up front. "" when every run is seeded. */
+    char positions_fixed[400];
 
     /* the student's overrides (lesson.h), kept for every later re-run */
     char src[SENTENCE_MAX], tgt[SENTENCE_MAX], positions[24];
@@ -109,7 +114,7 @@ static void facts_free(RunFacts *f)
 {
     free(f->vocab);
     memset(f, 0, sizeof *f);
-    f->causal = f->padding = -1;
+    f->causal = f->padding = f->residual = -1;
 }
 
 static int on_off(const char *v)
@@ -148,6 +153,8 @@ static void facts_read(RunFacts *f, const TraceReader *r)
                 f->causal = on_off(val);
             else if (KEY("padding_mask"))
                 f->padding = on_off(val);
+            else if (KEY("residual"))
+                f->residual = on_off(val);
             else if (KEY("tokens")) {
                 free(f->vocab);
                 f->vocab = malloc(vl + 1);
@@ -311,12 +318,12 @@ static int lv_n_steps(void *ctx)
 static bool lv_step(void *ctx, int k, ViewLang lang, ViewGuideStep *out)
 {
     LessonView *lv = ctx;
-    (void)lang;  /* lesson.ini's notes are English only */
     const LessonStep *st = lesson_step(lv->l, k);
     if (!st || k >= lv->n_steps)
         return false;
     out->record = lv->step_rec[k];
-    out->note = st->note[0] ? st->note : NULL;
+    const char *note = lesson_step_note(lv->l, k, lang_code(lang));  /* English when untranslated */
+    out->note = note && note[0] ? note : NULL;
     out->key = st->key;  /* its own section of lesson.md, also for NAME@RUN and globs */
     if (strcmp(st->run, "main") != 0)
         out->trace = lesson_trace_path(&lv->traces, st->run);  /* shown beside main: compare */
@@ -428,12 +435,14 @@ static void describe(const LessonView *lv, char *buf, size_t cap)
         o += (size_t)snprintf(changed + o, sizeof changed - o, "%scausal mask", o ? ", " : "");
     if (lv->o.padding_mask >= 0 && o < sizeof changed)
         o += (size_t)snprintf(changed + o, sizeof changed - o, "%spadding mask", o ? ", " : "");
+    if (lv->o.residual >= 0 && o < sizeof changed)
+        o += (size_t)snprintf(changed + o, sizeof changed - o, "%sresidual", o ? ", " : "");
     if (lv->o.positions && o < sizeof changed)
         snprintf(changed + o, sizeof changed - o, "%spositions", o ? ", " : "");
-    snprintf(buf, cap, "causal mask %s, padding mask %s, positions %s%s%s%s",
+    snprintf(buf, cap, "causal mask %s, padding mask %s, positions %s, residual %s%s%s%s",
              f->causal < 0 ? "?" : f->causal ? "on" : "off", f->padding < 0 ? "?" : f->padding ? "on" : "off",
-             f->positions[0] ? f->positions : "?", changed[0] ? " (you changed: " : "", changed,
-             changed[0] ? ")" : "");
+             f->positions[0] ? f->positions : "?", f->residual < 0 ? "?" : f->residual ? "on" : "off",
+             changed[0] ? " (you changed: " : "", changed, changed[0] ? ")" : "");
 }
 
 static void fill_claims(const LessonView *lv, ViewRunResult *out)
@@ -493,7 +502,10 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
         o.causal_mask = lv->facts.causal == 0 ? 1 : 0;  /* unknown counts as on: the engine's default */
         break;
     case VIEW_EDIT_PADDING: o.padding_mask = lv->facts.padding == 0 ? 1 : 0; break;
+    case VIEW_EDIT_RESIDUAL: o.residual = lv->facts.residual == 0 ? 1 : 0; break;
     case VIEW_EDIT_POSITIONS:
+        if (lv->positions_fixed[0])  /* the viewer asks first; this is for any other caller */
+            return error_set(err, TF_ERR_INPUT, "%s", lv->positions_fixed);
         positions = positions_next(lv->facts.positions);
         o.positions = positions;
         break;
@@ -508,7 +520,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
         remove_dir(dir);
         return st;
     }
-    RunFacts facts = {.causal = -1, .padding = -1};
+    RunFacts facts = {.causal = -1, .padding = -1, .residual = -1};
     const char *main_path = lesson_trace_path(&t, "main");
     if (!main_path || (st = facts_of_path(&facts, main_path, err))) {
         remove_dir(dir);
@@ -553,6 +565,37 @@ static const char *lv_text(void *ctx, ViewEditKind which)
     return which == VIEW_EDIT_TARGET ? lv->facts.tgt : lv->facts.src;
 }
 
+static const char *lv_refuses(void *ctx, ViewEditKind which)
+{
+    LessonView *lv = ctx;
+    return which == VIEW_EDIT_POSITIONS && lv->positions_fixed[0] ? lv->positions_fixed : NULL;
+}
+
+/* The sentence for positions_fixed: the first run that loads trained
+ * weights and the encoding they were made with. The masks and the
+ * residual connections shape no weights, so only T is held. */
+static void find_fixed_positions(LessonView *lv)
+{
+    lv->positions_fixed[0] = '\0';
+    for (int i = 0; i < lesson_run_count(lv->l); i++) {
+        Config cfg;
+        LessonRunOptions opts;
+        Error err;
+        error_clear(&err);
+        if (lesson_run_settings(lv->l, i, &cfg, &opts, &err) != TF_OK || !opts.weights)
+            continue;
+        const char *file = strrchr(opts.weights, '/');
+        file = file ? file + 1 : opts.weights;
+        const char *kind = config_positions_name(cfg.positions);
+        snprintf(lv->positions_fixed, sizeof lv->positions_fixed,
+                 "this lesson's trained model (%.100s) was made with %s%s; positions cannot change here "
+                 "(T works in the lessons with seeded models)",
+                 file, cfg.positions == POS_NONE ? "no positional encoding" : kind,
+                 cfg.positions == POS_NONE ? "" : " positions");
+        return;
+    }
+}
+
 
 /* ---- opening ---- */
 
@@ -574,7 +617,8 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
     }
     lv->l = l;
     lesson_overrides_init(&lv->o);
-    lv->facts.causal = lv->facts.padding = -1;
+    lv->facts.causal = lv->facts.padding = lv->facts.residual = -1;
+    find_fixed_positions(lv);
     for (int g = 0; g < VIEW_N_LANGS; g++) {
         const char *t = lesson_title(l, lang_code((ViewLang)g));
         snprintf(lv->title[g], sizeof lv->title[g], "lesson %d: %s", lesson_number(l), t ? t : lesson_slug(l));
@@ -619,7 +663,7 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
             .start = start,
             .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv},
             .lang = first,
-            .rerun = {lv_run, lv_text, lv},
+            .rerun = {lv_run, lv_text, lv, lv_refuses},
             .export = {view_export_png, &place},
         };
         int sig = 0;

@@ -9,9 +9,12 @@
  *     the ordered steps with their notes, and the title, in English or
  *     简体中文 (the viewer's L key switches);
  *   - a re-run hook: an edited source or target sentence, the causal or the
- *     padding mask toggled, the next positional encoding — each runs the
- *     lesson again with that override (lesson_run), re-checks its claims
- *     (lesson_check) and gives the viewer the new trace and the results.
+ *     padding mask toggled, the residual connections toggled, the next
+ *     positional encoding — each runs the lesson again with that override
+ *     (lesson_run), re-checks its claims (lesson_check) and gives the
+ *     viewer the new trace and the results. In a lesson with trained
+ *     weights the hook refuses the positional encoding up front (the
+ *     weights were made with one), and the viewer says so without running.
  * The temporary directory is removed when the viewer closes. */
 #ifndef TF_CLI_LESSON_VIEW_H
 #define TF_CLI_LESSON_VIEW_H

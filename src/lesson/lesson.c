@@ -236,6 +236,14 @@ const LessonStep *lesson_step(const Lesson *l, int i)
     return i >= 0 && i < l->n_steps ? &l->steps[i] : NULL;
 }
 
+const char *lesson_step_note(const Lesson *l, int i, const char *lang)
+{
+    const LessonStep *s = lesson_step(l, i);
+    if (!s)
+        return NULL;
+    return lang && strcmp(lang, "zh") == 0 && s->note_zh[0] ? s->note_zh : s->note;
+}
+
 int lesson_run_count(const Lesson *l) { return l->n_runs; }
 
 const char *lesson_run_name(const Lesson *l, int i)

@@ -92,12 +92,16 @@ typedef struct {
     char key[LESSON_NAME_MAX];     /* as written in [steps]: "enc.0.attn.weights", "gen.*.dec.logits@gen" */
     char pattern[LESSON_NAME_MAX]; /* the record name or glob alone */
     char run[32];                  /* "main" unless key says @RUN */
-    char note[256];                /* the one-line note */
+    char note[256];                /* the one-line note (English) */
+    char note_zh[256];             /* the same in Chinese ("step.zh =" on the next line), or "" */
     int line;                      /* of lesson.ini */
 } LessonStep;
 
 int lesson_step_count(const Lesson *l);
 const LessonStep *lesson_step(const Lesson *l, int i);  /* NULL when out of range */
+/* Step i's one-line note in lang ("en" or "zh"; NULL means "en"), English
+ * when the step has none in lang. NULL when i is out of range. */
+const char *lesson_step_note(const Lesson *l, int i, const char *lang);
 
 /* The runs, in order; run 0 is always "main". */
 int lesson_run_count(const Lesson *l);
@@ -127,6 +131,7 @@ typedef struct {
     int causal_mask;      /* -1: the lesson's; 0 off; 1 on */
     int padding_mask;     /* -1: the lesson's; 0 off; 1 on */
     const char *positions;  /* NULL: the lesson's; else sinusoidal|none|learned|relative|rope */
+    int residual;         /* -1: the lesson's; 0 off; 1 on (x + Sublayer(x) or Sublayer(x) alone) */
 } LessonOverrides;
 
 void lesson_overrides_init(LessonOverrides *o);  /* everything "the lesson's" */

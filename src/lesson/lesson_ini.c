@@ -272,8 +272,27 @@ static int on_value(void *user, const char *section, const char *name, const cha
             fail(p, "unknown key '%s' in [lesson] (title, title.zh, weights)", name, NULL);
         }
     } else if (strcmp(section, "steps") == 0) {
-        if (strcmp(name, "step") != 0) {
-            fail(p, "unknown key '%s' in [steps]: write step = RECORD | note", name, NULL);
+        if (strcmp(name, "step.zh") == 0) {
+            /* The Chinese note of the step above it: a translation sits
+             * beside what it translates, as title.zh and says.zh do. */
+            LessonStep *s = l->n_steps > 0 ? &l->steps[l->n_steps - 1] : NULL;
+            const char *t = value;
+            while (*t == ' ' || *t == '\t')
+                t++;
+            if (!s)
+                fail(p, "step.zh comes before any step: put it under its step = RECORD | note", NULL, NULL);
+            else if (s->note_zh[0])
+                fail(p, "step '%s' already has a step.zh", s->key, NULL);
+            else if (!*t)
+                fail(p, "step.zh of step '%s' is empty", s->key, NULL);
+            else if (strlen(t) >= sizeof s->note_zh)
+                fail(p, "step.zh of step '%s' is longer than 255 bytes: one line, the narration says the rest",
+                     s->key, NULL);
+            else
+                snprintf(s->note_zh, sizeof s->note_zh, "%s", t);
+        } else if (strcmp(name, "step") != 0) {
+            fail(p, "unknown key '%s' in [steps]: write step = RECORD | note (and step.zh = 中文 after it)", name,
+                 NULL);
         } else if (l->n_steps == LESSON_MAX_STEPS) {
             fail(p, "more than 128 steps", NULL, NULL);
         } else {

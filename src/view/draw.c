@@ -103,6 +103,7 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     if (s->rerun.run) {
         hints[n++] = (Hint){"e", "edit"};
         hints[n++] = (Hint){"M", "causal"};
+        hints[n++] = (Hint){"R", "residual"};
         hints[n++] = (Hint){"C", "claims"};
     }
     if (s->focus == FOCUS_STEPS) {

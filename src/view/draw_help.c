@@ -38,6 +38,18 @@ static void key_names(const ViewState *s, const char *names, char *buf, size_t c
     }
 }
 
+/* The re-run a key asks for; VIEW_EDIT_CHECK (never refused) for other keys. */
+static ViewEditKind edit_of(Action a)
+{
+    switch (a) {
+    case DO_CAUSAL: return VIEW_EDIT_CAUSAL;
+    case DO_PADDING: return VIEW_EDIT_PADDING;
+    case DO_POSITIONS: return VIEW_EDIT_POSITIONS;
+    case DO_RESIDUAL: return VIEW_EDIT_RESIDUAL;
+    default: return VIEW_EDIT_CHECK;
+    }
+}
+
 void draw_help(const ViewState *s, const ScreenLayout *l)
 {
     int w = s->cols - 4 < 76 ? s->cols - 4 : 76;
@@ -84,7 +96,13 @@ void draw_help(const ViewState *s, const ScreenLayout *l)
         for (int k = 0; k < sec[i].n; k++) {
             key_names(s, sec[i].keys[k].names, names, sizeof names);
             EMIT(ROLE_VALUE, 2, names);
-            EMIT(ROLE_NORMAL, 2 + key_w, sec[i].keys[k].help);
+            const char *why = view_rerun_refused(s, edit_of(sec[i].keys[k].action));
+            if (why) {  /* a toggle this walk's model refuses: dimmed; pressing it says why */
+                char dimmed[200];
+                snprintf(dimmed, sizeof dimmed, "not in this lesson: %s", sec[i].keys[k].help);
+                EMIT(ROLE_DIM, 2 + key_w, dimmed);
+            } else
+                EMIT(ROLE_NORMAL, 2 + key_w, sec[i].keys[k].help);
             if (line >= top && shown < rows)
                 shown++;
             line++;

@@ -379,12 +379,23 @@ static void draw_legend(const ViewState *s, const ScreenLayout *l, const Panel *
     }
 }
 
-/* "head 3  entropy 1.44 bits  distance 1.09", shorter when narrow. */
+/* "head 3  entropy 1.44 bits  distance 1.09" for attention weights,
+ * "head 3  min -2.31  max 4.07" for anything else; shorter when narrow. */
 static void head_title(const ViewState *s, const Panel *p, char *buf, size_t cap)
 {
     int h = p->head;
     if (h < 0 || h >= s->n_head_stats) {
         snprintf(buf, cap, "head %d", h);
+        return;
+    }
+    if (!s->head_stats[h].distributions) {
+        float lo = s->head_stats[h].min, hi = s->head_stats[h].max;
+        if (lo > hi)
+            snprintf(buf, cap, "head %d  no finite values", h);
+        else if (p->r.w >= 27)
+            snprintf(buf, cap, "head %d  min %.3g  max %.3g", h, lo, hi);
+        else
+            snprintf(buf, cap, "h%d %.3g..%.3g", h, lo, hi);
         return;
     }
     double e = s->head_stats[h].entropy_bits, d = s->head_stats[h].distance;

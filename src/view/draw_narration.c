@@ -116,8 +116,11 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
                      s->run.settings[0] ? " \xc2\xb7 " : "", s->run.settings);
         else if (s->have_run && s->run.settings[0])
             snprintf(foot, sizeof foot, "%s", s->run.settings);
+        else if (view_rerun_refused(s, VIEW_EDIT_POSITIONS))  /* T would only be refused: leave it out */
+            snprintf(foot, sizeof foot, "T: positions fixed by the trained model \xc2\xb7 C checks the claims "
+                                        "\xc2\xb7 e edits the sentence \xc2\xb7 M D R re-run");
         else
-            snprintf(foot, sizeof foot, "C checks the claims \xc2\xb7 e edits the sentence \xc2\xb7 M D T re-run");
+            snprintf(foot, sizeof foot, "C checks the claims \xc2\xb7 e edits the sentence \xc2\xb7 M D T R re-run");
         paint_role(s, ROLE_DIM);
         paint_text(s, g.foot_y, g.x, foot, g.w);
     }

@@ -57,6 +57,7 @@ static const KeyBinding lesson_keys[] = {
     {{'M'}, "M", DO_CAUSAL, "re-run with the causal mask on / off"},
     {{'D'}, "D", DO_PADDING, "re-run with the padding mask on / off"},
     {{'T'}, "T", DO_POSITIONS, "re-run with the next positional encoding"},
+    {{'R'}, "R", DO_RESIDUAL, "re-run with the residual connections on / off"},
     {{'C'}, "C", DO_CLAIMS, "the lesson's claims on this run: PASS / FAIL, measured"},
 };
 
@@ -406,6 +407,7 @@ bool view_key(ViewState *s, int ch)
     case DO_CAUSAL: view_request_rerun(s, VIEW_EDIT_CAUSAL, NULL); break;
     case DO_PADDING: view_request_rerun(s, VIEW_EDIT_PADDING, NULL); break;
     case DO_POSITIONS: view_request_rerun(s, VIEW_EDIT_POSITIONS, NULL); break;
+    case DO_RESIDUAL: view_request_rerun(s, VIEW_EDIT_RESIDUAL, NULL); break;
     case DO_CLAIMS: view_toggle_claims(s); break;
     }
     return true;

@@ -1,6 +1,6 @@
 /* narrate.c — the viewer as a guide: the narration beside the matrix, the
  * walk's own ordered steps (N, P), the language (L), and re-running the
- * model with one thing changed (e E M D T) with the claims re-checked (C).
+ * model with one thing changed (e E M D T R) with the claims re-checked (C).
  *
  * Everything lesson-specific comes through the hooks in ViewConfig
  * (state.h); this file only keeps the state they feed. No terminal here. */
@@ -259,14 +259,27 @@ static const char *edit_what(ViewEditKind k)
     case VIEW_EDIT_CAUSAL: return "the causal mask toggled";
     case VIEW_EDIT_PADDING: return "the padding mask toggled";
     case VIEW_EDIT_POSITIONS: return "the next positional encoding";
+    case VIEW_EDIT_RESIDUAL: return "the residual connections toggled";
     default: return "nothing changed";
     }
+}
+
+const char *view_rerun_refused(const ViewState *s, ViewEditKind kind)
+{
+    if (!s->rerun.run || !s->rerun.refuses || kind == VIEW_EDIT_CHECK)
+        return NULL;
+    return s->rerun.refuses(s->rerun.ctx, kind);
 }
 
 void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text)
 {
     if (!can_rerun(s))
         return;
+    const char *why = view_rerun_refused(s, kind);
+    if (why) {  /* say it now, rather than run and report the model's refusal */
+        view_message(s, MSG_NOTICE, "%s", why);
+        return;
+    }
     s->rerun_kind = kind;
     snprintf(s->rerun_text, sizeof s->rerun_text, "%s", text ? text : "");
     s->pending = PENDING_RERUN;

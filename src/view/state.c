@@ -163,6 +163,9 @@ static bool is_query_key(const Record *r)
 
 /* ---- sync ---- */
 
+/* The heads view's numbers for each head of w, the record on screen:
+ * entropy and distance when all its heads hold probability rows, each
+ * head's range otherwise. */
 static void compute_head_stats(ViewState *s, const CachedRecord *w)
 {
     s->n_head_stats = 0;
@@ -175,11 +178,26 @@ static void compute_head_stats(ViewState *s, const CachedRecord *w)
     int n = (int)r->dims[ha];
     if (n > VIEW_MAX_HEADS)
         n = VIEW_MAX_HEADS;
+    bool probs = true;
     for (int h = 0; h < n; h++) {
         size_t page = view_page_at(r, &w->pg, (uint32_t)h, s->batch);
         const float *m = pages_data(r, &w->pg, page);
-        s->head_stats[h].entropy_bits = stats_entropy_bits(m, w->pg.rows, w->pg.cols);
-        s->head_stats[h].distance = stats_mean_distance(m, w->pg.rows, w->pg.cols);
+        HeadStats *hs = &s->head_stats[h];
+        memset(hs, 0, sizeof *hs);
+        ValueStats vs;
+        stats_of(m, w->pg.rows * w->pg.cols, &vs);
+        hs->min = vs.min;
+        hs->max = vs.max;
+        /* float32 softmax rows sum to 1 within a few ulps per term */
+        if (probs && !stats_rows_are_distributions(m, w->pg.rows, w->pg.cols, 1e-3))
+            probs = false;
+        hs->entropy_bits = stats_entropy_bits(m, w->pg.rows, w->pg.cols);
+        hs->distance = stats_mean_distance(m, w->pg.rows, w->pg.cols);
+    }
+    for (int h = 0; h < n; h++) {
+        s->head_stats[h].distributions = probs;
+        if (!probs)
+            s->head_stats[h].entropy_bits = s->head_stats[h].distance = 0.0;
     }
     s->n_head_stats = n;
 }
@@ -270,8 +288,8 @@ void view_sync(ViewState *s)
     if (s->mask_overlay && s->mask_rec >= 0)
         cache_fetch(&s->cache, s->a, (uint32_t)s->mask_rec);
     s->n_head_stats = 0;
-    if (s->heads && s->weights_rec >= 0)
-        compute_head_stats(s, cache_fetch(&s->cache, s->a, (uint32_t)s->weights_rec));
+    if (s->heads)  /* the record on screen: its own heads, its own numbers */
+        compute_head_stats(s, cache_fetch(&s->cache, s->a, s->cur));
     memset(&s->cmp, 0, sizeof s->cmp);
     if (s->compare && s->cur_b >= 0) {
         const CachedRecord *cb = cache_fetch(&s->cache, s->b, (uint32_t)s->cur_b);

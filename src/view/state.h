@@ -66,7 +66,7 @@ typedef struct {
 } ViewNarration;
 
 /* Re-running the model behind the trace with one thing changed (keys e E
- * M D T), and re-checking what the lesson claims about its numbers (C).
+ * M D T R), and re-checking what the lesson claims about its numbers (C).
  * The caller runs the model (the viewer never does), writes a new trace
  * and says where; the viewer opens it in place of the old one. */
 typedef enum {
@@ -76,6 +76,7 @@ typedef enum {
     VIEW_EDIT_CAUSAL,      /* the causal (look-ahead) mask on <-> off */
     VIEW_EDIT_PADDING,     /* the padding mask on <-> off */
     VIEW_EDIT_POSITIONS,   /* the next kind of positional encoding */
+    VIEW_EDIT_RESIDUAL,    /* the residual connections on <-> off */
 } ViewEditKind;
 
 typedef struct {
@@ -102,11 +103,17 @@ typedef struct {
  * TF_OK; on failure return an error whose message the status line shows
  * ("unknown token 'dog'"), with nothing changed. text: the current source
  * or target sentence, where the editor starts (NULL: an empty line).
- * run NULL: the keys say re-running needs a lesson. */
+ * run NULL: the keys say re-running needs a lesson.
+ * refuses: why this kind of edit cannot be made at all in this walk (a
+ * trained model fixes its positional encoding, say), as one sentence for
+ * the status line; NULL when it can (or when refuses is NULL). The viewer
+ * asks before re-running, so a key the model would refuse says so plainly
+ * instead of starting a run that errors, and its hint is dimmed. */
 typedef struct {
     Status (*run)(void *ctx, const ViewEdit *edit, ViewRunResult *out, Error *err);
     const char *(*text)(void *ctx, ViewEditKind which);
     void *ctx;
+    const char *(*refuses)(void *ctx, ViewEditKind which);
 } ViewRerun;
 
 /* Image export of one record (the `x` key). The caller decides how (the
@@ -143,10 +150,15 @@ typedef enum { TREE_FOLLOW, TREE_ALL, TREE_MANUAL } TreeMode;
 typedef enum { PENDING_NONE, PENDING_EXPORT, PENDING_RERUN } ViewPending;
 typedef enum { MSG_NONE, MSG_NOTICE, MSG_ERROR } MessageKind;
 
-/* Per head, from the block's attention weights (heads view). */
+/* Per head of the record on screen (heads view). Entropy and distance
+ * describe a probability distribution per row, so they are measured only
+ * when every row of every head is one (attention weights); for anything
+ * else (raw or scaled scores, Q, K, V) each head gets its range. */
 typedef struct {
+    bool distributions;     /* the rows are probabilities: entropy_bits and distance hold */
     double entropy_bits;    /* mean row entropy */
     double distance;        /* mean Σ w·|i − j| */
+    float min, max;         /* finite values of the head's page (min > max: none) */
 } HeadStats;
 
 typedef struct {
@@ -271,7 +283,10 @@ void view_narration_scroll(ViewState *s, int delta);  /* J / K */
 void view_edit_start(ViewState *s, ViewEditKind which);  /* e / E: open the line editor */
 void view_edit_apply(ViewState *s);             /* Enter in the editor: request the re-run */
 void view_edit_cancel(ViewState *s);            /* Esc in the editor */
-void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text);  /* M D T, and apply */
+void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text);  /* M D T R, and apply */
+/* Why an edit of this kind cannot be made in this walk (ViewRerun.refuses),
+ * or NULL when it can. */
+const char *view_rerun_refused(const ViewState *s, ViewEditKind kind);
 void view_toggle_claims(ViewState *s);          /* C: show (checking first if need be) / hide */
 void view_perform_rerun(ViewState *s);          /* the pending re-run (view_perform_pending) */
 /* Open the trace at path in place of the current one, keeping the record

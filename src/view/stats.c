@@ -36,6 +36,24 @@ double stats_row_sum(const float *row, size_t n)
     return sum;
 }
 
+bool stats_rows_are_distributions(const float *m, size_t rows, size_t cols, double tol)
+{
+    if (rows == 0 || cols == 0)
+        return false;
+    for (size_t i = 0; i < rows; i++) {
+        double sum = 0.0;
+        for (size_t j = 0; j < cols; j++) {
+            float v = m[i * cols + j];
+            if (!(v >= 0.0f && v <= 1.0f))  /* also refuses NaN and ±inf */
+                return false;
+            sum += v;
+        }
+        if (fabs(sum - 1.0) > tol)
+            return false;
+    }
+    return true;
+}
+
 double stats_entropy_bits(const float *m, size_t rows, size_t cols)
 {
     if (rows == 0)

@@ -6,6 +6,7 @@
 #ifndef TF_VIEW_STATS_H
 #define TF_VIEW_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct {
@@ -18,6 +19,12 @@ void stats_of(const float *x, size_t n, ValueStats *out);
 
 /* Sum of the finite values of a row (an attention row sums to 1). */
 double stats_row_sum(const float *row, size_t n);
+
+/* Is every row of m (rows, cols) a probability distribution: each value
+ * in [0, 1] (no −∞, no NaN) and each row summing to 1 within tol? That is
+ * what attention weights and softmax outputs are, and only for them do
+ * entropy and attention distance mean anything. False for rows == 0. */
+bool stats_rows_are_distributions(const float *m, size_t rows, size_t cols, double tol);
 
 /* Mean over rows of the Shannon entropy of each row, in bits: 0 when every
  * query looks at one key, log2(keys) when it spreads evenly.

@@ -34,6 +34,14 @@ expect_in "$WORK/out" "FAIL  Without positions, swapping" "the permutation claim
 expect_exit 1 "lesson 4 without the causal mask" -- "$TF" lesson 4 --check --causal-mask off
 expect_in "$WORK/out" "FAIL  Generation fed the prompt computes the same logits" "training and generation disagree"
 expect_exit 2 "--causal-mask maybe" -- "$TF" lesson 7 --check --causal-mask maybe
+expect_exit 1 "lesson 8 without residual connections" -- "$TF" lesson 8 --check --residual off
+expect_in "$WORK/out" "FAIL  With residuals, every decoder layer's weights" "the claim about training with residuals fails"
+expect_in "$WORK/out" "FAIL  Pre-LN with residuals" "the highway claim fails"
+expect_in "$WORK/out" "PASS  Without residuals, 8 encoder layers" "the claims about runs without them still hold"
+expect_in "$WORK/out" "2 of 4 claims hold" "exactly two of four"
+expect_exit 0 "lesson 8 --residual on" -- "$TF" lesson 8 --check --residual on
+expect_exit 2 "--residual maybe" -- "$TF" lesson 8 --check --residual maybe
+expect_in "$WORK/err" "--residual 'maybe': on or off" "says what --residual takes"
 expect_exit 1 "an edited sentence" -- "$TF" lesson 1 --check --src "the mouse was tired"
 expect_in "$WORK/out" "16 == 64" "the edited sentence was run"
 
@@ -110,6 +118,10 @@ expect_in "$WORK/out" "4 of 4 claims hold" "the claims at the end"
 expect_exit 0 "lesson 7 --lang zh" -- "$TF" lesson 7 --lang zh </dev/null
 expect_in "$WORK/out" "两种掩码" "the Chinese title"
 expect_in "$WORK/out" "编码器" "Chinese narration"
+zh_note=$(sed -n 's/^step\.zh *= *//p' "$SRC/lessons/07-masks/lesson.ini" | head -1)
+expect_in "$WORK/out" "step 1 of 14: src.tokens [batch=2, token=5] — $zh_note" "step 1's note in Chinese"
+expect_exit 0 "lesson 7 --walk --lang en" -- "$TF" lesson 7 --walk </dev/null
+expect_not_in "$WORK/out" "$zh_note" "in English, no Chinese note"
 expect_exit 0 "run --lesson 3" -- "$TF" run -q --lesson 3 -o l3.trace
 expect_exit 0 "run --lesson masks" -- "$TF" run -q --lesson masks -o l7.trace
 

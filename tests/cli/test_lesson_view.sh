@@ -2,8 +2,9 @@
 # real terminal (a private tmux server, tests/ui/tmux.sh), driven by keys
 # and read back from the screen, as a student uses it — the narration of
 # step 1 beside the matrix, the lesson's own steps, English and 简体中文,
-# an edited sentence re-run at once, a mask toggled and the claims
-# re-checked, and the terminal given back as it was found.
+# an edited sentence re-run at once, a mask or the residual connections
+# toggled and the claims re-checked, a toggle a trained model refuses said
+# up front, and the terminal given back as it was found.
 #
 # The expected words come from the lessons' own files (lesson.ini,
 # lesson.md, lesson.zh.md), so rewording a lesson does not break this test;
@@ -51,8 +52,16 @@ ui_keys P
 ui_wait "lesson step 2 of" "P goes back to the step we left"
 ui_keys P
 ui_wait "lesson step 1 of" "P again: the step before"
+note1=$(ini_first "$l1" step | sed 's/^[^|]*| *//' | awk '{ print $1, $2 }')
+note1_zh=$(ini_first "$l1" 'step\.zh' | LC_ALL=C.UTF-8 sed 's/^\(....\).*/\1/')
+ui_wait "$note1" "step 1's one-line note, in English"
 ui_keys L
 ui_wait "$title_zh" "L: the title in Chinese"
+if [ -n "$note1_zh" ]; then
+    ui_wait "$note1_zh" "L: step 1's one-line note in Chinese (step.zh)"
+else
+    bad "lesson 1's step 1 has no step.zh"
+fi
 if [ -f "$l1/lesson.zh.md" ]; then
     zh=$(narr_first "$l1/lesson.zh.md" "$step1" | LC_ALL=C.UTF-8 sed 's/^\(....\).*/\1/')
     ui_wait "$zh" "L: the narration of step 1 in Chinese"
@@ -145,6 +154,65 @@ if [ -n "$l7" ]; then
     ui_wait_exit 0 "q quits lesson 7"
 else
     bad "lessons/07-*: lesson 7 (the masks) is missing"
+fi
+
+# ---- lesson 8: the residual connections toggled ----
+l8=$(ls -d "$ROOT"/lessons/08-*/ 2>/dev/null | head -1)
+if [ -n "$l8" ]; then
+    n=$(grep -c '^\[claim\.' "$l8/lesson.ini")
+    ui_start l8 120 32 "'$TF' lesson 8"
+    ui_wait "lesson step 1 of" "lesson 8 opens"
+    ui_keys '?'
+    ui_wait "re-run with the residual connections on / off" "help lists R"
+    ui_keys q
+    ui_wait "R residual" "the status line hints R beside M"
+    ui_keys C
+    ui_wait "claims: $n of $n pass" "C: every claim of lesson 8 passes"
+    ui_wait_gone "FAIL" "and the panel shows no FAIL"
+    ui_keys Escape R
+    ui_wait "residual off" "R re-runs lesson 8 with the residual connections off"
+    ui_wait "FAIL" "the claims panel now shows a failing claim"
+    ui_wait_re "claims: [0-9]+ of $n pass" "the count of claims that hold"
+    ui_wait_gone "claims: $n of $n pass" "fewer than all of them now"
+    ui_keys Escape R
+    ui_wait "residual on" "R again: the residual connections are back"
+    ui_wait "claims: $n of $n pass" "and every claim holds again"
+    ui_keys Escape q
+    ui_wait_exit 0 "q quits lesson 8"
+else
+    bad "lessons/08-*: lesson 8 (residual connections) is missing"
+fi
+
+# ---- lesson 2: a trained model keeps its positional encoding ----
+l2=$(ls -d "$ROOT"/lessons/02-*/ 2>/dev/null | head -1)
+if [ -n "$l2" ]; then
+    ui_start l2 120 32 "'$TF' lesson 2"
+    ui_wait "lesson step 1 of" "lesson 2 opens"
+    ui_wait "T: positions fixed" "the narration's foot says T is held"
+    ui_keys T
+    ui_wait "positions cannot change" "T says plainly that the trained model fixes the positions"
+    ui_wait "was made with sinusoidal positions" "and which encoding it was made with"
+    ui_wait_gone "re-running" "without starting a re-run"
+    ui_wait_gone "contradicts" "and without the model's refusal"
+    ui_keys '?'
+    ui_wait "not in this lesson: re-run with the next pos" "help dims T in this lesson"
+    ui_keys q M
+    ui_wait "causal mask off" "M still re-runs the trained model"
+    # The heads view: entropy and distance for weights only; raw scores get
+    # each head's range.
+    ui_keys Escape g
+    ui_type "enc.0.attn.raw"
+    ui_keys Enter a
+    ui_wait "enc.0.attn.raw [head=4" "the raw scores"
+    ui_wait_re "head 0 +min -?[0-9.]+ +max -?[0-9.]+" "heads view on raw scores: each head's min and max"
+    ui_wait_gone "bits" "and no entropy of scores"
+    ui_keys a g
+    ui_type "enc.0.attn.weights"
+    ui_keys Enter a
+    ui_wait "enc.0.attn.weights [head=4" "the weights"
+    ui_wait_re "head 0 +H [0-9.]+ bits" "heads view on weights: each head's entropy"
+    ui_keys a q
+    ui_wait_exit 0 "q quits lesson 2"
 fi
 
 # ---- under valgrind: no memory errors, no leaks ----

@@ -77,6 +77,11 @@ static void test_every_lesson_holds(void **state)
             const LessonStep *st = lesson_step(l, k);
             if (!lesson_step_narration(l, k, "en") || !lesson_step_narration(l, k, "zh"))
                 fail_msg("lesson %s: step %s lacks narration", list[i].slug, st->key);
+            if (!st->note_zh[0])
+                fail_msg("lesson %s: step %s (lesson.ini:%d) has no Chinese note: add step.zh = ... under it",
+                         list[i].slug, st->key, st->line);
+            assert_ptr_equal(lesson_step_note(l, k, "zh"), st->note_zh);
+            assert_ptr_equal(lesson_step_note(l, k, "en"), st->note);
             /* the viewer's lookup finds it by the record's name */
             char name[200];
             snprintf(name, sizeof name, "%s%s%s", st->pattern, strcmp(st->run, "main") ? "@" : "",
@@ -101,25 +106,31 @@ static void test_every_lesson_holds(void **state)
 
 typedef struct {
     const char *lesson;
-    int causal, padding;       /* -1: the lesson's */
+    int causal, padding, residual;  /* -1: the lesson's; 0 off, 1 on (every run that does not set it) */
     const char *positions;
     const char *failing;       /* the claim IDs that must fail, space-separated, each surrounded by spaces */
 } Breakage;
 
 static const Breakage breakages[] = {
-    {"07-masks", 0, -1, NULL, " causal_zero "},
-    {"07-masks", -1, 0, NULL, " padding_zero padding_harmless "},
-    {"07-masks", 0, 0, NULL, " padding_zero causal_zero masked_exactly_zero padding_harmless "},  /* nothing masked: an empty selection */
-    {"04-decoder", 0, -1, NULL, " no_peeking agree "},
-    {"03-positional-encoding", -1, -1, "sinusoidal", " permutation same_prediction "},
-    {"03-positional-encoding", -1, -1, "rope", " permutation same_prediction "},
-    {"01-self-attention", -1, -1, "none", " "},  /* the mechanics hold without positions */
-    {"01-self-attention", 0, 0, NULL, " "},      /* an encoder without padding has no mask to lose */
+    {"07-masks", 0, -1, -1, NULL, " causal_zero "},
+    {"07-masks", -1, 0, -1, NULL, " padding_zero padding_harmless "},
+    {"07-masks", 0, 0, -1, NULL, " padding_zero causal_zero masked_exactly_zero padding_harmless "},  /* nothing masked: an empty selection */
+    {"04-decoder", 0, -1, -1, NULL, " no_peeking agree "},
+    {"03-positional-encoding", -1, -1, -1, "sinusoidal", " permutation same_prediction "},
+    {"03-positional-encoding", -1, -1, -1, "rope", " permutation same_prediction "},
+    {"01-self-attention", -1, -1, -1, "none", " "},  /* the mechanics hold without positions */
+    {"01-self-attention", 0, 0, -1, NULL, " "},      /* an encoder without padding has no mask to lose */
     /* The trained models learned with the causal mask: without it their
      * decoders read the future and their attention patterns fall apart. */
-    {"02-multi-head", 0, -1, NULL, " distance average_blurs "},
-    {"05-qkv-sources", 0, -1, NULL, " aligned reordered "},
-    {"06-stacking", 0, -1, NULL, " nearer mirror "},
+    {"02-multi-head", 0, -1, -1, NULL, " distance average_blurs "},
+    {"05-qkv-sources", 0, -1, -1, NULL, " aligned reordered "},
+    {"06-stacking", 0, -1, -1, NULL, " nearer mirror "},
+    /* Residuals off in main and pre as well (off and pre_off have none
+     * anyway): the claims about runs without residuals still hold, the two
+     * about runs with them fail (measured: every_layer_learns 0 > 0.1,
+     * highway 0.054 > 0.263). */
+    {"08-residual", -1, -1, 0, NULL, " every_layer_learns highway "},
+    {"08-residual", -1, -1, 1, NULL, " "},  /* on is the lesson's own setting: nothing breaks */
 };
 
 static void test_broken_engine(void **state)
@@ -133,6 +144,7 @@ static void test_broken_engine(void **state)
         o.causal_mask = b->causal;
         o.padding_mask = b->padding;
         o.positions = b->positions;
+        o.residual = b->residual;
         char sub[64];
         snprintf(sub, sizeof sub, "broken%zu", i);
         int failed;
@@ -144,8 +156,10 @@ static void test_broken_engine(void **state)
             bool should_fail = strstr(b->failing, id) != NULL;
             want += should_fail;
             if (res[k].pass == should_fail)
-                fail_msg("%s (causal %d, padding %d, positions %s): claim %s %s, expected it to %s (measured %s)",
-                         b->lesson, b->causal, b->padding, b->positions ? b->positions : "-", res[k].id,
+                fail_msg("%s (causal %d, padding %d, positions %s, residual %s): claim %s %s, expected it to %s "
+                         "(measured %s)",
+                         b->lesson, b->causal, b->padding, b->positions ? b->positions : "-",
+                         b->residual < 0 ? "-" : b->residual ? "on" : "off", res[k].id,
                          res[k].pass ? "passes" : "fails", should_fail ? "fail" : "pass", res[k].measured);
         }
         assert_int_equal(failed, want);
@@ -255,6 +269,17 @@ static const BadLesson bad_lessons[] = {
      "lesson.ini:18: claim record 'enc.0.attn.wieghts' matches no record", NULL, NULL},
     {"figure = enc.0.attn.weights[head=1]", "figure = dec.7.*[head=1]", false, true,
      "lesson.ini:15: figure 'dec.7.*' matches no record", NULL, NULL},
+    /* Chinese step notes */
+    {"[steps]\n", "[steps]\nstep.zh = 权重\n", false, false, "lesson.ini:13: step.zh comes before any step", NULL,
+     NULL},
+    {"| the weights\n", "| the weights\nstep.zh = 权重\nstep.zh = 又一个\n", false, false,
+     "lesson.ini:15: step 'enc.0.attn.weights' already has a step.zh", NULL, NULL},
+    {"| the weights\n", "| the weights\nstep.zh =\n", false, false, "lesson.ini:14: step.zh of step", NULL, NULL},
+    {"| the weights\n", "| the weights\nstep.zh = 这一行太长这一行太长这一行太长这一行太长这一行太长这一行太长这一行太长"
+                        "这一行太长这一行太长这一行太长这一行太长这一行太长这一行太长这一行太长这一行太长这一行太长"
+                        "这一行太长这一行太长\n",
+     false, false, "lesson.ini:14: step.zh of step 'enc.0.attn.weights' is longer than 255 bytes", NULL, NULL},
+    {"[figures]\n", "[figures]\nstep.zh = 权重\n", false, false, "lesson.ini:15: unknown key 'step.zh'", NULL, NULL},
     /* narration */
     {"## enc.0.attn.weights", "## enc.0.attn.weight", true, false, "lesson.md:5: '## enc.0.attn.weight' names no step", NULL, NULL},
     {"## enc.0.attn.weights\nLook at the rows.\n", "", true, false, "step 'enc.0.attn.weights' (", NULL, NULL},
@@ -343,6 +368,24 @@ static void test_narration_format(void **state)
     assert_null(lesson_step_narration(l, 0, "zh"));  /* no lesson.zh.md */
     assert_null(lesson_intro(l, "zh"));
     assert_string_equal(lesson_title(l, "zh"), "A tiny lesson");  /* falls back to English */
+    /* without step.zh a step's note is English in both languages */
+    assert_string_equal(lesson_step(l, 0)->note_zh, "");
+    assert_string_equal(lesson_step_note(l, 0, "zh"), "the weights");
+    assert_string_equal(lesson_step_note(l, 0, NULL), "the weights");
+    assert_null(lesson_step_note(l, 1, "en"));
+    lesson_free(l);
+
+    /* step.zh under its step (a comment between them is fine) gives it a
+     * Chinese note; the English one is unchanged */
+    char *ini = replaced(good_ini, "| the weights\n", "| the weights\n; its note in Chinese\nstep.zh =  权重：每行加起来是 1 \n");
+    snprintf(path, sizeof path, "%s/lesson.ini", dir);
+    write_text(path, ini);
+    free(ini);
+    l = load(dir);
+    assert_string_equal(lesson_step(l, 0)->note, "the weights");
+    assert_string_equal(lesson_step(l, 0)->note_zh, "权重：每行加起来是 1");
+    assert_string_equal(lesson_step_note(l, 0, "zh"), "权重：每行加起来是 1");
+    assert_string_equal(lesson_step_note(l, 0, "en"), "the weights");
     lesson_free(l);
 }
 

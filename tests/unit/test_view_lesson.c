@@ -203,6 +203,8 @@ typedef struct {
     char src[256];
     PositionKind positions;
     bool causal;
+    bool residual_off;
+    bool positions_fixed;  /* as with trained weights: the hook refuses T up front */
     int runs, calls;
     char long_text[4000];
 } Fake;
@@ -257,8 +259,9 @@ static void fake_claims(Fake *f, ViewRunResult *out)
     snprintf(out->claims[1].text[VIEW_LANG_ZH], sizeof out->claims[1].text[0], "\xe6\xb2\xa1\xe6\x9c\x89");
     out->claims[1].pass = !f->causal;
     snprintf(out->claims[1].measured, sizeof out->claims[1].measured, "%d hidden", f->causal ? 3 : 0);
-    snprintf(out->settings, sizeof out->settings, "causal mask %s, positions %s", f->causal ? "on" : "off",
-             f->positions == POS_NONE ? "none" : "sinusoidal");
+    snprintf(out->settings, sizeof out->settings, "causal mask %s, positions %s, residual %s",
+             f->causal ? "on" : "off", f->positions == POS_NONE ? "none" : "sinusoidal",
+             f->residual_off ? "off" : "on");
 }
 
 static Status fake_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *err)
@@ -268,7 +271,7 @@ static Status fake_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *
     char src[256];
     snprintf(src, sizeof src, "%s", f->src);
     PositionKind pos = f->positions;
-    bool causal = f->causal;
+    bool causal = f->causal, residual_off = f->residual_off;
     switch (e->kind) {
     case VIEW_EDIT_CHECK: fake_claims(f, out); return TF_OK;
     case VIEW_EDIT_SOURCE:
@@ -278,6 +281,7 @@ static Status fake_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *
         break;
     case VIEW_EDIT_POSITIONS: pos = pos == POS_NONE ? POS_SINUSOIDAL : POS_NONE; break;
     case VIEW_EDIT_CAUSAL: causal = !causal; break;
+    case VIEW_EDIT_RESIDUAL: residual_off = !residual_off; break;
     default: return error_set(err, TF_ERR_INPUT, "not in this fake");
     }
     snprintf(out->trace, sizeof out->trace, "%s/run-%d.trace", f->dir->dir, ++f->runs);
@@ -287,8 +291,17 @@ static Status fake_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *
     snprintf(f->src, sizeof f->src, "%s", src);
     f->positions = pos;
     f->causal = causal;
+    f->residual_off = residual_off;
     fake_claims(f, out);
     return TF_OK;
+}
+
+static const char *fake_refuses(void *ctx, ViewEditKind which)
+{
+    Fake *f = ctx;
+    return f->positions_fixed && which == VIEW_EDIT_POSITIONS
+               ? "this lesson's trained model was made with sinusoidal positions; positions cannot change here"
+               : NULL;
 }
 
 static const char *fake_text(void *ctx, ViewEditKind which)
@@ -318,7 +331,7 @@ static int open_view(Fixture *f, int lines, int cols, bool rerun)
                       .lines = lines,
                       .cols = cols};
     if (rerun)
-        cfg.rerun = (ViewRerun){fake_run, fake_text, &f->fake};
+        cfg.rerun = (ViewRerun){fake_run, fake_text, &f->fake, fake_refuses};
     Error err;
     if (view_init(&f->v, &cfg, &err)) {
         fprintf(stderr, "view_init: %s\n", err.msg);
@@ -718,6 +731,72 @@ static void test_rerun_toggles_and_claims(void **state)
     assert_int_equal(f->fake.runs, 3);  /* M, T, T */
 }
 
+/* R toggles the residual connections through the hook; a toggle the hook
+ * refuses (T with a trained model) is said at once, with no re-run. */
+static void test_rerun_residual_and_refusal(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    assert_int_equal(keys_action('R'), DO_RESIDUAL);
+    view_key(s, 'R');
+    assert_int_equal(s->pending, PENDING_RERUN);
+    assert_int_equal(s->rerun_kind, VIEW_EDIT_RESIDUAL);
+    assert_non_null(strstr(s->msg, "residual"));
+    view_perform_pending(s);
+    assert_int_equal(f->fake.runs, 1);
+    assert_true(f->fake.residual_off);
+    assert_non_null(strstr(s->run.settings, "residual off"));
+    assert_non_null(strstr(s->msg, "re-ran"));
+    view_key(s, 27);
+    view_key(s, 'R');
+    view_perform_pending(s);
+    assert_false(f->fake.residual_off);
+    assert_non_null(strstr(s->run.settings, "residual on"));
+    view_key(s, 27);
+
+    /* T while the model fixes the positions: said plainly, nothing runs */
+    f->fake.positions_fixed = true;
+    int calls = f->fake.calls;
+    assert_null(view_rerun_refused(s, VIEW_EDIT_CAUSAL));
+    assert_null(view_rerun_refused(s, VIEW_EDIT_RESIDUAL));
+    assert_non_null(view_rerun_refused(s, VIEW_EDIT_POSITIONS));
+    view_key(s, 'T');
+    assert_int_equal(s->pending, PENDING_NONE);
+    assert_int_equal(s->msg_kind, MSG_NOTICE);
+    assert_non_null(strstr(s->msg, "positions cannot change"));
+    view_perform_pending(s);
+    assert_int_equal(f->fake.calls, calls);
+    assert_int_equal(f->fake.positions, POS_SINUSOIDAL);
+    /* the others still run */
+    view_key(s, 'M');
+    assert_int_equal(s->pending, PENDING_RERUN);
+    view_perform_pending(s);
+    assert_int_equal(f->fake.calls, calls + 1);
+    /* without the hook nothing is refused */
+    s->rerun.refuses = NULL;
+    assert_null(view_rerun_refused(s, VIEW_EDIT_POSITIONS));
+}
+
+/* No key code does two things: a new key (R) must not shadow an old one. */
+static void test_keys_do_not_clash(void **state)
+{
+    (void)state;
+    int nsec;
+    const KeySection *sec = keys_sections(&nsec);
+    for (int a = 0; a < nsec; a++)
+        for (int k = 0; k < sec[a].n; k++)
+            for (int i = 0; i < 6 && sec[a].keys[k].keys[i]; i++) {
+                int ch = sec[a].keys[k].keys[i];
+                int seen = 0;
+                for (int b = 0; b < nsec; b++)
+                    for (int m = 0; m < sec[b].n; m++)
+                        for (int j = 0; j < 6 && sec[b].keys[m].keys[j]; j++)
+                            seen += sec[b].keys[m].keys[j] == ch;
+                if (seen != 1)
+                    fail_msg("key %d is bound %d times", ch, seen);
+            }
+}
+
 /* A step of another run: the record here with the other run's beside it
  * (compare), the step's own narration, and b given back when leaving. */
 static char other_path[400];
@@ -830,6 +909,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_editor_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_edit_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_toggles_and_claims, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rerun_residual_and_refusal, setup, teardown),
+        cmocka_unit_test(test_keys_do_not_clash),
         cmocka_unit_test_setup_teardown(test_rerun_bad_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guide_other_run, setup, teardown),
     };

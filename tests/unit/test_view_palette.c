@@ -175,6 +175,19 @@ static void test_pooling_and_attention_stats(void **state)
     const float prev[3 * 3] = {1, 0, 0, 1, 0, 0, 0, 1, 0};
     assert_float_equal(stats_mean_distance(prev, 3, 3), 2.0 / 3.0, 1e-9);
     assert_float_equal(stats_row_sum(uniform, 4), 1.0, 1e-6);
+
+    /* only probability rows count as distributions (entropy is shown for them) */
+    assert_true(stats_rows_are_distributions(uniform, 2, 4, 1e-6));
+    assert_true(stats_rows_are_distributions(onehot, 3, 3, 0));
+    const float scores[2 * 2] = {0.5f, -0.5f, 1.5f, -0.5f};  /* rows sum to 1, values leave [0, 1] */
+    assert_false(stats_rows_are_distributions(scores, 2, 2, 1e-6));
+    const float half[2 * 2] = {0.5f, 0.25f, 0.5f, 0.5f};     /* row 0 sums to 0.75 */
+    assert_false(stats_rows_are_distributions(half, 2, 2, 1e-3));
+    const float masked_row[2] = {-INFINITY, 1.0f};             /* a masked score, not a weight */
+    assert_false(stats_rows_are_distributions(masked_row, 1, 2, 1e-6));
+    const float nan_row[2] = {NAN, 1.0f};
+    assert_false(stats_rows_are_distributions(nan_row, 1, 2, 1e-6));
+    assert_false(stats_rows_are_distributions(uniform, 0, 4, 1e-6));
 }
 
 int main(void)

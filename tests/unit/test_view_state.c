@@ -385,8 +385,10 @@ static void test_heads_view(void **state)
     assert_string_equal(cur_name(s), "enc.0.attn.weights");
     assert_int_equal(s->n_head_stats, 4);
     for (int h = 0; h < 4; h++) {
+        assert_true(s->head_stats[h].distributions);  /* softmax rows: entropy and distance mean something */
         assert_true(s->head_stats[h].entropy_bits >= 0 && s->head_stats[h].entropy_bits <= log2(3) + 1e-6);
         assert_true(s->head_stats[h].distance >= 0 && s->head_stats[h].distance <= 2);
+        assert_true(s->head_stats[h].min >= 0 && s->head_stats[h].max <= 1);
     }
     ScreenLayout l;
     Panel p[LAYOUT_MAX_PANELS];
@@ -405,6 +407,37 @@ static void test_heads_view(void **state)
     assert_int_equal(s->head, 2);
     assert_int_equal(s->row, 1);
     assert_int_equal(s->col, 1);
+    /* Raw scores are no distribution: their heads get a range, each
+     * head's own, and no entropy. */
+    go(s, "enc.0.attn.raw");
+    if (!s->heads)
+        view_key(s, 'a');
+    assert_true(s->heads);
+    assert_string_equal(cur_name(s), "enc.0.attn.raw");
+    assert_int_equal(s->n_head_stats, 4);
+    const CachedRecord *raw = view_current(s);
+    assert_true(raw->ok);
+    bool heads_differ = false;
+    for (int h = 0; h < 4; h++) {
+        const HeadStats *hs = &s->head_stats[h];
+        assert_false(hs->distributions);
+        assert_true(hs->entropy_bits == 0 && hs->distance == 0);
+        const float *m = pages_data(&raw->tr.rec, &raw->pg, view_page_at(&raw->tr.rec, &raw->pg, (uint32_t)h, 0));
+        float lo = INFINITY, hi = -INFINITY;
+        for (size_t k = 0; k < raw->pg.rows * raw->pg.cols; k++) {
+            lo = fminf(lo, m[k]);
+            hi = fmaxf(hi, m[k]);
+        }
+        assert_float_equal(hs->min, lo, 0);
+        assert_float_equal(hs->max, hi, 0);
+        assert_true(lo < 0 || hi > 1);  /* scores leave 0..1: a test of the detection, not of luck */
+        if (h > 0 && (hs->min != s->head_stats[0].min || hs->max != s->head_stats[0].max))
+            heads_differ = true;
+    }
+    assert_true(heads_differ);
+    go(s, "enc.0.attn.weights");  /* and back on weights: entropy again */
+    assert_true(s->heads);
+    assert_true(s->head_stats[0].distributions);
     view_key(s, 'a');
     assert_false(s->heads);
     go(s, "enc.embed");
