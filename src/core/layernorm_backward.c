@@ -7,6 +7,7 @@
  * The two means are what μ and σ² depend on every entry of the row: moving
  * one x_c shifts the mean (the −mean(g) term) and the spread (the x̂ term). */
 #include "core/backward.h"
+#include "core/ops.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -18,18 +19,9 @@ void layernorm_backward(float *dx, float *dgamma, float *dbeta, const float *dou
         const float *x_row = x + (size_t)i * d;        /* (d) */
         const float *dout_row = dout + (size_t)i * d;  /* (d) */
 
-        /* The forward's statistics, recomputed the forward's way (two
-         * passes in double, biased variance). */
-        double sum = 0.0;
-        for (int c = 0; c < d; c++)
-            sum += x_row[c];
-        double mean = sum / d;
-        double sq = 0.0;
-        for (int c = 0; c < d; c++) {
-            double dev = x_row[c] - mean;
-            sq += dev * dev;
-        }
-        double rstd = 1.0 / sqrt(sq / d + (double)eps);
+        /* The forward's statistics, recomputed exactly as it computed them. */
+        double mean, rstd;
+        layernorm_row_stats(x_row, d, eps, &mean, &rstd);
 
         double g_mean = 0.0, gx_mean = 0.0;
         for (int c = 0; c < d; c++) {

@@ -40,6 +40,11 @@ void softmax_forward(float *out, const float *x, int rows, int cols);
 void layernorm_forward(float *out, const float *x, const float *gamma, const float *beta,
                        int n, int d, float eps);
 
+/* The statistics of one row x (d) that LayerNorm normalises with, in
+ * double: *mean, and *rstd = 1/sqrt(var + eps) with the biased variance.
+ * The forward and its backward both use this, so they agree to the bit. */
+void layernorm_row_stats(const float *x, int d, float eps, double *mean, double *rstd);
+
 /* Elementwise activations, in place allowed. GELU is the exact erf form
  * (PyTorch's default, approximate='none'). */
 void relu_forward(float *out, const float *x, size_t n);
