@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/edit_distance.h"
+#include "text/nearest.h"
 
 #include "cli/commands.h"
 
@@ -53,49 +53,16 @@ bool cli_parse_count(const char *flag, const char *s, long max, long *out)
     return true;
 }
 
-#define MAX_SUGGESTIONS 5
-
-/* Closeness of a candidate to what was typed: a name containing it (the
- * user typed part of it) ranks first, then small edit distances. */
-static size_t closeness(const char *typed, const char *cand, size_t cap)
-{
-    if (typed[0] && strstr(cand, typed))
-        return 0;
-    return 1 + edit_distance(typed, cand, cap);
-}
-
 int cli_unknown_record(const TraceReader *r, const char *name)
 {
-    size_t typed_len = strlen(name);
-    size_t cap = 2 + typed_len / 3;  /* allow about one typo per three letters */
-    uint32_t best[MAX_SUGGESTIONS];
-    size_t score[MAX_SUGGESTIONS], n = 0;
-    for (uint32_t i = 0; i < trace_reader_count(r); i++) {
-        size_t s = closeness(name, trace_reader_name(r, i), cap);
-        if (s > cap)
-            continue;
-        /* Insert in order; keep the first (earliest in the trace) on ties. */
-        size_t k = n < MAX_SUGGESTIONS ? n++ : MAX_SUGGESTIONS;
-        while (k > 0 && score[k - 1] > s) {
-            if (k < MAX_SUGGESTIONS) {
-                best[k] = best[k - 1];
-                score[k] = score[k - 1];
-            }
-            k--;
-        }
-        if (k < MAX_SUGGESTIONS) {
-            best[k] = i;
-            score[k] = s;
-        }
-    }
+    Nearest near;
+    nearest_init(&near, name);
+    for (uint32_t i = 0; i < trace_reader_count(r); i++)
+        nearest_offer(&near, trace_reader_name(r, i));
     Error err;
     error_set(&err, TF_ERR_INPUT, "%s: no record named '%s'", trace_reader_path(r), name);
-    if (n > 0) {
-        char list[200] = "";
-        size_t len = 0;
-        for (size_t k = 0; k < n && len < sizeof list; k++)
-            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "",
-                                    trace_reader_name(r, best[k]));
+    char list[200];
+    if (nearest_join(&near, list, sizeof list) > 0) {
         error_hint(&err, "did you mean %s?", list);
     } else {
         error_hint(&err, "`traceformer ls %s` lists the records", trace_reader_path(r));

@@ -14,7 +14,7 @@
 #include "cli/commands.h"
 #include "cli/paths.h"
 #include "plot/plot.h"
-#include "text/edit_distance.h"
+#include "text/nearest.h"
 
 static const char usage[] =
     "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf]\n"
@@ -169,39 +169,9 @@ static bool parse_size(const char *s, int *w, int *h)
 
 /* ---- "did you mean" for a pattern that matches nothing ---- */
 
-#define MAX_SUGGESTIONS 5
-
 static bool has_glob(const char *s)
 {
     return strpbrk(s, "*?[") != NULL;
-}
-
-/* How far a name is from what was typed: the glob characters left out,
- * a name containing the rest ranks first, then small edit distances. */
-static size_t closeness(const char *literal, const char *cand, size_t cap)
-{
-    if (literal[0] && strstr(cand, literal))
-        return 0;
-    return 1 + edit_distance(literal, cand, cap);
-}
-
-static void suggest(const char *literal, const char *cand, size_t cap, const char **best, size_t *score, size_t *n)
-{
-    size_t s = closeness(literal, cand, cap);
-    if (s > cap)
-        return;
-    size_t k = *n < MAX_SUGGESTIONS ? (*n)++ : MAX_SUGGESTIONS;
-    while (k > 0 && score[k - 1] > s) {
-        if (k < MAX_SUGGESTIONS) {
-            best[k] = best[k - 1];
-            score[k] = score[k - 1];
-        }
-        k--;
-    }
-    if (k < MAX_SUGGESTIONS) {
-        best[k] = cand;
-        score[k] = s;
-    }
 }
 
 static int no_match(const TraceReader *r, const char *pattern)
@@ -212,23 +182,19 @@ static int no_match(const TraceReader *r, const char *pattern)
         if (!strchr("*?[]", *p))
             literal[len++] = *p;
     literal[len] = '\0';
-    size_t cap = 2 + len / 3;  /* about one typo per three letters */
-    const char *best[MAX_SUGGESTIONS];
-    size_t score[MAX_SUGGESTIONS], n = 0;
+    Nearest near;
+    nearest_init(&near, literal);
     for (uint32_t i = 0; i < trace_reader_count(r); i++)
-        suggest(literal, trace_reader_name(r, i), cap, best, score, &n);
+        nearest_offer(&near, trace_reader_name(r, i));
     PlotFigureList virt = {0};
     Error err;
     if (plot_list_virtual(r, &virt, &err) == TF_OK)
         for (size_t k = 0; k < virt.n; k++)
-            suggest(literal, virt.items[k].name, cap, best, score, &n);
+            nearest_offer(&near, virt.items[k].name);
     error_set(&err, TF_ERR_INPUT, "%s: %s '%s' matches no record or figure", trace_reader_path(r),
               has_glob(pattern) ? "pattern" : "name", pattern);
-    if (n > 0) {
-        char list[220] = "";
-        size_t l = 0;
-        for (size_t k = 0; k < n && l < sizeof list; k++)
-            l += (size_t)snprintf(list + l, sizeof list - l, "%s%s", k ? ", " : "", best[k]);
+    char list[220];
+    if (nearest_join(&near, list, sizeof list) > 0) {
         error_hint(&err, "closest names: %s", list);
     } else {
         error_hint(&err, "`traceformer ls %s` lists the records", trace_reader_path(r));
