@@ -2,6 +2,7 @@
 #include "io/ini_strict.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 int ini_parse_strict(ini_reader reader, void *stream, ini_handler handler, void *user, int max_line)
 {
@@ -32,4 +33,23 @@ int ini_parse_strict(ini_reader reader, void *stream, ini_handler handler, void 
     ini_start_comment_prefixes = start_pfx;
     ini_inline_comment_prefixes = inline_pfx;
     return r;
+}
+
+IniLine ini_text_next_line(IniText *t, char *str, int num)
+{
+    if (t->pos >= t->len)
+        return INI_LINE_END;
+    const char *s = t->text + t->pos;
+    const size_t avail = t->len - t->pos;
+    const char *nl = memchr(s, '\n', avail);
+    const size_t n = nl ? (size_t)(nl - s) + 1 : avail;
+    t->line++;
+    if (num < 1 || n + 1 > (size_t)num)
+        return INI_LINE_TOO_LONG;
+    if (memchr(s, '\0', n))
+        return INI_LINE_NUL;
+    memcpy(str, s, n);
+    str[n] = '\0';
+    t->pos += n;
+    return INI_LINE_OK;
 }

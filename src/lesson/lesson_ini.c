@@ -17,9 +17,7 @@ enum { LINE_MAX_BYTES = 3 * CONFIG_TEXT_MAX, FILE_MAX = 1 << 20, MAX_SECTIONS = 
 typedef struct {
     Lesson *l;
     const char *name;      /* path for messages */
-    const char *text;
-    size_t len, pos;
-    int line;
+    IniText in;            /* the whole file; in.line: the line being read */
     Status st;
     Error *err;
     char sections[MAX_SECTIONS][80];  /* our sections, for the config reader to skip */
@@ -54,7 +52,7 @@ static Status fail(LessonIni *p, const char *fmt, const char *a, const char *b)
 {
     char msg[700];
     snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
-    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: %s", p->name, p->line, msg);
+    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: %s", p->name, p->in.line, msg);
     return p->st;
 }
 
@@ -96,7 +94,7 @@ static void on_section(LessonIni *p, const char *sec)
             memset(r, 0, sizeof *r);
             snprintf(r->name, sizeof r->name, "%.31s", name);
         }
-        r->line = p->line;
+        r->line = p->in.line;
         p->run = r;
         return;
     }
@@ -113,18 +111,18 @@ static void on_section(LessonIni *p, const char *sec)
         LessonClaimSpec *c = &l->claims[l->n_claims++];
         memset(c, 0, sizeof *c);
         snprintf(c->id, sizeof c->id, "%.31s", id);
-        c->line = p->line;
+        c->line = p->in.line;
         p->claim = c;
         return;
     }
-    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->line, sec);
+    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->in.line, sec);
     error_hint(p->err, "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID]");
 }
 
 static void check_section_line(LessonIni *p, const char *line)
 {
     const char *s = line;
-    if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+    if (p->in.line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;
     while (*s == ' ' || *s == '\t' || *s == '\r')
         s++;
@@ -147,20 +145,20 @@ static void check_section_line(LessonIni *p, const char *line)
 static char *read_line(char *str, int num, void *stream)
 {
     LessonIni *p = stream;
-    if (p->st != TF_OK || p->pos >= p->len)
+    if (p->st != TF_OK)
         return NULL;
-    const char *s = p->text + p->pos;
-    size_t avail = p->len - p->pos;
-    const char *nl = memchr(s, '\n', avail);
-    size_t n = nl ? (size_t)(nl - s) + 1 : avail;
-    p->line++;
-    if (n + 1 > (size_t)num) {
+    switch (ini_text_next_line(&p->in, str, num)) {
+    case INI_LINE_END:
+        return NULL;
+    case INI_LINE_TOO_LONG:
         fail(p, "line too long", NULL, NULL);
         return NULL;
+    case INI_LINE_NUL:
+        fail(p, "NUL byte in a text file", NULL, NULL);
+        return NULL;
+    case INI_LINE_OK:
+        break;
     }
-    memcpy(str, s, n);
-    str[n] = '\0';
-    p->pos += n;
     check_section_line(p, str);
     return p->st == TF_OK ? str : NULL;
 }
@@ -212,7 +210,7 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
             return;
         }
         r->generate = (int)v;
-        r->generate_line = p->line;
+        r->generate_line = p->in.line;
         return;
     }
     if (strcmp(name, "cache") == 0 || strcmp(name, "train_step") == 0) {
@@ -243,7 +241,7 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
     /* Checked against the config now, so a typo names its line at load time. */
     strcpy(r->set_key[r->n_sets], name);
     strcpy(r->set_value[r->n_sets], value);
-    r->set_line[r->n_sets++] = p->line;
+    r->set_line[r->n_sets++] = p->in.line;
 }
 
 static int on_value(void *user, const char *section, const char *name, const char *value)
@@ -267,7 +265,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
         } else if (strcmp(name, "weights") == 0) {
             if (!value[0] || !resolve_path(l, value, l->weights, sizeof l->weights))
                 fail(p, "weights = '%.200s': not a usable path", value, NULL);
-            l->weights_line = p->line;
+            l->weights_line = p->in.line;
         } else {
             fail(p, "unknown key '%s' in [lesson] (title, title.zh, weights)", name, NULL);
         }
@@ -302,7 +300,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
                 fail(p, "step = '%s': expected RECORD | note", value, NULL);
             else if (!s->note[0])
                 fail(p, "step '%s' has no note: write step = RECORD | one line about it", s->key, NULL);
-            s->line = p->line;
+            s->line = p->in.line;
             l->n_steps++;
         }
     } else if (strcmp(section, "figures") == 0) {
@@ -316,7 +314,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
             memset(f, 0, sizeof *f);
             if (!split_bar(value, f->key, sizeof f->key, f->title, sizeof f->title))
                 fail(p, "figure = '%s': expected RECORD | title", value, NULL);
-            f->line = p->line;
+            f->line = p->in.line;
             l->n_figures++;
         }
     } else if (p->run) {
@@ -337,10 +335,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
                 return 0;
             }
             snprintf(c->check, sizeof c->check, "%s", value);
-            c->line = p->line;
+            c->line = p->in.line;
             Error sub = {0};
             if (claim_parse(value, &c->claim, &sub) != TF_OK) {
-                p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: bad claim: %s", p->name, p->line, sub.msg);
+                p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: bad claim: %s", p->name, p->in.line, sub.msg);
                 error_hint(p->err, "claims are described in lessons/README.md, e.g. max(abs(enc.0.attn.weights)) <= 1");
             }
         } else {
@@ -537,8 +535,8 @@ Status lesson_read_ini(Lesson *l, Error *err)
     memset(&p, 0, sizeof p);
     p.l = l;
     p.name = l->ini_path;
-    p.text = buf;
-    p.len = n;
+    p.in.text = buf;
+    p.in.len = n;
     p.err = err;
     memset(&l->runs[0], 0, sizeof l->runs[0]);
     strcpy(l->runs[0].name, "main");

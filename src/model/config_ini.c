@@ -76,9 +76,7 @@ enum { INI_LINE_MAX = 3 * CONFIG_TEXT_MAX };
 typedef struct {
     Config *c;
     const char *name;     /* file name for messages */
-    const char *text;     /* the whole file */
-    size_t len, pos;
-    int line;             /* the line libinih is working on */
+    IniText in;           /* the whole file, and the line libinih is working on */
     const char *const *other_sections;  /* skipped: someone else reads them */
     int set_line[K_COUNT];              /* line each key was set on, in this file */
     Status st;
@@ -105,7 +103,7 @@ static int section_lookup(const char *sec)
 static void check_section_line(IniParse *p, const char *line)
 {
     const char *s = line;
-    if (p->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+    if (p->in.line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
         s += 3;  /* the BOM libinih skips */
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\f' || *s == '\v')
         s++;
@@ -122,7 +120,7 @@ static void check_section_line(IniParse *p, const char *line)
     sec[n] = '\0';
     if (section_lookup(sec) >= 0 || is_other_section(p, sec))
         return;
-    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->line, sec);
+    p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->in.line, sec);
     const char *near = config_closest(sec, config_section_names, SEC_COUNT);
     if (near)
         error_hint(p->err, "did you mean [%s]?", near);
@@ -134,25 +132,21 @@ static void check_section_line(IniParse *p, const char *line)
 static char *ini_read_line(char *str, int num, void *stream)
 {
     IniParse *p = stream;
-    if (p->st != TF_OK || p->pos >= p->len)
+    if (p->st != TF_OK)
         return NULL;
-    const char *s = p->text + p->pos;
-    size_t avail = p->len - p->pos;
-    const char *nl = memchr(s, '\n', avail);
-    size_t n = nl ? (size_t)(nl - s) + 1 : avail;
-    p->line++;
-    if (n + 1 > (size_t)num) {
-        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: line longer than %d bytes", p->name, p->line,
+    switch (ini_text_next_line(&p->in, str, num)) {
+    case INI_LINE_END:
+        return NULL;
+    case INI_LINE_TOO_LONG:
+        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: line longer than %d bytes", p->name, p->in.line,
                           num - 2);
         return NULL;
-    }
-    if (memchr(s, '\0', n)) {
-        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: NUL byte in a text file", p->name, p->line);
+    case INI_LINE_NUL:
+        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: NUL byte in a text file", p->name, p->in.line);
         return NULL;
+    case INI_LINE_OK:
+        break;
     }
-    memcpy(str, s, n);
-    str[n] = '\0';
-    p->pos += n;
     check_section_line(p, str);
     return p->st == TF_OK ? str : NULL;
 }
@@ -168,13 +162,13 @@ static int ini_on_value(void *user, const char *section, const char *name, const
     int sec = section_lookup(section);
     if (!section[0]) {
         p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: '%s' comes before any [section]", p->name,
-                          p->line, name);
+                          p->in.line, name);
         if (k >= 0)
             error_hint(p->err, "put it under [%s]", config_section_names[config_keys[k].section]);
         return 0;
     }
     if (k < 0 || (int)config_keys[k].section != sec) {
-        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown key '%s' in [%s]", p->name, p->line,
+        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown key '%s' in [%s]", p->name, p->in.line,
                           name, section);
         if (k >= 0) {
             error_hint(p->err, "'%s' belongs in [%s]", name, config_section_names[config_keys[k].section]);
@@ -193,14 +187,14 @@ static int ini_on_value(void *user, const char *section, const char *name, const
     bool repeats = k == K_TOKENS || k == K_SRC || k == K_TGT;
     if (!repeats && p->set_line[k]) {
         p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: %s is already set on line %d", p->name,
-                          p->line, name, p->set_line[k]);
+                          p->in.line, name, p->set_line[k]);
         return 0;
     }
-    p->set_line[k] = p->line;
+    p->set_line[k] = p->in.line;
     ConfigSource s;
     memset(&s, 0, sizeof s);
     snprintf(s.file, sizeof s.file, "%s", p->name);
-    s.line = p->line;
+    s.line = p->in.line;
     snprintf(s.key, sizeof s.key, "%s", name);
     p->st = config_set_key(p->c, k, value, &s, p->err);
     return p->st == TF_OK;
@@ -213,8 +207,8 @@ Status config_load_ini_text_sections(Config *c, const char *text, const char *na
     memset(&p, 0, sizeof p);
     p.c = c;
     p.name = name;
-    p.text = text;
-    p.len = strlen(text);
+    p.in.text = text;
+    p.in.len = strlen(text);
     p.other_sections = other_sections;
     p.err = err;
 
