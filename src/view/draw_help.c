@@ -55,15 +55,7 @@ void draw_help(const ViewState *s, const ScreenLayout *l)
     int w = s->cols - 4 < 76 ? s->cols - 4 : 76;
     int h = s->lines - 2;
     int y0 = 1, x0 = (s->cols - w) / 2;
-    paint_role(s, ROLE_NORMAL);
-    for (int y = y0; y < y0 + h; y++)
-        mvhline(y, x0, ' ', w);
-    paint_hline(s, ROLE_BORDER, y0, x0, w);
-    paint_hline(s, ROLE_BORDER, y0 + h - 1, x0, w);
-    paint_vline(s, ROLE_BORDER, y0, x0, h);
-    paint_vline(s, ROLE_BORDER, y0, x0 + w - 1, h);
-    paint_role(s, ROLE_FOCUS_TITLE);
-    paint_text(s, y0, x0 + 2, " traceformer view: keys ", w - 4);
+    paint_box(s, y0, x0, h, w, " traceformer view: keys ");
 
     int rows = h - 2, shown = 0, line = 0, key_w = 16;
     int nsec;

@@ -57,16 +57,6 @@ static bool cell_masked(const Source *src, const Panel *p, uint32_t R, uint32_t 
     return isinf(m) && m < 0;
 }
 
-static int digits(uint32_t n)
-{
-    int d = 1;
-    while (n >= 10) {
-        n /= 10;
-        d++;
-    }
-    return d;
-}
-
 /* ---- one panel ---- */
 
 typedef struct {
@@ -93,7 +83,7 @@ static void draw_col_header(const PanelDraw *d)
     int y = p->r.y + 1;
     bool tokens = d->rec->col_labels != NULL;
     int room = p->cw - 1;
-    bool per_col = tokens ? room >= 2 : digits(p->cols ? p->cols - 1 : 0) <= (p->cw > 1 ? room : 1);
+    bool per_col = tokens ? room >= 2 : text_digits(p->cols ? p->cols - 1 : 0) <= (p->cw > 1 ? room : 1);
     uint32_t cur_c = s->col / p->pc;
     char buf[32];
     if (per_col) {
@@ -111,7 +101,7 @@ static void draw_col_header(const PanelDraw *d)
         return;
     }
     /* Ticks: an index every few columns, the cursor's column marked. */
-    int dw = digits(p->cols ? p->cols - 1 : 0) + 1;
+    int dw = text_digits(p->cols ? p->cols - 1 : 0) + 1;
     uint32_t step = 1;
     static const uint32_t nice[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
     for (size_t i = 0; i < sizeof nice / sizeof nice[0]; i++) {

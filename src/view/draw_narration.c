@@ -136,17 +136,9 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
     if (cg.tw < 8 || cg.h < 3)
         return;
     int w = cg.w, h = cg.h, tw = cg.tw, y0 = cg.y0, x0 = cg.x0;
-    paint_role(s, ROLE_NORMAL);
-    for (int y = y0; y < y0 + h; y++)
-        mvhline(y, x0, ' ', w);
-    paint_hline(s, ROLE_BORDER, y0, x0, w);
-    paint_hline(s, ROLE_BORDER, y0 + h - 1, x0, w);
-    paint_vline(s, ROLE_BORDER, y0, x0, h);
-    paint_vline(s, ROLE_BORDER, y0, x0 + w - 1, h);
     char title[96];
     snprintf(title, sizeof title, " claims: %d of %d pass ", view_claims_passed(s), s->run.n_claims);
-    paint_role(s, ROLE_FOCUS_TITLE);
-    paint_text(s, y0, x0 + 2, title, w - 4);
+    paint_box(s, y0, x0, h, w, title);
     int y = y0 + 1, end = y0 + h - 1;
     if (s->run.settings[0] && y < end) {
         paint_role(s, ROLE_DIM);

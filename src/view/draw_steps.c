@@ -8,16 +8,6 @@
 #include "view/paint.h"
 #include "view/text.h"
 
-static int digits(uint32_t n)
-{
-    int d = 1;
-    while (n >= 10) {
-        n /= 10;
-        d++;
-    }
-    return d;
-}
-
 void draw_steps(const ViewState *s, const ScreenLayout *l)
 {
     const Rect *r = &l->steps;
@@ -32,7 +22,7 @@ void draw_steps(const ViewState *s, const ScreenLayout *l)
     paint_text(s, r->y, r->x + 1, title, r->w - 2);
 
     int rows = layout_steps_rows(l);
-    int idx_w = digits(s->count ? s->count - 1 : 0);
+    int idx_w = text_digits(s->count ? s->count - 1 : 0);
     uint32_t cur_row = tree_row_of_record(t, s->cur);
     uint32_t cursor_row = tree_row_of_node(t, s->tree_node);
     for (int k = 0; k < rows; k++) {

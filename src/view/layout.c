@@ -150,24 +150,25 @@ int layout_steps_rows(const ScreenLayout *l)
 
 /* ---- one panel ---- */
 
+/* The record's name for an index, or the index itself in buf. */
+static const char *label_or_index(const char *lab, uint32_t index, char *buf, size_t cap)
+{
+    if (lab)
+        return lab;
+    snprintf(buf, cap, "%u", index);
+    return buf;
+}
+
 const char *layout_row_label(const Record *r, const RecordPages *pg, size_t page, uint32_t i, char *buf,
                              size_t cap)
 {
-    const char *lab = pages_row_label(r, pg, page, i);
-    if (lab)
-        return lab;
-    snprintf(buf, cap, "%u", i);
-    return buf;
+    return label_or_index(pages_row_label(r, pg, page, i), i, buf, cap);
 }
 
 const char *layout_col_label(const Record *r, const RecordPages *pg, size_t page, uint32_t j, char *buf,
                              size_t cap)
 {
-    const char *lab = pages_col_label(r, pg, page, j);
-    if (lab)
-        return lab;
-    snprintf(buf, cap, "%u", j);
-    return buf;
+    return label_or_index(pages_col_label(r, pg, page, j), j, buf, cap);
 }
 
 /* Widest row label of the page (0 when the rows are not labelled at all:

@@ -147,3 +147,16 @@ void paint_vline(const ViewState *s, Role r, int y, int x, int n)
     } else
         mvvline(y, x, ACS_VLINE | role_bits(s, r), n);
 }
+
+void paint_box(const ViewState *s, int y0, int x0, int h, int w, const char *title)
+{
+    paint_role(s, ROLE_NORMAL);
+    for (int y = y0; y < y0 + h; y++)
+        mvhline(y, x0, ' ', w);
+    paint_hline(s, ROLE_BORDER, y0, x0, w);
+    paint_hline(s, ROLE_BORDER, y0 + h - 1, x0, w);
+    paint_vline(s, ROLE_BORDER, y0, x0, h);
+    paint_vline(s, ROLE_BORDER, y0, x0 + w - 1, h);
+    paint_role(s, ROLE_FOCUS_TITLE);
+    paint_text(s, y0, x0 + 2, title, w - 4);
+}

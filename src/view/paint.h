@@ -32,5 +32,8 @@ void paint_fill(int y, int x, int n, const char *glyph);
 /* Lines: horizontal from (y, x) n wide; vertical from (y, x) n high. */
 void paint_hline(const ViewState *s, Role r, int y, int x, int n);
 void paint_vline(const ViewState *s, Role r, int y, int x, int n);
+/* A box over the panes, h high and w wide from (y0, x0): blanked, framed,
+ * its title on the top border (the help and claims overlays). */
+void paint_box(const ViewState *s, int y0, int x0, int h, int w, const char *title);
 
 #endif

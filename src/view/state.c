@@ -526,6 +526,22 @@ void view_move(ViewState *s, int drow, int dcol)
     view_sync(s);
 }
 
+/* Zoom out one step: double the pooling along each axis whose cells do not
+ * all fit on screen yet. False when both already fit (nothing changed). */
+static bool pool_more(ViewState *s, const Panel *p)
+{
+    bool more = false;
+    if (p->R > p->cap_r && s->pool_r < p->rows) {
+        s->pool_r *= 2;
+        more = true;
+    }
+    if (p->C > p->cap_c && s->pool_c < p->cols) {
+        s->pool_c *= 2;
+        more = true;
+    }
+    return more;
+}
+
 void view_zoom(ViewState *s, int delta)
 {
     Panel p;
@@ -536,16 +552,7 @@ void view_zoom(ViewState *s, int delta)
         return;
     }
     if (delta < 0) {
-        bool more = false;
-        if (p.R > p.cap_r && s->pool_r < p.rows) {
-            s->pool_r *= 2;
-            more = true;
-        }
-        if (p.C > p.cap_c && s->pool_c < p.cols) {
-            s->pool_c *= 2;
-            more = true;
-        }
-        if (!more) {
+        if (!pool_more(s, &p)) {
             view_message(s, MSG_NOTICE, "the whole matrix is in view; + zooms back in");
             return;
         }
@@ -572,19 +579,9 @@ void view_zoom_fit(ViewState *s)
         return;
     }
     Panel p;
-    for (int guard = 0; guard < 64 && first_panel(s, &p); guard++) {
-        bool more = false;
-        if (p.R > p.cap_r && s->pool_r < p.rows) {
-            s->pool_r *= 2;
-            more = true;
-        }
-        if (p.C > p.cap_c && s->pool_c < p.cols) {
-            s->pool_c *= 2;
-            more = true;
-        }
-        if (!more)
+    for (int guard = 0; guard < 64 && first_panel(s, &p); guard++)
+        if (!pool_more(s, &p))
             break;
-    }
     if (s->pool_r == 1 && s->pool_c == 1)
         view_message(s, MSG_NOTICE, "the whole matrix is already in view");
     s->top = s->left = 0;

@@ -2,6 +2,7 @@
 #include "view/text.h"
 
 #include <langinfo.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,16 @@ int text_width(const char *s, bool ascii)
     return w;
 }
 
+int text_digits(uint32_t n)
+{
+    int d = 1;
+    while (n >= 10) {
+        n /= 10;
+        d++;
+    }
+    return d;
+}
+
 /* Append the character (or its escape) to buf; false when it does not fit. */
 static bool put_char(char *buf, size_t cap, size_t *o, const char *s, const Char *c)
 {
@@ -93,6 +104,23 @@ static bool put_char(char *buf, size_t cap, size_t *o, const char *s, const Char
     return true;
 }
 
+/* Append the characters of s while they fit in buf and in max_cols
+ * columns (INT_MAX: no column limit); returns the columns appended. */
+static int put_chars(char *buf, size_t cap, size_t *o, const char *s, bool ascii, int max_cols)
+{
+    size_t n = strlen(s);
+    int used = 0;
+    for (size_t i = 0; i < n;) {
+        Char c;
+        next_char(s + i, n - i, ascii, &c);
+        if ((max_cols != INT_MAX && used + c.width > max_cols) || !put_char(buf, cap, o, s + i, &c))
+            break;
+        used += c.width;
+        i += c.len;
+    }
+    return used;
+}
+
 int text_fit(char *buf, size_t cap, const char *s, int max_cols, bool ascii)
 {
     if (cap == 0)
@@ -100,28 +128,11 @@ int text_fit(char *buf, size_t cap, const char *s, int max_cols, bool ascii)
     buf[0] = '\0';
     if (max_cols <= 0)
         return 0;
-    size_t n = strlen(s), o = 0;
-    int used = 0;
-    if (text_width(s, ascii) <= max_cols) {
-        for (size_t i = 0; i < n;) {
-            Char c;
-            next_char(s + i, n - i, ascii, &c);
-            if (!put_char(buf, cap, &o, s + i, &c))
-                break;
-            used += c.width;
-            i += c.len;
-        }
-        return used;
-    }
+    size_t o = 0;
+    if (text_width(s, ascii) <= max_cols)
+        return put_chars(buf, cap, &o, s, ascii, INT_MAX);
     /* Cut: keep one column for the ellipsis. */
-    for (size_t i = 0; i < n;) {
-        Char c;
-        next_char(s + i, n - i, ascii, &c);
-        if (used + c.width > max_cols - 1 || !put_char(buf, cap, &o, s + i, &c))
-            break;
-        used += c.width;
-        i += c.len;
-    }
+    int used = put_chars(buf, cap, &o, s, ascii, max_cols - 1);
     const char *ell = ascii ? "~" : "\xe2\x80\xa6";
     size_t el = strlen(ell);
     if (o + el + 1 <= cap) {
@@ -152,14 +163,8 @@ void text_ascii(char *buf, size_t cap, const char *s)
     if (cap == 0)
         return;
     buf[0] = '\0';
-    size_t n = strlen(s), o = 0;
-    for (size_t i = 0; i < n;) {
-        Char c;
-        next_char(s + i, n - i, true, &c);
-        if (!put_char(buf, cap, &o, s + i, &c))
-            break;
-        i += c.len;
-    }
+    size_t o = 0;
+    put_chars(buf, cap, &o, s, true, INT_MAX);
 }
 
 size_t text_wrap(const char *s, int cols, bool ascii, size_t *next)

@@ -15,9 +15,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Display columns of s as it would be drawn (in ASCII mode: after escaping). */
 int text_width(const char *s, bool ascii);
+/* Columns of n written in decimal ("%u"): 1 for 0..9, 2 for 10..99, ... */
+int text_digits(uint32_t n);
 
 /* The longest prefix of s that fits in max_cols columns, into buf (cap
  * bytes, always NUL-terminated), never splitting a character. When s had

@@ -117,6 +117,30 @@ static void test_ascii_fallback(void **state)
     assert_null(strchr(buf, '\x1b'));
 }
 
+/* A buffer too small for the text holds whole characters only, and the
+ * columns returned are the ones written. */
+static void test_small_buffer_keeps_whole_characters(void **state)
+{
+    (void)state;
+    char buf[8];
+    assert_int_equal(text_fit(buf, 4, "猫 cat", 10, false), 2);
+    assert_string_equal(buf, "猫");
+    text_ascii(buf, 7, "猫 cat");
+    assert_string_equal(buf, "\\u732b");
+}
+
+/* The columns of a number in decimal: the width of an index column. */
+static void test_digits(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t n;
+        int cols;
+    } cases[] = {{0, 1}, {9, 1}, {10, 2}, {99, 2}, {100, 3}, {4294967295u, 10}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(text_digits(cases[i].n), cases[i].cols);
+}
+
 static void test_wrap(void **state)
 {
     (void)state;
@@ -140,6 +164,8 @@ int main(void)
         cmocka_unit_test(test_fit_cuts_by_display_width),
         cmocka_unit_test(test_cells_line_up),
         cmocka_unit_test(test_ascii_fallback),
+        cmocka_unit_test(test_small_buffer_keeps_whole_characters),
+        cmocka_unit_test(test_digits),
         cmocka_unit_test(test_wrap),
     };
     return cmocka_run_group_tests_name("view text", tests, NULL, NULL);
