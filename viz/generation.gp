@@ -1,5 +1,6 @@
 # generation.gp — decoder attention during generation: one row per
-# decoding step, so the KV cache can be seen growing.
+# decoding step, so the KV cache can be seen growing (self-attention), or
+# each new token's reading of the source (cross-attention).
 #
 #   traceformer plot run.trace 'gen.dec.0.self_attn.weights' -o out --keep-data
 #   gnuplot -e "data='out/gen.dec.0.self_attn.weights.dat'; out='gen.png'" viz/generation.gp
@@ -8,10 +9,12 @@
 # of every token so far, kept in the KV cache, which grows by one key per
 # step. Row S of each head's panel is that step's attention weights (the
 # newest query's row of gen.S.dec.L.self_attn.weights, see FORMAT.md);
-# cells of keys not in the cache yet are drawn light grey. One panel per
-# head on a shared colour scale, as heads.gp, titled with the mean row
-# entropy. Rows are labelled "S  token" with the step and its query token,
-# columns with the key tokens.
+# cells of keys not in the cache yet are drawn light grey. A cross-attention
+# record (gen.S.dec.L.cross_attn.weights, told apart by its name) has the
+# encoder memory for keys, computed once: every row has the same keys, and
+# the subtitle says so. One panel per head on a shared colour scale, as
+# heads.gp, titled with the mean row entropy. Rows are labelled "S  token"
+# with the step and its query token, columns with the key tokens.
 #
 # The data file is a .dat file as `traceformer export` writes them, of a
 # record [head, step, key] (or [step, key]) whose cells beyond each

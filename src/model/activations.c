@@ -8,11 +8,12 @@
 #include "core/checked.h"
 
 #define SPEC_ATTN(field, suffix, kind, when, a0, a1, a2, formula, desc)         \
-    static const SlotSpec spec_##field = {suffix, kind, 1, when, {a0, a1, a2}, formula, desc};
-#define SPEC_LAYER(field, suffix, kind, a0, a1, a2, formula, desc)              \
-    static const SlotSpec spec_##field = {suffix, kind, 1, WHEN_ALWAYS, {a0, a1, a2}, formula, desc};
+    static const SlotSpec spec_##field = {suffix, kind, 1, when, {a0, a1, a2}, formula, desc, NULL, NULL};
+#define SPEC_LAYER(field, suffix, kind, a0, a1, a2, formula, desc, formula_off, desc_off) \
+    static const SlotSpec spec_##field = {suffix, kind, 1, WHEN_ALWAYS, {a0, a1, a2}, formula, desc, \
+                                          formula_off, desc_off};
 #define SPEC_MODEL(field, name, kind, batched, when, a0, a1, a2, formula, desc) \
-    static const SlotSpec spec_##field = {name, kind, batched, when, {a0, a1, a2}, formula, desc};
+    static const SlotSpec spec_##field = {name, kind, batched, when, {a0, a1, a2}, formula, desc, NULL, NULL};
 ATTN_SLOTS(SPEC_ATTN)
 LAYER_SLOTS(SPEC_LAYER)
 MODEL_SLOTS(SPEC_MODEL)
@@ -241,6 +242,7 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->F = c->d_ff;
     a->V = m->vocab.size;
     a->vocab = &m->vocab;
+    a->residual = c->residual;
     const int pre_ln = c->norm == NORM_PRE;
     const int enc_dec = c->arch == ARCH_ENCODER_DECODER;
 
@@ -446,8 +448,10 @@ void activations_record(const Activations *a, int i, Record *out)
         if (out->col_labels && shared_labels(axes[nd - 1]) && batch_axis)
             out->col_label_sets = 1;  /* the same words for every sentence */
     }
-    out->formula = spec->formula;
-    out->description = spec->description;
+    /* residual = off: a resid_* slot holds the sublayer's output alone */
+    const int off = !a->residual && spec->formula_off;
+    out->formula = off ? spec->formula_off : spec->formula;
+    out->description = off && spec->description_off ? spec->description_off : spec->description;
     out->q_source = s->q_source;
     out->kv_source = s->kv_source;
 }

@@ -67,6 +67,10 @@ typedef struct {
     Axis axes[3];             /* AX_NONE-terminated when fewer */
     const char *formula;
     const char *description;
+    /* With residual = off, where the record holds something else (the
+     * resid_* slots: the sublayer's output alone); NULL elsewhere. */
+    const char *formula_off;
+    const char *description_off;
 } SlotSpec;
 
 /* X(field, suffix, kind, when, axes..., formula, description), in execution order. */
@@ -110,25 +114,39 @@ typedef struct {
     X(out, "out", "activation", WHEN_ALWAYS, AX_QUERY, AX_MODEL, AX_NONE, "concat W_O^T + b_O", \
       "The output projection mixes the heads into one d_model-wide result.")
 
+/* X(field, suffix, kind, axes..., formula, description, formula_off,
+ * description_off): the last two are what a resid_* slot holds with
+ * residual = off (the sublayer's output, which replaces the stream), NULL
+ * for the slots that do not change. */
 #define LAYER_SLOTS(X)                                                                      \
     X(ln1, "ln1", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_1(...)",            \
-      "First LayerNorm: each token vector rescaled to mean 0, variance 1, then gain and bias.") \
+      "First LayerNorm: each token vector rescaled to mean 0, variance 1, then gain and bias.", \
+      NULL, NULL)                                                                           \
     X(resid_mid, "resid_mid", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + SelfAttention(...)", \
-      "Residual sum: the layer input plus what self-attention added.")                      \
+      "Residual sum: the layer input plus what self-attention added.",                      \
+      "SelfAttention(...), x not added (residual = off)",                                   \
+      "Self-attention's output alone (residual = off): it replaces the stream instead of adding to it.") \
     X(resid_self, "resid_self", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + MaskedSelfAttention(...)", \
-      "Residual sum: the decoder stream plus what masked self-attention added.")            \
+      "Residual sum: the decoder stream plus what masked self-attention added.",            \
+      "MaskedSelfAttention(...), x not added (residual = off)",                             \
+      "Masked self-attention's output alone (residual = off): it replaces the decoder stream.") \
     X(ln2, "ln2", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_2(...)",            \
-      "Second LayerNorm of the layer.")                                                     \
+      "Second LayerNorm of the layer.", NULL, NULL)                                         \
     X(resid_cross, "resid_cross", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + CrossAttention(..., memory)", \
-      "Residual sum: the decoder stream plus what it read from the encoder's memory.")      \
+      "Residual sum: the decoder stream plus what it read from the encoder's memory.",      \
+      "CrossAttention(..., memory), x not added (residual = off)",                          \
+      "What the decoder read from the encoder's memory, alone (residual = off): it replaces the decoder stream.") \
     X(ln3, "ln3", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_3(...)",            \
-      "Third LayerNorm of the decoder layer.")                                              \
+      "Third LayerNorm of the decoder layer.", NULL, NULL)                                  \
     X(ffn_hidden, "ffn.hidden", "activation", AX_TOKEN, AX_FF, AX_NONE, "act(x W_1^T + b_1)", \
-      "Feed-forward hidden layer, d_ff wide, after the activation; each token on its own.") \
+      "Feed-forward hidden layer, d_ff wide, after the activation; each token on its own.", \
+      NULL, NULL)                                                                           \
     X(ffn_out, "ffn.out", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "hidden W_2^T + b_2",  \
-      "Feed-forward output, projected back to d_model.")                                    \
+      "Feed-forward output, projected back to d_model.", NULL, NULL)                        \
     X(resid_post, "resid_post", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + FFN(...)",  \
-      "Residual sum after the feed-forward block: what the next layer builds on.")
+      "Residual sum after the feed-forward block: what the next layer builds on.",          \
+      "FFN(...), x not added (residual = off)",                                             \
+      "The feed-forward output alone (residual = off): what the next layer builds on, none of its input added back.")
 
 /* X(field, name, kind, batched, when, axes..., formula, description), in
  * execution order. Names are whole ("dec.logits"); a generation step puts
@@ -261,6 +279,7 @@ typedef struct {
 
     /* sizes of this run */
     int B, Ts, Tt, d, h, dk, F, V;
+    bool residual;          /* the config's: false picks the specs' formula_off texts */
     int len[STREAM_COUNT];  /* positions of each stream (Ts = len[SRC], Tt = len[TGT]) */
     /* labels, for records: (B, len[s]) token texts per stream, or NULL */
     const char *const *labels[STREAM_COUNT];

@@ -119,8 +119,9 @@ void plot_list_free(PlotFigureList *l);
  * every kind of attention block (later layers repeat the first's and are
  * left out), the positional table (enc.pos, else dec.pos, else the rotary
  * angles, else the relative buckets), the output probabilities
- * (dec.probs); then the norms figure, and one generation figure per
- * decoder layer's self-attention when the trace has gen.* records. */
+ * (dec.probs); then the norms figure, and when the trace has gen.*
+ * records one generation figure per decoder layer's self-attention and,
+ * in an encoder-decoder trace, per layer's cross-attention. */
 Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err);
 
 /* Append every figure whose name matches `pattern` (a shell glob, as

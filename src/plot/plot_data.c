@@ -482,6 +482,9 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
     rec->row_labels = g->row_ptrs;
     rec->col_labels = g->col_ptrs;
     rec->formula = g->formula;
-    rec->description = "Decoder attention during generation: the KV cache grows by one key per step.";
+    rec->description = strstr(family, "cross_attn")
+                           ? "Decoder cross-attention during generation: the keys are the encoder memory, "
+                             "computed once, the same every step."
+                           : "Decoder attention during generation: the KV cache grows by one key per step.";
     return TF_OK;
 }

@@ -74,15 +74,18 @@ static bool same_values(const Record *a, const Record *b)
 }
 
 /* Every gen.<family> figure: one per family of gen.S.<family> records whose
- * last axis is the keys (attention matrices). only_self: the decoder
- * self-attention weights only (the default set). */
-static Status add_generation(const TraceReader *r, PlotFigureList *l, const char *pattern, bool only_self,
+ * last axis is the keys (attention matrices). only_weights: the decoder's
+ * attention weights only (the default set): its self-attention, over the
+ * growing cache, and its cross-attention (encoder-decoder), over the
+ * encoder memory, where a trained model's alignment shows. */
+static Status add_generation(const TraceReader *r, PlotFigureList *l, const char *pattern, bool only_weights,
                              size_t *matched, Error *err)
 {
     uint32_t count = trace_reader_count(r);
     for (uint32_t i = 0; i < count; i++) {
         const char *fam = plot_generation_family(trace_reader_name(r, i));
-        if (!fam || (only_self && !ends_with(fam, ".self_attn.weights")))
+        if (!fam || (only_weights && !ends_with(fam, ".self_attn.weights") &&
+                     !ends_with(fam, ".cross_attn.weights")))
             continue;
         char name[160];
         snprintf(name, sizeof name, "gen.%s", fam);

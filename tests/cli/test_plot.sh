@@ -32,6 +32,20 @@ n=$(grep -c . "$WORK/out")
 expect_not_in "$WORK/out" "enc.1.attn.mask" "the masks of later layers (repeats) are left out"
 only_images figs "no work files left beside the images"
 
+# a generation trace: the decoder's self- and cross-attention during
+# generation, each subtitled with what its keys are
+"$TF" run -q --lesson demo --generate 6 -o g.trace || bad "run --lesson demo --generate 6"
+expect_exit 0 "plot the default figures of a generation trace" -- "$TF" plot g.trace --format svg -o gfigs
+for f in gen.dec.0.self_attn.weights gen.dec.1.self_attn.weights gen.dec.0.cross_attn.weights \
+         gen.dec.1.cross_attn.weights; do
+    expect_in "$WORK/out" "gfigs/$f.svg" "default figure $f"
+done
+expect_in gfigs/gen.dec.0.cross_attn.weights.svg "against the encoder memory, the same keys every step" \
+    "the cross-attention figure's keys are the encoder memory"
+expect_not_in gfigs/gen.dec.0.cross_attn.weights.svg "cached so far" "no cache in the cross-attention figure"
+expect_in gfigs/gen.dec.0.self_attn.weights.svg "against the KV cache, one key more each step" \
+    "the self-attention figure's keys are the growing cache"
+
 # ---- names, patterns, heads, sizes, formats ----
 expect_exit 0 "plot a pattern" -- "$TF" plot demo.trace 'enc.*.attn.weights' -o pat
 [ "$(grep -c . "$WORK/out")" -eq 2 ] && ok "the pattern drew 2 figures" || bad "pattern: $(cat "$WORK/out")"

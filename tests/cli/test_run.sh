@@ -77,4 +77,11 @@ rm npy/decoder.layers.1.linear2.bias.npy
 expect_exit 2 "missing tensor" -- "$TF" run --weights npy --src "猫"
 expect_in "$WORK/err" "decoder.layers.1.linear2.bias" "names the missing tensor"
 
+# residual = off: the resid_* records hold the sublayer's output alone, and say so
+"$TF" run -q --lesson demo --residual off -o off.trace || bad "run --residual off"
+expect_exit 0 "show resid_mid without residuals" -- "$TF" show off.trace enc.0.resid_mid
+expect_in "$WORK/out" "formula:      SelfAttention(...), x not added (residual = off)" "the formula without x +"
+expect_exit 0 "show resid_post with residuals" -- "$TF" show a.trace dec.0.resid_post
+expect_in "$WORK/out" "formula:      x + FFN(...)" "the formula with x +"
+
 finish

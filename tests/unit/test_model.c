@@ -442,6 +442,55 @@ static void test_record_names_with_options(void **state)
     run_end(&l);
 }
 
+/* With residual = off a resid_* record holds the sublayer's output alone,
+ * and its formula and description say so; with residual on they keep the
+ * "x + ..." of the paper, and the slots that do not change keep theirs. */
+static void test_residual_off_formulas(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *sublayer, *on, *off;
+    } cases[] = {
+        {"enc.0.resid_mid", "enc.0.attn.out", "x + SelfAttention(...)",
+         "SelfAttention(...), x not added (residual = off)"},
+        {"dec.0.resid_self", "dec.0.self_attn.out", "x + MaskedSelfAttention(...)",
+         "MaskedSelfAttention(...), x not added (residual = off)"},
+        {"dec.0.resid_cross", "dec.0.cross_attn.out", "x + CrossAttention(..., memory)",
+         "CrossAttention(..., memory), x not added (residual = off)"},
+        {"enc.1.resid_post", "enc.1.ffn.out", "x + FFN(...)", "FFN(...), x not added (residual = off)"},
+        {"dec.1.resid_post", "dec.1.ffn.out", "x + FFN(...)", "FFN(...), x not added (residual = off)"},
+    };
+    for (int residual = 0; residual <= 1; residual++) {
+        Run r = {0};
+        small_config(&r.cfg);
+        r.cfg.residual = residual;
+        add_src(&r.cfg, "猫 追 老鼠");
+        add_tgt(&r.cfg, "cat chases");
+        run_start(&r);
+        Record rec;
+        for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            activations_record(&r.a, activations_find(&r.a, cases[k].name), &rec);
+            assert_string_equal(rec.formula, residual ? cases[k].on : cases[k].off);
+            if (residual)
+                assert_non_null(strstr(rec.description, "Residual sum"));
+            else
+                assert_non_null(strstr(rec.description, "alone (residual = off)"));
+            /* the formula is true: off, the record is the sublayer's output */
+            int i = activations_find(&r.a, cases[k].name);
+            const float *x = slot(&r, cases[k].name), *sub = slot(&r, cases[k].sublayer);
+            int same = memcmp(x, sub, r.a.slots[i].numel * sizeof *x) == 0;
+            if (same != !residual)
+                fail_msg("%s with residual %s: %s %s", cases[k].name, residual ? "on" : "off",
+                         residual ? "equals" : "differs from", cases[k].sublayer);
+        }
+        activations_record(&r.a, activations_find(&r.a, "enc.0.ln1"), &rec);
+        assert_string_equal(rec.formula, "LayerNorm_1(...)");
+        activations_record(&r.a, activations_find(&r.a, "dec.0.ffn.out"), &rec);
+        assert_string_equal(rec.formula, "hidden W_2^T + b_2");
+        run_end(&r);
+    }
+}
+
 /* Decoder-only: causal self-attention, no encoder, no cross-attention. */
 static void test_decoder_only(void **state)
 {
@@ -476,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_layernorm_records_are_normalised),
         cmocka_unit_test(test_record_names_in_execution_order),
         cmocka_unit_test(test_record_names_with_options),
+        cmocka_unit_test(test_residual_off_formulas),
         cmocka_unit_test(test_decoder_only),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);

@@ -53,6 +53,7 @@ static float stream_resid[T * D];
 #define GEN 9  /* decoding steps */
 static float gen_weights[GEN][H * GEN]; /* step S: [head, 1, S + 1] */
 static const char *const gen_toks[GEN] = {"<START>", "cat", "chases", "mouse", "追", "mouse", "追", "老鼠", "吃"};
+static float gen_cross[GEN][H * T];     /* step S: [head, 1, T], keys the encoder memory (cjk) */
 static float identity_single[T * T];
 static float masked_scores[T * T];      /* -inf above the diagonal and in the last column */
 
@@ -95,6 +96,11 @@ static void fill(void)
             for (int k = 0; k <= s; k++)
                 gen_weights[s][h * (s + 1) + k] = (float)(e[k] / z);
         }
+    /* cross-attention reads the source backwards, as a reversing model does */
+    for (int s = 0; s < GEN; s++)
+        for (int h = 0; h < H; h++)
+            for (int k = 0; k < T; k++)
+                gen_cross[s][h * T + k] = k == T - 1 - s % T ? 0.7f : 0.1f;
 }
 
 static Record rec_attention(const char *name, const char *const *labels, const float *data)
@@ -120,6 +126,7 @@ static Record rec_stream(const char *name, const float *data)
 }
 
 static char gen_names[GEN][64];
+static char gen_cross_names[GEN][64];
 
 static void write_trace(const char *path)
 {
@@ -149,6 +156,11 @@ static void write_trace(const char *path)
                              .dim_names = {"head", "query", "key"}, .data = gen_weights[s],
                              .row_labels = &gen_toks[s], .col_labels = gen_toks, .formula = "softmax",
                              .description = "One step of generation."};
+        snprintf(gen_cross_names[s], sizeof gen_cross_names[s], "gen.%d.dec.0.cross_attn.weights", s);
+        recs[n++] = (Record){.name = gen_cross_names[s], .kind = "weights", .ndim = 3, .dims = {H, 1, T},
+                             .dim_names = {"head", "query", "key"}, .data = gen_cross[s],
+                             .row_labels = &gen_toks[s], .col_labels = cjk, .formula = "softmax",
+                             .description = "One step of generation, reading the encoder memory."};
     }
     TraceWriter *w;
     Error err;
@@ -677,6 +689,34 @@ static void test_heads_grid_and_generation(void **state)
                      TF_ERR_INPUT);
 }
 
+/* The subtitle says what the keys are: the growing KV cache for
+ * self-attention, the encoder memory (the same keys every step) for
+ * cross-attention; and cross-attention rows have no empty cells. */
+static void test_generation_subtitles(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    Error err;
+    f->o.format = "svg";
+    if (plot_generation(f->r, "dec.0.cross_attn.weights", &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("cross generation: %s", err.msg);
+    assert_non_null(strstr(path, "/gen.dec.0.cross_attn.weights.svg"));
+    char *svg = (char *)scratch_read(path, NULL);
+    if (!strstr(svg, "against the encoder memory, the same keys every step"))
+        fail_msg("the cross-attention figure's subtitle does not name the encoder memory");
+    if (strstr(svg, "cache"))
+        fail_msg("the cross-attention figure speaks of a cache");
+    free(svg);
+    if (plot_generation(f->r, "dec.0.self_attn.weights", &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("self generation: %s", err.msg);
+    svg = (char *)scratch_read(path, NULL);
+    if (!strstr(svg, "against the KV cache, one key more each step"))
+        fail_msg("the self-attention figure's subtitle does not speak of the growing cache");
+    if (strstr(svg, "encoder memory"))
+        fail_msg("the self-attention figure speaks of the encoder memory");
+    free(svg);
+}
+
 static void test_norms(void **state)
 {
     Fixture *f = *state;
@@ -947,7 +987,7 @@ static void test_figure_lists(void **state)
     assert_int_equal(plot_list_defaults(f->r, &l, &err), TF_OK);
     const char *want[] = {"enc.pos", "enc.0.attn.weights", "enc.1.attn.weights", "enc.2.attn.weights",
                           "enc.3.attn.weights", "dec.0.self_attn.mask",
-                          "norms", "gen.dec.0.self_attn.weights"};
+                          "norms", "gen.dec.0.self_attn.weights", "gen.dec.0.cross_attn.weights"};
     for (size_t k = 0; k < ARRAY_LEN(want); k++)
         if (!list_has(&l, want[k]))
             fail_msg("default figures lack %s", want[k]);
@@ -967,7 +1007,7 @@ static void test_figure_lists(void **state)
     assert_int_equal(plot_list_match(f->r, "no*such", &l, &matched, &err), TF_OK);
     assert_int_equal(matched, 0);
     assert_int_equal(plot_list_match(f->r, "gen.dec.*", &l, &matched, &err), TF_OK);
-    assert_int_equal(matched, 1);
+    assert_int_equal(matched, 2);
     assert_int_equal(l.items[l.n - 1].kind, PLOT_FIG_GENERATION);
     plot_list_free(&l);
 }
@@ -1116,6 +1156,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_awkward_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heads_grid_and_generation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generation_subtitles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_deep_stack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_compare_labels, setup, teardown),

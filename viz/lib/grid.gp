@@ -52,7 +52,12 @@ tf_sentence = tf_nbatch > 0 ? sprintf("   ·   batch %d", batch) : ""
 tf_head = exists("title") ? title : \
     tf_gen ? tf_name . " during generation" . tf_sentence : \
     tf_name . (tf_n > 1 ? sprintf("   ·   all %d heads", tf_n) : "") . tf_sentence
-tf_sub = tf_gen ? "one row per decoding step: the new token's query against every key cached so far" : tf_formula
+# Self-attention reads the KV cache, one key more each step; cross-attention
+# reads the encoder memory, computed once: the same keys every step.
+tf_cross = tf_gen && strstrt(tf_name, "cross_attn") > 0
+tf_sub = !tf_gen ? tf_formula : tf_cross ? \
+    "one row per decoding step: the new token's query against the encoder memory, the same keys every step" : \
+    "one row per decoding step: the new token's query against the KV cache, one key more each step"
 if (tf_dist && !tf_gen) {
     tf_sub = tf_sub . sprintf("   ·   H = mean row entropy in bits (uniform over %d keys: %.2f)", tf_C, log(tf_C) / log(2))
 }
