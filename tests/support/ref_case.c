@@ -119,3 +119,38 @@ void ref_format_index(char *buf, size_t cap, size_t i, const size_t *dims, int n
     for (int k = 0; k < nd && n < cap; k++)
         n += (size_t)snprintf(buf + n, cap - n, "[%zu]", idx[k]);
 }
+
+int ref_check_fixtures_named(const char *dir, const char *who, const char *case_name, const char *what,
+                             int (*known)(const char *stem, const void *ctx), const void *ctx)
+{
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        fprintf(stderr, "%s: case %s: cannot open %s\n", who, case_name, dir);
+        return 1;
+    }
+    int failed = 0;
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        const size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.')
+            continue;
+        char stem[256];
+        snprintf(stem, sizeof stem, "%.*s", len > 4 ? (int)(len - 4) : 0, de->d_name);
+        if (len <= 4 || strcmp(de->d_name + len - 4, ".npy") != 0 || !known(stem, ctx)) {
+            fprintf(stderr, "%s: case %s: fixture %s/%s names no %s\n", who, case_name, dir, de->d_name, what);
+            failed++;
+        }
+    }
+    closedir(dp);
+    return failed;
+}
+
+int ref_run_tests(const char *group, RefCases *rc, void (*present)(void **state), void (*each)(void **state))
+{
+    ref_cases_find(rc);
+    struct CMUnitTest tests[REF_MAX_CASES + 1];
+    tests[0] = (struct CMUnitTest){"test_cases_present", present, NULL, NULL, NULL};
+    for (int i = 0; i < rc->n; i++)
+        tests[i + 1] = (struct CMUnitTest){rc->names[i], each, NULL, NULL, rc->names[i]};
+    return _cmocka_run_group_tests(group, tests, (size_t)rc->n + 1, NULL, NULL);
+}

@@ -56,4 +56,16 @@ double ref_allowed(float want, double atol, double rtol);
 /* "[1][0][2]" for flat index i of an array of these nd dims. */
 void ref_format_index(char *buf, size_t cap, size_t i, const size_t *dims, int nd);
 
+/* Both directions of "every fixture has its tensor": every file of dir
+ * (dot files aside) must be <stem>.npy for a stem that known(stem, ctx)
+ * accepts. Prints `who: case NAME: fixture DIR/FILE names no WHAT` for each
+ * one that is not (or that dir cannot be opened) and returns how many. */
+int ref_check_fixtures_named(const char *dir, const char *who, const char *case_name, const char *what,
+                             int (*known)(const char *stem, const void *ctx), const void *ctx);
+
+/* A test program's main: find the cases into rc, then run, as the cmocka
+ * group `group`, present() (are the fixtures there?) and each(state) once
+ * per case, its state the case's name. Returns cmocka's exit status. */
+int ref_run_tests(const char *group, RefCases *rc, void (*present)(void **state), void (*each)(void **state));
+
 #endif

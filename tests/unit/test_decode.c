@@ -322,17 +322,23 @@ static const GenCase gen_cases[] = {
     {"decoder-only rope", ARCH_DECODER_ONLY, NORM_POST, POS_ROPE, "<START> I", NULL},
 };
 
+/* The case's model and sentences, its encoder run: generation ready to
+ * start, with <END> never winning, so every case runs its full length. */
+static const float *setup_full_length(Setup *s, const GenCase *gc, Activations *enc)
+{
+    setup(s, gc->arch, gc->norm, gc->pos, gc->src, gc->tgt);
+    s->m.w.gen_b[TOK_END] = -1e4f;
+    return encode(s, enc);
+}
+
 static void test_cache_equals_recomputation(void **state)
 {
     (void)state;
     for (size_t k = 0; k < sizeof gen_cases / sizeof *gen_cases; k++) {
         const GenCase *gc = &gen_cases[k];
         Setup s;
-        setup(&s, gc->arch, gc->norm, gc->pos, gc->src, gc->tgt);
-        /* <END> never wins, so every case runs its full length */
-        s.m.w.gen_b[TOK_END] = -1e4f;
         Activations enc;
-        const float *memory = encode(&s, &enc);
+        const float *memory = setup_full_length(&s, gc, &enc);
         Generator gc1, gc2;
         GenOptions o1 = greedy(8, true), o2 = greedy(8, false);
         Error err;
@@ -622,10 +628,8 @@ static void test_work_is_counted(void **state)
     for (size_t k = 0; k < sizeof gen_cases / sizeof *gen_cases; k++) {
         const GenCase *gc = &gen_cases[k];
         Setup s;
-        setup(&s, gc->arch, gc->norm, gc->pos, gc->src, gc->tgt);
-        s.m.w.gen_b[TOK_END] = -1e4f;
         Activations enc;
-        const float *memory = encode(&s, &enc);
+        const float *memory = setup_full_length(&s, gc, &enc);
         for (int cache = 1; cache >= 0; cache--) {
             Generator g;
             GenOptions o = greedy(6, cache);

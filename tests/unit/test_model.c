@@ -10,58 +10,13 @@
 #include <cmocka.h>
 
 #include "../support/compare.h"
+#include "../support/tiny_model.h"
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
 #include "model/model.h"
 
-/* A run: model, batch and activations built from one config. */
-typedef struct {
-    Config cfg;
-    Model m;
-    Batch b;
-    Activations a;
-} Run;
-
-static void small_config(Config *c)
-{
-    config_defaults(c);
-    c->d_model = 16;
-    c->heads = 4;
-    c->d_ff = 24;
-    c->enc_layers = 2;
-    c->dec_layers = 2;
-    snprintf(c->vocab, sizeof c->vocab, "%s", "猫 追 老鼠 我 爱 AI cat chases mouse I love");
-}
-
-static void add_src(Config *c, const char *s) { snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", s); }
-static void add_tgt(Config *c, const char *s) { snprintf(c->tgt[c->n_tgt++], sizeof c->tgt[0], "%s", s); }
-
-static void run_start(Run *r)
-{
-    Error err = {0};
-    assert_int_equal(config_validate(&r->cfg, &err), TF_OK);
-    assert_int_equal(model_init_random(&r->m, &r->cfg, &err), TF_OK);
-    if (batch_build(&r->b, &r->m.cfg, &r->m.vocab, NULL, NULL, &err) != TF_OK)
-        fail_msg("batch_build: %s", err.msg);
-    assert_int_equal(activations_init(&r->a, &r->m, &r->b, &err), TF_OK);
-    model_forward(&r->m, &r->b, &r->a);
-}
-
-static void run_end(Run *r)
-{
-    activations_free(&r->a);
-    batch_free(&r->b);
-    model_free(&r->m);
-}
-
-static const float *slot(const Run *r, const char *name)
-{
-    int i = activations_find(&r->a, name);
-    if (i < 0)
-        fail_msg("no slot named %s", name);
-    return r->a.arena + r->a.slots[i].offset;
-}
+static void small_config(Config *c) { tiny_config(c, 16, 4, 24); }
 
 static int all_finite(const float *x, size_t n)
 {
@@ -76,13 +31,13 @@ static int all_finite(const float *x, size_t n)
 static void test_attention_matches_plain_reference(void **state)
 {
     (void)state;
-    Run r = {0};
+    TinyRun r = {0};
     small_config(&r.cfg);
-    add_src(&r.cfg, "猫 追 老鼠 我");
-    add_tgt(&r.cfg, "<START> cat chases");
-    run_start(&r);
+    tiny_add_src(&r.cfg, "猫 追 老鼠 我");
+    tiny_add_tgt(&r.cfg, "<START> cat chases");
+    tiny_run_forward(&r, "model");
     const int T = r.b.Ts, d = r.cfg.d_model, h = r.cfg.heads, dk = d / h;
-    const float *x = slot(&r, "enc.input");
+    const float *x = tiny_slot(&r, "enc.input");
     const EncLayerWeights *w = &r.m.w.enc[0];
     float *weights = calloc((size_t)h * T * T, sizeof *weights);
     float *out = calloc((size_t)T * d, sizeof *out);
@@ -131,16 +86,16 @@ static void test_attention_matches_plain_reference(void **state)
                 s += concat[t * d + i] * w->self_attn_out_w[o * d + i];
             out[t * d + o] = (float)s;
         }
-    assert_int_equal(compare_floats("enc.0.attn.weights", slot(&r, "enc.0.attn.weights"), weights,
+    assert_int_equal(compare_floats("enc.0.attn.weights", tiny_slot(&r, "enc.0.attn.weights"), weights,
                                     (size_t)h * T * T, 1e-6f, 1e-5f), 0);
-    assert_int_equal(compare_floats("enc.0.attn.concat", slot(&r, "enc.0.attn.concat"), concat,
+    assert_int_equal(compare_floats("enc.0.attn.concat", tiny_slot(&r, "enc.0.attn.concat"), concat,
                                     (size_t)T * d, 1e-5f, 1e-4f), 0);
-    assert_int_equal(compare_floats("enc.0.attn.out", slot(&r, "enc.0.attn.out"), out, (size_t)T * d,
+    assert_int_equal(compare_floats("enc.0.attn.out", tiny_slot(&r, "enc.0.attn.out"), out, (size_t)T * d,
                                     1e-5f, 1e-4f), 0);
     free(weights);
     free(out);
     free(concat);
-    run_end(&r);
+    tiny_run_free(&r);
 }
 
 /* Every attention weight row sums to 1 (or is all 0 when fully masked),
@@ -148,13 +103,13 @@ static void test_attention_matches_plain_reference(void **state)
 static void test_weights_rows_and_masks(void **state)
 {
     (void)state;
-    Run r = {0};
+    TinyRun r = {0};
     small_config(&r.cfg);
-    add_src(&r.cfg, "猫 追 老鼠");
-    add_src(&r.cfg, "我 爱");
-    add_tgt(&r.cfg, "<START> cat chases mouse");
-    add_tgt(&r.cfg, "<START> I");
-    run_start(&r);
+    tiny_add_src(&r.cfg, "猫 追 老鼠");
+    tiny_add_src(&r.cfg, "我 爱");
+    tiny_add_tgt(&r.cfg, "<START> cat chases mouse");
+    tiny_add_tgt(&r.cfg, "<START> I");
+    tiny_run_forward(&r, "model");
     int checked = 0;
     for (int i = 0; i < r.a.n_slots; i++) {
         const Slot *s = &r.a.slots[i];
@@ -168,7 +123,7 @@ static void test_weights_rows_and_masks(void **state)
         /* The mask of the same block is the slot named ...mask. */
         char mask_name[64];
         snprintf(mask_name, sizeof mask_name, "%.*s.mask", (int)(len - 8), s->name);
-        const float *mask = slot(&r, mask_name);
+        const float *mask = tiny_slot(&r, mask_name);
         const int B = r.b.B, h = r.cfg.heads;
         const int Tq = (int)rec.dims[rec.ndim - 2], Tk = (int)rec.dims[rec.ndim - 1];
         for (int b = 0; b < B; b++)
@@ -193,25 +148,25 @@ static void test_weights_rows_and_masks(void **state)
         checked++;
     }
     assert_int_equal(checked, 2 * 1 + 2 * 2);  /* 2 encoder + 2×2 decoder blocks */
-    run_end(&r);
+    tiny_run_free(&r);
 }
 
 /* Without positional encoding, self-attention cannot see order: permuting
  * the source permutes the encoder's output rows the same way. */
 static void check_permutation(int positions_on)
 {
-    Run r1 = {0}, r2 = {0};
+    TinyRun r1 = {0}, r2 = {0};
     small_config(&r1.cfg);
     r1.cfg.positions = positions_on ? POS_SINUSOIDAL : POS_NONE;
     r2.cfg = r1.cfg;
-    add_src(&r1.cfg, "猫 追 老鼠 我");
-    add_src(&r2.cfg, "老鼠 追 猫 我");  /* positions 0 and 2 swapped */
-    run_start(&r1);
-    run_start(&r2);
+    tiny_add_src(&r1.cfg, "猫 追 老鼠 我");
+    tiny_add_src(&r2.cfg, "老鼠 追 猫 我");  /* positions 0 and 2 swapped */
+    tiny_run_forward(&r1, "model");
+    tiny_run_forward(&r2, "model");
     const int d = r1.cfg.d_model, T = r1.b.Ts;
     const int perm[4] = {2, 1, 0, 3};
     float *permuted = malloc((size_t)T * d * sizeof *permuted);
-    const float *m1 = slot(&r1, "enc.memory"), *m2 = slot(&r2, "enc.memory");
+    const float *m1 = tiny_slot(&r1, "enc.memory"), *m2 = tiny_slot(&r2, "enc.memory");
     for (int t = 0; t < T; t++)
         memcpy(permuted + (size_t)t * d, m1 + (size_t)perm[t] * d, (size_t)d * sizeof *permuted);
     double diff = compare_max_abs_diff(m2, permuted, (size_t)T * d, NULL);
@@ -220,8 +175,8 @@ static void check_permutation(int positions_on)
     else
         assert_int_equal(compare_floats("enc.memory permuted", m2, permuted, (size_t)T * d, 1e-5f, 1e-5f), 0);
     free(permuted);
-    run_end(&r1);
-    run_end(&r2);
+    tiny_run_free(&r1);
+    tiny_run_free(&r2);
 }
 
 static void test_no_positions_is_permutation_equivariant(void **state)
@@ -241,26 +196,26 @@ static void test_positions_break_permutation_equivariance(void **state)
 static void test_padding_leaves_real_tokens_unchanged(void **state)
 {
     (void)state;
-    Run alone = {0}, batch = {0};
+    TinyRun alone = {0}, batch = {0};
     small_config(&alone.cfg);
     batch.cfg = alone.cfg;
-    add_src(&alone.cfg, "我 爱");
-    add_tgt(&alone.cfg, "<START> I");
-    add_src(&batch.cfg, "猫 追 老鼠 我 爱");
-    add_tgt(&batch.cfg, "<START> cat chases mouse");
-    add_src(&batch.cfg, "我 爱");
-    add_tgt(&batch.cfg, "<START> I");
-    run_start(&alone);
-    run_start(&batch);
+    tiny_add_src(&alone.cfg, "我 爱");
+    tiny_add_tgt(&alone.cfg, "<START> I");
+    tiny_add_src(&batch.cfg, "猫 追 老鼠 我 爱");
+    tiny_add_tgt(&batch.cfg, "<START> cat chases mouse");
+    tiny_add_src(&batch.cfg, "我 爱");
+    tiny_add_tgt(&batch.cfg, "<START> I");
+    tiny_run_forward(&alone, "model");
+    tiny_run_forward(&batch, "model");
     const int d = alone.cfg.d_model, V = alone.m.vocab.size;
     const int Ts = batch.b.Ts, Tt = batch.b.Tt;
     /* sentence 1 of the batch, its first 2 source and 2 target rows */
-    assert_int_equal(compare_floats("enc.memory (real tokens)", slot(&batch, "enc.memory") + (size_t)Ts * d,
-                                    slot(&alone, "enc.memory"), 2 * (size_t)d, 1e-5f, 1e-5f), 0);
-    assert_int_equal(compare_floats("dec.logits (real tokens)", slot(&batch, "dec.logits") + (size_t)Tt * V,
-                                    slot(&alone, "dec.logits"), 2 * (size_t)V, 1e-5f, 1e-5f), 0);
-    run_end(&alone);
-    run_end(&batch);
+    assert_int_equal(compare_floats("enc.memory (real tokens)", tiny_slot(&batch, "enc.memory") + (size_t)Ts * d,
+                                    tiny_slot(&alone, "enc.memory"), 2 * (size_t)d, 1e-5f, 1e-5f), 0);
+    assert_int_equal(compare_floats("dec.logits (real tokens)", tiny_slot(&batch, "dec.logits") + (size_t)Tt * V,
+                                    tiny_slot(&alone, "dec.logits"), 2 * (size_t)V, 1e-5f, 1e-5f), 0);
+    tiny_run_free(&alone);
+    tiny_run_free(&batch);
 }
 
 /* With the causal mask, a later target token cannot change what earlier
@@ -268,24 +223,24 @@ static void test_padding_leaves_real_tokens_unchanged(void **state)
 static void test_causal_mask_hides_the_future(void **state)
 {
     (void)state;
-    Run a = {0}, b = {0};
+    TinyRun a = {0}, b = {0};
     small_config(&a.cfg);
     b.cfg = a.cfg;
-    add_src(&a.cfg, "猫 追 老鼠");
-    add_src(&b.cfg, "猫 追 老鼠");
-    add_tgt(&a.cfg, "<START> cat chases mouse");
-    add_tgt(&b.cfg, "<START> cat chases I");  /* last token changed */
-    run_start(&a);
-    run_start(&b);
+    tiny_add_src(&a.cfg, "猫 追 老鼠");
+    tiny_add_src(&b.cfg, "猫 追 老鼠");
+    tiny_add_tgt(&a.cfg, "<START> cat chases mouse");
+    tiny_add_tgt(&b.cfg, "<START> cat chases I");  /* last token changed */
+    tiny_run_forward(&a, "model");
+    tiny_run_forward(&b, "model");
     const int V = a.m.vocab.size, d = a.cfg.d_model;
-    assert_int_equal(compare_floats("dec.logits rows 0..2", slot(&b, "dec.logits"), slot(&a, "dec.logits"),
+    assert_int_equal(compare_floats("dec.logits rows 0..2", tiny_slot(&b, "dec.logits"), tiny_slot(&a, "dec.logits"),
                                     3 * (size_t)V, 0.0f, 0.0f), 0);
     /* and the last row does change */
-    assert_true(compare_max_abs_diff(slot(&b, "dec.logits") + 3 * V, slot(&a, "dec.logits") + 3 * V,
+    assert_true(compare_max_abs_diff(tiny_slot(&b, "dec.logits") + 3 * V, tiny_slot(&a, "dec.logits") + 3 * V,
                                      (size_t)V, NULL) > 1e-4);
     (void)d;
-    run_end(&a);
-    run_end(&b);
+    tiny_run_free(&a);
+    tiny_run_free(&b);
 }
 
 /* Layer norms give mean 0 and variance 1 before gain and bias (which are
@@ -293,11 +248,11 @@ static void test_causal_mask_hides_the_future(void **state)
 static void test_layernorm_records_are_normalised(void **state)
 {
     (void)state;
-    Run r = {0};
+    TinyRun r = {0};
     small_config(&r.cfg);
-    add_src(&r.cfg, "猫 追 老鼠");
-    run_start(&r);
-    const float *ln = slot(&r, "enc.1.ln2");
+    tiny_add_src(&r.cfg, "猫 追 老鼠");
+    tiny_run_forward(&r, "model");
+    const float *ln = tiny_slot(&r, "enc.1.ln2");
     const int d = r.cfg.d_model;
     for (int t = 0; t < r.b.Ts; t++) {
         double mean = 0, var = 0;
@@ -310,7 +265,7 @@ static void test_layernorm_records_are_normalised(void **state)
         assert_true(fabs(mean) < 1e-5);
         assert_true(fabs(var - 1.0) < 1e-3);
     }
-    run_end(&r);
+    tiny_run_free(&r);
 }
 
 /* The record names and their order for one small model: the contract the
@@ -336,11 +291,11 @@ static void test_record_names_in_execution_order(void **state)
         "dec.0.ffn.out", "dec.0.resid_post", "dec.0.ln3", "dec.norm", "dec.logits", "dec.probs",
         "dec.predicted",  /* no target given: no dec.target, dec.loss, loss */
     };
-    Run r = {0};
+    TinyRun r = {0};
     small_config(&r.cfg);
     r.cfg.enc_layers = r.cfg.dec_layers = 1;
-    add_src(&r.cfg, "猫 追 老鼠");
-    run_start(&r);
+    tiny_add_src(&r.cfg, "猫 追 老鼠");
+    tiny_run_forward(&r, "model");
     assert_int_equal(r.a.n_slots, (int)(sizeof post_ln / sizeof *post_ln));
     for (int i = 0; i < r.a.n_slots; i++)
         assert_string_equal(r.a.slots[i].name, post_ln[i]);
@@ -354,26 +309,26 @@ static void test_record_names_in_execution_order(void **state)
     assert_int_equal(rec.dims[2], 3);
     assert_string_equal(rec.row_labels[0], "<START>");
     assert_string_equal(rec.col_labels[2], "老鼠");
-    run_end(&r);
+    tiny_run_free(&r);
 
     /* pre-LN: each norm comes before its sublayer */
-    Run p = {0};
+    TinyRun p = {0};
     small_config(&p.cfg);
     p.cfg.enc_layers = p.cfg.dec_layers = 1;
     p.cfg.norm = NORM_PRE;
-    add_src(&p.cfg, "猫 追 老鼠");
-    run_start(&p);
+    tiny_add_src(&p.cfg, "猫 追 老鼠");
+    tiny_run_forward(&p, "model");
     assert_true(activations_find(&p.a, "enc.0.ln1") < activations_find(&p.a, "enc.0.attn.q"));
     assert_true(activations_find(&p.a, "dec.0.ln3") < activations_find(&p.a, "dec.0.ffn.hidden"));
     activations_record(&p.a, activations_find(&p.a, "enc.0.attn.q"), &rec);
     assert_string_equal(rec.q_source, "enc.0.ln1");
-    run_end(&p);
+    tiny_run_free(&p);
 }
 
 /* Names in execution order around what the options add: the targets'
  * records after the probabilities, and each kind of positions where it
  * acts — a table before enc.input, and inside self-attention only. */
-static void assert_order(const Run *r, const char *const *names, int n)
+static void assert_order(const TinyRun *r, const char *const *names, int n)
 {
     for (int i = 0; i < n; i++) {
         int at = activations_find(&r->a, names[i]);
@@ -387,13 +342,13 @@ static void assert_order(const Run *r, const char *const *names, int n)
 static void test_record_names_with_options(void **state)
 {
     (void)state;
-    Run r = {0};
+    TinyRun r = {0};
     small_config(&r.cfg);
     r.cfg.enc_layers = r.cfg.dec_layers = 1;
     r.cfg.positions = POS_RELATIVE;
-    add_src(&r.cfg, "猫 追 老鼠");
-    add_tgt(&r.cfg, "cat chases");
-    run_start(&r);
+    tiny_add_src(&r.cfg, "猫 追 老鼠");
+    tiny_add_tgt(&r.cfg, "cat chases");
+    tiny_run_forward(&r, "model");
     static const char *const rel_enc[] = {"enc.embed", "enc.rel_buckets", "enc.input"};
     static const char *const rel_attn[] = {"enc.0.attn.scores", "enc.0.attn.bias", "enc.0.attn.mask",
                                            "enc.0.attn.masked"};
@@ -413,14 +368,14 @@ static void test_record_names_with_options(void **state)
     assert_int_equal(rec.ndim, 1);
     assert_int_equal(rec.dims[0], 1);
     assert_string_equal(rec.kind, "loss");
-    run_end(&r);
+    tiny_run_free(&r);
 
-    Run p = {0};
+    TinyRun p = {0};
     small_config(&p.cfg);
     p.cfg.enc_layers = p.cfg.dec_layers = 1;
     p.cfg.positions = POS_ROPE;
-    add_src(&p.cfg, "猫 追 老鼠");
-    run_start(&p);
+    tiny_add_src(&p.cfg, "猫 追 老鼠");
+    tiny_run_forward(&p, "model");
     static const char *const rope_enc[] = {"enc.embed", "enc.rope_angles", "enc.input"};
     static const char *const rope_attn[] = {"dec.0.self_attn.v", "dec.0.self_attn.q_rot", "dec.0.self_attn.k_rot",
                                             "dec.0.self_attn.raw"};
@@ -430,16 +385,16 @@ static void test_record_names_with_options(void **state)
     activations_record(&p.a, activations_find(&p.a, "enc.rope_angles"), &rec);
     assert_string_equal(rec.dim_names[1], "pair");
     assert_int_equal(rec.dims[1], p.cfg.d_model / p.cfg.heads / 2);
-    run_end(&p);
+    tiny_run_free(&p);
 
-    Run l = {0};
+    TinyRun l = {0};
     small_config(&l.cfg);
     l.cfg.positions = POS_LEARNED;
-    add_src(&l.cfg, "猫 追 老鼠");
-    run_start(&l);
+    tiny_add_src(&l.cfg, "猫 追 老鼠");
+    tiny_run_forward(&l, "model");
     activations_record(&l.a, activations_find(&l.a, "enc.pos"), &rec);
     assert_non_null(strstr(rec.formula, "src_pos_embedding.weight"));
-    run_end(&l);
+    tiny_run_free(&l);
 }
 
 /* With residual = off a resid_* record holds the sublayer's output alone,
@@ -461,12 +416,12 @@ static void test_residual_off_formulas(void **state)
         {"dec.1.resid_post", "dec.1.ffn.out", "x + FFN(...)", "FFN(...), x not added (residual = off)"},
     };
     for (int residual = 0; residual <= 1; residual++) {
-        Run r = {0};
+        TinyRun r = {0};
         small_config(&r.cfg);
         r.cfg.residual = residual;
-        add_src(&r.cfg, "猫 追 老鼠");
-        add_tgt(&r.cfg, "cat chases");
-        run_start(&r);
+        tiny_add_src(&r.cfg, "猫 追 老鼠");
+        tiny_add_tgt(&r.cfg, "cat chases");
+        tiny_run_forward(&r, "model");
         Record rec;
         for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
             activations_record(&r.a, activations_find(&r.a, cases[k].name), &rec);
@@ -477,7 +432,7 @@ static void test_residual_off_formulas(void **state)
                 assert_non_null(strstr(rec.description, "alone (residual = off)"));
             /* the formula is true: off, the record is the sublayer's output */
             int i = activations_find(&r.a, cases[k].name);
-            const float *x = slot(&r, cases[k].name), *sub = slot(&r, cases[k].sublayer);
+            const float *x = tiny_slot(&r, cases[k].name), *sub = tiny_slot(&r, cases[k].sublayer);
             int same = memcmp(x, sub, r.a.slots[i].numel * sizeof *x) == 0;
             if (same != !residual)
                 fail_msg("%s with residual %s: %s %s", cases[k].name, residual ? "on" : "off",
@@ -487,7 +442,7 @@ static void test_residual_off_formulas(void **state)
         assert_string_equal(rec.formula, "LayerNorm_1(...)");
         activations_record(&r.a, activations_find(&r.a, "dec.0.ffn.out"), &rec);
         assert_string_equal(rec.formula, "hidden W_2^T + b_2");
-        run_end(&r);
+        tiny_run_free(&r);
     }
 }
 
@@ -495,22 +450,22 @@ static void test_residual_off_formulas(void **state)
 static void test_decoder_only(void **state)
 {
     (void)state;
-    Run r = {0};
+    TinyRun r = {0};
     small_config(&r.cfg);
     r.cfg.arch = ARCH_DECODER_ONLY;
     r.cfg.enc_layers = 0;
     r.cfg.dec_layers = 3;
-    add_src(&r.cfg, "<START> 我 爱 AI");
-    run_start(&r);
+    tiny_add_src(&r.cfg, "<START> 我 爱 AI");
+    tiny_run_forward(&r, "model");
     assert_int_equal(activations_find(&r.a, "enc.memory"), -1);
     assert_int_equal(activations_find(&r.a, "dec.0.cross_attn.q"), -1);
     assert_true(activations_find(&r.a, "dec.2.ln2") >= 0);
-    const float *mask = slot(&r, "dec.1.self_attn.mask");
+    const float *mask = tiny_slot(&r, "dec.1.self_attn.mask");
     const int T = r.b.Tt;
     for (int i = 0; i < T; i++)
         for (int j = 0; j < T; j++)
             assert_true(j > i ? mask[i * T + j] == -INFINITY : mask[i * T + j] == 0.0f);
-    run_end(&r);
+    tiny_run_free(&r);
 }
 
 int main(void)

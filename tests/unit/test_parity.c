@@ -16,7 +16,6 @@
  * names the first record that diverged; the records computed from it are
  * only counted. The case directories are found under $TF_SOURCE_DIR (set
  * by tests/run_unit.sh), or the current directory. */
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -169,28 +168,9 @@ static void check_record(CaseResult *res, const Activations *a, int i, const cha
 }
 
 /* Every fixture must name a record of the trace. */
-static void check_fixtures_named(CaseResult *res, const Activations *a, const char *expected_dir)
+static int is_record(const char *name, const void *a)
 {
-    DIR *dp = opendir(expected_dir);
-    if (!dp) {
-        fprintf(stderr, "parity: case %s: cannot open %s\n", res->name, expected_dir);
-        res->failed++;
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(dp))) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.')
-            continue;
-        char name[256];
-        snprintf(name, sizeof name, "%.*s", len > 4 ? (int)(len - 4) : 0, de->d_name);
-        if (len <= 4 || strcmp(de->d_name + len - 4, ".npy") != 0 || activations_find(a, name) < 0) {
-            fprintf(stderr, "parity: case %s: fixture %s/%s names no record of the trace\n", res->name,
-                    expected_dir, de->d_name);
-            res->failed++;
-        }
-    }
-    closedir(dp);
+    return activations_find(a, name) >= 0;
 }
 
 static void test_case(void **state)
@@ -206,7 +186,7 @@ static void test_case(void **state)
     snprintf(expected, sizeof expected, "%s/expected", run.dir);
     for (int i = 0; i < a->n_slots; i++)
         check_record(&res, a, i, expected);
-    check_fixtures_named(&res, a, expected);
+    res.failed += ref_check_fixtures_named(expected, "parity", name, "record of the trace", is_record, a);
 
     if (res.diverged > 1) {
         fprintf(stderr, "parity: case %s: %d later records differ too (computed from it):", name,
@@ -246,10 +226,5 @@ static void test_cases_present(void **state)
 
 int main(void)
 {
-    ref_cases_find(&cases);
-    struct CMUnitTest tests[REF_MAX_CASES + 1];
-    tests[0] = (struct CMUnitTest)cmocka_unit_test(test_cases_present);
-    for (int i = 0; i < cases.n; i++)
-        tests[i + 1] = (struct CMUnitTest){cases.names[i], test_case, NULL, NULL, cases.names[i]};
-    return _cmocka_run_group_tests("parity", tests, (size_t)cases.n + 1, NULL, NULL);
+    return ref_run_tests("parity", &cases, test_cases_present, test_case);
 }

@@ -12,7 +12,6 @@
  * Both directions are checked: every parameter of the model has a fixture,
  * and every fixture names a parameter. The case directories are found as
  * test_parity.c finds them ($TF_SOURCE_DIR, or the current directory). */
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -111,30 +110,18 @@ static void check_tensor(CaseResult *res, const WeightEntry *e, const float *got
 }
 
 /* Every fixture must name a parameter of the model. */
-static void check_fixtures_named(CaseResult *res, const WeightEntry *e, int n, const char *grads_dir)
+typedef struct {
+    const WeightEntry *e;
+    int n;
+} Parameters;
+
+static int is_parameter(const char *name, const void *ctx)
 {
-    DIR *dp = opendir(grads_dir);
-    if (!dp) {
-        fprintf(stderr, "parity_grad: case %s: cannot open %s\n", res->name, grads_dir);
-        res->failed++;
-        return;
-    }
-    struct dirent *de;
-    while ((de = readdir(dp))) {
-        const size_t len = strlen(de->d_name);
-        if (de->d_name[0] == '.')
-            continue;
-        int found = 0;
-        for (int i = 0; i < n && !found; i++)
-            found = len == strlen(e[i].name) + 4 && strncmp(de->d_name, e[i].name, len - 4) == 0 &&
-                    strcmp(de->d_name + len - 4, ".npy") == 0;
-        if (!found) {
-            fprintf(stderr, "parity_grad: case %s: fixture %s/%s names no parameter of the model\n", res->name,
-                    grads_dir, de->d_name);
-            res->failed++;
-        }
-    }
-    closedir(dp);
+    const Parameters *p = ctx;
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(name, p->e[i].name) == 0)
+            return 1;
+    return 0;
 }
 
 static void test_case(void **state)
@@ -168,7 +155,9 @@ static void test_case(void **state)
     } else {
         for (int i = 0; i < n; i++)
             check_tensor(&res, &e[i], *e[i].slot, grads_dir);
-        check_fixtures_named(&res, e, n, grads_dir);
+        const Parameters params = {e, n};
+        res.failed += ref_check_fixtures_named(grads_dir, "parity_grad", name, "parameter of the model", is_parameter,
+                                               &params);
     }
     if (!res.failed)
         printf("parity_grad %-14s %3d gradients (%d sentence%s), loss %.6f: max |diff| %.2g (%s)\n", name, n, bp->B,
@@ -200,10 +189,5 @@ static void test_cases_present(void **state)
 
 int main(void)
 {
-    ref_cases_find(&cases);
-    struct CMUnitTest tests[REF_MAX_CASES + 1];
-    tests[0] = (struct CMUnitTest)cmocka_unit_test(test_cases_present);
-    for (int i = 0; i < cases.n; i++)
-        tests[i + 1] = (struct CMUnitTest){cases.names[i], test_case, NULL, NULL, cases.names[i]};
-    return _cmocka_run_group_tests("parity_grad", tests, (size_t)cases.n + 1, NULL, NULL);
+    return ref_run_tests("parity_grad", &cases, test_cases_present, test_case);
 }

@@ -125,6 +125,22 @@ static Record rec_stream(const char *name, const float *data)
                     .formula = "x", .description = "The residual stream."};
 }
 
+/* Write recs[0..n) to path as a trace, numbered in order. */
+static void write_records(const char *path, Record *recs, size_t n)
+{
+    TraceWriter *w;
+    Error err;
+    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    for (size_t i = 0; i < n; i++) {
+        recs[i].exec_index = (uint32_t)i;
+        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
+            fail_msg("add %s: %s", recs[i].name, err.msg);
+    }
+    if (trace_writer_finish(w, &err) != TF_OK)
+        fail_msg("finish: %s", err.msg);
+}
+
 static char gen_names[GEN][64];
 static char gen_cross_names[GEN][64];
 
@@ -162,17 +178,7 @@ static void write_trace(const char *path)
                              .row_labels = &gen_toks[s], .col_labels = cjk, .formula = "softmax",
                              .description = "One step of generation, reading the encoder memory."};
     }
-    TraceWriter *w;
-    Error err;
-    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
-        fail_msg("open: %s", err.msg);
-    for (size_t i = 0; i < n; i++) {
-        recs[i].exec_index = (uint32_t)i;
-        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
-            fail_msg("add %s: %s", recs[i].name, err.msg);
-    }
-    if (trace_writer_finish(w, &err) != TF_OK)
-        fail_msg("finish: %s", err.msg);
+    write_records(path, recs, n);
 }
 
 /* ---- fixture: a scratch directory with the trace, the reader, options ---- */
@@ -799,17 +805,7 @@ static void write_deep_trace(const char *path)
                            .col_labels = norm_cols, .formula = "||dL/dx||", .description = "Gradient norms."};
         n++;
     }
-    TraceWriter *w;
-    Error err;
-    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
-        fail_msg("open: %s", err.msg);
-    for (size_t i = 0; i < n; i++) {
-        recs[i].exec_index = (uint32_t)i;
-        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
-            fail_msg("add %s: %s", recs[i].name, err.msg);
-    }
-    if (trace_writer_finish(w, &err) != TF_OK)
-        fail_msg("finish: %s", err.msg);
+    write_records(path, recs, n);
 }
 
 static TraceReader *open_deep(const Fixture *f, char *path, size_t cap)

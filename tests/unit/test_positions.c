@@ -25,6 +25,7 @@
 
 #include "../support/compare.h"
 #include "../support/scratch.h"
+#include "../support/tiny_model.h"
 #include "core/rng.h"
 #include "model/activations.h"
 #include "model/batch.h"
@@ -97,57 +98,27 @@ static void test_t5_buckets(void **state)
 }
 
 /* A run of one sentence under a config changed by `tweak`. */
-typedef struct {
-    Config cfg;
-    Model m;
-    Batch b;
-    Activations a;
-} Run;
-
-static void run(Run *r, PositionKind pos, Architecture arch, const char *src, const char *tgt)
+static void run(TinyRun *r, PositionKind pos, Architecture arch, const char *src, const char *tgt)
 {
-    Error err = {{0}, {0}};
     memset(r, 0, sizeof *r);
-    config_defaults(&r->cfg);
+    tiny_config(&r->cfg, 16, 4, 24);
     r->cfg.arch = arch;
     r->cfg.enc_layers = arch == ARCH_ENCODER_DECODER ? 2 : 0;
-    r->cfg.d_model = 16;
-    r->cfg.heads = 4;
-    r->cfg.d_ff = 24;
     r->cfg.positions = pos;
     r->cfg.rel_buckets = 8;
     r->cfg.rel_max_distance = 12;
-    snprintf(r->cfg.vocab, sizeof r->cfg.vocab, "猫 追 老鼠 我 爱 AI cat chases mouse I love");
-    snprintf(r->cfg.src[r->cfg.n_src++], sizeof r->cfg.src[0], "%s", src);
+    tiny_add_src(&r->cfg, src);
     if (tgt)
-        snprintf(r->cfg.tgt[r->cfg.n_tgt++], sizeof r->cfg.tgt[0], "%s", tgt);
-    if (config_validate(&r->cfg, &err) || model_init_random(&r->m, &r->cfg, &err) ||
-        batch_build(&r->b, &r->m.cfg, &r->m.vocab, NULL, NULL, &err) || activations_init(&r->a, &r->m, &r->b, &err))
-        fail_msg("run: %s", err.msg);
-    model_forward(&r->m, &r->b, &r->a);
-}
-
-static void run_end(Run *r)
-{
-    activations_free(&r->a);
-    batch_free(&r->b);
-    model_free(&r->m);
-}
-
-static const float *slot(const Run *r, const char *name)
-{
-    int i = activations_find(&r->a, name);
-    if (i < 0)
-        fail_msg("no slot named %s", name);
-    return r->a.arena + r->a.slots[i].offset;
+        tiny_add_tgt(&r->cfg, tgt);
+    tiny_run_forward(r, "run");
 }
 
 /* bias[h][i][j] depends on j − i only, and is the table's entry for bucket(j − i). */
-static void check_translation_invariant(const Run *r, const char *bias_name, const char *buckets_name,
+static void check_translation_invariant(const TinyRun *r, const char *bias_name, const char *buckets_name,
                                         const float *table, int bidirectional, int T)
 {
     const int h = r->cfg.heads;
-    const float *bias = slot(r, bias_name), *buckets = slot(r, buckets_name);
+    const float *bias = tiny_slot(r, bias_name), *buckets = tiny_slot(r, buckets_name);
     for (int hh = 0; hh < h; hh++)
         for (int i = 0; i < T; i++)
             for (int j = 0; j < T; j++) {
@@ -163,21 +134,21 @@ static void check_translation_invariant(const Run *r, const char *bias_name, con
 static void test_relative_bias_depends_on_offset_only(void **state)
 {
     (void)state;
-    Run r;
+    TinyRun r;
     run(&r, POS_RELATIVE, ARCH_ENCODER_DECODER, "猫 追 老鼠 我 爱 AI 猫", "cat chases mouse I love");
     assert_int_equal(r.b.Ts, 7);
     check_translation_invariant(&r, "enc.0.attn.bias", "enc.rel_buckets", r.m.w.enc_rel_bias, 1, 7);
     check_translation_invariant(&r, "enc.1.attn.bias", "enc.rel_buckets", r.m.w.enc_rel_bias, 1, 7);
     check_translation_invariant(&r, "dec.1.self_attn.bias", "dec.rel_buckets", r.m.w.dec_rel_bias, 0, 6);
     /* the bias is not zero: it has something to say */
-    const float *bias = slot(&r, "enc.0.attn.bias");
+    const float *bias = tiny_slot(&r, "enc.0.attn.bias");
     assert_true(bias[1] != bias[7]);
     /* not in cross-attention; masked = scores + bias + mask */
     assert_int_equal(activations_find(&r.a, "dec.0.cross_attn.bias"), -1);
-    const float *scores = slot(&r, "enc.0.attn.scores"), *masked = slot(&r, "enc.0.attn.masked");
+    const float *scores = tiny_slot(&r, "enc.0.attn.scores"), *masked = tiny_slot(&r, "enc.0.attn.masked");
     for (int i = 0; i < 4 * 49; i++)
         assert_true(masked[i] == scores[i] + bias[i]);
-    run_end(&r);
+    tiny_run_free(&r);
 }
 
 /* ---- rope --------------------------------------------------------------- */
@@ -221,12 +192,12 @@ static void test_rope_depends_on_offset_only(void **state)
 
     /* In the engine: q_rot is q rotated per head by its position, and raw
      * scores are q_rot · k_rot. */
-    Run r;
+    TinyRun r;
     run(&r, POS_ROPE, ARCH_DECODER_ONLY, "<START> 我 爱 AI cat", NULL);
     const int h = r.cfg.heads, dk = r.cfg.d_model / h, T = r.b.Tt;
-    const float *qs = slot(&r, "dec.0.self_attn.q"), *qrs = slot(&r, "dec.0.self_attn.q_rot");
-    const float *krs = slot(&r, "dec.0.self_attn.k_rot"), *raw = slot(&r, "dec.0.self_attn.raw");
-    const float *angles = slot(&r, "dec.rope_angles");
+    const float *qs = tiny_slot(&r, "dec.0.self_attn.q"), *qrs = tiny_slot(&r, "dec.0.self_attn.q_rot");
+    const float *krs = tiny_slot(&r, "dec.0.self_attn.k_rot"), *raw = tiny_slot(&r, "dec.0.self_attn.raw");
+    const float *angles = tiny_slot(&r, "dec.rope_angles");
     for (int hh = 0; hh < h; hh++)
         for (int t = 0; t < T; t++) {
             float want[16];
@@ -241,7 +212,7 @@ static void test_rope_depends_on_offset_only(void **state)
         for (int i = 0; i < dk / 2; i++)
             assert_true(fabs(angles[t * (dk / 2) + i] - t * pow(10000.0, -2.0 * i / dk)) < 1e-6);
     assert_int_equal(activations_find(&r.a, "dec.pos"), -1);  /* nothing is added to the embeddings */
-    run_end(&r);
+    tiny_run_free(&r);
 }
 
 /* ---- permutation equivariance -------------------------------------------------- */
@@ -253,12 +224,12 @@ static void test_only_none_is_permutation_equivariant(void **state)
     (void)state;
     static const PositionKind kinds[] = {POS_NONE, POS_SINUSOIDAL, POS_LEARNED, POS_RELATIVE, POS_ROPE};
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-        Run r1, r2;
+        TinyRun r1, r2;
         run(&r1, kinds[k], ARCH_ENCODER_DECODER, "猫 追 老鼠 我", NULL);
         run(&r2, kinds[k], ARCH_ENCODER_DECODER, "老鼠 追 猫 我", NULL);
         const int d = r1.cfg.d_model, T = 4, perm[4] = {2, 1, 0, 3};
         float permuted[4 * 16];
-        const float *m1 = slot(&r1, "enc.memory"), *m2 = slot(&r2, "enc.memory");
+        const float *m1 = tiny_slot(&r1, "enc.memory"), *m2 = tiny_slot(&r2, "enc.memory");
         for (int t = 0; t < T; t++)
             memcpy(permuted + t * d, m1 + perm[t] * d, (size_t)d * sizeof *permuted);
         double diff = compare_max_abs_diff(m2, permuted, (size_t)T * d, NULL);
@@ -268,8 +239,8 @@ static void test_only_none_is_permutation_equivariant(void **state)
         if (kinds[k] != POS_NONE && diff < 1e-2)
             fail_msg("positions = %s: permuting the source only moved rows (max diff %.3g)", name, diff);
         printf("  positions = %-10s permuted source, max |memory − permuted memory| = %.3g\n", name, diff);
-        run_end(&r1);
-        run_end(&r2);
+        tiny_run_free(&r1);
+        tiny_run_free(&r2);
     }
 }
 
@@ -278,7 +249,7 @@ static void test_only_none_is_permutation_equivariant(void **state)
 static void test_learned_and_relative_parameters(void **state)
 {
     Scratch *sc = *state;
-    Run s, l, rel;
+    TinyRun s, l, rel;
     run(&s, POS_SINUSOIDAL, ARCH_ENCODER_DECODER, "猫 追 老鼠", "cat chases");
     run(&l, POS_LEARNED, ARCH_ENCODER_DECODER, "猫 追 老鼠", "cat chases");
     run(&rel, POS_RELATIVE, ARCH_ENCODER_DECODER, "猫 追 老鼠", "cat chases");
@@ -305,14 +276,14 @@ static void test_learned_and_relative_parameters(void **state)
     }
     /* enc.pos and dec.pos are the tables' first rows */
     const int d = l.cfg.d_model;
-    assert_memory_equal(slot(&l, "enc.pos"), l.m.w.src_pos_embed, (size_t)3 * d * sizeof(float));
-    assert_memory_equal(slot(&l, "dec.pos"), l.m.w.tgt_pos_embed, (size_t)3 * d * sizeof(float));
+    assert_memory_equal(tiny_slot(&l, "enc.pos"), l.m.w.src_pos_embed, (size_t)3 * d * sizeof(float));
+    assert_memory_equal(tiny_slot(&l, "dec.pos"), l.m.w.tgt_pos_embed, (size_t)3 * d * sizeof(float));
 
     /* through the files: .tfw, and .npy without config.ini (the tensors tell
      * the kind of positions, max_len and the number of buckets) */
-    Run *runs[2] = {&l, &rel};
+    TinyRun *runs[2] = {&l, &rel};
     for (int k = 0; k < 2; k++) {
-        Run *r = runs[k];
+        TinyRun *r = runs[k];
         char tfw[400], npy[400], ini[500];
         snprintf(tfw, sizeof tfw, "%s/m%d.tfw", sc->dir, k);
         snprintf(npy, sizeof npy, "%s/npy%d", sc->dir, k);
@@ -344,7 +315,7 @@ static void test_learned_and_relative_parameters(void **state)
             model_forward(&m, &b, &a);
             int i = activations_find(&a, "dec.logits");
             assert_int_equal(compare_floats(f ? "dec.logits after .npy" : "dec.logits after .tfw",
-                                            a.arena + a.slots[i].offset, slot(r, "dec.logits"),
+                                            a.arena + a.slots[i].offset, tiny_slot(r, "dec.logits"),
                                             a.slots[i].numel, 0.0f, 0.0f), 0);
             activations_free(&a);
             batch_free(&b);
@@ -354,9 +325,9 @@ static void test_learned_and_relative_parameters(void **state)
     free(es);
     free(el);
     free(er);
-    run_end(&s);
-    run_end(&l);
-    run_end(&rel);
+    tiny_run_free(&s);
+    tiny_run_free(&l);
+    tiny_run_free(&rel);
 }
 
 /* ---- configuration ----------------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../support/scratch.h"
+#include "../support/tiny_model.h"
 #include "model/batch.h"
 #include "model/model.h"
 #include "run/run_trace.h"
@@ -29,18 +30,12 @@ static void setup_start(Setup *s, int n, int targets)
 {
     memset(s, 0, sizeof *s);
     Config *c = &s->cfg;
-    config_defaults(c);
-    c->d_model = 8;
-    c->heads = 2;
-    c->d_ff = 12;
-    c->enc_layers = 2;
-    c->dec_layers = 2;
-    snprintf(c->vocab, sizeof c->vocab, "%s", "猫 追 老鼠 我 爱 AI cat chases mouse I love");
+    tiny_config(c, 8, 2, 12);
     const char *src[2] = {"猫 追 老鼠", "我 爱"}, *tgt[2] = {"cat chases mouse", "I love AI"};
     for (int i = 0; i < n; i++) {
-        snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", src[i]);
+        tiny_add_src(c, src[i]);
         if (targets)
-            snprintf(c->tgt[c->n_tgt++], sizeof c->tgt[0], "%s", tgt[i]);
+            tiny_add_tgt(c, tgt[i]);
     }
     Error err = {0};
     if (config_validate(c, &err) != TF_OK)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../support/scratch.h"
+#include "../support/tiny_model.h"
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
@@ -35,31 +36,17 @@ typedef struct {
     float loss;
 } Step;
 
-static void tiny_config(Config *c)
-{
-    config_defaults(c);
-    c->d_model = 8;
-    c->heads = 2;
-    c->d_ff = 12;
-    c->enc_layers = 2;
-    c->dec_layers = 2;
-    snprintf(c->vocab, sizeof c->vocab, "%s", "猫 追 老鼠 我 爱 AI cat chases mouse I love");
-}
-
-static void add_src(Config *c, const char *s) { snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", s); }
-static void add_tgt(Config *c, const char *s) { snprintf(c->tgt[c->n_tgt++], sizeof c->tgt[0], "%s", s); }
-
 /* A batch of two sentences of different lengths, so that <PAD> is in play. */
 static void two_sentences(Config *c)
 {
     if (c->arch == ARCH_DECODER_ONLY) {
-        add_src(c, "我 爱 AI 猫");
-        add_src(c, "猫 追");
+        tiny_add_src(c, "我 爱 AI 猫");
+        tiny_add_src(c, "猫 追");
     } else {
-        add_src(c, "猫 追 老鼠");
-        add_tgt(c, "cat chases mouse");
-        add_src(c, "我 爱");
-        add_tgt(c, "I love AI");
+        tiny_add_src(c, "猫 追 老鼠");
+        tiny_add_tgt(c, "cat chases mouse");
+        tiny_add_src(c, "我 爱");
+        tiny_add_tgt(c, "I love AI");
     }
 }
 
@@ -84,6 +71,21 @@ static void step_start(Step *s)
         fail_msg("model_backward: %s", err.msg);
     if (grad_records_build(&s->gr, &s->m, &s->a, &s->g, 1000, &err) != TF_OK)
         fail_msg("grad_records_build: %s", err.msg);
+}
+
+/* A fresh step of the tiny config (width 8, 2 heads), before step_start. */
+static void step_new(Step *s)
+{
+    memset(s, 0, sizeof *s);
+    tiny_config(&s->cfg, 8, 2, 12);
+}
+
+/* The tiny encoder-decoder over two_sentences, one step taken. */
+static void step_two_sentences(Step *s)
+{
+    step_new(s);
+    two_sentences(&s->cfg);
+    step_start(s);
 }
 
 static void step_end(Step *s)
@@ -147,8 +149,7 @@ static void test_every_parameter_is_described(void **state)
     };
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         Step s;
-        memset(&s, 0, sizeof s);
-        tiny_config(&s.cfg);
+        step_new(&s);
         s.cfg.arch = kinds[k].arch;
         s.cfg.positions = kinds[k].pos;
         s.cfg.norm = kinds[k].norm;
@@ -209,10 +210,7 @@ static void test_stream_records(void **state)
 {
     (void)state;
     Step s;
-    memset(&s, 0, sizeof s);
-    tiny_config(&s.cfg);
-    two_sentences(&s.cfg);
-    step_start(&s);
+    step_two_sentences(&s);
     const int B = s.b.B, Ts = s.b.Ts, Tt = s.b.Tt, d = s.m.cfg.d_model;
     static const char *const first[] = {"grad.enc.0.input", "grad.enc.1.input", "grad.enc.output",
                                         "grad.dec.0.input", "grad.dec.1.input", "grad.dec.output"};
@@ -315,16 +313,12 @@ static void test_norms_match_the_records(void **state)
 {
     (void)state;
     Step s;
-    memset(&s, 0, sizeof s);
-    tiny_config(&s.cfg);
-    two_sentences(&s.cfg);
-    step_start(&s);
+    step_two_sentences(&s);
     check_norms(&s, "enc", "encoder", 2);
     check_norms(&s, "dec", "decoder", 2);
     step_end(&s);
 
-    memset(&s, 0, sizeof s);
-    tiny_config(&s.cfg);
+    step_new(&s);
     s.cfg.arch = ARCH_DECODER_ONLY;
     s.cfg.enc_layers = 0;
     s.cfg.dec_layers = 3;
@@ -404,8 +398,7 @@ static void test_records_are_the_gradient_of_the_loss(void **state)
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         Step s;
-        memset(&s, 0, sizeof s);
-        tiny_config(&s.cfg);
+        step_new(&s);
         s.cfg.arch = cases[k].arch;
         if (s.cfg.arch == ARCH_DECODER_ONLY)
             s.cfg.enc_layers = 0;
@@ -435,10 +428,7 @@ static void test_outline_groups_gradients(void **state)
 {
     (void)state;
     Step s;
-    memset(&s, 0, sizeof s);
-    tiny_config(&s.cfg);
-    two_sentences(&s.cfg);
-    step_start(&s);
+    step_two_sentences(&s);
     uint32_t n = (uint32_t)(s.a.n_slots + s.gr.n);
     NameList l = {calloc(n, sizeof *l.names)};
     assert_non_null(l.names);
@@ -492,10 +482,7 @@ static void test_norms_figure_data(void **state)
 {
     Scratch *sc = *state;
     Step s;
-    memset(&s, 0, sizeof s);
-    tiny_config(&s.cfg);
-    two_sentences(&s.cfg);
-    step_start(&s);
+    step_two_sentences(&s);
     Error err;
     TraceWriter *w;
     assert_int_equal(trace_writer_open(&w, sc->path, "", &err), TF_OK);

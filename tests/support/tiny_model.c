@@ -1,0 +1,54 @@
+/* tiny_model.c — a small seeded model and batch for test programs. */
+#include "tiny_model.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "model/forward.h"
+
+void tiny_config(Config *c, int d_model, int heads, int d_ff)
+{
+    config_defaults(c);
+    c->d_model = d_model;
+    c->heads = heads;
+    c->d_ff = d_ff;
+    c->enc_layers = 2;
+    c->dec_layers = 2;
+    snprintf(c->vocab, sizeof c->vocab, "%s", "猫 追 老鼠 我 爱 AI cat chases mouse I love");
+}
+
+void tiny_add_src(Config *c, const char *s) { snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", s); }
+void tiny_add_tgt(Config *c, const char *s) { snprintf(c->tgt[c->n_tgt++], sizeof c->tgt[0], "%s", s); }
+
+void tiny_run_forward(TinyRun *r, const char *who)
+{
+    Error err = {{0}, {0}};
+    if (config_validate(&r->cfg, &err) != TF_OK)
+        fail_msg("%s: config: %s", who, err.msg);
+    if (model_init_random(&r->m, &r->cfg, &err) != TF_OK)
+        fail_msg("%s: model_init_random: %s", who, err.msg);
+    if (batch_build(&r->b, &r->m.cfg, &r->m.vocab, NULL, NULL, &err) != TF_OK)
+        fail_msg("%s: batch_build: %s", who, err.msg);
+    if (activations_init(&r->a, &r->m, &r->b, &err) != TF_OK)
+        fail_msg("%s: activations_init: %s", who, err.msg);
+    model_forward(&r->m, &r->b, &r->a);
+}
+
+void tiny_run_free(TinyRun *r)
+{
+    activations_free(&r->a);
+    batch_free(&r->b);
+    model_free(&r->m);
+}
+
+const float *tiny_slot(const TinyRun *r, const char *name)
+{
+    int i = activations_find(&r->a, name);
+    if (i < 0)
+        fail_msg("no slot named %s", name);
+    return r->a.arena + r->a.slots[i].offset;
+}

@@ -1,0 +1,41 @@
+/* tiny_model.h — a small seeded model and batch for test programs: the
+ * config the model, positions, training and trace tests start from (two
+ * encoder and two decoder layers over an eleven-word Chinese–English
+ * vocabulary), its sentences, and one forward pass over them.
+ *
+ * Everything else (architecture, positions, seed) is config_defaults'
+ * until the test changes it between tiny_config and tiny_run_forward. */
+#ifndef TF_TESTS_TINY_MODEL_H
+#define TF_TESTS_TINY_MODEL_H
+
+#include "model/activations.h"
+#include "model/batch.h"
+#include "model/config.h"
+#include "model/model.h"
+
+/* config_defaults, then width d_model, `heads` heads, feed-forward width
+ * d_ff, two encoder and two decoder layers, and the tiny vocabulary. */
+void tiny_config(Config *c, int d_model, int heads, int d_ff);
+
+/* Append one source (target) sentence to the config's batch. */
+void tiny_add_src(Config *c, const char *s);
+void tiny_add_tgt(Config *c, const char *s);
+
+/* A run: model, batch and activations built from one config. */
+typedef struct {
+    Config cfg;
+    Model m;
+    Batch b;
+    Activations a;
+} TinyRun;
+
+/* Validate r->cfg, build a random model (its seed from the config), the
+ * batch and the activations, and run the forward pass; fails the current
+ * cmocka test with `who: message` on any error. */
+void tiny_run_forward(TinyRun *r, const char *who);
+void tiny_run_free(TinyRun *r);
+
+/* The values of the record `name`; fails the current test when there is none. */
+const float *tiny_slot(const TinyRun *r, const char *name);
+
+#endif
