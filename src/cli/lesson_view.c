@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/paths.h"
 #include "cli/view_export.h"
+#include "model/config.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -117,54 +118,34 @@ static void facts_free(RunFacts *f)
     f->causal = f->padding = f->residual = -1;
 }
 
-static int on_off(const char *v)
-{
-    return strcmp(v, "on") == 0 || strcmp(v, "yes") == 0 ? 1 : strcmp(v, "off") == 0 || strcmp(v, "no") == 0 ? 0 : -1;
-}
-
+/* The meta of a trace is a few "key = value" lines about the run, a blank
+ * line, then the model's configuration as config_to_ini writes it: read
+ * that part back with the configuration reader itself. */
 static void facts_read(RunFacts *f, const TraceReader *r)
 {
     facts_free(f);
-    const char *p = trace_reader_meta(r);
-    bool have_src = false, have_tgt = false;
-    while (*p) {
-        size_t n = strcspn(p, "\n");
-        const char *eq = memchr(p, '=', n);
-        if (eq && p[0] != '[' && p[0] != ';' && p[0] != '#') {
-            const char *ke = eq;
-            while (ke > p && ke[-1] == ' ')
-                ke--;
-            const char *v = eq + 1;
-            while (v < p + n && *v == ' ')
-                v++;
-            size_t kl = (size_t)(ke - p), vl = (size_t)(p + n - v);
-            char val[SENTENCE_MAX];
-            snprintf(val, sizeof val, "%.*s", (int)(vl < sizeof val ? vl : sizeof val - 1), v);
-#define KEY(s) (kl == strlen(s) && strncmp(p, s, kl) == 0)
-            if (KEY("src") && !have_src) {
-                copy_text(f->src, sizeof f->src, val);
-                have_src = true;
-            } else if (KEY("tgt") && !have_tgt) {
-                copy_text(f->tgt, sizeof f->tgt, val);
-                have_tgt = true;
-            } else if (KEY("positions"))
-                copy_text(f->positions, sizeof f->positions, val);
-            else if (KEY("causal_mask"))
-                f->causal = on_off(val);
-            else if (KEY("padding_mask"))
-                f->padding = on_off(val);
-            else if (KEY("residual"))
-                f->residual = on_off(val);
-            else if (KEY("tokens")) {
-                free(f->vocab);
-                f->vocab = malloc(vl + 1);
-                if (f->vocab)
-                    snprintf(f->vocab, vl + 1, "%.*s", (int)vl, v);
-            }
-#undef KEY
-        }
-        p += n + (p[n] == '\n');
+    const char *meta = trace_reader_meta(r);
+    const char *ini = meta[0] == '[' ? meta : strstr(meta, "\n[");
+    Config *c = malloc(sizeof *c);
+    if (!ini || !c) {
+        free(c);
+        return;
     }
+    config_defaults(c);
+    Error err;
+    if (config_load_ini_text(c, ini + (ini[0] == '\n'), "trace meta", &err) == TF_OK) {
+        if (c->n_src > 0)
+            copy_text(f->src, sizeof f->src, c->src[0]);
+        if (c->n_tgt > 0)
+            copy_text(f->tgt, sizeof f->tgt, c->tgt[0]);
+        copy_text(f->positions, sizeof f->positions, config_positions_name(c->positions));
+        f->causal = c->causal_mask;
+        f->padding = c->padding_mask;
+        f->residual = c->residual;
+        if (c->vocab[0])
+            f->vocab = strdup(c->vocab);
+    }
+    free(c);
 }
 
 static Status facts_of_path(RunFacts *f, const char *path, Error *err)
