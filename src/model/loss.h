@@ -6,6 +6,10 @@
  * decoding picks). */
 int loss_argmax(const float *x, int n);
 
+/* log Σ exp(x[i]) over x[0..n), in double, with the maximum subtracted
+ * first so that no exp overflows. */
+double loss_log_sum_exp(const float *x, int n);
+
 /* Cross-entropy of one row of logits (V) against the target id:
  * −log softmax(logits)[target] = logsumexp(logits) − logits[target],
  * computed in double from the logits (not from the float probabilities,

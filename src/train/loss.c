@@ -4,19 +4,7 @@
 #include <math.h>
 #include <stddef.h>
 
-/* log Σ_c exp(x_c), with the maximum subtracted first so no exp overflows
- * and the largest term is exactly 1 (the sum is then ≥ 1, its log ≥ 0). */
-static double log_sum_exp(const float *x, int V)
-{
-    double max = -INFINITY;
-    for (int c = 0; c < V; c++)
-        if (x[c] > max)
-            max = x[c];
-    double sum = 0.0;
-    for (int c = 0; c < V; c++)
-        sum += exp((double)x[c] - max);
-    return max + log(sum);
-}
+#include "model/loss.h"
 
 static int count_targets(const int *targets, int rows, int V, int ignore_id)
 {
@@ -43,7 +31,7 @@ int cross_entropy_forward(float *loss, float *probs, const float *logits, const 
     double total = 0.0;
     for (int r = 0; r < rows; r++) {
         const float *row = logits + (size_t)r * V;   /* (V) */
-        double lse = log_sum_exp(row, V);
+        double lse = loss_log_sum_exp(row, V);
         if (probs)
             for (int c = 0; c < V; c++)
                 probs[(size_t)r * V + c] = (float)exp((double)row[c] - lse);
@@ -78,7 +66,7 @@ void cross_entropy_backward(float *dlogits, const float *logits, const int *targ
             continue;
         const float *row = logits + (size_t)r * V;   /* (V) */
         float *drow = dlogits + (size_t)r * V;       /* (V) */
-        double lse = log_sum_exp(row, V);
+        double lse = loss_log_sum_exp(row, V);
         /* softmax minus the smoothed target distribution: the familiar
          * "p − one-hot" when ε = 0. */
         for (int c = 0; c < V; c++) {
