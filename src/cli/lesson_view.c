@@ -69,14 +69,7 @@ static const char *lang_code(ViewLang l)
 /* Copy at most cap − 1 bytes, never cutting a UTF-8 character. */
 static void copy_text(char *dst, size_t cap, const char *src)
 {
-    size_t n = strlen(src);
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = '\0';
+    utf8_copy_cut(dst, cap, src, strlen(src), false);
 }
 
 /* ---- files ---- */

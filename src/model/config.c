@@ -155,19 +155,6 @@ static void format_float(char *buf, size_t cap, float f)
     }
 }
 
-/* Copy s into buf, cut to fit (a message shows the start of a long text). */
-static void copy_cut(char *buf, size_t cap, const char *s)
-{
-    size_t n = strlen(s);
-    if (n >= cap) {
-        n = cap - 1;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;  /* not inside a character */
-    }
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-}
-
 /* The current value of key k, as it would be written in a file. */
 void config_value_text(const Config *c, int k, char *buf, size_t cap)
 {
@@ -191,9 +178,17 @@ void config_value_text(const Config *c, int k, char *buf, size_t cap)
     case K_RELATIVE_MAX_DISTANCE: snprintf(buf, cap, "%d", c->rel_max_distance); break;
     case K_LN_EPS: format_float(buf, cap, c->ln_eps); break;
     case K_SEED: snprintf(buf, cap, "%" PRIu64, c->seed); break;
-    case K_TOKENS: copy_cut(buf, cap, c->vocab); break;
-    case K_SRC: copy_cut(buf, cap, c->n_src > 0 ? c->src[c->n_src - 1] : ""); break;
-    case K_TGT: copy_cut(buf, cap, c->n_tgt > 0 ? c->tgt[c->n_tgt - 1] : ""); break;
+    case K_TOKENS: utf8_copy_cut(buf, cap, c->vocab, strlen(c->vocab), false); break;
+    case K_SRC: {
+        const char *t = c->n_src > 0 ? c->src[c->n_src - 1] : "";
+        utf8_copy_cut(buf, cap, t, strlen(t), false);
+        break;
+    }
+    case K_TGT: {
+        const char *t = c->n_tgt > 0 ? c->tgt[c->n_tgt - 1] : "";
+        utf8_copy_cut(buf, cap, t, strlen(t), false);
+        break;
+    }
     case K_COUNT: buf[0] = '\0'; break;
     }
 }

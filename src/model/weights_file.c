@@ -14,6 +14,7 @@
 
 #include "core/checked.h"
 #include "io/atomic_file.h"
+#include "text/utf8.h"
 
 #define TFW_MAGIC "TFWEIGHT"
 #define TFW_MAJOR 1
@@ -411,21 +412,6 @@ static bool is_flag(const ConfigSource *w)
     return !(w->file[0] && w->line > 0) && strncmp(w->key, "--", 2) == 0;
 }
 
-/* text, cut at a character boundary to at most cap - 4 bytes plus "...". */
-static void cut_text(char *buf, size_t cap, const char *text)
-{
-    size_t n = strlen(text);
-    if (n < cap) {
-        memcpy(buf, text, n + 1);
-        return;
-    }
-    n = cap - 4;
-    while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(buf, text, n);
-    memcpy(buf + n, "...", 4);
-}
-
 /* Refuse setting `key` = `said` of source w, which contradicts the file's
  * `have` ("heads = 4"): "--heads 1 contradicts copy.tfw (heads = 4)", or
  * with the file and line of a config, and a hint naming the way out. */
@@ -433,8 +419,8 @@ static Status contradiction(const ConfigSource *w, const char *key, const char *
                             const char *path, Error *err)
 {
     char want[200], file_value[200];
-    cut_text(want, sizeof want, said);
-    cut_text(file_value, sizeof file_value, have);
+    utf8_copy_cut(want, sizeof want, said, strlen(said), true);
+    utf8_copy_cut(file_value, sizeof file_value, have, strlen(have), true);
     Status st;
     if (is_flag(w)) {
         const char *q = strchr(want, ' ') ? "\"" : "";

@@ -24,22 +24,6 @@ size_t token_separator_len(const char *s, size_t n)
     return 0;
 }
 
-/* Copy tok[0..len) into buf for a message, cut at a character boundary
- * with "..." when it does not fit. */
-static void token_for_message(char *buf, size_t cap, const char *tok, size_t len)
-{
-    if (len < cap) {
-        memcpy(buf, tok, len);
-        buf[len] = '\0';
-        return;
-    }
-    size_t keep = cap - 4;
-    while (keep > 0 && ((unsigned char)tok[keep] & 0xC0) == 0x80)
-        keep--;  /* do not split a character */
-    memcpy(buf, tok, keep);
-    memcpy(buf + keep, "...", 4);
-}
-
 Status tokenize(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
                 TokenWarning warn, void *warn_ctx, Error *err)
 {
@@ -65,7 +49,7 @@ Status tokenize(const Vocab *v, const char *text, const char *what, int *ids, in
                 id = TOK_UNK;
                 if (warn) {
                     char tok[256];
-                    token_for_message(tok, sizeof tok, text + start, i - start);
+                    utf8_copy_cut(tok, sizeof tok, text + start, i - start, true);
                     warn(warn_ctx, what, tok);
                 }
             }

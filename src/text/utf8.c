@@ -13,6 +13,8 @@
  * wcwidth, as the house style asks. */
 #include "text/utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -267,4 +269,21 @@ size_t utf8_prefix_for_width(const char *s, int max_cols, int *cols)
     if (cols)
         *cols = used;
     return i;
+}
+
+void utf8_copy_cut(char *buf, size_t cap, const char *s, size_t len, bool ellipsis)
+{
+    if (len < cap) {
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        return;
+    }
+    size_t n = ellipsis ? cap - 4 : cap - 1;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;  /* not inside a character */
+    memcpy(buf, s, n);
+    if (ellipsis)
+        memcpy(buf + n, "...", 4);
+    else
+        buf[n] = '\0';
 }

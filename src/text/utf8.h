@@ -25,4 +25,9 @@ int utf8_width(const char *s);
  * never splitting a character. *cols gets the prefix's width. */
 size_t utf8_prefix_for_width(const char *s, int max_cols, int *cols);
 
+/* Copy s[0..len) into buf (cap bytes, NUL-terminated): whole when it fits,
+ * else as long a start as fits without splitting a character, followed by
+ * "..." when `ellipsis` is set (cap must then be at least 4; else ≥ 1). */
+void utf8_copy_cut(char *buf, size_t cap, const char *s, size_t len, bool ellipsis);
+
 #endif
