@@ -89,6 +89,15 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(SUP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(TEST_LDFLAGS) -o $@ $< $(SUP_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
 
+# test_lesson_walk walks the real lessons through the command line's lesson
+# adapter (src/cli/lesson_view.c), so it links the command line's objects
+# but its main.
+CLI_LIB_OBJ := $(filter-out $(BUILD)/src/cli/main.o,$(CLI_OBJ))
+$(BUILD)/tests/test_lesson_walk: $(BUILD)/tests/unit/test_lesson_walk.o $(SUP_OBJ) $(CLI_LIB_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(CLI_LIB_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
+
 # test_decode counts the multiply-adds of every matrix product the engine
 # computes, by wrapping the two product functions (ld --wrap).
 $(BUILD)/tests/test_decode: TEST_LDFLAGS = -Wl,--wrap=linear_forward -Wl,--wrap=matmul_forward

@@ -250,7 +250,8 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
         const LessonStep *s = lesson_step(l, i);
         char shape[256];
         step_shape(s, t, shape, sizeof shape);
-        printf("── step %d of %d: %s%s — %s\n", i + 1, n, s->key, shape, lesson_step_note(l, i, lang));
+        printf("── step %d of %d: %s%s%s%s — %s\n", i + 1, n, s->key, s->compare[0] ? " vs @" : "", s->compare, shape,
+               lesson_step_note(l, i, lang));
         const char *text = lesson_step_narration(l, i, lang);
         if (!text)
             text = lesson_step_narration(l, i, "en");

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #define MAX_FLOW (2 * LESSON_MAX_STEPS + 8)
 #define SENTENCE_MAX 512
+#define RUN_LABEL_MAX 300
 
 /* What the current run really used, read back from its trace's meta (the
  * configuration as INI): lesson.h says what a student overrode, not what
@@ -33,9 +35,11 @@ typedef struct {
     char *vocab;          /* [vocab] tokens, or NULL */
 } RunFacts;
 
-typedef struct {
+struct LessonView {
     const Lesson *l;
     char tmp[LESSON_PATH_MAX];   /* a private directory, removed at the end */
+    TraceReader *main_trace;     /* the first run's main trace: the viewer opens on it */
+    ViewExportPlace place;       /* where x writes images */
     int n_dirs;                  /* run directories made so far: tmp/run-K */
     LessonTraces traces;         /* the run on screen */
     int dir_now;                 /* its K */
@@ -50,8 +54,11 @@ typedef struct {
     char src[SENTENCE_MAX], tgt[SENTENCE_MAX], positions[24];
     LessonOverrides o;
 
-    /* the viewer's view of the lesson */
+    /* the viewer's view of the lesson: each step's record, resolved in
+     * its own run's trace (a glob names its first match there), and each
+     * run's label in words ("run: swapped — 老鼠 追 猫") */
     char step_rec[LESSON_MAX_STEPS][LESSON_NAME_MAX + 40];
+    char run_label[LESSON_MAX_RUNS][VIEW_N_LANGS][RUN_LABEL_MAX];
     int n_steps;
     char title[VIEW_N_LANGS][320];
     struct {
@@ -59,7 +66,7 @@ typedef struct {
         char *text;              /* reflowed for the pane */
     } flow[MAX_FLOW];
     int n_flow;
-} LessonView;
+};
 
 static const char *lang_code(ViewLang l)
 {
@@ -299,8 +306,8 @@ static bool lv_step(void *ctx, int k, ViewLang lang, ViewGuideStep *out)
     const char *note = lesson_step_note(lv->l, k, lang_code(lang));  /* English when untranslated */
     out->note = note && note[0] ? note : NULL;
     out->key = st->key;  /* its own section of lesson.md, also for NAME@RUN and globs */
-    if (strcmp(st->run, "main") != 0)
-        out->trace = lesson_trace_path(&lv->traces, st->run);  /* shown beside main: compare */
+    out->run = st->run;
+    out->compare = st->compare[0] ? st->compare : NULL;
     return true;
 }
 
@@ -309,11 +316,23 @@ static const char *lv_title(void *ctx, ViewLang lang)
     return ((LessonView *)ctx)->title[lang];
 }
 
-/* The record a step shows: its name, or the first record of the main run
- * its glob matches. A step of another run (NAME@RUN) shows NAME in the
- * main run with the same name of RUN beside it (lv_step gives the viewer
- * RUN's trace, and the viewer compares). */
-static void resolve_steps(LessonView *lv, const TraceReader *r)
+static const char *lv_run_trace(void *ctx, const char *run)
+{
+    return lesson_trace_path(&((LessonView *)ctx)->traces, run && run[0] ? run : "main");
+}
+
+static const char *lv_run_label(void *ctx, const char *run, ViewLang lang)
+{
+    LessonView *lv = ctx;
+    for (int i = 0; i < lv->traces.n && i < LESSON_MAX_RUNS; i++)
+        if (strcmp(lv->traces.run[i], run && run[0] ? run : "main") == 0)
+            return lv->run_label[i][lang];
+    return NULL;
+}
+
+/* The record a step shows: its name, or the first record its glob matches
+ * in the trace of the step's own run. */
+static void resolve_steps(LessonView *lv)
 {
     int n = lesson_step_count(lv->l);
     lv->n_steps = n < LESSON_MAX_STEPS ? n : LESSON_MAX_STEPS;
@@ -322,7 +341,10 @@ static void resolve_steps(LessonView *lv, const TraceReader *r)
         char *rec = lv->step_rec[k];
         size_t cap = sizeof lv->step_rec[k];
         snprintf(rec, cap, "%s", st->pattern);
-        if (!strpbrk(st->pattern, "*?["))
+        const char *path = lesson_trace_path(&lv->traces, st->run);
+        TraceReader *r;
+        Error err;
+        if (!strpbrk(st->pattern, "*?[") || !path || trace_reader_open(&r, path, &err) != TF_OK)
             continue;
         uint32_t count = trace_reader_count(r);
         for (uint32_t i = 0; i < count; i++) {
@@ -332,7 +354,103 @@ static void resolve_steps(LessonView *lv, const TraceReader *r)
                 break;
             }
         }
+        trace_reader_close(r);
     }
+}
+
+/* Words of a run's label, per language (ViewLang order). */
+static const char *const RUN_WORD[][VIEW_N_LANGS] = {
+    {"run: ", "运行："},
+    {"positions", "位置编码"},
+    {"causal mask off", "因果掩码关"},
+    {"causal mask on", "因果掩码开"},
+    {"padding mask off", "填充掩码关"},
+    {"padding mask on", "填充掩码开"},
+    {"residual off", "残差连接关"},
+    {"residual on", "残差连接开"},
+    {"generating %d tokens", "生成 %d 个词元"},
+    {", no KV cache", "，不用 KV 缓存"},
+    {"one training step's gradients", "训练一步的梯度"},
+    {" (%s)", "（%s）"},
+    {", ", "，"},
+};
+enum { W_RUN, W_POS, W_CAUSAL, W_PADDING = W_CAUSAL + 2, W_RESID = W_PADDING + 2, W_GEN = W_RESID + 2, W_NOCACHE,
+       W_TRAIN, W_PAREN, W_COMMA };
+
+/* Append to buf (of cap bytes, o used so far) without overrunning. */
+static size_t put(char *buf, size_t cap, size_t o, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static size_t put(char *buf, size_t cap, size_t o, const char *fmt, ...)
+{
+    if (o >= cap)
+        return o;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + o, cap - o, fmt, ap);
+    va_end(ap);
+    return n < 0 ? o : o + (size_t)n < cap ? o + (size_t)n : cap - 1;
+}
+
+/* What sets run i apart, in words: its sentence, and every setting where
+ * it differs from the main run (f0) or that makes it what it is
+ * (generation, a training step): "run: swapped — 老鼠 追 猫". */
+static void label_run(LessonView *lv, int i, const RunFacts *f, const RunFacts *f0)
+{
+    const char *run = lv->traces.run[i];
+    Config cfg;
+    LessonRunOptions opts = {0};
+    Error err;
+    for (int k = 0; k < lesson_run_count(lv->l); k++)
+        if (strcmp(lesson_run_name(lv->l, k), run) == 0 && lesson_run_settings(lv->l, k, &cfg, &opts, &err) != TF_OK)
+            memset(&opts, 0, sizeof opts);
+    for (int g = 0; g < VIEW_N_LANGS; g++) {
+        char *out = lv->run_label[i][g];
+        size_t cap = RUN_LABEL_MAX;
+        size_t o = put(out, cap, 0, "%s%s — %s", RUN_WORD[W_RUN][g], run, f->src[0] ? f->src : "?");
+        if (f->tgt[0])
+            o = put(out, cap, o, " → %s", f->tgt);
+        char extra[200] = "";
+        size_t e = 0;
+        const char *sep = RUN_WORD[W_COMMA][g];
+        if (strcmp(f->positions, f0->positions) != 0)
+            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", RUN_WORD[W_POS][g], f->positions);
+        if (f->causal != f0->causal && f->causal >= 0)
+            e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_CAUSAL + f->causal][g]);
+        if (f->padding != f0->padding && f->padding >= 0)
+            e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_PADDING + f->padding][g]);
+        if (f->residual != f0->residual && f->residual >= 0)
+            e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_RESID + f->residual][g]);
+        if (opts.generate > 0) {
+            e = put(extra, sizeof extra, e, "%s", e ? sep : "");
+            e = put(extra, sizeof extra, e, RUN_WORD[W_GEN][g], opts.generate);
+            if (!opts.cache)
+                e = put(extra, sizeof extra, e, "%s", RUN_WORD[W_NOCACHE][g]);
+        }
+        if (opts.train_step)
+            e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_TRAIN][g]);
+        if (extra[0])
+            put(out, cap, o, RUN_WORD[W_PAREN][g], extra);
+        /* a label is one line of the screen: no control bytes from a sentence */
+        for (char *c = out; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = ' ';
+    }
+}
+
+/* Each run's label, from its trace as it is now. */
+static void label_runs(LessonView *lv)
+{
+    RunFacts f0 = {.causal = -1, .padding = -1, .residual = -1}, f = f0;
+    Error err;
+    const char *main_path = lesson_trace_path(&lv->traces, "main");
+    if (main_path)
+        facts_of_path(&f0, main_path, &err);
+    for (int i = 0; i < lv->traces.n && i < LESSON_MAX_RUNS; i++) {
+        if (facts_of_path(&f, lv->traces.path[i], &err) != TF_OK)
+            facts_free(&f);
+        label_run(lv, i, &f, &f0);
+        facts_free(&f);
+    }
+    facts_free(&f0);
 }
 
 /* ---- re-running ---- */
@@ -526,6 +644,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     lv->traces = t;
     facts_free(&lv->facts);
     lv->facts = facts;
+    label_runs(lv);
 
     copy_text(out->trace, sizeof out->trace, main_path);
     fill_claims(lv, out);
@@ -573,22 +692,27 @@ static void find_fixed_positions(LessonView *lv)
 
 /* ---- opening ---- */
 
-int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
+void lesson_view_free(LessonView *lv)
 {
-    if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
-        fprintf(stderr, "traceformer lesson: standard %s is not a terminal, and the viewer needs one\n",
-                isatty(STDOUT_FILENO) ? "input" : "output");
-        fprintf(stderr, "hint: `traceformer lesson %d --check` checks its claims; "
-                        "`traceformer lesson %d --plot DIR` renders its figures\n",
-                lesson_number(l), lesson_number(l));
-        return 2;
-    }
-    ViewLang first = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
+    if (!lv)
+        return;
+    if (lv->main_trace)
+        trace_reader_close(lv->main_trace);
+    if (lv->tmp[0])
+        remove_dir(lv->tmp);
+    for (int i = 0; i < lv->n_flow; i++)
+        free(lv->flow[i].text);
+    facts_free(&lv->facts);
+    free(lv);
+}
+
+Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, const char *plots_dir,
+                           ViewConfig *cfg, Error *err)
+{
+    *out = NULL;
     LessonView *lv = calloc(1, sizeof *lv);
-    if (!lv) {
-        fprintf(stderr, "traceformer: out of memory\n");
-        return 1;
-    }
+    if (!lv)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
     lv->l = l;
     lesson_overrides_init(&lv->o);
     lv->facts.causal = lv->facts.padding = lv->facts.residual = -1;
@@ -601,58 +725,70 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
     const char *base = getenv("TMPDIR");
     snprintf(lv->tmp, sizeof lv->tmp, "%s/traceformer-lesson-XXXXXX", base && base[0] ? base : "/tmp");
     if (!mkdtemp(lv->tmp)) {
-        fprintf(stderr, "traceformer: cannot make a directory for the lesson's traces in %s\n",
-                base && base[0] ? base : "/tmp");
-        free(lv);
-        return 1;
+        lv->tmp[0] = '\0';
+        lesson_view_free(lv);
+        return error_set(err, TF_ERR_RUNTIME, "cannot make a directory for the lesson's traces in %s",
+                         base && base[0] ? base : "/tmp");
     }
-
-    int code = 0;
-    Error err;
-    error_clear(&err);
-    TraceReader *main_trace = NULL;
     char dir[LESSON_PATH_MAX + 32];
     run_dir(lv, lv->n_dirs++, dir, sizeof dir);
-    Status st = lesson_run(l, &lv->o, dir, &lv->traces, &err);
+    Status st = lesson_run(l, &lv->o, dir, &lv->traces, err);
     const char *main_path = st ? NULL : lesson_trace_path(&lv->traces, "main");
+    if (!st && !main_path)
+        st = error_set(err, TF_ERR_RUNTIME, "lesson %d wrote no main run", lesson_number(l));
+    if (!st)
+        st = trace_reader_open(&lv->main_trace, main_path, err);
+    if (st) {
+        lesson_view_free(lv);
+        return st;
+    }
+    facts_read(&lv->facts, lv->main_trace);
+    resolve_steps(lv);
+    label_runs(lv);
+    /* The viewer opens on the main run's first step; N from there walks
+     * every step, on whichever run each is. */
+    const char *start = NULL;
+    for (int k = 0; k < lv->n_steps && !start; k++)
+        if (strcmp(lesson_step(l, k)->run, "main") == 0 && trace_reader_find(lv->main_trace, lv->step_rec[k]) >= 0)
+            start = lv->step_rec[k];
+    lv->place.out = plots_dir ? plots_dir : "plots";
+    snprintf(lv->place.viz, sizeof lv->place.viz, "%s/viz", paths_data_dir());
+    *cfg = (ViewConfig){
+        .a = lv->main_trace,
+        .start = start,
+        .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv, lv_run_trace, lv_run_label},
+        .lang = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN,
+        .rerun = {lv_run, lv_text, lv, lv_refuses},
+        .export = {view_export_png, &lv->place},
+    };
+    *out = lv;
+    return TF_OK;
+}
+
+int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
+{
+    if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+        fprintf(stderr, "traceformer lesson: standard %s is not a terminal, and the viewer needs one\n",
+                isatty(STDOUT_FILENO) ? "input" : "output");
+        fprintf(stderr, "hint: `traceformer lesson %d --check` checks its claims; "
+                        "`traceformer lesson %d --plot DIR` renders its figures\n",
+                lesson_number(l), lesson_number(l));
+        return 2;
+    }
+    LessonView *lv;
+    ViewConfig cfg;
+    Error err;
+    error_clear(&err);
+    Status st = lesson_view_prepare(&lv, l, lang, plots_dir, &cfg, &err);
+    if (st)
+        return cli_report(&err, st);
+    int code = 0, sig = 0;
+    error_clear(&err);
+    st = view_run(&cfg, &sig, &err);
     if (st)
         code = cli_report(&err, st);
-    else if (!main_path) {
-        fprintf(stderr, "traceformer: lesson %d wrote no main run\n", lesson_number(l));
-        code = 1;
-    } else
-        code = cli_open_trace(main_path, &main_trace);
-
-    if (!code) {
-        facts_read(&lv->facts, main_trace);
-        resolve_steps(lv, main_trace);
-        const char *start = NULL;
-        for (int k = 0; k < lv->n_steps && !start; k++)
-            if (trace_reader_find(main_trace, lv->step_rec[k]) >= 0)
-                start = lv->step_rec[k];
-        ViewExportPlace place = {.out = plots_dir ? plots_dir : "plots"};
-        snprintf(place.viz, sizeof place.viz, "%s/viz", paths_data_dir());
-        ViewConfig cfg = {
-            .a = main_trace,
-            .start = start,
-            .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv},
-            .lang = first,
-            .rerun = {lv_run, lv_text, lv, lv_refuses},
-            .export = {view_export_png, &place},
-        };
-        int sig = 0;
-        error_clear(&err);
-        st = view_run(&cfg, &sig, &err);
-        if (st)
-            code = cli_report(&err, st);
-        else if (sig)
-            code = 128 + sig;
-        trace_reader_close(main_trace);
-    }
-    remove_dir(lv->tmp);
-    for (int i = 0; i < lv->n_flow; i++)
-        free(lv->flow[i].text);
-    facts_free(&lv->facts);
-    free(lv);
+    else if (sig)
+        code = 128 + sig;
+    lesson_view_free(lv);
     return code;
 }

@@ -20,6 +20,7 @@
 #define TF_CLI_LESSON_VIEW_H
 
 #include "lesson/lesson.h"
+#include "view/state.h"
 
 /* Open lesson l in the viewer. lang is "en" or "zh" (NULL: "en"), the
  * narration's first language; plots_dir is where the viewer's x key writes
@@ -36,5 +37,14 @@
  * neither --list, --check nor --plot is given:
  *     return lesson_view_open(lesson, lang, NULL);   (then lesson_free) */
 int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir);
+
+/* The same without a terminal: run the lesson into its private directory
+ * and fill *cfg for view_init / view_run (its traces, hooks and strings
+ * live until lesson_view_free, which also removes the directory). The
+ * tests walk every lesson through the state API with it. */
+typedef struct LessonView LessonView;
+Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, const char *plots_dir,
+                           ViewConfig *cfg, Error *err);
+void lesson_view_free(LessonView *lv);
 
 #endif

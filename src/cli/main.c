@@ -31,14 +31,6 @@ static void usage(FILE *f)
     fprintf(f, "\n`traceformer COMMAND --help` describes one command.\n");
 }
 
-int cli_report(const Error *e, int code)
-{
-    fprintf(stderr, "traceformer: %s\n", e->msg);
-    if (e->hint[0])
-        fprintf(stderr, "hint: %s\n", e->hint);
-    return code;
-}
-
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");

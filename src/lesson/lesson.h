@@ -89,9 +89,12 @@ const char *lesson_title(const Lesson *l, const char *lang);
 const char *lesson_intro(const Lesson *l, const char *lang);
 
 typedef struct {
-    char key[LESSON_NAME_MAX];     /* as written in [steps]: "enc.0.attn.weights", "gen.*.dec.logits@gen" */
+    char key[LESSON_NAME_MAX];     /* as written in [steps], without " vs @RUN": "enc.0.attn.weights",
+                                      "gen.*.dec.logits@gen"; its narration section is "## KEY" */
     char pattern[LESSON_NAME_MAX]; /* the record name or glob alone */
-    char run[32];                  /* "main" unless key says @RUN */
+    char run[32];                  /* "main" unless key says @RUN: the run whose record the step shows */
+    char compare[32];              /* "step = REF vs @RUN2 | note": the run shown beside it (A, B and
+                                      A - B, rows and columns matched by token), or "" */
     char note[256];                /* the one-line note (English) */
     char note_zh[256];             /* the same in Chinese ("step.zh =" on the next line), or "" */
     int line;                      /* of lesson.ini */

@@ -8,6 +8,7 @@
 #include "lesson/lesson_internal.h"
 #include "plot/plot.h"
 #include "text/edit_distance.h"
+#include "trace/export.h"
 #include "trace/trace.h"
 
 /* The traces of a lesson, opened when first needed. */
@@ -102,6 +103,41 @@ static void check_ref(void *ctx, const ClaimRef *ref)
         c->st = no_record(r, c->where, "claim record", ref->name, ref->run, c->err);
 }
 
+/* A step shown beside another run: that run has the record too, with the
+ * same shape, so A - B is defined. (Rows and columns may be permuted
+ * tokens: the viewer matches them by token.) */
+static Status check_step_compare(Readers *rs, const LessonStep *s, TraceReader *a, const char *where, Error *err)
+{
+    TraceReader *b;
+    Status st = reader_for(rs, s->compare, &b, err);
+    if (st)
+        return st;
+    long ia = trace_reader_find(a, s->pattern), ib = trace_reader_find(b, s->pattern);
+    if (ib < 0)
+        return no_record(b, where, "step", s->pattern, s->compare, err);
+    TraceRecord ra, rb;
+    if ((st = trace_reader_get(a, (uint32_t)ia, &ra, err)))
+        return st;
+    if ((st = trace_reader_get(b, (uint32_t)ib, &rb, err))) {
+        trace_record_release(&ra);
+        return st;
+    }
+    bool same = ra.rec.ndim == rb.rec.ndim;
+    for (int d = 0; same && d < ra.rec.ndim; d++)
+        same = ra.rec.dims[d] == rb.rec.dims[d];
+    if (!same) {
+        char sa[128], sb[128];
+        export_shape_text(&ra.rec, sa, sizeof sa);
+        export_shape_text(&rb.rec, sb, sizeof sb);
+        st = error_set(err, TF_ERR_INPUT, "%s: step '%s' compares run %s %s with run %s %s: the shapes differ", where,
+                       s->pattern, s->run, sa, s->compare, sb);
+        error_hint(err, "show them as two steps, one per run, instead of 'vs'");
+    }
+    trace_record_release(&ra);
+    trace_record_release(&rb);
+    return st;
+}
+
 Status lesson_validate(const Lesson *l, const LessonTraces *t, Error *err)
 {
     Readers rs = {l, t, {NULL}};
@@ -113,6 +149,8 @@ Status lesson_validate(const Lesson *l, const LessonTraces *t, Error *err)
         snprintf(where, sizeof where, "%s:%d", l->ini_path, s->line);
         if ((st = reader_for(&rs, s->run, &r, err)) == TF_OK && count_matches(r, s->pattern) == 0)
             st = no_record(r, where, "step", s->pattern, s->run, err);
+        if (st == TF_OK && s->compare[0])
+            st = check_step_compare(&rs, s, r, where, err);
     }
     for (int i = 0; st == TF_OK && i < l->n_figures; i++) {
         const LessonFigure *f = &l->figures[i];

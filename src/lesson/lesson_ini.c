@@ -372,46 +372,51 @@ Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const 
     return TF_OK;
 }
 
-/* "REF vs @RUN" (a figure drawing a second run on the same axes): REF into
- * first, RUN into f->compare; any other figure is copied whole. The word
- * "vs" between spaces cannot be part of a reference (a record name has no
- * spaces), so the split is unambiguous. */
-static Status split_compare(const Lesson *l, LessonFigure *f, char *first, const char *where, Error *err)
+/* "REF vs @RUN": a step shown beside the same record of another run, or a
+ * figure drawing a second run on the same axes. REF goes into first (cap
+ * LESSON_NAME_MAX), RUN into compare (cap 32), "" when there is no "vs".
+ * The word "vs" between spaces cannot be part of a reference (a record
+ * name has no spaces), so the split is unambiguous. `example` is the line
+ * the hint shows. */
+static Status split_vs(const Lesson *l, const char *text, char *first, char *compare, const char *where,
+                       const char *example, Error *err)
 {
-    const char *s = f->key, *vs = NULL;
-    for (const char *p = strstr(s, " vs"); p; p = strstr(p + 1, " vs"))
+    const char *vs = NULL;
+    for (const char *p = strstr(text, " vs"); p; p = strstr(p + 1, " vs"))
         if (p[3] == ' ' || p[3] == '\t' || p[3] == '\0') {
             vs = p;
             break;
         }
-    f->compare[0] = '\0';
+    compare[0] = '\0';
     if (!vs) {
-        snprintf(first, LESSON_NAME_MAX, "%s", s);
+        snprintf(first, LESSON_NAME_MAX, "%s", text);
         return TF_OK;
     }
-    size_t n = (size_t)(vs - s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    size_t n = (size_t)(vs - text);
+    while (n && (text[n - 1] == ' ' || text[n - 1] == '\t'))
         n--;
     const char *run = vs + 3;
     while (*run == ' ' || *run == '\t')
         run++;
-    if (n == 0)
-        return error_set(err, TF_ERR_INPUT, "%s: 'vs' needs a figure before it: figure = norms vs @RUN | title", where);
-    memcpy(first, s, n);
-    first[n] = '\0';
+    if (n == 0) {
+        Status st = error_set(err, TF_ERR_INPUT, "%s: 'vs' needs a record before it", where);
+        error_hint(err, "%s", example);
+        return st;
+    }
+    snprintf(first, LESSON_NAME_MAX, "%.*s", (int)n, text);
     if (run[0] != '@' || !valid_id(run + 1)) {
         Status st = error_set(err, TF_ERR_INPUT, "%s: after 'vs' comes the run to compare with, as @RUN, not '%s'",
                               where, run);
-        error_hint(err, "figure = norms vs @off | title  (draws run off dashed on the main run's norms)");
+        error_hint(err, "%s", example);
         return st;
     }
     if (lesson_run_index(l, run + 1) < 0) {
         Status st = error_set(err, TF_ERR_INPUT, "%s: '%s' names run '%s', which the lesson does not define",
-                              where, f->key, run + 1);
+                              where, text, run + 1);
         error_hint(err, "add a [run.%s] section", run + 1);
         return st;
     }
-    snprintf(f->compare, sizeof f->compare, "%s", run + 1);
+    snprintf(compare, 32, "%s", run + 1);
     return TF_OK;
 }
 
@@ -429,14 +434,25 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
     for (int i = 0; i < l->n_steps; i++) {
         LessonStep *s = &l->steps[i];
         snprintf(where, sizeof where, "%s:%d", p->name, s->line);
+        char first[LESSON_NAME_MAX];
+        Status st = split_vs(l, s->key, first, s->compare, where,
+                             "step = enc.0.attn.weights@swapped vs @main | note  (shows both runs and A - B)", err);
+        if (st)
+            return st;
+        snprintf(s->key, sizeof s->key, "%s", first);  /* the narration's section is the record's */
         ClaimRef ref;
-        Status st = lesson_parse_ref(l, s->key, &ref, where, err);
+        st = lesson_parse_ref(l, s->key, &ref, where, err);
         if (st)
             return st;
         if (ref.n_slices)
             return error_set(err, TF_ERR_INPUT, "%s: a step names a whole record, without [...]", where);
         snprintf(s->pattern, sizeof s->pattern, "%s", ref.name);
         snprintf(s->run, sizeof s->run, "%s", ref.run);
+        if (s->compare[0] && strcmp(s->compare, s->run) == 0)
+            return error_set(err, TF_ERR_INPUT, "%s: step '%s' compares run %s with itself", where, s->key, s->run);
+        if (s->compare[0] && strpbrk(s->pattern, "*?["))
+            return error_set(err, TF_ERR_INPUT, "%s: a step that compares two runs names one record, not a glob",
+                             where);
         for (int j = 0; j < i; j++)
             if (strcmp(l->steps[j].key, s->key) == 0)
                 return error_set(err, TF_ERR_INPUT, "%s: step '%s' is already on line %d", where, s->key,
@@ -446,7 +462,8 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
         LessonFigure *f = &l->figures[i];
         snprintf(where, sizeof where, "%s:%d", p->name, f->line);
         char first[LESSON_NAME_MAX];
-        Status st = split_compare(l, f, first, where, err);
+        Status st = split_vs(l, f->key, first, f->compare, where,
+                             "figure = norms vs @off | title  (draws run off dashed on the main run's norms)", err);
         if (st)
             return st;
         ClaimRef ref;

@@ -34,4 +34,32 @@ float compare_diff(float a, float b);
 /* Over every value of two records of the same shape. */
 void compare_stats(const Record *a, const Record *b, CompareStats *out);
 
+/* Two runs of one model on the same words in another order (猫 追 老鼠
+ * and 老鼠 追 猫) give records whose rows and columns are the same tokens
+ * permuted: position by position, A − B would compare 猫's row with
+ * 老鼠's. So before subtracting, B is put in A's token order: every axis
+ * that carries token labels in both records is matched label by label
+ * (the k-th 猫 of A with the k-th 猫 of B, per sentence of a batch). */
+typedef enum {
+    ALIGN_NONE,        /* nothing to align: no token axis, or another shape */
+    ALIGN_SAME,        /* the tokens are already in the same order */
+    ALIGN_PERMUTED,    /* B's tokens are A's in another order: rec holds B in A's order */
+    ALIGN_IMPOSSIBLE,  /* B's tokens are not A's: why says so; compared by position */
+} AlignKind;
+
+typedef struct {
+    AlignKind kind;
+    Record rec;             /* ALIGN_PERMUTED: B's values in A's order, labelled as A */
+    float *data;            /* rec.data, owned */
+    const char **labels;    /* rec's label arrays (A's strings), owned */
+    bool rows, cols;        /* which axes were permuted */
+    char why[200];          /* ALIGN_IMPOSSIBLE: "row 0 of A is 猫, which B has not" */
+} AlignedRecord;
+
+/* Align b to a (b's record may be freed afterwards: data and label arrays
+ * are copied; label strings still point into a's trace). Out of memory
+ * gives ALIGN_IMPOSSIBLE with why saying so. */
+void compare_align(const Record *a, const Record *b, AlignedRecord *out);
+void compare_align_free(AlignedRecord *al);
+
 #endif

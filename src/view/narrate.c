@@ -21,9 +21,11 @@ static const char *lang_name(ViewLang l)
 
 void view_guide_sync(ViewState *s)
 {
-    if (s->guide_for != s->a) {  /* a new trace: where are the steps now? */
+    if (s->guide_for != s->a) {  /* a new trace: where are its run's steps now? */
         for (int k = 0; k < s->n_guide; k++)
-            s->guide_idx[k] = s->guide_rec[k][0] ? trace_reader_find(s->a, s->guide_rec[k]) : -1;
+            s->guide_idx[k] = s->guide_rec[k][0] && strcmp(s->guide_run[k], s->a_run) == 0
+                                  ? trace_reader_find(s->a, s->guide_rec[k])
+                                  : -1;
         s->guide_for = s->a;
     }
     s->guide_on = false;
@@ -54,37 +56,43 @@ bool view_guide_current(const ViewState *s, ViewGuideStep *out)
     return true;
 }
 
-/* Give b back as it was before a step showed its other trace. */
+/* Give b back as it was before a step showed its other run. */
 void view_guide_leave(ViewState *s)
 {
     if (!s->guide_b)
         return;
-    cache_free(&s->cache);  /* it may hold records of the trace about to close */
+    view_drop_records(s);  /* they may include records of the trace about to close */
     if (s->b == s->guide_b) {
         s->b = s->guide_saved_b;
         s->compare = s->guide_saved_compare && s->b;
     }
     trace_reader_close(s->guide_b);
     s->guide_b = NULL;
+    s->b_run[0] = '\0';
     view_sync(s);
 }
 
-/* A step that shows another run beside this one: open it as b, compare on. */
-static void guide_enter(ViewState *s, int k)
+void view_guide_enter(ViewState *s, int k)
 {
     ViewGuideStep g = {0};
-    if (!s->narration.step || !s->narration.step(s->narration.ctx, k, VIEW_LANG_EN, &g) || !g.trace)
+    if (!s->narration.step || !s->narration.step(s->narration.ctx, k, VIEW_LANG_EN, &g) || !g.compare)
         return;
+    const char *path = s->narration.run_trace ? s->narration.run_trace(s->narration.ctx, g.compare) : NULL;
     Error err;
     error_clear(&err);
     TraceReader *r;
-    if (trace_reader_open(&r, g.trace, &err)) {
+    if (!path) {
+        view_message(s, MSG_ERROR, "step %d compares with run %s, which this walk does not have", k + 1, g.compare);
+        return;
+    }
+    if (trace_reader_open(&r, path, &err)) {
         view_message(s, MSG_ERROR, "step %d's other run cannot be opened: %s", k + 1, err.msg);
         return;
     }
     s->guide_saved_b = s->b;
     s->guide_saved_compare = s->compare;
     s->guide_b = s->b = r;
+    snprintf(s->b_run, sizeof s->b_run, "%s", g.compare);
     s->compare = true;
     s->heads = false;
 }
@@ -104,13 +112,31 @@ void view_guide_step(ViewState *s, int delta)
         k = s->guide_step;  /* off the path: P goes back to the step we left */
     else
         k = s->guide_step + delta;
-    /* A step whose record this run does not have (say enc.pos with
-     * positions off) is passed over, and the message says so. */
+    int dir = delta > 0 ? 1 : -1;
+    /* Each step is shown on its own run. One whose record that run does
+     * not have (a re-run with positions off has no enc.pos) is passed
+     * over, and the message says so. */
     int skipped = -1;
-    while (k >= 0 && k < s->n_guide && s->guide_idx[k] < 0) {
+    char was_run[sizeof s->a_run], was_rec[VIEW_GUIDE_NAME];
+    snprintf(was_run, sizeof was_run, "%s", s->a_run);
+    snprintf(was_rec, sizeof was_rec, "%s", view_name(s, s->cur));
+    for (; k >= 0 && k < s->n_guide; k += dir) {
+        if (s->guide_rec[k][0] && strcmp(s->guide_run[k], s->a_run) != 0) {
+            view_guide_leave(s);
+            if (!view_show_run(s, s->guide_run[k]))
+                return;  /* its message says why */
+        }
+        if (s->guide_idx[k] >= 0)
+            break;
         if (skipped < 0)
             skipped = k;
-        k += delta > 0 ? 1 : -1;
+    }
+    if ((k < 0 || k >= s->n_guide) && strcmp(was_run, s->a_run) != 0) {
+        /* passed over to the end on another run: back where we were */
+        view_show_run(s, was_run);
+        long i = trace_reader_find(s->a, was_rec);
+        if (i >= 0)
+            view_goto(s, (uint32_t)i);
     }
     if (k < 0) {
         view_message(s, MSG_NOTICE, "this is the lesson's first step: N goes on");
@@ -124,7 +150,7 @@ void view_guide_step(ViewState *s, int delta)
     s->guide_step = k;
     s->focus = FOCUS_MATRIX;
     view_guide_leave(s);
-    guide_enter(s, k);
+    view_guide_enter(s, k);
     view_goto(s, (uint32_t)s->guide_idx[k]);
     if (skipped >= 0)
         view_message(s, MSG_NOTICE, "step %d (%s) is not in this run: passed over", skipped + 1,
@@ -319,60 +345,6 @@ void view_toggle_claims(ViewState *s)
         return;
     }
     view_request_rerun(s, VIEW_EDIT_CHECK, NULL);  /* the panel opens when the check is done */
-}
-
-/* Close what we opened; the caller's traces stay the caller's. */
-static void drop_owned(ViewState *s, TraceReader *r)
-{
-    if (r && r != s->origin && (!s->b_given || r != s->b))
-        trace_reader_close(r);
-}
-
-bool view_reopen(ViewState *s, const char *path)
-{
-    Error err;
-    error_clear(&err);
-    TraceReader *r = NULL;
-    if (trace_reader_open(&r, path, &err)) {
-        view_message(s, MSG_ERROR, "the new run cannot be opened: %s", err.msg);
-        return false;
-    }
-    uint32_t n = trace_reader_count(r);
-    StepTree t;
-    memset(&t, 0, sizeof t);
-    if (n == 0 || tree_build(&t, n, view_tree_name, r, &err)) {
-        view_message(s, MSG_ERROR, "the new run cannot be shown: %s", n ? err.msg : "it holds no records");
-        trace_reader_close(r);
-        return false;
-    }
-    char keep[VIEW_GUIDE_NAME];
-    snprintf(keep, sizeof keep, "%s", view_name(s, s->cur));
-
-    view_guide_leave(s);    /* a step's other run belongs to the old runs */
-    cache_free(&s->cache);  /* it holds records of the old trace */
-    tree_free(&s->tree);
-    s->tree = t;
-    TraceReader *old = s->owned;
-    s->a = s->owned = r;
-    s->count = n;
-    if (!s->b_given)
-        s->b = s->origin;  /* c compares this run with the one the viewer opened on */
-    drop_owned(s, old);
-
-    /* The same record when this run has it; else the walk's step, else the start. */
-    long i = trace_reader_find(r, keep);
-    view_guide_sync(s);
-    if (i < 0 && s->guide_step >= 0 && s->guide_step < s->n_guide)
-        i = s->guide_idx[s->guide_step];
-    s->cur = i >= 0 ? (uint32_t)i : 0;
-    s->tree_node = s->tree.rec_node[s->cur];
-    s->tree_top = 0;
-    s->top = s->left = 0;
-    view_sync(s);
-    const CachedRecord *c = view_current(s);
-    if (!c->ok)
-        view_message(s, MSG_ERROR, "%s: %s", view_name(s, s->cur), c->err.msg);
-    return true;
 }
 
 void view_perform_rerun(ViewState *s)

@@ -17,14 +17,19 @@ const char *view_tree_name(const void *ctx, uint32_t i)
 
 const char *view_trace_label(const ViewState *s, const TraceReader *r)
 {
+    /* A walk's runs are named in words: their files are temporary. */
+    const char *run = NULL;
+    if (r && r == s->a)
+        run = s->a_run;
+    else if (r && r == s->guide_b)
+        run = s->b_run;
+    const char *label = run && s->narration.run_label ? s->narration.run_label(s->narration.ctx, run, s->lang) : NULL;
+    if (label && label[0] && !(r == s->origin && s->owned && !s->b_given))
+        return label;
     if (r && r == s->owned)
         return "the re-run";
     if (r && r == s->origin && s->owned && !s->b_given)
         return "the first run";
-    if (r && r == s->guide_b) {  /* a step's other run: its file name says which */
-        const char *p = trace_reader_path(r), *slash = strrchr(p, '/');
-        return slash ? slash + 1 : p;
-    }
     return r ? trace_reader_path(r) : "";
 }
 
@@ -90,6 +95,8 @@ const CachedRecord *view_current_b(const ViewState *s)
 {
     if (!s->compare || !s->b || s->cur_b < 0)
         return NULL;
+    if (s->aligned.kind == ALIGN_PERMUTED)
+        return &s->aligned_b;  /* B in A's token order */
     return cache_find(&s->cache, s->b, (uint32_t)s->cur_b);
 }
 
@@ -291,14 +298,28 @@ void view_sync(ViewState *s)
     if (s->heads)  /* the record on screen: its own heads, its own numbers */
         compute_head_stats(s, cache_fetch(&s->cache, s->a, s->cur));
     memset(&s->cmp, 0, sizeof s->cmp);
+    compare_align_free(&s->aligned);
     if (s->compare && s->cur_b >= 0) {
         const CachedRecord *cb = cache_fetch(&s->cache, s->b, (uint32_t)s->cur_b);
         if (s->mask_overlay && s->mask_rec_b >= 0)
             cache_fetch(&s->cache, s->b, (uint32_t)s->mask_rec_b);
         /* the fetches above may not evict c: the cache holds six, a screen needs five */
         c = cache_fetch(&s->cache, s->a, s->cur);
-        if (c->ok && cb->ok)
-            compare_stats(&c->tr.rec, &cb->tr.rec, &s->cmp);
+        if (c->ok && cb->ok) {
+            compare_align(&c->tr.rec, &cb->tr.rec, &s->aligned);
+            if (s->aligned.kind == ALIGN_PERMUTED) {
+                /* B as the screen shows it: its values under A's tokens.
+                 * Its own mask would no longer line up: no overlay on B. */
+                s->aligned_b = (CachedRecord){.reader = s->b, .index = (uint32_t)s->cur_b, .used = true, .ok = true};
+                s->aligned_b.tr.rec = s->aligned.rec;
+                pages_of(&s->aligned_b.tr.rec, &s->aligned_b.pg);
+                stats_of(s->aligned.data, record_numel(&s->aligned.rec), &s->aligned_b.stats);
+                s->mask_rec_b = -1;
+                compare_stats(&c->tr.rec, &s->aligned.rec, &s->cmp);
+            } else {
+                compare_stats(&c->tr.rec, &cb->tr.rec, &s->cmp);
+            }
+        }
     }
     view_guide_sync(s);
     if (s->narr_rec != s->cur) {  /* another record's narration starts at its top */
@@ -339,6 +360,8 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
             ViewGuideStep g = {0};
             bool ok = s->narration.step(s->narration.ctx, k, VIEW_LANG_EN, &g) && g.record;
             snprintf(s->guide_rec[k], VIEW_GUIDE_NAME, "%s", ok ? g.record : "");
+            snprintf(s->guide_run[k], sizeof s->guide_run[k], "%s",
+                     ok && g.run && strcmp(g.run, "main") != 0 ? g.run : "");
             s->n_guide = k + 1;
         }
     }
@@ -381,11 +404,14 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
 
 void view_free(ViewState *s)
 {
-    cache_free(&s->cache);
+    view_drop_records(s);
     tree_free(&s->tree);
     if (s->guide_b)
         trace_reader_close(s->guide_b);
     s->guide_b = NULL;
+    if (s->run_a)
+        trace_reader_close(s->run_a);
+    s->run_a = NULL;
     if (s->owned)
         trace_reader_close(s->owned);
     s->owned = NULL;

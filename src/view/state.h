@@ -36,13 +36,18 @@ typedef enum { VIEW_LANG_EN, VIEW_LANG_ZH } ViewLang;
 #define VIEW_N_LANGS 2
 
 /* One step of a guided walk (a lesson's ordered steps): the record it
- * shows and a one-line note on what to look at. */
+ * shows, on which run, and a one-line note on what to look at. A walk may
+ * span several runs of one model (a swapped sentence, positions off,
+ * generation): each run is a trace of its own, and a step on run X shows
+ * run X's record, with run X's outline, search and labels. */
 typedef struct {
-    const char *record;   /* a record name of the trace */
+    const char *record;   /* a record name of the step's run */
     const char *note;     /* one line, or NULL */
     const char *key;      /* what narration is looked up by on this step (NULL: record) */
-    const char *trace;    /* another trace this step shows beside the record (compare:
-                             the same name there), or NULL */
+    const char *run;      /* the run whose trace holds the record (ViewNarration.run_trace);
+                             NULL or "main": the trace the viewer opened on (or its re-run) */
+    const char *compare;  /* another run shown beside it (A | B | A − B, the same record
+                             name there), or NULL: only where the walk asks for it */
 } ViewGuideStep;
 
 /* Narration, when the trace belongs to a guided walk (a lesson). The
@@ -63,6 +68,12 @@ typedef struct {
     const char *(*title)(void *ctx, ViewLang lang);
     const char *(*intro)(void *ctx, ViewLang lang);  /* what the walk is about (key I), or NULL */
     void *ctx;
+    /* The trace file of a run of the walk as it is now (a re-run makes new
+     * files), or NULL when there is no such run; and the run in words for
+     * titles ("run: swapped — 老鼠 追 猫"), or NULL. Both may be NULL: a
+     * walk on one trace. */
+    const char *(*run_trace)(void *ctx, const char *run);
+    const char *(*run_label)(void *ctx, const char *run, ViewLang lang);
 } ViewNarration;
 
 /* Re-running the model behind the trace with one thing changed (keys e E
@@ -174,6 +185,10 @@ typedef struct {
     TraceReader *origin;            /* the caller's trace (the run the viewer opened on) */
     TraceReader *owned;             /* a re-run's trace, opened and closed by the viewer */
     bool b_given;                   /* b came from the caller (--compare), not a re-run */
+    TraceReader *run_a;             /* another run of the walk shown as a (opened by the
+                                       viewer), or NULL when a is the main run's trace */
+    char a_run[32];                 /* the run a shows: "" for the main run */
+    char b_run[32];                 /* the run guide_b shows, when there is one */
 
     /* where we are */
     uint32_t cur;                   /* current record of a */
@@ -204,7 +219,8 @@ typedef struct {
     /* the guided walk (narration.n_steps / step) */
     int n_guide;
     char guide_rec[VIEW_MAX_GUIDE][VIEW_GUIDE_NAME];  /* the steps' record names */
-    long guide_idx[VIEW_MAX_GUIDE]; /* their records in a, or −1 when absent */
+    char guide_run[VIEW_MAX_GUIDE][32];  /* the steps' runs ("" for the main run) */
+    long guide_idx[VIEW_MAX_GUIDE]; /* their records in a when the step is on a's run, else −1 */
     const TraceReader *guide_for;   /* the trace guide_idx was found in */
     TraceReader *guide_b;           /* a step's other trace (ViewGuideStep.trace), opened by the viewer */
     TraceReader *guide_saved_b;     /* b before it */
@@ -229,6 +245,9 @@ typedef struct {
 
     /* derived by view_sync */
     CompareStats cmp;               /* when compare and b has the record */
+    AlignedRecord aligned;          /* b's record with its rows / columns put in a's token
+                                       order, when they are a permutation of a's */
+    CachedRecord aligned_b;         /* the same as view_current_b hands it out */
     HeadStats head_stats[VIEW_MAX_HEADS];
     int n_head_stats;
 
@@ -302,6 +321,15 @@ bool view_guide_current(const ViewState *s, ViewGuideStep *out);
 /* Refresh guide_idx for the current trace; set guide_step / guide_on
  * from the current record (view_sync calls it). */
 void view_guide_sync(ViewState *s);
+/* Show run `run` of the walk ("" or "main": the main run) as a, at the
+ * record of the same name when it has one. False (and a message, nothing
+ * changed) when its trace cannot be opened. */
+bool view_show_run(ViewState *s, const char *run);
+/* Open step k's other run (ViewGuideStep.compare) as b, compare on. */
+void view_guide_enter(ViewState *s, int k);
+/* Let go of the records held and what was derived from them, before a
+ * trace on screen closes. */
+void view_drop_records(ViewState *s);
 /* Claim i's statement in the viewer's language (English when untranslated). */
 const char *view_claim_text(const ViewState *s, int i);
 /* How many claims passed. */
@@ -331,8 +359,9 @@ bool view_numbers_on(const ViewState *s);
  * or stretched to the values' own range (the s key). */
 Scale view_scale(const ViewState *s, const CachedRecord *c);
 Scale view_scale_range(const ViewState *s, const char *kind, float min, float max);
-/* How a trace is named on screen: its path, or after a re-run "the
- * re-run" and "the first run" (whose files are temporary). */
+/* How a trace is named on screen: a walk's run in words ("run: swapped —
+ * 老鼠 追 猫"), after a re-run "the re-run" and "the first run" (whose
+ * files are temporary), else its path. */
 const char *view_trace_label(const ViewState *s, const TraceReader *r);
 /* The name of record i of a. */
 const char *view_name(const ViewState *s, uint32_t i);

@@ -644,7 +644,13 @@ static void test_rerun_edit_source(void **state)
     view_key(s, 'c');  /* any key closes the panel; this one also compares */
     assert_false(s->claims);
     assert_true(s->compare);
-    assert_true(s->cmp.n_differ > 0);  /* the tokens moved */
+    /* The words moved: compared by token, the first run's ids are put in
+     * this run's order, and every id matches its word. */
+    assert_int_equal(s->aligned.kind, ALIGN_PERMUTED);
+    assert_int_equal(s->cmp.n_differ, 0);
+    const CachedRecord *cb = view_current_b(s);
+    assert_non_null(cb);
+    assert_string_equal(pages_col_label(&cb->tr.rec, &cb->pg, 0, 0), LAOSHU);
 
     /* a refused edit: the message, and nothing else changes */
     TraceReader *now = s->a;
@@ -797,9 +803,11 @@ static void test_keys_do_not_clash(void **state)
             }
 }
 
-/* A step of another run: the record here with the other run's beside it
- * (compare), the step's own narration, and b given back when leaving. */
-static char other_path[400];
+/* Steps on another run: the walk opens that run's own trace as A (its
+ * record, its outline, named in words), shows a second run beside it only
+ * where the step asks (compare), passes over a step its run lacks, and
+ * gives everything back when it returns to the main run. */
+static char other_path[400], main_path[400];
 
 static bool other_step(void *ctx, int k, ViewLang lang, ViewGuideStep *out)
 {
@@ -812,8 +820,15 @@ static bool other_step(void *ctx, int k, ViewLang lang, ViewGuideStep *out)
     if (k == 1) {
         out->record = "enc.input";
         out->key = "enc.input@nopos";
-        out->trace = other_path;
+        out->run = "nopos";
+        out->compare = "main";
         out->note = "the same, without positions";
+        return true;
+    }
+    if (k == 2) {  /* a run without positions has no enc.pos */
+        out->record = "enc.pos";
+        out->key = "enc.pos@nopos";
+        out->run = "nopos";
         return true;
     }
     return false;
@@ -822,7 +837,7 @@ static bool other_step(void *ctx, int k, ViewLang lang, ViewGuideStep *out)
 static int other_n(void *ctx)
 {
     (void)ctx;
-    return 2;
+    return 3;
 }
 
 static const char *other_lookup(void *ctx, const char *name, ViewLang lang)
@@ -832,6 +847,20 @@ static const char *other_lookup(void *ctx, const char *name, ViewLang lang)
     return strcmp(name, "enc.input@nopos") == 0 ? "Without positions." : strcmp(name, "enc.input") == 0 ? "Input." : NULL;
 }
 
+static const char *other_run_trace(void *ctx, const char *run)
+{
+    (void)ctx;
+    return strcmp(run, "nopos") == 0 ? other_path : strcmp(run, "main") == 0 ? main_path : NULL;
+}
+
+static const char *other_run_label(void *ctx, const char *run, ViewLang lang)
+{
+    (void)ctx;
+    if (strcmp(run, "nopos") == 0)
+        return lang == VIEW_LANG_ZH ? "运行：nopos" : "run: nopos";
+    return lang == VIEW_LANG_ZH ? "运行：main" : "run: main";
+}
+
 static void test_guide_other_run(void **state)
 {
     Fixture *f = *state;
@@ -839,33 +868,62 @@ static void test_guide_other_run(void **state)
     view_free(s);
     Error err;
     snprintf(other_path, sizeof other_path, "%s/nopos.trace", f->fake.dir->dir);
+    snprintf(main_path, sizeof main_path, "%s", f->path);
     assert_int_equal(make_trace(other_path, f->fake.src, POS_NONE, &err), TF_OK);
     ViewConfig cfg = {.a = f->a,
                       .start = "enc.0.attn.q",
-                      .narration = {.lookup = other_lookup, .n_steps = other_n, .step = other_step},
+                      .narration = {.lookup = other_lookup,
+                                    .n_steps = other_n,
+                                    .step = other_step,
+                                    .run_trace = other_run_trace,
+                                    .run_label = other_run_label},
                       .theme = {true, true},
                       .lines = 40,
                       .cols = 130};
     assert_int_equal(view_init(s, &cfg, &err), TF_OK);
     assert_null(s->b);
+    assert_string_equal(view_trace_label(s, s->a), "run: main");
+    uint32_t main_count = s->count;
     view_key(s, 'N');
+    /* the step's own run on screen, with its own outline */
     assert_string_equal(cur_name(s), "enc.input");
+    assert_string_equal(s->a_run, "nopos");
+    assert_string_equal(trace_reader_path(s->a), other_path);
+    assert_int_equal(s->count, main_count - 2);  /* no enc.pos, no dec.pos */
+    assert_int_equal(s->tree.n_records, s->count);
+    assert_int_equal(trace_reader_find(s->a, "enc.pos"), -1);
+    assert_string_equal(view_trace_label(s, s->a), "run: nopos");
+    /* and the main run beside it, because the step asks */
     assert_non_null(s->b);
     assert_true(s->compare);
-    assert_string_equal(view_trace_label(s, s->b), "nopos.trace");
+    assert_string_equal(view_trace_label(s, s->b), "run: main");
     assert_true(s->cmp.n_differ > 0);  /* A − B: the positional encoding */
     bool fb;
     assert_string_equal(view_narration_text(s, &fb), "Without positions.");  /* the step's section */
+    view_key(s, 'L');
+    assert_string_equal(view_trace_label(s, s->a), "运行：nopos");
+    view_key(s, 'L');
+    /* step 3 is not in its run: passed over, and being the last, N stays */
+    view_key(s, 'N');
+    assert_int_equal(s->guide_step, 1);
+    assert_true(s->guide_on);
+    assert_string_equal(s->a_run, "nopos");
+    assert_non_null(strstr(s->msg, "last step"));
     view_key(s, 'P');
+    assert_int_equal(s->guide_step, 0);
+    assert_string_equal(s->a_run, "");
+    assert_ptr_equal(s->a, f->a);  /* the main run again, the other run closed */
+    assert_null(s->run_a);
+    assert_int_equal(s->count, main_count);
     assert_null(s->b);  /* given back */
     assert_false(s->compare);
-    /* off the path, the record's own narration */
+    /* the main run's enc.input is not step 2's record: that is on run nopos */
     view_jump(s, "enc.input");
-    assert_true(s->guide_on);
-    view_key(s, 'N');  /* the last step: stays, and the other run stays closed */
-    assert_null(s->b);
-    view_key(s, 'P');
+    assert_false(s->guide_on);
+    assert_string_equal(view_narration_text(s, &fb), "Input.");
     view_key(s, 'N');
+    assert_int_equal(s->guide_step, 1);
+    assert_string_equal(s->a_run, "nopos");
     assert_non_null(s->b);
     /* leaving with the run still open: view_free closes it (ASan would see a leak) */
 }

@@ -584,9 +584,79 @@ static void test_cache_stays_small(void **state)
     assert_int_equal(cache_held(&s->cache), VIEW_CACHE_SLOTS);
 }
 
+/* Compare by token: B put in A's order on every labelled axis, the k-th
+ * repeat of a word paired with its k-th, each sentence of a batch with
+ * its own labels; and a B whose words are not A's is said to be so. */
+static void test_compare_align(void **state)
+{
+    (void)state;
+    /* [head=2, query=3, key=3]: A is 猫 追 老鼠, B is 老鼠 追 猫 */
+    static const char *const la[] = {"猫", "追", "老鼠"}, *const lb[] = {"老鼠", "追", "猫"};
+    float da[18], db[18];
+    for (int h = 0; h < 2; h++)
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                da[h * 9 + i * 3 + j] = (float)(100 * h + 10 * i + j);
+                db[h * 9 + (2 - i) * 3 + (2 - j)] = (float)(100 * h + 10 * i + j);  /* the same, permuted */
+            }
+    Record a = {.name = "x", .kind = "weights", .ndim = 3, .dims = {2, 3, 3},
+                .dim_names = {"head", "query", "key"}, .data = da, .row_labels = la, .col_labels = la};
+    Record b = a;
+    b.data = db;
+    b.row_labels = b.col_labels = lb;
+    AlignedRecord al;
+    compare_align(&a, &b, &al);
+    assert_int_equal(al.kind, ALIGN_PERMUTED);
+    assert_true(al.rows && al.cols);
+    for (int i = 0; i < 18; i++)
+        assert_true(al.rec.data[i] == da[i]);
+    assert_string_equal(al.rec.row_labels[0], "猫");
+    CompareStats cs;
+    compare_stats(&a, &al.rec, &cs);
+    assert_int_equal(cs.n_differ, 0);
+    compare_stats(&a, &b, &cs);  /* by position: most cells differ */
+    assert_true(cs.n_differ >= 12);
+    compare_align_free(&al);
+
+    /* the same order: nothing to copy */
+    compare_align(&a, &a, &al);
+    assert_int_equal(al.kind, ALIGN_SAME);
+    assert_null(al.data);
+
+    /* another word: not a permutation, and why */
+    static const char *const lc[] = {"狗", "追", "猫"};
+    b.row_labels = b.col_labels = lc;
+    compare_align(&a, &b, &al);
+    assert_int_equal(al.kind, ALIGN_IMPOSSIBLE);
+    assert_non_null(strstr(al.why, "老鼠"));
+    compare_align_free(&al);
+
+    /* repeated words pair in order; one label set per sentence of a batch:
+     * [batch=2, token=3, model=1], rows labelled per sentence */
+    static const char *const ra[] = {"a", "b", "a", "x", "y", "z"}, *const rb[] = {"b", "a", "a", "z", "y", "x"};
+    float ea[6] = {1, 2, 3, 4, 5, 6}, eb[6] = {2, 1, 3, 6, 5, 4};
+    Record p = {.name = "t", .kind = "activation", .ndim = 3, .dims = {2, 3, 1},
+                .dim_names = {"batch", "token", "model"}, .data = ea, .row_labels = ra};
+    Record q = p;
+    q.data = eb;
+    q.row_labels = rb;
+    compare_align(&p, &q, &al);
+    assert_int_equal(al.kind, ALIGN_PERMUTED);
+    assert_true(al.rows && !al.cols);
+    for (int i = 0; i < 6; i++)
+        assert_true(al.rec.data[i] == ea[i]);
+    compare_align_free(&al);
+
+    /* shapes that differ are not aligned */
+    q.dims[1] = 2;
+    compare_align(&p, &q, &al);
+    assert_int_equal(al.kind, ALIGN_NONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compare_align),
         cmocka_unit_test_setup_teardown(test_steps_follow_execution_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outline_groups_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_switching, setup, teardown),
