@@ -204,6 +204,23 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
                      record_numel(rec), (double)s->cmp.max_abs);
         if (!field(&L, "A vs B", text, ROLE_NORMAL))
             return;
+        /* how B's cells were paired with A's */
+        const AlignedRecord *al = &s->aligned;
+        const char *how = NULL;
+        if (al->kind == ALIGN_PERMUTED)
+            how = al->rows && al->cols ? "B's rows and columns put in A's token order (matched by token)"
+                  : al->rows          ? "B's rows put in A's token order (matched by token)"
+                                      : "B's columns put in A's token order (matched by token)";
+        else if (al->kind == ALIGN_IMPOSSIBLE && cb && cb->ok)
+            how = al->why;
+        if (how) {
+            if (al->kind == ALIGN_IMPOSSIBLE)
+                snprintf(text, sizeof text, "compared position by position: %s", how);
+            else
+                snprintf(text, sizeof text, "%s", how);
+            if (!field(&L, "paired", text, ROLE_NORMAL))
+                return;
+        }
     }
     if (rec->q_source || rec->kv_source) {
         snprintf(text, sizeof text, "queries from %s; keys and values from %s",
