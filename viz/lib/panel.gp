@@ -37,7 +37,7 @@ if (tf_cellgrid) {
     do for [tf_k = 1:tf_R - 1] { set arrow from graph 0, first tf_k - 0.5 to graph 1, first tf_k - 0.5 nohead front lc rgb tf_grid_rgb lw 1.5 }
 }
 if (tf_cbox) {
-    set colorbox user origin screen tf_sx(tf_cbx), screen tf_sy(tf_cby + tf_cbh) size screen real(tf_cbw) / tf_w, screen real(tf_cbh) / tf_h
+    set colorbox user origin screen tf_sx(tf_cbx), screen tf_sy(tf_cby + tf_cbh) size screen real(tf_cbw) / tf_pagew, screen real(tf_cbh) / tf_pageh
     set cbtics tf_nicestep(tf_hi - tf_lo, tf_max(2, int(tf_cbh / 40))) scale 0 nomirror
     set cblabel offset 1.5, 0
 } else { unset colorbox }
