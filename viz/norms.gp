@@ -20,7 +20,8 @@
 #   traceformer plot res.trace norms --compare nores.trace -o out
 # and otherwise the L2 norm of every grad.* record. A norm of exactly 0 (a
 # gradient that underflowed on its way down) has no place on a log scale
-# and is left out.
+# and is not drawn; a line under the panel says which curves are 0 in
+# which layers (or which records).
 #
 # Up to 30 stream records, each is named under the top panel; a deeper
 # stack (8 + 8 layers: 84 records) gets a small tic per record, one label

@@ -13,7 +13,7 @@
 #   width, height   page size in pixels (PDF: 120 px to the inch);
 #             default: the 16:9 slide page, 1600 x 900 (see slide below)
 #   font      font family (default 'WenQuanYi Micro Hei', which has the
-#             CJK glyphs; fonts-wqy-microhei), fontsize (default 12)
+#             CJK glyphs; fonts-wqy-microhei), fontsize (default 16)
 #   title     replaces the title made from the record's name
 #   source    a short line naming where the data came from ("lesson 8 ·
 #             run off"), added to the subtitle (norms.gp: in place of the
