@@ -4,7 +4,8 @@
 #   traceformer export run.trace enc.0.attn.weights --format dat -o d
 #   gnuplot -e "data='d/enc.0.attn.weights.dat'; out='heads.png'" viz/heads.gp
 #
-# One panel per head (up to four in a row), all on one colour scale, each
+# One panel per head (four in a row; on the slide page, as many as make
+# them largest, up to eight), all on one colour scale, each
 # titled with its head number and, for attention weights, its mean row
 # entropy H in bits: low H is a head that focuses on one key, high H one
 # that spreads its attention evenly. Token labels on both axes; values in
@@ -22,7 +23,7 @@
 #   values            1 prints every value, 0 none (default: when they fit)
 #   format, width, height, font, fontsize, title, geometry: see lib/common.gp
 #                     (defaults: png from out's name, a size that suits the
-#                     grid, 'WenQuanYi Micro Hei' 12)
+#                     grid, 'WenQuanYi Micro Hei' 16)
 set encoding utf8
 tf_slash(s, i) = i < 1 ? 0 : (s[i:i] eq "/" ? i : tf_slash(s, i - 1))
 tf_dir = ARG0[1:tf_slash(ARG0, strlen(ARG0))]

@@ -22,7 +22,7 @@
 #   values            1 prints every value, 0 none (default: when they fit)
 #   format, width, height, font, fontsize, title, geometry: see lib/common.gp
 #                     (defaults: png from out's name, a size that suits the
-#                     matrix, 'WenQuanYi Micro Hei' 12)
+#                     matrix, 'WenQuanYi Micro Hei' 16)
 set encoding utf8
 tf_slash(s, i) = i < 1 ? 0 : (s[i:i] eq "/" ? i : tf_slash(s, i - 1))
 tf_dir = ARG0[1:tf_slash(ARG0, strlen(ARG0))]

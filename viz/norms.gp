@@ -20,7 +20,8 @@
 #   traceformer plot res.trace norms --compare nores.trace -o out
 # and otherwise the L2 norm of every grad.* record. A norm of exactly 0 (a
 # gradient that underflowed on its way down) has no place on a log scale
-# and is left out.
+# and is not drawn; a line under the panel says which curves are 0 in
+# which layers (or which records).
 #
 # Up to 30 stream records, each is named under the top panel; a deeper
 # stack (8 + 8 layers: 84 records) gets a small tic per record, one label
@@ -101,11 +102,47 @@ tf_ymax = STATS_max
 if (data2 ne "") { stats data2 index 0 using ($6 == $6 ? $6 : 0) nooutput; tf_ymax = tf_max(tf_ymax, STATS_max) }
 if (tf_dmodel > 0) { tf_ymax = tf_max(tf_ymax, sqrt(tf_dmodel)) }
 
+# ---- gradients of exactly 0 ----
+# A norm of exactly 0 (a gradient that underflowed on its way down) has no
+# place on a log scale. Rather than leave it out silently, the figure says
+# under the gradient panel which curve lost which layers (or records), one
+# line per run: tf_znote1, tf_znote2 ("" when nothing is 0).
+tf_two = data2 ne ""
+tf_zlayers(n, lo, hi, list) = n == 1 ? sprintf("layer %d", lo) : n == hi - lo + 1 ? sprintf("layers %d-%d", lo, hi) : "layers " . list
+tf_zadd(list, item) = list . (list eq "" ? "" : ", ") . item
+tf_znote1 = ""; tf_znote2 = ""
+do for [tf_zrun = 1:(tf_two ? 2 : 1)] {
+    tf_zfile = tf_zrun == 1 ? data : data2
+    tf_zbylayer = tf_zrun == 1 ? tf_glayers : tf_glayers2
+    tf_zparts = ""
+    if ((tf_zrun == 1 ? tf_ngrad : tf_ngrad2) > 0) {
+        do for [tf_zq = 1:(tf_zbylayer ? 4 : 1)] {
+            tf_zstack = !tf_zbylayer ? "grad" : tf_zq <= 2 ? "enc" : "dec"
+            tf_zcol = tf_zq % 2 == 1 ? 4 : 6
+            tf_zn = 0; tf_zlo = 1e9; tf_zhi = -1; tf_zlist = ""
+            stats tf_zfile index 1 using ((strcol(2) eq tf_zstack && column(tf_zcol) == 0) ? \
+                (tf_zn = tf_zn + 1, tf_zlo = tf_min(tf_zlo, $1), tf_zhi = tf_max(tf_zhi, $1), \
+                 tf_zlist = tf_zadd(tf_zlist, tf_zbylayer ? sprintf("%d", $1) : (tf_zn <= 4 ? strcol(3) : "")), 0) : 0) nooutput
+            if (tf_zn > 0 && tf_zbylayer) {
+                tf_zparts = tf_zadd(tf_zparts, (tf_zstack eq "enc" ? "encoder" : "decoder") . \
+                    (tf_zcol == 4 ? " stream gradient in " : " weight gradients in ") . tf_zlayers(tf_zn, int(tf_zlo), int(tf_zhi), tf_zlist))
+            }
+            if (tf_zn > 0 && !tf_zbylayer) {
+                tf_zparts = sprintf("%d gradient record%s: ", tf_zn, tf_zn > 1 ? "s" : "") . tf_zlist . (tf_zn > 4 ? sprintf(" and %d more", tf_zn - 4) : "")
+            }
+        }
+    }
+    if (tf_zparts ne "") {
+        tf_znote = (tf_two ? (tf_zrun == 1 ? label : label2) . ": " : "") . "exactly 0, so not drawn on the log scale: " . tf_zparts
+        if (tf_zrun == 1) { tf_znote1 = tf_znote } else { tf_znote2 = tf_znote }
+    }
+}
+tf_znotes = (tf_znote1 ne "" ? 1 : 0) + (tf_znote2 ne "" ? 1 : 0)
+
 # ---- layout (pixels) ----
 tf_cw_ = fontsize * 0.62
 tf_ticsh = tf_min(tf_namew, 28) * tf_cw_ * 0.72 + fontsize * 1.5
 tf_ml = fontsize * 6 + 20
-tf_two = data2 ne ""
 tf_lw = tf_two ? tf_max(tf_width(label), tf_width(label2)) : 0
 tf_keyw = tf_max(tf_max(31, tf_two ? tf_lw + 12 : 0), tf_glayers && tf_ngrad > 0 ? 26 + (tf_two ? tf_lw + 4 : 0) : 0) * tf_cw_ + fontsize * 5
 tf_mr = tf_keyw + 20
@@ -114,8 +151,9 @@ tf_streamh = 340
 tf_gradh = tf_ngrad > 0 ? (tf_glayers ? 340 : 260) : 0
 tf_gap = fontsize * 3
 tf_w = width > 0 ? width : int(tf_max(900, tf_ml + (tf_steps + (tf_layertics ? 2 : 0)) * (tf_layertics ? 15 : 38) + tf_mr))
-tf_h = height > 0 ? height : int(tf_mt + tf_streamh + tf_ticsh + (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_gradh + tf_ticsh : 0) + fontsize * 1.5 + 10)
-tf_avail = tf_h - tf_mt - tf_ticsh - fontsize * 1.5 - 10 - (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_ticsh : 0)
+tf_noteh = tf_znotes * fontsize * 1.6
+tf_h = height > 0 ? height : int(tf_mt + tf_streamh + tf_ticsh + (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_gradh + tf_ticsh : 0) + fontsize * 1.5 + tf_noteh + 10)
+tf_avail = tf_h - tf_mt - tf_ticsh - fontsize * 1.5 - tf_noteh - 10 - (tf_gradh > 0 ? tf_gap + fontsize * 2 + tf_ticsh : 0)
 if (tf_gradh > 0) { tf_streamh = tf_avail * (tf_glayers ? 0.5 : 0.57); tf_gradh = tf_avail - tf_streamh } else { tf_streamh = tf_avail }
 if (tf_streamh < 60 || (tf_ngrad > 0 && tf_gradh < 40) || tf_w - tf_ml - tf_mr < 100) {
     exit error sprintf("size %dx%d is too small for the norms plot", tf_w, tf_h)
@@ -182,6 +220,17 @@ plot data index 0 using (tf_x(strcol(2), $1)):(tf_isenc(strcol(2)) ? $5 : NaN):(
      data index 0 using (tf_x(strcol(2), $1)):(-1e30):xtic(tf_ticname(strcol(3))) with points pt -1 notitle
 unset label 101
 unset label 102
+unset arrow
+# the notes on gradients of exactly 0, under the gradient panel (drawn
+# with its plot)
+tf_zk = 0
+do for [tf_zrun = 1:2] {
+    tf_znote = tf_zrun == 1 ? tf_znote1 : tf_znote2
+    if (tf_znote ne "") {
+        tf_zk = tf_zk + 1
+        set label (120 + tf_zk) tf_znote at screen tf_sx(tf_ml), screen tf_sy(tf_h - 10 - tf_noteh + (tf_zk - 0.5) * fontsize * 1.6) left tc rgb "#1a1a1a"
+    }
+}
 unset arrow
 if (tf_ngrad > 0 && tf_glayers) {
     # per layer: x is the layer, 0 the first (next to the embeddings)

@@ -939,6 +939,162 @@ static void test_norms_compare_labels(void **state)
 
 /* A record's figure with a title and a source: both drawn, the record's
  * formula still in the subtitle. */
+/* ---- figures for slides ---- */
+
+/* The default page is a 16:9 slide in every format: PNG 1600 x 900 px,
+ * SVG 1600 x 900 user units with its text as large relative to the page
+ * as the PNG's (16 nominal = 21.33 px to the em, as pngcairo draws it at
+ * 96 dpi), PDF 13.333 x 7.5 in (960 x 540 pt). */
+static void test_slide_page(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    Image im = read_png(path);
+    if (im.w != 1600 || im.h != 900)
+        fail_msg("default PNG page %ux%u, expected the 16:9 slide 1600x900", im.w, im.h);
+    free(im.px);
+
+    f->o.format = "svg";
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    unsigned char *svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, "viewBox=\"0 0 1600 900\"", "the slide page");
+    /* the tic labels' size: the layout's fontsize 16 at the page's scale,
+     * times 4/3 (the svg terminal writes points as user units) */
+    const char *t = strstr((const char *)svg, ">猫<");
+    assert_non_null(t);
+    const char *fs = NULL;
+    for (const char *q = (const char *)svg; (q = strstr(q, "font-size=\"")) && q < t; q++)
+        fs = q;
+    assert_non_null(fs);
+    double size = atof(fs + strlen("font-size=\""));
+    if (size < 16.0 * 4 / 3 * 0.8)
+        fail_msg("SVG tic labels %.2f user units on a 900-high page: smaller than the PNG's %.2f px to the em "
+                 "(the svg terminal takes points as user units)", size, 16.0 * 4 / 3 * 0.8);
+    free(svg);
+
+    f->o.format = "pdf";
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    size_t n;
+    unsigned char *pdf = scratch_read(path, &n);
+    bool found = false;
+    for (size_t k = 0; k + 24 < n && !found; k++)
+        found = memcmp(pdf + k, "/MediaBox [ 0 0 960 540 ]", 25) == 0;
+    if (!found)
+        fail_msg("the PDF page is not 960 x 540 pt (13.333 x 7.5 in)");
+    free(pdf);
+}
+
+/* Row title and the x tic labels of the row above it, in a heads grid of
+ * NH heads: between the panels of two rows (geometry), the pixel rows
+ * holding ink must form two groups, the row above's tic labels and this
+ * row's panel titles, with background rows between them. */
+#define MAX_HEADS 16
+static float many_heads[MAX_HEADS * T * T];
+
+static void check_heads_rows(Fixture *f, int nh)
+{
+    char tpath[600], path[4096];
+    snprintf(tpath, sizeof tpath, "%s/heads%d.trace", f->s->dir, nh);
+    for (int h = 0; h < nh; h++)
+        for (int i = 0; i < T; i++)
+            for (int j = 0; j < T; j++)
+                many_heads[(h * T + i) * T + j] = j == (i + h) % T ? 0.7f : 0.1f;
+    Record rec = rec_attention("enc.0.attn.weights", dec_toks, many_heads);
+    rec.dims[0] = (uint32_t)nh;
+    write_records(tpath, &rec, 1);
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, tpath, &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    f->o.geometry = f->geometry;
+    unlink(f->geometry);
+    if (plot_record(r, 0, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot %d heads: %s", nh, err.msg);
+    Image im = read_png(path);
+    Panel p[MAX_HEADS];
+    for (int k = 0; k < nh; k++)
+        p[k] = read_panel(f->geometry, k);
+    int checked = 0;
+    for (int k = 0; k < nh; k++) {
+        int above = -1;  /* the panel of the row above in the same column */
+        for (int j = 0; j < nh; j++)
+            if (p[j].x0 == p[k].x0 && p[j].y1 < p[k].y0 && (above < 0 || p[j].y1 > p[above].y1))
+                above = j;
+        if (above < 0)
+            continue;
+        /* scan the band between the two panels over the lower panel's width */
+        int groups = 0, gap = 0, best_gap = 0;
+        bool in_ink = false;
+        for (int y = p[above].y1 + 2; y < p[k].y0 - 1; y++) {
+            bool ink = false;
+            for (int x = p[k].x0; x < p[k].x1 && !ink; x++)
+                ink = luminance(pixel(&im, (uint32_t)x, (uint32_t)y)) < 200;
+            if (ink && !in_ink) {
+                groups++;
+                if (groups == 2 && gap > best_gap)
+                    best_gap = gap;
+            }
+            gap = ink ? 0 : gap + 1;
+            in_ink = ink;
+        }
+        if (groups < 2 || best_gap < 4)
+            fail_msg("%d heads: head %d's title touches the tic labels of head %d above it "
+                     "(%d ink groups between y %d and %d, %d background rows between them)",
+                     nh, k, above, groups, p[above].y1, p[k].y0, best_gap);
+        checked++;
+    }
+    if (checked == 0)
+        fail_msg("%d heads: expected more than one row of panels", nh);
+    free(im.px);
+    trace_reader_close(r);
+}
+
+static void test_heads_rows_apart(void **state)
+{
+    check_heads_rows(*state, 8);
+    check_heads_rows(*state, 16);
+}
+
+/* Gradients of exactly 0 have no place on a log scale: the figure says
+ * which curve lost which layers, from the data (the deep trace's decoder
+ * gradients are 0 in layers 0 and 1, the encoder's nowhere). */
+static void test_norms_zero_note(void **state)
+{
+    Fixture *f = *state;
+    char trace[600], path[4096];
+    TraceReader *r = open_deep(f, trace, sizeof trace);
+    Error err;
+    f->o.format = "svg";
+    if (plot_norms(r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms: %s", err.msg);
+    unsigned char *svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg,
+                   ">exactly 0, so not drawn on the log scale: decoder stream gradient in layers 0-1, "
+                   "decoder weight gradients in layers 0-1<", "the note on gradients of 0");
+    if (strstr((const char *)svg, "encoder stream gradient in"))
+        fail_msg("the encoder's gradients are not 0, yet the note names them");
+    free(svg);
+    /* two runs: a line per run, named after it */
+    f->o.label = "run main";
+    f->o.label2 = "run off";
+    if (plot_norms(r, r, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms --compare: %s", err.msg);
+    svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, ">run off: exactly 0, so not drawn on the log scale: decoder stream", "run off's note");
+    assert_svg_has((const char *)svg, ">run main: exactly 0, so not drawn", "run main's note");
+    free(svg);
+    /* nothing 0: no note */
+    f->o.label = f->o.label2 = NULL;
+    if (plot_norms(f->r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms: %s", err.msg);
+    svg = scratch_read(path, NULL);
+    if (strstr((const char *)svg, "not drawn on the log scale"))
+        fail_msg("a note on gradients of 0 for a trace without any");
+    free(svg);
+    trace_reader_close(r);
+}
+
 static void test_record_title_source(void **state)
 {
     Fixture *f = *state;
@@ -1156,6 +1312,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_norms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_deep_stack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_compare_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slide_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heads_rows_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_norms_zero_note, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_title_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),

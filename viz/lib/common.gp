@@ -10,10 +10,10 @@
 #             sentence), pages separated by two blank lines
 #   out       (required) the image to write; its extension picks the format
 #   format    'png', 'svg' or 'pdf' (default: from out's extension, else png)
-#   width, height   canvas size in pixels (PDF: 72 px to the inch);
-#             default: a size that suits the matrix
+#   width, height   page size in pixels (PDF: 120 px to the inch);
+#             default: the 16:9 slide page, 1600 x 900 (see slide below)
 #   font      font family (default 'WenQuanYi Micro Hei', which has the
-#             CJK glyphs; fonts-wqy-microhei), fontsize (default 12)
+#             CJK glyphs; fonts-wqy-microhei), fontsize (default 16)
 #   title     replaces the title made from the record's name
 #   source    a short line naming where the data came from ("lesson 8 ·
 #             run off"), added to the subtitle (norms.gp: in place of the
@@ -48,7 +48,7 @@ if (format ne "png" && format ne "svg" && format ne "pdf") {
     exit error sprintf("format '%s': expected png, svg or pdf", format)
 }
 if (!exists("font")) { font = "WenQuanYi Micro Hei" }
-if (!exists("fontsize")) { fontsize = 12 }
+if (!exists("fontsize")) { fontsize = 16 }
 if (!exists("width")) { width = 0 }
 if (!exists("height")) { height = 0 }
 if (!exists("geometry")) { geometry = "" }
@@ -180,22 +180,57 @@ if (tf_name eq "") { tf_name = data }
 }
 
 # ---- output ----
-tf_fontspec(size) = sprintf("%s,%g", font, size)
-# Call with tf_w, tf_h set (pixels): chooses the terminal and opens out.
-tf_open = 'tf_fs = tf_fontspec(fontsize); \
-  if (format eq "svg") { set term svg size tf_w, tf_h dynamic font tf_fs noenhanced background rgb "white" } \
-  else { if (format eq "pdf") { set term pdfcairo size tf_w / 72.0, tf_h / 72.0 font tf_fs noenhanced background rgb "white" } \
-  else { set term pngcairo size tf_w, tf_h font tf_fs noenhanced background rgb "white" } }; \
+# A script lays its figure out in "layout pixels": tf_w x tf_h, text
+# fontsize (a 12 nominal size is 16 layout pixels to the em, as pngcairo
+# draws it). tf_open then puts that layout on the page:
+#   - width and height given: the page is that size in pixels, the layout
+#     fills it (tf_s = 1);
+#   - else, with slide = 1 (the default), the page is a 16:9 slide,
+#     1600 x 900 pixels, and the layout is scaled by tf_s (up or down) to
+#     fit it and centred;
+#   - slide = 0: the page is the layout's own size.
+# The three formats draw the same page: PNG in pixels, SVG in pixels
+# (user units), PDF at tf_pdf_ppi pixels to the inch (1600 x 900 is a
+# 13.333 x 7.5 in page, the 16:9 slide of presentation programs). Text
+# and lines are scaled with the page, so a label is the same fraction of
+# the figure in all three: pango draws a font size at 96 dpi in pngcairo
+# and pdfcairo (pdfcairo halves it unless told fontscale 1), the svg
+# terminal writes it as that many user units (so 4/3 of it); pdfcairo's
+# line width 1 is half a point, the others' one pixel.
+if (!exists("slide")) { slide = 1 }
+tf_slide_w = 1600; tf_slide_h = 900
+tf_pdf_ppi = 120.0
+tf_fontk = 1.0
+tf_fontspec(size) = sprintf("%s,%g", font, size * tf_fontk)
+# Call with tf_w, tf_h set (layout pixels): chooses the page and the
+# terminal and opens out.
+tf_page_fit = 'tf_fit = slide && width == 0 && height == 0; \
+  tf_s = tf_fit ? tf_min(real(tf_slide_w) / tf_w, real(tf_slide_h) / tf_h) : 1.0; \
+  tf_pagew = tf_fit ? tf_slide_w / tf_s : real(tf_w); tf_pageh = tf_fit ? tf_slide_h / tf_s : real(tf_h); \
+  tf_ox = (tf_pagew - tf_w) / 2.0; tf_oy = (tf_pageh - tf_h) / 2.0; \
+  tf_imgw = tf_fit ? tf_slide_w : tf_w; tf_imgh = tf_fit ? tf_slide_h : tf_h; \
+  tf_dev = tf_s * (format eq "pdf" ? 72.0 / tf_pdf_ppi : 1.0); \
+  tf_fontk = tf_dev * (format eq "svg" ? 4.0 / 3.0 : 1.0)'
+tf_open = 'eval tf_page_fit; tf_fs = tf_fontspec(fontsize); \
+  if (format eq "svg") { set term svg size tf_imgw, tf_imgh dynamic font tf_fs linewidth tf_dev noenhanced background rgb "white" } \
+  else { if (format eq "pdf") { set term pdfcairo size tf_imgw / tf_pdf_ppi, tf_imgh / tf_pdf_ppi font tf_fs fontscale 1 linewidth 2 * tf_dev noenhanced background rgb "white" } \
+  else { set term pngcairo size tf_imgw, tf_imgh font tf_fs linewidth tf_dev noenhanced background rgb "white" } }; \
   set output out; set encoding utf8'
-# Plot-area margins in pixels (tf_ml, tf_mr, tf_mb, tf_mt from the canvas
-# edges) for a panel whose area starts at (tf_px, tf_py) from the top-left.
-tf_sx(px) = real(px) / tf_w          # pixels to screen fractions (never
-tf_sy(py) = 1 - real(py) / tf_h      # gnuplot's integer division)
+# Plot-area margins in layout pixels (tf_ml, tf_mr, tf_mb, tf_mt from the
+# layout's edges) for a panel whose area starts at (tf_px, tf_py) from the
+# top-left.
+tf_pagew = 1.0; tf_pageh = 1.0; tf_ox = 0; tf_oy = 0; tf_s = 1.0
+tf_sx(px) = (tf_ox + px) / tf_pagew          # layout pixels to screen fractions
+tf_sy(py) = 1 - (tf_oy + py) / tf_pageh      # (never gnuplot's integer division)
 tf_place = 'set lmargin at screen tf_sx(tf_px); set rmargin at screen tf_sx(tf_px + tf_pw); \
   set tmargin at screen tf_sy(tf_py); set bmargin at screen tf_sy(tf_py + tf_ph)'
+# Page pixels of a layout position (what geometry reports).
+tf_gx(px) = int((tf_ox + px) * tf_s + 0.5)
+tf_gy(py) = int((tf_oy + py) * tf_s + 0.5)
 tf_geometry = 'if (geometry ne "") { set print geometry append; \
-  print sprintf("panel %d %d %d %d %d", tf_page, int(tf_px + 0.5), int(tf_py + 0.5), int(tf_px + tf_pw + 0.5), int(tf_py + tf_ph + 0.5)); \
+  print sprintf("panel %d %d %d %d %d", tf_page, tf_gx(tf_px), tf_gy(tf_py), tf_gx(tf_px + tf_pw), tf_gy(tf_py + tf_ph)); \
   set print }'
+
 
 # ---- one matrix panel (lib/panel.gp draws it) ----
 # Tic labels from a space-separated list, or numbers when the axis has no

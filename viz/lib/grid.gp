@@ -64,8 +64,6 @@ if (tf_dist && !tf_gen) {
 tf_sub = tf_withsource(tf_sub)
 
 # ---- layout (pixels) ----
-tf_rows = int(ceil(tf_n / 4.0))
-tf_cols = int(ceil(real(tf_n) / tf_rows))
 tf_xlab = tf_pcols[tf_first + 1]
 tf_cw_ = fontsize * 0.62
 tf_ywid = (tf_ticwidth(tf_prows[tf_first + 1], tf_R) + (tf_gen ? strlen(sprintf("%d", tf_R)) + 2 : 0)) * tf_cw_
@@ -75,7 +73,9 @@ tf_pw = tf_C * tf_cell; tf_ph = tf_R * tf_cell
 if (tf_R * tf_cell < 120) { tf_ph = tf_min(90 * tf_R, 120) }
 tf_gapx = fontsize * 2.0
 tf_ptitleh = fontsize * 2.0
-tf_gapy = fontsize * 0.8
+# A row's panel titles are centred tf_ptitleh / 2 above its panels (panel.gp);
+# tf_gapy keeps them clear of the x tic labels of the row above.
+tf_gapy = fontsize * 1.2
 tf_ml = tf_ywid + fontsize * 3.2 + 14
 tf_mt = fontsize * 5.0 + 12
 tf_mr = fontsize * 7 + 60
@@ -84,6 +84,21 @@ tf_keyh = tf_nbad > 0 ? fontsize * 2.4 : 0
 # x tic height depends on rotation, which depends on the cell width
 tf_xrot = (tf_xlab ne "" && tf_C <= 60 && tf_xwid > 0.9 * tf_pw / tf_C) ? 45 : 0
 tf_xtich = tf_xrot ? tf_xwid * 0.72 + fontsize * 1.6 : fontsize * 2.2
+# Panels per row: four; on the slide page (lib/common.gp) as many (up to
+# eight) as make the panels largest once the figure is scaled to fit:
+# 16 heads as two rows of eight, not four rows of four.
+tf_gridw(c) = tf_max(tf_ml + c * tf_pw + (c - 1) * tf_gapx + tf_mr, tf_titlew(tf_head, tf_sub))
+tf_gridh(c) = tf_gridh1(int(ceil(real(tf_n) / c)))
+tf_gridh1(r) = tf_mt + r * (tf_ptitleh + tf_ph + tf_xtich) + (r - 1) * tf_gapy + tf_xlabelh + tf_keyh + 10
+tf_gridscale(c) = tf_min(real(tf_slide_w) / tf_gridw(c), real(tf_slide_h) / tf_gridh(c))
+tf_cols = tf_min(tf_n, 4)
+if (slide && width == 0 && height == 0) {
+    do for [tf_c = 1:tf_min(tf_n, 8)] {
+        if (tf_gridscale(tf_c) > tf_gridscale(tf_cols) * 1.0001) { tf_cols = tf_c }
+    }
+}
+tf_rows = int(ceil(real(tf_n) / tf_cols))
+tf_cols = int(ceil(real(tf_n) / tf_rows))
 tf_w = width > 0 ? width : int(tf_max(tf_ml + tf_cols * tf_pw + (tf_cols - 1) * tf_gapx + tf_mr, tf_titlew(tf_head, tf_sub)) + 0.5)
 if (width == 0 && tf_ml + tf_cols * tf_pw + (tf_cols - 1) * tf_gapx + tf_mr < tf_w) {
     # a wider canvas than the panels need (for the titles): centre them

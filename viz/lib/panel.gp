@@ -21,7 +21,14 @@ eval tf_set_xtics
 eval tf_set_ytics
 if (tf_xrot != 0) { set xtics rotate by tf_xrot right } else { set xtics norotate }
 if (!tf_showy) { unset ytics }
-set title tf_ptitle_text font tf_fontspec(fontsize + 1)
+# The panel's title as a label centred tf_ptitleh / 2 above it (not gnuplot's
+# title, whose place gnuplot chooses), so that the grid can keep it clear
+# of the row above.
+unset title
+unset label 110
+if (tf_ptitle_text ne "") {
+    set label 110 tf_ptitle_text at screen tf_sx(tf_px + tf_pw / 2.0), screen tf_sy(tf_py - tf_ptitleh / 2.0) center font tf_fontspec(fontsize + 1)
+}
 set xlabel tf_xtitle
 set ylabel tf_ytitle
 unset y2tics
@@ -37,8 +44,8 @@ if (tf_cellgrid) {
     do for [tf_k = 1:tf_R - 1] { set arrow from graph 0, first tf_k - 0.5 to graph 1, first tf_k - 0.5 nohead front lc rgb tf_grid_rgb lw 1.5 }
 }
 if (tf_cbox) {
-    set colorbox user origin screen tf_sx(tf_cbx), screen tf_sy(tf_cby + tf_cbh) size screen real(tf_cbw) / tf_w, screen real(tf_cbh) / tf_h
-    set cbtics tf_nicestep(tf_hi - tf_lo, tf_max(2, int(tf_cbh / 40))) scale 0 nomirror
+    set colorbox user origin screen tf_sx(tf_cbx), screen tf_sy(tf_cby + tf_cbh) size screen real(tf_cbw) / tf_pagew, screen real(tf_cbh) / tf_pageh
+    set cbtics tf_nicestep(tf_hi - tf_lo, tf_max(2, int(tf_cbh / (fontsize * 2.8)))) scale 0 nomirror
     set cblabel offset 1.5, 0
 } else { unset colorbox }
 if (tf_bg_title ne "" || tf_key2_title ne "") {
@@ -56,4 +63,5 @@ plot data index tf_page matrix @tf_image notitle, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_key2_rgb title tf_key2_title, \
      data index tf_page matrix using 1:2:(tf_values ? tf_vlabel($3) : ""):(tf_vcolor($3)) \
         with labels tc rgb variable font tf_fontspec(tf_vsize) notitle
+unset label 110
 eval tf_geometry
