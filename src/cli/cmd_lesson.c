@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/lesson_view.h"
@@ -104,8 +105,12 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
             *dest = argv[++i];
             continue;
         }
-        if (arg[0] == '-' && arg[1])
-            return cli_usage_error("lesson", usage, "unknown option '%s'", arg);
+        if (arg[0] == '-' && arg[1]) {
+            static const char *const options[] = {"list", "check", "walk", "lang", "plot", "format", "traces",
+                                                  "src", "tgt", "positions", "causal-mask", "padding-mask",
+                                                  "residual", "help"};
+            return cli_unknown_option("lesson", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
+        }
         if (a->which)
             return cli_usage_error("lesson", usage, "one lesson at a time ('%s' and '%s')", a->which, arg);
         a->which = arg;

@@ -94,6 +94,12 @@ static const char *const model_flags[] = {
     "relative-buckets", "relative-max-distance", "residual", "causal-mask", "padding-mask",
 };
 
+/* The other long options, for "did you mean" (parse_args reads them). */
+static const char *const own_options[] = {
+    "output", "config", "lesson", "weights", "save-weights", "export-weights", "generate", "temperature",
+    "top-k", "sample-seed", "quiet", "no-cache", "train-step", "help",
+};
+
 static void warn_token(void *ctx, const char *what, const char *token)
 {
     int *quiet = ctx;
@@ -219,7 +225,8 @@ static int parse_args(RunArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     a->output = "run.trace";
-    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, 64);
+    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, own_options,
+                         sizeof own_options / sizeof *own_options, 64);
     int rc;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];

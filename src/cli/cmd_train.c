@@ -78,6 +78,12 @@ static const char *const model_flags[] = {
     "final-norm", "activation", "positions", "residual", "relative-buckets", "relative-max-distance", "ln-eps",
 };
 
+/* The other long options, for "did you mean" (parse_args reads them). */
+static const char *const own_options[] = {
+    "task", "output", "config", "init", "steps", "seed", "batch", "warmup", "lr-scale", "clip",
+    "label-smoothing", "eval-every", "quiet", "help",
+};
+
 typedef struct {
     const char *task, *output, *config_path, *init;
     const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *eval_every;
@@ -88,7 +94,8 @@ typedef struct {
 static int parse_args(TrainArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
-    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, 32);
+    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, own_options,
+                         sizeof own_options / sizeof *own_options, 32);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
