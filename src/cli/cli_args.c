@@ -1,7 +1,9 @@
-/* cli_args.c — unknown options, and for run and train options with a
- * value and model flags. */
+/* cli_args.c — unknown options, output paths checked up front, and for
+ * run and train options with a value and model flags. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli_args.h"
 #include "text/nearest.h"
@@ -25,6 +27,46 @@ void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_name
     f->own = own;
     f->n_own = n_own;
     f->cap = cap < CLI_MODEL_FLAGS_MAX ? cap : CLI_MODEL_FLAGS_MAX;
+}
+
+int cli_check_output_file(const char *command, const char *flag, const char *path, const CliInput *inputs,
+                          size_t n)
+{
+    struct stat out;
+    const size_t len = strlen(path);
+    const bool exists = stat(path, &out) == 0;
+    if ((exists && S_ISDIR(out.st_mode)) || (len > 0 && path[len - 1] == '/')) {
+        fprintf(stderr, "traceformer %s: %s '%s' %s; %s names the file to write\n", command, flag, path,
+                exists && S_ISDIR(out.st_mode) ? "is a directory" : "names a directory (it ends in '/')", flag);
+        fprintf(stderr, "hint: give a file name, inside it if you like: %s %s%sFILE\n", flag, path,
+                len > 0 && path[len - 1] == '/' ? "" : "/");
+        return 2;
+    }
+    if (!exists)
+        return 0;
+    /* Same device and inode: the same file under any name (./a, a link). */
+    for (size_t k = 0; k < n; k++) {
+        struct stat in;
+        if (inputs[k].path && stat(inputs[k].path, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+            fprintf(stderr, "traceformer %s: %s '%s' is the %s file ('%s'): writing it would replace what is read\n",
+                    command, flag, path, inputs[k].flag, inputs[k].path);
+            fprintf(stderr, "hint: give %s another file name\n", flag);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+int cli_check_output_dir(const char *command, const char *flag, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "traceformer %s: %s '%s' is not a directory; %s names a directory to write into\n", command, flag,
+                path, flag);
+        fprintf(stderr, "hint: give a directory (it is created when missing)\n");
+        return 2;
+    }
+    return 0;
 }
 
 int cli_unknown_option(const char *command, const char *usage, const char *arg, const char *const *names,

@@ -32,6 +32,25 @@ typedef struct {
 void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_names, const char *const *own,
                           size_t n_own, int cap);
 
+/* A path the command reads, named by the flag that gave it. */
+typedef struct {
+    const char *flag;  /* "--config" */
+    const char *path;  /* NULL: not given */
+} CliInput;
+
+/* Check flag's FILE (-o run.trace) before any work, so that a mistake is
+ * bad usage (exit 2) at once, not a failure after the work: refused when
+ * it is a directory (or ends in '/'), or when it is the same file as one
+ * of the n inputs (writing there would replace what is being read).
+ * Prints "traceformer COMMAND: FLAG 'PATH' ..." and returns 2; else 0.
+ * Only those two mistakes are caught here: the writer handles the rest. */
+int cli_check_output_file(const char *command, const char *flag, const char *path, const CliInput *inputs,
+                          size_t n);
+
+/* Check flag's DIR (-o plots) before any work: refused (exit 2) when it
+ * exists and is not a directory, so it could never be written into. */
+int cli_check_output_dir(const char *command, const char *flag, const char *path);
+
 /* Report arg, an option `traceformer COMMAND` does not have, and return 2
  * (bad usage):
  *   traceformer COMMAND: unknown option 'ARG'

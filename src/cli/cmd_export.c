@@ -79,6 +79,8 @@ static int parse_args(int argc, char **argv, ExportArgs *a)
         return cli_usage_error("export", usage, "missing --format (npy, csv or dat)");
     if (!a->dir || !a->dir[0])
         return cli_usage_error("export", usage, "missing -o DIR");
+    if (cli_check_output_dir("export", "-o", a->dir))
+        return 2;
     return 0;
 }
 

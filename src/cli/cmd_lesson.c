@@ -134,6 +134,10 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
         return cli_usage_error("lesson", usage, "--check or --plot, one at a time");
     if (a->format && !a->plot_dir)
         return cli_usage_error("lesson", usage, "--format goes with --plot DIR");
+    if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
+        return 2;
+    if (a->traces && cli_check_output_dir("lesson", "--traces", a->traces))
+        return 2;
     return 0;
 }
 

@@ -146,7 +146,7 @@ static int parse_args(int argc, char **argv, PlotArgs *a)
         return cli_usage_error("plot", usage, "missing TRACE");
     if (!a->dir || !a->dir[0])
         return cli_usage_error("plot", usage, "missing -o DIR");
-    return 0;
+    return cli_check_output_dir("plot", "-o", a->dir);
 }
 
 /* "W,H" with both in range; false after reporting. */

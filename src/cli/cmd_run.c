@@ -395,6 +395,25 @@ int cmd_run(int argc, char **argv)
             return cli_report(&err, st);
         a.lesson_file = lesson_path;
     }
+    /* Outputs checked before any work; a lesson directory's lesson.ini is
+     * read, so -o may not replace it either. */
+    const CliInput inputs[] = {
+        {"--config", a.config_path}, {"--lesson", a.lesson_file}, {"--weights", a.weights}};
+    const size_t n_inputs = sizeof inputs / sizeof *inputs;
+    if (a.save_weights && strcmp(a.save_weights, a.output) == 0) {
+        fprintf(stderr, "traceformer run: -o and --save-weights both name '%s': give each its own file\n", a.output);
+        rc = 2;
+    }
+    if (!rc)
+        rc = cli_check_output_file("run", "-o", a.output, inputs, n_inputs);
+    if (!rc && a.save_weights)
+        rc = cli_check_output_file("run", "--save-weights", a.save_weights, inputs, n_inputs);
+    if (!rc && a.export_weights)
+        rc = cli_check_output_dir("run", "--export-weights", a.export_weights);
+    if (rc) {
+        lesson_free(lesson);
+        return rc;
+    }
 
     Config *cfg = malloc(sizeof *cfg);
     Model *m = malloc(sizeof *m);

@@ -138,7 +138,8 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
         fprintf(stderr, "traceformer train: --init takes the model's settings from its file: drop --config\n");
         return 2;
     }
-    return 0;
+    const CliInput inputs[] = {{"--config", a->config_path}, {"--init", a->init}};
+    return cli_check_output_file("train", "-o", a->output, inputs, sizeof inputs / sizeof *inputs);
 }
 
 /* A whole number in [lo, hi] from flag's value, or an error naming both. */

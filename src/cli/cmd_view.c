@@ -76,7 +76,7 @@ static int parse_args(int argc, char **argv, ViewArgs *a)
     }
     if (!a->path)
         return cli_usage_error("view", usage, "missing TRACE");
-    return 0;
+    return cli_check_output_dir("view", "--plots", a->plots);
 }
 
 int cmd_view(int argc, char **argv)

@@ -53,4 +53,40 @@ for cmd in run train eval plot export show ls view lesson; do
     ok "$cmd: the $n options of --help are all known, and suggested when misspelled"
 done
 
+# ---- -o and its kin: refused before any work when they cannot be right ----
+"$TF" run -q --src "猫 追 老鼠" -o a.trace || bad "run to a.trace"
+"$TF" train -q --task copy --steps 1 --batch 2 -o a.tfw || bad "train to a.tfw"
+printf '[input]\nsrc = a b\n' > c.ini
+mkdir d
+touch f
+for f in a.trace a.tfw c.ini; do cp "$f" "$f.before"; done
+# COMMAND ARGS... | the text the message must hold (it names the path)
+while IFS='|' read -r args says; do
+    # shellcheck disable=SC2086 # args is a word list on purpose
+    expect_exit 2 "$args" -- "$TF" $args
+    expect_in "$WORK/err" "$says" "$args: says why, naming the path"
+done <<'EOF2'
+run -q --src a -o d|-o 'd' is a directory
+run -q --src a -o new/|-o 'new/' names a directory
+run -q --config c.ini -o c.ini|-o 'c.ini' is the --config file
+run -q --src a --weights a.tfw -o ./a.tfw|-o './a.tfw' is the --weights file
+run -q --src a --save-weights d|--save-weights 'd' is a directory
+run -q --src a --save-weights x -o x|-o and --save-weights both name 'x'
+run -q --src a --export-weights f|--export-weights 'f' is not a directory
+train -q --task copy --steps 1 -o d|-o 'd' is a directory
+train -q --task copy --steps 1 --init a.tfw -o a.tfw|-o 'a.tfw' is the --init file
+train -q --task copy --steps 1 --config c.ini -o c.ini|-o 'c.ini' is the --config file
+export a.trace --format npy -o f|-o 'f' is not a directory
+export a.trace --format npy -o a.trace|-o 'a.trace' is not a directory
+plot a.trace enc.0.attn.weights -o f|-o 'f' is not a directory
+lesson 1 --plot f|--plot 'f' is not a directory
+lesson 1 --check --traces f|--traces 'f' is not a directory
+view a.trace --plots f|--plots 'f' is not a directory
+EOF2
+if cmp -s a.trace a.trace.before && cmp -s a.tfw a.tfw.before && cmp -s c.ini c.ini.before &&
+    [ ! -s f ] && [ -z "$(ls d)" ]; then
+    ok "nothing was written: the inputs, f and d are as they were"
+else bad "a refused command wrote something"; ls -la . d; fi
+expect_absent "$WORK/new" "no directory made for a refused -o new/"
+
 finish
