@@ -13,6 +13,7 @@
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
+#include "cli/scratch_dir.h"
 #include "cli/view_export.h"
 #include "model/config.h"
 #include "text/tokenizer.h"
@@ -598,9 +599,10 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
         snprintf(lv->title[g], sizeof lv->title[g], "lesson %d: %s", lesson_number(l), t ? t : lesson_slug(l));
     }
 
+    /* removed by a signal too, while the traces are computed (the viewer
+     * catches signals itself once it runs) */
     const char *base = getenv("TMPDIR");
-    snprintf(lv->tmp, sizeof lv->tmp, "%s/traceformer-lesson-XXXXXX", base && base[0] ? base : "/tmp");
-    if (!mkdtemp(lv->tmp)) {
+    if (scratch_dir_make(lv->tmp, sizeof lv->tmp, "traceformer-lesson") != 0) {
         fprintf(stderr, "traceformer: cannot make a directory for the lesson's traces in %s\n",
                 base && base[0] ? base : "/tmp");
         free(lv);
@@ -649,7 +651,7 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
             code = 128 + sig;
         trace_reader_close(main_trace);
     }
-    remove_dir(lv->tmp);
+    scratch_dir_remove(lv->tmp);
     for (int i = 0; i < lv->n_flow; i++)
         free(lv->flow[i].text);
     facts_free(&lv->facts);
