@@ -29,7 +29,7 @@ static const char usage[] =
     "\n"
     "input:\n"
     "  --src TEXT           a source sentence, tokens separated by spaces (\"猫 追 老鼠\");\n"
-    "                       repeat for a batch, padded with <PAD>\n"
+    "                       repeat for a batch, padded with <PAD>; at most 511 bytes\n"
     "  --tgt TEXT           the output sentence for the matching --src (\"cat chases mouse\").\n"
     "                       Teacher forcing: the decoder reads <START> + target and should\n"
     "                       predict target + <END>; a leading <START> (\"<START> cat chases\")\n"
