@@ -99,13 +99,13 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-int scratch_dir_make(char *dir, unsigned cap, const char *prefix)
+int scratch_dir_make(char *dir, size_t cap, const char *prefix)
 {
     const char *base = getenv("TMPDIR");
     if (!base || !base[0])
         base = "/tmp";
     int n = snprintf(dir, cap, "%s/%s-XXXXXX", base, prefix);
-    if (n < 0 || (unsigned)n >= cap || (unsigned)n >= sizeof guarded) {
+    if (n < 0 || (size_t)n >= cap || (size_t)n >= sizeof guarded) {
         errno = ENAMETOOLONG;
         return -1;
     }

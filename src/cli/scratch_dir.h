@@ -8,12 +8,14 @@
 #ifndef TF_CLI_SCRATCH_DIR_H
 #define TF_CLI_SCRATCH_DIR_H
 
+#include <stddef.h>
+
 /* Make "$TMPDIR/PREFIX-XXXXXX" (TMPDIR unset or empty: /tmp) into dir
  * (cap bytes) and guard it: until scratch_dir_remove, SIGINT, SIGTERM,
  * SIGHUP and SIGQUIT remove it, files and one level of subdirectories,
  * before the program ends of that signal as it would have. One directory
  * is guarded at a time. Returns 0, or -1 with errno set (nothing made). */
-int scratch_dir_make(char *dir, unsigned cap, const char *prefix);
+int scratch_dir_make(char *dir, size_t cap, const char *prefix);
 
 /* Remove dir (as above) and stop guarding it. */
 void scratch_dir_remove(const char *dir);
