@@ -1,8 +1,12 @@
-/* cli_args.c — options with a value, and model flags, for run and train. */
+/* cli_args.c — unknown options, output paths checked up front, and for
+ * run and train options with a value and model flags. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli_args.h"
+#include "text/nearest.h"
 
 static int accepts(const ModelFlags *f, const char *arg)
 {
@@ -14,22 +18,98 @@ static int accepts(const ModelFlags *f, const char *arg)
     return 0;
 }
 
-void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_names, int cap)
+void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_names, const char *const *own,
+                          size_t n_own, int cap)
 {
     memset(f, 0, sizeof *f);
     f->names = names;
     f->n_names = n_names;
+    f->own = own;
+    f->n_own = n_own;
     f->cap = cap < CLI_MODEL_FLAGS_MAX ? cap : CLI_MODEL_FLAGS_MAX;
+}
+
+int cli_check_output_file(const char *command, const char *flag, const char *path, const CliInput *inputs,
+                          size_t n)
+{
+    struct stat out;
+    const size_t len = strlen(path);
+    const bool exists = stat(path, &out) == 0;
+    if ((exists && S_ISDIR(out.st_mode)) || (len > 0 && path[len - 1] == '/')) {
+        fprintf(stderr, "traceformer %s: %s '%s' %s; %s names the file to write\n", command, flag, path,
+                exists && S_ISDIR(out.st_mode) ? "is a directory" : "names a directory (it ends in '/')", flag);
+        fprintf(stderr, "hint: give a file name, inside it if you like: %s %s%sFILE\n", flag, path,
+                len > 0 && path[len - 1] == '/' ? "" : "/");
+        return 2;
+    }
+    if (!exists)
+        return 0;
+    /* Same device and inode: the same file under any name (./a, a link). */
+    for (size_t k = 0; k < n; k++) {
+        struct stat in;
+        if (inputs[k].path && stat(inputs[k].path, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+            fprintf(stderr, "traceformer %s: %s '%s' is the %s file ('%s'): writing it would replace what is read\n",
+                    command, flag, path, inputs[k].flag, inputs[k].path);
+            fprintf(stderr, "hint: give %s another file name\n", flag);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+int cli_check_output_dir(const char *command, const char *flag, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "traceformer %s: %s '%s' is not a directory; %s names a directory to write into\n", command, flag,
+                path, flag);
+        fprintf(stderr, "hint: give a directory (it is created when missing)\n");
+        return 2;
+    }
+    return 0;
+}
+
+int cli_unknown_option(const char *command, const char *usage, const char *arg, const char *const *names,
+                       size_t n, const char *const *more, size_t n_more)
+{
+    fprintf(stderr, "traceformer %s: unknown option '%s'\n", command, arg);
+    if (usage) {
+        const char *nl = strchr(usage, '\n');
+        fprintf(stderr, "%.*s\n", nl ? (int)(nl - usage) : (int)strlen(usage), usage);
+    }
+    /* Compare names, not spellings of dashes: "-heads" and "--heads=4"
+     * both mean --heads. One letter is too little to guess from. */
+    char typed[64];
+    const char *t = arg + strspn(arg, "-");
+    snprintf(typed, sizeof typed, "%.*s", (int)strcspn(t, "="), t);
+    Nearest near;
+    nearest_init(&near, typed);
+    if (strlen(typed) >= 2) {
+        for (size_t k = 0; k < n; k++)
+            nearest_offer(&near, names[k]);
+        for (size_t k = 0; more && k < n_more; k++)
+            nearest_offer(&near, more[k]);
+    }
+    if (near.n == 0) {
+        fprintf(stderr, "hint: `traceformer %s --help` describes the options\n", command);
+        return 2;
+    }
+    /* The closest names only, as tied as they come (--seed for --sed, not
+     * every short option two edits away). */
+    fprintf(stderr, "hint: did you mean --%s", near.name[0]);
+    size_t shown = 1;
+    for (; shown < near.n && near.score[shown] == near.score[0]; shown++)
+        fprintf(stderr, "%s--%s", shown + 1 == near.n || near.score[shown + 1] != near.score[0] ? " or " : ", ",
+                near.name[shown]);
+    fprintf(stderr, "?\n");
+    return 2;
 }
 
 int cli_take_value(const char *command, int argc, char **argv, int *i, const char **target, ModelFlags *flags)
 {
     const char *arg = argv[*i];
-    if (!target && !accepts(flags, arg)) {
-        fprintf(stderr, "traceformer %s: unknown option '%s'\n", command, arg);
-        fprintf(stderr, "hint: traceformer %s --help lists the options\n", command);
-        return 2;
-    }
+    if (!target && !accepts(flags, arg))
+        return cli_unknown_option(command, NULL, arg, flags->own, flags->n_own, flags->names, flags->n_names);
     if (*i + 1 >= argc) {
         fprintf(stderr, "traceformer %s: %s needs a value\n", command, arg);
         return 2;

@@ -1,7 +1,8 @@
-/* cli_args.h — the command-line parsing that `run` and `train` share: an
- * option that takes a value, and the model flags (--heads 4, --norm pre,
- * ...) that each set one config key, collected in command-line order and
- * applied after the config file. */
+/* cli_args.h — command-line parsing the subcommands share: the report of
+ * an unknown option (with "did you mean"), an output path checked before
+ * any work, and for `run` and `train` an option that takes a value and
+ * the model flags (--heads 4, --norm pre, ...) that each set one config
+ * key, collected in command-line order and applied after the config file. */
 #ifndef TF_CLI_CLI_ARGS_H
 #define TF_CLI_CLI_ARGS_H
 
@@ -16,6 +17,9 @@
 typedef struct {
     const char *const *names;  /* (n_names) the accepted flags without "--": "heads", "d-model" */
     size_t n_names;
+    const char *const *own;    /* (n_own) the command's other long options, without "--",
+                                  for "did you mean" */
+    size_t n_own;
     int cap;                   /* how many may be given, ≤ CLI_MODEL_FLAGS_MAX */
     int n;                     /* how many were */
     const char *key[CLI_MODEL_FLAGS_MAX];    /* (n) as given, without "--" */
@@ -23,15 +27,48 @@ typedef struct {
 } ModelFlags;
 
 /* Start f empty, accepting the n_names flags of names (which must outlive
- * f), at most cap of them given. */
-void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_names, int cap);
+ * f), at most cap of them given; own (n_own names) are the command's other
+ * long options, offered when one is misspelled. */
+void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_names, const char *const *own,
+                          size_t n_own, int cap);
+
+/* A path the command reads, named by the flag that gave it. */
+typedef struct {
+    const char *flag;  /* "--config" */
+    const char *path;  /* NULL: not given */
+} CliInput;
+
+/* Check flag's FILE (-o run.trace) before any work, so that a mistake is
+ * bad usage (exit 2) at once, not a failure after the work: refused when
+ * it is a directory (or ends in '/'), or when it is the same file as one
+ * of the n inputs (writing there would replace what is being read).
+ * Prints "traceformer COMMAND: FLAG 'PATH' ..." and returns 2; else 0.
+ * Only those two mistakes are caught here: the writer handles the rest. */
+int cli_check_output_file(const char *command, const char *flag, const char *path, const CliInput *inputs,
+                          size_t n);
+
+/* Check flag's DIR (-o plots) before any work: refused (exit 2) when it
+ * exists and is not a directory, so it could never be written into. */
+int cli_check_output_dir(const char *command, const char *flag, const char *path);
+
+/* Report arg, an option `traceformer COMMAND` does not have, and return 2
+ * (bad usage):
+ *   traceformer COMMAND: unknown option 'ARG'
+ *   USAGE LINE              (the first line of usage, when usage is not NULL)
+ *   hint: did you mean --NAME?    (the nearest of the command's options)
+ *   hint: `traceformer COMMAND --help` describes the options    (else)
+ * names and more (n and n_more of them; more may be NULL) are the
+ * command's long options without "--"; a value after '=' in arg is not
+ * compared. */
+int cli_unknown_option(const char *command, const char *usage, const char *arg, const char *const *names,
+                       size_t n, const char *const *more, size_t n_more);
 
 /* argv[*i] is an option of `traceformer COMMAND` that is not a switch.
  * target: where the command keeps that option's value, or NULL when it is
  * none of the command's own, in which case it must be one of flags' model
  * flags and is collected into flags. Takes the value that follows
  * (*i moves on to it) and returns 0; else prints one of
- *   traceformer COMMAND: unknown option 'ARG' (and a hint: line)
+ *   traceformer COMMAND: unknown option 'ARG' (cli_unknown_option)
  *   traceformer COMMAND: ARG needs a value
  *   traceformer COMMAND: too many model flags (at most CAP)
  * to stderr and returns 2, the exit code for bad usage. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "model/weights_file.h"
 #include "train/trainer.h"
@@ -61,9 +62,8 @@ int cmd_eval(int argc, char **argv)
             continue;
         }
         if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "traceformer eval: unknown option '%s'\n", arg);
-            fprintf(stderr, "hint: traceformer eval --help lists the options\n");
-            return 2;
+            static const char *const options[] = {"task", "seed", "split", "quiet", "help"};
+            return cli_unknown_option("eval", NULL, arg, options, sizeof options / sizeof *options, NULL, 0);
         }
         if (path) {
             fprintf(stderr, "traceformer eval: one model at a time ('%s' and '%s')\n", path, arg);

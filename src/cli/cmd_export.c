@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "trace/export.h"
@@ -59,7 +60,8 @@ static int parse_args(int argc, char **argv, ExportArgs *a)
         } else if (strncmp(arg, "--output=", 9) == 0) {
             dest = &a->dir, value = arg + 9;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("export", usage, "unknown option '%s'", arg);
+            static const char *const options[] = {"format", "output", "help"};
+            return cli_unknown_option("export", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
         } else if (!a->path) {
             a->path = arg;
         } else {
@@ -77,6 +79,8 @@ static int parse_args(int argc, char **argv, ExportArgs *a)
         return cli_usage_error("export", usage, "missing --format (npy, csv or dat)");
     if (!a->dir || !a->dir[0])
         return cli_usage_error("export", usage, "missing -o DIR");
+    if (cli_check_output_dir("export", "-o", a->dir))
+        return 2;
     return 0;
 }
 

@@ -1,16 +1,21 @@
 /* cmd_lesson.c — `traceformer lesson`: list, check, plot and walk through
  * the lessons in lessons/NN-slug/ (src/lesson does the work). */
+#include <errno.h>
 #include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/lesson_view.h"
 #include "cli/paths.h"
+#include "cli/scratch_dir.h"
 #include "lesson/lesson.h"
 #include "trace/trace.h"
 
@@ -104,8 +109,12 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
             *dest = argv[++i];
             continue;
         }
-        if (arg[0] == '-' && arg[1])
-            return cli_usage_error("lesson", usage, "unknown option '%s'", arg);
+        if (arg[0] == '-' && arg[1]) {
+            static const char *const options[] = {"list", "check", "walk", "lang", "plot", "format", "traces",
+                                                  "src", "tgt", "positions", "causal-mask", "padding-mask",
+                                                  "residual", "help"};
+            return cli_unknown_option("lesson", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
+        }
         if (a->which)
             return cli_usage_error("lesson", usage, "one lesson at a time ('%s' and '%s')", a->which, arg);
         a->which = arg;
@@ -129,6 +138,10 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
         return cli_usage_error("lesson", usage, "--check or --plot, one at a time");
     if (a->format && !a->plot_dir)
         return cli_usage_error("lesson", usage, "--format goes with --plot DIR");
+    if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
+        return 2;
+    if (a->traces && cli_check_output_dir("lesson", "--traces", a->traces))
+        return 2;
     return 0;
 }
 
@@ -150,7 +163,8 @@ static int do_list(const LessonArgs *a)
     return 0;
 }
 
-/* A temporary directory for the traces, removed at the end. */
+/* A temporary directory for the traces, removed at the end, or when a
+ * signal ends the program first (scratch_dir). */
 typedef struct {
     char dir[4096];
     bool temporary;
@@ -163,9 +177,7 @@ static int trace_dir_open(TraceDir *d, const char *keep)
         d->temporary = false;
         return 0;
     }
-    const char *tmp = getenv("TMPDIR");
-    snprintf(d->dir, sizeof d->dir, "%s/traceformer-lesson-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(d->dir)) {
+    if (scratch_dir_make(d->dir, sizeof d->dir, "traceformer-lesson") != 0) {
         perror("traceformer: cannot create a temporary directory");
         return 1;
     }
@@ -173,13 +185,42 @@ static int trace_dir_open(TraceDir *d, const char *keep)
     return 0;
 }
 
-static void trace_dir_close(TraceDir *d, const LessonTraces *t)
+static void trace_dir_close(TraceDir *d)
 {
-    if (!d->temporary)
-        return;
-    for (int i = 0; i < t->n; i++)
-        unlink(t->path[i]);
-    rmdir(d->dir);
+    if (d->temporary)
+        scratch_dir_remove(d->dir);
+}
+
+/* Has standard output stopped taking what is printed (the reader of a
+ * pipe gone, `lesson 2 | head -5`)? Then there is no point going on. */
+static bool output_gone(void)
+{
+    return ferror(stdout) != 0;
+}
+
+/* Is standard output a pipe whose reader has closed it? poll(2) reports
+ * POLLERR for such a write end (POLLHUP for a socket shut down), which
+ * stays true, unlike errno after the failed write. */
+static bool reader_gone(void)
+{
+    struct pollfd p = {.fd = STDOUT_FILENO, .events = POLLOUT};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* After the output: 0 when it all went out or its reader stopped reading
+ * (head -5 has what it wanted: a quiet, early end); else report and 1. */
+static int finish_output(void)
+{
+    errno = 0;
+    const bool flushed = fflush(stdout) == 0;
+    const int e = errno;
+    if (flushed && !ferror(stdout))
+        return 0;
+    if (reader_gone())
+        return 0;
+    fprintf(stderr, "traceformer: cannot write the standard output%s%s\n", !flushed && e ? ": " : "",
+            !flushed && e ? strerror(e) : "");
+    return 1;
 }
 
 static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang)
@@ -246,7 +287,7 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
     if (intro)
         printf("%s\n\n", intro);
     const int n = lesson_step_count(l);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && !output_gone(); i++) {
         const LessonStep *s = lesson_step(l, i);
         char shape[256];
         step_shape(s, t, shape, sizeof shape);
@@ -284,6 +325,11 @@ int cmd_lesson(int argc, char **argv)
         return rc;
     }
 
+    /* Printing into a pipe whose reader is gone must not kill the program
+     * before it removes its traces: with SIGPIPE ignored a write fails with
+     * EPIPE instead, the walk stops, and finish_output takes that as the
+     * reader's choice, not as a failure. */
+    signal(SIGPIPE, SIG_IGN);
     TraceDir td;
     LessonTraces traces;
     memset(&traces, 0, sizeof traces);
@@ -311,7 +357,8 @@ int cmd_lesson(int argc, char **argv)
                lesson_number(l), lesson_number(l));
         rc = print_claims(l, &traces, a.lang);
     }
-    trace_dir_close(&td, &traces);
+    const int out_rc = finish_output();
+    trace_dir_close(&td);
     lesson_free(l);
-    return rc;
+    return out_rc ? out_rc : rc;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "trace/export.h"
@@ -36,7 +37,8 @@ int cmd_ls(int argc, char **argv)
             return 0;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage_error("ls", usage, "unknown option '%s'", argv[i]);
+            static const char *const options[] = {"help"};
+            return cli_unknown_option("ls", usage, argv[i], options, 1, NULL, 0);
         }
         if (path) {
             return cli_usage_error("ls", usage, "one TRACE only ('%s' is extra)", argv[i]);

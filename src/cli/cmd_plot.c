@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
@@ -119,8 +120,11 @@ static int parse_args(int argc, char **argv, PlotArgs *a)
             }
         }
         if (which < 0) {
-            if (arg[0] == '-' && arg[1] != '\0')
-                return cli_usage_error("plot", usage, "unknown option '%s'", arg);
+            if (arg[0] == '-' && arg[1] != '\0') {
+                static const char *const options[] = {"output", "format", "head", "batch", "size",
+                                                      "font", "compare", "keep-data", "help"};
+                return cli_unknown_option("plot", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
+            }
             if (!a->path)
                 a->path = arg;
             else
@@ -144,7 +148,7 @@ static int parse_args(int argc, char **argv, PlotArgs *a)
         return cli_usage_error("plot", usage, "missing TRACE");
     if (!a->dir || !a->dir[0])
         return cli_usage_error("plot", usage, "missing -o DIR");
-    return 0;
+    return cli_check_output_dir("plot", "-o", a->dir);
 }
 
 /* "W,H" with both in range; false after reporting. */

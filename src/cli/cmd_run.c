@@ -29,7 +29,7 @@ static const char usage[] =
     "\n"
     "input:\n"
     "  --src TEXT           a source sentence, tokens separated by spaces (\"猫 追 老鼠\");\n"
-    "                       repeat for a batch, padded with <PAD>\n"
+    "                       repeat for a batch, padded with <PAD>; at most 511 bytes\n"
     "  --tgt TEXT           the output sentence for the matching --src (\"cat chases mouse\").\n"
     "                       Teacher forcing: the decoder reads <START> + target and should\n"
     "                       predict target + <END>; a leading <START> (\"<START> cat chases\")\n"
@@ -92,6 +92,12 @@ static const char *const model_flags[] = {
     "arch", "d-model", "heads", "d-ff", "layers", "encoder-layers", "decoder-layers", "max-len",
     "norm", "final-norm", "activation", "positions", "seed", "vocab", "tokens", "ln-eps", "src", "tgt",
     "relative-buckets", "relative-max-distance", "residual", "causal-mask", "padding-mask",
+};
+
+/* The other long options, for "did you mean" (parse_args reads them). */
+static const char *const own_options[] = {
+    "output", "config", "lesson", "weights", "save-weights", "export-weights", "generate", "temperature",
+    "top-k", "sample-seed", "quiet", "no-cache", "train-step", "help",
 };
 
 static void warn_token(void *ctx, const char *what, const char *token)
@@ -219,7 +225,8 @@ static int parse_args(RunArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     a->output = "run.trace";
-    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, 64);
+    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, own_options,
+                         sizeof own_options / sizeof *own_options, 64);
     int rc;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -387,6 +394,25 @@ int cmd_run(int argc, char **argv)
         if (st)
             return cli_report(&err, st);
         a.lesson_file = lesson_path;
+    }
+    /* Outputs checked before any work; a lesson directory's lesson.ini is
+     * read, so -o may not replace it either. */
+    const CliInput inputs[] = {
+        {"--config", a.config_path}, {"--lesson", a.lesson_file}, {"--weights", a.weights}};
+    const size_t n_inputs = sizeof inputs / sizeof *inputs;
+    if (a.save_weights && strcmp(a.save_weights, a.output) == 0) {
+        fprintf(stderr, "traceformer run: -o and --save-weights both name '%s': give each its own file\n", a.output);
+        rc = 2;
+    }
+    if (!rc)
+        rc = cli_check_output_file("run", "-o", a.output, inputs, n_inputs);
+    if (!rc && a.save_weights)
+        rc = cli_check_output_file("run", "--save-weights", a.save_weights, inputs, n_inputs);
+    if (!rc && a.export_weights)
+        rc = cli_check_output_dir("run", "--export-weights", a.export_weights);
+    if (rc) {
+        lesson_free(lesson);
+        return rc;
     }
 
     Config *cfg = malloc(sizeof *cfg);

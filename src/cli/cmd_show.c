@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "text/utf8.h"
@@ -254,7 +255,8 @@ static int parse_args(int argc, char **argv, ShowArgs *a)
         if (matched)
             continue;
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage_error("show", usage, "unknown option '%s'", argv[i]);
+            static const char *const options[] = {"head", "batch", "precision", "help"};
+            return cli_unknown_option("show", usage, argv[i], options, sizeof options / sizeof *options, NULL, 0);
         }
         if (!a->path)
             a->path = argv[i];

@@ -37,8 +37,8 @@ static const char usage[] =
     "options:\n"
     "  --task NAME          copy, reverse, sort or phrasebook (required)\n"
     "  -o, --output FILE    the trained model (.tfw), written only when training succeeds\n"
-    "  --steps N            updates to make (default per task: copy 800, reverse 1500,\n"
-    "                       sort 2000, phrasebook 1500)\n"
+    "  --steps N            updates to make (default per task: copy 600, reverse 1500,\n"
+    "                       sort 2000, phrasebook 600)\n"
     "  --seed S             the dataset, the initial weights and the order of the\n"
     "                       examples (default 1); the same seed gives the same model bit\n"
     "                       for bit. The model records it: `eval` uses it to find the\n"
@@ -78,6 +78,12 @@ static const char *const model_flags[] = {
     "final-norm", "activation", "positions", "residual", "relative-buckets", "relative-max-distance", "ln-eps",
 };
 
+/* The other long options, for "did you mean" (parse_args reads them). */
+static const char *const own_options[] = {
+    "task", "output", "config", "init", "steps", "seed", "batch", "warmup", "lr-scale", "clip",
+    "label-smoothing", "eval-every", "quiet", "help",
+};
+
 typedef struct {
     const char *task, *output, *config_path, *init;
     const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *eval_every;
@@ -88,7 +94,8 @@ typedef struct {
 static int parse_args(TrainArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
-    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, 32);
+    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, own_options,
+                         sizeof own_options / sizeof *own_options, 32);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -131,7 +138,8 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
         fprintf(stderr, "traceformer train: --init takes the model's settings from its file: drop --config\n");
         return 2;
     }
-    return 0;
+    const CliInput inputs[] = {{"--config", a->config_path}, {"--init", a->init}};
+    return cli_check_output_file("train", "-o", a->output, inputs, sizeof inputs / sizeof *inputs);
 }
 
 /* A whole number in [lo, hi] from flag's value, or an error naming both. */

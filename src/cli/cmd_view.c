@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
@@ -62,8 +63,10 @@ static int parse_args(int argc, char **argv, ViewArgs *a)
             a->plots = arg + 8;
             continue;
         }
-        if (arg[0] == '-' && arg[1] != '\0')
-            return cli_usage_error("view", usage, "unknown option '%s'", arg);
+        if (arg[0] == '-' && arg[1] != '\0') {
+            static const char *const options[] = {"compare", "plots", "help"};
+            return cli_unknown_option("view", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
+        }
         if (!a->path)
             a->path = arg;
         else if (!a->name)
@@ -73,7 +76,7 @@ static int parse_args(int argc, char **argv, ViewArgs *a)
     }
     if (!a->path)
         return cli_usage_error("view", usage, "missing TRACE");
-    return 0;
+    return cli_check_output_dir("view", "--plots", a->plots);
 }
 
 int cmd_view(int argc, char **argv)

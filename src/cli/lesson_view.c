@@ -14,6 +14,7 @@
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
+#include "cli/scratch_dir.h"
 #include "cli/view_export.h"
 #include "model/config.h"
 #include "text/tokenizer.h"
@@ -699,7 +700,7 @@ void lesson_view_free(LessonView *lv)
     if (lv->main_trace)
         trace_reader_close(lv->main_trace);
     if (lv->tmp[0])
-        remove_dir(lv->tmp);
+        scratch_dir_remove(lv->tmp);
     for (int i = 0; i < lv->n_flow; i++)
         free(lv->flow[i].text);
     facts_free(&lv->facts);
@@ -722,9 +723,10 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
         snprintf(lv->title[g], sizeof lv->title[g], "lesson %d: %s", lesson_number(l), t ? t : lesson_slug(l));
     }
 
+    /* removed by a signal too, while the traces are computed (the viewer
+     * catches signals itself once it runs) */
     const char *base = getenv("TMPDIR");
-    snprintf(lv->tmp, sizeof lv->tmp, "%s/traceformer-lesson-XXXXXX", base && base[0] ? base : "/tmp");
-    if (!mkdtemp(lv->tmp)) {
+    if (scratch_dir_make(lv->tmp, sizeof lv->tmp, "traceformer-lesson") != 0) {
         lv->tmp[0] = '\0';
         lesson_view_free(lv);
         return error_set(err, TF_ERR_RUNTIME, "cannot make a directory for the lesson's traces in %s",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "text/nearest.h"
 
 typedef struct {
     const char *name;
@@ -46,6 +47,15 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "traceformer: unknown command '%s'\n", argv[1]);
+    Nearest near;
+    nearest_init(&near, argv[1]);
+    if (strlen(argv[1]) >= 2)
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            nearest_offer(&near, commands[i].name);
+    if (near.n > 0) {
+        fprintf(stderr, "hint: did you mean `traceformer %s`?\n", near.name[0]);
+        return 2;
+    }
     usage(stderr);
     return 2;
 }

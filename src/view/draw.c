@@ -15,18 +15,79 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* Does every word of text fit in cols columns? A message wrapped inside
+ * a word ("44x1" / "2") would be misread, so such a message is not used. */
+static bool words_fit(const char *text, int cols, bool ascii)
+{
+    char word[96];
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n >= sizeof word)
+            return false;
+        memcpy(word, p, n);
+        word[n] = '\0';
+        if (text_width(word, ascii) > cols)
+            return false;
+        p += n;
+        p += strspn(p, " ");
+    }
+    return true;
+}
+
+/* The notice below the minimum size, wrapped to the terminal and centred:
+ * the longest wording whose lines all fit, down to the bare size needed,
+ * so even a tiny terminal says something whole (never a garbled cut). */
 static void draw_too_small(const ViewState *s)
 {
     paint_role(s, ROLE_NORMAL);
-    char line1[96], line2[96];
-    snprintf(line1, sizeof line1, "Terminal too small: %dx%d.", s->cols, s->lines);
-    snprintf(line2, sizeof line2, "Traceformer needs at least %dx%d.", VIEW_MIN_COLS, VIEW_MIN_LINES);
-    const char *lines[] = {line1, line2, "Enlarge the window, or press q to quit."};
-    int y0 = s->lines / 2 - 1;
-    for (int i = 0; i < 3; i++) {
-        int w = text_width(lines[i], !s->theme.utf8);
+    if (s->cols < 1 || s->lines < 1)
+        return;
+    const bool ascii = !s->theme.utf8;
+    char msg[4][160];
+    if (s->lang == VIEW_LANG_ZH) {
+        /* 终端 WxH 太小：至少需要 WxH。请放大窗口，或按 q 退出。 */
+        snprintf(msg[0], sizeof msg[0],
+                 "\xe7\xbb\x88\xe7\xab\xaf %dx%d \xe5\xa4\xaa\xe5\xb0\x8f\xef\xbc\x9a\xe8\x87\xb3\xe5\xb0\x91"
+                 "\xe9\x9c\x80\xe8\xa6\x81 %dx%d\xe3\x80\x82\xe8\xaf\xb7\xe6\x94\xbe\xe5\xa4\xa7\xe7\xaa\x97"
+                 "\xe5\x8f\xa3\xef\xbc\x8c\xe6\x88\x96\xe6\x8c\x89 q \xe9\x80\x80\xe5\x87\xba\xe3\x80\x82",
+                 s->cols, s->lines, VIEW_MIN_COLS, VIEW_MIN_LINES);
+        /* 太小：至少需要 WxH。按 q 退出。 */
+        snprintf(msg[1], sizeof msg[1],
+                 "\xe5\xa4\xaa\xe5\xb0\x8f\xef\xbc\x9a\xe8\x87\xb3\xe5\xb0\x91\xe9\x9c\x80\xe8\xa6\x81 %dx%d"
+                 "\xe3\x80\x82\xe6\x8c\x89 q \xe9\x80\x80\xe5\x87\xba\xe3\x80\x82",
+                 VIEW_MIN_COLS, VIEW_MIN_LINES);
+        /* 需要 WxH */
+        snprintf(msg[2], sizeof msg[2], "\xe9\x9c\x80\xe8\xa6\x81 %dx%d", VIEW_MIN_COLS, VIEW_MIN_LINES);
+    } else {
+        snprintf(msg[0], sizeof msg[0], "Terminal %dx%d is too small: need %dx%d. Enlarge it, or press q to quit.",
+                 s->cols, s->lines, VIEW_MIN_COLS, VIEW_MIN_LINES);
+        snprintf(msg[1], sizeof msg[1], "Too small: need %dx%d. q quits.", VIEW_MIN_COLS, VIEW_MIN_LINES);
+        snprintf(msg[2], sizeof msg[2], "Need %dx%d", VIEW_MIN_COLS, VIEW_MIN_LINES);
+    }
+    snprintf(msg[3], sizeof msg[3], "%dx%d", VIEW_MIN_COLS, VIEW_MIN_LINES);
+
+    enum { MAX_LINES = 16 };
+    TextLine lines[MAX_LINES];
+    const char *text = msg[3];
+    for (int k = 0; k < 4; k++) {
+        /* CJK wraps between characters (text_wrap), so only the Latin
+         * words of a wording need to fit whole */
+        int count = text_lines(msg[k], s->cols, ascii, NULL, 0);
+        if (count <= s->lines && count <= MAX_LINES && (s->lang == VIEW_LANG_ZH || words_fit(msg[k], s->cols, ascii))) {
+            text = msg[k];
+            break;
+        }
+    }
+    int n = text_lines(text, s->cols, ascii, lines, MAX_LINES);
+    if (n > MAX_LINES)
+        n = MAX_LINES;
+    int y0 = (s->lines - n) / 2;
+    for (int i = 0; i < n && i < s->lines; i++) {
+        char buf[160];
+        snprintf(buf, sizeof buf, "%.*s", (int)lines[i].len, text + lines[i].off);
+        int w = text_width(buf, ascii);
         int x = (s->cols - w) / 2;
-        paint_text(s, y0 + i, x > 0 ? x : 0, lines[i], s->cols);
+        paint_text(s, (y0 > 0 ? y0 : 0) + i, x > 0 ? x : 0, buf, s->cols);
     }
 }
 

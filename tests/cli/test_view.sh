@@ -71,7 +71,27 @@ ui_wait_gone "steps (" "at 60x15 the steps pane makes room"
 ui_wait "enc.0.attn.weights" "at 60x15 the record is still shown"
 ui_wait "猫" "at 60x15 the tokens are still shown"
 ui_resize 40 10
-ui_wait "Terminal too small" "below the minimum size it says so"
+ui_wait "Terminal 40x10 is too small:" "below the minimum size it says so"
+# The notice is read whole: the screen's lines, trimmed and joined by one
+# space, hold the whole message (so it was wrapped, not cut at the edge).
+ui_wait_joined() {
+    _n=$((UI_TIMEOUT * 10))
+    while [ "$_n" -gt 0 ]; do
+        if ui_screen | awk '{ $1 = $1; if (NF) printf "%s ", $0 }' | grep -qF -- "$1"; then ok "$2"; return 0; fi
+        sleep 0.1; _n=$((_n - 1))
+    done
+    bad "$2: '$1' not on the screen, whole, after ${UI_TIMEOUT}s"; _ui_dump; return 1
+}
+ui_resize 30 8
+ui_wait_joined "Terminal 30x8 is too small: need 44x12. Enlarge it, or press q to quit." \
+    "at 30x8 the whole too-small message fits"
+ui_resize 20 4
+ui_wait_joined "Terminal 20x4 is too small: need 44x12. Enlarge it, or press q to quit." \
+    "at 20x4 the whole message still fits"
+ui_resize 12 3
+ui_wait_joined "Too small: need 44x12. q quits." "at 12x3 a shorter wording, whole"
+ui_resize 6 2
+ui_wait_joined "44x12" "at 6x2 the size needed, whole"
 ui_resize 100 30
 ui_wait "steps (" "back at 100x30 the steps pane returns"
 ui_keys q
