@@ -101,7 +101,9 @@ static void draw_col_header(const PanelDraw *d)
     bool tokens = d->rec->col_labels != NULL;
     int gap = p->cw > 1 ? 1 : 0, room = p->cw - gap;
     int widest = tokens ? widest_col_label(d) : text_digits(p->cols ? p->cols - 1 : 0);
-    bool per_col = widest <= room || (tokens && room >= 2);
+    /* A token cut to fewer than three columns is "…" or one letter and a
+     * "…": then every few columns, each label readable. */
+    bool per_col = widest <= room || (tokens && room >= 3);
     uint32_t cur_c = s->col / p->pc;
     int end = p->cx + (int)p->vc * p->cw;
     char buf[32];
