@@ -74,6 +74,23 @@ static bool is_cursor(const PanelDraw *d, uint32_t R, uint32_t C)
     return d->cursor && d->s->row / d->p->pr == R && d->s->col / d->p->pc == C;
 }
 
+/* Display width of the widest label among the visible columns. */
+static int widest_col_label(const PanelDraw *d)
+{
+    const Panel *p = d->p;
+    char buf[32];
+    int w = 0;
+    for (uint32_t k = 0; k < p->vc; k++) {
+        uint32_t C = p->left + k;
+        int lw = text_width(layout_col_label(d->rec, d->pg, p->page, C * p->pc, buf, sizeof buf), !d->s->theme.utf8);
+        w = lw > w ? lw : w;
+    }
+    return w;
+}
+
+/* Column labels: one per column when they fit (tokens cut by display
+ * width, so 猫 and 老鼠 keep their columns), else one every few columns,
+ * tokens or indices, with the cursor's column marked. */
 static void draw_col_header(const PanelDraw *d)
 {
     const ViewState *s = d->s;
@@ -82,49 +99,56 @@ static void draw_col_header(const PanelDraw *d)
         return;
     int y = p->r.y + 1;
     bool tokens = d->rec->col_labels != NULL;
-    int room = p->cw - 1;
-    bool per_col = tokens ? room >= 2 : text_digits(p->cols ? p->cols - 1 : 0) <= (p->cw > 1 ? room : 1);
+    int gap = p->cw > 1 ? 1 : 0, room = p->cw - gap;
+    int widest = tokens ? widest_col_label(d) : text_digits(p->cols ? p->cols - 1 : 0);
+    /* A token cut to fewer than three columns is "…" or one letter and a
+     * "…": then every few columns, each label readable. */
+    bool per_col = widest <= room || (tokens && room >= 3);
     uint32_t cur_c = s->col / p->pc;
+    int end = p->cx + (int)p->vc * p->cw;
     char buf[32];
     if (per_col) {
         for (uint32_t k = 0; k < p->vc; k++) {
             uint32_t C = p->left + k;
             const char *lab = layout_col_label(d->rec, d->pg, p->page, C * p->pc, buf, sizeof buf);
-            bool hot = d->cursor && C == cur_c;
-            paint_role(s, hot ? ROLE_CURSOR_LABEL : ROLE_LABEL);
-            int x = p->cx + (int)k * p->cw;
-            if (p->cw > 1)
-                paint_cell_text(s, y, x + 1, lab, room, p->numbers ? 1 : 0);
-            else
-                paint_cell_text(s, y, x, lab, 1, -1);
+            paint_role(s, d->cursor && C == cur_c ? ROLE_CURSOR_LABEL : ROLE_LABEL);
+            paint_cell_text(s, y, p->cx + (int)k * p->cw + gap, lab, room, p->cw > 1 ? 0 : -1);
         }
         return;
     }
-    /* Ticks: an index every few columns, the cursor's column marked. */
-    int dw = text_digits(p->cols ? p->cols - 1 : 0) + 1;
+    /* Every step-th column: tokens get at least three columns (or their
+     * whole width), indices their digits and a space. */
+    int want = tokens ? (widest < 3 ? widest : 3) : widest + 1;
     uint32_t step = 1;
     static const uint32_t nice[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000};
     for (size_t i = 0; i < sizeof nice / sizeof nice[0]; i++) {
         step = nice[i];
-        if ((int)step * p->cw >= dw)
+        if ((int)step * p->cw - (tokens ? 1 : 0) >= want)
             break;
     }
-    paint_role(s, ROLE_DIM);
+    int lab_w = (int)step * p->cw - (tokens ? 1 : 0);
+    paint_role(s, tokens ? ROLE_LABEL : ROLE_DIM);
     for (uint32_t k = 0; k < p->vc; k++) {
         uint32_t C = p->left + k;
         if (C % step)
             continue;
         int x = p->cx + (int)k * p->cw;
-        snprintf(buf, sizeof buf, "%u", C * p->pc);
-        int end = p->cx + (int)p->vc * p->cw;
-        paint_text(s, y, x, buf, end - x);
+        const char *lab = tokens ? layout_col_label(d->rec, d->pg, p->page, C * p->pc, buf, sizeof buf) : buf;
+        if (!tokens)
+            snprintf(buf, sizeof buf, "%u", C * p->pc);
+        paint_text(s, y, x, lab, end - x < lab_w ? end - x : lab_w);
     }
     if (d->cursor && cur_c >= p->left && cur_c < p->left + p->vc) {
         int x = p->cx + (int)(cur_c - p->left) * p->cw;
-        snprintf(buf, sizeof buf, "%u", s->col);
+        const char *lab = tokens ? layout_col_label(d->rec, d->pg, p->page, s->col, buf, sizeof buf) : buf;
+        if (!tokens)
+            snprintf(buf, sizeof buf, "%u", s->col);
+        int w = text_width(lab, !s->theme.utf8);
+        if (w > lab_w)
+            w = lab_w;
+        int right = p->r.x + p->r.w;
         paint_role(s, ROLE_CURSOR_LABEL);
-        int end = p->r.x + p->r.w;
-        paint_text(s, y, x + (int)strlen(buf) > end ? end - (int)strlen(buf) : x, buf, (int)strlen(buf));
+        paint_text(s, y, x + w > right ? right - w : x, lab, w);
     }
 }
 
@@ -175,9 +199,15 @@ static void draw_cell_full(const PanelDraw *d, uint32_t R, uint32_t C)
     int level = palette_level(&d->scale, v);
     int x = p->cx + (int)(C - p->left) * p->cw;
     int y0 = p->cy + (int)(R - p->top) * p->rh;
-    char num[32] = "";
-    if (p->numbers)
-        numfmt(num, sizeof num, v, &p->nf);
+    char num[48] = "";
+    if (p->numbers) {
+        /* Right-aligned in the format's width, and that field centred in
+         * the cell: the decimal points of a column line up however wide
+         * its cells have grown. */
+        char raw[32];
+        numfmt(raw, sizeof raw, v, &p->nf);
+        snprintf(num, sizeof num, "%*s", p->nf.width, raw);
+    }
     if (s->theme.color) {
         /* The cursor is orange, as the labels of its row and column are. */
         int bg = cur ? PALETTE_CURSOR_COLOR : masked ? PALETTE_MASK_COLOR : palette_color(&d->scale, level);
@@ -194,7 +224,7 @@ static void draw_cell_full(const PanelDraw *d, uint32_t R, uint32_t C)
             }
             if (p->cw > 1) {
                 mvaddch(y0 + line, x, ' ');
-                paint_cell_text(s, y0 + line, x + 1, text, p->cw - 1, p->numbers ? 1 : 0);
+                paint_cell_text(s, y0 + line, x + 1, text, p->cw - 1, 0);
             } else
                 paint_cell_text(s, y0 + line, x, text, 1, 0);
         }
@@ -208,7 +238,7 @@ static void draw_cell_full(const PanelDraw *d, uint32_t R, uint32_t C)
         if (p->numbers) {
             const char *gap = masked ? palette_glyph(&d->scale, PALETTE_MASKED, s->theme.utf8) : " ";
             mvaddstr(y0 + line, x, gap);
-            paint_cell_text(s, y0 + line, x + 1, line == p->rh / 2 ? num : "", p->cw - 1, 1);
+            paint_cell_text(s, y0 + line, x + 1, line == p->rh / 2 ? num : "", p->cw - 1, 0);
         } else {
             const char *g = palette_glyph(&d->scale, masked ? PALETTE_MASKED : level, s->theme.utf8);
             paint_fill(y0 + line, x, p->cw, g);

@@ -12,7 +12,9 @@
 #define INFO_RIGHT_SCREEN 140 /* wider ones put the info pane on the right */
 #define NARR_RIGHT_SCREEN 100 /* narration beside the matrix from here, else below it */
 #define ROW_LABEL_MAX 12
-#define CELL_MAX 10
+#define LABEL_CELL_MAX 8      /* a token label widens its cells up to this */
+#define CELL_MAX 10           /* cells grow to this whenever there is room */
+#define CELL_BIG 24           /* and small matrices further, to about square cells */
 
 static int clampi(int v, int lo, int hi)
 {
@@ -205,6 +207,27 @@ static bool is_whole(const CachedRecord *c)
     return c->tr.rec.kind && (strcmp(c->tr.rec.kind, "tokens") == 0 || strcmp(c->tr.rec.kind, "mask") == 0);
 }
 
+/* Columns per cell with numbers: the widest number and a column of gap.
+ * This is the compact width that decides whether numbers fit; token
+ * labels above narrower cells are cut by display width. */
+static int number_cell_width(const NumberFormat *nf)
+{
+    return nf->width + 1;
+}
+
+/* Whether a rows × cols page shows whole, with numbers, in lines × width
+ * cells (width after the row labels). */
+static bool numbers_fit(uint32_t rows, uint32_t cols, int lines, int width, int cw_num)
+{
+    return rows <= (uint32_t)(lines > 0 ? lines : 0) && (long)cols * cw_num <= width;
+}
+
+/* Row labels and a column of border beside them. */
+static int label_cols(int lw)
+{
+    return lw + (lw ? 1 : 0);
+}
+
 /* Geometry of panel p (r, page, rows, cols set) for record c. fit: choose
  * the pooling that shows the whole page (heads view); else the state's
  * zoom and scroll. */
@@ -224,13 +247,14 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
     if (fit && p->r.w < 24)
         lw = 0;  /* a small head's panel: the cells matter more than labels cut to "…" */
     int clw = col_label_width(r, &c->pg, p->page, ascii);
-    int cw_num = (p->nf.width > (clw < 8 ? clw : 8) ? p->nf.width : (clw < 8 ? clw : 8)) + 1;
-    int full_w = p->r.w - lw - (lw ? 1 : 0);
+    int cw_num = number_cell_width(&p->nf);
+    int cw_lab = clw ? (clw < LABEL_CELL_MAX ? clw : LABEL_CELL_MAX) + 1 : 0;
+    int full_w = p->r.w - label_cols(lw);
 
-    /* Numbers: always when asked, when they fit when automatic, never
-     * when pooled (a mean is not a value of the record). */
+    /* Numbers: always when asked, when the whole page fits with them when
+     * automatic, never when pooled (a mean is not a value of the record). */
     bool pooled = !fit && (s->pool_r > 1 || s->pool_c > 1);
-    bool fits_num = p->rows <= (uint32_t)lines && (long)p->cols * cw_num <= full_w;
+    bool fits_num = numbers_fit(p->rows, p->cols, lines, full_w, cw_num);
     switch (s->numbers) {
     case NUMBERS_ON: p->numbers = !pooled && (!fit || fits_num); break;
     case NUMBERS_OFF: p->numbers = false; break;
@@ -252,7 +276,7 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
     p->label_w = p->half && lw ? (2 * lw + 1 < ROW_LABEL_MAX + 2 ? 2 * lw + 1 : ROW_LABEL_MAX + 2) : lw;
     if (p->label_w > p->r.w / 3)
         p->label_w = p->r.w / 3;
-    int avail_w = p->r.w - p->label_w - (p->label_w ? 1 : 0);
+    int avail_w = p->r.w - label_cols(p->label_w);
     if (avail_w < 1)
         avail_w = 1;
     if (fit)
@@ -262,17 +286,24 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
     p->C = ceil_div(p->cols, p->pc);
 
     if (p->numbers) {
-        p->cw = cw_num;
+        /* The compact width, so forced numbers show as many columns as
+         * fit; the labels' width when every column still fits with it. */
+        p->cw = cw_lab > cw_num && (long)p->C * cw_lab <= avail_w ? cw_lab : cw_num;
     } else {
-        int want = clw ? clampi(clw + 1, 2, 8) : 2;
+        int want = clw ? clampi(clw + 1, 2, LABEL_CELL_MAX) : 2;
         p->cw = (long)p->C * want <= avail_w ? want : clampi(avail_w / (int)p->C, 1, want);
     }
-    /* Small matrices: grow the cells into the room there is. */
-    while (p->cw < CELL_MAX && (long)p->C * (p->cw + 1) <= avail_w)
+    /* Room left over goes to the cells: up to CELL_MAX columns, and for
+     * small matrices, which have lines to spare, on towards square cells
+     * (a terminal cell is about twice as tall as wide), so a 3 × 3 fills
+     * the pane instead of a corner of it. */
+    int lines_per_row = p->half ? 1 : lines / (int)(p->R ? p->R : 1);
+    int most = clampi(2 * lines_per_row + 2, CELL_MAX, CELL_BIG);
+    while (p->cw < most && (long)p->C * (p->cw + 1) <= avail_w)
         p->cw++;
     p->rh = 1;
     if (!p->half)
-        p->rh = clampi(lines / (int)(p->R ? p->R : 1), 1, p->cw / 3 > 1 ? p->cw / 3 : 1);
+        p->rh = clampi(lines_per_row, 1, p->cw / 2 > 1 ? p->cw / 2 : 1);
 
     if (fit) {
         p->top = p->left = 0;
@@ -289,7 +320,7 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
         p->cap_c = 1;
     p->vc = p->C - p->left < p->cap_c ? p->C - p->left : p->cap_c;
     p->cy = p->r.y + 1 + p->hdr;
-    p->cx = p->r.x + p->label_w + (p->label_w ? 1 : 0);
+    p->cx = p->r.x + label_cols(p->label_w);
 }
 
 static Panel base_panel(Rect r, PanelSource src, const CachedRecord *c, size_t page, int head)
@@ -320,8 +351,8 @@ static void head_grid(const Rect *area, int n, uint32_t rows, uint32_t cols, int
         int pw = (area->w - (k - 1)) / k, ph = area->h / nr;
         if (pw < 10 || ph < 3)
             continue;
-        int cells_w = pw - label_w - 1, lines = ph - 2;
-        bool num = (long)rows <= lines && (long)cols * cw_num <= cells_w;
+        int cells_w = pw - label_cols(label_w), lines = ph - 2;
+        bool num = numbers_fit(rows, cols, lines, cells_w, cw_num);
         double sc = fmin((double)cells_w / cols / 2.0, (double)lines * 2.0 / rows / 2.0);
         if ((num && !best_num) || (num == best_num && sc > best + 1e-9)) {
             best = sc;
@@ -348,8 +379,7 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
             n = max;
         int gc, gr;
         NumberFormat nf = numfmt_for(&c->stats, r->kind, is_whole(c));
-        int clw = col_label_width(r, pg, page, !s->theme.utf8);
-        int cw_num = (nf.width > (clw < 8 ? clw : 8) ? nf.width : (clw < 8 ? clw : 8)) + 1;
+        int cw_num = number_cell_width(&nf);
         int lw = row_label_width(r, pg, page, !s->theme.utf8);
         if (s->numbers == NUMBERS_OFF)
             cw_num = 1 << 20;  /* numbers are off: only the cell size counts */
@@ -365,16 +395,11 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
     }
 
     if (s->compare && s->b && max >= 3) {
-        /* Side by side when three fit across, else one above the other. */
+        /* Side by side or one above the other: first the way that shows
+         * the whole page with numbers (unless they are off), then side by
+         * side when the columns fit across as coloured cells. */
         int pw = (l->panels.w - 2) / 3;
         int ph = l->panels.h / 3;
-        bool stacked = (long)pg->cols * 2 + 8 > pw && ph >= (int)pg->rows + 2 && ph >= 3;
-        Rect rects[3];
-        for (int k = 0; k < 3; k++)
-            rects[k] = stacked ? (Rect){l->panels.y + k * ph, l->panels.x, ph, l->panels.w}
-                               : (Rect){l->panels.y, l->panels.x + k * (pw + 1), l->panels.h, pw};
-        /* One geometry for all three, so scrolling and the cursor agree,
-         * with numbers wide enough for A, B and their difference. */
         ValueStats all = c->stats;
         const CachedRecord *cb = view_current_b(s);
         bool same = cb && cb->ok && s->cmp.same_shape;
@@ -383,6 +408,23 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
             all.max = fmaxf(fmaxf(all.max, cb->stats.max), s->cmp.max_abs);
             all.n_neg_inf += cb->stats.n_neg_inf;
         }
+        NumberFormat nf = numfmt_for(&all, r->kind, is_whole(c));
+        int cw_num = number_cell_width(&nf);
+        int lw = row_label_width(r, pg, page, !s->theme.utf8);
+        uint32_t rows = (uint32_t)pg->rows, cols = (uint32_t)pg->cols;
+        bool side_num = numbers_fit(rows, cols, l->panels.h - 2, pw - label_cols(lw < pw / 3 ? lw : pw / 3), cw_num);
+        bool stack_num = ph >= 3 && numbers_fit(rows, cols, ph - 2, l->panels.w - label_cols(lw), cw_num);
+        bool stacked;
+        if (s->numbers != NUMBERS_OFF && (side_num || stack_num))
+            stacked = !side_num;
+        else
+            stacked = (long)cols * 2 + 8 > pw && ph >= (int)rows + 2 && ph >= 3;
+        Rect rects[3];
+        for (int k = 0; k < 3; k++)
+            rects[k] = stacked ? (Rect){l->panels.y + k * ph, l->panels.x, ph, l->panels.w}
+                               : (Rect){l->panels.y, l->panels.x + k * (pw + 1), l->panels.h, pw};
+        /* One geometry for all three, so scrolling and the cursor agree,
+         * with numbers wide enough for A, B and their difference. */
         out[0] = base_panel(rects[0], PANEL_A, c, page, -1);
         fit_panel(s, c, &out[0], false, &all);
         for (int k = 1; k < 3; k++) {

@@ -111,6 +111,50 @@ ui_wait_gone "A - B" "c again leaves compare"
 ui_keys q
 ui_wait_exit 0 "q quits"
 
+# ---- the matrix pane uses its space ----
+# Eight tokens, d_model 8: 8 x 8 pages. Every column's number is on the
+# screen (a row label followed by eight numbers), at the sizes a class uses.
+eight_src="猫 追 老鼠 猫 追 老鼠 猫 追"
+eight_tgt="cat chases mouse cat chases mouse cat"
+"$TF" run -q --src "$eight_src" --tgt "$eight_tgt" --d-model 8 --heads 2 -o eight.trace &&
+"$TF" run -q --src "$eight_src" --tgt "$eight_tgt" --d-model 8 --heads 2 --positions none -o eight-nopos.trace ||
+    { bad "run the 8-token traces"; finish; }
+num='-?[0-9]+\.[0-9]{2}'
+for size in "80 24" "120 40" "200 50"; do
+    ui_start "eight$size" ${size% *} ${size#* } "'$TF' view eight.trace dec.0.self_attn.weights"
+    ui_wait "all 8x8" "${size% *}x${size#* }: the whole 8x8 page"
+    ui_wait_re "chases( +$num){8}" "${size% *}x${size#* }: numbers in all eight columns"
+    ui_keys q
+    ui_wait_exit 0 "q quits"
+done
+# A 3x3 page gets big cells: its three numbers spread over most of the pane.
+ui_start three 120 40 "'$TF' view demo.trace enc.0.attn.weights"
+ui_wait_re "老鼠 +$num {9,}$num {9,}$num" "a 3x3 page is drawn with wide cells"
+ui_keys q
+ui_wait_exit 0 "q quits"
+# Compare: A, B and A - B, one above the other at 200x50, all columns numbered.
+ui_start compare8 200 50 "'$TF' view eight.trace enc.0.attn.weights --compare eight-nopos.trace"
+ui_keys c
+ui_wait "A - B" "compare shows A - B"
+n=$(ui_screen | grep -cE "│(猫|追|老鼠) +$num( +$num){7}")
+if [ "$n" -ge 24 ]; then ok "compare: three panels of eight rows, eight numbers each ($n rows)"; else
+    bad "compare: $n rows with eight numbers, expected 24"; _ui_dump; fi
+ui_keys q
+ui_wait_exit 0 "q quits"
+# The heads view labels its columns with tokens, 猫 and 老鼠 cut by width.
+ui_start heads8 120 40 "'$TF' view eight.trace enc.0.attn.weights"
+ui_keys a
+ui_wait "2 heads, each 8x8" "a shows every head"
+ui_wait_re "猫 +追 +老.* 猫 +追 +老" "the heads view labels columns with tokens"
+ui_keys q
+ui_wait_exit 0 "q quits"
+ui_start heads8s 80 24 "'$TF' view eight.trace dec.0.self_attn.weights"
+ui_keys a
+ui_wait "2 heads, each 8x8" "a shows every head at 80x24"
+ui_wait_re "<S[^ ]* +(ca|ch)[^ ]* +(ca|ch|mo)" "at 80x24 the heads view labels columns with tokens"
+ui_keys q
+ui_wait_exit 0 "q quits"
+
 # ---- the mouse: a click selects the cell under it ----
 # 70 columns leave no room for the steps pane, so the row labels start the
 # lines: find the row "chases" and the column header "cat" on the screen and

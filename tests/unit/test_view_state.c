@@ -2,8 +2,10 @@
  * follows execution order, head and layer switching land on the matching
  * record, compare pairs records by name, search completes names, the
  * steps outline groups stack → layer → block, the cursor stays in view,
- * clicks hit the cell under them, a small screen is refused plainly, and
- * the cache never holds more than a few records.
+ * clicks hit the cell under them, a small screen is refused plainly, the
+ * cache never holds more than a few records, and the matrix pane uses its
+ * space: numbers whenever the page fits with them, big cells for small
+ * matrices, every column in compare when it fits.
  *
  * The traces are made by the real engine (the demo's encoder-decoder), so
  * the names and order are the ones a student sees. */
@@ -37,8 +39,10 @@ typedef struct {
     ViewState v;
 } Fixture;
 
-/* Run the engine on one sentence pair and write every slot to path. */
-static void make_trace(const char *path, PositionKind positions)
+/* Run the engine on one sentence pair and write every slot to path:
+ * d_model d with h heads, src and tgt the sentences. */
+static void make_trace_with(const char *path, PositionKind positions, int d, int h, const char *src,
+                            const char *tgt)
 {
     Config *c = calloc(1, sizeof *c);
     Model *m = calloc(1, sizeof *m);
@@ -48,15 +52,15 @@ static void make_trace(const char *path, PositionKind positions)
     assert_non_null(c);
     assert_non_null(m);
     config_defaults(c);
-    c->d_model = 16;
-    c->heads = 4;
-    c->d_ff = 32;
+    c->d_model = d;
+    c->heads = h;
+    c->d_ff = 2 * d;
     c->enc_layers = 2;
     c->dec_layers = 2;
     c->positions = positions;
     snprintf(c->vocab, sizeof c->vocab, "%s", "猫 追 老鼠 cat chases mouse");
-    snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", "猫 追 老鼠");
-    snprintf(c->tgt[c->n_tgt++], sizeof c->tgt[0], "%s", "<START> cat chases mouse");
+    snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", src);
+    snprintf(c->tgt[c->n_tgt++], sizeof c->tgt[0], "%s", tgt);
     if (config_validate(c, &err) || model_init_random(m, c, &err) ||
         batch_build(&b, &m->cfg, &m->vocab, NULL, NULL, &err) || activations_init(&acts, m, &b, &err))
         fail_msg("building the demo model: %s", err.msg);
@@ -77,6 +81,12 @@ static void make_trace(const char *path, PositionKind positions)
     free(c);
 }
 
+/* The demo: three tokens, d_model 16, four heads. */
+static void make_trace(const char *path, PositionKind positions)
+{
+    make_trace_with(path, positions, 16, 4, "猫 追 老鼠", "<START> cat chases mouse");
+}
+
 static int setup(void **state)
 {
     Fixture *f = calloc(1, sizeof *f);
@@ -86,6 +96,31 @@ static int setup(void **state)
     snprintf(f->b_path, sizeof f->b_path, "%s/nopos.trace", f->dir->dir);
     make_trace(f->a_path, POS_SINUSOIDAL);
     make_trace(f->b_path, POS_NONE);
+    Error err;
+    if (trace_reader_open(&f->a, f->a_path, &err) || trace_reader_open(&f->b, f->b_path, &err))
+        return -1;
+    ViewConfig cfg = {.a = f->a, .b = f->b, .theme = {true, true}, .lines = 40, .cols = 120};
+    if (view_init(&f->v, &cfg, &err)) {
+        fprintf(stderr, "view_init: %s\n", err.msg);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+/* Eight tokens on each side, d_model 8 and two heads: every attention
+ * page and the inputs are 8 × 8, a matrix that fits a terminal with
+ * numbers. B has no positional encoding. */
+static int setup8(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    if (!f || !(f->dir = scratch_open("view8", NULL)))
+        return -1;
+    snprintf(f->a_path, sizeof f->a_path, "%s/a8.trace", f->dir->dir);
+    snprintf(f->b_path, sizeof f->b_path, "%s/nopos8.trace", f->dir->dir);
+    const char *src = "猫 追 老鼠 猫 追 老鼠 猫 追", *tgt = "<START> cat chases mouse cat chases mouse cat";
+    make_trace_with(f->a_path, POS_SINUSOIDAL, 8, 2, src, tgt);
+    make_trace_with(f->b_path, POS_NONE, 8, 2, src, tgt);
     Error err;
     if (trace_reader_open(&f->a, f->a_path, &err) || trace_reader_open(&f->b, f->b_path, &err))
         return -1;
@@ -536,6 +571,138 @@ static void test_click_selects_cell_and_step(void **state)
     assert_string_equal(cur_name(s), "dec.0.self_attn.z");
 }
 
+/* ---- the matrix pane uses its space ---- */
+
+/* Columns a panel has for cells, after its row labels. */
+static int cells_width(const Panel *p)
+{
+    return p->r.w - p->label_w - (p->label_w ? 1 : 0);
+}
+
+/* Lines a panel has for cells, after its title and column labels. */
+static int cells_lines(const Panel *p)
+{
+    return p->r.h - 1 - p->hdr;
+}
+
+static int one_panel(ViewState *s, int lines, int cols, Panel *p)
+{
+    ScreenLayout l;
+    view_resize(s, lines, cols);
+    layout_screen(s, &l);
+    return layout_panels(s, &l, p, LAYOUT_MAX_PANELS);
+}
+
+/* An 8 × 8 page shows whole with its numbers wherever they fit at the
+ * compact width (the number and a column of gap), token labels or not;
+ * forced numbers show as many columns as fit, never fewer. */
+static void test_numbers_whenever_they_fit(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    Panel p[LAYOUT_MAX_PANELS];
+    static const struct {
+        int lines, cols, min_cw;
+    } sizes[] = {{40, 120, 8}, {30, 90, 5}, {24, 80, 5}, {50, 200, 8}};
+    const char *names[] = {"dec.0.self_attn.weights", "enc.input", "enc.0.attn.scores"};
+    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+        go(s, names[n]);
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            assert_int_equal(one_panel(s, sizes[k].lines, sizes[k].cols, p), 1);
+            assert_int_equal(p[0].rows, 8);
+            assert_int_equal(p[0].cols, 8);
+            if (!p[0].numbers || p[0].vc != 8 || p[0].vr != 8 || p[0].cw < sizes[k].min_cw)
+                fail_msg("%s at %dx%d: numbers %d, %u of 8 columns, %u of 8 rows, cells %d wide", names[n],
+                         sizes[k].cols, sizes[k].lines, p[0].numbers, p[0].vc, p[0].vr, p[0].cw);
+            assert_true(p[0].cw >= p[0].nf.width + 1);
+            assert_true(p[0].vc * (uint32_t)p[0].cw <= (uint32_t)cells_width(&p[0]));
+            assert_true(view_numbers_on(s));
+        }
+    }
+    /* 60x15: the eight rows do not fit, so automatic numbers are off; v
+     * forces them, and the columns all fit across at the compact width. */
+    go(s, "dec.0.self_attn.weights");
+    assert_int_equal(one_panel(s, 15, 60, p), 1);
+    assert_true(cells_lines(&p[0]) < 8);
+    assert_false(p[0].numbers);
+    view_key(s, 'v');
+    assert_int_equal(one_panel(s, 15, 60, p), 1);
+    assert_true(p[0].numbers);
+    assert_int_equal(p[0].vc, 8);
+    /* and where they do not all fit, one more compact column would not */
+    assert_int_equal(one_panel(s, 15, 44, p), 1);
+    assert_true(p[0].numbers);
+    assert_true(p[0].vc < 8);
+    assert_true((long)(p[0].vc + 1) * (p[0].nf.width + 1) > cells_width(&p[0]));
+    view_resize(s, 40, 120);
+}
+
+/* A 3 × 3 page is drawn with big cells that fill a good part of the pane:
+ * at least half its width and half its lines, about square (a terminal
+ * cell is about twice as tall as wide), the whole page and its numbers. */
+static void test_small_matrix_fills_the_pane(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    Panel p[LAYOUT_MAX_PANELS];
+    go(s, "enc.0.attn.weights");
+    static const int sizes[][2] = {{40, 120}, {24, 80}, {50, 200}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        assert_int_equal(one_panel(s, sizes[k][0], sizes[k][1], p), 1);
+        const Panel *q = &p[0];
+        assert_true(q->numbers);
+        assert_true(q->vr == 3 && q->vc == 3 && q->R == 3 && q->C == 3);  /* the legend says "all 3x3" */
+        int w = (int)q->vc * q->cw, h = (int)q->vr * q->rh;
+        if (2 * w < cells_width(q) || 2 * h < cells_lines(q) || q->rh < 3 || q->cw < 10)
+            fail_msg("3x3 at %dx%d: cells %dx%d, block %dx%d of %dx%d", sizes[k][1], sizes[k][0], q->cw, q->rh, w,
+                     h, cells_width(q), cells_lines(q));
+        assert_true(q->cw <= 4 * q->rh + 2);  /* never a flat bar */
+    }
+    assert_int_equal(one_panel(s, 40, 120, p), 1);
+    assert_true(p[0].cw >= 14 && p[0].rh >= 6);
+}
+
+/* Compare with numbers: the three panels (A, B, A − B) each show every
+ * column with its numbers when some arrangement fits them — side by side,
+ * or one above the other when that is what fits. */
+static void test_compare_shows_every_column(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    Panel p[LAYOUT_MAX_PANELS];
+    view_key(s, 'c');
+    assert_true(s->compare);
+    static const struct {
+        const char *name;
+        int lines, cols;
+    } cases[] = {
+        {"enc.0.attn.weights", 50, 200},  /* 8 × 8: one above the other */
+        {"enc.input", 50, 200},
+        {"dec.0.self_attn.weights", 50, 200},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        go(s, cases[k].name);
+        assert_true(s->cmp.same_shape);
+        ScreenLayout l;
+        view_resize(s, cases[k].lines, cases[k].cols);
+        layout_screen(s, &l);
+        assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 3);
+        for (int i = 0; i < 3; i++) {
+            assert_int_equal(p[i].source, (PanelSource)i);
+            if (!p[i].numbers || p[i].vc != p[i].cols || p[i].vr != p[i].rows)
+                fail_msg("compare %s at %dx%d, panel %d: numbers %d, %u of %u columns, %u of %u rows",
+                         cases[k].name, cases[k].cols, cases[k].lines, i, p[i].numbers, p[i].vc, p[i].cols, p[i].vr,
+                         p[i].rows);
+            assert_true(p[i].r.x >= l.panels.x && p[i].r.x + p[i].r.w <= l.panels.x + l.panels.w);
+            assert_true(p[i].r.y >= l.panels.y && p[i].r.y + p[i].r.h <= l.panels.y + l.panels.h);
+            assert_true(p[i].cx + (int)(p[i].vc * (uint32_t)p[i].cw) <= p[i].r.x + p[i].r.w);
+            for (int o = 0; o < i; o++)  /* never on top of each other */
+                assert_true(p[o].r.y + p[o].r.h <= p[i].r.y || p[i].r.x >= p[o].r.x + p[o].r.w);
+        }
+    }
+    view_resize(s, 40, 120);
+}
+
 static void test_small_screen_is_refused_plainly(void **state)
 {
     Fixture *f = *state;
@@ -670,6 +837,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_click_selects_cell_and_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_screen_is_refused_plainly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_stays_small, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_whenever_they_fit, setup8, teardown),
+        cmocka_unit_test_setup_teardown(test_small_matrix_fills_the_pane, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_shows_every_column, setup8, teardown),
     };
     return cmocka_run_group_tests_name("view state", tests, NULL, NULL);
 }
