@@ -195,8 +195,11 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
             snprintf(text, sizeof text, "B (%s) has no %s", view_trace_label(s, s->b), name);
         else if (!cb->ok)
             snprintf(text, sizeof text, "B cannot be read: %s", cb->err.msg);
-        else if (!s->cmp.same_shape)
-            snprintf(text, sizeof text, "B's %s has another shape", name);
+        else if (!s->cmp.same_shape) {
+            char sb[120];
+            export_shape_text(&cb->tr.rec, sb, sizeof sb);
+            snprintf(text, sizeof text, "B's %s is %s, another shape: not compared, A alone", name, sb);
+        }
         else if (s->cmp.n_differ == 0)
             snprintf(text, sizeof text, "A and B are identical here");
         else

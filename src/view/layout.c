@@ -394,7 +394,11 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
         return n;
     }
 
-    if (s->compare && s->b && max >= 3) {
+    /* Records of different shapes are not a comparison: A alone, and the
+     * info pane gives B's shape. */
+    const CachedRecord *cb_any = view_current_b(s);
+    bool other_shape = cb_any && cb_any->ok && !s->cmp.same_shape;
+    if (s->compare && s->b && max >= 3 && !other_shape) {
         /* Side by side or one above the other: first the way that shows
          * the whole page with numbers (unless they are off), then side by
          * side when the columns fit across as coloured cells. */
@@ -434,10 +438,7 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
             out[k].cy = rects[k].y + 1 + out[k].hdr;
             out[k].cx = rects[k].x + out[k].label_w + (out[k].label_w ? 1 : 0);
         }
-        if (cb && cb->ok && !same) {  /* B's own shape; no difference to show */
-            out[1] = base_panel(rects[1], PANEL_B, cb, view_page(s, &cb->tr.rec, &cb->pg), -1);
-            fit_panel(s, cb, &out[1], false, &cb->stats);
-        }
+
         return 3;
     }
 

@@ -928,6 +928,38 @@ static void test_guide_other_run(void **state)
     /* leaving with the run still open: view_free closes it (ASan would see a leak) */
 }
 
+/* Records of different shapes are never squeezed side by side as a
+ * comparison: a shorter sentence re-run, then c, shows A alone. */
+static void test_compare_other_shape(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    view_jump(s, "enc.0.attn.weights");
+    view_request_rerun(s, VIEW_EDIT_SOURCE, MAO " " ZHUI);
+    view_perform_pending(s);
+    assert_ptr_equal(s->b, f->a);
+    view_key(s, 'c');  /* closes the claims panel and compares */
+    if (!s->compare)
+        view_key(s, 'c');
+    assert_true(s->compare);
+    assert_false(s->cmp.same_shape);
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 1);
+    assert_int_equal(p[0].source, PANEL_A);
+    /* the same sentence length again: three panels */
+    view_request_rerun(s, VIEW_EDIT_SOURCE, LAOSHU " " ZHUI " " MAO);
+    view_perform_pending(s);
+    if (s->claims)
+        view_key(s, 'c');
+    if (!s->compare)
+        view_key(s, 'c');
+    assert_true(s->cmp.same_shape);
+    layout_screen(s, &l);
+    assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 3);
+}
+
 /* A trace that cannot be opened is an error message, never a new screen. */
 static Status bad_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *err)
 {
@@ -971,6 +1003,7 @@ int main(void)
         cmocka_unit_test(test_keys_do_not_clash),
         cmocka_unit_test_setup_teardown(test_rerun_bad_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guide_other_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_other_shape, setup, teardown),
     };
     return cmocka_run_group_tests_name("view lesson", tests, NULL, NULL);
 }
