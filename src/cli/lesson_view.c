@@ -18,6 +18,7 @@
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
+#include "view/markdown.h"
 #include "view/view.h"
 
 #define MAX_FLOW (2 * LESSON_MAX_STEPS + 8)
@@ -56,7 +57,7 @@ typedef struct {
     char title[VIEW_N_LANGS][320];
     struct {
         const char *from;        /* lesson_narration's text */
-        char *text;              /* reflowed for the pane */
+        char *text;              /* md_flow's, for the pane */
     } flow[MAX_FLOW];
     int n_flow;
 } LessonView;
@@ -154,107 +155,7 @@ static Status facts_of_path(RunFacts *f, const char *path, Error *err)
 
 /* ---- narration for the pane ---- */
 
-static bool is_wide_at(const char *s, size_t n)
-{
-    uint32_t cp;
-    return n > 0 && (unsigned char)s[0] >= 0x80 && utf8_decode(s, n, &cp) > 0 && cp >= 0x2E80;
-}
-
-/* The last character of out (of length n) is wide (CJK)? */
-static bool ends_wide(const char *out, size_t n)
-{
-    size_t i = n;
-    while (i > 0 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
-        i--;
-    return i > 0 && is_wide_at(out + i - 1, n - (i - 1));
-}
-
-static bool starts_block(const char *line, size_t n)
-{
-    if (n >= 2 && (line[0] == '-' || line[0] == '*' || line[0] == '+') && line[1] == ' ')
-        return true;  /* a list item */
-    size_t d = 0;
-    while (d < n && line[d] >= '0' && line[d] <= '9')
-        d++;
-    if (d > 0 && d + 1 < n && (line[d] == '.' || line[d] == ')') && line[d + 1] == ' ')
-        return true;  /* a numbered item */
-    return line[0] == '|' || line[0] == '#' || line[0] == '>' || line[0] == '\t' ||
-           (n >= 4 && strncmp(line, "    ", 4) == 0);
-}
-
-/* Markdown as the pane shows it: the lines of a paragraph joined (with a
- * space, or none between Chinese characters), a blank line between
- * paragraphs, list items, headings, tables and code on lines of their own,
- * and ** markers dropped. Returns a malloc'd string, or NULL. */
-static char *reflow(const char *md)
-{
-    size_t cap = strlen(md) * 3 + 4;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    bool fence = false, line_start = true;
-    for (const char *p = md; *p;) {
-        size_t n = strcspn(p, "\n");
-        const char *line = p;
-        p += n + (p[n] == '\n');
-        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
-            n--;
-        if (n >= 3 && strncmp(line, "```", 3) == 0) {
-            fence = !fence;
-            if (!line_start)
-                out[o++] = '\n';
-            line_start = true;
-            continue;
-        }
-        bool blank = n == 0;
-        if (blank && !fence) {  /* a paragraph ends */
-            if (o > 0 && !(o >= 2 && out[o - 1] == '\n' && out[o - 2] == '\n')) {
-                if (!line_start)
-                    out[o++] = '\n';
-                out[o++] = '\n';
-            }
-            line_start = true;
-            continue;
-        }
-        if (fence || starts_block(line, n)) {
-            if (!line_start)
-                out[o++] = '\n';
-            line_start = true;
-        }
-        if (!line_start && !ends_wide(out, o) && !is_wide_at(line, n))
-            out[o++] = ' ';
-        bool alone = fence || line[0] == '|' || line[0] == '#';  /* nothing joins these */
-        if (line[0] == '#' && !fence) {  /* a heading: its words alone */
-            while (n > 0 && *line == '#') {
-                line++;
-                n--;
-            }
-            while (n > 0 && *line == ' ') {
-                line++;
-                n--;
-            }
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (!fence && line[i] == '*' && i + 1 < n && line[i + 1] == '*') {
-                i++;
-                continue;
-            }
-            out[o++] = line[i];
-        }
-        line_start = false;
-        if (alone) {
-            out[o++] = '\n';
-            line_start = true;
-        }
-    }
-    while (o > 0 && out[o - 1] == '\n')
-        o--;
-    out[o] = '\0';
-    return out;
-}
-
-/* t as the pane shows it, reflowed once and kept as long as the lesson. */
+/* t as the pane shows it, flowed once and kept as long as the lesson. */
 static const char *flowed(LessonView *lv, const char *t)
 {
     if (!t)
@@ -262,7 +163,7 @@ static const char *flowed(LessonView *lv, const char *t)
     for (int i = 0; i < lv->n_flow; i++)
         if (lv->flow[i].from == t)
             return lv->flow[i].text;
-    char *r = reflow(t);
+    char *r = md_flow(t);
     if (!r || lv->n_flow >= MAX_FLOW) {
         free(r);
         return t;  /* as written: still readable */

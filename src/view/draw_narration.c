@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "view/draw.h"
+#include "view/markdown.h"
 #include "view/paint.h"
 #include "view/text.h"
 
@@ -25,6 +26,38 @@ static void text_block(const ViewState *s, const char *text, int first, int rows
         snprintf(line, sizeof line, "%.*s", (int)t->len, text + t->off);
         paint_text(s, y + i, x, line, w);
     }
+}
+
+/* Markdown lines [first, first + rows) of text wrapped to w, from screen
+ * row y: code spans in the value colour, **strong** bold, *emphasis*
+ * underlined, list items with a bullet and a hanging indent. */
+static void md_block(const ViewState *s, const char *text, int first, int rows, int y, int x, int w)
+{
+    static MdLine lines[MAX_LINES];
+    static MdSpan spans[MAX_LINES * 8];
+    bool ascii = !s->theme.utf8;
+    int n = md_lines(text, w, ascii, lines, MAX_LINES, spans, MAX_LINES * 8);
+    if (n > MAX_LINES)
+        n = MAX_LINES;
+    for (int i = 0; i < rows && first + i < n; i++) {
+        const MdLine *ln = &lines[first + i];
+        int cx = ln->indent;
+        for (int k = 0; k < ln->n_spans && cx < w; k++) {
+            const MdSpan *sp = &spans[ln->span + k];
+            char part[1024];
+            if (sp->style & MD_BULLET)
+                snprintf(part, sizeof part, "%s", ascii ? "- " : "\xe2\x80\xa2 ");
+            else
+                snprintf(part, sizeof part, "%.*s", (int)sp->len, text + sp->off);
+            paint_role(s, sp->style & MD_CODE ? ROLE_VALUE : ROLE_NORMAL);
+            if (sp->style & MD_STRONG)
+                attron(A_BOLD);
+            if (sp->style & MD_EM)
+                attron(A_UNDERLINE);
+            cx += paint_text(s, y + i, x + cx, part, w - cx);
+        }
+    }
+    paint_role(s, ROLE_NORMAL);
 }
 
 static void pane_title(const ViewState *s, char *buf, size_t cap)
@@ -94,7 +127,7 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
             } else
                 skip--;
         }
-        text_block(s, text, skip, rows, y, g.x, g.w, ROLE_NORMAL);
+        md_block(s, text, skip, rows, y, g.x, g.w);
         /* more below or above: say so on the title line */
         bool above = top > 0, below = top + g.text_rows < g.n_lines;
         if ((above || below) && r->w > 30) {
