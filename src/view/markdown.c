@@ -73,13 +73,24 @@ char *md_flow(const char *md)
     if (!out)
         return NULL;
     size_t o = 0;
-    bool fence = false, line_start = true;
+    bool fence = false, line_start = true, in_item = false;
     for (const char *p = md; *p;) {
         size_t n = strcspn(p, "\n");
         const char *line = p;
         p += n + (p[n] == '\n');
         while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
             n--;
+        /* A list item's continuation lines are indented under its text:
+         * the indent is Markdown's, not the reader's (md_lines hangs them).
+         * Elsewhere up to three spaces are only layout too. */
+        bool cont = false;  /* a continuation line: joins, whatever it starts with */
+        if (!fence && n > 0 && line[0] == ' ' && (in_item || !is_code_line(line, n))) {
+            while (n > 0 && line[0] == ' ') {
+                line++;
+                n--;
+            }
+            cont = !line_start && list_marker(line, n) == 0;
+        }
         if (n >= 3 && strncmp(line, "```", 3) == 0) {
             fence = !fence;
             if (!line_start)
@@ -89,6 +100,7 @@ char *md_flow(const char *md)
         }
         bool blank = n == 0;
         if (blank && !fence) {  /* a paragraph ends */
+            in_item = false;
             if (o > 0 && !(o >= 2 && out[o - 1] == '\n' && out[o - 2] == '\n')) {
                 if (!line_start)
                     out[o++] = '\n';
@@ -97,15 +109,16 @@ char *md_flow(const char *md)
             line_start = true;
             continue;
         }
-        if (fence || starts_block(line, n)) {
+        if (!cont && (fence || starts_block(line, n))) {
             if (!line_start)
                 out[o++] = '\n';
             line_start = true;
+            in_item = !fence && list_marker(line, n) > 0;
         }
         if (!line_start && !ends_wide(out, o) && !starts_wide(line, n))
             out[o++] = ' ';
-        bool alone = fence || line[0] == '|' || line[0] == '#';  /* nothing joins these */
-        if (line[0] == '#' && !fence) {  /* a heading: its words alone */
+        bool alone = !cont && (fence || line[0] == '|' || line[0] == '#');  /* nothing joins these */
+        if (line[0] == '#' && !fence && !cont) {  /* a heading: its words alone */
             while (n > 0 && *line == '#') {
                 line++;
                 n--;
