@@ -20,6 +20,7 @@
 #include "text/vocab.h"
 #include "view/markdown.h"
 #include "view/view.h"
+#include "view/words.h"
 
 #define MAX_FLOW (2 * LESSON_MAX_STEPS + 8)
 #define SENTENCE_MAX 512
@@ -297,27 +298,38 @@ static Status check_words(const LessonView *lv, const char *text, const char *wh
     return st;
 }
 
-static void describe(const LessonView *lv, char *buf, size_t cap)
+/* The run's settings in one line, in lang (view/words.h). */
+static void describe(const LessonView *lv, ViewLang g, char *buf, size_t cap)
 {
     const RunFacts *f = &lv->facts;
-    char changed[96] = "";
+    const struct {
+        bool on;
+        Word what;
+    } changes[] = {
+        {lv->o.src != NULL, WORD_SOURCE_SENTENCE},       {lv->o.tgt != NULL, WORD_TARGET_SENTENCE},
+        {lv->o.causal_mask >= 0, WORD_CAUSAL_MASK},      {lv->o.padding_mask >= 0, WORD_PADDING_MASK},
+        {lv->o.residual >= 0, WORD_RESIDUAL},            {lv->o.positions != NULL, WORD_POSITIONS},
+    };
+    char changed[160] = "";
     size_t o = 0;
-    if (lv->o.src)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%ssource", o ? ", " : "");
-    if (lv->o.tgt && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%starget", o ? ", " : "");
-    if (lv->o.causal_mask >= 0 && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%scausal mask", o ? ", " : "");
-    if (lv->o.padding_mask >= 0 && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%spadding mask", o ? ", " : "");
-    if (lv->o.residual >= 0 && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%sresidual", o ? ", " : "");
-    if (lv->o.positions && o < sizeof changed)
-        snprintf(changed + o, sizeof changed - o, "%spositions", o ? ", " : "");
-    snprintf(buf, cap, "causal mask %s, padding mask %s, positions %s, residual %s%s%s%s",
-             f->causal < 0 ? "?" : f->causal ? "on" : "off", f->padding < 0 ? "?" : f->padding ? "on" : "off",
-             f->positions[0] ? f->positions : "?", f->residual < 0 ? "?" : f->residual ? "on" : "off",
-             changed[0] ? " (you changed: " : "", changed, changed[0] ? ")" : "");
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0] && o < sizeof changed; i++)
+        if (changes[i].on)
+            o += (size_t)snprintf(changed + o, sizeof changed - o, "%s%s", o ? view_word(g, WORD_LIST_SEP) : "",
+                                  view_word(g, changes[i].what));
+    const char *on = view_word(g, WORD_ON), *off = view_word(g, WORD_OFF), *sep = view_word(g, WORD_SETTING_SEP);
+    snprintf(buf, cap, "%s %s%s%s %s%s%s %s%s%s %s%s%s%s", view_word(g, WORD_CAUSAL_MASK),
+             f->causal < 0 ? "?" : f->causal ? on : off, sep, view_word(g, WORD_PADDING_MASK),
+             f->padding < 0 ? "?" : f->padding ? on : off, sep, view_word(g, WORD_POSITIONS),
+             f->positions[0] ? view_word_positions(g, f->positions) : "?", sep, view_word(g, WORD_RESIDUAL),
+             f->residual < 0 ? "?" : f->residual ? on : off, changed[0] ? view_word(g, WORD_YOU_CHANGED) : "",
+             changed, changed[0] ? view_word(g, WORD_CHANGED_END) : "");
+}
+
+/* Both languages: the student may press L at any time. */
+static void describe_run(const LessonView *lv, ViewRunResult *out)
+{
+    describe(lv, VIEW_LANG_EN, out->settings, sizeof out->settings);
+    describe(lv, VIEW_LANG_ZH, out->settings_zh, sizeof out->settings_zh);
 }
 
 static void fill_claims(const LessonView *lv, ViewRunResult *out)
@@ -352,7 +364,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     LessonView *lv = ctx;
     if (e->kind == VIEW_EDIT_CHECK) {
         fill_claims(lv, out);
-        describe(lv, out->settings, sizeof out->settings);
+        describe_run(lv, out);
         return TF_OK;
     }
     /* The overrides this run would use, without touching ours until it works. */
@@ -430,7 +442,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
 
     copy_text(out->trace, sizeof out->trace, main_path);
     fill_claims(lv, out);
-    describe(lv, out->settings, sizeof out->settings);
+    describe_run(lv, out);
     return TF_OK;
 }
 
