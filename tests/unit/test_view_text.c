@@ -392,7 +392,7 @@ static void test_words(void **state)
     (void)state;
     for (int w = 0; w < WORD_COUNT; w++) {
         const char *en = view_word(VIEW_LANG_EN, (Word)w), *zh = view_word(VIEW_LANG_ZH, (Word)w);
-        if (!en[0] || !zh[0])
+        if (!en[0] || strcmp(en, zh) == 0)  /* view_word falls back to English */
             fail_msg("word %d has no %s", w, en[0] ? "Chinese" : "English");
         char ce[64], cz[64];
         conversions(en, ce, sizeof ce);
