@@ -40,6 +40,8 @@ typedef enum {
     WORD_STATUS_HELP,
     WORD_STATUS_CLAIMS,
     WORD_RECORD_OF,       /* fmt %u %u: the title bar's record position */
+    WORD_GREETING,        /* fmt %d %s: a lesson's first message: steps, WORD_GREETING_INTRO or "" */
+    WORD_GREETING_INTRO,
     WORD_EDIT_SOURCE,     /* "source> " */
     WORD_EDIT_TARGET,
     WORD_EDIT_HINT,
