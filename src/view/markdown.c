@@ -11,10 +11,24 @@
 
 /* ---- md_flow: paragraphs joined ---- */
 
-static bool is_wide_at(const char *s, size_t n)
+/* The code point at s, 0 when it is ASCII or invalid. */
+static uint32_t wide_cp(const char *s, size_t n)
 {
     uint32_t cp;
-    return n > 0 && (unsigned char)s[0] >= 0x80 && utf8_decode(s, n, &cp) > 0 && cp >= 0x2E80;
+    return n > 0 && (unsigned char)s[0] >= 0x80 && utf8_decode(s, n, &cp) > 0 ? cp : 0;
+}
+
+static bool is_wide_at(const char *s, size_t n)
+{
+    return wide_cp(s, n) >= 0x2E80;
+}
+
+/* Chinese punctuation (，。：“”（）...) joins without a space on either side. */
+static bool is_cjk_punct_at(const char *s, size_t n)
+{
+    uint32_t cp = wide_cp(s, n);
+    return (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF65) || (cp >= 0x2018 && cp <= 0x201F) ||
+           cp == 0x2014 || cp == 0x2026;
 }
 
 /* Inline markers (`, *) say nothing about the text they wrap: look past
@@ -24,23 +38,31 @@ static bool is_marker(char c)
     return c == '`' || c == '*';
 }
 
-/* The last character of out (of length n), markers aside, is wide (CJK)? */
-static bool ends_wide(const char *out, size_t n)
+/* The last character of out (of length n), markers aside: where it starts. */
+static const char *last_char(const char *out, size_t n, size_t *len)
 {
     while (n > 0 && is_marker(out[n - 1]))
         n--;
     size_t i = n;
     while (i > 0 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
         i--;
-    return i > 0 && is_wide_at(out + i - 1, n - (i - 1));
+    i = i > 0 ? i - 1 : 0;
+    *len = n - i;
+    return out + i;
 }
 
-static bool starts_wide(const char *line, size_t n)
+/* Two lines of a paragraph join with a space, as English does, except
+ * between two Chinese characters and next to Chinese punctuation: "超过
+ * 0.6" + "的权重" keeps its space, "老鼠”：" + "猫（" does not. */
+static bool join_with_space(const char *out, size_t o, const char *line, size_t n)
 {
-    size_t i = 0;
+    size_t ln, i = 0;
+    const char *last = last_char(out, o, &ln);
     while (i < n && is_marker(line[i]))
         i++;
-    return is_wide_at(line + i, n - i);
+    if (is_cjk_punct_at(last, ln) || is_cjk_punct_at(line + i, n - i))
+        return false;
+    return !(is_wide_at(last, ln) && is_wide_at(line + i, n - i));
 }
 
 /* The columns of a list item's marker ("- ", "12. "), 0 for other lines. */
@@ -115,7 +137,7 @@ char *md_flow(const char *md)
             line_start = true;
             in_item = !fence && list_marker(line, n) > 0;
         }
-        if (!line_start && !ends_wide(out, o) && !starts_wide(line, n))
+        if (!line_start && join_with_space(out, o, line, n))
             out[o++] = ' ';
         bool alone = !cont && (fence || line[0] == '|' || line[0] == '#');  /* nothing joins these */
         if (line[0] == '#' && !fence && !cont) {  /* a heading: its words alone */

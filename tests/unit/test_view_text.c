@@ -292,6 +292,31 @@ static void test_md_chinese_with_code(void **state)
     setlocale(LC_ALL, "C");
 }
 
+/* Lines of a paragraph join as the language writes: no space between
+ * Chinese characters or next to Chinese punctuation, a space elsewhere. */
+static void test_md_flow_joins(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *md, *flowed;
+    } cases[] = {
+        {"同样的词、同样的模型\n同样的权重", "同样的词、同样的模型同样的权重"},
+        {"它们都把超过 0.6\n的权重放在", "它们都把超过 0.6 的权重放在"},
+        {"句子是“猫 追 老鼠”：\n猫（位置 0）", "句子是“猫 追 老鼠”：猫（位置 0）"},
+        {"Its sentence is\n猫 追 老鼠.", "Its sentence is 猫 追 老鼠."},
+        {"the **copy**\n*model*", "the **copy** *model*"},
+        {"看\n`老鼠`", "看`老鼠`"},
+        {"one\n\ntwo", "one\n\ntwo"},
+        {"```\na * b\n```", "    a * b"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *f = md_flow(cases[i].md);
+        assert_non_null(f);
+        assert_string_equal(f, cases[i].flowed);
+        free(f);
+    }
+}
+
 /* A code span that reaches the end of a line moves whole, or breaks at
  * its own spaces; its backquotes are never drawn, so never left alone. */
 static void test_md_code_span_at_the_boundary(void **state)
@@ -417,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_digits),
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_wrap_chinese_fills_lines),
+        cmocka_unit_test(test_md_flow_joins),
         cmocka_unit_test(test_md_chinese_with_code),
         cmocka_unit_test(test_md_code_span_at_the_boundary),
         cmocka_unit_test(test_md_emphasis),
