@@ -20,7 +20,9 @@
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
+#include "view/markdown.h"
 #include "view/view.h"
+#include "view/words.h"
 
 #define MAX_FLOW (2 * LESSON_MAX_STEPS + 8)
 #define SENTENCE_MAX 512
@@ -64,7 +66,7 @@ struct LessonView {
     char title[VIEW_N_LANGS][320];
     struct {
         const char *from;        /* lesson_narration's text */
-        char *text;              /* reflowed for the pane */
+        char *text;              /* md_flow's, for the pane */
     } flow[MAX_FLOW];
     int n_flow;
 };
@@ -162,107 +164,7 @@ static Status facts_of_path(RunFacts *f, const char *path, Error *err)
 
 /* ---- narration for the pane ---- */
 
-static bool is_wide_at(const char *s, size_t n)
-{
-    uint32_t cp;
-    return n > 0 && (unsigned char)s[0] >= 0x80 && utf8_decode(s, n, &cp) > 0 && cp >= 0x2E80;
-}
-
-/* The last character of out (of length n) is wide (CJK)? */
-static bool ends_wide(const char *out, size_t n)
-{
-    size_t i = n;
-    while (i > 0 && ((unsigned char)out[i - 1] & 0xC0) == 0x80)
-        i--;
-    return i > 0 && is_wide_at(out + i - 1, n - (i - 1));
-}
-
-static bool starts_block(const char *line, size_t n)
-{
-    if (n >= 2 && (line[0] == '-' || line[0] == '*' || line[0] == '+') && line[1] == ' ')
-        return true;  /* a list item */
-    size_t d = 0;
-    while (d < n && line[d] >= '0' && line[d] <= '9')
-        d++;
-    if (d > 0 && d + 1 < n && (line[d] == '.' || line[d] == ')') && line[d + 1] == ' ')
-        return true;  /* a numbered item */
-    return line[0] == '|' || line[0] == '#' || line[0] == '>' || line[0] == '\t' ||
-           (n >= 4 && strncmp(line, "    ", 4) == 0);
-}
-
-/* Markdown as the pane shows it: the lines of a paragraph joined (with a
- * space, or none between Chinese characters), a blank line between
- * paragraphs, list items, headings, tables and code on lines of their own,
- * and ** markers dropped. Returns a malloc'd string, or NULL. */
-static char *reflow(const char *md)
-{
-    size_t cap = strlen(md) * 3 + 4;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    bool fence = false, line_start = true;
-    for (const char *p = md; *p;) {
-        size_t n = strcspn(p, "\n");
-        const char *line = p;
-        p += n + (p[n] == '\n');
-        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
-            n--;
-        if (n >= 3 && strncmp(line, "```", 3) == 0) {
-            fence = !fence;
-            if (!line_start)
-                out[o++] = '\n';
-            line_start = true;
-            continue;
-        }
-        bool blank = n == 0;
-        if (blank && !fence) {  /* a paragraph ends */
-            if (o > 0 && !(o >= 2 && out[o - 1] == '\n' && out[o - 2] == '\n')) {
-                if (!line_start)
-                    out[o++] = '\n';
-                out[o++] = '\n';
-            }
-            line_start = true;
-            continue;
-        }
-        if (fence || starts_block(line, n)) {
-            if (!line_start)
-                out[o++] = '\n';
-            line_start = true;
-        }
-        if (!line_start && !ends_wide(out, o) && !is_wide_at(line, n))
-            out[o++] = ' ';
-        bool alone = fence || line[0] == '|' || line[0] == '#';  /* nothing joins these */
-        if (line[0] == '#' && !fence) {  /* a heading: its words alone */
-            while (n > 0 && *line == '#') {
-                line++;
-                n--;
-            }
-            while (n > 0 && *line == ' ') {
-                line++;
-                n--;
-            }
-        }
-        for (size_t i = 0; i < n; i++) {
-            if (!fence && line[i] == '*' && i + 1 < n && line[i + 1] == '*') {
-                i++;
-                continue;
-            }
-            out[o++] = line[i];
-        }
-        line_start = false;
-        if (alone) {
-            out[o++] = '\n';
-            line_start = true;
-        }
-    }
-    while (o > 0 && out[o - 1] == '\n')
-        o--;
-    out[o] = '\0';
-    return out;
-}
-
-/* t as the pane shows it, reflowed once and kept as long as the lesson. */
+/* t as the pane shows it, flowed once and kept as long as the lesson. */
 static const char *flowed(LessonView *lv, const char *t)
 {
     if (!t)
@@ -270,7 +172,7 @@ static const char *flowed(LessonView *lv, const char *t)
     for (int i = 0; i < lv->n_flow; i++)
         if (lv->flow[i].from == t)
             return lv->flow[i].text;
-    char *r = reflow(t);
+    char *r = md_flow(t);
     if (!r || lv->n_flow >= MAX_FLOW) {
         free(r);
         return t;  /* as written: still readable */
@@ -515,27 +417,38 @@ static Status check_words(const LessonView *lv, const char *text, const char *wh
     return st;
 }
 
-static void describe(const LessonView *lv, char *buf, size_t cap)
+/* The run's settings in one line, in lang (view/words.h). */
+static void describe(const LessonView *lv, ViewLang g, char *buf, size_t cap)
 {
     const RunFacts *f = &lv->facts;
-    char changed[96] = "";
+    const struct {
+        bool on;
+        Word what;
+    } changes[] = {
+        {lv->o.src != NULL, WORD_SOURCE_SENTENCE},       {lv->o.tgt != NULL, WORD_TARGET_SENTENCE},
+        {lv->o.causal_mask >= 0, WORD_CAUSAL_MASK},      {lv->o.padding_mask >= 0, WORD_PADDING_MASK},
+        {lv->o.residual >= 0, WORD_RESIDUAL},            {lv->o.positions != NULL, WORD_POSITIONS},
+    };
+    char changed[160] = "";
     size_t o = 0;
-    if (lv->o.src)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%ssource", o ? ", " : "");
-    if (lv->o.tgt && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%starget", o ? ", " : "");
-    if (lv->o.causal_mask >= 0 && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%scausal mask", o ? ", " : "");
-    if (lv->o.padding_mask >= 0 && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%spadding mask", o ? ", " : "");
-    if (lv->o.residual >= 0 && o < sizeof changed)
-        o += (size_t)snprintf(changed + o, sizeof changed - o, "%sresidual", o ? ", " : "");
-    if (lv->o.positions && o < sizeof changed)
-        snprintf(changed + o, sizeof changed - o, "%spositions", o ? ", " : "");
-    snprintf(buf, cap, "causal mask %s, padding mask %s, positions %s, residual %s%s%s%s",
-             f->causal < 0 ? "?" : f->causal ? "on" : "off", f->padding < 0 ? "?" : f->padding ? "on" : "off",
-             f->positions[0] ? f->positions : "?", f->residual < 0 ? "?" : f->residual ? "on" : "off",
-             changed[0] ? " (you changed: " : "", changed, changed[0] ? ")" : "");
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0] && o < sizeof changed; i++)
+        if (changes[i].on)
+            o += (size_t)snprintf(changed + o, sizeof changed - o, "%s%s", o ? view_word(g, WORD_LIST_SEP) : "",
+                                  view_word(g, changes[i].what));
+    const char *on = view_word(g, WORD_ON), *off = view_word(g, WORD_OFF), *sep = view_word(g, WORD_SETTING_SEP);
+    snprintf(buf, cap, "%s %s%s%s %s%s%s %s%s%s %s%s%s%s", view_word(g, WORD_CAUSAL_MASK),
+             f->causal < 0 ? "?" : f->causal ? on : off, sep, view_word(g, WORD_PADDING_MASK),
+             f->padding < 0 ? "?" : f->padding ? on : off, sep, view_word(g, WORD_POSITIONS),
+             f->positions[0] ? view_word_positions(g, f->positions) : "?", sep, view_word(g, WORD_RESIDUAL),
+             f->residual < 0 ? "?" : f->residual ? on : off, changed[0] ? view_word(g, WORD_YOU_CHANGED) : "",
+             changed, changed[0] ? view_word(g, WORD_CHANGED_END) : "");
+}
+
+/* Both languages: the student may press L at any time. */
+static void describe_run(const LessonView *lv, ViewRunResult *out)
+{
+    describe(lv, VIEW_LANG_EN, out->settings, sizeof out->settings);
+    describe(lv, VIEW_LANG_ZH, out->settings_zh, sizeof out->settings_zh);
 }
 
 static void fill_claims(const LessonView *lv, ViewRunResult *out)
@@ -570,7 +483,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     LessonView *lv = ctx;
     if (e->kind == VIEW_EDIT_CHECK) {
         fill_claims(lv, out);
-        describe(lv, out->settings, sizeof out->settings);
+        describe_run(lv, out);
         return TF_OK;
     }
     /* The overrides this run would use, without touching ours until it works. */
@@ -649,7 +562,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
 
     copy_text(out->trace, sizeof out->trace, main_path);
     fill_claims(lv, out);
-    describe(lv, out->settings, sizeof out->settings);
+    describe_run(lv, out);
     return TF_OK;
 }
 

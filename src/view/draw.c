@@ -8,6 +8,7 @@
 #include "trace/export.h"
 #include "view/paint.h"
 #include "view/text.h"
+#include "view/words.h"
 
 static const char *base_name(const char *path)
 {
@@ -104,7 +105,7 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
         snprintf(left, sizeof left, " %s  (%s)", lesson, base_name(view_trace_label(s, s->a)));
     else
         snprintf(left, sizeof left, " traceformer view  %s", base_name(view_trace_label(s, s->a)));
-    snprintf(right, sizeof right, "step %u of %u ", s->cur + 1, s->count);
+    snprintf(right, sizeof right, view_word(s->lang, WORD_RECORD_OF), s->cur + 1, s->count);
     int rw = text_width(right, !s->theme.utf8);
     paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
     paint_text(s, l->title.y, l->title.w - rw, right, rw);
@@ -143,11 +144,11 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
         return;
     }
     if (s->help) {
-        paint_text(s, y, 1, "help: j/k scroll, any other key closes it", w - 2);
+        paint_text(s, y, 1, view_word(s->lang, WORD_STATUS_HELP), w - 2);
         return;
     }
     if (s->claims) {
-        paint_text(s, y, 1, "claims: j/k scroll, C or Esc closes, other keys close it and act", w - pw - 2);
+        paint_text(s, y, 1, view_word(s->lang, WORD_STATUS_CLAIMS), w - pw - 2);
         paint_text(s, y, w - pw, pos, pw);
         return;
     }
@@ -156,50 +157,51 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     bool batch = c && c->ok && view_axis(&c->tr.rec, &c->pg, "batch") >= 0;
     Hint hints[24];
     int n = 0;
+    ViewLang g = s->lang;
     bool lesson = s->narration.lookup != NULL;
     if (lesson && s->n_guide > 0)
-        hints[n++] = (Hint){"N/P", "lesson step"};
+        hints[n++] = (Hint){"N/P", view_word(g, WORD_KEY_LESSON_STEP)};
     if (lesson)
         hints[n++] = (Hint){"L", s->lang == VIEW_LANG_EN ? "\xe4\xb8\xad\xe6\x96\x87" : "English"};
     if (s->rerun.run) {
-        hints[n++] = (Hint){"e", "edit"};
-        hints[n++] = (Hint){"M", "causal"};
-        hints[n++] = (Hint){"R", "residual"};
-        hints[n++] = (Hint){"C", "claims"};
+        hints[n++] = (Hint){"e", view_word(g, WORD_KEY_EDIT)};
+        hints[n++] = (Hint){"M", view_word(g, WORD_KEY_CAUSAL)};
+        hints[n++] = (Hint){"R", view_word(g, WORD_KEY_RESIDUAL)};
+        hints[n++] = (Hint){"C", view_word(g, WORD_KEY_CLAIMS)};
     }
     if (s->focus == FOCUS_STEPS) {
-        hints[n++] = (Hint){"\xe2\x86\x91\xe2\x86\x93", "steps"};
-        hints[n++] = (Hint){"Enter", "fold"};
-        hints[n++] = (Hint){"Tab", "matrix"};
+        hints[n++] = (Hint){"\xe2\x86\x91\xe2\x86\x93", view_word(g, WORD_KEY_STEPS)};
+        hints[n++] = (Hint){"Enter", view_word(g, WORD_KEY_FOLD)};
+        hints[n++] = (Hint){"Tab", view_word(g, WORD_KEY_MATRIX)};
     } else {
-        hints[n++] = (Hint){"n/p", "step"};
-        hints[n++] = (Hint){"hjkl", "cell"};
+        hints[n++] = (Hint){"n/p", view_word(g, WORD_KEY_STEP)};
+        hints[n++] = (Hint){"hjkl", view_word(g, WORD_KEY_CELL)};
     }
     if (heads)
-        hints[n++] = (Hint){"]/[", "head"};
+        hints[n++] = (Hint){"]/[", view_word(g, WORD_KEY_HEAD)};
     if (has_layer(view_name(s, s->cur)))
-        hints[n++] = (Hint){"}/{", "layer"};
+        hints[n++] = (Hint){"}/{", view_word(g, WORD_KEY_LAYER)};
     if (batch)
-        hints[n++] = (Hint){"b/B", "sentence"};
-    hints[n++] = (Hint){"/", "find"};
+        hints[n++] = (Hint){"b/B", view_word(g, WORD_KEY_SENTENCE)};
+    hints[n++] = (Hint){"/", view_word(g, WORD_KEY_FIND)};
     if (heads || s->weights_rec >= 0)
-        hints[n++] = (Hint){"a", s->heads ? "one head" : "heads"};
+        hints[n++] = (Hint){"a", view_word(g, s->heads ? WORD_KEY_ONE_HEAD : WORD_KEY_HEADS)};
     if (s->b)
-        hints[n++] = (Hint){"c", s->compare ? "one run" : "compare"};
-    hints[n++] = (Hint){"v", "numbers"};
+        hints[n++] = (Hint){"c", view_word(g, s->compare ? WORD_KEY_ONE_RUN : WORD_KEY_COMPARE)};
+    hints[n++] = (Hint){"v", view_word(g, WORD_KEY_NUMBERS)};
     if (s->mask_rec >= 0)
-        hints[n++] = (Hint){"m", "mask"};
-    hints[n++] = (Hint){"x", "export"};
-    hints[n++] = (Hint){"?", "help"};
-    hints[n++] = (Hint){"q", "quit"};
+        hints[n++] = (Hint){"m", view_word(g, WORD_KEY_MASK)};
+    hints[n++] = (Hint){"x", view_word(g, WORD_KEY_EXPORT)};
+    hints[n++] = (Hint){"?", view_word(g, WORD_KEY_HELP)};
+    hints[n++] = (Hint){"q", view_word(g, WORD_KEY_QUIT)};
     /* Always keep "? help  q quit"; drop from the middle when narrow. */
     int x = 1, limit = w - pw - 1;
     bool ascii = !s->theme.utf8;
     int tail = 0;
     for (int i = n - 2; i < n; i++)
-        tail += text_width(hints[i].keys, ascii) + 1 + (int)strlen(hints[i].what) + 2;
+        tail += text_width(hints[i].keys, ascii) + 1 + text_width(hints[i].what, ascii) + 2;
     for (int i = 0; i < n; i++) {
-        int need = text_width(hints[i].keys, ascii) + 1 + (int)strlen(hints[i].what) + 2;
+        int need = text_width(hints[i].keys, ascii) + 1 + text_width(hints[i].what, ascii) + 2;
         if (i < n - 2 && x + need + tail > limit)
             continue;
         if (x + need > limit)

@@ -15,6 +15,7 @@
 #include "view/paint.h"
 #include "view/stats.h"
 #include "view/text.h"
+#include "view/words.h"
 
 #define HEAD_W 9  /* "formula  " */
 
@@ -106,7 +107,7 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
             numfmt_exact(hv, sizeof hv, mh[(size_t)s->row * pg->cols + s->col]);
             o += (size_t)snprintf(text + o, sizeof text - o, " h%u %.6s", h, hv);
         }
-        field(L, "cursor", text, ROLE_VALUE);
+        field(L, view_word(s->lang, WORD_CURSOR), text, ROLE_VALUE);
         return;
     }
     const CachedRecord *cb = view_current_b(s);
@@ -117,7 +118,7 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
         numfmt_exact(bv, sizeof bv, vb);
         numfmt_exact(dv, sizeof dv, compare_diff(v, vb));
         snprintf(text, sizeof text, "%s: A %s  B %s  A-B %s", place, val, bv, dv);
-        field(L, "cursor", text, ROLE_VALUE);
+        field(L, view_word(s->lang, WORD_CURSOR), text, ROLE_VALUE);
         return;
     }
     int n = snprintf(text, sizeof text, "%s = %s", place, val);
@@ -126,12 +127,12 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
         float mean = stats_pool(m, pg->rows, pg->cols, s->row, s->row + pr, s->col, s->col + pc);
         char mv[64];
         numfmt_exact(mv, sizeof mv, mean);
-        n += snprintf(text + n, sizeof text - (size_t)n, "; the cell shows the mean of %ux%u, %s", pr, pc, mv);
+        n += snprintf(text + n, sizeof text - (size_t)n, view_word(s->lang, WORD_POOL_MEAN), pr, pc, mv);
     }
     if (is_probability(r) && n > 0 && (size_t)n < sizeof text)
-        snprintf(text + n, sizeof text - (size_t)n, "   row sum %.6g",
+        snprintf(text + n, sizeof text - (size_t)n, view_word(s->lang, WORD_ROW_SUM),
                  stats_row_sum(m + (size_t)s->row * pg->cols, pg->cols));
-    field(L, "cursor", text, ROLE_VALUE);
+    field(L, view_word(s->lang, WORD_CURSOR), text, ROLE_VALUE);
 }
 
 void draw_info(const ViewState *s, const ScreenLayout *l)
@@ -145,90 +146,85 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
         paint_vline(s, ROLE_BORDER, r->y, r->x - 1, r->h);
     paint_hline(s, ROLE_BORDER, r->y, r->x, r->w);
     paint_role(s, ROLE_PANE_TITLE);
-    paint_text(s, r->y, r->x + 1, " info ", r->w - 2);
+    paint_text(s, r->y, r->x + 1, view_word(s->lang, WORD_INFO), r->w - 2);
+    ViewLang g = s->lang;
 
     Lines L = {s, r->y + 1, r->y + r->h, r->x + 1, r->w - 2};
     char text[1200];
     const char *name = view_name(s, s->cur);
     if (!c->ok) {
-        field(&L, "record", name, ROLE_VALUE);
-        field(&L, "error", c->err.msg, ROLE_ERROR);
+        field(&L, view_word(g, WORD_RECORD), name, ROLE_VALUE);
+        field(&L, view_word(g, WORD_ERROR), c->err.msg, ROLE_ERROR);
         return;
     }
     const Record *rec = &c->tr.rec;
-    snprintf(text, sizeof text, "%s   exec index %u, kind %s", name, rec->exec_index, rec->kind[0] ? rec->kind : "-");
-    if (!field(&L, "name", text, ROLE_VALUE))
+    int o = snprintf(text, sizeof text, "%s", name);
+    if (o > 0 && (size_t)o < sizeof text)
+        snprintf(text + o, sizeof text - (size_t)o, view_word(g, WORD_EXEC_KIND), rec->exec_index,
+                 rec->kind[0] ? rec->kind : "-");
+    if (!field(&L, view_word(g, WORD_NAME), text, ROLE_VALUE))
         return;
 
     char shape[200], pt[160];
     export_shape_text(rec, shape, sizeof shape);
     pages_title(rec, &c->pg, view_page(s, rec, &c->pg), pt, sizeof pt);
-    if (pt[0] && !s->heads)
-        snprintf(text, sizeof text, "%s   showing %s", shape, pt);
-    else
-        snprintf(text, sizeof text, "%s", shape);
-    if (!field(&L, "shape", text, ROLE_NORMAL))
+    o = snprintf(text, sizeof text, "%s", shape);
+    if (pt[0] && !s->heads && o > 0 && (size_t)o < sizeof text)
+        snprintf(text + o, sizeof text - (size_t)o, view_word(g, WORD_SHOWING), pt);
+    if (!field(&L, view_word(g, WORD_SHAPE), text, ROLE_NORMAL))
         return;
 
     cursor_lines(&L, c);
-    if (rec->formula[0] && !field(&L, "formula", rec->formula, ROLE_NORMAL))
+    if (rec->formula[0] && !field(&L, view_word(g, WORD_FORMULA), rec->formula, ROLE_NORMAL))
         return;
-    if (rec->description[0] && !field(&L, "what", rec->description, ROLE_NORMAL))
+    if (rec->description[0] && !field(&L, view_word(g, WORD_WHAT), rec->description, ROLE_NORMAL))
         return;
 
     const ValueStats *st = &c->stats;
     char mn[32], mx[32];
     numfmt_exact(mn, sizeof mn, st->min);
     numfmt_exact(mx, sizeof mx, st->max);
-    int n = st->n_finite ? snprintf(text, sizeof text, "min %s  max %s  mean %.4g", mn, mx, st->mean)
-                         : snprintf(text, sizeof text, "no finite values");
+    int n = st->n_finite ? snprintf(text, sizeof text, view_word(g, WORD_MIN_MAX_MEAN), mn, mx, st->mean)
+                         : snprintf(text, sizeof text, "%s", view_word(g, WORD_NO_FINITE));
     if (st->n_neg_inf && n > 0)
         n += snprintf(text + n, sizeof text - (size_t)n, "  -inf x%zu", st->n_neg_inf);
     if ((st->n_pos_inf || st->n_nan) && n > 0)
         snprintf(text + n, sizeof text - (size_t)n, "  +inf x%zu  nan x%zu", st->n_pos_inf, st->n_nan);
-    if (!field(&L, "values", text, ROLE_NORMAL))
+    if (!field(&L, view_word(g, WORD_VALUES), text, ROLE_NORMAL))
         return;
 
     if (s->compare && s->b) {
         const CachedRecord *cb = view_current_b(s);
         if (!cb)
-            snprintf(text, sizeof text, "B (%s) has no %s", view_trace_label(s, s->b), name);
+            snprintf(text, sizeof text, view_word(g, WORD_B_MISSING), view_trace_label(s, s->b), name);
         else if (!cb->ok)
-            snprintf(text, sizeof text, "B cannot be read: %s", cb->err.msg);
+            snprintf(text, sizeof text, view_word(g, WORD_B_UNREADABLE), cb->err.msg);
         else if (!s->cmp.same_shape) {
             char sb[120];
             export_shape_text(&cb->tr.rec, sb, sizeof sb);
-            snprintf(text, sizeof text, "B's %s is %s, another shape: not compared, A alone", name, sb);
-        }
-        else if (s->cmp.n_differ == 0)
-            snprintf(text, sizeof text, "A and B are identical here");
+            snprintf(text, sizeof text, view_word(g, WORD_B_OTHER_SHAPE), name, sb);
+        } else if (s->cmp.n_differ == 0)
+            snprintf(text, sizeof text, "%s", view_word(g, WORD_B_IDENTICAL));
         else
-            snprintf(text, sizeof text, "%zu of %zu values differ, max |A-B| %.4g", s->cmp.n_differ,
+            snprintf(text, sizeof text, view_word(g, WORD_B_DIFFER), s->cmp.n_differ,
                      record_numel(rec), (double)s->cmp.max_abs);
-        if (!field(&L, "A vs B", text, ROLE_NORMAL))
+        if (!field(&L, view_word(g, WORD_A_VS_B), text, ROLE_NORMAL))
             return;
         /* how B's cells were paired with A's */
         const AlignedRecord *al = &s->aligned;
-        const char *how = NULL;
+        text[0] = '\0';
         if (al->kind == ALIGN_PERMUTED)
-            how = al->rows && al->cols ? "B's rows and columns put in A's token order (matched by token)"
-                  : al->rows          ? "B's rows put in A's token order (matched by token)"
-                                      : "B's columns put in A's token order (matched by token)";
+            snprintf(text, sizeof text, "%s",
+                     view_word(g, al->rows && al->cols ? WORD_PAIRED_BOTH : al->rows ? WORD_PAIRED_ROWS : WORD_PAIRED_COLS));
         else if (al->kind == ALIGN_IMPOSSIBLE && cb && cb->ok)
-            how = al->why;
-        if (how) {
-            if (al->kind == ALIGN_IMPOSSIBLE)
-                snprintf(text, sizeof text, "compared position by position: %s", how);
-            else
-                snprintf(text, sizeof text, "%s", how);
-            if (!field(&L, "paired", text, ROLE_NORMAL))
-                return;
-        }
+            snprintf(text, sizeof text, view_word(g, WORD_PAIRED_BY_POSITION), al->why);
+        if (text[0] && !field(&L, view_word(g, WORD_PAIRED), text, ROLE_NORMAL))
+            return;
     }
     if (rec->q_source || rec->kv_source) {
-        snprintf(text, sizeof text, "queries from %s; keys and values from %s",
+        snprintf(text, sizeof text, view_word(g, WORD_QK_SOURCES),
                  rec->q_source ? rec->q_source : "-", rec->kv_source ? rec->kv_source : "-");
-        if (!field(&L, "source", text, ROLE_NORMAL))
+        if (!field(&L, view_word(g, WORD_SOURCE), text, ROLE_NORMAL))
             return;
     }
 }

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "view/draw.h"
+#include "view/markdown.h"
 #include "view/paint.h"
 #include "view/text.h"
+#include "view/words.h"
 
 #define MAX_LINES 512  /* narration lines wrapped for drawing */
 
@@ -27,18 +29,51 @@ static void text_block(const ViewState *s, const char *text, int first, int rows
     }
 }
 
+/* Markdown lines [first, first + rows) of text wrapped to w, from screen
+ * row y: code spans in the value colour, **strong** bold, *emphasis*
+ * underlined, list items with a bullet and a hanging indent. */
+static void md_block(const ViewState *s, const char *text, int first, int rows, int y, int x, int w)
+{
+    static MdLine lines[MAX_LINES];
+    static MdSpan spans[MAX_LINES * 8];
+    bool ascii = !s->theme.utf8;
+    int n = md_lines(text, w, ascii, lines, MAX_LINES, spans, MAX_LINES * 8);
+    if (n > MAX_LINES)
+        n = MAX_LINES;
+    for (int i = 0; i < rows && first + i < n; i++) {
+        const MdLine *ln = &lines[first + i];
+        int cx = ln->indent;
+        for (int k = 0; k < ln->n_spans && cx < w; k++) {
+            const MdSpan *sp = &spans[ln->span + k];
+            char part[1024];
+            if (sp->style & MD_BULLET)
+                snprintf(part, sizeof part, "%s", ascii ? "- " : "\xe2\x80\xa2 ");
+            else
+                snprintf(part, sizeof part, "%.*s", (int)sp->len, text + sp->off);
+            paint_role(s, sp->style & MD_CODE ? ROLE_VALUE : ROLE_NORMAL);
+            if (sp->style & MD_STRONG)
+                attron(A_BOLD);
+            if (sp->style & MD_EM)
+                attron(A_UNDERLINE);
+            cx += paint_text(s, y + i, x + cx, part, w - cx);
+        }
+    }
+    paint_role(s, ROLE_NORMAL);
+}
+
 static void pane_title(const ViewState *s, char *buf, size_t cap)
 {
+    ViewLang g = s->lang;
     if (s->show_intro)
-        snprintf(buf, cap, " introduction (I: back to the step) ");
+        snprintf(buf, cap, "%s", view_word(g, WORD_INTRO_TITLE));
     else if (s->n_guide == 0)
-        snprintf(buf, cap, " narration ");
+        snprintf(buf, cap, "%s", view_word(g, WORD_NARRATION));
     else if (s->guide_step < 0)
-        snprintf(buf, cap, " lesson: %d steps, N starts ", s->n_guide);
+        snprintf(buf, cap, view_word(g, WORD_LESSON_STEPS), s->n_guide);
     else if (s->guide_on)
-        snprintf(buf, cap, " lesson step %d of %d ", s->guide_step + 1, s->n_guide);
+        snprintf(buf, cap, view_word(g, WORD_LESSON_STEP), s->guide_step + 1, s->n_guide);
     else
-        snprintf(buf, cap, " off the lesson path (step %d of %d) ", s->guide_step + 1, s->n_guide);
+        snprintf(buf, cap, view_word(g, WORD_OFF_PATH), s->guide_step + 1, s->n_guide);
 }
 
 void draw_narration(const ViewState *s, const ScreenLayout *l)
@@ -77,10 +112,10 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
         if (rows > 0) {
             char msg[160];
             if (s->n_guide > 0 && !s->guide_on)
-                snprintf(msg, sizeof msg, "No narration for %s. N goes on with the lesson, P goes back to step %d.",
-                         view_name(s, s->cur), s->guide_step >= 0 ? s->guide_step + 1 : 1);
+                snprintf(msg, sizeof msg, view_word(s->lang, WORD_NO_NARRATION_GUIDE), view_name(s, s->cur),
+                         s->guide_step >= 0 ? s->guide_step + 1 : 1);
             else
-                snprintf(msg, sizeof msg, "No narration for %s.", view_name(s, s->cur));
+                snprintf(msg, sizeof msg, view_word(s->lang, WORD_NO_NARRATION), view_name(s, s->cur));
             text_block(s, msg, 0, rows, y, g.x, g.w, ROLE_DIM);
         }
     } else {
@@ -88,18 +123,19 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
         if (fallback) {  /* the first line says why this is English */
             if (skip == 0 && rows > 0) {
                 paint_role(s, ROLE_DIM);
-                paint_text(s, y, g.x, "(English: no \xe4\xb8\xad\xe6\x96\x87 text here yet)", g.w);
+                paint_text(s, y, g.x, view_word(s->lang, WORD_FALLBACK), g.w);
                 y++;
                 rows--;
             } else
                 skip--;
         }
-        text_block(s, text, skip, rows, y, g.x, g.w, ROLE_NORMAL);
+        md_block(s, text, skip, rows, y, g.x, g.w);
         /* more below or above: say so on the title line */
         bool above = top > 0, below = top + g.text_rows < g.n_lines;
         if ((above || below) && r->w > 30) {
-            const char *more = below ? (s->theme.utf8 ? " \xe2\x86\x93 J more " : " J more ")
-                                     : (s->theme.utf8 ? " \xe2\x86\x91 K back " : " K back ");
+            char more[64];  /* an arrow first, where the terminal has one */
+            snprintf(more, sizeof more, "%s%s", !s->theme.utf8 ? "" : below ? " \xe2\x86\x93" : " \xe2\x86\x91",
+                     view_word(s->lang, below ? WORD_MORE : WORD_BACK));
             int mw = text_width(more, !s->theme.utf8);
             int mx = r->x + r->w - lw - mw - 2;
             if (mx > r->x + tw + 2) {
@@ -111,16 +147,18 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
 
     if (g.foot_y >= 0) {
         char foot[400];
-        if (s->have_run && s->run.n_claims > 0)
-            snprintf(foot, sizeof foot, "claims %d/%d pass (C)%s%s", view_claims_passed(s), s->run.n_claims,
-                     s->run.settings[0] ? " \xc2\xb7 " : "", s->run.settings);
-        else if (s->have_run && s->run.settings[0])
-            snprintf(foot, sizeof foot, "%s", s->run.settings);
+        const char *settings = view_run_settings(s);
+        if (s->have_run && s->run.n_claims > 0) {
+            int n = snprintf(foot, sizeof foot, view_word(s->lang, WORD_CLAIMS_PASS_FOOT), view_claims_passed(s),
+                             s->run.n_claims);
+            if (n > 0 && (size_t)n < sizeof foot)
+                snprintf(foot + n, sizeof foot - (size_t)n, "%s%s", settings[0] ? " \xc2\xb7 " : "", settings);
+        } else if (s->have_run && settings[0])
+            snprintf(foot, sizeof foot, "%s", settings);
         else if (view_rerun_refused(s, VIEW_EDIT_POSITIONS))  /* T would only be refused: leave it out */
-            snprintf(foot, sizeof foot, "T: positions fixed by the trained model \xc2\xb7 C checks the claims "
-                                        "\xc2\xb7 e edits the sentence \xc2\xb7 M D R re-run");
+            snprintf(foot, sizeof foot, "%s", view_word(s->lang, WORD_FOOT_FIXED));
         else
-            snprintf(foot, sizeof foot, "C checks the claims \xc2\xb7 e edits the sentence \xc2\xb7 M D T R re-run");
+            snprintf(foot, sizeof foot, "%s", view_word(s->lang, WORD_FOOT));
         paint_role(s, ROLE_DIM);
         paint_text(s, g.foot_y, g.x, foot, g.w);
     }
@@ -137,12 +175,12 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
         return;
     int w = cg.w, h = cg.h, tw = cg.tw, y0 = cg.y0, x0 = cg.x0;
     char title[96];
-    snprintf(title, sizeof title, " claims: %d of %d pass ", view_claims_passed(s), s->run.n_claims);
+    snprintf(title, sizeof title, view_word(s->lang, WORD_CLAIMS_TITLE), view_claims_passed(s), s->run.n_claims);
     paint_box(s, y0, x0, h, w, title);
     int y = y0 + 1, end = y0 + h - 1;
-    if (s->run.settings[0] && y < end) {
+    if (view_run_settings(s)[0] && y < end) {
         paint_role(s, ROLE_DIM);
-        paint_text(s, y++, x0 + 2, s->run.settings, w - 4);
+        paint_text(s, y++, x0 + 2, view_run_settings(s), w - 4);
     }
     int skip = s->claims_top < cg.max_top ? s->claims_top : cg.max_top;  /* j/k scroll */
     for (int i = 0; i < s->run.n_claims && y < end; i++) {
@@ -159,14 +197,14 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
             }
             if (k == 0) {
                 paint_role(s, c->pass ? ROLE_NOTICE : ROLE_ERROR);
-                paint_text(s, y, x0 + 2, c->pass ? " PASS " : " FAIL ", 6);
+                paint_text(s, y, x0 + 2, view_word(s->lang, c->pass ? WORD_PASS : WORD_FAIL), 6);
             }
             char line[600];
             if (k < n) {
                 snprintf(line, sizeof line, "%.*s", (int)lines[k].len, ct + lines[k].off);
                 paint_role(s, ROLE_NORMAL);
             } else {
-                snprintf(line, sizeof line, "measured: %s", c->measured);
+                snprintf(line, sizeof line, view_word(s->lang, WORD_MEASURED), c->measured);
                 paint_role(s, ROLE_VALUE);
             }
             paint_text(s, y, x0 + 2 + 7, line, tw);
@@ -174,7 +212,7 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
         }
     }
     paint_role(s, ROLE_DIM);
-    const char *hint = " C or Esc closes  j/k scroll ";
+    const char *hint = view_word(s->lang, WORD_CLAIMS_HINT);
     int hw = text_width(hint, ascii);
     paint_text(s, y0 + h - 1, x0 + w - hw - 2, hint, hw);
 }
@@ -184,8 +222,8 @@ void draw_editor(const ViewState *s, const ScreenLayout *l)
 {
     int y = l->status.y, w = l->status.w;
     bool ascii = !s->theme.utf8;
-    const char *label = s->edit_kind == VIEW_EDIT_TARGET ? "target> " : "source> ";
-    const char *hint = "  Enter re-runs  Esc cancels ";
+    const char *label = view_word(s->lang, s->edit_kind == VIEW_EDIT_TARGET ? WORD_EDIT_TARGET : WORD_EDIT_SOURCE);
+    const char *hint = view_word(s->lang, WORD_EDIT_HINT);
     paint_role(s, ROLE_STATUS);
     mvhline(y, 0, ' ', w);
     paint_role(s, ROLE_KEY);

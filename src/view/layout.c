@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "trace/export.h"
+#include "view/markdown.h"
 #include "view/text.h"
 
 #define STEPS_MIN_SCREEN 80   /* narrower screens drop the steps pane */
@@ -142,7 +143,7 @@ void layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeomet
     const char *text = view_narration_text(s, &fb);
     g->text_y = y;
     g->text_rows = rows > 0 ? rows : 0;
-    g->n_lines = text ? text_lines(text, g->w, ascii, NULL, 0) + (fb ? 1 : 0) : 1;
+    g->n_lines = text ? md_lines(text, g->w, ascii, NULL, 0, NULL, 0) + (fb ? 1 : 0) : 1;
 }
 
 int layout_steps_rows(const ScreenLayout *l)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "view/layout.h"
+#include "view/words.h"
 
 const char *view_tree_name(const void *ctx, uint32_t i)
 {
@@ -388,8 +389,8 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
     }
     view_sync(s);
     if (s->n_guide > 0)
-        view_message(s, MSG_NOTICE, "N and P walk the lesson's %d steps%s; ? lists every key", s->n_guide,
-                     s->narration.intro ? ", I shows what it is about" : "");
+        view_message(s, MSG_NOTICE, view_word(s->lang, WORD_GREETING), s->n_guide,
+                     s->narration.intro ? view_word(s->lang, WORD_GREETING_INTRO) : "");
     const CachedRecord *c = view_current(s);
     if (!c->ok) {
         /* A trace that fails on the first record it is asked for is

@@ -106,6 +106,7 @@ typedef struct {
 typedef struct {
     char trace[1024];      /* the new trace's path; "" when the trace is unchanged */
     char settings[200];    /* this run in one line: "causal mask off, padding mask on, ..." */
+    char settings_zh[200]; /* the same in Chinese ("" when not given: settings is shown) */
     ViewClaim claims[VIEW_MAX_CLAIMS];
     int n_claims;
 } ViewRunResult;

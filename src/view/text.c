@@ -26,6 +26,22 @@ static bool locale_is_utf8(void)
     return MB_CUR_MAX > 1 && cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+/* Is cp one of the characters of the UTF-8 string set? */
+static bool cp_in(const char *set, uint32_t cp)
+{
+    size_t n = strlen(set);
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        size_t len = utf8_decode(set + i, n - i, &c);
+        if (len == 0)
+            return false;
+        if (c == cp)
+            return true;
+        i += len;
+    }
+    return false;
+}
+
 static int cp_columns(const char *s, size_t len, uint32_t cp)
 {
     if (locale_is_utf8()) {
@@ -167,6 +183,73 @@ void text_ascii(char *buf, size_t cap, const char *s)
     put_chars(buf, cap, &o, s, true, INT_MAX);
 }
 
+int text_char(const char *s, size_t n, bool ascii, int *cols)
+{
+    Char c;
+    next_char(s, n, ascii, &c);
+    if (cols)
+        *cols = c.width;
+    return (int)c.len;
+}
+
+/* The code point at s (U+FFFD for an invalid byte). */
+static uint32_t code_point(const char *s, size_t n)
+{
+    uint32_t cp;
+    if ((unsigned char)s[0] < 0x80)
+        return (unsigned char)s[0];
+    return utf8_decode(s, n, &cp) ? cp : 0xFFFD;
+}
+
+/* Characters a line should not start with (closing punctuation) or end
+ * with (opening punctuation), as Chinese typesetting keeps them. */
+static bool no_line_start(uint32_t cp)
+{
+    static const char closing[] = ",.;:!?)]}%\xe3\x80\x81\xe3\x80\x82\xef\xbc\x8c\xef\xbc\x9b\xef\xbc\x9a"
+                                  "\xef\xbc\x9f\xef\xbc\x81\xef\xbc\x89\xe3\x80\x8b\xe3\x80\x8d\xe3\x80\x8f"
+                                  "\xe2\x80\x9d\xe2\x80\x99\xe2\x80\xa6\xe2\x80\x94\xef\xbc\x85\xc2\xb7";
+    return cp_in(closing, cp);
+}
+
+static bool no_line_end(uint32_t cp)
+{
+    static const char opening[] = "([{\xef\xbc\x88\xe3\x80\x8a\xe3\x80\x8c\xe3\x80\x8e\xe2\x80\x9c\xe2\x80\x98";
+    return cp_in(opening, cp);
+}
+
+static bool is_wide_cp(uint32_t cp)
+{
+    char one[8];
+    size_t n = 0;
+    if (cp < 0x80)
+        return false;
+    /* encode to measure with the locale-free table: the break rule must not
+     * change with the terminal */
+    if (cp < 0x800) {
+        one[n++] = (char)(0xC0 | (cp >> 6));
+    } else if (cp < 0x10000) {
+        one[n++] = (char)(0xE0 | (cp >> 12));
+        one[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    } else {
+        one[n++] = (char)(0xF0 | (cp >> 18));
+        one[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        one[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    }
+    one[n++] = (char)(0x80 | (cp & 0x3F));
+    one[n] = '\0';
+    return utf8_width(one) == 2;
+}
+
+bool text_can_break(const char *a, size_t an, const char *b, size_t bn)
+{
+    uint32_t x = code_point(a, an), y = code_point(b, bn);
+    if (x == ' ')
+        return true;
+    if (y == ' ' || no_line_start(y) || no_line_end(x))
+        return false;
+    return is_wide_cp(x) || is_wide_cp(y);
+}
+
 size_t text_wrap(const char *s, int cols, bool ascii, size_t *next)
 {
     size_t n = strlen(s);
@@ -179,26 +262,34 @@ size_t text_wrap(const char *s, int cols, bool ascii, size_t *next)
     }
     if (cols < 1)
         cols = 1;
-    size_t i = start, last_space = 0;
+    /* brk: where the line may end, the latest one in reach: at a space, or
+     * between two characters of which one is Chinese (CJK text has no
+     * spaces and breaks between any two characters). */
+    size_t i = start, brk = 0, prev = start;
     int used = 0;
     while (i < n && s[i] != '\n') {
         Char c;
         next_char(s + i, n - i, ascii, &c);
+        if (i > start && s[i] != ' ' && text_can_break(s + prev, n - prev, s + i, n - i))
+            brk = i;
         if (used + c.width > cols)
             break;
         if (s[i] == ' ')
-            last_space = i;
+            brk = i;
         used += c.width;
+        prev = i;
         i += c.len;
     }
     size_t end = i;
-    if (i < n && s[i] != '\n' && last_space > start)
-        end = last_space;                 /* break between words */
+    if (i < n && s[i] != '\n' && brk > start)
+        end = brk;                        /* break between words */
     else if (end == start && i < n && s[i] != '\n') {
         Char c;                           /* one character wider than the line */
         next_char(s + i, n - i, ascii, &c);
         end = i + c.len;
     }
+    while (end > start && s[end - 1] == ' ')
+        end--;                            /* no trailing spaces */
     size_t nx = end;
     while (nx < n && s[nx] == ' ')
         nx++;

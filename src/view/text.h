@@ -36,9 +36,20 @@ int text_cell(char *buf, size_t cap, const char *s, int cols, int align, bool as
  * U+FFFF) and invalid bytes as \xHH; cut to fit cap. */
 void text_ascii(char *buf, size_t cap, const char *s);
 
+/* The character at s (at most n bytes): its length in bytes, and in *cols
+ * (when non-NULL) its columns as drawn. */
+int text_char(const char *s, size_t n, bool ascii, int *cols);
+
+/* May a line end between the character at a and the one at b? After a
+ * space; and between two characters of which one is wide (Chinese has no
+ * spaces and breaks between any two characters), except before closing
+ * punctuation (，。）) or after opening punctuation (（“). Not before a
+ * space: the space ends the line instead. */
+bool text_can_break(const char *a, size_t an, const char *b, size_t bn);
+
 /* One line of word-wrapped text: the number of bytes of s that make the
- * next line of at most cols columns (broken after a space when one is in
- * reach, else inside a word); *next is where the following line starts
+ * next line of at most cols columns (broken where text_can_break allows
+ * when such a place is in reach, else inside a word); *next is where the following line starts
  * (spaces at the break skipped). Returns 0 at the end of s. */
 size_t text_wrap(const char *s, int cols, bool ascii, size_t *next);
 

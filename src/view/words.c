@@ -1,0 +1,129 @@
+/* words.c — the viewer's own words, English and Chinese (words.h). */
+#include "view/words.h"
+
+#include <string.h>
+
+static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
+    [WORD_INTRO_TITLE] = {" introduction (I: back to the step) ", " 课程简介（I：回到这一步） "},
+    [WORD_NARRATION] = {" narration ", " 讲解 "},
+    [WORD_LESSON_STEPS] = {" lesson: %d steps, N starts ", " 本课共 %d 步，按 N 开始 "},
+    [WORD_LESSON_STEP] = {" lesson step %d of %d ", " 课程第 %d 步，共 %d 步 "},
+    [WORD_OFF_PATH] = {" off the lesson path (step %d of %d) ", " 已离开课程路线（第 %d 步，共 %d 步） "},
+    [WORD_NO_NARRATION] = {"No narration for %s.", "%s 没有讲解。"},
+    [WORD_NO_NARRATION_GUIDE] = {"No narration for %s. N goes on with the lesson, P goes back to step %d.",
+                                 "%s 没有讲解。按 N 继续本课，按 P 回到第 %d 步。"},
+    [WORD_FALLBACK] = {"(English: no 中文 text here yet)", "（这一步还没有中文讲解，下面是英文）"},
+    [WORD_MORE] = {" J more ", " J 往下 "},
+    [WORD_BACK] = {" K back ", " K 往上 "},
+    [WORD_CLAIMS_PASS_FOOT] = {"claims %d/%d pass (C)", "断言 %d/%d 成立（C）"},
+    [WORD_FOOT] = {"C checks the claims · e edits the sentence · M D T R re-run",
+                   "C 检查断言 · e 编辑句子 · M D T R 重新运行"},
+    [WORD_FOOT_FIXED] = {"T: positions fixed by the trained model · C checks the claims · e edits the sentence "
+                         "· M D R re-run",
+                         "T：位置编码由训练好的模型固定 · C 检查断言 · e 编辑句子 · M D R 重新运行"},
+    [WORD_CLAIMS_TITLE] = {" claims: %d of %d pass ", " 断言：%d 条成立，共 %d 条 "},
+    [WORD_PASS] = {" PASS ", " 成立 "},
+    [WORD_FAIL] = {" FAIL ", " 不符 "},
+    [WORD_MEASURED] = {"measured: %s", "测得：%s"},
+    [WORD_CLAIMS_HINT] = {" C or Esc closes  j/k scroll ", " C 或 Esc 关闭  j/k 滚动 "},
+    [WORD_STATUS_HELP] = {"help: j/k scroll, any other key closes it", "帮助：j/k 滚动，其他任意键关闭"},
+    [WORD_STATUS_CLAIMS] = {"claims: j/k scroll, C or Esc closes, other keys close it and act",
+                            "断言：j/k 滚动，C 或 Esc 关闭，其他键关闭面板并照常生效"},
+    [WORD_RECORD_OF] = {"step %u of %u ", "第 %u 条记录，共 %u 条 "},
+    [WORD_GREETING] = {"N and P walk the lesson's %d steps%s; ? lists every key",
+                       "N 和 P 逐步走过本课的 %d 步%s；? 列出所有按键"},
+    [WORD_GREETING_INTRO] = {", I shows what it is about", "，I 显示本课简介"},
+    [WORD_EDIT_SOURCE] = {"source> ", "源句> "},
+    [WORD_EDIT_TARGET] = {"target> ", "目标句> "},
+    [WORD_EDIT_HINT] = {"  Enter re-runs  Esc cancels ", "  Enter 重新运行  Esc 取消 "},
+    [WORD_KEY_LESSON_STEP] = {"lesson step", "课程步骤"},
+    [WORD_KEY_EDIT] = {"edit", "编辑"},
+    [WORD_KEY_CAUSAL] = {"causal", "因果掩码"},
+    [WORD_KEY_RESIDUAL] = {"residual", "残差连接"},
+    [WORD_KEY_CLAIMS] = {"claims", "断言"},
+    [WORD_KEY_STEPS] = {"steps", "步骤"},
+    [WORD_KEY_FOLD] = {"fold", "折叠"},
+    [WORD_KEY_MATRIX] = {"matrix", "矩阵"},
+    [WORD_KEY_STEP] = {"step", "记录"},
+    [WORD_KEY_CELL] = {"cell", "单元格"},
+    [WORD_KEY_HEAD] = {"head", "头"},
+    [WORD_KEY_LAYER] = {"layer", "层"},
+    [WORD_KEY_SENTENCE] = {"sentence", "句子"},
+    [WORD_KEY_FIND] = {"find", "查找"},
+    [WORD_KEY_ONE_HEAD] = {"one head", "单个头"},
+    [WORD_KEY_HEADS] = {"heads", "所有头"},
+    [WORD_KEY_ONE_RUN] = {"one run", "单次运行"},
+    [WORD_KEY_COMPARE] = {"compare", "对比"},
+    [WORD_KEY_NUMBERS] = {"numbers", "数值"},
+    [WORD_KEY_MASK] = {"mask", "掩码"},
+    [WORD_KEY_EXPORT] = {"export", "导出"},
+    [WORD_KEY_HELP] = {"help", "帮助"},
+    [WORD_KEY_QUIT] = {"quit", "退出"},
+    [WORD_INFO] = {" info ", " 信息 "},
+    [WORD_NAME] = {"name", "名称"},
+    [WORD_SHAPE] = {"shape", "形状"},
+    [WORD_CURSOR] = {"cursor", "光标"},
+    [WORD_FORMULA] = {"formula", "公式"},
+    [WORD_WHAT] = {"what", "含义"},
+    [WORD_VALUES] = {"values", "数值"},
+    [WORD_A_VS_B] = {"A vs B", "A 与 B"},
+    [WORD_SOURCE] = {"source", "来源"},
+    [WORD_RECORD] = {"record", "记录"},
+    [WORD_ERROR] = {"error", "错误"},
+    [WORD_EXEC_KIND] = {"   exec index %u, kind %s", "   执行序号 %u，类型 %s"},
+    [WORD_SHOWING] = {"   showing %s", "   显示 %s"},
+    [WORD_MIN_MAX_MEAN] = {"min %s  max %s  mean %.4g", "最小 %s  最大 %s  均值 %.4g"},
+    [WORD_NO_FINITE] = {"no finite values", "没有有限值"},
+    [WORD_POOL_MEAN] = {"; the cell shows the mean of %ux%u, %s", "；格中是 %ux%u 个值的均值 %s"},
+    [WORD_ROW_SUM] = {"   row sum %.6g", "   行和 %.6g"},
+    [WORD_QK_SOURCES] = {"queries from %s; keys and values from %s", "查询来自 %s；键和值来自 %s"},
+    [WORD_B_MISSING] = {"B (%s) has no %s", "B（%s）没有 %s"},
+    [WORD_B_UNREADABLE] = {"B cannot be read: %s", "B 无法读取：%s"},
+    [WORD_B_OTHER_SHAPE] = {"B's %s is %s, another shape: not compared, A alone",
+                            "B 的 %s 是 %s，形状不同：不作比较，只显示 A"},
+    [WORD_B_IDENTICAL] = {"A and B are identical here", "A 和 B 在这里完全相同"},
+    [WORD_B_DIFFER] = {"%zu of %zu values differ, max |A-B| %.4g", "%zu / %zu 个值不同，最大 |A-B| %.4g"},
+    [WORD_PAIRED] = {"paired", "对齐"},
+    [WORD_PAIRED_BOTH] = {"B's rows and columns put in A's token order (matched by token)",
+                          "B 的行和列按 A 的词元顺序排好（按词元对齐）"},
+    [WORD_PAIRED_ROWS] = {"B's rows put in A's token order (matched by token)", "B 的行按 A 的词元顺序排好（按词元对齐）"},
+    [WORD_PAIRED_COLS] = {"B's columns put in A's token order (matched by token)",
+                          "B 的列按 A 的词元顺序排好（按词元对齐）"},
+    [WORD_PAIRED_BY_POSITION] = {"compared position by position: %s", "按位置逐个比较：%s"},
+    [WORD_CAUSAL_MASK] = {"causal mask", "因果掩码"},
+    [WORD_PADDING_MASK] = {"padding mask", "填充掩码"},
+    [WORD_POSITIONS] = {"positions", "位置编码"},
+    [WORD_RESIDUAL] = {"residual", "残差连接"},
+    [WORD_SOURCE_SENTENCE] = {"source", "源句"},
+    [WORD_TARGET_SENTENCE] = {"target", "目标句"},
+    [WORD_ON] = {"on", "开"},
+    [WORD_OFF] = {"off", "关"},
+    [WORD_YOU_CHANGED] = {" (you changed: ", "（你改动了："},
+    [WORD_CHANGED_END] = {")", "）"},
+    [WORD_LIST_SEP] = {", ", "、"},
+    [WORD_SETTING_SEP] = {", ", "，"},
+};
+
+const char *view_word(ViewLang lang, Word w)
+{
+    if (w < 0 || w >= WORD_COUNT)
+        return "";
+    const char *t = (unsigned)lang < VIEW_N_LANGS ? words[w][lang] : NULL;
+    return t && t[0] ? t : words[w][VIEW_LANG_EN] ? words[w][VIEW_LANG_EN] : "";
+}
+
+const char *view_run_settings(const ViewState *s)
+{
+    return s->lang == VIEW_LANG_ZH && s->run.settings_zh[0] ? s->run.settings_zh : s->run.settings;
+}
+
+const char *view_word_positions(ViewLang lang, const char *name)
+{
+    static const char *const names[][VIEW_N_LANGS] = {
+        {"sinusoidal", "正弦"}, {"none", "无"}, {"learned", "可学习"}, {"relative", "相对位置偏置"}, {"rope", "RoPE"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i][0]) == 0)
+            return (unsigned)lang < VIEW_N_LANGS ? names[i][lang] : name;
+    return name;
+}

@@ -1,0 +1,87 @@
+/* words.h — the viewer's own words in each language it speaks.
+ *
+ * When a lesson's narration is Chinese the frame around it is too: the
+ * keys line, the pane titles, the info pane's headings, the claims panel.
+ * One table holds every such word or sentence, keyed by Word, so a missing
+ * translation is one empty cell to find, not a ternary in some draw
+ * function. Chinese uses the terms of the lessons (词元, 因果掩码, 填充掩码,
+ * 位置编码, 残差连接 ...).
+ *
+ * A few entries are printf formats (marked "fmt" below); both languages
+ * take the same conversions in the same order (tests/unit/test_view_text.c
+ * checks). */
+#ifndef TF_VIEW_WORDS_H
+#define TF_VIEW_WORDS_H
+
+#include "view/state.h"
+
+typedef enum {
+    /* the narration pane */
+    WORD_INTRO_TITLE,     /* " introduction (I: back to the step) " */
+    WORD_NARRATION,       /* " narration " */
+    WORD_LESSON_STEPS,    /* fmt %d: the lesson's step count */
+    WORD_LESSON_STEP,     /* fmt %d %d: step, of steps */
+    WORD_OFF_PATH,        /* fmt %d %d */
+    WORD_NO_NARRATION,    /* fmt %s: record */
+    WORD_NO_NARRATION_GUIDE, /* fmt %s %d: record, step */
+    WORD_FALLBACK,        /* the narration is English for want of Chinese */
+    WORD_MORE,            /* " J more " */
+    WORD_BACK,            /* " K back " */
+    WORD_CLAIMS_PASS_FOOT, /* fmt %d %d: passed, of */
+    WORD_FOOT,            /* "C checks the claims · ..." */
+    WORD_FOOT_FIXED,      /* the same when T is refused */
+    /* the claims panel */
+    WORD_CLAIMS_TITLE,    /* fmt %d %d: passed, of */
+    WORD_PASS,            /* six columns */
+    WORD_FAIL,            /* six columns */
+    WORD_MEASURED,        /* fmt %s */
+    WORD_CLAIMS_HINT,
+    /* the status line */
+    WORD_STATUS_HELP,
+    WORD_STATUS_CLAIMS,
+    WORD_RECORD_OF,       /* fmt %u %u: the title bar's record position */
+    WORD_GREETING,        /* fmt %d %s: a lesson's first message: steps, WORD_GREETING_INTRO or "" */
+    WORD_GREETING_INTRO,
+    WORD_EDIT_SOURCE,     /* "source> " */
+    WORD_EDIT_TARGET,
+    WORD_EDIT_HINT,
+    WORD_KEY_LESSON_STEP, WORD_KEY_EDIT, WORD_KEY_CAUSAL, WORD_KEY_RESIDUAL, WORD_KEY_CLAIMS,
+    WORD_KEY_STEPS, WORD_KEY_FOLD, WORD_KEY_MATRIX, WORD_KEY_STEP, WORD_KEY_CELL, WORD_KEY_HEAD,
+    WORD_KEY_LAYER, WORD_KEY_SENTENCE, WORD_KEY_FIND, WORD_KEY_ONE_HEAD, WORD_KEY_HEADS,
+    WORD_KEY_ONE_RUN, WORD_KEY_COMPARE, WORD_KEY_NUMBERS, WORD_KEY_MASK, WORD_KEY_EXPORT,
+    WORD_KEY_HELP, WORD_KEY_QUIT,
+    /* the info pane: headings (at most 8 columns) and its sentences */
+    WORD_INFO, WORD_NAME, WORD_SHAPE, WORD_CURSOR, WORD_FORMULA, WORD_WHAT, WORD_VALUES,
+    WORD_A_VS_B, WORD_SOURCE, WORD_RECORD, WORD_ERROR,
+    WORD_EXEC_KIND,       /* fmt %u %s: "   exec index 3, kind weights" */
+    WORD_SHOWING,         /* fmt %s */
+    WORD_MIN_MAX_MEAN,    /* fmt %s %s %.4g */
+    WORD_NO_FINITE,
+    WORD_POOL_MEAN,       /* fmt %u %u %s */
+    WORD_ROW_SUM,         /* fmt %.6g */
+    WORD_QK_SOURCES,      /* fmt %s %s: queries from, keys and values from */
+    WORD_B_MISSING,       /* fmt %s %s */
+    WORD_B_UNREADABLE,    /* fmt %s */
+    WORD_B_OTHER_SHAPE,   /* fmt %s %s: record, B's shape */
+    WORD_B_IDENTICAL,
+    WORD_B_DIFFER,        /* fmt %zu %zu %.4g */
+    WORD_PAIRED,          /* the label: how B's cells were paired with A's */
+    WORD_PAIRED_BOTH, WORD_PAIRED_ROWS, WORD_PAIRED_COLS,
+    WORD_PAIRED_BY_POSITION,  /* fmt %s: why not by token */
+    /* a run's settings line (the lesson adapter's describe) */
+    WORD_CAUSAL_MASK, WORD_PADDING_MASK, WORD_POSITIONS, WORD_RESIDUAL, WORD_SOURCE_SENTENCE,
+    WORD_TARGET_SENTENCE, WORD_ON, WORD_OFF, WORD_YOU_CHANGED, WORD_CHANGED_END, WORD_LIST_SEP,
+    WORD_SETTING_SEP,
+    WORD_COUNT
+} Word;
+
+/* The word in lang; English when lang has none. Never NULL. */
+const char *view_word(ViewLang lang, Word w);
+
+/* A positional encoding's configuration name ("sinusoidal") in lang. */
+const char *view_word_positions(ViewLang lang, const char *name);
+
+/* The settings line of the run on screen in the viewer's language. */
+const char *view_run_settings(const ViewState *s);
+
+#endif
