@@ -261,24 +261,16 @@ static void resolve_steps(LessonView *lv)
     }
 }
 
-/* Words of a run's label, per language (ViewLang order). */
+/* Words of a run's label that the viewer's own table (view/words.h) does
+ * not hold, per language (ViewLang order). */
 static const char *const RUN_WORD[][VIEW_N_LANGS] = {
     {"run: ", "运行："},
-    {"positions", "位置编码"},
-    {"causal mask off", "因果掩码关"},
-    {"causal mask on", "因果掩码开"},
-    {"padding mask off", "填充掩码关"},
-    {"padding mask on", "填充掩码开"},
-    {"residual off", "残差连接关"},
-    {"residual on", "残差连接开"},
     {"generating %d tokens", "生成 %d 个词元"},
     {", no KV cache", "，不用 KV 缓存"},
     {"one training step's gradients", "训练一步的梯度"},
     {" (%s)", "（%s）"},
-    {", ", "，"},
 };
-enum { W_RUN, W_POS, W_CAUSAL, W_PADDING = W_CAUSAL + 2, W_RESID = W_PADDING + 2, W_GEN = W_RESID + 2, W_NOCACHE,
-       W_TRAIN, W_PAREN, W_COMMA };
+enum { W_RUN, W_GEN, W_NOCACHE, W_TRAIN, W_PAREN };
 
 /* Append to buf (of cap bytes, o used so far) without overrunning. */
 static size_t put(char *buf, size_t cap, size_t o, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -313,15 +305,18 @@ static void label_run(LessonView *lv, int i, const RunFacts *f, const RunFacts *
             o = put(out, cap, o, " → %s", f->tgt);
         char extra[200] = "";
         size_t e = 0;
-        const char *sep = RUN_WORD[W_COMMA][g];
+        const char *sep = view_word(g, WORD_LIST_SEP);
+        const char *on = view_word(g, WORD_ON), *off = view_word(g, WORD_OFF);
         if (strcmp(f->positions, f0->positions) != 0)
-            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", RUN_WORD[W_POS][g], f->positions);
+            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_POSITIONS),
+                    view_word_positions(g, f->positions));
         if (f->causal != f0->causal && f->causal >= 0)
-            e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_CAUSAL + f->causal][g]);
+            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_CAUSAL_MASK), f->causal ? on : off);
         if (f->padding != f0->padding && f->padding >= 0)
-            e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_PADDING + f->padding][g]);
+            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_PADDING_MASK),
+                    f->padding ? on : off);
         if (f->residual != f0->residual && f->residual >= 0)
-            e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_RESID + f->residual][g]);
+            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_RESIDUAL), f->residual ? on : off);
         if (opts.generate > 0) {
             e = put(extra, sizeof extra, e, "%s", e ? sep : "");
             e = put(extra, sizeof extra, e, RUN_WORD[W_GEN][g], opts.generate);
@@ -337,6 +332,44 @@ static void label_run(LessonView *lv, int i, const RunFacts *f, const RunFacts *
             if ((unsigned char)*c < 0x20 || *c == 0x7f)
                 *c = ' ';
     }
+}
+
+/* What an exported image of run `run` carries: the run (when not the
+ * main one) and every switch the student changed, as file-name words
+ * ("swapped.padding-off") and as words for its title ("padding mask off"). */
+static void lv_run_switches(void *ctx, const char *run, ViewLang g, char *tag, size_t tag_cap, char *words,
+                            size_t words_cap)
+{
+    LessonView *lv = ctx;
+    const LessonOverrides *o = &lv->o;
+    size_t t = 0, w = 0;
+    tag[0] = words[0] = '\0';
+    if (run && run[0] && strcmp(run, "main") != 0)
+        t = put(tag, tag_cap, t, "%s", run);
+    const char *on = view_word(g, WORD_ON), *off = view_word(g, WORD_OFF), *sep = view_word(g, WORD_LIST_SEP);
+    const struct {
+        int value;
+        const char *file;
+        Word what;
+    } toggles[] = {{o->causal_mask, "causal", WORD_CAUSAL_MASK},
+                   {o->padding_mask, "padding", WORD_PADDING_MASK},
+                   {o->residual, "residual", WORD_RESIDUAL}};
+    for (size_t i = 0; i < sizeof toggles / sizeof toggles[0]; i++) {
+        if (toggles[i].value < 0)
+            continue;
+        t = put(tag, tag_cap, t, "%s%s-%s", t ? "." : "", toggles[i].file, toggles[i].value ? "on" : "off");
+        w = put(words, words_cap, w, "%s%s %s", w ? sep : "", view_word(g, toggles[i].what), toggles[i].value ? on : off);
+    }
+    if (o->positions) {
+        t = put(tag, tag_cap, t, "%spositions-%s", t ? "." : "", o->positions);
+        w = put(words, words_cap, w, "%s%s %s", w ? sep : "", view_word(g, WORD_POSITIONS),
+                view_word_positions(g, o->positions));
+    }
+    if (o->src)
+        t = put(tag, tag_cap, t, "%ssrc-edited", t ? "." : "");
+    if (o->tgt)
+        put(tag, tag_cap, t, "%stgt-edited", t ? "." : "");
+    /* a run name is letters, digits and _: the tag is a safe file name */
 }
 
 /* Each run's label, from its trace as it is now. */
@@ -671,7 +704,8 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
     *cfg = (ViewConfig){
         .a = lv->main_trace,
         .start = start,
-        .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv, lv_run_trace, lv_run_label},
+        .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv, lv_run_trace, lv_run_label,
+                      lv_run_switches},
         .lang = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN,
         .rerun = {lv_run, lv_text, lv, lv_refuses},
         .export = {view_export_png, &lv->place},

@@ -3,13 +3,19 @@
 
 #include "plot/plot.h"
 
-Status view_export_png(void *ctx, const TraceReader *r, uint32_t index, int head, int batch, char *written,
-                       size_t cap, Error *err)
+Status view_export_png(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info,
+                       char *written, size_t cap, Error *err)
 {
     const ViewExportPlace *p = ctx;
     PlotOptions o;
     plot_options_init(&o, p->viz, p->out);
     o.head = head;
     o.batch = batch >= 0 ? batch : 0;
-    return plot_record(r, index, &o, written, cap, err);
+    o.numbered = true;  /* a second x never replaces the first image */
+    if (info) {
+        o.tag = info->tag;
+        o.title = info->title;
+        o.source = info->source;
+    }
+    return plot_record_values(rec, &o, written, cap, err);
 }

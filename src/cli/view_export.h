@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "trace/trace.h"
+#include "view/state.h"
 
 /* Where exported images go: the gnuplot scripts' directory and the output
  * directory (created by the plot when missing). */
@@ -15,10 +16,12 @@ typedef struct {
     const char *out;
 } ViewExportPlace;
 
-/* A view export callback (ViewConfig.export): record `index` of r, one head
- * (−1: the script's choice) of one sentence (−1: the first), through
- * src/plot, with ctx a ViewExportPlace. */
-Status view_export_png(void *ctx, const TraceReader *r, uint32_t index, int head, int batch, char *written,
-                       size_t cap, Error *err);
+/* A view export callback (ViewConfig.export): one matrix (a record, or
+ * the viewer's aligned B or A − B), one head (−1: the script's choice) of
+ * one sentence (−1: the first), through src/plot, with ctx a
+ * ViewExportPlace; named and titled as info says, never replacing a file
+ * (NAME-2.png, ...). */
+Status view_export_png(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info,
+                       char *written, size_t cap, Error *err);
 
 #endif

@@ -84,14 +84,20 @@ Status plot_options_check(const PlotOptions *o, Error *err)
         if (texts[k] && strlen(texts[k]) > PLOT_TEXT_MAX)
             return error_set(err, TF_ERR_INPUT, "%s '%.40s...' is longer than %d bytes", text_names[k], texts[k],
                              PLOT_TEXT_MAX);
-    if (o->suffix) {
-        if (strlen(o->suffix) > 64)
-            return error_set(err, TF_ERR_INPUT, "image name suffix '%.40s...' is longer than 64 bytes", o->suffix);
-        for (const char *p = o->suffix; *p; p++)
+    const char *parts[] = {o->suffix, o->tag};
+    const char *part_names[] = {"suffix", "tag"};
+    for (int k = 0; k < 2; k++) {
+        const char *part = parts[k];
+        if (!part)
+            continue;
+        if (strlen(part) > 128)
+            return error_set(err, TF_ERR_INPUT, "image name %s '%.40s...' is longer than 128 bytes", part_names[k],
+                             part);
+        for (const char *p = part; *p; p++)
             if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
                   *p == '_' || *p == '-'))
-                return error_set(err, TF_ERR_INPUT,
-                                 "image name suffix '%s': letters, digits, '.', '_' and '-' only", o->suffix);
+                return error_set(err, TF_ERR_INPUT, "image name %s '%s': letters, digits, '.', '_' and '-' only",
+                                 part_names[k], part);
     }
     if (!o->viz_dir || !o->out_dir || !o->out_dir[0])
         return error_set(err, TF_ERR_INPUT, "plot: no %s directory given", o->viz_dir ? "output" : "viz");
@@ -332,8 +338,30 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final_data2, strerror(e));
         }
     }
-    /* The image appears under its name only now, complete. */
-    if (s == TF_OK && rename(image, final) != 0) {
+    /* The image appears under its name only now, complete. Numbered:
+     * link() refuses a name that exists, so nothing is ever replaced, even
+     * by a file made meanwhile; the next number is tried. */
+    if (s == TF_OK && o->numbered) {
+        char stem[PATH_MAX];
+        snprintf(stem, sizeof stem, "%s", final);
+        stem[strlen(stem) - strlen(fmt) - 1] = '\0';
+        int k = 1;
+        for (; k <= 999; k++) {
+            if (k > 1 && snprintf(final, sizeof final, "%s-%d.%s", stem, k, fmt) >= (int)sizeof final)
+                break;
+            if (link(image, final) == 0)
+                break;
+            if (errno != EEXIST) {
+                int e = errno;
+                s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final, strerror(e));
+                break;
+            }
+        }
+        if (s == TF_OK && k > 999)
+            s = error_set(err, TF_ERR_RUNTIME, "%s.%s: 999 images of this name exist already", stem, fmt);
+        if (s == TF_OK && strlen(final) + 1 > cap)
+            s = error_set(err, TF_ERR_INPUT, "%s: path too long", final);
+    } else if (s == TF_OK && rename(image, final) != 0) {
         int e = errno;
         s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final, strerror(e));
     }
@@ -500,7 +528,7 @@ static Status plan_record(const Record *rec, const PlotOptions *o, Job *job, cha
         n += (size_t)snprintf(job->extra + n, sizeof job->extra - n, "batch=%d", o->batch);
     if (o->head >= 0)
         n += (size_t)snprintf(job->extra + n, sizeof job->extra - n, "%shead=%d", n ? "; " : "", o->head);
-    int len = snprintf(base, base_cap, "%s", rec->name);
+    int len = snprintf(base, base_cap, "%s%s%s", rec->name, o->tag && o->tag[0] ? "." : "", o->tag ? o->tag : "");
     if (is_batched)
         len += snprintf(base + len, base_cap - (size_t)len, ".batch%d", o->batch);
     if (o->head >= 0)
@@ -522,19 +550,28 @@ Status plot_record(const TraceReader *r, uint32_t index, const PlotOptions *o, c
     s = trace_reader_get(r, index, &t, err);
     if (s != TF_OK)
         return s;
+    s = plot_record_values(&t.rec, o, written, cap, err);
+    trace_record_release(&t);
+    return s;
+}
+
+Status plot_record_values(const Record *rec, const PlotOptions *o, char *written, size_t cap, Error *err)
+{
+    Status s = plot_options_check(o, err);
+    if (s != TF_OK)
+        return s;
     Job job = {0};
-    char base[200];
-    s = plan_record(&t.rec, o, &job, base, sizeof base, err);
+    char base[280];
+    s = plan_record(rec, o, &job, base, sizeof base, err);
     PlotRecord pr;
     if (s == TF_OK)
-        s = plot_record_make(&pr, &t.rec, err);
+        s = plot_record_make(&pr, rec, err);
     if (s == TF_OK) {
         job.base = base;
-        job.what = t.rec.name;
+        job.what = rec->name;
         s = run_job(o, &job, record_data, &pr, written, cap, err);
         plot_record_free(&pr);
     }
-    trace_record_release(&t);
     return s;
 }
 

@@ -66,6 +66,11 @@ typedef struct {
     const char *label2;    /* ... and for `compare` (default: the traces' paths) */
     const char *suffix;    /* appended to the image's name ("norms.vs-off.png"):
                               letters, digits, '.', '_' and '-' only */
+    const char *tag;       /* put after a record's name, before its head or sentence:
+                              the run and switches ("enc.0.attn.weights.padding-off.head0.png");
+                              the same characters as suffix; each at most 128 bytes */
+    bool numbered;         /* never replace an image: when NAME.png exists, write
+                              NAME-2.png (then -3, ...) instead */
 } PlotOptions;
 
 /* Defaults: png, sizes 0, head −1, batch 0, no font override, no data kept,
@@ -85,6 +90,8 @@ Status plot_gnuplot_available(Error *err);
  * failing (its own message passed through), bad options (TF_ERR_INPUT). */
 Status plot_record(const TraceReader *r, uint32_t index, const PlotOptions *o, char *written,
                    size_t cap, Error *err);
+/* The same for a record held in memory (the viewer's aligned B, or A − B). */
+Status plot_record_values(const Record *rec, const PlotOptions *o, char *written, size_t cap, Error *err);
 
 /* The residual-stream norms of r (and of `compare`, a second trace drawn
  * dashed on the same axes, when non-NULL), with gradient norms when the

@@ -749,16 +749,6 @@ void view_tree_cycle_mode(ViewState *s)
     view_sync(s);
 }
 
-void view_request_export(ViewState *s)
-{
-    if (!s->export.fn) {
-        view_message(s, MSG_ERROR, "image export is not available in this build");
-        return;
-    }
-    s->pending = PENDING_EXPORT;
-    view_message(s, MSG_NOTICE, "exporting %s through gnuplot...", view_name(s, s->cur));
-}
-
 void view_perform_pending(ViewState *s)
 {
     if (s->pending == PENDING_RERUN) {
@@ -767,25 +757,5 @@ void view_perform_pending(ViewState *s)
     }
     if (s->pending != PENDING_EXPORT)
         return;
-    s->pending = PENDING_NONE;
-    const CachedRecord *c = view_current(s);
-    int head = -1, batch = -1;
-    if (c && c->ok) {
-        int ha = view_axis(&c->tr.rec, &c->pg, "head");
-        int ba = view_axis(&c->tr.rec, &c->pg, "batch");
-        if (ha >= 0 && !s->heads)
-            head = (int)(s->head < c->tr.rec.dims[ha] ? s->head : c->tr.rec.dims[ha] - 1);
-        if (ba >= 0)
-            batch = (int)(s->batch < c->tr.rec.dims[ba] ? s->batch : c->tr.rec.dims[ba] - 1);
-    }
-    char written[1024];
-    Error err;
-    error_clear(&err);
-    written[0] = '\0';
-    Status st = s->export.fn(s->export.ctx, s->a, s->cur, head, batch, written, sizeof written, &err);
-    if (st == TF_OK)
-        view_message(s, MSG_NOTICE, "wrote %s", written);
-    else
-        view_message(s, MSG_ERROR, "export failed: %s%s%s", err.msg[0] ? err.msg : "unknown error",
-                     err.hint[0] ? " — " : "", err.hint);
+    view_perform_export(s);
 }

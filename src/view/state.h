@@ -74,6 +74,12 @@ typedef struct {
      * walk on one trace. */
     const char *(*run_trace)(void *ctx, const char *run);
     const char *(*run_label)(void *ctx, const char *run, ViewLang lang);
+    /* For an exported image of run `run`: file-name words naming the run
+     * and the switches changed ("swapped.padding-off": letters, digits,
+     * '.', '_', '-'), and the switches in words for its title ("padding
+     * mask off"); "" for none. May be NULL. */
+    void (*run_switches)(void *ctx, const char *run, ViewLang lang, char *tag, size_t tag_cap, char *words,
+                         size_t words_cap);
 } ViewNarration;
 
 /* Re-running the model behind the trace with one thing changed (keys e E
@@ -128,12 +134,21 @@ typedef struct {
     const char *(*refuses)(void *ctx, ViewEditKind which);
 } ViewRerun;
 
-/* Image export of one record (the `x` key). The caller decides how (the
- * command line passes plot_record through gnuplot); head and batch are the
- * page on screen, −1 for "the whole record" (the heads view). On success
- * `written` names the file. NULL fn: the key says export is unavailable. */
+/* What an exported image says about itself: where the matrix came from
+ * and what changed it. */
 typedef struct {
-    Status (*fn)(void *ctx, const TraceReader *r, uint32_t index, int head, int batch, char *written,
+    const char *tag;      /* words for the file name ("swapped.padding-off"), or NULL */
+    const char *title;    /* the figure's heading, or NULL: the record's name */
+    const char *source;   /* the run in words, or NULL: the script's own */
+} ViewExportInfo;
+
+/* Image export of one matrix (the `x` key). The caller decides how (the
+ * command line passes it through gnuplot); head and batch are the page on
+ * screen, −1 for "the whole record" (the heads view). An image never
+ * replaces a file. On success `written` names the file. NULL fn: the key
+ * says export is unavailable. */
+typedef struct {
+    Status (*fn)(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info, char *written,
                  size_t cap, Error *err);
     void *ctx;
 } ViewExport;
@@ -292,6 +307,7 @@ void view_tree_toggle(ViewState *s);            /* fold/unfold the group at the 
 void view_tree_cycle_mode(ViewState *s);        /* follow → all open → follow */
 void view_request_export(ViewState *s);
 void view_perform_pending(ViewState *s);        /* runs the export or re-run; sets the message */
+void view_perform_export(ViewState *s);         /* the pending export (image_export.c) */
 
 /* ---- narration, guided steps, re-running (narrate.c) ---- */
 

@@ -19,7 +19,7 @@ UI_ENV="TMPDIR=$WORK/tmp"
 
 # step_title K N LANG: what the narration pane's title says at step K of N.
 step_title() {
-    if [ "$3" = zh ]; then echo "第 $1 步，共 $2 步"; else echo "lesson step $1 of $2"; fi
+    if [ "$3" = zh ]; then echo "课程第 $1 步，共 $2 步"; else echo "lesson step $1 of $2"; fi
 }
 run_word() { if [ "$1" = zh ]; then echo "运行："; else echo "run: "; fi; }
 

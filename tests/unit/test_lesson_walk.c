@@ -192,6 +192,75 @@ static void test_swapped_rows_aligned(void **state)
     lesson_free(l);
 }
 
+/* The x key: the matrix on screen, from the run on screen, named after
+ * the run and the switches; in compare view all three panels. A recording
+ * hook stands in for gnuplot (tests/cli/test_lesson_walk.sh exports real
+ * images). */
+typedef struct {
+    int n;
+    char tag[3][200], title[3][400], source[3][400];
+    float first[3];
+} Exported;
+
+static Status record_export(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info,
+                            char *written, size_t cap, Error *err)
+{
+    (void)head;
+    (void)batch;
+    (void)err;
+    Exported *e = ctx;
+    if (e->n < 3) {
+        snprintf(e->tag[e->n], sizeof e->tag[0], "%s", info->tag ? info->tag : "");
+        snprintf(e->title[e->n], sizeof e->title[0], "%s", info->title ? info->title : "");
+        snprintf(e->source[e->n], sizeof e->source[0], "%s", info->source ? info->source : "");
+        e->first[e->n] = rec->data[0];
+    }
+    e->n++;
+    snprintf(written, cap, "image-%d.png", e->n);
+    return TF_OK;
+}
+
+static void test_export_names_run_and_switch(void **state)
+{
+    (void)state;
+    Lesson *l;
+    Error err;
+    assert_int_equal(lesson_load(&l, data_dir(), "3", &err), TF_OK);
+    LessonView *lv;
+    ViewConfig cfg;
+    assert_int_equal(lesson_view_prepare(&lv, l, "en", NULL, &cfg, &err), TF_OK);
+    Exported ex = {0};
+    cfg.export = (ViewExport){record_export, &ex};
+    cfg.lines = 40;
+    cfg.cols = 130;
+    ViewState s;
+    assert_int_equal(view_init(&s, &cfg, &err), TF_OK);
+    /* the padding mask toggled: every run re-run with it off */
+    view_key(&s, 'D');
+    view_perform_pending(&s);
+    assert_int_equal(s.msg_kind, MSG_NOTICE);
+    while (!(s.compare && strcmp(s.a_run, "swapped") == 0 && strcmp(view_name(&s, s.cur), "enc.0.attn.weights") == 0) &&
+           !strstr(s.msg, "last step"))
+        view_key(&s, 'N');
+    assert_true(s.compare);
+    view_key(&s, 'x');
+    view_perform_pending(&s);
+    assert_int_equal(ex.n, 3);  /* A, B and A − B */
+    assert_string_equal(ex.tag[0], "swapped.padding-off");
+    assert_string_equal(ex.tag[1], "padding-off");
+    assert_string_equal(ex.tag[2], "swapped.padding-off.minus.padding-off");
+    assert_non_null(strstr(ex.title[0], "enc.0.attn.weights (padding mask off)"));
+    assert_non_null(strstr(ex.source[0], "run: swapped"));
+    assert_non_null(strstr(ex.source[1], "run: main"));
+    assert_null(strstr(ex.source[0], "/"));
+    /* A − B of the aligned pair: 0 (no positions: a permutation) */
+    assert_true(ex.first[2] == 0.0f);
+    assert_non_null(strstr(s.msg, "image-1.png, image-2.png, image-3.png"));
+    view_free(&s);
+    lesson_view_free(lv);
+    lesson_free(l);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -201,6 +270,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_walk_every_lesson),
         cmocka_unit_test(test_swapped_rows_aligned),
+        cmocka_unit_test(test_export_names_run_and_switch),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     return scratch_close(tmp) ? 1 : rc;

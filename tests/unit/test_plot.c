@@ -388,6 +388,44 @@ static void test_identity_attention(void **state)
     free(im.px);
 }
 
+/* The viewer's export: the tag goes after the record's name, and a
+ * numbered export never replaces a file, not even one that is not an
+ * image (a second x gives NAME-2.png, a third NAME-3.png). */
+static void test_tag_and_numbered(void **state)
+{
+    Fixture *f = *state;
+    char path[4096], want[4200];
+    f->o.width = 320;
+    f->o.height = 260;
+    f->o.head = 1;
+    f->o.tag = "swapped.padding-off";
+    f->o.numbered = true;
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    snprintf(want, sizeof want, "%s/enc.0.attn.weights.swapped.padding-off.head1.png", f->out);
+    assert_string_equal(path, want);
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    snprintf(want, sizeof want, "%s/enc.0.attn.weights.swapped.padding-off.head1-2.png", f->out);
+    assert_string_equal(path, want);
+    /* a file of the third name already: left alone, the fourth is used */
+    snprintf(want, sizeof want, "%s/enc.0.attn.weights.swapped.padding-off.head1-3.png", f->out);
+    FILE *keep = fopen(want, "w");
+    assert_non_null(keep);
+    fputs("mine", keep);
+    fclose(keep);
+    draw(f, "enc.0.attn.weights", path, sizeof path);
+    assert_non_null(strstr(path, "head1-4.png"));
+    char buf[8] = "";
+    keep = fopen(want, "r");
+    assert_non_null(keep);
+    assert_non_null(fgets(buf, sizeof buf, keep));
+    fclose(keep);
+    assert_string_equal(buf, "mine");
+    /* a tag with a path in it is refused */
+    f->o.tag = "../x";
+    Error err;
+    assert_int_equal(plot_record(f->r, find(f, "enc.0.attn.weights"), &f->o, path, sizeof path, &err), TF_ERR_INPUT);
+}
+
 static void test_causal_mask(void **state)
 {
     Fixture *f = *state;
@@ -1301,6 +1339,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_identity_attention, setup, teardown),
         cmocka_unit_test_setup_teardown(test_causal_mask, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_and_numbered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_masked_scores, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cjk_labels, setup, teardown),

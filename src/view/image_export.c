@@ -1,0 +1,117 @@
+/* image_export.c — the x key: the matrix on screen as an image, saying
+ * which run it came from and what was switched, never over a file that is
+ * there. In compare view, all three panels: A, B as shown (in A's token
+ * order when the rows were matched by token) and A − B. No terminal here;
+ * the drawing is the caller's (ViewExport). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "view/state.h"
+
+void view_request_export(ViewState *s)
+{
+    if (!s->export.fn) {
+        view_message(s, MSG_ERROR, "image export is not available in this build");
+        return;
+    }
+    s->pending = PENDING_EXPORT;
+    view_message(s, MSG_NOTICE, "exporting %s through gnuplot...", view_name(s, s->cur));
+}
+
+
+/* How one exported matrix names itself. */
+typedef struct {
+    char tag[160], title[320], source[320];  /* the plot takes 400 bytes a text */
+} Naming;
+
+/* The names for reader r's run: the walk's words for its run and switches,
+ * the first run of a re-run as such, or (without a walk) role when
+ * comparing ("A", "B"). */
+static void name_run(const ViewState *s, const TraceReader *r, const char *role, Naming *n)
+{
+    const char *name = view_name(s, s->cur);
+    char words[200] = "";
+    n->tag[0] = '\0';
+    bool first_run = r == s->origin && s->owned && !s->b_given;
+    if (first_run)
+        snprintf(n->tag, sizeof n->tag, "first-run");
+    else if (s->narration.run_switches)
+        s->narration.run_switches(s->narration.ctx, r == s->a ? s->a_run : s->b_run, s->lang, n->tag, sizeof n->tag,
+                                  words, sizeof words);
+    if (!n->tag[0] && s->compare && s->b) {  /* two images must not share a name */
+        const char *run = r == s->a ? s->a_run : s->b_run;
+        snprintf(n->tag, sizeof n->tag, "%s", s->narration.run_switches ? (run[0] ? run : "main") : role);
+    }
+    snprintf(n->title, sizeof n->title, "%s%s%s%s", name, words[0] ? " (" : "", words, words[0] ? ")" : "");
+    snprintf(n->source, sizeof n->source, "%s", view_trace_label(s, r));
+}
+
+/* One matrix through the hook; its path appended to done. */
+static Status export_one(ViewState *s, const Record *rec, int head, int batch, const Naming *n, char *done,
+                         size_t cap, Error *err)
+{
+    char written[1024] = "";
+    ViewExportInfo info = {n->tag[0] ? n->tag : NULL, n->title, n->source};
+    Status st = s->export.fn(s->export.ctx, rec, head, batch, &info, written, sizeof written, err);
+    if (st == TF_OK) {
+        size_t o = strlen(done);
+        snprintf(done + o, cap - o, "%s%s", o ? ", " : "", written);
+    }
+    return st;
+}
+
+void view_perform_export(ViewState *s)
+{
+    s->pending = PENDING_NONE;
+    const CachedRecord *c = view_current(s);
+    if (!c || !c->ok) {
+        view_message(s, MSG_ERROR, "export failed: this record cannot be read");
+        return;
+    }
+    const Record *r = &c->tr.rec;
+    int head = -1, batch = -1;
+    int ha = view_axis(r, &c->pg, "head"), ba = view_axis(r, &c->pg, "batch");
+    if (ha >= 0 && !s->heads)
+        head = (int)(s->head < r->dims[ha] ? s->head : r->dims[ha] - 1);
+    if (ba >= 0)
+        batch = (int)(s->batch < r->dims[ba] ? s->batch : r->dims[ba] - 1);
+
+    char done[3200] = "";
+    Error err;
+    error_clear(&err);
+    Naming na, nb;
+    name_run(s, s->a, "A", &na);
+    Status st = export_one(s, r, head, batch, &na, done, sizeof done, &err);
+    const CachedRecord *cb = view_current_b(s);
+    bool pair = st == TF_OK && s->compare && cb && cb->ok && s->cmp.same_shape;
+    if (pair) {
+        name_run(s, s->b, "B", &nb);
+        st = export_one(s, &cb->tr.rec, head, batch, &nb, done, sizeof done, &err);
+    }
+    if (pair && st == TF_OK) {
+        /* A − B as the third panel shows it: −∞ in both is 0 */
+        size_t n = record_numel(r);
+        float *d = malloc((n ? n : 1) * sizeof *d);
+        if (!d) {
+            view_message(s, MSG_ERROR, "export failed: out of memory");
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            d[i] = compare_diff(r->data[i], cb->tr.rec.data[i]);
+        Record diff = *r;
+        diff.data = d;
+        diff.kind = "activation";  /* signed: the diverging palette */
+        Naming nd;
+        snprintf(nd.tag, sizeof nd.tag, "%.70s.minus.%.70s", na.tag, nb.tag);
+        snprintf(nd.title, sizeof nd.title, "A - B: %.150s", na.title);
+        snprintf(nd.source, sizeof nd.source, "A %.150s; B %.150s", na.source, nb.source);
+        st = export_one(s, &diff, head, batch, &nd, done, sizeof done, &err);
+        free(d);
+    }
+    if (st == TF_OK)
+        view_message(s, MSG_NOTICE, "wrote %s", done);
+    else
+        view_message(s, MSG_ERROR, "export failed: %s%s%s", err.msg[0] ? err.msg : "unknown error",
+                     err.hint[0] ? " — " : "", err.hint);
+}
