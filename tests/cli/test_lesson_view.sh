@@ -130,14 +130,15 @@ if [ -n "$l7" ]; then
     ui_wait "causal mask on" "M again: the mask is back"
     ui_wait "claims: $n of $n pass" "and every claim holds again"
     ui_keys Escape c
-    ui_wait "A the re-run  B the first run" "c compares the re-run with the first run"
+    ui_wait "A run: main" "c compares the re-run (A, named by its run) ..."
+    ui_wait "B the first run" "... with the first run (B)"
     ui_keys c D
     ui_wait "padding mask off" "D re-runs with the padding mask off"
     ui_wait "FAIL" "and a claim fails"
     ui_keys Escape D
     ui_wait "claims: $n of $n pass" "D again: every claim holds again"
     ui_keys Escape
-    # A step of another run (NAME@RUN) shows RUN's record beside the main one.
+    # A step of another run (NAME@RUN) shows RUN's own record, named in words.
     at=$(sed -n 's/^step *= *//p' "$l7/lesson.ini" | awk -F'|' '$1 ~ /@/ { print NR; exit }')
     if [ -n "$at" ]; then
         run=$(sed -n 's/^step *= *//p' "$l7/lesson.ini" | sed -n "${at}p" | sed 's/ *|.*//; s/.*@//; s/\[.*//')
@@ -146,9 +147,10 @@ if [ -n "$l7" ]; then
         i=1
         while [ "$i" -lt "$at" ]; do ui_keys N; i=$((i + 1)); done
         ui_wait "lesson step $at of" "N to step $at, a step of run '$run'"
-        ui_wait "B $run.trace" "its run is shown beside the main run"
+        ui_wait "run: $run —" "its run is on screen, named in words"
+        ui_wait_gone "$run.trace" "never by its temporary file"
         ui_keys P
-        ui_wait_gone "B $run.trace" "P: the other run closes again"
+        ui_wait "run: main —" "P: back on the main run"
     fi
     ui_keys q
     ui_wait_exit 0 "q quits lesson 7"

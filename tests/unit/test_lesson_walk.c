@@ -33,6 +33,40 @@ static const char *data_dir(void)
     return d && d[0] ? d : ".";
 }
 
+/* A shipped lesson in the viewer, without a terminal, at 130x40. */
+typedef struct {
+    Lesson *l;
+    LessonView *lv;
+    ViewConfig cfg;
+    ViewState s;
+} Opened;
+
+static void open_lesson(Opened *o, int number, ViewLang lang, const ViewExport *export)
+{
+    char which[8];
+    snprintf(which, sizeof which, "%d", number);
+    Error err;
+    error_clear(&err);
+    if (lesson_load(&o->l, data_dir(), which, &err) != TF_OK ||
+        lesson_view_prepare(&o->lv, o->l, lang == VIEW_LANG_ZH ? "zh" : "en", NULL, &o->cfg, &err) != TF_OK) {
+        fprintf(stderr, "lesson %d: %s\n", number, err.msg);
+        fail();
+    }
+    if (export)
+        o->cfg.export = *export;
+    o->cfg.theme = (ViewTheme){true, true};
+    o->cfg.lines = 40;
+    o->cfg.cols = 130;
+    assert_int_equal(view_init(&o->s, &o->cfg, &err), TF_OK);
+}
+
+static void close_lesson(Opened *o)
+{
+    view_free(&o->s);
+    lesson_view_free(o->lv);
+    lesson_free(o->l);
+}
+
 /* What the viewer must show at step k. */
 static void check_step(const ViewState *s, const ViewConfig *cfg, int k, int lesson, ViewLang lang)
 {
@@ -78,51 +112,35 @@ static void check_step(const ViewState *s, const ViewConfig *cfg, int k, int les
 
 static void walk_lesson(int number, ViewLang lang)
 {
-    char which[8];
-    snprintf(which, sizeof which, "%d", number);
-    Lesson *l;
-    Error err;
-    error_clear(&err);
-    if (lesson_load(&l, data_dir(), which, &err) != TF_OK) {
-        fprintf(stderr, "lesson %d: %s\n", number, err.msg);
-        fail();
-    }
-    LessonView *lv;
-    ViewConfig cfg;
-    if (lesson_view_prepare(&lv, l, lang == VIEW_LANG_ZH ? "zh" : "en", NULL, &cfg, &err) != TF_OK) {
-        fprintf(stderr, "lesson %d: %s\n", number, err.msg);
-        fail();
-    }
-    cfg.theme = (ViewTheme){true, true};
-    cfg.lines = 40;
-    cfg.cols = 130;
-    ViewState s;
-    assert_int_equal(view_init(&s, &cfg, &err), TF_OK);
-    int n = cfg.narration.n_steps(cfg.narration.ctx);
+    Opened o;
+    open_lesson(&o, number, lang, NULL);
+    ViewState *s = &o.s;
+    const ViewConfig *cfg = &o.cfg;
+    int n = cfg->narration.n_steps(cfg->narration.ctx);
     assert_true(n >= 2);
-    assert_int_equal(s.n_guide, n);
+    assert_int_equal(s->n_guide, n);
 
     int seen_fwd[VIEW_MAX_GUIDE] = {0}, seen_back[VIEW_MAX_GUIDE] = {0};
-    check_step(&s, &cfg, 0, number, lang);
+    check_step(s, cfg, 0, number, lang);
     seen_fwd[0]++;
     for (int k = 1; k < n; k++) {
-        view_key(&s, 'N');
-        check_step(&s, &cfg, k, number, lang);
-        seen_fwd[s.guide_step]++;
+        view_key(s, 'N');
+        check_step(s, cfg, k, number, lang);
+        seen_fwd[s->guide_step]++;
     }
-    view_key(&s, 'N');  /* past the end: stays, and says so */
-    assert_int_equal(s.guide_step, n - 1);
-    assert_true(s.guide_on);
-    assert_non_null(strstr(s.msg, "last step"));
+    view_key(s, 'N');  /* past the end: stays, and says so */
+    assert_int_equal(s->guide_step, n - 1);
+    assert_true(s->guide_on);
+    assert_non_null(strstr(s->msg, "last step"));
     seen_back[n - 1]++;
     for (int k = n - 2; k >= 0; k--) {
-        view_key(&s, 'P');
-        check_step(&s, &cfg, k, number, lang);
-        seen_back[s.guide_step]++;
+        view_key(s, 'P');
+        check_step(s, cfg, k, number, lang);
+        seen_back[s->guide_step]++;
     }
-    view_key(&s, 'P');
-    assert_int_equal(s.guide_step, 0);
-    assert_non_null(strstr(s.msg, "first step"));
+    view_key(s, 'P');
+    assert_int_equal(s->guide_step, 0);
+    assert_non_null(strstr(s->msg, "first step"));
     for (int k = 0; k < n; k++) {
         if (seen_fwd[k] != 1 || seen_back[k] != 1)
             fprintf(stderr, "lesson %d: step %d visited %d times forward, %d back\n", number, k + 1, seen_fwd[k],
@@ -131,9 +149,7 @@ static void walk_lesson(int number, ViewLang lang)
         assert_int_equal(seen_back[k], 1);
     }
     printf("    lesson %d (%s): %d of %d steps each way\n", number, lang == VIEW_LANG_ZH ? "zh" : "en", n, n);
-    view_free(&s);
-    lesson_view_free(lv);
-    lesson_free(l);
+    close_lesson(&o);
 }
 
 static void test_walk_every_lesson(void **state)
@@ -152,44 +168,35 @@ static void test_walk_every_lesson(void **state)
 static void test_swapped_rows_aligned(void **state)
 {
     (void)state;
-    Lesson *l;
-    Error err;
-    assert_int_equal(lesson_load(&l, data_dir(), "3", &err), TF_OK);
-    LessonView *lv;
-    ViewConfig cfg;
-    assert_int_equal(lesson_view_prepare(&lv, l, "en", NULL, &cfg, &err), TF_OK);
-    cfg.lines = 40;
-    cfg.cols = 130;
-    ViewState s;
-    assert_int_equal(view_init(&s, &cfg, &err), TF_OK);
+    Opened o;
+    open_lesson(&o, 3, VIEW_LANG_EN, NULL);
+    ViewState *s = &o.s;
     bool nopos = false, sinus = false;
-    for (int guard = 0; guard < 64 && !strstr(s.msg, "last step"); guard++) {
+    for (int guard = 0; guard < 64 && !strstr(s->msg, "last step"); guard++) {
         ViewGuideStep g = {0};
-        view_guide_current(&s, &g);
-        if (s.compare && strcmp(view_name(&s, s.cur), "enc.1.resid_post") == 0) {
-            assert_int_equal(s.aligned.kind, ALIGN_PERMUTED);
-            assert_true(s.aligned.rows);
+        view_guide_current(s, &g);
+        if (s->compare && strcmp(view_name(s, s->cur), "enc.1.resid_post") == 0) {
+            assert_int_equal(s->aligned.kind, ALIGN_PERMUTED);
+            assert_true(s->aligned.rows);
             /* position by position the rows differ a lot */
-            const CachedRecord *ca = view_current(&s), *raw = cache_find(&s.cache, s.b, (uint32_t)s.cur_b);
+            const CachedRecord *ca = view_current(s), *raw = cache_find(&s->cache, s->b, (uint32_t)s->cur_b);
             assert_non_null(raw);
             CompareStats by_position;
             compare_stats(&ca->tr.rec, &raw->tr.rec, &by_position);
             assert_true(by_position.max_abs > 0.1f);
-            if (strcmp(s.a_run, "swapped") == 0) {
+            if (strcmp(s->a_run, "swapped") == 0) {
                 nopos = true;
-                assert_true(s.cmp.max_abs <= 1e-5f);
-            } else if (strcmp(s.a_run, "sinusoidal_swapped") == 0) {
+                assert_true(s->cmp.max_abs <= 1e-5f);
+            } else if (strcmp(s->a_run, "sinusoidal_swapped") == 0) {
                 sinus = true;
-                assert_true(s.cmp.max_abs > 0.01f);
+                assert_true(s->cmp.max_abs > 0.01f);
             }
         }
-        view_key(&s, 'N');
+        view_key(s, 'N');
     }
     assert_true(nopos);
     assert_true(sinus);
-    view_free(&s);
-    lesson_view_free(lv);
-    lesson_free(l);
+    close_lesson(&o);
 }
 
 /* The x key: the matrix on screen, from the run on screen, named after
@@ -223,28 +230,20 @@ static Status record_export(void *ctx, const Record *rec, int head, int batch, c
 static void test_export_names_run_and_switch(void **state)
 {
     (void)state;
-    Lesson *l;
-    Error err;
-    assert_int_equal(lesson_load(&l, data_dir(), "3", &err), TF_OK);
-    LessonView *lv;
-    ViewConfig cfg;
-    assert_int_equal(lesson_view_prepare(&lv, l, "en", NULL, &cfg, &err), TF_OK);
     Exported ex = {0};
-    cfg.export = (ViewExport){record_export, &ex};
-    cfg.lines = 40;
-    cfg.cols = 130;
-    ViewState s;
-    assert_int_equal(view_init(&s, &cfg, &err), TF_OK);
+    Opened o;
+    open_lesson(&o, 3, VIEW_LANG_EN, &(ViewExport){record_export, &ex});
+    ViewState *s = &o.s;
     /* the padding mask toggled: every run re-run with it off */
-    view_key(&s, 'D');
-    view_perform_pending(&s);
-    assert_int_equal(s.msg_kind, MSG_NOTICE);
-    while (!(s.compare && strcmp(s.a_run, "swapped") == 0 && strcmp(view_name(&s, s.cur), "enc.0.attn.weights") == 0) &&
-           !strstr(s.msg, "last step"))
-        view_key(&s, 'N');
-    assert_true(s.compare);
-    view_key(&s, 'x');
-    view_perform_pending(&s);
+    view_key(s, 'D');
+    view_perform_pending(s);
+    assert_int_equal(s->msg_kind, MSG_NOTICE);
+    while (!(s->compare && strcmp(s->a_run, "swapped") == 0 && strcmp(view_name(s, s->cur), "enc.0.attn.weights") == 0) &&
+           !strstr(s->msg, "last step"))
+        view_key(s, 'N');
+    assert_true(s->compare);
+    view_key(s, 'x');
+    view_perform_pending(s);
     assert_int_equal(ex.n, 3);  /* A, B and A − B */
     assert_string_equal(ex.tag[0], "swapped.padding-off");
     assert_string_equal(ex.tag[1], "padding-off");
@@ -255,10 +254,8 @@ static void test_export_names_run_and_switch(void **state)
     assert_null(strstr(ex.source[0], "/"));
     /* A − B of the aligned pair: 0 (no positions: a permutation) */
     assert_true(ex.first[2] == 0.0f);
-    assert_non_null(strstr(s.msg, "image-1.png, image-2.png, image-3.png"));
-    view_free(&s);
-    lesson_view_free(lv);
-    lesson_free(l);
+    assert_non_null(strstr(s->msg, "image-1.png, image-2.png, image-3.png"));
+    close_lesson(&o);
 }
 
 int main(void)
