@@ -81,21 +81,17 @@ static void make_trace_with(const char *path, PositionKind positions, int d, int
     free(c);
 }
 
-/* The demo: three tokens, d_model 16, four heads. */
-static void make_trace(const char *path, PositionKind positions)
-{
-    make_trace_with(path, positions, 16, 4, "猫 追 老鼠", "<START> cat chases mouse");
-}
-
-static int setup(void **state)
+/* Two traces of one model and input, A with sinusoidal positions and B
+ * without, and the viewer on A with B to compare; tag names the files. */
+static int setup_pair(void **state, const char *tag, int d_model, int heads, const char *src, const char *tgt)
 {
     Fixture *f = calloc(1, sizeof *f);
-    if (!f || !(f->dir = scratch_open("view", NULL)))
+    if (!f || !(f->dir = scratch_open(tag, NULL)))
         return -1;
     snprintf(f->a_path, sizeof f->a_path, "%s/a.trace", f->dir->dir);
     snprintf(f->b_path, sizeof f->b_path, "%s/nopos.trace", f->dir->dir);
-    make_trace(f->a_path, POS_SINUSOIDAL);
-    make_trace(f->b_path, POS_NONE);
+    make_trace_with(f->a_path, POS_SINUSOIDAL, d_model, heads, src, tgt);
+    make_trace_with(f->b_path, POS_NONE, d_model, heads, src, tgt);
     Error err;
     if (trace_reader_open(&f->a, f->a_path, &err) || trace_reader_open(&f->b, f->b_path, &err))
         return -1;
@@ -106,6 +102,12 @@ static int setup(void **state)
     }
     *state = f;
     return 0;
+}
+
+/* The demo: three tokens, d_model 16, four heads. */
+static int setup(void **state)
+{
+    return setup_pair(state, "view", 16, 4, "猫 追 老鼠", "<START> cat chases mouse");
 }
 
 /* Eight tokens on each side, d_model 8 and two heads: every attention
@@ -113,24 +115,7 @@ static int setup(void **state)
  * numbers. B has no positional encoding. */
 static int setup8(void **state)
 {
-    Fixture *f = calloc(1, sizeof *f);
-    if (!f || !(f->dir = scratch_open("view8", NULL)))
-        return -1;
-    snprintf(f->a_path, sizeof f->a_path, "%s/a8.trace", f->dir->dir);
-    snprintf(f->b_path, sizeof f->b_path, "%s/nopos8.trace", f->dir->dir);
-    const char *src = "猫 追 老鼠 猫 追 老鼠 猫 追", *tgt = "<START> cat chases mouse cat chases mouse cat";
-    make_trace_with(f->a_path, POS_SINUSOIDAL, 8, 2, src, tgt);
-    make_trace_with(f->b_path, POS_NONE, 8, 2, src, tgt);
-    Error err;
-    if (trace_reader_open(&f->a, f->a_path, &err) || trace_reader_open(&f->b, f->b_path, &err))
-        return -1;
-    ViewConfig cfg = {.a = f->a, .b = f->b, .theme = {true, true}, .lines = 40, .cols = 120};
-    if (view_init(&f->v, &cfg, &err)) {
-        fprintf(stderr, "view_init: %s\n", err.msg);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    return setup_pair(state, "view8", 8, 2, "猫 追 老鼠 猫 追 老鼠 猫 追", "<START> cat chases mouse cat chases mouse cat");
 }
 
 static int teardown(void **state)
