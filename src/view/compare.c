@@ -61,33 +61,82 @@ static const char *label_at(const Record *r, int ax, uint32_t set, uint32_t i)
     return t ? t : "";
 }
 
+typedef struct {
+    const char *label;
+    uint32_t index;
+} Labelled;
+
+/* By label, then by index: equal labels keep their order, so after
+ * sorting the k-th 猫 of A and the k-th 猫 of B stand at the same place. */
+static int by_label(const void *x, const void *y)
+{
+    const Labelled *p = x, *q = y;
+    int c = strcmp(p->label, q->label);
+    return c ? c : (p->index > q->index) - (p->index < q->index);
+}
+
 /* perm[set·n + i] = the index of B along ax whose label matches A's i-th:
- * the k-th occurrence of a token in A pairs with its k-th in B. False
- * (and why) when some label of A has no partner in B. */
+ * the k-th occurrence of a token in A pairs with its k-th in B. Labels in
+ * the same order cost one pass (the vocabulary axis of the logits is
+ * tens of thousands long); others are paired by sorting. False (and why)
+ * when some label of A has no partner in B. */
 static bool match_axis(const Record *a, const Record *b, int ax, uint32_t sets, uint32_t *perm, bool *moved,
                        char *why, size_t cap)
 {
     uint32_t n = a->dims[ax];
-    for (uint32_t set = 0; set < sets; set++) {
-        uint32_t *p = perm + (size_t)set * n;
-        for (uint32_t i = 0; i < n; i++) {
-            const char *want = label_at(a, ax, set, i);
-            uint32_t seen = 0;  /* earlier occurrences of want in A */
-            for (uint32_t k = 0; k < i; k++)
-                seen += strcmp(label_at(a, ax, set, k), want) == 0;
-            p[i] = UINT32_MAX;
-            for (uint32_t j = 0; j < n && p[i] == UINT32_MAX; j++)
-                if (strcmp(label_at(b, ax, set, j), want) == 0 && seen-- == 0)
-                    p[i] = j;
-            if (p[i] == UINT32_MAX) {
-                snprintf(why, cap, "%s %u of A is '%s', which B does not have: B's tokens are not A's in another order",
-                         a->dim_names[ax] ? a->dim_names[ax] : "index", i, want);
-                return false;
-            }
-            *moved |= p[i] != i;
+    Labelled *sa = NULL, *sb = NULL;
+    bool ok = true;
+    for (uint32_t set = 0; set < sets && ok; set++) {
+        uint32_t *p = perm + (size_t)set * n, i = 0;
+        while (i < n && strcmp(label_at(a, ax, set, i), label_at(b, ax, set, i)) == 0)
+            i++;
+        if (i == n) {  /* the same order */
+            for (i = 0; i < n; i++)
+                p[i] = i;
+            continue;
         }
+        if (!sa && (!(sa = malloc(n * sizeof *sa)) || !(sb = malloc(n * sizeof *sb)))) {
+            snprintf(why, cap, "out of memory");
+            ok = false;
+            break;
+        }
+        for (i = 0; i < n; i++) {
+            sa[i] = (Labelled){label_at(a, ax, set, i), i};
+            sb[i] = (Labelled){label_at(b, ax, set, i), i};
+        }
+        qsort(sa, n, sizeof *sa, by_label);
+        qsort(sb, n, sizeof *sb, by_label);
+        for (i = 0; i < n && strcmp(sa[i].label, sb[i].label) == 0; i++)
+            p[sa[i].index] = sb[i].index;
+        if (i < n) {
+            /* Not the same tokens: name A's first one (in A's order)
+             * without a partner, found by walking both sorted lists. */
+            uint32_t lone = UINT32_MAX;
+            for (uint32_t x = 0, y = 0; x < n;) {
+                int c = y < n ? strcmp(sa[x].label, sb[y].label) : -1;
+                if (c == 0) {
+                    x++;
+                    y++;
+                } else if (c < 0) {
+                    if (sa[x].index < lone)
+                        lone = sa[x].index;
+                    x++;
+                } else {
+                    y++;
+                }
+            }
+            if (lone == UINT32_MAX)  /* cannot happen: unequal lists leave one of A's unpaired */
+                lone = 0;
+            snprintf(why, cap, "%s %u of A is '%s', which B does not have: B's tokens are not A's in another order",
+                     a->dim_names[ax] ? a->dim_names[ax] : "index", lone, label_at(a, ax, set, lone));
+            ok = false;
+        }
+        for (i = 0; i < n && ok; i++)
+            *moved |= p[i] != i;
     }
-    return true;
+    free(sa);
+    free(sb);
+    return ok;
 }
 
 void compare_align(const Record *a, const Record *b, AlignedRecord *out)
