@@ -372,21 +372,22 @@ static void lv_run_switches(void *ctx, const char *run, ViewLang g, char *tag, s
     /* a run name is letters, digits and _: the tag is a safe file name */
 }
 
-/* Each run's label, from its trace as it is now. */
+/* Each run's label, from its trace as it is now. The main run's facts
+ * are lv->facts already (read when its trace was opened). */
 static void label_runs(LessonView *lv)
 {
-    RunFacts f0 = {.causal = -1, .padding = -1, .residual = -1}, f = f0;
+    RunFacts f = {.causal = -1, .padding = -1, .residual = -1};
     Error err;
-    const char *main_path = lesson_trace_path(&lv->traces, "main");
-    if (main_path)
-        facts_of_path(&f0, main_path, &err);
     for (int i = 0; i < lv->traces.n && i < LESSON_MAX_RUNS; i++) {
+        if (strcmp(lv->traces.run[i], "main") == 0) {
+            label_run(lv, i, &lv->facts, &lv->facts);
+            continue;
+        }
         if (facts_of_path(&f, lv->traces.path[i], &err) != TF_OK)
             facts_free(&f);
-        label_run(lv, i, &f, &f0);
+        label_run(lv, i, &f, &lv->facts);
         facts_free(&f);
     }
-    facts_free(&f0);
 }
 
 /* ---- re-running ---- */
