@@ -2,13 +2,11 @@
  * the viewer's hooks (view/state.h: ViewNarration, ViewRerun). */
 #include "cli/lesson_view.h"
 
-#include <dirent.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli_trace.h"
@@ -83,29 +81,6 @@ static void copy_text(char *dst, size_t cap, const char *src)
 }
 
 /* ---- files ---- */
-
-/* Remove dir and the files in it (one level: the run directories hold
- * only trace files). Only ever called on our own mkdtemp directory. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char path[LESSON_PATH_MAX + 300];
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            struct stat st;
-            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                remove_dir(path);
-            else
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
 
 static void run_dir(const LessonView *lv, int k, char *out, size_t cap)
 {
@@ -557,13 +532,13 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     run_dir(lv, k, dir, sizeof dir);
     LessonTraces t;
     if ((st = lesson_run(lv->l, &o, dir, &t, err))) {
-        remove_dir(dir);
+        scratch_dir_remove(dir);
         return st;
     }
     RunFacts facts = {.causal = -1, .padding = -1, .residual = -1};
     const char *main_path = lesson_trace_path(&t, "main");
     if (!main_path || (st = facts_of_path(&facts, main_path, err))) {
-        remove_dir(dir);
+        scratch_dir_remove(dir);
         return main_path ? st : error_set(err, TF_ERR_RUNTIME, "the lesson wrote no main run");
     }
 
@@ -586,7 +561,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     if (lv->dir_now > 0) {
         char old[LESSON_PATH_MAX + 32];
         run_dir(lv, lv->dir_now, old, sizeof old);
-        remove_dir(old);
+        scratch_dir_remove(old);
     }
     lv->dir_now = k;
     lv->traces = t;

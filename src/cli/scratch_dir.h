@@ -17,7 +17,10 @@
  * is guarded at a time. Returns 0, or -1 with errno set (nothing made). */
 int scratch_dir_make(char *dir, size_t cap, const char *prefix);
 
-/* Remove dir (as above) and stop guarding it. */
+/* Remove dir (as above: its files and one level of subdirectories) and
+ * stop guarding it when it is the guarded one. Any directory of ours may
+ * be removed so: the lesson viewer drops a re-run's directory inside the
+ * guarded one. */
 void scratch_dir_remove(const char *dir);
 
 #endif
