@@ -16,6 +16,14 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* A trace as the title bar names it: a run's words whole (a sentence may
+ * hold a '/'), a file by its base name. */
+static const char *title_name(const ViewState *s, const TraceReader *r)
+{
+    const char *label = view_trace_label(s, r);
+    return r && label == trace_reader_path(r) ? base_name(label) : label;
+}
+
 /* Does every word of text fit in cols columns? A message wrapped inside
  * a word ("44x1" / "2") would be misread, so such a message is not used. */
 static bool words_fit(const char *text, int cols, bool ascii)
@@ -99,12 +107,12 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
     char left[512], right[128];
     const char *lesson = s->narration.title ? s->narration.title(s->narration.ctx, s->lang) : NULL;
     if (s->b && s->compare)
-        snprintf(left, sizeof left, " traceformer view  A %s  B %s", base_name(view_trace_label(s, s->a)),
-                 base_name(view_trace_label(s, s->b)));
+        snprintf(left, sizeof left, " traceformer view  A %s  B %s", title_name(s, s->a),
+                 title_name(s, s->b));
     else if (lesson && lesson[0])
-        snprintf(left, sizeof left, " %s  (%s)", lesson, base_name(view_trace_label(s, s->a)));
+        snprintf(left, sizeof left, " %s  (%s)", lesson, title_name(s, s->a));
     else
-        snprintf(left, sizeof left, " traceformer view  %s", base_name(view_trace_label(s, s->a)));
+        snprintf(left, sizeof left, " traceformer view  %s", title_name(s, s->a));
     snprintf(right, sizeof right, view_word(s->lang, WORD_RECORD_OF), s->cur + 1, s->count);
     int rw = text_width(right, !s->theme.utf8);
     paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
