@@ -121,11 +121,29 @@ int cmd_eval(int argc, char **argv)
     have_ds = 1;
     if ((st = train_check_model(m, &ds, path, &err)))
         goto done;
+    /* Figures of a model on what it was not taught are easy to misread:
+     * say when the task or the sentences' lengths are not what it learnt
+     * (stderr; the figures are measured all the same). */
+    const int heldout = strcmp(split, "heldout") == 0;
+    const Example *ex = heldout ? ds.heldout : ds.train;
+    const int n_ex = heldout ? ds.n_heldout : ds.n_train;
+    if (trained_on_known(&m->trained)) {
+        if (strcmp(m->trained.task, task) != 0)
+            fprintf(stderr, "traceformer: warning: %s was trained on task %s, not %s (these figures measure "
+                            "something it was not taught)\n", path, m->trained.task, task);
+        int outside = examples_outside(&m->trained, ex, n_ex);
+        if (outside > 0) {
+            char trained[256];
+            trained_on_describe(&m->trained, trained, sizeof trained);
+            fprintf(stderr, "traceformer: warning: %s was trained on %s; %d of the %d %s sentences are outside "
+                            "that (outputs outside it are unreliable)\n", path, trained, outside, n_ex,
+                    heldout ? "held-out" : "training");
+        }
+    }
     /* one BLAS thread, as in training: the same figures on every run */
     const int threads = train_blas_single();
-    const int heldout = strcmp(split, "heldout") == 0;
     EvalResult r;
-    st = train_evaluate(m, heldout ? ds.heldout : ds.train, heldout ? ds.n_heldout : ds.n_train, true, &r, &err);
+    st = train_evaluate(m, ex, n_ex, true, &r, &err);
     train_blas_restore(threads);
     if (st)
         goto done;

@@ -2,21 +2,28 @@
  * order: index, name, shape with dim names. Each record is fetched (and so
  * checked, checksum included), which makes ls a quick integrity check too. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
+#include "model/weights_file.h"
 #include "trace/export.h"
 
 static const char usage[] =
-    "usage: traceformer ls TRACE\n"
+    "usage: traceformer ls TRACE | MODEL.tfw\n"
     "\n"
     "List the records of a trace, in execution order: index, name, and shape\n"
     "with the name of every axis, e.g.\n"
     "    12  enc.0.attn.weights  [head=4, query=3, key=3]\n"
     "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or a bad trace file\n";
+    "Given a weight file (.tfw), describe the model: what it was trained on (the\n"
+    "task and the lengths of its training sentences, or \"unknown\" for random or\n"
+    "imported weights), its configuration and vocabulary size, then every tensor\n"
+    "with its index, name and shape.\n"
+    "\n"
+    "exit codes: 0 success, 1 runtime failure, 2 bad usage or a bad file\n";
 
 static int digits(uint32_t v)
 {
@@ -26,6 +33,67 @@ static int digits(uint32_t v)
         n++;
     }
     return n;
+}
+
+/* Does path start like a .tfw file? (A trace, or anything else, goes to
+ * the trace reader, whose messages say what is wrong with it.) */
+static bool is_weight_file(const char *path)
+{
+    char magic[8];
+    FILE *f = fopen(path, "rb");
+    bool yes = f && fread(magic, 1, sizeof magic, f) == sizeof magic && memcmp(magic, "TFWEIGHT", 8) == 0;
+    if (f)
+        fclose(f);
+    return yes;
+}
+
+static int ls_model(const char *path)
+{
+    Model *m = malloc(sizeof *m);
+    if (!m) {
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    Error err = {0};
+    Status st = weights_load_tfw(m, path, NULL, &err);
+    if (st) {
+        free(m);
+        return cli_report(&err, st);
+    }
+    const Config *c = &m->cfg;
+    char trained[256];
+    trained_on_describe(&m->trained, trained, sizeof trained);
+    printf("trained on: %s\n", trained);
+    printf("model: %s, d_model %d, %d heads, d_ff %d, %d+%d layers, %s-LN, %s, %s positions, max_len %d, "
+           "seed %llu\n",
+           config_arch_name(c->arch), c->d_model, c->heads, c->d_ff, c->enc_layers, c->dec_layers,
+           config_norm_name(c->norm), config_activation_name(c->activation), config_positions_name(c->positions),
+           c->max_len, (unsigned long long)c->seed);
+    printf("vocabulary: %d tokens (4 special)\n", m->vocab.size);
+    WeightEntry *e = NULL;
+    int n = weights_entries(c, m->vocab.size, &m->w, &e);
+    int name_w = 0;
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(e[i].name) > name_w)
+            name_w = (int)strlen(e[i].name);
+    for (int i = 0; i < n; i++) {
+        if (e[i].cols)
+            printf("%4d  %-*s  [%d, %d]\n", i, name_w, e[i].name, e[i].rows, e[i].cols);
+        else
+            printf("%4d  %-*s  [%d]\n", i, name_w, e[i].name, e[i].rows);
+    }
+    free(e);
+    model_free(m);
+    free(m);
+    if (n < 0) {
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "traceformer: ls: cannot write to standard output\n");
+        return 1;
+    }
+    return 0;
 }
 
 int cmd_ls(int argc, char **argv)
@@ -49,6 +117,8 @@ int cmd_ls(int argc, char **argv)
         return cli_usage_error("ls", usage, "missing TRACE");
     }
 
+    if (is_weight_file(path))
+        return ls_model(path);
     TraceReader *r;
     int code = cli_open_trace(path, &r);
     if (code)

@@ -325,7 +325,8 @@ static void merge_lesson_run(RunArgs *a, const LessonRunOptions *lo, char *gen_b
 
 /* Meta text: program, command line, weights, generation settings and work
  * (when generating), a blank line, then the configuration as INI. */
-static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, int argc, char **argv)
+static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, const char *warnings, int argc,
+                       char **argv)
 {
     const int steps = a->generate ? generate_max_steps(b, &a->gen) : 0;
     size_t cap = 65536 + (size_t)steps * 2 * 24;
@@ -342,6 +343,18 @@ static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, int arg
     for (int i = 0; i < argc; i++)
         PUT(" %s", argv[i]);
     PUT("\nweights = %s\n", a->weights ? a->weights : "seeded random");
+    if (a->weights) {
+        char trained[256];
+        trained_on_describe(&m->trained, trained, sizeof trained);
+        PUT("trained_on = %s\n", trained);
+    }
+    /* the warnings about this input, for whoever opens the trace later */
+    for (const char *w = warnings; *w;) {
+        const char *nl = strchr(w, '\n');
+        int len = nl ? (int)(nl - w) : (int)strlen(w);
+        PUT("warning = %.*s\n", len, w);
+        w += len + (nl != NULL);
+    }
     if (a->train_step)
         PUT("train_step = yes\nlabel_smoothing = 0\n"
             "grad = gradients of the loss record, no update made (grad.* records)\n");
@@ -465,9 +478,22 @@ int cmd_run(int argc, char **argv)
         st = error_set(&err, TF_ERR_INPUT, "--train-step: no targets, so there is no loss to take the gradient of");
         error_hint(&err, "give the output sentence of each --src with --tgt \"cat chases mouse\"");
     }
+    /* An input outside the lengths the model was trained on gives outputs
+     * that look as sure as any other: say so (exit 0 all the same). */
+    char range_warnings[1400] = "";
+    if (st == TF_OK) {
+        trained_on_warnings(&m->trained, &batch, &m->cfg, a.generate != NULL, a.weights ? a.weights : "the model",
+                            range_warnings, sizeof range_warnings);
+        for (const char *w = range_warnings; *w && !a.quiet;) {
+            const char *nl = strchr(w, '\n');
+            int len = nl ? (int)(nl - w) : (int)strlen(w);
+            fprintf(stderr, "traceformer: warning: %.*s\n", len, w);
+            w += len + (nl != NULL);
+        }
+    }
     RunTraceSummary done = {0};
     if (st == TF_OK) {
-        meta = make_meta(m, &batch, &a, argc, argv);
+        meta = make_meta(m, &batch, &a, range_warnings, argc, argv);
         RunSpec spec = {a.generate ? RUN_GENERATE : a.train_step ? RUN_TRAIN_STEP : RUN_TEACHER_FORCING, a.gen};
         st = run_trace(m, &batch, &spec, a.output, meta ? meta : "", &gen, &done, &err);
     }

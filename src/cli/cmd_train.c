@@ -402,6 +402,9 @@ int cmd_train(int argc, char **argv)
         have_model = 1;
     }
 
+    /* the file says what the model learnt from (an --init file's record
+     * gives way to this task's), so that run and eval can warn outside it */
+    dataset_trained_on(&ds, &m->trained);
     if ((st = trainer_init(&t, m, &ds, &o, &err)))
         goto done;
     have_trainer = 1;

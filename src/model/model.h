@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "model/config.h"
+#include "model/trained_on.h"
 #include "model/weights.h"
 #include "text/vocab.h"
 
@@ -11,6 +12,7 @@ typedef struct {
     Config cfg;     /* the blueprint (sizes, norm placement, ...) */
     Vocab vocab;    /* ids 0..3 are the special tokens */
     Weights w;      /* read-only during a forward pass */
+    TrainedOn trained;  /* what it learnt from (a .tfw file says; else unknown) */
 } Model;
 
 /* Build a model with seeded random weights. The vocabulary is cfg->vocab,

@@ -18,7 +18,7 @@
 
 #define TFW_MAGIC "TFWEIGHT"
 #define TFW_MAJOR 1
-#define TFW_MINOR 0
+#define TFW_MINOR 1
 #define TFW_MAX_TEXT (1u << 20)
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -81,6 +81,9 @@ Status weights_save_tfw(const Model *m, const char *path, Error *err)
         cfg_len = config_to_ini(model_cfg, cfg, sizeof cfg);
         free(model_cfg);
     }
+    /* and what it learnt from, a [trained] section (version 1.1) */
+    if (cfg_len >= 0 && cfg_len < (int)sizeof cfg)
+        cfg_len += trained_on_to_ini(&m->trained, cfg + cfg_len, sizeof cfg - (size_t)cfg_len);
     char *vt = vocab_text(&m->vocab);
     WeightEntry *e = NULL;
     int n = weights_entries(&m->cfg, m->vocab.size, &m->w, &e);
@@ -90,7 +93,7 @@ Status weights_save_tfw(const Model *m, const char *path, Error *err)
     }
     put(&o, TFW_MAGIC, 8);
     put_u32(&o, TFW_MAJOR);
-    put_u32(&o, TFW_MINOR);
+    put_u32(&o, trained_on_known(&m->trained) ? TFW_MINOR : 0);  /* 1.0 files have no [trained] */
     put_u32(&o, (uint32_t)cfg_len);
     put(&o, cfg, (size_t)cfg_len);
     put_u32(&o, (uint32_t)strlen(vt));
@@ -266,7 +269,10 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     config_defaults(&m->cfg);
     char name[4200];
     snprintf(name, sizeof name, "%s (configuration)", path);
-    st = config_load_ini_text(&m->cfg, cfg_text, name, err);
+    static const char *const trained_section[] = {"trained", NULL};
+    st = config_load_ini_text_sections(&m->cfg, cfg_text, name, trained_section, err);
+    if (st == TF_OK)
+        st = trained_on_from_ini(&m->trained, cfg_text, name, err);
     free(cfg_text);
     if (st)
         goto out;

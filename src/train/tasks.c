@@ -560,6 +560,32 @@ void dataset_free(Dataset *ds)
     *ds = (Dataset){0};
 }
 
+void dataset_trained_on(const Dataset *ds, TrainedOn *t)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->task, sizeof t->task, "%s", task_name(ds->opt.kind));
+    for (int k = 0; k < ds->n_train; k++) {
+        const Example *e = &ds->train[k];
+        if (k == 0 || e->src_len < t->src_min)
+            t->src_min = e->src_len;
+        if (k == 0 || e->src_len > t->src_max)
+            t->src_max = e->src_len;
+        if (k == 0 || e->tgt_len < t->tgt_min)
+            t->tgt_min = e->tgt_len;
+        if (k == 0 || e->tgt_len > t->tgt_max)
+            t->tgt_max = e->tgt_len;
+    }
+}
+
+int examples_outside(const TrainedOn *t, const Example *ex, int n)
+{
+    int count = 0;
+    for (int k = 0; k < n && trained_on_known(t); k++)
+        count += ex[k].src_len < t->src_min || ex[k].src_len > t->src_max || ex[k].tgt_len < t->tgt_min ||
+                 ex[k].tgt_len > t->tgt_max;
+    return count;
+}
+
 const Example *dataset_find(const Dataset *ds, const char *src, int *heldout)
 {
     char buf[1024];

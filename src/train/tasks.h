@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "model/trained_on.h"
 #include "text/vocab.h"
 
 typedef enum { TASK_COPY, TASK_REVERSE, TASK_SORT, TASK_PHRASEBOOK, TASK_COUNT } TaskKind;
@@ -93,6 +94,15 @@ typedef struct {
  * 我 爱 AI, 猫 追 老鼠 and 老鼠 追 猫 (the lessons' sentences). */
 Status dataset_generate(Dataset *ds, const TaskOptions *o, Error *err);
 void dataset_free(Dataset *ds);
+
+/* What a model trained on ds's training split learnt from: the task's name
+ * and the shortest and longest sentence on each side (the shipped copy and
+ * reverse models: 3 to 9 tokens). */
+void dataset_trained_on(const Dataset *ds, TrainedOn *t);
+
+/* How many of the n examples have a source or a target length outside t's
+ * ranges (0 when t is unknown). */
+int examples_outside(const TrainedOn *t, const Example *ex, int n);
 
 /* The example whose source is the text src (tokens separated by single
  * spaces, "猫 追 老鼠"), or NULL; *heldout (when non-NULL) says which split. */
