@@ -32,6 +32,10 @@ static const char usage[] =
     "  -q, --quiet      print only the figures: token accuracy and exact match, as\n"
     "                   fractions, on one line\n"
     "\n"
+    "A warning goes to stderr when --task is not the task the model records, or when\n"
+    "sentences of the split are outside the lengths it was trained on (`traceformer\n"
+    "ls MODEL.tfw` prints both); the figures are measured all the same.\n"
+    "\n"
     "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (a missing,\n"
     "corrupt or truncated model file, or one whose vocabulary is not the task's)\n";
 

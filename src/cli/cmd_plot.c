@@ -69,7 +69,9 @@ static const char usage[] =
     "                      out='x.png'\" viz/SCRIPT.gp\n"
     "\n"
     "environment: TRACEFORMER_FONT (font), TRACEFORMER_GNUPLOT (the program run\n"
-    "instead of gnuplot), TRACEFORMER_DATA (the directory holding viz/)\n"
+    "instead of gnuplot), TRACEFORMER_DATA (the directory holding viz/; gnuplot\n"
+    "runs its scripts, and they can run any command: trust it as you trust this\n"
+    "program)\n"
     "exit codes: 0 success, 1 runtime failure (gnuplot missing or failing),\n"
     "2 bad usage or bad input (a pattern that matches nothing, say)\n";
 

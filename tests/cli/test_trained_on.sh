@@ -69,4 +69,11 @@ expect_in "$WORK/err" "traceformer: warning: copy.tfw was trained on task copy, 
 expect_exit 0 "eval copy.tfw on copy" -- "$TF" eval -q copy.tfw --task copy
 [ -s "$WORK/err" ] && bad "eval on its own task warned: $(cat "$WORK/err")" || ok "eval on its own task does not warn"
 
+# each task's lengths are stated where a user looks
+expect_exit 0 "train --help" -- "$TF" train --help
+expect_in "$WORK/out" "copy, reverse and sort train on sentences of 3 to 9 symbols" "train --help states the sequence tasks' lengths"
+expect_in "$WORK/out" "phrasebook on sentences of 3 to 5 words (targets 3 to 5)" "and the phrasebook's"
+expect_in "$SRC/README.md" "\`copy\`, \`reverse\` and \`sort\` on 3 to 9 symbols" "the README states them"
+expect_in "$SRC/README.md" "\`phrasebook\` on its grammar's sentences of 3 to 5" "the phrasebook's too"
+
 finish
