@@ -166,7 +166,12 @@ static Status open_any(AtomicFile *af, const char *path, bool text, Error *err)
     }
     snprintf(af->tmp_path, cap, "%.*s.%s.XXXXXX", (int)dir_len, path, base);
 
+    sigset_t held;
+    signal_cleanup_hold(&held);  /* no signal between making and registering */
     int fd = mkstemp(af->tmp_path);
+    if (fd >= 0)
+        af->cleanup_slot = signal_cleanup_add(af->tmp_path, CLEANUP_FILE);
+    signal_cleanup_release(&held);
     if (fd < 0) {
         int e = errno;
         char *dir = dir_of(path);
@@ -178,7 +183,6 @@ static Status open_any(AtomicFile *af, const char *path, bool text, Error *err)
         free_paths(af);
         return s;
     }
-    af->cleanup_slot = signal_cleanup_add(af->tmp_path, CLEANUP_FILE);
     af->f = fdopen(fd, "wb");
     if (!af->f) {
         int e = errno;

@@ -97,6 +97,20 @@ int signal_cleanup_add(const char *path, CleanupKind kind)
     return -1;
 }
 
+void signal_cleanup_hold(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < N_SIGNALS; i++)
+        sigaddset(&set, cleanup_signals[i]);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void signal_cleanup_release(const sigset_t *old)
+{
+    sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 void signal_cleanup_drop(int slot)
 {
     if (slot >= 0 && slot < SIGNAL_CLEANUP_SLOTS)

@@ -16,6 +16,8 @@
 #ifndef TF_IO_SIGNAL_CLEANUP_H
 #define TF_IO_SIGNAL_CLEANUP_H
 
+#include <signal.h>
+
 /* How many paths may be registered at once: a trace, a weights file, a
  * staging directory, a plot's work directory and a scratch directory are
  * the most one command holds. */
@@ -29,6 +31,12 @@ typedef enum {
 /* Register path; returns its slot, or -1 when the table is full or the
  * path longer than PATH_MAX (the path then is simply not guarded). */
 int signal_cleanup_add(const char *path, CleanupKind kind);
+
+/* Hold the four signals back (old: the mask to give back) between making
+ * a temporary and registering it, so that no signal ends the program in
+ * between; signal_cleanup_release delivers what arrived meanwhile. */
+void signal_cleanup_hold(sigset_t *old);
+void signal_cleanup_release(const sigset_t *old);
 
 /* Stop guarding slot (no-op for -1). Does not remove anything. */
 void signal_cleanup_drop(int slot);

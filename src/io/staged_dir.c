@@ -104,7 +104,13 @@ Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
         const char *base = slash ? slash + 1 : sd->target;
         snprintf(sd->stage, n + 64, "%.*s.%s.XXXXXX", (int)(base - sd->target), sd->target, base);
     }
-    if (s == TF_OK && !mkdtemp(sd->stage)) {
+    sigset_t held;
+    signal_cleanup_hold(&held);  /* no signal between making and registering */
+    bool made = s == TF_OK && mkdtemp(sd->stage);
+    if (made)
+        sd->cleanup_slot = signal_cleanup_add(sd->stage, CLEANUP_TREE);
+    signal_cleanup_release(&held);
+    if (s == TF_OK && !made) {
         int e = errno;
         s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create a directory %s: %s", sd->target,
                       sd->fresh ? "beside it" : "in it", strerror(e));
@@ -114,7 +120,6 @@ Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
         staged_free(sd);
         return s;
     }
-    sd->cleanup_slot = signal_cleanup_add(sd->stage, CLEANUP_TREE);
     return TF_OK;
 }
 

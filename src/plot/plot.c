@@ -285,11 +285,14 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
     char work[PATH_MAX];
     if (snprintf(work, sizeof work, "%s%s.traceformer-plot-XXXXXX", o->out_dir, sep) >= (int)sizeof work)
         return error_set(err, TF_ERR_INPUT, "%s: path too long", o->out_dir);
-    if (!mkdtemp(work)) {
-        int e = errno;
+    sigset_t held;
+    signal_cleanup_hold(&held);  /* a signal removes it too, from its making on */
+    bool made = mkdtemp(work) != NULL;
+    int e = errno;
+    int work_slot = made ? signal_cleanup_add(work, CLEANUP_TREE) : -1;
+    signal_cleanup_release(&held);
+    if (!made)
         return error_set(err, TF_ERR_RUNTIME, "%s: cannot create a work directory: %s", o->out_dir, strerror(e));
-    }
-    int work_slot = signal_cleanup_add(work, CLEANUP_TREE);  /* a signal removes it too */
 
     s = write_data(work, ctx, err);
     bool texts = any_text(o);
