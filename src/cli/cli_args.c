@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli_args.h"
+#include "io/atomic_file.h"
 #include "text/nearest.h"
 
 static int accepts(const ModelFlags *f, const char *arg)
@@ -29,11 +30,27 @@ void cli_model_flags_init(ModelFlags *f, const char *const *names, size_t n_name
     f->cap = cap < CLI_MODEL_FLAGS_MAX ? cap : CLI_MODEL_FLAGS_MAX;
 }
 
+/* What io/atomic_file refuses (a socket, a block device, binary output to
+ * a terminal) or cannot do (no such directory), said before any work. */
+static int output_problem(const char *command, const char *flag, const char *path)
+{
+    Error err;
+    Status s = atomic_file_check(path, false, &err);
+    if (s == TF_OK)
+        return 0;
+    fprintf(stderr, "traceformer %s: %s %s\n", command, flag, err.msg);
+    if (err.hint[0])
+        fprintf(stderr, "hint: %s\n", err.hint);
+    return (int)s;
+}
+
 int cli_check_output_file(const char *command, const char *flag, const char *path, const CliInput *inputs,
                           size_t n)
 {
     struct stat out;
     const size_t len = strlen(path);
+    if (strcmp(path, "-") == 0)  /* standard output: only a terminal is refused */
+        return output_problem(command, flag, path);
     const bool exists = stat(path, &out) == 0;
     if ((exists && S_ISDIR(out.st_mode)) || (len > 0 && path[len - 1] == '/')) {
         fprintf(stderr, "traceformer %s: %s '%s' %s; %s names the file to write\n", command, flag, path,
@@ -43,7 +60,7 @@ int cli_check_output_file(const char *command, const char *flag, const char *pat
         return 2;
     }
     if (!exists)
-        return 0;
+        return output_problem(command, flag, path);
     /* Same device and inode: the same file under any name (./a, a link). */
     for (size_t k = 0; k < n; k++) {
         struct stat in;
@@ -54,12 +71,17 @@ int cli_check_output_file(const char *command, const char *flag, const char *pat
             return 2;
         }
     }
-    return 0;
+    return output_problem(command, flag, path);
 }
 
 int cli_check_output_dir(const char *command, const char *flag, const char *path)
 {
     struct stat st;
+    if (strcmp(path, "-") == 0) {
+        fprintf(stderr, "traceformer %s: %s '-': standard output cannot hold a directory of files\n", command, flag);
+        fprintf(stderr, "hint: give a directory (it is created when missing); ./- names one called '-'\n");
+        return 2;
+    }
     if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "traceformer %s: %s '%s' is not a directory; %s names a directory to write into\n", command, flag,
                 path, flag);

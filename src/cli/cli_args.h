@@ -43,12 +43,15 @@ typedef struct {
  * it is a directory (or ends in '/'), or when it is the same file as one
  * of the n inputs (writing there would replace what is being read).
  * Prints "traceformer COMMAND: FLAG 'PATH' ..." and returns 2; else 0.
- * Only those two mistakes are caught here: the writer handles the rest. */
+ * Then what io/atomic_file.h would refuse (a socket, a block device,
+ * binary output to a terminal: 2) or fail at (a missing directory: 1).
+ * "-" is standard output. */
 int cli_check_output_file(const char *command, const char *flag, const char *path, const CliInput *inputs,
                           size_t n);
 
 /* Check flag's DIR (-o plots) before any work: refused (exit 2) when it
- * exists and is not a directory, so it could never be written into. */
+ * exists and is not a directory, so it could never be written into, and
+ * when it is "-" (standard output takes one file, not a directory). */
 int cli_check_output_dir(const char *command, const char *flag, const char *path);
 
 /* Report arg, an option `traceformer COMMAND` does not have, and return 2

@@ -1,8 +1,10 @@
 /* cmd_export.c — `traceformer export TRACE [NAME...] --format npy|csv|dat -o DIR`.
  *
  * Everything that can be refused is refused before the first file is
- * written: the flags, every name, every record's checksum. Each file is then
- * written atomically and its path printed. */
+ * written: the flags, every name, every record's checksum. The files are
+ * then written into a staging directory and moved into DIR together
+ * (io/staged_dir.h), and their paths printed; -o - writes one record to
+ * standard output. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
+#include "io/staged_dir.h"
 #include "trace/export.h"
 
 static const char usage[] =
@@ -24,7 +27,9 @@ static const char usage[] =
     "  --format csv   one table per page, token labels in the first row and\n"
     "                 column, for spreadsheets\n"
     "  --format dat   gnuplot data: plot 'FILE' index N matrix with image\n"
-    "  -o, --output DIR\n"
+    "  -o, --output DIR     all files or none: on a failure DIR is left as it was;\n"
+    "                       files of the same name are replaced, others left alone\n"
+    "  -o -                 one record (name it) to standard output; npy not to a terminal\n"
     "\n"
     "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
 
@@ -79,35 +84,9 @@ static int parse_args(int argc, char **argv, ExportArgs *a)
         return cli_usage_error("export", usage, "missing --format (npy, csv or dat)");
     if (!a->dir || !a->dir[0])
         return cli_usage_error("export", usage, "missing -o DIR");
-    if (cli_check_output_dir("export", "-o", a->dir))
+    if (strcmp(a->dir, "-") != 0 && cli_check_output_dir("export", "-o", a->dir))
         return 2;
     return 0;
-}
-
-/* mkdir -p: every missing component of dir. */
-static int make_dirs(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p)
-        return -1;
-    int rc = 0;
-    for (char *s = p + 1; rc == 0; s++) {
-        bool end = *s == '\0';
-        if (*s == '/' || end) {
-            *s = '\0';
-            struct stat st;
-            if (mkdir(p, 0777) != 0 && !(errno == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))) {
-                if (errno == EEXIST)
-                    errno = ENOTDIR;
-                rc = -1;
-            }
-            if (end)
-                break;
-            *s = '/';
-        }
-    }
-    free(p);
-    return rc;
 }
 
 /* Indices of the records to write, in trace order, each once: all of them
@@ -153,6 +132,8 @@ static int check_records(const TraceReader *r, const uint32_t *sel, uint32_t n)
     return 0;
 }
 
+/* Write the selected records into dir (the staging directory); the
+ * paths are printed once they are all in place. */
 static int write_records(const TraceReader *r, const uint32_t *sel, uint32_t n, const char *dir,
                          ExportFormat fmt)
 {
@@ -169,9 +150,38 @@ static int write_records(const TraceReader *r, const uint32_t *sel, uint32_t n, 
         }
         if (s != TF_OK)
             return cli_report(&err, s);
-        printf("%s\n", path);
     }
     return 0;
+}
+
+static int print_paths(const TraceReader *r, const uint32_t *sel, uint32_t n, const char *dir, ExportFormat fmt)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        Error err;
+        char path[4096];
+        const char *name = trace_reader_name(r, sel[k]);
+        if (export_path(path, sizeof path, dir, name, fmt, &err) == TF_OK)
+            printf("%s\n", path);
+    }
+    return 0;
+}
+
+/* -o -: one record to standard output (text formats may go to a terminal). */
+static int write_stdout(const TraceReader *r, const uint32_t *sel, uint32_t n, ExportFormat fmt)
+{
+    if (n != 1) {
+        fprintf(stderr, "traceformer export: -o -: standard output takes one record, and %u are selected\n", n);
+        fprintf(stderr, "hint: name one record (traceformer ls TRACE lists them), or give -o DIR\n");
+        return 2;
+    }
+    TraceRecord t;
+    Error err;
+    Status s = trace_reader_get(r, sel[0], &t, &err);
+    if (s == TF_OK) {
+        s = export_record(&t.rec, fmt, "-", &err);
+        trace_record_release(&t);
+    }
+    return s == TF_OK ? 0 : cli_report(&err, s);
 }
 
 int cmd_export(int argc, char **argv)
@@ -194,13 +204,24 @@ int cmd_export(int argc, char **argv)
         code = select_records(r, &a, &sel, &n);
     if (!code)
         code = check_records(r, sel, n);
-    if (!code && make_dirs(a.dir) != 0) {
+    if (!code && strcmp(a.dir, "-") == 0) {
+        code = write_stdout(r, sel, n, fmt);
+    } else if (!code) {
+        /* All files or none (io/staged_dir.h): written aside, then moved in. */
+        StagedDir sd;
         Error err;
-        error_set(&err, TF_ERR_RUNTIME, "%s: cannot create directory: %s", a.dir, strerror(errno));
-        code = cli_report(&err, TF_ERR_RUNTIME);
+        Status s = staged_dir_open(&sd, a.dir, &err);
+        if (s != TF_OK)
+            code = cli_report(&err, s);
+        if (!code && (code = write_records(r, sel, n, sd.stage, fmt)) != 0) {
+            staged_dir_abort(&sd);
+            fprintf(stderr, "traceformer export: nothing was written to %s\n", a.dir);
+        }
+        if (!code && (s = staged_dir_commit(&sd, &err)) != TF_OK)
+            code = cli_report(&err, s);
+        if (!code)
+            code = print_paths(r, sel, n, a.dir, fmt);
     }
-    if (!code)
-        code = write_records(r, sel, n, a.dir, fmt);
     if (!code && (fflush(stdout) != 0 || ferror(stdout))) {
         fprintf(stderr, "traceformer: export: cannot write to standard output\n");
         code = 1;

@@ -16,6 +16,7 @@
 #include "cli/lesson_view.h"
 #include "cli/paths.h"
 #include "cli/scratch_dir.h"
+#include "io/staged_dir.h"
 #include "lesson/lesson.h"
 #include "trace/trace.h"
 
@@ -40,7 +41,8 @@ static const char usage[] =
     "  --check          run the lesson on fresh traces and check every claim:\n"
     "                   PASS or FAIL with the measured value; exit 1 if any fails\n"
     "  --plot DIR       render the lesson's figures into DIR (runs other than\n"
-    "                   main into DIR/RUN) and print each path\n"
+    "                   main into DIR/RUN) and print each path; all or none:\n"
+    "                   figures of the same name are replaced, other files kept\n"
     "  --format F       png (default), svg or pdf\n"
     "  --traces DIR     keep the lesson's traces in DIR (RUN.trace each) instead\n"
     "                   of a temporary directory\n"
@@ -242,11 +244,51 @@ static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang
     return failed ? 1 : 0;
 }
 
-static void print_plotted(void *ctx, const LessonFigure *f, const char *path)
+/* The images drawn into the staging directory, to print under their final
+ * names once they are in place. */
+typedef struct {
+    const char *stage, *target;
+    char *text;  /* final paths, one a line */
+    size_t len;
+    bool failed;
+} Plotted;
+
+static void note_plotted(void *ctx, const LessonFigure *f, const char *path)
 {
-    (void)ctx;
     (void)f;
-    printf("%s\n", path);
+    Plotted *p = ctx;
+    size_t sl = strlen(p->stage);
+    const char *rest = strncmp(path, p->stage, sl) == 0 ? path + sl : path;
+    size_t add = strlen(p->target) + strlen(rest) + 2;
+    char *more = realloc(p->text, p->len + add + 1);
+    if (!more) {
+        p->failed = true;
+        return;
+    }
+    p->text = more;
+    p->len += (size_t)snprintf(p->text + p->len, add + 1, "%s%s\n", p->target, rest);
+}
+
+/* The figures into dir, all or none (io/staged_dir.h). */
+static Status plot_lesson(const Lesson *l, const LessonTraces *traces, const char *viz, const char *dir,
+                          const char *format, Error *err)
+{
+    StagedDir sd;
+    Status st = staged_dir_open(&sd, dir, err);
+    if (st)
+        return st;
+    Plotted p = {.stage = sd.stage, .target = dir};
+    st = lesson_plot(l, traces, viz, sd.stage, format, note_plotted, &p, err);
+    if (st == TF_OK && p.failed)
+        st = error_set(err, TF_ERR_RUNTIME, "out of memory");
+    if (st) {
+        staged_dir_abort(&sd);
+        fprintf(stderr, "traceformer lesson: no figure was written to %s\n", dir);
+    } else if ((st = staged_dir_commit(&sd, err)) == TF_OK && p.text) {
+        fputs(p.text, stdout);
+    }
+    free(p.text);
+    return st;
 }
 
 /* "[token=8, model=16]": the shape of the first record of t's run that
@@ -348,7 +390,7 @@ int cmd_lesson(int argc, char **argv)
     } else if (a.plot_dir) {
         char viz[4096];
         snprintf(viz, sizeof viz, "%s/viz", paths_data_dir());
-        st = lesson_plot(l, &traces, viz, a.plot_dir, a.format, print_plotted, NULL, &err);
+        st = plot_lesson(l, &traces, viz, a.plot_dir, a.format, &err);
         rc = st ? cli_report(&err, st) : 0;
     } else {
         print_walk(l, &traces, a.lang);

@@ -69,9 +69,11 @@ static const char usage[] =
     "                       per-layer gradient norms (grad.norms.enc, grad.norms.dec);\n"
     "                       needs targets (--tgt for each --src, or decoder-only)\n"
     "output:\n"
-    "  -o, --output FILE    the trace (default: run.trace)\n"
-    "  --save-weights FILE  also save the model as a .tfw file\n"
+    "  -o, --output FILE    the trace (default: run.trace); '-' is standard output\n"
+    "                       (not a terminal); a device or FIFO is written in place\n"
+    "  --save-weights FILE  also save the model as a .tfw file (as -o: '-', FIFO)\n"
     "  --export-weights DIR also write the model as .npy files named like PyTorch's\n"
+    "                       (all files or none; files of other names in DIR are kept)\n"
     "  -q, --quiet          print nothing but errors\n"
     "model flags (override the config):\n"
     "  --arch encoder-decoder|decoder-only   --d-model N   --heads N   --d-ff N\n"
@@ -503,22 +505,24 @@ int cmd_run(int argc, char **argv)
         st = weights_save_tfw(m, a.save_weights, &err);
     if (st == TF_OK && a.export_weights)
         st = weights_export_npy(m, a.export_weights, &err);
+    /* an output on standard output (-o -, --save-weights -) sends the report to stderr */
+    FILE *say = strcmp(a.output, "-") == 0 || (a.save_weights && strcmp(a.save_weights, "-") == 0) ? stderr : stdout;
     if (st == TF_OK && !a.quiet) {
-        printf("wrote %s: %u records, %.1f KB (%s, d_model %d, %d heads, %d+%d layers, %s positions, %d sentence%s)\n",
-               a.output, done.records, (double)done.bytes / 1024.0, config_arch_name(m->cfg.arch), m->cfg.d_model,
+        fprintf(say, "wrote %s: %u records, %.1f KB (%s, d_model %d, %d heads, %d+%d layers, %s positions, %d sentence%s)\n",
+               strcmp(a.output, "-") == 0 ? "standard output" : a.output, done.records, (double)done.bytes / 1024.0, config_arch_name(m->cfg.arch), m->cfg.d_model,
                m->cfg.heads, m->cfg.enc_layers, m->cfg.dec_layers, config_positions_name(m->cfg.positions),
                batch.B, batch.B == 1 ? "" : "s");
         if (a.generate) {
-            printf("generated %d token%s in %d steps (%s, %s):", gen.generated, gen.generated == 1 ? "" : "s",
+            fprintf(say, "generated %d token%s in %d steps (%s, %s):", gen.generated, gen.generated == 1 ? "" : "s",
                    gen.step, a.gen.temperature > 0 ? "sampling" : "greedy",
                    a.gen.use_cache ? "KV cache" : "no cache");
             /* the prompt, a bar, then what was generated */
             for (int t = 0; t < gen.n_seq; t++)
-                printf("%s %s", t == gen.prompt_len ? " |" : "", gen.seq_labels[t]);
-            printf("\n");
+                fprintf(say, "%s %s", t == gen.prompt_len ? " |" : "", gen.seq_labels[t]);
+            fprintf(say, "\n");
         }
         if (a.train_step)
-            printf("train step: loss %.6g; gradients of %d weight tensors, all together of L2 norm %.6g "
+            fprintf(say, "train step: loss %.6g; gradients of %d weight tensors, all together of L2 norm %.6g "
                    "(per layer: grad.norms.*); no update made\n",
                    (double)done.loss, done.n_weights, done.grad_norm);
     }

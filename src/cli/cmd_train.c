@@ -41,7 +41,8 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --task NAME          copy, reverse, sort or phrasebook (required)\n"
-    "  -o, --output FILE    the trained model (.tfw), written only when training succeeds\n"
+    "  -o, --output FILE    the trained model (.tfw), written only when training succeeds;\n"
+    "                       '-' is standard output (not a terminal), a FIFO is written in place\n"
     "  --steps N            updates to make (default per task: copy 600, reverse 1500,\n"
     "                       sort 2000, phrasebook 600)\n"
     "  --seed S             the dataset, the initial weights and the order of the\n"
@@ -373,11 +374,9 @@ int cmd_train(int argc, char **argv)
         goto done;
     }
     /* Find out now, not after training, whether the output can be written:
-     * make its temporary file and remove it again. */
-    AtomicFile probe;
-    if ((st = atomic_file_open(&probe, a.output, &err)))
+     * make its temporary file and remove it again (a FIFO is not opened). */
+    if ((st = atomic_file_check(a.output, false, &err)))
         goto done;
-    atomic_file_discard(&probe);
     TaskOptions to;
     task_options_default(&to, kind, o.seed);
     if ((st = dataset_generate(&ds, &to, &err)))
@@ -448,11 +447,13 @@ int cmd_train(int argc, char **argv)
     if ((st = weights_save_tfw(m, a.output, &err)))
         goto done;
     if (!a.quiet) {
-        printf("trained %s in %.1f s (%.0f tokens/s): held-out loss %.4f, token accuracy %.2f%% (%ld/%ld), "
+        /* with -o - the model is on standard output: the report goes to stderr */
+        FILE *say = strcmp(a.output, "-") == 0 ? stderr : stdout;
+        fprintf(say, "trained %s in %.1f s (%.0f tokens/s): held-out loss %.4f, token accuracy %.2f%% (%ld/%ld), "
                "exact match %.2f%% (%d/%d, greedy)\n",
                a.task, seconds, seconds > 0 ? (double)t.tokens / seconds : 0, r.loss, 100 * r.token_accuracy,
                r.correct, r.tokens, 100 * r.exact_match, r.exact, r.sentences);
-        printf("wrote %s\n", a.output);
+        fprintf(say, "wrote %s\n", strcmp(a.output, "-") == 0 ? "standard output" : a.output);
     }
 
 done:

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "io/signal_cleanup.h"
 #include "text/nearest.h"
 
 typedef struct {
@@ -35,6 +36,9 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* Temporary files and directories the command registers are removed
+     * when SIGINT, SIGTERM, SIGHUP or SIGQUIT ends it (io/signal_cleanup.h). */
+    signal_cleanup_install();
     if (argc < 2) {
         usage(stderr);
         return 2;

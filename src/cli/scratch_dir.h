@@ -12,12 +12,12 @@
 
 /* Make "$TMPDIR/PREFIX-XXXXXX" (TMPDIR unset or empty: /tmp) into dir
  * (cap bytes) and guard it: until scratch_dir_remove, SIGINT, SIGTERM,
- * SIGHUP and SIGQUIT remove it, files and one level of subdirectories,
+ * SIGHUP and SIGQUIT remove it, files and two levels of subdirectories,
  * before the program ends of that signal as it would have. One directory
  * is guarded at a time. Returns 0, or -1 with errno set (nothing made). */
 int scratch_dir_make(char *dir, size_t cap, const char *prefix);
 
-/* Remove dir (as above: its files and one level of subdirectories) and
+/* Remove dir (as above: its files and two levels of subdirectories) and
  * stop guarding it when it is the guarded one. Any directory of ours may
  * be removed so: the lesson viewer drops a re-run's directory inside the
  * guarded one. */

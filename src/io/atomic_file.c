@@ -2,10 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "io/signal_cleanup.h"
 
 /* Directory part of path ("." when it has none), malloc'd. */
 static char *dir_of(const char *path)
@@ -26,31 +29,154 @@ static void free_paths(AtomicFile *af)
     af->tmp_path = NULL;
 }
 
-Status atomic_file_open(AtomicFile *af, const char *path, Error *err)
+const char *atomic_file_kind_name(unsigned mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    if (S_ISREG(mode))
+        return "a regular file";
+    return "not a regular file";
+}
+
+/* How path is to be written; st_mode of what it is (0: absent). */
+static Status target_mode(const char *path, AtomicMode *mode, mode_t *what, Error *err)
+{
+    *what = 0;
+    if (strcmp(path, "-") == 0) {
+        *mode = ATOMIC_STDOUT;
+        return TF_OK;
+    }
+    *mode = ATOMIC_RENAME;
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return TF_OK;  /* absent (or unreachable: mkstemp will say why) */
+    /* A link is followed to see what it names; a dangling one is replaced. */
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
+        return TF_OK;
+    *what = st.st_mode;
+    if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+        return TF_OK;
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+        *mode = ATOMIC_STREAM;
+        return TF_OK;
+    }
+    error_set(err, TF_ERR_INPUT, "'%s' is %s; it is never written or replaced", path,
+              atomic_file_kind_name(st.st_mode));
+    error_hint(err, "give the name of a file to write%s", S_ISDIR(st.st_mode) ? ", inside it if you like" : "");
+    return TF_ERR_INPUT;
+}
+
+static Status refuse_terminal(const char *path, Error *err)
+{
+    error_set(err, TF_ERR_INPUT, "'%s' is a terminal, and this output is binary", path);
+    error_hint(err, "send it to a file or a pipe: -o FILE, or -o - | COMMAND, or -o - > FILE");
+    return TF_ERR_INPUT;
+}
+
+/* Open fd for writing where the data goes in place; SIGPIPE ignored so a
+ * closed reader is EPIPE. */
+static Status open_stream(AtomicFile *af, int fd, const char *path, Error *err)
+{
+    signal(SIGPIPE, SIG_IGN);
+    af->f = fdopen(fd, "wb");
+    if (!af->f) {
+        int e = errno;
+        close(fd);
+        free_paths(af);
+        return error_set(err, TF_ERR_RUNTIME, "%s: %s", path, strerror(e));
+    }
+    return TF_OK;
+}
+
+static Status open_any(AtomicFile *af, const char *path, bool text, Error *err)
 {
     memset(af, 0, sizeof *af);
+    af->cleanup_slot = -1;
     if (!path || !path[0] || path[strlen(path) - 1] == '/')
         return error_set(err, TF_ERR_INPUT, "'%s': not a file name", path ? path : "");
+    mode_t what;
+    Status s = target_mode(path, &af->mode, &what, err);
+    if (s != TF_OK)
+        return s;
+    af->path = strdup(path);
+    if (!af->path)
+        return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
+
+    if (af->mode == ATOMIC_STDOUT) {
+        if (!text && isatty(STDOUT_FILENO)) {
+            free_paths(af);
+            return refuse_terminal("standard output", err);
+        }
+        fflush(stdout);  /* what was printed before comes first */
+        int fd = dup(STDOUT_FILENO);  /* closing af->f must not close stdout */
+        if (fd < 0) {
+            int e = errno;
+            free_paths(af);
+            return error_set(err, TF_ERR_RUNTIME, "standard output: %s", strerror(e));
+        }
+        return open_stream(af, fd, path, err);
+    }
+    if (af->mode == ATOMIC_STREAM) {
+        /* No O_CREAT, no O_TRUNC: the node is written, never made. */
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            int e = errno;
+            if (fd >= 0)
+                close(fd);
+            free_paths(af);
+            return error_set(err, TF_ERR_RUNTIME, "%s: cannot open %s for writing: %s", path,
+                             atomic_file_kind_name(what), strerror(e));
+        }
+        /* It may have been replaced between the look and the open: write in
+         * place only what is still a device or a FIFO. */
+        if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+            close(fd);
+            free_paths(af);
+            return error_set(err, TF_ERR_RUNTIME, "%s: changed while being opened (now %s); not written", path,
+                             atomic_file_kind_name(st.st_mode));
+        }
+        if (!text && isatty(fd)) {
+            close(fd);
+            free_paths(af);
+            return refuse_terminal(path, err);
+        }
+        return open_stream(af, fd, path, err);
+    }
 
     /* "dir/.base.XXXXXX": hidden, beside the destination. */
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     size_t dir_len = (size_t)(base - path);
     size_t cap = strlen(path) + sizeof ".XXXXXX" + 1;
-    af->path = strdup(path);
     af->tmp_path = malloc(cap);
-    if (!af->path || !af->tmp_path) {
+    if (!af->tmp_path) {
         free_paths(af);
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
     }
     snprintf(af->tmp_path, cap, "%.*s.%s.XXXXXX", (int)dir_len, path, base);
 
+    sigset_t held;
+    signal_cleanup_hold(&held);  /* no signal between making and registering */
     int fd = mkstemp(af->tmp_path);
+    if (fd >= 0)
+        af->cleanup_slot = signal_cleanup_add(af->tmp_path, CLEANUP_FILE);
+    signal_cleanup_release(&held);
     if (fd < 0) {
         int e = errno;
         char *dir = dir_of(path);
-        Status s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create a file in directory '%s': %s",
-                             path, dir ? dir : "?", strerror(e));
+        s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create a file in directory '%s': %s", path,
+                      dir ? dir : "?", strerror(e));
         if (e == ENOENT)
             error_hint(err, "create the directory first");
         free(dir);
@@ -62,10 +188,48 @@ Status atomic_file_open(AtomicFile *af, const char *path, Error *err)
         int e = errno;
         close(fd);
         unlink(af->tmp_path);
+        signal_cleanup_drop(af->cleanup_slot);
+        af->cleanup_slot = -1;
         free_paths(af);
         return error_set(err, TF_ERR_RUNTIME, "%s: %s", path, strerror(e));
     }
     return TF_OK;
+}
+
+Status atomic_file_open(AtomicFile *af, const char *path, Error *err)
+{
+    return open_any(af, path, false, err);
+}
+
+Status atomic_file_open_text(AtomicFile *af, const char *path, Error *err)
+{
+    return open_any(af, path, true, err);
+}
+
+Status atomic_file_check(const char *path, bool text, Error *err)
+{
+    if (!path || !path[0] || path[strlen(path) - 1] == '/')
+        return error_set(err, TF_ERR_INPUT, "'%s': not a file name", path ? path : "");
+    AtomicMode mode;
+    mode_t what;
+    Status s = target_mode(path, &mode, &what, err);
+    if (s != TF_OK)
+        return s;
+    if (mode == ATOMIC_STDOUT)
+        return !text && isatty(STDOUT_FILENO) ? refuse_terminal("standard output", err) : TF_OK;
+    if (mode == ATOMIC_STREAM) {
+        if (access(path, W_OK) != 0) {
+            int e = errno;
+            return error_set(err, TF_ERR_RUNTIME, "%s: cannot write to %s: %s", path, atomic_file_kind_name(what),
+                             strerror(e));
+        }
+        return TF_OK;
+    }
+    AtomicFile af;
+    s = open_any(&af, path, text, err);
+    if (s == TF_OK)
+        atomic_file_discard(&af);
+    return s;
 }
 
 void atomic_file_discard(AtomicFile *af)
@@ -76,6 +240,8 @@ void atomic_file_discard(AtomicFile *af)
     }
     if (af->tmp_path)
         unlink(af->tmp_path);
+    signal_cleanup_drop(af->cleanup_slot);
+    af->cleanup_slot = -1;
     free_paths(af);
 }
 
@@ -94,12 +260,41 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
+/* The destination, looked at again just before the rename: NULL when it
+ * may be replaced (absent, a regular file, a link), else what it is. */
+static const char *not_replaceable(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+        return NULL;
+    return atomic_file_kind_name(st.st_mode);
+}
+
+static Status commit_stream(AtomicFile *af, Error *err)
+{
+    const char *name = af->mode == ATOMIC_STDOUT ? "standard output" : af->path;
+    int ok = fflush(af->f) == 0 && !ferror(af->f);
+    int e = errno;
+    if (fclose(af->f) != 0 && ok) {
+        e = errno;
+        ok = 0;
+    }
+    af->f = NULL;
+    Status s = TF_OK;
+    if (!ok)
+        s = error_set(err, TF_ERR_RUNTIME, "%s: write failed: %s", name, e ? strerror(e) : "I/O error");
+    free_paths(af);
+    return s;
+}
+
 Status atomic_file_commit(AtomicFile *af, Error *err)
 {
     if (!af->f) {
         atomic_file_discard(af);
         return error_set(err, TF_ERR_RUNTIME, "atomic_file_commit: file is not open");
     }
+    if (af->mode != ATOMIC_RENAME)
+        return commit_stream(af, err);
     /* mkstemp makes the file 0600; outputs are ordinary files. */
     mode_t mask = umask(0);
     umask(mask);
@@ -121,6 +316,13 @@ Status atomic_file_commit(AtomicFile *af, Error *err)
         ok = 0;
     }
     af->f = NULL;
+    const char *became = ok ? not_replaceable(af->path) : NULL;
+    if (became) {
+        Status s = error_set(err, TF_ERR_RUNTIME, "%s: became %s while it was written; not replaced", af->path,
+                             became);
+        atomic_file_discard(af);
+        return s;
+    }
     if (ok && rename(af->tmp_path, af->path) != 0) {
         e = errno;
         step = "rename";
@@ -132,7 +334,56 @@ Status atomic_file_commit(AtomicFile *af, Error *err)
         atomic_file_discard(af);
         return s;
     }
+    signal_cleanup_drop(af->cleanup_slot);  /* after the rename: no window without a guard */
+    af->cleanup_slot = -1;
     sync_dir(af->path);
     free_paths(af);
     return TF_OK;
+}
+
+Status atomic_file_place(const char *from, const char *to, Error *err)
+{
+    AtomicMode mode;
+    mode_t what;
+    Status s = target_mode(to, &mode, &what, err);
+    if (s != TF_OK)
+        return s;
+    if (mode == ATOMIC_RENAME) {
+        const char *became = not_replaceable(to);
+        if (became)
+            return error_set(err, TF_ERR_RUNTIME, "%s: is %s; not replaced", to, became);
+        if (rename(from, to) != 0) {
+            int e = errno;
+            return error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", to, strerror(e));
+        }
+        return TF_OK;
+    }
+    /* A device or FIFO (a link to /dev/null, say): copy the bytes in. */
+    FILE *in = fopen(from, "rb");
+    if (!in) {
+        int e = errno;
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot read: %s", from, strerror(e));
+    }
+    AtomicFile af;
+    s = atomic_file_open(&af, to, err);
+    if (s == TF_OK) {
+        char buf[65536];
+        size_t n;
+        int e = 0;
+        while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, af.f) != n) {
+                e = errno;
+                break;
+            }
+        if (e || ferror(in)) {
+            atomic_file_discard(&af);
+            s = error_set(err, TF_ERR_RUNTIME, "%s: write failed: %s", to, e ? strerror(e) : "read error");
+        } else {
+            s = atomic_file_commit(&af, err);
+        }
+    }
+    fclose(in);
+    if (s == TF_OK)
+        unlink(from);
+    return s;
 }

@@ -28,6 +28,9 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
  * directory does tell, base's explicit settings must agree with
  * (weights_apply_settings). */
 Status weights_import_npy(Model *m, const char *dir, const Config *base, Error *err);
+/* Export as .npy files, vocab.txt and config.ini into dir, all files or
+ * none (io/staged_dir.h: a new dir appears whole; in an existing one the
+ * files of those names are replaced, others left alone). */
 Status weights_export_npy(const Model *m, const char *dir, Error *err);
 
 /* Give a loaded model's configuration the caller's input sentences, with

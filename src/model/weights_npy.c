@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/atomic_file.h"
 #include "io/npy.h"
+#include "io/staged_dir.h"
 #include "model/weights_file.h"
 
 static int file_exists(const char *path)
@@ -200,10 +202,9 @@ Status weights_import_npy(Model *m, const char *dir, const Config *base, Error *
     return st;
 }
 
-Status weights_export_npy(const Model *m, const char *dir, Error *err)
+/* Write the model's files into dir (a staging directory). */
+static Status export_files(const Model *m, const char *dir, Error *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot create directory: %s", dir, strerror(errno));
     WeightEntry *e;
     int n = weights_entries(&m->cfg, m->vocab.size, &m->w, &e);
     if (n < 0)
@@ -218,28 +219,44 @@ Status weights_export_npy(const Model *m, const char *dir, Error *err)
     free(e);
     if (st)
         return st;
+    AtomicFile af;
     snprintf(path, sizeof path, "%s/vocab.txt", dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", path, strerror(errno));
+    if ((st = atomic_file_open_text(&af, path, err)))
+        return st;
     for (int i = 0; i < m->vocab.size; i++)
-        fprintf(f, "%s\n", m->vocab.tokens[i]);
-    if (fclose(f) != 0)
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write", path);
+        fprintf(af.f, "%s\n", m->vocab.tokens[i]);
+    if ((st = atomic_file_commit(&af, err)))
+        return st;
     snprintf(path, sizeof path, "%s/config.ini", dir);
     Config c = m->cfg;
     c.n_src = c.n_tgt = 0;  /* the model, not this run's sentences */
     char text[16384];
     int len = config_to_ini(&c, text, sizeof text);
-    f = fopen(path, "w");
-    if (!f || len < 0 || fwrite(text, 1, (size_t)len, f) != (size_t)len) {
-        if (f)
-            fclose(f);
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write", path);
+    if (len < 0)
+        return error_set(err, TF_ERR_RUNTIME, "%s: the configuration does not fit in %zu bytes", path, sizeof text);
+    if ((st = atomic_file_open_text(&af, path, err)))
+        return st;
+    fwrite(text, 1, (size_t)len, af.f);
+    return atomic_file_commit(&af, err);
+}
+
+Status weights_export_npy(const Model *m, const char *dir, Error *err)
+{
+    /* All files or none: a full disk half-way leaves dir as it was. */
+    StagedDir sd;
+    Status st = staged_dir_open(&sd, dir, err);
+    if (st)
+        return st;
+    st = export_files(m, sd.stage, err);
+    if (st) {
+        staged_dir_abort(&sd);
+        Error inner = *err;
+        error_set(err, st, "%s; nothing was written to %s", inner.msg, dir);
+        if (inner.hint[0])
+            error_hint(err, "%s", inner.hint);
+        return st;
     }
-    if (fclose(f) != 0)
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot write", path);
-    return TF_OK;
+    return staged_dir_commit(&sd, err);
 }
 
 Status weights_load(Model *m, const char *path, const Config *base, Error *err)

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/atomic_file.h"
+#include "io/signal_cleanup.h"
 #include "plot/gnuplot.h"
 #include "plot/plot_data.h"
 #include "trace/export.h"
@@ -283,10 +285,14 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
     char work[PATH_MAX];
     if (snprintf(work, sizeof work, "%s%s.traceformer-plot-XXXXXX", o->out_dir, sep) >= (int)sizeof work)
         return error_set(err, TF_ERR_INPUT, "%s: path too long", o->out_dir);
-    if (!mkdtemp(work)) {
-        int e = errno;
+    sigset_t held;
+    signal_cleanup_hold(&held);  /* a signal removes it too, from its making on */
+    bool made = mkdtemp(work) != NULL;
+    int e = errno;
+    int work_slot = made ? signal_cleanup_add(work, CLEANUP_TREE) : -1;
+    signal_cleanup_release(&held);
+    if (!made)
         return error_set(err, TF_ERR_RUNTIME, "%s: cannot create a work directory: %s", o->out_dir, strerror(e));
-    }
 
     s = write_data(work, ctx, err);
     bool texts = any_text(o);
@@ -328,15 +334,10 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
     if (s == TF_OK && o->keep_data) {
         char from[PATH_MAX + 32];
         snprintf(from, sizeof from, "%s/data.dat", work);
-        if (rename(from, final_data) != 0) {
-            int e = errno;
-            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final_data, strerror(e));
-        }
+        s = atomic_file_place(from, final_data, err);
         snprintf(from, sizeof from, "%s/data2.dat", work);
-        if (s == TF_OK && job->has_data2 && rename(from, final_data2) != 0) {
-            int e = errno;
-            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final_data2, strerror(e));
-        }
+        if (s == TF_OK && job->has_data2)
+            s = atomic_file_place(from, final_data2, err);
     }
     /* The image appears under its name only now, complete. Numbered:
      * link() refuses a name that exists, so nothing is ever replaced, even
@@ -361,11 +362,13 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             s = error_set(err, TF_ERR_RUNTIME, "%s.%s: 999 images of this name exist already", stem, fmt);
         if (s == TF_OK && strlen(final) + 1 > cap)
             s = error_set(err, TF_ERR_INPUT, "%s: path too long", final);
-    } else if (s == TF_OK && rename(image, final) != 0) {
-        int e = errno;
-        s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final, strerror(e));
+    } else if (s == TF_OK) {
+        /* renamed over a regular file; a device or FIFO of that name (a
+         * link to /dev/null) is written in place, never replaced */
+        s = atomic_file_place(image, final, err);
     }
     remove_workdir(work);
+    signal_cleanup_drop(work_slot);
     if (s == TF_OK)
         snprintf(written, cap, "%s", final);
     return s;

@@ -26,7 +26,10 @@
  * a checked font name on its command line, so nothing from the trace or
  * the command line is ever parsed as gnuplot commands. The image is
  * renamed into place only when gnuplot exits with success; the directory
- * is removed either way. gnuplot's messages are kept and passed on when
+ * is removed either way (and by a signal that ends the program:
+ * io/signal_cleanup.h). An image name that is a device or a FIFO (a link
+ * to /dev/null) is written in place, never replaced; a directory or socket
+ * of that name is refused (io/atomic_file_place). gnuplot's messages are kept and passed on when
  * it fails. The program run is $TRACEFORMER_GNUPLOT when set, else
  * "gnuplot" from PATH; it runs with -d (no ~/.gnuplot). */
 #ifndef TF_PLOT_PLOT_H

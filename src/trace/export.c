@@ -303,7 +303,7 @@ Status export_record(const Record *r, ExportFormat f, const char *path, Error *e
         return npy_write_f32(path, r->data, r->ndim, dims, err);
     }
     AtomicFile af;
-    Status s = atomic_file_open(&af, path, err);
+    Status s = atomic_file_open_text(&af, path, err);
     if (s != TF_OK)
         return s;
     bool ok = f == EXPORT_CSV ? export_write_csv(af.f, r) : export_write_dat(af.f, r);

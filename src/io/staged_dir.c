@@ -1,0 +1,240 @@
+#include "io/staged_dir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/atomic_file.h"
+#include "io/signal_cleanup.h"
+
+static void staged_free(StagedDir *sd)
+{
+    free(sd->target);
+    free(sd->stage);
+    free(sd->made);
+    memset(sd, 0, sizeof *sd);
+    sd->cleanup_slot = -1;
+}
+
+/* mkdir -p dir; *made gets the topmost directory that did not exist. */
+static Status make_parents(const char *dir, char **made, Error *err)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    Status s = TF_OK;
+    for (char *c = p + 1;; c++) {
+        bool end = *c == '\0';
+        if (*c != '/' && !end)
+            continue;
+        *c = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) == 0) {
+            if (!*made && !(*made = strdup(p)))
+                s = error_set(err, TF_ERR_RUNTIME, "out of memory");
+        } else if (!(errno == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))) {
+            int e = errno == EEXIST ? ENOTDIR : errno;
+            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create directory: %s", p, strerror(e));
+        }
+        if (end || s != TF_OK)
+            break;
+        *c = '/';
+    }
+    free(p);
+    return s;
+}
+
+/* Remove the directories make_parents made, deepest first (rmdir: only
+ * empty ones go, so nothing of anyone else's). */
+static void remove_made(const char *target, const char *made)
+{
+    if (!made)
+        return;
+    char *p = strdup(target);
+    if (!p)
+        return;
+    size_t stop = strlen(made);
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        if (!slash || (size_t)(slash - p) < stop)
+            break;
+        *slash = '\0';
+        if (strlen(p) >= stop)
+            rmdir(p);
+    }
+    free(p);
+}
+
+Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
+{
+    memset(sd, 0, sizeof *sd);
+    sd->cleanup_slot = -1;
+    size_t n = strlen(target);
+    while (n > 1 && target[n - 1] == '/')
+        n--;
+    if (n == 0)
+        return error_set(err, TF_ERR_INPUT, "no output directory given");
+    sd->target = strndup(target, n);
+    sd->stage = malloc(n + 64);
+    if (!sd->target || !sd->stage) {
+        staged_free(sd);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    }
+    struct stat st;
+    Status s = TF_OK;
+    if (stat(sd->target, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            s = error_set(err, TF_ERR_INPUT, "'%s' is %s, not a directory", sd->target, atomic_file_kind_name(st.st_mode));
+            staged_free(sd);
+            return s;
+        }
+        snprintf(sd->stage, n + 64, "%s/.traceformer-stage-XXXXXX", sd->target);
+    } else {
+        sd->fresh = true;
+        const char *slash = strrchr(sd->target, '/');
+        if (slash && slash != sd->target) {
+            char *parent = strndup(sd->target, (size_t)(slash - sd->target));
+            s = parent ? make_parents(parent, &sd->made, err) : error_set(err, TF_ERR_RUNTIME, "out of memory");
+            free(parent);
+        }
+        const char *base = slash ? slash + 1 : sd->target;
+        snprintf(sd->stage, n + 64, "%.*s.%s.XXXXXX", (int)(base - sd->target), sd->target, base);
+    }
+    sigset_t held;
+    signal_cleanup_hold(&held);  /* no signal between making and registering */
+    bool made = s == TF_OK && mkdtemp(sd->stage);
+    if (made)
+        sd->cleanup_slot = signal_cleanup_add(sd->stage, CLEANUP_TREE);
+    signal_cleanup_release(&held);
+    if (s == TF_OK && !made) {
+        int e = errno;
+        s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create a directory %s: %s", sd->target,
+                      sd->fresh ? "beside it" : "in it", strerror(e));
+    }
+    if (s != TF_OK) {
+        remove_made(sd->target, sd->made);
+        staged_free(sd);
+        return s;
+    }
+    return TF_OK;
+}
+
+void staged_dir_abort(StagedDir *sd)
+{
+    if (sd->stage) {
+        signal_cleanup_remove_tree(sd->stage);
+        signal_cleanup_drop(sd->cleanup_slot);
+        remove_made(sd->target, sd->made);
+    }
+    staged_free(sd);
+}
+
+/* The names in dir (not . and ..), malloc'd; NULL-terminated. */
+static char **list_names(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    size_t n = 0, cap = 16;
+    char **names = malloc(cap * sizeof *names);
+    struct dirent *e;
+    while (names && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n + 1 >= cap) {
+            char **more = realloc(names, (cap *= 2) * sizeof *names);
+            if (!more)
+                break;
+            names = more;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    if (names)
+        names[n] = NULL;
+    return names;
+}
+
+static void free_names(char **names)
+{
+    for (size_t k = 0; names && names[k]; k++)
+        free(names[k]);
+    free(names);
+}
+
+/* Move the files of from into to (one level of subdirectories: depth 1). */
+static Status merge(const char *from, const char *to, int depth, int *moved, Error *err)
+{
+    char **names = list_names(from);
+    if (!names)
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot read: %s", from, strerror(errno));
+    Status s = TF_OK;
+    for (size_t k = 0; s == TF_OK && names[k]; k++) {
+        size_t cap = strlen(from) + strlen(to) + strlen(names[k]) + 2;
+        char *src = malloc(cap), *dst = malloc(cap);
+        struct stat st;
+        if (!src || !dst) {
+            s = error_set(err, TF_ERR_RUNTIME, "out of memory");
+        } else {
+            snprintf(src, cap, "%s/%s", from, names[k]);
+            snprintf(dst, cap, "%s/%s", to, names[k]);
+            if (lstat(src, &st) != 0) {
+                /* gone meanwhile: nothing to move */
+            } else if (S_ISREG(st.st_mode)) {
+                s = atomic_file_place(src, dst, err);
+                if (s == TF_OK)
+                    (*moved)++;
+            } else if (S_ISDIR(st.st_mode) && depth > 0) {
+                struct stat ds;
+                if (mkdir(dst, 0777) != 0 && !(errno == EEXIST && stat(dst, &ds) == 0 && S_ISDIR(ds.st_mode))) {
+                    int e = errno == EEXIST ? ENOTDIR : errno;
+                    s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create directory: %s", dst, strerror(e));
+                } else {
+                    s = merge(src, dst, depth - 1, moved, err);
+                }
+            }
+        }
+        free(src);
+        free(dst);
+    }
+    free_names(names);
+    return s;
+}
+
+Status staged_dir_commit(StagedDir *sd, Error *err)
+{
+    Status s = TF_OK;
+    if (sd->fresh) {
+        if (rename(sd->stage, sd->target) != 0) {
+            int e = errno;
+            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot put the written files in place: %s; nothing was written",
+                          sd->target, strerror(e));
+            staged_dir_abort(sd);
+            return s;
+        }
+        /* mkdtemp made it 0700; an output directory is an ordinary one */
+        mode_t mask = umask(0);
+        umask(mask);
+        chmod(sd->target, 0777 & ~mask);
+        signal_cleanup_drop(sd->cleanup_slot);
+        staged_free(sd);
+        return TF_OK;
+    }
+    int moved = 0;
+    s = merge(sd->stage, sd->target, 1, &moved, err);
+    if (s != TF_OK && moved > 0) {
+        Error inner = *err;
+        error_set(err, s, "%s (%d file%s of this run had already replaced those in %s)", inner.msg, moved,
+                  moved == 1 ? "" : "s", sd->target);
+    }
+    signal_cleanup_remove_tree(sd->stage);
+    signal_cleanup_drop(sd->cleanup_slot);
+    staged_free(sd);
+    return s;
+}
