@@ -139,7 +139,7 @@ int cli_take_value(const char *command, int argc, char **argv, int *i, const cha
         char esc[PRINTABLE_ESC_MAX];
         const char *why = printable_text_problem(value, strlen(value), &at, esc);
         if (why) {
-            fprintf(stderr, "traceformer %s: %s holds %s (%s) at byte %zu\n", command, arg, why, esc, at + 1);
+            fprintf(stderr, "traceformer %s: %s holds %s (%s) at byte %zu\n", command, arg, why, esc, at);
             if (sentence)
                 fprintf(stderr, "hint: write the words on one line, separated by spaces (each sentence its own %s)\n",
                         arg);

@@ -132,7 +132,7 @@ expect_exit 0 "64 --src and model flags besides" -- "$TF" run -q "$@" $tiny --d-
 # controls in --src/--tgt: refused naming the flag, before any work (the
 # weights file that does not exist would be the first error otherwise)
 expect_exit 2 "--src with ESC" -- "$TF" run -q --src "a ${ESC}[2Kb" --weights nope.tfw -o c.trace
-expect_in "$WORK/err" "--src holds a control character (\\x1b) at byte 3" "names --src and the byte"
+expect_in "$WORK/err" "--src holds a control character (\\x1b) at byte 2" "names --src and the byte"
 expect_not_in "$WORK/err" "nope.tfw" "before the weights are read"
 expect_no_byte "$WORK/err" "$ESC" "the message holds no ESC"
 expect_exit 2 "--tgt with a newline" -- "$TF" run -q --src "a" --tgt "$(printf 'a\nb')" --weights nope.tfw -o c.trace
