@@ -8,6 +8,7 @@
 #include "cli/cli_args.h"
 #include "io/atomic_file.h"
 #include "text/nearest.h"
+#include "text/printable.h"
 
 static int accepts(const ModelFlags *f, const char *arg)
 {
@@ -127,6 +128,15 @@ int cli_unknown_option(const char *command, const char *usage, const char *arg, 
     return 2;
 }
 
+/* The --src and --tgt flags collected so far: they have their own limit. */
+static int count_sentences(const ModelFlags *f)
+{
+    int n = 0;
+    for (int k = 0; k < f->n; k++)
+        n += strcmp(f->key[k], "src") == 0 || strcmp(f->key[k], "tgt") == 0;
+    return n;
+}
+
 int cli_take_value(const char *command, int argc, char **argv, int *i, const char **target, ModelFlags *flags)
 {
     const char *arg = argv[*i];
@@ -141,7 +151,34 @@ int cli_take_value(const char *command, int argc, char **argv, int *i, const cha
         *target = value;
         return 0;
     }
-    if (flags->n >= flags->cap) {
+    const char *key = arg + 2;
+    const bool sentence = strcmp(key, "src") == 0 || strcmp(key, "tgt") == 0;
+    if (sentence || strcmp(key, "vocab") == 0 || strcmp(key, "tokens") == 0) {
+        /* Words become token labels, printed and plotted as they are: a
+         * control, bidi or invisible character is refused now, before any
+         * work, naming the flag. */
+        size_t at;
+        char esc[PRINTABLE_ESC_MAX];
+        const char *why = printable_text_problem(value, strlen(value), &at, esc);
+        if (why) {
+            fprintf(stderr, "traceformer %s: %s holds %s (%s) at byte %zu\n", command, arg, why, esc, at);
+            if (sentence)
+                fprintf(stderr, "hint: write the words on one line, separated by spaces (each sentence its own %s)\n",
+                        arg);
+            else
+                fprintf(stderr, "hint: write the tokens on one line, separated by spaces\n");
+            return 2;
+        }
+    }
+    int same = 0;  /* how many of this flag came before */
+    for (int k = 0; k < flags->n; k++)
+        same += strcmp(flags->key[k], key) == 0;
+    if (sentence && same >= CONFIG_MAX_SENTENCES) {
+        fprintf(stderr, "traceformer %s: at most %d sentences: %s is given more than %d times\n", command,
+                CONFIG_MAX_SENTENCES, arg, CONFIG_MAX_SENTENCES);
+        return 2;
+    }
+    if (!sentence && flags->n - count_sentences(flags) >= flags->cap) {
         fprintf(stderr, "traceformer %s: too many model flags (at most %d)\n", command, flags->cap);
         return 2;
     }

@@ -12,6 +12,9 @@
 #include "model/config.h"
 
 #define CLI_MODEL_FLAGS_MAX 64
+/* room for the model flags and, apart from them, the sentences: at most
+ * CONFIG_MAX_SENTENCES of --src and as many of --tgt */
+#define CLI_MODEL_FLAGS_ROOM (CLI_MODEL_FLAGS_MAX + 2 * CONFIG_MAX_SENTENCES)
 
 /* The model flags a command accepts, and those it was given. */
 typedef struct {
@@ -20,10 +23,10 @@ typedef struct {
     const char *const *own;    /* (n_own) the command's other long options, without "--",
                                   for "did you mean" */
     size_t n_own;
-    int cap;                   /* how many may be given, ≤ CLI_MODEL_FLAGS_MAX */
-    int n;                     /* how many were */
-    const char *key[CLI_MODEL_FLAGS_MAX];    /* (n) as given, without "--" */
-    const char *value[CLI_MODEL_FLAGS_MAX];  /* (n) */
+    int cap;                   /* how many may be given besides --src and --tgt, ≤ CLI_MODEL_FLAGS_MAX */
+    int n;                     /* how many were, sentences included */
+    const char *key[CLI_MODEL_FLAGS_ROOM];    /* (n) as given, without "--" */
+    const char *value[CLI_MODEL_FLAGS_ROOM];  /* (n) */
 } ModelFlags;
 
 /* Start f empty, accepting the n_names flags of names (which must outlive
@@ -73,7 +76,10 @@ int cli_unknown_option(const char *command, const char *usage, const char *arg, 
  * (*i moves on to it) and returns 0; else prints one of
  *   traceformer COMMAND: unknown option 'ARG' (cli_unknown_option)
  *   traceformer COMMAND: ARG needs a value
- *   traceformer COMMAND: too many model flags (at most CAP)
+ *   traceformer COMMAND: --src holds a control character (\x1b) at byte 3
+ *        (the words of --src, --tgt, --vocab and --tokens: text/printable.h)
+ *   traceformer COMMAND: at most 64 sentences: --src is given more than 64 times
+ *   traceformer COMMAND: too many model flags (at most CAP)   (--src and --tgt apart)
  * to stderr and returns 2, the exit code for bad usage. */
 int cli_take_value(const char *command, int argc, char **argv, int *i, const char **target, ModelFlags *flags);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "text/nearest.h"
+#include "text/printable.h"
 
 #include "cli/commands.h"
 
@@ -24,9 +25,11 @@ int cli_usage_error(const char *command, const char *usage, const char *fmt, ...
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "traceformer %s: ", command);
-    vfprintf(stderr, fmt, ap);
+    char msg[1200];
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "traceformer %s: ", command);
+    printable_fputs(msg, stderr, false);  /* it may quote an error from a file */
     const char *nl = strchr(usage, '\n');
     fprintf(stderr, "\n%.*s\nhint: `traceformer %s --help` describes the options\n",
             nl ? (int)(nl - usage) : (int)strlen(usage), usage, command);

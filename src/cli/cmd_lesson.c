@@ -19,6 +19,7 @@
 #include "io/staged_dir.h"
 #include "lesson/lesson.h"
 #include "trace/trace.h"
+#include "text/printable.h"
 
 static const char usage[] =
     "usage: traceformer lesson --list [--lang zh]\n"
@@ -147,6 +148,21 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
     return 0;
 }
 
+/* Everything a lesson folder supplies is printed through these: its files
+ * are refused at load when they hold a control, bidi or invisible
+ * character, and what is not checked at load (a folder's name, the titles
+ * --list peeks at) is shown escaped (text/printable.h). */
+static void put(const char *s)
+{
+    printable_fputs(s, stdout, false);
+}
+
+/* The same for narration: its newlines and tabs are kept. */
+static void put_lines(const char *s)
+{
+    printable_fputs(s, stdout, true);
+}
+
 static int do_list(const LessonArgs *a)
 {
     LessonInfo *list;
@@ -157,10 +173,16 @@ static int do_list(const LessonArgs *a)
         return cli_report(&err, st);
     for (int i = 0; i < n; i++) {
         const char *t = strcmp(a->lang, "zh") == 0 && list[i].title_zh[0] ? list[i].title_zh : list[i].title;
-        printf("%2d  %-22s %s\n", list[i].number, list[i].slug, t);
+        char slug[4 * sizeof list[i].slug];
+        printf("%2d  %-22s ", list[i].number, printable_copy(slug, sizeof slug, list[i].slug));
+        put(t);
+        putchar('\n');
     }
-    if (n == 0)
-        printf("no lessons in %s/lessons\n", paths_data_dir());
+    if (n == 0) {
+        fputs("no lessons in ", stdout);
+        put(paths_data_dir());
+        fputs("/lessons\n", stdout);
+    }
     lesson_list_free(list);
     return 0;
 }
@@ -236,8 +258,13 @@ static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang
     bool zh = strcmp(lang, "zh") == 0;
     for (int i = 0; i < lesson_claim_count(l); i++) {
         const ClaimResult *r = &res[i];
-        printf("%s  %s\n      %s\n      measured: %s\n", r->pass ? "PASS" : "FAIL",
-               zh && r->text_zh[0] ? r->text_zh : r->text, r->check, r->measured);
+        printf("%s  ", r->pass ? "PASS" : "FAIL");
+        put(zh && r->text_zh[0] ? r->text_zh : r->text);
+        fputs("\n      ", stdout);
+        put(r->check);
+        fputs("\n      measured: ", stdout);
+        put(r->measured);
+        putchar('\n');
     }
     printf("%d of %d claims hold\n", lesson_claim_count(l) - failed, lesson_claim_count(l));
     free(res);
@@ -285,7 +312,7 @@ static Status plot_lesson(const Lesson *l, const LessonTraces *traces, const cha
         staged_dir_abort(&sd);
         fprintf(stderr, "traceformer lesson: no figure was written to %s\n", dir);
     } else if ((st = staged_dir_commit(&sd, err)) == TF_OK && p.text) {
-        fputs(p.text, stdout);
+        put_lines(p.text);
     }
     free(p.text);
     return st;
@@ -323,23 +350,38 @@ static void step_shape(const LessonStep *s, const LessonTraces *t, char *buf, si
 /* The steps in order, each with its record's shape, note and narration. */
 static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
 {
-    printf("Lesson %d: %s\n\n", lesson_number(l), lesson_title(l, lang));
+    printf("Lesson %d: ", lesson_number(l));
+    put(lesson_title(l, lang));
+    fputs("\n\n", stdout);
     /* a lesson without lesson.zh.md still speaks, in English */
     const char *intro = lesson_intro(l, lang) ? lesson_intro(l, lang) : lesson_intro(l, "en");
-    if (intro)
-        printf("%s\n\n", intro);
+    if (intro) {
+        put_lines(intro);
+        fputs("\n\n", stdout);
+    }
     const int n = lesson_step_count(l);
     for (int i = 0; i < n && !output_gone(); i++) {
         const LessonStep *s = lesson_step(l, i);
         char shape[256];
         step_shape(s, t, shape, sizeof shape);
-        printf("── step %d of %d: %s%s%s%s — %s\n", i + 1, n, s->key, s->compare[0] ? " vs @" : "", s->compare, shape,
-               lesson_step_note(l, i, lang));
+        printf("── step %d of %d: ", i + 1, n);
+        put(s->key);
+        if (s->compare[0]) {
+            fputs(" vs @", stdout);
+            put(s->compare);
+        }
+        put(shape);
+        fputs(" — ", stdout);
+        put(lesson_step_note(l, i, lang));
+        putchar('\n');
         const char *text = lesson_step_narration(l, i, lang);
         if (!text)
             text = lesson_step_narration(l, i, "en");
-        if (text)
-            printf("\n%s\n", text);
+        if (text) {
+            putchar('\n');
+            put_lines(text);
+            putchar('\n');
+        }
         printf("\n");
     }
 }
@@ -385,7 +427,9 @@ int cmd_lesson(int argc, char **argv)
     if (st) {
         rc = cli_report(&err, st);
     } else if (a.check) {
-        printf("lesson %d: %s\n", lesson_number(l), lesson_title(l, a.lang));
+        printf("lesson %d: ", lesson_number(l));
+        put(lesson_title(l, a.lang));
+        putchar('\n');
         rc = print_claims(l, &traces, a.lang);
     } else if (a.plot_dir) {
         char viz[4096];

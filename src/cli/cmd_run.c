@@ -4,6 +4,7 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +52,12 @@ static const char usage[] =
     "                       about, on stderr and in the trace's meta\n"
     "generation (one sentence):\n"
     "  --generate N         decode autoregressively: from <START> + the target (a prompt,\n"
-    "                       may be empty) one token per step, until <END> or N tokens;\n"
+    "                       may be empty) one token per step, until <END> or N tokens\n"
+    "                       (<PAD> and <START> are never chosen; <UNK> may be);\n"
     "                       step S is traced as gen.S.* (the new query, the KV cache so\n"
     "                       far, attention over it, logits, the chosen token)\n"
     "  --temperature T      sample from softmax(logits / T) instead of taking the most\n"
-    "                       likely token (T > 0; 0 = greedy, the default)\n"
+    "                       likely token (finite, T > 0; 0 = greedy, the default)\n"
     "  --top-k K            when sampling, only among the K most likely tokens\n"
     "  --sample-seed S      when sampling, the random seed (default 1): same seed, same tokens\n"
     "  --no-cache           recompute the whole prefix at every step instead of reading\n"
@@ -192,6 +194,11 @@ static int parse_generation(RunArgs *a)
         double t = strtod(a->temperature, &end);
         if (end == a->temperature || *end != '\0') {
             fprintf(stderr, "traceformer run: --temperature '%s' is not a number\n", a->temperature);
+            return 2;
+        }
+        if (!isfinite((float)t)) {  /* inf, nan, and beyond float's range (1e39) */
+            fprintf(stderr, "traceformer run: --temperature '%s': the temperature must be finite: 0 (greedy) or "
+                            "more\n", a->temperature);
             return 2;
         }
         a->gen.temperature = (float)t;  /* a value below float's range is 0: greedy, the limit */

@@ -8,6 +8,7 @@
 #include "cli/cli_args.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
+#include "text/printable.h"
 #include "text/utf8.h"
 #include "trace/export.h"
 
@@ -32,14 +33,37 @@ typedef struct {
     long precision;    /* -1: 0 when every value is whole (token ids, masks), else 4 */
 } ShowArgs;
 
+/* A label as it is printed: a trace from anyone may hold a token with a
+ * bidi control or a zero-width character (a control character the reader
+ * refuses), so labels go out escaped (text/printable.h): \u202e, never
+ * the character itself. Labels are at most 1023 bytes, 4 escaped bytes
+ * per byte at most. */
+typedef struct {
+    char s[4 * 1024];
+} Shown;
+
+static Shown shown(const char *s)
+{
+    Shown out;
+    printable_copy(out.s, sizeof out.s, s);
+    return out;
+}
+
+/* Columns of s as printed. */
+static int shown_width(const char *s)
+{
+    return utf8_width(shown(s).s);
+}
+
 /* Print s in width columns, left- or right-aligned. */
 static void put_cell(const char *s, int width, bool right)
 {
-    int pad = width - utf8_width(s);
+    Shown t = shown(s);
+    int pad = width - utf8_width(t.s);
     if (right)
-        printf("%*s%s", pad > 0 ? pad : 0, "", s);
+        printf("%*s%s", pad > 0 ? pad : 0, "", t.s);
     else
-        printf("%s%*s", s, pad > 0 ? pad : 0, "");
+        printf("%s%*s", t.s, pad > 0 ? pad : 0, "");
 }
 
 /* ---- the matrix ---- */
@@ -81,11 +105,11 @@ static void print_page(const Record *r, const RecordPages *pg, size_t page, int 
     char buf[48], num[48];
     int label_w = 0, cell_w = 1;
     for (size_t i = 0; i < pg->rows; i++) {
-        int w = utf8_width(row_name(r, pg, page, i, buf));
+        int w = shown_width(row_name(r, pg, page, i, buf));
         label_w = w > label_w ? w : label_w;
     }
     for (size_t c = 0; c < pg->cols; c++) {
-        int w = utf8_width(col_name(r, pg, page, c, buf));
+        int w = shown_width(col_name(r, pg, page, c, buf));
         cell_w = w > cell_w ? w : cell_w;
     }
     for (size_t k = 0; k < pg->rows * pg->cols; k++) {
@@ -115,13 +139,19 @@ static void print_header(const Record *r, uint32_t index)
 {
     char shape[160];
     export_shape_text(r, shape, sizeof shape);
-    printf("%s  %s\n", r->name, shape);
+    printf("%s  %s\n", r->name, shown(shape).s);
     printf("  record:       %u (exec index %u), kind %s\n", index, r->exec_index,
-           r->kind[0] ? r->kind : "-");
-    if (r->formula[0])
-        printf("  formula:      %s\n", r->formula);
-    if (r->description[0])
-        printf("  description:  %s\n", r->description);
+           r->kind[0] ? shown(r->kind).s : "-");
+    if (r->formula[0]) {
+        fputs("  formula:      ", stdout);
+        printable_fputs(r->formula, stdout, false);
+        putchar('\n');
+    }
+    if (r->description[0]) {
+        fputs("  description:  ", stdout);
+        printable_fputs(r->description, stdout, false);
+        putchar('\n');
+    }
     if (r->q_source)
         printf("  queries from: %s\n", r->q_source);
     if (r->kv_source)
@@ -194,7 +224,7 @@ static int show_record(const TraceReader *tr, uint32_t index, const ShowArgs *a)
             if (pg.paged) {
                 char title[160];
                 pages_title(r, &pg, p, title, sizeof title);
-                printf("%s\n", title);
+                printf("%s\n", shown(title).s);
             }
             print_page(r, &pg, p, precision);
         }

@@ -11,6 +11,7 @@
 
 #include "io/ini_strict.h"
 #include "lesson/lesson_internal.h"
+#include "text/printable.h"
 
 enum { LINE_MAX_BYTES = 3 * CONFIG_TEXT_MAX, FILE_MAX = 1 << 20, MAX_SECTIONS = 64 };
 
@@ -546,6 +547,13 @@ Status lesson_read_ini(Lesson *l, Error *err)
     if (strlen(buf) != n) {
         free(buf);
         return error_set(err, TF_ERR_INPUT, "%s: NUL byte in a text file", l->ini_path);
+    }
+    /* Titles, notes and claims go to terminals as they are: a hidden
+     * character is refused here, naming its line, not escaped later. */
+    Status bad = printable_file_check(buf, n, l->ini_path, err);
+    if (bad) {
+        free(buf);
+        return bad;
     }
 
     LessonIni p;

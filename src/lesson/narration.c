@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lesson/lesson_internal.h"
+#include "text/printable.h"
 
 enum { NARRATION_MAX = 1 << 20 };
 
@@ -69,9 +70,17 @@ static Status read_file(const char *path, char **out, bool *missing, Error *err)
         free(buf);
         return error_set(err, TF_ERR_INPUT, "%s: NUL byte in a text file", path);
     }
+    /* The narration is printed as it is (lesson --walk, the viewer): a
+     * hidden character is refused here, naming its line. */
+    Status bad = printable_file_check(buf, n, path, err);
+    if (bad) {
+        free(buf);
+        return bad;
+    }
+    size_t bom = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;  /* an editor's byte-order mark */
     /* CRLF (a file from Windows) reads as LF: the viewer shows no stray \r */
     size_t w = 0;
-    for (size_t r = 0; r < n; r++)
+    for (size_t r = bom; r < n; r++)
         if (!(buf[r] == '\r' && buf[r + 1] == '\n'))
             buf[w++] = buf[r];
     buf[w] = '\0';

@@ -61,10 +61,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "io/ini_strict.h"
 #include "text/edit_distance.h"
 #include "text/tokenizer.h"
+#include "text/printable.h"
 #include "text/utf8.h"
 
 /* ---- INI files ----------------------------------------------------------- */
@@ -239,6 +241,13 @@ Status config_load_ini_sections(Config *c, const char *path, const char *const *
     FILE *f = fopen(path, "rb");
     if (!f)
         return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        Status st = error_set(err, TF_ERR_INPUT, "%s: is a directory, not a configuration file", path);
+        error_hint(err, "give the .ini file itself (a lesson's is DIR/lesson.ini)");
+        return st;
+    }
     char *buf = malloc(FILE_MAX + 1);
     if (!buf) {
         fclose(f);
@@ -261,7 +270,8 @@ Status config_load_ini_sections(Config *c, const char *path, const char *const *
             for (size_t i = 0; i < z; i++)
                 line += buf[i] == '\n';
             st = error_set(err, TF_ERR_INPUT, "%s:%d: NUL byte in a text file", path, line);
-        } else {
+        } else if ((st = printable_file_check(buf, n, path, err)) == TF_OK) {
+            /* values reach terminals and traces: hidden characters are refused above */
             st = config_load_ini_text_sections(c, buf, path, other_sections, err);
         }
     }

@@ -9,7 +9,6 @@
 
 #include "core/checked.h"
 #include "model/decode.h"
-#include "model/loss.h"
 
 /* The PCG32 stream of sampling, apart from weight initialisation's. */
 #define SAMPLE_STREAM 0x73616d706c65ULL
@@ -30,7 +29,8 @@ Status generator_check(const Model *m, const Batch *b, const GenOptions *o, Erro
     if (o->max_new < 1)
         return error_set(err, TF_ERR_INPUT, "--generate %d: generate at least 1 token", o->max_new);
     if (!isfinite(o->temperature) || o->temperature < 0.0f) {
-        error_set(err, TF_ERR_INPUT, "--temperature %g: the temperature must be 0 (greedy) or more", (double)o->temperature);
+        error_set(err, TF_ERR_INPUT, "--temperature %g: the temperature must be %s0 (greedy) or more",
+                  (double)o->temperature, isfinite(o->temperature) ? "" : "finite: ");
         error_hint(err, "logits are divided by the temperature: below 1 sharpens the distribution, above 1 flattens it");
         return TF_ERR_INPUT;
     }
@@ -143,6 +143,34 @@ Status generator_init(Generator *g, const Model *m, const Batch *b, const float 
     return TF_OK;
 }
 
+/* Tokens generation never chooses. A model learns to predict the next
+ * token of its targets: <PAD> is never scored (the loss skips it) and
+ * <START> is never a target (it only begins the decoder's input), so
+ * their logits are whatever the weights happen to give, and choosing one
+ * would feed the decoder a token it never learned to read there. <END>
+ * and <UNK> are targets like any word (an unknown word of a target is
+ * learned as <UNK>), so they stay: a model that says <UNK> says "a word I
+ * have no name for", and hiding it would hide what the model learned.
+ * The recorded logits and probabilities stay as the model computed them;
+ * only the choice (greedy, or the sampling distribution gen.S.sampling)
+ * leaves these ids out. */
+static bool never_chosen(int id)
+{
+    return id == TOK_PAD || id == TOK_START;
+}
+
+/* Greedy: the most likely token that may be chosen (the lowest id on a tie,
+ * as loss_argmax). The vocabulary always holds <END> and <UNK>, so there is
+ * one. */
+static int greedy_choice(const float *logits, int V)
+{
+    int best = -1;
+    for (int i = 0; i < V; i++)
+        if (!never_chosen(i) && (best < 0 || logits[i] > logits[best]))
+            best = i;
+    return best;
+}
+
 /* Logits, higher first; equal logits by token id, so top-k is well defined. */
 static int by_logit(const void *pa, const void *pb)
 {
@@ -152,14 +180,17 @@ static int by_logit(const void *pa, const void *pb)
     return (a->id > b->id) - (a->id < b->id);
 }
 
-/* dist (V) = softmax(logits / T) over the k most likely tokens, 0 for the
- * rest; the same weights in double in g->scratch for the draw. */
+/* dist (V) = softmax(logits / T) over the k most likely tokens that may be
+ * chosen (all of them when fewer), 0 for the rest; the same weights in
+ * double in g->scratch for the draw. */
 static void sampling_distribution(Generator *g, float *dist, const float *logits, int V)
 {
-    const int k = g->o.top_k ? g->o.top_k : V;
+    int n = 0;
     for (int i = 0; i < V; i++)
-        g->order[i] = (RankedToken){logits[i], i};
-    qsort(g->order, (size_t)V, sizeof *g->order, by_logit);
+        if (!never_chosen(i))
+            g->order[n++] = (RankedToken){logits[i], i};
+    qsort(g->order, (size_t)n, sizeof *g->order, by_logit);
+    const int k = g->o.top_k && g->o.top_k < n ? g->o.top_k : n;
     /* Subtract the largest logit before exp, as softmax does. */
     const double T = g->o.temperature, max = g->order[0].logit;
     double sum = 0.0;
@@ -243,7 +274,7 @@ Status generator_step(Generator *g, Error *err)
     if (forced)
         next = g->seq[S + 1];  /* the prompt goes on */
     else
-        next = sampling ? draw(g, V) : loss_argmax(logits, V);
+        next = sampling ? draw(g, V) : greedy_choice(logits, V);
     if (!forced) {
         g->seq[g->n_seq] = next;
         g->seq_labels[g->n_seq] = vocab_token(&m->vocab, next);

@@ -9,8 +9,11 @@
  * logits teacher forcing computes at row t); after it, the next token is
  * chosen: the most likely one (greedy), or one drawn from
  * softmax(logits / temperature) over the top_k most likely (sampling,
- * reproducible from sample_seed with PCG32). Generation stops after
- * max_new chosen tokens, or when <END> is chosen.
+ * reproducible from sample_seed with PCG32). <PAD> and <START> are never
+ * chosen (generate.c says why; <END> and <UNK> may be): their logits and
+ * probabilities are recorded as computed, but greedy skips them and the
+ * sampling distribution gives them 0. Generation stops after max_new
+ * chosen tokens, or when <END> is chosen.
  *
  * With the cache (the default) step S projects only its new row: its keys
  * and values join each layer's cache, and the new query attends over all

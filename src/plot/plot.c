@@ -13,6 +13,7 @@
 #include "io/signal_cleanup.h"
 #include "plot/gnuplot.h"
 #include "plot/plot_data.h"
+#include "text/printable.h"
 #include "trace/export.h"
 
 /* gnuplot draws a figure of the default example in a tenth of a second;
@@ -184,12 +185,16 @@ static Status copy_file(const char *from, const char *to, Error *err)
  * "KEY: VALUE" line each, for lib/common.gp to read: the only way a
  * string from a lesson or the command line reaches gnuplot. gnuplot's
  * data reading takes a '"' for the start of a quoted string, so it is
- * written as '”' (as in the labels); a control character becomes a space. */
+ * written as '”' (as in the labels); a tab or a line break becomes a
+ * space, and any other control, bidi or invisible character is written as
+ * its escape (text/printable.h), as in the labels. */
 static bool any_text(const PlotOptions *o)
 {
     return (o->title && o->title[0]) || (o->source && o->source[0]) || (o->label && o->label[0]) ||
            (o->label2 && o->label2[0]);
 }
+
+static char *rewrite(const char *s, bool spaces);
 
 static bool fill_texts(FILE *f, void *ctx)
 {
@@ -200,12 +205,16 @@ static bool fill_texts(FILE *f, void *ctx)
         if (!texts[k] || !texts[k][0])
             continue;
         fprintf(f, "%s: ", keys[k]);
-        for (const unsigned char *p = (const unsigned char *)texts[k]; *p; p++) {
-            if (*p == '"')
-                fputs("\xe2\x80\x9d", f);
-            else
-                fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
-        }
+        char *flat = strdup(texts[k]);
+        for (char *p = flat; p && *p; p++)
+            if (*p == '\t' || *p == '\n' || *p == '\r')
+                *p = ' ';
+        char *text = flat ? rewrite(flat, false) : NULL;
+        free(flat);
+        if (!text)
+            return false;
+        fputs(text, f);
+        free(text);
         fputc('\n', f);
     }
     return !ferror(f);
@@ -393,7 +402,13 @@ static bool batched(const Record *r)
  * anywhere in them for the start of a quoted string (the rest of the line
  * is lost), and the scripts split a line of labels at spaces. So the copy
  * gnuplot gets has '"' drawn as '”' and a space as '␣' in its labels and
- * texts; nothing else changes. (Tokens never hold spaces; quotes they may.) */
+ * texts. (Tokens never hold spaces; quotes they may.) A token from someone
+ * else's trace may hold a bidi control or a zero-width character, which
+ * would reorder or hide the label in the figure: those (and any control
+ * character) are written as their visible escape, \u202e, as `show` and
+ * the viewer print them (text/printable.h). gnuplot's data reader takes a
+ * backslash for the start of an escape and drops it, so every backslash,
+ * a token's own and an escape's, is written twice. */
 typedef struct {
     Record rec;
     const char **labels;  /* row labels, then column labels, or NULL */
@@ -403,27 +418,47 @@ typedef struct {
 
 static bool needs_rewrite(const char *s, bool spaces)
 {
-    return s && strpbrk(s, spaces ? "\" " : "\"") != NULL;
+    if (!s)
+        return false;
+    if (strpbrk(s, spaces ? "\"\\ " : "\"\\"))
+        return true;
+    size_t n = strlen(s), at;
+    return printable_text_problem(s, n, &at, NULL) != NULL;
 }
 
 static char *rewrite(const char *s, bool spaces)
 {
+    const size_t len = strlen(s);
     size_t n = 0;
-    for (const char *p = s; *p; p++)
-        n += *p == '"' || (*p == ' ' && spaces) ? 3 : 1;
+    char esc[PRINTABLE_ESC_MAX];
+    for (size_t i = 0; i < len;) {
+        size_t k = printable_next(s + i, len - i, false, esc);
+        n += esc[0] ? strlen(esc) + 1 : s[i] == '\\' ? 2 : s[i] == '"' || (s[i] == ' ' && spaces) ? 3 : k;
+        i += k;
+    }
     char *out = malloc(n + 1), *o = out;
     if (!out)
         return NULL;
-    for (const char *p = s; *p; p++) {
-        if (*p == '"') {
+    for (size_t i = 0; i < len;) {
+        size_t k = printable_next(s + i, len - i, false, esc);
+        if (esc[0]) {
+            *o++ = '\\';  /* the escape's own backslash, doubled */
+            memcpy(o, esc, strlen(esc));
+            o += strlen(esc);
+        } else if (s[i] == '\\') {
+            memcpy(o, "\\\\", 2);
+            o += 2;
+        } else if (s[i] == '"') {
             memcpy(o, "\xe2\x80\x9d", 3);  /* ” */
             o += 3;
-        } else if (*p == ' ' && spaces) {
+        } else if (s[i] == ' ' && spaces) {
             memcpy(o, "\xe2\x90\xa3", 3);  /* ␣ */
             o += 3;
         } else {
-            *o++ = *p;
+            memcpy(o, s + i, k);
+            o += k;
         }
+        i += k;
     }
     *o = '\0';
     return out;

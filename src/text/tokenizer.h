@@ -3,7 +3,10 @@
  * "猫 追 老鼠" is three tokens. A token missing from the vocabulary maps to
  * <UNK> and is reported through the warning callback with its text, so the
  * user learns which word was not known. Invalid UTF-8 is refused with the
- * byte offset of the first bad byte. */
+ * byte offset of the first bad byte; a word holding a control, bidi or
+ * invisible character (text/printable.h), and a special token other than a
+ * leading <START> and a final <END>, are refused naming the word's
+ * position. */
 #ifndef TF_TEXT_TOKENIZER_H
 #define TF_TEXT_TOKENIZER_H
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <zlib.h>
 
+#include "text/printable.h"
+
 uint32_t trace_crc(uint32_t crc, const void *p, uint64_t n)
 {
     const unsigned char *b = p;
@@ -82,8 +84,9 @@ const char *trace_text_problem(const char *s, size_t n, size_t *at)
         *at = i;
         if (len == 0)
             return "is not valid UTF-8";
-        /* C0, DEL and C1 controls: text goes to terminals verbatim. */
-        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+        /* C0, DEL and C1 controls: a reader may print text to a terminal.
+         * (Bidi and zero-width characters are legal; printers escape them.) */
+        if (printable_class(cp) == CHAR_CONTROL)
             return cp == 0 ? "has a NUL byte inside" : "has a control character";
         i += len;
     }

@@ -9,13 +9,15 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "text/printable.h"
 #include "text/utf8.h"
 
 /* One character of s: its bytes, its width, and how ASCII mode writes it. */
 typedef struct {
     size_t len;      /* bytes in s */
     int width;       /* columns as drawn */
-    char esc[12];    /* ASCII mode: the replacement ("" for plain ASCII) */
+    char esc[PRINTABLE_ESC_MAX];  /* how it is drawn instead ("" for itself): a hidden
+                                     character, or non-ASCII in ASCII mode */
 } Char;
 
 /* wcwidth speaks for the terminal only in a UTF-8 locale (glibc's wchar_t
@@ -57,31 +59,24 @@ static int cp_columns(const char *s, size_t len, uint32_t cp)
 
 static void next_char(const char *s, size_t n, bool ascii, Char *c)
 {
-    unsigned char b = (unsigned char)s[0];
-    c->esc[0] = '\0';
-    if (b < 0x80) {
-        c->len = 1;
-        if (b < 0x20 || b == 0x7F) {  /* never let a control byte reach the terminal */
-            snprintf(c->esc, sizeof c->esc, "\\x%02x", b);
-            c->width = 4;
-        } else
-            c->width = 1;
+    /* Hidden characters (controls, bidi, zero-width) and bytes that are
+     * not UTF-8 never reach the terminal: text/printable.h escapes them. */
+    c->len = printable_next(s, n, false, c->esc);
+    if (c->esc[0]) {
+        c->width = (int)strlen(c->esc);
+        return;
+    }
+    if ((unsigned char)s[0] < 0x80) {
+        c->width = 1;
         return;
     }
     uint32_t cp;
-    size_t len = utf8_decode(s, n, &cp);
-    if (len == 0) {
-        c->len = 1;
-        snprintf(c->esc, sizeof c->esc, "\\x%02x", b);
-        c->width = 4;
-        return;
-    }
-    c->len = len;
+    utf8_decode(s, n, &cp);
     if (ascii) {
         snprintf(c->esc, sizeof c->esc, cp > 0xFFFF ? "\\U%08x" : "\\u%04x", (unsigned)cp);
         c->width = (int)strlen(c->esc);
     } else
-        c->width = cp_columns(s, len, cp);
+        c->width = cp_columns(s, c->len, cp);
 }
 
 int text_width(const char *s, bool ascii)

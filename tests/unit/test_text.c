@@ -4,10 +4,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "text/printable.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -283,7 +285,9 @@ static void test_tokenize_table(void **state)
         {"CJK words", "\xE7\x8C\xAB \xE8\xBF\xBD \xE8\x80\x81\xE9\xBC\xA0", 3, {4, 5, 6}, 0},
         {"extra whitespace", "  \xE7\x8C\xAB\t\t\xE8\xBF\xBD\r\n \xE8\x80\x81\xE9\xBC\xA0  \n", 3, {4, 5, 6}, 0},
         {"ideographic space", "\xE7\x8C\xAB\xE3\x80\x80\xE8\xBF\xBD\xE3\x80\x80\xE8\x80\x81\xE9\xBC\xA0", 3, {4, 5, 6}, 0},
-        {"specials", "<START> cat chases mouse <END> <PAD> <UNK>", 7, {1, 7, 8, 9, 2, 0, 3}, 0},
+        {"a leading <START> and a final <END>", "<START> cat chases mouse <END>", 5, {1, 7, 8, 9, 2}, 0},
+        {"a sentence of <START>", "<START>", 1, {TOK_START}, 0},
+        {"a sentence of <END>", "<END>", 1, {TOK_END}, 0},
         {"specials glued to words are words", "<START>cat", 1, {TOK_UNK}, 1},
         {"case matters", "Cat <start>", 2, {TOK_UNK, TOK_UNK}, 2},
         {"punctuation stays on its word", "mouse.", 1, {TOK_UNK}, 1},
@@ -374,6 +378,102 @@ static void test_tokenize_errors(void **state)
     vocab_free(&v);
 }
 
+/* Special tokens inside a sentence, and hidden characters in a word, are
+ * refused naming the sentence, the word and its position. */
+static void test_tokenize_refusals(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what, *text, *msg;
+    } cases[] = {
+        {"<PAD> inside", "cat <PAD> mouse", "--src 1: word 2 is <PAD>, a special token"},
+        {"<UNK> at the end", "cat <UNK>", "--src 1: word 2 is <UNK>, a special token"},
+        {"<START> not first", "cat <START>", "--src 1: word 2 is <START>, a special token"},
+        {"two <START>", "<START> <START> cat", "--src 1: word 2 is <START>, a special token"},
+        {"<END> not last", "cat <END> mouse", "--src 1: word 2 is <END>, a special token"},
+        {"two <END>", "cat <END> <END>", "--src 1: word 2 is <END>, a special token"},
+        {"<PAD> first", "<PAD> cat", "--src 1: word 1 is <PAD>, a special token"},
+        {"ESC", "cat \x1b[2Kmouse", "--src 1: word 2 holds a control character (\\x1b)"},
+        {"DEL", "cat\x7f", "--src 1: word 1 holds a control character (\\x7f)"},
+        {"C1", "\xC2\x85" "cat", "--src 1: word 1 holds a control character (\\u0085)"},
+        {"RLO", "cat mo\xE2\x80\xAEuse", "--src 1: word 2 holds a bidi control (\\u202e)"},
+        {"LRI", "\xE2\x81\xA6" "cat", "--src 1: word 1 holds a bidi control (\\u2066)"},
+        {"RLM", "cat\xE2\x80\x8F", "--src 1: word 1 holds a bidi control (\\u200f)"},
+        {"ZWSP", "ca\xE2\x80\x8Bt", "--src 1: word 1 holds an invisible character (\\u200b)"},
+        {"BOM", "\xEF\xBB\xBF" "cat", "--src 1: word 1 holds an invisible character (\\ufeff)"},
+    };
+    Vocab v;
+    make_vocab(&v);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int ids[8], n = 7;
+        Error e;
+        Status st = tokenize(&v, cases[i].text, "--src 1", ids, 8, &n, NULL, NULL, &e);
+        if (st != TF_ERR_INPUT || strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) != 0)
+            fail_msg("case '%s': status %d, '%s'; expected '%s'", cases[i].what, (int)st, st ? e.msg : "",
+                     cases[i].msg);
+        assert_int_equal(n, 0);
+    }
+    /* a zero width joiner spells words (Persian, emoji): allowed */
+    int ids[8], n;
+    Error e;
+    assert_int_equal(tokenize(&v, "\xD9\x85\xE2\x80\x8C\xD9\x8A cat", "x", ids, 8, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(n, 2);
+    vocab_free(&v);
+}
+
+/* The classes, the escapes, and the file check's line and column. */
+static void test_printable(void **state)
+{
+    (void)state;
+    assert_int_equal(printable_class(0x1B), CHAR_CONTROL);
+    assert_int_equal(printable_class(0x7F), CHAR_CONTROL);
+    assert_int_equal(printable_class(0x9F), CHAR_CONTROL);
+    assert_int_equal(printable_class(0xA0), CHAR_SHOWN);
+    assert_int_equal(printable_class(0x202E), CHAR_BIDI);
+    assert_int_equal(printable_class(0x2069), CHAR_BIDI);
+    assert_int_equal(printable_class(0x061C), CHAR_BIDI);
+    assert_int_equal(printable_class(0x200B), CHAR_INVISIBLE);
+    assert_int_equal(printable_class(0xFEFF), CHAR_INVISIBLE);
+    assert_int_equal(printable_class(0x200C), CHAR_SHOWN);  /* ZWNJ */
+    assert_int_equal(printable_class(0x200D), CHAR_SHOWN);  /* ZWJ */
+    assert_int_equal(printable_class(0x732B), CHAR_SHOWN);  /* 猫 */
+
+    char buf[64];
+    assert_string_equal(printable_copy(buf, sizeof buf, "FAIL\x1b[2K\rPASS"), "FAIL\\x1b[2K\\x0dPASS");
+    assert_string_equal(printable_copy(buf, sizeof buf, "a\xE2\x80\xAE\xFF\xE7\x8C\xAB"), "a\\u202e\\xff\xE7\x8C\xAB");
+    /* cut whole: never half an escape */
+    assert_string_equal(printable_copy(buf, 7, "ab\x1b\x1b"), "ab\\x1b");
+
+    char tmp[] = "/tmp/tf_printable_XXXXXX";
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w+");
+    printable_fputs("x\x1b]0;t\x07\ty\nz", f, true);
+    rewind(f);
+    char got[64] = "";
+    size_t k = fread(got, 1, sizeof got - 1, f);
+    got[k] = '\0';
+    fclose(f);
+    remove(tmp);
+    assert_string_equal(got, "x\\x1b]0;t\\x07\ty\nz");
+
+    int line;
+    size_t col;
+    char esc[PRINTABLE_ESC_MAX];
+    const char *file = "\xEF\xBB\xBF[a]\r\nk = v\tw\nsays = \x1b[2KPASS\n";
+    assert_string_equal(printable_file_problem(file, strlen(file), &line, &col, esc), "a control character");
+    assert_int_equal(line, 3);
+    assert_int_equal(col, 7);
+    assert_string_equal(esc, "\\x1b");
+    const char *lone_cr = "a\rb\n";
+    assert_non_null(printable_file_problem(lone_cr, strlen(lone_cr), &line, &col, esc));
+    const char *late_bom = "a\n\xEF\xBB\xBF";
+    assert_string_equal(printable_file_problem(late_bom, strlen(late_bom), &line, &col, esc), "an invisible character");
+    assert_int_equal(line, 2);
+    const char *fine = "ok\n\tfine\r\n";
+    assert_null(printable_file_problem(fine, strlen(fine), &line, &col, esc));
+}
+
 static void test_separator(void **state)
 {
     (void)state;
@@ -402,6 +502,8 @@ int main(void)
         cmocka_unit_test(test_tokenize_table),
         cmocka_unit_test(test_tokenize_unknown_warns),
         cmocka_unit_test(test_tokenize_errors),
+        cmocka_unit_test(test_tokenize_refusals),
+        cmocka_unit_test(test_printable),
         cmocka_unit_test(test_separator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

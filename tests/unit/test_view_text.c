@@ -121,6 +121,39 @@ static void test_ascii_fallback(void **state)
     assert_null(strchr(buf, '\x1b'));
 }
 
+/* Hidden characters (text/printable.h) in a label reach the viewer from
+ * other people's traces: drawn as visible escapes in both locales, with
+ * the escape's width; a zero width joiner is a letter and stays. */
+static void test_hidden_characters_escaped(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *label, *drawn;
+    } cases[] = {
+        {"a\xE2\x80\xAE" "b", "a\\u202eb"},   /* RIGHT-TO-LEFT OVERRIDE */
+        {"\xE2\x81\xA6x\xE2\x81\xA9", "\\u2066x\\u2069"},  /* isolates */
+        {"c\xE2\x80\x8B", "c\\u200b"},        /* ZERO WIDTH SPACE */
+        {"\xEF\xBB\xBF" "d", "\\ufeffd"},        /* BOM */
+        {"e\xC2\x9B" "2J", "e\\u009b2J"},       /* C1 CSI */
+        {"\x1b[2K", "\\x1b[2K"},
+    };
+    for (int l = 0; l < 2; l++) {
+        if (!set_locale(l))
+            continue;
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            char buf[64];
+            int w = text_fit(buf, sizeof buf, cases[i].label, 40, false);
+            if (strcmp(buf, cases[i].drawn) != 0 || w != (int)strlen(cases[i].drawn))
+                fail_msg("%s: '%s' drawn as '%s' (%d columns), expected '%s'", locales[l], cases[i].label, buf, w,
+                         cases[i].drawn);
+        }
+        char buf[64];
+        text_fit(buf, sizeof buf, "\xD9\x85\xE2\x80\x8C\xD9\x8A", 40, false);  /* ZWNJ inside a Persian word */
+        assert_string_equal(buf, "\xD9\x85\xE2\x80\x8C\xD9\x8A");
+    }
+    setlocale(LC_ALL, "C");
+}
+
 /* A buffer too small for the text holds whole characters only, and the
  * columns returned are the ones written. */
 static void test_small_buffer_keeps_whole_characters(void **state)
@@ -438,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_fit_cuts_by_display_width),
         cmocka_unit_test(test_cells_line_up),
         cmocka_unit_test(test_ascii_fallback),
+        cmocka_unit_test(test_hidden_characters_escaped),
         cmocka_unit_test(test_small_buffer_keeps_whole_characters),
         cmocka_unit_test(test_digits),
         cmocka_unit_test(test_wrap),
