@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <stdint.h>
+#include <zlib.h>
 
 #include "model/weights_file.h"
 
@@ -161,6 +163,51 @@ static void test_tfw_damage_is_refused(void **state)
     free(good);
 }
 
+/* A file cut to any length, whether its last four bytes are a checksum
+ * that fits or not, is refused with the file and a byte offset named:
+ * a 16–19-byte file with a valid CRC once made the cursor's remaining
+ * count wrap around and the parser read far past the buffer (run under
+ * ASan this would be a heap-buffer-overflow). */
+static void test_tfw_short_files_are_refused(void **state)
+{
+    Fixture *f = *state;
+    Error err;
+    assert_int_equal(weights_save_tfw(&f->m, f->path, &err), TF_OK);
+    size_t n;
+    unsigned char *good = scratch_read(f->path, &n);
+    char bad[320];
+    snprintf(bad, sizeof bad, "%s/short.tfw", f->dir);
+    const size_t longer[] = {80, 100, 128, 200, 333, n / 2, n - 6, n - 5, n - 1};  /* not n − 4: with its CRC appended, that is the whole file */
+    unsigned char *cut = malloc(n + 4);
+    for (size_t k = 0; k <= 64 + sizeof longer / sizeof *longer; k++) {
+        size_t len = k <= 64 ? k : longer[k - 65];
+        for (int variant = 0; variant < 3; variant++) {
+            /* 0: cut as is; 1: its last 4 bytes replaced by the CRC of the
+             * rest; 2: the CRC of the cut appended */
+            memcpy(cut, good, len);
+            size_t size = len;
+            if (variant == 1 && len >= 4) {
+                uint32_t crc = (uint32_t)crc32(crc32(0, NULL, 0), cut, (uInt)(len - 4));
+                memcpy(cut + len - 4, &crc, 4);
+            } else if (variant == 2) {
+                uint32_t crc = (uint32_t)crc32(crc32(0, NULL, 0), cut, (uInt)len);
+                memcpy(cut + len, &crc, 4);
+                size += 4;
+            }
+            scratch_write(bad, cut, size);
+            Model m;
+            if (weights_load_tfw(&m, bad, NULL, &err) != TF_ERR_INPUT)
+                fail_msg("a %zu-byte file (cut at %zu, variant %d) was not refused as bad input", size, len, variant);
+            if (!strstr(err.msg, "short.tfw") || !strstr(err.msg, "byte "))
+                fail_msg("%zu bytes: '%s' names no file or byte offset", size, err.msg);
+            if (size < 20 && !strstr(err.msg, "bytes long"))
+                fail_msg("%zu bytes: '%s' does not give the file's length", size, err.msg);
+        }
+    }
+    free(cut);
+    free(good);
+}
+
 static void test_npy_round_trip_and_errors(void **state)
 {
     Fixture *f = *state;
@@ -276,6 +323,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entries_use_pytorch_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tfw_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tfw_damage_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tfw_short_files_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_npy_round_trip_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settings_against_the_file, setup, teardown),
     };
