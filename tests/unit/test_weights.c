@@ -530,6 +530,55 @@ static void test_npy_import_refuses_fifos_and_devices(void **state)
     alarm(0);
 }
 
+/* The vocabulary's caps are checked before a token is read: a .tfw whose
+ * vocabulary is longer than 1 MiB, or has more than 262144 lines (each
+ * the same token, so only a count before parsing can refuse it), with a
+ * valid checksum; and a vocab.txt of either kind. */
+static void test_vocabulary_caps(void **state)
+{
+    Fixture *f = *state;
+    Error err;
+    assert_int_equal(weights_save_tfw(&f->m, f->path, &err), TF_OK);
+    size_t n;
+    unsigned char *good = scratch_read(f->path, &n);
+    uint32_t cfg_len;
+    memcpy(&cfg_len, good + 16, 4);
+    size_t vocab_at = 20 + (size_t)cfg_len;  /* the vocabulary's length field */
+    const size_t big = (size_t)VOCAB_MAX_BYTES + 1;
+    unsigned char *file = malloc(vocab_at + 4 + big + 4);
+    char bad[320], dir[300], path[400];
+    snprintf(bad, sizeof bad, "%s/caps.tfw", f->dir);
+    snprintf(dir, sizeof dir, "%s/npy", f->dir);
+    snprintf(path, sizeof path, "%s/vocab.txt", dir);
+    assert_int_equal(weights_export_npy(&f->m, dir, &err), TF_OK);
+    Config base;
+    config_defaults(&base);
+    for (int kind = 0; kind < 2; kind++) {
+        /* 0: 1 MiB + 1 byte of 'a'; 1: 262145 lines "a\n" */
+        uint32_t len = kind == 0 ? (uint32_t)big : 2u * (VOCAB_MAX_TOKENS + 1);
+        memcpy(file, good, vocab_at);
+        memcpy(file + vocab_at, &len, 4);
+        unsigned char *v = file + vocab_at + 4;
+        memset(v, 'a', len);
+        for (uint32_t i = 1; kind == 1 && i < len; i += 2)
+            v[i] = '\n';
+        uint32_t crc = (uint32_t)crc32(crc32(0, NULL, 0), file, (uInt)(vocab_at + 4 + len));
+        memcpy(v + len, &crc, 4);
+        scratch_write(bad, file, vocab_at + 4 + len + 4);
+        Model m;
+        assert_int_equal(weights_load_tfw(&m, bad, NULL, &err), TF_ERR_INPUT);
+        const char *says = kind == 0 ? "a vocabulary of 1048577 bytes, more than the 1048576"
+                                     : "262145 vocabulary entries, more than the 262144";
+        if (!strstr(err.msg, says) || !strstr(err.msg, "caps.tfw: byte "))
+            fail_msg("%s: '%s' lacks '%s'", kind ? "lines" : "bytes", err.msg, says);
+        scratch_write(path, v, len);
+        says = kind == 0 ? "vocab.txt: 1048577 bytes, more than the 1048576" : "vocab.txt: 262145 lines, more than";
+        import_refused(dir, &base, kind ? "vocab.txt lines" : "vocab.txt bytes", says, NULL);
+    }
+    free(file);
+    free(good);
+}
+
 /* The caller's explicit settings against a weight file: what shapes the
  * weights must agree (same value fine), what only runs the model wins. */
 static void test_settings_against_the_file(void **state)
@@ -607,6 +656,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_npy_import_refuses_non_finite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_npy_vocab_txt_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_npy_import_refuses_fifos_and_devices, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vocabulary_caps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settings_against_the_file, setup, teardown),
     };
     return cmocka_run_group_tests_name("weights", tests, NULL, NULL);
