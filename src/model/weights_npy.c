@@ -197,6 +197,26 @@ static int count_layers(const char *dir, const char *prefix)
     return n;
 }
 
+/* Tokens config.ini lists ([vocab] tokens) must be vocab.txt's, in order:
+ * a token's id picks its embedding row. */
+static Status vocab_agrees(const Source *s, const Config *c, const Vocab *v, Error *err)
+{
+    const ConfigSource *w = ini_states(s, c, "tokens");
+    if (!w || !c->vocab[0])
+        return TF_OK;
+    Vocab listed;
+    vocab_init(&listed);
+    Status st = vocab_add_text(&listed, c->vocab, "[vocab] tokens", err);
+    int i = 0;
+    while (st == TF_OK && i < listed.size && i < v->size && strcmp(listed.tokens[i], v->tokens[i]) == 0)
+        i++;
+    if (st == TF_OK && (i < listed.size || i < v->size))
+        st = error_set(err, TF_ERR_INPUT, "%s:%d: tokens differ from %s/vocab.txt from id %d on (%d tokens against "
+                       "%d, the four specials included)", w->file, w->line, s->dir, i, listed.size, v->size);
+    vocab_free(&listed);
+    return st;
+}
+
 /* The sizes the tensors decide, into c: where config.ini states one, the
  * two must agree; where it does not, the tensors' value is taken. The
  * counts and the architecture config.ini states are kept as stated: a
@@ -226,10 +246,20 @@ static Status infer_config(Config *c, const Source *s, int vocab_size, Error *er
     if (!ini_states(s, c, "arch"))
         c->arch = has_tensor(dir, "src_embedding.weight") || count_layers(dir, "encoder.layers.") > 0
                       ? ARCH_ENCODER_DECODER : ARCH_DECODER_ONLY;
-    if (!ini_states(s, c, "encoder_layers"))
-        c->enc_layers = c->arch == ARCH_ENCODER_DECODER ? count_layers(dir, "encoder.layers.") : 0;
-    if (!ini_states(s, c, "decoder_layers"))
-        c->dec_layers = count_layers(dir, "decoder.layers.");
+    /* a stated count larger than the files show names the first missing
+     * tensor later; one smaller would leave layers unread */
+    static const char *const layer_key[2] = {"encoder_layers", "decoder_layers"};
+    static const char *const layer_prefix[2] = {"encoder.layers.", "decoder.layers."};
+    int *layer_count[2] = {&c->enc_layers, &c->dec_layers};
+    for (int k = 0; k < 2; k++) {
+        int files = count_layers(dir, layer_prefix[k]);
+        const ConfigSource *w = ini_states(s, c, layer_key[k]);
+        if (!w)
+            *layer_count[k] = k == 0 && c->arch != ARCH_ENCODER_DECODER ? 0 : files;
+        else if (files > *layer_count[k])
+            return error_set(err, TF_ERR_INPUT, "%s:%d: %s = %d, but %s holds %s%d.*.npy", w->file, w->line,
+                             w->key, *layer_count[k], dir, layer_prefix[k], files - 1);
+    }
     if (c->dec_layers == 0)
         return error_set(err, TF_ERR_INPUT, "%s: no decoder.layers.0.*.npy: not a weight directory", dir);
     if (has_tensor(dir, "decoder.layers.0.linear1.weight")) {
@@ -395,7 +425,7 @@ Status weights_import_npy(Model *m, const char *dir, const Config *base, Error *
      * the directory's (a contradiction is the clearest message), then the
      * settings nobody stated. */
     adopt_caller(&m->cfg, base, &src);
-    if ((st = infer_config(&m->cfg, &src, m->vocab.size, err)) || (st = weights_apply_settings(m, base, dir, err)) ||
+    if ((st = vocab_agrees(&src, &m->cfg, &m->vocab, err)) || (st = infer_config(&m->cfg, &src, m->vocab.size, err)) || (st = weights_apply_settings(m, base, dir, err)) ||
         (st = require_stated(&m->cfg, &src, err)) || (st = config_validate(&m->cfg, err)) ||
         (st = weights_alloc(&m->w, &m->cfg, m->vocab.size, err))) {
         vocab_free(&m->vocab);

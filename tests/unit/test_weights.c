@@ -355,6 +355,18 @@ static void test_npy_import_refuses_to_guess(void **state)
     memcpy(d, "d_ff = 24", 9);
     write_text(ini, bad_ini);
     import_refused(dir, &base, "config.ini's d_ff", "d_ff = 24, but ", "decoder.layers.0.linear1.weight.npy", NULL);
+    snprintf(bad_ini, full_len + 64, "%.*s", (int)full_len, full);
+    d = strstr(bad_ini, "decoder_layers = 2");
+    memcpy(d, "decoder_layers = 1", 18);
+    write_text(ini, bad_ini);
+    import_refused(dir, &base, "config.ini's decoder_layers", "decoder_layers = 1, but ", "decoder.layers.1.*.npy",
+                   NULL);
+    snprintf(bad_ini, full_len + 64, "%.*s", (int)full_len, full);
+    d = strstr(bad_ini, "cat chases mouse");
+    assert_non_null(d);
+    memcpy(d, "cat mouse chases", 16);
+    write_text(ini, bad_ini);
+    import_refused(dir, &base, "config.ini's tokens", "tokens differ from ", "vocab.txt from id 8 on", NULL);
     free(bad_ini);
 
     /* a deleted tensor is named as missing, with or without config.ini */
@@ -483,14 +495,14 @@ static void test_npy_vocab_txt_lines(void **state)
     snprintf(text, 4096, "<PAD>\n<START>\n<UNK>\n");
     write_text(path, text);
     import_refused(dir, &base, "specials out of order", "vocab.txt:3: expected '<END>'", NULL);
-    /* 511 bytes is a token, of its own line: the tensors then have one row
-     * too few, said as such */
+    /* 511 bytes is a token, of its own line: vocab.txt then holds 6 tokens,
+     * not the 10 config.ini lists, said as such */
     n = snprintf(text, 4096, "%s", head);
     memset(text + n, 'b', 511);
     n += 511;
     n += snprintf(text + n, 4096 - (size_t)n, "\n");
     scratch_write(path, text, (size_t)n);
-    import_refused(dir, &base, "a 511-byte token", "vocabulary 6", "vocab.txt has 6 lines", NULL);
+    import_refused(dir, &base, "a 511-byte token", "vocab.txt from id 5 on (10 tokens against 6,", NULL);
     free(text);
 }
 
