@@ -41,8 +41,9 @@ static size_t hash_slot(const Vocab *v, const char *tok, size_t len)
         int id = v->slots[i];
         if (id < 0)
             return i;
+        /* strnlen first: tok may hold a NUL, and t may be shorter than len */
         const char *t = v->tokens[id];
-        if (strncmp(t, tok, len) == 0 && t[len] == '\0')
+        if (strnlen(t, len + 1) == len && memcmp(t, tok, len) == 0)
             return i;
     }
 }
