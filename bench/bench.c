@@ -5,7 +5,8 @@
  * 512, 8 heads, d_ff 2048, source and target length 64): forward time
  * untraced and traced (median of several runs), trace size, write
  * throughput, and the process's peak memory; at the base config also the
- * generation of 64 tokens with and without the KV cache. Timing varies on a shared
+ * generation of 64 tokens with and without the KV cache; the load time of
+ * a 50,000-token vocabulary (.tfw and .npy). Timing varies on a shared
  * machine: read medians and ratios, not single runs. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "model/forward.h"
 #include "model/generate.h"
 #include "model/model.h"
+#include "model/weights_file.h"
 #include "plot/plot.h"
 #include "trace/trace.h"
 #include "train/trainer.h"
@@ -368,6 +370,77 @@ static void bench_train(void)
     }
 }
 
+/* Loading a model with a real tokenizer's vocabulary: 50,000 tokens from a
+ * .tfw and from an .npy directory's vocab.txt (a linear scan per token
+ * once made these seconds; aim well under a second). The model is tiny so
+ * that the vocabulary is what is timed. */
+static void bench_vocab(void)
+{
+    enum { TOKENS = 50000, RUNS = 3 };
+    char dir[] = "/tmp/traceformer-bench-vocab-XXXXXX", tfw[64], npy[64], path[256];
+    if (!mkdtemp(dir)) {
+        printf("vocab.load.50k: skipped (no temporary directory)\n");
+        return;
+    }
+    snprintf(tfw, sizeof tfw, "%s/v.tfw", dir);
+    snprintf(npy, sizeof npy, "%s/npy", dir);
+    Model *m = calloc(1, sizeof *m), *back = calloc(1, sizeof *back);
+    Error err;
+    config_defaults(&m->cfg);
+    m->cfg.d_model = 8;
+    m->cfg.heads = 2;
+    m->cfg.d_ff = 8;
+    m->cfg.enc_layers = m->cfg.dec_layers = 1;
+    vocab_init(&m->vocab);
+    char tok[32];
+    for (int i = 0; m->vocab.size < TOKENS; i++) {
+        snprintf(tok, sizeof tok, "w%d", i);
+        if (vocab_add(&m->vocab, tok, &err) < 0)
+            die(&err);
+    }
+    if (weights_alloc(&m->w, &m->cfg, m->vocab.size, &err))
+        die(&err);
+    weights_init(&m->w, &m->cfg, m->vocab.size);
+    if (weights_save_tfw(m, tfw, &err) || weights_export_npy(m, npy, &err))
+        die(&err);
+    double t[2][RUNS];
+    for (int r = 0; r < RUNS; r++) {
+        double t0 = now_ms();
+        if (weights_load_tfw(back, tfw, NULL, &err))
+            die(&err);
+        t[0][r] = now_ms() - t0;
+        model_free(back);
+        t0 = now_ms();
+        if (weights_import_npy(back, npy, &m->cfg, &err))
+            die(&err);
+        t[1][r] = now_ms() - t0;
+        model_free(back);
+    }
+    printf("vocab.load.50k: %.1f ms (.tfw of %d tokens, d_model 8, median of %d; aim < 1000)\n", median(t[0], RUNS),
+           TOKENS, RUNS);
+    printf("vocab.import.50k: %.1f ms (.npy directory, vocab.txt of %d lines, median of %d; aim < 1000)\n",
+           median(t[1], RUNS), TOKENS, RUNS);
+    fflush(stdout);
+    /* remove what was written: the .tfw, and the directory's files */
+    WeightEntry *e;
+    int n = weights_entries(&m->cfg, m->vocab.size, &m->w, &e);
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s.npy", npy, e[i].name);
+        unlink(path);
+    }
+    free(e);
+    snprintf(path, sizeof path, "%s/vocab.txt", npy);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/config.ini", npy);
+    unlink(path);
+    rmdir(npy);
+    unlink(tfw);
+    rmdir(dir);
+    model_free(m);
+    free(m);
+    free(back);
+}
+
 int main(void)
 {
     printf("blas_threads: %d threads (OpenBLAS; set OPENBLAS_NUM_THREADS to change)\n",
@@ -379,6 +452,7 @@ int main(void)
     c->d_ff = 64;
     c->enc_layers = c->dec_layers = 2;
     bench_config("tiny", c, 8, 20, 51);
+    bench_vocab();
 
     config_defaults(c);
     c->d_model = 512;

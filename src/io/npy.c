@@ -14,6 +14,7 @@
 
 #include "core/checked.h"
 #include "io/atomic_file.h"
+#include "io/regular_file.h"
 
 #define NPY_MAGIC "\x93NUMPY"
 #define NPY_MAGIC_LEN 6
@@ -335,9 +336,10 @@ static float load_value(const unsigned char *b, int itemsize)
 Status npy_read_f32(const char *path, float **data, int *ndim, uint64_t dims[NPY_MAX_DIMS], Error *err)
 {
     *data = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f;
+    Status so = regular_fopen(path, &f, err);  /* a FIFO or device is refused, not waited on */
+    if (so)
+        return so;
     NpyHeader h = {0};
     size_t start = 0;
     Status s = read_header(f, path, &h, &start, err);

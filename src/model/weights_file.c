@@ -2,6 +2,7 @@
  * checked, since a weight file is as untrusted as any input. */
 #include "model/weights_file.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 
 #include "core/checked.h"
 #include "io/atomic_file.h"
+#include "io/regular_file.h"
 #include "text/utf8.h"
 
 #define TFW_MAGIC "TFWEIGHT"
@@ -141,6 +143,10 @@ void weights_keep_input(Config *model, const Config *input)
     }
 }
 
+/* A read cursor over the file's bytes. at <= size holds from cursor_init
+ * on, because the only ways forward (take, get_u32) first check the length
+ * against remaining(): size − at can never wrap around to a huge count
+ * that every bounds check would pass. */
 typedef struct {
     const unsigned char *p;
     size_t size, at;
@@ -148,33 +154,56 @@ typedef struct {
     Error *err;
 } In;
 
+static void cursor_init(In *in, const unsigned char *p, size_t size, size_t at, const char *path, Error *err)
+{
+    assert(at <= size);
+    *in = (In){p, size, at, path, err};
+}
+
+static size_t remaining(const In *in)
+{
+    assert(in->at <= in->size);
+    return in->size - in->at;
+}
+
 static Status need(In *in, size_t n, const char *what)
 {
-    if (n > in->size - in->at)
+    if (n > remaining(in))
         return error_set(in->err, TF_ERR_INPUT, "%s: byte %zu: file ends inside %s (needs %zu more bytes, has %zu)",
-                         in->path, in->at, what, n, in->size - in->at);
+                         in->path, in->at, what, n, remaining(in));
     return TF_OK;
+}
+
+/* The next n bytes, and the cursor past them; NULL (err set) when the file
+ * ends first. */
+static const unsigned char *take(In *in, size_t n, const char *what)
+{
+    if (need(in, n, what))
+        return NULL;
+    const unsigned char *q = in->p + in->at;
+    in->at += n;
+    return q;
 }
 
 static Status get_u32(In *in, uint32_t *v, const char *what)
 {
-    Status st = need(in, 4, what);
-    if (st)
-        return st;
-    memcpy(v, in->p + in->at, 4);
-    in->at += 4;
+    const unsigned char *q = take(in, 4, what);
+    if (!q)
+        return TF_ERR_INPUT;
+    memcpy(v, q, 4);
     return TF_OK;
 }
 
 static Status read_whole(const char *path, unsigned char **buf, size_t *size, Error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f;
+    Status so = regular_fopen(path, &f, err);  /* a FIFO is refused, not waited on */
+    if (so)
+        return so;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return error_set(err, TF_ERR_INPUT, "%s: not a regular file", path);
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot stat: %s", path, strerror(errno));
     }
     *size = (size_t)st.st_size;
     *buf = malloc(*size ? *size : 1);
@@ -187,19 +216,33 @@ static Status read_whole(const char *path, unsigned char **buf, size_t *size, Er
     return TF_OK;
 }
 
+/* The vocabulary: every token followed by '\n', specials first. Its size
+ * is capped before any token is read (VOCAB_MAX_BYTES by the caller, the
+ * count here), so a hostile file cannot make the loader work for long. */
 static Status parse_vocab(Vocab *v, const char *text, size_t len, const char *path, size_t at, Error *err)
 {
     vocab_init(v);
+    size_t lines = 0;
+    for (const char *q = text; (q = memchr(q, '\n', len - (size_t)(q - text))); q++)
+        lines++;
+    if (lines > VOCAB_MAX_TOKENS)
+        return error_set(err, TF_ERR_INPUT, "%s: byte %zu: %zu vocabulary entries, more than the %d a model may have",
+                         path, at, lines, VOCAB_MAX_TOKENS);
     size_t i = 0;
     int id = 0;
     while (i < len) {
-        size_t j = i;
-        while (j < len && text[j] != '\n')
-            j++;
-        char tok[512];
-        if (j - i == 0 || j - i >= sizeof tok)
-            return error_set(err, TF_ERR_INPUT, "%s: byte %zu: vocabulary entry %d is empty or too long",
-                             path, at + i, id);
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t j = nl ? (size_t)(nl - text) : len;
+        char tok[VOCAB_MAX_TOKEN_BYTES + 1];
+        if (j - i == 0)
+            return error_set(err, TF_ERR_INPUT, "%s: byte %zu: vocabulary entry %d is empty", path, at + i, id);
+        if (j - i > VOCAB_MAX_TOKEN_BYTES)
+            return error_set(err, TF_ERR_INPUT, "%s: byte %zu: vocabulary entry %d is longer than %d bytes", path,
+                             at + i, id, VOCAB_MAX_TOKEN_BYTES);
+        const char *nul = memchr(text + i, '\0', j - i);
+        if (nul)
+            return error_set(err, TF_ERR_INPUT, "%s: byte %zu: vocabulary entry %d holds a NUL byte", path,
+                             at + (size_t)(nul - text), id);
         memcpy(tok, text + i, j - i);
         tok[j - i] = '\0';
         if (id < TOK_SPECIALS) {
@@ -224,17 +267,27 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     Status st = read_whole(path, &buf, &size, err);
     if (st)
         return st;
-    In in = {buf, size, 0, path, err};
+    In in;
     WeightEntry *e = NULL;
+    const unsigned char *q;
     uint32_t major, minor, len, n;
 
-    if (size < 12 || memcmp(buf, TFW_MAGIC, 8) != 0) {
+    /* Magic and version, then the CRC-32 of everything before the last 4
+     * bytes: a file too short to hold them all is no weight file. */
+    enum { HEADER = 16, CHECKSUM = 4 };
+    if (size < HEADER + CHECKSUM) {
+        st = error_set(err, TF_ERR_INPUT,
+                       "%s: byte %zu: the file is %zu bytes long, shorter than a weight file's %d-byte header and "
+                       "%d-byte checksum",
+                       path, size, size, HEADER, CHECKSUM);
+        goto out;
+    }
+    if (memcmp(buf, TFW_MAGIC, 8) != 0) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte 0: not a Traceformer weight file (magic is not \"" TFW_MAGIC "\")", path);
         goto out;
     }
-    in.at = 8;
-    if ((st = get_u32(&in, &major, "the version")) || (st = get_u32(&in, &minor, "the version")))
-        goto out;
+    memcpy(&major, buf + 8, 4);
+    memcpy(&minor, buf + 12, 4);
     if (major != TFW_MAJOR) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte 8: weight file version %u.%u, this program reads %d.x",
                        path, major, minor, TFW_MAJOR);
@@ -242,29 +295,29 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     }
     /* The checksum covers everything before it: check it before trusting
      * any length in the file. */
-    if (size < 16) {
-        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: file ends before its checksum", path, size);
-        goto out;
-    }
     uint32_t want;
-    memcpy(&want, buf + size - 4, 4);
-    if ((uint32_t)crc32(crc32(0, NULL, 0), buf, (uInt)(size - 4)) != want) {
+    memcpy(&want, buf + size - CHECKSUM, 4);
+    if ((uint32_t)crc32(crc32(0, NULL, 0), buf, (uInt)(size - CHECKSUM)) != want) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: checksum mismatch: the file is corrupted or truncated",
-                       path, size - 4);
+                       path, size - CHECKSUM);
         goto out;
     }
-    in.size = size - 4;
+    cursor_init(&in, buf, size - CHECKSUM, HEADER, path, err);
 
     if ((st = get_u32(&in, &len, "the configuration length")))
         goto out;
-    if (len > TFW_MAX_TEXT || (st = need(&in, len, "the configuration")))
+    if (len > TFW_MAX_TEXT)
         goto bad_len;
+    if (!(q = take(&in, len, "the configuration"))) {
+        st = TF_ERR_INPUT;
+        goto out;
+    }
     char *cfg_text = malloc(len + 1);
     if (!cfg_text) {
         st = error_set(err, TF_ERR_RUNTIME, "out of memory");
         goto out;
     }
-    memcpy(cfg_text, buf + in.at, len);
+    memcpy(cfg_text, q, len);
     cfg_text[len] = '\0';
     config_defaults(&m->cfg);
     char name[4200];
@@ -276,7 +329,6 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     free(cfg_text);
     if (st)
         goto out;
-    in.at += len;
     if (input)
         weights_keep_input(&m->cfg, input);
     if ((st = config_validate(&m->cfg, err)))
@@ -284,11 +336,18 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
 
     if ((st = get_u32(&in, &len, "the vocabulary length")))
         goto out;
-    if (len > TFW_MAX_TEXT || (st = need(&in, len, "the vocabulary")))
-        goto bad_len;
-    if ((st = parse_vocab(&m->vocab, (const char *)buf + in.at, len, path, in.at, err)))
+    if (len > VOCAB_MAX_BYTES) {
+        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: a vocabulary of %u bytes, more than the %u a model may have",
+                       path, in.at - 4, len, VOCAB_MAX_BYTES);
         goto out;
-    in.at += len;
+    }
+    size_t vocab_at = in.at;
+    if (!(q = take(&in, len, "the vocabulary"))) {
+        st = TF_ERR_INPUT;
+        goto out;
+    }
+    if ((st = parse_vocab(&m->vocab, (const char *)q, len, path, vocab_at, err)))
+        goto out;
 
     if ((st = weights_alloc(&m->w, &m->cfg, m->vocab.size, err)))
         goto out;
@@ -309,14 +368,17 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
         uint32_t rows, cols;
         if ((st = get_u32(&in, &len, "a tensor name")))
             goto out;
-        if (len == 0 || len >= sizeof e[i].name || (st = need(&in, len, "a tensor name")))
+        if (len == 0 || len >= sizeof e[i].name)
             goto bad_len;
-        if (len != strlen(e[i].name) || memcmp(buf + in.at, e[i].name, len) != 0) {
-            st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: tensor %d is '%.*s', expected '%s'", path, at,
-                           i, (int)len, (const char *)buf + in.at, e[i].name);
+        if (!(q = take(&in, len, "a tensor name"))) {
+            st = TF_ERR_INPUT;
             goto out;
         }
-        in.at += len;
+        if (len != strlen(e[i].name) || memcmp(q, e[i].name, len) != 0) {
+            st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: tensor %d is '%.*s', expected '%s'", path, at,
+                           i, (int)len, (const char *)q, e[i].name);
+            goto out;
+        }
         if ((st = get_u32(&in, &rows, "a tensor shape")) || (st = get_u32(&in, &cols, "a tensor shape")))
             goto out;
         if (rows != (uint32_t)e[i].rows || cols != (uint32_t)e[i].cols) {
@@ -325,14 +387,15 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
             goto out;
         }
         size_t bytes = (size_t)rows * (cols ? cols : 1) * sizeof(float);
-        if ((st = need(&in, bytes, e[i].name)))
+        if (!(q = take(&in, bytes, e[i].name))) {
+            st = TF_ERR_INPUT;
             goto out;
-        memcpy(*e[i].slot, buf + in.at, bytes);
-        in.at += bytes;
+        }
+        memcpy(*e[i].slot, q, bytes);
     }
-    if (in.at != in.size) {
+    if (remaining(&in) != 0) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: %zu unexpected bytes after the last tensor", path,
-                       in.at, in.size - in.at);
+                       in.at, remaining(&in));
         goto out;
     }
     /* The caller's settings last, against the whole model: shape and
@@ -340,8 +403,7 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     st = input ? weights_apply_settings(m, input, path, err) : TF_OK;
     goto out;
 bad_len:
-    if (st == TF_OK)
-        st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: length %u is out of range", path, in.at - 4, len);
+    st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: length %u is out of range", path, in.at - 4, len);
 out:
     free(e);
     free(buf);

@@ -22,11 +22,15 @@ Status weights_save_tfw(const Model *m, const char *path, Error *err);
  * file (weights_apply_settings). */
 Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *err);
 
-/* Import a directory of .npy files. Sizes are read off the tensors' shapes;
- * `base` supplies what shapes cannot tell (heads, norm placement,
- * activation, positions) unless the directory has a config.ini. What the
- * directory does tell, base's explicit settings must agree with
- * (weights_apply_settings). */
+/* Import a directory of .npy files. Sizes are read off the tensors' shapes
+ * (and must agree with config.ini where it states them). What shapes
+ * cannot tell (heads, norm, activation, positions without a position
+ * table, relative_max_distance) must be stated, in config.ini or by an
+ * explicit setting of base; otherwise TF_ERR_INPUT names every one left
+ * unstated. What the directory does tell, base's explicit settings must
+ * agree with (weights_apply_settings). Non-finite values, vocab.txt lines
+ * that are not one valid token, and anything but regular files are
+ * refused, named by file and line, tensor and index. */
 Status weights_import_npy(Model *m, const char *dir, const Config *base, Error *err);
 /* Export as .npy files, vocab.txt and config.ini into dir, all files or
  * none (io/staged_dir.h: a new dir appears whole; in an existing one the

@@ -155,7 +155,9 @@ expect_exit 0 "a config file with the file's values" -- "$TF" run -q --config fo
 same_record four.trace w2s.trace dec.logits "a config that agrees changes nothing"
 expect_exit 0 "--max-len equal on learned positions" -- "$TF" run -q --weights learned.tfw --max-len 16 --src "a b c" -o ml.trace
 expect_exit 0 "--relative-buckets equal" -- "$TF" run -q --weights relative.tfw --relative-buckets 8 --src "a b c" -o rb.trace
-expect_exit 0 "npy without config.ini takes --heads" -- "$TF" run -q --weights npy_bare --heads 4 --src "a b c" -o nb.trace
+expect_exit 0 "npy without config.ini takes what the tensors cannot tell from flags" -- "$TF" run -q --weights npy_bare \
+    --heads 4 --norm pre --activation relu --positions sinusoidal --src "a b c" --tgt "a b c" -o nb.trace
+same_record nb.trace w2s.trace dec.logits "the same numbers as the .tfw"
 
 # ---- how the model runs: the caller's choice wins ----
 expect_exit 0 "--causal-mask off" -- "$TF" run -q --weights "$C" --src "a b c" --tgt "a b c" --causal-mask off -o cm.trace

@@ -279,8 +279,9 @@ static void test_learned_and_relative_parameters(void **state)
     assert_memory_equal(tiny_slot(&l, "enc.pos"), l.m.w.src_pos_embed, (size_t)3 * d * sizeof(float));
     assert_memory_equal(tiny_slot(&l, "dec.pos"), l.m.w.tgt_pos_embed, (size_t)3 * d * sizeof(float));
 
-    /* through the files: .tfw, and .npy without config.ini (the tensors tell
-     * the kind of positions, max_len and the number of buckets) */
+    /* through the files: .tfw, and .npy with a config.ini stating only what
+     * no tensor can tell (the tensors tell the kind of positions, max_len
+     * and the number of buckets) */
     TinyRun *runs[2] = {&l, &rel};
     for (int k = 0; k < 2; k++) {
         TinyRun *r = runs[k];
@@ -292,6 +293,12 @@ static void test_learned_and_relative_parameters(void **state)
         assert_int_equal(weights_save_tfw(&r->m, tfw, &err), TF_OK);
         assert_int_equal(weights_export_npy(&r->m, npy, &err), TF_OK);
         assert_int_equal(unlink(ini), 0);
+        FILE *fi = fopen(ini, "w");
+        assert_non_null(fi);
+        fprintf(fi, "[model]\nheads = 4\nnorm = %s\nactivation = %s\n%s", config_norm_name(r->cfg.norm),
+                config_activation_name(r->cfg.activation),
+                r->cfg.positions == POS_RELATIVE ? "relative_max_distance = 12\n" : "");
+        assert_int_equal(fclose(fi), 0);
         for (int f = 0; f < 2; f++) {
             Config base;
             config_defaults(&base);

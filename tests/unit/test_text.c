@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -272,6 +273,43 @@ static void make_vocab(Vocab *v)
                      TF_OK);
 }
 
+/* Lookup is hashed: every one of many tokens is found at its id, prefixes
+ * and absent words are not, and the cap holds. The time bound is loose
+ * (a linear scan per token took minutes for this many, the hash well
+ * under a second, also under ASan). */
+static void test_vocab_many_tokens(void **state)
+{
+    (void)state;
+    Vocab v;
+    vocab_init(&v);
+    Error err;
+    char tok[32];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; v.size < VOCAB_MAX_TOKENS; i++) {
+        snprintf(tok, sizeof tok, "w%d", i);
+        if (vocab_add(&v, tok, &err) != TOK_SPECIALS + i)
+            fail_msg("token %s: id %d (%s)", tok, vocab_find(&v, tok), err.msg);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    if (s > 5.0)
+        fail_msg("adding %d tokens took %.1f s: lookup is not hashed", VOCAB_MAX_TOKENS, s);
+    for (int i = 0; i < VOCAB_MAX_TOKENS - TOK_SPECIALS; i += 7) {
+        snprintf(tok, sizeof tok, "w%d", i);
+        assert_int_equal(vocab_find(&v, tok), TOK_SPECIALS + i);
+        assert_int_equal(vocab_find_n(&v, tok, 1), -1);  /* "w" alone */
+    }
+    assert_int_equal(vocab_find(&v, "<END>"), TOK_END);
+    assert_int_equal(vocab_find(&v, "w-1"), -1);
+    assert_int_equal(vocab_find_n(&v, "w12x", 3), TOK_SPECIALS + 12);
+    /* full: a new token is refused, an old one still found */
+    assert_int_equal(vocab_add(&v, "one-more", &err), -1);
+    assert_non_null(strstr(err.msg, "more than 262144 tokens"));
+    assert_int_equal(vocab_add(&v, "w5", &err), TOK_SPECIALS + 5);
+    vocab_free(&v);
+}
+
 static void test_tokenize_table(void **state)
 {
     (void)state;
@@ -499,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_utf8_prefix_for_width),
         cmocka_unit_test(test_vocab_specials_and_add),
         cmocka_unit_test(test_vocab_add_text),
+        cmocka_unit_test(test_vocab_many_tokens),
         cmocka_unit_test(test_tokenize_table),
         cmocka_unit_test(test_tokenize_unknown_warns),
         cmocka_unit_test(test_tokenize_errors),
