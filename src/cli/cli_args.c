@@ -1,6 +1,7 @@
 /* cli_args.c — unknown options, output paths checked up front, and for
  * run and train options with a value and model flags. */
 #include <stdbool.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,6 +74,17 @@ int cli_check_output_file(const char *command, const char *flag, const char *pat
         }
     }
     return output_problem(command, flag, path);
+}
+
+bool cli_output_is_stdout(const char *path)
+{
+    if (!path)
+        return false;
+    if (strcmp(path, "-") == 0)
+        return true;
+    struct stat target, out;
+    return stat(path, &target) == 0 && fstat(STDOUT_FILENO, &out) == 0 &&
+           target.st_dev == out.st_dev && target.st_ino == out.st_ino;
 }
 
 int cli_check_output_dir(const char *command, const char *flag, const char *path)

@@ -52,6 +52,11 @@ typedef struct {
 int cli_check_output_file(const char *command, const char *flag, const char *path, const CliInput *inputs,
                           size_t n);
 
+/* Whether writing path writes standard output: "-", or a name for the
+ * file standard output already is (/dev/stdout, /proc/self/fd/1, the tty).
+ * A command's report then goes to stderr, so it never mixes into the data. */
+bool cli_output_is_stdout(const char *path);
+
 /* Check flag's DIR (-o plots) before any work: refused (exit 2) when it
  * exists and is not a directory, so it could never be written into, and
  * when it is "-" (standard output takes one file, not a directory). */

@@ -513,8 +513,8 @@ int cmd_run(int argc, char **argv)
         st = weights_save_tfw(m, a.save_weights, &err);
     if (st == TF_OK && a.export_weights)
         st = weights_export_npy(m, a.export_weights, &err);
-    /* an output on standard output (-o -, --save-weights -) sends the report to stderr */
-    FILE *say = strcmp(a.output, "-") == 0 || (a.save_weights && strcmp(a.save_weights, "-") == 0) ? stderr : stdout;
+    /* an output on standard output (-o -, -o /dev/stdout, --save-weights -) sends the report to stderr */
+    FILE *say = cli_output_is_stdout(a.output) || cli_output_is_stdout(a.save_weights) ? stderr : stdout;
     if (st == TF_OK && !a.quiet) {
         fprintf(say, "wrote %s: %u records, %.1f KB (%s, d_model %d, %d heads, %d+%d layers, %s positions, %d sentence%s)\n",
                strcmp(a.output, "-") == 0 ? "standard output" : a.output, done.records, (double)done.bytes / 1024.0, config_arch_name(m->cfg.arch), m->cfg.d_model,

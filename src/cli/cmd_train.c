@@ -448,7 +448,7 @@ int cmd_train(int argc, char **argv)
         goto done;
     if (!a.quiet) {
         /* with -o - the model is on standard output: the report goes to stderr */
-        FILE *say = strcmp(a.output, "-") == 0 ? stderr : stdout;
+        FILE *say = cli_output_is_stdout(a.output) ? stderr : stdout;
         fprintf(say, "trained %s in %.1f s (%.0f tokens/s): held-out loss %.4f, token accuracy %.2f%% (%ld/%ld), "
                "exact match %.2f%% (%d/%d, greedy)\n",
                a.task, seconds, seconds > 0 ? (double)t.tokens / seconds : 0, r.loss, 100 * r.token_accuracy,

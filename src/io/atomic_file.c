@@ -29,49 +29,50 @@ static void free_paths(AtomicFile *af)
     af->tmp_path = NULL;
 }
 
-const char *atomic_file_kind_name(unsigned mode)
-{
-    if (S_ISDIR(mode))
-        return "a directory";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISLNK(mode))
-        return "a symbolic link";
-    if (S_ISREG(mode))
-        return "a regular file";
-    return "not a regular file";
-}
-
-/* How path is to be written; st_mode of what it is (0: absent). */
-static Status target_mode(const char *path, AtomicMode *mode, mode_t *what, Error *err)
+/* How path is to be written; st_mode of what it is (0: absent); *dest
+ * (malloc'd, for ATOMIC_RENAME) the name the rename lands on: path itself,
+ * or for a symbolic link the file it names, so that a link is never
+ * replaced (/dev/stdout is one, and as root replacing it would break
+ * every program on the machine). */
+static Status target_mode(const char *path, AtomicMode *mode, mode_t *what, char **dest, Error *err)
 {
     *what = 0;
+    *dest = NULL;
     if (strcmp(path, "-") == 0) {
         *mode = ATOMIC_STDOUT;
         return TF_OK;
     }
     *mode = ATOMIC_RENAME;
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return TF_OK;  /* absent (or unreachable: mkstemp will say why) */
-    /* A link is followed to see what it names; a dangling one is replaced. */
-    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0)
-        return TF_OK;
+    struct stat st, out;
+    if (lstat(path, &st) != 0) {
+        *dest = strdup(path);  /* absent (or unreachable: mkstemp will say why) */
+        return *dest ? TF_OK : error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
+    }
+    const bool link = S_ISLNK(st.st_mode);
+    if (link && stat(path, &st) != 0) {
+        error_set(err, TF_ERR_INPUT, "'%s' is a symbolic link to a file that does not exist; it is never replaced",
+                  path);
+        error_hint(err, "give the name of the file itself, or remove the link");
+        return TF_ERR_INPUT;
+    }
     *what = st.st_mode;
-    if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+    /* The file standard output already is, under another name (/dev/stdout,
+     * /proc/self/fd/1 when the shell redirected to a file): written through
+     * standard output, as "-" is, never replaced behind the shell's back. */
+    if (fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == st.st_dev && out.st_ino == st.st_ino) {
+        *mode = ATOMIC_STDOUT;
         return TF_OK;
+    }
+    if (S_ISREG(st.st_mode)) {
+        *dest = link ? realpath(path, NULL) : strdup(path);
+        return *dest ? TF_OK : error_set(err, TF_ERR_RUNTIME, "%s: %s", path, strerror(errno));
+    }
     if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
         *mode = ATOMIC_STREAM;
         return TF_OK;
     }
     error_set(err, TF_ERR_INPUT, "'%s' is %s; it is never written or replaced", path,
-              atomic_file_kind_name(st.st_mode));
+              file_kind_name(st.st_mode));
     error_hint(err, "give the name of a file to write%s", S_ISDIR(st.st_mode) ? ", inside it if you like" : "");
     return TF_ERR_INPUT;
 }
@@ -105,10 +106,11 @@ static Status open_any(AtomicFile *af, const char *path, bool text, Error *err)
     if (!path || !path[0] || path[strlen(path) - 1] == '/')
         return error_set(err, TF_ERR_INPUT, "'%s': not a file name", path ? path : "");
     mode_t what;
-    Status s = target_mode(path, &af->mode, &what, err);
+    char *dest;
+    Status s = target_mode(path, &af->mode, &what, &dest, err);
     if (s != TF_OK)
         return s;
-    af->path = strdup(path);
+    af->path = dest ? dest : strdup(path);
     if (!af->path)
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
 
@@ -136,7 +138,7 @@ static Status open_any(AtomicFile *af, const char *path, bool text, Error *err)
                 close(fd);
             free_paths(af);
             return error_set(err, TF_ERR_RUNTIME, "%s: cannot open %s for writing: %s", path,
-                             atomic_file_kind_name(what), strerror(e));
+                             file_kind_name(what), strerror(e));
         }
         /* It may have been replaced between the look and the open: write in
          * place only what is still a device or a FIFO. */
@@ -144,7 +146,7 @@ static Status open_any(AtomicFile *af, const char *path, bool text, Error *err)
             close(fd);
             free_paths(af);
             return error_set(err, TF_ERR_RUNTIME, "%s: changed while being opened (now %s); not written", path,
-                             atomic_file_kind_name(st.st_mode));
+                             file_kind_name(st.st_mode));
         }
         if (!text && isatty(fd)) {
             close(fd);
@@ -154,17 +156,18 @@ static Status open_any(AtomicFile *af, const char *path, bool text, Error *err)
         return open_stream(af, fd, path, err);
     }
 
-    /* "dir/.base.XXXXXX": hidden, beside the destination. */
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    size_t dir_len = (size_t)(base - path);
-    size_t cap = strlen(path) + sizeof ".XXXXXX" + 1;
+    /* "dir/.base.XXXXXX": hidden, beside the destination (a link's file). */
+    const char *at = af->path;
+    const char *slash = strrchr(at, '/');
+    const char *base = slash ? slash + 1 : at;
+    size_t dir_len = (size_t)(base - at);
+    size_t cap = strlen(at) + sizeof ".XXXXXX" + 1;
     af->tmp_path = malloc(cap);
     if (!af->tmp_path) {
         free_paths(af);
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
     }
-    snprintf(af->tmp_path, cap, "%.*s.%s.XXXXXX", (int)dir_len, path, base);
+    snprintf(af->tmp_path, cap, "%.*s.%s.XXXXXX", (int)dir_len, at, base);
 
     sigset_t held;
     signal_cleanup_hold(&held);  /* no signal between making and registering */
@@ -212,15 +215,17 @@ Status atomic_file_check(const char *path, bool text, Error *err)
         return error_set(err, TF_ERR_INPUT, "'%s': not a file name", path ? path : "");
     AtomicMode mode;
     mode_t what;
-    Status s = target_mode(path, &mode, &what, err);
+    char *dest;
+    Status s = target_mode(path, &mode, &what, &dest, err);
     if (s != TF_OK)
         return s;
+    free(dest);
     if (mode == ATOMIC_STDOUT)
         return !text && isatty(STDOUT_FILENO) ? refuse_terminal("standard output", err) : TF_OK;
     if (mode == ATOMIC_STREAM) {
         if (access(path, W_OK) != 0) {
             int e = errno;
-            return error_set(err, TF_ERR_RUNTIME, "%s: cannot write to %s: %s", path, atomic_file_kind_name(what),
+            return error_set(err, TF_ERR_RUNTIME, "%s: cannot write to %s: %s", path, file_kind_name(what),
                              strerror(e));
         }
         return TF_OK;
@@ -261,13 +266,13 @@ static void sync_dir(const char *path)
 }
 
 /* The destination, looked at again just before the rename: NULL when it
- * may be replaced (absent, a regular file, a link), else what it is. */
+ * may be replaced (absent or a regular file), else what it is. */
 static const char *not_replaceable(const char *path)
 {
     struct stat st;
-    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
         return NULL;
-    return atomic_file_kind_name(st.st_mode);
+    return file_kind_name(st.st_mode);
 }
 
 static Status commit_stream(AtomicFile *af, Error *err)
@@ -345,18 +350,18 @@ Status atomic_file_place(const char *from, const char *to, Error *err)
 {
     AtomicMode mode;
     mode_t what;
-    Status s = target_mode(to, &mode, &what, err);
+    char *dest;
+    Status s = target_mode(to, &mode, &what, &dest, err);
     if (s != TF_OK)
         return s;
     if (mode == ATOMIC_RENAME) {
-        const char *became = not_replaceable(to);
+        const char *became = not_replaceable(dest);
         if (became)
-            return error_set(err, TF_ERR_RUNTIME, "%s: is %s; not replaced", to, became);
-        if (rename(from, to) != 0) {
-            int e = errno;
-            return error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", to, strerror(e));
-        }
-        return TF_OK;
+            s = error_set(err, TF_ERR_RUNTIME, "%s: is %s; not replaced", to, became);
+        else if (rename(from, dest) != 0)
+            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", to, strerror(errno));
+        free(dest);
+        return s;
     }
     /* A device or FIFO (a link to /dev/null, say): copy the bytes in. */
     FILE *in = fopen(from, "rb");

@@ -3,14 +3,21 @@
  *
  * What the destination is decides how it is written (checked at open):
  *
- *   absent, a regular file, or a symbolic link to one (or a dangling link)
+ *   absent, a regular file, or a symbolic link to one
  *       A temporary file ".NAME.XXXXXX" is made with mkstemp in the
  *       destination's own directory (so the rename cannot cross file
  *       systems), written, flushed to disk, and renamed over the
  *       destination. Any failure, a discard, or a signal that ends the
  *       program (io/signal_cleanup.h) removes the temporary file. A
- *       symbolic link is replaced by the new file, as before: the file it
- *       pointed to is left as it was.
+ *       symbolic link is never replaced: the destination is the file it
+ *       names (realpath), the temporary goes beside that file. A link
+ *       that names nothing is refused: where the new file would land is a
+ *       guess.
+ *   the file standard output is (/dev/stdout, /proc/self/fd/1 while the
+ *   shell redirects to a file: the same device and inode as fd 1)
+ *       Written through standard output, as for "-": renaming over it
+ *       would leave the shell's redirection writing to a deleted file, and
+ *       /dev/stdout is itself a link that must survive.
  *   a character device or a FIFO (or a link to one: /dev/stdout)
  *       Written in place, streaming: opened for writing without creating
  *       or truncating it, never renamed over, no fsync. A FIFO's open
@@ -28,7 +35,7 @@
  * reports, not a silent death.
  *
  * Commit checks again, just before the rename, that the destination has
- * not become something other than a regular file or a link meanwhile (a
+ * not become something other than a regular file meanwhile (a
  * FIFO made there while a long run was writing) and refuses to replace it.
  * A window of a few instructions between that check and rename(2) remains:
  * Linux has no rename that replaces only a regular file. */
@@ -39,6 +46,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "io/file_kind.h"
 
 typedef enum {
     ATOMIC_RENAME,  /* temporary file renamed over the destination */
@@ -82,8 +90,5 @@ void atomic_file_discard(AtomicFile *af);
  * an absent or regular destination (or a link), copied in place into a
  * device or FIFO (and then removed), refused for anything else. */
 Status atomic_file_place(const char *from, const char *to, Error *err);
-
-/* What the file at st is, for messages: "a directory", "a socket", ... */
-const char *atomic_file_kind_name(unsigned mode);
 
 #endif

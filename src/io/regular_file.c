@@ -7,23 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *file_kind_name(unsigned mode)
-{
-    if (S_ISDIR(mode))
-        return "a directory";
-    if (S_ISFIFO(mode))
-        return "a FIFO";
-    if (S_ISCHR(mode))
-        return "a character device";
-    if (S_ISBLK(mode))
-        return "a block device";
-    if (S_ISSOCK(mode))
-        return "a socket";
-    if (S_ISREG(mode))
-        return "a regular file";
-    return "not a regular file";
-}
-
 Status regular_fopen(const char *path, FILE **out, Error *err)
 {
     *out = NULL;

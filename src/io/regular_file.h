@@ -12,9 +12,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
-
-/* What kind of file st_mode is, for messages: "a FIFO", "a directory". */
-const char *file_kind_name(unsigned mode);
+#include "io/file_kind.h"
 
 /* Open path for reading ("rb") into *f. TF_ERR_INPUT when it cannot be
  * opened or is not a regular file ("x: cannot open: ...", "x: not a

@@ -88,7 +88,7 @@ Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
     Status s = TF_OK;
     if (stat(sd->target, &st) == 0) {
         if (!S_ISDIR(st.st_mode)) {
-            s = error_set(err, TF_ERR_INPUT, "'%s' is %s, not a directory", sd->target, atomic_file_kind_name(st.st_mode));
+            s = error_set(err, TF_ERR_INPUT, "'%s' is %s, not a directory", sd->target, file_kind_name(st.st_mode));
             staged_free(sd);
             return s;
         }

@@ -64,6 +64,7 @@
 #include <sys/stat.h>
 
 #include "io/ini_strict.h"
+#include "io/regular_file.h"
 #include "text/edit_distance.h"
 #include "text/tokenizer.h"
 #include "text/printable.h"
@@ -238,16 +239,17 @@ Status config_load_ini_sections(Config *c, const char *path, const char *const *
 {
     /* A lesson file is a few kilobytes; anything this big is a mistake. */
     enum { FILE_MAX = 4 << 20 };
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        fclose(f);
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         Status st = error_set(err, TF_ERR_INPUT, "%s: is a directory, not a configuration file", path);
         error_hint(err, "give the .ini file itself (a lesson's is DIR/lesson.ini)");
         return st;
     }
+    /* a FIFO or a device is refused, never waited on (io/regular_file.h) */
+    FILE *f;
+    Status opened = regular_fopen(path, &f, err);
+    if (opened)
+        return opened;
     char *buf = malloc(FILE_MAX + 1);
     if (!buf) {
         fclose(f);

@@ -117,6 +117,9 @@ done
 mkdir -p cfgdir
 expect_exit 2 "--config DIR" -- "$TF" run -q --config cfgdir -o c.trace
 expect_in "$WORK/err" "cfgdir: is a directory" "says it is a directory"
+mkfifo cfg.fifo
+expect_exit 2 "--config FIFO" -- timeout 20 "$TF" run -q --config cfg.fifo -o c.trace
+expect_in "$WORK/err" "cfg.fifo: not a regular file (a FIFO)" "refuses a FIFO, not waiting on it"
 for t in inf nan -inf 1e39; do
     expect_exit 2 "--temperature $t" -- "$TF" run -q --src "a b" $tiny --generate 2 --temperature $t -o c.trace
     expect_in "$WORK/err" "must be finite" "--temperature $t: must be finite"

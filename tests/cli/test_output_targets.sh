@@ -212,4 +212,29 @@ fi
 [ "$(cat figs/notes.txt)" = mine ] && ok "lesson --plot again: other files kept" || bad "notes.txt lost"
 expect_in figs.out "figs/enc.0.attn.weights.png" "prints the final paths"
 no_hidden figs "lesson --plot again"
+# ---- symbolic links: never replaced ----
+# a link to a regular file: the file gets the trace, the link stays a link
+: > linked.trace
+ln -s linked.trace via.link
+# shellcheck disable=SC2086
+expect_exit 0 "-o a link to a file" -- "$TF" $RUN -o via.link
+[ "$(kind via.link)" = "symbolic link" ] && ok "the link stays a link" || bad "the link became $(kind via.link)"
+"$TF" ls linked.trace > /dev/null 2>&1 && ok "the file the link names holds the trace" || bad "linked.trace is not a trace"
+no_hidden . "a link's file written"
+# a link to nothing: refused, nothing made
+ln -s nowhere/x dangling.link
+# shellcheck disable=SC2086
+expect_exit 2 "-o a link to nothing" -- "$TF" $RUN -o dangling.link
+expect_in "$WORK/err" "is a symbolic link to a file that does not exist" "says where it points is missing"
+[ "$(kind dangling.link)" = "symbolic link" ] && ok "the dangling link is kept" || bad "became $(kind dangling.link)"
+# a link to the file standard output already is (what /dev/stdout is while
+# the shell redirects to a file): written through standard output, the link
+# kept, the summary on stderr and not mixed into the trace
+ln -s /proc/self/fd/1 stdout.link
+"$TF" run --src a_b --d-model 8 --heads 2 -o stdout.link > g 2> say.txt || bad "-o a link to standard output"
+[ "$(kind stdout.link)" = "symbolic link" ] && ok "the standard-output link stays a link" \
+    || bad "the standard-output link became $(kind stdout.link)"
+"$TF" ls g > /dev/null 2>&1 && ok "the redirected file is a whole trace" || bad "the redirected file is not a trace"
+expect_in say.txt "wrote stdout.link:" "the summary went to stderr"
+
 finish
