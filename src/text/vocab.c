@@ -222,8 +222,9 @@ Status vocab_add_text(Vocab *v, const char *text, const char *what, Error *err)
         while (i < n && token_separator_len(text + i, n - i) == 0)
             i++;
         Error e;
-        if (vocab_add_n(v, text + start, i - start, &e) < 0)
-            return error_set(err, TF_ERR_RUNTIME, "%s: %s", what, e.msg);
+        if (vocab_add_n(v, text + start, i - start, &e) < 0)  /* too many words is the text's fault */
+            return error_set(err, v->size >= VOCAB_MAX_TOKENS ? TF_ERR_INPUT : TF_ERR_RUNTIME, "%s: %s", what,
+                             e.msg);
     }
     return TF_OK;
 }
