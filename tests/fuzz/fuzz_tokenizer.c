@@ -23,6 +23,7 @@ static void on_unknown(void *ctx, const char *what, const char *token)
     sink += strlen(what) + strlen(token);
 }
 
+/* s: n bytes followed by a NUL (the measuring helpers take C strings). */
 static void utf8_helpers(const char *s, size_t n)
 {
     size_t bad = 0;
@@ -39,7 +40,7 @@ static void utf8_helpers(const char *s, size_t n)
         at += len;
     }
     if (memchr(s, '\0', n))
-        return;  /* the measuring helpers take C strings */
+        return;  /* the measuring helpers would stop at the NUL */
     int cols = 0;
     sink += (size_t)utf8_width(s);
     for (int w = 0; w < 12; w += 3)
@@ -74,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();  /* every token is found at its own id */
     vocab_free(&v);
 
-    utf8_helpers((const char *)part[1], len[1]);
+    utf8_helpers(sentence, len[1]);
     for (size_t at = 0; at < len[1]; at++)
         sink += token_separator_len((const char *)part[1] + at, len[1] - at);
     free(vocab_text);
