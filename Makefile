@@ -47,7 +47,7 @@ help:
 	@echo '  make            build $(PROG)'
 	@echo '  make demo       install missing Debian packages, build, open lesson 1 in the viewer'
 	@echo '  make test       the same set-up, then every test (also under ASan + UBSan), then'
-	@echo '                  each fuzz harness for FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) s where clang is present'
+	@echo '                  a short fuzz pass (about FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) s per harness) where clang is present'
 	@echo '  make fuzz       every fuzz harness (tests/fuzz/) for FUZZ_SECONDS=$(FUZZ_SECONDS) s each, with'
 	@echo '                  clang'"'"'s libFuzzer + ASan + UBSan; a crash fails it, the input kept in build-fuzz/'
 	@echo '  make bench      benchmark figures, one "name: value unit" line each'
