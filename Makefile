@@ -46,7 +46,10 @@ help:
 	@echo 'Traceformer make targets:'
 	@echo '  make            build $(PROG)'
 	@echo '  make demo       install missing Debian packages, build, open lesson 1 in the viewer'
-	@echo '  make test       the same set-up, then every test (also under ASan + UBSan)'
+	@echo '  make test       the same set-up, then every test (also under ASan + UBSan), then'
+	@echo '                  a short fuzz pass (about FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) s per harness) where clang is present'
+	@echo '  make fuzz       every fuzz harness (tests/fuzz/) for FUZZ_SECONDS=$(FUZZ_SECONDS) s each, with'
+	@echo '                  clang'"'"'s libFuzzer + ASan + UBSan; a crash fails it, the input kept in build-fuzz/'
 	@echo '  make bench      benchmark figures, one "name: value unit" line each'
 	@echo '  make images     the default example'"'"'s figures (gnuplot) as PNG in out/'
 	@echo '  make models     train the shipped models lessons/models/{copy,reverse,phrasebook}.tfw'
@@ -98,6 +101,9 @@ $(BUILD)/tests/test_lesson_walk: $(BUILD)/tests/unit/test_lesson_walk.o $(SUP_OB
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(CLI_LIB_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
 
+# The fuzz harnesses: make fuzz, test-fuzz, test-fuzz-regress.
+include tests/fuzz/fuzz.mk
+
 # test_decode counts the multiply-adds of every matrix product the engine
 # computes, by wrapping the two product functions (ld --wrap).
 $(BUILD)/tests/test_decode: TEST_LDFLAGS = -Wl,--wrap=linear_forward -Wl,--wrap=matmul_forward
@@ -130,9 +136,11 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory test-unit test-cli
 	$(Q)sh tests/test_install.sh
 	$(Q)$(MAKE) --no-print-directory test-asan
+	$(Q)$(MAKE) --no-print-directory test-fuzz
 
-test-unit: $(TEST_BIN) $(PROG)
+test-unit: $(TEST_BIN) $(PROG) $(FUZZ_REGRESS)
 	$(Q)sh tests/run_unit.sh $(BUILD) $(TEST_BIN)
+	$(Q)sh tests/fuzz/regress.sh $(BUILD) $(FUZZ_NAMES)
 
 test-cli: $(PROG)
 	$(Q)sh tests/run_cli.sh $(PROG)
@@ -181,7 +189,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-install out
+	rm -rf build build-asan build-install build-fuzz out
 
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
