@@ -143,10 +143,18 @@ Status claim_ref_parse(const char *s, ClaimRef *out, Error *err)
 
 /* ---- claims ---- */
 
+/* Bounds that keep parsing and evaluation (both recursive) off the end of
+ * the stack whatever a lesson file holds: how deeply parentheses, calls and
+ * signs may nest, and how many nodes a claim may have (a chain "a+a+...+a"
+ * is a tree as deep as it is long). A lesson's claims use a handful. */
+#define CLAIM_MAX_NESTING 32
+#define CLAIM_MAX_NODES 256
+
 typedef struct {
     const char *text, *p;
     Error *err;
     Status st;
+    int depth, nodes;
 } Parser;
 
 static int col(const Parser *ps)
@@ -178,6 +186,12 @@ static void free_node(ClaimNode *n)
 
 static ClaimNode *new_node(Parser *ps, ClaimNodeKind kind, int at)
 {
+    if (++ps->nodes > CLAIM_MAX_NODES) {
+        if (!ps->st)
+            ps->st = error_set(ps->err, TF_ERR_INPUT, "column %d: the claim has more than %d terms; split it", at,
+                               CLAIM_MAX_NODES);
+        return NULL;
+    }
     ClaimNode *n = calloc(1, sizeof *n);
     if (!n) {
         if (!ps->st)
@@ -394,7 +408,24 @@ static ClaimNode *parse_primary(Parser *ps)
     return node;
 }
 
+static ClaimNode *parse_unary_at(Parser *ps);
+
+/* Every nesting (a sign, a parenthesis, a call's argument) passes here. */
 static ClaimNode *parse_unary(Parser *ps)
+{
+    if (ps->depth >= CLAIM_MAX_NESTING) {
+        if (!ps->st)
+            ps->st = error_set(ps->err, TF_ERR_INPUT, "column %d: nested more than %d deep", col(ps),
+                               CLAIM_MAX_NESTING);
+        return NULL;
+    }
+    ps->depth++;
+    ClaimNode *n = parse_unary_at(ps);
+    ps->depth--;
+    return n;
+}
+
+static ClaimNode *parse_unary_at(Parser *ps)
 {
     skip_spaces(&ps->p);
     if (*ps->p == '-') {
@@ -475,7 +506,7 @@ static bool parse_cmp(Parser *ps, ClaimCmp *out)
 Status claim_parse(const char *text, Claim *out, Error *err)
 {
     memset(out, 0, sizeof *out);
-    Parser ps = {text, text, err, TF_OK};
+    Parser ps = {text, text, err, TF_OK, 0, 0};
     skip_spaces(&ps.p);
     if (!*ps.p)
         return error_set(err, TF_ERR_INPUT, "empty claim: expected a comparison such as max(x) == 0");

@@ -123,13 +123,13 @@ static Status reduce_rows(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Er
         return st;
     const size_t cols = t->dims[t->ndim - 1];
     const size_t rows_per_page = t->ndim >= 2 ? t->dims[t->ndim - 2] : 1;
+    if (cols == 0)
+        return error_set(err, TF_ERR_INPUT, "%s: the rows are empty", claim_fns[fn].name);
     if ((st = alloc_tensor(out, t->ndim - 1, t->dims, err)))
         return st;
     for (int i = 0; i < out->ndim; i++)
         memcpy(out->names[i], t->names[i], sizeof out->names[i]);
-    const size_t rows = cols ? t->n / cols : 0;
-    if (cols == 0)
-        return error_set(err, TF_ERR_INPUT, "%s: the rows are empty", claim_fns[fn].name);
+    const size_t rows = t->n / cols;
     for (size_t r = 0; r < rows; r++) {
         const double *x = t->data + r * cols;
         double acc = 0;

@@ -270,6 +270,8 @@ static const BadClaim eval_errors[] = {
     {"max(permute_rows(r, 0, 0, 1)) == 0", "each once"},
     {"max(permute_rows(r, 0, 1, 2.5)) == 0", "whole numbers"},
     {"max(w[key=3:]) == 0", "max of an empty selection"},
+    {"max(rowsum(w[key=3:])) == 0", "the rows are empty"},  /* once leaked its result */
+    {"max(distance(w[key=3:])) == 0", "the rows are empty"},
 };
 
 static void test_eval_errors(void **state)
@@ -326,6 +328,77 @@ static void test_mangled_claims(void **state)
     }
 }
 
+/* Parsing and evaluation recurse; a claim cannot nest or grow deep enough
+ * to run them off the stack (a fuzzer found ~3,000 '(' did, before). */
+static void test_claim_limits(void **state)
+{
+    (void)state;
+    static const struct {
+        char open, close;
+        int n;
+        bool ok;
+        const char *message;
+    } cases[] = {
+        {'(', ')', 31, true, NULL},
+        {'(', ')', 32, false, "nested more than 32 deep"},
+        {'(', ')', 5000, false, "nested more than 32 deep"},
+        {'-', 0, 31, true, NULL},
+        {'-', 0, 100000, false, "nested more than 32 deep"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = (size_t)cases[i].n;
+        char *text = malloc(2 * n + 16);
+        assert_non_null(text);
+        size_t w = 0;
+        for (size_t k = 0; k < n; k++)
+            text[w++] = cases[i].open;
+        text[w++] = '1';
+        for (size_t k = 0; cases[i].close && k < n; k++)
+            text[w++] = cases[i].close;
+        strcpy(text + w, " != 2");
+        Claim c;
+        Error err = {0};
+        Status st = claim_parse(text, &c, &err);
+        if (cases[i].ok) {
+            if (st != TF_OK)
+                fail_msg("%d x '%c': refused: %s", cases[i].n, cases[i].open, err.msg);
+            ClaimOutcome oc;
+            assert_int_equal(claim_eval(&c, fake_fetch, NULL, &oc, &err), TF_OK);
+            assert_true(oc.pass);
+            claim_free(&c);
+        } else if (st != TF_ERR_INPUT || !strstr(err.msg, cases[i].message)) {
+            fail_msg("%d x '%c': status %d, message '%s', expected '%s'", cases[i].n, cases[i].open, st, err.msg,
+                     cases[i].message);
+        }
+        free(text);
+    }
+    /* A long chain is a deep tree too: 1+1+...+1. */
+    for (int terms = 100; terms <= 10000; terms *= 10) {
+        char *text = malloc((size_t)terms * 2 + 16);
+        assert_non_null(text);
+        size_t w = 0;
+        for (int k = 0; k < terms; k++) {
+            text[w++] = k ? '+' : ' ';
+            text[w++] = '1';
+        }
+        sprintf(text + w, " == %d", terms);
+        Claim c;
+        Error err = {0};
+        Status st = claim_parse(text, &c, &err);
+        if (terms == 100) {
+            if (st != TF_OK)
+                fail_msg("100 terms refused: %s", err.msg);
+            ClaimOutcome oc;
+            assert_int_equal(claim_eval(&c, fake_fetch, NULL, &oc, &err), TF_OK);
+            assert_true(oc.pass);
+            claim_free(&c);
+        } else if (st != TF_ERR_INPUT || !strstr(err.msg, "more than 256 terms")) {
+            fail_msg("%d terms: status %d, message '%s'", terms, st, err.msg);
+        }
+        free(text);
+    }
+}
+
 /* Every reference of a claim is visited, so a lesson can check its names. */
 static void count_ref(void *ctx, const ClaimRef *ref)
 {
@@ -355,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_ref_parse),          cmocka_unit_test(test_eval),
         cmocka_unit_test(test_measured_text),      cmocka_unit_test(test_eval_errors),
         cmocka_unit_test(test_each_ref),           cmocka_unit_test(test_mangled_claims),
+        cmocka_unit_test(test_claim_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
