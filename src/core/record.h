@@ -19,6 +19,7 @@
 #ifndef TF_CORE_RECORD_H
 #define TF_CORE_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,14 @@ typedef struct Record {
     const char *description; /* one sentence for a student */
     const char *q_source;    /* attention records: record whose rows made Q, else NULL */
     const char *kv_source;   /* attention records: record whose rows made K and V, else NULL */
+    /* Where the query and key axes start in their sequences: entry i of
+     * the query axis is the token at position query_pos + i, entry j of
+     * the key axis the one at key_pos + j. A generation step with the KV
+     * cache has one query row, at position S: query_pos = S, key_pos = 0.
+     * has_positions is set on records with a query or key axis (0 for the
+     * position of an axis the record lacks); without it both are 0. */
+    bool has_positions;
+    uint32_t query_pos, key_pos;
 } Record;
 
 /* Number of values, or 0 when the dims overflow size_t. */

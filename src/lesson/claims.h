@@ -28,6 +28,11 @@ typedef struct {
     int ndim;                         /* 0 for a scalar */
     size_t dims[CLAIM_MAX_DIMS];
     char names[CLAIM_MAX_DIMS][16];   /* "batch", "head", "query", "key", ... */
+    /* Position in its sequence of each axis's index 0: the record's
+     * query_pos and key_pos for its query and key axes, else 0; moved by
+     * slicing; NaN when unknown (a pattern's records that do not continue
+     * each other). distance() measures in these. */
+    double first[CLAIM_MAX_DIMS];
     size_t n;                         /* number of values */
     double *data;                     /* (n) malloc'd */
 } ClaimTensor;

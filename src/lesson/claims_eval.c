@@ -1,8 +1,11 @@
 /* claims_eval.c — evaluating a parsed claim on tensors fetched from traces.
  *
  * Every value is a ClaimTensor of doubles; a scalar has ndim 0. Functions
- * that reduce "per row" work on the last axis and drop it; the row index
- * (for distance) is the index along the axis before it. Every shape rule
+ * that reduce "per row" work on the last axis and drop it; distance
+ * measures from the position of the row (along the axis before it) to
+ * the position of each column, as ClaimTensor.first says: a generation
+ * step's one query row is at position S. Entropy and distance are
+ * core/row_stats.h's, the viewer's and the plots' too. Every shape rule
  * that can fail says so in words, so a lesson author sees what to fix. */
 #include <math.h>
 #include <stdint.h>
@@ -10,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/row_stats.h"
 #include "lesson/claims_ast.h"
 
 void claim_tensor_free(ClaimTensor *t)
@@ -94,11 +98,13 @@ Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err)
         if (sl->single) {
             for (int i = ax; i + 1 < t->ndim; i++) {
                 t->dims[i] = t->dims[i + 1];
+                t->first[i] = t->first[i + 1];
                 memcpy(t->names[i], t->names[i + 1], sizeof t->names[i]);
             }
             t->ndim--;
         } else {
             t->dims[ax] = keep;
+            t->first[ax] += (double)lo;  /* [query=2:] starts at the query two on */
         }
     }
     return TF_OK;
@@ -127,28 +133,29 @@ static Status reduce_rows(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Er
         return error_set(err, TF_ERR_INPUT, "%s: the rows are empty", claim_fns[fn].name);
     if ((st = alloc_tensor(out, t->ndim - 1, t->dims, err)))
         return st;
-    for (int i = 0; i < out->ndim; i++)
+    for (int i = 0; i < out->ndim; i++) {
         memcpy(out->names[i], t->names[i], sizeof out->names[i]);
+        out->first[i] = t->first[i];
+    }
     const size_t rows = t->n / cols;
+    const double row_pos = t->ndim >= 2 ? t->first[t->ndim - 2] : 0, col_pos = t->first[t->ndim - 1];
     for (size_t r = 0; r < rows; r++) {
         const double *x = t->data + r * cols;
         double acc = 0;
+        RowStats rs;
         switch (fn) {
         case F_ROWSUM:
             for (size_t j = 0; j < cols; j++)
                 acc += x[j];
             break;
         case F_ENTROPY:
-            for (size_t j = 0; j < cols; j++)
-                if (x[j] > 0)
-                    acc -= x[j] * log2(x[j]);
+            row_stats_double(x, cols, 0, 0, &rs);
+            acc = rs.entropy_bits;
             break;
-        case F_DISTANCE: {
-            const double i = (double)(r % rows_per_page);
-            for (size_t j = 0; j < cols; j++)
-                acc += x[j] * fabs((double)j - i);
+        case F_DISTANCE:
+            row_stats_double(x, cols, row_pos + (double)(r % rows_per_page), col_pos, &rs);
+            acc = rs.distance;
             break;
-        }
         case F_NORM:
             for (size_t j = 0; j < cols; j++)
                 acc += x[j] * x[j];
@@ -204,8 +211,10 @@ static Status triangle(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Error
             return error_set(err, TF_ERR_INPUT, "diag needs square matrices, not %zu x %zu", R, C);
         if ((st = alloc_tensor(out, t->ndim - 1, t->dims, err)))
             return st;
-        for (int i = 0; i < out->ndim; i++)
+        for (int i = 0; i < out->ndim; i++) {
             memcpy(out->names[i], t->names[i], sizeof out->names[i]);
+            out->first[i] = t->first[i];
+        }
         for (size_t p = 0; p < pages; p++)
             for (size_t i = 0; i < R; i++)
                 out->data[p * R + i] = t->data[(p * R + i) * C + i];
@@ -335,6 +344,7 @@ static Status permute_rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, Clai
         return st;
     }
     memcpy(out->names, t.names, sizeof out->names);
+    memcpy(out->first, t.first, sizeof out->first);
     size_t inner = 1, outer = 1;
     for (int i = ax + 1; i < t.ndim; i++)
         inner *= t.dims[i];
@@ -434,6 +444,7 @@ static Status arith(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor
     }
     if ((st = alloc_tensor(out, big->ndim, big->dims, err)) == TF_OK) {
         memcpy(out->names, big->names, sizeof out->names);
+        memcpy(out->first, big->first, sizeof out->first);
         for (size_t i = 0; i < out->n; i++) {
             double x = a.data[a.n == 1 ? 0 : i], y = b.data[b.n == 1 ? 0 : i];
             out->data[i] = n->kind == N_ADD ? x + y : n->kind == N_SUB ? x - y : n->kind == N_MUL ? x * y : x / y;

@@ -1,6 +1,7 @@
 /* lesson_check.c — a lesson against its traces: every name it uses is
  * there (lesson_validate), and every claim holds (lesson_check). */
 #include <fnmatch.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,20 @@ Status lesson_validate(const Lesson *l, const LessonTraces *t, Error *err)
 
 /* ---- fetching records for claims ---- */
 
+/* Is axis a of rec a query or key axis, whose entries have positions? */
+static bool positional(const Record *rec, int a)
+{
+    const char *name = rec->dim_names[a] ? rec->dim_names[a] : "";
+    return strcmp(name, "query") == 0 || strcmp(name, "key") == 0;
+}
+
+/* Position of index 0 along axis a of rec: its query_pos / key_pos. */
+static double axis_first(const Record *rec, int a)
+{
+    const char *name = rec->dim_names[a] ? rec->dim_names[a] : "";
+    return strcmp(name, "query") == 0 ? rec->query_pos : strcmp(name, "key") == 0 ? rec->key_pos : 0;
+}
+
 static Status append_record(ClaimTensor *out, const Record *rec, bool first, Error *err)
 {
     size_t n = record_numel(rec);
@@ -186,11 +201,19 @@ static Status append_record(ClaimTensor *out, const Record *rec, bool first, Err
         out->ndim = rec->ndim;
         for (int i = 0; i < rec->ndim; i++) {
             out->dims[i] = rec->dims[i];
+            out->first[i] = axis_first(rec, i);
             snprintf(out->names[i], sizeof out->names[i], "%s", rec->dim_names[i] ? rec->dim_names[i] : "");
         }
         out->n = 0;
         out->dims[0] = 0;
     } else {
+        /* records stacked along their first axis: its positions hold only
+         * when each record continues the one before */
+        if (positional(rec, 0) && axis_first(rec, 0) != out->first[0] + (double)out->dims[0])
+            out->first[0] = NAN;
+        for (int i = 1; i < rec->ndim && i < out->ndim; i++)
+            if (positional(rec, i) && axis_first(rec, i) != out->first[i])
+                out->first[i] = NAN;
         bool same = rec->ndim == out->ndim;
         for (int i = 1; same && i < rec->ndim; i++)
             same = rec->dims[i] == out->dims[i];

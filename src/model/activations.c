@@ -232,6 +232,7 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->B = l->B;
     memcpy(a->len, l->len, sizeof a->len);
     memcpy(a->labels, l->labels, sizeof a->labels);
+    memcpy(a->first_pos, l->first_pos, sizeof a->first_pos);
     a->len[STREAM_PREDICTED] = l->predicted ? a->len[STREAM_TGT] : 0;
     a->len[STREAM_CHOSEN] = l->gen_step ? 1 : 0;
     a->Ts = a->len[STREAM_SRC];
@@ -454,6 +455,17 @@ void activations_record(const Activations *a, int i, Record *out)
     out->description = off && spec->description_off ? spec->description_off : spec->description;
     out->q_source = s->q_source;
     out->kv_source = s->kv_source;
+    /* Where the query and key axes start: a generation step's one query
+     * with the KV cache is at position S, not 0. */
+    for (int k = 0; k < nd; k++) {
+        if (axes[k] == AX_QUERY) {
+            out->has_positions = true;
+            out->query_pos = (uint32_t)a->first_pos[s->stream_q];
+        } else if (axes[k] == AX_KEY) {
+            out->has_positions = true;
+            out->key_pos = (uint32_t)a->first_pos[s->stream_kv];
+        }
+    }
 }
 
 /* Values one sentence holds in a slot of these axes. */

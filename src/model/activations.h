@@ -281,6 +281,7 @@ typedef struct {
     int B, Ts, Tt, d, h, dk, F, V;
     bool residual;          /* the config's: false picks the specs' formula_off texts */
     int len[STREAM_COUNT];  /* positions of each stream (Ts = len[SRC], Tt = len[TGT]) */
+    int first_pos[STREAM_COUNT]; /* position of each stream's first entry: records' query_pos/key_pos */
     /* labels, for records: (B, len[s]) token texts per stream, or NULL */
     const char *const *labels[STREAM_COUNT];
     const char **predicted_labels; /* (B, len[PREDICTED]) written by the pass: labels[PREDICTED] */
@@ -296,6 +297,10 @@ typedef struct {
 typedef struct {
     int B;                                   /* sentences */
     int len[STREAM_COUNT];                   /* SRC, TGT, KEYS, TARGET, STEPS as needed */
+    /* Position in its sequence of each stream's first entry: 0 but for a
+     * generation step with the KV cache, whose TGT stream is the one query
+     * at position S. */
+    int first_pos[STREAM_COUNT];
     const char *const *labels[STREAM_COUNT]; /* (B, len) token texts of those streams */
     bool encoder;       /* src.tokens ... enc.memory */
     bool decoder;       /* tgt.tokens ... dec.probs */

@@ -244,6 +244,7 @@ Status generator_step(Generator *g, Error *err)
     /* Queries: the new row alone with the cache, the whole prefix without.
      * Keys: the whole prefix either way. */
     l.len[STREAM_TGT] = cached ? 1 : S + 1;
+    l.first_pos[STREAM_TGT] = cached ? S : 0;  /* the query of step S is at position S */
     l.labels[STREAM_TGT] = (const char *const *)(cached ? g->seq_labels + S : g->seq_labels);
     l.len[STREAM_KEYS] = S + 1;
     l.labels[STREAM_KEYS] = (const char *const *)g->seq_labels;

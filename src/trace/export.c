@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/row_stats.h"
 #include "io/atomic_file.h"
 #include "io/npy.h"
 #include "trace/format.h"
@@ -256,6 +257,8 @@ bool export_write_dat(FILE *out, const Record *r)
     dat_comment(out, "keys/values from", r->kv_source);
     fprintf(out, "# %zu page%s of %zu rows x %zu columns%s\n", pg.pages, pg.pages == 1 ? "" : "s",
             pg.rows, pg.cols, pg.pages > 1 ? "; gnuplot: plot 'FILE' index N matrix with image" : "");
+    /* rows that are probability distributions: their entropy is stated */
+    const bool distributions = r->kind && (strcmp(r->kind, "weights") == 0 || strcmp(r->kind, "probs") == 0);
     for (size_t page = 0; page < pg.pages; page++) {
         const float *m = pages_data(r, &pg, page);  /* (rows, cols) */
         if (page)
@@ -268,6 +271,11 @@ bool export_write_dat(FILE *out, const Record *r)
             dat_labels(out, r, &pg, page, true);
         if (r->col_labels)
             dat_labels(out, r, &pg, page, false);
+        if (distributions) {
+            RowStats rs;
+            row_stats_page(m, pg.rows, pg.cols, r->query_pos, r->key_pos, &rs);
+            fprintf(out, "# row entropy: %.9g\n", rs.entropy_bits);
+        }
         for (size_t i = 0; i < pg.rows; i++) {
             for (size_t c = 0; c < pg.cols; c++) {
                 export_format_float(num, sizeof num, m[i * pg.cols + c]);

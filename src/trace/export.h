@@ -13,7 +13,10 @@
  *         values in the shortest form that reads back exactly; -inf as "-inf"
  *   .dat  '#' comment lines (name, shape, labels), then one line per row,
  *         values separated by spaces; pages separated by two blank lines,
- *         so gnuplot's `plot 'f.dat' index N matrix with image` shows page N
+ *         so gnuplot's `plot 'f.dat' index N matrix with image` shows page N.
+ *         A record of kind weights or probs has a "# row entropy: H" line
+ *         per page, H its rows' mean entropy in bits (core/row_stats.h),
+ *         which the plots print rather than compute it again.
  *
  * Files are named after the record (enc.0.attn.weights.npy) and written
  * atomically (temporary name, then rename). */

@@ -190,3 +190,33 @@ bool name_table_insert(NameTable *t, const char *name, uint32_t i,
     t->used++;
     return true;
 }
+
+/* Axis of r named name, or -1. */
+static int axis_named(const Record *r, const char *name)
+{
+    for (int a = 0; a < r->ndim; a++)
+        if (r->dim_names[a] && strcmp(r->dim_names[a], name) == 0)
+            return a;
+    return -1;
+}
+
+const char *trace_positions_problem(const Record *r, int *field)
+{
+    const int q = axis_named(r, "query"), k = axis_named(r, "key");
+    int dummy;
+    if (!field)
+        field = &dummy;
+    *field = REC_QUERY_POS;
+    if (q < 0 && k < 0)
+        return "has positions but no query or key axis";
+    if (q < 0 && r->query_pos != 0)
+        return "has a query position but no query axis (it must be 0)";
+    if (q >= 0 && r->dims[q] - 1 > UINT32_MAX - r->query_pos)
+        return "query positions run past 4294967295";
+    *field = REC_KEY_POS;
+    if (k < 0 && r->key_pos != 0)
+        return "has a key position but no key axis (it must be 0)";
+    if (k >= 0 && r->dims[k] - 1 > UINT32_MAX - r->key_pos)
+        return "key positions run past 4294967295";
+    return NULL;
+}

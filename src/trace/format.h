@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/record.h"
+
 /* Float data is handed out as pointers into the mapped file, so the host's
  * float layout must be the file's: IEEE-754 binary32, little-endian. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -20,8 +22,9 @@
 #define TRACE_MAGIC "TFTRACE\0"       /* 8 bytes at offset 0 */
 #define TRACE_FOOTER_MAGIC "TFTREND\0" /* 8 bytes, the file's last */
 #define TRACE_RECORD_MAGIC "TREC"      /* 4 bytes at each record's start */
-#define TRACE_VERSION_MAJOR 1
+#define TRACE_VERSION_MAJOR 2        /* written; 1.x is still read */
 #define TRACE_VERSION_MINOR 0
+#define TRACE_VERSION_MAJOR_OLDEST 1 /* the oldest major version read */
 
 /* File header: fixed part, then meta text, NUL, zero padding to 8. */
 enum {
@@ -46,11 +49,17 @@ enum {
     REC_COL_LABELS = 44, /* u32 number of column labels, 0 = none */
     REC_FLAGS = 48,      /* u32 REC_FLAG_* */
     REC_DATA_OFFSET = 52,/* u32 from the record's start, multiple of 8 */
-    REC_FIXED = 56,      /* strings start here */
+    REC_FIXED = 56,      /* strings start here (no positions) */
+    /* 2.x, with REC_FLAG_POSITIONS: */
+    REC_QUERY_POS = 56,  /* u32 position of the query axis's first entry */
+    REC_KEY_POS = 60,    /* u32 position of the key axis's first entry */
+    REC_FIXED_POS = 64,  /* strings start here */
 };
 #define REC_FLAG_Q_SOURCE 1u
 #define REC_FLAG_KV_SOURCE 2u
-#define REC_FLAGS_KNOWN (REC_FLAG_Q_SOURCE | REC_FLAG_KV_SOURCE)
+#define REC_FLAG_POSITIONS 4u  /* 2.x: query_pos and key_pos follow the fixed part */
+#define REC_FLAGS_KNOWN_1 (REC_FLAG_Q_SOURCE | REC_FLAG_KV_SOURCE)
+#define REC_FLAGS_KNOWN_2 (REC_FLAGS_KNOWN_1 | REC_FLAG_POSITIONS)
 /* Fixed part + the smallest possible strings (5 of 5 bytes each, one of 6) + one float. */
 #define REC_MIN_LENGTH 96u
 
@@ -111,6 +120,12 @@ const char *trace_name_problem(const char *s, size_t n);
 /* Why s[0..n) is not valid text (UTF-8 without control characters and
  * without NUL), or NULL. *at gets the offending byte's offset. */
 const char *trace_text_problem(const char *s, size_t n, size_t *at);
+
+/* Why r's query_pos / key_pos cannot be stored (FORMAT.md: a record with
+ * positions has a dim named "query" or "key"; an axis it lacks has
+ * position 0; the last position of an axis fits in a u32), or NULL.
+ * *field gets REC_QUERY_POS or REC_KEY_POS, the field at fault. */
+const char *trace_positions_problem(const Record *r, int *field);
 
 /* The kinds of strings a record holds, each with its cap and its rule. */
 typedef enum {

@@ -31,6 +31,7 @@ struct TraceReader {
     const char *meta;           /* NUL-terminated, inside the map */
     const unsigned char *index; /* (count, IDX_ENTRY) */
     uint32_t count;
+    uint16_t major;             /* 1 or 2: 2.x records may carry positions */
     NameTable names;
 };
 
@@ -87,15 +88,16 @@ static Status map_file(TraceReader *r, Error *err)
 
 /* Magic and major version first, so a foreign or future file gets the
  * message that explains it rather than a checksum complaint. */
-static Status check_identity(const TraceReader *r, Error *err)
+static Status check_identity(TraceReader *r, Error *err)
 {
     if (memcmp(r->map + HDR_MAGIC, TRACE_MAGIC, 8) != 0)
         return corrupt(err, r->path, HDR_MAGIC, "not a Traceformer trace file (bad magic)");
     uint16_t major = le16(r->map + HDR_MAJOR);
-    if (major != TRACE_VERSION_MAJOR)
+    if (major < TRACE_VERSION_MAJOR_OLDEST || major > TRACE_VERSION_MAJOR)
         return corrupt(err, r->path, HDR_MAJOR,
-                       "trace format version %u.x, this program reads version %d.x", major,
-                       TRACE_VERSION_MAJOR);
+                       "trace format version %u.x, this program reads versions %d.x to %d.x", major,
+                       TRACE_VERSION_MAJOR_OLDEST, TRACE_VERSION_MAJOR);
+    r->major = major;
     return TF_OK;
 }
 
@@ -110,9 +112,9 @@ static Status check_footer(TraceReader *r, Error *err)
     if (stored != computed)
         return corrupt(err, r->path, at + FTR_CRC,
                        "footer checksum mismatch (stored %08x, computed %08x)", stored, computed);
-    if (le16(f + FTR_MAJOR) != TRACE_VERSION_MAJOR)
-        return corrupt(err, r->path, at + FTR_MAJOR, "footer version %u differs from %d",
-                       le16(f + FTR_MAJOR), TRACE_VERSION_MAJOR);
+    if (le16(f + FTR_MAJOR) != r->major)
+        return corrupt(err, r->path, at + FTR_MAJOR, "footer version %u differs from %u",
+                       le16(f + FTR_MAJOR), r->major);
     if (le32(f + FTR_RESERVED) != 0)
         return corrupt(err, r->path, at + FTR_RESERVED, "reserved footer field is not 0");
 
@@ -307,6 +309,7 @@ typedef struct {
     uint32_t i;
     uint64_t base;         /* record's offset in the file */
     const unsigned char *p;
+    uint64_t strings_start; /* first string (after the positions when there are any) */
     uint64_t cursor;       /* next string, relative to base */
     uint64_t strings_end;  /* = data_offset */
     Error *err;
@@ -378,14 +381,23 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
     if (ndim == 1 && counts[0] != 0)
         return corrupt(c->err, path, b + REC_ROW_LABELS, "record %u: a 1-D record has no row labels", c->i);
     *flags = le32(p + REC_FLAGS);
-    if (*flags & ~REC_FLAGS_KNOWN)
+    const uint32_t known = c->r->major >= 2 ? REC_FLAGS_KNOWN_2 : REC_FLAGS_KNOWN_1;
+    if (*flags & ~known)
         return corrupt(c->err, path, b + REC_FLAGS, "record %u: unknown flags %08x", c->i, *flags);
+    const uint64_t fixed = (*flags & REC_FLAG_POSITIONS) ? REC_FIXED_POS : REC_FIXED;
     uint64_t data_offset = le32(p + REC_DATA_OFFSET);
-    if (data_offset % 8 != 0 || data_offset < REC_FIXED || data_offset > len)
+    if (data_offset % 8 != 0 || data_offset < fixed || data_offset > len)
         return corrupt(c->err, path, b + REC_DATA_OFFSET,
                        "record %u: data offset %llu is not a multiple of 8 inside the record", c->i,
                        (unsigned long long)data_offset);
-    c->cursor = REC_FIXED;
+    if (*flags & REC_FLAG_POSITIONS) {
+        /* checked against the axes once the dim names are read */
+        rec->has_positions = true;
+        rec->query_pos = le32(p + REC_QUERY_POS);
+        rec->key_pos = le32(p + REC_KEY_POS);
+    }
+    c->strings_start = fixed;
+    c->cursor = fixed;
     c->strings_end = data_offset;
     return TF_OK;
 }
@@ -463,9 +475,15 @@ static Status check_strings(RecordCursor *c, Record *rec, const uint32_t counts[
     if (s != TF_OK)
         return s;
     if (strcmp(rec->name, index_name(c->r, c->i)) != 0)
-        return corrupt(c->err, c->r->path, c->base + REC_FIXED,
+        return corrupt(c->err, c->r->path, c->base + c->strings_start,
                        "record %u is named '%s' but the index says '%s'", c->i, rec->name,
                        index_name(c->r, c->i));
+    if (rec->has_positions) {
+        int field = REC_QUERY_POS;
+        const char *problem = trace_positions_problem(rec, &field);
+        if (problem)
+            return corrupt(c->err, c->r->path, c->base + (uint64_t)field, "record %u: %s", c->i, problem);
+    }
 
     uint32_t row_sets = 1, col_sets = 1;
     if (counts[0])

@@ -185,6 +185,12 @@ static Status check_shape(TraceWriter *w, const Record *r, RecordPlan *p, Error 
         return bad_record(w, r, err, "data is NULL");
     if (r->ndim == 1 && r->row_labels)
         return bad_record(w, r, err, "a 1-D record has column labels only (row_labels must be NULL)");
+    if (r->has_positions) {
+        const char *problem = trace_positions_problem(r, NULL);
+        if (problem)
+            return bad_record(w, r, err, "%s", problem);
+        p->flags |= REC_FLAG_POSITIONS;
+    }
     p->numel = numel;
     if (r->row_labels) {
         uint64_t n = labels_needed(r, r->ndim - 2);
@@ -265,7 +271,8 @@ static unsigned char *build_prefix(const Record *r, const RecordPlan *p, size_t 
     size_t strings = 0;
     for (size_t i = 0; i < p->n; i++)
         strings += 4 + strlen(p->items[i].s) + 1;
-    size_t data_offset = (size_t)round8(REC_FIXED + strings);
+    const size_t fixed = (p->flags & REC_FLAG_POSITIONS) ? REC_FIXED_POS : REC_FIXED;
+    size_t data_offset = (size_t)round8(fixed + strings);
     if (data_offset > UINT32_MAX)
         return NULL;
     unsigned char *b = calloc(1, data_offset);
@@ -284,7 +291,11 @@ static unsigned char *build_prefix(const Record *r, const RecordPlan *p, size_t 
     put32(b + REC_COL_LABELS, p->col_count);
     put32(b + REC_FLAGS, p->flags);
     put32(b + REC_DATA_OFFSET, (uint32_t)data_offset);
-    unsigned char *at = b + REC_FIXED;
+    if (p->flags & REC_FLAG_POSITIONS) {
+        put32(b + REC_QUERY_POS, r->query_pos);
+        put32(b + REC_KEY_POS, r->key_pos);
+    }
+    unsigned char *at = b + fixed;
     for (size_t i = 0; i < p->n; i++) {
         size_t len = strlen(p->items[i].s);
         put32(at, (uint32_t)len);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/row_stats.h"
 #include "view/layout.h"
 #include "view/words.h"
 
@@ -199,8 +200,12 @@ static void compute_head_stats(ViewState *s, const CachedRecord *w)
         /* float32 softmax rows sum to 1 within a few ulps per term */
         if (probs && !stats_rows_are_distributions(m, w->pg.rows, w->pg.cols, 1e-3))
             probs = false;
-        hs->entropy_bits = stats_entropy_bits(m, w->pg.rows, w->pg.cols);
-        hs->distance = stats_mean_distance(m, w->pg.rows, w->pg.cols);
+        /* distance in positions: a generation step's one query row is at
+         * position S, not 0 (Record.query_pos) */
+        RowStats rs;
+        row_stats_page(m, w->pg.rows, w->pg.cols, r->query_pos, r->key_pos, &rs);
+        hs->entropy_bits = rs.entropy_bits;
+        hs->distance = rs.distance;
     }
     for (int h = 0; h < n; h++) {
         s->head_stats[h].distributions = probs;

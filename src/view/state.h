@@ -184,7 +184,7 @@ typedef enum { MSG_NONE, MSG_NOTICE, MSG_ERROR } MessageKind;
 typedef struct {
     bool distributions;     /* the rows are probabilities: entropy_bits and distance hold */
     double entropy_bits;    /* mean row entropy */
-    double distance;        /* mean Σ w·|i − j| */
+    double distance;        /* mean Σ w·|key position − query position| (core/row_stats.h) */
     float min, max;         /* finite values of the head's page (min > max: none) */
 } HeadStats;
 

@@ -1,4 +1,4 @@
-/* stats.c — range, sums, entropy, distance and pooling. */
+/* stats.c — range, sums and pooling. */
 #include "view/stats.h"
 
 #include <math.h>
@@ -52,40 +52,6 @@ bool stats_rows_are_distributions(const float *m, size_t rows, size_t cols, doub
             return false;
     }
     return true;
-}
-
-double stats_entropy_bits(const float *m, size_t rows, size_t cols)
-{
-    if (rows == 0)
-        return 0.0;
-    double total = 0.0;
-    for (size_t i = 0; i < rows; i++) {
-        double h = 0.0;
-        for (size_t j = 0; j < cols; j++) {
-            double p = m[i * cols + j];
-            if (p > 0.0 && isfinite(p))
-                h -= p * log2(p);
-        }
-        total += h;
-    }
-    return total / (double)rows;
-}
-
-double stats_mean_distance(const float *m, size_t rows, size_t cols)
-{
-    if (rows == 0)
-        return 0.0;
-    double total = 0.0;
-    for (size_t i = 0; i < rows; i++) {
-        double d = 0.0;
-        for (size_t j = 0; j < cols; j++) {
-            double p = m[i * cols + j];
-            if (isfinite(p))
-                d += p * (i > j ? (double)(i - j) : (double)(j - i));
-        }
-        total += d;
-    }
-    return total / (double)rows;
 }
 
 typedef struct {

@@ -1,5 +1,6 @@
 /* stats.h — numbers the viewer states about a matrix: range and mean, row
- * sums, the entropy and reach of attention, and pooling for zooming out.
+ * sums, and pooling for zooming out. (The entropy and reach of attention
+ * rows are core/row_stats.h's, shared with the claims and the plots.)
  *
  * Pure functions over float arrays; −∞ (a masked score) is counted apart
  * and never averaged in, so a mask does not turn every mean into −∞. */
@@ -25,15 +26,6 @@ double stats_row_sum(const float *row, size_t n);
  * what attention weights and softmax outputs are, and only for them do
  * entropy and attention distance mean anything. False for rows == 0. */
 bool stats_rows_are_distributions(const float *m, size_t rows, size_t cols, double tol);
-
-/* Mean over rows of the Shannon entropy of each row, in bits: 0 when every
- * query looks at one key, log2(keys) when it spreads evenly.
- * m is (rows, cols) of probabilities. */
-double stats_entropy_bits(const float *m, size_t rows, size_t cols);
-
-/* Mean over rows of Σ_j w_ij·|i − j|: how many positions away a query
- * looks, on average. m is (rows, cols) of attention weights. */
-double stats_mean_distance(const float *m, size_t rows, size_t cols);
 
 /* One pooled cell of a (rows, cols) matrix: the mean of the finite values
  * in rows [r0, r1) × cols [c0, c1); −∞ when every value there is −∞, NaN

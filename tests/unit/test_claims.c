@@ -115,6 +115,7 @@ typedef struct {
     size_t dims[4];
     const char *names[4];
     const double *data;
+    double first[4];  /* positions of each axis's index 0 (a record's query_pos / key_pos) */
 } Fake;
 
 /* w (head 2, query 3, key 3): causal attention rows, each summing to 1. */
@@ -126,15 +127,21 @@ static const double m_data[] = {0, -INFINITY, -INFINITY, 0, 0, -INFINITY, 0, 0, 
 static const double r_data[] = {1, 2, 3, 4, 5, 6};   /* (token 3, model 2) */
 static const double r2_data[] = {5, 6, 3, 4, 1, 2};  /* its rows reversed */
 static const double s_data[] = {7};
+/* A generation step with the KV cache: one query, at position 3, over keys 0..3. */
+static const double gw_data[] = {0.125, 0.375, 0.25, 0.25};
+/* A row with a value that is no probability. */
+static const double nw_data[] = {0.5, NAN, 0.5};
 
 static const Fake fakes[] = {
-    {"w", 3, {2, 3, 3}, {"head", "query", "key"}, w_data},
-    {"m", 2, {3, 3}, {"query", "key"}, m_data},
-    {"r", 2, {3, 2}, {"token", "model"}, r_data},
-    {"r2", 2, {3, 2}, {"token", "model"}, r2_data},
-    {"s", 1, {1}, {"value"}, s_data},
-    {"g.0.x", 2, {1, 2}, {"token", "vocab"}, r_data},
-    {"g.1.x", 2, {1, 2}, {"token", "vocab"}, r_data + 2},
+    {"w", 3, {2, 3, 3}, {"head", "query", "key"}, w_data, {0}},
+    {"m", 2, {3, 3}, {"query", "key"}, m_data, {0}},
+    {"r", 2, {3, 2}, {"token", "model"}, r_data, {0}},
+    {"r2", 2, {3, 2}, {"token", "model"}, r2_data, {0}},
+    {"s", 1, {1}, {"value"}, s_data, {0}},
+    {"g.0.x", 2, {1, 2}, {"token", "vocab"}, r_data, {0}},
+    {"g.1.x", 2, {1, 2}, {"token", "vocab"}, r_data + 2, {0}},
+    {"gw", 3, {1, 1, 4}, {"head", "query", "key"}, gw_data, {0, 3, 0}},
+    {"nw", 2, {1, 3}, {"query", "key"}, nw_data, {0}},
 };
 
 static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTensor *out, Error *err)
@@ -164,6 +171,7 @@ static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTens
         for (int k = 0; k < f->ndim; k++) {
             out->dims[k] = f->dims[k];
             strcpy(out->names[k], f->names[k]);
+            out->first[k] = f->first[k];
             out->n *= f->dims[k];
         }
         out->data = malloc(out->n * sizeof *out->data);
@@ -194,6 +202,14 @@ static const EvalCase eval_cases[] = {
     {"entropy(w[head=0, query=2]) == 1.5", true, 1.5},
     {"sum(distance(w[head=0])) == 1.25", true, 1.25},     /* 0 + .5 + (.25 * 2 + .25) */
     {"sum(distance(w[head=1])) == 0", true, 0},
+    /* distance in positions, not row indices */
+    {"distance(gw[head=0]) == 1.375", true, 1.375},              /* .125·3 + .375·2 + .25·1; from row 0: 1.625 */
+    {"sum(distance(w[head=0, query=2:])) == 0.75", true, 0.75},  /* the row of query 2, not of query 0 */
+    {"sum(distance(w[head=0, query=2:, key=1:])) == 0.25", true, 0.25},
+    {"sum(distance(gw[head=0, key=2:])) == 0.25", true, 0.25},  /* keys 2 and 3 from query 3 */
+    /* NaN is left out of both, as in the viewer and the plots */
+    {"entropy(nw) == 1", true, 1},
+    {"distance(nw) == 1", true, 1},
     {"max(w[head=1, query=0]) == 1", true, 1},
     {"count(w[key=1:]) == 12", true, 12},
     {"count(w[key=:-1]) == 12", true, 12},

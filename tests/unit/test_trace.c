@@ -72,7 +72,8 @@ static Record sample(int which)
                         .dims = {2, 2, 2, 3}, .dim_names = {"batch", "head", "query", "key"},
                         .data = batched_data, .row_labels = b_rows, .col_labels = b_cols,
                         .formula = "Q·Kᵀ/√d_k", .description = "Scaled scores, one page per sentence and head.",
-                        .q_source = NULL, .kv_source = "enc.memory"};
+                        .q_source = NULL, .kv_source = "enc.memory",
+                        .has_positions = true, .query_pos = 5, .key_pos = 1};
     case 4:
         /* batched, per-sentence row labels, one column label set shared by
          * both sentences (a vocabulary axis) */
@@ -138,6 +139,9 @@ static void assert_same_record(const Record *got, const Record *want)
     assert_string_equal(got->description, want->description);
     assert_str_or_null(got->q_source, want->q_source);
     assert_str_or_null(got->kv_source, want->kv_source);
+    assert_int_equal(got->has_positions, want->has_positions);
+    assert_int_equal(got->query_pos, want->query_pos);
+    assert_int_equal(got->key_pos, want->key_pos);
     size_t rows = want->ndim > 1 ? (size_t)record_label_sets(want, want->ndim - 2) * want->dims[want->ndim - 2] : 0;
     size_t cols = (size_t)record_label_sets(want, want->ndim - 1) * want->dims[want->ndim - 1];
     assert_labels(got->row_labels, want->row_labels, rows);
@@ -361,7 +365,13 @@ static void fix_record_crc(unsigned char *b, size_t off)
 
 /* Patches; each leaves every checksum valid so the structure checks speak. */
 static void p_bad_magic(unsigned char *b, size_t n) { (void)n; memcpy(b, "GIF89a\0\0", 8); }
-static void p_future_major(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 2); fix_header_crc(b, n); }
+static void p_future_major(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 3); fix_header_crc(b, n); }
+static void p_major_0(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 0); fix_header_crc(b, n); }
+static void p_footer_major_1(unsigned char *b, size_t n)
+{
+    put16(b + n - FTR_SIZE + FTR_MAJOR, 1);
+    fix_footer_crc(b, n);
+}
 static void p_index_past_eof(unsigned char *b, size_t n)
 {
     put64(b + n - FTR_SIZE + FTR_INDEX_OFFSET, (uint64_t)n * 4);
@@ -434,7 +444,9 @@ typedef struct {
 
 static const OpenCase open_cases[] = {
     {"foreign magic", p_bad_magic, "not a Traceformer trace"},
-    {"major version 2", p_future_major, "version 2"},
+    {"major version 3", p_future_major, "version 3.x, this program reads versions 1.x to 2.x"},
+    {"major version 0", p_major_0, "version 0.x"},
+    {"header 2.0, footer 1.0", p_footer_major_1, "footer version 1 differs from 2"},
     {"index offset past EOF", p_index_past_eof, "does not end where the footer starts"},
     {"index offset wraps", p_index_offset_wraps, "does not end where the footer starts"},
     {"count 2^32-1", p_count_huge, "does not fit"},
@@ -509,6 +521,10 @@ static void r_control_char(unsigned char *r)
     r[REC_FIXED + 4 + name_len + 1 + 4] = 0x1B;  /* ESC: terminal injection */
 }
 static void r_magic(unsigned char *r) { r[0] = 'X'; }
+/* record 2 has a query axis of 2 and a key axis of 3 */
+static void r_query_pos_wraps(unsigned char *r) { put32(r + REC_QUERY_POS, 0xFFFFFFFFu); }
+static void r_key_pos_wraps(unsigned char *r) { put32(r + REC_KEY_POS, 0xFFFFFFFEu); }
+static void r_positions_shift(unsigned char *r) { put32(r + REC_FLAGS, le32(r + REC_FLAGS) & ~REC_FLAG_POSITIONS); }
 
 typedef struct {
     const char *what;
@@ -535,6 +551,9 @@ static const GetCase get_cases[] = {
     {"kind not UTF-8", 3, r_bad_utf8, "not valid UTF-8"},
     {"kind with ESC", 3, r_control_char, "control character"},
     {"record magic", 2, r_magic, "bad record magic"},
+    {"query positions past 2^32", 2, r_query_pos_wraps, "query positions run past"},
+    {"key positions past 2^32", 2, r_key_pos_wraps, "key positions run past"},
+    {"positions flag cleared", 2, r_positions_shift, "name has a character"},
 };
 
 static void test_hostile_get_table(void **state)
@@ -565,6 +584,119 @@ static void test_hostile_get_table(void **state)
     }
     free(b);
     free(good);
+}
+
+/* The 2.0 record layout, byte by byte: the positions sit after the fixed
+ * part, the strings after them. */
+static void test_positions_layout(void **state)
+{
+    Scratch *s = *state;
+    write_samples(s->path, N_SAMPLES, "k = v\n");
+    size_t size;
+    unsigned char *b = scratch_read(s->path, &size);
+    assert_int_equal(le16(b + HDR_MAJOR), 2);
+    assert_int_equal(le16(b + size - FTR_SIZE + FTR_MAJOR), 2);
+    size_t off = rec_off(b, size, 2);
+    assert_int_equal(le32(b + off + REC_FLAGS), REC_FLAG_KV_SOURCE | REC_FLAG_POSITIONS);
+    assert_int_equal(le32(b + off + REC_QUERY_POS), 5);
+    assert_int_equal(le32(b + off + REC_KEY_POS), 1);
+    assert_int_equal(le32(b + off + REC_FIXED_POS), strlen("dec.0.cross_attn.scores"));
+    off = rec_off(b, size, 3);  /* enc.embed: no query or key axis, no positions */
+    assert_int_equal(le32(b + off + REC_FLAGS), 0);
+    assert_int_equal(le32(b + off + REC_FIXED), strlen("enc.embed"));
+    free(b);
+}
+
+/* The writer refuses positions it cannot store. */
+static void test_positions_refused(void **state)
+{
+    Scratch *s = *state;
+    static const struct {
+        int sample;
+        uint32_t q, k;
+        const char *fragment;
+    } cases[] = {
+        {3, 0, 0, "no query or key axis"},               /* enc.embed [token, model] */
+        {2, 0xFFFFFFFFu, 0, "query positions run past"}, /* query axis of 2 */
+        {2, 0, 0xFFFFFFFEu, "key positions run past"},   /* key axis of 3 */
+    };
+    for (size_t c = 0; c < ARRAY_LEN(cases); c++) {
+        TraceWriter *w;
+        Error err;
+        assert_int_equal(trace_writer_open(&w, s->path, NULL, &err), TF_OK);
+        Record r = sample(cases[c].sample);
+        r.has_positions = true;
+        r.query_pos = cases[c].q;
+        r.key_pos = cases[c].k;
+        assert_int_equal(trace_writer_add(w, &r, &err), TF_ERR_INPUT);
+        if (!strstr(err.msg, cases[c].fragment))
+            fail_msg("case %zu: message \"%s\" lacks \"%s\"", c, err.msg, cases[c].fragment);
+        trace_writer_abort(w);
+    }
+    /* the last entry of the axis at 2^32 - 1 is fine */
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, s->path, NULL, &err), TF_OK);
+    Record r = sample(2);
+    r.query_pos = 0xFFFFFFFEu;
+    r.key_pos = 0xFFFFFFFDu;
+    if (trace_writer_add(w, &r, &err) != TF_OK)
+        fail_msg("%s", err.msg);
+    trace_writer_abort(w);
+}
+
+/* A 1.0 file: no record has positions (it reads back with none), and the
+ * positions flag is an unknown flag there. Made from a 2.0 file of records
+ * without positions by changing its version. */
+static void test_reads_version_1(void **state)
+{
+    Scratch *s = *state;
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, s->path, "k = v\n", &err), TF_OK);
+    for (int i = 0; i < N_SAMPLES; i++) {
+        Record r = sample(i);
+        r.has_positions = false;
+        r.query_pos = r.key_pos = 0;
+        assert_int_equal(trace_writer_add(w, &r, &err), TF_OK);
+    }
+    assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+    size_t size;
+    unsigned char *b = scratch_read(s->path, &size);
+    put16(b + HDR_MAJOR, 1);
+    put16(b + size - FTR_SIZE + FTR_MAJOR, 1);
+    fix_header_crc(b, size);
+    fix_footer_crc(b, size);
+    scratch_write(s->path, b, size);
+    TraceReader *r;
+    if (trace_reader_open(&r, s->path, &err) != TF_OK)
+        fail_msg("open 1.0: %s", err.msg);
+    for (int i = 0; i < N_SAMPLES; i++) {
+        TraceRecord tr;
+        if (trace_reader_get(r, (uint32_t)i, &tr, &err) != TF_OK)
+            fail_msg("get %d: %s", i, err.msg);
+        Record want = sample(i);
+        want.has_positions = false;
+        want.query_pos = want.key_pos = 0;
+        assert_same_record(&tr.rec, &want);
+        trace_record_release(&tr);
+    }
+    trace_reader_close(r);
+
+    /* the positions bit in a 1.0 file: unknown, named at its byte */
+    size_t off = rec_off(b, size, 1);
+    put32(b + off + REC_FLAGS, le32(b + off + REC_FLAGS) | REC_FLAG_POSITIONS);
+    fix_record_crc(b, off);
+    scratch_write(s->path, b, size);
+    assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
+    TraceRecord tr;
+    assert_int_equal(trace_reader_get(r, 1, &tr, &err), TF_ERR_INPUT);
+    trace_reader_close(r);
+    char want[64];
+    snprintf(want, sizeof want, "byte %zu: record 1: unknown flags 00000007", off + REC_FLAGS);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    free(b);
 }
 
 static void test_not_a_file(void **state)
@@ -739,6 +871,9 @@ int main(void)
         T(test_every_flipped_byte_refused),
         T(test_hostile_open_table),
         T(test_hostile_get_table),
+        T(test_positions_layout),
+        T(test_positions_refused),
+        T(test_reads_version_1),
         T(test_not_a_file),
         T(test_abort_leaves_nothing),
         T(test_open_failures_leave_nothing),

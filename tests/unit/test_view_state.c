@@ -466,6 +466,51 @@ static void test_heads_view(void **state)
     assert_non_null(strstr(s->msg, "not in an attention block"));
 }
 
+/* A generation step with the KV cache: one query row, at position 3, over
+ * the keys at 0..3. The heads view measures distance from the query's
+ * position, not from the row index 0 (which would say 1.625 and 1.5). */
+static void test_heads_view_generation_step(void **state)
+{
+    (void)state;
+    Scratch *dir = scratch_open("viewgen", NULL);
+    assert_non_null(dir);
+    char path[400];
+    snprintf(path, sizeof path, "%s/gen.trace", dir->dir);
+    static const float w[2 * 1 * 4] = {0.125f, 0.375f, 0.25f, 0.25f,  /* head 0 */
+                                       0.5f, 0.0f, 0.25f, 0.25f};     /* head 1 */
+    static const char *const keys[] = {"<START>", "cat", "chases", "mouse"};
+    static const char *const query[] = {"mouse"};
+    Record r = {.name = "gen.3.dec.0.self_attn.weights", .kind = "weights", .ndim = 3, .dims = {2, 1, 4},
+                .dim_names = {"head", "query", "key"}, .data = w, .row_labels = query, .col_labels = keys,
+                .formula = "softmax(masked) over keys", .description = "Attention weights.",
+                .has_positions = true, .query_pos = 3, .key_pos = 0};
+    TraceWriter *tw;
+    Error err;
+    assert_int_equal(trace_writer_open(&tw, path, "", &err), TF_OK);
+    assert_int_equal(trace_writer_add(tw, &r, &err), TF_OK);
+    assert_int_equal(trace_writer_finish(tw, &err), TF_OK);
+    TraceReader *tr;
+    assert_int_equal(trace_reader_open(&tr, path, &err), TF_OK);
+    ViewState v;
+    ViewConfig cfg = {.a = tr, .theme = {true, true}, .lines = 40, .cols = 120};
+    if (view_init(&v, &cfg, &err))
+        fail_msg("view_init: %s", err.msg);
+    go(&v, "gen.3.dec.0.self_attn.weights");
+    if (!v.heads)
+        view_key(&v, 'a');
+    assert_true(v.heads);
+    assert_int_equal(v.n_head_stats, 2);
+    assert_true(v.head_stats[0].distributions);
+    /* head 0: 0.125·3 + 0.375·2 + 0.25·1 + 0.25·0 */
+    assert_float_equal(v.head_stats[0].distance, 1.375, 1e-9);
+    /* head 1: 0.5·3 + 0.25·1 */
+    assert_float_equal(v.head_stats[1].distance, 1.75, 1e-9);
+    assert_float_equal(v.head_stats[1].entropy_bits, 1.5, 1e-9);
+    view_free(&v);
+    trace_reader_close(tr);
+    assert_int_equal(scratch_close(dir), 0);
+}
+
 static void test_mask_overlay(void **state)
 {
     Fixture *f = *state;
@@ -817,6 +862,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare_pairs_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_without_b, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heads_view, setup, teardown),
+        cmocka_unit_test(test_heads_view_generation_step),
         cmocka_unit_test_setup_teardown(test_mask_overlay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_stays_in_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_click_selects_cell_and_step, setup, teardown),

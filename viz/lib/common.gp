@@ -156,13 +156,15 @@ if (tf_npages < 1 || tf_R < 1 || tf_C < 1) {
 array tf_ptitle[tf_npages]
 array tf_prows[tf_npages]
 array tf_pcols[tf_npages]
-do for [tf_i = 1:tf_npages] { tf_ptitle[tf_i] = ""; tf_prows[tf_i] = ""; tf_pcols[tf_i] = "" }
+array tf_pentropy[tf_npages]
+do for [tf_i = 1:tf_npages] { tf_ptitle[tf_i] = ""; tf_prows[tf_i] = ""; tf_pcols[tf_i] = ""; tf_pentropy[tf_i] = NaN }
 tf_rowdim = ""; tf_coldim = ""
 # A page's title is its first '#' line without ": " that is neither the
 # record's own first line nor the "N pages of" line.
 tf_head2(s, blk, i) = blk >= tf_npages ? 0 : \
     tf_startswith(s, "# rows (") ? (tf_prows[blk + 1] = tf_after(s, "): "), tf_rowdim = s[9:strstrt(s, "):") - 1], 0) : \
     tf_startswith(s, "# cols (") ? (tf_pcols[blk + 1] = tf_after(s, "): "), tf_coldim = s[9:strstrt(s, "):") - 1], 0) : \
+    tf_startswith(s, "# row entropy: ") ? (tf_pentropy[blk + 1] = real(s[16:]), 0) : \
     (tf_startswith(s, "# ") && !(blk == 0 && i == 0) && strstrt(s, ": ") == 0 && !tf_digit(s[3:3]) && tf_ptitle[blk + 1] eq "") ? \
         (tf_ptitle[blk + 1] = s[3:], 0) : 0
 stats data using (tf_head2(strcol(1), column(-2), column(0))) nooutput

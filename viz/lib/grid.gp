@@ -37,14 +37,13 @@ if (tf_seq) { eval tf_palette_seq } else { eval tf_palette_div }
 
 # ---- entropy of each head's rows (distributions only) ----
 # H = -sum p log2 p over a row's keys, averaged over the rows: 0 when every
-# query puts all its weight on one key, log2(keys) when spread evenly.
+# query puts all its weight on one key, log2(keys) when spread evenly. The
+# export computes it (src/core/row_stats.h, as the viewer and the lesson
+# claims do) and writes it as each page's "# row entropy:" line.
 tf_dist = (tf_kind eq "weights" || tf_kind eq "probs") && tf_vmin >= 0
 array tf_entropy[tf_n]
 if (tf_dist) {
-    do for [tf_i = 1:tf_n] {
-        stats data index tf_first + tf_i - 1 matrix using ((tf_isfin($3) && $3 > 0) ? -$3 * log($3) / log(2) : 0) nooutput
-        tf_entropy[tf_i] = STATS_sum / tf_R
-    }
+    do for [tf_i = 1:tf_n] { tf_entropy[tf_i] = tf_pentropy[tf_first + tf_i] }
 }
 
 # ---- titles ----
