@@ -113,15 +113,15 @@ const CachedRecord *view_weights(const ViewState *s)
 
 Scale view_scale(const ViewState *s, const CachedRecord *c)
 {
-    return view_scale_range(s, c->tr.rec.kind, c->stats.min, c->stats.max);
+    return view_scale_range(s, record_kind_of(c->tr.rec.kind), c->stats.min, c->stats.max);
 }
 
-Scale view_scale_range(const ViewState *s, const char *kind, float min, float max)
+Scale view_scale_range(const ViewState *s, RecordKind kind, float min, float max)
 {
     /* Stretched, weights and probabilities are coloured like any other
      * values: 0 to this record's largest, so nearly uniform attention
      * (every weight near 1/T) still shows its pattern. */
-    return palette_scale_for(s->stretch && kind && strcmp(kind, "mask") != 0 ? "activation" : kind, min, max);
+    return palette_scale_for(s->stretch && kind != RECORD_KIND_MASK ? RECORD_KIND_ACTIVATION : kind, min, max);
 }
 
 bool view_numbers_on(const ViewState *s)
