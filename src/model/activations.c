@@ -421,7 +421,7 @@ void activations_record(const Activations *a, int i, Record *out)
     memset(out, 0, sizeof *out);
     out->name = s->name;
     out->exec_index = (uint32_t)i;
-    out->kind = spec->kind;
+    out->kind = record_kind_name(spec->kind);
     const int batch_axis = spec->batched && a->B > 1;
     int nd = 0;
     Axis axes[RECORD_MAX_DIMS] = {AX_NONE};

@@ -26,6 +26,7 @@
 
 #include "core/error.h"
 #include "core/record.h"
+#include "core/record_kind.h"
 #include "model/batch.h"
 #include "model/model.h"
 
@@ -61,7 +62,7 @@ typedef enum {
 
 typedef struct {
     const char *suffix;       /* "attn.weights" is prefix + "." + suffix */
-    const char *kind;         /* see core/record.h */
+    RecordKind kind;          /* core/record_kind.h */
     int batched;              /* 0: one copy for every sentence */
     SlotWhen when;
     Axis axes[3];             /* AX_NONE-terminated when fewer */
@@ -75,43 +76,43 @@ typedef struct {
 
 /* X(field, suffix, kind, when, axes..., formula, description), in execution order. */
 #define ATTN_SLOTS(X)                                                                       \
-    X(q, "q", "activation", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_HEAD_DIM,                    \
+    X(q, "q", RECORD_KIND_ACTIVATION, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_HEAD_DIM,          \
       "Q = X_q W_Q^T + b_Q, split into h heads",                                            \
       "Each query position's question, one d_k-wide vector per head.")                      \
-    X(k, "k", "activation", WHEN_ALWAYS, AX_HEAD, AX_KEY, AX_HEAD_DIM,                      \
+    X(k, "k", RECORD_KIND_ACTIVATION, WHEN_ALWAYS, AX_HEAD, AX_KEY, AX_HEAD_DIM,            \
       "K = X_kv W_K^T + b_K, split into h heads",                                           \
       "Each key position's label that queries are matched against, per head.")              \
-    X(v, "v", "activation", WHEN_ALWAYS, AX_HEAD, AX_KEY, AX_HEAD_DIM,                      \
+    X(v, "v", RECORD_KIND_ACTIVATION, WHEN_ALWAYS, AX_HEAD, AX_KEY, AX_HEAD_DIM,            \
       "V = X_kv W_V^T + b_V, split into h heads",                                           \
       "The content each key position hands over when it is attended to, per head.")         \
-    X(q_rot, "q_rot", "activation", WHEN_ROPE, AX_HEAD, AX_QUERY, AX_HEAD_DIM,              \
+    X(q_rot, "q_rot", RECORD_KIND_ACTIVATION, WHEN_ROPE, AX_HEAD, AX_QUERY, AX_HEAD_DIM,    \
       "(q_2i, q_2i+1) turned by pos * 10000^(-2i/d_k)",                                     \
       "Each query rotated pair by pair through angles proportional to its position (RoPE).") \
-    X(k_rot, "k_rot", "activation", WHEN_ROPE, AX_HEAD, AX_KEY, AX_HEAD_DIM,                \
+    X(k_rot, "k_rot", RECORD_KIND_ACTIVATION, WHEN_ROPE, AX_HEAD, AX_KEY, AX_HEAD_DIM,      \
       "(k_2i, k_2i+1) turned by pos * 10000^(-2i/d_k)",                                     \
       "Each key rotated the same way, so that q_rot . k_rot depends only on how far apart they are.") \
-    X(raw, "raw", "scores", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,                         \
+    X(raw, "raw", RECORD_KIND_SCORES, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,               \
       "Q K^T (Q_rot K_rot^T with positions = rope)",                                        \
       "Dot product of every query with every key: how well they match, unscaled.")          \
-    X(scores, "scores", "scores", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY, "raw / sqrt(d_k)", \
+    X(scores, "scores", RECORD_KIND_SCORES, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY, "raw / sqrt(d_k)", \
       "Raw scores divided by sqrt(d_k), so their spread does not grow with the head width.")\
-    X(bias, "bias", "scores", WHEN_RELATIVE, AX_HEAD, AX_QUERY, AX_KEY,                     \
+    X(bias, "bias", RECORD_KIND_SCORES, WHEN_RELATIVE, AX_HEAD, AX_QUERY, AX_KEY,           \
       "B[bucket(j - i), head]",                                                             \
       "Relative position bias: one learned number per head and distance bucket, added to the scores.") \
-    X(mask, "mask", "mask", WHEN_ALWAYS, AX_QUERY, AX_KEY, AX_NONE,                         \
+    X(mask, "mask", RECORD_KIND_MASK, WHEN_ALWAYS, AX_QUERY, AX_KEY, AX_NONE,               \
       "0 = may attend, -inf = blocked",                                                     \
       "Additive mask: -inf hides future positions (causal) and <PAD> keys (padding).")      \
-    X(masked, "masked", "scores", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,                   \
+    X(masked, "masked", RECORD_KIND_SCORES, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,         \
       "scores + mask (scores + bias + mask with positions = relative)",                     \
       "Scaled scores with blocked positions set to -inf, so softmax gives them 0.")         \
-    X(weights, "weights", "weights", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,                \
+    X(weights, "weights", RECORD_KIND_WEIGHTS, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,      \
       "softmax(masked) over keys",                                                          \
       "Attention weights: each row is a probability distribution over the keys.")          \
-    X(z, "z", "activation", WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_HEAD_DIM, "weights V",       \
+    X(z, "z", RECORD_KIND_ACTIVATION, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_HEAD_DIM, "weights V", \
       "Each head's output: the weighted average of the value vectors.")                     \
-    X(concat, "concat", "activation", WHEN_ALWAYS, AX_QUERY, AX_MODEL, AX_NONE,             \
+    X(concat, "concat", RECORD_KIND_ACTIVATION, WHEN_ALWAYS, AX_QUERY, AX_MODEL, AX_NONE,   \
       "concat(z_1, ..., z_h)", "The heads' outputs side by side, back to d_model wide.")    \
-    X(out, "out", "activation", WHEN_ALWAYS, AX_QUERY, AX_MODEL, AX_NONE, "concat W_O^T + b_O", \
+    X(out, "out", RECORD_KIND_ACTIVATION, WHEN_ALWAYS, AX_QUERY, AX_MODEL, AX_NONE, "concat W_O^T + b_O", \
       "The output projection mixes the heads into one d_model-wide result.")
 
 /* X(field, suffix, kind, axes..., formula, description, formula_off,
@@ -119,31 +120,31 @@ typedef struct {
  * residual = off (the sublayer's output, which replaces the stream), NULL
  * for the slots that do not change. */
 #define LAYER_SLOTS(X)                                                                      \
-    X(ln1, "ln1", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_1(...)",            \
+    X(ln1, "ln1", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_1(...)",  \
       "First LayerNorm: each token vector rescaled to mean 0, variance 1, then gain and bias.", \
       NULL, NULL)                                                                           \
-    X(resid_mid, "resid_mid", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + SelfAttention(...)", \
+    X(resid_mid, "resid_mid", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "x + SelfAttention(...)", \
       "Residual sum: the layer input plus what self-attention added.",                      \
       "SelfAttention(...), x not added (residual = off)",                                   \
       "Self-attention's output alone (residual = off): it replaces the stream instead of adding to it.") \
-    X(resid_self, "resid_self", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + MaskedSelfAttention(...)", \
+    X(resid_self, "resid_self", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "x + MaskedSelfAttention(...)", \
       "Residual sum: the decoder stream plus what masked self-attention added.",            \
       "MaskedSelfAttention(...), x not added (residual = off)",                             \
       "Masked self-attention's output alone (residual = off): it replaces the decoder stream.") \
-    X(ln2, "ln2", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_2(...)",            \
+    X(ln2, "ln2", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_2(...)",  \
       "Second LayerNorm of the layer.", NULL, NULL)                                         \
-    X(resid_cross, "resid_cross", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + CrossAttention(..., memory)", \
+    X(resid_cross, "resid_cross", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "x + CrossAttention(..., memory)", \
       "Residual sum: the decoder stream plus what it read from the encoder's memory.",      \
       "CrossAttention(..., memory), x not added (residual = off)",                          \
       "What the decoder read from the encoder's memory, alone (residual = off): it replaces the decoder stream.") \
-    X(ln3, "ln3", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_3(...)",            \
+    X(ln3, "ln3", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm_3(...)",  \
       "Third LayerNorm of the decoder layer.", NULL, NULL)                                  \
-    X(ffn_hidden, "ffn.hidden", "activation", AX_TOKEN, AX_FF, AX_NONE, "act(x W_1^T + b_1)", \
+    X(ffn_hidden, "ffn.hidden", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_FF, AX_NONE, "act(x W_1^T + b_1)", \
       "Feed-forward hidden layer, d_ff wide, after the activation; each token on its own.", \
       NULL, NULL)                                                                           \
-    X(ffn_out, "ffn.out", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "hidden W_2^T + b_2",  \
+    X(ffn_out, "ffn.out", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "hidden W_2^T + b_2", \
       "Feed-forward output, projected back to d_model.", NULL, NULL)                        \
-    X(resid_post, "resid_post", "activation", AX_TOKEN, AX_MODEL, AX_NONE, "x + FFN(...)",  \
+    X(resid_post, "resid_post", RECORD_KIND_ACTIVATION, AX_TOKEN, AX_MODEL, AX_NONE, "x + FFN(...)", \
       "Residual sum after the feed-forward block: what the next layer builds on.",          \
       "FFN(...), x not added (residual = off)",                                             \
       "The feed-forward output alone (residual = off): what the next layer builds on, none of its input added back.")
@@ -152,79 +153,79 @@ typedef struct {
  * execution order. Names are whole ("dec.logits"); a generation step puts
  * its prefix before them ("gen.3.dec.logits", "gen.3.token"). */
 #define MODEL_SLOTS(X)                                                                      \
-    X(src_tokens, "src.tokens", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, "token ids", \
+    X(src_tokens, "src.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, "token ids", \
       "The source sentence as token ids; <PAD> fills shorter sentences of a batch.")        \
-    X(enc_embed, "enc.embed", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(enc_embed, "enc.embed", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
       "E[token] * sqrt(d_model)",                                                           \
       "Each source token's embedding row, scaled by sqrt(d_model).")                        \
-    X(enc_pos, "enc.pos", "positions", 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE,     \
+    X(enc_pos, "enc.pos", RECORD_KIND_POSITIONS, 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE, \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding: the same table for every sentence, one row per position.") \
-    X(enc_pos_learned, "enc.pos", "positions", 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(enc_pos_learned, "enc.pos", RECORD_KIND_POSITIONS, 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "P[pos], a row of src_pos_embedding.weight",                                          \
       "Learned positional embedding: one trained row per position, the same for every sentence.") \
-    X(enc_rope, "enc.rope_angles", "positions", 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE,   \
+    X(enc_rope, "enc.rope_angles", RECORD_KIND_POSITIONS, 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE, \
       "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
       "Rotary embedding: how far each pair (2i, 2i+1) of a query or key at this position is turned, in radians.") \
-    X(enc_buckets, "enc.rel_buckets", "positions", 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
+    X(enc_buckets, "enc.rel_buckets", RECORD_KIND_POSITIONS, 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
       "bucket(j - i), both directions (T5)",                                                \
       "Which relative-distance bucket each (query, key) pair falls in: one per small distance, wider ones far away.") \
-    X(enc_input, "enc.input", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(enc_input, "enc.input", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
       "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first encoder layer reads: token meaning plus position.")                   \
-    X(enc_norm, "enc.norm", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
+    X(enc_norm, "enc.norm", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the encoder stack.")                                           \
-    X(enc_memory, "enc.memory", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,  \
+    X(enc_memory, "enc.memory", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
       "encoder output",                                                                     \
       "The encoder's output: the keys and values of every decoder layer's cross-attention.") \
-    X(tgt_tokens, "tgt.tokens", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,       \
+    X(tgt_tokens, "tgt.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
       "<START> + target (shifted right)",                                                   \
       "The decoder's input tokens: <START>, then the target; <PAD> fills shorter sentences of a batch.") \
-    X(dec_embed, "dec.embed", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(dec_embed, "dec.embed", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
       "E[token] * sqrt(d_model)",                                                           \
       "Each decoder token's embedding row, scaled by sqrt(d_model).")                       \
-    X(dec_pos, "dec.pos", "positions", 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE,     \
+    X(dec_pos, "dec.pos", RECORD_KIND_POSITIONS, 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE, \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding for the decoder positions.")                          \
-    X(dec_pos_learned, "dec.pos", "positions", 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(dec_pos_learned, "dec.pos", RECORD_KIND_POSITIONS, 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "P[pos], a row of tgt_pos_embedding.weight",                                          \
       "Learned positional embedding for the decoder positions.")                            \
-    X(dec_rope, "dec.rope_angles", "positions", 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE,   \
+    X(dec_rope, "dec.rope_angles", RECORD_KIND_POSITIONS, 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE, \
       "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
       "Rotary embedding angles of the decoder positions, in radians.")                      \
-    X(dec_buckets, "dec.rel_buckets", "positions", 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
+    X(dec_buckets, "dec.rel_buckets", RECORD_KIND_POSITIONS, 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
       "bucket(j - i), looking back only (T5)",                                              \
       "Which relative-distance bucket each (query, key) pair falls in; keys in the future (masked) get bucket 0.") \
-    X(dec_input, "dec.input", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(dec_input, "dec.input", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
       "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first decoder layer reads.")                                                \
-    X(dec_norm, "dec.norm", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
+    X(dec_norm, "dec.norm", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the decoder stack.")                                           \
-    X(dec_logits, "dec.logits", "activation", 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE,  \
+    X(dec_logits, "dec.logits", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE, \
       "x W_out^T + b_out", "One score per vocabulary word at every decoder position.")      \
-    X(dec_probs, "dec.probs", "probs", 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE, "softmax(logits)", \
+    X(dec_probs, "dec.probs", RECORD_KIND_PROBS, 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE, "softmax(logits)", \
       "The predicted probability of each next word, per position.")                         \
-    X(dec_predicted, "dec.predicted", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
+    X(dec_predicted, "dec.predicted", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
       "argmax(logits)", "The most likely next token at each position: what greedy decoding would pick.") \
-    X(dec_target, "dec.target", "tokens", 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,      \
+    X(dec_target, "dec.target", RECORD_KIND_TOKENS, 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE, \
       "target + <END> (the decoder input shifted left)",                                    \
       "Teacher forcing: the token each position should predict, the next one of the target.") \
-    X(dec_loss, "dec.loss", "loss", 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,            \
+    X(dec_loss, "dec.loss", RECORD_KIND_LOSS, 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,  \
       "-log probs[target] (0 where the target is <PAD>)",                                   \
       "Cross-entropy of each position's prediction against its target token.")              \
-    X(loss, "loss", "loss", 0, WHEN_TARGETS, AX_ONE, AX_NONE, AX_NONE,                      \
+    X(loss, "loss", RECORD_KIND_LOSS, 0, WHEN_TARGETS, AX_ONE, AX_NONE, AX_NONE,            \
       "mean of dec.loss over targets that are not <PAD>",                                   \
       "The teacher-forcing loss: the average cross-entropy over every real target position of the batch.") \
-    X(gen_sampling, "sampling", "probs", 1, WHEN_SAMPLING, AX_VOCAB, AX_NONE, AX_NONE,      \
+    X(gen_sampling, "sampling", RECORD_KIND_PROBS, 1, WHEN_SAMPLING, AX_VOCAB, AX_NONE, AX_NONE, \
       "softmax(top_k(logits) / temperature)",                                               \
       "The distribution this step's token is drawn from: logits divided by the temperature, all but the k largest dropped.") \
-    X(gen_token, "token", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,             \
+    X(gen_token, "token", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,   \
       "argmax(probs) or a draw from sampling; the prompt's next token while it lasts",      \
       "The token this step appends to the sequence: the next input of the decoder.")        \
-    X(gen_tokens, "gen.tokens", "tokens", 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,       \
+    X(gen_tokens, "gen.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
       "<START> + prompt + generated tokens",                                                \
       "The whole sequence after generation: what the decoder read, and the last token chosen.") \
-    X(gen_work, "gen.work", "work", 0, WHEN_ALWAYS, AX_STEP, AX_MODE, AX_NONE,              \
+    X(gen_work, "gen.work", RECORD_KIND_WORK, 0, WHEN_ALWAYS, AX_STEP, AX_MODE, AX_NONE,    \
       "multiply-adds of the decoder's matrix products per step",                            \
       "The work of each step with the KV cache (grows like n) and recomputing the prefix (grows like n^2).")
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/record_kind.h"
 #include "io/atomic_file.h"
 #include "io/signal_cleanup.h"
 #include "plot/gnuplot.h"
@@ -553,9 +554,10 @@ static Status plan_record(const Record *rec, const PlotOptions *o, Job *job, cha
     if (is_batched && (uint32_t)o->batch >= rec->dims[0])
         return error_set(err, TF_ERR_INPUT, "batch %d: %s has sentences 0..%u", o->batch, rec->name,
                          rec->dims[0] - 1);
-    if (strcmp(rec->kind, "mask") == 0)
+    RecordKind kind = record_kind_of(rec->kind);
+    if (kind == RECORD_KIND_MASK)
         job->script = "mask.gp";
-    else if (strcmp(rec->kind, "positions") == 0)
+    else if (kind == RECORD_KIND_POSITIONS)
         job->script = "positions.gp";
     else if (head_axis >= 0 && o->head < 0)
         job->script = "heads.gp";

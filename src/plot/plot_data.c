@@ -1,41 +1,21 @@
 #include "plot/plot_data.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/checked.h"
 #include "trace/export.h"
+#include "trace/record_name.h"
 
 /* ---- which records ---- */
 
-static const char *skip_digits(const char *s)
+/* A gradient's record (grad.*). */
+static bool is_grad(const char *name)
 {
-    if (!isdigit((unsigned char)*s))
-        return NULL;
-    while (isdigit((unsigned char)*s))
-        s++;
-    return s;
-}
-
-bool plot_is_stream_name(const char *name)
-{
-    if (strncmp(name, "enc.", 4) != 0 && strncmp(name, "dec.", 4) != 0)
-        return false;
-    const char *s = name + 4;
-    if (strcmp(s, "input") == 0 || strcmp(s, "norm") == 0)
-        return true;
-    s = skip_digits(s);
-    if (!s || *s++ != '.')
-        return false;
-    if (strncmp(s, "resid_", 6) == 0)
-        return s[6] != '\0' && strchr(s, '.') == NULL;
-    if (strncmp(s, "ln", 2) == 0) {
-        const char *end = skip_digits(s + 2);
-        return end && *end == '\0';
-    }
-    return false;
+    RecordName rn;
+    record_name_parse(name, &rn);
+    return rn.grad;
 }
 
 static int axis_named(const Record *r, const char *name)
@@ -54,7 +34,7 @@ static bool is_batched(const Record *r)
 bool plot_has_stream(const TraceReader *r)
 {
     for (uint32_t i = 0; i < trace_reader_count(r); i++)
-        if (plot_is_stream_name(trace_reader_name(r, i)))
+        if (record_name_is_stream(trace_reader_name(r, i)))
             return true;
     return false;
 }
@@ -62,7 +42,7 @@ bool plot_has_stream(const TraceReader *r)
 bool plot_trace_batched(const TraceReader *r)
 {
     for (uint32_t i = 0; i < trace_reader_count(r); i++) {
-        if (!plot_is_stream_name(trace_reader_name(r, i)))
+        if (!record_name_is_stream(trace_reader_name(r, i)))
             continue;
         TraceRecord t;
         if (trace_reader_get(r, i, &t, NULL) != TF_OK)
@@ -193,7 +173,7 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
     uint32_t batches = 1;
     /* First pass: checks and the header. */
     for (uint32_t i = 0; i < count; i++) {
-        if (!plot_is_stream_name(trace_reader_name(r, i)))
+        if (!record_name_is_stream(trace_reader_name(r, i)))
             continue;
         TraceRecord t;
         Status s = trace_reader_get(r, i, &t, err);
@@ -220,7 +200,7 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
     const bool grad_layers = plot_has_grad_norms(r);
     bool any_grad = grad_layers;
     for (uint32_t i = 0; i < count && !any_grad; i++)
-        any_grad = strncmp(trace_reader_name(r, i), "grad.", 5) == 0;
+        any_grad = is_grad(trace_reader_name(r, i));
     fputs("# traceformer norms: the size of the residual stream, record by record (viz/norms.gp)\n# trace: ", f);
     put_clean(f, trace_reader_path(r));
     fprintf(f, "\n# d_model: %u\n# batch: %d\n", d_model, batch);
@@ -237,7 +217,7 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
     uint32_t step = 0;
     for (uint32_t i = 0; i < count; i++) {
         const char *name = trace_reader_name(r, i);
-        if (!plot_is_stream_name(name))
+        if (!record_name_is_stream(name))
             continue;
         TraceRecord t;
         Status s = trace_reader_get(r, i, &t, err);
@@ -261,7 +241,7 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
     }
     for (uint32_t i = 0; i < count && !grad_layers; i++) {
         const char *name = trace_reader_name(r, i);
-        if (strncmp(name, "grad.", 5) != 0)
+        if (!is_grad(name))
             continue;
         TraceRecord t;
         Status s = trace_reader_get(r, i, &t, err);
@@ -286,16 +266,6 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err)
 }
 
 /* ---- generation ---- */
-
-const char *plot_generation_family(const char *name)
-{
-    if (strncmp(name, "gen.", 4) != 0)
-        return NULL;
-    const char *s = skip_digits(name + 4);
-    if (!s || *s != '.' || s[1] == '\0')
-        return NULL;
-    return s + 1;
-}
 
 typedef struct {
     uint64_t step;
@@ -363,10 +333,12 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
     uint32_t n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const char *name = trace_reader_name(r, i);
-        const char *fam = plot_generation_family(name);
+        const char *fam = record_name_gen_family(name);
         if (!fam || strcmp(fam, family) != 0)
             continue;
-        steps[n].step = strtoull(name + 4, NULL, 10);
+        RecordName rn;
+        record_name_parse(name, &rn);
+        steps[n].step = (uint64_t)rn.gen_step;
         steps[n].index = i;
         n++;
     }
@@ -482,7 +454,9 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
     rec->row_labels = g->row_ptrs;
     rec->col_labels = g->col_ptrs;
     rec->formula = g->formula;
-    rec->description = strstr(family, "cross_attn")
+    RecordName fam;
+    record_name_parse(family, &fam);
+    rec->description = fam.block == RECORD_BLOCK_CROSS_ATTN
                            ? "Decoder cross-attention during generation: the keys are the encoder memory, "
                              "computed once, the same every step."
                            : "Decoder attention during generation: the KV cache grows by one key per step.";

@@ -10,11 +10,8 @@
 #include "core/record.h"
 #include "trace/trace.h"
 
-/* A record of the residual stream, by name: enc.input, enc.L.resid_*,
- * enc.L.lnK, enc.norm, and the same for dec. */
-bool plot_is_stream_name(const char *name);
-
-/* True when r has a record plot_write_norms would use. */
+/* True when r has a record plot_write_norms would use: one of the residual
+ * stream (record_name_is_stream). */
 bool plot_has_stream(const TraceReader *r);
 
 /* True when r is batched: its stream records have a leading batch axis. */
@@ -31,8 +28,9 @@ bool plot_has_grad_norms(const TraceReader *r);
  * range; a record that fails its checks stops it with the reader's error. */
 Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err);
 
-/* gen.S.<family> for every S, as one record [head, step, key] (or
- * [step, key] when the records have no head axis): row S is the last query
+/* gen.S.<family> for every S (the family as record_name_gen_family gives
+ * it), as one record [head, step, key] (or [step, key] when the records
+ * have no head axis): row S is the last query
  * row of step S for sentence `batch`, and keys not in the cache at that
  * step are NaN. */
 typedef struct {
@@ -48,8 +46,5 @@ typedef struct {
 Status plot_generation_build(const TraceReader *r, const char *family, int batch, GenMatrix *g,
                              Error *err);
 void plot_generation_free(GenMatrix *g);
-
-/* The family of a gen.S.<family> name ("dec.0.self_attn.weights"), or NULL. */
-const char *plot_generation_family(const char *name);
 
 #endif

@@ -6,6 +6,7 @@
 #include "plot/plot.h"
 #include "plot/plot_data.h"
 #include "trace/export.h"
+#include "trace/record_name.h"
 
 void plot_list_free(PlotFigureList *l)
 {
@@ -41,27 +42,6 @@ static Status list_add(PlotFigureList *l, PlotFigureKind kind, uint32_t index, c
     return TF_OK;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* The name with its layer number taken out ("dec.1.self_attn.mask" →
- * "dec..self_attn.mask"): masks of the same kind of block share it. */
-static void block_kind(const char *name, char *out, size_t cap)
-{
-    size_t k = 0;
-    for (const char *s = name; *s && k + 1 < cap; s++) {
-        if (*s >= '0' && *s <= '9' && s > name && s[-1] == '.')
-            while (s[1] >= '0' && s[1] <= '9')
-                s++;
-        else
-            out[k++] = *s;
-    }
-    out[k] = '\0';
-}
-
 static bool same_values(const Record *a, const Record *b)
 {
     if (a->ndim != b->ndim)
@@ -83,9 +63,8 @@ static Status add_generation(const TraceReader *r, PlotFigureList *l, const char
 {
     uint32_t count = trace_reader_count(r);
     for (uint32_t i = 0; i < count; i++) {
-        const char *fam = plot_generation_family(trace_reader_name(r, i));
-        if (!fam || (only_weights && !ends_with(fam, ".self_attn.weights") &&
-                     !ends_with(fam, ".cross_attn.weights")))
+        const char *fam = record_name_gen_family(trace_reader_name(r, i));
+        if (!fam || (only_weights && !record_name_is_attention_weights(fam)))
             continue;
         char name[160];
         snprintf(name, sizeof name, "gen.%s", fam);
@@ -139,13 +118,15 @@ Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err)
     Status s = TF_OK;
     for (uint32_t i = 0; i < count && s == TF_OK; i++) {
         const char *name = trace_reader_name(r, i);
-        if (strncmp(name, "gen.", 4) == 0 || strncmp(name, "grad.", 5) == 0)
+        RecordName rn;
+        record_name_parse(name, &rn);
+        if (rn.gen_step >= 0 || rn.grad)
             continue;
-        bool attention = ends_with(name, ".attn.weights") || ends_with(name, "_attn.weights");
+        bool attention = record_name_is_attention_weights(name);
         /* masks, and relative-position biases: drawn once per kind of
          * block unless a later layer's differs */
-        bool mask = ends_with(name, ".attn.mask") || ends_with(name, "_attn.mask") ||
-                    ends_with(name, ".attn.bias") || ends_with(name, "_attn.bias");
+        bool mask = record_name_is_attention_step(name, RECORD_STEP_MASK) ||
+                    record_name_is_attention_step(name, RECORD_STEP_BIAS);
         if (attention || (long)i == pos || strcmp(name, "dec.probs") == 0) {
             s = list_add(l, PLOT_FIG_RECORD, i, name, err);
             continue;
@@ -157,11 +138,8 @@ Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err)
         if (s != TF_OK)
             break;
         bool repeat = false;
-        char kind[160], other_kind[160];
-        block_kind(name, kind, sizeof kind);
         for (size_t k = 0; k < n_masks && !repeat && s == TF_OK; k++) {
-            block_kind(trace_reader_name(r, masks[k]), other_kind, sizeof other_kind);
-            if (strcmp(kind, other_kind) != 0)
+            if (!record_name_same_but_layer(name, trace_reader_name(r, masks[k])))
                 continue;
             TraceRecord o;
             s = trace_reader_get(r, masks[k], &o, err);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/record_kind.h"
 #include "core/row_stats.h"
 #include "io/atomic_file.h"
 #include "io/npy.h"
@@ -258,7 +259,7 @@ bool export_write_dat(FILE *out, const Record *r)
     fprintf(out, "# %zu page%s of %zu rows x %zu columns%s\n", pg.pages, pg.pages == 1 ? "" : "s",
             pg.rows, pg.cols, pg.pages > 1 ? "; gnuplot: plot 'FILE' index N matrix with image" : "");
     /* rows that are probability distributions: their entropy is stated */
-    const bool distributions = r->kind && (strcmp(r->kind, "weights") == 0 || strcmp(r->kind, "probs") == 0);
+    const bool distributions = record_kind_is_distribution(record_kind_of(r->kind));
     for (size_t page = 0; page < pg.pages; page++) {
         const float *m = pages_data(r, &pg, page);  /* (rows, cols) */
         if (page)

@@ -27,7 +27,9 @@ enum { GRAD_STACK_RECORDS(STACK_ID) GRAD_STACK_COUNT };
 #undef STACK_ID
 
 typedef struct {
-    const char *name, *kind, *formula, *description;
+    const char *name;
+    RecordKind kind;
+    const char *formula, *description;
 } StackSpec;
 #define STACK_SPEC(id, name, kind, formula, description) [id] = {name, kind, formula, description},
 static const StackSpec stack_specs[GRAD_STACK_COUNT] = {GRAD_STACK_RECORDS(STACK_SPEC)};
@@ -134,7 +136,7 @@ static void add_stream(GradRecords *gr, const Activations *a, const Grads *g, bo
         else
             snprintf(name, 128, "grad.%s.%s", s, spec->name);
         r->name = name;
-        r->kind = spec->kind;
+        r->kind = record_kind_name(spec->kind);
         int nd = 0;
         if (g->B > 1) {
             r->dims[nd] = (uint32_t)g->B;
@@ -160,7 +162,7 @@ static void add_norms(GradRecords *gr, const float *table, bool encoder, int lay
     char *name = gr->names[gr->n++];
     snprintf(name, 128, "grad.%s.%s", spec->name, encoder ? "enc" : "dec");
     r->name = name;
-    r->kind = spec->kind;
+    r->kind = record_kind_name(spec->kind);
     r->ndim = 2;
     r->dims[0] = (uint32_t)layers;
     r->dim_names[0] = "layer";
@@ -233,7 +235,7 @@ Status grad_records_build(GradRecords *gr, const Model *m, const Activations *a,
         char *name = gr->names[gr->n++];
         snprintf(name, 128, "grad.%s", w->name);
         r->name = name;
-        r->kind = "grad";
+        r->kind = record_kind_name(RECORD_KIND_GRAD);
         r->dims[0] = (uint32_t)w->rows;
         r->dim_names[0] = pk->rows;
         r->ndim = 1;

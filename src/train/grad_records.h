@@ -43,13 +43,13 @@
  * for GRAD_LAYER_INPUT, grad.<stack>.<name> for the others; <stack> is enc
  * or dec, except for GRAD_NORMS, which is grad.norms.<stack>. */
 #define GRAD_STACK_RECORDS(X)                                                               \
-    X(GRAD_LAYER_INPUT, "input", "grad",                                                    \
+    X(GRAD_LAYER_INPUT, "input", RECORD_KIND_GRAD,                                          \
       "d loss / d x_L, x_L = what layer L reads (the stack's input for L = 0, else layer L-1's output)", \
       "How the loss changes with each number of the residual stream entering this layer: the signal its weights learn from, carried back from the loss.") \
-    X(GRAD_STACK_OUTPUT, "output", "grad",                                                  \
+    X(GRAD_STACK_OUTPUT, "output", RECORD_KIND_GRAD,                                        \
       "d loss / d x_n, x_n = the last layer's output (before the final norm, when there is one)", \
       "How the loss changes with the stream leaving the stack: where the backward pass enters the layers.") \
-    X(GRAD_NORMS, "norms", "norms",                                                         \
+    X(GRAD_NORMS, "norms", RECORD_KIND_NORMS,                                               \
       "||d loss / d x_L||, ||d loss / d x_(L+1)||, ||d loss / d theta_L||  (L2, whole batch)",  \
       "Per layer, the size of the gradient entering and leaving it and on its weights: a gradient that shrinks layer by layer on its way down has vanished before it reaches the first layers.")
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "trace/export.h"
+#include "trace/record_name.h"
 #include "view/paint.h"
 #include "view/text.h"
 #include "view/words.h"
@@ -119,15 +120,6 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
     paint_text(s, l->title.y, l->title.w - rw, right, rw);
 }
 
-/* Does a record name have a layer number (enc.1.attn.q)? */
-static bool has_layer(const char *name)
-{
-    for (const char *p = name; *p; p++)
-        if (*p >= '0' && *p <= '9' && p > name && p[-1] == '.')
-            return true;
-    return false;
-}
-
 typedef struct {
     const char *keys, *what;
 } Hint;
@@ -187,7 +179,7 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     }
     if (heads)
         hints[n++] = (Hint){"]/[", view_word(g, WORD_KEY_HEAD)};
-    if (has_layer(view_name(s, s->cur)))
+    if (record_name_has_layer(view_name(s, s->cur)))
         hints[n++] = (Hint){"}/{", view_word(g, WORD_KEY_LAYER)};
     if (batch)
         hints[n++] = (Hint){"b/B", view_word(g, WORD_KEY_SENTENCE)};

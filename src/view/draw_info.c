@@ -82,7 +82,7 @@ static void cursor_place(const ViewState *s, const Record *r, const RecordPages 
 
 static bool is_probability(const Record *r)
 {
-    return r->kind && (strcmp(r->kind, "weights") == 0 || strcmp(r->kind, "probs") == 0);
+    return record_kind_is_distribution(record_kind_of(r->kind));
 }
 
 static void cursor_lines(Lines *L, const CachedRecord *c)

@@ -444,7 +444,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
     const CachedRecord *cb = view_current_b(s);
     Scale sc = view_scale(s, c);
     if (cb && cb->ok && s->cmp.same_shape)
-        sc = view_scale_range(s, r->kind, fminf(c->stats.min, cb->stats.min), fmaxf(c->stats.max, cb->stats.max));
+        sc = view_scale_range(s, record_kind_of(r->kind), fminf(c->stats.min, cb->stats.min), fmaxf(c->stats.max, cb->stats.max));
     const CachedRecord *mask = query_key(r) ? view_mask(s) : NULL;
     char title[256], pt[160];
 

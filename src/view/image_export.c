@@ -101,7 +101,7 @@ void view_perform_export(ViewState *s)
             d[i] = compare_diff(r->data[i], cb->tr.rec.data[i]);
         Record diff = *r;
         diff.data = d;
-        diff.kind = "activation";  /* signed: the diverging palette */
+        diff.kind = record_kind_name(RECORD_KIND_ACTIVATION);  /* signed: the diverging palette */
         Naming nd;
         snprintf(nd.tag, sizeof nd.tag, "%.70s.minus.%.70s", na.tag, nb.tag);
         snprintf(nd.title, sizeof nd.title, "A - B: %.150s", na.title);

@@ -205,7 +205,7 @@ static int col_label_width(const Record *r, const RecordPages *pg, size_t page, 
 
 static bool is_whole(const CachedRecord *c)
 {
-    return c->tr.rec.kind && (strcmp(c->tr.rec.kind, "tokens") == 0 || strcmp(c->tr.rec.kind, "mask") == 0);
+    return record_kind_is_whole(record_kind_of(c->tr.rec.kind));
 }
 
 /* Columns per cell with numbers: the widest number and a column of gap.

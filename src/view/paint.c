@@ -33,7 +33,7 @@ bool paint_init(void)
     add_color(-1);
     add_color(16);
     add_color(231);
-    Scale seq = palette_scale_for("weights", 0, 1), div = palette_scale_diverging(1);
+    Scale seq = palette_scale_for(RECORD_KIND_WEIGHTS, 0, 1), div = palette_scale_diverging(1);
     for (int l = 0; l < PALETTE_SEQ_LEVELS; l++)
         add_color(palette_color(&seq, l));
     for (int l = 0; l < PALETTE_DIV_LEVELS; l++)

@@ -15,11 +15,10 @@ static const short div_colors[PALETTE_DIV_LEVELS] = {
     17, 19, 26, 69, 111, 153, 231, 224, 217, 210, 203, 160, 88,
 };
 
-Scale palette_scale_for(const char *kind, float min, float max)
+Scale palette_scale_for(RecordKind kind, float min, float max)
 {
     Scale s = {SCALE_SEQUENTIAL, 0.0f, 1.0f};
-    if (kind && (strcmp(kind, "weights") == 0 || strcmp(kind, "probs") == 0 ||
-                 strcmp(kind, "mask") == 0))
+    if (record_kind_is_distribution(kind) || kind == RECORD_KIND_MASK)
         return s;
     if (!(min <= max))  /* nothing finite */
         return s;

@@ -19,6 +19,8 @@
 
 #include <curses.h>
 
+#include "core/record_kind.h"
+
 #define PALETTE_SEQ_LEVELS 12
 #define PALETTE_DIV_LEVELS 13  /* odd: one level is exactly the centre */
 #define PALETTE_MASKED (-1)    /* −∞ */
@@ -38,12 +40,12 @@ typedef struct {
     float lo, hi;  /* sequential: lo … hi; diverging: −hi … hi (lo = −hi) */
 } Scale;
 
-/* The scale for a record of this kind (record.h) whose finite values span
+/* The scale for a record of this kind (core/record_kind.h) whose finite values span
  * [min, max] (min > max when there is none): weights and probs are always
  * 0…1; masks 0…1 (their only finite value is 0, shown lightest); other
  * records sequential from 0 when nothing is negative, else diverging
  * symmetric about 0. A degenerate span still gives a usable scale. */
-Scale palette_scale_for(const char *kind, float min, float max);
+Scale palette_scale_for(RecordKind kind, float min, float max);
 /* Diverging, symmetric about 0, reaching ±max_abs (A−B in compare). */
 Scale palette_scale_diverging(float max_abs);
 

@@ -2,13 +2,13 @@
  * actions that change it. No terminal here. */
 #include "view/state.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/row_stats.h"
+#include "trace/record_name.h"
 #include "view/layout.h"
 #include "view/words.h"
 
@@ -114,15 +114,15 @@ const CachedRecord *view_weights(const ViewState *s)
 
 Scale view_scale(const ViewState *s, const CachedRecord *c)
 {
-    return view_scale_range(s, c->tr.rec.kind, c->stats.min, c->stats.max);
+    return view_scale_range(s, record_kind_of(c->tr.rec.kind), c->stats.min, c->stats.max);
 }
 
-Scale view_scale_range(const ViewState *s, const char *kind, float min, float max)
+Scale view_scale_range(const ViewState *s, RecordKind kind, float min, float max)
 {
     /* Stretched, weights and probabilities are coloured like any other
      * values: 0 to this record's largest, so nearly uniform attention
      * (every weight near 1/T) still shows its pattern. */
-    return palette_scale_for(s->stretch && kind && strcmp(kind, "mask") != 0 ? "activation" : kind, min, max);
+    return palette_scale_for(s->stretch && kind != RECORD_KIND_MASK ? RECORD_KIND_ACTIVATION : kind, min, max);
 }
 
 bool view_numbers_on(const ViewState *s)
@@ -147,18 +147,12 @@ static bool first_panel(const ViewState *s, Panel *out)
 
 /* ---- the block a record belongs to ---- */
 
-/* prefix.suffix when name is inside an attention block (its parent part
- * ends in "attn": attn, self_attn, cross_attn) and the trace has it. */
-static long sibling(const TraceReader *r, const char *name, const char *suffix)
+/* The record `step` of the block name belongs to (record_name_sibling),
+ * when the trace has it. */
+static long sibling(const TraceReader *r, const char *name, const char *step)
 {
-    if (!r)
-        return -1;
-    const char *dot = strrchr(name, '.');
-    if (!dot || dot - name < 4 || strncmp(dot - 4, "attn", 4) != 0)
-        return -1;
     char buf[160];
-    int n = snprintf(buf, sizeof buf, "%.*s.%s", (int)(dot - name), name, suffix);
-    if (n <= 0 || (size_t)n >= sizeof buf)
+    if (!r || !record_name_sibling(name, step, buf, sizeof buf))
         return -1;
     return trace_reader_find(r, buf);
 }
@@ -293,10 +287,10 @@ void view_sync(ViewState *s)
     const char *name = view_name(s, s->cur);
     clamp_cursor(s, c);
 
-    s->mask_rec = sibling(s->a, name, "mask");
-    s->weights_rec = sibling(s->a, name, "weights");
+    s->mask_rec = sibling(s->a, name, RECORD_STEP_MASK);
+    s->weights_rec = sibling(s->a, name, RECORD_STEP_WEIGHTS);
     s->cur_b = compare_pair(s->b, name);
-    s->mask_rec_b = s->cur_b >= 0 ? sibling(s->b, name, "mask") : -1;
+    s->mask_rec_b = s->cur_b >= 0 ? sibling(s->b, name, RECORD_STEP_MASK) : -1;
 
     if (s->mask_overlay && s->mask_rec >= 0)
         cache_fetch(&s->cache, s->a, (uint32_t)s->mask_rec);
@@ -477,45 +471,22 @@ void view_step_batch(ViewState *s, int delta)
     leading_step(s, "batch", delta, &s->batch, "has no batch axis: this run has one sentence");
 }
 
-/* The last all-digit part of a name (the layer: enc.1.attn.q → "1"), as
- * [start, end) byte offsets; false when there is none. */
-static bool layer_part(const char *name, size_t *start, size_t *end)
-{
-    bool found = false;
-    size_t i = 0, n = strlen(name);
-    while (i < n) {
-        size_t j = i;
-        while (j < n && name[j] != '.')
-            j++;
-        bool digits = j > i;
-        for (size_t k = i; k < j && digits; k++)
-            digits = isdigit((unsigned char)name[k]) != 0;
-        if (digits) {
-            *start = i;
-            *end = j;
-            found = true;
-        }
-        i = j + 1;
-    }
-    return found;
-}
-
 void view_step_layer(ViewState *s, int delta)
 {
     const char *name = view_name(s, s->cur);
-    size_t a, b;
-    if (!layer_part(name, &a, &b)) {
+    RecordName rn;
+    record_name_parse(name, &rn);
+    if (rn.layer < 0) {
         view_message(s, MSG_NOTICE, "%s is not inside a layer: } and { move between layers", name);
         return;
     }
-    long layer = strtol(name + a, NULL, 10) + delta;
+    long layer = rn.layer + delta;
     if (layer < 0) {
         view_message(s, MSG_NOTICE, "%s is already in layer 0", name);
         return;
     }
-    char want[160];
-    snprintf(want, sizeof want, "%.*s%ld%s", (int)a, name, layer, name + b);
-    long i = trace_reader_find(s->a, want);
+    char want[160] = "";
+    long i = record_name_with_layer(name, layer, want, sizeof want) ? trace_reader_find(s->a, want) : -1;
     if (i < 0) {
         view_message(s, MSG_NOTICE, "no %s: layer %ld is the %s one", want, layer - delta,
                      delta > 0 ? "last" : "first");

@@ -375,7 +375,7 @@ bool view_numbers_on(const ViewState *s);
 /* The colour scale of a record (shared by every head): palette_scale_for,
  * or stretched to the values' own range (the s key). */
 Scale view_scale(const ViewState *s, const CachedRecord *c);
-Scale view_scale_range(const ViewState *s, const char *kind, float min, float max);
+Scale view_scale_range(const ViewState *s, RecordKind kind, float min, float max);
 /* How a trace is named on screen: a walk's run in words ("run: swapped —
  * 老鼠 追 猫"), after a re-run "the re-run" and "the first run" (whose
  * files are temporary), else its path. */

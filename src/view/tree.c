@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/record_name.h"
+
 #define MAX_DEPTH 64
 
 /* Does name continue the group whose prefix is the first len bytes of
@@ -222,14 +224,19 @@ void tree_label(const StepTree *t, uint32_t k, TreeNameFn name, const void *ctx,
     int lead = 0;
     while (lead < len && isdigit((unsigned char)part[lead]))
         lead++;
-    /* A number under "gen" is a decoding step, anywhere else a layer. */
-    bool step = n->label_off >= 4 && strncmp(s + n->label_off - 4, "gen.", 4) == 0;
-    if (n->group && lead > 0 && lead == len) {
-        snprintf(buf, cap, "%s %.*s", step ? "step" : "layer", len, part);
-    } else if (lead > 0 && lead < len && part[lead] == '.') {
+    /* The number of gen.S is a decoding step, a layer's a layer (record_name.h). */
+    RecordName rn;
+    record_name_parse(s, &rn);
+    size_t at = n->label_off, end = at + (size_t)lead;  /* the label's leading number */
+    const char *what = rn.gen_step >= 0 && end == rn.gen_part.at + rn.gen_part.len ? "step"
+                       : rn.layer >= 0 && at == rn.layer_part.at                 ? "layer"
+                                                                                 : NULL;
+    if (what && n->group && lead > 0 && lead == len) {
+        snprintf(buf, cap, "%s %.*s", what, len, part);
+    } else if (what && lead > 0 && lead < len && part[lead] == '.') {
         /* a layer holding one record, shown in its place: "grad.enc.0.input"
          * under grad.enc reads "layer 0 input", not "0.input" */
-        snprintf(buf, cap, "%s %.*s %.*s", step ? "step" : "layer", lead, part, len - lead - 1, part + lead + 1);
+        snprintf(buf, cap, "%s %.*s %.*s", what, lead, part, len - lead - 1, part + lead + 1);
     } else
         snprintf(buf, cap, "%.*s", len, part);
 }

@@ -127,6 +127,22 @@ for size in "80 24" "120 40" "200 50"; do
     ui_keys q
     ui_wait_exit 0 "q quits"
 done
+# ---- generation: a step's number is not a layer ----
+"$TF" run -q --lesson demo --generate 3 -o gen.trace || bad "run --generate 3"
+ui_start gen 120 40 "'$TF' view gen.trace gen.1.token"
+ui_wait "gen.1.token [token=1]" "a generation step's token"
+ui_wait_gone "}/{ layer" "no } and { in the status bar of a step's own record"
+ui_keys '}'
+ui_wait "gen.1.token is not inside a layer" "} on a step's own record: a step is not a layer"
+ui_keys /
+ui_type "gen.1.dec.0.self_attn.weights"
+ui_keys Enter
+ui_wait "}/{ layer" "inside a step's layer the status bar offers } and {"
+ui_keys '}'
+ui_wait "gen.1.dec.1.self_attn.weights [" "} goes to the next layer of the same step"
+ui_keys q
+ui_wait_exit 0 "q quits"
+
 # A 3x3 page gets big cells: its three numbers spread over most of the pane.
 ui_start three 120 40 "'$TF' view demo.trace enc.0.attn.weights"
 ui_wait_re "老鼠 +$num {9,}$num {9,}$num" "a 3x3 page is drawn with wide cells"

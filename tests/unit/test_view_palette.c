@@ -19,7 +19,7 @@
 static void test_sequential_light_to_dark(void **state)
 {
     (void)state;
-    Scale s = palette_scale_for("weights", 0.2f, 0.7f);  /* weights: always 0…1 */
+    Scale s = palette_scale_for(RECORD_KIND_WEIGHTS, 0.2f, 0.7f);  /* weights: always 0…1 */
     assert_int_equal(s.kind, SCALE_SEQUENTIAL);
     assert_true(s.lo == 0.0f && s.hi == 1.0f);
     assert_int_equal(palette_level(&s, 0.0f), 0);
@@ -50,7 +50,7 @@ static void test_sequential_light_to_dark(void **state)
 static void test_diverging_centred_on_zero(void **state)
 {
     (void)state;
-    Scale s = palette_scale_for("activation", -3.0f, 1.5f);
+    Scale s = palette_scale_for(RECORD_KIND_ACTIVATION, -3.0f, 1.5f);
     assert_int_equal(s.kind, SCALE_DIVERGING);
     assert_true(s.lo == -3.0f && s.hi == 3.0f);  /* symmetric */
     int c = PALETTE_DIV_LEVELS / 2;
@@ -70,7 +70,7 @@ static void test_diverging_centred_on_zero(void **state)
                     palette_luminance(palette_color(&s, PALETTE_DIV_LEVELS - 2 - l)));
     }
     /* non-negative records are sequential from 0 */
-    Scale pos = palette_scale_for("activation", 0.5f, 4.0f);
+    Scale pos = palette_scale_for(RECORD_KIND_ACTIVATION, 0.5f, 4.0f);
     assert_int_equal(pos.kind, SCALE_SEQUENTIAL);
     assert_true(pos.lo == 0.0f && pos.hi == 4.0f);
 }
@@ -78,7 +78,7 @@ static void test_diverging_centred_on_zero(void **state)
 static void test_masked_has_its_own_colour(void **state)
 {
     (void)state;
-    Scale seq = palette_scale_for("weights", 0, 1), div = palette_scale_diverging(2);
+    Scale seq = palette_scale_for(RECORD_KIND_WEIGHTS, 0, 1), div = palette_scale_diverging(2);
     const Scale *scales[] = {&seq, &div};
     for (int k = 0; k < 2; k++) {
         const Scale *s = scales[k];
@@ -96,14 +96,14 @@ static void test_masked_has_its_own_colour(void **state)
                 assert_string_not_equal(palette_glyph(s, l, u), palette_glyph(s, PALETTE_MASKED, u));
     }
     /* the mask record itself: 0 is lightest, −∞ the mask colour */
-    Scale m = palette_scale_for("mask", -INFINITY, 0);
+    Scale m = palette_scale_for(RECORD_KIND_MASK, -INFINITY, 0);
     assert_int_equal(palette_color(&m, palette_level(&m, 0.0f)), 231);
 }
 
 static void test_monochrome_ramps(void **state)
 {
     (void)state;
-    Scale seq = palette_scale_for("weights", 0, 1), div = palette_scale_diverging(1);
+    Scale seq = palette_scale_for(RECORD_KIND_WEIGHTS, 0, 1), div = palette_scale_diverging(1);
     for (int u = 0; u < 2; u++) {
         assert_string_not_equal(palette_glyph(&seq, 0, u), palette_glyph(&seq, PALETTE_SEQ_LEVELS - 1, u));
         /* the sign survives without colour */

@@ -25,12 +25,14 @@
 #include "model/batch.h"
 #include "model/forward.h"
 #include "model/model.h"
+#include "run/run_trace.h"
 #include "trace/trace.h"
 #include "view/keys.h"
 #include "view/layout.h"
 #include "view/state.h"
 
 #include "../support/scratch.h"
+#include "../support/tiny_model.h"
 
 typedef struct {
     Scratch *dir;
@@ -127,6 +129,58 @@ static int teardown(void **state)
     int rc = scratch_close(f->dir);
     free(f);
     return rc;
+}
+
+/* One engine run in mode `mode` (the tiny model, one sentence) into path. */
+static int write_run(const char *path, RunMode mode)
+{
+    TinyRun run;
+    memset(&run, 0, sizeof run);
+    tiny_config(&run.cfg, 8, 2, 12);
+    tiny_add_src(&run.cfg, "猫 追 老鼠");
+    if (mode != RUN_GENERATE)
+        tiny_add_tgt(&run.cfg, "cat chases mouse");
+    Error err = {0};
+    RunSpec spec = {mode, {.max_new = 3, .use_cache = true, .sample_seed = 1}};
+    Status st = config_validate(&run.cfg, &err);
+    if (!st)
+        st = model_init_random(&run.m, &run.cfg, &err);
+    if (!st)
+        st = batch_build(&run.b, &run.m.cfg, &run.m.vocab, NULL, NULL, &err);
+    if (!st)
+        st = run_trace(&run.m, &run.b, &spec, path, "", NULL, NULL, &err);
+    batch_free(&run.b);
+    model_free(&run.m);
+    if (st)
+        fprintf(stderr, "%s: %s\n", path, err.msg);
+    return st ? -1 : 0;
+}
+
+/* The viewer on a generation trace (A); B is a training step's trace, not
+ * compared: a test views it on its own with view_on. */
+static int setup_runs(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    if (!f || !(f->dir = scratch_open("view_runs", NULL)))
+        return -1;
+    *state = f;
+    snprintf(f->a_path, sizeof f->a_path, "%s/gen.trace", f->dir->dir);
+    snprintf(f->b_path, sizeof f->b_path, "%s/grad.trace", f->dir->dir);
+    Error err;
+    if (write_run(f->a_path, RUN_GENERATE) || write_run(f->b_path, RUN_TRAIN_STEP) ||
+        trace_reader_open(&f->a, f->a_path, &err) || trace_reader_open(&f->b, f->b_path, &err))
+        return -1;
+    ViewConfig cfg = {.a = f->a, .theme = {true, true}, .lines = 40, .cols = 120};
+    return view_init(&f->v, &cfg, &err) ? -1 : 0;
+}
+
+static void view_on(Fixture *f, TraceReader *r)
+{
+    view_free(&f->v);
+    ViewConfig cfg = {.a = r, .theme = {true, true}, .lines = 40, .cols = 120};
+    Error err;
+    if (view_init(&f->v, &cfg, &err))
+        fail_msg("view_init: %s", err.msg);
 }
 
 static const char *cur_name(const ViewState *s)
@@ -280,6 +334,90 @@ static void test_layer_switching(void **state)
     view_key(s, '}');
     assert_string_equal(cur_name(s), "enc.embed");
     assert_non_null(strstr(s->msg, "not inside a layer"));
+}
+
+/* One rule for layers (trace/record_name.h): the number of gen.S is a
+ * generation step, never a layer, so } and { leave it alone, and the
+ * outline calls it a step; a layer inside a step moves as any layer does;
+ * a weight's gradient moves along encoder.layers.L. */
+static void test_layers_of_steps_and_gradients(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    go(s, "gen.1.token");
+    view_key(s, '}');
+    assert_string_equal(cur_name(s), "gen.1.token");
+    assert_non_null(strstr(s->msg, "not inside a layer"));
+    go(s, "gen.1.dec.embed");
+    view_key(s, '{');
+    assert_string_equal(cur_name(s), "gen.1.dec.embed");
+    assert_non_null(strstr(s->msg, "not inside a layer"));
+    go(s, "gen.1.dec.0.self_attn.weights");
+    view_key(s, '}');
+    assert_string_equal(cur_name(s), "gen.1.dec.1.self_attn.weights");
+    view_key(s, '}');
+    assert_string_equal(cur_name(s), "gen.1.dec.1.self_attn.weights");
+    assert_non_null(strstr(s->msg, "last"));
+
+    /* the outline: gen → step 1 → dec → layer 1 → self_attn → weights */
+    StepTree *t = &s->tree;
+    const char *want[] = {"weights", "self_attn", "layer 1", "dec", "step 1", "gen"};
+    uint32_t k = t->rec_node[s->cur];
+    char label[64];
+    for (size_t d = 0; d < sizeof want / sizeof want[0]; d++) {
+        assert_int_not_equal(k, TREE_NONE);
+        tree_label(t, k, view_tree_name, f->a, label, sizeof label);
+        assert_string_equal(label, want[d]);
+        k = t->nodes[k].parent;
+    }
+
+    view_on(f, f->b);
+    static const struct {
+        const char *from;
+        int key;
+        const char *to;
+        const char *msg;
+    } cases[] = {
+        {"grad.encoder.layers.0.linear1.weight", '}', "grad.encoder.layers.1.linear1.weight", NULL},
+        {"grad.decoder.layers.1.multihead_attn.in_proj_bias", '{', "grad.decoder.layers.0.multihead_attn.in_proj_bias", NULL},
+        {"grad.enc.0.input", '}', "grad.enc.1.input", NULL},
+        {"grad.norms.enc", '}', "grad.norms.enc", "not inside a layer"},
+        {"grad.encoder.norm.weight", '}', "grad.encoder.norm.weight", "not inside a layer"},
+        {"grad.enc.1.input", '}', "grad.enc.1.input", "last"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        go(s, cases[i].from);
+        s->msg[0] = '\0';
+        view_key(s, cases[i].key);
+        if (strcmp(cur_name(s), cases[i].to) != 0)
+            fail_msg("%s %c: landed on %s, want %s", cases[i].from, cases[i].key, cur_name(s), cases[i].to);
+        if (cases[i].msg && !strstr(s->msg, cases[i].msg))
+            fail_msg("%s %c: says '%s', want '%s'", cases[i].from, cases[i].key, s->msg, cases[i].msg);
+    }
+}
+
+/* The mask overlay and the heads view find their block's mask and weights
+ * in a generation step too, and nothing outside an attention block. */
+static void test_block_records_of_a_step(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    go(s, "gen.2.dec.1.cross_attn.scores");
+    assert_true(s->mask_rec >= 0 && s->weights_rec >= 0);
+    assert_string_equal(view_name(s, (uint32_t)s->mask_rec), "gen.2.dec.1.cross_attn.mask");
+    assert_string_equal(view_name(s, (uint32_t)s->weights_rec), "gen.2.dec.1.cross_attn.weights");
+    view_key(s, 'm');
+    assert_true(s->mask_overlay);
+    view_key(s, 'm');
+    go(s, "gen.2.dec.1.ffn.hidden");
+    assert_int_equal(s->mask_rec, -1);
+    assert_int_equal(s->weights_rec, -1);
+    go(s, "enc.0.attn.q");
+    assert_string_equal(view_name(s, (uint32_t)s->weights_rec), "enc.0.attn.weights");
+    view_on(f, f->b);
+    go(s, "grad.encoder.layers.0.self_attn.in_proj_weight");
+    assert_int_equal(s->mask_rec, -1);
+    assert_int_equal(s->weights_rec, -1);
 }
 
 static void type(ViewState *s, const char *text)
@@ -858,6 +996,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outline_groups_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_switching, setup, teardown),
         cmocka_unit_test_setup_teardown(test_layer_switching, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layers_of_steps_and_gradients, setup_runs, teardown),
+        cmocka_unit_test_setup_teardown(test_block_records_of_a_step, setup_runs, teardown),
         cmocka_unit_test_setup_teardown(test_jump_with_completion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_pairs_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_without_b, setup, teardown),
