@@ -427,7 +427,7 @@ static const Case cases[] = {
     {"residual off post-LN", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 1},
     {"residual off pre-LN relative", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 1},
     {"decoder-only residual off rotary", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_ROPE, 1, 0, 2, 1},
-    {"pre-LN no final norm learned", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_LEARNED, 0, 2, 2, 0},
+    {"post-LN no final norm learned", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_LEARNED, 0, 2, 2, 0},
     {"decoder-only no final norm", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL, 0, 0, 2, 0},
 };
 
