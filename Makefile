@@ -47,7 +47,7 @@ help:
 	@echo '  make            build $(PROG)'
 	@echo '  make demo       install missing Debian packages, build, open lesson 1 in the viewer'
 	@echo '  make test       the same set-up, make strict, then every test (also under ASan + UBSan), then'
-	@echo '                  a short fuzz pass (about FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) s per harness) where clang is present'
+	@echo '                  a short fuzz pass (about FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) s per harness; clang needed, or TF_ALLOW_SKIP=1)'
 	@echo '  make fuzz       every fuzz harness (tests/fuzz/) for FUZZ_SECONDS=$(FUZZ_SECONDS) s each, with'
 	@echo '                  clang'"'"'s libFuzzer + ASan + UBSan; a crash fails it, the input kept in build-fuzz/'
 	@echo '  make strict     build everything once with the warnings CI requires, each an error ($(STRICT_BUILD)/)'
