@@ -38,7 +38,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
-.PHONY: all deps deps-check demo test test-unit test-cli test-asan bench images clean install uninstall help
+.PHONY: all deps deps-check demo test test-unit test-cli test-asan strict strict-bin bench images clean install uninstall help
 
 all: $(PROG)
 
@@ -46,10 +46,11 @@ help:
 	@echo 'Traceformer make targets:'
 	@echo '  make            build $(PROG)'
 	@echo '  make demo       install missing Debian packages, build, open lesson 1 in the viewer'
-	@echo '  make test       the same set-up, then every test (also under ASan + UBSan), then'
-	@echo '                  a short fuzz pass (about FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) s per harness) where clang is present'
+	@echo '  make test       the same set-up, make strict, then every test (also under ASan + UBSan), then'
+	@echo '                  a short fuzz pass (about FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) s per harness; clang needed, or TF_ALLOW_SKIP=1)'
 	@echo '  make fuzz       every fuzz harness (tests/fuzz/) for FUZZ_SECONDS=$(FUZZ_SECONDS) s each, with'
 	@echo '                  clang'"'"'s libFuzzer + ASan + UBSan; a crash fails it, the input kept in build-fuzz/'
+	@echo '  make strict     build everything once with the warnings CI requires, each an error ($(STRICT_BUILD)/)'
 	@echo '  make bench      benchmark figures, one "name: value unit" line each'
 	@echo '  make images     the default example'"'"'s figures (gnuplot) as PNG in out/'
 	@echo '  make models     train the shipped models lessons/models/{copy,reverse,phrasebook}.tfw'
@@ -130,9 +131,11 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh scripts/demo.sh $(PROG)
 
-# Every test: unit tests, command-line tests, then the same again under
-# AddressSanitizer + UndefinedBehaviorSanitizer in a separate build tree.
+# Every test: the strict build, unit tests, command-line tests, then the
+# same again under AddressSanitizer + UndefinedBehaviorSanitizer in a
+# separate build tree.
 test: deps
+	$(Q)$(MAKE) --no-print-directory strict
 	$(Q)$(MAKE) --no-print-directory test-unit test-cli
 	$(Q)sh tests/test_install.sh
 	$(Q)$(MAKE) --no-print-directory test-asan
@@ -149,6 +152,18 @@ test-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
 	  CFLAGS='-std=c11 -O1 -g -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
 	  LDFLAGS='-fsanitize=address,undefined' test-unit test-cli
+
+# Everything (program, test programs, fuzz regression harnesses, bench)
+# built once in its own tree with the warnings CI holds the code to, every
+# one an error: shadowed names, and format strings the compiler cannot
+# check (-Wformat-nonliteral). -Wsign-conversion stays off.
+STRICT_BUILD  := build-strict
+STRICT_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wformat=2 -Wformat-nonliteral -Werror
+strict:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(STRICT_BUILD) CFLAGS='$(STRICT_CFLAGS)' strict-bin
+	@echo 'strict build ($(STRICT_BUILD)): no warnings'
+
+strict-bin: $(PROG) $(TEST_BIN) $(FUZZ_REGRESS) $(BENCH)
 
 # The shipped models: each task's default model and options, seed 1.
 # Training is single-threaded and seeded, so the files come out the same
@@ -189,7 +204,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-install build-fuzz out
+	rm -rf build build-asan build-install build-fuzz build-strict out
 
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,7 +1,12 @@
 #!/bin/sh
-# Run every command-line test script; print a summary; fail when any failed.
+# Run every command-line test script; print a summary with the skips
+# counted (tests/support/skip.sh: a check that cannot run fails unless
+# TF_ALLOW_SKIP=1); fail when any failed.
 # usage: run_cli.sh PATH/TO/traceformer
 tf=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+TF_SKIP_LOG=$(mktemp "${TMPDIR:-/tmp}/tf_skips_XXXXXX") || exit 1
+export TF_SKIP_LOG
+trap 'rm -f "$TF_SKIP_LOG"' EXIT
 pass=0; fail=0; failed=""
 for t in tests/cli/test_*.sh; do
     if TF="$tf" sh "$t"; then
@@ -10,5 +15,7 @@ for t in tests/cli/test_*.sh; do
         fail=$((fail + 1)); failed="$failed $(basename "$t")"
     fi
 done
-echo "cli test scripts ($(basename "$(dirname "$tf")")): $pass passed, $fail failed"
+skips=$(wc -l <"$TF_SKIP_LOG")
+echo "cli test scripts ($(basename "$(dirname "$tf")")): $pass passed, $fail failed, $skips checks skipped"
+[ "$skips" -eq 0 ] || sed 's/^/skipped: /' "$TF_SKIP_LOG"
 [ "$fail" -eq 0 ] || { echo "failed:$failed"; exit 1; }

@@ -1,7 +1,12 @@
 #!/bin/sh
-# Run every unit-test program; print a summary; fail when any failed.
+# Run every unit-test program; print a summary with the skips counted
+# (tests/support/skip.sh: a test that cannot run fails unless
+# TF_ALLOW_SKIP=1); fail when any failed.
 # usage: run_unit.sh BUILD_DIR TEST_BIN...
 build=$1; shift
+TF_SKIP_LOG=$(mktemp "${TMPDIR:-/tmp}/tf_skips_XXXXXX") || exit 1
+export TF_SKIP_LOG
+trap 'rm -f "$TF_SKIP_LOG"' EXIT
 pass=0; fail=0; failed=""
 for t in "$@"; do
     if TF_SOURCE_DIR="$(pwd)" "$t"; then
@@ -10,5 +15,7 @@ for t in "$@"; do
         fail=$((fail + 1)); failed="$failed $(basename "$t")"
     fi
 done
-echo "unit test programs ($build): $pass passed, $fail failed"
+skips=$(wc -l <"$TF_SKIP_LOG")
+echo "unit test programs ($build): $pass passed, $fail failed, $skips tests skipped"
+[ "$skips" -eq 0 ] || sed 's/^/skipped: /' "$TF_SKIP_LOG"
 [ "$fail" -eq 0 ] || { echo "failed:$failed"; exit 1; }

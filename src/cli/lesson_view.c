@@ -240,12 +240,14 @@ static void resolve_steps(LessonView *lv)
  * not hold, per language (ViewLang order). */
 static const char *const RUN_WORD[][VIEW_N_LANGS] = {
     {"run: ", "运行："},
-    {"generating %d tokens", "生成 %d 个词元"},
+    {"generating ", "生成 "},  /* the number of tokens, then W_TOKENS */
+    {" tokens", " 个词元"},
     {", no KV cache", "，不用 KV 缓存"},
     {"one training step's gradients", "训练一步的梯度"},
-    {" (%s)", "（%s）"},
+    {" (", "（"},
+    {")", "）"},
 };
-enum { W_RUN, W_GEN, W_NOCACHE, W_TRAIN, W_PAREN };
+enum { W_RUN, W_GEN, W_TOKENS, W_NOCACHE, W_TRAIN, W_OPEN, W_CLOSE };
 
 /* Append to buf (of cap bytes, o used so far) without overrunning. */
 static size_t put(char *buf, size_t cap, size_t o, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -294,14 +296,14 @@ static void label_run(LessonView *lv, int i, const RunFacts *f, const RunFacts *
             e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_RESIDUAL), f->residual ? on : off);
         if (opts.generate > 0) {
             e = put(extra, sizeof extra, e, "%s", e ? sep : "");
-            e = put(extra, sizeof extra, e, RUN_WORD[W_GEN][g], opts.generate);
+            e = put(extra, sizeof extra, e, "%s%d%s", RUN_WORD[W_GEN][g], opts.generate, RUN_WORD[W_TOKENS][g]);
             if (!opts.cache)
                 e = put(extra, sizeof extra, e, "%s", RUN_WORD[W_NOCACHE][g]);
         }
         if (opts.train_step)
             e = put(extra, sizeof extra, e, "%s%s", e ? sep : "", RUN_WORD[W_TRAIN][g]);
         if (extra[0])
-            put(out, cap, o, RUN_WORD[W_PAREN][g], extra);
+            put(out, cap, o, "%s%s%s", RUN_WORD[W_OPEN][g], extra, RUN_WORD[W_CLOSE][g]);
         /* a label is one line of the screen: no control bytes from a sentence */
         for (char *c = out; *c; c++)
             if ((unsigned char)*c < 0x20 || *c == 0x7f)

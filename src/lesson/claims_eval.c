@@ -495,11 +495,11 @@ static Status eval_scalar(const ClaimNode *n, const char *side, ClaimFetch fetch
     if (t.n != 1) {
         char sh[160];
         shape_text(&t, sh, sizeof sh);
-        size_t n = t.n;
+        size_t values = t.n;
         claim_tensor_free(&t);
         return error_set(err, TF_ERR_INPUT,
                          "the %s side is %s, %zu values; reduce it to one number with max, min, mean, sum or count",
-                         side, sh, n);
+                         side, sh, values);
     }
     *v = t.data[0];
     claim_tensor_free(&t);

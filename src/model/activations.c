@@ -1,6 +1,7 @@
 /* activations.c — registering the slots of a forward pass in execution order. */
 #include "model/activations.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +113,16 @@ static void add(Reg *r, float **field, const SlotSpec *spec, const char *prefix,
 }
 
 /* A q/kv source name kept alive in the Activations, under the layout's prefix. */
-static const char *source(Reg *r, const char *fmt, int layer)
+static const char *source(Reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *source(Reg *r, const char *fmt, ...)
 {
     Activations *a = r->a;
     char(*s)[96] = &a->sources[a->n_sources++];
     char name[64];
-    snprintf(name, sizeof name, fmt, layer);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
     const char *step = r->l->prefix;
     snprintf(*s, sizeof *s, "%s%s%s", step ? step : "", step ? "." : "", name);
     return *s;
@@ -217,12 +222,9 @@ static void add_decoder_layer(Reg *r, int l, const char *input, int pre_ln, int 
 /* The record a layer's output lands in, for the next layer's provenance. */
 static const char *layer_output(Reg *r, const char *stack, int l, int pre_ln, int last_norm)
 {
-    char fmt[48];
     if (pre_ln)
-        snprintf(fmt, sizeof fmt, "%s.%%d.resid_post", stack);
-    else
-        snprintf(fmt, sizeof fmt, "%s.%%d.ln%d", stack, last_norm);
-    return source(r, fmt, l);
+        return source(r, "%s.%d.resid_post", stack, l);
+    return source(r, "%s.%d.ln%d", stack, l, last_norm);
 }
 
 Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
@@ -275,7 +277,7 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
         ADD_MODEL(&r, enc_rope, STREAM_SRC);
         ADD_MODEL(&r, enc_buckets, STREAM_SRC);
         ADD_MODEL(&r, enc_input, STREAM_SRC);
-        input = source(&r, "enc.input", 0);
+        input = source(&r, "enc.input");
         for (int i = 0; i < c->enc_layers; i++) {
             add_encoder_layer(&r, i, input, pre_ln);
             input = layer_output(&r, "enc", i, pre_ln, 2);
@@ -292,7 +294,7 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
         ADD_MODEL(&r, dec_rope, STREAM_TGT);
         ADD_MODEL2(&r, dec_buckets, STREAM_TGT, STREAM_KEYS);
         ADD_MODEL(&r, dec_input, STREAM_TGT);
-        input = source(&r, "dec.input", 0);
+        input = source(&r, "dec.input");
         for (int i = 0; i < c->dec_layers; i++) {
             add_decoder_layer(&r, i, input, pre_ln, enc_dec);
             input = layer_output(&r, "dec", i, pre_ln, enc_dec ? 3 : 2);

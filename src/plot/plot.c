@@ -363,8 +363,8 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             if (link(image, final) == 0)
                 break;
             if (errno != EEXIST) {
-                int e = errno;
-                s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final, strerror(e));
+                int code = errno;
+                s = error_set(err, TF_ERR_RUNTIME, "%s: cannot write: %s", final, strerror(code));
                 break;
             }
         }

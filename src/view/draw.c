@@ -114,7 +114,7 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
         snprintf(left, sizeof left, " %s  (%s)", lesson, title_name(s, s->a));
     else
         snprintf(left, sizeof left, " traceformer view  %s", title_name(s, s->a));
-    snprintf(right, sizeof right, view_word(s->lang, WORD_RECORD_OF), s->cur + 1, s->count);
+    view_format(right, sizeof right, s->lang, WORD_RECORD_OF, s->cur + 1, s->count);
     int rw = text_width(right, !s->theme.utf8);
     paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
     paint_text(s, l->title.y, l->title.w - rw, right, rw);

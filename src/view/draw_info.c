@@ -127,11 +127,11 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
         float mean = stats_pool(m, pg->rows, pg->cols, s->row, s->row + pr, s->col, s->col + pc);
         char mv[64];
         numfmt_exact(mv, sizeof mv, mean);
-        n += snprintf(text + n, sizeof text - (size_t)n, view_word(s->lang, WORD_POOL_MEAN), pr, pc, mv);
+        n += view_format(text + n, sizeof text - (size_t)n, s->lang, WORD_POOL_MEAN, pr, pc, mv);
     }
     if (is_probability(r) && n > 0 && (size_t)n < sizeof text)
-        snprintf(text + n, sizeof text - (size_t)n, view_word(s->lang, WORD_ROW_SUM),
-                 stats_row_sum(m + (size_t)s->row * pg->cols, pg->cols));
+        view_format(text + n, sizeof text - (size_t)n, s->lang, WORD_ROW_SUM,
+                    stats_row_sum(m + (size_t)s->row * pg->cols, pg->cols));
     field(L, view_word(s->lang, WORD_CURSOR), text, ROLE_VALUE);
 }
 
@@ -160,8 +160,8 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     const Record *rec = &c->tr.rec;
     int o = snprintf(text, sizeof text, "%s", name);
     if (o > 0 && (size_t)o < sizeof text)
-        snprintf(text + o, sizeof text - (size_t)o, view_word(g, WORD_EXEC_KIND), rec->exec_index,
-                 rec->kind[0] ? rec->kind : "-");
+        view_format(text + o, sizeof text - (size_t)o, g, WORD_EXEC_KIND, rec->exec_index,
+                    rec->kind[0] ? rec->kind : "-");
     if (!field(&L, view_word(g, WORD_NAME), text, ROLE_VALUE))
         return;
 
@@ -170,7 +170,7 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     pages_title(rec, &c->pg, view_page(s, rec, &c->pg), pt, sizeof pt);
     o = snprintf(text, sizeof text, "%s", shape);
     if (pt[0] && !s->heads && o > 0 && (size_t)o < sizeof text)
-        snprintf(text + o, sizeof text - (size_t)o, view_word(g, WORD_SHOWING), pt);
+        view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);
     if (!field(&L, view_word(g, WORD_SHAPE), text, ROLE_NORMAL))
         return;
 
@@ -184,7 +184,7 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     char mn[32], mx[32];
     numfmt_exact(mn, sizeof mn, st->min);
     numfmt_exact(mx, sizeof mx, st->max);
-    int n = st->n_finite ? snprintf(text, sizeof text, view_word(g, WORD_MIN_MAX_MEAN), mn, mx, st->mean)
+    int n = st->n_finite ? view_format(text, sizeof text, g, WORD_MIN_MAX_MEAN, mn, mx, st->mean)
                          : snprintf(text, sizeof text, "%s", view_word(g, WORD_NO_FINITE));
     if (st->n_neg_inf && n > 0)
         n += snprintf(text + n, sizeof text - (size_t)n, "  -inf x%zu", st->n_neg_inf);
@@ -196,18 +196,18 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     if (s->compare && s->b) {
         const CachedRecord *cb = view_current_b(s);
         if (!cb)
-            snprintf(text, sizeof text, view_word(g, WORD_B_MISSING), view_trace_label(s, s->b), name);
+            view_format(text, sizeof text, g, WORD_B_MISSING, view_trace_label(s, s->b), name);
         else if (!cb->ok)
-            snprintf(text, sizeof text, view_word(g, WORD_B_UNREADABLE), cb->err.msg);
+            view_format(text, sizeof text, g, WORD_B_UNREADABLE, cb->err.msg);
         else if (!s->cmp.same_shape) {
             char sb[120];
             export_shape_text(&cb->tr.rec, sb, sizeof sb);
-            snprintf(text, sizeof text, view_word(g, WORD_B_OTHER_SHAPE), name, sb);
+            view_format(text, sizeof text, g, WORD_B_OTHER_SHAPE, name, sb);
         } else if (s->cmp.n_differ == 0)
             snprintf(text, sizeof text, "%s", view_word(g, WORD_B_IDENTICAL));
         else
-            snprintf(text, sizeof text, view_word(g, WORD_B_DIFFER), s->cmp.n_differ,
-                     record_numel(rec), (double)s->cmp.max_abs);
+            view_format(text, sizeof text, g, WORD_B_DIFFER, s->cmp.n_differ,
+                        record_numel(rec), (double)s->cmp.max_abs);
         if (!field(&L, view_word(g, WORD_A_VS_B), text, ROLE_NORMAL))
             return;
         /* how B's cells were paired with A's */
@@ -217,13 +217,13 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
             snprintf(text, sizeof text, "%s",
                      view_word(g, al->rows && al->cols ? WORD_PAIRED_BOTH : al->rows ? WORD_PAIRED_ROWS : WORD_PAIRED_COLS));
         else if (al->kind == ALIGN_IMPOSSIBLE && cb && cb->ok)
-            snprintf(text, sizeof text, view_word(g, WORD_PAIRED_BY_POSITION), al->why);
+            view_format(text, sizeof text, g, WORD_PAIRED_BY_POSITION, al->why);
         if (text[0] && !field(&L, view_word(g, WORD_PAIRED), text, ROLE_NORMAL))
             return;
     }
     if (rec->q_source || rec->kv_source) {
-        snprintf(text, sizeof text, view_word(g, WORD_QK_SOURCES),
-                 rec->q_source ? rec->q_source : "-", rec->kv_source ? rec->kv_source : "-");
+        view_format(text, sizeof text, g, WORD_QK_SOURCES,
+                    rec->q_source ? rec->q_source : "-", rec->kv_source ? rec->kv_source : "-");
         if (!field(&L, view_word(g, WORD_SOURCE), text, ROLE_NORMAL))
             return;
     }

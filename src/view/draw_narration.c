@@ -69,11 +69,11 @@ static void pane_title(const ViewState *s, char *buf, size_t cap)
     else if (s->n_guide == 0)
         snprintf(buf, cap, "%s", view_word(g, WORD_NARRATION));
     else if (s->guide_step < 0)
-        snprintf(buf, cap, view_word(g, WORD_LESSON_STEPS), s->n_guide);
+        view_format(buf, cap, g, WORD_LESSON_STEPS, s->n_guide);
     else if (s->guide_on)
-        snprintf(buf, cap, view_word(g, WORD_LESSON_STEP), s->guide_step + 1, s->n_guide);
+        view_format(buf, cap, g, WORD_LESSON_STEP, s->guide_step + 1, s->n_guide);
     else
-        snprintf(buf, cap, view_word(g, WORD_OFF_PATH), s->guide_step + 1, s->n_guide);
+        view_format(buf, cap, g, WORD_OFF_PATH, s->guide_step + 1, s->n_guide);
 }
 
 void draw_narration(const ViewState *s, const ScreenLayout *l)
@@ -112,10 +112,10 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
         if (rows > 0) {
             char msg[160];
             if (s->n_guide > 0 && !s->guide_on)
-                snprintf(msg, sizeof msg, view_word(s->lang, WORD_NO_NARRATION_GUIDE), view_name(s, s->cur),
-                         s->guide_step >= 0 ? s->guide_step + 1 : 1);
+                view_format(msg, sizeof msg, s->lang, WORD_NO_NARRATION_GUIDE, view_name(s, s->cur),
+                            s->guide_step >= 0 ? s->guide_step + 1 : 1);
             else
-                snprintf(msg, sizeof msg, view_word(s->lang, WORD_NO_NARRATION), view_name(s, s->cur));
+                view_format(msg, sizeof msg, s->lang, WORD_NO_NARRATION, view_name(s, s->cur));
             text_block(s, msg, 0, rows, y, g.x, g.w, ROLE_DIM);
         }
     } else {
@@ -149,8 +149,8 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
         char foot[400];
         const char *settings = view_run_settings(s);
         if (s->have_run && s->run.n_claims > 0) {
-            int n = snprintf(foot, sizeof foot, view_word(s->lang, WORD_CLAIMS_PASS_FOOT), view_claims_passed(s),
-                             s->run.n_claims);
+            int n = view_format(foot, sizeof foot, s->lang, WORD_CLAIMS_PASS_FOOT, view_claims_passed(s),
+                                s->run.n_claims);
             if (n > 0 && (size_t)n < sizeof foot)
                 snprintf(foot + n, sizeof foot - (size_t)n, "%s%s", settings[0] ? " \xc2\xb7 " : "", settings);
         } else if (s->have_run && settings[0])
@@ -175,7 +175,7 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
         return;
     int w = cg.w, h = cg.h, tw = cg.tw, y0 = cg.y0, x0 = cg.x0;
     char title[96];
-    snprintf(title, sizeof title, view_word(s->lang, WORD_CLAIMS_TITLE), view_claims_passed(s), s->run.n_claims);
+    view_format(title, sizeof title, s->lang, WORD_CLAIMS_TITLE, view_claims_passed(s), s->run.n_claims);
     paint_box(s, y0, x0, h, w, title);
     int y = y0 + 1, end = y0 + h - 1;
     if (view_run_settings(s)[0] && y < end) {
@@ -204,7 +204,7 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
                 snprintf(line, sizeof line, "%.*s", (int)lines[k].len, ct + lines[k].off);
                 paint_role(s, ROLE_NORMAL);
             } else {
-                snprintf(line, sizeof line, view_word(s->lang, WORD_MEASURED), c->measured);
+                view_format(line, sizeof line, s->lang, WORD_MEASURED, c->measured);
                 paint_role(s, ROLE_VALUE);
             }
             paint_text(s, y, x0 + 2 + 7, line, tw);

@@ -387,9 +387,11 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
         s->cur = (uint32_t)i;
     }
     view_sync(s);
-    if (s->n_guide > 0)
-        view_message(s, MSG_NOTICE, view_word(s->lang, WORD_GREETING), s->n_guide,
-                     s->narration.intro ? view_word(s->lang, WORD_GREETING_INTRO) : "");
+    if (s->n_guide > 0) {
+        view_format(s->msg, sizeof s->msg, s->lang, WORD_GREETING, s->n_guide,
+                    s->narration.intro ? view_word(s->lang, WORD_GREETING_INTRO) : "");
+        s->msg_kind = MSG_NOTICE;
+    }
     const CachedRecord *c = view_current(s);
     if (!c->ok) {
         /* A trace that fails on the first record it is asked for is

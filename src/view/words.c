@@ -1,6 +1,8 @@
 /* words.c — the viewer's own words, English and Chinese (words.h). */
 #include "view/words.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
@@ -110,6 +112,15 @@ const char *view_word(ViewLang lang, Word w)
         return "";
     const char *t = (unsigned)lang < VIEW_N_LANGS ? words[w][lang] : NULL;
     return t && t[0] ? t : words[w][VIEW_LANG_EN] ? words[w][VIEW_LANG_EN] : "";
+}
+
+int view_format(char *buf, size_t cap, ViewLang lang, Word w, ...)
+{
+    va_list ap;
+    va_start(ap, w);
+    int n = vsnprintf(buf, cap, view_word(lang, w), ap);
+    va_end(ap);
+    return n;
 }
 
 const char *view_run_settings(const ViewState *s)

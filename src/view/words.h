@@ -78,6 +78,14 @@ typedef enum {
 /* The word in lang; English when lang has none. Never NULL. */
 const char *view_word(ViewLang lang, Word w);
 
+/* snprintf into buf (cap bytes) with word w in lang as the format, for the
+ * words marked "fmt" above; returns what snprintf returns. The compiler
+ * cannot check a format chosen at run time, so this is the one place the
+ * viewer formats with one: the arguments are those the word's comment
+ * names, and test_view_text checks that every language's text takes the
+ * same conversions in the same order. */
+int view_format(char *buf, size_t cap, ViewLang lang, Word w, ...);
+
 /* A positional encoding's configuration name ("sinusoidal") in lang. */
 const char *view_word_positions(ViewLang lang, const char *name);
 

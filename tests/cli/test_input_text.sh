@@ -72,7 +72,7 @@ expect_exit 0 "weights whose vocabulary has a token with U+202E" -- "$TF" run -q
 expect_exit 0 "show dec.logits" -- "$TF" show rlo.trace dec.logits
 expect_in "$WORK/out" "c\\u202e" "show prints the token escaped"
 expect_no_byte "$WORK/out" "$RLO" "show prints no U+202E"
-if command -v gnuplot >/dev/null 2>&1; then
+if need gnuplot "the escaped label in a figure"; then
     expect_exit 0 "plot dec.logits as SVG" -- "$TF" plot rlo.trace dec.logits --format svg -o fig
     svg=$(ls fig/*.svg 2>/dev/null | head -1)
     if [ -n "$svg" ]; then

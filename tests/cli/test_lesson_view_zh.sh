@@ -5,10 +5,7 @@
 # viewer's own words (keys line, info headings, pane title) are Chinese
 # too — from --lang zh and from the L key.
 . tests/cli/lib.sh
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "  skip test_lesson_view_zh: tmux is not installed (make deps installs it)"
-    finish
-fi
+need tmux "the lessons are viewed in a terminal" || finish
 . tests/ui/tmux.sh
 cd "$WORK"
 mkdir tmp

@@ -8,10 +8,7 @@
 # (`lesson N --walk`), so rewording a lesson does not break this test;
 # a step the viewer cannot reach does.
 . tests/cli/lib.sh
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "  skip test_lesson_walk: tmux is not installed (make deps installs it)"
-    finish
-fi
+need tmux "the lessons are walked in a terminal" || finish
 . tests/ui/tmux.sh
 cd "$WORK"
 mkdir tmp

@@ -70,11 +70,13 @@ if [ -n "$root" ] && mknod -m 666 fakenull c 1 3 2>/dev/null; then
         expect_exit 2 "run -o a block device" -- "$TF" $RUN -o fakeblock
         expect_in "$WORK/err" "'fakeblock' is a block device" "names the path and what it is"
         [ "$(kind fakeblock)" = "block special file" ] && ok "still a block device" || bad "fakeblock replaced"
+    else
+        skip "mknod refused a block device: the block-device check"
     fi
     # binary output to a terminal device is refused (the node of this
     # session's terminal, when there is one, is only looked at)
 else
-    echo "  skip $T_NAME: not root (or mknod refused): the device-node checks need root"
+    skip "not root (or mknod refused): the device-node checks need root"
 fi
 
 # ---- a FIFO: gets the bytes, stays a FIFO ----
@@ -131,7 +133,7 @@ done
 # shellcheck disable=SC2086
 expect_exit 2 "-o - and --save-weights - together" -- "$TF" $RUN -o - --save-weights -
 # binary to a terminal: refused; text is fine (script gives a terminal)
-if command -v script >/dev/null 2>&1; then
+if need script "binary output to a terminal"; then
     script -qec "$TF $RUN -o -" /dev/null >tty.out 2>&1; code=$?
     [ "$code" = 2 ] && ok "run -o - to a terminal: exit 2" || bad "run -o - to a terminal: exit $code"
     expect_in tty.out "is a terminal, and this output is binary" "says so, with a hint"
@@ -148,6 +150,8 @@ if [ -n "$root" ] && mknod -m 666 fakefull c 1 7 2>/dev/null; then
     # shellcheck disable=SC2086
     expect_exit 1 "run -o - > a full device" -- sh -c '"$0" $1 -o - >fakefull' "$TF" "$RUN"
     expect_in "$WORK/err" "No space left" "names the full disk"
+else
+    skip "not root (or mknod refused): the full-device check needs root"
 fi
 
 # ---- refused targets leave nothing behind ----
@@ -204,7 +208,7 @@ if [ -n "$root" ] && mkdir small && mount -t tmpfs -o size=200k tmpfs small 2>/d
     grep -q before small/old/enc.embed.npy && ok "old: its file not replaced" || bad "old/enc.embed.npy replaced"
     umount small
 else
-    echo "  skip $T_NAME: cannot mount a small tmpfs (needs root): the full-disk checks"
+    skip "cannot mount a small tmpfs (needs root): the full-disk checks"
 fi
 # a second lesson --plot into the same directory replaces the figures and
 # keeps other files
@@ -212,6 +216,29 @@ fi
 [ "$(cat figs/notes.txt)" = mine ] && ok "lesson --plot again: other files kept" || bad "notes.txt lost"
 expect_in figs.out "figs/enc.0.attn.weights.png" "prints the final paths"
 no_hidden figs "lesson --plot again"
+# ---- a read-only directory: refused, nothing left behind ----
+# Run as a user that is not root (root writes anywhere), with a directory
+# it may write as the control: the refusals come from the permissions.
+if unprivileged_ready "the read-only directory checks"; then
+    chmod 755 "$WORK"  # the user may look inside
+    mkdir rodir rwdir && chmod 555 rodir && chown "$UNPRIV_USER" rwdir
+    # shellcheck disable=SC2086
+    expect_exit 0 "as $UNPRIV_USER: run -o a writable directory" -- unprivileged "$TF" $RUN -o rwdir/x.trace
+    # shellcheck disable=SC2086
+    expect_exit 1 "as $UNPRIV_USER: run -o a read-only directory" -- unprivileged "$TF" $RUN -o rodir/x.trace
+    expect_in "$WORK/err" "cannot create a file in directory 'rodir': Permission denied" "names the directory and why"
+    # shellcheck disable=SC2086
+    expect_exit 1 "as $UNPRIV_USER: --save-weights into a read-only directory" -- \
+        unprivileged "$TF" $RUN -o rwdir/y.trace --save-weights rodir/w.tfw
+    expect_absent rwdir/y.trace "no trace when the weights cannot be saved"
+    expect_exit 1 "as $UNPRIV_USER: export -o a read-only directory" -- \
+        unprivileged "$TF" export rwdir/x.trace --format csv -o rodir/new
+    expect_in "$WORK/err" "Permission denied" "says why"
+    [ -z "$(ls -A rodir)" ] && ok "the read-only directory is still empty" || bad "rodir holds $(ls -A rodir)"
+    no_hidden rwdir "the writable directory after the refusals"
+    chmod 700 "$WORK"
+fi
+
 # ---- symbolic links: never replaced ----
 # a link to a regular file: the file gets the trace, the link stays a link
 : > linked.trace

@@ -36,7 +36,7 @@ cmp -s ok.tfw seed4.tfw && bad "another seed gave the same file" || ok "another 
 [ -s "$WORK/out" ] && bad "-q printed something" || ok "-q prints nothing"
 
 # a terminal: the bar is redrawn in place
-if command -v script >/dev/null 2>&1; then
+if need script "the progress bar on a terminal"; then
     script -qec "'$TF' train --task copy --steps 30 --batch 8 -o sub.tfw" tty.txt >/dev/null 2>&1
     grep -q "$(printf '\r')" tty.txt && ok "on a terminal the bar is redrawn with carriage returns" \
         || bad "no carriage return on a terminal"

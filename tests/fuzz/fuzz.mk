@@ -49,6 +49,7 @@ fuzz: $(PROG)
 	$(Q)FUZZ_CC='$(FUZZ_CC)' MAKE='$(MAKE)' sh tests/fuzz/fuzz.sh $(PROG) $(FUZZ_SECONDS) keep $(FUZZ_NAMES)
 
 # The short pass of `make test`: FUZZ_TEST_SECONDS each, from the seeds and
-# kept inputs alone, fixed seed; skipped where clang's libFuzzer is absent.
+# kept inputs alone, fixed seed; without clang's libFuzzer a failure, or a
+# skip when TF_ALLOW_SKIP=1.
 test-fuzz: $(PROG)
 	$(Q)FUZZ_CC='$(FUZZ_CC)' MAKE='$(MAKE)' sh tests/fuzz/fuzz.sh $(PROG) $(FUZZ_TEST_SECONDS) fresh $(FUZZ_NAMES)

@@ -7,7 +7,8 @@
 #          emptied first, for a fixed number of executions (about SECONDS
 #          on the machine the rates below were measured on; SECONDS × 3 at
 #          most), so a pass finds the same things on any machine;
-#          without clang's libFuzzer it is skipped.
+#          without clang's libFuzzer it fails, or is skipped when
+#          TF_ALLOW_SKIP=1 (the suite's one skip rule, tests/support/skip.sh).
 # Prints per harness: executions, coverage (cov: edges, ft: features, from
 # libFuzzer's last status line), and any crash with its input's path and
 # the top of its stack. Exit 1 when any harness crashed.
@@ -26,8 +27,9 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (v
 if ! "$cc" -fsanitize=fuzzer,address,undefined "$probe/t.c" -o "$probe/t" >/dev/null 2>&1; then
     rm -rf "$probe"
     if [ "$mode" = fresh ]; then
-        echo "fuzz: skipped: $cc cannot build a libFuzzer harness (install clang and libclang-rt-dev: make deps)"
-        exit 0
+        . tests/support/skip.sh
+        tf_skip fuzz "$cc cannot build a libFuzzer harness (install clang and libclang-rt-dev: make deps)" && exit 0
+        exit 1
     fi
     echo "traceformer: fuzz: $cc cannot build a libFuzzer harness" >&2
     echo "hint: install clang and libclang-rt-dev (make deps)" >&2

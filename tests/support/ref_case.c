@@ -16,7 +16,8 @@
 #include "model/weights_file.h"
 
 const char *const ref_required_cases[] = {
-    "post_ln_relu", "pre_ln_gelu", "odd_geometry", "batch_padding", "decoder_only", "positions_off",
+    "post_ln_relu",   "pre_ln_gelu",       "odd_geometry",       "batch_padding",  "decoder_only", "positions_off",
+    "residual_off",   "final_norm_off",    "learned_positions",  "relative_positions", "rope_positions",
 };
 const size_t ref_n_required_cases = sizeof ref_required_cases / sizeof *ref_required_cases;
 

@@ -1,9 +1,11 @@
 /* test_forward_reference.c — the whole forward pass against a second,
  * independent implementation: plain loops in double precision, written
  * straight from the papers' equations, for every option the engine has
- * (post-/pre-LN, ReLU/GELU, decoder-only, padding, and every kind of
- * positions: sinusoidal, none, learned, T5 relative bias, rotary), and the
- * teacher-forcing loss computed from the reference logits. */
+ * (post-/pre-LN, ReLU/GELU, decoder-only, padding, residual = off,
+ * final_norm = no, and every kind of positions: sinusoidal, none, learned,
+ * T5 relative bias, rotary), record by record — every intermediate the
+ * engine records, each attention step per head, not only the logits — and
+ * the teacher-forcing loss computed from the reference logits. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -92,6 +94,68 @@ static void ref_rope(double *x, int pos, int d, int h)
         }
 }
 
+/* ---- the reference's records ----
+ * Every intermediate the reference computes is kept under the record name
+ * the engine gives it, as (blocks, rows, cols): blocks are heads (1 for a
+ * matrix), rows the query or token positions, of which the first `real`
+ * are compared (what a padded position computes is not defined by the
+ * paper). The test then compares each kept record with the engine's slot of
+ * that name, record by record, not only the logits. */
+#define MAX_REFREC 320
+
+typedef struct {
+    char name[64];
+    int blocks, rows, cols, real;
+    int batched;   /* 0: one copy for every sentence (the positional table) */
+    double *data;  /* (blocks, rows, cols) */
+} RefRecord;
+
+typedef struct {
+    RefRecord r[MAX_REFREC];
+    int n;
+} RefTrace;
+
+static double *keep(RefTrace *t, const char *prefix, const char *leaf, int blocks, int rows, int cols, int real)
+{
+    if (t->n == MAX_REFREC)
+        fail_msg("more than %d reference records", MAX_REFREC);
+    RefRecord *r = &t->r[t->n++];
+    snprintf(r->name, sizeof r->name, "%s%s%s", prefix, leaf[0] ? "." : "", leaf);
+    r->blocks = blocks;
+    r->rows = rows;
+    r->cols = cols;
+    r->real = real;
+    r->batched = 1;
+    r->data = calloc((size_t)blocks * rows * cols, sizeof *r->data);
+    assert_non_null(r->data);
+    return r->data;
+}
+
+/* Keep the first cols columns of m's rows. */
+static void keep_mat(RefTrace *t, const char *prefix, const char *leaf, Mat m, int rows, int cols, int real)
+{
+    double *o = keep(t, prefix, leaf, 1, rows, cols, real);
+    for (int i = 0; i < rows; i++)
+        memcpy(o + (size_t)i * cols, m[i], (size_t)cols * sizeof *o);
+}
+
+/* Keep m (rows, h·dk) as heads (h, rows, dk). */
+static void keep_heads(RefTrace *t, const char *prefix, const char *leaf, Mat m, int rows, int h, int dk, int real)
+{
+    double *o = keep(t, prefix, leaf, h, rows, dk, real);
+    for (int hh = 0; hh < h; hh++)
+        for (int i = 0; i < rows; i++)
+            for (int c = 0; c < dk; c++)
+                o[((size_t)hh * rows + i) * dk + c] = m[i][hh * dk + c];
+}
+
+static void reftrace_free(RefTrace *t)
+{
+    for (int i = 0; i < t->n; i++)
+        free(t->r[i].data);
+    t->n = 0;
+}
+
 /* Positions inside a self-attention: rotary, or a bias table (nb, h). */
 typedef struct {
     int rope;
@@ -99,64 +163,93 @@ typedef struct {
     int bidirectional, nb, max_distance;
 } RefPos;
 
-/* Multi-head attention; key j is hidden when j ≥ key_len or (causal) j > i. */
+/* Multi-head attention, every step kept under prefix (enc.0.attn, ...);
+ * key j is hidden when j ≥ key_len or (causal) j > i. real: real queries. */
 static void mha(Mat y, Mat xq, Mat xkv, const float *in_w, const float *in_b, const float *out_w,
-                const float *out_b, int Tq, int Tk, int d, int h, int key_len, int causal, const RefPos *pos)
+                const float *out_b, int Tq, int Tk, int d, int h, int key_len, int causal, const RefPos *pos,
+                RefTrace *t, const char *prefix, int real)
 {
     static Mat q, k, v, concat;
     const int dk = d / h;
     lin(q, xq, in_w, in_b, Tq, d, d);
     lin(k, xkv, in_w + d * d, in_b + d, Tk, d, d);
     lin(v, xkv, in_w + 2 * d * d, in_b + 2 * d, Tk, d, d);
+    keep_heads(t, prefix, "q", q, Tq, h, dk, real);
+    keep_heads(t, prefix, "k", k, Tk, h, dk, key_len);
+    keep_heads(t, prefix, "v", v, Tk, h, dk, key_len);
     if (pos && pos->rope) {
-        for (int t = 0; t < Tq; t++)
-            ref_rope(q[t], t, d, h);
-        for (int t = 0; t < Tk; t++)
-            ref_rope(k[t], t, d, h);
+        for (int i = 0; i < Tq; i++)
+            ref_rope(q[i], i, d, h);
+        for (int j = 0; j < Tk; j++)
+            ref_rope(k[j], j, d, h);
+        keep_heads(t, prefix, "q_rot", q, Tq, h, dk, real);
+        keep_heads(t, prefix, "k_rot", k, Tk, h, dk, key_len);
     }
+    const size_t hs = (size_t)Tq * Tk;
+    double *raw = keep(t, prefix, "raw", h, Tq, Tk, real);
+    double *scores = keep(t, prefix, "scores", h, Tq, Tk, real);
+    double *bias = pos && pos->bias ? keep(t, prefix, "bias", h, Tq, Tk, real) : NULL;
+    double *mask = keep(t, prefix, "mask", 1, Tq, Tk, real);
+    double *masked = keep(t, prefix, "masked", h, Tq, Tk, real);
+    double *weights = keep(t, prefix, "weights", h, Tq, Tk, real);
+    double *z = keep(t, prefix, "z", h, Tq, dk, real);
+    for (int i = 0; i < Tq; i++)
+        for (int j = 0; j < Tk; j++)
+            mask[i * Tk + j] = j < key_len && !(causal && j > i) ? 0 : -INFINITY;
     for (int hh = 0; hh < h; hh++)
         for (int i = 0; i < Tq; i++) {
-            double s[MAXT], mx = -INFINITY, sum = 0;
+            double *s = masked + hh * hs + (size_t)i * Tk, mx = -INFINITY, sum = 0;
             for (int j = 0; j < Tk; j++) {
-                s[j] = -INFINITY;
-                if (j < key_len && !(causal && j > i)) {
-                    s[j] = 0;
-                    for (int c = 0; c < dk; c++)
-                        s[j] += q[i][hh * dk + c] * k[j][hh * dk + c];
-                    s[j] /= sqrt((double)dk);
-                    if (pos && pos->bias)
-                        s[j] += pos->bias[ref_bucket(j - i, pos->bidirectional, pos->nb, pos->max_distance) * h + hh];
+                const size_t at = hh * hs + (size_t)i * Tk + j;
+                raw[at] = 0;
+                for (int c = 0; c < dk; c++)
+                    raw[at] += q[i][hh * dk + c] * k[j][hh * dk + c];
+                scores[at] = raw[at] / sqrt((double)dk);
+                s[j] = scores[at];
+                if (bias) {
+                    bias[at] = pos->bias[ref_bucket(j - i, pos->bidirectional, pos->nb, pos->max_distance) * h + hh];
+                    s[j] += bias[at];
                 }
+                s[j] += mask[i * Tk + j];
                 mx = s[j] > mx ? s[j] : mx;
             }
             for (int j = 0; j < Tk; j++)
                 sum += s[j] == -INFINITY ? 0 : exp(s[j] - mx);
+            double *w = weights + hh * hs + (size_t)i * Tk;
+            for (int j = 0; j < Tk; j++)
+                w[j] = s[j] == -INFINITY ? 0 : exp(s[j] - mx) / sum;
             for (int c = 0; c < dk; c++) {
-                double z = 0;
+                double acc = 0;
                 for (int j = 0; j < Tk; j++)
-                    if (s[j] != -INFINITY)
-                        z += exp(s[j] - mx) / sum * v[j][hh * dk + c];
-                concat[i][hh * dk + c] = z;
+                    acc += w[j] * v[j][hh * dk + c];
+                z[((size_t)hh * Tq + i) * dk + c] = acc;
+                concat[i][hh * dk + c] = acc;
             }
         }
+    keep_mat(t, prefix, "concat", concat, Tq, d, real);
     lin(y, concat, out_w, out_b, Tq, d, d);
+    keep_mat(t, prefix, "out", y, Tq, d, real);
 }
 
 static void ffn(Mat y, Mat x, const float *w1, const float *b1, const float *w2, const float *b2,
-                int T, int d, int F, Activation act)
+                int T, int d, int F, Activation act, RefTrace *t, const char *layer, int real)
 {
     static Mat hdn;
     lin(hdn, x, w1, b1, T, d, F);
-    for (int t = 0; t < T; t++)
-        for (int i = 0; i < F; i++) {
-            double u = hdn[t][i];
-            hdn[t][i] = act == ACT_GELU ? 0.5 * u * (1 + erf(u / sqrt(2.0))) : (u > 0 ? u : 0);
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < F; j++) {
+            double u = hdn[i][j];
+            hdn[i][j] = act == ACT_GELU ? 0.5 * u * (1 + erf(u / sqrt(2.0))) : (u > 0 ? u : 0);
         }
+    keep_mat(t, layer, "ffn.hidden", hdn, T, F, real);
     lin(y, hdn, w2, b2, T, F, d);
+    keep_mat(t, layer, "ffn.out", y, T, d, real);
 }
 
 /* One sublayer with its residual and norm: post-LN x = LN(x + f(x)),
- * pre-LN x = x + f(LN(x)). f is attention (self or over mem) or the FFN. */
+ * pre-LN x = x + f(LN(x)); residual = off drops the "x +". f is attention
+ * (self or over mem) or the FFN. Records: the norm is layer.lnN (N = the
+ * sublayer's number from 1), the sum layer.<sum>, the attention layer.<attn>. */
 typedef struct {
     const float *in_w, *in_b, *out_w, *out_b;  /* attention, or NULL for the FFN */
     const float *w1, *b1, *w2, *b2;
@@ -164,99 +257,147 @@ typedef struct {
     Mat *mem;
     int Tk, key_len, causal;
     const RefPos *pos;  /* self-attention's positions, or NULL */
+    const char *attn;   /* "attn", "self_attn", "cross_attn"; NULL for the FFN */
+    const char *sum;    /* "resid_mid", "resid_self", "resid_cross", "resid_post" */
+    int norm;           /* N of lnN */
 } Sub;
 
-static void sublayer(Mat x, const Sub *s, const Config *c, int T)
+static void sublayer(Mat x, const Sub *s, const Config *c, int T, RefTrace *t, const char *layer, int real)
 {
     static Mat in, out, sum;
     const int d = c->d_model;
-    if (c->norm == NORM_PRE)
+    char ln[8], attn[64];
+    snprintf(ln, sizeof ln, "ln%d", s->norm);
+    if (c->norm == NORM_PRE) {
         layernorm(in, x, s->g, s->b, T, d, c->ln_eps);
-    else
+        keep_mat(t, layer, ln, in, T, d, real);
+    } else {
         memcpy(in, x, sizeof(Mat));
-    if (s->in_w)
+    }
+    if (s->in_w) {
+        snprintf(attn, sizeof attn, "%s.%s", layer, s->attn);
         mha(out, in, s->mem ? *s->mem : in, s->in_w, s->in_b, s->out_w, s->out_b, T, s->mem ? s->Tk : T,
-            d, c->heads, s->key_len, s->causal, s->pos);
+            d, c->heads, s->key_len, s->causal, s->pos, t, attn, real);
+    } else {
+        ffn(out, in, s->w1, s->b1, s->w2, s->b2, T, d, c->d_ff, c->activation, t, layer, real);
+    }
+    if (c->residual)
+        add(sum, x, out, T, d);
     else
-        ffn(out, in, s->w1, s->b1, s->w2, s->b2, T, d, c->d_ff, c->activation);
-    add(sum, x, out, T, d);
-    if (c->norm == NORM_PRE)
+        memcpy(sum, out, sizeof(Mat));
+    keep_mat(t, layer, s->sum, sum, T, d, real);
+    if (c->norm == NORM_PRE) {
         memcpy(x, sum, sizeof(Mat));
-    else
+    } else {
         layernorm(x, sum, s->g, s->b, T, d, c->ln_eps);
+        keep_mat(t, layer, ln, x, T, d, real);
+    }
 }
 
-static void embed(Mat x, const float *table, const float *pos_table, const int *ids, int T, const Config *c)
+/* stack.embed, stack.pos (the table, one copy for every sentence) and stack.input. */
+static void embed(Mat x, const float *table, const float *pos_table, const int *ids, int T, const Config *c,
+                  RefTrace *t, const char *stack, int real)
 {
     const int d = c->d_model;
-    for (int t = 0; t < T; t++)
-        for (int i = 0; i < d; i++) {
-            double pe = 0;
+    static Mat e, pe;
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < d; j++) {
+            pe[i][j] = 0;
             if (c->positions == POS_SINUSOIDAL) {
-                double angle = t / pow(10000.0, (double)(i - i % 2) / d);
-                pe = i % 2 ? cos(angle) : sin(angle);
+                double angle = i / pow(10000.0, (double)(j - j % 2) / d);
+                pe[i][j] = j % 2 ? cos(angle) : sin(angle);
             } else if (c->positions == POS_LEARNED) {
-                pe = pos_table[t * d + i];
+                pe[i][j] = pos_table[i * d + j];
             }
-            x[t][i] = table[ids[t] * d + i] * sqrt((double)d) + pe;
+            e[i][j] = table[ids[i] * d + j] * sqrt((double)d);
+            x[i][j] = e[i][j] + pe[i][j];
         }
+    keep_mat(t, stack, "embed", e, T, d, real);
+    if (c->positions == POS_SINUSOIDAL || c->positions == POS_LEARNED) {
+        keep_mat(t, stack, "pos", pe, T, d, real);
+        t->r[t->n - 1].batched = 0;
+    }
+    keep_mat(t, stack, "input", x, T, d, real);
 }
 
-/* logits (Tt, V) of sentence s. */
-static void reference_forward(double logits[MAXT][MAXV], const Model *m, const Batch *bt, int s)
+/* A final LayerNorm (final_norm = yes) as stack.norm, then what the stack hands on. */
+static void stack_end(Mat x, const float *g, const float *b, int T, const Config *c, RefTrace *t,
+                      const char *norm_name, int real)
+{
+    static Mat tmp;
+    if (!c->final_norm)
+        return;
+    layernorm(tmp, x, g, b, T, c->d_model, c->ln_eps);
+    memcpy(x, tmp, sizeof(Mat));
+    keep_mat(t, norm_name, "", x, T, c->d_model, real);
+}
+
+/* logits (Tt, V) of sentence s, every intermediate kept in t. */
+static void reference_forward(double logits[MAXT][MAXV], const Model *m, const Batch *bt, int s, RefTrace *t)
 {
     const Config *c = &m->cfg;
     const Weights *w = &m->w;
     const int Ts = bt->Ts, Tt = bt->Tt, d = c->d_model, V = m->vocab.size;
-    static Mat mem, y, tmp;
+    static Mat mem, y;
     const int enc_dec = c->arch == ARCH_ENCODER_DECODER;
+    const int src_len = enc_dec ? bt->src_len[s] : 0, tgt_len = bt->tgt_len[s];
     const RefPos enc_pos = {c->positions == POS_ROPE, c->positions == POS_RELATIVE ? w->enc_rel_bias : NULL, 1,
                             c->rel_buckets, c->rel_max_distance};
     const RefPos dec_pos = {c->positions == POS_ROPE, c->positions == POS_RELATIVE ? w->dec_rel_bias : NULL, 0,
                             c->rel_buckets, c->rel_max_distance};
+    char layer[32];
     if (enc_dec) {
-        embed(mem, w->src_embed, w->src_pos_embed, bt->src + s * Ts, Ts, c);
+        embed(mem, w->src_embed, w->src_pos_embed, bt->src + s * Ts, Ts, c, t, "enc", src_len);
         for (int l = 0; l < c->enc_layers; l++) {
             const EncLayerWeights *e = &w->enc[l];
             Sub att = {e->self_attn_in_w, e->self_attn_in_b, e->self_attn_out_w, e->self_attn_out_b,
-                       NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Ts, bt->src_len[s], 0, &enc_pos};
+                       NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Ts, src_len, 0, &enc_pos,
+                       "attn", "resid_mid", 1};
             Sub ff = {NULL, NULL, NULL, NULL, e->ff1_w, e->ff1_b, e->ff2_w, e->ff2_b, e->norm2_w, e->norm2_b,
-                      NULL, 0, 0, 0, NULL};
-            sublayer(mem, &att, c, Ts);
-            sublayer(mem, &ff, c, Ts);
+                      NULL, 0, 0, 0, NULL, NULL, "resid_post", 2};
+            snprintf(layer, sizeof layer, "enc.%d", l);
+            sublayer(mem, &att, c, Ts, t, layer, src_len);
+            sublayer(mem, &ff, c, Ts, t, layer, src_len);
         }
-        if (c->final_norm) {
-            layernorm(tmp, mem, w->enc_norm_w, w->enc_norm_b, Ts, d, c->ln_eps);
-            memcpy(mem, tmp, sizeof(Mat));
-        }
+        stack_end(mem, w->enc_norm_w, w->enc_norm_b, Ts, c, t, "enc.norm", src_len);
+        keep_mat(t, "enc.memory", "", mem, Ts, d, src_len);
     }
-    embed(y, w->tgt_embed, w->tgt_pos_embed, bt->tgt + s * Tt, Tt, c);
+    embed(y, w->tgt_embed, w->tgt_pos_embed, bt->tgt + s * Tt, Tt, c, t, "dec", tgt_len);
     for (int l = 0; l < c->dec_layers; l++) {
         const DecLayerWeights *e = &w->dec[l];
         Sub self = {e->self_attn_in_w, e->self_attn_in_b, e->self_attn_out_w, e->self_attn_out_b,
-                    NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Tt, bt->tgt_len[s], 1, &dec_pos};
+                    NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Tt, tgt_len, 1, &dec_pos,
+                    "self_attn", "resid_self", 1};
         /* no positions in cross-attention: decoder and encoder offsets mean nothing to each other */
         Sub cross = {e->multihead_attn_in_w, e->multihead_attn_in_b, e->multihead_attn_out_w,
                      e->multihead_attn_out_b, NULL, NULL, NULL, NULL, e->norm2_w, e->norm2_b, &mem, Ts,
-                     enc_dec ? bt->src_len[s] : 0, 0, NULL};
+                     src_len, 0, NULL, "cross_attn", "resid_cross", 2};
         Sub ff = {NULL, NULL, NULL, NULL, e->ff1_w, e->ff1_b, e->ff2_w, e->ff2_b,
-                  enc_dec ? e->norm3_w : e->norm2_w, enc_dec ? e->norm3_b : e->norm2_b, NULL, 0, 0, 0, NULL};
-        sublayer(y, &self, c, Tt);
+                  enc_dec ? e->norm3_w : e->norm2_w, enc_dec ? e->norm3_b : e->norm2_b, NULL, 0, 0, 0, NULL,
+                  NULL, "resid_post", enc_dec ? 3 : 2};
+        snprintf(layer, sizeof layer, "dec.%d", l);
+        sublayer(y, &self, c, Tt, t, layer, tgt_len);
         if (enc_dec)
-            sublayer(y, &cross, c, Tt);
-        sublayer(y, &ff, c, Tt);
+            sublayer(y, &cross, c, Tt, t, layer, tgt_len);
+        sublayer(y, &ff, c, Tt, t, layer, tgt_len);
     }
-    if (c->final_norm) {
-        layernorm(tmp, y, w->dec_norm_w, w->dec_norm_b, Tt, d, c->ln_eps);
-        memcpy(y, tmp, sizeof(Mat));
-    }
-    for (int t = 0; t < Tt; t++)
+    stack_end(y, w->dec_norm_w, w->dec_norm_b, Tt, c, t, "dec.norm", tgt_len);
+    double *lg = keep(t, "dec.logits", "", 1, Tt, V, tgt_len);
+    double *pr = keep(t, "dec.probs", "", 1, Tt, V, tgt_len);
+    for (int i = 0; i < Tt; i++) {
+        double mx = -INFINITY, sum = 0;
         for (int v = 0; v < V; v++) {
             double acc = w->gen_b[v];
-            for (int i = 0; i < d; i++)
-                acc += y[t][i] * w->gen_w[v * d + i];
-            logits[t][v] = acc;
+            for (int j = 0; j < d; j++)
+                acc += y[i][j] * w->gen_w[v * d + j];
+            logits[i][v] = lg[i * V + v] = acc;
+            mx = acc > mx ? acc : mx;
         }
+        for (int v = 0; v < V; v++)
+            sum += exp(logits[i][v] - mx);
+        for (int v = 0; v < V; v++)
+            pr[i * V + v] = exp(logits[i][v] - mx) / sum;
+    }
 }
 
 typedef struct {
@@ -267,21 +408,27 @@ typedef struct {
     PositionKind pos;
     int final_norm;
     int enc_layers, dec_layers;
+    int residual_off;
 } Case;
 
 static const Case cases[] = {
-    {"post-LN relu sinusoidal", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2},
-    {"post-LN no final norm", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 0, 2, 1},
-    {"pre-LN gelu", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 1, 3},
-    {"positions off", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_NONE, 1, 2, 2},
-    {"decoder-only post-LN", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 0, 3},
-    {"decoder-only pre-LN gelu", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 0, 2},
-    {"learned positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_LEARNED, 1, 2, 2},
-    {"relative positions pre-LN", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2},
-    {"rotary positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_ROPE, 1, 2, 2},
-    {"decoder-only learned", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_LEARNED, 1, 0, 2},
-    {"decoder-only relative", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_RELATIVE, 1, 0, 2},
-    {"decoder-only rotary", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, 1, 0, 3},
+    {"post-LN relu sinusoidal", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 0},
+    {"post-LN no final norm", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 0, 2, 1, 0},
+    {"pre-LN gelu", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 1, 3, 0},
+    {"positions off", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_NONE, 1, 2, 2, 0},
+    {"decoder-only post-LN", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 0, 3, 0},
+    {"decoder-only pre-LN gelu", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 0, 2, 0},
+    {"learned positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_LEARNED, 1, 2, 2, 0},
+    {"relative positions pre-LN", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 0},
+    {"rotary positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_ROPE, 1, 2, 2, 0},
+    {"decoder-only learned", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_LEARNED, 1, 0, 2, 0},
+    {"decoder-only relative", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_RELATIVE, 1, 0, 2, 0},
+    {"decoder-only rotary", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, 1, 0, 3, 0},
+    {"residual off post-LN", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 1},
+    {"residual off pre-LN relative", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 1},
+    {"decoder-only residual off rotary", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_ROPE, 1, 0, 2, 1},
+    {"post-LN no final norm learned", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_LEARNED, 0, 2, 2, 0},
+    {"decoder-only no final norm", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL, 0, 0, 2, 0},
 };
 
 /* The slot called name. */
@@ -291,6 +438,70 @@ static const float *slot_data(const Activations *a, const char *name)
     if (i < 0)
         fail_msg("no slot named %s", name);
     return a->arena + a->slots[i].offset;
+}
+
+/* The engine's records the reference does not compute: the token ids and
+ * what is derived from them (bucket numbers, rotation angles, predictions,
+ * targets), and the losses, checked on their own below. */
+static int outside_reference(const char *name)
+{
+    static const char *const whole[] = {"src.tokens", "tgt.tokens", "dec.predicted", "dec.target", "dec.loss",
+                                        "loss"};
+    static const char *const tails[] = {".rel_buckets", ".rope_angles"};
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (strcmp(name, whole[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t n = strlen(name), m = strlen(tails[i]);
+        if (n > m && strcmp(name + n - m, tails[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Every record of the engine is one the reference computes too, or one of
+ * those it leaves out on purpose: a step added to the forward pass must be
+ * added here as well. */
+static void all_records_covered(const Activations *a, const RefTrace *t, const char *what)
+{
+    for (int i = 0; i < a->n_slots; i++) {
+        const char *name = a->slots[i].name;
+        int found = outside_reference(name);
+        for (int k = 0; !found && k < t->n; k++)
+            found = strcmp(t->r[k].name, name) == 0;
+        if (!found)
+            fail_msg("%s: the engine records %s, which the reference does not compute", what, name);
+    }
+}
+
+/* Every record the reference kept for sentence s against the engine's slot
+ * of that name: the real rows of each block. Returns how many it compared. */
+static int compare_records(const Activations *a, const RefTrace *t, int s, const char *what)
+{
+    for (int k = 0; k < t->n; k++) {
+        const RefRecord *r = &t->r[k];
+        int i = activations_find(a, r->name);
+        if (i < 0)
+            fail_msg("%s: the reference computes %s; the engine has no such record", what, r->name);
+        const Slot *sl = &a->slots[i];
+        const size_t per = (size_t)r->blocks * r->rows * r->cols;
+        const size_t stride = sl->spec->batched ? sl->numel / (size_t)a->B : sl->numel;
+        if (stride != per)
+            fail_msg("%s: %s holds %zu values a sentence, the reference (%d, %d, %d)", what, r->name, stride,
+                     r->blocks, r->rows, r->cols);
+        const float *got = a->arena + sl->offset + (sl->spec->batched ? (size_t)s * stride : 0);
+        float want[MAXT * MAXV > MAXT * MAXF ? MAXT * MAXV : MAXT * MAXF];
+        for (int b = 0; b < r->blocks; b++) {
+            const size_t o = (size_t)b * r->rows * r->cols, n = (size_t)r->real * r->cols;
+            for (size_t j = 0; j < n; j++)
+                want[j] = (float)r->data[o + j];
+            char label[160];
+            snprintf(label, sizeof label, "%s: %s sentence %d block %d", what, r->name, s, b);
+            if (compare_matrix(label, got + o, want, (size_t)r->real, (size_t)r->cols, 2e-5f, 1e-5f))
+                fail_msg("%s differs from the double-precision reference", label);
+        }
+    }
+    return t->n;
 }
 
 static void test_forward_matches_reference(void **state)
@@ -305,6 +516,7 @@ static void test_forward_matches_reference(void **state)
         c->activation = cs->act;
         c->positions = cs->pos;
         c->final_norm = cs->final_norm;
+        c->residual = !cs->residual_off;
         c->enc_layers = cs->enc_layers;
         c->dec_layers = cs->dec_layers;
         c->d_model = 24;
@@ -343,7 +555,13 @@ static void test_forward_matches_reference(void **state)
         int counted = 0;
         for (int s = 0; s < b.B; s++) {
             static double want[MAXT][MAXV];
-            reference_forward(want, &m, &b, s);
+            static RefTrace kept;
+            reference_forward(want, &m, &b, s, &kept);
+            int n_kept = compare_records(&a, &kept, s, cs->what);
+            all_records_covered(&a, &kept, cs->what);
+            reftrace_free(&kept);
+            if (s == 0)
+                print_message("%-34s %3d records match the reference\n", cs->what, n_kept);
             float wantf[MAXT * MAXV];
             /* real positions only: what a padded query computes is not defined by the paper */
             for (int t = 0; t < b.tgt_len[s]; t++)

@@ -18,6 +18,8 @@
 #include "trace/trace.h"
 
 #include "../support/scratch.h"
+#include "../support/skip.h"
+#include "../support/unprivileged.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -748,19 +750,51 @@ static void test_open_failures_leave_nothing(void **state)
     assert_int_equal(scratch_count_files(s->dir), 1);  /* just "plain" */
 }
 
+/* Run as an unprivileged user (root writes anywhere): a directory the user
+ * may write takes the temporary file, a read-only one is refused and gets
+ * nothing. */
+typedef struct {
+    char rw[300], ro[300];
+} DirPair;
+
+static const char *writes_only_where_allowed(void *arg)
+{
+    const DirPair *d = arg;
+    char path[400];
+    TraceWriter *w;
+    Error err;
+    snprintf(path, sizeof path, "%s/run.trace", d->rw);
+    if (trace_writer_open(&w, path, NULL, &err) != TF_OK)
+        return "a writable directory was refused";
+    trace_writer_abort(w);
+    snprintf(path, sizeof path, "%s/run.trace", d->ro);
+    if (trace_writer_open(&w, path, NULL, &err) != TF_ERR_RUNTIME)
+        return "a read-only directory was not refused with a runtime error";
+    if (w)
+        return "a refused open returned a writer";
+    if (!strstr(err.msg, path))
+        return "the message does not name the path";
+    if (scratch_count_files(d->ro) != 0)
+        return "the read-only directory got a file";
+    return NULL;
+}
+
 static void test_unwritable_dir(void **state)
 {
     Scratch *s = *state;
-    if (geteuid() == 0)
-        skip();  /* root writes anywhere */
-    char dir[300], path[400];
-    snprintf(dir, sizeof dir, "%s/ro", s->dir);
-    assert_int_equal(mkdir(dir, 0555), 0);
-    snprintf(path, sizeof path, "%s/run.trace", dir);
-    TraceWriter *w;
-    Error err;
-    assert_int_equal(trace_writer_open(&w, path, NULL, &err), TF_ERR_RUNTIME);
-    assert_int_equal(scratch_count_files(dir), 0);
+    DirPair d;
+    uid_t uid;
+    gid_t gid;
+    const char *why;
+    if (unprivileged_ids(&uid, &gid, &why) != 0)
+        test_cannot_run("test_trace: unwritable dir", why);
+    snprintf(d.rw, sizeof d.rw, "%s/rw", s->dir);
+    snprintf(d.ro, sizeof d.ro, "%s/ro", s->dir);
+    assert_int_equal(chmod(s->dir, 0755), 0); /* the user may look inside */
+    assert_int_equal(mkdir(d.rw, 0755), 0);
+    assert_int_equal(chown(d.rw, uid, gid), 0);
+    assert_int_equal(mkdir(d.ro, 0555), 0);
+    unprivileged_check("test_trace: unwritable dir", writes_only_where_allowed, &d);
 }
 
 static const char *const one_null_label[] = {"a", NULL, "c"};
