@@ -128,12 +128,10 @@ static bool has_model_flags(const CliCommand *c)
 /* Whether the command takes config key cf as a flag. */
 static bool takes_key(const CliCommand *c, const ConfigFlag *cf)
 {
-    if (cf->who == FLAG_RUN && c->model != FLAG_RUN)
-        return false;
     for (size_t k = 0; k < c->n_options; k++)
         if (c->options[k].kind == OPT_MODEL && strcmp(c->options[k].name, cf->flag) == 0)
-            return true;
-    return has_model_flags(c);
+            return true;  /* listed on its own */
+    return has_model_flags(c) && (cf->who == FLAG_ANY || c->model == FLAG_RUN);
 }
 
 /* The config key a long option of name (len bytes) sets, or -1; *alias
