@@ -1,17 +1,50 @@
 /* cli_options.c — parsing a subcommand's arguments by its option table,
  * its --help page from the same table, and the model flags from the
  * config key table. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli_options.h"
-#include "cli/cli_trace.h"
+#include "cli/commands.h"
 #include "text/nearest.h"
 #include "text/printable.h"
 
 /* The longest help line the model-flag block makes, in columns. */
 #define HELP_WIDTH 79
+
+int cli_usage_error(const char *command, const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[1200];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "traceformer %s: ", command);
+    printable_fputs(msg, stderr, false);  /* it may quote an error from a file */
+    const char *nl = strchr(usage, '\n');
+    fprintf(stderr, "\n%.*s\nhint: `traceformer %s --help` describes the options\n",
+            nl ? (int)(nl - usage) : (int)strlen(usage), usage, command);
+    return 2;
+}
+
+bool cli_parse_count(const char *flag, const char *s, long max, long *out)
+{
+    Error err;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (s[0] == '\0' || *end != '\0' || errno == ERANGE || v < 0 || v > max) {
+        error_set(&err, TF_ERR_INPUT, "%s '%s': expected a whole number 0..%ld", flag, s, max);
+        cli_report(&err, TF_ERR_INPUT);
+        return false;
+    }
+    *out = v;
+    return true;
+}
 
 int cli_unknown_option(const char *command, const char *usage, const char *arg, const char *const *names,
                        size_t n)

@@ -99,6 +99,15 @@ int cli_options_parse(const CliCommand *c, int argc, char **argv, void *args, Mo
 /* The help page: usage, then every listed option and text, then epilog. */
 void cli_options_help(const CliCommand *c, FILE *f);
 
+/* Say what is wrong with the command line, then the usage line (the first
+ * line of usage) and where the rest is; returns 2. printf-style. */
+int cli_usage_error(const char *command, const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Parse a non-negative integer flag value (decimal, whole string, ≤ max);
+ * on failure report "FLAG: ..." and return false. */
+bool cli_parse_count(const char *flag, const char *s, long max, long *out);
+
 /* Report arg, an option `traceformer COMMAND` does not have, and return 2
  * (bad usage):
  *   traceformer COMMAND: unknown option 'ARG'

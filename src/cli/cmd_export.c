@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli_args.h"
 #include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "io/staged_dir.h"

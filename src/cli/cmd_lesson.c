@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli_args.h"
 #include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/lesson_view.h"

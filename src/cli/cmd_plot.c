@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_args.h"
 #include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"

@@ -12,8 +12,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cli/cli_args.h"
 #include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/commands.h"
 #include "io/atomic_file.h"
 #include "model/weights_file.h"

@@ -1,8 +1,8 @@
-/* cli_args.h — output paths the subcommands check before any work: a file
+/* cli_output.h — output paths the subcommands check before any work: a file
  * (-o run.trace) or a directory (-o plots), refused when it cannot be
  * right. (The options themselves are parsed by cli_options.h.) */
-#ifndef TF_CLI_CLI_ARGS_H
-#define TF_CLI_CLI_ARGS_H
+#ifndef TF_CLI_CLI_OUTPUT_H
+#define TF_CLI_CLI_OUTPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>

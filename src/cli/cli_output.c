@@ -1,11 +1,11 @@
-/* cli_args.c — output paths checked up front, before any work. */
+/* cli_output.c — output paths checked up front, before any work. */
 #include <stdbool.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_output.h"
 #include "io/atomic_file.h"
 
 /* What io/atomic_file refuses (a socket, a block device, binary output to
