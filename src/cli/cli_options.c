@@ -183,7 +183,9 @@ static int find_model_flag(const CliCommand *c, const char *name, size_t len, bo
     return -1;
 }
 
-/* The table's option arg names: "--name[=...]" or "-x"; NULL when none. */
+/* The table's option that arg names, "--name", "--name=..." or "-x"; NULL
+ * when none does. The table comes before the model flags: a command's own
+ * option may share a key's name (train's --seed). */
 static const CliOption *find_option(const CliCommand *c, const char *arg, size_t *name_len)
 {
     for (size_t k = 0; k < c->n_options; k++) {
@@ -195,7 +197,7 @@ static const CliOption *find_option(const CliCommand *c, const char *arg, size_t
             return o;
         }
         if (o->kind == OPT_MODEL || strncmp(arg, "--", 2) != 0)
-            continue;  /* a model flag is found by its key (find_model_flag) */
+            continue;  /* a model flag is found by its key (find_model_flag), even one listed here */
         size_t n = strlen(o->name);
         /* a switch takes no value: "--quiet=1" is none of the options */
         if (strncmp(arg + 2, o->name, n) == 0 && (arg[2 + n] == '\0' || (arg[2 + n] == '=' && o->kind != OPT_SWITCH))) {
@@ -282,9 +284,7 @@ int cli_options_parse(const CliCommand *c, int argc, char **argv, void *args, Mo
         } else {
             return usage_error(c, arg, "needs a value");
         }
-        if (key >= 0 || o->kind == OPT_MODEL) {
-            if (key < 0)
-                key = find_model_flag(c, o->name, strlen(o->name), &alias);
+        if (key >= 0) {
             int rc = cli_model_flag_take(c->name, model, c->model_cap, key, alias, value);
             if (rc)
                 return rc;
