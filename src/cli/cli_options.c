@@ -232,6 +232,32 @@ static int unknown(const CliCommand *c, const char *arg)
     return cli_unknown_option(c->name, c->usage_in_errors ? c->usage : NULL, arg, names, n);
 }
 
+int cli_arguments_init(CliArguments *p, int argc)
+{
+    memset(p, 0, sizeof *p);
+    p->rest = calloc(argc > 0 ? (size_t)argc : 1, sizeof *p->rest);
+    if (!p->rest) {
+        fprintf(stderr, "traceformer: out of memory\n");
+        return 1;
+    }
+    return 0;
+}
+
+void cli_arguments_free(CliArguments *p)
+{
+    free(p->rest);
+    p->rest = NULL;
+}
+
+static int keep_argument(CliArguments *p, const char *arg)
+{
+    if (!p->first)
+        p->first = arg;
+    else
+        p->rest[p->n_rest++] = arg;  /* fewer than argc: room enough */
+    return 0;
+}
+
 /* "traceformer CMD: MESSAGE", with the usage line when c asks for it. */
 static int usage_error(const CliCommand *c, const char *what, const char *message)
 {
@@ -256,8 +282,9 @@ int cli_options_parse(const CliCommand *c, int argc, char **argv, void *args, Mo
             cli_options_help(c, stdout);
             return -1;
         }
-        if (c->positional && (arg[0] != '-' || arg[1] == '\0')) {
-            int rc = c->positional(args, arg);
+        if ((c->positional || c->arguments) && (arg[0] != '-' || arg[1] == '\0')) {
+            int rc = c->arguments ? keep_argument((CliArguments *)((char *)args + c->arguments_at), arg)
+                                  : c->positional(args, arg);
             if (rc)
                 return rc;
             continue;

@@ -69,6 +69,18 @@ typedef struct {
     const char *value[CLI_MODEL_FLAGS_ROOM]; /* (n) */
 } ModelFlags;
 
+/* A command's arguments that are not options, in order, borrowed from
+ * argv: the first (TRACE), then any number more (NAME...). */
+typedef struct {
+    const char *first;  /* NULL: none given */
+    const char **rest;  /* (n_rest) room for argc (cli_arguments_init) */
+    int n_rest;
+} CliArguments;
+
+/* Room in p for the arguments of argc; 1 after "out of memory", else 0. */
+int cli_arguments_init(CliArguments *p, int argc);
+void cli_arguments_free(CliArguments *p);
+
 typedef struct {
     const char *name;           /* "plot" */
     const char *usage;          /* the help page above the options; its first line is the usage line */
@@ -80,8 +92,11 @@ typedef struct {
     ConfigFlagScope model;      /* the model flags taken: FLAG_ANY ones, or all (FLAG_RUN) */
     int model_cap;              /* how many model flags, --src and --tgt apart (≤ CLI_MODEL_FLAGS_MAX) */
     /* An argument that is not an option, in order; returns 0 or the exit
-     * code. NULL: the command takes none, and one is an unknown option. */
+     * code. NULL: the command takes none, and one is an unknown option,
+     * unless arguments says where to keep them. */
     int (*positional)(void *args, const char *arg);
+    bool arguments;             /* every one kept in the CliArguments at arguments_at in args */
+    size_t arguments_at;
 } CliCommand;
 
 /* Parse argv[1..argc-1] by c's table into args (the command's argument

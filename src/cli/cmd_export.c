@@ -20,9 +20,8 @@
 #include "trace/export.h"
 
 typedef struct {
-    const char *path, *dir, *format;
-    char **names;  /* (n_names) borrowed from argv */
-    int n_names;
+    CliArguments args;  /* TRACE, then the NAMEs */
+    const char *dir, *format;
 } ExportArgs;
 
 #define AT(field) offsetof(ExportArgs, field)
@@ -39,17 +38,6 @@ static const CliOption options[] = {
 };
 #undef AT
 
-/* TRACE, then the names. */
-static int take_name(void *args, const char *arg)
-{
-    ExportArgs *a = args;
-    if (!a->path)
-        a->path = arg;
-    else
-        a->names[a->n_names++] = (char *)arg;
-    return 0;
-}
-
 static const CliCommand command = {
     .name = "export",
     .usage =
@@ -65,22 +53,20 @@ static const CliCommand command = {
     .n_options = sizeof options / sizeof *options,
     .column = 23,
     .usage_in_errors = true,
-    .positional = take_name,
+    .arguments = true,
+    .arguments_at = offsetof(ExportArgs, args),
 };
 
 /* Returns -1 after --help, 0 when the arguments are good, else 2. */
 static int parse_args(int argc, char **argv, ExportArgs *a)
 {
     memset(a, 0, sizeof *a);
-    a->names = calloc((size_t)argc, sizeof *a->names);
-    if (!a->names) {
-        fprintf(stderr, "traceformer: out of memory\n");
+    if (cli_arguments_init(&a->args, argc))
         return 1;
-    }
     int rc = cli_options_parse(&command, argc, argv, a, NULL);
     if (rc)
         return rc;
-    if (!a->path)
+    if (!a->args.first)
         return cli_usage_error("export", command.usage, "missing TRACE");
     if (!a->format)
         return cli_usage_error("export", command.usage, "missing --format (npy, csv or dat)");
@@ -103,17 +89,17 @@ static int select_records(const TraceReader *r, const ExportArgs *a, uint32_t **
         fprintf(stderr, "traceformer: out of memory\n");
         return 1;
     }
-    for (int k = 0; k < a->n_names; k++) {
-        long i = trace_reader_find(r, a->names[k]);
+    for (int k = 0; k < a->args.n_rest; k++) {
+        long i = trace_reader_find(r, a->args.rest[k]);
         if (i < 0) {
             free(want);
-            return cli_unknown_record(r, a->names[k]);
+            return cli_unknown_record(r, a->args.rest[k]);
         }
         want[i] = 1;
     }
     *n = 0;
     for (uint32_t i = 0; i < count; i++)
-        if (a->n_names == 0 || want[i])
+        if (a->args.n_rest == 0 || want[i])
             (*out)[(*n)++] = i;
     free(want);
     return 0;
@@ -191,17 +177,17 @@ int cmd_export(int argc, char **argv)
     ExportArgs a;
     int code = parse_args(argc, argv, &a);
     if (code) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return code < 0 ? 0 : code;
     }
     ExportFormat fmt;
     if (!export_format_parse(a.format, &fmt)) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return cli_usage_error("export", command.usage, "--format '%s': expected npy, csv or dat", a.format);
     }
     TraceReader *r = NULL;
     uint32_t *sel = NULL, n = 0;
-    code = cli_open_trace(a.path, &r);
+    code = cli_open_trace(a.args.first, &r);
     if (!code)
         code = select_records(r, &a, &sel, &n);
     if (!code)
@@ -229,7 +215,7 @@ int cmd_export(int argc, char **argv)
         code = 1;
     }
     free(sel);
-    free(a.names);
+    cli_arguments_free(&a.args);
     trace_reader_close(r);
     return code;
 }

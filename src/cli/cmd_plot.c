@@ -20,11 +20,10 @@
 #include "text/nearest.h"
 
 typedef struct {
-    const char *path, *dir, *format, *size, *font, *compare;
+    CliArguments args;  /* TRACE, then the NAMEs */
+    const char *dir, *format, *size, *font, *compare;
     long head, batch;  /* -1: not given */
     bool keep_data;
-    char **names;      /* (n_names) borrowed from argv */
-    int n_names;
 } PlotArgs;
 
 #define AT(field) offsetof(PlotArgs, field)
@@ -53,17 +52,6 @@ static const CliOption options[] = {
     CLI_TEXT(""),
 };
 #undef AT
-
-/* TRACE, then the names and patterns. */
-static int take_name(void *args, const char *arg)
-{
-    PlotArgs *a = args;
-    if (!a->path)
-        a->path = arg;
-    else
-        a->names[a->n_names++] = (char *)arg;
-    return 0;
-}
 
 static const CliCommand command = {
     .name = "plot",
@@ -112,7 +100,8 @@ static const CliCommand command = {
     .n_options = sizeof options / sizeof *options,
     .column = 22,
     .usage_in_errors = true,
-    .positional = take_name,
+    .arguments = true,
+    .arguments_at = offsetof(PlotArgs, args),
 };
 
 /* Returns -1 after --help, 0 when the arguments are good, else the exit code. */
@@ -120,15 +109,12 @@ static int parse_args(int argc, char **argv, PlotArgs *a)
 {
     memset(a, 0, sizeof *a);
     a->head = a->batch = -1;
-    a->names = calloc((size_t)argc, sizeof *a->names);
-    if (!a->names) {
-        fprintf(stderr, "traceformer: out of memory\n");
+    if (cli_arguments_init(&a->args, argc))
         return 1;
-    }
     int rc = cli_options_parse(&command, argc, argv, a, NULL);
     if (rc)
         return rc;
-    if (!a->path)
+    if (!a->args.first)
         return cli_usage_error("plot", command.usage, "missing TRACE");
     if (!a->dir || !a->dir[0])
         return cli_usage_error("plot", command.usage, "missing -o DIR");
@@ -201,7 +187,7 @@ static int select_figures(const TraceReader *r, const PlotArgs *a, PlotFigureLis
 {
     Error err;
     Status s;
-    if (a->n_names == 0) {
+    if (a->args.n_rest == 0) {
         s = plot_list_defaults(r, l, &err);
         if (s != TF_OK)
             return cli_report(&err, s);
@@ -213,13 +199,13 @@ static int select_figures(const TraceReader *r, const PlotArgs *a, PlotFigureLis
         }
         return 0;
     }
-    for (int k = 0; k < a->n_names; k++) {
+    for (int k = 0; k < a->args.n_rest; k++) {
         size_t matched = 0;
-        s = plot_list_match(r, a->names[k], l, &matched, &err);
+        s = plot_list_match(r, a->args.rest[k], l, &matched, &err);
         if (s != TF_OK)
             return cli_report(&err, s);
         if (matched == 0)
-            return no_match(r, a->names[k]);
+            return no_match(r, a->args.rest[k]);
     }
     return 0;
 }
@@ -318,7 +304,7 @@ int cmd_plot(int argc, char **argv)
     PlotArgs a;
     int code = parse_args(argc, argv, &a);
     if (code) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return code < 0 ? 0 : code;
     }
     char viz[4096];
@@ -334,19 +320,19 @@ int cmd_plot(int argc, char **argv)
     o.font = a.font;
     o.keep_data = a.keep_data;
     if (a.size && !parse_size(a.size, &o.width, &o.height)) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return 2;
     }
     Error err;
     if (plot_options_check(&o, &err) != TF_OK) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return cli_usage_error("plot", command.usage, "%s", err.msg);
     }
 
     TraceReader *r = NULL, *compare = NULL;
     PlotFigureList figures = {0};
     bool *has_head = NULL;
-    code = cli_open_trace(a.path, &r);
+    code = cli_open_trace(a.args.first, &r);
     if (!code && a.compare)
         code = cli_open_trace(a.compare, &compare);
     if (!code)
@@ -367,6 +353,6 @@ int cmd_plot(int argc, char **argv)
     plot_list_free(&figures);
     trace_reader_close(compare);
     trace_reader_close(r);
-    free(a.names);
+    cli_arguments_free(&a.args);
     return code;
 }

@@ -202,6 +202,39 @@ static void test_positional(void **state)
     assert_has(p->err, "traceformer demo: unknown option 'stray'");
 }
 
+/* A command that keeps its arguments in a CliArguments: the first, then the rest. */
+static void test_arguments_kept(void **state)
+{
+    (void)state;
+    typedef struct {
+        const char *output;
+        CliArguments args;
+    } Kept;
+    static const CliOption kept_options[] = {
+        CLI_VALUE("output", 'o', "DIR", "where", offsetof(Kept, output)),
+    };
+    const CliCommand c = {
+        .name = "demo",
+        .usage = "usage: traceformer demo TRACE [NAME...]\n",
+        .options = kept_options,
+        .n_options = 1,
+        .column = 16,
+        .arguments = true,
+        .arguments_at = offsetof(Kept, args),
+    };
+    char *argv[] = {"demo", "t.trace", "a", "-o", "d", "-", "b"};
+    Kept k = {0};
+    assert_int_equal(cli_arguments_init(&k.args, 7), 0);
+    assert_int_equal(cli_options_parse(&c, 7, argv, &k, NULL), 0);
+    assert_string_equal(k.output, "d");
+    assert_string_equal(k.args.first, "t.trace");
+    assert_int_equal(k.args.n_rest, 3);
+    assert_string_equal(k.args.rest[0], "a");
+    assert_string_equal(k.args.rest[1], "-");
+    assert_string_equal(k.args.rest[2], "b");
+    cli_arguments_free(&k.args);
+}
+
 /* ---- a missing value ---- */
 
 static void test_missing_value(void **state)
@@ -442,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_count_refused),
         cmocka_unit_test(test_switch_with_value_is_unknown),
         cmocka_unit_test(test_positional),
+        cmocka_unit_test(test_arguments_kept),
         cmocka_unit_test(test_missing_value),
         cmocka_unit_test(test_unknown_suggests),
         cmocka_unit_test(test_model_scope),
