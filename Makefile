@@ -102,6 +102,13 @@ $(BUILD)/tests/test_lesson_walk: $(BUILD)/tests/unit/test_lesson_walk.o $(SUP_OB
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(CLI_LIB_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
 
+# test_cli_options parses with the command line's option table
+# (src/cli/cli_options.c), so it links the command line's objects too.
+$(BUILD)/tests/test_cli_options: $(BUILD)/tests/unit/test_cli_options.o $(SUP_OBJ) $(CLI_LIB_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SUP_OBJ) $(CLI_LIB_OBJ) $(LIB) $(CMOCKA_LIBS) $(ALL_LDLIBS)
+
 # The fuzz harnesses: make fuzz, test-fuzz, test-fuzz-regress.
 include tests/fuzz/fuzz.mk
 

@@ -2,79 +2,85 @@
  * held-out split of its task. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
 #include "cli/commands.h"
 #include "model/weights_file.h"
 #include "train/trainer.h"
 
-static const char usage[] =
-    "usage: traceformer eval MODEL.tfw --task NAME [--seed S] [--split heldout|train] [-q]\n"
-    "\n"
-    "Measure a trained model on a task's held-out examples (sentences it was not\n"
-    "trained on):\n"
-    "  token accuracy   teacher forcing: the decoder reads the true target so far, and\n"
-    "                   its most likely next token is compared with the right one at\n"
-    "                   every position (<END> included, <PAD> not)\n"
-    "  exact match      greedy decoding from <START>: the whole generated sentence,\n"
-    "                   <END> included, equals the target\n"
-    "  loss             mean cross-entropy per target token\n"
-    "\n"
-    "options:\n"
-    "  --task NAME      copy, reverse, sort or phrasebook (required)\n"
-    "  --seed S         the dataset's seed (default: the seed the model was trained\n"
-    "                   with, which `train --seed` records in the file, so that the\n"
-    "                   held-out split is the one training never saw)\n"
-    "  --split NAME     heldout (default) or train\n"
-    "  -q, --quiet      print only the figures: token accuracy and exact match, as\n"
-    "                   fractions, on one line\n"
-    "\n"
-    "A warning goes to stderr when --task is not the task the model records, or when\n"
-    "sentences of the split are outside the lengths it was trained on (`traceformer\n"
-    "ls MODEL.tfw` prints both); the figures are measured all the same.\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (a missing,\n"
-    "corrupt or truncated model file, or one whose vocabulary is not the task's)\n";
+typedef struct {
+    const char *path, *task, *seed, *split;
+    bool quiet;
+} EvalArgs;
+
+#define AT(field) offsetof(EvalArgs, field)
+static const CliOption options[] = {
+    CLI_TEXT("options:"),
+    CLI_VALUE("task", 0, "NAME", "copy, reverse, sort or phrasebook (required)", AT(task)),
+    CLI_VALUE("seed", 0, "S",
+              "the dataset's seed (default: the seed the model was trained\n"
+              "with, which `train --seed` records in the file, so that the\n"
+              "held-out split is the one training never saw)", AT(seed)),
+    CLI_VALUE("split", 0, "NAME", "heldout (default) or train", AT(split)),
+    CLI_SWITCH("quiet", 'q',
+               "print only the figures: token accuracy and exact match, as\n"
+               "fractions, on one line", AT(quiet)),
+};
+#undef AT
+
+/* MODEL.tfw: one only. */
+static int take_model(void *args, const char *arg)
+{
+    EvalArgs *a = args;
+    if (a->path) {
+        fprintf(stderr, "traceformer eval: one model at a time ('%s' and '%s')\n", a->path, arg);
+        return 2;
+    }
+    a->path = arg;
+    return 0;
+}
+
+static const CliCommand command = {
+    .name = "eval",
+    .usage =
+        "usage: traceformer eval MODEL.tfw --task NAME [--seed S] [--split heldout|train] [-q]\n"
+        "\n"
+        "Measure a trained model on a task's held-out examples (sentences it was not\n"
+        "trained on):\n"
+        "  token accuracy   teacher forcing: the decoder reads the true target so far, and\n"
+        "                   its most likely next token is compared with the right one at\n"
+        "                   every position (<END> included, <PAD> not)\n"
+        "  exact match      greedy decoding from <START>: the whole generated sentence,\n"
+        "                   <END> included, equals the target\n"
+        "  loss             mean cross-entropy per target token\n"
+        "\n",
+    .epilog =
+        "\n"
+        "A warning goes to stderr when --task is not the task the model records, or when\n"
+        "sentences of the split are outside the lengths it was trained on (`traceformer\n"
+        "ls MODEL.tfw` prints both); the figures are measured all the same.\n"
+        "\n"
+        "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input (a missing,\n"
+        "corrupt or truncated model file, or one whose vocabulary is not the task's)\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 19,
+    .positional = take_model,
+};
 
 int cmd_eval(int argc, char **argv)
 {
-    const char *path = NULL, *task = NULL, *seed_arg = NULL, *split = "heldout";
-    int quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-            quiet = 1;
-            continue;
-        }
-        const char **target = strcmp(arg, "--task") == 0   ? &task
-                              : strcmp(arg, "--seed") == 0 ? &seed_arg
-                              : strcmp(arg, "--split") == 0 ? &split
-                                                            : NULL;
-        if (target) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "traceformer eval: %s needs a value\n", arg);
-                return 2;
-            }
-            *target = argv[++i];
-            continue;
-        }
-        if (arg[0] == '-' && arg[1] != '\0') {
-            static const char *const options[] = {"task", "seed", "split", "quiet", "help"};
-            return cli_unknown_option("eval", NULL, arg, options, sizeof options / sizeof *options, NULL, 0);
-        }
-        if (path) {
-            fprintf(stderr, "traceformer eval: one model at a time ('%s' and '%s')\n", path, arg);
-            return 2;
-        }
-        path = arg;
-    }
+    EvalArgs a = {.split = "heldout"};
+    int rc = cli_options_parse(&command, argc, argv, &a, NULL);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    const char *path = a.path, *task = a.task, *seed_arg = a.seed, *split = a.split;
+    const bool quiet = a.quiet;
     if (!path) {
         fprintf(stderr, "traceformer eval: no model: give a .tfw file (traceformer train makes one)\n");
         return 2;

@@ -6,84 +6,72 @@
  * (io/staged_dir.h), and their paths printed; -o - writes one record to
  * standard output. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "io/staged_dir.h"
 #include "trace/export.h"
 
-static const char usage[] =
-    "usage: traceformer export TRACE [NAME...] --format npy|csv|dat -o DIR\n"
-    "\n"
-    "Write records as files named after them (enc.0.attn.weights.npy), all\n"
-    "records when no NAME is given. DIR is created when missing.\n"
-    "\n"
-    "  --format npy   float32 array with the record's shape, for numpy.load\n"
-    "  --format csv   one table per page, token labels in the first row and\n"
-    "                 column, for spreadsheets\n"
-    "  --format dat   gnuplot data: plot 'FILE' index N matrix with image\n"
-    "  -o, --output DIR     all files or none: on a failure DIR is left as it was;\n"
-    "                       files of the same name are replaced, others left alone\n"
-    "  -o -                 one record (name it) to standard output; npy not to a terminal\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
-
 typedef struct {
-    const char *path, *dir, *format;
-    char **names;  /* (n_names) borrowed from argv */
-    int n_names;
+    CliArguments args;  /* TRACE, then the NAMEs */
+    const char *dir, *format;
 } ExportArgs;
+
+#define AT(field) offsetof(ExportArgs, field)
+static const CliOption options[] = {
+    CLI_VALUE_ONCE("format", 0, "F", NULL, AT(format)),
+    CLI_TEXT("  --format npy   float32 array with the record's shape, for numpy.load\n"
+             "  --format csv   one table per page, token labels in the first row and\n"
+             "                 column, for spreadsheets\n"
+             "  --format dat   gnuplot data: plot 'FILE' index N matrix with image"),
+    CLI_VALUE_ONCE("output", 'o', "DIR",
+                   "all files or none: on a failure DIR is left as it was;\n"
+                   "files of the same name are replaced, others left alone", AT(dir)),
+    CLI_TEXT("  -o -                 one record (name it) to standard output; npy not to a terminal"),
+};
+#undef AT
+
+static const CliCommand command = {
+    .name = "export",
+    .usage =
+        "usage: traceformer export TRACE [NAME...] --format npy|csv|dat -o DIR\n"
+        "\n"
+        "Write records as files named after them (enc.0.attn.weights.npy), all\n"
+        "records when no NAME is given. DIR is created when missing.\n"
+        "\n",
+    .epilog =
+        "\n"
+        "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 23,
+    .usage_in_errors = true,
+    .arguments = true,
+    .arguments_at = offsetof(ExportArgs, args),
+};
 
 /* Returns -1 after --help, 0 when the arguments are good, else 2. */
 static int parse_args(int argc, char **argv, ExportArgs *a)
 {
     memset(a, 0, sizeof *a);
-    a->names = calloc((size_t)argc, sizeof *a->names);
-    if (!a->names) {
-        fprintf(stderr, "traceformer: out of memory\n");
+    if (cli_arguments_init(&a->args, argc))
         return 1;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char **dest = NULL;
-        const char *value = NULL;
-        if (cli_is_help(arg)) {
-            fputs(usage, stdout);
-            return -1;
-        } else if (strcmp(arg, "--format") == 0 || strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
-            dest = arg[2] == 'f' ? &a->format : &a->dir;
-            if (i + 1 >= argc)
-                return cli_usage_error("export", usage, "%s needs a value", arg);
-            value = argv[++i];
-        } else if (strncmp(arg, "--format=", 9) == 0) {
-            dest = &a->format, value = arg + 9;
-        } else if (strncmp(arg, "--output=", 9) == 0) {
-            dest = &a->dir, value = arg + 9;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            static const char *const options[] = {"format", "output", "help"};
-            return cli_unknown_option("export", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
-        } else if (!a->path) {
-            a->path = arg;
-        } else {
-            a->names[a->n_names++] = argv[i];
-        }
-        if (dest) {
-            if (*dest)
-                return cli_usage_error("export", usage, "%s given twice", arg);
-            *dest = value;
-        }
-    }
-    if (!a->path)
-        return cli_usage_error("export", usage, "missing TRACE");
+    int rc = cli_options_parse(&command, argc, argv, a, NULL);
+    if (rc)
+        return rc;
+    if (!a->args.first)
+        return cli_usage_error("export", command.usage, "missing TRACE");
     if (!a->format)
-        return cli_usage_error("export", usage, "missing --format (npy, csv or dat)");
+        return cli_usage_error("export", command.usage, "missing --format (npy, csv or dat)");
     if (!a->dir || !a->dir[0])
-        return cli_usage_error("export", usage, "missing -o DIR");
+        return cli_usage_error("export", command.usage, "missing -o DIR");
     if (strcmp(a->dir, "-") != 0 && cli_check_output_dir("export", "-o", a->dir))
         return 2;
     return 0;
@@ -101,17 +89,17 @@ static int select_records(const TraceReader *r, const ExportArgs *a, uint32_t **
         fprintf(stderr, "traceformer: out of memory\n");
         return 1;
     }
-    for (int k = 0; k < a->n_names; k++) {
-        long i = trace_reader_find(r, a->names[k]);
+    for (int k = 0; k < a->args.n_rest; k++) {
+        long i = trace_reader_find(r, a->args.rest[k]);
         if (i < 0) {
             free(want);
-            return cli_unknown_record(r, a->names[k]);
+            return cli_unknown_record(r, a->args.rest[k]);
         }
         want[i] = 1;
     }
     *n = 0;
     for (uint32_t i = 0; i < count; i++)
-        if (a->n_names == 0 || want[i])
+        if (a->args.n_rest == 0 || want[i])
             (*out)[(*n)++] = i;
     free(want);
     return 0;
@@ -189,17 +177,17 @@ int cmd_export(int argc, char **argv)
     ExportArgs a;
     int code = parse_args(argc, argv, &a);
     if (code) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return code < 0 ? 0 : code;
     }
     ExportFormat fmt;
     if (!export_format_parse(a.format, &fmt)) {
-        free(a.names);
-        return cli_usage_error("export", usage, "--format '%s': expected npy, csv or dat", a.format);
+        cli_arguments_free(&a.args);
+        return cli_usage_error("export", command.usage, "--format '%s': expected npy, csv or dat", a.format);
     }
     TraceReader *r = NULL;
     uint32_t *sel = NULL, n = 0;
-    code = cli_open_trace(a.path, &r);
+    code = cli_open_trace(a.args.first, &r);
     if (!code)
         code = select_records(r, &a, &sel, &n);
     if (!code)
@@ -227,7 +215,7 @@ int cmd_export(int argc, char **argv)
         code = 1;
     }
     free(sel);
-    free(a.names);
+    cli_arguments_free(&a.args);
     trace_reader_close(r);
     return code;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/lesson_view.h"
@@ -21,50 +23,85 @@
 #include "trace/trace.h"
 #include "text/printable.h"
 
-static const char usage[] =
-    "usage: traceformer lesson --list [--lang zh]\n"
-    "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"
-    "       traceformer lesson N --check [--traces DIR]  check its claims\n"
-    "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
-    "\n"
-    "A lesson is a guided walk through real traces: a model and an input, the\n"
-    "steps that matter in order with narration beside each, its figures, and\n"
-    "a few claims about its own numbers that the program checks. N is the\n"
-    "lesson's number (1), its slug (self-attention) or both (01-self-attention).\n"
-    "\n"
-    "  --list           the lessons, by number\n"
-    "  (no action)      in a terminal: open the viewer at the first step, with the\n"
-    "                   narration beside each matrix; otherwise (or with --walk)\n"
-    "                   print the walk-through: every step, its note, its\n"
-    "                   narration, then the claims checked\n"
-    "  --walk           print the walk-through even in a terminal\n"
-    "  --lang en|zh     narration in English (default) or simplified Chinese\n"
-    "  --check          run the lesson on fresh traces and check every claim:\n"
-    "                   PASS or FAIL with the measured value; exit 1 if any fails\n"
-    "  --plot DIR       render the lesson's figures into DIR (runs other than\n"
-    "                   main into DIR/RUN) and print each path; all or none:\n"
-    "                   figures of the same name are replaced, other files kept\n"
-    "  --format F       png (default), svg or pdf\n"
-    "  --traces DIR     keep the lesson's traces in DIR (RUN.trace each) instead\n"
-    "                   of a temporary directory\n"
-    "changes, as a student makes them (then --check shows which claims break):\n"
-    "  --src TEXT  --tgt TEXT   another source / target sentence for the main run\n"
-    "                   (and for every run that does not set its own)\n"
-    "  --causal-mask on|off  --padding-mask on|off  --residual on|off\n"
-    "  --positions KIND\n"
-    "                   for every run that does not set that key itself\n"
-    "\n"
-    "Lessons live in lessons/NN-slug/ (lesson.ini, lesson.md, lesson.zh.md);\n"
-    "lessons/README.md describes the format and the claim language.\n"
-    "exit codes: 0 success, 1 a claim failed or a runtime failure, 2 bad usage\n"
-    "or a bad lesson (the message names the file and line)\n";
-
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
     const char *causal, *padding, *residual;
     bool list, check, walk;
     LessonOverrides o;
 } LessonArgs;
+
+#define AT(field) offsetof(LessonArgs, field)
+static const CliOption options[] = {
+    CLI_SWITCH("list", 0, "the lessons, by number", AT(list)),
+    CLI_TEXT("  (no action)      in a terminal: open the viewer at the first step, with the\n"
+             "                   narration beside each matrix; otherwise (or with --walk)\n"
+             "                   print the walk-through: every step, its note, its\n"
+             "                   narration, then the claims checked"),
+    CLI_SWITCH("walk", 0, "print the walk-through even in a terminal", AT(walk)),
+    CLI_VALUE("lang", 0, "en|zh", "narration in English (default) or simplified Chinese", AT(lang)),
+    CLI_SWITCH("check", 0,
+               "run the lesson on fresh traces and check every claim:\n"
+               "PASS or FAIL with the measured value; exit 1 if any fails", AT(check)),
+    CLI_VALUE("plot", 0, "DIR",
+              "render the lesson's figures into DIR (runs other than\n"
+              "main into DIR/RUN) and print each path; all or none:\n"
+              "figures of the same name are replaced, other files kept", AT(plot_dir)),
+    CLI_VALUE("format", 0, "F", "png (default), svg or pdf", AT(format)),
+    CLI_VALUE("traces", 0, "DIR",
+              "keep the lesson's traces in DIR (RUN.trace each) instead\n"
+              "of a temporary directory", AT(traces)),
+    CLI_TEXT("changes, as a student makes them (then --check shows which claims break):\n"
+             "  --src TEXT  --tgt TEXT   another source / target sentence for the main run\n"
+             "                   (and for every run that does not set its own)\n"
+             "  --causal-mask on|off  --padding-mask on|off  --residual on|off\n"
+             "  --positions KIND\n"
+             "                   for every run that does not set that key itself"),
+    CLI_VALUE("src", 0, "TEXT", NULL, AT(o.src)),
+    CLI_VALUE("tgt", 0, "TEXT", NULL, AT(o.tgt)),
+    CLI_VALUE("positions", 0, "KIND", NULL, AT(o.positions)),
+    CLI_VALUE("causal-mask", 0, "on|off", NULL, AT(causal)),
+    CLI_VALUE("padding-mask", 0, "on|off", NULL, AT(padding)),
+    CLI_VALUE("residual", 0, "on|off", NULL, AT(residual)),
+};
+#undef AT
+
+/* N: one lesson at a time. */
+static int take_lesson(void *args, const char *arg);
+
+static const CliCommand command = {
+    .name = "lesson",
+    .usage =
+        "usage: traceformer lesson --list [--lang zh]\n"
+        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"
+        "       traceformer lesson N --check [--traces DIR]  check its claims\n"
+        "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
+        "\n"
+        "A lesson is a guided walk through real traces: a model and an input, the\n"
+        "steps that matter in order with narration beside each, its figures, and\n"
+        "a few claims about its own numbers that the program checks. N is the\n"
+        "lesson's number (1), its slug (self-attention) or both (01-self-attention).\n"
+        "\n",
+    .epilog =
+        "\n"
+        "Lessons live in lessons/NN-slug/ (lesson.ini, lesson.md, lesson.zh.md);\n"
+        "lessons/README.md describes the format and the claim language.\n"
+        "exit codes: 0 success, 1 a claim failed or a runtime failure, 2 bad usage\n"
+        "or a bad lesson (the message names the file and line)\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 19,
+    .usage_in_errors = true,
+    .positional = take_lesson,
+};
+
+static int take_lesson(void *args, const char *arg)
+{
+    LessonArgs *a = args;
+    if (a->which)
+        return cli_usage_error("lesson", command.usage, "one lesson at a time ('%s' and '%s')", a->which, arg);
+    a->which = arg;
+    return 0;
+}
 
 /* "on" / "off" into 1 / 0; -1 for anything else. */
 static int on_off(const char *v)
@@ -77,70 +114,28 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
     memset(a, 0, sizeof *a);
     a->lang = "en";
     lesson_overrides_init(&a->o);
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (cli_is_help(arg)) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        if (strcmp(arg, "--list") == 0) {
-            a->list = true;
-            continue;
-        }
-        if (strcmp(arg, "--check") == 0) {
-            a->check = true;
-            continue;
-        }
-        if (strcmp(arg, "--walk") == 0) {
-            a->walk = true;
-            continue;
-        }
-        const char **dest = strcmp(arg, "--lang") == 0     ? &a->lang
-                            : strcmp(arg, "--plot") == 0   ? &a->plot_dir
-                            : strcmp(arg, "--format") == 0 ? &a->format
-                            : strcmp(arg, "--traces") == 0 ? &a->traces
-                            : strcmp(arg, "--src") == 0    ? &a->o.src
-                            : strcmp(arg, "--tgt") == 0    ? &a->o.tgt
-                            : strcmp(arg, "--positions") == 0 ? &a->o.positions
-                            : strcmp(arg, "--causal-mask") == 0 ? &a->causal
-                            : strcmp(arg, "--padding-mask") == 0 ? &a->padding
-                            : strcmp(arg, "--residual") == 0 ? &a->residual
-                                                           : NULL;
-        if (dest) {
-            if (i + 1 >= argc)
-                return cli_usage_error("lesson", usage, "%s needs a value", arg);
-            *dest = argv[++i];
-            continue;
-        }
-        if (arg[0] == '-' && arg[1]) {
-            static const char *const options[] = {"list", "check", "walk", "lang", "plot", "format", "traces",
-                                                  "src", "tgt", "positions", "causal-mask", "padding-mask",
-                                                  "residual", "help"};
-            return cli_unknown_option("lesson", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
-        }
-        if (a->which)
-            return cli_usage_error("lesson", usage, "one lesson at a time ('%s' and '%s')", a->which, arg);
-        a->which = arg;
-    }
+    int rc = cli_options_parse(&command, argc, argv, a, NULL);
+    if (rc)
+        return rc;
     if (a->causal && (a->o.causal_mask = on_off(a->causal)) < 0)
-        return cli_usage_error("lesson", usage, "--causal-mask '%s': on or off", a->causal);
+        return cli_usage_error("lesson", command.usage, "--causal-mask '%s': on or off", a->causal);
     if (a->padding && (a->o.padding_mask = on_off(a->padding)) < 0)
-        return cli_usage_error("lesson", usage, "--padding-mask '%s': on or off", a->padding);
+        return cli_usage_error("lesson", command.usage, "--padding-mask '%s': on or off", a->padding);
     if (a->residual && (a->o.residual = on_off(a->residual)) < 0)
-        return cli_usage_error("lesson", usage, "--residual '%s': on or off", a->residual);
+        return cli_usage_error("lesson", command.usage, "--residual '%s': on or off", a->residual);
     if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
-        return cli_usage_error("lesson", usage, "--lang '%s': en or zh", a->lang);
+        return cli_usage_error("lesson", command.usage, "--lang '%s': en or zh", a->lang);
     if (a->list) {
         if (a->which || a->check || a->plot_dir)
-            return cli_usage_error("lesson", usage, "--list goes alone");
+            return cli_usage_error("lesson", command.usage, "--list goes alone");
         return 0;
     }
     if (!a->which)
-        return cli_usage_error("lesson", usage, "which lesson? (traceformer lesson --list shows them)");
+        return cli_usage_error("lesson", command.usage, "which lesson? (traceformer lesson --list shows them)");
     if (a->check && a->plot_dir)
-        return cli_usage_error("lesson", usage, "--check or --plot, one at a time");
+        return cli_usage_error("lesson", command.usage, "--check or --plot, one at a time");
     if (a->format && !a->plot_dir)
-        return cli_usage_error("lesson", usage, "--format goes with --plot DIR");
+        return cli_usage_error("lesson", command.usage, "--format goes with --plot DIR");
     if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
         return 2;
     if (a->traces && cli_check_output_dir("lesson", "--traces", a->traces))

@@ -5,25 +5,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "model/weights_file.h"
 #include "trace/export.h"
 
-static const char usage[] =
-    "usage: traceformer ls TRACE | MODEL.tfw\n"
-    "\n"
-    "List the records of a trace, in execution order: index, name, and shape\n"
-    "with the name of every axis, e.g.\n"
-    "    12  enc.0.attn.weights  [head=4, query=3, key=3]\n"
-    "\n"
-    "Given a weight file (.tfw), describe the model: what it was trained on (the\n"
-    "task and the lengths of its training sentences, or \"unknown\" for random or\n"
-    "imported weights), its configuration and vocabulary size, then every tensor\n"
-    "with its index, name and shape.\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or a bad file\n";
+/* TRACE or MODEL.tfw: one only. */
+static int take_path(void *args, const char *arg);
+
+static const CliCommand command = {
+    .name = "ls",
+    .usage =
+        "usage: traceformer ls TRACE | MODEL.tfw\n"
+        "\n"
+        "List the records of a trace, in execution order: index, name, and shape\n"
+        "with the name of every axis, e.g.\n"
+        "    12  enc.0.attn.weights  [head=4, query=3, key=3]\n"
+        "\n"
+        "Given a weight file (.tfw), describe the model: what it was trained on (the\n"
+        "task and the lengths of its training sentences, or \"unknown\" for random or\n"
+        "imported weights), its configuration and vocabulary size, then every tensor\n"
+        "with its index, name and shape.\n"
+        "\n"
+        "exit codes: 0 success, 1 runtime failure, 2 bad usage or a bad file\n",
+    .usage_in_errors = true,
+    .positional = take_path,
+};
+
+static int take_path(void *args, const char *arg)
+{
+    const char **path = args;
+    if (*path)
+        return cli_usage_error("ls", command.usage, "one TRACE only ('%s' is extra)", arg);
+    *path = arg;
+    return 0;
+}
 
 static int digits(uint32_t v)
 {
@@ -99,22 +116,11 @@ static int ls_model(const char *path)
 int cmd_ls(int argc, char **argv)
 {
     const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const options[] = {"help"};
-            return cli_unknown_option("ls", usage, argv[i], options, 1, NULL, 0);
-        }
-        if (path) {
-            return cli_usage_error("ls", usage, "one TRACE only ('%s' is extra)", argv[i]);
-        }
-        path = argv[i];
-    }
+    int rc = cli_options_parse(&command, argc, argv, &path, NULL);
+    if (rc)
+        return rc < 0 ? 0 : rc;
     if (!path) {
-        return cli_usage_error("ls", usage, "missing TRACE");
+        return cli_usage_error("ls", command.usage, "missing TRACE");
     }
 
     if (is_weight_file(path))

@@ -6,19 +6,57 @@
  * image then appears complete or not at all (src/plot/plot.h), and its
  * path is printed. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
 #include "plot/plot.h"
 #include "text/nearest.h"
 
-static const char usage[] =
-    "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf]\n"
+typedef struct {
+    CliArguments args;  /* TRACE, then the NAMEs */
+    const char *dir, *format, *size, *font, *compare;
+    long head, batch;  /* -1: not given */
+    bool keep_data;
+} PlotArgs;
+
+#define AT(field) offsetof(PlotArgs, field)
+static const CliOption options[] = {
+    CLI_VALUE_ONCE("output", 'o', "DIR", "where the images go", AT(dir)),
+    CLI_VALUE_ONCE("format", 0, "F", "png (default), svg (text stays text) or pdf", AT(format)),
+    CLI_COUNT("head", "H", "one head of the records that have a head axis", AT(head), 100000, OPT_ONCE),
+    CLI_COUNT("batch", "B",
+              "one sentence of a batched trace (default 0);\n"
+              "file names gain .batchB", AT(batch), 100000, OPT_ONCE),
+    CLI_VALUE_ONCE("size", 0, "W,H",
+                   "page size in pixels, 64..20000, the figure laid out to\n"
+                   "fill it (default: a 16:9 slide, 1600,900, the figure\n"
+                   "scaled to fit; PDF: 120 pixels to the inch, so the\n"
+                   "slide is 13.333 x 7.5 in)", AT(size)),
+    CLI_VALUE_ONCE("font", 0, "NAME",
+                   "font family of every text (default: $TRACEFORMER_FONT,\n"
+                   "else WenQuanYi Micro Hei, which has CJK glyphs)", AT(font)),
+    CLI_VALUE_ONCE("compare", 0, "TRACE2",
+                   "draw TRACE2's norms dashed on the norms figure, e.g. a\n"
+                   "run without residual connections", AT(compare)),
+    CLI_SWITCH("keep-data", 0,
+               "leave each figure's data beside it (NAME.dat), to run\n"
+               "the script by hand: gnuplot -e \"data='NAME.dat';\n"
+               "out='x.png'\" viz/SCRIPT.gp", AT(keep_data)),
+    CLI_TEXT(""),
+};
+#undef AT
+
+static const CliCommand command = {
+    .name = "plot",
+    .usage =
+        "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf]\n"
     "                        [--head H] [--batch B] [--size W,H] [--font NAME]\n"
     "                        [--compare TRACE2] [--keep-data]\n"
     "\n"
@@ -50,106 +88,36 @@ static const char usage[] =
     "positional encoding, dec.probs, norms, and the generation figures when\n"
     "the trace has gen.* records. A PATTERN is a shell glob matched against\n"
     "the record names and the figures above: 'enc.*.attn.weights' (quote it).\n"
-    "\n"
-    "  -o, --output DIR    where the images go\n"
-    "  --format F          png (default), svg (text stays text) or pdf\n"
-    "  --head H            one head of the records that have a head axis\n"
-    "  --batch B           one sentence of a batched trace (default 0);\n"
-    "                      file names gain .batchB\n"
-    "  --size W,H          page size in pixels, 64..20000, the figure laid out to\n"
-    "                      fill it (default: a 16:9 slide, 1600,900, the figure\n"
-    "                      scaled to fit; PDF: 120 pixels to the inch, so the\n"
-    "                      slide is 13.333 x 7.5 in)\n"
-    "  --font NAME         font family of every text (default: $TRACEFORMER_FONT,\n"
-    "                      else WenQuanYi Micro Hei, which has CJK glyphs)\n"
-    "  --compare TRACE2    draw TRACE2's norms dashed on the norms figure, e.g. a\n"
-    "                      run without residual connections\n"
-    "  --keep-data         leave each figure's data beside it (NAME.dat), to run\n"
-    "                      the script by hand: gnuplot -e \"data='NAME.dat';\n"
-    "                      out='x.png'\" viz/SCRIPT.gp\n"
-    "\n"
+    "\n",
+    .epilog =
     "environment: TRACEFORMER_FONT (font), TRACEFORMER_GNUPLOT (the program run\n"
     "instead of gnuplot), TRACEFORMER_DATA (the directory holding viz/; gnuplot\n"
     "runs its scripts, and they can run any command: trust it as you trust this\n"
     "program)\n"
     "exit codes: 0 success, 1 runtime failure (gnuplot missing or failing),\n"
-    "2 bad usage or bad input (a pattern that matches nothing, say)\n";
-
-typedef struct {
-    const char *path, *dir, *format, *size, *font, *compare;
-    long head, batch;  /* -1: not given */
-    bool keep_data;
-    char **names;      /* (n_names) borrowed from argv */
-    int n_names;
-} PlotArgs;
+    "2 bad usage or bad input (a pattern that matches nothing, say)\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 22,
+    .usage_in_errors = true,
+    .arguments = true,
+    .arguments_at = offsetof(PlotArgs, args),
+};
 
 /* Returns -1 after --help, 0 when the arguments are good, else the exit code. */
 static int parse_args(int argc, char **argv, PlotArgs *a)
 {
     memset(a, 0, sizeof *a);
     a->head = a->batch = -1;
-    a->names = calloc((size_t)argc, sizeof *a->names);
-    if (!a->names) {
-        fprintf(stderr, "traceformer: out of memory\n");
+    if (cli_arguments_init(&a->args, argc))
         return 1;
-    }
-    static const struct {
-        const char *flag, *alias;
-    } valued[] = {{"--output", "-o"}, {"--format", NULL}, {"--head", NULL}, {"--batch", NULL},
-                  {"--size", NULL},   {"--font", NULL},   {"--compare", NULL}};
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (cli_is_help(arg)) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        if (strcmp(arg, "--keep-data") == 0) {
-            a->keep_data = true;
-            continue;
-        }
-        int which = -1;
-        const char *value = NULL;
-        for (int k = 0; k < (int)(sizeof valued / sizeof valued[0]) && which < 0; k++) {
-            size_t fl = strlen(valued[k].flag);
-            if (strcmp(arg, valued[k].flag) == 0 || (valued[k].alias && strcmp(arg, valued[k].alias) == 0)) {
-                if (i + 1 >= argc)
-                    return cli_usage_error("plot", usage, "%s needs a value", arg);
-                which = k;
-                value = argv[++i];
-            } else if (strncmp(arg, valued[k].flag, fl) == 0 && arg[fl] == '=') {
-                which = k;
-                value = arg + fl + 1;
-            }
-        }
-        if (which < 0) {
-            if (arg[0] == '-' && arg[1] != '\0') {
-                static const char *const options[] = {"output", "format", "head", "batch", "size",
-                                                      "font", "compare", "keep-data", "help"};
-                return cli_unknown_option("plot", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
-            }
-            if (!a->path)
-                a->path = arg;
-            else
-                a->names[a->n_names++] = argv[i];
-            continue;
-        }
-        const char **dest[] = {&a->dir, &a->format, NULL, NULL, &a->size, &a->font, &a->compare};
-        if (which == 2 || which == 3) {
-            long *n = which == 2 ? &a->head : &a->batch;
-            if (*n >= 0)
-                return cli_usage_error("plot", usage, "%s given twice", valued[which].flag);
-            if (!cli_parse_count(valued[which].flag, value, 100000, n))
-                return 2;
-            continue;
-        }
-        if (*dest[which])
-            return cli_usage_error("plot", usage, "%s given twice", valued[which].flag);
-        *dest[which] = value;
-    }
-    if (!a->path)
-        return cli_usage_error("plot", usage, "missing TRACE");
+    int rc = cli_options_parse(&command, argc, argv, a, NULL);
+    if (rc)
+        return rc;
+    if (!a->args.first)
+        return cli_usage_error("plot", command.usage, "missing TRACE");
     if (!a->dir || !a->dir[0])
-        return cli_usage_error("plot", usage, "missing -o DIR");
+        return cli_usage_error("plot", command.usage, "missing -o DIR");
     return cli_check_output_dir("plot", "-o", a->dir);
 }
 
@@ -219,7 +187,7 @@ static int select_figures(const TraceReader *r, const PlotArgs *a, PlotFigureLis
 {
     Error err;
     Status s;
-    if (a->n_names == 0) {
+    if (a->args.n_rest == 0) {
         s = plot_list_defaults(r, l, &err);
         if (s != TF_OK)
             return cli_report(&err, s);
@@ -231,13 +199,13 @@ static int select_figures(const TraceReader *r, const PlotArgs *a, PlotFigureLis
         }
         return 0;
     }
-    for (int k = 0; k < a->n_names; k++) {
+    for (int k = 0; k < a->args.n_rest; k++) {
         size_t matched = 0;
-        s = plot_list_match(r, a->names[k], l, &matched, &err);
+        s = plot_list_match(r, a->args.rest[k], l, &matched, &err);
         if (s != TF_OK)
             return cli_report(&err, s);
         if (matched == 0)
-            return no_match(r, a->names[k]);
+            return no_match(r, a->args.rest[k]);
     }
     return 0;
 }
@@ -289,7 +257,7 @@ static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigu
     for (size_t k = 0; k < l->n; k++)
         any_head |= has_head[k];
     if (a->head >= 0 && !any_head)
-        return cli_usage_error("plot", usage, "--head %ld: none of the figures has a head axis", a->head);
+        return cli_usage_error("plot", command.usage, "--head %ld: none of the figures has a head axis", a->head);
     if (a->batch > 0 && !any_batch) {
         /* no record figure says how many sentences there are: the input does */
         long sentences = 1;
@@ -304,11 +272,11 @@ static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigu
             trace_record_release(&t);
         }
         if (a->batch >= sentences)
-            return cli_usage_error("plot", usage, "--batch %ld: the trace has %s", a->batch,
+            return cli_usage_error("plot", command.usage, "--batch %ld: the trace has %s", a->batch,
                                    sentences == 1 ? "one sentence" : "fewer sentences");
     }
     if (a->compare && !any_norms)
-        return cli_usage_error("plot", usage, "--compare draws on the norms figure: add 'norms' to the names");
+        return cli_usage_error("plot", command.usage, "--compare draws on the norms figure: add 'norms' to the names");
     return 0;
 }
 
@@ -336,7 +304,7 @@ int cmd_plot(int argc, char **argv)
     PlotArgs a;
     int code = parse_args(argc, argv, &a);
     if (code) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return code < 0 ? 0 : code;
     }
     char viz[4096];
@@ -352,19 +320,19 @@ int cmd_plot(int argc, char **argv)
     o.font = a.font;
     o.keep_data = a.keep_data;
     if (a.size && !parse_size(a.size, &o.width, &o.height)) {
-        free(a.names);
+        cli_arguments_free(&a.args);
         return 2;
     }
     Error err;
     if (plot_options_check(&o, &err) != TF_OK) {
-        free(a.names);
-        return cli_usage_error("plot", usage, "%s", err.msg);
+        cli_arguments_free(&a.args);
+        return cli_usage_error("plot", command.usage, "%s", err.msg);
     }
 
     TraceReader *r = NULL, *compare = NULL;
     PlotFigureList figures = {0};
     bool *has_head = NULL;
-    code = cli_open_trace(a.path, &r);
+    code = cli_open_trace(a.args.first, &r);
     if (!code && a.compare)
         code = cli_open_trace(a.compare, &compare);
     if (!code)
@@ -385,6 +353,6 @@ int cmd_plot(int argc, char **argv)
     plot_list_free(&figures);
     trace_reader_close(compare);
     trace_reader_close(r);
-    free(a.names);
+    cli_arguments_free(&a.args);
     return code;
 }

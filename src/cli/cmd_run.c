@@ -5,11 +5,13 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
 #include "lesson/lesson.h"
@@ -18,98 +20,119 @@
 #include "model/weights_file.h"
 #include "run/run_trace.h"
 
-static const char usage[] =
-    "usage: traceformer run [--lesson NAME | --config FILE] [--src TEXT]... [--tgt TEXT]...\n"
-    "                       [--weights FILE|DIR] [-o FILE] [--generate N [SAMPLING] | --train-step]\n"
-    "                       [MODEL FLAGS]\n"
-    "\n"
-    "Run a transformer on the input sentences and record every intermediate\n"
-    "(embeddings, positions, Q, K, V per head, scores, masks, attention weights,\n"
-    "residual sums, layer norms, feed-forward, logits, predictions, loss) into a\n"
-    "trace file.\n"
-    "\n"
-    "input:\n"
-    "  --src TEXT           a source sentence, tokens separated by spaces (\"猫 追 老鼠\");\n"
-    "                       repeat for a batch, padded with <PAD>; at most 511 bytes\n"
-    "  --tgt TEXT           the output sentence for the matching --src (\"cat chases mouse\").\n"
-    "                       Teacher forcing: the decoder reads <START> + target and should\n"
-    "                       predict target + <END>; a leading <START> (\"<START> cat chases\")\n"
-    "                       means the same. Without --tgt the decoder reads \"<START>\" alone.\n"
-    "                       Decoder-only: the sequence, read as written; each position\n"
-    "                       should predict the next token, the last one <END>.\n"
-    "  --config FILE        an INI file with [model], [vocab] and [input] sections\n"
-    "  --lesson NAME        a shipped example's config (e.g. demo), or a lesson's main\n"
-    "                       run (e.g. 2) as the lesson defines it: its weights and its\n"
-    "                       [run.main] generate, cache and train_step; the flags here win\n"
-    "  --weights FILE|DIR   a .tfw file, or a directory of PyTorch .npy files\n"
-    "                       (state_dict names, vocab.txt, and config.ini stating heads,\n"
-    "                       norm, activation and positions, which shapes cannot tell);\n"
-    "                       without it the weights are seeded random (--seed). The file\n"
-    "                       decides the model: a setting that contradicts it (--heads,\n"
-    "                       --d-model, --positions, --vocab, ...) is refused; the masks,\n"
-    "                       --residual and --max-len (unless positions are learned) are\n"
-    "                       yours to set. A sentence outside the lengths a trained\n"
-    "                       model's file records (`traceformer ls FILE`) is warned\n"
-    "                       about, on stderr and in the trace's meta\n"
-    "generation (one sentence):\n"
-    "  --generate N         decode autoregressively: from <START> + the target (a prompt,\n"
-    "                       may be empty) one token per step, until <END> or N tokens\n"
-    "                       (<PAD> and <START> are never chosen; <UNK> may be);\n"
-    "                       step S is traced as gen.S.* (the new query, the KV cache so\n"
-    "                       far, attention over it, logits, the chosen token)\n"
-    "  --temperature T      sample from softmax(logits / T) instead of taking the most\n"
-    "                       likely token (finite, T > 0; 0 = greedy, the default)\n"
-    "  --top-k K            when sampling, only among the K most likely tokens\n"
-    "  --sample-seed S      when sampling, the random seed (default 1): same seed, same tokens\n"
-    "  --no-cache           recompute the whole prefix at every step instead of reading\n"
-    "                       the KV cache (same tokens; the work per step grows like n^2)\n"
-    "training (no update is made):\n"
-    "  --train-step         record one teacher-forced training step: after the forward\n"
-    "                       records and the loss, the gradient of the loss with respect to\n"
-    "                       every weight (grad.<state_dict name>, the weight's shape), to the\n"
-    "                       residual stream entering each layer (grad.enc.L.input, ...) and\n"
-    "                       leaving each stack (grad.enc.output, grad.dec.output), and\n"
-    "                       per-layer gradient norms (grad.norms.enc, grad.norms.dec);\n"
-    "                       needs targets (--tgt for each --src, or decoder-only)\n"
-    "output:\n"
-    "  -o, --output FILE    the trace (default: run.trace); '-' is standard output\n"
-    "                       (not a terminal); a device or FIFO is written in place\n"
-    "  --save-weights FILE  also save the model as a .tfw file (as -o: '-', FIFO)\n"
-    "  --export-weights DIR also write the model as .npy files named like PyTorch's\n"
-    "                       (all files or none; files of other names in DIR are kept)\n"
-    "  -q, --quiet          print nothing but errors\n"
-    "model flags (override the config):\n"
-    "  --arch encoder-decoder|decoder-only   --d-model N   --heads N   --d-ff N\n"
-    "  --layers N   --encoder-layers N   --decoder-layers N   --max-len N\n"
-    "  --norm post|pre   --final-norm yes|no   --activation relu|gelu   --seed N\n"
-    "  --residual on|off    off: each sublayer's output replaces the stream (no x + ...)\n"
-    "  --causal-mask on|off   --padding-mask on|off   off: the mask is all 0 (lessons show\n"
-    "                       what each mask prevents by turning it off)\n"
-    "  --positions sinusoidal|none|learned|relative|rope   --vocab \"TOKENS...\"\n"
-    "  --relative-buckets N   --relative-max-distance N   (positions = relative)\n"
-    "positions: sinusoidal and learned add a vector to each embedding (enc.pos, dec.pos);\n"
-    "  relative adds a learned per-head bias to the self-attention scores by the bucket\n"
-    "  of the distance j - i (T5: attn.bias, rel_buckets); rope rotates self-attention\n"
-    "  queries and keys by position (attn.q_rot, attn.k_rot, rope_angles); none has none.\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
+typedef struct {
+    const char *config_path, *lesson, *weights, *output, *save_weights, *export_weights;
+    const char *lesson_file;  /* --lesson's file: lessons/NAME.ini, or a lesson's lesson.ini */
+    bool quiet;
+    /* generation: the flags as given (NULL when absent), then parsed */
+    const char *generate, *temperature, *top_k, *sample_seed;
+    bool no_cache;
+    bool train_step;    /* --train-step: the gradients after the forward records */
+    GenOptions gen;
+    ModelFlags model;   /* in command-line order, applied after the config file */
+} RunArgs;
 
-/* Flags that set a config key, with the value that follows. */
-static const char *const model_flags[] = {
-    "arch", "d-model", "heads", "d-ff", "layers", "encoder-layers", "decoder-layers", "max-len",
-    "norm", "final-norm", "activation", "positions", "seed", "vocab", "tokens", "ln-eps", "src", "tgt",
-    "relative-buckets", "relative-max-distance", "residual", "causal-mask", "padding-mask",
+#define AT(field) offsetof(RunArgs, field)
+static const CliOption options[] = {
+    CLI_TEXT("input:"),
+    CLI_MODEL("src", "TEXT",
+     "a source sentence, tokens separated by spaces (\"猫 追 老鼠\");\n"
+     "repeat for a batch, padded with <PAD>; at most 511 bytes"),
+    CLI_MODEL("tgt", "TEXT",
+     "the output sentence for the matching --src (\"cat chases mouse\").\n"
+     "Teacher forcing: the decoder reads <START> + target and should\n"
+     "predict target + <END>; a leading <START> (\"<START> cat chases\")\n"
+     "means the same. Without --tgt the decoder reads \"<START>\" alone.\n"
+     "Decoder-only: the sequence, read as written; each position\n"
+     "should predict the next token, the last one <END>."),
+    CLI_VALUE("config", 0, "FILE", "an INI file with [model], [vocab] and [input] sections", AT(config_path)),
+    CLI_VALUE("lesson", 0, "NAME",
+     "a shipped example's config (e.g. demo), or a lesson's main\n"
+     "run (e.g. 2) as the lesson defines it: its weights and its\n"
+     "[run.main] generate, cache and train_step; the flags here win", AT(lesson)),
+    CLI_VALUE("weights", 0, "FILE|DIR",
+     "a .tfw file, or a directory of PyTorch .npy files\n"
+     "(state_dict names, vocab.txt, and config.ini stating heads,\n"
+     "norm, activation and positions, which shapes cannot tell);\n"
+     "without it the weights are seeded random (--seed). The file\n"
+     "decides the model: a setting that contradicts it (--heads,\n"
+     "--d-model, --positions, --vocab, ...) is refused; the masks,\n"
+     "--residual and --max-len (unless positions are learned) are\n"
+     "yours to set. A sentence outside the lengths a trained\n"
+     "model's file records (`traceformer ls FILE`) is warned\n"
+     "about, on stderr and in the trace's meta", AT(weights)),
+    CLI_TEXT("generation (one sentence):"),
+    CLI_VALUE("generate", 0, "N",
+     "decode autoregressively: from <START> + the target (a prompt,\n"
+     "may be empty) one token per step, until <END> or N tokens\n"
+     "(<PAD> and <START> are never chosen; <UNK> may be);\n"
+     "step S is traced as gen.S.* (the new query, the KV cache so\n"
+     "far, attention over it, logits, the chosen token)", AT(generate)),
+    CLI_VALUE("temperature", 0, "T",
+     "sample from softmax(logits / T) instead of taking the most\n"
+     "likely token (finite, T > 0; 0 = greedy, the default)", AT(temperature)),
+    CLI_VALUE("top-k", 0, "K", "when sampling, only among the K most likely tokens", AT(top_k)),
+    CLI_VALUE("sample-seed", 0, "S", "when sampling, the random seed (default 1): same seed, same tokens",
+     AT(sample_seed)),
+    CLI_SWITCH("no-cache", 0,
+     "recompute the whole prefix at every step instead of reading\n"
+     "the KV cache (same tokens; the work per step grows like n^2)", AT(no_cache)),
+    CLI_TEXT("training (no update is made):"),
+    CLI_SWITCH("train-step", 0,
+     "record one teacher-forced training step: after the forward\n"
+     "records and the loss, the gradient of the loss with respect to\n"
+     "every weight (grad.<state_dict name>, the weight's shape), to the\n"
+     "residual stream entering each layer (grad.enc.L.input, ...) and\n"
+     "leaving each stack (grad.enc.output, grad.dec.output), and\n"
+     "per-layer gradient norms (grad.norms.enc, grad.norms.dec);\n"
+     "needs targets (--tgt for each --src, or decoder-only)", AT(train_step)),
+    CLI_TEXT("output:"),
+    CLI_VALUE("output", 'o', "FILE",
+     "the trace (default: run.trace); '-' is standard output\n"
+     "(not a terminal); a device or FIFO is written in place", AT(output)),
+    CLI_VALUE("save-weights", 0, "FILE", "also save the model as a .tfw file (as -o: '-', FIFO)", AT(save_weights)),
+    CLI_VALUE("export-weights", 0, "DIR",
+     "also write the model as .npy files named like PyTorch's\n"
+     "(all files or none; files of other names in DIR are kept)", AT(export_weights)),
+    CLI_SWITCH("quiet", 'q', "print nothing but errors", AT(quiet)),
+    CLI_TEXT("model flags (override the config):"),
+    CLI_MODEL_FLAGS(),
+    CLI_TEXT("  --residual off: each sublayer's output replaces the stream (no x + ...)\n"
+                       "  --causal-mask off, --padding-mask off: the mask is all 0 (lessons show\n"
+                       "                       what each mask prevents by turning it off)\n"
+                       "  --relative-buckets, --relative-max-distance: for positions = relative"),
 };
+#undef AT
 
-/* The other long options, for "did you mean" (parse_args reads them). */
-static const char *const own_options[] = {
-    "output", "config", "lesson", "weights", "save-weights", "export-weights", "generate", "temperature",
-    "top-k", "sample-seed", "quiet", "no-cache", "train-step", "help",
+static const CliCommand command = {
+    .name = "run",
+    .usage =
+        "usage: traceformer run [--lesson NAME | --config FILE] [--src TEXT]... [--tgt TEXT]...\n"
+        "                       [--weights FILE|DIR] [-o FILE] [--generate N [SAMPLING] | --train-step]\n"
+        "                       [MODEL FLAGS]\n"
+        "\n"
+        "Run a transformer on the input sentences and record every intermediate\n"
+        "(embeddings, positions, Q, K, V per head, scores, masks, attention weights,\n"
+        "residual sums, layer norms, feed-forward, logits, predictions, loss) into a\n"
+        "trace file.\n"
+        "\n",
+    .epilog =
+        "positions: sinusoidal and learned add a vector to each embedding (enc.pos, dec.pos);\n"
+        "  relative adds a learned per-head bias to the self-attention scores by the bucket\n"
+        "  of the distance j - i (T5: attn.bias, rel_buckets); rope rotates self-attention\n"
+        "  queries and keys by position (attn.q_rot, attn.k_rot, rope_angles); none has none.\n"
+        "\n"
+        "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 23,
+    .model = FLAG_RUN,
+    .model_cap = 64,
 };
 
 static void warn_token(void *ctx, const char *what, const char *token)
 {
-    int *quiet = ctx;
+    const bool *quiet = ctx;
     if (!*quiet)
         fprintf(stderr, "traceformer: warning: %s: unknown token '%s' is read as <UNK>\n", what, token);
 }
@@ -142,18 +165,6 @@ static Status lesson_config(const char *name, char *path, size_t cap, Error *err
     error_hint(err, "set TRACEFORMER_DATA to the directory that holds lessons/ and viz/");
     return st;
 }
-
-typedef struct {
-    const char *config_path, *lesson, *weights, *output, *save_weights, *export_weights;
-    const char *lesson_file;  /* --lesson's file: lessons/NAME.ini, or a lesson's lesson.ini */
-    int quiet;
-    /* generation: the flags as given (NULL when absent), then parsed */
-    const char *generate, *temperature, *top_k, *sample_seed;
-    int no_cache;
-    int train_step;     /* --train-step: the gradients after the forward records */
-    GenOptions gen;
-    ModelFlags model;   /* in command-line order, applied after the config file */
-} RunArgs;
 
 /* A whole-string integer, or report "FLAG VALUE: not a whole number". */
 static int parse_long(const char *flag, const char *v, long *out)
@@ -237,51 +248,9 @@ static int parse_args(RunArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     a->output = "run.trace";
-    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, own_options,
-                         sizeof own_options / sizeof *own_options, 64);
-    int rc;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-            a->quiet = 1;
-            continue;
-        }
-        if (strcmp(arg, "--no-cache") == 0) {
-            a->no_cache = 1;
-            continue;
-        }
-        if (strcmp(arg, "--train-step") == 0) {
-            a->train_step = 1;
-            continue;
-        }
-        const char **target = NULL;
-        if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0)
-            target = &a->output;
-        else if (strcmp(arg, "--config") == 0)
-            target = &a->config_path;
-        else if (strcmp(arg, "--lesson") == 0)
-            target = &a->lesson;
-        else if (strcmp(arg, "--weights") == 0)
-            target = &a->weights;
-        else if (strcmp(arg, "--save-weights") == 0)
-            target = &a->save_weights;
-        else if (strcmp(arg, "--export-weights") == 0)
-            target = &a->export_weights;
-        else if (strcmp(arg, "--generate") == 0)
-            target = &a->generate;
-        else if (strcmp(arg, "--temperature") == 0)
-            target = &a->temperature;
-        else if (strcmp(arg, "--top-k") == 0)
-            target = &a->top_k;
-        else if (strcmp(arg, "--sample-seed") == 0)
-            target = &a->sample_seed;
-        if ((rc = cli_take_value("run", argc, argv, &i, target, &a->model)) != 0)
-            return rc;
-    }
+    int rc = cli_options_parse(&command, argc, argv, a, &a->model);
+    if (rc)
+        return rc;
     if (a->config_path && a->lesson) {
         fprintf(stderr, "traceformer run: give --config or --lesson, not both\n");
         return 2;

@@ -1,37 +1,56 @@
 /* cmd_show.c — `traceformer show TRACE NAME`: one record as aligned text,
  * token labels on the rows and columns, one block per page (head, batch). */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "text/printable.h"
 #include "text/utf8.h"
 #include "trace/export.h"
 
-static const char usage[] =
-    "usage: traceformer show TRACE NAME [--head H] [--batch B] [--precision P]\n"
-    "\n"
-    "Print one record as a matrix with its token labels, after its name, shape,\n"
-    "formula and description. Records with leading axes (batch, head) print\n"
-    "one matrix per page, each under a title such as \"head 0\".\n"
-    "\n"
-    "  --head H       only head H (records with a head axis)\n"
-    "  --batch B      only sentence B of a batch (records with a batch axis)\n"
-    "  --precision P  digits after the decimal point, 0..9 (default 4, or 0\n"
-    "                 when every value is a whole number, as token ids are)\n"
-    "\n"
-    "`traceformer ls TRACE` lists the record names.\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
-
 typedef struct {
     const char *path, *name;
     long head, batch;  /* -1: every page */
     long precision;    /* -1: 0 when every value is whole (token ids, masks), else 4 */
 } ShowArgs;
+
+#define AT(field) offsetof(ShowArgs, field)
+static const CliOption options[] = {
+    CLI_COUNT("head", "H", "only head H (records with a head axis)", AT(head), 1L << 30, 0),
+    CLI_COUNT("batch", "B", "only sentence B of a batch (records with a batch axis)", AT(batch), 1L << 30, 0),
+    CLI_COUNT("precision", "P",
+              "digits after the decimal point, 0..9 (default 4, or 0\n"
+              "when every value is a whole number, as token ids are)", AT(precision), 9, 0),
+};
+#undef AT
+
+/* TRACE, then NAME. */
+static int take_arg(void *args, const char *arg);
+
+static const CliCommand command = {
+    .name = "show",
+    .usage =
+        "usage: traceformer show TRACE NAME [--head H] [--batch B] [--precision P]\n"
+        "\n"
+        "Print one record as a matrix with its token labels, after its name, shape,\n"
+        "formula and description. Records with leading axes (batch, head) print\n"
+        "one matrix per page, each under a title such as \"head 0\".\n"
+        "\n",
+    .epilog =
+        "\n"
+        "`traceformer ls TRACE` lists the record names.\n"
+        "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 17,
+    .usage_in_errors = true,
+    .positional = take_arg,
+};
 
 /* A label as it is printed: a trace from anyone may hold a token with a
  * bidi control or a zero-width character (a control character the reader
@@ -235,68 +254,26 @@ static int show_record(const TraceReader *tr, uint32_t index, const ShowArgs *a)
 
 /* ---- arguments ---- */
 
-/* "--flag VALUE" or "--flag=VALUE"; *i advances past a separate value. */
-static const char *flag_value(int argc, char **argv, int *i, const char *flag, bool *missing)
+static int take_arg(void *args, const char *arg)
 {
-    size_t n = strlen(flag);
-    *missing = false;
-    if (strncmp(argv[*i], flag, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = true;
-        return NULL;
-    }
-    return argv[++*i];
+    ShowArgs *a = args;
+    if (!a->path)
+        a->path = arg;
+    else if (!a->name)
+        a->name = arg;
+    else
+        return cli_usage_error("show", command.usage, "one NAME only ('%s' is extra)", arg);
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, ShowArgs *a)
 {
     *a = (ShowArgs){.head = -1, .batch = -1, .precision = -1};
-    const struct {
-        const char *flag;
-        long max;
-        long *value;
-    } flags[] = {
-        {"--head", 1L << 30, &a->head},
-        {"--batch", 1L << 30, &a->batch},
-        {"--precision", 9, &a->precision},
-    };
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        bool matched = false, missing = false;
-        for (size_t f = 0; f < sizeof flags / sizeof flags[0] && !matched; f++) {
-            const char *v = flag_value(argc, argv, &i, flags[f].flag, &missing);
-            if (missing) {
-                return cli_usage_error("show", usage, "%s needs a value", flags[f].flag);
-            }
-            if (v) {
-                if (!cli_parse_count(flags[f].flag, v, flags[f].max, flags[f].value))
-                    return 2;
-                matched = true;
-            }
-        }
-        if (matched)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            static const char *const options[] = {"head", "batch", "precision", "help"};
-            return cli_unknown_option("show", usage, argv[i], options, sizeof options / sizeof *options, NULL, 0);
-        }
-        if (!a->path)
-            a->path = argv[i];
-        else if (!a->name)
-            a->name = argv[i];
-        else
-            return cli_usage_error("show", usage, "one NAME only ('%s' is extra)", argv[i]);
-    }
+    int rc = cli_options_parse(&command, argc, argv, a, NULL);
+    if (rc)
+        return rc;
     if (!a->path || !a->name) {
-        return cli_usage_error("show", usage, "missing %s", a->path ? "NAME" : "TRACE and NAME");
+        return cli_usage_error("show", command.usage, "missing %s", a->path ? "NAME" : "TRACE and NAME");
     }
     return 0;
 }

@@ -12,126 +12,104 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/commands.h"
 #include "io/atomic_file.h"
 #include "model/weights_file.h"
 #include "train/trainer.h"
 
-static const char usage[] =
-    "usage: traceformer train --task NAME -o FILE [--config FILE] [--steps N] [--seed S]\n"
-    "                         [--batch N] [--warmup N] [--lr-scale X] [--clip X]\n"
-    "                         [--label-smoothing X] [--init FILE] [--eval-every N] [-q]\n"
-    "                         [MODEL FLAGS]\n"
-    "\n"
-    "Train a small encoder-decoder transformer on a toy task whose right attention\n"
-    "pattern is known in advance, and save it as a .tfw weight file that\n"
-    "`traceformer run --weights FILE` and `traceformer eval FILE` read.\n"
-    "\n"
-    "tasks (generated from the seed, with a held-out split never trained on):\n"
-    "  copy        a b c d -> a b c d      cross-attention on the diagonal\n"
-    "  reverse     a b c d -> d c b a      on the anti-diagonal\n"
-    "  sort        c a d a -> a a c d\n"
-    "  phrasebook  猫 追 老鼠 -> cat chases mouse   a tiny Chinese -> English grammar\n"
-    "lengths: copy, reverse and sort train on sentences of 3 to 9 symbols from a to j\n"
-    "(targets as long); phrasebook on sentences of 3 to 5 words (targets 3 to 5).\n"
-    "A model knows nothing outside them: the file records the task and the lengths\n"
-    "(`traceformer ls FILE` prints them), and `run` and `eval` warn about a sentence\n"
-    "outside them.\n"
-    "\n"
-    "options:\n"
-    "  --task NAME          copy, reverse, sort or phrasebook (required)\n"
-    "  -o, --output FILE    the trained model (.tfw), written only when training succeeds;\n"
-    "                       '-' is standard output (not a terminal), a FIFO is written in place\n"
-    "  --steps N            updates to make (default per task: copy 600, reverse 1500,\n"
-    "                       sort 2000, phrasebook 600)\n"
-    "  --seed S             the dataset, the initial weights and the order of the\n"
-    "                       examples (default 1); the same seed gives the same model bit\n"
-    "                       for bit. The model records it: `eval` uses it to find the\n"
-    "                       held-out split\n"
-    "  --batch N            sentences per update (default 64)\n"
-    "  --warmup N           learning-rate warm-up steps (default 200)\n"
-    "  --lr-scale X         scale of the paper's schedule d_model^-0.5 * min(step^-0.5,\n"
-    "                       step * warmup^-1.5) (default 0.5)\n"
-    "  --clip X             clip the gradient's global norm to X (default 1)\n"
-    "  --label-smoothing X  in [0, 1) (default 0)\n"
-    "  --init FILE          start from the weights of a .tfw file instead of random\n"
-    "                       ones (its vocabulary must be the task's; a model flag that\n"
-    "                       contradicts the file is refused, except --residual, and\n"
-    "                       --max-len unless positions are learned)\n"
-    "  --eval-every N       print the held-out loss and token accuracy every N steps\n"
-    "  --config FILE        model settings from the [model] section of an INI file, as\n"
-    "                       `run --config` reads it ([vocab] and [input] are ignored:\n"
-    "                       the task gives the vocabulary and the sentences)\n"
-    "  -q, --quiet          print nothing but errors\n"
-    "model flags (override the task's default model: d_model 64, 4 heads, d_ff 128,\n"
-    "pre-LN, sinusoidal positions, 1+1 layers for copy, 2+2 otherwise, max_len 32):\n"
-    "  --d-model N   --heads N   --d-ff N   --layers N   --encoder-layers N\n"
-    "  --decoder-layers N   --max-len N   --norm post|pre   --final-norm yes|no\n"
-    "  --activation relu|gelu   --positions sinusoidal|none|learned|relative|rope\n"
-    "  --residual on|off   --relative-buckets N   --relative-max-distance N   --ln-eps X\n"
-    "\n"
-    "Progress goes to stderr: a bar redrawn in place on a terminal (step, loss,\n"
-    "accuracy on the step's batch, tokens per second, time left), plain lines\n"
-    "otherwise. At the end the held-out token accuracy and exact match (greedy\n"
-    "decoding) are printed. Training runs the BLAS on one thread, so that it is\n"
-    "reproducible bit for bit.\n"
-    "\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
-
-static const char *const model_flags[] = {
-    "d-model", "heads", "d-ff", "layers", "encoder-layers", "decoder-layers", "max-len", "norm",
-    "final-norm", "activation", "positions", "residual", "relative-buckets", "relative-max-distance", "ln-eps",
-};
-
-/* The other long options, for "did you mean" (parse_args reads them). */
-static const char *const own_options[] = {
-    "task", "output", "config", "init", "steps", "seed", "batch", "warmup", "lr-scale", "clip",
-    "label-smoothing", "eval-every", "quiet", "help",
-};
-
 typedef struct {
     const char *task, *output, *config_path, *init;
     const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *eval_every;
-    int quiet;
+    bool quiet;
     ModelFlags model;  /* in command-line order, applied after --config */
 } TrainArgs;
+
+#define AT(field) offsetof(TrainArgs, field)
+static const CliOption options[] = {
+    CLI_TEXT("options:"),
+    CLI_VALUE("task", 0, "NAME", "copy, reverse, sort or phrasebook (required)", AT(task)),
+    CLI_VALUE("output", 'o', "FILE",
+              "the trained model (.tfw), written only when training succeeds;\n"
+              "'-' is standard output (not a terminal), a FIFO is written in place", AT(output)),
+    CLI_VALUE("steps", 0, "N",
+              "updates to make (default per task: copy 600, reverse 1500,\n"
+              "sort 2000, phrasebook 600)", AT(steps)),
+    CLI_VALUE("seed", 0, "S",
+              "the dataset, the initial weights and the order of the\n"
+              "examples (default 1); the same seed gives the same model bit\n"
+              "for bit. The model records it: `eval` uses it to find the\n"
+              "held-out split", AT(seed)),
+    CLI_VALUE("batch", 0, "N", "sentences per update (default 64)", AT(batch)),
+    CLI_VALUE("warmup", 0, "N", "learning-rate warm-up steps (default 200)", AT(warmup)),
+    CLI_VALUE("lr-scale", 0, "X",
+              "scale of the paper's schedule d_model^-0.5 * min(step^-0.5,\n"
+              "step * warmup^-1.5) (default 0.5)", AT(lr_scale)),
+    CLI_VALUE("clip", 0, "X", "clip the gradient's global norm to X (default 1)", AT(clip)),
+    CLI_VALUE("label-smoothing", 0, "X", "in [0, 1) (default 0)", AT(smoothing)),
+    CLI_VALUE("init", 0, "FILE",
+              "start from the weights of a .tfw file instead of random\n"
+              "ones (its vocabulary must be the task's; a model flag that\n"
+              "contradicts the file is refused, except --residual, and\n"
+              "--max-len unless positions are learned)", AT(init)),
+    CLI_VALUE("eval-every", 0, "N", "print the held-out loss and token accuracy every N steps", AT(eval_every)),
+    CLI_VALUE("config", 0, "FILE",
+              "model settings from the [model] section of an INI file, as\n"
+              "`run --config` reads it ([vocab] and [input] are ignored:\n"
+              "the task gives the vocabulary and the sentences)", AT(config_path)),
+    CLI_SWITCH("quiet", 'q', "print nothing but errors", AT(quiet)),
+    CLI_TEXT("model flags (override the task's default model: d_model 64, 4 heads, d_ff 128,\n"
+             "pre-LN, sinusoidal positions, 1+1 layers for copy, 2+2 otherwise, max_len 32):"),
+    CLI_MODEL_FLAGS(),
+};
+#undef AT
+
+static const CliCommand command = {
+    .name = "train",
+    .usage =
+        "usage: traceformer train --task NAME -o FILE [--config FILE] [--steps N] [--seed S]\n"
+        "                         [--batch N] [--warmup N] [--lr-scale X] [--clip X]\n"
+        "                         [--label-smoothing X] [--init FILE] [--eval-every N] [-q]\n"
+        "                         [MODEL FLAGS]\n"
+        "\n"
+        "Train a small encoder-decoder transformer on a toy task whose right attention\n"
+        "pattern is known in advance, and save it as a .tfw weight file that\n"
+        "`traceformer run --weights FILE` and `traceformer eval FILE` read.\n"
+        "\n"
+        "tasks (generated from the seed, with a held-out split never trained on):\n"
+        "  copy        a b c d -> a b c d      cross-attention on the diagonal\n"
+        "  reverse     a b c d -> d c b a      on the anti-diagonal\n"
+        "  sort        c a d a -> a a c d\n"
+        "  phrasebook  猫 追 老鼠 -> cat chases mouse   a tiny Chinese -> English grammar\n"
+        "lengths: copy, reverse and sort train on sentences of 3 to 9 symbols from a to j\n"
+        "(targets as long); phrasebook on sentences of 3 to 5 words (targets 3 to 5).\n"
+        "A model knows nothing outside them: the file records the task and the lengths\n"
+        "(`traceformer ls FILE` prints them), and `run` and `eval` warn about a sentence\n"
+        "outside them.\n"
+        "\n",
+    .epilog =
+        "\n"
+        "Progress goes to stderr: a bar redrawn in place on a terminal (step, loss,\n"
+        "accuracy on the step's batch, tokens per second, time left), plain lines\n"
+        "otherwise. At the end the held-out token accuracy and exact match (greedy\n"
+        "decoding) are printed. Training runs the BLAS on one thread, so that it is\n"
+        "reproducible bit for bit.\n"
+        "\n"
+        "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 23,
+    .model = FLAG_ANY,
+    .model_cap = 32,
+};
 
 static int parse_args(TrainArgs *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
-    cli_model_flags_init(&a->model, model_flags, sizeof model_flags / sizeof *model_flags, own_options,
-                         sizeof own_options / sizeof *own_options, 32);
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-            a->quiet = 1;
-            continue;
-        }
-        const char **target = NULL;
-        static const struct {
-            const char *flag;
-            size_t off;
-        } opts[] = {
-            {"--task", offsetof(TrainArgs, task)},         {"-o", offsetof(TrainArgs, output)},
-            {"--output", offsetof(TrainArgs, output)},     {"--config", offsetof(TrainArgs, config_path)},
-            {"--init", offsetof(TrainArgs, init)},         {"--steps", offsetof(TrainArgs, steps)},
-            {"--seed", offsetof(TrainArgs, seed)},         {"--batch", offsetof(TrainArgs, batch)},
-            {"--warmup", offsetof(TrainArgs, warmup)},     {"--lr-scale", offsetof(TrainArgs, lr_scale)},
-            {"--clip", offsetof(TrainArgs, clip)},         {"--label-smoothing", offsetof(TrainArgs, smoothing)},
-            {"--eval-every", offsetof(TrainArgs, eval_every)},
-        };
-        for (size_t k = 0; k < sizeof opts / sizeof *opts; k++)
-            if (strcmp(arg, opts[k].flag) == 0)
-                target = (const char **)((char *)a + opts[k].off);
-        int rc = cli_take_value("train", argc, argv, &i, target, &a->model);
-        if (rc)
-            return rc;
-    }
+    int rc = cli_options_parse(&command, argc, argv, a, &a->model);
+    if (rc)
+        return rc;
     if (!a->task) {
         fprintf(stderr, "traceformer train: no task: give --task copy|reverse|sort|phrasebook\n");
         return 2;

@@ -3,79 +3,80 @@
  * Everything that can be refused is refused here, before the screen is
  * taken: the arguments, the traces (the reader's own messages), a record
  * name that is not there, and an output that is not a terminal. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli_args.h"
+#include "cli/cli_options.h"
+#include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
 #include "cli/view_export.h"
 #include "view/view.h"
 
-static const char usage[] =
-    "usage: traceformer view TRACE [NAME] [--compare OTHER] [--plots DIR]\n"
-    "\n"
-    "Step through a trace in the terminal, one matrix at a time: the steps in\n"
-    "execution order on the left, the current record as a heatmap with its\n"
-    "token labels, and below it what the record is, its formula, its values\n"
-    "and the value under the cursor. Press ? in the viewer for every key.\n"
-    "\n"
-    "  NAME             open at this record (default: the first)\n"
-    "  --compare OTHER  a second trace to compare with (key c): A, B and A - B\n"
-    "                   for the same record name, e.g. a run with and without\n"
-    "                   a padding mask or positional encoding\n"
-    "  --plots DIR      where the x key writes images (default: plots)\n"
-    "\n"
-    "The viewer needs a terminal. To print a record instead:\n"
-    "  traceformer show TRACE NAME     (and traceformer ls TRACE lists the names)\n"
-    "Colours follow the terminal; NO_COLOR=1 asks for monochrome.\n"
-    "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n";
-
 typedef struct {
     const char *path, *name, *compare, *plots;
 } ViewArgs;
 
+#define AT(field) offsetof(ViewArgs, field)
+static const CliOption options[] = {
+    CLI_TEXT("  NAME             open at this record (default: the first)"),
+    CLI_VALUE("compare", 0, "OTHER",
+              "a second trace to compare with (key c): A, B and A - B\n"
+              "for the same record name, e.g. a run with and without\n"
+              "a padding mask or positional encoding", AT(compare)),
+    CLI_VALUE("plots", 0, "DIR", "where the x key writes images (default: plots)", AT(plots)),
+};
+#undef AT
+
+/* TRACE, then at most one NAME. */
+static int take_arg(void *args, const char *arg);
+
+static const CliCommand command = {
+    .name = "view",
+    .usage =
+        "usage: traceformer view TRACE [NAME] [--compare OTHER] [--plots DIR]\n"
+        "\n"
+        "Step through a trace in the terminal, one matrix at a time: the steps in\n"
+        "execution order on the left, the current record as a heatmap with its\n"
+        "token labels, and below it what the record is, its formula, its values\n"
+        "and the value under the cursor. Press ? in the viewer for every key.\n"
+        "\n",
+    .epilog =
+        "\n"
+        "The viewer needs a terminal. To print a record instead:\n"
+        "  traceformer show TRACE NAME     (and traceformer ls TRACE lists the names)\n"
+        "Colours follow the terminal; NO_COLOR=1 asks for monochrome.\n"
+        "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n",
+    .options = options,
+    .n_options = sizeof options / sizeof *options,
+    .column = 19,
+    .usage_in_errors = true,
+    .positional = take_arg,
+};
+
+static int take_arg(void *args, const char *arg)
+{
+    ViewArgs *a = args;
+    if (!a->path)
+        a->path = arg;
+    else if (!a->name)
+        a->name = arg;
+    else
+        return cli_usage_error("view", command.usage, "one NAME only ('%s' is extra)", arg);
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, ViewArgs *a)
 {
     *a = (ViewArgs){.plots = "plots"};
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        if (cli_is_help(arg)) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        const char **slot = strcmp(arg, "--compare") == 0 ? &a->compare
-                            : strcmp(arg, "--plots") == 0 ? &a->plots
-                                                          : NULL;
-        if (slot) {
-            if (i + 1 >= argc)
-                return cli_usage_error("view", usage, "%s needs a value", arg);
-            *slot = argv[++i];
-            continue;
-        }
-        if (strncmp(arg, "--compare=", 10) == 0) {
-            a->compare = arg + 10;
-            continue;
-        }
-        if (strncmp(arg, "--plots=", 8) == 0) {
-            a->plots = arg + 8;
-            continue;
-        }
-        if (arg[0] == '-' && arg[1] != '\0') {
-            static const char *const options[] = {"compare", "plots", "help"};
-            return cli_unknown_option("view", usage, arg, options, sizeof options / sizeof *options, NULL, 0);
-        }
-        if (!a->path)
-            a->path = arg;
-        else if (!a->name)
-            a->name = arg;
-        else
-            return cli_usage_error("view", usage, "one NAME only ('%s' is extra)", arg);
-    }
+    int rc = cli_options_parse(&command, argc, argv, a, NULL);
+    if (rc)
+        return rc;
     if (!a->path)
-        return cli_usage_error("view", usage, "missing TRACE");
+        return cli_usage_error("view", command.usage, "missing TRACE");
     return cli_check_output_dir("view", "--plots", a->plots);
 }
 

@@ -21,7 +21,7 @@
 const char *const config_section_names[SEC_COUNT] = {"model", "vocab", "input"};
 
 const KeyInfo config_keys[K_COUNT] = {
-#define X(id, name, sec, lo, hi, doc) {name, sec, lo, hi, doc},
+#define X(id, name, sec, lo, hi, doc, value, alias, who) {name, sec, lo, hi, doc},
     CONFIG_KEYS(X)
 #undef X
 };
@@ -141,6 +141,36 @@ void config_key_to_flag(const char *key, char *out, size_t cap)
     for (int i = 2; i < n && (size_t)i < cap; i++)
         if (out[i] == '_')
             out[i] = '-';
+}
+
+static const struct {
+    const char *value, *alias;
+    ConfigFlagScope who;
+} key_flags[K_COUNT] = {
+#define X(id, name, sec, lo, hi, doc, value, alias, who) {value, alias, who},
+    CONFIG_KEYS(X)
+#undef X
+};
+
+int config_flag_count(void)
+{
+    return K_COUNT;
+}
+
+void config_flag_info(int k, ConfigFlag *out)
+{
+    memset(out, 0, sizeof *out);
+    if (k < 0 || k >= K_COUNT)
+        return;
+    out->key = config_keys[k].name;
+    char flag[sizeof out->flag + 2];
+    config_key_to_flag(out->key, flag, sizeof flag);
+    snprintf(out->flag, sizeof out->flag, "%s", flag + 2);
+    out->alias = key_flags[k].alias;
+    out->value = key_flags[k].value;
+    out->doc = config_keys[k].doc;
+    out->input = config_keys[k].section == SEC_INPUT;
+    out->who = key_flags[k].who;
 }
 
 /* ---- values as text ----------------------------------------------------- */

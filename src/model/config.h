@@ -130,6 +130,26 @@ const ConfigSource *config_where(const Config *c, const char *key);
  * the tokenizer's `what`: "lesson.ini:12" or "--src 2". */
 void config_sentence_where(const Config *c, bool tgt, int i, char *buf, size_t cap);
 
+/* Which commands take a key as a command-line flag: FLAG_ANY, run and
+ * train; FLAG_RUN, only run (training takes it from its task, or from its
+ * own option, as --seed). */
+typedef enum { FLAG_ANY, FLAG_RUN } ConfigFlagScope;
+
+/* A config key as a command-line flag, from the key table. */
+typedef struct {
+    const char *key;      /* "d_model": the INI name, which config_set takes */
+    char flag[32];        /* "d-model": the flag without "--" */
+    const char *alias;    /* another flag for the key ("vocab" for tokens), or NULL */
+    const char *value;    /* what help shows after the flag: "N", "post|pre" */
+    const char *doc;      /* one line: what the key sets */
+    bool input;           /* a sentence (--src, --tgt), not a model setting */
+    ConfigFlagScope who;
+} ConfigFlag;
+
+/* How many keys there are; key k (0 <= k < config_flag_count()) as a flag. */
+int config_flag_count(void);
+void config_flag_info(int k, ConfigFlag *out);
+
 /* One line per key, "  [model] d_model  --d-model  model width ...", from
  * the key table, for --help. Returns the length like config_to_ini. */
 int config_describe_keys(char *buf, int cap);

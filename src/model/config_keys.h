@@ -12,35 +12,50 @@ typedef enum { SEC_MODEL, SEC_VOCAB, SEC_INPUT, SEC_COUNT } Section;
 extern const char *const config_section_names[SEC_COUNT];
 
 /* The one table of config_keys: enum id, INI name, section, integer bounds (for
- * integer config_keys), and the line `traceformer --help` prints for it. */
+ * integer config_keys), the line `traceformer --help` prints for it, and as a
+ * command-line flag (--d-model for d_model): the value name help shows after
+ * the flag, another name the flag answers to (or NULL), and which commands
+ * take it (FLAG_ANY: run and train; FLAG_RUN: only run, because training
+ * takes it from its task or from its own option, as --seed). */
 #define CONFIG_KEYS(X)                                                                            \
-    X(ARCH, "arch", SEC_MODEL, 0, 0, "encoder-decoder | decoder-only")                           \
-    X(D_MODEL, "d_model", SEC_MODEL, 1, 4096, "model width d, divisible by heads")               \
-    X(HEADS, "heads", SEC_MODEL, 1, 64, "attention heads; each is d_model/heads wide")           \
-    X(D_FF, "d_ff", SEC_MODEL, 1, 16384, "feed-forward hidden width")                            \
-    X(LAYERS, "layers", SEC_MODEL, 1, 48, "sets encoder_layers and decoder_layers")              \
-    X(ENCODER_LAYERS, "encoder_layers", SEC_MODEL, 0, 48, "encoder depth (0 for decoder-only)")  \
-    X(DECODER_LAYERS, "decoder_layers", SEC_MODEL, 1, 48, "decoder depth")                       \
-    X(MAX_LEN, "max_len", SEC_MODEL, 1, 4096, "longest sentence, in tokens")                     \
-    X(NORM, "norm", SEC_MODEL, 0, 0, "post | pre: LayerNorm after or before each sublayer")       \
-    X(FINAL_NORM, "final_norm", SEC_MODEL, 0, 0, "yes | no: LayerNorm after each stack")         \
-    X(RESIDUAL, "residual", SEC_MODEL, 0, 0, "on | off: add each sublayer's output to its input") \
-    X(CAUSAL_MASK, "causal_mask", SEC_MODEL, 0, 0, "on | off: decoder self-attention hides the future") \
-    X(PADDING_MASK, "padding_mask", SEC_MODEL, 0, 0, "on | off: attention hides <PAD> keys")     \
-    X(ACTIVATION, "activation", SEC_MODEL, 0, 0, "relu | gelu")                                  \
-    X(POSITIONS, "positions", SEC_MODEL, 0, 0, "sinusoidal | none | learned | relative | rope")  \
+    X(ARCH, "arch", SEC_MODEL, 0, 0, "encoder-decoder | decoder-only",                            \
+      "encoder-decoder|decoder-only", NULL, FLAG_RUN)                                             \
+    X(D_MODEL, "d_model", SEC_MODEL, 1, 4096, "model width d, divisible by heads", "N", NULL, FLAG_ANY) \
+    X(HEADS, "heads", SEC_MODEL, 1, 64, "attention heads; each is d_model/heads wide", "N", NULL,  \
+      FLAG_ANY)                                                                                   \
+    X(D_FF, "d_ff", SEC_MODEL, 1, 16384, "feed-forward hidden width", "N", NULL, FLAG_ANY)        \
+    X(LAYERS, "layers", SEC_MODEL, 1, 48, "sets encoder_layers and decoder_layers", "N", NULL,    \
+      FLAG_ANY)                                                                                   \
+    X(ENCODER_LAYERS, "encoder_layers", SEC_MODEL, 0, 48, "encoder depth (0 for decoder-only)", "N", \
+      NULL, FLAG_ANY)                                                                             \
+    X(DECODER_LAYERS, "decoder_layers", SEC_MODEL, 1, 48, "decoder depth", "N", NULL, FLAG_ANY)   \
+    X(MAX_LEN, "max_len", SEC_MODEL, 1, 4096, "longest sentence, in tokens", "N", NULL, FLAG_ANY) \
+    X(NORM, "norm", SEC_MODEL, 0, 0, "post | pre: LayerNorm after or before each sublayer",       \
+      "post|pre", NULL, FLAG_ANY)                                                                 \
+    X(FINAL_NORM, "final_norm", SEC_MODEL, 0, 0, "yes | no: LayerNorm after each stack", "yes|no", \
+      NULL, FLAG_ANY)                                                                             \
+    X(RESIDUAL, "residual", SEC_MODEL, 0, 0, "on | off: add each sublayer's output to its input", \
+      "on|off", NULL, FLAG_ANY)                                                                   \
+    X(CAUSAL_MASK, "causal_mask", SEC_MODEL, 0, 0, "on | off: decoder self-attention hides the future", \
+      "on|off", NULL, FLAG_RUN)                                                                   \
+    X(PADDING_MASK, "padding_mask", SEC_MODEL, 0, 0, "on | off: attention hides <PAD> keys",     \
+      "on|off", NULL, FLAG_RUN)                                                                   \
+    X(ACTIVATION, "activation", SEC_MODEL, 0, 0, "relu | gelu", "relu|gelu", NULL, FLAG_ANY)     \
+    X(POSITIONS, "positions", SEC_MODEL, 0, 0, "sinusoidal | none | learned | relative | rope",  \
+      "sinusoidal|none|learned|relative|rope", NULL, FLAG_ANY)                                    \
     X(RELATIVE_BUCKETS, "relative_buckets", SEC_MODEL, 4, 1024,                                  \
-      "positions = relative: T5 buckets of relative distance")                                   \
+      "positions = relative: T5 buckets of relative distance", "N", NULL, FLAG_ANY)               \
     X(RELATIVE_MAX_DISTANCE, "relative_max_distance", SEC_MODEL, 2, 1048576,                     \
-      "positions = relative: distance where the last bucket starts")                             \
-    X(LN_EPS, "ln_eps", SEC_MODEL, 0, 0, "LayerNorm epsilon, > 0 and at most 1")                 \
-    X(SEED, "seed", SEC_MODEL, 0, 0, "weight-initialisation seed")                               \
-    X(TOKENS, "tokens", SEC_VOCAB, 0, 0, "the vocabulary (default: the input's words)")          \
-    X(SRC, "src", SEC_INPUT, 0, 0, "a source sentence; repeat for a batch")                      \
-    X(TGT, "tgt", SEC_INPUT, 0, 0, "a target sentence; repeat for a batch")
+      "positions = relative: distance where the last bucket starts", "N", NULL, FLAG_ANY)         \
+    X(LN_EPS, "ln_eps", SEC_MODEL, 0, 0, "LayerNorm epsilon, > 0 and at most 1", "X", NULL, FLAG_ANY) \
+    X(SEED, "seed", SEC_MODEL, 0, 0, "weight-initialisation seed", "N", NULL, FLAG_RUN)           \
+    X(TOKENS, "tokens", SEC_VOCAB, 0, 0, "the vocabulary (default: the input's words)",          \
+      "\"TOKENS...\"", "vocab", FLAG_RUN)                                                         \
+    X(SRC, "src", SEC_INPUT, 0, 0, "a source sentence; repeat for a batch", "TEXT", NULL, FLAG_RUN) \
+    X(TGT, "tgt", SEC_INPUT, 0, 0, "a target sentence; repeat for a batch", "TEXT", NULL, FLAG_RUN)
 
 typedef enum {
-#define X(id, name, sec, lo, hi, doc) K_##id,
+#define X(id, name, sec, lo, hi, doc, value, alias, who) K_##id,
     CONFIG_KEYS(X)
 #undef X
     K_COUNT
