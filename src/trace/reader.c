@@ -91,7 +91,7 @@ static Status check_identity(const TraceReader *r, Error *err)
 {
     if (memcmp(r->map + HDR_MAGIC, TRACE_MAGIC, 8) != 0)
         return corrupt(err, r->path, HDR_MAGIC, "not a Traceformer trace file (bad magic)");
-    uint16_t major = le16(r->map + HDR_MAJOR);
+    uint16_t major = le_read16(r->map + HDR_MAJOR);
     if (major != TRACE_VERSION_MAJOR)
         return corrupt(err, r->path, HDR_MAJOR,
                        "trace format version %u.x, this program reads version %d.x", major,
@@ -106,19 +106,19 @@ static Status check_footer(TraceReader *r, Error *err)
     if (memcmp(f + FTR_MAGIC, TRACE_FOOTER_MAGIC, 8) != 0)
         return corrupt(err, r->path, at + FTR_MAGIC,
                        "no footer magic at the end of the file (truncated, or never finished)");
-    uint32_t stored = le32(f + FTR_CRC), computed = trace_crc(0, f, FTR_CRC);
+    uint32_t stored = le_read32(f + FTR_CRC), computed = crc_update(0, f, FTR_CRC);
     if (stored != computed)
         return corrupt(err, r->path, at + FTR_CRC,
                        "footer checksum mismatch (stored %08x, computed %08x)", stored, computed);
-    if (le16(f + FTR_MAJOR) != TRACE_VERSION_MAJOR)
+    if (le_read16(f + FTR_MAJOR) != TRACE_VERSION_MAJOR)
         return corrupt(err, r->path, at + FTR_MAJOR, "footer version %u differs from %d",
-                       le16(f + FTR_MAJOR), TRACE_VERSION_MAJOR);
-    if (le32(f + FTR_RESERVED) != 0)
+                       le_read16(f + FTR_MAJOR), TRACE_VERSION_MAJOR);
+    if (le_read32(f + FTR_RESERVED) != 0)
         return corrupt(err, r->path, at + FTR_RESERVED, "reserved footer field is not 0");
 
-    r->index_offset = le64(f + FTR_INDEX_OFFSET);
-    r->count = le32(f + FTR_COUNT);
-    uint64_t index_len = le64(f + FTR_INDEX_LENGTH), end;
+    r->index_offset = le_read64(f + FTR_INDEX_OFFSET);
+    r->count = le_read32(f + FTR_COUNT);
+    uint64_t index_len = le_read64(f + FTR_INDEX_LENGTH), end;
     if (index_len != (uint64_t)r->count * IDX_ENTRY)
         return corrupt(err, r->path, at + FTR_INDEX_LENGTH,
                        "index length %llu does not fit %u records of %d bytes",
@@ -140,10 +140,10 @@ static Status check_header(TraceReader *r, Error *err)
 {
     const unsigned char *h = r->map;
     const unsigned char *f = r->map + r->size - FTR_SIZE;
-    if (le16(h + HDR_MINOR) != le16(f + FTR_MINOR))
+    if (le_read16(h + HDR_MINOR) != le_read16(f + FTR_MINOR))
         return corrupt(err, r->path, HDR_MINOR, "header version %u.%u, footer says %u.%u",
-                       le16(h + HDR_MAJOR), le16(h + HDR_MINOR), le16(f + FTR_MAJOR), le16(f + FTR_MINOR));
-    uint64_t size = le32(h + HDR_SIZE), meta_len = le32(h + HDR_META_LEN);
+                       le_read16(h + HDR_MAJOR), le_read16(h + HDR_MINOR), le_read16(f + FTR_MAJOR), le_read16(f + FTR_MINOR));
+    uint64_t size = le_read32(h + HDR_SIZE), meta_len = le_read32(h + HDR_META_LEN);
     if (size % 8 != 0 || size < HDR_FIXED + 8 || size > r->index_offset)
         return corrupt(err, r->path, HDR_SIZE,
                        "header size %llu is not a multiple of 8 between %d and the index offset %llu",
@@ -152,12 +152,12 @@ static Status check_header(TraceReader *r, Error *err)
         return corrupt(err, r->path, HDR_META_LEN,
                        "meta length %llu does not fill the header of %llu bytes",
                        (unsigned long long)meta_len, (unsigned long long)size);
-    uint32_t stored = le32(h + HDR_CRC);
-    uint32_t computed = trace_crc(trace_crc(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
+    uint32_t stored = le_read32(h + HDR_CRC);
+    uint32_t computed = crc_update(crc_update(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
     if (stored != computed)
         return corrupt(err, r->path, HDR_CRC, "header checksum mismatch (stored %08x, computed %08x)",
                        stored, computed);
-    if (le32(f + FTR_HEADER_CRC) != stored)
+    if (le_read32(f + FTR_HEADER_CRC) != stored)
         return corrupt(err, r->path, r->size - FTR_SIZE + FTR_HEADER_CRC,
                        "footer's copy of the header checksum differs (footer belongs to another file?)");
     /* Meta: no NUL inside, NUL after, zero padding (CRC already covers it,
@@ -196,8 +196,8 @@ static Status check_entry_name(const TraceReader *r, uint32_t i, uint64_t at, Er
 static Status check_index(TraceReader *r, Error *err)
 {
     uint64_t index_len = (uint64_t)r->count * IDX_ENTRY;
-    uint32_t stored = le32(r->map + r->size - FTR_SIZE + FTR_INDEX_CRC);
-    uint32_t computed = trace_crc(0, r->index, index_len);
+    uint32_t stored = le_read32(r->map + r->size - FTR_SIZE + FTR_INDEX_CRC);
+    uint32_t computed = crc_update(0, r->index, index_len);
     if (stored != computed)
         return corrupt(err, r->path, r->index_offset,
                        "index checksum mismatch (stored %08x, computed %08x)", stored, computed);
@@ -210,7 +210,7 @@ static Status check_index(TraceReader *r, Error *err)
     for (uint32_t i = 0; i < r->count; i++) {
         uint64_t at = r->index_offset + (uint64_t)i * IDX_ENTRY;
         const unsigned char *e = r->map + at;
-        uint64_t off = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH), end;
+        uint64_t off = le_read64(e + IDX_OFFSET), len = le_read64(e + IDX_LENGTH), end;
         if (off != expect)
             return corrupt(err, r->path, at + IDX_OFFSET,
                            "record %u starts at byte %llu, expected %llu (records must follow each "
@@ -307,8 +307,7 @@ typedef struct {
     uint32_t i;
     uint64_t base;         /* record's offset in the file */
     const unsigned char *p;
-    uint64_t cursor;       /* next string, relative to base */
-    uint64_t strings_end;  /* = data_offset */
+    ByteCursor strings;    /* over p[0, data_offset), at the next string */
     Error *err;
 } RecordCursor;
 
@@ -320,17 +319,17 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
         snprintf(label, sizeof label, "%s %ld", what, nth);
     else
         snprintf(label, sizeof label, "%s", what);
-    uint64_t at = c->base + c->cursor;
-    if (c->strings_end - c->cursor < 4)
+    uint64_t at = c->base + c->strings.pos;
+    uint32_t len;
+    if (!byte_cursor_u32(&c->strings, &len))
         return corrupt(c->err, c->r->path, at, "record %u: %s runs into the data", c->i, label);
-    uint32_t len = le32(c->p + c->cursor);
     if (len > trace_string_cap(cls))
         return corrupt(c->err, c->r->path, at, "record %u: %s length %u is over the limit of %u", c->i,
                        label, len, trace_string_cap(cls));
-    if (c->strings_end - c->cursor - 4 < (uint64_t)len + 1)
+    const char *s = (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1);
+    if (!s)
         return corrupt(c->err, c->r->path, at, "record %u: %s (length %u) runs into the data", c->i,
                        label, len);
-    const char *s = (const char *)c->p + c->cursor + 4;
     if (s[len] != '\0')
         return corrupt(c->err, c->r->path, at + 4 + len, "record %u: %s is not NUL-terminated", c->i,
                        label);
@@ -338,7 +337,6 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     const char *problem = trace_string_problem(cls, s, len, &bad);
     if (problem)
         return corrupt(c->err, c->r->path, at + 4 + bad, "record %u: %s %s", c->i, label, problem);
-    c->cursor += 4 + (uint64_t)len + 1;
     *out = s;
     return TF_OK;
 }
@@ -352,41 +350,40 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
     uint64_t b = c->base;
     if (memcmp(p + REC_MAGIC, TRACE_RECORD_MAGIC, 4) != 0)
         return corrupt(c->err, path, b, "record %u: bad record magic", c->i);
-    if (le64(p + REC_LENGTH) != len)
+    if (le_read64(p + REC_LENGTH) != len)
         return corrupt(c->err, path, b + REC_LENGTH, "record %u: length %llu disagrees with the index (%llu)",
-                       c->i, (unsigned long long)le64(p + REC_LENGTH), (unsigned long long)len);
-    uint32_t stored = le32(p + REC_CRC), computed = trace_crc(0, p + REC_LENGTH, len - REC_LENGTH);
+                       c->i, (unsigned long long)le_read64(p + REC_LENGTH), (unsigned long long)len);
+    uint32_t stored = le_read32(p + REC_CRC), computed = crc_update(0, p + REC_LENGTH, len - REC_LENGTH);
     if (stored != computed)
         return corrupt(c->err, path, b + REC_CRC,
                        "record %u (%s): checksum mismatch (stored %08x, computed %08x): the record "
                        "is corrupt",
                        c->i, index_name(c->r, c->i), stored, computed);
-    uint32_t ndim = le32(p + REC_NDIM);
+    uint32_t ndim = le_read32(p + REC_NDIM);
     if (ndim < 1 || ndim > RECORD_MAX_DIMS)
         return corrupt(c->err, path, b + REC_NDIM, "record %u: ndim %u is not 1..%d", c->i, ndim,
                        RECORD_MAX_DIMS);
     rec->ndim = (int)ndim;
     for (uint32_t d = 0; d < RECORD_MAX_DIMS; d++) {
-        uint32_t v = le32(p + REC_DIMS + 4 * d);
+        uint32_t v = le_read32(p + REC_DIMS + 4 * d);
         if ((d < ndim) != (v != 0))
             return corrupt(c->err, path, b + REC_DIMS + 4 * d,
                            "record %u: dim %u is %u (dims in use must be >= 1, unused ones 0)", c->i, d, v);
         rec->dims[d] = v;
     }
-    counts[0] = le32(p + REC_ROW_LABELS);
-    counts[1] = le32(p + REC_COL_LABELS);
+    counts[0] = le_read32(p + REC_ROW_LABELS);
+    counts[1] = le_read32(p + REC_COL_LABELS);
     if (ndim == 1 && counts[0] != 0)
         return corrupt(c->err, path, b + REC_ROW_LABELS, "record %u: a 1-D record has no row labels", c->i);
-    *flags = le32(p + REC_FLAGS);
+    *flags = le_read32(p + REC_FLAGS);
     if (*flags & ~REC_FLAGS_KNOWN)
         return corrupt(c->err, path, b + REC_FLAGS, "record %u: unknown flags %08x", c->i, *flags);
-    uint64_t data_offset = le32(p + REC_DATA_OFFSET);
+    uint64_t data_offset = le_read32(p + REC_DATA_OFFSET);
     if (data_offset % 8 != 0 || data_offset < REC_FIXED || data_offset > len)
         return corrupt(c->err, path, b + REC_DATA_OFFSET,
                        "record %u: data offset %llu is not a multiple of 8 inside the record", c->i,
                        (unsigned long long)data_offset);
-    c->cursor = REC_FIXED;
-    c->strings_end = data_offset;
+    c->strings = byte_cursor_at(p, (size_t)data_offset, REC_FIXED);
     return TF_OK;
 }
 
@@ -399,19 +396,19 @@ static Status check_data(RecordCursor *c, uint64_t len, Record *rec)
     for (int d = 0; d < rec->ndim; d++)
         ok = ok && checked_mul(&numel, numel, rec->dims[d]);
     ok = ok && checked_mul(&bytes, numel, sizeof(float)) &&
-         checked_add(&end, (size_t)c->strings_end, bytes);
+         checked_add(&end, (size_t)c->strings.size, bytes);
     if (!ok)
         return corrupt(c->err, c->r->path, c->base + REC_DIMS, "record %u: dims overflow", c->i);
     if (round8(end) != len)
         return corrupt(c->err, c->r->path, c->base + REC_DIMS,
                        "record %u: dims need %zu bytes of data at byte %llu, but the record length "
                        "%llu leaves %llu",
-                       c->i, bytes, (unsigned long long)(c->base + c->strings_end),
-                       (unsigned long long)len, (unsigned long long)(len - c->strings_end));
+                       c->i, bytes, (unsigned long long)(c->base + c->strings.size),
+                       (unsigned long long)len, (unsigned long long)(len - c->strings.size));
     for (uint64_t k = end; k < len; k++)
         if (c->p[k] != 0)
             return corrupt(c->err, c->r->path, c->base + k, "record %u: data padding is not zero", c->i);
-    rec->data = (const float *)(const void *)(c->p + c->strings_end);
+    rec->data = (const float *)(const void *)(c->p + c->strings.size);
     return TF_OK;
 }
 
@@ -480,10 +477,10 @@ static Status check_strings(RecordCursor *c, Record *rec, const uint32_t counts[
     /* Every label takes at least 5 bytes (length + NUL): refuse counts the
      * string area cannot hold before allocating anything for them. */
     uint64_t total = (uint64_t)counts[0] + counts[1];
-    if (total > (c->strings_end - c->cursor) / 5)
+    if (total > byte_cursor_left(&c->strings) / 5)
         return corrupt(c->err, c->r->path, c->base + REC_ROW_LABELS,
                        "record %u: %llu labels cannot fit in %llu bytes", c->i,
-                       (unsigned long long)total, (unsigned long long)(c->strings_end - c->cursor));
+                       (unsigned long long)total, (unsigned long long)byte_cursor_left(&c->strings));
     const char **labels = NULL;
     if (total > 0 && !(labels = malloc((size_t)total * sizeof *labels)))
         return error_set(c->err, TF_ERR_RUNTIME, "%s: out of memory", c->r->path);
@@ -499,11 +496,11 @@ static Status check_strings(RecordCursor *c, Record *rec, const uint32_t counts[
     if (s != TF_OK)
         return s;
     /* Strings end, zero padding, data: no slack allowed. */
-    if (round8(c->cursor) != c->strings_end)
+    if (round8(c->strings.pos) != c->strings.size)
         return corrupt(c->err, c->r->path, c->base + REC_DATA_OFFSET,
                        "record %u: data offset %llu, but the strings end at %llu", c->i,
-                       (unsigned long long)c->strings_end, (unsigned long long)c->cursor);
-    for (uint64_t k = c->cursor; k < c->strings_end; k++)
+                       (unsigned long long)c->strings.size, (unsigned long long)c->strings.pos);
+    for (uint64_t k = c->strings.pos; k < c->strings.size; k++)
         if (c->p[k] != 0)
             return corrupt(c->err, c->r->path, c->base + k, "record %u: string padding is not zero", c->i);
     return TF_OK;
@@ -516,7 +513,7 @@ Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Erro
         return error_set(err, TF_ERR_INPUT, "%s: record %u does not exist (the trace has %u)", r->path,
                          i, r->count);
     const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
-    uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);  /* checked at open */
+    uint64_t base = le_read64(e + IDX_OFFSET), len = le_read64(e + IDX_LENGTH);  /* checked at open */
     RecordCursor c = {.r = r, .i = i, .base = base, .p = r->map + base, .err = err};
     Record rec = {0};
     uint32_t counts[2] = {0, 0}, flags = 0;
@@ -531,7 +528,7 @@ Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Erro
         free(owned);
         return s;
     }
-    rec.exec_index = le32(c.p + REC_EXEC_INDEX);
+    rec.exec_index = le_read32(c.p + REC_EXEC_INDEX);
     out->rec = rec;
     out->owned = owned;
     return TF_OK;
