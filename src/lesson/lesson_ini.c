@@ -5,6 +5,7 @@
  * [vocab] and [input], skipping the sections named here. Both go through
  * libinih, and every error names lesson.ini and the line. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,15 @@ static bool valid_id(const char *s)
     return true;
 }
 
-static Status fail(LessonIni *p, const char *fmt, const char *a, const char *b)
+/* "FILE:LINE: what" for the line being read; the lesson file is bad input. */
+__attribute__((format(printf, 2, 3)))
+static Status fail(LessonIni *p, const char *fmt, ...)
 {
     char msg[700];
-    snprintf(msg, sizeof msg, fmt, a ? a : "", b ? b : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: %s", p->name, p->in.line, msg);
     return p->st;
 }
@@ -65,12 +71,12 @@ static void on_section(LessonIni *p, const char *sec)
     if (is_config_section(sec))
         return;
     if (p->n_sections == MAX_SECTIONS) {
-        fail(p, "more than 64 sections", NULL, NULL);
+        fail(p, "more than %d sections", MAX_SECTIONS);
         return;
     }
     for (int i = 0; i < p->n_sections; i++)
         if (strcmp(p->sections[i], sec) == 0) {
-            fail(p, "section [%s] appears twice", sec, NULL);
+            fail(p, "section [%s] appears twice", sec);
             return;
         }
     snprintf(p->sections[p->n_sections++], sizeof p->sections[0], "%s", sec);
@@ -80,7 +86,7 @@ static void on_section(LessonIni *p, const char *sec)
     if (strncmp(sec, "run.", 4) == 0) {
         const char *name = sec + 4;
         if (!valid_id(name)) {
-            fail(p, "[%s]: a run name is letters, digits, '_' and '-', at most 31 bytes", sec, NULL);
+            fail(p, "[%s]: a run name is letters, digits, '_' and '-', at most 31 bytes", sec);
             return;
         }
         LessonRunSpec *r = NULL;
@@ -88,7 +94,7 @@ static void on_section(LessonIni *p, const char *sec)
             r = &l->runs[0];
         } else {
             if (l->n_runs == LESSON_MAX_RUNS) {
-                fail(p, "more than %s runs", "8", NULL);
+                fail(p, "more than %d runs", LESSON_MAX_RUNS);
                 return;
             }
             r = &l->runs[l->n_runs++];
@@ -102,11 +108,11 @@ static void on_section(LessonIni *p, const char *sec)
     if (strncmp(sec, "claim.", 6) == 0) {
         const char *id = sec + 6;
         if (!valid_id(id)) {
-            fail(p, "[%s]: a claim ID is letters, digits, '_' and '-', at most 31 bytes", sec, NULL);
+            fail(p, "[%s]: a claim ID is letters, digits, '_' and '-', at most 31 bytes", sec);
             return;
         }
         if (l->n_claims == LESSON_MAX_CLAIMS) {
-            fail(p, "more than %s claims", "16", NULL);
+            fail(p, "more than %d claims", LESSON_MAX_CLAIMS);
             return;
         }
         LessonClaimSpec *c = &l->claims[l->n_claims++];
@@ -135,7 +141,7 @@ static void check_section_line(LessonIni *p, const char *line)
     char sec[80];
     size_t n = (size_t)(close - (s + 1));
     if (n >= sizeof sec) {
-        fail(p, "section name longer than 79 bytes", NULL, NULL);
+        fail(p, "section name longer than 79 bytes");
         return;
     }
     memcpy(sec, s + 1, n);
@@ -152,10 +158,10 @@ static char *read_line(char *str, int num, void *stream)
     case INI_LINE_END:
         return NULL;
     case INI_LINE_TOO_LONG:
-        fail(p, "line too long", NULL, NULL);
+        fail(p, "line too long");
         return NULL;
     case INI_LINE_NUL:
-        fail(p, "NUL byte in a text file", NULL, NULL);
+        fail(p, "NUL byte in a text file");
         return NULL;
     case INI_LINE_OK:
         break;
@@ -207,7 +213,7 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
         errno = 0;
         long v = strtol(value, &end, 10);
         if (end == value || *end || errno || v < 1 || v > 4096) {
-            fail(p, "generate = '%s': a whole number of tokens from 1 to 4096", value, NULL);
+            fail(p, "generate = '%s': a whole number of tokens from 1 to 4096", value);
             return;
         }
         r->generate = (int)v;
@@ -228,15 +234,15 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
     }
     if (strcmp(name, "weights") == 0) {
         if (!value[0] || !resolve_path(p->l, value, r->weights, sizeof r->weights))
-            fail(p, "weights = '%.200s': not a usable path", value, NULL);
+            fail(p, "weights = '%.200s': not a usable path", value);
         return;
     }
     if (r->n_sets == LESSON_MAX_SETS) {
-        fail(p, "more than 32 settings in one run", NULL, NULL);
+        fail(p, "more than %d settings in one run", LESSON_MAX_SETS);
         return;
     }
     if (strlen(name) >= sizeof r->set_key[0] || strlen(value) >= sizeof r->set_value[0]) {
-        fail(p, "'%s': key or value too long", name, NULL);
+        fail(p, "'%s': key or value too long", name);
         return;
     }
     /* Checked against the config now, so a typo names its line at load time. */
@@ -252,7 +258,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
     if (p->st)
         return 0;
     if (!section[0]) {
-        fail(p, "'%s' comes before any [section]", name, NULL);
+        fail(p, "'%s' comes before any [section]", name);
         return 0;
     }
     if (is_config_section(section))
@@ -265,10 +271,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
             snprintf(l->title_zh, sizeof l->title_zh, "%s", value);
         } else if (strcmp(name, "weights") == 0) {
             if (!value[0] || !resolve_path(l, value, l->weights, sizeof l->weights))
-                fail(p, "weights = '%.200s': not a usable path", value, NULL);
+                fail(p, "weights = '%.200s': not a usable path", value);
             l->weights_line = p->in.line;
         } else {
-            fail(p, "unknown key '%s' in [lesson] (title, title.zh, weights)", name, NULL);
+            fail(p, "unknown key '%s' in [lesson] (title, title.zh, weights)", name);
         }
     } else if (strcmp(section, "steps") == 0) {
         if (strcmp(name, "step.zh") == 0) {
@@ -279,42 +285,41 @@ static int on_value(void *user, const char *section, const char *name, const cha
             while (*t == ' ' || *t == '\t')
                 t++;
             if (!s)
-                fail(p, "step.zh comes before any step: put it under its step = RECORD | note", NULL, NULL);
+                fail(p, "step.zh comes before any step: put it under its step = RECORD | note");
             else if (s->note_zh[0])
-                fail(p, "step '%s' already has a step.zh", s->key, NULL);
+                fail(p, "step '%s' already has a step.zh", s->key);
             else if (!*t)
-                fail(p, "step.zh of step '%s' is empty", s->key, NULL);
+                fail(p, "step.zh of step '%s' is empty", s->key);
             else if (strlen(t) >= sizeof s->note_zh)
                 fail(p, "step.zh of step '%s' is longer than 255 bytes: one line, the narration says the rest",
-                     s->key, NULL);
+                     s->key);
             else
                 snprintf(s->note_zh, sizeof s->note_zh, "%s", t);
         } else if (strcmp(name, "step") != 0) {
-            fail(p, "unknown key '%s' in [steps]: write step = RECORD | note (and step.zh = 中文 after it)", name,
-                 NULL);
+            fail(p, "unknown key '%s' in [steps]: write step = RECORD | note (and step.zh = 中文 after it)", name);
         } else if (l->n_steps == LESSON_MAX_STEPS) {
-            fail(p, "more than 128 steps", NULL, NULL);
+            fail(p, "more than %d steps", LESSON_MAX_STEPS);
         } else {
             LessonStep *s = &l->steps[l->n_steps];
             memset(s, 0, sizeof *s);
             if (!split_bar(value, s->key, sizeof s->key, s->note, sizeof s->note))
-                fail(p, "step = '%s': expected RECORD | note", value, NULL);
+                fail(p, "step = '%s': expected RECORD | note", value);
             else if (!s->note[0])
-                fail(p, "step '%s' has no note: write step = RECORD | one line about it", s->key, NULL);
+                fail(p, "step '%s' has no note: write step = RECORD | one line about it", s->key);
             s->line = p->in.line;
             l->n_steps++;
         }
     } else if (strcmp(section, "figures") == 0) {
         if (strcmp(name, "figure") != 0) {
             fail(p, "unknown key '%s' in [figures]: write figure = RECORD[[head=H]] | title (or norms vs @RUN | title)",
-                 name, NULL);
+                 name);
         } else if (l->n_figures == LESSON_MAX_FIGURES) {
-            fail(p, "more than 64 figures", NULL, NULL);
+            fail(p, "more than %d figures", LESSON_MAX_FIGURES);
         } else {
             LessonFigure *f = &l->figures[l->n_figures];
             memset(f, 0, sizeof *f);
             if (!split_bar(value, f->key, sizeof f->key, f->title, sizeof f->title))
-                fail(p, "figure = '%s': expected RECORD | title", value, NULL);
+                fail(p, "figure = '%s': expected RECORD | title", value);
             f->line = p->in.line;
             l->n_figures++;
         }
@@ -328,11 +333,11 @@ static int on_value(void *user, const char *section, const char *name, const cha
             snprintf(c->says_zh, sizeof c->says_zh, "%s", value);
         else if (strcmp(name, "check") == 0) {
             if (c->check[0]) {
-                fail(p, "[claim.%s] has two checks; write one claim per section", c->id, NULL);
+                fail(p, "[claim.%s] has two checks; write one claim per section", c->id);
                 return 0;
             }
             if (strlen(value) >= sizeof c->check) {
-                fail(p, "check longer than 511 bytes", NULL, NULL);
+                fail(p, "check longer than 511 bytes");
                 return 0;
             }
             snprintf(c->check, sizeof c->check, "%s", value);
@@ -343,10 +348,10 @@ static int on_value(void *user, const char *section, const char *name, const cha
                 error_hint(p->err, "claims are described in lessons/README.md, e.g. max(abs(enc.0.attn.weights)) <= 1");
             }
         } else {
-            fail(p, "unknown key '%s' in a claim (says, says.zh, check)", name, NULL);
+            fail(p, "unknown key '%s' in a claim (says, says.zh, check)", name);
         }
     } else {
-        fail(p, "unexpected key '%s'", name, NULL);
+        fail(p, "unexpected key '%s'", name);
     }
     return p->st == TF_OK;
 }
