@@ -117,6 +117,13 @@ void signal_cleanup_drop(int slot)
         slot_armed[slot] = 0;
 }
 
+void signal_cleanup_drop_path(const char *path)
+{
+    for (int i = 0; i < SIGNAL_CLEANUP_SLOTS; i++)
+        if (slot_armed[i] && strcmp(slot_path[i], path) == 0)
+            slot_armed[i] = 0;
+}
+
 static void on_signal(int sig)
 {
     int saved = errno;

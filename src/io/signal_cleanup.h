@@ -41,6 +41,10 @@ void signal_cleanup_release(const sigset_t *old);
 /* Stop guarding slot (no-op for -1). Does not remove anything. */
 void signal_cleanup_drop(int slot);
 
+/* Stop guarding every slot registered under exactly this path (none: a
+ * no-op). Does not remove anything. */
+void signal_cleanup_drop_path(const char *path);
+
 /* Install the handler for SIGINT, SIGTERM, SIGHUP and SIGQUIT; a signal
  * the shell ignores (nohup, a background job's SIGINT) stays ignored.
  * Installing twice is harmless. */
