@@ -21,7 +21,7 @@ int scratch_dir_make(char *dir, size_t cap, const char *parent, const char *stem
             parent = "/tmp";
     }
     size_t len = strlen(parent);
-    const char *sep = len > 0 && parent[len - 1] == '/' ? "" : "/";
+    const char *sep = len == 0 || parent[len - 1] == '/' ? "" : "/";
     int n = snprintf(dir, cap, "%s%s%sXXXXXX", parent, sep, stem);
     if (n < 0 || (size_t)n >= cap) {
         errno = ENAMETOOLONG;

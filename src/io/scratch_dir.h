@@ -18,8 +18,8 @@ typedef enum {
 
 /* Make a new empty directory "PARENT/STEMXXXXXX" (mkdtemp: a unique name,
  * mode 0700) and write its path to dir (cap bytes). PARENT NULL: $TMPDIR,
- * or /tmp when that is unset or empty; a PARENT ending in '/' gets no
- * second one. SCRATCH_GUARDED: until scratch_dir_remove, SIGINT, SIGTERM,
+ * or /tmp when that is unset or empty; PARENT "" is the current directory
+ * ("STEMXXXXXX"), and a PARENT ending in '/' gets no second one. SCRATCH_GUARDED: until scratch_dir_remove, SIGINT, SIGTERM,
  * SIGHUP and SIGQUIT remove it (its files and two levels of
  * subdirectories) before the program ends of that signal as it would
  * have; the signals are held from its making to its registering, and the
