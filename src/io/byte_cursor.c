@@ -30,52 +30,53 @@ bool byte_cursor_skip(ByteCursor *c, size_t n)
     return byte_cursor_bytes(c, n) != NULL;
 }
 
+/* The next n (1..8) bytes as a little-endian unsigned integer. */
+static bool next_le(ByteCursor *c, size_t n, uint64_t *v)
+{
+    const unsigned char *p = byte_cursor_bytes(c, n);
+    if (!p)
+        return false;
+    uint64_t x = 0;
+    for (size_t i = n; i-- > 0;)
+        x = x << 8 | p[i];
+    *v = x;
+    return true;
+}
+
+/* Each reader: the value through next_le, *v untouched when it fails. */
 bool byte_cursor_u8(ByteCursor *c, uint8_t *v)
 {
-    const unsigned char *p = byte_cursor_bytes(c, 1);
-    if (p)
-        *v = p[0];
-    return p != NULL;
+    uint64_t x;
+    return next_le(c, 1, &x) ? (*v = (uint8_t)x, true) : false;
 }
 
 bool byte_cursor_u16(ByteCursor *c, uint16_t *v)
 {
-    const unsigned char *p = byte_cursor_bytes(c, 2);
-    if (p)
-        *v = le_read16(p);
-    return p != NULL;
+    uint64_t x;
+    return next_le(c, 2, &x) ? (*v = (uint16_t)x, true) : false;
 }
 
 bool byte_cursor_u32(ByteCursor *c, uint32_t *v)
 {
-    const unsigned char *p = byte_cursor_bytes(c, 4);
-    if (p)
-        *v = le_read32(p);
-    return p != NULL;
+    uint64_t x;
+    return next_le(c, 4, &x) ? (*v = (uint32_t)x, true) : false;
 }
 
 bool byte_cursor_u64(ByteCursor *c, uint64_t *v)
 {
-    const unsigned char *p = byte_cursor_bytes(c, 8);
-    if (p)
-        *v = le_read64(p);
-    return p != NULL;
+    return next_le(c, 8, v);
 }
 
+/* Floats: the bits of the same-sized integer (IEEE 754, and the host keeps
+ * floats in the byte order of its integers). */
 bool byte_cursor_f32(ByteCursor *c, float *v)
 {
     uint32_t u;
-    if (!byte_cursor_u32(c, &u))
-        return false;
-    memcpy(v, &u, sizeof *v);
-    return true;
+    return byte_cursor_u32(c, &u) ? (memcpy(v, &u, sizeof *v), true) : false;
 }
 
 bool byte_cursor_f64(ByteCursor *c, double *v)
 {
     uint64_t u;
-    if (!byte_cursor_u64(c, &u))
-        return false;
-    memcpy(v, &u, sizeof *v);
-    return true;
+    return byte_cursor_u64(c, &u) ? (memcpy(v, &u, sizeof *v), true) : false;
 }
