@@ -69,7 +69,10 @@ static void empty_dir(int fd, int depth)
 }
 #endif
 
-void signal_cleanup_remove_tree(const char *dir)
+/* Remove dir, its files and two levels of subdirectories: from the
+ * handler, so only with async-signal-safe calls (io/scratch_dir.c removes
+ * at any depth outside a handler). */
+static void remove_tree(const char *dir)
 {
 #ifdef __linux__
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
@@ -132,7 +135,7 @@ static void on_signal(int sig)
             continue;
         slot_armed[i] = 0;
         if (slot_kind[i] == CLEANUP_TREE)
-            signal_cleanup_remove_tree(slot_path[i]);
+            remove_tree(slot_path[i]);
         else
             unlink(slot_path[i]);
     }

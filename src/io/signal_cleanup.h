@@ -50,8 +50,4 @@ void signal_cleanup_drop_path(const char *path);
  * Installing twice is harmless. */
 void signal_cleanup_install(void);
 
-/* Remove dir, its files and two levels of subdirectories, now (the same
- * removal the handler makes). */
-void signal_cleanup_remove_tree(const char *dir);
-
 #endif
