@@ -17,31 +17,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- little-endian values at p (no bounds: the caller checked them) ---- */
+/* ---- little-endian values at p (no bounds: the caller checked them) ----
+ * leN reads an N-bit value, putN writes one; the names the trace format
+ * has always used for them. */
 
-static inline uint16_t le_read16(const unsigned char *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t le_read32(const unsigned char *p)
+static inline uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t le32(const unsigned char *p)
 {
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
-static inline uint64_t le_read64(const unsigned char *p)
+static inline uint64_t le64(const unsigned char *p)
 {
-    return le_read32(p) | ((uint64_t)le_read32(p + 4) << 32);
+    return le32(p) | ((uint64_t)le32(p + 4) << 32);
 }
-static inline void le_write16(unsigned char *p, uint16_t v)
+static inline void put16(unsigned char *p, uint16_t v)
 {
     p[0] = (unsigned char)v;
     p[1] = (unsigned char)(v >> 8);
 }
-static inline void le_write32(unsigned char *p, uint32_t v)
+static inline void put32(unsigned char *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
         p[i] = (unsigned char)(v >> (8 * i));
 }
-static inline void le_write64(unsigned char *p, uint64_t v)
+static inline void put64(unsigned char *p, uint64_t v)
 {
-    le_write32(p, (uint32_t)v);
-    le_write32(p + 4, (uint32_t)(v >> 32));
+    put32(p, (uint32_t)v);
+    put32(p + 4, (uint32_t)(v >> 32));
 }
 
 /* ---- the cursor ---- */

@@ -57,7 +57,7 @@ Status npy_write_f32(const char *path, const float *data, int ndim, const uint64
     pre[6] = 1;
     pre[7] = 0;
     size_t hlen = npy_header((char *)pre + 10, sizeof pre - 10, ndim, dims);
-    le_write16(pre + 8, (uint16_t)hlen);
+    put16(pre + 8, (uint16_t)hlen);
 
     AtomicFile af;
     Status s = atomic_file_open(&af, path, err);
@@ -71,7 +71,7 @@ Status npy_write_f32(const char *path, const float *data, int ndim, const uint64
         for (; k < sizeof buf / 4 && i < numel; k++, i++) {
             uint32_t u;
             memcpy(&u, &data[i], 4);
-            le_write32(buf + 4 * k, u);
+            put32(buf + 4 * k, u);
         }
         ok = fwrite(buf, 4, k, af.f) == k;
     }

@@ -47,7 +47,7 @@ static void put(Out *o, const void *p, size_t n)
 static void put_u32(Out *o, uint32_t v)
 {
     unsigned char b[4];
-    le_write32(b, v);
+    put32(b, v);
     put(o, b, 4);
 }
 
@@ -174,7 +174,7 @@ static Status get_u32(In *in, uint32_t *v, const char *what)
     const unsigned char *q = take(in, 4, what);
     if (!q)
         return TF_ERR_INPUT;
-    *v = le_read32(q);
+    *v = le32(q);
     return TF_OK;
 }
 
@@ -270,8 +270,8 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
         st = error_set(err, TF_ERR_INPUT, "%s: byte 0: not a Traceformer weight file (magic is not \"" TFW_MAGIC "\")", path);
         goto out;
     }
-    major = le_read32(buf + 8);
-    minor = le_read32(buf + 12);
+    major = le32(buf + 8);
+    minor = le32(buf + 12);
     if (major != TFW_MAJOR) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte 8: weight file version %u.%u, this program reads %d.x",
                        path, major, minor, TFW_MAJOR);
@@ -279,7 +279,7 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     }
     /* The checksum covers everything before it: check it before trusting
      * any length in the file. */
-    uint32_t want = le_read32(buf + size - CHECKSUM);
+    uint32_t want = le32(buf + size - CHECKSUM);
     if (crc_update(0, buf, size - CHECKSUM) != want) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: checksum mismatch: the file is corrupted or truncated",
                        path, size - CHECKSUM);

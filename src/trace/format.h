@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "io/byte_cursor.h" /* le_read32, le_write32, ... */
+#include "io/byte_cursor.h" /* le32, put32, ... */
 #include "io/crc.h"
 
 /* Float data is handed out as pointers into the mapped file, so the host's

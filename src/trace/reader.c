@@ -91,7 +91,7 @@ static Status check_identity(const TraceReader *r, Error *err)
 {
     if (memcmp(r->map + HDR_MAGIC, TRACE_MAGIC, 8) != 0)
         return corrupt(err, r->path, HDR_MAGIC, "not a Traceformer trace file (bad magic)");
-    uint16_t major = le_read16(r->map + HDR_MAJOR);
+    uint16_t major = le16(r->map + HDR_MAJOR);
     if (major != TRACE_VERSION_MAJOR)
         return corrupt(err, r->path, HDR_MAJOR,
                        "trace format version %u.x, this program reads version %d.x", major,
@@ -106,19 +106,19 @@ static Status check_footer(TraceReader *r, Error *err)
     if (memcmp(f + FTR_MAGIC, TRACE_FOOTER_MAGIC, 8) != 0)
         return corrupt(err, r->path, at + FTR_MAGIC,
                        "no footer magic at the end of the file (truncated, or never finished)");
-    uint32_t stored = le_read32(f + FTR_CRC), computed = crc_update(0, f, FTR_CRC);
+    uint32_t stored = le32(f + FTR_CRC), computed = crc_update(0, f, FTR_CRC);
     if (stored != computed)
         return corrupt(err, r->path, at + FTR_CRC,
                        "footer checksum mismatch (stored %08x, computed %08x)", stored, computed);
-    if (le_read16(f + FTR_MAJOR) != TRACE_VERSION_MAJOR)
+    if (le16(f + FTR_MAJOR) != TRACE_VERSION_MAJOR)
         return corrupt(err, r->path, at + FTR_MAJOR, "footer version %u differs from %d",
-                       le_read16(f + FTR_MAJOR), TRACE_VERSION_MAJOR);
-    if (le_read32(f + FTR_RESERVED) != 0)
+                       le16(f + FTR_MAJOR), TRACE_VERSION_MAJOR);
+    if (le32(f + FTR_RESERVED) != 0)
         return corrupt(err, r->path, at + FTR_RESERVED, "reserved footer field is not 0");
 
-    r->index_offset = le_read64(f + FTR_INDEX_OFFSET);
-    r->count = le_read32(f + FTR_COUNT);
-    uint64_t index_len = le_read64(f + FTR_INDEX_LENGTH), end;
+    r->index_offset = le64(f + FTR_INDEX_OFFSET);
+    r->count = le32(f + FTR_COUNT);
+    uint64_t index_len = le64(f + FTR_INDEX_LENGTH), end;
     if (index_len != (uint64_t)r->count * IDX_ENTRY)
         return corrupt(err, r->path, at + FTR_INDEX_LENGTH,
                        "index length %llu does not fit %u records of %d bytes",
@@ -140,10 +140,10 @@ static Status check_header(TraceReader *r, Error *err)
 {
     const unsigned char *h = r->map;
     const unsigned char *f = r->map + r->size - FTR_SIZE;
-    if (le_read16(h + HDR_MINOR) != le_read16(f + FTR_MINOR))
+    if (le16(h + HDR_MINOR) != le16(f + FTR_MINOR))
         return corrupt(err, r->path, HDR_MINOR, "header version %u.%u, footer says %u.%u",
-                       le_read16(h + HDR_MAJOR), le_read16(h + HDR_MINOR), le_read16(f + FTR_MAJOR), le_read16(f + FTR_MINOR));
-    uint64_t size = le_read32(h + HDR_SIZE), meta_len = le_read32(h + HDR_META_LEN);
+                       le16(h + HDR_MAJOR), le16(h + HDR_MINOR), le16(f + FTR_MAJOR), le16(f + FTR_MINOR));
+    uint64_t size = le32(h + HDR_SIZE), meta_len = le32(h + HDR_META_LEN);
     if (size % 8 != 0 || size < HDR_FIXED + 8 || size > r->index_offset)
         return corrupt(err, r->path, HDR_SIZE,
                        "header size %llu is not a multiple of 8 between %d and the index offset %llu",
@@ -152,12 +152,12 @@ static Status check_header(TraceReader *r, Error *err)
         return corrupt(err, r->path, HDR_META_LEN,
                        "meta length %llu does not fill the header of %llu bytes",
                        (unsigned long long)meta_len, (unsigned long long)size);
-    uint32_t stored = le_read32(h + HDR_CRC);
+    uint32_t stored = le32(h + HDR_CRC);
     uint32_t computed = crc_update(crc_update(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
     if (stored != computed)
         return corrupt(err, r->path, HDR_CRC, "header checksum mismatch (stored %08x, computed %08x)",
                        stored, computed);
-    if (le_read32(f + FTR_HEADER_CRC) != stored)
+    if (le32(f + FTR_HEADER_CRC) != stored)
         return corrupt(err, r->path, r->size - FTR_SIZE + FTR_HEADER_CRC,
                        "footer's copy of the header checksum differs (footer belongs to another file?)");
     /* Meta: no NUL inside, NUL after, zero padding (CRC already covers it,
@@ -196,7 +196,7 @@ static Status check_entry_name(const TraceReader *r, uint32_t i, uint64_t at, Er
 static Status check_index(TraceReader *r, Error *err)
 {
     uint64_t index_len = (uint64_t)r->count * IDX_ENTRY;
-    uint32_t stored = le_read32(r->map + r->size - FTR_SIZE + FTR_INDEX_CRC);
+    uint32_t stored = le32(r->map + r->size - FTR_SIZE + FTR_INDEX_CRC);
     uint32_t computed = crc_update(0, r->index, index_len);
     if (stored != computed)
         return corrupt(err, r->path, r->index_offset,
@@ -210,7 +210,7 @@ static Status check_index(TraceReader *r, Error *err)
     for (uint32_t i = 0; i < r->count; i++) {
         uint64_t at = r->index_offset + (uint64_t)i * IDX_ENTRY;
         const unsigned char *e = r->map + at;
-        uint64_t off = le_read64(e + IDX_OFFSET), len = le_read64(e + IDX_LENGTH), end;
+        uint64_t off = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH), end;
         if (off != expect)
             return corrupt(err, r->path, at + IDX_OFFSET,
                            "record %u starts at byte %llu, expected %llu (records must follow each "
@@ -350,35 +350,35 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
     uint64_t b = c->base;
     if (memcmp(p + REC_MAGIC, TRACE_RECORD_MAGIC, 4) != 0)
         return corrupt(c->err, path, b, "record %u: bad record magic", c->i);
-    if (le_read64(p + REC_LENGTH) != len)
+    if (le64(p + REC_LENGTH) != len)
         return corrupt(c->err, path, b + REC_LENGTH, "record %u: length %llu disagrees with the index (%llu)",
-                       c->i, (unsigned long long)le_read64(p + REC_LENGTH), (unsigned long long)len);
-    uint32_t stored = le_read32(p + REC_CRC), computed = crc_update(0, p + REC_LENGTH, len - REC_LENGTH);
+                       c->i, (unsigned long long)le64(p + REC_LENGTH), (unsigned long long)len);
+    uint32_t stored = le32(p + REC_CRC), computed = crc_update(0, p + REC_LENGTH, len - REC_LENGTH);
     if (stored != computed)
         return corrupt(c->err, path, b + REC_CRC,
                        "record %u (%s): checksum mismatch (stored %08x, computed %08x): the record "
                        "is corrupt",
                        c->i, index_name(c->r, c->i), stored, computed);
-    uint32_t ndim = le_read32(p + REC_NDIM);
+    uint32_t ndim = le32(p + REC_NDIM);
     if (ndim < 1 || ndim > RECORD_MAX_DIMS)
         return corrupt(c->err, path, b + REC_NDIM, "record %u: ndim %u is not 1..%d", c->i, ndim,
                        RECORD_MAX_DIMS);
     rec->ndim = (int)ndim;
     for (uint32_t d = 0; d < RECORD_MAX_DIMS; d++) {
-        uint32_t v = le_read32(p + REC_DIMS + 4 * d);
+        uint32_t v = le32(p + REC_DIMS + 4 * d);
         if ((d < ndim) != (v != 0))
             return corrupt(c->err, path, b + REC_DIMS + 4 * d,
                            "record %u: dim %u is %u (dims in use must be >= 1, unused ones 0)", c->i, d, v);
         rec->dims[d] = v;
     }
-    counts[0] = le_read32(p + REC_ROW_LABELS);
-    counts[1] = le_read32(p + REC_COL_LABELS);
+    counts[0] = le32(p + REC_ROW_LABELS);
+    counts[1] = le32(p + REC_COL_LABELS);
     if (ndim == 1 && counts[0] != 0)
         return corrupt(c->err, path, b + REC_ROW_LABELS, "record %u: a 1-D record has no row labels", c->i);
-    *flags = le_read32(p + REC_FLAGS);
+    *flags = le32(p + REC_FLAGS);
     if (*flags & ~REC_FLAGS_KNOWN)
         return corrupt(c->err, path, b + REC_FLAGS, "record %u: unknown flags %08x", c->i, *flags);
-    uint64_t data_offset = le_read32(p + REC_DATA_OFFSET);
+    uint64_t data_offset = le32(p + REC_DATA_OFFSET);
     if (data_offset % 8 != 0 || data_offset < REC_FIXED || data_offset > len)
         return corrupt(c->err, path, b + REC_DATA_OFFSET,
                        "record %u: data offset %llu is not a multiple of 8 inside the record", c->i,
@@ -513,7 +513,7 @@ Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Erro
         return error_set(err, TF_ERR_INPUT, "%s: record %u does not exist (the trace has %u)", r->path,
                          i, r->count);
     const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
-    uint64_t base = le_read64(e + IDX_OFFSET), len = le_read64(e + IDX_LENGTH);  /* checked at open */
+    uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);  /* checked at open */
     RecordCursor c = {.r = r, .i = i, .base = base, .p = r->map + base, .err = err};
     Record rec = {0};
     uint32_t counts[2] = {0, 0}, flags = 0;
@@ -528,7 +528,7 @@ Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Erro
         free(owned);
         return s;
     }
-    rec.exec_index = le_read32(c.p + REC_EXEC_INDEX);
+    rec.exec_index = le32(c.p + REC_EXEC_INDEX);
     out->rec = rec;
     out->owned = owned;
     return TF_OK;

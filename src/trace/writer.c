@@ -105,13 +105,13 @@ Status trace_writer_open(TraceWriter **out, const char *path, const char *meta, 
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
     }
     memcpy(h + HDR_MAGIC, TRACE_MAGIC, 8);
-    le_write16(h + HDR_MAJOR, TRACE_VERSION_MAJOR);
-    le_write16(h + HDR_MINOR, TRACE_VERSION_MINOR);
-    le_write32(h + HDR_SIZE, (uint32_t)size);
-    le_write32(h + HDR_META_LEN, (uint32_t)meta_len);
+    put16(h + HDR_MAJOR, TRACE_VERSION_MAJOR);
+    put16(h + HDR_MINOR, TRACE_VERSION_MINOR);
+    put32(h + HDR_SIZE, (uint32_t)size);
+    put32(h + HDR_META_LEN, (uint32_t)meta_len);
     memcpy(h + HDR_FIXED, meta, meta_len);
     w->header_crc = crc_update(crc_update(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
-    le_write32(h + HDR_CRC, w->header_crc);
+    put32(h + HDR_CRC, w->header_crc);
     s = write_bytes(w, h, size, err);
     free(h);
     if (s != TF_OK) {
@@ -275,19 +275,19 @@ static unsigned char *build_prefix(const Record *r, const RecordPlan *p, size_t 
     *prefix_len = data_offset;
 
     memcpy(b + REC_MAGIC, TRACE_RECORD_MAGIC, 4);
-    le_write64(b + REC_LENGTH, *length);
-    le_write32(b + REC_EXEC_INDEX, r->exec_index);
-    le_write32(b + REC_NDIM, (uint32_t)r->ndim);
+    put64(b + REC_LENGTH, *length);
+    put32(b + REC_EXEC_INDEX, r->exec_index);
+    put32(b + REC_NDIM, (uint32_t)r->ndim);
     for (int i = 0; i < r->ndim; i++)
-        le_write32(b + REC_DIMS + 4 * i, r->dims[i]);
-    le_write32(b + REC_ROW_LABELS, p->row_count);
-    le_write32(b + REC_COL_LABELS, p->col_count);
-    le_write32(b + REC_FLAGS, p->flags);
-    le_write32(b + REC_DATA_OFFSET, (uint32_t)data_offset);
+        put32(b + REC_DIMS + 4 * i, r->dims[i]);
+    put32(b + REC_ROW_LABELS, p->row_count);
+    put32(b + REC_COL_LABELS, p->col_count);
+    put32(b + REC_FLAGS, p->flags);
+    put32(b + REC_DATA_OFFSET, (uint32_t)data_offset);
     unsigned char *at = b + REC_FIXED;
     for (size_t i = 0; i < p->n; i++) {
         size_t len = strlen(p->items[i].s);
-        le_write32(at, (uint32_t)len);
+        put32(at, (uint32_t)len);
         memcpy(at + 4, p->items[i].s, len + 1);
         at += 4 + len + 1;
     }
@@ -306,8 +306,8 @@ static Status append_index(TraceWriter *w, const Record *r, uint64_t length, Err
     }
     unsigned char *e = w->index + w->count * IDX_ENTRY;
     memset(e, 0, IDX_ENTRY);
-    le_write64(e + IDX_OFFSET, w->offset);
-    le_write64(e + IDX_LENGTH, length);
+    put64(e + IDX_OFFSET, w->offset);
+    put64(e + IDX_LENGTH, length);
     memcpy(e + IDX_NAME, r->name, strlen(r->name) + 1);
     if (!name_table_insert(&w->names, r->name, (uint32_t)w->count, entry_name, w))
         return writer_fail(w, err, TF_ERR_RUNTIME, "%s: out of memory", w->path);
@@ -352,7 +352,7 @@ Status trace_writer_add(TraceWriter *w, const Record *r, Error *err)
     uint32_t crc = crc_update(0, prefix + REC_LENGTH, prefix_len - REC_LENGTH);
     crc = crc_update(crc, r->data, data_bytes);
     crc = crc_update(crc, zeros, pad);
-    le_write32(prefix + REC_CRC, crc);
+    put32(prefix + REC_CRC, crc);
 
     s = write_bytes(w, prefix, prefix_len, err);
     free(prefix);
@@ -392,14 +392,14 @@ Status trace_writer_finish(TraceWriter *w, Error *err)
     }
     size_t index_len = w->count * IDX_ENTRY;
     unsigned char f[FTR_SIZE] = {0};
-    le_write64(f + FTR_INDEX_OFFSET, w->offset);
-    le_write64(f + FTR_INDEX_LENGTH, index_len);
-    le_write32(f + FTR_COUNT, (uint32_t)w->count);
-    le_write32(f + FTR_INDEX_CRC, crc_update(0, w->index, index_len));
-    le_write32(f + FTR_HEADER_CRC, w->header_crc);
-    le_write16(f + FTR_MAJOR, TRACE_VERSION_MAJOR);
-    le_write16(f + FTR_MINOR, TRACE_VERSION_MINOR);
-    le_write32(f + FTR_CRC, crc_update(0, f, FTR_CRC));
+    put64(f + FTR_INDEX_OFFSET, w->offset);
+    put64(f + FTR_INDEX_LENGTH, index_len);
+    put32(f + FTR_COUNT, (uint32_t)w->count);
+    put32(f + FTR_INDEX_CRC, crc_update(0, w->index, index_len));
+    put32(f + FTR_HEADER_CRC, w->header_crc);
+    put16(f + FTR_MAJOR, TRACE_VERSION_MAJOR);
+    put16(f + FTR_MINOR, TRACE_VERSION_MINOR);
+    put32(f + FTR_CRC, crc_update(0, f, FTR_CRC));
     memcpy(f + FTR_MAGIC, TRACE_FOOTER_MAGIC, 8);
 
     Status s = write_bytes(w, w->index, index_len, err);

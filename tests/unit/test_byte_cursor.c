@@ -188,16 +188,16 @@ static void test_write_read_back(void **state)
 {
     (void)state;
     unsigned char b[8];
-    le_write16(b, 0xA1B2);
+    put16(b, 0xA1B2);
     assert_int_equal(b[0], 0xB2);
     assert_int_equal(b[1], 0xA1);
-    assert_int_equal(le_read16(b), 0xA1B2);
-    le_write32(b, 0x01020304u);
+    assert_int_equal(le16(b), 0xA1B2);
+    put32(b, 0x01020304u);
     assert_memory_equal(b, "\x04\x03\x02\x01", 4);
-    assert_int_equal(le_read32(b), 0x01020304u);
-    le_write64(b, 0x1122334455667788ull);
+    assert_int_equal(le32(b), 0x01020304u);
+    put64(b, 0x1122334455667788ull);
     assert_memory_equal(b, "\x88\x77\x66\x55\x44\x33\x22\x11", 8);
-    assert_int_equal(le_read64(b), 0x1122334455667788ull);
+    assert_int_equal(le64(b), 0x1122334455667788ull);
 }
 
 int main(void)

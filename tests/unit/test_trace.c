@@ -226,7 +226,7 @@ typedef struct {
 
 static Layout layout_of(const unsigned char *b, size_t size)
 {
-    Layout l = {size, le_read32(b + HDR_SIZE), (size_t)le_read64(b + size - FTR_SIZE + FTR_INDEX_OFFSET)};
+    Layout l = {size, le32(b + HDR_SIZE), (size_t)le64(b + size - FTR_SIZE + FTR_INDEX_OFFSET)};
     return l;
 }
 
@@ -265,7 +265,7 @@ static uint32_t record_at(const unsigned char *b, const Layout *l, size_t at)
     uint32_t n = (uint32_t)((l->size - FTR_SIZE - l->index_offset) / IDX_ENTRY);
     for (uint32_t i = 0; i < n; i++) {
         const unsigned char *e = b + l->index_offset + (size_t)i * IDX_ENTRY;
-        if (at >= le_read64(e + IDX_OFFSET) && at < le_read64(e + IDX_OFFSET) + le_read64(e + IDX_LENGTH))
+        if (at >= le64(e + IDX_OFFSET) && at < le64(e + IDX_OFFSET) + le64(e + IDX_LENGTH))
             return i;
     }
     fail_msg("byte %zu is in no record", at);
@@ -320,83 +320,83 @@ static void test_every_flipped_byte_refused(void **state)
 
 static void fix_header_crc(unsigned char *b, size_t size)
 {
-    uint32_t hs = le_read32(b + HDR_SIZE);
+    uint32_t hs = le32(b + HDR_SIZE);
     uint32_t crc = crc_update(crc_update(0, b, HDR_CRC), b + HDR_FIXED, hs - HDR_FIXED);
-    le_write32(b + HDR_CRC, crc);
-    le_write32(b + size - FTR_SIZE + FTR_HEADER_CRC, crc);
+    put32(b + HDR_CRC, crc);
+    put32(b + size - FTR_SIZE + FTR_HEADER_CRC, crc);
 }
 
 static void fix_footer_crc(unsigned char *b, size_t size)
 {
     unsigned char *f = b + size - FTR_SIZE;
-    le_write32(f + FTR_CRC, crc_update(0, f, FTR_CRC));
+    put32(f + FTR_CRC, crc_update(0, f, FTR_CRC));
 }
 
 static void fix_index_crc(unsigned char *b, size_t size)
 {
     unsigned char *f = b + size - FTR_SIZE;
-    uint64_t off = le_read64(f + FTR_INDEX_OFFSET), len = le_read64(f + FTR_INDEX_LENGTH);
+    uint64_t off = le64(f + FTR_INDEX_OFFSET), len = le64(f + FTR_INDEX_LENGTH);
     if (off + len <= size)
-        le_write32(f + FTR_INDEX_CRC, crc_update(0, b + off, len));
+        put32(f + FTR_INDEX_CRC, crc_update(0, b + off, len));
     fix_footer_crc(b, size);
 }
 
 /* Record `i`'s offset, from the index of the original good file. */
 static size_t rec_off(const unsigned char *b, size_t size, uint32_t i)
 {
-    size_t idx = (size_t)le_read64(b + size - FTR_SIZE + FTR_INDEX_OFFSET);
-    return (size_t)le_read64(b + idx + (size_t)i * IDX_ENTRY + IDX_OFFSET);
+    size_t idx = (size_t)le64(b + size - FTR_SIZE + FTR_INDEX_OFFSET);
+    return (size_t)le64(b + idx + (size_t)i * IDX_ENTRY + IDX_OFFSET);
 }
 static unsigned char *idx_entry(unsigned char *b, size_t size, uint32_t i)
 {
-    size_t idx = (size_t)le_read64(b + size - FTR_SIZE + FTR_INDEX_OFFSET);
+    size_t idx = (size_t)le64(b + size - FTR_SIZE + FTR_INDEX_OFFSET);
     return b + idx + (size_t)i * IDX_ENTRY;
 }
 
 static void fix_record_crc(unsigned char *b, size_t off)
 {
-    uint64_t len = le_read64(b + off + REC_LENGTH);
-    le_write32(b + off + REC_CRC, crc_update(0, b + off + REC_LENGTH, len - REC_LENGTH));
+    uint64_t len = le64(b + off + REC_LENGTH);
+    put32(b + off + REC_CRC, crc_update(0, b + off + REC_LENGTH, len - REC_LENGTH));
 }
 
 /* Patches; each leaves every checksum valid so the structure checks speak. */
 static void p_bad_magic(unsigned char *b, size_t n) { (void)n; memcpy(b, "GIF89a\0\0", 8); }
-static void p_future_major(unsigned char *b, size_t n) { le_write16(b + HDR_MAJOR, 2); fix_header_crc(b, n); }
+static void p_future_major(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 2); fix_header_crc(b, n); }
 static void p_index_past_eof(unsigned char *b, size_t n)
 {
-    le_write64(b + n - FTR_SIZE + FTR_INDEX_OFFSET, (uint64_t)n * 4);
+    put64(b + n - FTR_SIZE + FTR_INDEX_OFFSET, (uint64_t)n * 4);
     fix_footer_crc(b, n);
 }
 static void p_index_offset_wraps(unsigned char *b, size_t n)
 {
-    le_write64(b + n - FTR_SIZE + FTR_INDEX_OFFSET, UINT64_MAX - 8);
+    put64(b + n - FTR_SIZE + FTR_INDEX_OFFSET, UINT64_MAX - 8);
     fix_footer_crc(b, n);
 }
 static void p_count_huge(unsigned char *b, size_t n)
 {
-    le_write32(b + n - FTR_SIZE + FTR_COUNT, 0xFFFFFFFFu);
+    put32(b + n - FTR_SIZE + FTR_COUNT, 0xFFFFFFFFu);
     fix_footer_crc(b, n);
 }
 static void p_record_length_past_eof(unsigned char *b, size_t n)
 {
-    le_write64(idx_entry(b, n, 1) + IDX_LENGTH, 99999);
+    put64(idx_entry(b, n, 1) + IDX_LENGTH, 99999);
     fix_index_crc(b, n);
 }
 static void p_record_length_wraps(unsigned char *b, size_t n)
 {
-    le_write64(idx_entry(b, n, 1) + IDX_LENGTH, UINT64_MAX - 16);
+    put64(idx_entry(b, n, 1) + IDX_LENGTH, UINT64_MAX - 16);
     fix_index_crc(b, n);
 }
 static void p_overlap(unsigned char *b, size_t n)
 {
-    le_write64(idx_entry(b, n, 1) + IDX_OFFSET, le_read64(idx_entry(b, n, 1) + IDX_OFFSET) - 8);
+    put64(idx_entry(b, n, 1) + IDX_OFFSET, le64(idx_entry(b, n, 1) + IDX_OFFSET) - 8);
     fix_index_crc(b, n);
 }
 static void p_gap(unsigned char *b, size_t n)
 {
     /* Shorten the last record: 8 bytes before the index belong to nobody. */
     unsigned char *e = idx_entry(b, n, N_SAMPLES - 1);
-    le_write64(e + IDX_LENGTH, le_read64(e + IDX_LENGTH) - 8);
+    put64(e + IDX_LENGTH, le64(e + IDX_LENGTH) - 8);
     fix_index_crc(b, n);
 }
 static void p_index_name_no_nul(unsigned char *b, size_t n)
@@ -416,12 +416,12 @@ static void p_duplicate_name(unsigned char *b, size_t n)
 }
 static void p_header_size_huge(unsigned char *b, size_t n)
 {
-    le_write32(b + HDR_SIZE, 0xFFFFFFF8u);  /* checked before the CRC, which cannot cover it */
+    put32(b + HDR_SIZE, 0xFFFFFFF8u);  /* checked before the CRC, which cannot cover it */
     (void)n;
 }
 static void p_meta_len_huge(unsigned char *b, size_t n)
 {
-    le_write32(b + HDR_META_LEN, 0xFFFFFFF0u);
+    put32(b + HDR_META_LEN, 0xFFFFFFF0u);
     fix_header_crc(b, n);
     fix_footer_crc(b, n);
 }
@@ -478,34 +478,34 @@ static void test_hostile_open_table(void **state)
 static void r_dims_overflow(unsigned char *r)
 {
     for (int a = 0; a < 3; a++)
-        le_write32(r + REC_DIMS + 4 * a, 0xFFFFFFFFu);
+        put32(r + REC_DIMS + 4 * a, 0xFFFFFFFFu);
 }
-static void r_dims_too_big(unsigned char *r) { le_write32(r + REC_DIMS, 1000000); }
-static void r_ndim9(unsigned char *r) { le_write32(r + REC_NDIM, 9); }
-static void r_ndim0(unsigned char *r) { le_write32(r + REC_NDIM, 0); }
-static void r_unused_dim(unsigned char *r) { le_write32(r + REC_DIMS + 12, 5); }
-static void r_row_count(unsigned char *r) { le_write32(r + REC_ROW_LABELS, le_read32(r + REC_ROW_LABELS) + 1); }
-static void r_col_count_huge(unsigned char *r) { le_write32(r + REC_COL_LABELS, 0x40000000u); }
+static void r_dims_too_big(unsigned char *r) { put32(r + REC_DIMS, 1000000); }
+static void r_ndim9(unsigned char *r) { put32(r + REC_NDIM, 9); }
+static void r_ndim0(unsigned char *r) { put32(r + REC_NDIM, 0); }
+static void r_unused_dim(unsigned char *r) { put32(r + REC_DIMS + 12, 5); }
+static void r_row_count(unsigned char *r) { put32(r + REC_ROW_LABELS, le32(r + REC_ROW_LABELS) + 1); }
+static void r_col_count_huge(unsigned char *r) { put32(r + REC_COL_LABELS, 0x40000000u); }
 static void r_name_no_nul(unsigned char *r)
 {
-    uint32_t len = le_read32(r + REC_FIXED);
+    uint32_t len = le32(r + REC_FIXED);
     r[REC_FIXED + 4 + len] = 'x';
 }
-static void r_name_len_huge(unsigned char *r) { le_write32(r + REC_FIXED, 0xFFFFFFF0u); }
-static void r_name_len_long(unsigned char *r) { le_write32(r + REC_FIXED, 100); }
+static void r_name_len_huge(unsigned char *r) { put32(r + REC_FIXED, 0xFFFFFFF0u); }
+static void r_name_len_long(unsigned char *r) { put32(r + REC_FIXED, 100); }
 static void r_name_differs(unsigned char *r) { r[REC_FIXED + 4] = 'x'; }
-static void r_flags(unsigned char *r) { le_write32(r + REC_FLAGS, 0x80); }
-static void r_data_offset(unsigned char *r) { le_write32(r + REC_DATA_OFFSET, le_read32(r + REC_DATA_OFFSET) + 8); }
-static void r_data_offset_odd(unsigned char *r) { le_write32(r + REC_DATA_OFFSET, 61); }
+static void r_flags(unsigned char *r) { put32(r + REC_FLAGS, 0x80); }
+static void r_data_offset(unsigned char *r) { put32(r + REC_DATA_OFFSET, le32(r + REC_DATA_OFFSET) + 8); }
+static void r_data_offset_odd(unsigned char *r) { put32(r + REC_DATA_OFFSET, 61); }
 static void r_bad_utf8(unsigned char *r)
 {
     /* kind: after the name string */
-    uint32_t name_len = le_read32(r + REC_FIXED);
+    uint32_t name_len = le32(r + REC_FIXED);
     r[REC_FIXED + 4 + name_len + 1 + 4] = 0xC0;
 }
 static void r_control_char(unsigned char *r)
 {
-    uint32_t name_len = le_read32(r + REC_FIXED);
+    uint32_t name_len = le32(r + REC_FIXED);
     r[REC_FIXED + 4 + name_len + 1 + 4] = 0x1B;  /* ESC: terminal injection */
 }
 static void r_magic(unsigned char *r) { r[0] = 'X'; }
