@@ -17,7 +17,7 @@
 #include "cli/commands.h"
 #include "cli/lesson_view.h"
 #include "cli/paths.h"
-#include "cli/scratch_dir.h"
+#include "io/scratch_dir.h"
 #include "io/staged_dir.h"
 #include "lesson/lesson.h"
 #include "trace/trace.h"
@@ -183,7 +183,7 @@ static int do_list(const LessonArgs *a)
 }
 
 /* A temporary directory for the traces, removed at the end, or when a
- * signal ends the program first (scratch_dir). */
+ * signal ends the program first (io/scratch_dir.h). */
 typedef struct {
     char dir[4096];
     bool temporary;
@@ -196,7 +196,7 @@ static int trace_dir_open(TraceDir *d, const char *keep)
         d->temporary = false;
         return 0;
     }
-    if (scratch_dir_make(d->dir, sizeof d->dir, "traceformer-lesson") != 0) {
+    if (scratch_dir_make(d->dir, sizeof d->dir, NULL, "traceformer-lesson-", SCRATCH_GUARDED) != 0) {
         perror("traceformer: cannot create a temporary directory");
         return 1;
     }

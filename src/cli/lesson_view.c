@@ -12,8 +12,8 @@
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/paths.h"
-#include "cli/scratch_dir.h"
 #include "cli/view_export.h"
+#include "io/scratch_dir.h"
 #include "model/config.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
@@ -650,7 +650,7 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
     /* removed by a signal too, while the traces are computed (the viewer
      * catches signals itself once it runs) */
     const char *base = getenv("TMPDIR");
-    if (scratch_dir_make(lv->tmp, sizeof lv->tmp, "traceformer-lesson") != 0) {
+    if (scratch_dir_make(lv->tmp, sizeof lv->tmp, NULL, "traceformer-lesson-", SCRATCH_GUARDED) != 0) {
         lv->tmp[0] = '\0';
         lesson_view_free(lv);
         return error_set(err, TF_ERR_RUNTIME, "cannot make a directory for the lesson's traces in %s",

@@ -14,6 +14,7 @@
 
 #include "core/checked.h"
 #include "io/atomic_file.h"
+#include "io/byte_cursor.h"
 #include "io/regular_file.h"
 
 #define NPY_MAGIC "\x93NUMPY"
@@ -56,8 +57,7 @@ Status npy_write_f32(const char *path, const float *data, int ndim, const uint64
     pre[6] = 1;
     pre[7] = 0;
     size_t hlen = npy_header((char *)pre + 10, sizeof pre - 10, ndim, dims);
-    pre[8] = (unsigned char)(hlen & 0xFF);
-    pre[9] = (unsigned char)(hlen >> 8);
+    put16(pre + 8, (uint16_t)hlen);
 
     AtomicFile af;
     Status s = atomic_file_open(&af, path, err);
@@ -71,8 +71,7 @@ Status npy_write_f32(const char *path, const float *data, int ndim, const uint64
         for (; k < sizeof buf / 4 && i < numel; k++, i++) {
             uint32_t u;
             memcpy(&u, &data[i], 4);
-            for (int b = 0; b < 4; b++)
-                buf[4 * k + b] = (unsigned char)(u >> (8 * b));
+            put32(buf + 4 * k, u);
         }
         ok = fwrite(buf, 4, k, af.f) == k;
     }
@@ -272,18 +271,16 @@ static Status read_preamble(FILE *f, const char *path, uint32_t *hlen, size_t *s
     if (major < 1 || major > 3 || minor != 0)
         return error_set(err, TF_ERR_INPUT, "%s: byte 6: .npy version %d.%d, only 1.0, 2.0 and 3.0 are read",
                          path, major, minor);
-    if (major == 1) {
-        if (fread(pre + 8, 1, 2, f) != 2)
-            return error_set(err, TF_ERR_INPUT, "%s: byte 8: file ends inside the preamble", path);
-        *hlen = (uint32_t)pre[8] | ((uint32_t)pre[9] << 8);
-        *start = 10;
-    } else {
-        if (fread(pre + 8, 1, 4, f) != 4)
-            return error_set(err, TF_ERR_INPUT, "%s: byte 8: file ends inside the preamble", path);
-        *hlen = (uint32_t)pre[8] | ((uint32_t)pre[9] << 8) | ((uint32_t)pre[10] << 16) |
-                ((uint32_t)pre[11] << 24);
-        *start = 12;
-    }
+    /* The length field: u16 in version 1.0, u32 from 2.0 on. */
+    size_t field = major == 1 ? 2 : 4;
+    ByteCursor c = byte_cursor_at(pre, 8 + fread(pre + 8, 1, field, f), 8);
+    uint16_t h16 = 0;
+    bool whole = major == 1 ? byte_cursor_u16(&c, &h16) : byte_cursor_u32(&c, hlen);
+    if (!whole)
+        return error_set(err, TF_ERR_INPUT, "%s: byte 8: file ends inside the preamble", path);
+    if (major == 1)
+        *hlen = h16;
+    *start = c.pos;
     if (*hlen == 0 || *hlen > NPY_MAX_HEADER)
         return error_set(err, TF_ERR_INPUT, "%s: byte 8: header length %u is not 1..%d", path, *hlen,
                          NPY_MAX_HEADER);
@@ -315,21 +312,17 @@ static Status read_header(FILE *f, const char *path, NpyHeader *h, size_t *data_
     return s;
 }
 
-static float load_value(const unsigned char *b, int itemsize)
+/* The next value of c, a float32 or float64 as itemsize says; the caller
+ * hands over a cursor that holds whole values. */
+static float load_value(ByteCursor *c, int itemsize)
 {
     if (itemsize == 4) {
-        uint32_t u = 0;
-        for (int i = 0; i < 4; i++)
-            u |= (uint32_t)b[i] << (8 * i);
-        float v;
-        memcpy(&v, &u, 4);
+        float v = 0;
+        byte_cursor_f32(c, &v);
         return v;
     }
-    uint64_t u = 0;
-    for (int i = 0; i < 8; i++)
-        u |= (uint64_t)b[i] << (8 * i);
-    double d;
-    memcpy(&d, &u, 8);
+    double d = 0;
+    byte_cursor_f64(c, &d);
     return (float)d;  /* as numpy's astype(float32): rounds, overflows to ±inf */
 }
 
@@ -373,8 +366,9 @@ Status npy_read_f32(const char *path, float **data, int *ndim, uint64_t dims[NPY
             s = error_set(err, TF_ERR_RUNTIME, "%s: read failed at value %zu", path, i);
             break;
         }
+        ByteCursor c = byte_cursor_at(buf, k * (size_t)h.itemsize, 0);
         for (size_t j = 0; j < k; j++)
-            out[i + j] = load_value(buf + j * (size_t)h.itemsize, h.itemsize);
+            out[i + j] = load_value(&c, h.itemsize);
         i += k;
     }
     fclose(f);

@@ -69,7 +69,10 @@ static void empty_dir(int fd, int depth)
 }
 #endif
 
-void signal_cleanup_remove_tree(const char *dir)
+/* Remove dir, its files and two levels of subdirectories: from the
+ * handler, so only with async-signal-safe calls (io/scratch_dir.c removes
+ * at any depth outside a handler). */
+static void remove_tree(const char *dir)
 {
 #ifdef __linux__
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
@@ -117,6 +120,13 @@ void signal_cleanup_drop(int slot)
         slot_armed[slot] = 0;
 }
 
+void signal_cleanup_drop_path(const char *path)
+{
+    for (int i = 0; i < SIGNAL_CLEANUP_SLOTS; i++)
+        if (slot_armed[i] && strcmp(slot_path[i], path) == 0)
+            slot_armed[i] = 0;
+}
+
 static void on_signal(int sig)
 {
     int saved = errno;
@@ -125,7 +135,7 @@ static void on_signal(int sig)
             continue;
         slot_armed[i] = 0;
         if (slot_kind[i] == CLEANUP_TREE)
-            signal_cleanup_remove_tree(slot_path[i]);
+            remove_tree(slot_path[i]);
         else
             unlink(slot_path[i]);
     }

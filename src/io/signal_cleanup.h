@@ -41,13 +41,13 @@ void signal_cleanup_release(const sigset_t *old);
 /* Stop guarding slot (no-op for -1). Does not remove anything. */
 void signal_cleanup_drop(int slot);
 
+/* Stop guarding every slot registered under exactly this path (none: a
+ * no-op). Does not remove anything. */
+void signal_cleanup_drop_path(const char *path);
+
 /* Install the handler for SIGINT, SIGTERM, SIGHUP and SIGQUIT; a signal
  * the shell ignores (nohup, a background job's SIGINT) stays ignored.
  * Installing twice is harmless. */
 void signal_cleanup_install(void);
-
-/* Remove dir, its files and two levels of subdirectories, now (the same
- * removal the handler makes). */
-void signal_cleanup_remove_tree(const char *dir);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "io/atomic_file.h"
+#include "io/scratch_dir.h"
 #include "io/signal_cleanup.h"
 
 static void staged_free(StagedDir *sd)
@@ -17,7 +18,6 @@ static void staged_free(StagedDir *sd)
     free(sd->stage);
     free(sd->made);
     memset(sd, 0, sizeof *sd);
-    sd->cleanup_slot = -1;
 }
 
 /* mkdir -p dir; *made gets the topmost directory that did not exist. */
@@ -72,7 +72,6 @@ static void remove_made(const char *target, const char *made)
 Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
 {
     memset(sd, 0, sizeof *sd);
-    sd->cleanup_slot = -1;
     size_t n = strlen(target);
     while (n > 1 && target[n - 1] == '/')
         n--;
@@ -92,7 +91,9 @@ Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
             staged_free(sd);
             return s;
         }
-        snprintf(sd->stage, n + 64, "%s/.traceformer-stage-XXXXXX", sd->target);
+        if (scratch_dir_make(sd->stage, n + 64, sd->target, ".traceformer-stage-", SCRATCH_GUARDED) != 0)
+            s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create a directory in it: %s", sd->target,
+                          strerror(errno));
     } else {
         sd->fresh = true;
         const char *slash = strrchr(sd->target, '/');
@@ -101,19 +102,21 @@ Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
             s = parent ? make_parents(parent, &sd->made, err) : error_set(err, TF_ERR_RUNTIME, "out of memory");
             free(parent);
         }
+        /* ".DIR.XXXXXX" in DIR's parent (the current directory when DIR
+         * names none) */
         const char *base = slash ? slash + 1 : sd->target;
-        snprintf(sd->stage, n + 64, "%.*s.%s.XXXXXX", (int)(base - sd->target), sd->target, base);
-    }
-    sigset_t held;
-    signal_cleanup_hold(&held);  /* no signal between making and registering */
-    bool made = s == TF_OK && mkdtemp(sd->stage);
-    if (made)
-        sd->cleanup_slot = signal_cleanup_add(sd->stage, CLEANUP_TREE);
-    signal_cleanup_release(&held);
-    if (s == TF_OK && !made) {
-        int e = errno;
-        s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create a directory %s: %s", sd->target,
-                      sd->fresh ? "beside it" : "in it", strerror(e));
+        char *dir_part = strndup(sd->target, (size_t)(base - sd->target));
+        char *stem = malloc(strlen(base) + 3);
+        if (s == TF_OK && (!dir_part || !stem)) {
+            s = error_set(err, TF_ERR_RUNTIME, "out of memory");
+        } else if (s == TF_OK) {
+            sprintf(stem, ".%s.", base);
+            if (scratch_dir_make(sd->stage, n + 64, dir_part, stem, SCRATCH_GUARDED) != 0)
+                s = error_set(err, TF_ERR_RUNTIME, "%s: cannot create a directory beside it: %s", sd->target,
+                              strerror(errno));
+        }
+        free(dir_part);
+        free(stem);
     }
     if (s != TF_OK) {
         remove_made(sd->target, sd->made);
@@ -126,8 +129,7 @@ Status staged_dir_open(StagedDir *sd, const char *target, Error *err)
 void staged_dir_abort(StagedDir *sd)
 {
     if (sd->stage) {
-        signal_cleanup_remove_tree(sd->stage);
-        signal_cleanup_drop(sd->cleanup_slot);
+        scratch_dir_remove(sd->stage);
         remove_made(sd->target, sd->made);
     }
     staged_free(sd);
@@ -222,7 +224,7 @@ Status staged_dir_commit(StagedDir *sd, Error *err)
         mode_t mask = umask(0);
         umask(mask);
         chmod(sd->target, 0777 & ~mask);
-        signal_cleanup_drop(sd->cleanup_slot);
+        signal_cleanup_drop_path(sd->stage);  /* the name is the output's now */
         staged_free(sd);
         return TF_OK;
     }
@@ -233,8 +235,7 @@ Status staged_dir_commit(StagedDir *sd, Error *err)
         error_set(err, s, "%s (%d file%s of this run had already replaced those in %s)", inner.msg, moved,
                   moved == 1 ? "" : "s", sd->target);
     }
-    signal_cleanup_remove_tree(sd->stage);
-    signal_cleanup_drop(sd->cleanup_slot);
+    scratch_dir_remove(sd->stage);
     staged_free(sd);
     return s;
 }

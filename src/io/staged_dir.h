@@ -37,7 +37,6 @@ typedef struct {
     char *stage;     /* write the files here */
     bool fresh;      /* target did not exist: stage is renamed to it */
     char *made;      /* the topmost directory made for stage's parent, or NULL */
-    int cleanup_slot;
 } StagedDir;
 
 /* Make the staging directory for target. On failure nothing is left. */

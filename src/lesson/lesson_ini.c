@@ -50,7 +50,8 @@ static bool valid_id(const char *s)
     return true;
 }
 
-static Status fail(LessonIni *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "FILE:LINE: what" for the line being read; the lesson file is bad input. */
+__attribute__((format(printf, 2, 3)))
 static Status fail(LessonIni *p, const char *fmt, ...)
 {
     char msg[700];
@@ -70,7 +71,7 @@ static void on_section(LessonIni *p, const char *sec)
     if (is_config_section(sec))
         return;
     if (p->n_sections == MAX_SECTIONS) {
-        fail(p, "more than 64 sections");
+        fail(p, "more than %d sections", MAX_SECTIONS);
         return;
     }
     for (int i = 0; i < p->n_sections; i++)
@@ -93,7 +94,7 @@ static void on_section(LessonIni *p, const char *sec)
             r = &l->runs[0];
         } else {
             if (l->n_runs == LESSON_MAX_RUNS) {
-                fail(p, "more than %s runs", "8");
+                fail(p, "more than %d runs", LESSON_MAX_RUNS);
                 return;
             }
             r = &l->runs[l->n_runs++];
@@ -111,7 +112,7 @@ static void on_section(LessonIni *p, const char *sec)
             return;
         }
         if (l->n_claims == LESSON_MAX_CLAIMS) {
-            fail(p, "more than %s claims", "16");
+            fail(p, "more than %d claims", LESSON_MAX_CLAIMS);
             return;
         }
         LessonClaimSpec *c = &l->claims[l->n_claims++];
@@ -237,7 +238,7 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
         return;
     }
     if (r->n_sets == LESSON_MAX_SETS) {
-        fail(p, "more than 32 settings in one run");
+        fail(p, "more than %d settings in one run", LESSON_MAX_SETS);
         return;
     }
     if (strlen(name) >= sizeof r->set_key[0] || strlen(value) >= sizeof r->set_value[0]) {
@@ -295,10 +296,9 @@ static int on_value(void *user, const char *section, const char *name, const cha
             else
                 snprintf(s->note_zh, sizeof s->note_zh, "%s", t);
         } else if (strcmp(name, "step") != 0) {
-            fail(p, "unknown key '%s' in [steps]: write step = RECORD | note (and step.zh = 中文 after it)",
-                 name);
+            fail(p, "unknown key '%s' in [steps]: write step = RECORD | note (and step.zh = 中文 after it)", name);
         } else if (l->n_steps == LESSON_MAX_STEPS) {
-            fail(p, "more than 128 steps");
+            fail(p, "more than %d steps", LESSON_MAX_STEPS);
         } else {
             LessonStep *s = &l->steps[l->n_steps];
             memset(s, 0, sizeof *s);
@@ -314,7 +314,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
             fail(p, "unknown key '%s' in [figures]: write figure = RECORD[[head=H]] | title (or norms vs @RUN | title)",
                  name);
         } else if (l->n_figures == LESSON_MAX_FIGURES) {
-            fail(p, "more than 64 figures");
+            fail(p, "more than %d figures", LESSON_MAX_FIGURES);
         } else {
             LessonFigure *f = &l->figures[l->n_figures];
             memset(f, 0, sizeof *f);

@@ -2,7 +2,6 @@
  * checked, since a weight file is as untrusted as any input. */
 #include "model/weights_file.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,10 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "core/checked.h"
 #include "io/atomic_file.h"
+#include "io/byte_cursor.h"
+#include "io/crc.h"
 #include "io/regular_file.h"
 #include "text/utf8.h"
 
@@ -31,7 +31,7 @@
 
 typedef struct {
     FILE *f;
-    uLong crc;
+    uint32_t crc;
     int failed;
 } Out;
 
@@ -41,10 +41,15 @@ static void put(Out *o, const void *p, size_t n)
         return;
     if (fwrite(p, 1, n, o->f) != n)
         o->failed = 1;
-    o->crc = crc32(o->crc, p, (uInt)n);
+    o->crc = crc_update(o->crc, p, n);
 }
 
-static void put_u32(Out *o, uint32_t v) { put(o, &v, 4); }
+static void put_u32(Out *o, uint32_t v)
+{
+    unsigned char b[4];
+    put32(b, v);
+    put(o, b, 4);
+}
 
 static char *vocab_text(const Vocab *v)
 {
@@ -72,7 +77,7 @@ Status weights_save_tfw(const Model *m, const char *path, Error *err)
     Status st = atomic_file_open(&af, path, err);
     if (st)
         return st;
-    Out o = {af.f, crc32(0, NULL, 0), 0};
+    Out o = {af.f, 0, 0};
     /* The model's configuration, without this run's sentences. */
     Config *model_cfg = malloc(sizeof *model_cfg);
     char cfg[16384];
@@ -109,7 +114,7 @@ Status weights_save_tfw(const Model *m, const char *path, Error *err)
         put_u32(&o, (uint32_t)e[i].cols);
         put(&o, *e[i].slot, (size_t)e[i].rows * (size_t)(e[i].cols ? e[i].cols : 1) * sizeof(float));
     }
-    uint32_t crc = (uint32_t)o.crc;
+    uint32_t crc = o.crc;
     put_u32(&o, crc);
 done:
     free(e);
@@ -143,45 +148,24 @@ void weights_keep_input(Config *model, const Config *input)
     }
 }
 
-/* A read cursor over the file's bytes. at <= size holds from cursor_init
- * on, because the only ways forward (take, get_u32) first check the length
- * against remaining(): size − at can never wrap around to a huge count
- * that every bounds check would pass. */
+/* A read cursor over the file's bytes (io/byte_cursor.h: its arithmetic
+ * cannot wrap), with the file's name for messages. */
 typedef struct {
-    const unsigned char *p;
-    size_t size, at;
+    ByteCursor c;
     const char *path;
     Error *err;
 } In;
 
-static void cursor_init(In *in, const unsigned char *p, size_t size, size_t at, const char *path, Error *err)
-{
-    assert(at <= size);
-    *in = (In){p, size, at, path, err};
-}
-
-static size_t remaining(const In *in)
-{
-    assert(in->at <= in->size);
-    return in->size - in->at;
-}
-
-static Status need(In *in, size_t n, const char *what)
-{
-    if (n > remaining(in))
-        return error_set(in->err, TF_ERR_INPUT, "%s: byte %zu: file ends inside %s (needs %zu more bytes, has %zu)",
-                         in->path, in->at, what, n, remaining(in));
-    return TF_OK;
-}
+static size_t remaining(const In *in) { return byte_cursor_left(&in->c); }
 
 /* The next n bytes, and the cursor past them; NULL (err set) when the file
  * ends first. */
 static const unsigned char *take(In *in, size_t n, const char *what)
 {
-    if (need(in, n, what))
-        return NULL;
-    const unsigned char *q = in->p + in->at;
-    in->at += n;
+    const unsigned char *q = byte_cursor_bytes(&in->c, n);
+    if (!q)
+        error_set(in->err, TF_ERR_INPUT, "%s: byte %zu: file ends inside %s (needs %zu more bytes, has %zu)",
+                  in->path, in->c.pos, what, n, remaining(in));
     return q;
 }
 
@@ -190,7 +174,7 @@ static Status get_u32(In *in, uint32_t *v, const char *what)
     const unsigned char *q = take(in, 4, what);
     if (!q)
         return TF_ERR_INPUT;
-    memcpy(v, q, 4);
+    *v = le32(q);
     return TF_OK;
 }
 
@@ -286,8 +270,8 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
         st = error_set(err, TF_ERR_INPUT, "%s: byte 0: not a Traceformer weight file (magic is not \"" TFW_MAGIC "\")", path);
         goto out;
     }
-    memcpy(&major, buf + 8, 4);
-    memcpy(&minor, buf + 12, 4);
+    major = le32(buf + 8);
+    minor = le32(buf + 12);
     if (major != TFW_MAJOR) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte 8: weight file version %u.%u, this program reads %d.x",
                        path, major, minor, TFW_MAJOR);
@@ -295,14 +279,13 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     }
     /* The checksum covers everything before it: check it before trusting
      * any length in the file. */
-    uint32_t want;
-    memcpy(&want, buf + size - CHECKSUM, 4);
-    if ((uint32_t)crc32(crc32(0, NULL, 0), buf, (uInt)(size - CHECKSUM)) != want) {
+    uint32_t want = le32(buf + size - CHECKSUM);
+    if (crc_update(0, buf, size - CHECKSUM) != want) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: checksum mismatch: the file is corrupted or truncated",
                        path, size - CHECKSUM);
         goto out;
     }
-    cursor_init(&in, buf, size - CHECKSUM, HEADER, path, err);
+    in = (In){byte_cursor_at(buf, size - CHECKSUM, HEADER), path, err};
 
     if ((st = get_u32(&in, &len, "the configuration length")))
         goto out;
@@ -338,10 +321,10 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
         goto out;
     if (len > VOCAB_MAX_BYTES) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: a vocabulary of %u bytes, more than the %u a model may have",
-                       path, in.at - 4, len, VOCAB_MAX_BYTES);
+                       path, in.c.pos - 4, len, VOCAB_MAX_BYTES);
         goto out;
     }
-    size_t vocab_at = in.at;
+    size_t vocab_at = in.c.pos;
     if (!(q = take(&in, len, "the vocabulary"))) {
         st = TF_ERR_INPUT;
         goto out;
@@ -360,11 +343,11 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
         goto out;
     if (n != (uint32_t)count) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: %u tensors, but the configuration needs %d",
-                       path, in.at - 4, n, count);
+                       path, in.c.pos - 4, n, count);
         goto out;
     }
     for (int i = 0; i < count; i++) {
-        size_t at = in.at;
+        size_t at = in.c.pos;
         uint32_t rows, cols;
         if ((st = get_u32(&in, &len, "a tensor name")))
             goto out;
@@ -395,7 +378,7 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     }
     if (remaining(&in) != 0) {
         st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: %zu unexpected bytes after the last tensor", path,
-                       in.at, remaining(&in));
+                       in.c.pos, remaining(&in));
         goto out;
     }
     /* The caller's settings last, against the whole model: shape and
@@ -403,7 +386,7 @@ Status weights_load_tfw(Model *m, const char *path, const Config *input, Error *
     st = input ? weights_apply_settings(m, input, path, err) : TF_OK;
     goto out;
 bad_len:
-    st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: length %u is out of range", path, in.at - 4, len);
+    st = error_set(err, TF_ERR_INPUT, "%s: byte %zu: length %u is out of range", path, in.c.pos - 4, len);
 out:
     free(e);
     free(buf);

@@ -1,6 +1,5 @@
 #include "plot/plot.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,7 +10,7 @@
 
 #include "core/record_kind.h"
 #include "io/atomic_file.h"
-#include "io/signal_cleanup.h"
+#include "io/scratch_dir.h"
 #include "plot/gnuplot.h"
 #include "plot/plot_data.h"
 #include "text/printable.h"
@@ -136,24 +135,6 @@ static Status make_dirs(const char *dir, Error *err)
         }
     }
     return TF_OK;
-}
-
-/* Remove the work directory and the files gnuplot and we made in it. */
-static void remove_workdir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char path[PATH_MAX];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
 }
 
 static Status copy_file(const char *from, const char *to, Error *err)
@@ -292,17 +273,15 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
     s = make_dirs(o->out_dir, err);
     if (s != TF_OK)
         return s;
+    /* beside the image, so it can be linked or renamed into place; a
+     * signal removes it too, from its making on */
     char work[PATH_MAX];
-    if (snprintf(work, sizeof work, "%s%s.traceformer-plot-XXXXXX", o->out_dir, sep) >= (int)sizeof work)
-        return error_set(err, TF_ERR_INPUT, "%s: path too long", o->out_dir);
-    sigset_t held;
-    signal_cleanup_hold(&held);  /* a signal removes it too, from its making on */
-    bool made = mkdtemp(work) != NULL;
-    int e = errno;
-    int work_slot = made ? signal_cleanup_add(work, CLEANUP_TREE) : -1;
-    signal_cleanup_release(&held);
-    if (!made)
+    if (scratch_dir_make(work, sizeof work, o->out_dir, ".traceformer-plot-", SCRATCH_GUARDED) != 0) {
+        int e = errno;
+        if (e == ENAMETOOLONG)
+            return error_set(err, TF_ERR_INPUT, "%s: path too long", o->out_dir);
         return error_set(err, TF_ERR_RUNTIME, "%s: cannot create a work directory: %s", o->out_dir, strerror(e));
+    }
 
     s = write_data(work, ctx, err);
     bool texts = any_text(o);
@@ -377,8 +356,7 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
          * link to /dev/null) is written in place, never replaced */
         s = atomic_file_place(image, final, err);
     }
-    remove_workdir(work);
-    signal_cleanup_drop(work_slot);
+    scratch_dir_remove(work);
     if (s == TF_OK)
         snprintf(written, cap, "%s", final);
     return s;

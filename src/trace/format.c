@@ -1,22 +1,8 @@
 #include "trace/format.h"
 
 #include <stdlib.h>
-#include <zlib.h>
 
 #include "text/printable.h"
-
-uint32_t trace_crc(uint32_t crc, const void *p, uint64_t n)
-{
-    const unsigned char *b = p;
-    /* zlib takes uInt lengths; feed huge spans in pieces. */
-    while (n > 0) {
-        uInt chunk = n > (1u << 30) ? (1u << 30) : (uInt)n;
-        crc = (uint32_t)crc32(crc, b, chunk);
-        b += chunk;
-        n -= chunk;
-    }
-    return crc;
-}
 
 static bool is_name_char(unsigned char c)
 {

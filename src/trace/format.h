@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "core/record.h"
+#include "io/byte_cursor.h" /* le32, put32, ... */
+#include "io/crc.h"
 
 /* Float data is handed out as pointers into the mapped file, so the host's
  * float layout must be the file's: IEEE-754 binary32, little-endian. */
@@ -93,27 +95,7 @@ enum {
 #define TRACE_MAX_TEXT 4095       /* formula, description */
 #define TRACE_MAX_META (1u << 20) /* header meta text */
 
-static inline uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-static inline uint64_t le64(const unsigned char *p) { return le32(p) | ((uint64_t)le32(p + 4) << 32); }
-static inline void put16(unsigned char *p, uint16_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
-static inline void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-static inline void put64(unsigned char *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
 static inline uint64_t round8(uint64_t n) { return (n + 7) & ~(uint64_t)7; }
-
-/* CRC-32 (zlib's) over any length, chaining from crc. */
-uint32_t trace_crc(uint32_t crc, const void *p, uint64_t n);
 
 /* Why s[0..n) is not a valid record name (see FORMAT.md), or NULL. */
 const char *trace_name_problem(const char *s, size_t n);

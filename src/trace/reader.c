@@ -108,7 +108,7 @@ static Status check_footer(TraceReader *r, Error *err)
     if (memcmp(f + FTR_MAGIC, TRACE_FOOTER_MAGIC, 8) != 0)
         return corrupt(err, r->path, at + FTR_MAGIC,
                        "no footer magic at the end of the file (truncated, or never finished)");
-    uint32_t stored = le32(f + FTR_CRC), computed = trace_crc(0, f, FTR_CRC);
+    uint32_t stored = le32(f + FTR_CRC), computed = crc_update(0, f, FTR_CRC);
     if (stored != computed)
         return corrupt(err, r->path, at + FTR_CRC,
                        "footer checksum mismatch (stored %08x, computed %08x)", stored, computed);
@@ -155,7 +155,7 @@ static Status check_header(TraceReader *r, Error *err)
                        "meta length %llu does not fill the header of %llu bytes",
                        (unsigned long long)meta_len, (unsigned long long)size);
     uint32_t stored = le32(h + HDR_CRC);
-    uint32_t computed = trace_crc(trace_crc(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
+    uint32_t computed = crc_update(crc_update(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
     if (stored != computed)
         return corrupt(err, r->path, HDR_CRC, "header checksum mismatch (stored %08x, computed %08x)",
                        stored, computed);
@@ -199,7 +199,7 @@ static Status check_index(TraceReader *r, Error *err)
 {
     uint64_t index_len = (uint64_t)r->count * IDX_ENTRY;
     uint32_t stored = le32(r->map + r->size - FTR_SIZE + FTR_INDEX_CRC);
-    uint32_t computed = trace_crc(0, r->index, index_len);
+    uint32_t computed = crc_update(0, r->index, index_len);
     if (stored != computed)
         return corrupt(err, r->path, r->index_offset,
                        "index checksum mismatch (stored %08x, computed %08x)", stored, computed);
@@ -310,8 +310,7 @@ typedef struct {
     uint64_t base;         /* record's offset in the file */
     const unsigned char *p;
     uint64_t strings_start; /* first string (after the positions when there are any) */
-    uint64_t cursor;       /* next string, relative to base */
-    uint64_t strings_end;  /* = data_offset */
+    ByteCursor strings;    /* over p[0, data_offset), at the next string */
     Error *err;
 } RecordCursor;
 
@@ -323,17 +322,17 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
         snprintf(label, sizeof label, "%s %ld", what, nth);
     else
         snprintf(label, sizeof label, "%s", what);
-    uint64_t at = c->base + c->cursor;
-    if (c->strings_end - c->cursor < 4)
+    uint64_t at = c->base + c->strings.pos;
+    uint32_t len;
+    if (!byte_cursor_u32(&c->strings, &len))
         return corrupt(c->err, c->r->path, at, "record %u: %s runs into the data", c->i, label);
-    uint32_t len = le32(c->p + c->cursor);
     if (len > trace_string_cap(cls))
         return corrupt(c->err, c->r->path, at, "record %u: %s length %u is over the limit of %u", c->i,
                        label, len, trace_string_cap(cls));
-    if (c->strings_end - c->cursor - 4 < (uint64_t)len + 1)
+    const char *s = (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1);
+    if (!s)
         return corrupt(c->err, c->r->path, at, "record %u: %s (length %u) runs into the data", c->i,
                        label, len);
-    const char *s = (const char *)c->p + c->cursor + 4;
     if (s[len] != '\0')
         return corrupt(c->err, c->r->path, at + 4 + len, "record %u: %s is not NUL-terminated", c->i,
                        label);
@@ -341,7 +340,6 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     const char *problem = trace_string_problem(cls, s, len, &bad);
     if (problem)
         return corrupt(c->err, c->r->path, at + 4 + bad, "record %u: %s %s", c->i, label, problem);
-    c->cursor += 4 + (uint64_t)len + 1;
     *out = s;
     return TF_OK;
 }
@@ -358,7 +356,7 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
     if (le64(p + REC_LENGTH) != len)
         return corrupt(c->err, path, b + REC_LENGTH, "record %u: length %llu disagrees with the index (%llu)",
                        c->i, (unsigned long long)le64(p + REC_LENGTH), (unsigned long long)len);
-    uint32_t stored = le32(p + REC_CRC), computed = trace_crc(0, p + REC_LENGTH, len - REC_LENGTH);
+    uint32_t stored = le32(p + REC_CRC), computed = crc_update(0, p + REC_LENGTH, len - REC_LENGTH);
     if (stored != computed)
         return corrupt(c->err, path, b + REC_CRC,
                        "record %u (%s): checksum mismatch (stored %08x, computed %08x): the record "
@@ -397,8 +395,7 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
         rec->key_pos = le32(p + REC_KEY_POS);
     }
     c->strings_start = fixed;
-    c->cursor = fixed;
-    c->strings_end = data_offset;
+    c->strings = byte_cursor_at(p, (size_t)data_offset, fixed);
     return TF_OK;
 }
 
@@ -411,19 +408,19 @@ static Status check_data(RecordCursor *c, uint64_t len, Record *rec)
     for (int d = 0; d < rec->ndim; d++)
         ok = ok && checked_mul(&numel, numel, rec->dims[d]);
     ok = ok && checked_mul(&bytes, numel, sizeof(float)) &&
-         checked_add(&end, (size_t)c->strings_end, bytes);
+         checked_add(&end, (size_t)c->strings.size, bytes);
     if (!ok)
         return corrupt(c->err, c->r->path, c->base + REC_DIMS, "record %u: dims overflow", c->i);
     if (round8(end) != len)
         return corrupt(c->err, c->r->path, c->base + REC_DIMS,
                        "record %u: dims need %zu bytes of data at byte %llu, but the record length "
                        "%llu leaves %llu",
-                       c->i, bytes, (unsigned long long)(c->base + c->strings_end),
-                       (unsigned long long)len, (unsigned long long)(len - c->strings_end));
+                       c->i, bytes, (unsigned long long)(c->base + c->strings.size),
+                       (unsigned long long)len, (unsigned long long)(len - c->strings.size));
     for (uint64_t k = end; k < len; k++)
         if (c->p[k] != 0)
             return corrupt(c->err, c->r->path, c->base + k, "record %u: data padding is not zero", c->i);
-    rec->data = (const float *)(const void *)(c->p + c->strings_end);
+    rec->data = (const float *)(const void *)(c->p + c->strings.size);
     return TF_OK;
 }
 
@@ -498,10 +495,10 @@ static Status check_strings(RecordCursor *c, Record *rec, const uint32_t counts[
     /* Every label takes at least 5 bytes (length + NUL): refuse counts the
      * string area cannot hold before allocating anything for them. */
     uint64_t total = (uint64_t)counts[0] + counts[1];
-    if (total > (c->strings_end - c->cursor) / 5)
+    if (total > byte_cursor_left(&c->strings) / 5)
         return corrupt(c->err, c->r->path, c->base + REC_ROW_LABELS,
                        "record %u: %llu labels cannot fit in %llu bytes", c->i,
-                       (unsigned long long)total, (unsigned long long)(c->strings_end - c->cursor));
+                       (unsigned long long)total, (unsigned long long)byte_cursor_left(&c->strings));
     const char **labels = NULL;
     if (total > 0 && !(labels = malloc((size_t)total * sizeof *labels)))
         return error_set(c->err, TF_ERR_RUNTIME, "%s: out of memory", c->r->path);
@@ -517,11 +514,11 @@ static Status check_strings(RecordCursor *c, Record *rec, const uint32_t counts[
     if (s != TF_OK)
         return s;
     /* Strings end, zero padding, data: no slack allowed. */
-    if (round8(c->cursor) != c->strings_end)
+    if (round8(c->strings.pos) != c->strings.size)
         return corrupt(c->err, c->r->path, c->base + REC_DATA_OFFSET,
                        "record %u: data offset %llu, but the strings end at %llu", c->i,
-                       (unsigned long long)c->strings_end, (unsigned long long)c->cursor);
-    for (uint64_t k = c->cursor; k < c->strings_end; k++)
+                       (unsigned long long)c->strings.size, (unsigned long long)c->strings.pos);
+    for (uint64_t k = c->strings.pos; k < c->strings.size; k++)
         if (c->p[k] != 0)
             return corrupt(c->err, c->r->path, c->base + k, "record %u: string padding is not zero", c->i);
     return TF_OK;

@@ -110,7 +110,7 @@ Status trace_writer_open(TraceWriter **out, const char *path, const char *meta, 
     put32(h + HDR_SIZE, (uint32_t)size);
     put32(h + HDR_META_LEN, (uint32_t)meta_len);
     memcpy(h + HDR_FIXED, meta, meta_len);
-    w->header_crc = trace_crc(trace_crc(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
+    w->header_crc = crc_update(crc_update(0, h, HDR_CRC), h + HDR_FIXED, size - HDR_FIXED);
     put32(h + HDR_CRC, w->header_crc);
     s = write_bytes(w, h, size, err);
     free(h);
@@ -360,9 +360,9 @@ Status trace_writer_add(TraceWriter *w, const Record *r, Error *err)
     /* CRC over everything after the CRC field: prefix[8..], data, padding. */
     size_t data_bytes = (size_t)p.numel * 4;
     size_t pad = (size_t)(length - prefix_len - data_bytes);
-    uint32_t crc = trace_crc(0, prefix + REC_LENGTH, prefix_len - REC_LENGTH);
-    crc = trace_crc(crc, r->data, data_bytes);
-    crc = trace_crc(crc, zeros, pad);
+    uint32_t crc = crc_update(0, prefix + REC_LENGTH, prefix_len - REC_LENGTH);
+    crc = crc_update(crc, r->data, data_bytes);
+    crc = crc_update(crc, zeros, pad);
     put32(prefix + REC_CRC, crc);
 
     s = write_bytes(w, prefix, prefix_len, err);
@@ -406,11 +406,11 @@ Status trace_writer_finish(TraceWriter *w, Error *err)
     put64(f + FTR_INDEX_OFFSET, w->offset);
     put64(f + FTR_INDEX_LENGTH, index_len);
     put32(f + FTR_COUNT, (uint32_t)w->count);
-    put32(f + FTR_INDEX_CRC, trace_crc(0, w->index, index_len));
+    put32(f + FTR_INDEX_CRC, crc_update(0, w->index, index_len));
     put32(f + FTR_HEADER_CRC, w->header_crc);
     put16(f + FTR_MAJOR, TRACE_VERSION_MAJOR);
     put16(f + FTR_MINOR, TRACE_VERSION_MINOR);
-    put32(f + FTR_CRC, trace_crc(0, f, FTR_CRC));
+    put32(f + FTR_CRC, crc_update(0, f, FTR_CRC));
     memcpy(f + FTR_MAGIC, TRACE_FOOTER_MAGIC, 8);
 
     Status s = write_bytes(w, w->index, index_len, err);

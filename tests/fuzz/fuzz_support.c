@@ -48,14 +48,14 @@ static char scratch[256];
 static void scratch_cleanup(void)
 {
     if (scratch[0])
-        scratch_remove(scratch);
+        scratch_dir_remove(scratch);
 }
 
 const char *fuzz_scratch_dir(void)
 {
     if (!scratch[0]) {
-        if (scratch_make(scratch, sizeof scratch, "fuzz") != 0)
-            die("scratch_make");
+        if (scratch_dir_make(scratch, sizeof scratch, NULL, "tf_fuzz_", SCRATCH_UNGUARDED) != 0)
+            die("scratch_dir_make");
         atexit(scratch_cleanup);
     }
     return scratch;
@@ -76,7 +76,7 @@ void fuzz_mkdir(const char *path)
 
 void fuzz_remove(const char *path)
 {
-    if (access(path, F_OK) == 0 && scratch_remove(path) != 0)
+    if (access(path, F_OK) == 0 && scratch_dir_remove(path) != 0)
         die(path);
 }
 

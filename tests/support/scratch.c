@@ -14,21 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int scratch_make(char *dir, size_t cap, const char *tag)
-{
-    const char *tmp = getenv("TMPDIR");
-    int n = snprintf(dir, cap, "%s/tf_%s_XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);
-    if (n < 0 || (size_t)n >= cap)
-        return -1;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
 Scratch *scratch_open(const char *tag, const char *file)
 {
     Scratch *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    if (scratch_make(s->dir, sizeof s->dir, tag) != 0) {
+    char stem[64];
+    int len = snprintf(stem, sizeof stem, "tf_%s_", tag);
+    if (len < 0 || (size_t)len >= sizeof stem ||
+        scratch_dir_make(s->dir, sizeof s->dir, NULL, stem, SCRATCH_UNGUARDED) != 0) {
         free(s);
         return NULL;
     }
@@ -46,7 +40,7 @@ int scratch_close(Scratch *s)
 {
     if (!s)
         return 0;
-    int rc = scratch_remove(s->dir);
+    int rc = scratch_dir_remove(s->dir);
     free(s);
     return rc;
 }
@@ -66,34 +60,6 @@ int scratch_teardown(void **state)
 static int is_dot(const char *name)
 {
     return !strcmp(name, ".") || !strcmp(name, "..");
-}
-
-int scratch_remove(const char *dir)
-{
-    struct stat st;
-    if (lstat(dir, &st) != 0)
-        return errno == ENOENT ? 0 : -1;
-    if (!S_ISDIR(st.st_mode))
-        return unlink(dir) == 0 ? 0 : -1;
-    chmod(dir, 0700);
-    DIR *d = opendir(dir);
-    if (d) {
-        size_t dir_len = strlen(dir);
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (is_dot(e->d_name))
-                continue;
-            size_t cap = dir_len + strlen(e->d_name) + 2;
-            char *p = malloc(cap);
-            if (!p)
-                break;
-            snprintf(p, cap, "%s/%s", dir, e->d_name);
-            scratch_remove(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    return rmdir(dir) == 0 ? 0 : -1;
 }
 
 int scratch_count_files(const char *dir)

@@ -14,10 +14,7 @@
 
 #include <stddef.h>
 
-/* Make a new empty directory "$TMPDIR/tf_<tag>_XXXXXX" ("/tmp" when TMPDIR
- * is unset or empty) with mode 0700, its path written to dir (cap bytes).
- * Returns 0, or -1 when the path does not fit or mkdtemp fails. */
-int scratch_make(char *dir, size_t cap, const char *tag);
+#include "io/scratch_dir.h" /* scratch_dir_make, scratch_dir_remove */
 
 /* A scratch directory as a cmocka test's state: the directory and, when
  * the test works on one main file, that file's path inside it. */
@@ -26,14 +23,15 @@ typedef struct {
     char path[300];  /* dir/<file>, or "" */
 } Scratch;
 
-/* A new Scratch with a fresh directory from scratch_make(tag) and path set
+/* A new Scratch with a fresh directory "$TMPDIR/tf_<tag>_XXXXXX" (io/scratch_dir.h,
+ * unguarded: a forked child's signal must not take it along) and path set
  * to "<dir>/<file>" (left empty when file is NULL). NULL when the directory
  * cannot be made or the path does not fit. For use in a setup function:
  *     *state = scratch_open("trace", "run.trace"); return *state ? 0 : -1; */
 Scratch *scratch_open(const char *tag, const char *file);
 
-/* Remove s's directory (scratch_remove) and free s; NULL is ignored.
- * Returns scratch_remove's result (0 for NULL). */
+/* Remove s's directory (scratch_dir_remove) and free s; NULL is ignored.
+ * Returns scratch_dir_remove's result (0 for NULL). */
 int scratch_close(Scratch *s);
 
 /* cmocka setup and teardown functions for tests whose state is a Scratch.
@@ -44,11 +42,6 @@ int scratch_close(Scratch *s);
  * and reports scratch_close's result. */
 int scratch_setup(void **state);
 int scratch_teardown(void **state);
-
-/* Remove dir and everything under it, making each directory writable and
- * searchable first (tests make read-only directories). Symbolic links are
- * removed, never followed. Returns 0 when dir is gone, -1 otherwise. */
-int scratch_remove(const char *dir);
 
 /* How many entries dir holds, "." and ".." aside — hidden files (such as an
  * atomic writer's temporaries) included. -1 when dir cannot be opened. */

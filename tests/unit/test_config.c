@@ -19,13 +19,13 @@ static char tmpdir[256];
 static int make_tmpdir(void **state)
 {
     (void)state;
-    return scratch_make(tmpdir, sizeof tmpdir, "test_config");
+    return scratch_dir_make(tmpdir, sizeof tmpdir, NULL, "tf_test_config_", SCRATCH_UNGUARDED);
 }
 
 static int remove_tmpdir(void **state)
 {
     (void)state;
-    return scratch_remove(tmpdir);
+    return scratch_dir_remove(tmpdir);
 }
 
 /* Write text (len bytes, or strlen) to tmpdir/name; the path goes to path. */

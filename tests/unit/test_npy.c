@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/byte_cursor.h"
 #include "io/npy.h"
 
 #include "../support/scratch.h"
@@ -30,8 +31,10 @@ static size_t make_npy(unsigned char *out, int major, const char *dict, bool raw
     memcpy(out, "\x93NUMPY", 6);
     out[6] = (unsigned char)major;
     out[7] = 0;
-    for (size_t i = 0; i < pre - 8; i++)
-        out[8 + i] = (unsigned char)(hlen >> (8 * i));
+    if (major == 1)
+        put16(out + 8, (uint16_t)hlen);
+    else
+        put32(out + 8, (uint32_t)hlen);
     memcpy(out + pre, dict, n);
     if (!raw) {
         memset(out + pre + n, ' ', hlen - n - 1);
@@ -55,7 +58,7 @@ static void test_write_header_bytes(void **state)
 
     const char dict[] = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
     assert_memory_equal(b, "\x93NUMPY\x01\x00", 8);
-    size_t hlen = b[8] | (b[9] << 8);
+    size_t hlen = le16(b + 8);
     assert_int_equal((10 + hlen) % 64, 0);
     assert_int_equal(hlen, 118);  /* 10 + 118 = 128, as numpy 1.24 writes it */
     assert_memory_equal(b + 10, dict, strlen(dict));
@@ -86,8 +89,8 @@ static void test_write_shapes_text(void **state)
         assert_int_equal(npy_write_f32(s->path, data, cases[c].ndim, cases[c].dims, &err), TF_OK);
         size_t size;
         unsigned char *b = scratch_read(s->path, &size);
-        assert_int_equal((10 + (b[8] | (b[9] << 8))) % 64, 0);
-        char *text = strndup((char *)b + 10, (size_t)(b[8] | (b[9] << 8)));
+        assert_int_equal((10 + le16(b + 8)) % 64, 0);
+        char *text = strndup((char *)b + 10, le16(b + 8));
         if (!strstr(text, cases[c].shape))
             fail_msg("ndim %d: header %s lacks %s", cases[c].ndim, text, cases[c].shape);
         free(text);

@@ -327,7 +327,7 @@ static void test_every_flipped_byte_refused(void **state)
 static void fix_header_crc(unsigned char *b, size_t size)
 {
     uint32_t hs = le32(b + HDR_SIZE);
-    uint32_t crc = trace_crc(trace_crc(0, b, HDR_CRC), b + HDR_FIXED, hs - HDR_FIXED);
+    uint32_t crc = crc_update(crc_update(0, b, HDR_CRC), b + HDR_FIXED, hs - HDR_FIXED);
     put32(b + HDR_CRC, crc);
     put32(b + size - FTR_SIZE + FTR_HEADER_CRC, crc);
 }
@@ -335,7 +335,7 @@ static void fix_header_crc(unsigned char *b, size_t size)
 static void fix_footer_crc(unsigned char *b, size_t size)
 {
     unsigned char *f = b + size - FTR_SIZE;
-    put32(f + FTR_CRC, trace_crc(0, f, FTR_CRC));
+    put32(f + FTR_CRC, crc_update(0, f, FTR_CRC));
 }
 
 static void fix_index_crc(unsigned char *b, size_t size)
@@ -343,7 +343,7 @@ static void fix_index_crc(unsigned char *b, size_t size)
     unsigned char *f = b + size - FTR_SIZE;
     uint64_t off = le64(f + FTR_INDEX_OFFSET), len = le64(f + FTR_INDEX_LENGTH);
     if (off + len <= size)
-        put32(f + FTR_INDEX_CRC, trace_crc(0, b + off, len));
+        put32(f + FTR_INDEX_CRC, crc_update(0, b + off, len));
     fix_footer_crc(b, size);
 }
 
@@ -362,7 +362,7 @@ static unsigned char *idx_entry(unsigned char *b, size_t size, uint32_t i)
 static void fix_record_crc(unsigned char *b, size_t off)
 {
     uint64_t len = le64(b + off + REC_LENGTH);
-    put32(b + off + REC_CRC, trace_crc(0, b + off + REC_LENGTH, len - REC_LENGTH));
+    put32(b + off + REC_CRC, crc_update(0, b + off + REC_LENGTH, len - REC_LENGTH));
 }
 
 /* Patches; each leaves every checksum valid so the structure checks speak. */

@@ -31,7 +31,7 @@ typedef struct {
 static int setup(void **state)
 {
     Fixture *f = calloc(1, sizeof *f);
-    if (scratch_make(f->dir, sizeof f->dir, "weights") != 0) {
+    if (scratch_dir_make(f->dir, sizeof f->dir, NULL, "tf_weights_", SCRATCH_UNGUARDED) != 0) {
         free(f);
         return -1;
     }
@@ -55,7 +55,7 @@ static int teardown(void **state)
 {
     Fixture *f = *state;
     model_free(&f->m);
-    int rc = scratch_remove(f->dir);
+    int rc = scratch_dir_remove(f->dir);
     free(f);
     return rc;
 }
