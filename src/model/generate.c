@@ -225,11 +225,10 @@ static int draw(Generator *g, int V)
     return last;  /* u within rounding of 1 */
 }
 
-Status generator_step(Generator *g, Error *err)
+Status generator_step_register(Generator *g, Error *err)
 {
-    const Model *m = g->m;
-    const int S = g->step, V = m->vocab.size;
-    const bool cached = g->o.use_cache, sampling = g->o.temperature > 0.0f;
+    const int S = g->step;
+    const bool cached = g->o.use_cache;
     if (g->done || S >= g->max_steps)
         return error_set(err, TF_ERR_RUNTIME, "generation has already finished");
     if (g->have_acts)
@@ -249,20 +248,31 @@ Status generator_step(Generator *g, Error *err)
     l.labels[STREAM_KEYS] = (const char *const *)g->seq_labels;
     l.decoder = true;
     l.gen_step = true;
-    l.sampling = sampling;
+    l.sampling = g->o.temperature > 0.0f;
     snprintf(g->prefix, sizeof g->prefix, "gen.%d", S);
     l.prefix = g->prefix;
-    Status st = activations_init_layout(&g->acts, m, &l, err);
-    if (st)
-        return st;
-    g->have_acts = true;
+    Status st = activations_init_layout(&g->acts, g->m, &l, err);
+    if (st == TF_OK) {
+        g->have_acts = true;
+        g->acts_step = S;
+    }
+    return st;
+}
+
+Status generator_step_run(Generator *g, Error *err)
+{
+    const Model *m = g->m;
+    const int S = g->step, V = m->vocab.size;
+    const bool cached = g->o.use_cache, sampling = g->o.temperature > 0.0f;
+    if (!g->have_acts || g->acts_step != S)
+        return error_set(err, TF_ERR_RUNTIME, "generation step %d has not been registered", S);
     Activations *a = &g->acts;
 
     if (cached) {
-        forward_positions(m, a, S);
+        forward_positions_decoder(m, a, S);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq + S, 1, S, g->caches);
     } else {
-        forward_positions(m, a, 0);
+        forward_positions_decoder(m, a, 0);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq, S + 1, 0, NULL);
     }
     const float *logits = a->dec_logits + (size_t)(a->len[STREAM_TGT] - 1) * V;
@@ -282,13 +292,18 @@ Status generator_step(Generator *g, Error *err)
         g->generated++;
     }
     a->gen_token[0] = (float)next;
-    a->chosen_labels[0] = vocab_token(&m->vocab, next);
     g->work[S][0] = generate_work(&m->cfg, V, g->Ts, S, true);
     g->work[S][1] = generate_work(&m->cfg, V, g->Ts, S, false);
     g->step++;
     if (!forced && (next == TOK_END || g->generated == g->o.max_new))
         g->done = true;
     return TF_OK;
+}
+
+Status generator_step(Generator *g, Error *err)
+{
+    Status st = generator_step_register(g, err);
+    return st ? st : generator_step_run(g, err);
 }
 
 Status generator_summary(Generator *g, Error *err)

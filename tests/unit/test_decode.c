@@ -28,6 +28,7 @@
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
+#include "run/run_labels.h"
 #include "model/generate.h"
 #include "model/model.h"
 
@@ -218,6 +219,9 @@ static void test_loss_and_prediction(void **state)
     assert_int_equal(T, 4);
     const float *probs = slot(&a, "dec.probs"), *logits = slot(&a, "dec.logits");
     const float *target = slot(&a, "dec.target"), *loss = slot(&a, "dec.loss"), *pred = slot(&a, "dec.predicted");
+    /* the trace side labels the predicted tokens with their text */
+    RunLabels rl;
+    assert_int_equal(run_labels_attach(&rl, &a, &err), TF_OK);
     Record rec;
     activations_record(&a, activations_find(&a, "dec.predicted"), &rec);
     double total = 0;
@@ -247,6 +251,7 @@ static void test_loss_and_prediction(void **state)
         }
     assert_int_equal(counted, 4 + 2);
     assert_true(fabs(slot(&a, "loss")[0] - total / counted) < 1e-6);
+    run_labels_free(&rl);
     activations_free(&a);
     teardown(&s);
 }
@@ -606,8 +611,11 @@ static void test_step_records(void **state)
         assert_int_equal(r.dims[0], 1);
         assert_true(fabsf(r.data[0] - (float)S) < 1e-6f);  /* pair 0 turns by pos · 1 */
         snprintf(name, sizeof name, "gen.%d.token", S);
+        RunLabels rl;
+        assert_int_equal(run_labels_attach(&rl, &g.acts, &err), TF_OK);
         activations_record(&g.acts, activations_find(&g.acts, name), &r);
         assert_string_equal(r.col_labels[0], g.seq_labels[S + 1]);
+        run_labels_free(&rl);
         /* memory per step grows by the cache rows only, the same each step */
         if (S >= 2)
             assert_int_equal(g.acts.arena_numel - last_size, growth);
