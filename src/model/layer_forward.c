@@ -70,18 +70,17 @@ static void cross_attention(const AttnActs *o, const float *x, const float *memo
                       c->d_model, c->heads, &none);
 }
 
-const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, const LayerWeights *w,
-                           const float *x, const float *memory, int T, int Ts,
-                           const AttnPositions *self_pos, LayerCache *cache)
+/* Every value a step of a layer may name: where it writes (slot, the
+ * layer's own slots) and what it reads (val: those, the layer's input, the
+ * memory, the blocks' outputs). */
+static void layer_values(const LayerActs *o, const float *x, const float *memory, float *slot[LV_COUNT],
+                         const float *val[LV_COUNT])
 {
-    const int d = c->d_model;
-    const size_t n = (size_t)T * d;
-    /* Every value a step may name: what it reads, and where it writes. */
-    float *slot[LV_COUNT] = {0};
+    for (int i = 0; i < LV_COUNT; i++)
+        slot[i] = NULL;
 #define SLOT(field, ...) slot[LV_##field] = o->field;
     LAYER_SLOTS(SLOT)
 #undef SLOT
-    const float *val[LV_COUNT] = {0};
     for (int i = 0; i < LV_COUNT; i++)
         val[i] = slot[i];
     val[LV_INPUT] = x;
@@ -89,6 +88,27 @@ const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, 
     val[LV_attn] = o->attn.out;
     val[LV_self_attn] = o->self_attn.out;
     val[LV_cross_attn] = o->cross_attn.out;
+}
+
+const float *layer_output(const LayerActs *o, LayerKind kind, NormPlacement norm)
+{
+    float *slot[LV_COUNT];
+    const float *val[LV_COUNT];
+    layer_values(o, NULL, NULL, slot, val);
+    int n;
+    const LayerStep *steps = layer_steps(kind, norm, &n);
+    return val[steps[n - 1].out];
+}
+
+const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, const LayerWeights *w,
+                           const float *x, const float *memory, int T, int Ts,
+                           const AttnPositions *self_pos, LayerCache *cache)
+{
+    const int d = c->d_model;
+    const size_t n = (size_t)T * d;
+    float *slot[LV_COUNT];
+    const float *val[LV_COUNT];
+    layer_values(o, x, memory, slot, val);
 
     int n_steps;
     const LayerStep *steps = layer_steps(kind, c->norm, &n_steps);

@@ -53,4 +53,8 @@ const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, 
                            const float *x, const float *memory, int T, int Ts,
                            const AttnPositions *self_pos, LayerCache *cache);
 
+/* Where a layer of this kind leaves its output among its slots o: the last
+ * step's (post-LN its last norm, pre-LN resid_post). */
+const float *layer_output(const LayerActs *o, LayerKind kind, NormPlacement norm);
+
 #endif
