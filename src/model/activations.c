@@ -268,6 +268,7 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->B = l->B;
     memcpy(a->len, l->len, sizeof a->len);
     memcpy(a->labels, l->labels, sizeof a->labels);
+    memcpy(a->ids, l->ids, sizeof a->ids);
     a->len[STREAM_PREDICTED] = l->predicted ? a->len[STREAM_TGT] : 0;
     a->len[STREAM_CHOSEN] = l->gen_step ? 1 : 0;
     a->labels[STREAM_PREDICTED] = a->labels[STREAM_CHOSEN] = NULL;  /* computed: run/run_labels.h */

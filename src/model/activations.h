@@ -310,8 +310,10 @@ typedef struct {
     int len[STREAM_COUNT];  /* positions of each stream (Ts = len[SRC], Tt = len[TGT]) */
     /* labels, for records: (B, len[s]) token texts per stream, or NULL.
      * The streams the pass computes (PREDICTED, CHOSEN) get theirs from
-     * the trace side once the tokens are known (run/run_labels.h). */
+     * the trace side once the tokens are known (run/run_labels.h), as do
+     * streams given as ids. */
     const char *const *labels[STREAM_COUNT];
+    const int *ids[STREAM_COUNT];  /* (B, len[s]) token ids of streams without labels, or NULL */
     const Batch *batch;     /* the batch of a whole pass, or NULL */
     const Vocab *vocab;
 } Activations;
@@ -321,7 +323,8 @@ typedef struct {
 typedef struct {
     int B;                                   /* sentences */
     int len[STREAM_COUNT];                   /* SRC, TGT, KEYS, TARGET, STEPS as needed */
-    const char *const *labels[STREAM_COUNT]; /* (B, len) token texts of those streams */
+    const char *const *labels[STREAM_COUNT]; /* (B, len) token texts of those streams, */
+    const int *ids[STREAM_COUNT];            /* or their ids, for the trace side to label */
     bool encoder;       /* src.tokens ... enc.memory */
     bool decoder;       /* tgt.tokens ... dec.probs */
     bool predicted;     /* dec.predicted */

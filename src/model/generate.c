@@ -122,18 +122,15 @@ Status generator_init(Generator *g, const Model *m, const Batch *b, const float 
     g->cap = g->prompt_len + o->max_new;
     const int V = m->vocab.size;
     g->seq = calloc((size_t)g->cap, sizeof *g->seq);
-    g->seq_labels = calloc((size_t)g->cap, sizeof *g->seq_labels);
     g->work = calloc((size_t)g->max_steps, sizeof *g->work);
     g->scratch = calloc((size_t)V, sizeof *g->scratch);
     g->order = calloc((size_t)V, sizeof *g->order);
-    if (!g->seq || !g->seq_labels || !g->work || !g->scratch || !g->order) {
+    if (!g->seq || !g->work || !g->scratch || !g->order) {
         generator_free(g);
         return error_set(err, TF_ERR_RUNTIME, "out of memory starting generation");
     }
-    for (int t = 0; t < g->prompt_len; t++) {
+    for (int t = 0; t < g->prompt_len; t++)
         g->seq[t] = b->tgt[t];
-        g->seq_labels[t] = b->tgt_labels[t];
-    }
     g->n_seq = g->prompt_len;
     if (o->use_cache && (st = alloc_caches(g, err))) {
         generator_free(g);
@@ -243,9 +240,9 @@ Status generator_step_register(Generator *g, Error *err)
     /* Queries: the new row alone with the cache, the whole prefix without.
      * Keys: the whole prefix either way. */
     l.len[STREAM_TGT] = cached ? 1 : S + 1;
-    l.labels[STREAM_TGT] = (const char *const *)(cached ? g->seq_labels + S : g->seq_labels);
+    l.ids[STREAM_TGT] = cached ? g->seq + S : g->seq;
     l.len[STREAM_KEYS] = S + 1;
-    l.labels[STREAM_KEYS] = (const char *const *)g->seq_labels;
+    l.ids[STREAM_KEYS] = g->seq;
     l.decoder = true;
     l.gen_step = true;
     l.sampling = g->o.temperature > 0.0f;
@@ -286,9 +283,7 @@ Status generator_step_run(Generator *g, Error *err)
     else
         next = sampling ? draw(g, V) : greedy_choice(logits, V);
     if (!forced) {
-        g->seq[g->n_seq] = next;
-        g->seq_labels[g->n_seq] = vocab_token(&m->vocab, next);
-        g->n_seq++;
+        g->seq[g->n_seq++] = next;
         g->generated++;
     }
     a->gen_token[0] = (float)next;
@@ -315,9 +310,9 @@ Status generator_summary(Generator *g, Error *err)
     memset(&l, 0, sizeof l);
     l.B = 1;
     l.len[STREAM_TGT] = g->n_seq;
-    l.labels[STREAM_TGT] = (const char *const *)g->seq_labels;
+    l.ids[STREAM_TGT] = g->seq;
     l.len[STREAM_STEPS] = g->step;
-    l.labels[STREAM_STEPS] = (const char *const *)g->seq_labels;  /* step S read token S */
+    l.ids[STREAM_STEPS] = g->seq;  /* step S read token S */
     l.gen_summary = true;
     Status st = activations_init_layout(&g->summary, g->m, &l, err);
     if (st)
@@ -341,7 +336,6 @@ void generator_free(Generator *g)
     if (g->have_summary)
         activations_free(&g->summary);
     free(g->seq);
-    free(g->seq_labels);
     free(g->work);
     free(g->scratch);
     free(g->order);

@@ -60,7 +60,6 @@ typedef struct {
     const char *const *src_labels;
 
     int *seq;                   /* (cap) <START>, prompt, then chosen tokens */
-    const char **seq_labels;    /* (cap) their text */
     int n_seq, prompt_len, cap;
     int step;                   /* steps taken */
     int generated;              /* tokens chosen (not taken from the prompt) */
