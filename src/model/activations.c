@@ -127,15 +127,31 @@ static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, 
     return a->n_slots++;
 }
 
+/* The block v of L, to register its slots (layer_block, writable). */
+static AttnActs *block_of(LayerActs *L, LayerValue v)
+{
+    switch (v) {
+#define BLOCK(field, ...) case LV_##field: return &L->field;
+        ATTN_BLOCKS(BLOCK)
+#undef BLOCK
+    default: return NULL;
+    }
+}
+
 /* An attention block's slots; returns the index of its output, `out`. */
 static int add_attn(Reg *r, AttnActs *at, const char *prefix, Stream sq, Stream skv, int q_source,
                     int kv_source, int self)
 {
     int out = -1;
-#define ADD_ATTN(field, ...) out = add(r, &at->field, &spec_##field, prefix, sq, skv, q_source, kv_source, 1, self);
+#define ADD_ATTN(field, ...)                                                                    \
+    {                                                                                           \
+        const int k = add(r, &at->field, &spec_##field, prefix, sq, skv, q_source, kv_source, 1, self); \
+        if (&at->field == &at->out)                                                             \
+            out = k;                                                                            \
+    }
     ATTN_SLOTS(ADD_ATTN)
 #undef ADD_ATTN
-    return out;  /* `out` is the table's last row */
+    return out;
 }
 
 /* A layer's own slot (LAYER_SLOTS) standing for v. */
@@ -151,13 +167,12 @@ static int add_layer_slot(Reg *r, LayerActs *L, LayerValue v, const char *prefix
 }
 
 /* Layer l of a stack, walking the table of steps layer_forward walks. Its
- * queries are stream sq; self-attention's keys are skv (the same tokens,
- * or the whole prefix when a generation step reads a KV cache);
- * cross-attention's keys are the source. input and memory are the slots
- * the layer reads (memory: SOURCE_ENC_MEMORY outside the encoder's pass).
- * Returns the slot of the layer's output. */
+ * own slots' tokens are stream s; its attention blocks' streams are
+ * ATTN_BLOCKS'. input and memory are the slots the layer reads (memory:
+ * SOURCE_ENC_MEMORY outside the encoder's pass). Returns the slot of the
+ * layer's output. */
 static int add_layer(Reg *r, LayerKind kind, LayerActs *L, const char *stack, int l, int input, int memory,
-                     Stream sq, Stream skv)
+                     Stream sq)
 {
     int at[LV_COUNT];
     for (int i = 0; i < LV_COUNT; i++)
@@ -172,10 +187,11 @@ static int add_layer(Reg *r, LayerKind kind, LayerActs *L, const char *stack, in
         const LayerStep *s = &steps[i];
         switch (s->op) {
         case STEP_ATTN: {
-            AttnActs *block = s->out == LV_attn ? &L->attn : s->out == LV_self_attn ? &L->self_attn : &L->cross_attn;
-            const int cross = s->out == LV_cross_attn;
-            snprintf(pa, sizeof pa, "%s.%s", p, s->out == LV_attn ? "attn" : cross ? "cross_attn" : "self_attn");
-            at[s->out] = add_attn(r, block, pa, sq, cross ? STREAM_SRC : skv, at[s->in], at[s->in2], !cross);
+            Stream bq, bkv;
+            layer_block_streams(s->out, &bq, &bkv);
+            snprintf(pa, sizeof pa, "%s.%s", p, layer_block_name(s->out));
+            at[s->out] = add_attn(r, block_of(L, s->out), pa, bq, bkv, at[s->in], at[s->in2],
+                                  layer_block_is_self(s->out));
             break;
         }
         case STEP_FFN:
@@ -250,12 +266,10 @@ static void register_all(Reg *r)
         int last = add_part(r, (SlotPart)part);
         if (part == PART_ENC_EMBED)
             for (int l = 0; l < c->enc_layers; l++)
-                last = add_layer(r, LAYER_ENCODER, &r->a->enc[l], "enc", l, last, SOURCE_NONE, STREAM_SRC,
-                                 STREAM_SRC);
+                last = add_layer(r, LAYER_ENCODER, &r->a->enc[l], "enc", l, last, SOURCE_NONE, STREAM_SRC);
         else if (part == PART_DEC_EMBED)
             for (int l = 0; l < c->dec_layers; l++)
-                last = add_layer(r, layer_kind(c, 0), &r->a->dec[l], "dec", l, last, memory, STREAM_TGT,
-                                 STREAM_KEYS);
+                last = add_layer(r, layer_kind(c, 0), &r->a->dec[l], "dec", l, last, memory, STREAM_TGT);
         else if (part == PART_ENC_OUT)
             memory = last;
     }
@@ -456,9 +470,9 @@ AttnActs activations_sentence_attn(const Activations *a, const AttnActs *at, int
 LayerActs activations_sentence_layer(const Activations *a, const LayerActs *L, int b, Stream s)
 {
     LayerActs v;
-    v.attn = activations_sentence_attn(a, &L->attn, b, STREAM_SRC, STREAM_SRC);
-    v.self_attn = activations_sentence_attn(a, &L->self_attn, b, STREAM_TGT, STREAM_KEYS);
-    v.cross_attn = activations_sentence_attn(a, &L->cross_attn, b, STREAM_TGT, STREAM_SRC);
+#define BLOCK_VIEW(field, self, q, kv) v.field = activations_sentence_attn(a, &L->field, b, q, kv);
+    ATTN_BLOCKS(BLOCK_VIEW)
+#undef BLOCK_VIEW
     const LayerActs *from = L;
     const Stream sq = s, skv = s;
     LAYER_SLOTS(VIEW)

@@ -249,16 +249,23 @@ typedef struct {
       "multiply-adds of the decoder's matrix products per step",                            \
       "The work of each step with the KV cache (grows like n) and recomputing the prefix (grows like n^2).")
 
+/* X(field, self, query stream, key stream): the attention blocks a layer
+ * may hold; the field is also the block's name in records (enc.L.attn.*).
+ * Positional slots (ATTN_SLOTS' `when`) exist in self-attention only. */
+#define ATTN_BLOCKS(X)                                                                      \
+    X(attn, 1, STREAM_SRC, STREAM_SRC)        /* encoder self-attention */                  \
+    X(self_attn, 1, STREAM_TGT, STREAM_KEYS)  /* decoder masked self-attention */           \
+    X(cross_attn, 0, STREAM_TGT, STREAM_SRC)  /* decoder cross-attention over enc.memory */
+
 #define ACT_FIELD(field, ...) float *field;
+#define BLOCK_FIELD(field, ...) AttnActs field;
 
 typedef struct {
     ATTN_SLOTS(ACT_FIELD)
 } AttnActs;
 
 typedef struct {
-    AttnActs attn;        /* encoder self-attention (enc.L.attn.*) */
-    AttnActs self_attn;   /* decoder masked self-attention (dec.L.self_attn.*) */
-    AttnActs cross_attn;  /* decoder cross-attention (dec.L.cross_attn.*) */
+    ATTN_BLOCKS(BLOCK_FIELD)  /* the ones of the layer's kind (layer_steps.h) */
     LAYER_SLOTS(ACT_FIELD)
 } LayerActs;
 

@@ -85,9 +85,9 @@ static void layer_values(const LayerActs *o, const float *x, const float *memory
         val[i] = slot[i];
     val[LV_INPUT] = x;
     val[LV_MEMORY] = memory;
-    val[LV_attn] = o->attn.out;
-    val[LV_self_attn] = o->self_attn.out;
-    val[LV_cross_attn] = o->cross_attn.out;
+#define BLOCK_OUT(field, ...) val[LV_##field] = o->field.out;
+    ATTN_BLOCKS(BLOCK_OUT)
+#undef BLOCK_OUT
 }
 
 const float *layer_output(const LayerActs *o, LayerKind kind, NormPlacement norm)
@@ -116,11 +116,10 @@ const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, 
         const LayerStep *s = &steps[i];
         switch (s->op) {
         case STEP_ATTN:
-            if (s->out == LV_cross_attn)
-                cross_attention(&o->cross_attn, val[s->in], val[s->in2], w, c, T, Ts, cache);
+            if (layer_block_is_self(s->out))
+                self_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, self_pos, cache);
             else
-                self_attention(s->out == LV_attn ? &o->attn : &o->self_attn, val[s->in], val[s->in2], w, c, T,
-                               self_pos, cache);
+                cross_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, Ts, cache);
             break;
         case STEP_ADD:
             residual_forward(slot[s->out], val[s->in], val[s->in2], n, c->residual);

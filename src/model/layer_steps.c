@@ -65,9 +65,49 @@ LayerKind layer_kind(const Config *c, int encoder)
     return c->arch == ARCH_ENCODER_DECODER ? LAYER_DECODER : LAYER_DECODER_ONLY;
 }
 
+const AttnActs *layer_block(const LayerActs *o, LayerValue v)
+{
+    switch (v) {
+#define BLOCK(field, ...) case LV_##field: return &o->field;
+        ATTN_BLOCKS(BLOCK)
+#undef BLOCK
+    default: return NULL;
+    }
+}
+
+const char *layer_block_name(LayerValue v)
+{
+    switch (v) {
+#define BLOCK(field, ...) case LV_##field: return #field;
+        ATTN_BLOCKS(BLOCK)
+#undef BLOCK
+    default: return NULL;
+    }
+}
+
+int layer_block_is_self(LayerValue v)
+{
+    switch (v) {
+#define BLOCK(field, self, ...) case LV_##field: return self;
+        ATTN_BLOCKS(BLOCK)
+#undef BLOCK
+    default: return 0;
+    }
+}
+
+void layer_block_streams(LayerValue v, Stream *sq, Stream *skv)
+{
+    switch (v) {
+#define BLOCK(field, self, q, kv) case LV_##field: *sq = q, *skv = kv; return;
+        ATTN_BLOCKS(BLOCK)
+#undef BLOCK
+    default: *sq = *skv = STREAM_COUNT; return;
+    }
+}
+
 int layer_value_is_block(LayerValue v)
 {
-    return v == LV_attn || v == LV_self_attn || v == LV_cross_attn;
+    return layer_block_name(v) != NULL;
 }
 
 int layer_norm_number(LayerValue v)

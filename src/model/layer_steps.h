@@ -38,10 +38,8 @@ typedef enum {
     LV_NONE = 0,
     LV_INPUT,       /* (T, d) what the layer reads: the stack's input or the last layer's output */
     LV_MEMORY,      /* (Ts, d) enc.memory: keys and values of cross-attention */
-    LV_attn,        /* the encoder's self-attention block, enc.L.attn.* */
-    LV_self_attn,   /* the decoder's masked self-attention block, dec.L.self_attn.* */
-    LV_cross_attn,  /* the decoder's cross-attention block, dec.L.cross_attn.* */
 #define LV_ENUM(field, ...) LV_##field,
+    ATTN_BLOCKS(LV_ENUM)  /* LV_attn, LV_self_attn, LV_cross_attn */
     LAYER_SLOTS(LV_ENUM)
 #undef LV_ENUM
     LV_COUNT
@@ -66,6 +64,14 @@ const LayerStep *layer_steps(LayerKind kind, NormPlacement norm, int *n);
 
 /* The layer kind of a model's encoder (encoder = 1) or decoder stack. */
 LayerKind layer_kind(const Config *c, int encoder);
+
+/* An attention block (ATTN_BLOCKS) of the layer o: its slots, its name,
+ * whether it is a self-attention, the streams of its query and key axes.
+ * NULL / 0 when v is not a block. */
+const AttnActs *layer_block(const LayerActs *o, LayerValue v);
+const char *layer_block_name(LayerValue v);
+int layer_block_is_self(LayerValue v);
+void layer_block_streams(LayerValue v, Stream *sq, Stream *skv);
 
 /* Is v an attention block (LV_attn, LV_self_attn, LV_cross_attn)? */
 int layer_value_is_block(LayerValue v);
