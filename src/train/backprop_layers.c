@@ -118,8 +118,9 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
 {
     const bool post = w->c->norm == NORM_POST;
     const size_t n = (size_t)Tt * w->d;
-    /* The blocks as the decoder's tables of steps chain them (model/layer_steps.c); decoder-only has no
-     * cross-attention, and its feed-forward's norm is norm2. */
+    /* The blocks as the decoder's tables of steps chain them
+     * (model/layer_steps.c); decoder-only has no cross-attention, and its
+     * feed-forward's norm is norm2. */
     const Block self = {x, o->resid_self, o->ln1, W->norm1_w, G->norm1_w, G->norm1_b};
     const float *after_self = post ? o->ln1 : o->resid_self;
     const Block cross = {after_self, o->resid_cross, o->ln2, W->norm2_w, G->norm2_w, G->norm2_b};
