@@ -175,77 +175,77 @@ typedef struct {
 #define MODEL_SLOTS(X)                                                                      \
     X(src_tokens, "src.tokens", "tokens", 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_NONE, AX_NONE, "token ids", \
       "The source sentence as token ids; <PAD> fills shorter sentences of a batch.")        \
-    X(enc_embed, "enc.embed", "activation", 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(enc_embed, "enc.embed", "activation", 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "E[token] * sqrt(d_model)",                                                           \
       "Each source token's embedding row, scaled by sqrt(d_model).")                        \
-    X(enc_pos, "enc.pos", "positions", 0, WHEN_SINUSOIDAL, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE,     \
+    X(enc_pos, "enc.pos", "positions", 0, WHEN_SINUSOIDAL, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding: the same table for every sentence, one row per position.") \
     X(enc_pos_learned, "enc.pos", "positions", 0, WHEN_LEARNED, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "P[pos], a row of src_pos_embedding.weight",                                          \
       "Learned positional embedding: one trained row per position, the same for every sentence.") \
-    X(enc_rope, "enc.rope_angles", "positions", 0, WHEN_ROPE, PART_ENC_EMBED, AX_TOKEN, AX_PAIR, AX_NONE,   \
+    X(enc_rope, "enc.rope_angles", "positions", 0, WHEN_ROPE, PART_ENC_EMBED, AX_TOKEN, AX_PAIR, AX_NONE, \
       "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
       "Rotary embedding: how far each pair (2i, 2i+1) of a query or key at this position is turned, in radians.") \
     X(enc_buckets, "enc.rel_buckets", "positions", 0, WHEN_RELATIVE, PART_ENC_EMBED, AX_QUERY, AX_KEY, AX_NONE, \
       "bucket(j - i), both directions (T5)",                                                \
       "Which relative-distance bucket each (query, key) pair falls in: one per small distance, wider ones far away.") \
-    X(enc_input, "enc.input", "activation", 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(enc_input, "enc.input", "activation", 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first encoder layer reads: token meaning plus position.")                   \
     X(enc_norm, "enc.norm", "activation", 1, WHEN_FINAL_NORM, PART_ENC_OUT, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the encoder stack.")                                           \
-    X(enc_memory, "enc.memory", "activation", 1, WHEN_ALWAYS, PART_ENC_OUT, AX_TOKEN, AX_MODEL, AX_NONE,  \
+    X(enc_memory, "enc.memory", "activation", 1, WHEN_ALWAYS, PART_ENC_OUT, AX_TOKEN, AX_MODEL, AX_NONE, \
       "encoder output",                                                                     \
       "The encoder's output: the keys and values of every decoder layer's cross-attention.") \
-    X(tgt_tokens, "tgt.tokens", "tokens", 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_NONE, AX_NONE,       \
+    X(tgt_tokens, "tgt.tokens", "tokens", 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_NONE, AX_NONE, \
       "<START> + target (shifted right)",                                                   \
       "The decoder's input tokens: <START>, then the target; <PAD> fills shorter sentences of a batch.") \
-    X(dec_embed, "dec.embed", "activation", 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(dec_embed, "dec.embed", "activation", 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "E[token] * sqrt(d_model)",                                                           \
       "Each decoder token's embedding row, scaled by sqrt(d_model).")                       \
-    X(dec_pos, "dec.pos", "positions", 0, WHEN_SINUSOIDAL, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE,     \
+    X(dec_pos, "dec.pos", "positions", 0, WHEN_SINUSOIDAL, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding for the decoder positions.")                          \
     X(dec_pos_learned, "dec.pos", "positions", 0, WHEN_LEARNED, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "P[pos], a row of tgt_pos_embedding.weight",                                          \
       "Learned positional embedding for the decoder positions.")                            \
-    X(dec_rope, "dec.rope_angles", "positions", 0, WHEN_ROPE, PART_DEC_EMBED, AX_TOKEN, AX_PAIR, AX_NONE,   \
+    X(dec_rope, "dec.rope_angles", "positions", 0, WHEN_ROPE, PART_DEC_EMBED, AX_TOKEN, AX_PAIR, AX_NONE, \
       "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
       "Rotary embedding angles of the decoder positions, in radians.")                      \
     X(dec_buckets, "dec.rel_buckets", "positions", 0, WHEN_RELATIVE, PART_DEC_EMBED, AX_QUERY, AX_KEY, AX_NONE, \
       "bucket(j - i), looking back only (T5)",                                              \
       "Which relative-distance bucket each (query, key) pair falls in; keys in the future (masked) get bucket 0.") \
-    X(dec_input, "dec.input", "activation", 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE,    \
+    X(dec_input, "dec.input", "activation", 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first decoder layer reads.")                                                \
     X(dec_norm, "dec.norm", "activation", 1, WHEN_FINAL_NORM, PART_DEC_OUT, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the decoder stack.")                                           \
-    X(dec_logits, "dec.logits", "activation", 1, WHEN_ALWAYS, PART_DEC_OUT, AX_TOKEN, AX_VOCAB, AX_NONE,  \
+    X(dec_logits, "dec.logits", "activation", 1, WHEN_ALWAYS, PART_DEC_OUT, AX_TOKEN, AX_VOCAB, AX_NONE, \
       "x W_out^T + b_out", "One score per vocabulary word at every decoder position.")      \
     X(dec_probs, "dec.probs", "probs", 1, WHEN_ALWAYS, PART_DEC_OUT, AX_TOKEN, AX_VOCAB, AX_NONE, "softmax(logits)", \
       "The predicted probability of each next word, per position.")                         \
     X(dec_predicted, "dec.predicted", "tokens", 1, WHEN_ALWAYS, PART_PREDICTED, AX_TOKEN, AX_NONE, AX_NONE, \
       "argmax(logits)", "The most likely next token at each position: what greedy decoding would pick.") \
-    X(dec_target, "dec.target", "tokens", 1, WHEN_ALWAYS, PART_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,      \
+    X(dec_target, "dec.target", "tokens", 1, WHEN_ALWAYS, PART_TARGETS, AX_TOKEN, AX_NONE, AX_NONE, \
       "target + <END> (the decoder input shifted left)",                                    \
       "Teacher forcing: the token each position should predict, the next one of the target.") \
-    X(dec_loss, "dec.loss", "loss", 1, WHEN_ALWAYS, PART_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,            \
+    X(dec_loss, "dec.loss", "loss", 1, WHEN_ALWAYS, PART_TARGETS, AX_TOKEN, AX_NONE, AX_NONE, \
       "-log probs[target] (0 where the target is <PAD>)",                                   \
       "Cross-entropy of each position's prediction against its target token.")              \
-    X(loss, "loss", "loss", 0, WHEN_ALWAYS, PART_TARGETS, AX_ONE, AX_NONE, AX_NONE,                      \
+    X(loss, "loss", "loss", 0, WHEN_ALWAYS, PART_TARGETS, AX_ONE, AX_NONE, AX_NONE,         \
       "mean of dec.loss over targets that are not <PAD>",                                   \
       "The teacher-forcing loss: the average cross-entropy over every real target position of the batch.") \
-    X(gen_sampling, "sampling", "probs", 1, WHEN_SAMPLING, PART_GEN_STEP, AX_VOCAB, AX_NONE, AX_NONE,      \
+    X(gen_sampling, "sampling", "probs", 1, WHEN_SAMPLING, PART_GEN_STEP, AX_VOCAB, AX_NONE, AX_NONE, \
       "softmax(top_k(logits) / temperature)",                                               \
       "The distribution this step's token is drawn from: logits divided by the temperature, all but the k largest dropped.") \
-    X(gen_token, "token", "tokens", 1, WHEN_ALWAYS, PART_GEN_STEP, AX_TOKEN, AX_NONE, AX_NONE,             \
+    X(gen_token, "token", "tokens", 1, WHEN_ALWAYS, PART_GEN_STEP, AX_TOKEN, AX_NONE, AX_NONE, \
       "argmax(probs) or a draw from sampling; the prompt's next token while it lasts",      \
       "The token this step appends to the sequence: the next input of the decoder.")        \
-    X(gen_tokens, "gen.tokens", "tokens", 1, WHEN_ALWAYS, PART_GEN_SUMMARY, AX_TOKEN, AX_NONE, AX_NONE,       \
+    X(gen_tokens, "gen.tokens", "tokens", 1, WHEN_ALWAYS, PART_GEN_SUMMARY, AX_TOKEN, AX_NONE, AX_NONE, \
       "<START> + prompt + generated tokens",                                                \
       "The whole sequence after generation: what the decoder read, and the last token chosen.") \
-    X(gen_work, "gen.work", "work", 0, WHEN_ALWAYS, PART_GEN_SUMMARY, AX_STEP, AX_MODE, AX_NONE,              \
+    X(gen_work, "gen.work", "work", 0, WHEN_ALWAYS, PART_GEN_SUMMARY, AX_STEP, AX_MODE, AX_NONE, \
       "multiply-adds of the decoder's matrix products per step",                            \
       "The work of each step with the KV cache (grows like n) and recomputing the prefix (grows like n^2).")
 
