@@ -13,10 +13,11 @@ static void label_ids(const char **text, const float *ids, size_t n, const Vocab
 }
 
 /* Labels wanted for stream s: how many, 0 when it has its labels already
- * or nothing to make them from. */
+ * or nothing to make them from. The computed streams have positions only
+ * when the layout registered their slot (dec.predicted, token). */
 static size_t wanted(const Activations *a, Stream s)
 {
-    const int computed = (s == STREAM_PREDICTED && a->dec_predicted) || (s == STREAM_CHOSEN && a->gen_token);
+    const int computed = s == STREAM_PREDICTED || s == STREAM_CHOSEN;
     if (a->labels[s] || !(computed || a->ids[s]))
         return 0;
     return (size_t)a->B * (size_t)a->len[s];
