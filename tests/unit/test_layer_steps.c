@@ -5,7 +5,8 @@
  * layer_steps.h) and MODEL_SLOTS; the values come from the forward pass.
  * Each case fills every slot with NaN, runs the pass and fails if any
  * value of any slot is still NaN, naming the slot: a step registered but
- * not computed (or computed into the wrong place) cannot hide. Cases: both
+ * not computed (or computed into the wrong place) cannot hide. Each
+ * attention record's q/kv provenance must name an earlier record. Cases: both
  * architectures and both norm placements with every kind of positions,
  * residual = off, final_norm = no, padding in a batch of two, and
  * generation with and without the KV cache, greedy and sampled. */
@@ -39,6 +40,11 @@ static void check_written(const Activations *a, const char *what)
             unwritten += isnan(a->arena[s->offset + k]) != 0;
         if (unwritten)
             fail_msg("%s: %s: %zu of %zu values never written", what, s->name, unwritten, s->numel);
+        /* provenance names a record computed before this one */
+        const int src[2] = {s->q_source, s->kv_source};
+        for (int k = 0; k < 2; k++)
+            if (src[k] >= i || src[k] < SOURCE_ENC_MEMORY)
+                fail_msg("%s: %s: %s source %d is not an earlier record", what, s->name, k ? "kv" : "q", src[k]);
     }
 }
 
