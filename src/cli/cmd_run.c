@@ -495,7 +495,7 @@ int cmd_run(int argc, char **argv)
                    a.gen.use_cache ? "KV cache" : "no cache");
             /* the prompt, a bar, then what was generated */
             for (int t = 0; t < gen.n_seq; t++)
-                fprintf(say, "%s %s", t == gen.prompt_len ? " |" : "", gen.seq_labels[t]);
+                fprintf(say, "%s %s", t == gen.prompt_len ? " |" : "", vocab_token(&m->vocab, gen.seq[t]));
             fprintf(say, "\n");
         }
         if (a.train_step)

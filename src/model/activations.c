@@ -1,23 +1,36 @@
-/* activations.c — registering the slots of a forward pass in execution order. */
+/* activations.c — registering the slots of a forward pass in execution
+ * order: the model's parts (MODEL_SLOTS) and, between them, each layer's
+ * steps (model/layer_steps.h), the tables the forward pass walks too. */
 #include "model/activations.h"
 
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/checked.h"
+#include "model/layer_steps.h"
 
 #define SPEC_ATTN(field, suffix, kind, when, a0, a1, a2, formula, desc)         \
-    static const SlotSpec spec_##field = {suffix, kind, 1, when, {a0, a1, a2}, formula, desc, NULL, NULL};
+    static const SlotSpec spec_##field = {suffix, kind, 1, when, 0, {a0, a1, a2}, formula, desc, NULL, NULL};
 #define SPEC_LAYER(field, suffix, kind, a0, a1, a2, formula, desc, formula_off, desc_off) \
-    static const SlotSpec spec_##field = {suffix, kind, 1, WHEN_ALWAYS, {a0, a1, a2}, formula, desc, \
+    static const SlotSpec spec_##field = {suffix, kind, 1, WHEN_ALWAYS, 0, {a0, a1, a2}, formula, desc, \
                                           formula_off, desc_off};
-#define SPEC_MODEL(field, name, kind, batched, when, a0, a1, a2, formula, desc) \
-    static const SlotSpec spec_##field = {name, kind, batched, when, {a0, a1, a2}, formula, desc, NULL, NULL};
+#define SPEC_MODEL(field, name, kind, batched, when, part, a0, a1, a2, formula, desc) \
+    static const SlotSpec spec_##field = {name, kind, batched, when, part, {a0, a1, a2}, formula, desc, NULL, NULL};
 ATTN_SLOTS(SPEC_ATTN)
 LAYER_SLOTS(SPEC_LAYER)
 MODEL_SLOTS(SPEC_MODEL)
+
+/* MODEL_SLOTS in order, each with where its pointer lives. */
+static const struct {
+    const SlotSpec *spec;
+    size_t field;  /* offsetof(Activations, field) */
+} model_slots[] = {
+#define MODEL_ROW(field, ...) {&spec_##field, offsetof(Activations, field)},
+    MODEL_SLOTS(MODEL_ROW)
+#undef MODEL_ROW
+};
 
 static const char *const axis_names[] = {
     [AX_NONE] = "", [AX_HEAD] = "head", [AX_QUERY] = "query", [AX_KEY] = "key",
@@ -44,8 +57,8 @@ static size_t axis_len(const Activations *a, Axis ax, Stream sq, Stream skv)
     switch (ax) {
     case AX_HEAD: return (size_t)a->h;
     case AX_QUERY:
-    case AX_TOKEN:
-    case AX_STEP: return (size_t)a->len[sq];
+    case AX_TOKEN: return (size_t)a->len[sq];
+    case AX_STEP: return (size_t)a->len[STREAM_STEPS];
     case AX_KEY: return (size_t)a->len[skv];
     case AX_MODEL: return (size_t)a->d;
     case AX_HEAD_DIM: return (size_t)a->dk;
@@ -69,29 +82,30 @@ static int present(const Reg *r, SlotWhen when, int in_attn, int self)
     case WHEN_LEARNED: return p == POS_LEARNED;
     case WHEN_ROPE: return p == POS_ROPE;
     case WHEN_RELATIVE: return p == POS_RELATIVE;
-    case WHEN_TARGETS: return r->l->targets;
+    case WHEN_FINAL_NORM: return r->c->final_norm;
     case WHEN_SAMPLING: return r->l->sampling;
     default: return 1;
     }
 }
 
-static void add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, Stream sq,
-                Stream skv, const char *q_source, const char *kv_source, int in_attn, int self)
+/* Register one slot (if its `when` holds); returns its index, or −1. */
+static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, Stream sq, Stream skv,
+               int q_source, int kv_source, int in_attn, int self)
 {
     Activations *a = r->a;
     if (r->failed || !present(r, spec->when, in_attn, self))
-        return;
+        return -1;
     if (a->n_slots == r->cap) {
         int cap = r->cap ? r->cap * 2 : 128;
         Slot *s = realloc(a->slots, (size_t)cap * sizeof *s);
         if (!s) {
             r->failed = 1;
-            return;
+            return -1;
         }
         a->slots = s;
         r->cap = cap;
     }
-    Slot *s = &a->slots[a->n_slots++];
+    Slot *s = &a->slots[a->n_slots];
     memset(s, 0, sizeof *s);
     const char *step = r->l->prefix;
     snprintf(s->name, sizeof s->name, "%s%s%s%s%s", step ? step : "", step ? "." : "", prefix ? prefix : "",
@@ -110,121 +124,155 @@ static void add(Reg *r, float **field, const SlotSpec *spec, const char *prefix,
     s->offset = a->arena_numel;
     if (!checked_add(&a->arena_numel, a->arena_numel, n))
         r->failed = 1;
+    return a->n_slots++;
 }
 
-/* A q/kv source name kept alive in the Activations, under the layout's prefix. */
-static const char *source(Reg *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *source(Reg *r, const char *fmt, ...)
+/* The block v of L, to register its slots (layer_block, writable). */
+static AttnActs *block_of(LayerActs *L, LayerValue v)
 {
-    Activations *a = r->a;
-    char(*s)[96] = &a->sources[a->n_sources++];
-    char name[64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(name, sizeof name, fmt, ap);
-    va_end(ap);
-    const char *step = r->l->prefix;
-    snprintf(*s, sizeof *s, "%s%s%s", step ? step : "", step ? "." : "", name);
-    return *s;
+    switch (v) {
+#define BLOCK(field, ...) case LV_##field: return &L->field;
+        ATTN_BLOCKS(BLOCK)
+#undef BLOCK
+    default: return NULL;
+    }
 }
 
-static void add_attn(Reg *r, AttnActs *at, const char *prefix, Stream sq, Stream skv,
-                     const char *q_source, const char *kv_source, int self)
+/* An attention block's slots; returns the index of its output, `out`. */
+static int add_attn(Reg *r, AttnActs *at, const char *prefix, Stream sq, Stream skv, int q_source,
+                    int kv_source, int self)
 {
-#define ADD_ATTN(field, ...) add(r, &at->field, &spec_##field, prefix, sq, skv, q_source, kv_source, 1, self);
+    int out = -1;
+#define ADD_ATTN(field, ...)                                                                    \
+    {                                                                                           \
+        const int k = add(r, &at->field, &spec_##field, prefix, sq, skv, q_source, kv_source, 1, self); \
+        if (&at->field == &at->out)                                                             \
+            out = k;                                                                            \
+    }
     ATTN_SLOTS(ADD_ATTN)
 #undef ADD_ATTN
+    return out;
 }
 
-#define ADD_LAYER(reg, L, field, prefix, stream)                                \
-    add(reg, &(L)->field, &spec_##field, prefix, stream, stream, NULL, NULL, 0, 0)
-#define ADD_MODEL(reg, field, stream)                                           \
-    add(reg, &(reg)->a->field, &spec_##field, NULL, stream, stream, NULL, NULL, 0, 0)
-#define ADD_MODEL2(reg, field, sq, skv)                                         \
-    add(reg, &(reg)->a->field, &spec_##field, NULL, sq, skv, NULL, NULL, 0, 0)
-
-/* Encoder layer L, in the order encoder_layer_forward computes it.
- * `input` is the record the layer reads (enc.input or the last layer's output). */
-static void add_encoder_layer(Reg *r, int l, const char *input, int pre_ln)
+/* A layer's own slot (LAYER_SLOTS) standing for v. */
+static int add_layer_slot(Reg *r, LayerActs *L, LayerValue v, const char *prefix, Stream s)
 {
-    Activations *a = r->a;
-    LayerActs *L = &a->enc[l];
-    char p[32], pa[40];
-    snprintf(p, sizeof p, "enc.%d", l);
-    snprintf(pa, sizeof pa, "enc.%d.attn", l);
-    if (pre_ln) {
-        const char *src = source(r, "enc.%d.ln1", l);
-        ADD_LAYER(r, L, ln1, p, STREAM_SRC);
-        add_attn(r, &L->attn, pa, STREAM_SRC, STREAM_SRC, src, src, 1);
-        ADD_LAYER(r, L, resid_mid, p, STREAM_SRC);
-        ADD_LAYER(r, L, ln2, p, STREAM_SRC);
-        ADD_LAYER(r, L, ffn_hidden, p, STREAM_SRC);
-        ADD_LAYER(r, L, ffn_out, p, STREAM_SRC);
-        ADD_LAYER(r, L, resid_post, p, STREAM_SRC);
-    } else {
-        add_attn(r, &L->attn, pa, STREAM_SRC, STREAM_SRC, input, input, 1);
-        ADD_LAYER(r, L, resid_mid, p, STREAM_SRC);
-        ADD_LAYER(r, L, ln1, p, STREAM_SRC);
-        ADD_LAYER(r, L, ffn_hidden, p, STREAM_SRC);
-        ADD_LAYER(r, L, ffn_out, p, STREAM_SRC);
-        ADD_LAYER(r, L, resid_post, p, STREAM_SRC);
-        ADD_LAYER(r, L, ln2, p, STREAM_SRC);
+    switch (v) {
+#define ADD_LAYER(field, ...)                                                   \
+    case LV_##field: return add(r, &L->field, &spec_##field, prefix, s, s, SOURCE_NONE, SOURCE_NONE, 0, 0);
+        LAYER_SLOTS(ADD_LAYER)
+#undef ADD_LAYER
+    default: return -1;
     }
 }
 
-/* Decoder layer L: masked self-attention, cross-attention (absent in
- * decoder-only mode), feed-forward; norms numbered by sublayer. Its queries
- * are the TGT stream, its self-attention keys the KEYS stream (the same
- * tokens, or the whole prefix when a generation step reads a KV cache). */
-static void add_decoder_layer(Reg *r, int l, const char *input, int pre_ln, int cross)
+/* Layer l of a stack, walking the table of steps layer_forward walks. Its
+ * own slots' tokens are stream s; its attention blocks' streams are
+ * ATTN_BLOCKS'. input and memory are the slots the layer reads (memory:
+ * SOURCE_ENC_MEMORY outside the encoder's pass). Returns the slot of the
+ * layer's output. */
+static int add_layer(Reg *r, LayerKind kind, LayerActs *L, const char *stack, int l, int input, int memory,
+                     Stream sq)
 {
-    Activations *a = r->a;
-    LayerActs *L = &a->dec[l];
-    const Stream T = STREAM_TGT;
-    char p[32], ps[40], pc[40];
-    snprintf(p, sizeof p, "dec.%d", l);
-    snprintf(ps, sizeof ps, "dec.%d.self_attn", l);
-    snprintf(pc, sizeof pc, "dec.%d.cross_attn", l);
-    const char *memory = "enc.memory";
-    if (pre_ln) {
-        const char *s1 = source(r, "dec.%d.ln1", l);
-        ADD_LAYER(r, L, ln1, p, T);
-        add_attn(r, &L->self_attn, ps, T, STREAM_KEYS, s1, s1, 1);
-        ADD_LAYER(r, L, resid_self, p, T);
-        ADD_LAYER(r, L, ln2, p, T);
-        if (cross) {
-            add_attn(r, &L->cross_attn, pc, T, STREAM_SRC, source(r, "dec.%d.ln2", l), memory, 0);
-            ADD_LAYER(r, L, resid_cross, p, T);
-            ADD_LAYER(r, L, ln3, p, T);
+    int at[LV_COUNT];
+    for (int i = 0; i < LV_COUNT; i++)
+        at[i] = SOURCE_NONE;
+    at[LV_INPUT] = input;
+    at[LV_MEMORY] = memory;
+    char p[32], pa[48];
+    snprintf(p, sizeof p, "%s.%d", stack, l);
+    int n;
+    const LayerStep *steps = layer_steps(kind, r->c->norm, &n);
+    for (int i = 0; i < n; i++) {
+        const LayerStep *s = &steps[i];
+        switch (s->op) {
+        case STEP_ATTN: {
+            Stream bq, bkv;
+            layer_block_streams(s->out, &bq, &bkv);
+            snprintf(pa, sizeof pa, "%s.%s", p, layer_block_name(s->out));
+            at[s->out] = add_attn(r, block_of(L, s->out), pa, bq, bkv, at[s->in], at[s->in2],
+                                  layer_block_is_self(s->out));
+            break;
         }
-        ADD_LAYER(r, L, ffn_hidden, p, T);
-        ADD_LAYER(r, L, ffn_out, p, T);
-        ADD_LAYER(r, L, resid_post, p, T);
-    } else {
-        add_attn(r, &L->self_attn, ps, T, STREAM_KEYS, input, input, 1);
-        ADD_LAYER(r, L, resid_self, p, T);
-        ADD_LAYER(r, L, ln1, p, T);
-        if (cross) {
-            add_attn(r, &L->cross_attn, pc, T, STREAM_SRC, source(r, "dec.%d.ln1", l), memory, 0);
-            ADD_LAYER(r, L, resid_cross, p, T);
-            ADD_LAYER(r, L, ln2, p, T);
+        case STEP_FFN:
+            add_layer_slot(r, L, LV_ffn_hidden, p, sq);
+            at[s->out] = add_layer_slot(r, L, s->out, p, sq);
+            break;
+        case STEP_ADD:
+        case STEP_NORM:
+            at[s->out] = add_layer_slot(r, L, s->out, p, sq);
+            break;
         }
-        ADD_LAYER(r, L, ffn_hidden, p, T);
-        ADD_LAYER(r, L, ffn_out, p, T);
-        ADD_LAYER(r, L, resid_post, p, T);
-        if (cross)
-            ADD_LAYER(r, L, ln3, p, T);
-        else
-            ADD_LAYER(r, L, ln2, p, T);
+    }
+    return at[steps[n - 1].out];
+}
+
+/* The streams of a part's token axes: its queries (rows), its keys. */
+static void part_streams(SlotPart part, Stream *sq, Stream *skv)
+{
+    static const Stream q[PART_COUNT] = {
+        [PART_ENC_EMBED] = STREAM_SRC,       [PART_ENC_OUT] = STREAM_SRC,
+        [PART_DEC_EMBED] = STREAM_TGT,       [PART_DEC_OUT] = STREAM_TGT,
+        [PART_PREDICTED] = STREAM_PREDICTED, [PART_TARGETS] = STREAM_TARGET,
+        [PART_GEN_STEP] = STREAM_CHOSEN,     [PART_GEN_SUMMARY] = STREAM_TGT,
+    };
+    *sq = q[part];
+    /* the decoder's keys: its own rows, or the prefix with a KV cache */
+    *skv = part == PART_DEC_EMBED || part == PART_DEC_OUT ? STREAM_KEYS : *sq;
+}
+
+/* Every slot of one part, in table order; returns the index of the last. */
+static int add_part(Reg *r, SlotPart part)
+{
+    Stream sq, skv;
+    part_streams(part, &sq, &skv);
+    int last = SOURCE_NONE;
+    for (size_t i = 0; i < sizeof model_slots / sizeof model_slots[0]; i++) {
+        if (model_slots[i].spec->part != part)
+            continue;
+        float **field = (float **)((char *)r->a + model_slots[i].field);
+        int k = add(r, field, model_slots[i].spec, NULL, sq, skv, SOURCE_NONE, SOURCE_NONE, 0, 0);
+        if (k >= 0)
+            last = k;
+    }
+    return last;
+}
+
+/* Which parts a layout holds. */
+static int holds(const ActsLayout *l, const Config *c, SlotPart part)
+{
+    switch (part) {
+    case PART_ENC_EMBED:
+    case PART_ENC_OUT: return l->encoder && c->arch == ARCH_ENCODER_DECODER;
+    case PART_DEC_EMBED:
+    case PART_DEC_OUT: return l->decoder;
+    case PART_PREDICTED: return l->predicted;
+    case PART_TARGETS: return l->targets;
+    case PART_GEN_STEP: return l->gen_step;
+    case PART_GEN_SUMMARY: return l->gen_summary;
+    default: return 0;
     }
 }
 
-/* The record a layer's output lands in, for the next layer's provenance. */
-static const char *layer_output(Reg *r, const char *stack, int l, int pre_ln, int last_norm)
+/* Every slot of the layout, part by part, each stack's layers after its
+ * embedding part. enc.memory is the last slot of PART_ENC_OUT. */
+static void register_all(Reg *r)
 {
-    if (pre_ln)
-        return source(r, "%s.%d.resid_post", stack, l);
-    return source(r, "%s.%d.ln%d", stack, l, last_norm);
+    const Config *c = r->c;
+    int memory = SOURCE_ENC_MEMORY;
+    for (int part = 0; part < PART_COUNT; part++) {
+        if (!holds(r->l, c, (SlotPart)part))
+            continue;
+        int last = add_part(r, (SlotPart)part);
+        if (part == PART_ENC_EMBED)
+            for (int l = 0; l < c->enc_layers; l++)
+                last = add_layer(r, LAYER_ENCODER, &r->a->enc[l], "enc", l, last, SOURCE_NONE, STREAM_SRC);
+        else if (part == PART_DEC_EMBED)
+            for (int l = 0; l < c->dec_layers; l++)
+                last = add_layer(r, layer_kind(c, 0), &r->a->dec[l], "dec", l, last, memory, STREAM_TGT);
+        else if (part == PART_ENC_OUT)
+            memory = last;
+    }
 }
 
 Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
@@ -234,9 +282,11 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->B = l->B;
     memcpy(a->len, l->len, sizeof a->len);
     memcpy(a->labels, l->labels, sizeof a->labels);
+    memcpy(a->ids, l->ids, sizeof a->ids);
     memcpy(a->first_pos, l->first_pos, sizeof a->first_pos);
     a->len[STREAM_PREDICTED] = l->predicted ? a->len[STREAM_TGT] : 0;
     a->len[STREAM_CHOSEN] = l->gen_step ? 1 : 0;
+    a->labels[STREAM_PREDICTED] = a->labels[STREAM_CHOSEN] = NULL;  /* computed: run/run_labels.h */
     a->Ts = a->len[STREAM_SRC];
     a->Tt = a->len[STREAM_TGT];
     a->d = c->d_model;
@@ -246,79 +296,12 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->V = m->vocab.size;
     a->vocab = &m->vocab;
     a->residual = c->residual;
-    const int pre_ln = c->norm == NORM_PRE;
-    const int enc_dec = c->arch == ARCH_ENCODER_DECODER;
 
-    /* The labels the pass computes: the predicted and the chosen tokens. */
-    size_t n_pred = (size_t)a->B * (size_t)a->len[STREAM_PREDICTED], n_chosen = (size_t)a->B * a->len[STREAM_CHOSEN];
-    a->computed_labels = calloc(n_pred + n_chosen + 1, sizeof *a->computed_labels);
-    a->sources = calloc((size_t)(c->enc_layers + c->dec_layers) * 3 + 4, sizeof *a->sources);
-    if (!a->computed_labels || !a->sources)
+    if ((holds(l, c, PART_ENC_EMBED) && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
+        (holds(l, c, PART_DEC_EMBED) && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
         goto oom;
-    for (size_t i = 0; i < n_pred + n_chosen; i++)
-        a->computed_labels[i] = "";
-    a->predicted_labels = a->computed_labels;
-    a->chosen_labels = a->computed_labels + n_pred;
-    if (l->predicted)
-        a->labels[STREAM_PREDICTED] = a->predicted_labels;
-    if (l->gen_step)
-        a->labels[STREAM_CHOSEN] = a->chosen_labels;
-    if ((l->encoder && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
-        (l->decoder && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
-        goto oom;
-
     Reg r = {a, c, l, 0, 0};
-    const char *input;
-    if (l->encoder && enc_dec) {
-        ADD_MODEL(&r, src_tokens, STREAM_SRC);
-        ADD_MODEL(&r, enc_embed, STREAM_SRC);
-        ADD_MODEL(&r, enc_pos, STREAM_SRC);
-        ADD_MODEL(&r, enc_pos_learned, STREAM_SRC);
-        ADD_MODEL(&r, enc_rope, STREAM_SRC);
-        ADD_MODEL(&r, enc_buckets, STREAM_SRC);
-        ADD_MODEL(&r, enc_input, STREAM_SRC);
-        input = source(&r, "enc.input");
-        for (int i = 0; i < c->enc_layers; i++) {
-            add_encoder_layer(&r, i, input, pre_ln);
-            input = layer_output(&r, "enc", i, pre_ln, 2);
-        }
-        if (c->final_norm)
-            ADD_MODEL(&r, enc_norm, STREAM_SRC);
-        ADD_MODEL(&r, enc_memory, STREAM_SRC);
-    }
-    if (l->decoder) {
-        ADD_MODEL(&r, tgt_tokens, STREAM_TGT);
-        ADD_MODEL(&r, dec_embed, STREAM_TGT);
-        ADD_MODEL(&r, dec_pos, STREAM_TGT);
-        ADD_MODEL(&r, dec_pos_learned, STREAM_TGT);
-        ADD_MODEL(&r, dec_rope, STREAM_TGT);
-        ADD_MODEL2(&r, dec_buckets, STREAM_TGT, STREAM_KEYS);
-        ADD_MODEL(&r, dec_input, STREAM_TGT);
-        input = source(&r, "dec.input");
-        for (int i = 0; i < c->dec_layers; i++) {
-            add_decoder_layer(&r, i, input, pre_ln, enc_dec);
-            input = layer_output(&r, "dec", i, pre_ln, enc_dec ? 3 : 2);
-        }
-        if (c->final_norm)
-            ADD_MODEL(&r, dec_norm, STREAM_TGT);
-        ADD_MODEL(&r, dec_logits, STREAM_TGT);
-        ADD_MODEL(&r, dec_probs, STREAM_TGT);
-    }
-    if (l->predicted)
-        ADD_MODEL(&r, dec_predicted, STREAM_PREDICTED);
-    if (l->targets) {
-        ADD_MODEL(&r, dec_target, STREAM_TARGET);
-        ADD_MODEL(&r, dec_loss, STREAM_TARGET);
-        ADD_MODEL(&r, loss, STREAM_TARGET);
-    }
-    if (l->gen_step) {
-        ADD_MODEL(&r, gen_sampling, STREAM_CHOSEN);
-        ADD_MODEL(&r, gen_token, STREAM_CHOSEN);
-    }
-    if (l->gen_summary) {
-        ADD_MODEL(&r, gen_tokens, STREAM_TGT);
-        ADD_MODEL(&r, gen_work, STREAM_STEPS);
-    }
+    register_all(&r);
     if (r.failed)
         goto oom;
 
@@ -378,8 +361,6 @@ void activations_free(Activations *a)
     free(a->slots);
     free(a->enc);
     free(a->dec);
-    free(a->sources);
-    free(a->computed_labels);
     memset(a, 0, sizeof *a);
 }
 
@@ -397,8 +378,9 @@ static const char *const *axis_labels(const Activations *a, const Slot *s, Axis 
     switch (ax) {
     case AX_QUERY:
     case AX_TOKEN:
-    case AX_STEP:
         return a->labels[s->stream_q];
+    case AX_STEP:
+        return a->labels[STREAM_STEPS];
     case AX_KEY:
         return a->labels[s->stream_kv];
     case AX_VOCAB:
@@ -414,6 +396,14 @@ static const char *const *axis_labels(const Activations *a, const Slot *s, Axis 
 static int shared_labels(Axis ax)
 {
     return ax == AX_VOCAB || ax == AX_MODE;
+}
+
+/* The record name of a provenance (Slot.q_source, kv_source), or NULL. */
+static const char *source_name(const Activations *a, int source)
+{
+    if (source == SOURCE_ENC_MEMORY)
+        return spec_enc_memory.suffix;  /* written by the encoder's pass, without a step prefix */
+    return source >= 0 && source < a->n_slots ? a->slots[source].name : NULL;
 }
 
 void activations_record(const Activations *a, int i, Record *out)
@@ -455,8 +445,8 @@ void activations_record(const Activations *a, int i, Record *out)
     const int off = !a->residual && spec->formula_off;
     out->formula = off ? spec->formula_off : spec->formula;
     out->description = off && spec->description_off ? spec->description_off : spec->description;
-    out->q_source = s->q_source;
-    out->kv_source = s->kv_source;
+    out->q_source = source_name(a, s->q_source);
+    out->kv_source = source_name(a, s->kv_source);
     /* Where the query and key axes start: a generation step's one query
      * with the KV cache is at position S, not 0. */
     for (int k = 0; k < nd; k++) {
@@ -492,9 +482,9 @@ AttnActs activations_sentence_attn(const Activations *a, const AttnActs *at, int
 LayerActs activations_sentence_layer(const Activations *a, const LayerActs *L, int b, Stream s)
 {
     LayerActs v;
-    v.attn = activations_sentence_attn(a, &L->attn, b, STREAM_SRC, STREAM_SRC);
-    v.self_attn = activations_sentence_attn(a, &L->self_attn, b, STREAM_TGT, STREAM_KEYS);
-    v.cross_attn = activations_sentence_attn(a, &L->cross_attn, b, STREAM_TGT, STREAM_SRC);
+#define BLOCK_VIEW(field, self, q, kv) v.field = activations_sentence_attn(a, &L->field, b, q, kv);
+    ATTN_BLOCKS(BLOCK_VIEW)
+#undef BLOCK_VIEW
     const LayerActs *from = L;
     const Stream sq = s, skv = s;
     LAYER_SLOTS(VIEW)

@@ -8,12 +8,16 @@
  *   MODEL_SLOTS  the records outside the layers (tokens, embeddings, logits)
  * The struct fields below, the registration of slots in execution order,
  * the trace names, dims and descriptions all expand from these tables.
+ * The order of a layer's slots is its table of steps (model/layer_steps.h),
+ * which the forward pass walks too; MODEL_SLOTS rows are in execution
+ * order, each in the part of a pass (SlotPart) that computes it, and the
+ * layers of a stack come between its embedding part and its output part.
  *
  * Every slot holds B sentences, one after another: a slot of axes
  * (head, query, key) holds (B, h, Tq, Tk) floats. Its record gains a
  * leading "batch" axis when B > 1. Slots marked unbatched (the positional
  * tables) hold one copy shared by every sentence. Optional slots carry a
- * `when` (positions kind, teacher forcing, sampling) and exist only then.
+ * `when` (positions kind, final norm, sampling) and exist only then.
  *
  * A generation step registers the decoder's slots again under the prefix
  * "gen.S." with its own lengths: one query row and S + 1 keys with the KV
@@ -56,15 +60,32 @@ typedef enum {
     WHEN_LEARNED,     /* positions = learned */
     WHEN_ROPE,        /* positions = rope */
     WHEN_RELATIVE,    /* positions = relative */
-    WHEN_TARGETS,     /* the targets are known: teacher forcing */
+    WHEN_FINAL_NORM,  /* final_norm = yes */
     WHEN_SAMPLING,    /* a generation step that samples (temperature > 0) */
 } SlotWhen;
+
+/* The parts of a pass, in the order they are computed; a layout (below)
+ * says which parts it holds. The encoder's layers come right after
+ * PART_ENC_EMBED, the decoder's after PART_DEC_EMBED. Each part fixes the
+ * streams of its slots' token axes (activations.c, part_streams). */
+typedef enum {
+    PART_ENC_EMBED = 0, /* src.tokens ... enc.input */
+    PART_ENC_OUT,       /* enc.norm, enc.memory: after the encoder layers */
+    PART_DEC_EMBED,     /* tgt.tokens ... dec.input */
+    PART_DEC_OUT,       /* dec.norm ... dec.probs: after the decoder layers */
+    PART_PREDICTED,     /* dec.predicted */
+    PART_TARGETS,       /* teacher forcing with known targets: dec.target, dec.loss, loss */
+    PART_GEN_STEP,      /* one generation step's choice: sampling, token */
+    PART_GEN_SUMMARY,   /* after generation: gen.tokens, gen.work */
+    PART_COUNT
+} SlotPart;
 
 typedef struct {
     const char *suffix;       /* "attn.weights" is prefix + "." + suffix */
     RecordKind kind;          /* core/record_kind.h */
     int batched;              /* 0: one copy for every sentence */
     SlotWhen when;
+    SlotPart part;            /* MODEL_SLOTS only (0 elsewhere) */
     Axis axes[3];             /* AX_NONE-terminated when fewer */
     const char *formula;
     const char *description;
@@ -149,96 +170,103 @@ typedef struct {
       "FFN(...), x not added (residual = off)",                                             \
       "The feed-forward output alone (residual = off): what the next layer builds on, none of its input added back.")
 
-/* X(field, name, kind, batched, when, axes..., formula, description), in
- * execution order. Names are whole ("dec.logits"); a generation step puts
+/* X(field, name, kind, batched, when, part, axes..., formula, description),
+ * in execution order. Names are whole ("dec.logits"); a generation step puts
  * its prefix before them ("gen.3.dec.logits", "gen.3.token"). */
 #define MODEL_SLOTS(X)                                                                      \
-    X(src_tokens, "src.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, "token ids", \
+    X(src_tokens, "src.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_NONE, AX_NONE, "token ids", \
       "The source sentence as token ids; <PAD> fills shorter sentences of a batch.")        \
-    X(enc_embed, "enc.embed", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(enc_embed, "enc.embed", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "E[token] * sqrt(d_model)",                                                           \
       "Each source token's embedding row, scaled by sqrt(d_model).")                        \
-    X(enc_pos, "enc.pos", RECORD_KIND_POSITIONS, 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(enc_pos, "enc.pos", RECORD_KIND_POSITIONS, 0, WHEN_SINUSOIDAL, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding: the same table for every sentence, one row per position.") \
-    X(enc_pos_learned, "enc.pos", RECORD_KIND_POSITIONS, 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(enc_pos_learned, "enc.pos", RECORD_KIND_POSITIONS, 0, WHEN_LEARNED, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "P[pos], a row of src_pos_embedding.weight",                                          \
       "Learned positional embedding: one trained row per position, the same for every sentence.") \
-    X(enc_rope, "enc.rope_angles", RECORD_KIND_POSITIONS, 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE, \
+    X(enc_rope, "enc.rope_angles", RECORD_KIND_POSITIONS, 0, WHEN_ROPE, PART_ENC_EMBED, AX_TOKEN, AX_PAIR, AX_NONE, \
       "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
       "Rotary embedding: how far each pair (2i, 2i+1) of a query or key at this position is turned, in radians.") \
-    X(enc_buckets, "enc.rel_buckets", RECORD_KIND_POSITIONS, 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
+    X(enc_buckets, "enc.rel_buckets", RECORD_KIND_POSITIONS, 0, WHEN_RELATIVE, PART_ENC_EMBED, AX_QUERY, AX_KEY, AX_NONE, \
       "bucket(j - i), both directions (T5)",                                                \
       "Which relative-distance bucket each (query, key) pair falls in: one per small distance, wider ones far away.") \
-    X(enc_input, "enc.input", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(enc_input, "enc.input", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, PART_ENC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first encoder layer reads: token meaning plus position.")                   \
-    X(enc_norm, "enc.norm", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
+    X(enc_norm, "enc.norm", RECORD_KIND_ACTIVATION, 1, WHEN_FINAL_NORM, PART_ENC_OUT, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the encoder stack.")                                           \
-    X(enc_memory, "enc.memory", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(enc_memory, "enc.memory", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, PART_ENC_OUT, AX_TOKEN, AX_MODEL, AX_NONE, \
       "encoder output",                                                                     \
       "The encoder's output: the keys and values of every decoder layer's cross-attention.") \
-    X(tgt_tokens, "tgt.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
+    X(tgt_tokens, "tgt.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_NONE, AX_NONE, \
       "<START> + target (shifted right)",                                                   \
       "The decoder's input tokens: <START>, then the target; <PAD> fills shorter sentences of a batch.") \
-    X(dec_embed, "dec.embed", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(dec_embed, "dec.embed", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "E[token] * sqrt(d_model)",                                                           \
       "Each decoder token's embedding row, scaled by sqrt(d_model).")                       \
-    X(dec_pos, "dec.pos", RECORD_KIND_POSITIONS, 0, WHEN_SINUSOIDAL, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(dec_pos, "dec.pos", RECORD_KIND_POSITIONS, 0, WHEN_SINUSOIDAL, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "PE(pos,2i) = sin(pos/10000^(2i/d)), PE(pos,2i+1) = cos(...)",                        \
       "Sinusoidal positional encoding for the decoder positions.")                          \
-    X(dec_pos_learned, "dec.pos", RECORD_KIND_POSITIONS, 0, WHEN_LEARNED, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(dec_pos_learned, "dec.pos", RECORD_KIND_POSITIONS, 0, WHEN_LEARNED, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "P[pos], a row of tgt_pos_embedding.weight",                                          \
       "Learned positional embedding for the decoder positions.")                            \
-    X(dec_rope, "dec.rope_angles", RECORD_KIND_POSITIONS, 0, WHEN_ROPE, AX_TOKEN, AX_PAIR, AX_NONE, \
+    X(dec_rope, "dec.rope_angles", RECORD_KIND_POSITIONS, 0, WHEN_ROPE, PART_DEC_EMBED, AX_TOKEN, AX_PAIR, AX_NONE, \
       "angle(pos, i) = pos * 10000^(-2i/d_k)",                                              \
       "Rotary embedding angles of the decoder positions, in radians.")                      \
-    X(dec_buckets, "dec.rel_buckets", RECORD_KIND_POSITIONS, 0, WHEN_RELATIVE, AX_QUERY, AX_KEY, AX_NONE, \
+    X(dec_buckets, "dec.rel_buckets", RECORD_KIND_POSITIONS, 0, WHEN_RELATIVE, PART_DEC_EMBED, AX_QUERY, AX_KEY, AX_NONE, \
       "bucket(j - i), looking back only (T5)",                                              \
       "Which relative-distance bucket each (query, key) pair falls in; keys in the future (masked) get bucket 0.") \
-    X(dec_input, "dec.input", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, \
+    X(dec_input, "dec.input", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, PART_DEC_EMBED, AX_TOKEN, AX_MODEL, AX_NONE, \
       "embed + pos (embed alone with positions = none, relative or rope)",                  \
       "What the first decoder layer reads.")                                                \
-    X(dec_norm, "dec.norm", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
+    X(dec_norm, "dec.norm", RECORD_KIND_ACTIVATION, 1, WHEN_FINAL_NORM, PART_DEC_OUT, AX_TOKEN, AX_MODEL, AX_NONE, "LayerNorm(...)", \
       "Final LayerNorm after the decoder stack.")                                           \
-    X(dec_logits, "dec.logits", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE, \
+    X(dec_logits, "dec.logits", RECORD_KIND_ACTIVATION, 1, WHEN_ALWAYS, PART_DEC_OUT, AX_TOKEN, AX_VOCAB, AX_NONE, \
       "x W_out^T + b_out", "One score per vocabulary word at every decoder position.")      \
-    X(dec_probs, "dec.probs", RECORD_KIND_PROBS, 1, WHEN_ALWAYS, AX_TOKEN, AX_VOCAB, AX_NONE, "softmax(logits)", \
+    X(dec_probs, "dec.probs", RECORD_KIND_PROBS, 1, WHEN_ALWAYS, PART_DEC_OUT, AX_TOKEN, AX_VOCAB, AX_NONE, "softmax(logits)", \
       "The predicted probability of each next word, per position.")                         \
-    X(dec_predicted, "dec.predicted", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
+    X(dec_predicted, "dec.predicted", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, PART_PREDICTED, AX_TOKEN, AX_NONE, AX_NONE, \
       "argmax(logits)", "The most likely next token at each position: what greedy decoding would pick.") \
-    X(dec_target, "dec.target", RECORD_KIND_TOKENS, 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE, \
+    X(dec_target, "dec.target", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, PART_TARGETS, AX_TOKEN, AX_NONE, AX_NONE, \
       "target + <END> (the decoder input shifted left)",                                    \
       "Teacher forcing: the token each position should predict, the next one of the target.") \
-    X(dec_loss, "dec.loss", RECORD_KIND_LOSS, 1, WHEN_TARGETS, AX_TOKEN, AX_NONE, AX_NONE,  \
+    X(dec_loss, "dec.loss", RECORD_KIND_LOSS, 1, WHEN_ALWAYS, PART_TARGETS, AX_TOKEN, AX_NONE, AX_NONE, \
       "-log probs[target] (0 where the target is <PAD>)",                                   \
       "Cross-entropy of each position's prediction against its target token.")              \
-    X(loss, "loss", RECORD_KIND_LOSS, 0, WHEN_TARGETS, AX_ONE, AX_NONE, AX_NONE,            \
+    X(loss, "loss", RECORD_KIND_LOSS, 0, WHEN_ALWAYS, PART_TARGETS, AX_ONE, AX_NONE, AX_NONE, \
       "mean of dec.loss over targets that are not <PAD>",                                   \
       "The teacher-forcing loss: the average cross-entropy over every real target position of the batch.") \
-    X(gen_sampling, "sampling", RECORD_KIND_PROBS, 1, WHEN_SAMPLING, AX_VOCAB, AX_NONE, AX_NONE, \
+    X(gen_sampling, "sampling", RECORD_KIND_PROBS, 1, WHEN_SAMPLING, PART_GEN_STEP, AX_VOCAB, AX_NONE, AX_NONE, \
       "softmax(top_k(logits) / temperature)",                                               \
       "The distribution this step's token is drawn from: logits divided by the temperature, all but the k largest dropped.") \
-    X(gen_token, "token", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE,   \
+    X(gen_token, "token", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, PART_GEN_STEP, AX_TOKEN, AX_NONE, AX_NONE, \
       "argmax(probs) or a draw from sampling; the prompt's next token while it lasts",      \
       "The token this step appends to the sequence: the next input of the decoder.")        \
-    X(gen_tokens, "gen.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, AX_TOKEN, AX_NONE, AX_NONE, \
+    X(gen_tokens, "gen.tokens", RECORD_KIND_TOKENS, 1, WHEN_ALWAYS, PART_GEN_SUMMARY, AX_TOKEN, AX_NONE, AX_NONE, \
       "<START> + prompt + generated tokens",                                                \
       "The whole sequence after generation: what the decoder read, and the last token chosen.") \
-    X(gen_work, "gen.work", RECORD_KIND_WORK, 0, WHEN_ALWAYS, AX_STEP, AX_MODE, AX_NONE,    \
+    X(gen_work, "gen.work", RECORD_KIND_WORK, 0, WHEN_ALWAYS, PART_GEN_SUMMARY, AX_STEP, AX_MODE, AX_NONE, \
       "multiply-adds of the decoder's matrix products per step",                            \
       "The work of each step with the KV cache (grows like n) and recomputing the prefix (grows like n^2).")
 
+/* X(field, self, query stream, key stream): the attention blocks a layer
+ * may hold; the field is also the block's name in records (enc.L.attn.*).
+ * Positional slots (ATTN_SLOTS' `when`) exist in self-attention only. */
+#define ATTN_BLOCKS(X)                                                                      \
+    X(attn, 1, STREAM_SRC, STREAM_SRC)        /* encoder self-attention */                  \
+    X(self_attn, 1, STREAM_TGT, STREAM_KEYS)  /* decoder masked self-attention */           \
+    X(cross_attn, 0, STREAM_TGT, STREAM_SRC)  /* decoder cross-attention over enc.memory */
+
 #define ACT_FIELD(field, ...) float *field;
+#define BLOCK_FIELD(field, ...) AttnActs field;
 
 typedef struct {
     ATTN_SLOTS(ACT_FIELD)
 } AttnActs;
 
 typedef struct {
-    AttnActs attn;        /* encoder self-attention (enc.L.attn.*) */
-    AttnActs self_attn;   /* decoder masked self-attention (dec.L.self_attn.*) */
-    AttnActs cross_attn;  /* decoder cross-attention (dec.L.cross_attn.*) */
+    ATTN_BLOCKS(BLOCK_FIELD)  /* the ones of the layer's kind (layer_steps.h) */
     LAYER_SLOTS(ACT_FIELD)
 } LayerActs;
 
@@ -257,14 +285,20 @@ typedef enum {
     STREAM_COUNT
 } Stream;
 
+/* Provenance that is not a slot of the same Activations. */
+enum {
+    SOURCE_NONE = -1,
+    SOURCE_ENC_MEMORY = -2,  /* enc.memory of the encoder's pass, before a generation step */
+};
+
 typedef struct {
     char name[96];
     const SlotSpec *spec;
     float **field;          /* the struct field that points at this slot's data */
     Stream stream_q;        /* tokens of the query / token axis */
     Stream stream_kv;       /* tokens of the key axis */
-    const char *q_source;   /* attention slots: record names, else NULL */
-    const char *kv_source;
+    int q_source;           /* attention slots: the slot whose rows made Q, */
+    int kv_source;          /* and K and V; SOURCE_NONE, or SOURCE_ENC_MEMORY */
     size_t offset, numel;   /* within the arena, all B sentences */
 } Slot;
 
@@ -282,27 +316,25 @@ typedef struct {
     int B, Ts, Tt, d, h, dk, F, V;
     bool residual;          /* the config's: false picks the specs' formula_off texts */
     int len[STREAM_COUNT];  /* positions of each stream (Ts = len[SRC], Tt = len[TGT]) */
-    int first_pos[STREAM_COUNT]; /* position of each stream's first entry: records' query_pos/key_pos */
-    /* labels, for records: (B, len[s]) token texts per stream, or NULL */
+    /* labels, for records: (B, len[s]) token texts per stream, or NULL.
+     * The streams the pass computes (PREDICTED, CHOSEN) get theirs from
+     * the trace side once the tokens are known (run/run_labels.h), as do
+     * streams given as ids. */
     const char *const *labels[STREAM_COUNT];
-    const char **predicted_labels; /* (B, len[PREDICTED]) written by the pass: labels[PREDICTED] */
-    const char **chosen_labels;    /* (B, 1) written by a generation step: labels[CHOSEN] */
-    const char **computed_labels;  /* storage of the two */
+    const int *ids[STREAM_COUNT];  /* (B, len[s]) token ids of streams without labels, or NULL */
+    int first_pos[STREAM_COUNT];  /* position of each stream's index 0 (a cached step's query: S) */
     const Batch *batch;     /* the batch of a whole pass, or NULL */
     const Vocab *vocab;
-    char (*sources)[96];    /* q/kv source record names of the attention blocks */
-    int n_sources;
 } Activations;
 
-/* What to register, for a whole pass or one step of generation. */
+/* What to register, for a whole pass or one step of generation: the parts
+ * of SlotPart it holds. */
 typedef struct {
     int B;                                   /* sentences */
     int len[STREAM_COUNT];                   /* SRC, TGT, KEYS, TARGET, STEPS as needed */
-    /* Position in its sequence of each stream's first entry: 0 but for a
-     * generation step with the KV cache, whose TGT stream is the one query
-     * at position S. */
-    int first_pos[STREAM_COUNT];
-    const char *const *labels[STREAM_COUNT]; /* (B, len) token texts of those streams */
+    const char *const *labels[STREAM_COUNT]; /* (B, len) token texts of those streams, */
+    const int *ids[STREAM_COUNT];            /* or their ids, for the trace side to label */
+    int first_pos[STREAM_COUNT];             /* position of index 0 of each stream (0 but for a cached step) */
     bool encoder;       /* src.tokens ... enc.memory */
     bool decoder;       /* tgt.tokens ... dec.probs */
     bool predicted;     /* dec.predicted */

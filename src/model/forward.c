@@ -34,27 +34,44 @@ static void add_positions(float *input, const float *embed, const float *pos, in
         memcpy(input, embed, (size_t)T * d * sizeof *input);
 }
 
-void forward_positions(const Model *m, Activations *a, int q0)
+/* The table added to a stack's embeddings: sinusoidal or learned, or NULL
+ * when the config's positions act inside attention or not at all. */
+static const float *added_positions(const Config *c, const float *sinusoidal, const float *learned)
+{
+    switch (c->positions) {
+    case POS_SINUSOIDAL: return sinusoidal;
+    case POS_LEARNED: return learned;
+    default: return NULL;
+    }
+}
+
+void forward_positions_encoder(const Model *m, Activations *a)
 {
     const Config *c = &m->cfg;
-    const int d = c->d_model, dk = d / c->heads, nb = c->rel_buckets, far = c->rel_max_distance;
-    const int Ts = a->len[STREAM_SRC], Tq = a->len[STREAM_TGT], Tk = a->len[STREAM_KEYS];
-    if (a->enc_pos)
-        positions_sinusoidal(a->enc_pos, Ts, d);
-    if (a->enc_pos_learned)
-        memcpy(a->enc_pos_learned, m->w.src_pos_embed, (size_t)Ts * d * sizeof(float));
-    if (a->enc_rope)
-        rope_angles(a->enc_rope, 0, Ts, dk);
-    if (a->enc_buckets)
-        relative_buckets(a->enc_buckets, 0, Ts, Ts, 1, nb, far);
-    if (a->dec_pos)
-        positions_sinusoidal_rows(a->dec_pos, q0, Tq, d);
-    if (a->dec_pos_learned)
+    const int d = c->d_model, dk = d / c->heads, Ts = a->len[STREAM_SRC];
+    switch (c->positions) {
+    case POS_SINUSOIDAL: positions_sinusoidal(a->enc_pos, Ts, d); break;
+    case POS_LEARNED: memcpy(a->enc_pos_learned, m->w.src_pos_embed, (size_t)Ts * d * sizeof(float)); break;
+    case POS_ROPE: rope_angles(a->enc_rope, 0, Ts, dk); break;
+    case POS_RELATIVE: relative_buckets(a->enc_buckets, 0, Ts, Ts, 1, c->rel_buckets, c->rel_max_distance); break;
+    default: break;
+    }
+}
+
+void forward_positions_decoder(const Model *m, Activations *a, int q0)
+{
+    const Config *c = &m->cfg;
+    const int d = c->d_model, dk = d / c->heads;
+    const int Tq = a->len[STREAM_TGT], Tk = a->len[STREAM_KEYS];
+    switch (c->positions) {
+    case POS_SINUSOIDAL: positions_sinusoidal_rows(a->dec_pos, q0, Tq, d); break;
+    case POS_LEARNED:
         memcpy(a->dec_pos_learned, m->w.tgt_pos_embed + (size_t)q0 * d, (size_t)Tq * d * sizeof(float));
-    if (a->dec_rope)
-        rope_angles(a->dec_rope, q0, Tq, dk);
-    if (a->dec_buckets)
-        relative_buckets(a->dec_buckets, q0, Tq, Tk, 0, nb, far);
+        break;
+    case POS_ROPE: rope_angles(a->dec_rope, q0, Tq, dk); break;
+    case POS_RELATIVE: relative_buckets(a->dec_buckets, q0, Tq, Tk, 0, c->rel_buckets, c->rel_max_distance); break;
+    default: break;
+    }
 }
 
 const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
@@ -63,14 +80,17 @@ const float *forward_encode(const Model *m, Activations *a, int s, const int *sr
     const int Ts = a->len[STREAM_SRC], d = c->d_model;
     const size_t row = (size_t)s * Ts * d;
     embed_forward(a->enc_embed + row, a->src_tokens + (size_t)s * Ts, m->w.src_embed, src, Ts, d);
-    add_positions(a->enc_input + row, a->enc_embed + row, a->enc_pos ? a->enc_pos : a->enc_pos_learned, Ts, d);
-    const AttnPositions pos = {c->positions == POS_ROPE, 0, a->enc_buckets, m->w.enc_rel_bias};
+    add_positions(a->enc_input + row, a->enc_embed + row, added_positions(c, a->enc_pos, a->enc_pos_learned), Ts, d);
+    const bool relative = c->positions == POS_RELATIVE;
+    const AttnPositions pos = {c->positions == POS_ROPE, 0, relative ? a->enc_buckets : NULL,
+                               relative ? m->w.enc_rel_bias : NULL};
 
     const float *x = a->enc_input + row;
     for (int l = 0; l < c->enc_layers; l++) {
         LayerActs o = activations_sentence_layer(a, &a->enc[l], s, STREAM_SRC);
         mask_build(o.attn.mask, Ts, Ts, c->padding_mask ? src_len : Ts, 0);  /* padding only */
-        x = encoder_layer_forward(&o, x, &m->w.enc[l], c, Ts, &pos);
+        const LayerWeights w = layer_weights_encoder(&m->w.enc[l]);
+        x = layer_forward(&o, LAYER_ENCODER, c, &w, x, NULL, Ts, 0, &pos, NULL);
     }
     if (c->final_norm) {
         layernorm_forward(a->enc_norm + row, x, m->w.enc_norm_w, m->w.enc_norm_b, Ts, d, c->ln_eps);
@@ -88,8 +108,11 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
     const int d = c->d_model, V = m->vocab.size;
     const size_t row = (size_t)s * Tt * d;
     embed_forward(a->dec_embed + row, a->tgt_tokens + (size_t)s * Tt, m->w.tgt_embed, ids, Tt, d);
-    add_positions(a->dec_input + row, a->dec_embed + row, a->dec_pos ? a->dec_pos : a->dec_pos_learned, Tt, d);
-    const AttnPositions pos = {c->positions == POS_ROPE, q0, a->dec_buckets, m->w.dec_rel_bias};
+    add_positions(a->dec_input + row, a->dec_embed + row, added_positions(c, a->dec_pos, a->dec_pos_learned), Tt, d);
+    const bool relative = c->positions == POS_RELATIVE;
+    const AttnPositions pos = {c->positions == POS_ROPE, q0, relative ? a->dec_buckets : NULL,
+                               relative ? m->w.dec_rel_bias : NULL};
+    const LayerKind kind = layer_kind(c, 0);
 
     const float *x = a->dec_input + row;
     for (int l = 0; l < c->dec_layers; l++) {
@@ -98,9 +121,10 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
             mask_build(o.self_attn.mask, 1, Tk, Tk, 0);  /* every cached key lies in the past */
         else
             mask_build(o.self_attn.mask, Tt, Tt, c->padding_mask ? len : Tt, c->causal_mask);  /* causal + padding */
-        if (memory)
+        if (kind == LAYER_DECODER)
             mask_build(o.cross_attn.mask, Tt, Ts, c->padding_mask ? src_len : Ts, 0);  /* source padding */
-        x = decoder_layer_forward(&o, x, memory, &m->w.dec[l], c, Tt, Ts, &pos, caches ? &caches[l] : NULL);
+        const LayerWeights w = layer_weights_decoder(&m->w.dec[l]);
+        x = layer_forward(&o, kind, c, &w, x, memory, Tt, Ts, &pos, caches ? &caches[l] : NULL);
     }
     if (c->final_norm) {
         layernorm_forward(a->dec_norm + row, x, m->w.dec_norm_w, m->w.dec_norm_b, Tt, d, c->ln_eps);
@@ -114,7 +138,8 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
 /* Teacher forcing: the most likely token at every position, and, where the
  * targets are known, each position's cross-entropy and their mean over the
  * real (not <PAD>) targets of the batch, as nn.CrossEntropyLoss with
- * ignore_index = <PAD> averages. */
+ * ignore_index = <PAD> averages. Token ids only: their text is the
+ * trace's business (run/run_labels.h). */
 static void predict_and_score(const Model *m, const Batch *b, Activations *a)
 {
     const int Tt = b->Tt, V = m->vocab.size;
@@ -124,12 +149,8 @@ static void predict_and_score(const Model *m, const Batch *b, Activations *a)
         for (int t = 0; t < Tt; t++) {
             const size_t i = (size_t)s * Tt + t;
             const float *logits = a->dec_logits + i * V;
-            if (a->dec_predicted) {
-                int best = loss_argmax(logits, V);
-                a->dec_predicted[i] = (float)best;
-                a->predicted_labels[i] = vocab_token(&m->vocab, best);
-            }
-            if (!a->dec_target)
+            a->dec_predicted[i] = (float)loss_argmax(logits, V);
+            if (!b->target)
                 continue;
             const int target = b->target[i];
             a->dec_target[i] = (float)target;
@@ -140,13 +161,15 @@ static void predict_and_score(const Model *m, const Batch *b, Activations *a)
                 counted++;
             }
         }
-    if (a->loss)
+    if (b->target)
         a->loss[0] = counted ? (float)(total / counted) : 0.0f;
 }
 
 void model_forward(const Model *m, const Batch *b, Activations *a)
 {
-    forward_positions(m, a, 0);
+    if (m->cfg.arch == ARCH_ENCODER_DECODER)
+        forward_positions_encoder(m, a);
+    forward_positions_decoder(m, a, 0);
     for (int s = 0; s < b->B; s++) {
         const float *memory = NULL;
         if (m->cfg.arch == ARCH_ENCODER_DECODER)
@@ -159,7 +182,9 @@ void model_forward(const Model *m, const Batch *b, Activations *a)
 
 void model_encode(const Model *m, const Batch *b, Activations *a)
 {
-    forward_positions(m, a, 0);
-    for (int s = 0; s < b->B && m->cfg.arch == ARCH_ENCODER_DECODER; s++)
+    if (m->cfg.arch != ARCH_ENCODER_DECODER)
+        return;  /* decoder-only: nothing to encode */
+    forward_positions_encoder(m, a);
+    for (int s = 0; s < b->B; s++)
         forward_encode(m, a, s, b->src + (size_t)s * b->Ts, b->src_len[s]);
 }

@@ -122,18 +122,15 @@ Status generator_init(Generator *g, const Model *m, const Batch *b, const float 
     g->cap = g->prompt_len + o->max_new;
     const int V = m->vocab.size;
     g->seq = calloc((size_t)g->cap, sizeof *g->seq);
-    g->seq_labels = calloc((size_t)g->cap, sizeof *g->seq_labels);
     g->work = calloc((size_t)g->max_steps, sizeof *g->work);
     g->scratch = calloc((size_t)V, sizeof *g->scratch);
     g->order = calloc((size_t)V, sizeof *g->order);
-    if (!g->seq || !g->seq_labels || !g->work || !g->scratch || !g->order) {
+    if (!g->seq || !g->work || !g->scratch || !g->order) {
         generator_free(g);
         return error_set(err, TF_ERR_RUNTIME, "out of memory starting generation");
     }
-    for (int t = 0; t < g->prompt_len; t++) {
+    for (int t = 0; t < g->prompt_len; t++)
         g->seq[t] = b->tgt[t];
-        g->seq_labels[t] = b->tgt_labels[t];
-    }
     g->n_seq = g->prompt_len;
     if (o->use_cache && (st = alloc_caches(g, err))) {
         generator_free(g);
@@ -225,11 +222,10 @@ static int draw(Generator *g, int V)
     return last;  /* u within rounding of 1 */
 }
 
-Status generator_step(Generator *g, Error *err)
+Status generator_step_register(Generator *g, Error *err)
 {
-    const Model *m = g->m;
-    const int S = g->step, V = m->vocab.size;
-    const bool cached = g->o.use_cache, sampling = g->o.temperature > 0.0f;
+    const int S = g->step;
+    const bool cached = g->o.use_cache;
     if (g->done || S >= g->max_steps)
         return error_set(err, TF_ERR_RUNTIME, "generation has already finished");
     if (g->have_acts)
@@ -245,25 +241,36 @@ Status generator_step(Generator *g, Error *err)
      * Keys: the whole prefix either way. */
     l.len[STREAM_TGT] = cached ? 1 : S + 1;
     l.first_pos[STREAM_TGT] = cached ? S : 0;  /* the query of step S is at position S */
-    l.labels[STREAM_TGT] = (const char *const *)(cached ? g->seq_labels + S : g->seq_labels);
+    l.ids[STREAM_TGT] = cached ? g->seq + S : g->seq;
     l.len[STREAM_KEYS] = S + 1;
-    l.labels[STREAM_KEYS] = (const char *const *)g->seq_labels;
+    l.ids[STREAM_KEYS] = g->seq;
     l.decoder = true;
     l.gen_step = true;
-    l.sampling = sampling;
+    l.sampling = g->o.temperature > 0.0f;
     snprintf(g->prefix, sizeof g->prefix, "gen.%d", S);
     l.prefix = g->prefix;
-    Status st = activations_init_layout(&g->acts, m, &l, err);
-    if (st)
-        return st;
-    g->have_acts = true;
+    Status st = activations_init_layout(&g->acts, g->m, &l, err);
+    if (st == TF_OK) {
+        g->have_acts = true;
+        g->acts_step = S;
+    }
+    return st;
+}
+
+Status generator_step_run(Generator *g, Error *err)
+{
+    const Model *m = g->m;
+    const int S = g->step, V = m->vocab.size;
+    const bool cached = g->o.use_cache, sampling = g->o.temperature > 0.0f;
+    if (!g->have_acts || g->acts_step != S)
+        return error_set(err, TF_ERR_RUNTIME, "generation step %d has not been registered", S);
     Activations *a = &g->acts;
 
     if (cached) {
-        forward_positions(m, a, S);
+        forward_positions_decoder(m, a, S);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq + S, 1, S, g->caches);
     } else {
-        forward_positions(m, a, 0);
+        forward_positions_decoder(m, a, 0);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq, S + 1, 0, NULL);
     }
     const float *logits = a->dec_logits + (size_t)(a->len[STREAM_TGT] - 1) * V;
@@ -277,19 +284,22 @@ Status generator_step(Generator *g, Error *err)
     else
         next = sampling ? draw(g, V) : greedy_choice(logits, V);
     if (!forced) {
-        g->seq[g->n_seq] = next;
-        g->seq_labels[g->n_seq] = vocab_token(&m->vocab, next);
-        g->n_seq++;
+        g->seq[g->n_seq++] = next;
         g->generated++;
     }
     a->gen_token[0] = (float)next;
-    a->chosen_labels[0] = vocab_token(&m->vocab, next);
     g->work[S][0] = generate_work(&m->cfg, V, g->Ts, S, true);
     g->work[S][1] = generate_work(&m->cfg, V, g->Ts, S, false);
     g->step++;
     if (!forced && (next == TOK_END || g->generated == g->o.max_new))
         g->done = true;
     return TF_OK;
+}
+
+Status generator_step(Generator *g, Error *err)
+{
+    Status st = generator_step_register(g, err);
+    return st ? st : generator_step_run(g, err);
 }
 
 Status generator_summary(Generator *g, Error *err)
@@ -301,9 +311,9 @@ Status generator_summary(Generator *g, Error *err)
     memset(&l, 0, sizeof l);
     l.B = 1;
     l.len[STREAM_TGT] = g->n_seq;
-    l.labels[STREAM_TGT] = (const char *const *)g->seq_labels;
+    l.ids[STREAM_TGT] = g->seq;
     l.len[STREAM_STEPS] = g->step;
-    l.labels[STREAM_STEPS] = (const char *const *)g->seq_labels;  /* step S read token S */
+    l.ids[STREAM_STEPS] = g->seq;  /* step S read token S */
     l.gen_summary = true;
     Status st = activations_init_layout(&g->summary, g->m, &l, err);
     if (st)
@@ -327,7 +337,6 @@ void generator_free(Generator *g)
     if (g->have_summary)
         activations_free(&g->summary);
     free(g->seq);
-    free(g->seq_labels);
     free(g->work);
     free(g->scratch);
     free(g->order);

@@ -60,7 +60,6 @@ typedef struct {
     const char *const *src_labels;
 
     int *seq;                   /* (cap) <START>, prompt, then chosen tokens */
-    const char **seq_labels;    /* (cap) their text */
     int n_seq, prompt_len, cap;
     int step;                   /* steps taken */
     int generated;              /* tokens chosen (not taken from the prompt) */
@@ -77,6 +76,7 @@ typedef struct {
 
     Activations acts;           /* the last step's slots: gen.S.* */
     bool have_acts;
+    int acts_step;              /* the S of acts */
     Activations summary;        /* gen.tokens, gen.work (generator_summary) */
     bool have_summary;
 } Generator;
@@ -92,8 +92,14 @@ Status generator_check(const Model *m, const Batch *b, const GenOptions *o, Erro
 Status generator_init(Generator *g, const Model *m, const Batch *b, const float *memory,
                       const GenOptions *o, Error *err);
 
-/* Take step g->step: fills g->acts (valid until the next call). */
+/* Take step g->step: fills g->acts (valid until the next call). The same
+ * as generator_step_register, then generator_step_run. */
 Status generator_step(Generator *g, Error *err);
+/* The two halves of a step: register its slots in g->acts (the decoder's
+ * parts and layers, as for a whole pass, then the step's choice), then
+ * compute them and choose the next token. */
+Status generator_step_register(Generator *g, Error *err);
+Status generator_step_run(Generator *g, Error *err);
 
 /* After the last step: g->summary holds gen.tokens (the whole sequence)
  * and gen.work (step, 2). */

@@ -1,8 +1,9 @@
-/* layers.h — one encoder layer and one decoder layer, for one sentence.
+/* layers.h — one layer of either stack, for one sentence, walking its
+ * table of steps (model/layer_steps.h).
  *
  * Post-LN (the paper, default):  x = LN(x + Sublayer(x))
  * Pre-LN:                        x = x + Sublayer(LN(x))
- * Each function writes every intermediate into the layer's slots (o, a
+ * layer_forward writes every intermediate into the layer's slots (o, a
  * one-sentence view) and returns the layer's output, which points into
  * one of them. The attention masks must already be in o's mask slots. */
 #ifndef TF_MODEL_LAYERS_H
@@ -11,6 +12,7 @@
 #include "model/activations.h"
 #include "model/attention.h"
 #include "model/config.h"
+#include "model/layer_steps.h"
 #include "model/weights.h"
 
 /* The position-wise feed-forward network: act(x W_1ᵀ + b_1) W_2ᵀ + b_2. */
@@ -21,12 +23,6 @@ void ffn_forward(float *hidden,      /* (T, F) */
                  const float *w2, const float *b2,  /* (d, F), (d) */
                  int T, int d, int F, Activation act);
 
-/* Encoder layer: self-attention over the source, then feed-forward. pos:
- * relative bias or rotary embedding of the self-attention (attention.h). */
-const float *encoder_layer_forward(const LayerActs *o, const float *x /* (Ts, d) */,
-                                   const EncLayerWeights *w, const Config *c, int Ts,
-                                   const AttnPositions *pos);
-
 /* A decoder layer's KV caches for autoregressive decoding: its own
  * self-attention keys and values, growing a row per step, and the
  * cross-attention's keys and values of the encoder memory, computed once. */
@@ -34,14 +30,31 @@ typedef struct {
     KVCache self, cross;
 } LayerCache;
 
-/* Decoder layer: masked self-attention, cross-attention over memory (skipped
- * when memory is NULL: decoder-only), feed-forward. Without a cache, Tt rows
- * attend to each other (the parallel pass, keys = queries). With a cache,
- * x is one new row (Tt = 1): its keys and values join the cache, and it
- * attends over every cached row. */
-const float *decoder_layer_forward(const LayerActs *o, const float *x /* (Tt, d) */,
-                                   const float *memory /* (Ts, d) or NULL */,
-                                   const DecLayerWeights *w, const Config *c, int Tt, int Ts,
-                                   const AttnPositions *self_pos, LayerCache *cache);
+/* The weights one layer's steps read, whichever stack it belongs to;
+ * shapes as in weights.h. */
+typedef struct {
+    const float *self_in_w, *self_in_b, *self_out_w, *self_out_b;      /* (3d, d) (3d) (d, d) (d) */
+    const float *cross_in_w, *cross_in_b, *cross_out_w, *cross_out_b;  /* the same; NULL without cross-attention */
+    const float *ff1_w, *ff1_b, *ff2_w, *ff2_b;                        /* (F, d) (F) (d, F) (d) */
+    const float *norm_w[3], *norm_b[3];                                /* (d): norm1..norm3, NULL when absent */
+} LayerWeights;
+
+LayerWeights layer_weights_encoder(const EncLayerWeights *w);
+LayerWeights layer_weights_decoder(const DecLayerWeights *w);
+
+/* One layer of this kind: its steps in order. x (T, d) is the layer's
+ * input. memory (Ts, d): the encoder's output, read by cross-attention
+ * (LAYER_DECODER only). self_pos: relative bias or rotary embedding of the
+ * self-attention (attention.h). Without a cache, the T rows attend to each
+ * other (the parallel pass, keys = queries). With a cache (decoder layers
+ * only), x is one new row (T = 1): its keys and values join the cache, and
+ * it attends over every cached row. */
+const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, const LayerWeights *w,
+                           const float *x, const float *memory, int T, int Ts,
+                           const AttnPositions *self_pos, LayerCache *cache);
+
+/* Where a layer of this kind leaves its output among its slots o: the last
+ * step's (post-LN its last norm, pre-LN resid_post). */
+const float *layer_output(const LayerActs *o, LayerKind kind, NormPlacement norm);
 
 #endif

@@ -5,23 +5,26 @@
 
 #include "model/activations.h"
 #include "model/forward.h"
+#include "run/run_labels.h"
 #include "run/run_trace.h"
 #include "trace/trace.h"
 #include "train/backprop.h"
 #include "train/grad_records.h"
 
-/* Append every slot of acts, numbering the records on from *exec. */
-static Status write_slots(TraceWriter *w, const Activations *acts, uint32_t *exec, Error *err)
+/* Append every slot of acts, numbering the records on from *exec; the
+ * tokens the pass computed are labelled with their text first. */
+static Status write_slots(TraceWriter *w, Activations *acts, uint32_t *exec, Error *err)
 {
-    for (int i = 0; i < acts->n_slots; i++) {
+    RunLabels rl;
+    Status st = run_labels_attach(&rl, acts, err);
+    for (int i = 0; st == TF_OK && i < acts->n_slots; i++) {
         Record rec;
         activations_record(acts, i, &rec);
         rec.exec_index = (*exec)++;
-        Status st = trace_writer_add(w, &rec, err);
-        if (st)
-            return st;
+        st = trace_writer_add(w, &rec, err);
     }
-    return TF_OK;
+    run_labels_free(&rl);
+    return st;
 }
 
 /* After the last record: on success the index and footer go in and the

@@ -66,7 +66,7 @@ typedef struct {
  * may be "") as its meta block. m and b are only read.
  *
  * gen (may be NULL): with RUN_GENERATE, receives the generator after its
- * last step, for the caller to read the sequence (seq_labels, prompt_len,
+ * last step, for the caller to read the sequence (seq, prompt_len,
  * n_seq) and the steps taken; the caller frees it with generator_free,
  * after an error too. Its earlier contents are overwritten, not freed.
  * NULL: the generator is freed here. Other modes leave *gen zeroed.

@@ -59,14 +59,14 @@ void attention_backward(const BackpropWork *w, float *dxq, float *dxkv, float *d
                         const AttnActs *o, const float *xq, const float *xkv, const float *in_w,
                         const float *out_w, int Tq, int Tk, const AttnPositions *pos);
 
-/* Backward of encoder_layer_forward: dx (Ts, d) += ∂loss/∂x from dy (Ts, d)
+/* Backward of an encoder layer (layer_forward, LAYER_ENCODER): dx (Ts, d) += ∂loss/∂x from dy (Ts, d)
  * at the layer's output; x is the layer's input. dbias_table: the encoder's
  * relative-bias gradient (NULL without relative positions). */
 void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, const LayerActs *o,
                             const float *x, const EncLayerWeights *W, EncLayerWeights *G, int Ts,
                             const AttnPositions *pos, float *dbias_table);
 
-/* Backward of decoder_layer_forward (the parallel pass): dx (Tt, d) +=,
+/* Backward of a decoder layer (layer_forward, the parallel pass): dx (Tt, d) +=,
  * dmemory (Ts, d) += (memory NULL: decoder-only, dmemory unused). */
 void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, const float *dy,
                             const LayerActs *o, const float *x, const float *memory,

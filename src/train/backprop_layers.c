@@ -13,6 +13,7 @@
 
 #include "core/backward.h"
 #include "core/ops.h"
+#include "model/layers.h"
 #include "train/backprop_internal.h"
 
 /* One block as its slots recorded it. */
@@ -76,14 +77,12 @@ static void ffn_backward(const BackpropWork *w, float *dx, float *dw1, float *db
 
 const float *encoder_layer_output(const LayerActs *o, const Config *c)
 {
-    return c->norm == NORM_POST ? o->ln2 : o->resid_post;
+    return layer_output(o, LAYER_ENCODER, c->norm);
 }
 
 const float *decoder_layer_output(const LayerActs *o, const Config *c)
 {
-    if (c->norm == NORM_PRE)
-        return o->resid_post;
-    return c->arch == ARCH_ENCODER_DECODER ? o->ln3 : o->ln2;
+    return layer_output(o, layer_kind(c, 0), c->norm);
 }
 
 void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, const LayerActs *o,
@@ -119,8 +118,9 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
 {
     const bool post = w->c->norm == NORM_POST;
     const size_t n = (size_t)Tt * w->d;
-    /* The blocks as decoder_layer_forward chains them; decoder-only has no
-     * cross-attention, and its feed-forward's norm is norm2. */
+    /* The blocks as the decoder's tables of steps chain them
+     * (model/layer_steps.c); decoder-only has no cross-attention, and its
+     * feed-forward's norm is norm2. */
     const Block self = {x, o->resid_self, o->ln1, W->norm1_w, G->norm1_w, G->norm1_b};
     const float *after_self = post ? o->ln1 : o->resid_self;
     const Block cross = {after_self, o->resid_cross, o->ln2, W->norm2_w, G->norm2_w, G->norm2_b};

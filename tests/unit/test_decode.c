@@ -28,6 +28,7 @@
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
+#include "run/run_labels.h"
 #include "model/generate.h"
 #include "model/model.h"
 
@@ -218,6 +219,9 @@ static void test_loss_and_prediction(void **state)
     assert_int_equal(T, 4);
     const float *probs = slot(&a, "dec.probs"), *logits = slot(&a, "dec.logits");
     const float *target = slot(&a, "dec.target"), *loss = slot(&a, "dec.loss"), *pred = slot(&a, "dec.predicted");
+    /* the trace side labels the predicted tokens with their text */
+    RunLabels rl;
+    assert_int_equal(run_labels_attach(&rl, &a, &err), TF_OK);
     Record rec;
     activations_record(&a, activations_find(&a, "dec.predicted"), &rec);
     double total = 0;
@@ -247,6 +251,7 @@ static void test_loss_and_prediction(void **state)
         }
     assert_int_equal(counted, 4 + 2);
     assert_true(fabs(slot(&a, "loss")[0] - total / counted) < 1e-6);
+    run_labels_free(&rl);
     activations_free(&a);
     teardown(&s);
 }
@@ -432,6 +437,8 @@ static void test_end_stops(void **state)
     assert_int_equal(g.seq[1], s.b.tgt[1]);
     assert_int_equal(g.seq[3], TOK_END);
     assert_int_equal(generator_summary(&g, &err), TF_OK);
+    RunLabels rl;  /* the trace side labels the steps with the tokens they read */
+    assert_int_equal(run_labels_attach(&rl, &g.summary, &err), TF_OK);
     static const char *const all[] = {"<START>", "cat", "chases", "<END>"};
     assert_tokens(&g.summary, "gen.tokens", all, 4);
     Record w;
@@ -442,6 +449,7 @@ static void test_end_stops(void **state)
     assert_string_equal(w.col_labels[0], "cached");
     assert_string_equal(w.col_labels[1], "recomputed");
     assert_string_equal(w.row_labels[2], "chases");  /* step 2 read "chases" */
+    run_labels_free(&rl);
     generator_free(&g);
 
     /* <END> never wins: exactly N tokens. */
@@ -571,6 +579,8 @@ static void test_step_records(void **state)
     size_t last_size = 0, growth = 0;
     for (int S = 0; S < 5; S++) {
         assert_int_equal(generator_step(&g, &err), TF_OK);
+        RunLabels rl;  /* the trace side labels the sequence's tokens */
+        assert_int_equal(run_labels_attach(&rl, &g.acts, &err), TF_OK);
         char name[64];
         Record r;
         /* the new query row */
@@ -579,7 +589,7 @@ static void test_step_records(void **state)
         assert_int_equal(r.dims[0], h);
         assert_int_equal(r.dims[1], 1);
         assert_int_equal(r.dims[2], dk);
-        assert_string_equal(r.row_labels[0], g.seq_labels[S]);
+        assert_string_equal(r.row_labels[0], vocab_token(&s.m.vocab, g.seq[S]));
         /* the cache so far, rotated and not: S + 1 rows labelled by the prefix */
         static const char *const cached[] = {"k", "v", "k_rot"};
         for (int c = 0; c < 3; c++) {
@@ -587,7 +597,7 @@ static void test_step_records(void **state)
             activations_record(&g.acts, activations_find(&g.acts, name), &r);
             assert_int_equal(r.dims[1], S + 1);
             for (int j = 0; j <= S; j++)
-                assert_string_equal(r.row_labels[j], g.seq_labels[j]);
+                assert_string_equal(r.row_labels[j], vocab_token(&s.m.vocab, g.seq[j]));
         }
         snprintf(name, sizeof name, "gen.%d.dec.0.self_attn.weights", S);
         activations_record(&g.acts, activations_find(&g.acts, name), &r);
@@ -607,7 +617,8 @@ static void test_step_records(void **state)
         assert_true(fabsf(r.data[0] - (float)S) < 1e-6f);  /* pair 0 turns by pos · 1 */
         snprintf(name, sizeof name, "gen.%d.token", S);
         activations_record(&g.acts, activations_find(&g.acts, name), &r);
-        assert_string_equal(r.col_labels[0], g.seq_labels[S + 1]);
+        assert_string_equal(r.col_labels[0], vocab_token(&s.m.vocab, g.seq[S + 1]));
+        run_labels_free(&rl);
         /* memory per step grows by the cache rows only, the same each step */
         if (S >= 2)
             assert_int_equal(g.acts.arena_numel - last_size, growth);

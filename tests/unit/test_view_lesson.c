@@ -24,6 +24,7 @@
 #include "model/batch.h"
 #include "model/forward.h"
 #include "model/model.h"
+#include "run/run_labels.h"
 #include "trace/trace.h"
 #include "view/keys.h"
 #include "view/layout.h"
@@ -169,8 +170,9 @@ static Status make_trace(const char *path, const char *src, PositionKind positio
     if ((st = activations_init(&acts, m, &b, err)))
         goto out_batch;
     model_forward(m, &b, &acts);
+    RunLabels rl;  /* dec.predicted labelled with its tokens, as run_trace writes it */
     TraceWriter *w;
-    if ((st = trace_writer_open(&w, path, "", err)) == TF_OK) {
+    if ((st = run_labels_attach(&rl, &acts, err)) == TF_OK && (st = trace_writer_open(&w, path, "", err)) == TF_OK) {
         for (int i = 0; i < acts.n_slots && st == TF_OK; i++) {
             Record rec;
             activations_record(&acts, i, &rec);
@@ -181,6 +183,7 @@ static Status make_trace(const char *path, const char *src, PositionKind positio
         else
             st = trace_writer_finish(w, err);
     }
+    run_labels_free(&rl);
     activations_free(&acts);
 out_batch:
     batch_free(&b);

@@ -25,6 +25,7 @@
 #include "model/batch.h"
 #include "model/forward.h"
 #include "model/model.h"
+#include "run/run_labels.h"
 #include "run/run_trace.h"
 #include "trace/trace.h"
 #include "view/keys.h"
@@ -67,6 +68,8 @@ static void make_trace_with(const char *path, PositionKind positions, int d, int
         batch_build(&b, &m->cfg, &m->vocab, NULL, NULL, &err) || activations_init(&acts, m, &b, &err))
         fail_msg("building the demo model: %s", err.msg);
     model_forward(m, &b, &acts);
+    RunLabels rl;  /* dec.predicted labelled with its tokens, as run_trace writes it */
+    assert_int_equal(run_labels_attach(&rl, &acts, &err), TF_OK);
     TraceWriter *w;
     assert_int_equal(trace_writer_open(&w, path, "", &err), TF_OK);
     for (int i = 0; i < acts.n_slots; i++) {
@@ -76,6 +79,7 @@ static void make_trace_with(const char *path, PositionKind positions, int d, int
             fail_msg("writing %s: %s", path, err.msg);
     }
     assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+    run_labels_free(&rl);
     activations_free(&acts);
     batch_free(&b);
     model_free(m);
