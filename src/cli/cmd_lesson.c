@@ -25,7 +25,7 @@
 
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
-    const char *causal, *padding, *residual;
+    const char *causal, *padding, *residual, *scale, *cache;
     bool list, check, walk;
     LessonOverrides o;
 } LessonArgs;
@@ -54,14 +54,20 @@ static const CliOption options[] = {
              "  --src TEXT  --tgt TEXT   another source / target sentence for the main run\n"
              "                   (and for every run that does not set its own)\n"
              "  --causal-mask on|off  --padding-mask on|off  --residual on|off\n"
-             "  --positions KIND\n"
-             "                   for every run that does not set that key itself"),
+             "  --positions KIND  --scale on|off  --attn-temperature T\n"
+             "  --ablate-head SPEC[,SPEC...]   (enc.L.H, dec.L.self.H, dec.L.cross.H)\n"
+             "                   for every run that does not set that key itself\n"
+             "  --cache on|off   the KV cache of every generating run (wins over the run's)"),
     CLI_VALUE("src", 0, "TEXT", NULL, AT(o.src)),
     CLI_VALUE("tgt", 0, "TEXT", NULL, AT(o.tgt)),
     CLI_VALUE("positions", 0, "KIND", NULL, AT(o.positions)),
     CLI_VALUE("causal-mask", 0, "on|off", NULL, AT(causal)),
     CLI_VALUE("padding-mask", 0, "on|off", NULL, AT(padding)),
     CLI_VALUE("residual", 0, "on|off", NULL, AT(residual)),
+    CLI_VALUE("scale", 0, "on|off", NULL, AT(scale)),
+    CLI_VALUE("attn-temperature", 0, "T", NULL, AT(o.attn_temperature)),
+    CLI_VALUE("ablate-head", 0, "SPEC", NULL, AT(o.ablate_head)),
+    CLI_VALUE("cache", 0, "on|off", NULL, AT(cache)),
 };
 #undef AT
 
@@ -123,6 +129,10 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
         return cli_usage_error("lesson", command.usage, "--padding-mask '%s': on or off", a->padding);
     if (a->residual && (a->o.residual = on_off(a->residual)) < 0)
         return cli_usage_error("lesson", command.usage, "--residual '%s': on or off", a->residual);
+    if (a->scale && (a->o.scale = on_off(a->scale)) < 0)
+        return cli_usage_error("lesson", command.usage, "--scale '%s': on or off", a->scale);
+    if (a->cache && (a->o.cache = on_off(a->cache)) < 0)
+        return cli_usage_error("lesson", command.usage, "--cache '%s': on or off", a->cache);
     if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
         return cli_usage_error("lesson", command.usage, "--lang '%s': en or zh", a->lang);
     if (a->list) {
@@ -397,7 +407,8 @@ int cmd_lesson(int argc, char **argv)
         return cli_report(&err, st);
 
     const bool terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    const bool changed = a.o.src || a.o.tgt || a.o.positions || a.causal || a.padding || a.residual;
+    const bool changed = a.o.src || a.o.tgt || a.o.positions || a.causal || a.padding || a.residual ||
+                         a.scale || a.o.attn_temperature || a.o.ablate_head || a.cache;
     if (!a.check && !a.plot_dir && !a.walk && !changed && terminal) {
         rc = lesson_view_open(l, a.lang, NULL);
         lesson_free(l);
