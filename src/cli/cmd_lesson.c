@@ -20,12 +20,13 @@
 #include "io/scratch_dir.h"
 #include "io/staged_dir.h"
 #include "lesson/lesson.h"
+#include "lesson/switches.h"
 #include "trace/trace.h"
 #include "text/printable.h"
 
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
-    const char *causal, *padding, *residual;
+    const char *sw[SWITCH_COUNT];  /* each switch's value as given, or NULL (lesson/switches.h) */
     bool list, check, walk;
     LessonOverrides o;
 } LessonArgs;
@@ -54,14 +55,15 @@ static const CliOption options[] = {
              "  --src TEXT  --tgt TEXT   another source / target sentence for the main run\n"
              "                   (and for every run that does not set its own)\n"
              "  --causal-mask on|off  --padding-mask on|off  --residual on|off\n"
-             "  --positions KIND\n"
-             "                   for every run that does not set that key itself"),
+             "  --positions KIND  --scale on|off  --attn-temperature T\n"
+             "  --ablate-head SPEC[,SPEC...]   (enc.L.H, dec.L.self.H, dec.L.cross.H)\n"
+             "                   for every run that does not set that key itself\n"
+             "  --cache on|off   the KV cache of every generating run (wins over the run's)"),
     CLI_VALUE("src", 0, "TEXT", NULL, AT(o.src)),
     CLI_VALUE("tgt", 0, "TEXT", NULL, AT(o.tgt)),
-    CLI_VALUE("positions", 0, "KIND", NULL, AT(o.positions)),
-    CLI_VALUE("causal-mask", 0, "on|off", NULL, AT(causal)),
-    CLI_VALUE("padding-mask", 0, "on|off", NULL, AT(padding)),
-    CLI_VALUE("residual", 0, "on|off", NULL, AT(residual)),
+#define SWITCH_OPTION(id, name, values, ...) CLI_VALUE(name, 0, values, NULL, AT(sw[SWITCH_##id])),
+    SWITCHES(SWITCH_OPTION)
+#undef SWITCH_OPTION
 };
 #undef AT
 
@@ -103,12 +105,6 @@ static int take_lesson(void *args, const char *arg)
     return 0;
 }
 
-/* "on" / "off" into 1 / 0; -1 for anything else. */
-static int on_off(const char *v)
-{
-    return strcmp(v, "on") == 0 ? 1 : strcmp(v, "off") == 0 ? 0 : -1;
-}
-
 static int parse_args(int argc, char **argv, LessonArgs *a)
 {
     memset(a, 0, sizeof *a);
@@ -117,12 +113,11 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
     int rc = cli_options_parse(&command, argc, argv, a, NULL);
     if (rc)
         return rc;
-    if (a->causal && (a->o.causal_mask = on_off(a->causal)) < 0)
-        return cli_usage_error("lesson", command.usage, "--causal-mask '%s': on or off", a->causal);
-    if (a->padding && (a->o.padding_mask = on_off(a->padding)) < 0)
-        return cli_usage_error("lesson", command.usage, "--padding-mask '%s': on or off", a->padding);
-    if (a->residual && (a->o.residual = on_off(a->residual)) < 0)
-        return cli_usage_error("lesson", command.usage, "--residual '%s': on or off", a->residual);
+    for (int i = 0; i < SWITCH_COUNT; i++) {
+        Error err;
+        if (a->sw[i] && lesson_switch_set(&a->o, i, a->sw[i], &err) != TF_OK)
+            return cli_usage_error("lesson", command.usage, "%s", err.msg);
+    }
     if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
         return cli_usage_error("lesson", command.usage, "--lang '%s': en or zh", a->lang);
     if (a->list) {
@@ -397,7 +392,9 @@ int cmd_lesson(int argc, char **argv)
         return cli_report(&err, st);
 
     const bool terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    const bool changed = a.o.src || a.o.tgt || a.o.positions || a.causal || a.padding || a.residual;
+    bool changed = a.o.src || a.o.tgt;
+    for (int i = 0; i < SWITCH_COUNT; i++)
+        changed = changed || a.sw[i];
     if (!a.check && !a.plot_dir && !a.walk && !changed && terminal) {
         rc = lesson_view_open(l, a.lang, NULL);
         lesson_free(l);

@@ -100,7 +100,13 @@ static const CliOption options[] = {
     CLI_TEXT("  --residual off: each sublayer's output replaces the stream (no x + ...)\n"
                        "  --causal-mask off, --padding-mask off: the mask is all 0 (lessons show\n"
                        "                       what each mask prevents by turning it off)\n"
-                       "  --relative-buckets, --relative-max-distance: for positions = relative"),
+                       "  --relative-buckets, --relative-max-distance: for positions = relative\n"
+                       "  --scale off: scores = Q K^T, not divided by sqrt(d_k); --attn-temperature T:\n"
+                       "                       scores divided by T before the softmax (--temperature\n"
+                       "                       samples the output instead)\n"
+                       "  --ablate-head enc.0.1,dec.1.self.2,dec.0.cross.3: those heads' output z is\n"
+                       "                       zeroed (layers and heads count from 0; decoder-only:\n"
+                       "                       dec.L.H); a head the model lacks is refused"),
 };
 #undef AT
 

@@ -33,8 +33,16 @@ typedef struct {
     char src[SENTENCE_MAX], tgt[SENTENCE_MAX];
     char positions[24];
     int causal, padding, residual;  /* 1 on, 0 off, −1 unknown */
+    int scale;            /* 1 on, 0 off, −1 unknown */
+    float temperature;    /* attn_temperature; 0 unknown */
+    char ablated[256];    /* ablate_head as written ("enc.0.2,enc.1.0"), "" for none */
     char *vocab;          /* [vocab] tokens, or NULL */
 } RunFacts;
+
+/* Why G does nothing in a lesson without generation. */
+static const char NO_GENERATION[] = "this lesson generates nothing, so the KV cache plays no part (G works in lesson 4)";
+
+#define FACTS_UNKNOWN {.causal = -1, .padding = -1, .residual = -1, .scale = -1}
 
 struct LessonView {
     const Lesson *l;
@@ -52,8 +60,9 @@ struct LessonView {
     char positions_fixed[400];
 
     /* the student's overrides (lesson.h), kept for every later re-run */
-    char src[SENTENCE_MAX], tgt[SENTENCE_MAX], positions[24];
+    char src[SENTENCE_MAX], tgt[SENTENCE_MAX], positions[24], ablate[64];
     LessonOverrides o;
+    bool generates;              /* some run generates: the KV cache switch (G) matters */
 
     /* the viewer's view of the lesson: each step's record, resolved in
      * its own run's trace (a glob names its first match there), and each
@@ -93,7 +102,7 @@ static void facts_free(RunFacts *f)
 {
     free(f->vocab);
     memset(f, 0, sizeof *f);
-    f->causal = f->padding = f->residual = -1;
+    f->causal = f->padding = f->residual = f->scale = -1;
 }
 
 /* The meta of a trace is a few "key = value" lines about the run, a blank
@@ -120,6 +129,15 @@ static void facts_read(RunFacts *f, const TraceReader *r)
         f->causal = c->causal_mask;
         f->padding = c->padding_mask;
         f->residual = c->residual;
+        f->scale = c->scale;
+        f->temperature = c->attn_temperature;
+        size_t o = 0;
+        for (int i = 0; i < c->n_ablated && o + 1 < sizeof f->ablated; i++) {
+            char one[48];
+            config_ablated_name(&c->ablated[i], one, sizeof one);
+            int n = snprintf(f->ablated + o, sizeof f->ablated - o, "%s%s", i ? "," : "", one);
+            o = n < 0 ? o : o + (size_t)n;
+        }
         if (c->vocab[0])
             f->vocab = strdup(c->vocab);
     }
@@ -294,10 +312,18 @@ static void label_run(LessonView *lv, int i, const RunFacts *f, const RunFacts *
                     f->padding ? on : off);
         if (f->residual != f0->residual && f->residual >= 0)
             e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_RESIDUAL), f->residual ? on : off);
+        if (f->scale != f0->scale && f->scale >= 0)
+            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_SCALE), f->scale ? on : off);
+        if (f->temperature != f0->temperature && f->temperature > 0)
+            e = put(extra, sizeof extra, e, "%s%s %g", e ? sep : "", view_word(g, WORD_TEMPERATURE),
+                    (double)f->temperature);
+        if (strcmp(f->ablated, f0->ablated) != 0)
+            e = put(extra, sizeof extra, e, "%s%s %s", e ? sep : "", view_word(g, WORD_ABLATED),
+                    f->ablated[0] ? f->ablated : off);
         if (opts.generate > 0) {
             e = put(extra, sizeof extra, e, "%s", e ? sep : "");
             e = put(extra, sizeof extra, e, "%s%d%s", RUN_WORD[W_GEN][g], opts.generate, RUN_WORD[W_TOKENS][g]);
-            if (!opts.cache)
+            if (lv->o.cache >= 0 ? lv->o.cache == 0 : !opts.cache)
                 e = put(extra, sizeof extra, e, "%s", RUN_WORD[W_NOCACHE][g]);
         }
         if (opts.train_step)
@@ -330,7 +356,9 @@ static void lv_run_switches(void *ctx, const char *run, ViewLang g, char *tag, s
         Word what;
     } toggles[] = {{o->causal_mask, "causal", WORD_CAUSAL_MASK},
                    {o->padding_mask, "padding", WORD_PADDING_MASK},
-                   {o->residual, "residual", WORD_RESIDUAL}};
+                   {o->residual, "residual", WORD_RESIDUAL},
+                   {o->scale, "scale", WORD_SCALE},
+                   {o->cache, "cache", WORD_KV_CACHE}};
     for (size_t i = 0; i < sizeof toggles / sizeof toggles[0]; i++) {
         if (toggles[i].value < 0)
             continue;
@@ -341,6 +369,14 @@ static void lv_run_switches(void *ctx, const char *run, ViewLang g, char *tag, s
         t = put(tag, tag_cap, t, "%spositions-%s", t ? "." : "", o->positions);
         w = put(words, words_cap, w, "%s%s %s", w ? sep : "", view_word(g, WORD_POSITIONS),
                 view_word_positions(g, o->positions));
+    }
+    if (o->attn_temperature) {
+        t = put(tag, tag_cap, t, "%stemperature-%s", t ? "." : "", o->attn_temperature);
+        w = put(words, words_cap, w, "%s%s %s", w ? sep : "", view_word(g, WORD_TEMPERATURE), o->attn_temperature);
+    }
+    if (o->ablate_head) {
+        t = put(tag, tag_cap, t, "%sablate-%s", t ? "." : "", o->ablate_head);
+        w = put(words, words_cap, w, "%s%s %s", w ? sep : "", view_word(g, WORD_ABLATED), o->ablate_head);
     }
     if (o->src)
         t = put(tag, tag_cap, t, "%ssrc-edited", t ? "." : "");
@@ -353,7 +389,7 @@ static void lv_run_switches(void *ctx, const char *run, ViewLang g, char *tag, s
  * are lv->facts already (read when its trace was opened). */
 static void label_runs(LessonView *lv)
 {
-    RunFacts f = {.causal = -1, .padding = -1, .residual = -1};
+    RunFacts f = FACTS_UNKNOWN;
     Error err;
     for (int i = 0; i < lv->traces.n && i < LESSON_MAX_RUNS; i++) {
         if (strcmp(lv->traces.run[i], "main") == 0) {
@@ -439,6 +475,8 @@ static void describe(const LessonView *lv, ViewLang g, char *buf, size_t cap)
         {lv->o.src != NULL, WORD_SOURCE_SENTENCE},       {lv->o.tgt != NULL, WORD_TARGET_SENTENCE},
         {lv->o.causal_mask >= 0, WORD_CAUSAL_MASK},      {lv->o.padding_mask >= 0, WORD_PADDING_MASK},
         {lv->o.residual >= 0, WORD_RESIDUAL},            {lv->o.positions != NULL, WORD_POSITIONS},
+        {lv->o.scale >= 0, WORD_SCALE},                  {lv->o.attn_temperature != NULL, WORD_TEMPERATURE},
+        {lv->o.ablate_head != NULL, WORD_ABLATED},       {lv->o.cache >= 0, WORD_KV_CACHE},
     };
     char changed[160] = "";
     size_t o = 0;
@@ -447,7 +485,20 @@ static void describe(const LessonView *lv, ViewLang g, char *buf, size_t cap)
             o += (size_t)snprintf(changed + o, sizeof changed - o, "%s%s", o ? view_word(g, WORD_LIST_SEP) : "",
                                   view_word(g, changes[i].what));
     const char *on = view_word(g, WORD_ON), *off = view_word(g, WORD_OFF), *sep = view_word(g, WORD_SETTING_SEP);
-    snprintf(buf, cap, "%s %s%s%s %s%s%s %s%s%s %s%s%s%s", view_word(g, WORD_CAUSAL_MASK),
+    /* The switches of lesson/switches.h beyond these four are named only
+     * when they are not at their default, as the trace's meta does, and
+     * first: a line cut at the pane's edge still shows them. */
+    char more[200] = "";
+    size_t m = 0;
+    if (f->scale == 0)
+        m = put(more, sizeof more, m, "%s %s%s", view_word(g, WORD_SCALE), off, sep);
+    if (f->temperature > 0 && f->temperature != 1.0f)
+        m = put(more, sizeof more, m, "%s %g%s", view_word(g, WORD_TEMPERATURE), (double)f->temperature, sep);
+    if (f->ablated[0])
+        m = put(more, sizeof more, m, "%s %s%s", view_word(g, WORD_ABLATED), f->ablated, sep);
+    if (lv->o.cache == 0)
+        put(more, sizeof more, m, "%s %s%s", view_word(g, WORD_KV_CACHE), off, sep);
+    snprintf(buf, cap, "%s%s %s%s%s %s%s%s %s%s%s %s%s%s%s", more, view_word(g, WORD_CAUSAL_MASK),
              f->causal < 0 ? "?" : f->causal ? on : off, sep, view_word(g, WORD_PADDING_MASK),
              f->padding < 0 ? "?" : f->padding ? on : off, sep, view_word(g, WORD_POSITIONS),
              f->positions[0] ? view_word_positions(g, f->positions) : "?", sep, view_word(g, WORD_RESIDUAL),
@@ -501,6 +552,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     LessonOverrides o = lv->o;
     char text[SENTENCE_MAX];
     const char *positions = NULL;
+    char ablate[sizeof lv->ablate] = "";
     Status st = TF_OK;
     switch (e->kind) {
     case VIEW_EDIT_SOURCE:
@@ -520,6 +572,25 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
         break;
     case VIEW_EDIT_PADDING: o.padding_mask = lv->facts.padding == 0 ? 1 : 0; break;
     case VIEW_EDIT_RESIDUAL: o.residual = lv->facts.residual == 0 ? 1 : 0; break;
+    case VIEW_EDIT_SCALE: o.scale = lv->facts.scale == 0 ? 1 : 0; break;
+    case VIEW_EDIT_TEMPERATURE:
+        /* 1 → 2 (flatter) → 0.5 (sharper) → 1 */
+        o.attn_temperature = lv->facts.temperature == 1.0f ? "2" : lv->facts.temperature == 2.0f ? "0.5" : "1";
+        break;
+    case VIEW_EDIT_ABLATE:
+        /* One head at a time: the head named again brings it back. */
+        copy_text(ablate, sizeof ablate, e->text ? e->text : "");
+        if (!ablate[0])
+            return error_set(err, TF_ERR_INPUT, "which head? go to an attention block's record first");
+        if (strcmp(lv->facts.ablated, ablate) == 0)
+            snprintf(ablate, sizeof ablate, "none");
+        o.ablate_head = ablate;
+        break;
+    case VIEW_EDIT_CACHE:
+        if (!lv->generates)  /* the viewer asks first; this is for any other caller */
+            return error_set(err, TF_ERR_INPUT, "%s", NO_GENERATION);
+        o.cache = lv->o.cache == 0 ? 1 : 0;
+        break;
     case VIEW_EDIT_POSITIONS:
         if (lv->positions_fixed[0])  /* the viewer asks first; this is for any other caller */
             return error_set(err, TF_ERR_INPUT, "%s", lv->positions_fixed);
@@ -537,7 +608,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
         scratch_dir_remove(dir);
         return st;
     }
-    RunFacts facts = {.causal = -1, .padding = -1, .residual = -1};
+    RunFacts facts = FACTS_UNKNOWN;
     const char *main_path = lesson_trace_path(&t, "main");
     if (!main_path || (st = facts_of_path(&facts, main_path, err))) {
         scratch_dir_remove(dir);
@@ -555,6 +626,10 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     if (positions) {
         copy_text(lv->positions, sizeof lv->positions, positions);
         o.positions = lv->positions;
+    }
+    if (ablate[0]) {
+        copy_text(lv->ablate, sizeof lv->ablate, ablate);
+        o.ablate_head = lv->ablate;
     }
     lv->o = o;
     /* The previous re-run's files go (the viewer has them open; on POSIX
@@ -586,6 +661,8 @@ static const char *lv_text(void *ctx, ViewEditKind which)
 static const char *lv_refuses(void *ctx, ViewEditKind which)
 {
     LessonView *lv = ctx;
+    if (which == VIEW_EDIT_CACHE && !lv->generates)
+        return NO_GENERATION;
     return which == VIEW_EDIT_POSITIONS && lv->positions_fixed[0] ? lv->positions_fixed : NULL;
 }
 
@@ -640,8 +717,15 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
         return error_set(err, TF_ERR_RUNTIME, "out of memory");
     lv->l = l;
     lesson_overrides_init(&lv->o);
-    lv->facts.causal = lv->facts.padding = lv->facts.residual = -1;
+    lv->facts = (RunFacts)FACTS_UNKNOWN;
     find_fixed_positions(lv);
+    for (int i = 0; i < lesson_run_count(l); i++) {
+        Config run_cfg;
+        LessonRunOptions opts;
+        Error e2;
+        if (lesson_run_settings(l, i, &run_cfg, &opts, &e2) == TF_OK && opts.generate > 0)
+            lv->generates = true;
+    }
     for (int g = 0; g < VIEW_N_LANGS; g++) {
         const char *t = lesson_title(l, lang_code((ViewLang)g));
         snprintf(lv->title[g], sizeof lv->title[g], "lesson %d: %s", lesson_number(l), t ? t : lesson_slug(l));

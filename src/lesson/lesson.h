@@ -135,6 +135,11 @@ typedef struct {
     int padding_mask;     /* -1: the lesson's; 0 off; 1 on */
     const char *positions;  /* NULL: the lesson's; else sinusoidal|none|learned|relative|rope */
     int residual;         /* -1: the lesson's; 0 off; 1 on (x + Sublayer(x) or Sublayer(x) alone) */
+    int scale;            /* -1: the lesson's; 0 off (scores = raw); 1 on (raw / sqrt(d_k)) */
+    const char *attn_temperature;  /* NULL: the lesson's; else T, finite and > 0 */
+    const char *ablate_head;  /* NULL: the lesson's; else SPEC[,SPEC...] or none */
+    int cache;            /* -1: each run's own cache setting; 0 off; 1 on, for every
+                             generating run: this one wins over the run's */
 } LessonOverrides;
 
 void lesson_overrides_init(LessonOverrides *o);  /* everything "the lesson's" */

@@ -22,6 +22,8 @@ void lesson_overrides_init(LessonOverrides *o)
     o->causal_mask = -1;
     o->padding_mask = -1;
     o->residual = -1;
+    o->scale = -1;
+    o->cache = -1;
 }
 
 static bool run_sets(const LessonRunSpec *r, const char *key)
@@ -38,6 +40,15 @@ static Status set_flag(Config *c, const char *key, const char *value, Error *err
     memset(&src, 0, sizeof src);
     snprintf(src.key, sizeof src.key, "%s", key);
     return config_set(c, key, value, &src, err);
+}
+
+/* A switch the student flipped: errors name it as the flag they typed
+ * (--attn-temperature), since no line of lesson.ini set it. */
+static Status set_switch(Config *c, const char *flag, const char *value, Error *err)
+{
+    ConfigSource src;
+    memset(&src, 0, sizeof src);
+    return config_set(c, flag, value, &src, err);
 }
 
 Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Config *out, Error *err)
@@ -90,6 +101,12 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
             st = set_flag(out, "residual", o->residual ? "on" : "off", err);
         if (st == TF_OK && o->positions && !run_sets(r, "positions"))
             st = set_flag(out, "positions", o->positions, err);
+        if (st == TF_OK && o->scale >= 0 && !run_sets(r, "scale"))
+            st = set_flag(out, "scale", o->scale ? "on" : "off", err);
+        if (st == TF_OK && o->attn_temperature && !run_sets(r, "attn_temperature"))
+            st = set_switch(out, "--attn-temperature", o->attn_temperature, err);
+        if (st == TF_OK && o->ablate_head && !run_sets(r, "ablate_head"))
+            st = set_switch(out, "--ablate-head", o->ablate_head, err);
         if (st)
             return st;
     }
@@ -183,18 +200,23 @@ static Status run_one(const Lesson *l, int i, const LessonOverrides *o, const ch
     if (st == TF_OK)
         st = batch_build(&batch, &m->cfg, &m->vocab, quiet_warning, NULL, err);
     have_batch = st == TF_OK;
+    /* The student's cache switch wins over the run's own cache = ... */
+    const bool use_cache = o && o->cache >= 0 ? o->cache == 1 : !r->no_cache;
     if (st == TF_OK) {
+        /* A generation without the cache says so; with it (the default)
+         * the header stays as it always was. */
         int n = snprintf(meta, 65536,
-                         "program = traceformer 0.1.0\nlesson = %02d-%s\nrun = %s\nweights = %s\nmode = %s\n\n",
+                         "program = traceformer 0.1.0\nlesson = %02d-%s\nrun = %s\nweights = %s\nmode = %s\n%s\n",
                          l->number, l->slug, r->name, weights ? weights : "seeded random",
-                         r->generate ? "generate" : r->train_step ? "train-step" : "teacher forcing");
+                         r->generate ? "generate" : r->train_step ? "train-step" : "teacher forcing",
+                         r->generate && !use_cache ? "cache = no\n" : "");
         if (n > 0 && n < 65536)
             config_to_ini(&m->cfg, meta + n, 65536 - n);
         RunSpec spec;
         memset(&spec, 0, sizeof spec);
         spec.mode = r->generate ? RUN_GENERATE : r->train_step ? RUN_TRAIN_STEP : RUN_TEACHER_FORCING;
         spec.gen.max_new = r->generate;  /* greedy: a lesson's generation is the same every time */
-        spec.gen.use_cache = !r->no_cache;
+        spec.gen.use_cache = use_cache;
         spec.gen.sample_seed = 1;
         st = run_trace(m, &batch, &spec, path, meta, NULL, NULL, err);
     }

@@ -296,6 +296,8 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->V = m->vocab.size;
     a->vocab = &m->vocab;
     a->residual = c->residual;
+    a->scale = c->scale;
+    a->temperature = c->attn_temperature;
 
     if ((holds(l, c, PART_ENC_EMBED) && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
         (holds(l, c, PART_DEC_EMBED) && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
@@ -398,6 +400,25 @@ static int shared_labels(Axis ax)
     return ax == AX_VOCAB || ax == AX_MODE;
 }
 
+/* What a scores record holds when a switch changed it (scale = off, an
+ * attention temperature): the default text is the ATTN_SLOTS spec's. */
+static void scores_text(const Activations *a, const char **formula, const char **description)
+{
+    if (!a->scale && a->temperature == 1.0f) {
+        *formula = "raw (scale = off: not divided by sqrt(d_k))";
+        *description = "The raw scores unchanged (scale = off): their spread grows with the head width, "
+                       "and the softmax turns nearly one-hot.";
+    } else if (!a->scale) {
+        *formula = "raw / T, T = attn_temperature (scale = off)";
+        *description = "Raw scores divided by the temperature T alone (scale = off): T > 1 flattens the "
+                       "attention weights, T < 1 sharpens them.";
+    } else {
+        *formula = "raw / (sqrt(d_k) T), T = attn_temperature";
+        *description = "Raw scores divided by sqrt(d_k) and by the temperature T: T > 1 flattens the "
+                       "attention weights, T < 1 sharpens them.";
+    }
+}
+
 /* The record name of a provenance (Slot.q_source, kv_source), or NULL. */
 static const char *source_name(const Activations *a, int source)
 {
@@ -445,6 +466,8 @@ void activations_record(const Activations *a, int i, Record *out)
     const int off = !a->residual && spec->formula_off;
     out->formula = off ? spec->formula_off : spec->formula;
     out->description = off && spec->description_off ? spec->description_off : spec->description;
+    if (strcmp(spec->suffix, "scores") == 0 && (!a->scale || a->temperature != 1.0f))
+        scores_text(a, &out->formula, &out->description);
     out->q_source = source_name(a, s->q_source);
     out->kv_source = source_name(a, s->kv_source);
     /* Where the query and key axes start: a generation step's one query

@@ -315,6 +315,8 @@ typedef struct {
     /* sizes of this run */
     int B, Ts, Tt, d, h, dk, F, V;
     bool residual;          /* the config's: false picks the specs' formula_off texts */
+    bool scale;             /* the config's scale and attn_temperature: they change what */
+    float temperature;      /* the scores records hold, and so their formula text */
     int len[STREAM_COUNT];  /* positions of each stream (Ts = len[SRC], Tt = len[TGT]) */
     /* labels, for records: (B, len[s]) token texts per stream, or NULL.
      * The streams the pass computes (PREDICTED, CHOSEN) get theirs from

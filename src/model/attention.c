@@ -11,14 +11,15 @@
 /* From Q and K (rotated with rope) to the block's output: scores, bias,
  * mask, softmax, the weighted sum of V, concatenation, output projection. */
 static void attend(const AttnActs *o, const float *out_w, const float *out_b, int Tq, int Tk, int d,
-                   int h, const AttnPositions *pos)
+                   int h, const AttnPositions *pos, const AttnSwitches *sw)
 {
     const int dk = d / h;
     const float *q = pos->rope ? o->q_rot : o->q, *k = pos->rope ? o->k_rot : o->k;
     /* PyTorch scales q by 1/√dk before the product; scaling the product
      * instead is the same number up to rounding, and lets the trace show
-     * raw and scaled scores as two steps. */
-    const float scale = 1.0f / sqrtf((float)dk);
+     * raw and scaled scores as two steps. The switches may drop the
+     * 1/√dk (scale = off) or divide by a temperature as well. */
+    const float scale = sw->scale;
     if (pos->buckets)
         relative_bias(o->bias, pos->buckets, pos->bias_table, h, Tq, Tk);
 
@@ -40,6 +41,8 @@ static void attend(const AttnActs *o, const float *out_w, const float *out_b, in
                         (size_t)Tk);
         softmax_forward(o->weights + so, o->masked + so, Tq, Tk);
         matmul_forward(o->z + qo, o->weights + so, o->v + ko, Tq, Tk, dk);
+        if (hh < 64 && (sw->ablated >> hh & 1))
+            memset(o->z + qo, 0, (size_t)Tq * dk * sizeof *o->z);  /* ablated: the head says nothing */
 
         /* concat[t, hh·dk + j] = z[hh, t, j] */
         for (int t = 0; t < Tq; t++)
@@ -49,9 +52,18 @@ static void attend(const AttnActs *o, const float *out_w, const float *out_b, in
     linear_forward(o->out, o->concat, out_w, out_b, Tq, d, d);
 }
 
+AttnSwitches attention_switches(const Config *c, AblateBlock block, int layer)
+{
+    AttnSwitches sw = {config_score_scale(c), 0};
+    for (int hh = 0; hh < c->heads && hh < 64; hh++)
+        if (config_head_ablated(c, block, layer, hh))
+            sw.ablated |= (uint64_t)1 << hh;
+    return sw;
+}
+
 void attention_forward(const AttnActs *o, const float *xq, const float *xkv, const float *in_w,
                        const float *in_b, const float *out_w, const float *out_b, int Tq, int Tk,
-                       int d, int h, const AttnPositions *pos)
+                       int d, int h, const AttnPositions *pos, const AttnSwitches *sw)
 {
     const int dk = d / h;
     const float *wq = in_w, *wk = in_w + (size_t)d * d, *wv = in_w + (size_t)2 * d * d;
@@ -68,7 +80,7 @@ void attention_forward(const AttnActs *o, const float *xq, const float *xkv, con
             rope_rotate(o->k_rot + ko, o->k + ko, pos->q_pos0, Tk, dk);
         }
     }
-    attend(o, out_w, out_b, Tq, Tk, d, h, pos);
+    attend(o, out_w, out_b, Tq, Tk, d, h, pos, sw);
 }
 
 void attention_cache_fill(KVCache *c, const float *xkv, const float *in_w, const float *in_b, int Tk,
@@ -87,7 +99,7 @@ void attention_cache_fill(KVCache *c, const float *xkv, const float *in_w, const
 
 void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCache *c,
                     const float *in_w, const float *in_b, const float *out_w, const float *out_b,
-                    int d, int h, const AttnPositions *pos)
+                    int d, int h, const AttnPositions *pos, const AttnSwitches *sw)
 {
     const int dk = d / h;
     const float *wq = in_w, *wk = in_w + (size_t)d * d, *wv = in_w + (size_t)2 * d * d;
@@ -119,5 +131,5 @@ void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCa
         if (pos->rope)
             memcpy(o->k_rot + ko, c->k_rot + co, n * sizeof *o->k_rot);
     }
-    attend(o, out_w, out_b, 1, Tk, d, h, pos);
+    attend(o, out_w, out_b, 1, Tk, d, h, pos, sw);
 }

@@ -14,6 +14,9 @@
 #define TF_MODEL_ATTENTION_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "model/config.h"
 
 #include "model/activations.h"
 
@@ -31,6 +34,16 @@ typedef struct {
     const float *bias_table;/* (num_buckets, h) relative_attention_bias.weight */
 } AttnPositions;
 
+/* The switches a lesson flips inside one block (model/config.h): what the
+ * scores are scaled by, and which heads are silenced. */
+typedef struct {
+    float scale;          /* scores = raw · scale: config_score_scale (1/√dk by default) */
+    uint64_t ablated;     /* bit hh set: head hh's z is zeroed before the concat */
+} AttnSwitches;
+
+/* The switches of one block of layer `layer` under config c. */
+AttnSwitches attention_switches(const Config *c, AblateBlock block, int layer);
+
 void attention_forward(const AttnActs *o,
                        const float *xq,     /* (Tq, d) rows that ask */
                        const float *xkv,    /* (Tk, d) rows that are looked at */
@@ -38,7 +51,8 @@ void attention_forward(const AttnActs *o,
                        const float *in_b,   /* (3d) */
                        const float *out_w,  /* (d, d) */
                        const float *out_b,  /* (d) */
-                       int Tq, int Tk, int d, int h, const AttnPositions *pos);
+                       int Tq, int Tk, int d, int h, const AttnPositions *pos,
+                       const AttnSwitches *sw);
 
 /* The keys and values of earlier positions, per head, in rows of a block
  * sized for the longest sequence; with rope also the rotated keys (what
@@ -61,6 +75,6 @@ void attention_cache_fill(KVCache *c, const float *xkv, const float *in_w, const
  * (and o->k_rot), the records of "the cache so far". */
 void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCache *c,
                     const float *in_w, const float *in_b, const float *out_w, const float *out_b,
-                    int d, int h, const AttnPositions *pos);
+                    int d, int h, const AttnPositions *pos, const AttnSwitches *sw);
 
 #endif

@@ -52,6 +52,31 @@ const char *config_positions_name(PositionKind p)
     return (unsigned)p < (unsigned)COUNT(pos_names) ? pos_names[p] : "?";
 }
 
+bool config_head_ablated(const Config *c, AblateBlock block, int layer, int head)
+{
+    for (int i = 0; i < c->n_ablated; i++)
+        if (c->ablated[i].block == block && c->ablated[i].layer == layer && c->ablated[i].head == head)
+            return true;
+    return false;
+}
+
+float config_score_scale(const Config *c)
+{
+    /* The default is exactly the float attention always multiplied by. */
+    float s = c->scale ? 1.0f / sqrtf((float)config_head_dim(c)) : 1.0f;
+    return c->attn_temperature == 1.0f ? s : s / c->attn_temperature;
+}
+
+void config_ablated_name(const AblatedHead *a, char *buf, size_t cap)
+{
+    if (a->block == ABLATE_ENC)
+        snprintf(buf, cap, "enc.%d.%d", a->layer, a->head);
+    else if (a->short_form)
+        snprintf(buf, cap, "dec.%d.%d", a->layer, a->head);
+    else
+        snprintf(buf, cap, "dec.%d.%s.%d", a->layer, a->block == ABLATE_DEC_CROSS ? "cross" : "self", a->head);
+}
+
 int config_head_dim(const Config *c)
 {
     return c->heads > 0 ? c->d_model / c->heads : 0;
@@ -73,6 +98,8 @@ void config_defaults(Config *c)
     c->residual = true;
     c->causal_mask = true;
     c->padding_mask = true;
+    c->scale = true;
+    c->attn_temperature = 1.0f;
     c->activation = ACT_RELU;
     c->positions = POS_SINUSOIDAL;
     c->rel_buckets = 32;        /* T5's defaults */
@@ -202,6 +229,21 @@ void config_value_text(const Config *c, int k, char *buf, size_t cap)
     case K_RESIDUAL: snprintf(buf, cap, "%s", c->residual ? "on" : "off"); break;
     case K_CAUSAL_MASK: snprintf(buf, cap, "%s", c->causal_mask ? "on" : "off"); break;
     case K_PADDING_MASK: snprintf(buf, cap, "%s", c->padding_mask ? "on" : "off"); break;
+    case K_SCALE: snprintf(buf, cap, "%s", c->scale ? "on" : "off"); break;
+    case K_ATTN_TEMPERATURE: format_float(buf, cap, c->attn_temperature); break;
+    case K_ABLATE_HEAD: {
+        size_t used = 0;
+        if (cap)
+            buf[0] = '\0';
+        for (int i = 0; i < c->n_ablated && used + 1 < cap; i++) {
+            char one[48];
+            config_ablated_name(&c->ablated[i], one, sizeof one);
+            used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? "," : "", one);
+        }
+        if (c->n_ablated == 0)
+            snprintf(buf, cap, "none");
+        break;
+    }
     case K_ACTIVATION: snprintf(buf, cap, "%s", config_activation_name(c->activation)); break;
     case K_POSITIONS: snprintf(buf, cap, "%s", config_positions_name(c->positions)); break;
     case K_RELATIVE_BUCKETS: snprintf(buf, cap, "%d", c->rel_buckets); break;
@@ -337,7 +379,7 @@ static Status parse_bool(const char *v, int k, const ConfigSource *s, bool *out,
             return TF_OK;
         }
     }
-    return bad_value(err, s, config_keys[k].name, v, k == K_RESIDUAL ? "is not on or off" : "is not yes or no");
+    return bad_value(err, s, config_keys[k].name, v, (k == K_RESIDUAL || k == K_SCALE) ? "is not on or off" : "is not yes or no");
 }
 
 static Status parse_eps(const char *v, int k, const ConfigSource *s, float *out, Error *err)
@@ -351,6 +393,92 @@ static Status parse_eps(const char *v, int k, const ConfigSource *s, float *out,
     if (!isfinite(x) || !(x > 0.0) || x > 1.0 || (float)x == 0.0f)
         return bad_value(err, s, config_keys[k].name, v, "is out of range (it must be > 0 and at most 1)");
     *out = (float)x;
+    return TF_OK;
+}
+
+static Status parse_temperature(const char *v, int k, const ConfigSource *s, float *out, Error *err)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (end == v || *end != '\0')
+        return bad_value(err, s, config_keys[k].name, v, "is not a number");
+    /* Dividing by it must give finite scores: no 0, no inf, nothing that
+     * rounds to 0 or overflows as a float32. */
+    if (!isfinite(x) || !(x > 0.0) || !isfinite((float)x) || (float)x == 0.0f)
+        return bad_value(err, s, config_keys[k].name, v, "is out of range (it must be finite and > 0)");
+    *out = (float)x;
+    return TF_OK;
+}
+
+/* A whole number 0..999 at *p, which moves past it. */
+static bool parse_index(const char **p, int *out)
+{
+    const char *q = *p;
+    int n = 0, digits = 0;
+    while (*q >= '0' && *q <= '9' && digits < 4) {
+        n = n * 10 + (*q++ - '0');
+        digits++;
+    }
+    if (digits == 0 || digits > 3)
+        return false;
+    *out = n;
+    *p = q;
+    return true;
+}
+
+/* One SPEC of ablate_head: enc.L.H, dec.L.self.H, dec.L.cross.H or dec.L.H.
+ * Whether the model has that layer and head is config_validate's check. */
+static bool parse_ablated(const char *spec, size_t n, AblatedHead *out)
+{
+    char t[64];
+    if (n == 0 || n >= sizeof t)
+        return false;
+    memcpy(t, spec, n);
+    t[n] = '\0';
+    const char *p = t;
+    memset(out, 0, sizeof *out);
+    bool enc = strncmp(p, "enc.", 4) == 0;
+    if (!enc && strncmp(p, "dec.", 4) != 0)
+        return false;
+    p += 4;
+    if (!parse_index(&p, &out->layer) || *p++ != '.')
+        return false;
+    out->block = enc ? ABLATE_ENC : ABLATE_DEC_SELF;
+    if (!enc && strncmp(p, "self.", 5) == 0)
+        p += 5;
+    else if (!enc && strncmp(p, "cross.", 6) == 0) {
+        out->block = ABLATE_DEC_CROSS;
+        p += 6;
+    } else if (!enc)
+        out->short_form = true;
+    return parse_index(&p, &out->head) && *p == '\0';
+}
+
+static Status parse_ablate(const char *v, int k, const ConfigSource *s, Config *c, Error *err)
+{
+    AblatedHead list[CONFIG_MAX_ABLATED];
+    int n = 0;
+    if (strcmp(v, "none") != 0) {
+        for (const char *p = v;;) {
+            size_t len = strcspn(p, ",");
+            if (n == CONFIG_MAX_ABLATED)
+                return bad_value(err, s, config_keys[k].name, v, "names more heads than the limit of 64");
+            if (!parse_ablated(p, len, &list[n])) {
+                Status st = bad_value(err, s, config_keys[k].name, v, "is not a list of heads");
+                error_hint(err, "name each head enc.LAYER.HEAD, dec.LAYER.self.HEAD or dec.LAYER.cross.HEAD "
+                                "(decoder-only: dec.LAYER.HEAD), counting from 0, separated by commas; "
+                                "none for no head");
+                return st;
+            }
+            n++;
+            if (p[len] == '\0')
+                break;
+            p += len + 1;
+        }
+    }
+    memcpy(c->ablated, list, (size_t)n * sizeof *list);
+    c->n_ablated = n;
     return TF_OK;
 }
 
@@ -454,6 +582,9 @@ Status config_set_key(Config *c, int k, const char *v, const ConfigSource *s, Er
     case K_RESIDUAL: st = parse_bool(v, k, s, &c->residual, err); break;
     case K_CAUSAL_MASK: st = parse_bool(v, k, s, &c->causal_mask, err); break;
     case K_PADDING_MASK: st = parse_bool(v, k, s, &c->padding_mask, err); break;
+    case K_SCALE: st = parse_bool(v, k, s, &c->scale, err); break;
+    case K_ATTN_TEMPERATURE: st = parse_temperature(v, k, s, &c->attn_temperature, err); break;
+    case K_ABLATE_HEAD: st = parse_ablate(v, k, s, c, err); break;
     case K_ACTIVATION:
         if ((st = parse_choice(v, k, s, act_names, COUNT(act_names), &i, err)) == TF_OK)
             c->activation = (Activation)i;

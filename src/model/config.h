@@ -31,6 +31,15 @@ typedef enum {
 } PositionKind;
 typedef enum { ARCH_ENCODER_DECODER = 0, ARCH_DECODER_ONLY = 1 } Architecture;
 
+/* A head whose output z is zeroed (ablate_head): which block, layer, head. */
+typedef enum { ABLATE_ENC = 0, ABLATE_DEC_SELF = 1, ABLATE_DEC_CROSS = 2 } AblateBlock;
+#define CONFIG_MAX_ABLATED 64
+typedef struct {
+    AblateBlock block;
+    int layer, head;
+    bool short_form;  /* written dec.L.H: only a decoder-only model may say so */
+} AblatedHead;
+
 /* Where a value came from, so errors can point at it. */
 typedef struct {
     char file[256];  /* "" for defaults */
@@ -55,6 +64,11 @@ typedef struct {
     bool causal_mask;    /* decoder self-attention hides later positions (default on); off only
                             to show what the mask prevents */
     bool padding_mask;   /* attention hides <PAD> keys (default on); off to show what leaks in */
+    bool scale;          /* scores = raw / sqrt(d_k) (default on); off: scores = raw, to show
+                            what the scaling prevents */
+    float attn_temperature;  /* scores are divided by it before the softmax (default 1) */
+    int n_ablated;       /* ablate_head: heads whose output z is zeroed (default none) */
+    AblatedHead ablated[CONFIG_MAX_ABLATED];
     Activation activation;
     PositionKind positions;
     int rel_buckets;       /* positions = relative: T5's num_buckets */
@@ -112,6 +126,10 @@ Status config_set(Config *c, const char *key, const char *value, const ConfigSou
 /* Check every value; errors name where the bad value came from. */
 Status config_validate(const Config *c, Error *err);
 
+/* Every head ablate_head names exists in this model (config_validate checks
+ * it too; a model whose shape a weight file decided is checked again). */
+Status config_check_ablated(const Config *c, Error *err);
+
 /* A sequence of n_tokens tokens must fit in max_len: otherwise an error
  * "what: 70 tokens, more than max_len = 64 (set at lesson.ini:5)". */
 Status config_check_length(const Config *c, int n_tokens, const char *what, Error *err);
@@ -155,6 +173,14 @@ void config_flag_info(int k, ConfigFlag *out);
 int config_describe_keys(char *buf, int cap);
 
 int config_head_dim(const Config *c);  /* d_model / heads */
+
+/* Is head `head` of this block of layer `layer` ablated (its z zeroed)? */
+bool config_head_ablated(const Config *c, AblateBlock block, int layer, int head);
+/* The factor attention multiplies Q·Kᵀ by: 1/sqrt(dk) (1 with scale = off),
+ * divided by attn_temperature when that is not 1. */
+float config_score_scale(const Config *c);
+/* "enc.0.2": how ablate_head names one head. */
+void config_ablated_name(const AblatedHead *a, char *buf, size_t cap);
 
 const char *config_norm_name(NormPlacement n);
 const char *config_activation_name(Activation a);

@@ -51,6 +51,38 @@ static Status check_sentences(const Config *c, bool tgt, Error *err)
     return TF_OK;
 }
 
+Status config_check_ablated(const Config *c, Error *err)
+{
+    char p[320];
+    for (int i = 0; i < c->n_ablated; i++) {
+        const AblatedHead *a = &c->ablated[i];
+        char name[48];
+        config_ablated_name(a, name, sizeof name);
+        const bool enc = a->block == ABLATE_ENC;
+        const int layers = enc ? c->enc_layers : c->dec_layers;
+        const char *why = NULL;
+        if (enc && c->arch == ARCH_DECODER_ONLY)
+            why = "a decoder-only model has no encoder";
+        else if (a->block == ABLATE_DEC_CROSS && c->arch == ARCH_DECODER_ONLY)
+            why = "a decoder-only model has no cross-attention";
+        else if (a->short_form && c->arch != ARCH_DECODER_ONLY)
+            why = "say dec.L.self.H or dec.L.cross.H: this decoder has both";
+        else if (a->layer >= layers)
+            why = enc ? "the encoder has no such layer" : "the decoder has no such layer";
+        else if (a->head >= c->heads)
+            why = "there is no such head";
+        if (why) {
+            config_blame(c, K_ABLATE_HEAD, p, sizeof p);
+            error_set(err, TF_ERR_INPUT, "%s: ablate_head: %s: %s", p, name, why);
+            error_hint(err, "this model has %d encoder layer%s, %d decoder layer%s and heads 0..%d",
+                       c->enc_layers, c->enc_layers == 1 ? "" : "s", c->dec_layers, c->dec_layers == 1 ? "" : "s",
+                       c->heads - 1);
+            return TF_ERR_INPUT;
+        }
+    }
+    return TF_OK;
+}
+
 Status config_validate(const Config *c, Error *err)
 {
     Status st;
@@ -88,6 +120,9 @@ Status config_validate(const Config *c, Error *err)
         !strcmp(config_activation_name(c->activation), "?") ||
         !strcmp(config_positions_name(c->positions), "?"))
         return error_set(err, TF_ERR_INPUT, "config: an arch, norm, activation or positions value is out of range");
+
+    if ((st = config_check_ablated(c, err)) != TF_OK)
+        return st;
 
     if (c->positions == POS_ROPE && config_head_dim(c) % 2 != 0) {
         config_blame(c, config_later(c, K_POSITIONS, config_later(c, K_D_MODEL, K_HEADS)), p, sizeof p);

@@ -16,6 +16,11 @@
  *   residual       = on | off          off: each sublayer's output replaces the stream
  *   causal_mask    = on | off          off: decoder self-attention may see the future
  *   padding_mask   = on | off          off: attention may look at <PAD> keys
+ *   scale          = on | off          off: scores = Q·Kᵀ, not divided by sqrt(d_k)
+ *   attn_temperature = 1      scores divided by T before the softmax, finite, > 0
+ *   ablate_head    = none     heads whose output z is zeroed, comma-separated:
+ *                             enc.L.H, dec.L.self.H, dec.L.cross.H (decoder-only
+ *                             also dec.L.H), counting from 0
  *   activation     = relu | gelu
  *   positions      = sinusoidal | none | learned | relative | rope
  *   relative_buckets      = 32   positions = relative: T5 buckets, 4..1024
@@ -320,6 +325,10 @@ int config_to_ini(const Config *c, char *buf, int cap)
             continue;  /* implied by the architecture */
         if ((k == K_RELATIVE_BUCKETS || k == K_RELATIVE_MAX_DISTANCE) && c->positions != POS_RELATIVE)
             continue;  /* only relative positions use them */
+        if ((k == K_SCALE && c->scale) || (k == K_ATTN_TEMPERATURE && c->attn_temperature == 1.0f) ||
+            (k == K_ABLATE_HEAD && c->n_ablated == 0))
+            continue;  /* switches are written only when flipped, so a run at the
+                          defaults keeps the header it always had */
         config_value_text(c, k, v, sizeof v);
         out_printf(&o, "%s = %s\n", config_keys[k].name, v);
     }

@@ -40,6 +40,13 @@ extern const char *const config_section_names[SEC_COUNT];
       "on|off", NULL, FLAG_RUN)                                                                   \
     X(PADDING_MASK, "padding_mask", SEC_MODEL, 0, 0, "on | off: attention hides <PAD> keys",     \
       "on|off", NULL, FLAG_RUN)                                                                   \
+    X(SCALE, "scale", SEC_MODEL, 0, 0, "on | off: divide the scores by sqrt(d_k)", "on|off", NULL,   \
+      FLAG_RUN)                                                                                   \
+    X(ATTN_TEMPERATURE, "attn_temperature", SEC_MODEL, 0, 0,                                      \
+      "divide the scores by T before the softmax, finite and > 0", "T", NULL, FLAG_RUN)           \
+    X(ABLATE_HEAD, "ablate_head", SEC_MODEL, 0, 0,                                                \
+      "zero these heads' output z: enc.L.H, dec.L.self.H, dec.L.cross.H", "SPEC[,SPEC...]", NULL, \
+      FLAG_RUN)                                                                                   \
     X(ACTIVATION, "activation", SEC_MODEL, 0, 0, "relu | gelu", "relu|gelu", NULL, FLAG_ANY)     \
     X(POSITIONS, "positions", SEC_MODEL, 0, 0, "sinusoidal | none | learned | relative | rope",  \
       "sinusoidal|none|learned|relative|rope", NULL, FLAG_ANY)                                    \

@@ -90,7 +90,7 @@ const float *forward_encode(const Model *m, Activations *a, int s, const int *sr
         LayerActs o = activations_sentence_layer(a, &a->enc[l], s, STREAM_SRC);
         mask_build(o.attn.mask, Ts, Ts, c->padding_mask ? src_len : Ts, 0);  /* padding only */
         const LayerWeights w = layer_weights_encoder(&m->w.enc[l]);
-        x = layer_forward(&o, LAYER_ENCODER, c, &w, x, NULL, Ts, 0, &pos, NULL);
+        x = layer_forward(&o, LAYER_ENCODER, c, &w, x, NULL, Ts, 0, &pos, NULL, l);
     }
     if (c->final_norm) {
         layernorm_forward(a->enc_norm + row, x, m->w.enc_norm_w, m->w.enc_norm_b, Ts, d, c->ln_eps);
@@ -124,7 +124,7 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
         if (kind == LAYER_DECODER)
             mask_build(o.cross_attn.mask, Tt, Ts, c->padding_mask ? src_len : Ts, 0);  /* source padding */
         const LayerWeights w = layer_weights_decoder(&m->w.dec[l]);
-        x = layer_forward(&o, kind, c, &w, x, memory, Tt, Ts, &pos, caches ? &caches[l] : NULL);
+        x = layer_forward(&o, kind, c, &w, x, memory, Tt, Ts, &pos, caches ? &caches[l] : NULL, l);
     }
     if (c->final_norm) {
         layernorm_forward(a->dec_norm + row, x, m->w.dec_norm_w, m->w.dec_norm_b, Tt, d, c->ln_eps);

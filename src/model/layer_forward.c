@@ -43,31 +43,32 @@ static void residual_forward(float *out, const float *x, const float *sub, size_
 /* Self-attention: queries from xq, keys and values from xkv (the same rows
  * in every table; with a cache, the new row joins it). */
 static void self_attention(const AttnActs *o, const float *xq, const float *xkv, const LayerWeights *w,
-                           const Config *c, int T, const AttnPositions *pos, LayerCache *cache)
+                           const Config *c, int T, const AttnPositions *pos, LayerCache *cache,
+                           const AttnSwitches *sw)
 {
     if (cache)
         attention_step(o, xq, xkv, &cache->self, w->self_in_w, w->self_in_b, w->self_out_w, w->self_out_b,
-                       c->d_model, c->heads, pos);
+                       c->d_model, c->heads, pos, sw);
     else
         attention_forward(o, xq, xkv, w->self_in_w, w->self_in_b, w->self_out_w, w->self_out_b, T, T,
-                          c->d_model, c->heads, pos);
+                          c->d_model, c->heads, pos, sw);
 }
 
 /* Queries from the decoder stream, keys and values from the encoder memory.
  * Positions never enter here: see model/positions.h. */
 static void cross_attention(const AttnActs *o, const float *x, const float *memory, const LayerWeights *w,
-                            const Config *c, int T, int Ts, LayerCache *cache)
+                            const Config *c, int T, int Ts, LayerCache *cache, const AttnSwitches *sw)
 {
     const AttnPositions none = {0};
     if (cache) {
         if (cache->cross.n == 0)
             attention_cache_fill(&cache->cross, memory, w->cross_in_w, w->cross_in_b, Ts, c->d_model, c->heads);
         attention_step(o, x, NULL, &cache->cross, w->cross_in_w, w->cross_in_b, w->cross_out_w, w->cross_out_b,
-                       c->d_model, c->heads, &none);
+                       c->d_model, c->heads, &none, sw);
         return;
     }
     attention_forward(o, x, memory, w->cross_in_w, w->cross_in_b, w->cross_out_w, w->cross_out_b, T, Ts,
-                      c->d_model, c->heads, &none);
+                      c->d_model, c->heads, &none, sw);
 }
 
 /* Every value a step of a layer may name: where it writes (slot, the
@@ -102,7 +103,7 @@ const float *layer_output(const LayerActs *o, LayerKind kind, NormPlacement norm
 
 const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, const LayerWeights *w,
                            const float *x, const float *memory, int T, int Ts,
-                           const AttnPositions *self_pos, LayerCache *cache)
+                           const AttnPositions *self_pos, LayerCache *cache, int layer)
 {
     const int d = c->d_model;
     const size_t n = (size_t)T * d;
@@ -116,10 +117,14 @@ const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, 
         const LayerStep *s = &steps[i];
         switch (s->op) {
         case STEP_ATTN:
-            if (layer_block_is_self(s->out))
-                self_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, self_pos, cache);
-            else
-                cross_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, Ts, cache);
+            if (layer_block_is_self(s->out)) {
+                const AttnSwitches sw =
+                    attention_switches(c, kind == LAYER_ENCODER ? ABLATE_ENC : ABLATE_DEC_SELF, layer);
+                self_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, self_pos, cache, &sw);
+            } else {
+                const AttnSwitches sw = attention_switches(c, ABLATE_DEC_CROSS, layer);
+                cross_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, Ts, cache, &sw);
+            }
             break;
         case STEP_ADD:
             residual_forward(slot[s->out], val[s->in], val[s->in2], n, c->residual);

@@ -48,10 +48,11 @@ LayerWeights layer_weights_decoder(const DecLayerWeights *w);
  * self-attention (attention.h). Without a cache, the T rows attend to each
  * other (the parallel pass, keys = queries). With a cache (decoder layers
  * only), x is one new row (T = 1): its keys and values join the cache, and
- * it attends over every cached row. */
+ * it attends over every cached row. layer: the layer's index in its stack,
+ * which ablate_head names heads by. */
 const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, const LayerWeights *w,
                            const float *x, const float *memory, int T, int Ts,
-                           const AttnPositions *self_pos, LayerCache *cache);
+                           const AttnPositions *self_pos, LayerCache *cache, int layer);
 
 /* Where a layer of this kind leaves its output among its slots o: the last
  * step's (post-LN its last norm, pre-LN resid_post). */

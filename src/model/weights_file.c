@@ -560,6 +560,24 @@ Status weights_apply_settings(Model *m, const Config *want, const char *path, Er
         m->cfg.padding_mask = want->padding_mask;
     if (explicit_source(want, "residual"))
         m->cfg.residual = want->residual;
+    if (explicit_source(want, "scale"))
+        m->cfg.scale = want->scale;
+    if (explicit_source(want, "attn_temperature"))
+        m->cfg.attn_temperature = want->attn_temperature;
+    const ConfigSource *ablate = explicit_source(want, "ablate_head");
+    if (ablate) {
+        /* The heads named must exist in the file's model, blamed on the
+         * setting that named them. */
+        Config probe = m->cfg;
+        probe.n_ablated = want->n_ablated;
+        memcpy(probe.ablated, want->ablated, sizeof probe.ablated);
+        probe.where[ablate - want->where] = *ablate;
+        Status st2 = config_check_ablated(&probe, err);
+        if (st2)
+            return st2;
+        m->cfg.n_ablated = probe.n_ablated;
+        memcpy(m->cfg.ablated, probe.ablated, sizeof m->cfg.ablated);
+    }
     if (explicit_source(want, "max_len") && !decided_applies(&m->cfg, S_MAX_LEN))
         m->cfg.max_len = want->max_len;
     return TF_OK;

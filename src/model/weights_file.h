@@ -61,7 +61,8 @@ Status weights_load(Model *m, const char *path, const Config *base, Error *err);
  * with a hint, and m is left as it was.
  *
  * Keys that only say how the model runs are the caller's to choose and are
- * copied into m->cfg: causal_mask, padding_mask, residual (no weight depends
+ * copied into m->cfg: causal_mask, padding_mask, residual, scale,
+ * attn_temperature, ablate_head (the heads must exist; no weight depends
  * on them; lessons turn them off on purpose), and max_len when positions
  * are not learned (sinusoids and rotations extend to any length; it only
  * caps the sentences). The seed is neither: weights from a file are not

@@ -205,7 +205,7 @@ static void decoder_backward(const Model *m, const Batch *b, const Activations *
         }
         decoder_layer_backward(w, stream_at(g->dec_stream, l, B, s, Tt, d), w->dmemory,
                                stream_at(g->dec_stream, l + 1, B, s, Tt, d), &o, x, memory, &m->w.dec[l],
-                               &g->w.dec[l], Tt, Ts, pos, g->w.dec_rel_bias);
+                               &g->w.dec[l], Tt, Ts, pos, g->w.dec_rel_bias, l);
     }
     embed_backward(g->w.tgt_embed, g->w.tgt_pos_embed, stream_at(g->dec_stream, 0, B, s, Tt, d),
                    b->tgt + (size_t)s * Tt, Tt, d);
@@ -237,7 +237,7 @@ static void encoder_backward(const Model *m, const Batch *b, const Activations *
             x = encoder_layer_output(&below, c);
         }
         encoder_layer_backward(w, stream_at(g->enc_stream, l, B, s, Ts, d), stream_at(g->enc_stream, l + 1, B, s, Ts, d),
-                               &o, x, &m->w.enc[l], &g->w.enc[l], Ts, pos, g->w.enc_rel_bias);
+                               &o, x, &m->w.enc[l], &g->w.enc[l], Ts, pos, g->w.enc_rel_bias, l);
     }
     embed_backward(g->w.src_embed, g->w.src_pos_embed, stream_at(g->enc_stream, 0, B, s, Ts, d),
                    b->src + (size_t)s * Ts, Ts, d);

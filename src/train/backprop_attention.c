@@ -2,7 +2,9 @@
  * reverse of model/attention.c:
  *
  *   out = concat W_Oᵀ + b_O  ←  concat = [z_1 … z_h]  ←  z = weights·V
- *     ←  weights = softmax(scores (+ bias) + mask)  ←  scores = Q_(rot)·K_(rot)ᵀ/√dk
+ *     ←  weights = softmax(scores (+ bias) + mask)  ←  scores = Q_(rot)·K_(rot)ᵀ·scale
+ * (scale = 1/√dk, 1 with scale = off, divided by attn_temperature; an
+ * ablated head's z is zeroed, so it passes no gradient back)
  *     ←  Q_rot, K_rot = rope(Q, K)  ←  Q, K, V = x W_{Q,K,V}ᵀ + b_{Q,K,V}
  *
  * Head hh owns rows [hh·dk, (hh+1)·dk) of each of W_Q, W_K, W_V, so its
@@ -16,11 +18,12 @@
 void attention_backward(const BackpropWork *w, float *dxq, float *dxkv, float *din_w, float *din_b,
                         float *dout_w, float *dout_b, float *dbias_table, const float *dout,
                         const AttnActs *o, const float *xq, const float *xkv, const float *in_w,
-                        const float *out_w, int Tq, int Tk, const AttnPositions *pos)
+                        const float *out_w, int Tq, int Tk, const AttnPositions *pos,
+                        const AttnSwitches *sw)
 {
     const int d = w->d, h = w->h, dk = w->dk;
-    /* The same float the forward multiplied by. */
-    const float scale = 1.0f / sqrtf((float)dk);
+    /* The same float the forward multiplied by (scale, temperature). */
+    const float scale = sw->scale;
     const bool rope = pos && pos->rope;
     const bool relative = pos && pos->buckets;
     const float *q = rope ? o->q_rot : o->q, *k = rope ? o->k_rot : o->k;  /* what was scored */
@@ -32,6 +35,8 @@ void attention_backward(const BackpropWork *w, float *dxq, float *dxkv, float *d
     const size_t nqk = (size_t)Tq * dk, nkk = (size_t)Tk * dk, nss = (size_t)Tq * Tk;
     for (int hh = 0; hh < h; hh++) {
         const size_t qo = (size_t)hh * nqk, ko = (size_t)hh * nkk, so = (size_t)hh * nss;
+        if (hh < 64 && (sw->ablated >> hh & 1))
+            continue;  /* an ablated head's z is the constant 0: nothing flows back through it */
         /* dz (Tq, dk): this head's columns of dconcat. */
         for (int t = 0; t < Tq; t++)
             memcpy(w->dz + (size_t)t * dk, w->dconcat + (size_t)t * d + (size_t)hh * dk, dk * sizeof(float));

@@ -57,21 +57,22 @@ void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, 
 void attention_backward(const BackpropWork *w, float *dxq, float *dxkv, float *din_w, float *din_b,
                         float *dout_w, float *dout_b, float *dbias_table, const float *dout,
                         const AttnActs *o, const float *xq, const float *xkv, const float *in_w,
-                        const float *out_w, int Tq, int Tk, const AttnPositions *pos);
+                        const float *out_w, int Tq, int Tk, const AttnPositions *pos,
+                        const AttnSwitches *sw);
 
 /* Backward of an encoder layer (layer_forward, LAYER_ENCODER): dx (Ts, d) += ∂loss/∂x from dy (Ts, d)
  * at the layer's output; x is the layer's input. dbias_table: the encoder's
  * relative-bias gradient (NULL without relative positions). */
 void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, const LayerActs *o,
                             const float *x, const EncLayerWeights *W, EncLayerWeights *G, int Ts,
-                            const AttnPositions *pos, float *dbias_table);
+                            const AttnPositions *pos, float *dbias_table, int layer);
 
 /* Backward of a decoder layer (layer_forward, the parallel pass): dx (Tt, d) +=,
  * dmemory (Ts, d) += (memory NULL: decoder-only, dmemory unused). */
 void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, const float *dy,
                             const LayerActs *o, const float *x, const float *memory,
                             const DecLayerWeights *W, DecLayerWeights *G, int Tt, int Ts,
-                            const AttnPositions *self_pos, float *dbias_table);
+                            const AttnPositions *self_pos, float *dbias_table, int layer);
 
 /* The output of a layer: where its slots hold the stream it hands on. */
 const float *encoder_layer_output(const LayerActs *o, const Config *c);

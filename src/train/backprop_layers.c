@@ -87,7 +87,7 @@ const float *decoder_layer_output(const LayerActs *o, const Config *c)
 
 void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, const LayerActs *o,
                             const float *x, const EncLayerWeights *W, EncLayerWeights *G, int Ts,
-                            const AttnPositions *pos, float *dbias_table)
+                            const AttnPositions *pos, float *dbias_table, int layer)
 {
     const bool post = w->c->norm == NORM_POST;
     /* The stream between the two blocks: ln1 (post-LN) or resid_mid (pre-LN). */
@@ -105,16 +105,17 @@ void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, c
     block_leave(w, &ffn, dmid, Ts);
 
     ds = block_enter(w, &attn, dx, dmid, Ts, &d_in, &in);
+    const AttnSwitches sw = attention_switches(w->c, ABLATE_ENC, layer);
     attention_backward(w, d_in, d_in, G->self_attn_in_w, G->self_attn_in_b, G->self_attn_out_w,
                        G->self_attn_out_b, dbias_table, ds, &o->attn, in, in, W->self_attn_in_w,
-                       W->self_attn_out_w, Ts, Ts, pos);
+                       W->self_attn_out_w, Ts, Ts, pos, &sw);
     block_leave(w, &attn, dx, Ts);
 }
 
 void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, const float *dy,
                             const LayerActs *o, const float *x, const float *memory,
                             const DecLayerWeights *W, DecLayerWeights *G, int Tt, int Ts,
-                            const AttnPositions *self_pos, float *dbias_table)
+                            const AttnPositions *self_pos, float *dbias_table, int layer)
 {
     const bool post = w->c->norm == NORM_POST;
     const size_t n = (size_t)Tt * w->d;
@@ -144,16 +145,18 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
          * the memory's share goes to dmemory, shared by every layer. */
         memset(d_cross_x, 0, n * sizeof(float));
         ds = block_enter(w, &cross, d_cross_x, d_ffn_x, Tt, &d_in, &in);
+        const AttnSwitches cross_sw = attention_switches(w->c, ABLATE_DEC_CROSS, layer);
         attention_backward(w, d_in, dmemory, G->multihead_attn_in_w, G->multihead_attn_in_b,
                            G->multihead_attn_out_w, G->multihead_attn_out_b, NULL, ds, &o->cross_attn, in,
-                           memory, W->multihead_attn_in_w, W->multihead_attn_out_w, Tt, Ts, &none);
+                           memory, W->multihead_attn_in_w, W->multihead_attn_out_w, Tt, Ts, &none, &cross_sw);
         block_leave(w, &cross, d_cross_x, Tt);
         d_self_y = d_cross_x;
     }
 
     ds = block_enter(w, &self, dx, d_self_y, Tt, &d_in, &in);
+    const AttnSwitches self_sw = attention_switches(w->c, ABLATE_DEC_SELF, layer);
     attention_backward(w, d_in, d_in, G->self_attn_in_w, G->self_attn_in_b, G->self_attn_out_w,
                        G->self_attn_out_b, dbias_table, ds, &o->self_attn, in, in, W->self_attn_in_w,
-                       W->self_attn_out_w, Tt, Tt, self_pos);
+                       W->self_attn_out_w, Tt, Tt, self_pos, &self_sw);
     block_leave(w, &self, dx, Tt);
 }

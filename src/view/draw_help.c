@@ -46,6 +46,10 @@ static ViewEditKind edit_of(Action a)
     case DO_PADDING: return VIEW_EDIT_PADDING;
     case DO_POSITIONS: return VIEW_EDIT_POSITIONS;
     case DO_RESIDUAL: return VIEW_EDIT_RESIDUAL;
+    case DO_SCALE: return VIEW_EDIT_SCALE;
+    case DO_TEMPERATURE: return VIEW_EDIT_TEMPERATURE;
+    case DO_ABLATE: return VIEW_EDIT_ABLATE;
+    case DO_CACHE: return VIEW_EDIT_CACHE;
     default: return VIEW_EDIT_CHECK;
     }
 }

@@ -58,6 +58,10 @@ static const KeyBinding lesson_keys[] = {
     {{'D'}, "D", DO_PADDING, "re-run with the padding mask on / off"},
     {{'T'}, "T", DO_POSITIONS, "re-run with the next positional encoding"},
     {{'R'}, "R", DO_RESIDUAL, "re-run with the residual connections on / off"},
+    {{'S'}, "S", DO_SCALE, "re-run with the scores' 1/sqrt(d_k) scaling on / off"},
+    {{'W'}, "W", DO_TEMPERATURE, "re-run with the next attention temperature: 1, 2, 0.5"},
+    {{'A'}, "A", DO_ABLATE, "re-run with the head on screen silenced (its z zeroed) / back"},
+    {{'G'}, "G", DO_CACHE, "re-run generation with the KV cache on / off"},
     {{'C'}, "C", DO_CLAIMS, "the lesson's claims on this run: PASS / FAIL, measured"},
 };
 
@@ -408,6 +412,10 @@ bool view_key(ViewState *s, int ch)
     case DO_PADDING: view_request_rerun(s, VIEW_EDIT_PADDING, NULL); break;
     case DO_POSITIONS: view_request_rerun(s, VIEW_EDIT_POSITIONS, NULL); break;
     case DO_RESIDUAL: view_request_rerun(s, VIEW_EDIT_RESIDUAL, NULL); break;
+    case DO_SCALE: view_request_rerun(s, VIEW_EDIT_SCALE, NULL); break;
+    case DO_TEMPERATURE: view_request_rerun(s, VIEW_EDIT_TEMPERATURE, NULL); break;
+    case DO_ABLATE: view_request_ablate(s); break;
+    case DO_CACHE: view_request_rerun(s, VIEW_EDIT_CACHE, NULL); break;
     case DO_CLAIMS: view_toggle_claims(s); break;
     }
     return true;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/record_name.h"
+#include "view/cache.h"
 #include "view/layout.h"
 #include "view/state.h"
 #include "view/text.h"
@@ -286,6 +288,10 @@ static const char *edit_what(ViewEditKind k)
     case VIEW_EDIT_PADDING: return "the padding mask toggled";
     case VIEW_EDIT_POSITIONS: return "the next positional encoding";
     case VIEW_EDIT_RESIDUAL: return "the residual connections toggled";
+    case VIEW_EDIT_SCALE: return "the 1/sqrt(d_k) scaling toggled";
+    case VIEW_EDIT_TEMPERATURE: return "the next attention temperature";
+    case VIEW_EDIT_ABLATE: return "the head silenced or back";
+    case VIEW_EDIT_CACHE: return "the KV cache toggled";
     default: return "nothing changed";
     }
 }
@@ -313,6 +319,31 @@ void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text)
         view_message(s, MSG_NOTICE, "checking the claims...");
     else
         view_message(s, MSG_NOTICE, "re-running with %s...", edit_what(kind));
+}
+
+void view_request_ablate(ViewState *s)
+{
+    if (!can_rerun(s))
+        return;
+    const char *name = view_name(s, s->cur);
+    RecordName rn;
+    record_name_parse(name, &rn);
+    const CachedRecord *cr = view_current(s);
+    const bool per_head = cr->ok && cr->tr.rec.ndim >= 2 && cr->tr.rec.dim_names[0] &&
+                          strcmp(cr->tr.rec.dim_names[0], "head") == 0;
+    if (!record_block_is_attention(rn.block) || rn.layer < 0 || !per_head) {
+        view_message(s, MSG_NOTICE, "A silences the head on screen: go to a record of an attention block "
+                                    "with one page per head (its weights, say)");
+        return;
+    }
+    uint32_t head = s->head < cr->tr.rec.dims[0] ? s->head : cr->tr.rec.dims[0] - 1;
+    char spec[64];
+    if (rn.block == RECORD_BLOCK_ATTN)
+        snprintf(spec, sizeof spec, "enc.%ld.%u", rn.layer, head);
+    else
+        snprintf(spec, sizeof spec, "dec.%ld.%s.%u", rn.layer, rn.block == RECORD_BLOCK_CROSS_ATTN ? "cross" : "self",
+                 head);
+    view_request_rerun(s, VIEW_EDIT_ABLATE, spec);
 }
 
 const char *view_claim_text(const ViewState *s, int i)
@@ -357,7 +388,8 @@ void view_perform_rerun(ViewState *s)
         view_message(s, MSG_ERROR, "out of memory");
         return;
     }
-    ViewEdit ed = {s->rerun_kind, s->rerun_kind == VIEW_EDIT_SOURCE || s->rerun_kind == VIEW_EDIT_TARGET
+    ViewEdit ed = {s->rerun_kind, s->rerun_kind == VIEW_EDIT_SOURCE || s->rerun_kind == VIEW_EDIT_TARGET ||
+                                          s->rerun_kind == VIEW_EDIT_ABLATE
                                       ? s->rerun_text
                                       : NULL};
     Error err;

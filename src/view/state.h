@@ -83,7 +83,7 @@ typedef struct {
 } ViewNarration;
 
 /* Re-running the model behind the trace with one thing changed (keys e E
- * M D T R), and re-checking what the lesson claims about its numbers (C).
+ * M D T R S W A G), and re-checking what the lesson claims about its numbers (C).
  * The caller runs the model (the viewer never does), writes a new trace
  * and says where; the viewer opens it in place of the old one. */
 typedef enum {
@@ -94,11 +94,15 @@ typedef enum {
     VIEW_EDIT_PADDING,     /* the padding mask on <-> off */
     VIEW_EDIT_POSITIONS,   /* the next kind of positional encoding */
     VIEW_EDIT_RESIDUAL,    /* the residual connections on <-> off */
+    VIEW_EDIT_SCALE,       /* the 1/sqrt(d_k) of the scores on <-> off */
+    VIEW_EDIT_TEMPERATURE, /* the next attention temperature: 1, 2, 0.5, 1, ... */
+    VIEW_EDIT_ABLATE,      /* text: the head on screen ("enc.0.2") silenced <-> back */
+    VIEW_EDIT_CACHE,       /* the KV cache of generation on <-> off */
 } ViewEditKind;
 
 typedef struct {
     ViewEditKind kind;
-    const char *text;      /* SOURCE / TARGET, else NULL */
+    const char *text;      /* SOURCE / TARGET: the sentence; ABLATE: the head; else NULL */
 } ViewEdit;
 
 #define VIEW_MAX_CLAIMS 8
@@ -111,8 +115,8 @@ typedef struct {
 
 typedef struct {
     char trace[1024];      /* the new trace's path; "" when the trace is unchanged */
-    char settings[200];    /* this run in one line: "causal mask off, padding mask on, ..." */
-    char settings_zh[200]; /* the same in Chinese ("" when not given: settings is shown) */
+    char settings[320];    /* this run in one line: "causal mask off, padding mask on, ..." */
+    char settings_zh[320]; /* the same in Chinese ("" when not given: settings is shown) */
     ViewClaim claims[VIEW_MAX_CLAIMS];
     int n_claims;
 } ViewRunResult;
@@ -319,7 +323,10 @@ void view_narration_scroll(ViewState *s, int delta);  /* J / K */
 void view_edit_start(ViewState *s, ViewEditKind which);  /* e / E: open the line editor */
 void view_edit_apply(ViewState *s);             /* Enter in the editor: request the re-run */
 void view_edit_cancel(ViewState *s);            /* Esc in the editor */
-void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text);  /* M D T R, and apply */
+void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text);  /* M D T R S W G, and apply */
+/* A: re-run with the head on screen silenced (or back, if it is already):
+ * the current record must be a per-head record of an attention block. */
+void view_request_ablate(ViewState *s);
 /* Why an edit of this kind cannot be made in this walk (ViewRerun.refuses),
  * or NULL when it can. */
 const char *view_rerun_refused(const ViewState *s, ViewEditKind kind);

@@ -104,6 +104,10 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_CHANGED_END] = {")", "）"},
     [WORD_LIST_SEP] = {", ", "、"},
     [WORD_SETTING_SEP] = {", ", "，"},
+    [WORD_SCALE] = {"scale 1/sqrt(d_k)", "缩放 1/√d_k"},
+    [WORD_TEMPERATURE] = {"attention temperature", "注意力温度"},
+    [WORD_ABLATED] = {"heads silenced", "输出置零的头"},
+    [WORD_KV_CACHE] = {"KV cache", "KV 缓存"},
 };
 
 const char *view_word(ViewLang lang, Word w)

@@ -2,7 +2,8 @@
  * differences of its loss, on tiny models of every kind the forward builds
  * (encoder-decoder and decoder-only, post- and pre-LN, ReLU and GELU, every
  * kind of positions, padding in batches of sentences of different lengths,
- * label smoothing, residual = off, enc_layers ≠ dec_layers).
+ * label smoothing, residual = off, enc_layers ≠ dec_layers, and the
+ * switches scale = off, attn_temperature and ablate_head).
  *
  * The method. The analytic gradient is model_backward's, from the float
  * forward. The numeric one differentiates a second forward written here in
@@ -63,35 +64,48 @@ typedef struct {
     int enc_layers, dec_layers;
     float smoothing;
     const char *src[3], *tgt[3];  /* NULL-terminated; B = number of tgt */
+    bool scale_off;
+    const char *temperature;      /* attn_temperature, or NULL for 1 */
+    const char *ablate;           /* ablate_head, or NULL for none */
 } GradCase;
 
 /* Every variant the forward supports, each in at least one case; B > 1
  * cases have sentences of different lengths (padding masks, <PAD> targets). */
 static const GradCase cases[] = {
     {"post_relu_sinusoidal_B2", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, true, true, 2, 2, 0.0f,
-     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}},
+     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, NULL},
     {"pre_gelu_learned_B2_enc2_dec1", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_LEARNED, true, true, 2, 1, 0.0f,
-     {"a b", "c d e f", NULL}, {"x y z", "w", NULL}},
+     {"a b", "c d e f", NULL}, {"x y z", "w", NULL}, false, NULL, NULL},
     {"post_gelu_relative_B2_enc1_dec2_smooth", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_RELATIVE, true, true,
-     1, 2, 0.1f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}},
+     1, 2, 0.1f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}, false, NULL, NULL},
     {"pre_relu_rope_B2", ARCH_ENCODER_DECODER, NORM_PRE, ACT_RELU, POS_ROPE, true, true, 2, 2, 0.0f,
-     {"a b c", "d e f a", NULL}, {"x y z", "w v", NULL}},
+     {"a b c", "d e f a", NULL}, {"x y z", "w v", NULL}, false, NULL, NULL},
     {"post_gelu_none_no_final_norm", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_NONE, true, false, 2, 2, 0.1f,
-     {"a b c", NULL}, {"x y z w", NULL}},
+     {"a b c", NULL}, {"x y z w", NULL}, false, NULL, NULL},
     {"decoder_only_post_gelu_sinusoidal_B2", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL, true, true, 0,
-     2, 0.0f, {NULL}, {"a b c d", "e f", NULL}},
+     2, 0.0f, {NULL}, {"a b c d", "e f", NULL}, false, NULL, NULL},
     {"decoder_only_pre_relu_rope_B2", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, true, true, 0, 3, 0.0f,
-     {NULL}, {"a b c", "d e f g h", NULL}},
+     {NULL}, {"a b c", "d e f g h", NULL}, false, NULL, NULL},
     {"decoder_only_pre_gelu_relative_smooth", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_RELATIVE, true, true, 0, 2,
-     0.2f, {NULL}, {"a b c d e", "f", NULL}},
+     0.2f, {NULL}, {"a b c d e", "f", NULL}, false, NULL, NULL},
     {"decoder_only_post_relu_learned_no_final_norm", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_LEARNED, true,
-     false, 0, 2, 0.0f, {NULL}, {"a b c d", NULL}},
+     false, 0, 2, 0.0f, {NULL}, {"a b c d", NULL}, false, NULL, NULL},
     {"residual_off_post_gelu_B2_enc1_dec2", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_SINUSOIDAL, false, true,
-     1, 2, 0.0f, {"a b c", "d e", NULL}, {"x y", "z w v", NULL}},
+     1, 2, 0.0f, {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, NULL},
     {"residual_off_pre_relu_rope_B2", ARCH_ENCODER_DECODER, NORM_PRE, ACT_RELU, POS_ROPE, false, true, 2, 2, 0.0f,
-     {"a b", "c d e", NULL}, {"x y z", "w", NULL}},
+     {"a b", "c d e", NULL}, {"x y z", "w", NULL}, false, NULL, NULL},
     {"residual_off_decoder_only_pre_gelu_learned", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_LEARNED, false, true,
-     0, 3, 0.0f, {NULL}, {"a b c d", "e f g", NULL}},
+     0, 3, 0.0f, {NULL}, {"a b c d", "e f g", NULL}, false, NULL, NULL},
+    {"scale_off_post_relu_B2", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, true, true, 2, 2, 0.0f,
+     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, true, NULL, NULL},
+    {"temperature_3_pre_gelu_relative_B2", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, true, true, 2, 2,
+     0.0f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}, false, "3", NULL},
+    {"decoder_only_scale_off_temperature_0.7_rope", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, true, true, 0,
+     2, 0.0f, {NULL}, {"a b c", "d e f g h", NULL}, true, "0.7", NULL},
+    {"ablated_heads_post_gelu_B2", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_SINUSOIDAL, true, true, 2, 2, 0.0f,
+     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, "enc.1.0,dec.0.self.1,dec.1.cross.0"},
+    {"decoder_only_ablated_head_learned", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_LEARNED, true, true, 0, 2,
+     0.0f, {NULL}, {"a b c d", "e f", NULL}, false, NULL, "dec.1.0"},
 };
 
 /* One tiny model with its batch, activations and gradients. */
@@ -126,6 +140,12 @@ static void case_config(Config *c, const GradCase *gc)
     c->rel_max_distance = 5;
     c->seed = 7;
     snprintf(c->vocab, sizeof c->vocab, "%s", "a b c d e f g h x y z w v");
+    c->scale = !gc->scale_off;
+    Error err;
+    if (gc->temperature)
+        assert_int_equal(config_set(c, "attn_temperature", gc->temperature, NULL, &err), TF_OK);
+    if (gc->ablate)
+        assert_int_equal(config_set(c, "ablate_head", gc->ablate, NULL, &err), TF_OK);
     for (int i = 0; gc->src[i]; i++)
         snprintf(c->src[c->n_src++], sizeof c->src[0], "%s", gc->src[i]);
     for (int i = 0; gc->tgt[i]; i++)
@@ -247,7 +267,7 @@ typedef struct {
 /* Multi-head attention; key j is blocked when j ≥ key_len or (causal) j > i. */
 static void ref_attention(Mat y, Mat xq, Mat xkv, const float *in_w, const float *in_b, const float *out_w,
                           const float *out_b, int Tq, int Tk, int key_len, bool causal, const RefPos *pos,
-                          const Config *c)
+                          const Config *c, AblateBlock which, int layer)
 {
     static Mat q, k, v, concat;
     const int d = c->d_model, h = c->heads, dk = d / h;
@@ -269,7 +289,9 @@ static void ref_attention(Mat y, Mat xq, Mat xkv, const float *in_w, const float
                 s[j] = 0.0;
                 for (int e = 0; e < dk; e++)
                     s[j] += q[i][hh * dk + e] * k[j][hh * dk + e];
-                s[j] /= sqrt((double)dk);
+                if (c->scale)
+                    s[j] /= sqrt((double)dk);
+                s[j] /= c->attn_temperature;
                 if (pos && pos->table)
                     s[j] += pos->table[relative_bucket(j - i, pos->bidirectional, c->rel_buckets,
                                                        c->rel_max_distance) * h + hh];
@@ -283,7 +305,7 @@ static void ref_attention(Mat y, Mat xq, Mat xkv, const float *in_w, const float
                 for (int j = 0; j < Tk; j++)
                     if (open[j])
                         z += exp(s[j] - max) / sum * v[j][hh * dk + e];
-                concat[i][hh * dk + e] = z;
+                concat[i][hh * dk + e] = config_head_ablated(c, which, layer, hh) ? 0.0 : z;
             }
         }
     ref_linear(y, concat, out_w, out_b, Tq, d, d);
@@ -318,6 +340,8 @@ typedef struct {
     int Tk, key_len;
     bool causal;
     const RefPos *pos;
+    AblateBlock which;  /* attention: which block of layer `layer`, for ablate_head */
+    int layer;
 } RefBlock;
 
 static void ref_block(Mat x, const RefBlock *blk, const Config *c, int T)
@@ -330,7 +354,7 @@ static void ref_block(Mat x, const RefBlock *blk, const Config *c, int T)
         memcpy(in, x, sizeof(Mat));
     if (blk->in_w)
         ref_attention(out, in, blk->memory ? *blk->memory : in, blk->in_w, blk->in_b, blk->out_w, blk->out_b, T,
-                      blk->memory ? blk->Tk : T, blk->key_len, blk->causal, blk->pos, c);
+                      blk->memory ? blk->Tk : T, blk->key_len, blk->causal, blk->pos, c, blk->which, blk->layer);
     else
         ref_ffn(out, in, blk->w1, blk->b1, blk->w2, blk->b2, T, c);
     for (int t = 0; t < T; t++)
@@ -383,9 +407,9 @@ static double reference_loss(const Model *m, const Batch *bt, double eps, const 
                 const EncLayerWeights *e = &w->enc[l];
                 const RefBlock attn = {e->self_attn_in_w, e->self_attn_in_b, e->self_attn_out_w, e->self_attn_out_b,
                                        NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Ts, bt->src_len[s],
-                                       false, &enc_pos};
+                                       false, &enc_pos, ABLATE_ENC, l};
                 const RefBlock ffn = {NULL, NULL, NULL, NULL, e->ff1_w, e->ff1_b, e->ff2_w, e->ff2_b,
-                                      e->norm2_w, e->norm2_b, NULL, 0, 0, false, NULL};
+                                      e->norm2_w, e->norm2_b, NULL, 0, 0, false, NULL, ABLATE_ENC, l};
                 apply_probe(memory, probe, 1, l, s);
                 ref_block(memory, &attn, c, Ts);
                 ref_block(memory, &ffn, c, Ts);
@@ -401,13 +425,13 @@ static double reference_loss(const Model *m, const Batch *bt, double eps, const 
             const DecLayerWeights *e = &w->dec[l];
             const RefBlock self = {e->self_attn_in_w, e->self_attn_in_b, e->self_attn_out_w, e->self_attn_out_b,
                                    NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Tt, bt->tgt_len[s], true,
-                                   &dec_pos};
+                                   &dec_pos, ABLATE_DEC_SELF, l};
             const RefBlock cross = {e->multihead_attn_in_w, e->multihead_attn_in_b, e->multihead_attn_out_w,
                                     e->multihead_attn_out_b, NULL, NULL, NULL, NULL, e->norm2_w, e->norm2_b,
-                                    &memory, Ts, enc_dec ? bt->src_len[s] : 0, false, NULL};
+                                    &memory, Ts, enc_dec ? bt->src_len[s] : 0, false, NULL, ABLATE_DEC_CROSS, l};
             const RefBlock ffn = {NULL, NULL, NULL, NULL, e->ff1_w, e->ff1_b, e->ff2_w, e->ff2_b,
                                   enc_dec ? e->norm3_w : e->norm2_w, enc_dec ? e->norm3_b : e->norm2_b, NULL, 0, 0,
-                                  false, NULL};
+                                  false, NULL, ABLATE_DEC_SELF, l};
             apply_probe(y, probe, 0, l, s);
             ref_block(y, &self, c, Tt);
             if (enc_dec)
@@ -683,7 +707,7 @@ static void test_without_residuals_gradients_fade(void **state)
 {
     (void)state;
     const GradCase deep = {"decoder_only_post_8_layers", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL,
-                           true, true, 0, 8, 0.0f, {NULL}, {"a b c d e", "f g", NULL}};
+                           true, true, 0, 8, 0.0f, {NULL}, {"a b c d e", "f g", NULL}, false, NULL, NULL};
     const double with = first_to_last(&deep, true), without = first_to_last(&deep, false);
     printf("backprop: 8 post-LN layers, |grad at layer 0 input| / |grad at the stack output|: "
            "residual on %.3g, off %.3g\n", with, without);

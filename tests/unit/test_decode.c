@@ -313,18 +313,35 @@ typedef struct {
     NormPlacement norm;
     PositionKind pos;
     const char *src, *tgt;
+    bool scale_off;           /* the switches (model/config.h): they shape no weight, */
+    const char *temperature;  /* so they are set on the model's configuration */
+    const char *ablate;
 } GenCase;
 
+static void apply_switches(Setup *s, const GenCase *gc)
+{
+    Error err;
+    s->m.cfg.scale = !gc->scale_off;
+    if ((gc->temperature && config_set(&s->m.cfg, "attn_temperature", gc->temperature, NULL, &err)) ||
+        (gc->ablate && config_set(&s->m.cfg, "ablate_head", gc->ablate, NULL, &err)) ||
+        config_validate(&s->m.cfg, &err))
+        fail_msg("%s: %s", gc->what, err.msg);
+}
+
 static const GenCase gen_cases[] = {
-    {"enc-dec post-LN sinusoidal", ARCH_ENCODER_DECODER, NORM_POST, POS_SINUSOIDAL, "猫 追 老鼠", NULL},
-    {"enc-dec pre-LN learned", ARCH_ENCODER_DECODER, NORM_PRE, POS_LEARNED, "猫 追 老鼠 我", "cat"},
-    {"enc-dec post-LN relative", ARCH_ENCODER_DECODER, NORM_POST, POS_RELATIVE, "我 爱 AI", NULL},
-    {"enc-dec pre-LN rope", ARCH_ENCODER_DECODER, NORM_PRE, POS_ROPE, "我 爱 AI 猫", "I love"},
-    {"enc-dec none", ARCH_ENCODER_DECODER, NORM_POST, POS_NONE, "猫 追", NULL},
-    {"decoder-only sinusoidal", ARCH_DECODER_ONLY, NORM_POST, POS_SINUSOIDAL, "<START> 我", NULL},
-    {"decoder-only learned", ARCH_DECODER_ONLY, NORM_PRE, POS_LEARNED, "<START>", NULL},
-    {"decoder-only relative", ARCH_DECODER_ONLY, NORM_PRE, POS_RELATIVE, "<START> cat chases", NULL},
-    {"decoder-only rope", ARCH_DECODER_ONLY, NORM_POST, POS_ROPE, "<START> I", NULL},
+    {"enc-dec post-LN sinusoidal", ARCH_ENCODER_DECODER, NORM_POST, POS_SINUSOIDAL, "猫 追 老鼠", NULL, false, NULL, NULL},
+    {"enc-dec pre-LN learned", ARCH_ENCODER_DECODER, NORM_PRE, POS_LEARNED, "猫 追 老鼠 我", "cat", false, NULL, NULL},
+    {"enc-dec post-LN relative", ARCH_ENCODER_DECODER, NORM_POST, POS_RELATIVE, "我 爱 AI", NULL, false, NULL, NULL},
+    {"enc-dec pre-LN rope", ARCH_ENCODER_DECODER, NORM_PRE, POS_ROPE, "我 爱 AI 猫", "I love", false, NULL, NULL},
+    {"enc-dec none", ARCH_ENCODER_DECODER, NORM_POST, POS_NONE, "猫 追", NULL, false, NULL, NULL},
+    {"decoder-only sinusoidal", ARCH_DECODER_ONLY, NORM_POST, POS_SINUSOIDAL, "<START> 我", NULL, false, NULL, NULL},
+    {"decoder-only learned", ARCH_DECODER_ONLY, NORM_PRE, POS_LEARNED, "<START>", NULL, false, NULL, NULL},
+    {"decoder-only relative", ARCH_DECODER_ONLY, NORM_PRE, POS_RELATIVE, "<START> cat chases", NULL, false, NULL, NULL},
+    {"decoder-only rope", ARCH_DECODER_ONLY, NORM_POST, POS_ROPE, "<START> I", NULL, false, NULL, NULL},
+    {"enc-dec scale off, ablated heads", ARCH_ENCODER_DECODER, NORM_POST, POS_SINUSOIDAL, "猫 追 老鼠", NULL, true,
+     NULL, "enc.1.2,dec.0.self.1,dec.1.cross.3"},
+    {"decoder-only rope, temperature 0.6", ARCH_DECODER_ONLY, NORM_PRE, POS_ROPE, "<START> I", NULL, false, "0.6",
+     "dec.1.0"},
 };
 
 /* The case's model and sentences, its encoder run: generation ready to
@@ -332,6 +349,7 @@ static const GenCase gen_cases[] = {
 static const float *setup_full_length(Setup *s, const GenCase *gc, Activations *enc)
 {
     setup(s, gc->arch, gc->norm, gc->pos, gc->src, gc->tgt);
+    apply_switches(s, gc);
     s->m.w.gen_b[TOK_END] = -1e4f;
     return encode(s, enc);
 }
@@ -380,6 +398,7 @@ static void test_teacher_forcing_equals_generation(void **state)
         Setup s;
         setup(&s, gc->arch, gc->norm, gc->pos, gc->arch == ARCH_ENCODER_DECODER ? gc->src : prefix,
               gc->arch == ARCH_ENCODER_DECODER ? prefix : NULL);
+        apply_switches(&s, gc);
         Activations tf;
         forward(&s, &tf);
         const int T = s.b.Tt, V = s.m.vocab.size;

@@ -2,7 +2,8 @@
  * independent implementation: plain loops in double precision, written
  * straight from the papers' equations, for every option the engine has
  * (post-/pre-LN, ReLU/GELU, decoder-only, padding, residual = off,
- * final_norm = no, and every kind of positions: sinusoidal, none, learned,
+ * final_norm = no, the switches scale = off, attn_temperature and
+ * ablate_head, and every kind of positions: sinusoidal, none, learned,
  * T5 relative bias, rotary), record by record — every intermediate the
  * engine records, each attention step per head, not only the logits — and
  * the teacher-forcing loss computed from the reference logits. */
@@ -163,11 +164,20 @@ typedef struct {
     int bidirectional, nb, max_distance;
 } RefPos;
 
+/* The switches inside one attention block: scores = raw / sqrt(d_k) (raw
+ * alone with scale = off), divided by the temperature; an ablated head's
+ * z is 0. */
+typedef struct {
+    int scale;
+    double temperature;
+    int ablated[8];  /* per head */
+} RefSwitch;
+
 /* Multi-head attention, every step kept under prefix (enc.0.attn, ...);
  * key j is hidden when j ≥ key_len or (causal) j > i. real: real queries. */
 static void mha(Mat y, Mat xq, Mat xkv, const float *in_w, const float *in_b, const float *out_w,
                 const float *out_b, int Tq, int Tk, int d, int h, int key_len, int causal, const RefPos *pos,
-                RefTrace *t, const char *prefix, int real)
+                const RefSwitch *sw, RefTrace *t, const char *prefix, int real)
 {
     static Mat q, k, v, concat;
     const int dk = d / h;
@@ -204,7 +214,7 @@ static void mha(Mat y, Mat xq, Mat xkv, const float *in_w, const float *in_b, co
                 raw[at] = 0;
                 for (int c = 0; c < dk; c++)
                     raw[at] += q[i][hh * dk + c] * k[j][hh * dk + c];
-                scores[at] = raw[at] / sqrt((double)dk);
+                scores[at] = (sw->scale ? raw[at] / sqrt((double)dk) : raw[at]) / sw->temperature;
                 s[j] = scores[at];
                 if (bias) {
                     bias[at] = pos->bias[ref_bucket(j - i, pos->bidirectional, pos->nb, pos->max_distance) * h + hh];
@@ -222,6 +232,8 @@ static void mha(Mat y, Mat xq, Mat xkv, const float *in_w, const float *in_b, co
                 double acc = 0;
                 for (int j = 0; j < Tk; j++)
                     acc += w[j] * v[j][hh * dk + c];
+                if (sw->ablated[hh])
+                    acc = 0;  /* the head's output is silenced; its weights are still computed */
                 z[((size_t)hh * Tq + i) * dk + c] = acc;
                 concat[i][hh * dk + c] = acc;
             }
@@ -276,8 +288,16 @@ static void sublayer(Mat x, const Sub *s, const Config *c, int T, RefTrace *t, c
     }
     if (s->in_w) {
         snprintf(attn, sizeof attn, "%s.%s", layer, s->attn);
+        /* layer is "enc.L" or "dec.L"; the block says which heads ablate_head names */
+        const int l = atoi(layer + 4);
+        const AblateBlock block = strcmp(s->attn, "attn") == 0        ? ABLATE_ENC
+                                  : strcmp(s->attn, "self_attn") == 0 ? ABLATE_DEC_SELF
+                                                                      : ABLATE_DEC_CROSS;
+        RefSwitch sw = {c->scale, c->attn_temperature, {0}};
+        for (int hh = 0; hh < c->heads && hh < 8; hh++)
+            sw.ablated[hh] = config_head_ablated(c, block, l, hh);
         mha(out, in, s->mem ? *s->mem : in, s->in_w, s->in_b, s->out_w, s->out_b, T, s->mem ? s->Tk : T,
-            d, c->heads, s->key_len, s->causal, s->pos, t, attn, real);
+            d, c->heads, s->key_len, s->causal, s->pos, &sw, t, attn, real);
     } else {
         ffn(out, in, s->w1, s->b1, s->w2, s->b2, T, d, c->d_ff, c->activation, t, layer, real);
     }
@@ -409,26 +429,38 @@ typedef struct {
     int final_norm;
     int enc_layers, dec_layers;
     int residual_off;
+    int scale_off;
+    const char *temperature;  /* attn_temperature, or NULL for 1 */
+    const char *ablate;       /* ablate_head, or NULL for none */
 } Case;
 
 static const Case cases[] = {
-    {"post-LN relu sinusoidal", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 0},
-    {"post-LN no final norm", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 0, 2, 1, 0},
-    {"pre-LN gelu", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 1, 3, 0},
-    {"positions off", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_NONE, 1, 2, 2, 0},
-    {"decoder-only post-LN", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 0, 3, 0},
-    {"decoder-only pre-LN gelu", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 0, 2, 0},
-    {"learned positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_LEARNED, 1, 2, 2, 0},
-    {"relative positions pre-LN", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 0},
-    {"rotary positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_ROPE, 1, 2, 2, 0},
-    {"decoder-only learned", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_LEARNED, 1, 0, 2, 0},
-    {"decoder-only relative", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_RELATIVE, 1, 0, 2, 0},
-    {"decoder-only rotary", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, 1, 0, 3, 0},
-    {"residual off post-LN", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 1},
-    {"residual off pre-LN relative", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 1},
-    {"decoder-only residual off rotary", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_ROPE, 1, 0, 2, 1},
-    {"post-LN no final norm learned", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_LEARNED, 0, 2, 2, 0},
-    {"decoder-only no final norm", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL, 0, 0, 2, 0},
+    {"post-LN relu sinusoidal", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 0, 0, NULL, NULL},
+    {"post-LN no final norm", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 0, 2, 1, 0, 0, NULL, NULL},
+    {"pre-LN gelu", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 1, 3, 0, 0, NULL, NULL},
+    {"positions off", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_NONE, 1, 2, 2, 0, 0, NULL, NULL},
+    {"decoder-only post-LN", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 0, 3, 0, 0, NULL, NULL},
+    {"decoder-only pre-LN gelu", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 0, 2, 0, 0, NULL, NULL},
+    {"learned positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_LEARNED, 1, 2, 2, 0, 0, NULL, NULL},
+    {"relative positions pre-LN", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 0, 0, NULL, NULL},
+    {"rotary positions", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_ROPE, 1, 2, 2, 0, 0, NULL, NULL},
+    {"decoder-only learned", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_LEARNED, 1, 0, 2, 0, 0, NULL, NULL},
+    {"decoder-only relative", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_RELATIVE, 1, 0, 2, 0, 0, NULL, NULL},
+    {"decoder-only rotary", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, 1, 0, 3, 0, 0, NULL, NULL},
+    {"residual off post-LN", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 1, 0, NULL, NULL},
+    {"residual off pre-LN relative", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 1, 0, NULL, NULL},
+    {"decoder-only residual off rotary", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_ROPE, 1, 0, 2, 1, 0, NULL, NULL},
+    {"post-LN no final norm learned", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_LEARNED, 0, 2, 2, 0, 0, NULL, NULL},
+    {"decoder-only no final norm", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL, 0, 0, 2, 0, 0, NULL, NULL},
+    {"scale off", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 0, 1, NULL, NULL},
+    {"temperature 2.5 relative pre-LN", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, 1, 2, 2, 0, 0,
+     "2.5", NULL},
+    {"decoder-only scale off temperature 0.5 rotary", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_ROPE, 1, 0, 2,
+     0, 1, "0.5", NULL},
+    {"ablated heads", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, 1, 2, 2, 0, 0, NULL,
+     "enc.0.1,dec.1.self.0,dec.0.cross.2"},
+    {"decoder-only ablated heads pre-LN", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_SINUSOIDAL, 1, 0, 2, 0, 0,
+     NULL, "dec.0.2,dec.1.self.0"},
 };
 
 /* The slot called name. */
@@ -517,6 +549,12 @@ static void test_forward_matches_reference(void **state)
         c->positions = cs->pos;
         c->final_norm = cs->final_norm;
         c->residual = !cs->residual_off;
+        c->scale = !cs->scale_off;
+        Error serr;
+        if (cs->temperature)
+            assert_int_equal(config_set(c, "attn_temperature", cs->temperature, NULL, &serr), TF_OK);
+        if (cs->ablate)
+            assert_int_equal(config_set(c, "ablate_head", cs->ablate, NULL, &serr), TF_OK);
         c->enc_layers = cs->enc_layers;
         c->dec_layers = cs->dec_layers;
         c->d_model = 24;

@@ -1,0 +1,67 @@
+/* switches.c — the table of switches (switches.h) and setting them in a
+ * LessonOverrides. */
+#include "lesson/switches.h"
+
+#include <stddef.h>
+#include <string.h>
+
+const SwitchInfo lesson_switches[SWITCH_COUNT] = {
+#define X(id, name, values, def, broken, breaks, key) {name, values, def, broken, breaks, key},
+    SWITCHES(X)
+#undef X
+};
+
+/* Where each switch lives in LessonOverrides: an int (-1 the lesson's,
+ * 0 off, 1 on) or a text (NULL the lesson's). */
+static const struct {
+    size_t offset;
+    bool text;
+} field[SWITCH_COUNT] = {
+    [SWITCH_CAUSAL_MASK] = {offsetof(LessonOverrides, causal_mask), false},
+    [SWITCH_PADDING_MASK] = {offsetof(LessonOverrides, padding_mask), false},
+    [SWITCH_POSITIONS] = {offsetof(LessonOverrides, positions), true},
+    [SWITCH_RESIDUAL] = {offsetof(LessonOverrides, residual), false},
+    [SWITCH_SCALE] = {offsetof(LessonOverrides, scale), false},
+    [SWITCH_ATTN_TEMPERATURE] = {offsetof(LessonOverrides, attn_temperature), true},
+    [SWITCH_ABLATE_HEAD] = {offsetof(LessonOverrides, ablate_head), true},
+    [SWITCH_CACHE] = {offsetof(LessonOverrides, cache), false},
+};
+
+int lesson_switch_find(const char *name)
+{
+    for (int i = 0; i < SWITCH_COUNT; i++)
+        if (strcmp(lesson_switches[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+Status lesson_switch_set(LessonOverrides *o, int sw, const char *value, Error *err)
+{
+    if (sw < 0 || sw >= SWITCH_COUNT)
+        return error_set(err, TF_ERR_INPUT, "no switch %d", sw);
+    char *at = (char *)o + field[sw].offset;
+    if (field[sw].text) {
+        memcpy(at, &value, sizeof value);
+        return TF_OK;
+    }
+    int v = strcmp(value, "on") == 0 ? 1 : strcmp(value, "off") == 0 ? 0 : -1;
+    if (v < 0)
+        return error_set(err, TF_ERR_INPUT, "--%s '%s': on or off", lesson_switches[sw].name, value);
+    memcpy(at, &v, sizeof v);
+    return TF_OK;
+}
+
+bool lesson_switch_is_default(const LessonOverrides *o, int sw)
+{
+    if (sw < 0 || sw >= SWITCH_COUNT)
+        return true;
+    const char *at = (const char *)o + field[sw].offset;
+    if (field[sw].text) {
+        const char *text;
+        memcpy(&text, at, sizeof text);
+        return text == NULL;
+    }
+    int v;
+    memcpy(&v, at, sizeof v);
+    return v < 0;
+}

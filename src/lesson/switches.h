@@ -1,0 +1,69 @@
+/* switches.h — the switches: one setting per idea a lesson teaches, each
+ * of which, flipped, breaks that idea, so a claim can be shown to depend
+ * on it.
+ *
+ * One table (SWITCHES) says, for each: its name (the lesson command's flag
+ * without "--", and the key a claim may name), the values it takes, its
+ * default, the value that breaks the idea, what that breaks in words, and
+ * the lesson viewer's re-run key. `traceformer lesson N --check --FLAG V`
+ * and the viewer's keys set the same LessonOverrides field (lesson.h); a
+ * tool that runs every claim under every switch walks this table. */
+#ifndef TF_LESSON_SWITCHES_H
+#define TF_LESSON_SWITCHES_H
+
+#include "core/error.h"
+#include "lesson/lesson.h"
+
+/* X(id, name, values, default, broken, breaks, key):
+ *   broken  a value that breaks the idea, for a tool to flip it to (the
+ *           heads ablate_head silences depend on the model: enc.0.0 is an
+ *           example, valid in every encoder-decoder lesson);
+ *   key     the viewer key that re-runs with the switch flipped. */
+#define SWITCHES(X)                                                                                \
+    X(CAUSAL_MASK, "causal-mask", "on|off", "on", "off",                                          \
+      "decoder self-attention sees later positions", 'M')                                         \
+    X(PADDING_MASK, "padding-mask", "on|off", "on", "off", "attention reads the <PAD> keys", 'D')  \
+    X(POSITIONS, "positions", "sinusoidal|none|learned|relative|rope", "the lesson's", "none",     \
+      "attention cannot tell where a token stands", 'T')                                          \
+    X(RESIDUAL, "residual", "on|off", "on", "off",                                                \
+      "each sublayer's output replaces the stream instead of adding to it", 'R')                  \
+    X(SCALE, "scale", "on|off", "on", "off",                                                      \
+      "scores are not divided by sqrt(d_k): their spread grows and the softmax saturates", 'S')   \
+    X(ATTN_TEMPERATURE, "attn-temperature", "T (finite, > 0)", "1", "4",                          \
+      "scores divided by T before the softmax: T > 1 flattens the weights, T < 1 sharpens them", 'W') \
+    X(ABLATE_HEAD, "ablate-head", "SPEC[,SPEC...] (enc.L.H, dec.L.self.H, dec.L.cross.H)", "none", \
+      "enc.0.0", "the named heads' output z is zeroed: what they contributed is gone", 'A')        \
+    X(CACHE, "cache", "on|off", "on", "off",                                                      \
+      "generation recomputes the whole prefix at every step instead of reusing the KV cache", 'G')
+
+typedef enum {
+#define X(id, ...) SWITCH_##id,
+    SWITCHES(X)
+#undef X
+    SWITCH_COUNT
+} SwitchId;
+
+typedef struct {
+    const char *name;     /* "attn-temperature": the flag without "--" */
+    const char *values;   /* what it takes, for help */
+    const char *def;      /* its default, in words */
+    const char *broken;   /* a value that breaks the idea */
+    const char *breaks;   /* what flipping it breaks, one sentence */
+    char key;             /* the lesson viewer's re-run key */
+} SwitchInfo;
+
+extern const SwitchInfo lesson_switches[SWITCH_COUNT];
+
+/* The switch called name ("scale"), or -1. */
+int lesson_switch_find(const char *name);
+
+/* Set switch sw of o to value (which must outlive o: text values are
+ * pointed at). on|off switches take exactly "on" or "off"; the others are
+ * checked when the lesson runs (config_set names the flag). TF_ERR_INPUT
+ * "--scale 'maybe': on or off" for a value refused here. */
+Status lesson_switch_set(LessonOverrides *o, int sw, const char *value, Error *err);
+
+/* Is switch sw of o at its default (not set by the student)? */
+bool lesson_switch_is_default(const LessonOverrides *o, int sw);
+
+#endif
