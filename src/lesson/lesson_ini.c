@@ -612,32 +612,3 @@ Status lesson_read_ini(Lesson *l, Error *err)
     free(buf);
     return st;
 }
-
-Status lesson_config_load(Config *c, const char *ini_path, Error *err)
-{
-    /* The sections to skip: every header that is not a config section. */
-    FILE *f = fopen(ini_path, "r");
-    if (!f)
-        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", ini_path, strerror(errno));
-    char names[MAX_SECTIONS][80];
-    const char *others[MAX_SECTIONS + 1];
-    int n = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, f) && n < MAX_SECTIONS) {
-        char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        char *close = *s == '[' ? strchr(s, ']') : NULL;
-        if (!close || close - s - 1 >= (long)sizeof names[0])
-            continue;
-        *close = '\0';
-        if (is_config_section(s + 1))
-            continue;
-        snprintf(names[n], sizeof names[n], "%s", s + 1);
-        others[n] = names[n];
-        n++;
-    }
-    fclose(f);
-    others[n] = NULL;
-    return config_load_ini_sections(c, ini_path, others, err);
-}

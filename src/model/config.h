@@ -94,11 +94,9 @@ Status config_load_ini(Config *c, const char *path, Error *err);
  * messages ("model.tfw (configuration):3: ..."). */
 Status config_load_ini_text(Config *c, const char *text, const char *name, Error *err);
 
-/* The same, skipping the keys of other_sections (a NULL-terminated list,
+/* The same from text, skipping the keys of other_sections (a NULL-terminated list,
  * e.g. {"steps", "claims", NULL} for a lesson.ini), which another reader
  * owns. config_load_ini refuses every section but [model] [vocab] [input]. */
-Status config_load_ini_sections(Config *c, const char *path, const char *const *other_sections,
-                                Error *err);
 Status config_load_ini_text_sections(Config *c, const char *text, const char *name,
                                      const char *const *other_sections, Error *err);
 

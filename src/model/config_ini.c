@@ -234,8 +234,7 @@ Status config_load_ini_text(Config *c, const char *text, const char *name, Error
     return config_load_ini_text_sections(c, text, name, NULL, err);
 }
 
-Status config_load_ini_sections(Config *c, const char *path, const char *const *other_sections,
-                                Error *err)
+Status config_load_ini(Config *c, const char *path, Error *err)
 {
     /* A lesson file is a few kilobytes; anything this big is a mistake. */
     enum { FILE_MAX = 4 << 20 };
@@ -274,16 +273,11 @@ Status config_load_ini_sections(Config *c, const char *path, const char *const *
             st = error_set(err, TF_ERR_INPUT, "%s:%d: NUL byte in a text file", path, line);
         } else if ((st = printable_file_check(buf, n, path, err)) == TF_OK) {
             /* values reach terminals and traces: hidden characters are refused above */
-            st = config_load_ini_text_sections(c, buf, path, other_sections, err);
+            st = config_load_ini_text_sections(c, buf, path, NULL, err);
         }
     }
     free(buf);
     return st;
-}
-
-Status config_load_ini(Config *c, const char *path, Error *err)
-{
-    return config_load_ini_sections(c, path, NULL, err);
 }
 
 /* ---- writing ------------------------------------------------------------- */

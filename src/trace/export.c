@@ -23,11 +23,6 @@ bool export_format_parse(const char *s, ExportFormat *out)
     return false;
 }
 
-const char *export_format_ext(ExportFormat f)
-{
-    return format_exts[f];
-}
-
 /* ---- pages ---- */
 
 static bool dim0_is_batch(const Record *r)

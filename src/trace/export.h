@@ -35,7 +35,6 @@ typedef enum { EXPORT_NPY, EXPORT_CSV, EXPORT_DAT } ExportFormat;
 
 /* "npy", "csv" or "dat"; false for anything else. */
 bool export_format_parse(const char *s, ExportFormat *out);
-const char *export_format_ext(ExportFormat f);
 
 /* dir/NAME.EXT into buf; refuses names that are not record names (so no
  * '/', no leading '.') and paths longer than cap. */

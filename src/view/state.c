@@ -107,11 +107,6 @@ const CachedRecord *view_mask(const ViewState *s)
     return s->mask_rec >= 0 ? cache_find(&s->cache, s->a, (uint32_t)s->mask_rec) : NULL;
 }
 
-const CachedRecord *view_weights(const ViewState *s)
-{
-    return s->weights_rec >= 0 ? cache_find(&s->cache, s->a, (uint32_t)s->weights_rec) : NULL;
-}
-
 Scale view_scale(const ViewState *s, const CachedRecord *c)
 {
     return view_scale_range(s, record_kind_of(c->tr.rec.kind), c->stats.min, c->stats.max);

@@ -361,9 +361,8 @@ void view_message(ViewState *s, MessageKind kind, const char *fmt, ...)
 const CachedRecord *view_current(const ViewState *s);
 /* The compared record of b, or NULL when not comparing or b lacks it. */
 const CachedRecord *view_current_b(const ViewState *s);
-/* The block's mask / weights when fetched, else NULL. */
+/* The block's mask when fetched, else NULL. */
 const CachedRecord *view_mask(const ViewState *s);
-const CachedRecord *view_weights(const ViewState *s);
 
 /* The page of a record that shows the wanted head and batch (clamped). */
 size_t view_page(const ViewState *s, const Record *r, const RecordPages *pg);

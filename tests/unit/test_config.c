@@ -351,7 +351,7 @@ static void test_other_sections(void **state)
     Error e;
     config_defaults(&c);
     static const char *const others[] = {"steps", "claims", NULL};
-    if (config_load_ini_sections(&c, path, others, &e) != TF_OK)
+    if (config_load_ini_text_sections(&c, ini, "lesson.ini", others, &e) != TF_OK)
         fail_msg("%s", e.msg);
     assert_int_equal(c.heads, 2);
     assert_int_equal(c.n_src, 1);
