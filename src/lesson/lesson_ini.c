@@ -364,7 +364,9 @@ int lesson_run_index(const Lesson *l, const char *name)
     return -1;
 }
 
-Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const char *where, Error *err)
+/* Split "NAME[@RUN][[SLICES]] | note" style references: parse ref into a
+ * ClaimRef and check that RUN exists; where = "lesson.ini:12". */
+static Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const char *where, Error *err)
 {
     Error sub = {0};
     if (claim_ref_parse(text, out, &sub) != TF_OK)

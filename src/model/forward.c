@@ -45,7 +45,10 @@ static const float *added_positions(const Config *c, const float *sinusoidal, co
     }
 }
 
-void forward_positions_encoder(const Model *m, Activations *a)
+/* The positional slot of the config's positions kind (enc.pos,
+ * enc.rope_angles or enc.rel_buckets; nothing for none): the encoder's
+ * positions 0..Ts−1. */
+static void forward_positions_encoder(const Model *m, Activations *a)
 {
     const Config *c = &m->cfg;
     const int d = c->d_model, dk = d / c->heads, Ts = a->len[STREAM_SRC];
@@ -74,7 +77,9 @@ void forward_positions_decoder(const Model *m, Activations *a, int q0)
     }
 }
 
-const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
+/* The encoder on sentence s of a (src: its Ts ids, src_len real ones);
+ * returns its memory (Ts, d), inside a. */
+static const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
 {
     const Config *c = &m->cfg;
     const int Ts = a->len[STREAM_SRC], d = c->d_model;

@@ -60,7 +60,9 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-const char *trace_text_problem(const char *s, size_t n, size_t *at)
+/* Why s[0..n) is not valid text (UTF-8 without control characters and
+ * without NUL), or NULL. *at gets the offending byte's offset. */
+static const char *trace_text_problem(const char *s, size_t n, size_t *at)
 {
     const unsigned char *b = (const unsigned char *)s;
     size_t i = 0;

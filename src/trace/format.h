@@ -99,9 +99,6 @@ static inline uint64_t round8(uint64_t n) { return (n + 7) & ~(uint64_t)7; }
 
 /* Why s[0..n) is not a valid record name (see FORMAT.md), or NULL. */
 const char *trace_name_problem(const char *s, size_t n);
-/* Why s[0..n) is not valid text (UTF-8 without control characters and
- * without NUL), or NULL. *at gets the offending byte's offset. */
-const char *trace_text_problem(const char *s, size_t n, size_t *at);
 
 /* Why r's query_pos / key_pos cannot be stored (FORMAT.md: a record with
  * positions has a dim named "query" or "key"; an axis it lacks has

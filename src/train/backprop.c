@@ -64,7 +64,8 @@ static void carve_all(BackpropWork *w, Carver *cv, const Config *c, int V, int B
     w->dpre = carve(cv, Tm, F);
 }
 
-size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt)
+/* Floats of scratch for these sizes. */
+static size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt)
 {
     BackpropWork w;
     Carver cv = {NULL, 0, true};
@@ -72,7 +73,8 @@ size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt)
     return cv.ok ? cv.used : (size_t)-1;
 }
 
-void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, int B, int Ts, int Tt)
+/* Carve a block of backprop_work_numel floats into w. */
+static void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, int B, int Ts, int Tt)
 {
     Carver cv = {block, 0, true};
     carve_all(w, &cv, c, V, B, Ts, Tt);

@@ -43,10 +43,6 @@ typedef struct {
     float *dpre;        /* (Tm, F) */
 } BackpropWork;
 
-/* Floats of scratch for these sizes, and carving a block of that many into w. */
-size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt);
-void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, int B, int Ts, int Tt);
-
 /* Backward of attention_forward (model/attention.c) for one sentence.
  *   dxq  (Tq, d) += ∂/∂xq,   dxkv (Tk, d) += ∂/∂xkv   (may be the same buffer
  *                                                       for self-attention)

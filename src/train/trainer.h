@@ -121,12 +121,6 @@ typedef struct {
  * target length + 8 tokens, within max_len) for exact match. */
 Status train_evaluate(const Model *m, const Example *ex, int n, bool generate, EvalResult *r, Error *err);
 
-/* Greedy generation for one source sentence (encoder-decoder): the chosen
- * tokens, <END> excluded, into out (cap), their count in *n_out; *ended
- * says whether <END> was chosen within max_new tokens. */
-Status train_greedy_decode(const Model *m, const int *src, int src_len, int max_new, int *out, int cap,
-                           int *n_out, bool *ended, Error *err);
-
 /* Set the BLAS to one thread; returns the previous count (for
  * train_blas_restore). */
 int train_blas_single(void);
