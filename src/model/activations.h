@@ -21,7 +21,7 @@
  *
  * A generation step registers the decoder's slots again under the prefix
  * "gen.S." with its own lengths: one query row and S + 1 keys with the KV
- * cache, S + 1 of both without (model/generate.h). */
+ * cache, S + 1 of both without (model/generator.h). */
 #ifndef TF_MODEL_ACTIVATIONS_H
 #define TF_MODEL_ACTIVATIONS_H
 

@@ -377,8 +377,8 @@ static Status check_text(const char *v, int k, const ConfigSource *s, size_t cap
     if (!utf8_valid(v, n, &bad))
         return error_set(err, TF_ERR_INPUT, "%s: %s: invalid UTF-8 at byte %zu", p, config_keys[k].name, bad);
     size_t i = 0;
-    while (i < n && token_separator_len(v + i, n - i))
-        i += token_separator_len(v + i, n - i);
+    while (i < n && tokenizer_separator_len(v + i, n - i))
+        i += tokenizer_separator_len(v + i, n - i);
     if (i == n)
         return error_set(err, TF_ERR_INPUT, "%s: %s is empty", p, config_keys[k].name);
     if (n >= cap) {

@@ -55,8 +55,8 @@ static void forward_positions_encoder(const Model *m, Activations *a)
     switch (c->positions) {
     case POS_SINUSOIDAL: positions_sinusoidal(a->enc_pos, Ts, d); break;
     case POS_LEARNED: memcpy(a->enc_pos_learned, m->w.src_pos_embed, (size_t)Ts * d * sizeof(float)); break;
-    case POS_ROPE: rope_angles(a->enc_rope, 0, Ts, dk); break;
-    case POS_RELATIVE: relative_buckets(a->enc_buckets, 0, Ts, Ts, 1, c->rel_buckets, c->rel_max_distance); break;
+    case POS_ROPE: positions_rope_angles(a->enc_rope, 0, Ts, dk); break;
+    case POS_RELATIVE: positions_relative_buckets(a->enc_buckets, 0, Ts, Ts, 1, c->rel_buckets, c->rel_max_distance); break;
     default: break;
     }
 }
@@ -71,8 +71,8 @@ void forward_positions_decoder(const Model *m, Activations *a, int q0)
     case POS_LEARNED:
         memcpy(a->dec_pos_learned, m->w.tgt_pos_embed + (size_t)q0 * d, (size_t)Tq * d * sizeof(float));
         break;
-    case POS_ROPE: rope_angles(a->dec_rope, q0, Tq, dk); break;
-    case POS_RELATIVE: relative_buckets(a->dec_buckets, q0, Tq, Tk, 0, c->rel_buckets, c->rel_max_distance); break;
+    case POS_ROPE: positions_rope_angles(a->dec_rope, q0, Tq, dk); break;
+    case POS_RELATIVE: positions_relative_buckets(a->dec_buckets, q0, Tq, Tk, 0, c->rel_buckets, c->rel_max_distance); break;
     default: break;
     }
 }

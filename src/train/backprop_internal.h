@@ -19,7 +19,7 @@
 #include "model/config.h"
 #include "model/weights.h"
 
-/* The scratch of one backward pass: sized once by grads_alloc, reused by
+/* The scratch of one backward pass: sized once by backprop_grads_alloc, reused by
  * every sentence, layer and head (nothing is allocated per call). Buffers
  * hold garbage between uses; each user zeroes what it accumulates into. */
 typedef struct {
@@ -70,8 +70,8 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
                             const AttnPositions *self_pos, float *dbias_table);
 
 /* The output of a layer: where its slots hold the stream it hands on. */
-const float *encoder_layer_output(const LayerActs *o, const Config *c);
-const float *decoder_layer_output(const LayerActs *o, const Config *c);
+const float *backprop_encoder_output(const LayerActs *o, const Config *c);
+const float *backprop_decoder_output(const LayerActs *o, const Config *c);
 
 /* Backward of the embedding step of a stack: input (T, d) = E[ids]·√d (+ pos).
  * dtable (V, d) += rows of dinput·√d; dpos_table (max_len, d), when

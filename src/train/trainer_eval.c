@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "model/forward.h"
-#include "model/generate.h"
+#include "model/generator.h"
 #include "model/loss.h"
 #include "train/trainer.h"
 

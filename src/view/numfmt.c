@@ -1,4 +1,4 @@
-/* numfmt.c — fixed-width numbers for cells. */
+/* numfmt_cell.c — fixed-width numbers for cells. */
 #include "view/numfmt.h"
 
 #include <math.h>
@@ -43,7 +43,7 @@ NumberFormat numfmt_for(const ValueStats *st, const char *kind, bool whole)
     return f;
 }
 
-int numfmt(char *buf, size_t cap, float v, const NumberFormat *f)
+int numfmt_cell(char *buf, size_t cap, float v, const NumberFormat *f)
 {
     if (isnan(v))
         return snprintf(buf, cap, "nan");

@@ -1,7 +1,7 @@
 /* state.h — everything the viewer's screen shows, as plain data.
  *
  * The viewer follows ncdu's split: this state is the model; draw.h paints
- * it (draw(const ViewState *) never changes it) and keys.h changes it
+ * it (view_draw(const ViewState *) never changes it) and keys.h changes it
  * (view_key never draws). Neither needs the other, and this file needs no
  * terminal at all, so the unit tests drive it directly: step, switch heads,
  * jump, resize, and check what the screen would show.

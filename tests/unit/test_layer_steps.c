@@ -21,7 +21,7 @@
 
 #include "../support/tiny_model.h"
 #include "model/forward.h"
-#include "model/generate.h"
+#include "model/generator.h"
 #include "model/layer_steps.h"
 
 static void fill_nan(Activations *a)

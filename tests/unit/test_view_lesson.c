@@ -638,8 +638,8 @@ static void test_rerun_edit_source(void **state)
     view_jump(s, "src.tokens");
     const CachedRecord *c = view_current(s);
     assert_true(c->ok);
-    assert_string_equal(pages_col_label(&c->tr.rec, &c->pg, 0, 0), LAOSHU);
-    assert_string_equal(pages_col_label(&c->tr.rec, &c->pg, 0, 2), MAO);
+    assert_string_equal(export_pages_col_label(&c->tr.rec, &c->pg, 0, 0), LAOSHU);
+    assert_string_equal(export_pages_col_label(&c->tr.rec, &c->pg, 0, 2), MAO);
     /* the claims are shown */
     assert_true(s->claims);
     assert_int_equal(s->run.n_claims, 2);
@@ -653,7 +653,7 @@ static void test_rerun_edit_source(void **state)
     assert_int_equal(s->cmp.n_differ, 0);
     const CachedRecord *cb = view_current_b(s);
     assert_non_null(cb);
-    assert_string_equal(pages_col_label(&cb->tr.rec, &cb->pg, 0, 0), LAOSHU);
+    assert_string_equal(export_pages_col_label(&cb->tr.rec, &cb->pg, 0, 0), LAOSHU);
 
     /* a refused edit: the message, and nothing else changes */
     TraceReader *now = s->a;

@@ -584,7 +584,7 @@ static void test_heads_view(void **state)
         const HeadStats *hs = &s->head_stats[h];
         assert_false(hs->distributions);
         assert_true(hs->entropy_bits == 0 && hs->distance == 0);
-        const float *m = pages_data(&raw->tr.rec, &raw->pg, view_page_at(&raw->tr.rec, &raw->pg, (uint32_t)h, 0));
+        const float *m = export_pages_data(&raw->tr.rec, &raw->pg, view_page_at(&raw->tr.rec, &raw->pg, (uint32_t)h, 0));
         float lo = INFINITY, hi = -INFINITY;
         for (size_t k = 0; k < raw->pg.rows * raw->pg.cols; k++) {
             lo = fminf(lo, m[k]);
@@ -668,7 +668,7 @@ static void test_mask_overlay(void **state)
     assert_non_null(m);
     assert_string_equal(m->tr.rec.name, "dec.0.self_attn.mask");
     /* the causal mask hides exactly the keys after the query */
-    const float *mask = pages_data(&m->tr.rec, &m->pg, 0);
+    const float *mask = export_pages_data(&m->tr.rec, &m->pg, 0);
     for (size_t i = 0; i < m->pg.rows; i++)
         for (size_t j = 0; j < m->pg.cols; j++)
             assert_true((isinf(mask[i * m->pg.cols + j]) != 0) == (j > i));
