@@ -135,7 +135,7 @@ static void flag_to_key(const char *flag, char *out, size_t cap)
 }
 
 /* "d_model" → "--d-model". */
-void config_key_to_flag(const char *key, char *out, size_t cap)
+static void config_key_to_flag(const char *key, char *out, size_t cap)
 {
     int n = snprintf(out, cap, "--%s", key);
     for (int i = 2; i < n && (size_t)i < cap; i++)

@@ -148,10 +148,6 @@ typedef struct {
 int config_flag_count(void);
 void config_flag_info(int k, ConfigFlag *out);
 
-/* One line per key, "  [model] d_model  --d-model  model width ...", from
- * the key table, for --help. Returns the length like config_to_ini. */
-int config_describe_keys(char *buf, int cap);
-
 int config_head_dim(const Config *c);  /* d_model / heads */
 
 const char *config_norm_name(NormPlacement n);

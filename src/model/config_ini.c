@@ -327,17 +327,3 @@ int config_to_ini(const Config *c, char *buf, int cap)
         out_printf(&o, "tgt = %s\n", c->tgt[i]);
     return o.len > INT_MAX ? -1 : (int)o.len;
 }
-
-int config_describe_keys(char *buf, int cap)
-{
-    Out o = {buf, cap > 0 ? cap : 0, 0};
-    if (o.cap > 0)
-        buf[0] = '\0';
-    for (int k = 0; k < K_COUNT; k++) {
-        char flag[48];
-        config_key_to_flag(config_keys[k].name, flag, sizeof flag);
-        out_printf(&o, "  [%s] %-15s %-17s %s\n", config_section_names[config_keys[k].section], config_keys[k].name, flag,
-                   config_keys[k].doc);
-    }
-    return o.len > INT_MAX ? -1 : (int)o.len;
-}

@@ -585,18 +585,3 @@ int task_examples_outside(const TrainedOn *t, const Example *ex, int n)
                  ex[k].tgt_len > t->tgt_max;
     return count;
 }
-
-const Example *task_dataset_find(const Dataset *ds, const char *src, int *heldout)
-{
-    char buf[1024];
-    for (int k = 0; k < ds->n_train + ds->n_heldout; k++) {
-        const Example *e = &ds->examples_[k];
-        if (task_tokens_join(buf, sizeof buf, e->src_text, e->src_len) >= 0 &&
-            strcmp(buf, src) == 0) {
-            if (heldout)
-                *heldout = k >= ds->n_train;
-            return e;
-        }
-    }
-    return NULL;
-}

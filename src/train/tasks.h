@@ -104,10 +104,6 @@ void task_dataset_trained_on(const Dataset *ds, TrainedOn *t);
  * ranges (0 when t is unknown). */
 int task_examples_outside(const TrainedOn *t, const Example *ex, int n);
 
-/* The example whose source is the text src (tokens separated by single
- * spaces, "猫 追 老鼠"), or NULL; *heldout (when non-NULL) says which split. */
-const Example *task_dataset_find(const Dataset *ds, const char *src, int *heldout);
-
 /* n tokens joined by single spaces into buf (cap bytes, NUL-terminated):
  * the form Config's sentences and the tokenizer take. Returns the length,
  * or −1 when it does not fit (buf then holds ""). */

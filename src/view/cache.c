@@ -73,14 +73,6 @@ const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t i
     return e;
 }
 
-int cache_held(const RecordCache *c)
-{
-    int n = 0;
-    for (int i = 0; i < VIEW_CACHE_SLOTS; i++)
-        n += c->slot[i].used;
-    return n;
-}
-
 void cache_free(RecordCache *c)
 {
     for (int i = 0; i < VIEW_CACHE_SLOTS; i++)

@@ -21,7 +21,7 @@
 # tests (tests/unit, tests/support, tests/fuzz) or of bench/. One used
 # only inside its own file should be static; one used nowhere, deleted;
 # one used only by tests belongs in tests/support, unless it is part of a
-# module's API on purpose (ALLOW_TEST_ONLY below).
+# module's API on purpose (allow_test_only below).
 #
 # Objects are read from the build directory next to $TF, and only those
 # whose .c still exists (the build directory may hold stale ones).
@@ -29,13 +29,49 @@
 SRC=$(pwd)
 BUILD=$(dirname "$TF")
 
-# Library API that only tests use, on purpose: the symbol and why.
-ALLOW_TEST_ONLY='
-byte_cursor_u8      the cursor reads every width; the trace format has no lone byte yet
-byte_cursor_u64     the cursor reads every width; the tests read the footer offset with it
-byte_cursor_skip    the cursor moves past what a reader does not need; tests check the bounds
-crc_update_chunked  the running CRC-32 fed in pieces, as a streaming writer would
-'
+# Library API that only tests use, on purpose: the symbol and why. Most are
+# used inside their own file too (the part of a module a test checks on its
+# own); none may be used by another object of src/ or bench (then it is
+# no longer test-only and leaves this list).
+allow_test_only() { cat <<'LIST'
+linear_forward_reference   the plain loops linear_forward and matmul_forward run for small
+matmul_forward_reference     products; the tests hold the OpenBLAS path against them
+linear_backward_reference  the same for the backward twins
+matmul_backward_reference
+row_stats_float            the row rule in float32, as row_stats_matrix applies it; tests hold
+                             it against the double entry point the claims use
+positions_relative_bucket  T5 bucket of one offset, which the table is made of; tests check it
+generator_step_register    the two halves of generator_step: tests check the slots one step
+generator_step_run           registers before and after it runs
+activations_find           a slot by name: the tests read single slots of a pass with it
+claim_slice                the slicing step of claim_eval, which the claims fuzz harness drives
+lesson_view_prepare        the lesson viewer without a terminal: the lesson walk test steps
+lesson_view_free             every lesson through the view state with it
+plot_record                the figures plot_list draws, one kind each, so the plot tests
+plot_norms                   can draw one and read the image back
+plot_generation
+plot_has_grad_norms        the test that a training-step trace has the norms plot_norms draws
+printable_file_problem     the rule printable_file_check applies, with the line and column
+utf8_prefix_for_width      the UTF-8 module: a prefix cut by display columns (text_fit uses
+                             utf8_width; tests and the tokenizer fuzz harness use this)
+export_write_csv           the CSV export to any stream; export_write_dat is the program's
+record_block_is_attention  parts of record_name_parse's table that its tests check
+record_name_step_is
+grad_param_kind            which parameter a gradient key names, used by grad_records_add
+optim_grad_norm            the norm optim_clip_grad_norm clips by
+task_phrasebook_size       how many sentences the phrasebook grammar makes (the dataset sizes)
+task_tokens_join           tokens into Config's sentence form, used by the task generator
+keys_action                the key table view_key reads; the tests press keys through it
+palette_rgb                the colours palette_ink chooses between; the tests check contrast
+palette_luminance
+view_numbers_on            whether cells show numbers, which the matrix pane asks internally
+byte_cursor_u8             the cursor reads every width the format may need; the readers
+byte_cursor_u64              use u16/u32/f32/f64 (f64 is u64's bits) and the tests check
+byte_cursor_skip             the bounds of all of them
+crc_update_chunked         what crc_update runs with CRC_MAX_CHUNK; the tests feed it small
+                             chunks to check the joins
+LIST
+}
 
 if ! need nm "the symbols of the library's objects"; then finish; fi
 
@@ -97,13 +133,15 @@ fi
 if [ -n "$missing" ]; then
     skip "objects of the tests or bench not built ($(echo $missing | cut -c1-80)...): make test-unit builds them"
 else
-    echo "$ALLOW_TEST_ONLY" | awk 'NF { print $1 }' >"$WORK/allow"
+    allow_test_only | awk '/^[a-z]/ { print $1 }' >"$WORK/allow"
     awk -v build="$BUILD/" '
     FILENAME == ARGV[1] { allow[$1] = 1; next }
     FILENAME == ARGV[2] {               # uses: OBJECT SYMBOL
         o = $1; s = $2
-        if (index(o, build "src/") == 1) { lib_user[s] = lib_user[s] " " o }
-        else                             { test_user[s] = 1 }
+        if (index(o, build "src/") == 1 || index(o, build "bench/") == 1)
+            lib_user[s] = lib_user[s] " " o
+        else
+            test_user[s] = 1
         next
     }
     {                                   # defs: SOURCE SYMBOL
@@ -113,7 +151,7 @@ else
         if (other) next
         if (sym == "main") next
         if (sym in test_user) {
-            if (!(sym in allow)) print src ":" sym " (only tests use it: tests/support, or ALLOW_TEST_ONLY)"
+            if (!(sym in allow)) print src ":" sym " (only tests use it: tests/support, or allow_test_only)"
         } else {
             print src ":" sym " (no other object uses it: static, or delete it)"
         }
@@ -124,9 +162,16 @@ else
     else
         ok "every exported symbol is used by another object of src/, or is allowed test-only API"
     fi
-    # an allowed name that is gone or used by the program after all
+    # an allowed name that is gone, or used by the program after all
     for s in $(cat "$WORK/allow"); do
-        if ! grep -q " $s\$" "$WORK/defs"; then bad "ALLOW_TEST_ONLY names $s, which src/ does not export"; fi
+        if ! grep -q " $s\$" "$WORK/defs"; then
+            bad "allow_test_only names $s, which src/ does not export"
+        elif grep " $s\$" "$WORK/uses" | grep -q "^$BUILD/\(src\|bench\)/"; then
+            def=$(grep " $s\$" "$WORK/defs" | cut -d' ' -f1 | sed 's/\.c$/.o/')
+            if grep " $s\$" "$WORK/uses" | grep "^$BUILD/\(src\|bench\)/" | grep -qv "^$BUILD/$def "; then
+                bad "allow_test_only names $s, which the program uses: take it off the list"
+            fi
+        fi
     done
 fi
 

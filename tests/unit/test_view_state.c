@@ -42,6 +42,15 @@ typedef struct {
     ViewState v;
 } Fixture;
 
+/* How many of the cache's slots hold a record. */
+static int cache_held(const RecordCache *c)
+{
+    int n = 0;
+    for (int i = 0; i < VIEW_CACHE_SLOTS; i++)
+        n += c->slot[i].used;
+    return n;
+}
+
 /* Run the engine on one sentence pair and write every slot to path:
  * d_model d with h heads, src and tgt the sentences. */
 static void make_trace_with(const char *path, PositionKind positions, int d, int h, const char *src,
