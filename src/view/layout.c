@@ -236,7 +236,7 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
 {
     const Record *r = &c->tr.rec;
     bool ascii = !s->theme.utf8;
-    p->nf = numfmt_for(st, r->kind, is_whole(c));
+    p->nf = numfmt_for(st, is_whole(c));
     int avail_h = p->r.h - 1;
     p->hdr = avail_h >= 3 ? 1 : 0;
     int lines = avail_h - p->hdr;
@@ -379,7 +379,7 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
         if (n > max)
             n = max;
         int gc, gr;
-        NumberFormat nf = numfmt_for(&c->stats, r->kind, is_whole(c));
+        NumberFormat nf = numfmt_for(&c->stats, is_whole(c));
         int cw_num = number_cell_width(&nf);
         int lw = row_label_width(r, pg, page, !s->theme.utf8);
         if (s->numbers == NUMBERS_OFF)
@@ -413,7 +413,7 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
             all.max = fmaxf(fmaxf(all.max, cb->stats.max), s->cmp.max_abs);
             all.n_neg_inf += cb->stats.n_neg_inf;
         }
-        NumberFormat nf = numfmt_for(&all, r->kind, is_whole(c));
+        NumberFormat nf = numfmt_for(&all, is_whole(c));
         int cw_num = number_cell_width(&nf);
         int lw = row_label_width(r, pg, page, !s->theme.utf8);
         uint32_t rows = (uint32_t)pg->rows, cols = (uint32_t)pg->cols;

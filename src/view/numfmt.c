@@ -7,9 +7,8 @@
 
 #include "trace/export.h"
 
-NumberFormat numfmt_for(const ValueStats *st, const char *kind, bool whole)
+NumberFormat numfmt_for(const ValueStats *st, bool whole)
 {
-    (void)kind;
     NumberFormat f = {2, 4};
     bool neg = st->n_finite && st->min < 0;
     double m = 0.0;

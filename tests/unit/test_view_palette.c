@@ -123,7 +123,7 @@ static void test_numbers_keep_one_width(void **state)
     const float weights[] = {0.0f, 0.3333f, 1.0f, -INFINITY};
     ValueStats st;
     stats_of(weights, 4, &st);
-    NumberFormat f = numfmt_for(&st, "weights", false);
+    NumberFormat f = numfmt_for(&st, false);
     char buf[32];
     for (int i = 0; i < 4; i++) {
         numfmt_cell(buf, sizeof buf, weights[i], &f);
@@ -138,14 +138,14 @@ static void test_numbers_keep_one_width(void **state)
 
     const float logits[] = {-12.5f, 3.25f, 40.0f};
     stats_of(logits, 3, &st);
-    f = numfmt_for(&st, "activation", false);
+    f = numfmt_for(&st, false);
     for (int i = 0; i < 3; i++) {
         numfmt_cell(buf, sizeof buf, logits[i], &f);
         assert_true((int)strlen(buf) <= f.width);
     }
     const float ids[] = {4, 5, 123};
     stats_of(ids, 3, &st);
-    f = numfmt_for(&st, "tokens", true);
+    f = numfmt_for(&st, true);
     numfmt_cell(buf, sizeof buf, 123, &f);
     assert_string_equal(buf, "123");
 }
