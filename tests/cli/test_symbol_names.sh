@@ -24,7 +24,8 @@
 # module's API on purpose (allow_test_only below).
 #
 # Objects are read from the build directory next to $TF, and only those
-# whose .c still exists (the build directory may hold stale ones).
+# whose .c still exists (the build directory may hold stale ones); make
+# test-cli builds the objects of the tests and bench first.
 . tests/cli/lib.sh
 SRC=$(pwd)
 BUILD=$(dirname "$TF")

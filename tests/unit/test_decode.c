@@ -652,7 +652,7 @@ static void test_work_is_counted(void **state)
                 assert_int_equal(generator_step(&g, &err), TF_OK);
                 uint64_t want = generator_work(&s.cfg, s.m.vocab.size, s.b.Ts, S, cache);
                 if (macs != want)
-                    fail_msg("%s, %s, step %d: counted %llu multiply-adds, generate_work says %llu", gc->what,
+                    fail_msg("%s, %s, step %d: counted %llu multiply-adds, generator_work says %llu", gc->what,
                              cache ? "cache" : "no cache", S, (unsigned long long)macs, (unsigned long long)want);
                 assert_true(g.work[S][cache ? 0 : 1] == want);
             }
