@@ -124,7 +124,8 @@ static int column_labelled(const Record *r, const char *label)
 
 static const char *const grad_norm_stacks[] = {"enc", "dec"};
 
-bool plot_has_grad_norms(const TraceReader *r)
+/* True when r has per-layer gradient norms (grad.norms.enc, grad.norms.dec). */
+static bool plot_has_grad_norms(const TraceReader *r)
 {
     return trace_reader_find(r, "grad.norms.enc") >= 0 || trace_reader_find(r, "grad.norms.dec") >= 0;
 }

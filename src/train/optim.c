@@ -55,7 +55,8 @@ double optim_lr_schedule(long step, int d_model, int warmup, double scale)
     return scale / sqrt((double)d_model) * (rise < fall ? rise : fall);
 }
 
-double optim_grad_norm(const float *g, size_t n)
+/* √(Σ g²) over n values, summed in double. */
+static double optim_grad_norm(const float *g, size_t n)
 {
     double sum = 0.0;
     for (size_t i = 0; i < n; i++)

@@ -47,9 +47,6 @@ void optim_adam_step(Adam *a, float *params, const float *grads, float lr);
  * one. Step 0 (before any update) gives 0. warmup and d_model must be ≥ 1. */
 double optim_lr_schedule(long step, int d_model, int warmup, double scale);
 
-/* √(Σ g²) over n values, summed in double. */
-double optim_grad_norm(const float *g, size_t n);
-
 /* If the global norm exceeds max_norm, scale g by max_norm / norm so that
  * its norm becomes max_norm (to float rounding); otherwise leave it exactly
  * as it is. Returns the norm before clipping, for the progress line. A

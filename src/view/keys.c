@@ -99,7 +99,8 @@ int keys_help_lines(void)
     return n;
 }
 
-Action keys_action(int ch)
+/* The action of a key in the main view (not in help or the prompt). */
+static Action keys_action(int ch)
 {
     for (int s = 0; s < LEN(sections); s++)
         for (int k = 0; k < sections[s].n; k++)

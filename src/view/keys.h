@@ -42,8 +42,6 @@ const KeySection *keys_sections(int *n);
 /* Lines of the help screen: per section a title, its keys and a blank
  * line, then the mouse line and a blank. */
 int keys_help_lines(void);
-/* The action of a key in the main view (not in help or the prompt). */
-Action keys_action(int ch);
 
 /* Handle one key (the viewer repaints after every key). */
 void view_key(ViewState *s, int ch);

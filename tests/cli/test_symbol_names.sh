@@ -51,7 +51,6 @@ lesson_view_free             every lesson through the view state with it
 plot_record                the figures plot_list draws, one kind each, so the plot tests
 plot_norms                   can draw one and read the image back
 plot_generation
-plot_has_grad_norms        the test that a training-step trace has the norms plot_norms draws
 printable_file_problem     the rule printable_file_check applies, with the line and column
 utf8_prefix_for_width      the UTF-8 module: a prefix cut by display columns (text_fit uses
                              utf8_width; tests and the tokenizer fuzz harness use this)
@@ -59,10 +58,8 @@ export_write_csv           the CSV export to any stream; export_write_dat is the
 record_block_is_attention  parts of record_name_parse's table that its tests check
 record_name_step_is
 grad_param_kind            which parameter a gradient key names, used by grad_records_add
-optim_grad_norm            the norm optim_clip_grad_norm clips by
 task_phrasebook_size       how many sentences the phrasebook grammar makes (the dataset sizes)
 task_tokens_join           tokens into Config's sentence form, used by the task generator
-keys_action                the key table view_key reads; the tests press keys through it
 palette_rgb                the colours palette_ink chooses between; the tests check contrast
 palette_luminance
 view_numbers_on            whether cells show numbers, which the matrix pane asks internally

@@ -750,7 +750,6 @@ static void test_rerun_residual_and_refusal(void **state)
 {
     Fixture *f = *state;
     ViewState *s = &f->v;
-    assert_int_equal(keys_action('R'), DO_RESIDUAL);
     view_key(s, 'R');
     assert_int_equal(s->pending, PENDING_RERUN);
     assert_int_equal(s->rerun_kind, VIEW_EDIT_RESIDUAL);
