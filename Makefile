@@ -152,7 +152,11 @@ test-unit: $(TEST_BIN) $(PROG) $(FUZZ_REGRESS)
 	$(Q)sh tests/run_unit.sh $(BUILD) $(TEST_BIN)
 	$(Q)sh tests/fuzz/regress.sh $(BUILD) $(FUZZ_NAMES)
 
-test-cli: $(PROG)
+# tests/cli/test_symbol_names.sh reads which library symbols the tests and
+# bench use from their objects, so those are built first.
+SYMBOL_USERS := $(TEST_SRC:%.c=$(BUILD)/%.o) $(SUP_OBJ) $(FUZZ_REGRESS:%=%.o) \
+                $(FUZZ_SUP_OBJ) $(BUILD)/tests/fuzz/regress_main.o $(BUILD)/bench/bench.o
+test-cli: $(PROG) $(SYMBOL_USERS)
 	$(Q)sh tests/run_cli.sh $(PROG)
 
 test-asan:

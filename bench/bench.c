@@ -21,7 +21,7 @@
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
-#include "model/generate.h"
+#include "model/generator.h"
 #include "model/model.h"
 #include "model/weights_file.h"
 #include "plot/plot.h"
@@ -155,7 +155,7 @@ static void bench_config(const char *label, Config *c, int T, int vocab, int run
 /* Generation of N tokens after the encoder has read a T-token source, with
  * the KV cache and recomputing the prefix every step: time per token (the
  * mean, and the last step's, where the two differ most), total, and the
- * multiply-adds generate_work counts (test_decode checks them against the
+ * multiply-adds generator_work counts (test_decode checks them against the
  * products actually computed). Untraced: the step's records are filled but
  * not written. The encoder runs once before either and is not timed. */
 static void bench_generate(const char *label, Config *c, int T, int vocab, int N, int runs)
@@ -208,8 +208,8 @@ static void bench_generate(const char *label, Config *c, int T, int vocab, int N
         printf("%s.generate%d_%s_per_token: %.2f ms (mean of %d steps)\n", label, N, mode, mt / N, N);
         printf("%s.generate%d_%s_last_step: %.2f ms (step %d, prefix of %d tokens)\n", label, N, mode, ml, N - 1, N);
         printf("%s.generate%d_%s_macs: %.4g multiply-adds (%.4g at step 0, %.4g at step %d)\n", label, N, mode,
-               (double)macs, (double)generate_work(c, m.vocab.size, T, 0, cached),
-               (double)generate_work(c, m.vocab.size, T, N - 1, cached), N - 1);
+               (double)macs, (double)generator_work(c, m.vocab.size, T, 0, cached),
+               (double)generator_work(c, m.vocab.size, T, N - 1, cached), N - 1);
         fflush(stdout);
         free(total);
         free(last);
@@ -322,7 +322,7 @@ static void bench_train(void)
             Config *c = malloc(sizeof *c);
             Model m;
             Trainer t;
-            if (!c || dataset_generate(&ds, &to, &err))
+            if (!c || task_dataset_generate(&ds, &to, &err))
                 die(&err);
             train_config_default(c, tasks[k].kind);
             if (train_config_fit(c, &ds, o.seed, &err) || config_validate(c, &err) || model_init_random(&m, c, &err) ||
@@ -349,7 +349,7 @@ static void bench_train(void)
             tps[s] = (double)t.tokens / (train_ms / 1e3);
             trainer_free(&t);
             model_free(&m);
-            dataset_free(&ds);
+            task_dataset_free(&ds);
             free(c);
         }
         const char *name = task_name(tasks[k].kind);

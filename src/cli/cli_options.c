@@ -31,7 +31,9 @@ int cli_usage_error(const char *command, const char *usage, const char *fmt, ...
     return 2;
 }
 
-bool cli_parse_count(const char *flag, const char *s, long max, long *out)
+/* Parse a non-negative integer flag value (decimal, whole string, ≤ max);
+ * on failure report "FLAG: ..." and return false. */
+static bool cli_parse_count(const char *flag, const char *s, long max, long *out)
 {
     Error err;
     char *end;
@@ -46,8 +48,15 @@ bool cli_parse_count(const char *flag, const char *s, long max, long *out)
     return true;
 }
 
-int cli_unknown_option(const char *command, const char *usage, const char *arg, const char *const *names,
-                       size_t n)
+/* Report arg, an option `traceformer COMMAND` does not have, and return 2
+ * (bad usage):
+ *   traceformer COMMAND: unknown option 'ARG'
+ *   USAGE LINE              (the first line of usage, when usage is not NULL)
+ *   hint: did you mean --NAME?    (the nearest of names, n of them, without "--")
+ *   hint: `traceformer COMMAND --help` describes the options    (else)
+ * A value after '=' in arg is not compared. */
+static int cli_unknown_option(const char *command, const char *usage, const char *arg,
+                              const char *const *names, size_t n)
 {
     fprintf(stderr, "traceformer %s: unknown option '%s'\n", command, arg);
     if (usage) {
@@ -88,7 +97,11 @@ static bool key_is_sentence(int key)
     return cf.input;
 }
 
-int cli_model_flag_take(const char *command, ModelFlags *f, int cap, int key, bool alias, const char *value)
+/* Collect model flag key (alias: given by its other name) with value,
+ * after checking it: the words of --src, --tgt and --vocab hold no control
+ * character, at most CONFIG_MAX_SENTENCES sentences of each, at most cap
+ * other flags. Returns 0, or 2 after printing why to stderr. */
+static int cli_model_flag_take(const char *command, ModelFlags *f, int cap, int key, bool alias, const char *value)
 {
     ConfigFlag cf;
     config_flag_info(key, &cf);
@@ -267,6 +280,8 @@ static int usage_error(const CliCommand *c, const char *what, const char *messag
     return 2;
 }
 
+static void cli_options_help(const CliCommand *c, FILE *f);
+
 static bool is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
@@ -376,7 +391,8 @@ static void put_model_flags(const CliCommand *c, FILE *f)
         fputc('\n', f);
 }
 
-void cli_options_help(const CliCommand *c, FILE *f)
+/* The help page: usage, then every listed option and text, then epilog. */
+static void cli_options_help(const CliCommand *c, FILE *f)
 {
     fputs(c->usage, f);
     for (size_t k = 0; k < c->n_options; k++) {

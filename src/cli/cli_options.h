@@ -111,33 +111,10 @@ typedef struct {
  *   and the model flags' own checks (cli_model_flag_take). */
 int cli_options_parse(const CliCommand *c, int argc, char **argv, void *args, ModelFlags *model);
 
-/* The help page: usage, then every listed option and text, then epilog. */
-void cli_options_help(const CliCommand *c, FILE *f);
-
 /* Say what is wrong with the command line, then the usage line (the first
  * line of usage) and where the rest is; returns 2. printf-style. */
 int cli_usage_error(const char *command, const char *usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Parse a non-negative integer flag value (decimal, whole string, ≤ max);
- * on failure report "FLAG: ..." and return false. */
-bool cli_parse_count(const char *flag, const char *s, long max, long *out);
-
-/* Report arg, an option `traceformer COMMAND` does not have, and return 2
- * (bad usage):
- *   traceformer COMMAND: unknown option 'ARG'
- *   USAGE LINE              (the first line of usage, when usage is not NULL)
- *   hint: did you mean --NAME?    (the nearest of names, n of them, without "--")
- *   hint: `traceformer COMMAND --help` describes the options    (else)
- * A value after '=' in arg is not compared. */
-int cli_unknown_option(const char *command, const char *usage, const char *arg, const char *const *names,
-                       size_t n);
-
-/* Collect model flag key (alias: given by its other name) with value,
- * after checking it: the words of --src, --tgt and --vocab hold no control
- * character, at most CONFIG_MAX_SENTENCES sentences of each, at most cap
- * other flags. Returns 0, or 2 after printing why to stderr. */
-int cli_model_flag_take(const char *command, ModelFlags *f, int cap, int key, bool alias, const char *value);
 
 /* Set each collected flag on c in command-line order (config_set's rules:
  * sentences and tokens from flags replace those of the file, other flags

@@ -126,7 +126,7 @@ int cmd_eval(int argc, char **argv)
         seed = m->cfg.seed;
     TaskOptions to;
     task_options_default(&to, kind, seed);
-    if ((st = dataset_generate(&ds, &to, &err)))
+    if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;
     have_ds = 1;
     if ((st = train_check_model(m, &ds, path, &err)))
@@ -141,7 +141,7 @@ int cmd_eval(int argc, char **argv)
         if (strcmp(m->trained.task, task) != 0)
             fprintf(stderr, "traceformer: warning: %s was trained on task %s, not %s (these figures measure "
                             "something it was not taught)\n", path, m->trained.task, task);
-        int outside = examples_outside(&m->trained, ex, n_ex);
+        int outside = task_examples_outside(&m->trained, ex, n_ex);
         if (outside > 0) {
             char trained[256];
             trained_on_describe(&m->trained, trained, sizeof trained);
@@ -171,7 +171,7 @@ int cmd_eval(int argc, char **argv)
 
 done:
     if (have_ds)
-        dataset_free(&ds);
+        task_dataset_free(&ds);
     if (have_model)
         model_free(m);
     free(m);

@@ -16,7 +16,7 @@
 #include "cli/paths.h"
 #include "lesson/lesson.h"
 #include "model/batch.h"
-#include "model/generate.h"
+#include "model/generator.h"
 #include "model/weights_file.h"
 #include "run/run_trace.h"
 
@@ -315,7 +315,7 @@ static void merge_lesson_run(RunArgs *a, const LessonRunOptions *lo, char *gen_b
 static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, const char *warnings, int argc,
                        char **argv)
 {
-    const int steps = a->generate ? generate_max_steps(b, &a->gen) : 0;
+    const int steps = a->generate ? generator_max_steps(b, &a->gen) : 0;
     size_t cap = 65536 + (size_t)steps * 2 * 24;
     char *meta = malloc(cap);
     if (!meta)
@@ -358,7 +358,7 @@ static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, const c
             PUT("work.%s =", cached ? "cached" : "recomputed");
             uint64_t total = 0;
             for (int s = 0; s < steps; s++) {
-                uint64_t w = generate_work(&m->cfg, m->vocab.size, b->Ts, s, cached);
+                uint64_t w = generator_work(&m->cfg, m->vocab.size, b->Ts, s, cached);
                 total += w;
                 PUT(" %" PRIu64, w);
             }

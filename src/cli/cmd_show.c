@@ -99,7 +99,7 @@ static void format_value(char *buf, size_t cap, float v, int precision)
 
 static const char *row_name(const Record *r, const RecordPages *pg, size_t page, size_t i, char *buf)
 {
-    const char *l = pages_row_label(r, pg, page, i);
+    const char *l = export_pages_row_label(r, pg, page, i);
     if (l)
         return l;
     if (r->ndim == 1 || pg->batch_rows)  /* one row per page: the title names it */
@@ -110,7 +110,7 @@ static const char *row_name(const Record *r, const RecordPages *pg, size_t page,
 
 static const char *col_name(const Record *r, const RecordPages *pg, size_t page, size_t c, char *buf)
 {
-    const char *l = pages_col_label(r, pg, page, c);
+    const char *l = export_pages_col_label(r, pg, page, c);
     if (l)
         return l;
     snprintf(buf, 24, "%zu", c);
@@ -120,7 +120,7 @@ static const char *col_name(const Record *r, const RecordPages *pg, size_t page,
 /* One page: a header line of column names, then label + values per row. */
 static void print_page(const Record *r, const RecordPages *pg, size_t page, int precision)
 {
-    const float *m = pages_data(r, pg, page);  /* (rows, cols) */
+    const float *m = export_pages_data(r, pg, page);  /* (rows, cols) */
     char buf[48], num[48];
     int label_w = 0, cell_w = 1;
     for (size_t i = 0; i < pg->rows; i++) {
@@ -227,7 +227,7 @@ static int show_record(const TraceReader *tr, uint32_t index, const ShowArgs *a)
         return cli_report(&err, s);
     const Record *r = &t.rec;
     RecordPages pg;
-    pages_of(r, &pg);
+    export_pages_of(r, &pg);
     int head_axis, batch_axis;
     int code = check_selector(r, &pg, "head", a->head, &head_axis);
     if (!code)
@@ -236,13 +236,13 @@ static int show_record(const TraceReader *tr, uint32_t index, const ShowArgs *a)
         int precision = a->precision >= 0 ? (int)a->precision : auto_precision(r);
         print_header(r, index);
         for (size_t p = 0; p < pg.pages; p++) {
-            if ((head_axis >= 0 && pages_coord(r, &pg, p, head_axis) != (uint32_t)a->head) ||
-                (batch_axis >= 0 && pages_coord(r, &pg, p, batch_axis) != (uint32_t)a->batch))
+            if ((head_axis >= 0 && export_pages_coord(r, &pg, p, head_axis) != (uint32_t)a->head) ||
+                (batch_axis >= 0 && export_pages_coord(r, &pg, p, batch_axis) != (uint32_t)a->batch))
                 continue;
             putchar('\n');
             if (pg.paged) {
                 char title[160];
-                pages_title(r, &pg, p, title, sizeof title);
+                export_pages_title(r, &pg, p, title, sizeof title);
                 printf("%s\n", shown(title).s);
             }
             print_page(r, &pg, p, precision);

@@ -357,7 +357,7 @@ int cmd_train(int argc, char **argv)
         goto done;
     TaskOptions to;
     task_options_default(&to, kind, o.seed);
-    if ((st = dataset_generate(&ds, &to, &err)))
+    if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;
     have_ds = 1;
 
@@ -386,7 +386,7 @@ int cmd_train(int argc, char **argv)
 
     /* the file says what the model learnt from (an --init file's record
      * gives way to this task's), so that run and eval can warn outside it */
-    dataset_trained_on(&ds, &m->trained);
+    task_dataset_trained_on(&ds, &m->trained);
     if ((st = trainer_init(&t, m, &ds, &o, &err)))
         goto done;
     have_trainer = 1;
@@ -440,7 +440,7 @@ done:
     if (have_model)
         model_free(m);
     if (have_ds)
-        dataset_free(&ds);
+        task_dataset_free(&ds);
     free(cfg);
     free(m);
     return st == TF_OK ? 0 : cli_report(&err, st);

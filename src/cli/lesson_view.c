@@ -73,7 +73,7 @@ struct LessonView {
     char title[VIEW_N_LANGS][320];
     struct {
         const char *from;        /* lesson_narration's text */
-        char *text;              /* md_flow's, for the pane */
+        char *text;              /* markdown_flow's, for the pane */
     } flow[MAX_FLOW];
     int n_flow;
 };
@@ -165,7 +165,7 @@ static const char *flowed(LessonView *lv, const char *t)
     for (int i = 0; i < lv->n_flow; i++)
         if (lv->flow[i].from == t)
             return lv->flow[i].text;
-    char *r = md_flow(t);
+    char *r = markdown_flow(t);
     if (!r || lv->n_flow >= MAX_FLOW) {
         free(r);
         return t;  /* as written: still readable */
@@ -452,7 +452,7 @@ static Status check_words(const LessonView *lv, const char *text, const char *wh
     if (st == TF_OK) {
         int n = 0;
         Unknown u = {"", 0};
-        st = tokenize(&v, text, what, ids, MAX_IDS, &n, note_unknown, &u, err);
+        st = tokenizer_encode(&v, text, what, ids, MAX_IDS, &n, note_unknown, &u, err);
         if (st == TF_OK && u.n > 0) {
             st = error_set(err, TF_ERR_INPUT, "%s %s not in this lesson's vocabulary", u.unknown,
                            u.n == 1 ? "is" : "are");

@@ -70,7 +70,7 @@ void scale_backward(float *dx, const float *dout, float s, size_t n);
  * that appears twice collects both rows. ids must lie in [0, V). */
 void embedding_backward(float *dtable, const float *dout, const int *ids, int T, int d);
 
-/* Backward of the rotary embedding (model/positions.h rope_rotate): row r
+/* Backward of the rotary embedding (model/positions.h positions_rope_rotate): row r
  * of out (T, dk) is x's row r with each pair (2i, 2i+1) turned by the angle
  * (pos0 + r)·10000^(−2i/dk). A rotation's inverse is its transpose, so
  *   dx[2i]   +=  cos·dout[2i] + sin·dout[2i+1]

@@ -220,7 +220,6 @@ void lesson_free(Lesson *l)
 
 int lesson_number(const Lesson *l) { return l->number; }
 const char *lesson_slug(const Lesson *l) { return l->slug; }
-const char *lesson_dir(const Lesson *l) { return l->dir; }
 
 const char *lesson_title(const Lesson *l, const char *lang)
 {
@@ -252,12 +251,6 @@ const char *lesson_run_name(const Lesson *l, int i)
 }
 
 int lesson_claim_count(const Lesson *l) { return l->n_claims; }
-int lesson_figure_count(const Lesson *l) { return l->n_figures; }
-
-const LessonFigure *lesson_figure(const Lesson *l, int i)
-{
-    return i >= 0 && i < l->n_figures ? &l->figures[i] : NULL;
-}
 
 const char *lesson_narration(const Lesson *l, const char *record_name, const char *lang)
 {

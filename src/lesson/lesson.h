@@ -73,16 +73,10 @@ Status lesson_find(const char *data_dir, const char *which, char *dir, size_t ca
 Status lesson_load(Lesson **out, const char *data_dir, const char *which, Error *err);
 void lesson_free(Lesson *l);
 
-/* The configuration of the lesson.ini at ini_path, read over c: [model]
- * [vocab] [input], every other section skipped (no weights, no [run.main]:
- * lesson_run_settings has the main run as the lesson defines it). */
-Status lesson_config_load(Config *c, const char *ini_path, Error *err);
-
 /* ---- what a lesson holds ---- */
 
 int lesson_number(const Lesson *l);
 const char *lesson_slug(const Lesson *l);
-const char *lesson_dir(const Lesson *l);
 /* Title in "en" or "zh" (falls back to English). */
 const char *lesson_title(const Lesson *l, const char *lang);
 /* The narration before the first step: what the lesson is about. NULL when none. */
@@ -218,9 +212,6 @@ typedef struct {
     char compare[32];              /* "figure = norms vs @off": the second run drawn on the
                                       same axes (only the norms figure), or "" */
 } LessonFigure;
-
-int lesson_figure_count(const Lesson *l);
-const LessonFigure *lesson_figure(const Lesson *l, int i);
 
 /* Called once per image written by lesson_plot. */
 typedef void (*LessonPlotDone)(void *ctx, const LessonFigure *f, const char *path);

@@ -364,7 +364,9 @@ int lesson_run_index(const Lesson *l, const char *name)
     return -1;
 }
 
-Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const char *where, Error *err)
+/* Split "NAME[@RUN][[SLICES]] | note" style references: parse ref into a
+ * ClaimRef and check that RUN exists; where = "lesson.ini:12". */
+static Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const char *where, Error *err)
 {
     Error sub = {0};
     if (claim_ref_parse(text, out, &sub) != TF_OK)
@@ -611,33 +613,4 @@ Status lesson_read_ini(Lesson *l, Error *err)
     }
     free(buf);
     return st;
-}
-
-Status lesson_config_load(Config *c, const char *ini_path, Error *err)
-{
-    /* The sections to skip: every header that is not a config section. */
-    FILE *f = fopen(ini_path, "r");
-    if (!f)
-        return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", ini_path, strerror(errno));
-    char names[MAX_SECTIONS][80];
-    const char *others[MAX_SECTIONS + 1];
-    int n = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, f) && n < MAX_SECTIONS) {
-        char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        char *close = *s == '[' ? strchr(s, ']') : NULL;
-        if (!close || close - s - 1 >= (long)sizeof names[0])
-            continue;
-        *close = '\0';
-        if (is_config_section(s + 1))
-            continue;
-        snprintf(names[n], sizeof names[n], "%s", s + 1);
-        others[n] = names[n];
-        n++;
-    }
-    fclose(f);
-    others[n] = NULL;
-    return config_load_ini_sections(c, ini_path, others, err);
 }

@@ -73,8 +73,4 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
 /* Index of the run named name, or -1. */
 int lesson_run_index(const Lesson *l, const char *name);
 
-/* Split "NAME[@RUN][[SLICES]] | note" style references: parse ref into a
- * ClaimRef and check that RUN exists; where = "lesson.ini:12". */
-Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out, const char *where, Error *err);
-
 #endif

@@ -492,7 +492,9 @@ static size_t sentence_numel(const Activations *a, const Axis axes[3], Stream sq
     return n;
 }
 
-AttnActs activations_sentence_attn(const Activations *a, const AttnActs *at, int b, Stream sq, Stream skv)
+/* One sentence's view of a block's slots: every pointer moved to sentence
+ * b (NULL stays NULL). sq and skv are the streams of the query and key axes. */
+static AttnActs activations_sentence_attn(const Activations *a, const AttnActs *at, int b, Stream sq, Stream skv)
 {
     AttnActs v;
     const AttnActs *from = at;

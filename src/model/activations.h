@@ -21,7 +21,7 @@
  *
  * A generation step registers the decoder's slots again under the prefix
  * "gen.S." with its own lengths: one query row and S + 1 keys with the KV
- * cache, S + 1 of both without (model/generate.h). */
+ * cache, S + 1 of both without (model/generator.h). */
 #ifndef TF_MODEL_ACTIVATIONS_H
 #define TF_MODEL_ACTIVATIONS_H
 
@@ -366,10 +366,6 @@ void activations_free(Activations *a);
  * Activations into one trace numbers them itself. */
 void activations_record(const Activations *a, int i, Record *out);
 
-/* One sentence's view of a block's slots: every pointer moved to sentence
- * b (NULL stays NULL). sq and skv are the streams of the query and key axes. */
-AttnActs activations_sentence_attn(const Activations *a, const AttnActs *at, int b, Stream sq,
-                                   Stream skv);
 /* The same for a layer's own slots (token axis of stream s), and its
  * attention blocks (enc self: src/src, dec self: tgt/keys, cross: tgt/src). */
 LayerActs activations_sentence_layer(const Activations *a, const LayerActs *L, int b, Stream s);

@@ -21,7 +21,7 @@ static void attend(const AttnActs *o, const float *out_w, const float *out_b, in
      * 1/√dk (scale = off) or divide by a temperature as well. */
     const float scale = sw->scale;
     if (pos->buckets)
-        relative_bias(o->bias, pos->buckets, pos->bias_table, h, Tq, Tk);
+        positions_relative_bias(o->bias, pos->buckets, pos->bias_table, h, Tq, Tk);
 
     for (int hh = 0; hh < h; hh++) {
         const size_t qo = (size_t)hh * Tq * dk, ko = (size_t)hh * Tk * dk;
@@ -76,8 +76,8 @@ void attention_forward(const AttnActs *o, const float *xq, const float *xkv, con
         linear_forward(o->v + ko, xkv, wv + (size_t)hh * dk * d, bv + hh * dk, Tk, d, dk);
         if (pos->rope) {
             /* Self-attention: queries and keys are the same positions. */
-            rope_rotate(o->q_rot + qo, o->q + qo, pos->q_pos0, Tq, dk);
-            rope_rotate(o->k_rot + ko, o->k + ko, pos->q_pos0, Tk, dk);
+            positions_rope_rotate(o->q_rot + qo, o->q + qo, pos->q_pos0, Tq, dk);
+            positions_rope_rotate(o->k_rot + ko, o->k + ko, pos->q_pos0, Tk, dk);
         }
     }
     attend(o, out_w, out_b, Tq, Tk, d, h, pos, sw);
@@ -109,7 +109,7 @@ void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCa
         const size_t qo = (size_t)hh * dk, co = (size_t)hh * c->cap * dk;
         linear_forward(o->q + qo, xq, wq + (size_t)hh * dk * d, bq + hh * dk, 1, d, dk);
         if (pos->rope)
-            rope_rotate(o->q_rot + qo, o->q + qo, pos->q_pos0, 1, dk);
+            positions_rope_rotate(o->q_rot + qo, o->q + qo, pos->q_pos0, 1, dk);
         if (x_new) {
             /* Only the newest position is projected: the earlier rows are
              * what this cache saved from earlier steps. */
@@ -117,7 +117,7 @@ void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCa
             linear_forward(k, x_new, wk + (size_t)hh * dk * d, bk + hh * dk, 1, d, dk);
             linear_forward(v, x_new, wv + (size_t)hh * dk * d, bv + hh * dk, 1, d, dk);
             if (pos->rope)
-                rope_rotate(c->k_rot + co + (size_t)row * dk, k, pos->q_pos0, 1, dk);
+                positions_rope_rotate(c->k_rot + co + (size_t)row * dk, k, pos->q_pos0, 1, dk);
         }
     }
     if (x_new)

@@ -162,7 +162,7 @@ static void flag_to_key(const char *flag, char *out, size_t cap)
 }
 
 /* "d_model" → "--d-model". */
-void config_key_to_flag(const char *key, char *out, size_t cap)
+static void config_key_to_flag(const char *key, char *out, size_t cap)
 {
     int n = snprintf(out, cap, "--%s", key);
     for (int i = 2; i < n && (size_t)i < cap; i++)
@@ -505,8 +505,8 @@ static Status check_text(const char *v, int k, const ConfigSource *s, size_t cap
     if (!utf8_valid(v, n, &bad))
         return error_set(err, TF_ERR_INPUT, "%s: %s: invalid UTF-8 at byte %zu", p, config_keys[k].name, bad);
     size_t i = 0;
-    while (i < n && token_separator_len(v + i, n - i))
-        i += token_separator_len(v + i, n - i);
+    while (i < n && tokenizer_separator_len(v + i, n - i))
+        i += tokenizer_separator_len(v + i, n - i);
     if (i == n)
         return error_set(err, TF_ERR_INPUT, "%s: %s is empty", p, config_keys[k].name);
     if (n >= cap) {

@@ -108,11 +108,9 @@ Status config_load_ini(Config *c, const char *path, Error *err);
  * messages ("model.tfw (configuration):3: ..."). */
 Status config_load_ini_text(Config *c, const char *text, const char *name, Error *err);
 
-/* The same, skipping the keys of other_sections (a NULL-terminated list,
+/* The same from text, skipping the keys of other_sections (a NULL-terminated list,
  * e.g. {"steps", "claims", NULL} for a lesson.ini), which another reader
  * owns. config_load_ini refuses every section but [model] [vocab] [input]. */
-Status config_load_ini_sections(Config *c, const char *path, const char *const *other_sections,
-                                Error *err);
 Status config_load_ini_text_sections(Config *c, const char *text, const char *name,
                                      const char *const *other_sections, Error *err);
 
@@ -167,10 +165,6 @@ typedef struct {
 /* How many keys there are; key k (0 <= k < config_flag_count()) as a flag. */
 int config_flag_count(void);
 void config_flag_info(int k, ConfigFlag *out);
-
-/* One line per key, "  [model] d_model  --d-model  model width ...", from
- * the key table, for --help. Returns the length like config_to_ini. */
-int config_describe_keys(char *buf, int cap);
 
 int config_head_dim(const Config *c);  /* d_model / heads */
 

@@ -239,8 +239,7 @@ Status config_load_ini_text(Config *c, const char *text, const char *name, Error
     return config_load_ini_text_sections(c, text, name, NULL, err);
 }
 
-Status config_load_ini_sections(Config *c, const char *path, const char *const *other_sections,
-                                Error *err)
+Status config_load_ini(Config *c, const char *path, Error *err)
 {
     /* A lesson file is a few kilobytes; anything this big is a mistake. */
     enum { FILE_MAX = 4 << 20 };
@@ -279,16 +278,11 @@ Status config_load_ini_sections(Config *c, const char *path, const char *const *
             st = error_set(err, TF_ERR_INPUT, "%s:%d: NUL byte in a text file", path, line);
         } else if ((st = printable_file_check(buf, n, path, err)) == TF_OK) {
             /* values reach terminals and traces: hidden characters are refused above */
-            st = config_load_ini_text_sections(c, buf, path, other_sections, err);
+            st = config_load_ini_text_sections(c, buf, path, NULL, err);
         }
     }
     free(buf);
     return st;
-}
-
-Status config_load_ini(Config *c, const char *path, Error *err)
-{
-    return config_load_ini_sections(c, path, NULL, err);
 }
 
 /* ---- writing ------------------------------------------------------------- */
@@ -340,19 +334,5 @@ int config_to_ini(const Config *c, char *buf, int cap)
         out_printf(&o, "src = %s\n", c->src[i]);
     for (int i = 0; i < c->n_tgt && i < CONFIG_MAX_SENTENCES; i++)
         out_printf(&o, "tgt = %s\n", c->tgt[i]);
-    return o.len > INT_MAX ? -1 : (int)o.len;
-}
-
-int config_describe_keys(char *buf, int cap)
-{
-    Out o = {buf, cap > 0 ? cap : 0, 0};
-    if (o.cap > 0)
-        buf[0] = '\0';
-    for (int k = 0; k < K_COUNT; k++) {
-        char flag[48];
-        config_key_to_flag(config_keys[k].name, flag, sizeof flag);
-        out_printf(&o, "  [%s] %-15s %-17s %s\n", config_section_names[config_keys[k].section], config_keys[k].name, flag,
-                   config_keys[k].doc);
-    }
     return o.len > INT_MAX ? -1 : (int)o.len;
 }

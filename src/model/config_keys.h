@@ -83,8 +83,6 @@ int config_key_lookup(const char *name);
 const char *config_closest(const char *name, const char *const *cands, int n);
 /* The closest key, in any section when sec < 0; -1 when none is close. */
 int config_closest_key(const char *name, int sec);
-/* "d_model" -> "--d-model". */
-void config_key_to_flag(const char *key, char *out, size_t cap);
 /* The current value of key k, as it would be written in a file. */
 void config_value_text(const Config *c, int k, char *buf, size_t cap);
 /* Where key k's value came from, to start a message with. */

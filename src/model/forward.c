@@ -45,15 +45,18 @@ static const float *added_positions(const Config *c, const float *sinusoidal, co
     }
 }
 
-void forward_positions_encoder(const Model *m, Activations *a)
+/* The positional slot of the config's positions kind (enc.pos,
+ * enc.rope_angles or enc.rel_buckets; nothing for none): the encoder's
+ * positions 0..Ts−1. */
+static void forward_positions_encoder(const Model *m, Activations *a)
 {
     const Config *c = &m->cfg;
     const int d = c->d_model, dk = d / c->heads, Ts = a->len[STREAM_SRC];
     switch (c->positions) {
     case POS_SINUSOIDAL: positions_sinusoidal(a->enc_pos, Ts, d); break;
     case POS_LEARNED: memcpy(a->enc_pos_learned, m->w.src_pos_embed, (size_t)Ts * d * sizeof(float)); break;
-    case POS_ROPE: rope_angles(a->enc_rope, 0, Ts, dk); break;
-    case POS_RELATIVE: relative_buckets(a->enc_buckets, 0, Ts, Ts, 1, c->rel_buckets, c->rel_max_distance); break;
+    case POS_ROPE: positions_rope_angles(a->enc_rope, 0, Ts, dk); break;
+    case POS_RELATIVE: positions_relative_buckets(a->enc_buckets, 0, Ts, Ts, 1, c->rel_buckets, c->rel_max_distance); break;
     default: break;
     }
 }
@@ -68,13 +71,15 @@ void forward_positions_decoder(const Model *m, Activations *a, int q0)
     case POS_LEARNED:
         memcpy(a->dec_pos_learned, m->w.tgt_pos_embed + (size_t)q0 * d, (size_t)Tq * d * sizeof(float));
         break;
-    case POS_ROPE: rope_angles(a->dec_rope, q0, Tq, dk); break;
-    case POS_RELATIVE: relative_buckets(a->dec_buckets, q0, Tq, Tk, 0, c->rel_buckets, c->rel_max_distance); break;
+    case POS_ROPE: positions_rope_angles(a->dec_rope, q0, Tq, dk); break;
+    case POS_RELATIVE: positions_relative_buckets(a->dec_buckets, q0, Tq, Tk, 0, c->rel_buckets, c->rel_max_distance); break;
     default: break;
     }
 }
 
-const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
+/* The encoder on sentence s of a (src: its Ts ids, src_len real ones);
+ * returns its memory (Ts, d), inside a. */
+static const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
 {
     const Config *c = &m->cfg;
     const int Ts = a->len[STREAM_SRC], d = c->d_model;

@@ -105,11 +105,6 @@ void layer_block_streams(LayerValue v, Stream *sq, Stream *skv)
     }
 }
 
-int layer_value_is_block(LayerValue v)
-{
-    return layer_block_name(v) != NULL;
-}
-
 int layer_norm_number(LayerValue v)
 {
     switch (v) {

@@ -73,9 +73,6 @@ const char *layer_block_name(LayerValue v);
 int layer_block_is_self(LayerValue v);
 void layer_block_streams(LayerValue v, Stream *sq, Stream *skv);
 
-/* Is v an attention block (LV_attn, LV_self_attn, LV_cross_attn)? */
-int layer_value_is_block(LayerValue v);
-
 /* The norm number K (1, 2, 3) of LV_lnK, else 0. */
 int layer_norm_number(LayerValue v);
 

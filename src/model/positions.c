@@ -32,7 +32,7 @@ static double rope_angle(int pos, int i, int dk)
     return pos * pow(10000.0, -2.0 * i / dk);
 }
 
-void rope_angles(float *angles, int pos0, int T, int dk)
+void positions_rope_angles(float *angles, int pos0, int T, int dk)
 {
     const int pairs = dk / 2;
     for (int r = 0; r < T; r++)
@@ -40,7 +40,7 @@ void rope_angles(float *angles, int pos0, int T, int dk)
             angles[(size_t)r * pairs + i] = (float)rope_angle(pos0 + r, i, dk);
 }
 
-void rope_rotate(float *out, const float *x, int pos0, int T, int dk)
+void positions_rope_rotate(float *out, const float *x, int pos0, int T, int dk)
 {
     for (int r = 0; r < T; r++) {
         const float *xr = x + (size_t)r * dk;
@@ -54,7 +54,7 @@ void rope_rotate(float *out, const float *x, int pos0, int T, int dk)
     }
 }
 
-int relative_bucket(int rel, int bidirectional, int num_buckets, int max_distance)
+int positions_relative_bucket(int rel, int bidirectional, int num_buckets, int max_distance)
 {
     int bucket = 0, n;
     if (bidirectional) {
@@ -79,16 +79,16 @@ int relative_bucket(int rel, int bidirectional, int num_buckets, int max_distanc
     return bucket + large;
 }
 
-void relative_buckets(float *buckets, int q0, int Tq, int Tk, int bidirectional, int num_buckets,
-                      int max_distance)
+void positions_relative_buckets(float *buckets, int q0, int Tq, int Tk, int bidirectional, int num_buckets,
+                                int max_distance)
 {
     for (int i = 0; i < Tq; i++)
         for (int j = 0; j < Tk; j++)
             buckets[(size_t)i * Tk + j] =
-                (float)relative_bucket(j - (q0 + i), bidirectional, num_buckets, max_distance);
+                (float)positions_relative_bucket(j - (q0 + i), bidirectional, num_buckets, max_distance);
 }
 
-void relative_bias(float *bias, const float *buckets, const float *table, int h, int Tq, int Tk)
+void positions_relative_bias(float *bias, const float *buckets, const float *table, int h, int Tq, int Tk)
 {
     for (int hh = 0; hh < h; hh++)
         for (size_t ij = 0; ij < (size_t)Tq * Tk; ij++)

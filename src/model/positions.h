@@ -31,9 +31,9 @@ void positions_sinusoidal_rows(float *pe, int pos0, int T, int d);
  *   x'[2i+1] = x[2i] sin(pθ_i) + x[2i+1] cos(pθ_i)
  * Rotations keep lengths, and q_p·k_r after rotation depends on p − r only:
  * the score sees the offset, not the place. dk must be even. */
-void rope_angles(float *angles /* (T, dk/2) */, int pos0, int T, int dk);
+void positions_rope_angles(float *angles /* (T, dk/2) */, int pos0, int T, int dk);
 /* out (T, dk) = x (T, dk) with row r rotated for position pos0 + r; out may be x. */
-void rope_rotate(float *out, const float *x, int pos0, int T, int dk);
+void positions_rope_rotate(float *out, const float *x, int pos0, int T, int dk);
 
 /* T5's relative position bucket of the distance rel = key − query
  * (transformers' T5Attention._relative_position_bucket): distances below
@@ -41,15 +41,15 @@ void rope_rotate(float *out, const float *x, int pos0, int T, int dk);
  * buckets up to max_distance, beyond which all fall in the last. The
  * encoder is bidirectional (half the buckets for keys after the query);
  * the decoder is causal (keys after the query, masked anyway, get 0). */
-int relative_bucket(int rel, int bidirectional, int num_buckets, int max_distance);
+int positions_relative_bucket(int rel, int bidirectional, int num_buckets, int max_distance);
 
 /* buckets (Tq, Tk): the bucket of key j for the query at position q0 + i. */
-void relative_buckets(float *buckets, int q0, int Tq, int Tk, int bidirectional, int num_buckets,
-                      int max_distance);
+void positions_relative_buckets(float *buckets, int q0, int Tq, int Tk, int bidirectional, int num_buckets,
+                                int max_distance);
 
 /* bias (h, Tq, Tk)[hh][i][j] = table[buckets[i][j]][hh]: what relative
  * positions add to head hh's scores. table (num_buckets, h) is the learned
  * relative_attention_bias.weight. */
-void relative_bias(float *bias, const float *buckets, const float *table, int h, int Tq, int Tk);
+void positions_relative_bias(float *bias, const float *buckets, const float *table, int h, int Tq, int Tk);
 
 #endif

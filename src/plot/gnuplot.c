@@ -12,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-const char *gnuplot_program(void)
+/* The program to run: $TRACEFORMER_GNUPLOT when set and not empty, else
+ * "gnuplot" (looked up on PATH). */
+static const char *gnuplot_program(void)
 {
     const char *p = getenv("TRACEFORMER_GNUPLOT");
     return p && p[0] ? p : "gnuplot";

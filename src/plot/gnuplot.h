@@ -9,10 +9,6 @@
 
 #include "core/error.h"
 
-/* The program to run: $TRACEFORMER_GNUPLOT when set and not empty, else
- * "gnuplot" (looked up on PATH). */
-const char *gnuplot_program(void);
-
 /* Whether the program can be started: a name without '/' must be an
  * executable file in a PATH directory, a path an executable file. The
  * error is gnuplot_run's for a missing program. */

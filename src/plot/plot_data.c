@@ -75,17 +75,17 @@ static bool stream_norms(const Record *r, int batch, double *mean, double *mn, d
         strcmp(r->dim_names[r->ndim - 1], "model") != 0)
         return false;
     RecordPages pg;
-    pages_of(r, &pg);
+    export_pages_of(r, &pg);
     size_t page = batched ? (size_t)batch : 0;
     if (page >= pg.pages)
         return false;
-    const float *m = pages_data(r, &pg, page);  /* (tokens, d) */
+    const float *m = export_pages_data(r, &pg, page);  /* (tokens, d) */
     double sum = 0;
     size_t n = 0;
     *mn = INFINITY;
     *mx = -INFINITY;
     for (size_t t = 0; t < pg.rows; t++) {
-        const char *label = pages_row_label(r, &pg, page, t);
+        const char *label = export_pages_row_label(r, &pg, page, t);
         if (label && strcmp(label, "<PAD>") == 0)
             continue;
         double ss = 0;
@@ -124,7 +124,8 @@ static int column_labelled(const Record *r, const char *label)
 
 static const char *const grad_norm_stacks[] = {"enc", "dec"};
 
-bool plot_has_grad_norms(const TraceReader *r)
+/* True when r has per-layer gradient norms (grad.norms.enc, grad.norms.dec). */
+static bool plot_has_grad_norms(const TraceReader *r)
 {
     return trace_reader_find(r, "grad.norms.enc") >= 0 || trace_reader_find(r, "grad.norms.dec") >= 0;
 }
@@ -400,23 +401,23 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
         if (s != TF_OK)
             break;
         RecordPages pg;
-        pages_of(&t.rec, &pg);
+        export_pages_of(&t.rec, &pg);
         uint32_t keys = t.rec.dims[t.rec.ndim - 1];
         size_t last = pg.rows - 1;  /* the newest query of this step */
         for (uint32_t h = 0; h < first.heads; h++) {
             size_t page = (size_t)batch * first.heads + h;
-            const float *m = pages_data(&t.rec, &pg, page);
+            const float *m = export_pages_data(&t.rec, &pg, page);
             float *row = g->data + ((size_t)h * n + k) * max_keys;
             for (uint32_t c = 0; c < max_keys; c++)
                 row[c] = c < keys ? m[last * pg.cols + c] : NAN;
         }
         char fallback[32];
         snprintf(fallback, sizeof fallback, "step%llu", (unsigned long long)steps[k].step);
-        g->labels[k] = dup_label(pages_row_label(&t.rec, &pg, (size_t)batch * first.heads, last), fallback);
+        g->labels[k] = dup_label(export_pages_row_label(&t.rec, &pg, (size_t)batch * first.heads, last), fallback);
         if (k == widest)
             for (uint32_t c = 0; c < max_keys; c++) {
                 snprintf(fallback, sizeof fallback, "%u", c);
-                g->labels[n + c] = dup_label(pages_col_label(&t.rec, &pg, (size_t)batch * first.heads, c), fallback);
+                g->labels[n + c] = dup_label(export_pages_col_label(&t.rec, &pg, (size_t)batch * first.heads, c), fallback);
             }
         if (k == 0) {
             snprintf(g->name, sizeof g->name, "gen.%s", family);

@@ -17,9 +17,6 @@ bool plot_has_stream(const TraceReader *r);
 /* True when r is batched: its stream records have a leading batch axis. */
 bool plot_trace_batched(const TraceReader *r);
 
-/* True when r has per-layer gradient norms (grad.norms.enc, grad.norms.dec). */
-bool plot_has_grad_norms(const TraceReader *r);
-
 /* The table norms.gp reads (its format is at the top of viz/norms.gp):
  * for sentence `batch`, every stream record's per-token L2 norms (mean,
  * min, max over the tokens that are not <PAD>), then the gradients: the

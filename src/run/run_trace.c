@@ -55,7 +55,7 @@ static Status trace_forward(const Model *m, const Batch *b, bool train_step, con
     memset(&gr, 0, sizeof gr);
     bool have_grads = false;
     if (train_step) {
-        st = grads_alloc(&g, m, b->B, b->Ts, b->Tt, err);
+        st = backprop_grads_alloc(&g, m, b->B, b->Ts, b->Tt, err);
         have_grads = st == TF_OK;
         if (st == TF_OK)
             st = model_backward(m, b, &acts, 0.0f, &g, &out->loss, err);
@@ -82,7 +82,7 @@ static Status trace_forward(const Model *m, const Batch *b, bool train_step, con
     }
     grad_records_free(&gr);
     if (have_grads)
-        grads_free(&g);
+        backprop_grads_free(&g);
     activations_free(&acts);
     return st;
 }

@@ -38,7 +38,7 @@
 
 #include "core/error.h"
 #include "model/batch.h"
-#include "model/generate.h"
+#include "model/generator.h"
 #include "model/model.h"
 
 typedef enum {

@@ -18,7 +18,8 @@ CharClass printable_class(uint32_t cp)
     return CHAR_SHOWN;
 }
 
-const char *printable_class_name(CharClass c)
+/* "a control character", "a bidi control", "an invisible character". */
+static const char *printable_class_name(CharClass c)
 {
     switch (c) {
     case CHAR_CONTROL:

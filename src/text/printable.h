@@ -47,9 +47,6 @@ typedef enum {
 /* The class of code point cp (see the table above). */
 CharClass printable_class(uint32_t cp);
 
-/* "a control character", "a bidi control", "an invisible character". */
-const char *printable_class_name(CharClass c);
-
 enum { PRINTABLE_ESC_MAX = 12 };
 
 /* The character at s (n ≥ 1 bytes): returns its length in bytes (≥ 1).

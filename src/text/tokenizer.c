@@ -24,7 +24,7 @@
 #include "text/printable.h"
 #include "text/utf8.h"
 
-size_t token_separator_len(const char *s, size_t n)
+size_t tokenizer_separator_len(const char *s, size_t n)
 {
     if (n == 0)
         return 0;
@@ -50,8 +50,8 @@ static Status special_inside(Error *err, const char *what, int word, int id)
     return TF_ERR_INPUT;
 }
 
-Status tokenize(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
-                TokenWarning warn, void *warn_ctx, Error *err)
+Status tokenizer_encode(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
+                        TokenWarning warn, void *warn_ctx, Error *err)
 {
     *n = 0;
     size_t len = strlen(text), bad;
@@ -61,13 +61,13 @@ Status tokenize(const Vocab *v, const char *text, const char *what, int *ids, in
     int count = 0, end_at = 0;  /* end_at: the word number of a written <END> (1-based), 0: none yet */
     size_t i = 0;
     while (i < len) {
-        size_t sep = token_separator_len(text + i, len - i);
+        size_t sep = tokenizer_separator_len(text + i, len - i);
         if (sep) {
             i += sep;
             continue;
         }
         size_t start = i;
-        while (i < len && token_separator_len(text + i, len - i) == 0)
+        while (i < len && tokenizer_separator_len(text + i, len - i) == 0)
             i++;
         char esc[PRINTABLE_ESC_MAX];
         const char *hidden = printable_text_problem(text + start, i - start, &bad, esc);

@@ -20,12 +20,12 @@ typedef void (*TokenWarning)(void *ctx, const char *what, const char *token);
 /* Tokenize text into ids (at most cap); *n gets the count. `what` names the
  * input in messages ("--src 1", "lesson.ini line 12"). Too many tokens is
  * an error naming the limit. */
-Status tokenize(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
-                TokenWarning warn, void *warn_ctx, Error *err);
+Status tokenizer_encode(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
+                        TokenWarning warn, void *warn_ctx, Error *err);
 
 /* Length in bytes of the token separator at s (at most n bytes), or 0.
  * Separators: ASCII space, tab, newline, carriage return, and U+3000
  * IDEOGRAPHIC SPACE (3 bytes), the space CJK input methods type. */
-size_t token_separator_len(const char *s, size_t n);
+size_t tokenizer_separator_len(const char *s, size_t n);
 
 #endif

@@ -182,7 +182,7 @@ int vocab_add(Vocab *v, const char *tok, Error *err)
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
-        if (token_separator_len(tok + i, len - i) > 0) {
+        if (tokenizer_separator_len(tok + i, len - i) > 0) {
             error_set(err, TF_ERR_INPUT, "token '%s' contains whitespace at byte %zu", tok, i);
             error_hint(err, "tokens are separated by spaces; add each word on its own");
             return -1;
@@ -213,13 +213,13 @@ Status vocab_add_text(Vocab *v, const char *text, const char *what, Error *err)
         return error_set(err, TF_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", what, bad);
     size_t i = 0;
     while (i < n) {
-        size_t sep = token_separator_len(text + i, n - i);
+        size_t sep = tokenizer_separator_len(text + i, n - i);
         if (sep) {
             i += sep;
             continue;
         }
         size_t start = i;
-        while (i < n && token_separator_len(text + i, n - i) == 0)
+        while (i < n && tokenizer_separator_len(text + i, n - i) == 0)
             i++;
         Error e;
         if (vocab_add_n(v, text + start, i - start, &e) < 0)  /* too many words is the text's fault */

@@ -23,11 +23,6 @@ bool export_format_parse(const char *s, ExportFormat *out)
     return false;
 }
 
-const char *export_format_ext(ExportFormat f)
-{
-    return format_exts[f];
-}
-
 /* ---- pages ---- */
 
 static bool dim0_is_batch(const Record *r)
@@ -35,7 +30,7 @@ static bool dim0_is_batch(const Record *r)
     return r->ndim > 1 && r->dim_names[0] && strcmp(r->dim_names[0], "batch") == 0;
 }
 
-void pages_of(const Record *r, RecordPages *pg)
+void export_pages_of(const Record *r, RecordPages *pg)
 {
     memset(pg, 0, sizeof *pg);
     pg->col_axis = r->ndim - 1;
@@ -60,12 +55,12 @@ void pages_of(const Record *r, RecordPages *pg)
     }
 }
 
-const float *pages_data(const Record *r, const RecordPages *pg, size_t page)
+const float *export_pages_data(const Record *r, const RecordPages *pg, size_t page)
 {
     return r->data + page * pg->rows * pg->cols;
 }
 
-uint32_t pages_coord(const Record *r, const RecordPages *pg, size_t page, int axis)
+uint32_t export_pages_coord(const Record *r, const RecordPages *pg, size_t page, int axis)
 {
     if (pg->batch_rows)
         return axis == 0 ? (uint32_t)page : 0;
@@ -83,10 +78,10 @@ static size_t label_base(const Record *r, const RecordPages *pg, size_t page, in
 {
     if (record_label_sets(r, axis) <= 1)
         return 0;
-    return (size_t)pages_coord(r, pg, page, 0) * r->dims[axis];
+    return (size_t)export_pages_coord(r, pg, page, 0) * r->dims[axis];
 }
 
-const char *pages_row_label(const Record *r, const RecordPages *pg, size_t page, size_t row)
+const char *export_pages_row_label(const Record *r, const RecordPages *pg, size_t page, size_t row)
 {
     if (!r->row_labels)
         return NULL;
@@ -95,7 +90,7 @@ const char *pages_row_label(const Record *r, const RecordPages *pg, size_t page,
     return r->row_labels[label_base(r, pg, page, pg->row_axis) + row];
 }
 
-const char *pages_col_label(const Record *r, const RecordPages *pg, size_t page, size_t col)
+const char *export_pages_col_label(const Record *r, const RecordPages *pg, size_t page, size_t col)
 {
     if (!r->col_labels)
         return NULL;
@@ -110,7 +105,7 @@ static const char *dim_name(const Record *r, int axis, char *buf, size_t cap)
     return buf;
 }
 
-void pages_title(const Record *r, const RecordPages *pg, size_t page, char *buf, size_t cap)
+void export_pages_title(const Record *r, const RecordPages *pg, size_t page, char *buf, size_t cap)
 {
     buf[0] = '\0';
     if (!pg->paged)
@@ -120,7 +115,7 @@ void pages_title(const Record *r, const RecordPages *pg, size_t page, char *buf,
     for (int a = 0; a < leading && n < cap; a++) {
         char tmp[16];
         n += (size_t)snprintf(buf + n, cap - n, "%s%s %u", a ? ", " : "", dim_name(r, a, tmp, sizeof tmp),
-                              pages_coord(r, pg, page, a));
+                              export_pages_coord(r, pg, page, a));
     }
 }
 
@@ -190,12 +185,12 @@ static void csv_field(FILE *out, const char *s)
 bool export_write_csv(FILE *out, const Record *r)
 {
     RecordPages pg;
-    pages_of(r, &pg);
+    export_pages_of(r, &pg);
     char num[32], title[160];
     for (size_t page = 0; page < pg.pages; page++) {
-        const float *m = pages_data(r, &pg, page);  /* (rows, cols) */
+        const float *m = export_pages_data(r, &pg, page);  /* (rows, cols) */
         if (pg.paged) {
-            pages_title(r, &pg, page, title, sizeof title);
+            export_pages_title(r, &pg, page, title, sizeof title);
             fprintf(out, "%s# %s\n", page ? "\n" : "", title);
         }
         if (r->col_labels) {
@@ -204,13 +199,13 @@ bool export_write_csv(FILE *out, const Record *r)
             for (size_t c = 0; c < pg.cols; c++) {
                 if (c)
                     fputc(',', out);
-                csv_field(out, pages_col_label(r, &pg, page, c));
+                csv_field(out, export_pages_col_label(r, &pg, page, c));
             }
             fputc('\n', out);
         }
         for (size_t i = 0; i < pg.rows; i++) {
             if (r->row_labels) {
-                csv_field(out, pages_row_label(r, &pg, page, i));
+                csv_field(out, export_pages_row_label(r, &pg, page, i));
                 fputc(',', out);
             }
             for (size_t c = 0; c < pg.cols; c++) {
@@ -234,7 +229,7 @@ static void dat_labels(FILE *out, const Record *r, const RecordPages *pg, size_t
             pg->batch_rows && rows ? "batch" : dim_name(r, axis, tmp, sizeof tmp));
     for (size_t k = 0; k < n; k++)
         fprintf(out, " %s",
-                rows ? pages_row_label(r, pg, page, k) : pages_col_label(r, pg, page, k));
+                rows ? export_pages_row_label(r, pg, page, k) : export_pages_col_label(r, pg, page, k));
     fputc('\n', out);
 }
 
@@ -247,7 +242,7 @@ static void dat_comment(FILE *out, const char *key, const char *value)
 bool export_write_dat(FILE *out, const Record *r)
 {
     RecordPages pg;
-    pages_of(r, &pg);
+    export_pages_of(r, &pg);
     char shape[160], num[32], title[160];
     export_shape_text(r, shape, sizeof shape);
     fprintf(out, "# %s %s\n", r->name, shape);
@@ -261,11 +256,11 @@ bool export_write_dat(FILE *out, const Record *r)
     /* rows that are probability distributions: their entropy is stated */
     const bool distributions = record_kind_is_distribution(record_kind_of(r->kind));
     for (size_t page = 0; page < pg.pages; page++) {
-        const float *m = pages_data(r, &pg, page);  /* (rows, cols) */
+        const float *m = export_pages_data(r, &pg, page);  /* (rows, cols) */
         if (page)
             fputs("\n\n", out);  /* two blank lines: gnuplot's data-set separator */
         if (pg.paged) {
-            pages_title(r, &pg, page, title, sizeof title);
+            export_pages_title(r, &pg, page, title, sizeof title);
             fprintf(out, "# %s\n", title);
         }
         if (r->row_labels)

@@ -35,7 +35,6 @@ typedef enum { EXPORT_NPY, EXPORT_CSV, EXPORT_DAT } ExportFormat;
 
 /* "npy", "csv" or "dat"; false for anything else. */
 bool export_format_parse(const char *s, ExportFormat *out);
-const char *export_format_ext(ExportFormat f);
 
 /* dir/NAME.EXT into buf; refuses names that are not record names (so no
  * '/', no leading '.') and paths longer than cap. */
@@ -61,16 +60,16 @@ typedef struct {
                           each sentence is its own one-row page */
 } RecordPages;
 
-void pages_of(const Record *r, RecordPages *pg);
+void export_pages_of(const Record *r, RecordPages *pg);
 /* (rows, cols) values of one page. */
-const float *pages_data(const Record *r, const RecordPages *pg, size_t page);
+const float *export_pages_data(const Record *r, const RecordPages *pg, size_t page);
 /* Token labels of one page's row or column; NULL when that axis has none. */
-const char *pages_row_label(const Record *r, const RecordPages *pg, size_t page, size_t row);
-const char *pages_col_label(const Record *r, const RecordPages *pg, size_t page, size_t col);
+const char *export_pages_row_label(const Record *r, const RecordPages *pg, size_t page, size_t row);
+const char *export_pages_col_label(const Record *r, const RecordPages *pg, size_t page, size_t col);
 /* Index along leading axis `axis` (0 .. row_axis-1) of a page. */
-uint32_t pages_coord(const Record *r, const RecordPages *pg, size_t page, int axis);
+uint32_t export_pages_coord(const Record *r, const RecordPages *pg, size_t page, int axis);
 /* "head 2" or "batch 1, head 0"; "" when the record is not paged. */
-void pages_title(const Record *r, const RecordPages *pg, size_t page, char *buf, size_t cap);
+void export_pages_title(const Record *r, const RecordPages *pg, size_t page, char *buf, size_t cap);
 
 /* "[head=4, query=3, key=3]" */
 void export_shape_text(const Record *r, char *buf, size_t cap);

@@ -60,7 +60,9 @@ static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
     return len;
 }
 
-const char *trace_text_problem(const char *s, size_t n, size_t *at)
+/* Why s[0..n) is not valid text (UTF-8 without control characters and
+ * without NUL), or NULL. *at gets the offending byte's offset. */
+static const char *trace_text_problem(const char *s, size_t n, size_t *at)
 {
     const unsigned char *b = (const unsigned char *)s;
     size_t i = 0;
@@ -109,7 +111,7 @@ static uint64_t name_hash(const char *s)
     return h;
 }
 
-bool name_table_init(NameTable *t, size_t expected)
+bool trace_name_table_init(NameTable *t, size_t expected)
 {
     size_t cap = 16;
     while (cap / 2 < expected) {
@@ -123,7 +125,7 @@ bool name_table_init(NameTable *t, size_t expected)
     return t->slots != NULL;
 }
 
-void name_table_free(NameTable *t)
+void trace_name_table_free(NameTable *t)
 {
     free(t->slots);
     t->slots = NULL;
@@ -131,8 +133,8 @@ void name_table_free(NameTable *t)
     t->used = 0;
 }
 
-long name_table_find(const NameTable *t, const char *name,
-                     const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx)
+long trace_name_table_find(const NameTable *t, const char *name,
+                           const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx)
 {
     if (!t->cap)
         return -1;
@@ -155,8 +157,8 @@ static void place(uint32_t *slots, size_t cap, const char *name, uint32_t v)
     slots[j] = v;
 }
 
-bool name_table_insert(NameTable *t, const char *name, uint32_t i,
-                       const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx)
+bool trace_name_table_insert(NameTable *t, const char *name, uint32_t i,
+                             const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx)
 {
     if ((t->used + 1) * 2 > t->cap) {
         if (t->cap > SIZE_MAX / 2 / sizeof *t->slots)

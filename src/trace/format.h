@@ -99,9 +99,6 @@ static inline uint64_t round8(uint64_t n) { return (n + 7) & ~(uint64_t)7; }
 
 /* Why s[0..n) is not a valid record name (see FORMAT.md), or NULL. */
 const char *trace_name_problem(const char *s, size_t n);
-/* Why s[0..n) is not valid text (UTF-8 without control characters and
- * without NUL), or NULL. *at gets the offending byte's offset. */
-const char *trace_text_problem(const char *s, size_t n, size_t *at);
 
 /* Why r's query_pos / key_pos cannot be stored (FORMAT.md: a record with
  * positions has a dim named "query" or "key"; an axis it lacks has
@@ -131,14 +128,14 @@ typedef struct {
     size_t used;      /* filled slots, kept below cap / 2 */
 } NameTable;
 
-bool name_table_init(NameTable *t, size_t expected);
-void name_table_free(NameTable *t);
+bool trace_name_table_init(NameTable *t, size_t expected);
+void trace_name_table_free(NameTable *t);
 /* Index stored for name, or -1; name_at(ctx, i) gives the name of index i. */
-long name_table_find(const NameTable *t, const char *name,
-                     const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx);
+long trace_name_table_find(const NameTable *t, const char *name,
+                           const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx);
 /* Insert index i under name (absent; check with find first). Grows as
  * needed; false on out of memory. */
-bool name_table_insert(NameTable *t, const char *name, uint32_t i,
-                       const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx);
+bool trace_name_table_insert(NameTable *t, const char *name, uint32_t i,
+                             const char *(*name_at)(const void *ctx, uint32_t i), const void *ctx);
 
 #endif

@@ -203,7 +203,7 @@ static Status check_index(TraceReader *r, Error *err)
     if (stored != computed)
         return corrupt(err, r->path, r->index_offset,
                        "index checksum mismatch (stored %08x, computed %08x)", stored, computed);
-    if (!name_table_init(&r->names, r->count))
+    if (!trace_name_table_init(&r->names, r->count))
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory for %u names", r->path, r->count);
 
     /* Records must tile [header_size, index_offset): each starts where the
@@ -234,11 +234,11 @@ static Status check_index(TraceReader *r, Error *err)
         if (s != TF_OK)
             return s;
         const char *name = index_name(r, i);
-        long dup = name_table_find(&r->names, name, index_name, r);
+        long dup = trace_name_table_find(&r->names, name, index_name, r);
         if (dup >= 0)
             return corrupt(err, r->path, at + IDX_NAME, "record %u has the same name as record %ld: %s",
                            i, dup, name);
-        if (!name_table_insert(&r->names, name, i, index_name, r))
+        if (!trace_name_table_insert(&r->names, name, i, index_name, r))
             return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", r->path);
         expect = end;
     }
@@ -282,7 +282,7 @@ void trace_reader_close(TraceReader *r)
         return;
     if (r->map)
         munmap((void *)r->map, (size_t)r->size);
-    name_table_free(&r->names);
+    trace_name_table_free(&r->names);
     free(r->path);
     free(r);
 }
@@ -293,7 +293,7 @@ const char *trace_reader_path(const TraceReader *r) { return r->path; }
 
 long trace_reader_find(const TraceReader *r, const char *name)
 {
-    return name_table_find(&r->names, name, index_name, r);
+    return trace_name_table_find(&r->names, name, index_name, r);
 }
 
 const char *trace_reader_name(const TraceReader *r, uint32_t i)

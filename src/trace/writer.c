@@ -92,7 +92,7 @@ Status trace_writer_open(TraceWriter **out, const char *path, const char *meta, 
         free(w);
         return s;
     }
-    if (!name_table_init(&w->names, 64)) {
+    if (!trace_name_table_init(&w->names, 64)) {
         trace_writer_abort(w);
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
     }
@@ -320,7 +320,7 @@ static Status append_index(TraceWriter *w, const Record *r, uint64_t length, Err
     put64(e + IDX_OFFSET, w->offset);
     put64(e + IDX_LENGTH, length);
     memcpy(e + IDX_NAME, r->name, strlen(r->name) + 1);
-    if (!name_table_insert(&w->names, r->name, (uint32_t)w->count, entry_name, w))
+    if (!trace_name_table_insert(&w->names, r->name, (uint32_t)w->count, entry_name, w))
         return writer_fail(w, err, TF_ERR_RUNTIME, "%s: out of memory", w->path);
     w->count++;
     return TF_OK;
@@ -341,7 +341,7 @@ Status trace_writer_add(TraceWriter *w, const Record *r, Error *err)
         s = plan_strings(w, r, &p, err);
     for (size_t i = 0; s == TF_OK && i < p.n; i++)
         s = check_string(w, r, &p.items[i], err);
-    if (s == TF_OK && name_table_find(&w->names, r->name, entry_name, w) >= 0)
+    if (s == TF_OK && trace_name_table_find(&w->names, r->name, entry_name, w) >= 0)
         s = bad_record(w, r, err, "the name is already used by an earlier record");
 
     size_t prefix_len = 0;
@@ -388,7 +388,7 @@ uint64_t trace_writer_bytes(const TraceWriter *w)
 static void writer_free(TraceWriter *w)
 {
     atomic_file_discard(&w->af);
-    name_table_free(&w->names);
+    trace_name_table_free(&w->names);
     free(w->index);
     free(w->path);
     free(w);

@@ -64,7 +64,8 @@ static void carve_all(BackpropWork *w, Carver *cv, const Config *c, int V, int B
     w->dpre = carve(cv, Tm, F);
 }
 
-size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt)
+/* Floats of scratch for these sizes. */
+static size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt)
 {
     BackpropWork w;
     Carver cv = {NULL, 0, true};
@@ -72,7 +73,8 @@ size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt)
     return cv.ok ? cv.used : (size_t)-1;
 }
 
-void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, int B, int Ts, int Tt)
+/* Carve a block of backprop_work_numel floats into w. */
+static void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, int B, int Ts, int Tt)
 {
     Carver cv = {block, 0, true};
     carve_all(w, &cv, c, V, B, Ts, Tt);
@@ -82,7 +84,7 @@ void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, 
 typedef struct {
     BackpropWork w;
     float *block;
-    int V, F, dk;                 /* of the model grads_alloc was given */
+    int V, F, dk;                 /* of the model backprop_grads_alloc was given */
     size_t enc_numel, dec_numel;  /* of the stream arrays */
 } Work;
 
@@ -97,7 +99,7 @@ static size_t stream_numel(int layers, int B, int T, int d)
     return n / sizeof(float);
 }
 
-Status grads_alloc(Grads *g, const Model *m, int B, int Ts, int Tt, Error *err)
+Status backprop_grads_alloc(Grads *g, const Model *m, int B, int Ts, int Tt, Error *err)
 {
     const Config *c = &m->cfg;
     const bool enc_dec = c->arch == ARCH_ENCODER_DECODER;
@@ -125,7 +127,7 @@ Status grads_alloc(Grads *g, const Model *m, int B, int Ts, int Tt, Error *err)
         !(g->dec_stream = calloc(n_dec, sizeof(float))) ||
         (enc_dec && !(g->enc_stream = calloc(n_enc, sizeof(float)))) ||
         !(wk->block = calloc(n_work ? n_work : 1, sizeof(float)))) {
-        grads_free(g);
+        backprop_grads_free(g);
         return error_set(err, TF_ERR_RUNTIME, "out of memory allocating gradients (%d sentences of %d + %d tokens)",
                          B, Ts, Tt);
     }
@@ -139,7 +141,7 @@ Status grads_alloc(Grads *g, const Model *m, int B, int Ts, int Tt, Error *err)
     return TF_OK;
 }
 
-void grads_zero(Grads *g)
+void backprop_grads_zero(Grads *g)
 {
     if (g->w.block)
         memset(g->w.block, 0, g->w.numel * sizeof(float));
@@ -150,7 +152,7 @@ void grads_zero(Grads *g)
         memset(g->enc_stream, 0, wk->enc_numel * sizeof(float));
 }
 
-void grads_free(Grads *g)
+void backprop_grads_free(Grads *g)
 {
     Work *wk = g->work_;
     if (wk)
@@ -180,7 +182,7 @@ static void decoder_backward(const Model *m, const Batch *b, const Activations *
     const size_t row = (size_t)s * Tt * d;
     const float *memory = c->arch == ARCH_ENCODER_DECODER ? a->enc_memory + (size_t)s * Ts * d : NULL;
     LayerActs top = activations_sentence_layer(a, &a->dec[L - 1], s, STREAM_TGT);
-    const float *stack_out = decoder_layer_output(&top, c);   /* (Tt, d) */
+    const float *stack_out = backprop_decoder_output(&top, c);   /* (Tt, d) */
     float *dtop = stream_at(g->dec_stream, L, B, s, Tt, d);   /* (Tt, d) */
     const float *dlogits = w->dlogits + (size_t)s * Tt * V;   /* (Tt, V) */
 
@@ -201,7 +203,7 @@ static void decoder_backward(const Model *m, const Batch *b, const Activations *
         const float *x = a->dec_input + row;  /* (Tt, d) what layer l read */
         if (l > 0) {
             LayerActs below = activations_sentence_layer(a, &a->dec[l - 1], s, STREAM_TGT);
-            x = decoder_layer_output(&below, c);
+            x = backprop_decoder_output(&below, c);
         }
         decoder_layer_backward(w, stream_at(g->dec_stream, l, B, s, Tt, d), w->dmemory,
                                stream_at(g->dec_stream, l + 1, B, s, Tt, d), &o, x, memory, &m->w.dec[l],
@@ -219,7 +221,7 @@ static void encoder_backward(const Model *m, const Batch *b, const Activations *
     const int B = b->B, Ts = b->Ts, d = c->d_model, L = c->enc_layers;
     const size_t row = (size_t)s * Ts * d;
     LayerActs top = activations_sentence_layer(a, &a->enc[L - 1], s, STREAM_SRC);
-    const float *stack_out = encoder_layer_output(&top, c);   /* (Ts, d) */
+    const float *stack_out = backprop_encoder_output(&top, c);   /* (Ts, d) */
     float *dtop = stream_at(g->enc_stream, L, B, s, Ts, d);   /* (Ts, d) */
 
     /* memory = LayerNorm(stack output), or the stack output itself. */
@@ -234,7 +236,7 @@ static void encoder_backward(const Model *m, const Batch *b, const Activations *
         const float *x = a->enc_input + row;  /* (Ts, d) */
         if (l > 0) {
             LayerActs below = activations_sentence_layer(a, &a->enc[l - 1], s, STREAM_SRC);
-            x = encoder_layer_output(&below, c);
+            x = backprop_encoder_output(&below, c);
         }
         encoder_layer_backward(w, stream_at(g->enc_stream, l, B, s, Ts, d), stream_at(g->enc_stream, l + 1, B, s, Ts, d),
                                &o, x, &m->w.enc[l], &g->w.enc[l], Ts, pos, g->w.enc_rel_bias, l);

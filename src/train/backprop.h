@@ -23,7 +23,7 @@
 typedef struct {
     /* The gradient of every parameter, laid out as the model's Weights
      * (same tables, same order, one block of w.numel floats), so that
-     * adam_step(params = model.w.block, grads = g.w.block) covers all. */
+     * optim_adam_step(params = model.w.block, grads = g.w.block) covers all. */
     Weights w;
 
     /* The gradient of the loss with respect to the residual stream where
@@ -42,7 +42,7 @@ typedef struct {
     float *enc_stream;
     float *dec_stream;
     int B, Ts, Tt, d;
-    int cap_B, cap_Ts, cap_Tt;  /* what grads_alloc sized everything for */
+    int cap_B, cap_Ts, cap_Tt;  /* what backprop_grads_alloc sized everything for */
 
     void *work_;   /* scratch of the backward pass, sized for (B, Ts, Tt) */
     size_t work_numel_;
@@ -52,10 +52,10 @@ typedef struct {
  * source and Tt decoder positions, zeroed. Ts is ignored (0) for a
  * decoder-only model. The weight gradients g->w have m's config and
  * vocabulary: the same entries weights_entries lists for m. */
-Status grads_alloc(Grads *g, const Model *m, int B, int Ts, int Tt, Error *err);
+Status backprop_grads_alloc(Grads *g, const Model *m, int B, int Ts, int Tt, Error *err);
 /* Clear the weight gradients and the streams (before each training step). */
-void grads_zero(Grads *g);
-void grads_free(Grads *g);
+void backprop_grads_zero(Grads *g);
+void backprop_grads_free(Grads *g);
 
 /* The loss of the pass recorded in a (the mean cross-entropy of a->dec_logits
  * against b->target, <PAD> targets ignored, label smoothing eps in [0, 1)),

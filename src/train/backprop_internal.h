@@ -19,7 +19,7 @@
 #include "model/config.h"
 #include "model/weights.h"
 
-/* The scratch of one backward pass: sized once by grads_alloc, reused by
+/* The scratch of one backward pass: sized once by backprop_grads_alloc, reused by
  * every sentence, layer and head (nothing is allocated per call). Buffers
  * hold garbage between uses; each user zeroes what it accumulates into. */
 typedef struct {
@@ -42,10 +42,6 @@ typedef struct {
     float *dhidden;     /* (Tm, F) */
     float *dpre;        /* (Tm, F) */
 } BackpropWork;
-
-/* Floats of scratch for these sizes, and carving a block of that many into w. */
-size_t backprop_work_numel(const Config *c, int V, int B, int Ts, int Tt);
-void backprop_work_carve(BackpropWork *w, float *block, const Config *c, int V, int B, int Ts, int Tt);
 
 /* Backward of attention_forward (model/attention.c) for one sentence.
  *   dxq  (Tq, d) += ∂/∂xq,   dxkv (Tk, d) += ∂/∂xkv   (may be the same buffer
@@ -75,8 +71,8 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
                             const AttnPositions *self_pos, float *dbias_table, int layer);
 
 /* The output of a layer: where its slots hold the stream it hands on. */
-const float *encoder_layer_output(const LayerActs *o, const Config *c);
-const float *decoder_layer_output(const LayerActs *o, const Config *c);
+const float *backprop_encoder_output(const LayerActs *o, const Config *c);
+const float *backprop_decoder_output(const LayerActs *o, const Config *c);
 
 /* Backward of the embedding step of a stack: input (T, d) = E[ids]·√d (+ pos).
  * dtable (V, d) += rows of dinput·√d; dpos_table (max_len, d), when

@@ -75,12 +75,12 @@ static void ffn_backward(const BackpropWork *w, float *dx, float *dw1, float *db
     linear_backward(dx, dw1, db1, w->dpre, x, w1, T, d, F);
 }
 
-const float *encoder_layer_output(const LayerActs *o, const Config *c)
+const float *backprop_encoder_output(const LayerActs *o, const Config *c)
 {
     return layer_output(o, LAYER_ENCODER, c->norm);
 }
 
-const float *decoder_layer_output(const LayerActs *o, const Config *c)
+const float *backprop_decoder_output(const LayerActs *o, const Config *c)
 {
     return layer_output(o, layer_kind(c, 0), c->norm);
 }

@@ -66,7 +66,9 @@ static double sum_squares(const float *x, size_t n)
     return ss;
 }
 
-void grad_norms_compute(const Model *m, const Grads *g, bool encoder, float *out)
+/* One stack's per-layer norms, as grad.norms.<stack> holds them:
+ * out (layers, GRAD_NORM_COUNT). encoder false: the decoder. */
+static void grad_norms_compute(const Model *m, const Grads *g, bool encoder, float *out)
 {
     const Config *c = &m->cfg;
     const int d = c->d_model, F = c->d_ff;

@@ -144,10 +144,6 @@ Status grad_records_build(GradRecords *gr, const Model *m, const Activations *a,
                           uint32_t first_exec, Error *err);
 void grad_records_free(GradRecords *gr);
 
-/* One stack's per-layer norms, as grad.norms.<stack> holds them:
- * out (layers, GRAD_NORM_COUNT). encoder false: the decoder. */
-void grad_norms_compute(const Model *m, const Grads *g, bool encoder, float *out);
-
 /* The index in GRAD_PARAM_KINDS of the kind of parameter named key, or −1. */
 int grad_param_kind(const char *key);
 

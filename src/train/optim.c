@@ -6,7 +6,7 @@
 
 #include "core/checked.h"
 
-Status adam_init(Adam *a, size_t n, Error *err)
+Status optim_adam_init(Adam *a, size_t n, Error *err)
 {
     *a = (Adam){.n = n, .beta1 = ADAM_BETA1, .beta2 = ADAM_BETA2, .eps = ADAM_EPS};
     size_t total;
@@ -20,13 +20,13 @@ Status adam_init(Adam *a, size_t n, Error *err)
     return TF_OK;
 }
 
-void adam_free(Adam *a)
+void optim_adam_free(Adam *a)
 {
     free(a->m);
     *a = (Adam){0};
 }
 
-void adam_step(Adam *a, float *params, const float *grads, float lr)
+void optim_adam_step(Adam *a, float *params, const float *grads, float lr)
 {
     a->step++;
     const double b1 = a->beta1, b2 = a->beta2;
@@ -45,7 +45,7 @@ void adam_step(Adam *a, float *params, const float *grads, float lr)
     }
 }
 
-double lr_schedule(long step, int d_model, int warmup, double scale)
+double optim_lr_schedule(long step, int d_model, int warmup, double scale)
 {
     if (step <= 0)
         return 0.0;
@@ -55,7 +55,8 @@ double lr_schedule(long step, int d_model, int warmup, double scale)
     return scale / sqrt((double)d_model) * (rise < fall ? rise : fall);
 }
 
-double grad_global_norm(const float *g, size_t n)
+/* √(Σ g²) over n values, summed in double. */
+static double optim_grad_norm(const float *g, size_t n)
 {
     double sum = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -63,9 +64,9 @@ double grad_global_norm(const float *g, size_t n)
     return sqrt(sum);
 }
 
-double grad_clip_global_norm(float *g, size_t n, double max_norm)
+double optim_clip_grad_norm(float *g, size_t n, double max_norm)
 {
-    double norm = grad_global_norm(g, n);
+    double norm = optim_grad_norm(g, n);
     if (!isfinite(norm) || norm <= max_norm)
         return norm;
     /* torch.nn.utils.clip_grad_norm_ divides by norm + 1e-6; without that

@@ -29,8 +29,8 @@ typedef struct {
 
 /* Moments zeroed, step 0, the paper's β1, β2, ε (change the fields after
  * init to use others). One allocation holds m and v. */
-Status adam_init(Adam *a, size_t n, Error *err);
-void adam_free(Adam *a);
+Status optim_adam_init(Adam *a, size_t n, Error *err);
+void optim_adam_free(Adam *a);
 
 /* One update of params (n) from grads (n) at learning rate lr:
  *   t += 1;  m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²
@@ -38,23 +38,20 @@ void adam_free(Adam *a);
  * (Kingma & Ba's Algorithm 1; torch.optim.Adam without weight decay).
  * The bias corrections make the first steps full-sized although m and v
  * start at 0. */
-void adam_step(Adam *a, float *params, const float *grads, float lr);
+void optim_adam_step(Adam *a, float *params, const float *grads, float lr);
 
 /* The learning rate of step (1, 2, …), equation (3) of the paper:
  *   lr = scale · d_model^−0.5 · min(step^−0.5, step · warmup^−1.5)
  * rising linearly for `warmup` steps, peaking at step = warmup, then
  * decaying as 1/√step. scale = 1 is the paper's; small models like a larger
  * one. Step 0 (before any update) gives 0. warmup and d_model must be ≥ 1. */
-double lr_schedule(long step, int d_model, int warmup, double scale);
-
-/* √(Σ g²) over n values, summed in double. */
-double grad_global_norm(const float *g, size_t n);
+double optim_lr_schedule(long step, int d_model, int warmup, double scale);
 
 /* If the global norm exceeds max_norm, scale g by max_norm / norm so that
  * its norm becomes max_norm (to float rounding); otherwise leave it exactly
  * as it is. Returns the norm before clipping, for the progress line. A
  * non-finite norm (an overflow or NaN upstream) leaves g unchanged and is
  * returned as is, so the caller can refuse the step. */
-double grad_clip_global_norm(float *g, size_t n, double max_norm);
+double optim_clip_grad_norm(float *g, size_t n, double max_norm);
 
 #endif

@@ -56,7 +56,7 @@ static void shuffle(Rng *r, int *a, int n)
     }
 }
 
-int tokens_join(char *buf, size_t cap, const char *const *tokens, int n)
+int task_tokens_join(char *buf, size_t cap, const char *const *tokens, int n)
 {
     size_t len = 0;
     if (cap == 0)
@@ -407,7 +407,7 @@ static int phrasebook_enumerate(Sentence *out)
     return n;
 }
 
-int phrasebook_size(void)
+int task_phrasebook_size(void)
 {
     return phrasebook_enumerate(NULL);
 }
@@ -419,7 +419,7 @@ static const char *const required_sources[] = {"我 爱 AI", "猫 追 老鼠", "
 static int required_index(const Sentence *s)
 {
     char buf[256];
-    if (tokens_join(buf, sizeof buf, s->src, s->ns) < 0)
+    if (task_tokens_join(buf, sizeof buf, s->src, s->ns) < 0)
         return -1;
     for (int r = 0; r < N_REQUIRED; r++)
         if (strcmp(buf, required_sources[r]) == 0)
@@ -430,7 +430,7 @@ static int required_index(const Sentence *s)
 static Status generate_phrasebook(Dataset *ds, Error *err)
 {
     const TaskOptions *o = &ds->opt;
-    const int total = phrasebook_size();
+    const int total = task_phrasebook_size();
     if (o->n_train < N_REQUIRED || (long)o->n_train + o->n_heldout > total)
         return error_set(err, TF_ERR_INPUT,
                          "task phrasebook: %d training + %d held-out examples, but the grammar "
@@ -517,7 +517,7 @@ void task_options_default(TaskOptions *o, TaskKind kind, uint64_t seed)
 {
     *o = (TaskOptions){.kind = kind, .seed = seed};
     if (kind == TASK_PHRASEBOOK) {
-        int total = phrasebook_size();
+        int total = task_phrasebook_size();
         o->n_heldout = total / 10;
         o->n_train = total - o->n_heldout;
     } else {
@@ -529,7 +529,7 @@ void task_options_default(TaskOptions *o, TaskKind kind, uint64_t seed)
     }
 }
 
-Status dataset_generate(Dataset *ds, const TaskOptions *o, Error *err)
+Status task_dataset_generate(Dataset *ds, const TaskOptions *o, Error *err)
 {
     *ds = (Dataset){.opt = *o, .n_train = o->n_train, .n_heldout = o->n_heldout};
     vocab_init(&ds->vocab);
@@ -547,11 +547,11 @@ Status dataset_generate(Dataset *ds, const TaskOptions *o, Error *err)
     else
         st = generate_sequences(ds, err);
     if (st != TF_OK)
-        dataset_free(ds);
+        task_dataset_free(ds);
     return st;
 }
 
-void dataset_free(Dataset *ds)
+void task_dataset_free(Dataset *ds)
 {
     vocab_free(&ds->vocab);
     free(ds->examples_);
@@ -560,7 +560,7 @@ void dataset_free(Dataset *ds)
     *ds = (Dataset){0};
 }
 
-void dataset_trained_on(const Dataset *ds, TrainedOn *t)
+void task_dataset_trained_on(const Dataset *ds, TrainedOn *t)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->task, sizeof t->task, "%s", task_name(ds->opt.kind));
@@ -577,26 +577,11 @@ void dataset_trained_on(const Dataset *ds, TrainedOn *t)
     }
 }
 
-int examples_outside(const TrainedOn *t, const Example *ex, int n)
+int task_examples_outside(const TrainedOn *t, const Example *ex, int n)
 {
     int count = 0;
     for (int k = 0; k < n && trained_on_known(t); k++)
         count += ex[k].src_len < t->src_min || ex[k].src_len > t->src_max || ex[k].tgt_len < t->tgt_min ||
                  ex[k].tgt_len > t->tgt_max;
     return count;
-}
-
-const Example *dataset_find(const Dataset *ds, const char *src, int *heldout)
-{
-    char buf[1024];
-    for (int k = 0; k < ds->n_train + ds->n_heldout; k++) {
-        const Example *e = &ds->examples_[k];
-        if (tokens_join(buf, sizeof buf, e->src_text, e->src_len) >= 0 &&
-            strcmp(buf, src) == 0) {
-            if (heldout)
-                *heldout = k >= ds->n_train;
-            return e;
-        }
-    }
-    return NULL;
 }

@@ -56,7 +56,7 @@ typedef struct {
 void task_options_default(TaskOptions *o, TaskKind kind, uint64_t seed);
 
 /* How many different sentences the phrasebook grammar makes. */
-int phrasebook_size(void);
+int task_phrasebook_size(void);
 
 typedef struct {
     int src_len, tgt_len;
@@ -92,25 +92,21 @@ typedef struct {
  * stays quick. The held-out split is drawn first, so it does not change
  * when only n_train does. The phrasebook's training split always holds
  * 我 爱 AI, 猫 追 老鼠 and 老鼠 追 猫 (the lessons' sentences). */
-Status dataset_generate(Dataset *ds, const TaskOptions *o, Error *err);
-void dataset_free(Dataset *ds);
+Status task_dataset_generate(Dataset *ds, const TaskOptions *o, Error *err);
+void task_dataset_free(Dataset *ds);
 
 /* What a model trained on ds's training split learnt from: the task's name
  * and the shortest and longest sentence on each side (the shipped copy and
  * reverse models: 3 to 9 tokens). */
-void dataset_trained_on(const Dataset *ds, TrainedOn *t);
+void task_dataset_trained_on(const Dataset *ds, TrainedOn *t);
 
 /* How many of the n examples have a source or a target length outside t's
  * ranges (0 when t is unknown). */
-int examples_outside(const TrainedOn *t, const Example *ex, int n);
-
-/* The example whose source is the text src (tokens separated by single
- * spaces, "猫 追 老鼠"), or NULL; *heldout (when non-NULL) says which split. */
-const Example *dataset_find(const Dataset *ds, const char *src, int *heldout);
+int task_examples_outside(const TrainedOn *t, const Example *ex, int n);
 
 /* n tokens joined by single spaces into buf (cap bytes, NUL-terminated):
  * the form Config's sentences and the tokenizer take. Returns the length,
  * or −1 when it does not fit (buf then holds ""). */
-int tokens_join(char *buf, size_t cap, const char *const *tokens, int n);
+int task_tokens_join(char *buf, size_t cap, const char *const *tokens, int n);
 
 #endif

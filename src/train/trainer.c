@@ -223,12 +223,12 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
     int stage = 0;  /* how many of batch, acts, grads, adam exist */
     st = batch_from_ids(&t->batch, &m->cfg, &m->vocab, B, t->src, t->src_len, t->tgt, t->tgt_len, Ts, Tt, err);
     if (st == TF_OK && ++stage && (st = activations_init(&t->acts, m, &t->batch, err)) == TF_OK && ++stage &&
-        (st = grads_alloc(&t->g, m, B, Ts, Tt, err)) == TF_OK && ++stage &&
-        (st = adam_init(&t->adam, m->w.numel, err)) == TF_OK)
+        (st = backprop_grads_alloc(&t->g, m, B, Ts, Tt, err)) == TF_OK && ++stage &&
+        (st = optim_adam_init(&t->adam, m->w.numel, err)) == TF_OK)
         ++stage;
     if (st) {
         if (stage > 2)
-            grads_free(&t->g);
+            backprop_grads_free(&t->g);
         if (stage > 1)
             activations_free(&t->acts);
         if (stage > 0)
@@ -249,19 +249,19 @@ Status trainer_step(Trainer *t, Error *err)
     if (st)
         return st;
     model_forward(m, &t->batch, &t->acts);
-    grads_zero(&t->g);
+    backprop_grads_zero(&t->g);
     float loss = 0;
     st = model_backward(m, &t->batch, &t->acts, t->o.label_smoothing, &t->g, &loss, err);
     if (st)
         return st;
-    const double norm = grad_clip_global_norm(t->g.w.block, t->g.w.numel, t->o.clip);
+    const double norm = optim_clip_grad_norm(t->g.w.block, t->g.w.numel, t->o.clip);
     if (!isfinite(loss) || !isfinite(norm))
         return error_set(err, TF_ERR_RUNTIME, "step %ld: the %s is not finite (%g): training diverged",
                          t->step + 1, isfinite(loss) ? "gradient norm" : "loss",
                          isfinite(loss) ? norm : (double)loss);
     t->step++;
-    t->lr = lr_schedule(t->step, m->cfg.d_model, t->o.warmup, t->o.lr_scale);
-    adam_step(&t->adam, m->w.block, t->g.w.block, (float)t->lr);
+    t->lr = optim_lr_schedule(t->step, m->cfg.d_model, t->o.warmup, t->o.lr_scale);
+    optim_adam_step(&t->adam, m->w.block, t->g.w.block, (float)t->lr);
     t->loss = loss;
     t->grad_norm = norm;
     /* the batch's teacher-forced accuracy, from the forward's argmax */
@@ -281,8 +281,8 @@ Status trainer_step(Trainer *t, Error *err)
 void trainer_free(Trainer *t)
 {
     if (t->m) {
-        adam_free(&t->adam);
-        grads_free(&t->g);
+        optim_adam_free(&t->adam);
+        backprop_grads_free(&t->g);
         activations_free(&t->acts);
         batch_free(&t->batch);
     }

@@ -4,8 +4,8 @@
  *   a minibatch of `batch` training examples, drawn from a permutation of
  *   the training split that is reshuffled every epoch (PCG32, seeded)
  *   → model_forward (teacher forcing) → model_backward (mean cross-entropy
- *   over the non-<PAD> targets) → grad_clip_global_norm → adam_step at
- *   lr_schedule(step).
+ *   over the non-<PAD> targets) → optim_clip_grad_norm → optim_adam_step at
+ *   optim_lr_schedule(step).
  *
  * Reproducibility: the data order comes from the seed alone, every sum is
  * sequential, and the BLAS runs on one thread during trainer_* calls
@@ -48,8 +48,8 @@
 typedef struct {
     int steps;              /* updates to make, ≥ 1 */
     int batch;              /* sentences per step, ≥ 1 */
-    int warmup;             /* lr_schedule's warm-up steps, ≥ 1 */
-    double lr_scale;        /* lr_schedule's scale, > 0 */
+    int warmup;             /* optim_lr_schedule's warm-up steps, ≥ 1 */
+    double lr_scale;        /* optim_lr_schedule's scale, > 0 */
     double clip;            /* max global gradient norm, > 0 */
     float label_smoothing;  /* in [0, 1) */
     uint64_t seed;          /* dataset, weight initialisation and data order */
@@ -120,12 +120,6 @@ typedef struct {
  * of at most 64; with `generate`, also greedy generation of each (up to its
  * target length + 8 tokens, within max_len) for exact match. */
 Status train_evaluate(const Model *m, const Example *ex, int n, bool generate, EvalResult *r, Error *err);
-
-/* Greedy generation for one source sentence (encoder-decoder): the chosen
- * tokens, <END> excluded, into out (cap), their count in *n_out; *ended
- * says whether <END> was chosen within max_new tokens. */
-Status train_greedy_decode(const Model *m, const int *src, int src_len, int max_new, int *out, int cap,
-                           int *n_out, bool *ended, Error *err);
 
 /* Set the BLAS to one thread; returns the previous count (for
  * train_blas_restore). */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "model/forward.h"
-#include "model/generate.h"
+#include "model/generator.h"
 #include "model/loss.h"
 #include "train/trainer.h"
 
@@ -59,8 +59,11 @@ static Status eval_teacher_forced(const Model *m, const Example *ex, int n, Eval
     return st;
 }
 
-Status train_greedy_decode(const Model *m, const int *src, int src_len, int max_new, int *out, int cap,
-                           int *n_out, bool *ended, Error *err)
+/* Greedy generation for one source sentence (encoder-decoder): the chosen
+ * tokens, <END> excluded, into out (cap), their count in *n_out; *ended
+ * says whether <END> was chosen within max_new tokens. */
+static Status train_greedy_decode(const Model *m, const int *src, int src_len, int max_new, int *out,
+                                  int cap, int *n_out, bool *ended, Error *err)
 {
     *n_out = 0;
     *ended = false;

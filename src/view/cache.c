@@ -66,19 +66,11 @@ const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t i
     error_clear(&e->err);
     e->ok = trace_reader_get(r, index, &e->tr, &e->err) == TF_OK;
     if (e->ok) {
-        pages_of(&e->tr.rec, &e->pg);
+        export_pages_of(&e->tr.rec, &e->pg);
         size_t n = record_numel(&e->tr.rec);
         stats_of(e->tr.rec.data, n, &e->stats);
     }
     return e;
-}
-
-int cache_held(const RecordCache *c)
-{
-    int n = 0;
-    for (int i = 0; i < VIEW_CACHE_SLOTS; i++)
-        n += c->slot[i].used;
-    return n;
 }
 
 void cache_free(RecordCache *c)

@@ -43,8 +43,6 @@ typedef struct {
 const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t index);
 /* The record when it is held, else NULL; changes nothing (for drawing). */
 const CachedRecord *cache_find(const RecordCache *c, const TraceReader *r, uint32_t index);
-/* How many slots hold a record. */
-int cache_held(const RecordCache *c);
 void cache_free(RecordCache *c);
 
 #endif

@@ -12,7 +12,8 @@ long compare_pair(const TraceReader *b, const char *name)
     return b ? trace_reader_find(b, name) : -1;
 }
 
-bool compare_same_shape(const Record *a, const Record *b)
+/* Same number of dims and the same dims. */
+static bool compare_same_shape(const Record *a, const Record *b)
 {
     if (a->ndim != b->ndim)
         return false;

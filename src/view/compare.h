@@ -23,9 +23,6 @@ typedef struct {
 /* The index in b of the record called name, or −1. */
 long compare_pair(const TraceReader *b, const char *name);
 
-/* Same number of dims and the same dims. */
-bool compare_same_shape(const Record *a, const Record *b);
-
 /* A − B for one value. Both −∞ (masked in both runs) is 0: nothing
  * changed. A masked where B is not gives −∞, the reverse +∞, so a change
  * of mask shows as such rather than as a number. */

@@ -215,7 +215,7 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     paint_text(s, y, w - pw, pos, pw);
 }
 
-void draw(const ViewState *s)
+void view_draw(const ViewState *s)
 {
     paint_role(s, ROLE_NORMAL);
     erase();

@@ -1,6 +1,6 @@
 /* draw.h — painting the screen from the state.
  *
- * draw(const ViewState *) erases and repaints everything from the state
+ * view_draw(const ViewState *) erases and repaints everything from the state
  * and the layout (layout.h); it never changes the state. Each pane has its
  * own file; this header lists them for draw.c, which puts them together. */
 #ifndef TF_VIEW_DRAW_H
@@ -10,7 +10,7 @@
 #include "view/state.h"
 
 /* The whole screen (the caller refreshes). */
-void draw(const ViewState *s);
+void view_draw(const ViewState *s);
 
 /* ---- panes (draw_*.c) ---- */
 void draw_steps(const ViewState *s, const ScreenLayout *l);   /* draw_steps.c */

@@ -67,13 +67,13 @@ static void cursor_place(const ViewState *s, const Record *r, const RecordPages 
     const char *col_name = r->dim_names[pg->col_axis][0] ? r->dim_names[pg->col_axis] : "col";
     if (pg->row_axis >= 0 && !pg->batch_rows) {
         const char *row_name = r->dim_names[pg->row_axis][0] ? r->dim_names[pg->row_axis] : "row";
-        const char *rl = pages_row_label(r, pg, page, s->row);
+        const char *rl = export_pages_row_label(r, pg, page, s->row);
         if (rl)
             snprintf(rowpart, sizeof rowpart, "%s %s (%u), ", row_name, rl, s->row);
         else
             snprintf(rowpart, sizeof rowpart, "%s %u, ", row_name, s->row);
     }
-    const char *cl = pages_col_label(r, pg, page, s->col);
+    const char *cl = export_pages_col_label(r, pg, page, s->col);
     if (cl)
         snprintf(buf, cap, "%s%s %s (%u)", rowpart, col_name, cl, s->col);
     else
@@ -91,7 +91,7 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
     const Record *r = &c->tr.rec;
     const RecordPages *pg = &c->pg;
     size_t page = view_page(s, r, pg);
-    const float *m = pages_data(r, pg, page);
+    const float *m = export_pages_data(r, pg, page);
     float v = m[(size_t)s->row * pg->cols + s->col];
     char place[300], val[64], text[700];
     cursor_place(s, r, pg, page, place, sizeof place);
@@ -102,7 +102,7 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
         int ha = view_axis(r, pg, "head");
         size_t o = (size_t)snprintf(text, sizeof text, "%s:", place);
         for (uint32_t h = 0; ha >= 0 && h < r->dims[ha] && o < sizeof text; h++) {
-            const float *mh = pages_data(r, pg, view_page_at(r, pg, h, s->batch));
+            const float *mh = export_pages_data(r, pg, view_page_at(r, pg, h, s->batch));
             char hv[32];
             numfmt_exact(hv, sizeof hv, mh[(size_t)s->row * pg->cols + s->col]);
             o += (size_t)snprintf(text + o, sizeof text - o, " h%u %.6s", h, hv);
@@ -112,7 +112,7 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
     }
     const CachedRecord *cb = view_current_b(s);
     if (s->compare && cb && cb->ok && s->cmp.same_shape) {
-        const float *mb = pages_data(&cb->tr.rec, &cb->pg, page);
+        const float *mb = export_pages_data(&cb->tr.rec, &cb->pg, page);
         float vb = mb[(size_t)s->row * pg->cols + s->col];
         char bv[64], dv[64];
         numfmt_exact(bv, sizeof bv, vb);
@@ -167,7 +167,7 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
 
     char shape[200], pt[160];
     export_shape_text(rec, shape, sizeof shape);
-    pages_title(rec, &c->pg, view_page(s, rec, &c->pg), pt, sizeof pt);
+    export_pages_title(rec, &c->pg, view_page(s, rec, &c->pg), pt, sizeof pt);
     o = snprintf(text, sizeof text, "%s", shape);
     if (pt[0] && !s->heads && o > 0 && (size_t)o < sizeof text)
         view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);

@@ -205,7 +205,7 @@ static void draw_cell_full(const PanelDraw *d, uint32_t R, uint32_t C)
          * the cell: the decimal points of a column line up however wide
          * its cells have grown. */
         char raw[32];
-        numfmt(raw, sizeof raw, v, &p->nf);
+        numfmt_cell(raw, sizeof raw, v, &p->nf);
         snprintf(num, sizeof num, "%*s", p->nf.width, raw);
     }
     if (s->theme.color) {
@@ -312,7 +312,7 @@ static const float *mask_page(const ViewState *s, const CachedRecord *m, const P
 {
     if (!s->mask_overlay || !m || !m->ok || m->pg.rows != p->rows || m->pg.cols != p->cols)
         return NULL;
-    return pages_data(&m->tr.rec, &m->pg, view_page(s, &m->tr.rec, &m->pg));
+    return export_pages_data(&m->tr.rec, &m->pg, view_page(s, &m->tr.rec, &m->pg));
 }
 
 static bool query_key(const Record *r)
@@ -450,10 +450,10 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
 
     for (int i = 0; i < n; i++) {
         PanelDraw d = {.s = s, .p = &p[i], .rec = r, .pg = &c->pg, .scale = sc, .cursor = true};
-        d.src.a = pages_data(r, &c->pg, p[i].page);
+        d.src.a = export_pages_data(r, &c->pg, p[i].page);
         d.src.cols = p[i].cols;
         d.src.mask = mask_page(s, mask, &p[i]);
-        pages_title(r, &c->pg, p[i].page, pt, sizeof pt);
+        export_pages_title(r, &c->pg, p[i].page, pt, sizeof pt);
         const char *rows_name = c->pg.row_axis >= 0 ? r->dim_names[c->pg.row_axis] : "";
         const char *cols_name = r->dim_names[c->pg.col_axis];
         if (p[i].head >= 0) {  /* heads view */
@@ -484,12 +484,12 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
                 continue;
             }
             char ptb[160];
-            pages_title(&cb->tr.rec, &cb->pg, p[i].page, ptb, sizeof ptb);
+            export_pages_title(&cb->tr.rec, &cb->pg, p[i].page, ptb, sizeof ptb);
             snprintf(title, sizeof title, "B %s%s%s", view_trace_label(s, s->b), ptb[0] ? "  " : "", ptb);
             PanelDraw db = d;
             db.rec = &cb->tr.rec;
             db.pg = &cb->pg;
-            db.src.a = pages_data(&cb->tr.rec, &cb->pg, p[i].page);
+            db.src.a = export_pages_data(&cb->tr.rec, &cb->pg, p[i].page);
             db.src.mask = mask_page(s, s->mask_rec_b >= 0 ? cache_find(&s->cache, s->b, (uint32_t)s->mask_rec_b) : NULL,
                                     &p[i]);
             if (!s->cmp.same_shape)
@@ -512,7 +512,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
         }
         snprintf(title, sizeof title, "A - B  max |A-B| %.3g", (double)s->cmp.max_abs);
         PanelDraw dd = d;
-        dd.src.b = pages_data(&cb->tr.rec, &cb->pg, p[i].page);
+        dd.src.b = export_pages_data(&cb->tr.rec, &cb->pg, p[i].page);
         dd.src.mask = NULL;
         dd.scale = palette_scale_diverging(s->cmp.max_abs);
         draw_panel(&dd, title, false);

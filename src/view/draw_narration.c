@@ -37,7 +37,7 @@ static void md_block(const ViewState *s, const char *text, int first, int rows, 
     static MdLine lines[MAX_LINES];
     static MdSpan spans[MAX_LINES * 8];
     bool ascii = !s->theme.utf8;
-    int n = md_lines(text, w, ascii, lines, MAX_LINES, spans, MAX_LINES * 8);
+    int n = markdown_lines(text, w, ascii, lines, MAX_LINES, spans, MAX_LINES * 8);
     if (n > MAX_LINES)
         n = MAX_LINES;
     for (int i = 0; i < rows && first + i < n; i++) {

@@ -103,7 +103,8 @@ int keys_help_lines(void)
     return n;
 }
 
-Action keys_action(int ch)
+/* The action of a key in the main view (not in help or the prompt). */
+static Action keys_action(int ch)
 {
     for (int s = 0; s < LEN(sections); s++)
         for (int k = 0; k < sections[s].n; k++)
@@ -222,17 +223,16 @@ static void edit_key(ViewState *s, int ch)
         lineedit_insert(e, (uint32_t)ch);
 }
 
-bool view_input_char(ViewState *s, uint32_t cp)
+void view_input_char(ViewState *s, uint32_t cp)
 {
     if (!s->editing)
-        return false;
+        return;
     if (s->msg_kind != MSG_NONE) {
         s->msg[0] = '\0';
         s->msg_kind = MSG_NONE;
     }
     if (!lineedit_insert(&s->edit, cp))
         view_message(s, MSG_NOTICE, "the sentence cannot grow longer here");
-    return true;
 }
 
 /* Keys while the claims panel is open: j/k scroll it, C, Esc, q and Enter
@@ -277,7 +277,7 @@ static void page_move(ViewState *s, int dir)
     view_move(s, dir * step, 0);
 }
 
-bool view_key(ViewState *s, int ch)
+void view_key(ViewState *s, int ch)
 {
     if (s->msg_kind != MSG_NONE) {
         s->msg[0] = '\0';
@@ -285,24 +285,24 @@ bool view_key(ViewState *s, int ch)
     }
     if (s->searching) {
         search_key(s, ch);
-        return true;
+        return;
     }
     if (s->editing) {
         edit_key(s, ch);
-        return true;
+        return;
     }
     if (s->help) {
         help_key(s, ch);
-        return true;
+        return;
     }
     if (s->claims && claims_key(s, ch))
-        return true;
+        return;
     bool steps = s->focus == FOCUS_STEPS;
     switch (keys_action(ch)) {
     case DO_NONE:
         if (ch >= 0x20 && ch < 0x7F)
             view_message(s, MSG_NOTICE, "'%c' is not a key here: ? lists the keys", ch);
-        return true;
+        return;
     case DO_NEXT: view_step(s, 1); break;
     case DO_PREV: view_step(s, -1); break;
     case DO_FIRST: view_goto(s, 0); break;
@@ -418,7 +418,6 @@ bool view_key(ViewState *s, int ch)
     case DO_CACHE: view_request_rerun(s, VIEW_EDIT_CACHE, NULL); break;
     case DO_CLAIMS: view_toggle_claims(s); break;
     }
-    return true;
 }
 
 /* ---- the mouse ---- */

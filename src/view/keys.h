@@ -43,14 +43,12 @@ const KeySection *keys_sections(int *n);
 /* Lines of the help screen: per section a title, its keys and a blank
  * line, then the mouse line and a blank. */
 int keys_help_lines(void);
-/* The action of a key in the main view (not in help or the prompt). */
-Action keys_action(int ch);
 
-/* Handle one key. Returns true when the screen should be repainted. */
-bool view_key(ViewState *s, int ch);
+/* Handle one key (the viewer repaints after every key). */
+void view_key(ViewState *s, int ch);
 /* A character typed that is not ASCII (猫): text for the line editor,
- * ignored elsewhere. Returns true when the screen should be repainted. */
-bool view_input_char(ViewState *s, uint32_t cp);
+ * ignored elsewhere. */
+void view_input_char(ViewState *s, uint32_t cp);
 /* A mouse click at screen position (y, x): selects the cell under it, or
  * the step in the steps pane. */
 void view_click(ViewState *s, int y, int x);

@@ -143,7 +143,7 @@ void layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeomet
     const char *text = view_narration_text(s, &fb);
     g->text_y = y;
     g->text_rows = rows > 0 ? rows : 0;
-    g->n_lines = text ? md_lines(text, g->w, ascii, NULL, 0, NULL, 0) + (fb ? 1 : 0) : 1;
+    g->n_lines = text ? markdown_lines(text, g->w, ascii, NULL, 0, NULL, 0) + (fb ? 1 : 0) : 1;
 }
 
 int layout_steps_rows(const ScreenLayout *l)
@@ -165,13 +165,13 @@ static const char *label_or_index(const char *lab, uint32_t index, char *buf, si
 const char *layout_row_label(const Record *r, const RecordPages *pg, size_t page, uint32_t i, char *buf,
                              size_t cap)
 {
-    return label_or_index(pages_row_label(r, pg, page, i), i, buf, cap);
+    return label_or_index(export_pages_row_label(r, pg, page, i), i, buf, cap);
 }
 
 const char *layout_col_label(const Record *r, const RecordPages *pg, size_t page, uint32_t j, char *buf,
                              size_t cap)
 {
-    return label_or_index(pages_col_label(r, pg, page, j), j, buf, cap);
+    return label_or_index(export_pages_col_label(r, pg, page, j), j, buf, cap);
 }
 
 /* Widest row label of the page (0 when the rows are not labelled at all:
@@ -196,7 +196,7 @@ static int col_label_width(const Record *r, const RecordPages *pg, size_t page, 
         return 0;
     int w = 0;
     for (uint32_t j = 0; j < pg->cols && w < CELL_MAX; j++) {
-        const char *lab = pages_col_label(r, pg, page, j);
+        const char *lab = export_pages_col_label(r, pg, page, j);
         int lw = lab ? text_width(lab, ascii) : 0;
         w = lw > w ? lw : w;
     }
@@ -236,7 +236,7 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
 {
     const Record *r = &c->tr.rec;
     bool ascii = !s->theme.utf8;
-    p->nf = numfmt_for(st, r->kind, is_whole(c));
+    p->nf = numfmt_for(st, is_whole(c));
     int avail_h = p->r.h - 1;
     p->hdr = avail_h >= 3 ? 1 : 0;
     int lines = avail_h - p->hdr;
@@ -379,7 +379,7 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
         if (n > max)
             n = max;
         int gc, gr;
-        NumberFormat nf = numfmt_for(&c->stats, r->kind, is_whole(c));
+        NumberFormat nf = numfmt_for(&c->stats, is_whole(c));
         int cw_num = number_cell_width(&nf);
         int lw = row_label_width(r, pg, page, !s->theme.utf8);
         if (s->numbers == NUMBERS_OFF)
@@ -413,7 +413,7 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
             all.max = fmaxf(fmaxf(all.max, cb->stats.max), s->cmp.max_abs);
             all.n_neg_inf += cb->stats.n_neg_inf;
         }
-        NumberFormat nf = numfmt_for(&all, r->kind, is_whole(c));
+        NumberFormat nf = numfmt_for(&all, is_whole(c));
         int cw_num = number_cell_width(&nf);
         int lw = row_label_width(r, pg, page, !s->theme.utf8);
         uint32_t rows = (uint32_t)pg->rows, cols = (uint32_t)pg->cols;

@@ -9,7 +9,7 @@
 #include "text/utf8.h"
 #include "view/text.h"
 
-/* ---- md_flow: paragraphs joined ---- */
+/* ---- markdown_flow: paragraphs joined ---- */
 
 /* The code point at s, 0 when it is ASCII or invalid. */
 static uint32_t wide_cp(const char *s, size_t n)
@@ -88,7 +88,7 @@ static bool starts_block(const char *line, size_t n)
     return list_marker(line, n) > 0 || line[0] == '|' || line[0] == '#' || line[0] == '>' || is_code_line(line, n);
 }
 
-char *md_flow(const char *md)
+char *markdown_flow(const char *md)
 {
     size_t cap = strlen(md) * 6 + 8;  /* a fenced line gains 4 spaces and a newline */
     char *out = malloc(cap);
@@ -103,7 +103,7 @@ char *md_flow(const char *md)
         while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
             n--;
         /* A list item's continuation lines are indented under its text:
-         * the indent is Markdown's, not the reader's (md_lines hangs them).
+         * the indent is Markdown's, not the reader's (markdown_lines hangs them).
          * Elsewhere up to three spaces are only layout too. */
         bool cont = false;  /* a continuation line: joins, whatever it starts with */
         if (!fence && n > 0 && line[0] == ' ' && (in_item || !is_code_line(line, n))) {
@@ -150,7 +150,7 @@ char *md_flow(const char *md)
                 n--;
             }
         }
-        if (fence) {  /* fenced code is indented code for md_lines */
+        if (fence) {  /* fenced code is indented code for markdown_lines */
             memcpy(out + o, "    ", 4);
             o += 4;
         }
@@ -168,7 +168,7 @@ char *md_flow(const char *md)
     return out;
 }
 
-/* ---- md_lines: wrapped and styled ---- */
+/* ---- markdown_lines: wrapped and styled ---- */
 
 /* One visible character of a block. */
 typedef struct {
@@ -364,7 +364,7 @@ static void block_lines(Out *o, Atoms *A, size_t b, size_t e, int cols)
     } while (p < A->n);
 }
 
-int md_lines(const char *text, int cols, bool ascii, MdLine *lines, int max_lines, MdSpan *spans, int max_spans)
+int markdown_lines(const char *text, int cols, bool ascii, MdLine *lines, int max_lines, MdSpan *spans, int max_spans)
 {
     size_t n = strlen(text);
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' ' || text[n - 1] == '\r'))

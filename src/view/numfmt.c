@@ -1,4 +1,4 @@
-/* numfmt.c — fixed-width numbers for cells. */
+/* numfmt_cell.c — fixed-width numbers for cells. */
 #include "view/numfmt.h"
 
 #include <math.h>
@@ -7,9 +7,8 @@
 
 #include "trace/export.h"
 
-NumberFormat numfmt_for(const ValueStats *st, const char *kind, bool whole)
+NumberFormat numfmt_for(const ValueStats *st, bool whole)
 {
-    (void)kind;
     NumberFormat f = {2, 4};
     bool neg = st->n_finite && st->min < 0;
     double m = 0.0;
@@ -43,7 +42,7 @@ NumberFormat numfmt_for(const ValueStats *st, const char *kind, bool whole)
     return f;
 }
 
-int numfmt(char *buf, size_t cap, float v, const NumberFormat *f)
+int numfmt_cell(char *buf, size_t cap, float v, const NumberFormat *f)
 {
     if (isnan(v))
         return snprintf(buf, cap, "nan");

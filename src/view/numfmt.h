@@ -1,4 +1,4 @@
-/* numfmt.h — numbers inside heatmap cells: one width per record, so the
+/* numfmt_cell.h — numbers inside heatmap cells: one width per record, so the
  * columns line up and a cell never overflows.
  *
  * The decimals follow the record's largest magnitude: attention weights
@@ -18,10 +18,11 @@ typedef struct {
     int width;      /* widest value printed, in columns */
 } NumberFormat;
 
-/* The format for a record of this kind and these statistics. */
-NumberFormat numfmt_for(const ValueStats *st, const char *kind, bool whole);
+/* The format for a record with these statistics; whole: its kind holds
+ * whole numbers (record_kind_is_whole), printed without decimals. */
+NumberFormat numfmt_for(const ValueStats *st, bool whole);
 /* v in that format, into buf (at most f->width + 1 bytes are needed). */
-int numfmt(char *buf, size_t cap, float v, const NumberFormat *f);
+int numfmt_cell(char *buf, size_t cap, float v, const NumberFormat *f);
 /* v in full, for the info pane: the shortest text that reads back as v
  * ("0.3333333", "-inf"). */
 void numfmt_exact(char *buf, size_t cap, float v);

@@ -62,14 +62,6 @@ int palette_level(const Scale *s, float v)
     return c + (int)lround(t * c);
 }
 
-float palette_level_value(const Scale *s, int level)
-{
-    if (s->kind == SCALE_SEQUENTIAL)
-        return s->lo + (s->hi - s->lo) * ((float)level + 0.5f) / PALETTE_SEQ_LEVELS;
-    int c = PALETTE_DIV_LEVELS / 2;
-    return s->hi * (float)(level - c) / (float)c;
-}
-
 int palette_color(const Scale *s, int level)
 {
     switch (level) {

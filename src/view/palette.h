@@ -53,8 +53,6 @@ int palette_levels(const Scale *s);
 /* The level of v, or PALETTE_MASKED / PALETTE_POS_INF / PALETTE_NAN.
  * Values beyond the scale are clamped to its ends. */
 int palette_level(const Scale *s, float v);
-/* The level's value at its centre (for the legend). */
-float palette_level_value(const Scale *s, int level);
 
 /* xterm-256 colour of a level (or a special). */
 int palette_color(const Scale *s, int level);

@@ -107,11 +107,6 @@ const CachedRecord *view_mask(const ViewState *s)
     return s->mask_rec >= 0 ? cache_find(&s->cache, s->a, (uint32_t)s->mask_rec) : NULL;
 }
 
-const CachedRecord *view_weights(const ViewState *s)
-{
-    return s->weights_rec >= 0 ? cache_find(&s->cache, s->a, (uint32_t)s->weights_rec) : NULL;
-}
-
 Scale view_scale(const ViewState *s, const CachedRecord *c)
 {
     return view_scale_range(s, record_kind_of(c->tr.rec.kind), c->stats.min, c->stats.max);
@@ -184,7 +179,7 @@ static void compute_head_stats(ViewState *s, const CachedRecord *w)
     bool probs = true;
     for (int h = 0; h < n; h++) {
         size_t page = view_page_at(r, &w->pg, (uint32_t)h, s->batch);
-        const float *m = pages_data(r, &w->pg, page);
+        const float *m = export_pages_data(r, &w->pg, page);
         HeadStats *hs = &s->head_stats[h];
         memset(hs, 0, sizeof *hs);
         ValueStats vs;
@@ -312,7 +307,7 @@ void view_sync(ViewState *s)
                  * Its own mask would no longer line up: no overlay on B. */
                 s->aligned_b = (CachedRecord){.reader = s->b, .index = (uint32_t)s->cur_b, .used = true, .ok = true};
                 s->aligned_b.tr.rec = s->aligned.rec;
-                pages_of(&s->aligned_b.tr.rec, &s->aligned_b.pg);
+                export_pages_of(&s->aligned_b.tr.rec, &s->aligned_b.pg);
                 stats_of(s->aligned.data, record_numel(&s->aligned.rec), &s->aligned_b.stats);
                 s->mask_rec_b = -1;
                 compare_stats(&c->tr.rec, &s->aligned.rec, &s->cmp);

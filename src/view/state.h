@@ -1,7 +1,7 @@
 /* state.h — everything the viewer's screen shows, as plain data.
  *
  * The viewer follows ncdu's split: this state is the model; draw.h paints
- * it (draw(const ViewState *) never changes it) and keys.h changes it
+ * it (view_draw(const ViewState *) never changes it) and keys.h changes it
  * (view_key never draws). Neither needs the other, and this file needs no
  * terminal at all, so the unit tests drive it directly: step, switch heads,
  * jump, resize, and check what the screen would show.
@@ -368,9 +368,8 @@ void view_message(ViewState *s, MessageKind kind, const char *fmt, ...)
 const CachedRecord *view_current(const ViewState *s);
 /* The compared record of b, or NULL when not comparing or b lacks it. */
 const CachedRecord *view_current_b(const ViewState *s);
-/* The block's mask / weights when fetched, else NULL. */
+/* The block's mask when fetched, else NULL. */
 const CachedRecord *view_mask(const ViewState *s);
-const CachedRecord *view_weights(const ViewState *s);
 
 /* The page of a record that shows the wanted head and batch (clamped). */
 size_t view_page(const ViewState *s, const Record *r, const RecordPages *pg);

@@ -169,15 +169,6 @@ int text_cell(char *buf, size_t cap, const char *s, int cols, int align, bool as
     return cols;
 }
 
-void text_ascii(char *buf, size_t cap, const char *s)
-{
-    if (cap == 0)
-        return;
-    buf[0] = '\0';
-    size_t o = 0;
-    put_chars(buf, cap, &o, s, true, INT_MAX);
-}
-
 int text_char(const char *s, size_t n, bool ascii, int *cols)
 {
     Char c;

@@ -32,10 +32,6 @@ int text_fit(char *buf, size_t cap, const char *s, int max_cols, bool ascii);
  * left, 0 centred, > 0 right. Returns cols (0 when cols ≤ 0). */
 int text_cell(char *buf, size_t cap, const char *s, int cols, int align, bool ascii);
 
-/* s with every non-ASCII character written as \uXXXX (\UXXXXXXXX above
- * U+FFFF) and invalid bytes as \xHH; cut to fit cap. */
-void text_ascii(char *buf, size_t cap, const char *s);
-
 /* The character at s (at most n bytes): its length in bytes, and in *cols
  * (when non-NULL) its columns as drawn. */
 int text_char(const char *s, size_t n, bool ascii, int *cols);

@@ -158,7 +158,7 @@ void tree_free(StepTree *t)
     memset(t, 0, sizeof *t);
 }
 
-void tree_set_collapsed(StepTree *t, uint32_t node, bool collapsed)
+static void tree_set_collapsed(StepTree *t, uint32_t node, bool collapsed)
 {
     if (node >= t->n_nodes || !t->nodes[node].group)
         return;

@@ -58,7 +58,6 @@ void tree_free(StepTree *t);
 
 /* Fold or unfold one group (leaves ignored); recomputes the visible rows. */
 void tree_toggle(StepTree *t, uint32_t node);
-void tree_set_collapsed(StepTree *t, uint32_t node, bool collapsed);
 /* Unfold every group. */
 void tree_expand_all(StepTree *t);
 /* Fold every group below the top level that does not hold record rec, and

@@ -147,7 +147,7 @@ Status view_run(const ViewConfig *cfg_in, int *signal_out, Error *err)
     bool dirty = true;
     while (!s->quit && !got_signal) {
         if (dirty) {
-            draw(s);
+            view_draw(s);
             refresh();
             dirty = false;
         }

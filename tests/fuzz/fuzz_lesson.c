@@ -38,8 +38,6 @@ static void read_back(const Lesson *l)
         touch(lesson_narration(l, s->key, "en"));
     }
     touch(lesson_narration(l, "enc.0.attn.weights", "en"));
-    for (int i = 0; i < lesson_figure_count(l); i++)
-        touch(lesson_figure(l, i)->title);
     for (int i = 0; i < lesson_run_count(l); i++) {
         touch(lesson_run_name(l, i));
         Config c;

@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Error err;
     if (vocab_add_text(&v, vocab_text, "fuzz vocabulary", &err) == TF_OK) {
         int ids[64], n = 0;
-        if (tokenize(&v, sentence, "fuzz sentence", ids, 64, &n, on_unknown, NULL, &err) == TF_OK) {
+        if (tokenizer_encode(&v, sentence, "fuzz sentence", ids, 64, &n, on_unknown, NULL, &err) == TF_OK) {
             for (int i = 0; i < n; i++)
                 sink += strlen(vocab_token(&v, ids[i]));
         }
@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     utf8_helpers(sentence, len[1]);
     for (size_t at = 0; at < len[1]; at++)
-        sink += token_separator_len((const char *)part[1] + at, len[1] - at);
+        sink += tokenizer_separator_len((const char *)part[1] + at, len[1] - at);
     free(vocab_text);
     free(sentence);
     return 0;

@@ -177,7 +177,7 @@ static void fixture_start(Fixture *f, const GradCase *gc)
     assert_non_null(f->b.target);
     assert_int_equal(activations_init(&f->a, &f->m, &f->b, &err), TF_OK);
     model_forward(&f->m, &f->b, &f->a);
-    assert_int_equal(grads_alloc(&f->g, &f->m, f->b.B, f->b.Ts, f->b.Tt, &err), TF_OK);
+    assert_int_equal(backprop_grads_alloc(&f->g, &f->m, f->b.B, f->b.Ts, f->b.Tt, &err), TF_OK);
     if (model_backward(&f->m, &f->b, &f->a, gc->smoothing, &f->g, &f->loss, &err) != TF_OK)
         fail_msg("%s: model_backward: %s", gc->name, err.msg);
     f->n_params = weights_entries(&f->m.cfg, f->m.vocab.size, &f->m.w, &f->params);
@@ -188,7 +188,7 @@ static void fixture_end(Fixture *f)
 {
     free(f->params);
     free(f->grads);
-    grads_free(&f->g);
+    backprop_grads_free(&f->g);
     activations_free(&f->a);
     batch_free(&f->b);
     model_free(&f->m);
@@ -293,8 +293,8 @@ static void ref_attention(Mat y, Mat xq, Mat xkv, const float *in_w, const float
                     s[j] /= sqrt((double)dk);
                 s[j] /= c->attn_temperature;
                 if (pos && pos->table)
-                    s[j] += pos->table[relative_bucket(j - i, pos->bidirectional, c->rel_buckets,
-                                                       c->rel_max_distance) * h + hh];
+                    s[j] += pos->table[positions_relative_bucket(j - i, pos->bidirectional, c->rel_buckets,
+                                                                 c->rel_max_distance) * h + hh];
                 if (open[j] && s[j] > max)
                     max = s[j];
             }
@@ -751,7 +751,7 @@ static void test_rope_backward_is_the_adjoint(void **state)
         g[i] = rng_range(&r, -1.0f, 1.0f);
         dx[i] = 0.5f;  /* += onto what is there */
     }
-    rope_rotate(rx, x, 3, T, DK);
+    positions_rope_rotate(rx, x, 3, T, DK);
     rope_backward(dx, g, 3, T, DK);
     double lhs = 0.0, rhs = 0.0;
     for (int i = 0; i < T * DK; i++) {
@@ -770,7 +770,7 @@ static void test_rope_backward_is_the_adjoint(void **state)
 
 /* ---- the contract -------------------------------------------------------- */
 
-/* A second backward adds the same again; grads_zero clears everything. */
+/* A second backward adds the same again; backprop_grads_zero clears everything. */
 static void test_accumulates_and_zeroes(void **state)
 {
     (void)state;
@@ -786,7 +786,7 @@ static void test_accumulates_and_zeroes(void **state)
     assert_true(loss2 == f.loss);
     for (size_t i = 0; i < n; i++)
         assert_true(fabsf(f.g.w.block[i] - 2.0f * once[i]) <= 1e-6f * (1.0f + fabsf(once[i])));
-    grads_zero(&f.g);
+    backprop_grads_zero(&f.g);
     for (size_t i = 0; i < n; i++)
         assert_true(f.g.w.block[i] == 0.0f);
     free(once);
@@ -807,10 +807,10 @@ static void test_refuses_bad_input(void **state)
     f.b.target = target;
     assert_int_equal(model_backward(&f.m, &f.b, &f.a, 1.0f, &f.g, &loss, &err), TF_ERR_INPUT);
     Grads small;
-    assert_int_equal(grads_alloc(&small, &f.m, 1, f.b.Ts, f.b.Tt, &err), TF_OK);
+    assert_int_equal(backprop_grads_alloc(&small, &f.m, 1, f.b.Ts, f.b.Tt, &err), TF_OK);
     assert_int_equal(model_backward(&f.m, &f.b, &f.a, 0.0f, &small, &loss, &err), TF_ERR_INPUT);
     assert_non_null(strstr(err.msg, "does not fit"));
-    grads_free(&small);
+    backprop_grads_free(&small);
     fixture_end(&f);
 }
 

@@ -11,7 +11,7 @@
  * - <END> stops; N tokens at most; sampling is reproducible from its seed,
  *   stays in the top k, and follows its distribution.
  * - The multiply-adds of every step, counted by wrapping the two matrix
- *   products (ld --wrap, see the Makefile), equal generate_work's formula.
+ *   products (ld --wrap, see the Makefile), equal generator_work's formula.
  * - Bad options are refused with TF_ERR_INPUT. */
 #include <math.h>
 #include <setjmp.h>
@@ -29,7 +29,7 @@
 #include "model/batch.h"
 #include "model/forward.h"
 #include "run/run_labels.h"
-#include "model/generate.h"
+#include "model/generator.h"
 #include "model/model.h"
 
 /* ---- counting multiply-adds: every call of the two products ------------- */
@@ -669,9 +669,9 @@ static void test_work_is_counted(void **state)
                 const int S = g.step;
                 macs = 0;
                 assert_int_equal(generator_step(&g, &err), TF_OK);
-                uint64_t want = generate_work(&s.cfg, s.m.vocab.size, s.b.Ts, S, cache);
+                uint64_t want = generator_work(&s.cfg, s.m.vocab.size, s.b.Ts, S, cache);
                 if (macs != want)
-                    fail_msg("%s, %s, step %d: counted %llu multiply-adds, generate_work says %llu", gc->what,
+                    fail_msg("%s, %s, step %d: counted %llu multiply-adds, generator_work says %llu", gc->what,
                              cache ? "cache" : "no cache", S, (unsigned long long)macs, (unsigned long long)want);
                 assert_true(g.work[S][cache ? 0 : 1] == want);
             }
@@ -693,13 +693,13 @@ static void test_work_is_counted(void **state)
     c.enc_layers = c.dec_layers = 6;
     const uint64_t L = 6, d = 512;
     for (int S = 1; S + 2 < 64; S++) {
-        uint64_t c0 = generate_work(&c, 500, 64, S, true), c1 = generate_work(&c, 500, 64, S + 1, true);
-        uint64_t r0 = generate_work(&c, 500, 64, S, false), r1 = generate_work(&c, 500, 64, S + 1, false),
-                 r2 = generate_work(&c, 500, 64, S + 2, false);
+        uint64_t c0 = generator_work(&c, 500, 64, S, true), c1 = generator_work(&c, 500, 64, S + 1, true);
+        uint64_t r0 = generator_work(&c, 500, 64, S, false), r1 = generator_work(&c, 500, 64, S + 1, false),
+                 r2 = generator_work(&c, 500, 64, S + 2, false);
         assert_true(c1 - c0 == 2 * L * d);
         assert_true(r2 - 2 * r1 + r0 == 4 * L * d);
     }
-    uint64_t c63 = generate_work(&c, 500, 64, 63, true), r63 = generate_work(&c, 500, 64, 63, false);
+    uint64_t c63 = generator_work(&c, 500, 64, 63, true), r63 = generator_work(&c, 500, 64, 63, false);
     printf("  base config, step 63: %llu multiply-adds with the cache, %llu recomputing (%.0fx)\n",
            (unsigned long long)c63, (unsigned long long)r63, (double)r63 / (double)c63);
     assert_true(r63 > 50 * c63);

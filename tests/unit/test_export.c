@@ -197,35 +197,35 @@ static void test_pages(void **state)
 {
     (void)state;
     RecordPages pg;
-    pages_of(&batched_rec, &pg);
+    export_pages_of(&batched_rec, &pg);
     assert_int_equal(pg.pages, 4);
     assert_int_equal(pg.rows, 1);
     assert_int_equal(pg.cols, 2);
     assert_true(pg.paged);
-    assert_int_equal(pages_coord(&batched_rec, &pg, 3, 0), 1);  /* batch */
-    assert_int_equal(pages_coord(&batched_rec, &pg, 3, 1), 1);  /* head */
-    assert_int_equal(pages_coord(&batched_rec, &pg, 2, 1), 0);
-    assert_string_equal(pages_row_label(&batched_rec, &pg, 2, 0), "y");
-    assert_string_equal(pages_col_label(&batched_rec, &pg, 1, 1), "b");
-    assert_string_equal(pages_col_label(&batched_rec, &pg, 3, 0), "c");
-    assert_true(pages_data(&batched_rec, &pg, 3) == bh + 6);
+    assert_int_equal(export_pages_coord(&batched_rec, &pg, 3, 0), 1);  /* batch */
+    assert_int_equal(export_pages_coord(&batched_rec, &pg, 3, 1), 1);  /* head */
+    assert_int_equal(export_pages_coord(&batched_rec, &pg, 2, 1), 0);
+    assert_string_equal(export_pages_row_label(&batched_rec, &pg, 2, 0), "y");
+    assert_string_equal(export_pages_col_label(&batched_rec, &pg, 1, 1), "b");
+    assert_string_equal(export_pages_col_label(&batched_rec, &pg, 3, 0), "c");
+    assert_true(export_pages_data(&batched_rec, &pg, 3) == bh + 6);
     char buf[64];
-    pages_title(&batched_rec, &pg, 2, buf, sizeof buf);
+    export_pages_title(&batched_rec, &pg, 2, buf, sizeof buf);
     assert_string_equal(buf, "batch 1, head 0");
 
-    pages_of(&tokens_rec, &pg);
+    export_pages_of(&tokens_rec, &pg);
     assert_int_equal(pg.pages, 1);
     assert_int_equal(pg.rows, 1);
     assert_int_equal(pg.row_axis, -1);
     assert_false(pg.paged);
-    assert_null(pages_row_label(&tokens_rec, &pg, 0, 0));
-    pages_title(&tokens_rec, &pg, 0, buf, sizeof buf);
+    assert_null(export_pages_row_label(&tokens_rec, &pg, 0, 0));
+    export_pages_title(&tokens_rec, &pg, 0, buf, sizeof buf);
     assert_string_equal(buf, "");
 
-    pages_of(&batch_tokens_rec, &pg);
+    export_pages_of(&batch_tokens_rec, &pg);
     assert_true(pg.batch_rows);
     assert_int_equal(pg.pages, 2);
-    assert_string_equal(pages_col_label(&batch_tokens_rec, &pg, 1, 2), "drei");
+    assert_string_equal(export_pages_col_label(&batch_tokens_rec, &pg, 1, 2), "drei");
 
     export_shape_text(&batched_rec, buf, sizeof buf);
     assert_string_equal(buf, "[batch=2, head=2, query=1, key=2]");

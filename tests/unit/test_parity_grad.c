@@ -138,7 +138,7 @@ static void test_case(void **state)
     const Activations *ap = &run.a;
 
     Grads g;
-    if (grads_alloc(&g, m, bp->B, bp->Ts, bp->Tt, &err) != TF_OK)
+    if (backprop_grads_alloc(&g, m, bp->B, bp->Ts, bp->Tt, &err) != TF_OK)
         fail_msg("parity_grad: case %s: %s", name, err.msg);
     float loss;
     if (model_backward(m, bp, ap, 0.0f, &g, &loss, &err) != TF_OK)
@@ -163,7 +163,7 @@ static void test_case(void **state)
         printf("parity_grad %-14s %3d gradients (%d sentence%s), loss %.6f: max |diff| %.2g (%s)\n", name, n, bp->B,
                bp->B == 1 ? "" : "s", (double)loss, res.max_diff, res.max_tensor[0] ? res.max_tensor : "-");
     free(e);
-    grads_free(&g);
+    backprop_grads_free(&g);
     ref_run_free(&run);
     if (res.failed)
         fail_msg("parity_grad: case %s: %d gradients or fixtures do not match PyTorch's (see above)", name,

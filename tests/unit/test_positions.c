@@ -89,7 +89,7 @@ static void test_t5_buckets(void **state)
         {8, 20, 0, 3, 0},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
-        int got = relative_bucket(want[i].rel, want[i].bidirectional, want[i].nb, want[i].max_distance);
+        int got = positions_relative_bucket(want[i].rel, want[i].bidirectional, want[i].nb, want[i].max_distance);
         if (got != want[i].bucket)
             fail_msg("bucket(%d, %s, %d buckets, max distance %d) = %d, T5 gives %d", want[i].rel,
                      want[i].bidirectional ? "bidirectional" : "causal", want[i].nb, want[i].max_distance, got,
@@ -125,7 +125,7 @@ static void check_translation_invariant(const TinyRun *r, const char *bias_name,
                 const float b = bias[((size_t)hh * T + i) * T + j];
                 if (i + 1 < T && j + 1 < T)
                     assert_true(b == bias[((size_t)hh * T + i + 1) * T + j + 1]);
-                const int k = relative_bucket(j - i, bidirectional, r->cfg.rel_buckets, r->cfg.rel_max_distance);
+                const int k = positions_relative_bucket(j - i, bidirectional, r->cfg.rel_buckets, r->cfg.rel_max_distance);
                 assert_int_equal((int)buckets[(size_t)i * T + j], k);
                 assert_true(b == table[(size_t)k * h + hh]);
             }
@@ -175,8 +175,8 @@ static void test_rope_depends_on_offset_only(void **state)
     double first[11];
     for (int off = -5; off <= 5; off++)
         for (int p = 5; p < 300; p += 7) {
-            rope_rotate(qr, q, p, 1, DK);
-            rope_rotate(kr, k, p - off, 1, DK);
+            positions_rope_rotate(qr, q, p, 1, DK);
+            positions_rope_rotate(kr, k, p - off, 1, DK);
             /* a rotation keeps lengths */
             assert_true(fabs(dot(qr, qr, DK) - dot(q, q, DK)) < 1e-5);
             double s = dot(qr, kr, DK);
@@ -201,7 +201,7 @@ static void test_rope_depends_on_offset_only(void **state)
     for (int hh = 0; hh < h; hh++)
         for (int t = 0; t < T; t++) {
             float want[16];
-            rope_rotate(want, qs + ((size_t)hh * T + t) * dk, t, 1, dk);
+            positions_rope_rotate(want, qs + ((size_t)hh * T + t) * dk, t, 1, dk);
             assert_memory_equal(want, qrs + ((size_t)hh * T + t) * dk, (size_t)dk * sizeof(float));
             for (int j = 0; j < T; j++) {
                 double s = dot(qrs + ((size_t)hh * T + t) * dk, krs + ((size_t)hh * T + j) * dk, dk);

@@ -15,12 +15,29 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The example whose source is the text src (tokens separated by single
+ * spaces, "猫 追 老鼠"), or NULL; *heldout (when non-NULL) says which split. */
+static const Example *find_example(const Dataset *ds, const char *src, int *heldout)
+{
+    char buf[1024];
+    for (int k = 0; k < ds->n_train + ds->n_heldout; k++) {
+        const Example *e = &ds->examples_[k];
+        if (task_tokens_join(buf, sizeof buf, e->src_text, e->src_len) >= 0 &&
+            strcmp(buf, src) == 0) {
+            if (heldout)
+                *heldout = k >= ds->n_train;
+            return e;
+        }
+    }
+    return NULL;
+}
+
 static void generate_ok(Dataset *ds, const TaskOptions *o)
 {
     Error err;
-    Status st = dataset_generate(ds, o, &err);
+    Status st = task_dataset_generate(ds, o, &err);
     if (st != TF_OK)
-        fail_msg("dataset_generate(%s): %s", task_name(o->kind), err.msg);
+        fail_msg("task_dataset_generate(%s): %s", task_name(o->kind), err.msg);
 }
 
 static void generate_default(Dataset *ds, TaskKind kind, uint64_t seed)
@@ -73,7 +90,7 @@ static void test_same_seed_same_data(void **state)
         if (differ < (a.n_train + a.n_heldout) / 2)
             fail_msg("%s: seeds 42 and 43 share %d of %d examples", task_name((TaskKind)kind),
                      a.n_train + a.n_heldout - differ, a.n_train + a.n_heldout);
-        dataset_free(&a), dataset_free(&b), dataset_free(&c);
+        task_dataset_free(&a), task_dataset_free(&b), task_dataset_free(&c);
     }
 }
 
@@ -94,7 +111,7 @@ static void test_splits_are_disjoint(void **state)
                              (i < ds.n_train) == (j < ds.n_train) ? "same split"
                                                                   : "train and held-out");
             }
-        dataset_free(&ds);
+        task_dataset_free(&ds);
     }
 }
 
@@ -113,7 +130,7 @@ static void test_heldout_does_not_depend_on_train_size(void **state)
         generate_ok(&large, &o);
         for (int k = 0; k < 50; k++)
             assert_true(same_example(&small.heldout[k], &large.heldout[k]));
-        dataset_free(&small), dataset_free(&large);
+        task_dataset_free(&small), task_dataset_free(&large);
     }
 }
 
@@ -168,7 +185,7 @@ static void test_sequence_tasks(void **state)
         for (int n = 2; n <= 7; n++)
             assert_true(seen_len[n] > 0);   /* the whole length range is used */
         assert_int_equal(ds.max_src_len, 7);
-        dataset_free(&ds);
+        task_dataset_free(&ds);
     }
 }
 
@@ -202,21 +219,21 @@ static void test_phrasebook_sentences(void **state)
     /* 11 creatures × (5 verbs × 10 other creatures + 吃 × 3 foods) frames,
      * each said 6 ways (plain, 了, 不, 每天, 在 家, 在 学校), except that the
      * feelings 爱 and 喜欢 (11 × 2 × 10 frames) take no 了. */
-    assert_int_equal(phrasebook_size(), 11 * (5 * 10 + 3) * 6 - 11 * 2 * 10);
+    assert_int_equal(task_phrasebook_size(), 11 * (5 * 10 + 3) * 6 - 11 * 2 * 10);
     for (uint64_t seed = 1; seed <= 3; seed++) {
         Dataset ds;
         generate_default(&ds, TASK_PHRASEBOOK, seed);
-        assert_int_equal(ds.n_train + ds.n_heldout, phrasebook_size());
-        assert_int_equal(ds.n_heldout, phrasebook_size() / 10);
-        assert_null(dataset_find(&ds, "我 爱 了 猫", NULL));   /* feelings take no 了 */
+        assert_int_equal(ds.n_train + ds.n_heldout, task_phrasebook_size());
+        assert_int_equal(ds.n_heldout, task_phrasebook_size() / 10);
+        assert_null(find_example(&ds, "我 爱 了 猫", NULL));   /* feelings take no 了 */
         for (size_t p = 0; p < ARRAY_LEN(phrasebook_pairs); p++) {
             const Pair *want = &phrasebook_pairs[p];
             int heldout = -1;
-            const Example *e = dataset_find(&ds, want->src, &heldout);
+            const Example *e = find_example(&ds, want->src, &heldout);
             if (!e)
                 fail_msg("phrasebook (seed %d): no example '%s'", (int)seed, want->src);
             char tgt[256];
-            assert_true(tokens_join(tgt, sizeof tgt, e->tgt_text, e->tgt_len) > 0);
+            assert_true(task_tokens_join(tgt, sizeof tgt, e->tgt_text, e->tgt_len) > 0);
             assert_string_equal(tgt, want->tgt);
             for (int j = 0; j < e->tgt_len; j++)
                 if (e->align[j] != want->align[j])
@@ -225,7 +242,7 @@ static void test_phrasebook_sentences(void **state)
             if (p < 3 && heldout)
                 fail_msg("lesson sentence '%s' is held out (seed %d)", want->src, (int)seed);
         }
-        dataset_free(&ds);
+        task_dataset_free(&ds);
     }
 }
 
@@ -263,14 +280,14 @@ static void test_phrasebook_examples_are_well_formed(void **state)
     assert_int_equal(ds.max_src_len, 5);
     assert_int_equal(ds.max_tgt_len, 5);
     assert_true(ds.vocab.size < 80);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
 }
 
 static void expect_refused(const TaskOptions *o, const char *needle)
 {
     Dataset ds;
     Error err;
-    assert_int_equal(dataset_generate(&ds, o, &err), TF_ERR_INPUT);
+    assert_int_equal(task_dataset_generate(&ds, o, &err), TF_ERR_INPUT);
     if (!strstr(err.msg, needle))
         fail_msg("error '%s' does not mention '%s'", err.msg, needle);
     assert_null(ds.examples_);
@@ -297,7 +314,7 @@ static void test_bad_options_are_refused(void **state)
     o.n_train = 4, o.n_heldout = 3;   /* 7 of 14 is fine, and all distinct */
     Dataset ds;
     generate_ok(&ds, &o);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
     o.n_heldout = 0;
     expect_refused(&o, "held-out");
     task_options_default(&o, TASK_PHRASEBOOK, 1);
@@ -324,13 +341,13 @@ static void test_tokens_join(void **state)
     (void)state;
     const char *toks[3] = {"猫", "追", "老鼠"};
     char buf[32];
-    assert_int_equal(tokens_join(buf, sizeof buf, toks, 3), (int)strlen("猫 追 老鼠"));
+    assert_int_equal(task_tokens_join(buf, sizeof buf, toks, 3), (int)strlen("猫 追 老鼠"));
     assert_string_equal(buf, "猫 追 老鼠");
     /* "猫 追 老鼠" is 14 bytes: 14 does not fit with its NUL, 15 does. */
-    assert_int_equal(tokens_join(buf, 14, toks, 3), -1);
+    assert_int_equal(task_tokens_join(buf, 14, toks, 3), -1);
     assert_string_equal(buf, "");
-    assert_int_equal(tokens_join(buf, 15, toks, 3), 14);
-    assert_int_equal(tokens_join(buf, sizeof buf, toks, 0), 0);
+    assert_int_equal(task_tokens_join(buf, 15, toks, 3), 14);
+    assert_int_equal(task_tokens_join(buf, sizeof buf, toks, 0), 0);
     assert_string_equal(buf, "");
 }
 

@@ -160,7 +160,7 @@ static void tiny_copy(Dataset *ds, Model *m, uint64_t seed)
     Error err;
     TaskOptions to;
     task_options_default(&to, TASK_COPY, seed);
-    ok(dataset_generate(ds, &to, &err), &err, "dataset");
+    ok(task_dataset_generate(ds, &to, &err), &err, "dataset");
     Config c;
     train_config_default(&c, TASK_COPY);
     c.d_model = 32;
@@ -220,7 +220,7 @@ static void test_short_run_lowers_loss(void **state)
         tokens += ds.heldout[i].tgt_len + 1;
     assert_int_equal(after.tokens, tokens);
     model_free(&m);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
 }
 
 static void test_same_seed_same_weights(void **state)
@@ -229,13 +229,13 @@ static void test_same_seed_same_weights(void **state)
     Dataset ds;
     Model a, b, c;
     tiny_copy(&ds, &a, 7);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
     tiny_copy(&ds, &b, 7);
     train_steps(&a, &ds, 7, 40, 16);
     train_steps(&b, &ds, 7, 40, 16);
     assert_int_equal(a.w.numel, b.w.numel);
     assert_memory_equal(a.w.block, b.w.block, a.w.numel * sizeof *a.w.block);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
     /* another seed: another dataset, other initial weights, another order */
     tiny_copy(&ds, &c, 8);
     train_steps(&c, &ds, 8, 40, 16);
@@ -244,7 +244,7 @@ static void test_same_seed_same_weights(void **state)
     model_free(&a);
     model_free(&b);
     model_free(&c);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
 }
 
 static void test_bad_options_and_models(void **state)
@@ -267,7 +267,7 @@ static void test_bad_options_and_models(void **state)
     /* a copy model on the phrasebook: the vocabularies differ */
     TaskOptions to;
     task_options_default(&to, TASK_PHRASEBOOK, 1);
-    ok(dataset_generate(&pb, &to, &err), &err, "phrasebook");
+    ok(task_dataset_generate(&pb, &to, &err), &err, "phrasebook");
     train_options_default(&o, TASK_PHRASEBOOK);
     assert_int_equal(trainer_init(&t, &m, &pb, &o, &err), TF_ERR_INPUT);
     assert_non_null(strstr(err.msg, "vocabulary has 14 tokens"));
@@ -279,9 +279,9 @@ static void test_bad_options_and_models(void **state)
     c.max_len = 5;
     assert_int_equal(train_config_fit(&c, &ds, 1, &err), TF_ERR_INPUT);
     assert_non_null(strstr(err.msg, "max_len = 5"));
-    dataset_free(&pb);
+    task_dataset_free(&pb);
     model_free(&m);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
 }
 
 /* ---- the shipped models -------------------------------------------------- */
@@ -305,14 +305,14 @@ static void load_shipped(Shipped *s, TaskKind kind)
     ok(weights_load_tfw(&s->m, path, NULL, &err), &err, path);
     TaskOptions to;
     task_options_default(&to, kind, s->m.cfg.seed);  /* the split the model never trained on */
-    ok(dataset_generate(&s->ds, &to, &err), &err, "dataset");
+    ok(task_dataset_generate(&s->ds, &to, &err), &err, "dataset");
     ok(train_check_model(&s->m, &s->ds, path, &err), &err, "model matches task");
     assert_true(s->m.w.numel * sizeof(float) < 1000000);
 }
 
 static void free_shipped(Shipped *s)
 {
-    dataset_free(&s->ds);
+    task_dataset_free(&s->ds);
     model_free(&s->m);
 }
 

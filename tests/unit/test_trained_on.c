@@ -44,35 +44,35 @@ static void test_dataset_gives_task_and_lengths(void **state)
     Error err;
     TrainedOn t;
     task_options_default(&o, TASK_REVERSE, 1);
-    assert_int_equal(dataset_generate(&ds, &o, &err), TF_OK);
-    dataset_trained_on(&ds, &t);
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_OK);
+    task_dataset_trained_on(&ds, &t);
     assert_string_equal(t.task, "reverse");
     assert_int_equal(t.src_min, 3);
     assert_int_equal(t.src_max, 9);
     assert_int_equal(t.tgt_min, 3);
     assert_int_equal(t.tgt_max, 9);
     /* the held-out split is drawn like the training one: inside */
-    assert_int_equal(examples_outside(&t, ds.heldout, ds.n_heldout), 0);
+    assert_int_equal(task_examples_outside(&t, ds.heldout, ds.n_heldout), 0);
     /* narrower ranges: exactly the examples of the lengths cut off */
     int want = 0;
     for (int k = 0; k < ds.n_heldout; k++)
         want += ds.heldout[k].src_len == 3 || ds.heldout[k].tgt_len == 9;
     TrainedOn narrow = {"reverse", 4, 9, 3, 8};
     assert_true(want > 0);
-    assert_int_equal(examples_outside(&narrow, ds.heldout, ds.n_heldout), want);
+    assert_int_equal(task_examples_outside(&narrow, ds.heldout, ds.n_heldout), want);
     TrainedOn unknown = {0};
-    assert_int_equal(examples_outside(&unknown, ds.heldout, ds.n_heldout), 0);
-    dataset_free(&ds);
+    assert_int_equal(task_examples_outside(&unknown, ds.heldout, ds.n_heldout), 0);
+    task_dataset_free(&ds);
 
     task_options_default(&o, TASK_PHRASEBOOK, 1);
-    assert_int_equal(dataset_generate(&ds, &o, &err), TF_OK);
-    dataset_trained_on(&ds, &t);
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_OK);
+    task_dataset_trained_on(&ds, &t);
     assert_string_equal(t.task, "phrasebook");
     assert_int_equal(t.src_min, 3);
     assert_int_equal(t.src_max, 5);
     assert_int_equal(t.tgt_min, 3);
     assert_int_equal(t.tgt_max, 5);
-    dataset_free(&ds);
+    task_dataset_free(&ds);
 }
 
 /* ---- save and load ---- */

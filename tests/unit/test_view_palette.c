@@ -123,30 +123,30 @@ static void test_numbers_keep_one_width(void **state)
     const float weights[] = {0.0f, 0.3333f, 1.0f, -INFINITY};
     ValueStats st;
     stats_of(weights, 4, &st);
-    NumberFormat f = numfmt_for(&st, "weights", false);
+    NumberFormat f = numfmt_for(&st, false);
     char buf[32];
     for (int i = 0; i < 4; i++) {
-        numfmt(buf, sizeof buf, weights[i], &f);
+        numfmt_cell(buf, sizeof buf, weights[i], &f);
         assert_true((int)strlen(buf) <= f.width);
     }
-    numfmt(buf, sizeof buf, 0.3333f, &f);
+    numfmt_cell(buf, sizeof buf, 0.3333f, &f);
     assert_string_equal(buf, "0.33");
-    numfmt(buf, sizeof buf, -INFINITY, &f);
+    numfmt_cell(buf, sizeof buf, -INFINITY, &f);
     assert_string_equal(buf, "-inf");
-    numfmt(buf, sizeof buf, -0.001f, &f);
+    numfmt_cell(buf, sizeof buf, -0.001f, &f);
     assert_string_equal(buf, "0.00");  /* no sign that is not there */
 
     const float logits[] = {-12.5f, 3.25f, 40.0f};
     stats_of(logits, 3, &st);
-    f = numfmt_for(&st, "activation", false);
+    f = numfmt_for(&st, false);
     for (int i = 0; i < 3; i++) {
-        numfmt(buf, sizeof buf, logits[i], &f);
+        numfmt_cell(buf, sizeof buf, logits[i], &f);
         assert_true((int)strlen(buf) <= f.width);
     }
     const float ids[] = {4, 5, 123};
     stats_of(ids, 3, &st);
-    f = numfmt_for(&st, "tokens", true);
-    numfmt(buf, sizeof buf, 123, &f);
+    f = numfmt_for(&st, true);
+    numfmt_cell(buf, sizeof buf, 123, &f);
     assert_string_equal(buf, "123");
 }
 

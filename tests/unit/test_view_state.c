@@ -42,6 +42,15 @@ typedef struct {
     ViewState v;
 } Fixture;
 
+/* How many of the cache's slots hold a record. */
+static int cache_held(const RecordCache *c)
+{
+    int n = 0;
+    for (int i = 0; i < VIEW_CACHE_SLOTS; i++)
+        n += c->slot[i].used;
+    return n;
+}
+
 /* Run the engine on one sentence pair and write every slot to path:
  * d_model d with h heads, src and tgt the sentences. */
 static void make_trace_with(const char *path, PositionKind positions, int d, int h, const char *src,
@@ -584,7 +593,7 @@ static void test_heads_view(void **state)
         const HeadStats *hs = &s->head_stats[h];
         assert_false(hs->distributions);
         assert_true(hs->entropy_bits == 0 && hs->distance == 0);
-        const float *m = pages_data(&raw->tr.rec, &raw->pg, view_page_at(&raw->tr.rec, &raw->pg, (uint32_t)h, 0));
+        const float *m = export_pages_data(&raw->tr.rec, &raw->pg, view_page_at(&raw->tr.rec, &raw->pg, (uint32_t)h, 0));
         float lo = INFINITY, hi = -INFINITY;
         for (size_t k = 0; k < raw->pg.rows * raw->pg.cols; k++) {
             lo = fminf(lo, m[k]);
@@ -668,7 +677,7 @@ static void test_mask_overlay(void **state)
     assert_non_null(m);
     assert_string_equal(m->tr.rec.name, "dec.0.self_attn.mask");
     /* the causal mask hides exactly the keys after the query */
-    const float *mask = pages_data(&m->tr.rec, &m->pg, 0);
+    const float *mask = export_pages_data(&m->tr.rec, &m->pg, 0);
     for (size_t i = 0; i < m->pg.rows; i++)
         for (size_t j = 0; j < m->pg.cols; j++)
             assert_true((isinf(mask[i * m->pg.cols + j]) != 0) == (j > i));

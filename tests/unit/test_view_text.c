@@ -109,8 +109,6 @@ static void test_ascii_fallback(void **state)
 {
     (void)state;
     char buf[64];
-    text_ascii(buf, sizeof buf, "猫 cat");
-    assert_string_equal(buf, "\\u732b cat");
     assert_int_equal(text_width("猫", true), 6);
     text_fit(buf, sizeof buf, "老鼠", 8, true);
     assert_string_equal(buf, "\\u8001~");
@@ -162,8 +160,6 @@ static void test_small_buffer_keeps_whole_characters(void **state)
     char buf[8];
     assert_int_equal(text_fit(buf, 4, "猫 cat", 10, false), 2);
     assert_string_equal(buf, "猫");
-    text_ascii(buf, 7, "猫 cat");
-    assert_string_equal(buf, "\\u732b");
 }
 
 /* The columns of a number in decimal: the width of an index column. */
@@ -224,11 +220,11 @@ static void test_wrap_chinese_fills_lines(void **state)
     setlocale(LC_ALL, "C");
 }
 
-/* md_lines drawn as plain text: indent, bullets as "• ", code and
+/* markdown_lines drawn as plain text: indent, bullets as "• ", code and
  * emphasis as their characters; lines joined by '\n'. Returns the count. */
 static int render(const char *text, int cols, char *out, size_t cap, MdLine *lines, MdSpan *spans)
 {
-    int n = md_lines(text, cols, false, lines, 64, spans, 512);
+    int n = markdown_lines(text, cols, false, lines, 64, spans, 512);
     assert_true(n <= 64);
     size_t o = 0;
     out[0] = '\0';
@@ -287,7 +283,7 @@ static void test_md_chinese_with_code(void **state)
     /* lesson 3's first step: a code span among Chinese characters */
     const char *md = "本课的主运行**完全没有位置编码**（`positions = none`）。句子是“猫 追 老鼠”：\n"
                      "猫（位置 0）追（1）老鼠（2）。";
-    char *flowed = md_flow(md);
+    char *flowed = markdown_flow(md);
     assert_non_null(flowed);
     assert_null(strchr(flowed, '\n'));  /* one paragraph, joined without a space between 字 */
     assert_non_null(strstr(flowed, "老鼠”：猫（"));
@@ -304,7 +300,7 @@ static void test_md_chinese_with_code(void **state)
         /* at 40 columns: the first line is full, the code span whole and styled */
         render(flowed, 40, r, sizeof r, lines, spans);
         assert_true(text_width(strtok(r, "\n"), false) >= 38);
-        int n = md_lines(flowed, 40, false, lines, 64, spans, 512);
+        int n = markdown_lines(flowed, 40, false, lines, 64, spans, 512);
         bool strong = false;
         char code[64] = "";  /* the code span may break at its own space */
         for (int i = 0; i < n; i++)
@@ -343,7 +339,7 @@ static void test_md_flow_joins(void **state)
         {"```\na * b\n```", "    a * b"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *f = md_flow(cases[i].md);
+        char *f = markdown_flow(cases[i].md);
         assert_non_null(f);
         assert_string_equal(f, cases[i].flowed);
         free(f);
@@ -401,7 +397,7 @@ static void test_md_lists_hang(void **state)
     const char *md = "Heads:\n\n- **1 号头**是“抄写员”：它平均把 0.99 的权重放在正好要写的那个字母上\n"
                      "  （`<START>` → `c` 0.98）。\n"
                      "12. the twelfth item wraps under its own text, not under the number\n";
-    char *flowed = md_flow(md);
+    char *flowed = markdown_flow(md);
     assert_non_null(flowed);
     assert_null(strstr(flowed, "  "));  /* no Markdown indent left inside an item */
     int n = render(flowed, 24, r, sizeof r, lines, spans);

@@ -1,6 +1,6 @@
-/* generate.c — the decoding loop: one position per step, with a KV cache
+/* generator.c — the decoding loop: one position per step, with a KV cache
  * or recomputing the prefix, greedy or sampled. */
-#include "model/generate.h"
+#include "model/generator.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 /* The PCG32 stream of sampling, apart from weight initialisation's. */
 #define SAMPLE_STREAM 0x73616d706c65ULL
 
-int generate_max_steps(const Batch *b, const GenOptions *o)
+int generator_max_steps(const Batch *b, const GenOptions *o)
 {
     return b->tgt_len[0] - 1 + o->max_new;
 }
@@ -54,7 +54,7 @@ Status generator_check(const Model *m, const Batch *b, const GenOptions *o, Erro
     return TF_OK;
 }
 
-uint64_t generate_work(const Config *c, int vocab_size, int Ts, int S, bool cached)
+uint64_t generator_work(const Config *c, int vocab_size, int Ts, int S, bool cached)
 {
     const uint64_t d = (uint64_t)c->d_model, F = (uint64_t)c->d_ff, V = (uint64_t)vocab_size;
     const uint64_t n = (uint64_t)S + 1, ts = (uint64_t)Ts, L = (uint64_t)c->dec_layers;
@@ -118,7 +118,7 @@ Status generator_init(Generator *g, const Model *m, const Batch *b, const float 
     g->src_len = b->Ts ? b->src_len[0] : 0;
     g->src_labels = b->src_labels;
     g->prompt_len = b->tgt_len[0];
-    g->max_steps = generate_max_steps(b, o);
+    g->max_steps = generator_max_steps(b, o);
     g->cap = g->prompt_len + o->max_new;
     const int V = m->vocab.size;
     g->seq = calloc((size_t)g->cap, sizeof *g->seq);
@@ -206,7 +206,7 @@ static void sampling_distribution(Generator *g, float *dist, const float *logits
 
 /* Inverse-CDF draw over token ids in order: the first id whose cumulative
  * weight passes u. */
-static int draw(Generator *g, int V)
+static int sample_token(Generator *g, int V)
 {
     const double u = rng_uniform(&g->rng);
     double cum = 0.0;
@@ -282,14 +282,14 @@ Status generator_step_run(Generator *g, Error *err)
     if (forced)
         next = g->seq[S + 1];  /* the prompt goes on */
     else
-        next = sampling ? draw(g, V) : greedy_choice(logits, V);
+        next = sampling ? sample_token(g, V) : greedy_choice(logits, V);
     if (!forced) {
         g->seq[g->n_seq++] = next;
         g->generated++;
     }
     a->gen_token[0] = (float)next;
-    g->work[S][0] = generate_work(&m->cfg, V, g->Ts, S, true);
-    g->work[S][1] = generate_work(&m->cfg, V, g->Ts, S, false);
+    g->work[S][0] = generator_work(&m->cfg, V, g->Ts, S, true);
+    g->work[S][1] = generator_work(&m->cfg, V, g->Ts, S, false);
     g->step++;
     if (!forced && (next == TOK_END || g->generated == g->o.max_new))
         g->done = true;

@@ -1,4 +1,4 @@
-/* generate.h — autoregressive decoding, one token per step, with or
+/* generator.h — autoregressive decoding, one token per step, with or
  * without a KV cache.
  *
  * The decoder starts from its input of a teacher-forced pass — <START>
@@ -10,7 +10,7 @@
  * chosen: the most likely one (greedy), or one drawn from
  * softmax(logits / temperature) over the top_k most likely (sampling,
  * reproducible from sample_seed with PCG32). <PAD> and <START> are never
- * chosen (generate.c says why; <END> and <UNK> may be): their logits and
+ * chosen (generator.c says why; <END> and <UNK> may be): their logits and
  * probabilities are recorded as computed, but greedy skips them and the
  * sampling distribution gives them 0. Generation stops after max_new
  * chosen tokens, or when <END> is chosen.
@@ -26,8 +26,8 @@
  * under the prefix "gen.S" (activations.h), which the caller writes out
  * before the next step: memory holds one step's slots and the cache, not
  * the whole history. Math only: no I/O. */
-#ifndef TF_MODEL_GENERATE_H
-#define TF_MODEL_GENERATE_H
+#ifndef TF_MODEL_GENERATOR_H
+#define TF_MODEL_GENERATOR_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -112,9 +112,9 @@ void generator_free(Generator *g);
  * S, with the cache (one new row: O(d² + n·d) per layer, n = S + 1) and
  * recomputing the prefix (n rows: O(n·d² + n²·d)). The encoder runs once
  * before step 0 either way and is not counted. */
-uint64_t generate_work(const Config *c, int vocab_size, int Ts, int S, bool cached);
+uint64_t generator_work(const Config *c, int vocab_size, int Ts, int S, bool cached);
 
 /* Steps a run with these options takes at most. */
-int generate_max_steps(const Batch *b, const GenOptions *o);
+int generator_max_steps(const Batch *b, const GenOptions *o);
 
 #endif
