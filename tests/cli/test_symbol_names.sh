@@ -55,8 +55,7 @@ printable_file_problem     the rule printable_file_check applies, with the line 
 utf8_prefix_for_width      the UTF-8 module: a prefix cut by display columns (text_fit uses
                              utf8_width; tests and the tokenizer fuzz harness use this)
 export_write_csv           the CSV export to any stream; export_write_dat is the program's
-record_block_is_attention  parts of record_name_parse's table that its tests check
-record_name_step_is
+record_name_step_is        part of record_name_parse's table that its tests check
 grad_param_kind            which parameter a gradient key names, used by grad_records_add
 task_phrasebook_size       how many sentences the phrasebook grammar makes (the dataset sizes)
 task_tokens_join           tokens into Config's sentence form, used by the task generator
@@ -66,6 +65,9 @@ view_numbers_on            whether cells show numbers, which the matrix pane ask
 byte_cursor_u8             the cursor reads every width the format may need; the readers
 byte_cursor_u64              use u16/u32/f32/f64 (f64 is u64's bits) and the tests check
 byte_cursor_skip             the bounds of all of them
+lesson_switches            the table of switches and its lookups: lesson takes its flags
+lesson_switch_find           and the viewer its keys from the table's rows; the tests walk
+lesson_switch_is_default     every row through these
 crc_update_chunked         what crc_update runs with CRC_MAX_CHUNK; the tests feed it small
                              chunks to check the joins
 LIST
