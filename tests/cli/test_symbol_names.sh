@@ -91,10 +91,12 @@ for c in $(cd "$SRC" && ls tests/unit/*.c tests/support/*.c tests/fuzz/*.c bench
 done
 
 # defs: SOURCE SYMBOL per exported symbol; uses: OBJECT SYMBOL per
-# undefined reference.
+# undefined reference. Names that begin with two underscores are the
+# compiler's and the sanitizers' (ASan's __odr_asan.NAME beside each
+# global), never the project's.
 : >"$WORK/defs"; : >"$WORK/uses"
 while read -r c o; do
-    nm -g --defined-only -P "$o" | awk -v c="$c" '{ print c, $1 }' >>"$WORK/defs"
+    nm -g --defined-only -P "$o" | awk -v c="$c" '$1 !~ /^__/ { print c, $1 }' >>"$WORK/defs"
     nm -u -P "$o" | awk -v o="$o" '{ print o, $1 }' >>"$WORK/uses"
 done <"$WORK/lib.list"
 while read -r o; do
