@@ -468,6 +468,11 @@ void activations_record(const Activations *a, int i, Record *out)
     out->description = off && spec->description_off ? spec->description_off : spec->description;
     if (strcmp(spec->suffix, "scores") == 0 && (!a->scale || a->temperature != 1.0f))
         scores_text(a, &out->formula, &out->description);
+    /* The raw scores' formula names what this block multiplied: with
+     * positions = rope its self-attention rotates Q and K first (the slot
+     * just before raw is k_rot); cross-attention never does. */
+    if (strcmp(spec->suffix, "raw") == 0 && i > 0 && strcmp(a->slots[i - 1].spec->suffix, "k_rot") == 0)
+        out->formula = "Q_rot K_rot^T (positions = rope)";
     out->q_source = source_name(a, s->q_source);
     out->kv_source = source_name(a, s->kv_source);
     /* Where the query and key axes start: a generation step's one query

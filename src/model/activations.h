@@ -113,7 +113,7 @@ typedef struct {
       "(k_2i, k_2i+1) turned by pos * 10000^(-2i/d_k)",                                     \
       "Each key rotated the same way, so that q_rot . k_rot depends only on how far apart they are.") \
     X(raw, "raw", RECORD_KIND_SCORES, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY,               \
-      "Q K^T (Q_rot K_rot^T with positions = rope)",                                        \
+      "Q K^T",                                                                              \
       "Dot product of every query with every key: how well they match, unscaled.")          \
     X(scores, "scores", RECORD_KIND_SCORES, WHEN_ALWAYS, AX_HEAD, AX_QUERY, AX_KEY, "raw / sqrt(d_k)", \
       "Raw scores divided by sqrt(d_k), so their spread does not grow with the head width.")\

@@ -446,6 +446,35 @@ static void test_residual_off_formulas(void **state)
     }
 }
 
+/* The raw scores' formula says what this run multiplied: Q K^T, or the
+ * rotated Q_rot K_rot^T where positions = rope rotates them (self-attention
+ * only; cross-attention is never rotated). */
+static void test_raw_formula_follows_positions(void **state)
+{
+    (void)state;
+    static const PositionKind kinds[] = {POS_SINUSOIDAL, POS_NONE, POS_LEARNED, POS_RELATIVE, POS_ROPE};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        TinyRun r = {0};
+        small_config(&r.cfg);
+        r.cfg.positions = kinds[k];
+        tiny_add_src(&r.cfg, "猫 追 老鼠");
+        tiny_add_tgt(&r.cfg, "cat chases");
+        tiny_run_forward(&r, "model");
+        const char *rotated = kinds[k] == POS_ROPE ? "Q_rot K_rot^T (positions = rope)" : "Q K^T";
+        static const char *const self[] = {"enc.0.attn.raw", "enc.1.attn.raw", "dec.0.self_attn.raw"};
+        Record rec;
+        for (size_t j = 0; j < sizeof self / sizeof self[0]; j++) {
+            activations_record(&r.a, activations_find(&r.a, self[j]), &rec);
+            if (strcmp(rec.formula, rotated) != 0)
+                fail_msg("%s with positions = %s: formula \"%s\", want \"%s\"", self[j],
+                         config_positions_name(kinds[k]), rec.formula, rotated);
+        }
+        activations_record(&r.a, activations_find(&r.a, "dec.0.cross_attn.raw"), &rec);
+        assert_string_equal(rec.formula, "Q K^T");
+        tiny_run_free(&r);
+    }
+}
+
 /* Decoder-only: causal self-attention, no encoder, no cross-attention. */
 static void test_decoder_only(void **state)
 {
@@ -481,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_record_names_in_execution_order),
         cmocka_unit_test(test_record_names_with_options),
         cmocka_unit_test(test_residual_off_formulas),
+        cmocka_unit_test(test_raw_formula_follows_positions),
         cmocka_unit_test(test_decoder_only),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
