@@ -116,6 +116,7 @@ static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, 
     s->stream_kv = skv;
     s->q_source = q_source;
     s->kv_source = kv_source;
+    s->rotated = in_attn && present(r, WHEN_ROPE, in_attn, self);
     size_t n = spec->batched ? (size_t)a->B : 1;
     for (int i = 0; i < 3 && spec->axes[i] != AX_NONE; i++)
         if (!checked_mul(&n, n, axis_len(a, spec->axes[i], sq, skv)))
@@ -466,12 +467,12 @@ void activations_record(const Activations *a, int i, Record *out)
     const int off = !a->residual && spec->formula_off;
     out->formula = off ? spec->formula_off : spec->formula;
     out->description = off && spec->description_off ? spec->description_off : spec->description;
-    if (strcmp(spec->suffix, "scores") == 0 && (!a->scale || a->temperature != 1.0f))
+    if (spec == &spec_scores && (!a->scale || a->temperature != 1.0f))
         scores_text(a, &out->formula, &out->description);
     /* The raw scores' formula names what this block multiplied: with
-     * positions = rope its self-attention rotates Q and K first (the slot
-     * just before raw is k_rot); cross-attention never does. */
-    if (strcmp(spec->suffix, "raw") == 0 && i > 0 && strcmp(a->slots[i - 1].spec->suffix, "k_rot") == 0)
+     * positions = rope a self-attention turns Q and K first; a
+     * cross-attention never does. */
+    if (spec == &spec_raw && s->rotated)
         out->formula = "Q_rot K_rot^T (positions = rope)";
     out->q_source = source_name(a, s->q_source);
     out->kv_source = source_name(a, s->kv_source);

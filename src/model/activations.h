@@ -299,6 +299,7 @@ typedef struct {
     Stream stream_kv;       /* tokens of the key axis */
     int q_source;           /* attention slots: the slot whose rows made Q, */
     int kv_source;          /* and K and V; SOURCE_NONE, or SOURCE_ENC_MEMORY */
+    bool rotated;           /* attention slots: the block turns Q and K first (rope, self-attention) */
     size_t offset, numel;   /* within the arena, all B sentences */
 } Slot;
 
