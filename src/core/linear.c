@@ -33,12 +33,12 @@
 
 #include <stddef.h>
 
-/* The running count ops_macs reads. Per thread, so two threads each count
+/* The running count linear_macs reads. Per thread, so two threads each count
  * their own products; a counter rather than a parameter so that every
  * caller of the two products is counted without each passing one along. */
 static _Thread_local uint64_t macs_done;
 
-uint64_t ops_macs(void)
+uint64_t linear_macs(void)
 {
     return macs_done;
 }

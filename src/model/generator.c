@@ -268,7 +268,7 @@ Status generator_step_run(Generator *g, Error *err)
     Activations *a = &g->acts;
 
     /* The work of this step, as done: the products the pass below computes. */
-    const uint64_t macs_before = ops_macs();
+    const uint64_t macs_before = linear_macs();
     if (cached) {
         forward_positions_decoder(m, a, S);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq + S, 1, S, g->caches);
@@ -276,7 +276,7 @@ Status generator_step_run(Generator *g, Error *err)
         forward_positions_decoder(m, a, 0);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq, S + 1, 0, NULL);
     }
-    g->work[S][0] = ops_macs() - macs_before;
+    g->work[S][0] = linear_macs() - macs_before;
     const float *logits = a->dec_logits + (size_t)(a->len[STREAM_TGT] - 1) * V;
     if (sampling)
         sampling_distribution(g, a->gen_sampling, logits, V);
