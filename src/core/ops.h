@@ -7,12 +7,14 @@
  *   V  = vocabulary size           B  = sentences in a batch
  *
  * Every function writes its outputs first, reads `const` inputs, allocates
- * nothing, does no I/O and touches no globals. Matrices are row-major.
+ * nothing, does no I/O and touches no globals (but for the count of
+ * multiply-adds the two products keep, linear_macs). Matrices are row-major.
  */
 #ifndef TF_CORE_OPS_H
 #define TF_CORE_OPS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* out (n, m) = a (n, k) · bᵀ where b is (m, k), plus bias (m) when non-NULL.
  * This is PyTorch's nn.Linear layout: weight (out_features, in_features). */
@@ -28,6 +30,12 @@ void linear_forward_reference(float *out, const float *a, const float *w,
 void matmul_forward(float *out, const float *a, const float *b, int n, int k, int m);
 void matmul_forward_reference(float *out, const float *a, const float *b,
                               int n, int k, int m);
+
+/* Multiply-adds linear_forward and matmul_forward have performed in this
+ * thread so far (n·k·m per call, whichever path computed it). Generation
+ * reads it before and after a step to record the work the step did, as it
+ * was done: counted where the products are computed, not predicted. */
+uint64_t linear_macs(void);
 
 /* Row-wise softmax of x (rows, cols) into out (may alias x).
  * Subtracts the row maximum first so exp never overflows. A row whose every

@@ -22,6 +22,7 @@ const ClaimFnInfo claim_fns[F_COUNT_FNS] = {
     [F_LOWER] = {"lower", 1, 1},     [F_MASKED] = {"masked", 2, 2},
     [F_UNMASKED] = {"unmasked", 2, 2}, [F_MAXDIFF] = {"maxdiff", 2, 2},
     [F_PERMUTE_ROWS] = {"permute_rows", 2, CLAIM_MAX_ARGS},
+    [F_ROWS] = {"rows", 3, 3},
 };
 
 /* ---- record references ---- */
@@ -56,6 +57,27 @@ static void skip_spaces(const char **p)
 {
     while (**p == ' ' || **p == '\t')
         (*p)++;
+}
+
+/* A bound of a slice: an index, or len(NAME[@RUN]), whose text goes to
+ * len_ref for the evaluator to look up. *st is set on a malformed len(). */
+static bool parse_bound(const char **p, long *out, char *len_ref, size_t cap, const char *s, Status *st, Error *err)
+{
+    if (strncmp(*p, "len(", 4) != 0)
+        return parse_index(p, out);
+    const char *q = *p + 4;
+    size_t n = 0;
+    while (is_name_char((unsigned char)q[n]) || q[n] == '@')
+        n++;
+    if (n == 0 || q[n] != ')' || n >= cap) {
+        *st = error_set(err, TF_ERR_INPUT, "'%s': expected a record name and ')' in len(...)", s);
+        return false;
+    }
+    memcpy(len_ref, q, n);
+    len_ref[n] = '\0';
+    *out = 0;
+    *p = q + n + 1;
+    return true;
 }
 
 Status claim_ref_parse(const char *s, ClaimRef *out, Error *err)
@@ -111,12 +133,17 @@ Status claim_ref_parse(const char *s, ClaimRef *out, Error *err)
                                  sl->dim, sl->dim, sl->dim);
             p++;
             skip_spaces(&p);
-            sl->has_lo = parse_index(&p, &sl->lo);
+            Status bst = TF_OK;
+            sl->has_lo = parse_bound(&p, &sl->lo, sl->lo_len, sizeof sl->lo_len, s, &bst, err);
+            if (bst)
+                return bst;
             skip_spaces(&p);
             if (*p == ':') {
                 p++;
                 skip_spaces(&p);
-                sl->has_hi = parse_index(&p, &sl->hi);
+                sl->has_hi = parse_bound(&p, &sl->hi, sl->hi_len, sizeof sl->hi_len, s, &bst, err);
+                if (bst)
+                    return bst;
             } else if (sl->has_lo) {
                 sl->single = true;
             } else {
@@ -260,7 +287,7 @@ static ClaimNode *parse_call(Parser *ps, const char *name, size_t n, int at)
         ps->st = error_set(ps->err, TF_ERR_INPUT,
                            "column %d: unknown function '%s' (the functions: abs isinf max min mean sum count "
                            "rowsum entropy distance norm argmax diag upper lower masked unmasked maxdiff "
-                           "permute_rows)",
+                           "permute_rows rows)",
                            at, buf);
         return NULL;
     }
@@ -443,7 +470,14 @@ static ClaimNode *parse_unary_at(Parser *ps)
         n->args[0] = a;
         return n;
     }
-    return parse_primary(ps);
+    ClaimNode *a = parse_primary(ps);
+    skip_spaces(&ps->p);
+    if (a && !ps->st && *ps->p == '^') {  /* binds tighter than a sign: -x^2 is -(x^2) */
+        int at = col(ps);
+        ps->p++;
+        a = binary(ps, N_POW, at, a, parse_unary(ps));
+    }
+    return a;
 }
 
 static ClaimNode *parse_term(Parser *ps)

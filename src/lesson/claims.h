@@ -35,6 +35,11 @@ typedef struct {
     double first[CLAIM_MAX_DIMS];
     size_t n;                         /* number of values */
     double *data;                     /* (n) malloc'd */
+    /* A pattern's records, stacked along their first axis: how long each
+     * is along it (malloc'd; NULL for one record). A slice of the first
+     * axis applies to each record (claim_slice), then this goes away. */
+    size_t *parts;                    /* (n_parts) */
+    size_t n_parts;
 } ClaimTensor;
 
 void claim_tensor_free(ClaimTensor *t);
@@ -45,6 +50,10 @@ typedef struct {
     long lo, hi;        /* a range lo:hi (python-style, negatives count from the end) */
     bool has_lo, has_hi;
     bool single;        /* dim=i: one index, the dim goes away */
+    /* A bound written len(NAME[@RUN]): that record's number of values (a
+     * sentence's tokens: its length), looked up when the claim is
+     * evaluated, so a claim holds for any sentence; "" for a number. */
+    char lo_len[CLAIM_NAME_MAX + 40], hi_len[CLAIM_NAME_MAX + 40];
 } ClaimSlice;
 
 typedef struct {
@@ -77,7 +86,8 @@ void claim_each_ref(const Claim *c, void (*fn)(void *ctx, const ClaimRef *ref), 
 
 /* Fetch the tensor a reference names before slicing: the record (for a
  * glob, the matching records concatenated along their first axis, in
- * trace order). Errors: TF_ERR_INPUT with a message. */
+ * trace order, with parts saying where each begins). Errors: TF_ERR_INPUT
+ * with a message. */
 typedef Status (*ClaimFetch)(void *ctx, const char *run, const char *name, ClaimTensor *out, Error *err);
 
 typedef struct {
@@ -90,7 +100,10 @@ typedef struct {
  * not there, shapes that do not fit) fills err and out->measured. */
 Status claim_eval(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err);
 
-/* Apply the slices of ref to t in place (exposed for tests). */
+/* Apply the slices of ref to t in place (exposed for tests). When t has
+ * parts (a pattern's records), a slice of the first axis applies to each
+ * record: [token=-1] keeps the last row of each, one row per record (the
+ * axis stays), [token=:2] the first two of each. t's parts go away. */
 Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err);
 
 #endif

@@ -19,6 +19,7 @@
 void claim_tensor_free(ClaimTensor *t)
 {
     free(t->data);
+    free(t->parts);
     memset(t, 0, sizeof *t);
 }
 
@@ -60,9 +61,50 @@ static void shape_text(const ClaimTensor *t, char *buf, size_t cap)
 
 /* ---- slicing by dim name ---- */
 
+/* lo and hi of a slice over a dim of len entries; false when out of range. */
+static bool slice_bounds(const ClaimSlice *sl, long len, long *lo_out, long *hi_out)
+{
+    long lo = sl->has_lo ? sl->lo : 0, hi = sl->single ? lo + 1 : sl->has_hi ? sl->hi : len;
+    if (lo < 0)
+        lo += len;
+    if (sl->single)
+        hi = lo + 1;
+    else if (sl->has_hi && hi < 0)
+        hi += len;
+    *lo_out = lo;
+    *hi_out = hi;
+    return !(lo < 0 || lo > len || hi > len || hi < lo || (sl->single && lo >= len));
+}
+
+/* The slice sl of the first axis of each of t's parts, in place. */
+static Status slice_parts(ClaimTensor *t, const ClaimRef *ref, const ClaimSlice *sl, Error *err)
+{
+    size_t inner = 1, r = 0, w = 0, kept = 0;
+    for (int i = 1; i < t->ndim; i++)
+        inner *= t->dims[i];
+    for (size_t p = 0; p < t->n_parts; p++) {
+        const long len = (long)t->parts[p];
+        long lo, hi;
+        if (!slice_bounds(sl, len, &lo, &hi))
+            return error_set(err, TF_ERR_INPUT,
+                             "%s: %s index out of range in record %zu of the pattern (it has %ld entries, 0..%ld)",
+                             ref->name, sl->dim, p + 1, len, len - 1);
+        const size_t keep = (size_t)(hi - lo);
+        memmove(t->data + w * inner, t->data + (r + (size_t)lo) * inner, keep * inner * sizeof *t->data);
+        w += keep;
+        kept += keep;
+        r += (size_t)len;
+    }
+    t->dims[0] = kept;
+    t->n = kept * inner;
+    t->first[0] = NAN;  /* rows of different records */
+    return TF_OK;
+}
+
 Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err)
 {
-    for (int s = 0; s < ref->n_slices; s++) {
+    Status st = TF_OK;
+    for (int s = 0; st == TF_OK && s < ref->n_slices; s++) {
         const ClaimSlice *sl = &ref->slices[s];
         int ax = -1;
         for (int i = 0; i < t->ndim; i++)
@@ -71,19 +113,20 @@ Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err)
         if (ax < 0) {
             char sh[160];
             shape_text(t, sh, sizeof sh);
-            return error_set(err, TF_ERR_INPUT, "%s has no dim '%s' (its dims: %s)", ref->name, sl->dim, sh);
+            st = error_set(err, TF_ERR_INPUT, "%s has no dim '%s' (its dims: %s)", ref->name, sl->dim, sh);
+            break;
+        }
+        if (ax == 0 && t->parts) {
+            st = slice_parts(t, ref, sl, err);
+            continue;
         }
         const long len = (long)t->dims[ax];
-        long lo = sl->has_lo ? sl->lo : 0, hi = sl->single ? lo + 1 : sl->has_hi ? sl->hi : len;
-        if (lo < 0)
-            lo += len;
-        if (sl->single)
-            hi = lo + 1;
-        else if (sl->has_hi && hi < 0)
-            hi += len;
-        if (lo < 0 || lo > len || hi > len || hi < lo || (sl->single && lo >= len))
-            return error_set(err, TF_ERR_INPUT, "%s: %s index out of range (the dim has %ld entries, 0..%ld)",
-                             ref->name, sl->dim, len, len - 1);
+        long lo, hi;
+        if (!slice_bounds(sl, len, &lo, &hi)) {
+            st = error_set(err, TF_ERR_INPUT, "%s: %s index out of range (the dim has %ld entries, 0..%ld)",
+                           ref->name, sl->dim, len, len - 1);
+            break;
+        }
         size_t outer = 1, inner = 1;
         for (int i = 0; i < ax; i++)
             outer *= t->dims[i];
@@ -107,7 +150,10 @@ Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err)
             t->first[ax] += (double)lo;  /* [query=2:] starts at the query two on */
         }
     }
-    return TF_OK;
+    free(t->parts);
+    t->parts = NULL;
+    t->n_parts = 0;
+    return st;
 }
 
 /* ---- functions ---- */
@@ -294,8 +340,9 @@ static Status same_count(const ClaimTensor *a, const ClaimTensor *b, const char 
 
 static Status eval(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err);
 
-/* An argument that must be a whole number (permute_rows' indices). */
-static Status whole_arg(const ClaimNode *n, ClaimFetch fetch, void *ctx, long *out, Error *err)
+/* An argument that must be a whole number (permute_rows' and rows' row
+ * numbers). */
+static Status whole_arg(const ClaimNode *n, const char *fn, ClaimFetch fetch, void *ctx, long *out, Error *err)
 {
     ClaimTensor t;
     Status st = eval(n, fetch, ctx, &t, err);
@@ -304,7 +351,7 @@ static Status whole_arg(const ClaimNode *n, ClaimFetch fetch, void *ctx, long *o
     double v = t.n == 1 ? t.data[0] : NAN;
     claim_tensor_free(&t);
     if (!(v == floor(v)) || v < 0 || v > 1e9)
-        return error_set(err, TF_ERR_INPUT, "permute_rows: the row numbers must be whole numbers from 0");
+        return error_set(err, TF_ERR_INPUT, "%s: the row numbers must be whole numbers from 0", fn);
     *out = (long)v;
     return TF_OK;
 }
@@ -329,7 +376,7 @@ static Status permute_rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, Clai
     long perm[CLAIM_MAX_ARGS];
     bool seen[CLAIM_MAX_ARGS] = {false};
     for (int i = 0; i < np; i++) {
-        if ((st = whole_arg(n->args[i + 1], fetch, ctx, &perm[i], err))) {
+        if ((st = whole_arg(n->args[i + 1], "permute_rows", fetch, ctx, &perm[i], err))) {
             claim_tensor_free(&t);
             return st;
         }
@@ -358,10 +405,46 @@ static Status permute_rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, Clai
     return TF_OK;
 }
 
+/* rows(t, a, b): rows a..b−1 of t (rows: the second-to-last axis, or the
+ * only one), so a claim can take as many rows as another record has. */
+static Status rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
+{
+    long lo, hi;
+    Status st = whole_arg(n->args[1], "rows", fetch, ctx, &lo, err);
+    if (st || (st = whole_arg(n->args[2], "rows", fetch, ctx, &hi, err)))
+        return st;
+    if ((st = eval(n->args[0], fetch, ctx, out, err)))
+        return st;
+    if (out->ndim == 0) {
+        claim_tensor_free(out);
+        return error_set(err, TF_ERR_INPUT, "rows needs a tensor with rows");
+    }
+    const int ax = out->ndim >= 2 ? out->ndim - 2 : 0;
+    const size_t R = out->dims[ax];
+    if (lo > hi || (size_t)hi > R) {
+        claim_tensor_free(out);
+        return error_set(err, TF_ERR_INPUT, "rows: rows %ld to %ld of %zu rows", lo, hi, R);
+    }
+    size_t inner = 1, outer = 1, w = 0;
+    for (int i = ax + 1; i < out->ndim; i++)
+        inner *= out->dims[i];
+    for (int i = 0; i < ax; i++)
+        outer *= out->dims[i];
+    const size_t keep = (size_t)(hi - lo);
+    for (size_t o = 0; o < outer; o++, w += keep * inner)
+        memmove(out->data + w, out->data + (o * R + (size_t)lo) * inner, keep * inner * sizeof *out->data);
+    out->n = w;
+    out->dims[ax] = keep;
+    out->first[ax] += (double)lo;
+    return TF_OK;
+}
+
 static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
 {
     if (n->fn == F_PERMUTE_ROWS)
         return permute_rows(n, fetch, ctx, out, err);
+    if (n->fn == F_ROWS)
+        return rows(n, fetch, ctx, out, err);
     ClaimTensor a, b = {0};
     Status st = eval(n->args[0], fetch, ctx, &a, err);
     if (st)
@@ -447,11 +530,42 @@ static Status arith(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor
         memcpy(out->first, big->first, sizeof out->first);
         for (size_t i = 0; i < out->n; i++) {
             double x = a.data[a.n == 1 ? 0 : i], y = b.data[b.n == 1 ? 0 : i];
-            out->data[i] = n->kind == N_ADD ? x + y : n->kind == N_SUB ? x - y : n->kind == N_MUL ? x * y : x / y;
+            out->data[i] = n->kind == N_ADD   ? x + y
+                           : n->kind == N_SUB ? x - y
+                           : n->kind == N_MUL ? x * y
+                           : n->kind == N_POW ? pow(x, y)
+                                              : x / y;
         }
     }
     claim_tensor_free(&a);
     claim_tensor_free(&b);
+    return st;
+}
+
+/* The number of values of the record a len(...) bound names. */
+static Status len_of(const char *text, ClaimFetch fetch, void *ctx, long *out, Error *err)
+{
+    ClaimRef r;
+    ClaimTensor t;
+    Status st = claim_ref_parse(text, &r, err);
+    if (st || (st = fetch(ctx, r.run, r.name, &t, err)))
+        return st;
+    *out = (long)t.n;
+    claim_tensor_free(&t);
+    return TF_OK;
+}
+
+/* Put the lengths of its len(...) bounds into ref's slices. */
+static Status resolve_lens(ClaimRef *ref, ClaimFetch fetch, void *ctx, Error *err)
+{
+    Status st = TF_OK;
+    for (int i = 0; st == TF_OK && i < ref->n_slices; i++) {
+        ClaimSlice *sl = &ref->slices[i];
+        if (sl->lo_len[0])
+            st = len_of(sl->lo_len, fetch, ctx, &sl->lo, err);
+        if (st == TF_OK && sl->hi_len[0])
+            st = len_of(sl->hi_len, fetch, ctx, &sl->hi, err);
+    }
     return st;
 }
 
@@ -462,10 +576,11 @@ static Status eval(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     case N_NUM:
         return scalar(out, n->num, err);
     case N_REF: {
-        Status st = fetch(ctx, n->ref.run, n->ref.name, out, err);
-        if (st)
+        ClaimRef ref = n->ref;
+        Status st = resolve_lens(&ref, fetch, ctx, err);
+        if (st || (st = fetch(ctx, ref.run, ref.name, out, err)))
             return st;
-        if ((st = claim_slice(out, &n->ref, err)))
+        if ((st = claim_slice(out, &ref, err)))
             claim_tensor_free(out);
         return st;
     }
@@ -479,6 +594,7 @@ static Status eval(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     case N_SUB:
     case N_MUL:
     case N_DIV:
+    case N_POW:
         return arith(n, fetch, ctx, out, err);
     case N_CALL:
         return call(n, fetch, ctx, out, err);

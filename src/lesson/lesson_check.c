@@ -192,7 +192,7 @@ static double axis_first(const Record *rec, int a)
     return strcmp(name, "query") == 0 ? rec->query_pos : strcmp(name, "key") == 0 ? rec->key_pos : 0;
 }
 
-static Status append_record(ClaimTensor *out, const Record *rec, bool first, Error *err)
+static Status append_record(ClaimTensor *out, const Record *rec, bool first, bool pattern, Error *err)
 {
     size_t n = record_numel(rec);
     if (rec->ndim < 1 || rec->ndim > CLAIM_MAX_DIMS || (n == 0 && rec->ndim > 0 && rec->dims[0] != 0))
@@ -230,6 +230,13 @@ static Status append_record(ClaimTensor *out, const Record *rec, bool first, Err
         out->data[out->n + i] = (double)rec->data[i];
     out->n += n;
     out->dims[0] += rec->dims[0];
+    if (pattern) {  /* where each record lies, for slicing each one */
+        size_t *parts = realloc(out->parts, (out->n_parts + 1) * sizeof *parts);
+        if (!parts)
+            return error_set(err, TF_ERR_RUNTIME, "out of memory");
+        out->parts = parts;
+        out->parts[out->n_parts++] = rec->dims[0];
+    }
     return TF_OK;
 }
 
@@ -252,7 +259,7 @@ static Status fetch(void *ctx, const char *run, const char *name, ClaimTensor *o
         TraceRecord tr;
         if ((st = trace_reader_get(r, i, &tr, err)))
             break;
-        st = append_record(out, &tr.rec, first, err);
+        st = append_record(out, &tr.rec, first, is_glob(name), err);
         first = false;
         trace_record_release(&tr);
         if (!is_glob(name))

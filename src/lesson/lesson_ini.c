@@ -371,6 +371,10 @@ static Status lesson_parse_ref(const Lesson *l, const char *text, ClaimRef *out,
     Error sub = {0};
     if (claim_ref_parse(text, out, &sub) != TF_OK)
         return error_set(err, TF_ERR_INPUT, "%s: %s", where, sub.msg);
+    for (int i = 0; i < out->n_slices; i++)
+        if (out->slices[i].lo_len[0] || out->slices[i].hi_len[0])
+            return error_set(err, TF_ERR_INPUT, "%s: '%s': len(...) bounds belong to claims, not steps or figures",
+                             where, text);
     if (lesson_run_index(l, out->run) < 0) {
         Status st = error_set(err, TF_ERR_INPUT, "%s: '%s' names run '%s', which the lesson does not define", where,
                               text, out->run);

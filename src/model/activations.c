@@ -40,7 +40,7 @@ static const char *const axis_names[] = {
 };
 
 /* The columns of gen.work. */
-static const char *const mode_labels[] = {"cached", "recomputed"};
+static const char *const mode_labels[] = {"counted", "recomputed"};
 
 /* Registration: a growing list of slots whose data offsets are assigned as
  * they come; pointers are set once the arena exists. */

@@ -248,7 +248,7 @@ typedef struct {
       "The whole sequence after generation: what the decoder read, and the last token chosen.") \
     X(gen_work, "gen.work", RECORD_KIND_WORK, 0, WHEN_ALWAYS, PART_GEN_SUMMARY, AX_STEP, AX_MODE, AX_NONE, \
       "multiply-adds of the decoder's matrix products per step",                            \
-      "The work of each step with the KV cache (grows like n) and recomputing the prefix (grows like n^2).")
+      "The work each step did, counted as it ran (with the KV cache it grows like n), and what recomputing the prefix takes (grows like n^2).")
 
 /* X(field, self, query stream, key stream): the attention blocks a layer
  * may hold; the field is also the block's name in records (enc.L.attn.*).

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/checked.h"
+#include "core/ops.h"
 #include "model/decode.h"
 
 /* The PCG32 stream of sampling, apart from weight initialisation's. */
@@ -266,6 +267,8 @@ Status generator_step_run(Generator *g, Error *err)
         return error_set(err, TF_ERR_RUNTIME, "generation step %d has not been registered", S);
     Activations *a = &g->acts;
 
+    /* The work of this step, as done: the products the pass below computes. */
+    const uint64_t macs_before = linear_macs();
     if (cached) {
         forward_positions_decoder(m, a, S);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq + S, 1, S, g->caches);
@@ -273,6 +276,7 @@ Status generator_step_run(Generator *g, Error *err)
         forward_positions_decoder(m, a, 0);
         forward_decode(m, a, 0, g->memory, g->src_len, g->seq, S + 1, 0, NULL);
     }
+    g->work[S][0] = linear_macs() - macs_before;
     const float *logits = a->dec_logits + (size_t)(a->len[STREAM_TGT] - 1) * V;
     if (sampling)
         sampling_distribution(g, a->gen_sampling, logits, V);
@@ -288,7 +292,6 @@ Status generator_step_run(Generator *g, Error *err)
         g->generated++;
     }
     a->gen_token[0] = (float)next;
-    g->work[S][0] = generator_work(&m->cfg, V, g->Ts, S, true);
     g->work[S][1] = generator_work(&m->cfg, V, g->Ts, S, false);
     g->step++;
     if (!forced && (next == TOK_END || g->generated == g->o.max_new))

@@ -68,7 +68,8 @@ typedef struct {
 
     LayerCache *caches;         /* (dec_layers) with use_cache, else NULL */
     float *cache_block;
-    uint64_t (*work)[2];        /* (max_steps): multiply-adds with the cache, recomputing */
+    uint64_t (*work)[2];        /* (max_steps): multiply-adds this step did (counted as it ran),
+                                 * and what recomputing the prefix takes (generator_work) */
     double *scratch;            /* (V) sampling weights */
     RankedToken *order;         /* (V) tokens by logit, for top-k */
     Rng rng;
@@ -109,7 +110,8 @@ void generator_free(Generator *g);
 
 /* Multiply-adds of the decoder's matrix products (every nn.Linear and the
  * two attention products; not norms, softmax or elementwise work) in step
- * S, with the cache (one new row: O(d² + n·d) per layer, n = S + 1) and
+ * S, predicted from the sizes (a step's own work is counted as it runs:
+ * work[S][0]; tests/unit/test_decode.c checks the two agree), with the cache (one new row: O(d² + n·d) per layer, n = S + 1) and
  * recomputing the prefix (n rows: O(n·d² + n²·d)). The encoder runs once
  * before step 0 either way and is not counted. */
 uint64_t generator_work(const Config *c, int vocab_size, int Ts, int S, bool cached);

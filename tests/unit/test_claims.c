@@ -45,6 +45,10 @@ static const BadClaim bad_claims[] = {
     {"max(w) == (1", "expected ')'"},
     {"max(w) == 1e999", "number out of range"},
     {"max(w) == 0 within", "expected a number"},
+    {"w[key=len(] == 0", "expected a record name and ')' in len(...)"},
+    {"w[key=len(s] == 0", "expected a record name and ')' in len(...)"},
+    {"rows(r, 1) == 0", "rows takes 3 arguments, not 2"},
+    {"s^ == 0", "expected a number, a record name, a function or '('"},
 };
 
 static void test_bad_claims_refused(void **state)
@@ -103,6 +107,11 @@ static void test_ref_parse(void **state)
     assert_int_equal(claim_ref_parse("gen.*.dec.logits", &r, &err), TF_OK);
     assert_string_equal(r.run, "main");
     assert_int_equal(r.n_slices, 0);
+    assert_int_equal(claim_ref_parse("w@a[key=len(src.tokens@b):, query=:len(t)]", &r, &err), TF_OK);
+    assert_string_equal(r.slices[0].lo_len, "src.tokens@b");
+    assert_true(r.slices[0].has_lo);
+    assert_string_equal(r.slices[0].hi_len, "");
+    assert_string_equal(r.slices[1].hi_len, "t");
     assert_int_equal(claim_ref_parse("x y", &r, &err), TF_ERR_INPUT);
     assert_int_equal(claim_ref_parse("[head=1]", &r, &err), TF_ERR_INPUT);
 }
@@ -160,6 +169,23 @@ static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTens
         out->n = 4;
         out->data = malloc(4 * sizeof *out->data);
         memcpy(out->data, r_data, 4 * sizeof *out->data);
+        return TF_OK;
+    }
+    /* a pattern whose records differ in length, as generation's steps
+     * without the cache: h.0.x has 1 row (1 2), h.1.x 2 rows (3 4, 5 6) */
+    if (strcmp(name, "h.*.x") == 0) {
+        out->ndim = 2;
+        out->dims[0] = 3;
+        out->dims[1] = 2;
+        strcpy(out->names[0], "token");
+        strcpy(out->names[1], "vocab");
+        out->n = 6;
+        out->data = malloc(6 * sizeof *out->data);
+        memcpy(out->data, r_data, 6 * sizeof *out->data);
+        out->parts = malloc(2 * sizeof *out->parts);
+        out->parts[0] = 1;
+        out->parts[1] = 2;
+        out->n_parts = 2;
         return TF_OK;
     }
     for (size_t i = 0; i < sizeof fakes / sizeof fakes[0]; i++) {
@@ -228,6 +254,26 @@ static const EvalCase eval_cases[] = {
     {"maxdiff(g.*.x, r[token=:2]) == 0", true, 0},
     {"max(w) < 0.5", false, 1},
     {"count(w) > 100", false, 18},
+    /* a pattern's first-axis slice takes from each record */
+    {"sum(h.*.x) == 21", true, 21},
+    {"sum(h.*.x[token=-1]) == 14", true, 14},             /* 1 2, then 5 6: the last row of each */
+    {"count(h.*.x[token=-1]) == 4", true, 4},
+    {"sum(h.*.x[token=:1]) == 10", true, 10},             /* 1 2, then 3 4 */
+    {"sum(h.*.x[vocab=0]) == 9", true, 9},                /* other axes as for one record */
+    /* powers: tighter than a sign and than *, from the right */
+    {"s^2 == 49", true, 49},
+    {"-s^2 == -49", true, -49},
+    {"2^3^2 == 512", true, 512},
+    {"count(w) == 2 * count(w[head=0, query=0])^2", true, 18},
+    {"sum(r^2) == 91", true, 91},
+    /* rows: as many rows as another record has */
+    {"sum(rows(r, 1, 3)) == 18", true, 18},
+    {"count(rows(w, 0, 2)) == 12", true, 12},              /* rows of w: its query axis */
+    {"maxdiff(rows(h.*.x[token=-1], 0, count(s)), r[token=:1]) == 0", true, 0},
+    /* len(...) as a slice bound: the named record's number of values */
+    {"sum(r[token=:len(s)]) == 3", true, 3},
+    {"count(w[key=len(s):]) == 12", true, 12},
+    {"sum(distance(w[head=0, query=len(s):])) == 1.25", true, 1.25},
 };
 
 static void test_eval(void **state)
@@ -288,6 +334,14 @@ static const BadClaim eval_errors[] = {
     {"max(w[key=3:]) == 0", "max of an empty selection"},
     {"max(rowsum(w[key=3:])) == 0", "the rows are empty"},  /* once leaked its result */
     {"max(distance(w[key=3:])) == 0", "the rows are empty"},
+    {"max(h.*.x[token=1]) == 0", "token index out of range in record 1 of the pattern"},
+    {"max(rows(r, 2, 4)) == 0", "rows: rows 2 to 4 of 3 rows"},
+    {"max(rows(r, 2, 1)) == 0", "rows: rows 2 to 1 of 3 rows"},
+    {"max(rows(r, 0, 0.5)) == 0", "rows: the row numbers must be whole numbers"},
+    {"max(rows(count(w), 0, 1)) == 0", "rows needs a tensor with rows"},
+    {"max(w[key=len(nothere):]) == 0", "no record 'nothere'"},
+    {"max(w[key=len(s@other):]) == 0", "no run 'other'"},
+    {"max(r[token=len(w)]) == 0", "token index out of range"},
 };
 
 static void test_eval_errors(void **state)

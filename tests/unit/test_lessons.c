@@ -168,7 +168,8 @@ static void test_broken_engine(void **state)
     }
 }
 
-/* An edited sentence goes into the main run: 4 tokens make 16 scores. */
+/* An edited sentence goes into the main run: 4 tokens make 16 scores, and
+ * the claim about them, sized from the trace, still holds. */
 static void test_edited_sentence(void **state)
 {
     const Scratch *s = *state;
@@ -178,12 +179,15 @@ static void test_edited_sentence(void **state)
     o.src = "the mouse was tired";
     int failed;
     ClaimResult *res = run_and_check(s, l, &o, "edited", &failed);
-    assert_int_equal(failed, 1);
+    assert_int_equal(failed, 0);
+    bool seen = false;
     for (int k = 0; k < lesson_claim_count(l); k++)
         if (strcmp(res[k].id, "n_squared") == 0) {
-            assert_false(res[k].pass);
-            assert_string_equal(res[k].measured, "16 == 64");
+            assert_true(res[k].pass);
+            assert_string_equal(res[k].measured, "16 == 16");
+            seen = true;
         }
+    assert_true(seen);
     free(res);
     lesson_free(l);
 }
