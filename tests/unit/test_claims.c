@@ -125,6 +125,8 @@ typedef struct {
     const char *names[4];
     const double *data;
     double first[4];  /* positions of each axis's index 0 (a record's query_pos / key_pos) */
+    size_t parts[4];  /* a glob: rows of each record it joins (n_parts of them), else none */
+    size_t n_parts;
 } Fake;
 
 /* w (head 2, query 3, key 3): causal attention rows, each summing to 1. */
@@ -142,15 +144,20 @@ static const double gw_data[] = {0.125, 0.375, 0.25, 0.25};
 static const double nw_data[] = {0.5, NAN, 0.5};
 
 static const Fake fakes[] = {
-    {"w", 3, {2, 3, 3}, {"head", "query", "key"}, w_data, {0}},
-    {"m", 2, {3, 3}, {"query", "key"}, m_data, {0}},
-    {"r", 2, {3, 2}, {"token", "model"}, r_data, {0}},
-    {"r2", 2, {3, 2}, {"token", "model"}, r2_data, {0}},
-    {"s", 1, {1}, {"value"}, s_data, {0}},
-    {"g.0.x", 2, {1, 2}, {"token", "vocab"}, r_data, {0}},
-    {"g.1.x", 2, {1, 2}, {"token", "vocab"}, r_data + 2, {0}},
-    {"gw", 3, {1, 1, 4}, {"head", "query", "key"}, gw_data, {0, 3, 0}},
-    {"nw", 2, {1, 3}, {"query", "key"}, nw_data, {0}},
+    {"w", 3, {2, 3, 3}, {"head", "query", "key"}, w_data, {0}, {0}, 0},
+    {"m", 2, {3, 3}, {"query", "key"}, m_data, {0}, {0}, 0},
+    {"r", 2, {3, 2}, {"token", "model"}, r_data, {0}, {0}, 0},
+    {"r2", 2, {3, 2}, {"token", "model"}, r2_data, {0}, {0}, 0},
+    {"s", 1, {1}, {"value"}, s_data, {0}, {0}, 0},
+    {"g.0.x", 2, {1, 2}, {"token", "vocab"}, r_data, {0}, {0}, 0},
+    {"g.1.x", 2, {1, 2}, {"token", "vocab"}, r_data + 2, {0}, {0}, 0},
+    {"gw", 3, {1, 1, 4}, {"head", "query", "key"}, gw_data, {0, 3, 0}, {0}, 0},
+    {"nw", 2, {1, 3}, {"query", "key"}, nw_data, {0}, {0}, 0},
+    /* the globs these tests use: g.*.x joins g.0.x and g.1.x; h.*.x joins
+     * records that differ in length, as generation's steps without the
+     * cache: h.0.x has 1 row (1 2), h.1.x 2 rows (3 4, 5 6) */
+    {"g.*.x", 2, {2, 2}, {"token", "vocab"}, r_data, {0}, {0}, 0},
+    {"h.*.x", 2, {3, 2}, {"token", "vocab"}, r_data, {0}, {1, 2}, 2},
 };
 
 static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTensor *out, Error *err)
@@ -159,35 +166,6 @@ static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTens
     memset(out, 0, sizeof *out);
     if (strcmp(run, "main") != 0)
         return error_set(err, TF_ERR_INPUT, "no run '%s'", run);
-    /* the one glob these tests use: g.*.x joins g.0.x and g.1.x */
-    if (strcmp(name, "g.*.x") == 0) {
-        out->ndim = 2;
-        out->dims[0] = 2;
-        out->dims[1] = 2;
-        strcpy(out->names[0], "token");
-        strcpy(out->names[1], "vocab");
-        out->n = 4;
-        out->data = malloc(4 * sizeof *out->data);
-        memcpy(out->data, r_data, 4 * sizeof *out->data);
-        return TF_OK;
-    }
-    /* a pattern whose records differ in length, as generation's steps
-     * without the cache: h.0.x has 1 row (1 2), h.1.x 2 rows (3 4, 5 6) */
-    if (strcmp(name, "h.*.x") == 0) {
-        out->ndim = 2;
-        out->dims[0] = 3;
-        out->dims[1] = 2;
-        strcpy(out->names[0], "token");
-        strcpy(out->names[1], "vocab");
-        out->n = 6;
-        out->data = malloc(6 * sizeof *out->data);
-        memcpy(out->data, r_data, 6 * sizeof *out->data);
-        out->parts = malloc(2 * sizeof *out->parts);
-        out->parts[0] = 1;
-        out->parts[1] = 2;
-        out->n_parts = 2;
-        return TF_OK;
-    }
     for (size_t i = 0; i < sizeof fakes / sizeof fakes[0]; i++) {
         const Fake *f = &fakes[i];
         if (strcmp(f->name, name) != 0)
@@ -202,6 +180,11 @@ static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTens
         }
         out->data = malloc(out->n * sizeof *out->data);
         memcpy(out->data, f->data, out->n * sizeof *out->data);
+        if (f->n_parts) {
+            out->parts = malloc(f->n_parts * sizeof *out->parts);
+            memcpy(out->parts, f->parts, f->n_parts * sizeof *out->parts);
+            out->n_parts = f->n_parts;
+        }
         return TF_OK;
     }
     return error_set(err, TF_ERR_INPUT, "no record '%s'", name);
