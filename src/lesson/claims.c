@@ -537,6 +537,51 @@ static bool parse_cmp(Parser *ps, ClaimCmp *out)
     return false;
 }
 
+/* Is "and" the next word? */
+static bool at_and(Parser *ps)
+{
+    skip_spaces(&ps->p);
+    return strncmp(ps->p, "and", 3) == 0 && !is_name_char((unsigned char)ps->p[3]);
+}
+
+/* One comparison, then "and" and the next, into out. */
+static void parse_comparison(Parser *ps, Claim *out, int depth)
+{
+    Error *err = ps->err;
+    skip_spaces(&ps->p);
+    if (!*ps->p) {
+        fail(ps, "a comparison such as max(x) == 0");
+        return;
+    }
+    out->lhs = parse_expr(ps);
+    if (out->lhs && parse_cmp(ps, &out->cmp))
+        out->rhs = parse_expr(ps);
+    if (out->rhs) {
+        skip_spaces(&ps->p);
+        if (strncmp(ps->p, "within", 6) == 0 && !is_name_char((unsigned char)ps->p[6])) {
+            if (out->cmp != CMP_EQ && out->cmp != CMP_NE) {
+                ps->st = error_set(err, TF_ERR_INPUT, "column %d: 'within' goes with == or != only", col(ps));
+            } else {
+                ps->p += 6;
+                out->tol = parse_expr(ps);
+            }
+        }
+    }
+    if (ps->st || !at_and(ps))
+        return;
+    if (depth == 7) {
+        ps->st = error_set(err, TF_ERR_INPUT, "column %d: at most 8 comparisons joined by 'and'", col(ps));
+        return;
+    }
+    ps->p += 3;
+    out->and_also = calloc(1, sizeof *out->and_also);
+    if (!out->and_also) {
+        ps->st = error_set(err, TF_ERR_RUNTIME, "out of memory");
+        return;
+    }
+    parse_comparison(ps, out->and_also, depth + 1);
+}
+
 Status claim_parse(const char *text, Claim *out, Error *err)
 {
     memset(out, 0, sizeof *out);
@@ -544,24 +589,11 @@ Status claim_parse(const char *text, Claim *out, Error *err)
     skip_spaces(&ps.p);
     if (!*ps.p)
         return error_set(err, TF_ERR_INPUT, "empty claim: expected a comparison such as max(x) == 0");
-    out->lhs = parse_expr(&ps);
-    if (out->lhs && parse_cmp(&ps, &out->cmp))
-        out->rhs = parse_expr(&ps);
-    if (out->rhs) {
-        skip_spaces(&ps.p);
-        if (strncmp(ps.p, "within", 6) == 0 && !is_name_char((unsigned char)ps.p[6])) {
-            if (out->cmp != CMP_EQ && out->cmp != CMP_NE) {
-                ps.st = error_set(err, TF_ERR_INPUT, "column %d: 'within' goes with == or != only", col(&ps));
-            } else {
-                ps.p += 6;
-                out->tol = parse_expr(&ps);
-            }
-        }
-    }
+    parse_comparison(&ps, out, 0);
     if (!ps.st) {
         skip_spaces(&ps.p);
         if (*ps.p)
-            fail(&ps, out->tol ? "the end of the claim" : "the end of the claim or 'within TOLERANCE'");
+            fail(&ps, "the end of the claim, 'and' or 'within TOLERANCE'");
     }
     if (ps.st) {
         claim_free(out);
@@ -575,6 +607,10 @@ void claim_free(Claim *c)
     free_node(c->lhs);
     free_node(c->rhs);
     free_node(c->tol);
+    if (c->and_also) {
+        claim_free(c->and_also);
+        free(c->and_also);
+    }
     memset(c, 0, sizeof *c);
 }
 
@@ -593,4 +629,6 @@ void claim_each_ref(const Claim *c, void (*fn)(void *ctx, const ClaimRef *ref), 
     each_ref(c->lhs, fn, ctx);
     each_ref(c->rhs, fn, ctx);
     each_ref(c->tol, fn, ctx);
+    if (c->and_also)
+        claim_each_ref(c->and_also, fn, ctx);
 }

@@ -6,7 +6,7 @@
  *   mean(rowsum(dec.0.self_attn.weights)) == 1 within 1e-6
  *
  * A claim is one comparison of two scalar expressions, with an optional
- * tolerance. Expressions are numbers, record references, arithmetic and
+ * tolerance, or several joined by "and", all of which must hold. Expressions are numbers, record references, arithmetic and
  * functions over tensors (reductions, diag, entropy, ...). Values are
  * computed in double from the traces' float32 data.
  *
@@ -71,10 +71,16 @@ typedef struct ClaimNode ClaimNode;
 
 typedef enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE } ClaimCmp;
 
-typedef struct {
+typedef struct Claim Claim;
+struct Claim {
     ClaimNode *lhs, *rhs, *tol;  /* tol NULL: exact */
     ClaimCmp cmp;
-} Claim;
+    /* "A and B": the next comparison, which must hold too (malloc'd; NULL
+     * for the last). A claim about a contrast (with residuals the tokens
+     * stay apart, and without them they collapse) is one claim, which the
+     * switch that removes the difference breaks. */
+    Claim *and_also;
+};
 
 /* Parse one claim. Errors name the column (1-based, in bytes) and what was
  * expected: "column 12: expected ')' after the arguments of max". */

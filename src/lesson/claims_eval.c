@@ -227,7 +227,9 @@ static Status reduce_all(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Err
 {
     if (fn == F_COUNT)
         return scalar(out, (double)t->n, err);
-    if (t->n == 0)
+    /* The sum of nothing is 0 (a fact about every masked weight holds when
+     * nothing is masked); the max, min or mean of nothing is undefined. */
+    if (t->n == 0 && fn != F_SUM)
         return error_set(err, TF_ERR_INPUT, "%s of an empty selection", claim_fns[fn].name);
     double acc = fn == F_MAX ? -INFINITY : fn == F_MIN ? INFINITY : 0;
     for (size_t i = 0; i < t->n; i++) {
@@ -628,7 +630,28 @@ static const char *cmp_text(ClaimCmp c)
     return s[c];
 }
 
+static Status eval_comparison(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err);
+
 Status claim_eval(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err)
+{
+    Status st = eval_comparison(c, fetch, ctx, out, err);
+    /* "A and B": each is measured and shown, and all must hold */
+    for (const Claim *next = c->and_also; st == TF_OK && next; next = next->and_also) {
+        ClaimOutcome more;
+        st = eval_comparison(next, fetch, ctx, &more, err);
+        if (st) {
+            snprintf(out->measured, sizeof out->measured, "%s", more.measured);
+            out->pass = false;
+            break;
+        }
+        const size_t used = strlen(out->measured);
+        snprintf(out->measured + used, sizeof out->measured - used, " and %s", more.measured);
+        out->pass = out->pass && more.pass;
+    }
+    return st;
+}
+
+static Status eval_comparison(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err)
 {
     memset(out, 0, sizeof *out);
     Status st = eval_scalar(c->lhs, "left", fetch, ctx, &out->lhs, err);

@@ -49,6 +49,12 @@ static const BadClaim bad_claims[] = {
     {"w[key=len(s] == 0", "expected a record name and ')' in len(...)"},
     {"rows(r, 1) == 0", "rows takes 3 arguments, not 2"},
     {"s^ == 0", "expected a number, a record name, a function or '('"},
+    {"s == 7 and", "expected a comparison"},
+    {"s == 7 and and s == 7", "column 16 (at 's == 7'): expected a comparison"},
+    {"s == 7 or s == 8", "expected the end of the claim, 'and' or 'within TOLERANCE'"},
+    {"s and s == 7", "expected a comparison"},
+    {"s == 1 and s == 2 and s == 3 and s == 4 and s == 5 and s == 6 and s == 7 and s == 8 and s == 9",
+     "at most 8 comparisons joined by 'and'"},
 };
 
 static void test_bad_claims_refused(void **state)
@@ -257,6 +263,15 @@ static const EvalCase eval_cases[] = {
     {"sum(r[token=:len(s)]) == 3", true, 3},
     {"count(w[key=len(s):]) == 12", true, 12},
     {"sum(distance(w[head=0, query=len(s):])) == 1.25", true, 1.25},
+    /* "and": every comparison must hold; the left side is the first one's */
+    {"s == 7 and count(w) == 18", true, 7},
+    {"s == 7 and count(w) == 17", false, 7},
+    {"s == 6 and count(w) == 18", false, 7},
+    {"s == 7 and s > 6 and s < 8 and s != 8", true, 7},
+    {"s == 7.4 within 0.5 and s < 8", true, 7},
+    /* the sum of nothing is 0 (nothing is masked: every masked weight is 0) */
+    {"sum(w[key=3:]) == 0", true, 0},
+    {"sum(masked(r, r)) == 0", true, 0},
 };
 
 static void test_eval(void **state)
