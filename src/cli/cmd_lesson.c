@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/breaks_matrix.h"
 #include "cli/cli_options.h"
 #include "cli/cli_output.h"
 #include "cli/cli_trace.h"
@@ -27,7 +28,7 @@
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
     const char *sw[SWITCH_COUNT];  /* each switch's value as given, or NULL (lesson/switches.h) */
-    bool list, check, walk;
+    bool list, check, walk, breaks;
     LessonOverrides o;
 } LessonArgs;
 
@@ -43,6 +44,11 @@ static const CliOption options[] = {
     CLI_SWITCH("check", 0,
                "run the lesson on fresh traces and check every claim:\n"
                "PASS or FAIL with the measured value; exit 1 if any fails", AT(check)),
+    CLI_SWITCH("breaks", 0,
+               "check every claim under every switch and print the\n"
+               "matrix (claim x switch: holds / FAILS / error), marking\n"
+               "each cell that is not as the claim declares (breaks =);\n"
+               "exit 1 if any is not", AT(breaks)),
     CLI_VALUE("plot", 0, "DIR",
               "render the lesson's figures into DIR (runs other than\n"
               "main into DIR/RUN) and print each path; all or none:\n"
@@ -76,6 +82,7 @@ static const CliCommand command = {
         "usage: traceformer lesson --list [--lang zh]\n"
         "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"
         "       traceformer lesson N --check [--traces DIR]  check its claims\n"
+        "       traceformer lesson N --breaks                which switch breaks which claim\n"
         "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
         "\n"
         "A lesson is a guided walk through real traces: a model and an input, the\n"
@@ -121,14 +128,14 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
     if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
         return cli_usage_error("lesson", command.usage, "--lang '%s': en or zh", a->lang);
     if (a->list) {
-        if (a->which || a->check || a->plot_dir)
+        if (a->which || a->check || a->plot_dir || a->breaks)
             return cli_usage_error("lesson", command.usage, "--list goes alone");
         return 0;
     }
     if (!a->which)
         return cli_usage_error("lesson", command.usage, "which lesson? (traceformer lesson --list shows them)");
-    if (a->check && a->plot_dir)
-        return cli_usage_error("lesson", command.usage, "--check or --plot, one at a time");
+    if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) > 1)
+        return cli_usage_error("lesson", command.usage, "--check, --breaks or --plot, one at a time");
     if (a->format && !a->plot_dir)
         return cli_usage_error("lesson", command.usage, "--format goes with --plot DIR");
     if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
@@ -237,6 +244,8 @@ static int finish_output(void)
     return 1;
 }
 
+/* The claims, then the facts apart (sanity checks no switch should break,
+ * never counted as claims), each with its verdict and what was measured. */
 static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang)
 {
     ClaimResult *res;
@@ -246,17 +255,29 @@ static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang
     if (st)
         return cli_report(&err, st);
     bool zh = strcmp(lang, "zh") == 0;
-    for (int i = 0; i < lesson_claim_count(l); i++) {
-        const ClaimResult *r = &res[i];
-        printf("%s  ", r->pass ? "PASS" : "FAIL");
-        put(zh && r->text_zh[0] ? r->text_zh : r->text);
-        fputs("\n      ", stdout);
-        put(r->check);
-        fputs("\n      measured: ", stdout);
-        put(r->measured);
-        putchar('\n');
+    int n[2] = {0, 0}, held[2] = {0, 0};  /* [0] claims, [1] facts */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < lesson_claim_count(l); i++) {
+            const ClaimResult *r = &res[i];
+            if (r->fact != (pass == 1))
+                continue;
+            if (pass == 1 && n[1] == 0)
+                puts("── facts: sanity checks, not claims (no switch should break them)");
+            n[pass]++;
+            held[pass] += r->pass;
+            printf("%s  ", r->pass ? "PASS" : "FAIL");
+            put(zh && r->text_zh[0] ? r->text_zh : r->text);
+            fputs("\n      ", stdout);
+            put(r->check);
+            fputs("\n      measured: ", stdout);
+            put(r->measured);
+            putchar('\n');
+        }
+        if (pass == 0)
+            printf("%d of %d claims hold\n", held[0], n[0]);
+        else if (n[1])
+            printf("%d of %d facts hold\n", held[1], n[1]);
     }
-    printf("%d of %d claims hold\n", lesson_claim_count(l) - failed, lesson_claim_count(l));
     free(res);
     return failed ? 1 : 0;
 }
@@ -395,7 +416,7 @@ int cmd_lesson(int argc, char **argv)
     bool changed = a.o.src || a.o.tgt;
     for (int i = 0; i < SWITCH_COUNT; i++)
         changed = changed || a.sw[i];
-    if (!a.check && !a.plot_dir && !a.walk && !changed && terminal) {
+    if (!a.check && !a.plot_dir && !a.walk && !a.breaks && !changed && terminal) {
         rc = lesson_view_open(l, a.lang, NULL);
         lesson_free(l);
         return rc;
@@ -413,10 +434,26 @@ int cmd_lesson(int argc, char **argv)
         lesson_free(l);
         return rc;
     }
-    st = lesson_run(l, &a.o, td.dir, &traces, &err);
-    if (st == TF_OK)
-        st = lesson_validate(l, &traces, &err);
-    if (st) {
+    if (a.breaks) {
+        LessonBreaks b;
+        st = lesson_breaks(l, &a.o, td.dir, &b, &err);
+        if (st) {
+            rc = cli_report(&err, st);
+        } else {
+            printf("lesson %d: ", lesson_number(l));
+            put(lesson_title(l, a.lang));
+            putchar('\n');
+            rc = breaks_matrix_print(l, &b);
+            lesson_breaks_free(&b);
+        }
+    } else {
+        st = lesson_run(l, &a.o, td.dir, &traces, &err);
+        if (st == TF_OK)
+            st = lesson_validate(l, &traces, &err);
+    }
+    if (a.breaks) {
+        /* printed above */
+    } else if (st) {
         rc = cli_report(&err, st);
     } else if (a.check) {
         printf("lesson %d: ", lesson_number(l));

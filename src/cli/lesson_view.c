@@ -528,15 +528,20 @@ static void fill_claims(const LessonView *lv, ViewRunResult *out)
         free(res);
         return;
     }
-    int n = lesson_claim_count(lv->l);
-    out->n_claims = n < VIEW_MAX_CLAIMS ? n : VIEW_MAX_CLAIMS;
-    for (int i = 0; i < out->n_claims; i++) {
-        ViewClaim *c = &out->claims[i];
-        c->pass = res[i].pass;
-        copy_text(c->text[VIEW_LANG_EN], sizeof c->text[0], res[i].text);
-        copy_text(c->text[VIEW_LANG_ZH], sizeof c->text[0], res[i].text_zh);
-        copy_text(c->measured, sizeof c->measured, res[i].measured);
-    }
+    /* the claims, then the facts */
+    const int n = lesson_claim_count(lv->l);
+    out->n_claims = 0;
+    for (int facts = 0; facts < 2; facts++)
+        for (int i = 0; i < n && out->n_claims < VIEW_MAX_CLAIMS; i++) {
+            if (res[i].fact != (facts == 1))
+                continue;
+            ViewClaim *c = &out->claims[out->n_claims++];
+            c->pass = res[i].pass;
+            c->fact = res[i].fact;
+            copy_text(c->text[VIEW_LANG_EN], sizeof c->text[0], res[i].text);
+            copy_text(c->text[VIEW_LANG_ZH], sizeof c->text[0], res[i].text_zh);
+            copy_text(c->measured, sizeof c->measured, res[i].measured);
+        }
     free(res);
 }
 

@@ -180,15 +180,18 @@ Status lesson_validate(const Lesson *l, const LessonTraces *t, Error *err);
 /* ---- claims ---- */
 
 typedef struct {
+    bool fact;            /* a [fact.ID]: a sanity check, shown apart and never counted as a claim */
     char text[512];       /* the claim's sentence ([claim.ID] says), English */
     char text_zh[512];    /* its Chinese sentence, or "" */
     char id[64];          /* the ID of [claim.ID] */
     char check[512];      /* the expression, as written */
     bool pass;
+    bool error;           /* it could not be evaluated (then pass is false) */
     char measured[256];   /* what was measured: "0 == 0", "3.2e-07 <= 1e-05", or "error: ..." */
     int line;             /* of the check in lesson.ini */
 } ClaimResult;
 
+/* Claims and facts, in file order. */
 int lesson_claim_count(const Lesson *l);
 
 /* Evaluate every claim on the traces of t. *results (lesson_claim_count
@@ -198,6 +201,57 @@ int lesson_claim_count(const Lesson *l);
  * *n_failed counts the claims that did not pass. */
 Status lesson_check(const Lesson *l, const LessonTraces *t, ClaimResult **results, int *n_failed,
                     Error *err);
+
+/* ---- what breaks each claim ---- */
+
+/* One column of the matrix: a switch at a value, applied as `traceformer
+ * lesson N --check --SWITCH VALUE` applies it (to every run that does not
+ * set that key itself). */
+typedef enum {
+    BREAKS_RAN,        /* the claims were checked on the runs with the switch */
+    BREAKS_NO_EFFECT,  /* every trace came out as without it (a padding mask where nothing is padded) */
+    BREAKS_REFUSED     /* the lesson's model refuses the value (why says so) */
+} BreaksState;
+
+typedef struct {
+    int sw;               /* SwitchId (lesson/switches.h) */
+    char value[64];
+    bool declared_only;   /* named by a claim's breaks =, not the table's breaking value */
+    BreaksState state;
+    char why[320];        /* BREAKS_REFUSED: the model's message */
+} BreaksColumn;
+
+#define LESSON_MAX_BREAKS_COLUMNS 32
+
+typedef struct {
+    int n_rows;           /* = lesson_claim_count: claims and facts */
+    int n_cols;
+    BreaksColumn cols[LESSON_MAX_BREAKS_COLUMNS];
+    ClaimResult *base;    /* (n_rows) without any switch */
+    ClaimResult *cells;   /* (n_rows × n_cols) row-major; a column not RAN holds base's results */
+    bool *declared;       /* (n_rows × n_cols): the claim says this column breaks it */
+    /* Cells that are not as declared: a claim that fails where it does not
+     * say so, holds where it says it fails (or the switch has no effect or
+     * is refused there), or cannot be evaluated; a fact that fails. */
+    int n_differ;
+    int n_errors;         /* cells (and base results) that could not be evaluated */
+    int n_broken_claims;  /* claims some column breaks as declared */
+} LessonBreaks;
+
+/* The matrix claim × switch: the claims on the lesson's own runs (with o,
+ * the student's sentence edits; NULL for none), then under each switch of
+ * the table at its breaking value and at every other value a claim's
+ * breaks = names, each column's traces in work_dir/COLUMN. Columns whose
+ * traces equal the base traces record for record are BREAKS_NO_EFFECT.
+ * TF_OK even when cells differ from the declarations (out says how); an
+ * error only when a run cannot be computed for another reason than the
+ * switch's value. Free with lesson_breaks_free. */
+Status lesson_breaks(const Lesson *l, const LessonOverrides *o, const char *work_dir, LessonBreaks *out,
+                     Error *err);
+void lesson_breaks_free(LessonBreaks *b);
+
+/* Does cell (row, col) differ from what the lesson declares? */
+bool lesson_breaks_differs(const LessonBreaks *b, int row, int col);
 
 /* ---- figures ---- */
 

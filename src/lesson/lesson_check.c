@@ -282,6 +282,7 @@ Status lesson_check(const Lesson *l, const LessonTraces *t, ClaimResult **result
     for (int i = 0; i < l->n_claims; i++) {
         const LessonClaimSpec *c = &l->claims[i];
         ClaimResult *res = &(*results)[i];
+        res->fact = c->fact;
         snprintf(res->text, sizeof res->text, "%s", c->says);
         snprintf(res->text_zh, sizeof res->text_zh, "%s", c->says_zh);
         snprintf(res->id, sizeof res->id, "%s", c->id);
@@ -289,8 +290,8 @@ Status lesson_check(const Lesson *l, const LessonTraces *t, ClaimResult **result
         res->line = c->line;
         ClaimOutcome oc;
         Error sub = {0};
-        claim_eval(&c->claim, fetch, &rs, &oc, &sub);
-        res->pass = oc.pass;
+        res->error = claim_eval(&c->claim, fetch, &rs, &oc, &sub) != TF_OK;
+        res->pass = oc.pass && !res->error;
         snprintf(res->measured, sizeof res->measured, "%s", oc.measured);
         if (!res->pass)
             (*n_failed)++;

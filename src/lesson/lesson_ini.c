@@ -1,7 +1,7 @@
 /* lesson_ini.c — reading lesson.ini (format: lessons/README.md).
  *
  * Two readers share the file: this one reads [lesson], [steps],
- * [figures], [run.NAME] and [claim.ID]; model/config_ini.c reads [model],
+ * [figures], [run.NAME], [claim.ID] and [fact.ID]; model/config_ini.c reads [model],
  * [vocab] and [input], skipping the sections named here. Both go through
  * libinih, and every error names lesson.ini and the line. */
 #include <errno.h>
@@ -12,6 +12,7 @@
 
 #include "io/ini_strict.h"
 #include "lesson/lesson_internal.h"
+#include "lesson/switches.h"
 #include "text/printable.h"
 
 enum { LINE_MAX_BYTES = 3 * CONFIG_TEXT_MAX, FILE_MAX = 1 << 20, MAX_SECTIONS = 64 };
@@ -105,25 +106,33 @@ static void on_section(LessonIni *p, const char *sec)
         p->run = r;
         return;
     }
-    if (strncmp(sec, "claim.", 6) == 0) {
-        const char *id = sec + 6;
+    const bool fact = strncmp(sec, "fact.", 5) == 0;
+    if (fact || strncmp(sec, "claim.", 6) == 0) {
+        const char *id = sec + (fact ? 5 : 6);
         if (!valid_id(id)) {
-            fail(p, "[%s]: a claim ID is letters, digits, '_' and '-', at most 31 bytes", sec);
+            fail(p, "[%s]: a %s ID is letters, digits, '_' and '-', at most 31 bytes", sec, fact ? "fact" : "claim");
             return;
         }
+        for (int i = 0; i < l->n_claims; i++)
+            if (strcmp(l->claims[i].id, id) == 0) {
+                fail(p, "[%s]: the ID '%s' is taken by [%s.%s]", sec, id, l->claims[i].fact ? "fact" : "claim", id);
+                return;
+            }
         if (l->n_claims == LESSON_MAX_CLAIMS) {
-            fail(p, "more than %d claims", LESSON_MAX_CLAIMS);
+            fail(p, "more than %d claims and facts", LESSON_MAX_CLAIMS);
             return;
         }
         LessonClaimSpec *c = &l->claims[l->n_claims++];
         memset(c, 0, sizeof *c);
         snprintf(c->id, sizeof c->id, "%.31s", id);
         c->line = p->in.line;
+        c->fact = fact;
         p->claim = c;
         return;
     }
     p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->in.line, sec);
-    error_hint(p->err, "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID]");
+    error_hint(p->err,
+               "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID] [fact.ID]");
 }
 
 static void check_section_line(LessonIni *p, const char *line)
@@ -251,6 +260,73 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
     r->set_line[r->n_sets++] = p->in.line;
 }
 
+/* breaks = SWITCH[=VALUE][, SWITCH[=VALUE]...]: the switches (switches.h)
+ * that must make the claim fail, each at the table's breaking value unless
+ * one is given ("positions=sinusoidal", "ablate-head=dec.0.cross.2"). */
+static void read_breaks(LessonIni *p, LessonClaimSpec *c, const char *value)
+{
+    if (c->n_breaks) {
+        fail(p, "[claim.%s] says breaks twice (line %d): list every switch on one line", c->id, c->breaks_line);
+        return;
+    }
+    c->breaks_line = p->in.line;
+    const char *s = value;
+    while (p->st == TF_OK) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        size_t n = strcspn(s, ",");
+        size_t end = n;
+        while (end && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+            end--;
+        char item[128];
+        if (end == 0 || end >= sizeof item) {
+            fail(p, "breaks = '%s': expected SWITCH or SWITCH=VALUE, separated by commas", value);
+            return;
+        }
+        memcpy(item, s, end);
+        item[end] = '\0';
+        char *eq = strchr(item, '=');
+        if (eq)
+            *eq = '\0';
+        const int sw = lesson_switch_find(item);
+        if (sw < 0) {
+            char names[256] = "";
+            for (int i = 0; i < SWITCH_COUNT; i++)
+                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                         lesson_switches[i].name);
+            fail(p, "breaks: no switch '%s' (the switches: %s)", item, names);
+            return;
+        }
+        const char *v = eq ? eq + 1 : lesson_switches[sw].broken;
+        LessonOverrides scratch;
+        lesson_overrides_init(&scratch);
+        Error sub = {0};
+        if (!*v || strlen(v) >= sizeof c->breaks[0].value) {
+            fail(p, "breaks: %s='%s': give a value of 1 to 63 bytes", item, v);
+            return;
+        }
+        if (lesson_switch_set(&scratch, sw, v, &sub) != TF_OK) {
+            fail(p, "breaks: %s", sub.msg);
+            return;
+        }
+        for (int i = 0; i < c->n_breaks; i++)
+            if (c->breaks[i].sw == sw && strcmp(c->breaks[i].value, v) == 0) {
+                fail(p, "breaks: %s=%s is listed twice", item, v);
+                return;
+            }
+        if (c->n_breaks == LESSON_MAX_BREAKS) {
+            fail(p, "breaks: more than %d switches", LESSON_MAX_BREAKS);
+            return;
+        }
+        c->breaks[c->n_breaks].sw = sw;
+        snprintf(c->breaks[c->n_breaks].value, sizeof c->breaks[0].value, "%s", v);
+        c->n_breaks++;
+        if (!s[n])
+            return;
+        s += n + 1;
+    }
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     LessonIni *p = user;
@@ -347,8 +423,14 @@ static int on_value(void *user, const char *section, const char *name, const cha
                 p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: bad claim: %s", p->name, p->in.line, sub.msg);
                 error_hint(p->err, "claims are described in lessons/README.md, e.g. max(abs(enc.0.attn.weights)) <= 1");
             }
+        } else if (strcmp(name, "breaks") == 0 && !c->fact) {
+            read_breaks(p, c, value);
+        } else if (strcmp(name, "breaks") == 0) {
+            fail(p, "[fact.%s] has breaks: a fact holds under every switch (a claim a switch breaks is a [claim.ID])",
+                 c->id);
         } else {
-            fail(p, "unknown key '%s' in a claim (says, says.zh, check)", name);
+            fail(p, "unknown key '%s' in a %s (says, says.zh, check%s)", name, c->fact ? "fact" : "claim",
+                 c->fact ? "" : ", breaks");
         }
     } else {
         fail(p, "unexpected key '%s'", name);
@@ -441,7 +523,10 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
         return error_set(err, TF_ERR_INPUT, "%s: [lesson] needs a title", p->name);
     if (l->n_steps == 0)
         return error_set(err, TF_ERR_INPUT, "%s: the lesson has no [steps]", p->name);
-    if (l->n_claims < 1)
+    int n_claims = 0;
+    for (int i = 0; i < l->n_claims; i++)
+        n_claims += !l->claims[i].fact;
+    if (n_claims < 1)
         return error_set(err, TF_ERR_INPUT, "%s: the lesson makes no claims (add [claim.ID] sections)", p->name);
     for (int i = 0; i < l->n_steps; i++) {
         LessonStep *s = &l->steps[i];
@@ -510,10 +595,19 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
         LessonClaimSpec *c = &l->claims[i];
         snprintf(where, sizeof where, "%s:%d", p->name, c->line);
         if (!c->check[0])
-            return error_set(err, TF_ERR_INPUT, "%s: [claim.%s] has no check", where, c->id);
-        if (!c->says[0])
-            return error_set(err, TF_ERR_INPUT, "%s: [claim.%s] has no 'says' (the sentence a student reads)", where,
+            return error_set(err, TF_ERR_INPUT, "%s: [%s.%s] has no check", where, c->fact ? "fact" : "claim",
                              c->id);
+        const char *kind = c->fact ? "fact" : "claim";
+        if (!c->says[0])
+            return error_set(err, TF_ERR_INPUT, "%s: [%s.%s] has no 'says' (the sentence a student reads)", where,
+                             kind, c->id);
+        if (!c->fact && c->n_breaks == 0) {
+            Status st = error_set(err, TF_ERR_INPUT,
+                                  "%s: [claim.%s] does not say which switch breaks it", where, c->id);
+            error_hint(err, "add breaks = SWITCH[=VALUE] (traceformer lesson N --breaks shows what each switch "
+                            "breaks), or make it a [fact.%s] if no switch should", c->id);
+            return st;
+        }
     }
     return TF_OK;
 }

@@ -24,12 +24,25 @@ typedef struct {
     char weights[LESSON_PATH_MAX];       /* resolved; "" for the lesson's (or seeded) */
 } LessonRunSpec;
 
+#define LESSON_MAX_BREAKS 8
+
+/* A switch at a value: what a claim declares breaks it, and a column of
+ * the --breaks matrix. */
+typedef struct {
+    int sw;                              /* SwitchId (switches.h) */
+    char value[64];                      /* the table's breaking value unless the claim names one */
+} LessonBreak;
+
 typedef struct {
     char id[64];
     char says[512], says_zh[512];
     char check[512];
     int line;                            /* of check */
     Claim claim;
+    bool fact;                           /* [fact.ID]: a sanity check no switch breaks */
+    LessonBreak breaks[LESSON_MAX_BREAKS];  /* [claim.ID] breaks = ...: each must make it fail */
+    int n_breaks;
+    int breaks_line;
 } LessonClaimSpec;
 
 typedef struct {
@@ -54,7 +67,7 @@ struct Lesson {
     int n_figures;
     LessonRunSpec runs[LESSON_MAX_RUNS]; /* runs[0] is main */
     int n_runs;
-    LessonClaimSpec claims[LESSON_MAX_CLAIMS];
+    LessonClaimSpec claims[LESSON_MAX_CLAIMS];  /* claims and facts, in file order */
     int n_claims;
 
     LessonNarration en, zh;

@@ -150,7 +150,7 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
         const char *settings = view_run_settings(s);
         if (s->have_run && s->run.n_claims > 0) {
             int n = view_format(foot, sizeof foot, s->lang, WORD_CLAIMS_PASS_FOOT, view_claims_passed(s),
-                                s->run.n_claims);
+                                view_claims_total(s));
             if (n > 0 && (size_t)n < sizeof foot)
                 snprintf(foot + n, sizeof foot - (size_t)n, "%s%s", settings[0] ? " \xc2\xb7 " : "", settings);
         } else if (s->have_run && settings[0])
@@ -175,7 +175,7 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
         return;
     int w = cg.w, h = cg.h, tw = cg.tw, y0 = cg.y0, x0 = cg.x0;
     char title[96];
-    view_format(title, sizeof title, s->lang, WORD_CLAIMS_TITLE, view_claims_passed(s), s->run.n_claims);
+    view_format(title, sizeof title, s->lang, WORD_CLAIMS_TITLE, view_claims_passed(s), view_claims_total(s));
     paint_box(s, y0, x0, h, w, title);
     int y = y0 + 1, end = y0 + h - 1;
     if (view_run_settings(s)[0] && y < end) {
@@ -185,6 +185,16 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
     int skip = s->claims_top < cg.max_top ? s->claims_top : cg.max_top;  /* j/k scroll */
     for (int i = 0; i < s->run.n_claims && y < end; i++) {
         const ViewClaim *c = &s->run.claims[i];
+        if (c->fact && (i == 0 || !s->run.claims[i - 1].fact)) {  /* the facts, apart */
+            if (skip > 0) {
+                skip--;
+            } else {
+                paint_role(s, ROLE_DIM);
+                paint_text(s, y++, x0 + 2, view_word(s->lang, WORD_FACTS_HEADER), w - 4);
+                if (y >= end)
+                    break;
+            }
+        }
         TextLine lines[16];
         const char *ct = view_claim_text(s, i);
         int n = text_lines(ct, tw, ascii, lines, 16);

@@ -356,7 +356,15 @@ int view_claims_passed(const ViewState *s)
 {
     int n = 0;
     for (int i = 0; i < s->run.n_claims; i++)
-        n += s->run.claims[i].pass;
+        n += s->run.claims[i].pass && !s->run.claims[i].fact;
+    return n;
+}
+
+int view_claims_total(const ViewState *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->run.n_claims; i++)
+        n += !s->run.claims[i].fact;
     return n;
 }
 
@@ -423,8 +431,8 @@ void view_perform_rerun(ViewState *s)
     s->claims_top = 0;
     int pass = view_claims_passed(s);
     if (ed.kind == VIEW_EDIT_CHECK)
-        view_message(s, MSG_NOTICE, "claims: %d of %d pass", pass, s->run.n_claims);
+        view_message(s, MSG_NOTICE, "claims: %d of %d pass", pass, view_claims_total(s));
     else
         view_message(s, MSG_NOTICE, "re-ran%s%s; claims: %d of %d pass", s->run.settings[0] ? ": " : "",
-                     s->run.settings, pass, s->run.n_claims);
+                     s->run.settings, pass, view_claims_total(s));
 }

@@ -105,10 +105,11 @@ typedef struct {
     const char *text;      /* SOURCE / TARGET: the sentence; ABLATE: the head; else NULL */
 } ViewEdit;
 
-#define VIEW_MAX_CLAIMS 8
+#define VIEW_MAX_CLAIMS 16
 
 typedef struct {
     bool pass;
+    bool fact;             /* a sanity check, drawn after the claims and never counted as one */
     char text[VIEW_N_LANGS][256];  /* the statement, per language ("" when not translated) */
     char measured[128];    /* the value measured on this run */
 } ViewClaim;
@@ -117,8 +118,8 @@ typedef struct {
     char trace[1024];      /* the new trace's path; "" when the trace is unchanged */
     char settings[320];    /* this run in one line: "causal mask off, padding mask on, ..." */
     char settings_zh[320]; /* the same in Chinese ("" when not given: settings is shown) */
-    ViewClaim claims[VIEW_MAX_CLAIMS];
-    int n_claims;
+    ViewClaim claims[VIEW_MAX_CLAIMS];  /* the claims, then the facts */
+    int n_claims;          /* both */
 } ViewRunResult;
 
 /* run: do the edit; on success fill out (out arrives zeroed) and return
@@ -356,8 +357,9 @@ void view_guide_enter(ViewState *s, int k);
 void view_drop_records(ViewState *s);
 /* Claim i's statement in the viewer's language (English when untranslated). */
 const char *view_claim_text(const ViewState *s, int i);
-/* How many claims passed. */
+/* How many claims passed, and how many there are (facts not counted). */
 int view_claims_passed(const ViewState *s);
+int view_claims_total(const ViewState *s);
 
 void view_message(ViewState *s, MessageKind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -28,6 +28,8 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_FAIL] = {" FAIL ", " 不符 "},
     [WORD_MEASURED] = {"measured: %s", "测得：%s"},
     [WORD_CLAIMS_HINT] = {" C or Esc closes  j/k scroll ", " C 或 Esc 关闭  j/k 滚动 "},
+    [WORD_FACTS_HEADER] = {"facts: sanity checks, not claims (no switch should break them)",
+                           "事实：健全性检查，不算结论（任何开关都不应推翻它们）"},
     [WORD_STATUS_HELP] = {"help: j/k scroll, any other key closes it", "帮助：j/k 滚动，其他任意键关闭"},
     [WORD_STATUS_CLAIMS] = {"claims: j/k scroll, C or Esc closes, other keys close it and act",
                             "断言：j/k 滚动，C 或 Esc 关闭，其他键关闭面板并照常生效"},

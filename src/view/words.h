@@ -36,6 +36,7 @@ typedef enum {
     WORD_FAIL,            /* six columns */
     WORD_MEASURED,        /* fmt %s */
     WORD_CLAIMS_HINT,
+    WORD_FACTS_HEADER,    /* above the facts in the claims panel */
     /* the status line */
     WORD_STATUS_HELP,
     WORD_STATUS_CLAIMS,

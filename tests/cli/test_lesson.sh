@@ -37,8 +37,8 @@ expect_exit 2 "--causal-mask maybe" -- "$TF" lesson 7 --check --causal-mask mayb
 expect_exit 1 "lesson 8 without residual connections" -- "$TF" lesson 8 --check --residual off
 expect_in "$WORK/out" "FAIL  With residuals, every decoder layer's weights" "the claim about training with residuals fails"
 expect_in "$WORK/out" "FAIL  Pre-LN with residuals" "the highway claim fails"
-expect_in "$WORK/out" "PASS  Without residuals, 8 encoder layers" "the claims about runs without them still hold"
-expect_in "$WORK/out" "2 of 4 claims hold" "exactly two of four"
+expect_in "$WORK/out" "FAIL  Residuals keep the tokens apart" "the contrast with the run without them is gone"
+expect_in "$WORK/out" "0 of 4 claims hold" "all four fail"
 expect_exit 0 "lesson 8 --residual on" -- "$TF" lesson 8 --check --residual on
 expect_exit 2 "--residual maybe" -- "$TF" lesson 8 --check --residual maybe
 expect_in "$WORK/err" "--residual 'maybe': on or off" "says what --residual takes"
@@ -114,7 +114,8 @@ done
 expect_exit 0 "lesson 1, no terminal" -- "$TF" lesson 1 </dev/null
 expect_in "$WORK/out" "step 1 of 12: src.tokens" "the steps in order"
 expect_in "$WORK/out" "The input, split into eight tokens" "step 1's narration"
-expect_in "$WORK/out" "4 of 4 claims hold" "the claims at the end"
+expect_in "$WORK/out" "3 of 3 claims hold" "the claims at the end"
+expect_in "$WORK/out" "3 of 3 facts hold" "and the facts, apart"
 expect_exit 0 "lesson 7 --lang zh" -- "$TF" lesson 7 --lang zh </dev/null
 expect_in "$WORK/out" "两种掩码" "the Chinese title"
 expect_in "$WORK/out" "编码器" "Chinese narration"

@@ -16,11 +16,11 @@ mkdir -p l4
 cp "$SRC/lessons/04-decoder/lesson.ini" "$SRC/lessons/04-decoder/lesson.md" l4/
 cat >> l4/lesson.ini <<'INI'
 
-[claim.gen_distance]
+[fact.gen_distance]
 says = Step 3 of generation looks as far back as row 3 of teacher forcing: its query is at position 3.
 check = sum(distance(gen.3.dec.0.self_attn.weights@gen[head=0])) - sum(distance(dec.0.self_attn.weights[head=0, query=3:])) == 0 within 1e-5
 
-[claim.gen_distance_far]
+[fact.gen_distance_far]
 says = The same for every head of the second layer, and the distance is not measured from position 0.
 check = sum(distance(gen.3.dec.1.self_attn.weights@gen)) - sum(distance(dec.1.self_attn.weights[query=3:])) == 0 within 1e-5
 INI

@@ -65,9 +65,7 @@ view_numbers_on            whether cells show numbers, which the matrix pane ask
 byte_cursor_u8             the cursor reads every width the format may need; the readers
 byte_cursor_u64              use u16/u32/f32/f64 (f64 is u64's bits) and the tests check
 byte_cursor_skip             the bounds of all of them
-lesson_switches            the table of switches and its lookups: lesson takes its flags
-lesson_switch_find           and the viewer its keys from the table's rows; the tests walk
-lesson_switch_is_default     every row through these
+lesson_switch_is_default   whether a switch is at its default, which the tests ask of every row
 crc_update_chunked         what crc_update runs with CRC_MAX_CHUNK; the tests feed it small
                              chunks to check the joins
 LIST

@@ -72,8 +72,9 @@ cache = no
 [steps]
 step = gen.tokens | what it chose
 [claim.some]
-says = It generates.
-check = count(gen.tokens) > 0
+says = Without the cache, each step recomputes the whole prefix.
+check = sum(gen.work[mode=0]) == sum(gen.work[mode=1])
+breaks = cache=on
 EOF
 printf 'A test lesson.\n\n## gen.tokens\n\nWhat it chose.\n' > data/lessons/01-mine/lesson.md
 expect_exit 0 "run --lesson mine" -- env TRACEFORMER_DATA="$WORK/data" "$TF" run --lesson mine -o mine.trace

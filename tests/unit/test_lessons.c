@@ -4,8 +4,9 @@
  *   - every lesson in lessons/ loads, runs, names only records its traces
  *     have, has narration for every step in English and Chinese, and every
  *     one of its claims passes on freshly computed traces;
- *   - a deliberately broken engine (a mask or the positions switched by
- *     the config keys) makes exactly the claims about that part fail;
+ *   - what breaks each claim: every lesson's matrix of claims × switches
+ *     is as its breaks = lines declare (lesson_breaks), and switches
+ *     together do not make a claim error;
  *   - an edited sentence re-runs the lesson;
  *   - a broken lesson is refused with the file and line at fault. */
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "lesson/lesson.h"
+#include "lesson/switches.h"
 #include "model/model.h"
 #include "model/weights_file.h"
 
@@ -70,7 +72,6 @@ static void test_every_lesson_holds(void **state)
         Lesson *l = load(list[i].dir);
         assert_int_equal(lesson_number(l), list[i].number);
         assert_true(list[i].title[0] != '\0');
-        assert_true(lesson_claim_count(l) >= 2 && lesson_claim_count(l) <= 4);
         assert_non_null(lesson_intro(l, "en"));
         assert_non_null(lesson_intro(l, "zh"));
         for (int k = 0; k < lesson_step_count(l); k++) {
@@ -91,6 +92,12 @@ static void test_every_lesson_holds(void **state)
         }
         int failed;
         ClaimResult *res = run_and_check(s, l, NULL, list[i].slug, &failed);
+        int n_claims = 0;
+        for (int k = 0; k < lesson_claim_count(l); k++)
+            n_claims += !res[k].fact;
+        if (n_claims < 2 || n_claims > 4 || lesson_claim_count(l) - n_claims > 4)
+            fail_msg("lesson %s: %d claims and %d facts (two to four claims, at most four facts)", list[i].slug,
+                     n_claims, lesson_claim_count(l) - n_claims);
         for (int k = 0; k < lesson_claim_count(l); k++)
             if (!res[k].pass)
                 fail_msg("lesson %s: claim %s fails: %s (measured %s)", list[i].slug, res[k].id, res[k].check,
@@ -102,70 +109,90 @@ static void test_every_lesson_holds(void **state)
     lesson_list_free(list);
 }
 
-/* ---- the broken engine ---- */
+/* ---- what breaks each claim ---- */
 
-typedef struct {
-    const char *lesson;
-    int causal, padding, residual;  /* -1: the lesson's; 0 off, 1 on (every run that does not set it) */
-    const char *positions;
-    const char *failing;       /* the claim IDs that must fail, space-separated, each surrounded by spaces */
-} Breakage;
-
-static const Breakage breakages[] = {
-    {"07-masks", 0, -1, -1, NULL, " causal_zero "},
-    {"07-masks", -1, 0, -1, NULL, " padding_zero padding_harmless "},
-    {"07-masks", 0, 0, -1, NULL, " padding_zero causal_zero masked_exactly_zero padding_harmless "},  /* nothing masked: an empty selection */
-    {"04-decoder", 0, -1, -1, NULL, " no_peeking agree "},
-    {"03-positional-encoding", -1, -1, -1, "sinusoidal", " permutation same_prediction "},
-    {"03-positional-encoding", -1, -1, -1, "rope", " permutation same_prediction "},
-    {"01-self-attention", -1, -1, -1, "none", " "},  /* the mechanics hold without positions */
-    {"01-self-attention", 0, 0, -1, NULL, " "},      /* an encoder without padding has no mask to lose */
-    /* The trained models learned with the causal mask: without it their
-     * decoders read the future and their attention patterns fall apart. */
-    {"02-multi-head", 0, -1, -1, NULL, " distance average_blurs "},
-    {"05-qkv-sources", 0, -1, -1, NULL, " aligned reordered "},
-    {"06-stacking", 0, -1, -1, NULL, " nearer mirror "},
-    /* Residuals off in main and pre as well (off and pre_off have none
-     * anyway): the claims about runs without residuals still hold, the two
-     * about runs with them fail (measured: every_layer_learns 0 > 0.1,
-     * highway 0.054 > 0.263). */
-    {"08-residual", -1, -1, 0, NULL, " every_layer_learns highway "},
-    {"08-residual", -1, -1, 1, NULL, " "},  /* on is the lesson's own setting: nothing breaks */
-};
-
-static void test_broken_engine(void **state)
+/* Every lesson's matrix (lesson_breaks): every claim fails under each
+ * switch its breaks = names and under no other, every fact holds under
+ * every switch, no cell is an error, and at least two claims per lesson
+ * are broken by a switch. A failure names each cell that is not as
+ * declared, with what was measured. */
+static void test_breaks_matrix(void **state)
 {
     const Scratch *s = *state;
-    for (size_t i = 0; i < sizeof breakages / sizeof breakages[0]; i++) {
-        const Breakage *b = &breakages[i];
-        Lesson *l = load(b->lesson);
-        LessonOverrides o;
-        lesson_overrides_init(&o);
-        o.causal_mask = b->causal;
-        o.padding_mask = b->padding;
-        o.positions = b->positions;
-        o.residual = b->residual;
-        char sub[64];
-        snprintf(sub, sizeof sub, "broken%zu", i);
-        int failed;
-        ClaimResult *res = run_and_check(s, l, &o, sub, &failed);
-        int want = 0;
-        for (int k = 0; k < lesson_claim_count(l); k++) {
-            char id[80];
-            snprintf(id, sizeof id, " %s ", res[k].id);
-            bool should_fail = strstr(b->failing, id) != NULL;
-            want += should_fail;
-            if (res[k].pass == should_fail)
-                fail_msg("%s (causal %d, padding %d, positions %s, residual %s): claim %s %s, expected it to %s "
-                         "(measured %s)",
-                         b->lesson, b->causal, b->padding, b->positions ? b->positions : "-",
-                         b->residual < 0 ? "-" : b->residual ? "on" : "off", res[k].id,
-                         res[k].pass ? "passes" : "fails", should_fail ? "fail" : "pass", res[k].measured);
+    LessonInfo *list;
+    int n;
+    Error err = {0};
+    assert_int_equal(lesson_list(data_dir(), &list, &n, &err), TF_OK);
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        Lesson *l = load(list[i].dir);
+        char dir[600];
+        snprintf(dir, sizeof dir, "%s/breaks-%s", s->dir, list[i].slug);
+        LessonBreaks b;
+        if (lesson_breaks(l, NULL, dir, &b, &err) != TF_OK)
+            fail_msg("lesson %s: --breaks: %s", list[i].slug, err.msg);
+        int n_claims = 0;
+        for (int r = 0; r < b.n_rows; r++) {
+            n_claims += !b.base[r].fact;
+            if (!b.base[r].pass) {
+                print_error("lesson %s: %s %s fails on the lesson's own runs: %s\n", list[i].slug,
+                            b.base[r].fact ? "fact" : "claim", b.base[r].id, b.base[r].measured);
+                bad++;
+            }
+            for (int c = 0; c < b.n_cols; c++) {
+                if (!lesson_breaks_differs(&b, r, c))
+                    continue;
+                const size_t k = (size_t)r * (size_t)b.n_cols + (size_t)c;
+                print_error("lesson %s: %s %s under column %d (%s=%s, %s): %s, declared to %s (%s)\n",
+                            list[i].slug, b.base[r].fact ? "fact" : "claim", b.base[r].id, c + 1,
+                            lesson_switches[b.cols[c].sw].name,
+                            b.cols[c].value,
+                            b.cols[c].state == BREAKS_RAN ? "ran" : b.cols[c].state == BREAKS_NO_EFFECT ? "no effect"
+                                                                                                          : "refused",
+                            b.cells[k].error ? "error" : b.cells[k].pass ? "holds" : "fails",
+                            b.declared[k] ? "fail" : "hold", b.cells[k].measured);
+                bad++;
+            }
         }
-        assert_int_equal(failed, want);
-        free(res);
+        if (b.n_broken_claims != n_claims || n_claims < 2) {
+            print_error("lesson %s: %d of %d claims broken by a switch they declare (every one, and at least 2)\n",
+                        list[i].slug, b.n_broken_claims, n_claims);
+            bad++;
+        }
+        if (b.n_errors) {
+            print_error("lesson %s: %d cells could not be evaluated\n", list[i].slug, b.n_errors);
+            bad++;
+        }
+        lesson_breaks_free(&b);
         lesson_free(l);
     }
+    lesson_list_free(list);
+    assert_int_equal(bad, 0);
+}
+
+/* Switches together, beyond the matrix's one at a time: with both masks of
+ * lesson 7 off nothing is masked, so the claims about each mask fail and
+ * the fact about masked weights still holds (the sum over no weights is
+ * 0), never an error. */
+static void test_both_masks_off(void **state)
+{
+    const Scratch *s = *state;
+    Lesson *l = load("07-masks");
+    LessonOverrides o;
+    lesson_overrides_init(&o);
+    o.causal_mask = 0;
+    o.padding_mask = 0;
+    int failed;
+    ClaimResult *res = run_and_check(s, l, &o, "both-off", &failed);
+    for (int k = 0; k < lesson_claim_count(l); k++) {
+        if (res[k].error)
+            fail_msg("07-masks, both masks off: %s errors: %s", res[k].id, res[k].measured);
+        if (res[k].pass != res[k].fact)
+            fail_msg("07-masks, both masks off: %s %s %s (measured %s)", res[k].fact ? "fact" : "claim", res[k].id,
+                     res[k].pass ? "holds" : "fails", res[k].measured);
+    }
+    free(res);
+    lesson_free(l);
 }
 
 /* An edited sentence goes into the main run: 4 tokens make 16 scores, and
@@ -235,7 +262,11 @@ static const char good_ini[] =
     "figure = enc.0.attn.weights[head=1] | one head\n"        /* 15 */
     "[claim.rows]\n"                                          /* 16 */
     "says = Rows sum to 1.\n"                                 /* 17 */
-    "check = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6\n"; /* 18 */
+    "check = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6\n" /* 18 */
+    "breaks = scale\n"                                        /* 19 */
+    "[fact.keeps]\n"                                          /* 20 */
+    "says = The block adds to its input.\n"                  /* 21 */
+    "check = maxdiff(enc.0.resid_mid, enc.input + enc.0.attn.out) <= 1e-5\n"; /* 22 */
 static const char good_md[] = "# Tiny\n\nIntro.\n\n## enc.0.attn.weights\nLook at the rows.\n";
 
 typedef struct {
@@ -266,6 +297,28 @@ static const BadLesson bad_lessons[] = {
     {"src = c b a", "colour = red", false, false, "lesson.ini:11", NULL, NULL},
     {"[claim.rows]", "[claim.a b]", false, false, "lesson.ini:16: [claim.a b]: a claim ID", NULL, NULL},
     {"step = enc.0.attn.weights | the weights", "whatever = 1", false, false, "lesson.ini:13: unknown key 'whatever'", NULL, NULL},
+    /* what breaks a claim, and facts */
+    {"breaks = scale\n", "", false, false, "lesson.ini:18: [claim.rows] does not say which switch breaks it", NULL,
+     NULL},
+    {"breaks = scale", "breaks = sclae", false, false, "lesson.ini:19: breaks: no switch 'sclae' (the switches: causal-mask,",
+     NULL, NULL},
+    {"breaks = scale", "breaks = scale=maybe", false, false, "lesson.ini:19: breaks: --scale 'maybe': on or off", NULL,
+     NULL},
+    {"breaks = scale", "breaks = scale, scale=off", false, false, "lesson.ini:19: breaks: scale=off is listed twice",
+     NULL, NULL},
+    {"breaks = scale", "breaks = scale,", false, false, "lesson.ini:19: breaks = 'scale,': expected SWITCH", NULL,
+     NULL},
+    {"breaks = scale\n", "breaks = scale\nbreaks = residual\n", false, false,
+     "lesson.ini:20: [claim.rows] says breaks twice (line 19)", NULL, NULL},
+    {"[fact.keeps]\n", "[fact.keeps]\nbreaks = residual\n", false, false,
+     "lesson.ini:21: [fact.keeps] has breaks: a fact holds under every switch", NULL, NULL},
+    {"[fact.keeps]", "[fact.rows]", false, false, "lesson.ini:20: [fact.rows]: the ID 'rows' is taken by [claim.rows]",
+     NULL, NULL},
+    {"[claim.rows]\nsays = Rows sum to 1.\ncheck = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6\nbreaks = scale\n",
+     "[fact.rows]\nsays = Rows sum to 1.\ncheck = max(abs(rowsum(enc.0.attn.weights) - 1)) <= 1e-6\n", false, false,
+     "the lesson makes no claims", NULL, NULL},
+    {"enc.input + enc.0.attn.out) <= 1e-5", "enc.input + enc.0.attn.out) <= 1e-5 and", false, false,
+     "lesson.ini:22: bad claim: column 65 (at the end): expected a comparison", NULL, NULL},
     /* names that only the traces can refute */
     {"step = enc.0.attn.weights | the weights", "step = enc.9.attn.weights | the weights", false, true,
      "lesson.ini:13: step 'enc.9.attn.weights' matches no record of run main", "## enc.0", "## enc.9"},
@@ -424,10 +477,10 @@ static void test_later_lessons_expressible(void **state)
                      "[steps]\nstep = grad.enc.0.input@train | the gradient entering layer 0\n"
                      "step = gen.*.dec.logits@gen | every step's logits\n"
                      "[figures]\nfigure = norms@train | norms\n"
-                     "[claim.grads]\nsays = There are gradients.\ncheck = sum(grad.norms.enc@train) > 0\n"
+                     "[fact.grads]\nsays = There are gradients.\ncheck = sum(grad.norms.enc@train) > 0\n"
                      "[claim.residual]\nsays = Residuals change them.\n"
-                     "check = maxdiff(grad.norms.enc@train, grad.norms.enc@plain) > 0\n"
-                     "[claim.shipped]\nsays = The shipped model is 32 wide.\ncheck = count(enc.embed[token=0]) == 32\n");
+                     "check = maxdiff(grad.norms.enc@train, grad.norms.enc@plain) > 0\nbreaks = residual\n"
+                     "[fact.shipped]\nsays = The shipped model is 32 wide.\ncheck = count(enc.embed[token=0]) == 32\n");
     snprintf(path, sizeof path, "%s/lesson.md", dir);
     write_text(path, "## grad.enc.0.input@train\nGradients.\n## gen.*.dec.logits@gen\nLogits.\n");
     Lesson *l = load(dir);
@@ -469,7 +522,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_prestate_setup_teardown(test_every_lesson_holds, scratch_setup, scratch_teardown, NULL),
-        cmocka_unit_test_prestate_setup_teardown(test_broken_engine, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_breaks_matrix, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_both_masks_off, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test_prestate_setup_teardown(test_edited_sentence, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test(test_narration_lookup),
         cmocka_unit_test_prestate_setup_teardown(test_bad_lessons_refused, scratch_setup, scratch_teardown, NULL),

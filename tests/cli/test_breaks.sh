@@ -1,0 +1,64 @@
+# What breaks each claim: `traceformer lesson N --breaks` checks every
+# claim and fact under every switch and prints the matrix, marking each
+# cell that is not as the lesson declares (breaks = SWITCH on a claim; a
+# fact holds under every switch). Every shipped lesson is as it declares
+# (exit 0); a lesson that declares the wrong switch, or a switch that
+# changes nothing, gets its cells marked and exit 1.
+. tests/cli/lib.sh
+SRC=$(pwd)
+cd "$WORK"
+
+for n in 1 2 3 4 5 6 7 8; do
+    expect_exit 0 "lesson $n --breaks" -- "$TF" lesson $n --breaks
+    expect_in "$WORK/out" "0 cells not as declared; 0 errors" "lesson $n: every cell as declared"
+done
+
+expect_exit 0 "lesson 7 --breaks" -- "$TF" lesson 7 --breaks
+expect_in "$WORK/out" "lesson 7: 3 claims, 3 broken by a switch they declare; 1 facts" "lesson 7's counts"
+expect_in "$WORK/out" " 1  causal-mask=off" "the columns are the table's switches at their breaking values"
+expect_in "$WORK/out" "cache=off                   — no effect: every trace as without it" \
+    "a switch that changes nothing is said to, not drawn as 'holds'"
+# the row of the padding claim: holds on the lesson, FAILS under padding-mask=off only
+row=$(grep -a '^claim padding_zero ' "$WORK/out")
+case "$row" in
+*FAILS*FAILS*) bad "padding_zero fails under two switches: $row" ;;
+*FAILS*) ok "padding_zero fails under one switch" ;;
+*) bad "padding_zero fails under none: $row" ;;
+esac
+expect_in "$WORK/out" "fact  masked_exactly_zero" "facts are rows of their own"
+
+# a switch value named by a claim becomes a column of its own
+expect_exit 0 "lesson 3 --breaks" -- "$TF" lesson 3 --breaks
+expect_in "$WORK/out" " 9  positions=sinusoidal        (named by a claim's breaks =)" "positions=sinusoidal, from breaks ="
+expect_in "$WORK/out" " 3  positions=none              — no effect" "lesson 3 already has no positions"
+
+# the student's sentence is the base of every column
+expect_exit 0 "lesson 1 --breaks --src" -- "$TF" lesson 1 --breaks --src "the mouse was tired"
+
+# a lesson that declares the wrong switch
+mkdir -p data/lessons
+cp -r "$SRC/lessons/01-self-attention" data/lessons/01-wrong
+sed -i 's/^breaks = scale$/breaks = residual/' data/lessons/01-wrong/lesson.ini
+expect_exit 1 "a wrong declaration" -- "$TF" lesson ./data/lessons/01-wrong --breaks
+expect_in "$WORK/out" "FAILS!" "the switch that breaks it, undeclared, is marked"
+expect_in "$WORK/out" "holds!" "the declared switch that does not break it is marked"
+expect_in "$WORK/out" "2 cells not as declared" "and counted"
+
+# a declared switch that the model refuses, or that changes nothing
+cp -r "$SRC/lessons/01-self-attention" data/lessons/01-refused
+sed -i 's/^breaks = residual$/breaks = residual, ablate-head=enc.3.0, causal-mask/' data/lessons/01-refused/lesson.ini
+expect_exit 1 "declared switches that cannot break it" -- "$TF" lesson ./data/lessons/01-refused --breaks
+expect_in "$WORK/out" "n/a: " "the refused value says why"
+expect_in "$WORK/out" "n/a!" "its cell is marked"
+expect_in "$WORK/out" "—!" "so is the cell of a switch with no effect"
+expect_in "$WORK/out" "2 cells not as declared" "both counted"
+
+# a claim that does not say what breaks it is refused at load
+cp -r "$SRC/lessons/01-self-attention" data/lessons/01-silent
+sed -i '/^breaks = residual$/d' data/lessons/01-silent/lesson.ini
+expect_exit 2 "a claim without breaks" -- "$TF" lesson ./data/lessons/01-silent --breaks
+expect_in "$WORK/err" "[claim.keeps_own] does not say which switch breaks it" "names the claim"
+
+expect_exit 2 "--breaks and --check" -- "$TF" lesson 1 --breaks --check
+expect_in "$WORK/err" "--check, --breaks or --plot, one at a time" "one action at a time"
+finish
