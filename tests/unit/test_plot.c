@@ -1094,9 +1094,10 @@ static void test_heads_rows_apart(void **state)
     check_heads_rows(*state, 16);
 }
 
-/* Gradients of exactly 0 have no place on a log scale: the figure says
- * which curve lost which layers, from the data (the deep trace's decoder
- * gradients are 0 in layers 0 and 1, the encoder's nowhere). */
+/* Gradients of exactly 0 (underflowed) are drawn as vanished: the figure
+ * says which gradients are 0 in which layers, from the data (the deep
+ * trace's decoder gradients are 0 in layers 0 and 1, the encoder's
+ * nowhere). */
 static void test_norms_zero_note(void **state)
 {
     Fixture *f = *state;
@@ -1108,7 +1109,7 @@ static void test_norms_zero_note(void **state)
         fail_msg("norms: %s", err.msg);
     unsigned char *svg = scratch_read(path, NULL);
     assert_svg_has((const char *)svg,
-                   ">exactly 0, so not drawn on the log scale: decoder stream gradient in layers 0-1, "
+                   ">exactly 0 (underflowed), drawn as vanished: decoder stream gradient in layers 0-1, "
                    "decoder weight gradients in layers 0-1<", "the note on gradients of 0");
     if (strstr((const char *)svg, "encoder stream gradient in"))
         fail_msg("the encoder's gradients are not 0, yet the note names them");
@@ -1119,15 +1120,16 @@ static void test_norms_zero_note(void **state)
     if (plot_norms(r, r, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms --compare: %s", err.msg);
     svg = scratch_read(path, NULL);
-    assert_svg_has((const char *)svg, ">run off: exactly 0, so not drawn on the log scale: decoder stream", "run off's note");
-    assert_svg_has((const char *)svg, ">run main: exactly 0, so not drawn", "run main's note");
+    assert_svg_has((const char *)svg, ">run off: exactly 0 (underflowed), drawn as vanished: decoder stream",
+                   "run off's note");
+    assert_svg_has((const char *)svg, ">run main: exactly 0 (underflowed), drawn", "run main's note");
     free(svg);
     /* nothing 0: no note */
     f->o.label = f->o.label2 = NULL;
     if (plot_norms(f->r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms: %s", err.msg);
     svg = scratch_read(path, NULL);
-    if (strstr((const char *)svg, "not drawn on the log scale"))
+    if (strstr((const char *)svg, "exactly 0 ("))
         fail_msg("a note on gradients of 0 for a trace without any");
     free(svg);
     trace_reader_close(r);

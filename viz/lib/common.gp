@@ -220,6 +220,7 @@ if (tf_hasmask) {
 }
 tf_masked(c, r) = tf_hasmask ? tf_mk[int(r) * tf_C + int(c) + 1] : 0
 tf_mask_title = tf_nmasked > 0 ? "×   masked: the block's mask hides this key (weight exactly 0)" : ""
+tf_mask_key = ""    # the entry a panel draws (lib/panel.gp); single.gp and grid.gp set it
 
 # ---- output ----
 # A script lays its figure out in "layout pixels": tf_w x tf_h, text
