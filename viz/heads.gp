@@ -8,8 +8,12 @@
 # them largest, up to eight), all on one colour scale, each
 # titled with its head number and, for attention weights, its mean row
 # entropy H in bits: low H is a head that focuses on one key, high H one
-# that spreads its attention evenly. Token labels on both axes; values in
-# the cells when they fit; -inf cells grey with a legend entry; palettes
+# that spreads its attention evenly; the subtitle gives the reference, the
+# mean for rows spread evenly over the keys each can see (with the block's
+# mask, a causal row t sees t + 1 keys). Token labels on both axes; values
+# in the cells when they fit; -inf cells grey with a legend entry; given
+# the block's mask, the cells it hides grey with a × and a legend entry
+# ("masked"); palettes
 # as in heatmap.gp (sequential for non-negative data, diverging about 0).
 # Works for any record with a head axis ([head, query, key] or
 # [batch, head, ...]) and draws a record without one as a single panel.
@@ -21,6 +25,7 @@
 #   palette           'auto' (default), 'sequential' or 'diverging'
 #   cbmin, cbmax      colour range shared by the heads (default: from the data)
 #   values            1 prints every value, 0 none (default: when they fit)
+#   mask              the block's mask .dat file (see lib/common.gp)
 #   format, width, height, font, fontsize, title, geometry: see lib/common.gp
 #                     (defaults: png from out's name, a size that suits the
 #                     grid, 'WenQuanYi Micro Hei' 16)

@@ -9,7 +9,10 @@
 # probabilities) gets a sequential palette from 0 (white) to the largest
 # value (darkest); signed data a diverging palette centred on 0 (blue
 # negative, white 0, red positive). Cells holding -inf (masked scores) are
-# grey, with a legend entry. Values are printed in the cells when they fit.
+# grey, with a legend entry. Given the block's mask (`mask`, see
+# lib/common.gp: `traceformer plot` passes it for masked scores and
+# weights), the cells it hides are grey with a ×, with a legend entry.
+# Values are printed in the cells when they fit.
 #
 # Inputs (gnuplot variables, set with -e "name=value; ..."):
 #   data, out         (required) the .dat file; the image (.png, .svg, .pdf)
@@ -20,6 +23,7 @@
 #   palette           'auto' (default), 'sequential' or 'diverging'
 #   cbmin, cbmax      colour range (default: from the data, as above)
 #   values            1 prints every value, 0 none (default: when they fit)
+#   mask              the block's mask .dat file (see lib/common.gp)
 #   format, width, height, font, fontsize, title, geometry: see lib/common.gp
 #                     (defaults: png from out's name, a size that suits the
 #                     matrix, 'WenQuanYi Micro Hei' 16)
@@ -64,7 +68,9 @@ tf_vfmt = tf_allint ? "%.0f" : tf_vformat(tf_max(abs(tf_lo), abs(tf_hi)))
 # ---- titles, legend ----
 tf_cbox = 1
 tf_bg_rgb = tf_mask_rgb
-tf_bg_title = tf_nbad > 0 ? "−∞ (masked: weight 0 after softmax)" : ""
+# -inf cells the block's mask marks already (lib/common.gp) need no entry of their own
+stats data index tf_page matrix using ((!tf_isfin($3) && !tf_masked($1, $2)) ? 1 : 0) nooutput
+tf_bg_title = STATS_sum > 0 ? "−∞ (masked: weight 0 after softmax)" : ""
 tf_key2_title = ""; tf_key2_rgb = "white"
 tf_head = exists("title") ? title : tf_name . (tf_ptitle[tf_page + 1] ne "" ? "   ·   " . tf_ptitle[tf_page + 1] : "")
 tf_sub = tf_formula

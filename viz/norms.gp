@@ -12,16 +12,23 @@
 # A dotted line marks sqrt(d_model), the norm of a LayerNorm output with
 # gain 1 and bias 0. Given a second file (data2), its lines are drawn
 # dashed on the same axes, to compare two runs (with / without residual
-# connections, pre- / post-LN). Bottom, when the file has gradients, on a
-# log scale: per layer (a trace of `traceformer run --train-step`, with
-# grad.norms.*), the norm of the residual stream's gradient entering each
-# layer and of the layer's weight gradients, per stack, the second file's
-# dashed (lesson 8: a deep stack with and without residual connections):
+# connections, pre- / post-LN). Bottom, when the file has gradients:
+# per layer (a trace of `traceformer run --train-step`, with
+# grad.norms.*), two panels of bars, one bar per stack and run (the
+# second file's pale with a dashed border; lesson 8: a deep stack with
+# and without residual connections):
 #   traceformer plot res.trace norms --compare nores.trace -o out
-# and otherwise the L2 norm of every grad.* record. A norm of exactly 0 (a
-# gradient that underflowed on its way down) has no place on a log scale
-# and is not drawn; a line under the panel says which curves are 0 in
-# which layers (or which records).
+#   - left, the residual stream's gradient entering each layer as a
+#     fraction of the gradient leaving the stack's top layer (1: as large
+#     as at the top; a dotted line), so a shrinking or vanishing gradient
+#     reads at a glance;
+#   - right, the norm of each layer's weight gradients;
+# both on a log scale from 1e-6 up: a gradient below 1e-6 of the top (or
+# a weight gradient below 1e-6), 0 included, is drawn "vanished", a × on
+# the floor, never a point far down an axis reaching to 1e-40. Otherwise
+# (no grad.norms.*), on a log scale, the L2 norm of every grad.* record;
+# one of exactly 0 is not drawn there. A line under the panels says which
+# gradients are exactly 0 (underflowed) in which layers (or records).
 #
 # Up to 30 stream records, each is named under the top panel; a deeper
 # stack (8 + 8 layers: 84 records) gets a small tic per record, one label
@@ -133,7 +140,8 @@ do for [tf_zrun = 1:(tf_two ? 2 : 1)] {
         }
     }
     if (tf_zparts ne "") {
-        tf_znote = (tf_two ? (tf_zrun == 1 ? label : label2) . ": " : "") . "exactly 0, so not drawn on the log scale: " . tf_zparts
+        tf_znote = (tf_two ? (tf_zrun == 1 ? label : label2) . ": " : "") . \
+            (tf_zbylayer ? "exactly 0 (underflowed), drawn as vanished: " : "exactly 0, so not drawn on the log scale: ") . tf_zparts
         if (tf_zrun == 1) { tf_znote1 = tf_znote } else { tf_znote2 = tf_znote }
     }
 }
@@ -144,7 +152,7 @@ tf_cw_ = fontsize * 0.62
 tf_ticsh = tf_min(tf_namew, 28) * tf_cw_ * 0.72 + fontsize * 1.5
 tf_ml = fontsize * 6 + 20
 tf_lw = tf_two ? tf_max(tf_width(label), tf_width(label2)) : 0
-tf_keyw = tf_max(tf_max(31, tf_two ? tf_lw + 12 : 0), tf_glayers && tf_ngrad > 0 ? 26 + (tf_two ? tf_lw + 4 : 0) : 0) * tf_cw_ + fontsize * 5
+tf_keyw = tf_max(tf_max(31, tf_two ? tf_lw + 12 : 0), tf_glayers && tf_ngrad > 0 ? 39 : 0) * tf_cw_ + fontsize * 5
 tf_mr = tf_keyw + 20
 tf_mt = fontsize * 4.6 + 12
 tf_streamh = 340
@@ -233,53 +241,101 @@ do for [tf_zrun = 1:2] {
 }
 unset arrow
 if (tf_ngrad > 0 && tf_glayers) {
-    # per layer: x is the layer, 0 the first (next to the embeddings)
-    tf_py = tf_mt + tf_streamh + tf_ticsh + tf_gap + fontsize * 2; tf_ph = tf_gradh
+    # Per layer, two panels of bars, x the layer (0: the first, next to
+    # the embeddings), one bar per stack and run (the second run's pale,
+    # with a dashed border): left, the stream gradient entering each layer
+    # as a fraction of the gradient leaving the top layer (1: nothing lost
+    # on the way down); right, the norm of each layer's weight gradients.
+    # Both on a log scale that ends at tf_gfloor: a gradient below it
+    # (0 included: one that underflowed) is "vanished", a × on the floor,
+    # not a point far down an axis reaching to 1e-40.
+    tf_gfloor = 1e-6    # the legend entry below says 1e-6
     tf_two2 = tf_two && tf_ngrad2 > 0 && tf_glayers2
-    eval tf_place
+    tf_py = tf_mt + tf_streamh + tf_ticsh + tf_gap + fontsize * 2; tf_ph = tf_gradh
     # stats leaves out values outside the current ranges: without this the
     # top panel's y range (0 to the largest stream norm, say 6.8) cut the
     # layer numbers and the gradient norms above it
     set autoscale xy
-    stats data index 1 using 1 nooutput
-    tf_nlayers = STATS_max + 1
-    # which stacks there are (a decoder-only model has no encoder lines)
-    stats data index 1 using (tf_isenc(strcol(2)) ? 1 : 0) nooutput
-    tf_genc = STATS_sum > 0
-    stats data index 1 using (tf_isdec(strcol(2)) ? 1 : 0) nooutput
-    tf_gdec = STATS_sum > 0
-    # no NaN or 0 into stats or onto the log scale
-    stats data index 1 using (tf_min($4 > 0 ? $4 : 1e300, $6 > 0 ? $6 : 1e300)) nooutput
-    tf_gmin = STATS_min
-    stats data index 1 using (tf_max($4 > 0 ? $4 : 0, $6 > 0 ? $6 : 0)) nooutput
-    tf_gmax = STATS_max
-    if (tf_two2) {
-        stats data2 index 1 using 1 nooutput
-        tf_nlayers = tf_max(tf_nlayers, STATS_max + 1)
-        stats data2 index 1 using (tf_min($4 > 0 ? $4 : 1e300, $6 > 0 ? $6 : 1e300)) nooutput
-        tf_gmin = tf_min(tf_gmin, STATS_min)
-        stats data2 index 1 using (tf_max($4 > 0 ? $4 : 0, $6 > 0 ? $6 : 0)) nooutput
-        tf_gmax = tf_max(tf_gmax, STATS_max)
+    unset logscale
+    # the series: stack by stack, each run's bar beside the other's
+    array tf_sfile[4]; array tf_sstack[4]; array tf_srun[4]; array tf_stop[4]
+    tf_nser = 0; tf_nlayers = 0
+    do for [tf_q = 1:4] {
+        tf_qstack = tf_q <= 2 ? "enc" : "dec"
+        tf_qrun = tf_q % 2 == 1 ? 1 : 2
+        if (tf_qrun == 1 || tf_two2) {
+            tf_qfile = tf_qrun == 1 ? data : data2
+            stats tf_qfile index 1 using (tf_isenc(tf_qstack) == tf_isenc(strcol(2)) && (strcol(2) eq "enc" || strcol(2) eq "dec") ? $1 : -1) nooutput
+            tf_qtopl = STATS_max
+            if (tf_qtopl >= 0) {
+                # the gradient leaving the stack's top layer: its OUTPUT
+                stats tf_qfile index 1 using (strcol(2) eq tf_qstack && $1 == tf_qtopl ? $5 : 0) nooutput
+                tf_nser = tf_nser + 1
+                tf_sfile[tf_nser] = tf_qfile; tf_sstack[tf_nser] = tf_qstack; tf_srun[tf_nser] = tf_qrun
+                tf_stop[tf_nser] = STATS_max
+                tf_nlayers = tf_max(tf_nlayers, tf_qtopl + 1)
+            }
+        }
     }
-    if (tf_gmax <= 0 || tf_gmin > 1e299) { tf_gmin = 1e-3; tf_gmax = 1 }
-    tf_pos(v) = v > 0 ? v : NaN
+    tf_bw = 0.8 / tf_max(tf_nser, 1)
+    tf_off(k) = (k - 1 - (tf_nser - 1) / 2.0) * tf_bw
+    # a value the log scale can show, else NaN (vanished: the × instead)
+    tf_shown(v) = v == v && v >= tf_gfloor ? v : NaN
+    tf_gone(v) = v == v && v >= tf_gfloor ? NaN : tf_gfloor * 1.9
+    tf_ratio(v, top) = top > 0 ? v / top : 0
+    tf_sname(k) = (tf_sstack[k] eq "enc" ? "encoder" : "decoder")
+    tf_stitle(k) = tf_srun[k] == 1 ? tf_t1(tf_sname(k)) : tf_t2(tf_sname(k))
+    tf_scol(k) = tf_sstack[k] eq "enc" ? "#1f78b4" : "#e66101"
+    # the largest value drawn, for the top of each panel
+    tf_gmax1 = 1.0; tf_gmax2 = tf_gfloor * 10
+    do for [tf_k = 1:tf_nser] {
+        tf_kstack = tf_sstack[tf_k]; tf_ktop = tf_stop[tf_k]
+        stats tf_sfile[tf_k] index 1 using (strcol(2) eq tf_kstack ? tf_ratio($4, tf_ktop) : 0) nooutput
+        tf_gmax1 = tf_max(tf_gmax1, STATS_max)
+        stats tf_sfile[tf_k] index 1 using (strcol(2) eq tf_kstack && $6 == $6 ? $6 : 0) nooutput
+        tf_gmax2 = tf_max(tf_gmax2, STATS_max)
+    }
+    tf_gpw = (tf_pw - fontsize * 7) / 2.0
     set logscale y
-    set yrange [tf_gmin / 3.0 : tf_gmax * 3.0]
-    set format y "%.0e"
+    set format y "%g"
+    set ytics 100 nomirror scale 0.5 font tf_ticfont
+    set mytics 10
     set xrange [-0.5 : tf_nlayers - 0.5]
-    set xtics 1 scale 0.5 nomirror norotate font tf_ticfont format "%.0f"
+    set xtics 1 scale 0 nomirror norotate font tf_ticfont format "%.0f"
+    set grid ytics lc rgb "#e4e4e4" lw 1
     set xlabel "layer (0: the first, next to the embeddings)"
-    set key at screen tf_sx(tf_px + tf_pw + 20), screen tf_sy(tf_py) left top
-    set ylabel "L2 norm of the gradient"
-    set title "gradient norms per layer (grad.norms.*, whole batch): the stream entering it (circles), its weights (squares)" font tf_fontspec(fontsize + 1)
-    plot data index 1 using 1:(tf_isenc(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 1 title (tf_genc ? tf_t1("encoder: stream gradient") : ""), \
-         data index 1 using 1:(tf_isenc(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 7 title (tf_genc ? tf_t1("encoder: weight gradients") : ""), \
-         data index 1 using 1:(tf_isdec(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 2 title (tf_gdec ? tf_t1("decoder: stream gradient") : ""), \
-         data index 1 using 1:(tf_isdec(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 8 title (tf_gdec ? tf_t1("decoder: weight gradients") : ""), \
-         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isenc(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 3 title (tf_two2 && tf_genc ? tf_t2("encoder: stream gradient") : ""), \
-         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isenc(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 9 title (tf_two2 && tf_genc ? tf_t2("encoder: weight gradients") : ""), \
-         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isdec(strcol(2)) ? tf_pos($4) : NaN) with linespoints ls 4 title (tf_two2 && tf_gdec ? tf_t2("decoder: stream gradient") : ""), \
-         (tf_two2 ? data2 : data) index 1 using 1:(tf_two2 && tf_isdec(strcol(2)) ? tf_pos($6) : NaN) with linespoints ls 10 title (tf_two2 && tf_gdec ? tf_t2("decoder: weight gradients") : "")
+    set key at screen tf_sx(tf_px + tf_pw + 20), screen tf_sy(tf_py) left top Left reverse samplen 2.5 spacing 1.25 noautotitle
+    set style fill solid 1.0
+    do for [tf_panel = 1:2] {
+        tf_px = tf_ml + (tf_panel - 1) * (tf_gpw + fontsize * 7); tf_pw_all = tf_pw; tf_pw = tf_gpw
+        eval tf_place
+        tf_pw = tf_pw_all
+        tf_px = tf_ml
+        set yrange [tf_gfloor : (tf_panel == 1 ? tf_gmax1 : tf_gmax2) * 4.0]
+        unset arrow
+        if (tf_panel == 1) {
+            set title "stream gradient entering each layer ÷ leaving the top layer" font tf_fontspec(fontsize + 1)
+            set ylabel "fraction of the top layer's gradient"
+            set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 3 lw 1.5 lc rgb "#808080" back
+        } else {
+            set title "weight gradients of each layer (L2 norm)" font tf_fontspec(fontsize + 1)
+            set ylabel "L2 norm of the gradient"
+            unset key
+        }
+        plot for [tf_k = 1:tf_nser] tf_sfile[tf_k] index 1 \
+                using ($1 + tf_off(tf_k)):(strcol(2) eq tf_sstack[tf_k] ? tf_shown(tf_panel == 1 ? tf_ratio($4, tf_stop[tf_k]) : $6) : NaN):($1 + tf_off(tf_k) - tf_bw / 2):($1 + tf_off(tf_k) + tf_bw / 2):(tf_gfloor):(tf_shown(tf_panel == 1 ? tf_ratio($4, tf_stop[tf_k]) : $6)) \
+                with boxxyerror lc rgb tf_scol(tf_k) lw 1.5 dt tf_srun[tf_k] \
+                fs transparent solid (tf_srun[tf_k] == 1 ? 0.85 : 0.25) border lc rgb tf_scol(tf_k) title tf_stitle(tf_k), \
+             for [tf_k = 1:tf_nser] tf_sfile[tf_k] index 1 \
+                using ($1 + tf_off(tf_k)):(strcol(2) eq tf_sstack[tf_k] ? tf_gone(tf_panel == 1 ? tf_ratio($4, tf_stop[tf_k]) : $6) : NaN) \
+                with points pt 2 ps 1.5 lw 2.5 lc rgb "#1a1a1a" notitle, \
+             keyentry with points pt 2 ps 1.5 lw 2.5 lc rgb "#1a1a1a" title "vanished: below 1e-6 (0: underflowed)", \
+             keyentry with lines dt 3 lw 1.5 lc rgb "#808080" title "1: as large as leaving the top"
+        # geometry (tests): the panels as pages 1001 (ratios) and 1002 (weights)
+        tf_page = 1000 + tf_panel; tf_px = tf_ml + (tf_panel - 1) * (tf_gpw + fontsize * 7); tf_pw = tf_gpw
+        eval tf_geometry
+        tf_pw = tf_pw_all; tf_px = tf_ml
+    }
 }
 if (tf_ngrad > 0 && !tf_glayers) {
     tf_tworec = tf_two && tf_ngrad2 > 0 && !tf_glayers2

@@ -16,6 +16,7 @@ Status view_export_png(void *ctx, const Record *rec, int head, int batch, const 
         o.tag = info->tag;
         o.title = info->title;
         o.source = info->source;
+        o.mask = info->mask;
     }
     return plot_record_values(rec, &o, written, cap, err);
 }

@@ -15,6 +15,7 @@
 #include "plot/plot_data.h"
 #include "text/printable.h"
 #include "trace/export.h"
+#include "trace/record_name.h"
 
 /* gnuplot draws a figure of the default example in a tenth of a second;
  * a minute means something is wrong (a script waiting for input, say). */
@@ -212,6 +213,7 @@ typedef struct {
     const char *what;    /* for messages: the record's name */
     char extra[256];     /* more assignments: "head=1; batch=0" */
     bool has_data2;
+    bool has_mask;       /* write_data writes mask.dat, the block's mask */
 } Job;
 
 static Status write_file(const char *dir, const char *name, bool (*fill)(FILE *, void *), void *ctx,
@@ -257,7 +259,7 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
         return TF_ERR_RUNTIME;
     }
 
-    char final[PATH_MAX], final_data[PATH_MAX], final_data2[PATH_MAX];
+    char final[PATH_MAX], final_data[PATH_MAX], final_data2[PATH_MAX], final_mask[PATH_MAX];
     size_t dl = strlen(o->out_dir);
     const char *sep = dl > 0 && o->out_dir[dl - 1] == '/' ? "" : "/";
     const char *sfx = o->suffix ? o->suffix : "";
@@ -265,7 +267,9 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
         snprintf(final_data, sizeof final_data, "%s%s%s%s.dat", o->out_dir, sep, job->base, sfx) >=
             (int)sizeof final_data ||
         snprintf(final_data2, sizeof final_data2, "%s%s%s%s.compare.dat", o->out_dir, sep, job->base, sfx) >=
-            (int)sizeof final_data2)
+            (int)sizeof final_data2 ||
+        snprintf(final_mask, sizeof final_mask, "%s%s%s%s.mask.dat", o->out_dir, sep, job->base, sfx) >=
+            (int)sizeof final_mask)
         return error_set(err, TF_ERR_INPUT, "%s%s%s%s.%s: path too long", o->out_dir, sep, job->base, sfx, fmt);
     if (strlen(final) + 1 > cap)
         return error_set(err, TF_ERR_INPUT, "%s: path too long", final);
@@ -297,6 +301,8 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; width=%d; height=%d", o->width, o->height);
         if (job->has_data2)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; data2='data2.dat'");
+        if (job->has_mask)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; mask='mask.dat'");
         if (o->geometry)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; geometry='geometry.txt'");
         if (texts)
@@ -327,6 +333,9 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
         snprintf(from, sizeof from, "%s/data2.dat", work);
         if (s == TF_OK && job->has_data2)
             s = atomic_file_place(from, final_data2, err);
+        snprintf(from, sizeof from, "%s/mask.dat", work);
+        if (s == TF_OK && job->has_mask)
+            s = atomic_file_place(from, final_mask, err);
     }
     /* The image appears under its name only now, complete. Numbered:
      * link() refuses a name that exists, so nothing is ever replaced, even
@@ -512,9 +521,49 @@ static bool write_record_dat(FILE *f, void *ctx)
     return export_write_dat(f, &((const PlotRecord *)ctx)->rec);
 }
 
+/* A record's figure: the record, and the block's mask when it is drawn. */
+typedef struct {
+    PlotRecord *rec;
+    PlotRecord *mask;  /* or NULL */
+} RecordData;
+
 static Status record_data(const char *dir, void *ctx, Error *err)
 {
-    return write_file(dir, "data.dat", write_record_dat, ctx, err);
+    RecordData *d = ctx;
+    Status s = write_file(dir, "data.dat", write_record_dat, d->rec, err);
+    if (s == TF_OK && d->mask)
+        s = write_file(dir, "mask.dat", write_record_dat, d->mask, err);
+    return s;
+}
+
+/* ---- the block's mask ---- */
+
+static bool axes_are_query_key(const Record *r)
+{
+    return r->ndim >= 2 && r->dim_names[r->ndim - 2] && r->dim_names[r->ndim - 1] &&
+           strcmp(r->dim_names[r->ndim - 2], "query") == 0 && strcmp(r->dim_names[r->ndim - 1], "key") == 0;
+}
+
+/* Whether mask says which cells of rec it hid: rec is a step the mask has
+ * been applied to (the masked scores, the weights), and the mask is a
+ * mask record of the same [query, key] size, one per sentence when rec is
+ * batched. Which cells are masked is what the mask record states, never
+ * guessed from a weight being 0 (a weight can underflow to 0 unmasked). */
+static bool mask_fits(const Record *rec, const Record *mask)
+{
+    if (!mask || !rec->name)
+        return false;
+    if (!record_name_is_attention_step(rec->name, RECORD_STEP_WEIGHTS) &&
+        !record_name_is_attention_step(rec->name, "masked"))
+        return false;
+    if (record_kind_of(mask->kind) != RECORD_KIND_MASK || !axes_are_query_key(rec) || !axes_are_query_key(mask))
+        return false;
+    if (rec->dims[rec->ndim - 2] != mask->dims[mask->ndim - 2] ||
+        rec->dims[rec->ndim - 1] != mask->dims[mask->ndim - 1])
+        return false;
+    if (mask->ndim == 2)
+        return true;
+    return mask->ndim == 3 && batched(mask) && batched(rec) && mask->dims[0] == rec->dims[0];
 }
 
 /* The script for a record, and the head/batch assignments and file name
@@ -568,7 +617,25 @@ Status plot_record(const TraceReader *r, uint32_t index, const PlotOptions *o, c
     s = trace_reader_get(r, index, &t, err);
     if (s != TF_OK)
         return s;
-    s = plot_record_values(&t.rec, o, written, cap, err);
+    /* the block's mask, as the trace states it (an old trace, or a block
+     * without one: drawn as before) */
+    PlotOptions with_mask = *o;
+    TraceRecord m;
+    bool have_mask = false;
+    char mask_name[160];
+    if (!o->mask && record_name_sibling(t.rec.name, RECORD_STEP_MASK, mask_name, sizeof mask_name)) {
+        long mi = trace_reader_find(r, mask_name);
+        if (mi >= 0 && (uint32_t)mi != index) {
+            s = trace_reader_get(r, (uint32_t)mi, &m, err);
+            have_mask = s == TF_OK;
+            if (have_mask)
+                with_mask.mask = &m.rec;
+        }
+    }
+    if (s == TF_OK)
+        s = plot_record_values(&t.rec, &with_mask, written, cap, err);
+    if (have_mask)
+        trace_record_release(&m);
     trace_record_release(&t);
     return s;
 }
@@ -581,14 +648,24 @@ Status plot_record_values(const Record *rec, const PlotOptions *o, char *written
     Job job = {0};
     char base[280];
     s = plan_record(rec, o, &job, base, sizeof base, err);
-    PlotRecord pr;
+    PlotRecord pr, pm;
+    bool use_mask = o->mask && mask_fits(rec, o->mask);
     if (s == TF_OK)
         s = plot_record_make(&pr, rec, err);
+    if (s == TF_OK && use_mask) {
+        s = plot_record_make(&pm, o->mask, err);
+        if (s != TF_OK)
+            plot_record_free(&pr);
+    }
     if (s == TF_OK) {
         job.base = base;
         job.what = rec->name;
-        s = run_job(o, &job, record_data, &pr, written, cap, err);
+        job.has_mask = use_mask;
+        RecordData d = {.rec = &pr, .mask = use_mask ? &pm : NULL};
+        s = run_job(o, &job, record_data, &d, written, cap, err);
         plot_record_free(&pr);
+        if (use_mask)
+            plot_record_free(&pm);
     }
     return s;
 }
@@ -679,7 +756,8 @@ Status plot_generation(const TraceReader *r, const char *family, const PlotOptio
     if (s == TF_OK)
         s = plot_record_make(&pr, &g.rec, err);
     if (s == TF_OK) {
-        s = run_job(o, &job, record_data, &pr, written, cap, err);
+        RecordData d = {.rec = &pr, .mask = NULL};
+        s = run_job(o, &job, record_data, &d, written, cap, err);
         plot_record_free(&pr);
     }
     plot_generation_free(&g);

@@ -74,6 +74,14 @@ typedef struct {
                               the same characters as suffix; each at most 128 bytes */
     bool numbered;         /* never replace an image: when NAME.png exists, write
                               NAME-2.png (then -3, ...) instead */
+    /* The attention block's mask ([query, key] or [batch, query, key], 0 /
+     * -inf) for a record the mask has been applied to (its `masked` scores
+     * or its weights): the cells it hides are drawn grey with a ×, with a
+     * legend entry, and the heads grid's entropy reference is uniform over
+     * the keys each row can see. NULL: plot_record looks the block's mask
+     * up in the trace; plot_record_values draws without one. Ignored for
+     * other records and for a mask whose query/key sizes differ. */
+    const Record *mask;
 } PlotOptions;
 
 /* Defaults: png, sizes 0, head −1, batch 0, no font override, no data kept,
@@ -88,7 +96,8 @@ Status plot_options_check(const PlotOptions *o, Error *err);
  * TF_ERR_RUNTIME error, with the apt-get hint, as a plot would give. */
 Status plot_gnuplot_available(Error *err);
 
-/* Render record `index` of r. On success `written` holds the image's path.
+/* Render record `index` of r (with its block's mask, see PlotOptions.mask).
+ * On success `written` holds the image's path.
  * Errors: gnuplot missing (TF_ERR_RUNTIME, with the apt-get hint), gnuplot
  * failing (its own message passed through), bad options (TF_ERR_INPUT). */
 Status plot_record(const TraceReader *r, uint32_t index, const PlotOptions *o, char *written,

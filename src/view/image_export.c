@@ -48,11 +48,11 @@ static void name_run(const ViewState *s, const TraceReader *r, const char *role,
 }
 
 /* One matrix through the hook; its path appended to done. */
-static Status export_one(ViewState *s, const Record *rec, int head, int batch, const Naming *n, char *done,
-                         size_t cap, Error *err)
+static Status export_one(ViewState *s, const Record *rec, const Record *mask, int head, int batch, const Naming *n,
+                         char *done, size_t cap, Error *err)
 {
     char written[1024] = "";
-    ViewExportInfo info = {n->tag[0] ? n->tag : NULL, n->title, n->source};
+    ViewExportInfo info = {n->tag[0] ? n->tag : NULL, n->title, n->source, mask};
     Status st = s->export.fn(s->export.ctx, rec, head, batch, &info, written, sizeof written, err);
     if (st == TF_OK) {
         size_t o = strlen(done);
@@ -64,6 +64,15 @@ static Status export_one(ViewState *s, const Record *rec, int head, int batch, c
 void view_perform_export(ViewState *s)
 {
     s->pending = PENDING_NONE;
+    /* The block's mask in each run, so the image marks the cells it hides
+     * (the plot draws it on the masked scores and the weights). Fetched
+     * first: two fetches cannot give back the records on screen, the most
+     * recently used of the cache's six. */
+    const CachedRecord *ma = s->mask_rec >= 0 ? cache_fetch(&s->cache, s->a, (uint32_t)s->mask_rec) : NULL;
+    const CachedRecord *mb =
+        s->compare && s->b && s->mask_rec_b >= 0 ? cache_fetch(&s->cache, s->b, (uint32_t)s->mask_rec_b) : NULL;
+    const Record *mask_a = ma && ma->ok ? &ma->tr.rec : NULL;
+    const Record *mask_b = mb && mb->ok ? &mb->tr.rec : NULL;
     const CachedRecord *c = view_current(s);
     if (!c || !c->ok) {
         view_message(s, MSG_ERROR, "export failed: this record cannot be read");
@@ -82,12 +91,12 @@ void view_perform_export(ViewState *s)
     error_clear(&err);
     Naming na, nb;
     name_run(s, s->a, "A", &na);
-    Status st = export_one(s, r, head, batch, &na, done, sizeof done, &err);
+    Status st = export_one(s, r, mask_a, head, batch, &na, done, sizeof done, &err);
     const CachedRecord *cb = view_current_b(s);
     bool pair = st == TF_OK && s->compare && cb && cb->ok && s->cmp.same_shape;
     if (pair) {
         name_run(s, s->b, "B", &nb);
-        st = export_one(s, &cb->tr.rec, head, batch, &nb, done, sizeof done, &err);
+        st = export_one(s, &cb->tr.rec, mask_b, head, batch, &nb, done, sizeof done, &err);
     }
     if (pair && st == TF_OK) {
         /* A − B as the third panel shows it: −∞ in both is 0 */
@@ -106,7 +115,7 @@ void view_perform_export(ViewState *s)
         snprintf(nd.tag, sizeof nd.tag, "%.70s.minus.%.70s", na.tag, nb.tag);
         snprintf(nd.title, sizeof nd.title, "A - B: %.150s", na.title);
         snprintf(nd.source, sizeof nd.source, "A %.150s; B %.150s", na.source, nb.source);
-        st = export_one(s, &diff, head, batch, &nd, done, sizeof done, &err);
+        st = export_one(s, &diff, NULL, head, batch, &nd, done, sizeof done, &err);
         free(d);
     }
     if (st == TF_OK)

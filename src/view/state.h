@@ -145,6 +145,8 @@ typedef struct {
     const char *tag;      /* words for the file name ("swapped.padding-off"), or NULL */
     const char *title;    /* the figure's heading, or NULL: the record's name */
     const char *source;   /* the run in words, or NULL: the script's own */
+    const Record *mask;   /* the block's mask record in the same run, or NULL: the
+                             image marks the cells it hides, as the screen does */
 } ViewExportInfo;
 
 /* Image export of one matrix (the `x` key). The caller decides how (the

@@ -63,6 +63,11 @@ for n in 1 3 4 7; do
         || bad "lesson $n: $count figures, $empty empty"
 done
 expect_in "$WORK/out" "fig7/dec.0.self_attn.mask.batch1.png" "a figure of one sentence of the batch"
+# lesson 7's padded sentence: masked cells from the mask record, and the
+# entropy reference over the visible keys (3 of 5 in every row: log2 3)
+expect_exit 0 "lesson 7 --plot svg" -- "$TF" lesson 7 --plot fig7svg --format svg
+expect_in fig7svg/enc.0.attn.weights.batch1.svg "masked: the block's mask hides this key" "lesson 7: the legend entry for masked cells"
+expect_in fig7svg/enc.0.attn.weights.batch1.svg "(uniform over the visible keys: 1.58)" "lesson 7: the reference over the visible keys"
 expect_exit 0 "lesson 4 --plot" -- "$TF" lesson 4 --plot fig4b
 expect_in "$WORK/out" "gen.dec.0.self_attn.weights.png" "the generation figure, from run gen"
 expect_exit 0 "lesson 1 --plot svg" -- "$TF" lesson 1 --plot svg --format svg
@@ -86,6 +91,11 @@ expect_in fig8/off/enc.memory.svg ">Encoder output without residuals: three iden
 if grep -l "traceformer-lesson" fig8/*.svg fig8/*/*.svg >/dev/null 2>&1; then
     bad "a lesson figure shows the temporary trace path: $(grep -l traceformer-lesson fig8/*.svg fig8/*/*.svg)"
 else ok "no lesson figure shows the temporary trace path"; fi
+expect_in fig8/norms.vs-off.svg ">stream gradient entering each layer ÷ leaving the top layer<" "lesson 8: the ratio panel"
+expect_in fig8/norms.vs-off.svg ">weight gradients of each layer (L2 norm)<" "lesson 8: the weight gradient bars"
+expect_in fig8/norms.vs-off.svg ">vanished: below 1e-6 (0: underflowed)<" "lesson 8: vanished gradients named in the legend"
+expect_in fig8/norms.vs-off.svg "exactly 0 (underflowed), drawn as vanished: decoder stream gradient in layers 0-2" "lesson 8: the run without residuals' zeros named"
+expect_not_in fig8/norms.vs-off.svg ">1e-40<" "lesson 8: no gradient axis down to 1e-40"
 expect_in fig8/norms.svg ">enc.3<" "a deep stack: one label per layer"
 expect_not_in fig8/norms.svg ">enc.3.ln1<" "not one per record"
 expect_exit 0 "lesson 8 --plot png" -- "$TF" lesson 8 --plot fig8png

@@ -206,6 +206,7 @@ static void test_swapped_rows_aligned(void **state)
 typedef struct {
     int n;
     char tag[3][200], title[3][400], source[3][400];
+    char mask[3][160];  /* the name of the block's mask handed over, "" when none */
     float first[3];
 } Exported;
 
@@ -220,6 +221,7 @@ static Status record_export(void *ctx, const Record *rec, int head, int batch, c
         snprintf(e->tag[e->n], sizeof e->tag[0], "%s", info->tag ? info->tag : "");
         snprintf(e->title[e->n], sizeof e->title[0], "%s", info->title ? info->title : "");
         snprintf(e->source[e->n], sizeof e->source[0], "%s", info->source ? info->source : "");
+        snprintf(e->mask[e->n], sizeof e->mask[0], "%s", info->mask ? info->mask->name : "");
         e->first[e->n] = rec->data[0];
     }
     e->n++;
@@ -258,6 +260,29 @@ static void test_export_names_run_and_switch(void **state)
     close_lesson(&o);
 }
 
+/* The x key on an attention block's weights hands the block's mask over
+ * with them, so the image marks the masked cells as the screen does; a
+ * record of a block without a mask goes without one. */
+static void test_export_with_mask(void **state)
+{
+    (void)state;
+    Exported ex = {0};
+    Opened o;
+    open_lesson(&o, 4, VIEW_LANG_EN, &(ViewExport){record_export, &ex});
+    ViewState *s = &o.s;
+    assert_true(view_jump(s, "dec.0.self_attn.weights"));
+    view_key(s, 'x');
+    view_perform_pending(s);
+    assert_int_equal(ex.n, 1);
+    assert_string_equal(ex.mask[0], "dec.0.self_attn.mask");
+    assert_true(view_jump(s, "dec.0.ffn.hidden"));
+    view_key(s, 'x');
+    view_perform_pending(s);
+    assert_int_equal(ex.n, 2);
+    assert_string_equal(ex.mask[1], "");
+    close_lesson(&o);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -268,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_walk_every_lesson),
         cmocka_unit_test(test_swapped_rows_aligned),
         cmocka_unit_test(test_export_names_run_and_switch),
+        cmocka_unit_test(test_export_with_mask),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     return scratch_close(tmp) ? 1 : rc;

@@ -1094,9 +1094,10 @@ static void test_heads_rows_apart(void **state)
     check_heads_rows(*state, 16);
 }
 
-/* Gradients of exactly 0 have no place on a log scale: the figure says
- * which curve lost which layers, from the data (the deep trace's decoder
- * gradients are 0 in layers 0 and 1, the encoder's nowhere). */
+/* Gradients of exactly 0 (underflowed) are drawn as vanished: the figure
+ * says which gradients are 0 in which layers, from the data (the deep
+ * trace's decoder gradients are 0 in layers 0 and 1, the encoder's
+ * nowhere). */
 static void test_norms_zero_note(void **state)
 {
     Fixture *f = *state;
@@ -1108,7 +1109,7 @@ static void test_norms_zero_note(void **state)
         fail_msg("norms: %s", err.msg);
     unsigned char *svg = scratch_read(path, NULL);
     assert_svg_has((const char *)svg,
-                   ">exactly 0, so not drawn on the log scale: decoder stream gradient in layers 0-1, "
+                   ">exactly 0 (underflowed), drawn as vanished: decoder stream gradient in layers 0-1, "
                    "decoder weight gradients in layers 0-1<", "the note on gradients of 0");
     if (strstr((const char *)svg, "encoder stream gradient in"))
         fail_msg("the encoder's gradients are not 0, yet the note names them");
@@ -1119,16 +1120,211 @@ static void test_norms_zero_note(void **state)
     if (plot_norms(r, r, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms --compare: %s", err.msg);
     svg = scratch_read(path, NULL);
-    assert_svg_has((const char *)svg, ">run off: exactly 0, so not drawn on the log scale: decoder stream", "run off's note");
-    assert_svg_has((const char *)svg, ">run main: exactly 0, so not drawn", "run main's note");
+    assert_svg_has((const char *)svg, ">run off: exactly 0 (underflowed), drawn as vanished: decoder stream",
+                   "run off's note");
+    assert_svg_has((const char *)svg, ">run main: exactly 0 (underflowed), drawn", "run main's note");
     free(svg);
     /* nothing 0: no note */
     f->o.label = f->o.label2 = NULL;
     if (plot_norms(f->r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms: %s", err.msg);
     svg = scratch_read(path, NULL);
-    if (strstr((const char *)svg, "not drawn on the log scale"))
+    if (strstr((const char *)svg, "exactly 0 ("))
         fail_msg("a note on gradients of 0 for a trace without any");
+    free(svg);
+    trace_reader_close(r);
+}
+
+/* ---- the block's mask on its weights ---- */
+
+static float causal_weights[H * T * T];  /* head 0: uniform over the visible keys, but row 3's
+                                            first key 0 (an unmasked weight of exactly 0);
+                                            head 1: the diagonal */
+
+/* dec.0.self_attn.weights with its block's causal mask, and
+ * dec.1.self_attn.weights, the same weights in a block without a mask
+ * record (an old trace): drawn as before. */
+static TraceReader *open_masked(const Fixture *f)
+{
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) {
+            float u = j > i ? 0.0f : 1.0f / (float)(i + 1);
+            if (i == T - 1)
+                u = j == 0 ? 0.0f : 1.0f / (float)(T - 1);
+            causal_weights[i * T + j] = u;
+            causal_weights[(T + i) * T + j] = i == j ? 1.0f : 0.0f;
+        }
+    char path[600];
+    snprintf(path, sizeof path, "%s/masked.trace", f->s->dir);
+    Record recs[3];
+    recs[0] = rec_mask("dec.0.self_attn.mask");
+    recs[1] = rec_attention("dec.0.self_attn.weights", dec_toks, causal_weights);
+    recs[2] = rec_attention("dec.1.self_attn.weights", dec_toks, causal_weights);
+    write_records(path, recs, 3);
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, path, &err) != TF_OK)
+        fail_msg("open %s: %s", path, err.msg);
+    return r;
+}
+
+/* Light pixels (a ×) in the middle of a cell: the central 40%. */
+static size_t cell_light_centre(const Image *im, const Panel *p, int row, int col)
+{
+    double cw = (double)(p->x1 - p->x0) / T, ch = (double)(p->y1 - p->y0) / T;
+    size_t n = 0;
+    for (int y = (int)(p->y0 + ch * (row + 0.3)); y < (int)(p->y0 + ch * (row + 0.7)); y++)
+        for (int x = (int)(p->x0 + cw * (col + 0.3)); x < (int)(p->x0 + cw * (col + 0.7)); x++)
+            n += luminance(pixel(im, (uint32_t)x, (uint32_t)y)) > 200;
+    return n;
+}
+
+/* Check the cells of panel `which`: masked (key after query) grey with a
+ * ×, or, without the mask, every cell as its weight says. */
+static void check_masked_cells(const Fixture *f, const char *path, int which, bool masked)
+{
+    Image im = read_png(path);
+    Panel p = read_panel(f->geometry, which);
+    for (int i = 0; i < T; i++)
+        for (int j = 0; j < T; j++) {
+            double rgb[3];
+            char what[96];
+            cell_rgb(&im, &p, T, T, i, j, rgb);
+            if (j > i && masked) {
+                snprintf(what, sizeof what, "panel %d: masked cell (%d,%d)", which, i, j);
+                assert_rgb_near(rgb, 0x6b6b6b, 6, what);  /* viz/lib/common.gp: tf_mask_rgb */
+                if (cell_light_centre(&im, &p, i, j) < 8)
+                    fail_msg("%s: no × in it", what);
+            } else if (j > i || (i == T - 1 && j == 0 && which == 0)) {
+                /* weight 0: white, the sequential palette's 0 — masked or not,
+                 * a weight of 0 says nothing about the mask */
+                snprintf(what, sizeof what, "panel %d: cell (%d,%d) of weight 0%s", which, i, j,
+                         masked ? ", not masked" : ", no mask record");
+                assert_rgb_near(rgb, 0xf7fbff, 10, what);
+            }
+        }
+    free(im.px);
+}
+
+/* The weights of a block with a mask record: the cells the mask hides are
+ * grey with a × (read from the mask, not from a weight of 0: row 3's first
+ * key has weight 0 and stays white), with a legend entry; the entropy
+ * reference is uniform over the keys each row sees: mean of log2(t + 1),
+ * (0 + 1 + 1.585 + 2) / 4 = 1.15 bits for a causal 4 x 4. Without a mask
+ * record, drawn as before. */
+static void test_masked_weights(void **state)
+{
+    Fixture *f = *state;
+    TraceReader *r = open_masked(f);
+    char path[4096];
+    Error err;
+    f->o.geometry = f->geometry;
+    /* the heads grid */
+    unlink(f->geometry);
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot dec.0.self_attn.weights: %s", err.msg);
+    check_masked_cells(f, path, 0, true);
+    check_masked_cells(f, path, 1, true);
+    /* one head (heatmap.gp) */
+    unlink(f->geometry);
+    f->o.head = 0;
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot dec.0.self_attn.weights --head 0: %s", err.msg);
+    check_masked_cells(f, path, 0, true);
+    f->o.head = -1;
+    /* no mask record: no grey */
+    unlink(f->geometry);
+    if (plot_record(r, 2, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot dec.1.self_attn.weights: %s", err.msg);
+    check_masked_cells(f, path, 0, false);
+
+    /* the legend entry and the entropy reference, as text */
+    f->o.format = "svg";
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot svg: %s", err.msg);
+    unsigned char *svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, "masked: the block's mask hides this key", "the legend entry");
+    assert_svg_has((const char *)svg, "(uniform over the visible keys: 1.15)", "the causal entropy reference");
+    free(svg);
+    if (plot_record(r, 2, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot svg: %s", err.msg);
+    svg = scratch_read(path, NULL);
+    if (strstr((const char *)svg, "masked: the block's mask"))
+        fail_msg("a legend entry for masked cells without a mask record");
+    assert_svg_has((const char *)svg, "(uniform over 4 keys: 2.00)", "the reference without a mask");
+    free(svg);
+    trace_reader_close(r);
+}
+
+/* Lesson 8's gradient panels: bars per layer, the stream gradient as a
+ * fraction of the top layer's (left) and the weight gradients (right), on
+ * a floor of 1e-6 where a vanished gradient is a ×. In the deep trace the
+ * encoder's gradients are about 0.5 everywhere, the decoder's 1 at layer
+ * 7, 1e-12 at layer 5, smaller below and 0 at layers 0 and 1. */
+static void test_norms_gradient_bars(void **state)
+{
+    Fixture *f = *state;
+    char trace[600], path[4096];
+    TraceReader *r = open_deep(f, trace, sizeof trace);
+    Error err;
+    f->o.geometry = f->geometry;
+    unlink(f->geometry);
+    if (plot_norms(r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms: %s", err.msg);
+    Image im = read_png(path);
+    Panel ratio = read_panel(f->geometry, 0), weights = read_panel(f->geometry, 1);
+    assert_int_equal(ratio.page, 1001);
+    assert_int_equal(weights.page, 1002);
+    if (!(ratio.x1 < weights.x0))
+        fail_msg("the two gradient panels overlap: %d..%d and %d..%d", ratio.x0, ratio.x1, weights.x0, weights.x1);
+    /* bar colours: 0.85 of the stack's colour over white (#1f78b4 and
+     * #e66101 become #418cbf and #ea7927) */
+    const unsigned enc_bar = 0x418cbf;
+    for (int pk = 0; pk < 2; pk++) {
+        const Panel *p = pk == 0 ? &ratio : &weights;
+        double lw = (double)(p->x1 - p->x0) / DEEP_L;  /* one layer's width */
+        for (int l = 0; l < DEEP_L; l++) {
+            /* x: layer l's encoder bar at l - 0.2, the decoder's at l + 0.2;
+             * a little above the floor */
+            int xe = (int)(p->x0 + lw * (l + 0.5 - 0.2)), xd = (int)(p->x0 + lw * (l + 0.5 + 0.2));
+            int yb = p->y1 - 4;
+            double rgb[3];
+            char what[96];
+            mean_rgb(&im, xe - 2, yb - 3, xe + 3, yb, rgb);
+            snprintf(what, sizeof what, "panel %d: layer %d's encoder bar", pk, l);
+            assert_rgb_near(rgb, enc_bar, 14, what);
+            /* the decoder: a bar at layer 7, vanished below 6; layer 6's
+             * 1e-6 is float32's 9.9999997e-07, on the floor's edge */
+            if (l == 6)
+                continue;
+            bool vanished = l < 6;
+            size_t dark = 0, bar = 0;
+            int yv = p->y1 - (int)((p->y1 - p->y0) * 0.12);
+            for (int y = yv; y < p->y1 - 1; y++)
+                for (int x = xd - (int)(lw * 0.15); x <= xd + (int)(lw * 0.15); x++) {
+                    const unsigned char *px = pixel(&im, (uint32_t)x, (uint32_t)y);
+                    dark += luminance(px) < 60;
+                    bar += abs(px[0] - 0xea) < 14 && abs(px[1] - 0x79) < 14 && abs(px[2] - 0x27) < 14;
+                }
+            snprintf(what, sizeof what, "panel %d: layer %d's decoder gradient", pk, l);
+            if (vanished && (dark < 10 || bar > 0))
+                fail_msg("%s should be vanished, a × on the floor: %zu dark pixels, %zu of bar colour", what, dark,
+                         bar);
+            if (!vanished && (dark > 0 || bar < 20))
+                fail_msg("%s should be a bar: %zu dark pixels, %zu of bar colour", what, dark, bar);
+        }
+    }
+    free(im.px);
+
+    f->o.format = "svg";
+    if (plot_norms(r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("norms svg: %s", err.msg);
+    unsigned char *svg = scratch_read(path, NULL);
+    assert_svg_has((const char *)svg, ">stream gradient entering each layer ÷ leaving the top layer<", "the ratio panel");
+    assert_svg_has((const char *)svg, ">weight gradients of each layer (L2 norm)<", "the weights panel");
+    assert_svg_has((const char *)svg, ">vanished: below 1e-6 (0: underflowed)<", "the vanished legend entry");
+    if (strstr((const char *)svg, "e-40") || strstr((const char *)svg, "e-35"))
+        fail_msg("the gradient axis still reaches down to 1e-40");
     free(svg);
     trace_reader_close(r);
 }
@@ -1354,6 +1550,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slide_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heads_rows_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_zero_note, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_masked_weights, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_norms_gradient_bars, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_title_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),

@@ -25,6 +25,13 @@
 #   geometry  a file to which the script appends one line per matrix
 #             panel: "panel PAGE X0 Y0 X1 Y1", the panel's plot area in
 #             pixels from the image's top-left corner (used by tests)
+#   mask      the attention block's mask as a .dat file (0 / -inf, one page,
+#             or one per sentence), for a record the mask was applied to
+#             (masked scores, weights): the cells it hides are drawn grey
+#             with a ×, with a legend entry, and the heads grid's entropy
+#             reference is uniform over the keys each row can see. Which
+#             cells are masked is what the mask says, never guessed from a
+#             weight of 0 (a weight can underflow to 0 unmasked)
 #
 # Header variables: tf_name, tf_shape, tf_kind, tf_formula, tf_desc,
 # tf_qsrc, tf_kvsrc (provenance of attention records, "" when none),
@@ -32,7 +39,9 @@
 # tf_nbatch (sizes of the head / batch axes, 0 when absent), tf_rowdim,
 # tf_coldim (names of the matrix axes), and per page p (1-based arrays):
 # tf_ptitle[p] ("head 2"), tf_prows[p], tf_pcols[p] (space-separated
-# token labels, "" when the axis has none). gnuplot reads a '"' in a line
+# token labels, "" when the axis has none); with a mask: tf_hasmask,
+# tf_nmasked (cells it hides), tf_mpage (its page), tf_masked(col, row)
+# and tf_mask_title (the legend entry). gnuplot reads a '"' in a line
 # as the start of a quoted string, so labels holding one are cut there;
 # `traceformer plot` writes them as '”' (and a space in a label as '␣').
 
@@ -180,6 +189,38 @@ if (batch < 0 || (tf_nbatch > 0 && batch >= tf_nbatch) || (tf_nbatch == 0 && bat
 }
 if (tf_name eq "") { tf_name = data }
 }
+
+# ---- the block's mask (see `mask` above) ----
+if (!exists("mask")) { mask = "" }
+tf_ninf(v) = v < -3.5e38
+tf_hasmask = 0; tf_nmasked = 0; tf_mpage = 0
+if (mask ne "" && tf_parse_header) {
+    tf_mnpages = 0; tf_mR = 0; tf_mC = 0
+    tf_mhead(s) = (tf_startswith(s, "# ") && tf_digit(s[3:3]) && strstrt(s, " rows x ") > 0) ? \
+        (tf_mnpages = int(word(s, 2)), tf_mR = int(word(s, 5)), tf_mC = int(word(s, 8)), 0) : 0
+    set datafile commentschars ""
+    set datafile separator "\t"
+    stats mask using (tf_mhead(strcol(1))) nooutput
+    set datafile commentschars "#"
+    set datafile separator whitespace
+    if (tf_mnpages < 1) { exit error sprintf("mask %s: not a traceformer .dat file", mask) }
+    if (tf_mR != tf_R || tf_mC != tf_C) {
+        exit error sprintf("mask %s: %d x %d, but %s is %d x %d", mask, tf_mR, tf_mC, tf_name, tf_R, tf_C)
+    }
+    tf_mpage = tf_mnpages > 1 ? batch : 0
+    if (tf_mpage >= tf_mnpages) { exit error sprintf("mask %s: no page %d", mask, tf_mpage) }
+    tf_hasmask = 1
+}
+array tf_mk[tf_hasmask ? tf_R * tf_C : 1]
+tf_mk[1] = 0
+if (tf_hasmask) {
+    do for [tf_k = 1:tf_R * tf_C] { tf_mk[tf_k] = 0 }
+    stats mask index tf_mpage matrix using (tf_ninf($3) ? (tf_mk[int($2) * tf_C + int($1) + 1] = 1, 1) : 0) nooutput
+    tf_nmasked = STATS_sum
+}
+tf_masked(c, r) = tf_hasmask ? tf_mk[int(r) * tf_C + int(c) + 1] : 0
+tf_mask_title = tf_nmasked > 0 ? "×   masked: the block's mask hides this key (weight exactly 0)" : ""
+tf_mask_key = ""    # the entry a panel draws (lib/panel.gp); single.gp and grid.gp set it
 
 # ---- output ----
 # A script lays its figure out in "layout pixels": tf_w x tf_h, text

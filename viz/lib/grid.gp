@@ -20,6 +20,12 @@ tf_last = tf_first + tf_n - 1
 # ---- one colour scale for every head ----
 stats data index tf_first:tf_last matrix using (tf_isfin($3) ? 0 : 1) nooutput
 tf_nbad = STATS_sum
+# of which the block's mask marks none (lib/common.gp): the -inf entry's
+tf_nbadfree = tf_nbad
+if (tf_nmasked > 0) {
+    stats data index tf_first:tf_last matrix using ((!tf_isfin($3) && !tf_masked($1, $2)) ? 1 : 0) nooutput
+    tf_nbadfree = STATS_sum
+}
 tf_vmin = 0; tf_vmax = 0
 if (tf_nbad < tf_n * tf_R * tf_C) {
     eval tf_minmax("index tf_first:tf_last")
@@ -57,8 +63,22 @@ tf_cross = tf_gen && strstrt(tf_name, "cross_attn") > 0
 tf_sub = !tf_gen ? tf_formula : tf_cross ? \
     "one row per decoding step: the new token's query against the encoder memory, the same keys every step" : \
     "one row per decoding step: the new token's query against the KV cache, one key more each step"
-if (tf_dist && !tf_gen) {
+# The reference: the same mean for rows spread evenly over the keys each
+# can see. Without a mask every key is visible: log2(keys). With one, a
+# row sees the keys its mask leaves (a causal row t: t + 1 keys, log2(t + 1);
+# a padded sentence: its length), and the reference is the mean of
+# log2(visible keys) over the rows (a row that sees none is left out).
+if (tf_dist && !tf_gen && !tf_hasmask) {
     tf_sub = tf_sub . sprintf("   ·   H = mean row entropy in bits (uniform over %d keys: %.2f)", tf_C, log(tf_C) / log(2))
+}
+if (tf_dist && !tf_gen && tf_hasmask) {
+    array tf_mvis[tf_R]
+    do for [tf_k = 1:tf_R] { tf_mvis[tf_k] = 0 }
+    stats mask index tf_mpage matrix using (tf_ninf($3) ? 0 : (tf_mvis[int($2) + 1] = tf_mvis[int($2) + 1] + 1, 1)) nooutput
+    tf_uref = 0.0; tf_urows = 0
+    do for [tf_k = 1:tf_R] { if (tf_mvis[tf_k] > 0) { tf_uref = tf_uref + log(tf_mvis[tf_k]) / log(2); tf_urows = tf_urows + 1 } }
+    tf_uref = tf_urows > 0 ? tf_uref / tf_urows : 0.0
+    tf_sub = tf_sub . sprintf("   ·   H = mean row entropy in bits (uniform over the visible keys: %.2f)", tf_uref)
 }
 tf_sub = tf_withsource(tf_sub)
 
@@ -79,7 +99,8 @@ tf_ml = tf_ywid + fontsize * 3.2 + 14
 tf_mt = fontsize * 5.0 + 12
 tf_mr = fontsize * 7 + 60
 tf_xlabelh = fontsize * 2.6
-tf_keyh = tf_nbad > 0 ? fontsize * 2.4 : 0
+tf_nkeys = (tf_nbadfree > 0) + (tf_nmasked > 0)
+tf_keyh = tf_nkeys > 0 ? fontsize * (2.4 + 1.3 * (tf_nkeys - 1)) : 0
 # x tic height depends on rotation, which depends on the cell width
 tf_xrot = (tf_xlab ne "" && tf_C <= 60 && tf_xwid > 0.9 * tf_pw / tf_C) ? 45 : 0
 tf_xtich = tf_xrot ? tf_xwid * 0.72 + fontsize * 1.6 : fontsize * 2.2
@@ -151,7 +172,8 @@ do for [tf_i = 0:tf_n - 1] {
     if (tf_col == 0 && tf_rows > 1 && !tf_gen) { tf_ytitle = tf_rowdim }
     tf_y2title = ""
     tf_cbox = tf_i == tf_n - 1
-    tf_bg_title = (tf_i == tf_n - 1 && tf_nbad > 0) ? tf_bgnote : ""
+    tf_bg_title = (tf_i == tf_n - 1 && tf_nbadfree > 0) ? tf_bgnote : ""
+    tf_mask_key = tf_i == tf_n - 1 ? tf_mask_title : ""
     load tf_dir . "lib/panel.gp"
     unset label 101
     unset label 102

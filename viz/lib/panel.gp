@@ -11,7 +11,10 @@
 # tf_cbw, tf_cbh pixels); tf_bg_rgb, the colour of cells that hold no
 # finite value (-inf, or nan), with the legend entry tf_bg_title ("" for
 # none) placed at tf_kx, tf_ky (pixels) with tf_key2_title/tf_key2_rgb
-# as a second entry ("" for none); tf_cellgrid (1: white lines between cells).
+# as a second entry ("" for none); tf_mask_key, the legend entry of the
+# cells the block's mask hides ("" for none; with a mask, lib/common.gp's
+# tf_masked says which: drawn tf_mask_rgb with a ×, and no value in them);
+# tf_cellgrid (1: white lines between cells).
 # Labels (titles) are the caller's: the panel leaves them alone.
 eval tf_place
 set xrange [-0.5 : tf_C - 0.5]
@@ -48,7 +51,7 @@ if (tf_cbox) {
     set cbtics tf_nicestep(tf_hi - tf_lo, tf_max(2, int(tf_cbh / (fontsize * 2.8)))) scale 0 nomirror
     set cblabel offset 1.5, 0
 } else { unset colorbox }
-if (tf_bg_title ne "" || tf_key2_title ne "") {
+if (tf_bg_title ne "" || tf_key2_title ne "" || tf_mask_key ne "") {
     set key at screen tf_sx(tf_kx), screen tf_sy(tf_ky) left top Left reverse samplen 1.2 spacing 1.2 noautotitle
 } else { unset key }
 set border lw 1 lc rgb "#505050"
@@ -58,10 +61,17 @@ set border lw 1 lc rgb "#505050"
 tf_pixels = tf_cellw >= 6 && tf_cellh >= 6
 tf_image = (tf_R == 1 || tf_C == 1) ? 'using 1:2:(0.5):(0.5):(tf_fin($3)) with boxxyerror fs solid 1.0 noborder fc palette' : \
     tf_pixels ? 'using 1:2:(tf_fin($3)) with image pixels' : 'using 1:2:(tf_fin($3)) with image'
-plot data index tf_page matrix @tf_image notitle, \
+# Masked cells (the block's mask, when given): grey over the image, a ×
+# in each when the cells are large enough to hold one.
+tf_xsize = tf_clamp(tf_min(tf_cellw, tf_cellh) * 0.42, 6, fontsize * 1.4)
+tf_maskplot = tf_nmasked == 0 ? "" : \
+    sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(0.5):(0.5) with boxxyerror fs solid 1.0 noborder fc rgb tf_mask_rgb notitle", tf_mpage) . \
+    (tf_cellw >= 8 && tf_cellh >= 8 ? sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(\"×\") with labels tc rgb \"#f2f2f2\" font tf_fontspec(tf_xsize) notitle", tf_mpage) : "")
+plot data index tf_page matrix @tf_image notitle @tf_maskplot, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_bg_rgb title tf_bg_title, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_key2_rgb title tf_key2_title, \
-     data index tf_page matrix using 1:2:(tf_values ? tf_vlabel($3) : ""):(tf_vcolor($3)) \
+     keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_mask_rgb title tf_mask_key, \
+     data index tf_page matrix using 1:2:(tf_values && !tf_masked($1, $2) ? tf_vlabel($3) : ""):(tf_vcolor($3)) \
         with labels tc rgb variable font tf_fontspec(tf_vsize) notitle
 unset label 110
 eval tf_geometry

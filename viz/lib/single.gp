@@ -2,7 +2,8 @@
 # titles; the end of heatmap.gp and mask.gp. The caller has set the
 # palette, tf_lo, tf_hi, tf_seq, tf_nbad (cells without a finite value),
 # tf_cbox (1: colour bar), tf_bg_rgb, tf_bg_title, tf_key2_rgb,
-# tf_key2_title, tf_head and tf_sub (title lines), and `values`.
+# tf_key2_title, tf_head and tf_sub (title lines), and `values`; the
+# mask's legend entry is lib/common.gp's tf_mask_title.
 tf_sub = tf_withsource(tf_sub)
 tf_xlab = tf_pcols[tf_page + 1]
 tf_ylab = tf_prows[tf_page + 1]
@@ -18,12 +19,13 @@ if (tf_R <= 60 && tf_C <= 60) {
 }
 tf_xrot = (tf_xlab ne "" && tf_C <= 60 && tf_xwid > 0.9 * tf_cellw) ? 45 : 0
 tf_xtich = tf_xrot ? tf_xwid * 0.72 + fontsize : fontsize * 1.5
-tf_nkeys = (tf_bg_title ne "") + (tf_key2_title ne "")
+tf_mask_key = tf_mask_title
+tf_nkeys = (tf_bg_title ne "") + (tf_key2_title ne "") + (tf_mask_key ne "")
 tf_ml = tf_ywid + fontsize * 3.2 + 14
 tf_mt = fontsize * 4.6 + 12
 tf_mr = tf_cbox ? fontsize * 7 + 60 : fontsize * 2
 tf_mb = tf_xtich + fontsize * 3.0 + tf_nkeys * fontsize * 1.5 + (tf_nkeys > 0 ? fontsize : 0) + 10
-tf_keyw = tf_nkeys > 0 ? tf_max(tf_width(tf_bg_title), tf_width(tf_key2_title)) * tf_cw_ + fontsize * 4 : 0
+tf_keyw = tf_nkeys > 0 ? tf_max(tf_max(tf_width(tf_bg_title), tf_width(tf_key2_title)), tf_width(tf_mask_key)) * tf_cw_ + fontsize * 4 : 0
 tf_w = width > 0 ? width : int(tf_max(tf_max(tf_ml + tf_C * tf_cellw + tf_mr, 360), \
                                       tf_max(tf_ml + tf_keyw, tf_titlew(tf_head, tf_sub))) + 0.5)
 if (width == 0 && tf_ml + tf_C * tf_cellw + tf_mr < tf_w) {
