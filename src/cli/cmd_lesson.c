@@ -246,17 +246,28 @@ static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang
     if (st)
         return cli_report(&err, st);
     bool zh = strcmp(lang, "zh") == 0;
+    int skipped = 0;
     for (int i = 0; i < lesson_claim_count(l); i++) {
         const ClaimResult *r = &res[i];
-        printf("%s  ", r->pass ? "PASS" : "FAIL");
+        printf("%s  ", r->skipped ? "SKIP" : r->pass ? "PASS" : "FAIL");
         put(zh && r->text_zh[0] ? r->text_zh : r->text);
         fputs("\n      ", stdout);
         put(r->check);
+        if (r->skipped) {
+            /* a claim about the lesson's own sentence, on the student's */
+            fputs(zh ? "\n      （这条结论只关于本课自己的句子）\n" : "\n      (about the lesson's own sentence)\n", stdout);
+            skipped++;
+            continue;
+        }
         fputs("\n      measured: ", stdout);
         put(r->measured);
         putchar('\n');
     }
-    printf("%d of %d claims hold\n", lesson_claim_count(l) - failed, lesson_claim_count(l));
+    const int counted = lesson_claim_count(l) - skipped;
+    if (skipped)
+        printf("%d of %d claims hold, %d skipped\n", counted - failed, counted, skipped);
+    else
+        printf("%d of %d claims hold\n", counted - failed, counted);
     free(res);
     return failed ? 1 : 0;
 }

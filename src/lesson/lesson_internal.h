@@ -22,6 +22,10 @@ typedef struct {
     bool no_cache;                       /* cache = no */
     bool train_step;                     /* train_step = yes */
     char weights[LESSON_PATH_MAX];       /* resolved; "" for the lesson's (or seeded) */
+    /* src_from / tgt_from = main [reversed]: the sentence derived from the
+     * main run's (after a student's edit), so the contrast follows it. */
+    bool src_from, src_reversed, tgt_from, tgt_reversed;
+    int src_from_line, tgt_from_line;
 } LessonRunSpec;
 
 typedef struct {
@@ -29,6 +33,7 @@ typedef struct {
     char says[512], says_zh[512];
     char check[512];
     int line;                            /* of check */
+    bool only_lesson_sentence;           /* only = lesson sentence: skipped on another one */
     Claim claim;
 } LessonClaimSpec;
 
@@ -56,6 +61,8 @@ struct Lesson {
     int n_runs;
     LessonClaimSpec claims[LESSON_MAX_CLAIMS];
     int n_claims;
+    LessonTry tries[LESSON_MAX_TRIES];   /* [try]: other sentences the claims hold for */
+    int n_tries;
 
     LessonNarration en, zh;
 };
