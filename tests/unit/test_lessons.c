@@ -23,6 +23,8 @@
 #include "lesson/lesson.h"
 #include "model/model.h"
 #include "model/weights_file.h"
+#include "text/vocab.h"
+#include "trace/trace.h"
 
 #include "../support/scratch.h"
 
@@ -195,6 +197,31 @@ static void test_edited_sentence(void **state)
 
 /* ---- other sentences ([try]) ---- */
 
+/* How many <UNK> tokens the record `name` of the trace at path holds (a
+ * record the trace lacks holds none). */
+static int count_unknown(const char *path, const char *name)
+{
+    TraceReader *r;
+    Error err = {0};
+    if (trace_reader_open(&r, path, &err) != TF_OK)
+        fail_msg("%s: %s", path, err.msg);
+    long i = trace_reader_find(r, name);
+    int n = 0;
+    if (i >= 0) {
+        TraceRecord tr;
+        if (trace_reader_get(r, (uint32_t)i, &tr, &err) != TF_OK)
+            fail_msg("%s: %s", path, err.msg);
+        size_t numel = 1;
+        for (int k = 0; k < tr.rec.ndim; k++)
+            numel *= tr.rec.dims[k];
+        for (size_t k = 0; k < numel; k++)
+            n += tr.rec.data[k] == (float)TOK_UNK;
+        trace_record_release(&tr);
+    }
+    trace_reader_close(r);
+    return n;
+}
+
 /* Every lesson names at least three other sentences, and on each every
  * claim holds, or is skipped because it is about the lesson's own
  * sentence (and says so, in both languages): never a FAIL, never an
@@ -210,6 +237,12 @@ static void test_try_sentences(void **state)
         Lesson *l = load(list[i].dir);
         if (lesson_try_count(l) < 3)
             fail_msg("lesson %s: %d sentences in [try]; give at least 3", list[i].slug, lesson_try_count(l));
+        Config *cfg = malloc(sizeof *cfg);
+        LessonRunOptions opts;
+        assert_non_null(cfg);
+        assert_int_equal(lesson_run_settings(l, 0, cfg, &opts, &err), TF_OK);
+        free(cfg);
+        const bool trained = opts.weights != NULL;
         for (int k = 0; k < lesson_try_count(l); k++) {
             const LessonTry *t = lesson_try(l, k);
             LessonOverrides o;
@@ -234,6 +267,12 @@ static void test_try_sentences(void **state)
             }
             assert_int_equal(failed, 0);
             free(res);
+            /* a trained model's sentences come from its own vocabulary */
+            char path[700];
+            snprintf(path, sizeof path, "%s/%s/main.trace", s->dir, sub);
+            if (trained && count_unknown(path, "src.tokens") + count_unknown(path, "tgt.tokens") > 0)
+                fail_msg("lesson %s, [try] line %d (%s → %s): words the trained model does not know (<UNK>)",
+                         list[i].slug, t->line, t->src, t->tgt);
         }
         lesson_free(l);
     }
