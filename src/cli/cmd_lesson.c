@@ -388,17 +388,17 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
     /* [try]: the lesson's claims hold on these sentences too */
     const bool zh = lang && strcmp(lang, "zh") == 0;
     for (int i = 0; i < lesson_try_count(l) && !output_gone(); i++) {
-        const LessonTry *t = lesson_try(l, i);
+        const LessonTry *other = lesson_try(l, i);
         if (i == 0)
             printf(zh ? "── 换个句子试试（traceformer lesson %d --check --src 句子%s），结论照样成立：\n"
                       : "── other sentences to try (traceformer lesson %d --check --src TEXT%s); the claims hold "
                         "for them too:\n",
-                   lesson_number(l), t->has_tgt ? (zh ? " --tgt 句子" : " --tgt TEXT") : "");
+                   lesson_number(l), other->has_tgt ? (zh ? " --tgt 句子" : " --tgt TEXT") : "");
         fputs("   ", stdout);
-        put(t->src);
-        if (t->has_tgt && t->tgt[0]) {
+        put(other->src);
+        if (other->has_tgt && other->tgt[0]) {
             fputs(" → ", stdout);
-            put(t->tgt);
+            put(other->tgt);
         }
         putchar('\n');
     }

@@ -707,12 +707,12 @@ Status lesson_read_ini(Lesson *l, Error *err)
         if (!c)
             st = error_set(err, TF_ERR_RUNTIME, "out of memory");
         for (int i = 0; st == TF_OK && i < l->n_runs; i++) {
-            const LessonRunSpec *r = &l->runs[i];
-            for (int k = 0; st == TF_OK && k < r->n_sets; k++)
-                if ((r->src_from && strcmp(r->set_key[k], "src") == 0) ||
-                    (r->tgt_from && strcmp(r->set_key[k], "tgt") == 0))
+            const LessonRunSpec *run = &l->runs[i];
+            for (int k = 0; st == TF_OK && k < run->n_sets; k++)
+                if ((run->src_from && strcmp(run->set_key[k], "src") == 0) ||
+                    (run->tgt_from && strcmp(run->set_key[k], "tgt") == 0))
                     st = error_set(err, TF_ERR_INPUT, "%s:%d: [run.%s] sets %s and %s_from; keep one", l->ini_path,
-                                   r->set_line[k], r->name, r->set_key[k], r->set_key[k]);
+                                   run->set_line[k], run->name, run->set_key[k], run->set_key[k]);
             if (st == TF_OK)
                 st = lesson_run_config(l, i, NULL, c, err);
         }
