@@ -40,7 +40,7 @@ static const char *cell_word(const LessonBreaks *b, int row, int col)
         return "—";
     if (b->cols[col].state == BREAKS_REFUSED)
         return "n/a";
-    return c->error ? "error" : c->pass ? "holds" : "FAILS";
+    return c->skipped ? "skip" : c->error ? "error" : c->pass ? "holds" : "FAILS";
 }
 
 /* Print s and pad to width columns (s is ASCII or one "—"). */
@@ -103,7 +103,8 @@ int breaks_matrix_print(const Lesson *l, const LessonBreaks *b)
         int w = printf("%s %s", base->fact ? "fact " : "claim", base->id);
         for (; w < id_width; w++)
             putchar(' ');
-        cell(base->error ? "error" : base->pass ? "holds" : "FAILS", !base->pass, last < 0 ? 0 : CELL_WIDTH);
+        cell(base->skipped ? "skip" : base->error ? "error" : base->pass ? "holds" : "FAILS", !base->pass,
+             last < 0 ? 0 : CELL_WIDTH);
         for (int c = 0; c < b->n_cols; c++)
             if (drawn(b, c))
                 cell(cell_word(b, r, c), lesson_breaks_differs(b, r, c), c == last ? 0 : CELL_WIDTH);
@@ -114,7 +115,8 @@ int breaks_matrix_print(const Lesson *l, const LessonBreaks *b)
     for (int r = 0; r < b->n_rows; r++)
         base_failed += !b->base[r].pass;
     printf("\nlesson: its own runs. FAILS: the claim fails under that switch. ! marks a cell not as declared:\n"
-           "a claim fails only under the switches its breaks = names, a fact under none.\n");
+           "a claim fails only under the switches its breaks = names, a fact under none. skip: a claim about\n"
+           "the lesson's own sentence, on another.\n");
     printf("lesson %d: %d claims, %d broken by a switch they declare; %d facts; %d cells not as declared; "
            "%d errors%s\n",
            lesson_number(l), n_claims, b->n_broken_claims, n_facts, b->n_differ + base_failed, b->n_errors,

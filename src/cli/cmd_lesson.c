@@ -255,28 +255,35 @@ static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang
     if (st)
         return cli_report(&err, st);
     bool zh = strcmp(lang, "zh") == 0;
-    int n[2] = {0, 0}, held[2] = {0, 0};  /* [0] claims, [1] facts */
+    int n[2] = {0, 0}, held[2] = {0, 0}, skipped[2] = {0, 0};  /* [0] claims, [1] facts */
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < lesson_claim_count(l); i++) {
             const ClaimResult *r = &res[i];
             if (r->fact != (pass == 1))
                 continue;
-            if (pass == 1 && n[1] == 0)
+            if (pass == 1 && n[1] + skipped[1] == 0)
                 puts("── facts: sanity checks, not claims (no switch should break them)");
-            n[pass]++;
-            held[pass] += r->pass;
-            printf("%s  ", r->pass ? "PASS" : "FAIL");
+            printf("%s  ", r->skipped ? "SKIP" : r->pass ? "PASS" : "FAIL");
             put(zh && r->text_zh[0] ? r->text_zh : r->text);
             fputs("\n      ", stdout);
             put(r->check);
+            if (r->skipped) {
+                /* a claim about the lesson's own sentence, on the student's */
+                fputs(zh ? "\n      （这条结论只关于本课自己的句子）\n" : "\n      (about the lesson's own sentence)\n", stdout);
+                skipped[pass]++;
+                continue;
+            }
+            n[pass]++;
+            held[pass] += r->pass;
             fputs("\n      measured: ", stdout);
             put(r->measured);
             putchar('\n');
         }
-        if (pass == 0)
-            printf("%d of %d claims hold\n", held[0], n[0]);
-        else if (n[1])
-            printf("%d of %d facts hold\n", held[1], n[1]);
+        const char *what = pass == 0 ? "claims" : "facts";
+        if (skipped[pass])
+            printf("%d of %d %s hold, %d skipped\n", held[pass], n[pass], what, skipped[pass]);
+        else if (pass == 0 || n[1])
+            printf("%d of %d %s hold\n", held[pass], n[pass], what);
     }
     free(res);
     return failed ? 1 : 0;
@@ -394,6 +401,23 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
             putchar('\n');
         }
         printf("\n");
+    }
+    /* [try]: the lesson's claims hold on these sentences too */
+    const bool zh = lang && strcmp(lang, "zh") == 0;
+    for (int i = 0; i < lesson_try_count(l) && !output_gone(); i++) {
+        const LessonTry *other = lesson_try(l, i);
+        if (i == 0)
+            printf(zh ? "── 换个句子试试（traceformer lesson %d --check --src 句子%s），结论照样成立：\n"
+                      : "── other sentences to try (traceformer lesson %d --check --src TEXT%s); the claims hold "
+                        "for them too:\n",
+                   lesson_number(l), other->has_tgt ? (zh ? " --tgt 句子" : " --tgt TEXT") : "");
+        fputs("   ", stdout);
+        put(other->src);
+        if (other->has_tgt && other->tgt[0]) {
+            fputs(" → ", stdout);
+            put(other->tgt);
+        }
+        putchar('\n');
     }
 }
 

@@ -22,6 +22,7 @@ const ClaimFnInfo claim_fns[F_COUNT_FNS] = {
     [F_LOWER] = {"lower", 1, 1},     [F_MASKED] = {"masked", 2, 2},
     [F_UNMASKED] = {"unmasked", 2, 2}, [F_MAXDIFF] = {"maxdiff", 2, 2},
     [F_PERMUTE_ROWS] = {"permute_rows", 2, CLAIM_MAX_ARGS},
+    [F_REVERSE_ROWS] = {"reverse_rows", 1, 1},
     [F_ROWS] = {"rows", 3, 3},
 };
 
@@ -287,7 +288,7 @@ static ClaimNode *parse_call(Parser *ps, const char *name, size_t n, int at)
         ps->st = error_set(ps->err, TF_ERR_INPUT,
                            "column %d: unknown function '%s' (the functions: abs isinf max min mean sum count "
                            "rowsum entropy distance norm argmax diag upper lower masked unmasked maxdiff "
-                           "permute_rows rows)",
+                           "permute_rows reverse_rows rows)",
                            at, buf);
         return NULL;
     }

@@ -12,7 +12,7 @@ typedef enum { N_NUM, N_REF, N_NEG, N_ADD, N_SUB, N_MUL, N_DIV, N_POW, N_CALL } 
 /* The functions, in one table: name, arity, and what they do (README). */
 typedef enum {
     F_ABS, F_ISINF, F_MAX, F_MIN, F_MEAN, F_SUM, F_COUNT, F_ROWSUM, F_ENTROPY, F_DISTANCE, F_NORM,
-    F_ARGMAX, F_DIAG, F_UPPER, F_LOWER, F_MASKED, F_UNMASKED, F_MAXDIFF, F_PERMUTE_ROWS, F_ROWS, F_COUNT_FNS
+    F_ARGMAX, F_DIAG, F_UPPER, F_LOWER, F_MASKED, F_UNMASKED, F_MAXDIFF, F_PERMUTE_ROWS, F_REVERSE_ROWS, F_ROWS, F_COUNT_FNS
 } ClaimFn;
 
 typedef struct {

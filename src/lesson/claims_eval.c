@@ -358,6 +358,34 @@ static Status whole_arg(const ClaimNode *n, const char *fn, ClaimFetch fetch, vo
     return TF_OK;
 }
 
+/* t with its rows (the second-to-last axis, or the only one) reordered:
+ * row r of *out is row perm[r] of t; perm is NULL for the reversed order.
+ * Takes t over (frees it). */
+static Status reorder_rows(ClaimTensor *t, const long *perm, ClaimTensor *out, Error *err)
+{
+    const int ax = t->ndim >= 2 ? t->ndim - 2 : 0;
+    const size_t R = t->dims[ax];
+    Status st = alloc_tensor(out, t->ndim, t->dims, err);
+    if (st) {
+        claim_tensor_free(t);
+        return st;
+    }
+    memcpy(out->names, t->names, sizeof out->names);
+    memcpy(out->first, t->first, sizeof out->first);
+    size_t inner = 1, outer = 1;
+    for (int i = ax + 1; i < t->ndim; i++)
+        inner *= t->dims[i];
+    for (int i = 0; i < ax; i++)
+        outer *= t->dims[i];
+    for (size_t o = 0; o < outer; o++)
+        for (size_t r = 0; r < R; r++) {
+            const size_t from = perm ? (size_t)perm[r] : R - 1 - r;
+            memcpy(out->data + (o * R + r) * inner, t->data + (o * R + from) * inner, inner * sizeof *t->data);
+        }
+    claim_tensor_free(t);
+    return TF_OK;
+}
+
 static Status permute_rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
 {
     ClaimTensor t;
@@ -388,23 +416,23 @@ static Status permute_rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, Clai
         }
         seen[perm[i]] = true;
     }
-    if ((st = alloc_tensor(out, t.ndim, t.dims, err))) {
-        claim_tensor_free(&t);
+    return reorder_rows(&t, perm, out, err);
+}
+
+/* reverse_rows(t): the rows in reverse order, however many the trace has
+ * (the words of a sentence written backwards: its run's src_from = main
+ * reversed). */
+static Status reverse_rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
+{
+    ClaimTensor t;
+    Status st = eval(n->args[0], fetch, ctx, &t, err);
+    if (st)
         return st;
+    if (t.ndim == 0) {
+        claim_tensor_free(&t);
+        return error_set(err, TF_ERR_INPUT, "reverse_rows needs a tensor with rows");
     }
-    memcpy(out->names, t.names, sizeof out->names);
-    memcpy(out->first, t.first, sizeof out->first);
-    size_t inner = 1, outer = 1;
-    for (int i = ax + 1; i < t.ndim; i++)
-        inner *= t.dims[i];
-    for (int i = 0; i < ax; i++)
-        outer *= t.dims[i];
-    for (size_t o = 0; o < outer; o++)
-        for (size_t r = 0; r < R; r++)
-            memcpy(out->data + (o * R + r) * inner, t.data + (o * R + (size_t)perm[r]) * inner,
-                   inner * sizeof *t.data);
-    claim_tensor_free(&t);
-    return TF_OK;
+    return reorder_rows(&t, NULL, out, err);
 }
 
 /* rows(t, a, b): rows a..b−1 of t (rows: the second-to-last axis, or the
@@ -445,6 +473,8 @@ static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
 {
     if (n->fn == F_PERMUTE_ROWS)
         return permute_rows(n, fetch, ctx, out, err);
+    if (n->fn == F_REVERSE_ROWS)
+        return reverse_rows(n, fetch, ctx, out, err);
     if (n->fn == F_ROWS)
         return rows(n, fetch, ctx, out, err);
     ClaimTensor a, b = {0};

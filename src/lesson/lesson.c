@@ -229,6 +229,8 @@ const char *lesson_title(const Lesson *l, const char *lang)
 }
 
 int lesson_step_count(const Lesson *l) { return l->n_steps; }
+int lesson_try_count(const Lesson *l) { return l->n_tries; }
+const LessonTry *lesson_try(const Lesson *l, int i) { return i >= 0 && i < l->n_tries ? &l->tries[i] : NULL; }
 
 const LessonStep *lesson_step(const Lesson *l, int i)
 {

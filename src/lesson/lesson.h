@@ -38,6 +38,7 @@
 #define LESSON_MAX_FIGURES 64
 #define LESSON_MAX_CLAIMS 16
 #define LESSON_MAX_RUNS 8
+#define LESSON_MAX_TRIES 16
 #define LESSON_NAME_MAX 160   /* a step key, figure key, run name, record pattern */
 #define LESSON_PATH_MAX 4096
 
@@ -100,6 +101,20 @@ const LessonStep *lesson_step(const Lesson *l, int i);  /* NULL when out of rang
  * when the step has none in lang. NULL when i is out of range. */
 const char *lesson_step_note(const Lesson *l, int i, const char *lang);
 
+/* [try]: other sentences for the lesson, each a src (and, when the lesson
+ * has a target, its tgt): `lesson N --check --src SRC --tgt TGT` re-runs
+ * the lesson on one, and its claims hold there too (a claim declared
+ * `only = lesson sentence` is skipped instead). */
+typedef struct {
+    char src[512];
+    char tgt[512];
+    bool has_tgt;         /* a tgt = line belongs to it ("" when it says tgt = with nothing) */
+    int line;             /* of its src = line in lesson.ini */
+} LessonTry;
+
+int lesson_try_count(const Lesson *l);
+const LessonTry *lesson_try(const Lesson *l, int i);  /* NULL when out of range */
+
 /* The runs, in order; run 0 is always "main". */
 int lesson_run_count(const Lesson *l);
 const char *lesson_run_name(const Lesson *l, int i);
@@ -119,11 +134,13 @@ const char *lesson_step_narration(const Lesson *l, int i, const char *lang);
 
 /* Changes a student makes before re-running (the viewer's edits). Sentence
  * edits apply to the main run and to every run that does not set its own
- * sentence; the toggles apply to every run that does not set that key
+ * sentence (a run whose sentence is derived from main's, src_from = main
+ * reversed, follows the edit); in a batch (the lesson gives two or more
+ * sentences) the edit replaces the first and the others stay. The toggles apply to every run that does not set that key
  * itself, so a run that exists to contrast (positions = none, say) keeps
  * its point. */
 typedef struct {
-    const char *src;      /* NULL: the lesson's source sentence(s); one sentence */
+    const char *src;      /* NULL: the lesson's source sentence(s); one sentence (the batch's first) */
     const char *tgt;      /* NULL: the lesson's target; "" for none */
     int causal_mask;      /* -1: the lesson's; 0 off; 1 on */
     int padding_mask;     /* -1: the lesson's; 0 off; 1 on */
@@ -142,6 +159,8 @@ typedef struct {
     int n;                                          /* = lesson_run_count */
     char run[LESSON_MAX_RUNS][32];
     char path[LESSON_MAX_RUNS][LESSON_PATH_MAX];    /* out_dir/RUN.trace */
+    bool edited[LESSON_MAX_RUNS];                   /* the run read other sentences than the lesson
+                                                       gives it (a student's edit reached it) */
 } LessonTraces;
 
 /* Compute every run into out_dir/RUN.trace (out_dir is created when
@@ -185,8 +204,9 @@ typedef struct {
     char text_zh[512];    /* its Chinese sentence, or "" */
     char id[64];          /* the ID of [claim.ID] */
     char check[512];      /* the expression, as written */
-    bool pass;
+    bool pass;            /* true as well for a skipped claim */
     bool error;           /* it could not be evaluated (then pass is false) */
+    bool skipped;         /* only = lesson sentence, and a run it reads has another sentence */
     char measured[256];   /* what was measured: "0 == 0", "3.2e-07 <= 1e-05", or "error: ..." */
     int line;             /* of the check in lesson.ini */
 } ClaimResult;
@@ -198,6 +218,8 @@ int lesson_claim_count(const Lesson *l);
  * entries, malloc'd, free with free()) is filled even when claims fail;
  * the status is TF_OK then. A claim that cannot be evaluated (a record the
  * trace lacks, shapes that do not fit) fails with "error: ..." in measured.
+ * A claim declared `only = lesson sentence` is not evaluated when a run it
+ * reads was edited (t->edited): skipped, pass true, measured says why.
  * *n_failed counts the claims that did not pass. */
 Status lesson_check(const Lesson *l, const LessonTraces *t, ClaimResult **results, int *n_failed,
                     Error *err);

@@ -125,6 +125,8 @@ bool lesson_breaks_differs(const LessonBreaks *b, int row, int col)
 {
     const size_t i = (size_t)row * (size_t)b->n_cols + (size_t)col;
     const ClaimResult *cell = &b->cells[i];
+    if (cell->skipped)  /* about the lesson's own sentence, and the student typed another */
+        return false;
     if (cell->error)
         return true;
     if (b->cols[col].state != BREAKS_RAN)

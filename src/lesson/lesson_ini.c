@@ -82,7 +82,8 @@ static void on_section(LessonIni *p, const char *sec)
         }
     snprintf(p->sections[p->n_sections++], sizeof p->sections[0], "%s", sec);
     Lesson *l = p->l;
-    if (strcmp(sec, "lesson") == 0 || strcmp(sec, "steps") == 0 || strcmp(sec, "figures") == 0)
+    if (strcmp(sec, "lesson") == 0 || strcmp(sec, "steps") == 0 || strcmp(sec, "figures") == 0 ||
+        strcmp(sec, "try") == 0)
         return;
     if (strncmp(sec, "run.", 4) == 0) {
         const char *name = sec + 4;
@@ -132,7 +133,8 @@ static void on_section(LessonIni *p, const char *sec)
     }
     p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->in.line, sec);
     error_hint(p->err,
-               "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID] [fact.ID]");
+               "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID] [fact.ID] "
+               "[try]");
 }
 
 static void check_section_line(LessonIni *p, const char *line)
@@ -215,8 +217,53 @@ static bool resolve_path(const Lesson *l, const char *v, char *out, size_t cap)
     return true;
 }
 
+/* src_from = main [reversed] (and tgt_from): the run's sentence is the main
+ * run's, so a student's sentence reaches it too. */
+static void on_run_from(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
+{
+    const bool src = name[0] == 's';
+    char word[2][32] = {"", ""};
+    int n = 0;
+    for (const char *v = value; *v && n <= 2;) {
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t k = strcspn(v, " \t");
+        if (!k)
+            break;
+        if (n < 2)
+            snprintf(word[n], sizeof word[n], "%.*s", (int)(k < 31 ? k : 31), v);
+        n++;
+        v += k;
+    }
+    if (n < 1 || n > 2 || strcmp(word[0], "main") != 0 || (n == 2 && strcmp(word[1], "reversed") != 0)) {
+        fail(p, "%s = '%s': write %s = main (the main run's sentence) or %s = main reversed", name, value, name, name);
+        return;
+    }
+    if (r == &p->l->runs[0]) {
+        fail(p, "%s: the main run's sentence is the lesson's (or the student's); derive other runs from it", name);
+        return;
+    }
+    if ((src && r->src_from) || (!src && r->tgt_from)) {
+        fail(p, "[run.%s] has two %s lines", r->name, name);
+        return;
+    }
+    if (src) {
+        r->src_from = true;
+        r->src_reversed = n == 2;
+        r->src_from_line = p->in.line;
+    } else {
+        r->tgt_from = true;
+        r->tgt_reversed = n == 2;
+        r->tgt_from_line = p->in.line;
+    }
+}
+
 static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
 {
+    if (strcmp(name, "src_from") == 0 || strcmp(name, "tgt_from") == 0) {
+        on_run_from(p, r, name, value);
+        return;
+    }
     if (strcmp(name, "generate") == 0) {
         char *end;
         errno = 0;
@@ -327,6 +374,46 @@ static void read_breaks(LessonIni *p, LessonClaimSpec *c, const char *value)
     }
 }
 
+/* [try]: src = starts another sentence, a tgt = right after it is its
+ * target. */
+static void on_try_key(LessonIni *p, const char *name, const char *value)
+{
+    Lesson *l = p->l;
+    const bool src = strcmp(name, "src") == 0;
+    if (!src && strcmp(name, "tgt") != 0) {
+        fail(p, "unknown key '%s' in [try]: write src = a sentence, then tgt = its target", name);
+        return;
+    }
+    if (src && !value[0]) {
+        fail(p, "[try] src is empty: give a sentence");
+        return;
+    }
+    if (strlen(value) >= sizeof l->tries[0].src) {
+        fail(p, "[try] %s longer than 511 bytes", name);
+        return;
+    }
+    if (src) {
+        if (l->n_tries == LESSON_MAX_TRIES) {
+            fail(p, "more than %d sentences in [try]", LESSON_MAX_TRIES);
+            return;
+        }
+        LessonTry *t = &l->tries[l->n_tries++];
+        memset(t, 0, sizeof *t);
+        snprintf(t->src, sizeof t->src, "%s", value);
+        t->line = p->in.line;
+        return;
+    }
+    LessonTry *t = l->n_tries ? &l->tries[l->n_tries - 1] : NULL;
+    if (!t)
+        fail(p, "[try] tgt comes before any src: write src = a sentence, then tgt = its target");
+    else if (t->has_tgt)
+        fail(p, "[try] the sentence of line %d already has a tgt: start the next one with src =", t->line);
+    else {
+        snprintf(t->tgt, sizeof t->tgt, "%s", value);
+        t->has_tgt = true;
+    }
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     LessonIni *p = user;
@@ -399,6 +486,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
             f->line = p->in.line;
             l->n_figures++;
         }
+    } else if (strcmp(section, "try") == 0) {
+        on_try_key(p, name, value);
     } else if (p->run) {
         on_run_key(p, p->run, name, value);
     } else if (p->claim) {
@@ -428,8 +517,14 @@ static int on_value(void *user, const char *section, const char *name, const cha
         } else if (strcmp(name, "breaks") == 0) {
             fail(p, "[fact.%s] has breaks: a fact holds under every switch (a claim a switch breaks is a [claim.ID])",
                  c->id);
+        } else if (strcmp(name, "only") == 0) {
+            if (strcmp(value, "lesson sentence") != 0)
+                fail(p, "only = '%s': the one choice is only = lesson sentence (the claim is about the lesson's "
+                     "own sentence, and is skipped on another)", value);
+            else
+                c->only_lesson_sentence = true;
         } else {
-            fail(p, "unknown key '%s' in a %s (says, says.zh, check%s)", name, c->fact ? "fact" : "claim",
+            fail(p, "unknown key '%s' in a %s (says, says.zh, check%s, only)", name, c->fact ? "fact" : "claim",
                  c->fact ? "" : ", breaks");
         }
     } else {
@@ -705,8 +800,33 @@ Status lesson_read_ini(Lesson *l, Error *err)
         Config *c = malloc(sizeof *c);
         if (!c)
             st = error_set(err, TF_ERR_RUNTIME, "out of memory");
-        for (int i = 0; st == TF_OK && i < l->n_runs; i++)
-            st = lesson_run_config(l, i, NULL, c, err);
+        for (int i = 0; st == TF_OK && i < l->n_runs; i++) {
+            const LessonRunSpec *run = &l->runs[i];
+            for (int k = 0; st == TF_OK && k < run->n_sets; k++)
+                if ((run->src_from && strcmp(run->set_key[k], "src") == 0) ||
+                    (run->tgt_from && strcmp(run->set_key[k], "tgt") == 0))
+                    st = error_set(err, TF_ERR_INPUT, "%s:%d: [run.%s] sets %s and %s_from; keep one", l->ini_path,
+                                   run->set_line[k], run->name, run->set_key[k], run->set_key[k]);
+            if (st == TF_OK)
+                st = lesson_run_config(l, i, NULL, c, err);
+        }
+        /* Every [try] sentence goes through every run, as a student's would. */
+        for (int k = 0; st == TF_OK && k < l->n_tries; k++) {
+            const LessonTry *t = &l->tries[k];
+            LessonOverrides o;
+            lesson_overrides_init(&o);
+            o.src = t->src;
+            o.tgt = t->has_tgt ? t->tgt : NULL;
+            for (int i = 0; st == TF_OK && i < l->n_runs; i++) {
+                st = lesson_run_config(l, i, &o, c, err);
+                if (st) {
+                    char msg[sizeof err->msg];
+                    snprintf(msg, sizeof msg, "%s", err->msg);
+                    error_set(err, st, "%s:%d: [try] src = %.200s: run %s: %.600s", l->ini_path, t->line, t->src,
+                              l->runs[i].name, msg);
+                }
+            }
+        }
         free(c);
     }
     free(buf);

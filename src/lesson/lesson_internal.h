@@ -22,6 +22,10 @@ typedef struct {
     bool no_cache;                       /* cache = no */
     bool train_step;                     /* train_step = yes */
     char weights[LESSON_PATH_MAX];       /* resolved; "" for the lesson's (or seeded) */
+    /* src_from / tgt_from = main [reversed]: the sentence derived from the
+     * main run's (after a student's edit), so the contrast follows it. */
+    bool src_from, src_reversed, tgt_from, tgt_reversed;
+    int src_from_line, tgt_from_line;
 } LessonRunSpec;
 
 #define LESSON_MAX_BREAKS 8
@@ -38,6 +42,7 @@ typedef struct {
     char says[512], says_zh[512];
     char check[512];
     int line;                            /* of check */
+    bool only_lesson_sentence;           /* only = lesson sentence: skipped on another one */
     Claim claim;
     bool fact;                           /* [fact.ID]: a sanity check no switch breaks */
     LessonBreak breaks[LESSON_MAX_BREAKS];  /* [claim.ID] breaks = ...: each must make it fail */
@@ -69,6 +74,8 @@ struct Lesson {
     int n_runs;
     LessonClaimSpec claims[LESSON_MAX_CLAIMS];  /* claims and facts, in file order */
     int n_claims;
+    LessonTry tries[LESSON_MAX_TRIES];   /* [try]: other sentences the claims hold for */
+    int n_tries;
 
     LessonNarration en, zh;
 };

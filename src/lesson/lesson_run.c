@@ -51,6 +51,82 @@ static Status set_switch(Config *c, const char *flag, const char *value, Error *
     return config_set(c, flag, value, &src, err);
 }
 
+/* words of a sentence in reverse order, one space between them */
+static void reverse_words(const char *in, char *out, size_t cap)
+{
+    size_t n = strlen(in), w = 0;
+    out[0] = '\0';
+    while (n) {
+        while (n && (in[n - 1] == ' ' || in[n - 1] == '\t'))
+            n--;
+        size_t end = n;
+        while (n && in[n - 1] != ' ' && in[n - 1] != '\t')
+            n--;
+        if (end > n && w + (end - n) + 2 <= cap) {
+            if (w)
+                out[w++] = ' ';
+            memcpy(out + w, in + n, end - n);
+            w += end - n;
+            out[w] = '\0';
+        }
+    }
+}
+
+/* side "src" or "tgt" of run r from the main run's (with the student's
+ * edits): src_from = main [reversed]. */
+static Status derive_sentences(const Lesson *l, const LessonRunSpec *r, const LessonOverrides *o, bool src,
+                               Config *out, Error *err)
+{
+    Config *m = malloc(sizeof *m);
+    char *buf = malloc(CONFIG_TEXT_MAX);
+    Status st = m && buf ? lesson_run_config(l, 0, o, m, err) : error_set(err, TF_ERR_RUNTIME, "out of memory");
+    const int n = st ? 0 : src ? m->n_src : m->n_tgt;
+    if (src)
+        out->n_src = 0;
+    else
+        out->n_tgt = 0;
+    for (int i = 0; st == TF_OK && i < n; i++) {
+        const char *s = src ? m->src[i] : m->tgt[i];
+        if (src ? r->src_reversed : r->tgt_reversed)
+            reverse_words(s, buf, CONFIG_TEXT_MAX);
+        else
+            snprintf(buf, CONFIG_TEXT_MAX, "%s", s);
+        ConfigSource where;
+        memset(&where, 0, sizeof where);
+        snprintf(where.file, sizeof where.file, "%.255s", l->ini_path);
+        where.line = src ? r->src_from_line : r->tgt_from_line;
+        snprintf(where.key, sizeof where.key, "%s", src ? "src" : "tgt");
+        st = config_set(out, where.key, buf, &where, err);
+    }
+    free(buf);
+    free(m);
+    return st;
+}
+
+/* The student's sentence: it replaces the run's; in a batch (two or more
+ * sentences) it replaces the first, and the others stay, so a lesson
+ * about a padded batch still has one. */
+static Status replace_sentence(Config *out, bool src, const char *value, Error *err)
+{
+    int *n = src ? &out->n_src : &out->n_tgt;
+    if (!value[0]) {  /* tgt = "": no target at all */
+        *n = 0;
+        return TF_OK;
+    }
+    const int keep = *n > 1 ? *n - 1 : 0;
+    char (*rest)[CONFIG_TEXT_MAX / 8] = keep ? malloc((size_t)keep * sizeof *rest) : NULL;
+    if (keep && !rest)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    for (int i = 0; i < keep; i++)
+        memcpy(rest[i], src ? out->src[i + 1] : out->tgt[i + 1], sizeof rest[i]);
+    *n = 0;
+    Status st = set_flag(out, src ? "src" : "tgt", value, err);
+    for (int i = 0; st == TF_OK && i < keep; i++)
+        st = set_flag(out, src ? "src" : "tgt", rest[i], err);
+    free(rest);
+    return st;
+}
+
 Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Config *out, Error *err)
 {
     const LessonRunSpec *r = &l->runs[run];
@@ -82,17 +158,21 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
         if (st)
             return st;
     }
+    if (r->src_from || r->tgt_from) {
+        Status st = r->src_from ? derive_sentences(l, r, o, true, out, err) : TF_OK;
+        if (st == TF_OK && r->tgt_from)
+            st = derive_sentences(l, r, o, false, out, err);
+        if (st)
+            return st;
+        reset_src |= r->src_from;
+        reset_tgt |= r->tgt_from;
+    }
     if (o) {
         Status st = TF_OK;
-        if (o->src && (run == 0 || !reset_src)) {
-            out->n_src = 0;
-            st = set_flag(out, "src", o->src, err);
-        }
-        if (st == TF_OK && o->tgt && (run == 0 || !reset_tgt)) {
-            out->n_tgt = 0;
-            if (o->tgt[0])
-                st = set_flag(out, "tgt", o->tgt, err);
-        }
+        if (o->src && (run == 0 || !reset_src))
+            st = replace_sentence(out, true, o->src, err);
+        if (st == TF_OK && o->tgt && (run == 0 || !reset_tgt))
+            st = replace_sentence(out, false, o->tgt, err);
         if (st == TF_OK && o->causal_mask >= 0 && !run_sets(r, "causal_mask"))
             st = set_flag(out, "causal_mask", o->causal_mask ? "on" : "off", err);
         if (st == TF_OK && o->padding_mask >= 0 && !run_sets(r, "padding_mask"))
@@ -230,10 +310,34 @@ static Status run_one(const Lesson *l, int i, const LessonOverrides *o, const ch
     return st;
 }
 
+/* Does the student's edit reach run i: other sentences than the lesson's? */
+static Status run_edited(const Lesson *l, int i, const LessonOverrides *o, bool *edited, Error *err)
+{
+    *edited = false;
+    if (!o || (!o->src && !o->tgt))
+        return TF_OK;
+    Config *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    Status st = a && b ? lesson_run_config(l, i, NULL, a, err) : error_set(err, TF_ERR_RUNTIME, "out of memory");
+    if (st == TF_OK)
+        st = lesson_run_config(l, i, o, b, err);
+    if (st == TF_OK) {
+        *edited = a->n_src != b->n_src || a->n_tgt != b->n_tgt;
+        for (int k = 0; !*edited && k < a->n_src; k++)
+            *edited = strcmp(a->src[k], b->src[k]) != 0;
+        for (int k = 0; !*edited && k < a->n_tgt; k++)
+            *edited = strcmp(a->tgt[k], b->tgt[k]) != 0;
+    }
+    free(a);
+    free(b);
+    return st;
+}
+
 Status lesson_run(const Lesson *l, const LessonOverrides *o, const char *out_dir, LessonTraces *out, Error *err)
 {
     memset(out, 0, sizeof *out);
     Status st = make_dirs(out_dir, err);
+    for (int i = 0; st == TF_OK && i < l->n_runs; i++)
+        st = run_edited(l, i, o, &out->edited[i], err);
     for (int i = 0; st == TF_OK && i < l->n_runs; i++) {
         snprintf(out->run[i], sizeof out->run[i], "%s", l->runs[i].name);
         if (snprintf(out->path[i], sizeof out->path[i], "%s/%s.trace", out_dir, l->runs[i].name) >=

@@ -31,6 +31,7 @@ static const BadClaim bad_claims[] = {
     {"max(w, w) == 0", "max takes 1 argument, not 2"},
     {"maxdiff(w) == 0", "maxdiff takes 2 arguments, not 1"},
     {"permute_rows(w) == 0", "permute_rows takes at least 2 arguments"},
+    {"max(reverse_rows(r, 1)) == 0", "reverse_rows takes 1 argument, not 2"},
     {"max(w == 0", "column 7"},
     {"max(w == 0", "expected ',' or ')' in the arguments of max"},
     {"w[batch] == 0", "expected '=' after 'batch'"},
@@ -231,6 +232,9 @@ static const EvalCase eval_cases[] = {
     {"w[head=0, query=2, key=-1] == 0.5", true, 0.5},
     {"maxdiff(permute_rows(r, 2, 1, 0), r2) == 0", true, 0},
     {"maxdiff(r, r2) == 4", true, 4},
+    {"maxdiff(reverse_rows(r), r2) == 0", true, 0},       /* as many rows as the record has */
+    {"maxdiff(reverse_rows(w), permute_rows(w, 2, 1, 0)) == 0", true, 0},  /* each head's rows */
+    {"sum(reverse_rows(s)) == 7", true, 7},               /* one row: itself */
     {"sum(norm(r)) > 0", true, NAN},
     {"sum(argmax(w[head=0])) == 2", true, 2},             /* 0, 0 (first of a tie), 2 */
     {"min(m) == -inf", true, -INFINITY},
@@ -329,6 +333,7 @@ static const BadClaim eval_errors[] = {
     {"max(permute_rows(r, 0, 1)) == 0", "2 row numbers for 3 rows"},
     {"max(permute_rows(r, 0, 0, 1)) == 0", "each once"},
     {"max(permute_rows(r, 0, 1, 2.5)) == 0", "whole numbers"},
+    {"max(reverse_rows(max(r))) == 0", "reverse_rows needs a tensor with rows"},
     {"max(w[key=3:]) == 0", "max of an empty selection"},
     {"max(rowsum(w[key=3:])) == 0", "the rows are empty"},  /* once leaked its result */
     {"max(distance(w[key=3:])) == 0", "the rows are empty"},

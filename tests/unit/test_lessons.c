@@ -7,7 +7,8 @@
  *   - what breaks each claim: every lesson's matrix of claims × switches
  *     is as its breaks = lines declare (lesson_breaks), and switches
  *     together do not make a claim error;
- *   - an edited sentence re-runs the lesson;
+ *   - an edited sentence re-runs the lesson, and every lesson's claims hold
+ *     on each of its [try] sentences (or are skipped, saying why);
  *   - a broken lesson is refused with the file and line at fault. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,8 @@
 #include "lesson/switches.h"
 #include "model/model.h"
 #include "model/weights_file.h"
+#include "text/vocab.h"
+#include "trace/trace.h"
 
 #include "../support/scratch.h"
 
@@ -219,6 +222,161 @@ static void test_edited_sentence(void **state)
     lesson_free(l);
 }
 
+/* ---- other sentences ([try]) ---- */
+
+/* How many <UNK> tokens the record `name` of the trace at path holds (a
+ * record the trace lacks holds none). */
+static int count_unknown(const char *path, const char *name)
+{
+    TraceReader *r;
+    Error err = {0};
+    if (trace_reader_open(&r, path, &err) != TF_OK)
+        fail_msg("%s: %s", path, err.msg);
+    long i = trace_reader_find(r, name);
+    int n = 0;
+    if (i >= 0) {
+        TraceRecord tr;
+        if (trace_reader_get(r, (uint32_t)i, &tr, &err) != TF_OK)
+            fail_msg("%s: %s", path, err.msg);
+        size_t numel = 1;
+        for (int k = 0; k < tr.rec.ndim; k++)
+            numel *= tr.rec.dims[k];
+        for (size_t k = 0; k < numel; k++)
+            n += tr.rec.data[k] == (float)TOK_UNK;
+        trace_record_release(&tr);
+    }
+    trace_reader_close(r);
+    return n;
+}
+
+/* Every lesson names at least three other sentences, and on each every
+ * claim holds, or is skipped because it is about the lesson's own
+ * sentence (and says so, in both languages): never a FAIL, never an
+ * error. */
+static void test_try_sentences(void **state)
+{
+    const Scratch *s = *state;
+    LessonInfo *list;
+    int n;
+    Error err = {0};
+    assert_int_equal(lesson_list(data_dir(), &list, &n, &err), TF_OK);
+    for (int i = 0; i < n; i++) {
+        Lesson *l = load(list[i].dir);
+        if (lesson_try_count(l) < 3)
+            fail_msg("lesson %s: %d sentences in [try]; give at least 3", list[i].slug, lesson_try_count(l));
+        Config *cfg = malloc(sizeof *cfg);
+        LessonRunOptions opts;
+        assert_non_null(cfg);
+        assert_int_equal(lesson_run_settings(l, 0, cfg, &opts, &err), TF_OK);
+        free(cfg);
+        const bool trained = opts.weights != NULL;
+        for (int k = 0; k < lesson_try_count(l); k++) {
+            const LessonTry *t = lesson_try(l, k);
+            LessonOverrides o;
+            lesson_overrides_init(&o);
+            o.src = t->src;
+            o.tgt = t->has_tgt ? t->tgt : NULL;
+            char sub[96];
+            snprintf(sub, sizeof sub, "%s-try%d", list[i].slug, k);
+            int failed;
+            ClaimResult *res = run_and_check(s, l, &o, sub, &failed);
+            for (int c = 0; c < lesson_claim_count(l); c++) {
+                const ClaimResult *r = &res[c];
+                if (!r->pass)
+                    fail_msg("lesson %s, [try] line %d (%s → %s): claim %s fails: %s (measured %s)", list[i].slug,
+                             t->line, t->src, t->tgt, r->id, r->check, r->measured);
+                if (r->skipped && (!strstr(r->text, "lesson's own sentence") || !strstr(r->text_zh, "本课自己的句子")))
+                    fail_msg("lesson %s: claim %s is skipped on another sentence but does not say it is about the "
+                             "lesson's own sentence (in English and Chinese)",
+                             list[i].slug, r->id);
+                if (r->skipped)
+                    assert_string_equal(r->measured, "skipped: about the lesson's own sentence");
+            }
+            assert_int_equal(failed, 0);
+            free(res);
+            /* a trained model's sentences come from its own vocabulary */
+            char path[700];
+            snprintf(path, sizeof path, "%s/%s/main.trace", s->dir, sub);
+            if (trained && count_unknown(path, "src.tokens") + count_unknown(path, "tgt.tokens") > 0)
+                fail_msg("lesson %s, [try] line %d (%s → %s): words the trained model does not know (<UNK>)",
+                         list[i].slug, t->line, t->src, t->tgt);
+        }
+        lesson_free(l);
+    }
+    lesson_list_free(list);
+}
+
+/* A run derived from the main one (src_from = main reversed) follows the
+ * student's sentence; a claim about the lesson's sentence is skipped only
+ * when a run it reads has another sentence, and the sentence typed as the
+ * lesson has it is no other sentence. */
+static void test_derived_and_skipped(void **state)
+{
+    const Scratch *s = *state;
+    Lesson *l = load("3");
+    LessonOverrides o;
+    lesson_overrides_init(&o);
+    o.src = "狗 追 猫 和 老鼠";
+    LessonTraces t;
+    Error err = {0};
+    char out[600];
+    snprintf(out, sizeof out, "%s/derived", s->dir);
+    assert_int_equal(lesson_run(l, &o, out, &t, &err), TF_OK);
+    assert_true(t.edited[0]);
+    for (int i = 1; i < t.n; i++)
+        assert_true(t.edited[i]);  /* every run of lesson 3 reads the main sentence or its reverse */
+    Config cfg;
+    LessonRunOptions opts;
+    assert_int_equal(lesson_run_settings(l, 1, &cfg, &opts, &err), TF_OK);
+    assert_string_equal(lesson_run_name(l, 1), "swapped");
+    assert_string_equal(cfg.src[0], "老鼠 追 猫");  /* the lesson's own, written backwards */
+    lesson_free(l);
+
+    l = load("5");
+    int skipped = 0, failed;
+    o.src = "猫 追 老鼠";  /* the lesson's own sentence, typed: nothing skipped */
+    o.tgt = "cat chases mouse";
+    ClaimResult *res = run_and_check(s, l, &o, "same5", &failed);
+    for (int c = 0; c < lesson_claim_count(l); c++)
+        skipped += res[c].skipped;
+    assert_int_equal(skipped, 0);
+    assert_int_equal(failed, 0);
+    free(res);
+    o.src = "狗 追 了 猫";
+    o.tgt = "dog chased cat";
+    res = run_and_check(s, l, &o, "other5", &failed);
+    for (int c = 0; c < lesson_claim_count(l); c++) {
+        skipped += res[c].skipped;
+        if (res[c].skipped)
+            assert_string_equal(res[c].id, "aligned");
+        /* reordered reads run place, which keeps its own sentence */
+        if (strcmp(res[c].id, "reordered") == 0)
+            assert_false(res[c].skipped);
+    }
+    assert_int_equal(skipped, 1);
+    assert_int_equal(failed, 0);
+    free(res);
+    lesson_free(l);
+
+    /* a batch lesson: the student's sentence replaces the first, the
+     * others stay */
+    l = load("7");
+    o.src = "我 爱 猫 和 AI";
+    o.tgt = "I love cats and AI";
+    LessonOverrides none;
+    lesson_overrides_init(&none);
+    Config *c = malloc(sizeof *c);
+    assert_non_null(c);
+    assert_int_equal(lesson_run_settings(l, 0, c, &opts, &err), TF_OK);
+    const int n_src = c->n_src;
+    free(c);
+    assert_int_equal(n_src, 2);
+    res = run_and_check(s, l, &o, "batch7", &failed);
+    assert_int_equal(failed, 0);
+    free(res);
+    lesson_free(l);
+}
+
 static void test_narration_lookup(void **state)
 {
     (void)state;
@@ -337,6 +495,25 @@ static const BadLesson bad_lessons[] = {
                         "这一行太长这一行太长\n",
      false, false, "lesson.ini:14: step.zh of step 'enc.0.attn.weights' is longer than 255 bytes", NULL, NULL},
     {"[figures]\n", "[figures]\nstep.zh = 权重\n", false, false, "lesson.ini:15: unknown key 'step.zh'", NULL, NULL},
+    /* [try], src_from / tgt_from, only */
+    {"[steps]\n", "[try]\ntgt = b a\n[steps]\n", false, false, "lesson.ini:13: [try] tgt comes before any src", NULL,
+     NULL},
+    {"[steps]\n", "[try]\nsrc = a b\ntgt = b a\ntgt = a\n[steps]\n", false, false,
+     "lesson.ini:15: [try] the sentence of line 13 already has a tgt", NULL, NULL},
+    {"[steps]\n", "[try]\nsentence = a b\n[steps]\n", false, false, "lesson.ini:13: unknown key 'sentence' in [try]",
+     NULL, NULL},
+    {"[steps]\n", "[try]\nsrc =\n[steps]\n", false, false, "lesson.ini:13: [try] src is empty", NULL, NULL},
+    {"[steps]\n", "[try]\nsrc = a b\nsrc = abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh abcdefgh\n[steps]\n", false, false,
+     "lesson.ini:14: [try] src longer than 511 bytes", NULL, NULL},
+    {"src = c b a", "src_from = main backwards", false, false,
+     "lesson.ini:11: src_from = 'main backwards': write src_from = main", NULL, NULL},
+    {"src = c b a", "tgt_from = other", false, false, "lesson.ini:11: tgt_from = 'other'", NULL, NULL},
+    {"src = c b a", "src = c b a\nsrc_from = main reversed", false, false,
+     "lesson.ini:11: [run.other] sets src and src_from", NULL, NULL},
+    {"src = a b c\n", "src = a b c\n[run.main]\nsrc_from = main reversed\n", false, false,
+     "lesson.ini:11: src_from: the main run's sentence", NULL, NULL},
+    {"<= 1e-6\n", "<= 1e-6\nonly = this sentence\n", false, false, "lesson.ini:19: only = 'this sentence'", NULL,
+     NULL},
     /* narration */
     {"## enc.0.attn.weights", "## enc.0.attn.weight", true, false, "lesson.md:5: '## enc.0.attn.weight' names no step", NULL, NULL},
     {"## enc.0.attn.weights\nLook at the rows.\n", "", true, false, "step 'enc.0.attn.weights' (", NULL, NULL},
@@ -525,6 +702,8 @@ int main(void)
         cmocka_unit_test_prestate_setup_teardown(test_breaks_matrix, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test_prestate_setup_teardown(test_both_masks_off, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test_prestate_setup_teardown(test_edited_sentence, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_try_sentences, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_derived_and_skipped, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test(test_narration_lookup),
         cmocka_unit_test_prestate_setup_teardown(test_bad_lessons_refused, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test_prestate_setup_teardown(test_later_lessons_expressible, scratch_setup, scratch_teardown, NULL),
