@@ -72,8 +72,16 @@ Status config_check_ablated(const Config *c, Error *err)
         else if (a->head >= c->heads)
             why = "there is no such head";
         if (why) {
+            /* A file's line names the key; a flag names itself and its
+             * value, which is the head unless several are listed. */
             config_blame(c, K_ABLATE_HEAD, p, sizeof p);
-            error_set(err, TF_ERR_INPUT, "%s: ablate_head: %s: %s", p, name, why);
+            const ConfigSource *w = &c->where[K_ABLATE_HEAD];
+            if (w->file[0] && w->line > 0)
+                error_set(err, TF_ERR_INPUT, "%s: ablate_head: %s: %s", p, name, why);
+            else if (c->n_ablated > 1)
+                error_set(err, TF_ERR_INPUT, "%s: %s: %s", p, name, why);
+            else
+                error_set(err, TF_ERR_INPUT, "%s: %s", p, why);
             error_hint(err, "this model has %d encoder layer%s, %d decoder layer%s and heads 0..%d",
                        c->enc_layers, c->enc_layers == 1 ? "" : "s", c->dec_layers, c->dec_layers == 1 ? "" : "s",
                        c->heads - 1);
