@@ -50,6 +50,7 @@ typedef struct {
     const ActsLayout *l;
     int cap;
     int failed;
+    bool ablated;  /* the attention block being registered has a head ablate_head zeroes */
 } Reg;
 
 static size_t axis_len(const Activations *a, Axis ax, Stream sq, Stream skv)
@@ -117,6 +118,7 @@ static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, 
     s->q_source = q_source;
     s->kv_source = kv_source;
     s->rotated = in_attn && present(r, WHEN_ROPE, in_attn, self);
+    s->ablated = in_attn && r->ablated;
     size_t n = spec->batched ? (size_t)a->B : 1;
     for (int i = 0; i < 3 && spec->axes[i] != AX_NONE; i++)
         if (!checked_mul(&n, n, axis_len(a, spec->axes[i], sq, skv)))
@@ -191,8 +193,15 @@ static int add_layer(Reg *r, LayerKind kind, LayerActs *L, const char *stack, in
             Stream bq, bkv;
             layer_block_streams(s->out, &bq, &bkv);
             snprintf(pa, sizeof pa, "%s.%s", p, layer_block_name(s->out));
+            const AblateBlock block = kind == LAYER_ENCODER              ? ABLATE_ENC
+                                      : layer_block_is_self(s->out) ? ABLATE_DEC_SELF
+                                                                      : ABLATE_DEC_CROSS;
+            r->ablated = false;
+            for (int k = 0; k < r->c->n_ablated; k++)
+                r->ablated = r->ablated || (r->c->ablated[k].block == block && r->c->ablated[k].layer == l);
             at[s->out] = add_attn(r, block_of(L, s->out), pa, bq, bkv, at[s->in], at[s->in2],
                                   layer_block_is_self(s->out));
+            r->ablated = false;
             break;
         }
         case STEP_FFN:
@@ -303,7 +312,7 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     if ((holds(l, c, PART_ENC_EMBED) && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
         (holds(l, c, PART_DEC_EMBED) && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
         goto oom;
-    Reg r = {a, c, l, 0, 0};
+    Reg r = {a, c, l, 0, 0, false};
     register_all(&r);
     if (r.failed)
         goto oom;
@@ -474,6 +483,13 @@ void activations_record(const Activations *a, int i, Record *out)
      * cross-attention never does. */
     if (spec == &spec_raw && s->rotated)
         out->formula = "Q_rot K_rot^T (positions = rope)";
+    /* ablate_head zeroes a head's z: the block's record says so (which
+     * heads: the trace's configuration) */
+    if (spec == &spec_z && s->ablated) {
+        out->formula = "weights V; an ablated head's z = 0 (ablate_head)";
+        out->description = "Each head's output: the weighted average of the value vectors. A head named by "
+                           "ablate_head is set to 0 here, so nothing it found reaches W_O.";
+    }
     out->q_source = source_name(a, s->q_source);
     out->kv_source = source_name(a, s->kv_source);
     /* Where the query and key axes start: a generation step's one query

@@ -300,6 +300,7 @@ typedef struct {
     int q_source;           /* attention slots: the slot whose rows made Q, */
     int kv_source;          /* and K and V; SOURCE_NONE, or SOURCE_ENC_MEMORY */
     bool rotated;           /* attention slots: the block turns Q and K first (rope, self-attention) */
+    bool ablated;           /* attention slots: ablate_head zeroes some head of this block */
     size_t offset, numel;   /* within the arena, all B sentences */
 } Slot;
 

@@ -24,6 +24,13 @@ expect_in "$WORK/out" "raw / T, T = attn_temperature (scale = off)" "the scores'
 expect_exit 0 "show an ablated head's z" -- "$TF" show sw.trace enc.0.attn.z --head 1 --precision 1
 if sed -n '/^head 1/,$p' "$WORK/out" | tail -n +3 | grep -q '[1-9]'; then bad "enc.0 head 1's z is not all 0"; else
     ok "enc.0 head 1's z is all 0"; fi
+expect_in "$WORK/out" "weights V; an ablated head's z = 0 (ablate_head)" "the ablated block's z says so"
+expect_exit 0 "show z of a block with no ablated head" -- "$TF" show sw.trace enc.1.attn.z
+expect_not_in "$WORK/out" "ablated" "another block's z says nothing of it"
+expect_exit 0 "show z of the ablated cross-attention" -- "$TF" show sw.trace dec.1.cross_attn.z
+expect_in "$WORK/out" "an ablated head's z = 0" "the cross-attention named by dec.1.cross.3 says so"
+expect_exit 0 "show z of the same layer's self-attention" -- "$TF" show sw.trace dec.1.self_attn.z
+expect_not_in "$WORK/out" "ablated" "its self-attention does not"
 expect_exit 0 "a training step under every switch" -- \
     "$TF" run -q --src "$SRC" --tgt "$TGT" --scale off --attn-temperature 0.5 --ablate-head enc.1.0 --train-step -o step.trace
 
