@@ -207,6 +207,20 @@ static Status reduce_rows(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Er
                 acc += x[j] * x[j];
             acc = sqrt(acc);
             break;
+        case F_JACOBIAN: {
+            /* A row p of softmax weights: its Jacobian J = diag(p) - p pᵀ,
+             * whose Frobenius norm squared is Σp² - 2Σp³ + (Σp²)². How much
+             * of a gradient on the weights reaches the scores: 0 for a
+             * one-hot row, the most for a flat one. */
+            double s2 = 0, s3 = 0;
+            for (size_t j = 0; j < cols; j++) {
+                s2 += x[j] * x[j];
+                s3 += x[j] * x[j] * x[j];
+            }
+            const double f2 = s2 - 2 * s3 + s2 * s2;
+            acc = sqrt(f2 > 0 ? f2 : 0);
+            break;
+        }
         case F_ARGMAX: {
             size_t best = 0;
             for (size_t j = 1; j < cols; j++)
@@ -241,8 +255,14 @@ static Status reduce_all(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Err
         else
             acc += v;
     }
-    if (fn == F_MEAN)
+    if (fn == F_MEAN || fn == F_STD)
         acc /= (double)t->n;
+    if (fn == F_STD) {  /* the population standard deviation, around that mean */
+        double ss = 0;
+        for (size_t i = 0; i < t->n; i++)
+            ss += (t->data[i] - acc) * (t->data[i] - acc);
+        acc = sqrt(ss / (double)t->n);
+    }
     return scalar(out, acc, err);
 }
 
@@ -498,12 +518,14 @@ static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     case F_MEAN:
     case F_SUM:
     case F_COUNT:
+    case F_STD:
         st = reduce_all(out, &a, n->fn, err);
         break;
     case F_ROWSUM:
     case F_ENTROPY:
     case F_DISTANCE:
     case F_NORM:
+    case F_JACOBIAN:
     case F_ARGMAX:
         st = reduce_rows(out, &a, n->fn, err);
         break;

@@ -267,6 +267,15 @@ static const EvalCase eval_cases[] = {
     {"sum(r[token=:len(s)]) == 3", true, 3},
     {"count(w[key=len(s):]) == 12", true, 12},
     {"sum(distance(w[head=0, query=len(s):])) == 1.25", true, 1.25},
+    /* std: around the mean, over every value; jacobian: each row's
+     * ‖diag(p) − p pᵀ‖_F, here against the matrix written out (python:
+     * J[i][j] = p_i·[i == j] − p_i·p_j, the root of the sum of squares) */
+    {"std(r) == 1.707825128 within 1e-9", true, NAN},
+    {"std(s) == 0", true, 0},
+    {"jacobian(w[head=0, query=1]) == 0.5 within 1e-12", true, 0.5},
+    {"jacobian(w[head=0, query=2]) == 0.450693909 within 1e-9", true, NAN},
+    {"jacobian(gw[head=0, query=0]) == 0.434138875 within 1e-9", true, NAN},
+    {"sum(jacobian(w[head=1])) == 0", true, 0},            /* one-hot rows pass no gradient */
     /* "and": every comparison must hold; the left side is the first one's */
     {"s == 7 and count(w) == 18", true, 7},
     {"s == 7 and count(w) == 17", false, 7},
