@@ -17,6 +17,7 @@ const ClaimFnInfo claim_fns[F_COUNT_FNS] = {
     [F_MEAN] = {"mean", 1, 1},       [F_SUM] = {"sum", 1, 1},
     [F_COUNT] = {"count", 1, 1},     [F_STD] = {"std", 1, 1},
     [F_ROWSUM] = {"rowsum", 1, 1},   [F_JACOBIAN] = {"jacobian", 1, 1},
+    [F_ROWMAX] = {"rowmax", 1, 1},
     [F_ENTROPY] = {"entropy", 1, 1}, [F_DISTANCE] = {"distance", 1, 1},
     [F_NORM] = {"norm", 1, 1},       [F_ARGMAX] = {"argmax", 1, 1},
     [F_DIAG] = {"diag", 1, 1},       [F_UPPER] = {"upper", 1, 1},

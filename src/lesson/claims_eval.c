@@ -221,12 +221,13 @@ static Status reduce_rows(ClaimTensor *out, const ClaimTensor *t, ClaimFn fn, Er
             acc = sqrt(f2 > 0 ? f2 : 0);
             break;
         }
+        case F_ROWMAX:
         case F_ARGMAX: {
             size_t best = 0;
             for (size_t j = 1; j < cols; j++)
                 if (x[j] > x[best])
                     best = j;
-            acc = (double)best;
+            acc = fn == F_ROWMAX ? x[best] : (double)best;
             break;
         }
         default:
@@ -526,6 +527,7 @@ static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     case F_DISTANCE:
     case F_NORM:
     case F_JACOBIAN:
+    case F_ROWMAX:
     case F_ARGMAX:
         st = reduce_rows(out, &a, n->fn, err);
         break;

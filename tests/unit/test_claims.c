@@ -276,6 +276,8 @@ static const EvalCase eval_cases[] = {
     {"jacobian(w[head=0, query=2]) == 0.450693909 within 1e-9", true, NAN},
     {"jacobian(gw[head=0, query=0]) == 0.434138875 within 1e-9", true, NAN},
     {"sum(jacobian(w[head=1])) == 0", true, 0},            /* one-hot rows pass no gradient */
+    {"sum(rowmax(w[head=0])) == 2", true, 2},              /* 1 + 0.5 + 0.5 */
+    {"rowmax(gw[head=0, query=0]) == 0.375", true, 0.375},
     /* "and": every comparison must hold; the left side is the first one's */
     {"s == 7 and count(w) == 18", true, 7},
     {"s == 7 and count(w) == 17", false, 7},
