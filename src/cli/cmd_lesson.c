@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stddef.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "lesson/switches.h"
 #include "trace/trace.h"
 #include "text/printable.h"
+#include "view/words.h"
 
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
@@ -237,6 +239,24 @@ static int finish_output(void)
     return 1;
 }
 
+/* The walk's and the check's own words come from the viewer's table
+ * (view/words.h), so the two say the same thing in each language. */
+static ViewLang lang_of(const char *lang)
+{
+    return strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
+}
+
+/* Print word w of lang, formatted with the arguments its comment names. */
+static void say(const char *lang, Word w, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, w);
+    vsnprintf(buf, sizeof buf, view_word(lang_of(lang), w), ap);
+    va_end(ap);
+    fputs(buf, stdout);
+}
+
 static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang)
 {
     ClaimResult *res;
@@ -248,15 +268,19 @@ static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang
     bool zh = strcmp(lang, "zh") == 0;
     for (int i = 0; i < lesson_claim_count(l); i++) {
         const ClaimResult *r = &res[i];
-        printf("%s  ", r->pass ? "PASS" : "FAIL");
+        say(lang, r->pass ? WORD_VERDICT_PASS : WORD_VERDICT_FAIL);
         put(zh && r->text_zh[0] ? r->text_zh : r->text);
-        fputs("\n      ", stdout);
+        putchar('\n');
+        say(lang, WORD_VERDICT_INDENT);
         put(r->check);
-        fputs("\n      measured: ", stdout);
+        putchar('\n');
+        say(lang, WORD_VERDICT_INDENT);
+        say(lang, WORD_WALK_MEASURED);
         put(r->measured);
         putchar('\n');
     }
-    printf("%d of %d claims hold\n", lesson_claim_count(l) - failed, lesson_claim_count(l));
+    say(lang, WORD_CLAIMS_HOLD, lesson_claim_count(l) - failed, lesson_claim_count(l));
+    putchar('\n');
     free(res);
     return failed ? 1 : 0;
 }
@@ -340,7 +364,7 @@ static void step_shape(const LessonStep *s, const LessonTraces *t, char *buf, si
 /* The steps in order, each with its record's shape, note and narration. */
 static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
 {
-    printf("Lesson %d: ", lesson_number(l));
+    say(lang, WORD_WALK_TITLE, lesson_number(l));
     put(lesson_title(l, lang));
     fputs("\n\n", stdout);
     /* a lesson without lesson.zh.md still speaks, in English */
@@ -354,10 +378,10 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
         const LessonStep *s = lesson_step(l, i);
         char shape[256];
         step_shape(s, t, shape, sizeof shape);
-        printf("── step %d of %d: ", i + 1, n);
+        say(lang, WORD_WALK_STEP, i + 1, n);
         put(s->key);
         if (s->compare[0]) {
-            fputs(" vs @", stdout);
+            say(lang, WORD_WALK_VS);
             put(s->compare);
         }
         put(shape);
@@ -419,7 +443,7 @@ int cmd_lesson(int argc, char **argv)
     if (st) {
         rc = cli_report(&err, st);
     } else if (a.check) {
-        printf("lesson %d: ", lesson_number(l));
+        say(a.lang, WORD_CHECK_TITLE, lesson_number(l));
         put(lesson_title(l, a.lang));
         putchar('\n');
         rc = print_claims(l, &traces, a.lang);
@@ -430,9 +454,10 @@ int cmd_lesson(int argc, char **argv)
         rc = st ? cli_report(&err, st) : 0;
     } else {
         print_walk(l, &traces, a.lang);
-        printf("(to see the matrices: traceformer lesson %d --traces DIR, then traceformer show DIR/main.trace "
-               "NAME, or traceformer lesson %d in a terminal)\n\n── claims\n",
-               lesson_number(l), lesson_number(l));
+        say(a.lang, WORD_WALK_SEE, lesson_number(l), lesson_number(l));
+        fputs("\n\n", stdout);
+        say(a.lang, WORD_WALK_CLAIMS);
+        putchar('\n');
         rc = print_claims(l, &traces, a.lang);
     }
     const int out_rc = finish_output();

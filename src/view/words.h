@@ -1,4 +1,5 @@
-/* words.h — the viewer's own words in each language it speaks.
+/* words.h — the viewer's own words in each language it speaks, and
+ * those of the printed lesson walk (`lesson N --walk`, `--check`).
  *
  * When a lesson's narration is Chinese the frame around it is too: the
  * keys line, the pane titles, the info pane's headings, the claims panel.
@@ -72,6 +73,21 @@ typedef enum {
     WORD_CAUSAL_MASK, WORD_PADDING_MASK, WORD_POSITIONS, WORD_RESIDUAL, WORD_SOURCE_SENTENCE,
     WORD_TARGET_SENTENCE, WORD_ON, WORD_OFF, WORD_YOU_CHANGED, WORD_CHANGED_END, WORD_LIST_SEP,
     WORD_SETTING_SEP, WORD_SCALE, WORD_TEMPERATURE, WORD_ABLATED, WORD_KV_CACHE,
+    /* the printed walk and check (`traceformer lesson N --walk|--check`) */
+    WORD_WALK_TITLE,      /* fmt %d: "Lesson 3: " */
+    WORD_CHECK_TITLE,     /* fmt %d: "lesson 3: " */
+    WORD_WALK_STEP,       /* fmt %d %d: "── step 3 of 16: " */
+    WORD_WALK_VS,         /* " vs @": the run a step compares with follows */
+    WORD_WALK_SEE,        /* fmt %d %d: how to see the matrices, the lesson twice */
+    WORD_WALK_CLAIMS,     /* "── claims" */
+    WORD_VERDICT_PASS,    /* a claim's verdict and the space after it */
+    WORD_VERDICT_FAIL,    /* the same width as WORD_VERDICT_PASS */
+    WORD_VERDICT_INDENT,  /* spaces as wide as a verdict */
+    WORD_WALK_MEASURED,   /* "measured: " */
+    WORD_CLAIMS_HOLD,     /* fmt %d %d: held, of */
+    /* the help screen */
+    WORD_HELP_TITLE, WORD_HELP_REFUSED, WORD_HELP_MOUSE, WORD_HELP_GLOSSARY,
+    WORD_HELP_LINES,      /* fmt %d %d %d: first, last, of */
     WORD_COUNT
 } Word;
 
