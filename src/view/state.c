@@ -428,10 +428,10 @@ void view_step(ViewState *s, int delta)
 {
     long to = (long)s->cur + delta;
     if (to < 0) {
-        view_message(s, MSG_NOTICE, "this is the first step");
+        view_say(s, MSG_NOTICE, WORD_MSG_FIRST_RECORD);
         to = 0;
     } else if (to >= (long)s->count) {
-        view_message(s, MSG_NOTICE, "this is the last step (%u records)", s->count);
+        view_say(s, MSG_NOTICE, WORD_MSG_LAST_RECORD, s->count);
         to = (long)s->count - 1;
     }
     s->focus = FOCUS_MATRIX;
@@ -474,12 +474,12 @@ void view_step_layer(ViewState *s, int delta)
     RecordName rn;
     record_name_parse(name, &rn);
     if (rn.layer < 0) {
-        view_message(s, MSG_NOTICE, "%s is not inside a layer: } and { move between layers", name);
+        view_say(s, MSG_NOTICE, WORD_MSG_NO_LAYER, name);
         return;
     }
     long layer = rn.layer + delta;
     if (layer < 0) {
-        view_message(s, MSG_NOTICE, "%s is already in layer 0", name);
+        view_say(s, MSG_NOTICE, WORD_MSG_LAYER_0, name);
         return;
     }
     char want[160] = "";
@@ -604,7 +604,7 @@ void view_toggle_numbers(ViewState *s)
         s->top = s->left = 0;
     }
     view_sync(s);
-    view_message(s, MSG_NOTICE, "numbers %s", s->numbers == NUMBERS_ON ? "on" : "off");
+    view_say(s, MSG_NOTICE, WORD_MSG_NUMBERS, view_word(s->lang, s->numbers == NUMBERS_ON ? WORD_ON : WORD_OFF));
 }
 
 void view_toggle_mask(ViewState *s)
@@ -624,14 +624,13 @@ void view_toggle_mask(ViewState *s)
     }
     s->mask_overlay = !s->mask_overlay;
     view_sync(s);
-    view_message(s, MSG_NOTICE, "mask overlay %s", s->mask_overlay ? "on: × marks what the mask hides" : "off");
+    view_say(s, MSG_NOTICE, WORD_MSG_MASK_OVERLAY, view_word(s->lang, s->mask_overlay ? WORD_MSG_MASK_ON : WORD_MSG_MASK_OFF));
 }
 
 void view_toggle_stretch(ViewState *s)
 {
     s->stretch = !s->stretch;
-    view_message(s, MSG_NOTICE, "%s", s->stretch ? "colours stretched to this record's own range"
-                                                 : "weights and probabilities coloured on 0 to 1");
+    view_say(s, MSG_NOTICE, s->stretch ? WORD_MSG_STRETCHED : WORD_MSG_UNIT_SCALE);
 }
 
 void view_toggle_heads(ViewState *s)

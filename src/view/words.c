@@ -28,7 +28,8 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_FAIL] = {" FAIL ", "不成立"},
     [WORD_MEASURED] = {"measured: %s", "测得：%s"},
     [WORD_CLAIMS_HINT] = {" C or Esc closes  j/k scroll ", " C 或 Esc 关闭  j/k 滚动 "},
-    [WORD_STATUS_HELP] = {"help: j/k scroll, any other key closes it", "帮助：j/k 滚动，其他任意键关闭"},
+    [WORD_STATUS_HELP] = {"help: j/k scroll, g the glossary, any other key closes it",
+                         "帮助：j/k 滚动，g 术语表，其他任意键关闭"},
     [WORD_STATUS_CLAIMS] = {"claims: j/k scroll, C or Esc closes, other keys close it and act",
                             "结论：j/k 滚动，C 或 Esc 关闭，其他键关闭面板并照常生效"},
     [WORD_RECORD_OF] = {"step %u of %u ", "第 %u 条记录，共 %u 条 "},
@@ -128,6 +129,59 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
                          "鼠标：单击选中一个单元格或一条记录；滚轮滚动。"},
     [WORD_HELP_GLOSSARY] = {"Glossary (English / 中文)", "术语表（English / 中文）"},
     [WORD_HELP_LINES] = {" %d-%d of %d ", " 第 %d-%d 行，共 %d 行 "},
+    [WORD_MODE_HEADS] = {"  heads", "  多头"},
+    [WORD_MODE_COMPARE] = {"  compare", "  对比"},
+    [WORD_LEGEND_MASKED] = {" -inf (masked)", " -inf（被掩码遮住）"},
+    [WORD_LEGEND_HIDDEN] = {" -inf / hidden by mask", " -inf / 被掩码遮住"},
+    [WORD_WIN_HEADS] = {"%d heads, each %ux%u%s", "%d 个头，各 %ux%u%s"},
+    [WORD_WIN_POOLED] = {" pooled to fit", "，缩小以适应屏幕"},
+    [WORD_WIN_MEAN] = {"rows %u-%u of %u  cols %u-%u of %u  mean of %ux%u", "行 %u-%u/%u  列 %u-%u/%u  %ux%u 均值"},
+    [WORD_WIN_PART] = {"rows %u-%u of %u  cols %u-%u of %u", "行 %u-%u/%u  列 %u-%u/%u"},
+    [WORD_WIN_ALL] = {"all %ux%u", "全部 %ux%u"},
+    [WORD_HEAD_N] = {"head %d", "头 %d"},
+    [WORD_HEAD_NO_FINITE] = {"head %d  no finite values", "头 %d  没有有限值"},
+    [WORD_HEAD_MIN_MAX] = {"head %d  min %.3g  max %.3g", "头 %d  最小 %.3g  最大 %.3g"},
+    [WORD_HEAD_ENTROPY] = {"head %d  entropy %.2f bits  distance %.2f", "头 %d  熵 %.2f 比特  距离 %.2f"},
+    [WORD_HEAD_ENTROPY_SHORT] = {"head %d  H %.2f bits  d %.2f", "头 %d  H %.2f 比特  d %.2f"},
+    [WORD_MSG_FIRST_RECORD] = {"this is the first step", "这是第一条记录"},
+    [WORD_MSG_LAST_RECORD] = {"this is the last step (%u records)", "这是最后一条记录（共 %u 条）"},
+    [WORD_MSG_NO_LAYER] = {"%s is not inside a layer: } and { move between layers", "%s 不在某一层里：} 和 { 在层之间移动"},
+    [WORD_MSG_LAYER_0] = {"%s is already in layer 0", "%s 已经在第 0 层"},
+    [WORD_MSG_NUMBERS] = {"numbers %s", "格中数值：%s"},
+    [WORD_MSG_MASK_OVERLAY] = {"mask overlay %s", "掩码叠加%s"},
+    [WORD_MSG_MASK_ON] = {"on: × marks what the mask hides", "已打开：× 标出被掩码遮住的格"},
+    [WORD_MSG_MASK_OFF] = {"off", "已关闭"},
+    [WORD_MSG_STRETCHED] = {"colours stretched to this record's own range", "颜色拉伸到这条记录自身的范围"},
+    [WORD_MSG_UNIT_SCALE] = {"weights and probabilities coloured on 0 to 1", "权重和概率按 0 到 1 着色"},
+    [WORD_MSG_LESSON_FIRST] = {"this is the lesson's first step: N goes on", "这是本课的第一步：按 N 继续"},
+    [WORD_MSG_LESSON_LAST] = {"this is the lesson's last step (%d)%s", "这是本课的最后一步（第 %d 步）%s"},
+    [WORD_MSG_C_CHECKS] = {": C checks its claims", "：按 C 检查本课的结论"},
+    [WORD_MSG_PASSED_OVER] = {"step %d (%s) is not in this run: passed over", "第 %d 步（%s）不在这次运行里：已跳过"},
+    [WORD_MSG_NARRATION_IN] = {"narration in %s", "讲解语言：%s"},
+    [WORD_MSG_NARR_END] = {"the end of this step's narration", "这一步的讲解到底了"},
+    [WORD_MSG_NARR_START] = {"the start of this step's narration", "这一步的讲解已在开头"},
+    [WORD_MSG_EDIT_CANCELLED] = {"edit cancelled: the run is unchanged", "已取消编辑：运行没有改变"},
+    [WORD_MSG_UNCHANGED] = {"the sentence is unchanged: nothing to re-run", "句子没有改动：不需要重新运行"},
+    [WORD_MSG_CHECKING] = {"checking the claims...", "正在检查结论……"},
+    [WORD_MSG_RERUNNING] = {"re-running with %s...", "正在重新运行：%s……"},
+    [WORD_MSG_ABLATE_WHERE] = {"A silences the head on screen: go to a record of an attention block with one page per head (its weights, say)", "A 把屏幕上的头输出置零：先到一个注意力模块里每个头一页的记录（比如它的权重）"},
+    [WORD_MSG_NO_CLAIMS] = {"this lesson makes no claims to check", "本课没有要检查的结论"},
+    [WORD_MSG_CLAIMS_PASS] = {"claims: %d of %d pass", "结论：%d 条成立，共 %d 条"},
+    [WORD_MSG_RERAN] = {"re-ran%s%s; claims: %d of %d pass", "已重新运行%s%s；结论：%d 条成立，共 %d 条"},
+    [WORD_MSG_COLON] = {": ", "："},
+    [WORD_WHAT_SOURCE] = {"the new source sentence", "新的源句"},
+    [WORD_WHAT_TARGET] = {"the new target sentence", "新的目标句"},
+    [WORD_WHAT_CAUSAL] = {"the causal mask toggled", "切换因果掩码"},
+    [WORD_WHAT_PADDING] = {"the padding mask toggled", "切换填充掩码"},
+    [WORD_WHAT_POSITIONS] = {"the next positional encoding", "换下一种位置编码"},
+    [WORD_WHAT_RESIDUAL] = {"the residual connections toggled", "切换残差连接"},
+    [WORD_WHAT_SCALE] = {"the 1/sqrt(d_k) scaling toggled", "切换 1/√d_k 缩放"},
+    [WORD_WHAT_TEMPERATURE] = {"the next attention temperature", "换下一个注意力温度"},
+    [WORD_WHAT_ABLATE] = {"the head silenced or back", "头输出置零 / 恢复"},
+    [WORD_WHAT_CACHE] = {"the KV cache toggled", "切换 KV 缓存"},
+    [WORD_WHAT_NOTHING] = {"nothing changed", "没有改动"},
+    [WORD_MSG_NOT_A_KEY] = {"'%c' is not a key here: ? lists the keys", "“%c” 在这里不是按键：? 列出所有按键"},
+    [WORD_MSG_TOO_LONG] = {"the sentence cannot grow longer here", "句子在这里不能再长了"},
 };
 
 const char *view_word(ViewLang lang, Word w)
@@ -145,6 +199,16 @@ int view_format(char *buf, size_t cap, ViewLang lang, Word w, ...)
     int n = vsnprintf(buf, cap, view_word(lang, w), ap);
     va_end(ap);
     return n;
+}
+
+void view_say(ViewState *s, MessageKind kind, Word w, ...)
+{
+    char buf[600];
+    va_list ap;
+    va_start(ap, w);
+    vsnprintf(buf, sizeof buf, view_word(s->lang, w), ap);
+    va_end(ap);
+    view_message(s, kind, "%s", buf);
 }
 
 const char *view_run_settings(const ViewState *s)

@@ -88,6 +88,60 @@ typedef enum {
     /* the help screen */
     WORD_HELP_TITLE, WORD_HELP_REFUSED, WORD_HELP_MOUSE, WORD_HELP_GLOSSARY,
     WORD_HELP_LINES,      /* fmt %d %d %d: first, last, of */
+    /* the matrix pane's titles and legend; the status line's messages */
+    WORD_MODE_HEADS,
+    WORD_MODE_COMPARE,
+    WORD_LEGEND_MASKED,
+    WORD_LEGEND_HIDDEN,
+    WORD_WIN_HEADS,  /* fmt %d %u %u %s */
+    WORD_WIN_POOLED,
+    WORD_WIN_MEAN,  /* fmt %u x8 */
+    WORD_WIN_PART,  /* fmt %u x6 */
+    WORD_WIN_ALL,  /* fmt %u %u */
+    WORD_HEAD_N,  /* fmt %d */
+    WORD_HEAD_NO_FINITE,  /* fmt %d */
+    WORD_HEAD_MIN_MAX,  /* fmt %d %.3g %.3g */
+    WORD_HEAD_ENTROPY,  /* fmt %d %.2f %.2f */
+    WORD_HEAD_ENTROPY_SHORT,  /* fmt %d %.2f %.2f */
+    WORD_MSG_FIRST_RECORD,
+    WORD_MSG_LAST_RECORD,  /* fmt %u */
+    WORD_MSG_NO_LAYER,  /* fmt %s */
+    WORD_MSG_LAYER_0,  /* fmt %s */
+    WORD_MSG_NUMBERS,  /* fmt %s: on or off */
+    WORD_MSG_MASK_OVERLAY,  /* fmt %s: WORD_MSG_MASK_ON or _OFF */
+    WORD_MSG_MASK_ON,
+    WORD_MSG_MASK_OFF,
+    WORD_MSG_STRETCHED,
+    WORD_MSG_UNIT_SCALE,
+    WORD_MSG_LESSON_FIRST,
+    WORD_MSG_LESSON_LAST,  /* fmt %d %s: steps, WORD_MSG_C_CHECKS or "" */
+    WORD_MSG_C_CHECKS,
+    WORD_MSG_PASSED_OVER,  /* fmt %d %s */
+    WORD_MSG_NARRATION_IN,  /* fmt %s */
+    WORD_MSG_NARR_END,
+    WORD_MSG_NARR_START,
+    WORD_MSG_EDIT_CANCELLED,
+    WORD_MSG_UNCHANGED,
+    WORD_MSG_CHECKING,
+    WORD_MSG_RERUNNING,  /* fmt %s: one of WORD_WHAT_* */
+    WORD_MSG_ABLATE_WHERE,
+    WORD_MSG_NO_CLAIMS,
+    WORD_MSG_CLAIMS_PASS,  /* fmt %d %d */
+    WORD_MSG_RERAN,  /* fmt %s %s %d %d */
+    WORD_MSG_COLON,
+    WORD_WHAT_SOURCE,
+    WORD_WHAT_TARGET,
+    WORD_WHAT_CAUSAL,
+    WORD_WHAT_PADDING,
+    WORD_WHAT_POSITIONS,
+    WORD_WHAT_RESIDUAL,
+    WORD_WHAT_SCALE,
+    WORD_WHAT_TEMPERATURE,
+    WORD_WHAT_ABLATE,
+    WORD_WHAT_CACHE,
+    WORD_WHAT_NOTHING,
+    WORD_MSG_NOT_A_KEY,  /* fmt %c */
+    WORD_MSG_TOO_LONG,
     WORD_COUNT
 } Word;
 
@@ -101,6 +155,10 @@ const char *view_word(ViewLang lang, Word w);
  * names, and test_view_text checks that every language's text takes the
  * same conversions in the same order. */
 int view_format(char *buf, size_t cap, ViewLang lang, Word w, ...);
+
+/* view_message with word w in the viewer's language as the format (the
+ * arguments those the word's comment names). */
+void view_say(ViewState *s, MessageKind kind, Word w, ...);
 
 /* A positional encoding's configuration name ("sinusoidal") in lang. */
 const char *view_word_positions(ViewLang lang, const char *name);
