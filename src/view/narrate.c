@@ -298,7 +298,7 @@ const char *view_rerun_refused(const ViewState *s, ViewEditKind kind)
 {
     if (!s->rerun.run || !s->rerun.refuses || kind == VIEW_EDIT_CHECK)
         return NULL;
-    return s->rerun.refuses(s->rerun.ctx, kind);
+    return s->rerun.refuses(s->rerun.ctx, kind, s->lang);
 }
 
 void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text)
@@ -388,7 +388,8 @@ void view_perform_rerun(ViewState *s)
     ViewEdit ed = {s->rerun_kind, s->rerun_kind == VIEW_EDIT_SOURCE || s->rerun_kind == VIEW_EDIT_TARGET ||
                                           s->rerun_kind == VIEW_EDIT_ABLATE
                                       ? s->rerun_text
-                                      : NULL};
+                                      : NULL,
+                  s->lang};
     Error err;
     error_clear(&err);
     Status st = s->rerun.run(s->rerun.ctx, &ed, res, &err);

@@ -182,6 +182,19 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_WHAT_NOTHING] = {"nothing changed", "没有改动"},
     [WORD_MSG_NOT_A_KEY] = {"'%c' is not a key here: ? lists the keys", "“%c” 在这里不是按键：? 列出所有按键"},
     [WORD_MSG_TOO_LONG] = {"the sentence cannot grow longer here", "句子在这里不能再长了"},
+    [WORD_LV_NO_GENERATION] = {"this lesson generates nothing, so the KV cache plays no part (G works in lesson 4)", "本课不生成任何内容，所以 KV 缓存不起作用（G 在第 4 课里有用）"},
+    [WORD_LV_EMPTY] = {"the %s is empty: type at least one word", "%s是空的：至少输入一个词"},
+    [WORD_LV_NOT_UTF8] = {"the %s is not valid UTF-8", "%s不是有效的 UTF-8"},
+    [WORD_LV_SOURCE] = {"source sentence", "源句"},
+    [WORD_LV_TARGET] = {"target sentence", "目标句"},
+    [WORD_LV_UNKNOWN_ONE] = {"%s is not in this lesson's vocabulary", "%s 不在本课的词表里"},
+    [WORD_LV_UNKNOWN_MANY] = {"%s are not in this lesson's vocabulary", "%s 不在本课的词表里"},
+    [WORD_LV_IT_KNOWS] = {"it knows: %.200s", "本课认识的词元：%.200s"},
+    [WORD_LV_WHICH_HEAD] = {"which head? go to an attention block's record first", "哪个头？先到一个注意力模块的记录上"},
+    [WORD_LV_POSITIONS_FIXED] = {"this lesson's trained model (%.100s) was made with %s%s; positions cannot change here (T works in the lessons with seeded models)", "本课训练好的模型（%.100s）是用%s%s训练的；这里不能换位置编码（T 在使用随机初始化模型的课里有用）"},
+    [WORD_LV_NO_POSITIONS] = {"no positional encoding", "无位置编码"},
+    [WORD_LV_POSITIONS_SUFFIX] = {" positions", "位置编码"},
+    [WORD_LV_NOT_CHECKED] = {"the claims could not be checked", "无法检查结论"},
 };
 
 const char *view_word(ViewLang lang, Word w)

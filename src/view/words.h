@@ -142,6 +142,20 @@ typedef enum {
     WORD_WHAT_NOTHING,
     WORD_MSG_NOT_A_KEY,  /* fmt %c */
     WORD_MSG_TOO_LONG,
+    /* a lesson's re-runs (cli/lesson_view.c): the title, refusals, errors */
+    WORD_LV_NO_GENERATION,
+    WORD_LV_EMPTY,  /* fmt %s: WORD_LV_SOURCE or _TARGET */
+    WORD_LV_NOT_UTF8,  /* fmt %s */
+    WORD_LV_SOURCE,
+    WORD_LV_TARGET,
+    WORD_LV_UNKNOWN_ONE,  /* fmt %s */
+    WORD_LV_UNKNOWN_MANY,  /* fmt %s */
+    WORD_LV_IT_KNOWS,  /* fmt %.200s */
+    WORD_LV_WHICH_HEAD,
+    WORD_LV_POSITIONS_FIXED,  /* fmt %.100s %s %s: file, encoding, WORD_LV_POSITIONS_SUFFIX or "" */
+    WORD_LV_NO_POSITIONS,
+    WORD_LV_POSITIONS_SUFFIX,
+    WORD_LV_NOT_CHECKED,
     WORD_COUNT
 } Word;
 
