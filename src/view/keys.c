@@ -98,7 +98,9 @@ const KeySection *keys_sections(int *n)
     return sections;
 }
 
-int keys_help_glossary_line(void)
+/* The help screen's line where the glossary's title is (g in help jumps
+ * there). */
+static int keys_help_glossary_line(void)
 {
     int n = 2;  /* the mouse line and a blank */
     for (int i = 0; i < LEN(sections); i++)

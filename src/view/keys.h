@@ -46,9 +46,7 @@ const KeySection *keys_sections(int *n);
  * line, then the mouse line and a blank, then the glossary (view/glossary.h):
  * its title and one line a term. */
 int keys_help_lines(void);
-/* The help screen's line where the glossary's title is (g in help jumps
- * there). */
-int keys_help_glossary_line(void);
+
 
 /* Handle one key (the viewer repaints after every key). */
 void view_key(ViewState *s, int ch);

@@ -123,6 +123,7 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_VERDICT_INDENT] = {"      ", "        "},
     [WORD_WALK_MEASURED] = {"measured: ", "测得："},
     [WORD_CLAIMS_HOLD] = {"%d of %d claims hold", "%d 条结论成立，共 %d 条"},
+    [WORD_STEPS_PANE] = {" steps (%u) ", " 记录（%u） "},
     [WORD_HELP_TITLE] = {" traceformer view: keys ", " traceformer 查看器：按键 "},
     [WORD_HELP_REFUSED] = {"not in this lesson: ", "本课不可用："},
     [WORD_HELP_MOUSE] = {"Mouse: a click selects a cell or a step; the wheel scrolls.",

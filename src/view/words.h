@@ -86,6 +86,7 @@ typedef enum {
     WORD_WALK_MEASURED,   /* "measured: " */
     WORD_CLAIMS_HOLD,     /* fmt %d %d: held, of */
     /* the help screen */
+    WORD_STEPS_PANE,      /* fmt %u: the steps pane's title, its record count */
     WORD_HELP_TITLE, WORD_HELP_REFUSED, WORD_HELP_MOUSE, WORD_HELP_GLOSSARY,
     WORD_HELP_LINES,      /* fmt %d %d %d: first, last, of */
     /* the matrix pane's titles and legend; the status line's messages */
