@@ -170,10 +170,10 @@ void draw_prompt(const ViewState *s, const ScreenLayout *l)
     mvhline(y, 0, ' ', w);
     char count[64];
     if (q->n_total == 0)
-        snprintf(count, sizeof count, " no match ");
+        snprintf(count, sizeof count, "%s", view_word(s->lang, WORD_SEARCH_NONE));
     else
-        snprintf(count, sizeof count, " %u match%s  Tab completes  Enter opens  Esc cancels ", q->n_total,
-                 q->n_total == 1 ? "" : "es");
+        view_format(count, sizeof count, s->lang, WORD_SEARCH_COUNT, q->n_total,
+                    q->n_total == 1 || s->lang == VIEW_LANG_ZH ? "" : "es");
     int cw = text_width(count, !s->theme.utf8);
     paint_role(s, ROLE_KEY);
     mvaddstr(y, 0, "/");

@@ -436,7 +436,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
     draw_pane_title(s, l, c);
     if (!c->ok) {
         Panel p = {.r = l->panels};
-        draw_note(s, &p, "this record cannot be read:", c->err.msg);
+        draw_note(s, &p, view_word(s->lang, WORD_NOTE_UNREADABLE), c->err.msg);
         return;
     }
     Panel p[LAYOUT_MAX_PANELS];
@@ -477,11 +477,11 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
         if (p[i].source == PANEL_B) {
             if (!cb) {
                 snprintf(title, sizeof title, "B %s", view_trace_label(s, s->b));
-                draw_note(s, &p[i], title, "no record of this name in B");
+                draw_note(s, &p[i], title, view_word(s->lang, WORD_NOTE_NOT_IN_B));
                 continue;
             }
             if (!cb->ok) {
-                draw_note(s, &p[i], "B cannot be read:", cb->err.msg);
+                draw_note(s, &p[i], view_word(s->lang, WORD_NOTE_B_UNREADABLE), cb->err.msg);
                 continue;
             }
             char ptb[160];
@@ -500,14 +500,14 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
         }
         /* A − B */
         if (!cb || !cb->ok) {
-            draw_note(s, &p[i], "A - B", "nothing to subtract: B has no such record");
+            draw_note(s, &p[i], "A - B", view_word(s->lang, WORD_NOTE_NOTHING_TO_SUBTRACT));
             continue;
         }
         if (!s->cmp.same_shape) {
             char sa[160], sb[160], note[400];
             export_shape_text(r, sa, sizeof sa);
             export_shape_text(&cb->tr.rec, sb, sizeof sb);
-            snprintf(note, sizeof note, "the shapes differ, so there is no difference to show: A %s, B %s", sa, sb);
+            view_format(note, sizeof note, s->lang, WORD_NOTE_SHAPES_DIFFER, sa, sb);
             draw_note(s, &p[i], "A - B", note);
             continue;
         }

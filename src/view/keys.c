@@ -390,8 +390,8 @@ void view_key(ViewState *s, int ch)
             layout_screen(s, &l);
             if (s->focus == FOCUS_STEPS && l.steps.w == 0) {
                 s->focus = FOCUS_MATRIX;
-                view_message(s, MSG_NOTICE, "the steps pane needs a wider screen (%s columns)",
-                             s->narration.lookup ? "116, beside the narration," : "80");
+                view_say(s, MSG_NOTICE, WORD_MSG_STEPS_WIDER,
+                         s->narration.lookup ? view_word(s->lang, WORD_MSG_COLS_BESIDE) : "80");
             }
         }
         view_sync(s);

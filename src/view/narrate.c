@@ -85,11 +85,11 @@ void view_guide_enter(ViewState *s, int k)
     error_clear(&err);
     TraceReader *r;
     if (!path) {
-        view_message(s, MSG_ERROR, "step %d compares with run %s, which this walk does not have", k + 1, g.compare);
+        view_say(s, MSG_ERROR, WORD_MSG_NO_COMPARE_RUN, k + 1, g.compare);
         return;
     }
     if (trace_reader_open(&r, path, &err)) {
-        view_message(s, MSG_ERROR, "step %d's other run cannot be opened: %s", k + 1, err.msg);
+        view_say(s, MSG_ERROR, WORD_MSG_COMPARE_RUN_UNREADABLE, k + 1, err.msg);
         return;
     }
     s->guide_saved_b = s->b;
@@ -104,7 +104,7 @@ void view_guide_step(ViewState *s, int delta)
 {
     if (s->n_guide == 0) {
         view_message(s, MSG_NOTICE, "%s", s->narration.lookup
-                                              ? "this walk has no ordered steps: n and p step through every record"
+                                              ? view_word(s->lang, WORD_MSG_NO_STEPS)
                                               : "no lesson here: traceformer lesson N opens one, with its steps");
         return;
     }
@@ -177,7 +177,7 @@ void view_toggle_intro(ViewState *s)
 {
     bool fb;
     if (!s->show_intro && !intro_text(s, &fb)) {
-        view_message(s, MSG_NOTICE, "%s", s->narration.lookup ? "this lesson has no introduction"
+        view_message(s, MSG_NOTICE, "%s", s->narration.lookup ? view_word(s->lang, WORD_MSG_NO_INTRO)
                                                               : "no lesson here: I shows a lesson's introduction");
         return;
     }
@@ -394,7 +394,7 @@ void view_perform_rerun(ViewState *s)
     error_clear(&err);
     Status st = s->rerun.run(s->rerun.ctx, &ed, res, &err);
     if (st != TF_OK) {
-        view_message(s, MSG_ERROR, "%s%s%s", err.msg[0] ? err.msg : "the re-run failed",
+        view_message(s, MSG_ERROR, "%s%s%s", err.msg[0] ? err.msg : view_word(s->lang, WORD_MSG_RERUN_FAILED),
                      err.hint[0] ? " \xe2\x80\x94 " : "", err.hint);
         free(res);
         return;

@@ -157,6 +157,45 @@ typedef enum {
     WORD_LV_NO_POSITIONS,
     WORD_LV_POSITIONS_SUFFIX,
     WORD_LV_NOT_CHECKED,
+    /* more of the status line, the compare panes and the jump prompt */
+    WORD_MSG_EXPORTING,  /* fmt %s */
+    WORD_MSG_NO_EXPORT,
+    WORD_MSG_EXPORT_UNREADABLE,
+    WORD_MSG_WROTE,  /* fmt %s */
+    WORD_MSG_EXPORT_FAILED,  /* fmt %s %s %s: message, separator, hint */
+    WORD_MSG_STEPS_WIDER,  /* fmt %s: WORD_MSG_COLS_BESIDE or "80" */
+    WORD_MSG_COLS_BESIDE,
+    WORD_MSG_NO_COMPARE_RUN,  /* fmt %d %s */
+    WORD_MSG_COMPARE_RUN_UNREADABLE,  /* fmt %d %s */
+    WORD_MSG_NO_INTRO,
+    WORD_MSG_NO_STEPS,
+    WORD_MSG_RERUN_FAILED,
+    WORD_MSG_NO_HEAD_AXIS,  /* fmt %s: the record */
+    WORD_MSG_NO_BATCH_AXIS,  /* fmt %s: the record */
+    WORD_MSG_LAST_LAYER,  /* fmt %s %ld */
+    WORD_MSG_FIRST_LAYER,  /* fmt %s %ld */
+    WORD_MSG_NO_RECORD_NEAR,  /* fmt %s %s */
+    WORD_MSG_NO_RECORD,  /* fmt %s */
+    WORD_MSG_HEADS_FIT,
+    WORD_MSG_ALL_IN_VIEW_ZOOM,
+    WORD_MSG_ONE_TO_ONE,
+    WORD_MSG_ALL_IN_VIEW,
+    WORD_MSG_NO_MASK,
+    WORD_MSG_MASK_WHERE,
+    WORD_MSG_NO_HEADS_VIEW,  /* fmt %s */
+    WORD_MSG_NOT_IN_B,  /* fmt %s %s */
+    WORD_MSG_TREE_ALL,
+    WORD_MSG_TREE_FOLLOW,
+    WORD_MSG_NO_RUN,  /* fmt %s */
+    WORD_MSG_RUN_UNREADABLE,  /* fmt %s %s */
+    WORD_MSG_NEW_RUN_UNREADABLE,  /* fmt %s */
+    WORD_NOTE_UNREADABLE,
+    WORD_NOTE_NOT_IN_B,
+    WORD_NOTE_B_UNREADABLE,
+    WORD_NOTE_NOTHING_TO_SUBTRACT,
+    WORD_NOTE_SHAPES_DIFFER,  /* fmt %s %s */
+    WORD_SEARCH_NONE,
+    WORD_SEARCH_COUNT,  /* fmt %u %s: count, "es" or "" (English plural) */
     WORD_COUNT
 } Word;
 
