@@ -85,6 +85,14 @@ typedef enum {
     WORD_VERDICT_INDENT,  /* spaces as wide as a verdict */
     WORD_WALK_MEASURED,   /* "measured: " */
     WORD_CLAIMS_HOLD,     /* fmt %d %d: held, of */
+    /* the same for facts (sanity checks, never counted as claims) and for
+     * claims skipped on a student's sentence */
+    WORD_VERDICT_SKIP,    /* the width of WORD_VERDICT_PASS */
+    WORD_WALK_FACTS,      /* the heading above the facts */
+    WORD_FACTS_HOLD,      /* fmt %d %d: held, of */
+    WORD_CLAIMS_HOLD_SKIPPED, /* fmt %d %d %d: held, of, skipped */
+    WORD_FACTS_HOLD_SKIPPED,  /* fmt %d %d %d: held, of, skipped */
+    WORD_ABOUT_OWN_SENTENCE,  /* why a claim was skipped */
     /* the help screen */
     WORD_STEPS_PANE,      /* fmt %u: the steps pane's title, its record count */
     WORD_HELP_TITLE, WORD_HELP_REFUSED, WORD_HELP_MOUSE, WORD_HELP_GLOSSARY,
