@@ -432,13 +432,18 @@ static void note_unknown(void *ctx, const char *what, const char *token)
 static Status check_words(const LessonView *lv, const char *text, ViewLang g, bool src, Error *err)
 {
     const char *what = view_word(g, src ? WORD_LV_SOURCE : WORD_LV_TARGET);
+    char msg[400];
     const char *p = text;
     while (*p == ' ')
         p++;
-    if (!*p)
-        return error_set(err, TF_ERR_INPUT, view_word(g, WORD_LV_EMPTY), what);
-    if (!utf8_valid(text, strlen(text), NULL))
-        return error_set(err, TF_ERR_INPUT, view_word(g, WORD_LV_NOT_UTF8), what);
+    if (!*p) {
+        view_format(msg, sizeof msg, g, WORD_LV_EMPTY, what);
+        return error_set(err, TF_ERR_INPUT, "%s", msg);
+    }
+    if (!utf8_valid(text, strlen(text), NULL)) {
+        view_format(msg, sizeof msg, g, WORD_LV_NOT_UTF8, what);
+        return error_set(err, TF_ERR_INPUT, "%s", msg);
+    }
     if (!lv->facts.vocab)
         return TF_OK;  /* the vocabulary came with the weights: the engine decides */
     Vocab v;
@@ -453,9 +458,10 @@ static Status check_words(const LessonView *lv, const char *text, ViewLang g, bo
         Unknown u = {"", 0};
         st = tokenizer_encode(&v, text, what, ids, MAX_IDS, &n, note_unknown, &u, err);
         if (st == TF_OK && u.n > 0) {
-            st = error_set(err, TF_ERR_INPUT, view_word(g, u.n == 1 ? WORD_LV_UNKNOWN_ONE : WORD_LV_UNKNOWN_MANY),
-                           u.unknown);
-            error_hint(err, view_word(g, WORD_LV_IT_KNOWS), lv->facts.vocab);
+            view_format(msg, sizeof msg, g, u.n == 1 ? WORD_LV_UNKNOWN_ONE : WORD_LV_UNKNOWN_MANY, u.unknown);
+            st = error_set(err, TF_ERR_INPUT, "%s", msg);
+            view_format(msg, sizeof msg, g, WORD_LV_IT_KNOWS, lv->facts.vocab);
+            error_hint(err, "%s", msg);
         }
     }
     free(ids);
