@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stddef.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "lesson/switches.h"
 #include "trace/trace.h"
 #include "text/printable.h"
+#include "view/words.h"
 
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
@@ -244,6 +246,24 @@ static int finish_output(void)
     return 1;
 }
 
+/* The walk's and the check's own words come from the viewer's table
+ * (view/words.h), so the two say the same thing in each language. */
+static ViewLang lang_of(const char *lang)
+{
+    return strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
+}
+
+/* Print word w of lang, formatted with the arguments its comment names. */
+static void say(const char *lang, Word w, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, w);
+    vsnprintf(buf, sizeof buf, view_word(lang_of(lang), w), ap);
+    va_end(ap);
+    fputs(buf, stdout);
+}
+
 /* The claims, then the facts apart (sanity checks no switch should break,
  * never counted as claims), each with its verdict and what was measured. */
 static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang)
@@ -261,29 +281,36 @@ static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang
             const ClaimResult *r = &res[i];
             if (r->fact != (pass == 1))
                 continue;
-            if (pass == 1 && n[1] + skipped[1] == 0)
-                puts("── facts: sanity checks, not claims (no switch should break them)");
-            printf("%s  ", r->skipped ? "SKIP" : r->pass ? "PASS" : "FAIL");
+            if (pass == 1 && n[1] + skipped[1] == 0) {
+                say(lang, WORD_WALK_FACTS);
+                putchar('\n');
+            }
+            say(lang, r->skipped ? WORD_VERDICT_SKIP : r->pass ? WORD_VERDICT_PASS : WORD_VERDICT_FAIL);
             put(zh && r->text_zh[0] ? r->text_zh : r->text);
-            fputs("\n      ", stdout);
+            putchar('\n');
+            say(lang, WORD_VERDICT_INDENT);
             put(r->check);
-            if (r->skipped) {
-                /* a claim about the lesson's own sentence, on the student's */
-                fputs(zh ? "\n      （这条结论只关于本课自己的句子）\n" : "\n      (about the lesson's own sentence)\n", stdout);
+            putchar('\n');
+            say(lang, WORD_VERDICT_INDENT);
+            if (r->skipped) {  /* a claim about the lesson's own sentence, on the student's */
+                say(lang, WORD_ABOUT_OWN_SENTENCE);
+                putchar('\n');
                 skipped[pass]++;
                 continue;
             }
             n[pass]++;
             held[pass] += r->pass;
-            fputs("\n      measured: ", stdout);
+            say(lang, WORD_WALK_MEASURED);
             put(r->measured);
             putchar('\n');
         }
-        const char *what = pass == 0 ? "claims" : "facts";
         if (skipped[pass])
-            printf("%d of %d %s hold, %d skipped\n", held[pass], n[pass], what, skipped[pass]);
+            say(lang, pass == 0 ? WORD_CLAIMS_HOLD_SKIPPED : WORD_FACTS_HOLD_SKIPPED, held[pass], n[pass],
+                skipped[pass]);
         else if (pass == 0 || n[1])
-            printf("%d of %d %s hold\n", held[pass], n[pass], what);
+            say(lang, pass == 0 ? WORD_CLAIMS_HOLD : WORD_FACTS_HOLD, held[pass], n[pass]);
+        if (skipped[pass] || pass == 0 || n[1])
+            putchar('\n');
     }
     free(res);
     return failed ? 1 : 0;
@@ -368,7 +395,7 @@ static void step_shape(const LessonStep *s, const LessonTraces *t, char *buf, si
 /* The steps in order, each with its record's shape, note and narration. */
 static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
 {
-    printf("Lesson %d: ", lesson_number(l));
+    say(lang, WORD_WALK_TITLE, lesson_number(l));
     put(lesson_title(l, lang));
     fputs("\n\n", stdout);
     /* a lesson without lesson.zh.md still speaks, in English */
@@ -382,10 +409,10 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
         const LessonStep *s = lesson_step(l, i);
         char shape[256];
         step_shape(s, t, shape, sizeof shape);
-        printf("── step %d of %d: ", i + 1, n);
+        say(lang, WORD_WALK_STEP, i + 1, n);
         put(s->key);
         if (s->compare[0]) {
-            fputs(" vs @", stdout);
+            say(lang, WORD_WALK_VS);
             put(s->compare);
         }
         put(shape);
@@ -480,7 +507,7 @@ int cmd_lesson(int argc, char **argv)
     } else if (st) {
         rc = cli_report(&err, st);
     } else if (a.check) {
-        printf("lesson %d: ", lesson_number(l));
+        say(a.lang, WORD_CHECK_TITLE, lesson_number(l));
         put(lesson_title(l, a.lang));
         putchar('\n');
         rc = print_claims(l, &traces, a.lang);
@@ -491,9 +518,10 @@ int cmd_lesson(int argc, char **argv)
         rc = st ? cli_report(&err, st) : 0;
     } else {
         print_walk(l, &traces, a.lang);
-        printf("(to see the matrices: traceformer lesson %d --traces DIR, then traceformer show DIR/main.trace "
-               "NAME, or traceformer lesson %d in a terminal)\n\n── claims\n",
-               lesson_number(l), lesson_number(l));
+        say(a.lang, WORD_WALK_SEE, lesson_number(l), lesson_number(l));
+        fputs("\n\n", stdout);
+        say(a.lang, WORD_WALK_CLAIMS);
+        putchar('\n');
         rc = print_claims(l, &traces, a.lang);
     }
     const int out_rc = finish_output();

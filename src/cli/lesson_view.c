@@ -39,8 +39,6 @@ typedef struct {
     char *vocab;          /* [vocab] tokens, or NULL */
 } RunFacts;
 
-/* Why G does nothing in a lesson without generation. */
-static const char NO_GENERATION[] = "this lesson generates nothing, so the KV cache plays no part (G works in lesson 4)";
 
 #define FACTS_UNKNOWN {.causal = -1, .padding = -1, .residual = -1, .scale = -1}
 
@@ -57,7 +55,7 @@ struct LessonView {
     /* A run with trained weights holds every run's positional encoding to
      * the one it was trained with (weights_load refuses any other): the T
      * key says so up front. "" when every run is seeded. */
-    char positions_fixed[400];
+    char positions_fixed[VIEW_N_LANGS][400];
 
     /* the student's overrides (lesson.h), kept for every later re-run */
     char src[SENTENCE_MAX], tgt[SENTENCE_MAX], positions[24], ablate[64];
@@ -431,15 +429,21 @@ static void note_unknown(void *ctx, const char *what, const char *token)
 /* A sentence the lesson's vocabulary can read: every word known. (The
  * engine would read an unknown word as <UNK>; a student who typed it wants
  * to hear that it is not known, with the words that are.) */
-static Status check_words(const LessonView *lv, const char *text, const char *what, Error *err)
+static Status check_words(const LessonView *lv, const char *text, ViewLang g, bool src, Error *err)
 {
+    const char *what = view_word(g, src ? WORD_LV_SOURCE : WORD_LV_TARGET);
+    char msg[400];
     const char *p = text;
     while (*p == ' ')
         p++;
-    if (!*p)
-        return error_set(err, TF_ERR_INPUT, "the %s is empty: type at least one word", what);
-    if (!utf8_valid(text, strlen(text), NULL))
-        return error_set(err, TF_ERR_INPUT, "the %s is not valid UTF-8", what);
+    if (!*p) {
+        view_format(msg, sizeof msg, g, WORD_LV_EMPTY, what);
+        return error_set(err, TF_ERR_INPUT, "%s", msg);
+    }
+    if (!utf8_valid(text, strlen(text), NULL)) {
+        view_format(msg, sizeof msg, g, WORD_LV_NOT_UTF8, what);
+        return error_set(err, TF_ERR_INPUT, "%s", msg);
+    }
     if (!lv->facts.vocab)
         return TF_OK;  /* the vocabulary came with the weights: the engine decides */
     Vocab v;
@@ -454,9 +458,10 @@ static Status check_words(const LessonView *lv, const char *text, const char *wh
         Unknown u = {"", 0};
         st = tokenizer_encode(&v, text, what, ids, MAX_IDS, &n, note_unknown, &u, err);
         if (st == TF_OK && u.n > 0) {
-            st = error_set(err, TF_ERR_INPUT, "%s %s not in this lesson's vocabulary", u.unknown,
-                           u.n == 1 ? "is" : "are");
-            error_hint(err, "it knows: %.200s", lv->facts.vocab);
+            view_format(msg, sizeof msg, g, u.n == 1 ? WORD_LV_UNKNOWN_ONE : WORD_LV_UNKNOWN_MANY, u.unknown);
+            st = error_set(err, TF_ERR_INPUT, "%s", msg);
+            view_format(msg, sizeof msg, g, WORD_LV_IT_KNOWS, lv->facts.vocab);
+            error_hint(err, "%s", msg);
         }
     }
     free(ids);
@@ -522,8 +527,9 @@ static void fill_claims(const LessonView *lv, ViewRunResult *out)
     if (lesson_check(lv->l, &lv->traces, &res, &failed, &err) != TF_OK) {
         out->n_claims = 1;  /* say why, where the claims would be */
         out->claims[0].pass = false;
-        snprintf(out->claims[0].text[VIEW_LANG_EN], sizeof out->claims[0].text[0], "%s",
-                 "the claims could not be checked");
+        for (int g = 0; g < VIEW_N_LANGS; g++)
+            snprintf(out->claims[0].text[g], sizeof out->claims[0].text[0], "%s",
+                     view_word((ViewLang)g, WORD_LV_NOT_CHECKED));
         copy_text(out->claims[0].measured, sizeof out->claims[0].measured, err.msg);
         free(res);
         return;
@@ -564,7 +570,7 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
     case VIEW_EDIT_TARGET: {
         bool src = e->kind == VIEW_EDIT_SOURCE;
         copy_text(text, sizeof text, e->text ? e->text : "");
-        if ((st = check_words(lv, text, src ? "source sentence" : "target sentence", err)))
+        if ((st = check_words(lv, text, e->lang, src, err)))
             return st;
         if (src)
             o.src = text;
@@ -586,19 +592,19 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
         /* One head at a time: the head named again brings it back. */
         copy_text(ablate, sizeof ablate, e->text ? e->text : "");
         if (!ablate[0])
-            return error_set(err, TF_ERR_INPUT, "which head? go to an attention block's record first");
+            return error_set(err, TF_ERR_INPUT, "%s", view_word(e->lang, WORD_LV_WHICH_HEAD));
         if (strcmp(lv->facts.ablated, ablate) == 0)
             snprintf(ablate, sizeof ablate, "none");
         o.ablate_head = ablate;
         break;
     case VIEW_EDIT_CACHE:
         if (!lv->generates)  /* the viewer asks first; this is for any other caller */
-            return error_set(err, TF_ERR_INPUT, "%s", NO_GENERATION);
+            return error_set(err, TF_ERR_INPUT, "%s", view_word(e->lang, WORD_LV_NO_GENERATION));
         o.cache = lv->o.cache == 0 ? 1 : 0;
         break;
     case VIEW_EDIT_POSITIONS:
-        if (lv->positions_fixed[0])  /* the viewer asks first; this is for any other caller */
-            return error_set(err, TF_ERR_INPUT, "%s", lv->positions_fixed);
+        if (lv->positions_fixed[0][0])  /* the viewer asks first; this is for any other caller */
+            return error_set(err, TF_ERR_INPUT, "%s", lv->positions_fixed[e->lang == VIEW_LANG_ZH]);
         positions = positions_next(lv->facts.positions);
         o.positions = positions;
         break;
@@ -663,12 +669,13 @@ static const char *lv_text(void *ctx, ViewEditKind which)
     return which == VIEW_EDIT_TARGET ? lv->facts.tgt : lv->facts.src;
 }
 
-static const char *lv_refuses(void *ctx, ViewEditKind which)
+static const char *lv_refuses(void *ctx, ViewEditKind which, ViewLang lang)
 {
     LessonView *lv = ctx;
     if (which == VIEW_EDIT_CACHE && !lv->generates)
-        return NO_GENERATION;
-    return which == VIEW_EDIT_POSITIONS && lv->positions_fixed[0] ? lv->positions_fixed : NULL;
+        return view_word(lang, WORD_LV_NO_GENERATION);
+    const char *fixed = lv->positions_fixed[lang == VIEW_LANG_ZH];
+    return which == VIEW_EDIT_POSITIONS && fixed[0] ? fixed : NULL;
 }
 
 /* The sentence for positions_fixed: the first run that loads trained
@@ -676,7 +683,7 @@ static const char *lv_refuses(void *ctx, ViewEditKind which)
  * residual connections shape no weights, so only T is held. */
 static void find_fixed_positions(LessonView *lv)
 {
-    lv->positions_fixed[0] = '\0';
+    lv->positions_fixed[0][0] = lv->positions_fixed[1][0] = '\0';
     for (int i = 0; i < lesson_run_count(lv->l); i++) {
         Config cfg;
         LessonRunOptions opts;
@@ -687,11 +694,12 @@ static void find_fixed_positions(LessonView *lv)
         const char *file = strrchr(opts.weights, '/');
         file = file ? file + 1 : opts.weights;
         const char *kind = config_positions_name(cfg.positions);
-        snprintf(lv->positions_fixed, sizeof lv->positions_fixed,
-                 "this lesson's trained model (%.100s) was made with %s%s; positions cannot change here "
-                 "(T works in the lessons with seeded models)",
-                 file, cfg.positions == POS_NONE ? "no positional encoding" : kind,
-                 cfg.positions == POS_NONE ? "" : " positions");
+        for (int g = 0; g < VIEW_N_LANGS; g++)
+            view_format(lv->positions_fixed[g], sizeof lv->positions_fixed[g], (ViewLang)g,
+                        WORD_LV_POSITIONS_FIXED, file,
+                        cfg.positions == POS_NONE ? view_word((ViewLang)g, WORD_LV_NO_POSITIONS)
+                                                  : view_word_positions((ViewLang)g, kind),
+                        cfg.positions == POS_NONE ? "" : view_word((ViewLang)g, WORD_LV_POSITIONS_SUFFIX));
         return;
     }
 }
@@ -733,7 +741,9 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
     }
     for (int g = 0; g < VIEW_N_LANGS; g++) {
         const char *t = lesson_title(l, lang_code((ViewLang)g));
-        snprintf(lv->title[g], sizeof lv->title[g], "lesson %d: %s", lesson_number(l), t ? t : lesson_slug(l));
+        int n = view_format(lv->title[g], sizeof lv->title[g], (ViewLang)g, WORD_CHECK_TITLE, lesson_number(l));
+        if (n > 0 && (size_t)n < sizeof lv->title[g])
+            copy_text(lv->title[g] + n, sizeof lv->title[g] - (size_t)n, t ? t : lesson_slug(l));
     }
 
     /* removed by a signal too, while the traces are computed (the viewer

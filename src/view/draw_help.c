@@ -1,13 +1,16 @@
-/* draw_help.c — the help screen (every key, from the key table) and the
- * jump prompt with its list of matching names. */
+/* draw_help.c — the help screen (every key, from the key table, then the
+ * glossary) in the viewer's language, and the jump prompt with its list
+ * of matching names. */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "view/draw.h"
+#include "view/glossary.h"
 #include "view/keys.h"
 #include "view/paint.h"
 #include "view/text.h"
+#include "view/words.h"
 
 /* Key names use arrows; ASCII terminals read words instead. */
 static void key_names(const ViewState *s, const char *names, char *buf, size_t cap)
@@ -59,7 +62,8 @@ void draw_help(const ViewState *s, const ScreenLayout *l)
     int w = s->cols - 4 < 76 ? s->cols - 4 : 76;
     int h = s->lines - 2;
     int y0 = 1, x0 = (s->cols - w) / 2;
-    paint_box(s, y0, x0, h, w, " traceformer view: keys ");
+    paint_box(s, y0, x0, h, w, view_word(s->lang, WORD_HELP_TITLE));
+    bool zh = s->lang == VIEW_LANG_ZH;
 
     int rows = h - 2, shown = 0, line = 0, key_w = 16;
     int nsec;
@@ -85,7 +89,7 @@ void draw_help(const ViewState *s, const ScreenLayout *l)
     bool lesson_first = s->narration.lookup != NULL && lesson >= 0;
     for (int ii = 0; ii < nsec; ii++) {
         int i = !lesson_first ? ii : ii == 0 ? lesson : ii <= lesson ? ii - 1 : ii;
-        EMIT(ROLE_GROUP, 0, sec[i].title);
+        EMIT(ROLE_GROUP, 0, zh ? sec[i].title_zh : sec[i].title);
         if (line >= top && shown < rows)
             shown++;
         line++;
@@ -93,12 +97,13 @@ void draw_help(const ViewState *s, const ScreenLayout *l)
             key_names(s, sec[i].keys[k].names, names, sizeof names);
             EMIT(ROLE_VALUE, 2, names);
             const char *why = view_rerun_refused(s, edit_of(sec[i].keys[k].action));
+            const char *help = zh ? sec[i].keys[k].help_zh : sec[i].keys[k].help;
             if (why) {  /* a toggle this walk's model refuses: dimmed; pressing it says why */
-                char dimmed[200];
-                snprintf(dimmed, sizeof dimmed, "not in this lesson: %s", sec[i].keys[k].help);
+                char dimmed[300];
+                snprintf(dimmed, sizeof dimmed, "%s%s", view_word(s->lang, WORD_HELP_REFUSED), help);
                 EMIT(ROLE_DIM, 2 + key_w, dimmed);
             } else
-                EMIT(ROLE_NORMAL, 2 + key_w, sec[i].keys[k].help);
+                EMIT(ROLE_NORMAL, 2 + key_w, help);
             if (line >= top && shown < rows)
                 shown++;
             line++;
@@ -107,13 +112,37 @@ void draw_help(const ViewState *s, const ScreenLayout *l)
             shown++;
         line++;
     }
-    EMIT(ROLE_DIM, 0, "Mouse: a click selects a cell or a step; the wheel scrolls.");
+    EMIT(ROLE_DIM, 0, view_word(s->lang, WORD_HELP_MOUSE));
+    if (line >= top && shown < rows)
+        shown++;
+    line++;
+    if (line >= top && shown < rows)
+        shown++;  /* the blank line */
+    line++;
+    /* The glossary: English term, Chinese term, the meaning in the
+     * viewer's language (each fits its column at 80 columns). */
+    EMIT(ROLE_GROUP, 0, view_word(s->lang, WORD_HELP_GLOSSARY));
+    if (line >= top && shown < rows)
+        shown++;
+    line++;
+    int nterms;
+    const GlossaryEntry *g = glossary_entries(&nterms);
+    for (int i = 0; i < nterms; i++) {
+        EMIT(ROLE_VALUE, 2, g[i].term[VIEW_LANG_EN]);
+        EMIT(ROLE_VALUE, 2 + 21, g[i].term[VIEW_LANG_ZH]);
+        EMIT(ROLE_NORMAL, 2 + 33, g[i].meaning[zh ? VIEW_LANG_ZH : VIEW_LANG_EN]);
+        if (line >= top && shown < rows)
+            shown++;
+        line++;
+    }
 #undef EMIT
     if (total > rows) {
-        char more[48];
-        snprintf(more, sizeof more, " %d-%d of %d ", top + 1, top + rows < total ? top + rows : total, total);
+        char more[80];
+        view_format(more, sizeof more, s->lang, WORD_HELP_LINES, top + 1, top + rows < total ? top + rows : total,
+                    total);
+        int mw = text_width(more, !s->theme.utf8);
         paint_role(s, ROLE_DIM);
-        paint_text(s, y0 + h - 1, x0 + w - 2 - (int)strlen(more), more, (int)strlen(more));
+        paint_text(s, y0 + h - 1, x0 + w - 2 - mw, more, mw);
     }
     (void)l;
 }
@@ -141,10 +170,10 @@ void draw_prompt(const ViewState *s, const ScreenLayout *l)
     mvhline(y, 0, ' ', w);
     char count[64];
     if (q->n_total == 0)
-        snprintf(count, sizeof count, " no match ");
+        snprintf(count, sizeof count, "%s", view_word(s->lang, WORD_SEARCH_NONE));
     else
-        snprintf(count, sizeof count, " %u match%s  Tab completes  Enter opens  Esc cancels ", q->n_total,
-                 q->n_total == 1 ? "" : "es");
+        view_format(count, sizeof count, s->lang, WORD_SEARCH_COUNT, q->n_total,
+                    q->n_total == 1 || s->lang == VIEW_LANG_ZH ? "" : "es");
     int cw = text_width(count, !s->theme.utf8);
     paint_role(s, ROLE_KEY);
     mvaddstr(y, 0, "/");

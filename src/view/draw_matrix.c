@@ -12,6 +12,7 @@
 #include "view/draw.h"
 #include "view/paint.h"
 #include "view/text.h"
+#include "view/words.h"
 
 /* Where a panel's values come from: a page of A or B, or A − B. */
 typedef struct {
@@ -329,7 +330,8 @@ static void draw_pane_title(const ViewState *s, const ScreenLayout *l, const Cac
     shape[0] = '\0';
     if (c->ok)
         export_shape_text(&c->tr.rec, shape, sizeof shape);
-    const char *mode = s->heads ? "  heads" : s->compare && s->b ? "  compare" : "";
+    const char *mode = s->heads ? view_word(s->lang, WORD_MODE_HEADS)
+                       : s->compare && s->b ? view_word(s->lang, WORD_MODE_COMPARE) : "";
     snprintf(title, sizeof title, " %s %s%s ", view_name(s, s->cur), shape, mode);
     paint_role(s, s->focus == FOCUS_MATRIX ? ROLE_FOCUS_TITLE : ROLE_PANE_TITLE);
     paint_text(s, m->y, m->x + 1, title, m->w - 2);
@@ -370,7 +372,7 @@ static void draw_legend(const ViewState *s, const ScreenLayout *l, const Panel *
             x += paint_text(s, y, x, palette_glyph(sc, PALETTE_MASKED, utf8), 1);
         }
         paint_role(s, ROLE_DIM);
-        x += paint_text(s, y, x, s->mask_overlay ? " -inf / hidden by mask" : " -inf (masked)", end - x);
+        x += paint_text(s, y, x, view_word(s->lang, s->mask_overlay ? WORD_LEGEND_HIDDEN : WORD_LEGEND_MASKED), end - x);
     }
     if (n < 1)
         return;
@@ -382,16 +384,15 @@ static void draw_legend(const ViewState *s, const ScreenLayout *l, const Panel *
     r1 = r1 > q->rows ? q->rows : r1;
     c1 = c1 > q->cols ? q->cols : c1;
     if (s->heads)
-        snprintf(win, sizeof win, "%d heads, each %ux%u%s", n, q->rows, q->cols,
-                 q->pr > 1 || q->pc > 1 ? " pooled to fit" : "");
+        view_format(win, sizeof win, s->lang, WORD_WIN_HEADS, n, q->rows, q->cols,
+                    q->pr > 1 || q->pc > 1 ? view_word(s->lang, WORD_WIN_POOLED) : "");
     else if (q->pr > 1 || q->pc > 1)
-        snprintf(win, sizeof win, "rows %u-%u of %u  cols %u-%u of %u  mean of %ux%u", r0, r1 - 1, q->rows, c0,
-                 c1 - 1, q->cols, q->pr, q->pc);
+        view_format(win, sizeof win, s->lang, WORD_WIN_MEAN, r0, r1 - 1, q->rows, c0, c1 - 1, q->cols, q->pr,
+                    q->pc);
     else if (r1 - r0 < q->rows || c1 - c0 < q->cols)
-        snprintf(win, sizeof win, "rows %u-%u of %u  cols %u-%u of %u", r0, r1 - 1, q->rows, c0, c1 - 1,
-                 q->cols);
+        view_format(win, sizeof win, s->lang, WORD_WIN_PART, r0, r1 - 1, q->rows, c0, c1 - 1, q->cols);
     else
-        snprintf(win, sizeof win, "all %ux%u", q->rows, q->cols);
+        view_format(win, sizeof win, s->lang, WORD_WIN_ALL, q->rows, q->cols);
     int ww = text_width(win, !utf8);
     if (x + 3 + ww <= end) {
         paint_role(s, ROLE_DIM);
@@ -405,24 +406,24 @@ static void head_title(const ViewState *s, const Panel *p, char *buf, size_t cap
 {
     int h = p->head;
     if (h < 0 || h >= s->n_head_stats) {
-        snprintf(buf, cap, "head %d", h);
+        view_format(buf, cap, s->lang, WORD_HEAD_N, h);
         return;
     }
     if (!s->head_stats[h].distributions) {
         float lo = s->head_stats[h].min, hi = s->head_stats[h].max;
         if (lo > hi)
-            snprintf(buf, cap, "head %d  no finite values", h);
+            view_format(buf, cap, s->lang, WORD_HEAD_NO_FINITE, h);
         else if (p->r.w >= 27)
-            snprintf(buf, cap, "head %d  min %.3g  max %.3g", h, lo, hi);
+            view_format(buf, cap, s->lang, WORD_HEAD_MIN_MAX, h, (double)lo, (double)hi);
         else
             snprintf(buf, cap, "h%d %.3g..%.3g", h, lo, hi);
         return;
     }
     double e = s->head_stats[h].entropy_bits, d = s->head_stats[h].distance;
     if (p->r.w >= 40)
-        snprintf(buf, cap, "head %d  entropy %.2f bits  distance %.2f", h, e, d);
+        view_format(buf, cap, s->lang, WORD_HEAD_ENTROPY, h, e, d);
     else if (p->r.w >= 27)
-        snprintf(buf, cap, "head %d  H %.2f bits  d %.2f", h, e, d);
+        view_format(buf, cap, s->lang, WORD_HEAD_ENTROPY_SHORT, h, e, d);
     else
         snprintf(buf, cap, "h%d H%.2f d%.2f", h, e, d);
 }
@@ -435,7 +436,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
     draw_pane_title(s, l, c);
     if (!c->ok) {
         Panel p = {.r = l->panels};
-        draw_note(s, &p, "this record cannot be read:", c->err.msg);
+        draw_note(s, &p, view_word(s->lang, WORD_NOTE_UNREADABLE), c->err.msg);
         return;
     }
     Panel p[LAYOUT_MAX_PANELS];
@@ -476,11 +477,11 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
         if (p[i].source == PANEL_B) {
             if (!cb) {
                 snprintf(title, sizeof title, "B %s", view_trace_label(s, s->b));
-                draw_note(s, &p[i], title, "no record of this name in B");
+                draw_note(s, &p[i], title, view_word(s->lang, WORD_NOTE_NOT_IN_B));
                 continue;
             }
             if (!cb->ok) {
-                draw_note(s, &p[i], "B cannot be read:", cb->err.msg);
+                draw_note(s, &p[i], view_word(s->lang, WORD_NOTE_B_UNREADABLE), cb->err.msg);
                 continue;
             }
             char ptb[160];
@@ -499,14 +500,14 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
         }
         /* A − B */
         if (!cb || !cb->ok) {
-            draw_note(s, &p[i], "A - B", "nothing to subtract: B has no such record");
+            draw_note(s, &p[i], "A - B", view_word(s->lang, WORD_NOTE_NOTHING_TO_SUBTRACT));
             continue;
         }
         if (!s->cmp.same_shape) {
             char sa[160], sb[160], note[400];
             export_shape_text(r, sa, sizeof sa);
             export_shape_text(&cb->tr.rec, sb, sizeof sb);
-            snprintf(note, sizeof note, "the shapes differ, so there is no difference to show: A %s, B %s", sa, sb);
+            view_format(note, sizeof note, s->lang, WORD_NOTE_SHAPES_DIFFER, sa, sb);
             draw_note(s, &p[i], "A - B", note);
             continue;
         }

@@ -7,6 +7,7 @@
 #include "view/draw.h"
 #include "view/paint.h"
 #include "view/text.h"
+#include "view/words.h"
 
 void draw_steps(const ViewState *s, const ScreenLayout *l)
 {
@@ -16,7 +17,7 @@ void draw_steps(const ViewState *s, const ScreenLayout *l)
     bool utf8 = s->theme.utf8;
 
     char title[64];
-    snprintf(title, sizeof title, " steps (%u) ", s->count);
+    view_format(title, sizeof title, s->lang, WORD_STEPS_PANE, s->count);
     paint_hline(s, ROLE_BORDER, r->y, r->x, r->w);
     paint_role(s, focus ? ROLE_FOCUS_TITLE : ROLE_PANE_TITLE);
     paint_text(s, r->y, r->x + 1, title, r->w - 2);

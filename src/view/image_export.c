@@ -8,15 +8,16 @@
 #include <string.h>
 
 #include "view/state.h"
+#include "view/words.h"
 
 void view_request_export(ViewState *s)
 {
     if (!s->export.fn) {
-        view_message(s, MSG_ERROR, "image export is not available in this build");
+        view_say(s, MSG_ERROR, WORD_MSG_NO_EXPORT);
         return;
     }
     s->pending = PENDING_EXPORT;
-    view_message(s, MSG_NOTICE, "exporting %s through gnuplot...", view_name(s, s->cur));
+    view_say(s, MSG_NOTICE, WORD_MSG_EXPORTING, view_name(s, s->cur));
 }
 
 
@@ -75,7 +76,7 @@ void view_perform_export(ViewState *s)
     const Record *mask_b = mb && mb->ok ? &mb->tr.rec : NULL;
     const CachedRecord *c = view_current(s);
     if (!c || !c->ok) {
-        view_message(s, MSG_ERROR, "export failed: this record cannot be read");
+        view_say(s, MSG_ERROR, WORD_MSG_EXPORT_UNREADABLE);
         return;
     }
     const Record *r = &c->tr.rec;
@@ -119,8 +120,8 @@ void view_perform_export(ViewState *s)
         free(d);
     }
     if (st == TF_OK)
-        view_message(s, MSG_NOTICE, "wrote %s", done);
+        view_say(s, MSG_NOTICE, WORD_MSG_WROTE, done);
     else
-        view_message(s, MSG_ERROR, "export failed: %s%s%s", err.msg[0] ? err.msg : "unknown error",
+        view_say(s, MSG_ERROR, WORD_MSG_EXPORT_FAILED, err.msg[0] ? err.msg : "unknown error",
                      err.hint[0] ? " — " : "", err.hint);
 }

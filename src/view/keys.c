@@ -4,89 +4,92 @@
 #include <curses.h>
 #include <string.h>
 
+#include "view/glossary.h"
 #include "view/layout.h"
+#include "view/words.h"
 
 #define ESC 27
 
 static const KeyBinding step_keys[] = {
-    {{'n', KEY_RIGHT}, "n \xe2\x86\x92", DO_NEXT, "next step, in execution order"},
-    {{'p', KEY_LEFT}, "p \xe2\x86\x90", DO_PREV, "previous step"},
-    {{KEY_HOME, '<'}, "Home <", DO_FIRST, "first step"},
-    {{KEY_END, '>'}, "End >", DO_LAST, "last step"},
-    {{'}'}, "}", DO_LAYER_NEXT, "the same record in the next layer"},
-    {{'{'}, "{", DO_LAYER_PREV, "the same record in the previous layer"},
-    {{']'}, "]", DO_HEAD_NEXT, "next head (attention records)"},
-    {{'['}, "[", DO_HEAD_PREV, "previous head"},
-    {{'b'}, "b", DO_BATCH_NEXT, "next sentence of a batch"},
-    {{'B'}, "B", DO_BATCH_PREV, "previous sentence of a batch"},
-    {{'/', 'g'}, "/ g", DO_SEARCH, "jump to a record by name (Tab completes)"},
+    {{'n', KEY_RIGHT}, "n \xe2\x86\x92", DO_NEXT, "next step, in execution order", "下一条记录（按执行顺序）"},
+    {{'p', KEY_LEFT}, "p \xe2\x86\x90", DO_PREV, "previous step", "上一条记录"},
+    {{KEY_HOME, '<'}, "Home <", DO_FIRST, "first step", "第一条记录"},
+    {{KEY_END, '>'}, "End >", DO_LAST, "last step", "最后一条记录"},
+    {{'}'}, "}", DO_LAYER_NEXT, "the same record in the next layer", "下一层的同名记录"},
+    {{'{'}, "{", DO_LAYER_PREV, "the same record in the previous layer", "上一层的同名记录"},
+    {{']'}, "]", DO_HEAD_NEXT, "next head (attention records)", "下一个头（注意力记录）"},
+    {{'['}, "[", DO_HEAD_PREV, "previous head", "上一个头"},
+    {{'b'}, "b", DO_BATCH_NEXT, "next sentence of a batch", "批次中的下一个句子"},
+    {{'B'}, "B", DO_BATCH_PREV, "previous sentence of a batch", "批次中的上一个句子"},
+    {{'/', 'g'}, "/ g", DO_SEARCH, "jump to a record by name (Tab completes)", "按名称跳到一条记录（Tab 补全）"},
 };
 
 static const KeyBinding cursor_keys[] = {
-    {{'k', KEY_UP}, "k \xe2\x86\x91", DO_UP, "cursor up a row"},
-    {{'j', KEY_DOWN}, "j \xe2\x86\x93", DO_DOWN, "cursor down a row"},
-    {{'h', KEY_SLEFT}, "h S-\xe2\x86\x90", DO_LEFT, "cursor left a column"},
-    {{'l', KEY_SRIGHT}, "l S-\xe2\x86\x92", DO_RIGHT, "cursor right a column"},
-    {{KEY_PPAGE, KEY_CTRL('b')}, "PgUp", DO_PAGE_UP, "cursor up a screen"},
-    {{KEY_NPAGE, KEY_CTRL('f')}, "PgDn", DO_PAGE_DOWN, "cursor down a screen"},
-    {{'0', '^'}, "0", DO_ROW_START, "cursor to the first column"},
-    {{'$'}, "$", DO_ROW_END, "cursor to the last column"},
-    {{'-', '_'}, "-", DO_ZOOM_OUT, "zoom out: each cell the mean of 2x2 more values"},
-    {{'+', '='}, "+", DO_ZOOM_IN, "zoom back in"},
-    {{'z'}, "z", DO_ZOOM_FIT, "fit the whole matrix on screen / back to 1:1"},
+    {{'k', KEY_UP}, "k \xe2\x86\x91", DO_UP, "cursor up a row", "光标上移一行"},
+    {{'j', KEY_DOWN}, "j \xe2\x86\x93", DO_DOWN, "cursor down a row", "光标下移一行"},
+    {{'h', KEY_SLEFT}, "h S-\xe2\x86\x90", DO_LEFT, "cursor left a column", "光标左移一列"},
+    {{'l', KEY_SRIGHT}, "l S-\xe2\x86\x92", DO_RIGHT, "cursor right a column", "光标右移一列"},
+    {{KEY_PPAGE, KEY_CTRL('b')}, "PgUp", DO_PAGE_UP, "cursor up a screen", "光标上移一屏"},
+    {{KEY_NPAGE, KEY_CTRL('f')}, "PgDn", DO_PAGE_DOWN, "cursor down a screen", "光标下移一屏"},
+    {{'0', '^'}, "0", DO_ROW_START, "cursor to the first column", "光标到第一列"},
+    {{'$'}, "$", DO_ROW_END, "cursor to the last column", "光标到最后一列"},
+    {{'-', '_'}, "-", DO_ZOOM_OUT, "zoom out: each cell the mean of 2x2 more values", "缩小：每格显示 2x2 倍多个值的均值"},
+    {{'+', '='}, "+", DO_ZOOM_IN, "zoom back in", "放大回来"},
+    {{'z'}, "z", DO_ZOOM_FIT, "fit the whole matrix on screen / back to 1:1", "整个矩阵放进屏幕 / 回到 1:1"},
 };
 
 static const KeyBinding view_keys[] = {
-    {{'a'}, "a", DO_HEADS, "heads view: every head of the block on one scale"},
-    {{'c'}, "c", DO_COMPARE, "compare: A, B and A-B (view A --compare B)"},
-    {{'v'}, "v", DO_NUMBERS, "numbers in the cells on / off"},
-    {{'m'}, "m", DO_MASK, "mask overlay: mark the cells the block's mask hides"},
-    {{'s'}, "s", DO_STRETCH, "colours: weights on 0..1 / stretched to their own range"},
-    {{'x'}, "x", DO_EXPORT, "export this view as an image (gnuplot)"},
+    {{'a'}, "a", DO_HEADS, "heads view: every head of the block on one scale", "多头视图：这个模块的所有头用同一色标"},
+    {{'c'}, "c", DO_COMPARE, "compare: A, B and A-B (view A --compare B)", "对比：A、B 和 A-B（view A --compare B）"},
+    {{'v'}, "v", DO_NUMBERS, "numbers in the cells on / off", "格中显示数值：开 / 关"},
+    {{'m'}, "m", DO_MASK, "mask overlay: mark the cells the block's mask hides", "掩码叠加：标出被注意力掩码遮住的格"},
+    {{'s'}, "s", DO_STRETCH, "colours: weights on 0..1 / stretched to their own range", "颜色：权重按 0..1 / 拉伸到自身范围"},
+    {{'x'}, "x", DO_EXPORT, "export this view as an image (gnuplot)", "把当前视图导出为图片（gnuplot）"},
 };
 
 static const KeyBinding lesson_keys[] = {
-    {{'N'}, "N", DO_GUIDE_NEXT, "next step of the lesson (its own order)"},
-    {{'P'}, "P", DO_GUIDE_PREV, "previous step of the lesson"},
-    {{'I'}, "I", DO_INTRO, "the lesson's introduction (I again: back to the step)"},
-    {{'L'}, "L", DO_LANG, "narration in English / \xe7\xae\x80\xe4\xbd\x93\xe4\xb8\xad\xe6\x96\x87"},
-    {{'J'}, "J", DO_NARR_DOWN, "scroll the narration down"},
-    {{'K'}, "K", DO_NARR_UP, "scroll the narration up"},
-    {{'e'}, "e", DO_EDIT_SOURCE, "edit the source sentence and re-run (Enter; Esc cancels)"},
-    {{'E'}, "E", DO_EDIT_TARGET, "edit the target sentence and re-run"},
-    {{'M'}, "M", DO_CAUSAL, "re-run with the causal mask on / off"},
-    {{'D'}, "D", DO_PADDING, "re-run with the padding mask on / off"},
-    {{'T'}, "T", DO_POSITIONS, "re-run with the next positional encoding"},
-    {{'R'}, "R", DO_RESIDUAL, "re-run with the residual connections on / off"},
-    {{'S'}, "S", DO_SCALE, "re-run with the scores' 1/sqrt(d_k) scaling on / off"},
-    {{'W'}, "W", DO_TEMPERATURE, "re-run with the next attention temperature: 1, 2, 0.5"},
-    {{'A'}, "A", DO_ABLATE, "re-run with the head on screen silenced (its z zeroed) / back"},
-    {{'G'}, "G", DO_CACHE, "re-run generation with the KV cache on / off"},
-    {{'C'}, "C", DO_CLAIMS, "the lesson's claims on this run: PASS / FAIL, measured"},
+    {{'N'}, "N", DO_GUIDE_NEXT, "next step of the lesson (its own order)", "课程的下一步（按课程顺序）"},
+    {{'P'}, "P", DO_GUIDE_PREV, "previous step of the lesson", "课程的上一步"},
+    {{'I'}, "I", DO_INTRO, "the lesson's introduction (I again: back to the step)", "课程简介（再按 I：回到这一步）"},
+    {{'L'}, "L", DO_LANG, "narration in English / \xe7\xae\x80\xe4\xbd\x93\xe4\xb8\xad\xe6\x96\x87",
+     "讲解：English / 简体中文"},
+    {{'J'}, "J", DO_NARR_DOWN, "scroll the narration down", "讲解往下滚动"},
+    {{'K'}, "K", DO_NARR_UP, "scroll the narration up", "讲解往上滚动"},
+    {{'e'}, "e", DO_EDIT_SOURCE, "edit the source sentence and re-run (Enter; Esc cancels)", "编辑源句并重新运行（Enter；Esc 取消）"},
+    {{'E'}, "E", DO_EDIT_TARGET, "edit the target sentence and re-run", "编辑目标句并重新运行"},
+    {{'M'}, "M", DO_CAUSAL, "re-run with the causal mask on / off", "打开 / 关闭因果掩码，重新运行"},
+    {{'D'}, "D", DO_PADDING, "re-run with the padding mask on / off", "打开 / 关闭填充掩码，重新运行"},
+    {{'T'}, "T", DO_POSITIONS, "re-run with the next positional encoding", "换下一种位置编码，重新运行"},
+    {{'R'}, "R", DO_RESIDUAL, "re-run with the residual connections on / off", "打开 / 关闭残差连接，重新运行"},
+    {{'S'}, "S", DO_SCALE, "re-run with the scores' 1/sqrt(d_k) scaling on / off", "打开 / 关闭分数的 1/√d_k 缩放，重新运行"},
+    {{'W'}, "W", DO_TEMPERATURE, "re-run with the next attention temperature: 1, 2, 0.5", "换下一个注意力温度（1、2、0.5），重新运行"},
+    {{'A'}, "A", DO_ABLATE, "re-run with the head on screen silenced (its z zeroed) / back", "把屏幕上的头输出置零（z 为 0）/ 恢复，重新运行"},
+    {{'G'}, "G", DO_CACHE, "re-run generation with the KV cache on / off", "打开 / 关闭 KV 缓存，重新运行生成"},
+    {{'C'}, "C", DO_CLAIMS, "the lesson's claims on this run: PASS / FAIL, measured", "本课的结论在这次运行上：成立 / 不成立，测得值"},
 };
 
 static const KeyBinding pane_keys[] = {
-    {{'\t'}, "Tab", DO_FOCUS, "keys to the steps pane and back"},
-    {{'\n', '\r', KEY_ENTER, ' ', 'o'}, "Enter Space o", DO_FOLD, "fold / unfold the group at the steps cursor"},
-    {{'O'}, "O", DO_TREE_MODE, "steps: follow the current step / open every group"},
+    {{'\t'}, "Tab", DO_FOCUS, "keys to the steps pane and back", "按键转到步骤栏 / 转回来"},
+    {{'\n', '\r', KEY_ENTER, ' ', 'o'}, "Enter Space o", DO_FOLD, "fold / unfold the group at the steps cursor", "折叠 / 展开步骤栏光标处的组"},
+    {{'O'}, "O", DO_TREE_MODE, "steps: follow the current step / open every group", "步骤栏：跟随当前记录 / 展开所有组"},
 };
 
 static const KeyBinding other_keys[] = {
-    {{'?', KEY_F(1)}, "?", DO_HELP, "this help"},
-    {{ESC}, "Esc", DO_BACK, "back: close help, the prompt, heads or compare"},
-    {{KEY_CTRL('l')}, "Ctrl-L", DO_REDRAW, "repaint the screen"},
-    {{'q', 'Q'}, "q", DO_QUIT, "quit"},
+    {{'?', KEY_F(1)}, "?", DO_HELP, "this help", "本帮助"},
+    {{ESC}, "Esc", DO_BACK, "back: close help, the prompt, heads or compare", "返回：关闭帮助、提示行、多头视图或对比"},
+    {{KEY_CTRL('l')}, "Ctrl-L", DO_REDRAW, "repaint the screen", "重画屏幕"},
+    {{'q', 'Q'}, "q", DO_QUIT, "quit", "退出"},
 };
 
 #define LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const KeySection sections[] = {
-    {"Steps", step_keys, LEN(step_keys)},
-    {"Cell cursor and zoom", cursor_keys, LEN(cursor_keys)},
-    {"Views", view_keys, LEN(view_keys)},
-    {"Lesson (traceformer lesson N)", lesson_keys, LEN(lesson_keys)},
-    {"Steps pane", pane_keys, LEN(pane_keys)},
-    {"Other", other_keys, LEN(other_keys)},
+    {"Steps", "记录", step_keys, LEN(step_keys)},
+    {"Cell cursor and zoom", "单元格光标与缩放", cursor_keys, LEN(cursor_keys)},
+    {"Views", "视图", view_keys, LEN(view_keys)},
+    {"Lesson (traceformer lesson N)", "课程（traceformer lesson N）", lesson_keys, LEN(lesson_keys)},
+    {"Steps pane", "步骤栏", pane_keys, LEN(pane_keys)},
+    {"Other", "其他", other_keys, LEN(other_keys)},
 };
 
 const KeySection *keys_sections(int *n)
@@ -95,12 +98,21 @@ const KeySection *keys_sections(int *n)
     return sections;
 }
 
-int keys_help_lines(void)
+/* The help screen's line where the glossary's title is (g in help jumps
+ * there). */
+static int keys_help_glossary_line(void)
 {
     int n = 2;  /* the mouse line and a blank */
     for (int i = 0; i < LEN(sections); i++)
         n += sections[i].n + 2;  /* title, keys, blank */
     return n;
+}
+
+int keys_help_lines(void)
+{
+    int terms;
+    glossary_entries(&terms);
+    return keys_help_glossary_line() + 1 + terms;  /* its title, a line a term */
 }
 
 /* The action of a key in the main view (not in help or the prompt). */
@@ -186,6 +198,9 @@ static void help_key(ViewState *s, int ch)
     case KEY_PPAGE:
         s->help_top -= 10;
         break;
+    case 'g':  /* the glossary, and back to the keys */
+        s->help_top = s->help_top == keys_help_glossary_line() ? 0 : keys_help_glossary_line();
+        break;
     default:
         s->help = false;  /* any other key closes help, as less does */
         return;
@@ -232,7 +247,7 @@ void view_input_char(ViewState *s, uint32_t cp)
         s->msg_kind = MSG_NONE;
     }
     if (!lineedit_insert(&s->edit, cp))
-        view_message(s, MSG_NOTICE, "the sentence cannot grow longer here");
+        view_say(s, MSG_NOTICE, WORD_MSG_TOO_LONG);
 }
 
 /* Keys while the claims panel is open: j/k scroll it, C, Esc, q and Enter
@@ -301,7 +316,7 @@ void view_key(ViewState *s, int ch)
     switch (keys_action(ch)) {
     case DO_NONE:
         if (ch >= 0x20 && ch < 0x7F)
-            view_message(s, MSG_NOTICE, "'%c' is not a key here: ? lists the keys", ch);
+            view_say(s, MSG_NOTICE, WORD_MSG_NOT_A_KEY, ch);
         return;
     case DO_NEXT: view_step(s, 1); break;
     case DO_PREV: view_step(s, -1); break;
@@ -375,8 +390,8 @@ void view_key(ViewState *s, int ch)
             layout_screen(s, &l);
             if (s->focus == FOCUS_STEPS && l.steps.w == 0) {
                 s->focus = FOCUS_MATRIX;
-                view_message(s, MSG_NOTICE, "the steps pane needs a wider screen (%s columns)",
-                             s->narration.lookup ? "116, beside the narration," : "80");
+                view_say(s, MSG_NOTICE, WORD_MSG_STEPS_WIDER,
+                         s->narration.lookup ? view_word(s->lang, WORD_MSG_COLS_BESIDE) : "80");
             }
         }
         view_sync(s);

@@ -30,10 +30,12 @@ typedef struct {
     const char *names;    /* as help shows them: "n →" */
     Action action;
     const char *help;     /* what the key does */
+    const char *help_zh;  /* the same in Chinese */
 } KeyBinding;
 
 typedef struct {
     const char *title;
+    const char *title_zh;
     const KeyBinding *keys;
     int n;
 } KeySection;
@@ -41,8 +43,10 @@ typedef struct {
 /* The sections of the key table, in the order help lists them. */
 const KeySection *keys_sections(int *n);
 /* Lines of the help screen: per section a title, its keys and a blank
- * line, then the mouse line and a blank. */
+ * line, then the mouse line and a blank, then the glossary (view/glossary.h):
+ * its title and one line a term. */
 int keys_help_lines(void);
+
 
 /* Handle one key (the viewer repaints after every key). */
 void view_key(ViewState *s, int ch);

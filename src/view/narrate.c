@@ -13,6 +13,7 @@
 #include "view/layout.h"
 #include "view/state.h"
 #include "view/text.h"
+#include "view/words.h"
 
 static const char *lang_name(ViewLang l)
 {
@@ -84,11 +85,11 @@ void view_guide_enter(ViewState *s, int k)
     error_clear(&err);
     TraceReader *r;
     if (!path) {
-        view_message(s, MSG_ERROR, "step %d compares with run %s, which this walk does not have", k + 1, g.compare);
+        view_say(s, MSG_ERROR, WORD_MSG_NO_COMPARE_RUN, k + 1, g.compare);
         return;
     }
     if (trace_reader_open(&r, path, &err)) {
-        view_message(s, MSG_ERROR, "step %d's other run cannot be opened: %s", k + 1, err.msg);
+        view_say(s, MSG_ERROR, WORD_MSG_COMPARE_RUN_UNREADABLE, k + 1, err.msg);
         return;
     }
     s->guide_saved_b = s->b;
@@ -103,7 +104,7 @@ void view_guide_step(ViewState *s, int delta)
 {
     if (s->n_guide == 0) {
         view_message(s, MSG_NOTICE, "%s", s->narration.lookup
-                                              ? "this walk has no ordered steps: n and p step through every record"
+                                              ? view_word(s->lang, WORD_MSG_NO_STEPS)
                                               : "no lesson here: traceformer lesson N opens one, with its steps");
         return;
     }
@@ -141,12 +142,11 @@ void view_guide_step(ViewState *s, int delta)
             view_goto(s, (uint32_t)i);
     }
     if (k < 0) {
-        view_message(s, MSG_NOTICE, "this is the lesson's first step: N goes on");
+        view_say(s, MSG_NOTICE, WORD_MSG_LESSON_FIRST);
         return;
     }
     if (k >= s->n_guide) {
-        view_message(s, MSG_NOTICE, "this is the lesson's last step (%d)%s", s->n_guide,
-                     s->rerun.run ? ": C checks its claims" : "");
+        view_say(s, MSG_NOTICE, WORD_MSG_LESSON_LAST, s->n_guide, s->rerun.run ? view_word(s->lang, WORD_MSG_C_CHECKS) : "");
         return;
     }
     s->guide_step = k;
@@ -155,8 +155,7 @@ void view_guide_step(ViewState *s, int delta)
     view_guide_enter(s, k);
     view_goto(s, (uint32_t)s->guide_idx[k]);
     if (skipped >= 0)
-        view_message(s, MSG_NOTICE, "step %d (%s) is not in this run: passed over", skipped + 1,
-                     s->guide_rec[skipped][0] ? s->guide_rec[skipped] : "?");
+        view_say(s, MSG_NOTICE, WORD_MSG_PASSED_OVER, skipped + 1, s->guide_rec[skipped][0] ? s->guide_rec[skipped] : "?");
 }
 
 /* ---- narration ---- */
@@ -178,7 +177,7 @@ void view_toggle_intro(ViewState *s)
 {
     bool fb;
     if (!s->show_intro && !intro_text(s, &fb)) {
-        view_message(s, MSG_NOTICE, "%s", s->narration.lookup ? "this lesson has no introduction"
+        view_message(s, MSG_NOTICE, "%s", s->narration.lookup ? view_word(s->lang, WORD_MSG_NO_INTRO)
                                                               : "no lesson here: I shows a lesson's introduction");
         return;
     }
@@ -214,7 +213,7 @@ void view_toggle_lang(ViewState *s)
     }
     s->lang = s->lang == VIEW_LANG_EN ? VIEW_LANG_ZH : VIEW_LANG_EN;
     s->narr_top = 0;
-    view_message(s, MSG_NOTICE, "narration in %s", lang_name(s->lang));
+    view_say(s, MSG_NOTICE, WORD_MSG_NARRATION_IN, lang_name(s->lang));
 }
 
 void view_narration_scroll(ViewState *s, int delta)
@@ -236,8 +235,7 @@ void view_narration_scroll(ViewState *s, int delta)
     if (top < 0)
         top = 0;
     if (top == s->narr_top)
-        view_message(s, MSG_NOTICE, "%s", delta > 0 ? "the end of this step's narration"
-                                                    : "the start of this step's narration");
+        view_say(s, MSG_NOTICE, delta > 0 ? WORD_MSG_NARR_END : WORD_MSG_NARR_START);
     s->narr_top = top;
 }
 
@@ -265,7 +263,7 @@ void view_edit_start(ViewState *s, ViewEditKind which)
 void view_edit_cancel(ViewState *s)
 {
     s->editing = false;
-    view_message(s, MSG_NOTICE, "edit cancelled: the run is unchanged");
+    view_say(s, MSG_NOTICE, WORD_MSG_EDIT_CANCELLED);
 }
 
 void view_edit_apply(ViewState *s)
@@ -273,26 +271,26 @@ void view_edit_apply(ViewState *s)
     s->editing = false;
     const char *now = s->rerun.text ? s->rerun.text(s->rerun.ctx, s->edit_kind) : NULL;
     if (now && strcmp(now, s->edit.text) == 0) {
-        view_message(s, MSG_NOTICE, "the sentence is unchanged: nothing to re-run");
+        view_say(s, MSG_NOTICE, WORD_MSG_UNCHANGED);
         return;
     }
     view_request_rerun(s, s->edit_kind, s->edit.text);
 }
 
-static const char *edit_what(ViewEditKind k)
+static Word edit_what(ViewEditKind k)
 {
     switch (k) {
-    case VIEW_EDIT_SOURCE: return "the new source sentence";
-    case VIEW_EDIT_TARGET: return "the new target sentence";
-    case VIEW_EDIT_CAUSAL: return "the causal mask toggled";
-    case VIEW_EDIT_PADDING: return "the padding mask toggled";
-    case VIEW_EDIT_POSITIONS: return "the next positional encoding";
-    case VIEW_EDIT_RESIDUAL: return "the residual connections toggled";
-    case VIEW_EDIT_SCALE: return "the 1/sqrt(d_k) scaling toggled";
-    case VIEW_EDIT_TEMPERATURE: return "the next attention temperature";
-    case VIEW_EDIT_ABLATE: return "the head silenced or back";
-    case VIEW_EDIT_CACHE: return "the KV cache toggled";
-    default: return "nothing changed";
+    case VIEW_EDIT_SOURCE: return WORD_WHAT_SOURCE;
+    case VIEW_EDIT_TARGET: return WORD_WHAT_TARGET;
+    case VIEW_EDIT_CAUSAL: return WORD_WHAT_CAUSAL;
+    case VIEW_EDIT_PADDING: return WORD_WHAT_PADDING;
+    case VIEW_EDIT_POSITIONS: return WORD_WHAT_POSITIONS;
+    case VIEW_EDIT_RESIDUAL: return WORD_WHAT_RESIDUAL;
+    case VIEW_EDIT_SCALE: return WORD_WHAT_SCALE;
+    case VIEW_EDIT_TEMPERATURE: return WORD_WHAT_TEMPERATURE;
+    case VIEW_EDIT_ABLATE: return WORD_WHAT_ABLATE;
+    case VIEW_EDIT_CACHE: return WORD_WHAT_CACHE;
+    default: return WORD_WHAT_NOTHING;
     }
 }
 
@@ -300,7 +298,7 @@ const char *view_rerun_refused(const ViewState *s, ViewEditKind kind)
 {
     if (!s->rerun.run || !s->rerun.refuses || kind == VIEW_EDIT_CHECK)
         return NULL;
-    return s->rerun.refuses(s->rerun.ctx, kind);
+    return s->rerun.refuses(s->rerun.ctx, kind, s->lang);
 }
 
 void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text)
@@ -316,9 +314,9 @@ void view_request_rerun(ViewState *s, ViewEditKind kind, const char *text)
     snprintf(s->rerun_text, sizeof s->rerun_text, "%s", text ? text : "");
     s->pending = PENDING_RERUN;
     if (kind == VIEW_EDIT_CHECK)
-        view_message(s, MSG_NOTICE, "checking the claims...");
+        view_say(s, MSG_NOTICE, WORD_MSG_CHECKING);
     else
-        view_message(s, MSG_NOTICE, "re-running with %s...", edit_what(kind));
+        view_say(s, MSG_NOTICE, WORD_MSG_RERUNNING, view_word(s->lang, edit_what(kind)));
 }
 
 void view_request_ablate(ViewState *s)
@@ -332,8 +330,7 @@ void view_request_ablate(ViewState *s)
     const bool per_head = cr->ok && cr->tr.rec.ndim >= 2 && cr->tr.rec.dim_names[0] &&
                           strcmp(cr->tr.rec.dim_names[0], "head") == 0;
     if (!record_block_is_attention(rn.block) || rn.layer < 0 || !per_head) {
-        view_message(s, MSG_NOTICE, "A silences the head on screen: go to a record of an attention block "
-                                    "with one page per head (its weights, say)");
+        view_say(s, MSG_NOTICE, WORD_MSG_ABLATE_WHERE);
         return;
     }
     uint32_t head = s->head < cr->tr.rec.dims[0] ? s->head : cr->tr.rec.dims[0] - 1;
@@ -376,7 +373,7 @@ void view_toggle_claims(ViewState *s)
     }
     if (s->have_run) {
         if (s->run.n_claims == 0) {
-            view_message(s, MSG_NOTICE, "this lesson makes no claims to check");
+            view_say(s, MSG_NOTICE, WORD_MSG_NO_CLAIMS);
             return;
         }
         s->claims = true;
@@ -399,12 +396,13 @@ void view_perform_rerun(ViewState *s)
     ViewEdit ed = {s->rerun_kind, s->rerun_kind == VIEW_EDIT_SOURCE || s->rerun_kind == VIEW_EDIT_TARGET ||
                                           s->rerun_kind == VIEW_EDIT_ABLATE
                                       ? s->rerun_text
-                                      : NULL};
+                                      : NULL,
+                  s->lang};
     Error err;
     error_clear(&err);
     Status st = s->rerun.run(s->rerun.ctx, &ed, res, &err);
     if (st != TF_OK) {
-        view_message(s, MSG_ERROR, "%s%s%s", err.msg[0] ? err.msg : "the re-run failed",
+        view_message(s, MSG_ERROR, "%s%s%s", err.msg[0] ? err.msg : view_word(s->lang, WORD_MSG_RERUN_FAILED),
                      err.hint[0] ? " \xe2\x80\x94 " : "", err.hint);
         free(res);
         return;
@@ -431,8 +429,7 @@ void view_perform_rerun(ViewState *s)
     s->claims_top = 0;
     int pass = view_claims_passed(s);
     if (ed.kind == VIEW_EDIT_CHECK)
-        view_message(s, MSG_NOTICE, "claims: %d of %d pass", pass, view_claims_total(s));
+        view_say(s, MSG_NOTICE, WORD_MSG_CLAIMS_PASS, pass, view_claims_total(s));
     else
-        view_message(s, MSG_NOTICE, "re-ran%s%s; claims: %d of %d pass", s->run.settings[0] ? ": " : "",
-                     s->run.settings, pass, view_claims_total(s));
+        view_say(s, MSG_NOTICE, WORD_MSG_RERAN, view_run_settings(s)[0] ? view_word(s->lang, WORD_MSG_COLON) : "", view_run_settings(s), pass, view_claims_total(s));
 }

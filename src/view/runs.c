@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "view/state.h"
+#include "view/words.h"
 
 /* Close what we opened; the caller's traces stay the caller's. */
 static void drop_owned(ViewState *s, TraceReader *r)
@@ -87,7 +88,7 @@ bool view_show_run(ViewState *s, const char *run)
     }
     const char *path = s->narration.run_trace ? s->narration.run_trace(s->narration.ctx, run) : NULL;
     if (!path) {
-        view_message(s, MSG_ERROR, "this walk has no run '%s'", run);
+        view_say(s, MSG_ERROR, WORD_MSG_NO_RUN, run);
         return false;
     }
     if (s->run_a && strcmp(s->a_run, run) == 0 && strcmp(trace_reader_path(s->run_a), path) == 0)
@@ -96,7 +97,7 @@ bool view_show_run(ViewState *s, const char *run)
     error_clear(&err);
     TraceReader *r;
     if (trace_reader_open(&r, path, &err)) {
-        view_message(s, MSG_ERROR, "run %s cannot be opened: %s", run, err.msg);
+        view_say(s, MSG_ERROR, WORD_MSG_RUN_UNREADABLE, run, err.msg);
         return false;
     }
     TraceReader *old = s->run_a;
@@ -121,7 +122,7 @@ bool view_reopen(ViewState *s, const char *path)
     error_clear(&err);
     TraceReader *r = NULL;
     if (trace_reader_open(&r, path, &err)) {
-        view_message(s, MSG_ERROR, "the new run cannot be opened: %s", err.msg);
+        view_say(s, MSG_ERROR, WORD_MSG_NEW_RUN_UNREADABLE, err.msg);
         return false;
     }
     char keep[VIEW_GUIDE_NAME], run[sizeof s->a_run];

@@ -428,25 +428,24 @@ void view_step(ViewState *s, int delta)
 {
     long to = (long)s->cur + delta;
     if (to < 0) {
-        view_message(s, MSG_NOTICE, "this is the first step");
+        view_say(s, MSG_NOTICE, WORD_MSG_FIRST_RECORD);
         to = 0;
     } else if (to >= (long)s->count) {
-        view_message(s, MSG_NOTICE, "this is the last step (%u records)", s->count);
+        view_say(s, MSG_NOTICE, WORD_MSG_LAST_RECORD, s->count);
         to = (long)s->count - 1;
     }
     s->focus = FOCUS_MATRIX;
     view_goto(s, (uint32_t)to);
 }
 
-static bool leading_step(ViewState *s, const char *axis_name, int delta, uint32_t *value,
-                         const char *none_msg)
+static bool leading_step(ViewState *s, const char *axis_name, int delta, uint32_t *value, Word none_msg)
 {
     const CachedRecord *c = view_current(s);
     if (!c || !c->ok)
         return false;
     int ax = view_axis(&c->tr.rec, &c->pg, axis_name);
     if (ax < 0) {
-        view_message(s, MSG_NOTICE, "%s %s", view_name(s, s->cur), none_msg);
+        view_say(s, MSG_NOTICE, none_msg, view_name(s, s->cur));
         return false;
     }
     long n = c->tr.rec.dims[ax];
@@ -459,13 +458,12 @@ static bool leading_step(ViewState *s, const char *axis_name, int delta, uint32_
 
 void view_step_head(ViewState *s, int delta)
 {
-    leading_step(s, "head", delta, &s->head,
-                 "has no head axis: heads belong to attention records (q k v raw scores masked weights z)");
+    leading_step(s, "head", delta, &s->head, WORD_MSG_NO_HEAD_AXIS);
 }
 
 void view_step_batch(ViewState *s, int delta)
 {
-    leading_step(s, "batch", delta, &s->batch, "has no batch axis: this run has one sentence");
+    leading_step(s, "batch", delta, &s->batch, WORD_MSG_NO_BATCH_AXIS);
 }
 
 void view_step_layer(ViewState *s, int delta)
@@ -474,19 +472,18 @@ void view_step_layer(ViewState *s, int delta)
     RecordName rn;
     record_name_parse(name, &rn);
     if (rn.layer < 0) {
-        view_message(s, MSG_NOTICE, "%s is not inside a layer: } and { move between layers", name);
+        view_say(s, MSG_NOTICE, WORD_MSG_NO_LAYER, name);
         return;
     }
     long layer = rn.layer + delta;
     if (layer < 0) {
-        view_message(s, MSG_NOTICE, "%s is already in layer 0", name);
+        view_say(s, MSG_NOTICE, WORD_MSG_LAYER_0, name);
         return;
     }
     char want[160] = "";
     long i = record_name_with_layer(name, layer, want, sizeof want) ? trace_reader_find(s->a, want) : -1;
     if (i < 0) {
-        view_message(s, MSG_NOTICE, "no %s: layer %ld is the %s one", want, layer - delta,
-                     delta > 0 ? "last" : "first");
+        view_say(s, MSG_NOTICE, delta > 0 ? WORD_MSG_LAST_LAYER : WORD_MSG_FIRST_LAYER, want, layer - delta);
         return;
     }
     s->focus = FOCUS_MATRIX;
@@ -503,9 +500,9 @@ bool view_jump(ViewState *s, const char *name)
         q.len = strlen(q.text);
         const char *near = search_suggest(&q, s->a);
         if (near)
-            view_message(s, MSG_ERROR, "no record named '%s' (did you mean %s?)", name, near);
+            view_say(s, MSG_ERROR, WORD_MSG_NO_RECORD_NEAR, name, near);
         else
-            view_message(s, MSG_ERROR, "no record named '%s'", name);
+            view_say(s, MSG_ERROR, WORD_MSG_NO_RECORD, name);
         return false;
     }
     s->focus = FOCUS_MATRIX;
@@ -548,17 +545,17 @@ void view_zoom(ViewState *s, int delta)
     if (!first_panel(s, &p))
         return;
     if (s->heads) {
-        view_message(s, MSG_NOTICE, "the heads view always fits each head; a leaves it");
+        view_say(s, MSG_NOTICE, WORD_MSG_HEADS_FIT);
         return;
     }
     if (delta < 0) {
         if (!pool_more(s, &p)) {
-            view_message(s, MSG_NOTICE, "the whole matrix is in view; + zooms back in");
+            view_say(s, MSG_NOTICE, WORD_MSG_ALL_IN_VIEW_ZOOM);
             return;
         }
     } else {
         if (s->pool_r == 1 && s->pool_c == 1) {
-            view_message(s, MSG_NOTICE, "already 1:1 (every cell one value)");
+            view_say(s, MSG_NOTICE, WORD_MSG_ONE_TO_ONE);
             return;
         }
         s->pool_r = s->pool_r > 1 ? s->pool_r / 2 : 1;
@@ -583,7 +580,7 @@ void view_zoom_fit(ViewState *s)
         if (!pool_more(s, &p))
             break;
     if (s->pool_r == 1 && s->pool_c == 1)
-        view_message(s, MSG_NOTICE, "the whole matrix is already in view");
+        view_say(s, MSG_NOTICE, WORD_MSG_ALL_IN_VIEW);
     s->top = s->left = 0;
     view_sync(s);
 }
@@ -604,7 +601,7 @@ void view_toggle_numbers(ViewState *s)
         s->top = s->left = 0;
     }
     view_sync(s);
-    view_message(s, MSG_NOTICE, "numbers %s", s->numbers == NUMBERS_ON ? "on" : "off");
+    view_say(s, MSG_NOTICE, WORD_MSG_NUMBERS, view_word(s->lang, s->numbers == NUMBERS_ON ? WORD_ON : WORD_OFF));
 }
 
 void view_toggle_mask(ViewState *s)
@@ -612,26 +609,23 @@ void view_toggle_mask(ViewState *s)
     const CachedRecord *c = view_current(s);
     if (!s->mask_overlay) {
         if (s->mask_rec < 0) {
-            view_message(s, MSG_NOTICE, "no mask here: the overlay shows an attention block's mask "
-                                        "on its [query, key] records");
+            view_say(s, MSG_NOTICE, WORD_MSG_NO_MASK);
             return;
         }
         if (c && c->ok && !is_query_key(&c->tr.rec)) {
-            view_message(s, MSG_NOTICE, "the mask is [query, key]: step to raw, scores, masked or "
-                                        "weights to overlay it");
+            view_say(s, MSG_NOTICE, WORD_MSG_MASK_WHERE);
             return;
         }
     }
     s->mask_overlay = !s->mask_overlay;
     view_sync(s);
-    view_message(s, MSG_NOTICE, "mask overlay %s", s->mask_overlay ? "on: × marks what the mask hides" : "off");
+    view_say(s, MSG_NOTICE, WORD_MSG_MASK_OVERLAY, view_word(s->lang, s->mask_overlay ? WORD_MSG_MASK_ON : WORD_MSG_MASK_OFF));
 }
 
 void view_toggle_stretch(ViewState *s)
 {
     s->stretch = !s->stretch;
-    view_message(s, MSG_NOTICE, "%s", s->stretch ? "colours stretched to this record's own range"
-                                                 : "weights and probabilities coloured on 0 to 1");
+    view_say(s, MSG_NOTICE, s->stretch ? WORD_MSG_STRETCHED : WORD_MSG_UNIT_SCALE);
 }
 
 void view_toggle_heads(ViewState *s)
@@ -646,8 +640,7 @@ void view_toggle_heads(ViewState *s)
         /* Inside a block but on a record without heads (mask, concat,
          * out): show the block's attention weights. */
         if (s->weights_rec < 0) {
-            view_message(s, MSG_NOTICE, "%s is not in an attention block: the heads view needs one",
-                         view_name(s, s->cur));
+            view_say(s, MSG_NOTICE, WORD_MSG_NO_HEADS_VIEW, view_name(s, s->cur));
             return;
         }
         s->cur = (uint32_t)s->weights_rec;
@@ -670,7 +663,7 @@ void view_toggle_compare(ViewState *s)
         s->heads = false;
     view_sync(s);
     if (s->compare && s->cur_b < 0)
-        view_message(s, MSG_NOTICE, "%s is not in %s", view_name(s, s->cur), trace_reader_path(s->b));
+        view_say(s, MSG_NOTICE, WORD_MSG_NOT_IN_B, view_name(s, s->cur), trace_reader_path(s->b));
 }
 
 void view_tree_move(ViewState *s, int delta)
@@ -713,10 +706,10 @@ void view_tree_cycle_mode(ViewState *s)
     if (s->tree_mode == TREE_FOLLOW) {
         s->tree_mode = TREE_ALL;
         tree_expand_all(&s->tree);
-        view_message(s, MSG_NOTICE, "steps: every group open (O again: follow the current step)");
+        view_say(s, MSG_NOTICE, WORD_MSG_TREE_ALL);
     } else {
         s->tree_mode = TREE_FOLLOW;
-        view_message(s, MSG_NOTICE, "steps: only the current step's groups open");
+        view_say(s, MSG_NOTICE, WORD_MSG_TREE_FOLLOW);
     }
     s->tree_node = s->tree.rec_node[s->cur];
     view_sync(s);

@@ -103,6 +103,7 @@ typedef enum {
 typedef struct {
     ViewEditKind kind;
     const char *text;      /* SOURCE / TARGET: the sentence; ABLATE: the head; else NULL */
+    ViewLang lang;         /* the viewer's language: the one an error is said in */
 } ViewEdit;
 
 #define VIEW_MAX_CLAIMS 16
@@ -136,7 +137,7 @@ typedef struct {
     Status (*run)(void *ctx, const ViewEdit *edit, ViewRunResult *out, Error *err);
     const char *(*text)(void *ctx, ViewEditKind which);
     void *ctx;
-    const char *(*refuses)(void *ctx, ViewEditKind which);
+    const char *(*refuses)(void *ctx, ViewEditKind which, ViewLang lang);
 } ViewRerun;
 
 /* What an exported image says about itself: where the matrix came from

@@ -1,4 +1,5 @@
-/* words.h — the viewer's own words in each language it speaks.
+/* words.h — the viewer's own words in each language it speaks, and
+ * those of the printed lesson walk (`lesson N --walk`, `--check`).
  *
  * When a lesson's narration is Chinese the frame around it is too: the
  * keys line, the pane titles, the info pane's headings, the claims panel.
@@ -73,6 +74,137 @@ typedef enum {
     WORD_CAUSAL_MASK, WORD_PADDING_MASK, WORD_POSITIONS, WORD_RESIDUAL, WORD_SOURCE_SENTENCE,
     WORD_TARGET_SENTENCE, WORD_ON, WORD_OFF, WORD_YOU_CHANGED, WORD_CHANGED_END, WORD_LIST_SEP,
     WORD_SETTING_SEP, WORD_SCALE, WORD_TEMPERATURE, WORD_ABLATED, WORD_KV_CACHE,
+    /* the printed walk and check (`traceformer lesson N --walk|--check`) */
+    WORD_WALK_TITLE,      /* fmt %d: "Lesson 3: " */
+    WORD_CHECK_TITLE,     /* fmt %d: "lesson 3: " */
+    WORD_WALK_STEP,       /* fmt %d %d: "── step 3 of 16: " */
+    WORD_WALK_VS,         /* " vs @": the run a step compares with follows */
+    WORD_WALK_SEE,        /* fmt %d %d: how to see the matrices, the lesson twice */
+    WORD_WALK_CLAIMS,     /* "── claims" */
+    WORD_VERDICT_PASS,    /* a claim's verdict and the space after it */
+    WORD_VERDICT_FAIL,    /* the same width as WORD_VERDICT_PASS */
+    WORD_VERDICT_INDENT,  /* spaces as wide as a verdict */
+    WORD_WALK_MEASURED,   /* "measured: " */
+    WORD_CLAIMS_HOLD,     /* fmt %d %d: held, of */
+    /* the same for facts (sanity checks, never counted as claims) and for
+     * claims skipped on a student's sentence */
+    WORD_VERDICT_SKIP,    /* the width of WORD_VERDICT_PASS */
+    WORD_WALK_FACTS,      /* the heading above the facts */
+    WORD_FACTS_HOLD,      /* fmt %d %d: held, of */
+    WORD_CLAIMS_HOLD_SKIPPED, /* fmt %d %d %d: held, of, skipped */
+    WORD_FACTS_HOLD_SKIPPED,  /* fmt %d %d %d: held, of, skipped */
+    WORD_ABOUT_OWN_SENTENCE,  /* why a claim was skipped */
+    /* the help screen */
+    WORD_STEPS_PANE,      /* fmt %u: the steps pane's title, its record count */
+    WORD_HELP_TITLE, WORD_HELP_REFUSED, WORD_HELP_MOUSE, WORD_HELP_GLOSSARY,
+    WORD_HELP_LINES,      /* fmt %d %d %d: first, last, of */
+    /* the matrix pane's titles and legend; the status line's messages */
+    WORD_MODE_HEADS,
+    WORD_MODE_COMPARE,
+    WORD_LEGEND_MASKED,
+    WORD_LEGEND_HIDDEN,
+    WORD_WIN_HEADS,  /* fmt %d %u %u %s */
+    WORD_WIN_POOLED,
+    WORD_WIN_MEAN,  /* fmt %u x8 */
+    WORD_WIN_PART,  /* fmt %u x6 */
+    WORD_WIN_ALL,  /* fmt %u %u */
+    WORD_HEAD_N,  /* fmt %d */
+    WORD_HEAD_NO_FINITE,  /* fmt %d */
+    WORD_HEAD_MIN_MAX,  /* fmt %d %.3g %.3g */
+    WORD_HEAD_ENTROPY,  /* fmt %d %.2f %.2f */
+    WORD_HEAD_ENTROPY_SHORT,  /* fmt %d %.2f %.2f */
+    WORD_MSG_FIRST_RECORD,
+    WORD_MSG_LAST_RECORD,  /* fmt %u */
+    WORD_MSG_NO_LAYER,  /* fmt %s */
+    WORD_MSG_LAYER_0,  /* fmt %s */
+    WORD_MSG_NUMBERS,  /* fmt %s: on or off */
+    WORD_MSG_MASK_OVERLAY,  /* fmt %s: WORD_MSG_MASK_ON or _OFF */
+    WORD_MSG_MASK_ON,
+    WORD_MSG_MASK_OFF,
+    WORD_MSG_STRETCHED,
+    WORD_MSG_UNIT_SCALE,
+    WORD_MSG_LESSON_FIRST,
+    WORD_MSG_LESSON_LAST,  /* fmt %d %s: steps, WORD_MSG_C_CHECKS or "" */
+    WORD_MSG_C_CHECKS,
+    WORD_MSG_PASSED_OVER,  /* fmt %d %s */
+    WORD_MSG_NARRATION_IN,  /* fmt %s */
+    WORD_MSG_NARR_END,
+    WORD_MSG_NARR_START,
+    WORD_MSG_EDIT_CANCELLED,
+    WORD_MSG_UNCHANGED,
+    WORD_MSG_CHECKING,
+    WORD_MSG_RERUNNING,  /* fmt %s: one of WORD_WHAT_* */
+    WORD_MSG_ABLATE_WHERE,
+    WORD_MSG_NO_CLAIMS,
+    WORD_MSG_CLAIMS_PASS,  /* fmt %d %d */
+    WORD_MSG_RERAN,  /* fmt %s %s %d %d */
+    WORD_MSG_COLON,
+    WORD_WHAT_SOURCE,
+    WORD_WHAT_TARGET,
+    WORD_WHAT_CAUSAL,
+    WORD_WHAT_PADDING,
+    WORD_WHAT_POSITIONS,
+    WORD_WHAT_RESIDUAL,
+    WORD_WHAT_SCALE,
+    WORD_WHAT_TEMPERATURE,
+    WORD_WHAT_ABLATE,
+    WORD_WHAT_CACHE,
+    WORD_WHAT_NOTHING,
+    WORD_MSG_NOT_A_KEY,  /* fmt %c */
+    WORD_MSG_TOO_LONG,
+    /* a lesson's re-runs (cli/lesson_view.c): the title, refusals, errors */
+    WORD_LV_NO_GENERATION,
+    WORD_LV_EMPTY,  /* fmt %s: WORD_LV_SOURCE or _TARGET */
+    WORD_LV_NOT_UTF8,  /* fmt %s */
+    WORD_LV_SOURCE,
+    WORD_LV_TARGET,
+    WORD_LV_UNKNOWN_ONE,  /* fmt %s */
+    WORD_LV_UNKNOWN_MANY,  /* fmt %s */
+    WORD_LV_IT_KNOWS,  /* fmt %.200s */
+    WORD_LV_WHICH_HEAD,
+    WORD_LV_POSITIONS_FIXED,  /* fmt %.100s %s %s: file, encoding, WORD_LV_POSITIONS_SUFFIX or "" */
+    WORD_LV_NO_POSITIONS,
+    WORD_LV_POSITIONS_SUFFIX,
+    WORD_LV_NOT_CHECKED,
+    /* more of the status line, the compare panes and the jump prompt */
+    WORD_MSG_EXPORTING,  /* fmt %s */
+    WORD_MSG_NO_EXPORT,
+    WORD_MSG_EXPORT_UNREADABLE,
+    WORD_MSG_WROTE,  /* fmt %s */
+    WORD_MSG_EXPORT_FAILED,  /* fmt %s %s %s: message, separator, hint */
+    WORD_MSG_STEPS_WIDER,  /* fmt %s: WORD_MSG_COLS_BESIDE or "80" */
+    WORD_MSG_COLS_BESIDE,
+    WORD_MSG_NO_COMPARE_RUN,  /* fmt %d %s */
+    WORD_MSG_COMPARE_RUN_UNREADABLE,  /* fmt %d %s */
+    WORD_MSG_NO_INTRO,
+    WORD_MSG_NO_STEPS,
+    WORD_MSG_RERUN_FAILED,
+    WORD_MSG_NO_HEAD_AXIS,  /* fmt %s: the record */
+    WORD_MSG_NO_BATCH_AXIS,  /* fmt %s: the record */
+    WORD_MSG_LAST_LAYER,  /* fmt %s %ld */
+    WORD_MSG_FIRST_LAYER,  /* fmt %s %ld */
+    WORD_MSG_NO_RECORD_NEAR,  /* fmt %s %s */
+    WORD_MSG_NO_RECORD,  /* fmt %s */
+    WORD_MSG_HEADS_FIT,
+    WORD_MSG_ALL_IN_VIEW_ZOOM,
+    WORD_MSG_ONE_TO_ONE,
+    WORD_MSG_ALL_IN_VIEW,
+    WORD_MSG_NO_MASK,
+    WORD_MSG_MASK_WHERE,
+    WORD_MSG_NO_HEADS_VIEW,  /* fmt %s */
+    WORD_MSG_NOT_IN_B,  /* fmt %s %s */
+    WORD_MSG_TREE_ALL,
+    WORD_MSG_TREE_FOLLOW,
+    WORD_MSG_NO_RUN,  /* fmt %s */
+    WORD_MSG_RUN_UNREADABLE,  /* fmt %s %s */
+    WORD_MSG_NEW_RUN_UNREADABLE,  /* fmt %s */
+    WORD_NOTE_UNREADABLE,
+    WORD_NOTE_NOT_IN_B,
+    WORD_NOTE_B_UNREADABLE,
+    WORD_NOTE_NOTHING_TO_SUBTRACT,
+    WORD_NOTE_SHAPES_DIFFER,  /* fmt %s %s */
+    WORD_SEARCH_NONE,
+    WORD_SEARCH_COUNT,  /* fmt %u %s: count, "es" or "" (English plural) */
     WORD_COUNT
 } Word;
 
@@ -86,6 +218,10 @@ const char *view_word(ViewLang lang, Word w);
  * names, and test_view_text checks that every language's text takes the
  * same conversions in the same order. */
 int view_format(char *buf, size_t cap, ViewLang lang, Word w, ...);
+
+/* view_message with word w in the viewer's language as the format (the
+ * arguments those the word's comment names). */
+void view_say(ViewState *s, MessageKind kind, Word w, ...);
 
 /* A positional encoding's configuration name ("sinusoidal") in lang. */
 const char *view_word_positions(ViewLang lang, const char *name);

@@ -130,7 +130,7 @@ expect_exit 0 "lesson 7 --lang zh" -- "$TF" lesson 7 --lang zh </dev/null
 expect_in "$WORK/out" "两种掩码" "the Chinese title"
 expect_in "$WORK/out" "编码器" "Chinese narration"
 zh_note=$(sed -n 's/^step\.zh *= *//p' "$SRC/lessons/07-masks/lesson.ini" | head -1)
-expect_in "$WORK/out" "step 1 of 14: src.tokens [batch=2, token=5] — $zh_note" "step 1's note in Chinese"
+expect_in "$WORK/out" "第 1 步，共 14 步：src.tokens [batch=2, token=5] — $zh_note" "step 1's note in Chinese"
 expect_exit 0 "lesson 7 --walk --lang en" -- "$TF" lesson 7 --walk </dev/null
 expect_not_in "$WORK/out" "$zh_note" "in English, no Chinese note"
 expect_exit 0 "run --lesson 3" -- "$TF" run -q --lesson 3 -o l3.trace

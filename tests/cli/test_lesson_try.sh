@@ -30,7 +30,7 @@ if grep -a -A3 '^SKIP' "$WORK/out" | grep -q 'measured:'; then bad "a skipped cl
 expect_exit 0 "lesson 5 --check --lang zh (another sentence)" -- \
     "$TF" lesson 5 --check --lang zh --src "狗 追 了 猫" --tgt "dog chased cat"
 expect_in "$WORK/out" "（这条结论只关于本课自己的句子）" "the reason in Chinese"
-expect_in "$WORK/out" "SKIP  对本课自己的句子" "the claim's Chinese text says it is about the lesson's sentence"
+expect_in "$WORK/out" "跳过    对本课自己的句子" "the claim's Chinese text says it is about the lesson's sentence, after the Chinese verdict"
 
 # a broken engine still fails the other claims on another sentence
 expect_exit 1 "lesson 5 --check on another sentence --causal-mask off" -- \

@@ -231,9 +231,9 @@ if [ -n "$memcheck" ]; then
     ui_keys N L e C-u
     ui_type "$reversed"
     ui_keys Enter
-    ui_wait "re-ran" "$checker: re-runs"
+    ui_wait "已重新运行" "$checker: re-runs (the status line in Chinese after L)"
     ui_keys Escape T
-    ui_wait "positions none" "$checker: positions off"
+    ui_wait "位置编码 无" "$checker: positions off"
     ui_keys Escape C c '?' q q
     ui_wait_exit 0 "$checker: no errors"
     if [ -n "$(cat "$WORK"/vg.log* 2>/dev/null)" ]; then bad "$checker reported:"; cat "$WORK"/vg.log* | sed 's/^/       | /' | head -40; else

@@ -55,7 +55,7 @@ done
 ui_keys C
 ui_wait "条成立，共" "the claims panel's heading in Chinese"
 ui_wait "因果掩码 开，填充掩码" "the run's settings line in Chinese"
-ui_wait_re "(成立|不符)  " "a claim's verdict in Chinese"
+ui_wait_re "(成立|不成立) " "a claim's verdict in Chinese"
 ui_keys Escape
 ui_keys q
 ui_wait_exit 0 "q quits"

@@ -49,11 +49,13 @@ for l in 1 2 3 4 5 6 7 8; do
         k=2
         while [ "$k" -le "$n" ]; do ui_keys N; check_step "$k"; k=$((k + 1)); done
         ui_keys N
-        if [ "$lang" = en ]; then ui_wait "last step ($n)" "lesson $l ($lang): N at step $n says it is the last"; fi
+        if [ "$lang" = en ]; then ui_wait "last step ($n)" "lesson $l ($lang): N at step $n says it is the last"
+        else ui_wait "最后一步（第 $n 步）" "lesson $l ($lang): N at step $n says it is the last"; fi
         k=$((n - 1))
         while [ "$k" -ge 1 ]; do ui_keys P; check_step "$k"; k=$((k - 1)); done
         ui_keys P
-        if [ "$lang" = en ]; then ui_wait "first step" "lesson $l ($lang): P at step 1 says it is the first"; fi
+        if [ "$lang" = en ]; then ui_wait "first step" "lesson $l ($lang): P at step 1 says it is the first"
+        else ui_wait "第一步：按 N 继续" "lesson $l ($lang): P at step 1 says it is the first"; fi
         ui_keys q
         ui_wait_exit 0 "lesson $l ($lang): q"
     done

@@ -131,7 +131,7 @@ static void walk_lesson(int number, ViewLang lang)
     view_key(s, 'N');  /* past the end: stays, and says so */
     assert_int_equal(s->guide_step, n - 1);
     assert_true(s->guide_on);
-    assert_non_null(strstr(s->msg, "last step"));
+    assert_non_null(strstr(s->msg, lang == VIEW_LANG_ZH ? "最后一步" : "last step"));
     seen_back[n - 1]++;
     for (int k = n - 2; k >= 0; k--) {
         view_key(s, 'P');
@@ -140,7 +140,7 @@ static void walk_lesson(int number, ViewLang lang)
     }
     view_key(s, 'P');
     assert_int_equal(s->guide_step, 0);
-    assert_non_null(strstr(s->msg, "first step"));
+    assert_non_null(strstr(s->msg, lang == VIEW_LANG_ZH ? "第一步" : "first step"));
     for (int k = 0; k < n; k++) {
         if (seen_fwd[k] != 1 || seen_back[k] != 1)
             fprintf(stderr, "lesson %d: step %d visited %d times forward, %d back\n", number, k + 1, seen_fwd[k],

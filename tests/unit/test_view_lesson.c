@@ -299,8 +299,9 @@ static Status fake_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *
     return TF_OK;
 }
 
-static const char *fake_refuses(void *ctx, ViewEditKind which)
+static const char *fake_refuses(void *ctx, ViewEditKind which, ViewLang lang)
 {
+    (void)lang;
     Fake *f = ctx;
     return f->positions_fixed && which == VIEW_EDIT_POSITIONS
                ? "this lesson's trained model was made with sinusoidal positions; positions cannot change here"
