@@ -217,8 +217,8 @@ static bool resolve_path(const Lesson *l, const char *v, char *out, size_t cap)
     return true;
 }
 
-/* src_from = main [reversed] (and tgt_from): the run's sentence is the main
- * run's, so a student's sentence reaches it too. */
+/* src_from = main [reversed | twice] (and tgt_from): the run's sentence is
+ * the main run's, so a student's sentence reaches it too. */
 static void on_run_from(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
 {
     const bool src = name[0] == 's';
@@ -235,8 +235,13 @@ static void on_run_from(LessonIni *p, LessonRunSpec *r, const char *name, const 
         n++;
         v += k;
     }
-    if (n < 1 || n > 2 || strcmp(word[0], "main") != 0 || (n == 2 && strcmp(word[1], "reversed") != 0)) {
-        fail(p, "%s = '%s': write %s = main (the main run's sentence) or %s = main reversed", name, value, name, name);
+    const LessonDerive how = n < 2                              ? DERIVE_SAME
+                             : strcmp(word[1], "reversed") == 0 ? DERIVE_REVERSED
+                             : strcmp(word[1], "twice") == 0    ? DERIVE_TWICE
+                                                                : (LessonDerive)-1;
+    if (n < 1 || n > 2 || strcmp(word[0], "main") != 0 || (int)how < 0) {
+        fail(p, "%s = '%s': write %s = main (the main run's sentence), %s = main reversed or %s = main twice", name,
+             value, name, name, name);
         return;
     }
     if (r == &p->l->runs[0]) {
@@ -249,11 +254,11 @@ static void on_run_from(LessonIni *p, LessonRunSpec *r, const char *name, const 
     }
     if (src) {
         r->src_from = true;
-        r->src_reversed = n == 2;
+        r->src_how = how;
         r->src_from_line = p->in.line;
     } else {
         r->tgt_from = true;
-        r->tgt_reversed = n == 2;
+        r->tgt_how = how;
         r->tgt_from_line = p->in.line;
     }
 }

@@ -9,6 +9,9 @@
 
 #define LESSON_MAX_SETS 32
 
+/* How a run's sentence follows the main run's (src_from = main ...). */
+typedef enum { DERIVE_SAME, DERIVE_REVERSED, DERIVE_TWICE } LessonDerive;
+
 /* One run: the base config plus these settings. */
 typedef struct {
     char name[32];
@@ -22,9 +25,11 @@ typedef struct {
     bool no_cache;                       /* cache = no */
     bool train_step;                     /* train_step = yes */
     char weights[LESSON_PATH_MAX];       /* resolved; "" for the lesson's (or seeded) */
-    /* src_from / tgt_from = main [reversed]: the sentence derived from the
-     * main run's (after a student's edit), so the contrast follows it. */
-    bool src_from, src_reversed, tgt_from, tgt_reversed;
+    /* src_from / tgt_from = main [reversed | twice]: the sentence derived
+     * from the main run's (the student's edit included), as it is, its
+     * words in reverse order, or said twice in a row. */
+    bool src_from, tgt_from;
+    LessonDerive src_how, tgt_how;
     int src_from_line, tgt_from_line;
 } LessonRunSpec;
 

@@ -73,7 +73,7 @@ static void reverse_words(const char *in, char *out, size_t cap)
 }
 
 /* side "src" or "tgt" of run r from the main run's (with the student's
- * edits): src_from = main [reversed]. */
+ * edits): src_from = main [reversed | twice]. */
 static Status derive_sentences(const Lesson *l, const LessonRunSpec *r, const LessonOverrides *o, bool src,
                                Config *out, Error *err)
 {
@@ -87,8 +87,11 @@ static Status derive_sentences(const Lesson *l, const LessonRunSpec *r, const Le
         out->n_tgt = 0;
     for (int i = 0; st == TF_OK && i < n; i++) {
         const char *s = src ? m->src[i] : m->tgt[i];
-        if (src ? r->src_reversed : r->tgt_reversed)
+        const LessonDerive how = src ? r->src_how : r->tgt_how;
+        if (how == DERIVE_REVERSED)
             reverse_words(s, buf, CONFIG_TEXT_MAX);
+        else if (how == DERIVE_TWICE)  /* a sentence too long twice is refused by config_set */
+            snprintf(buf, CONFIG_TEXT_MAX, "%s %s", s, s);
         else
             snprintf(buf, CONFIG_TEXT_MAX, "%s", s);
         ConfigSource where;

@@ -330,6 +330,13 @@ static void test_derived_and_skipped(void **state)
     assert_int_equal(lesson_run_settings(l, 1, &cfg, &opts, &err), TF_OK);
     assert_string_equal(lesson_run_name(l, 1), "swapped");
     assert_string_equal(cfg.src[0], "老鼠 追 猫");  /* the lesson's own, written backwards */
+    int twice = -1;
+    for (int i = 0; i < lesson_run_count(l); i++)
+        if (strcmp(lesson_run_name(l, i), "twice") == 0)
+            twice = i;
+    assert_true(twice > 0);
+    assert_int_equal(lesson_run_settings(l, twice, &cfg, &opts, &err), TF_OK);
+    assert_string_equal(cfg.src[0], "猫 追 老鼠 猫 追 老鼠");  /* the lesson's own, said twice */
     lesson_free(l);
 
     l = load("5");
@@ -508,6 +515,9 @@ static const BadLesson bad_lessons[] = {
     {"src = c b a", "src_from = main backwards", false, false,
      "lesson.ini:11: src_from = 'main backwards': write src_from = main", NULL, NULL},
     {"src = c b a", "tgt_from = other", false, false, "lesson.ini:11: tgt_from = 'other'", NULL, NULL},
+    {"src = c b a", "src_from = main thrice", false, false,
+     "lesson.ini:11: src_from = 'main thrice': write src_from = main (the main run's sentence), src_from = main "
+     "reversed or src_from = main twice", NULL, NULL},
     {"src = c b a", "src = c b a\nsrc_from = main reversed", false, false,
      "lesson.ini:11: [run.other] sets src and src_from", NULL, NULL},
     {"src = a b c\n", "src = a b c\n[run.main]\nsrc_from = main reversed\n", false, false,
