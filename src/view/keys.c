@@ -43,6 +43,7 @@ static const KeyBinding view_keys[] = {
     {{'m'}, "m", DO_MASK, "mask overlay: mark the cells the block's mask hides"},
     {{'s'}, "s", DO_STRETCH, "colours: weights on 0..1 / stretched to their own range"},
     {{'x'}, "x", DO_EXPORT, "export this view as an image (gnuplot)"},
+    {{'X'}, "X", DO_MODEL_VIEW, "export the model view: every layer x head of this block"},
 };
 
 static const KeyBinding lesson_keys[] = {
@@ -384,6 +385,7 @@ void view_key(ViewState *s, int ch)
     case DO_FOLD: view_tree_toggle(s); break;
     case DO_TREE_MODE: view_tree_cycle_mode(s); break;
     case DO_EXPORT: view_request_export(s); break;
+    case DO_MODEL_VIEW: view_request_model_view(s); break;
     case DO_HELP:
         s->help = true;
         s->help_top = 0;
