@@ -62,7 +62,7 @@ tf_head = exists("title") ? title : \
 tf_sub = tf_desc
 tf_sub2 = tf_withsource(tf_dist ? sprintf("H = mean row entropy in bits (%s: %.2f)", tf_urefwhat, tf_uref) : "")
 tf_cross = strstrt(tf_name, "cross_attn") > 0
-tf_caption = "rows: queries   ·   columns: keys" . ((tf_cross && tf_kvsrc ne "") ? "   (keys and values from " . tf_kvsrc . ", every layer)" : "")
+tf_caption = "rows: queries   ·   columns: keys" . ((tf_cross && tf_kvsrc ne "") ? "   (keys and values from " . tf_kvsrc . (tf_L > 1 ? ", every layer)" : ")") : "")
 
 # ---- layout (pixels of the page) ----
 tf_w = width > 0 ? width : tf_slide_w
@@ -71,9 +71,9 @@ tf_fz = fontsize
 tf_mt = tf_fz * 6.4 + 8                 # three title lines
 tf_colh = tf_fz * 1.8                   # "head H" above the top row
 tf_layerw = tf_fz * 2.0                 # "layer L", turned, left of each row
-tf_mr = tf_fz * 5.5 + 44                # colour bar, its tics and label
+tf_mr = tf_fz * 6.5 + 56                # colour bar, its tics and label
 tf_keyh = tf_nmasked > 0 ? tf_fz * 2.0 : 0
-tf_mb = tf_fz * 2.8 + tf_keyh + 6       # the caption, the legend
+tf_mb = tf_fz * 3.2 + tf_keyh + 6       # the caption, the legend
 tf_gapx = tf_fz * 0.9
 tf_gapy = tf_fz * 0.3
 # Tic labels and panel titles shrink with the cells; two passes settle
@@ -111,7 +111,7 @@ tf_bg_rgb = tf_mask_rgb; tf_bg_title = ""
 tf_key2_title = ""; tf_key2_rgb = "white"
 tf_cbx = tf_x0 + tf_gw + 20; tf_cbw = 16
 tf_cby = tf_y0 + tf_ptitleh; tf_cbh = tf_gh - tf_ptitleh
-tf_kx = tf_x0; tf_ky = tf_gridbottom + tf_xtich + tf_fz * 2.5
+tf_kx = tf_x0; tf_ky = tf_gridbottom + tf_xtich + tf_fz * 2.9
 set cblabel (tf_kind eq "weights" ? "attention weight" : tf_kind eq "probs" ? "probability" : "value")
 
 # ---- draw ----
@@ -121,7 +121,7 @@ set multiplot
 set label 101 tf_head at screen 0.5, screen tf_sy(tf_fz * 1.5) center font tf_fontspec(tf_fz + 4)
 set label 102 tf_sub at screen 0.5, screen tf_sy(tf_fz * 3.4) center font tf_fontspec(tf_fz) tc rgb "#303030"
 set label 103 tf_sub2 at screen 0.5, screen tf_sy(tf_fz * 5.1) center font tf_fontspec(tf_fz * 0.85) tc rgb "#505050"
-set label 104 tf_caption at screen tf_sx(tf_x0 + tf_gw / 2.0), screen tf_sy(tf_gridbottom + tf_xtich + tf_fz * 1.3) center font tf_fontspec(tf_fz * 0.85) tc rgb "#505050"
+set label 104 tf_caption at screen tf_sx(tf_x0 + tf_gw / 2.0), screen tf_sy(tf_gridbottom + tf_xtich + tf_fz * 1.7) center font tf_fontspec(tf_fz * 0.85) tc rgb "#505050"
 tf_lfs = tf_clamp(tf_ph / 5.0, 8, tf_fz)
 do for [tf_l = 0:tf_L - 1] {
     set label (120 + tf_l) sprintf("layer %d", tf_l) at screen tf_sx(tf_x0 - tf_ywid - 6 - tf_layerw * 0.45), \
