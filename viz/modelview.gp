@@ -2,7 +2,8 @@
 # attention block in one grid, the whole model at a glance (as bertviz's
 # model view), sized for a slide.
 #
-#   traceformer plot run.trace model-view --block dec.cross -o DIR
+#   traceformer plot run.trace model-view --block dec.cross -o DIR --keep-data
+#   gnuplot -e "data='DIR/model-view.dec.cross.dat'; mask='DIR/model-view.dec.cross.mask.dat'; out='m.pdf'" viz/modelview.gp
 #
 # `traceformer plot` gathers the weights of layer 0, 1, ... into one
 # record [layer, head, query, key] (its .dat file: --keep-data); the
