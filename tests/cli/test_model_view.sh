@@ -8,6 +8,7 @@
 # tests/unit/test_model_view.c.
 . tests/cli/lib.sh
 need gnuplot "the model view is drawn by gnuplot" || finish
+SRC=$PWD
 cd "$WORK"
 
 png_ok() {  # FILE DESCRIPTION: a PNG, not empty
@@ -17,8 +18,8 @@ png_ok() {  # FILE DESCRIPTION: a PNG, not empty
 
 "$TF" lesson 2 --traces l2 >/dev/null 2>&1 && [ -s l2/main.trace ] || { bad "lesson 2 --traces"; finish; }
 "$TF" lesson 6 --traces l6 >/dev/null 2>&1 && [ -s l6/main.trace ] || { bad "lesson 6 --traces"; finish; }
-"$TF" run -q --config "$TF_SOURCE_DIR/tests/ref/cases/decoder_only/input.ini" \
-    --weights "$TF_SOURCE_DIR/tests/ref/cases/decoder_only/weights" -o d.trace || { bad "run decoder-only"; finish; }
+"$TF" run -q --config "$SRC/tests/ref/cases/decoder_only/input.ini" \
+    --weights "$SRC/tests/ref/cases/decoder_only/weights" -o d.trace || { bad "run decoder-only"; finish; }
 
 # ---- the default block: cross-attention in an encoder-decoder trace ----
 expect_exit 0 "model view of lesson 6" -- "$TF" plot l6/main.trace model-view -o img
@@ -63,7 +64,7 @@ expect_absent globbed/model-view.dec.self.png "a glob does not draw the model vi
 
 # ---- the viewer's X key ----
 if command -v tmux >/dev/null 2>&1; then
-    . "$TF_SOURCE_DIR/tests/ui/tmux.sh"
+    . "$SRC/tests/ui/tmux.sh"
     ui_start mv 110 80 "'$TF' view l6/main.trace enc.1.attn.weights --plots vplots"
     ui_wait "enc.1.attn.weights [head=4" "the viewer is open on the encoder"
     ui_keys X
