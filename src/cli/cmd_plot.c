@@ -96,7 +96,8 @@ static const CliCommand command = {
     "each distinct mask (the masks of later layers repeat the first's), the\n"
     "positional encoding, dec.probs, norms, and the generation figures when\n"
     "the trace has gen.* records. A PATTERN is a shell glob matched against\n"
-    "the record names and the figures above: 'enc.*.attn.weights' (quote it).\n"
+    "the record names and the figures above: 'enc.*.attn.weights' (quote it);\n"
+    "the model view is drawn only when named.\n"
     "\n",
     .epilog =
     "environment: TRACEFORMER_FONT (font), TRACEFORMER_GNUPLOT (the program run\n"

@@ -38,6 +38,15 @@ expect_in img/model-view.dec.self.svg "head 3" "the svg keeps its texts as text 
 expect_in img/model-view.dec.self.svg "layer 1" "the svg names the layers"
 expect_in img/model-view.dec.self.svg "H = " "the svg titles the panels with entropy"
 
+# ---- a batch: one sentence at a time, named in the file ----
+"$TF" run -q --lesson demo --src "猫 追 老鼠" --src "我 爱 AI 猫" --tgt "cat chases mouse" --tgt "I love" \
+    -o batch.trace || bad "run a batch"
+expect_exit 0 "--batch 1" -- "$TF" plot batch.trace model-view --batch 1 -o bimg
+png_ok bimg/model-view.dec.cross.batch1.png "sentence 1: model-view.dec.cross.batch1.png"
+expect_exit 0 "--batch 0" -- "$TF" plot batch.trace model-view -o bimg
+if cmp -s bimg/model-view.dec.cross.batch0.png bimg/model-view.dec.cross.batch1.png; then
+    bad "sentences 0 and 1 drew the same image"; else ok "sentences 0 and 1 differ"; fi
+
 # ---- refusals: exit 2, nothing drawn ----
 expect_exit 2 "a block the trace lacks" -- "$TF" plot d.trace model-view --block enc -o none
 expect_in "$WORK/err" "no enc attention" "names the block it lacks"
