@@ -7,7 +7,9 @@
  *     middle even where nothing in the figure is larger;
  *   - the cells the block's mask hides grey;
  *   - 6 layers × 8 heads of 9 tokens fit the 1600 x 900 slide, panels apart;
- *   - the default block and the refusals.
+ *   - the default block and the refusals;
+ *   - lesson 6's traces (two layers of four heads): the grid, and its
+ *     causal first rows, a weight of exactly 1, one colour in every panel.
  * Set TF_TEST_PLOT_DIR=DIR to keep the images in DIR and look at them. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lesson/lesson.h"
 #include "plot/plot.h"
 #include "trace/trace.h"
 
@@ -356,6 +359,73 @@ static void test_large_model_fits_a_slide(void **state)
     free(im.px);
 }
 
+/* Lesson 6, as `traceformer lesson 6 --traces DIR` writes it: its
+ * decoder's self-attention in a grid of 2 layers × 4 heads; the first
+ * query sees only itself (a weight of exactly 1, the dark end, in every
+ * panel), the rest of its row is masked (grey); the default block of this
+ * encoder-decoder trace is the cross-attention, the same grid. */
+static void test_lesson_six(void **state)
+{
+    Fixture *f = *state;
+    const char *src = getenv("TF_SOURCE_DIR");
+    Lesson *l = NULL;
+    Error err;
+    error_clear(&err);
+    if (lesson_load(&l, src && src[0] ? src : ".", "6", &err) != TF_OK)
+        fail_msg("lesson 6: %s", err.msg);
+    char dir[400];
+    snprintf(dir, sizeof dir, "%s/l6", f->s->dir);
+    LessonTraces t;
+    if (lesson_run(l, NULL, dir, &t, &err) != TF_OK)
+        fail_msg("lesson 6: run: %s", err.msg);
+    const char *main_trace = lesson_trace_path(&t, "main");
+    assert_non_null(main_trace);
+    TraceReader *r;
+    if (trace_reader_open(&r, main_trace, &err) != TF_OK)
+        fail_msg("%s", err.msg);
+    lesson_free(l);
+    long w = trace_reader_find(r, "dec.0.self_attn.weights");
+    assert_true(w >= 0);
+    TraceRecord tr;
+    assert_int_equal(trace_reader_get(r, (uint32_t)w, &tr, &err), TF_OK);
+    int layers = 2, heads = (int)tr.rec.dims[0], rows = (int)tr.rec.dims[1], cols = (int)tr.rec.dims[2];
+    assert_int_equal(heads, 4);
+    assert_true(rows >= 2);
+    assert_true(tr.rec.data[0] == 1.0f);  /* row 0 of head 0: all on key 0 */
+    trace_record_release(&tr);
+
+    char path[4096];
+    f->o.block = "dec.self";
+    if (plot_model_view(r, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("model view: %s", err.msg);
+    assert_non_null(strstr(path, "model-view.dec.self.png"));
+    Image im = read_png(path);
+    Panel p[16];
+    int n = read_panels(f->geometry, p, 16);
+    assert_grid(p, n, layers, heads, &im);
+    double rgb[3];
+    char what[64];
+    for (int i = 0; i < n; i++) {
+        cell_rgb(&im, &p[i], rows, cols, 0, 0, rgb);
+        snprintf(what, sizeof what, "panel %d: the first query's weight of 1", i);
+        assert_rgb_near(rgb, 0x08306b, 12, what);
+        cell_rgb(&im, &p[i], rows, cols, 0, cols - 1, rgb);
+        snprintf(what, sizeof what, "panel %d: the first query's last key, masked", i);
+        assert_rgb_near(rgb, 0x6b6b6b, 8, what);
+    }
+    free(im.px);
+
+    f->o.block = NULL;
+    if (plot_model_view(r, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("model view: %s", err.msg);
+    assert_non_null(strstr(path, "model-view.dec.cross.png"));
+    im = read_png(path);
+    n = read_panels(f->geometry, p, 16);
+    assert_grid(p, n, layers, heads, &im);
+    free(im.px);
+    trace_reader_close(r);
+}
+
 /* The refusals, before gnuplot runs: a block the trace lacks (naming those
  * it has), a block that is none, a head, a sentence out of range. */
 static void test_refusals(void **state)
@@ -389,6 +459,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_one_scale_and_mask, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scale_is_0_to_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_model_fits_a_slide, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lesson_six, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
     };
     return cmocka_run_group_tests_name("model_view", tests, NULL, NULL);
