@@ -21,7 +21,7 @@
 
 typedef struct {
     CliArguments args;  /* TRACE, then the NAMEs */
-    const char *dir, *format, *size, *font, *compare;
+    const char *dir, *format, *size, *font, *compare, *block;
     long head, batch;  /* -1: not given */
     bool keep_data;
 } PlotArgs;
@@ -45,6 +45,10 @@ static const CliOption options[] = {
     CLI_VALUE_ONCE("compare", 0, "TRACE2",
                    "draw TRACE2's norms dashed on the norms figure, e.g. a\n"
                    "run without residual connections", AT(compare)),
+    CLI_VALUE_ONCE("block", 0, "KIND",
+                   "the model view's kind of attention block: enc,\n"
+                   "dec.self or dec.cross (default: dec.cross, else\n"
+                   "dec.self, else enc: what the trace has)", AT(block)),
     CLI_SWITCH("keep-data", 0,
                "leave each figure's data beside it (NAME.dat), to run\n"
                "the script by hand: gnuplot -e \"data='NAME.dat';\n"
@@ -58,7 +62,7 @@ static const CliCommand command = {
     .usage =
         "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf]\n"
     "                        [--head H] [--batch B] [--size W,H] [--font NAME]\n"
-    "                        [--compare TRACE2] [--keep-data]\n"
+    "                        [--compare TRACE2] [--block enc|dec.self|dec.cross] [--keep-data]\n"
     "\n"
     "Draw records of a trace as images with the gnuplot scripts in viz/, one\n"
     "image per figure, named after the record (enc.0.attn.weights.png), and\n"
@@ -82,12 +86,18 @@ static const CliCommand command = {
     "               attention over the KV cache growing a key a step, cross-\n"
     "               attention over the same encoder memory every step\n"
     "               (generation.gp; from gen.S.NAME records)\n"
+    "  model-view   the whole model at a glance: one kind of attention block\n"
+    "               (--block), a row per layer, a column per head, every panel\n"
+    "               on one colour scale 0..1 and titled with its mean row\n"
+    "               entropy, masked cells grey with a x; for slides\n"
+    "               (modelview.gp; model-view.BLOCK.png)\n"
     "\n"
     "Without NAME: the figures of a lesson — every attention block's weights,\n"
     "each distinct mask (the masks of later layers repeat the first's), the\n"
     "positional encoding, dec.probs, norms, and the generation figures when\n"
     "the trace has gen.* records. A PATTERN is a shell glob matched against\n"
-    "the record names and the figures above: 'enc.*.attn.weights' (quote it).\n"
+    "the record names and the figures above: 'enc.*.attn.weights' (quote it);\n"
+    "the model view is drawn only when named.\n"
     "\n",
     .epilog =
     "environment: TRACEFORMER_FONT (font), TRACEFORMER_GNUPLOT (the program run\n"
@@ -223,11 +233,23 @@ static int axis_named(const Record *r, const char *name)
  * which have a head axis. */
 static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigureList *l, bool *has_head)
 {
-    bool any_head = false, any_batch = false, any_norms = false;
+    bool any_head = false, any_batch = false, any_norms = false, any_model = false;
     for (size_t k = 0; k < l->n; k++) {
         const PlotFigure *f = &l->items[k];
         has_head[k] = f->kind == PLOT_FIG_GENERATION;
         any_norms |= f->kind == PLOT_FIG_NORMS;
+        if (f->kind == PLOT_FIG_MODEL_VIEW) {
+            /* the block, and the sentence of a batched trace */
+            any_model = any_batch = true;
+            PlotOptions o;
+            plot_options_init(&o, ".", ".");
+            o.block = a->block;
+            o.batch = a->batch >= 0 ? (int)a->batch : 0;
+            Error err;
+            Status s = plot_model_view_check(r, &o, &err);
+            if (s != TF_OK)
+                return cli_report(&err, s);
+        }
         if (f->kind != PLOT_FIG_RECORD)
             continue;
         TraceRecord t;
@@ -275,6 +297,8 @@ static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigu
             return cli_usage_error("plot", command.usage, "--batch %ld: the trace has %s", a->batch,
                                    sentences == 1 ? "one sentence" : "fewer sentences");
     }
+    if (a->block && !any_model)
+        return cli_usage_error("plot", command.usage, "--block chooses the model view's block: add 'model-view' to the names");
     if (a->compare && !any_norms)
         return cli_usage_error("plot", command.usage, "--compare draws on the norms figure: add 'norms' to the names");
     return 0;
@@ -319,6 +343,7 @@ int cmd_plot(int argc, char **argv)
         o.batch = (int)a.batch;
     o.font = a.font;
     o.keep_data = a.keep_data;
+    o.block = a.block;
     if (a.size && !parse_size(a.size, &o.width, &o.height)) {
         cli_arguments_free(&a.args);
         return 2;

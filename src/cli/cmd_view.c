@@ -27,7 +27,7 @@ static const CliOption options[] = {
               "a second trace to compare with (key c): A, B and A - B\n"
               "for the same record name, e.g. a run with and without\n"
               "a padding mask or positional encoding", AT(compare)),
-    CLI_VALUE("plots", 0, "DIR", "where the x key writes images (default: plots)", AT(plots)),
+    CLI_VALUE("plots", 0, "DIR", "where the x and X keys write images (default: plots)", AT(plots)),
 };
 #undef AT
 
@@ -106,7 +106,7 @@ int cmd_view(int argc, char **argv)
     if (!code) {
         ViewExportPlace place = {.out = a.plots};
         snprintf(place.viz, sizeof place.viz, "%s/viz", paths_data_dir());
-        ViewConfig cfg = {.a = ta, .b = tb, .start = a.name, .export = {view_export_png, &place}};
+        ViewConfig cfg = {.a = ta, .b = tb, .start = a.name, .export = {view_export_png, &place, view_export_model_view}};
         int sig = 0;
         Error err;
         error_clear(&err);

@@ -785,7 +785,7 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
                       lv_run_switches},
         .lang = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN,
         .rerun = {lv_run, lv_text, lv, lv_refuses},
-        .export = {view_export_png, &lv->place},
+        .export = {view_export_png, &lv->place, view_export_model_view},
     };
     *out = lv;
     return TF_OK;

@@ -1,4 +1,5 @@
-/* view_export.h — the viewer's x key: the record on screen as a PNG. */
+/* view_export.h — the viewer's x key: the record on screen as a PNG; and
+ * its X key: the model view of the trace on screen. */
 #ifndef TF_CLI_VIEW_EXPORT_H
 #define TF_CLI_VIEW_EXPORT_H
 
@@ -23,5 +24,10 @@ typedef struct {
  * (NAME-2.png, ...). */
 Status view_export_png(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info,
                        char *written, size_t cap, Error *err);
+
+/* A model view callback (ViewExport.model_view): plot_model_view through
+ * src/plot with ctx a ViewExportPlace, never replacing a file. */
+Status view_export_model_view(void *ctx, const TraceReader *r, const char *block, int batch,
+                              const ViewExportInfo *info, char *written, size_t cap, Error *err);
 
 #endif

@@ -12,6 +12,7 @@
 #include "io/atomic_file.h"
 #include "io/scratch_dir.h"
 #include "plot/gnuplot.h"
+#include "plot/model_view.h"
 #include "plot/plot_data.h"
 #include "text/printable.h"
 #include "trace/export.h"
@@ -764,6 +765,69 @@ Status plot_generation(const TraceReader *r, const char *family, const PlotOptio
     return s;
 }
 
+/* ---- the model view ---- */
+
+static Status model_view_plan(const TraceReader *r, const PlotOptions *o, const ModelViewBlock **b, Error *err)
+{
+    Status s = model_view_block(r, o->block, b, err);
+    if (s != TF_OK)
+        return s;
+    if (o->head >= 0)
+        return error_set(err, TF_ERR_INPUT, "--head %d: the model view draws every head", o->head);
+    return TF_OK;
+}
+
+Status plot_model_view_check(const TraceReader *r, const PlotOptions *o, Error *err)
+{
+    const ModelViewBlock *b;
+    Status s = model_view_plan(r, o, &b, err);
+    ModelView mv;
+    if (s == TF_OK)
+        s = model_view_build(r, b, o->batch, &mv, err);
+    if (s == TF_OK)
+        model_view_free(&mv);
+    return s;
+}
+
+Status plot_model_view(const TraceReader *r, const PlotOptions *o, char *written, size_t cap, Error *err)
+{
+    Status s = plot_options_check(o, err);
+    const ModelViewBlock *b = NULL;
+    if (s == TF_OK)
+        s = model_view_plan(r, o, &b, err);
+    ModelView mv;
+    if (s == TF_OK)
+        s = model_view_build(r, b, o->batch, &mv, err);
+    if (s != TF_OK)
+        return s;
+    char base[64];
+    snprintf(base, sizeof base, "model-view.%s%s%s", b->block, o->tag && o->tag[0] ? "." : "",
+             o->tag ? o->tag : "");
+    if (plot_trace_batched(r))
+        snprintf(base + strlen(base), sizeof base - strlen(base), ".batch%d", o->batch);
+    Job job = {.script = "modelview.gp", .base = base, .what = "the model view", .has_mask = mv.mask.data != NULL};
+    /* the trace is named under the title unless the caller names the run */
+    PlotOptions with_source = *o;
+    if (!o->source || !o->source[0])
+        with_source.source = trace_reader_path(r);
+    PlotRecord pr, pm;
+    s = plot_record_make(&pr, &mv.rec, err);
+    if (s == TF_OK && job.has_mask) {
+        s = plot_record_make(&pm, &mv.mask, err);
+        if (s != TF_OK)
+            plot_record_free(&pr);
+    }
+    if (s == TF_OK) {
+        RecordData d = {.rec = &pr, .mask = job.has_mask ? &pm : NULL};
+        s = run_job(&with_source, &job, record_data, &d, written, cap, err);
+        plot_record_free(&pr);
+        if (job.has_mask)
+            plot_record_free(&pm);
+    }
+    model_view_free(&mv);
+    return s;
+}
+
 Status plot_figure(const TraceReader *r, const TraceReader *compare, const PlotFigure *f, const PlotOptions *o,
                    char *written, size_t cap, Error *err)
 {
@@ -772,6 +836,8 @@ Status plot_figure(const TraceReader *r, const TraceReader *compare, const PlotF
         return plot_norms(r, compare, o, written, cap, err);
     case PLOT_FIG_GENERATION:
         return plot_generation(r, f->name + 4, o, written, cap, err);
+    case PLOT_FIG_MODEL_VIEW:
+        return plot_model_view(r, o, written, cap, err);
     case PLOT_FIG_RECORD:
     default:
         return plot_record(r, f->index, o, written, cap, err);

@@ -11,13 +11,16 @@
  *   a "head" axis, no head chosen    heads.gp      every head in a grid, one colour scale
  *   anything else, or a head chosen  heatmap.gp    one matrix (sequential palette for
  *                                                  non-negative data, diverging about 0 else)
- * and two figures that are not one record:
+ * and three figures that are not one record:
  *   "norms"                          norms.gp      residual-stream (and gradient) norms
  *   "gen.<name>"                     generation.gp gen.S.<name> of every decoding step S
+ *   "model-view"                     modelview.gp  every layer × every head of one kind
+ *                                                  of attention block, one colour scale
  *
  * Images are named after what they show: enc.0.attn.weights.png,
  * enc.0.attn.weights.head1.png, enc.0.attn.mask.batch1.png for sentence 1 of a
- * batched trace, norms.png, gen.dec.0.self_attn.weights.png; PlotOptions.suffix
+ * batched trace, norms.png, gen.dec.0.self_attn.weights.png,
+ * model-view.dec.cross.png; PlotOptions.suffix
  * adds to the name (a lesson's comparison: norms.vs-off.png).
  *
  * How it runs: the data file and the image are made in a fresh directory
@@ -82,6 +85,9 @@ typedef struct {
      * up in the trace; plot_record_values draws without one. Ignored for
      * other records and for a mask whose query/key sizes differ. */
     const Record *mask;
+    /* The model view's kind of attention block: "enc", "dec.self" or
+     * "dec.cross"; NULL: the trace's default (see plot_model_view). */
+    const char *block;
 } PlotOptions;
 
 /* Defaults: png, sizes 0, head −1, batch 0, no font override, no data kept,
@@ -116,14 +122,30 @@ Status plot_norms(const TraceReader *r, const TraceReader *compare, const PlotOp
 Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o,
                        char *written, size_t cap, Error *err);
 
+/* The model view: the attention weights of every layer and every head of
+ * one kind of block (o->block: enc.L.attn, dec.L.self_attn or
+ * dec.L.cross_attn; by default dec.cross in an encoder-decoder trace,
+ * dec.self in a decoder-only one, enc when there is only an encoder) of
+ * sentence o->batch, in one grid — a row per layer, a column per head —
+ * on one colour scale 0..1, each panel titled with its mean row entropy,
+ * the cells the block's mask hides grey with a ×; named
+ * model-view.BLOCK.png (.batchB for a batched trace). TF_ERR_INPUT (before
+ * anything is drawn) for a block the trace lacks, naming those it has;
+ * for decoder attention a generation trace holds only as gen.S.* steps,
+ * with a hint; and for o->batch out of range. */
+Status plot_model_view(const TraceReader *r, const PlotOptions *o, char *written, size_t cap, Error *err);
+/* The same checks without drawing: the block (o->block or the default)
+ * and the batch. */
+Status plot_model_view_check(const TraceReader *r, const PlotOptions *o, Error *err);
+
 /* ---- choosing figures ---- */
 
-typedef enum { PLOT_FIG_RECORD, PLOT_FIG_NORMS, PLOT_FIG_GENERATION } PlotFigureKind;
+typedef enum { PLOT_FIG_RECORD, PLOT_FIG_NORMS, PLOT_FIG_GENERATION, PLOT_FIG_MODEL_VIEW } PlotFigureKind;
 
 typedef struct {
     PlotFigureKind kind;
     uint32_t index;   /* PLOT_FIG_RECORD: the record */
-    char name[160];   /* the record's name, "norms", or "gen.<family>" */
+    char name[160];   /* the record's name, "norms", "gen.<family>" or "model-view" */
 } PlotFigure;
 
 typedef struct {
@@ -145,13 +167,14 @@ Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err);
 
 /* Append every figure whose name matches `pattern` (a shell glob, as
  * fnmatch; a plain name matches itself) and is not in l yet: records in
- * trace order, then "norms" and the gen.<family> figures. *matched counts
+ * trace order, then "norms", the gen.<family> figures and "model-view"
+ * (only by its name: a glob does not draw it). *matched counts
  * every match, including those already in l. */
 Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList *l,
                        size_t *matched, Error *err);
 
-/* Append the figures that are not records ("norms", gen.<family>) that r
- * can draw: names for "did you mean". */
+/* Append the figures that are not records ("norms", gen.<family>,
+ * "model-view") that r can draw: names for "did you mean". */
 Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err);
 
 /* Draw one figure (compare: the second trace of a norms figure, or NULL). */

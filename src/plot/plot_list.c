@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plot/model_view.h"
 #include "plot/plot.h"
 #include "plot/plot_data.h"
 #include "trace/export.h"
@@ -90,6 +91,16 @@ static Status add_generation(const TraceReader *r, PlotFigureList *l, const char
     return TF_OK;
 }
 
+#define MODEL_VIEW "model-view"
+
+/* Whether r has a kind of attention block to draw a model view of. */
+static bool has_model_view(const TraceReader *r)
+{
+    char have[64];
+    model_view_blocks_of(r, have, sizeof have);
+    return have[0] != '\0';
+}
+
 Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err)
 {
     if (plot_has_stream(r)) {
@@ -97,7 +108,10 @@ Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err)
         if (s != TF_OK)
             return s;
     }
-    return add_generation(r, l, NULL, false, NULL, err);
+    Status s = add_generation(r, l, NULL, false, NULL, err);
+    if (s == TF_OK && has_model_view(r))
+        s = list_add(l, PLOT_FIG_MODEL_VIEW, 0, MODEL_VIEW, err);
+    return s;
 }
 
 Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err)
@@ -190,5 +204,12 @@ Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList
         s = list_add(l, PLOT_FIG_GENERATION, 0, gens.items[k].name, err);
     }
     plot_list_free(&gens);
+    /* the model view by its name only: `plot TRACE '*'` draws what it drew
+     * before. Named in a trace without attention (or only generation
+     * steps), it is drawn to say why not. */
+    if (s == TF_OK && strcmp(pattern, MODEL_VIEW) == 0) {
+        (*matched)++;
+        s = list_add(l, PLOT_FIG_MODEL_VIEW, 0, MODEL_VIEW, err);
+    }
     return s;
 }

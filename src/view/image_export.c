@@ -1,12 +1,15 @@
 /* image_export.c — the x key: the matrix on screen as an image, saying
  * which run it came from and what was switched, never over a file that is
  * there. In compare view, all three panels: A, B as shown (in A's token
- * order when the rows were matched by token) and A − B. No terminal here;
- * the drawing is the caller's (ViewExport). */
+ * order when the rows were matched by token) and A − B. And the X key:
+ * the model view of the run on screen (A), every layer × every head of
+ * the kind of attention block on screen. No terminal here; the drawing is
+ * the caller's (ViewExport). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/record_name.h"
 #include "view/state.h"
 #include "view/words.h"
 
@@ -123,5 +126,52 @@ void view_perform_export(ViewState *s)
         view_say(s, MSG_NOTICE, WORD_MSG_WROTE, done);
     else
         view_say(s, MSG_ERROR, WORD_MSG_EXPORT_FAILED, err.msg[0] ? err.msg : "unknown error",
+                     err.hint[0] ? " — " : "", err.hint);
+}
+
+/* ---- the model view (X) ---- */
+
+void view_request_model_view(ViewState *s)
+{
+    if (!s->export.model_view) {
+        view_message(s, MSG_ERROR, "the model view is not available in this build");
+        return;
+    }
+    s->pending = PENDING_MODEL_VIEW;
+    view_message(s, MSG_NOTICE, "drawing the model view through gnuplot...");
+}
+
+/* The kind of attention block of the record on screen, as the model view
+ * names it; NULL (the trace's default) off an attention block or on a
+ * generation step or a gradient. */
+static const char *block_on_screen(const ViewState *s)
+{
+    RecordName rn;
+    if (!record_name_parse(view_name(s, s->cur), &rn) || rn.grad || rn.gen_step >= 0)
+        return NULL;
+    switch (rn.block) {
+    case RECORD_BLOCK_ATTN: return "enc";
+    case RECORD_BLOCK_SELF_ATTN: return "dec.self";
+    case RECORD_BLOCK_CROSS_ATTN: return "dec.cross";
+    default: return NULL;
+    }
+}
+
+void view_perform_model_view(ViewState *s)
+{
+    s->pending = PENDING_NONE;
+    Naming na;
+    name_run(s, s->a, "A", &na);
+    /* the run in the file name and under the title; the script's own title */
+    ViewExportInfo info = {na.tag[0] ? na.tag : NULL, NULL, na.source, NULL};
+    char written[1024] = "";
+    Error err;
+    error_clear(&err);
+    Status st = s->export.model_view(s->export.ctx, s->a, block_on_screen(s), (int)s->batch, &info, written,
+                                     sizeof written, &err);
+    if (st == TF_OK)
+        view_message(s, MSG_NOTICE, "wrote %s", written);
+    else
+        view_message(s, MSG_ERROR, "model view failed: %s%s%s", err.msg[0] ? err.msg : "unknown error",
                      err.hint[0] ? " — " : "", err.hint);
 }

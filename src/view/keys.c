@@ -45,6 +45,8 @@ static const KeyBinding view_keys[] = {
     {{'m'}, "m", DO_MASK, "mask overlay: mark the cells the block's mask hides", "掩码叠加：标出被注意力掩码遮住的格"},
     {{'s'}, "s", DO_STRETCH, "colours: weights on 0..1 / stretched to their own range", "颜色：权重按 0..1 / 拉伸到自身范围"},
     {{'x'}, "x", DO_EXPORT, "export this view as an image (gnuplot)", "把当前视图导出为图片（gnuplot）"},
+    {{'X'}, "X", DO_MODEL_VIEW, "export the model view: every layer x head of this block",
+     "导出模型视图：这个模块的每一层 × 每一个头"},
 };
 
 static const KeyBinding lesson_keys[] = {
@@ -399,6 +401,7 @@ void view_key(ViewState *s, int ch)
     case DO_FOLD: view_tree_toggle(s); break;
     case DO_TREE_MODE: view_tree_cycle_mode(s); break;
     case DO_EXPORT: view_request_export(s); break;
+    case DO_MODEL_VIEW: view_request_model_view(s); break;
     case DO_HELP:
         s->help = true;
         s->help_top = 0;

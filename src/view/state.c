@@ -721,6 +721,10 @@ void view_perform_pending(ViewState *s)
         view_perform_rerun(s);
         return;
     }
+    if (s->pending == PENDING_MODEL_VIEW) {
+        view_perform_model_view(s);
+        return;
+    }
     if (s->pending != PENDING_EXPORT)
         return;
     view_perform_export(s);

@@ -154,11 +154,17 @@ typedef struct {
  * command line passes it through gnuplot); head and batch are the page on
  * screen, −1 for "the whole record" (the heads view). An image never
  * replaces a file. On success `written` names the file. NULL fn: the key
- * says export is unavailable. */
+ * says export is unavailable.
+ * model_view (the `X` key): the model view of trace r, every layer × every
+ * head of one kind of attention block ("enc", "dec.self", "dec.cross"; NULL:
+ * the trace's default) for sentence batch; info's mask is unused. NULL:
+ * the key says it is unavailable. */
 typedef struct {
     Status (*fn)(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info, char *written,
                  size_t cap, Error *err);
     void *ctx;
+    Status (*model_view)(void *ctx, const TraceReader *r, const char *block, int batch, const ViewExportInfo *info,
+                         char *written, size_t cap, Error *err);
 } ViewExport;
 
 typedef struct {
@@ -182,7 +188,7 @@ typedef struct {
 typedef enum { FOCUS_MATRIX, FOCUS_STEPS } ViewFocus;
 typedef enum { NUMBERS_AUTO, NUMBERS_ON, NUMBERS_OFF } NumberMode;
 typedef enum { TREE_FOLLOW, TREE_ALL, TREE_MANUAL } TreeMode;
-typedef enum { PENDING_NONE, PENDING_EXPORT, PENDING_RERUN } ViewPending;
+typedef enum { PENDING_NONE, PENDING_EXPORT, PENDING_RERUN, PENDING_MODEL_VIEW } ViewPending;
 typedef enum { MSG_NONE, MSG_NOTICE, MSG_ERROR } MessageKind;
 
 /* Per head of the record on screen (heads view). Entropy and distance
@@ -314,8 +320,10 @@ void view_tree_move(ViewState *s, int delta);   /* steps cursor (focus steps) */
 void view_tree_toggle(ViewState *s);            /* fold/unfold the group at the steps cursor */
 void view_tree_cycle_mode(ViewState *s);        /* follow → all open → follow */
 void view_request_export(ViewState *s);
+void view_request_model_view(ViewState *s);
 void view_perform_pending(ViewState *s);        /* runs the export or re-run; sets the message */
 void view_perform_export(ViewState *s);         /* the pending export (image_export.c) */
+void view_perform_model_view(ViewState *s);     /* the pending model view (image_export.c) */
 
 /* ---- narration, guided steps, re-running (narrate.c) ---- */
 

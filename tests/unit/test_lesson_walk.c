@@ -234,7 +234,7 @@ static void test_export_names_run_and_switch(void **state)
     (void)state;
     Exported ex = {0};
     Opened o;
-    open_lesson(&o, 3, VIEW_LANG_EN, &(ViewExport){record_export, &ex});
+    open_lesson(&o, 3, VIEW_LANG_EN, &(ViewExport){record_export, &ex, NULL});
     ViewState *s = &o.s;
     /* the padding mask toggled: every run re-run with it off */
     view_key(s, 'D');
@@ -268,7 +268,7 @@ static void test_export_with_mask(void **state)
     (void)state;
     Exported ex = {0};
     Opened o;
-    open_lesson(&o, 4, VIEW_LANG_EN, &(ViewExport){record_export, &ex});
+    open_lesson(&o, 4, VIEW_LANG_EN, &(ViewExport){record_export, &ex, NULL});
     ViewState *s = &o.s;
     assert_true(view_jump(s, "dec.0.self_attn.weights"));
     view_key(s, 'x');

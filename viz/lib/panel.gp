@@ -14,7 +14,10 @@
 # as a second entry ("" for none); tf_mask_key, the legend entry of the
 # cells the block's mask hides ("" for none; with a mask, lib/common.gp's
 # tf_masked says which: drawn tf_mask_rgb with a ×, and no value in them);
-# tf_cellgrid (1: white lines between cells).
+# tf_cellgrid (1: white lines between cells). Optional (modelview.gp):
+# tf_ticfs, the tic labels' font size (default: the page's); tf_showx (0
+# hides the column labels); tf_ptitlefs, the title's font size (default
+# fontsize + 1).
 # Labels (titles) are the caller's: the panel leaves them alone.
 eval tf_place
 set xrange [-0.5 : tf_C - 0.5]
@@ -22,15 +25,17 @@ set yrange [tf_R - 0.5 : -0.5]
 set cbrange [tf_lo : tf_hi]
 eval tf_set_xtics
 eval tf_set_ytics
+if (exists("tf_ticfs")) { tf_ticfont = tf_fontspec(tf_ticfs); set xtics font tf_ticfont; set ytics font tf_ticfont }
 if (tf_xrot != 0) { set xtics rotate by tf_xrot right } else { set xtics norotate }
 if (!tf_showy) { unset ytics }
+if (exists("tf_showx") && !tf_showx) { unset xtics }
 # The panel's title as a label centred tf_ptitleh / 2 above it (not gnuplot's
 # title, whose place gnuplot chooses), so that the grid can keep it clear
 # of the row above.
 unset title
 unset label 110
 if (tf_ptitle_text ne "") {
-    set label 110 tf_ptitle_text at screen tf_sx(tf_px + tf_pw / 2.0), screen tf_sy(tf_py - tf_ptitleh / 2.0) center font tf_fontspec(fontsize + 1)
+    set label 110 tf_ptitle_text at screen tf_sx(tf_px + tf_pw / 2.0), screen tf_sy(tf_py - tf_ptitleh / 2.0) center font tf_fontspec(exists("tf_ptitlefs") ? tf_ptitlefs : fontsize + 1)
 }
 set xlabel tf_xtitle
 set ylabel tf_ytitle
