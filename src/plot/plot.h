@@ -116,6 +116,43 @@ Status plot_norms(const TraceReader *r, const TraceReader *compare, const PlotOp
 Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o,
                        char *written, size_t cap, Error *err);
 
+/* ---- charts: numbers against x ---- */
+
+#define PLOT_CHART_MAX_X 16
+#define PLOT_CHART_MAX_PANELS 8
+#define PLOT_CHART_MAX_SERIES 6
+
+typedef struct {
+    const char *label;                 /* the legend's entry */
+    double y[PLOT_CHART_MAX_X];        /* (n_x) one value per x; NaN: not drawn */
+} PlotChartSeries;
+
+typedef struct {
+    const char *title;
+    int n_series;
+    PlotChartSeries series[PLOT_CHART_MAX_SERIES];
+} PlotChartPanel;
+
+/* A lesson's chart (lesson 9: four measures against d_k, divided by √d_k
+ * and not), drawn by chart.gp: one panel per entry, each series a line
+ * with points and its values printed at them, one colour per series
+ * across the panels. */
+typedef struct {
+    const char *name;                  /* the image's name: NAME.png; letters, digits, '_', '-' */
+    const char *x_label;               /* "d_k" */
+    int n_x;
+    double x[PLOT_CHART_MAX_X];        /* increasing */
+    bool log_x;                        /* a log2 x axis (every x above 0) */
+    int n_panels;
+    PlotChartPanel panels[PLOT_CHART_MAX_PANELS];
+} PlotChart;
+
+/* Draw c into o->out_dir/NAME.FORMAT (with o->keep_data, its table beside
+ * it as NAME.dat; its format is at the top of viz/chart.gp). o->title is
+ * the heading, o->source the line under it. TF_ERR_INPUT for a chart out
+ * of bounds. */
+Status plot_chart(const PlotChart *c, const PlotOptions *o, char *written, size_t cap, Error *err);
+
 /* ---- choosing figures ---- */
 
 typedef enum { PLOT_FIG_RECORD, PLOT_FIG_NORMS, PLOT_FIG_GENERATION } PlotFigureKind;
