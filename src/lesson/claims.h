@@ -112,7 +112,7 @@ typedef struct {
 Status claim_eval(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err);
 
 /* Evaluate a claim_parse_value expression into *v. TF_ERR_INPUT when it
- * does not give one number ("[head=1, query=8], 8 values; reduce it to
+ * does not give one number ("[head 1, query 8], 8 values; reduce it to
  * one number ..."), or as claim_eval. */
 Status claim_eval_value(const Claim *c, ClaimFetch fetch, void *ctx, double *v, Error *err);
 
