@@ -14,10 +14,13 @@
  * and two figures that are not one record:
  *   "norms"                          norms.gp      residual-stream (and gradient) norms
  *   "gen.<name>"                     generation.gp gen.S.<name> of every decoding step S
+ * and a lesson's chart, numbers measured on its traces against x
+ * (plot_chart):                      chart.gp      panels of series, lines with points
  *
  * Images are named after what they show: enc.0.attn.weights.png,
  * enc.0.attn.weights.head1.png, enc.0.attn.mask.batch1.png for sentence 1 of a
- * batched trace, norms.png, gen.dec.0.self_attn.weights.png; PlotOptions.suffix
+ * batched trace, norms.png, gen.dec.0.self_attn.weights.png, a chart's
+ * NAME.png (scaling.png); PlotOptions.suffix
  * adds to the name (a lesson's comparison: norms.vs-off.png).
  *
  * How it runs: the data file and the image are made in a fresh directory
