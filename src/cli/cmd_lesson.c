@@ -343,14 +343,14 @@ static void note_plotted(void *ctx, const LessonFigure *f, const char *path)
 
 /* The figures into dir, all or none (io/staged_dir.h). */
 static Status plot_lesson(const Lesson *l, const LessonTraces *traces, const char *viz, const char *dir,
-                          const char *format, Error *err)
+                          const char *format, const char *lang, Error *err)
 {
     StagedDir sd;
     Status st = staged_dir_open(&sd, dir, err);
     if (st)
         return st;
     Plotted p = {.stage = sd.stage, .target = dir};
-    st = lesson_plot(l, traces, viz, sd.stage, format, note_plotted, &p, err);
+    st = lesson_plot(l, traces, viz, sd.stage, format, lang, note_plotted, &p, err);
     if (st == TF_OK && p.failed)
         st = error_set(err, TF_ERR_RUNTIME, "out of memory");
     if (st) {
@@ -514,7 +514,7 @@ int cmd_lesson(int argc, char **argv)
     } else if (a.plot_dir) {
         char viz[4096];
         snprintf(viz, sizeof viz, "%s/viz", paths_data_dir());
-        st = plot_lesson(l, &traces, viz, a.plot_dir, a.format, &err);
+        st = plot_lesson(l, &traces, viz, a.plot_dir, a.format, a.lang, &err);
         rc = st ? cli_report(&err, st) : 0;
     } else {
         print_walk(l, &traces, a.lang);

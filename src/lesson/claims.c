@@ -605,6 +605,26 @@ Status claim_parse(const char *text, Claim *out, Error *err)
     return TF_OK;
 }
 
+Status claim_parse_value(const char *text, Claim *out, Error *err)
+{
+    memset(out, 0, sizeof *out);
+    Parser ps = {text, text, err, TF_OK, 0, 0};
+    skip_spaces(&ps.p);
+    if (!*ps.p)
+        return error_set(err, TF_ERR_INPUT, "empty expression: expected one such as mean(rowmax(x))");
+    out->lhs = parse_expr(&ps);
+    if (!ps.st) {
+        skip_spaces(&ps.p);
+        if (*ps.p)
+            fail(&ps, "the end of the expression (a value, not a comparison)");
+    }
+    if (ps.st) {
+        claim_free(out);
+        return ps.st;
+    }
+    return TF_OK;
+}
+
 void claim_free(Claim *c)
 {
     free_node(c->lhs);

@@ -87,6 +87,11 @@ struct Claim {
 Status claim_parse(const char *text, Claim *out, Error *err);
 void claim_free(Claim *c);
 
+/* One expression alone, no comparison (a lesson chart's value): it goes
+ * into out->lhs, the rest stays empty, so claim_each_ref and claim_free
+ * work on it. Errors as claim_parse's. */
+Status claim_parse_value(const char *text, Claim *out, Error *err);
+
 /* Call fn for every record reference in the claim, in order. */
 void claim_each_ref(const Claim *c, void (*fn)(void *ctx, const ClaimRef *ref), void *ctx);
 
@@ -105,6 +110,11 @@ typedef struct {
 /* Evaluate c. TF_OK with out->pass either way; an error (a record that is
  * not there, shapes that do not fit) fills err and out->measured. */
 Status claim_eval(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err);
+
+/* Evaluate a claim_parse_value expression into *v. TF_ERR_INPUT when it
+ * does not give one number ("[head 1, query 8], 8 values; reduce it to
+ * one number ..."), or as claim_eval. */
+Status claim_eval_value(const Claim *c, ClaimFetch fetch, void *ctx, double *v, Error *err);
 
 /* Apply the slices of ref to t in place (exposed for tests). When t has
  * parts (a pattern's records), a slice of the first axis applies to each

@@ -678,6 +678,26 @@ static Status eval_scalar(const ClaimNode *n, const char *side, ClaimFetch fetch
     return TF_OK;
 }
 
+Status claim_eval_value(const Claim *c, ClaimFetch fetch, void *ctx, double *v, Error *err)
+{
+    ClaimTensor t;
+    Status st = eval(c->lhs, fetch, ctx, &t, err);
+    if (st)
+        return st;
+    if (t.n != 1) {
+        char sh[160];
+        shape_text(&t, sh, sizeof sh);
+        size_t values = t.n;
+        claim_tensor_free(&t);
+        return error_set(err, TF_ERR_INPUT,
+                         "the value is %s, %zu values; reduce it to one number with max, min, mean, sum or count", sh,
+                         values);
+    }
+    *v = t.data[0];
+    claim_tensor_free(&t);
+    return TF_OK;
+}
+
 static const char *cmp_text(ClaimCmp c)
 {
     static const char *const s[] = {"==", "!=", "<", "<=", ">", ">="};

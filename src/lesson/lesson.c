@@ -212,6 +212,8 @@ void lesson_free(Lesson *l)
         return;
     for (int i = 0; i < l->n_claims; i++)
         claim_free(&l->claims[i].claim);
+    for (int i = 0; i < l->n_charts; i++)
+        lesson_chart_free(&l->charts[i]);
     lesson_narration_free(&l->en);
     lesson_narration_free(&l->zh);
     free(l->base);

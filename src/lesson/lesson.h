@@ -293,8 +293,12 @@ typedef struct {
 typedef void (*LessonPlotDone)(void *ctx, const LessonFigure *f, const char *path);
 
 /* Render every figure of the lesson from the traces of t into out_dir
- * with the gnuplot scripts in viz_dir, format "png" (NULL), "svg" or "pdf". */
+ * with the gnuplot scripts in viz_dir, format "png" (NULL), "svg" or "pdf";
+ * then every chart ([chart.NAME]: out_dir/NAME.FORMAT and its table
+ * NAME.dat), its texts in lang ("en" or "zh"; NULL: "en"). A chart's
+ * value that cannot be measured, or is not one number, is TF_ERR_INPUT
+ * naming lesson.ini:LINE. */
 Status lesson_plot(const Lesson *l, const LessonTraces *t, const char *viz_dir, const char *out_dir,
-                   const char *format, LessonPlotDone done, void *ctx, Error *err);
+                   const char *format, const char *lang, LessonPlotDone done, void *ctx, Error *err);
 
 #endif

@@ -172,6 +172,18 @@ Status lesson_validate(const Lesson *l, const LessonTraces *t, Error *err)
         claim_each_ref(&l->claims[i].claim, check_ref, &rc);
         st = rc.st;
     }
+    for (int i = 0; st == TF_OK && i < l->n_charts; i++) {
+        const LessonChart *c = &l->charts[i];
+        for (int p = 0; st == TF_OK && p < c->n_panels; p++)
+            for (int s = 0; st == TF_OK && s < c->panels[p].n_series; s++) {
+                const LessonChartSeries *cs = &c->panels[p].series[s];
+                snprintf(where, sizeof where, "%s:%d", l->ini_path, cs->line);
+                RefCheck rc = {&rs, where, TF_OK, err};
+                for (int k = 0; rc.st == TF_OK && k < cs->n_values; k++)
+                    claim_each_ref(&cs->value[k], check_ref, &rc);
+                st = rc.st;
+            }
+    }
     readers_close(&rs);
     return st;
 }
@@ -269,6 +281,14 @@ static Status fetch(void *ctx, const char *run, const char *name, ClaimTensor *o
         st = error_set(err, TF_ERR_INPUT, "no record '%s' in run %s", name, run);
     if (st)
         claim_tensor_free(out);
+    return st;
+}
+
+Status lesson_eval_value(const Lesson *l, const LessonTraces *t, const Claim *value, double *out, Error *err)
+{
+    Readers rs = {l, t, {NULL}};
+    Status st = claim_eval_value(value, fetch, &rs, out, err);
+    readers_close(&rs);
     return st;
 }
 

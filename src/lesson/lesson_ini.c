@@ -1,7 +1,8 @@
 /* lesson_ini.c — reading lesson.ini (format: lessons/README.md).
  *
  * Two readers share the file: this one reads [lesson], [steps],
- * [figures], [run.NAME], [claim.ID] and [fact.ID]; model/config_ini.c reads [model],
+ * [figures], [run.NAME], [claim.ID], [fact.ID] and [chart.NAME]
+ * (lesson_chart.c reads its keys); model/config_ini.c reads [model],
  * [vocab] and [input], skipping the sections named here. Both go through
  * libinih, and every error names lesson.ini and the line. */
 #include <errno.h>
@@ -28,6 +29,7 @@ typedef struct {
     bool seen_title;
     LessonClaimSpec *claim;          /* the [claim.ID] being read */
     LessonRunSpec *run;              /* the [run.NAME] being read */
+    LessonChart *chart;              /* the [chart.NAME] being read */
 } LessonIni;
 
 static const char *const config_sections[] = {"model", "vocab", "input"};
@@ -69,6 +71,7 @@ static void on_section(LessonIni *p, const char *sec)
 {
     p->claim = NULL;
     p->run = NULL;
+    p->chart = NULL;
     if (is_config_section(sec))
         return;
     if (p->n_sections == MAX_SECTIONS) {
@@ -131,10 +134,32 @@ static void on_section(LessonIni *p, const char *sec)
         p->claim = c;
         return;
     }
+    if (strncmp(sec, "chart.", 6) == 0) {
+        const char *name = sec + 6;
+        if (!valid_id(name)) {
+            fail(p, "[%s]: a chart name is letters, digits, '_' and '-', at most 31 bytes", sec);
+            return;
+        }
+        if (strcmp(name, "norms") == 0) {
+            fail(p, "[%s]: the name 'norms' is the norms figure's; choose another", sec);
+            return;
+        }
+        if (l->n_charts == LESSON_MAX_CHARTS) {
+            fail(p, "more than %d charts", LESSON_MAX_CHARTS);
+            return;
+        }
+        LessonChart *c = &l->charts[l->n_charts++];
+        memset(c, 0, sizeof *c);
+        snprintf(c->name, sizeof c->name, "%.31s", name);
+        c->line = p->in.line;
+        c->log_x = -1;
+        p->chart = c;
+        return;
+    }
     p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->in.line, sec);
     error_hint(p->err,
                "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID] [fact.ID] "
-               "[try]");
+               "[chart.NAME] [try]");
 }
 
 static void check_section_line(LessonIni *p, const char *line)
@@ -495,6 +520,14 @@ static int on_value(void *user, const char *section, const char *name, const cha
         on_try_key(p, name, value);
     } else if (p->run) {
         on_run_key(p, p->run, name, value);
+    } else if (p->chart) {
+        char why[600];
+        if (!lesson_chart_key(p->chart, name, value, p->in.line, why, sizeof why)) {
+            fail(p, "%s", why);
+            if (strstr(why, "column "))
+                error_hint(p->err, "a value is an expression of the claim language (lessons/README.md), such as "
+                                   "mean(rowmax(enc.0.attn.weights@d256))");
+        }
     } else if (p->claim) {
         LessonClaimSpec *c = p->claim;
         if (strcmp(name, "says") == 0)
@@ -712,7 +745,7 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
     return TF_OK;
 }
 
-/* A claim's references name runs the lesson has. */
+/* A claim's (or a chart's) references name runs the lesson has. */
 typedef struct {
     const Lesson *l;
     const char *where;
@@ -789,6 +822,25 @@ Status lesson_read_ini(Lesson *l, Error *err)
         RefCheck rc = {l, where, TF_OK, err};
         claim_each_ref(&l->claims[i].claim, check_claim_ref, &rc);
         st = rc.st;
+    }
+    for (int i = 0; st == TF_OK && i < l->n_charts; i++) {
+        const LessonChart *c = &l->charts[i];
+        char why[600];
+        int line;
+        if (!lesson_chart_complete(c, &line, why, sizeof why)) {
+            st = error_set(err, TF_ERR_INPUT, "%s:%d: %s", l->ini_path, line, why);
+            break;
+        }
+        for (int pn = 0; st == TF_OK && pn < c->n_panels; pn++)
+            for (int sn = 0; st == TF_OK && sn < c->panels[pn].n_series; sn++) {
+                const LessonChartSeries *cs = &c->panels[pn].series[sn];
+                char where[LESSON_PATH_MAX + 32];
+                snprintf(where, sizeof where, "%s:%d", l->ini_path, cs->line);
+                RefCheck rc = {l, where, TF_OK, err};
+                for (int k = 0; rc.st == TF_OK && k < cs->n_values; k++)
+                    claim_each_ref(&cs->value[k], check_claim_ref, &rc);
+                st = rc.st;
+            }
     }
 
     /* The model: config_ini.c reads [model] [vocab] [input], skipping ours. */

@@ -5,6 +5,7 @@
 
 #include "lesson/claims.h"
 #include "lesson/lesson.h"
+#include "lesson/lesson_chart.h"
 #include "model/config.h"
 
 #define LESSON_MAX_SETS 32
@@ -79,6 +80,8 @@ struct Lesson {
     int n_runs;
     LessonClaimSpec claims[LESSON_MAX_CLAIMS];  /* claims and facts, in file order */
     int n_claims;
+    LessonChart charts[LESSON_MAX_CHARTS];  /* [chart.NAME], in file order */
+    int n_charts;
     LessonTry tries[LESSON_MAX_TRIES];   /* [try]: other sentences the claims hold for */
     int n_tries;
 
@@ -94,6 +97,10 @@ void lesson_narration_free(LessonNarration *n);
 
 /* lesson_run.c: the Config of run i with the overrides (NULL: none). */
 Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Config *out, Error *err);
+
+/* lesson_check.c: evaluate one claim_parse_value expression on the
+ * traces of t, with the reader claims use. */
+Status lesson_eval_value(const Lesson *l, const LessonTraces *t, const Claim *value, double *out, Error *err);
 
 /* Index of the run named name, or -1. */
 int lesson_run_index(const Lesson *l, const char *name);

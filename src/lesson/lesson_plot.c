@@ -5,7 +5,12 @@
  *
  * Each figure is drawn with its title from [figures] and a source line
  * naming the lesson and the run ("lesson 8 · run off"), never the path of
- * the temporary trace file it was read from. */
+ * the temporary trace file it was read from.
+ *
+ * A chart ([chart.NAME]) is measured on the traces with the claims'
+ * evaluator and drawn into out_dir/NAME.png, with its table beside it as
+ * NAME.dat (the numbers are the point of a chart), in the language asked
+ * for. */
 #include <stdio.h>
 #include <string.h>
 
@@ -90,11 +95,52 @@ static Status plot_one_figure(const Lesson *l, const LessonTraces *t, const Less
     return st;
 }
 
+static Status plot_one_chart(const Lesson *l, const LessonTraces *t, const LessonChart *c, const char *viz_dir,
+                             const char *out_dir, const char *format, const char *lang, LessonPlotDone done,
+                             void *ctx, Error *err)
+{
+    PlotChart pc;
+    Status st = lesson_chart_measure(l, t, c, lang, &pc, err);
+    if (st)
+        return st;
+    const bool zh = lang && strcmp(lang, "zh") == 0;
+    char source[64];
+    snprintf(source, sizeof source, "lesson %d", l->number);
+    PlotOptions o;
+    plot_options_init(&o, viz_dir, out_dir);
+    o.format = format;
+    o.title = zh && c->title_zh[0] ? c->title_zh : c->title;
+    o.source = source;
+    o.keep_data = true;
+    char written[LESSON_PATH_MAX + 256];
+    st = plot_chart(&pc, &o, written, sizeof written, err);
+    if (st && err) {
+        Error inner = *err;
+        error_set(err, st, "%s:%d: chart %s: %s", l->ini_path, c->line, c->name, inner.msg);
+        if (inner.hint[0])
+            error_hint(err, "%s", inner.hint);
+    }
+    if (st == TF_OK && done) {
+        LessonFigure f;
+        memset(&f, 0, sizeof f);
+        snprintf(f.key, sizeof f.key, "%s", c->name);
+        snprintf(f.pattern, sizeof f.pattern, "%s", c->name);
+        snprintf(f.run, sizeof f.run, "main");
+        snprintf(f.title, sizeof f.title, "%s", o.title);
+        f.line = c->line;
+        f.head = f.batch = -1;
+        done(ctx, &f, written);
+    }
+    return st;
+}
+
 Status lesson_plot(const Lesson *l, const LessonTraces *t, const char *viz_dir, const char *out_dir,
-                   const char *format, LessonPlotDone done, void *ctx, Error *err)
+                   const char *format, const char *lang, LessonPlotDone done, void *ctx, Error *err)
 {
     Status st = plot_gnuplot_available(err);
     for (int i = 0; st == TF_OK && i < l->n_figures; i++)
         st = plot_one_figure(l, t, &l->figures[i], viz_dir, out_dir, format, done, ctx, err);
+    for (int i = 0; st == TF_OK && i < l->n_charts; i++)
+        st = plot_one_chart(l, t, &l->charts[i], viz_dir, out_dir, format, lang, done, ctx, err);
     return st;
 }

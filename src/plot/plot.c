@@ -726,6 +726,27 @@ Status plot_norms(const TraceReader *r, const TraceReader *compare, const PlotOp
     return run_job(o, &job, norms_data, &c, written, cap, err);
 }
 
+/* ---- charts ---- */
+
+static bool fill_chart(FILE *f, void *ctx)
+{
+    return plot_write_chart(f, ctx);
+}
+
+static Status chart_data(const char *dir, void *ctx, Error *err)
+{
+    return write_file(dir, "data.dat", fill_chart, ctx, err);
+}
+
+Status plot_chart(const PlotChart *c, const PlotOptions *o, char *written, size_t cap, Error *err)
+{
+    Status s = plot_chart_check(c, err);
+    if (s != TF_OK)
+        return s;
+    Job job = {.script = "chart.gp", .base = c->name, .what = c->name};
+    return run_job(o, &job, chart_data, (void *)c, written, cap, err);
+}
+
 /* ---- generation ---- */
 
 Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o, char *written,

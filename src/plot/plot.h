@@ -16,11 +16,13 @@
  *   "gen.<name>"                     generation.gp gen.S.<name> of every decoding step S
  *   "model-view"                     modelview.gp  every layer × every head of one kind
  *                                                  of attention block, one colour scale
+ * and a lesson's chart, numbers measured on its traces against x
+ * (plot_chart):                      chart.gp      panels of series, lines with points
  *
  * Images are named after what they show: enc.0.attn.weights.png,
  * enc.0.attn.weights.head1.png, enc.0.attn.mask.batch1.png for sentence 1 of a
  * batched trace, norms.png, gen.dec.0.self_attn.weights.png,
- * model-view.dec.cross.png; PlotOptions.suffix
+ * model-view.dec.cross.png, a chart's NAME.png (scaling.png); PlotOptions.suffix
  * adds to the name (a lesson's comparison: norms.vs-off.png).
  *
  * How it runs: the data file and the image are made in a fresh directory
@@ -137,6 +139,43 @@ Status plot_model_view(const TraceReader *r, const PlotOptions *o, char *written
 /* The same checks without drawing: the block (o->block or the default)
  * and the batch. */
 Status plot_model_view_check(const TraceReader *r, const PlotOptions *o, Error *err);
+
+/* ---- charts: numbers against x ---- */
+
+#define PLOT_CHART_MAX_X 16
+#define PLOT_CHART_MAX_PANELS 8
+#define PLOT_CHART_MAX_SERIES 6
+
+typedef struct {
+    const char *label;                 /* the legend's entry */
+    double y[PLOT_CHART_MAX_X];        /* (n_x) one value per x; NaN: not drawn */
+} PlotChartSeries;
+
+typedef struct {
+    const char *title;
+    int n_series;
+    PlotChartSeries series[PLOT_CHART_MAX_SERIES];
+} PlotChartPanel;
+
+/* A lesson's chart (lesson 9: four measures against d_k, divided by √d_k
+ * and not), drawn by chart.gp: one panel per entry, each series a line
+ * with points and its values printed at them, one colour per series
+ * across the panels. */
+typedef struct {
+    const char *name;                  /* the image's name: NAME.png; letters, digits, '_', '-' */
+    const char *x_label;               /* "d_k" */
+    int n_x;
+    double x[PLOT_CHART_MAX_X];        /* increasing */
+    bool log_x;                        /* a log2 x axis (every x above 0) */
+    int n_panels;
+    PlotChartPanel panels[PLOT_CHART_MAX_PANELS];
+} PlotChart;
+
+/* Draw c into o->out_dir/NAME.FORMAT (with o->keep_data, its table beside
+ * it as NAME.dat; its format is at the top of viz/chart.gp). o->title is
+ * the heading, o->source the line under it. TF_ERR_INPUT for a chart out
+ * of bounds. */
+Status plot_chart(const PlotChart *c, const PlotOptions *o, char *written, size_t cap, Error *err);
 
 /* ---- choosing figures ---- */
 

@@ -1,5 +1,6 @@
 /* plot_data.h — the data files of the figures that are not one record
- * (private to src/plot/): the norms table and the generation matrix. */
+ * (private to src/plot/): the norms table, the generation matrix and a
+ * chart's table. */
 #ifndef TF_PLOT_PLOT_DATA_H
 #define TF_PLOT_PLOT_DATA_H
 
@@ -8,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/record.h"
+#include "plot/plot.h"
 #include "trace/trace.h"
 
 /* True when r has a record plot_write_norms would use: one of the residual
@@ -43,5 +45,13 @@ typedef struct {
 Status plot_generation_build(const TraceReader *r, const char *family, int batch, GenMatrix *g,
                              Error *err);
 void plot_generation_free(GenMatrix *g);
+
+/* plot_chart.c: c is within PlotChart's bounds, its name fit for a file
+ * name, its x finite and increasing (and above 0 on a log axis). */
+Status plot_chart_check(const PlotChart *c, Error *err);
+
+/* The table chart.gp reads (its format is at the top of viz/chart.gp).
+ * false when the file cannot be written. */
+bool plot_write_chart(FILE *f, const PlotChart *c);
 
 #endif
