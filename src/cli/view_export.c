@@ -3,19 +3,27 @@
 
 #include "plot/plot.h"
 
+/* What both keys share: where images go, numbered so that a second press
+ * never replaces the first image, and the words the viewer gives. */
+static void export_options(const ViewExportPlace *p, int batch, const ViewExportInfo *info, PlotOptions *o)
+{
+    plot_options_init(o, p->viz, p->out);
+    o->batch = batch >= 0 ? batch : 0;
+    o->numbered = true;
+    if (info) {
+        o->tag = info->tag;
+        o->source = info->source;
+    }
+}
+
 Status view_export_png(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info,
                        char *written, size_t cap, Error *err)
 {
-    const ViewExportPlace *p = ctx;
     PlotOptions o;
-    plot_options_init(&o, p->viz, p->out);
+    export_options(ctx, batch, info, &o);
     o.head = head;
-    o.batch = batch >= 0 ? batch : 0;
-    o.numbered = true;  /* a second x never replaces the first image */
     if (info) {
-        o.tag = info->tag;
         o.title = info->title;
-        o.source = info->source;
         o.mask = info->mask;
     }
     return plot_record_values(rec, &o, written, cap, err);
@@ -24,15 +32,8 @@ Status view_export_png(void *ctx, const Record *rec, int head, int batch, const 
 Status view_export_model_view(void *ctx, const TraceReader *r, const char *block, int batch,
                               const ViewExportInfo *info, char *written, size_t cap, Error *err)
 {
-    const ViewExportPlace *p = ctx;
     PlotOptions o;
-    plot_options_init(&o, p->viz, p->out);
+    export_options(ctx, batch, info, &o);
     o.block = block;
-    o.batch = batch >= 0 ? batch : 0;
-    o.numbered = true;  /* a second X never replaces the first image */
-    if (info) {
-        o.tag = info->tag;
-        o.source = info->source;
-    }
     return plot_model_view(r, &o, written, cap, err);
 }

@@ -658,7 +658,9 @@ static Status eval(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     return error_set(err, TF_ERR_RUNTIME, "internal: node %d", (int)n->kind);
 }
 
-static Status eval_scalar(const ClaimNode *n, const char *side, ClaimFetch fetch, void *ctx, double *v, Error *err)
+/* n as one number; what names it in the message ("the left side", "the
+ * value") when it is more. */
+static Status eval_scalar(const ClaimNode *n, const char *what, ClaimFetch fetch, void *ctx, double *v, Error *err)
 {
     ClaimTensor t;
     Status st = eval(n, fetch, ctx, &t, err);
@@ -670,8 +672,8 @@ static Status eval_scalar(const ClaimNode *n, const char *side, ClaimFetch fetch
         size_t values = t.n;
         claim_tensor_free(&t);
         return error_set(err, TF_ERR_INPUT,
-                         "the %s side is %s, %zu values; reduce it to one number with max, min, mean, sum or count",
-                         side, sh, values);
+                         "%s is %s, %zu values; reduce it to one number with max, min, mean, sum or count", what, sh,
+                         values);
     }
     *v = t.data[0];
     claim_tensor_free(&t);
@@ -680,22 +682,7 @@ static Status eval_scalar(const ClaimNode *n, const char *side, ClaimFetch fetch
 
 Status claim_eval_value(const Claim *c, ClaimFetch fetch, void *ctx, double *v, Error *err)
 {
-    ClaimTensor t;
-    Status st = eval(c->lhs, fetch, ctx, &t, err);
-    if (st)
-        return st;
-    if (t.n != 1) {
-        char sh[160];
-        shape_text(&t, sh, sizeof sh);
-        size_t values = t.n;
-        claim_tensor_free(&t);
-        return error_set(err, TF_ERR_INPUT,
-                         "the value is %s, %zu values; reduce it to one number with max, min, mean, sum or count", sh,
-                         values);
-    }
-    *v = t.data[0];
-    claim_tensor_free(&t);
-    return TF_OK;
+    return eval_scalar(c->lhs, "the value", fetch, ctx, v, err);
 }
 
 static const char *cmp_text(ClaimCmp c)
@@ -728,11 +715,11 @@ Status claim_eval(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out
 static Status eval_comparison(const Claim *c, ClaimFetch fetch, void *ctx, ClaimOutcome *out, Error *err)
 {
     memset(out, 0, sizeof *out);
-    Status st = eval_scalar(c->lhs, "left", fetch, ctx, &out->lhs, err);
+    Status st = eval_scalar(c->lhs, "the left side", fetch, ctx, &out->lhs, err);
     if (st == TF_OK)
-        st = eval_scalar(c->rhs, "right", fetch, ctx, &out->rhs, err);
+        st = eval_scalar(c->rhs, "the right side", fetch, ctx, &out->rhs, err);
     if (st == TF_OK && c->tol)
-        st = eval_scalar(c->tol, "tolerance", fetch, ctx, &out->tol, err);
+        st = eval_scalar(c->tol, "the tolerance", fetch, ctx, &out->tol, err);
     if (st) {
         snprintf(out->measured, sizeof out->measured, "error: %.240s", err->msg);
         return st;

@@ -17,7 +17,6 @@
 #include <cmocka.h>
 
 #include <math.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "lesson/lesson.h"
 #include "plot/plot.h"
 
+#include "../support/png_read.h"
 #include "../support/scratch.h"
 
 static const char *data_dir(void)
@@ -61,26 +61,6 @@ static double table_value(const char *text, int panel, int series, int i)
 }
 
 /* ---- images ---- */
-
-typedef struct {
-    uint32_t w, h;
-    unsigned char *px;  /* (h, w, 3) */
-} Image;
-
-static Image read_png(const char *path)
-{
-    png_image im;
-    memset(&im, 0, sizeof im);
-    im.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&im, path))
-        fail_msg("%s: %s", path, im.message);
-    im.format = PNG_FORMAT_RGB;
-    Image out = {im.width, im.height, malloc(PNG_IMAGE_SIZE(im))};
-    assert_non_null(out.px);
-    if (!png_image_finish_read(&im, NULL, out.px, 0, NULL))
-        fail_msg("%s: %s", path, im.message);
-    return out;
-}
 
 /* Pixels of [x0, x1) × [y0, y1) within 40 of colour rgb in every channel. */
 static long count_colour(const Image *im, uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, const int rgb[3])
@@ -181,7 +161,7 @@ static void test_lesson9_chart(void **state)
 
     /* the image: four panels in a 2 × 2 grid, each with both series */
     snprintf(path, sizeof path, "%s/scaling.png", out);
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_int_equal(im.w, 1600);
     assert_int_equal(im.h, 900);
     const uint32_t top = 90;  /* below the heading */

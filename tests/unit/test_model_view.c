@@ -18,7 +18,6 @@
 #include <cmocka.h>
 
 #include <math.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "plot/plot.h"
 #include "trace/trace.h"
 
+#include "../support/png_read.h"
 #include "../support/scratch.h"
 
 /* ---- the test traces ---- */
@@ -155,78 +155,6 @@ static int teardown(void **state)
 
 /* ---- images ---- */
 
-typedef struct {
-    uint32_t w, h;
-    unsigned char *px;  /* (h, w, 3) */
-} Image;
-
-static Image read_png(const char *path)
-{
-    png_image im;
-    memset(&im, 0, sizeof im);
-    im.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&im, path))
-        fail_msg("%s: %s", path, im.message);
-    im.format = PNG_FORMAT_RGB;
-    Image out = {im.width, im.height, malloc(PNG_IMAGE_SIZE(im))};
-    assert_non_null(out.px);
-    if (!png_image_finish_read(&im, NULL, out.px, 0, NULL))
-        fail_msg("%s: %s", path, im.message);
-    return out;
-}
-
-typedef struct {
-    int page, x0, y0, x1, y1;
-} Panel;
-
-/* Every panel line of the geometry file, in order; returns how many. */
-static int read_panels(const char *geometry, Panel *p, int cap)
-{
-    unsigned char *text = scratch_read(geometry, NULL);
-    int n = 0;
-    for (const char *s = (const char *)text; s && *s; n++) {
-        Panel q;
-        if (sscanf(s, "panel %d %d %d %d %d", &q.page, &q.x0, &q.y0, &q.x1, &q.y1) != 5)
-            fail_msg("bad geometry line: %s", s);
-        if (n < cap)
-            p[n] = q;
-        s = strchr(s, '\n');
-        if (s)
-            s++;
-    }
-    free(text);
-    return n;
-}
-
-/* Mean colour of a patch of cell (row, col), away from its centre (where
- * a value or a × is drawn) and its edges (grid lines). */
-static void cell_rgb(const Image *im, const Panel *p, int rows, int cols, int row, int col, double rgb[3])
-{
-    double cw = (double)(p->x1 - p->x0) / cols, ch = (double)(p->y1 - p->y0) / rows;
-    int x0 = (int)(p->x0 + cw * (col + 0.1)), x1 = (int)(p->x0 + cw * (col + 0.28));
-    int y0 = (int)(p->y0 + ch * (row + 0.1)), y1 = (int)(p->y0 + ch * (row + 0.28));
-    if (x1 <= x0)
-        x1 = x0 + 1;
-    if (y1 <= y0)
-        y1 = y0 + 1;
-    double sum[3] = {0, 0, 0};
-    int n = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++, n++)
-            for (int c = 0; c < 3; c++)
-                sum[c] += im->px[((size_t)y * im->w + (size_t)x) * 3 + (size_t)c];
-    for (int c = 0; c < 3; c++)
-        rgb[c] = sum[c] / n;
-}
-
-static void assert_rgb_near(const double rgb[3], unsigned hex, double tol, const char *what)
-{
-    double want[3] = {(hex >> 16) & 255, (hex >> 8) & 255, hex & 255};
-    for (int c = 0; c < 3; c++)
-        if (fabs(rgb[c] - want[c]) > tol)
-            fail_msg("%s: colour (%.0f, %.0f, %.0f), expected #%06x", what, rgb[0], rgb[1], rgb[2], hex);
-}
-
 static void draw(Fixture *f, const char *block, char *path, size_t cap)
 {
     Error err;
@@ -269,11 +197,11 @@ static void test_one_scale_and_mask(void **state)
     char path[4096];
     draw(f, NULL, path, sizeof path);
     assert_non_null(strstr(path, "model-view.dec.self.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_int_equal(im.w, 1600);
     assert_int_equal(im.h, 900);
     Panel p[L * H];
-    int n = read_panels(f->geometry, p, L * H);
+    int n = png_read_panels(f->geometry, p, L * H);
     assert_grid(p, n, L, H, &im);
     double rgb[3];
     char what[96];
@@ -281,14 +209,14 @@ static void test_one_scale_and_mask(void **state)
         int l = i / H, h = i % H;
         for (int q = 0; q < T; q++)
             for (int k = 0; k < T; k++) {
-                cell_rgb(&im, &p[i], T, T, q, k, rgb);
+                png_cell_rgb(&im, &p[i], T, T, q, k, rgb);
                 snprintf(what, sizeof what, "layer %d head %d cell (%d,%d)", l, h, q, k);
                 if (k > q)  /* viz/lib/common.gp: tf_mask_rgb */
-                    assert_rgb_near(rgb, 0x6b6b6b, 8, what);
+                    png_assert_rgb_near(rgb, 0x6b6b6b, 8, what);
                 else if (self_w[l][(h * T + q) * T + k] == 1.0f)  /* the sequential palette's dark end */
-                    assert_rgb_near(rgb, 0x08306b, 12, what);
+                    png_assert_rgb_near(rgb, 0x08306b, 12, what);
                 else  /* 0: its light end */
-                    assert_rgb_near(rgb, 0xf7fbff, 12, what);
+                    png_assert_rgb_near(rgb, 0xf7fbff, 12, what);
             }
     }
     free(im.px);
@@ -302,16 +230,16 @@ static void test_scale_is_0_to_1(void **state)
     char path[4096];
     draw(f, "enc", path, sizeof path);
     assert_non_null(strstr(path, "model-view.enc.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     Panel p[L * H];
-    int n = read_panels(f->geometry, p, L * H);
+    int n = png_read_panels(f->geometry, p, L * H);
     assert_grid(p, n, L, H, &im);
     double rgb[3];
     for (int i = 0; i < n; i++) {
-        cell_rgb(&im, &p[i], T, T, 0, 0, rgb);
-        assert_rgb_near(rgb, 0x6baed6, 14, "a weight of 0.5");
-        cell_rgb(&im, &p[i], T, T, 0, 2, rgb);
-        assert_rgb_near(rgb, 0xf7fbff, 12, "a weight of 0");
+        png_cell_rgb(&im, &p[i], T, T, 0, 0, rgb);
+        png_assert_rgb_near(rgb, 0x6baed6, 14, "a weight of 0.5");
+        png_cell_rgb(&im, &p[i], T, T, 0, 2, rgb);
+        png_assert_rgb_near(rgb, 0xf7fbff, 12, "a weight of 0");
     }
     free(im.px);
 }
@@ -349,9 +277,9 @@ static void test_large_model_fits_a_slide(void **state)
         fail_msg("model view: %s", err.msg);
     trace_reader_close(r);
     assert_non_null(strstr(path, "model-view.enc.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     Panel p[BL * BH];
-    int n = read_panels(f->geometry, p, BL * BH);
+    int n = png_read_panels(f->geometry, p, BL * BH);
     assert_grid(p, n, BL, BH, &im);
     for (int i = 0; i < n; i++)
         if ((p[i].x1 - p[i].x0) / BT < 6 || (p[i].y1 - p[i].y0) / BT < 6)
@@ -399,19 +327,19 @@ static void test_lesson_six(void **state)
     if (plot_model_view(r, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("model view: %s", err.msg);
     assert_non_null(strstr(path, "model-view.dec.self.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     Panel p[16];
-    int n = read_panels(f->geometry, p, 16);
+    int n = png_read_panels(f->geometry, p, 16);
     assert_grid(p, n, layers, heads, &im);
     double rgb[3];
     char what[64];
     for (int i = 0; i < n; i++) {
-        cell_rgb(&im, &p[i], rows, cols, 0, 0, rgb);
+        png_cell_rgb(&im, &p[i], rows, cols, 0, 0, rgb);
         snprintf(what, sizeof what, "panel %d: the first query's weight of 1", i);
-        assert_rgb_near(rgb, 0x08306b, 12, what);
-        cell_rgb(&im, &p[i], rows, cols, 0, cols - 1, rgb);
+        png_assert_rgb_near(rgb, 0x08306b, 12, what);
+        png_cell_rgb(&im, &p[i], rows, cols, 0, cols - 1, rgb);
         snprintf(what, sizeof what, "panel %d: the first query's last key, masked", i);
-        assert_rgb_near(rgb, 0x6b6b6b, 8, what);
+        png_assert_rgb_near(rgb, 0x6b6b6b, 8, what);
     }
     free(im.px);
 
@@ -419,8 +347,8 @@ static void test_lesson_six(void **state)
     if (plot_model_view(r, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("model view: %s", err.msg);
     assert_non_null(strstr(path, "model-view.dec.cross.png"));
-    im = read_png(path);
-    n = read_panels(f->geometry, p, 16);
+    im = png_read(path);
+    n = png_read_panels(f->geometry, p, 16);
     assert_grid(p, n, layers, heads, &im);
     free(im.px);
     trace_reader_close(r);

@@ -17,7 +17,6 @@
 #include <cmocka.h>
 
 #include <math.h>
-#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "plot/plot.h"
 #include "trace/trace.h"
 
+#include "../support/png_read.h"
 #include "../support/scratch.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -250,51 +250,9 @@ static void draw(Fixture *f, const char *name, char *written, size_t cap)
 
 /* ---- images ---- */
 
-typedef struct {
-    uint32_t w, h;
-    unsigned char *px;  /* (h, w, 3) */
-} Image;
-
-static Image read_png(const char *path)
-{
-    png_image im;
-    memset(&im, 0, sizeof im);
-    im.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&im, path))
-        fail_msg("%s: %s", path, im.message);
-    im.format = PNG_FORMAT_RGB;
-    Image out = {im.width, im.height, malloc(PNG_IMAGE_SIZE(im))};
-    assert_non_null(out.px);
-    if (!png_image_finish_read(&im, NULL, out.px, 0, NULL))
-        fail_msg("%s: %s", path, im.message);
-    return out;
-}
-
-static const unsigned char *pixel(const Image *im, uint32_t x, uint32_t y)
-{
-    return im->px + ((size_t)y * im->w + x) * 3;
-}
-
 static double luminance(const unsigned char *p)
 {
     return 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
-}
-
-/* Mean colour of the rectangle [x0, x1) × [y0, y1). */
-static void mean_rgb(const Image *im, int x0, int y0, int x1, int y1, double rgb[3])
-{
-    double sum[3] = {0, 0, 0};
-    size_t n = 0;
-    for (int y = y0; y < y1; y++)
-        for (int x = x0; x < x1; x++) {
-            const unsigned char *p = pixel(im, (uint32_t)x, (uint32_t)y);
-            for (int c = 0; c < 3; c++)
-                sum[c] += p[c];
-            n++;
-        }
-    assert_true(n > 0);
-    for (int c = 0; c < 3; c++)
-        rgb[c] = sum[c] / (double)n;
 }
 
 /* Not blank: many pixels differ from the background and there are many colours. */
@@ -310,47 +268,13 @@ static void assert_not_blank(const Image *im)
         fail_msg("image nearly blank: %zu of %zu pixels inked", ink, (size_t)im->w * im->h);
 }
 
-typedef struct {
-    int page, x0, y0, x1, y1;
-} Panel;
-
 static Panel read_panel(const char *geometry, int which)
 {
-    unsigned char *text = scratch_read(geometry, NULL);
-    Panel p = {-1, 0, 0, 0, 0};
-    const char *s = (const char *)text;
-    for (int k = 0; s && *s; k++) {
-        Panel q;
-        if (sscanf(s, "panel %d %d %d %d %d", &q.page, &q.x0, &q.y0, &q.x1, &q.y1) != 5)
-            fail_msg("bad geometry line: %s", s);
-        if (k == which)
-            p = q;
-        s = strchr(s, '\n');
-        if (s)
-            s++;
-    }
-    free(text);
-    if (p.page < 0)
+    Panel p[64];
+    const int n = png_read_panels(geometry, p, 64);
+    if (which >= n || which >= 64)
         fail_msg("no panel %d in %s", which, geometry);
-    return p;
-}
-
-/* A patch of cell (row, col) away from its centre (where a value is
- * printed) and its edges (where grid lines are). */
-static void cell_rgb(const Image *im, const Panel *p, int rows, int cols, int row, int col, double rgb[3])
-{
-    double cw = (double)(p->x1 - p->x0) / cols, ch = (double)(p->y1 - p->y0) / rows;
-    int x0 = (int)(p->x0 + cw * (col + 0.1)), x1 = (int)(p->x0 + cw * (col + 0.28));
-    int y0 = (int)(p->y0 + ch * (row + 0.1)), y1 = (int)(p->y0 + ch * (row + 0.28));
-    mean_rgb(im, x0, y0, x1 > x0 ? x1 : x0 + 1, y1 > y0 ? y1 : y0 + 1, rgb);
-}
-
-static void assert_rgb_near(const double rgb[3], unsigned hex, double tol, const char *what)
-{
-    double want[3] = {(hex >> 16) & 255, (hex >> 8) & 255, hex & 255};
-    for (int c = 0; c < 3; c++)
-        if (fabs(rgb[c] - want[c]) > tol)
-            fail_msg("%s: colour (%.0f, %.0f, %.0f), expected #%06x", what, rgb[0], rgb[1], rgb[2], hex);
+    return p[which];
 }
 
 /* ---- tests: what the images show ---- */
@@ -365,7 +289,7 @@ static void test_identity_attention(void **state)
     f->o.geometry = f->geometry;
     draw(f, "enc.0.attn.weights", path, sizeof path);
     assert_non_null(strstr(path, "enc.0.attn.weights.head0.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_int_equal(im.w, 640);
     assert_int_equal(im.h, 520);
     assert_not_blank(&im);
@@ -373,7 +297,7 @@ static void test_identity_attention(void **state)
     double lum[T][T], rgb[3];
     for (int i = 0; i < T; i++)
         for (int j = 0; j < T; j++) {
-            cell_rgb(&im, &p, T, T, i, j, rgb);
+            png_cell_rgb(&im, &p, T, T, i, j, rgb);
             lum[i][j] = luminance((unsigned char[]){(unsigned char)rgb[0], (unsigned char)rgb[1], (unsigned char)rgb[2]});
         }
     for (int i = 0; i < T; i++)
@@ -383,8 +307,8 @@ static void test_identity_attention(void **state)
                     fail_msg("diagonal cell (%d,%d) luminance %.0f is not darker than cell (%d,%d) %.0f", k, k,
                              lum[k][k], i, j, lum[i][j]);
     /* 0.85 is the largest value: the palette's darkest end, #08306b */
-    cell_rgb(&im, &p, T, T, 0, 0, rgb);
-    assert_rgb_near(rgb, 0x08306b, 12, "diagonal cell");
+    png_cell_rgb(&im, &p, T, T, 0, 0, rgb);
+    png_assert_rgb_near(rgb, 0x08306b, 12, "diagonal cell");
     free(im.px);
 }
 
@@ -432,17 +356,17 @@ static void test_causal_mask(void **state)
     char path[4096];
     f->o.geometry = f->geometry;
     draw(f, "dec.0.self_attn.mask", path, sizeof path);
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_not_blank(&im);
     Panel p = read_panel(f->geometry, 0);
     for (int i = 0; i < T; i++)
         for (int j = 0; j < T; j++) {
             double rgb[3];
             char what[64];
-            cell_rgb(&im, &p, T, T, i, j, rgb);
+            png_cell_rgb(&im, &p, T, T, i, j, rgb);
             snprintf(what, sizeof what, "mask cell (%d,%d)", i, j);
             /* viz/lib/common.gp: tf_mask_rgb, tf_allow_rgb */
-            assert_rgb_near(rgb, j > i ? 0x6b6b6b : 0xdcefd6, 6, what);
+            png_assert_rgb_near(rgb, j > i ? 0x6b6b6b : 0xdcefd6, 6, what);
         }
     free(im.px);
 }
@@ -455,18 +379,18 @@ static void test_masked_scores(void **state)
     char path[4096];
     f->o.geometry = f->geometry;
     draw(f, "dec.0.self_attn.masked", path, sizeof path);
-    Image im = read_png(path);
+    Image im = png_read(path);
     Panel p = read_panel(f->geometry, 0);
     double rgb[3];
-    cell_rgb(&im, &p, T, T, 3, 0, rgb);
-    assert_rgb_near(rgb, 0xb2182b, 10, "the largest value, 1.5: the red end");
+    png_cell_rgb(&im, &p, T, T, 3, 0, rgb);
+    png_assert_rgb_near(rgb, 0xb2182b, 10, "the largest value, 1.5: the red end");
     for (int i = 0; i < T - 1; i++) {
-        cell_rgb(&im, &p, T, T, i, i, rgb);
-        assert_rgb_near(rgb, 0x2166ac, 10, "the smallest value, -1.5: the blue end");
+        png_cell_rgb(&im, &p, T, T, i, i, rgb);
+        png_assert_rgb_near(rgb, 0x2166ac, 10, "the smallest value, -1.5: the blue end");
     }
     for (int i = 0; i < T; i++) {
-        cell_rgb(&im, &p, T, T, i, T - 1, rgb);
-        assert_rgb_near(rgb, 0x6b6b6b, 6, "-inf: the mask colour");
+        png_cell_rgb(&im, &p, T, T, i, T - 1, rgb);
+        png_assert_rgb_near(rgb, 0x6b6b6b, 6, "-inf: the mask colour");
     }
     free(im.px);
 }
@@ -480,7 +404,7 @@ static void test_positions(void **state)
     f->o.height = 700;
     draw(f, "enc.pos", path, sizeof path);
     assert_non_null(strstr(path, "enc.pos.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_int_equal(im.w, 1000);
     assert_int_equal(im.h, 700);
     assert_not_blank(&im);
@@ -489,8 +413,8 @@ static void test_positions(void **state)
     Panel p = read_panel(f->geometry, 0);
     for (int c = 0; c < D; c++) {
         double rgb[3];
-        cell_rgb(&im, &p, PE_T, D, 0, c, rgb);
-        assert_rgb_near(rgb, c % 2 ? 0xb2182b : 0xf7f7f7, 10, c % 2 ? "cos(0) = 1" : "sin(0) = 0");
+        png_cell_rgb(&im, &p, PE_T, D, 0, c, rgb);
+        png_assert_rgb_near(rgb, c % 2 ? 0xb2182b : 0xf7f7f7, 10, c % 2 ? "cos(0) = 1" : "sin(0) = 0");
     }
     free(im.px);
 }
@@ -505,7 +429,7 @@ static Ink ink_of(const Image *im, int x0, int y0, int x1, int y1)
     Ink k = {0, x1, y1, x0 - 1, y0 - 1};
     for (int y = y0; y < y1; y++)
         for (int x = x0; x < x1; x++)
-            if (luminance(pixel(im, (uint32_t)x, (uint32_t)y)) < 200) {  /* thin strokes are grey */
+            if (luminance(png_pixel(im, (uint32_t)x, (uint32_t)y)) < 200) {  /* thin strokes are grey */
                 k.n++;
                 k.x0 = x < k.x0 ? x : k.x0;
                 k.x1 = x > k.x1 ? x : k.x1;
@@ -529,7 +453,7 @@ static bool box_shaped(const Image *im, int x0, int y0, int x1, int y1)
         for (int t = 0; t < len; t++) {
             int x = side < 2 ? k.x0 + t : (side == 2 ? k.x0 : k.x1);
             int y = side < 2 ? (side == 0 ? k.y0 : k.y1) : k.y0 + t;
-            n += luminance(pixel(im, (uint32_t)x, (uint32_t)y)) < 215;
+            n += luminance(png_pixel(im, (uint32_t)x, (uint32_t)y)) < 215;
         }
         solid += n >= len * 9 / 10;
     }
@@ -556,7 +480,7 @@ static bool looks_like_box(const Image *im, const Ink *k)
 static bool column_inked(const Image *im, int x, int y0, int y1)
 {
     for (int y = y0; y < y1; y++)
-        if (luminance(pixel(im, (uint32_t)x, (uint32_t)y)) < 200)
+        if (luminance(png_pixel(im, (uint32_t)x, (uint32_t)y)) < 200)
             return true;
     return false;
 }
@@ -586,10 +510,10 @@ static void test_cjk_labels(void **state)
     f->o.geometry = f->geometry;
     f->o.head = 0;
     draw(f, "enc.0.attn.weights", path, sizeof path);
-    Image a = read_png(path);
+    Image a = png_read(path);
     Panel pa = read_panel(f->geometry, 0);
     draw(f, "enc.1.attn.weights", other, sizeof other);  /* the same matrix labelled 我 爱 你们 好 */
-    Image b = read_png(other);
+    Image b = png_read(other);
     Panel pb = read_panel(f->geometry, 0);
     assert_int_equal(a.w, b.w);
     assert_int_equal(pa.x0, pb.x0);
@@ -606,15 +530,15 @@ static void test_cjk_labels(void **state)
         size_t differ = 0, n = 0;
         for (int y = ka.y0; y <= ka.y1; y++)
             for (int x = ka.x0 - 2; x <= ka.x1 + 2; x++, n++)
-                differ += fabs(luminance(pixel(&a, (uint32_t)x, (uint32_t)y)) -
-                               luminance(pixel(&b, (uint32_t)x, (uint32_t)y))) > 60;
+                differ += fabs(luminance(png_pixel(&a, (uint32_t)x, (uint32_t)y)) -
+                               luminance(png_pixel(&b, (uint32_t)x, (uint32_t)y))) > 60;
         if (differ < n / 10)
             fail_msg("row %d: labels %s and %s look the same (%zu of %zu pixels differ)", row, cjk[row],
                      cjk_other[row], differ, n);
     }
     /* The check can fail: boxes drawn on purpose are seen as boxes. */
     draw(f, "enc.2.attn.weights", other, sizeof other);
-    Image c = read_png(other);
+    Image c = png_read(other);
     Panel pc = read_panel(f->geometry, 0);
     for (int row = 0; row < T; row++) {
         Ink kc = row_label_ink(&c, &pc, row);
@@ -683,7 +607,7 @@ static void test_heads_grid_and_generation(void **state)
     f->o.geometry = f->geometry;
     draw(f, "enc.0.attn.weights", path, sizeof path);  /* no head: every head */
     assert_non_null(strstr(path, "/enc.0.attn.weights.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_not_blank(&im);
     Panel h0 = read_panel(f->geometry, 0), h1 = read_panel(f->geometry, 1);
     assert_int_equal(h0.page, 0);
@@ -691,8 +615,8 @@ static void test_heads_grid_and_generation(void **state)
     assert_true(h1.x0 > h0.x1);  /* side by side */
     /* one colour scale: head 1's 0.7 lighter than head 0's 0.85 */
     double a[3], b[3];
-    cell_rgb(&im, &h0, T, T, 1, 1, a);
-    cell_rgb(&im, &h1, T, T, 1, 0, b);
+    png_cell_rgb(&im, &h0, T, T, 1, 1, a);
+    png_cell_rgb(&im, &h1, T, T, 1, 0, b);
     assert_true(luminance((unsigned char[]){(unsigned char)a[0], (unsigned char)a[1], (unsigned char)a[2]}) <
                 luminance((unsigned char[]){(unsigned char)b[0], (unsigned char)b[1], (unsigned char)b[2]}));
     free(im.px);
@@ -702,11 +626,11 @@ static void test_heads_grid_and_generation(void **state)
     if (plot_generation(f->r, "dec.0.self_attn.weights", &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("generation: %s", err.msg);
     assert_non_null(strstr(path, "/gen.dec.0.self_attn.weights.png"));
-    im = read_png(path);
+    im = png_read(path);
     Panel g = read_panel(f->geometry, 0);
     double first[3];
-    cell_rgb(&im, &g, GEN, GEN, 0, 0, first);
-    assert_rgb_near(first, 0x08306b, 12, "step 0's only key, weight 1: the darkest");
+    png_cell_rgb(&im, &g, GEN, GEN, 0, 0, first);
+    png_assert_rgb_near(first, 0x08306b, 12, "step 0's only key, weight 1: the darkest");
     /* one scale from 0 to 1: the last step's largest weight (below 0.5) is light */
     int top = 0;
     for (int k = 1; k < GEN; k++)
@@ -714,14 +638,14 @@ static void test_heads_grid_and_generation(void **state)
             top = k;
     assert_true(gen_weights[GEN - 1][top] < 0.5f);
     double last[3];
-    cell_rgb(&im, &g, GEN, GEN, GEN - 1, top, last);
+    png_cell_rgb(&im, &g, GEN, GEN, GEN - 1, top, last);
     if (luminance((unsigned char[]){(unsigned char)last[0], (unsigned char)last[1], (unsigned char)last[2]}) < 100)
         fail_msg("the last step's largest weight %.2f is drawn dark (%.0f, %.0f, %.0f): the colour scale is not 0..1",
                  gen_weights[GEN - 1][top], last[0], last[1], last[2]);
     for (int s = 0; s < GEN; s++)
         for (int k = 0; k < GEN; k++) {
             double rgb[3];
-            cell_rgb(&im, &g, GEN, GEN, s, k, rgb);
+            png_cell_rgb(&im, &g, GEN, GEN, s, k, rgb);
             bool cached = k <= s;
             bool empty = fabs(rgb[0] - 0xf2) < 4 && fabs(rgb[1] - 0xf2) < 4 && fabs(rgb[2] - 0xf2) < 4;
             if (cached == empty)
@@ -770,7 +694,7 @@ static void test_norms(void **state)
     if (plot_norms(f->r, f->r, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms: %s", err.msg);
     assert_non_null(strstr(path, "/norms.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_not_blank(&im);
     free(im.px);
     snprintf(dat, sizeof dat, "%s/norms.dat", f->out);
@@ -920,7 +844,7 @@ static void test_norms_deep_stack(void **state)
     f->o.title = f->o.source = NULL;
     if (plot_norms(r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms png: %s", err.msg);
-    Image im = read_png(path);
+    Image im = png_read(path);
     if (im.w > 2000 || im.w < 900)
         fail_msg("an 8 + 8 layer norms figure is %u px wide", im.w);
     assert_norms_lines(&im);
@@ -955,7 +879,7 @@ static void test_norms_compare_labels(void **state)
     if (plot_norms(r, f->r, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms --compare png: %s", err.msg);
     assert_non_null(strstr(path, "/norms.vs-off.png"));
-    Image im = read_png(path);
+    Image im = png_read(path);
     assert_norms_lines(&im);
     free(im.px);
 
@@ -988,7 +912,7 @@ static void test_slide_page(void **state)
     Fixture *f = *state;
     char path[4096];
     draw(f, "enc.0.attn.weights", path, sizeof path);
-    Image im = read_png(path);
+    Image im = png_read(path);
     if (im.w != 1600 || im.h != 900)
         fail_msg("default PNG page %ux%u, expected the 16:9 slide 1600x900", im.w, im.h);
     free(im.px);
@@ -1049,7 +973,7 @@ static void check_heads_rows(Fixture *f, int nh)
     unlink(f->geometry);
     if (plot_record(r, 0, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("plot %d heads: %s", nh, err.msg);
-    Image im = read_png(path);
+    Image im = png_read(path);
     Panel p[MAX_HEADS];
     for (int k = 0; k < nh; k++)
         p[k] = read_panel(f->geometry, k);
@@ -1067,7 +991,7 @@ static void check_heads_rows(Fixture *f, int nh)
         for (int y = p[above].y1 + 2; y < p[k].y0 - 1; y++) {
             bool ink = false;
             for (int x = p[k].x0; x < p[k].x1 && !ink; x++)
-                ink = luminance(pixel(&im, (uint32_t)x, (uint32_t)y)) < 200;
+                ink = luminance(png_pixel(&im, (uint32_t)x, (uint32_t)y)) < 200;
             if (ink && !in_ink) {
                 groups++;
                 if (groups == 2 && gap > best_gap)
@@ -1175,7 +1099,7 @@ static size_t cell_light_centre(const Image *im, const Panel *p, int row, int co
     size_t n = 0;
     for (int y = (int)(p->y0 + ch * (row + 0.3)); y < (int)(p->y0 + ch * (row + 0.7)); y++)
         for (int x = (int)(p->x0 + cw * (col + 0.3)); x < (int)(p->x0 + cw * (col + 0.7)); x++)
-            n += luminance(pixel(im, (uint32_t)x, (uint32_t)y)) > 200;
+            n += luminance(png_pixel(im, (uint32_t)x, (uint32_t)y)) > 200;
     return n;
 }
 
@@ -1183,16 +1107,16 @@ static size_t cell_light_centre(const Image *im, const Panel *p, int row, int co
  * ×, or, without the mask, every cell as its weight says. */
 static void check_masked_cells(const Fixture *f, const char *path, int which, bool masked)
 {
-    Image im = read_png(path);
+    Image im = png_read(path);
     Panel p = read_panel(f->geometry, which);
     for (int i = 0; i < T; i++)
         for (int j = 0; j < T; j++) {
             double rgb[3];
             char what[96];
-            cell_rgb(&im, &p, T, T, i, j, rgb);
+            png_cell_rgb(&im, &p, T, T, i, j, rgb);
             if (j > i && masked) {
                 snprintf(what, sizeof what, "panel %d: masked cell (%d,%d)", which, i, j);
-                assert_rgb_near(rgb, 0x6b6b6b, 6, what);  /* viz/lib/common.gp: tf_mask_rgb */
+                png_assert_rgb_near(rgb, 0x6b6b6b, 6, what);  /* viz/lib/common.gp: tf_mask_rgb */
                 if (cell_light_centre(&im, &p, i, j) < 8)
                     fail_msg("%s: no × in it", what);
             } else if (j > i || (i == T - 1 && j == 0 && which == 0)) {
@@ -1200,7 +1124,7 @@ static void check_masked_cells(const Fixture *f, const char *path, int which, bo
                  * a weight of 0 says nothing about the mask */
                 snprintf(what, sizeof what, "panel %d: cell (%d,%d) of weight 0%s", which, i, j,
                          masked ? ", not masked" : ", no mask record");
-                assert_rgb_near(rgb, 0xf7fbff, 10, what);
+                png_assert_rgb_near(rgb, 0xf7fbff, 10, what);
             }
         }
     free(im.px);
@@ -1271,7 +1195,7 @@ static void test_norms_gradient_bars(void **state)
     unlink(f->geometry);
     if (plot_norms(r, NULL, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("norms: %s", err.msg);
-    Image im = read_png(path);
+    Image im = png_read(path);
     Panel ratio = read_panel(f->geometry, 0), weights = read_panel(f->geometry, 1);
     assert_int_equal(ratio.page, 1001);
     assert_int_equal(weights.page, 1002);
@@ -1290,9 +1214,9 @@ static void test_norms_gradient_bars(void **state)
             int yb = p->y1 - 4;
             double rgb[3];
             char what[96];
-            mean_rgb(&im, xe - 2, yb - 3, xe + 3, yb, rgb);
+            png_mean_rgb(&im, xe - 2, yb - 3, xe + 3, yb, rgb);
             snprintf(what, sizeof what, "panel %d: layer %d's encoder bar", pk, l);
-            assert_rgb_near(rgb, enc_bar, 14, what);
+            png_assert_rgb_near(rgb, enc_bar, 14, what);
             /* the decoder: a bar at layer 7, vanished below 6; layer 6's
              * 1e-6 is float32's 9.9999997e-07, on the floor's edge */
             if (l == 6)
@@ -1302,7 +1226,7 @@ static void test_norms_gradient_bars(void **state)
             int yv = p->y1 - (int)((p->y1 - p->y0) * 0.12);
             for (int y = yv; y < p->y1 - 1; y++)
                 for (int x = xd - (int)(lw * 0.15); x <= xd + (int)(lw * 0.15); x++) {
-                    const unsigned char *px = pixel(&im, (uint32_t)x, (uint32_t)y);
+                    const unsigned char *px = png_pixel(&im, (uint32_t)x, (uint32_t)y);
                     dark += luminance(px) < 60;
                     bar += abs(px[0] - 0xea) < 14 && abs(px[1] - 0x79) < 14 && abs(px[2] - 0x27) < 14;
                 }
