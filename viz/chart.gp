@@ -11,12 +11,14 @@
 # legend. A series keeps its colour and dash from panel to panel (series 1
 # solid blue, series 2 dashed red, ...), so "divided" reads the same
 # everywhere. With log_x the x axis is log2 (d_k = 4, 16, 64, 256 evenly
-# spaced); the tics are the x values themselves.
+# spaced); the tics are the x values themselves. With log_y the y axis is
+# log10 (values from 1 to 120 on one panel).
 #
 # The data file, as `traceformer lesson N --plot` writes it (NAME.dat):
 #   # chart: NAME
 #   # x: AXIS NAME                   (the x axis's title)
 #   # log_x: 0 or 1
+#   # log_y: 0 or 1                  (a log10 y axis; every value above 0)
 #   # panels: P
 #   # panel 1: TITLE                 then, for each of its series,
 #   # series 1 1: LABEL              (panel, series: the legend's entry)
@@ -45,10 +47,11 @@ array tf_pfirst[tf_maxp]     # its first series' number (blocks count from 0)
 array tf_slabel[tf_maxs]
 do for [tf_i = 1:tf_maxp] { tf_ptitle[tf_i] = ""; tf_pns[tf_i] = 0; tf_pfirst[tf_i] = 0 }
 do for [tf_i = 1:tf_maxs] { tf_slabel[tf_i] = "" }
-tf_cname = ""; tf_xlabel = "x"; tf_logx = 0; tf_np = 0; tf_ns = 0
+tf_cname = ""; tf_xlabel = "x"; tf_logx = 0; tf_logy = 0; tf_np = 0; tf_ns = 0
 tf_ch(s) = tf_startswith(s, "# chart: ") ? (tf_cname = s[10:], 0) : \
     tf_startswith(s, "# x: ") ? (tf_xlabel = s[6:], 0) : \
     tf_startswith(s, "# log_x: ") ? (tf_logx = int(s[10:]), 0) : \
+    tf_startswith(s, "# log_y: ") ? (tf_logy = int(s[10:]), 0) : \
     (tf_startswith(s, "# panel ") && tf_np < tf_maxp) ? \
         (tf_np = tf_np + 1, tf_ptitle[tf_np] = tf_after(s, ": "), tf_pfirst[tf_np] = tf_ns, 0) : \
     (tf_startswith(s, "# series ") && tf_np > 0 && tf_ns < tf_maxs) ? \
@@ -119,6 +122,7 @@ tf_head = exists("title") ? title : tf_cname
 set label 101 tf_head at screen 0.5, screen tf_sy(fontsize * 1.6) center font tf_fontspec(fontsize + 4)
 if (source ne "") { set label 102 source at screen 0.5, screen tf_sy(fontsize * 3.3) center font tf_fontspec(fontsize) tc rgb "#505050" }
 if (tf_logx) { set logscale x 2 } else { unset logscale x }
+if (tf_logy) { set logscale y 10 } else { unset logscale y }
 tf_xlo = tf_logx ? tf_xs[1] / 1.6 : tf_xs[1] - (tf_nx > 1 ? (tf_xs[tf_nx] - tf_xs[1]) * 0.08 : 1)
 tf_xhi = tf_logx ? tf_xs[tf_nx] * 1.6 : tf_xs[tf_nx] + (tf_nx > 1 ? (tf_xs[tf_nx] - tf_xs[1]) * 0.08 : 1)
 set xrange [tf_xlo : tf_xhi]

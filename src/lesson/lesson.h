@@ -37,7 +37,7 @@
 #define LESSON_MAX_STEPS 128
 #define LESSON_MAX_FIGURES 64
 #define LESSON_MAX_CLAIMS 16
-#define LESSON_MAX_RUNS 12
+#define LESSON_MAX_RUNS 16
 #define LESSON_MAX_TRIES 16
 #define LESSON_NAME_MAX 160   /* a step key, figure key, run name, record pattern */
 #define LESSON_PATH_MAX 4096

@@ -183,9 +183,17 @@ bool lesson_chart_key(LessonChart *c, const char *key, const char *value, int li
         c->log_x = value[0] == 'y';
         return true;
     }
+    if (strcmp(key, "log_y") == 0) {
+        if (c->log_y != -1)
+            return refuse(why, cap, "[chart.%s] has two log_y lines", c->name);
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return refuse(why, cap, "log_y = '%s': yes or no (without it: no)", value);
+        c->log_y = value[0] == 'y';
+        return true;
+    }
     if (strcmp(key, "series") == 0)
         return read_series(c, value, line, why, cap);
-    return refuse(why, cap, "unknown key '%s' in a chart (title, title.zh, x, log_x, panel, panel.zh, series, "
+    return refuse(why, cap, "unknown key '%s' in a chart (title, title.zh, x, log_x, log_y, panel, panel.zh, series, "
                   "series.zh)", key);
 }
 
@@ -243,6 +251,7 @@ Status lesson_chart_measure(const Lesson *l, const LessonTraces *t, const Lesson
         pow2 = pow2 && power_of_two(c->x[i]);
     }
     out->log_x = c->log_x == 1 || (c->log_x == -1 && pow2);
+    out->log_y = c->log_y == 1;
     out->n_panels = c->n_panels;
     for (int p = 0; p < c->n_panels; p++) {
         const LessonChartPanel *cp = &c->panels[p];

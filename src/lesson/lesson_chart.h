@@ -49,12 +49,13 @@ typedef struct {
     int n_x;
     int x_line;
     int log_x;                             /* -1: when every x is a power of 2; 0 no; 1 yes */
+    int log_y;                             /* -1: not said (no); 0 no; 1 yes: every value above 0 */
     LessonChartPanel panels[LESSON_CHART_MAX_PANELS];
     int n_panels;
     int line;                              /* of the [chart.NAME] header */
 } LessonChart;
 
-/* One key = value line of [chart.NAME] (title, title.zh, x, log_x, panel,
+/* One key = value line of [chart.NAME] (title, title.zh, x, log_x, log_y, panel,
  * panel.zh, series, series.zh), read at `line`. false with the reason in
  * why (without file or line) when the line is refused. */
 bool lesson_chart_key(LessonChart *c, const char *key, const char *value, int line, char *why, size_t cap);

@@ -153,6 +153,7 @@ static void on_section(LessonIni *p, const char *sec)
         snprintf(c->name, sizeof c->name, "%.31s", name);
         c->line = p->in.line;
         c->log_x = -1;
+        c->log_y = -1;
         p->chart = c;
         return;
     }

@@ -167,6 +167,7 @@ typedef struct {
     int n_x;
     double x[PLOT_CHART_MAX_X];        /* increasing */
     bool log_x;                        /* a log2 x axis (every x above 0) */
+    bool log_y;                        /* a log10 y axis (every value above 0, or NaN) */
     int n_panels;
     PlotChartPanel panels[PLOT_CHART_MAX_PANELS];
 } PlotChart;

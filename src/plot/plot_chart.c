@@ -56,10 +56,16 @@ Status plot_chart_check(const PlotChart *c, Error *err)
     if (c->n_panels < 1 || c->n_panels > PLOT_CHART_MAX_PANELS)
         return error_set(err, TF_ERR_INPUT, "chart %s: %d panels, expected 1 to %d", c->name, c->n_panels,
                          PLOT_CHART_MAX_PANELS);
-    for (int p = 0; p < c->n_panels; p++)
+    for (int p = 0; p < c->n_panels; p++) {
         if (c->panels[p].n_series < 1 || c->panels[p].n_series > PLOT_CHART_MAX_SERIES)
             return error_set(err, TF_ERR_INPUT, "chart %s: panel %d has %d series, expected 1 to %d", c->name,
                              p + 1, c->panels[p].n_series, PLOT_CHART_MAX_SERIES);
+        for (int s = 0; c->log_y && s < c->panels[p].n_series; s++)
+            for (int i = 0; i < c->n_x; i++)
+                if (!(c->panels[p].series[s].y[i] > 0) && !isnan(c->panels[p].series[s].y[i]))
+                    return error_set(err, TF_ERR_INPUT, "chart %s: a log y axis, but panel %d, series %d has %g",
+                                     c->name, p + 1, s + 1, c->panels[p].series[s].y[i]);
+    }
     return TF_OK;
 }
 
@@ -67,7 +73,7 @@ bool plot_write_chart(FILE *f, const PlotChart *c)
 {
     fprintf(f, "# chart: %s\n# x: ", c->name);
     put_text(f, c->x_label ? c->x_label : "x");
-    fprintf(f, "# log_x: %d\n# panels: %d\n", c->log_x ? 1 : 0, c->n_panels);
+    fprintf(f, "# log_x: %d\n# log_y: %d\n# panels: %d\n", c->log_x ? 1 : 0, c->log_y ? 1 : 0, c->n_panels);
     for (int p = 0; p < c->n_panels; p++) {
         fprintf(f, "# panel %d: ", p + 1);
         put_text(f, c->panels[p].title);

@@ -115,7 +115,7 @@ static void test_lesson9_chart(void **state)
     /* the table: what the claims measure */
     snprintf(path, sizeof path, "%s/scaling.dat", out);
     char *text = (char *)scratch_read(path, NULL);
-    assert_non_null(strstr(text, "# x: d_k\n# log_x: 1\n# panels: 4\n"));
+    assert_non_null(strstr(text, "# x: d_k\n# log_x: 1\n# log_y: 0\n# panels: 4\n"));
     assert_non_null(strstr(text, "# panel 1: standard deviation of the scores\n"));
     assert_non_null(strstr(text, "# series 4 2: not divided\n"));
     const double std_off_256 = table_value(text, 1, 2, 3);
@@ -250,6 +250,13 @@ static void test_plot_chart_panels(void **state)
     assert_int_equal(plot_chart(&c, &o, written, sizeof written, &err), TF_ERR_INPUT);
     assert_non_null(strstr(err.msg, "increase"));
     c.x[2] = 5;
+    c.log_y = true;  /* a log y axis with a value of 0 or below */
+    const double was = c.panels[0].series[0].y[0];
+    c.panels[0].series[0].y[0] = 0;
+    assert_int_equal(plot_chart(&c, &o, written, sizeof written, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "a log y axis, but panel 1, series 1 has 0"));
+    c.panels[0].series[0].y[0] = was;
+    c.log_y = false;
     c.name = "../up";
     assert_int_equal(plot_chart(&c, &o, written, sizeof written, &err), TF_ERR_INPUT);
 }
@@ -297,6 +304,8 @@ static const BadChart bad_charts[] = {
     {"x = run | 1; 2", "x = 1; 2", 0, "lesson.ini:20: x = '1; 2': expected x = NAME | 4; 16; 64"},
     {"x = run | 1; 2", "x = run | 1", 0, "lesson.ini:20: x = 'run | 1': give 2 to 8 values"},
     {"x = run | 1; 2\n", "x = run | 1; 2\nlog_x = maybe\n", 0, "lesson.ini:21: log_x = 'maybe': yes or no"},
+    {"x = run | 1; 2\n", "x = run | 1; 2\nlog_y = maybe\n", 0, "lesson.ini:21: log_y = 'maybe': yes or no"},
+    {"x = run | 1; 2\n", "x = run | 1; 2\nlog_y = yes\nlog_y = no\n", 0, "lesson.ini:22: [chart.spread] has two log_y lines"},
     {"x = run | 1; 2\n", "x = run | 0; 2\nlog_x = yes\n", 0, "lesson.ini:20: log_x = yes, but x = 0 is not above 0"},
     {"x = run | 1; 2\n", "", 0, "lesson.ini:21: series comes before x"},
     /* series */
