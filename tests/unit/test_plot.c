@@ -26,6 +26,7 @@
 #include "plot/plot.h"
 #include "trace/trace.h"
 
+#include "../support/plot_fixture.h"
 #include "../support/png_read.h"
 #include "../support/scratch.h"
 
@@ -183,53 +184,21 @@ static void write_trace(const char *path)
 
 /* ---- fixture: a scratch directory with the trace, the reader, options ---- */
 
-typedef struct {
-    Scratch *s;
-    TraceReader *r;
-    char out[400];    /* where images go */
-    char viz[1100];
-    char geometry[400];
-    PlotOptions o;
-} Fixture;
+typedef PlotFixture Fixture;
 
 static int setup(void **state)
 {
-    Fixture *f = calloc(1, sizeof *f);
+    Fixture *f = plot_fixture_open("plot", "plot.trace", write_trace);
     if (!f)
         return -1;
-    f->s = scratch_open("plot", "plot.trace");
-    if (!f->s) {
-        free(f);
-        return -1;
-    }
-    write_trace(f->s->path);
-    Error err;
-    if (trace_reader_open(&f->r, f->s->path, &err) != TF_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    const char *keep = getenv("TF_TEST_PLOT_DIR");
-    snprintf(f->out, sizeof f->out, "%s", keep && keep[0] ? keep : f->s->dir);
-    if (!(keep && keep[0]))
-        strncat(f->out, "/img", sizeof f->out - strlen(f->out) - 1);
-    const char *src = getenv("TF_SOURCE_DIR");
-    snprintf(f->viz, sizeof f->viz, "%s/viz", src && src[0] ? src : ".");
-    snprintf(f->geometry, sizeof f->geometry, "%s/geometry.txt", f->s->dir);
-    plot_options_init(&f->o, f->viz, f->out);
-    unsetenv("TRACEFORMER_GNUPLOT");
-    unsetenv("TRACEFORMER_FONT");
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    Fixture *f = *state;
-    trace_reader_close(f->r);
-    int rc = scratch_close(f->s);
-    free(f);
     unsetenv("TRACEFORMER_GNUPLOT");
-    return rc;
+    return plot_fixture_close(*state);
 }
 
 static uint32_t find(const Fixture *f, const char *name)
