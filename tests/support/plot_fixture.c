@@ -1,9 +1,15 @@
 /* plot_fixture.c — the fixture of the tests that draw (plot_fixture.h). */
 #include "plot_fixture.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 PlotFixture *plot_fixture_open(const char *tag, const char *file, void (*write_trace)(const char *path))
 {
@@ -41,4 +47,19 @@ int plot_fixture_close(PlotFixture *f)
     int rc = scratch_close(f->s);
     free(f);
     return rc;
+}
+
+void plot_fixture_write(const char *path, Record *recs, size_t n)
+{
+    TraceWriter *w;
+    Error err;
+    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    for (size_t i = 0; i < n; i++) {
+        recs[i].exec_index = (uint32_t)i;
+        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
+            fail_msg("add %s: %s", recs[i].name, err.msg);
+    }
+    if (trace_writer_finish(w, &err) != TF_OK)
+        fail_msg("finish: %s", err.msg);
 }

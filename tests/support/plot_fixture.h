@@ -26,6 +26,10 @@ typedef struct {
  * of it fails. For a cmocka setup function. */
 PlotFixture *plot_fixture_open(const char *tag, const char *file, void (*write_trace)(const char *path));
 
+/* Write recs[0..n) to path as a trace, numbered in execution order; a
+ * failure fails the running test. For the fixture's write_trace. */
+void plot_fixture_write(const char *path, Record *recs, size_t n);
+
 /* Close the trace and remove the directory; 0, or -1 when it could not be removed. */
 int plot_fixture_close(PlotFixture *f);
 

@@ -76,21 +76,6 @@ static Record mask(const char *name)
                     .formula = "0 = may attend, -inf = blocked", .description = "Causal mask."};
 }
 
-static void write_records(const char *path, Record *recs, size_t n)
-{
-    TraceWriter *w;
-    Error err;
-    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
-        fail_msg("open: %s", err.msg);
-    for (size_t i = 0; i < n; i++) {
-        recs[i].exec_index = (uint32_t)i;
-        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
-            fail_msg("add %s: %s", recs[i].name, err.msg);
-    }
-    if (trace_writer_finish(w, &err) != TF_OK)
-        fail_msg("finish: %s", err.msg);
-}
-
 /* An encoder (no mask) and a decoder's causal self-attention, L layers
  * each; no cross-attention. */
 static void write_trace(const char *path)
@@ -104,7 +89,7 @@ static void write_trace(const char *path)
         mask("dec.1.self_attn.mask"),
         weights("dec.1.self_attn.weights", toks, toks, self_w[1]),
     };
-    write_records(path, recs, sizeof recs / sizeof recs[0]);
+    plot_fixture_write(path, recs, sizeof recs / sizeof recs[0]);
 }
 
 /* ---- fixture ---- */
@@ -239,7 +224,7 @@ static void test_large_model_fits_a_slide(void **state)
     }
     char trace[400];
     snprintf(trace, sizeof trace, "%s/big.trace", f->s->dir);
-    write_records(trace, recs, BL);
+    plot_fixture_write(trace, recs, BL);
     TraceReader *r;
     Error err;
     if (trace_reader_open(&r, trace, &err) != TF_OK)

@@ -126,22 +126,6 @@ static Record rec_stream(const char *name, const float *data)
                     .formula = "x", .description = "The residual stream."};
 }
 
-/* Write recs[0..n) to path as a trace, numbered in order. */
-static void write_records(const char *path, Record *recs, size_t n)
-{
-    TraceWriter *w;
-    Error err;
-    if (trace_writer_open(&w, path, "test", &err) != TF_OK)
-        fail_msg("open: %s", err.msg);
-    for (size_t i = 0; i < n; i++) {
-        recs[i].exec_index = (uint32_t)i;
-        if (trace_writer_add(w, &recs[i], &err) != TF_OK)
-            fail_msg("add %s: %s", recs[i].name, err.msg);
-    }
-    if (trace_writer_finish(w, &err) != TF_OK)
-        fail_msg("finish: %s", err.msg);
-}
-
 static char gen_names[GEN][64];
 static char gen_cross_names[GEN][64];
 
@@ -179,7 +163,7 @@ static void write_trace(const char *path)
                              .row_labels = &gen_toks[s], .col_labels = cjk, .formula = "softmax",
                              .description = "One step of generation, reading the encoder memory."};
     }
-    write_records(path, recs, n);
+    plot_fixture_write(path, recs, n);
 }
 
 /* ---- fixture: a scratch directory with the trace, the reader, options ---- */
@@ -736,7 +720,7 @@ static void write_deep_trace(const char *path)
                            .col_labels = norm_cols, .formula = "||dL/dx||", .description = "Gradient norms."};
         n++;
     }
-    write_records(path, recs, n);
+    plot_fixture_write(path, recs, n);
 }
 
 static TraceReader *open_deep(const Fixture *f, char *path, size_t cap)
@@ -933,7 +917,7 @@ static void check_heads_rows(Fixture *f, int nh)
                 many_heads[(h * T + i) * T + j] = j == (i + h) % T ? 0.7f : 0.1f;
     Record rec = rec_attention("enc.0.attn.weights", dec_toks, many_heads);
     rec.dims[0] = (uint32_t)nh;
-    write_records(tpath, &rec, 1);
+    plot_fixture_write(tpath, &rec, 1);
     TraceReader *r;
     Error err;
     if (trace_reader_open(&r, tpath, &err) != TF_OK)
@@ -1053,7 +1037,7 @@ static TraceReader *open_masked(const Fixture *f)
     recs[0] = rec_mask("dec.0.self_attn.mask");
     recs[1] = rec_attention("dec.0.self_attn.weights", dec_toks, causal_weights);
     recs[2] = rec_attention("dec.1.self_attn.weights", dec_toks, causal_weights);
-    write_records(path, recs, 3);
+    plot_fixture_write(path, recs, 3);
     TraceReader *r;
     Error err;
     if (trace_reader_open(&r, path, &err) != TF_OK)
