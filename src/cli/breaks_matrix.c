@@ -20,6 +20,8 @@
 #include "cli/breaks_matrix.h"
 #include "lesson/switches.h"
 #include "text/printable.h"
+#include "text/utf8.h"
+#include "view/words.h"
 
 enum { CELL_WIDTH = 8 };
 
@@ -33,28 +35,39 @@ static bool drawn(const LessonBreaks *b, int col)
     return false;
 }
 
-static const char *cell_word(const LessonBreaks *b, int row, int col)
+/* A cell's word; "—" (no word in any language) where the switch changed nothing. */
+static const char *cell_word(const LessonBreaks *b, int row, int col, ViewLang g)
 {
     const ClaimResult *c = &b->cells[(size_t)row * (size_t)b->n_cols + (size_t)col];
     if (b->cols[col].state == BREAKS_NO_EFFECT)
         return "—";
     if (b->cols[col].state == BREAKS_REFUSED)
-        return "n/a";
-    return c->skipped ? "skip" : c->error ? "error" : c->pass ? "holds" : "FAILS";
+        return view_word(g, WORD_CELL_NA);
+    return view_word(g, c->skipped ? WORD_CELL_SKIP : c->error ? WORD_CELL_ERROR
+                        : c->pass  ? WORD_CELL_HOLDS : WORD_CELL_FAILS);
 }
 
-/* Print s and pad to width columns (s is ASCII or one "—"). */
+static Word verdict(const ClaimResult *r)
+{
+    return r->skipped ? WORD_CELL_SKIP : r->error ? WORD_CELL_ERROR : r->pass ? WORD_CELL_HOLDS : WORD_CELL_FAILS;
+}
+
+/* Print s, a mark when asked, and pad to width terminal columns (s's
+ * own width counted as a terminal shows it: 成立 takes four). */
 static void cell(const char *s, bool mark, int width)
 {
-    int shown = strcmp(s, "—") == 0 ? 1 : (int)strlen(s);
+    int shown = utf8_width(s);
     printf("%s%s", s, mark ? "!" : "");
-    shown += mark;
-    for (; shown < width; shown++)
+    for (shown += mark; shown < width; shown++)
         putchar(' ');
 }
 
-int breaks_matrix_print(const Lesson *l, const LessonBreaks *b)
+int breaks_matrix_print(const Lesson *l, const LessonBreaks *b, const char *lang)
 {
+    const ViewLang g = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
+    const int kind_width = utf8_width(view_word(g, WORD_BREAKS_CLAIM)) > utf8_width(view_word(g, WORD_BREAKS_FACT))
+                               ? utf8_width(view_word(g, WORD_BREAKS_CLAIM))
+                               : utf8_width(view_word(g, WORD_BREAKS_FACT));
     int id_width = 0;
     int n_facts = 0, n_claims = 0;
     for (int r = 0; r < b->n_rows; r++) {
@@ -63,9 +76,9 @@ int breaks_matrix_print(const Lesson *l, const LessonBreaks *b)
         n_facts += b->base[r].fact;
         n_claims += !b->base[r].fact;
     }
-    id_width += 6 + 2;  /* "claim " and a gap */
+    id_width += kind_width + 1 + 2;  /* "claim " and a gap */
 
-    puts("switches (each as --check --SWITCH VALUE sets it: for every run that does not set it itself):");
+    puts(view_word(g, WORD_BREAKS_SWITCHES));
     for (int c = 0; c < b->n_cols; c++) {
         const BreaksColumn *col = &b->cols[c];
         char label[128];
@@ -75,14 +88,14 @@ int breaks_matrix_print(const Lesson *l, const LessonBreaks *b)
         for (int w = (int)strlen(label); w < 28; w++)
             putchar(' ');
         if (col->state == BREAKS_NO_EFFECT)
-            fputs("— no effect: every trace as without it", stdout);
+            fputs(view_word(g, WORD_BREAKS_NO_EFFECT), stdout);
         else if (col->state == BREAKS_REFUSED) {
-            fputs("n/a: ", stdout);
+            fputs(view_word(g, WORD_BREAKS_NA), stdout);
             printable_fputs(col->why, stdout, false);
         } else if (col->declared_only)
-            fputs("(named by a claim's breaks =)", stdout);
+            fputs(view_word(g, WORD_BREAKS_NAMED), stdout);
         else
-            fputs(lesson_switches[col->sw].breaks, stdout);
+            fputs(g == VIEW_LANG_ZH ? lesson_switches[col->sw].breaks_zh : lesson_switches[col->sw].breaks, stdout);
         putchar('\n');
     }
 
@@ -90,7 +103,7 @@ int breaks_matrix_print(const Lesson *l, const LessonBreaks *b)
     for (int c = 0; c < b->n_cols; c++)
         last = drawn(b, c) ? c : last;
     printf("\n%*s", id_width, "");
-    cell("lesson", false, last < 0 ? 0 : CELL_WIDTH);
+    cell(view_word(g, WORD_BREAKS_LESSON), false, last < 0 ? 0 : CELL_WIDTH);
     for (int c = 0; c < b->n_cols; c++)
         if (drawn(b, c)) {
             char num[8];
@@ -100,26 +113,30 @@ int breaks_matrix_print(const Lesson *l, const LessonBreaks *b)
     putchar('\n');
     for (int r = 0; r < b->n_rows; r++) {
         const ClaimResult *base = &b->base[r];
-        int w = printf("%s %s", base->fact ? "fact " : "claim", base->id);
+        const char *kind = view_word(g, base->fact ? WORD_BREAKS_FACT : WORD_BREAKS_CLAIM);
+        printf("%s", kind);
+        int w = utf8_width(kind);
+        for (; w < kind_width + 1; w++)
+            putchar(' ');
+        w += printf("%s", base->id);
         for (; w < id_width; w++)
             putchar(' ');
-        cell(base->skipped ? "skip" : base->error ? "error" : base->pass ? "holds" : "FAILS", !base->pass,
-             last < 0 ? 0 : CELL_WIDTH);
+        cell(view_word(g, verdict(base)), !base->pass, last < 0 ? 0 : CELL_WIDTH);
         for (int c = 0; c < b->n_cols; c++)
             if (drawn(b, c))
-                cell(cell_word(b, r, c), lesson_breaks_differs(b, r, c), c == last ? 0 : CELL_WIDTH);
+                cell(cell_word(b, r, c, g), lesson_breaks_differs(b, r, c), c == last ? 0 : CELL_WIDTH);
         putchar('\n');
     }
 
     int base_failed = 0;
     for (int r = 0; r < b->n_rows; r++)
         base_failed += !b->base[r].pass;
-    printf("\nlesson: its own runs. FAILS: the claim fails under that switch. ! marks a cell not as declared:\n"
-           "a claim fails only under the switches its breaks = names, a fact under none. skip: a claim about\n"
-           "the lesson's own sentence, on another.\n");
-    printf("lesson %d: %d claims, %d broken by a switch they declare; %d facts; %d cells not as declared; "
-           "%d errors%s\n",
-           lesson_number(l), n_claims, b->n_broken_claims, n_facts, b->n_differ + base_failed, b->n_errors,
-           base_failed ? "; the lesson's own runs fail some" : "");
+    putchar('\n');
+    fputs(view_word(g, WORD_BREAKS_LEGEND), stdout);
+    char summary[400];
+    view_format(summary, sizeof summary, g, WORD_BREAKS_SUMMARY, lesson_number(l), n_claims, b->n_broken_claims,
+                n_facts, b->n_differ + base_failed, b->n_errors,
+                base_failed ? view_word(g, WORD_BREAKS_OWN_FAIL) : "");
+    fputs(summary, stdout);
     return b->n_differ || b->n_errors || base_failed ? 1 : 0;
 }

@@ -6,8 +6,8 @@
 
 #include "lesson/lesson.h"
 
-/* Print b on stdout; 1 when a cell is not as declared, a cell could not
+/* Print b on stdout, in lang ("en" or "zh"; NULL: "en"); 1 when a cell is not as declared, a cell could not
  * be evaluated or the lesson's own runs fail a claim, else 0. */
-int breaks_matrix_print(const Lesson *l, const LessonBreaks *b);
+int breaks_matrix_print(const Lesson *l, const LessonBreaks *b, const char *lang);
 
 #endif

@@ -491,10 +491,10 @@ int cmd_lesson(int argc, char **argv)
         if (st) {
             rc = cli_report(&err, st);
         } else {
-            printf("lesson %d: ", lesson_number(l));
+            say(a.lang, WORD_CHECK_TITLE, lesson_number(l));
             put(lesson_title(l, a.lang));
             putchar('\n');
-            rc = breaks_matrix_print(l, &b);
+            rc = breaks_matrix_print(l, &b, a.lang);
             lesson_breaks_free(&b);
         }
     } else {

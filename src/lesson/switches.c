@@ -6,7 +6,7 @@
 #include <string.h>
 
 const SwitchInfo lesson_switches[SWITCH_COUNT] = {
-#define X(id, name, values, def, broken, breaks, key) {name, values, def, broken, breaks, key},
+#define X(id, name, values, def, broken, breaks, breaks_zh, key) {name, values, def, broken, breaks, breaks_zh, key},
     SWITCHES(X)
 #undef X
 };

@@ -14,27 +14,35 @@
 #include "core/error.h"
 #include "lesson/lesson.h"
 
-/* X(id, name, values, default, broken, breaks, key):
- *   broken  a value that breaks the idea, for a tool to flip it to (the
- *           heads ablate_head silences depend on the model: enc.0.0 is an
- *           example, valid in every encoder-decoder lesson);
- *   key     the viewer key that re-runs with the switch flipped. */
+/* X(id, name, values, default, broken, breaks, breaks_zh, key):
+ *   broken     a value that breaks the idea, for a tool to flip it to (the
+ *              heads ablate_head silences depend on the model: enc.0.0 is
+ *              an example, valid in every encoder-decoder lesson);
+ *   breaks     what flipping it breaks, one sentence; breaks_zh the same
+ *              in Chinese;
+ *   key        the viewer key that re-runs with the switch flipped. */
 #define SWITCHES(X)                                                                                \
     X(CAUSAL_MASK, "causal-mask", "on|off", "on", "off",                                          \
-      "decoder self-attention sees later positions", 'M')                                         \
-    X(PADDING_MASK, "padding-mask", "on|off", "on", "off", "attention reads the <PAD> keys", 'D')  \
+      "decoder self-attention sees later positions", "解码器自注意力看得见后面的位置", 'M')       \
+    X(PADDING_MASK, "padding-mask", "on|off", "on", "off", "attention reads the <PAD> keys",       \
+      "注意力会读 <PAD> 键", 'D')                                                                   \
     X(POSITIONS, "positions", "sinusoidal|none|learned|relative|rope", "the lesson's", "none",     \
-      "attention cannot tell where a token stands", 'T')                                          \
+      "attention cannot tell where a token stands", "注意力分不清词元站在哪里", 'T')                \
     X(RESIDUAL, "residual", "on|off", "on", "off",                                                \
-      "each sublayer's output replaces the stream instead of adding to it", 'R')                  \
+      "each sublayer's output replaces the stream instead of adding to it",                       \
+      "每个子层的输出取代残差流，而不是加到它上面", 'R')                                            \
     X(SCALE, "scale", "on|off", "on", "off",                                                      \
-      "scores are not divided by sqrt(d_k): their spread grows and the softmax saturates", 'S')   \
+      "scores are not divided by sqrt(d_k): their spread grows and the softmax saturates",        \
+      "分数不再除以 sqrt(d_k)：分布变宽，softmax 饱和", 'S')                                        \
     X(ATTN_TEMPERATURE, "attn-temperature", "T (finite, > 0)", "1", "4",                          \
-      "scores divided by T before the softmax: T > 1 flattens the weights, T < 1 sharpens them", 'W') \
+      "scores divided by T before the softmax: T > 1 flattens the weights, T < 1 sharpens them",  \
+      "softmax 之前分数除以 T：T > 1 让权重变平，T < 1 让权重变尖", 'W')                            \
     X(ABLATE_HEAD, "ablate-head", "SPEC[,SPEC...] (enc.L.H, dec.L.self.H, dec.L.cross.H)", "none", \
-      "enc.0.0", "the named heads' output z is zeroed: what they contributed is gone", 'A')        \
+      "enc.0.0", "the named heads' output z is zeroed: what they contributed is gone",             \
+      "指定的头的输出 z 置为 0：它们的贡献没了", 'A')                                                \
     X(CACHE, "cache", "on|off", "on", "off",                                                      \
-      "generation recomputes the whole prefix at every step instead of reusing the KV cache", 'G')
+      "generation recomputes the whole prefix at every step instead of reusing the KV cache",     \
+      "生成时每一步都重算整个前缀，而不是复用 KV 缓存", 'G')
 
 typedef enum {
 #define X(id, ...) SWITCH_##id,
@@ -49,6 +57,7 @@ typedef struct {
     const char *def;      /* its default, in words */
     const char *broken;   /* a value that breaks the idea */
     const char *breaks;   /* what flipping it breaks, one sentence */
+    const char *breaks_zh;  /* the same in Chinese */
     char key;             /* the lesson viewer's re-run key */
 } SwitchInfo;
 

@@ -132,6 +132,29 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_CLAIMS_HOLD_SKIPPED] = {"%d of %d claims hold, %d skipped", "%d 条结论成立，共 %d 条，跳过 %d 条"},
     [WORD_FACTS_HOLD_SKIPPED] = {"%d of %d facts hold, %d skipped", "%d 条事实成立，共 %d 条，跳过 %d 条"},
     [WORD_ABOUT_OWN_SENTENCE] = {"(about the lesson's own sentence)", "（这条结论只关于本课自己的句子）"},
+    [WORD_BREAKS_SWITCHES] = {"switches (each as --check --SWITCH VALUE sets it: for every run that does not set it itself):",
+                              "开关（每个都像 --check --开关 值 那样设置：作用于每个没有自己设置它的运行）："},
+    [WORD_BREAKS_NO_EFFECT] = {"— no effect: every trace as without it", "— 没有影响：每个轨迹都和不设它时一样"},
+    [WORD_BREAKS_NA] = {"n/a: ", "不适用："},
+    [WORD_BREAKS_NAMED] = {"(named by a claim's breaks =)", "（由某条结论的 breaks = 指定）"},
+    [WORD_BREAKS_LESSON] = {"lesson", "本课"},
+    [WORD_BREAKS_CLAIM] = {"claim", "结论"},
+    [WORD_BREAKS_FACT] = {"fact", "事实"},
+    [WORD_CELL_HOLDS] = {"holds", "成立"},
+    [WORD_CELL_FAILS] = {"FAILS", "不成立"},
+    [WORD_CELL_ERROR] = {"error", "出错"},
+    [WORD_CELL_SKIP] = {"skip", "跳过"},
+    [WORD_CELL_NA] = {"n/a", "不适用"},
+    [WORD_BREAKS_LEGEND] = {"lesson: its own runs. FAILS: the claim fails under that switch. ! marks a cell not as declared:\n"
+                            "a claim fails only under the switches its breaks = names, a fact under none. skip: a claim about\n"
+                            "the lesson's own sentence, on another.\n",
+                            "本课：本课自己的运行。不成立：这条结论在这个开关下不成立。! 标出与声明不符的格：\n"
+                            "一条结论只应在它的 breaks = 列出的开关下不成立，一条事实在任何开关下都成立。跳过：\n"
+                            "只关于本课自己句子的结论，换了句子时跳过。\n"},
+    [WORD_BREAKS_SUMMARY] = {"lesson %d: %d claims, %d broken by a switch they declare; %d facts; %d cells not as declared; "
+                             "%d errors%s\n",
+                             "第 %d 课：%d 条结论，其中 %d 条被它们声明的开关推翻；%d 条事实；%d 格与声明不符；%d 处出错%s\n"},
+    [WORD_BREAKS_OWN_FAIL] = {"; the lesson's own runs fail some", "；本课自己的运行就有不成立的"},
     [WORD_STEPS_PANE] = {" steps (%u) ", " 记录（%u） "},
     [WORD_HELP_TITLE] = {" traceformer view: keys ", " traceformer 查看器：按键 "},
     [WORD_HELP_REFUSED] = {"not in this lesson: ", "本课不可用："},

@@ -94,6 +94,22 @@ typedef enum {
     WORD_CLAIMS_HOLD_SKIPPED, /* fmt %d %d %d: held, of, skipped */
     WORD_FACTS_HOLD_SKIPPED,  /* fmt %d %d %d: held, of, skipped */
     WORD_ABOUT_OWN_SENTENCE,  /* why a claim was skipped */
+    /* lesson N --breaks (cli/breaks_matrix.c) */
+    WORD_BREAKS_SWITCHES,     /* the heading of the list of columns */
+    WORD_BREAKS_NO_EFFECT,    /* a column whose traces came out as the lesson's */
+    WORD_BREAKS_NA,           /* a column the model refuses: the reason follows */
+    WORD_BREAKS_NAMED,        /* a column a claim's breaks = names */
+    WORD_BREAKS_LESSON,       /* the column of the lesson's own runs */
+    WORD_BREAKS_CLAIM,        /* a row: "claim ID" */
+    WORD_BREAKS_FACT,         /* a row: "fact ID" */
+    WORD_CELL_HOLDS,
+    WORD_CELL_FAILS,
+    WORD_CELL_ERROR,
+    WORD_CELL_SKIP,
+    WORD_CELL_NA,
+    WORD_BREAKS_LEGEND,       /* what the cells and ! mean */
+    WORD_BREAKS_SUMMARY,      /* fmt %d ×6 %s: lesson, claims, broken, facts, differ, errors, then */
+    WORD_BREAKS_OWN_FAIL,     /* that then: the lesson's own runs fail a claim */
     /* the help screen */
     WORD_STEPS_PANE,      /* fmt %u: the steps pane's title, its record count */
     WORD_HELP_TITLE, WORD_HELP_REFUSED, WORD_HELP_MOUSE, WORD_HELP_GLOSSARY,

@@ -59,6 +59,20 @@ sed -i '/^breaks = residual$/d' data/lessons/01-silent/lesson.ini
 expect_exit 2 "a claim without breaks" -- "$TF" lesson ./data/lessons/01-silent --breaks
 expect_in "$WORK/err" "[claim.keeps_own] does not say which switch breaks it" "names the claim"
 
+# in Chinese: the same matrix, every word of its frame in Chinese
+expect_exit 0 "lesson 7 --breaks --lang zh" -- "$TF" lesson 7 --breaks --lang zh
+expect_in "$WORK/out" "第 7 课：3 条结论，其中 3 条被它们声明的开关推翻；1 条事实；0 格与声明不符；0 处出错" "the counts in Chinese"
+expect_in "$WORK/out" "解码器自注意力看得见后面的位置" "what each switch breaks, in Chinese"
+row=$(grep -a '^结论 padding_zero ' "$WORK/out")
+case "$row" in
+*不成立*不成立*) bad "padding_zero fails under two switches in Chinese: $row" ;;
+*不成立*) ok "the Chinese row of padding_zero: 不成立 under one switch" ;;
+*) bad "no Chinese row for padding_zero: $row" ;;
+esac
+if grep -aqE 'holds|FAILS|claims,|no effect|switches \(' "$WORK/out"; then
+    bad "English words of the frame in the Chinese matrix: $(grep -aE 'holds|FAILS|claims,|no effect|switches \(' "$WORK/out" | head -2)"
+else ok "no English word of the frame in the Chinese matrix"; fi
+
 expect_exit 2 "--breaks and --check" -- "$TF" lesson 1 --breaks --check
 expect_in "$WORK/err" "--check, --breaks or --plot, one at a time" "one action at a time"
 finish
