@@ -64,7 +64,7 @@ static void cell(const char *s, bool mark, int width)
 
 int breaks_matrix_print(const Lesson *l, const LessonBreaks *b, const char *lang)
 {
-    const ViewLang g = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
+    const ViewLang g = view_lang(lang);
     const int kind_width = utf8_width(view_word(g, WORD_BREAKS_CLAIM)) > utf8_width(view_word(g, WORD_BREAKS_FACT))
                                ? utf8_width(view_word(g, WORD_BREAKS_CLAIM))
                                : utf8_width(view_word(g, WORD_BREAKS_FACT));

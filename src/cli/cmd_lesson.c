@@ -247,19 +247,14 @@ static int finish_output(void)
 }
 
 /* The walk's and the check's own words come from the viewer's table
- * (view/words.h), so the two say the same thing in each language. */
-static ViewLang lang_of(const char *lang)
-{
-    return strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
-}
-
-/* Print word w of lang, formatted with the arguments its comment names. */
+ * (view/words.h), so the two say the same thing in each language: print
+ * word w of lang, formatted with the arguments its comment names. */
 static void say(const char *lang, Word w, ...)
 {
     char buf[512];
     va_list ap;
     va_start(ap, w);
-    vsnprintf(buf, sizeof buf, view_word(lang_of(lang), w), ap);
+    vsnprintf(buf, sizeof buf, view_word(view_lang(lang), w), ap);
     va_end(ap);
     fputs(buf, stdout);
 }

@@ -783,7 +783,7 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
         .start = start,
         .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv, lv_run_trace, lv_run_label,
                       lv_run_switches},
-        .lang = lang && strcmp(lang, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN,
+        .lang = view_lang(lang),
         .rerun = {lv_run, lv_text, lv, lv_refuses},
         .export = {view_export_png, &lv->place, view_export_model_view},
     };

@@ -185,7 +185,7 @@ void draw_claims(const ViewState *s, const ScreenLayout *l)
     int skip = s->claims_top < cg.max_top ? s->claims_top : cg.max_top;  /* j/k scroll */
     for (int i = 0; i < s->run.n_claims && y < end; i++) {
         const ViewClaim *c = &s->run.claims[i];
-        if (c->fact && (i == 0 || !s->run.claims[i - 1].fact)) {  /* the facts, apart */
+        if (view_claim_starts_facts(s, i)) {  /* the facts, apart */
             if (skip > 0) {
                 skip--;
             } else {

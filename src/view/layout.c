@@ -37,7 +37,7 @@ void layout_claims(const ViewState *s, ClaimsGeometry *g)
         return;
     for (int i = 0; i < s->run.n_claims; i++)
         g->need += text_lines(view_claim_text(s, i), g->tw, ascii, NULL, 0) + (s->run.claims[i].measured[0] ? 1 : 0) +
-                   (s->run.claims[i].fact && (i == 0 || !s->run.claims[i - 1].fact));  /* the facts' header */
+                   view_claim_starts_facts(s, i);  /* the facts' header */
     int extra = 2 + (s->run.settings[0] ? 1 : 0);  /* the borders (the hint sits on the lower one), the settings */
     g->h = g->need + extra;
     if (g->h > s->lines - 2)

@@ -357,6 +357,11 @@ int view_claims_passed(const ViewState *s)
     return n;
 }
 
+bool view_claim_starts_facts(const ViewState *s, int i)
+{
+    return s->run.claims[i].fact && (i == 0 || !s->run.claims[i - 1].fact);
+}
+
 int view_claims_total(const ViewState *s)
 {
     int n = 0;

@@ -371,6 +371,8 @@ const char *view_claim_text(const ViewState *s, int i);
 /* How many claims passed, and how many there are (facts not counted). */
 int view_claims_passed(const ViewState *s);
 int view_claims_total(const ViewState *s);
+/* Is claim i the first of the facts (which the panel heads apart)? */
+bool view_claim_starts_facts(const ViewState *s, int i);
 
 void view_message(ViewState *s, MessageKind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -310,3 +310,8 @@ const char *view_word_positions(ViewLang lang, const char *name)
             return (unsigned)lang < VIEW_N_LANGS ? names[i][lang] : name;
     return name;
 }
+
+ViewLang view_lang(const char *code)
+{
+    return code && strcmp(code, "zh") == 0 ? VIEW_LANG_ZH : VIEW_LANG_EN;
+}

@@ -227,6 +227,10 @@ typedef enum {
 /* The word in lang; English when lang has none. Never NULL. */
 const char *view_word(ViewLang lang, Word w);
 
+/* The language a --lang code names: "zh" is Chinese; anything else,
+ * NULL included, English. */
+ViewLang view_lang(const char *code);
+
 /* snprintf into buf (cap bytes) with word w in lang as the format, for the
  * words marked "fmt" above; returns what snprintf returns. The compiler
  * cannot check a format chosen at run time, so this is the one place the
