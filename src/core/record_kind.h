@@ -23,7 +23,8 @@
     X(LOSS, "loss", 0, 0, "cross-entropy")                                                   \
     X(GRAD, "grad", 0, 0, "a gradient of the loss")                                          \
     X(NORMS, "norms", 0, 0, "per-layer L2 norms of gradients")                               \
-    X(WORK, "work", 0, 0, "multiply-adds of generation steps")
+    X(WORK, "work", 0, 0, "multiply-adds of generation steps")                              \
+    X(CURVE, "curve", 0, 0, "a training measurement, one value per update or evaluation")
 
 #define RECORD_KIND_ENUM(id, ...) RECORD_KIND_##id,
 typedef enum {

@@ -66,7 +66,7 @@ static NamePart part(size_t at, size_t len)
 bool record_name_parse(const char *name, RecordName *out)
 {
     memset(out, 0, sizeof *out);
-    out->gen_step = out->layer = -1;
+    out->gen_step = out->train_step = out->layer = -1;
     size_t pos = 0;
     if (part_is(name, "grad")) {
         out->grad = true;
@@ -79,6 +79,10 @@ bool record_name_parse(const char *name, RecordName *out)
         out->gen_step = v;
         out->gen_part = part(pos, 4 + n);
         pos += 4 + n + 1;
+    } else if (!out->grad && part_is(name, "train") && (n = number_part(name + 6, &v)) > 0) {
+        out->train_step = v;
+        out->train_part = part(0, 6 + n);
+        pos = 6 + n + 1;
     }
     out->body_at = pos;
     const char *s = name + pos;
@@ -201,7 +205,7 @@ bool record_name_is_stream(const char *name)
 {
     RecordName n;
     record_name_parse(name, &n);
-    if (n.grad || n.gen_step >= 0 || n.block != RECORD_BLOCK_NONE ||
+    if (n.grad || n.gen_step >= 0 || n.train_step >= 0 || n.block != RECORD_BLOCK_NONE ||
         (n.stack != RECORD_STACK_ENC && n.stack != RECORD_STACK_DEC))
         return false;
     const char *step = name + n.step_part.at;
@@ -223,4 +227,11 @@ const char *record_name_gen_family(const char *name)
     RecordName n;
     record_name_parse(name, &n);
     return n.gen_step >= 0 && name[n.body_at] ? name + n.body_at : NULL;
+}
+
+const char *record_name_train_family(const char *name)
+{
+    RecordName n;
+    record_name_parse(name, &n);
+    return n.train_step >= 0 && name[n.body_at] ? name + n.body_at : NULL;
 }

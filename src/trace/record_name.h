@@ -2,7 +2,7 @@
  *
  * Record names are hierarchical (src/trace/FORMAT.md):
  *
- *   [grad.] [gen.S.] STACK [.L [.BLOCK]] .STEP
+ *   [grad.] [gen.S. | train.S.] STACK [.L [.BLOCK]] .STEP
  *
  *   enc.embed                  stack enc, step embed
  *   enc.1.attn.weights         stack enc, layer 1, block attn, step weights
@@ -10,6 +10,9 @@
  *   dec.0.resid_self           stack dec, layer 0, no block, step resid_self
  *   gen.3.dec.0.self_attn.q    generation step 3, then as above
  *   gen.3.token, loss          no stack: the step is the whole rest
+ *   train.50.dec.0.cross_attn.weights
+ *                              the training trace's probe after 50 updates
+ *   train.loss                 no stack and no number: a training curve
  *   gen.tokens                 stack gen (the sequence after generation)
  *   grad.enc.1.input           a gradient: stack enc, layer 1, step input
  *   grad.norms.enc             a gradient table: step norms, stack enc
@@ -17,7 +20,8 @@
  *                              a weight's gradient (its state_dict key):
  *                              stack enc, layer 1, step linear1.weight
  *
- * A number after gen. is a generation step, never a layer; a layer is the
+ * A number after gen. is a generation step, and a number after train. the
+ * updates made before a training snapshot, never a layer; a layer is the
  * number after a stack (or after encoder.layers / decoder.layers in a
  * weight's key). The viewer, the plots and the lesson tools ask this
  * module, never the characters of a name.
@@ -60,13 +64,14 @@ typedef struct {
 typedef struct {
     bool grad;            /* grad.* */
     long gen_step;        /* S of gen.S.*, else -1 */
+    long train_step;      /* S of train.S.*, else -1 */
     RecordStack stack;
     long layer;           /* L, else -1 */
     RecordBlock block;
     /* Where each part is in the name. With the separating dots they tile
      * it; step is the rest after the others (it may hold dots:
      * "linear1.weight"). body is what follows grad. and gen.S. */
-    NamePart grad_part, gen_part, stack_part, layer_part, block_part, step_part;
+    NamePart grad_part, gen_part, train_part, stack_part, layer_part, block_part, step_part;
     size_t body_at;
 } RecordName;
 
@@ -112,5 +117,9 @@ bool record_name_is_stream(const char *name);
 /* What follows gen.S. in a generation step's name ("dec.0.self_attn.weights"),
  * or NULL for any other name. */
 const char *record_name_gen_family(const char *name);
+
+/* What follows train.S. in a training snapshot's name
+ * ("dec.0.cross_attn.weights"), or NULL for any other name. */
+const char *record_name_train_family(const char *name);
 
 #endif

@@ -440,6 +440,32 @@ static void test_other_names(void **state)
     assert_false(record_name_is_stream("enc.embed"));
 }
 
+/* A training trace: train.S. is a snapshot after S updates, never a layer
+ * or a generation step; the curves (train.loss) have no number. */
+static void test_training_names(void **state)
+{
+    (void)state;
+    RecordName n;
+    assert_true(record_name_parse("train.50.dec.1.cross_attn.weights", &n));
+    assert_int_equal(n.train_step, 50);
+    assert_int_equal(n.gen_step, -1);
+    assert_int_equal(n.stack, RECORD_STACK_DEC);
+    assert_int_equal(n.layer, 1);
+    assert_int_equal(n.block, RECORD_BLOCK_CROSS_ATTN);
+    assert_int_equal(n.train_part.len, 8);
+    assert_true(record_name_is_attention_weights("train.0.enc.0.attn.weights"));
+    assert_string_equal(record_name_train_family("train.300.dec.probs"), "dec.probs");
+    assert_null(record_name_train_family("train.loss"));
+    assert_null(record_name_train_family("gen.3.dec.probs"));
+    assert_null(record_name_gen_family("train.3.dec.probs"));
+    assert_true(record_name_parse("train.loss", &n));
+    assert_int_equal(n.train_step, -1);
+    assert_int_equal(n.stack, RECORD_STACK_NONE);
+    assert_true(record_name_parse("grad.train.3.dec.probs", &n));
+    assert_int_equal(n.train_step, -1);  /* train.S. leads a name or is not one */
+    assert_false(record_name_is_stream("train.5.dec.0.resid_post"));
+}
+
 static void test_kinds(void **state)
 {
     (void)state;
@@ -467,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_layer_rule),
         cmocka_unit_test(test_siblings),
         cmocka_unit_test(test_other_names),
+        cmocka_unit_test(test_training_names),
         cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_every_name_of_every_trace),
         cmocka_unit_test(test_each_trace_has_its_landmarks),
