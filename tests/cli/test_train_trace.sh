@@ -84,6 +84,14 @@ for f in r1 r2 r3 r4 r5 r6 r7 r8 r9; do
     expect_absent "$f.tfw" "$f: no model"
     expect_absent "$f.train.trace" "$f: no trace"
 done
+# the shipped models' training traces (make models)
+for t in copy reverse phrasebook; do
+    expect_exit 0 "the shipped $t training trace" -- "$TF" ls "$TF_SOURCE_DIR/lessons/models/$t.train.trace"
+    expect_in "$WORK/out" "train.0.dec.0.cross_attn.weights" "$t: a snapshot before training"
+    expect_in "$WORK/out" "train.eval.loss" "$t: its held-out curve"
+done
+expect_in "$WORK/out" "train.600.dec.1.cross_attn.weights" "the phrasebook's last snapshot, after 600 updates"
+
 left=$(ls -A | grep -v -e '\.tfw$' -e '\.trace$' -e '^out$' -e '^err$' -e '^[abc]$')
 [ -z "$left" ] && ok "no temporary file left" || bad "left behind: $left"
 finish
