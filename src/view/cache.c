@@ -6,6 +6,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "view/curve.h"
+
 /* A fetched record's values are read (checksum, statistics) through the
  * trace's read-only mapping, which leaves their pages counted against
  * this process until it exits: stepping through a 600 MB trace would end
@@ -66,7 +68,7 @@ const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t i
     error_clear(&e->err);
     e->ok = trace_reader_get(r, index, &e->tr, &e->err) == TF_OK;
     if (e->ok) {
-        export_pages_of(&e->tr.rec, &e->pg);
+        curve_pages_of(&e->tr.rec, &e->pg);  /* a one-axis curve as a column */
         size_t n = record_numel(&e->tr.rec);
         stats_of(e->tr.rec.data, n, &e->stats);
     }

@@ -26,7 +26,7 @@ typedef struct {
     bool used;
     bool ok;            /* false: err says why the record could not be read */
     TraceRecord tr;     /* when ok */
-    RecordPages pg;     /* when ok */
+    RecordPages pg;     /* when ok: as the viewer pages it (curve_pages_of) */
     ValueStats stats;   /* of every value of the record, when ok */
     Error err;
     uint64_t last_use;

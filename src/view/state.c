@@ -9,6 +9,7 @@
 
 #include "core/row_stats.h"
 #include "trace/record_name.h"
+#include "view/curve.h"
 #include "view/layout.h"
 #include "view/words.h"
 
@@ -307,7 +308,7 @@ void view_sync(ViewState *s)
                  * Its own mask would no longer line up: no overlay on B. */
                 s->aligned_b = (CachedRecord){.reader = s->b, .index = (uint32_t)s->cur_b, .used = true, .ok = true};
                 s->aligned_b.tr.rec = s->aligned.rec;
-                export_pages_of(&s->aligned_b.tr.rec, &s->aligned_b.pg);
+                curve_pages_of(&s->aligned_b.tr.rec, &s->aligned_b.pg);
                 stats_of(s->aligned.data, record_numel(&s->aligned.rec), &s->aligned_b.stats);
                 s->mask_rec_b = -1;
                 compare_stats(&c->tr.rec, &s->aligned.rec, &s->cmp);

@@ -273,6 +273,8 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_MSG_NO_SNAPSHOT] = {"%s is neither a training snapshot (train.S.*) nor inside a layer: } and { move between those",
                               "%s 既不是训练快照（train.S.*）也不在某一层里：} 和 { 在快照之间、层之间移动"},
     [WORD_CURVE_TITLE] = {"%s: one row each, value and bar", "%s：每行一个，数值和条形"},
+    [WORD_WIN_ROWS] = {"rows %u-%u of %u", "行 %u-%u/%u"},
+    [WORD_WIN_ROWS_MEAN] = {"rows %u-%u of %u  mean of %u", "行 %u-%u/%u  %u 个的均值"},
 };
 
 const char *view_word(ViewLang lang, Word w)

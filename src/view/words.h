@@ -228,6 +228,8 @@ typedef enum {
     WORD_MSG_FIRST_SNAPSHOT,  /* fmt %s %ld: family, S */
     WORD_MSG_NO_SNAPSHOT,  /* fmt %s: the record */
     WORD_CURVE_TITLE,  /* fmt %s: a curve's panel title: its axis ("step") */
+    WORD_WIN_ROWS,  /* fmt %u %u %u: a column curve's window: first, last row, rows */
+    WORD_WIN_ROWS_MEAN,  /* fmt %u %u %u %u: the same, each row the mean of that many */
     WORD_COUNT
 } Word;
 
