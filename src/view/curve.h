@@ -26,6 +26,9 @@
 
 #include "core/record.h"
 #include "trace/export.h"
+#include "trace/trace.h"
+#include "view/numfmt.h"
+#include "view/stats.h"
 
 /* Is r a curve with one axis, shown as a column? */
 bool curve_is_column(const Record *r);
@@ -39,6 +42,27 @@ bool curve_is_curve(const Record *r);
  * col_axis both 0; its labels label the rows). The values' layout is the
  * same either way, so export_pages_data reads it unchanged. */
 void curve_pages_of(const Record *r, RecordPages *pg);
+
+/* The numbers of a column curve's cells. A column has room across, and a
+ * curve is read for its values (a learning rate of 0.0013 must not read
+ * 0.00): four significant digits of its largest magnitude, so every row
+ * has the same decimals and the points line up; beyond 9999 as any
+ * record (numfmt_for). */
+NumberFormat curve_numfmt(const ValueStats *st);
+
+/* A training trace's curves carry no labels; FORMAT.md ("Training") says
+ * what their index counts: index i of a `step` curve is update i + 1, an
+ * `eval` curve's steps are the values of train.eval.step and a `length`
+ * curve's lengths those of train.lengths.length. Shown as indices, the
+ * loss of update 1 would sit on a row labelled 0 and the evaluation after
+ * 40 updates on row 2; so the viewer labels the rows the way the format
+ * reads them. For a curve r (one axis, or [step, part]) whose first axis
+ * has no labels, that axis's labels as one allocation (the pointers, then
+ * their text: one free), taken from reader's axis record where the axis
+ * needs one; NULL when the axis has labels, r is no such curve, its axis
+ * is another, or its axis record is missing or of another length (the
+ * rows then show their indices). */
+const char **curve_axis_labels(const TraceReader *reader, const Record *r);
 
 /* The label of row i of a column curve (its step), or NULL. */
 const char *curve_row_label(const Record *r, uint32_t i);

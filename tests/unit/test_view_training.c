@@ -5,7 +5,9 @@
  * and on a record that is no snapshot; the title's training step comes from
  * the same place; a one-axis curve is a column of N rows with its steps as
  * row labels, numbers and a bar, and zooms out to fit; a curve with a
- * second axis shows numbers whenever its columns fit.
+ * second axis shows numbers whenever its columns fit; a curve without
+ * labels has its rows labelled as FORMAT.md reads its axis (update i + 1,
+ * train.eval.step's values).
  *
  * The navigation itself (snapshots.h) is checked first on a table of names
  * alone; then on a small trace written through the trace writer with the
@@ -172,10 +174,26 @@ static void write_training_trace(const char *path)
     Record loss = {.name = "train.loss", .kind = "curve", .ndim = 1, .dims = {STEPS}, .dim_names = {"step"},
                    .data = curve, .col_labels = labels, .formula = "mean CE", .description = "loss per update"};
     add(w, &loss, &idx);
+    /* As train_trace.c writes them: no labels; FORMAT.md says what the
+     * index counts. */
+    Record acc = {.name = "train.accuracy", .kind = "curve", .ndim = 1, .dims = {STEPS}, .dim_names = {"step"},
+                  .data = curve, .formula = "acc", .description = "accuracy per update"};
+    add(w, &acc, &idx);
     Record gp = {.name = "train.grad_norm.parts", .kind = "curve", .ndim = 2, .dims = {STEPS, PARTS},
-                 .dim_names = {"step", "part"}, .data = per_part, .row_labels = labels, .col_labels = parts,
+                 .dim_names = {"step", "part"}, .data = per_part, .col_labels = parts,
                  .formula = "|g|", .description = "gradient norm per part"};
     add(w, &gp, &idx);
+    float eval_step[3] = {0, 10, 20}, eval_loss[3] = {3.0f, 2.0f, 1.0f};
+    Record es = {.name = "train.eval.step", .kind = "curve", .ndim = 1, .dims = {3}, .dim_names = {"eval"},
+                 .data = eval_step, .formula = "S", .description = "when"};
+    add(w, &es, &idx);
+    Record el = {.name = "train.eval.loss", .kind = "curve", .ndim = 1, .dims = {3}, .dim_names = {"eval"},
+                 .data = eval_loss, .formula = "CE", .description = "held-out loss"};
+    add(w, &el, &idx);
+    float lengths[2] = {3, 4};  /* no train.lengths.length of its length: indices */
+    Record la = {.name = "train.lengths.accuracy", .kind = "curve", .ndim = 1, .dims = {2},
+                 .dim_names = {"length"}, .data = lengths, .formula = "acc", .description = "by length"};
+    add(w, &la, &idx);
     assert_int_equal(trace_writer_finish(w, &err), TF_OK);
 }
 
@@ -348,6 +366,67 @@ static void test_curve_is_a_column(void **state)
     assert_true(p[0].bar_w > 0);
 }
 
+/* Curves without labels are labelled as FORMAT.md reads their axis. */
+static void test_curve_rows_say_what_they_count(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    char buf[32];
+    static const struct {
+        const char *record;
+        uint32_t row;
+        const char *label;
+    } cases[] = {
+        {"train.accuracy", 0, "1"},          /* index i: update i + 1 */
+        {"train.accuracy", 49, "50"},
+        {"train.eval.loss", 0, "0"},         /* train.eval.step's values */
+        {"train.eval.loss", 2, "20"},
+        {"train.eval.step", 1, "10"},
+        {"train.grad_norm.parts", 0, "1"},   /* a two-axis curve's rows */
+        {"train.grad_norm.parts", 9, "10"},
+        {"train.lengths.accuracy", 1, "1"},  /* its axis record is missing: the index */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        assert_true(view_jump(s, cases[k].record));
+        const CachedRecord *c = view_current(s);
+        assert_true(c->ok);
+        const char *got = layout_row_label(&c->tr.rec, &c->pg, 0, cases[k].row, buf, sizeof buf);
+        if (strcmp(got, cases[k].label) != 0)
+            fail_msg("%s row %u: '%s', want '%s'", cases[k].record, cases[k].row, got, cases[k].label);
+    }
+    /* the info pane's cursor line reads the same labels */
+    assert_true(view_jump(s, "train.accuracy"));
+    assert_string_equal(curve_row_label(&view_current(s)->tr.rec, 4), "5");
+}
+
+/* A curve's cells: four significant digits of its largest value, every row
+ * with the same decimals, so a learning rate of 0.0013 does not read 0.00. */
+static void test_curve_numbers_keep_their_digits(void **state)
+{
+    (void)state;
+    static const struct {
+        float min, max, v;
+        const char *want;
+    } cases[] = {
+        {2.2e-5f, 0.0013258f, 0.0013258f, "0.001326"},  /* a learning rate */
+        {2.2e-5f, 0.0013258f, 2.2097e-5f, "0.000022"},
+        {1.44f, 3.41f, 3.3362f, "3.336"},                 /* a loss */
+        {0.07f, 0.4494f, 0.0778f, "0.0778"},              /* an accuracy */
+        {0.0f, 60.0f, 20.0f, "20.00"},
+        {-0.5f, 0.25f, -0.5f, "-0.5000"},                 /* a difference A - B */
+        {1.0f, 12345.0f, 12345.0f, "1e+04"},              /* beyond 9999: as any record */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ValueStats st = {.min = cases[k].min, .max = cases[k].max, .n_finite = 2};
+        NumberFormat nf = curve_numfmt(&st);
+        char buf[32];
+        numfmt_cell(buf, sizeof buf, cases[k].v, &nf);
+        if (strcmp(buf, cases[k].want) != 0 || (int)strlen(buf) > nf.width)
+            fail_msg("%g in [%g, %g]: '%s' (width %d), want '%s'", (double)cases[k].v, (double)cases[k].min,
+                     (double)cases[k].max, buf, nf.width, cases[k].want);
+    }
+}
+
 static void test_two_axis_curve_has_numbers(void **state)
 {
     Fixture *f = *state;
@@ -375,6 +454,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_braces_off_a_snapshot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outline_says_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_curve_is_a_column, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_curve_rows_say_what_they_count, setup, teardown),
+        cmocka_unit_test(test_curve_numbers_keep_their_digits),
         cmocka_unit_test_setup_teardown(test_two_axis_curve_has_numbers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
