@@ -78,6 +78,7 @@ const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t i
             e->tr.rec.row_labels = e->axis_labels;
         size_t n = record_numel(&e->tr.rec);
         stats_of(e->tr.rec.data, n, &e->stats);
+        e->whole = curve_is_curve(&e->tr.rec) && curve_values_whole(e->tr.rec.data, n);
     }
     return e;
 }

@@ -31,6 +31,7 @@ typedef struct {
                                   them (curve_axis_labels), owned; tr.rec's labels of
                                   that axis point here. NULL when it has its own */
     ValueStats stats;   /* of every value of the record, when ok */
+    bool whole;         /* a curve's values are all whole numbers (curve_values_whole) */
     Error err;
     uint64_t last_use;
 } CachedRecord;

@@ -35,18 +35,28 @@ const char *curve_row_label(const Record *r, uint32_t i)
     return curve_is_column(r) && r->col_labels && i < r->dims[0] ? r->col_labels[i] : NULL;
 }
 
-NumberFormat curve_numfmt(const ValueStats *st)
+bool curve_values_whole(const float *x, size_t n)
 {
-    NumberFormat f = numfmt_for(st, false);
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]) && x[i] != floorf(x[i]))
+            return false;
+    return true;
+}
+
+NumberFormat curve_numfmt(const ValueStats *st, bool whole)
+{
+    NumberFormat f = numfmt_for(st, whole);
+    if (whole)
+        return f;
     double m = st->n_finite ? fmax(fabs((double)st->min), fabs((double)st->max)) : 0.0;
     if (!(m > 0.0) || m >= 9999.5)
         return f;
     int lead = (int)floor(log10(m));          /* 0.00133: −3; 3.34: 0 */
     int decimals = 3 - lead;                  /* four significant digits */
     decimals = decimals < 0 ? 0 : decimals > 9 ? 9 : decimals;
-    int whole = lead >= 0 ? lead + 1 : 1;     /* digits before the point */
+    int before = lead >= 0 ? lead + 1 : 1;    /* digits before the point */
     bool neg = st->min < 0;
-    int width = whole + (decimals ? 1 + decimals : 0) + neg;
+    int width = before + (decimals ? 1 + decimals : 0) + neg;
     f.decimals = decimals;
     f.width = width > f.width ? width : f.width;  /* room for -inf, nan */
     return f;

@@ -46,9 +46,13 @@ void curve_pages_of(const Record *r, RecordPages *pg);
 /* The numbers of a column curve's cells. A column has room across, and a
  * curve is read for its values (a learning rate of 0.0013 must not read
  * 0.00): four significant digits of its largest magnitude, so every row
- * has the same decimals and the points line up; beyond 9999 as any
- * record (numfmt_for). */
-NumberFormat curve_numfmt(const ValueStats *st);
+ * has the same decimals and the points line up; no decimals when every
+ * value is whole (whole: train.eval.step's 0, 20, 40); beyond 9999 as
+ * any record (numfmt_for). */
+NumberFormat curve_numfmt(const ValueStats *st, bool whole);
+
+/* Is every finite value of the n values x a whole number? */
+bool curve_values_whole(const float *x, size_t n);
 
 /* A training trace's curves carry no labels; FORMAT.md ("Training") says
  * what their index counts: index i of a `step` curve is update i + 1, an

@@ -242,7 +242,7 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
     const Record *r = &c->tr.rec;
     bool ascii = !s->theme.utf8;
     bool column = curve_is_column(r);
-    p->nf = column ? curve_numfmt(st) : numfmt_for(st, is_whole(c));
+    p->nf = column ? curve_numfmt(st, c->whole) : numfmt_for(st, is_whole(c));
     int avail_h = p->r.h - 1;
     p->hdr = avail_h >= 3 && !column ? 1 : 0;  /* a column curve's one column needs no heading */
     int lines = avail_h - p->hdr;

@@ -183,7 +183,7 @@ static void write_training_trace(const char *path)
                  .dim_names = {"step", "part"}, .data = per_part, .col_labels = parts,
                  .formula = "|g|", .description = "gradient norm per part"};
     add(w, &gp, &idx);
-    float eval_step[3] = {0, 10, 20}, eval_loss[3] = {3.0f, 2.0f, 1.0f};
+    float eval_step[3] = {0, 10, 20}, eval_loss[3] = {3.0f, 2.5f, 1.25f};
     Record es = {.name = "train.eval.step", .kind = "curve", .ndim = 1, .dims = {3}, .dim_names = {"eval"},
                  .data = eval_step, .formula = "S", .description = "when"};
     add(w, &es, &idx);
@@ -394,6 +394,16 @@ static void test_curve_rows_say_what_they_count(void **state)
         if (strcmp(got, cases[k].label) != 0)
             fail_msg("%s row %u: '%s', want '%s'", cases[k].record, cases[k].row, got, cases[k].label);
     }
+    /* whole values print whole: train.eval.step's cells read 10, not 10.00 */
+    assert_true(view_jump(s, "train.eval.step"));
+    assert_true(view_current(s)->whole);
+    ScreenLayout l;
+    Panel p;
+    layout_screen(s, &l);
+    assert_int_equal(layout_panels(s, &l, &p, 1), 1);
+    assert_int_equal(p.nf.decimals, 0);
+    assert_true(view_jump(s, "train.eval.loss"));
+    assert_false(view_current(s)->whole);
     /* the info pane's cursor line reads the same labels */
     assert_true(view_jump(s, "train.accuracy"));
     assert_string_equal(curve_row_label(&view_current(s)->tr.rec, 4), "5");
@@ -406,19 +416,21 @@ static void test_curve_numbers_keep_their_digits(void **state)
     (void)state;
     static const struct {
         float min, max, v;
+        bool whole;
         const char *want;
     } cases[] = {
-        {2.2e-5f, 0.0013258f, 0.0013258f, "0.001326"},  /* a learning rate */
-        {2.2e-5f, 0.0013258f, 2.2097e-5f, "0.000022"},
-        {1.44f, 3.41f, 3.3362f, "3.336"},                 /* a loss */
-        {0.07f, 0.4494f, 0.0778f, "0.0778"},              /* an accuracy */
-        {0.0f, 60.0f, 20.0f, "20.00"},
-        {-0.5f, 0.25f, -0.5f, "-0.5000"},                 /* a difference A - B */
-        {1.0f, 12345.0f, 12345.0f, "1e+04"},              /* beyond 9999: as any record */
+        {2.2e-5f, 0.0013258f, 0.0013258f, false, "0.001326"},  /* a learning rate */
+        {2.2e-5f, 0.0013258f, 2.2097e-5f, false, "0.000022"},
+        {1.44f, 3.41f, 3.3362f, false, "3.336"},                 /* a loss */
+        {0.07f, 0.4494f, 0.0778f, false, "0.0778"},              /* an accuracy */
+        {0.0f, 60.0f, 20.5f, false, "20.50"},
+        {0.0f, 60.0f, 20.0f, true, "20"},                        /* train.eval.step */
+        {-0.5f, 0.25f, -0.5f, false, "-0.5000"},                 /* a difference A - B */
+        {1.0f, 12345.0f, 12345.0f, false, "1e+04"},              /* beyond 9999: as any record */
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         ValueStats st = {.min = cases[k].min, .max = cases[k].max, .n_finite = 2};
-        NumberFormat nf = curve_numfmt(&st);
+        NumberFormat nf = curve_numfmt(&st, cases[k].whole);
         char buf[32];
         numfmt_cell(buf, sizeof buf, cases[k].v, &nf);
         if (strcmp(buf, cases[k].want) != 0 || (int)strlen(buf) > nf.width)
