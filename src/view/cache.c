@@ -2,9 +2,12 @@
 #include "view/cache.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "view/curve.h"
 
 /* A fetched record's values are read (checksum, statistics) through the
  * trace's read-only mapping, which leaves their pages counted against
@@ -30,6 +33,7 @@ static void drop(CachedRecord *e)
         release_pages(e->tr.rec.data, record_numel(&e->tr.rec) * sizeof(float));
         trace_record_release(&e->tr);
     }
+    free(e->axis_labels);
     memset(e, 0, sizeof *e);
 }
 
@@ -66,9 +70,15 @@ const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t i
     error_clear(&e->err);
     e->ok = trace_reader_get(r, index, &e->tr, &e->err) == TF_OK;
     if (e->ok) {
-        export_pages_of(&e->tr.rec, &e->pg);
+        curve_pages_of(&e->tr.rec, &e->pg);  /* a one-axis curve as a column */
+        e->axis_labels = curve_axis_labels(r, &e->tr.rec);
+        if (e->axis_labels && e->tr.rec.ndim == 1)
+            e->tr.rec.col_labels = e->axis_labels;
+        else if (e->axis_labels)
+            e->tr.rec.row_labels = e->axis_labels;
         size_t n = record_numel(&e->tr.rec);
         stats_of(e->tr.rec.data, n, &e->stats);
+        e->whole = curve_is_curve(&e->tr.rec) && curve_values_whole(e->tr.rec.data, n);
     }
     return e;
 }

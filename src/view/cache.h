@@ -26,8 +26,12 @@ typedef struct {
     bool used;
     bool ok;            /* false: err says why the record could not be read */
     TraceRecord tr;     /* when ok */
-    RecordPages pg;     /* when ok */
+    RecordPages pg;     /* when ok: as the viewer pages it (curve_pages_of) */
+    const char **axis_labels;  /* a training curve's rows labelled as FORMAT.md reads
+                                  them (curve_axis_labels), owned; tr.rec's labels of
+                                  that axis point here. NULL when it has its own */
     ValueStats stats;   /* of every value of the record, when ok */
+    bool whole;         /* a curve's values are all whole numbers (curve_values_whole) */
     Error err;
     uint64_t last_use;
 } CachedRecord;

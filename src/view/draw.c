@@ -114,7 +114,12 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
         snprintf(left, sizeof left, " %s  (%s)", lesson, title_name(s, s->a));
     else
         snprintf(left, sizeof left, " traceformer view  %s", title_name(s, s->a));
-    view_format(right, sizeof right, s->lang, WORD_RECORD_OF, s->cur + 1, s->count);
+    int at = 0;
+    if (s->snap.step >= 0)  /* a training snapshot: how far training had got */
+        at = view_format(right, sizeof right, s->lang, WORD_TRAIN_STEP_OF, s->snap.step, s->snap.last);
+    if (at < 0 || (size_t)at >= sizeof right)
+        at = 0;
+    view_format(right + at, sizeof right - (size_t)at, s->lang, WORD_RECORD_OF, s->cur + 1, s->count);
     int rw = text_width(right, !s->theme.utf8);
     paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
     paint_text(s, l->title.y, l->title.w - rw, right, rw);
@@ -179,7 +184,9 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     }
     if (heads)
         hints[n++] = (Hint){"]/[", view_word(g, WORD_KEY_HEAD)};
-    if (record_name_has_layer(view_name(s, s->cur)))
+    if (s->snap.step >= 0)
+        hints[n++] = (Hint){"}/{", view_word(g, WORD_KEY_SNAPSHOT)};
+    else if (record_name_has_layer(view_name(s, s->cur)))
         hints[n++] = (Hint){"}/{", view_word(g, WORD_KEY_LAYER)};
     if (batch)
         hints[n++] = (Hint){"b/B", view_word(g, WORD_KEY_SENTENCE)};

@@ -10,6 +10,7 @@
 
 #include "trace/export.h"
 #include "view/compare.h"
+#include "view/curve.h"
 #include "view/draw.h"
 #include "view/numfmt.h"
 #include "view/paint.h"
@@ -65,6 +66,14 @@ static void cursor_place(const ViewState *s, const Record *r, const RecordPages 
 {
     char rowpart[200] = "";
     const char *col_name = r->dim_names[pg->col_axis][0] ? r->dim_names[pg->col_axis] : "col";
+    if (curve_is_column(r)) {  /* one axis, down the screen: "step 51 (50)" */
+        const char *rl = curve_row_label(r, s->row);
+        if (rl)
+            snprintf(buf, cap, "%s %s (%u)", col_name, rl, s->row);
+        else
+            snprintf(buf, cap, "%s %u", col_name, s->row);
+        return;
+    }
     if (pg->row_axis >= 0 && !pg->batch_rows) {
         const char *row_name = r->dim_names[pg->row_axis][0] ? r->dim_names[pg->row_axis] : "row";
         const char *rl = export_pages_row_label(r, pg, page, s->row);

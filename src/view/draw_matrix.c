@@ -9,6 +9,7 @@
 
 #include "trace/export.h"
 #include "view/compare.h"
+#include "view/curve.h"
 #include "view/draw.h"
 #include "view/paint.h"
 #include "view/text.h"
@@ -256,13 +257,42 @@ static int half_color(const PanelDraw *d, uint32_t R, uint32_t C)
     return palette_color(&d->scale, palette_level(&d->scale, cell_value(&d->src, d->p, R, C)));
 }
 
+/* A column curve's bar for pooled row R, right of its cell: as long as
+ * |value| against the largest |value| of the scale, so the column of bars
+ * is the curve on its side. Eighths of a block in UTF-8, '#' in ASCII;
+ * a negative value (a difference A − B) is shaded instead ('-'), its sign
+ * then visible without colour. */
+static void draw_bar(const PanelDraw *d, uint32_t R)
+{
+    const ViewState *s = d->s;
+    const Panel *p = d->p;
+    float v = cell_value(&d->src, p, R, 0);
+    double top = fmax(fabs((double)d->scale.lo), fabs((double)d->scale.hi));
+    int y = p->cy + (int)(R - p->top) * p->rh, x = p->cx + p->cw + 1;
+    if (!isfinite(v) || !(top > 0.0))
+        return;
+    double frac = fabs((double)v) / top;
+    int eighths = (int)lround((frac > 1.0 ? 1.0 : frac) * p->bar_w * 8);
+    bool neg = v < 0.0f, utf8 = s->theme.utf8;
+    paint_role(s, is_cursor(d, R, 0) ? ROLE_CURSOR_LABEL : ROLE_LABEL);
+    int full = eighths / 8;
+    paint_fill(y, x, full, neg ? (utf8 ? "\xe2\x96\x91" : "-") : (utf8 ? "\xe2\x96\x88" : "#"));
+    static const char *const part[8] = {"", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d",
+                                        "\xe2\x96\x8c", "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89"};
+    if (!neg && utf8 && eighths % 8 && full < p->bar_w)
+        mvaddstr(y, x + full, part[eighths % 8]);  /* ▏ … ▉ */
+}
+
 static void draw_cells(const PanelDraw *d)
 {
     const Panel *p = d->p;
     if (!p->half) {
-        for (uint32_t k = 0; k < p->vr; k++)
+        for (uint32_t k = 0; k < p->vr; k++) {
             for (uint32_t j = 0; j < p->vc; j++)
                 draw_cell_full(d, p->top + k, p->left + j);
+            if (p->bar_w > 0)
+                draw_bar(d, p->top + k);
+        }
         return;
     }
     /* ▀: the upper row is the foreground, the lower the background. */
@@ -386,6 +416,10 @@ static void draw_legend(const ViewState *s, const ScreenLayout *l, const Panel *
     if (s->heads)
         view_format(win, sizeof win, s->lang, WORD_WIN_HEADS, n, q->rows, q->cols,
                     q->pr > 1 || q->pc > 1 ? view_word(s->lang, WORD_WIN_POOLED) : "");
+    else if (q->bar_w > 0 && q->pr > 1)  /* a column curve: rows only */
+        view_format(win, sizeof win, s->lang, WORD_WIN_ROWS_MEAN, r0, r1 - 1, q->rows, q->pr);
+    else if (q->bar_w > 0 && r1 - r0 < q->rows)
+        view_format(win, sizeof win, s->lang, WORD_WIN_ROWS, r0, r1 - 1, q->rows);
     else if (q->pr > 1 || q->pc > 1)
         view_format(win, sizeof win, s->lang, WORD_WIN_MEAN, r0, r1 - 1, q->rows, c0, c1 - 1, q->cols, q->pr,
                     q->pc);
@@ -467,6 +501,8 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
                 snprintf(title, sizeof title, "A %s%s%s", view_trace_label(s, s->a), pt[0] ? "  " : "", pt);
             else if (pt[0])
                 snprintf(title, sizeof title, "%s  (%s x %s)", pt, rows_name, cols_name);
+            else if (curve_is_column(r))
+                view_format(title, sizeof title, s->lang, WORD_CURVE_TITLE, cols_name);
             else if (c->pg.row_axis >= 0)
                 snprintf(title, sizeof title, "%s x %s", rows_name, cols_name);
             else

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "trace/export.h"
+#include "view/curve.h"
 #include "view/markdown.h"
 #include "view/text.h"
 
@@ -16,6 +17,7 @@
 #define LABEL_CELL_MAX 8      /* a token label widens its cells up to this */
 #define CELL_MAX 10           /* cells grow to this whenever there is room */
 #define CELL_BIG 24           /* and small matrices further, to about square cells */
+#define CURVE_BAR_MAX 60      /* the widest bar of a column curve */
 
 static int clampi(int v, int lo, int hi)
 {
@@ -166,6 +168,8 @@ static const char *label_or_index(const char *lab, uint32_t index, char *buf, si
 const char *layout_row_label(const Record *r, const RecordPages *pg, size_t page, uint32_t i, char *buf,
                              size_t cap)
 {
+    if (curve_is_column(r))  /* its steps down the side */
+        return label_or_index(curve_row_label(r, i), i, buf, cap);
     return label_or_index(export_pages_row_label(r, pg, page, i), i, buf, cap);
 }
 
@@ -179,7 +183,7 @@ const char *layout_col_label(const Record *r, const RecordPages *pg, size_t page
  * a 1-D record or one sentence of a batch is a single unnamed row). */
 static int row_label_width(const Record *r, const RecordPages *pg, size_t page, bool ascii)
 {
-    if (r->ndim == 1 || pg->batch_rows)
+    if ((r->ndim == 1 && !curve_is_column(r)) || pg->batch_rows)
         return 0;
     int w = 0;
     char buf[24];
@@ -193,7 +197,7 @@ static int row_label_width(const Record *r, const RecordPages *pg, size_t page, 
 /* Widest column label (tokens); 0 when the columns are not labelled. */
 static int col_label_width(const Record *r, const RecordPages *pg, size_t page, bool ascii)
 {
-    if (!r->col_labels)
+    if (!r->col_labels || curve_is_column(r))  /* a column curve's labels are its rows' */
         return 0;
     int w = 0;
     for (uint32_t j = 0; j < pg->cols && w < CELL_MAX; j++) {
@@ -237,9 +241,10 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
 {
     const Record *r = &c->tr.rec;
     bool ascii = !s->theme.utf8;
-    p->nf = numfmt_for(st, is_whole(c));
+    bool column = curve_is_column(r);
+    p->nf = column ? curve_numfmt(st, c->whole) : numfmt_for(st, is_whole(c));
     int avail_h = p->r.h - 1;
-    p->hdr = avail_h >= 3 ? 1 : 0;
+    p->hdr = avail_h >= 3 && !column ? 1 : 0;  /* a column curve's one column needs no heading */
     int lines = avail_h - p->hdr;
     if (lines < 1)
         lines = 1;
@@ -256,13 +261,16 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
     /* Numbers: always when asked, when the whole page fits with them when
      * automatic, never when pooled (a mean is not a value of the record). */
     bool pooled = !fit && (s->pool_r > 1 || s->pool_c > 1);
-    bool fits_num = numbers_fit(p->rows, p->cols, lines, full_w, cw_num);
+    /* A curve is read a row (a step) at a time, like a table: numbers
+     * when its columns fit across, however many rows scroll below. */
+    uint32_t rows_seen = curve_is_curve(r) && p->rows > (uint32_t)lines ? (uint32_t)lines : p->rows;
+    bool fits_num = numbers_fit(rows_seen, p->cols, lines, full_w, cw_num);
     switch (s->numbers) {
     case NUMBERS_ON: p->numbers = !pooled && (!fit || fits_num); break;
     case NUMBERS_OFF: p->numbers = false; break;
     default: p->numbers = !pooled && fits_num; break;
     }
-    bool half_ok = s->theme.color && s->theme.utf8 && !p->numbers;
+    bool half_ok = s->theme.color && s->theme.utf8 && !p->numbers && !column;  /* a bar a line */
 
     if (fit) {
         uint32_t rows_cap = (uint32_t)lines * (half_ok ? 2u : 1u);
@@ -301,11 +309,17 @@ static void fit_panel(const ViewState *s, const CachedRecord *c, Panel *p, bool 
      * the pane instead of a corner of it. */
     int lines_per_row = p->half ? 1 : lines / (int)(p->R ? p->R : 1);
     int most = clampi(2 * lines_per_row + 2, CELL_MAX, CELL_BIG);
-    while (p->cw < most && (long)p->C * (p->cw + 1) <= avail_w)
-        p->cw++;
     p->rh = 1;
-    if (!p->half)
-        p->rh = clampi(lines_per_row, 1, p->cw / 2 > 1 ? p->cw / 2 : 1);
+    if (column) {
+        /* One line a step, the cell as wide as its number, and the room
+         * left to the bar (a bar wider than ~60 columns says no more). */
+        p->bar_w = clampi(avail_w - p->cw - 1, 0, CURVE_BAR_MAX);
+    } else {
+        while (p->cw < most && (long)p->C * (p->cw + 1) <= avail_w)
+            p->cw++;
+        if (!p->half)
+            p->rh = clampi(lines_per_row, 1, p->cw / 2 > 1 ? p->cw / 2 : 1);
+    }
 
     if (fit) {
         p->top = p->left = 0;

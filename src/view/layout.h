@@ -90,6 +90,8 @@ typedef struct {
     uint32_t top, left;    /* first visible pooled row / column */
     uint32_t vr, vc;       /* visible pooled rows / columns */
     uint32_t cap_r, cap_c; /* how many pooled rows / columns the panel can show */
+    int bar_w;             /* a curve shown as a column (curve.h): columns of the bar
+                              beside each row's cell; else 0 */
     NumberFormat nf;
 } Panel;
 

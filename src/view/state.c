@@ -9,6 +9,7 @@
 
 #include "core/row_stats.h"
 #include "trace/record_name.h"
+#include "view/curve.h"
 #include "view/layout.h"
 #include "view/words.h"
 
@@ -307,7 +308,7 @@ void view_sync(ViewState *s)
                  * Its own mask would no longer line up: no overlay on B. */
                 s->aligned_b = (CachedRecord){.reader = s->b, .index = (uint32_t)s->cur_b, .used = true, .ok = true};
                 s->aligned_b.tr.rec = s->aligned.rec;
-                export_pages_of(&s->aligned_b.tr.rec, &s->aligned_b.pg);
+                curve_pages_of(&s->aligned_b.tr.rec, &s->aligned_b.pg);
                 stats_of(s->aligned.data, record_numel(&s->aligned.rec), &s->aligned_b.stats);
                 s->mask_rec_b = -1;
                 compare_stats(&c->tr.rec, &s->aligned.rec, &s->cmp);
@@ -316,6 +317,7 @@ void view_sync(ViewState *s)
             }
         }
     }
+    snapshot_place(s->count, view_tree_name, s->a, s->cur, &s->snap);
     view_guide_sync(s);
     if (s->narr_rec != s->cur) {  /* another record's narration starts at its top */
         s->narr_rec = s->cur;
@@ -466,13 +468,34 @@ void view_step_batch(ViewState *s, int delta)
     leading_step(s, "batch", delta, &s->batch, WORD_MSG_NO_BATCH_AXIS);
 }
 
+/* } / { on a training snapshot: the same family at the next larger /
+ * smaller S (snapshots.h). */
+static void step_snapshot(ViewState *s, int delta)
+{
+    const char *family = record_name_train_family(view_name(s, s->cur));
+    long to = delta > 0 ? s->snap.next : s->snap.prev;
+    if (to < 0) {
+        view_say(s, MSG_NOTICE, delta > 0 ? WORD_MSG_LAST_SNAPSHOT : WORD_MSG_FIRST_SNAPSHOT, family,
+                 s->snap.step);
+        return;
+    }
+    s->focus = FOCUS_MATRIX;
+    view_goto(s, (uint32_t)to);
+}
+
 void view_step_layer(ViewState *s, int delta)
 {
+    if (s->snap.step >= 0) {
+        step_snapshot(s, delta);
+        return;
+    }
     const char *name = view_name(s, s->cur);
     RecordName rn;
     record_name_parse(name, &rn);
     if (rn.layer < 0) {
-        view_say(s, MSG_NOTICE, WORD_MSG_NO_LAYER, name);
+        /* In a training trace } and { also step through snapshots: say so. */
+        bool training = snapshot_any(s->count, view_tree_name, s->a);
+        view_say(s, MSG_NOTICE, training ? WORD_MSG_NO_SNAPSHOT : WORD_MSG_NO_LAYER, name);
         return;
     }
     long layer = rn.layer + delta;

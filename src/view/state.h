@@ -23,6 +23,7 @@
 #include "view/lineedit.h"
 #include "view/palette.h"
 #include "view/search.h"
+#include "view/snapshots.h"
 #include "view/tree.h"
 
 #define VIEW_MIN_LINES 12
@@ -280,6 +281,8 @@ typedef struct {
     CachedRecord aligned_b;         /* the same as view_current_b hands it out */
     HeadStats head_stats[VIEW_MAX_HEADS];
     int n_head_stats;
+    SnapshotPlace snap;             /* the current record among the training snapshots
+                                       of its family (step −1: not a snapshot) */
 
     int lines, cols;
     char msg[512];
@@ -305,7 +308,10 @@ void view_goto(ViewState *s, uint32_t index);   /* open record index */
 void view_step(ViewState *s, int delta);        /* n / p: execution order */
 void view_step_head(ViewState *s, int delta);   /* ] / [ : wraps around */
 void view_step_batch(ViewState *s, int delta);  /* sentence of a batch */
-void view_step_layer(ViewState *s, int delta);  /* } / { : same kind, next layer */
+/* } / { : the same record in the next / previous layer; on a training
+ * snapshot (train.S.*), the same record at the next / previous snapshot,
+ * head, cursor and scroll kept, as between layers. */
+void view_step_layer(ViewState *s, int delta);
 bool view_jump(ViewState *s, const char *name); /* exact name; false + message if absent */
 void view_move(ViewState *s, int drow, int dcol);  /* cell cursor, in drawn cells */
 void view_zoom(ViewState *s, int delta);        /* > 0 zoom in, < 0 out */

@@ -224,13 +224,15 @@ void tree_label(const StepTree *t, uint32_t k, TreeNameFn name, const void *ctx,
     int lead = 0;
     while (lead < len && isdigit((unsigned char)part[lead]))
         lead++;
-    /* The number of gen.S is a decoding step, a layer's a layer (record_name.h). */
+    /* The number of gen.S is a decoding step, of train.S a training step
+     * (the updates made), a layer's a layer (record_name.h). */
     RecordName rn;
     record_name_parse(s, &rn);
     size_t at = n->label_off, end = at + (size_t)lead;  /* the label's leading number */
-    const char *what = rn.gen_step >= 0 && end == rn.gen_part.at + rn.gen_part.len ? "step"
-                       : rn.layer >= 0 && at == rn.layer_part.at                 ? "layer"
-                                                                                 : NULL;
+    const char *what = rn.gen_step >= 0 && end == rn.gen_part.at + rn.gen_part.len       ? "step"
+                       : rn.train_step >= 0 && end == rn.train_part.at + rn.train_part.len ? "step"
+                       : rn.layer >= 0 && at == rn.layer_part.at                         ? "layer"
+                                                                                         : NULL;
     if (what && n->group && lead > 0 && lead == len) {
         snprintf(buf, cap, "%s %.*s", what, len, part);
     } else if (what && lead > 0 && lead < len && part[lead] == '.') {

@@ -266,6 +266,15 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_NOTE_SHAPES_DIFFER] = {"the shapes differ, so there is no difference to show: A %s, B %s", "形状不同，没有差可显示：A %s，B %s"},
     [WORD_SEARCH_NONE] = {" no match ", " 没有匹配 "},
     [WORD_SEARCH_COUNT] = {" %u match%s  Tab completes  Enter opens  Esc cancels ", " %u 个匹配%s  Tab 补全  Enter 打开  Esc 取消 "},
+    [WORD_TRAIN_STEP_OF] = {"training step %ld of %ld  ", "训练第 %ld 步，共 %ld 步  "},
+    [WORD_KEY_SNAPSHOT] = {"snapshot", "快照"},
+    [WORD_MSG_LAST_SNAPSHOT] = {"no later snapshot of %s: training step %ld is the last one", "%s 没有更晚的快照：训练第 %ld 步是最后一个"},
+    [WORD_MSG_FIRST_SNAPSHOT] = {"no earlier snapshot of %s: training step %ld is the first one", "%s 没有更早的快照：训练第 %ld 步是第一个"},
+    [WORD_MSG_NO_SNAPSHOT] = {"%s is neither a training snapshot (train.S.*) nor inside a layer: } and { move between those",
+                              "%s 既不是训练快照（train.S.*）也不在某一层里：} 和 { 在快照之间、层之间移动"},
+    [WORD_CURVE_TITLE] = {"%s: one row each, value and bar", "%s：每行一个，数值和条形"},
+    [WORD_WIN_ROWS] = {"rows %u-%u of %u", "行 %u-%u/%u"},
+    [WORD_WIN_ROWS_MEAN] = {"rows %u-%u of %u  mean of %u", "行 %u-%u/%u  %u 个的均值"},
 };
 
 const char *view_word(ViewLang lang, Word w)

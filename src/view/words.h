@@ -221,6 +221,15 @@ typedef enum {
     WORD_NOTE_SHAPES_DIFFER,  /* fmt %s %s */
     WORD_SEARCH_NONE,
     WORD_SEARCH_COUNT,  /* fmt %u %s: count, "es" or "" (English plural) */
+    /* training traces: snapshots (} {) and curves */
+    WORD_TRAIN_STEP_OF,  /* fmt %ld %ld: the title bar on a snapshot: S, the last S */
+    WORD_KEY_SNAPSHOT,  /* the status line's "}/{" on a snapshot */
+    WORD_MSG_LAST_SNAPSHOT,  /* fmt %s %ld: family, S */
+    WORD_MSG_FIRST_SNAPSHOT,  /* fmt %s %ld: family, S */
+    WORD_MSG_NO_SNAPSHOT,  /* fmt %s: the record */
+    WORD_CURVE_TITLE,  /* fmt %s: a curve's panel title: its axis ("step") */
+    WORD_WIN_ROWS,  /* fmt %u %u %u: a column curve's window: first, last row, rows */
+    WORD_WIN_ROWS_MEAN,  /* fmt %u %u %u %u: the same, each row the mean of that many */
     WORD_COUNT
 } Word;
 
