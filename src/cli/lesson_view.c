@@ -14,6 +14,7 @@
 #include "cli/paths.h"
 #include "cli/view_export.h"
 #include "io/scratch_dir.h"
+#include "lesson/switches.h"
 #include "model/config.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
@@ -482,6 +483,8 @@ static void describe(const LessonView *lv, ViewLang g, char *buf, size_t cap)
         {lv->o.residual >= 0, WORD_RESIDUAL},            {lv->o.positions != NULL, WORD_POSITIONS},
         {lv->o.scale >= 0, WORD_SCALE},                  {lv->o.attn_temperature != NULL, WORD_TEMPERATURE},
         {lv->o.ablate_head != NULL, WORD_ABLATED},       {lv->o.cache >= 0, WORD_KV_CACHE},
+        {lv->o.heads != NULL, WORD_HEAD_COUNT},          {lv->o.norm != NULL, WORD_NORM_PLACEMENT},
+        {lv->o.warmup != NULL, WORD_WARMUP},
     };
     char changed[160] = "";
     size_t o = 0;
@@ -551,6 +554,18 @@ static void fill_claims(const LessonView *lv, ViewRunResult *out)
     free(res);
 }
 
+/* Does the lesson's main run put the layer norm after each sublayer? */
+static bool lesson_norm_is_post(const Lesson *l)
+{
+    Config *cfg = malloc(sizeof *cfg);
+    LessonRunOptions opts;
+    Error err;
+    error_clear(&err);
+    bool post = cfg && lesson_run_settings(l, 0, cfg, &opts, &err) == TF_OK && cfg->norm == NORM_POST;
+    free(cfg);
+    return post;
+}
+
 static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *err)
 {
     LessonView *lv = ctx;
@@ -601,6 +616,12 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
         if (!lv->generates)  /* the viewer asks first; this is for any other caller */
             return error_set(err, TF_ERR_INPUT, "%s", view_word(e->lang, WORD_LV_NO_GENERATION));
         o.cache = lv->o.cache == 0 ? 1 : 0;
+        break;
+    case VIEW_EDIT_HEADS: o.heads = lv->o.heads ? NULL : lesson_switches[SWITCH_HEADS].broken; break;
+    case VIEW_EDIT_WARMUP: o.warmup = lv->o.warmup ? NULL : lesson_switches[SWITCH_WARMUP].broken; break;
+    case VIEW_EDIT_NORM:
+        /* the other placement than the lesson's own, then back to it */
+        o.norm = lv->o.norm ? NULL : lesson_norm_is_post(lv->l) ? "pre" : "post";
         break;
     case VIEW_EDIT_POSITIONS:
         if (lv->positions_fixed[0][0])  /* the viewer asks first; this is for any other caller */

@@ -151,6 +151,10 @@ typedef struct {
     const char *ablate_head;  /* NULL: the lesson's; else SPEC[,SPEC...] or none */
     int cache;            /* -1: each run's own cache setting; 0 off; 1 on, for every
                              generating run: this one wins over the run's */
+    const char *heads;    /* NULL: the lesson's; else the number of heads */
+    const char *norm;     /* NULL: the lesson's; else pre|post (where the layer norm sits) */
+    const char *warmup;   /* NULL: each training run's own; else its learning-rate warm-up
+                             updates (train_warmup), for the training runs that do not set it */
 } LessonOverrides;
 
 void lesson_overrides_init(LessonOverrides *o);  /* everything "the lesson's" */

@@ -190,6 +190,10 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
             st = set_switch(out, "--attn-temperature", o->attn_temperature, err);
         if (st == TF_OK && o->ablate_head && !run_sets(r, "ablate_head"))
             st = set_switch(out, "--ablate-head", o->ablate_head, err);
+        if (st == TF_OK && o->heads && !run_sets(r, "heads"))
+            st = set_switch(out, "--heads", o->heads, err);
+        if (st == TF_OK && o->norm && !run_sets(r, "norm"))
+            st = set_switch(out, "--norm", o->norm, err);
         if (st)
             return st;
     }
