@@ -259,6 +259,19 @@ static void say(const char *lang, Word w, ...)
     fputs(buf, stdout);
 }
 
+/* How long the lesson's training runs (train = TASK) took, when it has
+ * any: a check that trains says so, since it takes seconds, not
+ * milliseconds. */
+static void print_training_time(const LessonTraces *t, const char *lang)
+{
+    if (t->n_trained == 0)
+        return;
+    if (strcmp(lang, "zh") == 0)
+        printf("训练了 %d 个运行，用时 %.1f 秒\n", t->n_trained, t->train_seconds);
+    else
+        printf("trained %d run%s in %.1f s\n", t->n_trained, t->n_trained == 1 ? "" : "s", t->train_seconds);
+}
+
 /* The claims, then the facts apart (sanity checks no switch should break,
  * never counted as claims), each with its verdict and what was measured. */
 static int print_claims(const Lesson *l, const LessonTraces *t, const char *lang)
@@ -505,6 +518,7 @@ int cmd_lesson(int argc, char **argv)
         say(a.lang, WORD_CHECK_TITLE, lesson_number(l));
         put(lesson_title(l, a.lang));
         putchar('\n');
+        print_training_time(&traces, a.lang);
         rc = print_claims(l, &traces, a.lang);
     } else if (a.plot_dir) {
         char viz[4096];

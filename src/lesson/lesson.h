@@ -161,6 +161,8 @@ void lesson_overrides_init(LessonOverrides *o);  /* everything "the lesson's" */
 
 typedef struct {
     int n;                                          /* = lesson_run_count */
+    int n_trained;                                  /* runs that trained (train = TASK) */
+    double train_seconds;                           /* how long their training took, in all */
     char run[LESSON_MAX_RUNS][32];
     char path[LESSON_MAX_RUNS][LESSON_PATH_MAX];    /* out_dir/RUN.trace */
     bool edited[LESSON_MAX_RUNS];                   /* the run read other sentences than the lesson
@@ -182,6 +184,8 @@ typedef struct {
     int generate;         /* generate = N: decode up to N tokens; 0: teacher forcing */
     bool cache;           /* cache = yes | no, with generate (default yes) */
     bool train_step;      /* train_step = yes: record one training step's gradients */
+    const char *train;    /* train = TASK: the task the run trains a fresh model on, and its
+                             trace is the training trace ("copy"); NULL for none */
 } LessonRunOptions;
 
 /* Run `run` of l (0 is main) as lesson_run traces it without overrides:
