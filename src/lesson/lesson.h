@@ -171,9 +171,13 @@ typedef struct {
 
 /* Compute every run into out_dir/RUN.trace (out_dir is created when
  * missing). Each trace is written to a temporary name and renamed when
- * complete, so a reader never sees half a trace. o may be NULL. Errors:
- * TF_ERR_INPUT for an override the model refuses (an unknown word is read
- * as <UNK>, not refused), TF_ERR_RUNTIME when a file cannot be written. */
+ * complete, so a reader never sees half a trace. A run with train = TASK
+ * trains a fresh model (seconds, not milliseconds) and writes its
+ * training trace; out->n_trained and out->train_seconds say how many and
+ * how long. o may be NULL. Errors: TF_ERR_INPUT for an override the model
+ * refuses (an unknown word is read as <UNK>, not refused; in a training
+ * run's sentence, a token its task does not know is refused),
+ * TF_ERR_RUNTIME when a file cannot be written. */
 Status lesson_run(const Lesson *l, const LessonOverrides *o, const char *out_dir, LessonTraces *out,
                   Error *err);
 
