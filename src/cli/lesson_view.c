@@ -104,9 +104,28 @@ static void facts_free(RunFacts *f)
     f->causal = f->padding = f->residual = f->scale = -1;
 }
 
+/* The value of a "key = value" line of the meta's head (before the
+ * configuration) into buf; false when there is none. */
+static bool meta_head_value(const char *meta, const char *key, char *buf, size_t cap)
+{
+    const size_t k = strlen(key);
+    for (const char *line = meta; line && *line && *line != '[';) {
+        const char *end = strchr(line, '\n');
+        const size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > k + 2 && strncmp(line, key, k) == 0 && strncmp(line + k, " = ", 3) == 0) {
+            snprintf(buf, cap, "%.*s", (int)(len - k - 3), line + k + 3);
+            return true;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
 /* The meta of a trace is a few "key = value" lines about the run, a blank
  * line, then the model's configuration as config_to_ini writes it: read
- * that part back with the configuration reader itself. */
+ * that part back with the configuration reader itself. A training trace's
+ * configuration has no sentences: its probe (the head's probe = and
+ * probe_tgt = lines) is the run's sentence. */
 static void facts_read(RunFacts *f, const TraceReader *r)
 {
     facts_free(f);
@@ -140,6 +159,10 @@ static void facts_read(RunFacts *f, const TraceReader *r)
         if (c->vocab[0])
             f->vocab = strdup(c->vocab);
     }
+    if (!f->src[0])
+        meta_head_value(meta, "probe", f->src, sizeof f->src);
+    if (!f->tgt[0])
+        meta_head_value(meta, "probe_tgt", f->tgt, sizeof f->tgt);
     free(c);
 }
 
