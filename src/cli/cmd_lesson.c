@@ -65,8 +65,11 @@ static const CliOption options[] = {
              "  --causal-mask on|off  --padding-mask on|off  --residual on|off\n"
              "  --positions KIND  --scale on|off  --attn-temperature T\n"
              "  --ablate-head SPEC[,SPEC...]   (enc.L.H, dec.L.self.H, dec.L.cross.H)\n"
+             "  --heads N  --norm pre|post\n"
              "                   for every run that does not set that key itself\n"
-             "  --cache on|off   the KV cache of every generating run (wins over the run's)"),
+             "  --cache on|off   the KV cache of every generating run (wins over the run's)\n"
+             "  --warmup N       the learning-rate warm-up of every training run (train = TASK)\n"
+             "                   that does not set train_warmup"),
     CLI_VALUE("src", 0, "TEXT", NULL, AT(o.src)),
     CLI_VALUE("tgt", 0, "TEXT", NULL, AT(o.tgt)),
 #define SWITCH_OPTION(id, name, values, ...) CLI_VALUE(name, 0, values, NULL, AT(sw[SWITCH_##id])),

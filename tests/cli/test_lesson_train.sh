@@ -39,6 +39,10 @@ if cmp -s kept/main.trace again/main.trace; then ok "two checks write the same t
 expect_exit 0 "--check --lang zh" -- "$TF" lesson "$L" --check --lang zh
 expect_in "$WORK/out" "训练了 2 个运行，用时 " "the training time in Chinese"
 
+expect_exit 0 "lesson --help" -- "$TF" lesson --help
+expect_in "$WORK/out" "--heads N  --norm pre|post" "help names the heads and norm switches"
+expect_in "$WORK/out" "--warmup N       the learning-rate warm-up of every training run" "and the warmup switch"
+
 # the warmup switch reaches the run without train_warmup, and breaks its claim
 expect_exit 1 "--check --warmup 1" -- "$TF" lesson "$L" --check --warmup 1 --traces w1
 expect_in "$WORK/out" "FAIL  The task's warm-up (200 updates) is longer than the run" "no warm-up: the lr falls after update 1"
