@@ -65,8 +65,11 @@ static const CliOption options[] = {
              "  --causal-mask on|off  --padding-mask on|off  --residual on|off\n"
              "  --positions KIND  --scale on|off  --attn-temperature T\n"
              "  --ablate-head SPEC[,SPEC...]   (enc.L.H, dec.L.self.H, dec.L.cross.H)\n"
+             "  --heads N  --norm pre|post\n"
              "                   for every run that does not set that key itself\n"
-             "  --cache on|off   the KV cache of every generating run (wins over the run's)"),
+             "  --cache on|off   the KV cache of every generating run (wins over the run's)\n"
+             "  --warmup N       the learning-rate warm-up of every training run (train = TASK)\n"
+             "                   that does not set train_warmup"),
     CLI_VALUE("src", 0, "TEXT", NULL, AT(o.src)),
     CLI_VALUE("tgt", 0, "TEXT", NULL, AT(o.tgt)),
 #define SWITCH_OPTION(id, name, values, ...) CLI_VALUE(name, 0, values, NULL, AT(sw[SWITCH_##id])),
@@ -257,6 +260,19 @@ static void say(const char *lang, Word w, ...)
     vsnprintf(buf, sizeof buf, view_word(view_lang(lang), w), ap);
     va_end(ap);
     fputs(buf, stdout);
+}
+
+/* How long the lesson's training runs (train = TASK) took, when it has
+ * any: a check that trains says so, since it takes seconds, not
+ * milliseconds. */
+static void print_training_time(const LessonTraces *t, const char *lang)
+{
+    if (t->n_trained == 0)
+        return;
+    if (strcmp(lang, "zh") == 0)
+        printf("训练了 %d 个运行，用时 %.1f 秒\n", t->n_trained, t->train_seconds);
+    else
+        printf("trained %d run%s in %.1f s\n", t->n_trained, t->n_trained == 1 ? "" : "s", t->train_seconds);
 }
 
 /* The claims, then the facts apart (sanity checks no switch should break,
@@ -505,6 +521,7 @@ int cmd_lesson(int argc, char **argv)
         say(a.lang, WORD_CHECK_TITLE, lesson_number(l));
         put(lesson_title(l, a.lang));
         putchar('\n');
+        print_training_time(&traces, a.lang);
         rc = print_claims(l, &traces, a.lang);
     } else if (a.plot_dir) {
         char viz[4096];

@@ -276,6 +276,12 @@ static Status build_config(Config *c, const RunArgs *a, const Lesson *l, LessonR
     Status st = TF_OK;
     if (l) {
         st = lesson_run_settings(l, 0, c, lo, err);
+        if (st == TF_OK && lo->train) {  /* its trace is a whole training, not one pass */
+            st = error_set(err, TF_ERR_INPUT, "lesson %d's main run trains (train = %s): it is not one pass to run",
+                           lesson_number(l), lo->train);
+            error_hint(err, "`traceformer lesson %d --check --traces DIR` writes its training trace to DIR/main.trace",
+                       lesson_number(l));
+        }
     } else {
         config_defaults(c);
         const char *file = a->config_path ? a->config_path : a->lesson_file;

@@ -14,6 +14,7 @@
 #include "cli/paths.h"
 #include "cli/view_export.h"
 #include "io/scratch_dir.h"
+#include "lesson/switches.h"
 #include "model/config.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
@@ -103,9 +104,28 @@ static void facts_free(RunFacts *f)
     f->causal = f->padding = f->residual = f->scale = -1;
 }
 
+/* The value of a "key = value" line of the meta's head (before the
+ * configuration) into buf; false when there is none. */
+static bool meta_head_value(const char *meta, const char *key, char *buf, size_t cap)
+{
+    const size_t k = strlen(key);
+    for (const char *line = meta; line && *line && *line != '[';) {
+        const char *end = strchr(line, '\n');
+        const size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > k + 2 && strncmp(line, key, k) == 0 && strncmp(line + k, " = ", 3) == 0) {
+            snprintf(buf, cap, "%.*s", (int)(len - k - 3), line + k + 3);
+            return true;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
 /* The meta of a trace is a few "key = value" lines about the run, a blank
  * line, then the model's configuration as config_to_ini writes it: read
- * that part back with the configuration reader itself. */
+ * that part back with the configuration reader itself. A training trace's
+ * configuration has no sentences: its probe (the head's probe = and
+ * probe_tgt = lines) is the run's sentence. */
 static void facts_read(RunFacts *f, const TraceReader *r)
 {
     facts_free(f);
@@ -139,6 +159,10 @@ static void facts_read(RunFacts *f, const TraceReader *r)
         if (c->vocab[0])
             f->vocab = strdup(c->vocab);
     }
+    if (!f->src[0])
+        meta_head_value(meta, "probe", f->src, sizeof f->src);
+    if (!f->tgt[0])
+        meta_head_value(meta, "probe_tgt", f->tgt, sizeof f->tgt);
     free(c);
 }
 
@@ -482,6 +506,8 @@ static void describe(const LessonView *lv, ViewLang g, char *buf, size_t cap)
         {lv->o.residual >= 0, WORD_RESIDUAL},            {lv->o.positions != NULL, WORD_POSITIONS},
         {lv->o.scale >= 0, WORD_SCALE},                  {lv->o.attn_temperature != NULL, WORD_TEMPERATURE},
         {lv->o.ablate_head != NULL, WORD_ABLATED},       {lv->o.cache >= 0, WORD_KV_CACHE},
+        {lv->o.heads != NULL, WORD_HEAD_COUNT},          {lv->o.norm != NULL, WORD_NORM_PLACEMENT},
+        {lv->o.warmup != NULL, WORD_WARMUP},
     };
     char changed[160] = "";
     size_t o = 0;
@@ -551,6 +577,18 @@ static void fill_claims(const LessonView *lv, ViewRunResult *out)
     free(res);
 }
 
+/* Does the lesson's main run put the layer norm after each sublayer? */
+static bool lesson_norm_is_post(const Lesson *l)
+{
+    Config *cfg = malloc(sizeof *cfg);
+    LessonRunOptions opts;
+    Error err;
+    error_clear(&err);
+    bool post = cfg && lesson_run_settings(l, 0, cfg, &opts, &err) == TF_OK && cfg->norm == NORM_POST;
+    free(cfg);
+    return post;
+}
+
 static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *err)
 {
     LessonView *lv = ctx;
@@ -601,6 +639,12 @@ static Status lv_run(void *ctx, const ViewEdit *e, ViewRunResult *out, Error *er
         if (!lv->generates)  /* the viewer asks first; this is for any other caller */
             return error_set(err, TF_ERR_INPUT, "%s", view_word(e->lang, WORD_LV_NO_GENERATION));
         o.cache = lv->o.cache == 0 ? 1 : 0;
+        break;
+    case VIEW_EDIT_HEADS: o.heads = lv->o.heads ? NULL : lesson_switches[SWITCH_HEADS].broken; break;
+    case VIEW_EDIT_WARMUP: o.warmup = lv->o.warmup ? NULL : lesson_switches[SWITCH_WARMUP].broken; break;
+    case VIEW_EDIT_NORM:
+        /* the other placement than the lesson's own, then back to it */
+        o.norm = lv->o.norm ? NULL : lesson_norm_is_post(lv->l) ? "pre" : "post";
         break;
     case VIEW_EDIT_POSITIONS:
         if (lv->positions_fixed[0][0])  /* the viewer asks first; this is for any other caller */

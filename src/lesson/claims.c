@@ -26,6 +26,7 @@ const ClaimFnInfo claim_fns[F_COUNT_FNS] = {
     [F_PERMUTE_ROWS] = {"permute_rows", 2, CLAIM_MAX_ARGS},
     [F_REVERSE_ROWS] = {"reverse_rows", 1, 1},
     [F_ROWS] = {"rows", 3, 3},
+    [F_FIRST_BELOW] = {"first_below", 2, 2},
 };
 
 /* ---- record references ---- */
@@ -290,7 +291,7 @@ static ClaimNode *parse_call(Parser *ps, const char *name, size_t n, int at)
         ps->st = error_set(ps->err, TF_ERR_INPUT,
                            "column %d: unknown function '%s' (the functions: abs isinf max min mean sum count "
                            "rowsum entropy distance norm argmax diag upper lower masked unmasked maxdiff "
-                           "permute_rows reverse_rows rows)",
+                           "permute_rows reverse_rows rows first_below)",
                            at, buf);
         return NULL;
     }

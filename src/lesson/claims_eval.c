@@ -490,6 +490,33 @@ static Status rows(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     return TF_OK;
 }
 
+/* first_below(x, t): along a curve x (one axis; axes of length 1 do not
+ * count), the 1-based position of its first value below t, or its length
+ * + 1 when none is, so that "reaches it sooner" is a plain a < b (a run
+ * that never gets there compares as the slowest). */
+static Status first_below(const ClaimTensor *x, const ClaimTensor *t, ClaimTensor *out, Error *err)
+{
+    int long_axes = 0;
+    for (int i = 0; i < x->ndim; i++)
+        long_axes += x->dims[i] > 1;
+    if (long_axes > 1) {
+        char sh[160];
+        shape_text(x, sh, sizeof sh);
+        return error_set(err, TF_ERR_INPUT, "first_below needs a curve (one axis), not %s; slice it to one axis",
+                         sh);
+    }
+    if (t->n != 1)
+        return error_set(err, TF_ERR_INPUT, "first_below: the threshold is %zu values, not one number", t->n);
+    const double below = t->data[0];
+    size_t at = x->n + 1;
+    for (size_t i = 0; i < x->n; i++)
+        if (x->data[i] < below) {
+            at = i + 1;
+            break;
+        }
+    return scalar(out, (double)at, err);
+}
+
 static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
 {
     if (n->fn == F_PERMUTE_ROWS)
@@ -539,6 +566,9 @@ static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     case F_MASKED:
     case F_UNMASKED:
         st = select_masked(out, &a, &b, n->fn == F_MASKED, err);
+        break;
+    case F_FIRST_BELOW:
+        st = first_below(&a, &b, out, err);
         break;
     case F_MAXDIFF: {
         if ((st = same_count(&a, &b, "maxdiff", err)))

@@ -151,12 +151,18 @@ typedef struct {
     const char *ablate_head;  /* NULL: the lesson's; else SPEC[,SPEC...] or none */
     int cache;            /* -1: each run's own cache setting; 0 off; 1 on, for every
                              generating run: this one wins over the run's */
+    const char *heads;    /* NULL: the lesson's; else the number of heads */
+    const char *norm;     /* NULL: the lesson's; else pre|post (where the layer norm sits) */
+    const char *warmup;   /* NULL: each training run's own; else its learning-rate warm-up
+                             updates (train_warmup), for the training runs that do not set it */
 } LessonOverrides;
 
 void lesson_overrides_init(LessonOverrides *o);  /* everything "the lesson's" */
 
 typedef struct {
     int n;                                          /* = lesson_run_count */
+    int n_trained;                                  /* runs that trained (train = TASK) */
+    double train_seconds;                           /* how long their training took, in all */
     char run[LESSON_MAX_RUNS][32];
     char path[LESSON_MAX_RUNS][LESSON_PATH_MAX];    /* out_dir/RUN.trace */
     bool edited[LESSON_MAX_RUNS];                   /* the run read other sentences than the lesson
@@ -165,9 +171,13 @@ typedef struct {
 
 /* Compute every run into out_dir/RUN.trace (out_dir is created when
  * missing). Each trace is written to a temporary name and renamed when
- * complete, so a reader never sees half a trace. o may be NULL. Errors:
- * TF_ERR_INPUT for an override the model refuses (an unknown word is read
- * as <UNK>, not refused), TF_ERR_RUNTIME when a file cannot be written. */
+ * complete, so a reader never sees half a trace. A run with train = TASK
+ * trains a fresh model (seconds, not milliseconds) and writes its
+ * training trace; out->n_trained and out->train_seconds say how many and
+ * how long. o may be NULL. Errors: TF_ERR_INPUT for an override the model
+ * refuses (an unknown word is read as <UNK>, not refused; in a training
+ * run's sentence, a token its task does not know is refused),
+ * TF_ERR_RUNTIME when a file cannot be written. */
 Status lesson_run(const Lesson *l, const LessonOverrides *o, const char *out_dir, LessonTraces *out,
                   Error *err);
 
@@ -178,6 +188,8 @@ typedef struct {
     int generate;         /* generate = N: decode up to N tokens; 0: teacher forcing */
     bool cache;           /* cache = yes | no, with generate (default yes) */
     bool train_step;      /* train_step = yes: record one training step's gradients */
+    const char *train;    /* train = TASK: the task the run trains a fresh model on, and its
+                             trace is the training trace ("copy"); NULL for none */
 } LessonRunOptions;
 
 /* Run `run` of l (0 is main) as lesson_run traces it without overrides:

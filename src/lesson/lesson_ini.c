@@ -289,8 +289,78 @@ static void on_run_from(LessonIni *p, LessonRunSpec *r, const char *name, const 
     }
 }
 
+/* A whole number in [lo, hi], or a failure naming the key and what it takes. */
+static bool run_int(LessonIni *p, const char *name, const char *value, long lo, long hi, const char *what, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end || errno || v < lo || v > hi) {
+        fail(p, "%s = '%s': %s", name, value, what);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+/* train = TASK and the keys that go with it (lesson_internal.h,
+ * LessonTrainSpec). True when name was one of them. */
+static bool on_train_key(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
+{
+    LessonTrainSpec *t = &r->train;
+    if (strcmp(name, "train") == 0) {
+        Error sub = {0};
+        if (t->on)
+            fail(p, "[run.%s] has two train lines (line %d)", r->name, t->line);
+        else if (task_from_name(value, &t->task, &sub) != TF_OK)
+            fail(p, "train = '%s': the task to train on: copy, reverse, sort or phrasebook", value);
+        t->on = true;
+        t->line = p->in.line;
+        return true;
+    }
+    if (strcmp(name, "train_steps") == 0)
+        run_int(p, name, value, 1, 100000, "a whole number of updates from 1 to 100000", &t->steps);
+    else if (strcmp(name, "train_batch") == 0)
+        run_int(p, name, value, 1, 4096, "a whole number of sentences per update from 1 to 4096", &t->batch);
+    else if (strcmp(name, "train_warmup") == 0) {
+        run_int(p, name, value, 1, 100000, "a whole number of warm-up updates from 1 to 100000", &t->warmup);
+        t->warmup_line = p->in.line;
+    } else if (strcmp(name, "trace_every") == 0)
+        run_int(p, name, value, 1, 100000, "snapshots every K updates: a whole number from 1 to 100000",
+                     &t->every);
+    else if (strcmp(name, "train_lr_scale") == 0) {
+        char *end;
+        errno = 0;
+        double x = strtod(value, &end);
+        if (end == value || *end || errno || !(x > 0) || !(x < 1e6)) {
+            fail(p, "train_lr_scale = '%s': the learning-rate schedule's scale, a number above 0 and below 1e6",
+                 value);
+            return true;
+        }
+        t->lr_scale = x;
+    } else if (strcmp(name, "eval_lengths") == 0) {
+        char *end, *end2;
+        errno = 0;
+        long a = strtol(value, &end, 10);
+        long b = *end == '-' ? strtol(end + 1, &end2, 10) : -1;
+        if (end == value || *end != '-' || end2 == end + 1 || *end2 || errno || a < 1 || b < a || b > TASK_MAX_LEN) {
+            fail(p, "eval_lengths = '%s': held-out accuracy by length, A-B with 1 <= A <= B <= %d (e.g. 3-12)",
+                 value, TASK_MAX_LEN);
+            return true;
+        }
+        t->len_lo = (int)a;
+        t->len_hi = (int)b;
+    } else
+        return false;
+    if (!t->key_line)
+        t->key_line = p->in.line;
+    return true;
+}
+
 static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
 {
+    if (on_train_key(p, r, name, value))
+        return;
     if (strcmp(name, "src_from") == 0 || strcmp(name, "tgt_from") == 0) {
         on_run_from(p, r, name, value);
         return;
@@ -648,6 +718,32 @@ static Status split_vs(const Lesson *l, const char *text, char *first, char *com
     return TF_OK;
 }
 
+/* A run traces one thing: a forward pass with its own weights, a
+ * generation, one training step, or a whole training (train = TASK). The
+ * training keys need train = TASK. */
+static Status check_train_keys(const LessonRunSpec *r, const char *name, Error *err)
+{
+    const LessonTrainSpec *t = &r->train;
+    if (!t->on) {
+        if (!t->key_line)
+            return TF_OK;
+        Status st = error_set(err, TF_ERR_INPUT, "%s:%d: [run.%s] sets training options but does not train", name,
+                              t->key_line, r->name);
+        error_hint(err, "add train = copy|reverse|sort|phrasebook to the run, or drop the train_*, trace_every and "
+                        "eval_lengths keys");
+        return st;
+    }
+    const char *other = r->weights[0] ? "weights" : r->generate ? "generate" : r->train_step ? "train_step = yes"
+                                                                                                 : NULL;
+    if (!other)
+        return TF_OK;
+    Status st = error_set(err, TF_ERR_INPUT, "%s:%d: [run.%s] has train = %s and %s: they exclude each other", name,
+                          t->line, r->name, task_name(t->task), other);
+    error_hint(err, "a training run trains a fresh model and traces the training; trace weights, a generation or "
+                    "one training step in a run of its own");
+    return st;
+}
+
 /* After the whole file: references, required keys, and the runs' settings
  * against the config. */
 static Status finish(Lesson *l, LessonIni *p, Error *err)
@@ -725,6 +821,11 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
             return error_set(err, TF_ERR_INPUT, "%s: figure '%s' compares run %s with itself", where, f->key,
                              f->run);
     }
+    for (int i = 0; i < l->n_runs; i++) {
+        Status st = check_train_keys(&l->runs[i], p->name, err);
+        if (st)
+            return st;
+    }
     for (int i = 0; i < l->n_claims; i++) {
         LessonClaimSpec *c = &l->claims[i];
         snprintf(where, sizeof where, "%s:%d", p->name, c->line);
@@ -764,6 +865,19 @@ static void check_claim_ref(void *ctx, const ClaimRef *ref)
                           c->where, ref->name, ref->run, ref->run);
         error_hint(c->err, "add a [run.%s] section", ref->run);
     }
+}
+
+/* A training run's probe is in its task's tokens, and its model fits the
+ * task: checked when the lesson loads, so the mistake names its line
+ * before anything trains. */
+static Status check_training(const Lesson *l, int run, const LessonOverrides *o, const Config *c, Error *err)
+{
+    if (!l->runs[run].train.on)
+        return TF_OK;
+    LessonTrainRun *tr;
+    Status st = lesson_train_prepare(l, run, o, c, &tr, err);
+    lesson_train_free(tr);
+    return st;
 }
 
 Status lesson_read_ini(Lesson *l, Error *err)
@@ -867,6 +981,8 @@ Status lesson_read_ini(Lesson *l, Error *err)
                                    run->set_line[k], run->name, run->set_key[k], run->set_key[k]);
             if (st == TF_OK)
                 st = lesson_run_config(l, i, NULL, c, err);
+            if (st == TF_OK)
+                st = check_training(l, i, NULL, c, err);
         }
         /* Every [try] sentence goes through every run, as a student's would. */
         for (int k = 0; st == TF_OK && k < l->n_tries; k++) {
@@ -877,6 +993,8 @@ Status lesson_read_ini(Lesson *l, Error *err)
             o.tgt = t->has_tgt ? t->tgt : NULL;
             for (int i = 0; st == TF_OK && i < l->n_runs; i++) {
                 st = lesson_run_config(l, i, &o, c, err);
+                if (st == TF_OK)
+                    st = check_training(l, i, &o, c, err);
                 if (st) {
                     char msg[sizeof err->msg];
                     snprintf(msg, sizeof msg, "%s", err->msg);

@@ -7,11 +7,27 @@
 #include "lesson/lesson.h"
 #include "lesson/lesson_chart.h"
 #include "model/config.h"
+#include "train/tasks.h"
 
 #define LESSON_MAX_SETS 32
 
 /* How a run's sentence follows the main run's (src_from = main ...). */
 typedef enum { DERIVE_SAME, DERIVE_REVERSED, DERIVE_TWICE } LessonDerive;
+
+/* train = TASK and its keys (lessons/README.md): a run that trains a
+ * fresh model on a toy task, and whose trace is the training trace. A
+ * 0 (or 0.0) option means the task's default (train_options_default). */
+typedef struct {
+    bool on;                             /* train = ... was given */
+    TaskKind task;
+    int line;                            /* of train = */
+    int steps, batch, warmup;            /* train_steps, train_batch, train_warmup; 0: default */
+    double lr_scale;                     /* train_lr_scale; 0: default */
+    int every;                           /* trace_every = K; 0: once, after the last update */
+    int len_lo, len_hi;                  /* eval_lengths = A-B; 0, 0: none */
+    int key_line;                        /* the first train_* / trace_every / eval_lengths line */
+    int warmup_line;                     /* of train_warmup, 0 when the run does not set it */
+} LessonTrainSpec;
 
 /* One run: the base config plus these settings. */
 typedef struct {
@@ -32,6 +48,7 @@ typedef struct {
     bool src_from, tgt_from;
     LessonDerive src_how, tgt_how;
     int src_from_line, tgt_from_line;
+    LessonTrainSpec train;               /* train = TASK: the run trains a fresh model */
 } LessonRunSpec;
 
 #define LESSON_MAX_BREAKS 8
@@ -97,6 +114,22 @@ void lesson_narration_free(LessonNarration *n);
 
 /* lesson_run.c: the Config of run i with the overrides (NULL: none). */
 Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Config *out, Error *err);
+
+/* lesson_train.c: a training run (train = TASK). */
+typedef struct LessonTrainRun LessonTrainRun;
+/* Everything run i trains with, from its config cfg (lesson_run_config's,
+ * overrides included) and the overrides o (the warmup switch; NULL:
+ * none): the task's dataset, the model's config fitted to its
+ * vocabulary, the options and the probe (the run's first sentence, in
+ * the task's tokens). A probe token the task does not know is
+ * TF_ERR_INPUT naming the sentence's line and the task's tokens. */
+Status lesson_train_prepare(const Lesson *l, int run, const LessonOverrides *o, const Config *cfg,
+                            LessonTrainRun **out, Error *err);
+/* Train it, writing the training trace to path; head: the first lines of
+ * its meta ("lesson = 99-training\nrun = main\n"), train_trace_meta adds
+ * the task, the options, the probe and the configuration. */
+Status lesson_train_run(LessonTrainRun *tr, const char *path, const char *head, Error *err);
+void lesson_train_free(LessonTrainRun *tr);
 
 /* lesson_check.c: evaluate one claim_parse_value expression on the
  * traces of t, with the reader claims use. */

@@ -4,12 +4,15 @@
  * [run.NAME] settings on top, then the student's overrides. It is traced
  * as `traceformer run` would trace it: a teacher-forced pass, generation
  * (generate = N) or a training step (train_step = yes), each trace written
- * to a temporary name and renamed into place when complete (run_trace). */
+ * to a temporary name and renamed into place when complete (run_trace);
+ * a run with train = TASK trains a fresh model and its trace is the
+ * training trace (lesson_train.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "lesson/lesson_internal.h"
 #include "model/batch.h"
@@ -190,6 +193,10 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
             st = set_switch(out, "--attn-temperature", o->attn_temperature, err);
         if (st == TF_OK && o->ablate_head && !run_sets(r, "ablate_head"))
             st = set_switch(out, "--ablate-head", o->ablate_head, err);
+        if (st == TF_OK && o->heads && !run_sets(r, "heads"))
+            st = set_switch(out, "--heads", o->heads, err);
+        if (st == TF_OK && o->norm && !run_sets(r, "norm"))
+            st = set_switch(out, "--norm", o->norm, err);
         if (st)
             return st;
     }
@@ -207,10 +214,13 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
     return st;
 }
 
-/* The run's own weights, else the lesson's; NULL for seeded ones. */
+/* The run's own weights, else the lesson's; NULL for seeded ones (and for
+ * a training run, which starts from fresh ones). */
 static const char *run_weights(const Lesson *l, int run)
 {
     const LessonRunSpec *r = &l->runs[run];
+    if (r->train.on)
+        return NULL;
     return r->weights[0] ? r->weights : l->weights[0] ? l->weights : NULL;
 }
 
@@ -224,6 +234,7 @@ Status lesson_run_settings(const Lesson *l, int run, Config *cfg, LessonRunOptio
     opts->generate = r->generate;
     opts->cache = !r->no_cache;
     opts->train_step = r->train_step;
+    opts->train = r->train.on ? task_name(r->train.task) : NULL;
     return lesson_run_config(l, run, NULL, cfg, err);
 }
 
@@ -259,6 +270,33 @@ static void quiet_warning(void *ctx, const char *what, const char *token)
     (void)ctx;
     (void)what;
     (void)token;
+}
+
+/* A run with train = TASK: a fresh model of the run's configuration
+ * trained on the task, traced as a training trace. *seconds: how long. */
+static Status run_training(const Lesson *l, int i, const LessonOverrides *o, const char *path, double *seconds,
+                           Error *err)
+{
+    const LessonRunSpec *r = &l->runs[i];
+    Config *cfg = malloc(sizeof *cfg);
+    char *meta = malloc(65536);
+    LessonTrainRun *tr = NULL;
+    Status st = cfg && meta ? lesson_run_config(l, i, o, cfg, err) : error_set(err, TF_ERR_RUNTIME, "out of memory");
+    if (st == TF_OK)
+        st = lesson_train_prepare(l, i, o, cfg, &tr, err);
+    if (st == TF_OK) {
+        snprintf(meta, 65536, "program = traceformer 0.1.0\nlesson = %02d-%s\nrun = %s\nmode = train\n", l->number,
+                 l->slug, r->name);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        st = lesson_train_run(tr, path, meta, err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        *seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    }
+    lesson_train_free(tr);
+    free(meta);
+    free(cfg);
+    return st;
 }
 
 static Status run_one(const Lesson *l, int i, const LessonOverrides *o, const char *path, Error *err)
@@ -346,7 +384,14 @@ Status lesson_run(const Lesson *l, const LessonOverrides *o, const char *out_dir
         if (snprintf(out->path[i], sizeof out->path[i], "%s/%s.trace", out_dir, l->runs[i].name) >=
             (int)sizeof out->path[i])
             return error_set(err, TF_ERR_INPUT, "%s: path too long", out_dir);
-        st = run_one(l, i, o, out->path[i], err);
+        if (l->runs[i].train.on) {
+            double seconds = 0;
+            st = run_training(l, i, o, out->path[i], &seconds, err);
+            out->n_trained += st == TF_OK;
+            out->train_seconds += seconds;
+        } else {
+            st = run_one(l, i, o, out->path[i], err);
+        }
         if (st == TF_OK)
             out->n = i + 1;
     }

@@ -2,7 +2,9 @@
  * LessonOverrides. */
 #include "lesson/switches.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 const SwitchInfo lesson_switches[SWITCH_COUNT] = {
@@ -25,6 +27,9 @@ static const struct {
     [SWITCH_ATTN_TEMPERATURE] = {offsetof(LessonOverrides, attn_temperature), true},
     [SWITCH_ABLATE_HEAD] = {offsetof(LessonOverrides, ablate_head), true},
     [SWITCH_CACHE] = {offsetof(LessonOverrides, cache), false},
+    [SWITCH_HEADS] = {offsetof(LessonOverrides, heads), true},
+    [SWITCH_NORM] = {offsetof(LessonOverrides, norm), true},
+    [SWITCH_WARMUP] = {offsetof(LessonOverrides, warmup), true},
 };
 
 int lesson_switch_find(const char *name)
@@ -40,6 +45,14 @@ Status lesson_switch_set(LessonOverrides *o, int sw, const char *value, Error *e
     if (sw < 0 || sw >= SWITCH_COUNT)
         return error_set(err, TF_ERR_INPUT, "no switch %d", sw);
     char *at = (char *)o + field[sw].offset;
+    if (sw == SWITCH_WARMUP) {  /* no config key checks it: it is a training option */
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (end == value || *end || errno || v < 1 || v > 100000)
+            return error_set(err, TF_ERR_INPUT, "--warmup '%s': a whole number of warm-up updates from 1 to 100000",
+                             value);
+    }
     if (field[sw].text) {
         memcpy(at, &value, sizeof value);
         return TF_OK;

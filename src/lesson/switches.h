@@ -42,7 +42,14 @@
       "指定的头的输出 z 置为 0：它们的贡献没了", 'A')                                                \
     X(CACHE, "cache", "on|off", "on", "off",                                                      \
       "generation recomputes the whole prefix at every step instead of reusing the KV cache",     \
-      "生成时每一步都重算整个前缀，而不是复用 KV 缓存", 'G')
+      "生成时每一步都重算整个前缀，而不是复用 KV 缓存", 'G')                                       \
+    X(HEADS, "heads", "N (a count that divides d_model)", "the lesson's", "1",                    \
+      "one head instead of several: one way of looking per layer", "只有一个头而不是多个：每层只剩一种看法", 'H') \
+    X(NORM, "norm", "pre|post", "the lesson's", "post",                                           \
+      "layer norm after each sublayer (post-LN): deep stacks train slower and less steadily",      \
+      "层归一化放在每个子层之后（post-LN）：深的堆叠训练得更慢、更不稳", 'F')                        \
+    X(WARMUP, "warmup", "N (warm-up updates, training runs only)", "the run's", "1",              \
+      "no learning-rate warm-up: training starts at the full rate", "没有学习率预热：训练一开始就用全速率", 'U')
 
 typedef enum {
 #define X(id, ...) SWITCH_##id,

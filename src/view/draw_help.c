@@ -53,6 +53,9 @@ static ViewEditKind edit_of(Action a)
     case DO_TEMPERATURE: return VIEW_EDIT_TEMPERATURE;
     case DO_ABLATE: return VIEW_EDIT_ABLATE;
     case DO_CACHE: return VIEW_EDIT_CACHE;
+    case DO_HEAD_COUNT: return VIEW_EDIT_HEADS;
+    case DO_NORM: return VIEW_EDIT_NORM;
+    case DO_WARMUP: return VIEW_EDIT_WARMUP;
     default: return VIEW_EDIT_CHECK;
     }
 }

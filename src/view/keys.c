@@ -68,6 +68,9 @@ static const KeyBinding lesson_keys[] = {
     {{'W'}, "W", DO_TEMPERATURE, "re-run with the next attention temperature: 1, 2, 0.5", "换下一个注意力温度（1、2、0.5），重新运行"},
     {{'A'}, "A", DO_ABLATE, "re-run with the head on screen silenced (its z zeroed) / back", "把屏幕上的头输出置零（z 为 0）/ 恢复，重新运行"},
     {{'G'}, "G", DO_CACHE, "re-run generation with the KV cache on / off", "打开 / 关闭 KV 缓存，重新运行生成"},
+    {{'H'}, "H", DO_HEAD_COUNT, "re-run with one head instead of several / back", "改成只有一个头 / 恢复，重新运行"},
+    {{'F'}, "F", DO_NORM, "re-run with the layer norm moved: pre-LN <-> post-LN", "把层归一化换个位置（pre-LN ↔ post-LN），重新运行"},
+    {{'U'}, "U", DO_WARMUP, "re-run training without learning-rate warm-up / back", "去掉 / 恢复学习率预热，重新训练"},
     {{'C'}, "C", DO_CLAIMS, "the lesson's claims on this run: PASS / FAIL, measured", "本课的结论在这次运行上：成立 / 不成立，测得值"},
 };
 
@@ -435,6 +438,9 @@ void view_key(ViewState *s, int ch)
     case DO_TEMPERATURE: view_request_rerun(s, VIEW_EDIT_TEMPERATURE, NULL); break;
     case DO_ABLATE: view_request_ablate(s); break;
     case DO_CACHE: view_request_rerun(s, VIEW_EDIT_CACHE, NULL); break;
+    case DO_HEAD_COUNT: view_request_rerun(s, VIEW_EDIT_HEADS, NULL); break;
+    case DO_NORM: view_request_rerun(s, VIEW_EDIT_NORM, NULL); break;
+    case DO_WARMUP: view_request_rerun(s, VIEW_EDIT_WARMUP, NULL); break;
     case DO_CLAIMS: view_toggle_claims(s); break;
     }
 }

@@ -290,6 +290,9 @@ static Word edit_what(ViewEditKind k)
     case VIEW_EDIT_TEMPERATURE: return WORD_WHAT_TEMPERATURE;
     case VIEW_EDIT_ABLATE: return WORD_WHAT_ABLATE;
     case VIEW_EDIT_CACHE: return WORD_WHAT_CACHE;
+    case VIEW_EDIT_HEADS: return WORD_WHAT_HEADS;
+    case VIEW_EDIT_NORM: return WORD_WHAT_NORM;
+    case VIEW_EDIT_WARMUP: return WORD_WHAT_WARMUP;
     default: return WORD_WHAT_NOTHING;
     }
 }

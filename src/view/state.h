@@ -84,7 +84,7 @@ typedef struct {
 } ViewNarration;
 
 /* Re-running the model behind the trace with one thing changed (keys e E
- * M D T R S W A G), and re-checking what the lesson claims about its numbers (C).
+ * M D T R S W A G H F U), and re-checking what the lesson claims about its numbers (C).
  * The caller runs the model (the viewer never does), writes a new trace
  * and says where; the viewer opens it in place of the old one. */
 typedef enum {
@@ -99,6 +99,9 @@ typedef enum {
     VIEW_EDIT_TEMPERATURE, /* the next attention temperature: 1, 2, 0.5, 1, ... */
     VIEW_EDIT_ABLATE,      /* text: the head on screen ("enc.0.2") silenced <-> back */
     VIEW_EDIT_CACHE,       /* the KV cache of generation on <-> off */
+    VIEW_EDIT_HEADS,       /* one head <-> the lesson's heads */
+    VIEW_EDIT_NORM,        /* the layer norm before <-> after each sublayer */
+    VIEW_EDIT_WARMUP,      /* training runs: no learning-rate warm-up <-> their own */
 } ViewEditKind;
 
 typedef struct {

@@ -73,7 +73,8 @@ typedef enum {
     /* a run's settings line (the lesson adapter's describe) */
     WORD_CAUSAL_MASK, WORD_PADDING_MASK, WORD_POSITIONS, WORD_RESIDUAL, WORD_SOURCE_SENTENCE,
     WORD_TARGET_SENTENCE, WORD_ON, WORD_OFF, WORD_YOU_CHANGED, WORD_CHANGED_END, WORD_LIST_SEP,
-    WORD_SETTING_SEP, WORD_SCALE, WORD_TEMPERATURE, WORD_ABLATED, WORD_KV_CACHE,
+    WORD_SETTING_SEP, WORD_SCALE, WORD_TEMPERATURE, WORD_ABLATED, WORD_KV_CACHE, WORD_HEAD_COUNT,
+    WORD_NORM_PLACEMENT, WORD_WARMUP,
     /* the printed walk and check (`traceformer lesson N --walk|--check`) */
     WORD_WALK_TITLE,      /* fmt %d: "Lesson 3: " */
     WORD_CHECK_TITLE,     /* fmt %d: "lesson 3: " */
@@ -165,6 +166,9 @@ typedef enum {
     WORD_WHAT_TEMPERATURE,
     WORD_WHAT_ABLATE,
     WORD_WHAT_CACHE,
+    WORD_WHAT_HEADS,
+    WORD_WHAT_NORM,
+    WORD_WHAT_WARMUP,
     WORD_WHAT_NOTHING,
     WORD_MSG_NOT_A_KEY,  /* fmt %c */
     WORD_MSG_TOO_LONG,

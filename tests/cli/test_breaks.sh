@@ -29,7 +29,7 @@ expect_in "$WORK/out" "fact  masked_exactly_zero" "facts are rows of their own"
 
 # a switch value named by a claim becomes a column of its own
 expect_exit 0 "lesson 3 --breaks" -- "$TF" lesson 3 --breaks
-expect_in "$WORK/out" " 9  positions=sinusoidal        (named by a claim's breaks =)" "positions=sinusoidal, from breaks ="
+expect_in "$WORK/out" "12  positions=sinusoidal        (named by a claim's breaks =)" "positions=sinusoidal, from breaks ="
 expect_in "$WORK/out" " 3  positions=none              — no effect" "lesson 3 already has no positions"
 
 # the student's sentence is the base of every column
