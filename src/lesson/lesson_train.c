@@ -82,28 +82,6 @@ static Status probe_ids(const LessonRunSpec *r, const Config *cfg, const Dataset
     return TF_OK;
 }
 
-/* A sequence task's answer to src: the probe's target when the run gives
- * none (tasks.c's rule: the same, reversed, or sorted by symbol). */
-static void task_answer(TaskKind kind, const int *src, int n, int *tgt)
-{
-    int j = 0;
-    if (kind == TASK_COPY)
-        for (j = 0; j < n; j++)
-            tgt[j] = src[j];
-    else if (kind == TASK_REVERSE)
-        for (j = 0; j < n; j++)
-            tgt[j] = src[n - 1 - j];
-    else {  /* sort: the alphabet's symbols are numbered in order */
-        int hi = 0;
-        for (int i = 0; i < n; i++)
-            hi = src[i] > hi ? src[i] : hi;
-        for (int sym = TOK_SPECIALS; sym <= hi; sym++)
-            for (int i = 0; i < n; i++)
-                if (src[i] == sym)
-                    tgt[j++] = sym;
-    }
-}
-
 Status lesson_train_prepare(const Lesson *l, int run, const LessonOverrides *ov, const Config *cfg,
                             LessonTrainRun **out, Error *err)
 {
@@ -142,12 +120,12 @@ Status lesson_train_prepare(const Lesson *l, int run, const LessonOverrides *ov,
         st = probe_ids(r, cfg, &tr->ds, false, tr->probe_src, &ns, err);
     if (st == TF_OK && cfg->n_tgt >= 1) {
         st = probe_ids(r, cfg, &tr->ds, true, tr->probe_tgt, &nt, err);
-    } else if (st == TF_OK && spec->task == TASK_PHRASEBOOK) {
-        st = error_set(err, TF_ERR_INPUT, "%s:%d: run %s trains on the phrasebook: give its probe a target (tgt = ...)",
-                       l->ini_path, spec->line, r->name);
-    } else if (st == TF_OK) {
-        task_answer(spec->task, tr->probe_src, ns, tr->probe_tgt);
-        nt = ns;
+    } else if (st == TF_OK && task_target_of(&tr->ds, tr->probe_src, ns, tr->probe_tgt, TASK_MAX_LEN, &nt, err)) {
+        /* the task's answer: copied, reversed, sorted, or the phrasebook's translation */
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        st = error_set(err, TF_ERR_INPUT, "%s:%d: run %s: the probe's target: %.600s (tgt = ...)", l->ini_path,
+                       spec->line, r->name, msg);
     }
     if (st == TF_OK) {
         *tr->cfg = *cfg;
