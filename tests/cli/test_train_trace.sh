@@ -2,6 +2,7 @@
 # "Training"), its records, its reproducibility, the length evaluation,
 # and every refusal with nothing left behind.
 . tests/cli/lib.sh
+SRC=$(pwd)
 cd "$WORK"
 
 expect_exit 0 "train --help" -- "$TF" train --help
@@ -86,7 +87,7 @@ for f in r1 r2 r3 r4 r5 r6 r7 r8 r9; do
 done
 # the shipped models' training traces (make models)
 for t in copy reverse phrasebook; do
-    expect_exit 0 "the shipped $t training trace" -- "$TF" ls "$TF_SOURCE_DIR/lessons/models/$t.train.trace"
+    expect_exit 0 "the shipped $t training trace" -- "$TF" ls "$SRC/lessons/models/$t.train.trace"
     expect_in "$WORK/out" "train.0.dec.0.cross_attn.weights" "$t: a snapshot before training"
     expect_in "$WORK/out" "train.eval.loss" "$t: its held-out curve"
 done
