@@ -185,7 +185,9 @@ MODELS := copy reverse phrasebook
 .PHONY: models
 models: $(PROG)
 	$(Q)mkdir -p lessons/models
-	$(Q)for t in $(MODELS); do OPENBLAS_CORETYPE=Haswell $(PROG) train --task $$t --seed 1 -o lessons/models/$$t.tfw || exit 1; done
+	$(Q)for t in $(MODELS); do OPENBLAS_CORETYPE=Haswell $(PROG) train --task $$t --seed 1 \
+	  --trace-every 100 --probe "$$(case $$t in phrasebook) echo 猫 追 老鼠;; *) echo a b c d e f;; esac)" \
+	  -o lessons/models/$$t.tfw || exit 1; done
 
 # The default example's figures: traceformer plot's default set, as PNG.
 images: $(PROG)

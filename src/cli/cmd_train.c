@@ -17,11 +17,14 @@
 #include "cli/commands.h"
 #include "io/atomic_file.h"
 #include "model/weights_file.h"
+#include "run/train_trace.h"
+#include "text/tokenizer.h"
 #include "train/trainer.h"
 
 typedef struct {
     const char *task, *output, *config_path, *init;
     const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *eval_every;
+    const char *trace_every, *probe, *probe_tgt, *eval_lengths, *trace;
     bool quiet;
     ModelFlags model;  /* in command-line order, applied after --config */
 } TrainArgs;
@@ -54,6 +57,26 @@ static const CliOption options[] = {
               "contradicts the file is refused, except --residual, and\n"
               "--max-len unless positions are learned)", AT(init)),
     CLI_VALUE("eval-every", 0, "N", "print the held-out loss and token accuracy every N steps", AT(eval_every)),
+    CLI_TEXT("the training trace (what training does, step by step; traceformer view and plot read it):"),
+    CLI_VALUE("trace-every", 0, "K",
+              "also write a training trace: the loss, accuracy, learning\n"
+              "rate and gradient norms of every update, and every K updates\n"
+              "(and after the last) a held-out evaluation and a snapshot of\n"
+              "the probe sentence's attention", AT(trace_every)),
+    CLI_VALUE("probe", 0, "TEXT",
+              "the sentence the snapshots record (default: the first\n"
+              "held-out sentence); its target is the task's", AT(probe)),
+    CLI_VALUE("probe-tgt", 0, "TEXT",
+              "the probe's target, for a phrasebook sentence the grammar\n"
+              "does not make", AT(probe_tgt)),
+    CLI_VALUE("eval-lengths", 0, "A-B",
+              "after training, held-out accuracy at each length A..B\n"
+              "(copy, reverse, sort), lengths never trained on included:\n"
+              "printed, and in the trace with --trace-every", AT(eval_lengths)),
+    CLI_VALUE("trace", 0, "FILE",
+              "where the training trace goes (default: the -o file with\n"
+              ".tfw replaced by .train.trace)", AT(trace)),
+    CLI_TEXT("settings:"),
     CLI_VALUE("config", 0, "FILE",
               "model settings from the [model] section of an INI file, as\n"
               "`run --config` reads it ([vocab] and [input] are ignored:\n"
@@ -71,7 +94,8 @@ static const CliCommand command = {
         "usage: traceformer train --task NAME -o FILE [--config FILE] [--steps N] [--seed S]\n"
         "                         [--batch N] [--warmup N] [--lr-scale X] [--clip X]\n"
         "                         [--label-smoothing X] [--init FILE] [--eval-every N] [-q]\n"
-        "                         [MODEL FLAGS]\n"
+        "                         [--trace-every K [--probe TEXT] [--trace FILE]]\n"
+        "                         [--eval-lengths A-B] [MODEL FLAGS]\n"
         "\n"
         "Train a small encoder-decoder transformer on a toy task whose right attention\n"
         "pattern is known in advance, and save it as a .tfw weight file that\n"
@@ -123,7 +147,48 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
         return 2;
     }
     const CliInput inputs[] = {{"--config", a->config_path}, {"--init", a->init}};
-    return cli_check_output_file("train", "-o", a->output, inputs, sizeof inputs / sizeof *inputs);
+    rc = cli_check_output_file("train", "-o", a->output, inputs, sizeof inputs / sizeof *inputs);
+    if (rc)
+        return rc;
+    if (!a->trace_every && (a->probe || a->probe_tgt || a->trace)) {
+        fprintf(stderr, "traceformer train: %s belongs to the training trace: give --trace-every K too\n",
+                a->probe ? "--probe" : a->probe_tgt ? "--probe-tgt" : "--trace");
+        return 2;
+    }
+    if (a->probe_tgt && !a->probe) {
+        fprintf(stderr, "traceformer train: --probe-tgt without --probe: give the probe sentence too\n");
+        return 2;
+    }
+    if (a->trace_every && !a->trace && cli_output_is_stdout(a->output)) {
+        fprintf(stderr, "traceformer train: the model goes to standard output: name the training trace with "
+                        "--trace FILE\n");
+        return 2;
+    }
+    if (a->trace && strcmp(a->trace, a->output) == 0) {
+        fprintf(stderr, "traceformer train: --trace and -o name the same file '%s': give the trace another name\n",
+                a->trace);
+        return 2;
+    }
+    if (a->trace) {
+        const CliInput more[] = {{"--config", a->config_path}, {"--init", a->init}, {"-o", a->output}};
+        return cli_check_output_file("train", "--trace", a->trace, more, sizeof more / sizeof *more);
+    }
+    return 0;
+}
+
+/* The training trace's default name: the model's with .tfw replaced by
+ * .train.trace (or .train.trace added). malloc'd. */
+static char *default_trace_path(const char *output)
+{
+    size_t n = strlen(output);
+    if (n > 4 && strcmp(output + n - 4, ".tfw") == 0)
+        n -= 4;
+    char *p = malloc(n + sizeof ".train.trace");
+    if (p) {
+        memcpy(p, output, n);
+        memcpy(p + n, ".train.trace", sizeof ".train.trace");
+    }
+    return p;
 }
 
 /* A whole number in [lo, hi] from flag's value, or an error naming both. */
@@ -154,10 +219,12 @@ static Status parse_real(const char *flag, const char *v, double lo, double hi, 
     return TF_OK;
 }
 
-static Status parse_options(const TrainArgs *a, TaskKind kind, TrainOptions *o, int *eval_every, Error *err)
+static Status parse_options(const TrainArgs *a, TaskKind kind, TrainOptions *o, int *eval_every, int *trace_every,
+                           int lengths[2], Error *err)
 {
     train_options_default(o, kind);
-    *eval_every = 0;
+    *eval_every = *trace_every = 0;
+    lengths[0] = lengths[1] = 0;
     long v;
     double x;
     Status st;
@@ -189,6 +256,23 @@ static Status parse_options(const TrainArgs *a, TaskKind kind, TrainOptions *o, 
         if ((st = parse_int("--eval-every", a->eval_every, 1, 100000000, "give at least 1 step", &v, err)))
             return st;
         *eval_every = (int)v;
+    }
+    if (a->trace_every) {
+        if ((st = parse_int("--trace-every", a->trace_every, 1, 100000000, "give at least 1 step", &v, err)))
+            return st;
+        *trace_every = (int)v;
+    }
+    if (a->eval_lengths) {
+        int lo, hi, used = 0;
+        if (sscanf(a->eval_lengths, "%d-%d%n", &lo, &hi, &used) != 2 || a->eval_lengths[used] != '\0' ||
+            a->eval_lengths[0] < '0' || a->eval_lengths[0] > '9')
+            return error_set(err, TF_ERR_INPUT, "--eval-lengths '%s': give two lengths, such as 3-20",
+                             a->eval_lengths);
+        if (lo < 1 || hi < lo || hi > TASK_MAX_LEN)
+            return error_set(err, TF_ERR_INPUT, "--eval-lengths %s: give lengths from 1 to %d, the first not above "
+                             "the last", a->eval_lengths, TASK_MAX_LEN);
+        lengths[0] = lo;
+        lengths[1] = hi;
     }
     if (a->lr_scale) {
         if ((st = parse_real("--lr-scale", a->lr_scale, 0, 1e6, 1, "give a positive scale below 1e6", &x, err)))
@@ -321,6 +405,107 @@ static void progress_step(Progress *p, const Trainer *t, int total)
     }
 }
 
+/* ---- the training trace ----------------------------------------------- */
+
+static void unknown_token(void *ctx, const char *what, const char *token)
+{
+    (void)what;
+    char *first = ctx;
+    if (!first[0])
+        snprintf(first, 64, "%s", token);
+}
+
+/* One of the probe's sentences as ids of the task's vocabulary; a token
+ * the task does not have is an error naming it. */
+static Status encode_probe(const Dataset *ds, const char *text, const char *flag, int *ids, int *n, Error *err)
+{
+    char unknown[64] = "";
+    Status st = tokenizer_encode(&ds->vocab, text, flag, ids, TASK_MAX_LEN, n, unknown_token, unknown, err);
+    if (st)
+        return st;
+    if (unknown[0]) {
+        error_set(err, TF_ERR_INPUT, "%s: '%s' is not a token of task %s", flag, unknown, task_name(ds->opt.kind));
+        error_hint(err, "`traceformer train --help` lists what each task's sentences are made of");
+        return TF_ERR_INPUT;
+    }
+    if (*n < 1)
+        return error_set(err, TF_ERR_INPUT, "%s is empty: give a sentence", flag);
+    return TF_OK;
+}
+
+/* The probe: --probe (its target the task's, or --probe-tgt), else the
+ * first held-out example. */
+static Status probe_ids(const TrainArgs *a, const Dataset *ds, int *src, int *n_src, int *tgt, int *n_tgt,
+                        Error *err)
+{
+    if (!a->probe) {
+        const Example *e = &ds->heldout[0];
+        memcpy(src, e->src, (size_t)e->src_len * sizeof *src);
+        memcpy(tgt, e->tgt, (size_t)e->tgt_len * sizeof *tgt);
+        *n_src = e->src_len;
+        *n_tgt = e->tgt_len;
+        return TF_OK;
+    }
+    Status st = encode_probe(ds, a->probe, "--probe", src, n_src, err);
+    if (st)
+        return st;
+    if (a->probe_tgt)
+        return encode_probe(ds, a->probe_tgt, "--probe-tgt", tgt, n_tgt, err);
+    st = task_target_of(ds, src, *n_src, tgt, TASK_MAX_LEN, n_tgt, err);
+    if (st == TF_ERR_INPUT && ds->opt.kind == TASK_PHRASEBOOK)
+        error_hint(err, "give it with --probe-tgt \"...\"");
+    return st;
+}
+
+static char *command_meta(const Trainer *t, const TrainTraceOptions *o, int argc, char **argv)
+{
+    size_t n = sizeof "program = traceformer 0.1.0\ncommand = traceformer train\n";
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *head = malloc(n), *meta = NULL;
+    if (!head)
+        return NULL;
+    size_t k = (size_t)snprintf(head, n, "program = traceformer 0.1.0\ncommand = traceformer");
+    for (int i = 0; i < argc && k < n; i++)
+        k += (size_t)snprintf(head + k, n - k, " %s", argv[i]);
+    if (k < n)
+        snprintf(head + k, n - k, "\n");
+    meta = train_trace_meta(t, o, head);
+    free(head);
+    return meta;
+}
+
+/* --eval-lengths against the model, before training rather than after. */
+static Status check_lengths(const Model *m, const Dataset *ds, const int lengths[2], Error *err)
+{
+    if (ds->opt.kind == TASK_PHRASEBOOK)
+        return error_set(err, TF_ERR_INPUT, "--eval-lengths: the phrasebook's sentences have no length to vary; "
+                                            "lengths apply to copy, reverse and sort");
+    if (lengths[1] + 1 > m->cfg.max_len) {
+        error_set(err, TF_ERR_INPUT, "--eval-lengths %d-%d: length %d needs %d decoder positions, but max_len = %d",
+                  lengths[0], lengths[1], lengths[1], lengths[1] + 1, m->cfg.max_len);
+        error_hint(err, "give --max-len %d", lengths[1] + 1);
+        return TF_ERR_INPUT;
+    }
+    return TF_OK;
+}
+
+static void print_lengths(FILE *say, const Dataset *ds, const int lengths[2], const EvalResult *r)
+{
+    fprintf(say, "by length (trained on %d to %d; 100 held-out sentences each, fewer where fewer exist):\n",
+            ds->opt.min_len, ds->opt.max_len);
+    fprintf(say, "  length  sentences  token accuracy  exact match\n");
+    for (int L = lengths[0]; L <= lengths[1]; L++) {
+        const EvalResult *e = &r[L - lengths[0]];
+        if (!e->sentences) {
+            fprintf(say, "  %6d  %9d  %14s  %11s\n", L, 0, "-", "-");
+            continue;
+        }
+        fprintf(say, "  %6d  %9d  %13.1f%%  %10.1f%%%s\n", L, e->sentences, 100 * e->token_accuracy,
+                100 * e->exact_match, L < ds->opt.min_len || L > ds->opt.max_len ? "   never seen" : "");
+    }
+}
+
 /* ---- the command ------------------------------------------------------ */
 
 int cmd_train(int argc, char **argv)
@@ -333,10 +518,10 @@ int cmd_train(int argc, char **argv)
     Error err = {0};
     TaskKind kind;
     TrainOptions o;
-    int eval_every = 0;
+    int eval_every = 0, trace_every = 0, lengths[2];
     Status st = task_from_name(a.task, &kind, &err);
     if (st == TF_OK)
-        st = parse_options(&a, kind, &o, &eval_every, &err);
+        st = parse_options(&a, kind, &o, &eval_every, &trace_every, lengths, &err);
     if (st)
         return cli_report(&err, st);
 
@@ -347,7 +532,11 @@ int cmd_train(int argc, char **argv)
     int have_ds = 0, have_model = 0, have_trainer = 0;
     Trainer t;
     memset(&t, 0, sizeof t);
-    if (!cfg || !m) {
+    TrainTrace *tt = NULL;
+    TrainTraceSummary *summary = calloc(1, sizeof *summary);
+    char *trace_path = NULL, *meta = NULL;
+    int probe_src[TASK_MAX_LEN], probe_tgt[TASK_MAX_LEN];
+    if (!cfg || !m || !summary) {
         st = error_set(&err, TF_ERR_RUNTIME, "out of memory");
         goto done;
     }
@@ -396,10 +585,28 @@ int cmd_train(int argc, char **argv)
                 "%d+%d layers, %zu parameters; %d training and %d held-out examples\n",
                 a.task, o.steps, o.batch, o.seed, m->cfg.d_model, m->cfg.heads, m->cfg.d_ff, m->cfg.enc_layers,
                 m->cfg.dec_layers, m->w.numel, ds.n_train, ds.n_heldout);
+    if (lengths[1] && (st = check_lengths(m, &ds, lengths, &err)))
+        goto done;
+    if (trace_every) {
+        TrainTraceOptions tto = {.every = trace_every, .len_lo = lengths[0], .len_hi = lengths[1]};
+        if ((st = probe_ids(&a, &ds, probe_src, &tto.probe_src_len, probe_tgt, &tto.probe_tgt_len, &err)))
+            goto done;
+        tto.probe_src = probe_src;
+        tto.probe_tgt = probe_tgt;
+        trace_path = a.trace ? strdup(a.trace) : default_trace_path(a.output);
+        if (!trace_path || !(meta = command_meta(&t, &tto, argc, argv))) {
+            st = error_set(&err, TF_ERR_RUNTIME, "out of memory");
+            goto done;
+        }
+        if ((st = train_trace_open(&tt, &t, &tto, trace_path, meta, &err)))
+            goto done;
+    }
     Progress p = {.tty = isatty(STDERR_FILENO), .start = now_s()};
     p.last_draw = p.start;
     for (int s = 0; s < o.steps; s++) {
         if ((st = trainer_step(&t, &err)))
+            goto done;
+        if (tt && (st = train_trace_step(tt, &t, &err)))
             goto done;
         if (!a.quiet)
             progress_step(&p, &t, o.steps);
@@ -422,6 +629,15 @@ int cmd_train(int argc, char **argv)
     EvalResult r;
     if ((st = train_evaluate(m, ds.heldout, ds.n_heldout, true, &r, &err)))
         goto done;
+    if (tt) {
+        st = train_trace_finish(tt, &t, summary, &err);
+        tt = NULL;
+        if (st)
+            goto done;
+    } else if (lengths[1] && (st = train_evaluate_lengths(m, &ds, lengths[0], lengths[1], 100, summary->lengths,
+                                                          &err))) {
+        goto done;
+    }
     if ((st = weights_save_tfw(m, a.output, &err)))
         goto done;
     if (!a.quiet) {
@@ -431,10 +647,19 @@ int cmd_train(int argc, char **argv)
                "exact match %.2f%% (%d/%d, greedy)\n",
                a.task, seconds, seconds > 0 ? (double)t.tokens / seconds : 0, r.loss, 100 * r.token_accuracy,
                r.correct, r.tokens, 100 * r.exact_match, r.exact, r.sentences);
+        if (lengths[1])
+            print_lengths(say, &ds, lengths, summary->lengths);
         fprintf(say, "wrote %s\n", strcmp(a.output, "-") == 0 ? "standard output" : a.output);
+        if (trace_path)
+            fprintf(say, "wrote %s (%u records, %d snapshots)\n", trace_path, summary->records, summary->snapshots);
     }
 
 done:
+    if (tt)
+        train_trace_abort(tt);
+    free(trace_path);
+    free(meta);
+    free(summary);
     if (have_trainer)
         trainer_free(&t);
     if (have_model)

@@ -40,7 +40,8 @@ typedef struct {
     uint32_t records;           /* written */
     uint64_t bytes;
     int snapshots;
-    EvalResult last;            /* the held-out evaluation after the last update */
+    EvalResult last;            /* the held-out evaluation after the last update (no exact match) */
+    EvalResult lengths[TASK_MAX_LEN];  /* (len_hi - len_lo + 1) by length, when asked for */
 } TrainTraceSummary;
 
 typedef struct TrainTrace TrainTrace;
@@ -57,6 +58,12 @@ Status train_trace_step(TrainTrace *tt, const Trainer *t, Error *err);
 /* After the last update: the lengths evaluation, the curves, the index;
  * the file takes its name. Frees tt (also on error). */
 Status train_trace_finish(TrainTrace *tt, const Trainer *t, TrainTraceSummary *out, Error *err);
+
+/* The meta text of a training trace: `head` (the command line, or the
+ * lesson and run: "key = value" lines), the task, the training options,
+ * K, the probe as text and the lengths, a blank line, the model's
+ * configuration as INI. malloc'd; NULL when out of memory. */
+char *train_trace_meta(const Trainer *t, const TrainTraceOptions *o, const char *head);
 
 /* Drop the file (after an error of the caller's own). Frees tt. */
 void train_trace_abort(TrainTrace *tt);

@@ -585,3 +585,41 @@ int task_examples_outside(const TrainedOn *t, const Example *ex, int n)
                  ex[k].tgt_len > t->tgt_max;
     return count;
 }
+
+Status task_target_of(const Dataset *ds, const int *src, int n, int *tgt, int cap, int *n_tgt, Error *err)
+{
+    const TaskKind kind = ds->opt.kind;
+    *n_tgt = 0;
+    if (n < 1 || n > TASK_MAX_LEN)
+        return error_set(err, TF_ERR_INPUT, "a sentence of %d tokens: task %s takes 1 to %d", n, task_name(kind),
+                         TASK_MAX_LEN);
+    if (kind != TASK_PHRASEBOOK) {
+        if (n > cap)
+            return error_set(err, TF_ERR_INPUT, "a sentence of %d tokens: at most %d fit", n, cap);
+        for (int i = 0; i < n; i++)
+            if (src[i] < TOK_SPECIALS || src[i] >= TOK_SPECIALS + ds->opt.alphabet)
+                return error_set(err, TF_ERR_INPUT, "token %d of the sentence is not one of task %s's symbols",
+                                 i + 1, task_name(kind));
+        int align[TASK_MAX_LEN];
+        sequence_target(kind, src, n, tgt, align, ds->opt.alphabet);
+        *n_tgt = n;
+        return TF_OK;
+    }
+    /* The phrasebook's translation is its grammar's: every sentence the
+     * grammar makes is in one of the splits. */
+    for (int split = 0; split < 2; split++) {
+        const Example *ex = split ? ds->heldout : ds->train;
+        const int count = split ? ds->n_heldout : ds->n_train;
+        for (int i = 0; i < count; i++)
+            if (ex[i].src_len == n && memcmp(ex[i].src, src, (size_t)n * sizeof *src) == 0) {
+                if (ex[i].tgt_len > cap)
+                    return error_set(err, TF_ERR_INPUT, "its translation has %d tokens: at most %d fit",
+                                     ex[i].tgt_len, cap);
+                memcpy(tgt, ex[i].tgt, (size_t)ex[i].tgt_len * sizeof *tgt);
+                *n_tgt = ex[i].tgt_len;
+                return TF_OK;
+            }
+    }
+    return error_set(err, TF_ERR_INPUT, "the phrasebook's grammar does not make this sentence, so its translation "
+                                        "is not known: give the target too");
+}

@@ -104,6 +104,13 @@ void task_dataset_trained_on(const Dataset *ds, TrainedOn *t);
  * ranges (0 when t is unknown). */
 int task_examples_outside(const TrainedOn *t, const Example *ex, int n);
 
+/* The target the task gives source sentence src (n token ids of ds's
+ * vocabulary): copied, reversed or sorted; the phrasebook's translation
+ * when its grammar makes the sentence. Into tgt (cap ids), its length in
+ * *n_tgt. TF_ERR_INPUT for a token that is not one of the task's symbols,
+ * or a phrasebook sentence the grammar does not make. */
+Status task_target_of(const Dataset *ds, const int *src, int n, int *tgt, int cap, int *n_tgt, Error *err);
+
 /* n tokens joined by single spaces into buf (cap bytes, NUL-terminated):
  * the form Config's sentences and the tokenizer take. Returns the length,
  * or −1 when it does not fit (buf then holds ""). */

@@ -121,6 +121,17 @@ typedef struct {
  * target length + 8 tokens, within max_len) for exact match. */
 Status train_evaluate(const Model *m, const Example *ex, int n, bool generate, EvalResult *r, Error *err);
 
+/* How m does on sentences of each length lo..hi (copy, reverse and sort):
+ * out[L - lo] is train_evaluate's result (greedy exact match included) on
+ * up to `per_length` held-out examples of length L. A length within ds's
+ * own range uses ds's held-out split (its examples of that length); a
+ * length outside it gets fresh sentences of exactly that length, drawn
+ * from ds's seed and L, which the model cannot have trained on.
+ * TF_ERR_INPUT for the phrasebook (its sentences have no length to vary),
+ * for lengths outside 1..TASK_MAX_LEN or beyond the model's max_len. */
+Status train_evaluate_lengths(const Model *m, const Dataset *ds, int lo, int hi, int per_length, EvalResult *out,
+                              Error *err);
+
 /* Set the BLAS to one thread; returns the previous count (for
  * train_blas_restore). */
 int train_blas_single(void);
