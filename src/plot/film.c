@@ -360,8 +360,12 @@ Status film_build_training(const TraceReader *r, const PlotOptions *o, bool anim
             f->heads = sh.heads;
             if (s == TF_OK)
                 s = take_labels(f, &t.rec, err);
-            f->rec.q_source = t.rec.q_source;  /* into the mapping, which outlives f */
-            f->rec.kv_source = t.rec.kv_source;
+            /* into the mapping, which outlives f; without the snapshot's
+             * train.S. (every frame's came from its own snapshot) */
+            const char *qs = t.rec.q_source ? record_name_train_family(t.rec.q_source) : NULL;
+            const char *kvs = t.rec.kv_source ? record_name_train_family(t.rec.kv_source) : NULL;
+            f->rec.q_source = qs ? qs : t.rec.q_source;
+            f->rec.kv_source = kvs ? kvs : t.rec.kv_source;
         }
         if (s == TF_OK) {
             size_t page = (size_t)sh.queries * sh.keys;

@@ -249,6 +249,12 @@ Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList
     /* a training trace's curves by pattern, its film strip by name */
     if (s == TF_OK)
         s = add_training(r, l, pattern, false, matched, err);
+    /* named exactly in a trace without them (and matching nothing else),
+     * a training figure is drawn to say why not, as the model view */
+    if (s == TF_OK && *matched == 0 && (strcmp(pattern, FILM) == 0 || train_curve_named(pattern))) {
+        (*matched)++;
+        s = list_add(l, strcmp(pattern, FILM) == 0 ? PLOT_FIG_FILM : PLOT_FIG_TRAIN, 0, pattern, err);
+    }
     /* the model view by its name only: `plot TRACE '*'` draws what it drew
      * before. Named in a trace without attention (or only generation
      * steps), it is drawn to say why not. */
