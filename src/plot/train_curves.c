@@ -37,7 +37,9 @@ bool train_curve_in(const TraceReader *r, const TrainCurve *c)
     return trace_reader_find(r, c->train) >= 0;
 }
 
-void train_run_label(const TraceReader *r, char *buf, size_t cap)
+/* The legend's name of a run: its file name without the directory and
+ * without ".train.trace" (or ".trace"). */
+static void train_run_label(const TraceReader *r, char *buf, size_t cap)
 {
     const char *path = trace_reader_path(r);
     const char *base = strrchr(path, '/');

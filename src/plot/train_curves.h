@@ -32,18 +32,15 @@ const TrainCurve *train_curve_at(size_t k);
 /* Whether r holds c's per-update record (a training trace does). */
 bool train_curve_in(const TraceReader *r, const TrainCurve *c);
 
-/* The legend's name of a run: its file name without the directory and
- * without ".train.trace" (or ".trace"). */
-void train_run_label(const TraceReader *r, char *buf, size_t cap);
-
 /* The same checks train_curves_write makes, without writing: every run
  * has c's records with the shapes FORMAT.md gives them. TF_ERR_INPUT
  * names the trace and the record at fault (for a trace that is not a
  * training trace, with a hint). */
 Status train_curves_check(const TraceReader *const *runs, size_t n_runs, const TrainCurve *c, Error *err);
 
-/* The table of curve c of runs[0..n_runs) (legend names: labels[k], or
- * train_run_label when labels is NULL or labels[k] is). */
+/* The table of curve c of runs[0..n_runs) (legend names: labels[k], or,
+ * when labels or labels[k] is NULL, the run's file name without its
+ * directory and without ".train.trace" or ".trace"). */
 Status train_curves_write(FILE *f, const TraceReader *const *runs, const char *const *labels, size_t n_runs,
                           const TrainCurve *c, Error *err);
 
