@@ -349,7 +349,8 @@ Status film_build_training(const TraceReader *r, const PlotOptions *o, bool anim
         if (!frame_shape(&t.rec, &sh))
             s = error_set(err, TF_ERR_INPUT, "%s: %s is not one sentence's attention weights ([head,] query, key)",
                           trace_reader_path(r), t.rec.name);
-        else if (k > 0 && memcmp(&sh, &first, sizeof sh) != 0)
+        else if (k > 0 && (sh.heads != first.heads || sh.queries != first.queries || sh.keys != first.keys ||
+                           sh.has_head != first.has_head))
             s = error_set(err, TF_ERR_INPUT, "%s: %s has other heads or tokens than %s", trace_reader_path(r),
                           t.rec.name, trace_reader_name(r, snaps[chosen[0]].index));
         else if (k == 0)
