@@ -273,19 +273,25 @@ void plot_list_free(PlotFigureList *l);
  * angles, else the relative buckets), the output probabilities
  * (dec.probs); then the norms figure, and when the trace has gen.*
  * records one generation figure per decoder layer's self-attention and,
- * in an encoder-decoder trace, per layer's cross-attention. */
+ * in an encoder-decoder trace, per layer's cross-attention; of a training
+ * trace (whose train.S.* snapshots are not drawn one by one), "loss",
+ * "accuracy" and "film". */
 Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err);
 
 /* Append every figure whose name matches `pattern` (a shell glob, as
  * fnmatch; a plain name matches itself) and is not in l yet: records in
- * trace order, then "norms", the gen.<family> figures and "model-view"
- * (only by its name: a glob does not draw it). *matched counts
+ * trace order, then "norms", the gen.<family> figures, the training
+ * curves ("loss", "accuracy", "lr", "grad-norm"), and "model-view" and
+ * "film" (only by their names: a glob does not draw them). A training
+ * figure named in a trace without it, matching nothing else, is added
+ * all the same, so that drawing it says why not. *matched counts
  * every match, including those already in l. */
 Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList *l,
                        size_t *matched, Error *err);
 
 /* Append the figures that are not records ("norms", gen.<family>,
- * "model-view") that r can draw: names for "did you mean". */
+ * "model-view", the training curves, "film") that r can draw: names for
+ * "did you mean". */
 Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err);
 
 /* Draw one figure (compare: the second trace of a norms figure, or NULL). */
