@@ -19,17 +19,28 @@
 #include "plot/plot.h"
 #include "text/nearest.h"
 
+/* The most steps --at takes. */
+#define FILM_AT_MAX 64
+
 typedef struct {
     CliArguments args;  /* TRACE, then the NAMEs */
-    const char *dir, *format, *size, *font, *compare, *block;
+    const char *dir, *format, *size, *font, *compare, *block, *at;
     long head, batch;  /* -1: not given */
     bool keep_data;
+    /* every --compare given, in order (the option table keeps the last) */
+    const char *compares[PLOT_MAX_RUNS];
+    int n_compares;
+    long steps[FILM_AT_MAX];  /* --at's steps */
+    size_t n_steps;
 } PlotArgs;
 
 #define AT(field) offsetof(PlotArgs, field)
 static const CliOption options[] = {
     CLI_VALUE_ONCE("output", 'o', "DIR", "where the images go", AT(dir)),
-    CLI_VALUE_ONCE("format", 0, "F", "png (default), svg (text stays text) or pdf", AT(format)),
+    CLI_VALUE_ONCE("format", 0, "F",
+                   "png (default), svg (text stays text) or pdf; gif: an\n"
+                   "animated GIF of the film strip or a gen.NAME figure,\n"
+                   "a frame per snapshot or decoding step", AT(format)),
     CLI_COUNT("head", "H", "one head of the records that have a head axis", AT(head), 100000, OPT_ONCE),
     CLI_COUNT("batch", "B",
               "one sentence of a batched trace (default 0);\n"
@@ -42,13 +53,22 @@ static const CliOption options[] = {
     CLI_VALUE_ONCE("font", 0, "NAME",
                    "font family of every text (default: $TRACEFORMER_FONT,\n"
                    "else WenQuanYi Micro Hei, which has CJK glyphs)", AT(font)),
-    CLI_VALUE_ONCE("compare", 0, "TRACE2",
-                   "draw TRACE2's norms dashed on the norms figure, e.g. a\n"
-                   "run without residual connections", AT(compare)),
-    CLI_VALUE_ONCE("block", 0, "KIND",
+    CLI_VALUE("compare", 0, "TRACE2",
+              "draw TRACE2's norms dashed on the norms figure, e.g. a\n"
+              "run without residual connections; on a training curve,\n"
+              "TRACE2's curve in its own colour (give --compare up to\n"
+              "7 times)", AT(compare)),
+    CLI_VALUE_ONCE("block", 0, "BLOCK",
                    "the model view's kind of attention block: enc,\n"
                    "dec.self or dec.cross (default: dec.cross, else\n"
-                   "dec.self, else enc: what the trace has)", AT(block)),
+                   "dec.self, else enc: what the trace has); the film\n"
+                   "strip's block: dec.0.cross_attn, enc.1.attn, ...\n"
+                   "(default: dec.0.cross_attn, else dec.0.self_attn,\n"
+                   "else enc.0.attn)", AT(block)),
+    CLI_VALUE_ONCE("at", 0, "S,S,...",
+                   "the film strip's snapshots, by the updates made: 0,50,100\n"
+                   "(default: every snapshot, at most 8 evenly chosen, the\n"
+                   "first and the last always; a GIF: every one)", AT(at)),
     CLI_SWITCH("keep-data", 0,
                "leave each figure's data beside it (NAME.dat), to run\n"
                "the script by hand: gnuplot -e \"data='NAME.dat';\n"
@@ -60,9 +80,9 @@ static const CliOption options[] = {
 static const CliCommand command = {
     .name = "plot",
     .usage =
-        "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf]\n"
+        "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf|gif]\n"
     "                        [--head H] [--batch B] [--size W,H] [--font NAME]\n"
-    "                        [--compare TRACE2] [--block enc|dec.self|dec.cross] [--keep-data]\n"
+    "                        [--compare TRACE2]... [--block BLOCK] [--at S,S,...] [--keep-data]\n"
     "\n"
     "Draw records of a trace as images with the gnuplot scripts in viz/, one\n"
     "image per figure, named after the record (enc.0.attn.weights.png), and\n"
@@ -92,12 +112,29 @@ static const CliCommand command = {
     "               entropy, masked cells grey with a x; for slides\n"
     "               (modelview.gp; model-view.BLOCK.png)\n"
     "\n"
+    "A training trace (`traceformer train --trace-every K`: model.train.trace):\n"
+    "  loss         the loss of every update (a thin line) and the held-out\n"
+    "               loss of every evaluation (points), one colour per trace\n"
+    "               with --compare, named by file; a log axis when the loss\n"
+    "               spans more than a factor of 20 (training.gp; loss.png)\n"
+    "  accuracy     the same of the token accuracy (accuracy.png)\n"
+    "  lr grad-norm the learning rate, the gradient's norm before clipping\n"
+    "  film         one attention block (--block) at snapshots during\n"
+    "               training (--at) side by side on one colour scale 0..1,\n"
+    "               each titled \"step S\" (the updates made) and its mean row\n"
+    "               entropy, labelled with the probe's tokens; each panel\n"
+    "               the mean of the block's heads, or --head H (film.gp;\n"
+    "               film.BLOCK.png); --format gif: a frame per snapshot\n"
+    "  gen.NAME --format gif   a frame per decoding step, the KV cache\n"
+    "               growing a key a frame (NAME.gif)\n"
+    "\n"
     "Without NAME: the figures of a lesson — every attention block's weights,\n"
     "each distinct mask (the masks of later layers repeat the first's), the\n"
     "positional encoding, dec.probs, norms, and the generation figures when\n"
-    "the trace has gen.* records. A PATTERN is a shell glob matched against\n"
-    "the record names and the figures above: 'enc.*.attn.weights' (quote it);\n"
-    "the model view is drawn only when named.\n"
+    "the trace has gen.* records; of a training trace, loss, accuracy and\n"
+    "film. A PATTERN is a shell glob matched against the record names and the\n"
+    "figures above: 'enc.*.attn.weights' (quote it); the model view and the\n"
+    "film strip are drawn only when named.\n"
     "\n",
     .epilog =
     "environment: TRACEFORMER_FONT (font), TRACEFORMER_GNUPLOT (the program run\n"
@@ -114,6 +151,57 @@ static const CliCommand command = {
     .arguments_at = offsetof(PlotArgs, args),
 };
 
+/* Every --compare's value, in order: the option table keeps only the
+ * last. Walks argv as cli_options_parse did (it has accepted it): an
+ * option other than a switch takes the next argument unless it has
+ * "=VALUE". */
+static int collect_compares(int argc, char **argv, PlotArgs *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (arg[0] != '-' || arg[1] == '\0')
+            continue;
+        const char *value = NULL;
+        if (strcmp(arg, "--compare") == 0 && i + 1 < argc)
+            value = argv[++i];
+        else if (strncmp(arg, "--compare=", 10) == 0)
+            value = arg + 10;
+        else if (strcmp(arg, "--keep-data") != 0 && !strchr(arg, '='))
+            i++;
+        if (!value)
+            continue;
+        if (a->n_compares == PLOT_MAX_RUNS - 1)
+            return cli_usage_error("plot", command.usage, "--compare: at most %d traces to compare with",
+                                   PLOT_MAX_RUNS - 1);
+        a->compares[a->n_compares++] = value;
+    }
+    return 0;
+}
+
+/* --at "0,50,100": whole numbers 0 and up, comma-separated. */
+static int parse_at(PlotArgs *a)
+{
+    const char *p = a->at;
+    for (;;) {
+        char *end;
+        errno = 0;
+        long v = strtol(p, &end, 10);
+        if (end == p || *p < '0' || *p > '9' || errno != 0 || (*end != ',' && *end != '\0'))
+            return cli_usage_error("plot", command.usage,
+                                   "--at '%s': expected the steps of snapshots, whole numbers separated by commas "
+                                   "(0,50,100)", a->at);
+        if (a->n_steps == FILM_AT_MAX)
+            return cli_usage_error("plot", command.usage, "--at: at most %d steps", FILM_AT_MAX);
+        for (size_t k = 0; k < a->n_steps; k++)
+            if (a->steps[k] == v)
+                return cli_usage_error("plot", command.usage, "--at: step %ld given twice", v);
+        a->steps[a->n_steps++] = v;
+        if (*end == '\0')
+            return 0;
+        p = end + 1;
+    }
+}
+
 /* Returns -1 after --help, 0 when the arguments are good, else the exit code. */
 static int parse_args(int argc, char **argv, PlotArgs *a)
 {
@@ -128,7 +216,10 @@ static int parse_args(int argc, char **argv, PlotArgs *a)
         return cli_usage_error("plot", command.usage, "missing TRACE");
     if (!a->dir || !a->dir[0])
         return cli_usage_error("plot", command.usage, "missing -o DIR");
-    return cli_check_output_dir("plot", "-o", a->dir);
+    rc = collect_compares(argc, argv, a);
+    if (!rc && a->at)
+        rc = parse_at(a);
+    return rc ? rc : cli_check_output_dir("plot", "-o", a->dir);
 }
 
 /* "W,H" with both in range; false after reporting. */
@@ -228,16 +319,30 @@ static int axis_named(const Record *r, const char *name)
     return -1;
 }
 
+/* The traces given with --compare, opened. */
+typedef struct {
+    TraceReader *r[PLOT_MAX_RUNS];
+    int n;
+} Compares;
+
 /* Fetch every record figure once (a corrupt one stops the plot before
- * anything is drawn), check --head and --batch against them, and note
- * which have a head axis. */
-static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigureList *l, bool *has_head)
+ * anything is drawn), check --head and --batch against them, the other
+ * figures' own checks (model view, training curves, film strip), and what
+ * --block, --at, --compare and --format gif need; note which figures have
+ * a head axis. base: the options the figures will be drawn with. */
+static int check_figures(const TraceReader *r, const Compares *cmp, const PlotArgs *a, const PlotFigureList *l,
+                         const PlotOptions *base, bool *has_head)
 {
-    bool any_head = false, any_batch = false, any_norms = false, any_model = false;
+    bool any_head = false, any_batch = false, any_norms = false, any_model = false, any_train = false,
+         any_film = false;
     for (size_t k = 0; k < l->n; k++) {
         const PlotFigure *f = &l->items[k];
-        has_head[k] = f->kind == PLOT_FIG_GENERATION;
+        has_head[k] = f->kind == PLOT_FIG_GENERATION || f->kind == PLOT_FIG_FILM;
         any_norms |= f->kind == PLOT_FIG_NORMS;
+        if (plot_format_is_gif(base) && f->kind != PLOT_FIG_FILM && f->kind != PLOT_FIG_GENERATION)
+            return cli_usage_error("plot", command.usage,
+                                   "--format gif: %s does not animate; only the film strip ('film') and the "
+                                   "gen.NAME figures do", f->name);
         if (f->kind == PLOT_FIG_MODEL_VIEW) {
             /* the block, and the sentence of a batched trace */
             any_model = any_batch = true;
@@ -247,6 +352,24 @@ static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigu
             o.batch = a->batch >= 0 ? (int)a->batch : 0;
             Error err;
             Status s = plot_model_view_check(r, &o, &err);
+            if (s != TF_OK)
+                return cli_report(&err, s);
+        }
+        if (f->kind == PLOT_FIG_TRAIN) {
+            any_train = true;
+            PlotOptions o = *base;
+            o.head = -1;
+            o.more = (const TraceReader *const *)cmp->r;
+            o.n_more = (size_t)cmp->n;
+            Error err;
+            Status s = plot_train_check(r, NULL, f->name, &o, &err);
+            if (s != TF_OK)
+                return cli_report(&err, s);
+        }
+        if (f->kind == PLOT_FIG_FILM) {
+            any_film = true;
+            Error err;
+            Status s = plot_film_check(r, base, &err);
             if (s != TF_OK)
                 return cli_report(&err, s);
         }
@@ -297,14 +420,23 @@ static int check_figures(const TraceReader *r, const PlotArgs *a, const PlotFigu
             return cli_usage_error("plot", command.usage, "--batch %ld: the trace has %s", a->batch,
                                    sentences == 1 ? "one sentence" : "fewer sentences");
     }
-    if (a->block && !any_model)
-        return cli_usage_error("plot", command.usage, "--block chooses the model view's block: add 'model-view' to the names");
-    if (a->compare && !any_norms)
-        return cli_usage_error("plot", command.usage, "--compare draws on the norms figure: add 'norms' to the names");
+    if (a->block && !any_model && !any_film)
+        return cli_usage_error("plot", command.usage,
+                               "--block chooses the model view's or the film strip's block: add 'model-view' or "
+                               "'film' to the names");
+    if (a->at && !any_film)
+        return cli_usage_error("plot", command.usage, "--at chooses the film strip's snapshots: add 'film' to the names");
+    if (cmp->n > 0 && !any_norms && !any_train)
+        return cli_usage_error("plot", command.usage,
+                               "--compare draws on the norms figure or a training curve: add 'norms' or 'loss' to "
+                               "the names");
+    if (cmp->n > 1 && any_norms)
+        return cli_usage_error("plot", command.usage, "--compare: the norms figure compares two traces, not %d",
+                               cmp->n + 1);
     return 0;
 }
 
-static int draw(const TraceReader *r, const TraceReader *compare, const PlotFigureList *l, const bool *has_head,
+static int draw(const TraceReader *r, const Compares *cmp, const PlotFigureList *l, const bool *has_head,
                 const PlotOptions *base)
 {
     char written[4096];
@@ -313,6 +445,14 @@ static int draw(const TraceReader *r, const TraceReader *compare, const PlotFigu
         /* --head applies to the figures with heads; the others are drawn whole */
         if (!has_head[k])
             o.head = -1;
+        /* the norms figure compares with one trace, a training curve with all */
+        const TraceReader *compare = NULL;
+        if (l->items[k].kind == PLOT_FIG_TRAIN) {
+            o.more = (const TraceReader *const *)cmp->r;
+            o.n_more = (size_t)cmp->n;
+        } else if (cmp->n > 0) {
+            compare = cmp->r[0];
+        }
         Error err;
         error_clear(&err);
         Status s = plot_figure(r, compare, &l->items[k], &o, written, sizeof written, &err);
@@ -344,39 +484,50 @@ int cmd_plot(int argc, char **argv)
     o.font = a.font;
     o.keep_data = a.keep_data;
     o.block = a.block;
+    o.at = a.n_steps ? a.steps : NULL;
+    o.n_at = a.n_steps;
     if (a.size && !parse_size(a.size, &o.width, &o.height)) {
         cli_arguments_free(&a.args);
         return 2;
     }
     Error err;
-    if (plot_options_check(&o, &err) != TF_OK) {
+    /* gif is for the figures that animate (check_figures); the rest of
+     * the options are checked as for any format */
+    PlotOptions still = o;
+    if (plot_format_is_gif(&o))
+        still.format = "png";
+    if (plot_options_check(&still, &err) != TF_OK) {
         cli_arguments_free(&a.args);
         return cli_usage_error("plot", command.usage, "%s", err.msg);
     }
 
-    TraceReader *r = NULL, *compare = NULL;
+    TraceReader *r = NULL;
+    Compares cmp = {0};
     PlotFigureList figures = {0};
     bool *has_head = NULL;
     code = cli_open_trace(a.args.first, &r);
-    if (!code && a.compare)
-        code = cli_open_trace(a.compare, &compare);
+    for (int k = 0; !code && k < a.n_compares; k++) {
+        code = cli_open_trace(a.compares[k], &cmp.r[k]);
+        cmp.n += !code;
+    }
     if (!code)
         code = select_figures(r, &a, &figures);
     if (!code) {
         has_head = calloc(figures.n ? figures.n : 1, sizeof *has_head);
-        code = has_head ? check_figures(r, &a, &figures, has_head) : 1;
+        code = has_head ? check_figures(r, &cmp, &a, &figures, &o, has_head) : 1;
     }
     if (!code && plot_gnuplot_available(&err) != TF_OK)
         code = cli_report(&err, TF_ERR_RUNTIME);
     if (!code)
-        code = draw(r, compare, &figures, has_head, &o);
+        code = draw(r, &cmp, &figures, has_head, &o);
     if (!code && (fflush(stdout) != 0 || ferror(stdout))) {
         fprintf(stderr, "traceformer: plot: cannot write to standard output\n");
         code = 1;
     }
     free(has_head);
     plot_list_free(&figures);
-    trace_reader_close(compare);
+    for (int k = 0; k < cmp.n; k++)
+        trace_reader_close(cmp.r[k]);
     trace_reader_close(r);
     cli_arguments_free(&a.args);
     return code;

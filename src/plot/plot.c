@@ -11,9 +11,11 @@
 #include "core/record_kind.h"
 #include "io/atomic_file.h"
 #include "io/scratch_dir.h"
+#include "plot/film.h"
 #include "plot/gnuplot.h"
 #include "plot/model_view.h"
 #include "plot/plot_data.h"
+#include "plot/train_curves.h"
 #include "text/printable.h"
 #include "trace/export.h"
 #include "trace/record_name.h"
@@ -63,10 +65,15 @@ static const char *font_problem(const char *font)
     return NULL;
 }
 
-Status plot_options_check(const PlotOptions *o, Error *err)
+/* The checks of plot_options_check; animated: the figure can be an
+ * animated GIF (the film strip, a generation figure). */
+static Status options_check(const PlotOptions *o, bool animated, Error *err)
 {
     const char *f = format_of(o);
-    if (strcmp(f, "png") != 0 && strcmp(f, "svg") != 0 && strcmp(f, "pdf") != 0)
+    if (strcmp(f, PLOT_FORMAT_GIF) == 0 && !animated)
+        return error_set(err, TF_ERR_INPUT, "format 'gif': only the film strip and the gen.NAME figures animate; "
+                                            "expected png, svg or pdf");
+    if (strcmp(f, "png") != 0 && strcmp(f, "svg") != 0 && strcmp(f, "pdf") != 0 && strcmp(f, PLOT_FORMAT_GIF) != 0)
         return error_set(err, TF_ERR_INPUT, "format '%s': expected png, svg or pdf", f);
     if ((o->width != 0 && (o->width < PLOT_MIN_SIZE || o->width > PLOT_MAX_SIZE)) ||
         (o->height != 0 && (o->height < PLOT_MIN_SIZE || o->height > PLOT_MAX_SIZE)) ||
@@ -107,6 +114,16 @@ Status plot_options_check(const PlotOptions *o, Error *err)
     if (!o->viz_dir || !o->out_dir || !o->out_dir[0])
         return error_set(err, TF_ERR_INPUT, "plot: no %s directory given", o->viz_dir ? "output" : "viz");
     return TF_OK;
+}
+
+Status plot_options_check(const PlotOptions *o, Error *err)
+{
+    return options_check(o, false, err);
+}
+
+bool plot_format_is_gif(const PlotOptions *o)
+{
+    return strcmp(format_of(o), PLOT_FORMAT_GIF) == 0;
 }
 
 Status plot_gnuplot_available(Error *err)
@@ -215,6 +232,8 @@ typedef struct {
     char extra[256];     /* more assignments: "head=1; batch=0" */
     bool has_data2;
     bool has_mask;       /* write_data writes mask.dat, the block's mask */
+    bool has_frames;     /* write_data writes frames.txt, the step S of each frame (film.gp) */
+    bool animates;       /* the script can draw an animated GIF (format gif) */
 } Job;
 
 static Status write_file(const char *dir, const char *name, bool (*fill)(FILE *, void *), void *ctx,
@@ -239,7 +258,7 @@ static Status write_file(const char *dir, const char *name, bool (*fill)(FILE *,
 static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data, void *ctx, char *written,
                       size_t cap, Error *err)
 {
-    Status s = plot_options_check(o, err);
+    Status s = options_check(o, job->animates, err);
     if (s != TF_OK)
         return s;
     const char *fmt = format_of(o);
@@ -260,7 +279,7 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
         return TF_ERR_RUNTIME;
     }
 
-    char final[PATH_MAX], final_data[PATH_MAX], final_data2[PATH_MAX], final_mask[PATH_MAX];
+    char final[PATH_MAX], final_data[PATH_MAX], final_data2[PATH_MAX], final_mask[PATH_MAX], final_frames[PATH_MAX];
     size_t dl = strlen(o->out_dir);
     const char *sep = dl > 0 && o->out_dir[dl - 1] == '/' ? "" : "/";
     const char *sfx = o->suffix ? o->suffix : "";
@@ -270,7 +289,9 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
         snprintf(final_data2, sizeof final_data2, "%s%s%s%s.compare.dat", o->out_dir, sep, job->base, sfx) >=
             (int)sizeof final_data2 ||
         snprintf(final_mask, sizeof final_mask, "%s%s%s%s.mask.dat", o->out_dir, sep, job->base, sfx) >=
-            (int)sizeof final_mask)
+            (int)sizeof final_mask ||
+        snprintf(final_frames, sizeof final_frames, "%s%s%s%s.frames", o->out_dir, sep, job->base, sfx) >=
+            (int)sizeof final_frames)
         return error_set(err, TF_ERR_INPUT, "%s%s%s%s.%s: path too long", o->out_dir, sep, job->base, sfx, fmt);
     if (strlen(final) + 1 > cap)
         return error_set(err, TF_ERR_INPUT, "%s: path too long", final);
@@ -304,6 +325,8 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; data2='data2.dat'");
         if (job->has_mask)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; mask='mask.dat'");
+        if (job->has_frames)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; frames='frames.txt'");
         if (o->geometry)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; geometry='geometry.txt'");
         if (texts)
@@ -337,6 +360,9 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
         snprintf(from, sizeof from, "%s/mask.dat", work);
         if (s == TF_OK && job->has_mask)
             s = atomic_file_place(from, final_mask, err);
+        snprintf(from, sizeof from, "%s/frames.txt", work);
+        if (s == TF_OK && job->has_frames)
+            s = atomic_file_place(from, final_frames, err);
     }
     /* The image appears under its name only now, complete. Numbered:
      * link() refuses a name that exists, so nothing is ever replaced, even
@@ -749,9 +775,14 @@ Status plot_chart(const PlotChart *c, const PlotOptions *o, char *written, size_
 
 /* ---- generation ---- */
 
+static Status generation_film(const TraceReader *r, const char *family, const PlotOptions *o, char *written,
+                              size_t cap, Error *err);
+
 Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o, char *written,
                        size_t cap, Error *err)
 {
+    if (plot_format_is_gif(o))
+        return generation_film(r, family, o, written, cap, err);
     Status s = plot_options_check(o, err);
     if (s != TF_OK)
         return s;
@@ -849,6 +880,207 @@ Status plot_model_view(const TraceReader *r, const PlotOptions *o, char *written
     return s;
 }
 
+/* ---- the film strip: attention at chosen frames ---- */
+
+typedef struct {
+    PlotRecord rec;
+    const Film *film;
+} FilmData;
+
+static bool fill_frames(FILE *f, void *ctx)
+{
+    const Film *film = ctx;
+    for (uint32_t k = 0; k < film->frames; k++)
+        fprintf(f, "%ld\n", film->steps[k]);
+    return !ferror(f);
+}
+
+static Status film_data(const char *dir, void *ctx, Error *err)
+{
+    FilmData *d = ctx;
+    Status s = write_file(dir, "data.dat", write_record_dat, &d->rec, err);
+    if (s == TF_OK)
+        s = write_file(dir, "frames.txt", fill_frames, (void *)d->film, err);
+    return s;
+}
+
+/* Draw film as film.gp's strip, or its animated GIF; base is the image's name. */
+static Status draw_film(const TraceReader *r, const Film *film, const char *base, const PlotOptions *o,
+                        char *written, size_t cap, Error *err)
+{
+    Job job = {.script = "film.gp", .base = base, .what = film->name, .has_frames = true, .animates = true};
+    PlotOptions with_source = *o;
+    if (!o->source || !o->source[0])
+        with_source.source = trace_reader_path(r);
+    FilmData d = {.film = film};
+    Status s = plot_record_make(&d.rec, &film->rec, err);
+    if (s == TF_OK) {
+        s = run_job(&with_source, &job, film_data, &d, written, cap, err);
+        plot_record_free(&d.rec);
+    }
+    return s;
+}
+
+Status plot_film_check(const TraceReader *r, const PlotOptions *o, Error *err)
+{
+    Film film;
+    Status s = film_build_training(r, o, plot_format_is_gif(o), &film, err);
+    if (s == TF_OK)
+        film_free(&film);
+    return s;
+}
+
+Status plot_film(const TraceReader *r, const PlotOptions *o, char *written, size_t cap, Error *err)
+{
+    Status s = options_check(o, true, err);
+    Film film;
+    if (s == TF_OK)
+        s = film_build_training(r, o, plot_format_is_gif(o), &film, err);
+    if (s != TF_OK)
+        return s;
+    char base[200];
+    int len = snprintf(base, sizeof base, "film.%s%s%s", film.block, o->tag && o->tag[0] ? "." : "",
+                       o->tag ? o->tag : "");
+    if (o->head >= 0)
+        len += snprintf(base + len, sizeof base - (size_t)len, ".head%d", o->head);
+    if (len >= (int)sizeof base)
+        s = error_set(err, TF_ERR_INPUT, "%s: name too long", film.block);
+    if (s == TF_OK)
+        s = draw_film(r, &film, base, o, written, cap, err);
+    film_free(&film);
+    return s;
+}
+
+/* A generation figure as an animated GIF: a frame per decoding step. */
+static Status generation_film(const TraceReader *r, const char *family, const PlotOptions *o, char *written,
+                              size_t cap, Error *err)
+{
+    Status s = options_check(o, true, err);
+    Film film;
+    if (s == TF_OK)
+        s = film_build_generation(r, family, o, &film, err);
+    if (s != TF_OK)
+        return s;
+    char base[220];
+    int len = snprintf(base, sizeof base, "%s", film.name);
+    if (plot_trace_batched(r))
+        len += snprintf(base + len, sizeof base - (size_t)len, ".batch%d", o->batch);
+    if (o->head >= 0)
+        len += snprintf(base + len, sizeof base - (size_t)len, ".head%d", o->head);
+    if (len >= (int)sizeof base)
+        s = error_set(err, TF_ERR_INPUT, "%s: name too long", film.name);
+    if (s == TF_OK)
+        s = draw_film(r, &film, base, o, written, cap, err);
+    film_free(&film);
+    return s;
+}
+
+/* ---- training curves ---- */
+
+/* The runs of a curve figure: r, compare, then o->more. */
+typedef struct {
+    const TraceReader *runs[PLOT_MAX_RUNS];
+    size_t n;
+} Runs;
+
+static Status gather_runs(const TraceReader *r, const TraceReader *compare, const PlotOptions *o, Runs *out,
+                          Error *err)
+{
+    out->n = 0;
+    out->runs[out->n++] = r;
+    if (compare)
+        out->runs[out->n++] = compare;
+    if (out->n + o->n_more > PLOT_MAX_RUNS)
+        return error_set(err, TF_ERR_INPUT, "%zu training traces: at most %d on one figure", out->n + o->n_more,
+                         PLOT_MAX_RUNS);
+    for (size_t k = 0; k < o->n_more; k++)
+        out->runs[out->n++] = o->more[k];
+    return TF_OK;
+}
+
+static Status curve_of(const char *curve, const TrainCurve **c, Error *err)
+{
+    *c = train_curve_named(curve);
+    if (!*c)
+        return error_set(err, TF_ERR_INPUT, "'%s': not a training curve (loss, accuracy, lr, grad-norm)", curve);
+    return TF_OK;
+}
+
+Status plot_train_check(const TraceReader *r, const TraceReader *compare, const char *curve, const PlotOptions *o,
+                        Error *err)
+{
+    const TrainCurve *c;
+    Runs runs;
+    Status s = curve_of(curve, &c, err);
+    if (s == TF_OK)
+        s = gather_runs(r, compare, o, &runs, err);
+    if (s == TF_OK && o->head >= 0)
+        s = error_set(err, TF_ERR_INPUT, "--head %d: the %s figure has no heads", o->head, curve);
+    if (s == TF_OK)
+        s = train_curves_check(runs.runs, runs.n, c, err);
+    return s;
+}
+
+typedef struct {
+    const Runs *runs;
+    const char *const *labels;
+    const TrainCurve *curve;
+    Error *err;
+    Status status;
+} CurvesCtx;
+
+static bool fill_curves(FILE *f, void *p)
+{
+    CurvesCtx *c = p;
+    c->status = train_curves_write(f, c->runs->runs, c->labels, c->runs->n, c->curve, c->err);
+    return c->status == TF_OK;
+}
+
+static Status curves_data(const char *dir, void *p, Error *err)
+{
+    CurvesCtx *c = p;
+    c->err = err;
+    Status s = write_file(dir, "data.dat", fill_curves, c, err);
+    return c->status != TF_OK ? c->status : s;
+}
+
+Status plot_train_curves(const TraceReader *r, const TraceReader *compare, const char *curve, const PlotOptions *o,
+                         char *written, size_t cap, Error *err)
+{
+    Status s = plot_options_check(o, err);
+    const TrainCurve *c = NULL;
+    Runs runs;
+    if (s == TF_OK)
+        s = plot_train_check(r, compare, curve, o, err);
+    if (s == TF_OK)
+        s = curve_of(curve, &c, err);
+    if (s == TF_OK)
+        s = gather_runs(r, compare, o, &runs, err);
+    if (s != TF_OK)
+        return s;
+    /* the legend: o->label and o->label2 name the first two runs when given */
+    const char *labels[PLOT_MAX_RUNS] = {0};
+    labels[0] = o->label && o->label[0] ? o->label : NULL;
+    if (runs.n > 1)
+        labels[1] = o->label2 && o->label2[0] ? o->label2 : NULL;
+    /* under the title, the traces drawn, unless the caller names them */
+    char source[PLOT_TEXT_MAX + 1];
+    size_t n = 0;
+    source[0] = '\0';
+    for (size_t k = 0; k < runs.n && n < sizeof source; k++)
+        n += (size_t)snprintf(source + n, sizeof source - n, "%s%s", k ? ", " : "", trace_reader_path(runs.runs[k]));
+    if (n >= sizeof source)
+        snprintf(source + sizeof source - 5, 5, " ...");
+    PlotOptions with_source = *o;
+    if (!o->source || !o->source[0])
+        with_source.source = source;
+    char base[200];
+    snprintf(base, sizeof base, "%s%s%s", c->figure, o->tag && o->tag[0] ? "." : "", o->tag ? o->tag : "");
+    Job job = {.script = "training.gp", .base = base, .what = c->figure};
+    CurvesCtx ctx = {.runs = &runs, .labels = labels, .curve = c};
+    return run_job(&with_source, &job, curves_data, &ctx, written, cap, err);
+}
+
 Status plot_figure(const TraceReader *r, const TraceReader *compare, const PlotFigure *f, const PlotOptions *o,
                    char *written, size_t cap, Error *err)
 {
@@ -859,6 +1091,10 @@ Status plot_figure(const TraceReader *r, const TraceReader *compare, const PlotF
         return plot_generation(r, f->name + 4, o, written, cap, err);
     case PLOT_FIG_MODEL_VIEW:
         return plot_model_view(r, o, written, cap, err);
+    case PLOT_FIG_TRAIN:
+        return plot_train_curves(r, compare, f->name, o, written, cap, err);
+    case PLOT_FIG_FILM:
+        return plot_film(r, o, written, cap, err);
     case PLOT_FIG_RECORD:
     default:
         return plot_record(r, f->index, o, written, cap, err);

@@ -11,18 +11,24 @@
  *   a "head" axis, no head chosen    heads.gp      every head in a grid, one colour scale
  *   anything else, or a head chosen  heatmap.gp    one matrix (sequential palette for
  *                                                  non-negative data, diverging about 0 else)
- * and three figures that are not one record:
+ * and figures that are not one record:
  *   "norms"                          norms.gp      residual-stream (and gradient) norms
  *   "gen.<name>"                     generation.gp gen.S.<name> of every decoding step S
+ *                                    film.gp       the same as an animated GIF (format gif)
  *   "model-view"                     modelview.gp  every layer × every head of one kind
  *                                                  of attention block, one colour scale
+ *   "loss" "accuracy" "lr" "grad-norm"
+ *                                    training.gp   a training trace's curve, several runs
+ *   "film"                           film.gp       one block's attention at training
+ *                                                  snapshots side by side, or a GIF
  * and a lesson's chart, numbers measured on its traces against x
  * (plot_chart):                      chart.gp      panels of series, lines with points
  *
  * Images are named after what they show: enc.0.attn.weights.png,
  * enc.0.attn.weights.head1.png, enc.0.attn.mask.batch1.png for sentence 1 of a
  * batched trace, norms.png, gen.dec.0.self_attn.weights.png,
- * model-view.dec.cross.png, a chart's NAME.png (scaling.png); PlotOptions.suffix
+ * model-view.dec.cross.png, loss.png, film.dec.0.cross_attn.png (.gif),
+ * a chart's NAME.png (scaling.png); PlotOptions.suffix
  * adds to the name (a lesson's comparison: norms.vs-off.png).
  *
  * How it runs: the data file and the image are made in a fresh directory
@@ -88,16 +94,34 @@ typedef struct {
      * other records and for a mask whose query/key sizes differ. */
     const Record *mask;
     /* The model view's kind of attention block: "enc", "dec.self" or
-     * "dec.cross"; NULL: the trace's default (see plot_model_view). */
+     * "dec.cross"; NULL: the trace's default (see plot_model_view). The
+     * film strip's block: "dec.0.cross_attn" (see plot_film). */
     const char *block;
+    /* The film strip's snapshots: the steps S (updates made) of n_at of
+     * them, in the order drawn; NULL: the default choice (plot_film). */
+    const long *at;
+    size_t n_at;
+    /* The training curves: more training traces drawn on the same axes
+     * after r (and compare), one colour each (at most PLOT_MAX_RUNS in all). */
+    const TraceReader *const *more;
+    size_t n_more;
 } PlotOptions;
+
+/* The format of an animated GIF: only the film strip and the generation
+ * figures take it (plot_film, plot_generation); plot_options_check and
+ * every other figure refuse it. */
+#define PLOT_FORMAT_GIF "gif"
+#define PLOT_MAX_RUNS 8
 
 /* Defaults: png, sizes 0, head −1, batch 0, no font override, no data kept,
  * no texts or suffix. */
 void plot_options_init(PlotOptions *o, const char *viz_dir, const char *out_dir);
 
-/* Check format, size and font without drawing anything (TF_ERR_INPUT). */
+/* Check format, size and font without drawing anything (TF_ERR_INPUT);
+ * "gif" is refused here (see PLOT_FORMAT_GIF). */
 Status plot_options_check(const PlotOptions *o, Error *err);
+/* Is o's format the animated GIF? */
+bool plot_format_is_gif(const PlotOptions *o);
 
 /* Whether gnuplot can be started (a program of that name on PATH, or the
  * one $TRACEFORMER_GNUPLOT names), without starting it: the same
@@ -120,7 +144,11 @@ Status plot_norms(const TraceReader *r, const TraceReader *compare, const PlotOp
                   char *written, size_t cap, Error *err);
 
 /* The records gen.S.<family> of every step S as one figure, a row per
- * step (family: "dec.0.self_attn.weights"). TF_ERR_INPUT when there are none. */
+ * step (family: "dec.0.self_attn.weights"). TF_ERR_INPUT when there are none.
+ * With o->format "gif": an animated GIF (viz/film.gp), a frame per step,
+ * frame S showing the rows of steps 0..S (the KV cache growing a key a
+ * frame), one head (o->head) or the mean of the heads; named
+ * gen.<family>.gif. */
 Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o,
                        char *written, size_t cap, Error *err);
 
@@ -139,6 +167,41 @@ Status plot_model_view(const TraceReader *r, const PlotOptions *o, char *written
 /* The same checks without drawing: the block (o->block or the default)
  * and the batch. */
 Status plot_model_view_check(const TraceReader *r, const PlotOptions *o, Error *err);
+
+/* ---- training traces (src/trace/FORMAT.md, "Training") ---- */
+
+/* A training curve of r, compare (when non-NULL) and o->more, one colour
+ * per trace, on one figure drawn by training.gp: curve "loss" (train.loss
+ * against the update number 1..N, a thin line, and the held-out
+ * train.eval.loss against train.eval.step, points on a line; a log y axis
+ * when the values span more than a factor of 20), "accuracy" (the same of
+ * train.accuracy, linear), "lr" (train.lr) or "grad-norm"
+ * (train.grad_norm). The legend names each trace by its file name without
+ * .train.trace (o->label and o->label2 name the first two instead); the
+ * image is CURVE.png. TF_ERR_INPUT, before anything is drawn, for a trace
+ * without the curve's records (not a training trace), naming it. */
+Status plot_train_curves(const TraceReader *r, const TraceReader *compare, const char *curve, const PlotOptions *o,
+                         char *written, size_t cap, Error *err);
+/* The same checks without drawing. */
+Status plot_train_check(const TraceReader *r, const TraceReader *compare, const char *curve, const PlotOptions *o,
+                        Error *err);
+
+/* The film strip: one attention block's weights (train.S.<block>.weights)
+ * at chosen snapshots of a training trace side by side (o->at, by default
+ * every snapshot, at most 8 evenly chosen, the first and the last always),
+ * on one colour scale 0..1, each panel titled "step S" with its mean row
+ * entropy and labelled with the probe's tokens; drawn by film.gp. The
+ * block is o->block ("dec.0.cross_attn"; by default dec.0.cross_attn, else
+ * dec.0.self_attn, else enc.0.attn); a panel is head o->head or, by
+ * default, the mean of the block's heads. With o->format "gif", an
+ * animated GIF instead, a frame per snapshot (by default every one).
+ * Named film.BLOCK.png (.headH). TF_ERR_INPUT, before anything is drawn:
+ * no snapshots (not a training trace), no such block (the message names
+ * those there are), a step of o->at without a snapshot (naming those
+ * there are), o->head out of range. */
+Status plot_film(const TraceReader *r, const PlotOptions *o, char *written, size_t cap, Error *err);
+/* The same checks without drawing. */
+Status plot_film_check(const TraceReader *r, const PlotOptions *o, Error *err);
 
 /* ---- charts: numbers against x ---- */
 
@@ -180,12 +243,20 @@ Status plot_chart(const PlotChart *c, const PlotOptions *o, char *written, size_
 
 /* ---- choosing figures ---- */
 
-typedef enum { PLOT_FIG_RECORD, PLOT_FIG_NORMS, PLOT_FIG_GENERATION, PLOT_FIG_MODEL_VIEW } PlotFigureKind;
+typedef enum {
+    PLOT_FIG_RECORD,
+    PLOT_FIG_NORMS,
+    PLOT_FIG_GENERATION,
+    PLOT_FIG_MODEL_VIEW,
+    PLOT_FIG_TRAIN,   /* a training curve: name "loss", "accuracy", "lr" or "grad-norm" */
+    PLOT_FIG_FILM,    /* the film strip of a training trace: name "film" */
+} PlotFigureKind;
 
 typedef struct {
     PlotFigureKind kind;
     uint32_t index;   /* PLOT_FIG_RECORD: the record */
-    char name[160];   /* the record's name, "norms", "gen.<family>" or "model-view" */
+    char name[160];   /* the record's name, "norms", "gen.<family>", "model-view",
+                         a training curve's name or "film" */
 } PlotFigure;
 
 typedef struct {
@@ -202,19 +273,25 @@ void plot_list_free(PlotFigureList *l);
  * angles, else the relative buckets), the output probabilities
  * (dec.probs); then the norms figure, and when the trace has gen.*
  * records one generation figure per decoder layer's self-attention and,
- * in an encoder-decoder trace, per layer's cross-attention. */
+ * in an encoder-decoder trace, per layer's cross-attention; of a training
+ * trace (whose train.S.* snapshots are not drawn one by one), "loss",
+ * "accuracy" and "film". */
 Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err);
 
 /* Append every figure whose name matches `pattern` (a shell glob, as
  * fnmatch; a plain name matches itself) and is not in l yet: records in
- * trace order, then "norms", the gen.<family> figures and "model-view"
- * (only by its name: a glob does not draw it). *matched counts
+ * trace order, then "norms", the gen.<family> figures, the training
+ * curves ("loss", "accuracy", "lr", "grad-norm"), and "model-view" and
+ * "film" (only by their names: a glob does not draw them). A training
+ * figure named in a trace without it, matching nothing else, is added
+ * all the same, so that drawing it says why not. *matched counts
  * every match, including those already in l. */
 Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList *l,
                        size_t *matched, Error *err);
 
 /* Append the figures that are not records ("norms", gen.<family>,
- * "model-view") that r can draw: names for "did you mean". */
+ * "model-view", the training curves, "film") that r can draw: names for
+ * "did you mean". */
 Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err);
 
 /* Draw one figure (compare: the second trace of a norms figure, or NULL). */

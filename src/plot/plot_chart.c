@@ -6,11 +6,7 @@
 
 #include "plot/plot_data.h"
 
-/* One line of text for a '#' header line that chart.gp reads as a string:
- * a control character (a tab would split the line) becomes a space,
- * gnuplot would take a '"' for the start of a quoted string, so it is
- * written as '”', and a backslash, which its data reader drops, twice. */
-static void put_text(FILE *f, const char *s)
+void plot_data_text(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
@@ -72,14 +68,14 @@ Status plot_chart_check(const PlotChart *c, Error *err)
 bool plot_write_chart(FILE *f, const PlotChart *c)
 {
     fprintf(f, "# chart: %s\n# x: ", c->name);
-    put_text(f, c->x_label ? c->x_label : "x");
+    plot_data_text(f, c->x_label ? c->x_label : "x");
     fprintf(f, "# log_x: %d\n# log_y: %d\n# panels: %d\n", c->log_x ? 1 : 0, c->log_y ? 1 : 0, c->n_panels);
     for (int p = 0; p < c->n_panels; p++) {
         fprintf(f, "# panel %d: ", p + 1);
-        put_text(f, c->panels[p].title);
+        plot_data_text(f, c->panels[p].title);
         for (int s = 0; s < c->panels[p].n_series; s++) {
             fprintf(f, "# series %d %d: ", p + 1, s + 1);
-            put_text(f, c->panels[p].series[s].label);
+            plot_data_text(f, c->panels[p].series[s].label);
         }
     }
     /* one block per series, in the order of the header: X VALUE */

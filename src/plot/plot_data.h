@@ -46,6 +46,13 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
                              Error *err);
 void plot_generation_free(GenMatrix *g);
 
+/* One line of text for a '#' header line that a script reads as a string
+ * (chart.gp, training.gp), with its newline: a control character (a tab
+ * would split the line) becomes a space, gnuplot would take a '"' for the
+ * start of a quoted string, so it is written as '”', and a backslash,
+ * which its data reader drops, twice. */
+void plot_data_text(FILE *f, const char *s);
+
 /* plot_chart.c: c is within PlotChart's bounds, its name fit for a file
  * name, its x finite and increasing (and above 0 on a log axis). */
 Status plot_chart_check(const PlotChart *c, Error *err);

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plot/film.h"
 #include "plot/model_view.h"
 #include "plot/plot.h"
 #include "plot/plot_data.h"
+#include "plot/train_curves.h"
 #include "trace/export.h"
 #include "trace/record_name.h"
 
@@ -101,8 +103,45 @@ static bool has_model_view(const TraceReader *r)
     return have[0] != '\0';
 }
 
+#define FILM "film"
+
+/* Whether r has training snapshots of an attention block (a film strip). */
+static bool has_film(const TraceReader *r)
+{
+    char family[128];
+    Error quiet;
+    return film_block(r, NULL, family, sizeof family, &quiet) == TF_OK;
+}
+
+/* The training curves r has, matching pattern (NULL: all; default_only:
+ * loss and accuracy, the default set's), then the film strip (only when
+ * pattern is NULL or "film"). */
+static Status add_training(const TraceReader *r, PlotFigureList *l, const char *pattern, bool default_only,
+                           size_t *matched, Error *err)
+{
+    Status s = TF_OK;
+    for (size_t k = 0; s == TF_OK && train_curve_at(k); k++) {
+        const TrainCurve *c = train_curve_at(k);
+        if (!train_curve_in(r, c) || (pattern && fnmatch(pattern, c->figure, 0) != 0) ||
+            (default_only && !c->eval))
+            continue;
+        if (matched)
+            (*matched)++;
+        s = list_add(l, PLOT_FIG_TRAIN, 0, c->figure, err);
+    }
+    if (s == TF_OK && (!pattern || strcmp(pattern, FILM) == 0) && has_film(r)) {
+        if (matched)
+            (*matched)++;
+        s = list_add(l, PLOT_FIG_FILM, 0, FILM, err);
+    }
+    return s;
+}
+
 Status plot_list_virtual(const TraceReader *r, PlotFigureList *l, Error *err)
 {
+    Status st = add_training(r, l, NULL, false, NULL, err);
+    if (st != TF_OK)
+        return st;
     if (plot_has_stream(r)) {
         Status s = list_add(l, PLOT_FIG_NORMS, 0, "norms", err);
         if (s != TF_OK)
@@ -134,7 +173,7 @@ Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err)
         const char *name = trace_reader_name(r, i);
         RecordName rn;
         record_name_parse(name, &rn);
-        if (rn.gen_step >= 0 || rn.grad)
+        if (rn.gen_step >= 0 || rn.train_step >= 0 || rn.grad)
             continue;
         bool attention = record_name_is_attention_weights(name);
         /* masks, and relative-position biases: drawn once per kind of
@@ -173,6 +212,9 @@ Status plot_list_defaults(const TraceReader *r, PlotFigureList *l, Error *err)
         s = list_add(l, PLOT_FIG_NORMS, 0, "norms", err);
     if (s == TF_OK)
         s = add_generation(r, l, NULL, true, NULL, err);
+    /* a training trace: its loss and accuracy curves, and the film strip */
+    if (s == TF_OK)
+        s = add_training(r, l, NULL, true, NULL, err);
     return s;
 }
 
@@ -204,6 +246,15 @@ Status plot_list_match(const TraceReader *r, const char *pattern, PlotFigureList
         s = list_add(l, PLOT_FIG_GENERATION, 0, gens.items[k].name, err);
     }
     plot_list_free(&gens);
+    /* a training trace's curves by pattern, its film strip by name */
+    if (s == TF_OK)
+        s = add_training(r, l, pattern, false, matched, err);
+    /* named exactly in a trace without them (and matching nothing else),
+     * a training figure is drawn to say why not, as the model view */
+    if (s == TF_OK && *matched == 0 && (strcmp(pattern, FILM) == 0 || train_curve_named(pattern))) {
+        (*matched)++;
+        s = list_add(l, strcmp(pattern, FILM) == 0 ? PLOT_FIG_FILM : PLOT_FIG_TRAIN, 0, pattern, err);
+    }
     /* the model view by its name only: `plot TRACE '*'` draws what it drew
      * before. Named in a trace without attention (or only generation
      * steps), it is drawn to say why not. */

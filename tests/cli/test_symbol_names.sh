@@ -51,6 +51,8 @@ lesson_view_free             every lesson through the view state with it
 plot_record                the figures plot_list draws, one kind each, so the plot tests
 plot_norms                   can draw one and read the image back
 plot_generation
+plot_train_curves
+plot_film
 printable_file_problem     the rule printable_file_check applies, with the line and column
 utf8_prefix_for_width      the UTF-8 module: a prefix cut by display columns (text_fit uses
                              utf8_width; tests and the tokenizer fuzz harness use this)

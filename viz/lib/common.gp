@@ -9,7 +9,10 @@
 #             formula and token labels, then one matrix per page (head,
 #             sentence), pages separated by two blank lines
 #   out       (required) the image to write; its extension picks the format
-#   format    'png', 'svg' or 'pdf' (default: from out's extension, else png)
+#   format    'png', 'svg', 'pdf' or 'gif' (default: from out's extension,
+#             else png); film.gp animates a gif (a frame per page, every
+#             `delay` hundredths of a second, default 80), the other
+#             scripts draw a still one
 #   width, height   page size in pixels (PDF: 120 px to the inch);
 #             default: the 16:9 slide page, 1600 x 900 (see slide below)
 #   font      font family (default 'WenQuanYi Micro Hei', which has the
@@ -51,11 +54,13 @@ if (!exists("data") || !exists("out")) {
 }
 if (!exists("format")) {
     tf_ext = strlen(out) > 4 ? out[strlen(out) - 3:] : ""
-    format = tf_ext eq ".svg" ? "svg" : tf_ext eq ".pdf" ? "pdf" : "png"
+    format = tf_ext eq ".svg" ? "svg" : tf_ext eq ".pdf" ? "pdf" : tf_ext eq ".gif" ? "gif" : "png"
 }
-if (format ne "png" && format ne "svg" && format ne "pdf") {
-    exit error sprintf("format '%s': expected png, svg or pdf", format)
+if (format ne "png" && format ne "svg" && format ne "pdf" && format ne "gif") {
+    exit error sprintf("format '%s': expected png, svg, pdf or gif", format)
 }
+if (!exists("delay")) { delay = 80 }
+tf_animate = 0      # film.gp sets 1: the gif terminal's animate option
 if (!exists("font")) { font = "WenQuanYi Micro Hei" }
 if (!exists("fontsize")) { fontsize = 16 }
 if (!exists("width")) { width = 0 }
@@ -257,7 +262,9 @@ tf_page_fit = 'tf_fit = slide && width == 0 && height == 0; \
 tf_open = 'eval tf_page_fit; tf_fs = tf_fontspec(fontsize); \
   if (format eq "svg") { set term svg size tf_imgw, tf_imgh dynamic font tf_fs linewidth tf_dev noenhanced background rgb "white" } \
   else { if (format eq "pdf") { set term pdfcairo size tf_imgw / tf_pdf_ppi, tf_imgh / tf_pdf_ppi font tf_fs fontscale 1 linewidth 2 * tf_dev noenhanced background rgb "white" } \
-  else { set term pngcairo size tf_imgw, tf_imgh font tf_fs linewidth tf_dev noenhanced background rgb "white" } }; \
+  else { if (format eq "gif") { if (tf_animate) { set term gif animate delay delay loop 0 size tf_imgw, tf_imgh font tf_fs linewidth tf_dev noenhanced background rgb "white" } \
+    else { set term gif size tf_imgw, tf_imgh font tf_fs linewidth tf_dev noenhanced background rgb "white" } } \
+  else { set term pngcairo size tf_imgw, tf_imgh font tf_fs linewidth tf_dev noenhanced background rgb "white" } } }; \
   set output out; set encoding utf8'
 # Plot-area margins in layout pixels (tf_ml, tf_mr, tf_mb, tf_mt from the
 # layout's edges) for a panel whose area starts at (tf_px, tf_py) from the

@@ -1,5 +1,6 @@
 # lib/panel.gp — draws page tf_page of `data` as one heatmap panel; loaded
-# by heatmap.gp, heads.gp, mask.gp and generation.gp (lib/common.gp first).
+# by heatmap.gp, heads.gp, mask.gp, generation.gp, modelview.gp and film.gp
+# (lib/common.gp first).
 #
 # The caller sets: the palette; tf_page; the plot area tf_px, tf_py, tf_pw,
 # tf_ph (pixels from the top-left); the colour range tf_lo..tf_hi and
