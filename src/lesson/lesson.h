@@ -289,6 +289,10 @@ bool lesson_breaks_differs(const LessonBreaks *b, int row, int col);
 
 /* ---- figures ---- */
 
+/* Runs a training-curve figure may draw after its first two (PLOT_MAX_RUNS
+ * in all). */
+#define LESSON_FIGURE_MORE 6
+
 typedef struct {
     char key[LESSON_NAME_MAX];     /* as written in [figures] */
     char pattern[LESSON_NAME_MAX]; /* record name, glob, "norms" or "gen.<family>" */
@@ -298,7 +302,10 @@ typedef struct {
     char title[256];
     int line;
     char compare[32];              /* "figure = norms vs @off": the second run drawn on the
-                                      same axes (only the norms figure), or "" */
+                                      same axes (the norms figure, a training curve), or "" */
+    char more[LESSON_FIGURE_MORE][32];  /* "figure = loss@a vs @b vs @c": the runs after
+                                      compare, drawn too (training curves only) */
+    int n_more;
 } LessonFigure;
 
 /* Called once per image written by lesson_plot. */

@@ -14,6 +14,7 @@
 #include "io/ini_strict.h"
 #include "lesson/lesson_internal.h"
 #include "lesson/switches.h"
+#include "plot/train_curves.h"
 #include "text/printable.h"
 
 enum { LINE_MAX_BYTES = 3 * CONFIG_TEXT_MAX, FILE_MAX = 1 << 20, MAX_SECTIONS = 64 };
@@ -718,6 +719,52 @@ static Status split_vs(const Lesson *l, const char *text, char *first, char *com
     return TF_OK;
 }
 
+/* The next " vs" word of text (followed by a blank or the end), or NULL. */
+static const char *next_vs(const char *text)
+{
+    for (const char *p = strstr(text, " vs"); p; p = strstr(p + 1, " vs"))
+        if (p[3] == ' ' || p[3] == '\t' || p[3] == '\0')
+            return p;
+    return NULL;
+}
+
+/* A figure's "REF [vs @RUN2 [vs @RUN3 ...]]": REF into first, RUN2 into
+ * f->compare, the runs after it into f->more (at most LESSON_FIGURE_MORE). */
+static Status split_figure_runs(const Lesson *l, LessonFigure *f, char *first, const char *where, Error *err)
+{
+    static const char example[] = "figure = loss@pre vs @post vs @off | title  (training curves of three runs)";
+    f->n_more = 0;
+    const char *v1 = next_vs(f->key), *v2 = v1 ? next_vs(v1 + 3) : NULL;
+    char head[sizeof f->key];
+    snprintf(head, sizeof head, "%.*s", v2 ? (int)(v2 - f->key) : (int)strlen(f->key), f->key);
+    Status st = split_vs(l, head, first, f->compare, where, example, err);
+    for (const char *v = v2; st == TF_OK && v; v = next_vs(v + 3)) {
+        const char *end = next_vs(v + 3), *run = v + 3;
+        while (*run == ' ' || *run == '\t')
+            run++;
+        size_t n = end ? (size_t)(end - run) : strlen(run);
+        while (n && (run[n - 1] == ' ' || run[n - 1] == '\t'))
+            n--;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)n, run);
+        if (f->n_more == LESSON_FIGURE_MORE)
+            return error_set(err, TF_ERR_INPUT, "%s: a figure draws at most %d runs", where, LESSON_FIGURE_MORE + 2);
+        if (name[0] != '@' || !valid_id(name + 1) || n >= sizeof name) {
+            st = error_set(err, TF_ERR_INPUT, "%s: after 'vs' comes a run, as @RUN, not '%s'", where, name);
+            error_hint(err, "%s", example);
+            return st;
+        }
+        if (lesson_run_index(l, name + 1) < 0) {
+            st = error_set(err, TF_ERR_INPUT, "%s: '%s' names run '%s', which the lesson does not define", where,
+                           f->key, name + 1);
+            error_hint(err, "add a [run.%s] section", name + 1);
+            return st;
+        }
+        snprintf(f->more[f->n_more++], sizeof f->more[0], "%s", name + 1);
+    }
+    return st;
+}
+
 /* A run traces one thing: a forward pass with its own weights, a
  * generation, one training step, or a whole training (train = TASK). The
  * training keys need train = TASK. */
@@ -789,8 +836,7 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
         LessonFigure *f = &l->figures[i];
         snprintf(where, sizeof where, "%s:%d", p->name, f->line);
         char first[LESSON_NAME_MAX];
-        Status st = split_vs(l, f->key, first, f->compare, where,
-                             "figure = norms vs @off | title  (draws run off dashed on the main run's norms)", err);
+        Status st = split_figure_runs(l, f, first, where, err);
         if (st)
             return st;
         ClaimRef ref;
@@ -810,16 +856,26 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
             else
                 f->batch = (int)sl->lo;
         }
-        if (f->compare[0] && strcmp(f->pattern, "norms") != 0) {
+        const bool curve = train_curve_named(f->pattern) != NULL;
+        if (f->compare[0] && strcmp(f->pattern, "norms") != 0 && !curve) {
             Status st2 = error_set(err, TF_ERR_INPUT, "%s: figure '%s' cannot compare two runs", where, f->key);
-            error_hint(err, "only the norms figure draws a second run: figure = norms vs @%s | title", f->compare);
+            error_hint(err, "the norms figure and the training curves (loss, accuracy, lr, grad-norm) draw other "
+                            "runs: figure = norms vs @%s | title", f->compare);
             return st2;
         }
-        if (f->compare[0] && f->head >= 0)
-            return error_set(err, TF_ERR_INPUT, "%s: the norms figure has no heads", where);
-        if (f->compare[0] && strcmp(f->compare, f->run) == 0)
-            return error_set(err, TF_ERR_INPUT, "%s: figure '%s' compares run %s with itself", where, f->key,
-                             f->run);
+        if (f->n_more && !curve)
+            return error_set(err, TF_ERR_INPUT, "%s: the norms figure compares two runs, not %d", where,
+                             2 + f->n_more);
+        if ((f->compare[0] || curve) && f->head >= 0)
+            return error_set(err, TF_ERR_INPUT, "%s: the %s figure has no heads", where, f->pattern);
+        for (int a = -1; a < f->n_more; a++) {
+            const char *ra = a < 0 ? f->run : a == 0 ? f->compare : f->more[a - 1];
+            for (int b = a + 1; b <= f->n_more && f->compare[0]; b++) {
+                const char *rb = b == 0 ? f->compare : f->more[b - 1];
+                if (strcmp(ra, rb) == 0)
+                    return error_set(err, TF_ERR_INPUT, "%s: figure '%s' draws run %s twice", where, f->key, ra);
+            }
+        }
     }
     for (int i = 0; i < l->n_runs; i++) {
         Status st = check_train_keys(&l->runs[i], p->name, err);

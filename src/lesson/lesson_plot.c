@@ -51,9 +51,30 @@ static Status plot_one_figure(const Lesson *l, const LessonTraces *t, const Less
         trace_reader_close(r);
         return st;
     }
+    /* the runs after the second, for a training curve of several */
+    TraceReader *opened[LESSON_FIGURE_MORE] = {0};
+    const TraceReader *more[LESSON_FIGURE_MORE] = {0};
+    char more_label[LESSON_FIGURE_MORE][48];
+    const char *more_labels[LESSON_FIGURE_MORE];
+    int n_more = 0;
+    for (; st == TF_OK && n_more < f->n_more; n_more++) {
+        const char *p = lesson_trace_path(t, f->more[n_more]);
+        TraceReader *m = NULL;
+        if (!p)
+            st = error_set(err, TF_ERR_INPUT, "%s:%d: no trace for run '%s'", l->ini_path, f->line, f->more[n_more]);
+        else
+            st = trace_reader_open(&m, p, err);
+        if (st)
+            break;
+        opened[n_more] = m;
+        more[n_more] = m;
+        snprintf(more_label[n_more], sizeof more_label[0], "run %s", f->more[n_more]);
+        more_labels[n_more] = more_label[n_more];
+    }
     PlotFigureList list = {0};
     size_t matched = 0;
-    st = plot_list_match(r, f->pattern, &list, &matched, err);
+    if (st == TF_OK)
+        st = plot_list_match(r, f->pattern, &list, &matched, err);
     if (st == TF_OK && matched == 0)
         st = error_set(err, TF_ERR_INPUT, "%s:%d: figure '%s' matches no record of run %s", l->ini_path, f->line,
                        f->pattern, f->run);
@@ -71,6 +92,11 @@ static Status plot_one_figure(const Lesson *l, const LessonTraces *t, const Less
         o.label = label;
         o.label2 = label2;
         o.suffix = suffix;
+    }
+    if (n_more) {
+        o.more = more;
+        o.n_more = (size_t)n_more;
+        o.more_labels = more_labels;
     }
     if (st == TF_OK)
         st = plot_options_check(&o, err);
@@ -90,6 +116,8 @@ static Status plot_one_figure(const Lesson *l, const LessonTraces *t, const Less
             done(ctx, f, written);
     }
     plot_list_free(&list);
+    for (int k = 0; k < n_more; k++)
+        trace_reader_close(opened[k]);
     trace_reader_close(r2);
     trace_reader_close(r);
     return st;

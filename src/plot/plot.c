@@ -1063,6 +1063,9 @@ Status plot_train_curves(const TraceReader *r, const TraceReader *compare, const
     labels[0] = o->label && o->label[0] ? o->label : NULL;
     if (runs.n > 1)
         labels[1] = o->label2 && o->label2[0] ? o->label2 : NULL;
+    const size_t first_more = compare ? 2 : 1;
+    for (size_t k = 0; o->more_labels && k < o->n_more && first_more + k < PLOT_MAX_RUNS; k++)
+        labels[first_more + k] = o->more_labels[k];
     /* under the title, the traces drawn, unless the caller names them */
     char source[PLOT_TEXT_MAX + 1];
     size_t n = 0;

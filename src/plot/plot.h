@@ -105,6 +105,7 @@ typedef struct {
      * after r (and compare), one colour each (at most PLOT_MAX_RUNS in all). */
     const TraceReader *const *more;
     size_t n_more;
+    const char *const *more_labels;  /* (n_more) their legend names; NULL: their file names */
 } PlotOptions;
 
 /* The format of an animated GIF: only the film strip and the generation

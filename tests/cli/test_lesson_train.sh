@@ -13,7 +13,7 @@ cd "$WORK"
 L="$SRC/tests/lessons/99-training"
 
 expect_exit 0 "the training fixture --check" -- "$TF" lesson "$L" --check --traces kept
-expect_in "$WORK/out" "trained 2 runs in " "the check says how long the training took"
+expect_in "$WORK/out" "trained 3 runs in " "the check says how long the training took"
 expect_in "$WORK/out" "PASS  The task's warm-up (200 updates) is longer than the run" "the claim on the lr curve holds"
 expect_in "$WORK/out" "PASS  With a warm-up longer than the run, the loss takes more updates" "first_below: the short warm-up gets there sooner"
 expect_in "$WORK/out" "measured: 120 == 120 and 3 == 3 and 40 == 40" "a glob stacks the 3 snapshots; the last evaluation is at update 40"
@@ -37,7 +37,7 @@ if cmp -s kept/main.trace again/main.trace; then ok "two checks write the same t
     bad "the training trace differs between two checks"; fi
 
 expect_exit 0 "--check --lang zh" -- "$TF" lesson "$L" --check --lang zh
-expect_in "$WORK/out" "训练了 2 个运行，用时 " "the training time in Chinese"
+expect_in "$WORK/out" "训练了 3 个运行，用时 " "the training time in Chinese"
 
 expect_exit 0 "lesson --help" -- "$TF" lesson --help
 expect_in "$WORK/out" "--heads N  --norm pre|post" "help names the heads and norm switches"
@@ -119,4 +119,23 @@ expect_in "$WORK/err" "eval_lengths = '5-3': held-out accuracy by length, A-B" "
 bad_lesson 93-phrase 's/^train = copy$/train = phrasebook/'
 expect_exit 2 "a phrasebook run without a target" -- "$TF" lesson ./93-phrase --check
 expect_in "$WORK/err" "trains on task phrasebook, which has no token 'a'" "the copy sentence is not the phrasebook's"
+# figures: training curves of several runs on one plot, and the film strip
+if need gnuplot "the training figures"; then
+    expect_exit 0 "lesson --plot" -- "$TF" lesson "$L" --plot figs
+    expect_in "$WORK/out" "figs/loss.vs-short_warmup.png" "the loss of three runs, named after the second"
+    expect_in "$WORK/out" "figs/short_warmup/accuracy.vs-main.png" "a figure of another run goes into its directory"
+    expect_in "$WORK/out" "figs/film.dec.0.cross_attn.png" "the film strip"
+fi
+bad_lesson 97-figure 's/^figure = film |/figure = dec.0.cross_attn.weights vs @main vs @short_warmup |/'
+expect_exit 2 "a record figure of three runs" -- "$TF" lesson ./97-figure --check
+expect_in "$WORK/err" "cannot compare two runs" "refused: only curves and norms compare"
+bad_lesson 96-figure 's/^figure = film |/figure = loss vs @short_warmup vs @short_warmup |/'
+expect_exit 2 "a run drawn twice" -- "$TF" lesson ./96-figure --check
+expect_in "$WORK/err" "draws run short_warmup twice" "names the run"
+bad_lesson 95-figure 's/^figure = film |/figure = loss vs @short_warmup vs nope |/'
+expect_exit 2 "not a run after vs" -- "$TF" lesson ./95-figure --check
+expect_in "$WORK/err" "after 'vs' comes a run, as @RUN, not 'nope'" "says what was expected"
+bad_lesson 94-figure 's/^figure = film |/figure = norms vs @short_warmup vs @slow_warmup |/'
+expect_exit 2 "norms of three runs" -- "$TF" lesson ./94-figure --check
+expect_in "$WORK/err" "the norms figure compares two runs, not 3" "refused"
 finish
