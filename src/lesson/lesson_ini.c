@@ -872,6 +872,9 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
             const char *ra = a < 0 ? f->run : a == 0 ? f->compare : f->more[a - 1];
             for (int b = a + 1; b <= f->n_more && f->compare[0]; b++) {
                 const char *rb = b == 0 ? f->compare : f->more[b - 1];
+                if (strcmp(ra, rb) == 0 && f->n_more == 0)
+                    return error_set(err, TF_ERR_INPUT, "%s: figure '%s' compares run %s with itself", where,
+                                     f->key, ra);
                 if (strcmp(ra, rb) == 0)
                     return error_set(err, TF_ERR_INPUT, "%s: figure '%s' draws run %s twice", where, f->key, ra);
             }
