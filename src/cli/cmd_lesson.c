@@ -67,6 +67,8 @@ static const CliOption options[] = {
              "  --ablate-head SPEC[,SPEC...]   (enc.L.H, dec.L.self.H, dec.L.cross.H)\n"
              "  --heads N  --norm pre|post\n"
              "                   for every run that does not set that key itself\n"
+             "                   (--heads, --norm: in a lesson with runs that make their\n"
+             "                   own weights, only those, not a trained file's runs)\n"
              "  --cache on|off   the KV cache of every generating run (wins over the run's)\n"
              "  --warmup N       the learning-rate warm-up of every training run (train = TASK)\n"
              "                   that does not set train_warmup"),

@@ -152,7 +152,10 @@ typedef struct {
     int cache;            /* -1: each run's own cache setting; 0 off; 1 on, for every
                              generating run: this one wins over the run's */
     const char *heads;    /* NULL: the lesson's; else the number of heads */
-    const char *norm;     /* NULL: the lesson's; else pre|post (where the layer norm sits) */
+    const char *norm;     /* NULL: the lesson's; else pre|post (where the layer norm sits).
+                             heads and norm shape the model: where some run of the lesson
+                             makes its own weights (seeded or trained by the run), they
+                             reach those runs and not the runs that load a trained file */
     const char *warmup;   /* NULL: each training run's own; else its learning-rate warm-up
                              updates (train_warmup), for the training runs that do not set it */
 } LessonOverrides;

@@ -37,6 +37,28 @@ static bool run_sets(const LessonRunSpec *r, const char *key)
     return false;
 }
 
+static const char *run_weights(const Lesson *l, int run);
+
+/* Does the heads (or norm) switch reach run `run`? Not where the run sets
+ * the key itself. A run that loads a trained model's file has the file's
+ * heads and norm: where another run of the lesson makes its own weights
+ * (seeded, or trained by the run), the switch reaches those and leaves
+ * the file's runs as they are (lesson 2: heads = 1 trains its four-head
+ * run with one head, and the copy model keeps its four); where every run
+ * loads a file, the switch reaches them and the file refuses it
+ * ("--heads 1 contradicts copy.tfw"), so the student learns why. */
+static bool shape_switch_reaches(const Lesson *l, int run, const char *key)
+{
+    if (run_sets(&l->runs[run], key))
+        return false;
+    if (!run_weights(l, run))
+        return true;
+    for (int i = 0; i < l->n_runs; i++)
+        if (!run_weights(l, i) && !run_sets(&l->runs[i], key))
+            return false;
+    return true;
+}
+
 static Status set_flag(Config *c, const char *key, const char *value, Error *err)
 {
     ConfigSource src;
@@ -193,9 +215,9 @@ Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Con
             st = set_switch(out, "--attn-temperature", o->attn_temperature, err);
         if (st == TF_OK && o->ablate_head && !run_sets(r, "ablate_head"))
             st = set_switch(out, "--ablate-head", o->ablate_head, err);
-        if (st == TF_OK && o->heads && !run_sets(r, "heads"))
+        if (st == TF_OK && o->heads && shape_switch_reaches(l, run, "heads"))
             st = set_switch(out, "--heads", o->heads, err);
-        if (st == TF_OK && o->norm && !run_sets(r, "norm"))
+        if (st == TF_OK && o->norm && shape_switch_reaches(l, run, "norm"))
             st = set_switch(out, "--norm", o->norm, err);
         if (st)
             return st;

@@ -138,4 +138,21 @@ expect_in "$WORK/err" "after 'vs' comes a run, as @RUN, not 'nope'" "says what w
 bad_lesson 94-figure 's/^figure = film |/figure = norms vs @short_warmup vs @slow_warmup |/'
 expect_exit 2 "norms of three runs" -- "$TF" lesson ./94-figure --check
 expect_in "$WORK/err" "the norms figure compares two runs, not 3" "refused"
+# heads shapes the model: in lesson 2, which has runs of a trained file
+# (copy.tfw, 4 heads) and runs that train, --heads 1 reaches the training
+# run that does not set heads and leaves the file's runs as they are; in
+# lesson 5, where every run loads a file, the file refuses it
+expect_exit 0 "lesson 2 --check" -- "$TF" lesson 2 --check --traces l2
+expect_in "$WORK/out" "PASS  Several heads learn faster" "one head against four: four learn faster"
+expect_exit 1 "lesson 2 --check --heads 1" -- "$TF" lesson 2 --check --heads 1 --traces l2h1
+expect_in "$WORK/out" "FAIL  Several heads learn faster" "--heads 1: the claim fails"
+if cmp -s l2/main.trace l2h1/main.trace; then ok "--heads 1 leaves the copy model's run alone"; else
+    bad "--heads 1 changed lesson 2's main run (copy.tfw)"; fi
+if cmp -s l2/one_head.trace l2h1/one_head.trace; then ok "the run that sets heads = 1 keeps it"; else
+    bad "--heads 1 changed the run that sets heads itself"; fi
+expect_exit 0 "ls the four-head run trained with --heads 1" -- "$TF" ls l2h1/four_heads.trace
+expect_in "$WORK/out" "train.40.dec.1.cross_attn.weights  [head=1," "--heads 1 reached the four-head run"
+expect_exit 2 "lesson 5 --check --heads 1" -- "$TF" lesson 5 --check --heads 1
+expect_in "$WORK/err" "--heads 1 contradicts" "every run of lesson 5 loads phrasebook.tfw: refused, with why"
+
 finish
