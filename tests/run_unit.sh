@@ -6,7 +6,12 @@
 build=$1; shift
 TF_SKIP_LOG=$(mktemp "${TMPDIR:-/tmp}/tf_skips_XXXXXX") || exit 1
 export TF_SKIP_LOG
-trap 'rm -f "$TF_SKIP_LOG"' EXIT
+# The training traces lessons keep for next time (run/train_cache.h): one
+# private directory for the whole run, so every script reuses a training
+# another has done, and nothing of the developer's own cache is read.
+TRACEFORMER_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/tf_cache_XXXXXX") || exit 1
+export TRACEFORMER_CACHE
+trap 'rm -f "$TF_SKIP_LOG"; rm -rf "$TRACEFORMER_CACHE"' EXIT
 pass=0; fail=0; failed=""
 for t in "$@"; do
     if TF_SOURCE_DIR="$(pwd)" "$t"; then

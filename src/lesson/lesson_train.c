@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lesson/lesson_internal.h"
+#include "run/train_cache.h"
 #include "run/train_trace.h"
 #include "train/trainer.h"
 
@@ -176,17 +177,22 @@ Status lesson_train_run(LessonTrainRun *tr, const char *path, const char *head, 
     char *meta = NULL;
     if (st == TF_OK && !(meta = train_trace_meta(&t, &tr->tto, head)))
         st = error_set(err, TF_ERR_RUNTIME, "out of memory");
-    if (st == TF_OK)
+    /* trained before, by this very program with this very meta: the same bytes */
+    const bool kept = st == TF_OK && train_cache_fetch(meta, path);
+    if (st == TF_OK && !kept)
         st = train_trace_open(&tt, &t, &tr->tto, path, meta, err);
-    for (int s = 0; st == TF_OK && s < tr->o.steps; s++) {
+    for (int s = 0; st == TF_OK && !kept && s < tr->o.steps; s++) {
         st = trainer_step(&t, err);
         if (st == TF_OK)
             st = train_trace_step(tt, &t, err);
         if (st)
             train_trace_abort(tt);
     }
-    if (st == TF_OK)
+    if (st == TF_OK && !kept) {
         st = train_trace_finish(tt, &t, NULL, err);
+        if (st == TF_OK)
+            train_cache_store(meta, path);
+    }
     free(meta);
     if (have_trainer)
         trainer_free(&t);

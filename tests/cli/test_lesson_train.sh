@@ -31,10 +31,37 @@ expect_not_in "$WORK/out" "train.60." "no snapshot after the last update"
 expect_exit 0 "ls the other run's trace" -- "$TF" ls kept/short_warmup.trace
 expect_not_in "$WORK/out" "train.lengths" "a run without eval_lengths has no lengths evaluation"
 
-# seeded: the same lesson trains the same model, bit for bit
-expect_exit 0 "the fixture again" -- "$TF" lesson "$L" --check --traces again
-if cmp -s kept/main.trace again/main.trace; then ok "two checks write the same training trace"; else
+# seeded: the same lesson trains the same model, bit for bit (nothing kept
+# between the two: both train)
+expect_exit 0 "the fixture, nothing kept" -- env TRACEFORMER_CACHE=off "$TF" lesson "$L" --check --traces fresh1
+expect_exit 0 "the fixture again" -- env TRACEFORMER_CACHE=off "$TF" lesson "$L" --check --traces fresh2
+if cmp -s fresh1/main.trace fresh2/main.trace; then ok "two checks write the same training trace"; else
     bad "the training trace differs between two checks"; fi
+
+# the training traces kept for next time (run/train_cache.h)
+C=$WORK/cache
+expect_exit 0 "a check that keeps its trainings" -- env TRACEFORMER_CACHE="$C" "$TF" lesson "$L" --check --traces c1
+n=$(ls "$C/train" | grep -c '^train-.*\.trace$')
+[ "$n" -eq 3 ] && ok "three trainings kept" || bad "kept $n trainings, not 3"
+cmp -s fresh1/main.trace c1/main.trace && ok "keeping changes nothing in the trace" || bad "the kept run differs"
+perm=$(stat -c %a "$C/train")
+[ "$perm" = 700 ] && ok "the cache directory is private (700)" || bad "the cache directory is $perm"
+expect_exit 0 "the check again, from what was kept" -- env TRACEFORMER_CACHE="$C" "$TF" lesson "$L" --check --traces c2
+cmp -s fresh1/main.trace c2/main.trace && ok "the kept trace is the trained one, byte for byte" || bad "the kept trace differs"
+# a kept file that is damaged is not used: the run trains again, right
+for f in "$C"/train/train-*.trace; do printf 'garbage' | dd of="$f" bs=1 seek=200 conv=notrunc 2>/dev/null; done
+expect_exit 0 "damaged kept files" -- env TRACEFORMER_CACHE="$C" "$TF" lesson "$L" --check --traces c3
+cmp -s fresh1/main.trace c3/main.trace && ok "a damaged kept file is trained anew" || bad "a damaged kept file was used"
+# a directory others may write to is not used, nor kept into
+chmod 777 "$C/train"
+rm -f "$C"/train/train-*.trace
+expect_exit 0 "a cache others may write to" -- env TRACEFORMER_CACHE="$C" "$TF" lesson "$L" --check --traces c4
+n=$(ls "$C/train" | grep -c '^train-' || true)
+[ "$n" -eq 0 ] && ok "nothing kept in a directory others may write to" || bad "kept $n files in a shared directory"
+chmod 700 "$C/train"
+expect_exit 0 "TRACEFORMER_CACHE=off" -- env TRACEFORMER_CACHE=off "$TF" lesson "$L" --check --traces c5
+n=$(ls "$C/train" | grep -c '^train-' || true)
+[ "$n" -eq 0 ] && ok "off keeps nothing" || bad "off kept $n files"
 
 expect_exit 0 "--check --lang zh" -- "$TF" lesson "$L" --check --lang zh
 expect_in "$WORK/out" "训练了 3 个运行，用时 " "the training time in Chinese"
