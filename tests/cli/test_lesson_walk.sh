@@ -45,12 +45,12 @@ for l in $("$TF" lesson --list | awk '{print $1}'); do
     [ "$n" -ge 2 ] || { bad "lesson $l: --walk lists no steps"; continue; }
     for lang in en zh; do
         ui_start "l$l$lang" 150 44 "'$TF' lesson $l --lang $lang"
-        # a lesson whose runs train (lesson 8: four models, about 3 s each)
-        # shows its first step only when they are done
-        _timeout=$UI_TIMEOUT
-        UI_TIMEOUT=180
+        # a lesson that trains (lesson 10: four runs of a few seconds each)
+        # shows its first step only when the training is done
+        walk_timeout=$UI_TIMEOUT
+        UI_TIMEOUT=120
         check_step 1
-        UI_TIMEOUT=$_timeout
+        UI_TIMEOUT=$walk_timeout
         k=2
         while [ "$k" -le "$n" ]; do ui_keys N; check_step "$k"; k=$((k + 1)); done
         ui_keys N
