@@ -35,10 +35,12 @@ expect_exit 1 "lesson 4 without the causal mask" -- "$TF" lesson 4 --check --cau
 expect_in "$WORK/out" "FAIL  Generation fed the prompt computes the same logits" "training and generation disagree"
 expect_exit 2 "--causal-mask maybe" -- "$TF" lesson 7 --check --causal-mask maybe
 expect_exit 1 "lesson 8 without residual connections" -- "$TF" lesson 8 --check --residual off
-expect_in "$WORK/out" "FAIL  With residuals, every decoder layer's weights" "the claim about training with residuals fails"
+expect_in "$WORK/out" "FAIL  Residuals carry the gradient down" "the claim about the gradient with residuals fails"
 expect_in "$WORK/out" "FAIL  Pre-LN with residuals" "the highway claim fails"
 expect_in "$WORK/out" "FAIL  Residuals keep the tokens apart" "the contrast with the run without them is gone"
-expect_in "$WORK/out" "0 of 4 claims hold" "all four fail"
+expect_in "$WORK/out" "FAIL  Trained on copy for 100 updates" "the model trained with residuals no longer learns"
+expect_in "$WORK/out" "FAIL  Post-LN needs its warm-up" "nor does post-LN with its warm-up"
+expect_in "$WORK/out" "0 of 5 claims hold" "all five fail"
 expect_exit 0 "lesson 8 --residual on" -- "$TF" lesson 8 --check --residual on
 expect_exit 2 "--residual maybe" -- "$TF" lesson 8 --check --residual maybe
 expect_in "$WORK/err" "--residual 'maybe': on or off" "says what --residual takes"
@@ -98,6 +100,15 @@ expect_in fig8/norms.vs-off.svg "exactly 0 (underflowed), drawn as vanished: dec
 expect_not_in fig8/norms.vs-off.svg ">1e-40<" "lesson 8: no gradient axis down to 1e-40"
 expect_in fig8/norms.svg ">enc.3<" "a deep stack: one label per layer"
 expect_not_in fig8/norms.svg ">enc.3.ln1<" "not one per record"
+# lesson 8's chart of its training runs: the held-out loss of each, as the claims measure it
+if need gnuplot "lesson 8's chart"; then
+    if [ -s fig8/learning.svg ] && [ -s fig8/learning.dat ]; then ok "learning.svg and learning.dat written"; else
+        bad "no fig8/learning.svg or fig8/learning.dat"; fi
+    expect_in fig8/learning.dat "# series 1 2: pre-LN, no residuals, warm-up 30" "the chart names the run without residuals"
+    if awk '/^# block: panel 1, series 1$/ { on = 1; next } on && $1 == 100 { print $2; exit }' fig8/learning.dat |
+        grep -q '^0\.4759'; then ok "pre-LN with residuals at update 100: 0.4759, as claim trains measures"; else
+        bad "the chart's last value for run learn is not 0.4759"; sed 's/^/       | /' fig8/learning.dat | head -30; fi
+fi
 expect_exit 0 "lesson 8 --plot png" -- "$TF" lesson 8 --plot fig8png
 w=$(od -An -tu1 -j16 -N4 fig8png/norms.vs-off.png | awk '{ print $1*16777216+$2*65536+$3*256+$4 }')
 [ -n "$w" ] && [ "$w" -le 2000 ] && ok "8 + 8 layers fit $w px" || bad "norms.vs-off.png is $w px wide"

@@ -159,6 +159,10 @@ fi
 l8=$(ls -d "$ROOT"/lessons/08-*/ 2>/dev/null | head -1)
 if [ -n "$l8" ]; then
     n=$(grep -c '^\[claim\.' "$l8/lesson.ini")
+    # lesson 8 trains four small models when it opens and again on R (about
+    # 3 s each, more on a busy machine): give its screens time to come
+    _timeout=$UI_TIMEOUT
+    UI_TIMEOUT=180
     ui_start l8 120 32 "'$TF' lesson 8"
     ui_wait "lesson step 1 of" "lesson 8 opens"
     ui_keys '?'
@@ -178,6 +182,7 @@ if [ -n "$l8" ]; then
     ui_wait "claims: $n of $n pass" "and every claim holds again"
     ui_keys Escape q
     ui_wait_exit 0 "q quits lesson 8"
+    UI_TIMEOUT=$_timeout
 else
     bad "lessons/08-*: lesson 8 (residual connections) is missing"
 fi
