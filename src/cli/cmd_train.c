@@ -475,19 +475,18 @@ static char *command_meta(const Trainer *t, const TrainTraceOptions *o, int argc
     return meta;
 }
 
-/* --eval-lengths against the model, before training rather than after. */
+/* --eval-lengths against the model, before training rather than after
+ * (train_lengths_check), naming the flag. */
 static Status check_lengths(const Model *m, const Dataset *ds, const int lengths[2], Error *err)
 {
-    if (ds->opt.kind == TASK_PHRASEBOOK)
-        return error_set(err, TF_ERR_INPUT, "--eval-lengths: the phrasebook's sentences have no length to vary; "
-                                            "lengths apply to copy, reverse and sort");
-    if (lengths[1] + 1 > m->cfg.max_len) {
-        error_set(err, TF_ERR_INPUT, "--eval-lengths %d-%d: length %d needs %d decoder positions, but max_len = %d",
-                  lengths[0], lengths[1], lengths[1], lengths[1] + 1, m->cfg.max_len);
+    Status st = train_lengths_check(m, ds, lengths[0], lengths[1], err);
+    if (st == TF_OK)
+        return st;
+    Error inner = *err;
+    error_set(err, st, "--eval-lengths %d-%d: %s", lengths[0], lengths[1], inner.msg);
+    if (lengths[1] + 1 > m->cfg.max_len && ds->opt.kind != TASK_PHRASEBOOK)
         error_hint(err, "give --max-len %d", lengths[1] + 1);
-        return TF_ERR_INPUT;
-    }
-    return TF_OK;
+    return st;
 }
 
 static void print_lengths(FILE *say, const Dataset *ds, const int lengths[2], const EvalResult *r)

@@ -238,14 +238,10 @@ Status train_trace_open(TrainTrace **out, const Trainer *t, const TrainTraceOpti
     if (o->probe_src_len < 1 || o->probe_tgt_len < 1)
         return error_set(err, TF_ERR_INPUT, "the probe needs a source and a target sentence");
     if (o->len_lo || o->len_hi) {
-        if (t->ds->opt.kind == TASK_PHRASEBOOK || o->len_lo < 1 || o->len_hi < o->len_lo ||
-            o->len_hi > TASK_MAX_LEN || o->len_hi + 1 > t->m->cfg.max_len) {
-            /* the same checks the evaluation makes, before training, not after */
-            EvalResult none;
-            Status st = train_evaluate_lengths(t->m, t->ds, o->len_lo, o->len_hi, 1, &none, err);
-            if (st)
-                return st;
-        }
+        /* refused before training, not after */
+        Status st = train_lengths_check(t->m, t->ds, o->len_lo, o->len_hi, err);
+        if (st)
+            return st;
     }
     TrainTrace *tt = calloc(1, sizeof *tt);
     if (!tt)

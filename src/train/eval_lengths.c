@@ -25,11 +25,9 @@ static int heldout_of_length(const Dataset *ds, int L, Example *out, int cap)
     return n;
 }
 
-Status train_evaluate_lengths(const Model *m, const Dataset *ds, int lo, int hi, int per_length, EvalResult *out,
-                              Error *err)
+Status train_lengths_check(const Model *m, const Dataset *ds, int lo, int hi, Error *err)
 {
-    const TaskKind kind = ds->opt.kind;
-    if (kind == TASK_PHRASEBOOK)
+    if (ds->opt.kind == TASK_PHRASEBOOK)
         return error_set(err, TF_ERR_INPUT, "task phrasebook: its sentences have no length to vary; lengths apply to "
                                             "copy, reverse and sort");
     if (lo < 1 || hi < lo || hi > TASK_MAX_LEN)
@@ -39,12 +37,20 @@ Status train_evaluate_lengths(const Model *m, const Dataset *ds, int lo, int hi,
     if (hi + 1 > m->cfg.max_len)
         return error_set(err, TF_ERR_INPUT, "length %d needs %d decoder positions, but the model has max_len = %d",
                          hi, hi + 1, m->cfg.max_len);
+    return TF_OK;
+}
+
+Status train_evaluate_lengths(const Model *m, const Dataset *ds, int lo, int hi, int per_length, EvalResult *out,
+                              Error *err)
+{
+    Status st = train_lengths_check(m, ds, lo, hi, err);
+    if (st)
+        return st;
     if (per_length < 1)
         return error_set(err, TF_ERR_INPUT, "give at least 1 sentence per length");
     Example *mine = malloc((size_t)per_length * sizeof *mine);
     if (!mine)
         return error_set(err, TF_ERR_RUNTIME, "out of memory evaluating lengths");
-    Status st = TF_OK;
     for (int L = lo; st == TF_OK && L <= hi; L++) {
         EvalResult *r = &out[L - lo];
         if (L >= ds->opt.min_len && L <= ds->opt.max_len) {

@@ -132,6 +132,11 @@ Status train_evaluate(const Model *m, const Example *ex, int n, bool generate, E
 Status train_evaluate_lengths(const Model *m, const Dataset *ds, int lo, int hi, int per_length, EvalResult *out,
                               Error *err);
 
+/* The checks train_evaluate_lengths makes of the task and the lengths,
+ * without evaluating: for a caller that must refuse them before training,
+ * not after. */
+Status train_lengths_check(const Model *m, const Dataset *ds, int lo, int hi, Error *err);
+
 /* Set the BLAS to one thread; returns the previous count (for
  * train_blas_restore). */
 int train_blas_single(void);
