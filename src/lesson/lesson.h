@@ -239,6 +239,86 @@ int lesson_claim_count(const Lesson *l);
 Status lesson_check(const Lesson *l, const LessonTraces *t, ClaimResult **results, int *n_failed,
                     Error *err);
 
+/* ---- questions ----
+ *
+ * A lesson asks the student 3 to 6 questions, each at one of its steps,
+ * before the numbers are shown ([question.ID] in lesson.ini: the step, the
+ * kind, the choices and the expected answer as claim-language
+ * expressions; "## question.ID" in lesson.md / lesson.zh.md: the question
+ * text, then "### hint" and "### explanation" subsections). The expected
+ * answer is measured on the traces the student is looking at, so it stays
+ * right after the sentence is edited or a switch flipped. */
+
+#define LESSON_MAX_QUESTIONS 8
+#define QUESTION_MAX_CHOICES 32
+#define QUESTION_LABEL_MAX 64
+
+typedef enum {
+    QUESTION_CHOOSE,  /* pick one choice: a token, a head, a layer ("which key does row 猫 attend to most?") */
+    QUESTION_NUMBER,  /* type a number, right within a tolerance ("compute q·k for row 0, column 1") */
+    QUESTION_ORDER,   /* put the choices in order ("rank the heads by entropy, lowest first") */
+    QUESTION_SWITCH   /* which of the lesson's claims fail under a switch ("turn the causal mask off:
+                         which claims fail?"); choices are the claims, the answer a set */
+} QuestionKind;
+
+typedef struct {
+    char id[64];               /* [question.ID] */
+    QuestionKind kind;
+    int step;                  /* index of the step it is asked at (lesson_step) */
+    int line;                  /* of its [question.ID] header in lesson.ini */
+} LessonQuestion;
+
+int lesson_question_count(const Lesson *l);
+const LessonQuestion *lesson_question(const Lesson *l, int i);  /* NULL when out of range */
+/* Index of the question asked at step `step`, or -1 (at most one per step). */
+int lesson_question_at_step(const Lesson *l, int step);
+/* The question's text, its hint and its explanation (shown after the
+ * answer) in lang ("en" or "zh"; NULL means "en"), falling back to
+ * English; NULL when out of range or (hint, explanation) absent. */
+const char *lesson_question_text(const Lesson *l, int i, const char *lang);
+const char *lesson_question_hint(const Lesson *l, int i, const char *lang);
+const char *lesson_question_explanation(const Lesson *l, int i, const char *lang);
+
+/* A question as asked on traces: its choices and its expected answer,
+ * measured there. */
+typedef struct {
+    int n_choices;                                        /* 0 for NUMBER */
+    char choice[QUESTION_MAX_CHOICES][QUESTION_LABEL_MAX];  /* labels as shown: "老鼠", "head 2", a claim's ID */
+    int expected_choice;                                  /* CHOOSE: index into choice */
+    double expected_value;                                /* NUMBER */
+    double within;                                        /* NUMBER: the tolerance */
+    int expected_order[QUESTION_MAX_CHOICES];             /* ORDER: choice indices, first to last */
+    double value[QUESTION_MAX_CHOICES];                   /* ORDER: each choice's measured value */
+    bool expected_set[QUESTION_MAX_CHOICES];              /* SWITCH: the claims that fail under it */
+    char expected_text[256];                              /* the answer in words: "老鼠", "0.274",
+                                                             "head 2, head 0, head 3, head 1", "none" */
+    char changes[256];                                    /* the switches the lesson declares change the
+                                                             answer, in words ("" for none) */
+} QuestionAsked;
+
+/* Measure question i on the traces of t (lesson_run's, with the overrides
+ * o that made them; NULL: none). A SWITCH question runs the lesson again
+ * with its switch into work_dir/question-ID (as --breaks runs a column).
+ * TF_ERR_INPUT when the expected answer cannot be measured (a record the
+ * trace lacks, a value that is not one number, an index out of the
+ * choices), naming lesson.ini:LINE. */
+Status lesson_question_ask(const Lesson *l, int i, const LessonTraces *t, const LessonOverrides *o,
+                           const char *work_dir, const char *lang, QuestionAsked *out, Error *err);
+
+typedef enum {
+    ANSWER_CORRECT,
+    ANSWER_WRONG,
+    ANSWER_SKIPPED,     /* empty, "s" or "skip" */
+    ANSWER_UNREADABLE   /* not an answer of this kind (why says so): ask again */
+} AnswerGrade;
+
+/* Grade a student's answer, as typed: CHOOSE a choice's label or its
+ * letter (a, b, c, ...); NUMBER a number; ORDER labels or letters
+ * separated by spaces or commas; SWITCH claim IDs or letters, or "none".
+ * `said` gets the answer in words as understood ("老鼠", "b, a, c"). */
+AnswerGrade lesson_question_grade(const Lesson *l, int i, const QuestionAsked *q, const char *answer, char *said,
+                                  size_t said_cap, char *why, size_t why_cap);
+
 /* ---- what breaks each claim ---- */
 
 /* One column of the matrix: a switch at a value, applied as `traceformer
