@@ -7,6 +7,7 @@
 #include "cli/lesson_quiz.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,24 @@ static const char *w(const char *lang, QuizWord q)
     return quiz_words[q][lang && strcmp(lang, "zh") == 0 ? 1 : 0];
 }
 
+/* Print word q of lang, formatted with the arguments its comment names. */
+static void say(const char *lang, QuizWord q, ...)
+{
+    va_list ap;
+    va_start(ap, q);
+    vprintf(w(lang, q), ap);
+    va_end(ap);
+}
+
+/* The same for a word of the viewer's table (view/words.h). */
+static void say_view(const char *lang, Word word, ...)
+{
+    va_list ap;
+    va_start(ap, word);
+    vprintf(view_word(view_lang(lang), word), ap);
+    va_end(ap);
+}
+
 static void put(const char *s)
 {
     printable_fputs(s, stdout, false);
@@ -121,14 +140,14 @@ static int ask_all(const Lesson *l, const LessonTraces *t, const LessonOverrides
 /* "lesson 7: its title", as --check begins. */
 static void print_title(const Lesson *l, const char *lang)
 {
-    printf(view_word(view_lang(lang), WORD_CHECK_TITLE), lesson_number(l));
+    say_view(lang, WORD_CHECK_TITLE, lesson_number(l));
     put(lesson_title(l, lang));
     putchar('\n');
 }
 
 static void print_header(const Lesson *l, int i, const char *lang)
 {
-    printf(w(lang, Q_HEADER), i + 1, lesson_question_count(l));
+    say(lang, Q_HEADER, i + 1, lesson_question_count(l));
     put(lesson_step(l, lesson_question(l, i)->step)->key);
     putchar('\n');
 }
@@ -158,16 +177,16 @@ static void print_verdict(const Lesson *l, int i, const QuestionAsked *q, Answer
     putchar('\n');
     if (q->changes[0]) {
         fputs("  (", stdout);
-        printf(w(lang, Q_DIFFERS), q->changes);
+        say(lang, Q_DIFFERS, q->changes);
         fputs(")\n", stdout);
     }
 }
 
 static void print_score(int right, int n, int skipped, const char *lang)
 {
-    printf(w(lang, Q_SCORE), right, n);
+    say(lang, Q_SCORE, right, n);
     if (skipped)
-        printf(w(lang, Q_SCORE_SKIP), skipped);
+        say(lang, Q_SCORE_SKIP, skipped);
     putchar('\n');
 }
 
@@ -178,13 +197,20 @@ typedef struct {
     int line;
 } AnswerLine;
 
-static int bad_file(const char *path, int line, const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 3, 4)))
+static int bad_file(const char *path, int line, const char *fmt, ...)
 {
     fprintf(stderr, "traceformer: ");
     printable_fputs(path, stderr, false);
-    fprintf(stderr, line ? ":%d: " : ": ", line);
+    if (line)
+        fprintf(stderr, ":%d: ", line);
+    else
+        fputs(": ", stderr);
     char msg[1200];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     printable_fputs(msg, stderr, false);
     fputc('\n', stderr);
     return 2;
@@ -195,7 +221,7 @@ static int read_answers(const char *path, int n_questions, AnswerLine *out, int 
     *n = 0;
     FILE *f = fopen(path, "r");
     if (!f)
-        return bad_file(path, 0, "cannot open: %s%s", strerror(errno), "");
+        return bad_file(path, 0, "cannot open: %s", strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -210,13 +236,11 @@ static int read_answers(const char *path, int n_questions, AnswerLine *out, int 
         if (!*s || *s == '#')
             continue;
         if (strlen(s) >= sizeof out[0].text) {
-            rc = bad_file(path, lineno, "an answer longer than 1023 bytes%s%s", "", "");
+            rc = bad_file(path, lineno, "an answer longer than 1023 bytes");
             break;
         }
         if (*n == n_questions) {
-            char num[32];
-            snprintf(num, sizeof num, "%d", n_questions);
-            rc = bad_file(path, lineno, "more answers than the lesson's %s question%s", num,
+            rc = bad_file(path, lineno, "more answers than the lesson's %d question%s", n_questions,
                           n_questions == 1 ? "" : "s");
             break;
         }
@@ -224,7 +248,7 @@ static int read_answers(const char *path, int n_questions, AnswerLine *out, int 
         out[(*n)++].line = lineno;
     }
     if (rc == 0 && ferror(f))
-        rc = bad_file(path, 0, "cannot read: %s%s", strerror(errno), "");
+        rc = bad_file(path, 0, "cannot read: %s", strerror(errno));
     free(line);
     fclose(f);
     return rc;
@@ -252,9 +276,7 @@ int lesson_quiz_answers(const Lesson *l, const LessonTraces *t, const LessonOver
         grade[i] = lesson_question_grade(l, i, &asked[i], i < n_lines ? lines[i].text : "skip", said[i],
                                          sizeof said[i], why, sizeof why);
         if (grade[i] == ANSWER_UNREADABLE) {
-            char num[32];
-            snprintf(num, sizeof num, "%d", i + 1);
-            rc = bad_file(path, lines[i].line, "question %s: %s", num, why);
+            rc = bad_file(path, lines[i].line, "question %d: %s", i + 1, why);
         }
     }
     int right = 0, skipped = 0;
@@ -360,7 +382,7 @@ int lesson_quiz_ask(const Lesson *l, const LessonTraces *t, const LessonOverride
         for (;;) {
             /* h asks for the hint, unless h is a choice's letter: then ? does */
             const char *hint_key = q->n_choices >= 8 ? "?" : "h";
-            printf(w(lang, prompt_for(q, lq)), hint_key);
+            say(lang, prompt_for(q, lq), hint_key);
             fflush(stdout);
             ssize_t len = getline(&line, &cap, in);
             if (len < 0) {
