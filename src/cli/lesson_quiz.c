@@ -362,7 +362,11 @@ int lesson_quiz_ask(const Lesson *l, const LessonTraces *t, const LessonOverride
     print_title(l, lang);
     char *line = NULL;
     size_t cap = 0;
-    for (int i = 0; i < n; i++) {
+    /* asked as the student meets them, step by step */
+    for (int step = 0; step < lesson_step_count(l); step++) {
+        const int i = lesson_question_at_step(l, step);
+        if (i < 0)
+            continue;
         const QuestionAsked *q = &asked[i];
         const LessonQuestion *lq = lesson_question(l, i);
         if (eof) {

@@ -33,6 +33,9 @@
  *   ### explanation
  *   Why, shown after the answer.
  *
+ * Questions are numbered in the order of their steps (an answers file
+ * lists them so), whatever the order of their sections.
+ *
  * Answers, as a student types them: choose a label or its letter (a, b,
  * ...); number a number; order labels or letters separated by spaces or
  * commas (ties within 1e-9 in either order); switch claim IDs or letters,
