@@ -30,7 +30,7 @@
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces;
     const char *sw[SWITCH_COUNT];  /* each switch's value as given, or NULL (lesson/switches.h) */
-    bool list, check, walk, breaks;
+    bool list, check, walk, breaks, present;
     LessonOverrides o;
 } LessonArgs;
 
@@ -42,6 +42,11 @@ static const CliOption options[] = {
              "                   print the walk-through: every step, its note, its\n"
              "                   narration, then the claims checked"),
     CLI_SWITCH("walk", 0, "print the walk-through even in a terminal", AT(walk)),
+    CLI_SWITCH("present", 0,
+               "open the viewer in presentation mode, for a projector:\n"
+               "the step's note as a heading, the matrix large, the\n"
+               "narration beneath; N / P (or a remote's arrows, Space,\n"
+               "Backspace, PgDn, PgUp) walk the lesson; f toggles it", AT(present)),
     CLI_VALUE("lang", 0, "en|zh", "narration in English (default) or simplified Chinese", AT(lang)),
     CLI_SWITCH("check", 0,
                "run the lesson on fresh traces and check every claim:\n"
@@ -87,7 +92,7 @@ static const CliCommand command = {
     .name = "lesson",
     .usage =
         "usage: traceformer lesson --list [--lang zh]\n"
-        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"
+        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"        "       traceformer lesson N --present [--lang en|zh] the same, for a projector\n"
         "       traceformer lesson N --check [--traces DIR]  check its claims\n"
         "       traceformer lesson N --breaks                which switch breaks which claim\n"
         "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
@@ -143,6 +148,8 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
         return cli_usage_error("lesson", command.usage, "which lesson? (traceformer lesson --list shows them)");
     if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) > 1)
         return cli_usage_error("lesson", command.usage, "--check, --breaks or --plot, one at a time");
+    if (a->present && (a->check || a->plot_dir || a->breaks || a->walk))
+        return cli_usage_error("lesson", command.usage, "--present opens the viewer: not with --check, --breaks, --plot or --walk");
     if (a->format && !a->plot_dir)
         return cli_usage_error("lesson", command.usage, "--format goes with --plot DIR");
     if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
@@ -480,8 +487,14 @@ int cmd_lesson(int argc, char **argv)
     bool changed = a.o.src || a.o.tgt;
     for (int i = 0; i < SWITCH_COUNT; i++)
         changed = changed || a.sw[i];
-    if (!a.check && !a.plot_dir && !a.walk && !a.breaks && !changed && terminal) {
-        rc = lesson_view_open(l, a.lang, NULL);
+    if (a.present && changed) {
+        lesson_free(l);
+        return cli_usage_error("lesson", command.usage,
+                               "--present shows the lesson as written (change it in the viewer: e, M, D ...)");
+    }
+    if (a.present || (!a.check && !a.plot_dir && !a.walk && !a.breaks && !changed && terminal)) {
+        /* --present without a terminal: lesson_view_open says the viewer needs one */
+        rc = lesson_view_open(l, a.lang, NULL, a.present);
         lesson_free(l);
         return rc;
     }
