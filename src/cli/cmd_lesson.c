@@ -92,7 +92,7 @@ static const CliCommand command = {
     .name = "lesson",
     .usage =
         "usage: traceformer lesson --list [--lang zh]\n"
-        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"        "       traceformer lesson N --present [--lang en|zh] the same, for a projector\n"
+        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"        "       traceformer lesson N --present [--lang zh]   presentation mode\n"
         "       traceformer lesson N --check [--traces DIR]  check its claims\n"
         "       traceformer lesson N --breaks                which switch breaks which claim\n"
         "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
