@@ -75,7 +75,7 @@ void layout_screen(const ViewState *s, ScreenLayout *l)
         return;
     }
     if (s->present && s->narration.lookup) {
-        layout_present(s, l);
+        present_layout(s, l);
         return;
     }
     l->title = (Rect){0, 0, 1, s->cols};
@@ -122,7 +122,7 @@ void layout_screen(const ViewState *s, ScreenLayout *l)
 void layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g)
 {
     if (s->present && s->narration.lookup) {
-        layout_present_narration(s, l, g);
+        present_layout_narration(s, l, g);
         return;
     }
     memset(g, 0, sizeof *g);
@@ -470,7 +470,7 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
     out[0] = base_panel(l->panels, PANEL_A, c, page, -1);
     fit_panel(s, c, &out[0], false, &c->stats);
     if (s->present)
-        layout_present_centre(s, &out[0]);
+        present_centre_panel(s, &out[0]);
     return 1;
 }
 

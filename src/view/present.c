@@ -29,7 +29,7 @@ static int matrix_lines(int rows, int rh)
     return 4 + rows * rh;
 }
 
-void layout_present(const ViewState *s, ScreenLayout *l)
+void present_layout(const ViewState *s, ScreenLayout *l)
 {
     const int W = s->cols, H = s->lines;
     const bool ascii = !s->theme.utf8;
@@ -71,7 +71,7 @@ void layout_present(const ViewState *s, ScreenLayout *l)
     l->narr = (Rect){body_y + mat_h + gap, 0, rest - gap, W};
 }
 
-void layout_present_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g)
+void present_layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g)
 {
     memset(g, 0, sizeof *g);
     g->foot_y = -1;
@@ -87,7 +87,7 @@ void layout_present_narration(const ViewState *s, const ScreenLayout *l, Narrati
     g->n_lines = text ? markdown_lines(text, g->w, !s->theme.utf8, NULL, 0, NULL, 0) + (fb ? 1 : 0) : 1;
 }
 
-void layout_present_centre(const ViewState *s, Panel *p)
+void present_centre_panel(const ViewState *s, Panel *p)
 {
     (void)s;
     if (p->bar_w > 0)

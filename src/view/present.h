@@ -35,14 +35,14 @@ const char *present_heading(const ViewState *s);
  * at least the minimum size): title = the heading's lines, matrix and
  * panels, narr = the narration's lines (no title line), status; steps
  * and info empty. The line above the status line is left free. */
-void layout_present(const ViewState *s, ScreenLayout *l);
+void present_layout(const ViewState *s, ScreenLayout *l);
 
 /* The narration's geometry inside l->narr: the text only, at the full
  * width less a column of margin each side (no note, no footer). */
-void layout_present_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g);
+void present_layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g);
 
 /* A panel on a projector: centred across the width it does not fill. */
-void layout_present_centre(const ViewState *s, Panel *p);
+void present_centre_panel(const ViewState *s, Panel *p);
 
 /* f (and F5): presentation mode on / off; only in a lesson (else a
  * notice says so). */
