@@ -31,7 +31,7 @@
 typedef struct {
     const char *which, *lang, *plot_dir, *format, *traces, *answers;
     const char *sw[SWITCH_COUNT];  /* each switch's value as given, or NULL (lesson/switches.h) */
-    bool list, check, walk, breaks, quiz;
+    bool list, check, walk, breaks, quiz, present;
     LessonOverrides o;
 } LessonArgs;
 
@@ -43,6 +43,11 @@ static const CliOption options[] = {
              "                   print the walk-through: every step, its note, its\n"
              "                   narration, then the claims checked"),
     CLI_SWITCH("walk", 0, "print the walk-through even in a terminal", AT(walk)),
+    CLI_SWITCH("present", 0,
+               "open the viewer in presentation mode, for a projector:\n"
+               "the step's note as a heading, the matrix large, the\n"
+               "narration beneath; N / P (or a remote's arrows, Space,\n"
+               "Backspace, PgDn, PgUp) walk the lesson; f toggles it", AT(present)),
     CLI_VALUE("lang", 0, "en|zh", "narration in English (default) or simplified Chinese", AT(lang)),
     CLI_SWITCH("check", 0,
                "run the lesson on fresh traces and check every claim:\n"
@@ -99,7 +104,7 @@ static const CliCommand command = {
     .name = "lesson",
     .usage =
         "usage: traceformer lesson --list [--lang zh]\n"
-        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"
+        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"        "       traceformer lesson N --present [--lang zh]   presentation mode\n"
         "       traceformer lesson N --check [--traces DIR]  check its claims\n"
         "       traceformer lesson N --breaks                which switch breaks which claim\n"
         "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
@@ -160,6 +165,9 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
                                "--check, --breaks, --plot, --quiz or --answers, one at a time");
     if (a->walk && (a->quiz || a->answers))
         return cli_usage_error("lesson", command.usage, "--walk goes without --quiz and --answers");
+    if (a->present && (a->check || a->plot_dir || a->breaks || a->walk || a->quiz || a->answers))
+        return cli_usage_error("lesson", command.usage,
+                               "--present opens the viewer: not with --check, --breaks, --plot, --walk, --quiz or --answers");
     if (a->format && !a->plot_dir)
         return cli_usage_error("lesson", command.usage, "--format goes with --plot DIR");
     if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
@@ -497,8 +505,14 @@ int cmd_lesson(int argc, char **argv)
     bool changed = a.o.src || a.o.tgt;
     for (int i = 0; i < SWITCH_COUNT; i++)
         changed = changed || a.sw[i];
-    if (!a.check && !a.plot_dir && !a.walk && !a.breaks && !a.quiz && !a.answers && !changed && terminal) {
-        rc = lesson_view_open(l, a.lang, NULL);
+    if (a.present && changed) {
+        lesson_free(l);
+        return cli_usage_error("lesson", command.usage,
+                               "--present shows the lesson as written (change it in the viewer: e, M, D ...)");
+    }
+    if (a.present || (!a.check && !a.plot_dir && !a.walk && !a.breaks && !a.quiz && !a.answers && !changed && terminal)) {
+        /* --present without a terminal: lesson_view_open says the viewer needs one */
+        rc = lesson_view_open(l, a.lang, NULL, a.present);
         lesson_free(l);
         return rc;
     }

@@ -831,11 +831,12 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
         .rerun = {lv_run, lv_text, lv, lv_refuses},
         .export = {view_export_png, &lv->place, view_export_model_view},
     };
+    cfg->narration.number = lesson_number(l);  /* presentation mode's status line */
     *out = lv;
     return TF_OK;
 }
 
-int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
+int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir, bool present)
 {
     if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
         fprintf(stderr, "traceformer lesson: standard %s is not a terminal, and the viewer needs one\n",
@@ -852,6 +853,7 @@ int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir)
     Status st = lesson_view_prepare(&lv, l, lang, plots_dir, &cfg, &err);
     if (st)
         return cli_report(&err, st);
+    cfg.present = present;
     int code = 0, sig = 0;
     error_clear(&err);
     st = view_run(&cfg, &sig, &err);

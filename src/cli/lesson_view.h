@@ -24,7 +24,7 @@
 
 /* Open lesson l in the viewer. lang is "en" or "zh" (NULL: "en"), the
  * narration's first language; plots_dir is where the viewer's x key writes
- * images (NULL: "plots").
+ * images (NULL: "plots"); present: open in presentation mode (view/present.h).
  *
  * Standard input and output must be a terminal: when they are not, this
  * says so on stderr (with a hint: `traceformer lesson N --check`, or
@@ -35,8 +35,8 @@
  *
  * cmd_lesson.c calls it for `traceformer lesson N [--lang zh]` when
  * neither --list, --check nor --plot is given:
- *     return lesson_view_open(lesson, lang, NULL);   (then lesson_free) */
-int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir);
+ *     return lesson_view_open(lesson, lang, NULL, present);   (then lesson_free) */
+int lesson_view_open(const Lesson *l, const char *lang, const char *plots_dir, bool present);
 
 /* The same without a terminal: run the lesson into its private directory
  * and fill *cfg for view_init / view_run (its traces, hooks and strings

@@ -157,6 +157,10 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
         paint_text(s, y, w - pw, pos, pw);
         return;
     }
+    if (s->present && s->narration.lookup) {
+        draw_present_status(s, l);
+        return;
+    }
     const CachedRecord *c = view_current(s);
     bool heads = c && c->ok && view_axis(&c->tr.rec, &c->pg, "head") >= 0;
     bool batch = c && c->ok && view_axis(&c->tr.rec, &c->pg, "batch") >= 0;
@@ -233,7 +237,10 @@ void view_draw(const ViewState *s)
         draw_too_small(s);
         return;
     }
-    draw_title(s, &l);
+    if (s->present && s->narration.lookup)
+        draw_present_heading(s, &l);
+    else
+        draw_title(s, &l);
     if (l.steps.w > 0) {
         draw_steps(s, &l);
         paint_vline(s, ROLE_BORDER, l.steps.y, l.steps.x + l.steps.w, l.steps.h);

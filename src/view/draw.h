@@ -21,5 +21,7 @@ void draw_prompt(const ViewState *s, const ScreenLayout *l);  /* draw_help.c: th
 void draw_narration(const ViewState *s, const ScreenLayout *l);  /* draw_narration.c */
 void draw_claims(const ViewState *s, const ScreenLayout *l);     /* draw_narration.c: the claims panel */
 void draw_editor(const ViewState *s, const ScreenLayout *l);     /* draw_narration.c: the line editor */
+void draw_present_heading(const ViewState *s, const ScreenLayout *l);  /* draw_present.c: the step's note on top */
+void draw_present_status(const ViewState *s, const ScreenLayout *l);   /* draw_present.c: lesson, step, N / P */
 
 #endif

@@ -79,22 +79,27 @@ static void pane_title(const ViewState *s, char *buf, size_t cap)
 void draw_narration(const ViewState *s, const ScreenLayout *l)
 {
     const Rect *r = &l->narr;
-    if (r->w <= 0 || r->h < 2)
+    /* presentation mode: the text alone, no title line (present.h) */
+    const bool bare = s->present;
+    if (r->w <= 0 || r->h < (bare ? 1 : 2))
         return;
     bool beside = r->x > 0;
     if (beside)
         paint_vline(s, ROLE_BORDER, r->y, r->x - 1, r->h);
-    paint_hline(s, ROLE_BORDER, r->y, r->x, r->w);
-    char title[128];
-    pane_title(s, title, sizeof title);
-    paint_role(s, ROLE_FOCUS_TITLE);
-    int tw = paint_text(s, r->y, r->x + 1, title, r->w - 2);
-    /* the language on the right of the title line, when it fits */
-    const char *lang = s->lang == VIEW_LANG_ZH ? " \xe4\xb8\xad\xe6\x96\x87 " : " EN ";
-    int lw = text_width(lang, !s->theme.utf8);
-    if (tw + lw + 3 < r->w) {
-        paint_role(s, ROLE_DIM);
-        paint_text(s, r->y, r->x + r->w - lw - 1, lang, lw);
+    int tw = 0, lw = 0;
+    if (!bare) {
+        paint_hline(s, ROLE_BORDER, r->y, r->x, r->w);
+        char title[128];
+        pane_title(s, title, sizeof title);
+        paint_role(s, ROLE_FOCUS_TITLE);
+        tw = paint_text(s, r->y, r->x + 1, title, r->w - 2);
+        /* the language on the right of the title line, when it fits */
+        const char *lang = s->lang == VIEW_LANG_ZH ? " \xe4\xb8\xad\xe6\x96\x87 " : " EN ";
+        lw = text_width(lang, !s->theme.utf8);
+        if (tw + lw + 3 < r->w) {
+            paint_role(s, ROLE_DIM);
+            paint_text(s, r->y, r->x + r->w - lw - 1, lang, lw);
+        }
     }
 
     NarrationGeometry g;
@@ -132,7 +137,7 @@ void draw_narration(const ViewState *s, const ScreenLayout *l)
         md_block(s, text, skip, rows, y, g.x, g.w);
         /* more below or above: say so on the title line */
         bool above = top > 0, below = top + g.text_rows < g.n_lines;
-        if ((above || below) && r->w > 30) {
+        if ((above || below) && r->w > 30 && !bare) {  /* bare: the status line says so */
             char more[64];  /* an arrow first, where the terminal has one */
             snprintf(more, sizeof more, "%s%s", !s->theme.utf8 ? "" : below ? " \xe2\x86\x93" : " \xe2\x86\x91",
                      view_word(s->lang, below ? WORD_MORE : WORD_BACK));

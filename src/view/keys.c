@@ -6,6 +6,7 @@
 
 #include "view/glossary.h"
 #include "view/layout.h"
+#include "view/present.h"
 #include "view/words.h"
 
 #define ESC 27
@@ -72,6 +73,12 @@ static const KeyBinding lesson_keys[] = {
     {{'F'}, "F", DO_NORM, "re-run with the layer norm moved: pre-LN <-> post-LN", "把层归一化换个位置（pre-LN ↔ post-LN），重新运行"},
     {{'U'}, "U", DO_WARMUP, "re-run training without learning-rate warm-up / back", "去掉 / 恢复学习率预热，重新训练"},
     {{'C'}, "C", DO_CLAIMS, "the lesson's claims on this run: PASS / FAIL, measured", "本课的结论在这次运行上：成立 / 不成立，测得值"},
+    {{'f', KEY_F(5)}, "f F5", DO_PRESENT, "presentation mode: a big matrix, the narration beneath",
+     "演示模式：大矩阵，讲解在下方"},
+    /* no keys of their own: in presentation mode these go to N and P (view_present_key) */
+    {{0}, "\xe2\x86\x92 Space PgDn", DO_GUIDE_NEXT, "in presentation mode: the lesson's next step",
+     "演示模式中：课程的下一步"},
+    {{0}, "\xe2\x86\x90 Bksp PgUp", DO_GUIDE_PREV, "in presentation mode: its previous step", "演示模式中：课程的上一步"},
 };
 
 static const KeyBinding pane_keys[] = {
@@ -82,7 +89,8 @@ static const KeyBinding pane_keys[] = {
 
 static const KeyBinding other_keys[] = {
     {{'?', KEY_F(1)}, "?", DO_HELP, "this help", "本帮助"},
-    {{ESC}, "Esc", DO_BACK, "back: close help, the prompt, heads or compare", "返回：关闭帮助、提示行、多头视图或对比"},
+    {{ESC}, "Esc", DO_BACK, "back: close help, the prompt, heads, compare or presentation",
+     "返回：关闭帮助、提示行、多头视图、对比或演示模式"},
     {{KEY_CTRL('l')}, "Ctrl-L", DO_REDRAW, "repaint the screen", "重画屏幕"},
     {{'q', 'Q'}, "q", DO_QUIT, "quit", "退出"},
 };
@@ -318,6 +326,8 @@ void view_key(ViewState *s, int ch)
     }
     if (s->claims && claims_key(s, ch))
         return;
+    if (s->present && view_present_key(s, ch))
+        return;
     bool steps = s->focus == FOCUS_STEPS;
     switch (keys_action(ch)) {
     case DO_NONE:
@@ -418,7 +428,8 @@ void view_key(ViewState *s, int ch)
         else if (steps) {
             s->focus = FOCUS_MATRIX;
             view_sync(s);
-        }
+        } else if (s->present)
+            view_toggle_present(s);  /* a remote's "stop" sends Esc */
         break;
     case DO_REDRAW: break;
     case DO_QUIT: s->quit = true; break;
@@ -442,6 +453,7 @@ void view_key(ViewState *s, int ch)
     case DO_NORM: view_request_rerun(s, VIEW_EDIT_NORM, NULL); break;
     case DO_WARMUP: view_request_rerun(s, VIEW_EDIT_WARMUP, NULL); break;
     case DO_CLAIMS: view_toggle_claims(s); break;
+    case DO_PRESENT: view_toggle_present(s); break;
     }
 }
 

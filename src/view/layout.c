@@ -8,6 +8,7 @@
 #include "trace/export.h"
 #include "view/curve.h"
 #include "view/markdown.h"
+#include "view/present.h"
 #include "view/text.h"
 
 #define STEPS_MIN_SCREEN 80   /* narrower screens drop the steps pane */
@@ -73,6 +74,10 @@ void layout_screen(const ViewState *s, ScreenLayout *l)
         l->too_small = true;
         return;
     }
+    if (s->present && s->narration.lookup) {
+        present_layout(s, l);
+        return;
+    }
     l->title = (Rect){0, 0, 1, s->cols};
     l->status = (Rect){s->lines - 1, 0, 1, s->cols};
     int body_y = 1, body_h = s->lines - 2, x = 0;
@@ -116,6 +121,10 @@ void layout_screen(const ViewState *s, ScreenLayout *l)
 
 void layout_narration(const ViewState *s, const ScreenLayout *l, NarrationGeometry *g)
 {
+    if (s->present && s->narration.lookup) {
+        present_layout_narration(s, l, g);
+        return;
+    }
     memset(g, 0, sizeof *g);
     g->foot_y = -1;
     const Rect *r = &l->narr;
@@ -460,6 +469,8 @@ int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max
 
     out[0] = base_panel(l->panels, PANEL_A, c, page, -1);
     fit_panel(s, c, &out[0], false, &c->stats);
+    if (s->present)
+        present_centre_panel(s, &out[0]);
     return 1;
 }
 

@@ -17,7 +17,9 @@
  * matrix on the right (from 100 columns; the steps pane keeps its place
  * only where 80 columns are left for it and the matrix), or, on narrower
  * screens, between the matrix and the info pane. The matrix area holds one panel (the current page), three in
- * compare (A, B, A − B) or one per head in the heads view. */
+ * compare (A, B, A − B) or one per head in the heads view. Presentation
+ * mode (present.h) has a layout of its own: layout_screen and
+ * layout_narration hand over to it. */
 #ifndef TF_VIEW_LAYOUT_H
 #define TF_VIEW_LAYOUT_H
 

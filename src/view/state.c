@@ -343,6 +343,7 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
     s->origin = cfg->a;
     s->b_given = cfg->b != NULL;
     s->lang = cfg->lang;
+    s->present = cfg->present && cfg->narration.lookup;
     s->guide_step = -1;
     if (cfg->run) {
         s->run = *cfg->run;
@@ -384,7 +385,7 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
         s->cur = (uint32_t)i;
     }
     view_sync(s);
-    if (s->n_guide > 0) {
+    if (s->n_guide > 0 && !s->present) {  /* presentation mode's status line says N and P itself */
         view_format(s->msg, sizeof s->msg, s->lang, WORD_GREETING, s->n_guide,
                     s->narration.intro ? view_word(s->lang, WORD_GREETING_INTRO) : "");
         s->msg_kind = MSG_NOTICE;

@@ -81,6 +81,7 @@ typedef struct {
      * mask off"); "" for none. May be NULL. */
     void (*run_switches)(void *ctx, const char *run, ViewLang lang, char *tag, size_t tag_cap, char *words,
                          size_t words_cap);
+    int number;  /* the lesson's number, for presentation mode's status line; 0: none */
 } ViewNarration;
 
 /* Re-running the model behind the trace with one thing changed (keys e E
@@ -186,6 +187,7 @@ typedef struct {
     const ViewRunResult *run;  /* the claims of the run on screen, when known; or NULL */
     ViewExport export;
     ViewTheme theme;
+    bool present;           /* open in presentation mode (present.h); only with narration */
     int lines, cols;        /* screen size */
 } ViewConfig;
 
@@ -243,6 +245,7 @@ typedef struct {
     bool heads;                     /* every head of the block */
     bool help;
     int help_top;                   /* first help line shown */
+    bool present;                   /* presentation mode (present.h): a lesson for a projector */
     ViewFocus focus;
     TreeMode tree_mode;
     uint32_t tree_node;             /* node of the steps cursor (focus steps) */

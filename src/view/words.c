@@ -281,6 +281,15 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_CURVE_TITLE] = {"%s: one row each, value and bar", "%s：每行一个，数值和条形"},
     [WORD_WIN_ROWS] = {"rows %u-%u of %u", "行 %u-%u/%u"},
     [WORD_WIN_ROWS_MEAN] = {"rows %u-%u of %u  mean of %u", "行 %u-%u/%u  %u 个的均值"},
+    [WORD_PRESENT_LESSON] = {"lesson %d", "第 %d 课"},
+    [WORD_PRESENT_STEP] = {"step %d of %d", "第 %d 步，共 %d 步"},
+    [WORD_PRESENT_OFF] = {"off the lesson's path after step %d of %d", "已离开课程路线（第 %d 步，共 %d 步）"},
+    [WORD_PRESENT_STEPS] = {"%d steps", "共 %d 步"},
+    [WORD_PRESENT_INTRO] = {"introduction", "课程简介"},
+    [WORD_PRESENT_NEXT] = {"next", "下一步"},
+    [WORD_PRESENT_BACK] = {"back", "上一步"},
+    [WORD_MSG_PRESENT_LESSON] = {"presentation mode shows a lesson: traceformer lesson N --present",
+                                 "演示模式用于课程：traceformer lesson N --present"},
 };
 
 const char *view_word(ViewLang lang, Word w)

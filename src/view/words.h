@@ -234,6 +234,15 @@ typedef enum {
     WORD_CURVE_TITLE,  /* fmt %s: a curve's panel title: its axis ("step") */
     WORD_WIN_ROWS,  /* fmt %u %u %u: a column curve's window: first, last row, rows */
     WORD_WIN_ROWS_MEAN,  /* fmt %u %u %u %u: the same, each row the mean of that many */
+    /* presentation mode (present.h): its status line */
+    WORD_PRESENT_LESSON,  /* fmt %d: "lesson 7" */
+    WORD_PRESENT_STEP,    /* fmt %d %d: step, of steps */
+    WORD_PRESENT_OFF,     /* fmt %d %d: the step left, of steps */
+    WORD_PRESENT_STEPS,   /* fmt %d: steps (before the first) */
+    WORD_PRESENT_INTRO,   /* the introduction is shown */
+    WORD_PRESENT_NEXT,    /* after "N" */
+    WORD_PRESENT_BACK,    /* after "P" */
+    WORD_MSG_PRESENT_LESSON,  /* the key outside a lesson */
     WORD_COUNT
 } Word;
 

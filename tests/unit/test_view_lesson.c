@@ -556,6 +556,155 @@ static void test_narration_layout(void **state)
     assert_true(l.steps.w > 0);  /* wide enough for the outline too */
 }
 
+/* ---- presentation mode (view/present.h) ---- */
+
+/* The screen for a projector: no steps or info pane, the heading on top,
+ * the matrix whole with its token labels, the narration beneath across
+ * the width, the line above the status line free (a prompt's), larger
+ * cells and more narration on a larger screen. */
+static void test_present_layout(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    view_key(s, 'f');
+    assert_true(s->present);
+    assert_true(view_jump(s, "enc.0.attn.weights"));  /* a query × key page of the 3 source tokens */
+    static const int sizes[][2] = {{24, 80}, {45, 160}, {VIEW_MIN_LINES, VIEW_MIN_COLS}, {30, 100}, {60, 240}};
+    int cw_80 = 0, rh_80 = 0, narr_80 = 0;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        view_resize(s, sizes[i][0], sizes[i][1]);
+        ScreenLayout l;
+        layout_screen(s, &l);
+        assert_false(l.too_small);
+        assert_int_equal(l.steps.w, 0);
+        assert_int_equal(l.info.w * l.info.h, 0);
+        assert_true(l.title.y == 0 && l.title.h >= 1 && l.title.h <= 2);
+        assert_int_equal(l.matrix.y, l.title.h);
+        assert_int_equal(l.matrix.w, s->cols);
+        assert_true(l.narr.y >= l.matrix.y + l.matrix.h);
+        assert_false(overlap(l.narr, l.matrix));
+        assert_int_equal(l.narr.x, 0);
+        assert_int_equal(l.narr.w, s->cols);
+        assert_true(l.narr.h >= 3);
+        assert_true(l.narr.y + l.narr.h <= s->lines - 2);  /* a line for a prompt, then the status */
+        assert_int_equal(l.status.y, s->lines - 1);
+        NarrationGeometry g;
+        layout_narration(s, &l, &g);
+        assert_int_equal(g.x, 1);
+        assert_int_equal(g.w, s->cols - 2);
+        assert_int_equal(g.note_rows, 0);  /* the note is the heading */
+        assert_int_equal(g.foot_y, -1);
+        assert_int_equal(g.text_y, l.narr.y);
+        assert_int_equal(g.text_rows, l.narr.h);
+        Panel p[LAYOUT_MAX_PANELS];
+        assert_int_equal(layout_panels(s, &l, p, LAYOUT_MAX_PANELS), 1);
+        assert_int_equal(p[0].vr, p[0].rows);  /* the whole page */
+        assert_int_equal(p[0].vc, p[0].cols);
+        assert_true(p[0].label_w > 0 && p[0].hdr == 1);  /* tokens down the side and across */
+        assert_true(p[0].r.x >= 0 && p[0].cx + (int)p[0].vc * p[0].cw <= s->cols);
+        int cell_lines = p[0].half ? ((int)p[0].vr + 1) / 2 : (int)p[0].vr * p[0].rh;
+        assert_true(p[0].cy + cell_lines <= l.matrix.y + l.matrix.h - 1);  /* the legend below */
+        if (s->cols == 80) {
+            assert_true(p[0].numbers);
+            cw_80 = p[0].cw;
+            rh_80 = p[0].rh;
+            narr_80 = l.narr.h;
+        }
+        if (s->cols == 160) {
+            assert_true(p[0].numbers);
+            assert_true(p[0].cw > cw_80 || p[0].rh > rh_80);  /* larger cells */
+            assert_true(l.narr.h > narr_80);                 /* and more narration */
+            /* centred across the width it does not fill */
+            int used = p[0].cx - p[0].r.x + (int)p[0].vc * p[0].cw;
+            int left = p[0].r.x, right = s->cols - (p[0].r.x + used);
+            assert_true(left - right <= 1 && right - left <= 1);
+        }
+    }
+    /* below the minimum the usual notice, in presentation mode too */
+    view_resize(s, VIEW_MIN_LINES - 1, 80);
+    ScreenLayout l;
+    layout_screen(s, &l);
+    assert_true(l.too_small);
+    /* the long narration scrolls (J) within presentation mode's lines */
+    view_resize(s, 24, 80);
+    layout_screen(s, &l);
+    NarrationGeometry g;
+    layout_narration(s, &l, &g);
+    assert_true(g.n_lines > g.text_rows);
+    view_key(s, 'J');
+    assert_int_equal(s->narr_top, 3);
+    /* f again: the lesson's usual screen */
+    view_key(s, 'f');
+    assert_false(s->present);
+    layout_screen(s, &l);
+    assert_true(l.info.h > 0);
+}
+
+/* What a presenter's remote sends walks the lesson in presentation mode;
+ * outside it those keys keep their usual meaning. f, F5 and Esc leave. */
+static void test_present_keys(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    view_resize(s, 24, 80);
+    assert_false(s->present);
+    assert_int_equal(s->guide_step, 1);
+    view_key(s, KEY_F(5));
+    assert_true(s->present);
+    static const int next[] = {' ', KEY_RIGHT, KEY_NPAGE};
+    static const int back[] = {KEY_LEFT, 127, KEY_BACKSPACE, KEY_PPAGE};
+    view_key(s, next[0]);
+    assert_string_equal(cur_name(s), "enc.0.attn.weights");
+    assert_int_equal(s->guide_step, 2);
+    view_key(s, back[0]);
+    assert_int_equal(s->guide_step, 1);
+    for (size_t i = 0; i < sizeof next / sizeof next[0]; i++) {
+        view_key(s, 'P');
+        view_key(s, next[i]);
+        assert_int_equal(s->guide_step, 1);
+        assert_true(s->guide_on);
+    }
+    for (size_t i = 0; i < sizeof back / sizeof back[0]; i++) {
+        view_key(s, 'N');
+        assert_int_equal(s->guide_step, 2);
+        view_key(s, back[i]);
+        assert_int_equal(s->guide_step, 1);
+    }
+    /* every other key still works: v, the heads view, and Esc closes it first */
+    view_key(s, 'a');
+    assert_true(s->heads);
+    view_key(s, 27);
+    assert_false(s->heads);
+    assert_true(s->present);
+    view_key(s, 27);  /* then Esc leaves presentation mode */
+    assert_false(s->present);
+    uint32_t col = s->col;
+    view_key(s, KEY_RIGHT);  /* outside it, → is the record after, not the step */
+    assert_false(s->guide_on);
+    (void)col;
+    view_key(s, 'f');
+    assert_true(s->present);
+    view_key(s, 'f');
+    assert_false(s->present);
+}
+
+/* Presentation mode needs a lesson: without narration the key says so,
+ * and --present's flag alone does not turn it on. */
+static void test_present_needs_lesson(void **state)
+{
+    Fixture *f = *state;
+    ViewState v;
+    ViewConfig cfg = {.a = f->a, .present = true, .theme = {true, true}, .lines = 24, .cols = 80};
+    Error err;
+    assert_int_equal(view_init(&v, &cfg, &err), TF_OK);
+    assert_false(v.present);
+    view_key(&v, 'f');
+    assert_false(v.present);
+    assert_int_equal(v.msg_kind, MSG_NOTICE);
+    assert_non_null(strstr(v.msg, "--present"));
+    view_free(&v);
+}
+
 /* ---- re-running ---- */
 
 static void type(ViewState *s, const char *utf8)
@@ -1003,6 +1152,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_narration_and_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_narration_scrolls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_narration_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_present_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_present_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_present_needs_lesson, setup, teardown),
         cmocka_unit_test_setup_teardown(test_editor_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_edit_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_toggles_and_claims, setup, teardown),
