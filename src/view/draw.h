@@ -21,5 +21,6 @@ void draw_prompt(const ViewState *s, const ScreenLayout *l);  /* draw_help.c: th
 void draw_narration(const ViewState *s, const ScreenLayout *l);  /* draw_narration.c */
 void draw_claims(const ViewState *s, const ScreenLayout *l);     /* draw_narration.c: the claims panel */
 void draw_editor(const ViewState *s, const ScreenLayout *l);     /* draw_narration.c: the line editor */
+void draw_quiz_prompt(const ViewState *s, const ScreenLayout *l);  /* draw_quiz.c: a question's prompt */
 
 #endif
