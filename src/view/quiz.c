@@ -350,7 +350,7 @@ const char *view_quiz_narration(const ViewState *s, const char *narration)
         add(&b, "**%s**\n\n", heading);
         add_word(&b, g, WORD_Q_UNAVAILABLE, q->unavailable);
     } else if (grade == VIEW_ANSWER_NONE) {
-        add(&b, "**%s** %s\n\n%s\n\n", heading, view_word(g, WORD_Q_ANSWER_FIRST), q->text);
+        add(&b, "**%s**\n\n%s\n\n", heading, q->text);
         for (int i = 0; i < q->n_choices && q->kind != VIEW_Q_CHOOSE; i++)
             add(&b, "- %c) %s\n", i < 26 ? 'a' + i : '*', q->choice[i]);
         if (q->n_choices > 0 && q->kind != VIEW_Q_CHOOSE)
@@ -359,7 +359,7 @@ const char *view_quiz_narration(const ViewState *s, const char *narration)
                    : q->kind == VIEW_Q_NUMBER ? WORD_Q_HOW_NUMBER
                    : q->kind == VIEW_Q_ORDER  ? WORD_Q_HOW_ORDER
                                               : WORD_Q_HOW_SWITCH;
-        add(&b, "*%s*\n\n", view_word(g, how));
+        add(&b, "*%s %s*\n\n", view_word(g, how), view_word(g, WORD_Q_ANSWER_FIRST));
         if (s->quiz[k].hint && q->hint && q->hint[0])
             add_word(&b, g, WORD_Q_HINT, q->hint);
         return text;  /* the step's narration comes with the answer */
