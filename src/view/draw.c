@@ -181,6 +181,8 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     int n = 0;
     ViewLang g = s->lang;
     bool lesson = s->narration.lookup != NULL;
+    if (view_quiz_hides(s))  /* the prompt was put away: how to get it back */
+        hints[n++] = (Hint){"Enter", view_word(g, WORD_KEY_ANSWER)};
     if (lesson && s->n_guide > 0)
         hints[n++] = (Hint){"N/P", view_word(g, WORD_KEY_LESSON_STEP)};
     if (lesson)

@@ -60,6 +60,7 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_Q_KEYS_CHOOSE] = {"  \xe2\x86\x90/\xe2\x86\x92 Enter  ^T hint  ^X skip  Esc later ",
                             "  \xe2\x86\x90/\xe2\x86\x92 Enter  ^T 提示  ^X 跳过  Esc 稍后 "},
     [WORD_Q_KEYS] = {"  Enter answers  ^T hint  ^X skip  Esc later ", "  Enter 作答  ^T 提示  ^X 跳过  Esc 稍后 "},
+    [WORD_KEY_ANSWER] = {"answer the question", "回答问题"},
     [WORD_Q_SCORE] = {"questions: %d of %d  ", "问题：答对 %d 个，共 %d 个  "},
     [WORD_MSG_Q_RIGHT] = {"right: %s", "答对了：%s"},
     [WORD_MSG_Q_WRONG] = {"not quite: you said %s, the answer is %s", "不对：你答的是 %s，答案是 %s"},

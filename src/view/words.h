@@ -54,6 +54,7 @@ typedef enum {
     WORD_Q_PROMPT_CHOOSE, WORD_Q_PROMPT_NUMBER, WORD_Q_PROMPT_ORDER, WORD_Q_PROMPT_SWITCH,
     WORD_Q_KEYS_CHOOSE, WORD_Q_KEYS,
     WORD_Q_SCORE,         /* fmt %d %d: right, of */
+    WORD_KEY_ANSWER,      /* the status line's "Enter" at a question waiting for its answer */
     WORD_MSG_Q_RIGHT,     /* fmt %s: the answer */
     WORD_MSG_Q_WRONG,     /* fmt %s %s: said, expected */
     WORD_MSG_Q_SKIPPED,   /* fmt %s: expected */
