@@ -305,6 +305,29 @@ static ViewQuestionKind view_kind(QuestionKind k)
     }
 }
 
+/* A SWITCH question's choices are claim IDs: the pane lists each with
+ * its sentence, in lang where it has one. */
+static void claim_sentences(LessonView *lv, ViewLang g, ViewQuestion *out)
+{
+    ClaimResult *res = NULL;
+    int failed = 0;
+    Error err;
+    error_clear(&err);
+    if (lesson_check(lv->l, &lv->traces, &res, &failed, &err) != TF_OK) {
+        free(res);
+        return;
+    }
+    const int n = lesson_claim_count(lv->l);
+    for (int c = 0; c < out->n_choices; c++)
+        for (int i = 0; i < n; i++)
+            if (strcmp(res[i].id, out->choice[c]) == 0) {
+                const char *t = g == VIEW_LANG_ZH && res[i].text_zh[0] ? res[i].text_zh : res[i].text;
+                copy_text(out->detail[c], sizeof out->detail[c], t);
+                break;
+            }
+    free(res);
+}
+
 static bool lv_question(void *ctx, int k, ViewLang g, ViewQuestion *out)
 {
     LessonView *lv = ctx;
@@ -327,6 +350,8 @@ static bool lv_question(void *ctx, int k, ViewLang g, ViewQuestion *out)
         copy_text(out->choice[c], sizeof out->choice[c], q->choice[c]);
     copy_text(out->expected, sizeof out->expected, q->expected_text);
     copy_text(out->changes, sizeof out->changes, q->changes);
+    if (out->kind == VIEW_Q_SWITCH)
+        claim_sentences(lv, g, out);
     return true;
 }
 

@@ -435,8 +435,15 @@ void view_key(ViewState *s, int ch)
         break;
     case DO_FOLD: view_tree_toggle(s); break;
     case DO_TREE_MODE: view_tree_cycle_mode(s); break;
-    case DO_EXPORT: view_request_export(s); break;
-    case DO_MODEL_VIEW: view_request_model_view(s); break;
+    case DO_EXPORT:
+    case DO_MODEL_VIEW:
+        if (view_quiz_hides(s))  /* no numbers before the answer, not even in a file */
+            view_say(s, MSG_NOTICE, WORD_MSG_Q_FIRST);
+        else if (keys_action(ch) == DO_EXPORT)
+            view_request_export(s);
+        else
+            view_request_model_view(s);
+        break;
     case DO_HELP:
         s->help = true;
         s->help_top = 0;

@@ -52,8 +52,13 @@ static void fetch(ViewState *s, int k)
         q->n_choices = 0;
     if (q->n_choices > VIEW_Q_MAX_CHOICES)
         q->n_choices = VIEW_Q_MAX_CHOICES;
-    for (int i = 0; i < q->n_choices; i++)  /* whatever the hook wrote, the strings end */
+    for (int i = 0; i < q->n_choices; i++) {  /* whatever the hook wrote, the strings end */
         q->choice[i][VIEW_Q_LABEL - 1] = '\0';
+        q->detail[i][sizeof q->detail[i] - 1] = '\0';
+        for (char *c = q->detail[i]; *c; c++)  /* one line of the pane's list */
+            if ((unsigned char)*c < 0x20)
+                *c = ' ';
+    }
     q->expected[sizeof q->expected - 1] = '\0';
     q->changes[sizeof q->changes - 1] = '\0';
     q->unavailable[sizeof q->unavailable - 1] = '\0';
@@ -352,7 +357,8 @@ const char *view_quiz_narration(const ViewState *s, const char *narration)
     } else if (grade == VIEW_ANSWER_NONE) {
         add(&b, "**%s**\n\n%s\n\n", heading, q->text);
         for (int i = 0; i < q->n_choices && q->kind != VIEW_Q_CHOOSE; i++)
-            add(&b, "- %c) %s\n", i < 26 ? 'a' + i : '*', q->choice[i]);
+            add(&b, "- %c) %s%s%s\n", i < 26 ? 'a' + i : '*', q->choice[i], q->detail[i][0] ? ": " : "",
+                q->detail[i]);
         if (q->n_choices > 0 && q->kind != VIEW_Q_CHOOSE)
             add(&b, "\n");
         Word how = q->kind == VIEW_Q_CHOOSE   ? WORD_Q_HOW_CHOOSE

@@ -66,6 +66,8 @@ typedef struct {
     const char *explanation;  /* shown with the answer, or NULL */
     int n_choices;            /* 0 for NUMBER; CHOOSE / ORDER: labels; SWITCH: claim IDs */
     char choice[VIEW_Q_MAX_CHOICES][VIEW_Q_LABEL];
+    char detail[VIEW_Q_MAX_CHOICES][200];  /* what a choice stands for, listed after it in the
+                                              pane (SWITCH: the claim's sentence), or "" */
     char expected[256];       /* the expected answer in words, on the run on screen */
     char changes[256];        /* the switches under which the answer differs, in words, or "" */
     char unavailable[256];    /* why the answer cannot be measured on this run ("" when it can):

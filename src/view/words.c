@@ -69,6 +69,8 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_MSG_Q_LATER] = {"the question waits: Enter answers it, N moves on", "问题还在：按 Enter 作答，按 N 继续"},
     [WORD_MSG_Q_NONE] = {"this step asks no question", "这一步没有问题"},
     [WORD_MSG_Q_DONE] = {"this step's question is answered", "这一步的问题已经答过了"},
+    [WORD_MSG_Q_FIRST] = {"the question comes first: Enter answers it, Ctrl-X skips it",
+                          "先回答问题：按 Enter 作答，按 Ctrl-X 跳过"},
     [WORD_MSG_Q_NO_HINT] = {"this question has no hint", "这个问题没有提示"},
     [WORD_MSG_LESSON_END] = {"this is the lesson's last step (%d) \xe2\x80\x94 questions: %d of %d right, %d skipped",
                              "这是本课的最后一步（第 %d 步）——问题：答对 %d 个，共 %d 个，跳过 %d 个"},

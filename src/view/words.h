@@ -63,6 +63,7 @@ typedef enum {
     WORD_MSG_Q_NONE,
     WORD_MSG_Q_DONE,
     WORD_MSG_Q_NO_HINT,
+    WORD_MSG_Q_FIRST,     /* an export asked for while the numbers wait for an answer */
     WORD_MSG_LESSON_END,  /* fmt %d %d %d %d: steps, right, questions, skipped */
     /* the status line */
     WORD_STATUS_HELP,

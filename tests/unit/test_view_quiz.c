@@ -155,6 +155,7 @@ static bool fake_question(void *ctx, int k, ViewLang lang, ViewQuestion *out)
         out->n_choices = 2;
         snprintf(out->choice[0], sizeof out->choice[0], "head 0");
         snprintf(out->choice[1], sizeof out->choice[1], "head 1");
+        snprintf(out->detail[0], sizeof out->detail[0], "the first\nhead");
         snprintf(out->expected, sizeof out->expected, "head 1, head 0");
         return true;
     }
@@ -323,6 +324,12 @@ static void test_question_hides_until_answered(void **state)
     /* step 4: skipped */
     view_key(s, 'N');
     assert_true(s->asking);
+    assert_true(narration_has(s, "- a) head 0: the first head\n- b) head 1\n"));  /* lettered, one line each */
+    view_key(s, 27);
+    view_key(s, 'x');  /* no numbers in a file either */
+    assert_non_null(strstr(s->msg, "the question comes first"));
+    assert_int_equal(s->pending, PENDING_NONE);
+    view_key(s, '\n');
     view_key(s, KEY_CTRL('x'));
     assert_false(s->asking);
     assert_false(view_quiz_hides(s));
