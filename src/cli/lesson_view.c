@@ -23,7 +23,7 @@
 #include "view/view.h"
 #include "view/words.h"
 
-#define MAX_FLOW (2 * LESSON_MAX_STEPS + 8)
+#define MAX_FLOW (2 * LESSON_MAX_STEPS + 6 * LESSON_MAX_QUESTIONS + 8)  /* narration, and each question's three texts in two languages */
 #define SENTENCE_MAX 512
 #define RUN_LABEL_MAX 300
 
