@@ -377,7 +377,7 @@ const char *view_quiz_narration(const ViewState *s, const char *narration)
         if (grade != VIEW_ANSWER_SKIPPED && s->quiz[k].said[0])
             view_format(said, sizeof said, g, WORD_Q_YOU_SAID, s->quiz[k].said);
         view_format(expected, sizeof expected, g, WORD_Q_EXPECTED, q->expected[0] ? q->expected : "?");
-        add(&b, "%s%s%s\n\n", said, said[0] ? " " : "", expected);
+        add(&b, "%s%s%s\n\n", said, said[0] && g == VIEW_LANG_EN ? " " : "", expected);
         if (q->changes[0])
             add_word(&b, g, WORD_Q_CHANGES, q->changes);
         if (q->explanation && q->explanation[0])

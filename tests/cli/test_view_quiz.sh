@@ -112,8 +112,18 @@ ui_wait "lesson step 1 of" "the fixture lesson opens"
 ui_wait "questions: 0 of $nq" "the title counts the lesson's $nq questions"
 walk_to "$num_step"
 ui_wait "number> " "at the number question ($num_id): the prompt takes a number"
-ui_wait "question first" "and the matrix waits: no numbers"
+ui_wait "question first" "and the matrix waits"
+NUMBERS='[0-9]\.[0-9][0-9] +-?[0-9]+\.[0-9][0-9] '  # two cells of a row, with their numbers
+if ui_screen | grep -qE -- "$NUMBERS"; then bad "numbers on screen before the answer"; ui_screen | sed 's/^/       | /'
+else ok "no numbers on screen before the answer"; fi
 ui_wait "$(md_words "$num_id" "")" "the narration pane shows the question"
+ui_keys Escape
+ui_wait "the question waits: Enter answers it" "Esc puts the prompt aside, and says how to come back"
+ui_keys L
+ui_wait "问题 " "L: the question's frame in Chinese"
+ui_keys L
+ui_keys Enter
+ui_wait "number> " "Enter: the prompt again"
 hint=$(md_words "$num_id" hint)
 ui_keys C-t
 ui_wait "$hint" "Ctrl-T: the hint"
@@ -124,10 +134,12 @@ ui_wait "number> " "and the prompt stays"
 ui_keys C-u
 ui_type "99999"
 ui_keys Enter
-ui_wait "not quite: you said" "a wrong answer: graded wrong"
-ui_wait "Expected, measured on this run:" "the reveal: the expected answer"
+ui_wait "not quite: you said 99999, the answer is" "a wrong answer: graded wrong, the answer said"
+ui_wait "Not quite." "the reveal: wrong"
+ui_wait "Your answer: 99999. Expected, measured" "the reveal: the answer given and the one expected"
 ui_wait "$(md_words "$num_id" explanation)" "the reveal: the explanation"
 ui_wait_gone "question first" "the reveal: the matrix is shown"
+ui_wait_re "$NUMBERS" "the reveal: the matrix's numbers"
 eval "done_$num_step=1"
 walk_to "$cho_step"
 ui_wait "answer> " "at the choose question ($cho_id): the choices in the prompt"
@@ -135,10 +147,14 @@ ui_wait " a) " "lettered"
 ui_screen | tail -1 >"$WORK/choices"
 ui_keys C-x
 ui_wait "skipped: the answer is" "Ctrl-X skips the question, and says the answer"
-label=$(ui_screen | sed -n 's/.*skipped: the answer is \(.*[^ ]\) *[0-9]*\/[0-9]* *$/\1/p' | head -1)
+label=$(ui_screen | sed -n 's/.*skipped: the answer is \(.*[^ ]\)  *[0-9][0-9]*\/[0-9][0-9]* *$/\1/p' | head -1)
 eval "done_$cho_step=1"
 last=$(awk '/^\[/ { sec = $0; next } sec == "[steps]" && /^step *=/ { n++ } END { print n }' "$ini")
 walk_to "$last"
+if is_question_step "$last"; then
+    ui_keys Escape
+    ui_wait "the question waits" "Esc at the last step: the prompt gives the keys back"
+fi
 ui_keys N
 ui_wait "questions: 0 of $nq right, 1 skipped" "N on the last step: the score"
 ui_keys q
