@@ -96,12 +96,6 @@ void view_quiz_sync(ViewState *s)
         prompt_open(s, k);
 }
 
-bool view_quiz_here(const ViewState *s)
-{
-    int k = quiz_step(s);
-    return k >= 0 && s->question_step == k;
-}
-
 bool view_quiz_hides(const ViewState *s)
 {
     int k = quiz_step(s);
@@ -183,7 +177,8 @@ void view_quiz_skip(ViewState *s)
     view_say(s, MSG_NOTICE, WORD_MSG_Q_SKIPPED, s->question.expected);
 }
 
-void view_quiz_answer(ViewState *s, const char *typed)
+/* Grade `typed` (CHOOSE: the selected choice's letter when NULL). */
+static void quiz_answer(ViewState *s, const char *typed)
 {
     int k = quiz_step(s);
     if (k < 0) {
@@ -291,7 +286,7 @@ void view_quiz_key(ViewState *s, int ch)
     case KEY_CTRL('x'): view_quiz_skip(s); return;
     case '\n':
     case '\r':
-    case KEY_ENTER: view_quiz_answer(s, s->question.kind == VIEW_Q_CHOOSE ? NULL : s->answer.text); return;
+    case KEY_ENTER: quiz_answer(s, s->question.kind == VIEW_Q_CHOOSE ? NULL : s->answer.text); return;
     case KEY_NPAGE: view_narration_scroll(s, 3); return;
     case KEY_PPAGE: view_narration_scroll(s, -3); return;
     }

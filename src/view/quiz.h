@@ -38,13 +38,9 @@ void view_quiz_char(ViewState *s, uint32_t cp);
 void view_quiz_open(ViewState *s);    /* Enter at an unanswered question: the prompt again */
 void view_quiz_hint(ViewState *s);    /* Ctrl-T */
 void view_quiz_skip(ViewState *s);    /* Ctrl-X */
-/* Grade `typed` (CHOOSE: the selected choice's letter when NULL). */
-void view_quiz_answer(ViewState *s, const char *typed);
 
 /* The step on screen asks a question not yet answered: its numbers are hidden. */
 bool view_quiz_hides(const ViewState *s);
-/* Does the step on screen ask a question (answered or not)? */
-bool view_quiz_here(const ViewState *s);
 /* The number of questions answered right, skipped, and in all. */
 int view_quiz_right(const ViewState *s);
 int view_quiz_skipped(const ViewState *s);
