@@ -23,7 +23,7 @@
 #include "view/view.h"
 #include "view/words.h"
 
-#define MAX_FLOW (2 * LESSON_MAX_STEPS + 8)
+#define MAX_FLOW (2 * LESSON_MAX_STEPS + 6 * LESSON_MAX_QUESTIONS + 8)  /* narration, and each question's three texts in two languages */
 #define SENTENCE_MAX 512
 #define RUN_LABEL_MAX 300
 
@@ -42,6 +42,14 @@ typedef struct {
 
 
 #define FACTS_UNKNOWN {.causal = -1, .padding = -1, .residual = -1, .scale = -1}
+
+/* A question as asked on one run, in one language. */
+typedef struct {
+    int run;                 /* dir_now + 1 when measured; 0: not yet */
+    Status st;
+    char why[320];           /* st != TF_OK: the engine's message */
+    QuestionAsked q;
+} AskedQuestion;
 
 struct LessonView {
     const Lesson *l;
@@ -75,6 +83,10 @@ struct LessonView {
         char *text;              /* markdown_flow's, for the pane */
     } flow[MAX_FLOW];
     int n_flow;
+
+    /* each question as asked on the run on screen, per language: measured
+     * once per run (a SWITCH question runs the lesson again) */
+    AskedQuestion asked[LESSON_MAX_QUESTIONS][VIEW_N_LANGS];
 };
 
 static const char *lang_code(ViewLang l)
@@ -246,6 +258,123 @@ static const char *lv_run_label(void *ctx, const char *run, ViewLang lang)
         if (strcmp(lv->traces.run[i], run && run[0] ? run : "main") == 0)
             return lv->run_label[i][lang];
     return NULL;
+}
+
+/* ---- questions ---- */
+
+/* The question asked at step k, or −1. */
+static int question_of_step(const LessonView *lv, int k)
+{
+    if (k < 0 || k >= lv->n_steps)
+        return -1;
+    int i = lesson_question_at_step(lv->l, k);
+    return i >= 0 && i < LESSON_MAX_QUESTIONS && lesson_question(lv->l, i) ? i : -1;
+}
+
+static bool lv_has_question(void *ctx, int k)
+{
+    return question_of_step(ctx, k) >= 0;
+}
+
+/* Question i measured on the traces on screen (the current run's
+ * directory holds what a SWITCH question runs). */
+static const QuestionAsked *asked(LessonView *lv, int i, ViewLang g, const char **why)
+{
+    AskedQuestion *a = &lv->asked[i][g];
+    if (a->run != lv->dir_now + 1) {
+        char dir[LESSON_PATH_MAX + 32];
+        run_dir(lv, lv->dir_now, dir, sizeof dir);
+        Error err;
+        error_clear(&err);
+        memset(&a->q, 0, sizeof a->q);
+        a->st = lesson_question_ask(lv->l, i, &lv->traces, &lv->o, dir, lang_code(g), &a->q, &err);
+        copy_text(a->why, sizeof a->why, err.msg[0] ? err.msg : "?");
+        a->run = lv->dir_now + 1;
+    }
+    *why = a->why;
+    return a->st == TF_OK ? &a->q : NULL;
+}
+
+static ViewQuestionKind view_kind(QuestionKind k)
+{
+    switch (k) {
+    case QUESTION_CHOOSE: return VIEW_Q_CHOOSE;
+    case QUESTION_NUMBER: return VIEW_Q_NUMBER;
+    case QUESTION_ORDER: return VIEW_Q_ORDER;
+    default: return VIEW_Q_SWITCH;
+    }
+}
+
+/* A SWITCH question's choices are claim IDs: the pane lists each with
+ * its sentence, in lang where it has one. */
+static void claim_sentences(LessonView *lv, ViewLang g, ViewQuestion *out)
+{
+    ClaimResult *res = NULL;
+    int failed = 0;
+    Error err;
+    error_clear(&err);
+    if (lesson_check(lv->l, &lv->traces, &res, &failed, &err) != TF_OK) {
+        free(res);
+        return;
+    }
+    const int n = lesson_claim_count(lv->l);
+    for (int c = 0; c < out->n_choices; c++)
+        for (int i = 0; i < n; i++)
+            if (strcmp(res[i].id, out->choice[c]) == 0) {
+                const char *t = g == VIEW_LANG_ZH && res[i].text_zh[0] ? res[i].text_zh : res[i].text;
+                copy_text(out->detail[c], sizeof out->detail[c], t);
+                break;
+            }
+    free(res);
+}
+
+static bool lv_question(void *ctx, int k, ViewLang g, ViewQuestion *out)
+{
+    LessonView *lv = ctx;
+    int i = question_of_step(lv, k);
+    if (i < 0)
+        return false;
+    const char *code = lang_code(g);
+    out->kind = view_kind(lesson_question(lv->l, i)->kind);
+    out->text = flowed(lv, lesson_question_text(lv->l, i, code));
+    out->hint = flowed(lv, lesson_question_hint(lv->l, i, code));
+    out->explanation = flowed(lv, lesson_question_explanation(lv->l, i, code));
+    const char *why;
+    const QuestionAsked *q = asked(lv, i, g, &why);
+    if (!q) {
+        copy_text(out->unavailable, sizeof out->unavailable, why);
+        return true;
+    }
+    out->n_choices = q->n_choices < VIEW_Q_MAX_CHOICES ? q->n_choices : VIEW_Q_MAX_CHOICES;
+    for (int c = 0; c < out->n_choices; c++)
+        copy_text(out->choice[c], sizeof out->choice[c], q->choice[c]);
+    copy_text(out->expected, sizeof out->expected, q->expected_text);
+    copy_text(out->changes, sizeof out->changes, q->changes);
+    if (out->kind == VIEW_Q_SWITCH)
+        claim_sentences(lv, g, out);
+    return true;
+}
+
+static void lv_answer(void *ctx, int k, const char *typed, ViewLang g, ViewAnswer *out)
+{
+    LessonView *lv = ctx;
+    int i = question_of_step(lv, k);
+    const char *why = "?";
+    const QuestionAsked *q = i >= 0 ? asked(lv, i, g, &why) : NULL;
+    if (!q) {
+        out->grade = VIEW_ANSWER_UNREADABLE;
+        copy_text(out->why, sizeof out->why, why);
+        return;
+    }
+    switch (lesson_question_grade(lv->l, i, q, typed ? typed : "", out->said, sizeof out->said, out->why,
+                                  sizeof out->why)) {
+    case ANSWER_CORRECT: out->grade = VIEW_ANSWER_CORRECT; break;
+    case ANSWER_WRONG: out->grade = VIEW_ANSWER_WRONG; break;
+    case ANSWER_SKIPPED: out->grade = VIEW_ANSWER_SKIPPED; break;
+    default: out->grade = VIEW_ANSWER_UNREADABLE; break;
+    }
+    copy_text(out->expected, sizeof out->expected, q->expected_text);
+    copy_text(out->changes, sizeof out->changes, q->changes);
 }
 
 /* The record a step shows: its name, or the first record its glob matches
@@ -825,13 +954,14 @@ Status lesson_view_prepare(LessonView **out, const Lesson *l, const char *lang, 
     *cfg = (ViewConfig){
         .a = lv->main_trace,
         .start = start,
-        .narration = {lv_lookup, lv_n_steps, lv_step, lv_title, lv_intro, lv, lv_run_trace, lv_run_label,
-                      lv_run_switches},
+        .narration = {.lookup = lv_lookup, .n_steps = lv_n_steps, .step = lv_step, .title = lv_title,
+                      .intro = lv_intro, .ctx = lv, .run_trace = lv_run_trace, .run_label = lv_run_label,
+                      .run_switches = lv_run_switches, .number = lesson_number(l),  /* presentation mode */
+                      .has_question = lv_has_question, .question = lv_question, .answer = lv_answer},
         .lang = view_lang(lang),
         .rerun = {lv_run, lv_text, lv, lv_refuses},
         .export = {view_export_png, &lv->place, view_export_model_view},
     };
-    cfg->narration.number = lesson_number(l);  /* presentation mode's status line */
     *out = lv;
     return TF_OK;
 }

@@ -8,6 +8,7 @@
 #include "trace/export.h"
 #include "trace/record_name.h"
 #include "view/paint.h"
+#include "view/quiz.h"
 #include "view/text.h"
 #include "view/words.h"
 
@@ -101,6 +102,21 @@ static void draw_too_small(const ViewState *s)
     }
 }
 
+/* "questions: 3 of 4  " for the title bar, when the walk asks any;
+ * returns the bytes written. */
+static int quiz_score(const ViewState *s, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    if (view_quiz_total(s) == 0)
+        return 0;
+    int n = view_format(buf, cap, s->lang, WORD_Q_SCORE, view_quiz_right(s), view_quiz_total(s));
+    if (n < 0 || (size_t)n >= cap) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return n;
+}
+
 static void draw_title(const ViewState *s, const ScreenLayout *l)
 {
     paint_role(s, ROLE_TITLE);
@@ -119,6 +135,7 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
         at = view_format(right, sizeof right, s->lang, WORD_TRAIN_STEP_OF, s->snap.step, s->snap.last);
     if (at < 0 || (size_t)at >= sizeof right)
         at = 0;
+    at += quiz_score(s, right + at, sizeof right - (size_t)at);
     view_format(right + at, sizeof right - (size_t)at, s->lang, WORD_RECORD_OF, s->cur + 1, s->count);
     int rw = text_width(right, !s->theme.utf8);
     paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
@@ -137,7 +154,7 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     char pos[64];
     snprintf(pos, sizeof pos, " %u/%u ", s->cur + 1, s->count);
     int pw = (int)strlen(pos);
-    if (s->searching || s->editing)
+    if (s->searching || s->editing || s->asking)
         return;  /* the prompt or the editor takes the line */
     if (s->msg_kind != MSG_NONE) {
         paint_role(s, s->msg_kind == MSG_ERROR ? ROLE_ERROR : ROLE_NOTICE);
@@ -168,6 +185,8 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
     int n = 0;
     ViewLang g = s->lang;
     bool lesson = s->narration.lookup != NULL;
+    if (view_quiz_hides(s))  /* the prompt was put away: how to get it back */
+        hints[n++] = (Hint){"Enter", view_word(g, WORD_KEY_ANSWER)};
     if (lesson && s->n_guide > 0)
         hints[n++] = (Hint){"N/P", view_word(g, WORD_KEY_LESSON_STEP)};
     if (lesson)
@@ -257,4 +276,6 @@ void view_draw(const ViewState *s)
         draw_prompt(s, &l);
     if (s->editing)
         draw_editor(s, &l);
+    else if (s->asking && !s->searching)
+        draw_quiz_prompt(s, &l);
 }

@@ -23,5 +23,6 @@ void draw_claims(const ViewState *s, const ScreenLayout *l);     /* draw_narrati
 void draw_editor(const ViewState *s, const ScreenLayout *l);     /* draw_narration.c: the line editor */
 void draw_present_heading(const ViewState *s, const ScreenLayout *l);  /* draw_present.c: the step's note on top */
 void draw_present_status(const ViewState *s, const ScreenLayout *l);   /* draw_present.c: lesson, step, N / P */
+void draw_quiz_prompt(const ViewState *s, const ScreenLayout *l);  /* draw_quiz.c: a question's prompt */
 
 #endif

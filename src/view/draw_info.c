@@ -14,6 +14,7 @@
 #include "view/draw.h"
 #include "view/numfmt.h"
 #include "view/paint.h"
+#include "view/quiz.h"
 #include "view/stats.h"
 #include "view/text.h"
 #include "view/words.h"
@@ -182,6 +183,10 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
         view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);
     if (!field(&L, view_word(g, WORD_SHAPE), text, ROLE_NORMAL))
         return;
+    if (view_quiz_hides(s)) {  /* a question first: not even the cursor's value */
+        field(&L, view_word(g, WORD_VALUES), view_word(g, WORD_Q_HIDDEN_TITLE), ROLE_DIM);
+        return;
+    }
 
     cursor_lines(&L, c);
     if (rec->formula[0] && !field(&L, view_word(g, WORD_FORMULA), rec->formula, ROLE_NORMAL))

@@ -12,6 +12,7 @@
 #include "view/curve.h"
 #include "view/draw.h"
 #include "view/paint.h"
+#include "view/quiz.h"
 #include "view/text.h"
 #include "view/words.h"
 
@@ -468,6 +469,11 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
     if (!c)
         return;
     draw_pane_title(s, l, c);
+    if (view_quiz_hides(s)) {  /* a question first: no numbers, no colours */
+        Panel p = {.r = l->panels};
+        draw_note(s, &p, view_word(s->lang, WORD_Q_HIDDEN_TITLE), view_word(s->lang, WORD_Q_HIDDEN));
+        return;
+    }
     if (!c->ok) {
         Panel p = {.r = l->panels};
         draw_note(s, &p, view_word(s->lang, WORD_NOTE_UNREADABLE), c->err.msg);

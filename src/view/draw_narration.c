@@ -8,6 +8,7 @@
 #include "view/draw.h"
 #include "view/markdown.h"
 #include "view/paint.h"
+#include "view/quiz.h"
 #include "view/text.h"
 #include "view/words.h"
 
@@ -29,9 +30,22 @@ static void text_block(const ViewState *s, const char *text, int first, int rows
     }
 }
 
+/* The action key of the flowed line that holds byte off of text (its
+ * "> try M: ..."), 0 when it is no action line; *start its first byte. */
+static int action_at(const char *text, size_t off, size_t *start)
+{
+    size_t b = off;
+    while (b > 0 && text[b - 1] != '\n')
+        b--;
+    *start = b;
+    return view_action_key(text + b, strcspn(text + b, "\n"));
+}
+
 /* Markdown lines [first, first + rows) of text wrapped to w, from screen
  * row y: code spans in the value colour, **strong** bold, *emphasis*
- * underlined, list items with a bullet and a hanging indent. */
+ * underlined, list items with a bullet and a hanging indent. An action
+ * line ("> try M: ...") is drawn in the key colour with a marker for its
+ * '>', and as done (a tick, the notice colour) once M was pressed here. */
 static void md_block(const ViewState *s, const char *text, int first, int rows, int y, int x, int w)
 {
     static MdLine lines[MAX_LINES];
@@ -43,14 +57,23 @@ static void md_block(const ViewState *s, const char *text, int first, int rows, 
     for (int i = 0; i < rows && first + i < n; i++) {
         const MdLine *ln = &lines[first + i];
         int cx = ln->indent;
+        size_t act_start = 0;
+        int key = ln->n_spans > 0 ? action_at(text, spans[ln->span].off, &act_start) : 0;
+        bool done = key && view_action_done(s, key);
         for (int k = 0; k < ln->n_spans && cx < w; k++) {
             const MdSpan *sp = &spans[ln->span + k];
             char part[1024];
             if (sp->style & MD_BULLET)
                 snprintf(part, sizeof part, "%s", ascii ? "- " : "\xe2\x80\xa2 ");
+            else if (key && act_start >= sp->off && act_start < sp->off + sp->len)  /* its '>': the marker */
+                snprintf(part, sizeof part, "%.*s%s%.*s", (int)(act_start - sp->off), text + sp->off,
+                         done ? (ascii ? "+" : "\xe2\x9c\x93") : (ascii ? ">" : "\xe2\x96\xb6"),
+                         (int)(sp->off + sp->len - act_start - 1), text + act_start + 1);
             else
                 snprintf(part, sizeof part, "%.*s", (int)sp->len, text + sp->off);
-            paint_role(s, sp->style & MD_CODE ? ROLE_VALUE : ROLE_NORMAL);
+            paint_role(s, key ? (done ? ROLE_NOTICE : ROLE_KEY) : sp->style & MD_CODE ? ROLE_VALUE : ROLE_NORMAL);
+            if (key)
+                attron(A_BOLD);
             if (sp->style & MD_STRONG)
                 attron(A_BOLD);
             if (sp->style & MD_EM)

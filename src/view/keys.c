@@ -7,6 +7,7 @@
 #include "view/glossary.h"
 #include "view/layout.h"
 #include "view/present.h"
+#include "view/quiz.h"
 #include "view/words.h"
 
 #define ESC 27
@@ -81,6 +82,18 @@ static const KeyBinding lesson_keys[] = {
     {{0}, "\xe2\x86\x90 Bksp PgUp", DO_GUIDE_PREV, "in presentation mode: its previous step", "演示模式中：课程的上一步"},
 };
 
+/* A question's prompt has the keys of its own (quiz.h): ←/→ or a letter
+ * choose, typed answers go to its line editor, and these. Enter is the
+ * steps pane's fold key everywhere else, so its entry here has no key of
+ * its own: keys.c opens the prompt on Enter at a question step first. */
+static const KeyBinding quiz_keys[] = {
+    {{0}, "Enter", DO_QUIZ_ANSWER, "at a question: answer it in the prompt (\xe2\x86\x90/\xe2\x86\x92 or a letter chooses)",
+     "在问题这一步：在提示行作答（\xe2\x86\x90/\xe2\x86\x92 或字母选择）"},
+    {{KEY_CTRL('t')}, "Ctrl-T", DO_QUIZ_HINT, "at a question: show its hint", "在问题这一步：显示提示"},
+    {{KEY_CTRL('x')}, "Ctrl-X", DO_QUIZ_SKIP, "at a question: skip it (the answer and the numbers are shown)",
+     "在问题这一步：跳过（显示答案和数值）"},
+};
+
 static const KeyBinding pane_keys[] = {
     {{'\t'}, "Tab", DO_FOCUS, "keys to the steps pane and back", "按键转到步骤栏 / 转回来"},
     {{'\n', '\r', KEY_ENTER, ' ', 'o'}, "Enter Space o", DO_FOLD, "fold / unfold the group at the steps cursor", "折叠 / 展开步骤栏光标处的组"},
@@ -102,6 +115,7 @@ static const KeySection sections[] = {
     {"Cell cursor and zoom", "单元格光标与缩放", cursor_keys, LEN(cursor_keys)},
     {"Views", "视图", view_keys, LEN(view_keys)},
     {"Lesson (traceformer lesson N)", "课程（traceformer lesson N）", lesson_keys, LEN(lesson_keys)},
+    {"Questions (a lesson asks before it shows)", "问题（课程先提问，再显示）", quiz_keys, LEN(quiz_keys)},
     {"Steps pane", "步骤栏", pane_keys, LEN(pane_keys)},
     {"Other", "其他", other_keys, LEN(other_keys)},
 };
@@ -254,6 +268,14 @@ static void edit_key(ViewState *s, int ch)
 
 void view_input_char(ViewState *s, uint32_t cp)
 {
+    if (s->asking && !s->editing && !s->searching && !s->help) {
+        if (s->msg_kind != MSG_NONE) {
+            s->msg[0] = '\0';
+            s->msg_kind = MSG_NONE;
+        }
+        view_quiz_char(s, cp);
+        return;
+    }
     if (!s->editing)
         return;
     if (s->msg_kind != MSG_NONE) {
@@ -324,11 +346,20 @@ void view_key(ViewState *s, int ch)
         help_key(s, ch);
         return;
     }
+    if (s->asking) {  /* a question's prompt */
+        view_quiz_key(s, ch);
+        return;
+    }
     if (s->claims && claims_key(s, ch))
         return;
     if (s->present && view_present_key(s, ch))
         return;
     bool steps = s->focus == FOCUS_STEPS;
+    view_action_pressed(s, ch);  /* "> try M: ..." is done once M is pressed on its step */
+    if (!steps && (ch == '\n' || ch == '\r' || ch == KEY_ENTER) && view_quiz_hides(s)) {
+        view_quiz_open(s);
+        return;
+    }
     switch (keys_action(ch)) {
     case DO_NONE:
         if (ch >= 0x20 && ch < 0x7F)
@@ -414,8 +445,15 @@ void view_key(ViewState *s, int ch)
         break;
     case DO_FOLD: view_tree_toggle(s); break;
     case DO_TREE_MODE: view_tree_cycle_mode(s); break;
-    case DO_EXPORT: view_request_export(s); break;
-    case DO_MODEL_VIEW: view_request_model_view(s); break;
+    case DO_EXPORT:
+    case DO_MODEL_VIEW:
+        if (view_quiz_hides(s))  /* no numbers before the answer, not even in a file */
+            view_say(s, MSG_NOTICE, WORD_MSG_Q_FIRST);
+        else if (keys_action(ch) == DO_EXPORT)
+            view_request_export(s);
+        else
+            view_request_model_view(s);
+        break;
     case DO_HELP:
         s->help = true;
         s->help_top = 0;
@@ -454,6 +492,9 @@ void view_key(ViewState *s, int ch)
     case DO_WARMUP: view_request_rerun(s, VIEW_EDIT_WARMUP, NULL); break;
     case DO_CLAIMS: view_toggle_claims(s); break;
     case DO_PRESENT: view_toggle_present(s); break;
+    case DO_QUIZ_ANSWER: view_quiz_open(s); break;
+    case DO_QUIZ_HINT: view_quiz_hint(s); break;
+    case DO_QUIZ_SKIP: view_quiz_skip(s); break;
     }
 }
 
@@ -468,7 +509,7 @@ void view_click(ViewState *s, int y, int x)
 {
     ScreenLayout l;
     layout_screen(s, &l);
-    if (l.too_small || s->help || s->searching || s->editing)
+    if (l.too_small || s->help || s->searching || s->editing || s->asking)
         return;
     if (in_rect(&l.steps, y, x)) {
         uint32_t row = s->tree_top + (uint32_t)(y - l.steps.y - 1);

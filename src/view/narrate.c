@@ -11,6 +11,7 @@
 #include "trace/record_name.h"
 #include "view/cache.h"
 #include "view/layout.h"
+#include "view/quiz.h"
 #include "view/state.h"
 #include "view/text.h"
 #include "view/words.h"
@@ -146,7 +147,12 @@ void view_guide_step(ViewState *s, int delta)
         return;
     }
     if (k >= s->n_guide) {
-        view_say(s, MSG_NOTICE, WORD_MSG_LESSON_LAST, s->n_guide, s->rerun.run ? view_word(s->lang, WORD_MSG_C_CHECKS) : "");
+        if (view_quiz_total(s) > 0)  /* the end of the walk: the score */
+            view_say(s, MSG_NOTICE, WORD_MSG_LESSON_END, s->n_guide, view_quiz_right(s), view_quiz_total(s),
+                     view_quiz_skipped(s));
+        else
+            view_say(s, MSG_NOTICE, WORD_MSG_LESSON_LAST, s->n_guide,
+                     s->rerun.run ? view_word(s->lang, WORD_MSG_C_CHECKS) : "");
         return;
     }
     s->guide_step = k;
@@ -201,6 +207,11 @@ const char *view_narration_text(const ViewState *s, bool *fallback)
         t = s->narration.lookup(s->narration.ctx, name, VIEW_LANG_EN);
         *fallback = t && t[0];
     }
+    const char *quiz = view_quiz_narration(s, t && t[0] ? t : NULL);  /* a question asked here first */
+    if (quiz) {
+        *fallback = false;
+        return quiz;
+    }
     return t && t[0] ? t : NULL;
 }
 
@@ -213,6 +224,7 @@ void view_toggle_lang(ViewState *s)
     }
     s->lang = s->lang == VIEW_LANG_EN ? VIEW_LANG_ZH : VIEW_LANG_EN;
     s->narr_top = 0;
+    view_quiz_sync(s);  /* the question in the new language */
     view_say(s, MSG_NOTICE, WORD_MSG_NARRATION_IN, lang_name(s->lang));
 }
 

@@ -11,6 +11,7 @@
 #include "trace/record_name.h"
 #include "view/curve.h"
 #include "view/layout.h"
+#include "view/quiz.h"
 #include "view/words.h"
 
 const char *view_tree_name(const void *ctx, uint32_t i)
@@ -319,6 +320,7 @@ void view_sync(ViewState *s)
     }
     snapshot_place(s->count, view_tree_name, s->a, s->cur, &s->snap);
     view_guide_sync(s);
+    view_quiz_sync(s);
     if (s->narr_rec != s->cur) {  /* another record's narration starts at its top */
         s->narr_rec = s->cur;
         s->narr_top = 0;

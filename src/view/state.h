@@ -51,6 +51,45 @@ typedef struct {
                              name there), or NULL: only where the walk asks for it */
 } ViewGuideStep;
 
+/* A question the walk asks at one of its steps, before its numbers are
+ * shown (a lesson's [question.ID]): the student answers, then sees the
+ * matrix. The choices and the expected answer are measured on the run on
+ * screen, so they follow the student's sentence and switches. */
+typedef enum { VIEW_Q_CHOOSE, VIEW_Q_NUMBER, VIEW_Q_ORDER, VIEW_Q_SWITCH } ViewQuestionKind;
+#define VIEW_Q_MAX_CHOICES 32
+#define VIEW_Q_LABEL 64
+
+typedef struct {
+    ViewQuestionKind kind;
+    const char *text;         /* the question (Markdown, as the pane flows it) */
+    const char *hint;         /* or NULL */
+    const char *explanation;  /* shown with the answer, or NULL */
+    int n_choices;            /* 0 for NUMBER; CHOOSE / ORDER: labels; SWITCH: claim IDs */
+    char choice[VIEW_Q_MAX_CHOICES][VIEW_Q_LABEL];
+    char detail[VIEW_Q_MAX_CHOICES][200];  /* what a choice stands for, listed after it in the
+                                              pane (SWITCH: the claim's sentence), or "" */
+    char expected[256];       /* the expected answer in words, on the run on screen */
+    char changes[256];        /* the switches under which the answer differs, in words, or "" */
+    char unavailable[256];    /* why the answer cannot be measured on this run ("" when it can):
+                                 the step is then shown without asking */
+} ViewQuestion;
+
+typedef enum {
+    VIEW_ANSWER_NONE,        /* not answered yet */
+    VIEW_ANSWER_CORRECT,
+    VIEW_ANSWER_WRONG,
+    VIEW_ANSWER_SKIPPED,
+    VIEW_ANSWER_UNREADABLE,  /* not an answer of this kind: why says why, and the prompt stays */
+} ViewAnswerGrade;
+
+typedef struct {
+    ViewAnswerGrade grade;
+    char said[128];           /* the answer as understood ("老鼠", "b, a, c") */
+    char why[256];            /* UNREADABLE: why */
+    char expected[256];       /* the expected answer in words, on the run on screen */
+    char changes[256];        /* the switches under which the answer differs, or "" */
+} ViewAnswer;
+
 /* Narration, when the trace belongs to a guided walk (a lesson). The
  * viewer knows nothing of lessons: it asks these callbacks, and every
  * string they return must stay valid while the viewer runs. lookup NULL:
@@ -82,6 +121,14 @@ typedef struct {
     void (*run_switches)(void *ctx, const char *run, ViewLang lang, char *tag, size_t tag_cap, char *words,
                          size_t words_cap);
     int number;  /* the lesson's number, for presentation mode's status line; 0: none */
+    /* Questions (NULL: the walk asks none). has_question: does guided step
+     * k ask one (cheap: nothing measured). question: step k's question in
+     * lang, measured on the run on screen (false when it asks none).
+     * answer: grade what the student typed for step k's question on the
+     * run on screen (CHOOSE: a choice's letter or label). */
+    bool (*has_question)(void *ctx, int k);
+    bool (*question)(void *ctx, int k, ViewLang lang, ViewQuestion *out);
+    void (*answer)(void *ctx, int k, const char *typed, ViewLang lang, ViewAnswer *out);
 } ViewNarration;
 
 /* Re-running the model behind the trace with one thing changed (keys e E
@@ -279,6 +326,25 @@ typedef struct {
     bool have_run;                  /* run holds them (a re-run or a check) */
     bool claims;                    /* the claims panel is open */
     int claims_top;
+
+    /* questions (quiz.c): per guided step, and the one on screen */
+    bool quiz_ready;                /* quiz_has and quiz_n are known */
+    bool quiz_has[VIEW_MAX_GUIDE];  /* the step asks a question */
+    int quiz_n;                     /* how many steps do */
+    struct {
+        ViewAnswerGrade grade;      /* NONE until answered or skipped */
+        bool hint;                  /* the hint is shown */
+        char said[128];             /* the answer as understood */
+    } quiz[VIEW_MAX_GUIDE];
+    ViewQuestion question;          /* question_step's question, measured */
+    int question_step;              /* −1: none fetched */
+    ViewLang question_lang;
+    char question_run[1024];        /* run.trace when it was measured (a re-run asks again) */
+    bool asking;                    /* the answer prompt has the keys */
+    int prompt_step;                /* the step the prompt last opened on by itself (−1) */
+    int choice;                     /* CHOOSE: the selected choice */
+    LineEdit answer;                /* NUMBER / ORDER / SWITCH: the typed answer */
+    char actions[VIEW_MAX_GUIDE][16];  /* keys pressed on each step (action lines) */
 
     /* derived by view_sync */
     CompareStats cmp;               /* when compare and b has the record */

@@ -38,6 +38,33 @@ typedef enum {
     WORD_MEASURED,        /* fmt %s */
     WORD_CLAIMS_HINT,
     WORD_FACTS_HEADER,    /* above the facts in the claims panel */
+    /* a lesson's questions (quiz.c): the pane, the prompt, the messages */
+    WORD_Q_HEADING,       /* fmt %d %d: the question's number, of */
+    WORD_Q_ANSWER_FIRST,
+    WORD_Q_HOW_CHOOSE, WORD_Q_HOW_NUMBER, WORD_Q_HOW_ORDER, WORD_Q_HOW_SWITCH,
+    WORD_Q_HINT,          /* fmt %s */
+    WORD_Q_RIGHT, WORD_Q_WRONG, WORD_Q_SKIPPED,
+    WORD_Q_YOU_SAID,      /* fmt %s */
+    WORD_Q_EXPECTED,      /* fmt %s */
+    WORD_Q_CHANGES,       /* fmt %s: the switches, in words */
+    WORD_Q_WHY,
+    WORD_Q_UNAVAILABLE,   /* fmt %s: why */
+    WORD_Q_HIDDEN_TITLE,
+    WORD_Q_HIDDEN,
+    WORD_Q_PROMPT_CHOOSE, WORD_Q_PROMPT_NUMBER, WORD_Q_PROMPT_ORDER, WORD_Q_PROMPT_SWITCH,
+    WORD_Q_KEYS_CHOOSE, WORD_Q_KEYS,
+    WORD_Q_SCORE,         /* fmt %d %d: right, of */
+    WORD_KEY_ANSWER,      /* the status line's "Enter" at a question waiting for its answer */
+    WORD_MSG_Q_RIGHT,     /* fmt %s: the answer */
+    WORD_MSG_Q_WRONG,     /* fmt %s %s: said, expected */
+    WORD_MSG_Q_SKIPPED,   /* fmt %s: expected */
+    WORD_MSG_Q_UNREADABLE,  /* fmt %s: why */
+    WORD_MSG_Q_LATER,
+    WORD_MSG_Q_NONE,
+    WORD_MSG_Q_DONE,
+    WORD_MSG_Q_NO_HINT,
+    WORD_MSG_Q_FIRST,     /* an export asked for while the numbers wait for an answer */
+    WORD_MSG_LESSON_END,  /* fmt %d %d %d %d: steps, right, questions, skipped */
     /* the status line */
     WORD_STATUS_HELP,
     WORD_STATUS_CLAIMS,
