@@ -159,10 +159,11 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
     }
     if (!a->which)
         return cli_usage_error("lesson", command.usage, "which lesson? (traceformer lesson --list shows them)");
-    if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) + (a->quiz ? 1 : 0) +
-            (a->answers ? 1 : 0) > 1)
+    if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) > 1)
+        return cli_usage_error("lesson", command.usage, "--check, --breaks or --plot, one at a time");
+    if ((a->quiz || a->answers) && (a->quiz + (a->answers != NULL) + a->check + (a->plot_dir != NULL) + a->breaks) > 1)
         return cli_usage_error("lesson", command.usage,
-                               "--check, --breaks, --plot, --quiz or --answers, one at a time");
+                               "--quiz and --answers go alone (not with each other, --check, --breaks or --plot)");
     if (a->walk && (a->quiz || a->answers))
         return cli_usage_error("lesson", command.usage, "--walk goes without --quiz and --answers");
     if (a->present && (a->check || a->plot_dir || a->breaks || a->walk || a->quiz || a->answers))
