@@ -275,8 +275,36 @@ static void typed_key(ViewState *s, int ch)
         view_say(s, MSG_NOTICE, WORD_MSG_TOO_LONG);
 }
 
+/* The walk's own keys at an open prompt: N / P leave the step with the
+ * question unanswered (the numbers stay hidden), unless the student has
+ * begun typing an answer, where they are letters. In presentation mode
+ * the presenter's "next" (N, →, Space, PgDn) on an untouched prompt
+ * shows the answer, as a skip does, so the class sees it before the next
+ * step; "back" leaves. True when the key was taken. */
+static bool walk_key(ViewState *s, int ch)
+{
+    const bool untouched = s->question.kind == VIEW_Q_CHOOSE || s->answer.len == 0;
+    if (!untouched)
+        return false;
+    const bool next = ch == 'N' || (s->present && (ch == KEY_RIGHT || ch == ' ' || ch == KEY_NPAGE));
+    const bool back = ch == 'P' || (s->present && (ch == KEY_LEFT || ch == KEY_BACKSPACE || ch == 127 ||
+                                                   ch == 8 || ch == KEY_PPAGE));
+    if (next && s->present) {
+        view_quiz_skip(s);
+        return true;
+    }
+    if (next || back) {
+        s->asking = false;
+        view_guide_step(s, next ? 1 : -1);
+        return true;
+    }
+    return false;
+}
+
 void view_quiz_key(ViewState *s, int ch)
 {
+    if (walk_key(s, ch))
+        return;
     switch (ch) {
     case ESC:
         s->asking = false;
