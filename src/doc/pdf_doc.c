@@ -271,7 +271,7 @@ static void buf_escaped(Buf *b, const char *s, size_t n)
 
 /* ---- plain text ---- */
 
-static void text_blocks(PdfDoc *d, PdfTextStyle style, const char *text, double *measure)
+static void text_blocks(PdfDoc *d, PdfTextStyle style, const char *text)
 {
     BlockShape b = {.style = style};
     const char *p = text;
@@ -283,7 +283,7 @@ static void text_blocks(PdfDoc *d, PdfTextStyle style, const char *text, double 
             return;
         memcpy(line, p, n);
         line[n] = '\0';
-        block(d, line, false, &b, measure);
+        block(d, line, false, &b, NULL);
         free(line);
         if (!nl)
             break;
@@ -293,15 +293,9 @@ static void text_blocks(PdfDoc *d, PdfTextStyle style, const char *text, double 
 
 void pdf_doc_text(PdfDoc *d, PdfTextStyle style, const char *text)
 {
-    text_blocks(d, style, text, NULL);
+    text_blocks(d, style, text);
 }
 
-double pdf_doc_text_height(PdfDoc *d, PdfTextStyle style, const char *text)
-{
-    double h = 0;
-    text_blocks(d, style, text, &h);
-    return h;
-}
 
 /* ---- Markdown ---- */
 

@@ -56,10 +56,8 @@ void pdf_doc_text(PdfDoc *d, PdfTextStyle style, const char *text);
 /* Simple Markdown (see above), in the body style. */
 void pdf_doc_markdown(PdfDoc *d, const char *md);
 
-/* The height (points) that pdf_doc_markdown / pdf_doc_text would take,
- * drawing nothing. */
+/* The height (points) that pdf_doc_markdown would take, drawing nothing. */
 double pdf_doc_markdown_height(PdfDoc *d, const char *md);
-double pdf_doc_text_height(PdfDoc *d, PdfTextStyle style, const char *text);
 
 /* Vertical space, in points (never across a page). */
 void pdf_doc_space(PdfDoc *d, double points);
