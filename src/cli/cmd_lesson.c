@@ -18,6 +18,7 @@
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "cli/lesson_handout.h"
+#include "cli/lesson_quiz.h"
 #include "cli/lesson_view.h"
 #include "cli/paths.h"
 #include "io/scratch_dir.h"
@@ -29,9 +30,9 @@
 #include "view/words.h"
 
 typedef struct {
-    const char *which, *lang, *plot_dir, *format, *traces, *handout;
+    const char *which, *lang, *plot_dir, *format, *traces, *handout, *answers;
     const char *sw[SWITCH_COUNT];  /* each switch's value as given, or NULL (lesson/switches.h) */
-    bool list, check, walk, breaks;
+    bool list, check, walk, breaks, quiz;
     LessonOverrides o;
 } LessonArgs;
 
@@ -52,6 +53,17 @@ static const CliOption options[] = {
                "matrix (claim x switch: holds / FAILS / error), marking\n"
                "each cell that is not as the claim declares (breaks =);\n"
                "exit 1 if any is not", AT(breaks)),
+    CLI_SWITCH("quiz", 0,
+               "ask the lesson's questions on the terminal (or a pipe),\n"
+               "one a line: choices by letter or label, h a hint, s or an\n"
+               "empty line skips; after each, the expected answer and why;\n"
+               "at the end the score", AT(quiz)),
+    CLI_VALUE("answers", 0, "FILE",
+              "grade the answers in FILE, one a line in question order\n"
+              "(# comments and blank lines left out; skip or - skips;\n"
+              "missing lines skip the rest): each question, the answer,\n"
+              "correct or wrong with the expected one, then 'score: K of\n"
+              "N'; exit 0 whatever the score, 2 for a bad FILE:LINE", AT(answers)),
     CLI_VALUE("plot", 0, "DIR",
               "render the lesson's figures into DIR (runs other than\n"
               "main into DIR/RUN) and print each path; all or none:\n"
@@ -98,6 +110,7 @@ static const CliCommand command = {
         "       traceformer lesson N --breaks                which switch breaks which claim\n"
         "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
         "       traceformer lesson N --handout FILE.pdf      the lesson as a PDF\n"
+        "       traceformer lesson N --quiz | --answers FILE  its questions\n"
         "\n"
         "A lesson is a guided walk through real traces: a model and an input, the\n"
         "steps that matter in order with narration beside each, its figures, and\n"
@@ -142,14 +155,18 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
     if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
         return cli_usage_error("lesson", command.usage, "--lang '%s': en or zh", a->lang);
     if (a->list) {
-        if (a->which || a->check || a->plot_dir || a->breaks || a->handout)
+        if (a->which || a->check || a->plot_dir || a->breaks || a->handout || a->quiz || a->answers)
             return cli_usage_error("lesson", command.usage, "--list goes alone");
         return 0;
     }
     if (!a->which)
         return cli_usage_error("lesson", command.usage, "which lesson? (traceformer lesson --list shows them)");
-    if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) + (a->handout ? 1 : 0) > 1)
-        return cli_usage_error("lesson", command.usage, "--check, --breaks, --plot or --handout, one at a time");
+    if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) + (a->handout ? 1 : 0) +
+            (a->quiz ? 1 : 0) + (a->answers ? 1 : 0) > 1)
+        return cli_usage_error("lesson", command.usage,
+                               "--check, --breaks, --plot, --handout, --quiz or --answers, one at a time");
+    if (a->walk && (a->quiz || a->answers))
+        return cli_usage_error("lesson", command.usage, "--walk goes without --quiz and --answers");
     if (a->format && !a->plot_dir)
         return cli_usage_error("lesson", command.usage, "--format goes with --plot DIR");
     if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
@@ -522,7 +539,8 @@ int cmd_lesson(int argc, char **argv)
     bool changed = a.o.src || a.o.tgt;
     for (int i = 0; i < SWITCH_COUNT; i++)
         changed = changed || a.sw[i];
-    if (!a.check && !a.plot_dir && !a.walk && !a.breaks && !a.handout && !changed && terminal) {
+    if (!a.check && !a.plot_dir && !a.walk && !a.breaks && !a.handout && !a.quiz && !a.answers && !changed &&
+        terminal) {
         rc = lesson_view_open(l, a.lang, NULL);
         lesson_free(l);
         return rc;
@@ -567,6 +585,14 @@ int cmd_lesson(int argc, char **argv)
         putchar('\n');
         print_training_time(&traces, a.lang);
         rc = print_claims(l, &traces, a.lang);
+    } else if (a.quiz || a.answers) {
+        if (lesson_question_count(l) == 0) {
+            fprintf(stderr, "traceformer: lesson %d asks no questions\n", lesson_number(l));
+            rc = 2;
+        } else {
+            rc = a.quiz ? lesson_quiz_ask(l, &traces, &a.o, td.dir, a.lang, stdin)
+                        : lesson_quiz_answers(l, &traces, &a.o, td.dir, a.lang, a.answers);
+        }
     } else if (a.plot_dir) {
         char viz[4096];
         snprintf(viz, sizeof viz, "%s/viz", paths_data_dir());

@@ -214,6 +214,7 @@ void lesson_free(Lesson *l)
         claim_free(&l->claims[i].claim);
     for (int i = 0; i < l->n_charts; i++)
         lesson_chart_free(&l->charts[i]);
+    lesson_questions_free(l);
     lesson_narration_free(&l->en);
     lesson_narration_free(&l->zh);
     free(l->base);

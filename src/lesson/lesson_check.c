@@ -1,5 +1,6 @@
 /* lesson_check.c — a lesson against its traces: every name it uses is
- * there (lesson_validate), and every claim holds (lesson_check). */
+ * there (lesson_validate: steps, figures, claims, charts, questions), and
+ * every claim holds (lesson_check). */
 #include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
@@ -183,6 +184,13 @@ Status lesson_validate(const Lesson *l, const LessonTraces *t, Error *err)
                     claim_each_ref(&cs->value[k], check_ref, &rc);
                 st = rc.st;
             }
+    }
+    for (int i = 0; st == TF_OK && i < l->n_questions; i++) {
+        const LessonQuestionSpec *q = &l->questions[i];
+        snprintf(where, sizeof where, "%s:%d", l->ini_path, q->answer_line ? q->answer_line : q->pub.line);
+        RefCheck rc = {&rs, where, TF_OK, err};
+        lesson_question_each_ref(l, i, check_ref, &rc);
+        st = rc.st;
     }
     readers_close(&rs);
     return st;

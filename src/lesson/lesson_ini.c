@@ -1,8 +1,8 @@
 /* lesson_ini.c — reading lesson.ini (format: lessons/README.md).
  *
  * Two readers share the file: this one reads [lesson], [steps],
- * [figures], [run.NAME], [claim.ID], [fact.ID] and [chart.NAME]
- * (lesson_chart.c reads its keys); model/config_ini.c reads [model],
+ * [figures], [run.NAME], [claim.ID], [fact.ID], [chart.NAME] and
+ * [question.ID] (lesson_chart.c and question_ini.c read their keys); model/config_ini.c reads [model],
  * [vocab] and [input], skipping the sections named here. Both go through
  * libinih, and every error names lesson.ini and the line. */
 #include <errno.h>
@@ -31,6 +31,7 @@ typedef struct {
     LessonClaimSpec *claim;          /* the [claim.ID] being read */
     LessonRunSpec *run;              /* the [run.NAME] being read */
     LessonChart *chart;              /* the [chart.NAME] being read */
+    LessonQuestionSpec *question;    /* the [question.ID] being read */
 } LessonIni;
 
 static const char *const config_sections[] = {"model", "vocab", "input"};
@@ -73,6 +74,7 @@ static void on_section(LessonIni *p, const char *sec)
     p->claim = NULL;
     p->run = NULL;
     p->chart = NULL;
+    p->question = NULL;
     if (is_config_section(sec))
         return;
     if (p->n_sections == MAX_SECTIONS) {
@@ -158,10 +160,16 @@ static void on_section(LessonIni *p, const char *sec)
         p->chart = c;
         return;
     }
+    if (strncmp(sec, "question.", 9) == 0) {
+        char why[400];
+        if (!lesson_question_open(l, sec + 9, p->in.line, &p->question, why, sizeof why))
+            fail(p, "%s", why);
+        return;
+    }
     p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown section [%s]", p->name, p->in.line, sec);
     error_hint(p->err,
                "a lesson.ini has [lesson] [model] [vocab] [input] [steps] [figures] [run.NAME] [claim.ID] [fact.ID] "
-               "[chart.NAME] [try]");
+               "[chart.NAME] [question.ID] [try]");
 }
 
 static void check_section_line(LessonIni *p, const char *line)
@@ -592,6 +600,14 @@ static int on_value(void *user, const char *section, const char *name, const cha
         on_try_key(p, name, value);
     } else if (p->run) {
         on_run_key(p, p->run, name, value);
+    } else if (p->question) {
+        char why[600];
+        if (!lesson_question_key(p->question, name, value, p->in.line, why, sizeof why)) {
+            fail(p, "%s", why);
+            if (strstr(why, "column "))
+                error_hint(p->err, "an answer is an expression of the claim language (lessons/README.md), such as "
+                                   "argmax(enc.0.attn.weights[query=1])");
+        }
     } else if (p->chart) {
         char why[600];
         if (!lesson_chart_key(p->chart, name, value, p->in.line, why, sizeof why)) {
@@ -990,6 +1006,8 @@ Status lesson_read_ini(Lesson *l, Error *err)
     }
     if (st == TF_OK)
         st = finish(l, &p, err);
+    if (st == TF_OK)
+        st = lesson_questions_finish(l, err);
     for (int i = 0; st == TF_OK && i < l->n_claims; i++) {
         char where[LESSON_PATH_MAX + 32];
         snprintf(where, sizeof where, "%s:%d", l->ini_path, l->claims[i].line);

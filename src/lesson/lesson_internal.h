@@ -73,9 +73,40 @@ typedef struct {
     int breaks_line;
 } LessonClaimSpec;
 
+/* [question.ID] (question.c has the format): as read from lesson.ini. */
+typedef struct {
+    LessonQuestion pub;                  /* id, kind, step (resolved after the file), line */
+    bool has_kind;
+    char step_key[LESSON_NAME_MAX];      /* step = KEY, as in [steps] */
+    int step_line;
+    /* choices = a token record reference, or literal labels separated by ';' */
+    bool has_choices, choices_ref;
+    ClaimRef ref;
+    int n_labels;
+    char label[QUESTION_MAX_CHOICES][QUESTION_LABEL_MAX];
+    int choices_line;
+    /* answer = one expression (choose, number), or one per choice (order) */
+    Claim answer[QUESTION_MAX_CHOICES];
+    int n_answers;
+    int answer_line;
+    double within;                       /* number: the tolerance */
+    bool has_within;
+    int within_line;
+    bool descending;                     /* order = descending */
+    int order_line;
+    LessonBreak sw;                      /* switch: the switch at its value */
+    bool has_switch;
+    int switch_line;
+    LessonBreak changes[LESSON_MAX_BREAKS];  /* changes = the switches that change the answer */
+    int n_changes;
+    int changes_line;
+} LessonQuestionSpec;
+
 typedef struct {
     char *intro;                         /* malloc'd or NULL */
     char *step_text[LESSON_MAX_STEPS];   /* by step index, malloc'd or NULL */
+    /* "## question.ID": the question, its "### hint", its "### explanation" */
+    char *q_text[LESSON_MAX_QUESTIONS], *q_hint[LESSON_MAX_QUESTIONS], *q_expl[LESSON_MAX_QUESTIONS];
     bool present;                        /* the file exists */
 } LessonNarration;
 
@@ -101,6 +132,8 @@ struct Lesson {
     int n_charts;
     LessonTry tries[LESSON_MAX_TRIES];   /* [try]: other sentences the claims hold for */
     int n_tries;
+    LessonQuestionSpec questions[LESSON_MAX_QUESTIONS];  /* [question.ID], in file order */
+    int n_questions;
 
     LessonNarration en, zh;
 };
@@ -111,6 +144,18 @@ Status lesson_read_ini(Lesson *l, Error *err);
 /* narration.c: read dir/lesson.md (required) and dir/lesson.zh.md (optional). */
 Status lesson_read_narration(Lesson *l, Error *err);
 void lesson_narration_free(LessonNarration *n);
+
+/* question_ini.c: [question.ID] sections. open: the section header (false
+ * with why on a bad ID, a taken one, too many); key: one of its keys
+ * (false with why); finish: after the whole file, the steps resolved and
+ * every kind's keys there, each error naming lesson.ini:LINE. */
+bool lesson_question_open(Lesson *l, const char *id, int line, LessonQuestionSpec **out, char *why, size_t cap);
+bool lesson_question_key(LessonQuestionSpec *q, const char *name, const char *value, int line, char *why,
+                         size_t cap);
+Status lesson_questions_finish(Lesson *l, Error *err);
+void lesson_questions_free(Lesson *l);
+/* Call fn for every record reference of question i (its choices, its answers). */
+void lesson_question_each_ref(const Lesson *l, int i, void (*fn)(void *ctx, const ClaimRef *ref), void *ctx);
 
 /* lesson_run.c: the Config of run i with the overrides (NULL: none). */
 Status lesson_run_config(const Lesson *l, int run, const LessonOverrides *o, Config *out, Error *err);

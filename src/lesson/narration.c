@@ -4,7 +4,11 @@
  * lesson.ini, STEP written exactly as in its `step =` line. A "# " title
  * line may come first; text before the first section is the introduction.
  * Lines inside ``` fences are text, never headings. Every section must
- * name a step, and every step must have a section. */
+ * name a step, and every step must have a section.
+ *
+ * A "## question.ID" section holds the words of [question.ID]: the
+ * question, then a "### hint" and a "### explanation" subsection (shown
+ * after the answer). Every question has one in each narration file. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +24,11 @@ void lesson_narration_free(LessonNarration *n)
     free(n->intro);
     for (int i = 0; i < LESSON_MAX_STEPS; i++)
         free(n->step_text[i]);
+    for (int i = 0; i < LESSON_MAX_QUESTIONS; i++) {
+        free(n->q_text[i]);
+        free(n->q_hint[i]);
+        free(n->q_expl[i]);
+    }
     memset(n, 0, sizeof *n);
 }
 
@@ -96,11 +105,71 @@ static int find_step(const Lesson *l, const char *key)
     return -1;
 }
 
+static int find_question(const Lesson *l, const char *id)
+{
+    for (int i = 0; i < l->n_questions; i++)
+        if (strcmp(l->questions[i].pub.id, id) == 0)
+            return i;
+    return -1;
+}
+
+/* The line "### NAME" (outside fences) in [s, s+n), or NULL. */
+static const char *find_sub(const char *s, size_t n, const char *name)
+{
+    bool fence = false;
+    const size_t nl = strlen(name);
+    for (const char *p = s; p < s + n;) {
+        const char *eol = memchr(p, '\n', (size_t)(s + n - p));
+        const char *next = eol ? eol + 1 : s + n;
+        if (strncmp(p, "```", 3) == 0)
+            fence = !fence;
+        if (!fence && (size_t)(next - p) >= 4 + nl && strncmp(p, "### ", 4) == 0 && strncmp(p + 4, name, nl) == 0) {
+            const char *q = p + 4 + nl;
+            while (q < next && (*q == ' ' || *q == '\r' || *q == '\t'))
+                q++;
+            if (q == next || *q == '\n')
+                return p;
+        }
+        p = next;
+    }
+    return NULL;
+}
+
+/* A question's section body: the question, "### hint", "### explanation". */
+static Status split_question(const Lesson *l, const char *path, int line, int qi, const char *s, size_t n,
+                             LessonNarration *out, Error *err)
+{
+    const char *id = l->questions[qi].pub.id;
+    const char *hint = find_sub(s, n, "hint"), *expl = find_sub(s, n, "explanation");
+    if (!hint || !expl) {
+        Status st = error_set(err, TF_ERR_INPUT, "%s:%d: '## question.%s' has no '### %s' subsection", path, line,
+                              id, !hint ? "hint" : "explanation");
+        error_hint(err, "the question, then '### hint' (a nudge), then '### explanation' (why, shown after the "
+                        "answer)");
+        return st;
+    }
+    if (expl < hint)
+        return error_set(err, TF_ERR_INPUT, "%s:%d: '## question.%s': '### hint' comes before '### explanation'",
+                         path, line, id);
+    const char *hint_body = strchr(hint, '\n'), *expl_body = strchr(expl, '\n');
+    hint_body = hint_body ? hint_body + 1 : expl;
+    expl_body = expl_body && expl_body < s + n ? expl_body + 1 : s + n;
+    out->q_text[qi] = trimmed_copy(s, (size_t)(hint - s));
+    out->q_hint[qi] = trimmed_copy(hint_body, (size_t)(expl - hint_body));
+    out->q_expl[qi] = trimmed_copy(expl_body, (size_t)(s + n - expl_body));
+    const char *empty = !out->q_text[qi] ? "the question" : !out->q_hint[qi] ? "the hint" : !out->q_expl[qi] ? "the explanation" : NULL;
+    if (empty)
+        return error_set(err, TF_ERR_INPUT, "%s:%d: '## question.%s': %s is empty", path, line, id, empty);
+    return TF_OK;
+}
+
 static Status parse(const Lesson *l, const char *path, const char *text, LessonNarration *out, Error *err)
 {
     const char *sec_start = text;  /* body of the current section */
     int cur = -2;                  /* -2: intro; else the step index */
     int sec_line[LESSON_MAX_STEPS] = {0};
+    int q_line[LESSON_MAX_QUESTIONS] = {0};
+    int cur_line = 0;              /* of the current section's heading */
     bool fence = false, title_done = false;
     int line = 0;
     const char *p = text;
@@ -120,11 +189,17 @@ static Status parse(const Lesson *l, const char *path, const char *text, LessonN
         if (!at_end && strncmp(p, "```", 3) == 0)
             fence = !fence;
         if (heading || at_end) {
-            char *body = trimmed_copy(sec_start, (size_t)(p - sec_start));
-            if (cur == -2) {
-                out->intro = body;
+            if (cur >= LESSON_MAX_STEPS) {
+                Status st = split_question(l, path, cur_line, cur - LESSON_MAX_STEPS, sec_start,
+                                           (size_t)(p - sec_start), out, err);
+                if (st)
+                    return st;
             } else {
-                out->step_text[cur] = body;
+                char *body = trimmed_copy(sec_start, (size_t)(p - sec_start));
+                if (cur == -2)
+                    out->intro = body;
+                else
+                    out->step_text[cur] = body;
             }
             if (at_end)
                 break;
@@ -137,6 +212,25 @@ static Status parse(const Lesson *l, const char *path, const char *text, LessonN
             memcpy(key, p + 3, k);
             key[k] = '\0';
             int s = find_step(l, key);
+            if (s < 0 && strncmp(key, "question.", 9) == 0) {
+                int qi = find_question(l, key + 9);
+                if (qi < 0) {
+                    Status st = error_set(err, TF_ERR_INPUT, "%s:%d: '## %s' names no question of lesson.ini", path,
+                                          line, key);
+                    error_hint(err, "each '## question.ID' heading holds the words of a [question.ID] section");
+                    return st;
+                }
+                if (q_line[qi])
+                    return error_set(err, TF_ERR_INPUT, "%s:%d: question '%s' already has a section on line %d",
+                                     path, line, key + 9, q_line[qi]);
+                q_line[qi] = line;
+                cur = LESSON_MAX_STEPS + qi;
+                cur_line = line;
+                sec_start = next;
+                title_done = true;
+                p = next;
+                continue;
+            }
             if (s < 0) {
                 Status st = error_set(err, TF_ERR_INPUT, "%s:%d: '## %s' names no step of lesson.ini", path, line, key);
                 error_hint(err, "each '## ' heading is a step, written as in its 'step =' line (e.g. ## %s)",
@@ -158,6 +252,14 @@ static Status parse(const Lesson *l, const char *path, const char *text, LessonN
             Status st = error_set(err, TF_ERR_INPUT, "%s: step '%s' (%s:%d) has no narration", path, l->steps[i].key,
                                   l->ini_path, l->steps[i].line);
             error_hint(err, "add a section '## %s' with what the student should look at", l->steps[i].key);
+            return st;
+        }
+    for (int i = 0; i < l->n_questions; i++)
+        if (!q_line[i]) {
+            Status st = error_set(err, TF_ERR_INPUT, "%s: question '%s' (%s:%d) has no section", path,
+                                  l->questions[i].pub.id, l->ini_path, l->questions[i].pub.line);
+            error_hint(err, "add '## question.%s' with the question, '### hint' and '### explanation'",
+                       l->questions[i].pub.id);
             return st;
         }
     return TF_OK;
