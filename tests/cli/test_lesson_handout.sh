@@ -34,11 +34,12 @@ ini_value() { sed -n "s/^$2 *= *//p" "$1" | head -1; }
 # handout LESSON LANG: write it, check the page count and headings; sets
 # $pdf and $flat (the text, flattened for LANG).
 handout() {
-    n=$1; lang=$2; dir=$(ls -d "$SRC"/lessons/"$(printf %02d "$n")"-*)
+    n=$1; lang=$2; dir=${3:-$(ls -d "$SRC"/lessons/"$(printf %02d "$n")"-*)}
     ini=$dir/lesson.ini
     pdf=$WORK/lesson$n.$lang.pdf
+    which=$n; [ -z "${3:-}" ] || which=$3
     t0=$(date +%s.%N)
-    expect_exit 0 "lesson $n --handout ($lang)" -- "$TF" lesson "$n" --lang "$lang" --handout "$pdf"
+    expect_exit 0 "lesson $n --handout ($lang)" -- "$TF" lesson "$which" --lang "$lang" --handout "$pdf"
     t1=$(date +%s.%N)
     echo "  time lesson $n ($lang): $(echo "$t1 - $t0" | bc | sed 's/^\./0./' | cut -c1-5) s"
     printed=$(sed -n 's/^wrote .* (\([0-9]*\) pages)$/\1/p' "$WORK/out")
@@ -46,7 +47,7 @@ handout() {
     if [ -n "$printed" ] && [ "$printed" = "$got" ]; then ok "lesson $n ($lang): pdfinfo counts the $got pages printed"; else
         bad "lesson $n ($lang): printed '$printed' pages, pdfinfo counts '$got'"; fi
     # what the lesson implies
-    steps=$(grep -c '^step *=' "$ini")
+    steps=$(awk '/^\[/ { in_steps = $0 == "[steps]" } in_steps && /^step *=/ { n++ } END { print n + 0 }' "$ini")
     questions=$(grep -c '^\[question\.' "$ini")
     page_heads "$pdf" >"$WORK/heads"
     figures=$(grep -c '^\(Figure\|图\) [0-9]' "$WORK/heads")
@@ -56,8 +57,9 @@ handout() {
         bad "lesson $n ($lang): $got pages, the lesson implies $want (1 + $steps steps + $figures figures + claims + $qa)"
         sed 's/^/       | /' "$WORK/heads" | head -60; fi
     # each page begins as its place says
-    if [ "$lang" = zh ]; then L="第 $n 课"; S="第 %d 步，共 $steps 步"; F="图 %d，共 $figures 幅"; C="结论："; Q="问题"; A="答案"
-    else L="Lesson $n"; S="Step %d of $steps"; F="Figure %d of $figures"; C="Claims, checked"; Q="Questions"; A="Answers"; fi
+    num=$(basename "$dir" | sed 's/^0*\([0-9]*\)-.*/\1/')
+    if [ "$lang" = zh ]; then L="第 $num 课"; S="第 %d 步，共 $steps 步"; F="图 %d，共 $figures 幅"; C="结论："; Q="问题"; A="答案"
+    else L="Lesson $num"; S="Step %d of $steps"; F="Figure %d of $figures"; C="Claims, checked"; Q="Questions"; A="Answers"; fi
     { echo "$L"; i=1; while [ $i -le "$steps" ]; do printf "$S\n" $i; i=$((i + 1)); done
       i=1; while [ $i -le "$figures" ]; do printf "$F\n" $i; i=$((i + 1)); done
       echo "$C"; [ "$qa" = 0 ] || { echo "$Q"; echo "$A"; }; } >"$WORK/want_heads"
@@ -112,6 +114,17 @@ for n in 1 7; do
     expect_text "$WORK/flat_nospace" "$claim" "lesson $n (zh): its first claim in Chinese"
     expect_text "$flat" "测得：" "lesson $n (zh): the measured values, in Chinese"
 done
+
+# A lesson that asks questions (the test fixture): the questions with
+# their choices as measured, then the answers with their explanations.
+FIX=$SRC/tests/lessons/98-quiz
+handout 98 en "$FIX"
+expect_text "$flat" "Which key will it attend to most?" "the fixture: a question's text"
+expect_text "$flat" "b) cat" "the fixture: its choices, as the run's tokens"
+expect_text "$flat" "Question 2: $("$TF" lesson "$FIX" --answers /dev/null 2>/dev/null | sed -n 's/.*expected \([-0-9.e]*\) within.*/\1/p' | head -1)" \
+    "the fixture: the number question's answer, as --answers measures it"
+expect_text "$flat" "Only the claim about the division depends on it." "the fixture: an answer's explanation"
+handout 98 zh "$FIX"
 
 # A directory as the target: refused, nothing made.
 mkdir -p adir
