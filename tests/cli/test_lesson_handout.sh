@@ -139,10 +139,14 @@ mkdir target
 expect_exit 1 "no gnuplot: a runtime failure" -- env TRACEFORMER_GNUPLOT=/nonexistent/gnuplot "$TF" lesson 1 --handout target/h.pdf
 expect_in "$WORK/err" "gnuplot" "the message names gnuplot"
 if [ -z "$(ls -A target)" ]; then ok "no file left behind"; else bad "left behind: $(ls -A target)"; fi
+# gnuplot fails half-way, the PDF begun: its temporary file goes too
+expect_exit 1 "gnuplot failing on the first figure" -- env TRACEFORMER_GNUPLOT=/bin/false "$TF" lesson 1 --handout target/h.pdf
+expect_in "$WORK/err" "gnuplot failed" "the message says gnuplot failed"
+if [ -z "$(ls -A target)" ]; then ok "no file left behind, no temporary file"; else bad "left behind: $(ls -A target)"; fi
 echo old >target/h.pdf
-expect_exit 1 "no gnuplot, over an earlier file" -- env TRACEFORMER_GNUPLOT=/nonexistent/gnuplot "$TF" lesson 1 --handout target/h.pdf
+expect_exit 1 "gnuplot failing, over an earlier file" -- env TRACEFORMER_GNUPLOT=/bin/false "$TF" lesson 1 --handout target/h.pdf
 if [ "$(cat target/h.pdf)" = old ] && [ "$(ls -A target)" = h.pdf ]; then ok "the earlier file kept, no temporary file left"; else
-    bad "out/ now: $(ls -A target)"; fi
+    bad "target/ now: $(ls -A target)"; fi
 
 # --handout goes alone among the actions.
 expect_exit 2 "--handout with --check" -- "$TF" lesson 1 --check --handout x.pdf
