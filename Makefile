@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PKGS      := ncursesw inih zlib openblas
+PKGS      := ncursesw inih zlib openblas pangocairo fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # test programs: cmocka, and libpng to read the plotted images back (test_plot)
@@ -17,7 +17,7 @@ ALL_CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -DTF_DATADIR='"$(DATADIR)"' $(PK
 ALL_CFLAGS   := $(CFLAGS) -MMD -MP
 ALL_LDLIBS   := $(PKG_LIBS) -lm $(LDLIBS)
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/model/*.c src/trace/*.c src/plot/*.c src/train/*.c src/view/*.c src/run/*.c src/lesson/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/doc/*.c src/model/*.c src/trace/*.c src/plot/*.c src/train/*.c src/view/*.c src/run/*.c src/lesson/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))

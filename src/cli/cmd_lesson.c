@@ -17,6 +17,7 @@
 #include "cli/cli_output.h"
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
+#include "cli/lesson_handout.h"
 #include "cli/lesson_quiz.h"
 #include "cli/lesson_view.h"
 #include "cli/paths.h"
@@ -29,7 +30,7 @@
 #include "view/words.h"
 
 typedef struct {
-    const char *which, *lang, *plot_dir, *format, *traces, *answers;
+    const char *which, *lang, *plot_dir, *format, *traces, *handout, *answers;
     const char *sw[SWITCH_COUNT];  /* each switch's value as given, or NULL (lesson/switches.h) */
     bool list, check, walk, breaks, quiz, present;
     LessonOverrides o;
@@ -73,6 +74,11 @@ static const CliOption options[] = {
               "main into DIR/RUN) and print each path; all or none:\n"
               "figures of the same name are replaced, other files kept", AT(plot_dir)),
     CLI_VALUE("format", 0, "F", "png (default), svg or pdf", AT(format)),
+    CLI_VALUE("handout", 0, "FILE.pdf",
+              "write the whole lesson as one PDF to print: a title page,\n"
+              "a page per step (note, figure, narration), the lesson's\n"
+              "figures, the claims as measured, the questions and, last,\n"
+              "the answers (in --lang; with the changes given)", AT(handout)),
     CLI_VALUE("traces", 0, "DIR",
               "keep the lesson's traces in DIR (RUN.trace each) instead\n"
               "of a temporary directory", AT(traces)),
@@ -104,10 +110,12 @@ static const CliCommand command = {
     .name = "lesson",
     .usage =
         "usage: traceformer lesson --list [--lang zh]\n"
-        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"        "       traceformer lesson N --present [--lang zh]   presentation mode\n"
+        "       traceformer lesson N [--lang en|zh]          walk through lesson N\n"
+        "       traceformer lesson N --present [--lang zh]   presentation mode\n"
         "       traceformer lesson N --check [--traces DIR]  check its claims\n"
         "       traceformer lesson N --breaks                which switch breaks which claim\n"
         "       traceformer lesson N --plot DIR [--format png|svg|pdf]\n"
+        "       traceformer lesson N --handout FILE.pdf      the lesson as a PDF\n"
         "       traceformer lesson N --quiz | --answers FILE  its questions\n"
         "\n"
         "A lesson is a guided walk through real traces: a model and an input, the\n"
@@ -153,28 +161,32 @@ static int parse_args(int argc, char **argv, LessonArgs *a)
     if (strcmp(a->lang, "en") != 0 && strcmp(a->lang, "zh") != 0)
         return cli_usage_error("lesson", command.usage, "--lang '%s': en or zh", a->lang);
     if (a->list) {
-        if (a->which || a->check || a->plot_dir || a->breaks || a->quiz || a->answers)
+        if (a->which || a->check || a->plot_dir || a->breaks || a->handout || a->quiz || a->answers)
             return cli_usage_error("lesson", command.usage, "--list goes alone");
         return 0;
     }
     if (!a->which)
         return cli_usage_error("lesson", command.usage, "which lesson? (traceformer lesson --list shows them)");
-    if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) > 1)
-        return cli_usage_error("lesson", command.usage, "--check, --breaks or --plot, one at a time");
-    if ((a->quiz || a->answers) && (a->quiz + (a->answers != NULL) + a->check + (a->plot_dir != NULL) + a->breaks) > 1)
+    if ((a->check ? 1 : 0) + (a->plot_dir ? 1 : 0) + (a->breaks ? 1 : 0) + (a->handout ? 1 : 0) +
+            (a->quiz ? 1 : 0) + (a->answers ? 1 : 0) > 1)
         return cli_usage_error("lesson", command.usage,
-                               "--quiz and --answers go alone (not with each other, --check, --breaks or --plot)");
+                               "--check, --breaks, --plot, --handout, --quiz or --answers, one at a time");
     if (a->walk && (a->quiz || a->answers))
         return cli_usage_error("lesson", command.usage, "--walk goes without --quiz and --answers");
-    if (a->present && (a->check || a->plot_dir || a->breaks || a->walk || a->quiz || a->answers))
+    if (a->present && (a->check || a->plot_dir || a->breaks || a->walk || a->handout || a->quiz || a->answers))
         return cli_usage_error("lesson", command.usage,
-                               "--present opens the viewer: not with --check, --breaks, --plot, --walk, --quiz or --answers");
+                               "--present opens the viewer: not with --check, --breaks, --plot, --walk, --handout, --quiz or --answers");
     if (a->format && !a->plot_dir)
         return cli_usage_error("lesson", command.usage, "--format goes with --plot DIR");
     if (a->plot_dir && cli_check_output_dir("lesson", "--plot", a->plot_dir))
         return 2;
     if (a->traces && cli_check_output_dir("lesson", "--traces", a->traces))
         return 2;
+    if (a->handout) {
+        Error err = {0};
+        if (lesson_handout_check(a->handout, &err) != TF_OK)
+            return cli_report(&err, TF_ERR_INPUT);
+    }
     return 0;
 }
 
@@ -487,6 +499,36 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
     }
 }
 
+/* "--causal-mask off, --heads 2": the switches given, for the handout's
+ * title page. */
+static void switches_given(const LessonArgs *a, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < SWITCH_COUNT && n < cap; i++)
+        if (a->sw[i])
+            n += (size_t)snprintf(buf + n, cap - n, "%s--%s %s", n ? ", " : "", lesson_switches[i].name, a->sw[i]);
+}
+
+static int write_handout(const LessonArgs *a, const Lesson *l, const LessonTraces *traces, const char *work_dir)
+{
+    char viz[4096], changes[1024];
+    snprintf(viz, sizeof viz, "%s/viz", paths_data_dir());
+    switches_given(a, changes, sizeof changes);
+    LessonHandout h = {.path = a->handout, .lang = a->lang, .viz_dir = viz, .work_dir = work_dir, .o = &a->o,
+                       .changes = changes};
+    int pages = 0;
+    Error err = {0};
+    Status st = lesson_handout_write(l, traces, &h, &pages, &err);
+    lesson_handout_release();
+    if (st)
+        return cli_report(&err, st);
+    fputs("wrote ", stdout);
+    put(a->handout);
+    printf(" (%d pages)\n", pages);
+    return 0;
+}
+
 int cmd_lesson(int argc, char **argv)
 {
     LessonArgs a;
@@ -511,7 +553,7 @@ int cmd_lesson(int argc, char **argv)
         return cli_usage_error("lesson", command.usage,
                                "--present shows the lesson as written (change it in the viewer: e, M, D ...)");
     }
-    if (a.present || (!a.check && !a.plot_dir && !a.walk && !a.breaks && !a.quiz && !a.answers && !changed && terminal)) {
+    if (a.present || (!a.check && !a.plot_dir && !a.walk && !a.breaks && !a.handout && !a.quiz && !a.answers && !changed && terminal)) {
         /* --present without a terminal: lesson_view_open says the viewer needs one */
         rc = lesson_view_open(l, a.lang, NULL, a.present);
         lesson_free(l);
@@ -570,6 +612,8 @@ int cmd_lesson(int argc, char **argv)
         snprintf(viz, sizeof viz, "%s/viz", paths_data_dir());
         st = plot_lesson(l, &traces, viz, a.plot_dir, a.format, a.lang, &err);
         rc = st ? cli_report(&err, st) : 0;
+    } else if (a.handout) {
+        rc = write_handout(&a, l, &traces, td.dir);
     } else {
         print_walk(l, &traces, a.lang);
         say(a.lang, WORD_WALK_SEE, lesson_number(l), lesson_number(l));

@@ -73,5 +73,5 @@ if grep -aqE 'holds|FAILS|claims,|no effect|switches \(' "$WORK/out"; then
 else ok "no English word of the frame in the Chinese matrix"; fi
 
 expect_exit 2 "--breaks and --check" -- "$TF" lesson 1 --breaks --check
-expect_in "$WORK/err" "--check, --breaks or --plot, one at a time" "one action at a time"
+expect_in "$WORK/err" "--check, --breaks, --plot, --handout, --quiz or --answers, one at a time" "one action at a time"
 finish

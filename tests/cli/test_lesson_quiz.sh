@@ -78,7 +78,7 @@ expect_in "$WORK/err" "missing.txt: cannot open" "a missing answers file is name
 
 # option rules
 expect_exit 2 "--answers with --check" -- "$TF" lesson "$Q" --answers right.txt --check
-expect_in "$WORK/err" "--quiz and --answers go alone" "--answers goes without --check"
+expect_in "$WORK/err" "--check, --breaks, --plot, --handout, --quiz or --answers, one at a time" "--answers goes without --check"
 expect_exit 2 "--quiz with --answers" -- "$TF" lesson "$Q" --quiz --answers right.txt
 expect_exit 2 "--quiz with --list" -- "$TF" lesson --list --quiz
 expect_exit 0 "lesson --help" -- "$TF" lesson --help

@@ -48,8 +48,8 @@ activations_find           a slot by name: the tests read single slots of a pass
 claim_slice                the slicing step of claim_eval, which the claims fuzz harness drives
 lesson_view_prepare        the lesson viewer without a terminal: the lesson walk test steps
 lesson_view_free             every lesson through the view state with it
-plot_record                the figures plot_list draws, one kind each, so the plot tests
-plot_norms                   can draw one and read the image back
+plot_norms                 the figures plot_list draws, one kind each, so the plot tests
+                             can draw one and read the image back
 plot_generation
 plot_train_curves
 plot_film
