@@ -22,7 +22,7 @@ UI_ENV="TMPDIR=$WORK/tmp"
 
 # ---- what the lessons' files say ----
 # The steps of a lesson: "record | note" lines (English).
-steps_of() { sed -n 's/^step *= *//p' "$1/lesson.ini"; }
+steps_of() { awk '/^\[/ { on = ($0 == "[steps]") } on && /^step *=/ { sub(/^step *= */, ""); print }' "$1/lesson.ini"; }
 # The first WORDS words of step K's note (1-based), English or (zh) Chinese
 # (the first four characters).
 note_of() {
@@ -33,6 +33,14 @@ note_of() {
     fi
 }
 key_of() { steps_of "$1" | sed -n "${2}p" | sed 's/ *|.*//'; }
+# Does step K of the lesson in $1 ask a question? (In presentation mode the
+# presenter's next key shows a question's answer first, then moves on.)
+asks() {
+    _key=$(key_of "$1" "$2")
+    awk -v k="$_key" '/^\[/ { q = ($0 ~ /^\[question\./) }
+        q && /^step *=/ { sub(/^step *= */, ""); sub(/ *[;#].*$/, ""); if ($0 == k) f = 1 }
+        END { exit !f }' "$1/lesson.ini"
+}
 # A step's narration section (the text under "## KEY" up to the next "## ").
 section() { awk -v h="## $2" '$0 == h { on = 1; next } on && /^## / { exit } on' "$1"; }
 narr_first() { section "$1" "$2" | awk 'NF { print; exit }' | sed 's/[*`]//g'; }
@@ -78,8 +86,14 @@ for size in "80 24" "160 45"; do
     while [ "$k" -lt "$n1" ]; do
         k=$((k + 1))
         ui_keys N
-        ui_wait "$(status $k)" "${W}x$H: N to step $k of $n1" >/dev/null || break
+        # (at a question the prompt takes the status line's place)
+        asks "$l1" "$k" || ui_wait "$(status $k)" "${W}x$H: N to step $k of $n1" >/dev/null || break
         ui_wait "$(note_of "$l1" $k)" "${W}x$H: step $k's note" >/dev/null || break
+        if asks "$l1" "$k"; then
+            ui_wait_re "Question [0-9]+ of [0-9]+" "${W}x$H: step $k asks its question first" || break
+            ui_keys N
+            ui_wait "skipped: the answer is" "${W}x$H: N at a question shows its answer first" || break
+        fi
         if [ "$k" = "$w_at" ]; then
             # query x key: the sentence's tokens across the top and down the side
             ui_wait_re "^ *$tok1 +$tok2 +$tok3 " "${W}x$H: the tokens across the top of the weights"
@@ -139,7 +153,14 @@ if [ -n "$l7" ] && [ -f "$l7/lesson.zh.md" ]; then
     ui_wait "第 7 课 · 第 1 步，共 $n7 步 · N 下一步 · P 上一步" "zh: the status line in Chinese"
     ui_wait "$(note_of "$l7" 1 zh)" "zh: step 1's note in Chinese"
     i=1
-    while [ "$i" -lt "$k7" ]; do ui_keys N; i=$((i + 1)); done
+    while [ "$i" -lt "$k7" ]; do
+        if asks "$l7" "$i"; then
+            ui_keys N
+            ui_wait "已跳过：答案是" "zh: N at step $i's question shows its answer first" >/dev/null || break
+        fi
+        ui_keys N; i=$((i + 1))
+        asks "$l7" "$i" || ui_wait "第 7 课 · 第 $i 步，共 $n7 步" "zh: N to step $i" >/dev/null || break
+    done
     ui_wait "第 7 课 · 第 $k7 步，共 $n7 步" "zh: N to step $k7 ($key7, the longest narration)"
     first=$(narr_first "$l7/lesson.zh.md" "$key7" | LC_ALL=C.UTF-8 sed 's/^\(......\).*/\1/')
     ui_wait "$first" "zh: its narration"
