@@ -443,8 +443,9 @@ static void step_shape(const LessonStep *s, const LessonTraces *t, char *buf, si
     trace_reader_close(r);
 }
 
-/* The steps in order, each with its record's shape, note and narration. */
-static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
+/* The steps in order, each with its record's shape, note, question (qw)
+ * and narration. */
+static void print_walk(const Lesson *l, const LessonTraces *t, const QuizWalk *qw, const char *lang)
 {
     say(lang, WORD_WALK_TITLE, lesson_number(l));
     put(lesson_title(l, lang));
@@ -470,6 +471,7 @@ static void print_walk(const Lesson *l, const LessonTraces *t, const char *lang)
         fputs(" — ", stdout);
         put(lesson_step_note(l, i, lang));
         putchar('\n');
+        lesson_quiz_walk_question(l, qw, i, lang);
         const char *text = lesson_step_narration(l, i, lang);
         if (!text)
             text = lesson_step_narration(l, i, "en");
@@ -615,12 +617,15 @@ int cmd_lesson(int argc, char **argv)
     } else if (a.handout) {
         rc = write_handout(&a, l, &traces, td.dir);
     } else {
-        print_walk(l, &traces, a.lang);
+        QuizWalk *qw = lesson_quiz_walk_open(l, &traces, &a.o, td.dir, a.lang);
+        print_walk(l, &traces, qw, a.lang);
         say(a.lang, WORD_WALK_SEE, lesson_number(l), lesson_number(l));
         fputs("\n\n", stdout);
         say(a.lang, WORD_WALK_CLAIMS);
         putchar('\n');
         rc = print_claims(l, &traces, a.lang);
+        lesson_quiz_walk_answers(l, qw, a.lang);
+        lesson_quiz_walk_close(qw);
     }
     const int out_rc = finish_output();
     trace_dir_close(&td);

@@ -40,6 +40,9 @@ typedef enum {
     Q_EOF,
     Q_EXPLANATION,
     Q_SKIP,       /* the answer "skip", as understood */
+    Q_WALK_QUESTION,  /* --walk: before a question's text */
+    Q_WALK_ANSWERS,   /* --walk: the heading of the answers, after the claims */
+    Q_WALK_UNMEASURED,  /* --walk: a question whose answer cannot be measured: the reason follows */
     Q_COUNT
 } QuizWord;
 
@@ -68,6 +71,9 @@ static const char *const quiz_words[Q_COUNT][2] = {
     [Q_EOF] = {"(end of input: the remaining questions are skipped)", "（输入结束：其余问题跳过）"},
     [Q_EXPLANATION] = {"why: ", "为什么："},
     [Q_SKIP] = {"skip", "跳过"},
+    [Q_WALK_QUESTION] = {"Question: ", "问题："},
+    [Q_WALK_ANSWERS] = {"── the answers to the questions:", "── 问题的答案："},
+    [Q_WALK_UNMEASURED] = {"(cannot be measured: ", "（无法测量："},
 };
 
 static const char *w(const char *lang, QuizWord q)
@@ -437,4 +443,112 @@ int lesson_quiz_ask(const Lesson *l, const LessonTraces *t, const LessonOverride
     free(claims);
     free(asked);
     return 0;
+}
+
+/* ---- the questions in the walk (--walk) ---- */
+
+struct QuizWalk {
+    QuestionAsked *asked;   /* (n questions) */
+    char (*why)[512];       /* "" when measured, else why not */
+    ClaimResult *claims;    /* a switch question's choices are shown with their sentences; NULL: by ID */
+};
+
+QuizWalk *lesson_quiz_walk_open(const Lesson *l, const LessonTraces *t, const LessonOverrides *o,
+                                const char *work_dir, const char *lang)
+{
+    const int n = lesson_question_count(l);
+    QuizWalk *qw = calloc(1, sizeof *qw);
+    if (!qw)
+        return NULL;
+    qw->asked = calloc((size_t)(n ? n : 1), sizeof *qw->asked);
+    qw->why = calloc((size_t)(n ? n : 1), sizeof *qw->why);
+    if (!qw->asked || !qw->why) {
+        lesson_quiz_walk_close(qw);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        Error err = {0};
+        if (lesson_question_ask(l, i, t, o, work_dir, lang, &qw->asked[i], &err) != TF_OK)
+            snprintf(qw->why[i], sizeof qw->why[i], "%.500s", err.msg[0] ? err.msg : "?");
+    }
+    int failed;
+    Error err = {0};
+    if (n && lesson_check(l, t, &qw->claims, &failed, &err) != TF_OK)
+        qw->claims = NULL;
+    return qw;
+}
+
+void lesson_quiz_walk_close(QuizWalk *qw)
+{
+    if (!qw)
+        return;
+    free(qw->asked);
+    free(qw->why);
+    free(qw->claims);
+    free(qw);
+}
+
+void lesson_quiz_walk_question(const Lesson *l, const QuizWalk *qw, int step, const char *lang)
+{
+    const int i = lesson_question_at_step(l, step);
+    if (!qw || i < 0)
+        return;
+    putchar('\n');
+    fputs(w(lang, Q_WALK_QUESTION), stdout);
+    const char *text = lesson_question_text(l, i, lang);
+    if (text)
+        put_lines(text);
+    putchar('\n');
+    if (qw->why[i][0]) {
+        fputs("  ", stdout);
+        fputs(w(lang, Q_WALK_UNMEASURED), stdout);
+        put(qw->why[i]);
+        fputs(strcmp(lang, "zh") == 0 ? "）\n" : ")\n", stdout);
+        return;
+    }
+    print_choices(l, &qw->asked[i], lesson_question(l, i), qw->claims, lang);
+}
+
+void lesson_quiz_walk_answers(const Lesson *l, const QuizWalk *qw, const char *lang)
+{
+    if (!qw || lesson_question_count(l) == 0)
+        return;
+    printf("\n%s\n", w(lang, Q_WALK_ANSWERS));
+    for (int step = 0; step < lesson_step_count(l); step++) {
+        const int i = lesson_question_at_step(l, step);
+        if (i < 0)
+            continue;
+        const QuestionAsked *q = &qw->asked[i];
+        const LessonQuestion *lq = lesson_question(l, i);
+        putchar('\n');
+        print_header(l, i, lang);
+        const char *text = lesson_question_text(l, i, lang);
+        if (text) {
+            fputs("  ", stdout);
+            put_first_line(text);
+            putchar('\n');
+        }
+        fputs("  ", stdout);
+        fputs(w(lang, Q_ANSWER), stdout);
+        if (qw->why[i][0]) {
+            fputs(w(lang, Q_WALK_UNMEASURED), stdout);
+            put(qw->why[i]);
+            fputs(strcmp(lang, "zh") == 0 ? "）" : ")", stdout);
+        } else {
+            print_expected(q, lq, lang);
+        }
+        putchar('\n');
+        if (!qw->why[i][0] && q->changes[0]) {
+            fputs("  (", stdout);
+            say(lang, Q_DIFFERS, q->changes);
+            fputs(")\n", stdout);
+        }
+        const char *expl = lesson_question_explanation(l, i, lang);
+        if (expl) {
+            fputs("  ", stdout);
+            fputs(w(lang, Q_EXPLANATION), stdout);
+            put_lines(expl);
+            putchar('\n');
+        }
+    }
 }

@@ -28,4 +28,19 @@ int lesson_quiz_answers(const Lesson *l, const LessonTraces *t, const LessonOver
 int lesson_quiz_ask(const Lesson *l, const LessonTraces *t, const LessonOverrides *o, const char *work_dir,
                     const char *lang, FILE *in);
 
+/* The questions in the walk (`lesson N --walk`): each one measured on
+ * t once (a question that cannot be measured says why where it is
+ * shown); NULL when out of memory. */
+typedef struct QuizWalk QuizWalk;
+QuizWalk *lesson_quiz_walk_open(const Lesson *l, const LessonTraces *t, const LessonOverrides *o,
+                                const char *work_dir, const char *lang);
+void lesson_quiz_walk_close(QuizWalk *qw);
+/* At step `step` (after its note, before its narration): "Question: ",
+ * its text, and its choices as measured on the run; nothing when the
+ * step asks none. */
+void lesson_quiz_walk_question(const Lesson *l, const QuizWalk *qw, int step, const char *lang);
+/* After the claims: every question's expected answer, the switches under
+ * which it differs, and its explanation. */
+void lesson_quiz_walk_answers(const Lesson *l, const QuizWalk *qw, const char *lang);
+
 #endif

@@ -340,6 +340,12 @@ typedef struct {
 
 #define LESSON_MAX_BREAKS_COLUMNS 32
 
+/* A question's expected answer in one column, against the lesson's own:
+ * the same (choose: the same choice; number: within its tolerance; order:
+ * the same order, ties within 1e-9 either way), different, or not
+ * measurable. */
+typedef enum { BREAKS_Q_SAME, BREAKS_Q_DIFFERS, BREAKS_Q_ERROR } BreaksQuestionCell;
+
 typedef struct {
     int n_rows;           /* = lesson_claim_count: claims and facts */
     int n_cols;
@@ -353,6 +359,17 @@ typedef struct {
     int n_differ;
     int n_errors;         /* cells (and base results) that could not be evaluated */
     int n_broken_claims;  /* claims some column breaks as declared */
+    /* The questions' rows, after the claims': each question's expected
+     * answer on the lesson's own runs, then in every column that ran, set
+     * against its changes = (a SWITCH question is no row: its answer is
+     * already what its own switch breaks, and it may not declare changes). */
+    int n_qrows;
+    int qrow[LESSON_MAX_QUESTIONS];                 /* the question (lesson_question) of each row */
+    QuestionAsked *qbase;                           /* (n_qrows) on the lesson's own runs */
+    BreaksQuestionCell qbase_cell[LESSON_MAX_QUESTIONS];  /* SAME, or ERROR when it cannot be measured */
+    BreaksQuestionCell qcells[LESSON_MAX_QUESTIONS][LESSON_MAX_BREAKS_COLUMNS];  /* a column not RAN: SAME */
+    bool qdeclared[LESSON_MAX_QUESTIONS][LESSON_MAX_BREAKS_COLUMNS];  /* changes = names the column */
+    char qwhy[LESSON_MAX_QUESTIONS][320];           /* the first error of the row, "" for none */
 } LessonBreaks;
 
 /* The matrix claim × switch: the claims on the lesson's own runs (with o,
@@ -369,6 +386,10 @@ void lesson_breaks_free(LessonBreaks *b);
 
 /* Does cell (row, col) differ from what the lesson declares? */
 bool lesson_breaks_differs(const LessonBreaks *b, int row, int col);
+/* Does question row qrow's cell in column col differ from its changes =
+ * (differs where not declared, the same where declared, declared under a
+ * column that did not run, or not measurable)? */
+bool lesson_breaks_question_differs(const LessonBreaks *b, int qrow, int col);
 
 /* ---- figures ---- */
 

@@ -9,6 +9,7 @@
  * in a lesson whose own runs have none). Every column reruns the whole
  * lesson; a column whose traces equal the lesson's own, record for record,
  * is marked as having no effect instead of "holds". */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,11 +71,81 @@ static Status same_records(const char *a_path, const char *b_path, bool *same, E
     return st;
 }
 
+#define ORDER_TIE 1e-9
+
+/* Is the expected answer a in a column the same as the lesson's own, base? */
+static bool same_answer(const LessonQuestionSpec *q, const QuestionAsked *base, const QuestionAsked *a)
+{
+    switch (q->pub.kind) {
+    case QUESTION_CHOOSE:
+        return a->expected_choice == base->expected_choice;
+    case QUESTION_NUMBER:
+        return fabs(a->expected_value - base->expected_value) <= base->within;
+    case QUESTION_ORDER: /* the lesson's own order, read against the column's values, as the grader reads one */
+        if (a->n_choices != base->n_choices)
+            return false;
+        for (int k = 1; k < base->n_choices; k++) {
+            const double x = a->value[base->expected_order[k - 1]], y = a->value[base->expected_order[k]];
+            if (q->descending ? x < y - ORDER_TIE : x > y + ORDER_TIE)
+                return false;
+        }
+        return true;
+    case QUESTION_SWITCH:
+        break;
+    }
+    return true;
+}
+
+/* Measure every question row on a column's traces t (made with overrides o). */
+static Status ask_column(const Lesson *l, const LessonOverrides *o, const char *dir, const LessonTraces *t,
+                         LessonBreaks *b, int col, Error *err)
+{
+    QuestionAsked *a = malloc(sizeof *a);
+    if (!a)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    for (int r = 0; r < b->n_qrows; r++) {
+        if (b->qbase_cell[r] == BREAKS_Q_ERROR) {
+            b->qcells[r][col] = BREAKS_Q_ERROR;
+            continue;
+        }
+        Error sub = {0};
+        Status st = lesson_question_ask(l, b->qrow[r], t, o, dir, NULL, a, &sub);
+        if (st == TF_ERR_INPUT) {
+            b->qcells[r][col] = BREAKS_Q_ERROR;
+            if (!b->qwhy[r][0])
+                snprintf(b->qwhy[r], sizeof b->qwhy[r], "%.300s", sub.msg);
+            continue;
+        }
+        if (st) {
+            *err = sub;
+            free(a);
+            return st;
+        }
+        b->qcells[r][col] = same_answer(&l->questions[b->qrow[r]], &b->qbase[r], a) ? BREAKS_Q_SAME
+                                                                                               : BREAKS_Q_DIFFERS;
+    }
+    free(a);
+    return TF_OK;
+}
+
+bool lesson_breaks_question_differs(const LessonBreaks *b, int qrow, int col)
+{
+    const BreaksQuestionCell cell = b->qcells[qrow][col];
+    const bool declared = b->qdeclared[qrow][col];
+    if (cell == BREAKS_Q_ERROR)
+        return true;
+    if (b->cols[col].state != BREAKS_RAN)
+        return declared;  /* declared to change where nothing changed */
+    return (cell == BREAKS_Q_DIFFERS) != declared;
+}
+
 /* The base results, copied into a column that did not run. */
 static void copy_base(LessonBreaks *b, int col)
 {
     for (int r = 0; r < b->n_rows; r++)
         b->cells[(size_t)r * (size_t)b->n_cols + (size_t)col] = b->base[r];
+    for (int r = 0; r < b->n_qrows; r++)
+        b->qcells[r][col] = b->qbase_cell[r];
 }
 
 static Status run_column(const Lesson *l, const LessonOverrides *o, const char *work_dir, const LessonTraces *base,
@@ -111,6 +182,8 @@ static Status run_column(const Lesson *l, const LessonOverrides *o, const char *
         return TF_OK;
     }
     c->state = BREAKS_RAN;
+    if ((st = ask_column(l, &with, dir, &t, b, col, err)))
+        return st;
     ClaimResult *res;
     int failed;
     if ((st = lesson_check(l, &t, &res, &failed, err)))
@@ -149,13 +222,27 @@ Status lesson_breaks(const Lesson *l, const LessonOverrides *o, const char *work
     for (int r = 0; st == TF_OK && r < l->n_claims; r++)
         for (int k = 0; st == TF_OK && k < l->claims[r].n_breaks; k++)
             st = add_column(out, l->claims[r].breaks[k].sw, l->claims[r].breaks[k].value, true, err);
+    for (int q = 0; st == TF_OK && q < l->n_questions; q++)
+        for (int k = 0; st == TF_OK && k < l->questions[q].n_changes; k++)
+            st = add_column(out, l->questions[q].changes[k].sw, l->questions[q].changes[k].value, true, err);
     if (st)
         return st;
+    for (int q = 0; q < l->n_questions; q++)
+        if (l->questions[q].pub.kind != QUESTION_SWITCH)
+            out->qrow[out->n_qrows++] = q;
+    for (int r = 0; r < out->n_qrows; r++) {
+        const LessonQuestionSpec *q = &l->questions[out->qrow[r]];
+        for (int k = 0; k < q->n_changes; k++)
+            for (int c = 0; c < out->n_cols; c++)
+                if (out->cols[c].sw == q->changes[k].sw && strcmp(out->cols[c].value, q->changes[k].value) == 0)
+                    out->qdeclared[r][c] = true;
+    }
     out->n_rows = l->n_claims;
     const size_t n_cells = (size_t)out->n_rows * (size_t)out->n_cols;
     out->cells = calloc(n_cells ? n_cells : 1, sizeof *out->cells);
     out->declared = calloc(n_cells ? n_cells : 1, sizeof *out->declared);
-    if (!out->cells || !out->declared) {
+    out->qbase = calloc(out->n_qrows ? (size_t)out->n_qrows : 1, sizeof *out->qbase);
+    if (!out->cells || !out->declared || !out->qbase) {
         lesson_breaks_free(out);
         return error_set(err, TF_ERR_RUNTIME, "out of memory");
     }
@@ -178,6 +265,16 @@ Status lesson_breaks(const Lesson *l, const LessonOverrides *o, const char *work
         st = lesson_validate(l, &base, err);
     if (st == TF_OK)
         st = lesson_check(l, &base, &out->base, &failed, err);
+    for (int r = 0; st == TF_OK && r < out->n_qrows; r++) {
+        Error sub = {0};
+        st = lesson_question_ask(l, out->qrow[r], &base, o, dir, NULL, &out->qbase[r], &sub);
+        if (st == TF_ERR_INPUT) {
+            out->qbase_cell[r] = BREAKS_Q_ERROR;
+            snprintf(out->qwhy[r], sizeof out->qwhy[r], "%.300s", sub.msg);
+            st = TF_OK;
+        } else if (st)
+            *err = sub;
+    }
     for (int c = 0; st == TF_OK && c < out->n_cols; c++)
         st = run_column(l, o, work_dir, &base, out, c, err);
     if (st) {
@@ -196,6 +293,14 @@ Status lesson_breaks(const Lesson *l, const LessonOverrides *o, const char *work
         }
         out->n_broken_claims += broken && !l->claims[r].fact;
     }
+    for (int r = 0; r < out->n_qrows; r++) {
+        out->n_errors += out->qbase_cell[r] == BREAKS_Q_ERROR;
+        for (int c = 0; c < out->n_cols; c++) {
+            out->n_errors += out->qcells[r][c] == BREAKS_Q_ERROR && out->cols[c].state == BREAKS_RAN &&
+                             out->qbase_cell[r] != BREAKS_Q_ERROR;
+            out->n_differ += lesson_breaks_question_differs(out, r, c);
+        }
+    }
     return TF_OK;
 }
 
@@ -204,6 +309,8 @@ void lesson_breaks_free(LessonBreaks *b)
     free(b->base);
     free(b->cells);
     free(b->declared);
+    free(b->qbase);
+    b->qbase = NULL;
     b->base = NULL;
     b->cells = NULL;
     b->declared = NULL;

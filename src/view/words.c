@@ -198,10 +198,19 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
                             "本课：本课自己的运行。不成立：这条结论在这个开关下不成立。! 标出与声明不符的格：\n"
                             "一条结论只应在它的 breaks = 列出的开关下不成立，一条事实在任何开关下都成立。跳过：\n"
                             "只关于本课自己句子的结论，换了句子时跳过。\n"},
-    [WORD_BREAKS_SUMMARY] = {"lesson %d: %d claims, %d broken by a switch they declare; %d facts; %d cells not as declared; "
-                             "%d errors%s\n",
-                             "第 %d 课：%d 条结论，其中 %d 条被它们声明的开关推翻；%d 条事实；%d 格与声明不符；%d 处出错%s\n"},
+    [WORD_BREAKS_SUMMARY] = {"lesson %d: %d claims, %d broken by a switch they declare; %d facts; %d questions; "
+                             "%d cells not as declared; %d errors%s\n",
+                             "第 %d 课：%d 条结论，其中 %d 条被它们声明的开关推翻；%d 条事实；%d 个问题；%d 格与声明不符；"
+                             "%d 处出错%s\n"},
     [WORD_BREAKS_OWN_FAIL] = {"; the lesson's own runs fail some", "；本课自己的运行就有不成立的"},
+    [WORD_BREAKS_QUESTION] = {"question", "问题"},
+    [WORD_CELL_SAME] = {"same", "相同"},
+    [WORD_CELL_DIFFERS] = {"differs", "不同"},
+    [WORD_CELL_MEASURED] = {"ok", "可测"},
+    [WORD_BREAKS_Q_LEGEND] = {"question: its expected answer, measured (ok) on the lesson's runs, then the same or differs under\n"
+                              "each switch; ! marks a cell not as declared: it differs only under the switches its changes = names.\n",
+                              "问题：它的正确答案，先在本课的运行上测得（可测），再看每个开关下相同还是不同；\n"
+                              "! 标出与声明不符的格：答案只应在它的 changes = 列出的开关下不同。\n"},
     [WORD_STEPS_PANE] = {" steps (%u) ", " 记录（%u） "},
     [WORD_HELP_TITLE] = {" traceformer view: keys ", " traceformer 查看器：按键 "},
     [WORD_HELP_REFUSED] = {"not in this lesson: ", "本课不可用："},

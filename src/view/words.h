@@ -136,8 +136,13 @@ typedef enum {
     WORD_CELL_SKIP,
     WORD_CELL_NA,
     WORD_BREAKS_LEGEND,       /* what the cells and ! mean */
-    WORD_BREAKS_SUMMARY,      /* fmt %d ×6 %s: lesson, claims, broken, facts, differ, errors, then */
+    WORD_BREAKS_SUMMARY,      /* fmt %d ×7 %s: lesson, claims, broken, facts, questions, differ, errors, then */
     WORD_BREAKS_OWN_FAIL,     /* that then: the lesson's own runs fail a claim */
+    WORD_BREAKS_QUESTION,     /* a row: "question ID" */
+    WORD_CELL_SAME,           /* a question's answer as on the lesson's runs */
+    WORD_CELL_DIFFERS,        /* ... or another */
+    WORD_CELL_MEASURED,       /* a question's answer measured on the lesson's runs */
+    WORD_BREAKS_Q_LEGEND,     /* what a question's cells and ! mean */
     /* the help screen */
     WORD_STEPS_PANE,      /* fmt %u: the steps pane's title, its record count */
     WORD_HELP_TITLE, WORD_HELP_REFUSED, WORD_HELP_MOUSE, WORD_HELP_GLOSSARY,

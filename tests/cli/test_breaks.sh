@@ -60,7 +60,8 @@ expect_in "$WORK/err" "[claim.keeps_own] does not say which switch breaks it" "n
 
 # in Chinese: the same matrix, every word of its frame in Chinese
 expect_exit 0 "lesson 7 --breaks --lang zh" -- "$TF" lesson 7 --breaks --lang zh
-expect_in "$WORK/out" "第 7 课：3 条结论，其中 3 条被它们声明的开关推翻；1 条事实；0 格与声明不符；0 处出错" "the counts in Chinese"
+expect_in "$WORK/out" "第 7 课：3 条结论，其中 3 条被它们声明的开关推翻；1 条事实；" "the counts in Chinese"
+expect_in "$WORK/out" "个问题；0 格与声明不符；0 处出错" "and the questions counted, none marked"
 expect_in "$WORK/out" "解码器自注意力看得见后面的位置" "what each switch breaks, in Chinese"
 row=$(grep -a '^结论 padding_zero ' "$WORK/out")
 case "$row" in
@@ -74,4 +75,30 @@ else ok "no English word of the frame in the Chinese matrix"; fi
 
 expect_exit 2 "--breaks and --check" -- "$TF" lesson 1 --breaks --check
 expect_in "$WORK/err" "--check, --breaks, --plot, --handout, --quiz or --answers, one at a time" "one action at a time"
+# a question's changes = is checked like a claim's breaks =: its expected
+# answer measured under every switch, the same or differs, marked where
+# not as declared (a copy of the fixture, declared as it measures)
+cp -r "$SRC/tests/lessons/98-quiz" data/lessons/98-asdeclared
+sed -i 's/head=1, query=0/head=0, query=0/; s/^changes = positions$/changes = positions, heads/
+        s/^breaks = scale, attn-temperature$/breaks = scale, attn-temperature, heads/
+        s/^within = 0.01$/within = 0.01\nchanges = positions, heads/
+        s/^order = descending$/order = descending\nchanges = heads/' data/lessons/98-asdeclared/lesson.ini
+expect_exit 0 "questions as declared" -- "$TF" lesson ./data/lessons/98-asdeclared --breaks
+expect_in "$WORK/out" "1 facts; 3 questions; 0 cells not as declared; 0 errors" "questions counted, none marked"
+expect_in "$WORK/out" "question one_score        ok       differs  same" "a question's row: differs where declared"
+expect_exit 0 "questions as declared, in Chinese" -- "$TF" lesson ./data/lessons/98-asdeclared --breaks --lang zh
+expect_in "$WORK/out" "问题 one_score        可测     不同     相同" "its row in Chinese"
+expect_in "$WORK/out" "3 个问题；0 格与声明不符" "counted in Chinese"
+# a missing declaration: the answer differs where changes = does not say so
+cp -r data/lessons/98-asdeclared data/lessons/98-missing
+sed -i 's/^changes = positions, heads$/changes = heads/' data/lessons/98-missing/lesson.ini
+expect_exit 1 "a question's missing changes =" -- "$TF" lesson ./data/lessons/98-missing --breaks
+expect_in "$WORK/out" "differs!" "the undeclared difference is marked"
+expect_in "$WORK/out" "2 cells not as declared" "and counted (both questions that lost positions)"
+# a wrong declaration: declared under a switch that leaves the answer alone
+cp -r data/lessons/98-asdeclared data/lessons/98-wrongq
+sed -i 's/^changes = heads$/changes = heads, residual/' data/lessons/98-wrongq/lesson.ini
+expect_exit 1 "a question's wrong changes =" -- "$TF" lesson ./data/lessons/98-wrongq --breaks
+expect_in "$WORK/out" "same!" "the declared switch that changes nothing is marked"
+expect_in "$WORK/out" "1 cells not as declared" "and counted"
 finish

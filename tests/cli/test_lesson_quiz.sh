@@ -111,6 +111,28 @@ expect_in "$WORK/out" "看不懂这个回答：" "an unreadable answer, in Chine
 expect_in "$WORK/out" "得分：0 / 4（跳过 4 题）" "the score in Chinese"
 expect_not_in "$WORK/out" "问题 2 / 4" "the questions after the end of the input are not asked"
 
+# --walk prints each question at its step, after the note and before the
+# narration, with its choices as measured; the answers after the claims
+expect_exit 0 "--walk with questions" -- "$TF" lesson "$Q" --walk
+awk '/^── step 4 of 5/ { s = 1 } s && /^Question: Row 0 of head 1/ { q = NR } s && /^  f\) mouse$/ { c = NR }
+     s && /^softmax per row\.$/ { n = NR; exit } END { exit !(q && c > q && n > c) }' "$WORK/out" &&
+    ok "the question, then its choices (the sentence's tokens), then the narration" ||
+    bad "the question of step 4 is not between its note and its narration"
+expect_in "$WORK/out" "  a) scaled — The scaled scores" "a switch question's choices are the claims, with their sentences"
+awk '/^── claims/ { c = NR } /^── the answers to the questions:/ { a = NR } END { exit !(c && a > c) }' "$WORK/out" &&
+    ok "the answers come after the claims" || bad "no answers after the claims"
+expect_in "$WORK/out" "  answer: row 1, row 0, row 2" "an order's answer"
+expect_in "$WORK/out" "  answer: -0.418753 within 0.01" "a number's answer, with its tolerance"
+expect_in "$WORK/out" "  (with --positions none the answer differs)" "changes = is said"
+expect_in "$WORK/out" "  why: The softmax keeps the order of the scores" "with the explanation"
+expect_exit 0 "--walk with questions, in Chinese" -- "$TF" lesson "$Q" --walk --lang zh
+expect_in "$WORK/out" "问题：头 1 的第 0 行是查询 “the”。它最关注哪个键？" "the question in Chinese"
+expect_in "$WORK/out" "── 问题的答案：" "the answers' heading in Chinese"
+expect_in "$WORK/out" "  回答：-0.418753，误差不超过 0.01" "an answer in Chinese"
+# the answer follows the student's sentence
+expect_exit 0 "--walk with another sentence" -- "$TF" lesson "$Q" --walk --src "the mouse chased the cat"
+expect_in "$WORK/out" "  e) cat" "the choices are the edited sentence's tokens"
+
 # a lesson without questions says so
 if ! grep -q '^\[question\.' "$SRC"/lessons/01-*/lesson.ini; then
     expect_exit 2 "--answers on a lesson without questions" -- "$TF" lesson 1 --answers right.txt

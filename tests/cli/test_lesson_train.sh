@@ -82,7 +82,7 @@ expect_in "$WORK/err" "--warmup '0': a whole number of warm-up updates" "a warm-
 
 # --breaks: the columns of the new switches, each claim broken where it says
 expect_exit 0 "the fixture --breaks" -- "$TF" lesson "$L" --breaks
-expect_in "$WORK/out" "2 claims, 2 broken by a switch they declare; 1 facts; 0 cells not as declared; 0 errors" \
+expect_in "$WORK/out" "2 claims, 2 broken by a switch they declare; 1 facts; 0 questions; 0 cells not as declared; 0 errors" \
     "every cell as declared"
 expect_in "$WORK/out" "  9  heads=1                     one head instead of several" "heads=1 is a column"
 expect_in "$WORK/out" " 10  norm=post                   layer norm after each sublayer" "norm=post is a column"

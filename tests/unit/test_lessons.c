@@ -117,8 +117,10 @@ static void test_every_lesson_holds(void **state)
 /* Every lesson's matrix (lesson_breaks): every claim fails under each
  * switch its breaks = names and under no other, every fact holds under
  * every switch, no cell is an error, and at least two claims per lesson
- * are broken by a switch. A failure names each cell that is not as
- * declared, with what was measured. */
+ * are broken by a switch; every question's expected answer can be
+ * measured and differs only under the switches its changes = names. A
+ * failure names each cell that is not as declared, with what was
+ * measured. */
 static void test_breaks_matrix(void **state)
 {
     const Scratch *s = *state;
@@ -156,6 +158,25 @@ static void test_breaks_matrix(void **state)
                             b.declared[k] ? "fail" : "hold", b.cells[k].measured);
                 bad++;
             }
+        }
+        for (int r = 0; r < b.n_qrows; r++) {  /* each question differs only where its changes = says */
+            const LessonQuestion *q = lesson_question(l, b.qrow[r]);
+            if (b.qbase_cell[r] == BREAKS_Q_ERROR) {
+                print_error("lesson %s: question %s cannot be measured: %s\n", list[i].slug, q->id, b.qwhy[r]);
+                bad++;
+            }
+            for (int c = 0; c < b.n_cols; c++)
+                if (lesson_breaks_question_differs(&b, r, c)) {
+                    print_error("lesson %s: question %s under column %d (%s=%s, %s): %s, declared %s%s%s\n",
+                                list[i].slug, q->id, c + 1, lesson_switches[b.cols[c].sw].name, b.cols[c].value,
+                                b.cols[c].state == BREAKS_RAN ? "ran" : b.cols[c].state == BREAKS_NO_EFFECT
+                                                                            ? "no effect" : "refused",
+                                b.qcells[r][c] == BREAKS_Q_ERROR     ? "error"
+                                : b.qcells[r][c] == BREAKS_Q_DIFFERS ? "differs" : "same",
+                                b.qdeclared[r][c] ? "to differ" : "the same",
+                                b.qwhy[r][0] ? ": " : "", b.qwhy[r]);
+                    bad++;
+                }
         }
         if (b.n_broken_claims != n_claims || n_claims < 2) {
             print_error("lesson %s: %d of %d claims broken by a switch they declare (every one, and at least 2)\n",
