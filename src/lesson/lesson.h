@@ -292,7 +292,7 @@ typedef struct {
     bool expected_set[QUESTION_MAX_CHOICES];              /* SWITCH: the claims that fail under it */
     char expected_text[256];                              /* the answer in words: "老鼠", "0.274",
                                                              "head 2, head 0, head 3, head 1", "none" */
-    char changes[256];                                    /* the switches the lesson declares change the
+    char changes[512];                                    /* the switches the lesson declares change the
                                                              answer, in words ("" for none) */
 } QuestionAsked;
 

@@ -52,6 +52,7 @@ typedef struct {
 } LessonRunSpec;
 
 #define LESSON_MAX_BREAKS 8
+#define LESSON_MAX_CHANGES 16                /* a number question may change under every switch */
 
 /* A switch at a value: what a claim declares breaks it, and a column of
  * the --breaks matrix. */
@@ -97,7 +98,7 @@ typedef struct {
     LessonBreak sw;                      /* switch: the switch at its value */
     bool has_switch;
     int switch_line;
-    LessonBreak changes[LESSON_MAX_BREAKS];  /* changes = the switches that change the answer */
+    LessonBreak changes[LESSON_MAX_CHANGES];  /* changes = the switches that change the answer */
     int n_changes;
     int changes_line;
 } LessonQuestionSpec;

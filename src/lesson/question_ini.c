@@ -110,8 +110,8 @@ static bool read_changes(LessonQuestionSpec *q, const char *value, char *why, si
             snprintf(why, cap, "changes = '%s': expected SWITCH or SWITCH=VALUE, separated by commas", value);
             return false;
         }
-        if (q->n_changes == LESSON_MAX_BREAKS) {
-            snprintf(why, cap, "changes: more than %d switches", LESSON_MAX_BREAKS);
+        if (q->n_changes == LESSON_MAX_CHANGES) {
+            snprintf(why, cap, "changes: more than %d switches", LESSON_MAX_CHANGES);
             return false;
         }
         char sub[300];
