@@ -397,8 +397,16 @@ static void test_action_lines(void **state)
 
     /* pressed on its step: done there, not elsewhere */
     view_key(s, 'N');
-    view_key(s, 'N');  /* the prompt of step 2 has the keys */
+    assert_true(s->asking);  /* step 2 asks */
+    view_key(s, 'N');        /* an untouched prompt: N walks on, the question unanswered */
+    assert_true(s->asking);  /* step 3 asks too */
+    view_key(s, 'P');        /* back at step 2: its prompt again */
     assert_true(s->asking);
+    assert_int_equal(view_quiz_skipped(s), 0);
+    view_key(s, '7');        /* an answer begun: N is a letter of it now */
+    view_key(s, 'N');
+    assert_true(s->asking);
+    assert_string_equal(s->answer.text, "7N");
     view_key(s, KEY_CTRL('x'));
     view_key(s, 'N');
     assert_true(s->asking);
