@@ -44,7 +44,7 @@ static bool is_config_section(const char *s)
     return false;
 }
 
-static bool valid_id(const char *s)
+bool lesson_valid_id(const char *s)
 {
     if (!*s || strlen(s) >= 32)
         return false;
@@ -93,7 +93,7 @@ static void on_section(LessonIni *p, const char *sec)
         return;
     if (strncmp(sec, "run.", 4) == 0) {
         const char *name = sec + 4;
-        if (!valid_id(name)) {
+        if (!lesson_valid_id(name)) {
             fail(p, "[%s]: a run name is letters, digits, '_' and '-', at most 31 bytes", sec);
             return;
         }
@@ -116,7 +116,7 @@ static void on_section(LessonIni *p, const char *sec)
     const bool fact = strncmp(sec, "fact.", 5) == 0;
     if (fact || strncmp(sec, "claim.", 6) == 0) {
         const char *id = sec + (fact ? 5 : 6);
-        if (!valid_id(id)) {
+        if (!lesson_valid_id(id)) {
             fail(p, "[%s]: a %s ID is letters, digits, '_' and '-', at most 31 bytes", sec, fact ? "fact" : "claim");
             return;
         }
@@ -139,7 +139,7 @@ static void on_section(LessonIni *p, const char *sec)
     }
     if (strncmp(sec, "chart.", 6) == 0) {
         const char *name = sec + 6;
-        if (!valid_id(name)) {
+        if (!lesson_valid_id(name)) {
             fail(p, "[%s]: a chart name is letters, digits, '_' and '-', at most 31 bytes", sec);
             return;
         }
@@ -719,7 +719,7 @@ static Status split_vs(const Lesson *l, const char *text, char *first, char *com
         return st;
     }
     snprintf(first, LESSON_NAME_MAX, "%.*s", (int)n, text);
-    if (run[0] != '@' || !valid_id(run + 1)) {
+    if (run[0] != '@' || !lesson_valid_id(run + 1)) {
         Status st = error_set(err, TF_ERR_INPUT, "%s: after 'vs' comes the run to compare with, as @RUN, not '%s'",
                               where, run);
         error_hint(err, "%s", example);
@@ -765,7 +765,7 @@ static Status split_figure_runs(const Lesson *l, LessonFigure *f, char *first, c
         snprintf(name, sizeof name, "%.*s", (int)n, run);
         if (f->n_more == LESSON_FIGURE_MORE)
             return error_set(err, TF_ERR_INPUT, "%s: a figure draws at most %d runs", where, LESSON_FIGURE_MORE + 2);
-        if (name[0] != '@' || !valid_id(name + 1) || n >= sizeof name) {
+        if (name[0] != '@' || !lesson_valid_id(name + 1) || n >= sizeof name) {
             st = error_set(err, TF_ERR_INPUT, "%s: after 'vs' comes a run, as @RUN, not '%s'", where, name);
             error_hint(err, "%s", example);
             return st;

@@ -181,6 +181,9 @@ void lesson_train_free(LessonTrainRun *tr);
  * traces of t, with the reader claims use. */
 Status lesson_eval_value(const Lesson *l, const LessonTraces *t, const Claim *value, double *out, Error *err);
 
+/* A run, claim, fact, chart or question ID: 1 to 31 letters, digits, _ and -. */
+bool lesson_valid_id(const char *s);
+
 /* Index of the run named name, or -1. */
 int lesson_run_index(const Lesson *l, const char *name);
 

@@ -13,21 +13,10 @@
 
 static const char *const kind_names[] = {"choose", "number", "order", "switch"};
 
-static bool valid_qid(const char *s)
-{
-    if (!*s || strlen(s) >= 32)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
-              *s == '-'))
-            return false;
-    return true;
-}
-
 bool lesson_question_open(Lesson *l, const char *id, int line, LessonQuestionSpec **out, char *why, size_t cap)
 {
     *out = NULL;
-    if (!valid_qid(id)) {
+    if (!lesson_valid_id(id)) {
         snprintf(why, cap, "[question.%s]: a question ID is letters, digits, '_' and '-', at most 31 bytes", id);
         return false;
     }

@@ -249,21 +249,29 @@ static void edit_key(ViewState *s, int ch)
     case '\n':
     case '\r':
     case KEY_ENTER: view_edit_apply(s); return;
-    case KEY_LEFT: lineedit_left(e); return;
-    case KEY_RIGHT: lineedit_right(e); return;
+    }
+    view_lineedit_key(e, ch);
+}
+
+bool view_lineedit_key(LineEdit *e, int ch)
+{
+    switch (ch) {
+    case KEY_LEFT: lineedit_left(e); return true;
+    case KEY_RIGHT: lineedit_right(e); return true;
     case KEY_HOME:
-    case KEY_CTRL('a'): lineedit_home(e); return;
+    case KEY_CTRL('a'): lineedit_home(e); return true;
     case KEY_END:
-    case KEY_CTRL('e'): lineedit_end(e); return;
+    case KEY_CTRL('e'): lineedit_end(e); return true;
     case KEY_BACKSPACE:
     case 127:
-    case 8: lineedit_backspace(e); return;
+    case 8: lineedit_backspace(e); return true;
     case KEY_DC:
-    case KEY_CTRL('d'): lineedit_delete(e); return;
-    case KEY_CTRL('u'): lineedit_clear(e); return;
+    case KEY_CTRL('d'): lineedit_delete(e); return true;
+    case KEY_CTRL('u'): lineedit_clear(e); return true;
     }
     if (ch >= 0x20 && ch < 0x7F)
-        lineedit_insert(e, (uint32_t)ch);
+        return lineedit_insert(e, (uint32_t)ch);
+    return true;
 }
 
 void view_input_char(ViewState *s, uint32_t cp)

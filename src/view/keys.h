@@ -55,6 +55,10 @@ void view_key(ViewState *s, int ch);
 /* A character typed that is not ASCII (猫): text for the line editor,
  * ignored elsewhere. */
 void view_input_char(ViewState *s, uint32_t cp);
+/* The line editor's keys (arrows, Home/End, Ctrl-A/E/D/U, Backspace,
+ * Delete, printable ASCII) applied to e: the sentence editor's and a
+ * question's prompt. False only when a character did not fit. */
+bool view_lineedit_key(LineEdit *e, int ch);
 /* A mouse click at screen position (y, x): selects the cell under it, or
  * the step in the steps pane. */
 void view_click(ViewState *s, int y, int x);

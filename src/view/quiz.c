@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "view/keys.h"
 #include "view/words.h"
 
 #define ESC 27
@@ -256,22 +257,7 @@ static void choose_key(ViewState *s, int ch)
 
 static void typed_key(ViewState *s, int ch)
 {
-    LineEdit *e = &s->answer;
-    switch (ch) {
-    case KEY_LEFT: lineedit_left(e); return;
-    case KEY_RIGHT: lineedit_right(e); return;
-    case KEY_HOME:
-    case KEY_CTRL('a'): lineedit_home(e); return;
-    case KEY_END:
-    case KEY_CTRL('e'): lineedit_end(e); return;
-    case KEY_BACKSPACE:
-    case 127:
-    case 8: lineedit_backspace(e); return;
-    case KEY_DC:
-    case KEY_CTRL('d'): lineedit_delete(e); return;
-    case KEY_CTRL('u'): lineedit_clear(e); return;
-    }
-    if (ch >= 0x20 && ch < 0x7F && !lineedit_insert(e, (uint32_t)ch))
+    if (!view_lineedit_key(&s->answer, ch))
         view_say(s, MSG_NOTICE, WORD_MSG_TOO_LONG);
 }
 
