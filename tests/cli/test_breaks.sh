@@ -18,13 +18,13 @@ expect_in "$WORK/out" " 1  causal-mask=off" "the columns are the table's switche
 expect_in "$WORK/out" "cache=off                   — no effect: every trace as without it" \
     "a switch that changes nothing is said to, not drawn as 'holds'"
 # the row of the padding claim: holds on the lesson, FAILS under padding-mask=off only
-row=$(grep -a '^claim padding_zero ' "$WORK/out")
+row=$(grep -a -E '^claim +padding_zero ' "$WORK/out")
 case "$row" in
 *FAILS*FAILS*) bad "padding_zero fails under two switches: $row" ;;
 *FAILS*) ok "padding_zero fails under one switch" ;;
 *) bad "padding_zero fails under none: $row" ;;
 esac
-expect_in "$WORK/out" "fact  masked_exactly_zero" "facts are rows of their own"
+expect_in "$WORK/out" "fact     masked_exactly_zero" "facts are rows of their own"
 
 # a switch value named by a claim becomes a column of its own
 expect_exit 0 "lesson 3 --breaks" -- "$TF" lesson 3 --breaks

@@ -54,7 +54,8 @@ ui_keys Enter A
 ui_wait "A silences the head on screen" "A on a record with no head axis says what it needs"
 ui_keys g
 ui_type "enc.0.attn.weights"
-ui_keys Enter A
+# the step asks a question first: skipped (Ctrl-X), the numbers and the keys are back
+ui_keys Enter C-x A
 ui_wait "heads silenced enc.0.0" "A silences the head on screen, named on the settings line"
 ui_keys Escape L C
 ui_wait "输出置零的头 enc.0.0" "in Chinese too (the claims panel's settings line)"
