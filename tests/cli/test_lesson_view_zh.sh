@@ -52,7 +52,7 @@ for k in 2 3 4 5; do
     sleep 0.3
     check_pane "step $k, scrolled" 79
 done
-ui_keys C
+ui_keys Escape C   # (step 5 asks a question: its prompt put aside first)
 ui_wait "条成立，共" "the claims panel's heading in Chinese"
 ui_wait "因果掩码 开，填充掩码" "the run's settings line in Chinese"
 ui_wait_re "(成立|不成立) " "a claim's verdict in Chinese"
@@ -81,7 +81,11 @@ ui_start list 80 24 "'$TF' lesson 2 --lang zh"
 ui_wait "课程第 1 步，共" "lesson 2 opens"
 for k in 2 3 4 5 6; do ui_keys N; done
 ui_wait "课程第 6 步，共" "lesson 2, step 6: the four heads"
-ui_keys J
+# the step asks a question first: skipped (Ctrl-X), the reveal, then the
+# step's narration beneath it, scrolled to its list
+ui_keys C-x
+i=0
+while [ "$i" -lt 40 ] && ! ui_screen | grep -q "• "; do ui_keys J; sleep 0.2; i=$((i + 1)); done
 ui_keys J
 ui_wait "• " "list items with a bullet"
 check_pane "lesson 2 step 6" 79
