@@ -138,7 +138,22 @@ static void draw_title(const ViewState *s, const ScreenLayout *l)
     at += quiz_score(s, right + at, sizeof right - (size_t)at);
     view_format(right + at, sizeof right - (size_t)at, s->lang, WORD_RECORD_OF, s->cur + 1, s->count);
     int rw = text_width(right, !s->theme.utf8);
-    paint_text(s, l->title.y, 0, left, l->title.w - rw - 1);
+    int avail = l->title.w - rw - 1;
+    /* A lesson's long title gives way before the run it shows: "(run:
+     * sinusoidal — ...)" says which trace the numbers come from. */
+    char run[320];
+    snprintf(run, sizeof run, "  (%s)", title_name(s, s->a));
+    int runw = text_width(run, !s->theme.utf8);
+    if (!(s->b && s->compare) && lesson && lesson[0] && text_width(left, !s->theme.utf8) > avail && avail > 32) {
+        char head[300];
+        snprintf(head, sizeof head, " %s", lesson);
+        int headw = avail - runw, least = avail * 2 / 5;  /* the title keeps two fifths, the run the rest */
+        if (headw < least)
+            headw = least;
+        paint_text(s, l->title.y, 0, head, headw);
+        paint_text(s, l->title.y, headw, run, avail - headw);
+    } else
+        paint_text(s, l->title.y, 0, left, avail);
     paint_text(s, l->title.y, l->title.w - rw, right, rw);
 }
 
