@@ -420,6 +420,40 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
 /* breaks = SWITCH[=VALUE][, SWITCH[=VALUE]...]: the switches (switches.h)
  * that must make the claim fail, each at the table's breaking value unless
  * one is given ("positions=sinusoidal", "ablate-head=dec.0.cross.2"). */
+/* SWITCH[=VALUE]: a claim's breaks = and a question's changes = name switches so. */
+bool lesson_parse_switch(const char *item, LessonBreak *out, char *why, size_t cap)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s", item);
+    char *eq = strchr(name, '=');
+    if (eq)
+        *eq = '\0';
+    const int sw = lesson_switch_find(name);
+    if (sw < 0) {
+        char names[256] = "";
+        for (int i = 0; i < SWITCH_COUNT; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                     lesson_switches[i].name);
+        snprintf(why, cap, "no switch '%s' (the switches: %s)", name, names);
+        return false;
+    }
+    const char *v = eq ? eq + 1 : lesson_switches[sw].broken;
+    if (!*v || strlen(v) >= sizeof out->value) {
+        snprintf(why, cap, "%s='%s': give a value of 1 to 63 bytes", name, v);
+        return false;
+    }
+    LessonOverrides scratch;
+    lesson_overrides_init(&scratch);
+    Error sub = {0};
+    if (lesson_switch_set(&scratch, sw, v, &sub) != TF_OK) {
+        snprintf(why, cap, "%.250s", sub.msg);
+        return false;
+    }
+    out->sw = sw;
+    snprintf(out->value, sizeof out->value, "%s", v);
+    return true;
+}
+
 static void read_breaks(LessonIni *p, LessonClaimSpec *c, const char *value)
 {
     if (c->n_breaks) {
@@ -442,30 +476,17 @@ static void read_breaks(LessonIni *p, LessonClaimSpec *c, const char *value)
         }
         memcpy(item, s, end);
         item[end] = '\0';
+        LessonBreak b;
+        char why[300];
+        if (!lesson_parse_switch(item, &b, why, sizeof why)) {
+            fail(p, "breaks: %s", why);
+            return;
+        }
+        const int sw = b.sw;
+        const char *v = b.value;
         char *eq = strchr(item, '=');
         if (eq)
             *eq = '\0';
-        const int sw = lesson_switch_find(item);
-        if (sw < 0) {
-            char names[256] = "";
-            for (int i = 0; i < SWITCH_COUNT; i++)
-                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                         lesson_switches[i].name);
-            fail(p, "breaks: no switch '%s' (the switches: %s)", item, names);
-            return;
-        }
-        const char *v = eq ? eq + 1 : lesson_switches[sw].broken;
-        LessonOverrides scratch;
-        lesson_overrides_init(&scratch);
-        Error sub = {0};
-        if (!*v || strlen(v) >= sizeof c->breaks[0].value) {
-            fail(p, "breaks: %s='%s': give a value of 1 to 63 bytes", item, v);
-            return;
-        }
-        if (lesson_switch_set(&scratch, sw, v, &sub) != TF_OK) {
-            fail(p, "breaks: %s", sub.msg);
-            return;
-        }
         for (int i = 0; i < c->n_breaks; i++)
             if (c->breaks[i].sw == sw && strcmp(c->breaks[i].value, v) == 0) {
                 fail(p, "breaks: %s=%s is listed twice", item, v);

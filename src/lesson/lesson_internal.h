@@ -181,6 +181,11 @@ void lesson_train_free(LessonTrainRun *tr);
  * traces of t, with the reader claims use. */
 Status lesson_eval_value(const Lesson *l, const LessonTraces *t, const Claim *value, double *out, Error *err);
 
+/* Read SWITCH[=VALUE] (a claim's breaks =, a question's changes =): the
+ * switch and its value (the table's breaking value when none is given),
+ * checked as the lesson command would take it; false with why. */
+bool lesson_parse_switch(const char *item, LessonBreak *out, char *why, size_t cap);
+
 /* A run, claim, fact, chart or question ID: 1 to 31 letters, digits, _ and -. */
 bool lesson_valid_id(const char *s);
 

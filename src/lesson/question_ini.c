@@ -55,40 +55,6 @@ static bool trim_into(const char *s, size_t n, char *out, size_t cap)
     return true;
 }
 
-/* SWITCH[=VALUE], as a claim's breaks = names one. */
-static bool parse_switch(const char *item, LessonBreak *out, char *why, size_t cap)
-{
-    char name[128];
-    snprintf(name, sizeof name, "%s", item);
-    char *eq = strchr(name, '=');
-    if (eq)
-        *eq = '\0';
-    const int sw = lesson_switch_find(name);
-    if (sw < 0) {
-        char names[256] = "";
-        for (int i = 0; i < SWITCH_COUNT; i++)
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                     lesson_switches[i].name);
-        snprintf(why, cap, "no switch '%s' (the switches: %s)", name, names);
-        return false;
-    }
-    const char *v = eq ? eq + 1 : lesson_switches[sw].broken;
-    if (!*v || strlen(v) >= sizeof out->value) {
-        snprintf(why, cap, "%s='%s': give a value of 1 to 63 bytes", name, v);
-        return false;
-    }
-    LessonOverrides scratch;
-    lesson_overrides_init(&scratch);
-    Error sub = {0};
-    if (lesson_switch_set(&scratch, sw, v, &sub) != TF_OK) {
-        snprintf(why, cap, "%.250s", sub.msg);
-        return false;
-    }
-    out->sw = sw;
-    snprintf(out->value, sizeof out->value, "%s", v);
-    return true;
-}
-
 static bool read_changes(LessonQuestionSpec *q, const char *value, char *why, size_t cap)
 {
     const char *s = value;
@@ -104,7 +70,7 @@ static bool read_changes(LessonQuestionSpec *q, const char *value, char *why, si
             return false;
         }
         char sub[300];
-        if (!parse_switch(item, &q->changes[q->n_changes], sub, sizeof sub)) {
+        if (!lesson_parse_switch(item, &q->changes[q->n_changes], sub, sizeof sub)) {
             snprintf(why, cap, "changes: %s", sub);
             return false;
         }
@@ -277,7 +243,7 @@ bool lesson_question_key(LessonQuestionSpec *q, const char *name, const char *va
     }
     if (strcmp(name, "switch") == 0) {
         char sub[300];
-        if (!parse_switch(value, &q->sw, sub, sizeof sub)) {
+        if (!lesson_parse_switch(value, &q->sw, sub, sizeof sub)) {
             snprintf(why, cap, "switch: %s", sub);
             return false;
         }
