@@ -33,6 +33,7 @@ static const char *const arch_names[] = {"encoder-decoder", "decoder-only"};
 static const char *const norm_names[] = {"post", "pre"};
 static const char *const act_names[] = {"relu", "gelu"};
 static const char *const pos_names[] = {"sinusoidal", "none", "learned", "relative", "rope"};
+static const char *const tokenizer_names[] = {"words", "chars"};
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 const char *config_arch_name(Architecture a)
@@ -50,6 +51,10 @@ const char *config_activation_name(Activation a)
 const char *config_positions_name(PositionKind p)
 {
     return (unsigned)p < (unsigned)COUNT(pos_names) ? pos_names[p] : "?";
+}
+const char *config_tokenizer_name(TokenizerKind t)
+{
+    return (unsigned)t < (unsigned)COUNT(tokenizer_names) ? tokenizer_names[t] : "?";
 }
 
 bool config_head_ablated(const Config *c, AblateBlock block, int layer, int head)
@@ -246,6 +251,7 @@ void config_value_text(const Config *c, int k, char *buf, size_t cap)
     }
     case K_ACTIVATION: snprintf(buf, cap, "%s", config_activation_name(c->activation)); break;
     case K_POSITIONS: snprintf(buf, cap, "%s", config_positions_name(c->positions)); break;
+    case K_TOKENIZER: snprintf(buf, cap, "%s", config_tokenizer_name(c->tokenizer)); break;
     case K_RELATIVE_BUCKETS: snprintf(buf, cap, "%d", c->rel_buckets); break;
     case K_RELATIVE_MAX_DISTANCE: snprintf(buf, cap, "%d", c->rel_max_distance); break;
     case K_LN_EPS: format_float(buf, cap, c->ln_eps); break;
@@ -592,6 +598,10 @@ Status config_set_key(Config *c, int k, const char *v, const ConfigSource *s, Er
     case K_POSITIONS:
         if ((st = parse_choice(v, k, s, pos_names, COUNT(pos_names), &i, err)) == TF_OK)
             c->positions = (PositionKind)i;
+        break;
+    case K_TOKENIZER:
+        if ((st = parse_choice(v, k, s, tokenizer_names, COUNT(tokenizer_names), &i, err)) == TF_OK)
+            c->tokenizer = (TokenizerKind)i;
         break;
     case K_RELATIVE_BUCKETS: st = parse_int(v, k, s, &c->rel_buckets, err); break;
     case K_RELATIVE_MAX_DISTANCE: st = parse_int(v, k, s, &c->rel_max_distance, err); break;

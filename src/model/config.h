@@ -30,6 +30,11 @@ typedef enum {
     POS_ROPE = 4,
 } PositionKind;
 typedef enum { ARCH_ENCODER_DECODER = 0, ARCH_DECODER_ONLY = 1 } Architecture;
+/* How text becomes tokens (text/tokenizer.h): words separated by spaces
+ * ("猫 追 老鼠", three tokens), or every character a token ("床前明月光，",
+ * six tokens, typed and printed without spaces). A model trained on
+ * characters records it, in its .tfw file and in every trace it makes. */
+typedef enum { TOKENIZER_WORDS = 0, TOKENIZER_CHARS = 1 } TokenizerKind;
 
 /* A head whose output z is zeroed (ablate_head): which block, layer, head. */
 typedef enum { ABLATE_ENC = 0, ABLATE_DEC_SELF = 1, ABLATE_DEC_CROSS = 2 } AblateBlock;
@@ -79,6 +84,7 @@ typedef struct {
     /* the vocabulary: whitespace-separated tokens besides the four specials;
      * "" means "collect it from the input sentences" */
     char vocab[CONFIG_TEXT_MAX];
+    TokenizerKind tokenizer;  /* [vocab] tokenizer = words | chars (default words) */
 
     /* the input: one batch of sentences */
     int n_src, n_tgt;
@@ -180,5 +186,6 @@ const char *config_norm_name(NormPlacement n);
 const char *config_activation_name(Activation a);
 const char *config_positions_name(PositionKind p);
 const char *config_arch_name(Architecture a);
+const char *config_tokenizer_name(TokenizerKind t);
 
 #endif

@@ -58,6 +58,8 @@ extern const char *const config_section_names[SEC_COUNT];
     X(SEED, "seed", SEC_MODEL, 0, 0, "weight-initialisation seed", "N", NULL, FLAG_RUN)           \
     X(TOKENS, "tokens", SEC_VOCAB, 0, 0, "the vocabulary (default: the input's words)",          \
       "\"TOKENS...\"", "vocab", FLAG_RUN)                                                         \
+    X(TOKENIZER, "tokenizer", SEC_VOCAB, 0, 0, "words | chars: tokens separated by spaces, or every character a token", \
+      "words|chars", NULL, FLAG_RUN)                                                              \
     X(SRC, "src", SEC_INPUT, 0, 0, "a source sentence; repeat for a batch", "TEXT", NULL, FLAG_RUN) \
     X(TGT, "tgt", SEC_INPUT, 0, 0, "a target sentence; repeat for a batch", "TEXT", NULL, FLAG_RUN)
 
