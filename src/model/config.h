@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "text/tokenizer.h"
 
 #define CONFIG_MAX_SENTENCES 64
 #define CONFIG_MAX_VOCAB 4096
@@ -30,11 +31,7 @@ typedef enum {
     POS_ROPE = 4,
 } PositionKind;
 typedef enum { ARCH_ENCODER_DECODER = 0, ARCH_DECODER_ONLY = 1 } Architecture;
-/* How text becomes tokens (text/tokenizer.h): words separated by spaces
- * ("猫 追 老鼠", three tokens), or every character a token ("床前明月光，",
- * six tokens, typed and printed without spaces). A model trained on
- * characters records it, in its .tfw file and in every trace it makes. */
-typedef enum { TOKENIZER_WORDS = 0, TOKENIZER_CHARS = 1 } TokenizerKind;
+
 
 /* A head whose output z is zeroed (ablate_head): which block, layer, head. */
 typedef enum { ABLATE_ENC = 0, ABLATE_DEC_SELF = 1, ABLATE_DEC_CROSS = 2 } AblateBlock;

@@ -19,6 +19,8 @@
  *     the middle would start or end the sentence there. */
 #include "text/tokenizer.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "text/printable.h"
@@ -37,11 +39,11 @@ size_t tokenizer_separator_len(const char *s, size_t n)
 }
 
 /* A special token written where the program does not read one. */
-static Status special_inside(Error *err, const char *what, int word, int id)
+static Status special_inside(Error *err, const char *what, const char *unit, int word, int id)
 {
     static const char *const names[TOK_SPECIALS] = {"<PAD>", "<START>", "<END>", "<UNK>"};
-    error_set(err, TF_ERR_INPUT, "%s: word %d is %s, a special token: only a leading <START> and a final <END> may be "
-              "written", what, word, names[id]);
+    error_set(err, TF_ERR_INPUT, "%s: %s %d is %s, a special token: only a leading <START> and a final <END> may be "
+              "written", what, unit, word, names[id]);
     if (id == TOK_PAD || id == TOK_UNK)
         error_hint(err, "the program adds <PAD> to fill shorter sentences and reads an unknown word as <UNK>: "
                         "leave both out");
@@ -50,40 +52,90 @@ static Status special_inside(Error *err, const char *what, int word, int id)
     return TF_ERR_INPUT;
 }
 
+/* The next token's bytes at text + i (len bytes in all), after skipping
+ * separators: [*start, *end). Words: up to the next separator. Characters:
+ * one code point, or a written special token (<START>, <END>, <PAD>,
+ * <UNK>) whole; a run of separators between two characters is the token
+ * TOKENIZER_SPACE when the vocabulary has it (a text whose spaces matter),
+ * and nothing otherwise. Returns false at the end of the text. */
+static bool next_token(TokenizerKind kind, const Vocab *v, const char *text, size_t len, size_t i, size_t *start,
+                       size_t *end, bool *space)
+{
+    static const char *const specials[TOK_SPECIALS] = {"<PAD>", "<START>", "<END>", "<UNK>"};
+    const size_t from = i;
+    size_t sep;
+    while (i < len && (sep = tokenizer_separator_len(text + i, len - i)) != 0)
+        i += sep;
+    *space = false;
+    if (i >= len)
+        return false;
+    if (kind == TOKENIZER_WORDS) {
+        *start = i;
+        while (i < len && tokenizer_separator_len(text + i, len - i) == 0)
+            i++;
+        *end = i;
+        return true;
+    }
+    if (i > from && from > 0 && vocab_find(v, TOKENIZER_SPACE) >= 0) {
+        *start = from;
+        *end = i;
+        *space = true;
+        return true;
+    }
+    *start = i;
+    for (int k = 0; k < TOK_SPECIALS; k++) {
+        size_t n = strlen(specials[k]);
+        if (len - i >= n && memcmp(text + i, specials[k], n) == 0) {
+            *end = i + n;
+            return true;
+        }
+    }
+    uint32_t cp;
+    size_t n = utf8_decode(text + i, len - i, &cp);
+    *end = i + (n ? n : 1);
+    return true;
+}
+
 Status tokenizer_encode(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
                         TokenWarning warn, void *warn_ctx, Error *err)
+{
+    return tokenizer_encode_as(TOKENIZER_WORDS, v, text, what, ids, cap, n, warn, warn_ctx, err);
+}
+
+Status tokenizer_encode_as(TokenizerKind kind, const Vocab *v, const char *text, const char *what, int *ids, int cap,
+                           int *n, TokenWarning warn, void *warn_ctx, Error *err)
 {
     *n = 0;
     size_t len = strlen(text), bad;
     if (!utf8_valid(text, len, &bad))
         return error_set(err, TF_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", what, bad);
 
-    int count = 0, end_at = 0;  /* end_at: the word number of a written <END> (1-based), 0: none yet */
-    size_t i = 0;
-    while (i < len) {
-        size_t sep = tokenizer_separator_len(text + i, len - i);
-        if (sep) {
-            i += sep;
-            continue;
-        }
-        size_t start = i;
-        while (i < len && tokenizer_separator_len(text + i, len - i) == 0)
-            i++;
-        char esc[PRINTABLE_ESC_MAX];
-        const char *hidden = printable_text_problem(text + start, i - start, &bad, esc);
-        if (hidden) {
-            error_set(err, TF_ERR_INPUT, "%s: word %d holds %s (%s)", what, count + 1, hidden, esc);
-            error_hint(err, "a token is printed and plotted as it is: write the words without it");
-            return TF_ERR_INPUT;
+    const char *unit = kind == TOKENIZER_CHARS ? "character" : "word";
+    int count = 0, end_at = 0;  /* end_at: the token number of a written <END> (1-based), 0: none yet */
+    size_t i = 0, start, end;
+    bool space;
+    while (next_token(kind, v, text, len, i, &start, &end, &space)) {
+        i = end;
+        int id;
+        if (space) {
+            id = vocab_find(v, TOKENIZER_SPACE);
+        } else {
+            char esc[PRINTABLE_ESC_MAX];
+            const char *hidden = printable_text_problem(text + start, end - start, &bad, esc);
+            if (hidden) {
+                error_set(err, TF_ERR_INPUT, "%s: %s %d holds %s (%s)", what, unit, count + 1, hidden, esc);
+                error_hint(err, "a token is printed and plotted as it is: write the text without it");
+                return TF_ERR_INPUT;
+            }
+            id = vocab_find_n(v, text + start, end - start);
         }
         if (end_at)
-            return special_inside(err, what, end_at, TOK_END);
-        const int id = vocab_find_n(v, text + start, i - start);
+            return special_inside(err, what, unit, end_at, TOK_END);
         if (id >= 0 && id < TOK_SPECIALS) {
             if (id == TOK_END)
                 end_at = count + 1;  /* allowed when nothing follows */
             else if (!(id == TOK_START && count == 0))
-                return special_inside(err, what, count + 1, id);
+                return special_inside(err, what, unit, count + 1, id);
         }
         if (count < cap) {
             ids[count] = id;
@@ -91,7 +143,7 @@ Status tokenizer_encode(const Vocab *v, const char *text, const char *what, int 
                 ids[count] = TOK_UNK;
                 if (warn) {
                     char tok[256];
-                    utf8_copy_cut(tok, sizeof tok, text + start, i - start, true);
+                    utf8_copy_cut(tok, sizeof tok, text + start, end - start, true);
                     warn(warn_ctx, what, tok);
                 }
             }
