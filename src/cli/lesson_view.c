@@ -38,6 +38,7 @@ typedef struct {
     float temperature;    /* attn_temperature; 0 unknown */
     char ablated[256];    /* ablate_head as written ("enc.0.2,enc.1.0"), "" for none */
     char *vocab;          /* [vocab] tokens, or NULL */
+    TokenizerKind tokenizer;  /* how the run read its sentences ([vocab] tokenizer) */
 } RunFacts;
 
 
@@ -170,6 +171,7 @@ static void facts_read(RunFacts *f, const TraceReader *r)
         }
         if (c->vocab[0])
             f->vocab = strdup(c->vocab);
+        f->tokenizer = c->tokenizer;
     }
     if (!f->src[0])
         meta_head_value(meta, "probe", f->src, sizeof f->src);
@@ -601,7 +603,7 @@ static Status check_words(const LessonView *lv, const char *text, ViewLang g, bo
         return TF_OK;  /* the vocabulary came with the weights: the engine decides */
     Vocab v;
     vocab_init(&v);
-    Status st = vocab_add_text(&v, lv->facts.vocab, "the lesson's vocabulary", err);
+    Status st = tokenizer_add_vocab(lv->facts.tokenizer, &v, lv->facts.vocab, "the lesson's vocabulary", err);
     enum { MAX_IDS = SENTENCE_MAX };  /* a token takes a byte and a separator at least */
     int *ids = st == TF_OK ? malloc(MAX_IDS * sizeof *ids) : NULL;
     if (st == TF_OK && !ids)
@@ -609,7 +611,7 @@ static Status check_words(const LessonView *lv, const char *text, ViewLang g, bo
     if (st == TF_OK) {
         int n = 0;
         Unknown u = {"", 0};
-        st = tokenizer_encode(&v, text, what, ids, MAX_IDS, &n, note_unknown, &u, err);
+        st = tokenizer_encode_as(lv->facts.tokenizer, &v, text, what, ids, MAX_IDS, &n, note_unknown, &u, err);
         if (st == TF_OK && u.n > 0) {
             view_format(msg, sizeof msg, g, u.n == 1 ? WORD_LV_UNKNOWN_ONE : WORD_LV_UNKNOWN_MANY, u.unknown);
             st = error_set(err, TF_ERR_INPUT, "%s", msg);

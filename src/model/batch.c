@@ -70,7 +70,7 @@ static Status tokenize_all(const Config *c, const Vocab *v, const char (*text)[C
         char name[300];
         config_sentence_where(c, from_tgt, i, name, sizeof name);
         int k, added;
-        if ((st = tokenizer_encode(v, text[i], name, tok, (int)cap, &k, warn, ctx, err)) != TF_OK)
+        if ((st = tokenizer_encode_as(c->tokenizer, v, text[i], name, tok, (int)cap, &k, warn, ctx, err)) != TF_OK)
             break;
         if (k == 0) {
             st = error_set(err, TF_ERR_INPUT, "%s is empty", name);

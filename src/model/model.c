@@ -10,13 +10,13 @@ Status model_init_random(Model *m, const Config *cfg, Error *err)
     vocab_init(&m->vocab);
     Status st;
     if (cfg->vocab[0]) {
-        st = vocab_add_text(&m->vocab, cfg->vocab, "[vocab] tokens", err);
+        st = tokenizer_add_vocab(cfg->tokenizer, &m->vocab, cfg->vocab, "[vocab] tokens", err);
     } else {
         st = TF_OK;
         for (int i = 0; i < cfg->n_src && st == TF_OK; i++)
-            st = vocab_add_text(&m->vocab, cfg->src[i], "source sentence", err);
+            st = tokenizer_add_vocab(cfg->tokenizer, &m->vocab, cfg->src[i], "source sentence", err);
         for (int i = 0; i < cfg->n_tgt && st == TF_OK; i++)
-            st = vocab_add_text(&m->vocab, cfg->tgt[i], "target sentence", err);
+            st = tokenizer_add_vocab(cfg->tokenizer, &m->vocab, cfg->tgt[i], "target sentence", err);
     }
     if (st == TF_OK && m->vocab.size > CONFIG_MAX_VOCAB)
         st = error_set(err, TF_ERR_INPUT, "vocabulary of %d tokens is larger than the limit of %d",

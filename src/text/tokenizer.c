@@ -158,3 +158,29 @@ Status tokenizer_encode_as(TokenizerKind kind, const Vocab *v, const char *text,
     *n = count;
     return TF_OK;
 }
+
+Status tokenizer_add_vocab(TokenizerKind kind, Vocab *v, const char *text, const char *what, Error *err)
+{
+    if (kind == TOKENIZER_WORDS)
+        return vocab_add_text(v, text, what, err);
+    size_t len = strlen(text), bad;
+    if (!utf8_valid(text, len, &bad))
+        return error_set(err, TF_ERR_INPUT, "%s: invalid UTF-8 at byte %zu", what, bad);
+    size_t i = 0, start, end;
+    bool space;
+    int count = 0;
+    while (next_token(kind, v, text, len, i, &start, &end, &space)) {
+        i = end;
+        if (space)
+            continue;  /* spaces are read as ▁ only where the list holds it */
+        count++;
+        char tok[16];  /* one code point, or a special token */
+        memcpy(tok, text + start, end - start);
+        tok[end - start] = '\0';
+        Error e;
+        if (vocab_add(v, tok, &e) < 0)
+            return error_set(err, strncmp(e.msg, "out of memory", 13) == 0 ? TF_ERR_RUNTIME : TF_ERR_INPUT,
+                             "%s: character %d: %s", what, count, e.msg);
+    }
+    return TF_OK;
+}

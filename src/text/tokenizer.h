@@ -39,6 +39,14 @@ Status tokenizer_encode(const Vocab *v, const char *text, const char *what, int 
 Status tokenizer_encode_as(TokenizerKind kind, const Vocab *v, const char *text, const char *what, int *ids, int cap,
                            int *n, TokenWarning warn, void *warn_ctx, Error *err);
 
+/* Add to v every token of text as `kind` splits it: words (vocab_add_text),
+ * or every character, whitespace ignored and a written special token
+ * (<START>) read whole as the special it is. The vocabulary of a
+ * character-level model ([vocab] tokens = 床前明月光, --vocab, or the
+ * characters of its sentences when no list is given). `what` names the
+ * text in messages. */
+Status tokenizer_add_vocab(TokenizerKind kind, Vocab *v, const char *text, const char *what, Error *err);
+
 /* The token a character-level vocabulary uses for a space: U+2581 LOWER
  * ONE EIGHTH BLOCK, as SentencePiece writes it (a vocabulary token holds
  * no whitespace). Printed back as a space. */
