@@ -402,12 +402,12 @@ out:
  * encoder_layers and decoder_layers, which `layers` sets both of. */
 typedef enum {
     S_ARCH, S_D_MODEL, S_HEADS, S_D_FF, S_ENC_LAYERS, S_DEC_LAYERS, S_NORM, S_FINAL_NORM, S_ACTIVATION,
-    S_POSITIONS, S_REL_BUCKETS, S_REL_MAX_DISTANCE, S_LN_EPS, S_MAX_LEN, S_COUNT
+    S_POSITIONS, S_REL_BUCKETS, S_REL_MAX_DISTANCE, S_LN_EPS, S_MAX_LEN, S_TOKENIZER, S_COUNT
 } Decided;
 
 static const char *const decided_key[S_COUNT] = {
     "arch", "d_model", "heads", "d_ff", "encoder_layers", "decoder_layers", "norm", "final_norm",
-    "activation", "positions", "relative_buckets", "relative_max_distance", "ln_eps", "max_len",
+    "activation", "positions", "relative_buckets", "relative_max_distance", "ln_eps", "max_len", "tokenizer",
 };
 
 /* Does setting k mean anything for the file's model? The bucket settings
@@ -447,6 +447,7 @@ static void decided_text(const Config *c, int k, char *buf, size_t cap)
         }
         break;
     case S_MAX_LEN: snprintf(buf, cap, "%d", c->max_len); break;
+    case S_TOKENIZER: snprintf(buf, cap, "%s", config_tokenizer_name(c->tokenizer)); break;
     case S_COUNT: buf[0] = '\0'; break;
     }
 }
@@ -490,13 +491,15 @@ static Status contradiction(const ConfigSource *w, const char *key, const char *
     return st;
 }
 
-/* The tokens after the four specials, separated by spaces. */
-static void vocab_words(const Vocab *v, char *buf, size_t cap)
+/* The tokens after the four specials as a tokens = line spells them:
+ * separated by spaces, or side by side for a character-level model. */
+static void vocab_words(const Vocab *v, TokenizerKind kind, char *buf, size_t cap)
 {
     size_t n = 0;
     buf[0] = '\0';
+    const char *sep = kind == TOKENIZER_CHARS ? "" : " ";
     for (int i = TOK_SPECIALS; i < v->size && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i > TOK_SPECIALS ? " " : "", v->tokens[i]);
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i > TOK_SPECIALS ? sep : "", v->tokens[i]);
 }
 
 /* The vocabulary the caller listed ([vocab] tokens, --vocab) must be the
@@ -508,7 +511,7 @@ static Status check_vocab(const Model *m, const Config *want, const char *path, 
         return TF_OK;
     Vocab v;
     vocab_init(&v);
-    Status st = vocab_add_text(&v, want->vocab, "[vocab] tokens", err);
+    Status st = tokenizer_add_vocab(m->cfg.tokenizer, &v, want->vocab, "[vocab] tokens", err);
     bool same = st == TF_OK && v.size == m->vocab.size;
     for (int i = 0; same && i < v.size; i++)
         same = strcmp(v.tokens[i], m->vocab.tokens[i]) == 0;
@@ -516,7 +519,7 @@ static Status check_vocab(const Model *m, const Config *want, const char *path, 
     if (st || same)
         return st;
     char have[1024] = "tokens = ";
-    vocab_words(&m->vocab, have + 9, sizeof have - 9);
+    vocab_words(&m->vocab, m->cfg.tokenizer, have + 9, sizeof have - 9);
     return contradiction(w, "tokens", want->vocab, have, path, err);
 }
 

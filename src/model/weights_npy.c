@@ -208,7 +208,7 @@ static Status vocab_agrees(const Source *s, const Config *c, const Vocab *v, Err
         return TF_OK;
     Vocab listed;
     vocab_init(&listed);
-    Status st = vocab_add_text(&listed, c->vocab, "[vocab] tokens", err);
+    Status st = tokenizer_add_vocab(c->tokenizer, &listed, c->vocab, "[vocab] tokens", err);
     int i = 0;
     while (st == TF_OK && i < listed.size && i < v->size && strcmp(listed.tokens[i], v->tokens[i]) == 0)
         i++;
@@ -348,6 +348,16 @@ static void adopt_caller(Config *c, const Config *base, const Source *s)
             c->positions = base->positions;
         else
             c->rel_max_distance = base->rel_max_distance;
+    }
+    /* How text becomes tokens: config.ini may state it (a character-level
+     * model's does); when it is silent, the caller may, and words is the
+     * default an exporter older than the key left. */
+    const ConfigSource *w = explicit_source(base, "tokenizer");
+    if (w && !ini_states(s, c, "tokenizer")) {
+        ptrdiff_t k = w - base->where;
+        c->where[k] = base->where[k];
+        c->where_order[k] = base->where_order[k];
+        c->tokenizer = base->tokenizer;
     }
 }
 
