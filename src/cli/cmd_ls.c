@@ -28,6 +28,10 @@ static const CliCommand command = {
         "imported weights), its configuration and vocabulary size, then every tensor\n"
         "with its index, name and shape.\n"
         "\n"
+        "A character-level model (tokenizer = chars) and its traces say so in a line\n"
+        "\"tokenizer: characters\": its text is typed as written, without spaces\n"
+        "(--tgt \"床前明月光，\").\n"
+        "\n"
         "exit codes: 0 success, 1 runtime failure, 2 bad usage or a bad file\n",
     .usage_in_errors = true,
     .positional = take_path,
@@ -64,6 +68,32 @@ static bool is_weight_file(const char *path)
     return yes;
 }
 
+/* The line that tells a character-level model's user how to type text. */
+static void say_tokenizer(TokenizerKind kind)
+{
+    if (kind == TOKENIZER_CHARS)
+        printf("tokenizer: characters (type text without spaces)\n");
+}
+
+/* The tokenizer a trace's model used, from its meta: a few "key = value"
+ * lines, a blank line, then the configuration as config_to_ini writes it
+ * (a trace older than the key, or without a configuration: words). */
+static TokenizerKind trace_tokenizer(const TraceReader *r)
+{
+    const char *meta = trace_reader_meta(r);
+    const char *ini = meta[0] == '[' ? meta : strstr(meta, "\n[");
+    Config *c = ini ? malloc(sizeof *c) : NULL;
+    if (!c)
+        return TOKENIZER_WORDS;
+    config_defaults(c);
+    Error err;
+    TokenizerKind kind = config_load_ini_text(c, ini + (ini[0] == '\n'), "trace meta", &err) == TF_OK
+                             ? c->tokenizer
+                             : TOKENIZER_WORDS;
+    free(c);
+    return kind;
+}
+
 static int ls_model(const char *path)
 {
     Model *m = malloc(sizeof *m);
@@ -87,6 +117,7 @@ static int ls_model(const char *path)
            config_norm_name(c->norm), config_activation_name(c->activation), config_positions_name(c->positions),
            c->max_len, (unsigned long long)c->seed);
     printf("vocabulary: %d tokens (4 special)\n", m->vocab.size);
+    say_tokenizer(c->tokenizer);
     WeightEntry *e = NULL;
     int n = weights_entries(c, m->vocab.size, &m->w, &e);
     int name_w = 0;
@@ -129,6 +160,7 @@ int cmd_ls(int argc, char **argv)
     int code = cli_open_trace(path, &r);
     if (code)
         return code;
+    say_tokenizer(trace_tokenizer(r));
     uint32_t n = trace_reader_count(r);
     /* Column widths from the index alone, so lines can stream out. */
     int index_w = n ? digits(n - 1) : 1, name_w = 0;

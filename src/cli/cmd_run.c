@@ -19,6 +19,7 @@
 #include "model/generator.h"
 #include "model/weights_file.h"
 #include "run/run_trace.h"
+#include "text/token_text.h"
 
 typedef struct {
     const char *config_path, *lesson, *weights, *output, *save_weights, *export_weights;
@@ -378,6 +379,25 @@ static char *make_meta(const Model *m, const Batch *b, const RunArgs *a, const c
     return meta;
 }
 
+/* lead, then n token ids as the model's tokenizer prints a sequence
+ * ("猫 追 老鼠", or "床前明月光，" for a character-level model). */
+static void say_tokens(FILE *say, const char *lead, const Model *m, const int *ids, int n)
+{
+    const char **text = malloc((size_t)n * sizeof *text);
+    const size_t cap = (size_t)n * (VOCAB_MAX_TOKEN_BYTES + 1) + 1;
+    char *buf = malloc(cap);
+    if (text && buf) {
+        for (int t = 0; t < n; t++)
+            text[t] = vocab_token(&m->vocab, ids[t]);
+        token_text_join(m->cfg.tokenizer, buf, cap, text, n);
+        fprintf(say, "%s%s", lead, buf);
+    } else {
+        fprintf(say, "%s(out of memory)", lead);
+    }
+    free(buf);
+    free(text);
+}
+
 int cmd_run(int argc, char **argv)
 {
     RunArgs a;
@@ -506,8 +526,10 @@ int cmd_run(int argc, char **argv)
                    gen.step, a.gen.temperature > 0 ? "sampling" : "greedy",
                    a.gen.use_cache ? "KV cache" : "no cache");
             /* the prompt, a bar, then what was generated */
-            for (int t = 0; t < gen.n_seq; t++)
-                fprintf(say, "%s %s", t == gen.prompt_len ? " |" : "", vocab_token(&m->vocab, gen.seq[t]));
+            if (gen.prompt_len > 0)
+                say_tokens(say, " ", m, gen.seq, gen.prompt_len);
+            if (gen.n_seq > gen.prompt_len)
+                say_tokens(say, " | ", m, gen.seq + gen.prompt_len, gen.n_seq - gen.prompt_len);
             fprintf(say, "\n");
         }
         if (a.train_step)

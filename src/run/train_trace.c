@@ -11,6 +11,7 @@
 #include "model/forward.h"
 #include "model/weights.h"
 #include "run/run_labels.h"
+#include "text/token_text.h"
 #include "trace/record_name.h"
 #include "trace/trace.h"
 
@@ -418,14 +419,26 @@ char *train_trace_meta(const Trainer *t, const TrainTraceOptions *o, const char 
         "seed = %llu\ntrace_every = %d\n",
         task_name(t->ds->opt.kind), to->steps, to->batch, to->warmup, to->lr_scale, to->clip,
         (double)to->label_smoothing, (unsigned long long)to->seed, o->every);
+    /* the probe as its model's tokenizer writes a sentence */
     const Vocab *v = &t->m->vocab;
-    PUT("probe =");
-    for (int i = 0; i < o->probe_src_len; i++)
-        PUT(" %s", vocab_token(v, o->probe_src[i]));
-    PUT("\nprobe_tgt =");
-    for (int i = 0; i < o->probe_tgt_len; i++)
-        PUT(" %s", vocab_token(v, o->probe_tgt[i]));
-    PUT("\n");
+    const struct {
+        const char *key;
+        const int *ids;
+        int len;
+    } probe[2] = {{"probe", o->probe_src, o->probe_src_len}, {"probe_tgt", o->probe_tgt, o->probe_tgt_len}};
+    for (int k = 0; k < 2; k++) {
+        const char **text = malloc(((size_t)probe[k].len + 1) * sizeof *text);
+        PUT("%s =", probe[k].key);
+        if (text && n < cap && probe[k].len > 0) {
+            for (int i = 0; i < probe[k].len; i++)
+                text[i] = vocab_token(v, probe[k].ids[i]);
+            PUT(" ");
+            int len = n < cap ? token_text_join(t->m->cfg.tokenizer, meta + n, cap - n, text, probe[k].len) : -1;
+            n = len < 0 ? cap : n + (size_t)len;
+        }
+        free(text);
+        PUT("\n");
+    }
     if (o->len_lo || o->len_hi)
         PUT("eval_lengths = %d-%d\n", o->len_lo, o->len_hi);
     TrainedOn on;
