@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "text/printable.h"
+#include "text/token_text.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -527,6 +528,204 @@ static void test_separator(void **state)
     assert_int_equal(tokenizer_separator_len("", 0), 0);
 }
 
+/* ---- the character-level tokenizer ----------------------------------------- */
+
+/* 床=4 前=5 明=6 月=7 光=8 ，=9 。=10, and ▁=11 when space is true. */
+static void make_char_vocab(Vocab *v, bool space)
+{
+    Error e;
+    vocab_init(v);
+    assert_int_equal(tokenizer_add_vocab(TOKENIZER_CHARS, v, space ? "床前明月光，。▁" : "床前 明月\n光，。", "tokens", &e),
+                     TF_OK);
+    assert_int_equal(v->size, TOK_SPECIALS + 7 + space);
+}
+
+/* Every character a token: CJK text as written, specials whole, spaces
+ * skipped or read as ▁ when the vocabulary holds it. */
+static void test_chars_encode_table(void **state)
+{
+    (void)state;
+    enum { S = 11 };  /* ▁ */
+    static const struct {
+        const char *what, *text;
+        bool space;  /* the vocabulary holds ▁ */
+        int n, ids[8];
+    } cases[] = {
+        {"CJK as written", "床前明月光，", false, 6, {4, 5, 6, 7, 8, 9}},
+        {"specials whole", "<START>床前<END>", false, 4, {TOK_START, 4, 5, TOK_END}},
+        {"a space is skipped", "床 前", false, 2, {4, 5}},
+        {"an ideographic space too", "床\xE3\x80\x80前", false, 2, {4, 5}},
+        {"a space is ▁", "床 前", true, 3, {4, S, 5}},
+        {"a run of spaces is one ▁", "床 \t 前。", true, 4, {4, S, 5, 10}},
+        {"no ▁ at the ends", "  床前 ", true, 2, {4, 5}},
+        {"▁ written", "床▁前", true, 3, {4, S, 5}},
+        {"empty", " ", false, 0, {0}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Vocab v;
+        make_char_vocab(&v, cases[i].space);
+        int ids[8], n = -1;
+        Error e;
+        Warnings w = {0};
+        Status st = tokenizer_encode_as(TOKENIZER_CHARS, &v, cases[i].text, "--tgt 1", ids, 8, &n, on_warning, &w, &e);
+        if (st != TF_OK)
+            fail_msg("case '%s': %s", cases[i].what, e.msg);
+        if (n != cases[i].n)
+            fail_msg("case '%s': %d tokens, expected %d", cases[i].what, n, cases[i].n);
+        for (int k = 0; k < n; k++)
+            if (ids[k] != cases[i].ids[k])
+                fail_msg("case '%s': token %d is id %d, expected %d", cases[i].what, k, ids[k], cases[i].ids[k]);
+        assert_int_equal(w.calls, 0);
+        vocab_free(&v);
+    }
+}
+
+/* An unknown character is <UNK>, and the warning names it alone. */
+static void test_chars_unknown_warns(void **state)
+{
+    (void)state;
+    Vocab v;
+    make_char_vocab(&v, false);
+    int ids[8], n;
+    Error e;
+    Warnings w = {0};
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_CHARS, &v, "床春月", "--tgt 1", ids, 8, &n, on_warning, &w, &e),
+                     TF_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ids[1], TOK_UNK);
+    assert_int_equal(w.calls, 1);
+    assert_string_equal(w.token, "春");
+    assert_string_equal(w.what, "--tgt 1");
+    /* the same text read as words is one unknown word */
+    w.calls = 0;
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "床春月", "--tgt 1", ids, 8, &n, on_warning, &w, &e),
+                     TF_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(w.token, "床春月");
+    vocab_free(&v);
+}
+
+/* What a character-level sentence may not hold, counted in characters. */
+static void test_chars_refusals(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what, *text, *msg;
+        int cap;
+    } cases[] = {
+        {"invalid UTF-8", "床前\xFF", "--tgt 1: invalid UTF-8 at byte 6", 8},
+        {"cut character", "床\xE5\x89", "--tgt 1: invalid UTF-8 at byte 3", 8},
+        {"bidi control", "床前\xE2\x80\xAE明", "--tgt 1: character 3 holds a bidi control (\\u202e)", 8},
+        {"invisible", "床\xE2\x80\x8B", "--tgt 1: character 2 holds an invisible character (\\u200b)", 8},
+        {"control", "床前明\x1b", "--tgt 1: character 4 holds a control character (\\x1b)", 8},
+        {"<PAD> inside", "床<PAD>前", "--tgt 1: character 2 is <PAD>, a special token", 8},
+        {"<END> not last", "床<END>前", "--tgt 1: character 2 is <END>, a special token", 8},
+        {"too many", "床前明月光", "--tgt 1: 5 tokens, more than the limit of 4", 4},
+    };
+    Vocab v;
+    make_char_vocab(&v, false);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int ids[8], n = 7;
+        Error e;
+        Status st = tokenizer_encode_as(TOKENIZER_CHARS, &v, cases[i].text, "--tgt 1", ids, cases[i].cap, &n, NULL,
+                                        NULL, &e);
+        if (st != TF_ERR_INPUT || strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) != 0)
+            fail_msg("case '%s': status %d, '%s'; expected '%s'", cases[i].what, (int)st, st ? e.msg : "",
+                     cases[i].msg);
+        assert_int_equal(n, 0);
+    }
+    /* exactly at the limit is fine */
+    int ids[4], n;
+    Error e;
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_CHARS, &v, "床前明月", "--tgt 1", ids, 4, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(n, 4);
+    vocab_free(&v);
+}
+
+/* A vocabulary text split as the tokenizer splits: characters (spaces
+ * ignored, specials whole and not added again), or words. */
+static void test_tokenizer_add_vocab(void **state)
+{
+    (void)state;
+    Vocab v;
+    Error e;
+    vocab_init(&v);
+    assert_int_equal(tokenizer_add_vocab(TOKENIZER_CHARS, &v, " 床前\t明 <START>月床\n", "tokens", &e), TF_OK);
+    assert_int_equal(v.size, TOK_SPECIALS + 4);
+    assert_string_equal(vocab_token(&v, 4), "床");
+    assert_string_equal(vocab_token(&v, 7), "月");
+    assert_int_equal(vocab_find(&v, "<"), -1);
+    vocab_free(&v);
+
+    vocab_init(&v);
+    assert_int_equal(tokenizer_add_vocab(TOKENIZER_WORDS, &v, "床前 明月", "tokens", &e), TF_OK);
+    assert_int_equal(v.size, TOK_SPECIALS + 2);
+    assert_string_equal(vocab_token(&v, 4), "床前");
+    vocab_free(&v);
+
+    vocab_init(&v);
+    assert_int_equal(tokenizer_add_vocab(TOKENIZER_CHARS, &v, "床前\xE6", "lesson.ini:9", &e), TF_ERR_INPUT);
+    assert_string_equal(e.msg, "lesson.ini:9: invalid UTF-8 at byte 6");
+    assert_int_equal(tokenizer_add_vocab(TOKENIZER_CHARS, &v, "床\x1b", "lesson.ini:9", &e), TF_ERR_INPUT);
+    if (strncmp(e.msg, "lesson.ini:9: character 2: ", 27) != 0 || !strstr(e.msg, "control character"))
+        fail_msg("message '%s'", e.msg);
+    vocab_free(&v);
+}
+
+/* ---- token_text_join ---------------------------------------------------------- */
+
+static void test_token_text_join(void **state)
+{
+    (void)state;
+    const char *words[] = {"猫", "追", "老鼠"};
+    const char *chars[] = {"<START>", "床", "前", TOKENIZER_SPACE, "月", "<UNK>", "<END>"};
+    char buf[64];
+    assert_int_equal(token_text_join(TOKENIZER_WORDS, buf, sizeof buf, words, 3), (int)strlen("猫 追 老鼠"));
+    assert_string_equal(buf, "猫 追 老鼠");
+    assert_int_equal(token_text_join(TOKENIZER_CHARS, buf, sizeof buf, words, 3), (int)strlen("猫追老鼠"));
+    assert_string_equal(buf, "猫追老鼠");
+    assert_int_equal(token_text_join(TOKENIZER_CHARS, buf, sizeof buf, chars, 7), (int)strlen("<START>床前 月<UNK><END>"));
+    assert_string_equal(buf, "<START>床前 月<UNK><END>");
+    /* a word-level ▁ is a word like any other */
+    assert_int_equal(token_text_join(TOKENIZER_WORDS, buf, sizeof buf, chars + 2, 2), (int)strlen("前 ▁"));
+    assert_string_equal(buf, "前 ▁");
+    /* nothing, and no room */
+    assert_int_equal(token_text_join(TOKENIZER_CHARS, buf, sizeof buf, chars, 0), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(token_text_join(TOKENIZER_WORDS, buf, 14, words, 3), -1);  /* 14 bytes and a NUL */
+    assert_string_equal(buf, "");
+    assert_int_equal(token_text_join(TOKENIZER_WORDS, buf, 15, words, 3), 14);
+    assert_int_equal(token_text_join(TOKENIZER_CHARS, buf, 0, words, 3), -1);
+}
+
+/* What token_text_join prints, the tokenizer of the same kind reads back
+ * as the same tokens. */
+static void test_token_text_round_trip(void **state)
+{
+    (void)state;
+    for (int kind = TOKENIZER_WORDS; kind <= TOKENIZER_CHARS; kind++) {
+        Vocab v;
+        Error e;
+        vocab_init(&v);
+        assert_int_equal(tokenizer_add_vocab((TokenizerKind)kind, &v, "床 前 明 月 光 ， ▁", "tokens", &e), TF_OK);
+        const int ids[] = {TOK_START, 4, 5, 10, 6, 9, 7, 8, TOK_END};
+        const int n = (int)(sizeof ids / sizeof ids[0]);
+        const char *text[16];
+        for (int i = 0; i < n; i++)
+            text[i] = vocab_token(&v, ids[i]);
+        char buf[128];
+        assert_true(token_text_join((TokenizerKind)kind, buf, sizeof buf, text, n) > 0);
+        int back[16], m;
+        assert_int_equal(tokenizer_encode_as((TokenizerKind)kind, &v, buf, "x", back, 16, &m, NULL, NULL, &e), TF_OK);
+        assert_int_equal(m, n);
+        for (int i = 0; i < n; i++)
+            if (back[i] != ids[i])
+                fail_msg("%s: token %d of '%s' read back as %d, written %d", kind ? "chars" : "words", i, buf, back[i],
+                         ids[i]);
+        vocab_free(&v);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +743,12 @@ int main(void)
         cmocka_unit_test(test_tokenize_refusals),
         cmocka_unit_test(test_printable),
         cmocka_unit_test(test_separator),
+        cmocka_unit_test(test_chars_encode_table),
+        cmocka_unit_test(test_chars_unknown_warns),
+        cmocka_unit_test(test_chars_refusals),
+        cmocka_unit_test(test_tokenizer_add_vocab),
+        cmocka_unit_test(test_token_text_join),
+        cmocka_unit_test(test_token_text_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
