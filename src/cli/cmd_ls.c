@@ -30,7 +30,7 @@ static const CliCommand command = {
         "\n"
         "A character-level model (tokenizer = chars) and its traces say so in a line\n"
         "\"tokenizer: characters\": its text is typed as written, without spaces\n"
-        "(--tgt \"床前明月光，\").\n"
+        "(\"床前明月光，\" is six tokens).\n"
         "\n"
         "exit codes: 0 success, 1 runtime failure, 2 bad usage or a bad file\n",
     .usage_in_errors = true,

@@ -107,7 +107,10 @@ static const CliOption options[] = {
                        "                       samples the output instead)\n"
                        "  --ablate-head enc.0.1,dec.1.self.2,dec.0.cross.3: those heads' output z is\n"
                        "                       zeroed (layers and heads count from 0; decoder-only:\n"
-                       "                       dec.L.H); a head the model lacks is refused"),
+                       "                       dec.L.H); a head the model lacks is refused\n"
+                       "  --tokenizer chars: every character a token, so text is typed as written\n"
+                       "                       (--tgt \"床前明月光，\"; --vocab \"床前明月光\" lists five);\n"
+                       "                       sequences print without spaces; a weight file decides it"),
 };
 #undef AT
 
