@@ -9,6 +9,7 @@
 #include "cli/cli_trace.h"
 #include "cli/commands.h"
 #include "model/weights_file.h"
+#include "text/token_text.h"
 #include "trace/export.h"
 
 /* TRACE or MODEL.tfw: one only. */
@@ -73,25 +74,6 @@ static void say_tokenizer(TokenizerKind kind)
 {
     if (kind == TOKENIZER_CHARS)
         printf("tokenizer: characters (type text without spaces)\n");
-}
-
-/* The tokenizer a trace's model used, from its meta: a few "key = value"
- * lines, a blank line, then the configuration as config_to_ini writes it
- * (a trace older than the key, or without a configuration: words). */
-static TokenizerKind trace_tokenizer(const TraceReader *r)
-{
-    const char *meta = trace_reader_meta(r);
-    const char *ini = meta[0] == '[' ? meta : strstr(meta, "\n[");
-    Config *c = ini ? malloc(sizeof *c) : NULL;
-    if (!c)
-        return TOKENIZER_WORDS;
-    config_defaults(c);
-    Error err;
-    TokenizerKind kind = config_load_ini_text(c, ini + (ini[0] == '\n'), "trace meta", &err) == TF_OK
-                             ? c->tokenizer
-                             : TOKENIZER_WORDS;
-    free(c);
-    return kind;
 }
 
 static int ls_model(const char *path)
@@ -160,7 +142,7 @@ int cmd_ls(int argc, char **argv)
     int code = cli_open_trace(path, &r);
     if (code)
         return code;
-    say_tokenizer(trace_tokenizer(r));
+    say_tokenizer(token_text_kind_of_meta(trace_reader_meta(r)));
     uint32_t n = trace_reader_count(r);
     /* Column widths from the index alone, so lines can stream out. */
     int index_w = n ? digits(n - 1) : 1, name_w = 0;

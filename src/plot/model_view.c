@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/checked.h"
+#include "text/token_text.h"
 #include "trace/export.h"
 #include "trace/record_name.h"
 
@@ -151,21 +152,36 @@ static const float *mask_page(const Record *m, int batch, uint32_t queries, uint
     return NULL;
 }
 
+/* Token k of a sentence line: after a space, or, for a character-level
+ * model, side by side (its ▁ a space again), as token_text_join prints. */
+static const char *sentence_token(TokenizerKind kind, uint32_t k, const char *label, char *buf, size_t cap)
+{
+    const char *const one[1] = {label};
+    if (kind == TOKENIZER_WORDS || k == 0)
+        snprintf(buf, cap, " %s", label);
+    else if (token_text_join(kind, buf, cap, one, 1) < 0)
+        buf[0] = '\0';
+    return buf;
+}
+
 /* One line naming the sentence: the tokens along the keys, and those along
  * the queries when they differ (cross-attention: source and target). */
-static void describe_sentence(ModelView *mv)
+static void describe_sentence(ModelView *mv, TokenizerKind kind)
 {
     size_t n = 0, cap = sizeof mv->sentence;
+    char tok[520];
     bool same = mv->queries == mv->keys;
     for (uint32_t k = 0; same && k < mv->keys; k++)
         same = strcmp(mv->labels[k], mv->labels[mv->queries + k]) == 0;
     n += (size_t)snprintf(mv->sentence + n, cap - n, "%s", same ? "sentence:" : "keys:");
     for (uint32_t k = 0; k < mv->keys && n < cap; k++)
-        n += (size_t)snprintf(mv->sentence + n, cap - n, " %s", mv->labels[mv->queries + k]);
+        n += (size_t)snprintf(mv->sentence + n, cap - n, "%s",
+                              sentence_token(kind, k, mv->labels[mv->queries + k], tok, sizeof tok));
     if (!same && n < cap) {
         n += (size_t)snprintf(mv->sentence + n, cap - n, "   ·   queries:");
         for (uint32_t k = 0; k < mv->queries && n < cap; k++)
-            n += (size_t)snprintf(mv->sentence + n, cap - n, " %s", mv->labels[k]);
+            n += (size_t)snprintf(mv->sentence + n, cap - n, "%s",
+                                  sentence_token(kind, k, mv->labels[k], tok, sizeof tok));
     }
     if (n >= cap)  /* cut, and say so */
         snprintf(mv->sentence + cap - 5, 5, " ...");
@@ -278,7 +294,7 @@ Status model_view_build(const TraceReader *r, const ModelViewBlock *b, int batch
         mv->row_ptrs[q] = mv->labels[q];
     for (uint32_t k = 0; k < mv->keys; k++)
         mv->col_ptrs[k] = mv->labels[mv->queries + k];
-    describe_sentence(mv);
+    describe_sentence(mv, token_text_kind_of_meta(trace_reader_meta(r)));
     snprintf(mv->name, sizeof mv->name, "%s", b->family);
     snprintf(mv->formula, sizeof mv->formula, "softmax(masked) of every layer L and head, one colour scale 0..1");
 

@@ -35,3 +35,20 @@ int token_text_join(TokenizerKind kind, char *buf, size_t cap, const char *const
     }
     return (int)len;
 }
+
+TokenizerKind token_text_kind_of_meta(const char *meta)
+{
+    bool in_vocab = false;
+    for (const char *line = meta; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\r'))
+            len--;
+        if (len > 0 && line[0] == '[')
+            in_vocab = len == 7 && memcmp(line, "[vocab]", 7) == 0;
+        else if (in_vocab && len == 17 && memcmp(line, "tokenizer = chars", 17) == 0)
+            return TOKENIZER_CHARS;
+        line = end ? end + 1 : NULL;
+    }
+    return TOKENIZER_WORDS;
+}

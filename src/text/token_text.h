@@ -19,4 +19,9 @@
  * then holds "", or nothing when cap is 0). */
 int token_text_join(TokenizerKind kind, char *buf, size_t cap, const char *const *tokens, int n);
 
+/* The tokenizer a trace's meta records: `tokenizer = chars` in the [vocab]
+ * section of the configuration it carries (config_to_ini's text), else
+ * words (a word-level run, or a trace older than the key). */
+TokenizerKind token_text_kind_of_meta(const char *meta);
+
 #endif

@@ -35,6 +35,12 @@ esac
 expect_exit 0 "ls the generation" -- "$TF" ls g.trace
 expect_in "$WORK/out" "tokenizer: characters" "a generation trace says characters too"
 
+# the model view names the sentence as it was typed
+if need gnuplot "the model view's sentence line"; then
+    expect_exit 0 "plot the model view" -- "$TF" plot t.trace model-view --format svg -o views
+    expect_in views/model-view.dec.self.svg "sentence: 床前明月光，" "the sentence line has no spaces"
+fi
+
 # spaces in the text are skipped: the same tokens, the same trace
 expect_exit 0 "the same text with spaces" -- "$TF" run -q --weights m.tfw --tgt "床 前 明月光，" -o s.trace
 "$TF" show t.trace tgt.tokens > a.txt; "$TF" show s.trace tgt.tokens > b.txt

@@ -698,6 +698,28 @@ static void test_token_text_join(void **state)
     assert_int_equal(token_text_join(TOKENIZER_CHARS, buf, 0, words, 3), -1);
 }
 
+/* A trace meta's [vocab] tokenizer = chars, and nothing else, means chars. */
+static void test_token_text_kind_of_meta(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *meta;
+        int kind;
+    } cases[] = {
+        {"version = 1\n\n[model]\narch = decoder-only\n\n[vocab]\ntokenizer = chars\ntokens = 床前\n", TOKENIZER_CHARS},
+        {"[vocab]\r\ntokenizer = chars\r\n", TOKENIZER_CHARS},
+        {"version = 1\n\n[model]\narch = decoder-only\n\n[vocab]\ntokens = 猫 追\n", TOKENIZER_WORDS},
+        {"[model]\ntokenizer = chars\n", TOKENIZER_WORDS},   /* not the [vocab] section */
+        {"[vocab]\ntokenizer = words\n", TOKENIZER_WORDS},
+        {"[vocab]\ntokenizer = charsx\n", TOKENIZER_WORDS},
+        {"[vocab]\n[input]\ntokenizer = chars\n", TOKENIZER_WORDS},
+        {"", TOKENIZER_WORDS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if ((int)token_text_kind_of_meta(cases[i].meta) != cases[i].kind)
+            fail_msg("case %zu: read as %d", i, (int)token_text_kind_of_meta(cases[i].meta));
+}
+
 /* What token_text_join prints, the tokenizer of the same kind reads back
  * as the same tokens. */
 static void test_token_text_round_trip(void **state)
@@ -749,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_tokenizer_add_vocab),
         cmocka_unit_test(test_token_text_join),
         cmocka_unit_test(test_token_text_round_trip),
+        cmocka_unit_test(test_token_text_kind_of_meta),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
