@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fuzz_support.h"
+#include "text/token_text.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "text/vocab.h"
@@ -73,6 +74,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < v.size; i++)
         if (vocab_find(&v, v.tokens[i]) != i)
             abort();  /* every token is found at its own id */
+    vocab_free(&v);
+
+    /* the same text as a character-level model reads it, printed by
+     * token_text_join and read again (not always to the same ids: an
+     * unknown character prints as <UNK>, and ▁ next to a space merges) */
+    vocab_init(&v);
+    if (tokenizer_add_vocab(TOKENIZER_CHARS, &v, vocab_text, "fuzz vocabulary", &err) == TF_OK) {
+        int ids[64], back[64], n = 0, m = 0;
+        if (tokenizer_encode_as(TOKENIZER_CHARS, &v, sentence, "fuzz sentence", ids, 64, &n, on_unknown, NULL,
+                                &err) == TF_OK) {
+            const char *text[64];
+            char joined[64 * 16 + 1];
+            for (int i = 0; i < n; i++)
+                text[i] = vocab_token(&v, ids[i]);
+            if (token_text_join(TOKENIZER_CHARS, joined, sizeof joined, text, n) < 0)
+                abort();  /* a token of a character-level vocabulary is at most a special's 7 bytes */
+            if (tokenizer_encode_as(TOKENIZER_CHARS, &v, joined, "fuzz joined", back, 64, &m, NULL, NULL, &err) ==
+                TF_OK)
+                for (int i = 0; i < m; i++)
+                    sink += (size_t)back[i];
+        }
+    }
     vocab_free(&v);
 
     utf8_helpers(sentence, len[1]);
