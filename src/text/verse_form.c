@@ -13,7 +13,8 @@ typedef struct {
     int open;       /* characters of the line under way (capped: only ≥ VERSE_FORM_LONG matters) */
 } Reader;
 
-bool verse_form_is_mark(unsigned long cp, bool *in_form)
+/* Is cp a line-end mark? *in_form: is it ， or 。 */
+static bool is_mark(uint32_t cp, bool *in_form)
 {
     bool comma_or_stop = cp == 0xFF0C || cp == 0x3002;  /* ， 。 */
     if (in_form)
@@ -25,7 +26,7 @@ bool verse_form_is_mark(unsigned long cp, bool *in_form)
 static void read_cp(Reader *r, uint32_t cp, bool generated)
 {
     bool in_form;
-    if (!verse_form_is_mark(cp, &in_form)) {
+    if (!is_mark(cp, &in_form)) {
         if (r->open < VERSE_FORM_LONG)
             r->open++;
         return;

@@ -69,7 +69,4 @@ Status verse_form_add_text(VerseForm *f, const char *text, size_t len, size_t pr
 /* in_form / lines; 0 when there are no lines (nothing in form was written). */
 double verse_form_rate(const VerseForm *f);
 
-/* Is code point cp a line-end mark? *in_form gets whether it is ， or 。 */
-bool verse_form_is_mark(unsigned long cp, bool *in_form);
-
 #endif

@@ -146,16 +146,25 @@ static void test_invalid_utf8(void **state)
     assert_int_equal(f.lines, 0);
 }
 
+/* Every mark closes a line; only ， and 。 close one in form; 、 is no mark. */
 static void test_marks(void **state)
 {
     (void)state;
-    bool in_form = true;
-    assert_true(verse_form_is_mark(0xFF0C, &in_form) && in_form);
-    assert_true(verse_form_is_mark(0x3002, &in_form) && in_form);
-    assert_true(verse_form_is_mark(0xFF1F, &in_form) && !in_form);
-    assert_true(verse_form_is_mark('.', &in_form) && !in_form);
-    assert_false(verse_form_is_mark(0x3001, &in_form));  /* 、 is no line end */
-    assert_false(verse_form_is_mark(0x6708, NULL));      /* 月 */
+    static const struct {
+        const char *text;
+        long lines, in_form;
+    } cases[] = {
+        {"一二三四五，", 1, 1}, {"一二三四五。", 1, 1}, {"一二三四五？", 1, 0}, {"一二三四五！", 1, 0},
+        {"一二三四五；", 1, 0}, {"一二三四五.", 1, 0},  {"一二、四五，", 1, 1}, {"一二三四五：", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        VerseForm f;
+        verse_form_init(&f);
+        Error err = {0};
+        assert_int_equal(verse_form_add_text(&f, cases[i].text, strlen(cases[i].text), 0, "mark", &err), TF_OK);
+        if (f.lines != cases[i].lines || f.in_form != cases[i].in_form)
+            fail_msg("%s: %ld lines, %ld in form", cases[i].text, f.lines, f.in_form);
+    }
 }
 
 int main(void)
