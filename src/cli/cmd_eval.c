@@ -10,12 +10,14 @@
 
 #include "cli/cli_options.h"
 #include "cli/commands.h"
+#include "cli/eval_form.h"
 #include "model/weights_file.h"
 #include "train/trainer.h"
 
 typedef struct {
     const char *path, *task, *seed, *split;
     bool quiet;
+    EvalFormArgs form;  /* --form N and its flags (eval_form.c) */
 } EvalArgs;
 
 #define AT(field) offsetof(EvalArgs, field)
@@ -29,7 +31,19 @@ static const CliOption options[] = {
     CLI_VALUE("split", 0, "NAME", "heldout (default) or train", AT(split)),
     CLI_SWITCH("quiet", 'q',
                "print only the figures: token accuracy and exact match, as\n"
-               "fractions, on one line", AT(quiet)),
+               "fractions, on one line (with --form: the rate, the lines in\n"
+               "form and all lines)", AT(quiet)),
+    CLI_TEXT("verse form (a decoder-only model; no --task):"),
+    CLI_VALUE("form", 0, "N",
+              "generate N samples (sample seeds 1..N; greedy: one) and count\n"
+              "the lines of 5 or 7 characters closed by ， or 。 among the\n"
+              "lines the model closed", AT(form.form)),
+    CLI_VALUE("prompt", 0, "TEXT", "what the samples continue (default 床前明月光， for a\n"
+              "character-level model; required otherwise)", AT(form.prompt)),
+    CLI_VALUE("temperature", 0, "T", "sample from softmax(logits / T); 0 = greedy (default)", AT(form.temperature)),
+    CLI_VALUE("top-k", 0, "K", "when sampling, only among the K most likely tokens", AT(form.top_k)),
+    CLI_VALUE("generate", 0, "M", "tokens per sample at most (default 48)", AT(form.generate)),
+    CLI_VALUE("ablate-head", 0, "SPEC", "zero those heads' output first (dec.L.H,...), as run's", AT(form.ablate_head)),
 };
 #undef AT
 
@@ -49,6 +63,8 @@ static const CliCommand command = {
     .name = "eval",
     .usage =
         "usage: traceformer eval MODEL.tfw --task NAME [--seed S] [--split heldout|train] [-q]\n"
+        "       traceformer eval MODEL.tfw --form N [--prompt TEXT] [--temperature T] [--top-k K]\n"
+        "                                 [--generate M] [--ablate-head SPEC] [-q]\n"
         "\n"
         "Measure a trained model on a task's held-out examples (sentences it was not\n"
         "trained on):\n"
@@ -83,6 +99,22 @@ int cmd_eval(int argc, char **argv)
     const bool quiet = a.quiet;
     if (!path) {
         fprintf(stderr, "traceformer eval: no model: give a .tfw file (traceformer train makes one)\n");
+        return 2;
+    }
+    const EvalFormArgs *f = &a.form;
+    if (f->form) {
+        if (task || seed_arg || strcmp(split, "heldout") != 0) {
+            fprintf(stderr, "traceformer eval: --form measures generated verse; --task, --seed and --split measure "
+                            "a task's split: give one or the other\n");
+            return 2;
+        }
+        a.form.quiet = quiet;
+        return eval_form(path, &a.form);
+    }
+    const char *orphan = f->prompt ? "--prompt" : f->temperature ? "--temperature" : f->top_k ? "--top-k"
+                       : f->generate ? "--generate" : f->ablate_head ? "--ablate-head" : NULL;
+    if (orphan) {
+        fprintf(stderr, "traceformer eval: %s only applies to --form N\n", orphan);
         return 2;
     }
     if (!task) {

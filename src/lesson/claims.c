@@ -27,6 +27,7 @@ const ClaimFnInfo claim_fns[F_COUNT_FNS] = {
     [F_REVERSE_ROWS] = {"reverse_rows", 1, 1},
     [F_ROWS] = {"rows", 3, 3},
     [F_FIRST_BELOW] = {"first_below", 2, 2},
+    [F_LINEFORM] = {"lineform", 1, 2},
 };
 
 /* ---- record references ---- */

@@ -40,6 +40,11 @@ typedef struct {
      * axis applies to each record (claim_slice), then this goes away. */
     size_t *parts;                    /* (n_parts) */
     size_t n_parts;
+    /* A token record's token texts, for lineform(): n NUL-terminated
+     * strings one after another (malloc'd), as the fetch found them on
+     * the record (its last axis); NULL when it has none. Slicing drops
+     * them, and so does every function. */
+    char *labels;
 } ClaimTensor;
 
 void claim_tensor_free(ClaimTensor *t);

@@ -15,11 +15,13 @@
 
 #include "core/row_stats.h"
 #include "lesson/claims_ast.h"
+#include "text/verse_form.h"
 
 void claim_tensor_free(ClaimTensor *t)
 {
     free(t->data);
     free(t->parts);
+    free(t->labels);
     memset(t, 0, sizeof *t);
 }
 
@@ -104,6 +106,10 @@ static Status slice_parts(ClaimTensor *t, const ClaimRef *ref, const ClaimSlice 
 Status claim_slice(ClaimTensor *t, const ClaimRef *ref, Error *err)
 {
     Status st = TF_OK;
+    if (ref->n_slices > 0) {  /* the labels were of the whole record */
+        free(t->labels);
+        t->labels = NULL;
+    }
     for (int s = 0; st == TF_OK && s < ref->n_slices; s++) {
         const ClaimSlice *sl = &ref->slices[s];
         int ax = -1;
@@ -517,6 +523,47 @@ static Status first_below(const ClaimTensor *x, const ClaimTensor *t, ClaimTenso
     return scalar(out, (double)at, err);
 }
 
+/* lineform(t[, P]): the line-form rate (text/verse_form.h) of the token
+ * record t, read through its labels, each row of a [batch, token] record
+ * a sample of its own; the first P tokens of each are the prompt (0 when
+ * not given). A trace does not record where a generation's prompt ends
+ * (gen.tokens holds the prompt and what followed alike), so a claim that
+ * measures only what the model wrote gives P, read from a trace:
+ * count(tgt.tokens@main) when the main run reads the prompt. */
+static Status lineform(const ClaimTensor *t, const ClaimTensor *prompt, ClaimTensor *out, Error *err)
+{
+    if (!t->labels)
+        return error_set(err, TF_ERR_INPUT,
+                         "lineform: the first argument must be a token record as the trace holds it, with its token "
+                         "texts (gen.tokens@RUN), not sliced or computed");
+    long p = 0;
+    if (prompt) {
+        double v = prompt->n == 1 ? prompt->data[0] : NAN;
+        if (!(v == floor(v)) || v < 0 || v > 1e9)
+            return error_set(err, TF_ERR_INPUT, "lineform: the prompt's length must be one whole number from 0");
+        p = (long)v;
+    }
+    if (t->ndim < 1 || t->ndim > 2)
+        return error_set(err, TF_ERR_INPUT, "lineform: a token record is [token] or [batch, token], not %d dims",
+                         t->ndim);
+    const size_t len = t->dims[t->ndim - 1], rows = len ? t->n / len : 0;
+    const char **tokens = malloc((len ? len : 1) * sizeof *tokens);
+    if (!tokens)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    VerseForm f;
+    verse_form_init(&f);
+    const char *at = t->labels;
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t k = 0; k < len; k++) {
+            tokens[k] = at;
+            at += strlen(at) + 1;
+        }
+        verse_form_add_tokens(&f, tokens, (int)len, p > (long)len ? (int)len : (int)p);
+    }
+    free(tokens);
+    return scalar(out, verse_form_rate(&f), err);
+}
+
 static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor *out, Error *err)
 {
     if (n->fn == F_PERMUTE_ROWS)
@@ -538,6 +585,8 @@ static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
     case F_ISINF:
         *out = a;
         memset(&a, 0, sizeof a);
+        free(out->labels);  /* numbers now, not tokens */
+        out->labels = NULL;
         for (size_t i = 0; i < out->n; i++)
             out->data[i] = n->fn == F_ABS ? fabs(out->data[i]) : isinf(out->data[i]) ? 1.0 : 0.0;
         break;
@@ -569,6 +618,9 @@ static Status call(const ClaimNode *n, ClaimFetch fetch, void *ctx, ClaimTensor 
         break;
     case F_FIRST_BELOW:
         st = first_below(&a, &b, out, err);
+        break;
+    case F_LINEFORM:
+        st = lineform(&a, n->n_args > 1 ? &b : NULL, out, err);
         break;
     case F_MAXDIFF: {
         if ((st = same_count(&a, &b, "maxdiff", err)))

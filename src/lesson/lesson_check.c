@@ -260,6 +260,38 @@ static Status append_record(ClaimTensor *out, const Record *rec, bool first, boo
     return TF_OK;
 }
 
+/* The token texts of a token record ([token], or [batch, token]) into
+ * out->labels, one per value, for lineform(); other records have none. */
+static Status keep_labels(ClaimTensor *out, const Record *rec, Error *err)
+{
+    const int ax = rec->ndim - 1;
+    if (rec->ndim < 1 || rec->ndim > 2 || !rec->col_labels || (rec->ndim == 2 && !positional(rec, 1) &&
+                                                                 strcmp(rec->dim_names[1] ? rec->dim_names[1] : "",
+                                                                        "token") != 0))
+        return TF_OK;
+    const size_t len = rec->dims[ax], rows = rec->ndim == 2 ? rec->dims[0] : 1;
+    const bool own = rec->ndim == 2 && record_label_sets(rec, ax) > 1;  /* one set per sentence */
+    size_t bytes = 1;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < len; k++) {
+            const char *lab = rec->col_labels[(own ? r * len : 0) + k];
+            bytes += strlen(lab ? lab : "") + 1;
+        }
+    char *block = malloc(bytes);
+    if (!block)
+        return error_set(err, TF_ERR_RUNTIME, "out of memory");
+    size_t at = 0;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < len; k++) {
+            const char *lab = rec->col_labels[(own ? r * len : 0) + k];
+            size_t n = strlen(lab ? lab : "");
+            memcpy(block + at, lab ? lab : "", n + 1);
+            at += n + 1;
+        }
+    out->labels = block;
+    return TF_OK;
+}
+
 static Status fetch(void *ctx, const char *run, const char *name, ClaimTensor *out, Error *err)
 {
     Readers *rs = ctx;
@@ -280,6 +312,8 @@ static Status fetch(void *ctx, const char *run, const char *name, ClaimTensor *o
         if ((st = trace_reader_get(r, i, &tr, err)))
             break;
         st = append_record(out, &tr.rec, first, is_glob(name), err);
+        if (st == TF_OK && !is_glob(name))
+            st = keep_labels(out, &tr.rec, err);
         first = false;
         trace_record_release(&tr);
         if (!is_glob(name))

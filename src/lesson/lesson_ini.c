@@ -6,6 +6,7 @@
  * [vocab] and [input], skipping the sections named here. Both go through
  * libinih, and every error names lesson.ini and the line. */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "lesson/switches.h"
 #include "plot/train_curves.h"
 #include "text/printable.h"
+#include "text/vocab.h"
 
 enum { LINE_MAX_BYTES = 3 * CONFIG_TEXT_MAX, FILE_MAX = 1 << 20, MAX_SECTIONS = 64 };
 
@@ -366,6 +368,42 @@ static bool on_train_key(LessonIni *p, LessonRunSpec *r, const char *name, const
     return true;
 }
 
+/* temperature = T, top_k = K, sample_seed = S: how a generating run
+ * chooses its tokens (the values run's flags take). True when name was
+ * one of them. */
+static bool on_sampling_key(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
+{
+    if (strcmp(name, "temperature") == 0) {
+        char *end;
+        errno = 0;
+        double t = strtod(value, &end);
+        if (end == value || *end || !(t >= 0) || !isfinite((float)t)) {
+            fail(p, "temperature = '%s': a finite number, 0 (greedy) or more", value);
+            return true;
+        }
+        r->temperature = (float)t == 0.0f ? 0.0 : t;  /* below float's range: greedy, as run's flag */
+    } else if (strcmp(name, "top_k") == 0) {
+        if (!run_int(p, name, value, 1, VOCAB_MAX_TOKENS, "keep the K most likely tokens, a whole number from 1",
+                     &r->top_k))
+            return true;
+        r->has_top_k = true;
+    } else if (strcmp(name, "sample_seed") == 0) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (value[0] < '0' || value[0] > '9' || *end || errno == ERANGE) {
+            fail(p, "sample_seed = '%s': a whole number from 0 to 18446744073709551615", value);
+            return true;
+        }
+        r->sample_seed = v;
+        r->has_sample_seed = true;
+    } else
+        return false;
+    if (!r->sampling_line)
+        r->sampling_line = p->in.line;
+    return true;
+}
+
 static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const char *value)
 {
     if (on_train_key(p, r, name, value))
@@ -386,6 +424,8 @@ static void on_run_key(LessonIni *p, LessonRunSpec *r, const char *name, const c
         r->generate_line = p->in.line;
         return;
     }
+    if (on_sampling_key(p, r, name, value))
+        return;
     if (strcmp(name, "cache") == 0 || strcmp(name, "train_step") == 0) {
         bool yes = strcmp(value, "yes") == 0, no = strcmp(value, "no") == 0;
         if (!yes && !no) {
@@ -828,6 +868,27 @@ static Status check_train_keys(const LessonRunSpec *r, const char *name, Error *
     return st;
 }
 
+/* The sampling keys go with generate = N, and top_k and sample_seed with
+ * a temperature above 0 (run's rules for its flags). */
+static Status check_sampling_keys(const LessonRunSpec *r, const char *name, Error *err)
+{
+    if (!r->sampling_line)
+        return TF_OK;
+    if (!r->generate) {
+        Status st = error_set(err, TF_ERR_INPUT, "%s:%d: [run.%s] sets how to sample but does not generate", name,
+                              r->sampling_line, r->name);
+        error_hint(err, "add generate = N to the run, or drop its temperature, top_k and sample_seed");
+        return st;
+    }
+    if ((r->has_top_k || r->has_sample_seed) && r->temperature == 0) {
+        Status st = error_set(err, TF_ERR_INPUT, "%s:%d: [run.%s] sets %s, which applies to sampling, but decoding is "
+                              "greedy", name, r->sampling_line, r->name, r->has_top_k ? "top_k" : "sample_seed");
+        error_hint(err, "add temperature = T (T > 0; 1 samples from the model's own probabilities)");
+        return st;
+    }
+    return TF_OK;
+}
+
 /* After the whole file: references, required keys, and the runs' settings
  * against the config. */
 static Status finish(Lesson *l, LessonIni *p, Error *err)
@@ -919,6 +980,8 @@ static Status finish(Lesson *l, LessonIni *p, Error *err)
     }
     for (int i = 0; i < l->n_runs; i++) {
         Status st = check_train_keys(&l->runs[i], p->name, err);
+        if (st == TF_OK)
+            st = check_sampling_keys(&l->runs[i], p->name, err);
         if (st)
             return st;
     }

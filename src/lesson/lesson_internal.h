@@ -40,6 +40,13 @@ typedef struct {
     int generate;                        /* 0: teacher forcing; N: generate up to N tokens */
     int generate_line;
     bool no_cache;                       /* cache = no */
+    /* temperature, top_k, sample_seed: sampling, with generate (the
+     * rules of run's --temperature, --top-k, --sample-seed) */
+    double temperature;                  /* 0: greedy */
+    int top_k;                           /* 0: all tokens */
+    unsigned long long sample_seed;      /* default 1 */
+    bool has_top_k, has_sample_seed;
+    int sampling_line;                   /* of the first of the three keys; 0: none */
     bool train_step;                     /* train_step = yes */
     char weights[LESSON_PATH_MAX];       /* resolved; "" for the lesson's (or seeded) */
     /* src_from / tgt_from = main [reversed | twice]: the sentence derived

@@ -348,19 +348,29 @@ static Status run_one(const Lesson *l, int i, const LessonOverrides *o, const ch
     if (st == TF_OK) {
         /* A generation without the cache says so; with it (the default)
          * the header stays as it always was. */
+        const bool sampling = r->generate && r->temperature > 0;
+        const unsigned long long seed = r->has_sample_seed ? r->sample_seed : 1;
+        char sampled[160] = "";  /* a sampling run says how; a greedy one's header is as it always was */
+        if (sampling)
+            snprintf(sampled, sizeof sampled, "decoding = sampling\ntemperature = %g\ntop_k = %d\nsample_seed = %llu\n",
+                     r->temperature, r->top_k, seed);
         int n = snprintf(meta, 65536,
-                         "program = traceformer 0.1.0\nlesson = %02d-%s\nrun = %s\nweights = %s\nmode = %s\n%s\n",
+                         "program = traceformer 0.1.0\nlesson = %02d-%s\nrun = %s\nweights = %s\nmode = %s\n%s%s\n",
                          l->number, l->slug, r->name, weights ? weights : "seeded random",
                          r->generate ? "generate" : r->train_step ? "train-step" : "teacher forcing",
-                         r->generate && !use_cache ? "cache = no\n" : "");
+                         r->generate && !use_cache ? "cache = no\n" : "", sampled);
         if (n > 0 && n < 65536)
             config_to_ini(&m->cfg, meta + n, 65536 - n);
         RunSpec spec;
         memset(&spec, 0, sizeof spec);
         spec.mode = r->generate ? RUN_GENERATE : r->train_step ? RUN_TRAIN_STEP : RUN_TEACHER_FORCING;
-        spec.gen.max_new = r->generate;  /* greedy: a lesson's generation is the same every time */
+        /* greedy, or sampling from a fixed seed: a lesson's generation is
+         * the same every time */
+        spec.gen.max_new = r->generate;
         spec.gen.use_cache = use_cache;
-        spec.gen.sample_seed = 1;
+        spec.gen.temperature = (float)r->temperature;
+        spec.gen.top_k = r->top_k;
+        spec.gen.sample_seed = seed;
         st = run_trace(m, &batch, &spec, path, meta, NULL, NULL, err);
     }
     if (have_batch)

@@ -70,6 +70,13 @@ byte_cursor_skip             the bounds of all of them
 lesson_switch_is_default   whether a switch is at its default, which the tests ask of every row
 crc_update_chunked         what crc_update runs with CRC_MAX_CHUNK; the tests feed it small
                              chunks to check the joins
+verse_form_add_text        the line-form rate of plain text, as the tests write verse by hand
+ngram_fit                  the unigram and bigram baselines: the poems task's held-out split is
+ngram_fit_lambda             scored with them (take each off the list once it is); the tests
+ngram_bits                   check them against hand-computed values
+ngram_unigram_prob
+ngram_bigram_prob
+ngram_free
 LIST
 }
 

@@ -134,6 +134,7 @@ typedef struct {
     double first[4];  /* positions of each axis's index 0 (a record's query_pos / key_pos) */
     size_t parts[4];  /* a glob: rows of each record it joins (n_parts of them), else none */
     size_t n_parts;
+    const char *const *labels;  /* a token record: one token text per value, else NULL */
 } Fake;
 
 /* w (head 2, query 3, key 3): causal attention rows, each summing to 1. */
@@ -150,21 +151,37 @@ static const double gw_data[] = {0.125, 0.375, 0.25, 0.25};
 /* A row with a value that is no probability. */
 static const double nw_data[] = {0.5, NAN, 0.5};
 
+/* Token records of generated verse, as a generation's gen.tokens holds
+ * them: vt, two lines in form (a prompt of 6 tokens, then one line);
+ * vb, a line in form, one of 6 characters, one closed by ？, and an
+ * unfinished one; vbb, [batch 2, token 4]: two samples, 床前， and 明月光
+ * (no mark). */
+static const double vt_data[13] = {0};
+static const char *const vt_labels[13] = {"床", "前", "明", "月", "光", "，", "疑", "是", "地", "上", "霜", "。", "举"};
+static const double vb_data[18] = {0};
+static const char *const vb_labels[18] = {"床", "前", "明", "月", "光", "，", "疑", "是", "地", "上", "霜", "霜",
+                                          "。", "低", "头", "？", "思", "<END>"};
+static const double vbb_data[8] = {0};
+static const char *const vbb_labels[8] = {"<START>", "床", "前", "，", "明", "月", "光", "<PAD>"};
+
 static const Fake fakes[] = {
-    {"w", 3, {2, 3, 3}, {"head", "query", "key"}, w_data, {0}, {0}, 0},
-    {"m", 2, {3, 3}, {"query", "key"}, m_data, {0}, {0}, 0},
-    {"r", 2, {3, 2}, {"token", "model"}, r_data, {0}, {0}, 0},
-    {"r2", 2, {3, 2}, {"token", "model"}, r2_data, {0}, {0}, 0},
-    {"s", 1, {1}, {"value"}, s_data, {0}, {0}, 0},
-    {"g.0.x", 2, {1, 2}, {"token", "vocab"}, r_data, {0}, {0}, 0},
-    {"g.1.x", 2, {1, 2}, {"token", "vocab"}, r_data + 2, {0}, {0}, 0},
-    {"gw", 3, {1, 1, 4}, {"head", "query", "key"}, gw_data, {0, 3, 0}, {0}, 0},
-    {"nw", 2, {1, 3}, {"query", "key"}, nw_data, {0}, {0}, 0},
+    {"vt", 1, {13}, {"token"}, vt_data, {0}, {0}, 0, vt_labels},
+    {"vb", 1, {18}, {"token"}, vb_data, {0}, {0}, 0, vb_labels},
+    {"vbb", 2, {2, 4}, {"batch", "token"}, vbb_data, {0}, {0}, 0, vbb_labels},
+    {"w", 3, {2, 3, 3}, {"head", "query", "key"}, w_data, {0}, {0}, 0, NULL},
+    {"m", 2, {3, 3}, {"query", "key"}, m_data, {0}, {0}, 0, NULL},
+    {"r", 2, {3, 2}, {"token", "model"}, r_data, {0}, {0}, 0, NULL},
+    {"r2", 2, {3, 2}, {"token", "model"}, r2_data, {0}, {0}, 0, NULL},
+    {"s", 1, {1}, {"value"}, s_data, {0}, {0}, 0, NULL},
+    {"g.0.x", 2, {1, 2}, {"token", "vocab"}, r_data, {0}, {0}, 0, NULL},
+    {"g.1.x", 2, {1, 2}, {"token", "vocab"}, r_data + 2, {0}, {0}, 0, NULL},
+    {"gw", 3, {1, 1, 4}, {"head", "query", "key"}, gw_data, {0, 3, 0}, {0}, 0, NULL},
+    {"nw", 2, {1, 3}, {"query", "key"}, nw_data, {0}, {0}, 0, NULL},
     /* the globs these tests use: g.*.x joins g.0.x and g.1.x; h.*.x joins
      * records that differ in length, as generation's steps without the
      * cache: h.0.x has 1 row (1 2), h.1.x 2 rows (3 4, 5 6) */
-    {"g.*.x", 2, {2, 2}, {"token", "vocab"}, r_data, {0}, {0}, 0},
-    {"h.*.x", 2, {3, 2}, {"token", "vocab"}, r_data, {0}, {1, 2}, 2},
+    {"g.*.x", 2, {2, 2}, {"token", "vocab"}, r_data, {0}, {0}, 0, NULL},
+    {"h.*.x", 2, {3, 2}, {"token", "vocab"}, r_data, {0}, {1, 2}, 2, NULL},
 };
 
 static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTensor *out, Error *err)
@@ -187,6 +204,16 @@ static Status fake_fetch(void *ctx, const char *run, const char *name, ClaimTens
         }
         out->data = malloc(out->n * sizeof *out->data);
         memcpy(out->data, f->data, out->n * sizeof *out->data);
+        if (f->labels) {  /* as lesson_check's fetch keeps them */
+            size_t bytes = 0, at = 0;
+            for (size_t k = 0; k < out->n; k++)
+                bytes += strlen(f->labels[k]) + 1;
+            out->labels = malloc(bytes);
+            for (size_t k = 0; k < out->n; k++) {
+                memcpy(out->labels + at, f->labels[k], strlen(f->labels[k]) + 1);
+                at += strlen(f->labels[k]) + 1;
+            }
+        }
         if (f->n_parts) {
             out->parts = malloc(f->n_parts * sizeof *out->parts);
             memcpy(out->parts, f->parts, f->n_parts * sizeof *out->parts);
@@ -284,6 +311,15 @@ static const EvalCase eval_cases[] = {
     {"s == 6 and count(w) == 18", false, 7},
     {"s == 7 and s > 6 and s < 8 and s != 8", true, 7},
     {"s == 7.4 within 0.5 and s < 8", true, 7},
+    /* lineform: the share of complete lines of 5 or 7 characters closed by ， or 。 */
+    {"lineform(vt) == 1", true, 1},
+    {"lineform(vt, 6) == 1", true, 1},                     /* the prompt's line left out: one of one */
+    {"lineform(vt, count(s) + 2) == 1", true, 1},          /* a prompt ending inside a line: it counts */
+    {"lineform(vb) * 3 == 1 within 1e-12", true, NAN},     /* 5 then ，; 6 then 。; 2 then ？ */
+    {"lineform(vb, 6) == 0", true, 0},
+    {"lineform(vb, 100) == 0", true, 0},                   /* all prompt: no lines, 0 */
+    {"lineform(vbb) == 0", true, 0},                       /* one line, of 2 characters */
+    {"lineform(vb) > 0.5", false, NAN},
     /* the sum of nothing is 0 (nothing is masked: every masked weight is 0) */
     {"sum(w[key=3:]) == 0", true, 0},
     {"sum(masked(r, r)) == 0", true, 0},
@@ -356,6 +392,11 @@ static const BadClaim eval_errors[] = {
     {"max(w[key=len(nothere):]) == 0", "no record 'nothere'"},
     {"max(w[key=len(s@other):]) == 0", "no run 'other'"},
     {"max(r[token=len(w)]) == 0", "token index out of range"},
+    {"lineform(w) == 0", "lineform: the first argument must be a token record"},
+    {"lineform(vt[token=1:]) == 0", "lineform: the first argument must be a token record"},
+    {"lineform(abs(vt)) == 0", "lineform: the first argument must be a token record"},
+    {"lineform(vt, 1.5) == 0", "lineform: the prompt's length must be one whole number"},
+    {"lineform(vt, vt) == 0", "lineform: the prompt's length must be one whole number"},
 };
 
 static void test_eval_errors(void **state)

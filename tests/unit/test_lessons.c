@@ -16,12 +16,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "lesson/lesson.h"
+#include "lesson/lesson_internal.h"
 #include "lesson/switches.h"
 #include "model/model.h"
 #include "model/weights_file.h"
@@ -548,6 +550,19 @@ static const BadLesson bad_lessons[] = {
      "lesson.ini:11: src_from: the main run's sentence", NULL, NULL},
     {"<= 1e-6\n", "<= 1e-6\nonly = this sentence\n", false, false, "lesson.ini:19: only = 'this sentence'", NULL,
      NULL},
+    /* sampling keys: with generate, and top_k / sample_seed with a temperature */
+    {"src = c b a", "temperature = 1", false, false,
+     "lesson.ini:11: [run.other] sets how to sample but does not generate", NULL, NULL},
+    {"src = c b a", "generate = 2\nsample_seed = 3", false, false,
+     "lesson.ini:12: [run.other] sets sample_seed, which applies to sampling, but decoding is greedy", NULL, NULL},
+    {"src = c b a", "generate = 2\ntop_k = 2\ntemperature = 0", false, false,
+     "lesson.ini:12: [run.other] sets top_k, which applies to sampling", NULL, NULL},
+    {"src = c b a", "temperature = hot", false, false, "lesson.ini:11: temperature = 'hot': a finite number", NULL,
+     NULL},
+    {"src = c b a", "temperature = -1", false, false, "lesson.ini:11: temperature = '-1'", NULL, NULL},
+    {"src = c b a", "temperature = 1e99", false, false, "lesson.ini:11: temperature = '1e99'", NULL, NULL},
+    {"src = c b a", "top_k = 0", false, false, "lesson.ini:11: top_k = '0'", NULL, NULL},
+    {"src = c b a", "sample_seed = -1", false, false, "lesson.ini:11: sample_seed = '-1'", NULL, NULL},
     /* narration */
     {"## enc.0.attn.weights", "## enc.0.attn.weight", true, false, "lesson.md:5: '## enc.0.attn.weight' names no step", NULL, NULL},
     {"## enc.0.attn.weights\nLook at the rows.\n", "", true, false, "step 'enc.0.attn.weights' (", NULL, NULL},
@@ -706,6 +721,169 @@ static void test_later_lessons_expressible(void **state)
     lesson_free(l);
 }
 
+/* A run samples when it sets a temperature: from its sample_seed (1 when
+ * absent), among its top_k tokens. Sampling among the top 1 is greedy;
+ * the same seed draws the same tokens, another seed others. */
+static void test_sampling_runs(void **state)
+{
+    const Scratch *s = *state;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/96-sampling", s->dir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/lesson.ini", dir);
+    write_text(path, "[lesson]\ntitle = Sampling\n"
+                     "[model]\narch = decoder-only\nd_model = 16\nheads = 2\nd_ff = 32\nlayers = 1\n"
+                     "[vocab]\ntokens = a b c d e f g h\n"
+                     "[input]\ntgt = a b\n"
+                     "[run.main]\ngenerate = 12\n"
+                     "[run.top1]\ngenerate = 12\ntemperature = 1\ntop_k = 1\n"
+                     "[run.hot]\ngenerate = 12\ntemperature = 3\nsample_seed = 7\n"
+                     "[run.hot_again]\nsample_seed = 7\ntemperature = 3\ngenerate = 12\n"
+                     "[run.hot_other]\ngenerate = 12\ntemperature = 3\nsample_seed = 8\n"
+                     "[steps]\nstep = gen.tokens@hot | what was drawn\n"
+                     "[claim.top1]\nsays = Sampling among the top 1 is greedy.\n"
+                     "check = maxdiff(gen.tokens@top1, gen.tokens@main) == 0\nbreaks = scale\n"
+                     "[claim.seeded]\nsays = The same seed draws the same tokens.\n"
+                     "check = maxdiff(gen.tokens@hot, gen.tokens@hot_again) == 0 and count(gen.0.sampling@hot) == count(gen.0.dec.logits@hot)\n"
+                     "breaks = scale\n");
+    snprintf(path, sizeof path, "%s/lesson.md", dir);
+    write_text(path, "## gen.tokens@hot\nDrawn.\n");
+    Lesson *l = load(dir);
+    int failed;
+    ClaimResult *res = run_and_check(s, l, NULL, "sampling", &failed);
+    for (int k = 0; k < lesson_claim_count(l); k++)
+        if (!res[k].pass)
+            fail_msg("claim %s: %s", res[k].id, res[k].measured);
+    free(res);
+    lesson_free(l);
+
+    /* the traces say how they were decoded, and seed 8 drew other tokens */
+    char *meta_of[3] = {NULL};
+    float tokens[2][16];
+    uint32_t n_tokens[2] = {0};
+    const char *runs[3] = {"main", "hot", "hot_other"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/sampling/%s.trace", s->dir, runs[i]);
+        TraceReader *r;
+        Error err = {0};
+        if (trace_reader_open(&r, path, &err) != TF_OK)
+            fail_msg("%s: %s", path, err.msg);
+        meta_of[i] = strdup(trace_reader_meta(r));
+        long idx = trace_reader_find(r, "gen.tokens");
+        assert_true(idx >= 0);
+        assert_true((trace_reader_find(r, "gen.0.sampling") >= 0) == (i > 0));
+        if (i > 0) {
+            TraceRecord tr;
+            assert_int_equal(trace_reader_get(r, (uint32_t)idx, &tr, &err), TF_OK);
+            n_tokens[i - 1] = tr.rec.dims[0] < 16 ? tr.rec.dims[0] : 16;
+            memcpy(tokens[i - 1], tr.rec.data, n_tokens[i - 1] * sizeof(float));
+            trace_record_release(&tr);
+        }
+        trace_reader_close(r);
+    }
+    assert_null(strstr(meta_of[0], "decoding = sampling"));
+    assert_non_null(strstr(meta_of[1], "decoding = sampling\ntemperature = 3\ntop_k = 0\nsample_seed = 7\n"));
+    assert_non_null(strstr(meta_of[2], "sample_seed = 8\n"));
+    assert_true(n_tokens[0] != n_tokens[1] || memcmp(tokens[0], tokens[1], n_tokens[0] * sizeof(float)) != 0);
+    for (int i = 0; i < 3; i++)
+        free(meta_of[i]);
+}
+
+/* Lines of gen.tokens' labels from token `from` on, counted here apart
+ * from verse_form.c: lines closed by a mark at or after `from`, and those
+ * of 5 or 7 characters closed by ， or 。. */
+static void count_lines(const Record *rec, int from, int *lines, int *in_form)
+{
+    static const char *const marks[] = {"，", "。", "？", "！", "；"};
+    int open = 0;
+    *lines = *in_form = 0;
+    for (uint32_t t = 0; t < rec->dims[0]; t++) {
+        const char *lab = rec->col_labels[t];
+        if (strcmp(lab, "<END>") == 0)
+            break;
+        int mark = -1;
+        for (int k = 0; k < 5; k++)
+            if (strcmp(lab, marks[k]) == 0)
+                mark = k;
+        if (mark < 0) {
+            open++;
+            continue;
+        }
+        if ((int)t >= from) {
+            (*lines)++;
+            *in_form += (open == 5 || open == 7) && mark < 2;
+        }
+        open = 0;
+    }
+}
+
+/* lineform() on a trace a seeded character-level model generated: its
+ * token labels reach the claim, and the prompt's length read from
+ * another run leaves the prompt's line out. */
+static void test_lineform_claim(void **state)
+{
+    const Scratch *s = *state;
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/95-verse", s->dir);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/lesson.ini", dir);
+    write_text(path, "[lesson]\ntitle = Verse\n"
+                     "[model]\narch = decoder-only\nd_model = 16\nheads = 2\nd_ff = 32\nlayers = 1\nmax_len = 64\n"
+                     "[vocab]\ntokenizer = chars\ntokens = 床 前 明 月 光 ， 。\n"
+                     "[input]\ntgt = 床 前 明 月 光 ，\n"
+                     "[run.gen]\ngenerate = 48\ntemperature = 1\nsample_seed = 8\n"
+                     "[steps]\nstep = gen.tokens@gen | what was written\n"
+                     "[claim.form]\nsays = A rate.\ncheck = lineform(gen.tokens@gen, count(tgt.tokens)) >= 0\n"
+                     "breaks = scale\n");
+    snprintf(path, sizeof path, "%s/lesson.md", dir);
+    write_text(path, "## gen.tokens@gen\nWritten.\n");
+    Lesson *l = load(dir);
+    int failed;
+    free(run_and_check(s, l, NULL, "verse", &failed));
+    assert_int_equal(failed, 0);
+    LessonTraces t;
+    Error err = {0};
+    snprintf(path, sizeof path, "%s/verse", s->dir);
+    assert_int_equal(lesson_run(l, NULL, path, &t, &err), TF_OK);
+
+    TraceReader *r;
+    snprintf(path, sizeof path, "%s/verse/gen.trace", s->dir);
+    assert_int_equal(trace_reader_open(&r, path, &err), TF_OK);
+    TraceRecord tr;
+    long idx = trace_reader_find(r, "gen.tokens");
+    assert_true(idx >= 0);
+    assert_int_equal(trace_reader_get(r, (uint32_t)idx, &tr, &err), TF_OK);
+    assert_non_null(tr.rec.col_labels);
+    int lines_all, form_all, lines_gen, form_gen;
+    count_lines(&tr.rec, 0, &lines_all, &form_all);
+    count_lines(&tr.rec, 6, &lines_gen, &form_gen);
+    trace_record_release(&tr);
+    trace_reader_close(r);
+    assert_int_equal(lines_all, lines_gen + 1);  /* the prompt's line */
+    assert_true(lines_gen >= 3 && form_gen >= 1);  /* enough to tell the two apart */
+
+    const struct {
+        const char *expr;
+        double want;
+    } cases[] = {
+        {"lineform(gen.tokens@gen)", (double)form_all / lines_all},
+        {"lineform(gen.tokens@gen, count(tgt.tokens@main))", (double)form_gen / lines_gen},
+        {"lineform(gen.tokens@gen, 6)", (double)form_gen / lines_gen},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Claim c;
+        assert_int_equal(claim_parse_value(cases[i].expr, &c, &err), TF_OK);
+        double v = -1;
+        if (lesson_eval_value(l, &t, &c, &v, &err) != TF_OK)
+            fail_msg("%s: %s", cases[i].expr, err.msg);
+        claim_free(&c);
+        if (fabs(v - cases[i].want) > 1e-12)
+            fail_msg("%s = %g, counted %g (%d of %d lines, %d of %d generated)", cases[i].expr, v, cases[i].want,
+                     form_all, lines_all, form_gen, lines_gen);
+    }
+    lesson_free(l);
+}
+
 /* The mask switches are ordinary config keys, written into traces. */
 static void test_mask_keys(void **state)
 {
@@ -742,6 +920,8 @@ int main(void)
         cmocka_unit_test_prestate_setup_teardown(test_bad_lessons_refused, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test_prestate_setup_teardown(test_later_lessons_expressible, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test(test_mask_keys),
+        cmocka_unit_test_prestate_setup_teardown(test_sampling_runs, scratch_setup, scratch_teardown, NULL),
+        cmocka_unit_test_prestate_setup_teardown(test_lineform_claim, scratch_setup, scratch_teardown, NULL),
         cmocka_unit_test_prestate_setup_teardown(test_narration_format, scratch_setup, scratch_teardown, NULL),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
