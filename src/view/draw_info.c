@@ -84,7 +84,12 @@ static void cursor_place(const ViewState *s, const Record *r, const RecordPages 
             snprintf(rowpart, sizeof rowpart, "%s %u, ", row_name, s->row);
     }
     const char *cl = export_pages_col_label(r, pg, page, s->col);
-    if (cl)
+    const TopkView *t = &s->topk;
+    if (cl && t->active && s->col < t->k) {  /* the token's own index, and its rank in the row */
+        char rank[80];
+        view_format(rank, sizeof rank, s->lang, WORD_TOPK_RANK, t->ids[s->col], s->col + 1);
+        snprintf(buf, cap, "%s%s %s%s", rowpart, col_name, cl, rank);
+    } else if (cl)
         snprintf(buf, cap, "%s%s %s (%u)", rowpart, col_name, cl, s->col);
     else
         snprintf(buf, cap, "%s%s %u", rowpart, col_name, s->col);
@@ -139,9 +144,15 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
         numfmt_exact(mv, sizeof mv, mean);
         n += view_format(text + n, sizeof text - (size_t)n, s->lang, WORD_POOL_MEAN, pr, pc, mv);
     }
-    if (is_probability(r) && n > 0 && (size_t)n < sizeof text)
+    if (is_probability(r) && n > 0 && (size_t)n < sizeof text) {
+        /* the sum of the whole row, not of the top k on screen */
+        const CachedRecord *full = view_current_full(s);
+        const Record *fr = full && full->ok ? &full->tr.rec : r;
+        const RecordPages *fpg = full && full->ok ? &full->pg : pg;
+        const float *fm = export_pages_data(fr, fpg, page);
         view_format(text + n, sizeof text - (size_t)n, s->lang, WORD_ROW_SUM,
-                    stats_row_sum(m + (size_t)s->row * pg->cols, pg->cols));
+                    stats_row_sum(fm + (size_t)s->row * fpg->cols, fpg->cols));
+    }
     field(L, view_word(s->lang, WORD_CURSOR), text, ROLE_VALUE);
 }
 
@@ -176,11 +187,14 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
         return;
 
     char shape[200], pt[160];
-    export_shape_text(rec, shape, sizeof shape);
+    const CachedRecord *full = view_current_full(s);
+    export_shape_text(full && full->ok ? &full->tr.rec : rec, shape, sizeof shape);
     export_pages_title(rec, &c->pg, view_page(s, rec, &c->pg), pt, sizeof pt);
     o = snprintf(text, sizeof text, "%s", shape);
     if (pt[0] && !s->heads && o > 0 && (size_t)o < sizeof text)
-        view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);
+        o += view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);
+    if (s->topk.active && o > 0 && (size_t)o < sizeof text)  /* "top 12 of 1783 tokens, by row 3" */
+        view_format(text + o, sizeof text - (size_t)o, g, WORD_TOPK_SHOWN, s->topk.k, s->topk.n, s->topk.row);
     if (!field(&L, view_word(g, WORD_SHAPE), text, ROLE_NORMAL))
         return;
     if (view_quiz_hides(s)) {  /* a question first: not even the cursor's value */

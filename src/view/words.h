@@ -157,6 +157,13 @@ typedef enum {
     WORD_WIN_MEAN,  /* fmt %u x8 */
     WORD_WIN_PART,  /* fmt %u x6 */
     WORD_WIN_ALL,  /* fmt %u %u */
+    WORD_WIN_TOPK,  /* fmt %u %u %u %u %u: rows, then k of n tokens */
+    WORD_TOPK_SHOWN,  /* fmt %u %u %u: k of n, ranked by row */
+    WORD_TOPK_RANK,  /* fmt %u %u: id, rank (1 = best) */
+    WORD_MSG_ALL_COLUMNS,  /* fmt %u */
+    WORD_MSG_TOPK,  /* fmt %u %u */
+    WORD_MSG_TOPK_FITS,  /* fmt %u */
+    WORD_MSG_TOPK_WHERE,
     WORD_HEAD_N,  /* fmt %d */
     WORD_HEAD_NO_FINITE,  /* fmt %d */
     WORD_HEAD_MIN_MAX,  /* fmt %d %.3g %.3g */

@@ -1,0 +1,177 @@
+/* topk_view.c — a record thousands of tokens wide, shown as the tokens
+ * that matter: by default the k columns with the largest values in the
+ * cursor's row, best first, each labelled with its token; t shows every
+ * column instead (scrolling, as any wide matrix), and t again comes back.
+ *
+ * Why the cursor's row and not every row's best together: the question a
+ * student brings to dec.probs or gen.S.probs is "what did the model
+ * predict here?", and the answer is one row read left to right — 明 0.41,
+ * 月 0.12, 光 0.05 — the ranking itself. The other rows show the same
+ * tokens' values, so reading down a column answers the next question,
+ * "where else was 月 likely?". Moving the cursor to another row ranks
+ * again, and the cursor keeps its rank (the best token of each row, one
+ * after another, with j and k). The plots, which have no cursor, take
+ * the union of every row's best instead (core/topk.h).
+ *
+ * k is what fits: as many columns as show with their numbers, else as
+ * many as fit as coloured cells; a vocabulary that fits whole is shown
+ * whole, as before. The view is a record of its own — the same name,
+ * leading axes and rows, the last axis cut to the k tokens — that
+ * view_current hands out, so drawing, the cursor, scrolling and the info
+ * pane need nothing new; view_current_full is the record as stored. Its
+ * values are a copy (pages × rows × k floats), made again when the
+ * cursor changes row: a 2000-wide record costs one pass over one row. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/topk.h"
+#include "view/curve.h"
+#include "view/layout.h"
+#include "view/state.h"
+#include "view/words.h"
+
+bool view_topk_vocab_axis(const Record *r)
+{
+    return r->ndim >= 1 && r->dim_names[r->ndim - 1] && strcmp(r->dim_names[r->ndim - 1], "vocab") == 0 &&
+           r->col_labels != NULL;
+}
+
+void view_topk_drop(ViewState *s)
+{
+    free(s->topk.data);
+    s->topk.data = NULL;
+    s->topk.data_cap = 0;
+    s->topk.active = false;
+}
+
+static bool panel_now(const ViewState *s, Panel *out)
+{
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    if (layout_panels(s, &l, p, LAYOUT_MAX_PANELS) < 1)
+        return false;
+    *out = p[0];
+    return true;
+}
+
+/* The top-k record of c with the first k of t->ids; false (nothing
+ * shown) when its values cannot be held. */
+static bool build(ViewState *s, const CachedRecord *c, uint32_t k)
+{
+    TopkView *t = &s->topk;
+    const Record *r = &c->tr.rec;
+    size_t lines = c->pg.pages * c->pg.rows, cols = c->pg.cols;  /* every row of every page */
+    if (k == 0 || lines > SIZE_MAX / VIEW_TOPK_MAX)
+        return false;
+    size_t need = lines * k;
+    if (need > t->data_cap) {
+        float *d = realloc(t->data, need * sizeof *d);
+        if (!d)
+            return false;
+        t->data = d;
+        t->data_cap = need;
+    }
+    for (size_t q = 0; q < lines; q++)
+        for (uint32_t j = 0; j < k; j++)
+            t->data[q * k + j] = r->data[q * cols + t->ids[j]];
+    for (uint32_t j = 0; j < k; j++) {
+        const char *lab = export_pages_col_label(r, &c->pg, t->page, t->ids[j]);
+        t->labels[j] = lab ? lab : "?";
+    }
+    CachedRecord *v = &t->shown;
+    *v = *c;  /* stats and whole of the whole record: the colour scale and number
+                 format are the record's, not its best few's */
+    v->axis_labels = NULL;
+    v->tr.owned = NULL;
+    v->tr.rec.dims[r->ndim - 1] = k;
+    v->tr.rec.data = t->data;
+    v->tr.rec.col_labels = t->labels;
+    v->tr.rec.col_label_sets = 1;  /* one set for every page: the same tokens */
+    curve_pages_of(&v->tr.rec, &v->pg);
+    t->k = k;
+    t->active = true;
+    return true;
+}
+
+void view_topk_sync(ViewState *s)
+{
+    TopkView *t = &s->topk;
+    t->active = false;
+    const CachedRecord *c = cache_find(&s->cache, s->a, s->cur);
+    if (!c || !c->ok || t->all || s->heads || (s->compare && s->b) || c->pg.batch_rows || c->pg.cols < 2 ||
+        c->pg.rows == 0 || !view_topk_vocab_axis(&c->tr.rec)) {
+        t->want_id = -1;
+        return;
+    }
+    /* Every column, when they all fit as readable cells: nothing to choose. */
+    uint32_t pool_c = s->pool_c;
+    s->pool_c = 1;
+    Panel p;
+    if (!panel_now(s, &p) || (c->pg.cols <= p.cap_c && p.cw >= 2)) {
+        s->pool_c = pool_c;
+        t->want_id = -1;
+        return;
+    }
+    const Record *r = &c->tr.rec;
+    t->reader = s->a;
+    t->index = s->cur;
+    t->n = (uint32_t)c->pg.cols;
+    t->page = view_page(s, r, &c->pg);
+    t->row = s->row < c->pg.rows ? s->row : (uint32_t)c->pg.rows - 1;
+    const float *m = export_pages_data(r, &c->pg, t->page);  /* (rows, V) */
+    t->ranked = (uint32_t)topk_row(m + (size_t)t->row * c->pg.cols, c->pg.cols, VIEW_TOPK_MAX, t->ids);
+
+    /* As many as fit with their numbers, else as coloured cells. */
+    if (!build(s, c, t->ranked) || !panel_now(s, &p)) {
+        t->active = false;
+        return;
+    }
+    uint32_t k_cells = p.cap_c < t->ranked ? p.cap_c : t->ranked;
+    bool done = false;
+    if (s->numbers != NUMBERS_OFF) {
+        int avail = p.r.x + p.r.w - p.cx;
+        uint32_t k_num = avail > 0 ? (uint32_t)(avail / (p.nf.width + 1)) : 0;
+        if (k_num > t->ranked)
+            k_num = t->ranked;
+        Panel pn;
+        if (k_num >= 3 && build(s, c, k_num) && panel_now(s, &pn) && pn.numbers)
+            done = true;
+    }
+    if (!done && !build(s, c, k_cells)) {
+        t->active = false;
+        return;
+    }
+    if (t->want_id >= 0) {  /* back from every column: the cursor's token, if shown */
+        s->col = 0;
+        for (uint32_t j = 0; j < t->k; j++)
+            if (t->ids[j] == (uint32_t)t->want_id)
+                s->col = j;
+        t->want_id = -1;
+    }
+}
+
+void view_toggle_all_columns(ViewState *s)
+{
+    TopkView *t = &s->topk;
+    const CachedRecord *c = view_current_full(s);
+    if (!c || !c->ok || !view_topk_vocab_axis(&c->tr.rec)) {
+        view_say(s, MSG_NOTICE, WORD_MSG_TOPK_WHERE);
+        return;
+    }
+    bool was = t->active && t->reader == s->a && t->index == s->cur;
+    if (was) {
+        s->col = s->col < t->k ? t->ids[s->col] : 0;  /* the same token, among all */
+        t->all = true;
+        view_sync(s);
+        view_say(s, MSG_NOTICE, WORD_MSG_ALL_COLUMNS, t->n);
+        return;
+    }
+    t->all = false;
+    t->want_id = s->col;
+    view_sync(s);
+    if (t->active)
+        view_say(s, MSG_NOTICE, WORD_MSG_TOPK, t->k, t->n);
+    else
+        view_say(s, MSG_NOTICE, WORD_MSG_TOPK_FITS, (unsigned)c->pg.cols);
+}
