@@ -1,8 +1,10 @@
 /* draw_info.c — the info pane: what the current record is, its shape,
  * formula and description, its values, the value under the cursor with
- * its tokens, and where an attention block's Q, K and V came from (a
- * lesson's narration has its own pane: draw_narration.c). Most important
- * first, so a short pane cuts the least important lines. */
+ * its tokens (for a vocabulary-wide record, the token's rank in its row
+ * and where the row's target or chosen token ranks), and where an
+ * attention block's Q, K and V came from (a lesson's narration has its
+ * own pane: draw_narration.c). Most important first, so a short pane cuts
+ * the least important lines. */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
@@ -193,8 +195,12 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     o = snprintf(text, sizeof text, "%s", shape);
     if (pt[0] && !s->heads && o > 0 && (size_t)o < sizeof text)
         o += view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);
-    if (s->topk.active && o > 0 && (size_t)o < sizeof text)  /* "top 12 of 1783 tokens, by row 3" */
-        view_format(text + o, sizeof text - (size_t)o, g, WORD_TOPK_SHOWN, s->topk.k, s->topk.n, s->topk.row);
+    if (s->topk.active && o > 0 && (size_t)o < sizeof text) {  /* "top 12 of 1783 tokens, by row 3" */
+        if (c->pg.rows > 1)
+            view_format(text + o, sizeof text - (size_t)o, g, WORD_TOPK_SHOWN, s->topk.k, s->topk.n, s->topk.row);
+        else
+            view_format(text + o, sizeof text - (size_t)o, g, WORD_TOPK_SHOWN_ONE, s->topk.k, s->topk.n);
+    }
     if (!field(&L, view_word(g, WORD_SHAPE), text, ROLE_NORMAL))
         return;
     if (view_quiz_hides(s)) {  /* a question first: not even the cursor's value */
@@ -203,6 +209,15 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     }
 
     cursor_lines(&L, c);
+    const TopkView *t = &s->topk;
+    if (t->active && t->has_target && full && full->ok) {  /* where the right token ranks */
+        char v[48];
+        const char *lab = export_pages_col_label(&full->tr.rec, &full->pg, t->page, t->target_id);
+        numfmt_exact(v, sizeof v, t->target_value);
+        view_format(text, sizeof text, g, WORD_TARGET_LINE, lab ? lab : "?", t->target_id, t->target_rank + 1, t->n, v);
+        if (!field(&L, view_word(g, t->target_chosen ? WORD_CHOSEN : WORD_TARGET), text, ROLE_VALUE))
+            return;
+    }
     if (rec->formula[0] && !field(&L, view_word(g, WORD_FORMULA), rec->formula, ROLE_NORMAL))
         return;
     if (rec->description[0] && !field(&L, view_word(g, WORD_WHAT), rec->description, ROLE_NORMAL))

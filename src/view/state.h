@@ -277,6 +277,13 @@ typedef struct {
     size_t data_cap;                /* floats data holds */
     long want_id;                   /* after t back to top k: the column to put the
                                        cursor on when it is shown, else −1 */
+    /* The token the cursor's row should have predicted (dec.target) or
+     * did choose (gen.S.token), when the trace says: its id, its rank in
+     * the row (0 = best) and its value. */
+    bool has_target;
+    bool target_chosen;             /* gen.S.token: chosen, not a target */
+    uint32_t target_id, target_rank;
+    float target_value;
     CachedRecord shown;             /* what view_current hands out while active */
 } TopkView;
 

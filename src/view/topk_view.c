@@ -20,11 +20,18 @@
  * view_current hands out, so drawing, the cursor, scrolling and the info
  * pane need nothing new; view_current_full is the record as stored. Its
  * values are a copy (pages × rows × k floats), made again when the
- * cursor changes row: a 2000-wide record costs one pass over one row. */
+ * cursor changes row: a 2000-wide record costs one pass over one row.
+ *
+ * When the trace says which token the row should have predicted
+ * (dec.target, teacher forcing) or which one a generation step chose
+ * (gen.S.token), the info pane gives that token's rank in the row: the
+ * student sees not only what the model liked but how far down the right
+ * answer was. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/topk.h"
+#include "trace/record_name.h"
 #include "view/curve.h"
 #include "view/layout.h"
 #include "view/state.h"
@@ -94,6 +101,57 @@ static bool build(ViewState *s, const CachedRecord *c, uint32_t k)
     return true;
 }
 
+/* The record saying which token row `row` of page `page` of c should
+ * have predicted or did choose: X.dec.target for X.dec.probs and
+ * X.dec.logits (teacher forcing, training snapshots), gen.S.token for
+ * gen.S.dec.probs, gen.S.dec.logits and gen.S.sampling. */
+static void find_target(ViewState *s, const CachedRecord *c, size_t page, uint32_t row)
+{
+    TopkView *t = &s->topk;
+    t->has_target = false;
+    const char *name = view_name(s, s->cur);
+    char want[200];
+    size_t n = strlen(name);
+    static const char *const ends[] = {"dec.probs", "dec.logits", "sampling"};
+    RecordName rn;
+    record_name_parse(name, &rn);
+    bool gen = rn.gen_step >= 0;
+    size_t cut = 0;  /* the prefix before the family: "train.50." */
+    bool found = false;
+    for (size_t k = 0; k < sizeof ends / sizeof ends[0] && !found; k++) {
+        size_t e = strlen(ends[k]);
+        found = n >= e && strcmp(name + n - e, ends[k]) == 0 && (n == e || name[n - e - 1] == '.');
+        cut = found ? n - e : 0;
+    }
+    if (!found)
+        return;
+    if (gen)
+        snprintf(want, sizeof want, "gen.%ld.token", rn.gen_step);
+    else if (strcmp(name + cut, "sampling") == 0)
+        return;
+    else
+        snprintf(want, sizeof want, "%.*sdec.target", (int)cut, name);
+    long i = trace_reader_find(s->a, want);
+    if (i < 0 || (uint32_t)i == s->cur)
+        return;
+    const CachedRecord *tr = cache_fetch(&s->cache, s->a, (uint32_t)i);
+    if (!tr->ok)
+        return;
+    /* [token] or [batch, token]: one id a row of c's pages */
+    size_t ids = record_numel(&tr->tr.rec), at = page * c->pg.rows + row;
+    if (at >= ids)
+        return;
+    float v = tr->tr.rec.data[at];
+    if (!(v >= 0.0f) || v >= (float)c->pg.cols || v != (float)(uint32_t)v)
+        return;
+    const float *m = export_pages_data(&c->tr.rec, &c->pg, page) + (size_t)row * c->pg.cols;  /* (V) */
+    t->target_id = (uint32_t)v;
+    t->target_rank = (uint32_t)topk_rank(m, c->pg.cols, t->target_id);
+    t->target_value = m[t->target_id];
+    t->target_chosen = gen;
+    t->has_target = true;
+}
+
 void view_topk_sync(ViewState *s)
 {
     TopkView *t = &s->topk;
@@ -121,6 +179,10 @@ void view_topk_sync(ViewState *s)
     t->row = s->row < c->pg.rows ? s->row : (uint32_t)c->pg.rows - 1;
     const float *m = export_pages_data(r, &c->pg, t->page);  /* (rows, V) */
     t->ranked = (uint32_t)topk_row(m + (size_t)t->row * c->pg.cols, c->pg.cols, VIEW_TOPK_MAX, t->ids);
+    find_target(s, c, t->page, t->row);
+    c = cache_find(&s->cache, s->a, s->cur);  /* still held: the cache keeps the most recent */
+    if (!c || !c->ok)
+        return;
 
     /* As many as fit with their numbers, else as coloured cells. */
     if (!build(s, c, t->ranked) || !panel_now(s, &p)) {

@@ -2,7 +2,8 @@
 # characters (dec.probs of a character-level model), in a real terminal
 # (a private tmux server, tests/ui/tmux.sh): by default only the tokens the
 # cursor's row ranks highest, best first, the first of them the row's
-# argmax as `export` computes it; the info pane says "top k of N tokens";
+# argmax as `export` computes it; the info pane says "top k of N tokens"
+# and where the row's target ranks;
 # t shows every column and t again comes back; CJK punctuation labels (，
 # 。、 are two columns wide) stand centred over their cells, whole.
 . tests/cli/lib.sh
@@ -28,6 +29,12 @@ set -- $(awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) lab[i] = $i }
             if (!b || $i + 0 > $b + 0) { c = b; b = i } else if (!c || $i + 0 > $c + 0) c = i }
         print lab[b], lab[c]; exit }' csv/dec.probs.csv)
 best=$1 second=$2
+# Where row 0's target (七, the token after 丁) ranks: after every larger
+# value, and after equal values of smaller index.
+set -- $(awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) if ($i == "七") t = i }
+    NR == 2 { r = 1; for (i = 2; i <= NF; i++) if ($i + 0 > $t + 0 || ($i + 0 == $t + 0 && i < t)) r++
+        print t - 2, r; exit }' csv/dec.probs.csv)
+target_id=$1 target_rank=$2
 
 # The matrix pane's lines, the steps pane cut off, every two-column
 # character written as "WW" and "…" as "." — so a byte is a column.
@@ -66,6 +73,7 @@ ui_start vocab 110 32 "'$TF' view dec.trace dec.probs"
 ui_wait "dec.probs [token=6, vocab=1004]" "opens at dec.probs, its shape as stored"
 ui_wait_re "top [0-9]+ of 1004 tokens, by row 0" "the info pane: top k of N tokens, ranked by row 0"
 ui_wait_re "rows 0-5 of 6  top [0-9]+ of 1004 tokens" "the legend line says so too"
+ui_wait "t all columns" "the keys line offers t"
 k=$(ui_screen | sed -n 's/.*top \([0-9]*\) of 1004 tokens, by row.*/\1/p' | head -1)
 [ "${k:-0}" -ge 5 ] && [ "$k" -le 30 ] && ok "k = $k columns fit with their numbers" || bad "k = '$k'"
 hdr=$(pane | awk '/^token x vocab/ { getline; print; exit }')
@@ -75,6 +83,7 @@ set -- $hdr
 [ $# -eq "$k" ] && ok "$k labels in the header, one a column" || bad "$# labels in the header, expected $k"
 ui_wait_re "vocab $best \([0-9]+, rank 1\)" "the cursor: the token, its index and its rank"
 aligned "top k"
+ui_wait "target   七 ($target_id): rank $target_rank of 1004" "the info pane: where row 0's target ranks"
 ui_keys l
 ui_wait_re "vocab $second \([0-9]+, rank 2\)" "l: the runner-up, rank 2"
 
@@ -86,6 +95,7 @@ ui_wait_re "vocab $second \([0-9]+\) =" "the cursor stays on the same token"
 ui_wait_gone "tokens, by row" "no top-k line in the info pane"
 ui_keys v 0
 ui_wait_re "vocab <PAD> \(0\) =" "0: the first column"
+ui_wait "t top tokens" "the keys line offers t back"
 ui_wait "，" "the CJK punctuation of the vocabulary in the header"
 hdr=$(pane | awk '/^token x vocab/ { getline; print; exit }')
 case "$hdr" in

@@ -121,6 +121,8 @@ static const char *tok[VOC];
 static float probs[TOK * VOC];
 static float small[TOK * SMALL];
 static float act[TOK * 8];
+static float target[TOK];
+static const char *target_labels[TOK];
 static const char *const rows[TOK] = {"床", "前", "明", "月"};
 static const char *const small_toks[SMALL] = {"a", "b", "c", "d", "e", "f"};
 
@@ -155,12 +157,24 @@ static void write_vocab_trace(const char *path)
         small[k] = (float)k / (float)ARRAY_LEN(small);
     for (size_t k = 0; k < ARRAY_LEN(act); k++)
         act[k] = (float)k;
+    /* row 0 should have predicted its third best; row 1 a token it gives
+     * the floor value (1e-5, as 1969 others): ranked after the 30 best and
+     * after the floor's tokens of smaller index */
+    target[0] = (float)best(0, 2);
+    target[1] = 1500.0f;
+    target[2] = (float)best(2, 0);
+    target[3] = (float)best(3, 29);
+    for (int i = 0; i < TOK; i++)
+        target_labels[i] = tok[(uint32_t)target[i]];
     Record recs[] = {
         {.name = "dec.input", .kind = "activation", .ndim = 2, .dims = {TOK, 8}, .dim_names = {"token", "model"},
          .data = act, .row_labels = rows, .formula = "x", .description = "The input."},
         {.name = "dec.probs", .kind = "probs", .ndim = 2, .dims = {TOK, VOC}, .dim_names = {"token", "vocab"},
          .data = probs, .row_labels = rows, .col_labels = tok, .formula = "softmax(logits)",
          .description = "The next token's probabilities."},
+        {.name = "dec.target", .kind = "tokens", .ndim = 1, .dims = {TOK}, .dim_names = {"token"},
+         .data = target, .row_labels = NULL, .col_labels = target_labels, .formula = "target",
+         .description = "What each position should predict."},
         {.name = "small.probs", .kind = "probs", .ndim = 2, .dims = {TOK, SMALL}, .dim_names = {"token", "vocab"},
          .data = small, .row_labels = rows, .col_labels = small_toks, .formula = "softmax(logits)",
          .description = "A toy vocabulary."},
@@ -314,6 +328,30 @@ static void test_view_all_columns_and_back(void **state)
     assert_int_equal(view_current(s)->tr.rec.dims[1], VOC);
 }
 
+/* The token the cursor's row should have predicted: its rank in the row. */
+static void test_view_target_rank(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    const TopkView *t = &s->topk;
+    assert_true(t->has_target);
+    assert_false(t->target_chosen);
+    assert_int_equal(t->target_id, best(0, 2));
+    assert_int_equal(t->target_rank, 2);
+    assert_true(t->target_value == 0.5f / 3.0f);
+    view_key(s, 'j');
+    assert_true(t->has_target);
+    assert_int_equal(t->target_id, 1500);
+    uint32_t below = 0;  /* floor tokens of smaller index than 1500 */
+    for (uint32_t j = 0; j < 1500; j++)
+        below += probs[1 * VOC + j] == 1e-5f;
+    assert_int_equal(t->target_rank, 30 + below);
+    view_key(s, 'j');
+    assert_int_equal(t->target_rank, 0);
+    view_key(s, 'j');
+    assert_int_equal(t->target_rank, 29);
+}
+
 static void test_view_small_vocab_and_others(void **state)
 {
     Fixture *f = *state;
@@ -344,6 +382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_view_shows_top_k, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_row_ranks_again, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_all_columns_and_back, setup_view, teardown_view),
+        cmocka_unit_test_setup_teardown(test_view_target_rank, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_small_vocab_and_others, setup_view, teardown_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
