@@ -35,6 +35,7 @@
 #include "view/curve.h"
 #include "view/layout.h"
 #include "view/state.h"
+#include "view/text.h"
 #include "view/words.h"
 
 bool view_topk_vocab_axis(const Record *r)
@@ -189,7 +190,20 @@ void view_topk_sync(ViewState *s)
         t->active = false;
         return;
     }
-    uint32_t k_cells = p.cap_c < t->ranked ? p.cap_c : t->ranked;
+    /* Coloured cells wide enough for their labels (the widest shown and a
+     * column of gap, at least 3 and at most 8, as layout.c widens cells):
+     * every column labelled, the point of showing so few. The most that
+     * fit at the width their own labels ask for. */
+    int avail_cells = p.r.x + p.r.w - p.cx, lab_w = 2;
+    uint32_t k_cells = 1;
+    for (uint32_t j = 0; j < t->ranked; j++) {
+        int w = text_width(t->labels[j], !s->theme.utf8);
+        lab_w = w > lab_w ? w : lab_w;
+        int cell = lab_w + 1 > 8 ? 8 : lab_w + 1;
+        if ((long)(j + 1) * cell > avail_cells)
+            break;
+        k_cells = j + 1;
+    }
     bool done = false;
     if (s->numbers != NUMBERS_OFF) {
         int avail = p.r.x + p.r.w - p.cx;

@@ -122,6 +122,9 @@ static float probs[TOK * VOC];
 static float small[TOK * SMALL];
 static float act[TOK * 8];
 static float target[TOK];
+#define TALL 40     /* more rows than the screen has lines: no numbers */
+static float tall[TALL * VOC];
+static const char *tall_rows[TALL];
 static const char *target_labels[TOK];
 static const char *const rows[TOK] = {"床", "前", "明", "月"};
 static const char *const small_toks[SMALL] = {"a", "b", "c", "d", "e", "f"};
@@ -157,6 +160,11 @@ static void write_vocab_trace(const char *path)
         small[k] = (float)k / (float)ARRAY_LEN(small);
     for (size_t k = 0; k < ARRAY_LEN(act); k++)
         act[k] = (float)k;
+    for (size_t k = 0; k < ARRAY_LEN(tall); k++)
+        tall[k] = (float)((k * 7919) % 1000) / 1e5f;
+    for (int i = 0; i < TALL; i++)
+        tall_rows[i] = tok[100 + i];
+    tall[0 * VOC + 2] = 0.9f;  /* row 0's best: token 2, 、 */
     /* row 0 should have predicted its third best; row 1 a token it gives
      * the floor value (1e-5, as 1969 others): ranked after the 30 best and
      * after the floor's tokens of smaller index */
@@ -175,6 +183,9 @@ static void write_vocab_trace(const char *path)
         {.name = "dec.target", .kind = "tokens", .ndim = 1, .dims = {TOK}, .dim_names = {"token"},
          .data = target, .row_labels = NULL, .col_labels = target_labels, .formula = "target",
          .description = "What each position should predict."},
+        {.name = "tall.probs", .kind = "probs", .ndim = 2, .dims = {TALL, VOC}, .dim_names = {"token", "vocab"},
+         .data = tall, .row_labels = tall_rows, .col_labels = tok, .formula = "softmax(logits)",
+         .description = "Forty positions."},
         {.name = "small.probs", .kind = "probs", .ndim = 2, .dims = {TOK, SMALL}, .dim_names = {"token", "vocab"},
          .data = small, .row_labels = rows, .col_labels = small_toks, .formula = "softmax(logits)",
          .description = "A toy vocabulary."},
@@ -352,6 +363,26 @@ static void test_view_target_rank(void **state)
     assert_int_equal(t->target_rank, 29);
 }
 
+/* Too many rows for numbers: coloured cells, each wide enough for its
+ * label, as many as fit, every one labelled. */
+static void test_view_tall_record(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    assert_true(view_jump(s, "tall.probs"));
+    const TopkView *t = &s->topk;
+    assert_true(t->active);
+    Panel p = panel0(s);
+    assert_false(p.numbers);
+    assert_int_equal(p.cols, t->k);
+    assert_int_equal(p.vc, t->k);  /* all shown, none scrolled off */
+    assert_true(p.cw >= 3);        /* a CJK label (2 columns) and a gap */
+    int room = p.r.x + p.r.w - p.cx;
+    assert_true((int)t->k * p.cw <= room);
+    assert_true((int)(t->k + 1) * 3 > room || t->k == VIEW_TOPK_MAX);  /* and no fewer than fit */
+    assert_int_equal(t->ids[0], 2);
+}
+
 static void test_view_small_vocab_and_others(void **state)
 {
     Fixture *f = *state;
@@ -383,6 +414,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_view_row_ranks_again, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_all_columns_and_back, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_target_rank, setup_view, teardown_view),
+        cmocka_unit_test_setup_teardown(test_view_tall_record, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_small_vocab_and_others, setup_view, teardown_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
