@@ -200,6 +200,8 @@ typedef struct {
     const char *source;   /* the run in words, or NULL: the script's own */
     const Record *mask;   /* the block's mask record in the same run, or NULL: the
                              image marks the cells it hides, as the screen does */
+    bool all_columns;     /* draw every column of the record given: the viewer has
+                             chosen them (a vocabulary's top k, or all of it) */
 } ViewExportInfo;
 
 /* Image export of one matrix (the `x` key). The caller decides how (the

@@ -199,6 +199,24 @@ typedef struct {
     ViewState v;
 } Fixture;
 
+/* What the x key handed to the drawing: the columns and the title. */
+static struct {
+    uint32_t cols;
+    bool all_columns;
+    char title[400];
+} exported;
+
+static Status record_export(void *ctx, const Record *rec, int head, int batch, const ViewExportInfo *info,
+                            char *written, size_t cap, Error *err)
+{
+    (void)ctx, (void)head, (void)batch, (void)err;
+    exported.cols = rec->dims[rec->ndim - 1];
+    exported.all_columns = info->all_columns;
+    snprintf(exported.title, sizeof exported.title, "%s", info->title ? info->title : "");
+    snprintf(written, cap, "x.png");
+    return TF_OK;
+}
+
 static int setup_view(void **state)
 {
     Fixture *f = calloc(1, sizeof *f);
@@ -210,7 +228,8 @@ static int setup_view(void **state)
     Error err;
     if (trace_reader_open(&f->r, path, &err))
         return -1;
-    ViewConfig cfg = {.a = f->r, .start = "dec.probs", .theme = {true, true}, .lines = 30, .cols = 100};
+    ViewConfig cfg = {.a = f->r, .start = "dec.probs", .theme = {true, true}, .lines = 30, .cols = 100,
+                      .export = {.fn = record_export}};
     if (view_init(&f->v, &cfg, &err)) {
         fprintf(stderr, "view_init: %s\n", err.msg);
         return -1;
@@ -363,6 +382,28 @@ static void test_view_target_rank(void **state)
     assert_int_equal(t->target_rank, 29);
 }
 
+/* x: the image has the columns on screen, and its title says which. */
+static void test_view_export(void **state)
+{
+    Fixture *f = *state;
+    ViewState *s = &f->v;
+    view_key(s, 'j');
+    view_key(s, 'x');
+    view_perform_pending(s);
+    assert_int_equal(exported.cols, s->topk.k);
+    assert_true(exported.all_columns);  /* not cut again by the plot */
+    char want[80];
+    snprintf(want, sizeof want, "dec.probs   top %u of 2000 tokens, by row 1", s->topk.k);
+    if (strcmp(exported.title, want) != 0)
+        fail_msg("title '%s', expected '%s'", exported.title, want);
+    view_key(s, 't');
+    view_key(s, 'x');
+    view_perform_pending(s);
+    assert_int_equal(exported.cols, VOC);
+    assert_true(exported.all_columns);
+    assert_string_equal(exported.title, "dec.probs");
+}
+
 /* Too many rows for numbers: coloured cells, each wide enough for its
  * label, as many as fit, every one labelled. */
 static void test_view_tall_record(void **state)
@@ -415,6 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_view_all_columns_and_back, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_target_rank, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_tall_record, setup_view, teardown_view),
+        cmocka_unit_test_setup_teardown(test_view_export, setup_view, teardown_view),
         cmocka_unit_test_setup_teardown(test_view_small_vocab_and_others, setup_view, teardown_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
