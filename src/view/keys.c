@@ -45,7 +45,7 @@ static const KeyBinding view_keys[] = {
     {{'a'}, "a", DO_HEADS, "heads view: every head of the block on one scale", "多头视图：这个模块的所有头用同一色标"},
     {{'c'}, "c", DO_COMPARE, "compare: A, B and A-B (view A --compare B)", "对比：A、B 和 A-B（view A --compare B）"},
     {{'t'}, "t", DO_ALL_COLUMNS, "a vocabulary-wide record: its top tokens in the cursor's row / every column",
-     "词表那么宽的记录：光标所在行概率最高的词元 / 全部列"},
+     "词表那么宽的记录：光标所在行值最高的词元 / 全部列"},
     {{'v'}, "v", DO_NUMBERS, "numbers in the cells on / off", "格中显示数值：开 / 关"},
     {{'m'}, "m", DO_MASK, "mask overlay: mark the cells the block's mask hides", "掩码叠加：标出被注意力掩码遮住的格"},
     {{'s'}, "s", DO_STRETCH, "colours: weights on 0..1 / stretched to their own range", "颜色：权重按 0..1 / 拉伸到自身范围"},

@@ -238,7 +238,7 @@ static const char *const words[WORD_COUNT][VIEW_N_LANGS] = {
     [WORD_CHOSEN] = {"chosen", "选中"},
     [WORD_TARGET_LINE] = {"%s (%u): rank %u of %u, value %s", "%s（%u）：排名 %u，共 %u 个，值 %s"},
     [WORD_MSG_ALL_COLUMNS] = {"all %u columns, scrolling: t for the top tokens again",
-                              "全部 %u 列（可滚动）：按 t 回到概率最高的词元"},
+                              "全部 %u 列（可滚动）：按 t 回到值最高的词元"},
     [WORD_MSG_TOPK] = {"the top %u of %u tokens in the cursor's row, best first: t for every column",
                        "光标所在行的前 %u 个词元（共 %u 个），从高到低：按 t 显示全部列"},
     [WORD_MSG_TOPK_FITS] = {"all %u tokens fit on the screen: every column is shown",
