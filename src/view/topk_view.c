@@ -4,7 +4,7 @@
  * column instead (scrolling, as any wide matrix), and t again comes back.
  *
  * Why the cursor's row and not every row's best together: the question a
- * student brings to dec.probs or gen.S.probs is "what did the model
+ * student brings to dec.probs or gen.S.dec.probs is "what did the model
  * predict here?", and the answer is one row read left to right — 明 0.41,
  * 月 0.12, 光 0.05 — the ranking itself. The other rows show the same
  * tokens' values, so reading down a column answers the next question,
@@ -14,13 +14,16 @@
  * the union of every row's best instead (core/topk.h).
  *
  * k is what fits: as many columns as show with their numbers, else as
- * many as fit as coloured cells; a vocabulary that fits whole is shown
- * whole, as before. The view is a record of its own — the same name,
- * leading axes and rows, the last axis cut to the k tokens — that
- * view_current hands out, so drawing, the cursor, scrolling and the info
- * pane need nothing new; view_current_full is the record as stored. Its
- * values are a copy (pages × rows × k floats), made again when the
- * cursor changes row: a 2000-wide record costs one pass over one row.
+ * many coloured cells as fit at their labels' width; a vocabulary that
+ * fits whole is shown whole, as before, and so is every record in
+ * compare and the heads view (B and A − B pair cells by position). The
+ * view is a record of its own — the same name, leading axes and rows,
+ * the last axis cut to the k tokens — that view_current hands out, so
+ * drawing, the cursor, scrolling and the info pane need nothing new;
+ * view_current_full is the record as stored. Its values are a copy
+ * (pages × rows × k floats), made again when the cursor changes row: a
+ * 2000-wide record costs one pass over one row (well under a
+ * millisecond).
  *
  * When the trace says which token the row should have predicted
  * (dec.target, teacher forcing) or which one a generation step chose
