@@ -26,7 +26,7 @@ typedef struct {
     CliArguments args;  /* TRACE, then the NAMEs */
     const char *dir, *format, *size, *font, *compare, *block, *at;
     long head, batch;  /* -1: not given */
-    bool keep_data;
+    bool keep_data, all_columns;
     /* every --compare given, in order (the option table keeps the last) */
     const char *compares[PLOT_MAX_RUNS];
     int n_compares;
@@ -69,6 +69,11 @@ static const CliOption options[] = {
                    "the film strip's snapshots, by the updates made: 0,50,100\n"
                    "(default: every snapshot, at most 8 evenly chosen, the\n"
                    "first and the last always; a GIF: every one)", AT(at)),
+    CLI_SWITCH("all-columns", 0,
+               "draw every token of a vocabulary axis (dec.probs of a\n"
+               "character model: thousands of columns); by default a\n"
+               "vocabulary of more than 64 tokens is drawn as the 24\n"
+               "that every row ranks highest, the title saying so", AT(all_columns)),
     CLI_SWITCH("keep-data", 0,
                "leave each figure's data beside it (NAME.dat), to run\n"
                "the script by hand: gnuplot -e \"data='NAME.dat';\n"
@@ -83,6 +88,7 @@ static const CliCommand command = {
         "usage: traceformer plot TRACE [NAME|PATTERN...] -o DIR [--format png|svg|pdf|gif]\n"
     "                        [--head H] [--batch B] [--size W,H] [--font NAME]\n"
     "                        [--compare TRACE2]... [--block BLOCK] [--at S,S,...] [--keep-data]\n"
+    "                        [--all-columns]\n"
     "\n"
     "Draw records of a trace as images with the gnuplot scripts in viz/, one\n"
     "image per figure, named after the record (enc.0.attn.weights.png), and\n"
@@ -105,7 +111,12 @@ static const CliCommand command = {
     "  gen.NAME     NAME during generation, a row per decoding step: self-\n"
     "               attention over the KV cache growing a key a step, cross-\n"
     "               attention over the same encoder memory every step\n"
-    "               (generation.gp; from gen.S.NAME records)\n"
+    "               (generation.gp; from gen.S.NAME records); gen.dec.probs,\n"
+    "               each step's prediction (heatmap.gp)\n"
+    "  a vocabulary axis (dec.logits, dec.probs, gen.dec.probs) of more than\n"
+    "               64 tokens: the 24 columns every row ranks highest (each\n"
+    "               row's best, then its second best, ...), titled \"top 24\n"
+    "               of 1783 tokens\"; --all-columns draws them all\n"
     "  model-view   the whole model at a glance: one kind of attention block\n"
     "               (--block), a row per layer, a column per head, every panel\n"
     "               on one colour scale 0..1 and titled with its mean row\n"
@@ -483,6 +494,7 @@ int cmd_plot(int argc, char **argv)
         o.batch = (int)a.batch;
     o.font = a.font;
     o.keep_data = a.keep_data;
+    o.all_columns = a.all_columns;
     o.block = a.block;
     o.at = a.n_steps ? a.steps : NULL;
     o.n_at = a.n_steps;

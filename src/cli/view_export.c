@@ -25,6 +25,7 @@ Status view_export_png(void *ctx, const Record *rec, int head, int batch, const 
     if (info) {
         o.title = info->title;
         o.mask = info->mask;
+        o.all_columns = info->all_columns;
     }
     return plot_record_values(rec, &o, written, cap, err);
 }

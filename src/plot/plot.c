@@ -16,6 +16,7 @@
 #include "plot/model_view.h"
 #include "plot/plot_data.h"
 #include "plot/train_curves.h"
+#include "plot/vocab_cut.h"
 #include "text/printable.h"
 #include "trace/export.h"
 #include "trace/record_name.h"
@@ -677,8 +678,12 @@ Status plot_record_values(const Record *rec, const PlotOptions *o, char *written
     s = plan_record(rec, o, &job, base, sizeof base, err);
     PlotRecord pr, pm;
     bool use_mask = o->mask && mask_fits(rec, o->mask);
+    VocabCut cut;  /* named and planned as the record; drawn as its top tokens */
+    bool cutting = s == TF_OK && !o->all_columns && vocab_cut_wanted(rec);
+    if (cutting && (s = vocab_cut_make(&cut, rec, err)) != TF_OK)
+        cutting = false;
     if (s == TF_OK)
-        s = plot_record_make(&pr, rec, err);
+        s = plot_record_make(&pr, cutting ? &cut.rec : rec, err);
     if (s == TF_OK && use_mask) {
         s = plot_record_make(&pm, o->mask, err);
         if (s != TF_OK)
@@ -694,6 +699,8 @@ Status plot_record_values(const Record *rec, const PlotOptions *o, char *written
         if (use_mask)
             plot_record_free(&pm);
     }
+    if (cutting)
+        vocab_cut_free(&cut);
     return s;
 }
 
@@ -781,8 +788,21 @@ static Status generation_film(const TraceReader *r, const char *family, const Pl
 Status plot_generation(const TraceReader *r, const char *family, const PlotOptions *o, char *written,
                        size_t cap, Error *err)
 {
-    if (plot_format_is_gif(o))
+    if (plot_format_is_gif(o)) {
+        /* a frame per step is the KV cache growing; a prediction over the
+         * vocabulary has no cache to grow */
+        GenMatrix probe;
+        Status ps = plot_generation_build(r, family, o->batch, &probe, err);
+        if (ps != TF_OK)
+            return ps;
+        bool vocab = probe.vocab;
+        plot_generation_free(&probe);
+        if (vocab)
+            return error_set(err, TF_ERR_INPUT,
+                             "gen.%s: --format gif animates attention over the KV cache; a prediction over the "
+                             "vocabulary is drawn as one figure (--format png, svg or pdf)", family);
         return generation_film(r, family, o, written, cap, err);
+    }
     Status s = plot_options_check(o, err);
     if (s != TF_OK)
         return s;
@@ -790,7 +810,8 @@ Status plot_generation(const TraceReader *r, const char *family, const PlotOptio
     s = plot_generation_build(r, family, o->batch, &g, err);
     if (s != TF_OK)
         return s;
-    Job job = {.script = "generation.gp", .what = g.name};
+    /* a step's prediction over the vocabulary is one matrix, a row a step */
+    Job job = {.script = g.vocab ? "heatmap.gp" : "generation.gp", .what = g.name};
     char base[200];
     int len = snprintf(base, sizeof base, "%s", g.name);
     if (plot_trace_batched(r))
@@ -806,13 +827,19 @@ Status plot_generation(const TraceReader *r, const char *family, const PlotOptio
         s = error_set(err, TF_ERR_INPUT, "%s: name too long", g.name);
     job.base = base;
     PlotRecord pr;
+    VocabCut cut;  /* gen.S.dec.probs: a step a row, its top tokens' columns */
+    bool cutting = s == TF_OK && !o->all_columns && vocab_cut_wanted(&g.rec);
+    if (cutting && (s = vocab_cut_make(&cut, &g.rec, err)) != TF_OK)
+        cutting = false;
     if (s == TF_OK)
-        s = plot_record_make(&pr, &g.rec, err);
+        s = plot_record_make(&pr, cutting ? &cut.rec : &g.rec, err);
     if (s == TF_OK) {
         RecordData d = {.rec = &pr, .mask = NULL};
         s = run_job(o, &job, record_data, &d, written, cap, err);
         plot_record_free(&pr);
     }
+    if (cutting)
+        vocab_cut_free(&cut);
     plot_generation_free(&g);
     return s;
 }

@@ -106,6 +106,12 @@ typedef struct {
     const TraceReader *const *more;
     size_t n_more;
     const char *const *more_labels;  /* (n_more) their legend names; NULL: their file names */
+    /* A record whose last axis is a vocabulary of more than 64 tokens
+     * (dec.probs of a character-level model, and its gen.S.* figure) is
+     * drawn as its top 24 tokens' columns, the union of every row's best,
+     * its title saying "top 24 of 1783 tokens" (plot/vocab_cut.h); true:
+     * every column. */
+    bool all_columns;
 } PlotOptions;
 
 /* The format of an animated GIF: only the film strip and the generation

@@ -422,6 +422,7 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
         if (k == 0) {
             snprintf(g->name, sizeof g->name, "gen.%s", family);
             g->rec.kind = t.rec.kind;  /* points into the mapping, which outlives g */
+            g->vocab = t.rec.dim_names[t.rec.ndim - 1] && strcmp(t.rec.dim_names[t.rec.ndim - 1], "vocab") == 0;
         }
         trace_record_release(&t);
     }
@@ -437,7 +438,9 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
         g->row_ptrs[k] = g->labels[k];
     for (uint32_t c = 0; c < max_keys; c++)
         g->col_ptrs[c] = g->labels[n + c];
-    snprintf(g->formula, sizeof g->formula, "row S: gen.S.%s, the newest query of step S", family);
+    snprintf(g->formula, sizeof g->formula,
+             g->vocab ? "row S: gen.S.%s, what step S predicted" : "row S: gen.S.%s, the newest query of step S",
+             family);
     Record *rec = &g->rec;
     rec->name = g->name;
     /* [head, step, key], or [step, key] when the steps have no head axis */
@@ -449,7 +452,7 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
     rec->dims[a] = n;
     rec->dim_names[a++] = "step";
     rec->dims[a] = max_keys;
-    rec->dim_names[a++] = "key";
+    rec->dim_names[a++] = g->vocab ? "vocab" : "key";
     rec->ndim = a;
     rec->data = g->data;
     rec->row_labels = g->row_ptrs;
@@ -457,7 +460,9 @@ Status plot_generation_build(const TraceReader *r, const char *family, int batch
     rec->formula = g->formula;
     RecordName fam;
     record_name_parse(family, &fam);
-    rec->description = fam.block == RECORD_BLOCK_CROSS_ATTN
+    rec->description = g->vocab ? "The next token's scores at each step of generation: a row per step, labelled "
+                                  "with the token the step read."
+                       : fam.block == RECORD_BLOCK_CROSS_ATTN
                            ? "Decoder cross-attention during generation: the keys are the encoder memory, "
                              "computed once, the same every step."
                            : "Decoder attention during generation: the KV cache grows by one key per step.";

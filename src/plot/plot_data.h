@@ -31,7 +31,8 @@ Status plot_write_norms(FILE *f, const TraceReader *r, int batch, Error *err);
  * it), as one record [head, step, key] (or [step, key] when the records
  * have no head axis): row S is the last query
  * row of step S for sentence `batch`, and keys not in the cache at that
- * step are NaN. */
+ * step are NaN. A family whose last axis is the vocabulary (dec.probs,
+ * [token=1, vocab] a step) gives [step, vocab]: vocab is then true. */
 typedef struct {
     Record rec;
     char name[160];
@@ -40,6 +41,7 @@ typedef struct {
     char **labels;     /* steps row labels, then max_keys column labels (owned) */
     const char **row_ptrs, **col_ptrs;
     uint32_t n_steps, max_keys, heads;
+    bool vocab;        /* the last axis is the vocabulary, not keys */
 } GenMatrix;
 
 Status plot_generation_build(const TraceReader *r, const char *family, int batch, GenMatrix *g,

@@ -57,7 +57,8 @@ static bool same_values(const Record *a, const Record *b)
 }
 
 /* Every gen.<family> figure: one per family of gen.S.<family> records whose
- * last axis is the keys (attention matrices). only_weights: the decoder's
+ * last axis is the keys (attention matrices) or the vocabulary (logits,
+ * probabilities; a row a step, drawn as one heatmap). only_weights: the decoder's
  * attention weights only (the default set): its self-attention, over the
  * growing cache, and its cross-attention (encoder-decoder), over the
  * encoder memory, where a trained model's alignment shows. */
@@ -79,8 +80,10 @@ static Status add_generation(const TraceReader *r, PlotFigureList *l, const char
         Status s = trace_reader_get(r, i, &t, err);
         if (s != TF_OK)
             return s;
+        /* attention over the keys, or a step's prediction over the vocabulary */
         bool keyed = t.rec.ndim >= 2 && t.rec.dim_names[t.rec.ndim - 1] &&
-                     strcmp(t.rec.dim_names[t.rec.ndim - 1], "key") == 0;
+                     (strcmp(t.rec.dim_names[t.rec.ndim - 1], "key") == 0 ||
+                      strcmp(t.rec.dim_names[t.rec.ndim - 1], "vocab") == 0);
         trace_record_release(&t);
         if (!keyed)
             continue;

@@ -233,6 +233,11 @@ static void draw_status(const ViewState *s, const ScreenLayout *l)
         hints[n++] = (Hint){"a", view_word(g, s->heads ? WORD_KEY_ONE_HEAD : WORD_KEY_HEADS)};
     if (s->b)
         hints[n++] = (Hint){"c", view_word(g, s->compare ? WORD_KEY_ONE_RUN : WORD_KEY_COMPARE)};
+    const CachedRecord *full = view_current_full(s);
+    if (s->topk.active)  /* a vocabulary-wide record: its top tokens <-> every column */
+        hints[n++] = (Hint){"t", view_word(g, WORD_KEY_ALL_COLUMNS)};
+    else if (s->topk.all && full && full->ok && view_topk_vocab_axis(&full->tr.rec))
+        hints[n++] = (Hint){"t", view_word(g, WORD_KEY_TOP_TOKENS)};
     hints[n++] = (Hint){"v", view_word(g, WORD_KEY_NUMBERS)};
     if (s->mask_rec >= 0)
         hints[n++] = (Hint){"m", view_word(g, WORD_KEY_MASK)};

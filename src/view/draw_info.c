@@ -1,8 +1,10 @@
 /* draw_info.c — the info pane: what the current record is, its shape,
  * formula and description, its values, the value under the cursor with
- * its tokens, and where an attention block's Q, K and V came from (a
- * lesson's narration has its own pane: draw_narration.c). Most important
- * first, so a short pane cuts the least important lines. */
+ * its tokens (for a vocabulary-wide record, the token's rank in its row
+ * and where the row's target or chosen token ranks), and where an
+ * attention block's Q, K and V came from (a lesson's narration has its
+ * own pane: draw_narration.c). Most important first, so a short pane cuts
+ * the least important lines. */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
@@ -84,7 +86,12 @@ static void cursor_place(const ViewState *s, const Record *r, const RecordPages 
             snprintf(rowpart, sizeof rowpart, "%s %u, ", row_name, s->row);
     }
     const char *cl = export_pages_col_label(r, pg, page, s->col);
-    if (cl)
+    const TopkView *t = &s->topk;
+    if (cl && t->active && s->col < t->k) {  /* the token's own index, and its rank in the row */
+        char rank[80];
+        view_format(rank, sizeof rank, s->lang, WORD_TOPK_RANK, t->ids[s->col], s->col + 1);
+        snprintf(buf, cap, "%s%s %s%s", rowpart, col_name, cl, rank);
+    } else if (cl)
         snprintf(buf, cap, "%s%s %s (%u)", rowpart, col_name, cl, s->col);
     else
         snprintf(buf, cap, "%s%s %u", rowpart, col_name, s->col);
@@ -139,9 +146,15 @@ static void cursor_lines(Lines *L, const CachedRecord *c)
         numfmt_exact(mv, sizeof mv, mean);
         n += view_format(text + n, sizeof text - (size_t)n, s->lang, WORD_POOL_MEAN, pr, pc, mv);
     }
-    if (is_probability(r) && n > 0 && (size_t)n < sizeof text)
+    if (is_probability(r) && n > 0 && (size_t)n < sizeof text) {
+        /* the sum of the whole row, not of the top k on screen */
+        const CachedRecord *full = view_current_full(s);
+        const Record *fr = full && full->ok ? &full->tr.rec : r;
+        const RecordPages *fpg = full && full->ok ? &full->pg : pg;
+        const float *fm = export_pages_data(fr, fpg, page);
         view_format(text + n, sizeof text - (size_t)n, s->lang, WORD_ROW_SUM,
-                    stats_row_sum(m + (size_t)s->row * pg->cols, pg->cols));
+                    stats_row_sum(fm + (size_t)s->row * fpg->cols, fpg->cols));
+    }
     field(L, view_word(s->lang, WORD_CURSOR), text, ROLE_VALUE);
 }
 
@@ -176,11 +189,18 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
         return;
 
     char shape[200], pt[160];
-    export_shape_text(rec, shape, sizeof shape);
+    const CachedRecord *full = view_current_full(s);
+    export_shape_text(full && full->ok ? &full->tr.rec : rec, shape, sizeof shape);
     export_pages_title(rec, &c->pg, view_page(s, rec, &c->pg), pt, sizeof pt);
     o = snprintf(text, sizeof text, "%s", shape);
     if (pt[0] && !s->heads && o > 0 && (size_t)o < sizeof text)
-        view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);
+        o += view_format(text + o, sizeof text - (size_t)o, g, WORD_SHOWING, pt);
+    if (s->topk.active && o > 0 && (size_t)o < sizeof text) {  /* "top 12 of 1783 tokens, by row 3" */
+        if (c->pg.rows > 1)
+            view_format(text + o, sizeof text - (size_t)o, g, WORD_TOPK_SHOWN, s->topk.k, s->topk.n, s->topk.row);
+        else
+            view_format(text + o, sizeof text - (size_t)o, g, WORD_TOPK_SHOWN_ONE, s->topk.k, s->topk.n);
+    }
     if (!field(&L, view_word(g, WORD_SHAPE), text, ROLE_NORMAL))
         return;
     if (view_quiz_hides(s)) {  /* a question first: not even the cursor's value */
@@ -189,6 +209,15 @@ void draw_info(const ViewState *s, const ScreenLayout *l)
     }
 
     cursor_lines(&L, c);
+    const TopkView *t = &s->topk;
+    if (t->active && t->has_target && full && full->ok) {  /* where the right token ranks */
+        char v[48];
+        const char *lab = export_pages_col_label(&full->tr.rec, &full->pg, t->page, t->target_id);
+        numfmt_exact(v, sizeof v, t->target_value);
+        view_format(text, sizeof text, g, WORD_TARGET_LINE, lab ? lab : "?", t->target_id, t->target_rank + 1, t->n, v);
+        if (!field(&L, view_word(g, t->target_chosen ? WORD_CHOSEN : WORD_TARGET), text, ROLE_VALUE))
+            return;
+    }
     if (rec->formula[0] && !field(&L, view_word(g, WORD_FORMULA), rec->formula, ROLE_NORMAL))
         return;
     if (rec->description[0] && !field(&L, view_word(g, WORD_WHAT), rec->description, ROLE_NORMAL))

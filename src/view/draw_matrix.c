@@ -353,14 +353,15 @@ static bool query_key(const Record *r)
            strcmp(r->dim_names[r->ndim - 1], "key") == 0;
 }
 
-static void draw_pane_title(const ViewState *s, const ScreenLayout *l, const CachedRecord *c)
+static void draw_pane_title(const ViewState *s, const ScreenLayout *l)
 {
     const Rect *m = &l->matrix;
     paint_hline(s, ROLE_BORDER, m->y, m->x, m->w);
     char title[400], shape[200];
     shape[0] = '\0';
-    if (c->ok)
-        export_shape_text(&c->tr.rec, shape, sizeof shape);
+    const CachedRecord *full = view_current_full(s);  /* its shape as stored, not its top k */
+    if (full && full->ok)
+        export_shape_text(&full->tr.rec, shape, sizeof shape);
     const char *mode = s->heads ? view_word(s->lang, WORD_MODE_HEADS)
                        : s->compare && s->b ? view_word(s->lang, WORD_MODE_COMPARE) : "";
     snprintf(title, sizeof title, " %s %s%s ", view_name(s, s->cur), shape, mode);
@@ -414,7 +415,9 @@ static void draw_legend(const ViewState *s, const ScreenLayout *l, const Panel *
              c1 = (q->left + q->vc) * q->pc;
     r1 = r1 > q->rows ? q->rows : r1;
     c1 = c1 > q->cols ? q->cols : c1;
-    if (s->heads)
+    if (s->topk.active)
+        view_format(win, sizeof win, s->lang, WORD_WIN_TOPK, r0, r1 - 1, q->rows, s->topk.k, s->topk.n);
+    else if (s->heads)
         view_format(win, sizeof win, s->lang, WORD_WIN_HEADS, n, q->rows, q->cols,
                     q->pr > 1 || q->pc > 1 ? view_word(s->lang, WORD_WIN_POOLED) : "");
     else if (q->bar_w > 0 && q->pr > 1)  /* a column curve: rows only */
@@ -468,7 +471,7 @@ void draw_matrix(const ViewState *s, const ScreenLayout *l)
     const CachedRecord *c = view_current(s);
     if (!c)
         return;
-    draw_pane_title(s, l, c);
+    draw_pane_title(s, l);
     if (view_quiz_hides(s)) {  /* a question first: no numbers, no colours */
         Panel p = {.r = l->panels};
         draw_note(s, &p, view_word(s->lang, WORD_Q_HIDDEN_TITLE), view_word(s->lang, WORD_Q_HIDDEN));

@@ -56,7 +56,8 @@ static Status export_one(ViewState *s, const Record *rec, const Record *mask, in
                          char *done, size_t cap, Error *err)
 {
     char written[1024] = "";
-    ViewExportInfo info = {n->tag[0] ? n->tag : NULL, n->title, n->source, mask};
+    /* the columns as on screen: a vocabulary's top k, or every one after t */
+    ViewExportInfo info = {n->tag[0] ? n->tag : NULL, n->title, n->source, mask, true};
     Status st = s->export.fn(s->export.ctx, rec, head, batch, &info, written, sizeof written, err);
     if (st == TF_OK) {
         size_t o = strlen(done);
@@ -95,6 +96,20 @@ void view_perform_export(ViewState *s)
     error_clear(&err);
     Naming na, nb;
     name_run(s, s->a, "A", &na);
+    if (s->topk.active) {  /* the title says which columns the image has */
+        size_t o = strlen(na.title);
+        char more[160];
+        if (c->pg.rows > 1)
+            view_format(more, sizeof more, s->lang, WORD_TOPK_SHOWN, s->topk.k, s->topk.n, s->topk.row);
+        else
+            view_format(more, sizeof more, s->lang, WORD_TOPK_SHOWN_ONE, s->topk.k, s->topk.n);
+        char *cut = strstr(more, " (t:");  /* no key hints on an image */
+        if (!cut)
+            cut = strstr(more, "（t");
+        if (cut)
+            *cut = '\0';
+        snprintf(na.title + o, sizeof na.title - o, "%s", more);
+    }
     Status st = export_one(s, r, mask_a, head, batch, &na, done, sizeof done, &err);
     const CachedRecord *cb = view_current_b(s);
     bool pair = st == TF_OK && s->compare && cb && cb->ok && s->cmp.same_shape;
@@ -163,7 +178,7 @@ void view_perform_model_view(ViewState *s)
     Naming na;
     name_run(s, s->a, "A", &na);
     /* the run in the file name and under the title; the script's own title */
-    ViewExportInfo info = {na.tag[0] ? na.tag : NULL, NULL, na.source, NULL};
+    ViewExportInfo info = {na.tag[0] ? na.tag : NULL, NULL, na.source, NULL, false};
     char written[1024] = "";
     Error err;
     error_clear(&err);

@@ -44,6 +44,8 @@ static const KeyBinding cursor_keys[] = {
 static const KeyBinding view_keys[] = {
     {{'a'}, "a", DO_HEADS, "heads view: every head of the block on one scale", "多头视图：这个模块的所有头用同一色标"},
     {{'c'}, "c", DO_COMPARE, "compare: A, B and A-B (view A --compare B)", "对比：A、B 和 A-B（view A --compare B）"},
+    {{'t'}, "t", DO_ALL_COLUMNS, "a vocabulary-wide record: its top tokens in the cursor's row / every column",
+     "词表那么宽的记录：光标所在行值最高的词元 / 全部列"},
     {{'v'}, "v", DO_NUMBERS, "numbers in the cells on / off", "格中显示数值：开 / 关"},
     {{'m'}, "m", DO_MASK, "mask overlay: mark the cells the block's mask hides", "掩码叠加：标出被注意力掩码遮住的格"},
     {{'s'}, "s", DO_STRETCH, "colours: weights on 0..1 / stretched to their own range", "颜色：权重按 0..1 / 拉伸到自身范围"},
@@ -432,6 +434,7 @@ void view_key(ViewState *s, int ch)
         break;
     case DO_HEADS: view_toggle_heads(s); break;
     case DO_COMPARE: view_toggle_compare(s); break;
+    case DO_ALL_COLUMNS: view_toggle_all_columns(s); break;
     case DO_NUMBERS: view_toggle_numbers(s); break;
     case DO_MASK: view_toggle_mask(s); break;
     case DO_STRETCH: view_toggle_stretch(s); break;

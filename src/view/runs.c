@@ -21,6 +21,7 @@ void view_drop_records(ViewState *s)
 {
     cache_free(&s->cache);
     compare_align_free(&s->aligned);
+    view_topk_drop(s);
 }
 
 /* The trace of the main run: the caller's, or its re-run. */

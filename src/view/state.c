@@ -90,9 +90,18 @@ size_t view_page(const ViewState *s, const Record *r, const RecordPages *pg)
 
 /* ---- what is on screen ---- */
 
-const CachedRecord *view_current(const ViewState *s)
+const CachedRecord *view_current_full(const ViewState *s)
 {
     return cache_find(&s->cache, s->a, s->cur);
+}
+
+const CachedRecord *view_current(const ViewState *s)
+{
+    const CachedRecord *c = cache_find(&s->cache, s->a, s->cur);
+    const TopkView *t = &s->topk;
+    if (c && t->active && t->reader == s->a && t->index == s->cur)
+        return &t->shown;
+    return c;
 }
 
 const CachedRecord *view_current_b(const ViewState *s)
@@ -318,6 +327,10 @@ void view_sync(ViewState *s)
             }
         }
     }
+    /* last: the fetches above may have evicted nothing it points into,
+     * and what it shows decides the cursor's range */
+    view_topk_sync(s);
+    clamp_cursor(s, view_current(s));
     snapshot_place(s->count, view_tree_name, s->a, s->cur, &s->snap);
     view_guide_sync(s);
     view_quiz_sync(s);
@@ -371,6 +384,7 @@ Status view_init(ViewState *s, const ViewConfig *cfg, Error *err)
     s->numbers = NUMBERS_AUTO;
     s->tree_mode = TREE_FOLLOW;
     s->cur_b = s->mask_rec = s->mask_rec_b = s->weights_rec = -1;
+    s->topk.want_id = -1;
     if (s->count == 0)
         return error_set(err, TF_ERR_INPUT, "%s: the trace holds no records, so there is nothing to view",
                          trace_reader_path(cfg->a));

@@ -200,6 +200,8 @@ typedef struct {
     const char *source;   /* the run in words, or NULL: the script's own */
     const Record *mask;   /* the block's mask record in the same run, or NULL: the
                              image marks the cells it hides, as the screen does */
+    bool all_columns;     /* draw every column of the record given: the viewer has
+                             chosen them (a vocabulary's top k, or all of it) */
 } ViewExportInfo;
 
 /* Image export of one matrix (the `x` key). The caller decides how (the
@@ -254,6 +256,38 @@ typedef struct {
     double distance;        /* mean Σ w·|key position − query position| (core/row_stats.h) */
     float min, max;         /* finite values of the head's page (min > max: none) */
 } HeadStats;
+
+/* A record whose last axis is the vocabulary (dec.probs, gen.S.sampling)
+ * is thousands of columns wide: by default the screen shows the k tokens
+ * with the largest values in the cursor's row, best first, as a record of
+ * its own (topk_view.c), and the t key shows every column instead. */
+#define VIEW_TOPK_MAX 100
+
+typedef struct {
+    bool all;                       /* t: every column, scrolling (a preference kept
+                                       from record to record) */
+    bool active;                    /* the current record is shown as its top k */
+    const TraceReader *reader;      /* the record shown: reader and index */
+    uint32_t index;
+    uint32_t k, n;                  /* columns shown, of n (the vocabulary) */
+    uint32_t row;                   /* the row they are ranked by (the cursor's) */
+    size_t page;                    /* of the page the cursor is on */
+    uint32_t ranked;                /* ids holds this many columns of that row, best first */
+    uint32_t ids[VIEW_TOPK_MAX];    /* the page's columns shown, best first */
+    const char *labels[VIEW_TOPK_MAX];  /* their tokens (the record's own strings) */
+    float *data;                    /* (pages, rows, k), owned */
+    size_t data_cap;                /* floats data holds */
+    long want_id;                   /* after t back to top k: the column to put the
+                                       cursor on when it is shown, else −1 */
+    /* The token the cursor's row should have predicted (dec.target) or
+     * did choose (gen.S.token), when the trace says: its id, its rank in
+     * the row (0 = best) and its value. */
+    bool has_target;
+    bool target_chosen;             /* gen.S.token: chosen, not a target */
+    uint32_t target_id, target_rank;
+    float target_value;
+    CachedRecord shown;             /* what view_current hands out while active */
+} TopkView;
 
 typedef struct {
     /* what is open */
@@ -351,6 +385,7 @@ typedef struct {
     AlignedRecord aligned;          /* b's record with its rows / columns put in a's token
                                        order, when they are a permutation of a's */
     CachedRecord aligned_b;         /* the same as view_current_b hands it out */
+    TopkView topk;                  /* a vocabulary-wide record's top k columns */
     HeadStats head_stats[VIEW_MAX_HEADS];
     int n_head_stats;
     SnapshotPlace snap;             /* the current record among the training snapshots
@@ -402,6 +437,17 @@ void view_request_model_view(ViewState *s);
 void view_perform_pending(ViewState *s);        /* runs the export or re-run; sets the message */
 void view_perform_export(ViewState *s);         /* the pending export (image_export.c) */
 void view_perform_model_view(ViewState *s);     /* the pending model view (image_export.c) */
+
+/* t: a vocabulary-wide record's top-k tokens <-> every column (topk_view.c);
+ * the cursor stays on its token. */
+void view_toggle_all_columns(ViewState *s);
+/* view_sync's part: (re)build the top-k view of the current record for
+ * the cursor's row and the screen's width, or let it go. */
+void view_topk_sync(ViewState *s);
+/* Free the top-k view's values (view_drop_records). */
+void view_topk_drop(ViewState *s);
+/* Is the last axis of r the vocabulary? */
+bool view_topk_vocab_axis(const Record *r);
 
 /* ---- narration, guided steps, re-running (narrate.c) ---- */
 
@@ -459,6 +505,9 @@ void view_message(ViewState *s, MessageKind kind, const char *fmt, ...)
 
 /* The current record of a (never NULL after view_init; ok may be false). */
 const CachedRecord *view_current(const ViewState *s);
+/* The current record as the trace holds it, every column, even while
+ * the screen shows its top k (never NULL after view_init). */
+const CachedRecord *view_current_full(const ViewState *s);
 /* The compared record of b, or NULL when not comparing or b lacks it. */
 const CachedRecord *view_current_b(const ViewState *s);
 /* The block's mask when fetched, else NULL. */

@@ -77,6 +77,7 @@ typedef enum {
     WORD_KEY_LESSON_STEP, WORD_KEY_EDIT, WORD_KEY_CAUSAL, WORD_KEY_RESIDUAL, WORD_KEY_CLAIMS,
     WORD_KEY_STEPS, WORD_KEY_FOLD, WORD_KEY_MATRIX, WORD_KEY_STEP, WORD_KEY_CELL, WORD_KEY_HEAD,
     WORD_KEY_LAYER, WORD_KEY_SENTENCE, WORD_KEY_FIND, WORD_KEY_ONE_HEAD, WORD_KEY_HEADS,
+    WORD_KEY_ALL_COLUMNS, WORD_KEY_TOP_TOKENS,
     WORD_KEY_ONE_RUN, WORD_KEY_COMPARE, WORD_KEY_NUMBERS, WORD_KEY_MASK, WORD_KEY_EXPORT,
     WORD_KEY_HELP, WORD_KEY_QUIT,
     /* the info pane: headings (at most 8 columns) and its sentences */
@@ -157,6 +158,17 @@ typedef enum {
     WORD_WIN_MEAN,  /* fmt %u x8 */
     WORD_WIN_PART,  /* fmt %u x6 */
     WORD_WIN_ALL,  /* fmt %u %u */
+    WORD_WIN_TOPK,  /* fmt %u %u %u %u %u: rows, then k of n tokens */
+    WORD_TOPK_SHOWN,  /* fmt %u %u %u: k of n, ranked by row */
+    WORD_TOPK_RANK,  /* fmt %u %u: id, rank (1 = best) */
+    WORD_TOPK_SHOWN_ONE,  /* fmt %u %u: k of n, a record of one row */
+    WORD_TARGET,          /* heading: the token a row should predict */
+    WORD_CHOSEN,          /* heading: the token a generation step chose */
+    WORD_TARGET_LINE,     /* fmt %s %u %u %u %s: token, id, rank, of n, value */
+    WORD_MSG_ALL_COLUMNS,  /* fmt %u */
+    WORD_MSG_TOPK,  /* fmt %u %u */
+    WORD_MSG_TOPK_FITS,  /* fmt %u */
+    WORD_MSG_TOPK_WHERE,
     WORD_HEAD_N,  /* fmt %d */
     WORD_HEAD_NO_FINITE,  /* fmt %d */
     WORD_HEAD_MIN_MAX,  /* fmt %d %.3g %.3g */

@@ -136,4 +136,18 @@ cp figs/enc.0.attn.weights.png failed/
 expect_exit 1 "gnuplot fails over an old image" -- env TRACEFORMER_GNUPLOT="$WORK/fake-gnuplot" "$TF" plot demo.trace enc.0.attn.weights -o failed
 cmp -s figs/enc.0.attn.weights.png failed/enc.0.attn.weights.png && ok "the old image is intact" || bad "the old image changed"
 
+# ---- a vocabulary of a thousand tokens: its top 24 columns, or --all-columns ----
+big=$(awk 'BEGIN { for (i = 0; i < 1000; i++) { cp = 19968 + i
+    printf "%s%c%c%c", i ? " " : "", 224 + int(cp / 4096), 128 + int(cp / 64) % 64, 128 + cp % 64 } }')
+"$TF" run -q --arch decoder-only --vocab "$big" --tgt "丁 七 万 丈" --generate 3 -o big.trace || bad "run with 1000 tokens"
+"$TF" run -q --arch decoder-only --vocab "$big" --tgt "丁 七 万 丈" -o bigtf.trace || bad "run with 1000 tokens"
+expect_exit 0 "plot dec.probs of 1004 tokens" -- "$TF" plot bigtf.trace dec.probs --format svg -o vocab
+expect_in vocab/dec.probs.svg "dec.probs (top 24 of 1004 tokens)" "the title says top 24 of 1004 tokens"
+expect_exit 0 "plot gen.dec.probs" -- "$TF" plot big.trace gen.dec.probs --format svg -o vocab
+expect_in vocab/gen.dec.probs.svg "gen.dec.probs (top 24 of 1004 tokens)" "the generation figure too"
+expect_exit 0 "plot --all-columns" -- "$TF" plot bigtf.trace dec.probs --all-columns --format svg -o vocab-all
+expect_not_in vocab-all/dec.probs.svg "top 24" "--all-columns: every column, the title plain"
+expect_exit 2 "gen.dec.probs as a GIF" -- "$TF" plot big.trace gen.dec.probs --format gif -o vocab
+expect_in "$WORK/err" "prediction over the vocabulary" "refused: no cache to grow"
+
 finish

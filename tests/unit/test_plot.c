@@ -1275,6 +1275,149 @@ static void test_figure_lists(void **state)
     plot_list_free(&l);
 }
 
+/* ---- a vocabulary of hundreds: the top tokens' columns ---- */
+
+#define VT 2     /* positions */
+#define VV 200   /* tokens */
+#define VGEN 3   /* decoding steps */
+static char vocab_buf[VV][8];
+static const char *vocab_toks[VV];
+static float vocab_probs[VT * VV];
+static float vocab_gen[VGEN][VV];
+static char vocab_gen_names[VGEN][40];
+static const char *const vocab_rows[VT] = {"床", "前"};
+
+/* Row i's token of rank r: id (11 + 17·r + 5·i) mod V, value 0.95 − 0.03·i
+ * − 0.07·r, so sorted by value the best columns alternate between the
+ * rows: row 0's best, row 1's best, row 0's second, ... */
+static uint32_t vocab_id(int i, int r)
+{
+    return (uint32_t)((11 + 17 * r + 5 * i) % VV);
+}
+
+static void write_vocab_trace(const char *path)
+{
+    for (uint32_t j = 0; j < VV; j++) {
+        snprintf(vocab_buf[j], sizeof vocab_buf[j], "w%u", j);
+        vocab_toks[j] = vocab_buf[j];
+    }
+    for (int i = 0; i < VT; i++) {
+        for (uint32_t j = 0; j < VV; j++)
+            vocab_probs[i * VV + j] = 0.001f;
+        for (int r = 0; r < 13; r++)
+            vocab_probs[i * VV + vocab_id(i, r)] = 0.95f - 0.03f * (float)i - 0.07f * (float)r;
+    }
+    for (int g = 0; g < VGEN; g++)
+        for (uint32_t j = 0; j < VV; j++)
+            vocab_gen[g][j] = j == (uint32_t)(40 + g) ? 0.8f : 0.001f;
+    Record recs[1 + VGEN];
+    size_t n = 0;
+    recs[n++] = (Record){.name = "dec.probs", .kind = "probs", .ndim = 2, .dims = {VT, VV},
+                         .dim_names = {"token", "vocab"}, .data = vocab_probs, .row_labels = vocab_rows,
+                         .col_labels = vocab_toks, .formula = "softmax(logits)", .description = "Probabilities."};
+    for (int g = 0; g < VGEN; g++) {
+        snprintf(vocab_gen_names[g], sizeof vocab_gen_names[g], "gen.%d.dec.probs", g);
+        recs[n++] = (Record){.name = vocab_gen_names[g], .kind = "probs", .ndim = 2, .dims = {1, VV},
+                             .dim_names = {"token", "vocab"}, .data = vocab_gen[g], .row_labels = &vocab_rows[g % VT],
+                             .col_labels = vocab_toks, .formula = "softmax(logits)", .description = "One step."};
+    }
+    plot_fixture_write(path, recs, n);
+}
+
+static int setup_vocab(void **state)
+{
+    Fixture *f = plot_fixture_open("plot_vocab", "vocab.trace", write_vocab_trace);
+    if (!f)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+/* dec.probs of 200 tokens is drawn as 24 columns, each row's best first in
+ * turn, sorted by value: read back, column c's cell is dark in the row
+ * that ranks it (row c mod 2) and pale in the other, and lighter column by
+ * column; the title says "top 24 of 200 tokens". */
+static void test_vocab_top_columns(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    f->o.geometry = f->geometry;
+    draw(f, "dec.probs", path, sizeof path);
+    assert_non_null(strstr(path, "/dec.probs.png"));  /* named as the record */
+    Image im = png_read(path);
+    Panel p = read_panel(f->geometry, 0);
+    double prev = -1.0;
+    for (int c = 0; c < 24; c++) {
+        double on[3], off[3];
+        png_cell_rgb(&im, &p, VT, 24, c % 2, c, on);
+        png_cell_rgb(&im, &p, VT, 24, 1 - c % 2, c, off);
+        double lon = luminance((unsigned char[]){(unsigned char)on[0], (unsigned char)on[1], (unsigned char)on[2]});
+        double loff = luminance((unsigned char[]){(unsigned char)off[0], (unsigned char)off[1], (unsigned char)off[2]});
+        if (!(lon + 20 < loff))
+            fail_msg("column %d: the ranking row's cell (%.0f) is not darker than the other's (%.0f)", c, lon, loff);
+        if (!(lon > prev))
+            fail_msg("column %d: luminance %.0f, not lighter than the column before (%.0f): not sorted", c, lon, prev);
+        prev = lon;
+    }
+    free(im.px);
+    f->o.format = "svg";
+    draw(f, "dec.probs", path, sizeof path);
+    char *svg = (char *)scratch_read(path, NULL);
+    if (!strstr(svg, "dec.probs (top 24 of 200 tokens)"))
+        fail_msg("the title does not say it shows the top 24 of 200 tokens");
+    /* labelled with the tokens: the best of row 0 and row 1, not row 0's 13th */
+    char want[32];
+    snprintf(want, sizeof want, ">w%u<", vocab_id(0, 0));
+    assert_non_null(strstr(svg, want));
+    snprintf(want, sizeof want, ">w%u<", vocab_id(1, 11));
+    assert_non_null(strstr(svg, want));
+    snprintf(want, sizeof want, ">w%u<", vocab_id(0, 12));
+    assert_null(strstr(svg, want));
+    free(svg);
+    /* --all-columns: the title plain, and every token in its own column */
+    f->o.all_columns = true;
+    draw(f, "dec.probs", path, sizeof path);
+    svg = (char *)scratch_read(path, NULL);
+    assert_null(strstr(svg, "top 24"));
+    free(svg);
+    f->o.format = "png";
+    draw(f, "dec.probs", path, sizeof path);
+    im = png_read(path);
+    p = read_panel(f->geometry, 0);
+    double best_rgb[3], pale_rgb[3];
+    png_cell_rgb(&im, &p, VT, VV, 0, (int)vocab_id(0, 0), best_rgb);
+    png_cell_rgb(&im, &p, VT, VV, 0, 100, pale_rgb);
+    png_assert_rgb_near(best_rgb, 0x08306b, 40, "row 0's best token, in its own column");
+    png_assert_rgb_near(pale_rgb, 0xf7fbff, 40, "token 100, unlikely");
+    free(im.px);
+}
+
+/* gen.dec.probs: a row per step, cut the same way; a GIF is refused. */
+static void test_vocab_generation(void **state)
+{
+    Fixture *f = *state;
+    char path[4096];
+    Error err;
+    f->o.format = "svg";
+    if (plot_generation(f->r, "dec.probs", &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("gen.dec.probs: %s", err.msg);
+    assert_non_null(strstr(path, "/gen.dec.probs.svg"));
+    char *svg = (char *)scratch_read(path, NULL);
+    if (!strstr(svg, "gen.dec.probs (top 24 of 200 tokens)"))
+        fail_msg("the generation figure's title does not say top 24 of 200 tokens");
+    assert_non_null(strstr(svg, ">w41<"));  /* step 1's prediction */
+    free(svg);
+    PlotFigureList l = {0};
+    size_t matched;
+    assert_int_equal(plot_list_match(f->r, "gen.dec.*", &l, &matched, &err), TF_OK);
+    assert_int_equal(matched, 1);  /* a figure of its own, as the attention families */
+    plot_list_free(&l);
+    f->o.format = "gif";
+    error_clear(&err);
+    assert_int_equal(plot_generation(f->r, "dec.probs", &f->o, path, sizeof path, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "vocabulary"));
+}
+
 /* ---- failures ---- */
 
 static void write_script(const char *path, const char *text)
@@ -1431,6 +1574,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_norms_gradient_bars, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_title_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vocab_top_columns, setup_vocab, teardown),
+        cmocka_unit_test_setup_teardown(test_vocab_generation, setup_vocab, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
