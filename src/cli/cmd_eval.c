@@ -14,14 +14,19 @@
 #include "train/trainer.h"
 
 typedef struct {
-    const char *path, *task, *seed, *split;
+    const char *path, *task, *seed, *split, *corpus;
     bool quiet;
 } EvalArgs;
 
 #define AT(field) offsetof(EvalArgs, field)
 static const CliOption options[] = {
     CLI_TEXT("options:"),
-    CLI_VALUE("task", 0, "NAME", "copy, reverse, sort or phrasebook (required)", AT(task)),
+    CLI_VALUE("task", 0, "NAME",
+              "copy, reverse, sort, phrasebook or poems (default: the task\n"
+              "the model records, which `train` writes in the file)", AT(task)),
+    CLI_VALUE("corpus", 0, "FILE",
+              "poems: the corpus whose held-out poems to measure (default:\n"
+              "the file the model records, else tang300)", AT(corpus)),
     CLI_VALUE("seed", 0, "S",
               "the dataset's seed (default: the seed the model was trained\n"
               "with, which `train --seed` records in the file, so that the\n"
@@ -29,7 +34,8 @@ static const CliOption options[] = {
     CLI_VALUE("split", 0, "NAME", "heldout (default) or train", AT(split)),
     CLI_SWITCH("quiet", 'q',
                "print only the figures: token accuracy and exact match, as\n"
-               "fractions, on one line", AT(quiet)),
+               "fractions, on one line (poems: token accuracy and bits per\n"
+               "character)", AT(quiet)),
 };
 #undef AT
 
@@ -48,7 +54,8 @@ static int take_model(void *args, const char *arg)
 static const CliCommand command = {
     .name = "eval",
     .usage =
-        "usage: traceformer eval MODEL.tfw --task NAME [--seed S] [--split heldout|train] [-q]\n"
+        "usage: traceformer eval MODEL.tfw [--task NAME] [--seed S] [--split heldout|train]\n"
+        "                        [--corpus FILE] [-q]\n"
         "\n"
         "Measure a trained model on a task's held-out examples (sentences it was not\n"
         "trained on):\n"
@@ -58,6 +65,9 @@ static const CliCommand command = {
         "  exact match      greedy decoding from <START>: the whole generated sentence,\n"
         "                   <END> included, equals the target\n"
         "  loss             mean cross-entropy per target token\n"
+        "  bits per char    poems (decoder-only, one token per character): loss / ln 2,\n"
+        "                   every predicted position counted, <END> included; exact\n"
+        "                   match does not apply to text that has no one continuation\n"
         "\n",
     .epilog =
         "\n"
@@ -85,18 +95,14 @@ int cmd_eval(int argc, char **argv)
         fprintf(stderr, "traceformer eval: no model: give a .tfw file (traceformer train makes one)\n");
         return 2;
     }
-    if (!task) {
-        fprintf(stderr, "traceformer eval: no task: give --task copy|reverse|sort|phrasebook\n");
-        return 2;
-    }
     if (strcmp(split, "heldout") != 0 && strcmp(split, "train") != 0) {
         fprintf(stderr, "traceformer eval: --split '%s': give heldout or train\n", split);
         return 2;
     }
 
     Error err = {0};
-    TaskKind kind;
-    Status st = task_from_name(task, &kind, &err);
+    TaskKind kind = TASK_COPY;
+    Status st = task ? task_from_name(task, &kind, &err) : TF_OK;
     if (st)
         return cli_report(&err, st);
     uint64_t seed = 0;
@@ -122,10 +128,27 @@ int cmd_eval(int argc, char **argv)
     if ((st = weights_load_tfw(m, path, NULL, &err)))
         goto done;
     have_model = 1;
+    if (!task) {
+        /* the task the model records */
+        if (!trained_on_known(&m->trained)) {
+            st = error_set(&err, TF_ERR_INPUT, "%s records no task: give --task copy|reverse|sort|phrasebook|poems",
+                           path);
+            goto done;
+        }
+        task = m->trained.task;
+        if ((st = task_from_name(task, &kind, &err)))
+            goto done;
+    }
+    if (a.corpus && !task_decoder_only(kind)) {
+        st = error_set(&err, TF_ERR_INPUT, "--corpus belongs to task poems, not %s", task);
+        goto done;
+    }
     if (!seed_arg)
         seed = m->cfg.seed;
     TaskOptions to;
     task_options_default(&to, kind, seed);
+    if (task_decoder_only(kind))
+        to.corpus = a.corpus ? a.corpus : m->trained.corpus[0] ? m->trained.corpus : NULL;
     if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;
     have_ds = 1;
@@ -158,7 +181,16 @@ int cmd_eval(int argc, char **argv)
     if (st)
         goto done;
     if (quiet) {
-        printf("%.6f %.6f\n", r.token_accuracy, r.exact_match);
+        printf("%.6f %.6f\n", r.token_accuracy, task_decoder_only(kind) ? r.bits : r.exact_match);
+    } else if (task_decoder_only(kind)) {
+        printf("%s on task %s, %s split of seed %" PRIu64 " (%s: %d poems, %d examples):\n", path, task,
+               heldout ? "held-out" : "training", seed, ds.corpus, heldout ? ds.poems_heldout : ds.poems_train,
+               r.sentences);
+        printf("  bits per char   %.4f   (loss / ln 2, every predicted position, <END> included)\n", r.bits);
+        printf("  loss            %.4f   (mean cross-entropy per predicted token)\n", r.loss);
+        printf("  token accuracy  %6.2f%%  (%ld of %ld tokens, teacher forcing)\n", 100 * r.token_accuracy,
+               r.correct, r.tokens);
+        printf("  exact match     does not apply (text to continue has no one right answer)\n");
     } else {
         printf("%s on task %s, %s split of seed %" PRIu64 " (%d sentences):\n", path, task,
                heldout ? "held-out" : "training", seed, r.sentences);

@@ -235,7 +235,7 @@ Status train_trace_open(TrainTrace **out, const Trainer *t, const TrainTraceOpti
         return error_set(err, TF_ERR_INPUT, "snapshots every %d updates: give at least 1", o->every);
     if (t->step != 0)
         return error_set(err, TF_ERR_RUNTIME, "a training trace starts before the first update");
-    if (o->probe_src_len < 1 || o->probe_tgt_len < 1)
+    if ((o->probe_src_len < 1 && t->m->cfg.arch != ARCH_DECODER_ONLY) || o->probe_tgt_len < 1)
         return error_set(err, TF_ERR_INPUT, "the probe needs a source and a target sentence");
     if (o->len_lo || o->len_hi) {
         /* refused before training, not after */

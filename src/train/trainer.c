@@ -10,6 +10,7 @@
 #include <cblas.h>
 
 #include "model/forward.h"
+#include "text/tokenizer.h"
 
 /* The RNG stream of the data order: the dataset (tasks.c), the weights and
  * sampling draw from their own streams. */
@@ -66,6 +67,12 @@ void train_options_default(TrainOptions *o, TaskKind kind)
     case TASK_PHRASEBOOK:
         o->steps = 600;
         break;
+    case TASK_POEMS:
+        o->steps = 2000;
+        o->batch = 32;
+        o->warmup = 200;
+        o->lr_scale = 1.0;
+        break;
     default:
         break;
     }
@@ -89,13 +96,27 @@ void train_config_default(Config *c, TaskKind kind)
         c->enc_layers = c->enc_layers_wanted = 1;
         c->dec_layers = 1;
     }
+    if (kind == TASK_POEMS) {
+        /* decoder-only, one token per character (sizes: POEMS_MODEL) */
+        c->arch = ARCH_DECODER_ONLY;
+        c->enc_layers = 0;
+        c->tokenizer = TOKENIZER_CHARS;
+        c->d_model = 128;
+        c->heads = 4;
+        c->d_ff = 512;
+        c->dec_layers = 3;
+        c->max_len = POEMS_DEFAULT_CHUNK + 2;
+    }
 }
 
 Status train_config_fit(Config *c, const Dataset *ds, uint64_t seed, Error *err)
 {
     size_t n = 0;
+    const bool dec_only = task_decoder_only(ds->opt.kind);
     c->vocab[0] = '\0';
-    for (int i = TOK_SPECIALS; i < ds->vocab.size; i++) {
+    /* A character vocabulary of thousands does not fit a config's [vocab]
+     * line: train_model_init gives the model the dataset's. */
+    for (int i = TOK_SPECIALS; i < ds->vocab.size && !dec_only; i++) {
         const char *tok = ds->vocab.tokens[i];
         size_t k = strlen(tok);
         if (n + k + 2 > sizeof c->vocab)
@@ -108,22 +129,53 @@ Status train_config_fit(Config *c, const Dataset *ds, uint64_t seed, Error *err)
     }
     c->seed = seed;
     c->n_src = c->n_tgt = 0;
+    if (dec_only)
+        c->tokenizer = TOKENIZER_CHARS;
     Status st = config_check_length(c, ds->max_src_len, "the task's longest source", err);
     if (st == TF_OK)
-        st = config_check_length(c, ds->max_tgt_len + 1, "the task's longest decoder input (<START> + target)",
+        st = config_check_length(c, task_decoder_positions(ds),
+                                 dec_only ? "the task's longest example (<START> + its characters)"
+                                          : "the task's longest decoder input (<START> + target)",
                                  err);
-    if (st == TF_OK && c->arch != ARCH_ENCODER_DECODER)
-        st = error_set(err, TF_ERR_INPUT, "task %s trains an encoder-decoder model, not %s",
-                       task_name(ds->opt.kind), config_arch_name(c->arch));
+    const Architecture want = dec_only ? ARCH_DECODER_ONLY : ARCH_ENCODER_DECODER;
+    if (st == TF_OK && c->arch != want)
+        st = error_set(err, TF_ERR_INPUT, "task %s trains a%s %s model, not %s", task_name(ds->opt.kind),
+                       dec_only ? "" : "n", config_arch_name(want), config_arch_name(c->arch));
     return st;
+}
+
+Status train_model_init(Model *m, const Config *cfg, const Dataset *ds, Error *err)
+{
+    if (cfg->vocab[0])
+        return model_init_random(m, cfg, err);
+    memset(m, 0, sizeof *m);
+    m->cfg = *cfg;
+    vocab_init(&m->vocab);
+    Status st = TF_OK;
+    for (int i = TOK_SPECIALS; i < ds->vocab.size && st == TF_OK; i++)
+        if (vocab_add(&m->vocab, ds->vocab.tokens[i], err) < 0)
+            st = TF_ERR_INPUT;
+    if (st == TF_OK && m->vocab.size > CONFIG_MAX_VOCAB)
+        st = error_set(err, TF_ERR_INPUT, "task %s: a vocabulary of %d tokens is larger than the limit of %d",
+                       task_name(ds->opt.kind), m->vocab.size, CONFIG_MAX_VOCAB);
+    if (st == TF_OK)
+        st = weights_alloc(&m->w, cfg, m->vocab.size, err);
+    if (st != TF_OK) {
+        vocab_free(&m->vocab);
+        return st;
+    }
+    weights_init(&m->w, cfg, m->vocab.size);
+    return TF_OK;
 }
 
 Status train_check_model(const Model *m, const Dataset *ds, const char *what, Error *err)
 {
     const char *task = task_name(ds->opt.kind);
-    if (m->cfg.arch != ARCH_ENCODER_DECODER)
-        return error_set(err, TF_ERR_INPUT, "%s: a %s model, but task %s needs an encoder-decoder", what,
-                         config_arch_name(m->cfg.arch), task);
+    const Architecture want = task_decoder_only(ds->opt.kind) ? ARCH_DECODER_ONLY : ARCH_ENCODER_DECODER;
+    if (m->cfg.arch != want)
+        return error_set(err, TF_ERR_INPUT, "%s: a%s %s model, but task %s needs a%s %s", what,
+                         m->cfg.arch == ARCH_ENCODER_DECODER ? "n" : "", config_arch_name(m->cfg.arch), task,
+                         want == ARCH_ENCODER_DECODER ? "n" : "", config_arch_name(want));
     if (m->vocab.size != ds->vocab.size) {
         error_set(err, TF_ERR_INPUT, "%s: the model's vocabulary has %d tokens, task %s's has %d", what,
                   m->vocab.size, task, ds->vocab.size);
@@ -137,9 +189,9 @@ Status train_check_model(const Model *m, const Dataset *ds, const char *what, Er
             error_hint(err, "was the model trained on another task? `traceformer train --task %s` makes one", task);
             return TF_ERR_INPUT;
         }
-    if (m->cfg.max_len < ds->max_src_len || m->cfg.max_len < ds->max_tgt_len + 1)
+    if (m->cfg.max_len < ds->max_src_len || m->cfg.max_len < task_decoder_positions(ds))
         return error_set(err, TF_ERR_INPUT, "%s: max_len = %d, but task %s has sentences of %d source and %d decoder positions",
-                         what, m->cfg.max_len, task, ds->max_src_len, ds->max_tgt_len + 1);
+                         what, m->cfg.max_len, task, ds->max_src_len, task_decoder_positions(ds));
     return TF_OK;
 }
 
@@ -201,7 +253,7 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
         return st;
     t->ds = ds;
     t->o = *o;
-    const int B = o->batch, Ts = ds->max_src_len, Tt = ds->max_tgt_len + 1;
+    const int B = o->batch, Ts = ds->max_src_len, Tt = task_decoder_positions(ds);
     t->order = malloc((size_t)ds->n_train * sizeof *t->order);
     t->src = calloc((size_t)B, sizeof *t->src);
     t->tgt = calloc((size_t)B, sizeof *t->tgt);
