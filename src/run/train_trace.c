@@ -418,6 +418,8 @@ char *train_trace_meta(const Trainer *t, const TrainTraceOptions *o, const char 
         "seed = %llu\ntrace_every = %d\n",
         task_name(t->ds->opt.kind), to->steps, to->batch, to->warmup, to->lr_scale, to->clip,
         (double)to->label_smoothing, (unsigned long long)to->seed, o->every);
+    if (to->input_dropout > 0)
+        PUT("input_dropout = %g\n", (double)to->input_dropout);
     const Vocab *v = &t->m->vocab;
     PUT("probe =");
     for (int i = 0; i < o->probe_src_len; i++)

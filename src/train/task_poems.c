@@ -18,7 +18,8 @@
 #define TASK_RNG_STREAM 0x7a5c
 #define SPACE_CP 0x2581u  /* TOKENIZER_SPACE */
 
-const char *task_poems_default_corpus(char *buf, size_t cap)
+/* tang300 where fortunes-zh installs it, or $TRACEFORMER_FORTUNES_DIR. */
+static const char *default_corpus(char *buf, size_t cap)
 {
     const char *dir = getenv("TRACEFORMER_FORTUNES_DIR");
     if (!dir || !dir[0])
@@ -225,7 +226,7 @@ Status task_poems_generate(Dataset *ds, Error *err)
 {
     const TaskOptions *o = &ds->opt;
     char def[1024];
-    const char *path = o->corpus ? o->corpus : task_poems_default_corpus(def, sizeof def);
+    const char *path = o->corpus ? o->corpus : default_corpus(def, sizeof def);
     struct stat sb;
     if (!o->corpus && stat(path, &sb) != 0 && errno == ENOENT) {
         error_set(err, TF_ERR_RUNTIME, "task poems: the Tang poems corpus %s is not installed", path);

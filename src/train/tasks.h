@@ -51,7 +51,7 @@ typedef struct {
     int min_len;       /* tokens per sequence, 1 ≤ min_len ≤ max_len ≤ TASK_MAX_LEN */
     int max_len;       /* poems too: characters per example, 1 to POEMS_MAX_CHUNK */
     /* poems only (n_train and n_heldout are then what the corpus gives): */
-    const char *corpus;   /* the corpus file; NULL: task_poems_default_corpus */
+    const char *corpus;   /* the corpus file; NULL: tang300 (task_poems_generate) */
     int min_count;        /* a character enters the vocabulary when the training
                            * split holds it at least this often (≥ 1) */
 } TaskOptions;
@@ -158,13 +158,10 @@ Status task_target_of(const Dataset *ds, const int *src, int n, int *tgt, int ca
 #define POEMS_DEFAULT_CHUNK 62   /* <START> + 62 + <END>: 64 tokens */
 #define POEMS_MAX_CHUNK 510
 
-/* The corpus `train --task poems` reads by default: tang300 in the
- * directory $TRACEFORMER_FORTUNES_DIR names, else /usr/share/games/fortunes
- * (where fortunes-zh installs it). Into buf (cap bytes); returns buf. */
-const char *task_poems_default_corpus(char *buf, size_t cap);
-
 /* Build ds (already holding its options and the four specials) from the
- * corpus: called by task_dataset_generate. The default corpus missing is
+ * corpus: called by task_dataset_generate. Without opt.corpus, the corpus
+ * is tang300 in the directory $TRACEFORMER_FORTUNES_DIR names, else in
+ * /usr/share/games/fortunes (where fortunes-zh installs it). The default corpus missing is
  * TF_ERR_RUNTIME with the apt-get line; a bad corpus file TF_ERR_INPUT. */
 Status task_poems_generate(Dataset *ds, Error *err);
 

@@ -15,6 +15,7 @@
 /* The RNG stream of the data order: the dataset (tasks.c), the weights and
  * sampling draw from their own streams. */
 #define ORDER_RNG_STREAM 0x0dda
+#define DROP_RNG_STREAM 0xd207
 
 int train_blas_single(void)
 {
@@ -248,6 +249,8 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
     if (!(o->label_smoothing >= 0 && o->label_smoothing < 1))
         return error_set(err, TF_ERR_INPUT, "label smoothing %g: give a number in [0, 1)",
                          (double)o->label_smoothing);
+    if (!(o->input_dropout >= 0 && o->input_dropout < 1))
+        return error_set(err, TF_ERR_INPUT, "input dropout %g: give a number in [0, 1)", (double)o->input_dropout);
     Status st = train_check_model(m, ds, "the model", err);
     if (st)
         return st;
@@ -266,6 +269,7 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
     for (int i = 0; i < ds->n_train; i++)
         t->order[i] = i;
     rng_seed(&t->rng, o->seed, ORDER_RNG_STREAM);
+    rng_seed(&t->drop, o->seed, DROP_RNG_STREAM);
     reshuffle(t);
     /* The first batch builds the Batch (padded to the longest sentences of
      * the dataset) that every later step refills. */
@@ -293,6 +297,27 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
     return TF_OK;
 }
 
+/* Input dropout: each decoder input after <START> becomes <UNK> with
+ * chance input_dropout, while what it should predict stays. With a corpus
+ * of 20 000 characters a model soon learns whole lines by heart; reading
+ * some of its context as unknown makes it lean on what usually follows
+ * what, which is what generalises (the word dropout of Gal and
+ * Ghahramani's language models). Only the step's batch changes. */
+static void drop_inputs(Trainer *t)
+{
+    Batch *b = &t->batch;
+    const uint32_t below = (uint32_t)((double)t->o.input_dropout * 4294967296.0);
+    for (int i = 0; i < b->B * b->Tt; i++) {
+        int *id = &b->tgt[i];
+        if (*id == TOK_PAD || *id == TOK_START || *id == TOK_END)
+            continue;
+        if (rng_u32(&t->drop) < below) {
+            *id = TOK_UNK;
+            b->tgt_labels[i] = vocab_token(&t->m->vocab, TOK_UNK);
+        }
+    }
+}
+
 Status trainer_step(Trainer *t, Error *err)
 {
     Model *m = t->m;
@@ -300,6 +325,8 @@ Status trainer_step(Trainer *t, Error *err)
     Status st = batch_set_ids(&t->batch, &m->cfg, &m->vocab, t->src, t->src_len, t->tgt, t->tgt_len, err);
     if (st)
         return st;
+    if (t->o.input_dropout > 0)
+        drop_inputs(t);
     model_forward(m, &t->batch, &t->acts);
     backprop_grads_zero(&t->g);
     float loss = 0;

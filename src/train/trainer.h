@@ -3,6 +3,7 @@
  * One training step:
  *   a minibatch of `batch` training examples, drawn from a permutation of
  *   the training split that is reshuffled every epoch (PCG32, seeded)
+ *   → input dropout, when asked for: some inputs read as <UNK>
  *   → model_forward (teacher forcing) → model_backward (mean cross-entropy
  *   over the non-<PAD> targets) → optim_clip_grad_norm → optim_adam_step at
  *   optim_lr_schedule(step).
@@ -55,6 +56,8 @@ typedef struct {
     double lr_scale;        /* optim_lr_schedule's scale, > 0 */
     double clip;            /* max global gradient norm, > 0 */
     float label_smoothing;  /* in [0, 1) */
+    float input_dropout;    /* in [0, 1): each input token after <START> is read as <UNK>
+                             * with this chance, its target kept (0: off) */
     uint64_t seed;          /* dataset, weight initialisation and data order */
 } TrainOptions;
 
@@ -92,6 +95,7 @@ typedef struct {
     Batch batch;            /* (batch, Ts max, Tt max), refilled each step */
     Activations acts;       /* for batch */
     Rng rng;                /* data order */
+    Rng drop;               /* input dropout: a stream of its own, so the order does not change */
     int *order;             /* (n_train) the current epoch's permutation */
     int cursor;             /* next index into order */
     const int **src, **tgt; /* (batch) the step's sentences */
