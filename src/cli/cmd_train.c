@@ -43,7 +43,7 @@ static const CliOption options[] = {
               "'-' is standard output (not a terminal), a FIFO is written in place", AT(output)),
     CLI_VALUE("steps", 0, "N",
               "updates to make (default per task: copy 600, reverse 1500,\n"
-              "sort 2000, phrasebook 600, poems 2000)", AT(steps)),
+              "sort 2000, phrasebook 600, poems 175)", AT(steps)),
     CLI_VALUE("seed", 0, "S",
               "the dataset, the initial weights and the order of the\n"
               "examples (default 1); the same seed gives the same model bit\n"
@@ -58,7 +58,7 @@ static const CliOption options[] = {
     CLI_VALUE("label-smoothing", 0, "X", "in [0, 1) (default 0)", AT(smoothing)),
     CLI_VALUE("input-dropout", 0, "X",
               "read each input token as <UNK> with chance X in [0, 1), its\n"
-              "target kept: less learning by heart (default 0; poems 0.1)", AT(dropout)),
+              "target kept: less learning by heart (default 0)", AT(dropout)),
     CLI_VALUE("init", 0, "FILE",
               "start from the weights of a .tfw file instead of random\n"
               "ones (its vocabulary must be the task's; a model flag that\n"
@@ -92,7 +92,8 @@ static const CliOption options[] = {
               "the task gives the vocabulary and the sentences)", AT(config_path)),
     CLI_SWITCH("quiet", 'q', "print nothing but errors", AT(quiet)),
     CLI_TEXT("model flags (override the task's default model: d_model 64, 4 heads, d_ff 128,\n"
-             "pre-LN, sinusoidal positions, 1+1 layers for copy, 2+2 otherwise, max_len 32):"),
+             "pre-LN, sinusoidal positions, 1+1 layers for copy, 2+2 otherwise, max_len 32;\n"
+             "poems: decoder-only, d_model 128, 4 heads, d_ff 512, 2 layers, max_len 64):"),
     CLI_MODEL_FLAGS(),
 };
 #undef AT

@@ -69,10 +69,14 @@ void train_options_default(TrainOptions *o, TaskKind kind)
         o->steps = 600;
         break;
     case TASK_POEMS:
-        o->steps = 2000;
+        /* 20 000 characters are learnt by heart fast: the held-out loss
+         * is lowest after 150 to 200 steps of 32 chunks (about 10 epochs)
+         * and rises from there (measured, tasks.h's split of seed 1). A
+         * quarter of the paper's rate did best of 1/8, 1/4, 1/2 and 1. */
+        o->steps = 175;
         o->batch = 32;
         o->warmup = 200;
-        o->lr_scale = 1.0;
+        o->lr_scale = 0.25;
         break;
     default:
         break;
@@ -98,14 +102,16 @@ void train_config_default(Config *c, TaskKind kind)
         c->dec_layers = 1;
     }
     if (kind == TASK_POEMS) {
-        /* decoder-only, one token per character (sizes: POEMS_MODEL) */
+        /* decoder-only, one token per character. d_model 128 with 2
+         * layers: 64 wide or 3 deep did no better on held-out poems (8.12
+         * and 8.10 bits per character against 8.08), 32 wide worse (8.21). */
         c->arch = ARCH_DECODER_ONLY;
         c->enc_layers = 0;
         c->tokenizer = TOKENIZER_CHARS;
         c->d_model = 128;
         c->heads = 4;
         c->d_ff = 512;
-        c->dec_layers = 3;
+        c->dec_layers = 2;
         c->max_len = POEMS_DEFAULT_CHUNK + 2;
     }
 }
