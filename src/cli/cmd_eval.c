@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli_options.h"
 #include "cli/commands.h"
@@ -149,6 +150,12 @@ int cmd_eval(int argc, char **argv)
     task_options_default(&to, kind, seed);
     if (task_decoder_only(kind))
         to.corpus = a.corpus ? a.corpus : m->trained.corpus[0] ? m->trained.corpus : NULL;
+    if (task_decoder_only(kind) && !a.corpus && to.corpus && access(to.corpus, F_OK) != 0) {
+        /* the corpus the model records is not on this machine */
+        st = error_set(&err, TF_ERR_RUNTIME, "%s was trained on %s, which is not here", path, to.corpus);
+        error_hint(&err, "give --corpus FILE; the Tang poems: sudo apt-get install fortunes-zh (or make deps)");
+        goto done;
+    }
     if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;
     have_ds = 1;

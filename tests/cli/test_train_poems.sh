@@ -65,6 +65,15 @@ expect_exit 0 "eval -q" -- "$TF" eval tiny.tfw -q
 awk 'NF == 2 && $2 > 0 { found = 1 } END { exit !found }' "$WORK/out" && ok "eval -q prints accuracy and bits" ||
     bad "eval -q printed: $(cat "$WORK/out")"
 
+# the recorded corpus gone: exit 1, and what to do
+mv tiny.txt moved.txt
+expect_exit 1 "eval when the recorded corpus is gone" -- "$TF" eval tiny.tfw
+expect_in "$WORK/err" "tiny.tfw was trained on $WORK/tiny.txt, which is not here" "names the corpus"
+expect_in "$WORK/err" "give --corpus FILE" "and the way out"
+expect_exit 0 "eval --corpus" -- "$TF" eval tiny.tfw --corpus moved.txt
+expect_in "$WORK/out" "moved.txt: 1 poems" "reads the corpus given"
+mv moved.txt tiny.txt
+
 # the same training twice: the same bytes
 "$TF" train -q --task poems --corpus tiny.txt --steps 5 --batch 4 --d-model 16 --heads 2 --d-ff 32 --layers 1 \
     -o again.tfw >/dev/null 2>&1
