@@ -1,4 +1,5 @@
-/* trainer.h — training a model on a toy task, and measuring it.
+/* trainer.h — training a model on a task (a toy one, or poems), and
+ * measuring it.
  *
  * One training step:
  *   a minibatch of `batch` training examples, drawn from a permutation of
