@@ -53,7 +53,7 @@ help:
 	@echo '  make strict     build everything once with the warnings CI requires, each an error ($(STRICT_BUILD)/)'
 	@echo '  make bench      benchmark figures, one "name: value unit" line each'
 	@echo '  make images     the default example'"'"'s figures (gnuplot) as PNG in out/'
-	@echo '  make models     train the shipped models lessons/models/{copy,reverse,phrasebook}.tfw'
+	@echo '  make models     train the shipped models lessons/models/{copy,reverse,phrasebook,poems}.tfw'
 	@echo '  make lessons    every lesson'"'"'s figures as PNG in out/lessons/NN-slug/'
 	@echo '  make deps       install the Debian packages the project needs (root)'
 	@echo '  make deps-ref   install python3-torch and python3-numpy, for make ref (root)'
@@ -181,6 +181,8 @@ strict-bin: $(PROG) $(TEST_BIN) $(FUZZ_REGRESS) $(BENCH)
 # bit for bit on every run. OpenBLAS picks its kernels by CPU, and another
 # kernel rounds differently, so the kernel is pinned to Haswell's (AVX2 +
 # FMA, what x86-64 CPUs since 2013 run): the same bits on any such machine.
+# poems reads the Tang poems of fortunes-zh (make deps), which the file
+# records; its probe is the first couplet of 静夜思.
 MODELS := copy reverse phrasebook
 .PHONY: models
 models: $(PROG)
@@ -188,6 +190,8 @@ models: $(PROG)
 	$(Q)for t in $(MODELS); do OPENBLAS_CORETYPE=Haswell $(PROG) train --task $$t --seed 1 \
 	  --trace-every 100 --probe "$$(case $$t in phrasebook) echo 猫 追 老鼠;; *) echo a b c d e f;; esac)" \
 	  -o lessons/models/$$t.tfw || exit 1; done
+	$(Q)OPENBLAS_CORETYPE=Haswell $(PROG) train --task poems --seed 1 --trace-every 50 \
+	  --probe "床前明月光，疑是地上霜。" -o lessons/models/poems.tfw
 
 # The default example's figures: traceformer plot's default set, as PNG.
 images: $(PROG)

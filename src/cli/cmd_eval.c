@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli_options.h"
 #include "cli/commands.h"
@@ -15,7 +16,7 @@
 #include "train/trainer.h"
 
 typedef struct {
-    const char *path, *task, *seed, *split;
+    const char *path, *task, *seed, *split, *corpus;
     bool quiet;
     EvalFormArgs form;  /* --form N and its flags (eval_form.c) */
 } EvalArgs;
@@ -23,7 +24,12 @@ typedef struct {
 #define AT(field) offsetof(EvalArgs, field)
 static const CliOption options[] = {
     CLI_TEXT("options:"),
-    CLI_VALUE("task", 0, "NAME", "copy, reverse, sort or phrasebook (required)", AT(task)),
+    CLI_VALUE("task", 0, "NAME",
+              "copy, reverse, sort, phrasebook or poems (default: the task\n"
+              "the model records, which `train` writes in the file)", AT(task)),
+    CLI_VALUE("corpus", 0, "FILE",
+              "poems: the corpus whose held-out poems to measure (default:\n"
+              "the file the model records, else tang300)", AT(corpus)),
     CLI_VALUE("seed", 0, "S",
               "the dataset's seed (default: the seed the model was trained\n"
               "with, which `train --seed` records in the file, so that the\n"
@@ -31,8 +37,8 @@ static const CliOption options[] = {
     CLI_VALUE("split", 0, "NAME", "heldout (default) or train", AT(split)),
     CLI_SWITCH("quiet", 'q',
                "print only the figures: token accuracy and exact match, as\n"
-               "fractions, on one line (with --form: the rate, the lines in\n"
-               "form and all lines)", AT(quiet)),
+               "fractions, on one line (poems: token accuracy and bits per\n"
+               "character; with --form: the rate, the lines in form and all lines)", AT(quiet)),
     CLI_TEXT("verse form (a decoder-only model; no --task):"),
     CLI_VALUE("form", 0, "N",
               "generate N samples (sample seeds 1..N; greedy: one) and count\n"
@@ -62,7 +68,8 @@ static int take_model(void *args, const char *arg)
 static const CliCommand command = {
     .name = "eval",
     .usage =
-        "usage: traceformer eval MODEL.tfw --task NAME [--seed S] [--split heldout|train] [-q]\n"
+        "usage: traceformer eval MODEL.tfw [--task NAME] [--seed S] [--split heldout|train]\n"
+        "                        [--corpus FILE] [-q]\n"
         "       traceformer eval MODEL.tfw --form N [--prompt TEXT] [--temperature T] [--top-k K]\n"
         "                                 [--generate M] [--ablate-head SPEC] [-q]\n"
         "\n"
@@ -74,6 +81,9 @@ static const CliCommand command = {
         "  exact match      greedy decoding from <START>: the whole generated sentence,\n"
         "                   <END> included, equals the target\n"
         "  loss             mean cross-entropy per target token\n"
+        "  bits per char    poems (decoder-only, one token per character): loss / ln 2,\n"
+        "                   every predicted position counted, <END> included; exact\n"
+        "                   match does not apply to text that has no one continuation\n"
         "\n",
     .epilog =
         "\n"
@@ -117,18 +127,14 @@ int cmd_eval(int argc, char **argv)
         fprintf(stderr, "traceformer eval: %s only applies to --form N\n", orphan);
         return 2;
     }
-    if (!task) {
-        fprintf(stderr, "traceformer eval: no task: give --task copy|reverse|sort|phrasebook\n");
-        return 2;
-    }
     if (strcmp(split, "heldout") != 0 && strcmp(split, "train") != 0) {
         fprintf(stderr, "traceformer eval: --split '%s': give heldout or train\n", split);
         return 2;
     }
 
     Error err = {0};
-    TaskKind kind;
-    Status st = task_from_name(task, &kind, &err);
+    TaskKind kind = TASK_COPY;
+    Status st = task ? task_from_name(task, &kind, &err) : TF_OK;
     if (st)
         return cli_report(&err, st);
     uint64_t seed = 0;
@@ -154,10 +160,33 @@ int cmd_eval(int argc, char **argv)
     if ((st = weights_load_tfw(m, path, NULL, &err)))
         goto done;
     have_model = 1;
+    if (!task) {
+        /* the task the model records */
+        if (!trained_on_known(&m->trained)) {
+            st = error_set(&err, TF_ERR_INPUT, "%s records no task: give --task copy|reverse|sort|phrasebook|poems",
+                           path);
+            goto done;
+        }
+        task = m->trained.task;
+        if ((st = task_from_name(task, &kind, &err)))
+            goto done;
+    }
+    if (a.corpus && !task_decoder_only(kind)) {
+        st = error_set(&err, TF_ERR_INPUT, "--corpus belongs to task poems, not %s", task);
+        goto done;
+    }
     if (!seed_arg)
         seed = m->cfg.seed;
     TaskOptions to;
     task_options_default(&to, kind, seed);
+    if (task_decoder_only(kind))
+        to.corpus = a.corpus ? a.corpus : m->trained.corpus[0] ? m->trained.corpus : NULL;
+    if (task_decoder_only(kind) && !a.corpus && to.corpus && access(to.corpus, F_OK) != 0) {
+        /* the corpus the model records is not on this machine */
+        st = error_set(&err, TF_ERR_RUNTIME, "%s was trained on %s, which is not here", path, to.corpus);
+        error_hint(&err, "give --corpus FILE; the Tang poems: sudo apt-get install fortunes-zh (or make deps)");
+        goto done;
+    }
     if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;
     have_ds = 1;
@@ -190,7 +219,16 @@ int cmd_eval(int argc, char **argv)
     if (st)
         goto done;
     if (quiet) {
-        printf("%.6f %.6f\n", r.token_accuracy, r.exact_match);
+        printf("%.6f %.6f\n", r.token_accuracy, task_decoder_only(kind) ? r.bits : r.exact_match);
+    } else if (task_decoder_only(kind)) {
+        printf("%s on task %s, %s split of seed %" PRIu64 " (%s: %d poems, %d examples):\n", path, task,
+               heldout ? "held-out" : "training", seed, ds.corpus, heldout ? ds.poems_heldout : ds.poems_train,
+               r.sentences);
+        printf("  bits per char   %.4f   (loss / ln 2, every predicted position, <END> included)\n", r.bits);
+        printf("  loss            %.4f   (mean cross-entropy per predicted token)\n", r.loss);
+        printf("  token accuracy  %6.2f%%  (%ld of %ld tokens, teacher forcing)\n", 100 * r.token_accuracy,
+               r.correct, r.tokens);
+        printf("  exact match     does not apply (text to continue has no one right answer)\n");
     } else {
         printf("%s on task %s, %s split of seed %" PRIu64 " (%d sentences):\n", path, task,
                heldout ? "held-out" : "training", seed, r.sentences);

@@ -18,13 +18,14 @@
 #include "io/atomic_file.h"
 #include "model/weights_file.h"
 #include "run/train_trace.h"
+#include "text/printable.h"
 #include "text/tokenizer.h"
 #include "train/trainer.h"
 
 typedef struct {
     const char *task, *output, *config_path, *init;
-    const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *eval_every;
-    const char *trace_every, *probe, *probe_tgt, *eval_lengths, *trace;
+    const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *dropout, *eval_every;
+    const char *trace_every, *probe, *probe_tgt, *eval_lengths, *trace, *corpus;
     bool quiet;
     ModelFlags model;  /* in command-line order, applied after --config */
 } TrainArgs;
@@ -32,25 +33,32 @@ typedef struct {
 #define AT(field) offsetof(TrainArgs, field)
 static const CliOption options[] = {
     CLI_TEXT("options:"),
-    CLI_VALUE("task", 0, "NAME", "copy, reverse, sort or phrasebook (required)", AT(task)),
+    CLI_VALUE("task", 0, "NAME", "copy, reverse, sort, phrasebook or poems (required)", AT(task)),
+    CLI_VALUE("corpus", 0, "FILE",
+              "poems: the text to learn, UTF-8, a fortune file or poems\n"
+              "separated by blank lines (default: tang300 of fortunes-zh,\n"
+              "in $TRACEFORMER_FORTUNES_DIR or /usr/share/games/fortunes)", AT(corpus)),
     CLI_VALUE("output", 'o', "FILE",
               "the trained model (.tfw), written only when training succeeds;\n"
               "'-' is standard output (not a terminal), a FIFO is written in place", AT(output)),
     CLI_VALUE("steps", 0, "N",
               "updates to make (default per task: copy 600, reverse 1500,\n"
-              "sort 2000, phrasebook 600)", AT(steps)),
+              "sort 2000, phrasebook 600, poems 175)", AT(steps)),
     CLI_VALUE("seed", 0, "S",
               "the dataset, the initial weights and the order of the\n"
               "examples (default 1); the same seed gives the same model bit\n"
               "for bit. The model records it: `eval` uses it to find the\n"
               "held-out split", AT(seed)),
-    CLI_VALUE("batch", 0, "N", "sentences per update (default 64)", AT(batch)),
+    CLI_VALUE("batch", 0, "N", "sentences per update (default 64; poems 32)", AT(batch)),
     CLI_VALUE("warmup", 0, "N", "learning-rate warm-up steps (default 200)", AT(warmup)),
     CLI_VALUE("lr-scale", 0, "X",
               "scale of the paper's schedule d_model^-0.5 * min(step^-0.5,\n"
               "step * warmup^-1.5) (default 0.5)", AT(lr_scale)),
     CLI_VALUE("clip", 0, "X", "clip the gradient's global norm to X (default 1)", AT(clip)),
     CLI_VALUE("label-smoothing", 0, "X", "in [0, 1) (default 0)", AT(smoothing)),
+    CLI_VALUE("input-dropout", 0, "X",
+              "read each input token as <UNK> with chance X in [0, 1), its\n"
+              "target kept: less learning by heart (default 0)", AT(dropout)),
     CLI_VALUE("init", 0, "FILE",
               "start from the weights of a .tfw file instead of random\n"
               "ones (its vocabulary must be the task's; a model flag that\n"
@@ -65,7 +73,8 @@ static const CliOption options[] = {
               "the probe sentence's attention", AT(trace_every)),
     CLI_VALUE("probe", 0, "TEXT",
               "the sentence the snapshots record (default: the first\n"
-              "held-out sentence); its target is the task's", AT(probe)),
+              "held-out sentence); its target is the task's; for poems,\n"
+              "text as written (床前明月光，疑是地上霜。)", AT(probe)),
     CLI_VALUE("probe-tgt", 0, "TEXT",
               "the probe's target, for a phrasebook sentence the grammar\n"
               "does not make", AT(probe_tgt)),
@@ -83,7 +92,8 @@ static const CliOption options[] = {
               "the task gives the vocabulary and the sentences)", AT(config_path)),
     CLI_SWITCH("quiet", 'q', "print nothing but errors", AT(quiet)),
     CLI_TEXT("model flags (override the task's default model: d_model 64, 4 heads, d_ff 128,\n"
-             "pre-LN, sinusoidal positions, 1+1 layers for copy, 2+2 otherwise, max_len 32):"),
+             "pre-LN, sinusoidal positions, 1+1 layers for copy, 2+2 otherwise, max_len 32;\n"
+             "poems: decoder-only, d_model 128, 4 heads, d_ff 512, 2 layers, max_len 64):"),
     CLI_MODEL_FLAGS(),
 };
 #undef AT
@@ -93,19 +103,26 @@ static const CliCommand command = {
     .usage =
         "usage: traceformer train --task NAME -o FILE [--config FILE] [--steps N] [--seed S]\n"
         "                         [--batch N] [--warmup N] [--lr-scale X] [--clip X]\n"
-        "                         [--label-smoothing X] [--init FILE] [--eval-every N] [-q]\n"
+        "                         [--label-smoothing X] [--input-dropout X] [--init FILE]\n"
+        "                         [--eval-every N] [-q] [--corpus FILE]\n"
         "                         [--trace-every K [--probe TEXT] [--trace FILE]]\n"
         "                         [--eval-lengths A-B] [MODEL FLAGS]\n"
         "\n"
         "Train a small encoder-decoder transformer on a toy task whose right attention\n"
-        "pattern is known in advance, and save it as a .tfw weight file that\n"
-        "`traceformer run --weights FILE` and `traceformer eval FILE` read.\n"
+        "pattern is known in advance, or a decoder-only one on real text (poems), and\n"
+        "save it as a .tfw weight file that `traceformer run --weights FILE` and\n"
+        "`traceformer eval FILE` read.\n"
         "\n"
         "tasks (generated from the seed, with a held-out split never trained on):\n"
         "  copy        a b c d -> a b c d      cross-attention on the diagonal\n"
         "  reverse     a b c d -> d c b a      on the anti-diagonal\n"
         "  sort        c a d a -> a a c d\n"
         "  phrasebook  猫 追 老鼠 -> cat chases mouse   a tiny Chinese -> English grammar\n"
+        "  poems       床前明月光，疑是地上霜。  real text, one token per character: a\n"
+        "              decoder-only model learns to continue the Tang poems (or --corpus),\n"
+        "              a tenth of the poems held out whole; characters the training poems\n"
+        "              hold once are <UNK>; examples are up to 62 characters cut at\n"
+        "              sentence ends. Its figure is bits per character.\n"
         "lengths: copy, reverse and sort train on sentences of 3 to 9 symbols from a to j\n"
         "(targets as long); phrasebook on sentences of 3 to 5 words (targets 3 to 5).\n"
         "A model knows nothing outside them: the file records the task and the lengths\n"
@@ -117,8 +134,13 @@ static const CliCommand command = {
         "Progress goes to stderr: a bar redrawn in place on a terminal (step, loss,\n"
         "accuracy on the step's batch, tokens per second, time left), plain lines\n"
         "otherwise. At the end the held-out token accuracy and exact match (greedy\n"
-        "decoding) are printed. Training runs the BLAS on one thread, so that it is\n"
+        "decoding) are printed; for poems, the held-out bits per character instead of\n"
+        "exact match. Training runs the BLAS on one thread, so that it is\n"
         "reproducible bit for bit.\n"
+        "\n"
+        "environment: TRACEFORMER_FORTUNES_DIR  where --task poems looks for tang300\n"
+        "(default /usr/share/games/fortunes); without it, --task poems fails (exit 1)\n"
+        "with the line that installs fortunes-zh.\n"
         "\n"
         "exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input\n",
     .options = options,
@@ -135,7 +157,12 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
     if (rc)
         return rc;
     if (!a->task) {
-        fprintf(stderr, "traceformer train: no task: give --task copy|reverse|sort|phrasebook\n");
+        fprintf(stderr, "traceformer train: no task: give --task copy|reverse|sort|phrasebook|poems\n");
+        return 2;
+    }
+    if (a->corpus && strcmp(a->task, "poems") != 0) {
+        fprintf(stderr, "traceformer train: --corpus belongs to --task poems (task %s makes its own sentences)\n",
+                a->task);
         return 2;
     }
     if (!a->output) {
@@ -146,7 +173,7 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
         fprintf(stderr, "traceformer train: --init takes the model's settings from its file: drop --config\n");
         return 2;
     }
-    const CliInput inputs[] = {{"--config", a->config_path}, {"--init", a->init}};
+    const CliInput inputs[] = {{"--config", a->config_path}, {"--init", a->init}, {"--corpus", a->corpus}};
     rc = cli_check_output_file("train", "-o", a->output, inputs, sizeof inputs / sizeof *inputs);
     if (rc)
         return rc;
@@ -170,7 +197,8 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
         return 2;
     }
     if (a->trace) {
-        const CliInput more[] = {{"--config", a->config_path}, {"--init", a->init}, {"-o", a->output}};
+        const CliInput more[] = {{"--config", a->config_path}, {"--init", a->init}, {"-o", a->output},
+                                 {"--corpus", a->corpus}};
         return cli_check_output_file("train", "--trace", a->trace, more, sizeof more / sizeof *more);
     }
     return 0;
@@ -288,6 +316,11 @@ static Status parse_options(const TrainArgs *a, TaskKind kind, TrainOptions *o, 
         if ((st = parse_real("--label-smoothing", a->smoothing, 0, 1, 0, "give a number in [0, 1)", &x, err)))
             return st;
         o->label_smoothing = (float)x;
+    }
+    if (a->dropout) {
+        if ((st = parse_real("--input-dropout", a->dropout, 0, 1, 0, "give a number in [0, 1)", &x, err)))
+            return st;
+        o->input_dropout = (float)x;
     }
     return TF_OK;
 }
@@ -415,15 +448,27 @@ static void unknown_token(void *ctx, const char *what, const char *token)
         snprintf(first, 64, "%s", token);
 }
 
-/* One of the probe's sentences as ids of the task's vocabulary; a token
- * the task does not have is an error naming it. */
+/* The longest probe: a poems example (<START> + characters). */
+#define PROBE_MAX (POEMS_MAX_CHUNK + 1)
+
+/* One of the probe's sentences as ids of the task's vocabulary (words, or
+ * characters for a decoder-only task); a token the task does not have is
+ * an error naming it. */
 static Status encode_probe(const Dataset *ds, const char *text, const char *flag, int *ids, int *n, Error *err)
 {
     char unknown[64] = "";
-    Status st = tokenizer_encode(&ds->vocab, text, flag, ids, TASK_MAX_LEN, n, unknown_token, unknown, err);
+    const TokenizerKind kind = task_decoder_only(ds->opt.kind) ? TOKENIZER_CHARS : TOKENIZER_WORDS;
+    const int cap = kind == TOKENIZER_CHARS ? PROBE_MAX : TASK_MAX_LEN;
+    Status st = tokenizer_encode_as(kind, &ds->vocab, text, flag, ids, cap, n, unknown_token, unknown, err);
     if (st)
         return st;
-    if (unknown[0]) {
+    if (unknown[0] && kind == TOKENIZER_CHARS) {
+        /* real text: a character too rare for the vocabulary is <UNK>, as
+         * in the corpus itself */
+        char shown[64];
+        fprintf(stderr, "traceformer train: warning: %s: '%s' is not in the vocabulary of task %s: it reads as <UNK>\n",
+                flag, printable_copy(shown, sizeof shown, unknown), task_name(ds->opt.kind));
+    } else if (unknown[0]) {
         error_set(err, TF_ERR_INPUT, "%s: '%s' is not a token of task %s", flag, unknown, task_name(ds->opt.kind));
         error_hint(err, "`traceformer train --help` lists what each task's sentences are made of");
         return TF_ERR_INPUT;
@@ -438,6 +483,25 @@ static Status encode_probe(const Dataset *ds, const char *text, const char *flag
 static Status probe_ids(const TrainArgs *a, const Dataset *ds, int *src, int *n_src, int *tgt, int *n_tgt,
                         Error *err)
 {
+    if (task_decoder_only(ds->opt.kind)) {
+        /* one sequence: <START> + the text, no source */
+        *n_src = 0;
+        if (a->probe_tgt)
+            return error_set(err, TF_ERR_INPUT, "--probe-tgt: task %s has no targets; --probe is the text",
+                             task_name(ds->opt.kind));
+        if (!a->probe) {
+            const Example *e = &ds->heldout[0];
+            memcpy(tgt, e->tgt, (size_t)e->tgt_len * sizeof *tgt);
+            *n_tgt = e->tgt_len;
+            return TF_OK;
+        }
+        Status st = encode_probe(ds, a->probe, "--probe", tgt + 1, n_tgt, err);
+        if (st == TF_OK && *n_tgt + 1 > PROBE_MAX)
+            st = error_set(err, TF_ERR_INPUT, "--probe: %d characters: at most %d", *n_tgt, PROBE_MAX - 1);
+        tgt[0] = TOK_START;
+        (*n_tgt)++;
+        return st;
+    }
     if (!a->probe) {
         const Example *e = &ds->heldout[0];
         memcpy(src, e->src, (size_t)e->src_len * sizeof *src);
@@ -534,7 +598,8 @@ int cmd_train(int argc, char **argv)
     TrainTrace *tt = NULL;
     TrainTraceSummary *summary = calloc(1, sizeof *summary);
     char *trace_path = NULL, *meta = NULL;
-    int probe_src[TASK_MAX_LEN], probe_tgt[TASK_MAX_LEN];
+    int probe_src[PROBE_MAX + 1], probe_tgt[PROBE_MAX + 1];
+    char corpus_path[PATH_MAX];
     if (!cfg || !m || !summary) {
         st = error_set(&err, TF_ERR_RUNTIME, "out of memory");
         goto done;
@@ -545,6 +610,11 @@ int cmd_train(int argc, char **argv)
         goto done;
     TaskOptions to;
     task_options_default(&to, kind, o.seed);
+    if (a.corpus) {
+        /* the model records the corpus by its full name, so that eval can
+         * find it from another directory */
+        to.corpus = realpath(a.corpus, corpus_path) ? corpus_path : a.corpus;
+    }
     if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;
     have_ds = 1;
@@ -567,7 +637,7 @@ int cmd_train(int argc, char **argv)
                         a.config_path, a.task);
         }
         if ((st = cli_model_flags_apply(cfg, &a.model, &err)) || (st = train_config_fit(cfg, &ds, o.seed, &err)) ||
-            (st = config_validate(cfg, &err)) || (st = model_init_random(m, cfg, &err)))
+            (st = config_validate(cfg, &err)) || (st = train_model_init(m, cfg, &ds, &err)))
             goto done;
         have_model = 1;
     }
@@ -584,6 +654,9 @@ int cmd_train(int argc, char **argv)
                 "%d+%d layers, %zu parameters; %d training and %d held-out examples\n",
                 a.task, o.steps, o.batch, o.seed, m->cfg.d_model, m->cfg.heads, m->cfg.d_ff, m->cfg.enc_layers,
                 m->cfg.dec_layers, m->w.numel, ds.n_train, ds.n_heldout);
+    if (!a.quiet && task_decoder_only(kind))
+        fprintf(stderr, "corpus %s: %d poems to train on, %d held out; %d characters in the vocabulary\n", ds.corpus,
+                ds.poems_train, ds.poems_heldout, ds.vocab.size - TOK_SPECIALS);
     if (lengths[1] && (st = check_lengths(m, &ds, lengths, &err)))
         goto done;
     if (trace_every) {
@@ -616,8 +689,8 @@ int cmd_train(int argc, char **argv)
             if (!a.quiet) {
                 if (p.tty)
                     fprintf(stderr, "\r\033[K");
-                fprintf(stderr, "step %ld: held-out loss %.4f, token accuracy %.2f%%\n", t.step, r.loss,
-                        100 * r.token_accuracy);
+                fprintf(stderr, "step %ld: held-out loss %.4f (%.3f bits per token), token accuracy %.2f%%\n",
+                        t.step, r.loss, r.bits, 100 * r.token_accuracy);
             }
         }
     }
@@ -642,10 +715,17 @@ int cmd_train(int argc, char **argv)
     if (!a.quiet) {
         /* with -o - the model is on standard output: the report goes to stderr */
         FILE *say = cli_output_is_stdout(a.output) ? stderr : stdout;
-        fprintf(say, "trained %s in %.1f s (%.0f tokens/s): held-out loss %.4f, token accuracy %.2f%% (%ld/%ld), "
-               "exact match %.2f%% (%d/%d, greedy)\n",
-               a.task, seconds, seconds > 0 ? (double)t.tokens / seconds : 0, r.loss, 100 * r.token_accuracy,
-               r.correct, r.tokens, 100 * r.exact_match, r.exact, r.sentences);
+        if (task_decoder_only(kind))
+            fprintf(say, "trained %s in %.1f s (%.0f tokens/s): held-out loss %.4f = %.4f bits per character, token "
+                    "accuracy %.2f%% (%ld/%ld); exact match does not apply (text to continue has no one right "
+                    "answer)\n",
+                    a.task, seconds, seconds > 0 ? (double)t.tokens / seconds : 0, r.loss, r.bits,
+                    100 * r.token_accuracy, r.correct, r.tokens);
+        else
+            fprintf(say, "trained %s in %.1f s (%.0f tokens/s): held-out loss %.4f, token accuracy %.2f%% (%ld/%ld), "
+                   "exact match %.2f%% (%d/%d, greedy)\n",
+                   a.task, seconds, seconds > 0 ? (double)t.tokens / seconds : 0, r.loss, 100 * r.token_accuracy,
+                   r.correct, r.tokens, 100 * r.exact_match, r.exact, r.sentences);
         if (lengths[1])
             print_lengths(say, &ds, lengths, summary->lengths);
         fprintf(say, "wrote %s\n", strcmp(a.output, "-") == 0 ? "standard output" : a.output);

@@ -326,14 +326,12 @@ int config_to_ini(const Config *c, char *buf, int cap)
         config_value_text(c, k, v, sizeof v);
         out_printf(&o, "%s = %s\n", config_keys[k].name, v);
     }
-    /* a character-level model says so (words, the default, is left out:
-     * a word-level run keeps the header it always had) */
+    /* the tokenizer only when it is not the default words, so that a
+     * word-level run keeps the header it always had */
     if (c->vocab[0] || c->tokenizer != TOKENIZER_WORDS)
         out_printf(&o, "\n[vocab]\n");
-    if (c->tokenizer != TOKENIZER_WORDS) {
-        config_value_text(c, K_TOKENIZER, v, sizeof v);
-        out_printf(&o, "tokenizer = %s\n", v);
-    }
+    if (c->tokenizer != TOKENIZER_WORDS)
+        out_printf(&o, "tokenizer = %s\n", config_tokenizer_name(c->tokenizer));
     if (c->vocab[0])
         out_printf(&o, "tokens = %s\n", c->vocab);
     if (c->n_src > 0 || c->n_tgt > 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "io/ini_strict.h"
+#include "text/printable.h"
 
 bool trained_on_known(const TrainedOn *t) { return t->task[0] != '\0'; }
 
@@ -19,14 +20,39 @@ int trained_on_to_ini(const TrainedOn *t, char *buf, size_t cap)
             buf[0] = '\0';
         return 0;
     }
-    return snprintf(buf, cap, "\n[trained]\ntask = %s\nsrc_min = %d\nsrc_max = %d\ntgt_min = %d\ntgt_max = %d\n",
-                    t->task, t->src_min, t->src_max, t->tgt_min, t->tgt_max);
+    int n = snprintf(buf, cap, "\n[trained]\ntask = %s\nsrc_min = %d\nsrc_max = %d\ntgt_min = %d\ntgt_max = %d\n",
+                     t->task, t->src_min, t->src_max, t->tgt_min, t->tgt_max);
+    if (t->corpus[0]) {
+        size_t used = (size_t)n < cap ? (size_t)n : cap;
+        n += snprintf(buf + used, cap - used, "corpus = %s\n", t->corpus);
+    }
+    return n;
+}
+
+/* A value INI text holds as it is: printable UTF-8 on one line, no
+ * comment character, no space at either end. */
+static bool corpus_value(const char *v)
+{
+    size_t n = strlen(v), at;
+    if (n == 0 || n >= TRAINED_CORPUS_MAX || v[0] == ' ' || v[n - 1] == ' ' || strpbrk(v, ";#"))
+        return false;
+    return printable_text_problem(v, n, &at, NULL) == NULL;
+}
+
+bool trained_on_set_corpus(TrainedOn *t, const char *path)
+{
+    t->corpus[0] = '\0';
+    if (!corpus_value(path))
+        return false;
+    snprintf(t->corpus, sizeof t->corpus, "%s", path);
+    return true;
 }
 
 /* ---- reading ---------------------------------------------------------- */
 
-enum { F_TASK, F_SRC_MIN, F_SRC_MAX, F_TGT_MIN, F_TGT_MAX, F_COUNT };
-static const char *const field_names[F_COUNT] = {"task", "src_min", "src_max", "tgt_min", "tgt_max"};
+enum { F_TASK, F_SRC_MIN, F_SRC_MAX, F_TGT_MIN, F_TGT_MAX, F_CORPUS, F_COUNT };
+static const char *const field_names[F_COUNT] = {"task", "src_min", "src_max", "tgt_min", "tgt_max", "corpus"};
+#define F_REQUIRED F_CORPUS  /* the fields before it must be given */
 
 typedef struct {
     TrainedOn *t;
@@ -84,7 +110,7 @@ static int on_value(void *user, const char *section, const char *key, const char
         f++;
     if (f == F_COUNT) {
         p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: unknown key '%s' in [trained]", p->name, p->in.line, key);
-        error_hint(p->err, "[trained] has task, src_min, src_max, tgt_min and tgt_max");
+        error_hint(p->err, "[trained] has task, src_min, src_max, tgt_min, tgt_max and corpus");
         return 0;
     }
     if (p->set_line[f]) {
@@ -103,12 +129,22 @@ static int on_value(void *user, const char *section, const char *key, const char
         snprintf(p->t->task, sizeof p->t->task, "%s", value);
         return 1;
     }
+    if (f == F_CORPUS) {
+        if (!trained_on_set_corpus(p->t, value)) {
+            p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: corpus is not a file name of 1 to %d printable bytes",
+                              p->name, p->in.line, TRAINED_CORPUS_MAX - 1);
+            return 0;
+        }
+        return 1;
+    }
     char *end;
     errno = 0;
     long v = strtol(value, &end, 10);
-    if (end == value || *end != '\0' || errno == ERANGE || v < 1 || v > TRAINED_MAX_LEN) {
-        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: %s = '%s' is not a whole number from 1 to %d", p->name,
-                          p->in.line, key, value, TRAINED_MAX_LEN);
+    /* a source length may be 0: a decoder-only model has no source */
+    const long lo = f == F_SRC_MIN || f == F_SRC_MAX ? 0 : 1;
+    if (end == value || *end != '\0' || errno == ERANGE || v < lo || v > TRAINED_MAX_LEN) {
+        p->st = error_set(p->err, TF_ERR_INPUT, "%s:%d: %s = '%s' is not a whole number from %ld to %d", p->name,
+                          p->in.line, key, value, lo, TRAINED_MAX_LEN);
         return 0;
     }
     int *slot[F_COUNT] = {NULL, &p->t->src_min, &p->t->src_max, &p->t->tgt_min, &p->t->tgt_max};
@@ -124,10 +160,13 @@ Status trained_on_from_ini(TrainedOn *t, const char *text, const char *name, Err
     if (p.st == TF_OK && r != 0)
         p.st = error_set(err, TF_ERR_INPUT, "%s:%d: cannot read this line", name, r);
     if (p.st == TF_OK && p.section_line) {
-        for (int f = 0; f < F_COUNT && p.st == TF_OK; f++)
+        for (int f = 0; f < F_REQUIRED && p.st == TF_OK; f++)
             if (!p.set_line[f])
                 p.st = error_set(err, TF_ERR_INPUT, "%s:%d: [trained] has no %s", name, p.section_line,
                                  field_names[f]);
+        if (p.st == TF_OK && (t->src_min == 0) != (t->src_max == 0))
+            p.st = error_set(err, TF_ERR_INPUT, "%s:%d: [trained] source lengths %d–%d: 0 (no source) is both or "
+                             "neither", name, p.section_line, t->src_min, t->src_max);
         if (p.st == TF_OK && (t->src_min > t->src_max || t->tgt_min > t->tgt_max))
             p.st = error_set(err, TF_ERR_INPUT, "%s:%d: [trained] lengths %d–%d (source), %d–%d (target): a "
                              "minimum above its maximum", name, p.section_line, t->src_min, t->src_max,
@@ -156,6 +195,11 @@ void trained_on_describe(const TrainedOn *t, char *buf, size_t cap)
         return;
     }
     char s[48], g[48];
+    if (t->src_max == 0) {
+        range_text(g, sizeof g, t->tgt_min, t->tgt_max);
+        snprintf(buf, cap, "%s, sequences of %s (no source: decoder-only)", t->task, g);
+        return;
+    }
     range_text(s, sizeof s, t->src_min, t->src_max);
     range_text(g, sizeof g, t->tgt_min, t->tgt_max);
     snprintf(buf, cap, "%s, source sentences of %s, target sentences of %s", t->task, s, g);

@@ -9,7 +9,11 @@
  * can say it. A model with random weights, one imported from PyTorch, and
  * a file written before the section existed record nothing: "unknown".
  *
- * Lengths count the words of a sentence, without <START> or <END>. */
+ * Lengths count the words of a sentence, without <START> or <END>. A
+ * decoder-only model has no source: src_min = src_max = 0, and the target
+ * lengths are its training sequences' (characters, for a character-level
+ * model). A model trained on a corpus file also records the file, so that
+ * `eval` can rebuild its held-out split. */
 #ifndef TF_MODEL_TRAINED_ON_H
 #define TF_MODEL_TRAINED_ON_H
 
@@ -20,14 +24,22 @@
 #include "model/batch.h"
 
 #define TRAINED_MAX_LEN 65536  /* longer ranges in a file are refused */
+#define TRAINED_CORPUS_MAX 512   /* bytes of a recorded corpus path, its NUL included */
 
 typedef struct {
     char task[32];          /* "copy", "reverse", ...; "" when unknown */
     int src_min, src_max;   /* words per source sentence */
     int tgt_min, tgt_max;   /* words per target sentence */
+    char corpus[TRAINED_CORPUS_MAX];  /* the corpus file trained on, or "" */
 } TrainedOn;
 
 bool trained_on_known(const TrainedOn *t);
+
+/* Record path as t's corpus when an INI value can hold it as it is (one
+ * line of printable UTF-8, no ';' or '#', no space at either end, shorter
+ * than TRAINED_CORPUS_MAX); returns whether it was recorded (else t's
+ * corpus is ""). */
+bool trained_on_set_corpus(TrainedOn *t, const char *path);
 
 /* The [trained] section as INI text, "" when t is unknown. Like snprintf:
  * returns the length the whole text needs. */
@@ -36,7 +48,8 @@ int trained_on_to_ini(const TrainedOn *t, char *buf, size_t cap);
 /* Read the [trained] section of INI text (other sections are skipped: the
  * configuration reader owns them); t is unknown when there is none. A
  * section present must give task, src_min, src_max, tgt_min and tgt_max,
- * each once, with 1 ≤ min ≤ max ≤ TRAINED_MAX_LEN; anything else is
+ * each once, with 1 ≤ min ≤ max ≤ TRAINED_MAX_LEN (src_min = src_max = 0
+ * for no source), and may give corpus once; anything else is
  * TF_ERR_INPUT naming `name` and the line. */
 Status trained_on_from_ini(TrainedOn *t, const char *text, const char *name, Error *err);
 

@@ -236,7 +236,7 @@ Status train_trace_open(TrainTrace **out, const Trainer *t, const TrainTraceOpti
         return error_set(err, TF_ERR_INPUT, "snapshots every %d updates: give at least 1", o->every);
     if (t->step != 0)
         return error_set(err, TF_ERR_RUNTIME, "a training trace starts before the first update");
-    if (o->probe_src_len < 1 || o->probe_tgt_len < 1)
+    if ((o->probe_src_len < 1 && t->m->cfg.arch != ARCH_DECODER_ONLY) || o->probe_tgt_len < 1)
         return error_set(err, TF_ERR_INPUT, "the probe needs a source and a target sentence");
     if (o->len_lo || o->len_hi) {
         /* refused before training, not after */
@@ -419,6 +419,8 @@ char *train_trace_meta(const Trainer *t, const TrainTraceOptions *o, const char 
         "seed = %llu\ntrace_every = %d\n",
         task_name(t->ds->opt.kind), to->steps, to->batch, to->warmup, to->lr_scale, to->clip,
         (double)to->label_smoothing, (unsigned long long)to->seed, o->every);
+    if (to->input_dropout > 0)
+        PUT("input_dropout = %g\n", (double)to->input_dropout);
     /* the probe as its model's tokenizer writes a sentence */
     const Vocab *v = &t->m->vocab;
     const struct {

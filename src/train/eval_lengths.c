@@ -27,6 +27,8 @@ static int heldout_of_length(const Dataset *ds, int L, Example *out, int cap)
 
 Status train_lengths_check(const Model *m, const Dataset *ds, int lo, int hi, Error *err)
 {
+    if (task_decoder_only(ds->opt.kind))
+        return error_set(err, TF_ERR_INPUT, "task %s: lengths apply to copy, reverse and sort", task_name(ds->opt.kind));
     if (ds->opt.kind == TASK_PHRASEBOOK)
         return error_set(err, TF_ERR_INPUT, "task phrasebook: its sentences have no length to vary; lengths apply to "
                                             "copy, reverse and sort");

@@ -10,7 +10,7 @@
 #include "core/checked.h"
 #include "core/rng.h"
 
-static const char *const task_names[TASK_COUNT] = {"copy", "reverse", "sort", "phrasebook"};
+static const char *const task_names[TASK_COUNT] = {"copy", "reverse", "sort", "phrasebook", "poems"};
 
 /* The RNG stream of the dataset generator: weights and sampling draw from
  * their own streams, so a dataset does not change when they do. */
@@ -29,8 +29,18 @@ Status task_from_name(const char *name, TaskKind *kind, Error *err)
             return TF_OK;
         }
     error_set(err, TF_ERR_INPUT, "unknown task '%s'", name);
-    error_hint(err, "the tasks are copy, reverse, sort and phrasebook");
+    error_hint(err, "the tasks are copy, reverse, sort, phrasebook and poems");
     return TF_ERR_INPUT;
+}
+
+bool task_decoder_only(TaskKind kind)
+{
+    return kind == TASK_POEMS;
+}
+
+int task_decoder_positions(const Dataset *ds)
+{
+    return task_decoder_only(ds->opt.kind) ? ds->max_tgt_len : ds->max_tgt_len + 1;
 }
 
 /* Uniform in [0, n) without modulo bias: draws below 2³² mod n are thrown
@@ -516,7 +526,10 @@ static Status generate_phrasebook(Dataset *ds, Error *err)
 void task_options_default(TaskOptions *o, TaskKind kind, uint64_t seed)
 {
     *o = (TaskOptions){.kind = kind, .seed = seed};
-    if (kind == TASK_PHRASEBOOK) {
+    if (kind == TASK_POEMS) {
+        o->max_len = POEMS_DEFAULT_CHUNK;
+        o->min_count = 2;
+    } else if (kind == TASK_PHRASEBOOK) {
         int total = task_phrasebook_size();
         o->n_heldout = total / 10;
         o->n_train = total - o->n_heldout;
@@ -536,6 +549,8 @@ Status task_dataset_generate(Dataset *ds, const TaskOptions *o, Error *err)
     Status st;
     if ((unsigned)o->kind >= TASK_COUNT)
         st = error_set(err, TF_ERR_INPUT, "task: unknown kind %d", (int)o->kind);
+    else if (o->kind == TASK_POEMS)
+        st = task_poems_generate(ds, err);
     else if (o->n_train < 1 || o->n_heldout < 1 || o->n_train > TASK_MAX_EXAMPLES ||
              o->n_heldout > TASK_MAX_EXAMPLES)
         st = error_set(err, TF_ERR_INPUT,
@@ -557,6 +572,7 @@ void task_dataset_free(Dataset *ds)
     free(ds->examples_);
     free(ds->ints_);
     free(ds->texts_);
+    free(ds->corpus);
     *ds = (Dataset){0};
 }
 
@@ -564,6 +580,19 @@ void task_dataset_trained_on(const Dataset *ds, TrainedOn *t)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->task, sizeof t->task, "%s", task_name(ds->opt.kind));
+    if (task_decoder_only(ds->opt.kind)) {
+        /* no source; the characters of each example, <START> not counted */
+        for (int k = 0; k < ds->n_train; k++) {
+            const int n = ds->train[k].tgt_len - 1;
+            if (k == 0 || n < t->tgt_min)
+                t->tgt_min = n;
+            if (k == 0 || n > t->tgt_max)
+                t->tgt_max = n;
+        }
+        if (ds->corpus)
+            trained_on_set_corpus(t, ds->corpus);
+        return;
+    }
     for (int k = 0; k < ds->n_train; k++) {
         const Example *e = &ds->train[k];
         if (k == 0 || e->src_len < t->src_min)
@@ -580,6 +609,12 @@ void task_dataset_trained_on(const Dataset *ds, TrainedOn *t)
 int task_examples_outside(const TrainedOn *t, const Example *ex, int n)
 {
     int count = 0;
+    if (trained_on_known(t) && t->src_max == 0) {
+        /* decoder-only: <START> + the characters */
+        for (int k = 0; k < n; k++)
+            count += ex[k].tgt_len - 1 < t->tgt_min || ex[k].tgt_len - 1 > t->tgt_max;
+        return count;
+    }
     for (int k = 0; k < n && trained_on_known(t); k++)
         count += ex[k].src_len < t->src_min || ex[k].src_len > t->src_max || ex[k].tgt_len < t->tgt_min ||
                  ex[k].tgt_len > t->tgt_max;
@@ -590,6 +625,9 @@ Status task_target_of(const Dataset *ds, const int *src, int n, int *tgt, int ca
 {
     const TaskKind kind = ds->opt.kind;
     *n_tgt = 0;
+    if (task_decoder_only(kind))
+        return error_set(err, TF_ERR_INPUT, "task %s has no source sentences to give a target of: its examples are "
+                                            "text to continue", task_name(kind));
     if (n < 1 || n > TASK_MAX_LEN)
         return error_set(err, TF_ERR_INPUT, "a sentence of %d tokens: task %s takes 1 to %d", n, task_name(kind),
                          TASK_MAX_LEN);

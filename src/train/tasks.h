@@ -8,6 +8,10 @@
  *               a tiny Chinese → English grammar, with word-order changes
  *               (我 每天 吃 鱼 → I eat fish every day), words that appear
  *               (does, not) or vanish (了), and English agreement (-s)
+ *   poems       床前明月光，疑是地上霜。   real text: a decoder-only,
+ *               character-level model learns to continue a corpus of
+ *               poems (task_poems.c; the Tang poems of fortunes-zh by
+ *               default)
  *
  * Every example carries its word alignment: for each target word, the
  * source position it translates or copies (−1 when none, like the "does" of
@@ -20,6 +24,7 @@
 #ifndef TF_TRAIN_TASKS_H
 #define TF_TRAIN_TASKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,9 +32,9 @@
 #include "model/trained_on.h"
 #include "text/vocab.h"
 
-typedef enum { TASK_COPY, TASK_REVERSE, TASK_SORT, TASK_PHRASEBOOK, TASK_COUNT } TaskKind;
+typedef enum { TASK_COPY, TASK_REVERSE, TASK_SORT, TASK_PHRASEBOOK, TASK_POEMS, TASK_COUNT } TaskKind;
 
-/* "copy", "reverse", "sort", "phrasebook". */
+/* "copy", "reverse", "sort", "phrasebook", "poems". */
 const char *task_name(TaskKind kind);
 
 /* The kind called name; an unknown name is TF_ERR_INPUT, and the message
@@ -44,7 +49,11 @@ typedef struct {
     /* copy, reverse, sort only: */
     int alphabet;      /* symbols "a", "b", …: 2 to 26 */
     int min_len;       /* tokens per sequence, 1 ≤ min_len ≤ max_len ≤ TASK_MAX_LEN */
-    int max_len;
+    int max_len;       /* poems too: characters per example, 1 to POEMS_MAX_CHUNK */
+    /* poems only (n_train and n_heldout are then what the corpus gives): */
+    const char *corpus;   /* the corpus file; NULL: tang300 (task_poems_generate) */
+    int min_count;        /* a character enters the vocabulary when the training
+                           * split holds it at least this often (≥ 1) */
 } TaskOptions;
 
 #define TASK_MAX_LEN 64
@@ -54,6 +63,10 @@ typedef struct {
  * 10-letter alphabet (4000 training, 400 held out); the phrasebook's
  * every sentence, 10% of them held out. */
 void task_options_default(TaskOptions *o, TaskKind kind, uint64_t seed);
+
+/* Whether the task trains a decoder-only model (poems) rather than an
+ * encoder-decoder (every other task). */
+bool task_decoder_only(TaskKind kind);
 
 /* How many different sentences the phrasebook grammar makes. */
 int task_phrasebook_size(void);
@@ -78,6 +91,9 @@ typedef struct {
     Example *train;                 /* (n_train) */
     Example *heldout;               /* (n_heldout) */
     int max_src_len, max_tgt_len;   /* longest sequence on each side, both splits */
+    /* poems: the corpus file read, and its poems in each split */
+    char *corpus;
+    int poems_train, poems_heldout;
 
     /* storage, one block each; read the fields above instead */
     Example *examples_;
@@ -97,8 +113,13 @@ void task_dataset_free(Dataset *ds);
 
 /* What a model trained on ds's training split learnt from: the task's name
  * and the shortest and longest sentence on each side (the shipped copy and
- * reverse models: 3 to 9 tokens). */
+ * reverse models: 3 to 9 tokens); for poems, no source, the characters per
+ * example, and the corpus file. */
 void task_dataset_trained_on(const Dataset *ds, TrainedOn *t);
+
+/* The decoder positions the longest example of ds needs: the target and
+ * <START> (encoder-decoder), the sequence as stored (decoder-only). */
+int task_decoder_positions(const Dataset *ds);
 
 /* How many of the n examples have a source or a target length outside t's
  * ranges (0 when t is unknown). */
@@ -110,6 +131,39 @@ int task_examples_outside(const TrainedOn *t, const Example *ex, int n);
  * *n_tgt. TF_ERR_INPUT for a token that is not one of the task's symbols,
  * or a phrasebook sentence the grammar does not make. */
 Status task_target_of(const Dataset *ds, const int *src, int n, int *tgt, int cap, int *n_tgt, Error *err);
+
+/* ---- poems (task_poems.c) ----------------------------------------------
+ *
+ * The corpus file (train/corpus.h) is read into poems, and the poems are
+ * split, whole, into a training and a held-out set drawn from the seed:
+ * POEMS_HELDOUT_PERCENT of them held out (rounded, at least 1; a corpus of
+ * fewer than 2 poems is refused). Both splits keep the file's order.
+ *
+ * The vocabulary comes from the training split alone: every character it
+ * holds at least min_count times (default 2), most frequent first, ties
+ * by code point, after the four specials. Any other character, in either
+ * split, is <UNK>: a character seen once teaches nothing but can be
+ * memorised, and held-out text must not add tokens. A space (English
+ * prose) is the token TOKENIZER_SPACE "▁", counted like any character.
+ *
+ * Examples: each poem is cut into chunks at sentence ends (。？！, and
+ * . ? ! before a space), as many whole sentences per chunk as fit in
+ * max_len characters (default POEMS_DEFAULT_CHUNK); a sentence longer than
+ * that is cut at max_len. A chunk never starts or ends with a space. An
+ * example's tgt is <START> + the chunk's characters (tgt_len = characters
+ * + 1; no source, src_len 0): a decoder-only model reads it and predicts
+ * the characters, then <END>. So every example starts where a sentence
+ * (in verse: a line) starts, and a model learns where a chunk ends. */
+#define POEMS_HELDOUT_PERCENT 10
+#define POEMS_DEFAULT_CHUNK 62   /* <START> + 62 + <END>: 64 tokens */
+#define POEMS_MAX_CHUNK 510
+
+/* Build ds (already holding its options and the four specials) from the
+ * corpus: called by task_dataset_generate. Without opt.corpus, the corpus
+ * is tang300 in the directory $TRACEFORMER_FORTUNES_DIR names, else in
+ * /usr/share/games/fortunes (where fortunes-zh installs it). The default corpus missing is
+ * TF_ERR_RUNTIME with the apt-get line; a bad corpus file TF_ERR_INPUT. */
+Status task_poems_generate(Dataset *ds, Error *err);
 
 /* n tokens joined by single spaces into buf (cap bytes, NUL-terminated):
  * the form Config's sentences and the tokenizer take. Returns the length,

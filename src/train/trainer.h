@@ -1,8 +1,10 @@
-/* trainer.h — training a model on a toy task, and measuring it.
+/* trainer.h — training a model on a task (a toy one, or poems), and
+ * measuring it.
  *
  * One training step:
  *   a minibatch of `batch` training examples, drawn from a permutation of
  *   the training split that is reshuffled every epoch (PCG32, seeded)
+ *   → input dropout, when asked for: some inputs read as <UNK>
  *   → model_forward (teacher forcing) → model_backward (mean cross-entropy
  *   over the non-<PAD> targets) → optim_clip_grad_norm → optim_adam_step at
  *   optim_lr_schedule(step).
@@ -29,7 +31,10 @@
  * the token accuracy of teacher forcing (argmax of each decoder position
  * against its target, <PAD> positions ignored, <END> counted), and the
  * exact-match rate of greedy generation: the whole output sentence, up to
- * and including <END>, equal to the target. */
+ * and including <END>, equal to the target. A decoder-only model (poems)
+ * continues text, with no one right continuation: exact match is not
+ * measured (−1), and its loss in bits per character (loss / ln 2, every
+ * predicted position counted, <END> and <UNK> included) is the figure. */
 #ifndef TF_TRAIN_TRAINER_H
 #define TF_TRAIN_TRAINER_H
 
@@ -52,6 +57,8 @@ typedef struct {
     double lr_scale;        /* optim_lr_schedule's scale, > 0 */
     double clip;            /* max global gradient norm, > 0 */
     float label_smoothing;  /* in [0, 1) */
+    float input_dropout;    /* in [0, 1): each input token after <START> is read as <UNK>
+                             * with this chance, its target kept (0: off) */
     uint64_t seed;          /* dataset, weight initialisation and data order */
 } TrainOptions;
 
@@ -68,6 +75,12 @@ void train_config_default(Config *cfg, TaskKind kind);
  * does not fit. */
 Status train_config_fit(Config *cfg, const Dataset *ds, uint64_t seed, Error *err);
 
+/* A model with seeded random weights (model_init_random's) for cfg, made
+ * by train_config_fit: its vocabulary is cfg's when cfg lists one, else
+ * the dataset's (poems, whose thousands of characters a config line does
+ * not hold). */
+Status train_model_init(Model *m, const Config *cfg, const Dataset *ds, Error *err);
+
 /* Whether model m can be trained or evaluated on ds: the same vocabulary,
  * token for token, and room for the longest sentences. TF_ERR_INPUT names
  * the first difference ("the model's vocabulary has 18 tokens, task copy's
@@ -83,6 +96,7 @@ typedef struct {
     Batch batch;            /* (batch, Ts max, Tt max), refilled each step */
     Activations acts;       /* for batch */
     Rng rng;                /* data order */
+    Rng drop;               /* input dropout: a stream of its own, so the order does not change */
     int *order;             /* (n_train) the current epoch's permutation */
     int cursor;             /* next index into order */
     const int **src, **tgt; /* (batch) the step's sentences */
@@ -114,11 +128,13 @@ typedef struct {
     double token_accuracy;  /* correct / tokens */
     int exact;              /* sentences greedy generation got exactly right */
     double exact_match;     /* exact / sentences; −1 when not measured */
+    double bits;            /* loss / ln 2: bits per predicted token (per character, for poems) */
 } EvalResult;
 
 /* Teacher-forced loss and token accuracy of m on the n examples, in batches
  * of at most 64; with `generate`, also greedy generation of each (up to its
- * target length + 8 tokens, within max_len) for exact match. */
+ * target length + 8 tokens, within max_len) for exact match, unless m is
+ * decoder-only. */
 Status train_evaluate(const Model *m, const Example *ex, int n, bool generate, EvalResult *r, Error *err);
 
 /* How m does on sentences of each length lo..hi (copy, reverse and sort):

@@ -55,6 +55,7 @@ static Status eval_teacher_forced(const Model *m, const Example *ex, int n, Eval
     if (st == TF_OK) {
         r->loss = r->tokens ? loss_sum / (double)r->tokens : 0;
         r->token_accuracy = r->tokens ? (double)r->correct / (double)r->tokens : 0;
+        r->bits = r->loss / log(2.0);
     }
     return st;
 }
@@ -107,7 +108,7 @@ Status train_evaluate(const Model *m, const Example *ex, int n, bool generate, E
     r->sentences = n;
     r->exact_match = -1;
     Status st = eval_teacher_forced(m, ex, n, r, err);
-    if (st || !generate)
+    if (st || !generate || m->cfg.arch == ARCH_DECODER_ONLY)
         return st;
     int out[TASK_MAX_LEN + 16];
     for (int i = 0; i < n; i++) {

@@ -35,6 +35,8 @@ BUILD=$(dirname "$TF")
 # own); none may be used by another object of src/ or bench (then it is
 # no longer test-only and leaves this list).
 allow_test_only() { cat <<'LIST'
+corpus_parse               the corpus reader on bytes in memory, which corpus_read runs on a
+                             file's; the tests give it every malformed text directly
 linear_forward_reference   the plain loops linear_forward and matmul_forward run for small
 matmul_forward_reference     products; the tests hold the OpenBLAS path against them
 linear_backward_reference  the same for the backward twins

@@ -81,7 +81,7 @@ awk '{ exit !($2 >= 0.95) }' "$WORK/out" && ok "shipped phrasebook: exact match 
 # refusals: exit 2, a clear message, no file
 expect_exit 2 "unknown task" -- "$TF" train --task translate -o bad.tfw
 expect_in "$WORK/err" "unknown task 'translate'" "names the task"
-expect_in "$WORK/err" "copy, reverse, sort and phrasebook" "lists the known tasks"
+expect_in "$WORK/err" "copy, reverse, sort, phrasebook and poems" "lists the known tasks"
 no_leftovers "unknown task"
 expect_exit 2 "zero steps" -- "$TF" train --task copy --steps 0 -o bad.tfw
 expect_in "$WORK/err" "--steps 0: train for 1 to" "says at least 1 step"
@@ -116,8 +116,12 @@ expect_exit 2 "train from a corrupt checkpoint" -- "$TF" train --task copy --ste
 expect_in "$WORK/err" "checksum mismatch" "refuses to start from it"
 expect_exit 2 "eval a missing checkpoint" -- "$TF" eval nothing.tfw --task copy
 expect_in "$WORK/err" "nothing.tfw: cannot open" "names the missing file"
-expect_exit 2 "eval with no task" -- "$TF" eval ok.tfw
-expect_in "$WORK/err" "no task" "eval needs a task"
+expect_exit 0 "eval with no task" -- "$TF" eval ok.tfw
+expect_in "$WORK/out" "on task copy" "eval takes the task the model records"
+"$TF" run -q --src "a b" --d-model 8 --heads 2 --save-weights rand.tfw -o rand.trace >/dev/null 2>&1
+expect_exit 2 "eval with no task of a model that records none" -- "$TF" eval rand.tfw
+expect_in "$WORK/err" "rand.tfw records no task: give --task" "eval then needs --task"
+rm -f rand.tfw rand.trace
 
 # checkpoints that do not match the task or the flags
 expect_exit 2 "a copy model on the phrasebook" -- "$TF" eval ok.tfw --task phrasebook

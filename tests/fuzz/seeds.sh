@@ -8,7 +8,7 @@ set -eu
 tf=$1; out=$2
 sep='%%%%'  # the line between the parts of one input (FUZZ_SEPARATOR)
 rm -rf "$out"
-for d in trace trace_cli tfw npy ini lesson claims tokenizer; do mkdir -p "$out/$d"; done
+for d in trace trace_cli tfw npy ini lesson claims tokenizer corpus; do mkdir -p "$out/$d"; done
 work=$out/.work
 mkdir -p "$work"
 tiny="--layers 1 --d-model 4 --heads 2 --d-ff 8"
@@ -69,4 +69,7 @@ for ini in lessons/[0-9][0-9]-*/lesson.ini; do
     done
 done
 { cat "$work/npy/vocab.txt"; printf '%s\n%s' "$sep" "a b x <END> 猫　追"; } > "$out/tokenizer/vocab-txt"
+# Corpus: the Tang poems' first entries when installed, and plain text.
+if [ -r /usr/share/games/fortunes/tang300 ]; then head -c 4000 /usr/share/games/fortunes/tang300 > "$out/corpus/tang300-head"; fi
+printf '春眠不觉晓，\n处处闻啼鸟。\n\nThe rain\nfalls.\n' > "$out/corpus/plain"
 rm -rf "$work"

@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/model.h"
+#include "text/tokenizer.h"
 #include "train/tasks.h"
+#include "train/trainer.h"
+#include "../support/scratch.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -69,7 +73,7 @@ static const Example *example_at(const Dataset *ds, int k)
 static void test_same_seed_same_data(void **state)
 {
     (void)state;
-    for (int kind = 0; kind < TASK_COUNT; kind++) {
+    for (int kind = 0; kind < TASK_POEMS; kind++) {  /* the generated tasks; poems below */
         Dataset a, b, c;
         generate_default(&a, (TaskKind)kind, 42);
         generate_default(&b, (TaskKind)kind, 42);
@@ -98,7 +102,7 @@ static void test_same_seed_same_data(void **state)
 static void test_splits_are_disjoint(void **state)
 {
     (void)state;
-    for (int kind = 0; kind < TASK_COUNT; kind++) {
+    for (int kind = 0; kind < TASK_POEMS; kind++) {  /* the generated tasks; poems below */
         Dataset ds;
         generate_default(&ds, (TaskKind)kind, 7);
         const int n = ds.n_train + ds.n_heldout;
@@ -119,7 +123,7 @@ static void test_splits_are_disjoint(void **state)
 static void test_heldout_does_not_depend_on_train_size(void **state)
 {
     (void)state;
-    for (int kind = 0; kind < TASK_COUNT; kind++) {
+    for (int kind = 0; kind < TASK_POEMS; kind++) {  /* the generated tasks; poems below */
         TaskOptions o;
         task_options_default(&o, (TaskKind)kind, 5);
         o.n_heldout = 50;
@@ -351,6 +355,251 @@ static void test_tokens_join(void **state)
     assert_string_equal(buf, "");
 }
 
+
+/* ---- poems ------------------------------------------------------------ */
+
+/* Twenty poems of plain text. Poem i is 甲M，乙M。丙N，丁甲。 with M its own
+ * mark (twice in the poem: known when the poem trains) and N a character
+ * that appears once in the corpus (never known). Poem 0 adds a sentence of
+ * 15 characters, longer than the 12 per chunk the tests ask for. */
+static const char *const marks[20] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+                                      "百", "千", "万", "亿", "上", "下", "左", "右", "前", "后"};
+static const char *const once[20] = {"子", "丑", "寅", "卯", "辰", "巳", "午", "未", "申", "酉",
+                                     "戌", "亥", "金", "木", "水", "火", "土", "日", "月", "星"};
+#define LONG_SENTENCE "天地玄黄宇宙洪荒盈昃宿列张寒。"
+
+static void write_poems(const char *path)
+{
+    char text[4096];
+    size_t n = 0;
+    for (int i = 0; i < 20; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s甲%s，乙%s。\n丙%s，丁甲。\n%s", i ? "\n" : "",
+                              marks[i], marks[i], once[i], i == 0 ? LONG_SENTENCE "\n" : "");
+    scratch_write(path, text, n);
+}
+
+static void poems_dataset(Dataset *ds, const char *corpus, uint64_t seed, int chunk, int min_count)
+{
+    TaskOptions o;
+    task_options_default(&o, TASK_POEMS, seed);
+    o.corpus = corpus;
+    o.max_len = chunk;
+    o.min_count = min_count;
+    generate_ok(ds, &o);
+}
+
+/* Which poem an example comes from: the index of its mark, or −1 when the
+ * mark is <UNK> (a held-out poem's mark is never in the vocabulary). */
+static int example_poem(const Example *e)
+{
+    for (int t = 1; t < e->tgt_len; t++)
+        for (int i = 0; i < 20; i++)
+            if (strcmp(e->tgt_text[t], marks[i]) == 0)
+                return i;
+    return -1;
+}
+
+/* The example's characters joined, <START> left out. */
+static void example_text(const Example *e, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int t = 1; t < e->tgt_len && n < cap; t++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s", e->tgt_text[t]);
+}
+
+static void test_poems_split_whole_poems(void **state)
+{
+    Scratch *s = *state;
+    write_poems(s->path);
+    Dataset ds;
+    poems_dataset(&ds, s->path, 1, 12, 2);
+    assert_int_equal(ds.poems_heldout, 2);   /* 10% of 20 */
+    assert_int_equal(ds.poems_train, 18);
+    assert_string_equal(ds.corpus, s->path);
+    /* one chunk per poem, three for poem 0 */
+    assert_int_equal(ds.n_train + ds.n_heldout, 22);
+    int seen[20] = {0}, trained = 0;
+    for (int k = 0; k < ds.n_train; k++) {
+        int p = example_poem(&ds.train[k]);
+        if (p >= 0)
+            seen[p]++;
+    }
+    for (int i = 0; i < 20; i++)
+        trained += seen[i] > 0;
+    assert_int_equal(trained, 18);
+    for (int k = 0; k < ds.n_heldout; k++)
+        assert_int_equal(example_poem(&ds.heldout[k]), -1);  /* its mark: <UNK> */
+    task_dataset_free(&ds);
+}
+
+static void test_poems_vocabulary_rule(void **state)
+{
+    Scratch *s = *state;
+    write_poems(s->path);
+    Dataset ds;
+    poems_dataset(&ds, s->path, 1, 12, 2);
+    /* In the 18 training poems: 甲 ， 36 times, 。 36 (37 with poem 0), 乙
+     * 丙 丁 18, each mark 2, the rest once. Most frequent first, ties by
+     * code point: 。(U+3002) 甲(U+7532) ，(U+FF0C), 丁(U+4E01) 丙(U+4E19)
+     * 乙(U+4E59), then the 18 marks by code point. */
+    const char *const head[] = {"。", "甲", "，", "丁", "丙", "乙"};
+    assert_int_equal(ds.vocab.size, TOK_SPECIALS + 6 + 18);
+    for (int i = 0; i < 6; i++)
+        assert_string_equal(ds.vocab.tokens[TOK_SPECIALS + i], head[i]);
+    for (int i = TOK_SPECIALS + 7; i < ds.vocab.size; i++)
+        assert_true(strcmp(ds.vocab.tokens[i - 1], ds.vocab.tokens[i]) < 0);  /* UTF-8 order is code point order */
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(vocab_find(&ds.vocab, once[i]), -1);
+    task_dataset_free(&ds);
+
+    /* min_count 1: every training character, the once-seen ones too */
+    poems_dataset(&ds, s->path, 1, 12, 1);
+    assert_true(ds.vocab.size > TOK_SPECIALS + 6 + 18 + 16);
+    task_dataset_free(&ds);
+}
+
+static void test_poems_chunks(void **state)
+{
+    Scratch *s = *state;
+    write_poems(s->path);
+    Dataset ds;
+    poems_dataset(&ds, s->path, 1, 12, 1);
+    Config *cfg = malloc(sizeof *cfg);
+    assert_non_null(cfg);
+    config_defaults(cfg);
+    cfg->arch = ARCH_DECODER_ONLY;
+    cfg->enc_layers = 0;
+    cfg->max_len = 13;
+    int long_parts = 0;
+    char text[256];
+    for (int k = 0; k < ds.n_train + ds.n_heldout; k++) {
+        const Example *e = &ds.examples_[k];
+        assert_int_equal(e->src_len, 0);
+        assert_int_equal(e->tgt[0], TOK_START);
+        assert_true(e->tgt_len - 1 >= 1 && e->tgt_len - 1 <= 12);
+        example_text(e, text, sizeof text);
+        if (strcmp(text, "天地玄黄宇宙洪荒盈昃宿列") == 0 || strcmp(text, "张寒。") == 0) {
+            long_parts++;  /* the long sentence, cut at 12 */
+        } else {
+            /* two whole sentences: 甲M，乙M。丙N，丁甲。 */
+            assert_int_equal(e->tgt_len - 1, 12);
+            assert_non_null(strstr(text, "。丙"));
+            assert_true(strlen(text) > 3 && strcmp(text + strlen(text) - 3, "。") == 0);
+        }
+        /* read as a decoder-only sequence: the characters are predicted,
+         * then <END> */
+        const int *tgt = e->tgt;
+        Batch b;
+        Error err;
+        assert_int_equal(batch_from_ids(&b, cfg, &ds.vocab, 1, NULL, &e->src_len, &tgt, &e->tgt_len, 0, 0, &err),
+                         TF_OK);
+        assert_int_equal(b.tgt_len[0], e->tgt_len);
+        assert_int_equal(b.target[e->tgt_len - 1], TOK_END);
+        for (int t = 0; t + 1 < e->tgt_len; t++)
+            assert_int_equal(b.target[t], e->tgt[t + 1]);
+        batch_free(&b);
+    }
+    assert_int_equal(long_parts, 2);
+    free(cfg);
+    task_dataset_free(&ds);
+}
+
+static void test_poems_deterministic(void **state)
+{
+    Scratch *s = *state;
+    write_poems(s->path);
+    Dataset a, b, c;
+    poems_dataset(&a, s->path, 7, 12, 2);
+    poems_dataset(&b, s->path, 7, 12, 2);
+    poems_dataset(&c, s->path, 8, 12, 2);
+    assert_int_equal(a.n_train, b.n_train);
+    assert_int_equal(a.n_heldout, b.n_heldout);
+    assert_int_equal(a.vocab.size, b.vocab.size);
+    for (int i = 0; i < a.vocab.size; i++)
+        assert_string_equal(a.vocab.tokens[i], b.vocab.tokens[i]);
+    for (int k = 0; k < a.n_train + a.n_heldout; k++)
+        assert_true(same_example(&a.examples_[k], &b.examples_[k]));
+    /* another seed holds out other poems: another set of known marks */
+    int differ = a.vocab.size != c.vocab.size;
+    for (int i = 0; !differ && i < a.vocab.size; i++)
+        differ = strcmp(a.vocab.tokens[i], c.vocab.tokens[i]) != 0;
+    assert_true(differ);
+    task_dataset_free(&a);
+    task_dataset_free(&b);
+    task_dataset_free(&c);
+}
+
+static void test_poems_trained_on(void **state)
+{
+    Scratch *s = *state;
+    write_poems(s->path);
+    Dataset ds;
+    poems_dataset(&ds, s->path, 1, 12, 2);
+    TrainedOn t;
+    task_dataset_trained_on(&ds, &t);
+    assert_string_equal(t.task, "poems");
+    assert_int_equal(t.src_min, 0);
+    assert_int_equal(t.src_max, 0);
+    assert_true(t.tgt_min >= 3 && t.tgt_max == 12);
+    assert_string_equal(t.corpus, s->path);
+    /* the model: decoder-only, characters, the dataset's vocabulary */
+    Config *cfg = malloc(sizeof *cfg);
+    Model *m = malloc(sizeof *m);
+    assert_non_null(cfg);
+    assert_non_null(m);
+    train_config_default(cfg, TASK_POEMS);
+    cfg->d_model = 16, cfg->d_ff = 32, cfg->heads = 2, cfg->dec_layers = 1;
+    Error err;
+    assert_int_equal(train_config_fit(cfg, &ds, 1, &err), TF_OK);
+    assert_int_equal(cfg->arch, ARCH_DECODER_ONLY);
+    assert_int_equal(cfg->tokenizer, TOKENIZER_CHARS);
+    assert_int_equal(train_model_init(m, cfg, &ds, &err), TF_OK);
+    assert_int_equal(m->vocab.size, ds.vocab.size);
+    assert_int_equal(train_check_model(m, &ds, "m", &err), TF_OK);
+    model_free(m);
+    /* an encoder-decoder is refused for poems */
+    cfg->arch = ARCH_ENCODER_DECODER;
+    assert_int_equal(train_config_fit(cfg, &ds, 1, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "task poems trains a decoder-only model"));
+    free(cfg);
+    free(m);
+    task_dataset_free(&ds);
+}
+
+static void test_poems_refusals(void **state)
+{
+    Scratch *s = *state;
+    TaskOptions o;
+    Dataset ds;
+    Error err;
+    /* the default corpus missing: a runtime failure naming the package */
+    setenv("TRACEFORMER_FORTUNES_DIR", s->dir, 1);
+    task_options_default(&o, TASK_POEMS, 1);
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.msg, "tang300 is not installed"));
+    assert_non_null(strstr(err.hint, "sudo apt-get install fortunes-zh"));
+    unsetenv("TRACEFORMER_FORTUNES_DIR");
+    /* one poem cannot be split */
+    scratch_write(s->path, "甲乙。\n丙丁。\n", strlen("甲乙。\n丙丁。\n"));
+    o.corpus = s->path;
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "needs at least 2"));
+    /* a bad corpus: the reader's message, file and line */
+    scratch_write(s->path, "甲乙。\n\n丙\xff丁。\n", strlen("甲乙。\n\n丙\xff丁。\n"));
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_ERR_INPUT);
+    char want[400];
+    snprintf(want, sizeof want, "%s:3:4: invalid UTF-8", s->path);
+    if (!strstr(err.msg, want))
+        fail_msg("'%s' does not say '%s'", err.msg, want);
+    /* poems have no source to give a target of */
+    write_poems(s->path);
+    poems_dataset(&ds, s->path, 1, 12, 2);
+    int src[1] = {TOK_SPECIALS}, tgt[4], n;
+    assert_int_equal(task_target_of(&ds, src, 1, tgt, 4, &n, &err), TF_ERR_INPUT);
+    task_dataset_free(&ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +611,15 @@ int main(void)
         cmocka_unit_test(test_phrasebook_examples_are_well_formed),
         cmocka_unit_test(test_bad_options_are_refused),
         cmocka_unit_test(test_tokens_join),
+        cmocka_unit_test_prestate_setup_teardown(test_poems_split_whole_poems, scratch_setup, scratch_teardown,
+                                                 "poems.txt"),
+        cmocka_unit_test_prestate_setup_teardown(test_poems_vocabulary_rule, scratch_setup, scratch_teardown,
+                                                 "poems.txt"),
+        cmocka_unit_test_prestate_setup_teardown(test_poems_chunks, scratch_setup, scratch_teardown, "poems.txt"),
+        cmocka_unit_test_prestate_setup_teardown(test_poems_deterministic, scratch_setup, scratch_teardown,
+                                                 "poems.txt"),
+        cmocka_unit_test_prestate_setup_teardown(test_poems_trained_on, scratch_setup, scratch_teardown, "poems.txt"),
+        cmocka_unit_test_prestate_setup_teardown(test_poems_refusals, scratch_setup, scratch_teardown, "poems.txt"),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

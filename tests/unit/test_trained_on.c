@@ -17,7 +17,7 @@
 
 #include "../support/scratch.h"
 
-static const TrainedOn reverse_3_9 = {"reverse", 3, 9, 3, 9};
+static const TrainedOn reverse_3_9 = {"reverse", 3, 9, 3, 9, ""};
 
 static void small_model(Model *m)
 {
@@ -57,7 +57,7 @@ static void test_dataset_gives_task_and_lengths(void **state)
     int want = 0;
     for (int k = 0; k < ds.n_heldout; k++)
         want += ds.heldout[k].src_len == 3 || ds.heldout[k].tgt_len == 9;
-    TrainedOn narrow = {"reverse", 4, 9, 3, 8};
+    TrainedOn narrow = {"reverse", 4, 9, 3, 8, ""};
     assert_true(want > 0);
     assert_int_equal(task_examples_outside(&narrow, ds.heldout, ds.n_heldout), want);
     TrainedOn unknown = {0};
@@ -178,7 +178,7 @@ static void test_old_file_is_unknown(void **state)
     /* a [trained] section by hand loads like the writer's */
     write_tfw(s->path, &m, 1, "\n[trained]\ntask = copy\nsrc_min = 2\nsrc_max = 5\ntgt_min = 2\ntgt_max = 6\n");
     assert_int_equal(weights_load_tfw(&back, s->path, NULL, &err), TF_OK);
-    TrainedOn want = {"copy", 2, 5, 2, 6};
+    TrainedOn want = {"copy", 2, 5, 2, 6, ""};
     assert_memory_equal(&back.trained, &want, sizeof want);
     model_free(&back);
 
@@ -190,6 +190,37 @@ static void test_old_file_is_unknown(void **state)
     model_free(&m);
 }
 
+/* A decoder-only model: no source (0–0), its sequences' lengths, and the
+ * corpus it read, through the INI text and back; a corpus path an INI
+ * value cannot hold is not recorded. */
+static void test_decoder_only_round_trip(void **state)
+{
+    (void)state;
+    TrainedOn t = {"poems", 0, 0, 3, 62, ""};
+    assert_true(trained_on_set_corpus(&t, "/usr/share/games/fortunes/tang300"));
+    char text[1024];
+    int n = trained_on_to_ini(&t, text, sizeof text);
+    assert_true(n > 0 && n < (int)sizeof text);
+    assert_non_null(strstr(text, "src_min = 0\nsrc_max = 0\n"));
+    assert_non_null(strstr(text, "corpus = /usr/share/games/fortunes/tang300\n"));
+    TrainedOn back;
+    Error err = {0};
+    assert_int_equal(trained_on_from_ini(&back, text, "t", &err), TF_OK);
+    assert_memory_equal(&back, &t, sizeof t);
+    char said[256];
+    trained_on_describe(&back, said, sizeof said);
+    assert_string_equal(said, "poems, sequences of 3\xe2\x80\x93" "62 tokens (no source: decoder-only)");
+    /* not recordable: a newline, a comment character, a space at an end */
+    assert_false(trained_on_set_corpus(&t, "a\nb"));
+    assert_string_equal(t.corpus, "");
+    assert_false(trained_on_set_corpus(&t, "a;b"));
+    assert_false(trained_on_set_corpus(&t, "a "));
+    assert_true(trained_on_set_corpus(&t, "诗 集.txt"));
+    n = trained_on_to_ini(&t, text, sizeof text);
+    assert_int_equal(trained_on_from_ini(&back, text, "t", &err), TF_OK);
+    assert_string_equal(back.corpus, "诗 集.txt");
+}
+
 static void test_bad_sections_are_refused(void **state)
 {
     (void)state;
@@ -199,7 +230,12 @@ static void test_bad_sections_are_refused(void **state)
         {"[trained]\ntask = copy\nsrc_min = 3\nsrc_max = 9\ntgt_min = 3\n", "t:1: [trained] has no tgt_max"},
         {"[trained]\ntask = copy\nsrc_min = 9\nsrc_max = 3\ntgt_min = 3\ntgt_max = 9\n", "a minimum above its maximum"},
         {"[trained]\ntask = copy\nsrc_lo = 3\n", "t:3: unknown key 'src_lo' in [trained]"},
-        {"[trained]\ntask = copy\nsrc_min = 0\n", "t:3: src_min = '0' is not a whole number from 1 to 65536"},
+        {"[trained]\ntask = copy\nsrc_min = -1\n", "t:3: src_min = '-1' is not a whole number from 0 to 65536"},
+        {"[trained]\ntask = copy\ntgt_min = 0\n", "t:3: tgt_min = '0' is not a whole number from 1 to 65536"},
+        {"[trained]\ntask = poems\nsrc_min = 0\nsrc_max = 3\ntgt_min = 1\ntgt_max = 9\n",
+         "source lengths 0–3: 0 (no source) is both or neither"},
+        {"[trained]\ntask = poems\ncorpus = a\x1b[2Kb\n", "t:3: corpus is not a file name"},
+        {"[trained]\ntask = poems\ncorpus = a\ncorpus = b\n", "t:4: corpus is already set on line 3"},
         {"[trained]\ntask = copy\nsrc_min = 3x\n", "t:3: src_min = '3x' is not"},
         {"[trained]\ntask = co\x1b[2Kpy\n", "t:2: task is not a name"},
         {"[trained]\ntask = copy\ntask = reverse\n", "t:3: task is already set on line 2"},
@@ -280,6 +316,7 @@ int main(void)
         cmocka_unit_test_prestate_setup_teardown(test_round_trip, scratch_setup, scratch_teardown, "m.tfw"),
         cmocka_unit_test_prestate_setup_teardown(test_old_file_is_unknown, scratch_setup, scratch_teardown,
                                                  "old.tfw"),
+        cmocka_unit_test(test_decoder_only_round_trip),
         cmocka_unit_test(test_bad_sections_are_refused),
         cmocka_unit_test(test_warnings),
     };
