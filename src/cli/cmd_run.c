@@ -66,7 +66,9 @@ static const CliOption options[] = {
     CLI_VALUE("generate", 0, "N",
      "decode autoregressively: from <START> + the target (a prompt,\n"
      "may be empty) one token per step, until <END> or N tokens\n"
-     "(<PAD> and <START> are never chosen; <UNK> may be);\n"
+     "(<PAD> and <START> are never chosen; <UNK> may be, except\n"
+     "by a character-level model, where it stands for hundreds of\n"
+     "rare characters at once);\n"
      "step S is traced as gen.S.* (the new query, the KV cache so\n"
      "far, attention over it, logits, the chosen token)", AT(generate)),
     CLI_VALUE("temperature", 0, "T",

@@ -10,7 +10,8 @@
  * chosen: the most likely one (greedy), or one drawn from
  * softmax(logits / temperature) over the top_k most likely (sampling,
  * reproducible from sample_seed with PCG32). <PAD> and <START> are never
- * chosen (generator.c says why; <END> and <UNK> may be): their logits and
+ * chosen (generator.c says why; <END> may be, and <UNK> except by a
+ * character-level model): their logits and
  * probabilities are recorded as computed, but greedy skips them and the
  * sampling distribution gives them 0. Generation stops after max_new
  * chosen tokens, or when <END> is chosen.
