@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/eval_form.h"
 #include "model/weights_file.h"
+#include "train/baselines.h"
 #include "train/trainer.h"
 
 typedef struct {
@@ -225,6 +226,12 @@ int cmd_eval(int argc, char **argv)
                heldout ? "held-out" : "training", seed, ds.corpus, heldout ? ds.poems_heldout : ds.poems_train,
                r.sentences);
         printf("  bits per char   %.4f   (loss / ln 2, every predicted position, <END> included)\n", r.bits);
+        NgramBits base;
+        if ((st = baselines_measure(&ds, heldout, &base, &err)) != TF_OK)
+            goto done;
+        printf("  unigram         %.4f   (counting characters: add-one, fitted on the training split)\n",
+               base.unigram);
+        printf("  bigram          %.4f   (counting pairs, interpolated with the unigram)\n", base.bigram);
         printf("  loss            %.4f   (mean cross-entropy per predicted token)\n", r.loss);
         printf("  token accuracy  %6.2f%%  (%ld of %ld tokens, teacher forcing)\n", 100 * r.token_accuracy,
                r.correct, r.tokens);

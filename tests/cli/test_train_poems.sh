@@ -44,6 +44,7 @@ expect_in "$WORK/err" "5 poems to train on, 1 held out" "one poem of six is held
 [ -s tiny.tfw ] && ok "the model is written" || bad "no tiny.tfw"
 [ -s tiny.train.trace ] && ok "with its training trace" || bad "no tiny.train.trace"
 expect_exit 0 "ls the model" -- "$TF" ls tiny.tfw
+expect_in "$WORK/out" "tokenizer: characters" "ls says the model is character-level"
 expect_in "$WORK/out" "trained on: poems, sequences of" "ls names task poems"
 expect_in "$WORK/out" "decoder-only" "a decoder-only model"
 tr -d '\000' <tiny.tfw | grep -aq "tokenizer = chars" && ok "the model records tokenizer = chars" ||
@@ -58,6 +59,12 @@ mkdir elsewhere
 (cd elsewhere && "$TF" eval ../tiny.tfw >../eval.txt 2>&1); rc=$?
 [ "$rc" -eq 0 ] && ok "eval of a poems model (exit 0)" || { bad "eval: exit $rc"; cat eval.txt; }
 expect_in eval.txt "bits per char" "eval reports bits per character"
+expect_in eval.txt "unigram " "and the unigram baseline"
+expect_in eval.txt "bigram " "and the bigram baseline"
+# the baselines are figures, the bigram's on this tiny corpus above the
+# unigram's or below it, but each a positive number of bits
+awk '$1 == "unigram" || $1 == "bigram" { if ($2 + 0 > 0) n++ } END { exit n == 2 ? 0 : 1 }' eval.txt &&
+    ok "both baselines are positive bits" || bad "baselines missing or not positive: $(cat eval.txt)"
 expect_in eval.txt "1 poems" "on the held-out poem"
 expect_in eval.txt "exact match     does not apply" "and no exact match"
 expect_exit 0 "eval -q" -- "$TF" eval tiny.tfw -q
