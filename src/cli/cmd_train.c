@@ -448,8 +448,8 @@ static void unknown_token(void *ctx, const char *what, const char *token)
         snprintf(first, 64, "%s", token);
 }
 
-/* The longest probe: a poems example (<START> + characters). */
-#define PROBE_MAX (POEMS_MAX_CHUNK + 1)
+/* The longest probe: a poems example (its characters). */
+#define PROBE_MAX POEMS_MAX_CHUNK
 
 /* One of the probe's sentences as ids of the task's vocabulary (words, or
  * characters for a decoder-only task); a token the task does not have is
@@ -484,7 +484,7 @@ static Status probe_ids(const TrainArgs *a, const Dataset *ds, int *src, int *n_
                         Error *err)
 {
     if (task_decoder_only(ds->opt.kind)) {
-        /* one sequence: <START> + the text, no source */
+        /* one sequence: the text as written (as the examples are), no source */
         *n_src = 0;
         if (a->probe_tgt)
             return error_set(err, TF_ERR_INPUT, "--probe-tgt: task %s has no targets; --probe is the text",
@@ -495,12 +495,7 @@ static Status probe_ids(const TrainArgs *a, const Dataset *ds, int *src, int *n_
             *n_tgt = e->tgt_len;
             return TF_OK;
         }
-        Status st = encode_probe(ds, a->probe, "--probe", tgt + 1, n_tgt, err);
-        if (st == TF_OK && *n_tgt + 1 > PROBE_MAX)
-            st = error_set(err, TF_ERR_INPUT, "--probe: %d characters: at most %d", *n_tgt, PROBE_MAX - 1);
-        tgt[0] = TOK_START;
-        (*n_tgt)++;
-        return st;
+        return encode_probe(ds, a->probe, "--probe", tgt, n_tgt, err);
     }
     if (!a->probe) {
         const Example *e = &ds->heldout[0];

@@ -163,7 +163,7 @@ Status lesson_train_run(LessonTrainRun *tr, const char *path, const char *head, 
     Model *m = malloc(sizeof *m);
     if (!m)
         return error_set(err, TF_ERR_RUNTIME, "out of memory");
-    Status st = model_init_random(m, tr->cfg, err);
+    Status st = train_model_init(m, tr->cfg, &tr->ds, err);
     if (st) {
         free(m);
         return st;

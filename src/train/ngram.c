@@ -8,8 +8,12 @@
 
 #include "text/vocab.h"
 
-/* The ids of sequence i that are x1 .. xn: without a written leading
- * <START> and final <END>. Checks every id. */
+/* Sequence i as a decoder-only model reads it: ids [0, *last) with a
+ * final <END> left off; position 0 is only context (a written <START>, or
+ * the first character of a sequence read as written), and positions 1 ..
+ * *last − 1 and the <END> after them are predicted, each from the one
+ * before. *first = 1, or 0 for an empty sequence (nothing predicted).
+ * Checks every id. */
 static Status seq_span(int vocab, const int *const *seqs, const int *lens, int i, int *first, int *last,
                        Error *err)
 {
@@ -17,22 +21,21 @@ static Status seq_span(int vocab, const int *const *seqs, const int *lens, int i
         return error_set(err, TF_ERR_INPUT, "sequence %d: length %d", i, lens[i]);
     if (lens[i] > 0 && !seqs[i])
         return error_set(err, TF_ERR_INPUT, "sequence %d: no ids", i);
-    int a = 0, b = lens[i];
-    if (b > 0 && seqs[i][0] == TOK_START)
-        a++;
-    if (b > a && seqs[i][b - 1] == TOK_END)
+    int b = lens[i];
+    if (b > 1 && seqs[i][b - 1] == TOK_END)
         b--;
-    for (int t = a; t < b; t++) {
+    for (int t = 0; t < b; t++) {
         const int id = seqs[i][t];
         if (id < 0 || id >= vocab)
             return error_set(err, TF_ERR_INPUT, "sequence %d, position %d: id %d is outside the vocabulary (0 .. %d)",
                              i, t, id, vocab - 1);
-        if (id == TOK_PAD || id == TOK_START || id == TOK_END)
+        if (id == TOK_PAD || (id == TOK_START && t > 0) || id == TOK_END)
             return error_set(err, TF_ERR_INPUT,
-                             "sequence %d, position %d: %s inside a sequence (<START> and <END> are added around it)",
+                             "sequence %d, position %d: %s inside a sequence (only a leading <START> and a final "
+                             "<END> may be written)",
                              i, t, id == TOK_PAD ? "<PAD>" : id == TOK_START ? "<START>" : "<END>");
     }
-    *first = a;
+    *first = b > 0 ? 1 : 0;
     *last = b;
     return TF_OK;
 }
@@ -71,7 +74,9 @@ static Status count_pairs(NgramModel *m, const int *const *seqs, const int *lens
             free(keys);
             return st;
         }
-        int prev = TOK_START;
+        if (b == 0)
+            continue;  /* an empty sequence predicts nothing */
+        int prev = seqs[i][0];
         for (int t = a; t <= b; t++) {
             const int w = t < b ? seqs[i][t] : TOK_END;
             m->count[w]++;
@@ -152,7 +157,9 @@ static Status score(const NgramModel *m, const int *const *seqs, const int *lens
         Status st = seq_span(m->V, seqs, lens, i, &a, &b, err);
         if (st)
             return st;
-        int prev = TOK_START;
+        if (b == 0)
+            continue;  /* an empty sequence predicts nothing */
+        int prev = seqs[i][0];
         for (int t = a; t <= b; t++) {
             const int w = t < b ? seqs[i][t] : TOK_END;
             uni -= log2(ngram_unigram_prob(m, w));

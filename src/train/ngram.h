@@ -5,9 +5,11 @@
  * A model's held-out loss means little alone: 5.9 bits per character is
  * good or bad only next to what counting alone achieves. These baselines
  * are scored exactly where a decoder-only model is: a sequence x1 .. xn is
- * read as <START> x1 .. xn <END>, and the predicted tokens are x1 .. xn
- * and <END>, each given the one before it (the bigram's context; the
- * unigram ignores it). The figure is the cross-entropy in bits per
+ * read as written, every position predicting the next and the last one
+ * <END>: the predicted tokens are x2 .. xn and <END>, each given the one
+ * before it (the bigram's context; the unigram ignores it). A sequence
+ * written with a leading <START> (<START> x1 .. xn) also predicts x1,
+ * from <START>, as a model trained on such sequences does. The figure is the cross-entropy in bits per
  * predicted token: −(1/N) Σ log2 P(xi | xi−1).
  *
  * Smoothing, so that no held-out token gets probability 0 (which would
@@ -40,7 +42,8 @@
 typedef struct {
     int V;
     double lambda;        /* the bigram estimate's weight */
-    long tokens;          /* N: predicted tokens counted (the training sequences' lengths + 1 each) */
+    long tokens;          /* N: predicted tokens counted (each training sequence's length, with <END>
+                           * for the first token's place) */
     int predictable;      /* P = V − 2 */
     long *count;          /* (V) c(w): times w was a predicted token */
     long *context;        /* (V) c(p): times p came right before a predicted token */
@@ -57,8 +60,8 @@ typedef struct {
 } NgramBits;
 
 /* Fit both models on n training sequences: seqs[i] holds lens[i] token ids
- * x1 .. xn, each in 0 .. vocab − 1 (a leading <START> and a final <END>
- * may be written; they are not counted twice). λ as above. Errors
+ * x1 .. xn, each in 0 .. vocab − 1 (a leading <START> may be written,
+ * and a final <END>, which is not counted twice). λ as above. Errors
  * (TF_ERR_INPUT): vocab below 5, no sequences, a negative length, an id
  * outside the vocabulary or a special token (<PAD>, <START>, <END>) inside
  * a sequence, naming the sequence and position (from 0). */

@@ -199,14 +199,13 @@ static void split_examples(Dataset *ds, const Corpus *c, const bool *held, bool 
         const int n = code_points(c->poems[p].text, cps);
         const int m = poem_chunks(cps, n, ds->opt.max_len, chunk);
         for (int q = 0; q < m; q++) {
-            const int len = chunk[q][1] - chunk[q][0] + 1;  /* <START> + the characters */
+            const int len = chunk[q][1] - chunk[q][0];  /* the characters, as a user types them */
             if (ds->examples_) {
                 int *ids = ds->ints_ + *at;
                 int *align = ids + len;
                 const char **text = ds->texts_ + *at;
-                ids[0] = TOK_START;
-                for (int t = 1; t < len; t++)
-                    ids[t] = char_id(&ds->vocab, cps[chunk[q][0] + t - 1]);
+                for (int t = 0; t < len; t++)
+                    ids[t] = char_id(&ds->vocab, cps[chunk[q][0] + t]);
                 for (int t = 0; t < len; t++) {
                     align[t] = -1;
                     text[t] = vocab_token(&ds->vocab, ids[t]);

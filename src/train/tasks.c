@@ -581,9 +581,9 @@ void task_dataset_trained_on(const Dataset *ds, TrainedOn *t)
     memset(t, 0, sizeof *t);
     snprintf(t->task, sizeof t->task, "%s", task_name(ds->opt.kind));
     if (task_decoder_only(ds->opt.kind)) {
-        /* no source; the characters of each example, <START> not counted */
+        /* no source; the characters of each example */
         for (int k = 0; k < ds->n_train; k++) {
-            const int n = ds->train[k].tgt_len - 1;
+            const int n = ds->train[k].tgt_len;
             if (k == 0 || n < t->tgt_min)
                 t->tgt_min = n;
             if (k == 0 || n > t->tgt_max)
@@ -610,9 +610,9 @@ int task_examples_outside(const TrainedOn *t, const Example *ex, int n)
 {
     int count = 0;
     if (trained_on_known(t) && t->src_max == 0) {
-        /* decoder-only: <START> + the characters */
+        /* decoder-only: the characters */
         for (int k = 0; k < n; k++)
-            count += ex[k].tgt_len - 1 < t->tgt_min || ex[k].tgt_len - 1 > t->tgt_max;
+            count += ex[k].tgt_len < t->tgt_min || ex[k].tgt_len > t->tgt_max;
         return count;
     }
     for (int k = 0; k < n && trained_on_known(t); k++)

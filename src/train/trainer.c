@@ -141,7 +141,7 @@ Status train_config_fit(Config *c, const Dataset *ds, uint64_t seed, Error *err)
     Status st = config_check_length(c, ds->max_src_len, "the task's longest source", err);
     if (st == TF_OK)
         st = config_check_length(c, task_decoder_positions(ds),
-                                 dec_only ? "the task's longest example (<START> + its characters)"
+                                 dec_only ? "the task's longest example (its characters)"
                                           : "the task's longest decoder input (<START> + target)",
                                  err);
     const Architecture want = dec_only ? ARCH_DECODER_ONLY : ARCH_ENCODER_DECODER;
@@ -303,7 +303,8 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
     return TF_OK;
 }
 
-/* Input dropout: each decoder input after <START> becomes <UNK> with
+/* Input dropout: each decoder input but the first (a poems example's
+ * first character, the only context of the first prediction) becomes <UNK> with
  * chance input_dropout, while what it should predict stays. With a corpus
  * of 20 000 characters a model soon learns whole lines by heart; reading
  * some of its context as unknown makes it lean on what usually follows
@@ -315,7 +316,7 @@ static void drop_inputs(Trainer *t)
     const uint32_t below = (uint32_t)((double)t->o.input_dropout * 4294967296.0);
     for (int i = 0; i < b->B * b->Tt; i++) {
         int *id = &b->tgt[i];
-        if (*id == TOK_PAD || *id == TOK_START || *id == TOK_END)
+        if (i % b->Tt == 0 || *id == TOK_PAD || *id == TOK_START || *id == TOK_END)
             continue;
         if (rng_u32(&t->drop) < below) {
             *id = TOK_UNK;

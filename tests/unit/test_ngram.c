@@ -22,13 +22,14 @@ static void near(double got, double want, const char *what)
         fail_msg("%s: %.15g, expected %.15g (difference %.3g)", what, got, want, fabs(got - want));
 }
 
-/* Training: "a b" and "a". Predicted: a b <END> a <END>, N = 5, over
+/* Training: "<START> a b" and "<START> a" (written with <START>, so a is
+ * predicted too). Predicted: a b <END> a <END>, N = 5, over
  * P = 4 predictable tokens (<END> <UNK> a b): P(a) = 3/9, P(b) = 2/9,
  * P(<END>) = 3/9, P(<UNK>) = 1/9. Pairs: <START>→a twice, a→b, a→<END>,
  * b→<END>. */
-static const int train_ab[] = {A, B}, train_a[] = {A};
+static const int train_ab[] = {TOK_START, A, B}, train_a[] = {TOK_START, A};
 static const int *const train[] = {train_ab, train_a};
-static const int train_len[] = {2, 1};
+static const int train_len[] = {3, 2};
 
 static void test_unigram_by_hand(void **state)
 {
@@ -60,16 +61,25 @@ static void test_bigram_by_hand(void **state)
     /* a context never seen: the unigram alone */
     near(ngram_bigram_prob(&m, TOK_UNK, A), 3.0 / 9, "P(a | <UNK>)");
 
-    /* held out: "b a": b | <START>, a | b, <END> | a */
-    const int held_ba[] = {B, A};
+    /* held out: "<START> b a": b | <START>, a | b, <END> | a */
+    const int held_ba[] = {TOK_START, B, A};
     const int *const held[] = {held_ba};
-    const int held_len[] = {2};
+    const int held_len[] = {3};
     NgramBits bits;
     assert_int_equal(ngram_bits(&m, held, held_len, 1, &bits, &err), TF_OK);
     assert_int_equal(bits.tokens, 3);
     near(bits.unigram, -(log2(2.0 / 9) + log2(3.0 / 9) + log2(3.0 / 9)) / 3, "unigram bits");
     near(bits.bigram, -(log2(1.0 / 9) + log2(1.0 / 6) + log2(5.0 / 12)) / 3, "bigram bits");
-    /* written <START> and <END> are the same sequence, not counted twice */
+    /* read as written, without <START>: b is only the context of a, as a
+     * decoder-only model reads "b a" (a | b, <END> | a) */
+    const int held_plain[] = {B, A};
+    const int *const held3[] = {held_plain};
+    const int held3_len[] = {2};
+    NgramBits plain;
+    assert_int_equal(ngram_bits(&m, held3, held3_len, 1, &plain, &err), TF_OK);
+    assert_int_equal(plain.tokens, 2);
+    near(plain.bigram, -(log2(1.0 / 6) + log2(5.0 / 12)) / 2, "bigram bits of b a as written");
+    /* a written final <END> is the same sequence, not counted twice */
     const int held_written[] = {TOK_START, B, A, TOK_END};
     const int *const held2[] = {held_written};
     const int held2_len[] = {4};
@@ -102,7 +112,7 @@ static void test_sums_to_one(void **state)
 static void test_lambda_choice(void **state)
 {
     (void)state;
-    static const int ab[] = {A, B, A, B}, ba[] = {B, A, B, A};
+    static const int ab[] = {A, B, A, B}, aa[] = {A, A, A, A};
     const int *seqs[10];
     int lens[10];
     for (int i = 0; i < 10; i++) {
@@ -113,9 +123,9 @@ static void test_lambda_choice(void **state)
     Error err = {0};
     assert_int_equal(ngram_fit(&m, V, seqs, lens, 10, &err), TF_OK);
     near(m.lambda, 0.95, "lambda, a set-aside sequence like the rest");
-    assert_int_equal(m.tokens, 50);  /* counted again on all ten */
+    assert_int_equal(m.tokens, 40);  /* counted again on all ten: b a b <END> after each first a */
     ngram_free(&m);
-    seqs[9] = ba;  /* the tenth, set aside: every pair of it unseen in the rest */
+    seqs[9] = aa;  /* the tenth, set aside: every pair of it unseen in the rest */
     assert_int_equal(ngram_fit(&m, V, seqs, lens, 10, &err), TF_OK);
     near(m.lambda, 0.05, "lambda, a set-aside sequence unlike the rest");
     ngram_free(&m);
