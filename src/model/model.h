@@ -19,6 +19,11 @@ typedef struct {
  * or, when that is empty, every token of the input sentences in order of
  * first appearance. */
 Status model_init_random(Model *m, const Config *cfg, Error *err);
+
+/* The same with the vocabulary v (its tokens after the four specials, in
+ * its order): a model for a dataset whose vocabulary is too large for
+ * cfg->vocab's line, like a corpus's thousand characters. */
+Status model_init_with_vocab(Model *m, const Config *cfg, const Vocab *v, Error *err);
 void model_free(Model *m);
 
 #endif

@@ -155,24 +155,7 @@ Status train_model_init(Model *m, const Config *cfg, const Dataset *ds, Error *e
 {
     if (cfg->vocab[0])
         return model_init_random(m, cfg, err);
-    memset(m, 0, sizeof *m);
-    m->cfg = *cfg;
-    vocab_init(&m->vocab);
-    Status st = TF_OK;
-    for (int i = TOK_SPECIALS; i < ds->vocab.size && st == TF_OK; i++)
-        if (vocab_add(&m->vocab, ds->vocab.tokens[i], err) < 0)
-            st = TF_ERR_INPUT;
-    if (st == TF_OK && m->vocab.size > CONFIG_MAX_VOCAB)
-        st = error_set(err, TF_ERR_INPUT, "task %s: a vocabulary of %d tokens is larger than the limit of %d",
-                       task_name(ds->opt.kind), m->vocab.size, CONFIG_MAX_VOCAB);
-    if (st == TF_OK)
-        st = weights_alloc(&m->w, cfg, m->vocab.size, err);
-    if (st != TF_OK) {
-        vocab_free(&m->vocab);
-        return st;
-    }
-    weights_init(&m->w, cfg, m->vocab.size);
-    return TF_OK;
+    return model_init_with_vocab(m, cfg, &ds->vocab, err);
 }
 
 Status train_check_model(const Model *m, const Dataset *ds, const char *what, Error *err)
