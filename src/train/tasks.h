@@ -150,12 +150,14 @@ Status task_target_of(const Dataset *ds, const int *src, int n, int *tgt, int ca
  * . ? ! before a space), as many whole sentences per chunk as fit in
  * max_len characters (default POEMS_DEFAULT_CHUNK); a sentence longer than
  * that is cut at max_len. A chunk never starts or ends with a space. An
- * example's tgt is <START> + the chunk's characters (tgt_len = characters
- * + 1; no source, src_len 0): a decoder-only model reads it and predicts
- * the characters, then <END>. So every example starts where a sentence
- * (in verse: a line) starts, and a model learns where a chunk ends. */
+ * example's tgt is the chunk's characters as written, no <START>
+ * (tgt_len = characters; no source, src_len 0), the way `run --tgt` reads
+ * a decoder-only sequence: the model reads it and predicts each next
+ * character, then <END>. So every example starts where a sentence (in
+ * verse: a line) starts, a user's text is counted from the same place,
+ * and a model learns where a chunk ends. */
 #define POEMS_HELDOUT_PERCENT 10
-#define POEMS_DEFAULT_CHUNK 62   /* <START> + 62 + <END>: 64 tokens */
+#define POEMS_DEFAULT_CHUNK 62   /* 62 characters + <END>, within a max_len of 64 */
 #define POEMS_MAX_CHUNK 510
 
 /* Build ds (already holding its options and the four specials) from the

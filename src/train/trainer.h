@@ -57,7 +57,7 @@ typedef struct {
     double lr_scale;        /* optim_lr_schedule's scale, > 0 */
     double clip;            /* max global gradient norm, > 0 */
     float label_smoothing;  /* in [0, 1) */
-    float input_dropout;    /* in [0, 1): each input token after <START> is read as <UNK>
+    float input_dropout;    /* in [0, 1): each input token but a sequence's first is read as <UNK>
                              * with this chance, its target kept (0: off) */
     uint64_t seed;          /* dataset, weight initialisation and data order */
 } TrainOptions;
