@@ -96,12 +96,6 @@ static bool next_token(TokenizerKind kind, const Vocab *v, const char *text, siz
     return true;
 }
 
-Status tokenizer_encode(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
-                        TokenWarning warn, void *warn_ctx, Error *err)
-{
-    return tokenizer_encode_as(TOKENIZER_WORDS, v, text, what, ids, cap, n, warn, warn_ctx, err);
-}
-
 Status tokenizer_encode_as(TokenizerKind kind, const Vocab *v, const char *text, const char *what, int *ids, int cap,
                            int *n, TokenWarning warn, void *warn_ctx, Error *err)
 {

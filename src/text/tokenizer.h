@@ -26,11 +26,8 @@ typedef void (*TokenWarning)(void *ctx, const char *what, const char *token);
 
 /* Tokenize text into ids (at most cap); *n gets the count. `what` names the
  * input in messages ("--src 1", "lesson.ini line 12"). Too many tokens is
- * an error naming the limit. */
-Status tokenizer_encode(const Vocab *v, const char *text, const char *what, int *ids, int cap, int *n,
-                        TokenWarning warn, void *warn_ctx, Error *err);
-
-/* The same, for either kind of tokenizer. TOKENIZER_CHARS:
+ * an error naming the limit. TOKENIZER_WORDS: whitespace-separated words.
+ * TOKENIZER_CHARS:
  * every code point is a token ("床前明月光，" is six), except a written
  * special token (<START>, <END>), which is one; separators are skipped,
  * but a run of them between two characters is the token TOKENIZER_SPACE

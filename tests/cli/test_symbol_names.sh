@@ -73,12 +73,9 @@ lesson_switch_is_default   whether a switch is at its default, which the tests a
 crc_update_chunked         what crc_update runs with CRC_MAX_CHUNK; the tests feed it small
                              chunks to check the joins
 verse_form_add_text        the line-form rate of plain text, as the tests write verse by hand
-ngram_fit                  the unigram and bigram baselines: the poems task's held-out split is
-ngram_fit_lambda             scored with them (take each off the list once it is); the tests
-ngram_bits                   check them against hand-computed values
-ngram_unigram_prob
-ngram_bigram_prob
-ngram_free
+ngram_fit_lambda           the baselines with λ given, and their probabilities one by one:
+ngram_unigram_prob           the tests check them against hand-computed values (the program
+ngram_bigram_prob            fits λ itself and reads only the bits)
 LIST
 }
 

@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Error err;
     if (vocab_add_text(&v, vocab_text, "fuzz vocabulary", &err) == TF_OK) {
         int ids[64], n = 0;
-        if (tokenizer_encode(&v, sentence, "fuzz sentence", ids, 64, &n, on_unknown, NULL, &err) == TF_OK) {
+        if (tokenizer_encode_as(TOKENIZER_WORDS, &v, sentence, "fuzz sentence", ids, 64, &n, on_unknown, NULL, &err) == TF_OK) {
             for (int i = 0; i < n; i++)
                 sink += strlen(vocab_token(&v, ids[i]));
         }

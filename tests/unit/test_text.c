@@ -341,7 +341,7 @@ static void test_tokenize_table(void **state)
         int ids[8] = {0}, n = -1;
         Warnings w = {0};
         Error e;
-        Status st = tokenizer_encode(&v, cases[i].text, "--src 1", ids, 8, &n, on_warning, &w, &e);
+        Status st = tokenizer_encode_as(TOKENIZER_WORDS, &v, cases[i].text, "--src 1", ids, 8, &n, on_warning, &w, &e);
         if (st != TF_OK)
             fail_msg("case '%s': %s", cases[i].what, e.msg);
         if (n != cases[i].n || w.calls != cases[i].unknown)
@@ -364,7 +364,7 @@ static void test_tokenize_unknown_warns(void **state)
     Warnings w = {0};
     Error e;
     /* 狗 is not in the vocabulary */
-    assert_int_equal(tokenizer_encode(&v, "\xE7\x8C\xAB \xE8\xBF\xBD \xE7\x8B\x97", "lesson.ini:12", ids, 8, &n,
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "\xE7\x8C\xAB \xE8\xBF\xBD \xE7\x8B\x97", "lesson.ini:12", ids, 8, &n,
                                       on_warning, &w, &e),
                      TF_OK);
     assert_int_equal(n, 3);
@@ -373,7 +373,7 @@ static void test_tokenize_unknown_warns(void **state)
     assert_string_equal(w.what, "lesson.ini:12");
     assert_string_equal(w.token, "\xE7\x8B\x97");
     /* no callback: still <UNK>, silently */
-    assert_int_equal(tokenizer_encode(&v, "dog", "x", ids, 8, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "dog", "x", ids, 8, &n, NULL, NULL, &e), TF_OK);
     assert_int_equal(ids[0], TOK_UNK);
 
     /* a very long unknown token is named, cut at a character boundary */
@@ -381,7 +381,7 @@ static void test_tokenize_unknown_warns(void **state)
     for (int i = 0; i < 300; i++)
         strcat(big, "\xE7\x8B\x97");  /* 900 bytes */
     w.calls = 0;
-    assert_int_equal(tokenizer_encode(&v, big, "x", ids, 8, &n, on_warning, &w, &e), TF_OK);
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, big, "x", ids, 8, &n, on_warning, &w, &e), TF_OK);
     assert_int_equal(w.calls, 1);
     size_t len = strlen(w.token);
     assert_true(len < 256 && len > 200);
@@ -397,23 +397,23 @@ static void test_tokenize_errors(void **state)
     make_vocab(&v);
     int ids[4], n = 7;
     Error e;
-    assert_int_equal(tokenizer_encode(&v, "cat \xFF mouse", "--src 1", ids, 4, &n, NULL, NULL, &e), TF_ERR_INPUT);
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "cat \xFF mouse", "--src 1", ids, 4, &n, NULL, NULL, &e), TF_ERR_INPUT);
     assert_string_equal(e.msg, "--src 1: invalid UTF-8 at byte 4");
     assert_int_equal(n, 0);
-    assert_int_equal(tokenizer_encode(&v, "\xE7\x8C\xAB \xE7\x8C", "--src 1", ids, 4, &n, NULL, NULL, &e),
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "\xE7\x8C\xAB \xE7\x8C", "--src 1", ids, 4, &n, NULL, NULL, &e),
                      TF_ERR_INPUT);
     assert_string_equal(e.msg, "--src 1: invalid UTF-8 at byte 4");
 
-    assert_int_equal(tokenizer_encode(&v, "cat cat cat cat cat cat", "--tgt 2", ids, 4, &n, NULL, NULL, &e),
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "cat cat cat cat cat cat", "--tgt 2", ids, 4, &n, NULL, NULL, &e),
                      TF_ERR_INPUT);
     assert_string_equal(e.msg, "--tgt 2: 6 tokens, more than the limit of 4");
     assert_int_equal(n, 0);
     /* exactly at the limit is fine */
-    assert_int_equal(tokenizer_encode(&v, "cat cat cat cat", "--tgt 2", ids, 4, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "cat cat cat cat", "--tgt 2", ids, 4, &n, NULL, NULL, &e), TF_OK);
     assert_int_equal(n, 4);
     /* cap 0 takes only the empty sentence */
-    assert_int_equal(tokenizer_encode(&v, " ", "x", ids, 0, &n, NULL, NULL, &e), TF_OK);
-    assert_int_equal(tokenizer_encode(&v, "cat", "x", ids, 0, &n, NULL, NULL, &e), TF_ERR_INPUT);
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, " ", "x", ids, 0, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "cat", "x", ids, 0, &n, NULL, NULL, &e), TF_ERR_INPUT);
     vocab_free(&v);
 }
 
@@ -446,7 +446,7 @@ static void test_tokenize_refusals(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int ids[8], n = 7;
         Error e;
-        Status st = tokenizer_encode(&v, cases[i].text, "--src 1", ids, 8, &n, NULL, NULL, &e);
+        Status st = tokenizer_encode_as(TOKENIZER_WORDS, &v, cases[i].text, "--src 1", ids, 8, &n, NULL, NULL, &e);
         if (st != TF_ERR_INPUT || strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)) != 0)
             fail_msg("case '%s': status %d, '%s'; expected '%s'", cases[i].what, (int)st, st ? e.msg : "",
                      cases[i].msg);
@@ -455,7 +455,7 @@ static void test_tokenize_refusals(void **state)
     /* a zero width joiner spells words (Persian, emoji): allowed */
     int ids[8], n;
     Error e;
-    assert_int_equal(tokenizer_encode(&v, "\xD9\x85\xE2\x80\x8C\xD9\x8A cat", "x", ids, 8, &n, NULL, NULL, &e), TF_OK);
+    assert_int_equal(tokenizer_encode_as(TOKENIZER_WORDS, &v, "\xD9\x85\xE2\x80\x8C\xD9\x8A cat", "x", ids, 8, &n, NULL, NULL, &e), TF_OK);
     assert_int_equal(n, 2);
     vocab_free(&v);
 }
