@@ -24,7 +24,8 @@
 
 typedef struct {
     const char *task, *output, *config_path, *init;
-    const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *dropout, *eval_every;
+    const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *dropout, *net_dropout;
+    const char *eval_every;
     const char *trace_every, *probe, *probe_tgt, *eval_lengths, *trace, *corpus;
     bool quiet;
     ModelFlags model;  /* in command-line order, applied after --config */
@@ -59,6 +60,12 @@ static const CliOption options[] = {
     CLI_VALUE("input-dropout", 0, "X",
               "read each input token as <UNK> with chance X in [0, 1), its\n"
               "target kept: less learning by heart (default 0)", AT(dropout)),
+    CLI_VALUE("dropout", 0, "X",
+              "dropout inside the network, in [0, 1): during training steps\n"
+              "each sublayer's output (attention, feed-forward) and each\n"
+              "stack's input (embeddings + positions) lose each element\n"
+              "with chance X, the rest scaled by 1/(1-X) (default 0: off);\n"
+              "run, eval and tracing never drop", AT(net_dropout)),
     CLI_VALUE("init", 0, "FILE",
               "start from the weights of a .tfw file instead of random\n"
               "ones (its vocabulary must be the task's; a model flag that\n"
@@ -103,7 +110,8 @@ static const CliCommand command = {
     .usage =
         "usage: traceformer train --task NAME -o FILE [--config FILE] [--steps N] [--seed S]\n"
         "                         [--batch N] [--warmup N] [--lr-scale X] [--clip X]\n"
-        "                         [--label-smoothing X] [--input-dropout X] [--init FILE]\n"
+        "                         [--label-smoothing X] [--input-dropout X] [--dropout X]\n"
+        "                         [--init FILE]\n"
         "                         [--eval-every N] [-q] [--corpus FILE]\n"
         "                         [--trace-every K [--probe TEXT] [--trace FILE]]\n"
         "                         [--eval-lengths A-B] [MODEL FLAGS]\n"
@@ -321,6 +329,11 @@ static Status parse_options(const TrainArgs *a, TaskKind kind, TrainOptions *o, 
         if ((st = parse_real("--input-dropout", a->dropout, 0, 1, 0, "give a number in [0, 1)", &x, err)))
             return st;
         o->input_dropout = (float)x;
+    }
+    if (a->net_dropout) {
+        if ((st = parse_real("--dropout", a->net_dropout, 0, 1, 0, "give a number in [0, 1)", &x, err)))
+            return st;
+        o->dropout = (float)x;
     }
     return TF_OK;
 }

@@ -32,6 +32,7 @@
 #include "core/record.h"
 #include "core/record_kind.h"
 #include "model/batch.h"
+#include "model/dropout_masks.h"
 #include "model/model.h"
 
 /* Axes of a slot, each with the name a record gives its dim. */
@@ -329,6 +330,7 @@ typedef struct {
     int first_pos[STREAM_COUNT];  /* position of each stream's index 0 (a cached step's query: S) */
     const Batch *batch;     /* the batch of a whole pass, or NULL */
     const Vocab *vocab;
+    const DropoutMasks *dropout;  /* a training pass's dropout (its B, Ts, Tt), or NULL: none */
 } Activations;
 
 /* What to register, for a whole pass or one step of generation: the parts

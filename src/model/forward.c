@@ -86,6 +86,9 @@ static const float *forward_encode(const Model *m, Activations *a, int s, const 
     const size_t row = (size_t)s * Ts * d;
     embed_forward(a->enc_embed + row, a->src_tokens + (size_t)s * Ts, m->w.src_embed, src, Ts, d);
     add_positions(a->enc_input + row, a->enc_embed + row, added_positions(c, a->enc_pos, a->enc_pos_learned), Ts, d);
+    const float *in_mask = dropout_mask(a->dropout, 1, -1, DROP_SELF, s);  /* (Ts, d) or NULL */
+    if (in_mask)
+        dropout_apply(a->enc_input + row, in_mask, (size_t)Ts * d);
     const bool relative = c->positions == POS_RELATIVE;
     const AttnPositions pos = {c->positions == POS_ROPE, 0, relative ? a->enc_buckets : NULL,
                                relative ? m->w.enc_rel_bias : NULL};
@@ -95,7 +98,10 @@ static const float *forward_encode(const Model *m, Activations *a, int s, const 
         LayerActs o = activations_sentence_layer(a, &a->enc[l], s, STREAM_SRC);
         mask_build(o.attn.mask, Ts, Ts, c->padding_mask ? src_len : Ts, 0);  /* padding only */
         const LayerWeights w = layer_weights_encoder(&m->w.enc[l]);
-        x = layer_forward(&o, LAYER_ENCODER, c, &w, x, NULL, Ts, 0, &pos, NULL, l);
+        const float *drop[DROP_SUBLAYERS];  /* (Ts, d) each, or NULL */
+        for (int k = 0; k < DROP_SUBLAYERS; k++)
+            drop[k] = dropout_mask(a->dropout, 1, l, (DropSublayer)k, s);
+        x = layer_forward(&o, LAYER_ENCODER, c, &w, x, NULL, Ts, 0, &pos, NULL, l, a->dropout ? drop : NULL);
     }
     if (c->final_norm) {
         layernorm_forward(a->enc_norm + row, x, m->w.enc_norm_w, m->w.enc_norm_b, Ts, d, c->ln_eps);
@@ -114,6 +120,11 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
     const size_t row = (size_t)s * Tt * d;
     embed_forward(a->dec_embed + row, a->tgt_tokens + (size_t)s * Tt, m->w.tgt_embed, ids, Tt, d);
     add_positions(a->dec_input + row, a->dec_embed + row, added_positions(c, a->dec_pos, a->dec_pos_learned), Tt, d);
+    /* dropout: a training pass only, never a generation step with caches */
+    const DropoutMasks *dm = caches ? NULL : a->dropout;
+    const float *in_mask = dropout_mask(dm, 0, -1, DROP_SELF, s);  /* (Tt, d) or NULL */
+    if (in_mask)
+        dropout_apply(a->dec_input + row, in_mask, (size_t)Tt * d);
     const bool relative = c->positions == POS_RELATIVE;
     const AttnPositions pos = {c->positions == POS_ROPE, q0, relative ? a->dec_buckets : NULL,
                                relative ? m->w.dec_rel_bias : NULL};
@@ -129,7 +140,10 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
         if (kind == LAYER_DECODER)
             mask_build(o.cross_attn.mask, Tt, Ts, c->padding_mask ? src_len : Ts, 0);  /* source padding */
         const LayerWeights w = layer_weights_decoder(&m->w.dec[l]);
-        x = layer_forward(&o, kind, c, &w, x, memory, Tt, Ts, &pos, caches ? &caches[l] : NULL, l);
+        const float *drop[DROP_SUBLAYERS];  /* (Tt, d) each, or NULL */
+        for (int k = 0; k < DROP_SUBLAYERS; k++)
+            drop[k] = dropout_mask(dm, 0, l, (DropSublayer)k, s);
+        x = layer_forward(&o, kind, c, &w, x, memory, Tt, Ts, &pos, caches ? &caches[l] : NULL, l, dm ? drop : NULL);
     }
     if (c->final_norm) {
         layernorm_forward(a->dec_norm + row, x, m->w.dec_norm_w, m->w.dec_norm_b, Tt, d, c->ln_eps);

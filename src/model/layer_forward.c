@@ -5,6 +5,7 @@
 
 #include "core/ops.h"
 #include "model/attention.h"
+#include "model/dropout_masks.h"
 #include "model/layers.h"
 
 LayerWeights layer_weights_encoder(const EncLayerWeights *w)
@@ -103,7 +104,8 @@ const float *layer_output(const LayerActs *o, LayerKind kind, NormPlacement norm
 
 const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, const LayerWeights *w,
                            const float *x, const float *memory, int T, int Ts,
-                           const AttnPositions *self_pos, LayerCache *cache, int layer)
+                           const AttnPositions *self_pos, LayerCache *cache, int layer,
+                           const float *const *drop)
 {
     const int d = c->d_model;
     const size_t n = (size_t)T * d;
@@ -121,9 +123,13 @@ const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, 
                 const AttnSwitches sw =
                     attention_switches(c, kind == LAYER_ENCODER ? ABLATE_ENC : ABLATE_DEC_SELF, layer);
                 self_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, self_pos, cache, &sw);
+                if (drop && drop[DROP_SELF])
+                    dropout_apply(layer_block(o, s->out)->out, drop[DROP_SELF], n);
             } else {
                 const AttnSwitches sw = attention_switches(c, ABLATE_DEC_CROSS, layer);
                 cross_attention(layer_block(o, s->out), val[s->in], val[s->in2], w, c, T, Ts, cache, &sw);
+                if (drop && drop[DROP_CROSS])
+                    dropout_apply(layer_block(o, s->out)->out, drop[DROP_CROSS], n);
             }
             break;
         case STEP_ADD:
@@ -137,6 +143,8 @@ const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, 
         case STEP_FFN:
             ffn_forward(o->ffn_hidden, o->ffn_out, val[s->in], w->ff1_w, w->ff1_b, w->ff2_w, w->ff2_b, T, d,
                         c->d_ff, c->activation);
+            if (drop && drop[DROP_FFN])
+                dropout_apply(o->ffn_out, drop[DROP_FFN], n);
             break;
         }
     }

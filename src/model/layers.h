@@ -49,10 +49,14 @@ LayerWeights layer_weights_decoder(const DecLayerWeights *w);
  * other (the parallel pass, keys = queries). With a cache (decoder layers
  * only), x is one new row (T = 1): its keys and values join the cache, and
  * it attends over every cached row. layer: the layer's index in its stack,
- * which ablate_head names heads by. */
+ * which ablate_head names heads by. drop: a training pass's dropout masks
+ * (T, d) of the layer's sublayers, indexed by DropSublayer (NULL entries:
+ * none), each multiplied into its sublayer's output before the residual
+ * add; NULL for every other pass. */
 const float *layer_forward(const LayerActs *o, LayerKind kind, const Config *c, const LayerWeights *w,
                            const float *x, const float *memory, int T, int Ts,
-                           const AttnPositions *self_pos, LayerCache *cache, int layer);
+                           const AttnPositions *self_pos, LayerCache *cache, int layer,
+                           const float *const *drop);
 
 /* Where a layer of this kind leaves its output among its slots o: the last
  * step's (post-LN its last norm, pre-LN resid_post). */

@@ -421,6 +421,8 @@ char *train_trace_meta(const Trainer *t, const TrainTraceOptions *o, const char 
         (double)to->label_smoothing, (unsigned long long)to->seed, o->every);
     if (to->input_dropout > 0)
         PUT("input_dropout = %g\n", (double)to->input_dropout);
+    if (to->dropout > 0)
+        PUT("dropout = %g\n", (double)to->dropout);
     /* the probe as its model's tokenizer writes a sentence */
     const Vocab *v = &t->m->vocab;
     const struct {

@@ -6,7 +6,8 @@
  * decoder's embeddings; then the same for the encoder, starting from the
  * memory's summed gradient. One sentence at a time, as model_forward goes;
  * the parameter gradients sum over the sentences (the loss's mean over the
- * batch is already in the logits' gradient). */
+ * batch is already in the logits' gradient). A pass made with dropout
+ * (Activations.dropout) goes back through the same masks. */
 #include "train/backprop.h"
 
 #include <stdint.h>
@@ -15,6 +16,7 @@
 
 #include "core/backward.h"
 #include "core/checked.h"
+#include "model/dropout_masks.h"
 #include "train/backprop_internal.h"
 #include "train/loss.h"
 
@@ -49,6 +51,7 @@ static void carve_all(BackpropWork *w, Carver *cv, const Config *c, int V, int B
     w->dmid[1] = carve(cv, Tm, d);
     w->dsub = carve(cv, Tm, d);
     w->dln = carve(cv, Tm, d);
+    w->ddrop = carve(cv, Tm, d);
     w->dconcat = carve(cv, Tm, d);
     w->dz = carve(cv, Tm, dk);
     w->dq = carve(cv, Tm, dk);
@@ -205,11 +208,17 @@ static void decoder_backward(const Model *m, const Batch *b, const Activations *
             LayerActs below = activations_sentence_layer(a, &a->dec[l - 1], s, STREAM_TGT);
             x = backprop_decoder_output(&below, c);
         }
+        const float *drop[DROP_SUBLAYERS];  /* (Tt, d) each, or NULL */
+        for (int k = 0; k < DROP_SUBLAYERS; k++)
+            drop[k] = dropout_mask(a->dropout, 0, l, (DropSublayer)k, s);
         decoder_layer_backward(w, stream_at(g->dec_stream, l, B, s, Tt, d), w->dmemory,
                                stream_at(g->dec_stream, l + 1, B, s, Tt, d), &o, x, memory, &m->w.dec[l],
-                               &g->w.dec[l], Tt, Ts, pos, g->w.dec_rel_bias, l);
+                               &g->w.dec[l], Tt, Ts, pos, g->w.dec_rel_bias, l, a->dropout ? drop : NULL);
     }
-    embed_backward(g->w.tgt_embed, g->w.tgt_pos_embed, stream_at(g->dec_stream, 0, B, s, Tt, d),
+    /* the input's dropout mask, when the pass had one, stands between the stream and the embeddings */
+    embed_backward(g->w.tgt_embed, g->w.tgt_pos_embed,
+                   dropout_backward(w, stream_at(g->dec_stream, 0, B, s, Tt, d),
+                                    dropout_mask(a->dropout, 0, -1, DROP_SELF, s), Tt),
                    b->tgt + (size_t)s * Tt, Tt, d);
 }
 
@@ -238,10 +247,16 @@ static void encoder_backward(const Model *m, const Batch *b, const Activations *
             LayerActs below = activations_sentence_layer(a, &a->enc[l - 1], s, STREAM_SRC);
             x = backprop_encoder_output(&below, c);
         }
+        const float *drop[DROP_SUBLAYERS];  /* (Ts, d) each, or NULL */
+        for (int k = 0; k < DROP_SUBLAYERS; k++)
+            drop[k] = dropout_mask(a->dropout, 1, l, (DropSublayer)k, s);
         encoder_layer_backward(w, stream_at(g->enc_stream, l, B, s, Ts, d), stream_at(g->enc_stream, l + 1, B, s, Ts, d),
-                               &o, x, &m->w.enc[l], &g->w.enc[l], Ts, pos, g->w.enc_rel_bias, l);
+                               &o, x, &m->w.enc[l], &g->w.enc[l], Ts, pos, g->w.enc_rel_bias, l,
+                               a->dropout ? drop : NULL);
     }
-    embed_backward(g->w.src_embed, g->w.src_pos_embed, stream_at(g->enc_stream, 0, B, s, Ts, d),
+    embed_backward(g->w.src_embed, g->w.src_pos_embed,
+                   dropout_backward(w, stream_at(g->enc_stream, 0, B, s, Ts, d),
+                                    dropout_mask(a->dropout, 1, -1, DROP_SELF, s), Ts),
                    b->src + (size_t)s * Ts, Ts, d);
 }
 
@@ -266,6 +281,11 @@ static Status check_pass(const Model *m, const Batch *b, const Activations *a, f
     if (a->B != b->B || a->Tt != b->Tt || (enc_dec && a->Ts != b->Ts) || !a->dec_logits || !a->dec ||
         (enc_dec && !a->enc) || a->V != m->vocab.size)
         return error_set(err, TF_ERR_INPUT, "backward pass: the activations do not hold a forward pass of this batch");
+    const DropoutMasks *dm = a->dropout;
+    if (dm && (dm->B != a->B || dm->Tt != a->Tt || (enc_dec && dm->Ts != a->Ts) || dm->d != c->d_model ||
+               dm->dec_layers != c->dec_layers || dm->enc_layers != (enc_dec ? c->enc_layers : 0) ||
+               dm->cross != enc_dec))
+        return error_set(err, TF_ERR_INPUT, "backward pass: the dropout masks were made for another batch or model");
     return TF_OK;
 }
 

@@ -31,6 +31,7 @@ typedef struct {
     float *dmid[2];     /* (Tm, d)     at the stream between two sublayers of a layer */
     float *dsub;        /* (Tm, d)     post-LN: at a norm's input (x + Sublayer(x)) */
     float *dln;         /* (Tm, d)     pre-LN: at a norm's output (what the sublayer read) */
+    float *ddrop;       /* (Tm, d)     dropout: at a sublayer's output before its mask */
     /* one attention block */
     float *dconcat;     /* (Tm, d) */
     float *dz;          /* (Tm, dk)  one head's share of dconcat */
@@ -58,21 +59,27 @@ void attention_backward(const BackpropWork *w, float *dxq, float *dxkv, float *d
 
 /* Backward of an encoder layer (layer_forward, LAYER_ENCODER): dx (Ts, d) += ∂loss/∂x from dy (Ts, d)
  * at the layer's output; x is the layer's input. dbias_table: the encoder's
- * relative-bias gradient (NULL without relative positions). */
+ * relative-bias gradient (NULL without relative positions). drop: the
+ * forward's dropout masks of the layer (layer_forward's), or NULL. */
 void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, const LayerActs *o,
                             const float *x, const EncLayerWeights *W, EncLayerWeights *G, int Ts,
-                            const AttnPositions *pos, float *dbias_table, int layer);
+                            const AttnPositions *pos, float *dbias_table, int layer, const float *const *drop);
 
 /* Backward of a decoder layer (layer_forward, the parallel pass): dx (Tt, d) +=,
  * dmemory (Ts, d) += (memory NULL: decoder-only, dmemory unused). */
 void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, const float *dy,
                             const LayerActs *o, const float *x, const float *memory,
                             const DecLayerWeights *W, DecLayerWeights *G, int Tt, int Ts,
-                            const AttnPositions *self_pos, float *dbias_table, int layer);
+                            const AttnPositions *self_pos, float *dbias_table, int layer,
+                            const float *const *drop);
 
 /* The output of a layer: where its slots hold the stream it hands on. */
 const float *backprop_encoder_output(const LayerActs *o, const Config *c);
 const float *backprop_decoder_output(const LayerActs *o, const Config *c);
+
+/* The gradient at a sublayer's output before its dropout mask (T, d):
+ * ds ⊙ mask, in w->ddrop; ds itself when mask is NULL. */
+const float *dropout_backward(const BackpropWork *w, const float *ds, const float *mask, int T);
 
 /* Backward of the embedding step of a stack: input (T, d) = E[ids]·√d (+ pos).
  * dtable (V, d) += rows of dinput·√d; dpos_table (max_len, d), when

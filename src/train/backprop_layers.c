@@ -8,11 +8,14 @@
  *   post-LN  ds = LN'ᵀ dy;  dx += ds (the residual path);  dx += S'ᵀ ds
  *   pre-LN   dx += dy (the residual path);  dln = S'ᵀ dy;  dx += LN'ᵀ dln
  * The residual path is the "+= dy" that reaches x untouched by S: the
- * lesson on deep stacks turns it off and watches the gradient shrink. */
+ * lesson on deep stacks turns it off and watches the gradient shrink.
+ * With dropout, S's output was multiplied by a mask before the sum: the
+ * gradient at S's output is the mask times the one at its product. */
 #include <string.h>
 
 #include "core/backward.h"
 #include "core/ops.h"
+#include "model/dropout_masks.h"
 #include "model/layers.h"
 #include "train/backprop_internal.h"
 
@@ -75,6 +78,22 @@ static void ffn_backward(const BackpropWork *w, float *dx, float *dw1, float *db
     linear_backward(dx, dw1, db1, w->dpre, x, w1, T, d, F);
 }
 
+const float *dropout_backward(const BackpropWork *w, const float *ds, const float *mask, int T)
+{
+    if (!mask)
+        return ds;
+    const size_t n = (size_t)T * w->d;
+    memcpy(w->ddrop, ds, n * sizeof(float));
+    dropout_apply(w->ddrop, mask, n);
+    return w->ddrop;
+}
+
+/* The layer's mask of sublayer k, or NULL. */
+static const float *mask_of(const float *const *drop, DropSublayer k)
+{
+    return drop ? drop[k] : NULL;
+}
+
 const float *backprop_encoder_output(const LayerActs *o, const Config *c)
 {
     return layer_output(o, LAYER_ENCODER, c->norm);
@@ -87,7 +106,7 @@ const float *backprop_decoder_output(const LayerActs *o, const Config *c)
 
 void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, const LayerActs *o,
                             const float *x, const EncLayerWeights *W, EncLayerWeights *G, int Ts,
-                            const AttnPositions *pos, float *dbias_table, int layer)
+                            const AttnPositions *pos, float *dbias_table, int layer, const float *const *drop)
 {
     const bool post = w->c->norm == NORM_POST;
     /* The stream between the two blocks: ln1 (post-LN) or resid_mid (pre-LN). */
@@ -99,12 +118,12 @@ void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, c
     const float *in, *ds;
 
     memset(dmid, 0, (size_t)Ts * w->d * sizeof(float));
-    ds = block_enter(w, &ffn, dmid, dy, Ts, &d_in, &in);
+    ds = dropout_backward(w, block_enter(w, &ffn, dmid, dy, Ts, &d_in, &in), mask_of(drop, DROP_FFN), Ts);
     ffn_backward(w, d_in, G->ff1_w, G->ff1_b, G->ff2_w, G->ff2_b, ds, in, o->ffn_hidden, W->ff1_w, W->ff1_b,
                  W->ff2_w, Ts);
     block_leave(w, &ffn, dmid, Ts);
 
-    ds = block_enter(w, &attn, dx, dmid, Ts, &d_in, &in);
+    ds = dropout_backward(w, block_enter(w, &attn, dx, dmid, Ts, &d_in, &in), mask_of(drop, DROP_SELF), Ts);
     const AttnSwitches sw = attention_switches(w->c, ABLATE_ENC, layer);
     attention_backward(w, d_in, d_in, G->self_attn_in_w, G->self_attn_in_b, G->self_attn_out_w,
                        G->self_attn_out_b, dbias_table, ds, &o->attn, in, in, W->self_attn_in_w,
@@ -115,7 +134,8 @@ void encoder_layer_backward(const BackpropWork *w, float *dx, const float *dy, c
 void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, const float *dy,
                             const LayerActs *o, const float *x, const float *memory,
                             const DecLayerWeights *W, DecLayerWeights *G, int Tt, int Ts,
-                            const AttnPositions *self_pos, float *dbias_table, int layer)
+                            const AttnPositions *self_pos, float *dbias_table, int layer,
+                            const float *const *drop)
 {
     const bool post = w->c->norm == NORM_POST;
     const size_t n = (size_t)Tt * w->d;
@@ -134,7 +154,7 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
     const float *in, *ds;
 
     memset(d_ffn_x, 0, n * sizeof(float));
-    ds = block_enter(w, ffn, d_ffn_x, dy, Tt, &d_in, &in);
+    ds = dropout_backward(w, block_enter(w, ffn, d_ffn_x, dy, Tt, &d_in, &in), mask_of(drop, DROP_FFN), Tt);
     ffn_backward(w, d_in, G->ff1_w, G->ff1_b, G->ff2_w, G->ff2_b, ds, in, o->ffn_hidden, W->ff1_w, W->ff1_b,
                  W->ff2_w, Tt);
     block_leave(w, ffn, d_ffn_x, Tt);
@@ -144,7 +164,8 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
         /* Queries from the decoder stream, keys and values from the memory:
          * the memory's share goes to dmemory, shared by every layer. */
         memset(d_cross_x, 0, n * sizeof(float));
-        ds = block_enter(w, &cross, d_cross_x, d_ffn_x, Tt, &d_in, &in);
+        ds = dropout_backward(w, block_enter(w, &cross, d_cross_x, d_ffn_x, Tt, &d_in, &in),
+                              mask_of(drop, DROP_CROSS), Tt);
         const AttnSwitches cross_sw = attention_switches(w->c, ABLATE_DEC_CROSS, layer);
         attention_backward(w, d_in, dmemory, G->multihead_attn_in_w, G->multihead_attn_in_b,
                            G->multihead_attn_out_w, G->multihead_attn_out_b, NULL, ds, &o->cross_attn, in,
@@ -153,7 +174,7 @@ void decoder_layer_backward(const BackpropWork *w, float *dx, float *dmemory, co
         d_self_y = d_cross_x;
     }
 
-    ds = block_enter(w, &self, dx, d_self_y, Tt, &d_in, &in);
+    ds = dropout_backward(w, block_enter(w, &self, dx, d_self_y, Tt, &d_in, &in), mask_of(drop, DROP_SELF), Tt);
     const AttnSwitches self_sw = attention_switches(w->c, ABLATE_DEC_SELF, layer);
     attention_backward(w, d_in, d_in, G->self_attn_in_w, G->self_attn_in_b, G->self_attn_out_w,
                        G->self_attn_out_b, dbias_table, ds, &o->self_attn, in, in, W->self_attn_in_w,

@@ -16,6 +16,7 @@
  * sampling draw from their own streams. */
 #define ORDER_RNG_STREAM 0x0dda
 #define DROP_RNG_STREAM 0xd207
+#define NET_DROP_RNG_STREAM 0xd20b
 
 int train_blas_single(void)
 {
@@ -240,6 +241,8 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
                          (double)o->label_smoothing);
     if (!(o->input_dropout >= 0 && o->input_dropout < 1))
         return error_set(err, TF_ERR_INPUT, "input dropout %g: give a number in [0, 1)", (double)o->input_dropout);
+    if (!(o->dropout >= 0 && o->dropout < 1))
+        return error_set(err, TF_ERR_INPUT, "dropout %g: give a number in [0, 1)", (double)o->dropout);
     Status st = train_check_model(m, ds, "the model", err);
     if (st)
         return st;
@@ -269,9 +272,14 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
     st = batch_from_ids(&t->batch, &m->cfg, &m->vocab, B, t->src, t->src_len, t->tgt, t->tgt_len, Ts, Tt, err);
     if (st == TF_OK && ++stage && (st = activations_init(&t->acts, m, &t->batch, err)) == TF_OK && ++stage &&
         (st = backprop_grads_alloc(&t->g, m, B, Ts, Tt, err)) == TF_OK && ++stage &&
-        (st = optim_adam_init(&t->adam, m->w.numel, err)) == TF_OK)
+        (st = optim_adam_init(&t->adam, m->w.numel, err)) == TF_OK && ++stage &&
+        (o->dropout == 0 ||
+         (st = dropout_init(&t->net_drop, o->dropout, o->seed, NET_DROP_RNG_STREAM, &m->cfg, B, Ts, Tt, err)) ==
+             TF_OK))
         ++stage;
     if (st) {
+        if (stage > 3)
+            optim_adam_free(&t->adam);
         if (stage > 2)
             backprop_grads_free(&t->g);
         if (stage > 1)
@@ -281,7 +289,7 @@ Status trainer_init(Trainer *t, Model *m, const Dataset *ds, const TrainOptions 
         trainer_free(t);
         return st;
     }
-    t->m = m;  /* from here on trainer_free frees the four above */
+    t->m = m;  /* from here on trainer_free frees the five above */
     t->blas_threads = train_blas_single();
     return TF_OK;
 }
@@ -317,10 +325,16 @@ Status trainer_step(Trainer *t, Error *err)
         return st;
     if (t->o.input_dropout > 0)
         drop_inputs(t);
+    /* This step's pass only: the activations forget the masks after it. */
+    if (t->o.dropout > 0) {
+        dropout_draw(&t->net_drop);
+        t->acts.dropout = &t->net_drop.masks;
+    }
     model_forward(m, &t->batch, &t->acts);
     backprop_grads_zero(&t->g);
     float loss = 0;
     st = model_backward(m, &t->batch, &t->acts, t->o.label_smoothing, &t->g, &loss, err);
+    t->acts.dropout = NULL;
     if (st)
         return st;
     const double norm = optim_clip_grad_norm(t->g.w.block, t->g.w.numel, t->o.clip);
@@ -350,6 +364,7 @@ Status trainer_step(Trainer *t, Error *err)
 void trainer_free(Trainer *t)
 {
     if (t->m) {
+        dropout_free(&t->net_drop);
         optim_adam_free(&t->adam);
         backprop_grads_free(&t->g);
         activations_free(&t->acts);

@@ -5,6 +5,7 @@
  *   a minibatch of `batch` training examples, drawn from a permutation of
  *   the training split that is reshuffled every epoch (PCG32, seeded)
  *   → input dropout, when asked for: some inputs read as <UNK>
+ *   → dropout inside the network, when asked for: fresh masks (train/dropout.h)
  *   → model_forward (teacher forcing) → model_backward (mean cross-entropy
  *   over the non-<PAD> targets) → optim_clip_grad_norm → optim_adam_step at
  *   optim_lr_schedule(step).
@@ -47,6 +48,7 @@
 #include "model/batch.h"
 #include "model/model.h"
 #include "train/backprop.h"
+#include "train/dropout.h"
 #include "train/optim.h"
 #include "train/tasks.h"
 
@@ -59,6 +61,9 @@ typedef struct {
     float label_smoothing;  /* in [0, 1) */
     float input_dropout;    /* in [0, 1): each input token but a sequence's first is read as <UNK>
                              * with this chance, its target kept (0: off) */
+    float dropout;          /* in [0, 1): P_drop of each sublayer's output and of each
+                             * stack's input, training steps only (0: off, no draws;
+                             * train/dropout.h) */
     uint64_t seed;          /* dataset, weight initialisation and data order */
 } TrainOptions;
 
@@ -97,6 +102,7 @@ typedef struct {
     Activations acts;       /* for batch */
     Rng rng;                /* data order */
     Rng drop;               /* input dropout: a stream of its own, so the order does not change */
+    Dropout net_drop;       /* dropout inside the network (o.dropout > 0), its own stream too */
     int *order;             /* (n_train) the current epoch's permutation */
     int cursor;             /* next index into order */
     const int **src, **tgt; /* (batch) the step's sentences */

@@ -54,6 +54,24 @@ tr -d '\000' <tiny.tfw | grep -aqF "corpus = $WORK/tiny.txt" && ok "and the corp
 tr -d '\000' <tiny.train.trace | grep -aq "train.5.dec.0.self_attn.weights" &&
     ok "the trace holds the probe's self-attention" || bad "no train.5.dec.0.self_attn.weights in the trace"
 
+# --dropout: 0 is no dropout (the same bytes as without the flag); a rate
+# above 0 trains another model and the trace records it; outside [0, 1)
+# refused with the value (exit 2), nothing written
+TINY="--task poems --corpus tiny.txt --steps 5 --batch 4 --d-model 16 --heads 2 --d-ff 32 --layers 1"
+expect_exit 0 "train with --dropout 0" -- "$TF" train $TINY -q --dropout 0 -o drop0.tfw
+expect_exit 0 "train without --dropout" -- "$TF" train $TINY -q -o nodrop.tfw
+cmp -s drop0.tfw nodrop.tfw && ok "--dropout 0 gives the same bytes as no flag" || bad "--dropout 0 changed the model"
+expect_exit 0 "train with --dropout 0.3" -- "$TF" train $TINY -q --dropout 0.3 --trace-every 5 -o drop3.tfw
+cmp -s drop3.tfw nodrop.tfw && bad "--dropout 0.3 left the model as it was" || ok "--dropout 0.3 trains another model"
+tr -d '\000' <drop3.train.trace | grep -aq "^dropout = 0.3" && ok "the trace records dropout = 0.3" ||
+    bad "no dropout = 0.3 in the training trace"
+expect_exit 2 "--dropout 1 refused" -- "$TF" train $TINY --dropout 1 -o drop1.tfw
+expect_in "$WORK/err" "--dropout 1: give a number in [0, 1)" "the error names the value"
+expect_absent drop1.tfw "no model is written"
+expect_exit 2 "--dropout -0.1 refused" -- "$TF" train $TINY --dropout -0.1 -o drop1.tfw
+expect_in "$WORK/err" "--dropout -0.1" "the error names the value"
+expect_in help.txt "--dropout X" "--help documents --dropout"
+
 # eval finds the task and the corpus in the model, from anywhere
 mkdir elsewhere
 (cd elsewhere && "$TF" eval ../tiny.tfw >../eval.txt 2>&1); rc=$?

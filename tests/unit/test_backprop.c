@@ -2,8 +2,10 @@
  * differences of its loss, on tiny models of every kind the forward builds
  * (encoder-decoder and decoder-only, post- and pre-LN, ReLU and GELU, every
  * kind of positions, padding in batches of sentences of different lengths,
- * label smoothing, residual = off, enc_layers ≠ dec_layers, and the
- * switches scale = off, attn_temperature and ablate_head).
+ * label smoothing, residual = off, enc_layers ≠ dec_layers, the
+ * switches scale = off, attn_temperature and ablate_head, and a training
+ * pass's dropout with one fixed set of masks, which the reference applies
+ * too).
  *
  * The method. The analytic gradient is model_backward's, from the float
  * forward. The numeric one differentiates a second forward written here in
@@ -49,6 +51,7 @@
 #include "model/model.h"
 #include "model/positions.h"
 #include "train/backprop.h"
+#include "train/dropout.h"
 
 #define GRAD_REL_TOL 1e-3  /* the bound, per tensor */
 #define FD_STEP 1e-4       /* central-difference step (the reference loss is double) */
@@ -67,45 +70,52 @@ typedef struct {
     bool scale_off;
     const char *temperature;      /* attn_temperature, or NULL for 1 */
     const char *ablate;           /* ablate_head, or NULL for none */
+    float dropout;                /* > 0: one fixed set of dropout masks of this rate in the pass */
 } GradCase;
 
 /* Every variant the forward supports, each in at least one case; B > 1
  * cases have sentences of different lengths (padding masks, <PAD> targets). */
 static const GradCase cases[] = {
     {"post_relu_sinusoidal_B2", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, true, true, 2, 2, 0.0f,
-     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, NULL},
+     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, NULL, 0.0f},
     {"pre_gelu_learned_B2_enc2_dec1", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_LEARNED, true, true, 2, 1, 0.0f,
-     {"a b", "c d e f", NULL}, {"x y z", "w", NULL}, false, NULL, NULL},
+     {"a b", "c d e f", NULL}, {"x y z", "w", NULL}, false, NULL, NULL, 0.0f},
     {"post_gelu_relative_B2_enc1_dec2_smooth", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_RELATIVE, true, true,
-     1, 2, 0.1f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}, false, NULL, NULL},
+     1, 2, 0.1f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}, false, NULL, NULL, 0.0f},
     {"pre_relu_rope_B2", ARCH_ENCODER_DECODER, NORM_PRE, ACT_RELU, POS_ROPE, true, true, 2, 2, 0.0f,
-     {"a b c", "d e f a", NULL}, {"x y z", "w v", NULL}, false, NULL, NULL},
+     {"a b c", "d e f a", NULL}, {"x y z", "w v", NULL}, false, NULL, NULL, 0.0f},
     {"post_gelu_none_no_final_norm", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_NONE, true, false, 2, 2, 0.1f,
-     {"a b c", NULL}, {"x y z w", NULL}, false, NULL, NULL},
+     {"a b c", NULL}, {"x y z w", NULL}, false, NULL, NULL, 0.0f},
     {"decoder_only_post_gelu_sinusoidal_B2", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL, true, true, 0,
-     2, 0.0f, {NULL}, {"a b c d", "e f", NULL}, false, NULL, NULL},
+     2, 0.0f, {NULL}, {"a b c d", "e f", NULL}, false, NULL, NULL, 0.0f},
     {"decoder_only_pre_relu_rope_B2", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, true, true, 0, 3, 0.0f,
-     {NULL}, {"a b c", "d e f g h", NULL}, false, NULL, NULL},
+     {NULL}, {"a b c", "d e f g h", NULL}, false, NULL, NULL, 0.0f},
     {"decoder_only_pre_gelu_relative_smooth", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_RELATIVE, true, true, 0, 2,
-     0.2f, {NULL}, {"a b c d e", "f", NULL}, false, NULL, NULL},
+     0.2f, {NULL}, {"a b c d e", "f", NULL}, false, NULL, NULL, 0.0f},
     {"decoder_only_post_relu_learned_no_final_norm", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_LEARNED, true,
-     false, 0, 2, 0.0f, {NULL}, {"a b c d", NULL}, false, NULL, NULL},
+     false, 0, 2, 0.0f, {NULL}, {"a b c d", NULL}, false, NULL, NULL, 0.0f},
     {"residual_off_post_gelu_B2_enc1_dec2", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_SINUSOIDAL, false, true,
-     1, 2, 0.0f, {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, NULL},
+     1, 2, 0.0f, {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, NULL, 0.0f},
     {"residual_off_pre_relu_rope_B2", ARCH_ENCODER_DECODER, NORM_PRE, ACT_RELU, POS_ROPE, false, true, 2, 2, 0.0f,
-     {"a b", "c d e", NULL}, {"x y z", "w", NULL}, false, NULL, NULL},
+     {"a b", "c d e", NULL}, {"x y z", "w", NULL}, false, NULL, NULL, 0.0f},
     {"residual_off_decoder_only_pre_gelu_learned", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_LEARNED, false, true,
-     0, 3, 0.0f, {NULL}, {"a b c d", "e f g", NULL}, false, NULL, NULL},
+     0, 3, 0.0f, {NULL}, {"a b c d", "e f g", NULL}, false, NULL, NULL, 0.0f},
     {"scale_off_post_relu_B2", ARCH_ENCODER_DECODER, NORM_POST, ACT_RELU, POS_SINUSOIDAL, true, true, 2, 2, 0.0f,
-     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, true, NULL, NULL},
+     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, true, NULL, NULL, 0.0f},
     {"temperature_3_pre_gelu_relative_B2", ARCH_ENCODER_DECODER, NORM_PRE, ACT_GELU, POS_RELATIVE, true, true, 2, 2,
-     0.0f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}, false, "3", NULL},
+     0.0f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}, false, "3", NULL, 0.0f},
     {"decoder_only_scale_off_temperature_0.7_rope", ARCH_DECODER_ONLY, NORM_PRE, ACT_RELU, POS_ROPE, true, true, 0,
-     2, 0.0f, {NULL}, {"a b c", "d e f g h", NULL}, true, "0.7", NULL},
+     2, 0.0f, {NULL}, {"a b c", "d e f g h", NULL}, true, "0.7", NULL, 0.0f},
     {"ablated_heads_post_gelu_B2", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_SINUSOIDAL, true, true, 2, 2, 0.0f,
-     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, "enc.1.0,dec.0.self.1,dec.1.cross.0"},
+     {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, "enc.1.0,dec.0.self.1,dec.1.cross.0", 0.0f},
     {"decoder_only_ablated_head_learned", ARCH_DECODER_ONLY, NORM_POST, ACT_RELU, POS_LEARNED, true, true, 0, 2,
-     0.0f, {NULL}, {"a b c d", "e f", NULL}, false, NULL, "dec.1.0"},
+     0.0f, {NULL}, {"a b c d", "e f", NULL}, false, NULL, "dec.1.0", 0.0f},
+    {"dropout_0.3_post_gelu_learned_B2", ARCH_ENCODER_DECODER, NORM_POST, ACT_GELU, POS_LEARNED, true, true, 2, 2,
+     0.0f, {"a b c", "d e", NULL}, {"x y", "z w v", NULL}, false, NULL, NULL, 0.3f},
+    {"dropout_0.3_pre_relu_sinusoidal_B2_smooth", ARCH_ENCODER_DECODER, NORM_PRE, ACT_RELU, POS_SINUSOIDAL, true,
+     true, 1, 2, 0.1f, {"a b c d", "e", NULL}, {"x", "y z w v", NULL}, false, NULL, NULL, 0.3f},
+    {"dropout_0.5_decoder_only_pre_gelu_rope", ARCH_DECODER_ONLY, NORM_PRE, ACT_GELU, POS_ROPE, true, true, 0, 2,
+     0.0f, {NULL}, {"a b c d e", "f g", NULL}, false, NULL, NULL, 0.5f},
 };
 
 /* One tiny model with its batch, activations and gradients. */
@@ -119,7 +129,11 @@ typedef struct {
     float loss;
     WeightEntry *params, *grads;  /* the same entries, pointing into m.w and g.w */
     int n_params;
+    Dropout drop;                 /* gc->dropout > 0: the pass's masks, drawn once */
 } Fixture;
+
+/* The dropout masks of the fixture's pass, for the reference to apply too (or NULL). */
+static const DropoutMasks *ref_drop;
 
 static void case_config(Config *c, const GradCase *gc)
 {
@@ -176,6 +190,12 @@ static void fixture_start(Fixture *f, const GradCase *gc)
         fail_msg("%s: batch_build: %s", gc->name, err.msg);
     assert_non_null(f->b.target);
     assert_int_equal(activations_init(&f->a, &f->m, &f->b, &err), TF_OK);
+    if (gc->dropout > 0) {
+        assert_int_equal(dropout_init(&f->drop, gc->dropout, 5, 9, &f->m.cfg, f->b.B, f->b.Ts, f->b.Tt, &err), TF_OK);
+        dropout_draw(&f->drop);
+        f->a.dropout = &f->drop.masks;
+    }
+    ref_drop = f->a.dropout;
     model_forward(&f->m, &f->b, &f->a);
     assert_int_equal(backprop_grads_alloc(&f->g, &f->m, f->b.B, f->b.Ts, f->b.Tt, &err), TF_OK);
     if (model_backward(&f->m, &f->b, &f->a, gc->smoothing, &f->g, &f->loss, &err) != TF_OK)
@@ -188,6 +208,8 @@ static void fixture_end(Fixture *f)
 {
     free(f->params);
     free(f->grads);
+    dropout_free(&f->drop);
+    ref_drop = NULL;
     backprop_grads_free(&f->g);
     activations_free(&f->a);
     batch_free(&f->b);
@@ -342,6 +364,7 @@ typedef struct {
     const RefPos *pos;
     AblateBlock which;  /* attention: which block of layer `layer`, for ablate_head */
     int layer;
+    const float *drop;  /* (T, d) the sublayer's dropout mask, or NULL */
 } RefBlock;
 
 static void ref_block(Mat x, const RefBlock *blk, const Config *c, int T)
@@ -357,6 +380,10 @@ static void ref_block(Mat x, const RefBlock *blk, const Config *c, int T)
                       blk->memory ? blk->Tk : T, blk->key_len, blk->causal, blk->pos, c, blk->which, blk->layer);
     else
         ref_ffn(out, in, blk->w1, blk->b1, blk->w2, blk->b2, T, c);
+    if (blk->drop)
+        for (int t = 0; t < T; t++)
+            for (int i = 0; i < d; i++)
+                out[t][i] *= blk->drop[(size_t)t * d + i];
     for (int t = 0; t < T; t++)
         for (int i = 0; i < d; i++)
             out[t][i] += c->residual ? x[t][i] : 0.0;
@@ -378,6 +405,16 @@ static void ref_embed(Mat x, const float *table, const float *pos_table, const i
                 pe = pos_table[(size_t)t * d + i];
             x[t][i] = table[(size_t)ids[t] * d + i] * sqrt((double)d) + pe;
         }
+}
+
+/* x (T, d) *= the stack input's dropout mask of sentence s, if any. */
+static void ref_drop_input(Mat x, int enc, int s, int T, int d)
+{
+    const float *mask = dropout_mask(ref_drop, enc, -1, DROP_SELF, s);
+    if (mask)
+        for (int t = 0; t < T; t++)
+            for (int i = 0; i < d; i++)
+                x[t][i] *= mask[(size_t)t * d + i];
 }
 
 static void apply_probe(Mat x, const Probe *p, int enc, int layer, int s)
@@ -403,13 +440,15 @@ static double reference_loss(const Model *m, const Batch *bt, double eps, const 
     for (int s = 0; s < bt->B; s++) {
         if (enc_dec) {
             ref_embed(memory, w->src_embed, w->src_pos_embed, bt->src + (size_t)s * Ts, Ts, c);
+            ref_drop_input(memory, 1, s, Ts, d);
             for (int l = 0; l < c->enc_layers; l++) {
                 const EncLayerWeights *e = &w->enc[l];
                 const RefBlock attn = {e->self_attn_in_w, e->self_attn_in_b, e->self_attn_out_w, e->self_attn_out_b,
                                        NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Ts, bt->src_len[s],
-                                       false, &enc_pos, ABLATE_ENC, l};
+                                       false, &enc_pos, ABLATE_ENC, l, dropout_mask(ref_drop, 1, l, DROP_SELF, s)};
                 const RefBlock ffn = {NULL, NULL, NULL, NULL, e->ff1_w, e->ff1_b, e->ff2_w, e->ff2_b,
-                                      e->norm2_w, e->norm2_b, NULL, 0, 0, false, NULL, ABLATE_ENC, l};
+                                      e->norm2_w, e->norm2_b, NULL, 0, 0, false, NULL, ABLATE_ENC, l,
+                                      dropout_mask(ref_drop, 1, l, DROP_FFN, s)};
                 apply_probe(memory, probe, 1, l, s);
                 ref_block(memory, &attn, c, Ts);
                 ref_block(memory, &ffn, c, Ts);
@@ -421,17 +460,19 @@ static double reference_loss(const Model *m, const Batch *bt, double eps, const 
             }
         }
         ref_embed(y, w->tgt_embed, w->tgt_pos_embed, bt->tgt + (size_t)s * Tt, Tt, c);
+        ref_drop_input(y, 0, s, Tt, d);
         for (int l = 0; l < c->dec_layers; l++) {
             const DecLayerWeights *e = &w->dec[l];
             const RefBlock self = {e->self_attn_in_w, e->self_attn_in_b, e->self_attn_out_w, e->self_attn_out_b,
                                    NULL, NULL, NULL, NULL, e->norm1_w, e->norm1_b, NULL, Tt, bt->tgt_len[s], true,
-                                   &dec_pos, ABLATE_DEC_SELF, l};
+                                   &dec_pos, ABLATE_DEC_SELF, l, dropout_mask(ref_drop, 0, l, DROP_SELF, s)};
             const RefBlock cross = {e->multihead_attn_in_w, e->multihead_attn_in_b, e->multihead_attn_out_w,
                                     e->multihead_attn_out_b, NULL, NULL, NULL, NULL, e->norm2_w, e->norm2_b,
-                                    &memory, Ts, enc_dec ? bt->src_len[s] : 0, false, NULL, ABLATE_DEC_CROSS, l};
+                                    &memory, Ts, enc_dec ? bt->src_len[s] : 0, false, NULL, ABLATE_DEC_CROSS, l,
+                                    dropout_mask(ref_drop, 0, l, DROP_CROSS, s)};
             const RefBlock ffn = {NULL, NULL, NULL, NULL, e->ff1_w, e->ff1_b, e->ff2_w, e->ff2_b,
                                   enc_dec ? e->norm3_w : e->norm2_w, enc_dec ? e->norm3_b : e->norm2_b, NULL, 0, 0,
-                                  false, NULL, ABLATE_DEC_SELF, l};
+                                  false, NULL, ABLATE_DEC_SELF, l, dropout_mask(ref_drop, 0, l, DROP_FFN, s)};
             apply_probe(y, probe, 0, l, s);
             ref_block(y, &self, c, Tt);
             if (enc_dec)
@@ -707,7 +748,7 @@ static void test_without_residuals_gradients_fade(void **state)
 {
     (void)state;
     const GradCase deep = {"decoder_only_post_8_layers", ARCH_DECODER_ONLY, NORM_POST, ACT_GELU, POS_SINUSOIDAL,
-                           true, true, 0, 8, 0.0f, {NULL}, {"a b c d e", "f g", NULL}, false, NULL, NULL};
+                           true, true, 0, 8, 0.0f, {NULL}, {"a b c d e", "f g", NULL}, false, NULL, NULL, 0.0f};
     const double with = first_to_last(&deep, true), without = first_to_last(&deep, false);
     printf("backprop: 8 post-LN layers, |grad at layer 0 input| / |grad at the stack output|: "
            "residual on %.3g, off %.3g\n", with, without);
@@ -817,7 +858,7 @@ static void test_refuses_bad_input(void **state)
 int main(void)
 {
     enum { N = sizeof cases / sizeof cases[0] };
-    struct CMUnitTest tests[N + 7];
+    struct CMUnitTest tests[N + 9];
     for (int i = 0; i < N; i++)
         tests[i] = (struct CMUnitTest){cases[i].name, test_parameter_gradients, NULL, NULL, (void *)&cases[i]};
     /* Streams: encoder-decoder with relative bias and smoothing; decoder-only without residuals. */
@@ -828,5 +869,10 @@ int main(void)
     tests[N + 4] = (struct CMUnitTest)cmocka_unit_test(test_refuses_bad_input);
     tests[N + 5] = (struct CMUnitTest)cmocka_unit_test(test_residual_off_records);
     tests[N + 6] = (struct CMUnitTest)cmocka_unit_test(test_rope_backward_is_the_adjoint);
-    return _cmocka_run_group_tests("backprop", tests, N + 7, NULL, NULL);
+    /* Streams through dropout masks: the input's mask lies below layer 0's input. */
+    tests[N + 7] = (struct CMUnitTest){"streams_dropout_encoder_decoder", test_stream_gradients, NULL, NULL,
+                                       (void *)&cases[N - 3]};
+    tests[N + 8] = (struct CMUnitTest){"streams_dropout_decoder_only", test_stream_gradients, NULL, NULL,
+                                       (void *)&cases[N - 1]};
+    return _cmocka_run_group_tests("backprop", tests, N + 9, NULL, NULL);
 }
