@@ -489,3 +489,14 @@ bool layout_hit(const Panel *p, int y, int x, uint32_t *row, uint32_t *col)
         return false;
     return true;
 }
+
+bool layout_first_panel(const ViewState *s, Panel *out)
+{
+    ScreenLayout l;
+    Panel p[LAYOUT_MAX_PANELS];
+    layout_screen(s, &l);
+    if (layout_panels(s, &l, p, LAYOUT_MAX_PANELS) < 1)
+        return false;
+    *out = p[0];
+    return true;
+}

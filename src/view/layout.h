@@ -103,6 +103,11 @@ typedef struct {
  * record that could not be read). */
 int layout_panels(const ViewState *s, const ScreenLayout *l, Panel *out, int max);
 
+/* The first panel of the screen as it is now (layout_screen, then
+ * layout_panels), for cursor moves, scrolling and the top-k columns;
+ * false when there is none (a terminal too small, no record). */
+bool layout_first_panel(const ViewState *s, Panel *out);
+
 /* The data cell (row, col of the page) under screen position (y, x); in
  * half mode the upper of the two rows. */
 bool layout_hit(const Panel *p, int y, int x, uint32_t *row, uint32_t *col);

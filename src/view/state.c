@@ -133,23 +133,10 @@ Scale view_scale_range(const ViewState *s, RecordKind kind, float min, float max
 
 bool view_numbers_on(const ViewState *s)
 {
-    ScreenLayout l;
-    Panel p[LAYOUT_MAX_PANELS];
-    layout_screen(s, &l);
-    return layout_panels(s, &l, p, LAYOUT_MAX_PANELS) > 0 && p[0].numbers;
+    Panel p;
+    return layout_first_panel(s, &p) && p.numbers;
 }
 
-/* The first panel's geometry, for cursor moves and scrolling. */
-static bool first_panel(const ViewState *s, Panel *out)
-{
-    ScreenLayout l;
-    Panel p[LAYOUT_MAX_PANELS];
-    layout_screen(s, &l);
-    if (layout_panels(s, &l, p, LAYOUT_MAX_PANELS) < 1)
-        return false;
-    *out = p[0];
-    return true;
-}
 
 /* ---- the block a record belongs to ---- */
 
@@ -239,7 +226,7 @@ static void clamp_cursor(ViewState *s, const CachedRecord *c)
 static void scroll_to_cursor(ViewState *s)
 {
     Panel p;
-    if (!first_panel(s, &p) || s->heads)
+    if (!layout_first_panel(s, &p) || s->heads)
         return;
     uint32_t pr = s->row / p.pr, pc = s->col / p.pc;
     if (pr < s->top)
@@ -553,7 +540,7 @@ bool view_jump(ViewState *s, const char *name)
 void view_move(ViewState *s, int drow, int dcol)
 {
     Panel p;
-    if (!first_panel(s, &p))
+    if (!layout_first_panel(s, &p))
         return;
     long r = (long)(s->row / p.pr) + drow, c = (long)(s->col / p.pc) + dcol;
     r = r < 0 ? 0 : r >= (long)p.R ? (long)p.R - 1 : r;
@@ -582,7 +569,7 @@ static bool pool_more(ViewState *s, const Panel *p)
 void view_zoom(ViewState *s, int delta)
 {
     Panel p;
-    if (!first_panel(s, &p))
+    if (!layout_first_panel(s, &p))
         return;
     if (s->heads) {
         view_say(s, MSG_NOTICE, WORD_MSG_HEADS_FIT);
@@ -616,7 +603,7 @@ void view_zoom_fit(ViewState *s)
         return;
     }
     Panel p;
-    for (int guard = 0; guard < 64 && first_panel(s, &p); guard++)
+    for (int guard = 0; guard < 64 && layout_first_panel(s, &p); guard++)
         if (!pool_more(s, &p))
             break;
     if (s->pool_r == 1 && s->pool_c == 1)

@@ -55,17 +55,6 @@ void view_topk_drop(ViewState *s)
     s->topk.active = false;
 }
 
-static bool panel_now(const ViewState *s, Panel *out)
-{
-    ScreenLayout l;
-    Panel p[LAYOUT_MAX_PANELS];
-    layout_screen(s, &l);
-    if (layout_panels(s, &l, p, LAYOUT_MAX_PANELS) < 1)
-        return false;
-    *out = p[0];
-    return true;
-}
-
 /* The top-k record of c with the first k of t->ids; false (nothing
  * shown) when its values cannot be held. */
 static bool build(ViewState *s, const CachedRecord *c, uint32_t k)
@@ -170,7 +159,7 @@ void view_topk_sync(ViewState *s)
     uint32_t pool_c = s->pool_c;
     s->pool_c = 1;
     Panel p;
-    if (!panel_now(s, &p) || (c->pg.cols <= p.cap_c && p.cw >= 2)) {
+    if (!layout_first_panel(s, &p) || (c->pg.cols <= p.cap_c && p.cw >= 2)) {
         s->pool_c = pool_c;
         t->want_id = -1;
         return;
@@ -189,7 +178,7 @@ void view_topk_sync(ViewState *s)
         return;
 
     /* As many as fit with their numbers, else as coloured cells. */
-    if (!build(s, c, t->ranked) || !panel_now(s, &p)) {
+    if (!build(s, c, t->ranked) || !layout_first_panel(s, &p)) {
         t->active = false;
         return;
     }
@@ -214,7 +203,7 @@ void view_topk_sync(ViewState *s)
         if (k_num > t->ranked)
             k_num = t->ranked;
         Panel pn;
-        if (k_num >= 3 && build(s, c, k_num) && panel_now(s, &pn) && pn.numbers)
+        if (k_num >= 3 && build(s, c, k_num) && layout_first_panel(s, &pn) && pn.numbers)
             done = true;
     }
     if (!done && !build(s, c, k_cells)) {
