@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "model/forward.h"
+#include "train/trainer.h"
 
 void tiny_config(Config *c, int d_model, int heads, int d_ff)
 {
@@ -51,4 +52,24 @@ const float *tiny_slot(const TinyRun *r, const char *name)
     if (i < 0)
         fail_msg("no slot named %s", name);
     return r->a.arena + r->a.slots[i].offset;
+}
+
+void tiny_copy_model(Dataset *ds, Model *m, uint64_t seed, int d_model)
+{
+    Error err = {0};
+    TaskOptions to;
+    task_options_default(&to, TASK_COPY, seed);
+    Config c;
+    train_config_default(&c, TASK_COPY);
+    c.d_model = d_model;
+    c.heads = 2;
+    c.d_ff = 2 * d_model;
+    c.enc_layers = c.enc_layers_wanted = c.dec_layers = 1;
+    const char *step = "dataset";
+    Status st = task_dataset_generate(ds, &to, &err);
+    if (st == TF_OK && (step = "fit", st = train_config_fit(&c, ds, seed, &err)) == TF_OK &&
+        (step = "validate", st = config_validate(&c, &err)) == TF_OK)
+        step = "model", st = model_init_random(m, &c, &err);
+    if (st != TF_OK)
+        fail_msg("tiny_copy_model: %s: %s", step, err.msg);
 }

@@ -12,6 +12,7 @@
 #include "model/batch.h"
 #include "model/config.h"
 #include "model/model.h"
+#include "train/tasks.h"
 
 /* config_defaults, then width d_model, `heads` heads, feed-forward width
  * d_ff, two encoder and two decoder layers, and the tiny vocabulary. */
@@ -37,5 +38,11 @@ void tiny_run_free(TinyRun *r);
 
 /* The values of the record `name`; fails the current test when there is none. */
 const float *tiny_slot(const TinyRun *r, const char *name);
+
+/* A small copy model and its task, for the training tests: the copy
+ * task's dataset from seed, and its default model (one layer a side) at
+ * width d_model, 2 heads, feed-forward 2·d_model, seeded from seed; fails
+ * the current test on any error. */
+void tiny_copy_model(Dataset *ds, Model *m, uint64_t seed, int d_model);
 
 #endif

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/tiny_model.h"
 #include "train/dropout.h"
 #include "train/trainer.h"
 
@@ -29,24 +30,6 @@ static void ok(Status st, const Error *err, const char *what)
 {
     if (st != TF_OK)
         fail_msg("%s: %s", what, err->msg);
-}
-
-/* A tiny copy model (d_model 16, 2 heads, one layer a side) and its task. */
-static void tiny_copy(Dataset *ds, Model *m, uint64_t seed)
-{
-    Error err;
-    TaskOptions to;
-    task_options_default(&to, TASK_COPY, seed);
-    ok(task_dataset_generate(ds, &to, &err), &err, "dataset");
-    Config c;
-    train_config_default(&c, TASK_COPY);
-    c.d_model = 16;
-    c.heads = 2;
-    c.d_ff = 32;
-    c.enc_layers = c.enc_layers_wanted = c.dec_layers = 1;
-    ok(train_config_fit(&c, ds, seed, &err), &err, "fit");
-    ok(config_validate(&c, &err), &err, "validate");
-    ok(model_init_random(m, &c, &err), &err, "model");
 }
 
 /* 12 steps of 8 sentences; set_rate: whether o.dropout is set at all. */
@@ -76,11 +59,11 @@ static void test_zero_is_no_dropout(void **state)
     (void)state;
     Dataset ds;
     Model a, b, c;
-    tiny_copy(&ds, &a, 2);
+    tiny_copy_model(&ds, &a, 2, 16);
     task_dataset_free(&ds);
-    tiny_copy(&ds, &b, 2);
+    tiny_copy_model(&ds, &b, 2, 16);
     task_dataset_free(&ds);
-    tiny_copy(&ds, &c, 2);
+    tiny_copy_model(&ds, &c, 2, 16);
     assert_memory_equal(a.w.block, c.w.block, a.w.numel * sizeof *a.w.block);
     train_tiny(&a, &ds, false, 0);
     train_tiny(&b, &ds, true, 0.0f);
@@ -130,9 +113,9 @@ static void test_reproducible_from_the_seed(void **state)
     /* training with dropout: the same seed, the same weights */
     Dataset ds;
     Model a, b;
-    tiny_copy(&ds, &a, 4);
+    tiny_copy_model(&ds, &a, 4, 16);
     task_dataset_free(&ds);
-    tiny_copy(&ds, &b, 4);
+    tiny_copy_model(&ds, &b, 4, 16);
     train_tiny(&a, &ds, true, 0.3f);
     train_tiny(&b, &ds, true, 0.3f);
     assert_memory_equal(a.w.block, b.w.block, a.w.numel * sizeof *a.w.block);
@@ -237,7 +220,7 @@ static void test_out_of_range_refused(void **state)
     (void)state;
     Dataset ds;
     Model m;
-    tiny_copy(&ds, &m, 2);
+    tiny_copy_model(&ds, &m, 2, 16);
     const float bad[] = {1.0f, -0.1f, 1.5f, NAN};
     const char *named[] = {"dropout 1:", "dropout -0.1:", "dropout 1.5:", "dropout nan:"};
     for (int i = 0; i < 4; i++) {

@@ -26,6 +26,7 @@
 #include "train/trainer.h"
 
 #include "../support/scratch.h"
+#include "../support/tiny_model.h"
 
 static void ok(Status st, const Error *err, const char *what)
 {
@@ -159,24 +160,6 @@ static void test_batch_from_ids_padding_and_refusals(void **state)
 
 /* ---- training ----------------------------------------------------------- */
 
-/* A tiny copy model: d_model 32, 2 heads, one layer a side. */
-static void tiny_copy(Dataset *ds, Model *m, uint64_t seed)
-{
-    Error err;
-    TaskOptions to;
-    task_options_default(&to, TASK_COPY, seed);
-    ok(task_dataset_generate(ds, &to, &err), &err, "dataset");
-    Config c;
-    train_config_default(&c, TASK_COPY);
-    c.d_model = 32;
-    c.heads = 2;
-    c.d_ff = 64;
-    c.enc_layers = c.enc_layers_wanted = c.dec_layers = 1;
-    ok(train_config_fit(&c, ds, seed, &err), &err, "fit");
-    ok(config_validate(&c, &err), &err, "validate");
-    ok(model_init_random(m, &c, &err), &err, "model");
-}
-
 static void train_steps(Model *m, const Dataset *ds, uint64_t seed, int steps, int batch)
 {
     Error err;
@@ -207,7 +190,7 @@ static void test_short_run_lowers_loss(void **state)
     (void)state;
     Dataset ds;
     Model m;
-    tiny_copy(&ds, &m, 1);
+    tiny_copy_model(&ds, &m, 1, 32);
     Error err;
     EvalResult before, after;
     ok(train_evaluate(&m, ds.heldout, ds.n_heldout, false, &before, &err), &err, "eval before");
@@ -233,16 +216,16 @@ static void test_same_seed_same_weights(void **state)
     (void)state;
     Dataset ds;
     Model a, b, c;
-    tiny_copy(&ds, &a, 7);
+    tiny_copy_model(&ds, &a, 7, 32);
     task_dataset_free(&ds);
-    tiny_copy(&ds, &b, 7);
+    tiny_copy_model(&ds, &b, 7, 32);
     train_steps(&a, &ds, 7, 40, 16);
     train_steps(&b, &ds, 7, 40, 16);
     assert_int_equal(a.w.numel, b.w.numel);
     assert_memory_equal(a.w.block, b.w.block, a.w.numel * sizeof *a.w.block);
     task_dataset_free(&ds);
     /* another seed: another dataset, other initial weights, another order */
-    tiny_copy(&ds, &c, 8);
+    tiny_copy_model(&ds, &c, 8, 32);
     train_steps(&c, &ds, 8, 40, 16);
     assert_int_equal(c.w.numel, a.w.numel);
     assert_true(memcmp(a.w.block, c.w.block, a.w.numel * sizeof *a.w.block) != 0);
@@ -257,7 +240,7 @@ static void test_bad_options_and_models(void **state)
     (void)state;
     Dataset ds, pb;
     Model m;
-    tiny_copy(&ds, &m, 1);
+    tiny_copy_model(&ds, &m, 1, 32);
     Error err;
     TrainOptions o;
     train_options_default(&o, TASK_COPY);

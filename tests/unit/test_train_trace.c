@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../support/scratch.h"
+#include "../support/tiny_model.h"
 #include "run/run_trace.h"
 #include "run/train_trace.h"
 #include "trace/trace.h"
@@ -27,22 +28,6 @@ static void ok(Status st, const Error *err, const char *what)
 {
     if (st != TF_OK)
         fail_msg("%s: %s", what, err->msg);
-}
-
-static void tiny_copy(Dataset *ds, Model *m, uint64_t seed)
-{
-    Error err;
-    TaskOptions to;
-    task_options_default(&to, TASK_COPY, seed);
-    ok(task_dataset_generate(ds, &to, &err), &err, "dataset");
-    Config c;
-    train_config_default(&c, TASK_COPY);
-    c.d_model = 16;
-    c.heads = 2;
-    c.d_ff = 32;
-    ok(train_config_fit(&c, ds, seed, &err), &err, "fit");
-    ok(config_validate(&c, &err), &err, "validate");
-    ok(model_init_random(m, &c, &err), &err, "model");
 }
 
 /* The record called name, fetched (fails the test when absent). */
@@ -83,9 +68,9 @@ static void test_snapshots_are_plain_runs(void **state)
     Scratch *sc = *state;
     Dataset ds;
     Model m, fresh;
-    tiny_copy(&ds, &fresh, 5);  /* the same seed: the same initial weights */
+    tiny_copy_model(&ds, &fresh, 5, 16);  /* the same seed: the same initial weights */
     task_dataset_free(&ds);
-    tiny_copy(&ds, &m, 5);
+    tiny_copy_model(&ds, &m, 5, 16);
     const int src[] = {4, 5, 6, 7}, tgt[] = {4, 5, 6, 7};  /* a b c d */
     TrainOptions o;
     train_options_default(&o, TASK_COPY);
@@ -176,7 +161,7 @@ static void test_lengths(void **state)
     (void)state;
     Dataset ds;
     Model m;
-    tiny_copy(&ds, &m, 2);
+    tiny_copy_model(&ds, &m, 2, 16);
     EvalResult r[6];
     Error err;
     ok(train_evaluate_lengths(&m, &ds, 8, 13, 20, r, &err), &err, "lengths");
@@ -200,7 +185,7 @@ static void test_refusals_leave_nothing(void **state)
     Scratch *sc = *state;
     Dataset ds;
     Model m;
-    tiny_copy(&ds, &m, 3);
+    tiny_copy_model(&ds, &m, 3, 16);
     TrainOptions o;
     train_options_default(&o, TASK_COPY);
     o.steps = 3;
