@@ -20,13 +20,14 @@
 #include "run/train_trace.h"
 #include "text/printable.h"
 #include "text/tokenizer.h"
+#include "train/recombine.h"
 #include "train/trainer.h"
 
 typedef struct {
     const char *task, *output, *config_path, *init;
     const char *steps, *seed, *batch, *warmup, *lr_scale, *clip, *smoothing, *dropout, *net_dropout;
     const char *eval_every;
-    const char *trace_every, *probe, *probe_tgt, *eval_lengths, *trace, *corpus;
+    const char *trace_every, *probe, *probe_tgt, *eval_lengths, *trace, *corpus, *recombine;
     bool quiet;
     ModelFlags model;  /* in command-line order, applied after --config */
 } TrainArgs;
@@ -39,12 +40,18 @@ static const CliOption options[] = {
               "poems: the text to learn, UTF-8, a fortune file or poems\n"
               "separated by blank lines (default: tang300 of fortunes-zh,\n"
               "in $TRACEFORMER_FORTUNES_DIR or /usr/share/games/fortunes)", AT(corpus)),
+    CLI_VALUE("recombine", 0, "N",
+              "poems: add N training examples, each made of sentences of\n"
+              "one shape (床前明月光，疑是地上霜。 is 5,5) drawn at random from\n"
+              "different training poems: the form kept, the poems' order\n"
+              "not there to learn by heart; the held-out poems untouched\n"
+              "(default 4000; 0: the poems only)", AT(recombine)),
     CLI_VALUE("output", 'o', "FILE",
               "the trained model (.tfw), written only when training succeeds;\n"
               "'-' is standard output (not a terminal), a FIFO is written in place", AT(output)),
     CLI_VALUE("steps", 0, "N",
               "updates to make (default per task: copy 600, reverse 1500,\n"
-              "sort 2000, phrasebook 600, poems 175)", AT(steps)),
+              "sort 2000, phrasebook 600, poems 500)", AT(steps)),
     CLI_VALUE("seed", 0, "S",
               "the dataset, the initial weights and the order of the\n"
               "examples (default 1); the same seed gives the same model bit\n"
@@ -64,8 +71,8 @@ static const CliOption options[] = {
               "dropout inside the network, in [0, 1): during training steps\n"
               "each sublayer's output (attention, feed-forward) and each\n"
               "stack's input (embeddings + positions) lose each element\n"
-              "with chance X, the rest scaled by 1/(1-X) (default 0: off);\n"
-              "run, eval and tracing never drop", AT(net_dropout)),
+              "with chance X, the rest scaled by 1/(1-X) (default 0: off;\n"
+              "poems 0.3); run, eval and tracing never drop", AT(net_dropout)),
     CLI_VALUE("init", 0, "FILE",
               "start from the weights of a .tfw file instead of random\n"
               "ones (its vocabulary must be the task's; a model flag that\n"
@@ -168,9 +175,9 @@ static int parse_args(TrainArgs *a, int argc, char **argv)
         fprintf(stderr, "traceformer train: no task: give --task copy|reverse|sort|phrasebook|poems\n");
         return 2;
     }
-    if (a->corpus && strcmp(a->task, "poems") != 0) {
-        fprintf(stderr, "traceformer train: --corpus belongs to --task poems (task %s makes its own sentences)\n",
-                a->task);
+    if ((a->corpus || a->recombine) && strcmp(a->task, "poems") != 0) {
+        fprintf(stderr, "traceformer train: %s belongs to --task poems (task %s makes its own sentences)\n",
+                a->corpus ? "--corpus" : "--recombine", a->task);
         return 2;
     }
     if (!a->output) {
@@ -623,6 +630,15 @@ int cmd_train(int argc, char **argv)
          * find it from another directory */
         to.corpus = realpath(a.corpus, corpus_path) ? corpus_path : a.corpus;
     }
+    if (kind == TASK_POEMS) {
+        to.recombine = POEMS_DEFAULT_RECOMBINE;
+        long v;
+        if (a.recombine && (st = parse_int("--recombine", a.recombine, 0, RECOMBINE_MAX_EXAMPLES,
+                                           "give a number of examples, 0 for none", &v, &err)))
+            goto done;
+        if (a.recombine)
+            to.recombine = (int)v;
+    }
     if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;
     have_ds = 1;
@@ -663,8 +679,9 @@ int cmd_train(int argc, char **argv)
                 a.task, o.steps, o.batch, o.seed, m->cfg.d_model, m->cfg.heads, m->cfg.d_ff, m->cfg.enc_layers,
                 m->cfg.dec_layers, m->w.numel, ds.n_train, ds.n_heldout);
     if (!a.quiet && task_decoder_only(kind))
-        fprintf(stderr, "corpus %s: %d poems to train on, %d held out; %d characters in the vocabulary\n", ds.corpus,
-                ds.poems_train, ds.poems_heldout, ds.vocab.size - TOK_SPECIALS);
+        fprintf(stderr, "corpus %s: %d poems to train on, %d held out; %d characters in the vocabulary; %d "
+                        "recombined training examples\n",
+                ds.corpus, ds.poems_train, ds.poems_heldout, ds.vocab.size - TOK_SPECIALS, ds.poems_recombined);
     if (lengths[1] && (st = check_lengths(m, &ds, lengths, &err)))
         goto done;
     if (trace_every) {

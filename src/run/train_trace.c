@@ -423,6 +423,8 @@ char *train_trace_meta(const Trainer *t, const TrainTraceOptions *o, const char 
         PUT("input_dropout = %g\n", (double)to->input_dropout);
     if (to->dropout > 0)
         PUT("dropout = %g\n", (double)to->dropout);
+    if (t->ds->poems_recombined > 0)
+        PUT("recombine = %d\n", t->ds->poems_recombined);
     /* the probe as its model's tokenizer writes a sentence */
     const Vocab *v = &t->m->vocab;
     const struct {

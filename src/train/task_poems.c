@@ -12,6 +12,7 @@
 #include "text/tokenizer.h"
 #include "text/utf8.h"
 #include "train/corpus.h"
+#include "train/recombine.h"
 #include "train/tasks.h"
 
 /* The dataset generator's RNG stream (as tasks.c's, plus the kind). */
@@ -315,6 +316,8 @@ Status task_poems_generate(Dataset *ds, Error *err)
             ds->heldout = ds->examples_ + n_train;
         }
     }
+    if (st == TF_OK)
+        st = recombine_examples(ds, o->recombine, o->seed, err);
     free(held);
     free(order);
     free(cps);

@@ -572,6 +572,8 @@ void task_dataset_free(Dataset *ds)
     free(ds->examples_);
     free(ds->ints_);
     free(ds->texts_);
+    free(ds->recombined_ints_);
+    free(ds->recombined_texts_);
     free(ds->corpus);
     *ds = (Dataset){0};
 }

@@ -54,6 +54,8 @@ typedef struct {
     const char *corpus;   /* the corpus file; NULL: tang300 (task_poems_generate) */
     int min_count;        /* a character enters the vocabulary when the training
                            * split holds it at least this often (≥ 1) */
+    int recombine;        /* recombined training examples to add (train/recombine.h);
+                           * 0 (the default): none */
 } TaskOptions;
 
 #define TASK_MAX_LEN 64
@@ -94,11 +96,14 @@ typedef struct {
     /* poems: the corpus file read, and its poems in each split */
     char *corpus;
     int poems_train, poems_heldout;
+    int poems_recombined;   /* of n_train, the recombined examples (the last ones) */
 
     /* storage, one block each; read the fields above instead */
     Example *examples_;
     int *ints_;
     const char **texts_;
+    int *recombined_ints_;          /* the recombined examples' (train/recombine.h) */
+    const char **recombined_texts_;
 } Dataset;
 
 /* Build the dataset the options describe. Bad options (an alphabet of 1,

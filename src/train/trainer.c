@@ -70,11 +70,17 @@ void train_options_default(TrainOptions *o, TaskKind kind)
         o->steps = 600;
         break;
     case TASK_POEMS:
-        /* 20 000 characters are learnt by heart fast: the held-out loss
-         * is lowest after 150 to 200 steps of 32 chunks (about 10 epochs)
-         * and rises from there (measured, tasks.h's split of seed 1). A
-         * quarter of the paper's rate did best of 1/8, 1/4, 1/2 and 1. */
-        o->steps = 175;
+        /* 20 000 characters are learnt by heart fast: without help the
+         * held-out loss is lowest after 150 to 200 steps of 32 chunks,
+         * before the model has learnt the verse's form (a third of its
+         * lines keep it). Dropout 0.3, rotary positions (in the config)
+         * and 4000 recombined examples (train/recombine.h) keep the form
+         * in 81% of the lines after first lines in no poem by 500 steps;
+         * the held-out loss has passed the unigram's by then (measured:
+         * README, "Real text"). A quarter of the paper's rate did best of
+         * 1/8, 1/4, 1/2 and 1. */
+        o->steps = 500;
+        o->dropout = 0.3f;
         o->batch = 32;
         o->warmup = 200;
         o->lr_scale = 0.25;
@@ -105,7 +111,11 @@ void train_config_default(Config *c, TaskKind kind)
     if (kind == TASK_POEMS) {
         /* decoder-only, one token per character. d_model 128 with 2
          * layers: 64 wide or 3 deep did no better on held-out poems (8.12
-         * and 8.10 bits per character against 8.08), 32 wide worse (8.21). */
+         * and 8.10 bits per character against 8.08), 32 wide worse (8.21).
+         * Rotary positions: scores that depend on how far back a key is,
+         * as a line's places do (with recombined examples, 500 steps:
+         * 81% of lines in form with rope and dropout 0.3, 58% with
+         * sinusoidal positions and dropout 0.2). */
         c->arch = ARCH_DECODER_ONLY;
         c->enc_layers = 0;
         c->tokenizer = TOKENIZER_CHARS;
@@ -113,6 +123,7 @@ void train_config_default(Config *c, TaskKind kind)
         c->heads = 4;
         c->d_ff = 512;
         c->dec_layers = 2;
+        c->positions = POS_ROPE;
         c->max_len = POEMS_DEFAULT_CHUNK + 2;
     }
 }

@@ -54,15 +54,16 @@ tr -d '\000' <tiny.tfw | grep -aqF "corpus = $WORK/tiny.txt" && ok "and the corp
 tr -d '\000' <tiny.train.trace | grep -aq "train.5.dec.0.self_attn.weights" &&
     ok "the trace holds the probe's self-attention" || bad "no train.5.dec.0.self_attn.weights in the trace"
 
-# --dropout: 0 is no dropout (the same bytes as without the flag); a rate
-# above 0 trains another model and the trace records it; outside [0, 1)
-# refused with the value (exit 2), nothing written
+# --dropout: poems' default is 0.3 (the same bytes as no flag), 0 trains
+# another model; the trace records the rate; outside [0, 1) refused with
+# the value (exit 2), nothing written
 TINY="--task poems --corpus tiny.txt --steps 5 --batch 4 --d-model 16 --heads 2 --d-ff 32 --layers 1"
 expect_exit 0 "train with --dropout 0" -- "$TF" train $TINY -q --dropout 0 -o drop0.tfw
 expect_exit 0 "train without --dropout" -- "$TF" train $TINY -q -o nodrop.tfw
-cmp -s drop0.tfw nodrop.tfw && ok "--dropout 0 gives the same bytes as no flag" || bad "--dropout 0 changed the model"
 expect_exit 0 "train with --dropout 0.3" -- "$TF" train $TINY -q --dropout 0.3 --trace-every 5 -o drop3.tfw
-cmp -s drop3.tfw nodrop.tfw && bad "--dropout 0.3 left the model as it was" || ok "--dropout 0.3 trains another model"
+cmp -s drop3.tfw nodrop.tfw && ok "--dropout 0.3 is poems' default: the same bytes as no flag" ||
+    bad "--dropout 0.3 is not the default"
+cmp -s drop0.tfw nodrop.tfw && bad "--dropout 0 left the model as the default's" || ok "--dropout 0 trains another model"
 tr -d '\000' <drop3.train.trace | grep -aq "^dropout = 0.3" && ok "the trace records dropout = 0.3" ||
     bad "no dropout = 0.3 in the training trace"
 expect_exit 2 "--dropout 1 refused" -- "$TF" train $TINY --dropout 1 -o drop1.tfw
@@ -71,6 +72,31 @@ expect_absent drop1.tfw "no model is written"
 expect_exit 2 "--dropout -0.1 refused" -- "$TF" train $TINY --dropout -0.1 -o drop1.tfw
 expect_in "$WORK/err" "--dropout -0.1" "the error names the value"
 expect_in help.txt "--dropout X" "--help documents --dropout"
+
+# --recombine: poems' training split gains examples of recombined
+# sentences (4000 by default, said on stderr and in the trace); 0 trains
+# on the poems alone; refused outside [0, 100000] and with another task
+expect_exit 0 "train with the default recombination" -- "$TF" train $TINY --trace-every 5 -o rec.tfw
+expect_in "$WORK/err" "4000 recombined training examples" "stderr says how many examples were recombined"
+tr -d '\000' <rec.train.trace | grep -aq "^recombine = 4000" && ok "the trace records recombine = 4000" ||
+    bad "no recombine = 4000 in the training trace"
+expect_exit 0 "train with --recombine 0" -- "$TF" train $TINY --recombine 0 --trace-every 5 -o rec0.tfw
+expect_in "$WORK/err" "0 recombined training examples" "stderr says none"
+tr -d '\000' <rec0.train.trace | grep -aq "^recombine" && bad "recombine recorded for none" ||
+    ok "the trace of --recombine 0 has no recombine line"
+cmp -s rec.tfw rec0.tfw && bad "--recombine 0 trained the same model" || ok "--recombine 0 trains another model"
+expect_exit 2 "--recombine -1 refused" -- "$TF" train $TINY --recombine -1 -o rec1.tfw
+expect_in "$WORK/err" "--recombine" "the error names the option"
+expect_absent rec1.tfw "no model is written"
+expect_exit 2 "--recombine with another task" -- "$TF" train --task copy --recombine 10 -o rec1.tfw
+expect_in "$WORK/err" "--recombine belongs to --task poems" "the error says it is for poems"
+printf '甲。\n\n乙丙。\n\n丁戊己。\n\n庚辛壬癸。\n' >shapeless.txt
+expect_exit 2 "--recombine on a corpus with no repeated shape" -- "$TF" train --task poems --corpus shapeless.txt \
+    --steps 1 -o rec1.tfw
+expect_in "$WORK/err" "no two training sentences have the same shape" "the error says why"
+expect_exit 0 "the same corpus with --recombine 0" -- "$TF" train --task poems --corpus shapeless.txt --steps 1 \
+    --batch 2 --d-model 16 --heads 2 --d-ff 32 --layers 1 --recombine 0 -q -o rec1.tfw
+expect_in help.txt "--recombine N" "--help documents --recombine"
 
 # eval finds the task and the corpus in the model, from anywhere
 mkdir elsewhere

@@ -13,6 +13,7 @@
 
 #include "model/model.h"
 #include "text/tokenizer.h"
+#include "train/recombine.h"
 #include "train/tasks.h"
 #include "train/trainer.h"
 #include "../support/scratch.h"
@@ -600,6 +601,147 @@ static void test_poems_refusals(void **state)
     task_dataset_free(&ds);
 }
 
+/* ---- recombined examples ---------------------------------------------- */
+
+/* The UTF-8 of U+4E00 + k (k < 4096: three bytes) into out. */
+static void cjk(int k, char out[4])
+{
+    unsigned cp = 0x4e00u + (unsigned)k;
+    out[0] = (char)(0xe0 | cp >> 12);
+    out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+    out[2] = (char)(0x80 | (cp & 0x3f));
+    out[3] = '\0';
+}
+
+/* Twenty poems of two shapes: poem i is AA，BB。CCC，DDD。 with characters
+ * its own (10 i to 10 i + 3), and poem 0 adds 天地玄。, a shape no other
+ * sentence has. */
+static void write_shaped_poems(const char *path)
+{
+    char text[8192];
+    size_t n = 0;
+    for (int i = 0; i < 20; i++) {
+        char c[4][4];
+        for (int j = 0; j < 4; j++)
+            cjk(10 * i + j, c[j]);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s%s，%s%s。\n%s%s%s，%s%s%s。\n%s", i ? "\n" : "", c[0],
+                              c[0], c[1], c[1], c[2], c[2], c[2], c[3], c[3], c[3], i == 0 ? "天地玄。\n" : "");
+    }
+    scratch_write(path, text, n);
+}
+
+static void shaped_dataset(Dataset *ds, const char *corpus, int recombine)
+{
+    TaskOptions o;
+    task_options_default(&o, TASK_POEMS, 1);
+    o.corpus = corpus;
+    o.max_len = 24;
+    o.min_count = 1;
+    o.recombine = recombine;
+    generate_ok(ds, &o);
+}
+
+/* The poem a character of write_shaped_poems belongs to, or −1. */
+static int shaped_poem(const char *tok)
+{
+    for (int k = 0; k < 200; k++) {
+        char c[4];
+        cjk(k, c);
+        if (strcmp(tok, c) == 0)
+            return k / 10;
+    }
+    return -1;
+}
+
+static void test_poems_recombined(void **state)
+{
+    Scratch *s = *state;
+    write_shaped_poems(s->path);
+    Dataset plain, ds;
+    shaped_dataset(&plain, s->path, 0);
+    shaped_dataset(&ds, s->path, 300);
+    assert_int_equal(plain.poems_recombined, 0);
+    assert_int_equal(ds.poems_recombined, 300);
+    assert_int_equal(ds.n_train, plain.n_train + 300);
+    /* the real examples and the held-out split are what they were */
+    assert_int_equal(ds.n_heldout, plain.n_heldout);
+    char a[512], b[512];
+    for (int k = 0; k < plain.n_train; k++) {
+        example_text(&plain.train[k], a, sizeof a);
+        example_text(&ds.train[k], b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    for (int k = 0; k < plain.n_heldout; k++) {
+        example_text(&plain.heldout[k], a, sizeof a);
+        example_text(&ds.heldout[k], b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    /* the training sentences, as text */
+    bool trained[20] = {false};
+    for (int k = 0; k < plain.n_train; k++)
+        trained[shaped_poem(plain.train[k].tgt_text[0])] = true;
+    int shape5 = 0, shape7 = 0, mixed = 0;
+    for (int k = plain.n_train; k < ds.n_train; k++) {
+        const Example *e = &ds.train[k];
+        example_text(e, a, sizeof a);
+        assert_int_equal(e->src_len, 0);
+        assert_int_equal(e->tgt_len, 24);  /* 4 sentences of 6, or 3 of 8 */
+        assert_null(strstr(a, "天地玄"));     /* its shape is no other sentence's */
+        int len = 0;
+        while (strcmp(e->tgt_text[len], "。") != 0)
+            len++;
+        len++;
+        assert_true(len == 6 || len == 8);
+        shape5 += len == 6;
+        shape7 += len == 8;
+        int first_poem = -1;
+        for (int start = 0; start < e->tgt_len; start += len) {
+            /* each sentence: one poem's sentence of that shape, whole */
+            const int p = shaped_poem(e->tgt_text[start]);
+            assert_true(p >= 0 && trained[p]);
+            for (int t = start; t < start + len; t++) {
+                const char *tok = e->tgt_text[t];
+                const bool mark = strcmp(tok, "，") == 0 || strcmp(tok, "。") == 0;
+                assert_true(mark || shaped_poem(tok) == p);
+            }
+            assert_string_equal(e->tgt_text[start + len / 2 - 1], "，");
+            assert_string_equal(e->tgt_text[start + len - 1], "。");
+            if (first_poem >= 0 && p != first_poem)
+                mixed++;
+            first_poem = p;
+        }
+    }
+    assert_true(shape5 > 50 && shape7 > 50);
+    assert_true(mixed > 100);   /* sentences of different poems side by side */
+    /* the same seed draws the same examples */
+    Dataset again;
+    shaped_dataset(&again, s->path, 300);
+    for (int k = 0; k < ds.n_train; k++) {
+        example_text(&ds.train[k], a, sizeof a);
+        example_text(&again.train[k], b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    task_dataset_free(&again);
+    task_dataset_free(&ds);
+    task_dataset_free(&plain);
+
+    /* no two sentences of one shape: refused, as is a count out of range */
+    scratch_write(s->path, "甲。\n\n乙丙。\n\n丁戊己。\n", strlen("甲。\n\n乙丙。\n\n丁戊己。\n"));
+    TaskOptions o;
+    Error err;
+    task_options_default(&o, TASK_POEMS, 1);
+    o.corpus = s->path;
+    o.min_count = 1;
+    o.recombine = 10;
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_ERR_INPUT);
+    assert_non_null(strstr(err.msg, "no two training sentences have the same shape"));
+    write_shaped_poems(s->path);
+    o.recombine = -1;
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_ERR_INPUT);
+    o.recombine = RECOMBINE_MAX_EXAMPLES + 1;
+    assert_int_equal(task_dataset_generate(&ds, &o, &err), TF_ERR_INPUT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +762,7 @@ int main(void)
                                                  "poems.txt"),
         cmocka_unit_test_prestate_setup_teardown(test_poems_trained_on, scratch_setup, scratch_teardown, "poems.txt"),
         cmocka_unit_test_prestate_setup_teardown(test_poems_refusals, scratch_setup, scratch_teardown, "poems.txt"),
+        cmocka_unit_test_prestate_setup_teardown(test_poems_recombined, scratch_setup, scratch_teardown, "poems.txt"),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
