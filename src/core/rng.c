@@ -47,3 +47,15 @@ float rng_range(Rng *r, float lo, float hi)
     float v = (float)(lo + ((double)hi - lo) * rng_uniform(r));
     return v < hi ? v : nextafterf(hi, lo);
 }
+
+uint32_t rng_below(Rng *r, uint32_t n)
+{
+    /* Draws below 2^32 mod n are thrown back, so every residue of the rest
+     * is equally likely (PCG's bounded_rand). */
+    uint32_t threshold = (uint32_t)(-n) % n;
+    for (;;) {
+        uint32_t x = rng_u32(r);
+        if (x >= threshold)
+            return x % n;
+    }
+}

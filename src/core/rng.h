@@ -18,5 +18,7 @@ uint32_t rng_u32(Rng *r);
 float rng_uniform(Rng *r);
 /* Uniform in [lo, hi). */
 float rng_range(Rng *r, float lo, float hi);
+/* Uniform in [0, n), n ≥ 1, without modulo bias. */
+uint32_t rng_below(Rng *r, uint32_t n);
 
 #endif

@@ -90,17 +90,6 @@ static bool same_shape(const Sentence *x, const Sentence *y)
     return x->clauses == y->clauses && memcmp(x->shape, y->shape, (size_t)x->clauses * sizeof x->shape[0]) == 0;
 }
 
-/* Uniform in [0, n), without modulo bias. */
-static uint32_t below(Rng *r, uint32_t n)
-{
-    uint32_t threshold = (uint32_t)(-n) % n;
-    for (;;) {
-        uint32_t x = rng_u32(r);
-        if (x >= threshold)
-            return x % n;
-    }
-}
-
 /* Draw n examples from the seed's stream. With ex NULL only the sizes are
  * summed into *tokens; with it, the examples are written into ex, their
  * ids and alignments into ints and texts into texts. The same seed draws
@@ -112,12 +101,12 @@ static void draw(const Dataset *ds, const Sentence *s, const int *eligible, int 
     rng_seed(&rng, seed, RECOMBINE_RNG_STREAM);
     size_t at = 0;
     for (int i = 0; i < n; i++) {
-        const Sentence *first = &s[eligible[below(&rng, (uint32_t)n_eligible)]];
+        const Sentence *first = &s[eligible[rng_below(&rng, (uint32_t)n_eligible)]];
         const int per = ds->opt.max_len / first->len > 0 ? ds->opt.max_len / first->len : 1;
         const int len = per * first->len;
         int *ids = ex ? ints + 2 * at : NULL;
         for (int j = 0; j < per; j++) {
-            const Sentence *pick = &s[first->group + (int)below(&rng, (uint32_t)first->group_n)];
+            const Sentence *pick = &s[first->group + (int)rng_below(&rng, (uint32_t)first->group_n)];
             if (ids)
                 memcpy(ids + j * first->len, pick->ids, (size_t)first->len * sizeof *ids);
         }

@@ -29,17 +29,6 @@ static const char *default_corpus(char *buf, size_t cap)
     return buf;
 }
 
-/* Uniform in [0, n), without modulo bias. */
-static uint32_t below(Rng *r, uint32_t n)
-{
-    uint32_t threshold = (uint32_t)(-n) % n;
-    for (;;) {
-        uint32_t x = rng_u32(r);
-        if (x >= threshold)
-            return x % n;
-    }
-}
-
 /* A poem's text as code points, a space as TOKENIZER_SPACE. The corpus
  * reader has checked the UTF-8. Returns the count. */
 static int code_points(const char *s, uint32_t *out)
@@ -274,7 +263,7 @@ Status task_poems_generate(Dataset *ds, Error *err)
         Rng rng;
         rng_seed(&rng, o->seed, TASK_RNG_STREAM + (uint64_t)o->kind);
         for (int i = c.n - 1; i > 0; i--) {
-            int j = (int)below(&rng, (uint32_t)i + 1), x = order[i];
+            int j = (int)rng_below(&rng, (uint32_t)i + 1), x = order[i];
             order[i] = order[j];
             order[j] = x;
         }

@@ -43,18 +43,6 @@ int task_decoder_positions(const Dataset *ds)
     return task_decoder_only(ds->opt.kind) ? ds->max_tgt_len : ds->max_tgt_len + 1;
 }
 
-/* Uniform in [0, n) without modulo bias: draws below 2³² mod n are thrown
- * back, so every residue is equally likely (as in PCG's bounded_rand). */
-static uint32_t rng_below(Rng *r, uint32_t n)
-{
-    uint32_t threshold = (uint32_t)(-n) % n;
-    for (;;) {
-        uint32_t x = rng_u32(r);
-        if (x >= threshold)
-            return x % n;
-    }
-}
-
 static void shuffle(Rng *r, int *a, int n)
 {
     /* Fisher–Yates, from the back. */

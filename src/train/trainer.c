@@ -197,21 +197,10 @@ Status train_check_model(const Model *m, const Dataset *ds, const char *what, Er
     return TF_OK;
 }
 
-/* Uniform in [0, n) without modulo bias (rejection of the short last block). */
-static uint32_t draw_below(Rng *r, uint32_t n)
-{
-    uint32_t threshold = (uint32_t)(-n) % n;
-    for (;;) {
-        uint32_t x = rng_u32(r);
-        if (x >= threshold)
-            return x % n;
-    }
-}
-
 static void reshuffle(Trainer *t)
 {
     for (int i = t->ds->n_train - 1; i > 0; i--) {
-        int j = (int)draw_below(&t->rng, (uint32_t)i + 1);
+        int j = (int)rng_below(&t->rng, (uint32_t)i + 1);
         int x = t->order[i];
         t->order[i] = t->order[j];
         t->order[j] = x;

@@ -140,6 +140,36 @@ static void test_rng_range_stays_inside(void **state)
     }
 }
 
+/* rng_below(n): always in [0, n); each residue about equally often (n = 3:
+ * 60 000 draws, each count within 3% of 20 000); n = 1 is always 0; and
+ * the rejection: n = 2^31 + 1 throws back draws below 2^31 − 1, so half
+ * the draws are rejected and the values stay below n. */
+static void test_rng_below(void **state)
+{
+    (void)state;
+    Rng r;
+    rng_seed(&r, 7, 3);
+    int count[3] = {0};
+    for (int i = 0; i < 60000; i++) {
+        uint32_t v = rng_below(&r, 3);
+        assert_true(v < 3);
+        count[v]++;
+    }
+    for (int k = 0; k < 3; k++)
+        if (count[k] < 19400 || count[k] > 20600)
+            fail_msg("rng_below(3): %d draws of %d in 60000, not within 3%% of 20000", count[k], k);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(rng_below(&r, 1), 0);
+    const uint32_t big = 0x80000001u;
+    int high = 0;
+    for (int i = 0; i < 10000; i++) {
+        uint32_t v = rng_below(&r, big);
+        assert_true(v < big);
+        high += v >= big / 2;
+    }
+    assert_true(high > 4700 && high < 5300);  /* uniform over [0, n): half in the upper half */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_rng_uniform_range_and_grid),
         cmocka_unit_test(test_rng_extremes),
         cmocka_unit_test(test_rng_range_stays_inside),
+        cmocka_unit_test(test_rng_below),
     };
     return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
 }
