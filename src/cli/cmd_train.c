@@ -632,12 +632,13 @@ int cmd_train(int argc, char **argv)
     }
     if (kind == TASK_POEMS) {
         to.recombine = POEMS_DEFAULT_RECOMBINE;
-        long v;
-        if (a.recombine && (st = parse_int("--recombine", a.recombine, 0, RECOMBINE_MAX_EXAMPLES,
-                                           "give a number of examples, 0 for none", &v, &err)))
-            goto done;
-        if (a.recombine)
+        if (a.recombine) {
+            long v;
+            if ((st = parse_int("--recombine", a.recombine, 0, RECOMBINE_MAX_EXAMPLES,
+                                "give a number of examples, 0 for none", &v, &err)))
+                goto done;
             to.recombine = (int)v;
+        }
     }
     if ((st = task_dataset_generate(&ds, &to, &err)))
         goto done;

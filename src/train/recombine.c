@@ -110,16 +110,8 @@ static void draw(const Dataset *ds, const Sentence *s, const int *eligible, int 
             if (ids)
                 memcpy(ids + j * first->len, pick->ids, (size_t)first->len * sizeof *ids);
         }
-        if (ex) {
-            int *align = ids + len;
-            const char **text = texts + at;
-            for (int t = 0; t < len; t++) {
-                align[t] = -1;
-                text[t] = vocab_token(&ds->vocab, ids[t]);
-            }
-            ex[i] = (Example){.src_len = 0, .tgt_len = len, .src = ids, .tgt = ids,
-                              .src_text = text, .tgt_text = text, .align = align};
-        }
+        if (ex)
+            ex[i] = task_decoder_example(&ds->vocab, ids, len, texts + at);
         at += (size_t)len;
     }
     *tokens = at;

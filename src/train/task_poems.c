@@ -192,16 +192,9 @@ static void split_examples(Dataset *ds, const Corpus *c, const bool *held, bool 
             const int len = chunk[q][1] - chunk[q][0];  /* the characters, as a user types them */
             if (ds->examples_) {
                 int *ids = ds->ints_ + *at;
-                int *align = ids + len;
-                const char **text = ds->texts_ + *at;
                 for (int t = 0; t < len; t++)
                     ids[t] = char_id(&ds->vocab, cps[chunk[q][0] + t]);
-                for (int t = 0; t < len; t++) {
-                    align[t] = -1;
-                    text[t] = vocab_token(&ds->vocab, ids[t]);
-                }
-                ds->examples_[*k] = (Example){.src_len = 0, .tgt_len = len, .src = ids, .tgt = ids,
-                                              .src_text = text, .tgt_text = text, .align = align};
+                ds->examples_[*k] = task_decoder_example(&ds->vocab, ids, len, ds->texts_ + *at);
                 if (len > ds->max_tgt_len)
                     ds->max_tgt_len = len;
             }

@@ -118,6 +118,17 @@ static void example_place(Dataset *ds, Example *e, size_t int_at, size_t text_at
         ds->max_tgt_len = nt;
 }
 
+Example task_decoder_example(const Vocab *v, int *ids, int len, const char **text)
+{
+    int *align = ids + len;
+    for (int t = 0; t < len; t++) {
+        align[t] = -1;
+        text[t] = vocab_token(v, ids[t]);
+    }
+    return (Example){.src_len = 0, .tgt_len = len, .src = ids, .tgt = ids,
+                     .src_text = text, .tgt_text = text, .align = align};
+}
+
 /* ------------------------------------------------- copy, reverse, sort */
 
 /* A set of symbol sequences (open addressing over example indices), so a

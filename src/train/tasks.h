@@ -172,6 +172,12 @@ Status task_target_of(const Dataset *ds, const int *src, int n, int *tgt, int ca
  * TF_ERR_RUNTIME with the apt-get line; a bad corpus file TF_ERR_INPUT. */
 Status task_poems_generate(Dataset *ds, Error *err);
 
+/* A decoder-only example (no source) over the token ids ids[0 .. len):
+ * its alignment, len times −1, written after them at ids[len .. 2 len),
+ * and its texts from v into text[0 .. len). The poems' chunks and the
+ * recombined examples (train/recombine.h) are made this way. */
+Example task_decoder_example(const Vocab *v, int *ids, int len, const char **text);
+
 /* n tokens joined by single spaces into buf (cap bytes, NUL-terminated):
  * the form Config's sentences and the tokenizer take. Returns the length,
  * or −1 when it does not fit (buf then holds ""). */
