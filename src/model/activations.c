@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/big_block.h"
 #include "core/checked.h"
 #include "model/layer_steps.h"
 
@@ -319,7 +320,7 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
 
     size_t bytes;
     if (!checked_mul(&bytes, a->arena_numel, sizeof(float)) ||
-        !(a->arena = calloc(a->arena_numel ? a->arena_numel : 1, sizeof(float))))
+        !(a->arena = big_block_alloc(a->arena_numel)))
         goto oom;
     for (int i = 0; i < a->n_slots; i++)
         *a->slots[i].field = a->arena + a->slots[i].offset;
@@ -369,7 +370,7 @@ Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, 
 
 void activations_free(Activations *a)
 {
-    free(a->arena);
+    big_block_free(a->arena, a->arena_numel);
     free(a->slots);
     free(a->enc);
     free(a->dec);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/big_block.h"
 #include "core/checked.h"
 #include "core/rng.h"
 
@@ -127,7 +128,7 @@ Status weights_alloc(Weights *w, const Config *c, int vocab_size, Error *err)
             goto oom;
         }
     size_t bytes;
-    if (!checked_mul(&bytes, total, sizeof(float)) || !(w->block = calloc(total ? total : 1, sizeof(float)))) {
+    if (!checked_mul(&bytes, total, sizeof(float)) || !(w->block = big_block_alloc(total))) {
         free(e);
         goto oom;
     }
@@ -147,7 +148,7 @@ oom:
 
 void weights_free(Weights *w)
 {
-    free(w->block);
+    big_block_free(w->block, w->numel);
     free(w->enc);
     free(w->dec);
     memset(w, 0, sizeof *w);
@@ -182,8 +183,7 @@ void weights_init(Weights *w, const Config *c, int vocab_size)
             memset(p, 0, numel * sizeof *p);
             continue;
         }
-        for (size_t j = 0; j < numel; j++)
-            p[j] = rng_range(&rng, -a, a);
+        rng_fill_range(&rng, p, numel, -a, a);
     }
     free(e);
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <string.h>
 
 #include "core/rng.h"
 
@@ -170,6 +171,31 @@ static void test_rng_below(void **state)
     assert_true(high > 4700 && high < 5300);  /* uniform over [0, n): half in the upper half */
 }
 
+/* rng_fill_range is rng_range n times: the same floats, bit for bit, and
+ * the generator left where n single draws leave it. The ranges include one
+ * where rounding lands on hi (lo 0.1, hi 0.3) and the seeded weights' kind
+ * (−a, a). */
+static void test_rng_fill_range_matches_single_draws(void **state)
+{
+    (void)state;
+    const float ranges[][2] = {{-0.0625f, 0.0625f}, {0.1f, 0.3f}, {-1.0f, 1.0f}, {5.0f, 5.0000005f}};
+    enum { N = 100000 };
+    static float filled[N];
+    for (size_t k = 0; k < ARRAY_LEN(ranges); k++) {
+        Rng one, many;
+        rng_seed(&one, 7 + k, 0x7472616365ULL);
+        many = one;
+        rng_fill_range(&many, filled, N, ranges[k][0], ranges[k][1]);
+        for (int i = 0; i < N; i++) {
+            float v = rng_range(&one, ranges[k][0], ranges[k][1]);
+            if (memcmp(&v, &filled[i], sizeof v) != 0)
+                fail_msg("range [%g, %g): draw %d is %.9g filled, %.9g single", ranges[k][0], ranges[k][1], i,
+                         filled[i], v);
+        }
+        assert_int_equal(one.state, many.state);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_rng_extremes),
         cmocka_unit_test(test_rng_range_stays_inside),
         cmocka_unit_test(test_rng_below),
+        cmocka_unit_test(test_rng_fill_range_matches_single_draws),
     };
     return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
 }
