@@ -29,6 +29,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtraceformer.a
 PROG     := $(BUILD)/traceformer
 BENCH    := $(BUILD)/bench/bench
+BENCH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard bench/*.c)))
 
 ifeq ($(V),1)
 Q :=
@@ -116,14 +117,9 @@ include tests/fuzz/fuzz.mk
 # computes, by wrapping the two product functions (ld --wrap).
 $(BUILD)/tests/test_decode: TEST_LDFLAGS = -Wl,--wrap=linear_forward -Wl,--wrap=matmul_forward
 
-$(BENCH): $(BUILD)/bench/bench.o $(LIB)
+$(BENCH): $(BENCH_OBJ) $(LIB)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(ALL_LDLIBS)
-
-$(BUILD)/bench/bench.o: bench/bench.c
-	$(call say,CC,$<)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJ) $(LIB) $(ALL_LDLIBS)
 
 # The installed program looks for its data under $(DATADIR): rebuild the
 # file that knows it whenever PREFIX changes.
@@ -155,7 +151,7 @@ test-unit: $(TEST_BIN) $(PROG) $(FUZZ_REGRESS)
 # tests/cli/test_symbol_names.sh reads which library symbols the tests and
 # bench use from their objects, so those are built first.
 SYMBOL_USERS := $(TEST_SRC:%.c=$(BUILD)/%.o) $(SUP_OBJ) $(FUZZ_REGRESS:%=%.o) \
-                $(FUZZ_SUP_OBJ) $(BUILD)/tests/fuzz/regress_main.o $(BUILD)/bench/bench.o
+                $(FUZZ_SUP_OBJ) $(BUILD)/tests/fuzz/regress_main.o $(BENCH_OBJ)
 test-cli: $(PROG) $(SYMBOL_USERS)
 	$(Q)sh tests/run_cli.sh $(PROG)
 
@@ -205,11 +201,9 @@ lessons: $(PROG)
 	$(Q)for d in lessons/[0-9][0-9]-*/; do n=$$(basename $$d); \
 	  $(PROG) lesson $$n --plot out/lessons/$$n || exit 1; done
 
+# BENCH_PARTS: only some parts (bench/bench.c lists them), e.g. "pytorch generate".
 bench: $(BENCH) $(PROG)
-	$(Q)$(BENCH)
-	$(Q)if /usr/bin/python3 -c 'import torch' 2>/dev/null; then \
-	  /usr/bin/python3 bench/torch_base.py 1; /usr/bin/python3 bench/torch_base.py 2; \
-	else echo 'pytorch.base.forward: skipped (install python3-torch for the comparison)'; fi
+	$(Q)$(BENCH) $(BENCH_PARTS)
 
 install: $(PROG)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)

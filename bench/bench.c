@@ -4,10 +4,15 @@
  * For a tiny config and the paper's base config (6 + 6 layers, d_model
  * 512, 8 heads, d_ff 2048, source and target length 64): forward time
  * untraced and traced (median of several runs), trace size, write
- * throughput, and the process's peak memory; at the base config also the
+ * throughput against the disk's, and the process's peak memory; the base
+ * forward and cached generation against PyTorch's (compare.c); the
  * generation of 64 tokens with and without the KV cache; the load time of
- * a 50,000-token vocabulary (.tfw and .npy). Timing varies on a shared
- * machine: read medians and ratios, not single runs. */
+ * a 50,000-token vocabulary (.tfw and .npy); the commands a user waits for
+ * (commands.c); the default figures; training the shipped tasks. Timing
+ * varies on a shared machine: read medians and ratios, not single runs.
+ *
+ * `bench PART...` runs only the parts named: tiny vocab base pytorch
+ * generate commands plot train. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +23,7 @@
 
 #include <cblas.h>
 
+#include "bench.h"
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
@@ -28,50 +34,33 @@
 #include "trace/trace.h"
 #include "train/trainer.h"
 
-static double now_ms(void)
+/* Writes bytes to a new file as a disk would take a trace: 1 MB writes,
+ * then fsync, as the trace writer's commit does; ms. The anchor of
+ * "traced ≤ untraced + bytes ÷ disk bandwidth". */
+static double disk_write_ms(const char *path, uint64_t bytes)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void die(const Error *e)
-{
-    fprintf(stderr, "bench: %s\n", e->msg);
-    exit(1);
-}
-
-/* A sentence of T tokens drawn from w0..w(V-1). */
-static void sentence(char *out, size_t cap, int T, int V, int salt)
-{
-    size_t n = 0;
-    for (int t = 0; t < T && n < cap; t++)
-        n += (size_t)snprintf(out + n, cap - n, "%sw%d", t ? " " : "", (t * 37 + salt * 11) % V);
+    static char chunk[1 << 20];
+    memset(chunk, 0x5a, sizeof chunk);
+    double t0 = bench_now_ms();
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return 0;
+    for (uint64_t done = 0; done < bytes; done += sizeof chunk) {
+        size_t n = bytes - done < sizeof chunk ? (size_t)(bytes - done) : sizeof chunk;
+        if (fwrite(chunk, 1, n, f) != n)
+            break;
+    }
+    fflush(f);
+    fsync(fileno(f));
+    fclose(f);
+    double ms = bench_now_ms() - t0;
+    unlink(path);
+    return ms;
 }
 
 static void bench_config(const char *label, Config *c, int T, int vocab, int runs)
 {
-    size_t n = 0;
-    for (int i = 0; i < vocab; i++)
-        n += (size_t)snprintf(c->vocab + n, sizeof c->vocab - n, "%sw%d", i ? " " : "", i);
-    c->n_src = c->n_tgt = 1;
-    sentence(c->src[0], sizeof c->src[0], T, vocab, 1);
-    /* the decoder reads <START> + target: T positions in all */
-    int k = snprintf(c->tgt[0], sizeof c->tgt[0], "<START> ");
-    sentence(c->tgt[0] + k, sizeof c->tgt[0] - (size_t)k, T - 1, vocab, 2);
-    c->max_len = T;
+    bench_input(c, T, vocab);
 
     Error err = {0};
     Model m;
@@ -79,56 +68,60 @@ static void bench_config(const char *label, Config *c, int T, int vocab, int run
     Activations a;
     if (config_validate(c, &err) || model_init_random(&m, c, &err) ||
         batch_build(&b, &m.cfg, &m.vocab, NULL, NULL, &err) || activations_init(&a, &m, &b, &err))
-        die(&err);
+        bench_die(&err);
 
     model_forward(&m, &b, &a);  /* warm-up: page in weights and activations */
     double *untraced = calloc((size_t)runs, sizeof *untraced);
     double *traced = calloc((size_t)runs, sizeof *traced);
     double *writing = calloc((size_t)runs, sizeof *writing);
-    char path[] = "/tmp/traceformer-bench-XXXXXX";
+    double *plain = calloc((size_t)runs, sizeof *plain), *ratio = calloc((size_t)runs, sizeof *ratio);
+    char path[] = "/tmp/traceformer-bench-XXXXXX", plain_path[64];
     int fd = mkstemp(path);
     if (fd >= 0)
         close(fd);
+    snprintf(plain_path, sizeof plain_path, "%s.plain", path);
     uint64_t bytes = 0;
     for (int r = 0; r < runs; r++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         model_forward(&m, &b, &a);
-        untraced[r] = now_ms() - t0;
+        untraced[r] = bench_now_ms() - t0;
 
-        t0 = now_ms();
+        t0 = bench_now_ms();
         model_forward(&m, &b, &a);
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         TraceWriter *w;
         if (trace_writer_open(&w, path, "bench", &err))
-            die(&err);
+            bench_die(&err);
         for (int i = 0; i < a.n_slots; i++) {
             Record rec;
             activations_record(&a, i, &rec);
             if (trace_writer_add(w, &rec, &err))
-                die(&err);
+                bench_die(&err);
         }
         bytes = trace_writer_bytes(w);
         if (trace_writer_finish(w, &err))
-            die(&err);
-        double t2 = now_ms();
+            bench_die(&err);
+        double t2 = bench_now_ms();
         traced[r] = t2 - t0;
         writing[r] = t2 - t1;
+        plain[r] = disk_write_ms(plain_path, bytes);
+        ratio[r] = traced[r] / (untraced[r] + plain[r]);
     }
     /* Opening checks footer, header and index only: its cost follows the
      * number of records, not the size of the data. */
     double *opening = calloc((size_t)runs, sizeof *opening);
     for (int r = 0; r < runs; r++) {
         TraceReader *rd;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (trace_reader_open(&rd, path, &err))
-            die(&err);
-        opening[r] = now_ms() - t0;
+            bench_die(&err);
+        opening[r] = bench_now_ms() - t0;
         trace_reader_close(rd);
     }
-    double mo = median(opening, runs);
+    double mo = bench_median(opening, runs);
     free(opening);
     unlink(path);
-    double mu = median(untraced, runs), mt = median(traced, runs), mw = median(writing, runs);
+    double mu = bench_median(untraced, runs), mt = bench_median(traced, runs), mw = bench_median(writing, runs);
     double mb = (double)bytes / 1e6;
     /* multiply-adds of one forward pass, to turn time into GFLOP/s */
     double d = c->d_model, F = c->d_ff, Tn = T, V = m.vocab.size;
@@ -142,8 +135,14 @@ static void bench_config(const char *label, Config *c, int T, int vocab, int run
     printf("%s.trace_size: %.2f MB (%d records)\n", label, mb, a.n_slots);
     printf("%s.trace_write: %.0f MB/s\n", label, mb / (mw / 1e3));
     printf("%s.trace_open: %.3f ms (median of %d)\n", label, mo, runs);
-    printf("%s.traced_vs_untraced_plus_1GBps: %.2f ratio (aim <= 1)\n", label, mt / (mu + mb));
+    char spread[96];
+    double mp = bench_median(plain, runs);
+    printf("%s.traced_vs_untraced_plus_disk: %s ratio (aim <= 1.1; the same bytes written and synced "
+           "alone: %.1f ms, %.0f MB/s)\n",
+           label, bench_spread(spread, sizeof spread, ratio, runs), mp, mb / (mp / 1e3));
     fflush(stdout);
+    free(plain);
+    free(ratio);
     free(untraced);
     free(traced);
     free(writing);
@@ -160,12 +159,8 @@ static void bench_config(const char *label, Config *c, int T, int vocab, int run
  * not written. The encoder runs once before either and is not timed. */
 static void bench_generate(const char *label, Config *c, int T, int vocab, int N, int runs)
 {
-    size_t n = 0;
-    for (int i = 0; i < vocab; i++)
-        n += (size_t)snprintf(c->vocab + n, sizeof c->vocab - n, "%sw%d", i ? " " : "", i);
-    c->n_src = 1;
+    bench_input(c, T, vocab);
     c->n_tgt = 0;
-    sentence(c->src[0], sizeof c->src[0], T, vocab, 1);
     c->max_len = N;  /* <START> and N − 1 generated tokens are read */
 
     Error err = {0};
@@ -174,7 +169,7 @@ static void bench_generate(const char *label, Config *c, int T, int vocab, int N
     Activations enc;
     if (config_validate(c, &err) || model_init_random(&m, c, &err) ||
         batch_build(&b, &m.cfg, &m.vocab, NULL, NULL, &err) || activations_init_encoder(&enc, &m, &b, &err))
-        die(&err);
+        bench_die(&err);
     m.w.gen_b[TOK_END] = -1e30f;  /* random weights must not stop early: all N steps run */
     model_encode(&m, &b, &enc);
     for (int cached = 1; cached >= 0; cached--) {
@@ -184,15 +179,15 @@ static void bench_generate(const char *label, Config *c, int T, int vocab, int N
         for (int r = 0; r < runs; r++) {
             Generator g;
             if (generator_init(&g, &m, &b, enc.enc_memory, &o, &err))
-                die(&err);
-            double t0 = now_ms();
+                bench_die(&err);
+            double t0 = bench_now_ms();
             while (!g.done) {
-                double s0 = now_ms();
+                double s0 = bench_now_ms();
                 if (generator_step(&g, &err))
-                    die(&err);
-                last[r] = now_ms() - s0;
+                    bench_die(&err);
+                last[r] = bench_now_ms() - s0;
             }
-            total[r] = now_ms() - t0;
+            total[r] = bench_now_ms() - t0;
             if (g.generated != N) {
                 fprintf(stderr, "bench: generated %d tokens, not %d\n", g.generated, N);
                 exit(1);
@@ -203,7 +198,7 @@ static void bench_generate(const char *label, Config *c, int T, int vocab, int N
             generator_free(&g);
         }
         const char *mode = cached ? "cached" : "recomputed";
-        double mt = median(total, runs), ml = median(last, runs);
+        double mt = bench_median(total, runs), ml = bench_median(last, runs);
         printf("%s.generate%d_%s_total: %.1f ms (median of %d)\n", label, N, mode, mt, runs);
         printf("%s.generate%d_%s_per_token: %.2f ms (mean of %d steps)\n", label, N, mode, mt / N, N);
         printf("%s.generate%d_%s_last_step: %.2f ms (step %d, prefix of %d tokens)\n", label, N, mode, ml, N - 1, N);
@@ -223,28 +218,9 @@ static void bench_generate(const char *label, Config *c, int T, int vocab, int N
  * `traceformer plot TRACE -o DIR` draws them (gnuplot, one process per
  * figure): the median of 3 runs. The trace comes from the program itself
  * (build/traceformer run --lesson demo), found beside this benchmark. */
-static void bench_plot(void)
+static void bench_plot(const char *tree, const char *prog)
 {
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');  /* BUILD/bench/bench → BUILD */
-    if (!slash)
-        return;
-    *slash = '\0';
-    if (!(slash = strrchr(exe, '/')))
-        return;
-    *slash = '\0';
-    char prog[4200], tree[4096], viz[4200], dir[] = "/tmp/traceformer-bench-plot-XXXXXX";
-    snprintf(prog, sizeof prog, "%s/traceformer", exe);
-    snprintf(tree, sizeof tree, "%s", exe);
-    slash = strrchr(tree, '/');
-    if (slash)
-        *slash = '\0';
-    else
-        snprintf(tree, sizeof tree, ".");
+    char viz[4200], dir[] = "/tmp/traceformer-bench-plot-XXXXXX";
     snprintf(viz, sizeof viz, "%s/viz", tree);
     Error err = {0};
     if (plot_gnuplot_available(&err) != TF_OK) {
@@ -268,23 +244,23 @@ static void bench_plot(void)
     TraceReader *r;
     PlotFigureList figs = {0};
     if (trace_reader_open(&r, trace, &err) || plot_list_defaults(r, &figs, &err))
-        die(&err);
+        bench_die(&err);
     double t[3];
     for (int run = 0; run < 3; run++) {
         snprintf(out, sizeof out, "%s/run%d", dir, run);
         PlotOptions o;
         plot_options_init(&o, viz, out);
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         for (size_t k = 0; k < figs.n; k++) {
             char written[4400];
             if (plot_figure(r, NULL, &figs.items[k], &o, written, sizeof written, &err))
-                die(&err);
+                bench_die(&err);
             unlink(written);
         }
-        t[run] = now_ms() - t0;
+        t[run] = bench_now_ms() - t0;
         rmdir(out);
     }
-    printf("plot.demo_all_figures: %.2f s (%zu figures, PNG, median of 3; aim < 5)\n", median(t, 3) / 1e3, figs.n);
+    printf("plot.demo_all_figures: %.2f s (%zu figures, PNG, median of 3; aim < 5)\n", bench_median(t, 3) / 1e3, figs.n);
     fflush(stdout);
     plot_list_free(&figs);
     trace_reader_close(r);
@@ -323,23 +299,23 @@ static void bench_train(void)
             Model m;
             Trainer t;
             if (!c || task_dataset_generate(&ds, &to, &err))
-                die(&err);
+                bench_die(&err);
             train_config_default(c, tasks[k].kind);
             if (train_config_fit(c, &ds, o.seed, &err) || config_validate(c, &err) || model_init_random(&m, c, &err) ||
                 trainer_init(&t, &m, &ds, &o, &err))
-                die(&err);
+                bench_die(&err);
             double train_ms = 0;
             secs[s] = -1;
             steps_at[s] = -1;
             while (t.step < o.steps) {
-                double t0 = now_ms();
+                double t0 = bench_now_ms();
                 for (int i = 0; i < EVERY; i++)
                     if (trainer_step(&t, &err))
-                        die(&err);
-                train_ms += now_ms() - t0;
+                        bench_die(&err);
+                train_ms += bench_now_ms() - t0;
                 EvalResult r;
                 if (train_evaluate(&m, ds.heldout, ds.n_heldout, tasks[k].exact, &r, &err))
-                    die(&err);
+                    bench_die(&err);
                 if ((tasks[k].exact ? r.exact_match : r.token_accuracy) >= tasks[k].goal) {
                     secs[s] = train_ms / 1e3;
                     steps_at[s] = (int)t.step;
@@ -360,11 +336,11 @@ static void bench_train(void)
         snprintf(per_seed, sizeof per_seed, "steps %d, %d, %d for seeds 1-3", steps_at[0], steps_at[1], steps_at[2]);
         if (reached)
             printf("train.%s.time_to_%s: %.2f s (median of %d seeds; %s; aim < 60)\n", name,
-                   tasks[k].exact ? "95pct_exact_match" : "99pct_token_accuracy", median(secs, SEEDS), SEEDS, per_seed);
+                   tasks[k].exact ? "95pct_exact_match" : "99pct_token_accuracy", bench_median(secs, SEEDS), SEEDS, per_seed);
         else
             printf("train.%s.time_to_%s: not reached within %d steps (%s)\n", name,
                    tasks[k].exact ? "95pct_exact_match" : "99pct_token_accuracy", limit, per_seed);
-        printf("train.%s.tokens_per_second: %.0f tokens/s (median of %d seeds, one thread)\n", name, median(tps, SEEDS),
+        printf("train.%s.tokens_per_second: %.0f tokens/s (median of %d seeds, one thread)\n", name, bench_median(tps, SEEDS),
                SEEDS);
         fflush(stdout);
     }
@@ -396,30 +372,30 @@ static void bench_vocab(void)
     for (int i = 0; m->vocab.size < TOKENS; i++) {
         snprintf(tok, sizeof tok, "w%d", i);
         if (vocab_add(&m->vocab, tok, &err) < 0)
-            die(&err);
+            bench_die(&err);
     }
     if (weights_alloc(&m->w, &m->cfg, m->vocab.size, &err))
-        die(&err);
+        bench_die(&err);
     weights_init(&m->w, &m->cfg, m->vocab.size);
     if (weights_save_tfw(m, tfw, &err) || weights_export_npy(m, npy, &err))
-        die(&err);
+        bench_die(&err);
     double t[2][RUNS];
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         if (weights_load_tfw(back, tfw, NULL, &err))
-            die(&err);
-        t[0][r] = now_ms() - t0;
+            bench_die(&err);
+        t[0][r] = bench_now_ms() - t0;
         model_free(back);
-        t0 = now_ms();
+        t0 = bench_now_ms();
         if (weights_import_npy(back, npy, &m->cfg, &err))
-            die(&err);
-        t[1][r] = now_ms() - t0;
+            bench_die(&err);
+        t[1][r] = bench_now_ms() - t0;
         model_free(back);
     }
-    printf("vocab.load.50k: %.1f ms (.tfw of %d tokens, d_model 8, median of %d; aim < 1000)\n", median(t[0], RUNS),
+    printf("vocab.load.50k: %.1f ms (.tfw of %d tokens, d_model 8, median of %d; aim < 1000)\n", bench_median(t[0], RUNS),
            TOKENS, RUNS);
     printf("vocab.import.50k: %.1f ms (.npy directory, vocab.txt of %d lines, median of %d; aim < 1000)\n",
-           median(t[1], RUNS), TOKENS, RUNS);
+           bench_median(t[1], RUNS), TOKENS, RUNS);
     fflush(stdout);
     /* remove what was written: the .tfw, and the directory's files */
     WeightEntry *e;
@@ -441,36 +417,55 @@ static void bench_vocab(void)
     free(back);
 }
 
-int main(void)
+/* Whether PART is to run: every part when none is named. */
+static int wanted(int argc, char **argv, const char *part)
 {
-    printf("blas_threads: %d threads (OpenBLAS; set OPENBLAS_NUM_THREADS to change)\n",
-           openblas_get_num_threads());
+    if (argc < 2)
+        return 1;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], part) == 0)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    char tree[4096], prog[4200];
+    if (!bench_paths(tree, sizeof tree, prog, sizeof prog)) {
+        fprintf(stderr, "bench: cannot tell where it was built from (/proc/self/exe)\n");
+        return 1;
+    }
+    printf("blas: %d threads, kernel %s (OpenBLAS; OPENBLAS_NUM_THREADS and OPENBLAS_CORETYPE choose)\n",
+           openblas_get_num_threads(), openblas_get_corename());
     Config *c = malloc(sizeof *c);
     config_defaults(c);
     c->d_model = 32;
     c->heads = 4;
     c->d_ff = 64;
     c->enc_layers = c->dec_layers = 2;
-    bench_config("tiny", c, 8, 20, 51);
-    bench_vocab();
-
-    config_defaults(c);
-    c->d_model = 512;
-    c->heads = 8;
-    c->d_ff = 2048;
-    c->enc_layers = c->dec_layers = 6;
-    bench_config("base", c, 64, 500, 11);
-
-    config_defaults(c);
-    c->d_model = 512;
-    c->heads = 8;
-    c->d_ff = 2048;
-    c->enc_layers = c->dec_layers = 6;
-    bench_generate("base", c, 64, 500, 64, 3);
-
-    bench_plot();
-
-    bench_train();
+    if (wanted(argc, argv, "tiny"))
+        bench_config("tiny", c, 8, 20, 51);
+    if (wanted(argc, argv, "vocab"))
+        bench_vocab();
+    if (wanted(argc, argv, "base")) {
+        bench_base_config(c, 64, 500);
+        bench_config("base", c, 64, 500, 11);
+    }
+    if (wanted(argc, argv, "pytorch")) {
+        bench_compare_forward(tree, 1);
+        bench_compare_forward(tree, 2);
+    }
+    if (wanted(argc, argv, "generate")) {
+        bench_base_config(c, 64, 500);
+        bench_generate("base", c, 64, 500, 64, 3);
+        bench_compare_generate(tree);
+    }
+    if (wanted(argc, argv, "commands"))
+        bench_commands(prog);
+    if (wanted(argc, argv, "plot"))
+        bench_plot(tree, prog);
+    if (wanted(argc, argv, "train"))
+        bench_train();
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -43,6 +43,8 @@ linear_backward_reference  the same for the backward twins
 matmul_backward_reference
 row_stats_float            the row rule in float32, as row_stats_matrix applies it; tests hold
                              it against the double entry point the claims use
+rng_range                  one uniform draw in [lo, hi): the seeded weights take theirs n at a
+                             time (rng_fill_range, checked against it); tests draw their data
 positions_relative_bucket  T5 bucket of one offset, which the table is made of; tests check it
 generator_step_register    the two halves of generator_step: tests check the slots one step
 generator_step_run           registers before and after it runs
