@@ -405,7 +405,8 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     return corrupt(c->err, c->r->path, where, "record %u: %s %s", c->i, label, problem);
 }
 
-/* Fixed part: magic, length, checksum, ndim, dims, flags, data offset. */
+/* Fixed part: magic, length, data offset, checksum, ndim, dims, flags,
+ * positions; the size of the data and (3.x) where the chunk table is. */
 static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t counts[2],
                           uint32_t *flags)
 {
@@ -456,14 +457,14 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
         rec->query_pos = le32(p + REC_QUERY_POS);
         rec->key_pos = le32(p + REC_KEY_POS);
     }
-    size_t numel = 1;
+    size_t bytes = 1;  /* numel, then numel × 4 */
     bool ok = true;
     for (int d = 0; d < rec->ndim; d++)
-        ok = ok && checked_mul(&numel, numel, rec->dims[d]);
-    if (!ok || !checked_mul(&numel, numel, sizeof(float)) || numel > len)
+        ok = ok && checked_mul(&bytes, bytes, rec->dims[d]);
+    if (!ok || !checked_mul(&bytes, bytes, sizeof(float)) || bytes > len)
         return corrupt(c->err, path, b + REC_DIMS, "record %u: dims need more data than the record's %llu bytes",
                        c->i, (unsigned long long)len);
-    c->data_bytes = numel;
+    c->data_bytes = bytes;
     uint64_t table = 0;
     if (c->r->major >= TRACE_VERSION_CHUNKED) {
         table = 4 * trace_data_chunks(c->data_bytes);  /* data_bytes ≤ len: no overflow */

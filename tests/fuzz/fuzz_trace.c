@@ -55,12 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* header first, then its values in two spans (checked chunk by
          * chunk), then the whole record again */
         if (trace_reader_get_header(r, i, &tr, &err) == TF_OK) {
-            size_t n = record_numel(&tr.rec);
+            size_t numel = record_numel(&tr.rec);
             const float *v;
-            if (trace_reader_values(r, &tr, n / 2, n - n / 2, &v, &err) == TF_OK)
-                for (size_t k = 0; k < n - n / 2; k++)
+            if (trace_reader_values(r, &tr, numel / 2, numel - numel / 2, &v, &err) == TF_OK)
+                for (size_t k = 0; k < numel - numel / 2; k++)
                     sink += (double)v[k];
-            if (trace_reader_values(r, &tr, 0, n, &v, &err) == TF_OK) {
+            if (trace_reader_values(r, &tr, 0, numel, &v, &err) == TF_OK) {
                 tr.rec.data = v;
                 sink += touch_record(&tr.rec);
             }
