@@ -24,9 +24,10 @@
 #define TRACE_MAGIC "TFTRACE\0"       /* 8 bytes at offset 0 */
 #define TRACE_FOOTER_MAGIC "TFTREND\0" /* 8 bytes, the file's last */
 #define TRACE_RECORD_MAGIC "TREC"      /* 4 bytes at each record's start */
-#define TRACE_VERSION_MAJOR 2        /* written; 1.x is still read */
+#define TRACE_VERSION_MAJOR 3        /* written; 1.x and 2.x are still read */
 #define TRACE_VERSION_MINOR 0
 #define TRACE_VERSION_MAJOR_OLDEST 1 /* the oldest major version read */
+#define TRACE_VERSION_CHUNKED 3      /* from this major on: header CRC + a CRC per data chunk */
 
 /* File header: fixed part, then meta text, NUL, zero padding to 8. */
 enum {
@@ -42,7 +43,7 @@ enum {
 /* Record: fixed part, strings, zero padding to 8, float32 data, zero padding to 8. */
 enum {
     REC_MAGIC = 0,       /* u8[4] "TREC" */
-    REC_CRC = 4,         /* u32 CRC-32 of record bytes [8, length) */
+    REC_CRC = 4,         /* u32 CRC-32 of record bytes [8, data_offset) (3.x); [8, length) (1.x, 2.x) */
     REC_LENGTH = 8,      /* u64 whole record, multiple of 8 */
     REC_EXEC_INDEX = 16, /* u32 */
     REC_NDIM = 20,       /* u32 1..4 */
@@ -52,14 +53,19 @@ enum {
     REC_FLAGS = 48,      /* u32 REC_FLAG_* */
     REC_DATA_OFFSET = 52,/* u32 from the record's start, multiple of 8 */
     REC_FIXED = 56,      /* strings start here (no positions) */
-    /* 2.x, with REC_FLAG_POSITIONS: */
+    /* from 2.0, with REC_FLAG_POSITIONS: */
     REC_QUERY_POS = 56,  /* u32 position of the query axis's first entry */
     REC_KEY_POS = 60,    /* u32 position of the key axis's first entry */
     REC_FIXED_POS = 64,  /* strings start here */
+    /* 3.x: the chunk table, u32[chunks], comes first after the fixed part
+     * (and the positions); the strings follow it. */
 };
+/* 3.x: the data is checked in chunks of this many bytes (the last one
+ * shorter), each with its own CRC-32 in the record's chunk table. */
+#define TRACE_DATA_CHUNK ((uint64_t)65536)
 #define REC_FLAG_Q_SOURCE 1u
 #define REC_FLAG_KV_SOURCE 2u
-#define REC_FLAG_POSITIONS 4u  /* 2.x: query_pos and key_pos follow the fixed part */
+#define REC_FLAG_POSITIONS 4u  /* from 2.0: query_pos and key_pos follow the fixed part */
 #define REC_FLAGS_KNOWN_1 (REC_FLAG_Q_SOURCE | REC_FLAG_KV_SOURCE)
 #define REC_FLAGS_KNOWN_2 (REC_FLAGS_KNOWN_1 | REC_FLAG_POSITIONS)
 /* Fixed part + the smallest possible strings (5 of 5 bytes each, one of 6) + one float. */
@@ -96,6 +102,12 @@ enum {
 #define TRACE_MAX_META (1u << 20) /* header meta text */
 
 static inline uint64_t round8(uint64_t n) { return (n + 7) & ~(uint64_t)7; }
+
+/* Chunks of a record's data of `bytes` bytes (≥ 1 when bytes ≥ 1). */
+static inline uint64_t trace_data_chunks(uint64_t bytes)
+{
+    return bytes / TRACE_DATA_CHUNK + (bytes % TRACE_DATA_CHUNK != 0);
+}
 
 /* Why s[0..n) is not a valid record name (see FORMAT.md), or NULL. */
 const char *trace_name_problem(const char *s, size_t n);

@@ -4,7 +4,9 @@
  * record body: the header's magic and version, the footer, the rest of the
  * header, then the index (every record's offset and length against the
  * file, records tiling the data region exactly, names valid and unique).
- * trace_reader_get checks one record completely before handing it out.
+ * trace_reader_get checks one record completely before handing it out;
+ * trace_reader_get_header checks all but its data, whose checksums
+ * (per chunk, 3.x) trace_reader_values checks for the values it hands out.
  * Every refusal says "PATH: byte N: what was wrong". */
 #include "trace/trace.h"
 
@@ -31,8 +33,11 @@ struct TraceReader {
     const char *meta;           /* NUL-terminated, inside the map */
     const unsigned char *index; /* (count, IDX_ENTRY) */
     uint32_t count;
-    uint16_t major;             /* 1 or 2: 2.x records may carry positions */
+    uint16_t major;             /* 1..3: 2.x records may carry positions, 3.x chunk checksums */
     NameTable names;
+    /* (count) 1 once record i's data has passed its checksums: each record's
+     * data is checked once per reader, however often it is fetched. */
+    unsigned char *data_ok;
 };
 
 /* "PATH: byte N: what"; the input is bad, so TF_ERR_INPUT. */
@@ -203,7 +208,7 @@ static Status check_index(TraceReader *r, Error *err)
     if (stored != computed)
         return corrupt(err, r->path, r->index_offset,
                        "index checksum mismatch (stored %08x, computed %08x)", stored, computed);
-    if (!trace_name_table_init(&r->names, r->count))
+    if (!trace_name_table_init(&r->names, r->count) || !(r->data_ok = calloc((size_t)r->count + 1, 1)))
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory for %u names", r->path, r->count);
 
     /* Records must tile [header_size, index_offset): each starts where the
@@ -283,6 +288,7 @@ void trace_reader_close(TraceReader *r)
     if (r->map)
         munmap((void *)r->map, (size_t)r->size);
     trace_name_table_free(&r->names);
+    free(r->data_ok);
     free(r->path);
     free(r);
 }
@@ -309,42 +315,98 @@ typedef struct {
     uint32_t i;
     uint64_t base;         /* record's offset in the file */
     const unsigned char *p;
-    uint64_t strings_start; /* first string (after the positions when there are any) */
+    uint64_t strings_start; /* first string (after the positions and chunk table) */
     ByteCursor strings;    /* over p[0, data_offset), at the next string */
+    uint64_t data_bytes;   /* numel × 4 */
+    const unsigned char *table; /* 3.x: the chunk table, trace_data_chunks(data_bytes) u32s */
     Error *err;
 } RecordCursor;
 
-/* Next string: u32 length, bytes, NUL; checked against its class. */
+/* The record's own checksum: for 3.x of bytes [8, data_offset), the
+ * record's description and chunk table; before 3.x of the whole record
+ * after the field, data included (checked once per reader: data_ok). */
+static Status check_record_crc(const TraceReader *r, uint32_t i, uint64_t data_offset, Error *err)
+{
+    const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
+    uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);  /* checked at open */
+    const unsigned char *p = r->map + base;
+    const bool chunked = r->major >= TRACE_VERSION_CHUNKED;
+    if (!chunked && r->data_ok[i])
+        return TF_OK;
+    uint64_t end = chunked ? data_offset : len;
+    uint32_t stored = le32(p + REC_CRC), computed = crc_update(0, p + REC_LENGTH, (size_t)(end - REC_LENGTH));
+    if (stored != computed)
+        return corrupt(err, r->path, base + REC_CRC,
+                       "record %u (%s): %schecksum mismatch (stored %08x, computed %08x): the record "
+                       "is corrupt",
+                       i, index_name(r, i), chunked ? "header " : "", stored, computed);
+    if (!chunked)
+        r->data_ok[i] = 1;
+    return TF_OK;
+}
+
+/* Chunks [k0, k1) of record i's data (data_bytes bytes at data_offset in
+ * the record) against the record's chunk table (3.x). */
+static Status check_chunks(const TraceReader *r, uint32_t i, const unsigned char *table, uint64_t data_offset,
+                           uint64_t data_bytes, uint64_t k0, uint64_t k1, Error *err)
+{
+    const uint64_t base = le64(r->index + (size_t)i * IDX_ENTRY + IDX_OFFSET);
+    const unsigned char *data = r->map + base + data_offset;
+    for (uint64_t k = k0; k < k1; k++) {
+        uint64_t from = k * TRACE_DATA_CHUNK, n = data_bytes - from;
+        if (n > TRACE_DATA_CHUNK)
+            n = TRACE_DATA_CHUNK;
+        uint32_t stored = le32(table + 4 * k), computed = crc_update(0, data + from, (size_t)n);
+        if (stored != computed)
+            return corrupt(err, r->path, base + data_offset + from,
+                           "record %u (%s): data checksum mismatch in bytes %llu..%llu of its data "
+                           "(stored %08x, computed %08x): the record is corrupt",
+                           i, index_name(r, i), (unsigned long long)from, (unsigned long long)(from + n),
+                           stored, computed);
+    }
+    return TF_OK;
+}
+
+/* Next string: u32 length, bytes, NUL; checked against its class. The
+ * string's label ("row label 3") is spelled out only when it is refused:
+ * a record may hold thousands of labels, and listing a trace reads them
+ * all. */
 static Status next_string(RecordCursor *c, StrClass cls, const char *what, long nth, const char **out)
 {
+    const uint64_t at = c->base + c->strings.pos;
+    uint64_t where = at;
+    char problem[96];
+    uint32_t len;
+    const char *s = NULL;
+    if (!byte_cursor_u32(&c->strings, &len)) {
+        snprintf(problem, sizeof problem, "runs into the data");
+    } else if (len > trace_string_cap(cls)) {
+        snprintf(problem, sizeof problem, "length %u is over the limit of %u", len, trace_string_cap(cls));
+    } else if (!(s = (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1))) {
+        snprintf(problem, sizeof problem, "(length %u) runs into the data", len);
+    } else if (s[len] != '\0') {
+        where = at + 4 + len;
+        snprintf(problem, sizeof problem, "is not NUL-terminated");
+    } else {
+        size_t bad = 0;
+        const char *why = trace_string_problem(cls, s, len, &bad);
+        if (!why) {
+            *out = s;
+            return TF_OK;
+        }
+        where = at + 4 + bad;
+        snprintf(problem, sizeof problem, "%s", why);
+    }
     char label[64];
     if (nth >= 0)
         snprintf(label, sizeof label, "%s %ld", what, nth);
     else
         snprintf(label, sizeof label, "%s", what);
-    uint64_t at = c->base + c->strings.pos;
-    uint32_t len;
-    if (!byte_cursor_u32(&c->strings, &len))
-        return corrupt(c->err, c->r->path, at, "record %u: %s runs into the data", c->i, label);
-    if (len > trace_string_cap(cls))
-        return corrupt(c->err, c->r->path, at, "record %u: %s length %u is over the limit of %u", c->i,
-                       label, len, trace_string_cap(cls));
-    const char *s = (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1);
-    if (!s)
-        return corrupt(c->err, c->r->path, at, "record %u: %s (length %u) runs into the data", c->i,
-                       label, len);
-    if (s[len] != '\0')
-        return corrupt(c->err, c->r->path, at + 4 + len, "record %u: %s is not NUL-terminated", c->i,
-                       label);
-    size_t bad = 0;
-    const char *problem = trace_string_problem(cls, s, len, &bad);
-    if (problem)
-        return corrupt(c->err, c->r->path, at + 4 + bad, "record %u: %s %s", c->i, label, problem);
-    *out = s;
-    return TF_OK;
+    return corrupt(c->err, c->r->path, where, "record %u: %s %s", c->i, label, problem);
 }
 
-/* Fixed part: magic, length, checksum, ndim, dims, flags, data offset. */
+/* Fixed part: magic, length, data offset, checksum, ndim, dims, flags,
+ * positions; the size of the data and (3.x) where the chunk table is. */
 static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t counts[2],
                           uint32_t *flags)
 {
@@ -356,12 +418,14 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
     if (le64(p + REC_LENGTH) != len)
         return corrupt(c->err, path, b + REC_LENGTH, "record %u: length %llu disagrees with the index (%llu)",
                        c->i, (unsigned long long)le64(p + REC_LENGTH), (unsigned long long)len);
-    uint32_t stored = le32(p + REC_CRC), computed = crc_update(0, p + REC_LENGTH, len - REC_LENGTH);
-    if (stored != computed)
-        return corrupt(c->err, path, b + REC_CRC,
-                       "record %u (%s): checksum mismatch (stored %08x, computed %08x): the record "
-                       "is corrupt",
-                       c->i, index_name(c->r, c->i), stored, computed);
+    uint64_t data_offset = le32(p + REC_DATA_OFFSET);
+    if (data_offset % 8 != 0 || data_offset < REC_FIXED || data_offset > len)
+        return corrupt(c->err, path, b + REC_DATA_OFFSET,
+                       "record %u: data offset %llu is not a multiple of 8 inside the record", c->i,
+                       (unsigned long long)data_offset);
+    Status s = check_record_crc(c->r, c->i, data_offset, c->err);
+    if (s != TF_OK)
+        return s;
     uint32_t ndim = le32(p + REC_NDIM);
     if (ndim < 1 || ndim > RECORD_MAX_DIMS)
         return corrupt(c->err, path, b + REC_NDIM, "record %u: ndim %u is not 1..%d", c->i, ndim,
@@ -383,10 +447,9 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
     if (*flags & ~known)
         return corrupt(c->err, path, b + REC_FLAGS, "record %u: unknown flags %08x", c->i, *flags);
     const uint64_t fixed = (*flags & REC_FLAG_POSITIONS) ? REC_FIXED_POS : REC_FIXED;
-    uint64_t data_offset = le32(p + REC_DATA_OFFSET);
-    if (data_offset % 8 != 0 || data_offset < fixed || data_offset > len)
+    if (data_offset < fixed)
         return corrupt(c->err, path, b + REC_DATA_OFFSET,
-                       "record %u: data offset %llu is not a multiple of 8 inside the record", c->i,
+                       "record %u: data offset %llu is inside the record's fixed part", c->i,
                        (unsigned long long)data_offset);
     if (*flags & REC_FLAG_POSITIONS) {
         /* checked against the axes once the dim names are read */
@@ -394,32 +457,52 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
         rec->query_pos = le32(p + REC_QUERY_POS);
         rec->key_pos = le32(p + REC_KEY_POS);
     }
-    c->strings_start = fixed;
-    c->strings = byte_cursor_at(p, (size_t)data_offset, fixed);
+    size_t bytes = 1;  /* numel, then numel × 4 */
+    bool ok = true;
+    for (int d = 0; d < rec->ndim; d++)
+        ok = ok && checked_mul(&bytes, bytes, rec->dims[d]);
+    if (!ok || !checked_mul(&bytes, bytes, sizeof(float)) || bytes > len)
+        return corrupt(c->err, path, b + REC_DIMS, "record %u: dims need more data than the record's %llu bytes",
+                       c->i, (unsigned long long)len);
+    c->data_bytes = bytes;
+    uint64_t table = 0;
+    if (c->r->major >= TRACE_VERSION_CHUNKED) {
+        table = 4 * trace_data_chunks(c->data_bytes);  /* data_bytes ≤ len: no overflow */
+        if (table > data_offset - fixed)
+            return corrupt(c->err, path, b + fixed,
+                           "record %u: its chunk table of %llu checksums runs past the data offset %llu",
+                           c->i, (unsigned long long)(table / 4), (unsigned long long)data_offset);
+        c->table = p + fixed;
+    }
+    c->strings_start = fixed + table;
+    c->strings = byte_cursor_at(p, (size_t)data_offset, (size_t)(fixed + table));
     return TF_OK;
 }
 
 /* Data: numel float32 after data_offset, then zero padding that ends the
- * record exactly. */
-static Status check_data(RecordCursor *c, uint64_t len, Record *rec)
+ * record exactly; with the data's checksums unless header_only, which
+ * leaves rec->data NULL. */
+static Status check_data(RecordCursor *c, uint64_t len, bool header_only, Record *rec)
 {
-    size_t numel = 1, bytes, end;
-    bool ok = true;
-    for (int d = 0; d < rec->ndim; d++)
-        ok = ok && checked_mul(&numel, numel, rec->dims[d]);
-    ok = ok && checked_mul(&bytes, numel, sizeof(float)) &&
-         checked_add(&end, (size_t)c->strings.size, bytes);
-    if (!ok)
-        return corrupt(c->err, c->r->path, c->base + REC_DIMS, "record %u: dims overflow", c->i);
-    if (round8(end) != len)
+    size_t end;
+    if (!checked_add(&end, (size_t)c->strings.size, (size_t)c->data_bytes) || round8(end) != len)
         return corrupt(c->err, c->r->path, c->base + REC_DIMS,
-                       "record %u: dims need %zu bytes of data at byte %llu, but the record length "
+                       "record %u: dims need %llu bytes of data at byte %llu, but the record length "
                        "%llu leaves %llu",
-                       c->i, bytes, (unsigned long long)(c->base + c->strings.size),
+                       c->i, (unsigned long long)c->data_bytes, (unsigned long long)(c->base + c->strings.size),
                        (unsigned long long)len, (unsigned long long)(len - c->strings.size));
     for (uint64_t k = end; k < len; k++)
         if (c->p[k] != 0)
             return corrupt(c->err, c->r->path, c->base + k, "record %u: data padding is not zero", c->i);
+    if (header_only)
+        return TF_OK;
+    if (c->table && !c->r->data_ok[c->i]) {
+        Status s = check_chunks(c->r, c->i, c->table, c->strings.size, c->data_bytes, 0,
+                                trace_data_chunks(c->data_bytes), c->err);
+        if (s != TF_OK)
+            return s;
+        c->r->data_ok[c->i] = 1;
+    }
     rec->data = (const float *)(const void *)(c->p + c->strings.size);
     return TF_OK;
 }
@@ -524,7 +607,7 @@ static Status check_strings(RecordCursor *c, Record *rec, const uint32_t counts[
     return TF_OK;
 }
 
-Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err)
+static Status fetch(const TraceReader *r, uint32_t i, bool header_only, TraceRecord *out, Error *err)
 {
     memset(out, 0, sizeof *out);
     if (i >= r->count)
@@ -539,7 +622,7 @@ Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Erro
 
     Status s = check_fixed(&c, len, &rec, counts, &flags);
     if (s == TF_OK)
-        s = check_data(&c, len, &rec);
+        s = check_data(&c, len, header_only, &rec);
     if (s == TF_OK)
         s = check_strings(&c, &rec, counts, flags, &owned);
     if (s != TF_OK) {
@@ -548,7 +631,48 @@ Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Erro
     }
     rec.exec_index = le32(c.p + REC_EXEC_INDEX);
     out->rec = rec;
+    out->index = i;
     out->owned = owned;
+    return TF_OK;
+}
+
+Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err)
+{
+    return fetch(r, i, false, out, err);
+}
+
+Status trace_reader_get_header(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err)
+{
+    return fetch(r, i, true, out, err);
+}
+
+Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t first, size_t count,
+                           const float **out, Error *err)
+{
+    *out = NULL;
+    const uint32_t i = tr->index;
+    const size_t numel = record_numel(&tr->rec);  /* checked when fetched */
+    if (i >= r->count || first > numel || count > numel - first)
+        return error_set(err, TF_ERR_RUNTIME, "%s: record %u: values %zu..%zu asked of a record of %zu",
+                         r->path, i, first, first + count, numel);
+    const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
+    const unsigned char *p = r->map + le64(e + IDX_OFFSET);
+    const uint64_t data_offset = le32(p + REC_DATA_OFFSET), bytes = (uint64_t)numel * 4;
+    if (!r->data_ok[i] && r->major >= TRACE_VERSION_CHUNKED) {
+        const unsigned char *table = p + (tr->rec.has_positions ? REC_FIXED_POS : REC_FIXED);
+        uint64_t k0 = (uint64_t)first * 4 / TRACE_DATA_CHUNK;
+        uint64_t k1 = count ? trace_data_chunks((uint64_t)(first + count) * 4) : k0;
+        Status s = check_chunks(r, i, table, data_offset, bytes, k0, k1, err);
+        if (s != TF_OK)
+            return s;
+        if (k0 == 0 && k1 == trace_data_chunks(bytes))
+            r->data_ok[i] = 1;
+    } else if (!r->data_ok[i]) {
+        Status s = check_record_crc(r, i, data_offset, err);
+        if (s != TF_OK)
+            return s;
+    }
+    *out = (const float *)(const void *)(p + data_offset) + first;
     return TF_OK;
 }
 

@@ -9,7 +9,10 @@
  * Reader: maps the file, checks the footer, the header and the index (every
  * offset and length against the file size) in time independent of the
  * file's size, and checks each record (bounds, strings, checksum) when it
- * is fetched. Every rejection names the byte offset and what was wrong. */
+ * is fetched. A record's data may be checked apart from the rest of it, a
+ * chunk at a time (3.x files), so that listing records or looking at one
+ * page of a big one never reads all of its values. Every rejection names
+ * the byte offset and what was wrong. */
 #ifndef TF_TRACE_TRACE_H
 #define TF_TRACE_TRACE_H
 
@@ -42,12 +45,23 @@ const char *trace_reader_path(const TraceReader *r);
  * rec.data is 4-byte aligned. */
 typedef struct {
     Record rec;
-    void *owned;  /* private */
+    uint32_t index;  /* which record of the reader */
+    void *owned;     /* private */
 } TraceRecord;
 
 /* Fetch record i (0-based, in file order = execution order), checking its
- * bounds, structure and checksum. */
+ * bounds, structure and checksums, those of all its data included. */
 Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err);
+/* The same without the data's checksums: rec.data is NULL, and
+ * trace_reader_values checks and hands out the values a caller reads.
+ * (Files before 3.0 have one checksum for a whole record: it is checked
+ * here, as by trace_reader_get.) */
+Status trace_reader_get_header(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err);
+/* Values [first, first + count) of a record fetched from r (row-major over
+ * its dims), once the checksums of the chunks holding them pass: *out
+ * points into the mapping. A record's data is checked once per reader. */
+Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t first, size_t count,
+                           const float **out, Error *err);
 void trace_record_release(TraceRecord *tr);
 
 /* Index of the record with this exact name, or −1. Checks records' names

@@ -264,21 +264,29 @@ static Status check_string(TraceWriter *w, const Record *r, const StrItem *it, E
     return TF_OK;
 }
 
-/* Build everything before the data: fixed part, strings, padding. */
+/* Build everything before the data: fixed part, positions, chunk table
+ * (the CRC of each TRACE_DATA_CHUNK bytes of data), strings, padding; the
+ * record's CRC field then covers all of it, so that reading a record's
+ * description never needs its data (FORMAT.md, Record). */
 static unsigned char *build_prefix(const Record *r, const RecordPlan *p, size_t *prefix_len,
                                    uint64_t *length)
 {
+    const size_t data_bytes = (size_t)p->numel * 4;  /* checked by check_shape */
+    const size_t chunks = (size_t)trace_data_chunks(data_bytes);
     size_t strings = 0;
     for (size_t i = 0; i < p->n; i++)
         strings += 4 + strlen(p->items[i].s) + 1;
     const size_t fixed = (p->flags & REC_FLAG_POSITIONS) ? REC_FIXED_POS : REC_FIXED;
-    size_t data_offset = (size_t)round8(fixed + strings);
+    const size_t table = 4 * chunks;
+    if (chunks > UINT32_MAX / 4 || strings > UINT32_MAX)
+        return NULL;
+    size_t data_offset = (size_t)round8(fixed + table + strings);
     if (data_offset > UINT32_MAX)
         return NULL;
     unsigned char *b = calloc(1, data_offset);
     if (!b)
         return NULL;
-    *length = round8(data_offset + p->numel * 4);
+    *length = round8(data_offset + data_bytes);
     *prefix_len = data_offset;
 
     memcpy(b + REC_MAGIC, TRACE_RECORD_MAGIC, 4);
@@ -295,13 +303,21 @@ static unsigned char *build_prefix(const Record *r, const RecordPlan *p, size_t 
         put32(b + REC_QUERY_POS, r->query_pos);
         put32(b + REC_KEY_POS, r->key_pos);
     }
-    unsigned char *at = b + fixed;
+    const unsigned char *data = (const unsigned char *)r->data;
+    for (size_t k = 0; k < chunks; k++) {
+        size_t from = k * (size_t)TRACE_DATA_CHUNK, n = data_bytes - from;
+        if (n > TRACE_DATA_CHUNK)
+            n = (size_t)TRACE_DATA_CHUNK;
+        put32(b + fixed + 4 * k, crc_update(0, data + from, n));
+    }
+    unsigned char *at = b + fixed + table;
     for (size_t i = 0; i < p->n; i++) {
         size_t len = strlen(p->items[i].s);
         put32(at, (uint32_t)len);
         memcpy(at + 4, p->items[i].s, len + 1);
         at += 4 + len + 1;
     }
+    put32(b + REC_CRC, crc_update(0, b + REC_LENGTH, data_offset - REC_LENGTH));
     return b;
 }
 
@@ -357,14 +373,8 @@ Status trace_writer_add(TraceWriter *w, const Record *r, Error *err)
     if (s != TF_OK)
         return s;
 
-    /* CRC over everything after the CRC field: prefix[8..], data, padding. */
     size_t data_bytes = (size_t)p.numel * 4;
     size_t pad = (size_t)(length - prefix_len - data_bytes);
-    uint32_t crc = crc_update(0, prefix + REC_LENGTH, prefix_len - REC_LENGTH);
-    crc = crc_update(crc, r->data, data_bytes);
-    crc = crc_update(crc, zeros, pad);
-    put32(prefix + REC_CRC, crc);
-
     s = write_bytes(w, prefix, prefix_len, err);
     free(prefix);
     if (s == TF_OK)

@@ -37,4 +37,24 @@ printf 'not a trace at all, not at all, not at all, not at all, not at all\n' > 
 expect_exit 2 "foreign file" -- "$TF" ls junk.trace
 expect_exit 2 "missing trace" -- "$TF" ls nowhere.trace
 
+# a corrupt value: `ls` reads no data and lists the record; reading the
+# value is refused, naming the byte where its chunk of data starts
+cp demo.trace badvalue.trace
+index_at=$(od -An -t u8 -j $((size - 48)) -N 8 demo.trace | tr -d ' ')
+loss_at=$((index_at - 8))  # the last record, loss [value]: one float, then 4 bytes of padding
+printf '\377\377\177\177' | dd of=badvalue.trace bs=1 seek=$loss_at conv=notrunc 2>/dev/null
+expect_exit 0 "ls of a trace with a corrupt value" -- "$TF" ls badvalue.trace
+expect_in "$WORK/out" "loss" "ls lists the record whose value is corrupt"
+expect_exit 2 "show the corrupt value" -- "$TF" show badvalue.trace loss
+expect_in "$WORK/err" "byte $loss_at: record" "names the byte of the corrupt data"
+expect_in "$WORK/err" "data checksum mismatch" "says the data is corrupt"
+expect_exit 0 "show a sound record of that trace" -- "$TF" show badvalue.trace dec.loss
+# a corrupt record header (the first record's strings): refused by ls
+cp demo.trace badheader.trace
+first_at=$(od -An -t u4 -j 12 -N 4 demo.trace | tr -d ' ')  # header_size: where record 0 starts
+printf 'Z' | dd of=badheader.trace bs=1 seek=$((first_at + 70)) conv=notrunc 2>/dev/null
+expect_exit 2 "ls of a trace with a corrupt record header" -- "$TF" ls badheader.trace
+expect_in "$WORK/err" "byte $((first_at + 4)): record 0 (src.tokens): header checksum mismatch" \
+    "names the record and its checksum's byte"
+
 finish

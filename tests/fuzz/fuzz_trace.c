@@ -1,8 +1,9 @@
 /* fuzz_trace.c — the trace reader on any bytes.
  *
  * A trace is the file students trade most. Open it, then fetch every
- * record (each fetch checks bounds, strings and checksum) and touch all it
- * hands back: data, labels, names, the meta text. Nothing here may read
+ * record (each fetch checks bounds, strings and checksums), header first
+ * and its values apart, then whole, and touch all it hands back: data,
+ * labels, names, the meta text. Nothing here may read
  * outside the mapping, whatever the file says. */
 #include <string.h>
 
@@ -51,6 +52,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *name = trace_reader_name(r, i);
         sink += (double)(trace_reader_find(r, name) >= 0);
         TraceRecord tr;
+        /* header first, then its values in two spans (checked chunk by
+         * chunk), then the whole record again */
+        if (trace_reader_get_header(r, i, &tr, &err) == TF_OK) {
+            size_t numel = record_numel(&tr.rec);
+            const float *v;
+            if (trace_reader_values(r, &tr, numel / 2, numel - numel / 2, &v, &err) == TF_OK)
+                for (size_t k = 0; k < numel - numel / 2; k++)
+                    sink += (double)v[k];
+            if (trace_reader_values(r, &tr, 0, numel, &v, &err) == TF_OK) {
+                tr.rec.data = v;
+                sink += touch_record(&tr.rec);
+            }
+            trace_record_release(&tr);
+        }
         if (trace_reader_get(r, i, &tr, &err) != TF_OK)
             continue;
         sink += touch_record(&tr.rec);

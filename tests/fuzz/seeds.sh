@@ -22,6 +22,13 @@ for t in batch dec gen; do
     cp "$work/$t.trace" "$out/trace/$t.trace"
     cp "$work/$t.trace" "$out/trace_cli/$t.trace"
 done
+# A trace of an older version (2.0: one checksum per whole record), as
+# shipped with the lessons' models, for the reader's older paths.
+v2=lessons/models/copy.train.trace
+if [ "$(od -An -t u2 -j 8 -N 2 "$v2" | tr -d ' ')" = 2 ]; then
+    cp "$v2" "$out/trace/v2.trace"
+    cp "$v2" "$out/trace_cli/v2.trace"
+fi
 
 # Weight file, and its tensors as .npy (f4); a record exported as .npy.
 cp "$work/tiny.tfw" "$out/tfw/tiny.tfw"

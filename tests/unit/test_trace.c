@@ -359,15 +359,88 @@ static unsigned char *idx_entry(unsigned char *b, size_t size, uint32_t i)
     return b + idx + (size_t)i * IDX_ENTRY;
 }
 
+/* 3.x: the record's CRC covers [8, data_offset), its description and
+ * chunk table. */
 static void fix_record_crc(unsigned char *b, size_t off)
+{
+    uint64_t end = le32(b + off + REC_DATA_OFFSET);
+    if (end >= REC_LENGTH && end <= le64(b + off + REC_LENGTH))
+        put32(b + off + REC_CRC, crc_update(0, b + off + REC_LENGTH, end - REC_LENGTH));
+}
+
+/* 1.x and 2.x: one CRC over the whole record after the field. */
+static void fix_whole_record_crc(unsigned char *b, size_t off)
 {
     uint64_t len = le64(b + off + REC_LENGTH);
     put32(b + off + REC_CRC, crc_update(0, b + off + REC_LENGTH, len - REC_LENGTH));
 }
 
+/* The sample records are small: one chunk of data, so one u32 of chunk
+ * table before the strings. */
+#define STRINGS (REC_FIXED + 4)
+#define STRINGS_POS (REC_FIXED_POS + 4)
+
+/* The records of a 3.x file b in the layout of 1.x and 2.x (FORMAT.md,
+ * Versions): no chunk table, one CRC over each whole record, the index and
+ * footer moved to match, the version `major` in header and footer. */
+static unsigned char *old_layout(const unsigned char *b, size_t size, uint16_t major, size_t *out_size)
+{
+    const unsigned char *f = b + size - FTR_SIZE;
+    size_t idx = (size_t)le64(f + FTR_INDEX_OFFSET);
+    uint32_t count = le32(f + FTR_COUNT);
+    size_t hs = le32(b + HDR_SIZE);
+    unsigned char *o = calloc(1, size);
+    assert_non_null(o);
+    memcpy(o, b, hs);
+    put16(o + HDR_MAJOR, major);
+    unsigned char *index = o + size;  /* placed below, once the records' end is known */
+    unsigned char entries[64 * IDX_ENTRY];
+    assert_true(count <= 64);
+    memcpy(entries, b + idx, (size_t)count * IDX_ENTRY);
+    size_t at = hs;
+    for (uint32_t i = 0; i < count; i++) {
+        unsigned char *e = entries + (size_t)i * IDX_ENTRY;
+        const unsigned char *r = b + le64(e + IDX_OFFSET);
+        const uint32_t flags = le32(r + REC_FLAGS), ndim = le32(r + REC_NDIM);
+        const size_t fixed = (flags & REC_FLAG_POSITIONS) ? REC_FIXED_POS : REC_FIXED;
+        size_t numel = 1;
+        for (uint32_t d = 0; d < ndim; d++)
+            numel *= le32(r + REC_DIMS + 4 * d);
+        const size_t table = 4 * (size_t)trace_data_chunks(numel * 4), data_offset = le32(r + REC_DATA_OFFSET);
+        /* the strings' exact end: walk them */
+        size_t n_strings = 4 + ndim + (flags & 1) + ((flags >> 1) & 1) + le32(r + REC_ROW_LABELS) +
+                           le32(r + REC_COL_LABELS);
+        size_t pos = fixed + table;
+        for (size_t k = 0; k < n_strings; k++)
+            pos += 4 + le32(r + pos) + 1;
+        size_t strings = pos - fixed - table, new_offset = (size_t)round8(fixed + strings);
+        size_t length = (size_t)round8(new_offset + numel * 4);
+        unsigned char *q = o + at;
+        memcpy(q, r, fixed);
+        memcpy(q + fixed, r + fixed + table, strings);
+        memcpy(q + new_offset, r + data_offset, numel * 4);
+        put32(q + REC_DATA_OFFSET, (uint32_t)new_offset);
+        put64(q + REC_LENGTH, length);
+        fix_whole_record_crc(o, at);
+        put64(e + IDX_OFFSET, at);
+        put64(e + IDX_LENGTH, length);
+        at += length;
+    }
+    index = o + at;
+    memcpy(index, entries, (size_t)count * IDX_ENTRY);
+    unsigned char *nf = index + (size_t)count * IDX_ENTRY;
+    memcpy(nf, f, FTR_SIZE);
+    put64(nf + FTR_INDEX_OFFSET, at);
+    put16(nf + FTR_MAJOR, major);
+    *out_size = at + (size_t)count * IDX_ENTRY + FTR_SIZE;
+    fix_header_crc(o, *out_size);
+    fix_index_crc(o, *out_size);
+    return o;
+}
+
 /* Patches; each leaves every checksum valid so the structure checks speak. */
 static void p_bad_magic(unsigned char *b, size_t n) { (void)n; memcpy(b, "GIF89a\0\0", 8); }
-static void p_future_major(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 3); fix_header_crc(b, n); }
+static void p_future_major(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 4); fix_header_crc(b, n); }
 static void p_major_0(unsigned char *b, size_t n) { put16(b + HDR_MAJOR, 0); fix_header_crc(b, n); }
 static void p_footer_major_1(unsigned char *b, size_t n)
 {
@@ -446,9 +519,9 @@ typedef struct {
 
 static const OpenCase open_cases[] = {
     {"foreign magic", p_bad_magic, "not a Traceformer trace"},
-    {"major version 3", p_future_major, "version 3.x, this program reads versions 1.x to 2.x"},
+    {"major version 4", p_future_major, "version 4.x, this program reads versions 1.x to 3.x"},
     {"major version 0", p_major_0, "version 0.x"},
-    {"header 2.0, footer 1.0", p_footer_major_1, "footer version 1 differs from 2"},
+    {"header 3.0, footer 1.0", p_footer_major_1, "footer version 1 differs from 3"},
     {"index offset past EOF", p_index_past_eof, "does not end where the footer starts"},
     {"index offset wraps", p_index_offset_wraps, "does not end where the footer starts"},
     {"count 2^32-1", p_count_huge, "does not fit"},
@@ -502,30 +575,31 @@ static void r_row_count(unsigned char *r) { put32(r + REC_ROW_LABELS, le32(r + R
 static void r_col_count_huge(unsigned char *r) { put32(r + REC_COL_LABELS, 0x40000000u); }
 static void r_name_no_nul(unsigned char *r)
 {
-    uint32_t len = le32(r + REC_FIXED);
-    r[REC_FIXED + 4 + len] = 'x';
+    uint32_t len = le32(r + STRINGS);
+    r[STRINGS + 4 + len] = 'x';
 }
-static void r_name_len_huge(unsigned char *r) { put32(r + REC_FIXED, 0xFFFFFFF0u); }
-static void r_name_len_long(unsigned char *r) { put32(r + REC_FIXED, 100); }
-static void r_name_differs(unsigned char *r) { r[REC_FIXED + 4] = 'x'; }
+static void r_name_len_huge(unsigned char *r) { put32(r + STRINGS, 0xFFFFFFF0u); }
+static void r_name_len_long(unsigned char *r) { put32(r + STRINGS, 100); }
+static void r_name_differs(unsigned char *r) { r[STRINGS + 4] = 'x'; }
 static void r_flags(unsigned char *r) { put32(r + REC_FLAGS, 0x80); }
 static void r_data_offset(unsigned char *r) { put32(r + REC_DATA_OFFSET, le32(r + REC_DATA_OFFSET) + 8); }
 static void r_data_offset_odd(unsigned char *r) { put32(r + REC_DATA_OFFSET, 61); }
 static void r_bad_utf8(unsigned char *r)
 {
     /* kind: after the name string */
-    uint32_t name_len = le32(r + REC_FIXED);
-    r[REC_FIXED + 4 + name_len + 1 + 4] = 0xC0;
+    uint32_t name_len = le32(r + STRINGS);
+    r[STRINGS + 4 + name_len + 1 + 4] = 0xC0;
 }
 static void r_control_char(unsigned char *r)
 {
-    uint32_t name_len = le32(r + REC_FIXED);
-    r[REC_FIXED + 4 + name_len + 1 + 4] = 0x1B;  /* ESC: terminal injection */
+    uint32_t name_len = le32(r + STRINGS);
+    r[STRINGS + 4 + name_len + 1 + 4] = 0x1B;  /* ESC: terminal injection */
 }
 static void r_magic(unsigned char *r) { r[0] = 'X'; }
 /* record 2 has a query axis of 2 and a key axis of 3 */
 static void r_query_pos_wraps(unsigned char *r) { put32(r + REC_QUERY_POS, 0xFFFFFFFFu); }
 static void r_key_pos_wraps(unsigned char *r) { put32(r + REC_KEY_POS, 0xFFFFFFFEu); }
+static void r_no_table(unsigned char *r) { put32(r + REC_DATA_OFFSET, REC_FIXED); }
 static void r_positions_shift(unsigned char *r) { put32(r + REC_FLAGS, le32(r + REC_FLAGS) & ~REC_FLAG_POSITIONS); }
 
 typedef struct {
@@ -536,7 +610,7 @@ typedef struct {
 } GetCase;
 
 static const GetCase get_cases[] = {
-    {"dims overflow", 1, r_dims_overflow, "dims overflow"},
+    {"dims overflow", 1, r_dims_overflow, "dims need more data"},
     {"dims larger than the data", 1, r_dims_too_big, "dims need"},
     {"ndim 9", 1, r_ndim9, "ndim 9"},
     {"ndim 0", 1, r_ndim0, "ndim 0"},
@@ -555,7 +629,8 @@ static const GetCase get_cases[] = {
     {"record magic", 2, r_magic, "bad record magic"},
     {"query positions past 2^32", 2, r_query_pos_wraps, "query positions run past"},
     {"key positions past 2^32", 2, r_key_pos_wraps, "key positions run past"},
-    {"positions flag cleared", 2, r_positions_shift, "name has a character"},
+    {"positions flag cleared", 2, r_positions_shift, "data checksum mismatch"},
+    {"chunk table past the data offset", 1, r_no_table, "chunk table of 1 checksums runs past"},
 };
 
 static void test_hostile_get_table(void **state)
@@ -588,24 +663,29 @@ static void test_hostile_get_table(void **state)
     free(good);
 }
 
-/* The 2.0 record layout, byte by byte: the positions sit after the fixed
- * part, the strings after them. */
+/* The 3.0 record layout, byte by byte: the positions sit after the fixed
+ * part, the chunk table after them, the strings after it. */
 static void test_positions_layout(void **state)
 {
     Scratch *s = *state;
     write_samples(s->path, N_SAMPLES, "k = v\n");
     size_t size;
     unsigned char *b = scratch_read(s->path, &size);
-    assert_int_equal(le16(b + HDR_MAJOR), 2);
-    assert_int_equal(le16(b + size - FTR_SIZE + FTR_MAJOR), 2);
+    assert_int_equal(le16(b + HDR_MAJOR), 3);
+    assert_int_equal(le16(b + size - FTR_SIZE + FTR_MAJOR), 3);
     size_t off = rec_off(b, size, 2);
     assert_int_equal(le32(b + off + REC_FLAGS), REC_FLAG_KV_SOURCE | REC_FLAG_POSITIONS);
     assert_int_equal(le32(b + off + REC_QUERY_POS), 5);
     assert_int_equal(le32(b + off + REC_KEY_POS), 1);
-    assert_int_equal(le32(b + off + REC_FIXED_POS), strlen("dec.0.cross_attn.scores"));
+    assert_int_equal(le32(b + off + REC_FIXED_POS), crc_update(0, batched_data, sizeof batched_data));
+    assert_int_equal(le32(b + off + STRINGS_POS), strlen("dec.0.cross_attn.scores"));
     off = rec_off(b, size, 3);  /* enc.embed: no query or key axis, no positions */
     assert_int_equal(le32(b + off + REC_FLAGS), 0);
-    assert_int_equal(le32(b + off + REC_FIXED), strlen("enc.embed"));
+    assert_int_equal(le32(b + off + REC_FIXED), crc_update(0, embed_data, sizeof embed_data));
+    assert_int_equal(le32(b + off + STRINGS), strlen("enc.embed"));
+    /* the record's own CRC: everything before its data */
+    uint32_t data_offset = le32(b + off + REC_DATA_OFFSET);
+    assert_int_equal(le32(b + off + REC_CRC), crc_update(0, b + off + REC_LENGTH, data_offset - REC_LENGTH));
     free(b);
 }
 
@@ -663,12 +743,10 @@ static void test_reads_version_1(void **state)
         assert_int_equal(trace_writer_add(w, &r, &err), TF_OK);
     }
     assert_int_equal(trace_writer_finish(w, &err), TF_OK);
-    size_t size;
-    unsigned char *b = scratch_read(s->path, &size);
-    put16(b + HDR_MAJOR, 1);
-    put16(b + size - FTR_SIZE + FTR_MAJOR, 1);
-    fix_header_crc(b, size);
-    fix_footer_crc(b, size);
+    size_t size3, size;
+    unsigned char *b3 = scratch_read(s->path, &size3);
+    unsigned char *b = old_layout(b3, size3, 1, &size);
+    free(b3);
     scratch_write(s->path, b, size);
     TraceReader *r;
     if (trace_reader_open(&r, s->path, &err) != TF_OK)
@@ -688,7 +766,7 @@ static void test_reads_version_1(void **state)
     /* the positions bit in a 1.0 file: unknown, named at its byte */
     size_t off = rec_off(b, size, 1);
     put32(b + off + REC_FLAGS, le32(b + off + REC_FLAGS) | REC_FLAG_POSITIONS);
-    fix_record_crc(b, off);
+    fix_whole_record_crc(b, off);
     scratch_write(s->path, b, size);
     assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
     TraceRecord tr;
@@ -698,6 +776,139 @@ static void test_reads_version_1(void **state)
     snprintf(want, sizeof want, "byte %zu: record 1: unknown flags 00000007", off + REC_FLAGS);
     if (!strstr(err.msg, want))
         fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    free(b);
+}
+
+/* A 2.0 file (positions, no chunk table, one CRC per whole record) reads
+ * back the same, whole or header first; its only checksum covers the
+ * data, so a flipped value is refused even when only the header is
+ * asked for (FORMAT.md, Versions). */
+static void test_reads_version_2(void **state)
+{
+    Scratch *s = *state;
+    write_samples(s->path, N_SAMPLES, "k = v\n");
+    size_t size3, size;
+    unsigned char *b3 = scratch_read(s->path, &size3);
+    unsigned char *b = old_layout(b3, size3, 2, &size);
+    free(b3);
+    scratch_write(s->path, b, size);
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, s->path, &err) != TF_OK)
+        fail_msg("open 2.0: %s", err.msg);
+    for (int i = 0; i < N_SAMPLES; i++) {
+        TraceRecord tr;
+        Record want = sample(i);
+        if (trace_reader_get_header(r, (uint32_t)i, &tr, &err) != TF_OK)
+            fail_msg("header %d: %s", i, err.msg);
+        assert_null(tr.rec.data);
+        assert_int_equal(tr.index, i);
+        const float *v;
+        assert_int_equal(trace_reader_values(r, &tr, 0, record_numel(&want), &v, &err), TF_OK);
+        tr.rec.data = v;
+        assert_same_record(&tr.rec, &want);
+        trace_record_release(&tr);
+        assert_int_equal(trace_reader_get(r, (uint32_t)i, &tr, &err), TF_OK);
+        assert_same_record(&tr.rec, &want);
+        trace_record_release(&tr);
+    }
+    trace_reader_close(r);
+
+    size_t off = rec_off(b, size, 3);
+    b[off + le64(b + off + REC_LENGTH) - 8] ^= 0x40;  /* a value of enc.embed's last row */
+    scratch_write(s->path, b, size);
+    assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
+    TraceRecord tr;
+    assert_int_equal(trace_reader_get_header(r, 3, &tr, &err), TF_ERR_INPUT);
+    char want[64];
+    snprintf(want, sizeof want, "byte %zu: record 3 (enc.embed): checksum mismatch", off + REC_CRC);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    trace_reader_close(r);
+    free(b);
+}
+
+/* One record of `n` values, value i = i + 0.5: several chunks of data. */
+static void write_big(const char *path, float *data, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        data[i] = (float)i + 0.5f;
+    Record r = {.name = "enc.0.ffn.hidden", .kind = "activation", .ndim = 2,
+                .dims = {(uint32_t)(n / 1000), 1000}, .dim_names = {"token", "ff"}, .data = data,
+                .formula = "act(x W_1^T + b_1)", .description = "Wide."};
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, path, NULL, &err), TF_OK);
+    assert_int_equal(trace_writer_add(w, &r, &err), TF_OK);
+    assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+}
+
+/* 3.x: each TRACE_DATA_CHUNK bytes of data has its own CRC. A record's
+ * header is fetched without reading its data; a value is handed out only
+ * once the chunk holding it passes, and a corrupt chunk is named by the
+ * byte where it starts, whichever way it is read. */
+static void test_chunks_checked_lazily(void **state)
+{
+    Scratch *s = *state;
+    enum { N = 50000 };  /* 200000 bytes: chunks of 65536, 65536, 65536, 3392 */
+    static float data[N];
+    write_big(s->path, data, N);
+    size_t size;
+    unsigned char *b = scratch_read(s->path, &size);
+    size_t off = rec_off(b, size, 0);
+    const size_t data_at = off + le32(b + off + REC_DATA_OFFSET);
+    for (size_t k = 0; k < 4; k++) {
+        size_t from = k * (size_t)TRACE_DATA_CHUNK, n = k < 3 ? (size_t)TRACE_DATA_CHUNK : N * 4 - from;
+        assert_int_equal(le32(b + off + REC_FIXED + 4 * k), crc_update(0, (unsigned char *)data + from, n));
+    }
+    assert_int_equal(le32(b + off + REC_FIXED + 16), strlen("enc.0.ffn.hidden"));
+
+    /* flip a bit of value 40000, in chunk 2 */
+    const size_t bad = data_at + 40000 * 4 + 1;
+    b[bad] ^= 0x01;
+    scratch_write(s->path, b, size);
+    TraceReader *r;
+    Error err;
+    assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
+    TraceRecord tr;
+    if (trace_reader_get_header(r, 0, &tr, &err) != TF_OK)
+        fail_msg("header: %s", err.msg);
+    assert_null(tr.rec.data);
+    assert_int_equal(tr.rec.dims[0], 50);
+    const float *v;
+    /* chunks 0 and 1; the last value of chunk 1 */
+    assert_int_equal(trace_reader_values(r, &tr, 1000, 31768, &v, &err), TF_OK);
+    assert_true(v[0] == 1000.5f && v[31767] == 32767.5f);
+    assert_int_equal(trace_reader_values(r, &tr, 49200, 800, &v, &err), TF_OK);  /* chunk 3 */
+    assert_true(v[799] == 49999.5f);
+    /* one value into chunk 2 */
+    assert_int_equal(trace_reader_values(r, &tr, 32000, 769, &v, &err), TF_ERR_INPUT);
+    assert_null(v);
+    char want[96];
+    snprintf(want, sizeof want, "byte %zu: record 0 (enc.0.ffn.hidden): data checksum mismatch",
+             data_at + 2 * (size_t)TRACE_DATA_CHUNK);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    /* past the end, or wrapping: refused without reading */
+    assert_int_equal(trace_reader_values(r, &tr, N, 1, &v, &err), TF_ERR_RUNTIME);
+    assert_int_equal(trace_reader_values(r, &tr, 1, SIZE_MAX, &v, &err), TF_ERR_RUNTIME);
+    trace_record_release(&tr);
+    /* the whole record: refused too */
+    assert_int_equal(trace_reader_get(r, 0, &tr, &err), TF_ERR_INPUT);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    trace_reader_close(r);
+
+    /* a flipped chunk checksum is the header's business */
+    b[bad] ^= 0x01;
+    b[off + REC_FIXED + 8] ^= 0x01;
+    scratch_write(s->path, b, size);
+    assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
+    assert_int_equal(trace_reader_get_header(r, 0, &tr, &err), TF_ERR_INPUT);
+    snprintf(want, sizeof want, "byte %zu: record 0 (enc.0.ffn.hidden): header checksum mismatch", off + REC_CRC);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    trace_reader_close(r);
     free(b);
 }
 
@@ -908,6 +1119,8 @@ int main(void)
         T(test_positions_layout),
         T(test_positions_refused),
         T(test_reads_version_1),
+        T(test_reads_version_2),
+        T(test_chunks_checked_lazily),
         T(test_not_a_file),
         T(test_abort_leaves_nothing),
         T(test_open_failures_leave_nothing),
