@@ -6,11 +6,12 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
 
-PKGS      := ncursesw inih zlib openblas pangocairo fontconfig
+PKGS      := ncursesw inih libdeflate openblas pangocairo fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# test programs: cmocka, and libpng to read the plotted images back (test_plot)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka libpng 2>/dev/null)
+# test programs: cmocka, libpng to read the plotted images back (test_plot),
+# zlib's crc32 as the reference the CRC is checked against
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka libpng zlib 2>/dev/null)
 
 DATADIR := $(PREFIX)/share/traceformer
 ALL_CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -DTF_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CPPFLAGS)

@@ -7,7 +7,7 @@ set -eu
 # PDF); poppler-utils (pdftotext, pdfinfo) reads it back in the tests.
 # clang and libclang-rt-dev (libFuzzer and the sanitizer runtimes; on Debian 12
 # clang only recommends them) serve `make fuzz` and the fuzz pass of make test.
-PKGS="build-essential pkg-config libncurses-dev libcmocka-dev libinih-dev zlib1g-dev libopenblas-dev gnuplot-nox fonts-wqy-microhei libpng-dev libpango1.0-dev libcairo2-dev poppler-utils fortunes-zh tmux locales valgrind clang libclang-rt-dev"
+PKGS="build-essential pkg-config libncurses-dev libcmocka-dev libinih-dev libdeflate-dev zlib1g-dev libopenblas-dev gnuplot-nox fonts-wqy-microhei libpng-dev libpango1.0-dev libcairo2-dev poppler-utils fortunes-zh tmux locales valgrind clang libclang-rt-dev"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

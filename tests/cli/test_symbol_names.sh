@@ -72,8 +72,6 @@ byte_cursor_u8             the cursor reads every width the format may need; the
 byte_cursor_u64              use u16/u32/f32/f64 (f64 is u64's bits) and the tests check
 byte_cursor_skip             the bounds of all of them
 lesson_switch_is_default   whether a switch is at its default, which the tests ask of every row
-crc_update_chunked         what crc_update runs with CRC_MAX_CHUNK; the tests feed it small
-                             chunks to check the joins
 verse_form_add_text        the line-form rate of plain text, as the tests write verse by hand
 ngram_fit_lambda           the baselines with λ given, and their probabilities one by one:
 ngram_unigram_prob           the tests check them against hand-computed values (the program
