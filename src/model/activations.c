@@ -285,7 +285,9 @@ static void register_all(Reg *r)
     }
 }
 
-Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
+/* Register the slots of a layout, each at its offset in an arena not yet
+ * allocated (a->arena_numel floats). */
+static Status register_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
 {
     const Config *c = &m->cfg;
     memset(a, 0, sizeof *a);
@@ -309,25 +311,55 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->scale = c->scale;
     a->temperature = c->attn_temperature;
 
+    Reg r = {a, c, l, 0, 0, false};
     if ((holds(l, c, PART_ENC_EMBED) && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
         (holds(l, c, PART_DEC_EMBED) && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
-        goto oom;
-    Reg r = {a, c, l, 0, 0, false};
-    register_all(&r);
-    if (r.failed)
-        goto oom;
+        r.failed = 1;
+    else
+        register_all(&r);
+    if (r.failed) {
+        activations_free(a);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
+                         l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+    }
+    return TF_OK;
+}
 
+Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
+{
+    Status st = register_layout(a, m, l, err);
+    if (st)
+        return st;
     size_t bytes;
-    if (!checked_mul(&bytes, a->arena_numel, sizeof(float)) ||
-        !(a->arena = calloc(a->arena_numel ? a->arena_numel : 1, sizeof(float))))
-        goto oom;
+    if (l->arena) {
+        if (a->arena_numel > l->arena_numel) {
+            const size_t need = a->arena_numel;
+            activations_free(a);
+            return error_set(err, TF_ERR_RUNTIME, "activations: the slots take %zu floats, the arena given holds %zu",
+                             need, l->arena_numel);
+        }
+        a->arena = l->arena;
+        a->arena_borrowed = true;
+    } else if (!checked_mul(&bytes, a->arena_numel, sizeof(float)) ||
+               !(a->arena = calloc(a->arena_numel ? a->arena_numel : 1, sizeof(float)))) {
+        activations_free(a);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
+                         l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+    }
     for (int i = 0; i < a->n_slots; i++)
         *a->slots[i].field = a->arena + a->slots[i].offset;
     return TF_OK;
-oom:
-    activations_free(a);
-    return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
-                     l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+}
+
+Status activations_layout_numel(const Model *m, const ActsLayout *l, size_t *numel, Error *err)
+{
+    Activations a;
+    Status st = register_layout(&a, m, l, err);
+    if (st == TF_OK) {
+        *numel = a.arena_numel;
+        activations_free(&a);
+    }
+    return st;
 }
 
 Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err)
@@ -369,7 +401,8 @@ Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, 
 
 void activations_free(Activations *a)
 {
-    free(a->arena);
+    if (!a->arena_borrowed)
+        free(a->arena);
     free(a->slots);
     free(a->enc);
     free(a->dec);
