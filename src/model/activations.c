@@ -89,6 +89,20 @@ static int present(const Reg *r, SlotWhen when, int in_attn, int self)
     }
 }
 
+/* Append text to name (len characters so far, room for size with its NUL),
+ * cutting it at the end as snprintf would. Not snprintf itself: a
+ * generation step registers hundreds of slots, and parsing a format for
+ * each name was a noticeable part of a cached step. */
+static void name_append(char *name, size_t size, size_t *len, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > size - 1 - *len)
+        n = size - 1 - *len;
+    memcpy(name + *len, text, n);
+    *len += n;
+    name[*len] = '\0';
+}
+
 /* Register one slot (if its `when` holds); returns its index, or −1. */
 static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, Stream sq, Stream skv,
                int q_source, int kv_source, int in_attn, int self)
@@ -109,8 +123,17 @@ static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, 
     Slot *s = &a->slots[a->n_slots];
     memset(s, 0, sizeof *s);
     const char *step = r->l->prefix;
-    snprintf(s->name, sizeof s->name, "%s%s%s%s%s", step ? step : "", step ? "." : "", prefix ? prefix : "",
-             prefix ? "." : "", spec->suffix);
+    size_t len = 0;
+    s->name[0] = '\0';
+    if (step) {
+        name_append(s->name, sizeof s->name, &len, step);
+        name_append(s->name, sizeof s->name, &len, ".");
+    }
+    if (prefix) {
+        name_append(s->name, sizeof s->name, &len, prefix);
+        name_append(s->name, sizeof s->name, &len, ".");
+    }
+    name_append(s->name, sizeof s->name, &len, spec->suffix);
     s->spec = spec;
     s->field = field;
     s->stream_q = sq;
