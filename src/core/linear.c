@@ -2,7 +2,13 @@
  *
  * Each product has a plain reference loop that a student can read and the
  * tests trust, and a fast entry point that hands large products to OpenBLAS
- * (cblas_sgemm), the same kind of float32 GEMM PyTorch calls on the CPU.
+ * (cblas_sgemm), the same kind of float32 GEMM PyTorch calls on the CPU. A
+ * product of one row (n = 1: every product of a generation step with the KV
+ * cache) goes to cblas_sgemv instead, as PyTorch's addmv and mv do: sgemm
+ * copies ("packs") the whole weight matrix into its own layout on every
+ * call, which for a single row costs more than the arithmetic (at base size
+ * a cached step spent half its time packing), while sgemv reads the weights
+ * once, in place.
  *
  * Building with -DTF_NO_BLAS (e.g. `make CPPFLAGS=-DTF_NO_BLAS`) makes
  * linear_forward and matmul_forward use the reference loops for every size,
@@ -32,6 +38,7 @@
 #include "core/ops.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* The running count linear_macs reads. Per thread, so two threads each count
  * their own products; a counter rather than a parameter so that every
@@ -103,6 +110,19 @@ static int use_blas(int n, int k, int m)
         return 0;
     return (size_t)n * (size_t)k * (size_t)m >= LINEAR_BLAS_MIN_MACS;
 }
+
+/* out (n, m) starts as the bias in every row (zeros without one), so that
+ * BLAS adds the product on top (beta = 1), as torch.addmm does. */
+static void fill_bias(float *out, const float *bias, int n, int m)
+{
+    const size_t row = (size_t)m * sizeof *out;
+    if (!bias) {
+        memset(out, 0, (size_t)n * row);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        memcpy(out + (size_t)i * m, bias, row);
+}
 #endif
 
 void linear_forward(float *out, const float *a, const float *w, const float *bias,
@@ -112,13 +132,12 @@ void linear_forward(float *out, const float *a, const float *w, const float *bia
         macs_done += (uint64_t)n * (uint64_t)k * (uint64_t)m;
 #ifndef TF_NO_BLAS
     if (use_blas(n, k, m)) {
-        /* As torch.addmm does for nn.Linear: out starts as the bias in every
-         * row, then GEMM adds a · wᵀ on top (beta = 1). */
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < m; j++)
-                out[(size_t)i * m + j] = bias ? bias[j] : 0.0f;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k,
-                    1.0f, a, k, w, k, 1.0f, out, m);
+        fill_bias(out, bias, n, m);
+        if (n == 1)  /* out (m) += w (m, k) · a (k) */
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, 1.0f, w, k, a, 1, 1.0f, out, 1);
+        else         /* out (n, m) += a (n, k) · wᵀ */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k,
+                        1.0f, a, k, w, k, 1.0f, out, m);
         return;
     }
 #endif
@@ -131,8 +150,16 @@ void matmul_forward(float *out, const float *a, const float *b, int n, int k, in
         macs_done += (uint64_t)n * (uint64_t)k * (uint64_t)m;
 #ifndef TF_NO_BLAS
     if (use_blas(n, k, m)) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, k,
-                    1.0f, a, k, b, m, 0.0f, out, m);
+        if (n == 1) {
+            /* out (m) = bᵀ · a (k), b (k, m) read down its columns. Zeros
+             * and beta = 1 rather than beta = 0: some OpenBLAS versions
+             * scale out by 0, which keeps a NaN left in it. */
+            fill_bias(out, NULL, 1, m);
+            cblas_sgemv(CblasRowMajor, CblasTrans, k, m, 1.0f, b, m, a, 1, 1.0f, out, 1);
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, k,
+                        1.0f, a, k, b, m, 0.0f, out, m);
+        }
         return;
     }
 #endif

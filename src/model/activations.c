@@ -90,6 +90,20 @@ static int present(const Reg *r, SlotWhen when, int in_attn, int self)
     }
 }
 
+/* Append text to name (len characters so far, room for size with its NUL),
+ * cutting it at the end as snprintf would. Not snprintf itself: a
+ * generation step registers hundreds of slots, and parsing a format for
+ * each name was a noticeable part of a cached step. */
+static void name_append(char *name, size_t size, size_t *len, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > size - 1 - *len)
+        n = size - 1 - *len;
+    memcpy(name + *len, text, n);
+    *len += n;
+    name[*len] = '\0';
+}
+
 /* Register one slot (if its `when` holds); returns its index, or −1. */
 static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, Stream sq, Stream skv,
                int q_source, int kv_source, int in_attn, int self)
@@ -110,8 +124,17 @@ static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, 
     Slot *s = &a->slots[a->n_slots];
     memset(s, 0, sizeof *s);
     const char *step = r->l->prefix;
-    snprintf(s->name, sizeof s->name, "%s%s%s%s%s", step ? step : "", step ? "." : "", prefix ? prefix : "",
-             prefix ? "." : "", spec->suffix);
+    size_t len = 0;
+    s->name[0] = '\0';
+    if (step) {
+        name_append(s->name, sizeof s->name, &len, step);
+        name_append(s->name, sizeof s->name, &len, ".");
+    }
+    if (prefix) {
+        name_append(s->name, sizeof s->name, &len, prefix);
+        name_append(s->name, sizeof s->name, &len, ".");
+    }
+    name_append(s->name, sizeof s->name, &len, spec->suffix);
     s->spec = spec;
     s->field = field;
     s->stream_q = sq;
@@ -286,7 +309,9 @@ static void register_all(Reg *r)
     }
 }
 
-Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
+/* Register the slots of a layout, each at its offset in an arena not yet
+ * allocated (a->arena_numel floats). */
+static Status register_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
 {
     const Config *c = &m->cfg;
     memset(a, 0, sizeof *a);
@@ -310,25 +335,55 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     a->scale = c->scale;
     a->temperature = c->attn_temperature;
 
+    Reg r = {a, c, l, 0, 0, false};
     if ((holds(l, c, PART_ENC_EMBED) && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
         (holds(l, c, PART_DEC_EMBED) && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
-        goto oom;
-    Reg r = {a, c, l, 0, 0, false};
-    register_all(&r);
-    if (r.failed)
-        goto oom;
+        r.failed = 1;
+    else
+        register_all(&r);
+    if (r.failed) {
+        activations_free(a);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
+                         l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+    }
+    return TF_OK;
+}
 
+Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
+{
+    Status st = register_layout(a, m, l, err);
+    if (st)
+        return st;
     size_t bytes;
-    if (!checked_mul(&bytes, a->arena_numel, sizeof(float)) ||
-        !(a->arena = big_block_alloc(a->arena_numel)))
-        goto oom;
+    if (l->arena) {
+        if (a->arena_numel > l->arena_numel) {
+            const size_t need = a->arena_numel;
+            activations_free(a);
+            return error_set(err, TF_ERR_RUNTIME, "activations: the slots take %zu floats, the arena given holds %zu",
+                             need, l->arena_numel);
+        }
+        a->arena = l->arena;
+        a->arena_borrowed = true;
+    } else if (!checked_mul(&bytes, a->arena_numel, sizeof(float)) ||
+               !(a->arena = big_block_alloc(a->arena_numel))) {
+        activations_free(a);
+        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
+                         l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+    }
     for (int i = 0; i < a->n_slots; i++)
         *a->slots[i].field = a->arena + a->slots[i].offset;
     return TF_OK;
-oom:
-    activations_free(a);
-    return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
-                     l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+}
+
+Status activations_layout_numel(const Model *m, const ActsLayout *l, size_t *numel, Error *err)
+{
+    Activations a;
+    Status st = register_layout(&a, m, l, err);
+    if (st == TF_OK) {
+        *numel = a.arena_numel;
+        activations_free(&a);
+    }
+    return st;
 }
 
 Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err)
@@ -370,7 +425,8 @@ Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, 
 
 void activations_free(Activations *a)
 {
-    big_block_free(a->arena, a->arena_numel);
+    if (!a->arena_borrowed)
+        big_block_free(a->arena, a->arena_numel);
     free(a->slots);
     free(a->enc);
     free(a->dec);

@@ -314,6 +314,7 @@ typedef struct {
     int n_slots;
     float *arena;           /* every slot's data, one allocation */
     size_t arena_numel;
+    bool arena_borrowed;    /* the layout's arena: not freed here */
 
     /* sizes of this run */
     int B, Ts, Tt, d, h, dk, F, V;
@@ -349,6 +350,11 @@ typedef struct {
     bool sampling;
     bool gen_summary;   /* gen.tokens, gen.work */
     const char *prefix; /* "gen.3": every name (and source) becomes "gen.3.<name>" */
+    /* A block of arena_numel floats, the caller's, to hold the slots (what
+     * activations_layout_numel says they take, or more), so that a run of
+     * layouts reuses one block; NULL: activations_init_layout allocates it. */
+    float *arena;
+    size_t arena_numel;
 } ActsLayout;
 
 /* Register every slot of a whole forward pass over batch b, in execution
@@ -360,8 +366,11 @@ Status activations_init(Activations *a, const Model *m, const Batch *b, Error *e
  * decoder-only model): what generation records before its steps. */
 Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, Error *err);
 /* The same for any layout (generation registers its steps this way). The
- * label arrays it points at must outlive acts. */
+ * label arrays it points at must outlive acts, and so must l->arena when
+ * given; its values are not cleared (every slot is written by its pass). */
 Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err);
+/* The floats the slots of a layout take (l->arena is not read). */
+Status activations_layout_numel(const Model *m, const ActsLayout *l, size_t *numel, Error *err);
 void activations_free(Activations *a);
 
 /* Describe slot i as a Record pointing into the slot's data and the

@@ -102,32 +102,40 @@ void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCa
                     int d, int h, const AttnPositions *pos, const AttnSwitches *sw)
 {
     const int dk = d / h;
-    const float *wq = in_w, *wk = in_w + (size_t)d * d, *wv = in_w + (size_t)2 * d * d;
-    const float *bq = in_b, *bk = in_b + d, *bv = in_b + 2 * d;
     const int row = c->n;  /* where the new key goes: its position */
-    for (int hh = 0; hh < h; hh++) {
-        const size_t qo = (size_t)hh * dk, co = (size_t)hh * c->cap * dk;
-        linear_forward(o->q + qo, xq, wq + (size_t)hh * dk * d, bq + hh * dk, 1, d, dk);
-        if (pos->rope)
-            positions_rope_rotate(o->q_rot + qo, o->q + qo, pos->q_pos0, 1, dk);
-        if (x_new) {
-            /* Only the newest position is projected: the earlier rows are
-             * what this cache saved from earlier steps. */
-            float *k = c->k + co + (size_t)row * dk, *v = c->v + co + (size_t)row * dk;
-            linear_forward(k, x_new, wk + (size_t)hh * dk * d, bk + hh * dk, 1, d, dk);
-            linear_forward(v, x_new, wv + (size_t)hh * dk * d, bv + hh * dk, 1, d, dk);
+    /* One product for every head at once: head hh's rows of W_Q are rows
+     * [hh·dk, (hh+1)·dk), one after another, and one query row (h, 1, dk)
+     * is d values in the same order. */
+    linear_forward(o->q, xq, in_w, in_b, 1, d, d);
+    if (x_new) {
+        /* Only the newest position is projected, through W_K and W_V at
+         * once (rows [d, 3d) of in_w): fresh (2, d) is its K row and its V
+         * row, whose heads then join each head's rows; the earlier rows are
+         * what this cache saved from earlier steps. */
+        linear_forward(c->fresh, x_new, in_w + (size_t)d * d, in_b + d, 1, d, 2 * d);
+        for (int hh = 0; hh < h; hh++) {
+            const size_t at = (size_t)hh * c->cap * dk + (size_t)row * dk;
+            memcpy(c->k + at, c->fresh + (size_t)hh * dk, (size_t)dk * sizeof *c->k);
+            memcpy(c->v + at, c->fresh + d + (size_t)hh * dk, (size_t)dk * sizeof *c->v);
             if (pos->rope)
-                positions_rope_rotate(c->k_rot + co + (size_t)row * dk, k, pos->q_pos0, 1, dk);
+                positions_rope_rotate(c->k_rot + at, c->k + at, pos->q_pos0, 1, dk);
         }
-    }
-    if (x_new)
         c->n++;
+    }
+    if (pos->rope)
+        for (int hh = 0; hh < h; hh++)
+            positions_rope_rotate(o->q_rot + (size_t)hh * dk, o->q + (size_t)hh * dk, pos->q_pos0, 1, dk);
     const int Tk = c->n;
-    /* The records show the cache so far, heads one after another. */
+    /* The records show the cache so far, heads one after another. A cache
+     * that is full (cap = n: cross-attention's, of the memory) already has
+     * the records' layout, and the generator points the records at it:
+     * then there is nothing to copy. */
     for (int hh = 0; hh < h; hh++) {
         const size_t co = (size_t)hh * c->cap * dk, ko = (size_t)hh * Tk * dk, n = (size_t)Tk * dk;
-        memcpy(o->k + ko, c->k + co, n * sizeof *o->k);
-        memcpy(o->v + ko, c->v + co, n * sizeof *o->v);
+        if (o->k != c->k)
+            memcpy(o->k + ko, c->k + co, n * sizeof *o->k);
+        if (o->v != c->v)
+            memcpy(o->v + ko, c->v + co, n * sizeof *o->v);
         if (pos->rope)
             memcpy(o->k_rot + ko, c->k_rot + co, n * sizeof *o->k_rot);
     }

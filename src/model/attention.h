@@ -60,6 +60,8 @@ void attention_forward(const AttnActs *o,
 typedef struct {
     float *k, *v;     /* (h, cap, dk) */
     float *k_rot;     /* (h, cap, dk), or NULL without rope */
+    float *fresh;     /* (2, d): the newest row's K and V, from one product, before
+                       * they join each head's rows; NULL in a cache only filled */
     int cap;          /* rows allocated */
     int n;            /* rows held */
 } KVCache;
@@ -72,7 +74,8 @@ void attention_cache_fill(KVCache *c, const float *xkv, const float *in_w, const
 /* One query row (Tq = 1) over the cache. When x_new (1, d) is given its K
  * and V (rotated for position pos->q_pos0 with rope) are appended first, so
  * Tk = c->n afterwards; the cache's rows are then copied into o->k, o->v
- * (and o->k_rot), the records of "the cache so far". */
+ * (and o->k_rot), the records of "the cache so far", unless o->k is c->k
+ * itself (a full cache, cap = n, whose layout is the records'). */
 void attention_step(const AttnActs *o, const float *xq, const float *x_new, KVCache *c,
                     const float *in_w, const float *in_b, const float *out_w, const float *out_b,
                     int d, int h, const AttnPositions *pos, const AttnSwitches *sw);

@@ -86,7 +86,8 @@ static Status alloc_caches(Generator *g, Error *err)
     const int L = c->dec_layers, h = c->heads, dk = c->d_model / c->heads;
     const int rope = c->positions == POS_ROPE;
     const size_t self = (size_t)h * g->max_steps * dk, cross = (size_t)h * g->Ts * dk;
-    size_t per_layer = self * (rope ? 3 : 2) + cross * 2, total;
+    const size_t fresh = (size_t)2 * c->d_model;
+    size_t per_layer = self * (rope ? 3 : 2) + fresh + cross * 2, total;
     g->caches = calloc((size_t)L, sizeof *g->caches);
     if (!g->caches || !checked_mul(&total, per_layer, (size_t)L) || !(g->cache_block = calloc(total ? total : 1, sizeof(float))))
         return error_set(err, TF_ERR_RUNTIME, "out of memory allocating the KV cache");
@@ -98,10 +99,58 @@ static Status alloc_caches(Generator *g, Error *err)
         s->v = p, p += self;
         if (rope)
             s->k_rot = p, p += self;
+        s->fresh = p, p += fresh;
         x->cap = g->Ts;
         x->k = p, p += cross;
         x->v = p, p += cross;
     }
+    return TF_OK;
+}
+
+/* The slots of step S: the decoder's parts and layers, then the step's
+ * choice, named gen.S.* (prefix: room for that name). */
+static void step_layout(Generator *g, int S, char *prefix, size_t size, ActsLayout *out)
+{
+    const bool cached = g->o.use_cache;
+    ActsLayout l;
+    memset(&l, 0, sizeof l);
+    l.B = 1;
+    l.len[STREAM_SRC] = g->Ts;
+    l.labels[STREAM_SRC] = g->src_labels;
+    /* Queries: the new row alone with the cache, the whole prefix without.
+     * Keys: the whole prefix either way. */
+    l.len[STREAM_TGT] = cached ? 1 : S + 1;
+    l.first_pos[STREAM_TGT] = cached ? S : 0;  /* the query of step S is at position S */
+    l.ids[STREAM_TGT] = cached ? g->seq + S : g->seq;
+    l.len[STREAM_KEYS] = S + 1;
+    l.ids[STREAM_KEYS] = g->seq;
+    l.decoder = true;
+    l.gen_step = true;
+    l.sampling = g->o.temperature > 0.0f;
+    snprintf(prefix, size, "gen.%d", S);
+    l.prefix = prefix;
+    l.arena = g->arena;
+    l.arena_numel = g->arena_numel;
+    *out = l;
+}
+
+/* One block for the slots of every step, sized for the last: the step
+ * whose prefix is longest, so its slots are the largest. Each step then
+ * writes over the one before (which its caller has written out), rather
+ * than starting from a fresh allocation, whose pages would all be faulted
+ * in and cleared again. */
+static Status alloc_arena(Generator *g, Error *err)
+{
+    ActsLayout l;
+    char prefix[32];
+    step_layout(g, g->max_steps - 1, prefix, sizeof prefix, &l);
+    size_t numel;
+    Status st = activations_layout_numel(g->m, &l, &numel, err);
+    if (st)
+        return st;
+    if (!(g->arena = calloc(numel ? numel : 1, sizeof *g->arena)))
+        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating the generation steps' slots");
+    g->arena_numel = numel;
     return TF_OK;
 }
 
@@ -133,7 +182,7 @@ Status generator_init(Generator *g, const Model *m, const Batch *b, const float 
     for (int t = 0; t < g->prompt_len; t++)
         g->seq[t] = b->tgt[t];
     g->n_seq = g->prompt_len;
-    if (o->use_cache && (st = alloc_caches(g, err))) {
+    if ((o->use_cache && (st = alloc_caches(g, err))) || (st = alloc_arena(g, err))) {
         generator_free(g);
         return st;
     }
@@ -236,7 +285,6 @@ static int sample_token(Generator *g, int V)
 Status generator_step_register(Generator *g, Error *err)
 {
     const int S = g->step;
-    const bool cached = g->o.use_cache;
     if (g->done || S >= g->max_steps)
         return error_set(err, TF_ERR_RUNTIME, "generation has already finished");
     if (g->have_acts)
@@ -244,28 +292,21 @@ Status generator_step_register(Generator *g, Error *err)
     g->have_acts = false;
 
     ActsLayout l;
-    memset(&l, 0, sizeof l);
-    l.B = 1;
-    l.len[STREAM_SRC] = g->Ts;
-    l.labels[STREAM_SRC] = g->src_labels;
-    /* Queries: the new row alone with the cache, the whole prefix without.
-     * Keys: the whole prefix either way. */
-    l.len[STREAM_TGT] = cached ? 1 : S + 1;
-    l.first_pos[STREAM_TGT] = cached ? S : 0;  /* the query of step S is at position S */
-    l.ids[STREAM_TGT] = cached ? g->seq + S : g->seq;
-    l.len[STREAM_KEYS] = S + 1;
-    l.ids[STREAM_KEYS] = g->seq;
-    l.decoder = true;
-    l.gen_step = true;
-    l.sampling = g->o.temperature > 0.0f;
-    snprintf(g->prefix, sizeof g->prefix, "gen.%d", S);
-    l.prefix = g->prefix;
+    step_layout(g, S, g->prefix, sizeof g->prefix, &l);
     Status st = activations_init_layout(&g->acts, g->m, &l, err);
-    if (st == TF_OK) {
-        g->have_acts = true;
-        g->acts_step = S;
-    }
-    return st;
+    if (st)
+        return st;
+    g->have_acts = true;
+    g->acts_step = S;
+    /* The cross-attention's K and V records are the memory's rows in the
+     * cross cache, which is full from step 0 on and laid out as they are
+     * (h, Ts, dk): they point at it instead of receiving a copy each step. */
+    if (g->caches && g->m->cfg.arch == ARCH_ENCODER_DECODER)
+        for (int i = 0; i < g->m->cfg.dec_layers; i++) {
+            g->acts.dec[i].cross_attn.k = g->caches[i].cross.k;
+            g->acts.dec[i].cross_attn.v = g->caches[i].cross.v;
+        }
+    return TF_OK;
 }
 
 Status generator_step_run(Generator *g, Error *err)
@@ -355,5 +396,6 @@ void generator_free(Generator *g)
     free(g->order);
     free(g->caches);
     free(g->cache_block);
+    free(g->arena);
     memset(g, 0, sizeof *g);
 }

@@ -23,10 +23,13 @@
  * runs the ordinary parallel decoder pass over the whole prefix of S + 1
  * tokens again, a separate code path whose answers must agree.
  *
- * Each step fills a fresh set of slots, registered from the slot table
- * under the prefix "gen.S" (activations.h), which the caller writes out
- * before the next step: memory holds one step's slots and the cache, not
- * the whole history. Math only: no I/O. */
+ * Each step fills a set of slots, registered from the slot table under
+ * the prefix "gen.S" (activations.h), which the caller writes out before
+ * the next step: memory holds one step's slots (in one block that every
+ * step reuses) and the cache, not the whole history. With the cache, a
+ * step's cross-attention K and V records are the cross cache itself (the
+ * same every step); its self-attention K and V records are a copy of the
+ * cache's rows so far. Math only: no I/O. */
 #ifndef TF_MODEL_GENERATOR_H
 #define TF_MODEL_GENERATOR_H
 
@@ -76,6 +79,8 @@ typedef struct {
     Rng rng;
     char prefix[32];
 
+    float *arena;               /* (arena_numel) the slots of every step, one after another */
+    size_t arena_numel;
     Activations acts;           /* the last step's slots: gen.S.* */
     bool have_acts;
     int acts_step;              /* the S of acts */

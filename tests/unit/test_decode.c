@@ -637,6 +637,14 @@ static void test_step_records(void **state)
         snprintf(name, sizeof name, "gen.%d.token", S);
         activations_record(&g.acts, activations_find(&g.acts, name), &r);
         assert_string_equal(r.col_labels[0], vocab_token(&s.m.vocab, g.seq[S + 1]));
+        /* the cross-attention's K and V records are the memory's rows in the
+         * cross cache itself, not a copy made each step */
+        snprintf(name, sizeof name, "gen.%d.dec.1.cross_attn.v", S);
+        activations_record(&g.acts, activations_find(&g.acts, name), &r);
+        assert_ptr_equal(r.data, g.caches[1].cross.v);
+        /* and every step's slots lie in the generator's one block */
+        assert_ptr_equal(g.acts.arena, g.arena);
+        assert_true(g.acts.arena_numel <= g.arena_numel);
         run_labels_free(&rl);
         /* memory per step grows by the cache rows only, the same each step */
         if (S >= 2)
@@ -647,6 +655,45 @@ static void test_step_records(void **state)
     }
     generator_free(&g);
     activations_free(&enc);
+    teardown(&s);
+}
+
+/* A layout given a block holds its slots there, whatever the block held
+ * before, and one too small for them is refused. */
+static void test_slots_in_a_given_arena(void **state)
+{
+    (void)state;
+    Setup s;
+    setup(&s, ARCH_ENCODER_DECODER, NORM_POST, POS_SINUSOIDAL, "猫 追 老鼠", NULL);
+    ActsLayout l;
+    memset(&l, 0, sizeof l);
+    l.B = 1;
+    l.len[STREAM_SRC] = s.b.Ts;
+    l.labels[STREAM_SRC] = s.b.src_labels;
+    l.encoder = true;
+    size_t numel;
+    Error err;
+    assert_int_equal(activations_layout_numel(&s.m, &l, &numel, &err), TF_OK);
+    Activations own, given;
+    assert_int_equal(activations_init_layout(&own, &s.m, &l, &err), TF_OK);
+    assert_int_equal(own.arena_numel, numel);
+    model_encode(&s.m, &s.b, &own);
+
+    float *block = malloc(numel * sizeof *block);
+    for (size_t i = 0; i < numel; i++)
+        block[i] = NAN;
+    l.arena = block;
+    l.arena_numel = numel - 1;
+    assert_int_equal(activations_init_layout(&given, &s.m, &l, &err), TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.msg, "the arena given holds"));
+    l.arena_numel = numel;
+    assert_int_equal(activations_init_layout(&given, &s.m, &l, &err), TF_OK);
+    assert_ptr_equal(given.arena, block);
+    model_encode(&s.m, &s.b, &given);
+    assert_memory_equal(given.arena, own.arena, numel * sizeof *block);
+    activations_free(&given);  /* leaves the block to its owner, who frees it */
+    free(block);
+    activations_free(&own);
     teardown(&s);
 }
 
@@ -812,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_sampling_is_reproducible),
         cmocka_unit_test(test_sampling_follows_the_distribution),
         cmocka_unit_test(test_step_records),
+        cmocka_unit_test(test_slots_in_a_given_arena),
         cmocka_unit_test(test_work_is_counted),
         cmocka_unit_test(test_work_follows_the_mode),
         cmocka_unit_test(test_bad_options),

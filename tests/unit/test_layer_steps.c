@@ -30,14 +30,17 @@ static void fill_nan(Activations *a)
         a->arena[i] = NAN;
 }
 
-/* Fail, naming the first slot that holds a NaN, and how many of its values do. */
+/* Fail, naming the first slot that holds a NaN, and how many of its values
+ * do. Read where the slot's record reads: a generation step's cross-attention
+ * K and V point at the KV cache, not into the arena. */
 static void check_written(const Activations *a, const char *what)
 {
     for (int i = 0; i < a->n_slots; i++) {
         const Slot *s = &a->slots[i];
+        const float *data = *s->field;
         size_t unwritten = 0;
         for (size_t k = 0; k < s->numel; k++)
-            unwritten += isnan(a->arena[s->offset + k]) != 0;
+            unwritten += isnan(data[k]) != 0;
         if (unwritten)
             fail_msg("%s: %s: %zu of %zu values never written", what, s->name, unwritten, s->numel);
         /* provenance names a record computed before this one */
