@@ -73,7 +73,10 @@ void export_pages_title(const Record *r, const RecordPages *pg, size_t page, cha
 
 /* "[head=4, query=3, key=3]" */
 void export_shape_text(const Record *r, char *buf, size_t cap);
-/* Shortest decimal that reads back as exactly v; "-inf", "inf", "nan". */
+/* Shortest decimal that reads back as exactly v (the fewest significant
+ * digits whose %.*g does; below a million written out: 100, not 1e+02);
+ * "-inf", "inf", "nan". At most EXPORT_FLOAT_MAX bytes with the '\0'. */
+#define EXPORT_FLOAT_MAX 24
 void export_format_float(char *buf, size_t cap, float v);
 
 #endif
