@@ -480,10 +480,54 @@ static void dat_comment(FILE *out, const char *key, const char *value)
         fprintf(out, "# %s: %s\n", key, value);
 }
 
+/* What the scripts would otherwise learn from the page by passes of
+ * gnuplot's stats, each evaluating an expression per cell (seconds on a
+ * 512 x 512 page): the smallest and largest finite value, written as the
+ * values are, so gnuplot reads the same numbers; how many are not finite,
+ * and of those -inf; whether the finite ones are all whole numbers as
+ * gnuplot's int() takes them (|v| < 2^63). */
+static void dat_values(FILE *out, const float *m, size_t n)
+{
+    float mn = 0, mx = 0;
+    size_t nonfinite = 0, neginf = 0;
+    bool any = false, whole = true;
+    for (size_t k = 0; k < n; k++) {
+        float v = m[k];
+        if (!isfinite(v)) {
+            nonfinite++;
+            neginf += v < 0 && isinf(v);
+            continue;
+        }
+        if (!any || v < mn)
+            mn = v;
+        if (!any || v > mx)
+            mx = v;
+        any = true;
+        if (whole && !(fabsf(v) < 0x1p63f && v == truncf(v)))
+            whole = false;
+    }
+    char lo[EXPORT_FLOAT_MAX], hi[EXPORT_FLOAT_MAX];
+    float_text(lo, mn);
+    float_text(hi, mx);
+    fprintf(out, "# values: min %s max %s nonfinite %zu neginf %zu whole %d\n", lo, hi, nonfinite, neginf,
+            whole);
+}
+
 bool export_write_dat(FILE *out, const Record *r)
 {
     RecordPages pg;
     export_pages_of(r, &pg);
+    return export_write_dat_pages(out, r, 0, pg.pages);
+}
+
+bool export_write_dat_pages(FILE *out, const Record *r, size_t first, size_t count)
+{
+    RecordPages pg;
+    export_pages_of(r, &pg);
+    if (first > pg.pages)
+        first = pg.pages;
+    if (count > pg.pages - first)
+        count = pg.pages - first;
     char shape[160], title[160];
     export_shape_text(r, shape, sizeof shape);
     fprintf(out, "# %s %s\n", r->name, shape);
@@ -494,11 +538,13 @@ bool export_write_dat(FILE *out, const Record *r)
     dat_comment(out, "keys/values from", r->kv_source);
     fprintf(out, "# %zu page%s of %zu rows x %zu columns%s\n", pg.pages, pg.pages == 1 ? "" : "s",
             pg.rows, pg.cols, pg.pages > 1 ? "; gnuplot: plot 'FILE' index N matrix with image" : "");
+    if (count < pg.pages)
+        fprintf(out, "# pages in this file: %zu to %zu\n", first, first + count - 1);
     /* rows that are probability distributions: their entropy is stated */
     const bool distributions = record_kind_is_distribution(record_kind_of(r->kind));
-    for (size_t page = 0; page < pg.pages; page++) {
+    for (size_t page = first; page < first + count; page++) {
         const float *m = export_pages_data(r, &pg, page);  /* (rows, cols) */
-        if (page)
+        if (page > first)
             fputs("\n\n", out);  /* two blank lines: gnuplot's data-set separator */
         if (pg.paged) {
             export_pages_title(r, &pg, page, title, sizeof title);
@@ -513,6 +559,7 @@ bool export_write_dat(FILE *out, const Record *r)
             row_stats_page(m, pg.rows, pg.cols, r->query_pos, r->key_pos, &rs);
             fprintf(out, "# row entropy: %.9g\n", rs.entropy_bits);
         }
+        dat_values(out, m, pg.rows * pg.cols);
         for (size_t i = 0; i < pg.rows; i++)
             put_row(out, m + i * pg.cols, pg.cols, ' ');
     }

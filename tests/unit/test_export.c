@@ -147,6 +147,7 @@ static void test_dat(void **state)
                 "# rows (query): 猫 老鼠\n"
                 "# cols (key): 猫 老鼠\n"
                 "# row entropy: 0.5\n"  /* 0 and 1 bit; -inf is left out (core/row_stats.h) */
+                "# values: min 0.5 max 1 nonfinite 1 neginf 1 whole 0\n"
                 "1 -inf\n"
                 "0.5 0.5\n"
                 "\n\n"
@@ -154,15 +155,41 @@ static void test_dat(void **state)
                 "# rows (query): 猫 老鼠\n"
                 "# cols (key): 猫 老鼠\n"
                 "# row entropy: 0.484497814\n"
+                "# values: min 0.1 max 0.9 nonfinite 1 neginf 1 whole 0\n"
                 "0.25 -inf\n"
                 "0.1 0.9\n");
     free(got);
+    /* the pages a figure draws: the header is the whole record's */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_true(export_write_dat_pages(f, &attn_rec, 1, 1));
+    fclose(f);
+    expect_text("page 1 of the attention dat", buf,
+                "# enc.0.attn.weights [head=2, query=2, key=2]\n"
+                "# kind: weights\n"
+                "# formula: softmax(masked)\n"
+                "# description: Attention.\n"
+                "# queries from: enc.input\n"
+                "# keys/values from: enc.input\n"
+                "# 2 pages of 2 rows x 2 columns; gnuplot: plot 'FILE' index N matrix with image\n"
+                "# pages in this file: 1 to 1\n"
+                "# head 1\n"
+                "# rows (query): 猫 老鼠\n"
+                "# cols (key): 猫 老鼠\n"
+                "# row entropy: 0.484497814\n"
+                "# values: min 0.1 max 0.9 nonfinite 1 neginf 1 whole 0\n"
+                "0.25 -inf\n"
+                "0.1 0.9\n");
+    free(buf);
     got = render(export_write_dat, &quoting_rec);
     expect_text("2-D dat", got,
                 "# enc.embed [token=2, model=3]\n"
                 "# kind: activation\n"
                 "# 1 page of 2 rows x 3 columns\n"
                 "# rows (token): a,b say \"hi\"\n"
+                "# values: min 1 max 6 nonfinite 0 neginf 0 whole 1\n"
                 "1 2 3\n"
                 "4 5 6\n");
     free(got);
