@@ -250,6 +250,20 @@ static Nearest nearest_decimal(uint32_t m, int e, bool narrow_below, int p, int 
     return NEAREST_OK;
 }
 
+/* nearest_decimal at p digits, E corrected when log10 put it one off;
+ * false when the numbers do not fit. */
+static bool nearest_at(uint32_t m, int e, bool narrow_below, int p, int *E, uint64_t *d, bool *back)
+{
+    Nearest got = nearest_decimal(m, e, narrow_below, p, *E, d, back);
+    for (int tries = 0; got == NEAREST_E_LOW || got == NEAREST_E_HIGH; tries++) {
+        if (tries == 2)
+            return false;  /* cannot happen: log10 is never two off */
+        *E += got == NEAREST_E_LOW ? 1 : -1;
+        got = nearest_decimal(m, e, narrow_below, p, *E, d, back);
+    }
+    return got == NEAREST_OK;
+}
+
 /* %.*g's text of D·10^X with D's p digits (trailing zeros dropped), and
  * below a million, written out. Returns the length. */
 static size_t decimal_text(char *out, bool negative, uint64_t D, int p, int X)
@@ -355,28 +369,35 @@ static size_t float_text(char *out, float v)
     int E = (int)floor(log10(fabs((double)v)));
     uint64_t D = 0;
     bool back = false;
-    for (int p = 1; p <= 9; p++) {
-        Nearest got = nearest_decimal(m, e, narrow_below, p, E, &D, &back);
-        for (int tries = 0; got == NEAREST_E_LOW || got == NEAREST_E_HIGH; tries++) {
-            if (tries == 2)
-                got = NEAREST_RANGE;  /* cannot happen: log10 is never two off */
-            else
-                got = nearest_decimal(m, e, narrow_below, p, E += got == NEAREST_E_LOW ? 1 : -1, &D, &back);
-        }
-        if (got == NEAREST_RANGE) {
-            float_text_search(out, EXPORT_FLOAT_MAX, v);
-            return strlen(out);
-        }
-        if (back || p == 9) {
-            int X = E;
-            if (D == (uint64_t)pow10_u128(p)) {  /* rounded up to 10^(E+1) */
-                D /= 10;
-                X++;
-            }
-            return decimal_text(out, negative, D, p, X);
-        }
+    /* Whether p digits read back: a longer nearest decimal is never
+     * farther from v, so where the rounding interval is symmetric p ↦
+     * "reads back" is false up to some p and true from there on (at most
+     * 9), and a bisection finds the first true one. Where it is not (a
+     * power of two, narrow_below) a nearer decimal can fall below the
+     * narrow side: those try each p in turn. */
+    int lo = 1, hi = 9;
+    while (lo < hi) {
+        int p = narrow_below ? lo : (lo + hi) / 2;
+        if (!nearest_at(m, e, narrow_below, p, &E, &D, &back))
+            goto search;
+        if (back)
+            hi = p;
+        else
+            lo = p + 1;
+        if (narrow_below && back)
+            break;
     }
-    return 0;  /* not reached: p = 9 returns */
+    if (!nearest_at(m, e, narrow_below, lo, &E, &D, &back))
+        goto search;
+    int X = E;
+    if (D == (uint64_t)pow10_u128(lo)) {  /* rounded up to 10^(E+1) */
+        D /= 10;
+        X++;
+    }
+    return decimal_text(out, negative, D, lo, X);
+search:
+    float_text_search(out, EXPORT_FLOAT_MAX, v);
+    return strlen(out);
 }
 
 void export_format_float(char *buf, size_t cap, float v)
