@@ -162,6 +162,10 @@ if (!exists("tf_parse_header")) { tf_parse_header = 1 }
 if (tf_parse_header) {
 # Every line is read as one string column: '#' lines are data here, and
 # a tab never occurs in the file (labels have no control characters).
+# The '#' lines come first in each page (at most 13 in the first, 5 in
+# the others): only the first tf_hlines + 1 lines of a page are read,
+# not its rows of numbers (seconds for an 8 MB record).
+tf_hlines = 31
 tf_name = ""; tf_shape = ""; tf_kind = ""; tf_formula = ""; tf_desc = ""
 tf_qsrc = ""; tf_kvsrc = ""; tf_npages = 0; tf_R = 0; tf_C = 0; tf_dfirst = 0; tf_dlast = -1
 tf_head1(s, blk, i) = \
@@ -177,7 +181,7 @@ tf_head1(s, blk, i) = \
         (tf_npages = int(word(s, 2)), tf_R = int(word(s, 5)), tf_C = int(word(s, 8)), 0) : 0
 set datafile commentschars ""
 set datafile separator "\t"
-stats data using (tf_head1(strcol(1), column(-2), column(0))) nooutput
+stats data every ::0::tf_hlines using (tf_head1(strcol(1), column(-2), column(0))) nooutput
 if (tf_npages < 1 || tf_R < 1 || tf_C < 1) {
     exit error sprintf("%s: not a traceformer .dat file (no '# N pages of R rows x C columns' line)", data)
 }
@@ -208,7 +212,7 @@ tf_head3(s, p, first) = \
         tf_pnbad[p] = int(word(s, 8)), tf_pwhole[p] = int(word(s, 12)), 0) : \
     (tf_startswith(s, "# ") && !first && strstrt(s, ": ") == 0 && !tf_digit(s[3:3]) && tf_ptitle[p] eq "") ? \
         (tf_ptitle[p] = s[3:], 0) : 0
-stats data using (tf_head2(strcol(1), column(-2), column(0))) nooutput
+stats data every ::0::tf_hlines using (tf_head2(strcol(1), column(-2), column(0))) nooutput
 set datafile commentschars "#"
 set datafile separator whitespace
 # Pages a..b (from 0) summed up from their "# values:" lines: whether
@@ -243,7 +247,7 @@ if (mask ne "" && tf_parse_header) {
         (tf_startswith(s, "# values: ") && blk == (tf_mnpages > 1 ? batch : 0)) ? (tf_mninf = int(word(s, 10)), 0) : 0
     set datafile commentschars ""
     set datafile separator "\t"
-    stats mask using (tf_mhead(strcol(1), column(-2))) nooutput
+    stats mask every ::0::tf_hlines using (tf_mhead(strcol(1), column(-2))) nooutput
     set datafile commentschars "#"
     set datafile separator whitespace
     if (tf_mnpages < 1) { exit error sprintf("mask %s: not a traceformer .dat file", mask) }
