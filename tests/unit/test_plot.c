@@ -1159,6 +1159,8 @@ static void test_drawn_pages_only(void **state)
     assert_not_blank(&im);
     free(im.px);
     f->o.head = -1;
+    f->o.geometry = f->geometry;
+    unlink(f->geometry);
     if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
         fail_msg("plot: %s", err.msg);
     snprintf(dat, sizeof dat, "%s/dec.0.self_attn.weights.dat", f->out);
@@ -1167,6 +1169,18 @@ static void test_drawn_pages_only(void **state)
     assert_non_null(strstr(text, "# head 1\n"));
     assert_null(strstr(text, "# pages in this file"));
     free(text);
+    /* each panel of the grid its own head (the panels read a file a
+     * page): cell (1, 0) has weight 1/2 in head 0, 0 in head 1 */
+    im = png_read(path);
+    for (int which = 0; which < 2; which++) {
+        Panel p = read_panel(f->geometry, which);
+        double rgb[3];
+        png_cell_rgb(&im, &p, T, T, 1, 0, rgb);
+        bool white = rgb[0] > 240 && rgb[1] > 240 && rgb[2] > 240;
+        if (white != (which == 1))
+            fail_msg("panel %d: cell (1, 0) is %s", which, white ? "white" : "coloured");
+    }
+    free(im.px);
     trace_reader_close(r);
 }
 

@@ -82,10 +82,11 @@ tf_maskplot = tf_nmasked == 0 ? "" : \
     (tf_cellw >= 8 && tf_cellh >= 8 ? sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(\"×\") with labels tc rgb \"#f2f2f2\" font tf_fontspec(tf_xsize) notitle", tf_mpage) : "")
 # The values in the cells: no labels at all when none are printed (a
 # label a cell, each empty, would draw nothing and take seconds).
-tf_di = tf_page - tf_dfirst
+tf_di = tf_pindex(tf_page)
+tf_pf = tf_pfile(tf_page)
 tf_valueplot = !tf_values ? "" : \
-    ', data index tf_di matrix using 1:2:(!tf_masked($1, $2) ? tf_vlabel($3) : ""):(tf_vcolor($3)) with labels tc rgb variable font tf_fontspec(tf_vsize) notitle'
-plot data index tf_di matrix @tf_image notitle @tf_maskplot, \
+    ', tf_pf index tf_di matrix using 1:2:(!tf_masked($1, $2) ? tf_vlabel($3) : ""):(tf_vcolor($3)) with labels tc rgb variable font tf_fontspec(tf_vsize) notitle'
+plot tf_pf index tf_di matrix @tf_image notitle @tf_maskplot, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_bg_rgb title tf_bg_title, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_key2_rgb title tf_key2_title, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_mask_rgb title tf_mask_key @tf_valueplot
