@@ -40,20 +40,29 @@ if (head >= 0 && tf_nheads == 0) { exit error sprintf("head %d: %s has no head a
 if (head >= tf_nheads && tf_nheads > 0) { exit error sprintf("head %d: %s has heads 0..%d", head, tf_name, tf_nheads - 1) }
 if (page < 0) { page = batch * (tf_nheads > 0 ? tf_nheads : 1) + (head > 0 ? head : 0) }
 if (page >= tf_npages) { exit error sprintf("page %d: %s has pages 0..%d", page, tf_name, tf_npages - 1) }
+if (page < tf_dfirst || page > tf_dlast) { exit error sprintf("page %d: %s holds pages %d..%d", page, data, tf_dfirst, tf_dlast) }
 if (palette ne "auto" && palette ne "sequential" && palette ne "diverging") {
     exit error sprintf("palette '%s': expected auto, sequential or diverging", palette)
 }
 tf_page = page
 
 # ---- the values ----
-stats data index tf_page matrix using (tf_isfin($3) ? 0 : 1) nooutput
-tf_nbad = STATS_sum
+# from the page's "# values:" line (lib/common.gp), else by passes of stats
+tf_di = tf_page - tf_dfirst
 tf_vmin = 0; tf_vmax = 0
-if (tf_nbad < tf_R * tf_C) {
-    eval tf_minmax("index tf_page")
+if (tf_hasvalues(tf_page, tf_page)) {
+    tf_nbad = tf_rnbad(tf_page, tf_page)
+    if (tf_nbad < tf_R * tf_C) { tf_vmin = tf_rmin(tf_page, tf_page); tf_vmax = tf_rmax(tf_page, tf_page) }
+    tf_allint = tf_rwhole(tf_page, tf_page)
+} else {
+    stats data index tf_di matrix using (tf_isfin($3) ? 0 : 1) nooutput
+    tf_nbad = STATS_sum
+    if (tf_nbad < tf_R * tf_C) {
+        eval tf_minmax("index tf_di")
+    }
+    stats data index tf_di matrix using ((tf_isfin($3) && $3 != int($3)) ? 1 : 0) nooutput
+    tf_allint = STATS_sum == 0     # token ids, buckets, masks: no decimals
 }
-stats data index tf_page matrix using ((tf_isfin($3) && $3 != int($3)) ? 1 : 0) nooutput
-tf_allint = STATS_sum == 0     # token ids, buckets, masks: no decimals
 tf_seq = palette eq "sequential" || (palette eq "auto" && tf_vmin >= 0)
 tf_M = tf_max(abs(tf_vmin), abs(tf_vmax))
 if (tf_seq) { tf_lo = tf_min(0, tf_vmin); tf_hi = tf_vmax > tf_lo ? tf_vmax : tf_lo + 1 } \
@@ -69,8 +78,13 @@ tf_vfmt = tf_allint ? "%.0f" : tf_vformat(tf_max(abs(tf_lo), abs(tf_hi)))
 tf_cbox = 1
 tf_bg_rgb = tf_mask_rgb
 # -inf cells the block's mask marks already (lib/common.gp) need no entry of their own
-stats data index tf_page matrix using ((!tf_isfin($3) && !tf_masked($1, $2)) ? 1 : 0) nooutput
-tf_bg_title = STATS_sum > 0 ? "−∞ (masked: weight 0 after softmax)" : ""
+tf_nbadfree = tf_nbad
+if (tf_nbad > 0 && tf_nmasked > 0) {
+    eval tf_mask_array
+    stats data index tf_di matrix using ((!tf_isfin($3) && !tf_masked($1, $2)) ? 1 : 0) nooutput
+    tf_nbadfree = STATS_sum
+}
+tf_bg_title = tf_nbadfree > 0 ? "−∞ (masked: weight 0 after softmax)" : ""
 tf_key2_title = ""; tf_key2_rgb = "white"
 tf_head = exists("title") ? title : tf_name . (tf_ptitle[tf_page + 1] ne "" ? "   ·   " . tf_ptitle[tf_page + 1] : "")
 tf_sub = tf_formula

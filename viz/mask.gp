@@ -28,11 +28,11 @@ if (tf_page >= tf_npages) { exit error sprintf("%s: no page %d", tf_name, tf_pag
 tf_ninf(v) = v < -3.5e38
 array tf_colblk[tf_C]
 do for [tf_k = 1:tf_C] { tf_colblk[tf_k] = 0 }
-stats data index tf_page matrix using (tf_ninf($3) ? (tf_colblk[int($1) + 1] = tf_colblk[int($1) + 1] + 1, 1) : 0) nooutput
+stats data index tf_page - tf_dfirst matrix using (tf_ninf($3) ? (tf_colblk[int($1) + 1] = tf_colblk[int($1) + 1] + 1, 1) : 0) nooutput
 tf_nbad = STATS_sum
-stats data index tf_page matrix using ($1 > $2 ? 1 : 0) nooutput
+stats data index tf_page - tf_dfirst matrix using ($1 > $2 ? 1 : 0) nooutput
 tf_nupper = STATS_sum
-stats data index tf_page matrix using ($1 > $2 && tf_ninf($3) ? 1 : 0) nooutput
+stats data index tf_page - tf_dfirst matrix using ($1 > $2 && tf_ninf($3) ? 1 : 0) nooutput
 tf_nupper_blk = STATS_sum
 tf_nlower_blk = tf_nbad - tf_nupper_blk
 tf_padcols = 0

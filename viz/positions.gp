@@ -37,13 +37,13 @@ tf_rope = tf_coldim eq "pair" && strstrt(tf_formula, "10000^(-2i/d_k)") > 0
 tf_d = tf_C
 
 # ---- values and palette ----
-stats data index tf_page matrix using (tf_isfin($3) ? 0 : 1) nooutput
+stats data index tf_page - tf_dfirst matrix using (tf_isfin($3) ? 0 : 1) nooutput
 tf_nbad = STATS_sum
 tf_vmin = 0; tf_vmax = 0
 if (tf_nbad < tf_R * tf_C) {
-    eval tf_minmax("index tf_page")
+    eval tf_minmax("index tf_page - tf_dfirst")
 }
-stats data index tf_page matrix using ((tf_isfin($3) && $3 != int($3)) ? 1 : 0) nooutput
+stats data index tf_page - tf_dfirst matrix using ((tf_isfin($3) && $3 != int($3)) ? 1 : 0) nooutput
 tf_allint = STATS_sum == 0
 tf_seq = tf_vmin >= 0
 if (tf_seq) { tf_lo = 0; tf_hi = tf_vmax > 0 ? tf_vmax : 1; eval tf_palette_seq } \
@@ -161,7 +161,7 @@ if (tf_curvesh > 0) {
     if (tf_sinus || tf_rope) {
         plot for [tf_k = 1:tf_ndims] (tf_sinus ? tf_pe(int(word(tf_dims, tf_k)), x) : x * tf_ropef(int(word(tf_dims, tf_k)))) \
                  with lines ls (10 + (tf_k - 1) % 6 + 1) title tf_curve_title(int(word(tf_dims, tf_k))), \
-             for [tf_k = 1:tf_ndims] data index tf_page matrix using 2:($1 == int(word(tf_dims, tf_k)) ? $3 : NaN) \
+             for [tf_k = 1:tf_ndims] data index tf_page - tf_dfirst matrix using 2:($1 == int(word(tf_dims, tf_k)) ? $3 : NaN) \
                  with points pt 7 ps 0.9 lc rgb "#303030" notitle
     } else {
         # a matrix is read row by row, so a column's points are gathered
@@ -169,7 +169,7 @@ if (tf_curvesh > 0) {
         array tf_col[tf_ndims * tf_R]
         do for [tf_k = 1:tf_ndims] {
             tf_j = int(word(tf_dims, tf_k))
-            stats data index tf_page matrix using ($1 == tf_j ? (tf_col[(tf_k - 1) * tf_R + int($2) + 1] = $3, 0) : 0) nooutput
+            stats data index tf_page - tf_dfirst matrix using ($1 == tf_j ? (tf_col[(tf_k - 1) * tf_R + int($2) + 1] = $3, 0) : 0) nooutput
         }
         plot for [tf_k = 1:tf_ndims] tf_col every ::((tf_k - 1) * tf_R)::(tf_k * tf_R - 1) using ($1 - (tf_k - 1) * tf_R - 1):2 \
                  with linespoints ls (10 + (tf_k - 1) % 6 + 1) pt 7 ps 0.8 title tf_curve_title(int(word(tf_dims, tf_k)))

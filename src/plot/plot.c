@@ -1,6 +1,7 @@
 #include "plot/plot.h"
 
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,8 @@ typedef struct {
     char extra[256];     /* more assignments: "head=1; batch=0" */
     bool has_data2;
     bool has_mask;       /* write_data writes mask.dat, the block's mask */
+    bool has_mask_runs;  /* and mask_runs.dat, its masked cells as runs (panel.gp) */
+    bool has_page_files; /* and pageP.dat, each page drawn alone (lib/common.gp's page_data) */
     bool has_frames;     /* write_data writes frames.txt, the step S of each frame (film.gp) */
     bool animates;       /* the script can draw an animated GIF (format gif) */
 } Job;
@@ -326,6 +329,10 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; data2='data2.dat'");
         if (job->has_mask)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; mask='mask.dat'");
+        if (job->has_mask_runs)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; mask_runs='mask_runs.dat'");
+        if (job->has_page_files)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; page_data='page%%d.dat'");
         if (job->has_frames)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; frames='frames.txt'");
         if (o->geometry)
@@ -552,15 +559,77 @@ static bool write_record_dat(FILE *f, void *ctx)
 /* A record's figure: the record, and the block's mask when it is drawn. */
 typedef struct {
     PlotRecord *rec;
-    PlotRecord *mask;  /* or NULL */
+    PlotRecord *mask;     /* or NULL */
+    size_t first, count;  /* the pages of rec the figure draws; count 0: all */
+    size_t mask_page;     /* the page of mask drawn over it, with mask_runs */
+    bool mask_runs;
+    bool page_files;      /* each page drawn in a file of its own too */
 } RecordData;
+
+/* The -inf cells of page d->mask_page of the mask as runs along its rows,
+ * one line each, "X Y DX DY" (centre and half sizes, in cells), for
+ * panel.gp to draw as a box a run: a causal mask over 512 tokens is 511
+ * boxes, not 130 816. */
+static bool write_mask_runs(FILE *f, void *ctx)
+{
+    const RecordData *d = ctx;
+    const Record *mask = &d->mask->rec;
+    RecordPages pg;
+    export_pages_of(mask, &pg);
+    const float *m = export_pages_data(mask, &pg, d->mask_page);  /* (rows, cols) */
+    fputs("# the cells the block's mask hides (-inf), a box a run along a row: X Y DX DY\n", f);
+    for (size_t i = 0; i < pg.rows; i++) {
+        for (size_t c = 0; c < pg.cols;) {
+            if (!(isinf(m[i * pg.cols + c]) && m[i * pg.cols + c] < 0)) {
+                c++;
+                continue;
+            }
+            size_t end = c;
+            while (end + 1 < pg.cols && isinf(m[i * pg.cols + end + 1]) && m[i * pg.cols + end + 1] < 0)
+                end++;
+            fprintf(f, "%.1f %zu %.1f 0.5\n", (double)(c + end) / 2.0, i, (double)(end - c + 1) / 2.0);
+            c = end + 1;
+        }
+    }
+    return !ferror(f);
+}
+
+static bool write_drawn_pages(FILE *f, void *ctx)
+{
+    const RecordData *d = ctx;
+    if (d->count == 0)
+        return export_write_dat(f, &d->rec->rec);
+    return export_write_dat_pages(f, &d->rec->rec, d->first, d->count);
+}
+
+typedef struct {
+    const Record *rec;
+    size_t page;
+} OnePage;
+
+static bool write_one_page(FILE *f, void *ctx)
+{
+    const OnePage *p = ctx;
+    return export_write_dat_pages(f, p->rec, p->page, 1);
+}
 
 static Status record_data(const char *dir, void *ctx, Error *err)
 {
     RecordData *d = ctx;
-    Status s = write_file(dir, "data.dat", write_record_dat, d->rec, err);
+    Status s = write_file(dir, "data.dat", write_drawn_pages, d, err);
+    /* A panel of a grid reads its page from a file of its own: gnuplot
+     * finds `index P` by reading the P pages before it, a second for the
+     * last panel of eight 512 x 512 heads. */
+    for (size_t p = d->first; s == TF_OK && d->page_files && p < d->first + d->count; p++) {
+        char name[48];
+        snprintf(name, sizeof name, "page%zu.dat", p);
+        OnePage one = {.rec = &d->rec->rec, .page = p};
+        s = write_file(dir, name, write_one_page, &one, err);
+    }
     if (s == TF_OK && d->mask)
         s = write_file(dir, "mask.dat", write_record_dat, d->mask, err);
+    if (s == TF_OK && d->mask && d->mask_runs)
+        s = write_file(dir, "mask_runs.dat", write_mask_runs, d, err);
     return s;
 }
 
@@ -633,6 +702,28 @@ static Status plan_record(const Record *rec, const PlotOptions *o, Job *job, cha
     return TF_OK;
 }
 
+/* The pages of rec that job's script draws, so that the data file holds
+ * those alone (a figure of one head of an 8 MB record reads 1 MB):
+ * heatmap.gp draws page batch × heads + head, heads.gp the sentence's
+ * heads; the other scripts get every page (count 0). */
+static void drawn_pages(const Record *rec, const PlotOptions *o, const Job *job, size_t *first, size_t *count)
+{
+    *first = *count = 0;
+    bool grid = strcmp(job->script, "heads.gp") == 0, single = strcmp(job->script, "heatmap.gp") == 0;
+    RecordPages pg;
+    export_pages_of(rec, &pg);
+    if ((!grid && !single) || pg.batch_rows || pg.pages < 2)
+        return;
+    int head_axis = axis_named(rec, "head");
+    size_t heads = head_axis >= 0 ? rec->dims[head_axis] : 1;
+    size_t f = (batched(rec) ? (size_t)o->batch : 0) * heads + (single && o->head > 0 ? (size_t)o->head : 0);
+    size_t n = grid ? heads : 1;
+    if (f + n <= pg.pages) {
+        *first = f;
+        *count = n;
+    }
+}
+
 Status plot_record(const TraceReader *r, uint32_t index, const PlotOptions *o, char *written, size_t cap,
                    Error *err)
 {
@@ -693,7 +784,16 @@ Status plot_record_values(const Record *rec, const PlotOptions *o, char *written
         job.base = base;
         job.what = rec->name;
         job.has_mask = use_mask;
-        RecordData d = {.rec = &pr, .mask = use_mask ? &pm : NULL};
+        /* the mask's page lib/common.gp picks: the sentence's, when it has one per sentence */
+        RecordPages mpg;
+        if (use_mask)
+            export_pages_of(&pm.rec, &mpg);
+        job.has_mask_runs = use_mask && (mpg.pages == 1 || (size_t)o->batch < mpg.pages);
+        RecordData d = {.rec = &pr, .mask = use_mask ? &pm : NULL, .mask_runs = job.has_mask_runs};
+        if (job.has_mask_runs)
+            d.mask_page = mpg.pages > 1 ? (size_t)o->batch : 0;
+        drawn_pages(&pr.rec, o, &job, &d.first, &d.count);
+        d.page_files = job.has_page_files = d.count > 1;
         s = run_job(o, &job, record_data, &d, written, cap, err);
         plot_record_free(&pr);
         if (use_mask)

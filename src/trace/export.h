@@ -16,7 +16,12 @@
  *         so gnuplot's `plot 'f.dat' index N matrix with image` shows page N.
  *         A record of kind weights or probs has a "# row entropy: H" line
  *         per page, H its rows' mean entropy in bits (core/row_stats.h),
- *         which the plots print rather than compute it again.
+ *         which the plots print rather than compute it again. Each page
+ *         has a "# values: min A max B nonfinite N neginf K whole W" line:
+ *         its smallest and largest finite value, how many values are not
+ *         finite and how many of those are -inf, and W 1 when the finite
+ *         ones are all whole numbers (the scripts read these rather than
+ *         pass over the page to find them).
  *
  * Files are named after the record (enc.0.attn.weights.npy) and written
  * atomically (temporary name, then rename). */
@@ -47,6 +52,10 @@ Status export_record(const Record *r, ExportFormat f, const char *path, Error *e
 /* The text formats to any stream (tests, pipes); false on a write error. */
 bool export_write_csv(FILE *out, const Record *r);
 bool export_write_dat(FILE *out, const Record *r);
+/* Pages first .. first+count-1 only (what a figure draws), after a
+ * "# pages in this file: F to L" line when that is not all of them; the
+ * header (name, shape, page count) is the whole record's. */
+bool export_write_dat_pages(FILE *out, const Record *r, size_t first, size_t count);
 
 /* ---- a record as pages of a matrix ---- */
 
@@ -73,7 +82,10 @@ void export_pages_title(const Record *r, const RecordPages *pg, size_t page, cha
 
 /* "[head=4, query=3, key=3]" */
 void export_shape_text(const Record *r, char *buf, size_t cap);
-/* Shortest decimal that reads back as exactly v; "-inf", "inf", "nan". */
+/* Shortest decimal that reads back as exactly v (the fewest significant
+ * digits whose %.*g does; below a million written out: 100, not 1e+02);
+ * "-inf", "inf", "nan". At most EXPORT_FLOAT_MAX bytes with the '\0'. */
+#define EXPORT_FLOAT_MAX 24
 void export_format_float(char *buf, size_t cap, float v);
 
 #endif

@@ -147,6 +147,7 @@ static void test_dat(void **state)
                 "# rows (query): 猫 老鼠\n"
                 "# cols (key): 猫 老鼠\n"
                 "# row entropy: 0.5\n"  /* 0 and 1 bit; -inf is left out (core/row_stats.h) */
+                "# values: min 0.5 max 1 nonfinite 1 neginf 1 whole 0\n"
                 "1 -inf\n"
                 "0.5 0.5\n"
                 "\n\n"
@@ -154,15 +155,41 @@ static void test_dat(void **state)
                 "# rows (query): 猫 老鼠\n"
                 "# cols (key): 猫 老鼠\n"
                 "# row entropy: 0.484497814\n"
+                "# values: min 0.1 max 0.9 nonfinite 1 neginf 1 whole 0\n"
                 "0.25 -inf\n"
                 "0.1 0.9\n");
     free(got);
+    /* the pages a figure draws: the header is the whole record's */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    assert_true(export_write_dat_pages(f, &attn_rec, 1, 1));
+    fclose(f);
+    expect_text("page 1 of the attention dat", buf,
+                "# enc.0.attn.weights [head=2, query=2, key=2]\n"
+                "# kind: weights\n"
+                "# formula: softmax(masked)\n"
+                "# description: Attention.\n"
+                "# queries from: enc.input\n"
+                "# keys/values from: enc.input\n"
+                "# 2 pages of 2 rows x 2 columns; gnuplot: plot 'FILE' index N matrix with image\n"
+                "# pages in this file: 1 to 1\n"
+                "# head 1\n"
+                "# rows (query): 猫 老鼠\n"
+                "# cols (key): 猫 老鼠\n"
+                "# row entropy: 0.484497814\n"
+                "# values: min 0.1 max 0.9 nonfinite 1 neginf 1 whole 0\n"
+                "0.25 -inf\n"
+                "0.1 0.9\n");
+    free(buf);
     got = render(export_write_dat, &quoting_rec);
     expect_text("2-D dat", got,
                 "# enc.embed [token=2, model=3]\n"
                 "# kind: activation\n"
                 "# 1 page of 2 rows x 3 columns\n"
                 "# rows (token): a,b say \"hi\"\n"
+                "# values: min 1 max 6 nonfinite 0 neginf 0 whole 1\n"
                 "1 2 3\n"
                 "4 5 6\n");
     free(got);
@@ -191,6 +218,121 @@ static void test_format_float(void **state)
         if (isfinite(cases[c].v) && strtof(buf, NULL) != cases[c].v)
             fail_msg("case %zu: \"%s\" does not read back", c, buf);
     }
+}
+
+/* The formatter's reference: the search it replaced, as it was. */
+static void format_float_search(char *buf, size_t cap, float v)
+{
+    if (isnan(v)) {
+        snprintf(buf, cap, "nan");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, cap, v < 0 ? "-inf" : "inf");
+        return;
+    }
+    int p = 1;
+    for (; p < 9; p++) {
+        snprintf(buf, cap, "%.*g", p, (double)v);
+        if (strtof(buf, NULL) == v)
+            break;
+    }
+    snprintf(buf, cap, "%.*g", p, (double)v);
+    const char *e = strchr(buf, 'e');
+    if (e) {
+        int exp10 = atoi(e + 1);
+        if (exp10 >= 0 && exp10 < 6)
+            snprintf(buf, cap, "%.*g", exp10 + 1, (double)v);
+    }
+}
+
+static float float_of_bits(uint32_t bits)
+{
+    float v;
+    memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
+/* Whether export_format_float gives the search's text for the float of
+ * these bits; the first few mismatches are printed. */
+static size_t mismatches;
+
+static void check_bits(uint32_t bits)
+{
+    float v = float_of_bits(bits);
+    char got[EXPORT_FLOAT_MAX + 8], want[64];
+    export_format_float(got, sizeof got, v);
+    format_float_search(want, sizeof want, v);
+    if (strcmp(got, want) != 0 && mismatches++ < 10)
+        print_error("bits 0x%08x (%.9g): \"%s\", want \"%s\"\n", (unsigned)bits, (double)v, got, want);
+}
+
+/* Both signs of the floats within `around` steps of bits. */
+static void check_near(uint32_t bits, uint32_t around)
+{
+    bits &= 0x7fffffffu;
+    for (uint32_t k = bits > around ? bits - around : 0; k <= bits + around && k < 0x7f800000u; k++) {
+        check_bits(k);
+        check_bits(k | 0x80000000u);
+    }
+}
+
+/* The same text as the search, over edge cases and millions of random
+ * bit patterns (TF_FLOAT_CASES of them; default 3 million). */
+static void test_format_float_matches_search(void **state)
+{
+    (void)state;
+    mismatches = 0;
+    /* ±0, ±inf, NaNs, the subnormals' ends, the normals' ends, FLT_MAX */
+    static const uint32_t edges[] = {0x00000000u, 0x80000000u, 0x7f800000u, 0xff800000u, 0x7fc00000u,
+                                     0xffc00000u, 0x7f800001u, 0x00000001u, 0x007fffffu, 0x00800000u,
+                                     0x7f7fffffu, 0xff7fffffu, 0x3f800000u};
+    for (size_t k = 0; k < ARRAY_LEN(edges); k++)
+        check_near(edges[k], 300);
+    /* every power of two (the rounding interval is lopsided there), with
+     * its neighbours */
+    for (uint32_t biased = 0; biased < 255; biased++)
+        check_near(biased << 23, 3);
+    for (uint32_t k = 0; k < 23; k++)
+        check_near(1u << k, 3);  /* subnormal powers of two */
+    /* the floats around every power of ten from 1e-45 to 1e38, and around
+     * the integers where the written-out form begins and ends */
+    for (int k = -45; k <= 38; k++) {
+        float t = (float)pow(10.0, k);
+        uint32_t b;
+        memcpy(&b, &t, sizeof b);
+        check_near(b, 200);
+    }
+    for (float f = 0.5f; f < 2e6f; f *= 1.5f) {
+        uint32_t b;
+        memcpy(&b, &f, sizeof b);
+        check_near(b, 20);
+    }
+    for (uint32_t n = 0; n < 20000; n++) {  /* small integers and halves */
+        float f = (float)n * 0.5f;
+        uint32_t b;
+        memcpy(&b, &f, sizeof b);
+        check_bits(b);
+    }
+    /* random bit patterns (xorshift), then random values in (0, 1) as
+     * attention weights and probabilities hold */
+    const char *env = getenv("TF_FLOAT_CASES");
+    long cases = env ? strtol(env, NULL, 10) : 3000000;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (long k = 0; k < cases; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        check_bits((uint32_t)x);
+        if (k % 4 == 0) {
+            float u = (float)((x >> 40) * 0x1p-24);
+            uint32_t b;
+            memcpy(&b, &u, sizeof b);
+            check_bits(b);
+        }
+    }
+    if (mismatches)
+        fail_msg("%zu floats are written otherwise than the search writes them", mismatches);
 }
 
 static void test_pages(void **state)
@@ -301,7 +443,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_csv_pages_and_inf), T(test_csv_quoting), T(test_csv_batched_labels), T(test_dat),
-        T(test_format_float), T(test_pages), T(test_files), T(test_path_refusals),
+        T(test_format_float), T(test_format_float_matches_search), T(test_pages), T(test_files), T(test_path_refusals),
     };
     return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }

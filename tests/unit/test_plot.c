@@ -1133,6 +1133,57 @@ static void test_masked_weights(void **state)
     trace_reader_close(r);
 }
 
+/* The data file gnuplot reads holds the pages the figure draws, and no
+ * others: one head's figure reads that head's page (a large record's
+ * other heads would cost gnuplot a pass each), the grid every head; each
+ * page states its values for the scripts' colour range. */
+static void test_drawn_pages_only(void **state)
+{
+    Fixture *f = *state;
+    TraceReader *r = open_masked(f);
+    char path[4096], dat[600];
+    Error err;
+    f->o.keep_data = true;
+    f->o.head = 1;
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot --head 1: %s", err.msg);
+    snprintf(dat, sizeof dat, "%s/dec.0.self_attn.weights.head1.dat", f->out);
+    char *text = (char *)scratch_read(dat, NULL);
+    assert_non_null(strstr(text, "# 2 pages of 4 rows x 4 columns"));
+    assert_non_null(strstr(text, "# pages in this file: 1 to 1\n# head 1\n"));
+    if (strstr(text, "# head 0"))
+        fail_msg("head 1's data file holds head 0's page");
+    assert_non_null(strstr(text, "# values: min 0 max 1 nonfinite 0 neginf 0 whole 1\n"));
+    free(text);
+    Image im = png_read(path);
+    assert_not_blank(&im);
+    free(im.px);
+    f->o.head = -1;
+    f->o.geometry = f->geometry;
+    unlink(f->geometry);
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot: %s", err.msg);
+    snprintf(dat, sizeof dat, "%s/dec.0.self_attn.weights.dat", f->out);
+    text = (char *)scratch_read(dat, NULL);
+    assert_non_null(strstr(text, "# head 0\n"));
+    assert_non_null(strstr(text, "# head 1\n"));
+    assert_null(strstr(text, "# pages in this file"));
+    free(text);
+    /* each panel of the grid its own head (the panels read a file a
+     * page): cell (1, 0) has weight 1/2 in head 0, 0 in head 1 */
+    im = png_read(path);
+    for (int which = 0; which < 2; which++) {
+        Panel p = read_panel(f->geometry, which);
+        double rgb[3];
+        png_cell_rgb(&im, &p, T, T, 1, 0, rgb);
+        bool white = rgb[0] > 240 && rgb[1] > 240 && rgb[2] > 240;
+        if (white != (which == 1))
+            fail_msg("panel %d: cell (1, 0) is %s", which, white ? "white" : "coloured");
+    }
+    free(im.px);
+    trace_reader_close(r);
+}
+
 /* Lesson 8's gradient panels: bars per layer, the stream gradient as a
  * fraction of the top layer's (left) and the weight gradients (right), on
  * a floor of 1e-6 where a vanished gradient is a ×. In the deep trace the
@@ -1571,6 +1622,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_heads_rows_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_zero_note, setup, teardown),
         cmocka_unit_test_setup_teardown(test_masked_weights, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_drawn_pages_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_gradient_bars, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_title_source, setup, teardown),
         cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),

@@ -35,6 +35,15 @@
 #             reference is uniform over the keys each row can see. Which
 #             cells are masked is what the mask says, never guessed from a
 #             weight of 0 (a weight can underflow to 0 unmasked)
+#   page_data a file name pattern ('page%d.dat') of files each holding
+#             one page of data alone (a .dat file of one page), from
+#             which the panels read their matrices rather than seek
+#             page P through the P pages before it (optional; `traceformer
+#             plot` writes them for a grid of heads)
+#   mask_runs the same mask's hidden cells of the page drawn as runs along
+#             the rows, "X Y DX DY" a line (centre, half sizes), which
+#             panels draw as a box a run rather than a box a cell
+#             (`traceformer plot` writes it; optional)
 #
 # Header variables: tf_name, tf_shape, tf_kind, tf_formula, tf_desc,
 # tf_qsrc, tf_kvsrc (provenance of attention records, "" when none),
@@ -42,9 +51,15 @@
 # tf_nbatch (sizes of the head / batch axes, 0 when absent), tf_rowdim,
 # tf_coldim (names of the matrix axes), and per page p (1-based arrays):
 # tf_ptitle[p] ("head 2"), tf_prows[p], tf_pcols[p] (space-separated
-# token labels, "" when the axis has none); with a mask: tf_hasmask,
+# token labels, "" when the axis has none), and from the page's
+# "# values:" line (NaN when it has none, as in a file of an older
+# export): tf_pmin[p], tf_pmax[p] (smallest and largest finite value),
+# tf_pnbad[p] (values not finite), tf_pwhole[p] (1: the finite ones are
+# whole numbers); tf_dfirst, tf_dlast: the pages the file holds (all, or
+# those of its "# pages in this file: F to L" line), page p being
+# `index p - tf_dfirst`; with a mask: tf_hasmask,
 # tf_nmasked (cells it hides), tf_mpage (its page), tf_masked(col, row)
-# and tf_mask_title (the legend entry). gnuplot reads a '"' in a line
+# (after `eval tf_mask_array`) and tf_mask_title (the legend entry). gnuplot reads a '"' in a line
 # as the start of a quoted string, so labels holding one are cut there;
 # `traceformer plot` writes them as '”' (and a space in a label as '␣').
 
@@ -113,6 +128,9 @@ tf_maxwidth_from(s) = strstrt(s, " ") == 0 ? tf_width(s) : \
     tf_max(tf_width(s[1:strstrt(s, " ") - 1]), tf_maxwidth_from(s[strstrt(s, " ") + 1:]))
 tf_maxwidth(s) = s eq "" ? 0 : tf_maxwidth_from(s)
 tf_digit(c) = strlen(c) == 1 && strstrt("0123456789", c) > 0
+# A number as the data file writes it: real() reads "1e-45" as 1 followed
+# by junk, so a mantissa without a point gets one ("1.0e-45").
+tf_num(s) = real((strstrt(s, "e") > 0 && strstrt(s, ".") == 0) ? s[1:strstrt(s, "e") - 1] . ".0" . s[strstrt(s, "e"):] : s)
 tf_startswith(s, p) = strlen(s) >= strlen(p) && s[1:strlen(p)] eq p
 tf_after(s, p) = s[strstrt(s, p) + strlen(p):]
 # Size of axis `dim` in a shape "[batch=2, head=4, query=3, key=3]", 0 when absent.
@@ -149,8 +167,12 @@ if (!exists("tf_parse_header")) { tf_parse_header = 1 }
 if (tf_parse_header) {
 # Every line is read as one string column: '#' lines are data here, and
 # a tab never occurs in the file (labels have no control characters).
+# The '#' lines come first in each page (at most 13 in the first, 5 in
+# the others): only the first tf_hlines + 1 lines of a page are read,
+# not its rows of numbers (seconds for an 8 MB record).
+tf_hlines = 31
 tf_name = ""; tf_shape = ""; tf_kind = ""; tf_formula = ""; tf_desc = ""
-tf_qsrc = ""; tf_kvsrc = ""; tf_npages = 0; tf_R = 0; tf_C = 0
+tf_qsrc = ""; tf_kvsrc = ""; tf_npages = 0; tf_R = 0; tf_C = 0; tf_dfirst = 0; tf_dlast = -1
 tf_head1(s, blk, i) = \
     (blk == 0 && i == 0) ? (tf_name = strstrt(s, " [") > 0 ? s[3:strstrt(s, " [") - 1] : s[3:], \
                             tf_shape = strstrt(s, " [") > 0 ? s[strstrt(s, " [") + 1:] : "", 0) : \
@@ -159,11 +181,12 @@ tf_head1(s, blk, i) = \
     tf_startswith(s, "# description: ") ? (tf_desc = s[16:], 0) : \
     tf_startswith(s, "# queries from: ") ? (tf_qsrc = s[17:], 0) : \
     tf_startswith(s, "# keys/values from: ") ? (tf_kvsrc = s[21:], 0) : \
+    tf_startswith(s, "# pages in this file: ") ? (tf_dfirst = int(word(s, 6)), tf_dlast = int(word(s, 8)), 0) : \
     (tf_startswith(s, "# ") && tf_digit(s[3:3]) && strstrt(s, " rows x ") > 0) ? \
         (tf_npages = int(word(s, 2)), tf_R = int(word(s, 5)), tf_C = int(word(s, 8)), 0) : 0
 set datafile commentschars ""
 set datafile separator "\t"
-stats data using (tf_head1(strcol(1), column(-2), column(0))) nooutput
+stats data every ::0::tf_hlines using (tf_head1(strcol(1), column(-2), column(0))) nooutput
 if (tf_npages < 1 || tf_R < 1 || tf_C < 1) {
     exit error sprintf("%s: not a traceformer .dat file (no '# N pages of R rows x C columns' line)", data)
 }
@@ -171,19 +194,40 @@ array tf_ptitle[tf_npages]
 array tf_prows[tf_npages]
 array tf_pcols[tf_npages]
 array tf_pentropy[tf_npages]
-do for [tf_i = 1:tf_npages] { tf_ptitle[tf_i] = ""; tf_prows[tf_i] = ""; tf_pcols[tf_i] = ""; tf_pentropy[tf_i] = NaN }
+array tf_pmin[tf_npages]
+array tf_pmax[tf_npages]
+array tf_pnbad[tf_npages]
+array tf_pwhole[tf_npages]
+do for [tf_i = 1:tf_npages] { tf_ptitle[tf_i] = ""; tf_prows[tf_i] = ""; tf_pcols[tf_i] = ""; tf_pentropy[tf_i] = NaN; \
+    tf_pmin[tf_i] = NaN; tf_pmax[tf_i] = NaN; tf_pnbad[tf_i] = NaN; tf_pwhole[tf_i] = NaN }
+if (tf_dlast < 0) { tf_dlast = tf_npages - 1 }
+if (tf_dfirst < 0 || tf_dfirst > tf_dlast || tf_dlast >= tf_npages) {
+    exit error sprintf("%s: pages %d to %d in a file of %d pages", data, tf_dfirst, tf_dlast, tf_npages)
+}
 tf_rowdim = ""; tf_coldim = ""
 # A page's title is its first '#' line without ": " that is neither the
-# record's own first line nor the "N pages of" line.
-tf_head2(s, blk, i) = blk >= tf_npages ? 0 : \
-    tf_startswith(s, "# rows (") ? (tf_prows[blk + 1] = tf_after(s, "): "), tf_rowdim = s[9:strstrt(s, "):") - 1], 0) : \
-    tf_startswith(s, "# cols (") ? (tf_pcols[blk + 1] = tf_after(s, "): "), tf_coldim = s[9:strstrt(s, "):") - 1], 0) : \
-    tf_startswith(s, "# row entropy: ") ? (tf_pentropy[blk + 1] = real(s[16:]), 0) : \
-    (tf_startswith(s, "# ") && !(blk == 0 && i == 0) && strstrt(s, ": ") == 0 && !tf_digit(s[3:3]) && tf_ptitle[blk + 1] eq "") ? \
-        (tf_ptitle[blk + 1] = s[3:], 0) : 0
-stats data using (tf_head2(strcol(1), column(-2), column(0))) nooutput
+# record's own first line nor the "N pages of" line. Block blk of the
+# file is page tf_dfirst + blk.
+tf_head2(s, blk, i) = blk + tf_dfirst >= tf_npages ? 0 : tf_head3(s, blk + tf_dfirst + 1, blk == 0 && i == 0)
+tf_head3(s, p, first) = \
+    tf_startswith(s, "# rows (") ? (tf_prows[p] = tf_after(s, "): "), tf_rowdim = s[9:strstrt(s, "):") - 1], 0) : \
+    tf_startswith(s, "# cols (") ? (tf_pcols[p] = tf_after(s, "): "), tf_coldim = s[9:strstrt(s, "):") - 1], 0) : \
+    tf_startswith(s, "# row entropy: ") ? (tf_pentropy[p] = real(s[16:]), 0) : \
+    tf_startswith(s, "# values: ") ? (tf_pmin[p] = tf_num(word(s, 4)), tf_pmax[p] = tf_num(word(s, 6)), \
+        tf_pnbad[p] = int(word(s, 8)), tf_pwhole[p] = int(word(s, 12)), 0) : \
+    (tf_startswith(s, "# ") && !first && strstrt(s, ": ") == 0 && !tf_digit(s[3:3]) && tf_ptitle[p] eq "") ? \
+        (tf_ptitle[p] = s[3:], 0) : 0
+stats data every ::0::tf_hlines using (tf_head2(strcol(1), column(-2), column(0))) nooutput
 set datafile commentschars "#"
 set datafile separator whitespace
+# Pages a..b (from 0) summed up from their "# values:" lines: whether
+# they all have one, the values not finite, the smallest and largest
+# finite value (pages without any left out), whether all are whole.
+tf_hasvalues(a, b) = a > b ? 1 : (tf_pnbad[a + 1] == tf_pnbad[a + 1]) && tf_hasvalues(a + 1, b)
+tf_rnbad(a, b) = a > b ? 0 : tf_pnbad[a + 1] + tf_rnbad(a + 1, b)
+tf_rmin(a, b) = a > b ? 1e300 : tf_min(tf_pnbad[a + 1] < tf_R * tf_C ? tf_pmin[a + 1] : 1e300, tf_rmin(a + 1, b))
+tf_rmax(a, b) = a > b ? -1e300 : tf_max(tf_pnbad[a + 1] < tf_R * tf_C ? tf_pmax[a + 1] : -1e300, tf_rmax(a + 1, b))
+tf_rwhole(a, b) = a > b ? 1 : tf_pwhole[a + 1] && tf_rwhole(a + 1, b)
 tf_nheads = tf_dimsize(tf_shape, "head")
 tf_nbatch = tf_dimsize(tf_shape, "batch")
 tf_inner = tf_shape[2:strlen(tf_shape) - 1]
@@ -196,16 +240,23 @@ if (tf_name eq "") { tf_name = data }
 }
 
 # ---- the block's mask (see `mask` above) ----
+if (!exists("page_data")) { page_data = "" }
+# The file and index of page p's matrix (see page_data above).
+tf_pfile(p) = page_data ne "" ? sprintf(page_data, p) : data
+tf_pindex(p) = page_data ne "" ? 0 : p - tf_dfirst
 if (!exists("mask")) { mask = "" }
+if (!exists("mask_runs") || mask eq "") { mask_runs = "" }
 tf_ninf(v) = v < -3.5e38
 tf_hasmask = 0; tf_nmasked = 0; tf_mpage = 0
 if (mask ne "" && tf_parse_header) {
-    tf_mnpages = 0; tf_mR = 0; tf_mC = 0
-    tf_mhead(s) = (tf_startswith(s, "# ") && tf_digit(s[3:3]) && strstrt(s, " rows x ") > 0) ? \
-        (tf_mnpages = int(word(s, 2)), tf_mR = int(word(s, 5)), tf_mC = int(word(s, 8)), 0) : 0
+    tf_mnpages = 0; tf_mR = 0; tf_mC = 0; tf_mninf = -1
+    # the count of -inf cells of the page drawn, from its "# values:" line
+    tf_mhead(s, blk) = (tf_startswith(s, "# ") && tf_digit(s[3:3]) && strstrt(s, " rows x ") > 0) ? \
+        (tf_mnpages = int(word(s, 2)), tf_mR = int(word(s, 5)), tf_mC = int(word(s, 8)), 0) : \
+        (tf_startswith(s, "# values: ") && blk == (tf_mnpages > 1 ? batch : 0)) ? (tf_mninf = int(word(s, 10)), 0) : 0
     set datafile commentschars ""
     set datafile separator "\t"
-    stats mask using (tf_mhead(strcol(1))) nooutput
+    stats mask every ::0::tf_hlines using (tf_mhead(strcol(1), column(-2))) nooutput
     set datafile commentschars "#"
     set datafile separator whitespace
     if (tf_mnpages < 1) { exit error sprintf("mask %s: not a traceformer .dat file", mask) }
@@ -216,14 +267,21 @@ if (mask ne "" && tf_parse_header) {
     if (tf_mpage >= tf_mnpages) { exit error sprintf("mask %s: no page %d", mask, tf_mpage) }
     tf_hasmask = 1
 }
-array tf_mk[tf_hasmask ? tf_R * tf_C : 1]
+# tf_masked reads the mask cell by cell from an array, which takes a pass
+# of gnuplot's over the mask to fill: `eval tf_mask_array` before using
+# it; it is filled once, and only when the mask has masked cells. The
+# count comes from the mask's "# values:" line when it has one.
+array tf_mk[1]
 tf_mk[1] = 0
-if (tf_hasmask) {
-    do for [tf_k = 1:tf_R * tf_C] { tf_mk[tf_k] = 0 }
-    stats mask index tf_mpage matrix using (tf_ninf($3) ? (tf_mk[int($2) * tf_C + int($1) + 1] = 1, 1) : 0) nooutput
-    tf_nmasked = STATS_sum
-}
-tf_masked(c, r) = tf_hasmask ? tf_mk[int(r) * tf_C + int(c) + 1] : 0
+tf_mkfilled = 0
+tf_mask_array = 'if (tf_hasmask && !tf_mkfilled) { array tf_mk[tf_R * tf_C]; \
+    do for [tf_k = 1:tf_R * tf_C] { tf_mk[tf_k] = 0 }; \
+    stats [*:*] [*:*] mask index tf_mpage matrix using (tf_ninf($3) ? (tf_mk[int($2) * tf_C + int($1) + 1] = 1, 1) : 0) nooutput; \
+    tf_nmasked = STATS_sum; tf_mkfilled = 1 }'
+if (tf_hasmask && tf_mninf >= 0) { tf_nmasked = tf_mninf }
+if (tf_hasmask && tf_mninf < 0) { eval tf_mask_array }
+if (tf_nmasked == 0) { tf_mkfilled = 1 }    # nothing masked: every cell reads 0
+tf_masked(c, r) = tf_hasmask && tf_nmasked > 0 ? tf_mk[int(r) * tf_C + int(c) + 1] : 0
 tf_mask_title = tf_nmasked > 0 ? "×   masked: the block's mask hides this key (weight exactly 0)" : ""
 tf_mask_key = ""    # the entry a panel draws (lib/panel.gp); single.gp and grid.gp set it
 

@@ -16,22 +16,43 @@ if (head >= 0 && tf_nheads == 0) { exit error sprintf("head %d: %s has no head a
 if (head >= tf_n && tf_nheads > 0) { exit error sprintf("head %d: %s has heads 0..%d", head, tf_name, tf_n - 1) }
 if (head >= 0) { tf_first = tf_first + head; tf_n = 1 }
 tf_last = tf_first + tf_n - 1
+if (tf_first < tf_dfirst || tf_last > tf_dlast) {
+    exit error sprintf("%s holds pages %d..%d, not %d..%d", data, tf_dfirst, tf_dlast, tf_first, tf_last)
+}
 
 # ---- one colour scale for every head ----
-stats data index tf_first:tf_last matrix using (tf_isfin($3) ? 0 : 1) nooutput
-tf_nbad = STATS_sum
+# from the pages' "# values:" lines (lib/common.gp), else by passes of
+# stats, a page at a time (gnuplot's `index A:B matrix` reads page A alone)
+tf_vmin = 0; tf_vmax = 0
+if (tf_hasvalues(tf_first, tf_last)) {
+    tf_nbad = tf_rnbad(tf_first, tf_last)
+    if (tf_nbad < tf_n * tf_R * tf_C) { tf_vmin = tf_rmin(tf_first, tf_last); tf_vmax = tf_rmax(tf_first, tf_last) }
+    tf_allint = tf_rwhole(tf_first, tf_last)
+} else {
+    tf_nbad = 0; tf_allint = 1; tf_vmin = 1e300; tf_vmax = -1e300
+    do for [tf_p = tf_first - tf_dfirst:tf_last - tf_dfirst] {
+        stats data index tf_p matrix using (tf_isfin($3) ? 0 : 1) nooutput
+        tf_nbad = tf_nbad + STATS_sum
+        if (STATS_sum < tf_R * tf_C) {
+            tf_lo_ = tf_vmin; tf_hi_ = tf_vmax
+            eval tf_minmax("index tf_p")
+            tf_vmin = tf_min(tf_lo_, tf_vmin); tf_vmax = tf_max(tf_hi_, tf_vmax)
+        }
+        stats data index tf_p matrix using ((tf_isfin($3) && $3 != int($3)) ? 1 : 0) nooutput
+        tf_allint = tf_allint && STATS_sum == 0
+    }
+    if (tf_nbad == tf_n * tf_R * tf_C) { tf_vmin = 0; tf_vmax = 0 }
+}
 # of which the block's mask marks none (lib/common.gp): the -inf entry's
 tf_nbadfree = tf_nbad
-if (tf_nmasked > 0) {
-    stats data index tf_first:tf_last matrix using ((!tf_isfin($3) && !tf_masked($1, $2)) ? 1 : 0) nooutput
-    tf_nbadfree = STATS_sum
+if (tf_nbad > 0 && tf_nmasked > 0) {
+    eval tf_mask_array
+    tf_nbadfree = 0
+    do for [tf_p = tf_first - tf_dfirst:tf_last - tf_dfirst] {
+        stats data index tf_p matrix using ((!tf_isfin($3) && !tf_masked($1, $2)) ? 1 : 0) nooutput
+        tf_nbadfree = tf_nbadfree + STATS_sum
+    }
 }
-tf_vmin = 0; tf_vmax = 0
-if (tf_nbad < tf_n * tf_R * tf_C) {
-    eval tf_minmax("index tf_first:tf_last")
-}
-stats data index tf_first:tf_last matrix using ((tf_isfin($3) && $3 != int($3)) ? 1 : 0) nooutput
-tf_allint = STATS_sum == 0
 tf_seq = palette eq "sequential" || (palette eq "auto" && tf_vmin >= 0)
 tf_M = tf_max(abs(tf_vmin), abs(tf_vmax))
 if (tf_seq) { tf_lo = tf_min(0, tf_vmin); tf_hi = tf_vmax > tf_lo ? tf_vmax : tf_lo + 1 } \

@@ -20,6 +20,7 @@
 # hides the column labels); tf_ptitlefs, the title's font size (default
 # fontsize + 1).
 # Labels (titles) are the caller's: the panel leaves them alone.
+if (tf_values) { eval tf_mask_array }    # before the ranges below, which would clip its pass
 eval tf_place
 set xrange [-0.5 : tf_C - 0.5]
 set yrange [tf_R - 0.5 : -0.5]
@@ -65,19 +66,29 @@ set border lw 1 lc rgb "#505050"
 # bitmaps); many small ones as one bitmap (no hairline gaps between them).
 # A single row or column is no image to gnuplot: boxes then.
 tf_pixels = tf_cellw >= 6 && tf_cellh >= 6
-tf_image = (tf_R == 1 || tf_C == 1) ? 'using 1:2:(0.5):(0.5):(tf_fin($3)) with boxxyerror fs solid 1.0 noborder fc palette' : \
-    tf_pixels ? 'using 1:2:(tf_fin($3)) with image pixels' : 'using 1:2:(tf_fin($3)) with image'
+# A page its "# values:" line says is all finite needs no tf_fin (an
+# expression a cell, the slowest part of a large page).
+tf_z = tf_pnbad[tf_page + 1] == 0 ? '3' : '(tf_fin($3))'
+tf_image = (tf_R == 1 || tf_C == 1) ? 'using 1:2:(0.5):(0.5):' . tf_z . ' with boxxyerror fs solid 1.0 noborder fc palette' : \
+    tf_pixels ? 'using 1:2:' . tf_z . ' with image pixels' : 'using 1:2:' . tf_z . ' with image'
 # Masked cells (the block's mask, when given): grey over the image, a ×
 # in each when the cells are large enough to hold one.
 tf_xsize = tf_clamp(tf_min(tf_cellw, tf_cellh) * 0.42, 6, fontsize * 1.4)
+# Given mask_runs (lib/common.gp), the masked cells come as a box a run
+# along a row: the same grey, without a box (and an expression) a cell.
 tf_maskplot = tf_nmasked == 0 ? "" : \
-    sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(0.5):(0.5) with boxxyerror fs solid 1.0 noborder fc rgb tf_mask_rgb notitle", tf_mpage) . \
+    (mask_runs ne "" ? ", mask_runs using 1:2:3:4 with boxxyerror fs solid 1.0 noborder fc rgb tf_mask_rgb notitle" : \
+    sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(0.5):(0.5) with boxxyerror fs solid 1.0 noborder fc rgb tf_mask_rgb notitle", tf_mpage)) . \
     (tf_cellw >= 8 && tf_cellh >= 8 ? sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(\"×\") with labels tc rgb \"#f2f2f2\" font tf_fontspec(tf_xsize) notitle", tf_mpage) : "")
-plot data index tf_page matrix @tf_image notitle @tf_maskplot, \
+# The values in the cells: no labels at all when none are printed (a
+# label a cell, each empty, would draw nothing and take seconds).
+tf_di = tf_pindex(tf_page)
+tf_pf = tf_pfile(tf_page)
+tf_valueplot = !tf_values ? "" : \
+    ', tf_pf index tf_di matrix using 1:2:(!tf_masked($1, $2) ? tf_vlabel($3) : ""):(tf_vcolor($3)) with labels tc rgb variable font tf_fontspec(tf_vsize) notitle'
+plot tf_pf index tf_di matrix @tf_image notitle @tf_maskplot, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_bg_rgb title tf_bg_title, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_key2_rgb title tf_key2_title, \
-     keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_mask_rgb title tf_mask_key, \
-     data index tf_page matrix using 1:2:(tf_values && !tf_masked($1, $2) ? tf_vlabel($3) : ""):(tf_vcolor($3)) \
-        with labels tc rgb variable font tf_fontspec(tf_vsize) notitle
+     keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_mask_rgb title tf_mask_key @tf_valueplot
 unset label 110
 eval tf_geometry
