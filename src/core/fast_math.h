@@ -1,9 +1,10 @@
-/* fast_math.h — e^x in float without libm, in a form the compiler can
- * vectorise: softmax calls it once per score, and libm's expf, a call per
- * value, was most of softmax's time.
+/* fast_math.h — e^x and erfc without libm, in a form the compiler can
+ * vectorise: softmax calls exp once per score and GELU erfc once per
+ * value, and libm's expf and erfc, a call per value, were most of their
+ * time.
  *
- * Header-only (static inline) so that the kernel's loop inlines it and
- * tests/unit/test_fast_math.c can hold it against libm directly. */
+ * Header-only (static inline) so that the kernels' loops inline them and
+ * tests/unit/test_fast_math.c can hold them against libm directly. */
 #ifndef TF_CORE_FAST_MATH_H
 #define TF_CORE_FAST_MATH_H
 
@@ -72,6 +73,63 @@ static inline float fast_exp(float x)
     y = x < lo ? 0.0f : y;
     y = x > hi ? INFINITY : y;
     return y;
+}
+
+/* e^a in double, for GELU's erfc: the same reduction as fast_exp, a
+ * degree-12 Taylor polynomial on |r| ≤ ln 2 / 2 (its remainder is below
+ * 1e-14), a clamped to ±700 so 2^n stays a normal double (e^−700 is 0
+ * once GELU rounds to float). Within 4e-16 relative of exp() (measured
+ * in steps of 0.001 over −700..700). */
+static inline double fast_exp_double(double a)
+{
+    a = a < -700.0 ? -700.0 : a;
+    a = a > 700.0 ? 700.0 : a;
+    const double shifter = 6755399441055744.0;   /* 1.5·2^52 */
+    double t = a * 1.4426950408889634 + shifter;
+    double n = t - shifter;
+    uint64_t tbits;
+    memcpy(&tbits, &t, sizeof tbits);
+    int64_t ni = (int64_t)(tbits - 0x4338000000000000u);   /* −1010..1010 */
+    double r = a - n * 6.93147180369123816490e-01;          /* ln 2, high bits */
+    r = r - n * 1.90821492927058770002e-10;                 /* and the rest */
+    double p = 1.0 / 479001600.0;   /* 1/12! */
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    uint64_t bits = (uint64_t)(ni + 1023) << 52;
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/* erfc(t) for t ≥ 0 (NaN for NaN): the Chebyshev fit of Numerical
+ * Recipes' erfcc, erfc(t) = k·exp(−t² + Q(k)) with k = 1/(1 + t/2), in
+ * double. Its fractional error is below 1.2e-7 for every t ≥ 0 (measured:
+ * 1.07e-7 against erfc() in steps of 1e-4 over 0..26); the tail keeps its
+ * relative accuracy where 1 − erf(t) would cancel to 0. */
+static inline double fast_erfc_nonnegative(double t)
+{
+    const double k = 1.0 / (1.0 + 0.5 * t);
+    double q = 0.17087277;
+    q = q * k - 0.82215223;
+    q = q * k + 1.48851587;
+    q = q * k - 1.13520398;
+    q = q * k + 0.27886807;
+    q = q * k - 0.18628806;
+    q = q * k + 0.09678418;
+    q = q * k + 0.37409196;
+    q = q * k + 1.00002368;
+    q = q * k - 1.26551223;
+    return k * fast_exp_double(-t * t + q);
 }
 
 #endif

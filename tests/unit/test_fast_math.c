@@ -1,6 +1,6 @@
-/* test_fast_math.c — core/fast_math.h's exp against libm: the accuracy its
- * comment promises over a sweep of floats, and the special values softmax
- * relies on (exp(−∞) = +0 exactly for masked keys, NaN stays NaN). */
+/* test_fast_math.c — core/fast_math.h against libm: the accuracy its
+ * comments promise over sweeps, and the special values softmax relies on
+ * (exp(−∞) = +0 exactly for masked keys, NaN stays NaN). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,11 +98,39 @@ static void test_fast_exp_special_values(void **state)
     assert_true(isnan(fast_exp(-NAN)));
 }
 
+/* GELU's erfc: within 1.2e-7 relative of erfc() in double for every
+ * t >= 0 its comment covers, the tail included (erfc(26) is 6e-296), and
+ * the exp under it within 1e-15. */
+static void test_fast_erfc_sweep(void **state)
+{
+    (void)state;
+    double max_rel = 0.0, worst = 0.0;
+    for (int i = 0; i <= 260000; i++) {
+        const double t = i * 1e-4, want = erfc(t);
+        const double rel = fabs(fast_erfc_nonnegative(t) - want) / want;
+        if (rel > max_rel)
+            max_rel = rel, worst = t;
+    }
+    printf("fast_erfc_nonnegative: max relative error %.3g at t = %g\n", max_rel, worst);
+    if (max_rel > 1.2e-7)
+        fail_msg("fast_erfc_nonnegative: relative error %.3g at t = %g, want <= 1.2e-7", max_rel, worst);
+    assert_true(fast_erfc_nonnegative(0.0) > 0.9999998 && fast_erfc_nonnegative(0.0) < 1.0000002);
+    assert_true(fast_erfc_nonnegative(INFINITY) == 0.0);
+    assert_true(isnan(fast_erfc_nonnegative(NAN)));
+
+    double max_exp = 0.0;
+    for (int i = -700000; i <= 700000; i += 7)
+        max_exp = fmax(max_exp, fabs(fast_exp_double(i * 1e-3) - exp(i * 1e-3)) / exp(i * 1e-3));
+    if (max_exp > 1e-15)
+        fail_msg("fast_exp_double: relative error %.3g, want <= 1e-15", max_exp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_exp_sweep),
         cmocka_unit_test(test_fast_exp_special_values),
+        cmocka_unit_test(test_fast_erfc_sweep),
     };
     return cmocka_run_group_tests_name("fast_math", tests, NULL, NULL);
 }
