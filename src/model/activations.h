@@ -332,6 +332,12 @@ typedef struct {
     const Batch *batch;     /* the batch of a whole pass, or NULL */
     const Vocab *vocab;
     const DropoutMasks *dropout;  /* a training pass's dropout (its B, Ts, Tt), or NULL: none */
+    /* The positions the positional slots of the encoder [0] and the
+     * decoder [1] were last computed for (enc.pos, enc.rope_angles or
+     * enc.rel_buckets, and dec.*): a pass over the same positions keeps
+     * them (model/forward.c). Tq = 0: not computed yet. Nothing else
+     * writes those slots. */
+    struct { int q0, Tq, Tk; } pos_done[2];
 } Activations;
 
 /* What to register, for a whole pass or one step of generation: the parts

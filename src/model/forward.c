@@ -45,6 +45,23 @@ static const float *added_positions(const Config *c, const float *sinusoidal, co
     }
 }
 
+/* Whether stack k's (0 encoder, 1 decoder) positional slot already holds
+ * the table of positions q0.. for Tq queries and Tk keys; if not, it will:
+ * the caller computes it now. Sinusoids, rotary angles and buckets are
+ * functions of positions only (a pow, a sin and a cos per entry, as much
+ * time as all LayerNorms of a base pass), so a pass over the same lengths,
+ * a training step or a repeated run, reuses them. Learned positions are
+ * weights, which training changes: they are always copied. */
+static bool positions_current(Activations *a, int k, int q0, int Tq, int Tk)
+{
+    if (a->pos_done[k].Tq == Tq && a->pos_done[k].q0 == q0 && a->pos_done[k].Tk == Tk)
+        return true;
+    a->pos_done[k].q0 = q0;
+    a->pos_done[k].Tq = Tq;
+    a->pos_done[k].Tk = Tk;
+    return false;
+}
+
 /* The positional slot of the config's positions kind (enc.pos,
  * enc.rope_angles or enc.rel_buckets; nothing for none): the encoder's
  * positions 0..Ts−1. */
@@ -52,6 +69,8 @@ static void forward_positions_encoder(const Model *m, Activations *a)
 {
     const Config *c = &m->cfg;
     const int d = c->d_model, dk = d / c->heads, Ts = a->len[STREAM_SRC];
+    if (c->positions != POS_LEARNED && positions_current(a, 0, 0, Ts, Ts))
+        return;
     switch (c->positions) {
     case POS_SINUSOIDAL: positions_sinusoidal(a->enc_pos, Ts, d); break;
     case POS_LEARNED: memcpy(a->enc_pos_learned, m->w.src_pos_embed, (size_t)Ts * d * sizeof(float)); break;
@@ -66,6 +85,8 @@ void forward_positions_decoder(const Model *m, Activations *a, int q0)
     const Config *c = &m->cfg;
     const int d = c->d_model, dk = d / c->heads;
     const int Tq = a->len[STREAM_TGT], Tk = a->len[STREAM_KEYS];
+    if (c->positions != POS_LEARNED && positions_current(a, 1, q0, Tq, Tk))
+        return;
     switch (c->positions) {
     case POS_SINUSOIDAL: positions_sinusoidal_rows(a->dec_pos, q0, Tq, d); break;
     case POS_LEARNED:

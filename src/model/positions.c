@@ -6,12 +6,14 @@
 
 void positions_sinusoidal_rows(float *pe, int pos0, int T, int d)
 {
-    for (int r = 0; r < T; r++) {
-        const int pos = pos0 + r;
-        for (int i = 0; 2 * i < d; i++) {
+    /* Pair by pair, so that the pair's 10000^(2i/d) is one pow, not one
+     * per row; the numbers are the same. */
+    for (int i = 0; 2 * i < d; i++) {
+        const double wavelength = pow(10000.0, (2.0 * i) / d);
+        for (int r = 0; r < T; r++) {
             /* Computed in double and rounded once: the table is the
              * paper's formula, not an accumulation of float errors. */
-            double angle = pos / pow(10000.0, (2.0 * i) / d);
+            double angle = (pos0 + r) / wavelength;
             pe[(size_t)r * d + 2 * i] = (float)sin(angle);
             if (2 * i + 1 < d)
                 pe[(size_t)r * d + 2 * i + 1] = (float)cos(angle);
@@ -24,29 +26,34 @@ void positions_sinusoidal(float *pe, int T, int d)
     positions_sinusoidal_rows(pe, 0, T, d);
 }
 
-/* The angle of pair i at position pos, in double: the rotation uses this,
- * not the float the trace shows, so that a query rotated in a generation
- * step equals the same query rotated in a parallel pass bit for bit. */
-static double rope_angle(int pos, int i, int dk)
+/* θ_i = 10000^(−2i/dk), in double; pair i at position pos turns by
+ * pos · θ_i. The rotation uses that double angle, not the float the trace
+ * shows, so that a query rotated in a generation step equals the same
+ * query rotated in a parallel pass bit for bit. The loops below take θ_i
+ * once per pair, not once per entry. */
+static double rope_theta(int i, int dk)
 {
-    return pos * pow(10000.0, -2.0 * i / dk);
+    return pow(10000.0, -2.0 * i / dk);
 }
 
 void positions_rope_angles(float *angles, int pos0, int T, int dk)
 {
     const int pairs = dk / 2;
-    for (int r = 0; r < T; r++)
-        for (int i = 0; i < pairs; i++)
-            angles[(size_t)r * pairs + i] = (float)rope_angle(pos0 + r, i, dk);
+    for (int i = 0; i < pairs; i++) {
+        const double theta = rope_theta(i, dk);
+        for (int r = 0; r < T; r++)
+            angles[(size_t)r * pairs + i] = (float)((pos0 + r) * theta);
+    }
 }
 
 void positions_rope_rotate(float *out, const float *x, int pos0, int T, int dk)
 {
-    for (int r = 0; r < T; r++) {
-        const float *xr = x + (size_t)r * dk;
-        float *o = out + (size_t)r * dk;
-        for (int i = 0; 2 * i + 1 < dk; i++) {
-            const double a = rope_angle(pos0 + r, i, dk), c = cos(a), s = sin(a);
+    for (int i = 0; 2 * i + 1 < dk; i++) {
+        const double theta = rope_theta(i, dk);
+        for (int r = 0; r < T; r++) {
+            const float *xr = x + (size_t)r * dk;
+            float *o = out + (size_t)r * dk;
+            const double a = (pos0 + r) * theta, c = cos(a), s = sin(a);
             const double x0 = xr[2 * i], x1 = xr[2 * i + 1];
             o[2 * i] = (float)(x0 * c - x1 * s);
             o[2 * i + 1] = (float)(x0 * s + x1 * c);

@@ -215,6 +215,65 @@ static void test_rope_depends_on_offset_only(void **state)
     tiny_run_free(&r);
 }
 
+/* ---- kept across passes --------------------------------------------------- */
+
+/* The positional slots are functions of positions only: a second pass over
+ * the same lengths with the same Activations keeps them (model/forward.c)
+ * rather than computing sin, cos and pow again, and gives the same bits.
+ * Learned positions are weights, which training changes between passes:
+ * those are copied every pass. */
+static void test_positions_kept_across_passes(void **state)
+{
+    (void)state;
+    static const struct {
+        PositionKind kind;
+        const char *enc, *dec;
+    } kinds[] = {
+        {POS_SINUSOIDAL, "enc.pos", "dec.pos"},
+        {POS_ROPE, "enc.rope_angles", "dec.rope_angles"},
+        {POS_RELATIVE, "enc.rel_buckets", "dec.rel_buckets"},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        TinyRun r;
+        run(&r, kinds[k].kind, ARCH_ENCODER_DECODER, "a b c d", "w x y");
+        const int V = r.m.vocab.size, Tt = r.a.len[STREAM_TGT];
+        const size_t n_logits = (size_t)Tt * V;
+        float *logits = malloc(n_logits * sizeof *logits);
+        memcpy(logits, tiny_slot(&r, "dec.logits"), n_logits * sizeof *logits);
+
+        /* the same pass again: the same bits */
+        model_forward(&r.m, &r.b, &r.a);
+        assert_memory_equal(tiny_slot(&r, "dec.logits"), logits, n_logits * sizeof *logits);
+
+        /* and the tables were not written again: poison them, and a pass
+         * over the same positions leaves them as they are */
+        const char *names[2] = {kinds[k].enc, kinds[k].dec};
+        for (int s = 0; s < 2; s++) {
+            const int i = activations_find(&r.a, names[s]);
+            assert_true(i >= 0);
+            float *v = r.a.arena + r.a.slots[i].offset;
+            const float first = v[1];
+            v[1] = NAN;
+            model_forward(&r.m, &r.b, &r.a);
+            if (!isnan(v[1]))
+                fail_msg("positions %d: %s computed again for the same positions", (int)kinds[k].kind, names[s]);
+            v[1] = first;
+        }
+        free(logits);
+        tiny_run_free(&r);
+    }
+
+    /* learned: a change of the weights shows in the next pass */
+    TinyRun r;
+    run(&r, POS_LEARNED, ARCH_ENCODER_DECODER, "a b c d", "w x y");
+    r.m.w.src_pos_embed[1] += 1.0f;
+    r.m.w.tgt_pos_embed[1] += 1.0f;
+    model_forward(&r.m, &r.b, &r.a);
+    assert_true(tiny_slot(&r, "enc.pos")[1] == r.m.w.src_pos_embed[1]);
+    assert_true(tiny_slot(&r, "dec.pos")[1] == r.m.w.tgt_pos_embed[1]);
+    tiny_run_free(&r);
+}
+
 /* ---- permutation equivariance -------------------------------------------------- */
 
 /* Swap source positions 0 and 2: without positions the encoder's output rows
@@ -384,6 +443,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sinusoidal_formula),
         cmocka_unit_test(test_t5_buckets),
+        cmocka_unit_test(test_positions_kept_across_passes),
         cmocka_unit_test(test_relative_bias_depends_on_offset_only),
         cmocka_unit_test(test_rope_depends_on_offset_only),
         cmocka_unit_test(test_only_none_is_permutation_equivariant),
