@@ -37,7 +37,8 @@ void bench_base_config(Config *c, int T, int vocab);
 int bench_write_base_ini(const char *path, int T, int vocab);
 
 /* PyTorch's side of a comparison: bench/torch_peer.py, one process per
- * thread count, started with OPENBLAS_NUM_THREADS set to it. */
+ * thread count, started with OPENBLAS_NUM_THREADS = blas_threads and its
+ * own intra-op pool at torch_threads (torch_peer.py says which is best). */
 typedef struct {
     pid_t pid;
     FILE *to, *from;
@@ -45,7 +46,7 @@ typedef struct {
 } Peer;
 
 /* 0: running; -1: not available (no python3-torch), why in facts. */
-int peer_start(Peer *p, const char *tree, int threads);
+int peer_start(Peer *p, const char *tree, int blas_threads, int torch_threads);
 /* n forward passes, their times in ms into ms[0..n). -1 if the peer died. */
 int peer_forward(Peer *p, int n, double *ms);
 /* One generation of n tokens with a KV cache: mean ms per token. */

@@ -7,6 +7,7 @@
  * kernel each side reports. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cblas.h>
 
@@ -19,6 +20,16 @@
 
 enum { ROUNDS = 9, PER_ROUND = 3, GEN_ROUNDS = 5, GEN_TOKENS = 64, T = 64, VOCAB = 500 };
 
+/* Between one side's turn and the other's: OpenBLAS's threads (and
+ * PyTorch's OpenMP ones) spin for a while after their last call before they
+ * sleep, and on two cores a spinning thread of one side would slow the
+ * other. A pause lets them settle, so that each side has the machine. */
+static void settle(void)
+{
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
 static void our_threads(int threads, char *facts, size_t cap)
 {
     openblas_set_num_threads(threads);
@@ -30,7 +41,9 @@ void bench_compare_forward(const char *tree, int threads)
     char name[64], ours[128], spread[96];
     snprintf(name, sizeof name, "base.forward_vs_pytorch_%dthread%s", threads, threads == 1 ? "" : "s");
     Peer peer;
-    if (peer_start(&peer, tree, threads)) {
+    /* PyTorch as it runs fastest on these cores: its GEMMs on OpenBLAS's
+     * threads, its own pool at one thread (torch_peer.py has the figures). */
+    if (peer_start(&peer, tree, threads, 1)) {
         printf("%s: skipped (%s)\n", name, peer.facts);
         return;
     }
@@ -49,6 +62,7 @@ void bench_compare_forward(const char *tree, int threads)
     for (int r = 0; r < ROUNDS; r++) {
         double t[PER_ROUND], u[PER_ROUND];
         for (int side = 0; side < 2; side++) {
+            settle();
             if ((side == 0) == (r % 2 == 0)) {  /* ours first in even rounds */
                 for (int k = 0; k < PER_ROUND; k++) {
                     double t0 = bench_now_ms();
@@ -105,7 +119,7 @@ void bench_compare_generate(const char *tree)
     const char *name = "base.generate64_cached_vs_pytorch";
     char ours[128], spread[96];
     Peer peer;
-    if (peer_start(&peer, tree, 1)) {
+    if (peer_start(&peer, tree, 1, 1)) {
         printf("%s: skipped (%s)\n", name, peer.facts);
         return;
     }
@@ -127,6 +141,7 @@ void bench_compare_generate(const char *tree)
     double ratio[GEN_ROUNDS], mine[GEN_ROUNDS], theirs[GEN_ROUNDS];
     for (int r = 0; r < GEN_ROUNDS; r++) {
         for (int side = 0; side < 2; side++) {
+            settle();
             if ((side == 0) == (r % 2 == 0))
                 mine[r] = our_generation(&m, &b, enc.enc_memory);
             else if (peer_generate(&peer, GEN_TOKENS, &theirs[r])) {

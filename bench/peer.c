@@ -7,7 +7,7 @@
 
 #include "bench.h"
 
-int peer_start(Peer *p, const char *tree, int threads)
+int peer_start(Peer *p, const char *tree, int blas_threads, int torch_threads)
 {
     memset(p, 0, sizeof *p);
     p->pid = -1;
@@ -25,18 +25,19 @@ int peer_start(Peer *p, const char *tree, int threads)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        char n[16];
-        snprintf(n, sizeof n, "%d", threads);
+        char n[16], t[16];
+        snprintf(n, sizeof n, "%d", blas_threads);
+        snprintf(t, sizeof t, "%d", torch_threads);
         /* OpenBLAS sizes its thread pool when it loads, from this. */
         setenv("OPENBLAS_NUM_THREADS", n, 1);
-        setenv("OMP_NUM_THREADS", n, 1);
+        setenv("OMP_NUM_THREADS", t, 1);
         dup2(in[0], 0);
         dup2(out[1], 1);
         close(in[0]);
         close(in[1]);
         close(out[0]);
         close(out[1]);
-        execl("/usr/bin/python3", "python3", script, n, (char *)NULL);
+        execl("/usr/bin/python3", "python3", script, n, t, (char *)NULL);
         _exit(127);
     }
     close(in[0]);

@@ -1,9 +1,13 @@
 """PyTorch's side of `make bench`'s comparisons, as a peer process.
 
-bench (bench/peer.c) starts this script once per thread count, with
-OPENBLAS_NUM_THREADS already set in its environment: OpenBLAS reads it when
-it loads, and torch.set_num_threads alone does not reach a pthread build of
-it. The script builds the same base model as the bench (nn.Transformer,
+bench (bench/peer.c) starts this script once per thread count as
+`torch_peer.py BLAS_THREADS TORCH_THREADS`, with OPENBLAS_NUM_THREADS already
+set to BLAS_THREADS in its environment: OpenBLAS reads it when it loads, and
+torch.set_num_threads (TORCH_THREADS, its own intra-op pool) does not reach
+a pthread build of it. On two cores PyTorch is fastest with OpenBLAS's two
+threads and one of its own (the base forward: 50 ms, against 78 ms with
+the two the other way round and 90–230 ms with two of each, whose four
+threads fight over the two cores), so that is what bench runs. The script builds the same base model as the bench (nn.Transformer,
 6 + 6 layers, d_model 512, 8 heads, d_ff 2048, vocabulary 500, source and
 target of 64 tokens, batch 1, dropout off, no autograd; embeddings and the
 output projection and softmax included, as Traceformer's forward computes),
@@ -37,9 +41,9 @@ def blas_facts():
     return 0, "not OpenBLAS"
 
 
-threads = int(sys.argv[1])
+torch_threads = int(sys.argv[2])
 torch.manual_seed(0)
-torch.set_num_threads(threads)
+torch.set_num_threads(torch_threads)
 d, H, V, T = 512, 8, 500, 64
 dk = d // H
 model = torch.nn.Transformer(d_model=d, nhead=H, num_encoder_layers=6, num_decoder_layers=6,
