@@ -5,10 +5,10 @@
 SRC=$(pwd)
 cd "$WORK"
 
-# a generation trace is format 2.0
+# a generation trace is of a format with positions (from 2.0; 3.0 now)
 expect_exit 0 "run --generate 4" -- "$TF" run -q --lesson demo --generate 4 -o gen.trace
 major=$(od -An -tu2 -j8 -N2 gen.trace | tr -d ' ')
-[ "$major" = 2 ] && ok "the trace is format 2.x" || bad "the trace says major version '$major'"
+[ "$major" = 3 ] && ok "the trace is format 3.x" || bad "the trace says major version '$major'"
 
 # distance() on step 3 with the KV cache: its one query row is position 3,
 # so it equals row 3 of the teacher-forced pass over the same prompt

@@ -43,6 +43,9 @@ linear_backward_reference  the same for the backward twins
 matmul_backward_reference
 row_stats_float            the row rule in float32, as row_stats_matrix applies it; tests hold
                              it against the double entry point the claims use
+trace_reader_values        values of a record checked by the 64 KiB chunks they lie in (3.x):
+                             the reader's per-page read; the tests check it, the viewer and
+                             show still fetch whole records (trace_reader_get)
 rng_range                  one uniform draw in [lo, hi): the seeded weights take theirs n at a
                              time (rng_fill_range, checked against it); tests draw their data
 positions_relative_bucket  T5 bucket of one offset, which the table is made of; tests check it
