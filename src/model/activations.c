@@ -309,6 +309,14 @@ static void register_all(Reg *r)
     }
 }
 
+/* Gives back what a failed init holds and says why. */
+static Status out_of_memory(Activations *a, const ActsLayout *l, Error *err)
+{
+    activations_free(a);
+    return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
+                     l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+}
+
 /* Register the slots of a layout, each at its offset in an arena not yet
  * allocated (a->arena_numel floats). */
 static Status register_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
@@ -341,12 +349,7 @@ static Status register_layout(Activations *a, const Model *m, const ActsLayout *
         r.failed = 1;
     else
         register_all(&r);
-    if (r.failed) {
-        activations_free(a);
-        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
-                         l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
-    }
-    return TF_OK;
+    return r.failed ? out_of_memory(a, l, err) : TF_OK;
 }
 
 Status activations_init_layout(Activations *a, const Model *m, const ActsLayout *l, Error *err)
@@ -354,7 +357,6 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
     Status st = register_layout(a, m, l, err);
     if (st)
         return st;
-    size_t bytes;
     if (l->arena) {
         if (a->arena_numel > l->arena_numel) {
             const size_t need = a->arena_numel;
@@ -364,11 +366,8 @@ Status activations_init_layout(Activations *a, const Model *m, const ActsLayout 
         }
         a->arena = l->arena;
         a->arena_borrowed = true;
-    } else if (!checked_mul(&bytes, a->arena_numel, sizeof(float)) ||
-               !(a->arena = big_block_alloc(a->arena_numel))) {
-        activations_free(a);
-        return error_set(err, TF_ERR_RUNTIME, "out of memory allocating activations (%d sentences of %d + %d tokens)",
-                         l->B, l->len[STREAM_SRC], l->len[STREAM_TGT]);
+    } else if (!(a->arena = big_block_alloc(a->arena_numel))) {  /* NULL too when its bytes would overflow */
+        return out_of_memory(a, l, err);
     }
     for (int i = 0; i < a->n_slots; i++)
         *a->slots[i].field = a->arena + a->slots[i].offset;

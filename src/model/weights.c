@@ -127,8 +127,7 @@ Status weights_alloc(Weights *w, const Config *c, int vocab_size, Error *err)
             free(e);
             goto oom;
         }
-    size_t bytes;
-    if (!checked_mul(&bytes, total, sizeof(float)) || !(w->block = big_block_alloc(total))) {
+    if (!(w->block = big_block_alloc(total))) {  /* NULL too when its bytes would overflow */
         free(e);
         goto oom;
     }
