@@ -149,7 +149,10 @@ static void warn_token(void *ctx, const char *what, const char *token)
         fprintf(stderr, "traceformer: warning: %s: unknown token '%s' is read as <UNK>\n", what, token);
 }
 
-/* Find DATADIR/lessons/NAME.ini, or lesson.ini in a DATADIR/lessons/NAME... directory. */
+/* Find DATADIR/lessons/NAME.ini; or the lesson NAME names by number,
+ * slug or directory ("1", "positional-encoding", "03-positional-encoding"),
+ * as `traceformer lesson` finds it; or the one lesson directory NAME
+ * begins. A number is never a prefix: "1" is lesson 1, not 10 or 11. */
 static Status lesson_config(const char *name, char *path, size_t cap, Error *err)
 {
     const char *dir = paths_data_dir();
@@ -159,20 +162,25 @@ static Status lesson_config(const char *name, char *path, size_t cap, Error *err
         fclose(f);
         return TF_OK;
     }
-    char pattern[4096];
-    snprintf(pattern, sizeof pattern, "%s/lessons/%s*/lesson.ini", dir, name);
-    glob_t g;
-    if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc >= 1) {
-        snprintf(path, cap, "%s", g.gl_pathv[0]);
-        globfree(&g);
-        return TF_OK;
-    }
-    globfree(&g);
     char found[4096];
     Error ignored = {0};
     if (lesson_find(dir, name, found, sizeof found, &ignored) == TF_OK &&
         snprintf(path, cap, "%.4000s/lesson.ini", found) < (int)cap)
-        return TF_OK;  /* by number or slug: "3", "positional-encoding" */
+        return TF_OK;
+    char pattern[4096];
+    snprintf(pattern, sizeof pattern, "%s/lessons/%s*/lesson.ini", dir, name);
+    glob_t g;
+    size_t matches = glob(pattern, 0, NULL, &g) == 0 ? g.gl_pathc : 0;
+    if (matches == 1)
+        snprintf(path, cap, "%s", g.gl_pathv[0]);
+    globfree(&g);
+    if (matches == 1)
+        return TF_OK;
+    if (matches > 1) {
+        Status st = error_set(err, TF_ERR_INPUT, "'%s' begins the names of %zu lessons in %s/lessons", name, matches, dir);
+        error_hint(err, "traceformer lesson --list shows the lessons; name one by its number or its whole name");
+        return st;
+    }
     Status st = error_set(err, TF_ERR_INPUT, "no lesson or example named '%s' in %s/lessons", name, dir);
     error_hint(err, "set TRACEFORMER_DATA to the directory that holds lessons/ and viz/");
     return st;

@@ -146,6 +146,13 @@ expect_exit 0 "lesson 7 --walk --lang en" -- "$TF" lesson 7 --walk </dev/null
 expect_not_in "$WORK/out" "$zh_note" "in English, no Chinese note"
 expect_exit 0 "run --lesson 3" -- "$TF" run -q --lesson 3 -o l3.trace
 expect_exit 0 "run --lesson masks" -- "$TF" run -q --lesson masks -o l7.trace
+# a number names that lesson, never the lessons it begins (1 is not 10 or 11)
+expect_exit 0 "run --lesson 1" -- "$TF" run -q --lesson 1 -o l1.trace
+expect_exit 0 "run --lesson 01-self-attention" -- "$TF" run -q --lesson 01-self-attention -o l01.trace
+"$TF" ls l1.trace > l1.ls 2>&1; "$TF" ls l01.trace > l01.ls 2>&1
+cmp -s l1.ls l01.ls || bad "run --lesson 1 traced another lesson than 01-self-attention"
+expect_exit 2 "a prefix of several lessons" -- "$TF" run -q --lesson 0 -o l0.trace
+expect_in "$WORK/err" "'0' begins the names of" "says the name is ambiguous"
 
 # refusals: exit 2, naming the file and line
 expect_exit 2 "no such lesson" -- "$TF" lesson 99 --check
