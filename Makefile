@@ -77,6 +77,17 @@ deps-ref:
 ref: deps-ref
 	$(Q)/usr/bin/python3 tests/ref/gen_fixtures.py
 
+# The elementwise kernels of a forward pass: loops over a row or a tensor
+# that gcc vectorises at -O3 (-O2's "very cheap" cost model gives up on a
+# loop that needs a remainder or a runtime aliasing check: all of them).
+# -fno-trapping-math lets it turn the ?: selects of softmax's exp into
+# vector blends: the values are the same, only the floating-point exception
+# flags, which nothing reads, may differ. Added after CFLAGS, so the
+# sanitizer and strict builds, which set CFLAGS, compile the same loops.
+KERNEL_SRC    := src/core/activation.c src/core/elementwise.c src/core/layernorm.c src/core/softmax.c
+KERNEL_CFLAGS ?= -O3 -fno-trapping-math
+$(KERNEL_SRC:%.c=$(BUILD)/%.o): ALL_CFLAGS += $(KERNEL_CFLAGS)
+
 $(BUILD)/%.o: %.c
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)

@@ -5,6 +5,48 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "core/fast_math.h"
+
+/* Partial sums and maxima are kept in LANES independent lanes, so that the
+ * compiler can put them in vector registers (it may not reorder one float
+ * or double accumulator by itself, which would change the rounding). */
+enum { LANES = 8 };
+
+/* The largest value of x (n), NaNs left out; −∞ when there is none. */
+static float row_max(const float *x, int n)
+{
+    float lane[LANES];
+    for (int k = 0; k < LANES; k++)
+        lane[k] = -INFINITY;
+    int c = 0;
+    for (; c + LANES <= n; c += LANES)
+        for (int k = 0; k < LANES; k++)
+            lane[k] = x[c + k] > lane[k] ? x[c + k] : lane[k];
+    float max = -INFINITY;
+    for (; c < n; c++)
+        max = x[c] > max ? x[c] : max;
+    for (int k = 0; k < LANES; k++)
+        max = lane[k] > max ? lane[k] : max;
+    return max;
+}
+
+/* Σ e (n) in double: rows of thousands of small weights (a vocabulary)
+ * keep their small terms. */
+static double row_sum(const float *e, int n)
+{
+    double lane[LANES] = {0};
+    int c = 0;
+    for (; c + LANES <= n; c += LANES)
+        for (int k = 0; k < LANES; k++)
+            lane[k] += (double)e[c + k];
+    double sum = 0.0;
+    for (; c < n; c++)
+        sum += (double)e[c];
+    for (int k = 0; k < LANES; k++)
+        sum += lane[k];
+    return sum;
+}
+
 void softmax_forward(float *out, const float *x, int rows, int cols)
 {
     for (int r = 0; r < rows; r++) {
@@ -12,34 +54,32 @@ void softmax_forward(float *out, const float *x, int rows, int cols)
         float *out_row = out + (size_t)r * cols;     /* (cols), may be x_row */
 
         /* softmax(x) = softmax(x − c) for any c; with c = max every exponent
-         * is ≤ 0, so expf never overflows, and the largest term is exactly 1.
-         * A NaN anywhere becomes the "max" and poisons the row, as in PyTorch,
-         * so a bug upstream shows up instead of hiding. */
-        float max = -INFINITY;
-        for (int c = 0; c < cols; c++)
-            if (x_row[c] > max || isnan(x_row[c]))
-                max = x_row[c];
+         * is ≤ 0, so exp never overflows, and the largest term is exactly 1. */
+        const float max = row_max(x_row, cols);
 
         if (max == -INFINITY) {
             /* Every key is masked: nothing to attend to. PyTorch gives NaN
-             * here (0/0); we give zeros so no NaN leaks into later layers. */
+             * here (0/0); we give zeros so no NaN leaks into later layers.
+             * But a NaN among the masked keys still poisons the row (below). */
+            int nan = 0;
             for (int c = 0; c < cols; c++)
-                out_row[c] = 0.0f;
+                nan |= isnan(x_row[c]);
+            for (int c = 0; c < cols; c++)
+                out_row[c] = nan ? NAN : 0.0f;
             continue;
         }
 
-        /* A masked −∞ score gives expf(−∞) = +0.0 exactly: masked keys get
-         * weight exactly 0, which −1e9 would only approximate. The sum is
-         * kept in double so that long rows do not lose the small terms. */
-        double sum = 0.0;
-        for (int c = 0; c < cols; c++) {
-            float e = expf(x_row[c] - max);
-            out_row[c] = e;
-            sum += e;
-        }
+        /* A masked −∞ score gives exp(−∞) = +0.0 exactly: masked keys get
+         * weight exactly 0, which −1e9 would only approximate. A NaN
+         * anywhere gives a NaN term, so a NaN sum and a NaN row, as in
+         * PyTorch: a bug upstream shows up instead of hiding. So does +∞
+         * (∞ − ∞). fast_exp is within 1.4 ulp of e^x (core/fast_math.h). */
+        for (int c = 0; c < cols; c++)
+            out_row[c] = fast_exp(x_row[c] - max);
+
         /* One reciprocal, then a multiply per entry, as PyTorch's CPU kernel
          * does (_vec_softmax_lastdim in aten/src/ATen/native/cpu/SoftMaxKernel.cpp). */
-        float inv_sum = (float)(1.0 / sum);
+        const float inv_sum = (float)(1.0 / row_sum(out_row, cols));
         for (int c = 0; c < cols; c++)
             out_row[c] *= inv_sum;
     }

@@ -619,6 +619,38 @@ static void test_activations_special_values(void **state)
     assert_true(got[1] == INFINITY);
 }
 
+/* GELU over a sweep of floats (every 4099th from -14 to 14, where its
+ * value is a normal float) against the exact form in double with libm's
+ * erfc: within 2.4e-7 relative, as the known values. */
+static void test_gelu_sweep(void **state)
+{
+    (void)state;
+    enum { N = 4096 };
+    static float x[N], got[N];
+    double max_rel = 0.0;
+    float worst = 0.0f;
+    float v = -14.0f;
+    while (v < 14.0f) {
+        int n = 0;
+        for (; n < N && v < 14.0f; n++) {
+            x[n] = v;
+            for (int k = 0; k < 4099; k++)
+                v = nextafterf(v, INFINITY);
+        }
+        gelu_forward(got, x, (size_t)n);
+        for (int i = 0; i < n; i++) {
+            const double want = 0.5 * x[i] * erfc(-(double)x[i] * 0.70710678118654752440);
+            if (fabs(want) < 1.17549435e-38)
+                continue;
+            const double rel = fabs(got[i] - want) / fabs(want);
+            if (rel > max_rel)
+                max_rel = rel, worst = x[i];
+        }
+    }
+    if (max_rel > 2.4e-7)
+        fail_msg("gelu: relative error %.3g at x = %.9g, want <= 2.4e-7", max_rel, (double)worst);
+}
+
 /* ------------------------------------------------------------ elementwise */
 
 static void test_add_and_scale(void **state)
@@ -653,6 +685,7 @@ int main(void)
         cmocka_unit_test(test_layernorm_constant_row_gives_beta),
         cmocka_unit_test(test_activations_known_values),
         cmocka_unit_test(test_activations_special_values),
+        cmocka_unit_test(test_gelu_sweep),
         cmocka_unit_test(test_add_and_scale),
     };
     return cmocka_run_group_tests_name("ops", tests, NULL, NULL);
