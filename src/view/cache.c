@@ -66,7 +66,7 @@ const CachedRecord *cache_fetch(RecordCache *c, const TraceReader *r, uint32_t i
     e->reader = r;
     e->index = index;
     e->last_use = ++c->clock;
-    c->fetches++;
+    e->serial = ++c->fetches;
     error_clear(&e->err);
     e->ok = trace_reader_get(r, index, &e->tr, &e->err) == TF_OK;
     if (e->ok) {

@@ -34,6 +34,8 @@ typedef struct {
     bool whole;         /* a curve's values are all whole numbers (curve_values_whole) */
     Error err;
     uint64_t last_use;
+    uint64_t serial;    /* which fetch this is (RecordCache.fetches then): a record fetched
+                           again, or a slot reused, gets a new one */
 } CachedRecord;
 
 typedef struct {

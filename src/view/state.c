@@ -171,6 +171,10 @@ static void compute_head_stats(ViewState *s, const CachedRecord *w)
     int ha = view_axis(r, &w->pg, "head");
     if (ha < 0)
         return;
+    if (w->serial == s->head_stats_serial && s->batch == s->head_stats_batch) {
+        s->n_head_stats = s->head_stats_n;  /* the same values: the same numbers */
+        return;
+    }
     int n = (int)r->dims[ha];
     if (n > VIEW_MAX_HEADS)
         n = VIEW_MAX_HEADS;
@@ -200,6 +204,10 @@ static void compute_head_stats(ViewState *s, const CachedRecord *w)
             s->head_stats[h].entropy_bits = s->head_stats[h].distance = 0.0;
     }
     s->n_head_stats = n;
+    s->head_stats_serial = w->serial;
+    s->head_stats_batch = s->batch;
+    s->head_stats_n = n;
+    s->head_stats_passes++;
 }
 
 static void clamp_cursor(ViewState *s, const CachedRecord *c)

@@ -388,6 +388,13 @@ typedef struct {
     TopkView topk;                  /* a vocabulary-wide record's top k columns */
     HeadStats head_stats[VIEW_MAX_HEADS];
     int n_head_stats;
+    /* head_stats hold the heads of this fetch (CachedRecord.serial; 0: none)
+     * and sentence: a key that keeps both keeps them, where measuring them
+     * again takes ~25 ms on an 8 MB record (a log2 per weight) */
+    uint64_t head_stats_serial;
+    uint32_t head_stats_batch;
+    int head_stats_n;
+    uint64_t head_stats_passes;     /* times they were measured (tests) */
     SnapshotPlace snap;             /* the current record among the training snapshots
                                        of its family (step −1: not a snapshot) */
 

@@ -2,7 +2,8 @@
  * lightest (0) to darkest (1), the diverging scale is white at 0 with blue
  * below and red above, −∞ has its own colour and glyph, the monochrome
  * ramps keep order and sign, cell numbers keep one width, and pooling and
- * the attention statistics say what they should. */
+ * the attention statistics say what they should; the statistics of a
+ * record are the plain loop's, however they are computed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -185,6 +186,89 @@ static void test_pooling_and_attention_stats(void **state)
     assert_false(stats_rows_are_distributions(uniform, 0, 4, 1e-6));
 }
 
+/* stats_of as the plain loop it replaced: value by value, in order. */
+static void plain_stats(const float *x, size_t n, ValueStats *out)
+{
+    ValueStats s = {INFINITY, -INFINITY, 0.0, 0, 0, 0, 0};
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        if (isnan(v)) {
+            s.n_nan++;
+        } else if (isinf(v)) {
+            if (v < 0)
+                s.n_neg_inf++;
+            else
+                s.n_pos_inf++;
+        } else {
+            s.n_finite++;
+            sum += v;
+            s.min = v < s.min ? v : s.min;
+            s.max = v > s.max ? v : s.max;
+        }
+    }
+    s.mean = s.n_finite ? sum / (double)s.n_finite : 0.0;
+    *out = s;
+}
+
+/* The record-wide statistics (a fetch's colour scale, number format and
+ * info line) are the plain loop's on every length and mix of values:
+ * lengths around its lanes and blocks, NaN and infinities in any lane
+ * (a masked score), zeros of both signs (the first one is kept). */
+static void test_value_stats_are_the_plain_loops(void **state)
+{
+    (void)state;
+    enum { MAX = 3 * 4096 + 21 };
+    static float x[MAX];
+    const size_t lengths[] = {0, 1, 7, 63, 64, 65, 71, 4095, 4096, 4097, 4103, MAX};
+    const float special[] = {NAN, INFINITY, -INFINITY, 0.0f, -0.0f};
+    uint32_t seed = 12345;
+    for (int mix = 0; mix < 8; mix++)
+        for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+            size_t n = lengths[l];
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 1664525u + 1013904223u;
+                float v = (float)(seed >> 8) / 16777216.0f;  /* [0, 1) */
+                if (mix & 1)
+                    v = v * 200.0f - 100.0f;
+                if ((mix & 2) && seed % 7 == 0)
+                    v = special[(seed >> 4) % 3];  /* NaN, +inf, -inf */
+                if ((mix & 4) && seed % 5 == 0)
+                    v = special[3 + (seed >> 4) % 2];  /* +0, -0 */
+                x[i] = v;
+            }
+            if (mix == 6 && n > 2) {  /* all ≥ 0, first zero a -0 late in a lane */
+                x[n - 1] = 0.0f;
+                x[n - 2] = -0.0f;
+            }
+            ValueStats got, want;
+            stats_of(x, n, &got);
+            plain_stats(x, n, &want);
+            assert_int_equal(got.n_finite, want.n_finite);
+            assert_int_equal(got.n_nan, want.n_nan);
+            assert_int_equal(got.n_neg_inf, want.n_neg_inf);
+            assert_int_equal(got.n_pos_inf, want.n_pos_inf);
+            assert_memory_equal(&got.min, &want.min, sizeof got.min);  /* the sign of a zero too */
+            assert_memory_equal(&got.max, &want.max, sizeof got.max);
+            assert_true(fabs(got.mean - want.mean) <= 1e-12 * fmax(1.0, fabs(want.mean)));
+        }
+    /* a causal mask's pattern: a -inf four values after every finite one */
+    for (size_t i = 0; i < 128; i++)
+        x[i] = i % 8 >= 4 ? -INFINITY : 1.0f + (float)i;
+    ValueStats got, want;
+    stats_of(x, 128, &got);
+    plain_stats(x, 128, &want);
+    assert_true(got.min == 1.0f && got.max == want.max && got.n_neg_inf == 64);
+    /* all zeros but one -0 at the end: min and max are the first zero */
+    for (size_t i = 0; i < 100; i++)
+        x[i] = i == 99 ? -0.0f : 0.0f;
+    stats_of(x, 100, &got);
+    assert_false(signbit(got.min) || signbit(got.max));
+    x[0] = -0.0f;
+    stats_of(x, 100, &got);
+    assert_true(signbit(got.min) && signbit(got.max));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_monochrome_ramps),
         cmocka_unit_test(test_numbers_keep_one_width),
         cmocka_unit_test(test_pooling_and_attention_stats),
+        cmocka_unit_test(test_value_stats_are_the_plain_loops),
     };
     return cmocka_run_group_tests_name("view palette", tests, NULL, NULL);
 }
