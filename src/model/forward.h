@@ -6,8 +6,9 @@
 #include "model/batch.h"
 #include "model/model.h"
 
-/* Run the model on every sentence of the batch, filling every slot of a
- * (built by activations_init for this model and batch): the encoder, the
+/* Run the model on every sentence of the batch, layer by layer (each layer
+ * on every sentence before the next), filling every slot of a (built by
+ * activations_init for this model and batch): the encoder, the
  * decoder under teacher forcing (all positions in one pass, under the
  * causal mask), the predicted token at each position and, when the batch
  * has targets, each position's cross-entropy and the mean loss. No I/O, no

@@ -123,6 +123,7 @@ typedef enum {
     VARIANT_POST_LN,      /* the paper's: post-LN, sinusoids */
     VARIANT_PRE_LN,       /* pre-LN with final norms, relative positions */
     VARIANT_DECODER_ONLY, /* decoder-only layers, rotary positions */
+    VARIANT_DECODER_ONLY_PRE_LN, /* decoder-only layers, pre-LN, no positions */
     VARIANT_NO_RESIDUAL,  /* residual = off, learned positions, three layers a stack */
     VARIANT_COUNT
 } Variant;
@@ -135,7 +136,7 @@ static void setup_variant(Setup *s, Variant v)
     const char *src[2] = {"猫 追 老鼠", "我 爱"}, *tgt[2] = {"cat chases mouse", "I love AI"};
     for (int i = 0; i < 2; i++) {
         tiny_add_src(c, src[i]);
-        if (v != VARIANT_DECODER_ONLY)
+        if (v != VARIANT_DECODER_ONLY && v != VARIANT_DECODER_ONLY_PRE_LN)
             tiny_add_tgt(c, tgt[i]);
     }
     switch (v) {
@@ -148,6 +149,13 @@ static void setup_variant(Setup *s, Variant v)
         c->arch = ARCH_DECODER_ONLY;
         c->enc_layers = 0;
         c->positions = POS_ROPE;
+        break;
+    case VARIANT_DECODER_ONLY_PRE_LN:
+        c->arch = ARCH_DECODER_ONLY;
+        c->enc_layers = 0;
+        c->norm = NORM_PRE;
+        c->final_norm = true;
+        c->positions = POS_NONE;
         break;
     case VARIANT_NO_RESIDUAL:
         c->residual = false;
@@ -203,7 +211,8 @@ static void *read_whole(const char *path, size_t *size)
 /* A teacher-forced run streams each layer's records as the layer finishes,
  * its layers sharing one layer's memory: the file is the one the whole
  * pass writes, byte for byte (names, order, numbering, values, labels),
- * for two sentences, in every variant. */
+ * for two sentences, in every variant: every table of layer steps
+ * (model/layer_steps.h), whose order lets a layer overwrite its input. */
 static void test_teacher_forcing_streamed(void **state)
 {
     Scratch *sc = *state;
