@@ -52,6 +52,11 @@ typedef struct {
     int cap;
     int failed;
     bool ablated;  /* the attention block being registered has a head ablate_head zeroes */
+    /* shared_layers: the layer being registered takes its offsets from
+     * layer_at, within a region of layer_numel floats (the largest layer)
+     * placed after the other slots once they are all counted */
+    bool in_layer;
+    size_t layer_at, layer_numel;
 } Reg;
 
 static size_t axis_len(const Activations *a, Axis ax, Stream sq, Stream skv)
@@ -148,8 +153,9 @@ static int add(Reg *r, float **field, const SlotSpec *spec, const char *prefix, 
         if (!checked_mul(&n, n, axis_len(a, spec->axes[i], sq, skv)))
             r->failed = 1;
     s->numel = n;
-    s->offset = a->arena_numel;
-    if (!checked_add(&a->arena_numel, a->arena_numel, n))
+    size_t *at = r->in_layer ? &r->layer_at : &a->arena_numel;
+    s->offset = *at;
+    if (!checked_add(at, *at, n))
         r->failed = 1;
     return a->n_slots++;
 }
@@ -208,6 +214,9 @@ static int add_layer(Reg *r, LayerKind kind, LayerActs *L, const char *stack, in
     at[LV_MEMORY] = memory;
     char p[32], pa[48];
     snprintf(p, sizeof p, "%s.%d", stack, l);
+    r->in_layer = r->l->shared_layers;
+    r->layer_at = 0;
+    L->slot_first = r->a->n_slots;
     int n;
     const LayerStep *steps = layer_steps(kind, r->c->norm, &n);
     for (int i = 0; i < n; i++) {
@@ -238,6 +247,10 @@ static int add_layer(Reg *r, LayerKind kind, LayerActs *L, const char *stack, in
             break;
         }
     }
+    L->slot_end = r->a->n_slots;
+    if (r->layer_at > r->layer_numel)
+        r->layer_numel = r->layer_at;
+    r->in_layer = false;
     return at[steps[n - 1].out];
 }
 
@@ -307,6 +320,21 @@ static void register_all(Reg *r)
         else if (part == PART_ENC_OUT)
             memory = last;
     }
+    if (!r->l->shared_layers || r->failed)
+        return;
+    /* the shared layer region goes after every other slot */
+    Activations *a = r->a;
+    const size_t base = a->arena_numel;
+    if (!checked_add(&a->arena_numel, base, r->layer_numel)) {
+        r->failed = 1;
+        return;
+    }
+    for (int l = 0; a->enc && l < c->enc_layers; l++)
+        for (int i = a->enc[l].slot_first; i < a->enc[l].slot_end; i++)
+            a->slots[i].offset += base;
+    for (int l = 0; a->dec && l < c->dec_layers; l++)
+        for (int i = a->dec[l].slot_first; i < a->dec[l].slot_end; i++)
+            a->slots[i].offset += base;
 }
 
 /* Gives back what a failed init holds and says why. */
@@ -343,7 +371,7 @@ static Status register_layout(Activations *a, const Model *m, const ActsLayout *
     a->scale = c->scale;
     a->temperature = c->attn_temperature;
 
-    Reg r = {a, c, l, 0, 0, false};
+    Reg r = {.a = a, .c = c, .l = l};
     if ((holds(l, c, PART_ENC_EMBED) && c->enc_layers && !(a->enc = calloc((size_t)c->enc_layers, sizeof *a->enc))) ||
         (holds(l, c, PART_DEC_EMBED) && c->dec_layers && !(a->dec = calloc((size_t)c->dec_layers, sizeof *a->dec))))
         r.failed = 1;
@@ -385,7 +413,8 @@ Status activations_layout_numel(const Model *m, const ActsLayout *l, size_t *num
     return st;
 }
 
-Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err)
+/* A whole pass over batch b; shared: every layer in one layer's memory. */
+static Status init_pass(Activations *a, const Model *m, const Batch *b, bool shared, Error *err)
 {
     ActsLayout l;
     memset(&l, 0, sizeof l);
@@ -402,10 +431,21 @@ Status activations_init(Activations *a, const Model *m, const Batch *b, Error *e
     l.decoder = true;
     l.predicted = true;
     l.targets = b->target != NULL;
+    l.shared_layers = shared;
     Status st = activations_init_layout(a, m, &l, err);
     if (st == TF_OK)
         a->batch = b;
     return st;
+}
+
+Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err)
+{
+    return init_pass(a, m, b, false, err);
+}
+
+Status activations_init_streamed(Activations *a, const Model *m, const Batch *b, Error *err)
+{
+    return init_pass(a, m, b, true, err);
 }
 
 Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, Error *err)
@@ -592,5 +632,7 @@ LayerActs activations_sentence_layer(const Activations *a, const LayerActs *L, i
     const Stream sq = s, skv = s;
     LAYER_SLOTS(VIEW)
 #undef VIEW
+    v.slot_first = L->slot_first;
+    v.slot_end = L->slot_end;
     return v;
 }

@@ -269,6 +269,7 @@ typedef struct {
 typedef struct {
     ATTN_BLOCKS(BLOCK_FIELD)  /* the ones of the layer's kind (layer_steps.h) */
     LAYER_SLOTS(ACT_FIELD)
+    int slot_first, slot_end; /* the layer's slots in Activations.slots: [slot_first, slot_end) */
 } LayerActs;
 
 /* Streams: the sequences of tokens whose positions make up an axis, and
@@ -356,6 +357,14 @@ typedef struct {
     bool sampling;
     bool gen_summary;   /* gen.tokens, gen.work */
     const char *prefix; /* "gen.3": every name (and source) becomes "gen.3.<name>" */
+    /* Every layer of both stacks in the same memory, one layer's worth
+     * (the largest kind's): a layer's slots hold its values only until the
+     * next layer runs, for a pass whose records are written layer by layer
+     * (model_forward_streamed). What the next layer reads is kept: its
+     * input is the last layer's output, which a layer writes in its last
+     * step, after its last read of its input (model/layer_steps.h); the
+     * decoder's memory is enc.memory, outside the layers. */
+    bool shared_layers;
     /* A block of arena_numel floats, the caller's, to hold the slots (what
      * activations_layout_numel says they take, or more), so that a run of
      * layouts reuses one block; NULL: activations_init_layout allocates it. */
@@ -368,6 +377,10 @@ typedef struct {
  * decoder, dec.predicted, and the teacher-forcing slots when b has targets.
  * The batch and vocab must outlive acts. */
 Status activations_init(Activations *a, const Model *m, const Batch *b, Error *err);
+/* The same slots with every layer in one layer's memory (shared_layers
+ * above): what a teacher-forced pass takes when its records are written as
+ * each layer finishes, so its memory does not grow with the layers. */
+Status activations_init_streamed(Activations *a, const Model *m, const Batch *b, Error *err);
 /* Only the encoder's slots (src.tokens ... enc.memory; none for a
  * decoder-only model): what generation records before its steps. */
 Status activations_init_encoder(Activations *a, const Model *m, const Batch *b, Error *err);

@@ -98,9 +98,9 @@ void forward_positions_decoder(const Model *m, Activations *a, int q0)
     }
 }
 
-/* The encoder on sentence s of a (src: its Ts ids, src_len real ones);
- * returns its memory (Ts, d), inside a. */
-static const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
+/* The encoder's input for sentence s of a (src: its Ts ids): embeddings,
+ * positions and, in a training pass, dropout, into enc.embed and enc.input. */
+static void encode_embed(const Model *m, Activations *a, int s, const int *src)
 {
     const Config *c = &m->cfg;
     const int Ts = a->len[STREAM_SRC], d = c->d_model;
@@ -110,20 +110,46 @@ static const float *forward_encode(const Model *m, Activations *a, int s, const 
     const float *in_mask = dropout_mask(a->dropout, 1, -1, DROP_SELF, s);  /* (Ts, d) or NULL */
     if (in_mask)
         dropout_apply(a->enc_input + row, in_mask, (size_t)Ts * d);
+}
+
+/* What layer l of a stack reads for sentence s (T, d): the stack's input
+ * (enc.input, dec.input) below its first layer, else the output of the
+ * layer below. */
+static const float *layer_input(const Config *c, const Activations *a, const LayerActs *stack, int l, int s,
+                                LayerKind kind, const float *input, Stream st)
+{
+    if (l == 0)
+        return input + (size_t)s * a->len[st] * c->d_model;
+    const LayerActs below = activations_sentence_layer(a, &stack[l - 1], s, st);
+    return layer_output(&below, kind, c->norm);
+}
+
+/* Encoder layer l on sentence s (src_len real source tokens). */
+static void encode_layer(const Model *m, Activations *a, int l, int s, int src_len)
+{
+    const Config *c = &m->cfg;
+    const int Ts = a->len[STREAM_SRC];
     const bool relative = c->positions == POS_RELATIVE;
     const AttnPositions pos = {c->positions == POS_ROPE, 0, relative ? a->enc_buckets : NULL,
                                relative ? m->w.enc_rel_bias : NULL};
+    const float *x = layer_input(c, a, a->enc, l, s, LAYER_ENCODER, a->enc_input, STREAM_SRC);
+    LayerActs o = activations_sentence_layer(a, &a->enc[l], s, STREAM_SRC);
+    mask_build(o.attn.mask, Ts, Ts, c->padding_mask ? src_len : Ts, 0);  /* padding only */
+    const LayerWeights w = layer_weights_encoder(&m->w.enc[l]);
+    const float *drop[DROP_SUBLAYERS];  /* (Ts, d) each, or NULL */
+    for (int k = 0; k < DROP_SUBLAYERS; k++)
+        drop[k] = dropout_mask(a->dropout, 1, l, (DropSublayer)k, s);
+    layer_forward(&o, LAYER_ENCODER, c, &w, x, NULL, Ts, 0, &pos, NULL, l, a->dropout ? drop : NULL);
+}
 
-    const float *x = a->enc_input + row;
-    for (int l = 0; l < c->enc_layers; l++) {
-        LayerActs o = activations_sentence_layer(a, &a->enc[l], s, STREAM_SRC);
-        mask_build(o.attn.mask, Ts, Ts, c->padding_mask ? src_len : Ts, 0);  /* padding only */
-        const LayerWeights w = layer_weights_encoder(&m->w.enc[l]);
-        const float *drop[DROP_SUBLAYERS];  /* (Ts, d) each, or NULL */
-        for (int k = 0; k < DROP_SUBLAYERS; k++)
-            drop[k] = dropout_mask(a->dropout, 1, l, (DropSublayer)k, s);
-        x = layer_forward(&o, LAYER_ENCODER, c, &w, x, NULL, Ts, 0, &pos, NULL, l, a->dropout ? drop : NULL);
-    }
+/* After the encoder's layers, sentence s: the final norm, and the memory
+ * (Ts, d) every decoder layer reads, which it returns (inside a). */
+static const float *encode_out(const Model *m, Activations *a, int s)
+{
+    const Config *c = &m->cfg;
+    const int Ts = a->len[STREAM_SRC], d = c->d_model;
+    const size_t row = (size_t)s * Ts * d;
+    const float *x = layer_input(c, a, a->enc, c->enc_layers, s, LAYER_ENCODER, a->enc_input, STREAM_SRC);
     if (c->final_norm) {
         layernorm_forward(a->enc_norm + row, x, m->w.enc_norm_w, m->w.enc_norm_b, Ts, d, c->ln_eps);
         x = a->enc_norm + row;
@@ -132,40 +158,72 @@ static const float *forward_encode(const Model *m, Activations *a, int s, const 
     return a->enc_memory + row;
 }
 
-void forward_decode(const Model *m, Activations *a, int s, const float *memory, int src_len,
-                    const int *ids, int len, int q0, LayerCache *caches)
+/* The encoder on sentence s of a (src: its Ts ids, src_len real ones);
+ * returns its memory (Ts, d), inside a. */
+static const float *forward_encode(const Model *m, Activations *a, int s, const int *src, int src_len)
+{
+    encode_embed(m, a, s, src);
+    for (int l = 0; l < m->cfg.enc_layers; l++)
+        encode_layer(m, a, l, s, src_len);
+    return encode_out(m, a, s);
+}
+
+/* The dropout of a decoder pass: a training pass only, never a generation
+ * step with caches. */
+static const DropoutMasks *decode_dropout(const Activations *a, const LayerCache *caches)
+{
+    return caches ? NULL : a->dropout;
+}
+
+/* The decoder's input for sentence s (ids: its Tt ids), into dec.embed and dec.input. */
+static void decode_embed(const Model *m, Activations *a, int s, const int *ids, const LayerCache *caches)
 {
     const Config *c = &m->cfg;
-    const int Tt = a->len[STREAM_TGT], Tk = a->len[STREAM_KEYS], Ts = a->len[STREAM_SRC];
-    const int d = c->d_model, V = m->vocab.size;
+    const int Tt = a->len[STREAM_TGT], d = c->d_model;
     const size_t row = (size_t)s * Tt * d;
     embed_forward(a->dec_embed + row, a->tgt_tokens + (size_t)s * Tt, m->w.tgt_embed, ids, Tt, d);
     add_positions(a->dec_input + row, a->dec_embed + row, added_positions(c, a->dec_pos, a->dec_pos_learned), Tt, d);
-    /* dropout: a training pass only, never a generation step with caches */
-    const DropoutMasks *dm = caches ? NULL : a->dropout;
-    const float *in_mask = dropout_mask(dm, 0, -1, DROP_SELF, s);  /* (Tt, d) or NULL */
+    const float *in_mask = dropout_mask(decode_dropout(a, caches), 0, -1, DROP_SELF, s);  /* (Tt, d) or NULL */
     if (in_mask)
         dropout_apply(a->dec_input + row, in_mask, (size_t)Tt * d);
+}
+
+/* Decoder layer l on sentence s: memory (Ts, d) of its src_len real source
+ * tokens (NULL decoder-only), len real decoder tokens, queries from
+ * position q0; caches: a generation step's, or NULL. */
+static void decode_layer(const Model *m, Activations *a, int l, int s, const float *memory, int src_len, int len,
+                         int q0, LayerCache *caches)
+{
+    const Config *c = &m->cfg;
+    const int Tt = a->len[STREAM_TGT], Tk = a->len[STREAM_KEYS], Ts = a->len[STREAM_SRC];
+    const DropoutMasks *dm = decode_dropout(a, caches);
     const bool relative = c->positions == POS_RELATIVE;
     const AttnPositions pos = {c->positions == POS_ROPE, q0, relative ? a->dec_buckets : NULL,
                                relative ? m->w.dec_rel_bias : NULL};
     const LayerKind kind = layer_kind(c, 0);
+    const float *x = layer_input(c, a, a->dec, l, s, kind, a->dec_input, STREAM_TGT);
+    LayerActs o = activations_sentence_layer(a, &a->dec[l], s, STREAM_TGT);
+    if (caches)
+        mask_build(o.self_attn.mask, 1, Tk, Tk, 0);  /* every cached key lies in the past */
+    else
+        mask_build(o.self_attn.mask, Tt, Tt, c->padding_mask ? len : Tt, c->causal_mask);  /* causal + padding */
+    if (kind == LAYER_DECODER)
+        mask_build(o.cross_attn.mask, Tt, Ts, c->padding_mask ? src_len : Ts, 0);  /* source padding */
+    const LayerWeights w = layer_weights_decoder(&m->w.dec[l]);
+    const float *drop[DROP_SUBLAYERS];  /* (Tt, d) each, or NULL */
+    for (int k = 0; k < DROP_SUBLAYERS; k++)
+        drop[k] = dropout_mask(dm, 0, l, (DropSublayer)k, s);
+    layer_forward(&o, kind, c, &w, x, memory, Tt, Ts, &pos, caches ? &caches[l] : NULL, l, dm ? drop : NULL);
+}
 
-    const float *x = a->dec_input + row;
-    for (int l = 0; l < c->dec_layers; l++) {
-        LayerActs o = activations_sentence_layer(a, &a->dec[l], s, STREAM_TGT);
-        if (caches)
-            mask_build(o.self_attn.mask, 1, Tk, Tk, 0);  /* every cached key lies in the past */
-        else
-            mask_build(o.self_attn.mask, Tt, Tt, c->padding_mask ? len : Tt, c->causal_mask);  /* causal + padding */
-        if (kind == LAYER_DECODER)
-            mask_build(o.cross_attn.mask, Tt, Ts, c->padding_mask ? src_len : Ts, 0);  /* source padding */
-        const LayerWeights w = layer_weights_decoder(&m->w.dec[l]);
-        const float *drop[DROP_SUBLAYERS];  /* (Tt, d) each, or NULL */
-        for (int k = 0; k < DROP_SUBLAYERS; k++)
-            drop[k] = dropout_mask(dm, 0, l, (DropSublayer)k, s);
-        x = layer_forward(&o, kind, c, &w, x, memory, Tt, Ts, &pos, caches ? &caches[l] : NULL, l, dm ? drop : NULL);
-    }
+/* After the decoder's layers, sentence s: the final norm, the logits and
+ * their softmax. */
+static void decode_out(const Model *m, Activations *a, int s)
+{
+    const Config *c = &m->cfg;
+    const int Tt = a->len[STREAM_TGT], d = c->d_model, V = m->vocab.size;
+    const size_t row = (size_t)s * Tt * d;
+    const float *x = layer_input(c, a, a->dec, c->dec_layers, s, layer_kind(c, 0), a->dec_input, STREAM_TGT);
     if (c->final_norm) {
         layernorm_forward(a->dec_norm + row, x, m->w.dec_norm_w, m->w.dec_norm_b, Tt, d, c->ln_eps);
         x = a->dec_norm + row;
@@ -173,6 +231,15 @@ void forward_decode(const Model *m, Activations *a, int s, const float *memory, 
     float *logits = a->dec_logits + (size_t)s * Tt * V;
     linear_forward(logits, x, m->w.gen_w, m->w.gen_b, Tt, d, V);
     softmax_forward(a->dec_probs + (size_t)s * Tt * V, logits, Tt, V);
+}
+
+void forward_decode(const Model *m, Activations *a, int s, const float *memory, int src_len,
+                    const int *ids, int len, int q0, LayerCache *caches)
+{
+    decode_embed(m, a, s, ids, caches);
+    for (int l = 0; l < m->cfg.dec_layers; l++)
+        decode_layer(m, a, l, s, memory, src_len, len, q0, caches);
+    decode_out(m, a, s);
 }
 
 /* Teacher forcing: the most likely token at every position, and, where the
@@ -207,17 +274,55 @@ static void predict_and_score(const Model *m, const Batch *b, Activations *a)
 
 void model_forward(const Model *m, const Batch *b, Activations *a)
 {
-    if (m->cfg.arch == ARCH_ENCODER_DECODER)
+    model_forward_streamed(m, b, a, NULL, NULL);
+}
+
+/* Tell watch that layer L of a stack is done on every sentence. */
+static Status layer_done(const ForwardWatch *watch, Activations *a, const LayerActs *L, Error *err)
+{
+    return watch ? watch->layer_done(watch->ctx, a, L->slot_end, err) : TF_OK;
+}
+
+/* Layer by layer, each on every sentence, so that a layer's slots are
+ * final, all sentences of them, before the next layer runs: with
+ * shared_layers it reuses their memory. Sentences do not mix, so the
+ * values are those of one sentence after another. */
+Status model_forward_streamed(const Model *m, const Batch *b, Activations *a, const ForwardWatch *watch, Error *err)
+{
+    const Config *c = &m->cfg;
+    Status st = TF_OK;
+    if (c->arch == ARCH_ENCODER_DECODER) {
         forward_positions_encoder(m, a);
-    forward_positions_decoder(m, a, 0);
-    for (int s = 0; s < b->B; s++) {
-        const float *memory = NULL;
-        if (m->cfg.arch == ARCH_ENCODER_DECODER)
-            memory = forward_encode(m, a, s, b->src + (size_t)s * b->Ts, b->src_len[s]);
-        forward_decode(m, a, s, memory, memory ? b->src_len[s] : 0, b->tgt + (size_t)s * b->Tt, b->tgt_len[s], 0,
-                       NULL);
+        for (int s = 0; s < b->B; s++)
+            encode_embed(m, a, s, b->src + (size_t)s * b->Ts);
+        for (int l = 0; st == TF_OK && l < c->enc_layers; l++) {
+            for (int s = 0; s < b->B; s++)
+                encode_layer(m, a, l, s, b->src_len[s]);
+            st = layer_done(watch, a, &a->enc[l], err);
+        }
+        for (int s = 0; st == TF_OK && s < b->B; s++)
+            encode_out(m, a, s);
     }
+    if (st)
+        return st;
+    forward_positions_decoder(m, a, 0);
+    const int Ts = a->len[STREAM_SRC], d = c->d_model;
+    for (int s = 0; s < b->B; s++)
+        decode_embed(m, a, s, b->tgt + (size_t)s * b->Tt, NULL);
+    for (int l = 0; st == TF_OK && l < c->dec_layers; l++) {
+        for (int s = 0; s < b->B; s++) {
+            const bool ed = c->arch == ARCH_ENCODER_DECODER;
+            decode_layer(m, a, l, s, ed ? a->enc_memory + (size_t)s * Ts * d : NULL, ed ? b->src_len[s] : 0,
+                         b->tgt_len[s], 0, NULL);
+        }
+        st = layer_done(watch, a, &a->dec[l], err);
+    }
+    if (st)
+        return st;
+    for (int s = 0; s < b->B; s++)
+        decode_out(m, a, s);
     predict_and_score(m, b, a);
+    return TF_OK;
 }
 
 void model_encode(const Model *m, const Batch *b, Activations *a)

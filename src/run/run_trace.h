@@ -15,8 +15,13 @@
  *   RUN_TEACHER_FORCING  the parallel pass: the encoder over the source
  *                        (B, Ts), the decoder over <START> + target
  *                        (B, Tt); records enc.*, dec.*, and the loss when
- *                        the batch has targets.
- *   RUN_TRAIN_STEP       the same records, then the gradients of their
+ *                        the batch has targets. Each layer's records are
+ *                        written as soon as the layer has run on every
+ *                        sentence, and its memory goes to the next layer:
+ *                        the run holds one layer's activations, not the
+ *                        trace (model_forward_streamed).
+ *   RUN_TRAIN_STEP       the same records (the whole pass in memory, which
+ *                        the backward pass reads), then the gradients of their
  *                        loss (label smoothing 0, no update made): every
  *                        grad.* record of train/grad_records.h, in its
  *                        order. The batch needs targets.

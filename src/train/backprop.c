@@ -4,7 +4,7 @@
  * of the decoder, its layers from the last to the first (each cross-
  * attention adding its share to the gradient at the encoder's memory), the
  * decoder's embeddings; then the same for the encoder, starting from the
- * memory's summed gradient. One sentence at a time, as model_forward goes;
+ * memory's summed gradient. One sentence at a time (sentences never mix);
  * the parameter gradients sum over the sentences (the loss's mean over the
  * batch is already in the logits' gradient). A pass made with dropout
  * (Activations.dropout) goes back through the same masks. */
