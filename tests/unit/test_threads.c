@@ -163,10 +163,51 @@ static void test_split_product_same_bits(void **state)
     free(two);
 }
 
+/* LayerNorm and softmax of 64 rows of 512 (shared out by rows at two
+ * threads), with a fully masked row, against one thread. */
+static void test_rows_same_bits(void **state)
+{
+    (void)state;
+    enum { N = 64, D = 512 };
+    float *x = malloc(sizeof(float) * N * D), *g = malloc(sizeof(float) * D), *b = malloc(sizeof(float) * D);
+    float *one = malloc(sizeof(float) * N * D), *two = malloc(sizeof(float) * N * D);
+    assert_true(x && g && b && one && two);
+    uint32_t r = 777;
+    for (int i = 0; i < N * D; i++)
+        x[i] = (float)((r = r * 1664525u + 1013904223u) >> 8) / 1048576.0f - 8.0f;
+    for (int i = 0; i < D; i++) {
+        g[i] = 1.0f + (float)i / D;
+        b[i] = (float)i / (2 * D);
+    }
+    for (int i = 0; i < D; i++)
+        x[5 * D + i] = -INFINITY;  /* a row with every key masked */
+
+    openblas_set_num_threads(1);
+    softmax_forward(one, x, N, D);
+    openblas_set_num_threads(2);
+    softmax_forward(two, x, N, D);
+    assert_memory_equal(one, two, sizeof(float) * N * D);
+
+    for (int i = 0; i < D; i++)
+        x[5 * D + i] = (float)i;
+    openblas_set_num_threads(1);
+    layernorm_forward(one, x, g, b, N, D, 1e-5f);
+    openblas_set_num_threads(2);
+    layernorm_forward(two, x, g, b, N, D, 1e-5f);
+    openblas_set_num_threads(1);
+    assert_memory_equal(one, two, sizeof(float) * N * D);
+    free(x);
+    free(g);
+    free(b);
+    free(one);
+    free(two);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_split_product_same_bits),
+        cmocka_unit_test(test_rows_same_bits),
         cmocka_unit_test(test_default_model),
         cmocka_unit_test(test_rope_gelu_pre_ln),
         cmocka_unit_test(test_relative_bias_and_ablated_head),
