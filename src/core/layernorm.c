@@ -1,5 +1,6 @@
 /* layernorm.c — LayerNorm over the last axis, as torch.nn.LayerNorm. */
 #include "core/ops.h"
+#include "core/parallel.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -48,31 +49,43 @@ void layernorm_row_stats(const float *x, int d, float eps, double *mean, double 
     *rstd = 1.0 / sqrt(sq / d + (double)eps);
 }
 
+/* One row: out_row (d) from x_row (d). */
+static void layernorm_row(float *out_row, const float *x_row, const float *gamma, const float *beta, int d,
+                          float eps)
+{
+    double mean, inv_std;
+    layernorm_row_stats(x_row, d, eps, &mean, &inv_std);
+
+    /* In double, rounded once. The usual case (both affine vectors) is
+     * a loop without tests, which vectorises; the other has the same
+     * arithmetic with 1 and 0 in their place, so both give the same bits. */
+    if (gamma && beta) {
+        for (int c = 0; c < d; c++)
+            out_row[c] = (float)((x_row[c] - mean) * inv_std * gamma[c] + beta[c]);
+    } else {
+        for (int c = 0; c < d; c++) {
+            double y = (x_row[c] - mean) * inv_std;
+            double g = gamma ? gamma[c] : 1.0;
+            double b = beta ? beta[c] : 0.0;
+            out_row[c] = (float)(y * g + b);
+        }
+    }
+}
+
 /* gamma (d) and beta (d) may be NULL, meaning 1 and 0 (PyTorch's
- * elementwise_affine=False). out may alias x. */
+ * elementwise_affine=False). out may alias x. Rows are independent: with
+ * several threads (core/parallel.h) each computes whole rows, the same
+ * bits as one thread. */
 void layernorm_forward(float *out, const float *x, const float *gamma, const float *beta,
                        int n, int d, float eps)
 {
-    for (int i = 0; i < n; i++) {
-        const float *x_row = x + (size_t)i * d;    /* (d) */
-        float *out_row = out + (size_t)i * d;      /* (d) */
-
-        double mean, inv_std;
-        layernorm_row_stats(x_row, d, eps, &mean, &inv_std);
-
-        /* In double, rounded once. The usual case (both affine vectors) is
-         * a loop without tests, which vectorises; the other has the same
-         * arithmetic with 1 and 0 in their place, so both give the same bits. */
-        if (gamma && beta) {
-            for (int c = 0; c < d; c++)
-                out_row[c] = (float)((x_row[c] - mean) * inv_std * gamma[c] + beta[c]);
-        } else {
-            for (int c = 0; c < d; c++) {
-                double y = (x_row[c] - mean) * inv_std;
-                double g = gamma ? gamma[c] : 1.0;
-                double b = beta ? beta[c] : 0.0;
-                out_row[c] = (float)(y * g + b);
-            }
-        }
+    const int threads = parallel_row_threads((size_t)n * d);
+    if (threads > 1) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int i = 0; i < n; i++)
+            layernorm_row(out + (size_t)i * d, x + (size_t)i * d, gamma, beta, d, eps);
+        return;
     }
+    for (int i = 0; i < n; i++)
+        layernorm_row(out + (size_t)i * d, x + (size_t)i * d, gamma, beta, d, eps);
 }

@@ -40,6 +40,11 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/parallel.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 /* The running count linear_macs reads. Per thread, so two threads each count
  * their own products; a counter rather than a parameter so that every
  * caller of the two products is counted without each passing one along. */
@@ -48,6 +53,11 @@ static _Thread_local uint64_t macs_done;
 uint64_t linear_macs(void)
 {
     return macs_done;
+}
+
+void linear_macs_add(uint64_t n)
+{
+    macs_done += n;
 }
 
 #ifndef TF_NO_BLAS
@@ -59,6 +69,26 @@ uint64_t linear_macs(void)
  * near 128 multiply-adds (1×8·8: loop 0.04 µs, BLAS 0.07 µs; 4×8·8: loop
  * 0.15 µs, BLAS 0.10 µs), and from ~10^4 up BLAS is 5–10× faster. */
 #define LINEAR_BLAS_MIN_MACS 128
+
+/* The threads of a pass (core/parallel.h) share big products by columns
+ * of the output, in chunks of LINEAR_CHUNK_COLS columns, each chunk one
+ * call to a single-threaded BLAS. The chunks are the same at every thread
+ * count, one thread computing them in turn, so a pass has the same bits at
+ * any count. OpenBLAS's own threads would not give that: the entries its
+ * kernels compute depend on how a product is cut into blocks, so its
+ * 2-thread products differ from its 1-thread ones in the last bit of some
+ * entries (at 64·512·2048, about 1 in 5), and so does any other cut from
+ * the whole call. (Chunks of 256 columns give the whole call's bits when m
+ * is at most ~768, one block of OpenBLAS's own; wider products such as the
+ * feed-forward's first, 2048 columns at base, round a few entries
+ * differently from one call, as differently as another cut would.)
+ * Products below LINEAR_CHUNK_MIN_MACS are one call, on one BLAS thread
+ * also when the pass has more (outside the heads, which are shared out
+ * whole: model/attention.c). Keeping OpenBLAS's pool asleep also keeps its
+ * threads, which spin (sched_yield) for a while after every product, off
+ * the cores that the OpenMP threads of the pass need. */
+#define LINEAR_CHUNK_COLS 256
+#define LINEAR_CHUNK_MIN_MACS ((size_t)1 << 22)
 #endif
 
 void linear_forward_reference(float *out, const float *a, const float *w,
@@ -125,6 +155,44 @@ static void fill_bias(float *out, const float *bias, int n, int m)
 }
 #endif
 
+#ifndef TF_NO_BLAS
+/* Columns [j0, j1) of out (n, m) = a (n, k) · wᵀ + bias, with w (m, k):
+ * the bias (or zeros) in those columns, then BLAS adds the product. */
+static void linear_columns(float *out, const float *a, const float *w, const float *bias, int n, int k,
+                           int m, int j0, int j1)
+{
+    for (int i = 0; i < n; i++) {
+        float *row = out + (size_t)i * m + j0;
+        if (bias)
+            memcpy(row, bias + j0, (size_t)(j1 - j0) * sizeof *row);
+        else
+            memset(row, 0, (size_t)(j1 - j0) * sizeof *row);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, j1 - j0, k, 1.0f, a, k, w + (size_t)j0 * k, k,
+                1.0f, out + j0, m);
+}
+
+/* linear_forward's product in chunks of LINEAR_CHUNK_COLS columns, shared
+ * among the pass's threads (one: in turn). Inside a parallel region (a
+ * head's products) the chunks stay on the region's thread. */
+static void linear_chunked(float *out, const float *a, const float *w, const float *bias, int n, int k, int m)
+{
+    const int chunks = (m + LINEAR_CHUNK_COLS - 1) / LINEAR_CHUNK_COLS;
+    int threads = parallel_threads() < chunks ? parallel_threads() : chunks;
+#ifdef _OPENMP
+    if (omp_in_parallel())
+        threads = 1;
+#endif
+    const int blas = parallel_blas_single();
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
+    for (int c = 0; c < chunks; c++) {
+        const int j0 = c * LINEAR_CHUNK_COLS, j1 = j0 + LINEAR_CHUNK_COLS < m ? j0 + LINEAR_CHUNK_COLS : m;
+        linear_columns(out, a, w, bias, n, k, m, j0, j1);
+    }
+    parallel_blas_restore(blas);
+}
+#endif
+
 void linear_forward(float *out, const float *a, const float *w, const float *bias,
                     int n, int k, int m)
 {
@@ -132,12 +200,16 @@ void linear_forward(float *out, const float *a, const float *w, const float *bia
         macs_done += (uint64_t)n * (uint64_t)k * (uint64_t)m;
 #ifndef TF_NO_BLAS
     if (use_blas(n, k, m)) {
-        fill_bias(out, bias, n, m);
-        if (n == 1)  /* out (m) += w (m, k) · a (k) */
+        if (n == 1) {  /* out (m) += w (m, k) · a (k) */
+            fill_bias(out, bias, n, m);
             cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, 1.0f, w, k, a, 1, 1.0f, out, 1);
-        else         /* out (n, m) += a (n, k) · wᵀ */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, k,
-                        1.0f, a, k, w, k, 1.0f, out, m);
+        } else if ((size_t)n * (size_t)k * (size_t)m >= LINEAR_CHUNK_MIN_MACS) {
+            linear_chunked(out, a, w, bias, n, k, m);
+        } else {       /* out (n, m) += a (n, k) · wᵀ, one call on one thread */
+            const int blas = parallel_blas_single();
+            linear_columns(out, a, w, bias, n, k, m, 0, m);
+            parallel_blas_restore(blas);
+        }
         return;
     }
 #endif
@@ -156,9 +228,11 @@ void matmul_forward(float *out, const float *a, const float *b, int n, int k, in
              * scale out by 0, which keeps a NaN left in it. */
             fill_bias(out, NULL, 1, m);
             cblas_sgemv(CblasRowMajor, CblasTrans, k, m, 1.0f, b, m, a, 1, 1.0f, out, 1);
-        } else {
+        } else {  /* on one thread, as linear_forward's products */
+            const int blas = parallel_blas_single();
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, k,
                         1.0f, a, k, b, m, 0.0f, out, m);
+            parallel_blas_restore(blas);
         }
         return;
     }

@@ -37,6 +37,11 @@ void matmul_forward_reference(float *out, const float *a, const float *b,
  * was done: counted where the products are computed, not predicted. */
 uint64_t linear_macs(void);
 
+/* Adds n to this thread's count: the products other threads computed for
+ * it (the heads of an attention block shared among threads), so that the
+ * count stays the work of the pass, whichever threads did it. */
+void linear_macs_add(uint64_t n);
+
 /* Row-wise softmax of x (rows, cols) into out (may alias x).
  * Subtracts the row maximum first so exp never overflows. A row whose every
  * entry is −∞ (all keys masked) becomes all zeros, never NaN: there is

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "core/fast_math.h"
+#include "core/parallel.h"
 
 /* Partial sums and maxima are kept in LANES independent lanes, so that the
  * compiler can put them in vector registers (it may not reorder one float
@@ -47,40 +48,51 @@ static double row_sum(const float *e, int n)
     return sum;
 }
 
+/* One row: out_row (cols) from x_row (cols), which it may be. */
+static void softmax_row(float *out_row, const float *x_row, int cols)
+{
+    /* softmax(x) = softmax(x − c) for any c; with c = max every exponent
+     * is ≤ 0, so exp never overflows, and the largest term is exactly 1. */
+    const float max = row_max(x_row, cols);
+
+    if (max == -INFINITY) {
+        /* Every key is masked: nothing to attend to. PyTorch gives NaN
+         * here (0/0); we give zeros so no NaN leaks into later layers.
+         * But a NaN among the masked keys still poisons the row (below). */
+        int nan = 0;
+        for (int c = 0; c < cols; c++)
+            nan |= isnan(x_row[c]);
+        for (int c = 0; c < cols; c++)
+            out_row[c] = nan ? NAN : 0.0f;
+        return;
+    }
+
+    /* A masked −∞ score gives exp(−∞) = +0.0 exactly: masked keys get
+     * weight exactly 0, which −1e9 would only approximate. A NaN
+     * anywhere gives a NaN term, so a NaN sum and a NaN row, as in
+     * PyTorch: a bug upstream shows up instead of hiding. So does +∞
+     * (∞ − ∞). fast_exp is within 1.4 ulp of e^x (core/fast_math.h). */
+    for (int c = 0; c < cols; c++)
+        out_row[c] = fast_exp(x_row[c] - max);
+
+    /* One reciprocal, then a multiply per entry, as PyTorch's CPU kernel
+     * does (_vec_softmax_lastdim in aten/src/ATen/native/cpu/SoftMaxKernel.cpp). */
+    const float inv_sum = (float)(1.0 / row_sum(out_row, cols));
+    for (int c = 0; c < cols; c++)
+        out_row[c] *= inv_sum;
+}
+
+/* Rows are independent: with several threads (core/parallel.h) each
+ * computes whole rows, the same bits as one thread. */
 void softmax_forward(float *out, const float *x, int rows, int cols)
 {
-    for (int r = 0; r < rows; r++) {
-        const float *x_row = x + (size_t)r * cols;   /* (cols) */
-        float *out_row = out + (size_t)r * cols;     /* (cols), may be x_row */
-
-        /* softmax(x) = softmax(x − c) for any c; with c = max every exponent
-         * is ≤ 0, so exp never overflows, and the largest term is exactly 1. */
-        const float max = row_max(x_row, cols);
-
-        if (max == -INFINITY) {
-            /* Every key is masked: nothing to attend to. PyTorch gives NaN
-             * here (0/0); we give zeros so no NaN leaks into later layers.
-             * But a NaN among the masked keys still poisons the row (below). */
-            int nan = 0;
-            for (int c = 0; c < cols; c++)
-                nan |= isnan(x_row[c]);
-            for (int c = 0; c < cols; c++)
-                out_row[c] = nan ? NAN : 0.0f;
-            continue;
-        }
-
-        /* A masked −∞ score gives exp(−∞) = +0.0 exactly: masked keys get
-         * weight exactly 0, which −1e9 would only approximate. A NaN
-         * anywhere gives a NaN term, so a NaN sum and a NaN row, as in
-         * PyTorch: a bug upstream shows up instead of hiding. So does +∞
-         * (∞ − ∞). fast_exp is within 1.4 ulp of e^x (core/fast_math.h). */
-        for (int c = 0; c < cols; c++)
-            out_row[c] = fast_exp(x_row[c] - max);
-
-        /* One reciprocal, then a multiply per entry, as PyTorch's CPU kernel
-         * does (_vec_softmax_lastdim in aten/src/ATen/native/cpu/SoftMaxKernel.cpp). */
-        const float inv_sum = (float)(1.0 / row_sum(out_row, cols));
-        for (int c = 0; c < cols; c++)
-            out_row[c] *= inv_sum;
+    const int threads = parallel_row_threads((size_t)rows * cols);
+    if (threads > 1) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int r = 0; r < rows; r++)
+            softmax_row(out + (size_t)r * cols, x + (size_t)r * cols, cols);
+        return;
     }
+    for (int r = 0; r < rows; r++)
+        softmax_row(out + (size_t)r * cols, x + (size_t)r * cols, cols);
 }
