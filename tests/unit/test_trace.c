@@ -912,6 +912,51 @@ static void test_chunks_checked_lazily(void **state)
     free(b);
 }
 
+/* The bytes written for a fixed set of records, as the writer of 3.0 wrote
+ * them (size and CRC-32 of the whole file, taken before the writer stopped
+ * going through stdio): small records between big ones, data of an odd
+ * number of floats (padding after it), one record of several chunks and one
+ * over a megabyte, so that however the writer gathers its writes the file
+ * comes out the same. */
+static void test_same_bytes_as_3_0(void **state)
+{
+    Scratch *s = *state;
+    enum { BIG = 50001, HUGE = 300000 };
+    static float big[BIG], huge[HUGE];
+    for (size_t i = 0; i < BIG; i++)
+        big[i] = (float)i * 0.25f - 7.0f;
+    for (size_t i = 0; i < HUGE; i++)
+        huge[i] = (float)(i % 977) / 3.0f;
+    Record rb = {.name = "enc.0.ffn.hidden", .exec_index = 11, .kind = "activation", .ndim = 2,
+                 .dims = {3, BIG / 3}, .dim_names = {"token", "ff"}, .data = big,
+                 .formula = "act(x W_1^T + b_1)", .description = "Wide."};
+    Record rh = {.name = "dec.5.ffn.hidden", .exec_index = 12, .kind = "activation", .ndim = 3,
+                 .dims = {2, 50, HUGE / 100}, .dim_names = {"batch", "token", "ff"}, .data = huge,
+                 .formula = "", .description = "Wider."};
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, s->path, "program = traceformer\nsrc = 猫 追 老鼠\n", &err), TF_OK);
+    for (int i = 0; i < N_SAMPLES; i++) {
+        Record r = sample(i);
+        if (trace_writer_add(w, &r, &err) != TF_OK)
+            fail_msg("add %d: %s", i, err.msg);
+        if (i == 1)
+            assert_int_equal(trace_writer_add(w, &rb, &err), TF_OK);
+        if (i == 3)
+            assert_int_equal(trace_writer_add(w, &rh, &err), TF_OK);
+    }
+    assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+    size_t size;
+    unsigned char *b = scratch_read(s->path, &size);
+    uint32_t crc = crc_update(0, b, size);
+    const size_t want_size = 1402960;
+    const uint32_t want_crc = 0xc0754c73;
+    if (size != want_size || crc != want_crc)
+        fail_msg("%zu bytes, CRC-32 0x%08x; 3.0 wrote %zu bytes, CRC-32 0x%08x", size, crc, want_size,
+                 want_crc);
+    free(b);
+}
+
 static void test_not_a_file(void **state)
 {
     Scratch *s = *state;
@@ -1121,6 +1166,7 @@ int main(void)
         T(test_reads_version_1),
         T(test_reads_version_2),
         T(test_chunks_checked_lazily),
+        T(test_same_bytes_as_3_0),
         T(test_not_a_file),
         T(test_abort_leaves_nothing),
         T(test_open_failures_leave_nothing),
