@@ -10,8 +10,8 @@
  * Bytes go to the file descriptor with writev, not through stdio: a
  * record's data, most of a trace, is written straight from the caller's
  * memory in the same call as the prefix built for it, right after its
- * chunk CRCs were computed over it (so it is read from cache, not memory,
- * the second time). Small pieces (the header, small records, the index)
+ * chunk CRCs were computed over it (so a record that fits in the cache is
+ * read from there, not from memory, the second time). Small pieces (the header, small records, the index)
  * gather in a buffer of WRITE_GATHER bytes and go out with the next big
  * record or at finish, so that a trace of many small records does not
  * cost a system call each. The AtomicFile's stdio stream is never written
