@@ -330,6 +330,14 @@ static Status plan_strings(TraceWriter *w, const Record *r, RecordPlan *p, Error
 
 static Status check_string(TraceWriter *w, const Record *r, const StrItem *it, Error *err)
 {
+    size_t len = 0, at = 0;
+    const char *problem = NULL;
+    if (it->s) {
+        len = strlen(it->s);
+        problem = trace_string_problem(it->cls, it->s, len, &at);
+        if (!problem)
+            return TF_OK;  /* the usual case, thousands of labels a trace: no message built */
+    }
     char what[64];
     if (it->cls == STR_LABEL || !strcmp(it->what, "dim name"))
         snprintf(what, sizeof what, "%s %u", it->what, it->nth);
@@ -337,17 +345,13 @@ static Status check_string(TraceWriter *w, const Record *r, const StrItem *it, E
         snprintf(what, sizeof what, "%s", it->what);
     if (!it->s)
         return bad_record(w, r, err, "%s is NULL", what);
-    size_t len = strlen(it->s), at;
-    const char *problem = trace_string_problem(it->cls, it->s, len, &at);
-    if (problem && it->cls == STR_NAME)
+    if (it->cls == STR_NAME)
         return bad_record(w, r, err, "%s '%.127s' %s (see src/trace/FORMAT.md, \"Record names\")",
                           what, it->s, problem);
-    if (problem && len > trace_string_cap(it->cls))
+    if (len > trace_string_cap(it->cls))
         return bad_record(w, r, err, "%s %s (%zu bytes, limit %u)", what, problem, len,
                           trace_string_cap(it->cls));
-    if (problem)
-        return bad_record(w, r, err, "%s %s at byte %zu of it", what, problem, at);
-    return TF_OK;
+    return bad_record(w, r, err, "%s %s at byte %zu of it", what, problem, at);
 }
 
 /* Build everything before the data: fixed part, positions, chunk table
