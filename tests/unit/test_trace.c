@@ -11,7 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trace/format.h"
@@ -912,6 +917,137 @@ static void test_chunks_checked_lazily(void **state)
     free(b);
 }
 
+/* The bytes written for a fixed set of records, as the writer of 3.0 wrote
+ * them (size and CRC-32 of the whole file, taken before the writer stopped
+ * going through stdio): small records between big ones, data of an odd
+ * number of floats (padding after it), one record of several chunks and one
+ * over a megabyte, so that however the writer gathers its writes the file
+ * comes out the same. */
+static const size_t golden_size = 1402960;
+static const uint32_t golden_crc = 0xc0754c73;
+
+static void write_golden(const char *path)
+{
+    enum { BIG = 50001, HUGE = 300000 };
+    static float big[BIG], huge[HUGE];
+    for (size_t i = 0; i < BIG; i++)
+        big[i] = (float)i * 0.25f - 7.0f;
+    for (size_t i = 0; i < HUGE; i++)
+        huge[i] = (float)(i % 977) / 3.0f;
+    Record rb = {.name = "enc.0.ffn.hidden", .exec_index = 11, .kind = "activation", .ndim = 2,
+                 .dims = {3, BIG / 3}, .dim_names = {"token", "ff"}, .data = big,
+                 .formula = "act(x W_1^T + b_1)", .description = "Wide."};
+    Record rh = {.name = "dec.5.ffn.hidden", .exec_index = 12, .kind = "activation", .ndim = 3,
+                 .dims = {2, 50, HUGE / 100}, .dim_names = {"batch", "token", "ff"}, .data = huge,
+                 .formula = "", .description = "Wider."};
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, path, "program = traceformer\nsrc = 猫 追 老鼠\n", &err), TF_OK);
+    for (int i = 0; i < N_SAMPLES; i++) {
+        Record r = sample(i);
+        if (trace_writer_add(w, &r, &err) != TF_OK)
+            fail_msg("add %d: %s", i, err.msg);
+        if (i == 1)
+            assert_int_equal(trace_writer_add(w, &rb, &err), TF_OK);
+        if (i == 3)
+            assert_int_equal(trace_writer_add(w, &rh, &err), TF_OK);
+    }
+    if (trace_writer_finish(w, &err) != TF_OK)
+        fail_msg("finish: %s", err.msg);
+}
+
+static void assert_golden(const char *path)
+{
+    size_t size;
+    unsigned char *b = scratch_read(path, &size);
+    uint32_t crc = crc_update(0, b, size);
+    if (size != golden_size || crc != golden_crc)
+        fail_msg("%zu bytes, CRC-32 0x%08x; 3.0 wrote %zu bytes, CRC-32 0x%08x", size, crc, golden_size,
+                 golden_crc);
+    free(b);
+}
+
+static void test_same_bytes_as_3_0(void **state)
+{
+    Scratch *s = *state;
+    write_golden(s->path);
+    assert_golden(s->path);
+}
+
+static volatile sig_atomic_t alarms;
+static void count_alarm(int sig)
+{
+    (void)sig;
+    alarms++;
+}
+
+/* Into a FIFO read slowly while a timer interrupts the writer all along
+ * (a handler without SA_RESTART): writes come back short or with EINTR,
+ * and the reader still gets every byte, the same as the file. */
+static void test_same_bytes_through_interrupted_fifo(void **state)
+{
+    Scratch *s = *state;
+    assert_int_equal(mkfifo(s->path, 0600), 0);
+    char out[300];
+    snprintf(out, sizeof out, "%s/read", s->dir);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int in = open(s->path, O_RDONLY), o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        char buf[4096];
+        ssize_t n;
+        while (in >= 0 && o >= 0 && (n = read(in, buf, sizeof buf)) > 0) {
+            if (write(o, buf, (size_t)n) != n)
+                _exit(1);
+            nanosleep(&(struct timespec){0, 20000}, NULL);
+        }
+        _exit(in >= 0 && o >= 0 && close(o) == 0 ? 0 : 1);
+    }
+    struct sigaction sa = {.sa_handler = count_alarm}, old_sa;
+    sigemptyset(&sa.sa_mask);
+    assert_int_equal(sigaction(SIGALRM, &sa, &old_sa), 0);
+    struct itimerval every = {{0, 300}, {0, 300}}, off = {{0, 0}, {0, 0}};
+    alarms = 0;
+    assert_int_equal(setitimer(ITIMER_REAL, &every, NULL), 0);
+    write_golden(s->path);
+    assert_int_equal(setitimer(ITIMER_REAL, &off, NULL), 0);
+    assert_int_equal(sigaction(SIGALRM, &old_sa, NULL), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(alarms > 0);
+    assert_golden(out);
+}
+
+/* A device that takes nothing (/dev/full): the error names it and the
+ * byte where writing stopped, whether the failing write is a big record's
+ * or the small pieces gathered until finish. */
+static void test_full_device(void **state)
+{
+    (void)state;
+    if (access("/dev/full", W_OK) != 0)
+        test_cannot_run("test_trace: full device", "/dev/full is not writable here");
+    TraceWriter *w;
+    Error err;
+    enum { N = 20000 };  /* 80000 bytes: more than is gathered */
+    static float data[N];
+    Record big = {.name = "enc.0.ffn.hidden", .kind = "activation", .ndim = 2, .dims = {20, N / 20},
+                  .dim_names = {"token", "ff"}, .data = data, .formula = "", .description = ""};
+    assert_int_equal(trace_writer_open(&w, "/dev/full", NULL, &err), TF_OK);
+    assert_int_equal(trace_writer_add(w, &big, &err), TF_ERR_RUNTIME);
+    if (!strstr(err.msg, "/dev/full: write failed at byte 0: "))
+        fail_msg("message: %s", err.msg);
+    assert_int_equal(trace_writer_finish(w, &err), TF_ERR_RUNTIME);
+    assert_non_null(strstr(err.msg, "/dev/full: write failed"));
+
+    assert_int_equal(trace_writer_open(&w, "/dev/full", NULL, &err), TF_OK);
+    Record small = sample(1);
+    assert_int_equal(trace_writer_add(w, &small, &err), TF_OK);
+    assert_int_equal(trace_writer_finish(w, &err), TF_ERR_RUNTIME);
+    if (!strstr(err.msg, "/dev/full: write failed at byte 0: "))
+        fail_msg("message: %s", err.msg);
+}
+
 static void test_not_a_file(void **state)
 {
     Scratch *s = *state;
@@ -1121,6 +1257,9 @@ int main(void)
         T(test_reads_version_1),
         T(test_reads_version_2),
         T(test_chunks_checked_lazily),
+        T(test_same_bytes_as_3_0),
+        T(test_same_bytes_through_interrupted_fifo),
+        T(test_full_device),
         T(test_not_a_file),
         T(test_abort_leaves_nothing),
         T(test_open_failures_leave_nothing),
