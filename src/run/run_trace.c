@@ -11,22 +11,6 @@
 #include "train/backprop.h"
 #include "train/grad_records.h"
 
-/* Append every slot of acts, numbering the records on from *exec; the
- * tokens the pass computed are labelled with their text first. */
-static Status write_slots(TraceWriter *w, Activations *acts, uint32_t *exec, Error *err)
-{
-    RunLabels rl;
-    Status st = run_labels_attach(&rl, acts, err);
-    for (int i = 0; st == TF_OK && i < acts->n_slots; i++) {
-        Record rec;
-        activations_record(acts, i, &rec);
-        rec.exec_index = (*exec)++;
-        st = trace_writer_add(w, &rec, err);
-    }
-    run_labels_free(&rl);
-    return st;
-}
-
 /* The forward records of a teacher-forced pass, written as the pass goes:
  * slots next .. n_final − 1 of acts are appended, numbered on from *exec,
  * each time a layer finishes (model/forward.h), before the next layer
@@ -49,6 +33,20 @@ static Status stream_slots(void *ctx, Activations *acts, int n_final, Error *err
         rec.exec_index = (*ss->exec)++;
         st = trace_writer_add(ss->w, &rec, err);
     }
+    return st;
+}
+
+/* Append every slot of acts, numbering the records on from *exec; the
+ * tokens the pass computed are labelled with their text first. */
+static Status write_slots(TraceWriter *w, Activations *acts, uint32_t *exec, Error *err)
+{
+    RunLabels rl;
+    Status st = run_labels_attach(&rl, acts, err);
+    if (st == TF_OK) {
+        SlotStream ss = {w, exec, 0};
+        st = stream_slots(&ss, acts, acts->n_slots, err);
+    }
+    run_labels_free(&rl);
     return st;
 }
 
