@@ -1169,8 +1169,8 @@ static void test_drawn_pages_only(void **state)
     assert_non_null(strstr(text, "# head 1\n"));
     assert_null(strstr(text, "# pages in this file"));
     free(text);
-    /* each panel of the grid its own head (the panels read a file a
-     * page): cell (1, 0) has weight 1/2 in head 0, 0 in head 1 */
+    /* each panel of the grid its own head (the panels read pages.bin at
+     * their page's offset): cell (1, 0) has weight 1/2 in head 0, 0 in head 1 */
     im = png_read(path);
     for (int which = 0; which < 2; which++) {
         Panel p = read_panel(f->geometry, which);
@@ -1492,6 +1492,41 @@ static void assert_out_holds(const Fixture *f, int before)
         fail_msg("%s holds %d entries, expected %d", f->out, got, before);
 }
 
+/* The grid's panels draw from pages.bin, the pages as float32 one after
+ * the other (lib/common.gp's page_bin), not from text a page; one head's
+ * figure reads its page's text. A stand-in keeps what gnuplot was given. */
+static void test_grid_binary_pages(void **state)
+{
+    Fixture *f = *state;
+    TraceReader *r = open_masked(f);
+    char prog[600], seen[600], script[2000], file[700], path[4096];
+    Error err;
+    snprintf(prog, sizeof prog, "%s/keeping-gnuplot", f->s->dir);
+    snprintf(seen, sizeof seen, "%s/seen", f->s->dir);
+    snprintf(script, sizeof script, "#!/bin/sh\nrm -rf '%s' && mkdir '%s' && cp ./* '%s'/ && exec gnuplot \"$@\"\n",
+             seen, seen, seen);
+    write_script(prog, script);
+    setenv("TRACEFORMER_GNUPLOT", prog, 1);
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot: %s", err.msg);
+    snprintf(file, sizeof file, "%s/pages.bin", seen);
+    size_t size;
+    unsigned char *pages = scratch_read(file, &size);
+    assert_int_equal(size, sizeof causal_weights);  /* (head 2, query 4, key 4) */
+    assert_memory_equal(pages, causal_weights, sizeof causal_weights);
+    free(pages);
+    snprintf(file, sizeof file, "%s/page0.dat", seen);
+    assert_int_not_equal(access(file, F_OK), 0);
+    f->o.head = 1;
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot --head 1: %s", err.msg);
+    snprintf(file, sizeof file, "%s/pages.bin", seen);
+    assert_int_not_equal(access(file, F_OK), 0);
+    f->o.head = -1;
+    unsetenv("TRACEFORMER_GNUPLOT");
+    trace_reader_close(r);
+}
+
 static void test_gnuplot_missing(void **state)
 {
     Fixture *f = *state;
@@ -1628,6 +1663,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vocab_top_columns, setup_vocab, teardown),
         cmocka_unit_test_setup_teardown(test_vocab_generation, setup_vocab, teardown),
+        cmocka_unit_test_setup_teardown(test_grid_binary_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),

@@ -35,11 +35,12 @@
 #             reference is uniform over the keys each row can see. Which
 #             cells are masked is what the mask says, never guessed from a
 #             weight of 0 (a weight can underflow to 0 unmasked)
-#   page_data a file name pattern ('page%d.dat') of files each holding
-#             one page of data alone (a .dat file of one page), from
-#             which the panels read their matrices rather than seek
-#             page P through the P pages before it (optional; `traceformer
-#             plot` writes them for a grid of heads)
+#   page_bin  the pages of data as float32 numbers in the machine's byte
+#             order, each R x C row by row, page after page (the pages
+#             data holds), from which the panels draw their matrices
+#             rather than from the text: nothing to parse, and page P
+#             found at its offset, not after the P pages before it
+#             (optional; `traceformer plot` writes it for a grid of heads)
 #   mask_runs the same mask's hidden cells of the page drawn as runs along
 #             the rows, "X Y DX DY" a line (centre, half sizes), which
 #             panels draw as a box a run rather than a box a cell, and
@@ -247,10 +248,7 @@ if (tf_name eq "") { tf_name = data }
 }
 
 # ---- the block's mask (see `mask` above) ----
-if (!exists("page_data")) { page_data = "" }
-# The file and index of page p's matrix (see page_data above).
-tf_pfile(p) = page_data ne "" ? sprintf(page_data, p) : data
-tf_pindex(p) = page_data ne "" ? 0 : p - tf_dfirst
+if (!exists("page_bin")) { page_bin = "" }
 if (!exists("mask")) { mask = "" }
 if (!exists("mask_runs") || mask eq "") { mask_runs = "" }
 tf_ninf(v) = v < -3.5e38
