@@ -1527,6 +1527,43 @@ static void test_grid_binary_pages(void **state)
     trace_reader_close(r);
 }
 
+/* gnuplot runs with GLIBC_TUNABLES asking glibc's malloc to keep memory
+ * between a grid's panels (gnuplot.c), before a user's own tunables, so
+ * that theirs win; our own environment is left as it was. */
+static void test_gnuplot_environment(void **state)
+{
+    Fixture *f = *state;
+    char prog[600], seen[600], script[1400], path[4096];
+    snprintf(prog, sizeof prog, "%s/env-gnuplot", f->s->dir);
+    snprintf(seen, sizeof seen, "%s/tunables", f->s->dir);
+    snprintf(script, sizeof script, "#!/bin/sh\nprintf '%%s' \"$GLIBC_TUNABLES\" > '%s' && exec gnuplot \"$@\"\n", seen);
+    write_script(prog, script);
+    setenv("TRACEFORMER_GNUPLOT", prog, 1);
+    const char *before = getenv("GLIBC_TUNABLES");
+    char *saved = before ? strdup(before) : NULL;
+    unsetenv("GLIBC_TUNABLES");
+    draw(f, "enc.1.attn.single", path, sizeof path);
+    char *text = (char *)scratch_read(seen, NULL);
+    if (strncmp(text, "glibc.malloc.top_pad=", 21) != 0 || strchr(text, ':'))
+        fail_msg("gnuplot's GLIBC_TUNABLES: '%s'", text);
+    free(text);
+    assert_null(getenv("GLIBC_TUNABLES"));
+    setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=1", 1);
+    draw(f, "enc.1.attn.single", path, sizeof path);
+    text = (char *)scratch_read(seen, NULL);
+    const char *tail = strrchr(text, ':');
+    if (strncmp(text, "glibc.malloc.top_pad=", 21) != 0 || !tail || strcmp(tail, ":glibc.malloc.arena_max=1") != 0)
+        fail_msg("gnuplot's GLIBC_TUNABLES with the user's: '%s'", text);
+    free(text);
+    assert_string_equal(getenv("GLIBC_TUNABLES"), "glibc.malloc.arena_max=1");
+    if (saved)
+        setenv("GLIBC_TUNABLES", saved, 1);
+    else
+        unsetenv("GLIBC_TUNABLES");
+    free(saved);
+    unsetenv("TRACEFORMER_GNUPLOT");
+}
+
 static void test_gnuplot_missing(void **state)
 {
     Fixture *f = *state;
@@ -1664,6 +1701,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vocab_top_columns, setup_vocab, teardown),
         cmocka_unit_test_setup_teardown(test_vocab_generation, setup_vocab, teardown),
         cmocka_unit_test_setup_teardown(test_grid_binary_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_environment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
