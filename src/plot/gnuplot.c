@@ -69,6 +69,53 @@ static void read_log(const char *path, char *buf, size_t cap)
     buf[k] = '\0';
 }
 
+extern char **environ;
+
+/* gnuplot's malloc keeps 64 MB above the top of its heap rather than
+ * giving it back: each panel of a grid allocates its points (some 20 MB
+ * for a 500 x 500 page) and frees them when the next panel is drawn;
+ * without the pad glibc returns that memory to the system and every panel
+ * faults it in afresh: 39 000 page faults instead of 8 700, and nearly
+ * half of gnuplot's time, for eight heads of 500 x 500. Read by glibc at
+ * gnuplot's start; other C libraries ignore it. */
+#define GNUPLOT_TUNABLES "glibc.malloc.top_pad=67108864"
+
+/* Our environment with GNUPLOT_TUNABLES put before any GLIBC_TUNABLES
+ * there (a later setting of the same tunable wins: the user's own); NULL
+ * when out of memory (gnuplot then runs in ours). Free with free_env. */
+static char **gnuplot_env(void)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = calloc(n + 2, sizeof *env);
+    if (!env)
+        return NULL;
+    static const char name[] = "GLIBC_TUNABLES=";
+    const char *theirs = getenv("GLIBC_TUNABLES");
+    size_t len = strlen(name) + strlen(GNUPLOT_TUNABLES) + (theirs ? 1 + strlen(theirs) : 0) + 1;
+    char *tunables = malloc(len);
+    if (!tunables) {
+        free(env);
+        return NULL;
+    }
+    snprintf(tunables, len, "%s%s%s%s", name, GNUPLOT_TUNABLES, theirs ? ":" : "", theirs ? theirs : "");
+    size_t k = 0;
+    env[k++] = tunables;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], name, strlen(name)) != 0)
+            env[k++] = environ[i];
+    env[k] = NULL;
+    return env;
+}
+
+static void free_env(char **env)
+{
+    if (env)
+        free(env[0]);
+    free(env);
+}
+
 static bool custom_program(void)
 {
     const char *p = getenv("TRACEFORMER_GNUPLOT");
@@ -145,10 +192,13 @@ Status gnuplot_run(const char *dir, const char *script, const char *assignments,
     }
 
     char *argv[] = {(char *)prog, "-d", "-e", (char *)assignments, (char *)script, NULL};
+    char **env = gnuplot_env();
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
         /* Child: only async-signal-safe calls until exec. */
+        if (env)
+            environ = env;
         if (chdir(dir) == 0 && dup2(null_fd, 0) >= 0 && dup2(log_fd, 1) >= 0 && dup2(log_fd, 2) >= 0)
             execvp(prog, argv);
         int e = errno;
@@ -157,6 +207,7 @@ Status gnuplot_run(const char *dir, const char *script, const char *assignments,
         _exit(127);
     }
     int fork_errno = errno;
+    free_env(env);
     close(log_fd);
     close(null_fd);
     close(status_pipe[1]);

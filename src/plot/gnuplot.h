@@ -16,7 +16,8 @@ Status gnuplot_check(Error *err);
 
 /* Run `PROGRAM -d -e ASSIGNMENTS SCRIPT` in dir, with its output in
  * dir/LOG_NAME, and wait for it (at most timeout_s seconds, then it is
- * killed). TF_OK when it exits with status 0. Errors: the program cannot
+ * killed). It gets our environment, with a glibc malloc tunable put
+ * before any GLIBC_TUNABLES of ours (see gnuplot.c). TF_OK when it exits with status 0. Errors: the program cannot
  * be started (TF_ERR_RUNTIME, with the apt-get hint when it is missing),
  * it fails or is killed (TF_ERR_RUNTIME, its log in the message). `what`
  * names the figure in messages. */

@@ -235,7 +235,7 @@ typedef struct {
     bool has_data2;
     bool has_mask;       /* write_data writes mask.dat, the block's mask */
     bool has_mask_runs;  /* and mask_runs.dat, its masked cells as runs (panel.gp) */
-    bool has_page_files; /* and pageP.dat, each page drawn alone (lib/common.gp's page_data) */
+    bool has_page_bin;   /* and pages.bin, the pages drawn as float32 (lib/common.gp's page_bin) */
     bool has_frames;     /* write_data writes frames.txt, the step S of each frame (film.gp) */
     bool animates;       /* the script can draw an animated GIF (format gif) */
 } Job;
@@ -331,8 +331,8 @@ static Status run_job(const PlotOptions *o, const Job *job, WriteData write_data
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; mask='mask.dat'");
         if (job->has_mask_runs)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; mask_runs='mask_runs.dat'");
-        if (job->has_page_files)
-            n += snprintf(assign + n, sizeof assign - (size_t)n, "; page_data='page%%d.dat'");
+        if (job->has_page_bin)
+            n += snprintf(assign + n, sizeof assign - (size_t)n, "; page_bin='pages.bin'");
         if (job->has_frames)
             n += snprintf(assign + n, sizeof assign - (size_t)n, "; frames='frames.txt'");
         if (o->geometry)
@@ -563,7 +563,7 @@ typedef struct {
     size_t first, count;  /* the pages of rec the figure draws; count 0: all */
     size_t mask_page;     /* the page of mask drawn over it, with mask_runs */
     bool mask_runs;
-    bool page_files;      /* each page drawn in a file of its own too */
+    bool page_bin;        /* the pages drawn in pages.bin too */
 } RecordData;
 
 /* The -inf cells of page d->mask_page of the mask as runs along its rows,
@@ -602,30 +602,31 @@ static bool write_drawn_pages(FILE *f, void *ctx)
     return export_write_dat_pages(f, &d->rec->rec, d->first, d->count);
 }
 
-typedef struct {
-    const Record *rec;
-    size_t page;
-} OnePage;
-
-static bool write_one_page(FILE *f, void *ctx)
+/* The pages drawn as float32 in the machine's byte order, (count, rows,
+ * cols), for the panels of a grid (lib/common.gp's page_bin): no decimal
+ * text for us to write a second time and for gnuplot to parse, and a
+ * panel finds its page at its offset, where `index P` of the text reads
+ * the P pages before it. data.dat still holds the pages as text for the
+ * scripts' header lines and the values printed in cells. */
+static bool write_pages_bin(FILE *f, void *ctx)
 {
-    const OnePage *p = ctx;
-    return export_write_dat_pages(f, p->rec, p->page, 1);
+    const RecordData *d = ctx;
+    const Record *rec = &d->rec->rec;
+    RecordPages pg;
+    export_pages_of(rec, &pg);
+    size_t n = pg.rows * pg.cols;
+    for (size_t p = d->first; p < d->first + d->count; p++)
+        if (fwrite(export_pages_data(rec, &pg, p), sizeof(float), n, f) != n)
+            return false;
+    return true;
 }
 
 static Status record_data(const char *dir, void *ctx, Error *err)
 {
     RecordData *d = ctx;
     Status s = write_file(dir, "data.dat", write_drawn_pages, d, err);
-    /* A panel of a grid reads its page from a file of its own: gnuplot
-     * finds `index P` by reading the P pages before it, a second for the
-     * last panel of eight 512 x 512 heads. */
-    for (size_t p = d->first; s == TF_OK && d->page_files && p < d->first + d->count; p++) {
-        char name[48];
-        snprintf(name, sizeof name, "page%zu.dat", p);
-        OnePage one = {.rec = &d->rec->rec, .page = p};
-        s = write_file(dir, name, write_one_page, &one, err);
-    }
+    if (s == TF_OK && d->page_bin)
+        s = write_file(dir, "pages.bin", write_pages_bin, d, err);
     if (s == TF_OK && d->mask)
         s = write_file(dir, "mask.dat", write_record_dat, d->mask, err);
     if (s == TF_OK && d->mask && d->mask_runs)
@@ -793,7 +794,7 @@ Status plot_record_values(const Record *rec, const PlotOptions *o, char *written
         if (job.has_mask_runs)
             d.mask_page = mpg.pages > 1 ? (size_t)o->batch : 0;
         drawn_pages(&pr.rec, o, &job, &d.first, &d.count);
-        d.page_files = job.has_page_files = d.count > 1;
+        d.page_bin = job.has_page_bin = d.count > 1;
         s = run_job(o, &job, record_data, &d, written, cap, err);
         plot_record_free(&pr);
         if (use_mask)

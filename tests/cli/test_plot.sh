@@ -94,6 +94,16 @@ for pair in heads:enc.0.attn.weights heatmap:enc.0.attn.weights mask:dec.0.self_
 done
 gnuplot -e "data='keep/enc.0.attn.weights.dat'; out='by-hand.svg'; head=2; width=500; height=400" "$src/viz/heatmap.gp" \
     && grep -q 'width="500"' by-hand.svg && ok "heatmap.gp: head, width, svg by hand" || bad "heatmap.gp options by hand"
+# the entropy reference over the keys each row sees: `plot` has heads.gp
+# count them from the mask's runs (mask_runs), by hand it counts the
+# mask's cells; the same number
+expect_exit 0 "--keep-data of weights with their mask" -- \
+    "$TF" plot demo.trace dec.0.self_attn.weights --format svg --keep-data -o keepm
+ref=$(grep -o 'uniform over the visible keys: [0-9.]*' keepm/dec.0.self_attn.weights.svg)
+gnuplot -e "data='keepm/dec.0.self_attn.weights.dat'; mask='keepm/dec.0.self_attn.weights.mask.dat'; \
+    out='by-hand-mask.svg'" "$src/viz/heads.gp" 2>gp.err
+[ -n "$ref" ] && grep -q "$ref)" by-hand-mask.svg && ok "the visible keys from the mask's runs and cells agree ($ref)" \
+    || bad "visible keys: plot says '$ref', by hand $(grep -o 'uniform over the visible keys: [0-9.]*' by-hand-mask.svg)"
 gnuplot -e "out='x.png'" "$src/viz/heatmap.gp" 2>gp.err; grep -q "data=" gp.err && ok "a script without data says how to call it" \
     || bad "no usage from a script without data"
 

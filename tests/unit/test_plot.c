@@ -1169,8 +1169,8 @@ static void test_drawn_pages_only(void **state)
     assert_non_null(strstr(text, "# head 1\n"));
     assert_null(strstr(text, "# pages in this file"));
     free(text);
-    /* each panel of the grid its own head (the panels read a file a
-     * page): cell (1, 0) has weight 1/2 in head 0, 0 in head 1 */
+    /* each panel of the grid its own head (the panels read pages.bin at
+     * their page's offset): cell (1, 0) has weight 1/2 in head 0, 0 in head 1 */
     im = png_read(path);
     for (int which = 0; which < 2; which++) {
         Panel p = read_panel(f->geometry, which);
@@ -1492,6 +1492,78 @@ static void assert_out_holds(const Fixture *f, int before)
         fail_msg("%s holds %d entries, expected %d", f->out, got, before);
 }
 
+/* The grid's panels draw from pages.bin, the pages as float32 one after
+ * the other (lib/common.gp's page_bin), not from text a page; one head's
+ * figure reads its page's text. A stand-in keeps what gnuplot was given. */
+static void test_grid_binary_pages(void **state)
+{
+    Fixture *f = *state;
+    TraceReader *r = open_masked(f);
+    char prog[600], seen[600], script[2000], file[700], path[4096];
+    Error err;
+    snprintf(prog, sizeof prog, "%s/keeping-gnuplot", f->s->dir);
+    snprintf(seen, sizeof seen, "%s/seen", f->s->dir);
+    snprintf(script, sizeof script, "#!/bin/sh\nrm -rf '%s' && mkdir '%s' && cp ./* '%s'/ && exec gnuplot \"$@\"\n",
+             seen, seen, seen);
+    write_script(prog, script);
+    setenv("TRACEFORMER_GNUPLOT", prog, 1);
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot: %s", err.msg);
+    snprintf(file, sizeof file, "%s/pages.bin", seen);
+    size_t size;
+    unsigned char *pages = scratch_read(file, &size);
+    assert_int_equal(size, sizeof causal_weights);  /* (head 2, query 4, key 4) */
+    assert_memory_equal(pages, causal_weights, sizeof causal_weights);
+    free(pages);
+    snprintf(file, sizeof file, "%s/page0.dat", seen);
+    assert_int_not_equal(access(file, F_OK), 0);
+    f->o.head = 1;
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot --head 1: %s", err.msg);
+    snprintf(file, sizeof file, "%s/pages.bin", seen);
+    assert_int_not_equal(access(file, F_OK), 0);
+    f->o.head = -1;
+    unsetenv("TRACEFORMER_GNUPLOT");
+    trace_reader_close(r);
+}
+
+/* gnuplot runs with GLIBC_TUNABLES asking glibc's malloc to keep memory
+ * between a grid's panels (gnuplot.c), before a user's own tunables, so
+ * that theirs win; our own environment is left as it was. */
+static void test_gnuplot_environment(void **state)
+{
+    Fixture *f = *state;
+    char prog[600], seen[600], script[1400], path[4096];
+    snprintf(prog, sizeof prog, "%s/env-gnuplot", f->s->dir);
+    snprintf(seen, sizeof seen, "%s/tunables", f->s->dir);
+    snprintf(script, sizeof script, "#!/bin/sh\nprintf '%%s' \"$GLIBC_TUNABLES\" > '%s' && exec gnuplot \"$@\"\n", seen);
+    write_script(prog, script);
+    setenv("TRACEFORMER_GNUPLOT", prog, 1);
+    const char *before = getenv("GLIBC_TUNABLES");
+    char *saved = before ? strdup(before) : NULL;
+    unsetenv("GLIBC_TUNABLES");
+    draw(f, "enc.1.attn.single", path, sizeof path);
+    char *text = (char *)scratch_read(seen, NULL);
+    if (strncmp(text, "glibc.malloc.top_pad=", 21) != 0 || strchr(text, ':'))
+        fail_msg("gnuplot's GLIBC_TUNABLES: '%s'", text);
+    free(text);
+    assert_null(getenv("GLIBC_TUNABLES"));
+    setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=1", 1);
+    draw(f, "enc.1.attn.single", path, sizeof path);
+    text = (char *)scratch_read(seen, NULL);
+    const char *tail = strrchr(text, ':');
+    if (strncmp(text, "glibc.malloc.top_pad=", 21) != 0 || !tail || strcmp(tail, ":glibc.malloc.arena_max=1") != 0)
+        fail_msg("gnuplot's GLIBC_TUNABLES with the user's: '%s'", text);
+    free(text);
+    assert_string_equal(getenv("GLIBC_TUNABLES"), "glibc.malloc.arena_max=1");
+    if (saved)
+        setenv("GLIBC_TUNABLES", saved, 1);
+    else
+        unsetenv("GLIBC_TUNABLES");
+    free(saved);
+    unsetenv("TRACEFORMER_GNUPLOT");
+}
+
 static void test_gnuplot_missing(void **state)
 {
     Fixture *f = *state;
@@ -1628,6 +1700,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_figure_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vocab_top_columns, setup_vocab, teardown),
         cmocka_unit_test_setup_teardown(test_vocab_generation, setup_vocab, teardown),
+        cmocka_unit_test_setup_teardown(test_grid_binary_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gnuplot_environment, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnuplot_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),

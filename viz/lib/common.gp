@@ -35,15 +35,17 @@
 #             reference is uniform over the keys each row can see. Which
 #             cells are masked is what the mask says, never guessed from a
 #             weight of 0 (a weight can underflow to 0 unmasked)
-#   page_data a file name pattern ('page%d.dat') of files each holding
-#             one page of data alone (a .dat file of one page), from
-#             which the panels read their matrices rather than seek
-#             page P through the P pages before it (optional; `traceformer
-#             plot` writes them for a grid of heads)
+#   page_bin  the pages of data as float32 numbers in the machine's byte
+#             order, each R x C row by row, page after page (the pages
+#             data holds), from which the panels draw their matrices
+#             rather than from the text: nothing to parse, and page P
+#             found at its offset, not after the P pages before it
+#             (optional; `traceformer plot` writes it for a grid of heads)
 #   mask_runs the same mask's hidden cells of the page drawn as runs along
 #             the rows, "X Y DX DY" a line (centre, half sizes), which
-#             panels draw as a box a run rather than a box a cell
-#             (`traceformer plot` writes it; optional)
+#             panels draw as a box a run rather than a box a cell, and
+#             from which the keys each row sees are counted without a
+#             pass over the mask (`traceformer plot` writes it; optional)
 #
 # Header variables: tf_name, tf_shape, tf_kind, tf_formula, tf_desc,
 # tf_qsrc, tf_kvsrc (provenance of attention records, "" when none),
@@ -100,6 +102,12 @@ tf_palette_seq = 'set palette defined (0 "#f7fbff", 0.125 "#deebf7", 0.25 "#c6db
 tf_palette_div = 'set palette defined (0 "#2166ac", 0.125 "#4393c3", 0.25 "#92c5de", 0.375 "#d1e5f0", 0.5 "#f7f7f7", 0.625 "#fddbc7", 0.75 "#f4a582", 0.875 "#d6604d", 1 "#b2182b")'
 
 # ---- numbers ----
+# No floating-point exception handler set up around each expression of a
+# `using` while data is read: that is three system calls a cell, most of
+# the time of a pass over a 500 x 500 page. x86 and ARM raise no signal
+# for a float error (an overflow is inf, 0/0 NaN), and gnuplot tests its
+# integer divisions for 0 itself.
+set datafile nofpe_trap
 # Values outside float32's range are the infinities the .dat file spells
 # "-inf" and "inf"; v != v is NaN.
 tf_fin(v) = (v == v && abs(v) < 3.5e38) ? v : NaN
@@ -240,10 +248,7 @@ if (tf_name eq "") { tf_name = data }
 }
 
 # ---- the block's mask (see `mask` above) ----
-if (!exists("page_data")) { page_data = "" }
-# The file and index of page p's matrix (see page_data above).
-tf_pfile(p) = page_data ne "" ? sprintf(page_data, p) : data
-tf_pindex(p) = page_data ne "" ? 0 : p - tf_dfirst
+if (!exists("page_bin")) { page_bin = "" }
 if (!exists("mask")) { mask = "" }
 if (!exists("mask_runs") || mask eq "") { mask_runs = "" }
 tf_ninf(v) = v < -3.5e38
@@ -282,6 +287,16 @@ if (tf_hasmask && tf_mninf >= 0) { tf_nmasked = tf_mninf }
 if (tf_hasmask && tf_mninf < 0) { eval tf_mask_array }
 if (tf_nmasked == 0) { tf_mkfilled = 1 }    # nothing masked: every cell reads 0
 tf_masked(c, r) = tf_hasmask && tf_nmasked > 0 ? tf_mk[int(r) * tf_C + int(c) + 1] : 0
+# `eval tf_visible_keys` (with a mask): tf_mvis[k], the keys row k - 1 of
+# the mask sees, for the entropy reference; from mask_runs when given (a
+# line a run of hidden cells, DX half its length), else by a pass over the
+# mask's cells.
+tf_visible_keys = 'array tf_mvis[tf_R]; \
+  if (tf_nmasked == 0 || mask_runs ne "") { do for [tf_k = 1:tf_R] { tf_mvis[tf_k] = tf_C } }; \
+  if (tf_nmasked > 0 && mask_runs ne "") { \
+    stats mask_runs using (tf_mvis[int($2) + 1] = tf_mvis[int($2) + 1] - int(2 * $3 + 0.5), 0) nooutput }; \
+  if (tf_nmasked > 0 && mask_runs eq "") { do for [tf_k = 1:tf_R] { tf_mvis[tf_k] = 0 }; \
+    stats mask index tf_mpage matrix using (tf_ninf($3) ? 0 : (tf_mvis[int($2) + 1] = tf_mvis[int($2) + 1] + 1, 1)) nooutput }'
 tf_mask_title = tf_nmasked > 0 ? "×   masked: the block's mask hides this key (weight exactly 0)" : ""
 tf_mask_key = ""    # the entry a panel draws (lib/panel.gp); single.gp and grid.gp set it
 

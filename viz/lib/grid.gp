@@ -93,9 +93,7 @@ if (tf_dist && !tf_gen && !tf_hasmask) {
     tf_sub = tf_sub . sprintf("   ·   H = mean row entropy in bits (uniform over %d keys: %.2f)", tf_C, log(tf_C) / log(2))
 }
 if (tf_dist && !tf_gen && tf_hasmask) {
-    array tf_mvis[tf_R]
-    do for [tf_k = 1:tf_R] { tf_mvis[tf_k] = 0 }
-    stats mask index tf_mpage matrix using (tf_ninf($3) ? 0 : (tf_mvis[int($2) + 1] = tf_mvis[int($2) + 1] + 1, 1)) nooutput
+    eval tf_visible_keys
     tf_uref = 0.0; tf_urows = 0
     do for [tf_k = 1:tf_R] { if (tf_mvis[tf_k] > 0) { tf_uref = tf_uref + log(tf_mvis[tf_k]) / log(2); tf_urows = tf_urows + 1 } }
     tf_uref = tf_urows > 0 ? tf_uref / tf_urows : 0.0

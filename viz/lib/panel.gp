@@ -68,9 +68,18 @@ set border lw 1 lc rgb "#505050"
 tf_pixels = tf_cellw >= 6 && tf_cellh >= 6
 # A page its "# values:" line says is all finite needs no tf_fin (an
 # expression a cell, the slowest part of a large page).
-tf_z = tf_pnbad[tf_page + 1] == 0 ? '3' : '(tf_fin($3))'
-tf_image = (tf_R == 1 || tf_C == 1) ? 'using 1:2:(0.5):(0.5):' . tf_z . ' with boxxyerror fs solid 1.0 noborder fc palette' : \
-    tf_pixels ? 'using 1:2:' . tf_z . ' with image pixels' : 'using 1:2:' . tf_z . ' with image'
+tf_di = tf_page - tf_dfirst
+tf_boxes = tf_R == 1 || tf_C == 1
+# An image from page_bin (lib/common.gp) when given: the same cells at the
+# same places (the value its only column, x and y counted from 0 as the
+# matrix's columns and rows); boxes need their coordinates from the text.
+tf_bin = page_bin ne "" && !tf_boxes
+tf_zc = tf_bin ? '1' : '3'
+tf_z = tf_pnbad[tf_page + 1] == 0 ? tf_zc : '(tf_fin($' . tf_zc . '))'
+tf_src = tf_bin ? 'page_bin binary array=(tf_C,tf_R) format="%float32" skip=(tf_di * tf_R * tf_C * 4) using ' : \
+    'data index tf_di matrix using 1:2:'
+tf_image = tf_boxes ? tf_src . '(0.5):(0.5):' . tf_z . ' with boxxyerror fs solid 1.0 noborder fc palette' : \
+    tf_src . tf_z . (tf_pixels ? ' with image pixels' : ' with image')
 # Masked cells (the block's mask, when given): grey over the image, a ×
 # in each when the cells are large enough to hold one.
 tf_xsize = tf_clamp(tf_min(tf_cellw, tf_cellh) * 0.42, 6, fontsize * 1.4)
@@ -82,11 +91,9 @@ tf_maskplot = tf_nmasked == 0 ? "" : \
     (tf_cellw >= 8 && tf_cellh >= 8 ? sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(\"×\") with labels tc rgb \"#f2f2f2\" font tf_fontspec(tf_xsize) notitle", tf_mpage) : "")
 # The values in the cells: no labels at all when none are printed (a
 # label a cell, each empty, would draw nothing and take seconds).
-tf_di = tf_pindex(tf_page)
-tf_pf = tf_pfile(tf_page)
 tf_valueplot = !tf_values ? "" : \
-    ', tf_pf index tf_di matrix using 1:2:(!tf_masked($1, $2) ? tf_vlabel($3) : ""):(tf_vcolor($3)) with labels tc rgb variable font tf_fontspec(tf_vsize) notitle'
-plot tf_pf index tf_di matrix @tf_image notitle @tf_maskplot, \
+    ', data index tf_di matrix using 1:2:(!tf_masked($1, $2) ? tf_vlabel($3) : ""):(tf_vcolor($3)) with labels tc rgb variable font tf_fontspec(tf_vsize) notitle'
+plot @tf_image notitle @tf_maskplot, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_bg_rgb title tf_bg_title, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_key2_rgb title tf_key2_title, \
      keyentry with boxes fs solid 1.0 border lc rgb "#505050" fc rgb tf_mask_rgb title tf_mask_key @tf_valueplot
