@@ -971,6 +971,50 @@ static void test_heads_rows_apart(void **state)
     check_heads_rows(*state, 16);
 }
 
+/* A grid of long sequences (eight heads of 200 queries by 200 keys) is
+ * laid out at the size of a small one, its cells below a layout pixel:
+ * the text stays at its size on the slide. Laid out at four layout pixels
+ * a cell, the figure was five times the slide and shrank to fit, the
+ * titles and labels with it (three pixels high at 500 tokens). */
+#define BIG_T 200
+#define BIG_H 8
+static void test_big_grid_text(void **state)
+{
+    Fixture *f = *state;
+    char tpath[600], path[4096];
+    snprintf(tpath, sizeof tpath, "%s/big-grid.trace", f->s->dir);
+    float *w = calloc((size_t)BIG_H * BIG_T * BIG_T, sizeof *w);  /* [head, query, key] */
+    assert_non_null(w);
+    for (int h = 0; h < BIG_H; h++)
+        for (int i = 0; i < BIG_T; i++)
+            w[((size_t)h * BIG_T + i) * BIG_T + (i + h) % BIG_T] = 1.0f;
+    Record rec = rec_attention("enc.0.attn.weights", NULL, w);
+    rec.dims[0] = BIG_H;
+    rec.dims[1] = rec.dims[2] = BIG_T;
+    plot_fixture_write(tpath, &rec, 1);
+    free(w);
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, tpath, &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    f->o.format = "svg";
+    if (plot_record(r, 0, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot: %s", err.msg);
+    unsigned char *svg = scratch_read(path, NULL);
+    /* every text's size: the smallest is a tic label, 16 nominal */
+    double smallest = 1e9;
+    for (const char *q = (const char *)svg; (q = strstr(q, "font-size=\"")); q++) {
+        const double size = atof(q + strlen("font-size=\""));
+        if (size < smallest)
+            smallest = size;
+    }
+    if (smallest < 16.0 * 4 / 3 * 0.6)
+        fail_msg("%d heads of %d x %d: text %.2f user units on the 1600 x 900 slide, below 0.6 of its %.2f",
+                 BIG_H, BIG_T, BIG_T, smallest, 16.0 * 4 / 3);
+    free(svg);
+    trace_reader_close(r);
+}
+
 /* Gradients of exactly 0 (underflowed) are drawn as vanished: the figure
  * says which gradients are 0 in which layers, from the data (the deep
  * trace's decoder gradients are 0 in layers 0 and 1, the encoder's
@@ -1692,6 +1736,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_norms_compare_labels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slide_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heads_rows_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_big_grid_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_zero_note, setup, teardown),
         cmocka_unit_test_setup_teardown(test_masked_weights, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drawn_pages_only, setup, teardown),

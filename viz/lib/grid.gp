@@ -106,7 +106,10 @@ tf_xlab = tf_pcols[tf_first + 1]
 tf_cw_ = fontsize * 0.62
 tf_ywid = (tf_ticwidth(tf_prows[tf_first + 1], tf_R) + (tf_gen ? strlen(sprintf("%d", tf_R)) + 2 : 0)) * tf_cw_
 tf_xwid = tf_ticwidth(tf_xlab, tf_C) * tf_cw_
-tf_cell = tf_clamp(360.0 / tf_max(tf_R, tf_C), 4, 90)
+# A panel is at most 360 layout pixels square: a long sequence's cells go
+# below a layout pixel (drawn as one image), not the panel beyond the slide,
+# which would shrink every title and label with it when the page is fitted.
+tf_cell = tf_min(360.0 / tf_max(tf_R, tf_C), 90)
 tf_pw = tf_C * tf_cell; tf_ph = tf_R * tf_cell
 if (tf_R * tf_cell < 120) { tf_ph = tf_min(90 * tf_R, 120) }
 tf_gapx = fontsize * 2.0
