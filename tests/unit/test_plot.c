@@ -1015,6 +1015,66 @@ static void test_big_grid_text(void **state)
     trace_reader_close(r);
 }
 
+/* The grey of a long sequence's masked keys is solid: with rows a pixel
+ * or two high, boxes that only met left antialiased seams, the white of
+ * the weights beneath in lines across the grey. Every pixel well inside
+ * the masked triangle of a 200-token causal block is the mask's grey. */
+static void test_big_mask_solid(void **state)
+{
+    Fixture *f = *state;
+    char tpath[600], path[4096];
+    snprintf(tpath, sizeof tpath, "%s/big-mask.trace", f->s->dir);
+    float *mask = malloc((size_t)BIG_T * BIG_T * sizeof *mask);  /* [query, key] */
+    float *w = malloc((size_t)BIG_T * BIG_T * sizeof *w);        /* [head 1, query, key] */
+    assert_non_null(mask);
+    assert_non_null(w);
+    for (int i = 0; i < BIG_T; i++)
+        for (int j = 0; j < BIG_T; j++) {
+            mask[i * BIG_T + j] = j > i ? -INFINITY : 0.0f;
+            w[i * BIG_T + j] = j > i ? 0.0f : 1.0f / (float)(i + 1);
+        }
+    Record recs[2] = {rec_mask("dec.0.self_attn.mask"), rec_attention("dec.0.self_attn.weights", NULL, w)};
+    recs[0].dims[0] = recs[0].dims[1] = BIG_T;
+    recs[0].data = mask;
+    recs[0].row_labels = recs[0].col_labels = NULL;
+    recs[1].dims[0] = 1;
+    recs[1].dims[1] = recs[1].dims[2] = BIG_T;
+    plot_fixture_write(tpath, recs, 2);
+    free(mask);
+    free(w);
+    TraceReader *r;
+    Error err;
+    if (trace_reader_open(&r, tpath, &err) != TF_OK)
+        fail_msg("open: %s", err.msg);
+    f->o.geometry = f->geometry;
+    if (plot_record(r, 1, &f->o, path, sizeof path, &err) != TF_OK)
+        fail_msg("plot: %s", err.msg);
+    Image im = png_read(path);
+    Panel p = read_panel(f->geometry, 0);
+    const double cw = (double)(p.x1 - p.x0) / BIG_T, ch = (double)(p.y1 - p.y0) / BIG_T;
+    size_t off = 0, seen = 0;
+    int first_x = -1, first_y = -1;
+    for (int y = p.y0 + 2; y < p.y1 - 2; y++)
+        for (int x = p.x0 + 2; x < p.x1 - 2; x++) {
+            const double row = (y - p.y0) / ch, key = (x - p.x0) / cw;
+            if (key < row + 3)  /* clear of the diagonal */
+                continue;
+            const unsigned char *px = png_pixel(&im, (uint32_t)x, (uint32_t)y);
+            seen++;
+            if (abs(px[0] - 0x6b) > 6 || abs(px[1] - 0x6b) > 6 || abs(px[2] - 0x6b) > 6) {
+                if (off++ == 0) {
+                    first_x = x;
+                    first_y = y;
+                }
+            }
+        }
+    if (seen < 1000 || off > 0)
+        fail_msg("%zu of %zu pixels inside the masked triangle are not the mask's grey #6b6b6b "
+                 "(first at %d,%d)", off, seen, first_x, first_y);
+    free(im.px);
+    trace_reader_close(r);
+}
+
 /* Gradients of exactly 0 (underflowed) are drawn as vanished: the figure
  * says which gradients are 0 in which layers, from the data (the deep
  * trace's decoder gradients are 0 in layers 0 and 1, the encoder's
@@ -1737,6 +1797,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slide_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heads_rows_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_big_grid_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_big_mask_solid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_norms_zero_note, setup, teardown),
         cmocka_unit_test_setup_teardown(test_masked_weights, setup, teardown),
         cmocka_unit_test_setup_teardown(test_drawn_pages_only, setup, teardown),

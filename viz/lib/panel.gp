@@ -85,8 +85,12 @@ tf_image = tf_boxes ? tf_src . '(0.5):(0.5):' . tf_z . ' with boxxyerror fs soli
 tf_xsize = tf_clamp(tf_min(tf_cellw, tf_cellh) * 0.42, 6, fontsize * 1.4)
 # Given mask_runs (lib/common.gp), the masked cells come as a box a run
 # along a row: the same grey, without a box (and an expression) a cell.
+# Each box reaches half a page pixel into the next row: rows of boxes that
+# only meet leave an antialiased seam between them, lines of the cells
+# beneath across the grey when the rows are a pixel or two high.
+tf_maskseam = 0.5 / tf_max(tf_cellh * tf_s, 0.5)
 tf_maskplot = tf_nmasked == 0 ? "" : \
-    (mask_runs ne "" ? ", mask_runs using 1:2:3:4 with boxxyerror fs solid 1.0 noborder fc rgb tf_mask_rgb notitle" : \
+    (mask_runs ne "" ? ", mask_runs using 1:2:3:($4 + tf_maskseam) with boxxyerror fs solid 1.0 noborder fc rgb tf_mask_rgb notitle" : \
     sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(0.5):(0.5) with boxxyerror fs solid 1.0 noborder fc rgb tf_mask_rgb notitle", tf_mpage)) . \
     (tf_cellw >= 8 && tf_cellh >= 8 ? sprintf(", mask index %d matrix using 1:(tf_ninf($3) ? $2 : NaN):(\"×\") with labels tc rgb \"#f2f2f2\" font tf_fontspec(tf_xsize) notitle", tf_mpage) : "")
 # The values in the cells: no labels at all when none are printed (a
