@@ -740,6 +740,24 @@ Status trace_reader_copy_values(const TraceReader *r, const TraceRecord *tr, siz
     return check_chunks_at(r, i, table, data_offset, bytes, k0, k1, (const unsigned char *)dst, err);
 }
 
+void trace_reader_release_pages(const TraceReader *r, uint32_t i)
+{
+    if (i >= r->count)
+        return;
+    const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
+    const uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);
+    const long ps = sysconf(_SC_PAGESIZE);
+    if (ps <= 0)
+        return;
+    /* Outward to whole pages: a page shared with a neighbour, the header or
+     * the index is simply mapped again from the same bytes when next read
+     * (the mapping is read-only, so it has no private copies to lose). */
+    const uintptr_t mask = (uintptr_t)ps - 1;
+    const uintptr_t lo = (uintptr_t)(r->map + base) & ~mask;
+    const uintptr_t hi = ((uintptr_t)(r->map + base + len) + mask) & ~mask;
+    madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 void trace_record_release(TraceRecord *tr)
 {
     if (!tr)

@@ -13,6 +13,8 @@
 
 static void drop(CachedRecord *e)
 {
+    if (e->used)
+        trace_reader_release_pages(e->reader, e->index);
     if (e->used && e->ok)
         trace_record_release(&e->tr);
     free(e->axis_labels);
@@ -59,12 +61,12 @@ static bool reserve_values(CachedRecord *e, size_t n)
 /* The record's header checked and its values copied into the slot's own
  * buffer, reused from one record to the next, and checked there. Read from
  * the file into pages the process already has, 8 MB of values cost a copy
- * (about 0.5 ms); read through the trace's mapping they cost a page fault
- * per page on first touch (1 to 2 ms, the larger part of a first look at
- * such a record), and stayed counted against the viewer until handed
- * back. So what the viewer holds is its few slots, whatever the size of
- * the trace. (A file before 3.0 has one checksum per record, which the
- * header's fetch checks through the mapping.) */
+ * (0.5 to 1 ms); read through the trace's mapping they cost page faults on
+ * first touch (1 to 5 ms, the larger part of a first look at such a
+ * record, and more the smaller the pages the system cached the file in),
+ * and stayed counted against the viewer until handed back. So what the
+ * viewer holds is its few slots' buffers, each as big as the biggest
+ * record it has held, whatever the size of the trace. */
 static Status fetch(CachedRecord *e, const TraceReader *r, uint32_t index)
 {
     Status s = trace_reader_get_header(r, index, &e->tr, &e->err);
