@@ -26,6 +26,7 @@
 
 struct TraceReader {
     char *path;
+    int fd;                     /* the file, open for trace_reader_copy_values */
     const unsigned char *map;   /* (size) the whole file, read-only */
     uint64_t size;
     uint64_t header_size;       /* records start here */
@@ -62,7 +63,7 @@ static const char *index_name(const void *ctx, uint32_t i)
 
 static Status map_file(TraceReader *r, Error *err)
 {
-    int fd = open(r->path, O_RDONLY);
+    int fd = open(r->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", r->path, strerror(errno));
     struct stat st;
@@ -83,11 +84,13 @@ static Status map_file(TraceReader *r, Error *err)
                        (unsigned long long)r->size, HDR_FIXED + 8 + FTR_SIZE);
     }
     void *m = mmap(NULL, (size_t)r->size, PROT_READ, MAP_PRIVATE, fd, 0);
-    int e = errno;
-    close(fd);
-    if (m == MAP_FAILED)
+    if (m == MAP_FAILED) {
+        int e = errno;
+        close(fd);
         return error_set(err, TF_ERR_RUNTIME, "%s: cannot map: %s", r->path, strerror(e));
+    }
     r->map = m;
+    r->fd = fd;
     return TF_OK;
 }
 
@@ -258,8 +261,10 @@ Status trace_reader_open(TraceReader **out, const char *path, Error *err)
 {
     *out = NULL;
     TraceReader *r = calloc(1, sizeof *r);
-    if (r)
+    if (r) {
+        r->fd = -1;
         r->path = strdup(path);
+    }
     if (!r || !r->path) {
         free(r);
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory", path);
@@ -287,6 +292,8 @@ void trace_reader_close(TraceReader *r)
         return;
     if (r->map)
         munmap((void *)r->map, (size_t)r->size);
+    if (r->fd >= 0)
+        close(r->fd);
     trace_name_table_free(&r->names);
     free(r->data_ok);
     free(r->path);
@@ -346,17 +353,19 @@ static Status check_record_crc(const TraceReader *r, uint32_t i, uint64_t data_o
 }
 
 /* Chunks [k0, k1) of record i's data (data_bytes bytes at data_offset in
- * the record) against the record's chunk table (3.x). */
-static Status check_chunks(const TraceReader *r, uint32_t i, const unsigned char *table, uint64_t data_offset,
-                           uint64_t data_bytes, uint64_t k0, uint64_t k1, Error *err)
+ * the record) against the record's chunk table (3.x). at holds the bytes
+ * of those chunks: in the mapping, or a copy read from the file. */
+static Status check_chunks_at(const TraceReader *r, uint32_t i, const unsigned char *table,
+                              uint64_t data_offset, uint64_t data_bytes, uint64_t k0, uint64_t k1,
+                              const unsigned char *at, Error *err)
 {
     const uint64_t base = le64(r->index + (size_t)i * IDX_ENTRY + IDX_OFFSET);
-    const unsigned char *data = r->map + base + data_offset;
     for (uint64_t k = k0; k < k1; k++) {
         uint64_t from = k * TRACE_DATA_CHUNK, n = data_bytes - from;
         if (n > TRACE_DATA_CHUNK)
             n = TRACE_DATA_CHUNK;
-        uint32_t stored = le32(table + 4 * k), computed = crc_update(0, data + from, (size_t)n);
+        const unsigned char *chunk = at + (size_t)((k - k0) * TRACE_DATA_CHUNK);
+        uint32_t stored = le32(table + 4 * k), computed = crc_update(0, chunk, (size_t)n);
         if (stored != computed)
             return corrupt(err, r->path, base + data_offset + from,
                            "record %u (%s): data checksum mismatch in bytes %llu..%llu of its data "
@@ -365,6 +374,15 @@ static Status check_chunks(const TraceReader *r, uint32_t i, const unsigned char
                            stored, computed);
     }
     return TF_OK;
+}
+
+/* The same, in the mapping. */
+static Status check_chunks(const TraceReader *r, uint32_t i, const unsigned char *table, uint64_t data_offset,
+                           uint64_t data_bytes, uint64_t k0, uint64_t k1, Error *err)
+{
+    const uint64_t base = le64(r->index + (size_t)i * IDX_ENTRY + IDX_OFFSET);
+    const unsigned char *at = r->map + base + data_offset + k0 * TRACE_DATA_CHUNK;
+    return check_chunks_at(r, i, table, data_offset, data_bytes, k0, k1, at, err);
 }
 
 /* Next string: u32 length, bytes, NUL; checked against its class. The
@@ -674,6 +692,70 @@ Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t f
     }
     *out = (const float *)(const void *)(p + data_offset) + first;
     return TF_OK;
+}
+
+_Static_assert(TRACE_READER_CHUNK_VALUES * 4 == TRACE_DATA_CHUNK, "a chunk of values is a chunk of data");
+
+/* bytes [at, at + n) of the file into dst, by pread: no page of the
+ * mapping is touched. */
+static Status read_at(const TraceReader *r, void *dst, size_t n, uint64_t at, Error *err)
+{
+    unsigned char *p = dst;
+    while (n > 0) {
+        ssize_t got = pread(r->fd, p, n, (off_t)at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return error_set(err, TF_ERR_RUNTIME, "%s: cannot read byte %llu: %s", r->path,
+                             (unsigned long long)at, strerror(errno));
+        if (got == 0)
+            return corrupt(err, r->path, at, "the file ends here: it has been cut short since it was opened");
+        p += got;
+        n -= (size_t)got;
+        at += (uint64_t)got;
+    }
+    return TF_OK;
+}
+
+Status trace_reader_copy_values(const TraceReader *r, const TraceRecord *tr, size_t first, size_t count,
+                                float *dst, Error *err)
+{
+    const uint32_t i = tr->index;
+    const size_t numel = record_numel(&tr->rec);  /* checked when fetched */
+    const size_t chunk = TRACE_READER_CHUNK_VALUES;
+    if (i >= r->count || first > numel || count > numel - first || first % chunk != 0 ||
+        (count % chunk != 0 && first + count != numel))
+        return error_set(err, TF_ERR_RUNTIME,
+                         "%s: record %u: values %zu..%zu asked of a record of %zu, not by whole chunks", r->path,
+                         i, first, first + count, numel);
+    const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
+    const uint64_t base = le64(e + IDX_OFFSET);
+    const unsigned char *p = r->map + base;
+    const uint64_t data_offset = le32(p + REC_DATA_OFFSET), bytes = (uint64_t)numel * 4;
+    Status s = read_at(r, dst, count * 4, base + data_offset + (uint64_t)first * 4, err);
+    if (s != TF_OK || r->major < TRACE_VERSION_CHUNKED)
+        return s;  /* before 3.x, the record's one checksum was checked when it was fetched */
+    const unsigned char *table = p + (tr->rec.has_positions ? REC_FIXED_POS : REC_FIXED);
+    const uint64_t k0 = first / chunk, k1 = count ? trace_data_chunks((uint64_t)(first + count) * 4) : k0;
+    return check_chunks_at(r, i, table, data_offset, bytes, k0, k1, (const unsigned char *)dst, err);
+}
+
+void trace_reader_release_pages(const TraceReader *r, uint32_t i)
+{
+    if (i >= r->count)
+        return;
+    const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
+    const uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);
+    const long ps = sysconf(_SC_PAGESIZE);
+    if (ps <= 0)
+        return;
+    /* Outward to whole pages: a page shared with a neighbour, the header or
+     * the index is simply mapped again from the same bytes when next read
+     * (the mapping is read-only, so it has no private copies to lose). */
+    const uintptr_t mask = (uintptr_t)ps - 1;
+    const uintptr_t lo = (uintptr_t)(r->map + base) & ~mask;
+    const uintptr_t hi = ((uintptr_t)(r->map + base + len) + mask) & ~mask;
+    madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 void trace_record_release(TraceRecord *tr)

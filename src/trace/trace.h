@@ -62,6 +62,25 @@ Status trace_reader_get_header(const TraceReader *r, uint32_t i, TraceRecord *ou
  * points into the mapping. A record's data is checked once per reader. */
 Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t first, size_t count,
                            const float **out, Error *err);
+/* The same values copied into dst[0, count), read from the file rather
+ * than the mapping and checked as copied, every time: what passed the
+ * checksums is what the caller holds, and none of the mapping's pages is
+ * touched (in a mapping, each page costs a fault the first time and stays
+ * counted against the process; a viewer fetching 8 MB records pays more
+ * for those than for the reading). first and first + count lie on the
+ * data's chunks: multiples of TRACE_READER_CHUNK_VALUES, or the record's
+ * end. Calls on the same reader may run on several threads at once. (A
+ * file before 3.0 has one checksum per record, checked through the mapping
+ * when the record is fetched; its copies are not checked again.) */
+#define TRACE_READER_CHUNK_VALUES ((size_t)16384)  /* 64 KiB of float32 */
+Status trace_reader_copy_values(const TraceReader *r, const TraceRecord *tr, size_t first, size_t count,
+                                float *dst, Error *err);
+/* Hands back the pages of record i's part of the mapping (and those it
+ * shares with its neighbours): fetching a record reads its header there,
+ * and the system maps the pages around it too, which stay counted against
+ * the process until handed back. They stay in the system's page cache; a
+ * later read maps them again. */
+void trace_reader_release_pages(const TraceReader *r, uint32_t i);
 void trace_record_release(TraceRecord *tr);
 
 /* Index of the record with this exact name, or −1. Checks records' names

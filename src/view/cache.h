@@ -1,8 +1,9 @@
 /* cache.h — the few records the viewer holds at once.
  *
- * The trace stays mapped; a record is fetched (and checked: bounds,
- * strings, checksum) only when the screen needs it, and at most
- * VIEW_CACHE_SLOTS are held, the least recently used given back first. So
+ * The trace stays open; a record is fetched (and checked: bounds,
+ * strings, checksums) only when the screen needs it, its values copied
+ * into the slot that holds it, and at most VIEW_CACHE_SLOTS are held, the
+ * least recently used given back first. So
  * opening a trace costs its index, and memory does not grow with the
  * trace's size however far a person steps. A fetch that fails is cached
  * too, with the reader's message, so the screen can say what was wrong. */
@@ -30,6 +31,9 @@ typedef struct {
     const char **axis_labels;  /* a training curve's rows labelled as FORMAT.md reads
                                   them (curve_axis_labels), owned; tr.rec's labels of
                                   that axis point here. NULL when it has its own */
+    float *values;      /* (values_cap) the record's values read from the file, when ok
+                           tr.rec.data points here; kept for the slot's next record */
+    size_t values_cap;
     ValueStats stats;   /* of every value of the record, when ok */
     bool whole;         /* a curve's values are all whole numbers (curve_values_whole) */
     Error err;

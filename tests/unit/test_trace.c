@@ -812,6 +812,11 @@ static void test_reads_version_2(void **state)
         assert_int_equal(trace_reader_values(r, &tr, 0, record_numel(&want), &v, &err), TF_OK);
         tr.rec.data = v;
         assert_same_record(&tr.rec, &want);
+        float copy[64];
+        assert_true(record_numel(&want) <= 64);
+        assert_int_equal(trace_reader_copy_values(r, &tr, 0, record_numel(&want), copy, &err), TF_OK);
+        tr.rec.data = copy;
+        assert_same_record(&tr.rec, &want);
         trace_record_release(&tr);
         assert_int_equal(trace_reader_get(r, (uint32_t)i, &tr, &err), TF_OK);
         assert_same_record(&tr.rec, &want);
@@ -913,6 +918,58 @@ static void test_chunks_checked_lazily(void **state)
     snprintf(want, sizeof want, "byte %zu: record 0 (enc.0.ffn.hidden): header checksum mismatch", off + REC_CRC);
     if (!strstr(err.msg, want))
         fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    trace_reader_close(r);
+    free(b);
+}
+
+/* Values copied out of the file are checked as copied, by the same
+ * chunks and with the same message as in the mapping; every copy is
+ * checked again: the file may have changed since the last one. */
+static void test_chunks_copied_and_checked(void **state)
+{
+    Scratch *s = *state;
+    enum { N = 50000 };  /* chunks of 16384, 16384, 16384, 848 values */
+    static float data[N], copy[N];
+    write_big(s->path, data, N);
+    size_t size;
+    unsigned char *b = scratch_read(s->path, &size);
+    size_t off = rec_off(b, size, 0);
+    const size_t data_at = off + le32(b + off + REC_DATA_OFFSET);
+    TraceReader *r;
+    Error err;
+    assert_int_equal(trace_reader_open(&r, s->path, &err), TF_OK);
+    TraceRecord tr;
+    if (trace_reader_get_header(r, 0, &tr, &err) != TF_OK)
+        fail_msg("header: %s", err.msg);
+    if (trace_reader_copy_values(r, &tr, 0, N, copy, &err) != TF_OK)
+        fail_msg("copy: %s", err.msg);
+    assert_memory_equal(copy, data, sizeof data);
+
+    /* value 40000, in chunk 2, goes bad after the first copy */
+    b[data_at + 40000 * 4 + 1] ^= 0x01;
+    scratch_write(s->path, b, size);
+    memset(copy, 0, sizeof copy);
+    const size_t C = TRACE_READER_CHUNK_VALUES;
+    assert_int_equal(trace_reader_copy_values(r, &tr, 0, 2 * C, copy, &err), TF_OK);
+    assert_memory_equal(copy, data, 2 * C * sizeof(float));
+    assert_int_equal(trace_reader_copy_values(r, &tr, 3 * C, N - 3 * C, copy, &err), TF_OK);
+    assert_memory_equal(copy, data + 3 * C, (N - 3 * C) * sizeof(float));
+    char want[96];
+    snprintf(want, sizeof want, "byte %zu: record 0 (enc.0.ffn.hidden): data checksum mismatch",
+             data_at + 2 * (size_t)TRACE_DATA_CHUNK);
+    assert_int_equal(trace_reader_copy_values(r, &tr, 0, N, copy, &err), TF_ERR_INPUT);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    assert_int_equal(trace_reader_copy_values(r, &tr, 2 * C, C, copy, &err), TF_ERR_INPUT);
+    if (!strstr(err.msg, want))
+        fail_msg("message \"%s\" lacks \"%s\"", err.msg, want);
+    /* not on chunks, past the end, or wrapping: refused without reading */
+    assert_int_equal(trace_reader_copy_values(r, &tr, 1000, C, copy, &err), TF_ERR_RUNTIME);
+    assert_int_equal(trace_reader_copy_values(r, &tr, 0, C + 1, copy, &err), TF_ERR_RUNTIME);
+    assert_int_equal(trace_reader_copy_values(r, &tr, 3 * C, N - 3 * C + 1, copy, &err), TF_ERR_RUNTIME);
+    assert_int_equal(trace_reader_copy_values(r, &tr, 3 * C, SIZE_MAX, copy, &err), TF_ERR_RUNTIME);
+
+    trace_record_release(&tr);
     trace_reader_close(r);
     free(b);
 }
@@ -1257,6 +1314,7 @@ int main(void)
         T(test_reads_version_1),
         T(test_reads_version_2),
         T(test_chunks_checked_lazily),
+        T(test_chunks_copied_and_checked),
         T(test_same_bytes_as_3_0),
         T(test_same_bytes_through_interrupted_fifo),
         T(test_full_device),

@@ -211,6 +211,31 @@ static void plain_stats(const float *x, size_t n, ValueStats *out)
     *out = s;
 }
 
+/* The mean as stats_of sums it from 64 values on, bit for bit: eight
+ * partial sums in double, value i of each 8 in partial sum i (a value that
+ * is not finite adds +0), in blocks of 4096 whose last few values (past
+ * the last whole 8) are summed apart into partial sum 0 (partial sum 1
+ * gets a +0 beside it), then ((0 + 2) + (4 + 6)) + ((1 + 3) + (5 + 7)).
+ * Whatever instructions compute it, these are its additions. */
+static double lane_sum(const float *x, size_t n)
+{
+    double lane[8] = {0};
+    for (size_t start = 0; start < n; start += 4096) {
+        const size_t end = n - start < 4096 ? n : start + 4096;
+        size_t i = start;
+        for (; i + 8 <= end; i += 8)
+            for (int j = 0; j < 8; j++)
+                lane[j] += isfinite(x[i + j]) ? (double)x[i + j] : 0.0;
+        double tail = 0.0;
+        for (; i < end; i++)
+            if (isfinite(x[i]))
+                tail += x[i];
+        lane[0] += tail;
+        lane[1] += 0.0;
+    }
+    return ((lane[0] + lane[2]) + (lane[4] + lane[6])) + ((lane[1] + lane[3]) + (lane[5] + lane[7]));
+}
+
 /* The record-wide statistics (a fetch's colour scale, number format and
  * info line) are the plain loop's on every length and mix of values:
  * lengths around its lanes and blocks, NaN and infinities in any lane
@@ -251,7 +276,35 @@ static void test_value_stats_are_the_plain_loops(void **state)
             assert_memory_equal(&got.min, &want.min, sizeof got.min);  /* the sign of a zero too */
             assert_memory_equal(&got.max, &want.max, sizeof got.max);
             assert_true(fabs(got.mean - want.mean) <= 1e-12 * fmax(1.0, fabs(want.mean)));
+            if (n >= 64 && want.n_finite) {  /* the mean the viewer showed before: the same bits */
+                double mean = lane_sum(x, n) / (double)want.n_finite;
+                assert_memory_equal(&got.mean, &mean, sizeof mean);
+            }
         }
+    /* Values from 2^-40 to 2^40 and both signs, whose double sums round: the
+     * mean's bits then depend on the order of the additions, which must be
+     * lane_sum's. A -0 alone in a block's lanes too: -0 + +0 is +0. */
+    for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+        size_t n = lengths[l];
+        if (n < 64)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1664525u + 1013904223u;
+            float v = ((float)(seed >> 8) / 16777216.0f) * ldexpf(1.0f, (int)(seed % 81) - 40);
+            x[i] = seed & 0x10 ? -v : v;
+            if (seed % 97 == 0)
+                x[i] = seed & 0x20 ? NAN : -0.0f;
+        }
+        ValueStats got;
+        stats_of(x, n, &got);
+        double mean = lane_sum(x, n) / (double)got.n_finite;
+        assert_memory_equal(&got.mean, &mean, sizeof mean);
+    }
+    for (size_t i = 0; i < 100; i++)
+        x[i] = -0.0f;
+    ValueStats zeros;
+    stats_of(x, 100, &zeros);
+    assert_true(zeros.mean == 0.0 && !signbit(zeros.mean));
     /* a causal mask's pattern: a -inf four values after every finite one */
     for (size_t i = 0; i < 128; i++)
         x[i] = i % 8 >= 4 ? -INFINITY : 1.0f + (float)i;

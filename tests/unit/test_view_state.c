@@ -3,7 +3,8 @@
  * record, compare pairs records by name, search completes names, the
  * steps outline groups stack → layer → block, the cursor stays in view,
  * clicks hit the cell under them, a small screen is refused plainly, the
- * cache never holds more than a few records, and the matrix pane uses its
+ * cache never holds more than a few records (each checked against the
+ * file's checksums as it is read), and the matrix pane uses its
  * space: numbers whenever the page fits with them, big cells for small
  * matrices, every column in compare when it fits.
  *
@@ -30,7 +31,9 @@
 #include "trace/trace.h"
 #include "view/keys.h"
 #include "view/layout.h"
+#include "view/cache.h"
 #include "view/state.h"
+#include "view/stats.h"
 
 #include "../support/scratch.h"
 #include "../support/tiny_model.h"
@@ -945,6 +948,145 @@ static void test_cache_stays_small(void **state)
     assert_int_equal(cache_held(&s->cache), VIEW_CACHE_SLOTS);
 }
 
+/* A record fetched by the viewer holds the file's values with their
+ * statistics, bit for bit; a record whose data went bad on disk comes back
+ * refused, with the reader's message naming the byte where its bad chunk
+ * starts, and nothing of it to show. Several chunks, a NaN, an infinity
+ * and a negative zero, so the checksums and the statistics have work. */
+static void test_cache_checks_values(void **state)
+{
+    (void)state;
+    enum { N = 50000 };
+    static float data[N];
+    float small[6] = {1.0f, -2.0f, 0.5f, 3.0f, -0.25f, 8.0f};
+    for (size_t i = 0; i < N; i++)
+        data[i] = sinf((float)i * 0.01f) * (float)(i % 97);
+    data[7] = NAN;
+    data[11] = -INFINITY;
+    data[12] = -0.0f;
+    Scratch *dir = scratch_open("viewcache", "t.trace");
+    assert_non_null(dir);
+    Record big = {.name = "enc.0.ffn.hidden", .kind = "activation", .ndim = 2, .dims = {50, 1000},
+                  .dim_names = {"token", "ff"}, .data = data, .formula = "f", .description = "Wide."};
+    Record one = {.name = "enc.embed", .kind = "activation", .ndim = 2, .dims = {2, 3},
+                  .dim_names = {"token", "model"}, .data = small, .formula = "f", .description = "Small."};
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, dir->path, NULL, &err), TF_OK);
+    assert_int_equal(trace_writer_add(w, &big, &err), TF_OK);
+    assert_int_equal(trace_writer_add(w, &one, &err), TF_OK);
+    assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+
+    TraceReader *r;
+    assert_int_equal(trace_reader_open(&r, dir->path, &err), TF_OK);
+    RecordCache c = {0};
+    const CachedRecord *e = cache_fetch(&c, r, 0);
+    if (!e->ok)
+        fail_msg("fetch: %s", e->err.msg);
+    assert_memory_equal(e->tr.rec.data, data, sizeof data);
+    ValueStats want;
+    stats_of(data, N, &want);
+    assert_memory_equal(&e->stats.min, &want.min, sizeof want.min);
+    assert_memory_equal(&e->stats.max, &want.max, sizeof want.max);
+    assert_memory_equal(&e->stats.mean, &want.mean, sizeof want.mean);
+    assert_int_equal(e->stats.n_finite, N - 2);
+    assert_int_equal(e->stats.n_nan, 1);
+    assert_int_equal(e->stats.n_neg_inf, 1);
+    e = cache_fetch(&c, r, 1);
+    assert_true(e->ok);
+    assert_memory_equal(e->tr.rec.data, small, sizeof small);
+    cache_free(&c);
+    trace_reader_close(r);
+
+    /* flip a bit of value 40000, in the third chunk of 64 KiB */
+    size_t size;
+    unsigned char *b = scratch_read(dir->path, &size);
+    size_t data_at = 0;
+    for (size_t k = 0; k + sizeof data <= size && !data_at; k += 8)
+        if (memcmp(b + k, data, sizeof data) == 0)
+            data_at = k;
+    assert_true(data_at > 0);
+    b[data_at + 40000 * 4 + 1] ^= 0x01;
+    scratch_write(dir->path, b, size);
+    free(b);
+    assert_int_equal(trace_reader_open(&r, dir->path, &err), TF_OK);
+    e = cache_fetch(&c, r, 0);
+    assert_false(e->ok);
+    char msg[96];
+    snprintf(msg, sizeof msg, "byte %zu: record 0 (enc.0.ffn.hidden): data checksum mismatch", data_at + 2 * 65536);
+    if (!strstr(e->err.msg, msg))
+        fail_msg("message \"%s\" lacks \"%s\"", e->err.msg, msg);
+    assert_true(cache_fetch(&c, r, 1)->ok);  /* the rest of the trace still reads */
+    cache_free(&c);
+    trace_reader_close(r);
+    assert_int_equal(scratch_close(dir), 0);
+}
+
+/* Resident kB of the mapping of path in this process (/proc/self/smaps),
+ * -1 when it cannot be told. */
+static long mapped_kb(const char *path)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[4600];
+    long kb = -1;
+    bool in = false;
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\n')
+            line[--len] = '\0';
+        const char *sp = strchr(line, ' ');
+        if (sp && sp > line && sp[-1] != ':')  /* "ADDR-ADDR PERMS ... PATH", not "Field: ..." */
+            in = len >= strlen(path) && strcmp(line + len - strlen(path), path) == 0;
+        else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+            break;
+    }
+    fclose(f);
+    return kb;
+}
+
+/* Dropped records leave nothing of the trace's mapping resident: their
+ * values were copied out of the file, and the pages the system mapped
+ * around their headers when they were fetched are handed back, so
+ * stepping through a big trace does not pile them up (what stays is the
+ * index, read for names). 24 records of 200 KB, fetched one after another
+ * through the 6 slots. */
+static void test_cache_hands_back_pages(void **state)
+{
+    (void)state;
+    enum { RECORDS = 24, N = 50000 };
+    static float data[N];
+    for (size_t i = 0; i < N; i++)
+        data[i] = (float)i;
+    Scratch *dir = scratch_open("viewpages", "t.trace");
+    assert_non_null(dir);
+    TraceWriter *w;
+    Error err;
+    assert_int_equal(trace_writer_open(&w, dir->path, NULL, &err), TF_OK);
+    for (int k = 0; k < RECORDS; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "enc.%d.ffn.hidden", k);
+        Record rec = {.name = name, .kind = "activation", .ndim = 2, .dims = {50, 1000},
+                      .dim_names = {"token", "ff"}, .data = data, .formula = "f", .description = "Wide."};
+        assert_int_equal(trace_writer_add(w, &rec, &err), TF_OK);
+    }
+    assert_int_equal(trace_writer_finish(w, &err), TF_OK);
+    TraceReader *r;
+    assert_int_equal(trace_reader_open(&r, dir->path, &err), TF_OK);
+    RecordCache c = {0};
+    for (uint32_t i = 0; i < RECORDS; i++)
+        assert_true(cache_fetch(&c, r, i)->ok);
+    cache_free(&c);
+    long kb = mapped_kb(dir->path);
+    trace_reader_close(r);
+    assert_int_equal(scratch_close(dir), 0);
+    if (kb < 0)
+        skip();
+    if (kb > RECORDS * N * 4 / 1024 / 10)
+        fail_msg("%ld kB of a %d kB trace still mapped after every record was dropped", kb, RECORDS * N * 4 / 1024);
+}
+
 /* Compare by token: B put in A's order on every labelled axis, the k-th
  * repeat of a word paired with its k-th, each sentence of a batch with
  * its own labels; and a B whose words are not A's is said to be so. */
@@ -1018,6 +1160,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare_align),
+        cmocka_unit_test(test_cache_checks_values),
         cmocka_unit_test_setup_teardown(test_steps_follow_execution_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outline_groups_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_switching, setup, teardown),
@@ -1034,6 +1177,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_click_selects_cell_and_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_small_screen_is_refused_plainly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_stays_small, setup, teardown),
+        cmocka_unit_test(test_cache_hands_back_pages),
         cmocka_unit_test_setup_teardown(test_numbers_whenever_they_fit, setup8, teardown),
         cmocka_unit_test_setup_teardown(test_small_matrix_fills_the_pane, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_shows_every_column, setup8, teardown),
