@@ -67,6 +67,12 @@ static const char *trace_text_problem(const char *s, size_t n, size_t *at)
     const unsigned char *b = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        /* Printable ASCII needs no decoding: most of a trace's text, and
+         * listing a trace checks every token label of every record. */
+        if (b[i] >= 0x20 && b[i] < 0x7f) {
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t len = utf8_seq(b + i, n - i, &cp);
         *at = i;

@@ -451,22 +451,26 @@ static Status check_chunks(const TraceReader *r, uint32_t i, const unsigned char
     return TF_OK;
 }
 
-/* Next string: u32 length, bytes, NUL; checked against its class. The
- * string's label ("row label 3") is spelled out only when it is refused:
- * a record may hold thousands of labels, and listing a trace reads them
- * all. */
-static Status next_string(RecordCursor *c, StrClass cls, const char *what, long nth, const char **out)
+/* Why the string at strings position pos was refused, as an error naming
+ * its byte; the checks of next_string again, one at a time. Apart from
+ * next_string so that the common case, a string that passes, carries none
+ * of the message's buffers. */
+static Status string_refused(RecordCursor *c, size_t pos, StrClass cls, const char *what, long nth)
 {
-    const uint64_t at = c->base + c->strings.pos;
+    ByteCursor cur = c->strings;
+    cur.pos = pos;
+    const uint64_t at = c->base + pos;
+    const uint32_t cap = trace_string_cap(cls);
     uint64_t where = at;
     char problem[96];
-    uint32_t len;
+    const unsigned char *field = byte_cursor_bytes(&cur, 4);
+    const uint32_t len = field ? le32(field) : 0;
     const char *s = NULL;
-    if (!byte_cursor_u32(&c->strings, &len)) {
+    if (!field) {
         snprintf(problem, sizeof problem, "runs into the data");
-    } else if (len > trace_string_cap(cls)) {
-        snprintf(problem, sizeof problem, "length %u is over the limit of %u", len, trace_string_cap(cls));
-    } else if (!(s = (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1))) {
+    } else if (len > cap) {
+        snprintf(problem, sizeof problem, "length %u is over the limit of %u", len, cap);
+    } else if (!(s = (const char *)byte_cursor_bytes(&cur, (size_t)len + 1))) {
         snprintf(problem, sizeof problem, "(length %u) runs into the data", len);
     } else if (s[len] != '\0') {
         where = at + 4 + len;
@@ -474,12 +478,8 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     } else {
         size_t bad = 0;
         const char *why = trace_string_problem(cls, s, len, &bad);
-        if (!why) {
-            *out = s;
-            return TF_OK;
-        }
         where = at + 4 + bad;
-        snprintf(problem, sizeof problem, "%s", why);
+        snprintf(problem, sizeof problem, "%s", why ? why : "was refused");
     }
     char label[64];
     if (nth >= 0)
@@ -487,6 +487,25 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     else
         snprintf(label, sizeof label, "%s", what);
     return corrupt(c->err, c->r->path, where, "record %u: %s %s", c->i, label, problem);
+}
+
+/* Next string: u32 length, bytes, NUL; checked against its class. The
+ * string's label ("row label 3") is spelled out only when it is refused:
+ * a record may hold thousands of labels, and listing a trace reads them
+ * all (a character-level trace of 500 tokens: some 200,000). */
+static Status next_string(RecordCursor *c, StrClass cls, const char *what, long nth, const char **out)
+{
+    const size_t pos = c->strings.pos;
+    const unsigned char *field = byte_cursor_bytes(&c->strings, 4);
+    const uint32_t len = field ? le32(field) : 0;
+    const char *s = field && len <= trace_string_cap(cls)
+                        ? (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1) : NULL;
+    size_t bad;
+    if (s && s[len] == '\0' && !trace_string_problem(cls, s, len, &bad)) {
+        *out = s;
+        return TF_OK;
+    }
+    return string_refused(c, pos, cls, what, nth);
 }
 
 /* Fixed part: magic, length, data offset, checksum, ndim, dims, flags,

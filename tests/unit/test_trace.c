@@ -648,6 +648,11 @@ static void r_control_char(unsigned char *r)
     uint32_t name_len = le32(r + STRINGS);
     r[STRINGS + 4 + name_len + 1 + 4] = 0x1B;  /* ESC: terminal injection */
 }
+static void r_delete_char(unsigned char *r)
+{
+    uint32_t name_len = le32(r + STRINGS);
+    r[STRINGS + 4 + name_len + 1 + 4 + 1] = 0x7F;  /* DEL, just past printable ASCII */
+}
 static void r_magic(unsigned char *r) { r[0] = 'X'; }
 /* record 2 has a query axis of 2 and a key axis of 3 */
 static void r_query_pos_wraps(unsigned char *r) { put32(r + REC_QUERY_POS, 0xFFFFFFFFu); }
@@ -682,6 +687,7 @@ static const GetCase get_cases[] = {
     {"data offset not aligned", 1, r_data_offset_odd, "multiple of 8", NULL},
     {"kind not UTF-8", 3, r_bad_utf8, "not valid UTF-8", NULL},
     {"kind with ESC", 3, r_control_char, "control character", NULL},
+    {"kind with DEL", 3, r_delete_char, "control character", NULL},
     {"record magic", 2, r_magic, "bad record magic", NULL},
     {"query positions past 2^32", 2, r_query_pos_wraps, "query positions run past", NULL},
     {"key positions past 2^32", 2, r_key_pos_wraps, "key positions run past", NULL},
