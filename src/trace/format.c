@@ -67,9 +67,7 @@ static const char *trace_text_problem(const char *s, size_t n, size_t *at)
     const unsigned char *b = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
-        /* Printable ASCII needs no decoding: most of a trace's text, and
-         * listing a trace checks every token label of every record. */
-        if (b[i] >= 0x20 && b[i] < 0x7f) {
+        if (trace_text_plain(s + i, 1)) {  /* nothing to decode */
             i++;
             continue;
         }

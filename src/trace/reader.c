@@ -453,8 +453,9 @@ static Status check_chunks(const TraceReader *r, uint32_t i, const unsigned char
 
 /* Why the string at strings position pos was refused, as an error naming
  * its byte; the checks of next_string again, one at a time. Apart from
- * next_string so that the common case, a string that passes, carries none
- * of the message's buffers. */
+ * next_string (and never inlined into it) so that the common case, a
+ * string that passes, carries none of the message's buffers. */
+__attribute__((noinline))
 static Status string_refused(RecordCursor *c, size_t pos, StrClass cls, const char *what, long nth)
 {
     ByteCursor cur = c->strings;
@@ -489,6 +490,15 @@ static Status string_refused(RecordCursor *c, size_t pos, StrClass cls, const ch
     return corrupt(c->err, c->r->path, where, "record %u: %s %s", c->i, label, problem);
 }
 
+/* trace_string_problem's yes or no, out of line: the offset of a bad byte
+ * (taken by address) is string_refused's business. */
+__attribute__((noinline))
+static bool string_valid(StrClass cls, const char *s, size_t n)
+{
+    size_t bad;
+    return trace_string_problem(cls, s, n, &bad) == NULL;
+}
+
 /* Next string: u32 length, bytes, NUL; checked against its class. The
  * string's label ("row label 3") is spelled out only when it is refused:
  * a record may hold thousands of labels, and listing a trace reads them
@@ -500,8 +510,7 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     const uint32_t len = field ? le32(field) : 0;
     const char *s = field && len <= trace_string_cap(cls)
                         ? (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1) : NULL;
-    size_t bad;
-    if (s && s[len] == '\0' && !trace_string_problem(cls, s, len, &bad)) {
+    if (s && s[len] == '\0' && ((cls != STR_NAME && trace_text_plain(s, len)) || string_valid(cls, s, len))) {
         *out = s;
         return TF_OK;
     }
