@@ -355,20 +355,21 @@ typedef struct {
 } RecordCursor;
 
 /* Record i's description, its bytes [0, data_offset): fixed part,
- * positions, chunk table, strings, read with pread. A whole record's is
- * kept in r->heads[i] until the reader closes, since the strings handed
- * out point into it; a header-only fetch's (keep false) goes to *copy, for
- * the caller to free with the record, so that listing a trace holds one
- * description at a time (fresh memory for all of them cost a page fault
- * per 4 KiB, as many as the mapping did). A description already kept is
- * used as it is. Read rather than touched through
- * the mapping because each description lies alone between megabytes of
- * data: listing an 838 MB trace took a page fault per record, ~50 µs each
- * on a virtual machine, where a read of the same bytes takes ~5. One read
- * of HEAD_FIRST_READ bytes finds data_offset and, for most records, the
- * whole description; a longer one takes a second read. When data_offset
- * is not inside the record, the copy is what the first read got, for
- * check_fixed to refuse. */
+ * positions, chunk table, strings. Read with pread rather than touched
+ * through the mapping, because each description lies alone between
+ * megabytes of data: listing an 838 MB trace took a page fault per
+ * record, ~50 µs each on a virtual machine, where a read of the same bytes
+ * takes ~5. One read of HEAD_FIRST_READ bytes finds data_offset and, for
+ * most records, the whole description; a longer one takes a second read.
+ * When data_offset is not inside the record, the copy is what the first
+ * read got, for check_fixed to refuse.
+ *
+ * A whole fetch's copy (keep_it) stays in r->heads[i] until the reader
+ * closes, since the strings handed out point into it; a header-only
+ * fetch's goes to *copy, for the record to free when released, so that
+ * listing a trace holds one description at a time (fresh memory for all
+ * of them cost a page fault per 4 KiB, as many as the mapping did). A
+ * description already kept serves either. */
 enum { HEAD_FIRST_READ = 8192 };
 
 static Status record_head(const TraceReader *r, uint32_t i, uint64_t base, uint64_t len, bool keep_it,
