@@ -1,6 +1,8 @@
 /* cmd_ls.c — `traceformer ls TRACE`: one line per record, in execution
- * order: index, name, shape with dim names. Each record is fetched (and so
- * checked, checksum included), which makes ls a quick integrity check too. */
+ * order: index, name, shape with dim names. Each record's description is
+ * fetched (and so checked, its checksum included), which makes ls a quick
+ * integrity check too; its data is not read (3.x files): listing a big
+ * trace costs its records' descriptions, not its size. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -67,6 +67,10 @@ static const char *trace_text_problem(const char *s, size_t n, size_t *at)
     const unsigned char *b = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        if (trace_text_plain(s + i, 1)) {  /* nothing to decode */
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t len = utf8_seq(b + i, n - i, &cp);
         *at = i;

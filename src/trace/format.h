@@ -131,6 +131,17 @@ uint32_t trace_string_cap(StrClass cls);
 /* Why s[0..n) cannot be a string of class cls, or NULL; *at gets the
  * offset of the offending byte within s (0 when the whole string is). */
 const char *trace_string_problem(StrClass cls, const char *s, size_t n, size_t *at);
+/* Is s[0..n) printable ASCII (0x20..0x7e) only? Such text is valid in
+ * every class but STR_NAME (within its cap), with nothing to decode: most
+ * strings of a trace, its token labels above all, and a reader checks
+ * every one of them (trace_string_problem's quick way, inline). */
+static inline bool trace_text_plain(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] - 0x20u > 0x7eu - 0x20u)
+            return false;
+    return true;
+}
 
 /* Open-addressing table from names to indices, for duplicate checks and
  * trace_reader_find. Names are borrowed, never copied. */

@@ -7,6 +7,10 @@
  * trace_reader_get checks one record completely before handing it out;
  * trace_reader_get_header checks all but its data, whose checksums
  * (per chunk, 3.x) trace_reader_values checks for the values it hands out.
+ * A record's description (everything before its data) is read into memory
+ * with pread rather than through the mapping (record_head); the data is
+ * read through the mapping, or copied out with pread and checked in the
+ * copy (trace_reader_copy_values, the viewer's way).
  * Every refusal says "PATH: byte N: what was wrong". */
 #include "trace/trace.h"
 
@@ -26,7 +30,7 @@
 
 struct TraceReader {
     char *path;
-    int fd;                     /* the file, open for trace_reader_copy_values */
+    int fd;                     /* open while the reader is: descriptions are read with pread */
     const unsigned char *map;   /* (size) the whole file, read-only */
     uint64_t size;
     uint64_t header_size;       /* records start here */
@@ -39,6 +43,10 @@ struct TraceReader {
     /* (count) 1 once record i's data has passed its checksums: each record's
      * data is checked once per reader, however often it is fetched. */
     unsigned char *data_ok;
+    /* (count) record i's bytes [0, data_offset) once it has been fetched
+     * whole, or NULL: its strings point into this copy (record_head).
+     * Like data_ok, filled in through a const reader: one thread at a time. */
+    unsigned char **heads;
 };
 
 /* "PATH: byte N: what"; the input is bad, so TF_ERR_INPUT. */
@@ -63,34 +71,48 @@ static const char *index_name(const void *ctx, uint32_t i)
 
 static Status map_file(TraceReader *r, Error *err)
 {
+    /* O_CLOEXEC: the descriptor stays open, and plot starts gnuplot */
     int fd = open(r->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return error_set(err, TF_ERR_INPUT, "%s: cannot open: %s", r->path, strerror(errno));
+    r->fd = fd;  /* closed by trace_reader_close */
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot stat: %s", r->path, strerror(e));
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
+    if (fstat(fd, &st) != 0)
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot stat: %s", r->path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
         return error_set(err, TF_ERR_INPUT, "%s: not a regular file", r->path);
-    }
     r->size = (uint64_t)st.st_size;
-    if (r->size < HDR_FIXED + 8 + FTR_SIZE || r->size > SIZE_MAX) {
-        close(fd);
+    if (r->size < HDR_FIXED + 8 + FTR_SIZE || r->size > SIZE_MAX)
         return corrupt(err, r->path, r->size,
                        "file ends after %llu bytes; a trace file has at least %d (header and footer)",
                        (unsigned long long)r->size, HDR_FIXED + 8 + FTR_SIZE);
-    }
     void *m = mmap(NULL, (size_t)r->size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (m == MAP_FAILED) {
-        int e = errno;
-        close(fd);
-        return error_set(err, TF_ERR_RUNTIME, "%s: cannot map: %s", r->path, strerror(e));
-    }
+    if (m == MAP_FAILED)
+        return error_set(err, TF_ERR_RUNTIME, "%s: cannot map: %s", r->path, strerror(errno));
     r->map = m;
-    r->fd = fd;
+    return TF_OK;
+}
+
+/* n bytes at file offset `at` into buf. Open checked that the file holds
+ * them; a file that has shrunk since is outside FORMAT.md's guarantees,
+ * but still gets a message rather than bytes that were never read. */
+static Status read_at(const TraceReader *r, void *buf, size_t n, uint64_t at, Error *err)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = pread(r->fd, p, n, (off_t)at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return error_set(err, TF_ERR_RUNTIME, "%s: byte %llu: cannot read: %s", r->path,
+                             (unsigned long long)at, strerror(errno));
+        if (got == 0)
+            return corrupt(err, r->path, at, "file ends here, %llu bytes short of its size at open "
+                           "(changed while being read?)", (unsigned long long)(r->size - at));
+        p += got;
+        n -= (size_t)got;
+        at += (uint64_t)got;
+    }
     return TF_OK;
 }
 
@@ -211,7 +233,8 @@ static Status check_index(TraceReader *r, Error *err)
     if (stored != computed)
         return corrupt(err, r->path, r->index_offset,
                        "index checksum mismatch (stored %08x, computed %08x)", stored, computed);
-    if (!trace_name_table_init(&r->names, r->count) || !(r->data_ok = calloc((size_t)r->count + 1, 1)))
+    if (!trace_name_table_init(&r->names, r->count) || !(r->data_ok = calloc((size_t)r->count + 1, 1)) ||
+        !(r->heads = calloc((size_t)r->count + 1, sizeof *r->heads)))
         return error_set(err, TF_ERR_RUNTIME, "%s: out of memory for %u names", r->path, r->count);
 
     /* Records must tile [header_size, index_offset): each starts where the
@@ -294,6 +317,10 @@ void trace_reader_close(TraceReader *r)
         munmap((void *)r->map, (size_t)r->size);
     if (r->fd >= 0)
         close(r->fd);
+    if (r->heads)
+        for (uint32_t i = 0; i < r->count; i++)
+            free(r->heads[i]);
+    free(r->heads);
     trace_name_table_free(&r->names);
     free(r->data_ok);
     free(r->path);
@@ -321,7 +348,7 @@ typedef struct {
     const TraceReader *r;
     uint32_t i;
     uint64_t base;         /* record's offset in the file */
-    const unsigned char *p;
+    const unsigned char *p; /* the record's description (record_head), not its data */
     uint64_t strings_start; /* first string (after the positions and chunk table) */
     ByteCursor strings;    /* over p[0, data_offset), at the next string */
     uint64_t data_bytes;   /* numel × 4 */
@@ -329,19 +356,72 @@ typedef struct {
     Error *err;
 } RecordCursor;
 
+/* Record i's description, its bytes [0, data_offset): fixed part,
+ * positions, chunk table, strings. Read with pread rather than touched
+ * through the mapping, because each description lies alone between
+ * megabytes of data: listing an 838 MB trace took a page fault per
+ * record, ~50 µs each on a virtual machine, where a read of the same bytes
+ * takes ~5. One read of HEAD_FIRST_READ bytes finds data_offset and, for
+ * most records, the whole description; a longer one takes a second read.
+ * When data_offset is not inside the record, the copy is what the first
+ * read got, for check_fixed to refuse.
+ *
+ * A whole fetch's copy (keep_it) stays in r->heads[i] until the reader
+ * closes, since the strings handed out point into it; a header-only
+ * fetch's goes to *copy, for the record to free when released, so that
+ * listing a trace holds one description at a time (fresh memory for all
+ * of them cost a page fault per 4 KiB, as many as the mapping did). A
+ * description already kept serves either. */
+enum { HEAD_FIRST_READ = 8192 };
+
+static Status record_head(const TraceReader *r, uint32_t i, uint64_t base, uint64_t len, bool keep_it,
+                          const unsigned char **out, unsigned char **copy, Error *err)
+{
+    *copy = NULL;
+    if (r->heads[i]) {
+        *out = r->heads[i];
+        return TF_OK;
+    }
+    unsigned char first[HEAD_FIRST_READ];
+    size_t got = len < sizeof first ? (size_t)len : sizeof first;  /* ≥ REC_MIN_LENGTH: checked at open */
+    Status s = read_at(r, first, got, base, err);
+    if (s != TF_OK)
+        return s;
+    uint64_t data_offset = le32(first + REC_DATA_OFFSET);
+    size_t keep = data_offset >= REC_FIXED && data_offset <= len ? (size_t)data_offset : got;
+    unsigned char *head = malloc(keep);
+    if (!head)
+        return error_set(err, TF_ERR_RUNTIME, "%s: out of memory for record %u", r->path, i);
+    memcpy(head, first, keep < got ? keep : got);
+    if (keep > got && (s = read_at(r, head + got, keep - got, base + got, err)) != TF_OK) {
+        free(head);
+        return s;
+    }
+    if (keep_it)
+        r->heads[i] = head;
+    else
+        *copy = head;
+    *out = head;
+    return TF_OK;
+}
+
 /* The record's own checksum: for 3.x of bytes [8, data_offset), the
  * record's description and chunk table; before 3.x of the whole record
- * after the field, data included (checked once per reader: data_ok). */
-static Status check_record_crc(const TraceReader *r, uint32_t i, uint64_t data_offset, Error *err)
+ * after the field, data included (checked once per reader: data_ok).
+ * head holds the record's bytes [0, data_offset) (its description, or the
+ * mapping at the record); the data is read through the mapping. */
+static Status check_record_crc(const TraceReader *r, uint32_t i, const unsigned char *head, uint64_t data_offset,
+                               Error *err)
 {
     const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
     uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);  /* checked at open */
-    const unsigned char *p = r->map + base;
     const bool chunked = r->major >= TRACE_VERSION_CHUNKED;
     if (!chunked && r->data_ok[i])
         return TF_OK;
-    uint64_t end = chunked ? data_offset : len;
-    uint32_t stored = le32(p + REC_CRC), computed = crc_update(0, p + REC_LENGTH, (size_t)(end - REC_LENGTH));
+    uint32_t stored = le32(head + REC_CRC);
+    uint32_t computed = crc_update(0, head + REC_LENGTH, (size_t)(data_offset - REC_LENGTH));
+    if (!chunked)
+        computed = crc_update(computed, r->map + base + data_offset, (size_t)(len - data_offset));
     if (stored != computed)
         return corrupt(err, r->path, base + REC_CRC,
                        "record %u (%s): %schecksum mismatch (stored %08x, computed %08x): the record "
@@ -385,22 +465,27 @@ static Status check_chunks(const TraceReader *r, uint32_t i, const unsigned char
     return check_chunks_at(r, i, table, data_offset, data_bytes, k0, k1, at, err);
 }
 
-/* Next string: u32 length, bytes, NUL; checked against its class. The
- * string's label ("row label 3") is spelled out only when it is refused:
- * a record may hold thousands of labels, and listing a trace reads them
- * all. */
-static Status next_string(RecordCursor *c, StrClass cls, const char *what, long nth, const char **out)
+/* Why the string at strings position pos was refused, as an error naming
+ * its byte; the checks of next_string again, one at a time. Apart from
+ * next_string (and never inlined into it) so that the common case, a
+ * string that passes, carries none of the message's buffers. */
+__attribute__((noinline))
+static Status string_refused(RecordCursor *c, size_t pos, StrClass cls, const char *what, long nth)
 {
-    const uint64_t at = c->base + c->strings.pos;
+    ByteCursor cur = c->strings;
+    cur.pos = pos;
+    const uint64_t at = c->base + pos;
+    const uint32_t cap = trace_string_cap(cls);
     uint64_t where = at;
     char problem[96];
-    uint32_t len;
+    const unsigned char *field = byte_cursor_bytes(&cur, 4);
+    const uint32_t len = field ? le32(field) : 0;
     const char *s = NULL;
-    if (!byte_cursor_u32(&c->strings, &len)) {
+    if (!field) {
         snprintf(problem, sizeof problem, "runs into the data");
-    } else if (len > trace_string_cap(cls)) {
-        snprintf(problem, sizeof problem, "length %u is over the limit of %u", len, trace_string_cap(cls));
-    } else if (!(s = (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1))) {
+    } else if (len > cap) {
+        snprintf(problem, sizeof problem, "length %u is over the limit of %u", len, cap);
+    } else if (!(s = (const char *)byte_cursor_bytes(&cur, (size_t)len + 1))) {
         snprintf(problem, sizeof problem, "(length %u) runs into the data", len);
     } else if (s[len] != '\0') {
         where = at + 4 + len;
@@ -408,12 +493,8 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     } else {
         size_t bad = 0;
         const char *why = trace_string_problem(cls, s, len, &bad);
-        if (!why) {
-            *out = s;
-            return TF_OK;
-        }
         where = at + 4 + bad;
-        snprintf(problem, sizeof problem, "%s", why);
+        snprintf(problem, sizeof problem, "%s", why ? why : "was refused");
     }
     char label[64];
     if (nth >= 0)
@@ -421,6 +502,33 @@ static Status next_string(RecordCursor *c, StrClass cls, const char *what, long 
     else
         snprintf(label, sizeof label, "%s", what);
     return corrupt(c->err, c->r->path, where, "record %u: %s %s", c->i, label, problem);
+}
+
+/* trace_string_problem's yes or no, out of line: the offset of a bad byte
+ * (taken by address) is string_refused's business. */
+__attribute__((noinline))
+static bool string_valid(StrClass cls, const char *s, size_t n)
+{
+    size_t bad;
+    return trace_string_problem(cls, s, n, &bad) == NULL;
+}
+
+/* Next string: u32 length, bytes, NUL; checked against its class. The
+ * string's label ("row label 3") is spelled out only when it is refused:
+ * a record may hold thousands of labels, and listing a trace reads them
+ * all (a character-level trace of 500 tokens: some 200,000). */
+static Status next_string(RecordCursor *c, StrClass cls, const char *what, long nth, const char **out)
+{
+    const size_t pos = c->strings.pos;
+    const unsigned char *field = byte_cursor_bytes(&c->strings, 4);
+    const uint32_t len = field ? le32(field) : 0;
+    const char *s = field && len <= trace_string_cap(cls)
+                        ? (const char *)byte_cursor_bytes(&c->strings, (size_t)len + 1) : NULL;
+    if (s && s[len] == '\0' && ((cls != STR_NAME && trace_text_plain(s, len)) || string_valid(cls, s, len))) {
+        *out = s;
+        return TF_OK;
+    }
+    return string_refused(c, pos, cls, what, nth);
 }
 
 /* Fixed part: magic, length, data offset, checksum, ndim, dims, flags,
@@ -441,7 +549,7 @@ static Status check_fixed(RecordCursor *c, uint64_t len, Record *rec, uint32_t c
         return corrupt(c->err, path, b + REC_DATA_OFFSET,
                        "record %u: data offset %llu is not a multiple of 8 inside the record", c->i,
                        (unsigned long long)data_offset);
-    Status s = check_record_crc(c->r, c->i, data_offset, c->err);
+    Status s = check_record_crc(c->r, c->i, p, data_offset, c->err);
     if (s != TF_OK)
         return s;
     uint32_t ndim = le32(p + REC_NDIM);
@@ -509,9 +617,17 @@ static Status check_data(RecordCursor *c, uint64_t len, bool header_only, Record
                        "%llu leaves %llu",
                        c->i, (unsigned long long)c->data_bytes, (unsigned long long)(c->base + c->strings.size),
                        (unsigned long long)len, (unsigned long long)(len - c->strings.size));
-    for (uint64_t k = end; k < len; k++)
-        if (c->p[k] != 0)
-            return corrupt(c->err, c->r->path, c->base + k, "record %u: data padding is not zero", c->i);
+    if (end < len) {
+        /* fewer than 8 bytes after the data, which the description does
+         * not hold: read apart, so that checking them touches no data */
+        unsigned char pad[8];
+        Status s = read_at(c->r, pad, (size_t)(len - end), c->base + end, c->err);
+        if (s != TF_OK)
+            return s;
+        for (uint64_t k = end; k < len; k++)
+            if (pad[k - end] != 0)
+                return corrupt(c->err, c->r->path, c->base + k, "record %u: data padding is not zero", c->i);
+    }
     if (header_only)
         return TF_OK;
     if (c->table && !c->r->data_ok[c->i]) {
@@ -521,7 +637,7 @@ static Status check_data(RecordCursor *c, uint64_t len, bool header_only, Record
             return s;
         c->r->data_ok[c->i] = 1;
     }
-    rec->data = (const float *)(const void *)(c->p + c->strings.size);
+    rec->data = (const float *)(const void *)(c->r->map + c->base + c->strings.size);
     return TF_OK;
 }
 
@@ -633,24 +749,29 @@ static Status fetch(const TraceReader *r, uint32_t i, bool header_only, TraceRec
                          i, r->count);
     const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
     uint64_t base = le64(e + IDX_OFFSET), len = le64(e + IDX_LENGTH);  /* checked at open */
-    RecordCursor c = {.r = r, .i = i, .base = base, .p = r->map + base, .err = err};
+    RecordCursor c = {.r = r, .i = i, .base = base, .err = err};
     Record rec = {0};
     uint32_t counts[2] = {0, 0}, flags = 0;
     void *owned = NULL;
+    unsigned char *head = NULL;  /* header only: the description, owned by *out */
 
-    Status s = check_fixed(&c, len, &rec, counts, &flags);
+    Status s = record_head(r, i, base, len, !header_only, &c.p, &head, err);
+    if (s == TF_OK)
+        s = check_fixed(&c, len, &rec, counts, &flags);
     if (s == TF_OK)
         s = check_data(&c, len, header_only, &rec);
     if (s == TF_OK)
         s = check_strings(&c, &rec, counts, flags, &owned);
     if (s != TF_OK) {
         free(owned);
+        free(head);
         return s;
     }
     rec.exec_index = le32(c.p + REC_EXEC_INDEX);
     out->rec = rec;
     out->index = i;
     out->owned = owned;
+    out->owned_head = head;
     return TF_OK;
 }
 
@@ -686,7 +807,7 @@ Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t f
         if (k0 == 0 && k1 == trace_data_chunks(bytes))
             r->data_ok[i] = 1;
     } else if (!r->data_ok[i]) {
-        Status s = check_record_crc(r, i, data_offset, err);
+        Status s = check_record_crc(r, i, p, data_offset, err);
         if (s != TF_OK)
             return s;
     }
@@ -695,27 +816,6 @@ Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t f
 }
 
 _Static_assert(TRACE_READER_CHUNK_VALUES * 4 == TRACE_DATA_CHUNK, "a chunk of values is a chunk of data");
-
-/* bytes [at, at + n) of the file into dst, by pread: no page of the
- * mapping is touched. */
-static Status read_at(const TraceReader *r, void *dst, size_t n, uint64_t at, Error *err)
-{
-    unsigned char *p = dst;
-    while (n > 0) {
-        ssize_t got = pread(r->fd, p, n, (off_t)at);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            return error_set(err, TF_ERR_RUNTIME, "%s: cannot read byte %llu: %s", r->path,
-                             (unsigned long long)at, strerror(errno));
-        if (got == 0)
-            return corrupt(err, r->path, at, "the file ends here: it has been cut short since it was opened");
-        p += got;
-        n -= (size_t)got;
-        at += (uint64_t)got;
-    }
-    return TF_OK;
-}
 
 Status trace_reader_copy_values(const TraceReader *r, const TraceRecord *tr, size_t first, size_t count,
                                 float *dst, Error *err)
@@ -763,5 +863,6 @@ void trace_record_release(TraceRecord *tr)
     if (!tr)
         return;
     free(tr->owned);
+    free(tr->owned_head);
     memset(tr, 0, sizeof *tr);
 }

@@ -40,22 +40,29 @@ uint32_t trace_reader_count(const TraceReader *r);
 const char *trace_reader_meta(const TraceReader *r);  /* NUL-terminated, never NULL */
 const char *trace_reader_path(const TraceReader *r);
 
-/* A record fetched from a reader. Strings and data point into the mapping;
- * the label arrays are allocated and released by trace_record_release.
- * rec.data is 4-byte aligned. */
+/* A record fetched from a reader. Its strings point into a copy of the
+ * record's description (everything before its data, read from the file),
+ * its data into the mapping; the label arrays are allocated and released
+ * by trace_record_release. How long the strings live depends on the
+ * fetch (below). rec.data is 4-byte aligned. A reader fetches for one
+ * thread at a time. */
 typedef struct {
     Record rec;
-    uint32_t index;  /* which record of the reader */
-    void *owned;     /* private */
+    uint32_t index;   /* which record of the reader */
+    void *owned;      /* private */
+    void *owned_head; /* private */
 } TraceRecord;
 
 /* Fetch record i (0-based, in file order = execution order), checking its
- * bounds, structure and checksums, those of all its data included. */
+ * bounds, structure and checksums, those of all its data included. Its
+ * strings stay valid until the reader is closed, released or not. */
 Status trace_reader_get(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err);
 /* The same without the data's checksums: rec.data is NULL, and
  * trace_reader_values checks and hands out the values a caller reads.
  * (Files before 3.0 have one checksum for a whole record: it is checked
- * here, as by trace_reader_get.) */
+ * here, as by trace_reader_get.) Its strings and labels are valid until
+ * trace_record_release (or, once the record has been fetched whole, until
+ * the reader is closed): listing a trace holds one description at a time. */
 Status trace_reader_get_header(const TraceReader *r, uint32_t i, TraceRecord *out, Error *err);
 /* Values [first, first + count) of a record fetched from r (row-major over
  * its dims), once the checksums of the chunks holding them pass: *out
