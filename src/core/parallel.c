@@ -32,6 +32,10 @@ int parallel_threads(void)
 #endif
 }
 
+/* Set on the workers and, during its share, on the calling thread of a
+ * parallel_for. */
+static _Thread_local int in_piece;
+
 /* Below this many values a loop over rows stays on one thread: a
  * LayerNorm of 64 rows of 512 (32 768 values, some 30 µs) is shared out;
  * the rows of a lesson's model (a few thousand values) are not. */
@@ -39,7 +43,7 @@ int parallel_threads(void)
 
 int parallel_row_threads(size_t numel)
 {
-    if (numel < PARALLEL_ROW_MIN_NUMEL || parallel_in_piece())
+    if (numel < PARALLEL_ROW_MIN_NUMEL || in_piece)
         return 1;
     return parallel_threads();
 }
@@ -78,13 +82,6 @@ static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
 static ParallelJob pool_job;
 static atomic_int pool_started;
 
-/* Set on the workers and, during its share, on the calling thread. */
-static _Thread_local int in_piece;
-
-int parallel_in_piece(void)
-{
-    return in_piece;
-}
 
 int parallel_workers_started(void)
 {

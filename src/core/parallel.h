@@ -45,10 +45,6 @@ typedef void (*ParallelPiece)(void *ctx, int piece);
  * program has the pool. Returns when every piece has returned. */
 void parallel_for(int pieces, int threads, ParallelPiece piece, void *ctx);
 
-/* True on a thread that is running a parallel_for piece (a worker, or the
- * calling thread during its share). */
-int parallel_in_piece(void);
-
 /* How many worker threads the pool has started so far (they are never
  * stopped): 0 until a parallel_for at more than one thread. */
 int parallel_workers_started(void);

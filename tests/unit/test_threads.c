@@ -156,14 +156,14 @@ static void test_one_thread_starts_no_thread(void **state)
 
 typedef struct {
     atomic_int *runs;      /* (pieces): how often each piece ran */
-    atomic_int outside;    /* pieces that ran with parallel_in_piece() false */
+    atomic_int outside;    /* pieces that would have shared rows out again */
 } CountJob;
 
 static void count_piece(void *ctx, int i)
 {
     CountJob *j = ctx;
     atomic_fetch_add(&j->runs[i], 1);
-    if (!parallel_in_piece())
+    if (parallel_row_threads((size_t)1 << 20) != 1)
         atomic_fetch_add(&j->outside, 1);
 }
 
@@ -174,6 +174,7 @@ static void test_pool_every_piece_once(void **state)
     (void)state;
     enum { MAX_PIECES = 300, JOBS = 2000 };
     static atomic_int runs[MAX_PIECES];
+    openblas_set_num_threads(2);  /* so that rows would be shared outside a piece */
     for (int t = 0; t < JOBS; t++) {
         const int pieces = 1 + t % MAX_PIECES;
         for (int i = 0; i < pieces; i++)
@@ -185,7 +186,8 @@ static void test_pool_every_piece_once(void **state)
                 fail_msg("job %d: piece %d of %d ran %d times", t, i, pieces, atomic_load(&runs[i]));
         assert_int_equal(atomic_load(&job.outside), 0);
     }
-    assert_false(parallel_in_piece());
+    assert_int_equal(parallel_row_threads((size_t)1 << 20), 2);
+    openblas_set_num_threads(1);
     assert_true(parallel_workers_started() >= 1);
 }
 
