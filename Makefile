@@ -13,16 +13,15 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # zlib's crc32 as the reference the CRC is checked against
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka libpng zlib 2>/dev/null)
 
-# OpenMP shares the rows and heads of a forward pass among the BLAS's
-# threads (src/core/parallel.h). gcc's runtime, libgomp, comes with gcc.
-# Compiled and linked with it through ALL_CFLAGS, after CFLAGS, so the
-# sanitizer and strict builds, which set CFLAGS, have it too; empty, every
-# loop runs on one thread (the fuzz build: clang's runtime is another package).
-OPENMP_CFLAGS ?= -fopenmp
+# A small pool of threads of our own shares the rows and heads of a forward
+# pass among the BLAS's threads (src/core/parallel.c). Compiled and linked
+# with -pthread through ALL_CFLAGS, after CFLAGS, so the sanitizer, strict
+# and fuzz builds, which set CFLAGS, have it too.
+PTHREAD_CFLAGS := -pthread
 
 DATADIR := $(PREFIX)/share/traceformer
 ALL_CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -DTF_DATADIR='"$(DATADIR)"' $(PKG_CFLAGS) $(CPPFLAGS)
-ALL_CFLAGS   := $(CFLAGS) $(OPENMP_CFLAGS) -MMD -MP
+ALL_CFLAGS   := $(CFLAGS) $(PTHREAD_CFLAGS) -MMD -MP
 ALL_LDLIBS   := $(PKG_LIBS) -lm $(LDLIBS)
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/io/*.c src/text/*.c src/doc/*.c src/model/*.c src/trace/*.c src/plot/*.c src/train/*.c src/view/*.c src/run/*.c src/lesson/*.c))

@@ -72,6 +72,20 @@ static void layernorm_row(float *out_row, const float *x_row, const float *gamma
     }
 }
 
+/* layernorm_forward's rows as parallel_for pieces, one row each. */
+typedef struct {
+    float *out;
+    const float *x, *gamma, *beta;
+    int d;
+    float eps;
+} LayerNormRows;
+
+static void layernorm_piece(void *ctx, int i)
+{
+    const LayerNormRows *j = ctx;
+    layernorm_row(j->out + (size_t)i * j->d, j->x + (size_t)i * j->d, j->gamma, j->beta, j->d, j->eps);
+}
+
 /* gamma (d) and beta (d) may be NULL, meaning 1 and 0 (PyTorch's
  * elementwise_affine=False). out may alias x. Rows are independent: with
  * several threads (core/parallel.h) each computes whole rows, the same
@@ -81,9 +95,8 @@ void layernorm_forward(float *out, const float *x, const float *gamma, const flo
 {
     const int threads = parallel_row_threads((size_t)n * d);
     if (threads > 1) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-        for (int i = 0; i < n; i++)
-            layernorm_row(out + (size_t)i * d, x + (size_t)i * d, gamma, beta, d, eps);
+        LayerNormRows job = {out, x, gamma, beta, d, eps};
+        parallel_for(n, threads, layernorm_piece, &job);
         return;
     }
     for (int i = 0; i < n; i++)

@@ -41,9 +41,6 @@
 #include <string.h>
 
 #include "core/parallel.h"
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 /* The running count linear_macs reads. Per thread, so two threads each count
  * their own products; a counter rather than a parameter so that every
@@ -86,7 +83,7 @@ void linear_macs_add(uint64_t n)
  * also when the pass has more (outside the heads, which are shared out
  * whole: model/attention.c). Keeping OpenBLAS's pool asleep also keeps its
  * threads, which spin (sched_yield) for a while after every product, off
- * the cores that the OpenMP threads of the pass need. */
+ * the cores that the pool's threads of the pass need (core/parallel.h). */
 #define LINEAR_CHUNK_COLS 256
 #define LINEAR_CHUNK_MIN_MACS ((size_t)1 << 22)
 #endif
@@ -172,23 +169,30 @@ static void linear_columns(float *out, const float *a, const float *w, const flo
                 1.0f, out + j0, m);
 }
 
+/* linear_forward's column chunks as parallel_for pieces. */
+typedef struct {
+    float *out;
+    const float *a, *w, *bias;
+    int n, k, m;
+} LinearChunks;
+
+static void linear_chunk(void *ctx, int c)
+{
+    const LinearChunks *j = ctx;
+    const int j0 = c * LINEAR_CHUNK_COLS, j1 = j0 + LINEAR_CHUNK_COLS < j->m ? j0 + LINEAR_CHUNK_COLS : j->m;
+    linear_columns(j->out, j->a, j->w, j->bias, j->n, j->k, j->m, j0, j1);
+}
+
 /* linear_forward's product in chunks of LINEAR_CHUNK_COLS columns, shared
- * among the pass's threads (one: in turn). Inside a parallel region (a
- * head's products) the chunks stay on the region's thread. */
+ * among the pass's threads (one: in turn). Inside a parallel_for piece (a
+ * head's products) the chunks stay on the piece's thread. */
 static void linear_chunked(float *out, const float *a, const float *w, const float *bias, int n, int k, int m)
 {
     const int chunks = (m + LINEAR_CHUNK_COLS - 1) / LINEAR_CHUNK_COLS;
-    int threads = parallel_threads() < chunks ? parallel_threads() : chunks;
-#ifdef _OPENMP
-    if (omp_in_parallel())
-        threads = 1;
-#endif
+    const int threads = parallel_threads();  /* before the BLAS goes to one */
     const int blas = parallel_blas_single();
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
-    for (int c = 0; c < chunks; c++) {
-        const int j0 = c * LINEAR_CHUNK_COLS, j1 = j0 + LINEAR_CHUNK_COLS < m ? j0 + LINEAR_CHUNK_COLS : m;
-        linear_columns(out, a, w, bias, n, k, m, j0, j1);
-    }
+    LinearChunks job = {out, a, w, bias, n, k, m};
+    parallel_for(chunks, threads, linear_chunk, &job);
     parallel_blas_restore(blas);
 }
 #endif

@@ -82,15 +82,27 @@ static void softmax_row(float *out_row, const float *x_row, int cols)
         out_row[c] *= inv_sum;
 }
 
+/* softmax_forward's rows as parallel_for pieces, one row each. */
+typedef struct {
+    float *out;
+    const float *x;
+    int cols;
+} SoftmaxRows;
+
+static void softmax_piece(void *ctx, int r)
+{
+    const SoftmaxRows *j = ctx;
+    softmax_row(j->out + (size_t)r * j->cols, j->x + (size_t)r * j->cols, j->cols);
+}
+
 /* Rows are independent: with several threads (core/parallel.h) each
  * computes whole rows, the same bits as one thread. */
 void softmax_forward(float *out, const float *x, int rows, int cols)
 {
     const int threads = parallel_row_threads((size_t)rows * cols);
     if (threads > 1) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-        for (int r = 0; r < rows; r++)
-            softmax_row(out + (size_t)r * cols, x + (size_t)r * cols, cols);
+        SoftmaxRows job = {out, x, cols};
+        parallel_for(rows, threads, softmax_piece, &job);
         return;
     }
     for (int r = 0; r < rows; r++)

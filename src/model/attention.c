@@ -2,6 +2,7 @@
 #include "model/attention.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -82,6 +83,24 @@ AttnSwitches attention_switches(const Config *c, AblateBlock block, int layer)
     return sw;
 }
 
+/* attention_forward's heads as parallel_for pieces, one head each. */
+typedef struct {
+    const AttnActs *o;
+    const float *xq, *xkv, *in_w, *in_b;
+    int Tq, Tk, d, h;
+    const AttnPositions *pos;
+    const AttnSwitches *sw;
+    _Atomic uint64_t macs;  /* the heads' multiply-adds, whichever thread ran them */
+} HeadsJob;
+
+static void head_piece(void *ctx, int hh)
+{
+    HeadsJob *j = ctx;
+    const uint64_t before = linear_macs();
+    project_and_attend(j->o, j->xq, j->xkv, j->in_w, j->in_b, j->Tq, j->Tk, j->d, j->h, hh, j->pos, j->sw);
+    atomic_fetch_add(&j->macs, linear_macs() - before);
+}
+
 void attention_forward(const AttnActs *o, const float *xq, const float *xkv, const float *in_w,
                        const float *in_b, const float *out_w, const float *out_b, int Tq, int Tk,
                        int d, int h, const AttnPositions *pos, const AttnSwitches *sw)
@@ -101,16 +120,9 @@ void attention_forward(const AttnActs *o, const float *xq, const float *xkv, con
         /* Each thread counts its products in its own linear_macs; this
          * thread's count takes in the others' too. */
         const uint64_t mine = linear_macs();
-        uint64_t all = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : all)
-        {
-            const uint64_t before = linear_macs();
-#pragma omp for schedule(static)
-            for (int hh = 0; hh < h; hh++)
-                project_and_attend(o, xq, xkv, in_w, in_b, Tq, Tk, d, h, hh, pos, sw);
-            all += linear_macs() - before;
-        }
-        linear_macs_add(all - (linear_macs() - mine));
+        HeadsJob job = {o, xq, xkv, in_w, in_b, Tq, Tk, d, h, pos, sw, 0};
+        parallel_for(h, threads, head_piece, &job);
+        linear_macs_add(atomic_load(&job.macs) - (linear_macs() - mine));
         parallel_blas_restore(blas);
     } else {
         for (int hh = 0; hh < h; hh++)

@@ -37,6 +37,8 @@ BUILD=$(dirname "$TF")
 allow_test_only() { cat <<'LIST'
 corpus_parse               the corpus reader on bytes in memory, which corpus_read runs on a
                              file's; the tests give it every malformed text directly
+parallel_workers_started   how many threads the pool has started: the tests check that a
+                             pass at one thread starts none
 linear_forward_reference   the plain loops linear_forward and matmul_forward run for small
 matmul_forward_reference     products; the tests hold the OpenBLAS path against them
 linear_backward_reference  the same for the backward twins

@@ -41,7 +41,7 @@ fuzz-bin: $(FUZZ_BIN)
 
 # The libFuzzer harnesses, in build-fuzz/.
 fuzz-build:
-	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC='$(FUZZ_CC)' CFLAGS='$(FUZZ_CFLAGS)' OPENMP_CFLAGS= \
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC='$(FUZZ_CC)' CFLAGS='$(FUZZ_CFLAGS)' \
 	  LDFLAGS='-fsanitize=address,undefined' fuzz-bin
 
 # Every harness for FUZZ_SECONDS, on a corpus kept in build-fuzz/corpus/.

@@ -8,11 +8,16 @@
  * compared bit for bit (not to a tolerance: a split that changed the order
  * of a sum would move the last bits and must fail here), under configs
  * that take each path of the heads (rope, the relative bias, an ablated
- * head, decoder-only) with products big enough to be split. */
+ * head, decoder-only) with products big enough to be split. The pool
+ * itself (core/parallel.c) is checked first: no thread at one, every piece
+ * once, pieces really on two threads, nested loops inline. */
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +85,7 @@ static void check_config(const Config *c)
     uint64_t macs_one, macs_two;
     run_at(one, c, 1, &macs_one);
     run_at(two, c, 2, &macs_two);
+    assert_true(parallel_workers_started() >= 1);  /* the pass did share */
     assert_same_bits(one, two);
     /* The work counted on the calling thread is the whole pass's, also
      * what the other thread computed. */
@@ -130,6 +136,136 @@ static void test_decoder_only(void **state)
     c.enc_layers = 0;
     c.n_src = 0;
     check_config(&c);
+}
+
+/* Run first, while the process has no worker yet: a pass at one thread
+ * (and a parallel_for asked for one) starts none. */
+static void test_one_thread_starts_no_thread(void **state)
+{
+    (void)state;
+    static Config c;
+    config_for_threads(&c);
+    TinyRun *r = malloc(sizeof *r);
+    assert_non_null(r);
+    uint64_t macs;
+    run_at(r, &c, 1, &macs);
+    tiny_run_free(r);
+    free(r);
+    assert_int_equal(parallel_workers_started(), 0);
+}
+
+typedef struct {
+    atomic_int *runs;      /* (pieces): how often each piece ran */
+    atomic_int outside;    /* pieces that would have shared rows out again */
+} CountJob;
+
+static void count_piece(void *ctx, int i)
+{
+    CountJob *j = ctx;
+    atomic_fetch_add(&j->runs[i], 1);
+    if (parallel_row_threads((size_t)1 << 20) != 1)
+        atomic_fetch_add(&j->outside, 1);
+}
+
+/* Many jobs back to back, of few and many pieces: each piece runs exactly
+ * once per job (a worker late for one job must not run pieces of the next). */
+static void test_pool_every_piece_once(void **state)
+{
+    (void)state;
+    enum { MAX_PIECES = 300, JOBS = 2000 };
+    static atomic_int runs[MAX_PIECES];
+    openblas_set_num_threads(2);  /* so that rows would be shared outside a piece */
+    for (int t = 0; t < JOBS; t++) {
+        const int pieces = 1 + t % MAX_PIECES;
+        for (int i = 0; i < pieces; i++)
+            atomic_store(&runs[i], 0);
+        CountJob job = {runs, 0};
+        parallel_for(pieces, 2 + t % 3, count_piece, &job);
+        for (int i = 0; i < pieces; i++)
+            if (atomic_load(&runs[i]) != 1)
+                fail_msg("job %d: piece %d of %d ran %d times", t, i, pieces, atomic_load(&runs[i]));
+        assert_int_equal(atomic_load(&job.outside), 0);
+    }
+    assert_int_equal(parallel_row_threads((size_t)1 << 20), 2);
+    openblas_set_num_threads(1);
+    assert_true(parallel_workers_started() >= 1);
+}
+
+typedef struct {
+    atomic_int arrived;
+    pthread_t who[2];
+    atomic_int met;        /* pieces that saw the other arrive */
+} MeetJob;
+
+static void meet_piece(void *ctx, int i)
+{
+    MeetJob *j = ctx;
+    j->who[i] = pthread_self();
+    atomic_fetch_add(&j->arrived, 1);
+    /* Waits for the other piece: only another thread can run it meanwhile.
+     * Bounded, so that a pool that runs pieces in turn fails rather than hangs. */
+    for (long spins = 0; spins < 100000000L; spins++) {
+        if (atomic_load(&j->arrived) == 2) {
+            atomic_fetch_add(&j->met, 1);
+            return;
+        }
+        if (spins % 1024 == 0)
+            sched_yield();
+    }
+}
+
+/* Two pieces at two threads run at the same time, on two threads. */
+static void test_pool_runs_pieces_together(void **state)
+{
+    (void)state;
+    MeetJob job = {0};
+    parallel_for(2, 2, meet_piece, &job);
+    assert_int_equal(atomic_load(&job.met), 2);
+    assert_false(pthread_equal(job.who[0], job.who[1]));
+}
+
+typedef struct {
+    atomic_int foreign;    /* nested pieces run on another thread than their loop's */
+    atomic_int row_threads;
+    atomic_int inner_runs;
+} NestJob;
+
+typedef struct {
+    NestJob *outer;
+    pthread_t self;
+} InnerJob;
+
+static void inner_piece(void *ctx, int i)
+{
+    (void)i;
+    InnerJob *j = ctx;
+    atomic_fetch_add(&j->outer->inner_runs, 1);
+    if (!pthread_equal(pthread_self(), j->self))
+        atomic_fetch_add(&j->outer->foreign, 1);
+}
+
+static void outer_piece(void *ctx, int i)
+{
+    (void)i;
+    NestJob *j = ctx;
+    InnerJob inner = {j, pthread_self()};
+    parallel_for(8, 2, inner_piece, &inner);
+    if (parallel_row_threads((size_t)1 << 20) != 1)
+        atomic_fetch_add(&j->row_threads, 1);
+}
+
+/* A parallel_for inside a piece runs on the piece's thread, and rows inside
+ * a piece are not shared out again. */
+static void test_pool_nested_inline(void **state)
+{
+    (void)state;
+    openblas_set_num_threads(2);
+    NestJob job = {0};
+    parallel_for(6, 2, outer_piece, &job);
+    openblas_set_num_threads(1);
+    assert_int_equal(atomic_load(&job.inner_runs), 6 * 8);
+    assert_int_equal(atomic_load(&job.foreign), 0);
+    assert_int_equal(atomic_load(&job.row_threads), 0);
 }
 
 /* One product in column chunks, at one thread and at two: m not a
@@ -206,6 +342,10 @@ static void test_rows_same_bits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_thread_starts_no_thread),
+        cmocka_unit_test(test_pool_every_piece_once),
+        cmocka_unit_test(test_pool_runs_pieces_together),
+        cmocka_unit_test(test_pool_nested_inline),
         cmocka_unit_test(test_split_product_same_bits),
         cmocka_unit_test(test_rows_same_bits),
         cmocka_unit_test(test_default_model),
