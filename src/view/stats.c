@@ -53,6 +53,57 @@ static void stats_plain(const float *x, size_t n, ValueStats *out)
  * cache) to count those apart. */
 #define STATS_BLOCK 4096
 
+/* A block's values after its last whole vector, added one at a time:
+ * their finite count, sum, min and max. */
+static size_t stats_tail(const float *x, size_t i, size_t end, double *sum, float *lo, float *hi)
+{
+    size_t finite = 0;
+    *sum = 0.0;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (; i < end; i++)
+        if (isfinite(x[i])) {
+            finite++;
+            *sum += x[i];
+            *lo = x[i] < *lo ? x[i] : *lo;
+            *hi = x[i] > *hi ? x[i] : *hi;
+        }
+    return finite;
+}
+
+/* A block that held a value not finite, read again to count NaNs and −∞s. */
+static void stats_specials(const float *x, size_t start, size_t end, size_t *n_nan, size_t *n_neg_inf)
+{
+    for (size_t k = start; k < end; k++) {
+        *n_nan += isnan(x[k]);
+        *n_neg_inf += x[k] == -INFINITY;
+    }
+}
+
+/* The record's statistics from the lanes' min and max (`lanes` of each),
+ * the finished sum and the counts. Lanes take their first zero, the plain
+ * loop the record's first: a zero min or max is the record's first zero. */
+static ValueStats stats_finish(const float *x, size_t n, const float *lo, const float *hi, int lanes, double sum,
+                               size_t n_finite, size_t n_nan, size_t n_neg_inf)
+{
+    ValueStats s = {INFINITY, -INFINITY, 0.0, n_finite, n_neg_inf, n - n_finite - n_nan - n_neg_inf, n_nan};
+    for (int j = 0; j < lanes; j++) {
+        s.min = lo[j] < s.min ? lo[j] : s.min;
+        s.max = hi[j] > s.max ? hi[j] : s.max;
+    }
+    if (s.min == 0.0f || s.max == 0.0f) {
+        size_t k = 0;
+        while (x[k] != 0.0f)
+            k++;
+        if (s.min == 0.0f)
+            s.min = x[k];
+        if (s.max == 0.0f)
+            s.max = x[k];
+    }
+    s.mean = n_finite ? sum / (double)n_finite : 0.0;
+    return s;
+}
+
 static void stats_sse2(const float *x, size_t n, ValueStats *out)
 {
     __m128 mn = _mm_set1_ps(INFINITY), mx = _mm_set1_ps(-INFINITY);
@@ -83,48 +134,24 @@ static void stats_sse2(const float *x, size_t n, ValueStats *out)
         }
         uint32_t lanes[4];
         _mm_storeu_si128((__m128i *)(void *)lanes, fin);
+        float tail_lo, tail_hi;
+        double tail;
         size_t block_finite = (size_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
-        float tail_lo = INFINITY, tail_hi = -INFINITY;
-        double tail = 0.0;
-        for (; i < end; i++)  /* the record's last few values */
-            if (isfinite(x[i])) {
-                block_finite++;
-                tail += x[i];
-                tail_lo = x[i] < tail_lo ? x[i] : tail_lo;
-                tail_hi = x[i] > tail_hi ? x[i] : tail_hi;
-            }
+        block_finite += stats_tail(x, i, end, &tail, &tail_lo, &tail_hi);  /* the record's last few values */
+        i = end;
         s0 = _mm_add_pd(s0, _mm_set_sd(tail));
         mn = _mm_min_ps(_mm_set1_ps(tail_lo), mn);
         mx = _mm_max_ps(_mm_set1_ps(tail_hi), mx);
         n_finite += block_finite;
         if (block_finite != end - start)
-            for (size_t k = start; k < end; k++) {
-                n_nan += isnan(x[k]);
-                n_neg_inf += x[k] == -INFINITY;
-            }
+            stats_specials(x, start, end, &n_nan, &n_neg_inf);
     }
     float lo[4], hi[4];
     _mm_storeu_ps(lo, mn);
     _mm_storeu_ps(hi, mx);
     double sums[2];
     _mm_storeu_pd(sums, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
-    ValueStats s = {INFINITY, -INFINITY, 0.0, n_finite, n_neg_inf, n - n_finite - n_nan - n_neg_inf, n_nan};
-    for (int j = 0; j < 4; j++) {
-        s.min = lo[j] < s.min ? lo[j] : s.min;
-        s.max = hi[j] > s.max ? hi[j] : s.max;
-    }
-    /* Lanes take their first zero, the plain loop the record's first. */
-    if (s.min == 0.0f || s.max == 0.0f) {
-        size_t k = 0;
-        while (x[k] != 0.0f)
-            k++;
-        if (s.min == 0.0f)
-            s.min = x[k];
-        if (s.max == 0.0f)
-            s.max = x[k];
-    }
-    s.mean = n_finite ? (sums[0] + sums[1]) / (double)n_finite : 0.0;
-    *out = s;
+    *out = stats_finish(x, n, lo, hi, 4, sums[0] + sums[1], n_finite, n_nan, n_neg_inf);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -159,15 +186,10 @@ __attribute__((target("avx2"))) static void stats_avx2(const float *x, size_t n,
         size_t block_finite = 0;
         for (int j = 0; j < 8; j++)
             block_finite += lanes[j];
-        float tail_lo = INFINITY, tail_hi = -INFINITY;
-        double tail = 0.0;
-        for (; i < end; i++)
-            if (isfinite(x[i])) {
-                block_finite++;
-                tail += x[i];
-                tail_lo = x[i] < tail_lo ? x[i] : tail_lo;
-                tail_hi = x[i] > tail_hi ? x[i] : tail_hi;
-            }
+        float tail_lo, tail_hi;
+        double tail;
+        block_finite += stats_tail(x, i, end, &tail, &tail_lo, &tail_hi);
+        i = end;
         /* stats_sse2 adds (tail, +0) to s0 and nothing to s1; −0 added
          * leaves any sum as it is */
         s01 = _mm256_add_pd(s01, _mm256_set_pd(-0.0, -0.0, 0.0, tail));
@@ -175,10 +197,7 @@ __attribute__((target("avx2"))) static void stats_avx2(const float *x, size_t n,
         mx = _mm256_max_ps(_mm256_set1_ps(tail_hi), mx);
         n_finite += block_finite;
         if (block_finite != end - start)
-            for (size_t k = start; k < end; k++) {
-                n_nan += isnan(x[k]);
-                n_neg_inf += x[k] == -INFINITY;
-            }
+            stats_specials(x, start, end, &n_nan, &n_neg_inf);
     }
     float lo[8], hi[8];
     _mm256_storeu_ps(lo, mn);
@@ -187,22 +206,7 @@ __attribute__((target("avx2"))) static void stats_avx2(const float *x, size_t n,
     const __m128d s2 = _mm256_castpd256_pd128(s23), s3 = _mm256_extractf128_pd(s23, 1);
     double sums[2];
     _mm_storeu_pd(sums, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
-    ValueStats s = {INFINITY, -INFINITY, 0.0, n_finite, n_neg_inf, n - n_finite - n_nan - n_neg_inf, n_nan};
-    for (int j = 0; j < 8; j++) {
-        s.min = lo[j] < s.min ? lo[j] : s.min;
-        s.max = hi[j] > s.max ? hi[j] : s.max;
-    }
-    if (s.min == 0.0f || s.max == 0.0f) {  /* the record's first zero, as in stats_sse2 */
-        size_t k = 0;
-        while (x[k] != 0.0f)
-            k++;
-        if (s.min == 0.0f)
-            s.min = x[k];
-        if (s.max == 0.0f)
-            s.max = x[k];
-    }
-    s.mean = n_finite ? (sums[0] + sums[1]) / (double)n_finite : 0.0;
-    *out = s;
+    *out = stats_finish(x, n, lo, hi, 8, sums[0] + sums[1], n_finite, n_nan, n_neg_inf);
 }
 
 static bool has_avx2(void)
