@@ -785,6 +785,16 @@ Status trace_reader_get_header(const TraceReader *r, uint32_t i, TraceRecord *ou
     return fetch(r, i, true, out, err);
 }
 
+/* Record tr's description, bytes [0, data_offset), as its fetch read it:
+ * its own copy (a header-only fetch) or the one the reader keeps. Data
+ * offset and chunk table come from here rather than from the mapping,
+ * whose page at the record's start would cost a fault to read them again. */
+static const unsigned char *fetched_head(const TraceReader *r, const TraceRecord *tr)
+{
+    const unsigned char *head = tr->owned_head ? tr->owned_head : r->heads[tr->index];
+    return head ? head : r->map + le64(r->index + (size_t)tr->index * IDX_ENTRY + IDX_OFFSET);
+}
+
 Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t first, size_t count,
                            const float **out, Error *err)
 {
@@ -795,7 +805,7 @@ Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t f
         return error_set(err, TF_ERR_RUNTIME, "%s: record %u: values %zu..%zu asked of a record of %zu",
                          r->path, i, first, first + count, numel);
     const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
-    const unsigned char *p = r->map + le64(e + IDX_OFFSET);
+    const unsigned char *p = fetched_head(r, tr);
     const uint64_t data_offset = le32(p + REC_DATA_OFFSET), bytes = (uint64_t)numel * 4;
     if (!r->data_ok[i] && r->major >= TRACE_VERSION_CHUNKED) {
         const unsigned char *table = p + (tr->rec.has_positions ? REC_FIXED_POS : REC_FIXED);
@@ -811,7 +821,7 @@ Status trace_reader_values(const TraceReader *r, const TraceRecord *tr, size_t f
         if (s != TF_OK)
             return s;
     }
-    *out = (const float *)(const void *)(p + data_offset) + first;
+    *out = (const float *)(const void *)(r->map + le64(e + IDX_OFFSET) + data_offset) + first;
     return TF_OK;
 }
 
@@ -830,7 +840,7 @@ Status trace_reader_copy_values(const TraceReader *r, const TraceRecord *tr, siz
                          i, first, first + count, numel);
     const unsigned char *e = r->index + (size_t)i * IDX_ENTRY;
     const uint64_t base = le64(e + IDX_OFFSET);
-    const unsigned char *p = r->map + base;
+    const unsigned char *p = fetched_head(r, tr);
     const uint64_t data_offset = le32(p + REC_DATA_OFFSET), bytes = (uint64_t)numel * 4;
     Status s = read_at(r, dst, count * 4, base + data_offset + (uint64_t)first * 4, err);
     if (s != TF_OK || r->major < TRACE_VERSION_CHUNKED)
