@@ -3,14 +3,17 @@
  * value, and libm's expf and erfc, a call per value, were most of their
  * time.
  *
- * Header-only (static inline) so that the kernels' loops inline them and
- * tests/unit/test_fast_math.c can hold them against libm directly. */
+ * Header-only and always inlined (SIMD_BODY), so that the kernels' loops
+ * take them in, each copy of a kernel for its own vector width (core/simd.h),
+ * and tests/unit/test_fast_math.c can hold them against libm directly. */
 #ifndef TF_CORE_FAST_MATH_H
 #define TF_CORE_FAST_MATH_H
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "core/simd.h"
 
 /* e^x, for every float x: +0.0 for x = −∞ and wherever e^x rounds to 0,
  * +∞ where it overflows, NaN for NaN, denormals where they belong.
@@ -31,7 +34,7 @@
  * The selects are written as ?: on values both computed, which gcc turns
  * into vector blends when the file is built with -fno-trapping-math (the
  * Makefile's KERNEL_CFLAGS); the values do not depend on that flag. */
-static inline float fast_exp(float x)
+static SIMD_BODY float fast_exp(float x)
 {
     /* Below −104, e^x < 2^−150, half the smallest denormal: it rounds to 0.
      * Above 88.75 it overflows. Clamping first keeps n in range; the last
@@ -80,7 +83,7 @@ static inline float fast_exp(float x)
  * 1e-14), a clamped to ±700 so 2^n stays a normal double (e^−700 is 0
  * once GELU rounds to float). Within 4e-16 relative of exp() (measured
  * in steps of 0.001 over −700..700). */
-static inline double fast_exp_double(double a)
+static SIMD_BODY double fast_exp_double(double a)
 {
     a = a < -700.0 ? -700.0 : a;
     a = a > 700.0 ? 700.0 : a;
@@ -116,7 +119,7 @@ static inline double fast_exp_double(double a)
  * double. Its fractional error is below 1.2e-7 for every t ≥ 0 (measured:
  * 1.07e-7 against erfc() in steps of 1e-4 over 0..26); the tail keeps its
  * relative accuracy where 1 − erf(t) would cancel to 0. */
-static inline double fast_erfc_nonnegative(double t)
+static SIMD_BODY double fast_erfc_nonnegative(double t)
 {
     const double k = 1.0 / (1.0 + 0.5 * t);
     double q = 0.17087277;

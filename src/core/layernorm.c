@@ -1,6 +1,7 @@
 /* layernorm.c — LayerNorm over the last axis, as torch.nn.LayerNorm. */
 #include "core/ops.h"
 #include "core/parallel.h"
+#include "core/simd.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -10,7 +11,7 @@
  * registers (it may not reorder one accumulator by itself). */
 enum { LANES = 8 };
 
-void layernorm_row_stats(const float *x, int d, float eps, double *mean, double *rstd)
+static SIMD_BODY void row_stats_body(const float *x, int d, float eps, double *mean, double *rstd)
 {
     /* Two passes in double: first the mean, then the mean squared
      * deviation from it. The one-pass E[x²] − E[x]² cancels badly when
@@ -48,13 +49,19 @@ void layernorm_row_stats(const float *x, int d, float eps, double *mean, double 
     *mean = m;
     *rstd = 1.0 / sqrt(sq / d + (double)eps);
 }
+SIMD_COPIES(row_stats_body, (const float *x, int d, float eps, double *mean, double *rstd), (x, d, eps, mean, rstd))
+
+void layernorm_row_stats(const float *x, int d, float eps, double *mean, double *rstd)
+{
+    SIMD_RUN(row_stats_body, (x, d, eps, mean, rstd));
+}
 
 /* One row: out_row (d) from x_row (d). */
-static void layernorm_row(float *out_row, const float *x_row, const float *gamma, const float *beta, int d,
-                          float eps)
+static SIMD_BODY void layernorm_row_body(float *out_row, const float *x_row, const float *gamma,
+                                         const float *beta, int d, float eps)
 {
     double mean, inv_std;
-    layernorm_row_stats(x_row, d, eps, &mean, &inv_std);
+    row_stats_body(x_row, d, eps, &mean, &inv_std);
 
     /* In double, rounded once. The usual case (both affine vectors) is
      * a loop without tests, which vectorises; the other has the same
@@ -70,6 +77,15 @@ static void layernorm_row(float *out_row, const float *x_row, const float *gamma
             out_row[c] = (float)(y * g + b);
         }
     }
+}
+SIMD_COPIES(layernorm_row_body, (float *out_row, const float *x_row, const float *gamma, const float *beta, int d,
+                                 float eps),
+            (out_row, x_row, gamma, beta, d, eps))
+
+static void layernorm_row(float *out_row, const float *x_row, const float *gamma, const float *beta, int d,
+                          float eps)
+{
+    SIMD_RUN(layernorm_row_body, (out_row, x_row, gamma, beta, d, eps));
 }
 
 /* layernorm_forward's rows as parallel_for pieces, one row each. */

@@ -7,6 +7,7 @@
 
 #include "core/fast_math.h"
 #include "core/parallel.h"
+#include "core/simd.h"
 
 /* Partial sums and maxima are kept in LANES independent lanes, so that the
  * compiler can put them in vector registers (it may not reorder one float
@@ -14,7 +15,7 @@
 enum { LANES = 8 };
 
 /* The largest value of x (n), NaNs left out; −∞ when there is none. */
-static float row_max(const float *x, int n)
+static SIMD_BODY float row_max(const float *x, int n)
 {
     float lane[LANES];
     for (int k = 0; k < LANES; k++)
@@ -33,7 +34,7 @@ static float row_max(const float *x, int n)
 
 /* Σ e (n) in double: rows of thousands of small weights (a vocabulary)
  * keep their small terms. */
-static double row_sum(const float *e, int n)
+static SIMD_BODY double row_sum(const float *e, int n)
 {
     double lane[LANES] = {0};
     int c = 0;
@@ -49,7 +50,7 @@ static double row_sum(const float *e, int n)
 }
 
 /* One row: out_row (cols) from x_row (cols), which it may be. */
-static void softmax_row(float *out_row, const float *x_row, int cols)
+static SIMD_BODY void softmax_row_body(float *out_row, const float *x_row, int cols)
 {
     /* softmax(x) = softmax(x − c) for any c; with c = max every exponent
      * is ≤ 0, so exp never overflows, and the largest term is exactly 1. */
@@ -80,6 +81,12 @@ static void softmax_row(float *out_row, const float *x_row, int cols)
     const float inv_sum = (float)(1.0 / row_sum(out_row, cols));
     for (int c = 0; c < cols; c++)
         out_row[c] *= inv_sum;
+}
+SIMD_COPIES(softmax_row_body, (float *out_row, const float *x_row, int cols), (out_row, x_row, cols))
+
+static void softmax_row(float *out_row, const float *x_row, int cols)
+{
+    SIMD_RUN(softmax_row_body, (out_row, x_row, cols));
 }
 
 /* softmax_forward's rows as parallel_for pieces, one row each. */

@@ -4,10 +4,12 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "core/simd.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
+#if SIMD_HAVE_AVX2 && defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
@@ -154,7 +156,7 @@ static void stats_sse2(const float *x, size_t n, ValueStats *out)
     *out = stats_finish(x, n, lo, hi, 4, sums[0] + sums[1], n_finite, n_nan, n_neg_inf);
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if SIMD_HAVE_AVX2 && defined(__x86_64__)
 /* The same additions as stats_sse2, eight values an instruction where the
  * CPU has AVX2 (nearly every x86-64 since 2013): the four pairs of partial
  * sums s0..s3 of stats_sse2 are the halves of s01 and s23, so every
@@ -208,14 +210,6 @@ __attribute__((target("avx2"))) static void stats_avx2(const float *x, size_t n,
     _mm_storeu_pd(sums, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
     *out = stats_finish(x, n, lo, hi, 8, sums[0] + sums[1], n_finite, n_nan, n_neg_inf);
 }
-
-static bool has_avx2(void)
-{
-    static int known = -1;  /* a race here writes the same answer */
-    if (known < 0)
-        known = __builtin_cpu_supports("avx2") != 0;
-    return known;
-}
 #endif
 #endif
 
@@ -223,8 +217,8 @@ void stats_of(const float *x, size_t n, ValueStats *out)
 {
 #if defined(__SSE2__)
     if (n >= 64) {  /* a short row is as quick either way */
-#if defined(__x86_64__) && defined(__GNUC__)
-        if (has_avx2()) {
+#if SIMD_HAVE_AVX2 && defined(__x86_64__)
+        if (simd_level() == SIMD_AVX2) {
             stats_avx2(x, n, out);
             return;
         }

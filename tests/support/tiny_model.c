@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "model/forward.h"
@@ -44,6 +45,23 @@ void tiny_run_free(TinyRun *r)
     activations_free(&r->a);
     batch_free(&r->b);
     model_free(&r->m);
+}
+
+void tiny_assert_same_bits(const TinyRun *one, const TinyRun *two, const char *one_is, const char *two_is)
+{
+    assert_int_equal(one->a.n_slots, two->a.n_slots);
+    for (int i = 0; i < one->a.n_slots; i++) {
+        const Slot *s = &one->a.slots[i];
+        const float *x = one->a.arena + s->offset, *y = two->a.arena + s->offset;
+        for (size_t j = 0; j < s->numel; j++) {
+            uint32_t bx, by;
+            memcpy(&bx, &x[j], sizeof bx);
+            memcpy(&by, &y[j], sizeof by);
+            if (bx != by)
+                fail_msg("%s[%zu]: %.9g (0x%08x) %s, %.9g (0x%08x) %s", s->name, j, (double)x[j], (unsigned)bx,
+                         one_is, (double)y[j], (unsigned)by, two_is);
+        }
+    }
 }
 
 const float *tiny_slot(const TinyRun *r, const char *name)

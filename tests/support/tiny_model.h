@@ -36,6 +36,11 @@ typedef struct {
 void tiny_run_forward(TinyRun *r, const char *who);
 void tiny_run_free(TinyRun *r);
 
+/* Every slot of two runs of one config, bit for bit (not to a tolerance);
+ * fails the current test naming the first slot and entry that differ, each
+ * value followed by what tells the runs apart (`at one thread`). */
+void tiny_assert_same_bits(const TinyRun *one, const TinyRun *two, const char *one_is, const char *two_is);
+
 /* The values of the record `name`; fails the current test when there is none. */
 const float *tiny_slot(const TinyRun *r, const char *name);
 

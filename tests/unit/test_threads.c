@@ -58,25 +58,6 @@ static void run_at(TinyRun *r, const Config *c, int threads, uint64_t *macs)
     openblas_set_num_threads(1);
 }
 
-/* Every slot of two passes of the same config, bit for bit; names the
- * first slot and entry that differ. */
-static void assert_same_bits(const TinyRun *one, const TinyRun *two)
-{
-    assert_int_equal(one->a.n_slots, two->a.n_slots);
-    for (int i = 0; i < one->a.n_slots; i++) {
-        const Slot *s = &one->a.slots[i];
-        const float *x = one->a.arena + s->offset, *y = two->a.arena + s->offset;
-        for (size_t j = 0; j < s->numel; j++) {
-            uint32_t bx, by;
-            memcpy(&bx, &x[j], sizeof bx);
-            memcpy(&by, &y[j], sizeof by);
-            if (bx != by)
-                fail_msg("%s[%zu]: %.9g (0x%08x) at one thread, %.9g (0x%08x) at two", s->name, j, (double)x[j],
-                         (unsigned)bx, (double)y[j], (unsigned)by);
-        }
-    }
-}
-
 static void check_config(const Config *c)
 {
     TinyRun *one = malloc(sizeof *one), *two = malloc(sizeof *two);
@@ -86,7 +67,7 @@ static void check_config(const Config *c)
     run_at(one, c, 1, &macs_one);
     run_at(two, c, 2, &macs_two);
     assert_true(parallel_workers_started() >= 1);  /* the pass did share */
-    assert_same_bits(one, two);
+    tiny_assert_same_bits(one, two, "at one thread", "at two");
     /* The work counted on the calling thread is the whole pass's, also
      * what the other thread computed. */
     assert_true(macs_one > 0);
