@@ -678,7 +678,7 @@ int cmd_train(int argc, char **argv)
                 "training %s: %d steps of %d sentences, seed %" PRIu64 "; d_model %d, %d heads, d_ff %d, "
                 "%d+%d layers, %zu parameters; %d training and %d held-out examples\n",
                 a.task, o.steps, o.batch, o.seed, m->cfg.d_model, m->cfg.heads, m->cfg.d_ff, m->cfg.enc_layers,
-                m->cfg.dec_layers, m->w.numel, ds.n_train, ds.n_heldout);
+                m->cfg.dec_layers, m->w.params, ds.n_train, ds.n_heldout);
     if (!a.quiet && task_decoder_only(kind))
         fprintf(stderr, "corpus %s: %d poems to train on, %d held out; %d characters in the vocabulary; %d "
                         "recombined training examples\n",

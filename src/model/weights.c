@@ -110,6 +110,22 @@ static size_t entry_numel(const WeightEntry *e)
     return (size_t)e->rows * (size_t)(e->cols ? e->cols : 1);
 }
 
+/* Each parameter starts on a cache line of its own (16 floats, 64 bytes;
+ * the block is so aligned, core/big_block.h). Packed end to end, every
+ * matrix after the generator's bias (500 + 4 floats at base) started half
+ * a line in, and the BLAS, which copies a weight matrix row by row into
+ * its own layout on every product, read 33 lines for each row of 32. The
+ * gaps are zeros and stay zeros: no product reads them, their gradients
+ * are 0, so Adam leaves them at 0, and a sum over the block (the gradient
+ * norm) adds +0 for each. */
+#define WEIGHTS_ALIGN_FLOATS 16
+
+static size_t entry_span(const WeightEntry *e)
+{
+    const size_t n = entry_numel(e);
+    return n + (WEIGHTS_ALIGN_FLOATS - n % WEIGHTS_ALIGN_FLOATS) % WEIGHTS_ALIGN_FLOATS;
+}
+
 Status weights_alloc(Weights *w, const Config *c, int vocab_size, Error *err)
 {
     memset(w, 0, sizeof *w);
@@ -121,21 +137,24 @@ Status weights_alloc(Weights *w, const Config *c, int vocab_size, Error *err)
     int n = weights_entries(c, vocab_size, w, &e);
     if (n < 0)
         goto oom;
-    size_t total = 0;
+    size_t total = 0, params = 0;
     for (int i = 0; i < n; i++)
-        if (!checked_add(&total, total, entry_numel(&e[i]))) {
+        if (!checked_add(&total, total, entry_span(&e[i]))) {
             free(e);
             goto oom;
+        } else {
+            params += entry_numel(&e[i]);  /* ≤ total */
         }
     if (!(w->block = big_block_alloc(total))) {  /* NULL too when its bytes would overflow */
         free(e);
         goto oom;
     }
     w->numel = total;
+    w->params = params;
     float *p = w->block;
     for (int i = 0; i < n; i++) {
         *e[i].slot = p;
-        p += entry_numel(&e[i]);
+        p += entry_span(&e[i]);
     }
     free(e);
     return TF_OK;

@@ -116,10 +116,22 @@ static void test_entries_use_pytorch_names(void **state)
         if (!found)
             fail_msg("no weight named %s", want[k]);
     }
+    /* Every parameter counted once, each on a cache line of its own,
+     * inside the block and clear of the next one. */
     size_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += (size_t)e[i].rows * (size_t)(e[i].cols ? e[i].cols : 1);
-    assert_int_equal(total, f->m.w.numel);
+    const float *end = f->m.w.block;
+    for (int i = 0; i < n; i++) {
+        const size_t numel = (size_t)e[i].rows * (size_t)(e[i].cols ? e[i].cols : 1);
+        const float *p = *e[i].slot;
+        total += numel;
+        if ((uintptr_t)p % 64 != 0)
+            fail_msg("%s starts %zu bytes into a cache line", e[i].name, (size_t)((uintptr_t)p % 64));
+        assert_true(p >= end);
+        end = p + numel;
+    }
+    assert_int_equal(total, f->m.w.params);
+    assert_true(end <= f->m.w.block + f->m.w.numel);
+    assert_true(f->m.w.numel - f->m.w.params < (size_t)16 * n);
     free(e);
 }
 
