@@ -47,10 +47,9 @@ static void attend_head(const AttnActs *o, int Tq, int Tk, int d, int h, int hh,
     if (hh < 64 && (sw->ablated >> hh & 1))
         memset(o->z + qo, 0, (size_t)Tq * dk * sizeof *o->z);  /* ablated: the head says nothing */
 
-    /* concat[t, hh·dk + j] = z[hh, t, j] */
+    /* concat[t, hh·dk … hh·dk + dk) = z[hh, t, ·] */
     for (int t = 0; t < Tq; t++)
-        for (int j = 0; j < dk; j++)
-            o->concat[(size_t)t * d + hh * dk + j] = o->z[qo + (size_t)t * dk + j];
+        memcpy(o->concat + (size_t)t * d + (size_t)hh * dk, o->z + qo + (size_t)t * dk, (size_t)dk * sizeof *o->z);
 }
 
 /* Head hh of a parallel pass: its Q, K and V from its own dk rows of W_Q,
