@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include "bench.h"
+#include "core/simd.h"
 #include "model/activations.h"
 #include "model/batch.h"
 #include "model/forward.h"
@@ -33,7 +34,8 @@ static void settle(void)
 static void our_threads(int threads, char *facts, size_t cap)
 {
     openblas_set_num_threads(threads);
-    snprintf(facts, cap, "%d OpenBLAS threads, kernel %s", openblas_get_num_threads(), openblas_get_corename());
+    snprintf(facts, cap, "%d OpenBLAS threads, kernel %s, elementwise %s", openblas_get_num_threads(),
+             openblas_get_corename(), simd_level_name(simd_level()));
 }
 
 void bench_compare_forward(const char *tree, int threads)
