@@ -39,6 +39,8 @@ corpus_parse               the corpus reader on bytes in memory, which corpus_re
                              file's; the tests give it every malformed text directly
 parallel_workers_started   how many threads the pool has started: the tests check that a
                              pass at one thread starts none
+simd_force                 the kernels at a chosen vector width: the tests hold the AVX2
+                             copies to the baseline's bits
 linear_forward_reference   the plain loops linear_forward and matmul_forward run for small
 matmul_forward_reference     products; the tests hold the OpenBLAS path against them
 linear_backward_reference  the same for the backward twins
