@@ -6,7 +6,6 @@
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 
 #include "core/checked.h"
@@ -14,9 +13,6 @@
 /* From this size a block is mapped rather than calloc'd: four huge pages.
  * Below it the faults are few and a mapping per block is not worth it. */
 #define BIG_BLOCK_MIN_BYTES ((size_t)8 << 20)
-
-/* A small block's start: a cache line, as the BLAS's own buffers. */
-#define BIG_BLOCK_ALIGN 64
 
 static size_t block_bytes(size_t numel)
 {
@@ -29,14 +25,8 @@ float *big_block_alloc(size_t numel)
     size_t bytes = block_bytes(numel);
     if (bytes == SIZE_MAX)
         return NULL;
-    if (bytes < BIG_BLOCK_MIN_BYTES) {
-        /* aligned_alloc wants a multiple of the alignment; free takes it back. */
-        const size_t rounded = (bytes + BIG_BLOCK_ALIGN - 1) / BIG_BLOCK_ALIGN * BIG_BLOCK_ALIGN;
-        float *p = aligned_alloc(BIG_BLOCK_ALIGN, rounded);
-        if (p)
-            memset(p, 0, rounded);
-        return p;
-    }
+    if (bytes < BIG_BLOCK_MIN_BYTES)
+        return calloc(bytes / sizeof(float), sizeof(float));
     /* An anonymous mapping reads as zeros, like calloc's memory. */
     void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)

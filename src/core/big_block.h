@@ -13,9 +13,8 @@
 
 #include <stddef.h>
 
-/* numel zeroed floats (at least one), starting on a 64-byte cache line
- * (a big block on a page); NULL when memory is short or numel ×
- * sizeof(float) overflows. */
+/* numel zeroed floats (at least one); NULL when memory is short or
+ * numel × sizeof(float) overflows. */
 float *big_block_alloc(size_t numel);
 
 /* Gives back a block of numel floats from big_block_alloc; NULL is ignored. */

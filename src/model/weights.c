@@ -110,14 +110,15 @@ static size_t entry_numel(const WeightEntry *e)
     return (size_t)e->rows * (size_t)(e->cols ? e->cols : 1);
 }
 
-/* Each parameter starts on a cache line of its own (16 floats, 64 bytes;
- * the block is so aligned, core/big_block.h). Packed end to end, every
- * matrix after the generator's bias (500 + 4 floats at base) started half
- * a line in, and the BLAS, which copies a weight matrix row by row into
- * its own layout on every product, read 33 lines for each row of 32. The
- * gaps are zeros and stay zeros: no product reads them, their gradients
- * are 0, so Adam leaves them at 0, and a sum over the block (the gradient
- * norm) adds +0 for each. */
+/* Each parameter starts a multiple of 16 floats (64 bytes, a cache line)
+ * into the block, which at the sizes where it matters is mapped on a page
+ * of its own (core/big_block.h), so each starts on a line. Packed end to
+ * end, every matrix after the generator's bias (500 + 4 floats at base)
+ * started half a line in, and the BLAS, which copies a weight matrix row
+ * by row into its own layout on every product, read 33 lines for each row
+ * of 32. The gaps are zeros and stay zeros: no product reads them, their
+ * gradients are 0, so Adam leaves them at 0, and a sum over the block (the
+ * gradient norm) adds +0 for each. */
 #define WEIGHTS_ALIGN_FLOATS 16
 
 static size_t entry_span(const WeightEntry *e)

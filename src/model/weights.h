@@ -92,7 +92,7 @@ typedef struct {
     POSITION_PARAMS(WEIGHTS_FIELD)  /* NULL when the positions kind has none */
     EncLayerWeights *enc;  /* (enc_layers) */
     DecLayerWeights *dec;  /* (dec_layers) */
-    float *block;          /* every parameter, one allocation, each on a cache line of its own */
+    float *block;          /* every parameter, one allocation, each 16·k floats in */
     size_t numel;          /* floats in block: the parameters and the zeros between them */
     size_t params;         /* the parameters alone */
 } Weights;

@@ -116,16 +116,17 @@ static void test_entries_use_pytorch_names(void **state)
         if (!found)
             fail_msg("no weight named %s", want[k]);
     }
-    /* Every parameter counted once, each on a cache line of its own,
-     * inside the block and clear of the next one. */
+    /* Every parameter counted once, each a whole number of cache lines
+     * into the block, inside it and clear of the next one. */
     size_t total = 0;
     const float *end = f->m.w.block;
     for (int i = 0; i < n; i++) {
         const size_t numel = (size_t)e[i].rows * (size_t)(e[i].cols ? e[i].cols : 1);
         const float *p = *e[i].slot;
         total += numel;
-        if ((uintptr_t)p % 64 != 0)
-            fail_msg("%s starts %zu bytes into a cache line", e[i].name, (size_t)((uintptr_t)p % 64));
+        const size_t at = (size_t)(p - f->m.w.block) * sizeof *p;
+        if (at % 64 != 0)
+            fail_msg("%s starts %zu bytes into the block, %zu into a cache line", e[i].name, at, at % 64);
         assert_true(p >= end);
         end = p + numel;
     }
