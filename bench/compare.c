@@ -19,7 +19,11 @@
 #include "model/generator.h"
 #include "model/model.h"
 
-enum { ROUNDS = 9, PER_ROUND = 3, GEN_ROUNDS = 5, GEN_TOKENS = 64, T = 64, VOCAB = 500 };
+/* Rounds of the forward comparison. On this class of machine (two shared
+ * cores) one round's ratio ranges over ±15%, and the median of 9 rounds
+ * moved by ±5% from one run of the bench to the next (0.91–1.02 for one
+ * build): 21 rounds narrow that by about a third, for ~15 s a thread count. */
+enum { ROUNDS = 21, PER_ROUND = 3, GEN_ROUNDS = 5, GEN_TOKENS = 64, T = 64, VOCAB = 500 };
 
 /* Between one side's turn and the other's: OpenBLAS's threads (and
  * PyTorch's OpenMP ones) spin for a while after their last call before they
