@@ -82,6 +82,22 @@ typedef struct {
     float base[LONGEST], wide[LONGEST];
 } Buffers;
 
+typedef enum { K_ADD, K_SCALE, K_RELU, K_GELU, K_COUNT } Elementwise;
+
+static const char *const elementwise_name[K_COUNT] = {"add_forward", "scale_forward", "relu_forward",
+                                                      "gelu_forward"};
+
+static void run_elementwise(Elementwise k, float *out, const Buffers *b, size_t n)
+{
+    switch (k) {
+    case K_ADD: add_forward(out, b->x, b->y, n); break;
+    case K_SCALE: scale_forward(out, b->x, 0.125f, n); break;
+    case K_RELU: relu_forward(out, b->x, n); break;
+    case K_GELU: gelu_forward(out, b->x, n); break;
+    case K_COUNT: break;
+    }
+}
+
 /* Every elementwise kernel at both levels, on lengths 0 … 70 and a few
  * long ones. */
 static void test_elementwise_kernels(void **state)
@@ -95,32 +111,14 @@ static void test_elementwise_kernels(void **state)
         const size_t n = t < 71 ? t : lengths[t - 71];
         awkward_values(b->x, n, 1000 + t, 1);
         awkward_values(b->y, n, 2000 + t, 1);
-        for (int level = 0; level < 2; level++) {
-            float *out = level ? b->wide : b->base;
-            simd_force(level ? SIMD_AVX2 : SIMD_BASELINE);
-            add_forward(out, b->x, b->y, n);
+        for (Elementwise k = 0; k < K_COUNT; k++) {
+            simd_force(SIMD_BASELINE);
+            run_elementwise(k, b->base, b, n);
+            simd_force(SIMD_AVX2);
+            run_elementwise(k, b->wide, b, n);
+            assert_same_floats(b->base, b->wide, n, elementwise_name[k], n);
         }
-        assert_same_floats(b->base, b->wide, n, "add_forward", n);
-        for (int level = 0; level < 2; level++) {
-            float *out = level ? b->wide : b->base;
-            simd_force(level ? SIMD_AVX2 : SIMD_BASELINE);
-            scale_forward(out, b->x, 0.125f, n);
-        }
-        assert_same_floats(b->base, b->wide, n, "scale_forward", n);
-        for (int level = 0; level < 2; level++) {
-            float *out = level ? b->wide : b->base;
-            simd_force(level ? SIMD_AVX2 : SIMD_BASELINE);
-            relu_forward(out, b->x, n);
-        }
-        assert_same_floats(b->base, b->wide, n, "relu_forward", n);
-        for (int level = 0; level < 2; level++) {
-            float *out = level ? b->wide : b->base;
-            simd_force(level ? SIMD_AVX2 : SIMD_BASELINE);
-            gelu_forward(out, b->x, n);
-        }
-        assert_same_floats(b->base, b->wide, n, "gelu_forward", n);
     }
-    simd_force(SIMD_AVX2);
     free(b);
 }
 
@@ -149,14 +147,12 @@ static void test_softmax_rows(void **state)
             b->x[3 * cols + cols / 2] = NAN;
         if (rows > 4)
             b->x[4 * cols] = INFINITY;
-        for (int level = 0; level < 2; level++) {
-            float *out = level ? b->wide : b->base;
-            simd_force(level ? SIMD_AVX2 : SIMD_BASELINE);
-            softmax_forward(out, b->x, rows, cols);
-        }
+        simd_force(SIMD_BASELINE);
+        softmax_forward(b->base, b->x, rows, cols);
+        simd_force(SIMD_AVX2);
+        softmax_forward(b->wide, b->x, rows, cols);
         assert_same_floats(b->base, b->wide, n, "softmax_forward", (size_t)cols);
     }
-    simd_force(SIMD_AVX2);
     free(b);
 }
 
@@ -180,26 +176,25 @@ static void test_layernorm_rows(void **state)
         for (int c = 0; c < d && rows > 1; c++)
             b->x[d + c] = 1000.0f + 0.01f * b->x[d + c];
         for (int affine = 0; affine < 2; affine++) {
-            for (int level = 0; level < 2; level++) {
-                float *out = level ? b->wide : b->base;
-                simd_force(level ? SIMD_AVX2 : SIMD_BASELINE);
-                layernorm_forward(out, b->x, affine ? b->gamma : NULL, affine ? b->beta : NULL, rows, d, 1e-5f);
-            }
+            const float *gamma = affine ? b->gamma : NULL, *beta = affine ? b->beta : NULL;
+            simd_force(SIMD_BASELINE);
+            layernorm_forward(b->base, b->x, gamma, beta, rows, d, 1e-5f);
+            simd_force(SIMD_AVX2);
+            layernorm_forward(b->wide, b->x, gamma, beta, rows, d, 1e-5f);
             assert_same_floats(b->base, b->wide, n, affine ? "layernorm_forward" : "layernorm_forward, no affine",
                                (size_t)d);
         }
         for (int i = 0; i < rows; i++) {
             double mean[2], rstd[2];
-            for (int level = 0; level < 2; level++) {
-                simd_force(level ? SIMD_AVX2 : SIMD_BASELINE);
-                layernorm_row_stats(b->x + (size_t)i * d, d, 1e-5f, &mean[level], &rstd[level]);
-            }
+            simd_force(SIMD_BASELINE);
+            layernorm_row_stats(b->x + (size_t)i * d, d, 1e-5f, &mean[0], &rstd[0]);
+            simd_force(SIMD_AVX2);
+            layernorm_row_stats(b->x + (size_t)i * d, d, 1e-5f, &mean[1], &rstd[1]);
             if (memcmp(&mean[0], &mean[1], sizeof mean[0]) || memcmp(&rstd[0], &rstd[1], sizeof rstd[0]))
                 fail_msg("layernorm_row_stats, length %d, row %d: mean %.17g, rstd %.17g baseline; "
                          "%.17g, %.17g AVX2", d, i, mean[0], rstd[0], mean[1], rstd[1]);
         }
     }
-    simd_force(SIMD_AVX2);
     free(b);
 }
 
