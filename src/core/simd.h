@@ -10,8 +10,9 @@
  * Same bits either way. Both copies are compiled from one body; the
  * kernels keep their sums in explicit lanes (LANES in softmax.c and
  * layernorm.c), which fix the order of every addition whatever the vector
- * width, and the build never contracts a·b + c into one fused multiply-add
- * (-std=c11 implies -ffp-contract=off, and the AVX2 copy is not given FMA).
+ * width, and no a·b + c becomes one fused multiply-add, rounded once
+ * instead of twice: the AVX2 copy is compiled without FMA (and -std=c11
+ * turns contraction off besides).
  * tests/unit/test_simd.c holds the two copies to the same bits, kernel by
  * kernel and over whole forward passes.
  *
