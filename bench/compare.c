@@ -20,10 +20,12 @@
 #include "model/model.h"
 
 /* Rounds of the forward comparison. On this class of machine (two shared
- * cores) one round's ratio ranges over ±15%, and the median of 9 rounds
- * moved by ±5% from one run of the bench to the next (0.91–1.02 for one
- * build): 21 rounds narrow that by about a third, for ~15 s a thread count. */
-enum { ROUNDS = 21, PER_ROUND = 3, GEN_ROUNDS = 5, GEN_TOKENS = 64, T = 64, VOCAB = 500 };
+ * cores) one round's ratio scatters with a standard deviation of about
+ * 0.1, and the median of n rounds wanders by about 1.25·0.1/√n from run to
+ * run: with 9 rounds one build's medians ranged 0.89–1.02, with 21 still
+ * 0.89–1.03. 61 rounds hold it to about ±0.03 (two deviations), for ~45 s
+ * at one thread and ~30 s at two. */
+enum { ROUNDS = 61, PER_ROUND = 3, GEN_ROUNDS = 5, GEN_TOKENS = 64, T = 64, VOCAB = 500 };
 
 /* Between one side's turn and the other's: OpenBLAS's threads (and
  * PyTorch's OpenMP ones) spin for a while after their last call before they
